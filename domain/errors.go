@@ -1,0 +1,85 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an Error. Clients switch on codes, so never rename one.
+type Code string
+
+// The closed set of error kinds. resolvers/errors.go maps each to a GraphQL
+// extensions.code; storage and integrations translate their failures into them.
+const (
+	CodeInvalid           Code = "invalid" // bad input; Error.Field names it
+	CodeUnauthenticated   Code = "unauthenticated"
+	CodeForbidden         Code = "forbidden"
+	CodeNotFound          Code = "not_found"
+	CodeConflict          Code = "conflict"           // duplicate, or stale version
+	CodeInvalidTransition Code = "invalid_transition" // status machine refused the move
+	CodeUnavailable       Code = "unavailable"        // ministry/province service down
+	CodeInternal          Code = "internal"
+)
+
+// Error is a business error whose Message is safe to show to end users.
+// Field, when set, names the input field the message is about (for forms).
+// Reason, when set, is a stable dotted key (e.g. "id_number.check_digit") that
+// clients use to show a localised message; like Code it is never renamed.
+type Error struct {
+	Code    Code
+	Message string
+	Field   string
+	Reason  string
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s (field %s)", e.Code, e.Message, e.Field)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf returns a CodeInvalid *Error about the named input field.
+func FieldErrorf(field, format string, args ...any) *Error {
+	return &Error{Code: CodeInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// WithReason sets e.Reason and returns e, for chaining after Errorf.
+func (e *Error) WithReason(reason string) *Error {
+	e.Reason = reason
+	return e
+}
+
+// ErrorCode returns the Code of the first *Error in err's chain: "" for nil,
+// CodeInternal for an error that carries no *Error.
+func ErrorCode(err error) Code {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	default:
+		return CodeInternal
+	}
+}
+
+// ErrorMessage returns the user-safe message of the first *Error in err's
+// chain, or a generic text for internal errors.
+func ErrorMessage(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Message
+	default:
+		return "Internal error."
+	}
+}

@@ -1,0 +1,112 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/sqliteshim"
+)
+
+// Dialect names the SQL database behind a DB.
+type Dialect string
+
+// The supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// DB is hukou's database handle: a bun.DB over PostgreSQL or SQLite.
+type DB struct {
+	bun     *bun.DB
+	dialect Dialect
+	dsn     string
+}
+
+// DefaultDSN is the embedded default: a SQLite file under ./data.
+const DefaultDSN = "./data/hukou.db"
+
+// Open connects to the database named by dsn: a postgres:// or postgresql://
+// URL selects PostgreSQL through lib/pq; anything else is a SQLite file path
+// (created with its folder if missing; "file:" prefixes are accepted).
+// It pings the database before returning.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if dsn == "" {
+		dsn = DefaultDSN
+	}
+	var db *DB
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		sqldb, err := sql.Open("postgres", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqldb.SetMaxOpenConns(20)
+		sqldb.SetMaxIdleConns(20)
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		db = &DB{bun: bun.NewDB(sqldb, pgdialect.New()), dialect: Postgres, dsn: dsn}
+	} else {
+		path := strings.TrimPrefix(dsn, "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create database folder: %w", err)
+			}
+		}
+		q := url.Values{}
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_time_format", "sqlite")
+		sqldb, err := sql.Open(sqliteshim.ShimName, "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		// One connection: SQLite has one writer anyway, and River's SQLite
+		// driver requires it.
+		sqldb.SetMaxOpenConns(1)
+		db = &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite, dsn: dsn}
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Bun returns the underlying bun.DB, for packages of storage only.
+func (db *DB) Bun() *bun.DB { return db.bun }
+
+// SQL returns the underlying *sql.DB (River's drivers take it).
+func (db *DB) SQL() *sql.DB { return db.bun.DB }
+
+// Dialect reports which database db talks to.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks that the database answers; /readyz calls it.
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.bun.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", db.dialect, err)
+	}
+	return nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	return errors.Join(db.bun.Close())
+}
