@@ -243,7 +243,7 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	if _, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.bucket, Key: s.objectName(key)}); err != nil {
-		if domain.ErrorCode(s.error("delete", key, err)) == domain.CodeNotFound && !isNoSuchBucket(err) {
+		if statusCode(err) == http.StatusNotFound && !isNoSuchBucket(err) {
 			return nil
 		}
 		return s.error("delete", key, err)

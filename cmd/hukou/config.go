@@ -1,0 +1,82 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"hukou/storage"
+)
+
+// config is every setting of the server; see the README's table.
+type config struct {
+	DatabaseURL     string
+	BlobURL         string
+	ListenAddr      string
+	OfficeCode      string
+	JWTSecret       string
+	JWTEd25519Key   string
+	JWTIssuer       string
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
+	StaticDir       string
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v := os.Getenv(name); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+		slog.Warn("ignoring malformed duration", "var", name, "value", v)
+	}
+	return def
+}
+
+// bind registers the config's flags on fs with environment defaults.
+func (c *config) bind(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", storage.DefaultDSN), "postgres:// URL or SQLite file path")
+	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", "./data/blobs"), "folder path, file:///abs or s3://bucket?endpoint=…")
+	fs.StringVar(&c.ListenAddr, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "HTTP listen address")
+	fs.StringVar(&c.OfficeCode, "office-code", env("OFFICE_CODE", "211100000000"), "this deployment's city bureau office code")
+	fs.StringVar(&c.JWTSecret, "jwt-secret", env("JWT_SECRET", ""), "HS256 secret (≥ 32 bytes); random per start when empty")
+	fs.StringVar(&c.JWTEd25519Key, "jwt-ed25519-key", env("JWT_ED25519_KEY", ""), "base64 Ed25519 seed (32 bytes); selects EdDSA")
+	fs.StringVar(&c.JWTIssuer, "jwt-issuer", env("JWT_ISSUER", "hukou"), "issuer claim")
+	fs.DurationVar(&c.AccessTokenTTL, "access-token-ttl", envDuration("ACCESS_TOKEN_TTL", 15*time.Minute), "access token lifetime")
+	fs.DurationVar(&c.RefreshTokenTTL, "refresh-token-ttl", envDuration("REFRESH_TOKEN_TTL", 12*time.Hour), "refresh token lifetime")
+	fs.StringVar(&c.StaticDir, "static-dir", env("STATIC_DIR", "./frontend/dist"), "built SPA served at /")
+}
+
+// tokenKeys returns the HS256 secret or Ed25519 key the config names. With
+// neither, it makes a random secret: fine for one dev instance, and loud
+// about it, since tokens then die with the process.
+func (c *config) tokenKeys() ([]byte, ed25519.PrivateKey, error) {
+	if c.JWTEd25519Key != "" {
+		seed, err := base64.StdEncoding.DecodeString(c.JWTEd25519Key)
+		if err != nil || len(seed) != ed25519.SeedSize {
+			return nil, nil, fmt.Errorf("JWT_ED25519_KEY must be a base64 32-byte seed")
+		}
+		return nil, ed25519.NewKeyFromSeed(seed), nil
+	}
+	if c.JWTSecret != "" {
+		if len(c.JWTSecret) < 32 {
+			return nil, nil, fmt.Errorf("JWT_SECRET must have at least 32 bytes")
+		}
+		return []byte(c.JWTSecret), nil, nil
+	}
+	slog.Warn("JWT_SECRET is not set: using a random secret; tokens are invalid after a restart and across instances")
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	return secret, nil, nil
+}

@@ -1,0 +1,57 @@
+// Command hukou is the one binary of the population information system:
+// serve the API, migrate the database, seed a synthetic population, and run
+// the all-in-one demo. It is the only package that wires everything together.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `hukou — population information system (cross-province household registration)
+
+Usage:
+  hukou serve              serve GraphQL, GraphiQL, health and metrics
+  hukou demo               migrate, seed a demo city if empty, print demo logins, serve
+  hukou migrate up|down|status
+  hukou seed [--residents N] [--division 211100] [--seed S] [--demo-users]
+
+Configuration comes from environment variables, overridden by flags
+(see README.md): DATABASE_URL, BLOB_URL, LISTEN_ADDR, OFFICE_CODE, JWT_SECRET,
+JWT_ED25519_KEY, JWT_ISSUER, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL.
+`
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "serve":
+		err = runServe(ctx, args, false)
+	case "demo":
+		err = runServe(ctx, args, true)
+	case "migrate":
+		err = runMigrate(ctx, args)
+	case "seed":
+		err = runSeed(ctx, args)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(os.Stderr, "hukou:", err)
+		os.Exit(1)
+	}
+}

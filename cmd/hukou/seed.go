@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"hukou/domain"
+	"hukou/domain/population"
+	"hukou/storage"
+)
+
+// demoPassword is the password of the demo users that `hukou seed
+// --demo-users` and `hukou demo` create. They exist only in demo and test
+// databases; a production deployment creates its users through createUser.
+const demoPassword = "hukou-demo-2026"
+
+// demoUser is one demo login; office is "city", "county" or "station".
+type demoUser struct {
+	username, displayName, office string
+	roles                         []domain.Role
+}
+
+var demoUsers = []demoUser{
+	{"admin", "系统管理员", "city", []domain.Role{domain.RoleAdmin}},
+	{"clerk", "受理民警", "station", []domain.Role{domain.RoleClerk}},
+	{"officer", "户籍民警", "station", []domain.Role{domain.RoleOfficer}},
+	{"approver", "审批领导", "county", []domain.Role{domain.RoleApprover, domain.RoleOfficer}},
+	{"archivist", "档案管理员", "county", []domain.Role{domain.RoleArchivist}},
+	{"analyst", "数据分析员", "city", []domain.Role{domain.RoleAnalyst}},
+	{"portal", "互联网+ 平台", "city", []domain.Role{domain.RoleIntegrator}},
+}
+
+func runSeed(ctx context.Context, args []string) error {
+	var cfg config
+	fs := flag.NewFlagSet("seed", flag.ExitOnError)
+	cfg.bind(fs)
+	residents := fs.Int("residents", 20000, "number of residents to generate")
+	division := fs.String("division", "211100", "GB/T 2260 code of the city")
+	seed := fs.Int64("seed", 1, "generator seed: the same seed gives the same people")
+	users := fs.Bool("demo-users", false, "also create one demo user per role")
+	appendRows := fs.Bool("append", false, "load into a register that already has residents")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.MigrateUp(ctx); err != nil {
+		return err
+	}
+	pcfg := population.Config{Seed: *seed, Division: *division, Residents: *residents}
+	rep, err := seedPopulation(ctx, db, pcfg, *appendRows, true)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("seeded %d residents in %d households (%s) in %s: %.0f residents/s\n",
+		rep.Residents, rep.Households, *division, rep.Elapsed.Round(time.Millisecond), float64(rep.Residents)/rep.Elapsed.Seconds())
+	if *users {
+		if err := seedDemoUsers(ctx, db, pcfg); err != nil {
+			return err
+		}
+		printDemoLogins("")
+	}
+	return nil
+}
+
+// seedPopulation loads the offices and people of pcfg, with a progress bar on a terminal.
+func seedPopulation(ctx context.Context, db *storage.DB, pcfg population.Config, appendRows, showProgress bool) (storage.SeedReport, error) {
+	offices, err := population.Offices(pcfg)
+	if err != nil {
+		return storage.SeedReport{}, err
+	}
+	if err := db.SeedOffices(ctx, offices); err != nil {
+		return storage.SeedReport{}, err
+	}
+	bar := progressbar.NewOptions(pcfg.Residents, progressbar.OptionSetDescription("seeding residents"),
+		progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+		progressbar.OptionSetVisibility(showProgress), progressbar.OptionThrottle(200*time.Millisecond))
+	var opts []storage.SeedOption
+	if appendRows {
+		opts = append(opts, storage.SeedAppend())
+	}
+	rep, err := db.SeedPopulation(ctx, pcfg, func(done int) { _ = bar.Set(done) }, opts...)
+	_ = bar.Finish()
+	fmt.Fprintln(os.Stderr)
+	return rep, err
+}
+
+// seedDemoUsers creates the demo users that do not exist yet.
+func seedDemoUsers(ctx context.Context, db *storage.DB, pcfg population.Config) error {
+	offices, err := population.Offices(pcfg)
+	if err != nil {
+		return err
+	}
+	pick := map[string]string{}
+	for _, o := range offices {
+		switch o.Level {
+		case domain.OfficeCityBureau:
+			pick["city"] = o.Code
+		case domain.OfficeCountyBureau:
+			if pick["county"] == "" {
+				pick["county"] = o.Code
+			}
+		case domain.OfficePoliceStation:
+			if pick["station"] == "" && o.ParentCode == pick["county"] {
+				pick["station"] = o.Code
+			}
+		}
+	}
+	svc := &domain.UserService{DB: db, Now: time.Now, NewID: newID}
+	system := domain.WithActor(ctx, &domain.Actor{Username: "seed", System: true})
+	for _, u := range demoUsers {
+		_, err := svc.CreateUser(system, domain.NewUser{Username: u.username, DisplayName: u.displayName,
+			Password: demoPassword, OfficeCode: pick[u.office], Roles: u.roles})
+		if err != nil && domain.ErrorCode(err) != domain.CodeConflict {
+			return fmt.Errorf("demo user %s: %w", u.username, err)
+		}
+	}
+	return nil
+}
+
+// prepareDemo migrates and, when the register is empty, seeds a demo city
+// (Panjin, 211100) and the demo users.
+func prepareDemo(ctx context.Context, cfg config, residents int) error {
+	db, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.MigrateUp(ctx); err != nil {
+		return err
+	}
+	pcfg := population.Config{Seed: 1, Division: cfg.OfficeCode[:6], Residents: residents}
+	n, err := db.Register().CountResidents(ctx, domain.ResidentFilter{})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		rep, err := seedPopulation(ctx, db, pcfg, false, true)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("seeded a demo city: %d residents in %d households in %s\n", rep.Residents, rep.Households, rep.Elapsed.Round(time.Millisecond))
+	}
+	return seedDemoUsers(ctx, db, pcfg)
+}
+
+func printDemoLogins(url string) {
+	fmt.Println()
+	if url != "" {
+		fmt.Printf("hukou is running at %s  (GraphQL %s/graphql, GraphiQL %s/graphiql)\n", url, url, url)
+	}
+	fmt.Printf("Demo logins (password %q):\n", demoPassword)
+	for _, u := range demoUsers {
+		kind := "login"
+		if u.roles[0] == domain.RoleIntegrator {
+			kind = "clientLogin"
+		}
+		roles := make([]string, len(u.roles))
+		for i, r := range u.roles {
+			roles[i] = string(r)
+		}
+		fmt.Printf("  %-10s %-18s %-8s via %s\n", u.username, strings.Join(roles, ","), u.office, kind)
+	}
+	fmt.Println()
+}

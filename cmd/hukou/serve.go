@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"hukou/domain"
+	"hukou/resolvers"
+	"hukou/storage"
+	"hukou/storage/blob"
+)
+
+// app is a wired server: its handler and what must be closed on shutdown.
+type app struct {
+	handler http.Handler
+	db      *storage.DB
+	audit   *storage.AuditWriter
+	blobs   domain.BlobStore
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// newApp opens the stores and wires services, resolvers and HTTP routes.
+func newApp(ctx context.Context, cfg config) (*app, error) {
+	db, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := blob.Open(ctx, cfg.BlobURL)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	secret, edKey, err := cfg.tokenKeys()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	tokens, err := resolvers.NewTokens(resolvers.TokenConfig{Issuer: cfg.JWTIssuer, TTL: cfg.AccessTokenTTL, Secret: secret, PrivateKey: edKey})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	audit := storage.NewAuditWriter(db, 200*time.Millisecond)
+	res := &resolvers.Resolver{
+		Register: domain.NewRegisterService(db, audit, time.Now),
+		Auth:     domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL),
+		Users:    &domain.UserService{DB: db, Now: time.Now, NewID: newID},
+		Audit:    &domain.AuditService{DB: db},
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))
+	mux.Handle("GET /graphiql", playground.Handler("hukou GraphiQL", "/graphql"))
+	mux.Handle("GET /metrics", promhttp.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if err := errors.Join(db.Ping(r.Context()), blobs.Ping(r.Context())); err != nil {
+			slog.WarnContext(r.Context(), "not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"status":"unavailable"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"status":"ready"}`))
+	})
+	mux.Handle("/", spaHandler(cfg.StaticDir))
+	return &app{handler: accessLog(mux), db: db, audit: audit, blobs: blobs}, nil
+}
+
+func (a *app) close() {
+	a.audit.Close()
+	a.db.Close()
+}
+
+// spaHandler serves the built SPA, falling back to index.html for client
+// routes; without a build it says how to make one.
+func spaHandler(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<!doctype html><meta charset="utf-8"><title>hukou</title><h1>hukou</h1><p>The SPA is not built. The API is at <a href="/graphql">/graphql</a>; try <a href="/graphiql">GraphiQL</a>.</p>`)
+			return
+		}
+		if _, err := os.Stat(filepath.Join(dir, filepath.Clean("/"+r.URL.Path))); err != nil {
+			http.ServeFile(w, r, filepath.Join(dir, "index.html"))
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// accessLog writes one JSON line per request (not per health probe).
+func accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		slog.Info("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+	})
+}
+
+func runServe(ctx context.Context, args []string, demo bool) error {
+	var cfg config
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	cfg.bind(fs)
+	var demoResidents int
+	if demo {
+		fs.IntVar(&demoResidents, "residents", 20000, "residents to seed into an empty register")
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if demo {
+		if err := prepareDemo(ctx, cfg, demoResidents); err != nil {
+			return err
+		}
+	}
+	a, err := newApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if names, err := a.db.MigrateUp(ctx); err != nil {
+		return err
+	} else if len(names) > 0 {
+		slog.Info("migrated", "applied", names)
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	slog.Info("serving", "url", url, "graphql", url+"/graphql", "graphiql", url+"/graphiql", "database", string(a.db.Dialect()))
+	if demo {
+		printDemoLogins(url)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}

@@ -1,0 +1,313 @@
+package domain
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"regexp"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Session is what a successful sign-in or refresh returns.
+type Session struct {
+	AccessToken      string
+	AccessExpiresAt  time.Time
+	RefreshToken     string
+	RefreshExpiresAt time.Time
+	User             *User
+}
+
+// AuthService signs users and integrator clients in, rotates refresh
+// tokens, and turns verified access-token claims into an Actor.
+type AuthService struct {
+	DB         Database
+	Tokens     AccessTokenIssuer
+	Now        func() time.Time
+	NewID      func() string
+	RefreshTTL time.Duration
+
+	offices sync.Map // office code → officeCacheEntry
+}
+
+type officeCacheEntry struct {
+	office  *Office
+	expires time.Time
+}
+
+// NewAuthService returns an AuthService; it panics on a nil dependency.
+func NewAuthService(db Database, tokens AccessTokenIssuer, now func() time.Time, newID func() string, refreshTTL time.Duration) *AuthService {
+	if db == nil || tokens == nil || now == nil || newID == nil || refreshTTL <= 0 {
+		panic("domain: NewAuthService needs db, tokens, now, newID and a positive refresh TTL")
+	}
+	return &AuthService{DB: db, Tokens: tokens, Now: now, NewID: newID, RefreshTTL: refreshTTL}
+}
+
+// dummyHash is compared against when the user does not exist, so a wrong
+// username costs as long as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.DefaultCost)
+
+// Login signs a person in. It returns CodeUnauthenticated for a wrong
+// username or password, a disabled user, or an INTEGRATOR client (they use
+// ClientLogin). Each attempt is audited; the session is stored in one transaction.
+func (s *AuthService) Login(ctx context.Context, username, password, remoteAddr string) (*Session, error) {
+	return s.signIn(ctx, username, password, remoteAddr, false)
+}
+
+// ClientLogin signs an Internet+ integrator client in with its client ID
+// and secret. Only users holding the INTEGRATOR role may use it.
+func (s *AuthService) ClientLogin(ctx context.Context, clientID, secret, remoteAddr string) (*Session, error) {
+	return s.signIn(ctx, clientID, secret, remoteAddr, true)
+}
+
+func (s *AuthService) signIn(ctx context.Context, username, password, remoteAddr string, client bool) (*Session, error) {
+	now := s.Now()
+	u, err := s.DB.Users().FindUserByUsername(ctx, username)
+	if err != nil && ErrorCode(err) != CodeNotFound {
+		return nil, err
+	}
+	hash := dummyHash
+	if u != nil {
+		hash = []byte(u.PasswordHash)
+	}
+	pwErr := bcrypt.CompareHashAndPassword(hash, []byte(password))
+	isClient := u != nil && len(u.Roles) == 1 && u.Roles[0] == RoleIntegrator
+	if u == nil || pwErr != nil || u.Disabled || isClient != client {
+		entry := &AuditEntry{At: now, ActorName: username, Action: AuditLogin, Operation: "login", Detail: "failed", RemoteAddr: remoteAddr}
+		if err := s.DB.Audit().AppendAudit(ctx, entry); err != nil {
+			return nil, err
+		}
+		if client {
+			return nil, Errorf(CodeUnauthenticated, "unknown client or wrong secret").WithReason("auth.bad_credentials")
+		}
+		return nil, Errorf(CodeUnauthenticated, "wrong username or password").WithReason("auth.bad_credentials")
+	}
+	var sess *Session
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var err error
+		if sess, err = s.newSession(ctx, tx, u, now); err != nil {
+			return err
+		}
+		actor := &Actor{UserID: u.ID, Username: u.Username, OfficeCode: u.OfficeCode, RemoteAddr: remoteAddr}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditLogin, "login", "User", u.ID, "ok"))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+// Refresh exchanges a refresh token for a new session. Tokens rotate: each
+// can be spent once. Spending a revoked token again is treated as theft and
+// revokes every session of that user. Errors: CodeUnauthenticated for an
+// unknown, expired or reused token.
+func (s *AuthService) Refresh(ctx context.Context, refreshToken, remoteAddr string) (*Session, error) {
+	now := s.Now()
+	bad := Errorf(CodeUnauthenticated, "the session has expired; sign in again").WithReason("auth.refresh_invalid")
+	t, err := s.DB.Users().FindRefreshToken(ctx, hashToken(refreshToken))
+	if ErrorCode(err) == CodeNotFound {
+		return nil, bad
+	} else if err != nil {
+		return nil, err
+	}
+	if t.RevokedAt != nil {
+		// Reuse of a spent token: revoke the whole family.
+		if err := s.DB.Users().RevokeUserRefreshTokens(ctx, t.UserID, now); err != nil {
+			return nil, err
+		}
+		return nil, bad
+	}
+	if !now.Before(t.ExpiresAt) {
+		return nil, bad
+	}
+	var sess *Session
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		if err := tx.Users().RevokeRefreshToken(ctx, t.ID, now); err != nil {
+			return bad // lost a race with another refresh of the same token
+		}
+		u, err := tx.Users().FindUserByID(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		if u.Disabled {
+			return bad
+		}
+		if sess, err = s.newSession(ctx, tx, u, now); err != nil {
+			return err
+		}
+		actor := &Actor{UserID: u.ID, Username: u.Username, OfficeCode: u.OfficeCode, RemoteAddr: remoteAddr}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditLogin, "refreshToken", "User", u.ID, "ok"))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+// Logout revokes the refresh token; an unknown or spent token is not an error.
+func (s *AuthService) Logout(ctx context.Context, refreshToken string) error {
+	t, err := s.DB.Users().FindRefreshToken(ctx, hashToken(refreshToken))
+	if ErrorCode(err) == CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if t.RevokedAt != nil {
+		return nil
+	}
+	if err := s.DB.Users().RevokeRefreshToken(ctx, t.ID, s.Now()); err != nil && ErrorCode(err) != CodeConflict {
+		return err
+	}
+	return nil
+}
+
+// AccessClaims is what a verified access token says about its bearer.
+type AccessClaims struct {
+	UserID     string
+	Username   string
+	OfficeCode string
+	Roles      []Role
+}
+
+// ActorFor builds the Actor for verified claims, with its office loaded
+// (offices are cached for a minute: they change rarely).
+func (s *AuthService) ActorFor(ctx context.Context, c AccessClaims, remoteAddr string) (*Actor, error) {
+	office, err := s.office(ctx, c.OfficeCode)
+	if err != nil {
+		if ErrorCode(err) == CodeNotFound {
+			return nil, Errorf(CodeUnauthenticated, "the token names an unknown office; sign in again").WithReason("auth.token_invalid")
+		}
+		return nil, err
+	}
+	return &Actor{UserID: c.UserID, Username: c.Username, OfficeCode: c.OfficeCode, Office: office, Roles: c.Roles, RemoteAddr: remoteAddr}, nil
+}
+
+func (s *AuthService) office(ctx context.Context, code string) (*Office, error) {
+	now := s.Now()
+	if e, ok := s.offices.Load(code); ok && now.Before(e.(officeCacheEntry).expires) {
+		return e.(officeCacheEntry).office, nil
+	}
+	o, err := s.DB.Offices().FindOfficeByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	s.offices.Store(code, officeCacheEntry{office: o, expires: now.Add(time.Minute)})
+	return o, nil
+}
+
+func (s *AuthService) newSession(ctx context.Context, tx Repos, u *User, now time.Time) (*Session, error) {
+	access, accessExp, err := s.Tokens.IssueAccessToken(u, now)
+	if err != nil {
+		return nil, err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	refresh := base64.RawURLEncoding.EncodeToString(raw)
+	t := &RefreshToken{ID: s.NewID(), UserID: u.ID, TokenHash: hashToken(refresh), ExpiresAt: now.Add(s.RefreshTTL), CreatedAt: now}
+	if err := tx.Users().CreateRefreshToken(ctx, t); err != nil {
+		return nil, err
+	}
+	return &Session{AccessToken: access, AccessExpiresAt: accessExp, RefreshToken: refresh, RefreshExpiresAt: t.ExpiresAt, User: u}, nil
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewUser is the input of UserService.CreateUser.
+type NewUser struct {
+	Username    string
+	DisplayName string
+	Password    string
+	OfficeCode  string
+	Roles       []Role
+}
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
+
+// UserService manages users; only ADMIN (or the system) may create them.
+type UserService struct {
+	DB    Database
+	Now   func() time.Time
+	NewID func() string
+	// Cost is the bcrypt cost; tests lower it.
+	Cost int
+}
+
+// CreateUser validates and stores a new user in one transaction, audited.
+// Errors: CodeForbidden, CodeInvalid (field named), CodeNotFound for an
+// unknown office (field "officeCode"), CodeConflict for a taken username.
+func (s *UserService) CreateUser(ctx context.Context, in NewUser) (*User, error) {
+	actor, err := Authorize(ctx, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !usernamePattern.MatchString(in.Username):
+		return nil, FieldErrorf("username", "use 3 to 64 lower-case letters, digits, dots, dashes or underscores").WithReason("user.username")
+	case len(in.Password) < 8:
+		return nil, FieldErrorf("password", "a password needs at least 8 characters").WithReason("user.password")
+	case len(in.Roles) == 0:
+		return nil, FieldErrorf("roles", "give the user at least one role").WithReason("user.roles")
+	case in.DisplayName == "":
+		return nil, FieldErrorf("displayName", "enter the user's name").WithReason("user.display_name")
+	}
+	for _, r := range in.Roles {
+		if !r.Valid() {
+			return nil, FieldErrorf("roles", "unknown role %q", r).WithReason("user.roles")
+		}
+	}
+	if actor.Office != nil && !actor.CanSee(in.OfficeCode) {
+		return nil, Errorf(CodeForbidden, "office %s is outside your jurisdiction", in.OfficeCode).WithReason("auth.jurisdiction")
+	}
+	cost := s.Cost
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), cost)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	u := &User{ID: s.NewID(), Username: in.Username, DisplayName: in.DisplayName, PasswordHash: string(hash),
+		OfficeCode: in.OfficeCode, Roles: in.Roles, CreatedAt: now, UpdatedAt: now, Version: 1}
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		if _, err := tx.Offices().FindOfficeByCode(ctx, in.OfficeCode); err != nil {
+			if ErrorCode(err) == CodeNotFound {
+				return &Error{Code: CodeNotFound, Field: "officeCode", Message: "no office has the code " + in.OfficeCode, Reason: "office.unknown"}
+			}
+			return err
+		}
+		if err := tx.Users().CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "createUser", "User", u.ID, u.Username))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// AuditService reads the audit log; ADMIN only.
+type AuditService struct {
+	DB Database
+}
+
+// FindAuditEntries pages through the audit log, newest first.
+func (s *AuditService) FindAuditEntries(ctx context.Context, f AuditFilter, p Page) (*AuditPage, error) {
+	if _, err := Authorize(ctx, RoleAdmin); err != nil {
+		return nil, err
+	}
+	if err := checkPage(&p); err != nil {
+		return nil, err
+	}
+	return s.DB.Audit().FindAuditEntries(ctx, f, p)
+}

@@ -1,0 +1,98 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Repos is what a use case can read and write, inside or outside a transaction.
+type Repos interface {
+	Offices() OfficeRepository
+	Register() RegisterRepository
+	Users() UserRepository
+	Audit() AuditRepository
+	// Jobs enqueues background jobs; inside InTx, on the same transaction.
+	Jobs() JobQueue
+}
+
+// Database runs use cases. InTx gives fn repositories bound to one
+// transaction, committed if fn returns nil and rolled back otherwise.
+type Database interface {
+	Repos
+	InTx(ctx context.Context, fn func(ctx context.Context, tx Repos) error) error
+}
+
+// OfficeRepository reads and writes offices.
+type OfficeRepository interface {
+	// FindOfficeByCode returns CodeNotFound when there is none.
+	FindOfficeByCode(ctx context.Context, code string) (*Office, error)
+	// FindOfficesByCodes returns the offices found, in no order.
+	FindOfficesByCodes(ctx context.Context, codes []string) ([]*Office, error)
+	// FindOffices returns every office whose code starts with prefix, by code.
+	FindOffices(ctx context.Context, prefix string) ([]*Office, error)
+	// UpsertOffice inserts or updates by code.
+	UpsertOffice(ctx context.Context, o *Office) error
+}
+
+// RegisterRepository reads the household register.
+type RegisterRepository interface {
+	// FindResidentByIDNumber returns CodeNotFound when there is none.
+	FindResidentByIDNumber(ctx context.Context, idNumber string) (*Resident, error)
+	// FindResidentByID returns CodeNotFound when there is none.
+	FindResidentByID(ctx context.Context, id string) (*Resident, error)
+	// FindResidents pages through residents matching f, newest first.
+	FindResidents(ctx context.Context, f ResidentFilter, p Page) (*ResidentPage, error)
+	// CountResidents counts residents matching f.
+	CountResidents(ctx context.Context, f ResidentFilter) (int, error)
+	// FindResidentsByHouseholdIDs returns the members of the households, any order.
+	FindResidentsByHouseholdIDs(ctx context.Context, ids []string) ([]*Resident, error)
+	// FindHouseholdByNumber returns CodeNotFound when there is none.
+	FindHouseholdByNumber(ctx context.Context, number string) (*Household, error)
+	// FindHouseholdsByIDs returns the households found, any order.
+	FindHouseholdsByIDs(ctx context.Context, ids []string) ([]*Household, error)
+	// FindAddressesByIDs returns the addresses found, any order.
+	FindAddressesByIDs(ctx context.Context, ids []string) ([]*Address, error)
+}
+
+// UserRepository stores users and their refresh tokens.
+type UserRepository interface {
+	// FindUserByUsername returns CodeNotFound when there is none.
+	FindUserByUsername(ctx context.Context, username string) (*User, error)
+	// FindUserByID returns CodeNotFound when there is none.
+	FindUserByID(ctx context.Context, id string) (*User, error)
+	// CreateUser returns CodeConflict when the username is taken.
+	CreateUser(ctx context.Context, u *User) error
+	// CreateRefreshToken stores a token's hash.
+	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
+	// FindRefreshToken returns CodeNotFound when no token has that hash.
+	FindRefreshToken(ctx context.Context, hash string) (*RefreshToken, error)
+	// RevokeRefreshToken marks the token revoked; CodeConflict if it already was
+	// (a reused refresh token), so a token can be spent only once.
+	RevokeRefreshToken(ctx context.Context, id string, at time.Time) error
+	// RevokeUserRefreshTokens revokes every live token of the user.
+	RevokeUserRefreshTokens(ctx context.Context, userID string, at time.Time) error
+	// PruneRefreshTokens deletes every token that expired before before and
+	// returns how many it deleted.
+	PruneRefreshTokens(ctx context.Context, before time.Time) (int, error)
+}
+
+// AuditRepository appends to and reads the audit log. There is no update or
+// delete: the tables refuse them too.
+type AuditRepository interface {
+	// AppendAudit writes entries in the current transaction.
+	AppendAudit(ctx context.Context, entries ...*AuditEntry) error
+	// FindAuditEntries pages through the log, newest first.
+	FindAuditEntries(ctx context.Context, f AuditFilter, p Page) (*AuditPage, error)
+}
+
+// AuditSink records reads of personal data. Implementations may batch
+// writes for throughput but must flush on Close; mutations are audited in
+// their own transaction instead, through AuditRepository.
+type AuditSink interface {
+	Record(ctx context.Context, e *AuditEntry)
+}
+
+// AccessTokenIssuer signs short-lived access tokens for a user.
+type AccessTokenIssuer interface {
+	IssueAccessToken(u *User, now time.Time) (token string, expiresAt time.Time, err error)
+}

@@ -1,0 +1,65 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"hukou/domain"
+)
+
+// gqlCode is the one mapping of domain error codes to GraphQL extensions.code.
+var gqlCode = map[domain.Code]string{
+	domain.CodeInvalid:           "BAD_USER_INPUT",
+	domain.CodeUnauthenticated:   "UNAUTHENTICATED",
+	domain.CodeForbidden:         "FORBIDDEN",
+	domain.CodeNotFound:          "NOT_FOUND",
+	domain.CodeConflict:          "CONFLICT",
+	domain.CodeInvalidTransition: "CONFLICT",
+	domain.CodeUnavailable:       "UNAVAILABLE",
+	domain.CodeInternal:          "INTERNAL",
+}
+
+// presentError turns any resolver error into a GraphQL error with a code a
+// client can switch on and a message a clerk can act on. Internal errors are
+// logged with their path and never leak.
+func presentError(ctx context.Context, err error) *gqlerror.Error {
+	out := graphql.DefaultErrorPresenter(ctx, err)
+	var de *domain.Error
+	var ge *gqlerror.Error
+	switch {
+	case errors.As(err, &de):
+		ext := map[string]any{"code": gqlCode[de.Code]}
+		if de.Field != "" {
+			ext["field"] = de.Field
+		}
+		if de.Reason != "" {
+			ext["reason"] = de.Reason
+		}
+		out.Message, out.Extensions = de.Message, ext
+		if de.Code == domain.CodeInternal {
+			slog.ErrorContext(ctx, "graphql", "path", out.Path.String(), "err", err)
+		}
+	case errors.As(err, &ge) && ge.Extensions != nil && ge.Extensions["code"] != nil:
+		// gqlgen's own validation and parse errors already carry a code.
+	case errors.As(err, &ge) && isInputError(ge):
+		out.Extensions = map[string]any{"code": "BAD_USER_INPUT"}
+	default:
+		slog.ErrorContext(ctx, "graphql", "path", out.Path.String(), "err", err)
+		out.Message, out.Extensions = "Internal error.", map[string]any{"code": "INTERNAL"}
+	}
+	return out
+}
+
+// isInputError reports gqlgen's argument-coercion errors (a bad scalar value).
+func isInputError(e *gqlerror.Error) bool { return e.Rule == "" && len(e.Path) > 0 }
+
+// recoverPanic logs a panic with its stack and returns an internal error:
+// a bug in one resolver never takes the server down or shows a 500.
+func recoverPanic(ctx context.Context, p any) error {
+	slog.ErrorContext(ctx, "graphql panic", "panic", p, "path", graphql.GetPath(ctx).String())
+	return domain.Errorf(domain.CodeInternal, "Internal error.")
+}

@@ -1,0 +1,102 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+
+	"hukou/domain"
+	"hukou/domain/codes"
+	"hukou/graph/model"
+)
+
+// globalID makes a Relay global ID from a type name and a domain ID.
+func globalID(typ, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + id))
+}
+
+// parseGlobalID splits a global ID; ok is false for anything malformed.
+func parseGlobalID(gid string) (typ, id string, ok bool) {
+	b, err := base64.RawURLEncoding.DecodeString(gid)
+	if err != nil {
+		return "", "", false
+	}
+	typ, id, ok = strings.Cut(string(b), ":")
+	return typ, id, ok && id != ""
+}
+
+// nodeID returns the domain ID inside a global ID of type typ.
+func nodeID(typ, gid, field string) (string, error) {
+	t, id, ok := parseGlobalID(gid)
+	if !ok || t != typ {
+		return "", domain.FieldErrorf(field, "%q is not the ID of a %s", gid, typ).WithReason("node.id")
+	}
+	return id, nil
+}
+
+func (r *Resolver) resolveNode(ctx context.Context, gid string) (model.Node, error) {
+	typ, id, ok := parseGlobalID(gid)
+	if !ok {
+		return nil, domain.FieldErrorf("id", "%q is not an ID this server issued", gid).WithReason("node.id")
+	}
+	switch typ {
+	case "Resident":
+		return r.Register.FindResidentByID(ctx, id)
+	case "Household":
+		h, err := r.Register.HouseholdsByIDs(ctx, []string{id})
+		if err != nil {
+			return nil, err
+		}
+		if len(h) == 0 {
+			return nil, domain.Errorf(domain.CodeNotFound, "household not found").WithReason("not_found")
+		}
+		return h[0], nil
+	case "User":
+		actor, err := domain.RequireActor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if id != actor.UserID && !actor.HasRole(domain.RoleAdmin) {
+			return nil, domain.Errorf(domain.CodeForbidden, "only administrators may look up other users").WithReason("auth.role")
+		}
+		return r.Auth.DB.Users().FindUserByID(ctx, id)
+	default:
+		return nil, domain.FieldErrorf("id", "%q is not an ID this server issued", gid).WithReason("node.id")
+	}
+}
+
+func pageOf(first *int, after *string) domain.Page {
+	p := domain.Page{}
+	if first != nil {
+		p.First = *first
+	}
+	if after != nil {
+		p.After = *after
+	}
+	return p
+}
+
+func pageInfo(hasNext bool, endCursor string) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hasNext}
+	if endCursor != "" {
+		pi.EndCursor = &endCursor
+	}
+	return pi
+}
+
+// codeEntry maps a stored code to its code-list entry; an unknown code keeps
+// the code as its name rather than failing the whole read.
+func codeEntry(code string, lookup func(string) (codes.Entry, bool)) *model.CodeEntry {
+	if e, ok := lookup(code); ok {
+		return &model.CodeEntry{Code: e.Code, Name: e.Name}
+	}
+	return &model.CodeEntry{Code: code, Name: code}
+}
+
+func division(code string) *model.Division {
+	d, ok := codes.LookupDivision(code)
+	if !ok {
+		return nil
+	}
+	return &model.Division{Code: d.Code, Name: d.Name, FullName: codes.FullName(d.Code), Historical: d.Historical}
+}

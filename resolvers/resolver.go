@@ -1,0 +1,16 @@
+// Package resolvers maps GraphQL operations onto domain use cases: each
+// resolver authenticates through the context's Actor, calls one domain
+// method, and maps the result. No business rules, no SQL.
+package resolvers
+
+import (
+	"hukou/domain"
+)
+
+// Resolver holds the use cases the schema's resolvers call.
+type Resolver struct {
+	Register *domain.RegisterService
+	Auth     *domain.AuthService
+	Users    *domain.UserService
+	Audit    *domain.AuditService
+}

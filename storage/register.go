@@ -1,0 +1,266 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"hukou/domain"
+)
+
+// officeRow is the bun model of offices.
+type officeRow struct {
+	bun.BaseModel `bun:"table:offices"`
+	Code          string    `bun:"code,pk"`
+	Name          string    `bun:"name"`
+	Level         string    `bun:"level"`
+	ParentCode    *string   `bun:"parent_code"`
+	Division      string    `bun:"division"`
+	CreatedAt     time.Time `bun:"created_at,nullzero,default:current_timestamp"`
+	UpdatedAt     time.Time `bun:"updated_at,nullzero,default:current_timestamp"`
+	Version       int       `bun:"version"`
+}
+
+func (r *officeRow) toDomain() *domain.Office {
+	o := &domain.Office{Code: r.Code, Name: r.Name, Level: domain.OfficeLevel(r.Level), Division: r.Division,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+	if r.ParentCode != nil {
+		o.ParentCode = *r.ParentCode
+	}
+	return o
+}
+
+func officeFromDomain(o *domain.Office) *officeRow {
+	r := &officeRow{Code: o.Code, Name: o.Name, Level: string(o.Level), Division: o.Division,
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: max(o.Version, 1)}
+	if o.ParentCode != "" {
+		r.ParentCode = &o.ParentCode
+	}
+	return r
+}
+
+type officeRepo struct{ idb bun.IDB }
+
+func (r officeRepo) FindOfficeByCode(ctx context.Context, code string) (*domain.Office, error) {
+	var row officeRow
+	if err := r.idb.NewSelect().Model(&row).Where("code = ?", code).Scan(ctx); err != nil {
+		return nil, translate(err, "office "+code)
+	}
+	return row.toDomain(), nil
+}
+
+func (r officeRepo) FindOfficesByCodes(ctx context.Context, codes []string) ([]*domain.Office, error) {
+	var rows []officeRow
+	if err := r.idb.NewSelect().Model(&rows).Where("code IN (?)", bun.List(codes)).Scan(ctx); err != nil {
+		return nil, translate(err, "offices")
+	}
+	return mapRows(rows, (*officeRow).toDomain), nil
+}
+
+func (r officeRepo) FindOffices(ctx context.Context, prefix string) ([]*domain.Office, error) {
+	var rows []officeRow
+	if err := r.idb.NewSelect().Model(&rows).Where("code LIKE ? ESCAPE '\\'", likePrefix(prefix)).Order("code").Scan(ctx); err != nil {
+		return nil, translate(err, "offices")
+	}
+	return mapRows(rows, (*officeRow).toDomain), nil
+}
+
+func (r officeRepo) UpsertOffice(ctx context.Context, o *domain.Office) error {
+	row := officeFromDomain(o)
+	_, err := r.idb.NewInsert().Model(row).
+		On("CONFLICT (code) DO UPDATE").
+		Set("name = EXCLUDED.name, level = EXCLUDED.level, parent_code = EXCLUDED.parent_code, division = EXCLUDED.division").
+		Set("updated_at = CURRENT_TIMESTAMP, version = offices.version + 1").
+		Exec(ctx)
+	return translate(err, "office "+o.Code)
+}
+
+// addressRow is the bun model of addresses.
+type addressRow struct {
+	bun.BaseModel `bun:"table:addresses"`
+	ID            string    `bun:"id,pk"`
+	Division      string    `bun:"division"`
+	Detail        string    `bun:"detail"`
+	UrbanRural    string    `bun:"urban_rural"`
+	StationCode   string    `bun:"station_code"`
+	CreatedAt     time.Time `bun:"created_at,nullzero,default:current_timestamp"`
+	UpdatedAt     time.Time `bun:"updated_at,nullzero,default:current_timestamp"`
+	Version       int       `bun:"version"`
+}
+
+func (r *addressRow) toDomain() *domain.Address {
+	return &domain.Address{ID: r.ID, Division: r.Division, Detail: r.Detail, UrbanRural: r.UrbanRural,
+		StationCode: r.StationCode, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+}
+
+// householdRow is the bun model of households.
+type householdRow struct {
+	bun.BaseModel `bun:"table:households"`
+	ID            string    `bun:"id,pk"`
+	Number        string    `bun:"number"`
+	Type          string    `bun:"type"`
+	AddressID     string    `bun:"address_id"`
+	StationCode   string    `bun:"station_code"`
+	CreatedAt     time.Time `bun:"created_at,nullzero,default:current_timestamp"`
+	UpdatedAt     time.Time `bun:"updated_at,nullzero,default:current_timestamp"`
+	Version       int       `bun:"version"`
+}
+
+func (r *householdRow) toDomain() *domain.Household {
+	return &domain.Household{ID: r.ID, Number: r.Number, Type: domain.HouseholdType(r.Type), AddressID: r.AddressID,
+		StationCode: r.StationCode, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+}
+
+// residentRow is the bun model of residents (the resident table).
+type residentRow struct {
+	bun.BaseModel      `bun:"table:residents"`
+	ID                 string    `bun:"id,pk"`
+	HouseholdID        string    `bun:"household_id"`
+	StationCode        string    `bun:"station_code"`
+	Name               string    `bun:"name"`
+	FormerNames        string    `bun:"former_names"`
+	Sex                string    `bun:"sex"`
+	Ethnicity          string    `bun:"ethnicity"`
+	BirthDate          time.Time `bun:"birth_date,type:date"`
+	BirthplaceDivision string    `bun:"birthplace_division"`
+	IDNumber           string    `bun:"id_number"`
+	Relation           string    `bun:"relation"`
+	Status             string    `bun:"status"`
+	Hcybsh             *string   `bun:"hcybsh"`
+	CreatedAt          time.Time `bun:"created_at,nullzero,default:current_timestamp"`
+	UpdatedAt          time.Time `bun:"updated_at,nullzero,default:current_timestamp"`
+	Version            int       `bun:"version"`
+}
+
+func (r *residentRow) toDomain() *domain.Resident {
+	return &domain.Resident{ID: r.ID, HouseholdID: r.HouseholdID, StationCode: r.StationCode, Name: r.Name,
+		FormerNames: r.FormerNames, Sex: r.Sex, Ethnicity: r.Ethnicity,
+		BirthDate:          time.Date(r.BirthDate.Year(), r.BirthDate.Month(), r.BirthDate.Day(), 0, 0, 0, 0, time.UTC),
+		BirthplaceDivision: r.BirthplaceDivision, IDNumber: r.IDNumber, Relation: r.Relation,
+		Status: domain.ResidentStatus(r.Status), Hcybsh: r.Hcybsh,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+}
+
+type registerRepo struct{ idb bun.IDB }
+
+func (r registerRepo) FindResidentByIDNumber(ctx context.Context, idNumber string) (*domain.Resident, error) {
+	var row residentRow
+	if err := r.idb.NewSelect().Model(&row).Where("id_number = ?", idNumber).Scan(ctx); err != nil {
+		return nil, translate(err, "resident with ID number "+idNumber)
+	}
+	return row.toDomain(), nil
+}
+
+func (r registerRepo) FindResidentByID(ctx context.Context, id string) (*domain.Resident, error) {
+	var row residentRow
+	if err := r.idb.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, translate(err, "resident")
+	}
+	return row.toDomain(), nil
+}
+
+func residentFilter(q *bun.SelectQuery, f domain.ResidentFilter) *bun.SelectQuery {
+	if f.JurisdictionPrefix != "" {
+		q = q.Where("station_code LIKE ? ESCAPE '\\'", likePrefix(f.JurisdictionPrefix))
+	}
+	if f.StationCode != "" {
+		q = q.Where("station_code = ?", f.StationCode)
+	}
+	if f.HouseholdID != "" {
+		q = q.Where("household_id = ?", f.HouseholdID)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.NamePrefix != "" {
+		q = q.Where("name LIKE ? ESCAPE '\\'", likePrefix(f.NamePrefix))
+	}
+	return q
+}
+
+func (r registerRepo) FindResidents(ctx context.Context, f domain.ResidentFilter, p domain.Page) (*domain.ResidentPage, error) {
+	var rows []residentRow
+	q := residentFilter(r.idb.NewSelect().Model(&rows), f).Order("id DESC").Limit(int64(p.First + 1))
+	if p.After != "" {
+		after, err := decodeCursor(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("id < ?", after)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err, "residents")
+	}
+	page := &domain.ResidentPage{}
+	if len(rows) > p.First {
+		page.HasNextPage, rows = true, rows[:p.First]
+	}
+	page.Residents = mapRows(rows, (*residentRow).toDomain)
+	if len(rows) > 0 {
+		page.EndCursor = encodeCursor(rows[len(rows)-1].ID)
+	}
+	return page, nil
+}
+
+func (r registerRepo) CountResidents(ctx context.Context, f domain.ResidentFilter) (int, error) {
+	n, err := residentFilter(r.idb.NewSelect().Model((*residentRow)(nil)), f).Count(ctx)
+	return int(n), translate(err, "residents")
+}
+
+func (r registerRepo) FindResidentsByHouseholdIDs(ctx context.Context, ids []string) ([]*domain.Resident, error) {
+	var rows []residentRow
+	if err := r.idb.NewSelect().Model(&rows).Where("household_id IN (?)", bun.List(ids)).Order("relation", "birth_date").Scan(ctx); err != nil {
+		return nil, translate(err, "residents")
+	}
+	return mapRows(rows, (*residentRow).toDomain), nil
+}
+
+func (r registerRepo) FindHouseholdByNumber(ctx context.Context, number string) (*domain.Household, error) {
+	var row householdRow
+	if err := r.idb.NewSelect().Model(&row).Where("number = ?", number).Scan(ctx); err != nil {
+		return nil, translate(err, "household "+number)
+	}
+	return row.toDomain(), nil
+}
+
+func (r registerRepo) FindHouseholdsByIDs(ctx context.Context, ids []string) ([]*domain.Household, error) {
+	var rows []householdRow
+	if err := r.idb.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+		return nil, translate(err, "households")
+	}
+	return mapRows(rows, (*householdRow).toDomain), nil
+}
+
+func (r registerRepo) FindAddressesByIDs(ctx context.Context, ids []string) ([]*domain.Address, error) {
+	var rows []addressRow
+	if err := r.idb.NewSelect().Model(&rows).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+		return nil, translate(err, "addresses")
+	}
+	return mapRows(rows, (*addressRow).toDomain), nil
+}
+
+// mapRows converts bun rows to domain values.
+func mapRows[R any, D any](rows []R, f func(*R) D) []D {
+	out := make([]D, len(rows))
+	for i := range rows {
+		out[i] = f(&rows[i])
+	}
+	return out
+}
+
+// likePrefix escapes LIKE wildcards in prefix and appends %.
+func likePrefix(prefix string) string {
+	out := make([]byte, 0, len(prefix)+1)
+	for i := 0; i < len(prefix); i++ {
+		if c := prefix[i]; c == '%' || c == '_' || c == '\\' {
+			out = append(out, '\\')
+		}
+		out = append(out, prefix[i])
+	}
+	return string(append(out, '%'))
+}
+
+func encodeCursor(key string) string { return domain.CursorFor(key) }
+
+func decodeCursor(c string) (string, error) { return domain.CursorKey(c) }
