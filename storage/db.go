@@ -32,6 +32,7 @@ type DB struct {
 	bun     *bun.DB
 	dialect Dialect
 	dsn     string
+	jobs    jobSlot // the inserter behind Jobs(); see tx.go
 }
 
 // DefaultDSN is the embedded default: a SQLite file under ./data.

@@ -2,13 +2,22 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
+	"log/slog"
 
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 	"github.com/uptrace/bun/migrate"
 
 	"hukou/storage/migrations"
 )
+
+// discardLogger silences rivermigrate, which logs every step at info level.
+var discardLogger = slog.New(slog.DiscardHandler)
 
 // MigrationStatus describes one migration for `hukou migrate status`.
 type MigrationStatus struct {
@@ -29,8 +38,9 @@ func (db *DB) migrator() (*migrate.Migrator, error) {
 	return migrate.NewMigrator(db.bun, ms, migrate.WithMarkAppliedOnSuccess(true)), nil
 }
 
-// MigrateUp applies every pending migration as one group and returns the
-// names it applied (empty when the schema is current).
+// MigrateUp applies every pending migration as one group, then River's own
+// migrations (its job tables, through rivermigrate), and returns the names it
+// applied, River's as "river/NNN_name" (empty when the schema is current).
 func (db *DB) MigrateUp(ctx context.Context) ([]string, error) {
 	m, err := db.migrator()
 	if err != nil {
@@ -47,11 +57,18 @@ func (db *DB) MigrateUp(ctx context.Context) ([]string, error) {
 	for _, mg := range group.Migrations {
 		names = append(names, mg.Name)
 	}
-	return names, nil
+	river, err := db.riverMigrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return names, err
+	}
+	return append(names, river...), nil
 }
 
 // MigrateDown rolls back the last applied group and returns the names it
-// rolled back.
+// rolled back. River's tables stay while any of our migrations is applied
+// (queued jobs are data: they must survive a one-step rollback); once ours are
+// all rolled back, River's migrations are rolled back too ("river/NNN_name"),
+// so down-to-zero leaves an empty schema.
 func (db *DB) MigrateDown(ctx context.Context) ([]string, error) {
 	m, err := db.migrator()
 	if err != nil {
@@ -67,6 +84,65 @@ func (db *DB) MigrateDown(ctx context.Context) ([]string, error) {
 	var names []string
 	for _, mg := range group.Migrations {
 		names = append(names, mg.Name)
+	}
+	applied, err := m.AppliedMigrations(ctx)
+	if err != nil {
+		return names, fmt.Errorf("migration status: %w", err)
+	}
+	if len(applied) > 0 {
+		return names, nil
+	}
+	river, err := db.riverMigrate(ctx, rivermigrate.DirectionDown, &rivermigrate.MigrateOpts{TargetVersion: -1})
+	if err != nil {
+		return names, err
+	}
+	return append(names, river...), nil
+}
+
+// RiverDriver returns the River driver for db's dialect: riverdatabasesql
+// over lib/pq for PostgreSQL, riversqlite over modernc for SQLite. Both work
+// on *sql.Tx, so River jobs can be inserted on bun's transactions.
+func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
+	if db.dialect == Postgres {
+		return riverdatabasesql.New(db.SQL())
+	}
+	return riversqlite.New(db.SQL())
+}
+
+// RiverSchema returns the schema River's tables live in: on PostgreSQL the
+// connection's current_schema() (the first of search_path, so a test's
+// ?search_path=test_x confines River to that schema), on SQLite "".
+func (db *DB) RiverSchema(ctx context.Context) (string, error) {
+	if db.dialect != Postgres {
+		return "", nil
+	}
+	var schema sql.NullString
+	if err := db.bun.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return "", fmt.Errorf("current schema: %w", err)
+	}
+	if !schema.Valid || schema.String == "" {
+		return "", fmt.Errorf("current schema: search_path names no existing schema")
+	}
+	return schema.String, nil
+}
+
+// riverMigrate runs River's migrations in direction and returns their names.
+func (db *DB) riverMigrate(ctx context.Context, dir rivermigrate.Direction, opts *rivermigrate.MigrateOpts) ([]string, error) {
+	schema, err := db.RiverSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := rivermigrate.New(db.RiverDriver(), &rivermigrate.Config{Schema: schema, Logger: discardLogger})
+	if err != nil {
+		return nil, fmt.Errorf("river migrator: %w", err)
+	}
+	res, err := m.Migrate(ctx, dir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("river migrate %s: %w", dir, err)
+	}
+	var names []string
+	for _, v := range res.Versions {
+		names = append(names, fmt.Sprintf("river/%03d_%s", v.Version, v.Name))
 	}
 	return names, nil
 }

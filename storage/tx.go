@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"sync/atomic"
 
 	"github.com/uptrace/bun"
 
@@ -10,31 +11,89 @@ import (
 )
 
 // repos implements domain.Repos over a bun.IDB: the pool or one transaction.
-type repos struct{ idb bun.IDB }
+// tx is the *sql.Tx behind idb when idb is a transaction (nil on the pool), so
+// Jobs() can enqueue on the same transaction.
+type repos struct {
+	idb bun.IDB
+	db  *DB
+	tx  *sql.Tx
+}
 
 func (r repos) Offices() domain.OfficeRepository    { return officeRepo{r.idb} }
 func (r repos) Register() domain.RegisterRepository { return registerRepo{r.idb} }
-func (r repos) Users() domain.UserRepository         { return userRepo{r.idb} }
-func (r repos) Audit() domain.AuditRepository        { return auditRepo{r.idb} }
+func (r repos) Users() domain.UserRepository        { return userRepo{r.idb} }
+func (r repos) Audit() domain.AuditRepository       { return auditRepo{r.idb} }
+func (r repos) Jobs() domain.JobQueue               { return jobQueue{db: r.db, tx: r.tx} }
 
 // Offices implements domain.Repos on the pool.
-func (db *DB) Offices() domain.OfficeRepository { return repos{db.bun}.Offices() }
+func (db *DB) Offices() domain.OfficeRepository { return db.pool().Offices() }
 
 // Register implements domain.Repos on the pool.
-func (db *DB) Register() domain.RegisterRepository { return repos{db.bun}.Register() }
+func (db *DB) Register() domain.RegisterRepository { return db.pool().Register() }
 
 // Users implements domain.Repos on the pool.
-func (db *DB) Users() domain.UserRepository { return repos{db.bun}.Users() }
+func (db *DB) Users() domain.UserRepository { return db.pool().Users() }
 
 // Audit implements domain.Repos on the pool.
-func (db *DB) Audit() domain.AuditRepository { return repos{db.bun}.Audit() }
+func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
+
+// Jobs implements domain.Repos on the pool: each Enqueue inserts in its own
+// short transaction. On SQLite (one connection) never call it while an InTx
+// is open; use the tx's Jobs() there.
+func (db *DB) Jobs() domain.JobQueue { return db.pool().Jobs() }
+
+func (db *DB) pool() repos { return repos{idb: db.bun, db: db} }
 
 // InTx implements domain.Database: fn's repositories share one transaction,
-// committed when fn returns nil and rolled back otherwise.
+// committed when fn returns nil and rolled back otherwise. Jobs enqueued
+// through tx.Jobs() are inserted on that transaction.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx domain.Repos) error) error {
 	return db.bun.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		return fn(ctx, repos{tx})
+		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx})
 	})
+}
+
+// JobInserter inserts durable background jobs for Repos.Jobs().
+// storage/queue implements it over River; install one with SetJobInserter.
+type JobInserter interface {
+	// InsertTx inserts on tx: the job exists only if tx commits.
+	InsertTx(ctx context.Context, tx *sql.Tx, args domain.JobArgs, opts ...domain.JobOption) error
+	// Insert inserts on the pool, committed at once.
+	Insert(ctx context.Context, args domain.JobArgs, opts ...domain.JobOption) error
+}
+
+// jobSlot holds the JobInserter of a DB; it is a field of DB.
+type jobSlot struct {
+	p atomic.Pointer[jobInserterRef]
+}
+
+type jobInserterRef struct{ JobInserter }
+
+// SetJobInserter installs the inserter behind Repos.Jobs() (nil removes it).
+// It is safe to call concurrently with Enqueue.
+func (db *DB) SetJobInserter(ins JobInserter) {
+	if ins == nil {
+		db.jobs.p.Store(nil)
+		return
+	}
+	db.jobs.p.Store(&jobInserterRef{ins})
+}
+
+// jobQueue implements domain.JobQueue on the pool (tx nil) or on a transaction.
+type jobQueue struct {
+	db *DB
+	tx *sql.Tx
+}
+
+func (q jobQueue) Enqueue(ctx context.Context, args domain.JobArgs, opts ...domain.JobOption) error {
+	ref := q.db.jobs.p.Load()
+	if ref == nil {
+		return domain.Errorf(domain.CodeInternal, "no job queue is configured (storage/queue installs one)")
+	}
+	if q.tx != nil {
+		return ref.InsertTx(ctx, q.tx, args, opts...)
+	}
+	return ref.Insert(ctx, args, opts...)
 }
 
 var _ domain.Database = (*DB)(nil)

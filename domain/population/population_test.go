@@ -154,12 +154,12 @@ func TestGenerate_Population(t *testing.T) {
 	numbers := map[string]struct{}{}
 	var (
 		total, households, collective, rare, deceased, movedOut, heads3 int
-		ethnic                                                         = map[string]int{}
-		sizes                                                          = map[int]int{}
-		relations                                                      = map[string]int{}
-		urbanRural                                                     = map[string]int{}
-		lastID                                                         string
-		sawRareExample                                                 string
+		ethnic                                                          = map[string]int{}
+		sizes                                                           = map[int]int{}
+		relations                                                       = map[string]int{}
+		urbanRural                                                      = map[string]int{}
+		lastID                                                          string
+		sawRareExample                                                  string
 	)
 	useID := func(id string) {
 		if len(id) != 36 || id[14] != '7' {

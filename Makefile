@@ -1,0 +1,39 @@
+# hukou — two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+GO ?= go
+export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+FUZZTIME ?= 10s
+
+.PHONY: run build test test-go fuzz generate check-generated lint clean
+
+## run: build and serve the demo (SQLite, local blobs) and print demo logins
+run: build
+	./bin/hukou demo
+
+## build: the hukou binary in ./bin
+build:
+	$(GO) build -o bin/hukou ./cmd/hukou
+
+## test: every test, against real SQLite, PostgreSQL and an S3-compatible server
+test: check-generated
+	@if ! pg_isready -q -d "$(TEST_DATABASE_URL)" 2>/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+		echo "!!! PostgreSQL does not answer at $(TEST_DATABASE_URL): its half of the tests will be SKIPPED (CI=true fails instead) !!!"; fi
+	@export TEST_S3_URL="$${TEST_S3_URL:-$$(scripts/s3-test-server.sh)}" && \
+		$(GO) vet ./... && \
+		$(GO) test -count=1 ./... && \
+		$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=$(FUZZTIME) ./domain/idnumber
+
+## fuzz: the ID number fuzz target for 60 s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=60s ./domain/idnumber
+
+## generate: regenerate gqlgen output (never edit it by hand)
+generate:
+	$(GO) tool gqlgen generate
+
+## check-generated: fail when `make generate` would change the tree
+check-generated: generate
+	@git diff --exit-code -- graph resolvers gqlgen.yml || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
+
+clean:
+	rm -rf bin data .test-s3
