@@ -165,6 +165,35 @@ func (s *AuthService) Logout(ctx context.Context, refreshToken string) error {
 	return nil
 }
 
+// CurrentUser returns the signed-in user.
+func (s *AuthService) CurrentUser(ctx context.Context) (*User, error) {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Users().FindUserByID(ctx, actor.UserID)
+}
+
+// FindUserByID returns a user: the caller itself, or anyone for an ADMIN
+// (within the admin's jurisdiction). Errors: CodeForbidden, CodeNotFound.
+func (s *AuthService) FindUserByID(ctx context.Context, id string) (*User, error) {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if id != actor.UserID && !actor.HasRole(RoleAdmin) {
+		return nil, Errorf(CodeForbidden, "only administrators may look up other users").WithReason("auth.role")
+	}
+	u, err := s.DB.Users().FindUserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanSee(u.OfficeCode) {
+		return nil, Errorf(CodeForbidden, "this user belongs to an office outside your jurisdiction").WithReason("auth.jurisdiction")
+	}
+	return u, nil
+}
+
 // AccessClaims is what a verified access token says about its bearer.
 type AccessClaims struct {
 	UserID     string

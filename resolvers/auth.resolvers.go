@@ -38,11 +38,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*domain.User, error) {
-	actor, err := domain.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return r.Auth.DB.Users().FindUserByID(ctx, actor.UserID)
+	return r.Auth.CurrentUser(ctx)
 }
 
 // ID is the resolver for the id field.

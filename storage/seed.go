@@ -241,10 +241,10 @@ func (db *DB) seedLoad(ctx context.Context, cfg population.Config, progress func
 	}
 	gen.Wait()
 	switch {
+	case parent.Err() != nil: // the loaders' errors are then only echoes of it
+		return rep, fmt.Errorf("seed population: %w", parent.Err())
 	case firstErr != nil:
 		return rep, seedError(fmt.Errorf("seed population: %w", firstErr))
-	case parent.Err() != nil:
-		return rep, fmt.Errorf("seed population: %w", parent.Err())
 	case rep.Residents != cfg.Residents:
 		return rep, fmt.Errorf("seed population: loaded %d of %d residents", rep.Residents, cfg.Residents)
 	}

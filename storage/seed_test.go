@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -206,4 +207,30 @@ func asTime(t *testing.T, v any) time.Time {
 	}
 	t.Fatalf("unexpected time value %T %v", v, v)
 	return time.Time{}
+}
+
+func TestDB_SeedPopulation_Cancelled(t *testing.T) {
+	t.Parallel()
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		cfg := population.Config{Seed: 5, Division: "211100", Residents: 5000}
+		_, err := db.SeedPopulation(ctx, cfg, func(int) { cancel() }, storage.SeedBatchSize(500))
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled seed returned %v", err)
+		}
+		if n := count(t, db, "residents"); n == 0 || n >= 5000 {
+			t.Fatalf("%d residents after cancelling", n)
+		}
+		if db.Dialect() == storage.Postgres {
+			var n int
+			if err := db.SQL().QueryRow(`SELECT count(*) FROM pg_indexes
+WHERE schemaname = current_schema() AND tablename = 'residents'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 6 {
+				t.Fatalf("%d residents indexes after a cancelled seed, want 6", n)
+			}
+		}
+	})
 }

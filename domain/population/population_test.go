@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"hukou/domain"
+	"hukou/domain/codes"
 	"hukou/domain/idnumber"
 	"hukou/domain/population"
 )
@@ -415,5 +416,38 @@ func BenchmarkGenerate(b *testing.B) {
 			n += len(h.Members)
 			return nil
 		})
+	}
+}
+
+// TestGenerate_Codes checks every generated code against the national
+// standard tables of domain/codes.
+func TestGenerate_Codes(t *testing.T) {
+	t.Parallel()
+	for _, div := range population.Divisions() {
+		offices, _ := population.Offices(population.Config{Seed: 1, Division: div})
+		for _, o := range offices {
+			if _, ok := codes.LookupDivision(o.Division); !ok {
+				t.Errorf("office %s: unknown division %s", o.Code, o.Division)
+			}
+		}
+	}
+	for h, err := range population.All(panjin(9, 30000)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range h.Members {
+			if _, ok := codes.Ethnicity(r.Ethnicity); !ok {
+				t.Fatalf("unknown ethnicity %s", r.Ethnicity)
+			}
+			if _, ok := codes.Relation(r.Relation); !ok {
+				t.Fatalf("unknown relation %s", r.Relation)
+			}
+			if _, ok := codes.Sex(r.Sex); !ok {
+				t.Fatalf("unknown sex %s", r.Sex)
+			}
+			if _, ok := codes.LookupDivision(r.BirthplaceDivision); !ok {
+				t.Fatalf("unknown birthplace %s", r.BirthplaceDivision)
+			}
+		}
 	}
 }
