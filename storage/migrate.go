@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strings"
 
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -142,7 +143,7 @@ func (db *DB) riverMigrate(ctx context.Context, dir rivermigrate.Direction, opts
 	}
 	var names []string
 	for _, v := range res.Versions {
-		names = append(names, fmt.Sprintf("river/%03d_%s", v.Version, v.Name))
+		names = append(names, fmt.Sprintf("river/%03d_%s", v.Version, strings.ReplaceAll(v.Name, " ", "_")))
 	}
 	return names, nil
 }

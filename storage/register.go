@@ -71,7 +71,7 @@ func (r officeRepo) UpsertOffice(ctx context.Context, o *domain.Office) error {
 	_, err := r.idb.NewInsert().Model(row).
 		On("CONFLICT (code) DO UPDATE").
 		Set("name = EXCLUDED.name, level = EXCLUDED.level, parent_code = EXCLUDED.parent_code, division = EXCLUDED.division").
-		Set("updated_at = CURRENT_TIMESTAMP, version = offices.version + 1").
+		Set("updated_at = CURRENT_TIMESTAMP, version = ?TableAlias.version + 1").
 		Exec(ctx)
 	return translate(err, "office "+o.Code)
 }

@@ -14,12 +14,14 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hukou/domain"
 	"hukou/resolvers"
 	"hukou/storage"
 	"hukou/storage/blob"
+	"hukou/storage/queue"
 )
 
 // app is a wired server: its handler and what must be closed on shutdown.
@@ -28,6 +30,7 @@ type app struct {
 	db      *storage.DB
 	audit   *storage.AuditWriter
 	blobs   domain.BlobStore
+	jobs    *queue.Queue
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -49,6 +52,15 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	tokens, err := resolvers.NewTokens(resolvers.TokenConfig{Issuer: cfg.JWTIssuer, TTL: cfg.AccessTokenTTL, Secret: secret, PrivateKey: edKey})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := db.MigrateUp(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	jobs, err := queue.New(db, queue.Config{Registerer: prometheus.DefaultRegisterer, Logger: slog.Default()})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -79,10 +91,17 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(mux), db: db, audit: audit, blobs: blobs}, nil
+	return &app{handler: accessLog(mux), db: db, audit: audit, blobs: blobs, jobs: jobs}, nil
 }
 
+// close stops the job workers (letting running jobs finish), flushes the
+// audit writer and closes the pool, in that order.
 func (a *app) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.jobs.Stop(ctx); err != nil {
+		slog.Warn("stopping jobs", "err", err)
+	}
 	a.audit.Close()
 	a.db.Close()
 }
@@ -149,10 +168,8 @@ func runServe(ctx context.Context, args []string, demo bool) error {
 		return err
 	}
 	defer a.close()
-	if names, err := a.db.MigrateUp(ctx); err != nil {
+	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
-	} else if len(names) > 0 {
-		slog.Info("migrated", "applied", names)
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {

@@ -1,0 +1,175 @@
+package queue
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"hukou/storage"
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxWorkers   = 10
+	DefaultPollInterval = time.Second
+	DefaultStopTimeout  = 30 * time.Second
+	// hardStopGrace bounds the wait for cancelled jobs to return after a
+	// graceful stop timed out and the caller's context is already done.
+	hardStopGrace = 10 * time.Second
+)
+
+// ErrJobsCancelled is returned (wrapped) by Stop when running jobs did not
+// finish within Config.StopTimeout and their contexts were cancelled.
+var ErrJobsCancelled = errors.New("running jobs did not finish in time and were cancelled")
+
+// Config tunes a Queue; the zero value is usable.
+type Config struct {
+	// MaxWorkers is how many jobs run at once (default DefaultMaxWorkers).
+	MaxWorkers int
+	// PollInterval is how often idle workers look for new jobs; neither
+	// driver here uses LISTEN/NOTIFY (default DefaultPollInterval).
+	PollInterval time.Duration
+	// StopTimeout is how long Stop lets running jobs finish before cancelling
+	// their contexts (default DefaultStopTimeout).
+	StopTimeout time.Duration
+	// JobTimeout cancels one attempt's context after this long (River's
+	// default, 1 minute, when zero; -1 for none).
+	JobTimeout time.Duration
+	// Registerer receives the job metrics; nil registers them nowhere.
+	Registerer prometheus.Registerer
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+	// Now is the clock of the workers (default time.Now).
+	Now func() time.Time
+
+	test testHooks
+}
+
+// testHooks are set only by tests of this package (export_test.go).
+type testHooks struct {
+	register func(*river.Workers) error
+	fast     bool // River's TestOnly: no start-up jitter
+}
+
+// Queue is hukou's River client: it works the jobs of every registered
+// worker and schedules the periodic ones.
+type Queue struct {
+	client      *river.Client[*sql.Tx]
+	inserter    *Inserter
+	metrics     *Metrics
+	stopTimeout time.Duration
+	logger      *slog.Logger
+}
+
+// New builds the queue over db and installs its Inserter on db, so
+// Repos.Jobs() enqueues through it (with the check that a worker is
+// registered for the kind). River's tables must exist (db.MigrateUp). The
+// queue does nothing until Start.
+//
+// On PostgreSQL River is pinned to db's current schema (the first of the
+// DSN's search_path). On SQLite the single connection is shared: River's
+// pollers wait for it while a transaction holds it, and an enqueue inside a
+// transaction uses that transaction, so the two never wait on each other.
+func New(db *storage.DB, cfg Config) (*Queue, error) {
+	ctx := context.Background()
+	logger := cmp.Or(cfg.Logger, slog.Default())
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	schema, err := db.RiverSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	metrics, err := newMetrics(cfg.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("register job metrics: %w", err)
+	}
+
+	workers := river.NewWorkers()
+	if err := register(workers, Deps{DB: db, Now: now, Logger: logger}); err != nil {
+		return nil, fmt.Errorf("register workers: %w", err)
+	}
+	if cfg.test.register != nil {
+		if err := cfg.test.register(workers); err != nil {
+			return nil, fmt.Errorf("register test workers: %w", err)
+		}
+	}
+
+	poll := cmp.Or(cfg.PollInterval, DefaultPollInterval)
+	client, err := river.NewClient(db.RiverDriver(), &river.Config{
+		Schema:            schema,
+		Logger:            logger,
+		Workers:           workers,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)}},
+		PeriodicJobs:      periodicJobs(),
+		FetchPollInterval: poll,
+		FetchCooldown:     min(poll, river.FetchCooldownDefault),
+		JobTimeout:        cfg.JobTimeout,
+		Middleware:        []rivertype.Middleware{&metricsMiddleware{m: metrics}},
+		TestOnly:          cfg.test.fast,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	q := &Queue{
+		client:      client,
+		inserter:    &Inserter{client: client},
+		metrics:     metrics,
+		stopTimeout: cmp.Or(cfg.StopTimeout, DefaultStopTimeout),
+		logger:      logger,
+	}
+	db.SetJobInserter(q.inserter)
+	return q, nil
+}
+
+// Start starts working jobs in the background and returns. ctx provides
+// values only: cancelling it does not stop the queue; call Stop.
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	return nil
+}
+
+// Stop stops fetching new jobs and waits for running ones to finish, for up
+// to Config.StopTimeout or until ctx is done. After that it cancels the
+// running jobs' contexts, waits for them to return (River records them as
+// failed attempts, retried later) and returns an error wrapping
+// ErrJobsCancelled. Stop on a queue that was never started returns nil.
+func (q *Queue) Stop(ctx context.Context) error {
+	softCtx, cancel := context.WithTimeout(ctx, q.stopTimeout)
+	err := q.client.Stop(softCtx)
+	cancel()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("stop job queue: %w", err)
+	}
+	q.logger.WarnContext(ctx, "job queue: running jobs did not finish in time; cancelling them", slog.Duration("stop_timeout", q.stopTimeout))
+	hardCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hardStopGrace)
+	defer cancel()
+	if err := q.client.StopAndCancel(hardCtx); err != nil {
+		return fmt.Errorf("stop job queue: %w: %w", ErrJobsCancelled, err)
+	}
+	return fmt.Errorf("stop job queue: %w", ErrJobsCancelled)
+}
+
+// Inserter returns the queue's Inserter (already installed on the DB).
+func (q *Queue) Inserter() *Inserter { return q.inserter }
+
+// Metrics returns the job metrics.
+func (q *Queue) Metrics() *Metrics { return q.metrics }
+
+// Client returns the River client, for operations views (listing, retrying
+// and cancelling jobs) and tests.
+func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
