@@ -72,6 +72,27 @@ func (s *RegisterService) FindResidentByID(ctx context.Context, id string) (*Res
 	return r, nil
 }
 
+// FindHouseholdByID returns a household by internal ID (for node(id:)),
+// with the same jurisdiction check and audit as FindHouseholdByNumber.
+func (s *RegisterService) FindHouseholdByID(ctx context.Context, id string) (*Household, error) {
+	actor, err := Authorize(ctx, readRegisterRoles...)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := s.DB.Register().FindHouseholdsByIDs(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(hs) == 0 {
+		return nil, Errorf(CodeNotFound, "household not found").WithReason("not_found")
+	}
+	if err := s.checkJurisdiction(ctx, actor, "node", hs[0].ID, hs[0].StationCode); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actor, AuditRead, "node", "Household", hs[0].ID, "")
+	return hs[0], nil
+}
+
 // FindHouseholdByNumber returns a household by its household number.
 // Errors: CodeInvalid for an empty number, CodeNotFound, CodeForbidden.
 func (s *RegisterService) FindHouseholdByNumber(ctx context.Context, number string) (*Household, error) {

@@ -24,7 +24,11 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *domain.AuditFilter
 	if filter != nil {
 		f = *filter
 	}
-	page, err := r.Audit.FindAuditEntries(ctx, f, pageOf(first, after))
+	p, err := pageOf(first, after)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.Audit.FindAuditEntries(ctx, f, p)
 	if err != nil {
 		return nil, err
 	}

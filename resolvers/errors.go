@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vikstrous/dataloadgen"
 
 	"hukou/domain"
 )
@@ -43,6 +44,8 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		if de.Code == domain.CodeInternal {
 			slog.ErrorContext(ctx, "graphql", "path", out.Path.String(), "err", err)
 		}
+	case errors.Is(err, dataloadgen.ErrNotFound):
+		out.Message, out.Extensions = "The related record was not found or is outside your jurisdiction.", map[string]any{"code": "NOT_FOUND"}
 	case errors.As(err, &ge) && ge.Extensions != nil && ge.Extensions["code"] != nil:
 		// gqlgen's own validation and parse errors already carry a code.
 	case errors.As(err, &ge) && isInputError(ge):

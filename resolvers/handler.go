@@ -64,8 +64,11 @@ func NewHandler(cfg Config) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
+	// Depth first: it is the cheaper check, and a deeply nested query should
+	// be told it is too deep rather than too complex (gqlgen stops at the
+	// first refusing mutator).
 	srv.Use(depthLimit(cfg.Limits.MaxDepth))
+	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
 	srv.Use(operationMetrics{})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)

@@ -50,7 +50,9 @@ func newLoaders(reg *domain.RegisterService) *loaders {
 	}
 }
 
-// byKey indexes a fetch result by key; a missing key becomes NOT_FOUND in the loader.
+// byKey indexes a fetch result by key. A missing key (absent, or outside the
+// caller's jurisdiction) makes the loader return dataloadgen.ErrNotFound,
+// which the error presenter shows as NOT_FOUND.
 func byKey[T any](items []T, err error) func(key func(T) string) (map[string]T, error) {
 	return func(key func(T) string) (map[string]T, error) {
 		if err != nil {

@@ -43,14 +43,7 @@ func (r *Resolver) resolveNode(ctx context.Context, gid string) (model.Node, err
 	case "Resident":
 		return r.Register.FindResidentByID(ctx, id)
 	case "Household":
-		h, err := r.Register.HouseholdsByIDs(ctx, []string{id})
-		if err != nil {
-			return nil, err
-		}
-		if len(h) == 0 {
-			return nil, domain.Errorf(domain.CodeNotFound, "household not found").WithReason("not_found")
-		}
-		return h[0], nil
+		return r.Register.FindHouseholdByID(ctx, id)
 	case "User":
 		return r.Auth.FindUserByID(ctx, id)
 	default:
@@ -58,15 +51,21 @@ func (r *Resolver) resolveNode(ctx context.Context, gid string) (model.Node, err
 	}
 }
 
-func pageOf(first *int, after *string) domain.Page {
+// pageOf maps connection arguments to a domain.Page. The domain reads
+// First 0 as "the default size", so an explicit first: 0 (or less) from a
+// client is refused here instead of silently becoming a page of 50.
+func pageOf(first *int, after *string) (domain.Page, error) {
 	p := domain.Page{}
 	if first != nil {
+		if *first < 1 {
+			return p, domain.FieldErrorf("first", "ask for between 1 and %d items per page", domain.MaxPageSize).WithReason("page.size")
+		}
 		p.First = *first
 	}
 	if after != nil {
 		p.After = *after
 	}
-	return p
+	return p, nil
 }
 
 func pageInfo(hasNext bool, endCursor string) *model.PageInfo {

@@ -74,7 +74,11 @@ func (r *queryResolver) Residents(ctx context.Context, filter *domain.ResidentFi
 			f.HouseholdID = id
 		}
 	}
-	page, err := r.Register.FindResidents(ctx, f, pageOf(first, after))
+	p, err := pageOf(first, after)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.Register.FindResidents(ctx, f, p)
 	if err != nil {
 		return nil, err
 	}
