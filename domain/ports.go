@@ -11,6 +11,7 @@ type Repos interface {
 	Register() RegisterRepository
 	Users() UserRepository
 	Audit() AuditRepository
+	Collab() CollabRepository
 	// Jobs enqueues background jobs; inside InTx, on the same transaction.
 	Jobs() JobQueue
 }

@@ -33,6 +33,7 @@ type DB struct {
 	dialect Dialect
 	dsn     string
 	jobs    jobSlot // the inserter behind Jobs(); see tx.go
+	events  *eventHub
 }
 
 // DefaultDSN is the embedded default: a SQLite file under ./data.
@@ -55,7 +56,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(20)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
-		db = &DB{bun: bun.NewDB(sqldb, pgdialect.New()), dialect: Postgres, dsn: dsn}
+		db = &DB{bun: bun.NewDB(sqldb, pgdialect.New()), dialect: Postgres, dsn: dsn, events: newEventHub()}
 	} else {
 		path := strings.TrimPrefix(dsn, "file:")
 		if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -79,7 +80,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// One connection: SQLite has one writer anyway, and River's SQLite
 		// driver requires it.
 		sqldb.SetMaxOpenConns(1)
-		db = &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite, dsn: dsn}
+		db = &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite, dsn: dsn, events: newEventHub()}
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -107,7 +108,8 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pool.
+// Close stops the event listener and closes the pool.
 func (db *DB) Close() error {
+	db.events.close()
 	return errors.Join(db.bun.Close())
 }

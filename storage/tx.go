@@ -17,6 +17,9 @@ type repos struct {
 	idb bun.IDB
 	db  *DB
 	tx  *sql.Tx
+	// pending holds collaboration events to publish after commit (SQLite;
+	// PostgreSQL uses NOTIFY, which the server delivers on commit).
+	pending *[]domain.CollabEvent
 }
 
 func (r repos) Offices() domain.OfficeRepository    { return officeRepo{r.idb} }
@@ -24,6 +27,7 @@ func (r repos) Register() domain.RegisterRepository { return registerRepo{r.idb}
 func (r repos) Users() domain.UserRepository        { return userRepo{r.idb} }
 func (r repos) Audit() domain.AuditRepository       { return auditRepo{r.idb} }
 func (r repos) Jobs() domain.JobQueue               { return jobQueue{db: r.db, tx: r.tx} }
+func (r repos) Collab() domain.CollabRepository     { return collabRepo{r} }
 
 // Offices implements domain.Repos on the pool.
 func (db *DB) Offices() domain.OfficeRepository { return db.pool().Offices() }
@@ -37,6 +41,9 @@ func (db *DB) Users() domain.UserRepository { return db.pool().Users() }
 // Audit implements domain.Repos on the pool.
 func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
 
+// Collab implements domain.Repos on the pool.
+func (db *DB) Collab() domain.CollabRepository { return db.pool().Collab() }
+
 // Jobs implements domain.Repos on the pool: each Enqueue inserts in its own
 // short transaction. On SQLite (one connection) never call it while an InTx
 // is open; use the tx's Jobs() there.
@@ -48,9 +55,17 @@ func (db *DB) pool() repos { return repos{idb: db.bun, db: db} }
 // committed when fn returns nil and rolled back otherwise. Jobs enqueued
 // through tx.Jobs() are inserted on that transaction.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx domain.Repos) error) error {
-	return db.bun.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx})
+	var pending []domain.CollabEvent
+	err := db.bun.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		pending = pending[:0]
+		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx, pending: &pending})
 	})
+	if err == nil {
+		for _, e := range pending {
+			db.events.broadcast(e)
+		}
+	}
+	return err
 }
 
 // JobInserter inserts durable background jobs for Repos.Jobs().

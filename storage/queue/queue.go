@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"hukou/domain"
 	"hukou/storage"
 )
 
@@ -49,6 +50,14 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock of the workers (default time.Now).
 	Now func() time.Time
+	// Collab, when set, registers the collaboration transport's workers and
+	// schedules the inbox pull every InboxPollInterval (default 2 s).
+	Collab            *domain.CollabService
+	InboxPollInterval time.Duration
+	// RescueStuckJobsAfter is how long a job may stay running (its worker
+	// died with its process) before River retries it (default 5 minutes;
+	// at least JobTimeout).
+	RescueStuckJobsAfter time.Duration
 
 	test testHooks
 }
@@ -95,7 +104,8 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 	}
 
 	workers := river.NewWorkers()
-	if err := register(workers, Deps{DB: db, Now: now, Logger: logger}); err != nil {
+	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab}
+	if err := register(workers, deps); err != nil {
 		return nil, fmt.Errorf("register workers: %w", err)
 	}
 	if cfg.test.register != nil {
@@ -106,16 +116,17 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 
 	poll := cmp.Or(cfg.PollInterval, DefaultPollInterval)
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
-		Schema:            schema,
-		Logger:            logger,
-		Workers:           workers,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)}},
-		PeriodicJobs:      periodicJobs(),
-		FetchPollInterval: poll,
-		FetchCooldown:     min(poll, river.FetchCooldownDefault),
-		JobTimeout:        cfg.JobTimeout,
-		Middleware:        []rivertype.Middleware{&metricsMiddleware{m: metrics}},
-		TestOnly:          cfg.test.fast,
+		Schema:               schema,
+		Logger:               logger,
+		Workers:              workers,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)}},
+		PeriodicJobs:         periodicJobs(deps, cmp.Or(cfg.InboxPollInterval, 2*time.Second)),
+		FetchPollInterval:    poll,
+		FetchCooldown:        min(poll, river.FetchCooldownDefault),
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: max(cmp.Or(cfg.RescueStuckJobsAfter, 5*time.Minute), cfg.JobTimeout, time.Minute+time.Second),
+		Middleware:           []rivertype.Middleware{&metricsMiddleware{m: metrics}},
+		TestOnly:             cfg.test.fast,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)

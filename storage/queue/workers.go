@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -17,6 +18,7 @@ type Deps struct {
 	DB     domain.Database
 	Now    func() time.Time
 	Logger *slog.Logger
+	Collab *domain.CollabService // nil: no collaboration transport
 }
 
 // register adds every worker of hukou to workers. This is the one place
@@ -25,6 +27,18 @@ type Deps struct {
 func register(workers *river.Workers, deps Deps) error {
 	for _, add := range []func() error{
 		func() error { return river.AddWorkerSafely(workers, &pruneRefreshTokensWorker{deps: deps}) },
+	} {
+		if err := add(); err != nil {
+			return err
+		}
+	}
+	if deps.Collab == nil {
+		return nil
+	}
+	for _, add := range []func() error{
+		func() error { return river.AddWorkerSafely(workers, &deliverMessageWorker{collab: deps.Collab}) },
+		func() error { return river.AddWorkerSafely(workers, &pullInboxWorker{collab: deps.Collab}) },
+		func() error { return river.AddWorkerSafely(workers, &applyMessagesWorker{collab: deps.Collab}) },
 	} {
 		if err := add(); err != nil {
 			return err
@@ -39,12 +53,17 @@ type periodic struct {
 	args  domain.JobArgs
 }
 
-// schedule lists the scheduled jobs; the elected leader enqueues them.
-var schedule = []periodic{
-	{every: 24 * time.Hour, args: domain.PruneRefreshTokensArgs{}},
+// scheduleFor lists the scheduled jobs; the elected leader enqueues them.
+func scheduleFor(deps Deps, inboxEvery time.Duration) []periodic {
+	s := []periodic{{every: 24 * time.Hour, args: domain.PruneRefreshTokensArgs{}}}
+	if deps.Collab != nil {
+		s = append(s, periodic{every: inboxEvery, args: domain.PullInboxArgs{}})
+	}
+	return s
 }
 
-func periodicJobs() []*river.PeriodicJob {
+func periodicJobs(deps Deps, inboxEvery time.Duration) []*river.PeriodicJob {
+	schedule := scheduleFor(deps, inboxEvery)
 	jobs := make([]*river.PeriodicJob, 0, len(schedule))
 	for _, p := range schedule {
 		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(p.every),
@@ -69,4 +88,57 @@ func (w *pruneRefreshTokensWorker) Work(ctx context.Context, _ *river.Job[domain
 	}
 	w.deps.Logger.InfoContext(ctx, "pruned refresh tokens", slog.Int("deleted", n), slog.Time("expired_before", before))
 	return nil
+}
+
+// deliverMessageWorker hands one logged outgoing message to the platform.
+// Retries back off from 1 s to 5 minutes; the last failure makes it a dead letter.
+type deliverMessageWorker struct {
+	river.WorkerDefaults[domain.DeliverMessageArgs]
+	collab *domain.CollabService
+}
+
+func (w *deliverMessageWorker) Work(ctx context.Context, job *river.Job[domain.DeliverMessageArgs]) error {
+	return w.collab.Deliver(ctx, job.Args.MessageID, job.Attempt >= job.MaxAttempts)
+}
+
+func (w *deliverMessageWorker) NextRetry(job *river.Job[domain.DeliverMessageArgs]) time.Time {
+	backoff := min(time.Second<<min(job.Attempt-1, 20), 5*time.Minute)
+	return time.Now().Add(backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1)))
+}
+
+// pullInboxWorker pulls the platform inbox and applies what is ready.
+type pullInboxWorker struct {
+	river.WorkerDefaults[domain.PullInboxArgs]
+	collab *domain.CollabService
+}
+
+func (w *pullInboxWorker) Work(ctx context.Context, _ *river.Job[domain.PullInboxArgs]) error {
+	for {
+		n, err := w.collab.PullInbox(ctx, 200)
+		if err != nil {
+			return err
+		}
+		if _, err := w.collab.ApplyReceived(ctx); err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}
+
+// Timeout keeps a long backlog from being cut short by the default job timeout.
+func (w *pullInboxWorker) Timeout(*river.Job[domain.PullInboxArgs]) time.Duration {
+	return 5 * time.Minute
+}
+
+// applyMessagesWorker applies received messages (after a replay).
+type applyMessagesWorker struct {
+	river.WorkerDefaults[domain.ApplyMessagesArgs]
+	collab *domain.CollabService
+}
+
+func (w *applyMessagesWorker) Work(ctx context.Context, _ *river.Job[domain.ApplyMessagesArgs]) error {
+	_, err := w.collab.ApplyReceived(ctx)
+	return err
 }

@@ -16,10 +16,17 @@ import (
 func TestSchedule_EveryPeriodicJobHasAWorker(t *testing.T) {
 	t.Parallel()
 	db := storagetest.OpenSQLite(t)
-	q, err := New(db, Config{})
+	collab := domain.NewCollabService(db, noPlatform{}, &domain.KeyRing{}, "211100000000", time.Now, func() string { return "id" })
+	q, err := New(db, Config{Collab: collab})
 	require.NoError(t, err)
+	deps := Deps{Collab: collab}
+	schedule := scheduleFor(deps, time.Second)
 	require.Contains(t, schedule, periodic{every: 24 * time.Hour, args: domain.PruneRefreshTokensArgs{}}, "prune runs daily")
-	require.Len(t, periodicJobs(), len(schedule))
+	require.Contains(t, schedule, periodic{every: time.Second, args: domain.PullInboxArgs{}}, "the inbox is pulled")
+	require.Len(t, periodicJobs(deps, time.Second), len(schedule))
+	for _, args := range []domain.JobArgs{domain.DeliverMessageArgs{MessageID: "m"}, domain.ApplyMessagesArgs{}} {
+		require.NoError(t, q.Inserter().Insert(context.Background(), args), args.Kind())
+	}
 	for _, p := range schedule {
 		require.NoError(t, q.Inserter().Insert(context.Background(), p.args), p.args.Kind())
 	}
@@ -29,3 +36,6 @@ func TestSchedule_EveryPeriodicJobHasAWorker(t *testing.T) {
 type unknownKind struct{}
 
 func (unknownKind) Kind() string { return "no_such_worker" }
+
+// noPlatform is never called: these tests only insert jobs.
+type noPlatform struct{ domain.Platform }

@@ -1,0 +1,485 @@
+package domain
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Outgoing is a message a use case sends to another office.
+type Outgoing struct {
+	CollabNo       string
+	CaseKind       string
+	MessageType    string
+	SenderOffice   string // the office acting (12 digits)
+	ReceiverOffice string // the receiving deployment's office (12 digits)
+	SenderUser     string
+	Body           any // marshalled to a JSON object
+	Attachments    []AttachmentRef
+	ReplyToHash    string
+}
+
+// CollabService moves collaboration messages between this system and the
+// platform so that each takes effect exactly once and in order per case:
+// outgoing messages are logged and enqueued in the caller's transaction and
+// delivered by a retried job with the message ID as idempotency key;
+// incoming ones are stored once (unique message ID), acknowledged, then
+// applied in case order, each in one transaction (DESIGN.md, "Collaboration
+// transport").
+type CollabService struct {
+	DB       Database
+	Platform Platform
+	Keys     *KeyRing
+	// Office is the office code whose platform inbox this system pulls.
+	Office   string
+	Now      func() time.Time
+	NewID    func() string
+	Handlers map[string]MessageHandler // by CaseKind + "/" + MessageType
+	// DeliveryDeadline and ApplyDeadline make waiting messages overdue.
+	DeliveryDeadline time.Duration
+	ApplyDeadline    time.Duration
+}
+
+// NewCollabService returns a CollabService with the built-in PING handler;
+// it panics on a nil dependency.
+func NewCollabService(db Database, platform Platform, keys *KeyRing, office string, now func() time.Time, newID func() string) *CollabService {
+	if db == nil || platform == nil || keys == nil || office == "" || now == nil || newID == nil {
+		panic("domain: NewCollabService needs db, platform, keys, office, now and newID")
+	}
+	s := &CollabService{DB: db, Platform: platform, Keys: keys, Office: office, Now: now, NewID: newID,
+		Handlers: map[string]MessageHandler{}, DeliveryDeadline: 10 * time.Minute, ApplyDeadline: 30 * time.Minute}
+	s.Handle(PingKind, PingType, applyPing)
+	return s
+}
+
+// Handle registers the handler of one kind of incoming message.
+func (s *CollabService) Handle(caseKind, messageType string, h MessageHandler) {
+	s.Handlers[caseKind+"/"+messageType] = h
+}
+
+// Send logs a signed envelope for out and enqueues its delivery, on tx: the
+// caller's state change, the log entry and the delivery job commit together
+// or not at all. The envelope's CaseSeq orders it after the sender's earlier
+// messages on the case.
+func (s *CollabService) Send(ctx context.Context, tx Repos, out Outgoing) (*Envelope, error) {
+	body, err := json.Marshal(out.Body)
+	if err != nil {
+		return nil, fmt.Errorf("encode message body: %w", err)
+	}
+	seq, err := tx.Collab().NextCaseSeq(ctx, out.SenderOffice, out.CollabNo)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	env := Envelope{MessageID: s.NewID(), CollabNo: out.CollabNo, CaseKind: out.CaseKind, MessageType: out.MessageType,
+		SenderOffice: out.SenderOffice, ReceiverOffice: out.ReceiverOffice, SenderUser: out.SenderUser, SentAt: now,
+		Body: body, Attachments: out.Attachments, ReplyToHash: out.ReplyToHash, CaseSeq: seq}
+	env.Sign(s.Keys.Private, s.Keys.KeyID)
+	if err := env.Validate(); err != nil {
+		return nil, err
+	}
+	deadline := now.Add(s.DeliveryDeadline)
+	m := &CollabMessage{Direction: DirectionOut, Envelope: env, Status: MessagePending, DeadlineAt: &deadline, CreatedAt: now, UpdatedAt: now}
+	if _, err := tx.Collab().AppendMessage(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := tx.Jobs().Enqueue(ctx, DeliverMessageArgs{MessageID: env.MessageID}); err != nil {
+		return nil, err
+	}
+	return &env, nil
+}
+
+// Deliver hands a logged outgoing message to the platform. It is safe to
+// run more than once: a SENT message is not sent again, and the platform
+// de-duplicates by message ID anyway. final marks the last attempt: a
+// failure then moves the message to DEAD (a dead letter an administrator can
+// replay). The error is returned so the job is retried.
+func (s *CollabService) Deliver(ctx context.Context, messageID string, final bool) error {
+	m, err := s.DB.Collab().FindMessage(ctx, messageID)
+	if err != nil {
+		return err
+	}
+	if m.Direction != DirectionOut || m.Status != MessagePending {
+		return nil
+	}
+	sendErr := s.Platform.Send(ctx, m.Envelope)
+	if sendErr == nil {
+		err := s.DB.Collab().SetMessageStatus(ctx, messageID, MessagePending, MessageSent, "", true)
+		if ErrorCode(err) == CodeConflict {
+			return nil
+		}
+		return err
+	}
+	to := MessagePending
+	if final || isPermanent(sendErr) {
+		to = MessageDead
+	}
+	if err := s.DB.Collab().SetMessageStatus(ctx, messageID, MessagePending, to, sendErr.Error(), true); err != nil && ErrorCode(err) != CodeConflict {
+		return errors.Join(sendErr, err)
+	}
+	if to == MessageDead {
+		slog.WarnContext(ctx, "collaboration message is a dead letter", "message_id", messageID, "err", sendErr)
+		return nil
+	}
+	return sendErr
+}
+
+// isPermanent reports an error that retrying cannot fix (the platform
+// refused the envelope).
+func isPermanent(err error) bool {
+	switch ErrorCode(err) {
+	case CodeInvalid, CodeConflict, CodeForbidden:
+		return true
+	}
+	return false
+}
+
+// PullInbox fetches this system's inbox from the platform, stores each new
+// message once, and acknowledges what is stored. Messages whose signature
+// does not verify are stored as FAILED, so they show among the dead letters
+// instead of vanishing. It returns how many new messages it stored.
+func (s *CollabService) PullInbox(ctx context.Context, limit int) (int, error) {
+	cursor, err := s.DB.Collab().Cursor(ctx, "inbox")
+	if err != nil {
+		return 0, err
+	}
+	msgs, next, err := s.Platform.Pull(ctx, s.Office, cursor, limit)
+	if err != nil {
+		return 0, err
+	}
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	stored := 0
+	now := s.Now().UTC()
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		stored = 0
+		for i := range msgs {
+			env := msgs[i]
+			status, problem := MessageReceived, ""
+			if err := s.verify(&env); err != nil {
+				status, problem = MessageFailed, err.Error()
+			}
+			deadline := now.Add(s.ApplyDeadline)
+			m := &CollabMessage{Direction: DirectionIn, Envelope: env, Status: status, LastError: problem,
+				DeadlineAt: &deadline, CreatedAt: now, UpdatedAt: now}
+			inserted, err := tx.Collab().AppendMessage(ctx, m)
+			if err != nil {
+				return err
+			}
+			if inserted {
+				stored++
+			}
+		}
+		return tx.Collab().SetCursor(ctx, "inbox", next)
+	})
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]string, len(msgs))
+	for i := range msgs {
+		ids[i] = msgs[i].MessageID
+	}
+	if err := s.Platform.Ack(ctx, s.Office, ids); err != nil {
+		// Stored and cursor moved: an unacknowledged message is harmless; the
+		// next pull acknowledges again.
+		slog.WarnContext(ctx, "acknowledge inbox", "err", err)
+	}
+	return stored, nil
+}
+
+func (s *CollabService) verify(env *Envelope) error {
+	if err := env.Validate(); err != nil {
+		return err
+	}
+	pub, ok := s.Keys.PublicKey(env.SignerKeyID)
+	if !ok {
+		return Errorf(CodeInvalid, "the message is signed with an unknown key %q", env.SignerKeyID).WithReason("envelope.signer_unknown")
+	}
+	return env.Verify(pub)
+}
+
+// ApplyReceived applies stored incoming messages in case order until none
+// is ready: a message applies only after its predecessor (CaseSeq - 1) from
+// the same sender on the same case. Each applies in one transaction that
+// also moves it to APPLIED and publishes its event on commit, so a crash
+// never half-applies one, and a message applies at most once even with
+// several workers. It returns how many it applied.
+func (s *CollabService) ApplyReceived(ctx context.Context) (int, error) {
+	applied := 0
+	for {
+		msgs, err := s.DB.Collab().ReceivedInOrder(ctx, 500)
+		if err != nil {
+			return applied, err
+		}
+		progress := false
+		for _, m := range msgs {
+			ok, err := s.applyOne(ctx, m)
+			if err != nil {
+				return applied, err
+			}
+			if ok {
+				applied++
+				progress = true
+			}
+		}
+		if !progress {
+			return applied, nil
+		}
+	}
+}
+
+func (s *CollabService) applyOne(ctx context.Context, m *CollabMessage) (bool, error) {
+	env := &m.Envelope
+	var failure error
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		last := int64(0)
+		if env.CaseSeq > 0 {
+			var err error
+			if last, err = tx.Collab().AppliedCaseSeq(ctx, env.SenderOffice, env.CollabNo); err != nil {
+				return err
+			}
+			if env.CaseSeq > last+1 {
+				return errNotReady // waits for its predecessor
+			}
+			if env.CaseSeq <= last {
+				failure = Errorf(CodeConflict, "sequence %d of case %s was already applied", env.CaseSeq, env.CollabNo).WithReason("collab.sequence_reused")
+				return tx.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageFailed, failure.Error(), true)
+			}
+		}
+		h := s.Handlers[env.CaseKind+"/"+env.MessageType]
+		if h == nil {
+			failure = Errorf(CodeInvalid, "no handler for %s/%s messages", env.CaseKind, env.MessageType).WithReason("collab.no_handler")
+			return tx.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageFailed, failure.Error(), true)
+		}
+		office, err := h(ctx, tx, env)
+		if err != nil {
+			if c := ErrorCode(err); c == CodeInternal || c == CodeUnavailable {
+				return err
+			}
+			failure = err
+			return errRefused
+		}
+		if env.CaseSeq > 0 {
+			if err := tx.Collab().SetAppliedCaseSeq(ctx, env.SenderOffice, env.CollabNo, last, env.CaseSeq); err != nil {
+				return err
+			}
+		}
+		if err := tx.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageApplied, "", true); err != nil {
+			return err
+		}
+		if office == "" {
+			office = env.ReceiverOffice
+		}
+		return tx.Collab().PublishCollabEvent(ctx, CollabEvent{MessageID: env.MessageID, CollabNo: env.CollabNo,
+			CaseKind: env.CaseKind, MessageType: env.MessageType, SenderOffice: env.SenderOffice,
+			ReceiverOffice: env.ReceiverOffice, Office: office, AppliedAt: s.Now().UTC()})
+	})
+	switch {
+	case errors.Is(err, errNotReady):
+		return false, nil
+	case errors.Is(err, errRefused):
+		// The handler's effects rolled back; record the refusal on its own.
+		err := s.DB.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageFailed, failure.Error(), true)
+		if err != nil && ErrorCode(err) != CodeConflict {
+			return false, err
+		}
+		return false, nil
+	case ErrorCode(err) == CodeConflict:
+		return false, nil // another worker got there first
+	case err != nil:
+		return false, err
+	}
+	return failure == nil, nil
+}
+
+var (
+	errNotReady = errors.New("predecessor not applied yet")
+	errRefused  = errors.New("handler refused the message")
+)
+
+// FindMessages pages through the message log, newest first (ADMIN, OFFICER).
+func (s *CollabService) FindMessages(ctx context.Context, f CollabMessageFilter, p Page) (*CollabMessagePage, error) {
+	if _, err := Authorize(ctx, RoleAdmin, RoleOfficer); err != nil {
+		return nil, err
+	}
+	if err := checkPage(&p); err != nil {
+		return nil, err
+	}
+	return s.DB.Collab().FindMessages(ctx, f, p)
+}
+
+// DeadLetters lists messages that will not move without an administrator:
+// outgoing DEAD and incoming FAILED.
+func (s *CollabService) DeadLetters(ctx context.Context, p Page) (*CollabMessagePage, error) {
+	return s.FindMessages(ctx, CollabMessageFilter{Statuses: []MessageStatus{MessageDead, MessageFailed}}, p)
+}
+
+// OverdueMessages lists messages still waiting (PENDING or RECEIVED) after
+// their deadline.
+func (s *CollabService) OverdueMessages(ctx context.Context, p Page) (*CollabMessagePage, error) {
+	now := s.Now().UTC()
+	return s.FindMessages(ctx, CollabMessageFilter{OverdueAt: &now}, p)
+}
+
+// Replay puts a dead letter back to work: a DEAD outgoing message is
+// delivered again, a FAILED incoming one is applied again (after its cause
+// was fixed, e.g. a peer key added). ADMIN only; audited. Errors:
+// CodeNotFound; CodeConflict when the message is not a dead letter.
+func (s *CollabService) Replay(ctx context.Context, messageID string) (*CollabMessage, error) {
+	actor, err := Authorize(ctx, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		m, err := tx.Collab().FindMessage(ctx, messageID)
+		if err != nil {
+			return err
+		}
+		switch m.Status {
+		case MessageDead:
+			if err := tx.Collab().SetMessageStatus(ctx, messageID, MessageDead, MessagePending, "replayed", false); err != nil {
+				return err
+			}
+			if err := tx.Jobs().Enqueue(ctx, DeliverMessageArgs{MessageID: messageID}); err != nil {
+				return err
+			}
+		case MessageFailed:
+			if err := s.verify(&m.Envelope); err != nil {
+				return err
+			}
+			if err := tx.Collab().SetMessageStatus(ctx, messageID, MessageFailed, MessageReceived, "replayed", false); err != nil {
+				return err
+			}
+			if err := tx.Jobs().Enqueue(ctx, ApplyMessagesArgs{}); err != nil {
+				return err
+			}
+		default:
+			return Errorf(CodeConflict, "message %s is %s, not a dead letter", messageID, m.Status).WithReason("collab.not_dead")
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, s.Now(), AuditChange, "replayMessage", "CollabMessage", messageID, string(m.Status)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Collab().FindMessage(ctx, messageID)
+}
+
+// LogVerification is the result of VerifyLog.
+type LogVerification struct {
+	OK             bool
+	Entries        int
+	FirstBrokenSeq int64
+	Problem        string
+}
+
+// VerifyLog walks the whole message log and checks that every entry chains
+// to the one before without gaps, and that every applied incoming and every
+// outgoing envelope still verifies under its signer's key. ADMIN only.
+func (s *CollabService) VerifyLog(ctx context.Context) (*LogVerification, error) {
+	if _, err := Authorize(ctx, RoleAdmin); err != nil {
+		return nil, err
+	}
+	v := &LogVerification{OK: true}
+	prev, after := GenesisHash, int64(0)
+	for {
+		batch, err := s.DB.Collab().LogRange(ctx, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range batch {
+			v.Entries++
+			problem := ""
+			switch {
+			case m.Seq != after+1:
+				problem = fmt.Sprintf("entry %d is missing", after+1)
+			case m.PrevHash != prev:
+				problem = "the entry does not chain to the one before"
+			case m.LogHash != ChainHash(m.PrevHash, m.Seq, m.Direction, &m.Envelope):
+				problem = "the entry's content does not match its hash"
+			case m.Status != MessageFailed:
+				if err := s.verify(&m.Envelope); err != nil {
+					problem = "the envelope's signature does not verify"
+				}
+			}
+			if problem != "" {
+				v.OK, v.FirstBrokenSeq, v.Problem = false, m.Seq, problem
+				return v, nil
+			}
+			prev, after = m.LogHash, m.Seq
+		}
+		if len(batch) < 1000 {
+			return v, nil
+		}
+	}
+}
+
+// Events returns the collaboration events the caller may see (its
+// jurisdiction), until ctx ends.
+func (s *CollabService) Events(ctx context.Context, bus CollabEvents) (<-chan CollabEvent, error) {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := bus.SubscribeCollabEvents(ctx)
+	out := make(chan CollabEvent, 16)
+	go func() {
+		defer close(out)
+		for e := range in {
+			if actor.CanSee(e.Office) {
+				select {
+				case out <- e:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+// PingKind and PingType name the connectivity check between two offices: a
+// signed note that travels like any business message and is applied by
+// being logged. Operations use it to prove a link end to end.
+const (
+	PingKind = "OPS"
+	PingType = "PING"
+)
+
+// SendPing sends a ping to receiverOffice on collabNo (ADMIN), audited.
+func (s *CollabService) SendPing(ctx context.Context, receiverOffice, collabNo, text string) (*Envelope, error) {
+	actor, err := Authorize(ctx, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if !reOffice.MatchString(receiverOffice) {
+		return nil, FieldErrorf("receiverOffice", "an office code has 12 digits").WithReason("collab.office")
+	}
+	if collabNo == "" || len(collabNo) > 64 {
+		return nil, FieldErrorf("collabNo", "give a collaboration number of at most 64 characters").WithReason("collab.collab_no")
+	}
+	var env *Envelope
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var err error
+		env, err = s.Send(ctx, tx, Outgoing{CollabNo: collabNo, CaseKind: PingKind, MessageType: PingType,
+			SenderOffice: s.Office, ReceiverOffice: receiverOffice, SenderUser: actor.Username, Body: map[string]string{"text": text}})
+		if err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, s.Now(), AuditChange, "sendCollaborationPing", "CollabMessage", env.MessageID, receiverOffice))
+	})
+	return env, err
+}
+
+func applyPing(_ context.Context, _ Repos, env *Envelope) (string, error) {
+	var body struct {
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal(env.Body, &body); err != nil {
+		return "", FieldErrorf("body", "a ping body is {\"text\": …}").WithReason("collab.ping_body")
+	}
+	return env.ReceiverOffice, nil
+}

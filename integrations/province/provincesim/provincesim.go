@@ -1,0 +1,181 @@
+// Package provincesim simulates the provincial department's service for
+// tests and dev mode: it serves the contract in ../openapi.yaml, issues
+// collaboration numbers once per case (kept in memory), and fails on demand
+// through a fault.Injector, per endpoint, set by code or through
+// /admin/faults.
+//
+// Endpoint names for fault rules: "collaboration_number".
+package provincesim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"hukou/domain"
+	"hukou/integrations/fault"
+	"hukou/integrations/httpclient"
+	"hukou/integrations/province"
+)
+
+// Config configures a Server.
+type Config struct {
+	// Faults injects failures; nil means a fresh Injector with no rules
+	// (reachable through /admin/faults).
+	Faults *fault.Injector
+	// Now is the clock; nil means time.Now. The date in a number is the
+	// date of Now in China Standard Time.
+	Now func() time.Time
+}
+
+// Server is the simulator, an http.Handler. It is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	handler http.Handler
+
+	mu     sync.Mutex
+	byCase map[string]issued // CaseID → what was issued
+	seq    map[string]int    // division+date → last sequence number
+}
+
+type issued struct {
+	req province.CollabNumberRequest
+	out province.CollabNumber
+}
+
+// cst is China Standard Time; a fixed zone needs no tzdata.
+var cst = time.FixedZone("CST", 8*60*60)
+
+// New returns a simulator with no numbers issued.
+func New(cfg Config) *Server {
+	if cfg.Faults == nil {
+		cfg.Faults = fault.New(uint64(time.Now().UnixNano()))
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, byCase: map[string]issued{}, seq: map[string]int{}}
+	mux := http.NewServeMux()
+	mux.Handle("POST /v1/collaboration-numbers", cfg.Faults.Wrap("collaboration_number", http.HandlerFunc(s.collaborationNumber)))
+	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(province.OpenAPISpec)
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		httpclient.WriteJSON(w, map[string]string{"status": "ok"})
+	})
+	mux.Handle("/admin/faults", cfg.Faults.AdminHandler())
+	s.handler = mux
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Faults returns the simulator's fault injector.
+func (s *Server) Faults() *fault.Injector { return s.cfg.Faults }
+
+// Issued returns how many collaboration numbers the simulator has issued.
+func (s *Server) Issued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.byCase)
+}
+
+func (s *Server) collaborationNumber(w http.ResponseWriter, r *http.Request) {
+	var in province.CollabNumberRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		writeErr(w, domain.FieldErrorf("body", "the request body is not a collaboration number request: %v", err))
+		return
+	}
+	req := domain.CollabNumberRequest{CaseID: in.CaseID, Kind: in.Kind, AcceptanceOffice: in.AcceptanceOffice, RegistrationProvince: in.RegistrationProvince}
+	if err := req.Validate(); err != nil {
+		writeErr(w, err)
+		return
+	}
+	if key := r.Header.Get("Idempotency-Key"); key != "" && key != in.CaseID {
+		writeErr(w, domain.FieldErrorf("Idempotency-Key", "the Idempotency-Key header must equal caseId"))
+		return
+	}
+	out, err := s.issue(in)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	httpclient.WriteJSON(w, out)
+}
+
+// issue returns the number of in.CaseID, issuing the next one of the
+// acceptance division and day when the case has none.
+func (s *Server) issue(in province.CollabNumberRequest) (province.CollabNumber, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.byCase[in.CaseID]; ok {
+		if prev.req != in {
+			return province.CollabNumber{}, domain.Errorf(domain.CodeConflict,
+				"case %s already has collaboration number %s, issued for %s at %s to province %s",
+				in.CaseID, prev.out.CollabNo, prev.req.Kind, prev.req.AcceptanceOffice, prev.req.RegistrationProvince).
+				WithReason("collab_no.case_mismatch")
+		}
+		out := prev.out
+		out.Issued = false
+		return out, nil
+	}
+	now := s.cfg.Now().In(cst)
+	prefix := in.AcceptanceOffice[:6] + now.Format("20060102")
+	s.seq[prefix]++
+	n := s.seq[prefix]
+	if n > 99_999_999 {
+		s.seq[prefix]--
+		return province.CollabNumber{}, domain.Errorf(domain.CodeUnavailable, "the daily collaboration number sequence of division %s is exhausted", in.AcceptanceOffice[:6])
+	}
+	out := province.CollabNumber{
+		CaseID:   in.CaseID,
+		CollabNo: fmt.Sprintf("XT%s%08d", prefix, n),
+		IssuedAt: now.UTC(),
+		Issued:   true,
+	}
+	s.byCase[in.CaseID] = issued{req: in, out: out}
+	return out, nil
+}
+
+func writeErr(w http.ResponseWriter, err error) {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		de = domain.Errorf(domain.CodeInternal, "internal error")
+	}
+	status := http.StatusInternalServerError
+	switch de.Code {
+	case domain.CodeInvalid:
+		status = http.StatusBadRequest
+	case domain.CodeConflict:
+		status = http.StatusConflict
+	case domain.CodeUnavailable:
+		status = http.StatusServiceUnavailable
+	}
+	httpclient.WriteError(w, status, httpclient.ErrorBody{Code: string(de.Code), Message: de.Message, Field: de.Field, Reason: de.Reason})
+}
+
+// ListenAndServe serves a simulator made from cfg on addr until ctx ends,
+// then shuts down gracefully (for `hukou simulate`).
+func ListenAndServe(ctx context.Context, addr string, cfg Config) error {
+	srv := &http.Server{Addr: addr, Handler: New(cfg), ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("province simulator: %w", err)
+	case <-ctx.Done():
+		shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutCtx)
+	}
+}

@@ -1,0 +1,307 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"hukou/domain"
+)
+
+// collabMessageRow is the bun model of collab_messages.
+type collabMessageRow struct {
+	bun.BaseModel  `bun:"table:collab_messages"`
+	Seq            int64      `bun:"seq,pk"`
+	MessageID      string     `bun:"message_id"`
+	Direction      string     `bun:"direction"`
+	CollabNo       string     `bun:"collab_no"`
+	CaseKind       string     `bun:"case_kind"`
+	MessageType    string     `bun:"message_type"`
+	SenderOffice   string     `bun:"sender_office"`
+	ReceiverOffice string     `bun:"receiver_office"`
+	SenderUser     string     `bun:"sender_user"`
+	CaseSeq        int64      `bun:"case_seq"`
+	SentAt         time.Time  `bun:"sent_at"`
+	Body           string     `bun:"body"`
+	Attachments    string     `bun:"attachments"`
+	ReplyToHash    string     `bun:"reply_to_hash"`
+	Signature      string     `bun:"signature"`
+	SignerKeyID    string     `bun:"signer_key_id"`
+	PrevHash       string     `bun:"prev_hash"`
+	LogHash        string     `bun:"log_hash"`
+	Status         string     `bun:"status"`
+	Attempts       int        `bun:"attempts"`
+	LastError      string     `bun:"last_error"`
+	DeadlineAt     *time.Time `bun:"deadline_at"`
+	CreatedAt      time.Time  `bun:"created_at"`
+	UpdatedAt      time.Time  `bun:"updated_at"`
+}
+
+type attachmentJSON struct {
+	Name        string `json:"name"`
+	SHA256      string `json:"sha256"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"contentType"`
+}
+
+func collabFromDomain(m *domain.CollabMessage) (*collabMessageRow, error) {
+	e := &m.Envelope
+	atts := make([]attachmentJSON, len(e.Attachments))
+	for i, a := range e.Attachments {
+		atts[i] = attachmentJSON{Name: a.Name, SHA256: a.SHA256, Size: a.Size, ContentType: a.ContentType}
+	}
+	attJSON, err := json.Marshal(atts)
+	if err != nil {
+		return nil, err
+	}
+	return &collabMessageRow{Seq: m.Seq, MessageID: e.MessageID, Direction: string(m.Direction), CollabNo: e.CollabNo,
+		CaseKind: e.CaseKind, MessageType: e.MessageType, SenderOffice: e.SenderOffice, ReceiverOffice: e.ReceiverOffice,
+		SenderUser: e.SenderUser, CaseSeq: e.CaseSeq, SentAt: e.SentAt.UTC(), Body: string(e.Body), Attachments: string(attJSON),
+		ReplyToHash: e.ReplyToHash, Signature: base64.StdEncoding.EncodeToString(e.Signature), SignerKeyID: e.SignerKeyID,
+		PrevHash: m.PrevHash, LogHash: m.LogHash, Status: string(m.Status), Attempts: m.Attempts, LastError: m.LastError,
+		DeadlineAt: m.DeadlineAt, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}, nil
+}
+
+func (r *collabMessageRow) toDomain() (*domain.CollabMessage, error) {
+	var atts []attachmentJSON
+	if err := json.Unmarshal([]byte(r.Attachments), &atts); err != nil {
+		return nil, err
+	}
+	sig, err := base64.StdEncoding.DecodeString(r.Signature)
+	if err != nil {
+		return nil, err
+	}
+	env := domain.Envelope{MessageID: r.MessageID, CollabNo: r.CollabNo, CaseKind: r.CaseKind, MessageType: r.MessageType,
+		SenderOffice: r.SenderOffice, ReceiverOffice: r.ReceiverOffice, SenderUser: r.SenderUser, CaseSeq: r.CaseSeq,
+		SentAt: r.SentAt.UTC(), Body: json.RawMessage(r.Body), ReplyToHash: r.ReplyToHash, Signature: sig, SignerKeyID: r.SignerKeyID}
+	for _, a := range atts {
+		env.Attachments = append(env.Attachments, domain.AttachmentRef{Name: a.Name, SHA256: a.SHA256, Size: a.Size, ContentType: a.ContentType})
+	}
+	return &domain.CollabMessage{Seq: r.Seq, Direction: domain.Direction(r.Direction), Envelope: env, PrevHash: r.PrevHash,
+		LogHash: r.LogHash, Status: domain.MessageStatus(r.Status), Attempts: r.Attempts, LastError: r.LastError,
+		DeadlineAt: r.DeadlineAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}, nil
+}
+
+func collabRowsToDomain(rows []collabMessageRow) ([]*domain.CollabMessage, error) {
+	out := make([]*domain.CollabMessage, len(rows))
+	for i := range rows {
+		m, err := rows[i].toDomain()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+type collabRepo struct{ r repos }
+
+func (c collabRepo) AppendMessage(ctx context.Context, m *domain.CollabMessage) (bool, error) {
+	if c.r.tx == nil {
+		var inserted bool
+		err := c.r.db.InTx(ctx, func(ctx context.Context, tx domain.Repos) error {
+			var err error
+			inserted, err = tx.Collab().AppendMessage(ctx, m)
+			return err
+		})
+		return inserted, err
+	}
+	idb := c.r.idb
+	exists, err := idb.NewSelect().Model((*collabMessageRow)(nil)).Where("message_id = ?", m.Envelope.MessageID).Exists(ctx)
+	if err != nil {
+		return false, translate(err, "collaboration message")
+	}
+	if exists {
+		return false, nil
+	}
+	// Take the head row's lock first (a no-op update), so concurrent appends
+	// on PostgreSQL queue here instead of forking the chain.
+	if _, err := idb.NewRaw("UPDATE collab_log_head SET seq = seq WHERE id = 1").Exec(ctx); err != nil {
+		return false, translate(err, "message log head")
+	}
+	var head struct {
+		Seq  int64  `bun:"seq"`
+		Hash string `bun:"hash"`
+	}
+	if err := idb.NewRaw("SELECT seq, hash FROM collab_log_head WHERE id = 1").Scan(ctx, &head); err != nil {
+		return false, translate(err, "message log head")
+	}
+	m.Seq, m.PrevHash = head.Seq+1, head.Hash
+	m.LogHash = domain.ChainHash(m.PrevHash, m.Seq, m.Direction, &m.Envelope)
+	row, err := collabFromDomain(m)
+	if err != nil {
+		return false, err
+	}
+	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
+		if isUniqueViolation(err) {
+			return false, translate(err, "collaboration message "+m.Envelope.MessageID)
+		}
+		return false, translate(err, "collaboration message")
+	}
+	if _, err := idb.NewRaw("UPDATE collab_log_head SET seq = ?, hash = ? WHERE id = 1", m.Seq, m.LogHash).Exec(ctx); err != nil {
+		return false, translate(err, "message log head")
+	}
+	return true, nil
+}
+
+func (c collabRepo) FindMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error) {
+	var row collabMessageRow
+	if err := c.r.idb.NewSelect().Model(&row).Where("message_id = ?", messageID).Scan(ctx); err != nil {
+		return nil, translate(err, "collaboration message "+messageID)
+	}
+	return row.toDomain()
+}
+
+func (c collabRepo) SetMessageStatus(ctx context.Context, messageID string, from, to domain.MessageStatus, lastError string, attempted bool) error {
+	q := c.r.idb.NewUpdate().Model((*collabMessageRow)(nil)).
+		Set("status = ?", to).Set("last_error = ?", lastError).Set("updated_at = ?", time.Now().UTC()).
+		Where("message_id = ? AND status = ?", messageID, from)
+	if attempted {
+		q = q.Set("attempts = attempts + 1")
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return translate(err, "collaboration message")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return domain.Errorf(domain.CodeConflict, "message %s is no longer %s", messageID, from).WithReason("collab.status_changed")
+	}
+	return nil
+}
+
+func (c collabRepo) FindMessages(ctx context.Context, f domain.CollabMessageFilter, p domain.Page) (*domain.CollabMessagePage, error) {
+	var rows []collabMessageRow
+	q := c.r.idb.NewSelect().Model(&rows).Order("seq DESC").Limit(int64(p.First + 1))
+	if f.CollabNo != "" {
+		q = q.Where("collab_no = ?", f.CollabNo)
+	}
+	if f.Direction != "" {
+		q = q.Where("direction = ?", f.Direction)
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN (?)", bun.List(f.Statuses))
+	}
+	if f.OverdueAt != nil {
+		q = q.Where("status IN ('PENDING', 'RECEIVED') AND deadline_at < ?", f.OverdueAt.UTC())
+	}
+	if p.After != "" {
+		key, err := decodeCursor(p.After)
+		if err != nil {
+			return nil, err
+		}
+		seq, err := strconv.ParseInt(key, 10, 64)
+		if err != nil {
+			return nil, domain.FieldErrorf("after", "the cursor is not one this server issued; start again from the first page").WithReason("page.cursor")
+		}
+		q = q.Where("seq < ?", seq)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err, "collaboration messages")
+	}
+	page := &domain.CollabMessagePage{}
+	if len(rows) > p.First {
+		page.HasNextPage, rows = true, rows[:p.First]
+	}
+	msgs, err := collabRowsToDomain(rows)
+	if err != nil {
+		return nil, err
+	}
+	page.Messages = msgs
+	if len(rows) > 0 {
+		page.EndCursor = encodeCursor(strconv.FormatInt(rows[len(rows)-1].Seq, 10))
+	}
+	return page, nil
+}
+
+func (c collabRepo) LogRange(ctx context.Context, after int64, limit int) ([]*domain.CollabMessage, error) {
+	var rows []collabMessageRow
+	if err := c.r.idb.NewSelect().Model(&rows).Where("seq > ?", after).Order("seq").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, translate(err, "message log")
+	}
+	return collabRowsToDomain(rows)
+}
+
+func (c collabRepo) ReceivedInOrder(ctx context.Context, limit int) ([]*domain.CollabMessage, error) {
+	var rows []collabMessageRow
+	err := c.r.idb.NewSelect().Model(&rows).Where("direction = 'IN' AND status = 'RECEIVED'").
+		Order("sender_office", "collab_no", "case_seq").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, translate(err, "received messages")
+	}
+	return collabRowsToDomain(rows)
+}
+
+func (c collabRepo) NextCaseSeq(ctx context.Context, sender, collabNo string) (int64, error) {
+	var seq int64
+	err := c.r.idb.NewRaw(`INSERT INTO collab_sequences (scope, office, collab_no, last_seq) VALUES ('OUT', ?, ?, 1)
+		ON CONFLICT (scope, office, collab_no) DO UPDATE SET last_seq = collab_sequences.last_seq + 1
+		RETURNING last_seq`, sender, collabNo).Scan(ctx, &seq)
+	return seq, translate(err, "case sequence")
+}
+
+func (c collabRepo) AppliedCaseSeq(ctx context.Context, sender, collabNo string) (int64, error) {
+	var seq int64
+	err := c.r.idb.NewRaw(`SELECT last_seq FROM collab_sequences WHERE scope = 'APPLIED' AND office = ? AND collab_no = ?`,
+		sender, collabNo).Scan(ctx, &seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return seq, translate(err, "applied sequence")
+}
+
+func (c collabRepo) SetAppliedCaseSeq(ctx context.Context, sender, collabNo string, prev, next int64) error {
+	var res sql.Result
+	var err error
+	if prev == 0 {
+		res, err = c.r.idb.NewRaw(`INSERT INTO collab_sequences (scope, office, collab_no, last_seq) VALUES ('APPLIED', ?, ?, ?)
+			ON CONFLICT (scope, office, collab_no) DO NOTHING`, sender, collabNo, next).Exec(ctx)
+	} else {
+		res, err = c.r.idb.NewRaw(`UPDATE collab_sequences SET last_seq = ? WHERE scope = 'APPLIED' AND office = ? AND collab_no = ? AND last_seq = ?`,
+			next, sender, collabNo, prev).Exec(ctx)
+	}
+	if err != nil {
+		return translate(err, "applied sequence")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return domain.Errorf(domain.CodeConflict, "another worker applied a message of case %s first", collabNo).WithReason("collab.applied_concurrently")
+	}
+	return nil
+}
+
+func (c collabRepo) Cursor(ctx context.Context, name string) (string, error) {
+	var v string
+	err := c.r.idb.NewRaw("SELECT value FROM collab_cursors WHERE name = ?", name).Scan(ctx, &v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, translate(err, "cursor")
+}
+
+func (c collabRepo) SetCursor(ctx context.Context, name, value string) error {
+	_, err := c.r.idb.NewRaw(`INSERT INTO collab_cursors (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`, name, value).Exec(ctx)
+	return translate(err, "cursor")
+}
+
+func (c collabRepo) PublishCollabEvent(ctx context.Context, e domain.CollabEvent) error {
+	if c.r.db.dialect == Postgres {
+		payload, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		_, err = c.r.idb.NewRaw("SELECT pg_notify(?, ?)", collabChannel, string(payload)).Exec(ctx)
+		return translate(err, "event")
+	}
+	if c.r.pending != nil {
+		*c.r.pending = append(*c.r.pending, e)
+		return nil
+	}
+	c.r.db.events.broadcast(e)
+	return nil
+}
