@@ -73,7 +73,9 @@ func (s *CollabService) Send(ctx context.Context, tx Repos, out Outgoing) (*Enve
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now().UTC()
+	// Microseconds: what both databases (and the platform) keep, so the
+	// signed bytes survive storage.
+	now := s.Now().UTC().Truncate(time.Microsecond)
 	env := Envelope{MessageID: s.NewID(), CollabNo: out.CollabNo, CaseKind: out.CaseKind, MessageType: out.MessageType,
 		SenderOffice: out.SenderOffice, ReceiverOffice: out.ReceiverOffice, SenderUser: out.SenderUser, SentAt: now,
 		Body: body, Attachments: out.Attachments, ReplyToHash: out.ReplyToHash, CaseSeq: seq}
@@ -310,6 +312,14 @@ func (s *CollabService) FindMessages(ctx context.Context, f CollabMessageFilter,
 		return nil, err
 	}
 	return s.DB.Collab().FindMessages(ctx, f, p)
+}
+
+// FindMessage returns one log entry (ADMIN, OFFICER).
+func (s *CollabService) FindMessage(ctx context.Context, messageID string) (*CollabMessage, error) {
+	if _, err := Authorize(ctx, RoleAdmin, RoleOfficer); err != nil {
+		return nil, err
+	}
+	return s.DB.Collab().FindMessage(ctx, messageID)
 }
 
 // DeadLetters lists messages that will not move without an administrator:

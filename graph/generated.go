@@ -34,12 +34,15 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Address() AddressResolver
 	AuditEntry() AuditEntryResolver
+	CollabMessage() CollabMessageResolver
 	Household() HouseholdResolver
+	MessageLogVerification() MessageLogVerificationResolver
 	Mutation() MutationResolver
 	Office() OfficeResolver
 	Query() QueryResolver
 	Resident() ResidentResolver
 	ResidentConnection() ResidentConnectionResolver
+	Subscription() SubscriptionResolver
 	User() UserResolver
 }
 
@@ -83,6 +86,49 @@ type ComplexityRoot struct {
 		Name func(childComplexity int) int
 	}
 
+	CollabMessage struct {
+		Attempts       func(childComplexity int) int
+		Body           func(childComplexity int) int
+		CaseKind       func(childComplexity int) int
+		CaseSeq        func(childComplexity int) int
+		CollabNo       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DeadlineAt     func(childComplexity int) int
+		Direction      func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LogHash        func(childComplexity int) int
+		MessageID      func(childComplexity int) int
+		MessageType    func(childComplexity int) int
+		ReceiverOffice func(childComplexity int) int
+		SenderOffice   func(childComplexity int) int
+		SenderUser     func(childComplexity int) int
+		SentAt         func(childComplexity int) int
+		Seq            func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	CollabMessageConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	CollabMessageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CollaborationEvent struct {
+		AppliedAt      func(childComplexity int) int
+		CaseKind       func(childComplexity int) int
+		CollabNo       func(childComplexity int) int
+		MessageID      func(childComplexity int) int
+		MessageType    func(childComplexity int) int
+		Office         func(childComplexity int) int
+		ReceiverOffice func(childComplexity int) int
+		SenderOffice   func(childComplexity int) int
+	}
+
 	Division struct {
 		Code       func(childComplexity int) int
 		FullName   func(childComplexity int) int
@@ -99,12 +145,21 @@ type ComplexityRoot struct {
 		Type    func(childComplexity int) int
 	}
 
+	MessageLogVerification struct {
+		Entries        func(childComplexity int) int
+		FirstBrokenSeq func(childComplexity int) int
+		OK             func(childComplexity int) int
+		Problem        func(childComplexity int) int
+	}
+
 	Mutation struct {
-		ClientLogin  func(childComplexity int, input model.ClientLoginInput) int
-		CreateUser   func(childComplexity int, input model.CreateUserInput) int
-		Login        func(childComplexity int, input model.LoginInput) int
-		Logout       func(childComplexity int, refreshToken string) int
-		RefreshToken func(childComplexity int, refreshToken string) int
+		ClientLogin           func(childComplexity int, input model.ClientLoginInput) int
+		CreateUser            func(childComplexity int, input model.CreateUserInput) int
+		Login                 func(childComplexity int, input model.LoginInput) int
+		Logout                func(childComplexity int, refreshToken string) int
+		RefreshToken          func(childComplexity int, refreshToken string) int
+		ReplayMessage         func(childComplexity int, messageID string) int
+		SendCollaborationPing func(childComplexity int, input model.SendCollaborationPingInput) int
 	}
 
 	Office struct {
@@ -121,14 +176,18 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog  func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
-		CodeList  func(childComplexity int, kind model.CodeListKind) int
-		Household func(childComplexity int, number string) int
-		Me        func(childComplexity int) int
-		Node      func(childComplexity int, id string) int
-		Offices   func(childComplexity int) int
-		Resident  func(childComplexity int, idNumber string) int
-		Residents func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
+		AuditLog              func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
+		CodeList              func(childComplexity int, kind model.CodeListKind) int
+		CollaborationMessages func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
+		DeadLetters           func(childComplexity int, first *int, after *string) int
+		Household             func(childComplexity int, number string) int
+		Me                    func(childComplexity int) int
+		Node                  func(childComplexity int, id string) int
+		Offices               func(childComplexity int) int
+		OverdueMessages       func(childComplexity int, first *int, after *string) int
+		Resident              func(childComplexity int, idNumber string) int
+		Residents             func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
+		VerifyMessageLog      func(childComplexity int) int
 	}
 
 	Resident struct {
@@ -167,6 +226,10 @@ type ComplexityRoot struct {
 		User             func(childComplexity int) int
 	}
 
+	Subscription struct {
+		CollaborationEvents func(childComplexity int) int
+	}
+
 	User struct {
 		DisplayName func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -186,6 +249,20 @@ type AddressResolver interface {
 type AuditEntryResolver interface {
 	ID(ctx context.Context, obj *domain.AuditEntry) (string, error)
 }
+type CollabMessageResolver interface {
+	Seq(ctx context.Context, obj *domain.CollabMessage) (int, error)
+	MessageID(ctx context.Context, obj *domain.CollabMessage) (string, error)
+
+	CollabNo(ctx context.Context, obj *domain.CollabMessage) (string, error)
+	CaseKind(ctx context.Context, obj *domain.CollabMessage) (string, error)
+	MessageType(ctx context.Context, obj *domain.CollabMessage) (string, error)
+	SenderOffice(ctx context.Context, obj *domain.CollabMessage) (string, error)
+	ReceiverOffice(ctx context.Context, obj *domain.CollabMessage) (string, error)
+	SenderUser(ctx context.Context, obj *domain.CollabMessage) (string, error)
+	CaseSeq(ctx context.Context, obj *domain.CollabMessage) (int, error)
+	SentAt(ctx context.Context, obj *domain.CollabMessage) (*time.Time, error)
+	Body(ctx context.Context, obj *domain.CollabMessage) (string, error)
+}
 type HouseholdResolver interface {
 	ID(ctx context.Context, obj *domain.Household) (string, error)
 
@@ -193,12 +270,18 @@ type HouseholdResolver interface {
 	Station(ctx context.Context, obj *domain.Household) (*domain.Office, error)
 	Members(ctx context.Context, obj *domain.Household) ([]*domain.Resident, error)
 }
+type MessageLogVerificationResolver interface {
+	FirstBrokenSeq(ctx context.Context, obj *domain.LogVerification) (*int, error)
+	Problem(ctx context.Context, obj *domain.LogVerification) (*string, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*domain.Session, error)
 	ClientLogin(ctx context.Context, input model.ClientLoginInput) (*domain.Session, error)
 	RefreshToken(ctx context.Context, refreshToken string) (*domain.Session, error)
 	Logout(ctx context.Context, refreshToken string) (bool, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*domain.User, error)
+	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
+	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 }
 type OfficeResolver interface {
 	Parent(ctx context.Context, obj *domain.Office) (*domain.Office, error)
@@ -208,6 +291,10 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	AuditLog(ctx context.Context, filter *domain.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Me(ctx context.Context) (*domain.User, error)
+	CollaborationMessages(ctx context.Context, filter *domain.CollabMessageFilter, first *int, after *string) (*model.CollabMessageConnection, error)
+	DeadLetters(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
+	OverdueMessages(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
+	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
 	Resident(ctx context.Context, idNumber string) (*domain.Resident, error)
 	Household(ctx context.Context, number string) (*domain.Household, error)
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
@@ -229,6 +316,9 @@ type ResidentResolver interface {
 }
 type ResidentConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ResidentConnection) (int, error)
+}
+type SubscriptionResolver interface {
+	CollaborationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
 }
 type UserResolver interface {
 	ID(ctx context.Context, obj *domain.User) (string, error)
@@ -379,6 +469,196 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CodeEntry.Name(childComplexity), true
 
+	case "CollabMessage.attempts":
+		if e.ComplexityRoot.CollabMessage.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.Attempts(childComplexity), true
+	case "CollabMessage.body":
+		if e.ComplexityRoot.CollabMessage.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.Body(childComplexity), true
+	case "CollabMessage.caseKind":
+		if e.ComplexityRoot.CollabMessage.CaseKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.CaseKind(childComplexity), true
+	case "CollabMessage.caseSeq":
+		if e.ComplexityRoot.CollabMessage.CaseSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.CaseSeq(childComplexity), true
+	case "CollabMessage.collabNo":
+		if e.ComplexityRoot.CollabMessage.CollabNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.CollabNo(childComplexity), true
+	case "CollabMessage.createdAt":
+		if e.ComplexityRoot.CollabMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.CreatedAt(childComplexity), true
+	case "CollabMessage.deadlineAt":
+		if e.ComplexityRoot.CollabMessage.DeadlineAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.DeadlineAt(childComplexity), true
+	case "CollabMessage.direction":
+		if e.ComplexityRoot.CollabMessage.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.Direction(childComplexity), true
+	case "CollabMessage.lastError":
+		if e.ComplexityRoot.CollabMessage.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.LastError(childComplexity), true
+	case "CollabMessage.logHash":
+		if e.ComplexityRoot.CollabMessage.LogHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.LogHash(childComplexity), true
+	case "CollabMessage.messageId":
+		if e.ComplexityRoot.CollabMessage.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.MessageID(childComplexity), true
+	case "CollabMessage.messageType":
+		if e.ComplexityRoot.CollabMessage.MessageType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.MessageType(childComplexity), true
+	case "CollabMessage.receiverOffice":
+		if e.ComplexityRoot.CollabMessage.ReceiverOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.ReceiverOffice(childComplexity), true
+	case "CollabMessage.senderOffice":
+		if e.ComplexityRoot.CollabMessage.SenderOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.SenderOffice(childComplexity), true
+	case "CollabMessage.senderUser":
+		if e.ComplexityRoot.CollabMessage.SenderUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.SenderUser(childComplexity), true
+	case "CollabMessage.sentAt":
+		if e.ComplexityRoot.CollabMessage.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.SentAt(childComplexity), true
+	case "CollabMessage.seq":
+		if e.ComplexityRoot.CollabMessage.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.Seq(childComplexity), true
+	case "CollabMessage.status":
+		if e.ComplexityRoot.CollabMessage.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.Status(childComplexity), true
+	case "CollabMessage.updatedAt":
+		if e.ComplexityRoot.CollabMessage.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessage.UpdatedAt(childComplexity), true
+
+	case "CollabMessageConnection.edges":
+		if e.ComplexityRoot.CollabMessageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessageConnection.Edges(childComplexity), true
+	case "CollabMessageConnection.pageInfo":
+		if e.ComplexityRoot.CollabMessageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessageConnection.PageInfo(childComplexity), true
+
+	case "CollabMessageEdge.cursor":
+		if e.ComplexityRoot.CollabMessageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessageEdge.Cursor(childComplexity), true
+	case "CollabMessageEdge.node":
+		if e.ComplexityRoot.CollabMessageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollabMessageEdge.Node(childComplexity), true
+
+	case "CollaborationEvent.appliedAt":
+		if e.ComplexityRoot.CollaborationEvent.AppliedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.AppliedAt(childComplexity), true
+	case "CollaborationEvent.caseKind":
+		if e.ComplexityRoot.CollaborationEvent.CaseKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.CaseKind(childComplexity), true
+	case "CollaborationEvent.collabNo":
+		if e.ComplexityRoot.CollaborationEvent.CollabNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.CollabNo(childComplexity), true
+	case "CollaborationEvent.messageId":
+		if e.ComplexityRoot.CollaborationEvent.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.MessageID(childComplexity), true
+	case "CollaborationEvent.messageType":
+		if e.ComplexityRoot.CollaborationEvent.MessageType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.MessageType(childComplexity), true
+	case "CollaborationEvent.office":
+		if e.ComplexityRoot.CollaborationEvent.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.Office(childComplexity), true
+	case "CollaborationEvent.receiverOffice":
+		if e.ComplexityRoot.CollaborationEvent.ReceiverOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.ReceiverOffice(childComplexity), true
+	case "CollaborationEvent.senderOffice":
+		if e.ComplexityRoot.CollaborationEvent.SenderOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.SenderOffice(childComplexity), true
+
 	case "Division.code":
 		if e.ComplexityRoot.Division.Code == nil {
 			break
@@ -441,6 +721,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Household.Type(childComplexity), true
 
+	case "MessageLogVerification.entries":
+		if e.ComplexityRoot.MessageLogVerification.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageLogVerification.Entries(childComplexity), true
+	case "MessageLogVerification.firstBrokenSeq":
+		if e.ComplexityRoot.MessageLogVerification.FirstBrokenSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageLogVerification.FirstBrokenSeq(childComplexity), true
+	case "MessageLogVerification.ok":
+		if e.ComplexityRoot.MessageLogVerification.OK == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageLogVerification.OK(childComplexity), true
+	case "MessageLogVerification.problem":
+		if e.ComplexityRoot.MessageLogVerification.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MessageLogVerification.Problem(childComplexity), true
+
 	case "Mutation.clientLogin":
 		if e.ComplexityRoot.Mutation.ClientLogin == nil {
 			break
@@ -496,6 +801,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefreshToken(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.replayMessage":
+		if e.ComplexityRoot.Mutation.ReplayMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replayMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplayMessage(childComplexity, args["messageId"].(string)), true
+	case "Mutation.sendCollaborationPing":
+		if e.ComplexityRoot.Mutation.SendCollaborationPing == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendCollaborationPing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendCollaborationPing(childComplexity, args["input"].(model.SendCollaborationPingInput)), true
 
 	case "Office.code":
 		if e.ComplexityRoot.Office.Code == nil {
@@ -563,6 +890,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CodeList(childComplexity, args["kind"].(model.CodeListKind)), true
+	case "Query.collaborationMessages":
+		if e.ComplexityRoot.Query.CollaborationMessages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_collaborationMessages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CollaborationMessages(childComplexity, args["filter"].(*domain.CollabMessageFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.deadLetters":
+		if e.ComplexityRoot.Query.DeadLetters == nil {
+			break
+		}
+
+		args, err := ec.field_Query_deadLetters_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DeadLetters(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.household":
 		if e.ComplexityRoot.Query.Household == nil {
 			break
@@ -598,6 +947,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Offices(childComplexity), true
+	case "Query.overdueMessages":
+		if e.ComplexityRoot.Query.OverdueMessages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overdueMessages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverdueMessages(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.resident":
 		if e.ComplexityRoot.Query.Resident == nil {
 			break
@@ -620,6 +980,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Residents(childComplexity, args["filter"].(*domain.ResidentFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.verifyMessageLog":
+		if e.ComplexityRoot.Query.VerifyMessageLog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.VerifyMessageLog(childComplexity), true
 
 	case "Resident.birthDate":
 		if e.ComplexityRoot.Resident.BirthDate == nil {
@@ -769,6 +1135,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Session.User(childComplexity), true
 
+	case "Subscription.collaborationEvents":
+		if e.ComplexityRoot.Subscription.CollaborationEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.CollaborationEvents(childComplexity), true
+
 	case "User.displayName":
 		if e.ComplexityRoot.User.DisplayName == nil {
 			break
@@ -811,9 +1184,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
+			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("ResidentFilter", ec.unmarshalInputResidentFilter),
+			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
 		)
 	}
 	first := true
@@ -864,6 +1239,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -889,7 +1281,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/audit.graphqls" "schema/auth.graphqls" "schema/register.graphqls" "schema/root.graphqls"
+//go:embed "schema/audit.graphqls" "schema/auth.graphqls" "schema/collab.graphqls" "schema/register.graphqls" "schema/root.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -903,6 +1295,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "schema/audit.graphqls", Input: sourceData("schema/audit.graphqls"), BuiltIn: false},
 	{Name: "schema/auth.graphqls", Input: sourceData("schema/auth.graphqls"), BuiltIn: false},
+	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
 }
@@ -982,6 +1375,92 @@ func (ec *executionContext) childFields_CodeEntry(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type CodeEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_CollabMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_CollabMessage_seq(ctx, field)
+	case "messageId":
+		return ec.fieldContext_CollabMessage_messageId(ctx, field)
+	case "direction":
+		return ec.fieldContext_CollabMessage_direction(ctx, field)
+	case "collabNo":
+		return ec.fieldContext_CollabMessage_collabNo(ctx, field)
+	case "caseKind":
+		return ec.fieldContext_CollabMessage_caseKind(ctx, field)
+	case "messageType":
+		return ec.fieldContext_CollabMessage_messageType(ctx, field)
+	case "senderOffice":
+		return ec.fieldContext_CollabMessage_senderOffice(ctx, field)
+	case "receiverOffice":
+		return ec.fieldContext_CollabMessage_receiverOffice(ctx, field)
+	case "senderUser":
+		return ec.fieldContext_CollabMessage_senderUser(ctx, field)
+	case "caseSeq":
+		return ec.fieldContext_CollabMessage_caseSeq(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_CollabMessage_sentAt(ctx, field)
+	case "body":
+		return ec.fieldContext_CollabMessage_body(ctx, field)
+	case "status":
+		return ec.fieldContext_CollabMessage_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_CollabMessage_attempts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_CollabMessage_lastError(ctx, field)
+	case "deadlineAt":
+		return ec.fieldContext_CollabMessage_deadlineAt(ctx, field)
+	case "logHash":
+		return ec.fieldContext_CollabMessage_logHash(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CollabMessage_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CollabMessage_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollabMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_CollabMessageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CollabMessageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CollabMessageConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollabMessageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CollabMessageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CollabMessageEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CollabMessageEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollabMessageEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CollaborationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "messageId":
+		return ec.fieldContext_CollaborationEvent_messageId(ctx, field)
+	case "collabNo":
+		return ec.fieldContext_CollaborationEvent_collabNo(ctx, field)
+	case "caseKind":
+		return ec.fieldContext_CollaborationEvent_caseKind(ctx, field)
+	case "messageType":
+		return ec.fieldContext_CollaborationEvent_messageType(ctx, field)
+	case "senderOffice":
+		return ec.fieldContext_CollaborationEvent_senderOffice(ctx, field)
+	case "receiverOffice":
+		return ec.fieldContext_CollaborationEvent_receiverOffice(ctx, field)
+	case "office":
+		return ec.fieldContext_CollaborationEvent_office(ctx, field)
+	case "appliedAt":
+		return ec.fieldContext_CollaborationEvent_appliedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollaborationEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_Division(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -1012,6 +1491,20 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
+}
+
+func (ec *executionContext) childFields_MessageLogVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_MessageLogVerification_ok(ctx, field)
+	case "entries":
+		return ec.fieldContext_MessageLogVerification_entries(ctx, field)
+	case "firstBrokenSeq":
+		return ec.fieldContext_MessageLogVerification_firstBrokenSeq(ctx, field)
+	case "problem":
+		return ec.fieldContext_MessageLogVerification_problem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MessageLogVerification", field.Name)
 }
 
 func (ec *executionContext) childFields_Office(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1328,6 +1821,34 @@ func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_replayMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "messageId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["messageId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendCollaborationPing_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendCollaborationPingInput, error) {
+			return ec.unmarshalNSendCollaborationPingInput2hukouᚋgraphᚋmodelᚐSendCollaborationPingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1386,6 +1907,58 @@ func (ec *executionContext) field_Query_codeList_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_collaborationMessages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*domain.CollabMessageFilter, error) {
+			return ec.unmarshalOCollabMessageFilter2ᚖhukouᚋdomainᚐCollabMessageFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_deadLetters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_household_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1411,6 +1984,28 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_overdueMessages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -2028,6 +2623,746 @@ func (ec *executionContext) fieldContext_CodeEntry_name(_ context.Context, field
 	return graphql.NewScalarFieldContext("CodeEntry", field, false, false, "String")
 }
 
+func (ec *executionContext) _CollabMessage_seq(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().Seq(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "Int")
+}
+
+func (ec *executionContext) _CollabMessage_messageId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_messageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().MessageID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_messageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _CollabMessage_direction(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Direction) graphql.Marshaler {
+			return ec.marshalNDirection2hukouᚋdomainᚐDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, false, false, "Direction")
+}
+
+func (ec *executionContext) _CollabMessage_collabNo(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_collabNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().CollabNo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_collabNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollabMessage_caseKind(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_caseKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().CaseKind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_caseKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollabMessage_messageType(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_messageType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().MessageType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_messageType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollabMessage_senderOffice(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_senderOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().SenderOffice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_senderOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollabMessage_receiverOffice(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_receiverOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().ReceiverOffice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_receiverOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollabMessage_senderUser(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_senderUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().SenderUser(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_senderUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollabMessage_caseSeq(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_caseSeq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().CaseSeq(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_caseSeq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "Int")
+}
+
+func (ec *executionContext) _CollabMessage_sentAt(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_sentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().SentAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "Time")
+}
+
+func (ec *executionContext) _CollabMessage_body(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollabMessage().Body(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollabMessage_status(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.MessageStatus) graphql.Marshaler {
+			return ec.marshalNMessageStatus2hukouᚋdomainᚐMessageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, false, false, "MessageStatus")
+}
+
+func (ec *executionContext) _CollabMessage_attempts(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CollabMessage_lastError(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollabMessage_deadlineAt(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_deadlineAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeadlineAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_deadlineAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CollabMessage_logHash(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_logHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_logHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollabMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CollabMessage_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.CollabMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessage_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessage_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CollabMessageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CollabMessageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessageConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CollabMessageEdge) graphql.Marshaler {
+			return ec.marshalNCollabMessageEdge2ᚕᚖhukouᚋgraphᚋmodelᚐCollabMessageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CollabMessageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollabMessageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CollabMessageConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CollabMessageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessageConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessageConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CollabMessageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CollabMessageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CollabMessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessageEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollabMessageEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollabMessageEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CollabMessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollabMessageEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CollabMessage) graphql.Marshaler {
+			return ec.marshalNCollabMessage2ᚖhukouᚋdomainᚐCollabMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollabMessageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CollabMessageEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollabMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CollaborationEvent_messageId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_messageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_messageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CollaborationEvent_collabNo(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_collabNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollabNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_collabNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationEvent_caseKind(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_caseKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaseKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_caseKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationEvent_messageType(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_messageType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_messageType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationEvent_senderOffice(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_senderOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SenderOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_senderOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationEvent_receiverOffice(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_receiverOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceiverOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_receiverOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationEvent_office(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationEvent_appliedAt(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_appliedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppliedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_appliedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Division_code(ctx context.Context, field graphql.CollectedField, obj *model.Division) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2285,6 +3620,98 @@ func (ec *executionContext) fieldContext_Household_members(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _MessageLogVerification_ok(ctx context.Context, field graphql.CollectedField, obj *domain.LogVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageLogVerification_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OK, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageLogVerification_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageLogVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MessageLogVerification_entries(ctx context.Context, field graphql.CollectedField, obj *domain.LogVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageLogVerification_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MessageLogVerification_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageLogVerification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MessageLogVerification_firstBrokenSeq(ctx context.Context, field graphql.CollectedField, obj *domain.LogVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageLogVerification_firstBrokenSeq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MessageLogVerification().FirstBrokenSeq(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MessageLogVerification_firstBrokenSeq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageLogVerification", field, true, true, "Int")
+}
+
+func (ec *executionContext) _MessageLogVerification_problem(ctx context.Context, field graphql.CollectedField, obj *domain.LogVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageLogVerification_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MessageLogVerification().Problem(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MessageLogVerification_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MessageLogVerification", field, true, true, "String")
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2517,6 +3944,130 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replayMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replayMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplayMessage(ctx, fc.Args["messageId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CollabMessage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CollabMessage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CollabMessage) graphql.Marshaler {
+			return ec.marshalNCollabMessage2ᚖhukouᚋdomainᚐCollabMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replayMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollabMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replayMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendCollaborationPing(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendCollaborationPing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendCollaborationPing(ctx, fc.Args["input"].(model.SendCollaborationPingInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CollabMessage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CollabMessage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CollabMessage) graphql.Marshaler {
+			return ec.marshalNCollabMessage2ᚖhukouᚋdomainᚐCollabMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendCollaborationPing(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollabMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendCollaborationPing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2861,6 +4412,242 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_collaborationMessages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_collaborationMessages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CollaborationMessages(ctx, fc.Args["filter"].(*domain.CollabMessageFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "OFFICER"})
+				if err != nil {
+					var zeroVal *model.CollabMessageConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.CollabMessageConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollabMessageConnection) graphql.Marshaler {
+			return ec.marshalNCollabMessageConnection2ᚖhukouᚋgraphᚋmodelᚐCollabMessageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_collaborationMessages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollabMessageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_collaborationMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_deadLetters(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deadLetters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeadLetters(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.CollabMessageConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.CollabMessageConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollabMessageConnection) graphql.Marshaler {
+			return ec.marshalNCollabMessageConnection2ᚖhukouᚋgraphᚋmodelᚐCollabMessageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deadLetters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollabMessageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_deadLetters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_overdueMessages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overdueMessages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverdueMessages(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *model.CollabMessageConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.CollabMessageConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollabMessageConnection) graphql.Marshaler {
+			return ec.marshalNCollabMessageConnection2ᚖhukouᚋgraphᚋmodelᚐCollabMessageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overdueMessages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollabMessageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overdueMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verifyMessageLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyMessageLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().VerifyMessageLog(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.LogVerification
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.LogVerification
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.LogVerification) graphql.Marshaler {
+			return ec.marshalNMessageLogVerification2ᚖhukouᚋdomainᚐLogVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyMessageLog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MessageLogVerification(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3867,6 +5654,51 @@ func (ec *executionContext) fieldContext_Session_user(_ context.Context, field g
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_collaborationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_collaborationEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().CollaborationEvents(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CollabEvent
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, nil)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+			return ec.marshalNCollaborationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_collaborationEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollaborationEvent(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5195,6 +7027,62 @@ func UnmarshalClientLoginInput(ctx context.Context, raw any) (model.ClientLoginI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCollabMessageFilter(ctx context.Context, obj any) (domain.CollabMessageFilter, error) {
+	var it domain.CollabMessageFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"collabNo", "direction", "statuses"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "collabNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collabNo"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollabNo = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalODirection2hukouᚋdomainᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOMessageStatus2ᚕhukouᚋdomainᚐMessageStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCollabMessageFilter unmarshals raw into the CollabMessageFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCollabMessageFilter(ctx context.Context, raw any) (domain.CollabMessageFilter, error) {
+	var out domain.CollabMessageFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CollabMessageFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (model.CreateUserInput, error) {
 	var it model.CreateUserInput
 	if obj == nil {
@@ -5374,6 +7262,62 @@ func (ec *executionContext) unmarshalInputResidentFilter(ctx context.Context, ob
 func UnmarshalResidentFilter(ctx context.Context, raw any) (domain.ResidentFilter, error) {
 	var out domain.ResidentFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResidentFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendCollaborationPingInput(ctx context.Context, obj any) (model.SendCollaborationPingInput, error) {
+	var it model.SendCollaborationPingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"receiverOffice", "collabNo", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "receiverOffice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiverOffice"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiverOffice = data
+		case "collabNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collabNo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollabNo = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendCollaborationPingInput unmarshals raw into the SendCollaborationPingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendCollaborationPingInput(ctx context.Context, raw any) (model.SendCollaborationPingInput, error) {
+	var out model.SendCollaborationPingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendCollaborationPingInput", raw, &out)
 	return out, err
 }
 
@@ -5661,6 +7605,284 @@ func (ec *executionContext) _CodeEntry(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var collabMessageImplementors = []string{"CollabMessage"}
+
+func (ec *executionContext) _CollabMessage(ctx context.Context, sel ast.SelectionSet, obj *domain.CollabMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collabMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollabMessage")
+		case "seq":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_seq(ctx, field, obj)
+				})
+		case "messageId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_messageId(ctx, field, obj)
+				})
+		case "direction":
+			out.Values[i] = ec._CollabMessage_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "collabNo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_collabNo(ctx, field, obj)
+				})
+		case "caseKind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_caseKind(ctx, field, obj)
+				})
+		case "messageType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_messageType(ctx, field, obj)
+				})
+		case "senderOffice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_senderOffice(ctx, field, obj)
+				})
+		case "receiverOffice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_receiverOffice(ctx, field, obj)
+				})
+		case "senderUser":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_senderUser(ctx, field, obj)
+				})
+		case "caseSeq":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_caseSeq(ctx, field, obj)
+				})
+		case "sentAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_sentAt(ctx, field, obj)
+				})
+		case "body":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollabMessage_body(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._CollabMessage_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attempts":
+			out.Values[i] = ec._CollabMessage_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._CollabMessage_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deadlineAt":
+			out.Values[i] = ec._CollabMessage_deadlineAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "logHash":
+			out.Values[i] = ec._CollabMessage_logHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CollabMessage_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CollabMessage_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var collabMessageConnectionImplementors = []string{"CollabMessageConnection"}
+
+func (ec *executionContext) _CollabMessageConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CollabMessageConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collabMessageConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollabMessageConnection")
+		case "edges":
+			out.Values[i] = ec._CollabMessageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CollabMessageConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var collabMessageEdgeImplementors = []string{"CollabMessageEdge"}
+
+func (ec *executionContext) _CollabMessageEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CollabMessageEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collabMessageEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollabMessageEdge")
+		case "cursor":
+			out.Values[i] = ec._CollabMessageEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CollabMessageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var collaborationEventImplementors = []string{"CollaborationEvent"}
+
+func (ec *executionContext) _CollaborationEvent(ctx context.Context, sel ast.SelectionSet, obj *domain.CollabEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collaborationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollaborationEvent")
+		case "messageId":
+			out.Values[i] = ec._CollaborationEvent_messageId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collabNo":
+			out.Values[i] = ec._CollaborationEvent_collabNo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caseKind":
+			out.Values[i] = ec._CollaborationEvent_caseKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "messageType":
+			out.Values[i] = ec._CollaborationEvent_messageType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "senderOffice":
+			out.Values[i] = ec._CollaborationEvent_senderOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receiverOffice":
+			out.Values[i] = ec._CollaborationEvent_receiverOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "office":
+			out.Values[i] = ec._CollaborationEvent_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appliedAt":
+			out.Values[i] = ec._CollaborationEvent_appliedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var divisionImplementors = []string{"Division"}
 
 func (ec *executionContext) _Division(ctx context.Context, sel ast.SelectionSet, obj *model.Division) graphql.Marshaler {
@@ -5771,6 +7993,56 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var messageLogVerificationImplementors = []string{"MessageLogVerification"}
+
+func (ec *executionContext) _MessageLogVerification(ctx context.Context, sel ast.SelectionSet, obj *domain.LogVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, messageLogVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MessageLogVerification")
+		case "ok":
+			out.Values[i] = ec._MessageLogVerification_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entries":
+			out.Values[i] = ec._MessageLogVerification_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstBrokenSeq":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessageLogVerification_firstBrokenSeq(ctx, field, obj)
+				})
+		case "problem":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MessageLogVerification_problem(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -5821,6 +8093,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replayMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendCollaborationPing":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendCollaborationPing(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -5971,6 +8257,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "collaborationMessages":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_collaborationMessages(ctx, field)
+				})
+		case "deadLetters":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deadLetters(ctx, field)
+				})
+		case "overdueMessages":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overdueMessages(ctx, field)
+				})
+		case "verifyMessageLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyMessageLog(ctx, field)
 				})
 		case "resident":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -6272,6 +8582,26 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "collaborationEvents":
+		return ec._Subscription_collaborationEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -6807,6 +9137,54 @@ func (ec *executionContext) marshalNCodeListKind2hukouᚋgraphᚋmodelᚐCodeLis
 	return v
 }
 
+func (ec *executionContext) marshalNCollabMessage2ᚖhukouᚋdomainᚐCollabMessage(ctx context.Context, sel ast.SelectionSet, v *domain.CollabMessage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollabMessage!")
+		return graphql.Null
+	}
+	return ec._CollabMessage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCollabMessageConnection2ᚖhukouᚋgraphᚋmodelᚐCollabMessageConnection(ctx context.Context, sel ast.SelectionSet, v *model.CollabMessageConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollabMessageConnection!")
+		return graphql.Null
+	}
+	return ec._CollabMessageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCollabMessageEdge2ᚕᚖhukouᚋgraphᚋmodelᚐCollabMessageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CollabMessageEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCollabMessageEdge2ᚖhukouᚋgraphᚋmodelᚐCollabMessageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCollabMessageEdge2ᚖhukouᚋgraphᚋmodelᚐCollabMessageEdge(ctx context.Context, sel ast.SelectionSet, v *model.CollabMessageEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollabMessageEdge!")
+		return graphql.Null
+	}
+	return ec._CollabMessageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCollaborationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx context.Context, sel ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollaborationEvent!")
+		return graphql.Null
+	}
+	return ec._CollaborationEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateUserInput2hukouᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6822,6 +9200,21 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	res := scalar.MarshalDate(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDirection2hukouᚋdomainᚐDirection(ctx context.Context, v any) (domain.Direction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.Direction(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDirection2hukouᚋdomainᚐDirection(ctx context.Context, sel ast.SelectionSet, v domain.Direction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Direction!")
 	}
 	return res
 }
@@ -6880,6 +9273,29 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 func (ec *executionContext) unmarshalNLoginInput2hukouᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
 	res, err := ec.unmarshalInputLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMessageLogVerification2ᚖhukouᚋdomainᚐLogVerification(ctx context.Context, sel ast.SelectionSet, v *domain.LogVerification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MessageLogVerification!")
+		return graphql.Null
+	}
+	return ec._MessageLogVerification(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMessageStatus2hukouᚋdomainᚐMessageStatus(ctx context.Context, v any) (domain.MessageStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.MessageStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMessageStatus2hukouᚋdomainᚐMessageStatus(ctx context.Context, sel ast.SelectionSet, v domain.MessageStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MessageStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNOffice2ᚕᚖhukouᚋdomainᚐOfficeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Office) graphql.Marshaler {
@@ -7045,6 +9461,11 @@ func (ec *executionContext) marshalNRole2ᚕhukouᚋdomainᚐRoleᚄ(ctx context
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSendCollaborationPingInput2hukouᚋgraphᚋmodelᚐSendCollaborationPingInput(ctx context.Context, v any) (model.SendCollaborationPingInput, error) {
+	res, err := ec.unmarshalInputSendCollaborationPingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSession2ᚖhukouᚋdomainᚐSession(ctx context.Context, sel ast.SelectionSet, v *domain.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Session!")
@@ -7075,6 +9496,24 @@ func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v an
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Time!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalTime(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -7282,6 +9721,27 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCollabMessageFilter2ᚖhukouᚋdomainᚐCollabMessageFilter(ctx context.Context, v any) (*domain.CollabMessageFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCollabMessageFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODirection2hukouᚋdomainᚐDirection(ctx context.Context, v any) (domain.Direction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.Direction(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODirection2hukouᚋdomainᚐDirection(ctx context.Context, sel ast.SelectionSet, v domain.Direction) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
 func (ec *executionContext) marshalODivision2ᚖhukouᚋgraphᚋmodelᚐDivision(ctx context.Context, sel ast.SelectionSet, v *model.Division) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -7324,6 +9784,42 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOMessageStatus2ᚕhukouᚋdomainᚐMessageStatusᚄ(ctx context.Context, v any) ([]domain.MessageStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.MessageStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMessageStatus2hukouᚋdomainᚐMessageStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMessageStatus2ᚕhukouᚋdomainᚐMessageStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.MessageStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMessageStatus2hukouᚋdomainᚐMessageStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalONode2hukouᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"encoding/base64"
+	"strconv"
 	"strings"
 
 	"hukou/domain"
@@ -91,4 +92,15 @@ func division(code string) *model.Division {
 		return nil
 	}
 	return &model.Division{Code: d.Code, Name: d.Name, FullName: codes.FullName(d.Code), Historical: d.Historical}
+}
+
+func collabConnection(page *domain.CollabMessagePage, err error) (*model.CollabMessageConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.CollabMessageConnection{PageInfo: pageInfo(page.HasNextPage, page.EndCursor), Edges: []*model.CollabMessageEdge{}}
+	for _, m := range page.Messages {
+		conn.Edges = append(conn.Edges, &model.CollabMessageEdge{Cursor: domain.CursorFor(strconv.FormatInt(m.Seq, 10)), Node: m})
+	}
+	return conn, nil
 }

@@ -13,4 +13,6 @@ type Resolver struct {
 	Auth     *domain.AuthService
 	Users    *domain.UserService
 	Audit    *domain.AuditService
+	Collab   *domain.CollabService
+	Events   domain.CollabEvents
 }

@@ -25,6 +25,14 @@ type config struct {
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
 	StaticDir       string
+
+	ProvinceURL        string
+	PlatformURL        string
+	PlatformDB         string
+	IntegrationTimeout time.Duration
+	CollabSigningKey   string
+	CollabPeerKeys     string
+	InboxPollInterval  time.Duration
 }
 
 func env(name, def string) string {
@@ -56,6 +64,13 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.AccessTokenTTL, "access-token-ttl", envDuration("ACCESS_TOKEN_TTL", 15*time.Minute), "access token lifetime")
 	fs.DurationVar(&c.RefreshTokenTTL, "refresh-token-ttl", envDuration("REFRESH_TOKEN_TTL", 12*time.Hour), "refresh token lifetime")
 	fs.StringVar(&c.StaticDir, "static-dir", env("STATIC_DIR", "./frontend/dist"), "built SPA served at /")
+	fs.StringVar(&c.ProvinceURL, "province-url", env("PROVINCE_URL", ""), "provincial department service; empty starts the simulator in process")
+	fs.StringVar(&c.PlatformURL, "platform-url", env("PLATFORM_URL", ""), "collaboration platform; empty starts the simulator in process")
+	fs.StringVar(&c.PlatformDB, "platform-db", env("PLATFORM_DB", "./data/platform.db"), "SQLite file of the in-process platform simulator")
+	fs.DurationVar(&c.IntegrationTimeout, "integration-timeout", envDuration("INTEGRATION_TIMEOUT", 5*time.Second), "timeout of one call to an external service")
+	fs.StringVar(&c.CollabSigningKey, "collab-signing-key", env("COLLAB_SIGNING_KEY", ""), "base64 Ed25519 seed that signs outgoing messages; empty uses the office's development key")
+	fs.StringVar(&c.CollabPeerKeys, "collab-peer-keys", env("COLLAB_PEER_KEYS", ""), "trusted peers: keyID=base64(public key),…")
+	fs.DurationVar(&c.InboxPollInterval, "inbox-poll-interval", envDuration("INBOX_POLL_INTERVAL", 2*time.Second), "how often the platform inbox is pulled")
 }
 
 // tokenKeys returns the HS256 secret or Ed25519 key the config names. With

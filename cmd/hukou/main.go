@@ -20,10 +20,13 @@ Usage:
   hukou demo               migrate, seed a demo city if empty, print demo logins, serve
   hukou migrate up|down|status
   hukou seed [--residents N] [--division 211100] [--seed S] [--demo-users]
+  hukou simulate           serve the province and platform simulators on one port
+  hukou hcybsh generate [--batch 50000] [--restart]   number residents without hcybsh (resumable)
 
 Configuration comes from environment variables, overridden by flags
 (see README.md): DATABASE_URL, BLOB_URL, LISTEN_ADDR, OFFICE_CODE, JWT_SECRET,
-JWT_ED25519_KEY, JWT_ISSUER, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL.
+JWT_ED25519_KEY, JWT_ISSUER, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, PROVINCE_URL,
+PLATFORM_URL, PLATFORM_DB, COLLAB_SIGNING_KEY, COLLAB_PEER_KEYS, INBOX_POLL_INTERVAL.
 `
 
 func main() {
@@ -44,6 +47,10 @@ func main() {
 		err = runMigrate(ctx, args)
 	case "seed":
 		err = runSeed(ctx, args)
+	case "simulate":
+		err = runSimulate(ctx, args)
+	case "hcybsh":
+		err = runHcybsh(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

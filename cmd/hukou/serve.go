@@ -26,11 +26,12 @@ import (
 
 // app is a wired server: its handler and what must be closed on shutdown.
 type app struct {
-	handler http.Handler
-	db      *storage.DB
-	audit   *storage.AuditWriter
-	blobs   domain.BlobStore
-	jobs    *queue.Queue
+	handler           http.Handler
+	db                *storage.DB
+	audit             *storage.AuditWriter
+	blobs             domain.BlobStore
+	jobs              *queue.Queue
+	closeIntegrations func()
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -60,8 +61,21 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	jobs, err := queue.New(db, queue.Config{Registerer: prometheus.DefaultRegisterer, Logger: slog.Default()})
+	keys, err := cfg.keyRing()
 	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	_, plat, closeIntegrations, err := integrationClients(cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	collab := domain.NewCollabService(db, plat, keys, cfg.OfficeCode, time.Now, newID)
+	jobs, err := queue.New(db, queue.Config{Registerer: prometheus.DefaultRegisterer, Logger: slog.Default(),
+		Collab: collab, InboxPollInterval: cfg.InboxPollInterval})
+	if err != nil {
+		closeIntegrations()
 		db.Close()
 		return nil, err
 	}
@@ -71,6 +85,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Auth:     domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL),
 		Users:    &domain.UserService{DB: db, Now: time.Now, NewID: newID},
 		Audit:    &domain.AuditService{DB: db},
+		Collab:   collab,
+		Events:   db,
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))
@@ -91,7 +107,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(mux), db: db, audit: audit, blobs: blobs, jobs: jobs}, nil
+	return &app{handler: accessLog(mux), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations}, nil
 }
 
 // close stops the job workers (letting running jobs finish), flushes the
@@ -103,6 +119,7 @@ func (a *app) close() {
 		slog.Warn("stopping jobs", "err", err)
 	}
 	a.audit.Close()
+	a.closeIntegrations()
 	a.db.Close()
 }
 

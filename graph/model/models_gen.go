@@ -31,6 +31,16 @@ type CodeEntry struct {
 	Name string `json:"name"`
 }
 
+type CollabMessageConnection struct {
+	Edges    []*CollabMessageEdge `json:"edges"`
+	PageInfo *PageInfo            `json:"pageInfo"`
+}
+
+type CollabMessageEdge struct {
+	Cursor string                `json:"cursor"`
+	Node   *domain.CollabMessage `json:"node"`
+}
+
 type CreateUserInput struct {
 	Username    string        `json:"username"`
 	DisplayName string        `json:"displayName"`
@@ -68,6 +78,15 @@ type Query struct {
 type ResidentEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *domain.Resident `json:"node"`
+}
+
+type SendCollaborationPingInput struct {
+	ReceiverOffice string `json:"receiverOffice"`
+	CollabNo       string `json:"collabNo"`
+	Text           string `json:"text"`
+}
+
+type Subscription struct {
 }
 
 type CodeListKind string

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"hukou/domain"
+	"hukou/integrations/fault"
+	"hukou/integrations/httpclient"
+	"hukou/integrations/platform"
+	"hukou/integrations/platform/platformsim"
+	"hukou/integrations/province"
+	"hukou/integrations/province/provincesim"
+)
+
+// simulators serves the province and platform simulators on one listener,
+// under /province and /platform (each serving its own /v1, /openapi.yaml and
+// /admin/faults).
+type simulators struct {
+	URL      string
+	platform *platformsim.Server
+	srv      *http.Server
+}
+
+// startSimulators listens on addr and serves the simulators until close.
+func startSimulators(addr, platformDB string, seed uint64) (*simulators, error) {
+	plat, err := platformsim.New(platformsim.Config{DBPath: platformDB, Faults: fault.New(seed)})
+	if err != nil {
+		return nil, err
+	}
+	prov := provincesim.New(provincesim.Config{Faults: fault.New(seed + 1)})
+	mux := http.NewServeMux()
+	mux.Handle("/platform/", http.StripPrefix("/platform", plat))
+	mux.Handle("/province/", http.StripPrefix("/province", prov))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"ok"}`)) })
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		plat.Close()
+		return nil, err
+	}
+	s := &simulators{URL: "http://" + ln.Addr().String(), platform: plat, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			slog.Error("simulators", "err", err)
+		}
+	}()
+	return s, nil
+}
+
+func (s *simulators) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.srv.Shutdown(ctx)
+	_ = s.platform.Close()
+}
+
+func runSimulate(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("simulate", flag.ExitOnError)
+	addr := fs.String("listen", env("SIMULATE_ADDR", "127.0.0.1:9090"), "listen address")
+	db := fs.String("platform-db", env("PLATFORM_DB", "./data/platform.db"), "the platform simulator's SQLite file")
+	seed := fs.Uint64("seed", 1, "fault injection seed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := startSimulators(*addr, *db, *seed)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	fmt.Printf("simulators at %s: PROVINCE_URL=%s/province PLATFORM_URL=%s/platform (faults at …/admin/faults)\n", s.URL, s.URL, s.URL)
+	<-ctx.Done()
+	return nil
+}
+
+// integrationClients builds the external service clients, starting the
+// in-process simulators for every URL left empty.
+func integrationClients(cfg config) (domain.Province, domain.Platform, func(), error) {
+	closeAll := func() {}
+	if cfg.ProvinceURL == "" || cfg.PlatformURL == "" {
+		s, err := startSimulators("127.0.0.1:0", cfg.PlatformDB, 1)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("start simulators: %w", err)
+		}
+		slog.Info("simulators started in process", "url", s.URL)
+		closeAll = s.close
+		if cfg.ProvinceURL == "" {
+			cfg.ProvinceURL = s.URL + "/province"
+		}
+		if cfg.PlatformURL == "" {
+			cfg.PlatformURL = s.URL + "/platform"
+		}
+	}
+	prov := province.New(httpclient.Config{BaseURL: cfg.ProvinceURL, Timeout: cfg.IntegrationTimeout})
+	plat := platform.New(httpclient.Config{BaseURL: cfg.PlatformURL, Timeout: cfg.IntegrationTimeout})
+	return prov, plat, closeAll, nil
+}
+
+// keyRing returns the collaboration signing key and trusted peers. Without a
+// configured key it uses the office's development key and trusts every
+// development key: fine for a demo and tests, loud about it.
+func (c *config) keyRing() (*domain.KeyRing, error) {
+	ring := &domain.KeyRing{Peers: map[string]ed25519.PublicKey{}}
+	if c.CollabSigningKey == "" {
+		slog.Warn("COLLAB_SIGNING_KEY is not set: signing with the public development key of the office and trusting all development keys")
+		ring.KeyID, ring.Private = domain.DevKey(c.OfficeCode)
+		ring.DevTrust = true
+	} else {
+		seed, err := base64.StdEncoding.DecodeString(c.CollabSigningKey)
+		if err != nil || len(seed) != ed25519.SeedSize {
+			return nil, fmt.Errorf("COLLAB_SIGNING_KEY must be a base64 32-byte Ed25519 seed")
+		}
+		ring.KeyID, ring.Private = c.OfficeCode, ed25519.NewKeyFromSeed(seed)
+	}
+	for _, kv := range strings.Split(c.CollabPeerKeys, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		id, b64, ok := strings.Cut(kv, "=")
+		pub, err := base64.StdEncoding.DecodeString(b64)
+		if !ok || err != nil || len(pub) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("COLLAB_PEER_KEYS: %q is not keyID=base64(Ed25519 public key)", kv)
+		}
+		ring.Peers[id] = pub
+	}
+	return ring, nil
+}
