@@ -33,6 +33,9 @@ type config struct {
 	CollabSigningKey   string
 	CollabPeerKeys     string
 	InboxPollInterval  time.Duration
+	JobTimeout         time.Duration
+	RescueJobsAfter    time.Duration
+	RunJobs            bool
 }
 
 func env(name, def string) string {
@@ -71,6 +74,9 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.CollabSigningKey, "collab-signing-key", env("COLLAB_SIGNING_KEY", ""), "base64 Ed25519 seed that signs outgoing messages; empty uses the office's development key")
 	fs.StringVar(&c.CollabPeerKeys, "collab-peer-keys", env("COLLAB_PEER_KEYS", ""), "trusted peers: keyID=base64(public key),…")
 	fs.DurationVar(&c.InboxPollInterval, "inbox-poll-interval", envDuration("INBOX_POLL_INTERVAL", 2*time.Second), "how often the platform inbox is pulled")
+	fs.BoolVar(&c.RunJobs, "run-jobs", env("RUN_JOBS", "true") != "false", "work background jobs here (false: an API-only instance; jobs run on the others)")
+	fs.DurationVar(&c.JobTimeout, "job-timeout", envDuration("JOB_TIMEOUT", time.Minute), "longest run of one background job attempt")
+	fs.DurationVar(&c.RescueJobsAfter, "rescue-jobs-after", envDuration("RESCUE_JOBS_AFTER", 5*time.Minute), "retry a job left running by a dead process after this long")
 }
 
 // tokenKeys returns the HS256 secret or Ed25519 key the config names. With

@@ -73,7 +73,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	collab := domain.NewCollabService(db, plat, keys, cfg.OfficeCode, time.Now, newID)
 	jobs, err := queue.New(db, queue.Config{Registerer: prometheus.DefaultRegisterer, Logger: slog.Default(),
-		Collab: collab, InboxPollInterval: cfg.InboxPollInterval})
+		Collab: collab, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
 	if err != nil {
 		closeIntegrations()
 		db.Close()
@@ -185,8 +185,10 @@ func runServe(ctx context.Context, args []string, demo bool) error {
 		return err
 	}
 	defer a.close()
-	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
-		return err
+	if cfg.RunJobs {
+		if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {

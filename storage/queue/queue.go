@@ -124,7 +124,7 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 		FetchPollInterval:    poll,
 		FetchCooldown:        min(poll, river.FetchCooldownDefault),
 		JobTimeout:           cfg.JobTimeout,
-		RescueStuckJobsAfter: max(cmp.Or(cfg.RescueStuckJobsAfter, 5*time.Minute), cfg.JobTimeout, time.Minute+time.Second),
+		RescueStuckJobsAfter: max(cmp.Or(cfg.RescueStuckJobsAfter, 5*time.Minute), cmp.Or(cfg.JobTimeout, time.Minute)),
 		Middleware:           []rivertype.Middleware{&metricsMiddleware{m: metrics}},
 		TestOnly:             cfg.test.fast,
 	})
