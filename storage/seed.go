@@ -31,6 +31,7 @@ type seedOptions struct {
 	batch     int
 	workers   int
 	noReindex bool
+	noHcybsh  bool
 }
 
 // SeedAppend lets SeedPopulation load into a register that already holds
@@ -51,6 +52,12 @@ func SeedWorkers(n int) SeedOption { return func(o *seedOptions) { o.workers = n
 // foreign keys of an empty PostgreSQL register in place during the load
 // instead of dropping and rebuilding them (slower; for measurements).
 func SeedKeepIndexes() SeedOption { return func(o *seedOptions) { o.noReindex = true } }
+
+// SeedWithoutHcybsh makes SeedPopulation load residents without household
+// member identifiers: the hcybsh insert trigger is disabled during the load
+// (and re-enabled afterwards, also after a failure), so the full generation
+// can be measured and tested on a fresh register.
+func SeedWithoutHcybsh() SeedOption { return func(o *seedOptions) { o.noHcybsh = true } }
 
 // SeedOffices inserts offices, or updates the name, level, parent and
 // division of those whose code already exists, in one transaction. Parents
@@ -143,6 +150,17 @@ func (db *DB) SeedPopulation(ctx context.Context, cfg population.Config, progres
 			// Rebuild even when the load failed or ctx was cancelled: the
 			// register must never be left without its indexes.
 			if rerr := restore(context.WithoutCancel(ctx)); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}()
+	}
+	if o.noHcybsh {
+		enable, err := db.hcybshDisableTrigger(ctx)
+		if err != nil {
+			return SeedReport{}, err
+		}
+		defer func() {
+			if rerr := enable(context.WithoutCancel(ctx)); rerr != nil {
 				err = errors.Join(err, rerr)
 			}
 		}()
