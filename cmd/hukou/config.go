@@ -26,6 +26,7 @@ type config struct {
 	RefreshTokenTTL time.Duration
 	StaticDir       string
 
+	MinistryURL        string
 	ProvinceURL        string
 	PlatformURL        string
 	PlatformDB         string
@@ -67,6 +68,7 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.AccessTokenTTL, "access-token-ttl", envDuration("ACCESS_TOKEN_TTL", 15*time.Minute), "access token lifetime")
 	fs.DurationVar(&c.RefreshTokenTTL, "refresh-token-ttl", envDuration("REFRESH_TOKEN_TTL", 12*time.Hour), "refresh token lifetime")
 	fs.StringVar(&c.StaticDir, "static-dir", env("STATIC_DIR", "./frontend/dist"), "built SPA served at /")
+	fs.StringVar(&c.MinistryURL, "ministry-url", env("MINISTRY_URL", ""), "Ministry service; empty starts the simulator in process")
 	fs.StringVar(&c.ProvinceURL, "province-url", env("PROVINCE_URL", ""), "provincial department service; empty starts the simulator in process")
 	fs.StringVar(&c.PlatformURL, "platform-url", env("PLATFORM_URL", ""), "collaboration platform; empty starts the simulator in process")
 	fs.StringVar(&c.PlatformDB, "platform-db", env("PLATFORM_DB", "./data/platform.db"), "SQLite file of the in-process platform simulator")

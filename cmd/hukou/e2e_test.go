@@ -181,7 +181,7 @@ func messageLog(t *testing.T, addr, token string) []logEntry {
 	for {
 		var out struct {
 			CollaborationMessages struct {
-				Edges []struct{ Node logEntry }
+				Edges    []struct{ Node logEntry }
 				PageInfo struct {
 					HasNextPage bool
 					EndCursor   string

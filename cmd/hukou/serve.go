@@ -66,7 +66,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	_, plat, closeIntegrations, err := integrationClients(cfg)
+	_, _, plat, closeIntegrations, err := integrationClients(cfg)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -87,6 +87,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Audit:    &domain.AuditService{DB: db},
 		Collab:   collab,
 		Events:   db,
+		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))

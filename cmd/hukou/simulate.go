@@ -16,15 +16,17 @@ import (
 	"hukou/domain"
 	"hukou/integrations/fault"
 	"hukou/integrations/httpclient"
+	"hukou/integrations/ministry"
+	"hukou/integrations/ministry/ministrysim"
 	"hukou/integrations/platform"
 	"hukou/integrations/platform/platformsim"
 	"hukou/integrations/province"
 	"hukou/integrations/province/provincesim"
 )
 
-// simulators serves the province and platform simulators on one listener,
-// under /province and /platform (each serving its own /v1, /openapi.yaml and
-// /admin/faults).
+// simulators serves the Ministry, province and platform simulators on one
+// listener, under /ministry, /province and /platform (each serving its own
+// /v1, /openapi.yaml and /admin/faults).
 type simulators struct {
 	URL      string
 	platform *platformsim.Server
@@ -38,7 +40,13 @@ func startSimulators(addr, platformDB string, seed uint64) (*simulators, error) 
 		return nil, err
 	}
 	prov := provincesim.New(provincesim.Config{Faults: fault.New(seed + 1)})
+	sim, err := ministrysim.New(ministrysim.Config{Seed: seed, Faults: fault.New(seed + 2)})
+	if err != nil {
+		plat.Close()
+		return nil, err
+	}
 	mux := http.NewServeMux()
+	mux.Handle("/ministry/", http.StripPrefix("/ministry", sim))
 	mux.Handle("/platform/", http.StripPrefix("/platform", plat))
 	mux.Handle("/province/", http.StripPrefix("/province", prov))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"ok"}`)) })
@@ -76,22 +84,25 @@ func runSimulate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.close()
-	fmt.Printf("simulators at %s: PROVINCE_URL=%s/province PLATFORM_URL=%s/platform (faults at …/admin/faults)\n", s.URL, s.URL, s.URL)
+	fmt.Printf("simulators at %s: MINISTRY_URL=%s/ministry PROVINCE_URL=%s/province PLATFORM_URL=%s/platform (faults at …/admin/faults)\n", s.URL, s.URL, s.URL, s.URL)
 	<-ctx.Done()
 	return nil
 }
 
 // integrationClients builds the external service clients, starting the
 // in-process simulators for every URL left empty.
-func integrationClients(cfg config) (domain.Province, domain.Platform, func(), error) {
+func integrationClients(cfg config) (domain.Ministry, domain.Province, domain.Platform, func(), error) {
 	closeAll := func() {}
-	if cfg.ProvinceURL == "" || cfg.PlatformURL == "" {
+	if cfg.MinistryURL == "" || cfg.ProvinceURL == "" || cfg.PlatformURL == "" {
 		s, err := startSimulators("127.0.0.1:0", cfg.PlatformDB, 1)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("start simulators: %w", err)
+			return nil, nil, nil, nil, fmt.Errorf("start simulators: %w", err)
 		}
 		slog.Info("simulators started in process", "url", s.URL)
 		closeAll = s.close
+		if cfg.MinistryURL == "" {
+			cfg.MinistryURL = s.URL + "/ministry"
+		}
 		if cfg.ProvinceURL == "" {
 			cfg.ProvinceURL = s.URL + "/province"
 		}
@@ -99,9 +110,10 @@ func integrationClients(cfg config) (domain.Province, domain.Platform, func(), e
 			cfg.PlatformURL = s.URL + "/platform"
 		}
 	}
+	mc := ministry.New(httpclient.Config{BaseURL: cfg.MinistryURL, Timeout: cfg.IntegrationTimeout})
 	prov := province.New(httpclient.Config{BaseURL: cfg.ProvinceURL, Timeout: cfg.IntegrationTimeout})
 	plat := platform.New(httpclient.Config{BaseURL: cfg.PlatformURL, Timeout: cfg.IntegrationTimeout})
-	return prov, plat, closeAll, nil
+	return mc, prov, plat, closeAll, nil
 }
 
 // keyRing returns the collaboration signing key and trusted peers. Without a

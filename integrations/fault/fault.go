@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -46,6 +47,10 @@ func New(seed uint64) *Injector {
 func (in *Injector) Set(endpoint string, r Rule) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	if in.rules == nil { // the zero value
+		in.rules = map[string]*Rule{}
+		in.rng = rand.New(rand.NewPCG(0, 0x9e3779b97f4a7c15))
+	}
 	in.rules[endpoint] = &r
 }
 
@@ -119,6 +124,10 @@ func (in *Injector) Wrap(endpoint string, h http.Handler) http.Handler {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte(`{"code":"unavailable","message":"injected failure"}`))
 		case hang:
+			// net/http notices a client going away only once the request
+			// body is consumed; without this, a hung POST would outlive
+			// its client and block the server's shutdown forever.
+			_, _ = io.Copy(io.Discard, r.Body)
 			<-r.Context().Done() // the client's timeout ends it
 		case lose:
 			rec := httptest.NewRecorder()

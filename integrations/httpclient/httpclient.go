@@ -109,6 +109,9 @@ func New(cfg Config) *Client {
 		MaxRequests: 1,
 		Timeout:     cfg.BreakerOpenFor,
 		ReadyToTrip: func(counts gobreaker.Counts) bool { return counts.ConsecutiveFailures >= cfg.BreakerFailures },
+		// A caller that gives up (a clerk leaving the page) says nothing
+		// about the service: it must not open the breaker for everyone.
+		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
 		OnStateChange: func(_ string, _, to gobreaker.State) {
 			v := 0.0
 			if to != gobreaker.StateClosed {

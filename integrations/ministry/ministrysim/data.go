@@ -1,0 +1,127 @@
+package ministrysim
+
+import (
+	"hukou/domain"
+	"hukou/domain/population"
+)
+
+// Documented test data. Every anomaly the simulator scripts is reachable
+// through one of these values; README.md in integrations/ministry lists them
+// with what each one triggers.
+const (
+	// NotEligibleIDNumber is a scripted Shijiazhuang resident (张建国, born
+	// 1985-03-12, household ScriptedHouseholdNumber) whose off-site ID card
+	// check answers not eligible with reason ReasonCaseInProgress: his
+	// renewal is already in production elsewhere (last IDCardHistory record).
+	NotEligibleIDNumber = "13060219850312017X"
+	// ScriptedSpouseIDNumber is his wife (李秀英), an ordinary eligible person.
+	ScriptedSpouseIDNumber = "130602198706200268"
+	// ScriptedChildIDNumber is their son (张子轩, 11, no card yet): a FIRST
+	// application is eligible, a RENEWAL is not (ReasonNoneIssued).
+	ScriptedChildIDNumber = "130602201509010355"
+	// ScriptedHouseholdNumber is the scripted household's number.
+	ScriptedHouseholdNumber = "020199999"
+	// ScriptedOfficeCode is the scripted household's registration office
+	// (a police station of Chang'an district, Shijiazhuang).
+	ScriptedOfficeCode = "130102000100"
+
+	// NoResultIDNumber is a well-formed ID number (Beijing, 1990-01-01) the
+	// Ministry knows nothing about: the household query answers not_found
+	// and the household information verification answers found=false.
+	NoResultIDNumber = "110101199001011237"
+
+	// FreeBirthCertificateNumber is an unused medical birth certificate of
+	// a newborn whose parents are a couple of a Shijiazhuang (Hebei)
+	// household: what a Panjin acceptance office registers a birth with.
+	// It exists whenever the populations include 130100 (the default).
+	FreeBirthCertificateNumber = "M130000001"
+	// UsedBirthCertificateNumber is a certificate already used for a birth
+	// registration: its usage record says where, when and for whom, and its
+	// registration history holds that registration.
+	UsedBirthCertificateNumber = "M130000002"
+	// PanjinBirthCertificateNumber is an unused certificate of a Panjin
+	// couple's newborn (populations including 211100).
+	PanjinBirthCertificateNumber = "M210000001"
+	// UnknownBirthCertificateNumber is never issued: not_found.
+	UnknownBirthCertificateNumber = "M990000001"
+
+	// ClosedProvince is Sichuan, where ClosedBusiness is not open for
+	// cross-province handling; every other province has every business
+	// open.
+	ClosedProvince = "51"
+	// ClosedBusiness is the business closed in ClosedProvince: off-site
+	// ID card applications.
+	ClosedBusiness = domain.BusinessIDCard
+)
+
+// Eligibility reasons (stable dotted keys) of the off-site ID card check.
+const (
+	ReasonCaseInProgress = "id_card.offsite.case_in_progress"
+	ReasonDeceased       = "id_card.offsite.deceased"
+	ReasonMovedOut       = "id_card.offsite.moved_out"
+	ReasonAlreadyIssued  = "id_card.offsite.already_issued"
+	ReasonNoneIssued     = "id_card.offsite.none_issued"
+)
+
+// CertificatesPerCity is how many medical birth certificates the simulator
+// issues for newborns of each configured city, numbered
+// M<2-digit province><7-digit sequence> in generation order of the
+// parents' households (M130000001, M130000002, …).
+const CertificatesPerCity = 10
+
+// DefaultPopulations returns the default national population: Panjin,
+// Shijiazhuang, Chengdu and Guangzhou, 5,000 residents each, seed 1 — so a
+// Panjin database seeded with `hukou seed --seed 1 --division 211100
+// --residents 5000` holds exactly the Panjin people the simulator knows.
+func DefaultPopulations() []population.Config {
+	var out []population.Config
+	for _, d := range []string{"211100", "130100", "510100", "440100"} {
+		out = append(out, population.Config{Seed: 1, Division: d, Residents: 5000})
+	}
+	return out
+}
+
+type material struct {
+	code, name, description string
+	required                bool
+}
+
+// materials are the base lists per business kind; provinceMaterials adjust
+// them per province (7.1.6: lists differ by province).
+var materials = map[domain.BusinessKind][]material{
+	domain.BusinessBirth: {
+		{"BIRTH_CERT", "出生医学证明", "the newborn's medical birth certificate", true},
+		{"PARENT_ID", "父母居民身份证", "both parents' ID cards", true},
+		{"HOUSEHOLD_BOOK", "户口簿", "the household register book the child joins", true},
+		{"MARRIAGE_CERT", "结婚证", "the parents' marriage certificate", true},
+	},
+	domain.BusinessMigration: {
+		{"HOUSEHOLD_BOOK", "户口簿", "the household register books of both households", true},
+		{"ID_CARD", "居民身份证", "the migrant's ID card", true},
+		{"MOVE_REASON", "迁移事由证明", "proof of the reason: property, employment, kinship", true},
+	},
+	domain.BusinessInfoCert: {
+		{"ID_CARD", "居民身份证", "the applicant's ID card", true},
+		{"APPLICATION", "申请书", "a written application stating the purpose", false},
+	},
+	domain.BusinessMatterCert: {
+		{"ID_CARD", "居民身份证", "the applicant's ID card", true},
+		{"MATTER_EVIDENCE", "证明事项材料", "evidence of the matter to certify", true},
+	},
+	domain.BusinessIDCard: {
+		{"PHOTO_RECEIPT", "照片回执", "the digital photo receipt", true},
+		{"HOUSEHOLD_BOOK", "户口簿", "the household register book", false},
+	},
+}
+
+var provinceMaterials = map[string]map[domain.BusinessKind][]material{
+	"13": {domain.BusinessBirth: {{"BIRTH_APPLICATION", "出生登记申请表", "Hebei's birth registration application form", true}}},
+	"21": {domain.BusinessMigration: {{"PROPERTY_CERT", "不动产权证书", "Liaoning requires the property certificate of the new address", true}}},
+	"44": {domain.BusinessIDCard: {{"RESIDENCE_PERMIT", "居住证", "Guangdong requires a residence permit for off-site applications", true}}},
+}
+
+// newbornNames are given names of certificate newborns, by sex.
+var newbornNames = map[bool][]string{
+	true:  {"宇轩", "浩然", "子墨", "梓睿", "沐宸", "一诺"},
+	false: {"欣怡", "梓涵", "诗琪", "语桐", "若汐", "一一"},
+}
