@@ -87,7 +87,6 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Audit:    &domain.AuditService{DB: db},
 		Collab:   collab,
 		Events:   db,
-		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))
