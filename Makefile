@@ -4,7 +4,7 @@ GO ?= go
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 FUZZTIME ?= 10s
 
-.PHONY: run build test test-go fuzz generate check-generated lint clean
+.PHONY: run build test test-go fuzz generate check-generated lint clean bench bench-smoke
 
 ## run: build and serve the demo (SQLite, local blobs) and print demo logins
 run: build
@@ -22,6 +22,17 @@ test: check-generated
 		$(GO) vet ./... && \
 		$(GO) test -count=1 ./... && \
 		$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=$(FUZZTIME) ./domain/idnumber
+	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory bench-smoke; fi
+
+export BENCH_DATABASE_URL ?= $(TEST_DATABASE_URL)
+
+## bench: hukou beside raw PostgreSQL, one table (BENCH_SCALE=1.5m|10m|smoke; a throwaway database next to BENCH_DATABASE_URL)
+bench:
+	$(GO) run ./bench
+
+## bench-smoke: the bench at 20 k residents with short windows, so it cannot rot (make test runs it when CI=true)
+bench-smoke:
+	BENCH_SCALE=smoke $(GO) run ./bench
 
 ## fuzz: the ID number fuzz target for 60 s
 fuzz:

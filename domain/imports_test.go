@@ -14,7 +14,7 @@ import (
 func TestImportDirection(t *testing.T) {
 	t.Parallel()
 	rules := map[string][]string{ // package pattern → allowed non-stdlib import prefixes
-		"hukou/domain/...":  {"hukou/domain", "github.com/google/uuid", "golang.org/x/crypto/bcrypt", "golang.org/x/crypto/blowfish"},
+		"hukou/domain/...":  {"hukou/domain", "github.com/google/uuid", "golang.org/x/crypto/bcrypt", "golang.org/x/crypto/blowfish", "github.com/disintegration/imaging"},
 		"hukou/storage/...": {"hukou/domain", "hukou/storage", "github.com/uptrace/bun", "github.com/lib/pq", "github.com/riverqueue/", "github.com/aws/", "github.com/prometheus/", "modernc.org/", "github.com/"},
 		"hukou/resolvers":   {"hukou/domain", "hukou/graph", "github.com/99designs/gqlgen", "github.com/vektah/gqlparser", "github.com/golang-jwt/jwt", "github.com/vikstrous/dataloadgen", "github.com/prometheus/"},
 		"hukou/graph/...":   {"hukou/domain", "hukou/graph", "github.com/99designs/gqlgen", "github.com/vektah/gqlparser"},

@@ -12,6 +12,10 @@ type Repos interface {
 	Users() UserRepository
 	Audit() AuditRepository
 	Collab() CollabRepository
+	Cases() CaseRepository
+	Hcybsh() HcybshRepository
+	// Files stores case files (archives and generated documents).
+	Files() CaseFileRepository
 	// Jobs enqueues background jobs; inside InTx, on the same transaction.
 	Jobs() JobQueue
 }
@@ -53,6 +57,11 @@ type RegisterRepository interface {
 	FindHouseholdsByIDs(ctx context.Context, ids []string) ([]*Household, error)
 	// FindAddressesByIDs returns the addresses found, any order.
 	FindAddressesByIDs(ctx context.Context, ids []string) ([]*Address, error)
+	// CreateResident inserts r (the database fills Hcybsh); CodeConflict when
+	// its ID number is taken.
+	CreateResident(ctx context.Context, r *Resident) error
+	// IDNumbersWithPrefix returns the ID numbers starting with prefix.
+	IDNumbersWithPrefix(ctx context.Context, prefix string) ([]string, error)
 }
 
 // UserRepository stores users and their refresh tokens.
@@ -96,4 +105,26 @@ type AuditSink interface {
 // AccessTokenIssuer signs short-lived access tokens for a user.
 type AccessTokenIssuer interface {
 	IssueAccessToken(u *User, now time.Time) (token string, expiresAt time.Time, err error)
+}
+
+// CaseRepository stores cases and their append-only histories.
+type CaseRepository interface {
+	// CreateCase returns CodeConflict when the side already has a case with
+	// that collaboration number.
+	CreateCase(ctx context.Context, c *Case) error
+	// FindCaseByID returns CodeNotFound when there is none.
+	FindCaseByID(ctx context.Context, id string) (*Case, error)
+	// FindCaseByCollabNo returns this side's copy, or CodeNotFound.
+	FindCaseByCollabNo(ctx context.Context, collabNo string, side Side) (*Case, error)
+	// UpdateCase writes c if its stored version is still c.Version, then
+	// increments c.Version; CodeConflict when someone changed it first.
+	UpdateCase(ctx context.Context, c *Case) error
+	// AppendCaseAction appends a to its case's history, setting a.Seq.
+	AppendCaseAction(ctx context.Context, a *CaseAction) error
+	// FindCaseActions returns a case's history in order.
+	FindCaseActions(ctx context.Context, caseID string) ([]*CaseAction, error)
+	// FindCases pages through cases, most recently updated first.
+	FindCases(ctx context.Context, f CaseFilter, p Page) (*CasePage, error)
+	// CountQueues counts cases by kind, side and status under an office prefix.
+	CountQueues(ctx context.Context, officePrefix string) ([]QueueCount, error)
 }

@@ -34,16 +34,22 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Address() AddressResolver
 	AuditEntry() AuditEntryResolver
+	BirthRegistration() BirthRegistrationResolver
+	CaseAction() CaseActionResolver
+	CaseFile() CaseFileResolver
 	CollabMessage() CollabMessageResolver
+	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
 	MessageLogVerification() MessageLogVerificationResolver
 	Mutation() MutationResolver
 	Office() OfficeResolver
 	Query() QueryResolver
+	QueueCount() QueueCountResolver
 	Resident() ResidentResolver
 	ResidentConnection() ResidentConnectionResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
+	CaseFilter() CaseFilterResolver
 }
 
 type DirectiveRoot struct {
@@ -79,6 +85,102 @@ type ComplexityRoot struct {
 	AuditEntryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	BirthApplicant struct {
+		DeclarantIDNumber func(childComplexity int) int
+		DeclarantName     func(childComplexity int) int
+		DeclarantPhone    func(childComplexity int) int
+		Ethnicity         func(childComplexity int) int
+		NewbornName       func(childComplexity int) int
+		Relation          func(childComplexity int) int
+		SettleWith        func(childComplexity int) int
+	}
+
+	BirthCertificateInfo struct {
+		BirthTime      func(childComplexity int) int
+		FatherIDNumber func(childComplexity int) int
+		FatherName     func(childComplexity int) int
+		Hospital       func(childComplexity int) int
+		MotherIDNumber func(childComplexity int) int
+		MotherName     func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Number         func(childComplexity int) int
+		Sex            func(childComplexity int) int
+	}
+
+	BirthOutcome struct {
+		FormRevision    func(childComplexity int) int
+		Hcybsh          func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		IDNumber        func(childComplexity int) int
+		NewbornName     func(childComplexity int) int
+	}
+
+	BirthRegistration struct {
+		AcceptanceOffice   func(childComplexity int) int
+		Applicant          func(childComplexity int) int
+		AvailableActions   func(childComplexity int) int
+		AwaitingOtherSide  func(childComplexity int) int
+		Certificate        func(childComplexity int) int
+		CollabNo           func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		DeadlineAt         func(childComplexity int) int
+		Documents          func(childComplexity int) int
+		Files              func(childComplexity int) int
+		HouseholdNumber    func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Materials          func(childComplexity int) int
+		Office             func(childComplexity int) int
+		Outcome            func(childComplexity int) int
+		Overdue            func(childComplexity int) int
+		RefusalReasons     func(childComplexity int) int
+		RegistrationOffice func(childComplexity int) int
+		Side               func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Timeline           func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
+	}
+
+	CaseAction struct {
+		Action    func(childComplexity int) int
+		ActorName func(childComplexity int) int
+		At        func(childComplexity int) int
+		From      func(childComplexity int) int
+		MessageID func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Office    func(childComplexity int) int
+		Seq       func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
+	CaseConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	CaseEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CaseFile struct {
+		Category     func(childComplexity int) int
+		ContentType  func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		CreatedBy    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		MaterialCode func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Restriction  func(childComplexity int) int
+		Revision     func(childComplexity int) int
+		Size         func(childComplexity int) int
+		ThumbnailURL func(childComplexity int) int
+		URL          func(childComplexity int) int
+		Valid        func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	CodeEntry struct {
@@ -136,6 +238,18 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 	}
 
+	HcybshRun struct {
+		Error             func(childComplexity int) int
+		FinishedAt        func(childComplexity int) int
+		HouseholdsDone    func(childComplexity int) int
+		HouseholdsTotal   func(childComplexity int) int
+		ID                func(childComplexity int) int
+		ResidentsNumbered func(childComplexity int) int
+		StartedAt         func(childComplexity int) int
+		State             func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+	}
+
 	Household struct {
 		Address func(childComplexity int) int
 		ID      func(childComplexity int) int
@@ -143,6 +257,14 @@ type ComplexityRoot struct {
 		Number  func(childComplexity int) int
 		Station func(childComplexity int) int
 		Type    func(childComplexity int) int
+	}
+
+	Material struct {
+		Code        func(childComplexity int) int
+		Description func(childComplexity int) int
+		Files       func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Required    func(childComplexity int) int
 	}
 
 	MessageLogVerification struct {
@@ -153,13 +275,25 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ClientLogin           func(childComplexity int, input model.ClientLoginInput) int
-		CreateUser            func(childComplexity int, input model.CreateUserInput) int
-		Login                 func(childComplexity int, input model.LoginInput) int
-		Logout                func(childComplexity int, refreshToken string) int
-		RefreshToken          func(childComplexity int, refreshToken string) int
-		ReplayMessage         func(childComplexity int, messageID string) int
-		SendCollaborationPing func(childComplexity int, input model.SendCollaborationPingInput) int
+		ApproveBirthRegistration      func(childComplexity int, id string, version int, note *string) int
+		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
+		CloseRefusedBirthRegistration func(childComplexity int, id string, version int) int
+		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
+		DeleteArchive                 func(childComplexity int, id string, version int) int
+		Login                         func(childComplexity int, input model.LoginInput) int
+		Logout                        func(childComplexity int, refreshToken string) int
+		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
+		ModifyBirthRegistration       func(childComplexity int, id string, version int, applicant domain.BirthApplicant) int
+		RefreshToken                  func(childComplexity int, refreshToken string) int
+		RefuseBirthRegistration       func(childComplexity int, id string, version int, reasons []string) int
+		ReplayMessage                 func(childComplexity int, messageID string) int
+		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
+		SetArchiveRestriction         func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
+		SettleBirthRegistration       func(childComplexity int, id string, version int, input domain.BirthSettlement) int
+		StartBirthRegistration        func(childComplexity int, input model.StartBirthRegistrationInput) int
+		StartHcybshGeneration         func(childComplexity int) int
+		SubmitBirthRegistration       func(childComplexity int, id string, version int) int
+		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
 	}
 
 	Office struct {
@@ -177,17 +311,29 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog              func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
+		Case                  func(childComplexity int, id string) int
+		CaseQueues            func(childComplexity int) int
+		Cases                 func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
 		CodeList              func(childComplexity int, kind model.CodeListKind) int
 		CollaborationMessages func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
 		DeadLetters           func(childComplexity int, first *int, after *string) int
+		HcybshRun             func(childComplexity int, id *string) int
 		Household             func(childComplexity int, number string) int
 		Me                    func(childComplexity int) int
 		Node                  func(childComplexity int, id string) int
 		Offices               func(childComplexity int) int
+		OverdueCases          func(childComplexity int, first *int, after *string) int
 		OverdueMessages       func(childComplexity int, first *int, after *string) int
 		Resident              func(childComplexity int, idNumber string) int
 		Residents             func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
 		VerifyMessageLog      func(childComplexity int) int
+	}
+
+	QueueCount struct {
+		Count  func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Side   func(childComplexity int) int
+		Status func(childComplexity int) int
 	}
 
 	Resident struct {
@@ -249,6 +395,39 @@ type AddressResolver interface {
 type AuditEntryResolver interface {
 	ID(ctx context.Context, obj *domain.AuditEntry) (string, error)
 }
+type BirthRegistrationResolver interface {
+	ID(ctx context.Context, obj *model.BirthRegistration) (string, error)
+
+	Status(ctx context.Context, obj *model.BirthRegistration) (string, error)
+
+	Office(ctx context.Context, obj *model.BirthRegistration) (*domain.Office, error)
+
+	Overdue(ctx context.Context, obj *model.BirthRegistration) (bool, error)
+	AwaitingOtherSide(ctx context.Context, obj *model.BirthRegistration) (bool, error)
+	Timeline(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseAction, error)
+	AvailableActions(ctx context.Context, obj *model.BirthRegistration) ([]string, error)
+
+	Applicant(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthApplicant, error)
+	Certificate(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthCertificate, error)
+	HouseholdNumber(ctx context.Context, obj *model.BirthRegistration) (string, error)
+	RefusalReasons(ctx context.Context, obj *model.BirthRegistration) ([]string, error)
+	Outcome(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthOutcome, error)
+	Materials(ctx context.Context, obj *model.BirthRegistration) ([]*domain.ArchiveMaterial, error)
+	Files(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error)
+	Documents(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error)
+}
+type CaseActionResolver interface {
+	From(ctx context.Context, obj *domain.CaseAction) (string, error)
+	To(ctx context.Context, obj *domain.CaseAction) (string, error)
+}
+type CaseFileResolver interface {
+	ID(ctx context.Context, obj *domain.CaseFile) (string, error)
+
+	Size(ctx context.Context, obj *domain.CaseFile) (int, error)
+
+	URL(ctx context.Context, obj *domain.CaseFile) (string, error)
+	ThumbnailURL(ctx context.Context, obj *domain.CaseFile) (string, error)
+}
 type CollabMessageResolver interface {
 	Seq(ctx context.Context, obj *domain.CollabMessage) (int, error)
 	MessageID(ctx context.Context, obj *domain.CollabMessage) (string, error)
@@ -263,6 +442,9 @@ type CollabMessageResolver interface {
 	SentAt(ctx context.Context, obj *domain.CollabMessage) (*time.Time, error)
 	Body(ctx context.Context, obj *domain.CollabMessage) (string, error)
 }
+type HcybshRunResolver interface {
+	ID(ctx context.Context, obj *domain.HcybshRun) (string, error)
+}
 type HouseholdResolver interface {
 	ID(ctx context.Context, obj *domain.Household) (string, error)
 
@@ -276,12 +458,24 @@ type MessageLogVerificationResolver interface {
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*domain.Session, error)
+	UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload) (*domain.CaseFile, error)
+	ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload) (*domain.CaseFile, error)
+	DeleteArchive(ctx context.Context, id string, version int) (*domain.CaseFile, error)
+	SetArchiveRestriction(ctx context.Context, id string, version int, restriction domain.ArchiveRestriction) (*domain.CaseFile, error)
 	ClientLogin(ctx context.Context, input model.ClientLoginInput) (*domain.Session, error)
 	RefreshToken(ctx context.Context, refreshToken string) (*domain.Session, error)
 	Logout(ctx context.Context, refreshToken string) (bool, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*domain.User, error)
+	StartBirthRegistration(ctx context.Context, input model.StartBirthRegistrationInput) (*model.BirthRegistration, error)
+	ModifyBirthRegistration(ctx context.Context, id string, version int, applicant domain.BirthApplicant) (*model.BirthRegistration, error)
+	SubmitBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
+	ApproveBirthRegistration(ctx context.Context, id string, version int, note *string) (*model.BirthRegistration, error)
+	SettleBirthRegistration(ctx context.Context, id string, version int, input domain.BirthSettlement) (*model.BirthRegistration, error)
+	RefuseBirthRegistration(ctx context.Context, id string, version int, reasons []string) (*model.BirthRegistration, error)
+	CloseRefusedBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
 	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
+	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
 }
 type OfficeResolver interface {
 	Parent(ctx context.Context, obj *domain.Office) (*domain.Office, error)
@@ -291,15 +485,23 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	AuditLog(ctx context.Context, filter *domain.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Me(ctx context.Context) (*domain.User, error)
+	Case(ctx context.Context, id string) (model.Case, error)
+	Cases(ctx context.Context, filter *domain.CaseFilter, first *int, after *string) (*model.CaseConnection, error)
+	CaseQueues(ctx context.Context) ([]*domain.QueueCount, error)
+	OverdueCases(ctx context.Context, first *int, after *string) (*model.CaseConnection, error)
 	CollaborationMessages(ctx context.Context, filter *domain.CollabMessageFilter, first *int, after *string) (*model.CollabMessageConnection, error)
 	DeadLetters(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	OverdueMessages(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
+	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
 	Resident(ctx context.Context, idNumber string) (*domain.Resident, error)
 	Household(ctx context.Context, number string) (*domain.Household, error)
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
 	Offices(ctx context.Context) ([]*domain.Office, error)
 	CodeList(ctx context.Context, kind model.CodeListKind) ([]*model.CodeEntry, error)
+}
+type QueueCountResolver interface {
+	Status(ctx context.Context, obj *domain.QueueCount) (string, error)
 }
 type ResidentResolver interface {
 	ID(ctx context.Context, obj *domain.Resident) (string, error)
@@ -324,6 +526,10 @@ type UserResolver interface {
 	ID(ctx context.Context, obj *domain.User) (string, error)
 
 	Office(ctx context.Context, obj *domain.User) (*domain.Office, error)
+}
+
+type CaseFilterResolver interface {
+	Statuses(ctx context.Context, obj *domain.CaseFilter, data []string) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -455,6 +661,446 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
+
+	case "BirthApplicant.declarantIdNumber":
+		if e.ComplexityRoot.BirthApplicant.DeclarantIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthApplicant.DeclarantIDNumber(childComplexity), true
+	case "BirthApplicant.declarantName":
+		if e.ComplexityRoot.BirthApplicant.DeclarantName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthApplicant.DeclarantName(childComplexity), true
+	case "BirthApplicant.declarantPhone":
+		if e.ComplexityRoot.BirthApplicant.DeclarantPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthApplicant.DeclarantPhone(childComplexity), true
+	case "BirthApplicant.ethnicity":
+		if e.ComplexityRoot.BirthApplicant.Ethnicity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthApplicant.Ethnicity(childComplexity), true
+	case "BirthApplicant.newbornName":
+		if e.ComplexityRoot.BirthApplicant.NewbornName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthApplicant.NewbornName(childComplexity), true
+	case "BirthApplicant.relation":
+		if e.ComplexityRoot.BirthApplicant.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthApplicant.Relation(childComplexity), true
+	case "BirthApplicant.settleWith":
+		if e.ComplexityRoot.BirthApplicant.SettleWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthApplicant.SettleWith(childComplexity), true
+
+	case "BirthCertificateInfo.birthTime":
+		if e.ComplexityRoot.BirthCertificateInfo.BirthTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthCertificateInfo.BirthTime(childComplexity), true
+	case "BirthCertificateInfo.fatherIdNumber":
+		if e.ComplexityRoot.BirthCertificateInfo.FatherIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthCertificateInfo.FatherIDNumber(childComplexity), true
+	case "BirthCertificateInfo.fatherName":
+		if e.ComplexityRoot.BirthCertificateInfo.FatherName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthCertificateInfo.FatherName(childComplexity), true
+	case "BirthCertificateInfo.hospital":
+		if e.ComplexityRoot.BirthCertificateInfo.Hospital == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthCertificateInfo.Hospital(childComplexity), true
+	case "BirthCertificateInfo.motherIdNumber":
+		if e.ComplexityRoot.BirthCertificateInfo.MotherIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthCertificateInfo.MotherIDNumber(childComplexity), true
+	case "BirthCertificateInfo.motherName":
+		if e.ComplexityRoot.BirthCertificateInfo.MotherName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthCertificateInfo.MotherName(childComplexity), true
+	case "BirthCertificateInfo.name":
+		if e.ComplexityRoot.BirthCertificateInfo.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthCertificateInfo.Name(childComplexity), true
+	case "BirthCertificateInfo.number":
+		if e.ComplexityRoot.BirthCertificateInfo.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthCertificateInfo.Number(childComplexity), true
+	case "BirthCertificateInfo.sex":
+		if e.ComplexityRoot.BirthCertificateInfo.Sex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthCertificateInfo.Sex(childComplexity), true
+
+	case "BirthOutcome.formRevision":
+		if e.ComplexityRoot.BirthOutcome.FormRevision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOutcome.FormRevision(childComplexity), true
+	case "BirthOutcome.hcybsh":
+		if e.ComplexityRoot.BirthOutcome.Hcybsh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOutcome.Hcybsh(childComplexity), true
+	case "BirthOutcome.householdNumber":
+		if e.ComplexityRoot.BirthOutcome.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOutcome.HouseholdNumber(childComplexity), true
+	case "BirthOutcome.idNumber":
+		if e.ComplexityRoot.BirthOutcome.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOutcome.IDNumber(childComplexity), true
+	case "BirthOutcome.newbornName":
+		if e.ComplexityRoot.BirthOutcome.NewbornName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOutcome.NewbornName(childComplexity), true
+
+	case "BirthRegistration.acceptanceOffice":
+		if e.ComplexityRoot.BirthRegistration.AcceptanceOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.AcceptanceOffice(childComplexity), true
+	case "BirthRegistration.applicant":
+		if e.ComplexityRoot.BirthRegistration.Applicant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Applicant(childComplexity), true
+	case "BirthRegistration.availableActions":
+		if e.ComplexityRoot.BirthRegistration.AvailableActions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.AvailableActions(childComplexity), true
+	case "BirthRegistration.awaitingOtherSide":
+		if e.ComplexityRoot.BirthRegistration.AwaitingOtherSide == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.AwaitingOtherSide(childComplexity), true
+	case "BirthRegistration.certificate":
+		if e.ComplexityRoot.BirthRegistration.Certificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Certificate(childComplexity), true
+	case "BirthRegistration.collabNo":
+		if e.ComplexityRoot.BirthRegistration.CollabNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.CollabNo(childComplexity), true
+	case "BirthRegistration.createdAt":
+		if e.ComplexityRoot.BirthRegistration.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.CreatedAt(childComplexity), true
+	case "BirthRegistration.deadlineAt":
+		if e.ComplexityRoot.BirthRegistration.DeadlineAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.DeadlineAt(childComplexity), true
+	case "BirthRegistration.documents":
+		if e.ComplexityRoot.BirthRegistration.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Documents(childComplexity), true
+	case "BirthRegistration.files":
+		if e.ComplexityRoot.BirthRegistration.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Files(childComplexity), true
+	case "BirthRegistration.householdNumber":
+		if e.ComplexityRoot.BirthRegistration.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.HouseholdNumber(childComplexity), true
+	case "BirthRegistration.id":
+		if e.ComplexityRoot.BirthRegistration.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.ID(childComplexity), true
+	case "BirthRegistration.kind":
+		if e.ComplexityRoot.BirthRegistration.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Kind(childComplexity), true
+	case "BirthRegistration.materials":
+		if e.ComplexityRoot.BirthRegistration.Materials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Materials(childComplexity), true
+	case "BirthRegistration.office":
+		if e.ComplexityRoot.BirthRegistration.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Office(childComplexity), true
+	case "BirthRegistration.outcome":
+		if e.ComplexityRoot.BirthRegistration.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Outcome(childComplexity), true
+	case "BirthRegistration.overdue":
+		if e.ComplexityRoot.BirthRegistration.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Overdue(childComplexity), true
+	case "BirthRegistration.refusalReasons":
+		if e.ComplexityRoot.BirthRegistration.RefusalReasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.RefusalReasons(childComplexity), true
+	case "BirthRegistration.registrationOffice":
+		if e.ComplexityRoot.BirthRegistration.RegistrationOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.RegistrationOffice(childComplexity), true
+	case "BirthRegistration.side":
+		if e.ComplexityRoot.BirthRegistration.Side == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Side(childComplexity), true
+	case "BirthRegistration.status":
+		if e.ComplexityRoot.BirthRegistration.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Status(childComplexity), true
+	case "BirthRegistration.timeline":
+		if e.ComplexityRoot.BirthRegistration.Timeline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Timeline(childComplexity), true
+	case "BirthRegistration.updatedAt":
+		if e.ComplexityRoot.BirthRegistration.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.UpdatedAt(childComplexity), true
+	case "BirthRegistration.version":
+		if e.ComplexityRoot.BirthRegistration.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.Version(childComplexity), true
+
+	case "CaseAction.action":
+		if e.ComplexityRoot.CaseAction.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseAction.Action(childComplexity), true
+	case "CaseAction.actorName":
+		if e.ComplexityRoot.CaseAction.ActorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseAction.ActorName(childComplexity), true
+	case "CaseAction.at":
+		if e.ComplexityRoot.CaseAction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseAction.At(childComplexity), true
+	case "CaseAction.from":
+		if e.ComplexityRoot.CaseAction.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseAction.From(childComplexity), true
+	case "CaseAction.messageId":
+		if e.ComplexityRoot.CaseAction.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseAction.MessageID(childComplexity), true
+	case "CaseAction.note":
+		if e.ComplexityRoot.CaseAction.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseAction.Note(childComplexity), true
+	case "CaseAction.office":
+		if e.ComplexityRoot.CaseAction.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseAction.Office(childComplexity), true
+	case "CaseAction.seq":
+		if e.ComplexityRoot.CaseAction.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseAction.Seq(childComplexity), true
+	case "CaseAction.to":
+		if e.ComplexityRoot.CaseAction.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseAction.To(childComplexity), true
+
+	case "CaseConnection.edges":
+		if e.ComplexityRoot.CaseConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseConnection.Edges(childComplexity), true
+	case "CaseConnection.pageInfo":
+		if e.ComplexityRoot.CaseConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseConnection.PageInfo(childComplexity), true
+
+	case "CaseEdge.cursor":
+		if e.ComplexityRoot.CaseEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseEdge.Cursor(childComplexity), true
+	case "CaseEdge.node":
+		if e.ComplexityRoot.CaseEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseEdge.Node(childComplexity), true
+
+	case "CaseFile.category":
+		if e.ComplexityRoot.CaseFile.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Category(childComplexity), true
+	case "CaseFile.contentType":
+		if e.ComplexityRoot.CaseFile.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.ContentType(childComplexity), true
+	case "CaseFile.createdAt":
+		if e.ComplexityRoot.CaseFile.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.CreatedAt(childComplexity), true
+	case "CaseFile.createdBy":
+		if e.ComplexityRoot.CaseFile.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.CreatedBy(childComplexity), true
+	case "CaseFile.id":
+		if e.ComplexityRoot.CaseFile.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.ID(childComplexity), true
+	case "CaseFile.materialCode":
+		if e.ComplexityRoot.CaseFile.MaterialCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.MaterialCode(childComplexity), true
+	case "CaseFile.name":
+		if e.ComplexityRoot.CaseFile.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Name(childComplexity), true
+	case "CaseFile.restriction":
+		if e.ComplexityRoot.CaseFile.Restriction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Restriction(childComplexity), true
+	case "CaseFile.revision":
+		if e.ComplexityRoot.CaseFile.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Revision(childComplexity), true
+	case "CaseFile.size":
+		if e.ComplexityRoot.CaseFile.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Size(childComplexity), true
+	case "CaseFile.thumbnailUrl":
+		if e.ComplexityRoot.CaseFile.ThumbnailURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.ThumbnailURL(childComplexity), true
+	case "CaseFile.url":
+		if e.ComplexityRoot.CaseFile.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.URL(childComplexity), true
+	case "CaseFile.valid":
+		if e.ComplexityRoot.CaseFile.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Valid(childComplexity), true
+	case "CaseFile.version":
+		if e.ComplexityRoot.CaseFile.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Version(childComplexity), true
 
 	case "CodeEntry.code":
 		if e.ComplexityRoot.CodeEntry.Code == nil {
@@ -684,6 +1330,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Division.Name(childComplexity), true
 
+	case "HcybshRun.error":
+		if e.ComplexityRoot.HcybshRun.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HcybshRun.Error(childComplexity), true
+	case "HcybshRun.finishedAt":
+		if e.ComplexityRoot.HcybshRun.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HcybshRun.FinishedAt(childComplexity), true
+	case "HcybshRun.householdsDone":
+		if e.ComplexityRoot.HcybshRun.HouseholdsDone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HcybshRun.HouseholdsDone(childComplexity), true
+	case "HcybshRun.householdsTotal":
+		if e.ComplexityRoot.HcybshRun.HouseholdsTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HcybshRun.HouseholdsTotal(childComplexity), true
+	case "HcybshRun.id":
+		if e.ComplexityRoot.HcybshRun.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HcybshRun.ID(childComplexity), true
+	case "HcybshRun.residentsNumbered":
+		if e.ComplexityRoot.HcybshRun.ResidentsNumbered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HcybshRun.ResidentsNumbered(childComplexity), true
+	case "HcybshRun.startedAt":
+		if e.ComplexityRoot.HcybshRun.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HcybshRun.StartedAt(childComplexity), true
+	case "HcybshRun.state":
+		if e.ComplexityRoot.HcybshRun.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HcybshRun.State(childComplexity), true
+	case "HcybshRun.updatedAt":
+		if e.ComplexityRoot.HcybshRun.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HcybshRun.UpdatedAt(childComplexity), true
+
 	case "Household.address":
 		if e.ComplexityRoot.Household.Address == nil {
 			break
@@ -721,6 +1422,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Household.Type(childComplexity), true
 
+	case "Material.code":
+		if e.ComplexityRoot.Material.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Material.Code(childComplexity), true
+	case "Material.description":
+		if e.ComplexityRoot.Material.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Material.Description(childComplexity), true
+	case "Material.files":
+		if e.ComplexityRoot.Material.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Material.Files(childComplexity), true
+	case "Material.name":
+		if e.ComplexityRoot.Material.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Material.Name(childComplexity), true
+	case "Material.required":
+		if e.ComplexityRoot.Material.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Material.Required(childComplexity), true
+
 	case "MessageLogVerification.entries":
 		if e.ComplexityRoot.MessageLogVerification.Entries == nil {
 			break
@@ -746,6 +1478,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MessageLogVerification.Problem(childComplexity), true
 
+	case "Mutation.approveBirthRegistration":
+		if e.ComplexityRoot.Mutation.ApproveBirthRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveBirthRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["note"].(*string)), true
 	case "Mutation.clientLogin":
 		if e.ComplexityRoot.Mutation.ClientLogin == nil {
 			break
@@ -757,6 +1500,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ClientLogin(childComplexity, args["input"].(model.ClientLoginInput)), true
+	case "Mutation.closeRefusedBirthRegistration":
+		if e.ComplexityRoot.Mutation.CloseRefusedBirthRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeRefusedBirthRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseRefusedBirthRegistration(childComplexity, args["id"].(string), args["version"].(int)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -768,6 +1522,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
+	case "Mutation.deleteArchive":
+		if e.ComplexityRoot.Mutation.DeleteArchive == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteArchive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string), args["version"].(int)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -790,6 +1555,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.modifyArchive":
+		if e.ComplexityRoot.Mutation.ModifyArchive == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_modifyArchive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ModifyArchive(childComplexity, args["id"].(string), args["version"].(int), args["materialCode"].(*string), args["file"].(*graphql.Upload)), true
+	case "Mutation.modifyBirthRegistration":
+		if e.ComplexityRoot.Mutation.ModifyBirthRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_modifyBirthRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ModifyBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["applicant"].(domain.BirthApplicant)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -801,6 +1588,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefreshToken(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.refuseBirthRegistration":
+		if e.ComplexityRoot.Mutation.RefuseBirthRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refuseBirthRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefuseBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["reasons"].([]string)), true
 	case "Mutation.replayMessage":
 		if e.ComplexityRoot.Mutation.ReplayMessage == nil {
 			break
@@ -823,6 +1621,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendCollaborationPing(childComplexity, args["input"].(model.SendCollaborationPingInput)), true
+	case "Mutation.setArchiveRestriction":
+		if e.ComplexityRoot.Mutation.SetArchiveRestriction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setArchiveRestriction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetArchiveRestriction(childComplexity, args["id"].(string), args["version"].(int), args["restriction"].(domain.ArchiveRestriction)), true
+	case "Mutation.settleBirthRegistration":
+		if e.ComplexityRoot.Mutation.SettleBirthRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_settleBirthRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SettleBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["input"].(domain.BirthSettlement)), true
+	case "Mutation.startBirthRegistration":
+		if e.ComplexityRoot.Mutation.StartBirthRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startBirthRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartBirthRegistration(childComplexity, args["input"].(model.StartBirthRegistrationInput)), true
+	case "Mutation.startHcybshGeneration":
+		if e.ComplexityRoot.Mutation.StartHcybshGeneration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.StartHcybshGeneration(childComplexity), true
+	case "Mutation.submitBirthRegistration":
+		if e.ComplexityRoot.Mutation.SubmitBirthRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitBirthRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitBirthRegistration(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.uploadArchive":
+		if e.ComplexityRoot.Mutation.UploadArchive == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadArchive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadArchive(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["file"].(graphql.Upload)), true
 
 	case "Office.code":
 		if e.ComplexityRoot.Office.Code == nil {
@@ -879,6 +1738,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*domain.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.case":
+		if e.ComplexityRoot.Query.Case == nil {
+			break
+		}
+
+		args, err := ec.field_Query_case_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Case(childComplexity, args["id"].(string)), true
+	case "Query.caseQueues":
+		if e.ComplexityRoot.Query.CaseQueues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CaseQueues(childComplexity), true
+	case "Query.cases":
+		if e.ComplexityRoot.Query.Cases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*domain.CaseFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.codeList":
 		if e.ComplexityRoot.Query.CodeList == nil {
 			break
@@ -912,6 +1799,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DeadLetters(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.hcybshRun":
+		if e.ComplexityRoot.Query.HcybshRun == nil {
+			break
+		}
+
+		args, err := ec.field_Query_hcybshRun_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.HcybshRun(childComplexity, args["id"].(*string)), true
 	case "Query.household":
 		if e.ComplexityRoot.Query.Household == nil {
 			break
@@ -947,6 +1845,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Offices(childComplexity), true
+	case "Query.overdueCases":
+		if e.ComplexityRoot.Query.OverdueCases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overdueCases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverdueCases(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.overdueMessages":
 		if e.ComplexityRoot.Query.OverdueMessages == nil {
 			break
@@ -986,6 +1895,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyMessageLog(childComplexity), true
+
+	case "QueueCount.count":
+		if e.ComplexityRoot.QueueCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Count(childComplexity), true
+	case "QueueCount.kind":
+		if e.ComplexityRoot.QueueCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Kind(childComplexity), true
+	case "QueueCount.side":
+		if e.ComplexityRoot.QueueCount.Side == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Side(childComplexity), true
+	case "QueueCount.status":
+		if e.ComplexityRoot.QueueCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Status(childComplexity), true
 
 	case "Resident.birthDate":
 		if e.ComplexityRoot.Resident.BirthDate == nil {
@@ -1183,12 +2117,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("BirthApplicantInput", ec.unmarshalInputBirthApplicantInput),
+			graphql.NewInputUnmarshaler("BirthSettlementInput", ec.unmarshalInputBirthSettlementInput),
+			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("ResidentFilter", ec.unmarshalInputResidentFilter),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
+			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
 		)
 	}
 	first := true
@@ -1281,7 +2219,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/audit.graphqls" "schema/auth.graphqls" "schema/collab.graphqls" "schema/register.graphqls" "schema/root.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/case.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/register.graphqls" "schema/root.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1293,9 +2231,12 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "schema/archive.graphqls", Input: sourceData("schema/archive.graphqls"), BuiltIn: false},
 	{Name: "schema/audit.graphqls", Input: sourceData("schema/audit.graphqls"), BuiltIn: false},
 	{Name: "schema/auth.graphqls", Input: sourceData("schema/auth.graphqls"), BuiltIn: false},
+	{Name: "schema/case.graphqls", Input: sourceData("schema/case.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
+	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
 }
@@ -1363,6 +2304,198 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BirthApplicant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "newbornName":
+		return ec.fieldContext_BirthApplicant_newbornName(ctx, field)
+	case "ethnicity":
+		return ec.fieldContext_BirthApplicant_ethnicity(ctx, field)
+	case "relation":
+		return ec.fieldContext_BirthApplicant_relation(ctx, field)
+	case "settleWith":
+		return ec.fieldContext_BirthApplicant_settleWith(ctx, field)
+	case "declarantName":
+		return ec.fieldContext_BirthApplicant_declarantName(ctx, field)
+	case "declarantIdNumber":
+		return ec.fieldContext_BirthApplicant_declarantIdNumber(ctx, field)
+	case "declarantPhone":
+		return ec.fieldContext_BirthApplicant_declarantPhone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BirthApplicant", field.Name)
+}
+
+func (ec *executionContext) childFields_BirthCertificateInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_BirthCertificateInfo_number(ctx, field)
+	case "name":
+		return ec.fieldContext_BirthCertificateInfo_name(ctx, field)
+	case "sex":
+		return ec.fieldContext_BirthCertificateInfo_sex(ctx, field)
+	case "birthTime":
+		return ec.fieldContext_BirthCertificateInfo_birthTime(ctx, field)
+	case "hospital":
+		return ec.fieldContext_BirthCertificateInfo_hospital(ctx, field)
+	case "motherName":
+		return ec.fieldContext_BirthCertificateInfo_motherName(ctx, field)
+	case "motherIdNumber":
+		return ec.fieldContext_BirthCertificateInfo_motherIdNumber(ctx, field)
+	case "fatherName":
+		return ec.fieldContext_BirthCertificateInfo_fatherName(ctx, field)
+	case "fatherIdNumber":
+		return ec.fieldContext_BirthCertificateInfo_fatherIdNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BirthCertificateInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_BirthOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "newbornName":
+		return ec.fieldContext_BirthOutcome_newbornName(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_BirthOutcome_idNumber(ctx, field)
+	case "hcybsh":
+		return ec.fieldContext_BirthOutcome_hcybsh(ctx, field)
+	case "householdNumber":
+		return ec.fieldContext_BirthOutcome_householdNumber(ctx, field)
+	case "formRevision":
+		return ec.fieldContext_BirthOutcome_formRevision(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BirthOutcome", field.Name)
+}
+
+func (ec *executionContext) childFields_BirthRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BirthRegistration_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_BirthRegistration_kind(ctx, field)
+	case "side":
+		return ec.fieldContext_BirthRegistration_side(ctx, field)
+	case "collabNo":
+		return ec.fieldContext_BirthRegistration_collabNo(ctx, field)
+	case "status":
+		return ec.fieldContext_BirthRegistration_status(ctx, field)
+	case "acceptanceOffice":
+		return ec.fieldContext_BirthRegistration_acceptanceOffice(ctx, field)
+	case "registrationOffice":
+		return ec.fieldContext_BirthRegistration_registrationOffice(ctx, field)
+	case "office":
+		return ec.fieldContext_BirthRegistration_office(ctx, field)
+	case "deadlineAt":
+		return ec.fieldContext_BirthRegistration_deadlineAt(ctx, field)
+	case "overdue":
+		return ec.fieldContext_BirthRegistration_overdue(ctx, field)
+	case "awaitingOtherSide":
+		return ec.fieldContext_BirthRegistration_awaitingOtherSide(ctx, field)
+	case "timeline":
+		return ec.fieldContext_BirthRegistration_timeline(ctx, field)
+	case "availableActions":
+		return ec.fieldContext_BirthRegistration_availableActions(ctx, field)
+	case "version":
+		return ec.fieldContext_BirthRegistration_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BirthRegistration_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BirthRegistration_updatedAt(ctx, field)
+	case "applicant":
+		return ec.fieldContext_BirthRegistration_applicant(ctx, field)
+	case "certificate":
+		return ec.fieldContext_BirthRegistration_certificate(ctx, field)
+	case "householdNumber":
+		return ec.fieldContext_BirthRegistration_householdNumber(ctx, field)
+	case "refusalReasons":
+		return ec.fieldContext_BirthRegistration_refusalReasons(ctx, field)
+	case "outcome":
+		return ec.fieldContext_BirthRegistration_outcome(ctx, field)
+	case "materials":
+		return ec.fieldContext_BirthRegistration_materials(ctx, field)
+	case "files":
+		return ec.fieldContext_BirthRegistration_files(ctx, field)
+	case "documents":
+		return ec.fieldContext_BirthRegistration_documents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BirthRegistration", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_CaseAction_seq(ctx, field)
+	case "action":
+		return ec.fieldContext_CaseAction_action(ctx, field)
+	case "from":
+		return ec.fieldContext_CaseAction_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CaseAction_to(ctx, field)
+	case "actorName":
+		return ec.fieldContext_CaseAction_actorName(ctx, field)
+	case "office":
+		return ec.fieldContext_CaseAction_office(ctx, field)
+	case "messageId":
+		return ec.fieldContext_CaseAction_messageId(ctx, field)
+	case "note":
+		return ec.fieldContext_CaseAction_note(ctx, field)
+	case "at":
+		return ec.fieldContext_CaseAction_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseAction", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CaseConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CaseConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CaseEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CaseEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseFile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CaseFile_id(ctx, field)
+	case "category":
+		return ec.fieldContext_CaseFile_category(ctx, field)
+	case "materialCode":
+		return ec.fieldContext_CaseFile_materialCode(ctx, field)
+	case "name":
+		return ec.fieldContext_CaseFile_name(ctx, field)
+	case "contentType":
+		return ec.fieldContext_CaseFile_contentType(ctx, field)
+	case "size":
+		return ec.fieldContext_CaseFile_size(ctx, field)
+	case "revision":
+		return ec.fieldContext_CaseFile_revision(ctx, field)
+	case "restriction":
+		return ec.fieldContext_CaseFile_restriction(ctx, field)
+	case "valid":
+		return ec.fieldContext_CaseFile_valid(ctx, field)
+	case "url":
+		return ec.fieldContext_CaseFile_url(ctx, field)
+	case "thumbnailUrl":
+		return ec.fieldContext_CaseFile_thumbnailUrl(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_CaseFile_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CaseFile_createdAt(ctx, field)
+	case "version":
+		return ec.fieldContext_CaseFile_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseFile", field.Name)
 }
 
 func (ec *executionContext) childFields_CodeEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1475,6 +2608,30 @@ func (ec *executionContext) childFields_Division(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Division", field.Name)
 }
 
+func (ec *executionContext) childFields_HcybshRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HcybshRun_id(ctx, field)
+	case "state":
+		return ec.fieldContext_HcybshRun_state(ctx, field)
+	case "householdsDone":
+		return ec.fieldContext_HcybshRun_householdsDone(ctx, field)
+	case "householdsTotal":
+		return ec.fieldContext_HcybshRun_householdsTotal(ctx, field)
+	case "residentsNumbered":
+		return ec.fieldContext_HcybshRun_residentsNumbered(ctx, field)
+	case "error":
+		return ec.fieldContext_HcybshRun_error(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_HcybshRun_startedAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_HcybshRun_updatedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_HcybshRun_finishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HcybshRun", field.Name)
+}
+
 func (ec *executionContext) childFields_Household(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1491,6 +2648,22 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
+}
+
+func (ec *executionContext) childFields_Material(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Material_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Material_name(ctx, field)
+	case "required":
+		return ec.fieldContext_Material_required(ctx, field)
+	case "description":
+		return ec.fieldContext_Material_description(ctx, field)
+	case "files":
+		return ec.fieldContext_Material_files(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Material", field.Name)
 }
 
 func (ec *executionContext) childFields_MessageLogVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1531,6 +2704,20 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_QueueCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_QueueCount_kind(ctx, field)
+	case "side":
+		return ec.fieldContext_QueueCount_side(ctx, field)
+	case "status":
+		return ec.fieldContext_QueueCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_QueueCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueueCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Resident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1751,6 +2938,36 @@ func (ec *executionContext) dir_auth_args(ctx context.Context, rawArgs map[strin
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approveBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_clientLogin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1765,6 +2982,28 @@ func (ec *executionContext) field_Mutation_clientLogin_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeRefusedBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1776,6 +3015,28 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteArchive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
 	return args, nil
 }
 
@@ -1807,6 +3068,74 @@ func (ec *executionContext) field_Mutation_logout_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_modifyArchive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "materialCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["materialCode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (*graphql.Upload, error) {
+			return ec.unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_modifyBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "applicant",
+		func(ctx context.Context, v any) (domain.BirthApplicant, error) {
+			return ec.unmarshalNBirthApplicantInput2hukouᚋdomainᚐBirthApplicant(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["applicant"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1818,6 +3147,36 @@ func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context
 		return nil, err
 	}
 	args["refreshToken"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refuseBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reasons",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reasons"] = arg2
 	return args, nil
 }
 
@@ -1849,6 +3208,132 @@ func (ec *executionContext) field_Mutation_sendCollaborationPing_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setArchiveRestriction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "restriction",
+		func(ctx context.Context, v any) (domain.ArchiveRestriction, error) {
+			return ec.unmarshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["restriction"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_settleBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (domain.BirthSettlement, error) {
+			return ec.unmarshalNBirthSettlementInput2hukouᚋdomainᚐBirthSettlement(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StartBirthRegistrationInput, error) {
+			return ec.unmarshalNStartBirthRegistrationInput2hukouᚋgraphᚋmodelᚐStartBirthRegistrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadArchive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "materialCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["materialCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1869,6 +3354,50 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*domain.AuditFilter, error) {
 			return ec.unmarshalOAuditFilter2ᚖhukouᚋdomainᚐAuditFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_case_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*domain.CaseFilter, error) {
+			return ec.unmarshalOCaseFilter2ᚖhukouᚋdomainᚐCaseFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1959,6 +3488,20 @@ func (ec *executionContext) field_Query_deadLetters_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_hcybshRun_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_household_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1984,6 +3527,28 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_overdueCases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -2575,6 +4140,1761 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BirthApplicant_newbornName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthApplicant_newbornName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewbornName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthApplicant_newbornName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthApplicant_ethnicity(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthApplicant_ethnicity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ethnicity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthApplicant_ethnicity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthApplicant_relation(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthApplicant_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthApplicant_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthApplicant_settleWith(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthApplicant_settleWith(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettleWith, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthApplicant_settleWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthApplicant_declarantName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthApplicant_declarantName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeclarantName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthApplicant_declarantName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthApplicant_declarantIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthApplicant_declarantIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeclarantIDNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthApplicant_declarantIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthApplicant_declarantPhone(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthApplicant_declarantPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeclarantPhone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthApplicant_declarantPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthCertificateInfo_number(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthCertificateInfo_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthCertificateInfo_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthCertificateInfo_name(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthCertificateInfo_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthCertificateInfo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthCertificateInfo_sex(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthCertificateInfo_sex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthCertificateInfo_sex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthCertificateInfo_birthTime(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthCertificateInfo_birthTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthCertificateInfo_birthTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BirthCertificateInfo_hospital(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthCertificateInfo_hospital(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hospital, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthCertificateInfo_hospital(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthCertificateInfo_motherName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthCertificateInfo_motherName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MotherName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthCertificateInfo_motherName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthCertificateInfo_motherIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthCertificateInfo_motherIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MotherIDNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthCertificateInfo_motherIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthCertificateInfo_fatherName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthCertificateInfo_fatherName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FatherName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthCertificateInfo_fatherName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthCertificateInfo_fatherIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthCertificateInfo_fatherIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FatherIDNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthCertificateInfo_fatherIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOutcome_newbornName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOutcome_newbornName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewbornName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOutcome_newbornName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOutcome_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOutcome_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOutcome_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOutcome_hcybsh(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOutcome_hcybsh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hcybsh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOutcome_hcybsh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOutcome_householdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOutcome_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOutcome_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOutcome_formRevision(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOutcome_formRevision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FormRevision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOutcome_formRevision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BirthRegistration_id(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "ID")
+}
+
+func (ec *executionContext) _BirthRegistration_kind(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CaseKind) graphql.Marshaler {
+			return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "CaseKind")
+}
+
+func (ec *executionContext) _BirthRegistration_side(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_side(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Side, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Side) graphql.Marshaler {
+			return ec.marshalNSide2hukouᚋdomainᚐSide(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_side(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Side")
+}
+
+func (ec *executionContext) _BirthRegistration_collabNo(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_collabNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollabNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_collabNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthRegistration_status(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+}
+
+func (ec *executionContext) _BirthRegistration_acceptanceOffice(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_acceptanceOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptanceOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_acceptanceOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthRegistration_registrationOffice(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_registrationOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegistrationOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_registrationOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthRegistration_office(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Office(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Office) graphql.Marshaler {
+			return ec.marshalOOffice2ᚖhukouᚋdomainᚐOffice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Office(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthRegistration_deadlineAt(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_deadlineAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeadlineAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_deadlineAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BirthRegistration_overdue(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _BirthRegistration_awaitingOtherSide(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_awaitingOtherSide(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().AwaitingOtherSide(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_awaitingOtherSide(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _BirthRegistration_timeline(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_timeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Timeline(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CaseAction) graphql.Marshaler {
+			return ec.marshalNCaseAction2ᚕᚖhukouᚋdomainᚐCaseActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_timeline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseAction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthRegistration_availableActions(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_availableActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().AvailableActions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_availableActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+}
+
+func (ec *executionContext) _BirthRegistration_version(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BirthRegistration_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BirthRegistration_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BirthRegistration_applicant(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_applicant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Applicant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthApplicant) graphql.Marshaler {
+			return ec.marshalNBirthApplicant2ᚖhukouᚋdomainᚐBirthApplicant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_applicant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthApplicant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthRegistration_certificate(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_certificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Certificate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthCertificate) graphql.Marshaler {
+			return ec.marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚐBirthCertificate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_certificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthCertificateInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthRegistration_householdNumber(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().HouseholdNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+}
+
+func (ec *executionContext) _BirthRegistration_refusalReasons(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_refusalReasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().RefusalReasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_refusalReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+}
+
+func (ec *executionContext) _BirthRegistration_outcome(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Outcome(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthOutcome) graphql.Marshaler {
+			return ec.marshalOBirthOutcome2ᚖhukouᚋdomainᚐBirthOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthOutcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthRegistration_materials(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_materials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Materials(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ArchiveMaterial) graphql.Marshaler {
+			return ec.marshalNMaterial2ᚕᚖhukouᚋdomainᚐArchiveMaterialᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_materials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Material(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthRegistration_files(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Files(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚕᚖhukouᚋdomainᚐCaseFileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthRegistration_documents(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().Documents(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚕᚖhukouᚋdomainᚐCaseFileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseAction_seq(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseAction_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseAction_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CaseAction_action(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseAction_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseAction_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseAction_from(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseAction_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseAction().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseAction_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseAction", field, true, true, "String")
+}
+
+func (ec *executionContext) _CaseAction_to(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseAction_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseAction().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseAction_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseAction", field, true, true, "String")
+}
+
+func (ec *executionContext) _CaseAction_actorName(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseAction_actorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseAction_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseAction_office(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseAction_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseAction_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseAction_messageId(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseAction_messageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseAction_messageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseAction_note(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseAction_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseAction_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseAction_at(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseAction_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseAction_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CaseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CaseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CaseEdge) graphql.Marshaler {
+			return ec.marshalNCaseEdge2ᚕᚖhukouᚋgraphᚋmodelᚐCaseEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CaseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CaseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CaseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Case) graphql.Marshaler {
+			return ec.marshalNCase2hukouᚋgraphᚋmodelᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseFile_id(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseFile().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, true, true, "ID")
+}
+
+func (ec *executionContext) _CaseFile_category(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CaseFileCategory) graphql.Marshaler {
+			return ec.marshalNCaseFileCategory2hukouᚋdomainᚐCaseFileCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "CaseFileCategory")
+}
+
+func (ec *executionContext) _CaseFile_materialCode(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_materialCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_materialCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseFile_name(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseFile_contentType(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseFile_size(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseFile().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, true, true, "Int")
+}
+
+func (ec *executionContext) _CaseFile_revision(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CaseFile_restriction(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_restriction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Restriction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ArchiveRestriction) graphql.Marshaler {
+			return ec.marshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_restriction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "ArchiveRestriction")
+}
+
+func (ec *executionContext) _CaseFile_valid(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_valid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Valid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CaseFile_url(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseFile().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, true, true, "String")
+}
+
+func (ec *executionContext) _CaseFile_thumbnailUrl(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_thumbnailUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseFile().ThumbnailURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_thumbnailUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, true, true, "String")
+}
+
+func (ec *executionContext) _CaseFile_createdBy(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseFile_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CaseFile_version(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CodeEntry_code(ctx context.Context, field graphql.CollectedField, obj *model.CodeEntry) (ret graphql.Marshaler) {
@@ -3455,6 +6775,213 @@ func (ec *executionContext) fieldContext_Division_historical(_ context.Context, 
 	return graphql.NewScalarFieldContext("Division", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _HcybshRun_id(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HcybshRun_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HcybshRun().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HcybshRun_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HcybshRun", field, true, true, "ID")
+}
+
+func (ec *executionContext) _HcybshRun_state(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HcybshRun_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.HcybshRunState) graphql.Marshaler {
+			return ec.marshalNHcybshRunState2hukouᚋdomainᚐHcybshRunState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HcybshRun_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HcybshRun", field, false, false, "HcybshRunState")
+}
+
+func (ec *executionContext) _HcybshRun_householdsDone(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HcybshRun_householdsDone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdsDone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HcybshRun_householdsDone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HcybshRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HcybshRun_householdsTotal(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HcybshRun_householdsTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdsTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HcybshRun_householdsTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HcybshRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HcybshRun_residentsNumbered(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HcybshRun_residentsNumbered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResidentsNumbered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HcybshRun_residentsNumbered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HcybshRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HcybshRun_error(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HcybshRun_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HcybshRun_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HcybshRun", field, false, false, "String")
+}
+
+func (ec *executionContext) _HcybshRun_startedAt(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HcybshRun_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HcybshRun_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HcybshRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HcybshRun_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HcybshRun_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HcybshRun_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HcybshRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HcybshRun_finishedAt(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HcybshRun_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HcybshRun_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HcybshRun", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Household_id(ctx context.Context, field graphql.CollectedField, obj *domain.Household) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3620,6 +7147,130 @@ func (ec *executionContext) fieldContext_Household_members(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Material_code(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Material_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Material_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Material", field, false, false, "String")
+}
+
+func (ec *executionContext) _Material_name(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Material_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Material_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Material", field, false, false, "String")
+}
+
+func (ec *executionContext) _Material_required(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Material_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Material_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Material", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Material_description(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Material_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Material_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Material", field, false, false, "String")
+}
+
+func (ec *executionContext) _Material_files(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Material_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚕᚖhukouᚋdomainᚐCaseFileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Material_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Material",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MessageLogVerification_ok(ctx context.Context, field graphql.CollectedField, obj *domain.LogVerification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3750,6 +7401,254 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_uploadArchive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadArchive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadArchive(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["file"].(graphql.Upload))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadArchive(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_modifyArchive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_modifyArchive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ModifyArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["materialCode"].(*string), fc.Args["file"].(*graphql.Upload))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_modifyArchive(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_modifyArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteArchive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteArchive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteArchive(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setArchiveRestriction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setArchiveRestriction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetArchiveRestriction(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["restriction"].(domain.ArchiveRestriction))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setArchiveRestriction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setArchiveRestriction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3950,6 +7849,440 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_startBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startBirthRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartBirthRegistration(ctx, fc.Args["input"].(model.StartBirthRegistrationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_modifyBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_modifyBirthRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ModifyBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["applicant"].(domain.BirthApplicant))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_modifyBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_modifyBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitBirthRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveBirthRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["note"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_settleBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_settleBirthRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SettleBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["input"].(domain.BirthSettlement))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_settleBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_settleBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refuseBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refuseBirthRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefuseBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reasons"].([]string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refuseBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refuseBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeRefusedBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeRefusedBirthRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseRefusedBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeRefusedBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeRefusedBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_replayMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4070,6 +8403,56 @@ func (ec *executionContext) fieldContext_Mutation_sendCollaborationPing(ctx cont
 	if fc.Args, err = ec.field_Mutation_sendCollaborationPing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startHcybshGeneration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startHcybshGeneration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().StartHcybshGeneration(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.HcybshRun
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.HcybshRun
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.HcybshRun) graphql.Marshaler {
+			return ec.marshalNHcybshRun2ᚖhukouᚋdomainᚐHcybshRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startHcybshGeneration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HcybshRun(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -4417,6 +8800,242 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_case(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Case(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ANALYST", "ADMIN"})
+				if err != nil {
+					var zeroVal model.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal model.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v model.Case) graphql.Marshaler {
+			return ec.marshalOCase2hukouᚋgraphᚋmodelᚐCase(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_case(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_case_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*domain.CaseFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ANALYST", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.CaseConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.CaseConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseConnection) graphql.Marshaler {
+			return ec.marshalNCaseConnection2ᚖhukouᚋgraphᚋmodelᚐCaseConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_caseQueues(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_caseQueues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CaseQueues(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ANALYST", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.QueueCount
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.QueueCount
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.QueueCount) graphql.Marshaler {
+			return ec.marshalNQueueCount2ᚕᚖhukouᚋdomainᚐQueueCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_caseQueues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_overdueCases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overdueCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverdueCases(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.CaseConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.CaseConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseConnection) graphql.Marshaler {
+			return ec.marshalNCaseConnection2ᚖhukouᚋgraphᚋmodelᚐCaseConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overdueCases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overdueCases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_collaborationMessages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4649,6 +9268,68 @@ func (ec *executionContext) fieldContext_Query_verifyMessageLog(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MessageLogVerification(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_hcybshRun(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_hcybshRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().HcybshRun(ctx, fc.Args["id"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.HcybshRun
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.HcybshRun
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.HcybshRun) graphql.Marshaler {
+			return ec.marshalOHcybshRun2ᚖhukouᚋdomainᚐHcybshRun(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_hcybshRun(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HcybshRun(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_hcybshRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5015,6 +9696,98 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _QueueCount_kind(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CaseKind) graphql.Marshaler {
+			return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "CaseKind")
+}
+
+func (ec *executionContext) _QueueCount_side(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_side(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Side, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Side) graphql.Marshaler {
+			return ec.marshalNSide2hukouᚋdomainᚐSide(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_side(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Side")
+}
+
+func (ec *executionContext) _QueueCount_status(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueCount().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, true, true, "String")
+}
+
+func (ec *executionContext) _QueueCount_count(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Resident_id(ctx context.Context, field graphql.CollectedField, obj *domain.Resident) (ret graphql.Marshaler) {
@@ -6978,6 +11751,236 @@ func UnmarshalAuditFilter(ctx context.Context, raw any) (domain.AuditFilter, err
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBirthApplicantInput(ctx context.Context, obj any) (domain.BirthApplicant, error) {
+	var it domain.BirthApplicant
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["declarantPhone"]; !present {
+		asMap["declarantPhone"] = ""
+	}
+
+	fieldsInOrder := [...]string{"newbornName", "ethnicity", "relation", "settleWith", "declarantName", "declarantIdNumber", "declarantPhone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "newbornName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newbornName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewbornName = data
+		case "ethnicity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ethnicity"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ethnicity = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
+		case "settleWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settleWith"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettleWith = data
+		case "declarantName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declarantName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeclarantName = data
+		case "declarantIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declarantIdNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeclarantIDNumber = data
+		case "declarantPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declarantPhone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeclarantPhone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBirthApplicantInput unmarshals raw into the BirthApplicantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBirthApplicantInput(ctx context.Context, raw any) (domain.BirthApplicant, error) {
+	var out domain.BirthApplicant
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BirthApplicantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBirthSettlementInput(ctx context.Context, obj any) (domain.BirthSettlement, error) {
+	var it domain.BirthSettlement
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"householdNumber", "name", "sex", "ethnicity", "birthDate", "relation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "householdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdNumber = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "sex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sex"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sex = data
+		case "ethnicity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ethnicity"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ethnicity = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBirthSettlementInput unmarshals raw into the BirthSettlementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBirthSettlementInput(ctx context.Context, raw any) (domain.BirthSettlement, error) {
+	var out domain.BirthSettlement
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BirthSettlementInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj any) (domain.CaseFilter, error) {
+	var it domain.CaseFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "side", "statuses", "collabNo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCaseKind2hukouᚋdomainᚐCaseKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "side":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("side"))
+			data, err := ec.unmarshalOSide2hukouᚋdomainᚐSide(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Side = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CaseFilter().Statuses(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "collabNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collabNo"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollabNo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaseFilter unmarshals raw into the CaseFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaseFilter(ctx context.Context, raw any) (domain.CaseFilter, error) {
+	var out domain.CaseFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputClientLoginInput(ctx context.Context, obj any) (model.ClientLoginInput, error) {
 	var it model.ClientLoginInput
 	if obj == nil {
@@ -7321,14 +12324,90 @@ func UnmarshalSendCollaborationPingInput(ctx context.Context, raw any) (model.Se
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStartBirthRegistrationInput(ctx context.Context, obj any) (model.StartBirthRegistrationInput, error) {
+	var it model.StartBirthRegistrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"certificateNumber", "applicant"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "certificateNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateNumber = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNBirthApplicantInput2ᚖhukouᚋdomainᚐBirthApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartBirthRegistrationInput unmarshals raw into the StartBirthRegistrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartBirthRegistrationInput(ctx context.Context, raw any) (model.StartBirthRegistrationInput, error) {
+	var out model.StartBirthRegistrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartBirthRegistrationInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
+
+func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj model.Case) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.BirthRegistration:
+		return ec._BirthRegistration(ctx, sel, &obj)
+	case *model.BirthRegistration:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BirthRegistration(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Case must implement graphql.Marshaler", obj))
+		}
+	}
+}
 
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.BirthRegistration:
+		return ec._BirthRegistration(ctx, sel, &obj)
+	case *model.BirthRegistration:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BirthRegistration(ctx, sel, obj)
 	case domain.User:
 		return ec._User(ctx, sel, &obj)
 	case *domain.User:
@@ -7549,6 +12628,611 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._AuditEntryEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var birthApplicantImplementors = []string{"BirthApplicant"}
+
+func (ec *executionContext) _BirthApplicant(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthApplicant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthApplicantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthApplicant")
+		case "newbornName":
+			out.Values[i] = ec._BirthApplicant_newbornName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ethnicity":
+			out.Values[i] = ec._BirthApplicant_ethnicity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._BirthApplicant_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "settleWith":
+			out.Values[i] = ec._BirthApplicant_settleWith(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declarantName":
+			out.Values[i] = ec._BirthApplicant_declarantName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declarantIdNumber":
+			out.Values[i] = ec._BirthApplicant_declarantIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declarantPhone":
+			out.Values[i] = ec._BirthApplicant_declarantPhone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var birthCertificateInfoImplementors = []string{"BirthCertificateInfo"}
+
+func (ec *executionContext) _BirthCertificateInfo(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthCertificate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthCertificateInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthCertificateInfo")
+		case "number":
+			out.Values[i] = ec._BirthCertificateInfo_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._BirthCertificateInfo_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sex":
+			out.Values[i] = ec._BirthCertificateInfo_sex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "birthTime":
+			out.Values[i] = ec._BirthCertificateInfo_birthTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hospital":
+			out.Values[i] = ec._BirthCertificateInfo_hospital(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "motherName":
+			out.Values[i] = ec._BirthCertificateInfo_motherName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "motherIdNumber":
+			out.Values[i] = ec._BirthCertificateInfo_motherIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fatherName":
+			out.Values[i] = ec._BirthCertificateInfo_fatherName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fatherIdNumber":
+			out.Values[i] = ec._BirthCertificateInfo_fatherIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var birthOutcomeImplementors = []string{"BirthOutcome"}
+
+func (ec *executionContext) _BirthOutcome(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthOutcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthOutcome")
+		case "newbornName":
+			out.Values[i] = ec._BirthOutcome_newbornName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._BirthOutcome_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hcybsh":
+			out.Values[i] = ec._BirthOutcome_hcybsh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._BirthOutcome_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "formRevision":
+			out.Values[i] = ec._BirthOutcome_formRevision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var birthRegistrationImplementors = []string{"BirthRegistration", "Case", "Node"}
+
+func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.SelectionSet, obj *model.BirthRegistration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthRegistrationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthRegistration")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_id(ctx, field, obj)
+				})
+		case "kind":
+			out.Values[i] = ec._BirthRegistration_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "side":
+			out.Values[i] = ec._BirthRegistration_side(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "collabNo":
+			out.Values[i] = ec._BirthRegistration_collabNo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_status(ctx, field, obj)
+				})
+		case "acceptanceOffice":
+			out.Values[i] = ec._BirthRegistration_acceptanceOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registrationOffice":
+			out.Values[i] = ec._BirthRegistration_registrationOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "office":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_office(ctx, field, obj)
+				})
+		case "deadlineAt":
+			out.Values[i] = ec._BirthRegistration_deadlineAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_overdue(ctx, field, obj)
+				})
+		case "awaitingOtherSide":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_awaitingOtherSide(ctx, field, obj)
+				})
+		case "timeline":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_timeline(ctx, field, obj)
+				})
+		case "availableActions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_availableActions(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._BirthRegistration_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BirthRegistration_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BirthRegistration_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_applicant(ctx, field, obj)
+				})
+		case "certificate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_certificate(ctx, field, obj)
+				})
+		case "householdNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_householdNumber(ctx, field, obj)
+				})
+		case "refusalReasons":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_refusalReasons(ctx, field, obj)
+				})
+		case "outcome":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_outcome(ctx, field, obj)
+				})
+		case "materials":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_materials(ctx, field, obj)
+				})
+		case "files":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_files(ctx, field, obj)
+				})
+		case "documents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_documents(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var caseActionImplementors = []string{"CaseAction"}
+
+func (ec *executionContext) _CaseAction(ctx context.Context, sel ast.SelectionSet, obj *domain.CaseAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseAction")
+		case "seq":
+			out.Values[i] = ec._CaseAction_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "action":
+			out.Values[i] = ec._CaseAction_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseAction_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseAction_to(ctx, field, obj)
+				})
+		case "actorName":
+			out.Values[i] = ec._CaseAction_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "office":
+			out.Values[i] = ec._CaseAction_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "messageId":
+			out.Values[i] = ec._CaseAction_messageId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._CaseAction_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._CaseAction_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var caseConnectionImplementors = []string{"CaseConnection"}
+
+func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CaseConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseConnection")
+		case "edges":
+			out.Values[i] = ec._CaseConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CaseConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var caseEdgeImplementors = []string{"CaseEdge"}
+
+func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CaseEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseEdge")
+		case "cursor":
+			out.Values[i] = ec._CaseEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CaseEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var caseFileImplementors = []string{"CaseFile"}
+
+func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet, obj *domain.CaseFile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseFileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseFile")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseFile_id(ctx, field, obj)
+				})
+		case "category":
+			out.Values[i] = ec._CaseFile_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "materialCode":
+			out.Values[i] = ec._CaseFile_materialCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._CaseFile_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentType":
+			out.Values[i] = ec._CaseFile_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseFile_size(ctx, field, obj)
+				})
+		case "revision":
+			out.Values[i] = ec._CaseFile_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "restriction":
+			out.Values[i] = ec._CaseFile_restriction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "valid":
+			out.Values[i] = ec._CaseFile_valid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseFile_url(ctx, field, obj)
+				})
+		case "thumbnailUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseFile_thumbnailUrl(ctx, field, obj)
+				})
+		case "createdBy":
+			out.Values[i] = ec._CaseFile_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CaseFile_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._CaseFile_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7931,6 +13615,80 @@ func (ec *executionContext) _Division(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var hcybshRunImplementors = []string{"HcybshRun"}
+
+func (ec *executionContext) _HcybshRun(ctx context.Context, sel ast.SelectionSet, obj *domain.HcybshRun) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hcybshRunImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HcybshRun")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HcybshRun_id(ctx, field, obj)
+				})
+		case "state":
+			out.Values[i] = ec._HcybshRun_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "householdsDone":
+			out.Values[i] = ec._HcybshRun_householdsDone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "householdsTotal":
+			out.Values[i] = ec._HcybshRun_householdsTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "residentsNumbered":
+			out.Values[i] = ec._HcybshRun_residentsNumbered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._HcybshRun_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._HcybshRun_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HcybshRun_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._HcybshRun_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var householdImplementors = []string{"Household", "Node"}
 
 func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet, obj *domain.Household) graphql.Marshaler {
@@ -7976,6 +13734,59 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Household_members(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var materialImplementors = []string{"Material"}
+
+func (ec *executionContext) _Material(ctx context.Context, sel ast.SelectionSet, obj *domain.ArchiveMaterial) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, materialImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Material")
+		case "code":
+			out.Values[i] = ec._Material_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Material_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._Material_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._Material_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "files":
+			out.Values[i] = ec._Material_files(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8069,6 +13880,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "uploadArchive":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadArchive(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modifyArchive":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_modifyArchive(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteArchive":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteArchive(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setArchiveRestriction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setArchiveRestriction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "clientLogin":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_clientLogin(ctx, field)
@@ -8097,6 +13936,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startBirthRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startBirthRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modifyBirthRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_modifyBirthRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitBirthRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitBirthRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveBirthRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveBirthRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "settleBirthRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_settleBirthRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refuseBirthRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refuseBirthRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeRefusedBirthRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeRefusedBirthRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "replayMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_replayMessage(ctx, field)
@@ -8107,6 +13995,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "sendCollaborationPing":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sendCollaborationPing(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startHcybshGeneration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startHcybshGeneration(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -8258,6 +14153,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "case":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_case(ctx, field)
+				})
+		case "cases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cases(ctx, field)
+				})
+		case "caseQueues":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_caseQueues(ctx, field)
+				})
+		case "overdueCases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overdueCases(ctx, field)
+				})
 		case "collaborationMessages":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -8281,6 +14200,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_verifyMessageLog(ctx, field)
+				})
+		case "hcybshRun":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_hcybshRun(ctx, field)
 				})
 		case "resident":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -8323,6 +14248,55 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queueCountImplementors = []string{"QueueCount"}
+
+func (ec *executionContext) _QueueCount(ctx context.Context, sel ast.SelectionSet, obj *domain.QueueCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queueCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueueCount")
+		case "kind":
+			out.Values[i] = ec._QueueCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "side":
+			out.Values[i] = ec._QueueCount_side(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueCount_status(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._QueueCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -9029,6 +15003,21 @@ func (ec *executionContext) marshalNAddress2ᚖhukouᚋdomainᚐAddress(ctx cont
 	return ec._Address(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (domain.ArchiveRestriction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ArchiveRestriction(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx context.Context, sel ast.SelectionSet, v domain.ArchiveRestriction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ArchiveRestriction!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNAuditAction2hukouᚋdomainᚐAuditAction(ctx context.Context, v any) (domain.AuditAction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.AuditAction(tmp)
@@ -9084,6 +15073,45 @@ func (ec *executionContext) marshalNAuditEntryEdge2ᚖhukouᚋgraphᚋmodelᚐAu
 	return ec._AuditEntryEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBirthApplicant2ᚖhukouᚋdomainᚐBirthApplicant(ctx context.Context, sel ast.SelectionSet, v *domain.BirthApplicant) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BirthApplicant!")
+		return graphql.Null
+	}
+	return ec._BirthApplicant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBirthApplicantInput2hukouᚋdomainᚐBirthApplicant(ctx context.Context, v any) (domain.BirthApplicant, error) {
+	res, err := ec.unmarshalInputBirthApplicantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBirthApplicantInput2ᚖhukouᚋdomainᚐBirthApplicant(ctx context.Context, v any) (*domain.BirthApplicant, error) {
+	res, err := ec.unmarshalInputBirthApplicantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚐBirthCertificate(ctx context.Context, sel ast.SelectionSet, v *domain.BirthCertificate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BirthCertificateInfo!")
+		return graphql.Null
+	}
+	return ec._BirthCertificateInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx context.Context, sel ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BirthRegistration!")
+		return graphql.Null
+	}
+	return ec._BirthRegistration(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBirthSettlementInput2hukouᚋdomainᚐBirthSettlement(ctx context.Context, v any) (domain.BirthSettlement, error) {
+	res, err := ec.unmarshalInputBirthSettlementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9094,6 +15122,124 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	res := graphql.MarshalBoolean(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNCase2hukouᚋgraphᚋmodelᚐCase(ctx context.Context, sel ast.SelectionSet, v model.Case) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Case!")
+		return graphql.Null
+	}
+	return ec._Case(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCaseAction2ᚕᚖhukouᚋdomainᚐCaseActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.CaseAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseAction2ᚖhukouᚋdomainᚐCaseAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCaseAction2ᚖhukouᚋdomainᚐCaseAction(ctx context.Context, sel ast.SelectionSet, v *domain.CaseAction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseAction!")
+		return graphql.Null
+	}
+	return ec._CaseAction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCaseConnection2ᚖhukouᚋgraphᚋmodelᚐCaseConnection(ctx context.Context, sel ast.SelectionSet, v *model.CaseConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseConnection!")
+		return graphql.Null
+	}
+	return ec._CaseConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCaseEdge2ᚕᚖhukouᚋgraphᚋmodelᚐCaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CaseEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseEdge2ᚖhukouᚋgraphᚋmodelᚐCaseEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCaseEdge2ᚖhukouᚋgraphᚋmodelᚐCaseEdge(ctx context.Context, sel ast.SelectionSet, v *model.CaseEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseEdge!")
+		return graphql.Null
+	}
+	return ec._CaseEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCaseFile2ᚕᚖhukouᚋdomainᚐCaseFileᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.CaseFile) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx context.Context, sel ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseFile!")
+		return graphql.Null
+	}
+	return ec._CaseFile(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCaseFileCategory2hukouᚋdomainᚐCaseFileCategory(ctx context.Context, v any) (domain.CaseFileCategory, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CaseFileCategory(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCaseFileCategory2hukouᚋdomainᚐCaseFileCategory(ctx context.Context, sel ast.SelectionSet, v domain.CaseFileCategory) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CaseFileCategory!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx context.Context, v any) (domain.CaseKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CaseKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx context.Context, sel ast.SelectionSet, v domain.CaseKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CaseKind!")
 	}
 	return res
 }
@@ -9219,6 +15365,29 @@ func (ec *executionContext) marshalNDirection2hukouᚋdomainᚐDirection(ctx con
 	return res
 }
 
+func (ec *executionContext) marshalNHcybshRun2ᚖhukouᚋdomainᚐHcybshRun(ctx context.Context, sel ast.SelectionSet, v *domain.HcybshRun) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HcybshRun!")
+		return graphql.Null
+	}
+	return ec._HcybshRun(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHcybshRunState2hukouᚋdomainᚐHcybshRunState(ctx context.Context, v any) (domain.HcybshRunState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.HcybshRunState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHcybshRunState2hukouᚋdomainᚐHcybshRunState(ctx context.Context, sel ast.SelectionSet, v domain.HcybshRunState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "HcybshRunState!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNHousehold2ᚖhukouᚋdomainᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *domain.Household) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Household!")
@@ -9273,6 +15442,30 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 func (ec *executionContext) unmarshalNLoginInput2hukouᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
 	res, err := ec.unmarshalInputLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMaterial2ᚕᚖhukouᚋdomainᚐArchiveMaterialᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ArchiveMaterial) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMaterial2ᚖhukouᚋdomainᚐArchiveMaterial(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMaterial2ᚖhukouᚋdomainᚐArchiveMaterial(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveMaterial) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Material!")
+		return graphql.Null
+	}
+	return ec._Material(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMessageLogVerification2ᚖhukouᚋdomainᚐLogVerification(ctx context.Context, sel ast.SelectionSet, v *domain.LogVerification) graphql.Marshaler {
@@ -9343,6 +15536,30 @@ func (ec *executionContext) marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueueCount2ᚕᚖhukouᚋdomainᚐQueueCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.QueueCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueueCount2ᚖhukouᚋdomainᚐQueueCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueueCount2ᚖhukouᚋdomainᚐQueueCount(ctx context.Context, sel ast.SelectionSet, v *domain.QueueCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueueCount!")
+		return graphql.Null
+	}
+	return ec._QueueCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNResident2ᚕᚖhukouᚋdomainᚐResidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Resident) graphql.Marshaler {
@@ -9474,6 +15691,26 @@ func (ec *executionContext) marshalNSession2ᚖhukouᚋdomainᚐSession(ctx cont
 	return ec._Session(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSide2hukouᚋdomainᚐSide(ctx context.Context, v any) (domain.Side, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.Side(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSide2hukouᚋdomainᚐSide(ctx context.Context, sel ast.SelectionSet, v domain.Side) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Side!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNStartBirthRegistrationInput2hukouᚋgraphᚋmodelᚐStartBirthRegistrationInput(ctx context.Context, v any) (model.StartBirthRegistrationInput, error) {
+	res, err := ec.unmarshalInputStartBirthRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9486,6 +15723,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -9516,6 +15782,20 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 	res := graphql.MarshalTime(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
 	return res
 }
@@ -9691,6 +15971,13 @@ func (ec *executionContext) unmarshalOAuditFilter2ᚖhukouᚋdomainᚐAuditFilte
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOBirthOutcome2ᚖhukouᚋdomainᚐBirthOutcome(ctx context.Context, sel ast.SelectionSet, v *domain.BirthOutcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BirthOutcome(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9718,6 +16005,34 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOCase2hukouᚋgraphᚋmodelᚐCase(ctx context.Context, sel ast.SelectionSet, v model.Case) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Case(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCaseFilter2ᚖhukouᚋdomainᚐCaseFilter(ctx context.Context, v any) (*domain.CaseFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCaseFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCaseKind2hukouᚋdomainᚐCaseKind(ctx context.Context, v any) (domain.CaseKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CaseKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseKind2hukouᚋdomainᚐCaseKind(ctx context.Context, sel ast.SelectionSet, v domain.CaseKind) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
 	return res
 }
 
@@ -9749,6 +16064,13 @@ func (ec *executionContext) marshalODivision2ᚖhukouᚋgraphᚋmodelᚐDivision
 	return ec._Division(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOHcybshRun2ᚖhukouᚋdomainᚐHcybshRun(ctx context.Context, sel ast.SelectionSet, v *domain.HcybshRun) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HcybshRun(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOHousehold2ᚖhukouᚋdomainᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *domain.Household) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -9765,6 +16087,24 @@ func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.Selec
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalID(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
 	return res
 }
 
@@ -9900,6 +16240,19 @@ func (ec *executionContext) marshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx context
 	return ret
 }
 
+func (ec *executionContext) unmarshalOSide2hukouᚋdomainᚐSide(ctx context.Context, v any) (domain.Side, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.Side(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSide2hukouᚋdomainᚐSide(ctx context.Context, sel ast.SelectionSet, v domain.Side) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9910,6 +16263,41 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -9945,6 +16333,24 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalUpload(*v)
 	return res
 }
 

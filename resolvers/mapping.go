@@ -104,3 +104,33 @@ func collabConnection(page *domain.CollabMessagePage, err error) (*model.CollabM
 	}
 	return conn, nil
 }
+
+// caseNode maps a case to its kind's GraphQL type.
+func caseNode(c *domain.Case) model.Case {
+	switch c.Kind {
+	case domain.KindBirth:
+		return &model.BirthRegistration{Case: c}
+	default:
+		return nil
+	}
+}
+
+func birth(c *domain.Case, err error) (*model.BirthRegistration, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.BirthRegistration{Case: c}, nil
+}
+
+func caseConnection(page *domain.CasePage, err error) (*model.CaseConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.CaseConnection{PageInfo: pageInfo(page.HasNextPage, page.EndCursor), Edges: []*model.CaseEdge{}}
+	for _, c := range page.Cases {
+		if n := caseNode(c); n != nil {
+			conn.Edges = append(conn.Edges, &model.CaseEdge{Cursor: domain.CursorFor(c.ID), Node: n})
+		}
+	}
+	return conn, nil
+}

@@ -14,5 +14,9 @@ type Resolver struct {
 	Users    *domain.UserService
 	Audit    *domain.AuditService
 	Collab   *domain.CollabService
+	Casework *domain.CaseService
+	Birth    *domain.BirthService
 	Events   domain.CollabEvents
+	Hcybsh   *domain.HcybshService
+	Archives *domain.ArchiveService
 }

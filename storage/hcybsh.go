@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"hukou/domain"
 )
 
@@ -19,9 +21,14 @@ type HcybshOptions struct {
 	// BatchHouseholds is how many households (in household ID order) one
 	// batch numbers and commits; the default is 50,000.
 	BatchHouseholds int
-	// Restart abandons an unfinished run instead of resuming it from its
-	// checkpoint. Nothing is lost: a new run numbers whatever is still NULL.
+	// Restart abandons an unfinished run (marks it FAILED) instead of
+	// resuming it from its checkpoint. Nothing is lost: a new run numbers
+	// whatever is still NULL.
 	Restart bool
+	// RunID works that run (which must be RUNNING; one that is DONE is
+	// left alone) instead of the newest unfinished one; its batch size
+	// overrides BatchHouseholds.
+	RunID int64
 }
 
 // HcybshReport tells what GenerateHcybsh did.
@@ -57,16 +64,17 @@ WITH ranked AS MATERIALIZED (
     FROM residents r
     WHERE r.household_id > $1 AND r.household_id <= $2 AND r.hcybsh IS NULL
 ), reserved AS (
-    INSERT INTO hcybsh_counters AS c (household_id, next_seq)
-    SELECT household_id, max(n) + 1 FROM ranked GROUP BY household_id
+    INSERT INTO hcybsh_counters AS c (household_id, household_number, next_seq)
+    SELECT k.household_id, h.number, max(k.n) + 1
+    FROM ranked k JOIN households h ON h.id = k.household_id
+    GROUP BY k.household_id, h.number
     ON CONFLICT (household_id) DO UPDATE SET next_seq = c.next_seq + excluded.next_seq - 1
-    RETURNING c.household_id, c.next_seq
+    RETURNING c.household_id, c.household_number, c.next_seq
 ), numbered AS (
     UPDATE residents r
-    SET hcybsh = h.number || lpad((v.next_seq - k.n - 1 + k.rn)::text, 2, '0')
+    SET hcybsh = v.household_number || lpad((v.next_seq - k.n - 1 + k.rn)::text, 2, '0')
     FROM ranked k
     JOIN reserved v ON v.household_id = k.household_id
-    JOIN households h ON h.id = k.household_id
     WHERE r.id = k.id
       -- the range again lets the planner fetch the targets by household
       -- instead of hashing the whole table on every batch
@@ -94,10 +102,11 @@ UPDATE residents SET hcybsh = k.hcybsh FROM (
     WHERE r.household_id > ? AND r.household_id <= ? AND r.hcybsh IS NULL
 ) k WHERE residents.id = k.id`
 	hcybshCountersSQLite = `
-INSERT INTO hcybsh_counters (household_id, next_seq)
-SELECT household_id, max(CAST(substr(hcybsh, -2) AS INTEGER)) + 1 FROM residents
-WHERE household_id > ? AND household_id <= ? AND hcybsh IS NOT NULL
-GROUP BY household_id
+INSERT INTO hcybsh_counters (household_id, household_number, next_seq)
+SELECT r.household_id, h.number, max(CAST(substr(r.hcybsh, -2) AS INTEGER)) + 1
+FROM residents r JOIN households h ON h.id = r.household_id
+WHERE r.household_id > ? AND r.household_id <= ? AND r.hcybsh IS NOT NULL
+GROUP BY r.household_id, h.number
 ON CONFLICT (household_id) DO UPDATE SET next_seq = max(next_seq, excluded.next_seq)`
 )
 
@@ -111,6 +120,11 @@ ON CONFLICT (household_id) DO UPDATE SET next_seq = max(next_seq, excluded.next_
 // numbers continue after the highest it ever handed out, so a second run
 // changes nothing. progress (if not nil) gets the households done so far in
 // the run and the total after each batch.
+//
+// Each batch locks the run's row and reads the checkpoint under that lock,
+// so two processes working the same run (the CLI and the GraphQL job, or a
+// job River rescued while its first attempt still runs) take turns batch by
+// batch instead of numbering a range twice.
 //
 // Rows inserted meanwhile are numbered by the insert trigger; a household
 // being numbered makes those inserts wait for the batch's commit.
@@ -126,55 +140,70 @@ func (db *DB) GenerateHcybsh(ctx context.Context, opts HcybshOptions, progress f
 		return rep, fmt.Errorf("hcybsh: count households: %w", err)
 	}
 
-	// Resume the unfinished run, or start one.
-	var last string
-	err = sqldb.QueryRowContext(ctx, `SELECT id, last_household_id, households_done, residents_numbered
-FROM hcybsh_runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1`).Scan(&rep.RunID, &last, &rep.RunHouseholds, &rep.RunResidents)
-	switch {
-	case err == nil && opts.Restart:
-		if _, err := sqldb.ExecContext(ctx, q(`UPDATE hcybsh_runs SET finished_at = CURRENT_TIMESTAMP WHERE id = ?`), rep.RunID); err != nil {
-			return rep, fmt.Errorf("hcybsh: abandon run: %w", err)
+	// Resume the given or the unfinished run, or start one.
+	var state string
+	if opts.RunID != 0 {
+		err = sqldb.QueryRowContext(ctx, q(`SELECT id, state, batch_households, households_done, residents_numbered FROM hcybsh_runs WHERE id = ?`), opts.RunID).
+			Scan(&rep.RunID, &state, &opts.BatchHouseholds, &rep.RunHouseholds, &rep.RunResidents)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return rep, domain.Errorf(domain.CodeNotFound, "hcybsh: run %d not found", opts.RunID)
+		case err != nil:
+			return rep, fmt.Errorf("hcybsh: find run %d: %w", opts.RunID, err)
+		case state == string(domain.HcybshDone):
+			return rep, nil
+		case state != string(domain.HcybshRunning):
+			return rep, domain.Errorf(domain.CodeConflict, "hcybsh: run %d is %s", opts.RunID, state)
 		}
-		fallthrough
-	case errors.Is(err, sql.ErrNoRows):
-		last, rep.RunHouseholds, rep.RunResidents = "", 0, 0
-		if err := sqldb.QueryRowContext(ctx, q(`INSERT INTO hcybsh_runs (batch_households) VALUES (?) RETURNING id`), opts.BatchHouseholds).Scan(&rep.RunID); err != nil {
-			return rep, fmt.Errorf("hcybsh: start run: %w", err)
+		rep.Resumed = rep.RunHouseholds > 0
+	} else {
+		err = sqldb.QueryRowContext(ctx, `SELECT id, households_done, residents_numbered
+FROM hcybsh_runs WHERE state = 'RUNNING' ORDER BY id DESC LIMIT 1`).Scan(&rep.RunID, &rep.RunHouseholds, &rep.RunResidents)
+		switch {
+		case err == nil && opts.Restart:
+			if err := db.FailHcybshRun(ctx, rep.RunID, "abandoned by a restart"); err != nil {
+				return rep, err
+			}
+			fallthrough
+		case errors.Is(err, sql.ErrNoRows):
+			rep.RunHouseholds, rep.RunResidents = 0, 0
+			if err := sqldb.QueryRowContext(ctx, q(`INSERT INTO hcybsh_runs (batch_households) VALUES (?) RETURNING id`), opts.BatchHouseholds).Scan(&rep.RunID); err != nil {
+				if isUniqueViolation(err) {
+					return rep, domain.Errorf(domain.CodeConflict, "hcybsh: another run started meanwhile")
+				}
+				return rep, fmt.Errorf("hcybsh: start run: %w", err)
+			}
+		case err != nil:
+			return rep, fmt.Errorf("hcybsh: find run: %w", err)
+		default:
+			rep.Resumed = true
 		}
-	case err != nil:
-		return rep, fmt.Errorf("hcybsh: find run: %w", err)
-	default:
-		rep.Resumed = true
+	}
+	if _, err := sqldb.ExecContext(ctx, q(`UPDATE hcybsh_runs SET households_total = ? WHERE id = ?`), rep.TotalHouseholds, rep.RunID); err != nil {
+		return rep, fmt.Errorf("hcybsh: record total: %w", err)
 	}
 
 	for {
 		if err := ctx.Err(); err != nil {
 			return rep, fmt.Errorf("hcybsh: %w", err)
 		}
-		var hi sql.NullString
-		var n int
-		if err := sqldb.QueryRowContext(ctx, q(`SELECT max(id), count(*) FROM (SELECT id FROM households WHERE id > ? ORDER BY id LIMIT ?) b`),
-			last, opts.BatchHouseholds).Scan(&hi, &n); err != nil {
-			return rep, fmt.Errorf("hcybsh: next batch: %w", err)
-		}
-		if n == 0 {
-			break
-		}
-		numbered, err := db.hcybshBatch(ctx, rep.RunID, last, hi.String, n)
+		b, err := db.hcybshBatch(ctx, rep.RunID, opts.BatchHouseholds)
 		if err != nil {
 			return rep, err
 		}
-		last = hi.String
+		if b.households == 0 {
+			break
+		}
 		rep.Batches++
-		rep.Households += n
-		rep.Residents += numbered
-		rep.RunHouseholds += n
-		rep.RunResidents += numbered
+		rep.Households += b.households
+		rep.Residents += b.numbered
+		rep.RunHouseholds, rep.RunResidents = b.runHouseholds, b.runResidents
 		if progress != nil {
 			progress(rep.RunHouseholds, rep.TotalHouseholds)
 		}
 	}
-	if _, err := sqldb.ExecContext(ctx, q(`UPDATE hcybsh_runs SET finished_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP WHERE id = ?`), rep.RunID); err != nil {
+	if _, err := sqldb.ExecContext(ctx, q(`UPDATE hcybsh_runs SET state = 'DONE', finished_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP
+WHERE id = ? AND state = 'RUNNING'`), rep.RunID); err != nil {
 		return rep, fmt.Errorf("hcybsh: finish run: %w", err)
 	}
 	if err := sqldb.QueryRowContext(ctx, `SELECT count(*) FROM residents WHERE hcybsh IS NULL`).Scan(&rep.Unnumbered); err != nil {
@@ -183,57 +212,146 @@ FROM hcybsh_runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1`).Scan(&rep.
 	return rep, nil
 }
 
-// hcybshBatch numbers the households in (lo, hi] and advances the run's
-// checkpoint in one transaction, and returns how many residents it numbered.
-func (db *DB) hcybshBatch(ctx context.Context, runID int64, lo, hi string, households int) (int, error) {
+// hcybshBatchResult is what one batch did, and the run's totals after it.
+type hcybshBatchResult struct {
+	households, numbered        int
+	runHouseholds, runResidents int
+}
+
+// hcybshBatch numbers the next batch of at most size households after the
+// run's checkpoint and advances the checkpoint, in one transaction. It
+// returns zero households when the run has none left (or is no longer
+// RUNNING).
+func (db *DB) hcybshBatch(ctx context.Context, runID int64, size int) (res hcybshBatchResult, err error) {
+	q := db.seedPlaceholders
 	tx, err := db.SQL().BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("hcybsh: %w", err)
+		return res, fmt.Errorf("hcybsh: %w", err)
 	}
 	defer tx.Rollback()
-	var numbered int
+	lock := ""
 	if db.dialect == Postgres {
 		// Losing the last batches in a crash is harmless: the checkpoint
 		// commits with them, and a rerun redoes them.
 		if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'"); err != nil {
-			return 0, fmt.Errorf("hcybsh: %w", err)
+			return res, fmt.Errorf("hcybsh: %w", err)
 		}
+		lock = " FOR UPDATE"
+	}
+	var lo, state string
+	if err := tx.QueryRowContext(ctx, q(`SELECT last_household_id, state FROM hcybsh_runs WHERE id = ?`+lock), runID).Scan(&lo, &state); err != nil {
+		return res, fmt.Errorf("hcybsh: checkpoint of run %d: %w", runID, err)
+	}
+	if state != string(domain.HcybshRunning) {
+		return res, nil
+	}
+	var hiNull sql.NullString
+	if err := tx.QueryRowContext(ctx, q(`SELECT max(id), count(*) FROM (SELECT id FROM households WHERE id > ? ORDER BY id LIMIT ?) b`),
+		lo, size).Scan(&hiNull, &res.households); err != nil {
+		return res, fmt.Errorf("hcybsh: next batch: %w", err)
+	}
+	if res.households == 0 {
+		return res, nil
+	}
+	hi := hiNull.String
+	if db.dialect == Postgres {
 		var maxSeq int
-		if err := tx.QueryRowContext(ctx, hcybshBatchPG, lo, hi).Scan(&numbered, &maxSeq); err != nil {
-			return 0, fmt.Errorf("hcybsh: number households (%s, %s]: %w", lo, hi, err)
+		if err := tx.QueryRowContext(ctx, hcybshBatchPG, lo, hi).Scan(&res.numbered, &maxSeq); err != nil {
+			return res, fmt.Errorf("hcybsh: number households (%s, %s]: %w", lo, hi, err)
 		}
 		if maxSeq > domain.DefaultHcybshRule.MaxSeq() {
-			return 0, domain.Errorf(domain.CodeInvalid, "hcybsh: a household in (%s, %s] has more than %d members to number", lo, hi, domain.DefaultHcybshRule.MaxSeq())
+			return res, domain.Errorf(domain.CodeInvalid, "hcybsh: a household in (%s, %s] has more than %d members to number", lo, hi, domain.DefaultHcybshRule.MaxSeq())
 		}
 	} else {
 		var full string
 		switch err := tx.QueryRowContext(ctx, hcybshOverflowSQLite, lo, hi).Scan(&full); {
 		case err == nil:
-			return 0, domain.Errorf(domain.CodeInvalid, "hcybsh: household %s has more than %d members to number", full, domain.DefaultHcybshRule.MaxSeq())
+			return res, domain.Errorf(domain.CodeInvalid, "hcybsh: household %s has more than %d members to number", full, domain.DefaultHcybshRule.MaxSeq())
 		case !errors.Is(err, sql.ErrNoRows):
-			return 0, fmt.Errorf("hcybsh: check households (%s, %s]: %w", lo, hi, err)
+			return res, fmt.Errorf("hcybsh: check households (%s, %s]: %w", lo, hi, err)
 		}
-		res, err := tx.ExecContext(ctx, hcybshBatchSQLite, lo, hi)
+		r, err := tx.ExecContext(ctx, hcybshBatchSQLite, lo, hi)
 		if err != nil {
-			return 0, fmt.Errorf("hcybsh: number households (%s, %s]: %w", lo, hi, err)
+			return res, fmt.Errorf("hcybsh: number households (%s, %s]: %w", lo, hi, err)
 		}
-		n, err := res.RowsAffected()
+		n, err := r.RowsAffected()
 		if err != nil {
-			return 0, fmt.Errorf("hcybsh: %w", err)
+			return res, fmt.Errorf("hcybsh: %w", err)
 		}
-		numbered = int(n)
+		res.numbered = int(n)
 		if _, err := tx.ExecContext(ctx, hcybshCountersSQLite, lo, hi); err != nil {
-			return 0, fmt.Errorf("hcybsh: counters of households (%s, %s]: %w", lo, hi, err)
+			return res, fmt.Errorf("hcybsh: counters of households (%s, %s]: %w", lo, hi, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, db.seedPlaceholders(`UPDATE hcybsh_runs SET last_household_id = ?, households_done = households_done + ?,
-residents_numbered = residents_numbered + ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?`), hi, households, numbered, runID); err != nil {
-		return 0, fmt.Errorf("hcybsh: checkpoint: %w", err)
+	if err := tx.QueryRowContext(ctx, q(`UPDATE hcybsh_runs SET last_household_id = ?, households_done = households_done + ?,
+residents_numbered = residents_numbered + ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?
+RETURNING households_done, residents_numbered`), hi, res.households, res.numbered, runID).Scan(&res.runHouseholds, &res.runResidents); err != nil {
+		return res, fmt.Errorf("hcybsh: checkpoint: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("hcybsh: commit: %w", err)
+		return res, fmt.Errorf("hcybsh: commit: %w", err)
 	}
-	return numbered, nil
+	return res, nil
+}
+
+// WorkHcybshRun implements domain.HcybshGenerator: it works the run from its
+// checkpoint with GenerateHcybsh.
+func (db *DB) WorkHcybshRun(ctx context.Context, id int64) error {
+	_, err := db.GenerateHcybsh(ctx, HcybshOptions{RunID: id}, nil)
+	return err
+}
+
+// FailHcybshRun implements domain.HcybshGenerator.
+func (db *DB) FailHcybshRun(ctx context.Context, id int64, reason string) error {
+	if _, err := db.SQL().ExecContext(ctx, db.seedPlaceholders(`UPDATE hcybsh_runs SET state = 'FAILED', error = ?,
+finished_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP WHERE id = ? AND state = 'RUNNING'`), reason, id); err != nil {
+		return fmt.Errorf("hcybsh: fail run %d: %w", id, err)
+	}
+	return nil
+}
+
+var _ domain.HcybshGenerator = (*DB)(nil)
+
+// hcybshRepo implements domain.HcybshRepository.
+type hcybshRepo struct{ idb bun.IDB }
+
+// Hcybsh implements domain.Repos on the pool.
+func (db *DB) Hcybsh() domain.HcybshRepository { return db.pool().Hcybsh() }
+
+const hcybshRunColumns = `id, state, households_done, households_total, residents_numbered, batch_households, error, started_at, updated_at, finished_at`
+
+func scanHcybshRun(row interface{ Scan(...any) error }) (*domain.HcybshRun, error) {
+	var r domain.HcybshRun
+	var state string
+	var finished sql.NullTime
+	if err := row.Scan(&r.ID, &state, &r.HouseholdsDone, &r.HouseholdsTotal, &r.ResidentsNumbered, &r.BatchHouseholds,
+		&r.Error, &r.StartedAt, &r.UpdatedAt, &finished); err != nil {
+		return nil, err
+	}
+	r.State = domain.HcybshRunState(state)
+	if finished.Valid {
+		r.FinishedAt = &finished.Time
+	}
+	return &r, nil
+}
+
+func (r hcybshRepo) CreateHcybshRun(ctx context.Context, batchHouseholds int) (*domain.HcybshRun, error) {
+	run, err := scanHcybshRun(r.idb.QueryRowContext(ctx, `INSERT INTO hcybsh_runs (batch_households, households_total)
+SELECT ?, count(*) FROM households RETURNING `+hcybshRunColumns, batchHouseholds))
+	if err != nil && isUniqueViolation(err) {
+		return nil, domain.Errorf(domain.CodeConflict, "a generation of household member identifiers is already running").WithReason("conflict.running")
+	}
+	return run, translate(err, "hcybsh run")
+}
+
+func (r hcybshRepo) FindHcybshRun(ctx context.Context, id int64) (*domain.HcybshRun, error) {
+	run, err := scanHcybshRun(r.idb.QueryRowContext(ctx, `SELECT `+hcybshRunColumns+` FROM hcybsh_runs WHERE id = ?`, id))
+	return run, translate(err, "hcybsh run")
+}
+
+func (r hcybshRepo) LatestHcybshRun(ctx context.Context) (*domain.HcybshRun, error) {
+	run, err := scanHcybshRun(r.idb.QueryRowContext(ctx, `SELECT `+hcybshRunColumns+` FROM hcybsh_runs ORDER BY id DESC LIMIT 1`))
+	return run, translate(err, "hcybsh run")
 }
 
 // HcybshRawSQL returns the best single SQL statement for the same rule,

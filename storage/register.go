@@ -240,6 +240,22 @@ func (r registerRepo) FindAddressesByIDs(ctx context.Context, ids []string) ([]*
 	return mapRows(rows, (*addressRow).toDomain), nil
 }
 
+func (r registerRepo) CreateResident(ctx context.Context, res *domain.Resident) error {
+	row := &residentRow{ID: res.ID, HouseholdID: res.HouseholdID, StationCode: res.StationCode, Name: res.Name,
+		FormerNames: res.FormerNames, Sex: res.Sex, Ethnicity: res.Ethnicity, BirthDate: res.BirthDate,
+		BirthplaceDivision: res.BirthplaceDivision, IDNumber: res.IDNumber, Relation: res.Relation, Status: string(res.Status),
+		Hcybsh: res.Hcybsh, CreatedAt: res.CreatedAt, UpdatedAt: res.UpdatedAt, Version: 1}
+	_, err := r.idb.NewInsert().Model(row).ExcludeColumn("hcybsh").Exec(ctx)
+	return translate(err, "resident with ID number "+res.IDNumber)
+}
+
+func (r registerRepo) IDNumbersWithPrefix(ctx context.Context, prefix string) ([]string, error) {
+	var out []string
+	err := r.idb.NewSelect().Model((*residentRow)(nil)).Column("id_number").
+		Where("id_number LIKE ? ESCAPE '\\'", likePrefix(prefix)).Scan(ctx, &out)
+	return out, translate(err, "ID numbers")
+}
+
 // mapRows converts bun rows to domain values.
 func mapRows[R any, D any](rows []R, f func(*R) D) []D {
 	out := make([]D, len(rows))

@@ -28,6 +28,9 @@ func (r repos) Users() domain.UserRepository        { return userRepo{r.idb} }
 func (r repos) Audit() domain.AuditRepository       { return auditRepo{r.idb} }
 func (r repos) Jobs() domain.JobQueue               { return jobQueue{db: r.db, tx: r.tx} }
 func (r repos) Collab() domain.CollabRepository     { return collabRepo{r} }
+func (r repos) Cases() domain.CaseRepository        { return caseRepo{r.idb} }
+func (r repos) Hcybsh() domain.HcybshRepository     { return hcybshRepo{r.idb} }
+func (r repos) Files() domain.CaseFileRepository    { return caseFileRepo{r.idb} }
 
 // Offices implements domain.Repos on the pool.
 func (db *DB) Offices() domain.OfficeRepository { return db.pool().Offices() }
@@ -40,6 +43,9 @@ func (db *DB) Users() domain.UserRepository { return db.pool().Users() }
 
 // Audit implements domain.Repos on the pool.
 func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
+
+// Cases implements domain.Repos on the pool.
+func (db *DB) Cases() domain.CaseRepository { return db.pool().Cases() }
 
 // Collab implements domain.Repos on the pool.
 func (db *DB) Collab() domain.CollabRepository { return db.pool().Collab() }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"time"
 
 	"hukou/storage"
@@ -37,6 +38,9 @@ type config struct {
 	JobTimeout         time.Duration
 	RescueJobsAfter    time.Duration
 	RunJobs            bool
+	FontPath           string
+	FallbackFontPath   string
+	ArchiveMaxSize     int64
 }
 
 func env(name, def string) string {
@@ -52,6 +56,16 @@ func envDuration(name string, def time.Duration) time.Duration {
 			return d
 		}
 		slog.Warn("ignoring malformed duration", "var", name, "value", v)
+	}
+	return def
+}
+
+func envInt64(name string, def int64) int64 {
+	if v := os.Getenv(name); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+		slog.Warn("ignoring malformed number", "var", name, "value", v)
 	}
 	return def
 }
@@ -76,6 +90,9 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.CollabSigningKey, "collab-signing-key", env("COLLAB_SIGNING_KEY", ""), "base64 Ed25519 seed that signs outgoing messages; empty uses the office's development key")
 	fs.StringVar(&c.CollabPeerKeys, "collab-peer-keys", env("COLLAB_PEER_KEYS", ""), "trusted peers: keyID=base64(public key),…")
 	fs.DurationVar(&c.InboxPollInterval, "inbox-poll-interval", envDuration("INBOX_POLL_INTERVAL", 2*time.Second), "how often the platform inbox is pulled")
+	fs.StringVar(&c.FontPath, "font", env("FONT_PATH", ""), "TrueType font for documents (default: LXGW WenKai from fonts-lxgw-wenkai)")
+	fs.StringVar(&c.FallbackFontPath, "fallback-font", env("FALLBACK_FONT_PATH", ""), "second TrueType font for characters the first lacks")
+	fs.Int64Var(&c.ArchiveMaxSize, "archive-max-size", envInt64("ARCHIVE_MAX_SIZE", 10<<20), "largest archive image in bytes (1.4.9)")
 	fs.BoolVar(&c.RunJobs, "run-jobs", env("RUN_JOBS", "true") != "false", "work background jobs here (false: an API-only instance; jobs run on the others)")
 	fs.DurationVar(&c.JobTimeout, "job-timeout", envDuration("JOB_TIMEOUT", time.Minute), "longest run of one background job attempt")
 	fs.DurationVar(&c.RescueJobsAfter, "rescue-jobs-after", envDuration("RESCUE_JOBS_AFTER", 5*time.Minute), "retry a job left running by a dead process after this long")

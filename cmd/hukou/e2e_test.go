@@ -235,6 +235,7 @@ func newCluster(t *testing.T, pjDB, sjzDB string) *cluster {
 	c.platform = "http://" + c.simAddr + "/platform"
 	common := []string{
 		"JWT_SECRET=e2e-secret-0123456789abcdef0123456789",
+		"MINISTRY_URL=http://" + c.simAddr + "/ministry",
 		"PROVINCE_URL=http://" + c.simAddr + "/province",
 		"PLATFORM_URL=" + c.platform,
 		"INBOX_POLL_INTERVAL=300ms",
@@ -244,7 +245,7 @@ func newCluster(t *testing.T, pjDB, sjzDB string) *cluster {
 	}
 	instance := func(name, office, division, db string) *proc {
 		env := append([]string{"DATABASE_URL=" + db, "OFFICE_CODE=" + office, "BLOB_URL=" + filepath.Join(dir, name+"-blobs")}, common...)
-		seed := exec.Command(binary, "seed", "--residents", "300", "--division", division, "--demo-users")
+		seed := exec.Command(binary, "seed", "--residents", "5000", "--division", division, "--demo-users")
 		seed.Env = append(os.Environ(), env...)
 		out, err := seed.CombinedOutput()
 		require.NoError(t, err, "seed %s: %s", name, out)

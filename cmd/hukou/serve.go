@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"hukou/documents"
 	"hukou/domain"
 	"hukou/resolvers"
 	"hukou/storage"
@@ -66,7 +67,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	_, _, plat, closeIntegrations, err := integrationClients(cfg)
+	ministry, province, plat, closeIntegrations, err := integrationClients(cfg)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -80,16 +81,24 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	audit := storage.NewAuditWriter(db, 200*time.Millisecond)
+	cases := domain.NewCaseService(db, audit, time.Now, newID)
+	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
+	renderer := newRenderer(cfg)
 	res := &resolvers.Resolver{
 		Register: domain.NewRegisterService(db, audit, time.Now),
 		Auth:     domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL),
 		Users:    &domain.UserService{DB: db, Now: time.Now, NewID: newID},
 		Audit:    &domain.AuditService{DB: db},
 		Collab:   collab,
+		Casework: cases,
+		Birth:    domain.NewBirthService(cases, collab, ministry, province, renderer, archives),
+		Archives: archives,
 		Events:   db,
+		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))
+	mux.Handle("/files/", resolvers.NewFileHandler(archives, tokens, res.Auth))
 	mux.Handle("GET /graphiql", playground.Handler("hukou GraphiQL", "/graphql"))
 	mux.Handle("GET /metrics", promhttp.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -211,4 +220,23 @@ func runServe(ctx context.Context, args []string, demo bool) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// newRenderer loads the document fonts. Without them the server still
+// serves everything else, and each document request fails with a message
+// that says how to install the font.
+func newRenderer(cfg config) domain.DocumentRenderer {
+	r, err := documents.New(documents.Config{FontPath: cfg.FontPath, FallbackFontPath: cfg.FallbackFontPath})
+	if err != nil {
+		slog.Warn("documents cannot be rendered", "err", err)
+		return unavailableRenderer{err: err}
+	}
+	return r
+}
+
+// unavailableRenderer refuses every document with the reason the fonts failed to load.
+type unavailableRenderer struct{ err error }
+
+func (u unavailableRenderer) Render(context.Context, domain.Document) ([]byte, error) {
+	return nil, domain.Errorf(domain.CodeUnavailable, "documents cannot be produced on this server: %v", u.err).WithReason("documents.font_missing")
 }

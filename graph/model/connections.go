@@ -9,3 +9,9 @@ type ResidentConnection struct {
 	PageInfo *PageInfo       `json:"pageInfo"`
 	Filter   domain.ResidentFilter
 }
+
+// BirthRegistration is a birth case as the schema shows it; the resolvers
+// decode its applicant, Ministry and result data.
+type BirthRegistration struct {
+	*domain.Case
+}

@@ -20,6 +20,16 @@ type AuditEntryEdge struct {
 	Node   *domain.AuditEntry `json:"node"`
 }
 
+type CaseConnection struct {
+	Edges    []*CaseEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+type CaseEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Case   `json:"node"`
+}
+
 type ClientLoginInput struct {
 	ClientID     string `json:"clientId"`
 	ClientSecret string `json:"clientSecret"`
@@ -84,6 +94,11 @@ type SendCollaborationPingInput struct {
 	ReceiverOffice string `json:"receiverOffice"`
 	CollabNo       string `json:"collabNo"`
 	Text           string `json:"text"`
+}
+
+type StartBirthRegistrationInput struct {
+	CertificateNumber string                 `json:"certificateNumber"`
+	Applicant         *domain.BirthApplicant `json:"applicant"`
 }
 
 type Subscription struct {

@@ -56,10 +56,14 @@ type Client struct {
 
 var _ domain.Ministry = (*Client)(nil)
 
-// New returns a Client for cfg. cfg.BaseURL is the service root including
-// /v1 (e.g. http://127.0.0.1:9090/v1); Service and DisplayName default to
-// the Ministry's.
+// New returns a Client for cfg. cfg.BaseURL is the service root, with or
+// without /v1 (e.g. http://127.0.0.1:9090/ministry), like the province and
+// platform clients; Service and DisplayName default to the Ministry's.
 func New(cfg httpclient.Config) *Client {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if !strings.HasSuffix(cfg.BaseURL, "/v1") {
+		cfg.BaseURL += "/v1"
+	}
 	if cfg.Service == "" {
 		cfg.Service = Service
 	}

@@ -104,7 +104,7 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 	}
 
 	workers := river.NewWorkers()
-	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab}
+	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db}
 	if err := register(workers, deps); err != nil {
 		return nil, fmt.Errorf("register workers: %w", err)
 	}

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -18,7 +19,8 @@ type Deps struct {
 	DB     domain.Database
 	Now    func() time.Time
 	Logger *slog.Logger
-	Collab *domain.CollabService // nil: no collaboration transport
+	Collab *domain.CollabService  // nil: no collaboration transport
+	Hcybsh domain.HcybshGenerator // works generate_hcybsh jobs
 }
 
 // register adds every worker of hukou to workers. This is the one place
@@ -27,6 +29,7 @@ type Deps struct {
 func register(workers *river.Workers, deps Deps) error {
 	for _, add := range []func() error{
 		func() error { return river.AddWorkerSafely(workers, &pruneRefreshTokensWorker{deps: deps}) },
+		func() error { return river.AddWorkerSafely(workers, &generateHcybshWorker{deps: deps}) },
 	} {
 		if err := add(); err != nil {
 			return err
@@ -141,4 +144,38 @@ type applyMessagesWorker struct {
 func (w *applyMessagesWorker) Work(ctx context.Context, _ *river.Job[domain.ApplyMessagesArgs]) error {
 	_, err := w.collab.ApplyReceived(ctx)
 	return err
+}
+
+// generateHcybshWorker works one full generation of household member
+// identifiers (domain.HcybshService.Start enqueues it). Progress is committed
+// with each batch, so a retried or rescued attempt resumes from the
+// checkpoint; the last failed attempt marks the run FAILED.
+type generateHcybshWorker struct {
+	river.WorkerDefaults[domain.GenerateHcybshArgs]
+	deps Deps
+}
+
+func (w *generateHcybshWorker) Work(ctx context.Context, job *river.Job[domain.GenerateHcybshArgs]) error {
+	if w.deps.Hcybsh == nil {
+		return fmt.Errorf("generate hcybsh: no generator configured")
+	}
+	start := w.deps.Now()
+	err := w.deps.Hcybsh.WorkHcybshRun(ctx, job.Args.RunID)
+	if err != nil {
+		if job.Attempt >= job.MaxAttempts || domain.ErrorCode(err) != domain.CodeInternal { // a refusal (e.g. a full household) is not retried
+			if ferr := w.deps.Hcybsh.FailHcybshRun(context.WithoutCancel(ctx), job.Args.RunID, err.Error()); ferr != nil {
+				return errors.Join(err, ferr)
+			}
+			return river.JobCancel(err)
+		}
+		return fmt.Errorf("generate hcybsh run %d: %w", job.Args.RunID, err)
+	}
+	w.deps.Logger.InfoContext(ctx, "hcybsh generation done", slog.Int64("run", job.Args.RunID), slog.Duration("elapsed", w.deps.Now().Sub(start)))
+	return nil
+}
+
+// Timeout: a full generation takes minutes (10 M residents: about 10); it
+// stops on cancellation (queue Stop) and resumes from its checkpoint.
+func (w *generateHcybshWorker) Timeout(*river.Job[domain.GenerateHcybshArgs]) time.Duration {
+	return -1
 }

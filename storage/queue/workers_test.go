@@ -24,7 +24,7 @@ func TestSchedule_EveryPeriodicJobHasAWorker(t *testing.T) {
 	require.Contains(t, schedule, periodic{every: 24 * time.Hour, args: domain.PruneRefreshTokensArgs{}}, "prune runs daily")
 	require.Contains(t, schedule, periodic{every: time.Second, args: domain.PullInboxArgs{}}, "the inbox is pulled")
 	require.Len(t, periodicJobs(deps, time.Second), len(schedule))
-	for _, args := range []domain.JobArgs{domain.DeliverMessageArgs{MessageID: "m"}, domain.ApplyMessagesArgs{}} {
+	for _, args := range []domain.JobArgs{domain.DeliverMessageArgs{MessageID: "m"}, domain.ApplyMessagesArgs{}, domain.GenerateHcybshArgs{RunID: 1}} {
 		require.NoError(t, q.Inserter().Insert(context.Background(), args), args.Kind())
 	}
 	for _, p := range schedule {

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"hukou/integrations/ministry/ministrysim"
+	"hukou/storage/storagetest"
+)
+
+// gqlErr posts an operation that must fail and returns the error's code.
+func gqlErr(t *testing.T, addr, token, query string, vars map[string]any) string {
+	t.Helper()
+	err := gql(addr, token, query, vars, nil)
+	require.Error(t, err)
+	msg := err.Error()
+	i := strings.LastIndex(msg, "(")
+	return strings.TrimSuffix(msg[i+1:], ")")
+}
+
+func loginAs(t *testing.T, addr, user, pass string) string {
+	t.Helper()
+	var out struct{ Login struct{ AccessToken string } }
+	require.NoError(t, gql(addr, "", `mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }`,
+		map[string]any{"u": user, "p": pass}, &out))
+	return out.Login.AccessToken
+}
+
+type birthCase struct {
+	ID                string
+	CollabNo          string
+	Status            string
+	Version           int
+	AvailableActions  []string
+	AwaitingOtherSide bool
+	RefusalReasons    []string
+}
+
+const birthFields = `id collabNo status version availableActions awaitingOtherSide ... on BirthRegistration { refusalReasons }`
+
+func applicant(name string) map[string]any {
+	return map[string]any{"newbornName": name, "ethnicity": "01", "relation": "20", "settleWith": "FATHER",
+		"declarantName": "陈东", "declarantIdNumber": "211102198010052301"}
+}
+
+// TestBirthRegistration_AcrossOffices registers a birth for Hebei parents at
+// Panjin and takes it through Shijiazhuang over the platform (1.1.1, 1.1.2,
+// 1.2.1, 2.1.1, 1.3.5), including the refusals of wrong roles, sides,
+// jurisdictions and order, on SQLite and PostgreSQL.
+func TestBirthRegistration_AcrossOffices(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	run := func(t *testing.T, pjDB, sjzDB string) {
+		c := newCluster(t, pjDB, sjzDB)
+		clerk := loginAs(t, c.pj.addr, "clerk", demoPass)
+		// A city-level officer at Shijiazhuang sees every station's cases.
+		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `mutation { createUser(input: {username: "city-officer", displayName: "市局户籍民警",
+			password: "officer-pass-1", officeCode: "130100000000", roles: [OFFICER]}) { id } }`, nil, nil))
+		officer := loginAs(t, c.sjz.addr, "city-officer", "officer-pass-1")
+		stationOfficer := loginAs(t, c.sjz.addr, "officer", demoPass) // another station's officer
+
+		start := func(cert, name string) (birthCase, error) {
+			var out struct{ StartBirthRegistration birthCase }
+			err := gql(c.pj.addr, clerk, `mutation($in: StartBirthRegistrationInput!) { startBirthRegistration(input: $in) { `+birthFields+` } }`,
+				map[string]any{"in": map[string]any{"certificateNumber": cert, "applicant": applicant(name)}}, &out)
+			return out.StartBirthRegistration, err
+		}
+		get := func(addr, tok, id string) birthCase {
+			var out struct{ Case birthCase }
+			require.NoError(t, gql(addr, tok, `query($id: ID!) { case(id: $id) { `+birthFields+` } }`, map[string]any{"id": id}, &out))
+			return out.Case
+		}
+		remote := func(collabNo string) birthCase {
+			var out struct {
+				Cases struct{ Edges []struct{ Node birthCase } }
+			}
+			require.Eventually(t, func() bool {
+				require.NoError(t, gql(c.sjz.addr, officer, `query($no: String) { cases(filter: {collabNo: $no}) { edges { node { `+birthFields+` } } } }`,
+					map[string]any{"no": collabNo}, &out))
+				return len(out.Cases.Edges) == 1
+			}, 30*time.Second, 200*time.Millisecond, "the case never reached Shijiazhuang")
+			return out.Cases.Edges[0].Node
+		}
+		fire := func(addr, tok, mutation, id string, version int, extra string) (birthCase, error) {
+			var out map[string]birthCase
+			err := gql(addr, tok, fmt.Sprintf(`mutation($id: ID!, $v: Int!) { r: %s(id: $id, version: $v%s) { %s } }`, mutation, extra, birthFields),
+				map[string]any{"id": id, "v": version}, &out)
+			return out["r"], err
+		}
+
+		// Bad intakes save nothing.
+		_, err := start(ministrysim.UsedBirthCertificateNumber, "陈一")
+		require.ErrorContains(t, err, "CONFLICT", "a used certificate number")
+		_, err = start(ministrysim.UnknownBirthCertificateNumber, "陈一")
+		require.ErrorContains(t, err, "BAD_USER_INPUT")
+		setFaults := func(rules string) {
+			req, _ := http.NewRequest(http.MethodPut, "http://"+c.simAddr+"/ministry/admin/faults", strings.NewReader(rules))
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+		}
+		setFaults(`{"*": {"errorRate": 1}}`)
+		_, err = start(ministrysim.FreeBirthCertificateNumber, "陈一")
+		require.ErrorContains(t, err, "UNAVAILABLE", "a Ministry outage")
+		setFaults(`{}`)
+		var none struct {
+			Cases struct{ Edges []any }
+		}
+		require.NoError(t, gql(c.pj.addr, clerk, `{ cases { edges { node { id } } } }`, nil, &none))
+		require.Empty(t, none.Cases.Edges, "nothing half-saved")
+
+		// Intake, modify, submit.
+		bc, err := start(ministrysim.FreeBirthCertificateNumber, "陈小明")
+		require.NoError(t, err)
+		require.Equal(t, "DRAFT", bc.Status)
+		require.Equal(t, []string{"modify", "submit"}, bc.AvailableActions)
+		var modified struct{ ModifyBirthRegistration birthCase }
+		require.NoError(t, gql(c.pj.addr, clerk, `mutation($id: ID!, $a: BirthApplicantInput!) { modifyBirthRegistration(id: $id, version: 1, applicant: $a) { `+birthFields+` } }`,
+			map[string]any{"id": bc.ID, "a": applicant("陈晓明")}, &modified))
+		require.Equal(t, 2, modified.ModifyBirthRegistration.Version)
+		require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, `mutation($id: ID!) { submitBirthRegistration(id: $id, version: 1) { id } }`,
+			map[string]any{"id": bc.ID}), "a stale version")
+		bc, err = fire(c.pj.addr, clerk, "submitBirthRegistration", bc.ID, 2, "")
+		require.NoError(t, err)
+		require.Equal(t, "SUBMITTED", bc.Status)
+		require.True(t, bc.AwaitingOtherSide)
+		require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, `mutation($id: ID!, $a: BirthApplicantInput!) { modifyBirthRegistration(id: $id, version: 3, applicant: $a) { id } }`,
+			map[string]any{"id": bc.ID, "a": applicant("改名")}), "no change after submission")
+
+		// At Shijiazhuang: received, in the queue; Panjin sees it extracted.
+		rc := remote(bc.CollabNo)
+		require.Equal(t, "RECEIVED", rc.Status)
+		require.Equal(t, []string{"approve", "refuse"}, rc.AvailableActions)
+		require.Eventually(t, func() bool { return get(c.pj.addr, clerk, bc.ID).Status == "EXTRACTED" }, 30*time.Second, 200*time.Millisecond)
+
+		_, err = fire(c.sjz.addr, stationOfficer, "approveBirthRegistration", rc.ID, rc.Version, "")
+		require.ErrorContains(t, err, "FORBIDDEN", "another station's officer")
+		_, err = fire(c.pj.addr, loginAs(t, c.pj.addr, "officer", demoPass), "approveBirthRegistration", bc.ID, 3, "")
+		require.ErrorContains(t, err, "FORBIDDEN", "approval belongs to the registration office's copy")
+		_, err = fire(c.sjz.addr, officer, "closeRefusedBirthRegistration", rc.ID, rc.Version, "")
+		require.ErrorContains(t, err, "FORBIDDEN", "a clerk's step")
+		rc, err = fire(c.sjz.addr, officer, "approveBirthRegistration", rc.ID, rc.Version, "")
+		require.NoError(t, err)
+		require.Equal(t, "APPROVED", rc.Status)
+		_, err = fire(c.sjz.addr, officer, "approveBirthRegistration", rc.ID, rc.Version, "")
+		require.ErrorContains(t, err, "CONFLICT", "out of order")
+
+		// Settle the newborn into the father's household; the form goes to Panjin.
+		var view struct {
+			Case struct {
+				HouseholdNumber string
+				Certificate     struct {
+					Name, Sex string
+					BirthTime time.Time
+				}
+			}
+		}
+		require.NoError(t, gql(c.sjz.addr, officer, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { householdNumber certificate { name sex birthTime } } } }`,
+			map[string]any{"id": rc.ID}, &view))
+		settle := func(household string) (birthCase, error) {
+			var out struct{ SettleBirthRegistration birthCase }
+			err := gql(c.sjz.addr, officer, `mutation($id: ID!, $v: Int!, $in: BirthSettlementInput!) { settleBirthRegistration(id: $id, version: $v, input: $in) { `+birthFields+` } }`,
+				map[string]any{"id": rc.ID, "v": rc.Version, "in": map[string]any{"householdNumber": household, "name": "陈晓明",
+					"sex": view.Case.Certificate.Sex, "ethnicity": "01", "birthDate": view.Case.Certificate.BirthTime.Format(time.DateOnly), "relation": "20"}}, &out)
+			return out.SettleBirthRegistration, err
+		}
+		_, err = settle("999999999")
+		require.ErrorContains(t, err, "NOT_FOUND", "an unknown household")
+		rc, err = settle(view.Case.HouseholdNumber)
+		require.NoError(t, err)
+		require.Equal(t, "SETTLED", rc.Status)
+		require.True(t, rc.AwaitingOtherSide)
+		var outcome struct {
+			Case struct {
+				Outcome struct {
+					IDNumber, Hcybsh, HouseholdNumber string
+					FormRevision                      int
+				}
+			}
+		}
+		require.Eventually(t, func() bool { return get(c.pj.addr, clerk, bc.ID).Status == "FORM_RECEIVED" }, 30*time.Second, 200*time.Millisecond)
+		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { outcome { idNumber hcybsh householdNumber formRevision } } } }`,
+			map[string]any{"id": bc.ID}, &outcome))
+		o := outcome.Case.Outcome
+		require.Len(t, o.IDNumber, 18)
+		require.Equal(t, view.Case.HouseholdNumber, o.HouseholdNumber)
+		require.Equal(t, o.HouseholdNumber, o.Hcybsh[:len(o.HouseholdNumber)], "the newborn's hcybsh extends the household number")
+		require.Equal(t, 1, o.FormRevision)
+		var newborn struct{ Resident struct{ Name, Hcybsh string } }
+		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `query($n: String!) { resident(idNumber: $n) { name hcybsh } }`, map[string]any{"n": o.IDNumber}, &newborn))
+		require.Equal(t, "陈晓明", newborn.Resident.Name, "the newborn is in Shijiazhuang's register")
+
+		// A second case goes through refusal and is closed at Panjin.
+		second, err := start(ministrysim.FreeBirthCertificateNumber, "陈小红")
+		require.NoError(t, err)
+		second, err = fire(c.pj.addr, clerk, "submitBirthRegistration", second.ID, second.Version, "")
+		require.NoError(t, err)
+		rc2 := remote(second.CollabNo)
+		_, err = fire(c.sjz.addr, officer, "refuseBirthRegistration", rc2.ID, rc2.Version, ", reasons: []")
+		require.ErrorContains(t, err, "BAD_USER_INPUT", "a refusal needs reasons")
+		rc2, err = fire(c.sjz.addr, officer, "refuseBirthRegistration", rc2.ID, rc2.Version, `, reasons: ["出生医学证明与户口簿信息不一致"]`)
+		require.NoError(t, err)
+		require.Equal(t, "REFUSED", rc2.Status)
+		require.Eventually(t, func() bool { return get(c.pj.addr, clerk, second.ID).Status == "REFUSED" }, 30*time.Second, 200*time.Millisecond)
+		second = get(c.pj.addr, clerk, second.ID)
+		require.Equal(t, []string{"出生医学证明与户口簿信息不一致"}, second.RefusalReasons)
+		require.Equal(t, []string{"closeRefused"}, second.AvailableActions)
+		second, err = fire(c.pj.addr, clerk, "closeRefusedBirthRegistration", second.ID, second.Version, "")
+		require.NoError(t, err)
+		require.Equal(t, "CLOSED", second.Status)
+
+		verifyLog(t, c.pj.addr, c.pjTok)
+		verifyLog(t, c.sjz.addr, c.sjzTok)
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		run(t, filepath.Join(dir, "panjin.db"), filepath.Join(dir, "shijiazhuang.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		run(t, storagetest.PostgresSchemaURL(t), storagetest.PostgresSchemaURL(t))
+	})
+}

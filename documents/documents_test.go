@@ -1,0 +1,304 @@
+package documents_test
+
+// These tests render real documents and read them back with poppler
+// (pdftotext, pdftoppm). Without poppler or the font they skip loudly, and
+// fail when CI=true. Set DOCUMENTS_OUT=/some/dir to keep the PDFs and PNGs
+// for a look.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/png"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"hukou/documents"
+	"hukou/domain"
+)
+
+var (
+	date      = time.Date(2026, 11, 25, 15, 4, 0, 0, time.Local)
+	birthDate = time.Date(2026, 11, 2, 0, 0, 0, 0, time.Local)
+	seal      = domain.Seal{Office: "石家庄市公安局长安分局建北派出所", Name: "户口专用章"}
+)
+
+// unavailable skips the test with a loud message, or fails it under CI.
+func unavailable(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true: "+format, args...)
+	}
+	t.Skipf("!!! SKIPPED: "+format+" — the PDF checks did not run !!!", args...)
+}
+
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		unavailable(t, "%s not found (apt-get install -y poppler-utils)", name)
+	}
+	return p
+}
+
+var shared = sync.OnceValues(func() (*documents.Renderer, error) { return documents.New(documents.Config{}) })
+
+func renderer(t *testing.T) *documents.Renderer {
+	t.Helper()
+	r, err := shared()
+	if err != nil {
+		if _, statErr := os.Stat(documents.DefaultFontPath); statErr != nil {
+			unavailable(t, "%v", err)
+		}
+		t.Fatal(err)
+	}
+	return r
+}
+
+// keep writes a rendered file to DOCUMENTS_OUT when it is set.
+func keep(t *testing.T, name string, data []byte) {
+	if dir := os.Getenv("DOCUMENTS_OUT"); dir != "" {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o644))
+	}
+}
+
+// pdfText extracts the text of pdf with pdftotext and checks that poppler
+// found nothing malformed.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin := needTool(t, "pdftotext")
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	require.NoError(t, os.WriteFile(in, pdf, 0o644))
+	var out, stderr bytes.Buffer
+	cmd := exec.Command(bin, "-enc", "UTF-8", in, "-")
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	require.NoError(t, cmd.Run(), stderr.String())
+	require.Empty(t, stderr.String(), "poppler complained about the PDF")
+	return out.String()
+}
+
+func requireContains(t *testing.T, text string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		require.Contains(t, text, w, "extracted text:\n%s", text)
+	}
+}
+
+func registrationForm() *domain.RegistrationForm {
+	return &domain.RegistrationForm{
+		CollabNo:           "X130102202611250001",
+		Name:               "张𠮷祥", // 𠮷 is U+20BB7, CJK Extension B
+		Sex:                "1",
+		Ethnicity:          "01",
+		BirthDate:          birthDate,
+		BirthplaceDivision: "211103",
+		IDNumber:           "130102202611020019",
+		Relation:           "20",
+		HeadName:           "张建国",
+		HouseholdNumber:    "130102004512",
+		AddressDivision:    "130102",
+		AddressDetail:      "建北街道中山东路一百二十八号院三号楼二单元五〇二室",
+		Station:            "石家庄市公安局长安分局建北派出所",
+		Hcybsh:             "13010200451202",
+		Office:             "石家庄市公安局长安分局建北派出所",
+		Date:               date,
+		Seals:              []domain.Seal{seal},
+	}
+}
+
+func TestRegistrationForm(t *testing.T) {
+	t.Parallel()
+	r := renderer(t)
+	pdf, rep, err := r.RenderWithReport(context.Background(), registrationForm())
+	require.NoError(t, err)
+	require.Empty(t, rep.Missing, "the main font has 𠮷")
+	keep(t, "registration-form.pdf", pdf)
+
+	text := pdfText(t, pdf)
+	requireContains(t, text,
+		"常住人口登记表", "张𠮷祥", "130102202611020019", "X130102202611250001",
+		"石家庄市公安局长安分局建北派出所", "2026年11月25日", "2026年11月2日",
+		"男", "汉族", "子", "辽宁省盘锦市兴隆台区", "河北省石家庄市长安区建北街道", "13010200451202", "户口专用章")
+	require.NotContains(t, text, "〓")
+
+	// The page must render, and show ink and a red seal.
+	bin := needTool(t, "pdftoppm")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "form.pdf")
+	require.NoError(t, os.WriteFile(in, pdf, 0o644))
+	out, err := exec.Command(bin, "-r", "50", "-png", "-singlefile", in, filepath.Join(dir, "form")).CombinedOutput()
+	require.NoError(t, err, string(out))
+	raw, err := os.ReadFile(filepath.Join(dir, "form.png"))
+	require.NoError(t, err)
+	keep(t, "registration-form.png", raw)
+	img, err := png.Decode(bytes.NewReader(raw))
+	require.NoError(t, err)
+	dark, reddish := inkStats(img)
+	total := img.Bounds().Dx() * img.Bounds().Dy()
+	require.Greater(t, dark, total/100, "the page is (nearly) blank")
+	require.Greater(t, reddish, 100, "no red seal on the page")
+}
+
+// inkStats counts dark pixels and red ones.
+func inkStats(img image.Image) (dark, reddish int) {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			r, g, bl = r>>8, g>>8, bl>>8
+			if r+g+bl < 3*128 {
+				dark++
+			}
+			if r > 150 && g < 110 && bl < 110 {
+				reddish++
+			}
+		}
+	}
+	return dark, reddish
+}
+
+func TestRegistrationFormRevision(t *testing.T) {
+	t.Parallel()
+	f := registrationForm()
+	f.Revision = 2
+	pdf, err := renderer(t).Render(context.Background(), f)
+	require.NoError(t, err)
+	requireContains(t, pdfText(t, pdf), "第2次更正", "张𠮷祥")
+}
+
+func TestRefusalNotice(t *testing.T) {
+	t.Parallel()
+	n := &domain.RefusalNotice{
+		CaseKind:      domain.KindBirth,
+		CollabNo:      "X211103202611250007",
+		ApplicantName: "李秀英",
+		SubjectName:   "王小明",
+		Reasons:       []string{"出生医学证明编号与签发机构登记不符", "申请人与新生儿的亲属关系证明材料不全"},
+		Office:        "石家庄市公安局长安分局建北派出所",
+		Date:          date,
+		Seals:         []domain.Seal{seal},
+	}
+	pdf, err := renderer(t).Render(context.Background(), n)
+	require.NoError(t, err)
+	keep(t, "refusal-notice.pdf", pdf)
+	text := pdfText(t, pdf)
+	requireContains(t, text, "不予办理通知书", "李秀英", "王小明", "X211103202611250007",
+		"出生医学证明编号与签发机构登记不符", "亲属关系证明材料不全", "新生儿出生登记",
+		"石家庄市公安局长安分局建北派出所", "2026年11月25日", "申请人留存联", "受理地派出所留存联")
+	require.Equal(t, 2, strings.Count(text, "不予办理通知书\n"), "one page per copy")
+}
+
+func TestCompletionConfirmation(t *testing.T) {
+	t.Parallel()
+	c := &domain.CompletionConfirmation{
+		CaseKind:        domain.KindBirth,
+		CollabNo:        "X211103202611250001",
+		NewbornName:     "张𠮷祥",
+		IDNumber:        "130102202611020019",
+		HouseholdNumber: "130102004512",
+		Office:          "石家庄市公安局长安分局建北派出所",
+		Date:            date,
+		Seals:           []domain.Seal{seal},
+	}
+	pdf, err := renderer(t).Render(context.Background(), c)
+	require.NoError(t, err)
+	keep(t, "completion-confirmation.pdf", pdf)
+	requireContains(t, pdfText(t, pdf), "办结确认书", "张𠮷祥", "130102202611020019", "X211103202611250001",
+		"130102004512", "石家庄市公安局长安分局建北派出所", "2026年11月25日")
+}
+
+// A character no font has (𪚥 U+2A6A5 is not in LXGW WenKai) is printed as
+// 〓, reported by RenderWithReport and logged by Render.
+func TestMissingGlyphIsPlaceholderAndReported(t *testing.T) {
+	t.Parallel()
+	r := renderer(t)
+	f := registrationForm()
+	f.Name = "王𪚥"
+	pdf, rep, err := r.RenderWithReport(context.Background(), f)
+	require.NoError(t, err)
+	require.Equal(t, []rune{'𪚥'}, rep.Missing)
+	keep(t, "missing-glyph.pdf", pdf)
+	requireContains(t, pdfText(t, pdf), "王〓")
+
+	var logs bytes.Buffer
+	logged, err := documents.New(documents.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	require.NoError(t, err)
+	_, err = logged.Render(context.Background(), f)
+	require.NoError(t, err)
+	require.Contains(t, logs.String(), "level=WARN")
+	require.Contains(t, logs.String(), "U+2A6A5")
+	require.Contains(t, logs.String(), f.CollabNo)
+}
+
+// A character the main font lacks is drawn with the fallback font.
+func TestFallbackFont(t *testing.T) {
+	t.Parallel()
+	const fallback = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+	if _, err := os.Stat(fallback); err != nil {
+		t.Skipf("no %s to test the fallback with", fallback)
+	}
+	renderer(t) // skips without the main font
+	r, err := documents.New(documents.Config{FallbackFontPath: fallback})
+	require.NoError(t, err)
+	f := registrationForm()
+	f.FormerNames = "Saʿid" // U+02BF is in DejaVu Sans, not in LXGW WenKai
+	pdf, rep, err := r.RenderWithReport(context.Background(), f)
+	require.NoError(t, err)
+	require.Empty(t, rep.Missing)
+	require.Equal(t, []rune{'ʿ'}, rep.Fallback)
+	requireContains(t, pdfText(t, pdf), "Saʿid", "张𠮷祥")
+}
+
+func TestMissingFontNamesPathAndPackage(t *testing.T) {
+	t.Parallel()
+	_, err := documents.New(documents.Config{FontPath: "/nonexistent/LXGWWenKai-Regular.ttf"})
+	require.ErrorContains(t, err, "/nonexistent/LXGWWenKai-Regular.ttf")
+	require.ErrorContains(t, err, "apt-get install -y fonts-lxgw-wenkai")
+
+	ttc := filepath.Join(t.TempDir(), "fonts.ttc")
+	require.NoError(t, os.WriteFile(ttc, append([]byte("ttcf"), make([]byte, 64)...), 0o644))
+	_, err = documents.New(documents.Config{FontPath: ttc})
+	require.ErrorContains(t, err, "collection")
+}
+
+func TestInvalidDocuments(t *testing.T) {
+	t.Parallel()
+	r := renderer(t)
+	ctx := context.Background()
+	bad := map[string]domain.Document{
+		"unknown ethnicity": func() domain.Document { f := registrationForm(); f.Ethnicity = "99"; return f }(),
+		"unknown division":  func() domain.Document { f := registrationForm(); f.BirthplaceDivision = "999999"; return f }(),
+		"no name":           func() domain.Document { f := registrationForm(); f.Name = " "; return f }(),
+		"no reasons": &domain.RefusalNotice{CaseKind: domain.KindBirth, CollabNo: "X1", ApplicantName: "李秀英",
+			Office: "某派出所", Reasons: []string{" "}},
+		"no ID number": &domain.CompletionConfirmation{CollabNo: "X1", NewbornName: "王小明", Office: "某派出所"},
+		"nil":          nil,
+	}
+	for name, d := range bad {
+		_, err := r.Render(ctx, d)
+		var de *domain.Error
+		require.True(t, errors.As(err, &de), "%s: %v", name, err)
+		require.Equal(t, domain.CodeInvalid, de.Code, name)
+	}
+}
+
+// The blob store is content-addressed: the same document must give the same bytes.
+func TestDeterministic(t *testing.T) {
+	t.Parallel()
+	r := renderer(t)
+	a, err := r.Render(context.Background(), registrationForm())
+	require.NoError(t, err)
+	b, err := r.Render(context.Background(), registrationForm())
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(a, b), "two renderings differ")
+}

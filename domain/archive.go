@@ -1,0 +1,112 @@
+package domain
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// CaseFileCategory says what a case file is: a captured archive image
+// (电子档案, features 1.4.1–1.4.19) or a document the case generated.
+type CaseFileCategory string
+
+// Case file categories.
+const (
+	// FileArchive is a captured material image (or scanned PDF) of the
+	// Ministry's materials list; MaterialCode is the list's code.
+	FileArchive CaseFileCategory = "ARCHIVE"
+	// FileDocument is a generated PDF; MaterialCode is its DocumentKind and
+	// Revision counts the versions of that kind (1, 2, …).
+	FileDocument CaseFileCategory = "DOCUMENT"
+)
+
+// ArchiveRestriction is an archive's restriction flag (1.4.19). It binds
+// every operator, administrators included; only an ARCHIVIST or ADMIN may
+// change it.
+type ArchiveRestriction string
+
+// Restriction flags.
+const (
+	RestrictionNone             ArchiveRestriction = "NONE"
+	RestrictionNoDelete         ArchiveRestriction = "NO_DELETE"
+	RestrictionNoModify         ArchiveRestriction = "NO_MODIFY"
+	RestrictionNoDeleteNoModify ArchiveRestriction = "NO_DELETE_NO_MODIFY"
+)
+
+// Valid reports whether r is one of the restriction constants.
+func (r ArchiveRestriction) Valid() bool {
+	switch r {
+	case RestrictionNone, RestrictionNoDelete, RestrictionNoModify, RestrictionNoDeleteNoModify:
+		return true
+	}
+	return false
+}
+
+// AllowsDelete reports whether an archive with this flag may be deleted.
+func (r ArchiveRestriction) AllowsDelete() bool {
+	return r != RestrictionNoDelete && r != RestrictionNoDeleteNoModify
+}
+
+// AllowsModify reports whether an archive with this flag may be modified.
+func (r ArchiveRestriction) AllowsModify() bool {
+	return r != RestrictionNoModify && r != RestrictionNoDeleteNoModify
+}
+
+// CaseFile is one file of a case: its metadata row; the content is in the
+// BlobStore under BlobKey. Rows are never deleted: Valid false is the soft
+// delete of 1.4.7.
+type CaseFile struct {
+	ID           string
+	CaseID       string
+	Category     CaseFileCategory
+	MaterialCode string // archive: materials-list code; document: DocumentKind
+	Name         string // file name shown and offered on download
+	ContentType  string
+	Size         int64
+	BlobKey      string
+	Revision     int // documents: 1, 2, … per kind; archives: 0
+	Restriction  ArchiveRestriction
+	Valid        bool
+	CreatedBy    string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int
+}
+
+// ArchiveMaterial is one entry of a case's materials list (the Ministry's
+// list for the case's kind and home province) with the valid archives
+// captured for it, oldest first.
+type ArchiveMaterial struct {
+	Code        string
+	Name        string
+	Required    bool
+	Description string
+	Files       []*CaseFile
+}
+
+// ArchiveUpload is new content for an archive: what the client sent.
+type ArchiveUpload struct {
+	Name        string    // the client's file name
+	ContentType string    // the client's media type; the content is sniffed anyway
+	Content     io.Reader // the bytes; an io.Seeker lets the size be known up front
+}
+
+// CaseFileRepository stores case file rows. Rows are only inserted and
+// updated, never deleted.
+type CaseFileRepository interface {
+	// CreateCaseFile inserts f with Version 1; CodeConflict when a document
+	// revision already exists.
+	CreateCaseFile(ctx context.Context, f *CaseFile) error
+	// FindCaseFileByID returns CodeNotFound when there is none.
+	FindCaseFileByID(ctx context.Context, id string) (*CaseFile, error)
+	// FindCaseFiles returns the case's valid files of the category (all
+	// categories when ""), by material code, then oldest first.
+	FindCaseFiles(ctx context.Context, caseID string, category CaseFileCategory) ([]*CaseFile, error)
+	// UpdateCaseFile writes material code, name, content, restriction,
+	// validity and updated_at if the stored version is still f.Version, then
+	// increments f.Version; CodeConflict when someone changed it first.
+	UpdateCaseFile(ctx context.Context, f *CaseFile) error
+	// MaxDocumentRevision returns the highest revision of the case's
+	// documents of kind (valid or not), 0 when there is none.
+	MaxDocumentRevision(ctx context.Context, caseID, kind string) (int, error)
+}

@@ -1,0 +1,690 @@
+package domain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/disintegration/imaging"
+)
+
+// DefaultArchiveMaxSize is the archive size limit when none is configured
+// (1.4.9): 10 MiB.
+const DefaultArchiveMaxSize int64 = 10 << 20
+
+// ThumbnailSize is the width and height of every archive thumbnail (1.4.18).
+const ThumbnailSize = 240
+
+// maxImagePixels bounds the pixels of an image that is decoded (for a
+// thumbnail), so a small file announcing a huge canvas cannot exhaust memory.
+const maxImagePixels = 60_000_000
+
+// ArchiveContentTypes are the media types an archive may have.
+var ArchiveContentTypes = []string{"image/jpeg", "image/png", "application/pdf"}
+
+var (
+	archiveWriteRoles = []Role{RoleClerk, RoleOfficer, RoleArchivist, RoleAdmin}
+	archiveReadRoles  = caseReadRoles
+)
+
+// ArchiveService keeps a case's files: the archives captured against the
+// Ministry's materials list (1.4.1, 1.4.6, 1.4.7, 1.4.9, 1.4.19), their viewer
+// and thumbnails (1.4.12, 1.4.18), and the documents the case generated.
+// Content goes to the BlobStore first; the row that refers to it is committed
+// afterwards (STYLE.md §5), so a failed commit leaves at most an orphan blob
+// for the sweeper, never a row without content.
+type ArchiveService struct {
+	Cases    *CaseService
+	Blobs    BlobStore
+	Ministry Ministry
+	// MaxSize is the largest archive in bytes; 0 means DefaultArchiveMaxSize.
+	MaxSize int64
+
+	thumbs thumbCache
+}
+
+// NewArchiveService returns an ArchiveService; maxSize 0 means
+// DefaultArchiveMaxSize. It panics on a nil dependency.
+func NewArchiveService(cases *CaseService, blobs BlobStore, ministry Ministry, maxSize int64) *ArchiveService {
+	if cases == nil || blobs == nil || ministry == nil {
+		panic("domain: NewArchiveService needs cases, blobs and ministry")
+	}
+	return &ArchiveService{Cases: cases, Blobs: blobs, Ministry: ministry, MaxSize: maxSize}
+}
+
+func (s *ArchiveService) maxSize() int64 {
+	if s.MaxSize > 0 {
+		return s.MaxSize
+	}
+	return DefaultArchiveMaxSize
+}
+
+// MaterialsFor returns the materials list of the case's kind and home
+// province, as the Ministry gives it (1.4.1), each with the valid archives
+// captured for it. Archives filed under a code the list no longer has are
+// listed last under that code, so nothing captured is ever hidden. Errors:
+// as CaseService.Find; CodeUnavailable when the Ministry does not answer.
+func (s *ArchiveService) MaterialsFor(ctx context.Context, caseID string) ([]*ArchiveMaterial, error) {
+	c, err := s.Cases.Find(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return s.MaterialsOf(ctx, c)
+}
+
+// MaterialsOf is MaterialsFor for a case the caller has already read
+// through CaseService (resolvers of a loaded case).
+func (s *ArchiveService) MaterialsOf(ctx context.Context, c *Case) ([]*ArchiveMaterial, error) {
+	files, err := s.CaseFiles(ctx, c, FileArchive)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.RegistrationProvince)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ArchiveMaterial, 0, len(list))
+	byCode := map[string]*ArchiveMaterial{}
+	for _, m := range list {
+		am := &ArchiveMaterial{Code: m.Code, Name: m.Name, Required: m.Required, Description: m.Description, Files: []*CaseFile{}}
+		out = append(out, am)
+		byCode[m.Code] = am
+	}
+	for _, f := range files {
+		am := byCode[f.MaterialCode]
+		if am == nil {
+			am = &ArchiveMaterial{Code: f.MaterialCode, Name: f.MaterialCode, Description: "no longer on the Ministry's list", Files: []*CaseFile{}}
+			out = append(out, am)
+			byCode[f.MaterialCode] = am
+		}
+		am.Files = append(am.Files, f)
+	}
+	return out, nil
+}
+
+// Files returns the case's valid archives (the approval screen cites them,
+// 1.4.10), by material code, oldest first.
+func (s *ArchiveService) Files(ctx context.Context, caseID string) ([]*CaseFile, error) {
+	c, err := s.Cases.Find(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return s.CaseFiles(ctx, c, FileArchive)
+}
+
+// CaseFiles returns the valid files of category ("" for all) of a case the
+// caller has already read; it checks the role and the jurisdiction again
+// but does not audit the case read twice.
+func (s *ArchiveService) CaseFiles(ctx context.Context, c *Case, category CaseFileCategory) ([]*CaseFile, error) {
+	actor, err := Authorize(ctx, archiveReadRoles...)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanSee(c.Office) {
+		return nil, outsideJurisdiction(c)
+	}
+	return s.Cases.DB.Files().FindCaseFiles(ctx, c.ID, category)
+}
+
+// Upload captures an archive for the material materialCode of a case
+// (1.4.1, 1.4.11): CLERK, OFFICER, ARCHIVIST or ADMIN within the case's
+// jurisdiction, while the case is not closed. The content must be a JPEG,
+// PNG or PDF (sniffed, whatever the client says) of at most MaxSize bytes
+// (1.4.9). The blob is stored first, then the row and an audit entry are
+// committed in one transaction. Errors: CodeInvalid naming "file" (size,
+// type, unreadable image) or "materialCode" (not on the case's list);
+// CodeForbidden; CodeNotFound; CodeInvalidTransition for a closed case;
+// CodeUnavailable when the Ministry or the blob store does not answer.
+func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name, contentType string, r io.Reader) (*CaseFile, error) {
+	actor, err := Authorize(ctx, archiveWriteRoles...)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.caseForWrite(ctx, actor, s.Cases.DB, caseID, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkMaterial(ctx, c, materialCode); err != nil {
+		return nil, err
+	}
+	content, err := s.readContent(ArchiveUpload{Name: name, ContentType: contentType, Content: r})
+	if err != nil {
+		return nil, err
+	}
+	ref, err := s.Blobs.Put(ctx, bytes.NewReader(content.data), content.contentType)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Cases.Now().UTC()
+	f := &CaseFile{ID: s.Cases.NewID(), CaseID: c.ID, Category: FileArchive, MaterialCode: materialCode, Name: content.name,
+		ContentType: content.contentType, Size: ref.Size, BlobKey: ref.Key, Restriction: RestrictionNone, Valid: true,
+		CreatedBy: actor.Username, CreatedAt: now, UpdatedAt: now}
+	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		if err := tx.Files().CreateCaseFile(ctx, f); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "archive.upload", "Case", c.ID,
+			fmt.Sprintf("file %s material %s blob %s", f.ID, materialCode, ref.Key)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Modify changes an archive's material and, when replacement is not nil,
+// its content (1.4.6); an empty materialCode keeps the material. Refused
+// with CodeForbidden (reason archive.restricted) when the archive's flag
+// forbids modification, whoever asks. version 0 skips the stale check.
+// Errors otherwise as Upload, and CodeConflict for a stale version.
+func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int, materialCode string, replacement *ArchiveUpload) (*CaseFile, error) {
+	actor, err := Authorize(ctx, archiveWriteRoles...)
+	if err != nil {
+		return nil, err
+	}
+	// Checks before the upload, so a refused change stores nothing.
+	f, c, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version)
+	if err != nil {
+		return nil, err
+	}
+	if !f.Restriction.AllowsModify() {
+		return nil, restricted(f, "modified")
+	}
+	if materialCode != "" && materialCode != f.MaterialCode {
+		if err := s.checkMaterial(ctx, c, materialCode); err != nil {
+			return nil, err
+		}
+	}
+	var ref *BlobRef
+	var name string
+	if replacement != nil {
+		content, err := s.readContent(*replacement)
+		if err != nil {
+			return nil, err
+		}
+		r, err := s.Blobs.Put(ctx, bytes.NewReader(content.data), content.contentType)
+		if err != nil {
+			return nil, err
+		}
+		ref, name = &r, content.name
+	}
+	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var err error
+		if f, _, err = s.archiveForWrite(ctx, actor, tx, fileID, version); err != nil {
+			return err
+		}
+		if !f.Restriction.AllowsModify() {
+			return restricted(f, "modified")
+		}
+		detail := "file " + f.ID
+		if materialCode != "" && materialCode != f.MaterialCode {
+			detail += " material " + f.MaterialCode + " → " + materialCode
+			f.MaterialCode = materialCode
+		}
+		if ref != nil {
+			detail += " blob " + f.BlobKey + " → " + ref.Key
+			f.BlobKey, f.Size, f.ContentType, f.Name = ref.Key, ref.Size, ref.ContentType, name
+		}
+		f.UpdatedAt = s.Cases.Now().UTC()
+		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.modify", "Case", f.CaseID, detail))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Delete soft-deletes an archive (1.4.7): the row and the content stay, the
+// archive is no longer listed or served. Refused with CodeForbidden (reason
+// archive.restricted) when the archive's flag forbids deletion, whoever
+// asks, administrators included.
+func (s *ArchiveService) Delete(ctx context.Context, fileID string, version int) (*CaseFile, error) {
+	actor, err := Authorize(ctx, archiveWriteRoles...)
+	if err != nil {
+		return nil, err
+	}
+	var f *CaseFile
+	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var err error
+		if f, _, err = s.archiveForWrite(ctx, actor, tx, fileID, version); err != nil {
+			return err
+		}
+		if !f.Restriction.AllowsDelete() {
+			return restricted(f, "deleted")
+		}
+		f.Valid, f.UpdatedAt = false, s.Cases.Now().UTC()
+		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.delete", "Case", f.CaseID, "file "+f.ID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// SetRestriction sets an archive's restriction flag (1.4.19): ARCHIVIST or
+// ADMIN within the case's jurisdiction, whatever the case's status.
+func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, version int, r ArchiveRestriction) (*CaseFile, error) {
+	actor, err := Authorize(ctx, RoleArchivist, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if !r.Valid() {
+		return nil, FieldErrorf("restriction", "choose NONE, NO_DELETE, NO_MODIFY or NO_DELETE_NO_MODIFY (got %q)", r).WithReason("archive.restriction")
+	}
+	var f *CaseFile
+	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var err error
+		if f, _, err = s.archiveForWrite(ctx, actor, tx, fileID, version); err != nil {
+			return err
+		}
+		detail := "file " + f.ID + " restriction " + string(f.Restriction) + " → " + string(r)
+		f.Restriction, f.UpdatedAt = r, s.Cases.Now().UTC()
+		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.restrict", "Case", f.CaseID, detail))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Open returns a valid file's content for the viewer or a download
+// (1.4.12); the caller closes it. The read is audited as a READ of personal
+// data. Errors: CodeNotFound (also for a deleted file), CodeForbidden
+// outside the case's jurisdiction, CodeUnavailable when the blob store does
+// not answer.
+func (s *ArchiveService) Open(ctx context.Context, fileID string) (io.ReadCloser, *CaseFile, error) {
+	f, err := s.readable(ctx, fileID, "archive.open")
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, _, err := s.Blobs.Open(ctx, f.BlobKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rc, f, nil
+}
+
+// Thumbnail returns a ThumbnailSize×ThumbnailSize JPEG preview of a valid
+// file (1.4.18): the image scaled to fit, centred on white; a PDF gets a
+// page-shaped placeholder. Thumbnails are computed on the fly and kept in a
+// small in-process cache keyed by the original's blob key (the blob store is
+// content-addressed, so it cannot hold them under a derived key). The read
+// is audited like Open.
+func (s *ArchiveService) Thumbnail(ctx context.Context, fileID string) ([]byte, *CaseFile, error) {
+	f, err := s.readable(ctx, fileID, "archive.thumbnail")
+	if err != nil {
+		return nil, nil, err
+	}
+	if b, ok := s.thumbs.get(f.BlobKey); ok {
+		return b, f, nil
+	}
+	b, err := s.makeThumbnail(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.thumbs.put(f.BlobKey, b)
+	return b, f, nil
+}
+
+// AttachDocument records a generated document (a PDF the caller has already
+// Put in the blob store) on a case inside the caller's transaction tx, as the
+// next revision of its kind (1, 2, …). It checks nothing about the caller:
+// the use case that generated the document has.
+func (s *ArchiveService) AttachDocument(ctx context.Context, tx Repos, caseID, kind, name string, ref BlobRef) (*CaseFile, error) {
+	if err := CheckBlobKey(ref.Key); err != nil {
+		return nil, err
+	}
+	if kind == "" {
+		return nil, FieldErrorf("kind", "a document needs its kind").WithReason("archive.document_kind")
+	}
+	rev, err := tx.Files().MaxDocumentRevision(ctx, caseID, kind)
+	if err != nil {
+		return nil, err
+	}
+	ct := ref.ContentType
+	if ct == "" {
+		ct = "application/pdf"
+	}
+	by := "system"
+	if a := ActorFromContext(ctx); a != nil && a.Username != "" {
+		by = a.Username
+	}
+	now := s.Cases.Now().UTC()
+	f := &CaseFile{ID: s.Cases.NewID(), CaseID: caseID, Category: FileDocument, MaterialCode: kind, Name: name, ContentType: ct,
+		Size: ref.Size, BlobKey: ref.Key, Revision: rev + 1, Restriction: RestrictionNoDeleteNoModify, Valid: true,
+		CreatedBy: by, CreatedAt: now, UpdatedAt: now}
+	if err := tx.Files().CreateCaseFile(ctx, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// caseForWrite loads a case the actor changes files of: within the
+// actor's jurisdiction (a refusal is audited) and not closed, which binds
+// every capture (an upload) and, for changes of existing archives, everyone
+// but archivists and administrators, who keep closed cases' archives.
+func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos Repos, caseID string, capture bool) (*Case, error) {
+	c, err := repos.Cases().FindCaseByID(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanSee(c.Office) {
+		s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, "archive", "Case", c.ID, "outside jurisdiction"))
+		return nil, outsideJurisdiction(c)
+	}
+	if capture || !actor.HasRole(RoleArchivist, RoleAdmin) {
+		if w := s.Cases.Workflows[c.Kind]; w != nil {
+			if spec, ok := w.State(c.Status); ok && spec.Terminal {
+				return nil, Errorf(CodeInvalidTransition, "the case is closed (%s); its archives can no longer be captured or changed", c.Status).WithReason("archive.case_closed")
+			}
+		}
+	}
+	return c, nil
+}
+
+// archiveForWrite loads a valid archive and its case for a change: as
+// caseForWrite, plus the version check (0 skips it). Generated documents
+// are never changed.
+func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repos Repos, fileID string, version int) (*CaseFile, *Case, error) {
+	f, err := repos.Files().FindCaseFileByID(ctx, fileID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !f.Valid {
+		return nil, nil, Errorf(CodeNotFound, "the archive was deleted").WithReason("not_found")
+	}
+	c, err := s.caseForWrite(ctx, actor, repos, f.CaseID, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.Category != FileArchive {
+		return nil, nil, Errorf(CodeForbidden, "%s is a generated document; it cannot be changed", f.Name).WithReason("archive.generated")
+	}
+	if version != 0 && version != f.Version {
+		return nil, nil, Errorf(CodeConflict, "the archive was changed by someone else meanwhile (version %d, you saw %d); reload it", f.Version, version).WithReason("archive.stale")
+	}
+	return f, c, nil
+}
+
+// readable loads a valid file the caller may read and audits the read.
+func (s *ArchiveService) readable(ctx context.Context, fileID, op string) (*CaseFile, error) {
+	actor, err := Authorize(ctx, archiveReadRoles...)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.Cases.DB.Files().FindCaseFileByID(ctx, fileID)
+	if err != nil {
+		return nil, err
+	}
+	if !f.Valid {
+		return nil, Errorf(CodeNotFound, "the file was deleted").WithReason("not_found")
+	}
+	c, err := s.Cases.DB.Cases().FindCaseByID(ctx, f.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanSee(c.Office) {
+		s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, op, "CaseFile", f.ID, "outside jurisdiction"))
+		return nil, outsideJurisdiction(c)
+	}
+	s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditRead, op, "CaseFile", f.ID, "case "+c.ID))
+	return f, nil
+}
+
+// checkMaterial refuses a material code that is not on the case's list.
+func (s *ArchiveService) checkMaterial(ctx context.Context, c *Case, code string) error {
+	if strings.TrimSpace(code) == "" {
+		return FieldErrorf("materialCode", "choose the material this archive is for").WithReason("archive.material_required")
+	}
+	list, err := s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.RegistrationProvince)
+	if err != nil {
+		return err
+	}
+	codes := make([]string, len(list))
+	for i, m := range list {
+		if m.Code == code {
+			return nil
+		}
+		codes[i] = m.Code
+	}
+	return FieldErrorf("materialCode", "%q is not on the materials list for %s cases of province %s (%s)",
+		code, c.Kind, c.RegistrationProvince, strings.Join(codes, ", ")).WithReason("archive.material_unknown")
+}
+
+// archiveContent is a checked upload held in memory (at most MaxSize bytes).
+type archiveContent struct {
+	name        string
+	contentType string
+	data        []byte
+}
+
+// readContent reads and checks an upload: size limit, sniffed type, and for
+// images a readable header within maxImagePixels.
+func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
+	if u.Content == nil {
+		return nil, FieldErrorf("file", "attach the file").WithReason("archive.file_required")
+	}
+	limit := s.maxSize()
+	if size, ok := sizeOf(u.Content); ok && size > limit {
+		return nil, tooLarge(size, limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(u.Content, limit+1))
+	if err != nil {
+		return nil, FieldErrorf("file", "the file could not be read completely; send it again").WithReason("archive.read")
+	}
+	if int64(len(data)) > limit {
+		// Count the rest so the message can say how big the file is; the
+		// HTTP layer bounds the request body.
+		rest, _ := io.Copy(io.Discard, u.Content)
+		return nil, tooLarge(int64(len(data))+rest, limit)
+	}
+	if len(data) == 0 {
+		return nil, FieldErrorf("file", "the file is empty").WithReason("archive.empty")
+	}
+	ct := http.DetectContentType(data)
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	if !slices.Contains(ArchiveContentTypes, ct) {
+		declared := u.ContentType
+		if declared == "" {
+			declared = "unknown"
+		}
+		return nil, FieldErrorf("file", "an archive must be a JPEG, PNG or PDF file; this one is %s (declared %s)", ct, declared).WithReason("archive.content_type")
+	}
+	if ct != "application/pdf" {
+		cfg, _, err := decodeConfig(ct, data)
+		if err != nil {
+			return nil, FieldErrorf("file", "the image cannot be read; it may be damaged").WithReason("archive.image_unreadable")
+		}
+		if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
+			return nil, FieldErrorf("file", "the image is %d×%d pixels; at most %d megapixels are accepted", cfg.Width, cfg.Height, maxImagePixels/1_000_000).WithReason("archive.image_dimensions")
+		}
+	}
+	name := strings.TrimSpace(u.Name)
+	if !utf8.ValidString(name) || strings.ContainsAny(name, "/\\\x00") || name == "" {
+		name = "archive" + extensionOf(ct)
+	}
+	if utf8.RuneCountInString(name) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	return &archiveContent{name: name, contentType: ct, data: data}, nil
+}
+
+// makeThumbnail renders the thumbnail of f.
+func (s *ArchiveService) makeThumbnail(ctx context.Context, f *CaseFile) ([]byte, error) {
+	canvas := imaging.New(ThumbnailSize, ThumbnailSize, color.White)
+	if f.ContentType == "application/pdf" {
+		canvas = pdfPlaceholder(canvas)
+	} else {
+		rc, _, err := s.Blobs.Open(ctx, f.BlobKey)
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, Errorf(CodeUnavailable, "the archive store did not return the whole image").WithReason("archive.read")
+		}
+		cfg, _, err := decodeConfig(f.ContentType, data)
+		if err != nil || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
+			return nil, Errorf(CodeInvalid, "the stored image cannot be previewed; open the original").WithReason("archive.image_unreadable")
+		}
+		img, err := decodeImage(f.ContentType, data)
+		if err != nil {
+			return nil, Errorf(CodeInvalid, "the stored image cannot be previewed; open the original").WithReason("archive.image_unreadable")
+		}
+		canvas = imaging.PasteCenter(canvas, imaging.Fit(img, ThumbnailSize, ThumbnailSize, imaging.Lanczos))
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, canvas, &jpeg.Options{Quality: 80}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// pdfPlaceholder draws a page with a red band on canvas: the preview of a PDF.
+func pdfPlaceholder(canvas *image.NRGBA) *image.NRGBA {
+	page := imaging.New(ThumbnailSize*3/4, ThumbnailSize-20, color.NRGBA{R: 0xf4, G: 0xf4, B: 0xf4, A: 0xff})
+	band := imaging.New(ThumbnailSize*3/4, ThumbnailSize/6, color.NRGBA{R: 0xc0, G: 0x1c, B: 0x28, A: 0xff})
+	page = imaging.Paste(page, band, image.Pt(0, ThumbnailSize/3))
+	for y := ThumbnailSize/3 + ThumbnailSize/6 + 12; y < ThumbnailSize-40; y += 14 {
+		line := imaging.New(ThumbnailSize*3/4-30, 4, color.NRGBA{R: 0xbb, G: 0xbb, B: 0xbb, A: 0xff})
+		page = imaging.Paste(page, line, image.Pt(15, y))
+	}
+	return imaging.PasteCenter(canvas, page)
+}
+
+// decodeConfig and decodeImage decode only the formats archives may have,
+// with their own decoders (never image.Decode, which would accept every
+// format some imported package registered).
+func decodeConfig(ct string, data []byte) (image.Config, string, error) {
+	switch ct {
+	case "image/jpeg":
+		c, err := jpeg.DecodeConfig(bytes.NewReader(data))
+		return c, "jpeg", err
+	case "image/png":
+		c, err := png.DecodeConfig(bytes.NewReader(data))
+		return c, "png", err
+	}
+	return image.Config{}, "", errors.New("not an image")
+}
+
+func decodeImage(ct string, data []byte) (image.Image, error) {
+	switch ct {
+	case "image/jpeg":
+		return jpeg.Decode(bytes.NewReader(data))
+	case "image/png":
+		return png.Decode(bytes.NewReader(data))
+	}
+	return nil, errors.New("not an image")
+}
+
+// sizeOf returns r's remaining length when r can tell it (an io.Seeker,
+// such as a multipart upload), without consuming it.
+func sizeOf(r io.Reader) (int64, bool) {
+	sk, ok := r.(io.Seeker)
+	if !ok {
+		return 0, false
+	}
+	cur, err := sk.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, false
+	}
+	end, err := sk.Seek(0, io.SeekEnd)
+	if _, err2 := sk.Seek(cur, io.SeekStart); err != nil || err2 != nil {
+		return 0, false
+	}
+	return end - cur, true
+}
+
+func tooLarge(size, limit int64) error {
+	return FieldErrorf("file", "the file is %s (%d bytes); an archive may be at most %s (%d bytes)",
+		humanBytes(size), size, humanBytes(limit), limit).WithReason("archive.too_large")
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func extensionOf(ct string) string {
+	switch ct {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "application/pdf":
+		return ".pdf"
+	}
+	return ""
+}
+
+func restricted(f *CaseFile, what string) error {
+	return Errorf(CodeForbidden, "the archive %s is flagged %s and cannot be %s by anyone; an archivist must lift the flag first",
+		f.Name, f.Restriction, what).WithReason("archive.restricted")
+}
+
+func outsideJurisdiction(c *Case) error {
+	return Errorf(CodeForbidden, "this case belongs to office %s, outside your jurisdiction", c.Office).WithReason("auth.jurisdiction")
+}
+
+// thumbCache keeps recent thumbnails by original blob key; it is bounded
+// and forgets the oldest first. The zero value is ready to use.
+type thumbCache struct {
+	mu    sync.Mutex
+	m     map[string][]byte
+	order []string
+}
+
+const thumbCacheEntries = 512 // about 10 MB of 240-pixel JPEGs
+
+func (c *thumbCache) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.m[key+"thumb"]
+	return b, ok
+}
+
+func (c *thumbCache) put(key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string][]byte{}
+	}
+	k := key + "thumb"
+	if _, ok := c.m[k]; ok {
+		return
+	}
+	if len(c.order) >= thumbCacheEntries {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[k] = b
+	c.order = append(c.order, k)
+}

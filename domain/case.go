@@ -1,0 +1,253 @@
+package domain
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// CaseKind is a business kind of cross-province handling.
+type CaseKind string
+
+// Business kinds (DESIGN.md glossary).
+const (
+	KindBirth      CaseKind = "BIRTH"
+	KindMigration  CaseKind = "MIGRATION"
+	KindInfoCert   CaseKind = "INFO_CERT"
+	KindMatterCert CaseKind = "MATTER_CERT"
+	KindIDCard     CaseKind = "ID_CARD"
+)
+
+// Side says which office's copy of a case this is: the acceptance office
+// (受理地) where the citizen applied, or the registration office (户籍地).
+type Side string
+
+// Sides.
+const (
+	SideAcceptance   Side = "ACCEPTANCE"
+	SideRegistration Side = "REGISTRATION"
+)
+
+// CaseStatus is a state of a kind's workflow; each Workflow declares its own.
+type CaseStatus string
+
+// Case is one side's copy of a cross-province case. Both copies share the
+// CollabNo; each side keeps its own history (Actions) and derives Status
+// from it. Applicant holds what the clerk entered (editable until
+// submission), Ministry what was fetched from the Ministry at intake (frozen,
+// read-only), Result what the registration side decided and produced.
+type Case struct {
+	ID                   string
+	Kind                 CaseKind
+	Side                 Side
+	CollabNo             string
+	Status               CaseStatus
+	AcceptanceOffice     string // 12-digit office that accepted the application
+	RegistrationOffice   string // 12-digit office that holds the hukou (a station once known)
+	RegistrationProvince string // 2-digit GB/T 2260 province of the hukou
+	// Office is the office whose jurisdiction this copy belongs to: the
+	// acceptance office on side A, the registration office on side R.
+	Office     string
+	Applicant  json.RawMessage
+	Ministry   json.RawMessage
+	Result     json.RawMessage
+	DeadlineAt *time.Time
+	CreatedBy  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Version    int
+}
+
+// CaseAction is one entry of a case's append-only history: who did what,
+// when, moving the case from one status to another, by hand or because a
+// message arrived (MessageID).
+type CaseAction struct {
+	ID        string // unique transaction ID of the action
+	CaseID    string
+	Seq       int // 1, 2, … within the case
+	Action    string
+	From      CaseStatus
+	To        CaseStatus
+	ActorID   string
+	ActorName string
+	Office    string
+	MessageID string
+	Note      string
+	Data      json.RawMessage
+	At        time.Time
+}
+
+// StateSpec declares one status of a workflow.
+type StateSpec struct {
+	Status CaseStatus
+	// Deadline makes a case in this status overdue after this long; 0 = none.
+	Deadline time.Duration
+	// AwaitsOtherSide marks a pending cross-province step: the case waits
+	// for the other office's answer (shown as requested, then accepted or
+	// rejected when the answer arrives).
+	AwaitsOtherSide bool
+	Terminal        bool
+}
+
+// Step declares one transition: the action that fires it, the statuses it
+// leaves, the status it reaches, the side whose copy it applies to, and who
+// may fire it: users holding one of Roles, or an incoming message of type
+// OnMessage (then Roles is empty).
+type Step struct {
+	Action    string
+	From      []CaseStatus
+	To        CaseStatus
+	Side      Side
+	Roles     []Role
+	OnMessage string
+	// Guard refuses the step for a case whose data does not allow it; its
+	// error is returned as is (typically CodeInvalid naming a field).
+	Guard func(c *Case) error
+}
+
+// Workflow is the one declaration of a business kind: its statuses and
+// steps. The engine (Allowed, Available, Fire) is the same for every kind.
+type Workflow struct {
+	Kind   CaseKind
+	States []StateSpec
+	Steps  []Step
+}
+
+// State returns the spec of status s.
+func (w *Workflow) State(s CaseStatus) (StateSpec, bool) {
+	for _, st := range w.States {
+		if st.Status == s {
+			return st, true
+		}
+	}
+	return StateSpec{}, false
+}
+
+// Step returns the step fired by action.
+func (w *Workflow) Step(action string) (*Step, bool) {
+	for i := range w.Steps {
+		if w.Steps[i].Action == action {
+			return &w.Steps[i], true
+		}
+	}
+	return nil, false
+}
+
+// Allowed reports whether actor may fire action on c now. Errors:
+// CodeInvalid for an unknown action; CodeForbidden when the step belongs to
+// the other side, to incoming messages only, to other roles, or the case is
+// outside the actor's jurisdiction; CodeInvalidTransition (shown as
+// CONFLICT) when the case's status does not allow the step; the Guard's error.
+func (w *Workflow) Allowed(c *Case, action string, actor *Actor) error {
+	st, ok := w.Step(action)
+	if !ok {
+		return FieldErrorf("action", "%s cases have no action %q", w.Kind, action).WithReason("case.action_unknown")
+	}
+	switch {
+	case st.Side != c.Side:
+		return Errorf(CodeForbidden, "%q is done at the %s office, and this is the %s copy of the case", action, sideName(st.Side), sideName(c.Side)).WithReason("case.wrong_side")
+	case actor == nil:
+		return Errorf(CodeUnauthenticated, "sign in first").WithReason("auth.required")
+	case st.OnMessage != "" && !actor.System:
+		return Errorf(CodeForbidden, "%q happens when the other office's answer arrives; it cannot be done by hand", action).WithReason("case.by_message")
+	case !actor.System && !actor.HasRole(st.Roles...):
+		return Errorf(CodeForbidden, "%q needs one of the roles %v", action, st.Roles).WithReason("auth.role")
+	case !actor.CanSee(c.Office):
+		return Errorf(CodeForbidden, "this case belongs to office %s, outside your jurisdiction", c.Office).WithReason("auth.jurisdiction")
+	case !slices.Contains(st.From, c.Status):
+		return Errorf(CodeInvalidTransition, "%q is not possible while the case is %s", action, c.Status).WithReason("case.out_of_order")
+	}
+	if st.Guard != nil {
+		return st.Guard(c)
+	}
+	return nil
+}
+
+// Available lists the actions actor may fire on c now, in declaration
+// order: exactly those Allowed accepts (a test checks every state and role).
+func (w *Workflow) Available(c *Case, actor *Actor) []string {
+	out := []string{}
+	for _, st := range w.Steps {
+		if st.OnMessage == "" && w.Allowed(c, st.Action, actor) == nil {
+			out = append(out, st.Action)
+		}
+	}
+	return out
+}
+
+// Fire checks Allowed, moves c to the step's status (setting its deadline
+// from the new status) and returns the action to append to its history.
+// It never touches storage.
+func (w *Workflow) Fire(c *Case, action string, actor *Actor, at time.Time, note string, data json.RawMessage, messageID string) (*CaseAction, error) {
+	if err := w.Allowed(c, action, actor); err != nil {
+		return nil, err
+	}
+	st, _ := w.Step(action)
+	a := &CaseAction{CaseID: c.ID, Action: action, From: c.Status, To: st.To, ActorID: actor.UserID,
+		ActorName: actor.Username, Office: actor.OfficeCode, MessageID: messageID, Note: note, Data: data, At: at}
+	c.Status, c.UpdatedAt = st.To, at
+	c.DeadlineAt = nil
+	if spec, ok := w.State(st.To); ok && spec.Deadline > 0 {
+		d := at.Add(spec.Deadline)
+		c.DeadlineAt = &d
+	}
+	return a, nil
+}
+
+// Validate checks the declaration itself: every step's statuses are
+// declared, actions are unique, and user steps name roles. Registration
+// of a workflow panics on an invalid one.
+func (w *Workflow) Validate() error {
+	seen := map[string]bool{}
+	for _, st := range w.Steps {
+		if seen[st.Action] {
+			return Errorf(CodeInternal, "%s: action %q declared twice", w.Kind, st.Action)
+		}
+		seen[st.Action] = true
+		if _, ok := w.State(st.To); !ok {
+			return Errorf(CodeInternal, "%s: %q leads to undeclared status %s", w.Kind, st.Action, st.To)
+		}
+		for _, f := range st.From {
+			if _, ok := w.State(f); !ok {
+				return Errorf(CodeInternal, "%s: %q leaves undeclared status %s", w.Kind, st.Action, f)
+			}
+		}
+		if (st.OnMessage == "") == (len(st.Roles) == 0) {
+			return Errorf(CodeInternal, "%s: %q must name roles or a message, not both or neither", w.Kind, st.Action)
+		}
+	}
+	return nil
+}
+
+func sideName(s Side) string {
+	if s == SideAcceptance {
+		return "acceptance"
+	}
+	return "registration"
+}
+
+// CaseFilter selects cases; empty fields do not filter. The service sets
+// OfficePrefix from the caller's jurisdiction.
+type CaseFilter struct {
+	Kind         CaseKind
+	Side         Side
+	Statuses     []CaseStatus
+	CollabNo     string
+	OverdueAt    *time.Time
+	OfficePrefix string
+}
+
+// CasePage is a page of cases, most recently updated first.
+type CasePage struct {
+	Cases       []*Case
+	HasNextPage bool
+	EndCursor   string
+}
+
+// QueueCount is the number of cases of one kind, side and status.
+type QueueCount struct {
+	Kind   CaseKind
+	Side   Side
+	Status CaseStatus
+	Count  int
+}

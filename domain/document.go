@@ -1,0 +1,170 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// DocumentRenderer turns a document model into a printable file (PDF). The
+// renderer owns layout, fonts and code-to-name translation (sex, ethnicity,
+// relation and division codes are printed as their Chinese names); callers
+// pass data only. Implementations are safe for concurrent use.
+type DocumentRenderer interface {
+	// Render returns the rendered document. A document that cannot be
+	// rendered (unknown kind, invalid data) gives a *Error with CodeInvalid;
+	// anything else is internal. Characters that no configured font can draw
+	// do not fail the rendering: the implementation prints a visible
+	// placeholder and reports them (see the implementation's docs).
+	Render(ctx context.Context, d Document) ([]byte, error)
+}
+
+// DocumentKind names a kind of generated document.
+type DocumentKind string
+
+// Document kinds.
+const (
+	// DocRegistrationForm is the resident registration form (常住人口登记表, "常表").
+	DocRegistrationForm DocumentKind = "REGISTRATION_FORM"
+	// DocRefusalNotice is the notice of refusal (不予办理通知书).
+	DocRefusalNotice DocumentKind = "REFUSAL_NOTICE"
+	// DocCompletionConfirmation is the confirmation that a case is done (办结确认书).
+	DocCompletionConfirmation DocumentKind = "COMPLETION_CONFIRMATION"
+)
+
+// Document is one of the document models: *RegistrationForm, *RefusalNotice
+// or *CompletionConfirmation. The set is closed (the unexported method), so a
+// renderer can handle every kind; adding a kind means adding it here and to
+// the renderer.
+type Document interface {
+	// Kind says which document this is.
+	Kind() DocumentKind
+	// DocumentSeals returns the seals stamped on the document.
+	DocumentSeals() []Seal
+	isDocument()
+}
+
+// Seal is an official seal stamped on a document: today drawn as a red
+// circle with a star, the office name around the rim and the seal's name
+// across the middle; the electronic seal work will replace the drawing with a
+// signed seal image.
+type Seal struct {
+	// Office is the name written around the rim, e.g. "盘锦市公安局兴隆台分局兴隆派出所".
+	Office string
+	// Name is the seal's purpose written under the star, e.g. "户口专用章"; may be empty.
+	Name string
+}
+
+// RegistrationForm is the resident registration form (常住人口登记表) of one
+// person, as the registration office produces it after settling a newborn
+// (feature 1.3.1) and again after each correction (2.2.3). Code fields hold
+// national-standard codes like the Resident they are copied from; the
+// renderer prints their names.
+type RegistrationForm struct {
+	// CollabNo is the collaboration number of the case the form belongs to.
+	CollabNo string
+	// Revision is 0 for the first form and n for the n-th corrected one (更正).
+	Revision int
+
+	// Name is the person's name (姓名).
+	Name string
+	// FormerNames lists former names (曾用名); empty when there are none.
+	FormerNames string
+	// Sex is the GB/T 2261.1 sex code.
+	Sex string
+	// Ethnicity is the GB/T 3304 ethnicity code.
+	Ethnicity string
+	// BirthDate is the date of birth; only its calendar date is printed.
+	BirthDate time.Time
+	// BirthplaceDivision is the GB/T 2260 division of the birthplace, printed
+	// with its enclosing divisions ("辽宁省盘锦市大洼区").
+	BirthplaceDivision string
+	// IDNumber is the citizen identity number (公民身份号码, GB 11643).
+	IDNumber string
+	// Relation is the GB/T 4761 relation-to-head code (与户主关系).
+	Relation string
+	// HeadName is the name of the head of household (户主姓名); may be empty.
+	HeadName string
+	// HouseholdNumber is the household number (户号).
+	HouseholdNumber string
+	// AddressDivision is the GB/T 2260 division of the registered address.
+	AddressDivision string
+	// AddressDetail is the rest of the address after the division names.
+	AddressDetail string
+	// Station is the name of the police station that keeps the household.
+	Station string
+	// Hcybsh is the household member identifier (户成员标识号); may be empty.
+	Hcybsh string
+
+	// Office is the name of the issuing office (户籍登记机关).
+	Office string
+	// Date is the date of issue; only its calendar date is printed.
+	Date time.Time
+	// Seals are stamped at the foot of the form.
+	Seals []Seal
+}
+
+// RefusalNotice tells an applicant that the registration office refused a
+// case (不予办理通知书, features 2.1.1 and 1.3.5); births get one per newborn.
+type RefusalNotice struct {
+	// CaseKind is the business kind that was refused.
+	CaseKind CaseKind
+	// CollabNo is the collaboration number of the case.
+	CollabNo string
+	// ApplicantName is the name of the applicant the notice is addressed to.
+	ApplicantName string
+	// SubjectName is the person the case is about: the newborn for a birth; may be empty.
+	SubjectName string
+	// Reasons are the grounds for refusal, one per item; at least one.
+	Reasons []string
+	// Office is the name of the refusing office.
+	Office string
+	// Date is the date of the decision; only its calendar date is printed.
+	Date time.Time
+	// Seals are stamped at the foot of the notice.
+	Seals []Seal
+}
+
+// CompletionConfirmation confirms that a newborn was registered and the case
+// completed (办结确认, feature 2.2.1).
+type CompletionConfirmation struct {
+	// CaseKind is the business kind that was completed; may be empty.
+	CaseKind CaseKind
+	// CollabNo is the collaboration number of the case.
+	CollabNo string
+	// NewbornName is the registered newborn's name.
+	NewbornName string
+	// IDNumber is the newborn's new citizen identity number.
+	IDNumber string
+	// HouseholdNumber is the household the newborn was settled into.
+	HouseholdNumber string
+	// Office is the name of the registering office.
+	Office string
+	// Date is the date of completion; only its calendar date is printed.
+	Date time.Time
+	// Seals are stamped at the foot of the confirmation.
+	Seals []Seal
+}
+
+// Kind returns DocRegistrationForm.
+func (*RegistrationForm) Kind() DocumentKind { return DocRegistrationForm }
+
+// DocumentSeals returns the form's seals.
+func (f *RegistrationForm) DocumentSeals() []Seal { return f.Seals }
+
+func (*RegistrationForm) isDocument() {}
+
+// Kind returns DocRefusalNotice.
+func (*RefusalNotice) Kind() DocumentKind { return DocRefusalNotice }
+
+// DocumentSeals returns the notice's seals.
+func (n *RefusalNotice) DocumentSeals() []Seal { return n.Seals }
+
+func (*RefusalNotice) isDocument() {}
+
+// Kind returns DocCompletionConfirmation.
+func (*CompletionConfirmation) Kind() DocumentKind { return DocCompletionConfirmation }
+
+// DocumentSeals returns the confirmation's seals.
+func (c *CompletionConfirmation) DocumentSeals() []Seal { return c.Seals }
+
+func (*CompletionConfirmation) isDocument() {}

@@ -1,0 +1,211 @@
+package resolvers
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"hukou/domain"
+)
+
+// filesPrefix is where NewFileHandler is mounted.
+const filesPrefix = "/files/"
+
+// fileURL is where a case file's content is served (CaseFile.url).
+func fileURL(id string) string { return filesPrefix + url.PathEscape(id) }
+
+// NewFileHandler serves case files for the viewer and downloads (1.4.12) and
+// their thumbnails (1.4.18), mounted at /files/:
+//
+//	GET /files/{fileId}            the content, inline (?download=1: as an attachment)
+//	GET /files/{fileId}/thumbnail  a 240×240 JPEG preview
+//
+// {fileId} is a file's ID as in CaseFile.url, or its GraphQL global ID.
+// The caller authenticates with the same access token as /graphql: the
+// header "Authorization: Bearer <token>", or the query parameter
+// access_token=<token> where a header cannot be set (<img src>,
+// window.open). A token in a URL can end up in browser history and in the
+// logs of proxies on the way, so: access tokens are short-lived, responses
+// carry Referrer-Policy: no-referrer, our access log records the path only,
+// and clients should prefer the header (fetch + blob URL) where they can.
+// Jurisdiction and auditing (a READ of personal data per request) are the
+// domain's. Errors answer 400/401/403/404/409/503 (500 only for bugs) with
+// a JSON body {"code", "message"} using the GraphQL error codes.
+func NewFileHandler(archives *domain.ArchiveService, tokens *Tokens, auth *domain.AuthService) http.Handler {
+	if archives == nil || tokens == nil || auth == nil {
+		panic("resolvers: NewFileHandler needs archives, tokens and auth")
+	}
+	return &fileHandler{archives: archives, tokens: tokens, auth: auth, now: time.Now}
+}
+
+type fileHandler struct {
+	archives *domain.ArchiveService
+	tokens   *Tokens
+	auth     *domain.AuthService
+	now      func() time.Time
+}
+
+func (h *fileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeFileError(w, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "files are read with GET")
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, filesPrefix)
+	id, thumbnail := rest, false
+	if before, found := strings.CutSuffix(rest, "/thumbnail"); found {
+		id, thumbnail = before, true
+	}
+	if !ok || id == "" || strings.Contains(id, "/") {
+		writeFileError(w, r, http.StatusNotFound, "NOT_FOUND", "no such file; use a CaseFile's url")
+		return
+	}
+	if typ, inner, ok := parseGlobalID(id); ok && typ == "CaseFile" {
+		id = inner
+	}
+
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		if tok := r.URL.Query().Get("access_token"); tok != "" {
+			header = "Bearer " + tok
+		}
+	}
+	addr := clientAddr(r)
+	ctx := authenticate(r.Context(), header, addr, h.tokens, h.auth, h.now)
+	if domain.ActorFromContext(ctx) == nil {
+		err := authError(ctx)
+		if err == nil {
+			err = domain.Errorf(domain.CodeUnauthenticated, "sign in first: send 'Authorization: Bearer <token>' or ?access_token=<token>").WithReason("auth.required")
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="hukou"`)
+		writeDomainError(w, r, err)
+		return
+	}
+
+	if thumbnail {
+		b, f, err := h.archives.Thumbnail(ctx, id)
+		if err != nil {
+			writeDomainError(w, r, err)
+			return
+		}
+		serveBytes(w, r, b, "image/jpeg", `"`+f.BlobKey+`-thumb"`, disposition("inline", thumbName(f.Name)))
+		return
+	}
+	rc, f, err := h.archives.Open(ctx, id)
+	if err != nil {
+		writeDomainError(w, r, err)
+		return
+	}
+	defer rc.Close()
+	kind := "inline"
+	if v := r.URL.Query().Get("download"); v == "1" || v == "true" {
+		kind = "attachment"
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", disposition(kind, f.Name))
+	w.Header().Set("ETag", `"`+f.BlobKey+`"`)
+	// Personal data: the browser may keep it but must revalidate (which goes
+	// through authentication and the audit log); shared caches must not.
+	w.Header().Set("Cache-Control", "private, no-cache")
+	if rs, ok := rc.(io.ReadSeeker); ok {
+		// Ranges (large PDFs), HEAD and If-None-Match against the ETag.
+		http.ServeContent(w, r, "", f.UpdatedAt, rs)
+		return
+	}
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, `"`+f.BlobKey+`"`) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.FormatInt(f.Size, 10))
+	if r.Method == http.MethodHead {
+		return
+	}
+	if _, err := io.Copy(w, rc); err != nil {
+		slog.WarnContext(ctx, "files: copy interrupted", "file", f.ID, "err", err)
+	}
+}
+
+func serveBytes(w http.ResponseWriter, r *http.Request, b []byte, contentType, etag, contentDisposition string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", contentDisposition)
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "private, no-cache")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+}
+
+// disposition builds a Content-Disposition with the name in RFC 5987 form
+// (UTF-8, percent-encoded) and an ASCII fallback for old clients.
+func disposition(kind, name string) string {
+	fallback := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '%' || r == ';' {
+			return '_'
+		}
+		return r
+	}, name)
+	return kind + `; filename="` + fallback + `"; filename*=UTF-8''` + rfc5987(name)
+}
+
+// rfc5987 percent-encodes every byte outside RFC 5987's attr-char.
+func rfc5987(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
+
+func thumbName(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		name = name[:i]
+	}
+	return name + ".thumb.jpg"
+}
+
+// fileStatus is the HTTP status of each domain error code.
+var fileStatus = map[domain.Code]int{
+	domain.CodeInvalid:           http.StatusBadRequest,
+	domain.CodeUnauthenticated:   http.StatusUnauthorized,
+	domain.CodeForbidden:         http.StatusForbidden,
+	domain.CodeNotFound:          http.StatusNotFound,
+	domain.CodeConflict:          http.StatusConflict,
+	domain.CodeInvalidTransition: http.StatusConflict,
+	domain.CodeUnavailable:       http.StatusServiceUnavailable,
+	domain.CodeInternal:          http.StatusInternalServerError,
+}
+
+func writeDomainError(w http.ResponseWriter, r *http.Request, err error) {
+	code := domain.ErrorCode(err)
+	if code == domain.CodeInternal {
+		slog.ErrorContext(r.Context(), "files", "path", r.URL.Path, "err", err)
+	}
+	writeFileError(w, r, fileStatus[code], gqlCode[code], domain.ErrorMessage(err))
+}
+
+func writeFileError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	h := w.Header()
+	h.Del("Content-Disposition")
+	h.Del("ETag")
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	_ = json.NewEncoder(w).Encode(map[string]string{"code": code, "message": message})
+}

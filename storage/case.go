@@ -1,0 +1,211 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"hukou/domain"
+)
+
+// caseRow is the bun model of cases.
+type caseRow struct {
+	bun.BaseModel        `bun:"table:cases"`
+	ID                   string     `bun:"id,pk"`
+	Kind                 string     `bun:"kind"`
+	Side                 string     `bun:"side"`
+	CollabNo             string     `bun:"collab_no"`
+	Status               string     `bun:"status"`
+	AcceptanceOffice     string     `bun:"acceptance_office"`
+	RegistrationOffice   string     `bun:"registration_office"`
+	RegistrationProvince string     `bun:"registration_province"`
+	Office               string     `bun:"office"`
+	Applicant            string     `bun:"applicant"`
+	Ministry             string     `bun:"ministry"`
+	Result               string     `bun:"result"`
+	DeadlineAt           *time.Time `bun:"deadline_at"`
+	CreatedBy            string     `bun:"created_by"`
+	CreatedAt            time.Time  `bun:"created_at"`
+	UpdatedAt            time.Time  `bun:"updated_at"`
+	Version              int        `bun:"version"`
+}
+
+func jsonText(b json.RawMessage) string {
+	if len(b) == 0 {
+		return "{}"
+	}
+	return string(b)
+}
+
+func caseFromDomain(c *domain.Case) *caseRow {
+	return &caseRow{ID: c.ID, Kind: string(c.Kind), Side: string(c.Side), CollabNo: c.CollabNo, Status: string(c.Status),
+		AcceptanceOffice: c.AcceptanceOffice, RegistrationOffice: c.RegistrationOffice, RegistrationProvince: c.RegistrationProvince,
+		Office: c.Office, Applicant: jsonText(c.Applicant), Ministry: jsonText(c.Ministry), Result: jsonText(c.Result),
+		DeadlineAt: c.DeadlineAt, CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), Version: c.Version}
+}
+
+func (r *caseRow) toDomain() *domain.Case {
+	return &domain.Case{ID: r.ID, Kind: domain.CaseKind(r.Kind), Side: domain.Side(r.Side), CollabNo: r.CollabNo,
+		Status: domain.CaseStatus(r.Status), AcceptanceOffice: strings.TrimSpace(r.AcceptanceOffice),
+		RegistrationOffice: strings.TrimSpace(r.RegistrationOffice), RegistrationProvince: strings.TrimSpace(r.RegistrationProvince),
+		Office: strings.TrimSpace(r.Office), Applicant: json.RawMessage(r.Applicant), Ministry: json.RawMessage(r.Ministry),
+		Result: json.RawMessage(r.Result), DeadlineAt: r.DeadlineAt, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
+		UpdatedAt: r.UpdatedAt, Version: r.Version}
+}
+
+// caseActionRow is the bun model of case_actions, which only ever gets INSERTs.
+type caseActionRow struct {
+	bun.BaseModel `bun:"table:case_actions"`
+	ID            string    `bun:"id,pk"`
+	CaseID        string    `bun:"case_id"`
+	Seq           int       `bun:"seq"`
+	Action        string    `bun:"action"`
+	FromStatus    string    `bun:"from_status"`
+	ToStatus      string    `bun:"to_status"`
+	ActorID       string    `bun:"actor_id"`
+	ActorName     string    `bun:"actor_name"`
+	Office        string    `bun:"office"`
+	MessageID     string    `bun:"message_id"`
+	Note          string    `bun:"note"`
+	Data          string    `bun:"data"`
+	At            time.Time `bun:"at"`
+}
+
+type caseRepo struct{ idb bun.IDB }
+
+func (r caseRepo) CreateCase(ctx context.Context, c *domain.Case) error {
+	c.Version = 1
+	_, err := r.idb.NewInsert().Model(caseFromDomain(c)).Exec(ctx)
+	return translate(err, "case "+c.CollabNo)
+}
+
+func (r caseRepo) FindCaseByID(ctx context.Context, id string) (*domain.Case, error) {
+	var row caseRow
+	if err := r.idb.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, translate(err, "case")
+	}
+	return row.toDomain(), nil
+}
+
+func (r caseRepo) FindCaseByCollabNo(ctx context.Context, collabNo string, side domain.Side) (*domain.Case, error) {
+	var row caseRow
+	if err := r.idb.NewSelect().Model(&row).Where("collab_no = ? AND side = ?", collabNo, side).Scan(ctx); err != nil {
+		return nil, translate(err, "case "+collabNo)
+	}
+	return row.toDomain(), nil
+}
+
+func (r caseRepo) UpdateCase(ctx context.Context, c *domain.Case) error {
+	row := caseFromDomain(c)
+	row.Version = c.Version + 1
+	res, err := r.idb.NewUpdate().Model(row).
+		Column("status", "registration_office", "office", "applicant", "ministry", "result", "deadline_at", "updated_at", "version").
+		Where("id = ? AND version = ?", c.ID, c.Version).Exec(ctx)
+	if err != nil {
+		return translate(err, "case")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return domain.Errorf(domain.CodeConflict, "the case was changed by someone else meanwhile; reload it and try again").WithReason("case.stale")
+	}
+	c.Version = row.Version
+	return nil
+}
+
+func (r caseRepo) AppendCaseAction(ctx context.Context, a *domain.CaseAction) error {
+	var seq int
+	if err := r.idb.NewRaw("SELECT coalesce(max(seq), 0) + 1 FROM case_actions WHERE case_id = ?", a.CaseID).Scan(ctx, &seq); err != nil {
+		return translate(err, "case history")
+	}
+	a.Seq = seq
+	row := &caseActionRow{ID: a.ID, CaseID: a.CaseID, Seq: a.Seq, Action: a.Action, FromStatus: string(a.From), ToStatus: string(a.To),
+		ActorID: a.ActorID, ActorName: a.ActorName, Office: a.Office, MessageID: a.MessageID, Note: a.Note,
+		Data: jsonText(a.Data), At: a.At.UTC()}
+	_, err := r.idb.NewInsert().Model(row).Exec(ctx)
+	return translate(err, "case history")
+}
+
+func (r caseRepo) FindCaseActions(ctx context.Context, caseID string) ([]*domain.CaseAction, error) {
+	var rows []caseActionRow
+	if err := r.idb.NewSelect().Model(&rows).Where("case_id = ?", caseID).Order("seq").Scan(ctx); err != nil {
+		return nil, translate(err, "case history")
+	}
+	out := make([]*domain.CaseAction, len(rows))
+	for i, a := range rows {
+		out[i] = &domain.CaseAction{ID: a.ID, CaseID: a.CaseID, Seq: a.Seq, Action: a.Action, From: domain.CaseStatus(a.FromStatus),
+			To: domain.CaseStatus(a.ToStatus), ActorID: a.ActorID, ActorName: a.ActorName, Office: a.Office,
+			MessageID: a.MessageID, Note: a.Note, Data: json.RawMessage(a.Data), At: a.At}
+	}
+	return out, nil
+}
+
+func (r caseRepo) FindCases(ctx context.Context, f domain.CaseFilter, p domain.Page) (*domain.CasePage, error) {
+	var rows []caseRow
+	q := r.idb.NewSelect().Model(&rows).Order("updated_at DESC", "id DESC").Limit(int64(p.First + 1))
+	if f.OfficePrefix != "" {
+		q = q.Where("office LIKE ? ESCAPE '\\'", likePrefix(f.OfficePrefix))
+	}
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	if f.Side != "" {
+		q = q.Where("side = ?", f.Side)
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN (?)", bun.List(f.Statuses))
+	}
+	if f.CollabNo != "" {
+		q = q.Where("collab_no = ?", f.CollabNo)
+	}
+	if f.OverdueAt != nil {
+		q = q.Where("deadline_at < ?", f.OverdueAt.UTC())
+	}
+	if p.After != "" {
+		key, err := decodeCursor(p.After)
+		if err != nil {
+			return nil, err
+		}
+		ts, id, ok := strings.Cut(key, "|")
+		nanos, perr := strconv.ParseInt(ts, 10, 64)
+		if !ok || perr != nil {
+			return nil, domain.FieldErrorf("after", "the cursor is not one this server issued; start again from the first page").WithReason("page.cursor")
+		}
+		at := time.Unix(0, nanos).UTC()
+		q = q.Where("(updated_at < ? OR (updated_at = ? AND id < ?))", at, at, id)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err, "cases")
+	}
+	page := &domain.CasePage{}
+	if len(rows) > p.First {
+		page.HasNextPage, rows = true, rows[:p.First]
+	}
+	page.Cases = mapRows(rows, (*caseRow).toDomain)
+	if len(rows) > 0 {
+		last := rows[len(rows)-1]
+		page.EndCursor = encodeCursor(strconv.FormatInt(last.UpdatedAt.UnixNano(), 10) + "|" + last.ID)
+	}
+	return page, nil
+}
+
+func (r caseRepo) CountQueues(ctx context.Context, officePrefix string) ([]domain.QueueCount, error) {
+	var rows []struct {
+		Kind   string `bun:"kind"`
+		Side   string `bun:"side"`
+		Status string `bun:"status"`
+		N      int    `bun:"n"`
+	}
+	err := r.idb.NewRaw(`SELECT kind, side, status, count(*) AS n FROM cases WHERE office LIKE ? ESCAPE '\'
+		GROUP BY kind, side, status ORDER BY kind, side, status`, likePrefix(officePrefix)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, translate(err, "queues")
+	}
+	out := make([]domain.QueueCount, len(rows))
+	for i, row := range rows {
+		out[i] = domain.QueueCount{Kind: domain.CaseKind(row.Kind), Side: domain.Side(row.Side), Status: domain.CaseStatus(row.Status), Count: row.N}
+	}
+	return out, nil
+}
