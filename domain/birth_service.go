@@ -68,8 +68,8 @@ func NewBirthService(cases *CaseService, collab *CollabService, ministry Ministr
 	} {
 		collab.Handle(string(KindBirth), m.msg, s.onStep(SideAcceptance, m.action))
 	}
-	collab.Handle(string(KindBirth), MsgBirthErrorReport, s.onStep(SideRegistration, "errorsReported"))
-	collab.Handle(string(KindBirth), MsgBirthSignedForm, s.onStep(SideRegistration, "signedReceived"))
+	collab.Handle(string(KindBirth), MsgBirthErrorReport, s.onErrorReport)
+	collab.Handle(string(KindBirth), MsgBirthSignedForm, s.onSignedForm)
 	return s
 }
 
@@ -224,7 +224,20 @@ func (s *BirthService) Refuse(ctx context.Context, id string, version int, reaso
 		c.Result, _ = json.Marshal(d)
 		return nil
 	}, func(ctx context.Context, tx Repos, c *Case) error {
-		_, err := s.Collab.Send(ctx, tx, Outgoing{CollabNo: c.CollabNo, CaseKind: string(KindBirth), MessageType: MsgBirthRefused,
+		a, _, _ := DecodeBirth(c)
+		office := c.RegistrationOffice
+		if st, err := tx.Offices().FindOfficeByCode(ctx, c.RegistrationOffice); err == nil {
+			office = st.Name
+		}
+		pdf, err := s.Renderer.Render(ctx, &RefusalNotice{CaseKind: KindBirth, CollabNo: c.CollabNo, ApplicantName: a.DeclarantName,
+			SubjectName: a.NewbornName, Reasons: clean, Office: office, Date: s.Cases.Now(), Seals: []Seal{{Office: office, Name: "户口专用章"}}})
+		if err != nil {
+			return err
+		}
+		if err := s.Documents.KeepDocument(ctx, tx, c.ID, DocumentRefusalNotice, "不予办理通知书-"+c.CollabNo+".pdf", "application/pdf", pdf); err != nil {
+			return err
+		}
+		_, err = s.Collab.Send(ctx, tx, Outgoing{CollabNo: c.CollabNo, CaseKind: string(KindBirth), MessageType: MsgBirthRefused,
 			SenderOffice: c.RegistrationOffice, ReceiverOffice: deploymentOffice(c.AcceptanceOffice), SenderUser: actor.Username, Body: d})
 		return err
 	})

@@ -182,7 +182,7 @@ func (s *BirthService) sendForm(ctx context.Context, tx Repos, c *Case, actor *A
 	if err := tx.Cases().UpdateCase(ctx, c); err != nil {
 		return err
 	}
-	if err := s.Documents.KeepDocument(ctx, tx, c.ID, DocumentRegistrationForm, formName(c, out.FormRevision), pdf); err != nil {
+	if err := s.Documents.KeepDocument(ctx, tx, c.ID, DocumentRegistrationForm, formName(c, out.FormRevision), "application/pdf", pdf); err != nil {
 		return err
 	}
 	_, err = s.Collab.Send(ctx, tx, Outgoing{CollabNo: c.CollabNo, CaseKind: string(KindBirth), MessageType: MsgBirthForm,
@@ -246,7 +246,7 @@ func (s *BirthService) onForm(ctx context.Context, tx Repos, env *Envelope) (str
 		return "", err
 	}
 	c.Result, _ = json.Marshal(body.Outcome)
-	if err := s.Documents.KeepDocument(ctx, tx, c.ID, DocumentRegistrationForm, formName(c, body.Outcome.FormRevision), pdf); err != nil {
+	if err := s.Documents.KeepDocument(ctx, tx, c.ID, DocumentRegistrationForm, formName(c, body.Outcome.FormRevision), "application/pdf", pdf); err != nil {
 		return "", err
 	}
 	return c.Office, s.Cases.fire(ctx, tx, c, "formReceived", systemActor, "", map[string]any{"formRevision": body.Outcome.FormRevision}, env.MessageID)
@@ -260,7 +260,7 @@ const DocumentRegistrationForm = "REGISTRATION_FORM"
 // stores the content (blob first) and records it on tx, numbering the
 // revisions of each kind.
 type DocumentKeeper interface {
-	KeepDocument(ctx context.Context, tx Repos, caseID, kind, name string, content []byte) error
+	KeepDocument(ctx context.Context, tx Repos, caseID, kind, name, contentType string, content []byte) error
 }
 
 func formName(c *Case, revision int) string {

@@ -60,6 +60,10 @@ type RegisterRepository interface {
 	// CreateResident inserts r (the database fills Hcybsh); CodeConflict when
 	// its ID number is taken.
 	CreateResident(ctx context.Context, r *Resident) error
+	// UpdateResident writes r if its stored version is still r.Version, then
+	// increments r.Version; CodeConflict when someone changed it first or
+	// the new ID number is taken.
+	UpdateResident(ctx context.Context, r *Resident) error
 	// IDNumbersWithPrefix returns the ID numbers starting with prefix.
 	IDNumbersWithPrefix(ctx context.Context, prefix string) ([]string, error)
 }

@@ -109,6 +109,12 @@ type ComplexityRoot struct {
 		Sex            func(childComplexity int) int
 	}
 
+	BirthErrorItem struct {
+		Field  func(childComplexity int) int
+		Note   func(childComplexity int) int
+		Wanted func(childComplexity int) int
+	}
+
 	BirthOutcome struct {
 		FormRevision    func(childComplexity int) int
 		Hcybsh          func(childComplexity int) int
@@ -127,6 +133,7 @@ type ComplexityRoot struct {
 		CreatedAt          func(childComplexity int) int
 		DeadlineAt         func(childComplexity int) int
 		Documents          func(childComplexity int) int
+		ErrorReport        func(childComplexity int) int
 		Files              func(childComplexity int) int
 		HouseholdNumber    func(childComplexity int) int
 		ID                 func(childComplexity int) int
@@ -135,6 +142,7 @@ type ComplexityRoot struct {
 		Office             func(childComplexity int) int
 		Outcome            func(childComplexity int) int
 		Overdue            func(childComplexity int) int
+		PendingChange      func(childComplexity int) int
 		RefusalReasons     func(childComplexity int) int
 		RegistrationOffice func(childComplexity int) int
 		Side               func(childComplexity int) int
@@ -259,6 +267,13 @@ type ComplexityRoot struct {
 		Type    func(childComplexity int) int
 	}
 
+	MajorChange struct {
+		Field       func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		RequestedBy func(childComplexity int) int
+		Value       func(childComplexity int) int
+	}
+
 	Material struct {
 		Code        func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -275,18 +290,27 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ApproveBirthMajorChange       func(childComplexity int, id string, version int) int
 		ApproveBirthRegistration      func(childComplexity int, id string, version int, note *string) int
 		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
 		CloseRefusedBirthRegistration func(childComplexity int, id string, version int) int
+		CorrectBirthMinor             func(childComplexity int, id string, version int, changes []*model.FieldValueInput) int
 		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
 		DeleteArchive                 func(childComplexity int, id string, version int) int
+		FileBirthRegistration         func(childComplexity int, id string, version int) int
 		Login                         func(childComplexity int, input model.LoginInput) int
 		Logout                        func(childComplexity int, refreshToken string) int
 		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
 		ModifyBirthRegistration       func(childComplexity int, id string, version int, applicant domain.BirthApplicant) int
+		PrintBirthForm                func(childComplexity int, id string, version int) int
 		RefreshToken                  func(childComplexity int, refreshToken string) int
 		RefuseBirthRegistration       func(childComplexity int, id string, version int, reasons []string) int
+		RejectBirthMajorChange        func(childComplexity int, id string, version int, reason string) int
 		ReplayMessage                 func(childComplexity int, messageID string) int
+		ReportBirthErrors             func(childComplexity int, id string, version int, items []*domain.BirthErrorItem) int
+		RequestBirthMajorChange       func(childComplexity int, id string, version int, input domain.MajorChange) int
+		ResendBirthForm               func(childComplexity int, id string, version int) int
+		ReturnSignedBirthForm         func(childComplexity int, id string, version int, file graphql.Upload) int
 		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
 		SetArchiveRestriction         func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
 		SettleBirthRegistration       func(childComplexity int, id string, version int, input domain.BirthSettlement) int
@@ -412,6 +436,8 @@ type BirthRegistrationResolver interface {
 	HouseholdNumber(ctx context.Context, obj *model.BirthRegistration) (string, error)
 	RefusalReasons(ctx context.Context, obj *model.BirthRegistration) ([]string, error)
 	Outcome(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthOutcome, error)
+	ErrorReport(ctx context.Context, obj *model.BirthRegistration) ([]*domain.BirthErrorItem, error)
+	PendingChange(ctx context.Context, obj *model.BirthRegistration) (*domain.MajorChange, error)
 	Materials(ctx context.Context, obj *model.BirthRegistration) ([]*domain.ArchiveMaterial, error)
 	Files(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error)
 	Documents(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error)
@@ -471,6 +497,15 @@ type MutationResolver interface {
 	SubmitBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
 	ApproveBirthRegistration(ctx context.Context, id string, version int, note *string) (*model.BirthRegistration, error)
 	SettleBirthRegistration(ctx context.Context, id string, version int, input domain.BirthSettlement) (*model.BirthRegistration, error)
+	PrintBirthForm(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
+	ReportBirthErrors(ctx context.Context, id string, version int, items []*domain.BirthErrorItem) (*model.BirthRegistration, error)
+	CorrectBirthMinor(ctx context.Context, id string, version int, changes []*model.FieldValueInput) (*model.BirthRegistration, error)
+	RequestBirthMajorChange(ctx context.Context, id string, version int, input domain.MajorChange) (*model.BirthRegistration, error)
+	ApproveBirthMajorChange(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
+	RejectBirthMajorChange(ctx context.Context, id string, version int, reason string) (*model.BirthRegistration, error)
+	ResendBirthForm(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
+	ReturnSignedBirthForm(ctx context.Context, id string, version int, file graphql.Upload) (*model.BirthRegistration, error)
+	FileBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
 	RefuseBirthRegistration(ctx context.Context, id string, version int, reasons []string) (*model.BirthRegistration, error)
 	CloseRefusedBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
 	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
@@ -760,6 +795,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BirthCertificateInfo.Sex(childComplexity), true
 
+	case "BirthErrorItem.field":
+		if e.ComplexityRoot.BirthErrorItem.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthErrorItem.Field(childComplexity), true
+	case "BirthErrorItem.note":
+		if e.ComplexityRoot.BirthErrorItem.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthErrorItem.Note(childComplexity), true
+	case "BirthErrorItem.wanted":
+		if e.ComplexityRoot.BirthErrorItem.Wanted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthErrorItem.Wanted(childComplexity), true
+
 	case "BirthOutcome.formRevision":
 		if e.ComplexityRoot.BirthOutcome.FormRevision == nil {
 			break
@@ -845,6 +899,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BirthRegistration.Documents(childComplexity), true
+	case "BirthRegistration.errorReport":
+		if e.ComplexityRoot.BirthRegistration.ErrorReport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.ErrorReport(childComplexity), true
 	case "BirthRegistration.files":
 		if e.ComplexityRoot.BirthRegistration.Files == nil {
 			break
@@ -893,6 +953,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BirthRegistration.Overdue(childComplexity), true
+	case "BirthRegistration.pendingChange":
+		if e.ComplexityRoot.BirthRegistration.PendingChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.PendingChange(childComplexity), true
 	case "BirthRegistration.refusalReasons":
 		if e.ComplexityRoot.BirthRegistration.RefusalReasons == nil {
 			break
@@ -1422,6 +1488,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Household.Type(childComplexity), true
 
+	case "MajorChange.field":
+		if e.ComplexityRoot.MajorChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MajorChange.Field(childComplexity), true
+	case "MajorChange.reason":
+		if e.ComplexityRoot.MajorChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MajorChange.Reason(childComplexity), true
+	case "MajorChange.requestedBy":
+		if e.ComplexityRoot.MajorChange.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MajorChange.RequestedBy(childComplexity), true
+	case "MajorChange.value":
+		if e.ComplexityRoot.MajorChange.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MajorChange.Value(childComplexity), true
+
 	case "Material.code":
 		if e.ComplexityRoot.Material.Code == nil {
 			break
@@ -1478,6 +1569,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MessageLogVerification.Problem(childComplexity), true
 
+	case "Mutation.approveBirthMajorChange":
+		if e.ComplexityRoot.Mutation.ApproveBirthMajorChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveBirthMajorChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveBirthMajorChange(childComplexity, args["id"].(string), args["version"].(int)), true
 	case "Mutation.approveBirthRegistration":
 		if e.ComplexityRoot.Mutation.ApproveBirthRegistration == nil {
 			break
@@ -1511,6 +1613,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseRefusedBirthRegistration(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.correctBirthMinor":
+		if e.ComplexityRoot.Mutation.CorrectBirthMinor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctBirthMinor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectBirthMinor(childComplexity, args["id"].(string), args["version"].(int), args["changes"].([]*model.FieldValueInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -1533,6 +1646,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.fileBirthRegistration":
+		if e.ComplexityRoot.Mutation.FileBirthRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_fileBirthRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FileBirthRegistration(childComplexity, args["id"].(string), args["version"].(int)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1577,6 +1701,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ModifyBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["applicant"].(domain.BirthApplicant)), true
+	case "Mutation.printBirthForm":
+		if e.ComplexityRoot.Mutation.PrintBirthForm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_printBirthForm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PrintBirthForm(childComplexity, args["id"].(string), args["version"].(int)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -1599,6 +1734,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefuseBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["reasons"].([]string)), true
+	case "Mutation.rejectBirthMajorChange":
+		if e.ComplexityRoot.Mutation.RejectBirthMajorChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectBirthMajorChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectBirthMajorChange(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
 	case "Mutation.replayMessage":
 		if e.ComplexityRoot.Mutation.ReplayMessage == nil {
 			break
@@ -1610,6 +1756,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReplayMessage(childComplexity, args["messageId"].(string)), true
+	case "Mutation.reportBirthErrors":
+		if e.ComplexityRoot.Mutation.ReportBirthErrors == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportBirthErrors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportBirthErrors(childComplexity, args["id"].(string), args["version"].(int), args["items"].([]*domain.BirthErrorItem)), true
+	case "Mutation.requestBirthMajorChange":
+		if e.ComplexityRoot.Mutation.RequestBirthMajorChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestBirthMajorChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestBirthMajorChange(childComplexity, args["id"].(string), args["version"].(int), args["input"].(domain.MajorChange)), true
+	case "Mutation.resendBirthForm":
+		if e.ComplexityRoot.Mutation.ResendBirthForm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendBirthForm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResendBirthForm(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.returnSignedBirthForm":
+		if e.ComplexityRoot.Mutation.ReturnSignedBirthForm == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_returnSignedBirthForm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReturnSignedBirthForm(childComplexity, args["id"].(string), args["version"].(int), args["file"].(graphql.Upload)), true
 	case "Mutation.sendCollaborationPing":
 		if e.ComplexityRoot.Mutation.SendCollaborationPing == nil {
 			break
@@ -2118,12 +2308,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BirthApplicantInput", ec.unmarshalInputBirthApplicantInput),
+			graphql.NewInputUnmarshaler("BirthErrorItemInput", ec.unmarshalInputBirthErrorItemInput),
 			graphql.NewInputUnmarshaler("BirthSettlementInput", ec.unmarshalInputBirthSettlementInput),
 			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("FieldValueInput", ec.unmarshalInputFieldValueInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("MajorChangeInput", ec.unmarshalInputMajorChangeInput),
 			graphql.NewInputUnmarshaler("ResidentFilter", ec.unmarshalInputResidentFilter),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
@@ -2350,6 +2543,18 @@ func (ec *executionContext) childFields_BirthCertificateInfo(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type BirthCertificateInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_BirthErrorItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_BirthErrorItem_field(ctx, field)
+	case "wanted":
+		return ec.fieldContext_BirthErrorItem_wanted(ctx, field)
+	case "note":
+		return ec.fieldContext_BirthErrorItem_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BirthErrorItem", field.Name)
+}
+
 func (ec *executionContext) childFields_BirthOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "newbornName":
@@ -2410,6 +2615,10 @@ func (ec *executionContext) childFields_BirthRegistration(ctx context.Context, f
 		return ec.fieldContext_BirthRegistration_refusalReasons(ctx, field)
 	case "outcome":
 		return ec.fieldContext_BirthRegistration_outcome(ctx, field)
+	case "errorReport":
+		return ec.fieldContext_BirthRegistration_errorReport(ctx, field)
+	case "pendingChange":
+		return ec.fieldContext_BirthRegistration_pendingChange(ctx, field)
 	case "materials":
 		return ec.fieldContext_BirthRegistration_materials(ctx, field)
 	case "files":
@@ -2648,6 +2857,20 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
+}
+
+func (ec *executionContext) childFields_MajorChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_MajorChange_field(ctx, field)
+	case "value":
+		return ec.fieldContext_MajorChange_value(ctx, field)
+	case "reason":
+		return ec.fieldContext_MajorChange_reason(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_MajorChange_requestedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MajorChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Material(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2938,6 +3161,28 @@ func (ec *executionContext) dir_auth_args(ctx context.Context, rawArgs map[strin
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approveBirthMajorChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_approveBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3004,6 +3249,36 @@ func (ec *executionContext) field_Mutation_closeRefusedBirthRegistration_args(ct
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_correctBirthMinor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "changes",
+		func(ctx context.Context, v any) ([]*model.FieldValueInput, error) {
+			return ec.unmarshalNFieldValueInput2ᚕᚖhukouᚋgraphᚋmodelᚐFieldValueInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["changes"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3019,6 +3294,28 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Mutation_deleteArchive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_fileBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -3136,6 +3433,28 @@ func (ec *executionContext) field_Mutation_modifyBirthRegistration_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_printBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3180,6 +3499,36 @@ func (ec *executionContext) field_Mutation_refuseBirthRegistration_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rejectBirthMajorChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_replayMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3191,6 +3540,118 @@ func (ec *executionContext) field_Mutation_replayMessage_args(ctx context.Contex
 		return nil, err
 	}
 	args["messageId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportBirthErrors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "items",
+		func(ctx context.Context, v any) ([]*domain.BirthErrorItem, error) {
+			return ec.unmarshalNBirthErrorItemInput2ᚕᚖhukouᚋdomainᚐBirthErrorItemᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["items"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestBirthMajorChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (domain.MajorChange, error) {
+			return ec.unmarshalNMajorChangeInput2hukouᚋdomainᚐMajorChange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resendBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_returnSignedBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg2
 	return args, nil
 }
 
@@ -4510,6 +4971,75 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_fatherIdNumber(_ c
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _BirthErrorItem_field(ctx context.Context, field graphql.CollectedField, obj *domain.BirthErrorItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthErrorItem_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthErrorItem_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthErrorItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthErrorItem_wanted(ctx context.Context, field graphql.CollectedField, obj *domain.BirthErrorItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthErrorItem_wanted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Wanted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthErrorItem_wanted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthErrorItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthErrorItem_note(ctx context.Context, field graphql.CollectedField, obj *domain.BirthErrorItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthErrorItem_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthErrorItem_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthErrorItem", field, false, false, "String")
+}
+
 func (ec *executionContext) _BirthOutcome_newbornName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5148,6 +5678,70 @@ func (ec *executionContext) fieldContext_BirthRegistration_outcome(_ context.Con
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BirthOutcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthRegistration_errorReport(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_errorReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().ErrorReport(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.BirthErrorItem) graphql.Marshaler {
+			return ec.marshalNBirthErrorItem2ᚕᚖhukouᚋdomainᚐBirthErrorItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_errorReport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthErrorItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthRegistration_pendingChange(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_pendingChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().PendingChange(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MajorChange) graphql.Marshaler {
+			return ec.marshalOMajorChange2ᚖhukouᚋdomainᚐMajorChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_pendingChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MajorChange(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7147,6 +7741,98 @@ func (ec *executionContext) fieldContext_Household_members(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _MajorChange_field(ctx context.Context, field graphql.CollectedField, obj *domain.MajorChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MajorChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MajorChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MajorChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _MajorChange_value(ctx context.Context, field graphql.CollectedField, obj *domain.MajorChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MajorChange_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MajorChange_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MajorChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _MajorChange_reason(ctx context.Context, field graphql.CollectedField, obj *domain.MajorChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MajorChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MajorChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MajorChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _MajorChange_requestedBy(ctx context.Context, field graphql.CollectedField, obj *domain.MajorChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MajorChange_requestedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MajorChange_requestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MajorChange", field, false, false, "String")
+}
+
 func (ec *executionContext) _Material_code(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterial) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8153,6 +8839,564 @@ func (ec *executionContext) fieldContext_Mutation_settleBirthRegistration(ctx co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_settleBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_printBirthForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_printBirthForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PrintBirthForm(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_printBirthForm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_printBirthForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reportBirthErrors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportBirthErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportBirthErrors(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["items"].([]*domain.BirthErrorItem))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportBirthErrors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportBirthErrors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctBirthMinor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctBirthMinor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectBirthMinor(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["changes"].([]*model.FieldValueInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctBirthMinor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctBirthMinor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestBirthMajorChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestBirthMajorChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestBirthMajorChange(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["input"].(domain.MajorChange))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestBirthMajorChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestBirthMajorChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveBirthMajorChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveBirthMajorChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveBirthMajorChange(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"APPROVER"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveBirthMajorChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveBirthMajorChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectBirthMajorChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectBirthMajorChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectBirthMajorChange(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"APPROVER"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectBirthMajorChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectBirthMajorChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resendBirthForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resendBirthForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResendBirthForm(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resendBirthForm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resendBirthForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_returnSignedBirthForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_returnSignedBirthForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReturnSignedBirthForm(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["file"].(graphql.Upload))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_returnSignedBirthForm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_returnSignedBirthForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_fileBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_fileBirthRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FileBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.BirthRegistration
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
+			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_fileBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_fileBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11839,6 +13083,62 @@ func UnmarshalBirthApplicantInput(ctx context.Context, raw any) (domain.BirthApp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBirthErrorItemInput(ctx context.Context, obj any) (domain.BirthErrorItem, error) {
+	var it domain.BirthErrorItem
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "wanted", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "wanted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wanted"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Wanted = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBirthErrorItemInput unmarshals raw into the BirthErrorItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBirthErrorItemInput(ctx context.Context, raw any) (domain.BirthErrorItem, error) {
+	var out domain.BirthErrorItem
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BirthErrorItemInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBirthSettlementInput(ctx context.Context, obj any) (domain.BirthSettlement, error) {
 	var it domain.BirthSettlement
 	if obj == nil {
@@ -12156,6 +13456,55 @@ func UnmarshalCreateUserInput(ctx context.Context, raw any) (model.CreateUserInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFieldValueInput(ctx context.Context, obj any) (model.FieldValueInput, error) {
+	var it model.FieldValueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFieldValueInput unmarshals raw into the FieldValueInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFieldValueInput(ctx context.Context, raw any) (model.FieldValueInput, error) {
+	var out model.FieldValueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FieldValueInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj any) (model.LoginInput, error) {
 	var it model.LoginInput
 	if obj == nil {
@@ -12202,6 +13551,62 @@ func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj an
 func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error) {
 	var out model.LoginInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoginInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMajorChangeInput(ctx context.Context, obj any) (domain.MajorChange, error) {
+	var it domain.MajorChange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "value", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMajorChangeInput unmarshals raw into the MajorChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMajorChangeInput(ctx context.Context, raw any) (domain.MajorChange, error) {
+	var out domain.MajorChange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MajorChangeInput", raw, &out)
 	return out, err
 }
 
@@ -12782,6 +14187,49 @@ func (ec *executionContext) _BirthCertificateInfo(ctx context.Context, sel ast.S
 	return out
 }
 
+var birthErrorItemImplementors = []string{"BirthErrorItem"}
+
+func (ec *executionContext) _BirthErrorItem(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthErrorItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthErrorItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthErrorItem")
+		case "field":
+			out.Values[i] = ec._BirthErrorItem_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "wanted":
+			out.Values[i] = ec._BirthErrorItem_wanted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._BirthErrorItem_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var birthOutcomeImplementors = []string{"BirthOutcome"}
 
 func (ec *executionContext) _BirthOutcome(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthOutcome) graphql.Marshaler {
@@ -12962,6 +14410,18 @@ func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.Sele
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BirthRegistration_outcome(ctx, field, obj)
+				})
+		case "errorReport":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_errorReport(ctx, field, obj)
+				})
+		case "pendingChange":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_pendingChange(ctx, field, obj)
 				})
 		case "materials":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -13751,6 +15211,54 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var majorChangeImplementors = []string{"MajorChange"}
+
+func (ec *executionContext) _MajorChange(ctx context.Context, sel ast.SelectionSet, obj *domain.MajorChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, majorChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MajorChange")
+		case "field":
+			out.Values[i] = ec._MajorChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._MajorChange_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._MajorChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestedBy":
+			out.Values[i] = ec._MajorChange_requestedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var materialImplementors = []string{"Material"}
 
 func (ec *executionContext) _Material(ctx context.Context, sel ast.SelectionSet, obj *domain.ArchiveMaterial) graphql.Marshaler {
@@ -13967,6 +15475,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "settleBirthRegistration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_settleBirthRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "printBirthForm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_printBirthForm(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportBirthErrors":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportBirthErrors(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctBirthMinor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctBirthMinor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestBirthMajorChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestBirthMajorChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveBirthMajorChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveBirthMajorChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectBirthMajorChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectBirthMajorChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resendBirthForm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resendBirthForm(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returnSignedBirthForm":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_returnSignedBirthForm(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileBirthRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_fileBirthRegistration(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -15099,6 +16670,49 @@ func (ec *executionContext) marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚐBir
 	return ec._BirthCertificateInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBirthErrorItem2ᚕᚖhukouᚋdomainᚐBirthErrorItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.BirthErrorItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBirthErrorItem2ᚖhukouᚋdomainᚐBirthErrorItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBirthErrorItem2ᚖhukouᚋdomainᚐBirthErrorItem(ctx context.Context, sel ast.SelectionSet, v *domain.BirthErrorItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BirthErrorItem!")
+		return graphql.Null
+	}
+	return ec._BirthErrorItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBirthErrorItemInput2ᚕᚖhukouᚋdomainᚐBirthErrorItemᚄ(ctx context.Context, v any) ([]*domain.BirthErrorItem, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*domain.BirthErrorItem, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBirthErrorItemInput2ᚖhukouᚋdomainᚐBirthErrorItem(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBirthErrorItemInput2ᚖhukouᚋdomainᚐBirthErrorItem(ctx context.Context, v any) (*domain.BirthErrorItem, error) {
+	res, err := ec.unmarshalInputBirthErrorItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx context.Context, sel ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BirthRegistration!")
@@ -15365,6 +16979,25 @@ func (ec *executionContext) marshalNDirection2hukouᚋdomainᚐDirection(ctx con
 	return res
 }
 
+func (ec *executionContext) unmarshalNFieldValueInput2ᚕᚖhukouᚋgraphᚋmodelᚐFieldValueInputᚄ(ctx context.Context, v any) ([]*model.FieldValueInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.FieldValueInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFieldValueInput2ᚖhukouᚋgraphᚋmodelᚐFieldValueInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNFieldValueInput2ᚖhukouᚋgraphᚋmodelᚐFieldValueInput(ctx context.Context, v any) (*model.FieldValueInput, error) {
+	res, err := ec.unmarshalInputFieldValueInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNHcybshRun2ᚖhukouᚋdomainᚐHcybshRun(ctx context.Context, sel ast.SelectionSet, v *domain.HcybshRun) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "HcybshRun!")
@@ -15441,6 +17074,11 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 
 func (ec *executionContext) unmarshalNLoginInput2hukouᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
 	res, err := ec.unmarshalInputLoginInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMajorChangeInput2hukouᚋdomainᚐMajorChange(ctx context.Context, v any) (domain.MajorChange, error) {
+	res, err := ec.unmarshalInputMajorChangeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -16124,6 +17762,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOMajorChange2ᚖhukouᚋdomainᚐMajorChange(ctx context.Context, sel ast.SelectionSet, v *domain.MajorChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MajorChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMessageStatus2ᚕhukouᚋdomainᚐMessageStatusᚄ(ctx context.Context, v any) ([]domain.MessageStatus, error) {

@@ -10,6 +10,8 @@ import (
 	"hukou/domain"
 	"hukou/graph"
 	"hukou/graph/model"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // ID is the resolver for the id field.
@@ -86,6 +88,22 @@ func (r *birthRegistrationResolver) Outcome(ctx context.Context, obj *model.Birt
 	return &o, nil
 }
 
+// ErrorReport is the resolver for the errorReport field.
+func (r *birthRegistrationResolver) ErrorReport(ctx context.Context, obj *model.BirthRegistration) ([]*domain.BirthErrorItem, error) {
+	items, _ := domain.DecodeBirthCorrections(obj.Case)
+	out := make([]*domain.BirthErrorItem, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out, nil
+}
+
+// PendingChange is the resolver for the pendingChange field.
+func (r *birthRegistrationResolver) PendingChange(ctx context.Context, obj *model.BirthRegistration) (*domain.MajorChange, error) {
+	_, ch := domain.DecodeBirthCorrections(obj.Case)
+	return ch, nil
+}
+
 // From is the resolver for the from field.
 func (r *caseActionResolver) From(ctx context.Context, obj *domain.CaseAction) (string, error) {
 	return string(obj.From), nil
@@ -139,6 +157,95 @@ func (r *mutationResolver) SettleBirthRegistration(ctx context.Context, id strin
 		return nil, err
 	}
 	return birth(r.Birth.Settle(ctx, cid, version, input))
+}
+
+// PrintBirthForm is the resolver for the printBirthForm field.
+func (r *mutationResolver) PrintBirthForm(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
+	cid, err := nodeID("Case", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return birth(r.Birth.Print(ctx, cid, version))
+}
+
+// ReportBirthErrors is the resolver for the reportBirthErrors field.
+func (r *mutationResolver) ReportBirthErrors(ctx context.Context, id string, version int, items []*domain.BirthErrorItem) (*model.BirthRegistration, error) {
+	list := make([]domain.BirthErrorItem, len(items))
+	for i, it := range items {
+		list[i] = *it
+	}
+	cid, err := nodeID("Case", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return birth(r.Birth.ReportErrors(ctx, cid, version, list))
+}
+
+// CorrectBirthMinor is the resolver for the correctBirthMinor field.
+func (r *mutationResolver) CorrectBirthMinor(ctx context.Context, id string, version int, changes []*model.FieldValueInput) (*model.BirthRegistration, error) {
+	ch := map[string]string{}
+	for _, c := range changes {
+		ch[c.Field] = c.Value
+	}
+	cid, err := nodeID("Case", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return birth(r.Birth.CorrectMinor(ctx, cid, version, ch))
+}
+
+// RequestBirthMajorChange is the resolver for the requestBirthMajorChange field.
+func (r *mutationResolver) RequestBirthMajorChange(ctx context.Context, id string, version int, input domain.MajorChange) (*model.BirthRegistration, error) {
+	cid, err := nodeID("Case", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return birth(r.Birth.RequestMajorChange(ctx, cid, version, input))
+}
+
+// ApproveBirthMajorChange is the resolver for the approveBirthMajorChange field.
+func (r *mutationResolver) ApproveBirthMajorChange(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
+	cid, err := nodeID("Case", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return birth(r.Birth.ApproveMajorChange(ctx, cid, version))
+}
+
+// RejectBirthMajorChange is the resolver for the rejectBirthMajorChange field.
+func (r *mutationResolver) RejectBirthMajorChange(ctx context.Context, id string, version int, reason string) (*model.BirthRegistration, error) {
+	cid, err := nodeID("Case", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return birth(r.Birth.RejectMajorChange(ctx, cid, version, reason))
+}
+
+// ResendBirthForm is the resolver for the resendBirthForm field.
+func (r *mutationResolver) ResendBirthForm(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
+	cid, err := nodeID("Case", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return birth(r.Birth.ResendForm(ctx, cid, version))
+}
+
+// ReturnSignedBirthForm is the resolver for the returnSignedBirthForm field.
+func (r *mutationResolver) ReturnSignedBirthForm(ctx context.Context, id string, version int, file graphql.Upload) (*model.BirthRegistration, error) {
+	cid, err := nodeID("Case", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return birth(r.Birth.ReturnSigned(ctx, cid, version, file.Filename, file.ContentType, file.File))
+}
+
+// FileBirthRegistration is the resolver for the fileBirthRegistration field.
+func (r *mutationResolver) FileBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
+	cid, err := nodeID("Case", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return birth(r.Birth.File(ctx, cid, version))
 }
 
 // RefuseBirthRegistration is the resolver for the refuseBirthRegistration field.

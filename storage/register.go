@@ -249,6 +249,23 @@ func (r registerRepo) CreateResident(ctx context.Context, res *domain.Resident) 
 	return translate(err, "resident with ID number "+res.IDNumber)
 }
 
+func (r registerRepo) UpdateResident(ctx context.Context, res *domain.Resident) error {
+	row := &residentRow{ID: res.ID, Name: res.Name, FormerNames: res.FormerNames, Sex: res.Sex, Ethnicity: res.Ethnicity,
+		BirthDate: res.BirthDate, BirthplaceDivision: res.BirthplaceDivision, IDNumber: res.IDNumber, Relation: res.Relation,
+		Status: string(res.Status), UpdatedAt: res.UpdatedAt, Version: res.Version + 1}
+	result, err := r.idb.NewUpdate().Model(row).
+		Column("name", "former_names", "sex", "ethnicity", "birth_date", "birthplace_division", "id_number", "relation", "status", "updated_at", "version").
+		Where("id = ? AND version = ?", res.ID, res.Version).Exec(ctx)
+	if err != nil {
+		return translate(err, "resident with ID number "+res.IDNumber)
+	}
+	if n, _ := result.RowsAffected(); n == 0 {
+		return domain.Errorf(domain.CodeConflict, "the resident was changed by someone else meanwhile; reload and try again").WithReason("resident.stale")
+	}
+	res.Version++
+	return nil
+}
+
 func (r registerRepo) IDNumbersWithPrefix(ctx context.Context, prefix string) ([]string, error) {
 	var out []string
 	err := r.idb.NewSelect().Model((*residentRow)(nil)).Column("id_number").

@@ -1,8 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -197,6 +206,78 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `query($n: String!) { resident(idNumber: $n) { name hcybsh } }`, map[string]any{"n": o.IDNumber}, &newborn))
 		require.Equal(t, "陈晓明", newborn.Resident.Name, "the newborn is in Shijiazhuang's register")
 
+		// The error loop (1.3.2–1.3.4, 2.2.2, 2.2.3): one minor and one major error.
+		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `mutation { createUser(input: {username: "city-approver", displayName: "市局审批领导",
+			password: "approver-pass-1", officeCode: "130100000000", roles: [APPROVER]}) { id } }`, nil, nil))
+		approver := loginAs(t, c.sjz.addr, "city-approver", "approver-pass-1")
+		bc = get(c.pj.addr, clerk, bc.ID)
+		bc, err = fire(c.pj.addr, clerk, "printBirthForm", bc.ID, bc.Version, "")
+		require.NoError(t, err)
+		require.Equal(t, "PRINTED", bc.Status)
+		require.ElementsMatch(t, []string{"print", "reportErrors", "returnSigned"}, bc.AvailableActions)
+		bc, err = fire(c.pj.addr, clerk, "reportBirthErrors", bc.ID, bc.Version,
+			`, items: [{field: "formerNames", wanted: "陈明"}, {field: "name", wanted: "陈晓鸣", note: "鸣字有误"}]`)
+		require.NoError(t, err)
+		require.Equal(t, "CORRECTION_REQUESTED", bc.Status)
+		require.Eventually(t, func() bool { rc = get(c.sjz.addr, officer, rc.ID); return rc.Status == "CORRECTING" }, 30*time.Second, 200*time.Millisecond)
+		_, err = fire(c.sjz.addr, officer, "correctBirthMinor", rc.ID, rc.Version, `, changes: [{field: "name", value: "陈晓鸣"}]`)
+		require.ErrorContains(t, err, "BAD_USER_INPUT", "a major item is not corrected directly")
+		rc, err = fire(c.sjz.addr, officer, "correctBirthMinor", rc.ID, rc.Version, `, changes: [{field: "formerNames", value: "陈明"}]`)
+		require.NoError(t, err)
+		rc, err = fire(c.sjz.addr, officer, "requestBirthMajorChange", rc.ID, rc.Version, `, input: {field: "name", value: "陈晓鸣", reason: "申请人核对常表发现姓名错误"}`)
+		require.NoError(t, err)
+		require.Equal(t, "CHANGE_PENDING", rc.Status)
+		_, err = fire(c.sjz.addr, officer, "resendBirthForm", rc.ID, rc.Version, "")
+		require.ErrorContains(t, err, "CONFLICT", "not before the change is decided")
+		_, err = fire(c.sjz.addr, officer, "approveBirthMajorChange", rc.ID, rc.Version, "")
+		require.ErrorContains(t, err, "FORBIDDEN", "only an approver")
+		rc, err = fire(c.sjz.addr, approver, "approveBirthMajorChange", rc.ID, rc.Version, "")
+		require.NoError(t, err)
+		require.Equal(t, "CORRECTING", rc.Status)
+		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `query($n: String!) { resident(idNumber: $n) { name hcybsh } }`, map[string]any{"n": o.IDNumber}, &newborn))
+		require.Equal(t, "陈晓鸣", newborn.Resident.Name, "the approved change is in the register")
+		rc, err = fire(c.sjz.addr, officer, "resendBirthForm", rc.ID, rc.Version, "")
+		require.NoError(t, err)
+		require.Equal(t, "SETTLED", rc.Status)
+		require.Eventually(t, func() bool { bc = get(c.pj.addr, clerk, bc.ID); return bc.Status == "FORM_RECEIVED" }, 30*time.Second, 200*time.Millisecond)
+
+		// The corrected form (revision 2) is among Panjin's documents and says what was corrected.
+		var docs struct {
+			Case struct {
+				Documents []struct {
+					ID, MaterialCode, URL string
+					Revision              int
+				}
+			}
+		}
+		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { documents { id materialCode revision url } } } }`,
+			map[string]any{"id": bc.ID}, &docs))
+		var latest string
+		for _, d := range docs.Case.Documents {
+			if d.MaterialCode == "REGISTRATION_FORM" && d.Revision == 2 {
+				latest = d.URL
+			}
+		}
+		require.NotEmpty(t, latest, "documents: %+v", docs.Case.Documents)
+		text := pdfText(t, "http://"+c.pj.addr+latest, clerk)
+		require.Contains(t, text, "陈晓鸣")
+		require.Contains(t, text, o.IDNumber)
+		require.Contains(t, text, bc.CollabNo)
+
+		// Signed form back, filed, closed on both sides (1.3.4, 1.3.6).
+		bc, err = fire(c.pj.addr, clerk, "printBirthForm", bc.ID, bc.Version, "")
+		require.NoError(t, err)
+		var signed struct{ ReturnSignedBirthForm birthCase }
+		require.NoError(t, upload(c.pj.addr, clerk, `mutation($id: ID!, $v: Int!, $f: Upload!) { returnSignedBirthForm(id: $id, version: $v, file: $f) { `+birthFields+` } }`,
+			map[string]any{"id": bc.ID, "v": bc.Version}, "f", "signed-form.png", pngBytes(t), &signed))
+		require.Equal(t, "SIGNED_RETURNED", signed.ReturnSignedBirthForm.Status)
+		require.Eventually(t, func() bool { rc = get(c.sjz.addr, officer, rc.ID); return rc.Status == "SIGNED_RECEIVED" }, 30*time.Second, 200*time.Millisecond)
+		rc, err = fire(c.sjz.addr, officer, "fileBirthRegistration", rc.ID, rc.Version, "")
+		require.NoError(t, err)
+		require.Equal(t, "COMPLETED", rc.Status)
+		require.Eventually(t, func() bool { bc = get(c.pj.addr, clerk, bc.ID); return bc.Status == "COMPLETED" }, 30*time.Second, 200*time.Millisecond)
+		require.Empty(t, bc.AvailableActions)
+
 		// A second case goes through refusal and is closed at Panjin.
 		second, err := start(ministrysim.FreeBirthCertificateNumber, "陈小红")
 		require.NoError(t, err)
@@ -226,4 +307,72 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 	t.Run("postgres", func(t *testing.T) {
 		run(t, storagetest.PostgresSchemaURL(t), storagetest.PostgresSchemaURL(t))
 	})
+}
+
+// upload posts a GraphQL multipart request (the multipart request spec)
+// with one file in variable fileVar.
+func upload(addr, token, query string, vars map[string]any, fileVar, name string, content []byte, out any) error {
+	vars[fileVar] = nil
+	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("operations", string(ops))
+	_ = w.WriteField("map", `{"0": ["variables.`+fileVar+`"]}`)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="0"; filename="`+name+`"`)
+	h.Set("Content-Type", "image/png")
+	part, _ := w.CreatePart(h)
+	_, _ = part.Write(content)
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	var r struct {
+		Data   json.RawMessage
+		Errors []struct{ Message string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		return err
+	}
+	if len(r.Errors) > 0 {
+		return fmt.Errorf("%s", r.Errors[0].Message)
+	}
+	return json.Unmarshal(r.Data, out)
+}
+
+// pngBytes is a small real PNG: the "photo" of a signed form.
+func pngBytes(t *testing.T) []byte {
+	img := image.NewGray(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, img))
+	return buf.Bytes()
+}
+
+// pdfText downloads a PDF with the token and extracts its text with poppler.
+func pdfText(t *testing.T, url, token string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		storagetest.SkipUnlessCI(t, "pdftotext (poppler-utils) is not installed")
+	}
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	pdf, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "form.pdf")
+	require.NoError(t, os.WriteFile(path, pdf, 0o600))
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	require.NoError(t, err)
+	return string(out)
 }

@@ -68,6 +68,11 @@ type Division struct {
 	Historical bool   `json:"historical"`
 }
 
+type FieldValueInput struct {
+	Field string `json:"field"`
+	Value string `json:"value"`
+}
+
 type LoginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
