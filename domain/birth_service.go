@@ -183,10 +183,19 @@ func (s *BirthService) Submit(ctx context.Context, id string, version int) (*Cas
 	if err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, id, version, "submit", "", nil, nil, func(ctx context.Context, tx Repos, c *Case) error {
+	// The captured archives go with the application (read before the transaction).
+	archives, err := s.Documents.ArchiveContents(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]AttachmentRef, len(archives))
+	for i := range archives {
+		refs[i] = archives[i].ref()
+	}
+	return s.act(ctx, actor, id, version, "submit", "", map[string]int{"archives": len(archives)}, nil, func(ctx context.Context, tx Repos, c *Case) error {
 		_, err := s.Collab.Send(ctx, tx, Outgoing{CollabNo: c.CollabNo, CaseKind: string(KindBirth), MessageType: MsgBirthApplication,
 			SenderOffice: c.AcceptanceOffice, ReceiverOffice: deploymentOffice(c.RegistrationOffice), SenderUser: actor.Username,
-			Body: birthApplicationBody{Case: caseWire(c)}})
+			Body: birthApplicationBody{Case: caseWire(c), Archives: archives}, Attachments: refs})
 		return err
 	})
 }
@@ -289,7 +298,8 @@ func (s *BirthService) act(ctx context.Context, actor *Actor, id string, version
 
 // birthApplicationBody is the APPLICATION message: the acceptance side's case.
 type birthApplicationBody struct {
-	Case caseWireForm `json:"case"`
+	Case     caseWireForm  `json:"case"`
+	Archives []FileContent `json:"archives,omitempty"`
 }
 
 // caseWireForm is a case as it travels between offices.
@@ -320,6 +330,18 @@ func (s *BirthService) onApplication(ctx context.Context, tx Repos, env *Envelop
 		Office: w.RegistrationOffice, Applicant: w.Applicant, Ministry: w.Ministry, Result: json.RawMessage("{}"), CreatedBy: env.SenderUser}
 	if err := s.Cases.create(ctx, tx, c, systemActor, "received", env.MessageID); err != nil {
 		return "", err
+	}
+	if len(body.Archives) != len(env.Attachments) {
+		return "", FieldErrorf("attachments", "the application's archives do not match its attachment list").WithReason("birth.archives")
+	}
+	for i := range body.Archives {
+		a := &body.Archives[i]
+		if a.ref().SHA256 != env.Attachments[i].SHA256 {
+			return "", FieldErrorf("attachments", "archive %q does not match its signed hash", a.Name).WithReason("birth.archive_hash")
+		}
+		if err := s.Documents.KeepArchive(ctx, tx, c.ID, a.MaterialCode, a.Name, a.ContentType, a.Content); err != nil {
+			return "", err
+		}
 	}
 	_, err := s.Collab.Send(ctx, tx, Outgoing{CollabNo: c.CollabNo, CaseKind: string(KindBirth), MessageType: MsgBirthExtracted,
 		SenderOffice: c.RegistrationOffice, ReceiverOffice: deploymentOffice(c.AcceptanceOffice), SenderUser: "collaboration",

@@ -256,11 +256,29 @@ func (s *BirthService) onForm(ctx context.Context, tx Repos, env *Envelope) (str
 // registration form (常表).
 const DocumentRegistrationForm = "REGISTRATION_FORM"
 
-// DocumentKeeper keeps a generated or received document of a case: it
-// stores the content (blob first) and records it on tx, numbering the
-// revisions of each kind.
+// DocumentKeeper keeps the files of a case that travel between offices:
+// generated or received documents (revisions numbered per kind) and the
+// captured archives that go with an application. Content is stored first
+// (blob store), then recorded on tx.
 type DocumentKeeper interface {
 	KeepDocument(ctx context.Context, tx Repos, caseID, kind, name, contentType string, content []byte) error
+	KeepArchive(ctx context.Context, tx Repos, caseID, materialCode, name, contentType string, content []byte) error
+	// ArchiveContents returns the valid archives of a case with their content.
+	ArchiveContents(ctx context.Context, caseID string) ([]FileContent, error)
+}
+
+// FileContent is a case file with its bytes, as it travels in a message.
+type FileContent struct {
+	MaterialCode string `json:"materialCode"`
+	Name         string `json:"name"`
+	ContentType  string `json:"contentType"`
+	Content      []byte `json:"content"` // base64 in JSON
+}
+
+// ref pins f for an envelope's attachment list.
+func (f *FileContent) ref() AttachmentRef {
+	sum := sha256.Sum256(f.Content)
+	return AttachmentRef{Name: f.Name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(f.Content)), ContentType: f.ContentType}
 }
 
 func formName(c *Case, revision int) string {

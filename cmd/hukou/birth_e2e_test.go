@@ -109,6 +109,8 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.ErrorContains(t, err, "CONFLICT", "a used certificate number")
 		_, err = start(ministrysim.UnknownBirthCertificateNumber, "陈一")
 		require.ErrorContains(t, err, "BAD_USER_INPUT")
+		_, err = start(ministrysim.GuangdongBirthCertificateNumber, "陈一")
+		require.ErrorContains(t, err, "CONFLICT", "birth registration is closed for Guangdong")
 		setFaults := func(rules string) {
 			req, _ := http.NewRequest(http.MethodPut, "http://"+c.simAddr+"/ministry/admin/faults", strings.NewReader(rules))
 			res, err := http.DefaultClient.Do(req)
@@ -136,6 +138,16 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.Equal(t, 2, modified.ModifyBirthRegistration.Version)
 		require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, `mutation($id: ID!) { submitBirthRegistration(id: $id, version: 1) { id } }`,
 			map[string]any{"id": bc.ID}), "a stale version")
+		// Capture an archive for the first material the Ministry lists for Hebei (1.4.1, 1.4.11).
+		var mats struct {
+			Case struct{ Materials []struct{ Code, Name string } }
+		}
+		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { materials { code name } } } }`,
+			map[string]any{"id": bc.ID}, &mats))
+		require.NotEmpty(t, mats.Case.Materials)
+		var uploaded struct{ UploadArchive struct{ ID string } }
+		require.NoError(t, upload(c.pj.addr, clerk, `mutation($id: ID!, $m: String!, $f: Upload!) { uploadArchive(caseId: $id, materialCode: $m, file: $f) { id } }`,
+			map[string]any{"id": bc.ID, "m": mats.Case.Materials[0].Code}, "f", "出生医学证明.png", pngBytes(t), &uploaded))
 		bc, err = fire(c.pj.addr, clerk, "submitBirthRegistration", bc.ID, 2, "")
 		require.NoError(t, err)
 		require.Equal(t, "SUBMITTED", bc.Status)
@@ -147,6 +159,13 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		rc := remote(bc.CollabNo)
 		require.Equal(t, "RECEIVED", rc.Status)
 		require.Equal(t, []string{"approve", "refuse"}, rc.AvailableActions)
+		var cited struct {
+			Case struct{ Files []struct{ MaterialCode, Name string } }
+		}
+		require.NoError(t, gql(c.sjz.addr, officer, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { files { materialCode name } } } }`,
+			map[string]any{"id": rc.ID}, &cited))
+		require.Len(t, cited.Case.Files, 1, "the archive captured at Panjin is cited at Shijiazhuang (1.4.10)")
+		require.Equal(t, mats.Case.Materials[0].Code, cited.Case.Files[0].MaterialCode)
 		require.Eventually(t, func() bool { return get(c.pj.addr, clerk, bc.ID).Status == "EXTRACTED" }, 30*time.Second, 200*time.Millisecond)
 
 		_, err = fire(c.sjz.addr, stationOfficer, "approveBirthRegistration", rc.ID, rc.Version, "")

@@ -52,6 +52,12 @@ const (
 	// ClosedBusiness is the business closed in ClosedProvince: off-site
 	// ID card applications.
 	ClosedBusiness = domain.BusinessIDCard
+	// ClosedBirthProvince is Guangdong, where cross-province birth
+	// registration is not open: a birth for Guangzhou parents
+	// (GuangdongBirthCertificateNumber) is refused at intake.
+	ClosedBirthProvince = "44"
+	// GuangdongBirthCertificateNumber is an unused certificate of Guangzhou parents.
+	GuangdongBirthCertificateNumber = "M440000001"
 )
 
 // Eligibility reasons (stable dotted keys) of the off-site ID card check.

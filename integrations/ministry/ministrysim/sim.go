@@ -343,7 +343,7 @@ func (s *Simulator) serviceAvailability(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	open := !(p == ClosedProvince && kind == ClosedBusiness)
+	open := !(p == ClosedProvince && kind == ClosedBusiness) && !(p == ClosedBirthProvince && kind == domain.BusinessBirth)
 	httpclient.WriteJSON(w, ministry.Availability{Province: p, Kind: string(kind), Open: open})
 }
 
