@@ -346,7 +346,7 @@ func (s *BirthService) ReturnSigned(ctx context.Context, id string, version int,
 		}
 		_, err := s.Collab.Send(ctx, tx, Outgoing{CollabNo: c.CollabNo, CaseKind: string(KindBirth), MessageType: MsgBirthSignedForm,
 			SenderOffice: c.AcceptanceOffice, ReceiverOffice: deploymentOffice(c.RegistrationOffice), SenderUser: actor.Username,
-			Body: map[string]string{"name": name, "contentType": contentType, "content": base64.StdEncoding.EncodeToString(img)},
+			Body:        map[string]string{"name": name, "contentType": contentType, "content": base64.StdEncoding.EncodeToString(img)},
 			Attachments: []AttachmentRef{{Name: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(img)), ContentType: contentType}}})
 		return err
 	})

@@ -160,7 +160,9 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.Equal(t, "RECEIVED", rc.Status)
 		require.Equal(t, []string{"approve", "refuse"}, rc.AvailableActions)
 		var cited struct {
-			Case struct{ Files []struct{ MaterialCode, Name string } }
+			Case struct {
+				Files []struct{ MaterialCode, Name string }
+			}
 		}
 		require.NoError(t, gql(c.sjz.addr, officer, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { files { materialCode name } } } }`,
 			map[string]any{"id": rc.ID}, &cited))
