@@ -45,6 +45,7 @@ func runSeed(ctx context.Context, args []string) error {
 	seed := fs.Int64("seed", 1, "generator seed: the same seed gives the same people")
 	users := fs.Bool("demo-users", false, "also create one demo user per role")
 	appendRows := fs.Bool("append", false, "load into a register that already has residents")
+	noHcybsh := fs.Bool("without-hcybsh", false, "leave household member identifiers empty, as an older system's rows are (for hukou hcybsh generate)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,7 +58,14 @@ func runSeed(ctx context.Context, args []string) error {
 		return err
 	}
 	pcfg := population.Config{Seed: *seed, Division: *division, Residents: *residents}
-	rep, err := seedPopulation(ctx, db, pcfg, *appendRows, true)
+	var opts []storage.SeedOption
+	if *appendRows {
+		opts = append(opts, storage.SeedAppend())
+	}
+	if *noHcybsh {
+		opts = append(opts, storage.SeedWithoutHcybsh())
+	}
+	rep, err := seedPopulation(ctx, db, pcfg, true, opts...)
 	if err != nil {
 		return err
 	}
@@ -73,7 +81,7 @@ func runSeed(ctx context.Context, args []string) error {
 }
 
 // seedPopulation loads the offices and people of pcfg, with a progress bar on a terminal.
-func seedPopulation(ctx context.Context, db *storage.DB, pcfg population.Config, appendRows, showProgress bool) (storage.SeedReport, error) {
+func seedPopulation(ctx context.Context, db *storage.DB, pcfg population.Config, showProgress bool, opts ...storage.SeedOption) (storage.SeedReport, error) {
 	offices, err := population.Offices(pcfg)
 	if err != nil {
 		return storage.SeedReport{}, err
@@ -84,10 +92,6 @@ func seedPopulation(ctx context.Context, db *storage.DB, pcfg population.Config,
 	bar := progressbar.NewOptions(pcfg.Residents, progressbar.OptionSetDescription("seeding residents"),
 		progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
 		progressbar.OptionSetVisibility(showProgress), progressbar.OptionThrottle(200*time.Millisecond))
-	var opts []storage.SeedOption
-	if appendRows {
-		opts = append(opts, storage.SeedAppend())
-	}
 	rep, err := db.SeedPopulation(ctx, pcfg, func(done int) { _ = bar.Set(done) }, opts...)
 	_ = bar.Finish()
 	fmt.Fprintln(os.Stderr)
@@ -144,7 +148,7 @@ func prepareDemo(ctx context.Context, cfg config, residents int) error {
 		return err
 	}
 	if n == 0 {
-		rep, err := seedPopulation(ctx, db, pcfg, false, true)
+		rep, err := seedPopulation(ctx, db, pcfg, true)
 		if err != nil {
 			return err
 		}
