@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,14 +34,27 @@ type simulators struct {
 	srv      *http.Server
 }
 
+// faultRules are the initial fault-injection rules by simulator, then by
+// endpoint ("*" for all): {"platform": {"send": {"errorRate": 0.3}}}.
+type faultRules map[string]map[string]fault.Rule
+
+// injector returns a fault injector for one simulator with its initial rules.
+func (fr faultRules) injector(sim string, seed uint64) *fault.Injector {
+	in := fault.New(seed)
+	for endpoint, rule := range fr[sim] {
+		in.Set(endpoint, rule)
+	}
+	return in
+}
+
 // startSimulators listens on addr and serves the simulators until close.
-func startSimulators(addr, platformDB string, seed uint64) (*simulators, error) {
-	plat, err := platformsim.New(platformsim.Config{DBPath: platformDB, Faults: fault.New(seed)})
+func startSimulators(addr, platformDB string, seed uint64, faults faultRules) (*simulators, error) {
+	plat, err := platformsim.New(platformsim.Config{DBPath: platformDB, Faults: faults.injector("platform", seed)})
 	if err != nil {
 		return nil, err
 	}
-	prov := provincesim.New(provincesim.Config{Faults: fault.New(seed + 1)})
-	sim, err := ministrysim.New(ministrysim.Config{Seed: seed, Faults: fault.New(seed + 2)})
+	prov := provincesim.New(provincesim.Config{Faults: faults.injector("province", seed+1)})
+	sim, err := ministrysim.New(ministrysim.Config{Seed: seed, Faults: faults.injector("ministry", seed+2)})
 	if err != nil {
 		plat.Close()
 		return nil, err
@@ -76,10 +90,22 @@ func runSimulate(ctx context.Context, args []string) error {
 	addr := fs.String("listen", env("SIMULATE_ADDR", "127.0.0.1:9090"), "listen address")
 	db := fs.String("platform-db", env("PLATFORM_DB", "./data/platform.db"), "the platform simulator's SQLite file")
 	seed := fs.Uint64("seed", 1, "fault injection seed")
+	faultsJSON := fs.String("faults", env("SIMULATOR_FAULTS", ""), `initial fault rules, e.g. {"platform": {"send": {"errorRate": 0.3, "latency": 50000000}}}; change them later through …/admin/faults`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, err := startSimulators(*addr, *db, *seed)
+	var faults faultRules
+	if *faultsJSON != "" {
+		if err := json.Unmarshal([]byte(*faultsJSON), &faults); err != nil {
+			return fmt.Errorf("--faults must be a JSON object of simulator → endpoint → rule: %w", err)
+		}
+		for sim := range faults {
+			if sim != "ministry" && sim != "province" && sim != "platform" {
+				return fmt.Errorf("--faults: unknown simulator %q (ministry, province, platform)", sim)
+			}
+		}
+	}
+	s, err := startSimulators(*addr, *db, *seed, faults)
 	if err != nil {
 		return err
 	}
@@ -94,7 +120,7 @@ func runSimulate(ctx context.Context, args []string) error {
 func integrationClients(cfg config) (domain.Ministry, domain.Province, domain.Platform, func(), error) {
 	closeAll := func() {}
 	if cfg.MinistryURL == "" || cfg.ProvinceURL == "" || cfg.PlatformURL == "" {
-		s, err := startSimulators("127.0.0.1:0", cfg.PlatformDB, 1)
+		s, err := startSimulators("127.0.0.1:0", cfg.PlatformDB, 1, nil)
 		if err != nil {
 			return nil, nil, nil, nil, fmt.Errorf("start simulators: %w", err)
 		}
