@@ -135,7 +135,7 @@ func (db *DB) GenerateHcybsh(ctx context.Context, opts HcybshOptions, progress f
 		opts.BatchHouseholds = 50_000
 	}
 	sqldb := db.SQL()
-	q := db.seedPlaceholders
+	q := db.Rebind
 	if err := sqldb.QueryRowContext(ctx, "SELECT count(*) FROM households").Scan(&rep.TotalHouseholds); err != nil {
 		return rep, fmt.Errorf("hcybsh: count households: %w", err)
 	}
@@ -223,7 +223,7 @@ type hcybshBatchResult struct {
 // returns zero households when the run has none left (or is no longer
 // RUNNING).
 func (db *DB) hcybshBatch(ctx context.Context, runID int64, size int) (res hcybshBatchResult, err error) {
-	q := db.seedPlaceholders
+	q := db.Rebind
 	tx, err := db.SQL().BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("hcybsh: %w", err)
@@ -303,7 +303,7 @@ func (db *DB) WorkHcybshRun(ctx context.Context, id int64) error {
 
 // FailHcybshRun implements domain.HcybshGenerator.
 func (db *DB) FailHcybshRun(ctx context.Context, id int64, reason string) error {
-	if _, err := db.SQL().ExecContext(ctx, db.seedPlaceholders(`UPDATE hcybsh_runs SET state = 'FAILED', error = ?,
+	if _, err := db.SQL().ExecContext(ctx, db.Rebind(`UPDATE hcybsh_runs SET state = 'FAILED', error = ?,
 finished_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP WHERE id = ? AND state = 'RUNNING'`), reason, id); err != nil {
 		return fmt.Errorf("hcybsh: fail run %d: %w", id, err)
 	}

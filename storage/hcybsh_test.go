@@ -17,22 +17,7 @@ import (
 )
 
 // pgq turns ? placeholders into $1, $2, … on PostgreSQL.
-func pgq(db *storage.DB, q string) string {
-	if db.Dialect() != storage.Postgres {
-		return q
-	}
-	var sb strings.Builder
-	n := 0
-	for _, c := range q {
-		if c == '?' {
-			n++
-			fmt.Fprintf(&sb, "$%d", n)
-			continue
-		}
-		sb.WriteRune(c)
-	}
-	return sb.String()
-}
+func pgq(db *storage.DB, q string) string { return db.Rebind(q) }
 
 // hcybshHousehold is a household with its members as the database holds them.
 type hcybshHousehold struct {

@@ -74,7 +74,7 @@ WHERE offices.name <> excluded.name OR offices.level <> excluded.level
 	if db.dialect == SQLite {
 		query = strings.ReplaceAll(q, "IS DISTINCT FROM", "IS NOT")
 	}
-	query = db.seedPlaceholders(query)
+	query = db.Rebind(query)
 	now := time.Now().UTC()
 	tx, err := db.SQL().BeginTx(ctx, nil)
 	if err != nil {
@@ -549,8 +549,9 @@ ORDER BY t.relname, c.conname`)
 	}, nil
 }
 
-// seedPlaceholders turns ? placeholders into $n on PostgreSQL.
-func (db *DB) seedPlaceholders(q string) string {
+// Rebind turns ? placeholders into $n on PostgreSQL, for raw SQL run
+// through database/sql rather than bun.
+func (db *DB) Rebind(q string) string {
 	if db.dialect != Postgres {
 		return q
 	}

@@ -270,6 +270,16 @@ func truncate(b []byte) string {
 	return string(b)
 }
 
+// VersionedBase returns base (a service root) ending in /version, so a
+// client accepts a URL with or without it.
+func VersionedBase(base, version string) string {
+	base = strings.TrimRight(base, "/")
+	if strings.HasSuffix(base, "/"+version) {
+		return base
+	}
+	return base + "/" + version
+}
+
 // WriteError writes an ErrorBody answer; simulators use it so that errors
 // cross the wire in the one shape clients decode.
 func WriteError(w http.ResponseWriter, status int, e ErrorBody) {

@@ -60,10 +60,7 @@ var _ domain.Ministry = (*Client)(nil)
 // without /v1 (e.g. http://127.0.0.1:9090/ministry), like the province and
 // platform clients; Service and DisplayName default to the Ministry's.
 func New(cfg httpclient.Config) *Client {
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if !strings.HasSuffix(cfg.BaseURL, "/v1") {
-		cfg.BaseURL += "/v1"
-	}
+	cfg.BaseURL = httpclient.VersionedBase(cfg.BaseURL, "v1")
 	if cfg.Service == "" {
 		cfg.Service = Service
 	}

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"hukou/domain"
 	"hukou/integrations/httpclient"
@@ -42,10 +41,7 @@ func New(cfg httpclient.Config) *Client {
 	if cfg.DisplayName == "" {
 		cfg.DisplayName = "the collaboration platform"
 	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if !strings.HasSuffix(cfg.BaseURL, "/v1") {
-		cfg.BaseURL += "/v1"
-	}
+	cfg.BaseURL = httpclient.VersionedBase(cfg.BaseURL, "v1")
 	return &Client{http: httpclient.New(cfg)}
 }
 

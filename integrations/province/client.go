@@ -10,7 +10,6 @@ import (
 	_ "embed"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"hukou/domain"
@@ -54,10 +53,7 @@ func New(cfg httpclient.Config) *Client {
 	if cfg.DisplayName == "" {
 		cfg.DisplayName = "the provincial department service"
 	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if !strings.HasSuffix(cfg.BaseURL, "/v1") {
-		cfg.BaseURL += "/v1"
-	}
+	cfg.BaseURL = httpclient.VersionedBase(cfg.BaseURL, "v1")
 	return &Client{http: httpclient.New(cfg)}
 }
 
