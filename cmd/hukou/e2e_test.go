@@ -155,10 +155,7 @@ func gql(addr, token, query string, vars map[string]any, out any) error {
 
 func login(t *testing.T, addr string) string {
 	t.Helper()
-	var out struct{ Login struct{ AccessToken string } }
-	require.NoError(t, gql(addr, "", `mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }`,
-		map[string]any{"u": "admin", "p": demoPass}, &out))
-	return out.Login.AccessToken
+	return loginAs(t, addr, "admin", demoPass)
 }
 
 type logEntry struct {
