@@ -4,11 +4,15 @@ GO ?= go
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 FUZZTIME ?= 10s
 
-.PHONY: run build test test-go fuzz generate check-generated lint clean bench bench-smoke
+.PHONY: run build frontend test test-go fuzz generate check-generated lint clean bench bench-smoke
 
 ## run: build and serve the demo (SQLite, local blobs) and print demo logins
-run: build
+run: build frontend
 	./bin/hukou demo
+
+## frontend: the SPA in frontend/dist, which the server serves at / (STATIC_DIR)
+frontend:
+	cd frontend && npm ci && npm run codegen && npm run build
 
 ## build: the hukou binary in ./bin
 build:
@@ -22,6 +26,7 @@ test: check-generated
 		$(GO) vet ./... && \
 		$(GO) test -count=1 ./... && \
 		$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=$(FUZZTIME) ./domain/idnumber
+	cd frontend && npm ci && npm test
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory bench-smoke; fi
 
 export BENCH_DATABASE_URL ?= $(TEST_DATABASE_URL)
@@ -41,10 +46,11 @@ fuzz:
 ## generate: regenerate gqlgen output (never edit it by hand)
 generate:
 	$(GO) tool gqlgen generate
+	cd frontend && { [ -d node_modules ] || npm ci; } && npm run codegen
 
 ## check-generated: fail when `make generate` would change the tree
 check-generated: generate
-	@git diff --exit-code -- graph resolvers gqlgen.yml || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
+	@git diff --exit-code -- graph resolvers gqlgen.yml frontend/src/graphql || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
 
 clean:
 	rm -rf bin data .test-s3

@@ -1,0 +1,76 @@
+import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { AppstoreOutlined, FileAddOutlined, LogoutOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { useMutation } from '@apollo/client/react';
+import { LogoutDocument } from '../graphql/generated/graphql';
+import { accessFor } from '../lib/access';
+import { zhCN } from '../locales/zh-CN';
+import { useSessionStore } from './context';
+import { useSession } from './session';
+
+const { Header, Sider, Content } = Layout;
+const t = zhCN;
+
+export function AppLayout() {
+  const store = useSessionStore();
+  const session = useSession(store);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [logout] = useMutation(LogoutDocument);
+  if (!session) return null;
+  const access = accessFor(session.user.roles);
+
+  const items = [
+    { key: '/', icon: <AppstoreOutlined />, label: t.menu.workbench },
+    { key: '/cases', icon: <UnorderedListOutlined />, label: t.menu.cases },
+    ...(access.canIntake ? [{ key: '/birth/new', icon: <FileAddOutlined />, label: t.menu.birthIntake }] : []),
+  ];
+  const selected = location.pathname.startsWith('/cases')
+    ? '/cases'
+    : location.pathname.startsWith('/birth')
+      ? '/birth/new'
+      : '/';
+
+  const signOut = () => {
+    const refreshToken = session.refreshToken;
+    store.clear();
+    void logout({ variables: { refreshToken } }).catch(() => undefined);
+  };
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Sider width={200} theme="dark" breakpoint="lg" collapsedWidth={64}>
+        <div style={{ color: '#fff', padding: '16px', fontSize: 18, fontWeight: 600, whiteSpace: 'nowrap' }}>
+          {t.app.name}
+        </div>
+        <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={items} onClick={({ key }) => navigate(key)} />
+      </Sider>
+      <Layout>
+        <Header
+          style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}
+        >
+          <Typography.Text strong style={{ fontSize: 16 }}>
+            {t.app.fullName}
+          </Typography.Text>
+          <Space size="middle">
+            <span>
+              {session.user.office.name}
+            </span>
+            <span>{session.user.displayName}</span>
+            {session.user.roles.map((r) => (
+              <Tag key={r} color="blue">
+                {t.roles[r]}
+              </Tag>
+            ))}
+            <Button icon={<LogoutOutlined />} onClick={signOut}>
+              {t.auth.logout}
+            </Button>
+          </Space>
+        </Header>
+        <Content>
+          <Outlet />
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { useMutation } from '@apollo/client/react';
+import { LoginDocument, type LoginInput } from '../../graphql/generated/graphql';
+import { useSessionStore } from '../../app/context';
+import { useSession } from '../../app/session';
+import { classifyError } from '../../lib/errors';
+import { zhCN } from '../../locales/zh-CN';
+
+const t = zhCN.auth;
+
+export function LoginPage() {
+  const store = useSessionStore();
+  const session = useSession(store);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [login, { loading }] = useMutation(LoginDocument);
+  const [error, setError] = useState<string | null>(null);
+  const state: unknown = location.state;
+  const from =
+    typeof state === 'object' && state !== null && 'from' in state && typeof state.from === 'string' ? state.from : '/';
+
+  if (session) return <Navigate to={from} replace />;
+
+  const onFinish = async (input: LoginInput) => {
+    setError(null);
+    try {
+      const { data } = await login({ variables: { input } });
+      if (data) {
+        store.set(data.login);
+        navigate(from, { replace: true });
+      }
+    } catch (e) {
+      setError(classifyError(e).message);
+    }
+  };
+
+  return (
+    <div
+      style={{
+        minHeight: '100vh',
+        display: 'flex',
+        alignItems: 'center',
+        justifyContent: 'center',
+        background: 'linear-gradient(135deg, #1d4f91 0%, #3f7fc9 100%)',
+      }}
+    >
+      <Card style={{ width: 400 }}>
+        <Typography.Title level={3} style={{ textAlign: 'center', marginBottom: 4 }}>
+          {zhCN.app.name}
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
+          {t.subtitle}
+        </Typography.Paragraph>
+        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+        <Form<LoginInput> layout="vertical" onFinish={onFinish} requiredMark={false} size="large">
+          <Form.Item label={t.username} name="username" rules={[{ required: true, message: t.usernameRequired }]}>
+            <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
+          </Form.Item>
+          <Form.Item label={t.password} name="password" rules={[{ required: true, message: t.passwordRequired }]}>
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={loading}>
+            {t.submit}
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  );
+}

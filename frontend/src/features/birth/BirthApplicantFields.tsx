@@ -1,0 +1,103 @@
+import { Col, Form, Input, Radio, Row } from 'antd';
+import type { Rule } from 'antd/es/form';
+import { validateIdNumber } from '../../lib/idnumber';
+import { zhCN } from '../../locales/zh-CN';
+import { CodeSelect } from './CodeSelect';
+
+const t = zhCN.birth;
+
+/** The clerk-entered fields of a birth registration, named as the server names them (BirthApplicantInput). */
+export const applicantFields = [
+  'newbornName',
+  'ethnicity',
+  'relation',
+  'settleWith',
+  'declarantName',
+  'declarantIdNumber',
+  'declarantPhone',
+] as const;
+
+const idNumberRule: Rule = {
+  validator: (_, value: unknown) => {
+    if (typeof value !== 'string' || value === '') return Promise.resolve();
+    const r = validateIdNumber(value.trim());
+    return r.ok ? Promise.resolve() : Promise.reject(new Error(r.message));
+  },
+};
+
+const nameLengthRule: Rule = {
+  validator: (_, value: unknown) =>
+    typeof value === 'string' && Array.from(value.trim()).length > 20
+      ? Promise.reject(new Error(t.newbornNameLength))
+      : Promise.resolve(),
+};
+
+const phoneRule: Rule = {
+  pattern: /^(1\d{10}|0\d{2,3}-?\d{7,8})$/,
+  message: t.declarantPhoneFormat,
+};
+
+/** BirthApplicantFields renders the newborn and declarant sections inside an antd Form. */
+export function BirthApplicantFields() {
+  return (
+    <>
+      <Row gutter={24}>
+        <Col span={8}>
+          <Form.Item
+            name="newbornName"
+            label={t.newbornName}
+            rules={[{ required: true, whitespace: true, message: t.newbornNameRequired }, nameLengthRule]}
+          >
+            <Input maxLength={20} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="ethnicity" label={t.ethnicity} rules={[{ required: true, message: t.ethnicityRequired }]}>
+            <CodeSelect kind="ETHNICITY" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="relation" label={t.relation} rules={[{ required: true, message: t.relationRequired }]}>
+            <CodeSelect kind="RELATION" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="settleWith" label={t.settleWith} rules={[{ required: true, message: t.settleWithRequired }]}>
+        <Radio.Group
+          optionType="button"
+          buttonStyle="solid"
+          options={[
+            { value: 'FATHER', label: zhCN.settleWith.FATHER },
+            { value: 'MOTHER', label: zhCN.settleWith.MOTHER },
+          ]}
+        />
+      </Form.Item>
+      <Row gutter={24}>
+        <Col span={8}>
+          <Form.Item
+            name="declarantName"
+            label={t.declarantName}
+            rules={[{ required: true, whitespace: true, message: t.declarantNameRequired }]}
+          >
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item
+            name="declarantIdNumber"
+            label={t.declarantIdNumber}
+            validateFirst
+            rules={[{ required: true, message: t.declarantIdNumberRequired }, idNumberRule]}
+          >
+            <Input maxLength={18} className="hukou-mono" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="declarantPhone" label={t.declarantPhone} rules={[phoneRule]}>
+            <Input maxLength={13} />
+          </Form.Item>
+        </Col>
+      </Row>
+    </>
+  );
+}

@@ -1,0 +1,175 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useNavigate, useSearchParams } from 'react-router';
+import { useQuery } from '@apollo/client/react';
+import {
+  CaseListDocument,
+  type CaseFilter,
+  type CaseKind,
+  type CaseSummaryFragment,
+  type Side,
+} from '../../graphql/generated/graphql';
+import { classifyError } from '../../lib/errors';
+import { formatTime } from '../../lib/format';
+import { statusLabel, zhCN } from '../../locales/zh-CN';
+import { StatusTag } from './StatusTag';
+
+const t = zhCN.caseList;
+const pageSize = 20;
+
+const kindOptions = (Object.keys(zhCN.kinds) as CaseKind[]).map((k) => ({ value: k, label: zhCN.kinds[k] }));
+const sideOptions = (Object.keys(zhCN.sides) as Side[]).map((s) => ({ value: s, label: zhCN.sides[s] }));
+const statusOptions = Object.keys(zhCN.statuses).map((s) => ({ value: s, label: statusLabel(s) }));
+
+interface FilterForm {
+  kind?: CaseKind;
+  side?: Side;
+  status?: string;
+  collabNo?: string;
+}
+
+function isKind(v: string | null): v is CaseKind {
+  return v !== null && v in zhCN.kinds;
+}
+function isSide(v: string | null): v is Side {
+  return v !== null && v in zhCN.sides;
+}
+
+export function CaseListPage() {
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const kind = params.get('kind');
+  const side = params.get('side');
+  const status = params.get('status');
+  const collabNo = params.get('collabNo');
+  const filter: CaseFilter = {
+    ...(isKind(kind) ? { kind } : {}),
+    ...(isSide(side) ? { side } : {}),
+    ...(status ? { statuses: [status] } : {}),
+    ...(collabNo ? { collabNo } : {}),
+  };
+  // Cursors of the pages before the current one; the last entry is the current page's `after`.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const after = cursors[cursors.length - 1];
+  const { data, loading, error, refetch } = useQuery(CaseListDocument, {
+    variables: { filter, first: pageSize, after },
+  });
+
+  const onSearch = (v: FilterForm) => {
+    const next = new URLSearchParams();
+    if (v.kind) next.set('kind', v.kind);
+    if (v.side) next.set('side', v.side);
+    if (v.status) next.set('status', v.status);
+    if (v.collabNo?.trim()) next.set('collabNo', v.collabNo.trim());
+    setCursors([null]);
+    setParams(next);
+  };
+
+  const columns: ColumnsType<CaseSummaryFragment> = [
+    {
+      title: t.collabNo,
+      dataIndex: 'collabNo',
+      render: (v: string) => <span className="hukou-mono">{v}</span>,
+    },
+    { title: t.kind, dataIndex: 'kind', render: (k: CaseKind) => zhCN.kinds[k], width: 140 },
+    { title: t.side, dataIndex: 'side', render: (s: Side) => zhCN.sides[s], width: 120 },
+    {
+      title: t.status,
+      key: 'status',
+      width: 220,
+      render: (_, c) => (
+        <Space size={4} wrap>
+          <StatusTag status={c.status} />
+          {c.overdue && <Tag color="red">{t.overdue}</Tag>}
+          {c.awaitingOtherSide && <Tag>{t.awaiting}</Tag>}
+        </Space>
+      ),
+    },
+    { title: t.deadline, dataIndex: 'deadlineAt', render: formatTime, width: 170 },
+    { title: t.updatedAt, dataIndex: 'updatedAt', render: formatTime, width: 170 },
+    {
+      title: '',
+      key: 'open',
+      width: 80,
+      render: (_, c) => (
+        <Button type="link" onClick={() => navigate(`/cases/${encodeURIComponent(c.id)}`)}>
+          {t.open}
+        </Button>
+      ),
+    },
+  ];
+
+  const rows = data?.cases.edges.map((e) => e.node) ?? [];
+  const pageInfo = data?.cases.pageInfo;
+
+  return (
+    <div className="hukou-page">
+      <Typography.Title level={3}>{t.title}</Typography.Title>
+      <Card style={{ marginBottom: 16 }}>
+        <Form<FilterForm>
+          layout="inline"
+          key={params.toString()}
+          initialValues={{
+            kind: isKind(kind) ? kind : undefined,
+            side: isSide(side) ? side : undefined,
+            status: status ?? undefined,
+            collabNo: collabNo ?? undefined,
+          }}
+          onFinish={onSearch}
+        >
+          <Form.Item name="kind" label={t.kind}>
+            <Select allowClear placeholder={t.all} options={kindOptions} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="side" label={t.side}>
+            <Select allowClear placeholder={t.all} options={sideOptions} style={{ width: 110 }} />
+          </Form.Item>
+          <Form.Item name="status" label={t.status}>
+            <Select allowClear placeholder={t.all} options={statusOptions} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="collabNo" label={t.collabNo}>
+            <Input allowClear placeholder={t.collabNoPlaceholder} style={{ width: 220 }} />
+          </Form.Item>
+          <Space>
+            <Button type="primary" htmlType="submit">
+              {t.search}
+            </Button>
+            <Button onClick={() => onSearch({})}>{t.reset}</Button>
+          </Space>
+        </Form>
+      </Card>
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          message={classifyError(error).message}
+          action={<Button onClick={() => void refetch()}>{zhCN.app.retry}</Button>}
+          style={{ marginBottom: 16 }}
+        />
+      )}
+      <Card>
+        <Table<CaseSummaryFragment>
+          rowKey="id"
+          size="middle"
+          loading={loading}
+          columns={columns}
+          dataSource={rows}
+          pagination={false}
+          onRow={(c) => ({ onDoubleClick: () => navigate(`/cases/${encodeURIComponent(c.id)}`) })}
+        />
+        <Space style={{ marginTop: 16, justifyContent: 'flex-end', width: '100%' }}>
+          <Typography.Text type="secondary">{t.pageSize(pageSize)}</Typography.Text>
+          <Button disabled={cursors.length <= 1} onClick={() => setCursors([null])}>
+            {t.firstPage}
+          </Button>
+          <Button
+            disabled={!pageInfo?.hasNextPage || !pageInfo.endCursor}
+            onClick={() => pageInfo?.endCursor && setCursors([...cursors, pageInfo.endCursor])}
+          >
+            {t.nextPage}
+          </Button>
+        </Space>
+      </Card>
+    </div>
+  );
+}

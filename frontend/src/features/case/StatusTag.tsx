@@ -1,0 +1,20 @@
+import { Tag } from 'antd';
+import { statusLabel } from '../../locales/zh-CN';
+
+const colors: Record<string, string> = {
+  DRAFT: 'default',
+  SUBMITTED: 'processing',
+  EXTRACTED: 'processing',
+  RECEIVED: 'gold',
+  APPROVED: 'cyan',
+  SETTLED: 'green',
+  FORM_RECEIVED: 'cyan',
+  PRINTED: 'cyan',
+  REFUSED: 'red',
+  CLOSED: 'default',
+  COMPLETED: 'green',
+};
+
+export function StatusTag({ status }: { status: string }) {
+  return <Tag color={colors[status] ?? 'blue'}>{statusLabel(status)}</Tag>;
+}

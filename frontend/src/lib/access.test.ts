@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { accessFor } from './access';
+
+describe('accessFor', () => {
+  it('lets a clerk take in cases but not handle the registration side', () => {
+    expect(accessFor(['CLERK'])).toEqual({
+      canIntake: true,
+      canHandleRegistration: false,
+      canApprove: false,
+      canViewCases: true,
+      canRestrictArchives: false,
+      isAdmin: false,
+    });
+  });
+  it('gives an approver who is also an officer both sets', () => {
+    const a = accessFor(['APPROVER', 'OFFICER']);
+    expect(a.canApprove && a.canHandleRegistration && !a.canIntake).toBe(true);
+  });
+  it('keeps an Internet+ integrator out of the case screens', () => {
+    expect(accessFor(['INTEGRATOR']).canViewCases).toBe(false);
+  });
+  it('gives nothing without roles', () => {
+    expect(Object.values(accessFor([])).every((v) => v === false)).toBe(true);
+  });
+  it('lets archivists and administrators restrict archives', () => {
+    expect(accessFor(['ARCHIVIST']).canRestrictArchives).toBe(true);
+    expect(accessFor(['ADMIN']).canRestrictArchives).toBe(true);
+  });
+});

@@ -1,0 +1,32 @@
+// What the signed-in user may see and start, derived from roles only. The
+// server stays authoritative: case actions come from availableActions, and
+// these booleans merely hide menus and entry points a role cannot use.
+import type { Role } from '../graphql/generated/graphql';
+
+export interface Access {
+  /** Clerks accept cases at the counter (受理地). */
+  canIntake: boolean;
+  /** Officers handle cases at the registration office (户籍地). */
+  canHandleRegistration: boolean;
+  /** Approvers approve major-item changes. */
+  canApprove: boolean;
+  /** Who may open the workbench, the case list and case details. */
+  canViewCases: boolean;
+  /** Archivists and administrators may set archive restrictions. */
+  canRestrictArchives: boolean;
+  isAdmin: boolean;
+}
+
+const caseRoles: readonly Role[] = ['CLERK', 'OFFICER', 'APPROVER', 'ARCHIVIST', 'ANALYST', 'ADMIN'];
+
+export function accessFor(roles: readonly Role[]): Access {
+  const has = (r: Role) => roles.includes(r);
+  return {
+    canIntake: has('CLERK'),
+    canHandleRegistration: has('OFFICER'),
+    canApprove: has('APPROVER'),
+    canViewCases: roles.some((r) => caseRoles.includes(r)),
+    canRestrictArchives: has('ARCHIVIST') || has('ADMIN'),
+    isAdmin: has('ADMIN'),
+  };
+}
