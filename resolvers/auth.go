@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -27,8 +28,43 @@ type TokenConfig struct {
 // Tokens issues and verifies access JWTs. Verification pins the one
 // algorithm configured, so "alg: none" and algorithm-confusion tokens fail.
 type Tokens struct {
-	cfg    TokenConfig
-	method jwt.SigningMethod
+	cfg      TokenConfig
+	method   jwt.SigningMethod
+	parser   *jwt.Parser
+	verified verifiedTokens
+}
+
+// verifiedTokens remembers the claims of tokens whose signature, algorithm
+// and issuer were checked, keyed by the exact token text, so a client sending
+// the same token again costs a map look-up instead of a base64 and JSON
+// decode and an HMAC. Lifetime (exp, nbf) is checked on every use, exactly as
+// the parser checks it. Bounded: when full it starts again empty.
+type verifiedTokens struct {
+	mu sync.RWMutex
+	m  map[string]verifiedToken
+}
+
+type verifiedToken struct {
+	claims   domain.AccessClaims
+	exp, nbf time.Time // nbf zero when absent
+}
+
+const maxVerifiedTokens = 4096
+
+func (v *verifiedTokens) get(token string) (verifiedToken, bool) {
+	v.mu.RLock()
+	e, ok := v.m[token]
+	v.mu.RUnlock()
+	return e, ok
+}
+
+func (v *verifiedTokens) put(token string, e verifiedToken) {
+	v.mu.Lock()
+	if v.m == nil || len(v.m) >= maxVerifiedTokens {
+		v.m = make(map[string]verifiedToken, 64)
+	}
+	v.m[token] = e
+	v.mu.Unlock()
 }
 
 // NewTokens returns Tokens for cfg.
@@ -37,12 +73,19 @@ func NewTokens(cfg TokenConfig) (*Tokens, error) {
 	case cfg.TTL <= 0:
 		return nil, errors.New("token TTL must be positive")
 	case len(cfg.PrivateKey) == ed25519.PrivateKeySize:
-		return &Tokens{cfg: cfg, method: jwt.SigningMethodEdDSA}, nil
+		return newTokens(cfg, jwt.SigningMethodEdDSA), nil
 	case len(cfg.Secret) >= 32:
-		return &Tokens{cfg: cfg, method: jwt.SigningMethodHS256}, nil
+		return newTokens(cfg, jwt.SigningMethodHS256), nil
 	default:
 		return nil, errors.New("JWT secret must be at least 32 bytes, or give an Ed25519 private key")
 	}
+}
+
+func newTokens(cfg TokenConfig, method jwt.SigningMethod) *Tokens {
+	// The parser checks the algorithm and the signature; Verify validates
+	// the claims against its own now.
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{method.Alg()}), jwt.WithoutClaimsValidation())
+	return &Tokens{cfg: cfg, method: method, parser: parser}
 }
 
 type accessClaims struct {
@@ -76,21 +119,57 @@ func (t *Tokens) IssueAccessToken(u *domain.User, now time.Time) (string, time.T
 // Verify checks a token's signature, algorithm, issuer and lifetime and
 // returns its claims. Every failure is CodeUnauthenticated with a reason.
 func (t *Tokens) Verify(token string, now time.Time) (domain.AccessClaims, error) {
+	if e, ok := t.verified.get(token); ok {
+		if err := e.checkLifetime(now); err != nil {
+			return domain.AccessClaims{}, err
+		}
+		return e.claims, nil
+	}
 	var c accessClaims
-	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) {
+	_, err := t.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) {
 		if t.method == jwt.SigningMethodEdDSA {
 			return t.cfg.PrivateKey.Public(), nil
 		}
 		return t.cfg.Secret, nil
-	}, jwt.WithValidMethods([]string{t.method.Alg()}), jwt.WithIssuer(t.cfg.Issuer),
-		jwt.WithExpirationRequired(), jwt.WithTimeFunc(func() time.Time { return now }))
+	})
+	if err == nil {
+		// The parser checked signature, algorithm and issuer; claims
+		// validation (issuer, exp present, lifetime) is re-done here as
+		// jwt.Validator does it, with now.
+		err = jwt.NewValidator(jwt.WithIssuer(t.cfg.Issuer), jwt.WithExpirationRequired(),
+			jwt.WithTimeFunc(func() time.Time { return now })).Validate(c)
+	}
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
-		return domain.AccessClaims{}, domain.Errorf(domain.CodeUnauthenticated, "the session has expired; refresh it or sign in again").WithReason("auth.token_expired")
+		return domain.AccessClaims{}, errTokenExpired()
 	case err != nil:
-		return domain.AccessClaims{}, domain.Errorf(domain.CodeUnauthenticated, "the access token is not valid; sign in again").WithReason("auth.token_invalid")
+		return domain.AccessClaims{}, errTokenInvalid()
 	}
-	return domain.AccessClaims{UserID: c.Subject, Username: c.Name, OfficeCode: c.Office, Roles: c.Roles}, nil
+	e := verifiedToken{claims: domain.AccessClaims{UserID: c.Subject, Username: c.Name, OfficeCode: c.Office, Roles: c.Roles}, exp: c.ExpiresAt.Time}
+	if c.NotBefore != nil {
+		e.nbf = c.NotBefore.Time
+	}
+	t.verified.put(token, e)
+	return e.claims, nil
+}
+
+// checkLifetime applies jwt.Validator's exp and nbf rules (no leeway).
+func (e verifiedToken) checkLifetime(now time.Time) error {
+	if !now.Before(e.exp) {
+		return errTokenExpired()
+	}
+	if !e.nbf.IsZero() && now.Before(e.nbf) {
+		return errTokenInvalid()
+	}
+	return nil
+}
+
+func errTokenExpired() error {
+	return domain.Errorf(domain.CodeUnauthenticated, "the session has expired; refresh it or sign in again").WithReason("auth.token_expired")
+}
+
+func errTokenInvalid() error {
+	return domain.Errorf(domain.CodeUnauthenticated, "the access token is not valid; sign in again").WithReason("auth.token_invalid")
 }
 
 type authErrKey struct{}

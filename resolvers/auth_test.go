@@ -3,6 +3,7 @@ package resolvers_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -290,4 +291,38 @@ func encodeSegment(t *testing.T, v any) string {
 	raw, err := json.Marshal(v)
 	require.NoError(t, err)
 	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// TestTokens_VerifyRemembered checks that a token verified once is still
+// refused once expired, and before its not-before time, exactly as on first
+// sight, and that a tampered copy of a remembered token is refused.
+func TestTokens_VerifyRemembered(t *testing.T) {
+	t.Parallel()
+	tokens, err := resolvers.NewTokens(resolvers.TokenConfig{Issuer: testIssuer, TTL: time.Minute, Secret: []byte("0123456789abcdef0123456789abcdef")})
+	require.NoError(t, err)
+	issued := time.Now().Truncate(time.Second)
+	u := &domain.User{ID: "u1", Username: "clerk", OfficeCode: "211100000000", Roles: []domain.Role{domain.RoleClerk}}
+	tok, exp, err := tokens.IssueAccessToken(u, issued)
+	require.NoError(t, err)
+	for range 2 { // first sight, then remembered
+		c, err := tokens.Verify(tok, issued)
+		require.NoError(t, err)
+		require.Equal(t, domain.AccessClaims{UserID: "u1", Username: "clerk", OfficeCode: "211100000000", Roles: []domain.Role{domain.RoleClerk}}, c)
+	}
+	_, err = tokens.Verify(tok, exp)
+	require.Equal(t, "auth.token_expired", reasonOf(err))
+	_, err = tokens.Verify(tok, issued.Add(-time.Minute)) // before nbf (issued − 30 s)
+	require.Equal(t, "auth.token_invalid", reasonOf(err))
+	_, err = tokens.Verify(tok, exp.Add(-time.Second))
+	require.NoError(t, err)
+	_, err = tokens.Verify(tok[:len(tok)-2]+"xx", issued)
+	require.Equal(t, "auth.token_invalid", reasonOf(err))
+}
+
+func reasonOf(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Reason
+	}
+	return ""
 }

@@ -34,6 +34,7 @@ type DB struct {
 	dsn     string
 	jobs    jobSlot // the inserter behind Jobs(); see tx.go
 	events  *eventHub
+	stmts   *stmtCache // prepared hot reads on the pool; nil on SQLite
 }
 
 // DefaultDSN is the embedded default: a SQLite file under ./data.
@@ -56,7 +57,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(20)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
-		db = &DB{bun: bun.NewDB(sqldb, pgdialect.New()), dialect: Postgres, dsn: dsn, events: newEventHub()}
+		db = &DB{bun: bun.NewDB(sqldb, pgdialect.New()), dialect: Postgres, dsn: dsn, events: newEventHub(), stmts: &stmtCache{sqldb: sqldb}}
 	} else {
 		path := strings.TrimPrefix(dsn, "file:")
 		if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -111,5 +112,8 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close stops the event listener and closes the pool.
 func (db *DB) Close() error {
 	db.events.close()
+	if db.stmts != nil {
+		db.stmts.close()
+	}
 	return errors.Join(db.bun.Close())
 }

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -142,10 +144,34 @@ func (r *residentRow) toDomain() *domain.Resident {
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 }
 
-type registerRepo struct{ idb bun.IDB }
+type registerRepo struct {
+	idb   bun.IDB
+	stmts *stmtCache // non-nil on the PostgreSQL pool: the hot reads use prepared statements
+}
+
+// residentSelect selects the columns of residentRow, in scanResidentRow's order.
+const residentSelect = `SELECT "id", "household_id", "station_code", "name", "former_names", "sex", "ethnicity", "birth_date", ` +
+	`"birthplace_division", "id_number", "relation", "status", "hcybsh", "created_at", "updated_at", "version" FROM "residents"`
+
+func scanResidentRow(s interface{ Scan(...any) error }, r *residentRow) error {
+	return s.Scan(&r.ID, &r.HouseholdID, &r.StationCode, &r.Name, &r.FormerNames, &r.Sex, &r.Ethnicity, &r.BirthDate,
+		&r.BirthplaceDivision, &r.IDNumber, &r.Relation, &r.Status, &r.Hcybsh, &r.CreatedAt, &r.UpdatedAt, &r.Version)
+}
 
 func (r registerRepo) FindResidentByIDNumber(ctx context.Context, idNumber string) (*domain.Resident, error) {
 	var row residentRow
+	if r.stmts != nil {
+		st, ok, err := r.stmts.stmt(ctx, residentSelect+` WHERE "id_number" = $1`)
+		if err != nil {
+			return nil, translate(err, "resident with ID number "+idNumber)
+		}
+		if ok {
+			if err := scanResidentRow(st.QueryRowContext(ctx, idNumber), &row); err != nil {
+				return nil, translate(err, "resident with ID number "+idNumber)
+			}
+			return row.toDomain(), nil
+		}
+	}
 	if err := r.idb.NewSelect().Model(&row).Where("id_number = ?", idNumber).Scan(ctx); err != nil {
 		return nil, translate(err, "resident with ID number "+idNumber)
 	}
@@ -160,8 +186,16 @@ func (r registerRepo) FindResidentByID(ctx context.Context, id string) (*domain.
 	return row.toDomain(), nil
 }
 
+// needsJurisdictionLike reports whether f's jurisdiction prefix must be
+// tested in SQL: an exact station inside the prefix already implies it (and
+// the LIKE, evaluated on every row the scan visits, costs as much as the rest
+// of the filter); a station outside it keeps the LIKE, which then matches nothing.
+func needsJurisdictionLike(f domain.ResidentFilter) bool {
+	return f.JurisdictionPrefix != "" && !(f.StationCode != "" && strings.HasPrefix(f.StationCode, f.JurisdictionPrefix))
+}
+
 func residentFilter(q *bun.SelectQuery, f domain.ResidentFilter) *bun.SelectQuery {
-	if f.JurisdictionPrefix != "" {
+	if needsJurisdictionLike(f) {
 		q = q.Where("station_code LIKE ? ESCAPE '\\'", likePrefix(f.JurisdictionPrefix))
 	}
 	if f.StationCode != "" {
@@ -179,17 +213,55 @@ func residentFilter(q *bun.SelectQuery, f domain.ResidentFilter) *bun.SelectQuer
 	return q
 }
 
+// residentPageQuery is FindResidents' statement with $n placeholders for
+// f and after, the same conditions as residentFilter in the same order.
+func residentPageQuery(f domain.ResidentFilter, after string, limit int) (string, []any) {
+	var b strings.Builder
+	b.WriteString(residentSelect)
+	args := make([]any, 0, 6)
+	cond := func(sql string, arg any) {
+		if len(args) == 0 {
+			b.WriteString(" WHERE ")
+		} else {
+			b.WriteString(" AND ")
+		}
+		args = append(args, arg)
+		b.WriteString(strings.Replace(sql, "?", "$"+strconv.Itoa(len(args)), 1))
+	}
+	if needsJurisdictionLike(f) {
+		cond(`("station_code" LIKE ? ESCAPE '\')`, likePrefix(f.JurisdictionPrefix))
+	}
+	if f.StationCode != "" {
+		cond(`("station_code" = ?)`, f.StationCode)
+	}
+	if f.HouseholdID != "" {
+		cond(`("household_id" = ?)`, f.HouseholdID)
+	}
+	if f.Status != "" {
+		cond(`("status" = ?)`, string(f.Status))
+	}
+	if f.NamePrefix != "" {
+		cond(`("name" LIKE ? ESCAPE '\')`, likePrefix(f.NamePrefix))
+	}
+	if after != "" {
+		cond(`("id" < ?)`, after)
+	}
+	// The limit is part of the text, as a literal, so a generic plan knows it.
+	b.WriteString(` ORDER BY "id" DESC LIMIT `)
+	b.WriteString(strconv.Itoa(limit))
+	return b.String(), args
+}
+
 func (r registerRepo) FindResidents(ctx context.Context, f domain.ResidentFilter, p domain.Page) (*domain.ResidentPage, error) {
-	var rows []residentRow
-	q := residentFilter(r.idb.NewSelect().Model(&rows), f).Order("id DESC").Limit(int64(p.First + 1))
+	var after string
 	if p.After != "" {
-		after, err := decodeCursor(p.After)
-		if err != nil {
+		var err error
+		if after, err = decodeCursor(p.After); err != nil {
 			return nil, err
 		}
-		q = q.Where("id < ?", after)
 	}
-	if err := q.Scan(ctx); err != nil {
+	rows, err := r.findResidentPage(ctx, f, after, p.First+1)
+	if err != nil {
 		return nil, translate(err, "residents")
 	}
 	page := &domain.ResidentPage{}
@@ -201,6 +273,37 @@ func (r registerRepo) FindResidents(ctx context.Context, f domain.ResidentFilter
 		page.EndCursor = encodeCursor(rows[len(rows)-1].ID)
 	}
 	return page, nil
+}
+
+func (r registerRepo) findResidentPage(ctx context.Context, f domain.ResidentFilter, after string, limit int) ([]residentRow, error) {
+	if r.stmts != nil {
+		query, args := residentPageQuery(f, after, limit)
+		st, ok, err := r.stmts.stmt(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			rs, err := st.QueryContext(ctx, args...)
+			if err != nil {
+				return nil, err
+			}
+			defer rs.Close()
+			rows := make([]residentRow, 0, limit)
+			for rs.Next() {
+				rows = append(rows, residentRow{})
+				if err := scanResidentRow(rs, &rows[len(rows)-1]); err != nil {
+					return nil, err
+				}
+			}
+			return rows, rs.Err()
+		}
+	}
+	var rows []residentRow
+	q := residentFilter(r.idb.NewSelect().Model(&rows), f).Order("id DESC").Limit(int64(limit))
+	if after != "" {
+		q = q.Where("id < ?", after)
+	}
+	return rows, q.Scan(ctx)
 }
 
 func (r registerRepo) CountResidents(ctx context.Context, f domain.ResidentFilter) (int, error) {

@@ -23,7 +23,7 @@ type repos struct {
 }
 
 func (r repos) Offices() domain.OfficeRepository    { return officeRepo{r.idb} }
-func (r repos) Register() domain.RegisterRepository { return registerRepo{r.idb} }
+func (r repos) Register() domain.RegisterRepository { return registerRepo{r.idb, r.poolStmts()} }
 func (r repos) Users() domain.UserRepository        { return userRepo{r.idb} }
 func (r repos) Audit() domain.AuditRepository       { return auditRepo{r.idb} }
 func (r repos) Jobs() domain.JobQueue               { return jobQueue{db: r.db, tx: r.tx} }
@@ -31,6 +31,15 @@ func (r repos) Collab() domain.CollabRepository     { return collabRepo{r} }
 func (r repos) Cases() domain.CaseRepository        { return caseRepo{r.idb} }
 func (r repos) Hcybsh() domain.HcybshRepository     { return hcybshRepo{r.idb} }
 func (r repos) Files() domain.CaseFileRepository    { return caseFileRepo{r.idb} }
+
+// poolStmts returns the prepared statements of the pool (PostgreSQL), or nil
+// in a transaction or on SQLite, where the repositories build their queries.
+func (r repos) poolStmts() *stmtCache {
+	if r.tx != nil || r.db == nil {
+		return nil
+	}
+	return r.db.stmts
+}
 
 // Offices implements domain.Repos on the pool.
 func (db *DB) Offices() domain.OfficeRepository { return db.pool().Offices() }
