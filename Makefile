@@ -27,6 +27,7 @@ test: check-generated
 		$(GO) test -count=1 ./... && \
 		$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=$(FUZZTIME) ./domain/idnumber
 	cd frontend && npm ci && npm test
+	$(MAKE) --no-print-directory build && cd frontend && npm run build && npm run e2e
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory bench-smoke; fi
 
 export BENCH_DATABASE_URL ?= $(TEST_DATABASE_URL)

@@ -32,5 +32,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // antd under jsdom is slow on a 2-CPU CI machine running files in parallel.
+    testTimeout: 20_000,
   },
 });

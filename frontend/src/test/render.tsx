@@ -11,6 +11,8 @@ import {
 } from '../graphql/generated/graphql';
 import possibleTypes from '../graphql/generated/possible-types';
 import { UiProviders } from '../app/Providers';
+import { SessionContext } from '../app/context';
+import { SessionStore } from '../app/session';
 
 /** typedMock ties a mocked response to an operation's generated data and variables types. */
 export function typedMock<TData, TVars extends Record<string, unknown>>(
@@ -49,12 +51,18 @@ export const codeListMocks = [
 ];
 
 /** renderWithProviders renders ui with the app's Chinese UI providers, a router and mocked GraphQL. */
-export function renderWithProviders(ui: ReactElement, mocks: ReadonlyArray<MockLink.MockedResponse<unknown, Record<string, unknown>>>) {
+export function renderWithProviders(
+  ui: ReactElement,
+  mocks: ReadonlyArray<MockLink.MockedResponse<unknown, Record<string, unknown>>>,
+  store: SessionStore = new SessionStore(null),
+) {
   return render(
-    <MockedProvider mocks={mocks} cache={new InMemoryCache({ possibleTypes: possibleTypes.possibleTypes })}>
-      <MemoryRouter>
-        <UiProviders>{ui}</UiProviders>
-      </MemoryRouter>
-    </MockedProvider>,
+    <SessionContext.Provider value={store}>
+      <MockedProvider mocks={mocks} cache={new InMemoryCache({ possibleTypes: possibleTypes.possibleTypes })}>
+        <MemoryRouter>
+          <UiProviders>{ui}</UiProviders>
+        </MemoryRouter>
+      </MockedProvider>
+    </SessionContext.Provider>,
   );
 }

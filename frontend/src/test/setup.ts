@@ -1,6 +1,9 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
+
+// findBy…/waitFor: antd renders slowly in jsdom when test files run in parallel.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => cleanup());
 

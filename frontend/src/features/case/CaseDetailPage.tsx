@@ -6,12 +6,24 @@ import { CaseDetailDocument, type CaseDetailFragment } from '../../graphql/gener
 import { classifyError } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
-import { CaseActions } from './CaseActions';
+import { useSessionStore } from '../../app/context';
+import { useSession } from '../../app/session';
+import type { Role } from '../../graphql/generated/graphql';
+import { CaseFilesPanel } from '../archive/CaseFilesPanel';
+import { CaseActions, ErrorReport, PendingChange } from './CaseActions';
 import { CaseTimeline } from './CaseTimeline';
 import { StatusTag } from './StatusTag';
 import { useCodeNames } from './useCodeNames';
 
 const t = zhCN.caseDetail;
+const captureRoles: readonly Role[] = ['CLERK', 'OFFICER', 'ARCHIVIST', 'ADMIN'];
+
+/** canCapture mirrors the server: archive roles, and not once the case is closed. */
+export function canCapture(c: CaseDetailFragment, roles: readonly Role[]): boolean {
+  if (!roles.some((r) => captureRoles.includes(r))) return false;
+  if (c.status === 'COMPLETED' || c.status === 'CLOSED') return false;
+  return !(c.side === 'REGISTRATION' && c.status === 'REFUSED');
+}
 
 /** officeLabel names this copy's own office; the other office is known here by its code only. */
 export function officeLabel(c: CaseDetailFragment, code: string): string {
@@ -106,6 +118,12 @@ function BirthData({ c }: { c: CaseDetailFragment }) {
               }
             />
           )}
+          {(c.errorReport.length > 0 || c.pendingChange) && (
+            <div style={{ marginTop: 12 }} data-testid="corrections">
+              <ErrorReport items={c.errorReport} />
+              {c.pendingChange && <PendingChange change={c.pendingChange} />}
+            </div>
+          )}
           {c.outcome && (
             <Descriptions title={t.outcomeSection} size="small" column={1} bordered style={{ marginTop: 12 }} labelStyle={{ width: 150 }}>
               <Descriptions.Item label={b.newbornName}>{c.outcome.newbornName}</Descriptions.Item>
@@ -128,6 +146,7 @@ export function CaseDetailPage() {
   const navigate = useNavigate();
   const { data, loading, error, refetch } = useQuery(CaseDetailDocument, { variables: { id } });
   const c = data?.case ?? null;
+  const session = useSession(useSessionStore());
 
   return (
     <div className="hukou-page">
@@ -164,7 +183,10 @@ export function CaseDetailPage() {
           </Card>
           <Row gutter={16}>
             <Col xs={24} xl={18}>
-              <Card>{c.kind === 'BIRTH' && <BirthData c={c} />}</Card>
+              <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+                <Card>{c.kind === 'BIRTH' && <BirthData c={c} />}</Card>
+                <CaseFilesPanel c={c} canCapture={canCapture(c, session?.user.roles ?? [])} onChanged={() => void refetch()} />
+              </Space>
             </Col>
             <Col xs={24} xl={6}>
               <Card title={t.timeline}>

@@ -27,7 +27,9 @@ export function CaseTimeline({
             )}
             <div>
               <Typography.Text type="secondary">
-                {formatTime(e.at)} · {e.actorName} · {officeName(e.office)}
+                {[formatTime(e.at), zhCN.systemActors[e.actorName] ?? e.actorName, e.office ? officeName(e.office) : '']
+                  .filter(Boolean)
+                  .join(' · ')}
               </Typography.Text>
             </div>
             <div>

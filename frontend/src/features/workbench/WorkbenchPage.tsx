@@ -57,12 +57,17 @@ export function WorkbenchPage() {
       const e = ev.data?.collaborationEvents;
       if (!e) return;
       void refetch();
+      const key = e.messageId;
       notification.info({
+        key,
         message: t.notificationTitle,
         description: t.notificationBody(zhCN.messageTypes[e.messageType] ?? e.messageType, e.collabNo, e.senderOffice),
         placement: 'topRight',
         btn: (
-          <Button size="small" type="link" onClick={() => navigate(`/cases?collabNo=${encodeURIComponent(e.collabNo)}`)}>
+          <Button size="small" type="link" onClick={() => {
+              notification.destroy(key);
+              navigate(`/cases?collabNo=${encodeURIComponent(e.collabNo)}`);
+            }}>
             {t.openCase}
           </Button>
         ),

@@ -1,0 +1,441 @@
+// End-to-end: the birth registration across two real hukou instances and the
+// simulators, driven in Debian's Chromium (never a downloaded browser).
+//   Panjin (211100) clerk registers and submits a birth → Shijiazhuang
+//   (130100) city officer approves and settles → the Panjin clerk sees the live
+//   notification, opens the registration form PDF and prints it.
+// Expects ../bin/hukou and dist/ to be built (`make test` builds both).
+// Screenshots (1366×768) go to .screenshots/e2e-*.png (git-ignored).
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
+const here = dirname(fileURLToPath(import.meta.url));
+const frontend = resolve(here, '..');
+const binary = resolve(frontend, '../bin/hukou');
+const dist = resolve(frontend, 'dist');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const shots = join(frontend, '.screenshots');
+const started = Date.now();
+
+if (!existsSync(chromiumPath)) {
+  const msg = `${chromiumPath} is missing: install it with 'apt-get install -y chromium' (.ci/run does).`;
+  if (process.env.CI === 'true') {
+    console.error(`e2e: FAIL — ${msg}`);
+    process.exit(1);
+  }
+  console.error(`\n!!! e2e SKIPPED: ${msg} !!!\n`);
+  process.exit(0);
+}
+for (const [what, path] of [['the hukou binary (make build)', binary], ['the built SPA (npm run build)', join(dist, 'index.html')]]) {
+  if (!existsSync(path)) {
+    console.error(`e2e: FAIL — ${what} is missing at ${path}`);
+    process.exit(1);
+  }
+}
+
+const { chromium } = await import('playwright-core');
+
+const tmp = mkdtempSync(join(tmpdir(), 'hukou-e2e-'));
+mkdirSync(shots, { recursive: true });
+for (const f of readdirSync(shots)) if (/^e2e-.*\.png$/.test(f)) rmSync(join(shots, f));
+const children = [];
+const demoPass = 'hukou-demo-2026';
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitHealthy(name, addr, proc) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}):\n${proc.log}`);
+    try {
+      const r = await fetch(`http://${addr}/healthz`);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not come up:\n${proc.log}`);
+}
+
+async function startProc(name, args, env, addr) {
+  const p = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  p.log = '';
+  p.stdout.on('data', (d) => (p.log += d));
+  p.stderr.on('data', (d) => (p.log += d));
+  p.name = name;
+  children.push(p);
+  await waitHealthy(name, addr, p);
+  return p;
+}
+
+function stopAll() {
+  for (const p of children) if (p.exitCode === null) p.kill('SIGTERM');
+}
+process.on('exit', stopAll);
+process.on('SIGINT', () => process.exit(130));
+
+async function gql(base, token, query, variables) {
+  const r = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await r.json();
+  if (body.errors?.length) throw new Error(`${query}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+const login = async (base, username, password) =>
+  (await gql(base, '', 'mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }', { u: username, p: password }))
+    .login.accessToken;
+
+// ——— the cluster ———
+const simAddr = `127.0.0.1:${await freePort()}`;
+await startProc('simulators', ['simulate', '--listen', simAddr, '--platform-db', join(tmp, 'platform.db')], {}, simAddr);
+const common = {
+  JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789',
+  MINISTRY_URL: `http://${simAddr}/ministry`,
+  PROVINCE_URL: `http://${simAddr}/province`,
+  PLATFORM_URL: `http://${simAddr}/platform`,
+  INBOX_POLL_INTERVAL: '300ms',
+  STATIC_DIR: dist,
+};
+async function instance(name, office, division) {
+  const env = { ...common, DATABASE_URL: join(tmp, `${name}.db`), OFFICE_CODE: office, BLOB_URL: join(tmp, `${name}-blobs`) };
+  execFileSync(binary, ['seed', '--residents', '5000', '--division', division, '--demo-users'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const addr = `127.0.0.1:${await freePort()}`;
+  await startProc(name, ['serve', '--listen', addr], env, addr);
+  return `http://${addr}`;
+}
+const [pj, sjz] = await Promise.all([instance('panjin', '211100000000', '211100'), instance('shijiazhuang', '130100000000', '130100')]);
+console.log(`e2e: cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (Panjin ${pj}, Shijiazhuang ${sjz})`);
+
+// ——— the browser ———
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'chromium-')), {
+  executablePath: chromiumPath,
+  headless: true,
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+  ],
+  viewport: { width: 1366, height: 768 },
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+});
+context.setDefaultTimeout(30_000);
+const consoleErrors = [];
+const track = (page, who) =>
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/WebSocket|favicon/.test(m.text())) consoleErrors.push(`${who}: ${m.text()}`);
+  });
+
+// Latin words allowed on screen: file formats, and the user names (IDs) of this run.
+const allowedLatin = new Set(['JPEG', 'PNG', 'PDF', 'clerk', 'city', 'officer', 'approver']);
+let n = 0;
+async function shot(page, name) {
+  await page.waitForTimeout(500);
+  const file = `e2e-${String(++n).padStart(2, '0')}-${name}.png`;
+  await page.screenshot({ path: join(shots, file) });
+  const { scrollWidth, text } = await page.evaluate(() => ({ scrollWidth: document.body.scrollWidth, text: document.body.innerText }));
+  assert.ok(scrollWidth <= 1366, `${file}: the page is ${scrollWidth}px wide, clipped at 1366`);
+  const latin = [...new Set(text.match(/\b[A-Za-z_]{4,}\b/g) ?? [])].filter((w) => !allowedLatin.has(w));
+  assert.deepEqual(latin, [], `${file}: English on screen: ${latin.join(' ')}`);
+  console.log(`e2e: ${file}`);
+}
+
+async function signIn(page, base, user, pass) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('用户名').fill(user);
+  await page.getByLabel('密码').fill(pass);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByText('受理地待办').waitFor();
+}
+const pick = async (page, label, text) => {
+  await page.getByLabel(label, { exact: true }).click();
+  await page.keyboard.type(text);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+};
+const actions = (page) => page.getByTestId('case-actions');
+
+try {
+  // (a) Panjin: the clerk registers a birth (随父) and submits it.
+  const clerk = await context.newPage();
+  track(clerk, 'panjin');
+  await signIn(clerk, pj, 'clerk', demoPass);
+  await clerk.getByRole('menuitem', { name: '新生儿出生登记' }).click();
+  await clerk.getByLabel('出生医学证明编号').fill('M130000001');
+  await clerk.getByLabel('新生儿姓名').fill('陈晓明');
+  await pick(clerk, '民族', '汉');
+  await pick(clerk, '与户主关系', '子');
+  await clerk.getByText('随父落户').click();
+  await clerk.getByLabel('申报人姓名').fill('陈东');
+  await clerk.getByLabel('申报人公民身份号码').fill('211102198010052301');
+  await clerk.getByLabel('联系电话').fill('13800000000');
+  await shot(clerk, 'panjin-intake');
+  await clerk.getByRole('button', { name: /保存并受理/ }).click();
+  await clerk.waitForURL(/\/cases\/.+/);
+  await clerk.getByText('办理过程').waitFor();
+  const collabNo = (await clerk.locator('.hukou-mono').first().innerText()).trim();
+
+  // Capture the first material: a camera-like image, turned and cropped in the editor.
+  const png = Buffer.from(
+    await clerk.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 1200;
+      c.height = 800;
+      const g = c.getContext('2d');
+      g.fillStyle = '#f5efe0';
+      g.fillRect(0, 0, 1200, 800);
+      g.fillStyle = '#8b1a1a';
+      g.font = 'bold 72px sans-serif';
+      g.fillText('出生医学证明', 340, 200);
+      g.fillStyle = '#333';
+      g.font = '40px sans-serif';
+      for (let i = 0; i < 8; i++) g.fillRect(160, 300 + i * 56, 880 - (i % 3) * 120, 14);
+      return c.toDataURL('image/png').split(',')[1];
+    }),
+    'base64',
+  );
+  await clerk.getByTestId('case-files').getByRole('button', { name: /采集/ }).first().click();
+  await clerk.getByTestId('archive-file').setInputFiles({ name: '出生医学证明.png', mimeType: 'image/png', buffer: png });
+  await clerk.getByTestId('archive-preview').waitFor();
+  await clerk.getByRole('button', { name: '向右旋转' }).click();
+  const crop = clerk.getByTestId('crop-rect');
+  const box = await crop.boundingBox();
+  await clerk.mouse.move(box.x + box.width - 2, box.y + box.height - 2);
+  await clerk.mouse.down();
+  await clerk.mouse.move(box.x + box.width - 60, box.y + box.height - 60, { steps: 5 });
+  await clerk.mouse.up();
+  await clerk.getByTestId('archive-size').filter({ hasText: 'MB' }).or(clerk.getByTestId('archive-size').filter({ hasText: 'KB' })).waitFor();
+  await shot(clerk, 'panjin-archive-editor');
+  await clerk.locator('.ant-modal-footer').getByRole('button', { name: '上传' }).click();
+  await clerk.getByText('材料已上传').waitFor();
+  await clerk.getByTestId('archive-thumb').first().waitFor();
+  await clerk.getByTestId('case-files').scrollIntoViewIfNeeded();
+  await shot(clerk, 'panjin-archive-captured');
+  await clerk.evaluate(() => window.scrollTo(0, 0));
+
+  await actions(clerk).getByRole('button', { name: '提交' }).click();
+  await clerk.locator('.ant-modal-confirm-btns').getByRole('button', { name: '提交' }).click();
+  await clerk.getByText('提交成功').waitFor();
+  await shot(clerk, 'panjin-submitted');
+  // The clerk goes back to the workbench, where the live notifications arrive.
+  await clerk.getByRole('menuitem', { name: '工作台' }).click();
+  await clerk.getByText('实时协同消息已连接').waitFor();
+
+  // (b) Shijiazhuang: the admin creates a city-level officer; the officer approves and settles.
+  const admin = await login(sjz, 'admin', demoPass);
+  await gql(sjz, admin, `mutation { createUser(input: {username: "city-officer", displayName: "市局户籍民警",
+    password: "officer-pass-1", officeCode: "130100000000", roles: [OFFICER]}) { id } }`);
+  const officer = await context.newPage();
+  track(officer, 'shijiazhuang');
+  await signIn(officer, sjz, 'city-officer', 'officer-pass-1');
+  const queue = officer.locator('.ant-card', { hasText: '户籍地待办' }).locator('.ant-card-hoverable', { hasText: '待审批' });
+  for (let i = 0; !(await queue.count()); i++) {
+    assert.ok(i < 60, 'the case never reached Shijiazhuang');
+    await officer.waitForTimeout(500);
+    if (i % 6 === 5) await officer.reload();
+  }
+  await shot(officer, 'sjz-workbench');
+  await queue.click();
+  await officer.locator('.ant-table-row', { hasText: collabNo }).getByRole('button', { name: '查看' }).click();
+  await officer.getByText('办理过程').waitFor();
+  await officer.getByTestId('archive-thumb').first().waitFor();
+  await shot(officer, 'sjz-case-received');
+  await actions(officer).getByRole('button', { name: '审批通过' }).click();
+  await officer.locator('.ant-modal-content').getByLabel('审批意见').fill('材料齐全，同意落户');
+  await officer.locator('.ant-modal-footer').getByRole('button', { name: '审批通过' }).click();
+  await officer.getByText('审批通过成功').waitFor();
+  await actions(officer).getByRole('button', { name: '落户' }).click();
+  const settle = officer.locator('.ant-modal-content');
+  const household = await settle.getByLabel('落户户号').inputValue();
+  assert.match(household, /^\d+$/, 'the household number is prefilled');
+  assert.equal(await settle.getByLabel('姓名').inputValue(), '陈晓明');
+  await shot(officer, 'sjz-settle-form');
+  await officer.locator('.ant-modal-footer').getByRole('button', { name: '落户' }).click();
+  await officer.getByText('落户成功').waitFor();
+  await officer.getByText('落户结果').waitFor();
+  await shot(officer, 'sjz-settled');
+
+  // (c) Panjin: the live notification, the counts, the form PDF, printing.
+  await clerk.bringToFront();
+  const note = clerk.locator('.ant-notification-notice', { hasText: '常住人口登记表' });
+  await note.waitFor({ timeout: 60_000 });
+  await clerk.locator('.ant-card-hoverable', { hasText: '已收到常表' }).waitFor();
+  await shot(clerk, 'panjin-notification');
+  await note.getByRole('button', { name: '查看案件' }).click();
+  await clerk.locator('.ant-table-row', { hasText: collabNo }).getByRole('button', { name: '查看' }).click();
+  await clerk.getByText('办理过程').waitFor();
+  await clerk.locator('.ant-descriptions').getByText('已收到常表').first().waitFor();
+  await shot(clerk, 'panjin-form-received');
+
+  const pdfResponse = (popup) =>
+    popup.waitForEvent('response', { predicate: (r) => /\/files\//.test(r.url()) }).catch(() => null);
+  const isPdf = async (r) => {
+    assert.ok(r, 'no response for the form PDF');
+    assert.equal(r.status(), 200, `${r.url()}: status`);
+    // Chromium's PDF viewer may hide the headers of the navigation it took over; ask again from here.
+    let type = (await r.headerValue('content-type').catch(() => null)) ?? '';
+    if (!type) {
+      const again = await fetch(r.url());
+      assert.equal(again.status, 200);
+      type = again.headers.get('content-type') ?? '';
+      assert.equal(Buffer.from(await again.arrayBuffer()).subarray(0, 4).toString(), '%PDF');
+    }
+    assert.match(type, /^application\/pdf/, `${r.url()}: content type`);
+  };
+  // View the form from the documents panel.
+  const formRow = clerk.getByTestId('case-files').locator('.ant-table-row', { hasText: '常住人口登记表' });
+  const [viewPopup] = await Promise.all([context.waitForEvent('page'), formRow.getByRole('link', { name: /查看/ }).click()]);
+  const viewResponse = await pdfResponse(viewPopup).then((r) => r ?? viewPopup.waitForEvent('response'));
+  await isPdf(viewResponse);
+  await viewPopup.close();
+
+  // 打印常表: recorded, then the newest form opens for printing.
+  await actions(clerk).getByRole('button', { name: '打印常表' }).click();
+  await clerk.locator('.ant-modal-confirm-title', { hasText: '打印常住人口登记表' }).waitFor();
+  await shot(clerk, 'panjin-print-confirm');
+  const printPopupP = context.waitForEvent('page');
+  await clerk.locator('.ant-modal-confirm-btns').getByRole('button', { name: '打印常表' }).click();
+  const printPopup = await printPopupP;
+  const printResponse = await pdfResponse(printPopup);
+  await isPdf(printResponse);
+  await clerk.getByText('打印常表成功').waitFor();
+  await clerk.locator('.ant-descriptions').getByText('已打印常表').first().waitFor();
+  await printPopup.close();
+  await shot(clerk, 'panjin-printed');
+  await clerk.getByTestId('case-files').locator('.ant-table').scrollIntoViewIfNeeded();
+  await shot(clerk, 'panjin-documents');
+  await clerk.evaluate(() => window.scrollTo(0, 0));
+
+  // The error loop, every step through the screens: report (Panjin), correct
+  // directly and request a major change (Shijiazhuang officer), approve it
+  // (approver), resend, print again, return the signed form, file.
+  const done = (page, label) => page.getByText(`${label}成功`).last().waitFor();
+  const confirmWith = (page, label) => page.locator('.ant-modal-confirm-btns').getByRole('button', { name: label }).click();
+  const footer = (page, label) => page.locator('.ant-modal-footer').getByRole('button', { name: label }).click();
+  const selectIn = async (page, scope, title) => {
+    await scope.locator('.ant-select').click();
+    await page
+      .locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${title}"]`)
+      .last()
+      .click();
+    await scope.locator('.ant-select-selection-item', { hasText: title }).waitFor();
+    await page.waitForTimeout(300); // the dropdown's closing animation
+  };
+  async function until(page, locator, what) {
+    for (let i = 0; !(await locator.count()); i++) {
+      assert.ok(i < 80, `never saw ${what}`);
+      await page.waitForTimeout(500);
+      if (i % 4 === 3) {
+        await page.reload();
+        await page.getByText('办理过程').waitFor();
+      }
+    }
+  }
+
+  await actions(clerk).getByRole('button', { name: '报告差错' }).click();
+  const rows = clerk.getByTestId('error-item');
+  await selectIn(clerk, rows.nth(0), '曾用名');
+  await rows.nth(0).getByLabel('应为').fill('陈明');
+  await clerk.getByRole('button', { name: '添加一项差错' }).click();
+  await selectIn(clerk, rows.nth(1), '姓名');
+  await rows.nth(1).getByLabel('应为').fill('陈晓鸣');
+  await rows.nth(1).getByLabel('说明').fill('鸣字有误');
+  await shot(clerk, 'panjin-report-errors');
+  await footer(clerk, '报告差错');
+  await done(clerk, '报告差错');
+
+  await until(officer, actions(officer).getByRole('button', { name: '直接更正' }), 'the error report at Shijiazhuang');
+  await shot(officer, 'sjz-correcting');
+  await actions(officer).getByRole('button', { name: '直接更正' }).click();
+  assert.equal(await officer.locator('.ant-modal-content').getByLabel('曾用名').inputValue(), '陈明', 'prefilled from the report');
+  await shot(officer, 'sjz-correct-minor');
+  await footer(officer, '直接更正');
+  await done(officer, '直接更正');
+  await actions(officer).getByRole('button', { name: '申请主项变更' }).click();
+  assert.equal(await officer.locator('.ant-modal-content').getByLabel('变更后内容').inputValue(), '陈晓鸣');
+  await officer.locator('.ant-modal-content').getByLabel('变更理由').fill('申请人核对常表发现姓名错误');
+  await shot(officer, 'sjz-request-major');
+  await footer(officer, '申请主项变更');
+  await done(officer, '申请主项变更');
+
+  await gql(sjz, admin, `mutation { createUser(input: {username: "city-approver", displayName: "市局审批领导",
+    password: "approver-pass-1", officeCode: "130100000000", roles: [APPROVER]}) { id } }`);
+  const approver = await context.newPage();
+  track(approver, 'shijiazhuang-approver');
+  // Another origin (localhost), so the officer's session in 127.0.0.1's storage stays.
+  const sjzOther = sjz.replace('127.0.0.1', 'localhost');
+  await signIn(approver, sjzOther, 'city-approver', 'approver-pass-1');
+  await approver.goto(officer.url().replace(sjz, sjzOther));
+  await actions(approver).getByRole('button', { name: '批准主项变更' }).click();
+  await approver.locator('.ant-modal-confirm-title', { hasText: '批准主项变更' }).waitFor();
+  await shot(approver, 'sjz-approve-major');
+  await confirmWith(approver, '批准主项变更');
+  await done(approver, '批准主项变更');
+  await approver.close();
+
+  await until(officer, actions(officer).getByRole('button', { name: '重发常表' }).and(officer.locator(':not([disabled])')), 'resend');
+  await officer.reload();
+  await actions(officer).getByRole('button', { name: '重发常表' }).click();
+  await confirmWith(officer, '重发常表');
+  await done(officer, '重发常表');
+
+  await until(clerk, clerk.locator('.ant-descriptions').getByText('已收到常表'), 'the corrected form at Panjin');
+  await clerk.getByTestId('case-files').locator('.ant-table-row', { hasText: '第 2 版' }).waitFor();
+  const printAgain = context.waitForEvent('page');
+  await actions(clerk).getByRole('button', { name: '打印常表' }).click();
+  await confirmWith(clerk, '打印常表');
+  await isPdf(await pdfResponse(await printAgain).then((r) => r));
+  await done(clerk, '打印常表');
+  for (const p of context.pages()) if (![clerk, officer].includes(p)) await p.close();
+  await actions(clerk).getByRole('button', { name: '回传签字常表' }).click();
+  await clerk.getByTestId('signed-file').setInputFiles({ name: '签字常表.png', mimeType: 'image/png', buffer: png });
+  await clerk.locator('.ant-modal-content').getByText('签字常表.png').waitFor();
+  await shot(clerk, 'panjin-return-signed');
+  await footer(clerk, '回传签字常表');
+  await done(clerk, '回传签字常表');
+
+  await until(officer, actions(officer).getByRole('button', { name: '归档办结' }), 'the signed form at Shijiazhuang');
+  await actions(officer).getByRole('button', { name: '归档办结' }).click();
+  await confirmWith(officer, '归档办结');
+  await done(officer, '归档办结');
+  await shot(officer, 'sjz-completed');
+  await until(clerk, clerk.locator('.ant-descriptions').getByText('办结'), 'completion at Panjin');
+  await clerk.getByTestId('case-files').locator('.ant-table').scrollIntoViewIfNeeded();
+  await shot(clerk, 'panjin-completed');
+
+  assert.deepEqual(consoleErrors, [], 'console errors');
+  console.log(`e2e: PASS in ${((Date.now() - started) / 1000).toFixed(1)} s, ${n} screenshots in ${shots}`);
+} catch (e) {
+  for (const p of children) console.error(`--- ${p.name} log (tail) ---\n${p.log.slice(-3000)}`);
+  for (const page of context.pages()) {
+    await page.screenshot({ path: join(shots, `e2e-failure-${context.pages().indexOf(page)}.png`) }).catch(() => {});
+  }
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await context.close();
+  stopAll();
+  await new Promise((r) => setTimeout(r, 300));
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,331 @@
+import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { Alert, App, Button, Modal, Slider, Space, Tooltip, Typography } from 'antd';
+import {
+  CameraOutlined,
+  ColumnWidthOutlined,
+  ColumnHeightOutlined,
+  FolderOpenOutlined,
+  RotateLeftOutlined,
+  RotateRightOutlined,
+  UndoOutlined,
+} from '@ant-design/icons';
+import { useNavigate } from 'react-router';
+import { UploadArchiveDocument, type UploadArchiveMutationVariables } from '../../graphql/generated/graphql';
+import { useSessionStore } from '../../app/context';
+import { applyError } from '../../lib/errors';
+import { uploadMutation } from '../../lib/upload';
+import { zhCN } from '../../locales/zh-CN';
+import {
+  canvasTransform,
+  clampZoom,
+  defaultMaxBytes,
+  fitScale,
+  flip,
+  formatBytes,
+  fullRect,
+  initialState,
+  isUnchanged,
+  maxZoom,
+  minZoom,
+  moveCrop,
+  outputSize,
+  resizeCrop,
+  rotate,
+  rotatedSize,
+  type EditState,
+  type Size,
+} from './imageEdit';
+
+const t = zhCN.capture;
+const previewBox: Size = { width: 680, height: 300 };
+const accepted = ['image/jpeg', 'image/png', 'application/pdf'];
+
+interface Loaded {
+  file: File;
+  image: HTMLImageElement | null;
+  size: Size;
+  url: string;
+}
+
+/** render draws the edited image onto canvas at scale (the crop only when cropOnly). */
+function render(canvas: HTMLCanvasElement, img: HTMLImageElement, s: EditState, source: Size, scale: number, cropOnly: boolean) {
+  const shown = rotatedSize(source, s.rotation);
+  const state = cropOnly ? s : { ...s, crop: fullRect(shown) };
+  canvas.width = Math.max(1, Math.round(state.crop.width * scale));
+  canvas.height = Math.max(1, Math.round(state.crop.height * scale));
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.setTransform(...canvasTransform(state, source, scale));
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(img, 0, 0);
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+}
+
+function encode(img: HTMLImageElement, s: EditState, source: Size): Promise<Blob | null> {
+  const canvas = document.createElement('canvas');
+  render(canvas, img, s, source, s.zoom, true);
+  return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+}
+
+interface Props {
+  caseId: string;
+  materialCode: string;
+  materialName: string;
+  maxBytes?: number;
+  onClose: () => void;
+  onUploaded: () => void;
+}
+
+/** ArchiveCapture takes a local file or a camera image, lets the clerk rotate, flip, crop and zoom it, and uploads it. */
+export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = defaultMaxBytes, onClose, onUploaded }: Props) {
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const store = useSessionStore();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [edit, setEdit] = useState<EditState | null>(null);
+  const [result, setResult] = useState<Blob | null>(null);
+  const [measuring, setMeasuring] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const drag = useRef<{ mode: 'move' | 'resize'; x: number; y: number } | null>(null);
+
+  useEffect(() => () => {
+    if (loaded) URL.revokeObjectURL(loaded.url);
+  }, [loaded]);
+
+  const pick = (file: File | undefined) => {
+    setError(null);
+    setResult(null);
+    if (!file) return;
+    if (!accepted.includes(file.type)) {
+      setError(t.unsupported);
+      return;
+    }
+    const url = URL.createObjectURL(file);
+    if (file.type === 'application/pdf') {
+      setLoaded({ file, image: null, size: { width: 0, height: 0 }, url });
+      setEdit(null);
+      setResult(file);
+      return;
+    }
+    const img = new Image();
+    img.onload = () => {
+      const size = { width: img.naturalWidth, height: img.naturalHeight };
+      setLoaded({ file, image: img, size, url });
+      setEdit(initialState(size));
+    };
+    img.onerror = () => setError(t.unreadable);
+    img.src = url;
+  };
+
+  const shown = loaded && edit ? rotatedSize(loaded.size, edit.rotation) : null;
+  const scale = shown ? fitScale(shown, previewBox) : 1;
+
+  // The preview: the whole turned image with the crop drawn over it.
+  useEffect(() => {
+    if (!loaded?.image || !edit || !canvasRef.current) return;
+    render(canvasRef.current, loaded.image, edit, loaded.size, scale, false);
+  }, [loaded, edit, scale]);
+
+  // The size of what will be uploaded, measured by encoding it (debounced).
+  useEffect(() => {
+    if (!loaded?.image || !edit) return;
+    if (isUnchanged(edit, loaded.size)) {
+      setResult(loaded.file);
+      setMeasuring(false);
+      return;
+    }
+    setMeasuring(true);
+    let cancelled = false;
+    const timer = window.setTimeout(() => {
+      void encode(loaded.image as HTMLImageElement, edit, loaded.size).then((b) => {
+        if (cancelled) return;
+        setResult(b);
+        setMeasuring(false);
+      });
+    }, 250);
+    return () => {
+      cancelled = true;
+      window.clearTimeout(timer);
+    };
+  }, [loaded, edit]);
+
+  const onPointerDown = (mode: 'move' | 'resize') => (e: ReactPointerEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    drag.current = { mode, x: e.clientX, y: e.clientY };
+    (e.target as Element).setPointerCapture?.(e.pointerId);
+  };
+  const onPointerMove = useCallback(
+    (e: ReactPointerEvent) => {
+      const d = drag.current;
+      if (!d || !edit || !shown) return;
+      const dx = (e.clientX - d.x) / scale;
+      const dy = (e.clientY - d.y) / scale;
+      if (Math.abs(dx) < 1 && Math.abs(dy) < 1) return;
+      drag.current = { ...d, x: e.clientX, y: e.clientY };
+      const crop = d.mode === 'move' ? moveCrop(edit.crop, dx, dy, shown) : resizeCrop(edit.crop, dx, dy, shown);
+      setEdit({ ...edit, crop });
+    },
+    [edit, shown, scale],
+  );
+  const onPointerUp = () => {
+    drag.current = null;
+  };
+
+  const tooLarge = result !== null && result.size > maxBytes;
+
+  const upload = async () => {
+    if (!result || !loaded) return;
+    setUploading(true);
+    const name = result === loaded.file ? loaded.file.name : loaded.file.name.replace(/\.[^.]+$/, '') + '.jpg';
+    try {
+      const vars: Omit<UploadArchiveMutationVariables, 'file'> = { caseId, materialCode };
+      await uploadMutation(UploadArchiveDocument, vars, 'file', result, name, store.get()?.accessToken);
+      message.success(t.uploaded);
+      onUploaded();
+      onClose();
+    } catch (e) {
+      applyError(e, {
+        notify: (m) => setError(m),
+        setFieldError: (field, m) => (field === 'file' ? (setError(m), true) : false),
+        toLogin: () => navigate('/login'),
+        refresh: onUploaded,
+      });
+    } finally {
+      setUploading(false);
+    }
+  };
+
+  const set = (next: EditState) => setEdit(next);
+  const src = loaded?.size;
+
+  return (
+    <Modal
+      open
+      width={760}
+      style={{ top: 16 }}
+      title={t.title(materialName)}
+      okText={t.upload}
+      cancelText={zhCN.app.cancel}
+      okButtonProps={{ disabled: !result || tooLarge || measuring, loading: uploading }}
+      onOk={() => void upload()}
+      onCancel={onClose}
+      destroyOnHidden
+    >
+      <Space direction="vertical" style={{ width: '100%' }} size="middle">
+        <Space wrap>
+          <Button icon={<FolderOpenOutlined />} onClick={() => document.getElementById('archive-file')?.click()}>
+            {t.choose}
+          </Button>
+          <Button icon={<CameraOutlined />} onClick={() => document.getElementById('archive-camera')?.click()}>
+            {t.camera}
+          </Button>
+          <input
+            id="archive-file"
+            data-testid="archive-file"
+            type="file"
+            accept={accepted.join(',')}
+            style={{ display: 'none' }}
+            onChange={(e) => pick(e.target.files?.[0])}
+          />
+          <input
+            id="archive-camera"
+            type="file"
+            accept="image/*"
+            capture="environment"
+            style={{ display: 'none' }}
+            onChange={(e) => pick(e.target.files?.[0])}
+          />
+          <Typography.Text type="secondary">{t.hint}</Typography.Text>
+        </Space>
+
+        {loaded && !loaded.image && <Alert type="info" message={t.pdfReady(loaded.file.name)} />}
+
+        {loaded?.image && edit && src && shown && (
+          <>
+            <Space wrap>
+              <Tooltip title={t.rotateLeft}>
+                <Button icon={<RotateLeftOutlined />} onClick={() => set(rotate(edit, src, 'ccw'))}>{t.rotateLeft}</Button>
+              </Tooltip>
+              <Button icon={<RotateRightOutlined />} onClick={() => set(rotate(edit, src, 'cw'))}>{t.rotateRight}</Button>
+              <Button icon={<ColumnWidthOutlined />} onClick={() => set(flip(edit, src, 'h'))}>{t.flipH}</Button>
+              <Button icon={<ColumnHeightOutlined />} onClick={() => set(flip(edit, src, 'v'))}>{t.flipV}</Button>
+              <Button onClick={() => set({ ...edit, crop: fullRect(shown) })}>{t.resetCrop}</Button>
+              <Button icon={<UndoOutlined />} onClick={() => set(initialState(src))}>{t.reset}</Button>
+            </Space>
+            <Space align="center" style={{ width: '100%' }}>
+              <Typography.Text>{t.zoom}</Typography.Text>
+              <Slider
+                style={{ width: 240 }}
+                min={minZoom}
+                max={maxZoom}
+                step={0.05}
+                value={edit.zoom}
+                tooltip={{ formatter: (v) => `${Math.round((v ?? 1) * 100)}%` }}
+                onChange={(v) => set({ ...edit, zoom: clampZoom(v) })}
+              />
+              <Typography.Text type="secondary">{`${Math.round(edit.zoom * 100)}%`}</Typography.Text>
+              <Typography.Text type="secondary">
+                {t.outputSize(outputSize(edit).width, outputSize(edit).height)}
+              </Typography.Text>
+            </Space>
+            <div
+              style={{ display: 'flex', justifyContent: 'center', background: '#262626', padding: 8, borderRadius: 6 }}
+            >
+              <div
+                style={{ position: 'relative', lineHeight: 0, touchAction: 'none' }}
+                onPointerMove={onPointerMove}
+                onPointerUp={onPointerUp}
+                onPointerLeave={onPointerUp}
+              >
+                <canvas ref={canvasRef} data-testid="archive-preview" />
+                <div
+                  data-testid="crop-rect"
+                  onPointerDown={onPointerDown('move')}
+                  style={{
+                    position: 'absolute',
+                    left: edit.crop.x * scale,
+                    top: edit.crop.y * scale,
+                    width: edit.crop.width * scale,
+                    height: edit.crop.height * scale,
+                    border: '2px solid #1677ff',
+                    boxShadow: '0 0 0 9999px rgba(0,0,0,0.45)',
+                    cursor: 'move',
+                    boxSizing: 'border-box',
+                  }}
+                >
+                  <div
+                    onPointerDown={onPointerDown('resize')}
+                    style={{
+                      position: 'absolute',
+                      right: -7,
+                      bottom: -7,
+                      width: 14,
+                      height: 14,
+                      background: '#1677ff',
+                      border: '2px solid #fff',
+                      cursor: 'nwse-resize',
+                    }}
+                  />
+                </div>
+              </div>
+            </div>
+            <Typography.Text type="secondary">{t.cropHint}</Typography.Text>
+          </>
+        )}
+
+        {result && (
+          <Typography.Text data-testid="archive-size" type={tooLarge ? 'danger' : undefined}>
+            {t.size}：{measuring ? t.measuring : formatBytes(result.size)} / {t.limit} {formatBytes(maxBytes)}
+          </Typography.Text>
+        )}
+        {tooLarge && <Alert type="error" showIcon message={t.tooLarge} />}
+        {error && <Alert type="error" showIcon message={error} />}
+      </Space>
+    </Modal>
+  );
+}

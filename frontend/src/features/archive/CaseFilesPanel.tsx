@@ -1,0 +1,165 @@
+import { useState } from 'react';
+import { Button, Card, Empty, Image, List, Space, Table, Tag, Typography } from 'antd';
+import { CameraOutlined, DownloadOutlined, EyeOutlined, FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
+import type { CaseFileInfoFragment, CaseDetailFragment } from '../../graphql/generated/graphql';
+import { useSessionStore } from '../../app/context';
+import { useSession } from '../../app/session';
+import { fileHref, openForPrint } from '../../lib/files';
+import { formatTime } from '../../lib/format';
+import { zhCN } from '../../locales/zh-CN';
+import { ArchiveCapture } from './ArchiveCapture';
+import { formatBytes } from './imageEdit';
+
+const t = zhCN.files;
+const thumb = 96;
+
+type Material = Extract<CaseDetailFragment, { materials: unknown }>['materials'][number];
+
+/** hasChinese: the Ministry's descriptions are shown only when they are written in Chinese (some lists carry English notes). */
+function hasChinese(s: string): boolean {
+  return /[\u4e00-\u9fff]/.test(s);
+}
+
+/** documentLabel names a generated document kind in Chinese. */
+export function documentLabel(kind: string): string {
+  return t.documentKinds[kind] ?? kind;
+}
+
+function ArchiveThumb({ f, token }: { f: CaseFileInfoFragment; token: string | undefined }) {
+  const isPdf = f.contentType === 'application/pdf';
+  return (
+    <div style={{ width: thumb, textAlign: 'center' }} data-testid="archive-thumb">
+      {isPdf ? (
+        <a href={fileHref(f.url, token)} target="_blank" rel="noreferrer" title={f.name}>
+          <div
+            style={{ width: thumb, height: thumb, border: '1px solid #f0f0f0', borderRadius: 4, display: 'flex',
+              alignItems: 'center', justifyContent: 'center', background: '#fafafa' }}
+          >
+            <FilePdfOutlined style={{ fontSize: 36, color: '#cf1322' }} />
+          </div>
+        </a>
+      ) : (
+        <Image
+          width={thumb}
+          height={thumb}
+          style={{ objectFit: 'cover', borderRadius: 4, border: '1px solid #f0f0f0' }}
+          src={fileHref(f.thumbnailUrl, token)}
+          alt={f.name}
+          preview={{ src: fileHref(f.url, token), mask: <span><EyeOutlined /> {t.preview}</span> }}
+        />
+      )}
+      <Typography.Text ellipsis style={{ display: 'block', fontSize: 12, width: thumb }} title={f.name}>
+        {f.name}
+      </Typography.Text>
+      <a href={fileHref(f.url, token, true)} style={{ fontSize: 12 }}>
+        <DownloadOutlined /> {t.download}
+      </a>
+    </div>
+  );
+}
+
+interface Props {
+  c: CaseDetailFragment;
+  /** Whether the signed-in user may capture archives for this case now. */
+  canCapture: boolean;
+  onChanged: () => void;
+}
+
+/** CaseFilesPanel lists the Ministry's materials with their archives, and the documents the case generated. */
+export function CaseFilesPanel({ c, canCapture, onChanged }: Props) {
+  const session = useSession(useSessionStore());
+  const token = session?.accessToken;
+  const [capturing, setCapturing] = useState<Material | null>(null);
+  if (c.__typename !== 'BirthRegistration') return null;
+  const docs = [...c.documents].sort((a, b) =>
+    a.materialCode === b.materialCode ? b.revision - a.revision : a.materialCode.localeCompare(b.materialCode),
+  );
+
+  return (
+    <Card title={t.title} data-testid="case-files">
+      <Typography.Title level={5} style={{ marginTop: 0 }}>
+        {t.materials}
+      </Typography.Title>
+      <Image.PreviewGroup>
+        <List<Material>
+          size="small"
+          bordered
+          dataSource={c.materials}
+          locale={{ emptyText: zhCN.app.empty }}
+          renderItem={(m) => (
+            <List.Item
+              key={m.code}
+              data-testid={`material-${m.code}`}
+              extra={
+                canCapture ? (
+                  <Button size="small" icon={<CameraOutlined />} onClick={() => setCapturing(m)}>
+                    {t.capture}
+                  </Button>
+                ) : null
+              }
+            >
+              <Space direction="vertical" size={6} style={{ width: '100%' }}>
+                <Space size={6} wrap>
+                  {m.required ? <Tag color="red">{t.required}</Tag> : <Tag>{t.optional}</Tag>}
+                  <Typography.Text strong>{m.name}</Typography.Text>
+                  {hasChinese(m.description) && <Typography.Text type="secondary">{m.description}</Typography.Text>}
+                </Space>
+                {m.files.length === 0 ? (
+                  <Typography.Text type={m.required ? 'warning' : 'secondary'}>{t.noArchive}</Typography.Text>
+                ) : (
+                  <Space wrap size={12} align="start">
+                    {m.files.map((f) => (
+                      <ArchiveThumb key={f.id} f={f} token={token} />
+                    ))}
+                  </Space>
+                )}
+              </Space>
+            </List.Item>
+          )}
+        />
+      </Image.PreviewGroup>
+
+      <Typography.Title level={5}>{t.documents}</Typography.Title>
+      <Table<CaseFileInfoFragment>
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={docs}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noDocuments} /> }}
+        columns={[
+          { title: t.docName, key: 'kind', render: (_, d) => t.documentKinds[d.materialCode] ?? d.name },
+          { title: t.revision, key: 'rev', width: 90, render: (_, d) => t.revisionN(d.revision) },
+          { title: t.createdAt, key: 'at', width: 170, render: (_, d) => formatTime(d.createdAt) },
+          { title: t.size, key: 'size', width: 90, render: (_, d) => formatBytes(d.size) },
+          {
+            title: t.operations,
+            key: 'ops',
+            width: 220,
+            render: (_, d) => (
+              <Space size={4}>
+                <Button size="small" type="link" icon={<EyeOutlined />} href={fileHref(d.url, token)} target="_blank">
+                  {t.view}
+                </Button>
+                <Button size="small" type="link" icon={<DownloadOutlined />} href={fileHref(d.url, token, true)}>
+                  {t.download}
+                </Button>
+                <Button size="small" type="link" icon={<PrinterOutlined />} onClick={() => openForPrint(fileHref(d.url, token))}>
+                  {t.print}
+                </Button>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      {capturing && (
+        <ArchiveCapture
+          caseId={c.id}
+          materialCode={capturing.code}
+          materialName={capturing.name}
+          onClose={() => setCapturing(null)}
+          onUploaded={onChanged}
+        />
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { multipartBody } from './upload';
+
+describe('multipartBody', () => {
+  it('follows the GraphQL multipart request spec', async () => {
+    const file = new Blob(['png-bytes'], { type: 'image/png' });
+    const form = multipartBody<{ caseId: string; materialCode: string; file: File }, 'file'>(
+      'mutation M($caseId: ID!, $materialCode: String!, $file: Upload!) { uploadArchive(caseId: $caseId, materialCode: $materialCode, file: $file) { id } }',
+      { caseId: 'c1', materialCode: 'BIRTH_CERT' },
+      'file',
+      file,
+      '出生医学证明.png',
+    );
+    expect([...form.keys()]).toEqual(['operations', 'map', '0']);
+    const ops = JSON.parse(String(form.get('operations'))) as { variables: Record<string, unknown> };
+    expect(ops.variables).toEqual({ caseId: 'c1', materialCode: 'BIRTH_CERT', file: null });
+    expect(JSON.parse(String(form.get('map')))).toEqual({ '0': ['variables.file'] });
+    const part = form.get('0');
+    expect(part).toBeInstanceOf(File);
+    expect((part as File).name).toBe('出生医学证明.png');
+    expect(await (part as File).text()).toBe('png-bytes');
+  });
+});
