@@ -29,6 +29,33 @@ type BirthMinistryData struct {
 	Usage       CertificateUsage          `json:"usage"`
 	Household   *MinistryHousehold        `json:"household"` // the household the newborn joins
 	ParentID    string                    `json:"parentIdNumber"`
+	Province    string                    `json:"province"`    // the home province asked for availability
+	ServiceOpen bool                      `json:"serviceOpen"` // its answer (a case exists only when open)
+}
+
+// MinistryCheck is the result of one Ministry look-up made at intake, shown
+// with the case so the clerk sees what was verified (1.1.1).
+type MinistryCheck struct {
+	Check  string // SERVICE, CERTIFICATE, USAGE, HISTORY, HOUSEHOLD
+	Passed bool
+	Detail string // the value checked: province, certificate or household number
+}
+
+// BirthChecks lists the intake checks of a birth case from its frozen
+// Ministry data.
+func BirthChecks(c *Case) []MinistryCheck {
+	_, m, _ := DecodeBirth(c)
+	household := ""
+	if m.Household != nil {
+		household = m.Household.Number
+	}
+	return []MinistryCheck{
+		{Check: "SERVICE", Passed: m.ServiceOpen, Detail: m.Province},
+		{Check: "CERTIFICATE", Passed: m.Certificate.Number != "", Detail: m.Certificate.Number},
+		{Check: "USAGE", Passed: !m.Usage.Used, Detail: m.Certificate.Number},
+		{Check: "HISTORY", Passed: len(m.History) == 0, Detail: m.Certificate.Number},
+		{Check: "HOUSEHOLD", Passed: household != "", Detail: household},
+	}
 }
 
 // BirthIntake is the input of StartBirthRegistration.
@@ -145,7 +172,8 @@ func (s *BirthService) Start(ctx context.Context, in BirthIntake) (*Case, error)
 		return nil, err
 	}
 	applicant, _ := json.Marshal(in.Applicant)
-	ministry, _ := json.Marshal(BirthMinistryData{Certificate: *cert, History: history, Usage: *usage, Household: household, ParentID: parentID})
+	ministry, _ := json.Marshal(BirthMinistryData{Certificate: *cert, History: history, Usage: *usage, Household: household,
+		ParentID: parentID, Province: province, ServiceOpen: open})
 	c := &Case{ID: id, Kind: KindBirth, Side: SideAcceptance, CollabNo: collabNo, Status: BirthDraft,
 		AcceptanceOffice: actor.OfficeCode, RegistrationOffice: household.OfficeCode, RegistrationProvince: province,
 		Office: actor.OfficeCode, Applicant: applicant, Ministry: ministry, Result: json.RawMessage("{}"), CreatedBy: actor.Username}

@@ -139,6 +139,7 @@ type ComplexityRoot struct {
 		ID                 func(childComplexity int) int
 		Kind               func(childComplexity int) int
 		Materials          func(childComplexity int) int
+		MinistryChecks     func(childComplexity int) int
 		Office             func(childComplexity int) int
 		Outcome            func(childComplexity int) int
 		Overdue            func(childComplexity int) int
@@ -287,6 +288,12 @@ type ComplexityRoot struct {
 		FirstBrokenSeq func(childComplexity int) int
 		OK             func(childComplexity int) int
 		Problem        func(childComplexity int) int
+	}
+
+	MinistryCheck struct {
+		Check  func(childComplexity int) int
+		Detail func(childComplexity int) int
+		Passed func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -438,6 +445,7 @@ type BirthRegistrationResolver interface {
 	Outcome(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthOutcome, error)
 	ErrorReport(ctx context.Context, obj *model.BirthRegistration) ([]*domain.BirthErrorItem, error)
 	PendingChange(ctx context.Context, obj *model.BirthRegistration) (*domain.MajorChange, error)
+	MinistryChecks(ctx context.Context, obj *model.BirthRegistration) ([]*domain.MinistryCheck, error)
 	Materials(ctx context.Context, obj *model.BirthRegistration) ([]*domain.ArchiveMaterial, error)
 	Files(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error)
 	Documents(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error)
@@ -935,6 +943,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BirthRegistration.Materials(childComplexity), true
+	case "BirthRegistration.ministryChecks":
+		if e.ComplexityRoot.BirthRegistration.MinistryChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.MinistryChecks(childComplexity), true
 	case "BirthRegistration.office":
 		if e.ComplexityRoot.BirthRegistration.Office == nil {
 			break
@@ -1568,6 +1582,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MessageLogVerification.Problem(childComplexity), true
+
+	case "MinistryCheck.check":
+		if e.ComplexityRoot.MinistryCheck.Check == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MinistryCheck.Check(childComplexity), true
+	case "MinistryCheck.detail":
+		if e.ComplexityRoot.MinistryCheck.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MinistryCheck.Detail(childComplexity), true
+	case "MinistryCheck.passed":
+		if e.ComplexityRoot.MinistryCheck.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MinistryCheck.Passed(childComplexity), true
 
 	case "Mutation.approveBirthMajorChange":
 		if e.ComplexityRoot.Mutation.ApproveBirthMajorChange == nil {
@@ -2619,6 +2652,8 @@ func (ec *executionContext) childFields_BirthRegistration(ctx context.Context, f
 		return ec.fieldContext_BirthRegistration_errorReport(ctx, field)
 	case "pendingChange":
 		return ec.fieldContext_BirthRegistration_pendingChange(ctx, field)
+	case "ministryChecks":
+		return ec.fieldContext_BirthRegistration_ministryChecks(ctx, field)
 	case "materials":
 		return ec.fieldContext_BirthRegistration_materials(ctx, field)
 	case "files":
@@ -2901,6 +2936,18 @@ func (ec *executionContext) childFields_MessageLogVerification(ctx context.Conte
 		return ec.fieldContext_MessageLogVerification_problem(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MessageLogVerification", field.Name)
+}
+
+func (ec *executionContext) childFields_MinistryCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "check":
+		return ec.fieldContext_MinistryCheck_check(ctx, field)
+	case "passed":
+		return ec.fieldContext_MinistryCheck_passed(ctx, field)
+	case "detail":
+		return ec.fieldContext_MinistryCheck_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MinistryCheck", field.Name)
 }
 
 func (ec *executionContext) childFields_Office(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5747,6 +5794,38 @@ func (ec *executionContext) fieldContext_BirthRegistration_pendingChange(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _BirthRegistration_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_ministryChecks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().MinistryChecks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.MinistryCheck) graphql.Marshaler {
+			return ec.marshalNMinistryCheck2ᚕᚖhukouᚋdomainᚐMinistryCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_ministryChecks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthRegistration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MinistryCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BirthRegistration_materials(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8047,6 +8126,75 @@ func (ec *executionContext) _MessageLogVerification_problem(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_MessageLogVerification_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessageLogVerification", field, true, true, "String")
+}
+
+func (ec *executionContext) _MinistryCheck_check(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MinistryCheck_check(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Check, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MinistryCheck_check(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MinistryCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _MinistryCheck_passed(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MinistryCheck_passed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MinistryCheck_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MinistryCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MinistryCheck_detail(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MinistryCheck_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MinistryCheck_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MinistryCheck", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -14423,6 +14571,12 @@ func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.Sele
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BirthRegistration_pendingChange(ctx, field, obj)
 				})
+		case "ministryChecks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_ministryChecks(ctx, field, obj)
+				})
 		case "materials":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -15345,6 +15499,49 @@ func (ec *executionContext) _MessageLogVerification(ctx context.Context, sel ast
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MessageLogVerification_problem(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ministryCheckImplementors = []string{"MinistryCheck"}
+
+func (ec *executionContext) _MinistryCheck(ctx context.Context, sel ast.SelectionSet, obj *domain.MinistryCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ministryCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MinistryCheck")
+		case "check":
+			out.Values[i] = ec._MinistryCheck_check(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passed":
+			out.Values[i] = ec._MinistryCheck_passed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._MinistryCheck_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17127,6 +17324,30 @@ func (ec *executionContext) marshalNMessageStatus2hukouᚋdomainᚐMessageStatus
 		graphql.AddInvalidNullFromMarshaler(ctx, "MessageStatus!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMinistryCheck2ᚕᚖhukouᚋdomainᚐMinistryCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.MinistryCheck) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMinistryCheck2ᚖhukouᚋdomainᚐMinistryCheck(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMinistryCheck2ᚖhukouᚋdomainᚐMinistryCheck(ctx context.Context, sel ast.SelectionSet, v *domain.MinistryCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MinistryCheck!")
+		return graphql.Null
+	}
+	return ec._MinistryCheck(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOffice2ᚕᚖhukouᚋdomainᚐOfficeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Office) graphql.Marshaler {

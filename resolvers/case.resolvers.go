@@ -104,6 +104,16 @@ func (r *birthRegistrationResolver) PendingChange(ctx context.Context, obj *mode
 	return ch, nil
 }
 
+// MinistryChecks is the resolver for the ministryChecks field.
+func (r *birthRegistrationResolver) MinistryChecks(ctx context.Context, obj *model.BirthRegistration) ([]*domain.MinistryCheck, error) {
+	checks := domain.BirthChecks(obj.Case)
+	out := make([]*domain.MinistryCheck, len(checks))
+	for i := range checks {
+		out[i] = &checks[i]
+	}
+	return out, nil
+}
+
 // From is the resolver for the from field.
 func (r *caseActionResolver) From(ctx context.Context, obj *domain.CaseAction) (string, error) {
 	return string(obj.From), nil

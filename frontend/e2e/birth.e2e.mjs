@@ -195,6 +195,11 @@ try {
   await clerk.waitForURL(/\/cases\/.+/);
   await clerk.getByText('办理过程').waitFor();
   const collabNo = (await clerk.locator('.hukou-mono').first().innerText()).trim();
+  // The Ministry checks made at intake are shown, all passed (1.1.1).
+  const checks = clerk.getByTestId('ministry-checks');
+  await checks.getByText('部库核查结果').waitFor();
+  assert.equal(await checks.getByText('通过', { exact: true }).count(), 5, 'five Ministry checks passed');
+  await shot(clerk, 'panjin-case-created');
 
   // Capture the first material: a camera-like image, turned and cropped in the editor.
   const png = Buffer.from(

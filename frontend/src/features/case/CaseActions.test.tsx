@@ -25,6 +25,7 @@ function birthCase(availableActions: string[]): CaseDetailFragment {
     deadlineAt: null,
     overdue: false,
     awaitingOtherSide: false,
+    ministryChecks: [{ __typename: 'MinistryCheck', check: 'CERTIFICATE', passed: true, detail: 'M130000001' }],
     version: 3,
     updatedAt: '2026-11-25T10:00:00Z',
     createdAt: '2026-11-25T09:00:00Z',

@@ -53,6 +53,28 @@ function Header({ c }: { c: CaseDetailFragment }) {
   );
 }
 
+function MinistryChecks({ checks }: { checks: CaseDetailFragment['ministryChecks'] }) {
+  return (
+    <div data-testid="ministry-checks" style={{ marginBottom: 12 }}>
+      <Typography.Text strong>{t.ministryChecksTitle}</Typography.Text>
+      <ul style={{ listStyle: 'none', margin: '4px 0 0', padding: 0 }}>
+        {checks.map((k) => (
+          <li key={k.check}>
+            <Tag color={k.passed ? 'green' : 'red'}>{k.passed ? t.checkPassed : t.checkFailed}</Tag>
+            {t.ministryChecks[k.check] ?? k.check}
+            {k.detail && (
+              <Typography.Text type="secondary" className="hukou-mono">
+                {'  '}
+                {k.detail}
+              </Typography.Text>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function BirthData({ c }: { c: CaseDetailFragment }) {
   const names = useCodeNames();
   const b = zhCN.birth;
@@ -66,6 +88,7 @@ function BirthData({ c }: { c: CaseDetailFragment }) {
           <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
             {t.ministryHint}
           </Typography.Paragraph>
+          <MinistryChecks checks={c.ministryChecks} />
           <Descriptions size="small" column={1} bordered labelStyle={{ width: 150 }}>
             <Descriptions.Item label={t.certificateNumber}>
               <span className="hukou-mono hukou-nowrap">{c.certificate.number}</span>
