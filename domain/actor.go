@@ -27,13 +27,14 @@ func (r Role) Valid() bool { return slices.Contains(AllRoles, r) }
 
 // Actor is the authenticated caller of a use case.
 type Actor struct {
-	UserID     string
-	Username   string
-	OfficeCode string
-	Office     *Office // loaded with the actor; nil only for system actors
-	Roles      []Role
-	RemoteAddr string
-	System     bool // internal jobs; bypasses role checks but not audit
+	UserID      string
+	Username    string
+	DisplayName string // shown in case histories; the audit log keeps Username
+	OfficeCode  string
+	Office      *Office // loaded with the actor; nil only for system actors
+	Roles       []Role
+	RemoteAddr  string
+	System      bool // internal jobs; bypasses role checks but not audit
 }
 
 // HasRole reports whether the actor holds any of roles.
@@ -107,4 +108,12 @@ func MaskIDNumber(s string) string {
 		return "******"
 	}
 	return s[:6] + "********" + s[14:]
+}
+
+// Shown returns the name a case history shows for the actor.
+func (a *Actor) Shown() string {
+	if a.DisplayName != "" {
+		return a.DisplayName
+	}
+	return a.Username
 }

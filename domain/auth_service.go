@@ -196,10 +196,11 @@ func (s *AuthService) FindUserByID(ctx context.Context, id string) (*User, error
 
 // AccessClaims is what a verified access token says about its bearer.
 type AccessClaims struct {
-	UserID     string
-	Username   string
-	OfficeCode string
-	Roles      []Role
+	UserID      string
+	Username    string
+	DisplayName string
+	OfficeCode  string
+	Roles       []Role
 }
 
 // ActorFor builds the Actor for verified claims, with its office loaded
@@ -212,7 +213,7 @@ func (s *AuthService) ActorFor(ctx context.Context, c AccessClaims, remoteAddr s
 		}
 		return nil, err
 	}
-	return &Actor{UserID: c.UserID, Username: c.Username, OfficeCode: c.OfficeCode, Office: office, Roles: c.Roles, RemoteAddr: remoteAddr}, nil
+	return &Actor{UserID: c.UserID, Username: c.Username, DisplayName: c.DisplayName, OfficeCode: c.OfficeCode, Office: office, Roles: c.Roles, RemoteAddr: remoteAddr}, nil
 }
 
 func (s *AuthService) office(ctx context.Context, code string) (*Office, error) {

@@ -184,7 +184,7 @@ func (s *BirthService) RequestMajorChange(ctx context.Context, id string, versio
 	if err := validateMajor(ch, s.Cases.Now()); err != nil {
 		return nil, err
 	}
-	ch.RequestedBy = actor.Username
+	ch.RequestedBy = actor.Shown()
 	return s.act(ctx, actor, id, version, "requestMajorChange", ch.Reason, ch, func(c *Case) error {
 		s.setCorrections(c, func(bc *birthCorrections) { bc.PendingChange = &ch })
 		return nil

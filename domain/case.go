@@ -184,7 +184,7 @@ func (w *Workflow) Fire(c *Case, action string, actor *Actor, at time.Time, note
 	}
 	st, _ := w.Step(action)
 	a := &CaseAction{CaseID: c.ID, Action: action, From: c.Status, To: st.To, ActorID: actor.UserID,
-		ActorName: actor.Username, Office: actor.OfficeCode, MessageID: messageID, Note: note, Data: data, At: at}
+		ActorName: actor.Shown(), Office: actor.OfficeCode, MessageID: messageID, Note: note, Data: data, At: at}
 	c.Status, c.UpdatedAt = st.To, at
 	c.DeadlineAt = nil
 	if spec, ok := w.State(st.To); ok && spec.Deadline > 0 {

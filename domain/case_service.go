@@ -143,7 +143,7 @@ func (s *CaseService) create(ctx context.Context, tx Repos, c *Case, actor *Acto
 		return err
 	}
 	a := &CaseAction{ID: s.NewID(), CaseID: c.ID, Action: action, From: "", To: c.Status, ActorID: actor.UserID,
-		ActorName: actor.Username, Office: actor.OfficeCode, MessageID: messageID, Data: json.RawMessage("{}"), At: now}
+		ActorName: actor.Shown(), Office: actor.OfficeCode, MessageID: messageID, Data: json.RawMessage("{}"), At: now}
 	if err := tx.Cases().AppendCaseAction(ctx, a); err != nil {
 		return err
 	}

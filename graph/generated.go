@@ -124,33 +124,35 @@ type ComplexityRoot struct {
 	}
 
 	BirthRegistration struct {
-		AcceptanceOffice   func(childComplexity int) int
-		Applicant          func(childComplexity int) int
-		AvailableActions   func(childComplexity int) int
-		AwaitingOtherSide  func(childComplexity int) int
-		Certificate        func(childComplexity int) int
-		CollabNo           func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		DeadlineAt         func(childComplexity int) int
-		Documents          func(childComplexity int) int
-		ErrorReport        func(childComplexity int) int
-		Files              func(childComplexity int) int
-		HouseholdNumber    func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		Kind               func(childComplexity int) int
-		Materials          func(childComplexity int) int
-		MinistryChecks     func(childComplexity int) int
-		Office             func(childComplexity int) int
-		Outcome            func(childComplexity int) int
-		Overdue            func(childComplexity int) int
-		PendingChange      func(childComplexity int) int
-		RefusalReasons     func(childComplexity int) int
-		RegistrationOffice func(childComplexity int) int
-		Side               func(childComplexity int) int
-		Status             func(childComplexity int) int
-		Timeline           func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
-		Version            func(childComplexity int) int
+		AcceptanceOffice       func(childComplexity int) int
+		AcceptanceOfficeName   func(childComplexity int) int
+		Applicant              func(childComplexity int) int
+		AvailableActions       func(childComplexity int) int
+		AwaitingOtherSide      func(childComplexity int) int
+		Certificate            func(childComplexity int) int
+		CollabNo               func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		DeadlineAt             func(childComplexity int) int
+		Documents              func(childComplexity int) int
+		ErrorReport            func(childComplexity int) int
+		Files                  func(childComplexity int) int
+		HouseholdNumber        func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Kind                   func(childComplexity int) int
+		Materials              func(childComplexity int) int
+		MinistryChecks         func(childComplexity int) int
+		Office                 func(childComplexity int) int
+		Outcome                func(childComplexity int) int
+		Overdue                func(childComplexity int) int
+		PendingChange          func(childComplexity int) int
+		RefusalReasons         func(childComplexity int) int
+		RegistrationOffice     func(childComplexity int) int
+		RegistrationOfficeName func(childComplexity int) int
+		Side                   func(childComplexity int) int
+		Status                 func(childComplexity int) int
+		Timeline               func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
+		Version                func(childComplexity int) int
 	}
 
 	CaseAction struct {
@@ -431,6 +433,8 @@ type BirthRegistrationResolver interface {
 
 	Status(ctx context.Context, obj *model.BirthRegistration) (string, error)
 
+	AcceptanceOfficeName(ctx context.Context, obj *model.BirthRegistration) (string, error)
+	RegistrationOfficeName(ctx context.Context, obj *model.BirthRegistration) (string, error)
 	Office(ctx context.Context, obj *model.BirthRegistration) (*domain.Office, error)
 
 	Overdue(ctx context.Context, obj *model.BirthRegistration) (bool, error)
@@ -859,6 +863,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BirthRegistration.AcceptanceOffice(childComplexity), true
+	case "BirthRegistration.acceptanceOfficeName":
+		if e.ComplexityRoot.BirthRegistration.AcceptanceOfficeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.AcceptanceOfficeName(childComplexity), true
 	case "BirthRegistration.applicant":
 		if e.ComplexityRoot.BirthRegistration.Applicant == nil {
 			break
@@ -985,6 +995,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BirthRegistration.RegistrationOffice(childComplexity), true
+	case "BirthRegistration.registrationOfficeName":
+		if e.ComplexityRoot.BirthRegistration.RegistrationOfficeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistration.RegistrationOfficeName(childComplexity), true
 	case "BirthRegistration.side":
 		if e.ComplexityRoot.BirthRegistration.Side == nil {
 			break
@@ -2620,6 +2636,10 @@ func (ec *executionContext) childFields_BirthRegistration(ctx context.Context, f
 		return ec.fieldContext_BirthRegistration_acceptanceOffice(ctx, field)
 	case "registrationOffice":
 		return ec.fieldContext_BirthRegistration_registrationOffice(ctx, field)
+	case "acceptanceOfficeName":
+		return ec.fieldContext_BirthRegistration_acceptanceOfficeName(ctx, field)
+	case "registrationOfficeName":
+		return ec.fieldContext_BirthRegistration_registrationOfficeName(ctx, field)
 	case "office":
 		return ec.fieldContext_BirthRegistration_office(ctx, field)
 	case "deadlineAt":
@@ -5361,6 +5381,52 @@ func (ec *executionContext) _BirthRegistration_registrationOffice(ctx context.Co
 }
 func (ec *executionContext) fieldContext_BirthRegistration_registrationOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthRegistration_acceptanceOfficeName(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_acceptanceOfficeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().AcceptanceOfficeName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_acceptanceOfficeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+}
+
+func (ec *executionContext) _BirthRegistration_registrationOfficeName(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistration_registrationOfficeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthRegistration().RegistrationOfficeName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistration_registrationOfficeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
 }
 
 func (ec *executionContext) _BirthRegistration_office(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
@@ -14479,6 +14545,18 @@ func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "acceptanceOfficeName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_acceptanceOfficeName(ctx, field, obj)
+				})
+		case "registrationOfficeName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_registrationOfficeName(ctx, field, obj)
+				})
 		case "office":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,

@@ -90,9 +90,11 @@ func newTokens(cfg TokenConfig, method jwt.SigningMethod) *Tokens {
 
 type accessClaims struct {
 	jwt.RegisteredClaims
-	Name   string        `json:"name"`
-	Office string        `json:"office"`
-	Roles  []domain.Role `json:"roles"`
+	Name string `json:"name"`
+	// DisplayName is the user's name as colleagues see it in case histories.
+	DisplayName string        `json:"dn,omitempty"`
+	Office      string        `json:"office"`
+	Roles       []domain.Role `json:"roles"`
 }
 
 // IssueAccessToken implements domain.AccessTokenIssuer.
@@ -103,7 +105,7 @@ func (t *Tokens) IssueAccessToken(u *domain.User, now time.Time) (string, time.T
 			Issuer: t.cfg.Issuer, Subject: u.ID, IssuedAt: jwt.NewNumericDate(now),
 			NotBefore: jwt.NewNumericDate(now.Add(-30 * time.Second)), ExpiresAt: jwt.NewNumericDate(exp),
 		},
-		Name: u.Username, Office: u.OfficeCode, Roles: u.Roles,
+		Name: u.Username, DisplayName: u.DisplayName, Office: u.OfficeCode, Roles: u.Roles,
 	}
 	var key any = t.cfg.Secret
 	if t.method == jwt.SigningMethodEdDSA {
@@ -145,7 +147,7 @@ func (t *Tokens) Verify(token string, now time.Time) (domain.AccessClaims, error
 	case err != nil:
 		return domain.AccessClaims{}, errTokenInvalid()
 	}
-	e := verifiedToken{claims: domain.AccessClaims{UserID: c.Subject, Username: c.Name, OfficeCode: c.Office, Roles: c.Roles}, exp: c.ExpiresAt.Time}
+	e := verifiedToken{claims: domain.AccessClaims{UserID: c.Subject, Username: c.Name, DisplayName: c.DisplayName, OfficeCode: c.Office, Roles: c.Roles}, exp: c.ExpiresAt.Time}
 	if c.NotBefore != nil {
 		e.nbf = c.NotBefore.Time
 	}

@@ -24,6 +24,16 @@ func (r *birthRegistrationResolver) Status(ctx context.Context, obj *model.Birth
 	return string(obj.Status), nil
 }
 
+// AcceptanceOfficeName is the resolver for the acceptanceOfficeName field.
+func (r *birthRegistrationResolver) AcceptanceOfficeName(ctx context.Context, obj *model.BirthRegistration) (string, error) {
+	return officeName(ctx, obj.Case.AcceptanceOffice), nil
+}
+
+// RegistrationOfficeName is the resolver for the registrationOfficeName field.
+func (r *birthRegistrationResolver) RegistrationOfficeName(ctx context.Context, obj *model.BirthRegistration) (string, error) {
+	return officeName(ctx, obj.Case.RegistrationOffice), nil
+}
+
 // Office is the resolver for the office field.
 func (r *birthRegistrationResolver) Office(ctx context.Context, obj *model.BirthRegistration) (*domain.Office, error) {
 	return loadersFrom(ctx).OfficeByCode.Load(ctx, obj.Case.Office)

@@ -134,3 +134,17 @@ func caseConnection(page *domain.CasePage, err error) (*model.CaseConnection, er
 	}
 	return conn, nil
 }
+
+// officeName names an office: from the register when it is ours, else by
+// its GB/T 2260 division (an office of another deployment).
+func officeName(ctx context.Context, code string) string {
+	if o, err := loadersFrom(ctx).OfficeByCode.Load(ctx, code); err == nil && o != nil {
+		return o.Name
+	}
+	if len(code) >= 6 {
+		if name := codes.FullName(code[:6]); name != "" {
+			return name
+		}
+	}
+	return code
+}

@@ -152,6 +152,16 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "SUBMITTED", bc.Status)
 		require.True(t, bc.AwaitingOtherSide)
+		var hist struct {
+			Case struct {
+				RegistrationOfficeName string
+				Timeline               []struct{ Action, ActorName string }
+			}
+		}
+		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { registrationOfficeName timeline { action actorName } } }`,
+			map[string]any{"id": bc.ID}, &hist))
+		require.Equal(t, "受理民警", hist.Case.Timeline[len(hist.Case.Timeline)-1].ActorName, "histories show the display name")
+		require.Equal(t, "河北省石家庄市正定县", hist.Case.RegistrationOfficeName, "another deployment's office is named by its division")
 		require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, `mutation($id: ID!, $a: BirthApplicantInput!) { modifyBirthRegistration(id: $id, version: 3, applicant: $a) { id } }`,
 			map[string]any{"id": bc.ID, "a": applicant("改名")}), "no change after submission")
 

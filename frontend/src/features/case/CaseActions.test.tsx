@@ -22,6 +22,8 @@ function birthCase(availableActions: string[]): CaseDetailFragment {
     status: 'DRAFT',
     acceptanceOffice: '211100',
     registrationOffice: '130100',
+    acceptanceOfficeName: '盘锦市',
+    registrationOfficeName: '河北省石家庄市',
     deadlineAt: null,
     overdue: false,
     awaitingOtherSide: false,

@@ -25,9 +25,12 @@ export function canCapture(c: CaseDetailFragment, roles: readonly Role[]): boole
   return !(c.side === 'REGISTRATION' && c.status === 'REFUSED');
 }
 
-/** officeLabel names this copy's own office; the other office is known here by its code only. */
+/** officeLabel names an office of the case: the server names both (the other deployment's by its division). */
 export function officeLabel(c: CaseDetailFragment, code: string): string {
-  return c.office && c.office.code === code ? `${c.office.name}（${code}）` : code;
+  if (c.office && c.office.code === code) return `${c.office.name}（${code}）`;
+  if (code === c.acceptanceOffice && c.acceptanceOfficeName !== code) return `${c.acceptanceOfficeName}（${code}）`;
+  if (code === c.registrationOffice && c.registrationOfficeName !== code) return `${c.registrationOfficeName}（${code}）`;
+  return code;
 }
 
 function Header({ c }: { c: CaseDetailFragment }) {
