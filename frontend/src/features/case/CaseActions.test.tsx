@@ -13,57 +13,7 @@ import { birthCase as fixture } from '../../test/fixtures';
 import { CaseActions } from './CaseActions';
 
 function birthCase(availableActions: string[]): CaseDetailFragment {
-  return {
-    __typename: 'BirthRegistration',
-    id: 'case-1',
-    kind: 'BIRTH',
-    side: 'ACCEPTANCE',
-    collabNo: '2111002026112500001',
-    status: 'DRAFT',
-    acceptanceOffice: '211100',
-    registrationOffice: '130100',
-    acceptanceOfficeName: '盘锦市',
-    registrationOfficeName: '河北省石家庄市',
-    deadlineAt: null,
-    overdue: false,
-    awaitingOtherSide: false,
-    ministryChecks: [{ __typename: 'MinistryCheck', check: 'CERTIFICATE', passed: true, detail: 'M130000001' }],
-    version: 3,
-    updatedAt: '2026-11-25T10:00:00Z',
-    createdAt: '2026-11-25T09:00:00Z',
-    availableActions,
-    office: { __typename: 'Office', code: '211100000000', name: '盘锦市公安局' },
-    timeline: [],
-    applicant: {
-      __typename: 'BirthApplicant',
-      newbornName: '张小明',
-      ethnicity: '01',
-      relation: '20',
-      settleWith: 'FATHER',
-      declarantName: '张伟',
-      declarantIdNumber: '11010519491231002X',
-      declarantPhone: '',
-    },
-    certificate: {
-      __typename: 'BirthCertificateInfo',
-      number: 'M130000001',
-      name: '张小明',
-      sex: '1',
-      birthTime: '2026-11-01T08:00:00Z',
-      hospital: '石家庄市妇产医院',
-      motherName: '李娜',
-      motherIdNumber: '',
-      fatherName: '张伟',
-      fatherIdNumber: '11010519491231002X',
-    },
-    householdNumber: '130100000001',
-    refusalReasons: [],
-    outcome: null,
-    errorReport: [],
-    pendingChange: null,
-    materials: [],
-    documents: [],
-  };
+  return fixture({ availableActions });
 }
 
 function buttonLabels(): string[] {
