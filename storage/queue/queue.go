@@ -117,7 +117,7 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 	poll := cmp.Or(cfg.PollInterval, DefaultPollInterval)
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
 		Schema:               schema,
-		Logger:               logger,
+		Logger:               slog.New(quietHandler{logger.Handler()}),
 		Workers:              workers,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)}},
 		PeriodicJobs:         periodicJobs(deps, cmp.Or(cfg.InboxPollInterval, 2*time.Second)),
@@ -184,3 +184,18 @@ func (q *Queue) Metrics() *Metrics { return q.metrics }
 // Client returns the River client, for operations views (listing, retrying
 // and cancelling jobs) and tests.
 func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
+
+// quietHandler passes River's own log records on from WARN up: its INFO
+// records (job counts every few seconds) would drown the server's log. The
+// workers log through Deps.Logger at every level.
+type quietHandler struct{ slog.Handler }
+
+func (h quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h quietHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return quietHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h quietHandler) WithGroup(name string) slog.Handler { return quietHandler{h.Handler.WithGroup(name)} }
