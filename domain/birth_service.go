@@ -45,17 +45,7 @@ type MinistryCheck struct {
 // Ministry data.
 func BirthChecks(c *Case) []MinistryCheck {
 	_, m, _ := DecodeBirth(c)
-	household := ""
-	if m.Household != nil {
-		household = m.Household.Number
-	}
-	return []MinistryCheck{
-		{Check: "SERVICE", Passed: m.ServiceOpen, Detail: m.Province},
-		{Check: "CERTIFICATE", Passed: m.Certificate.Number != "", Detail: m.Certificate.Number},
-		{Check: "USAGE", Passed: !m.Usage.Used, Detail: m.Certificate.Number},
-		{Check: "HISTORY", Passed: len(m.History) == 0, Detail: m.Certificate.Number},
-		{Check: "HOUSEHOLD", Passed: household != "", Detail: household},
-	}
+	return birthChecks(m)
 }
 
 // BirthIntake is the input of StartBirthRegistration.
@@ -100,17 +90,31 @@ func NewBirthService(cases *CaseService, collab *CollabService, ministry Ministr
 	return s
 }
 
-// Start records a birth registration at the acceptance office (1.1.1): it
-// fetches the medical birth certificate, its registration history and
-// usage record, and the household of the parent the newborn joins from the
-// Ministry; checks that the home province has the service open; gets a
-// collaboration number from the province; and saves the case as DRAFT with
-// the Ministry data frozen. All look-ups happen before the one transaction,
-// so a failure saves nothing. Errors: CodeInvalid naming the field
-// (unknown certificate, bad applicant data), CodeConflict (certificate
-// already used or registered), CodeForbidden, CodeUnavailable naming the
-// service that did not answer.
-func (s *BirthService) Start(ctx context.Context, in BirthIntake) (*Case, error) {
+// BirthLookup is what the Ministry look-ups of a birth intake returned
+// (1.1.1): the certificate, the household the newborn joins, the home
+// province and the checks made. Nothing is saved.
+type BirthLookup struct {
+	Ministry BirthMinistryData
+	Checks   []MinistryCheck
+}
+
+// birthChecks lists the intake checks of frozen or fresh Ministry data.
+func birthChecks(m BirthMinistryData) []MinistryCheck {
+	household := ""
+	if m.Household != nil {
+		household = m.Household.Number
+	}
+	return []MinistryCheck{
+		{Check: "SERVICE", Passed: m.ServiceOpen, Detail: m.Province},
+		{Check: "CERTIFICATE", Passed: m.Certificate.Number != "", Detail: m.Certificate.Number},
+		{Check: "USAGE", Passed: !m.Usage.Used, Detail: m.Certificate.Number},
+		{Check: "HISTORY", Passed: len(m.History) == 0, Detail: m.Certificate.Number},
+		{Check: "HOUSEHOLD", Passed: household != "", Detail: household},
+	}
+}
+
+// intakeActor authorizes a birth intake: a clerk at a police station.
+func intakeActor(ctx context.Context) (*Actor, error) {
 	actor, err := Authorize(ctx, RoleClerk)
 	if err != nil {
 		return nil, err
@@ -118,13 +122,41 @@ func (s *BirthService) Start(ctx context.Context, in BirthIntake) (*Case, error)
 	if actor.Office == nil || actor.Office.Level != OfficePoliceStation {
 		return nil, Errorf(CodeForbidden, "births are accepted at a police station counter").WithReason("case.station_only")
 	}
-	certNo := strings.TrimSpace(in.CertificateNumber)
+	return actor, nil
+}
+
+// Lookup makes the Ministry look-ups of a birth intake before anything is
+// entered or saved (1.1.1): the medical birth certificate, its usage record
+// and registration history, the household of the parent the newborn joins
+// (settleWith FATHER or MOTHER), and whether the home province has the
+// service open. It is audited as a READ. Errors: as Start (CodeInvalid
+// naming certificateNumber or settleWith, CodeConflict for a used or
+// registered certificate or a closed service, CodeForbidden,
+// CodeUnavailable).
+func (s *BirthService) Lookup(ctx context.Context, certificateNumber, settleWith string) (*BirthLookup, error) {
+	actor, err := intakeActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	certNo := strings.TrimSpace(certificateNumber)
 	if certNo == "" {
 		return nil, FieldErrorf("certificateNumber", "enter the medical birth certificate number").WithReason("birth.certificate_required")
 	}
-	if err := in.Applicant.validate(s.Cases.Now()); err != nil {
+	if settleWith != "FATHER" && settleWith != "MOTHER" {
+		return nil, FieldErrorf("settleWith", "choose the father's or the mother's household").WithReason("birth.settle_with")
+	}
+	l, err := s.lookup(ctx, certNo, settleWith)
+	if err != nil {
 		return nil, err
 	}
+	s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditRead, "birthLookup", "BirthCertificate", certNo,
+		"household "+l.Ministry.Household.Number))
+	return l, nil
+}
+
+// lookup runs the Ministry look-ups of Lookup and Start for a trimmed,
+// non-empty certificate number.
+func (s *BirthService) lookup(ctx context.Context, certNo, settleWith string) (*BirthLookup, error) {
 	cert, err := s.Ministry.BirthCertificate(ctx, certNo)
 	if ErrorCode(err) == CodeNotFound {
 		return nil, FieldErrorf("certificateNumber", "the Ministry has no medical birth certificate %s; check the number", certNo).WithReason("birth.certificate_unknown")
@@ -148,7 +180,7 @@ func (s *BirthService) Start(ctx context.Context, in BirthIntake) (*Case, error)
 			Message: "the child of certificate " + certNo + " is already registered (ID number " + history[0].IDNumber + ")"}
 	}
 	parentID := cert.FatherIDNumber
-	if in.Applicant.SettleWith == "MOTHER" || parentID == "" {
+	if settleWith == "MOTHER" || parentID == "" {
 		parentID = cert.MotherIDNumber
 	}
 	household, err := s.Ministry.HouseholdByIDNumber(ctx, parentID)
@@ -165,6 +197,35 @@ func (s *BirthService) Start(ctx context.Context, in BirthIntake) (*Case, error)
 	if !open {
 		return nil, Errorf(CodeConflict, "cross-province birth registration is not open for province %s", province).WithReason("case.service_closed")
 	}
+	m := BirthMinistryData{Certificate: *cert, History: history, Usage: *usage, Household: household,
+		ParentID: parentID, Province: province, ServiceOpen: open}
+	return &BirthLookup{Ministry: m, Checks: birthChecks(m)}, nil
+}
+
+// Start records a birth registration at the acceptance office (1.1.1): it
+// makes the Ministry look-ups of Lookup; gets a collaboration number from
+// the province; and saves the case as DRAFT with the Ministry data frozen.
+// All look-ups happen before the one transaction, so a failure saves
+// nothing. Errors: CodeInvalid naming the field (unknown certificate, bad
+// applicant data), CodeConflict (certificate already used or registered),
+// CodeForbidden, CodeUnavailable naming the service that did not answer.
+func (s *BirthService) Start(ctx context.Context, in BirthIntake) (*Case, error) {
+	actor, err := intakeActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	certNo := strings.TrimSpace(in.CertificateNumber)
+	if certNo == "" {
+		return nil, FieldErrorf("certificateNumber", "enter the medical birth certificate number").WithReason("birth.certificate_required")
+	}
+	if err := in.Applicant.validate(s.Cases.Now()); err != nil {
+		return nil, err
+	}
+	l, err := s.lookup(ctx, certNo, in.Applicant.SettleWith)
+	if err != nil {
+		return nil, err
+	}
+	household, province := l.Ministry.Household, l.Ministry.Province
 	id := s.Cases.NewID()
 	collabNo, err := s.Province.CollaborationNumber(ctx, CollabNumberRequest{CaseID: id, Kind: string(KindBirth),
 		AcceptanceOffice: actor.OfficeCode, RegistrationProvince: province})
@@ -172,8 +233,7 @@ func (s *BirthService) Start(ctx context.Context, in BirthIntake) (*Case, error)
 		return nil, err
 	}
 	applicant, _ := json.Marshal(in.Applicant)
-	ministry, _ := json.Marshal(BirthMinistryData{Certificate: *cert, History: history, Usage: *usage, Household: household,
-		ParentID: parentID, Province: province, ServiceOpen: open})
+	ministry, _ := json.Marshal(l.Ministry)
 	c := &Case{ID: id, Kind: KindBirth, Side: SideAcceptance, CollabNo: collabNo, Status: BirthDraft,
 		AcceptanceOffice: actor.OfficeCode, RegistrationOffice: household.OfficeCode, RegistrationProvince: province,
 		Office: actor.OfficeCode, Applicant: applicant, Ministry: ministry, Result: json.RawMessage("{}"), CreatedBy: actor.Username}

@@ -34,6 +34,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Address() AddressResolver
 	AuditEntry() AuditEntryResolver
+	BirthLookup() BirthLookupResolver
 	BirthRegistration() BirthRegistrationResolver
 	CaseAction() CaseActionResolver
 	CaseFile() CaseFileResolver
@@ -113,6 +114,13 @@ type ComplexityRoot struct {
 		Field  func(childComplexity int) int
 		Note   func(childComplexity int) int
 		Wanted func(childComplexity int) int
+	}
+
+	BirthLookup struct {
+		Certificate      func(childComplexity int) int
+		HouseholdAddress func(childComplexity int) int
+		HouseholdNumber  func(childComplexity int) int
+		MinistryChecks   func(childComplexity int) int
 	}
 
 	BirthOutcome struct {
@@ -344,6 +352,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog              func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
+		BirthLookup           func(childComplexity int, certificateNumber string, settleWith string) int
 		Case                  func(childComplexity int, id string) int
 		CaseQueues            func(childComplexity int) int
 		Cases                 func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
@@ -427,6 +436,12 @@ type AddressResolver interface {
 }
 type AuditEntryResolver interface {
 	ID(ctx context.Context, obj *domain.AuditEntry) (string, error)
+}
+type BirthLookupResolver interface {
+	Certificate(ctx context.Context, obj *domain.BirthLookup) (*domain.BirthCertificate, error)
+	HouseholdNumber(ctx context.Context, obj *domain.BirthLookup) (string, error)
+	HouseholdAddress(ctx context.Context, obj *domain.BirthLookup) (string, error)
+	MinistryChecks(ctx context.Context, obj *domain.BirthLookup) ([]*domain.MinistryCheck, error)
 }
 type BirthRegistrationResolver interface {
 	ID(ctx context.Context, obj *model.BirthRegistration) (string, error)
@@ -536,6 +551,7 @@ type QueryResolver interface {
 	Cases(ctx context.Context, filter *domain.CaseFilter, first *int, after *string) (*model.CaseConnection, error)
 	CaseQueues(ctx context.Context) ([]*domain.QueueCount, error)
 	OverdueCases(ctx context.Context, first *int, after *string) (*model.CaseConnection, error)
+	BirthLookup(ctx context.Context, certificateNumber string, settleWith string) (*domain.BirthLookup, error)
 	CollaborationMessages(ctx context.Context, filter *domain.CollabMessageFilter, first *int, after *string) (*model.CollabMessageConnection, error)
 	DeadLetters(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	OverdueMessages(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
@@ -825,6 +841,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BirthErrorItem.Wanted(childComplexity), true
+
+	case "BirthLookup.certificate":
+		if e.ComplexityRoot.BirthLookup.Certificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthLookup.Certificate(childComplexity), true
+	case "BirthLookup.householdAddress":
+		if e.ComplexityRoot.BirthLookup.HouseholdAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthLookup.HouseholdAddress(childComplexity), true
+	case "BirthLookup.householdNumber":
+		if e.ComplexityRoot.BirthLookup.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthLookup.HouseholdNumber(childComplexity), true
+	case "BirthLookup.ministryChecks":
+		if e.ComplexityRoot.BirthLookup.MinistryChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthLookup.MinistryChecks(childComplexity), true
 
 	case "BirthOutcome.formRevision":
 		if e.ComplexityRoot.BirthOutcome.FormRevision == nil {
@@ -1977,6 +2018,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*domain.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.birthLookup":
+		if e.ComplexityRoot.Query.BirthLookup == nil {
+			break
+		}
+
+		args, err := ec.field_Query_birthLookup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BirthLookup(childComplexity, args["certificateNumber"].(string), args["settleWith"].(string)), true
 	case "Query.case":
 		if e.ComplexityRoot.Query.Case == nil {
 			break
@@ -2602,6 +2654,20 @@ func (ec *executionContext) childFields_BirthErrorItem(ctx context.Context, fiel
 		return ec.fieldContext_BirthErrorItem_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BirthErrorItem", field.Name)
+}
+
+func (ec *executionContext) childFields_BirthLookup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "certificate":
+		return ec.fieldContext_BirthLookup_certificate(ctx, field)
+	case "householdNumber":
+		return ec.fieldContext_BirthLookup_householdNumber(ctx, field)
+	case "householdAddress":
+		return ec.fieldContext_BirthLookup_householdAddress(ctx, field)
+	case "ministryChecks":
+		return ec.fieldContext_BirthLookup_ministryChecks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BirthLookup", field.Name)
 }
 
 func (ec *executionContext) childFields_BirthOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3906,6 +3972,28 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_birthLookup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "certificateNumber",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["certificateNumber"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "settleWith",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["settleWith"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_case_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5105,6 +5193,116 @@ func (ec *executionContext) _BirthErrorItem_note(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_BirthErrorItem_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BirthErrorItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthLookup_certificate(ctx context.Context, field graphql.CollectedField, obj *domain.BirthLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthLookup_certificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthLookup().Certificate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthCertificate) graphql.Marshaler {
+			return ec.marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚐBirthCertificate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthLookup_certificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthLookup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthCertificateInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthLookup_householdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthLookup_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthLookup().HouseholdNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthLookup_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _BirthLookup_householdAddress(ctx context.Context, field graphql.CollectedField, obj *domain.BirthLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthLookup_householdAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthLookup().HouseholdAddress(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthLookup_householdAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _BirthLookup_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *domain.BirthLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthLookup_ministryChecks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BirthLookup().MinistryChecks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.MinistryCheck) graphql.Marshaler {
+			return ec.marshalNMinistryCheck2ᚕᚖhukouᚋdomainᚐMinistryCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthLookup_ministryChecks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthLookup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MinistryCheck(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BirthOutcome_newbornName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
@@ -10494,6 +10692,68 @@ func (ec *executionContext) fieldContext_Query_overdueCases(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_birthLookup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_birthLookup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BirthLookup(ctx, fc.Args["certificateNumber"].(string), fc.Args["settleWith"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.BirthLookup
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.BirthLookup
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthLookup) graphql.Marshaler {
+			return ec.marshalNBirthLookup2ᚖhukouᚋdomainᚐBirthLookup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_birthLookup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthLookup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_birthLookup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_collaborationMessages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14444,6 +14704,58 @@ func (ec *executionContext) _BirthErrorItem(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var birthLookupImplementors = []string{"BirthLookup"}
+
+func (ec *executionContext) _BirthLookup(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthLookup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthLookupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthLookup")
+		case "certificate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthLookup_certificate(ctx, field, obj)
+				})
+		case "householdNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthLookup_householdNumber(ctx, field, obj)
+				})
+		case "householdAddress":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthLookup_householdAddress(ctx, field, obj)
+				})
+		case "ministryChecks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthLookup_ministryChecks(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var birthOutcomeImplementors = []string{"BirthOutcome"}
 
 func (ec *executionContext) _BirthOutcome(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthOutcome) graphql.Marshaler {
@@ -16023,6 +16335,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_overdueCases(ctx, field)
 				})
+		case "birthLookup":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_birthLookup(ctx, field)
+				})
 		case "collaborationMessages":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -16986,6 +17304,14 @@ func (ec *executionContext) unmarshalNBirthErrorItemInput2ᚕᚖhukouᚋdomain�
 func (ec *executionContext) unmarshalNBirthErrorItemInput2ᚖhukouᚋdomainᚐBirthErrorItem(ctx context.Context, v any) (*domain.BirthErrorItem, error) {
 	res, err := ec.unmarshalInputBirthErrorItemInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBirthLookup2ᚖhukouᚋdomainᚐBirthLookup(ctx context.Context, sel ast.SelectionSet, v *domain.BirthLookup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BirthLookup!")
+		return graphql.Null
+	}
+	return ec._BirthLookup(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx context.Context, sel ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {

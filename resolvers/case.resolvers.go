@@ -14,6 +14,36 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// Certificate is the resolver for the certificate field.
+func (r *birthLookupResolver) Certificate(ctx context.Context, obj *domain.BirthLookup) (*domain.BirthCertificate, error) {
+	return &obj.Ministry.Certificate, nil
+}
+
+// HouseholdNumber is the resolver for the householdNumber field.
+func (r *birthLookupResolver) HouseholdNumber(ctx context.Context, obj *domain.BirthLookup) (string, error) {
+	if obj.Ministry.Household == nil {
+		return "", nil
+	}
+	return obj.Ministry.Household.Number, nil
+}
+
+// HouseholdAddress is the resolver for the householdAddress field.
+func (r *birthLookupResolver) HouseholdAddress(ctx context.Context, obj *domain.BirthLookup) (string, error) {
+	if obj.Ministry.Household == nil {
+		return "", nil
+	}
+	return obj.Ministry.Household.Address, nil
+}
+
+// MinistryChecks is the resolver for the ministryChecks field.
+func (r *birthLookupResolver) MinistryChecks(ctx context.Context, obj *domain.BirthLookup) ([]*domain.MinistryCheck, error) {
+	out := make([]*domain.MinistryCheck, len(obj.Checks))
+	for i := range obj.Checks {
+		out[i] = &obj.Checks[i]
+	}
+	return out, nil
+}
+
 // ID is the resolver for the id field.
 func (r *birthRegistrationResolver) ID(ctx context.Context, obj *model.BirthRegistration) (string, error) {
 	return globalID("Case", obj.ID), nil
@@ -334,6 +364,11 @@ func (r *queryResolver) OverdueCases(ctx context.Context, first *int, after *str
 	return caseConnection(r.Casework.OverdueCases(ctx, p))
 }
 
+// BirthLookup is the resolver for the birthLookup field.
+func (r *queryResolver) BirthLookup(ctx context.Context, certificateNumber string, settleWith string) (*domain.BirthLookup, error) {
+	return r.Birth.Lookup(ctx, certificateNumber, settleWith)
+}
+
 // Status is the resolver for the status field.
 func (r *queueCountResolver) Status(ctx context.Context, obj *domain.QueueCount) (string, error) {
 	return string(obj.Status), nil
@@ -346,6 +381,9 @@ func (r *caseFilterResolver) Statuses(ctx context.Context, obj *domain.CaseFilte
 	}
 	return nil
 }
+
+// BirthLookup returns graph.BirthLookupResolver implementation.
+func (r *Resolver) BirthLookup() graph.BirthLookupResolver { return &birthLookupResolver{r} }
 
 // BirthRegistration returns graph.BirthRegistrationResolver implementation.
 func (r *Resolver) BirthRegistration() graph.BirthRegistrationResolver {
@@ -362,6 +400,7 @@ func (r *Resolver) QueueCount() graph.QueueCountResolver { return &queueCountRes
 func (r *Resolver) CaseFilter() graph.CaseFilterResolver { return &caseFilterResolver{r} }
 
 type (
+	birthLookupResolver       struct{ *Resolver }
 	birthRegistrationResolver struct{ *Resolver }
 	caseActionResolver        struct{ *Resolver }
 	queueCountResolver        struct{ *Resolver }

@@ -121,6 +121,36 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		_, err = start(ministrysim.FreeBirthCertificateNumber, "陈一")
 		require.ErrorContains(t, err, "UNAVAILABLE", "a Ministry outage")
 		setFaults(`{}`)
+		// The pre-save look-up step: the checks and the household, nothing saved.
+		var lk struct {
+			BirthLookup struct {
+				Certificate      struct{ Number string }
+				HouseholdNumber  string
+				HouseholdAddress string
+				MinistryChecks   []struct {
+					Check  string
+					Passed bool
+					Detail string
+				}
+			}
+		}
+		const lookupQ = `query($c: String!, $s: String!) { birthLookup(certificateNumber: $c, settleWith: $s) {
+			certificate { number } householdNumber householdAddress ministryChecks { check passed detail } } }`
+		require.NoError(t, gql(c.pj.addr, clerk, lookupQ, map[string]any{"c": ministrysim.FreeBirthCertificateNumber, "s": "FATHER"}, &lk))
+		require.Equal(t, ministrysim.FreeBirthCertificateNumber, lk.BirthLookup.Certificate.Number)
+		require.NotEmpty(t, lk.BirthLookup.HouseholdNumber)
+		require.NotEmpty(t, lk.BirthLookup.HouseholdAddress)
+		require.Len(t, lk.BirthLookup.MinistryChecks, 5)
+		for _, k := range lk.BirthLookup.MinistryChecks {
+			require.True(t, k.Passed, k.Check)
+		}
+		require.Equal(t, lk.BirthLookup.HouseholdNumber, lk.BirthLookup.MinistryChecks[4].Detail)
+		require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, lookupQ,
+			map[string]any{"c": ministrysim.UsedBirthCertificateNumber, "s": "FATHER"}), "a used certificate number")
+		require.Equal(t, "BAD_USER_INPUT", gqlErr(t, c.pj.addr, clerk, lookupQ,
+			map[string]any{"c": ministrysim.UnknownBirthCertificateNumber, "s": "FATHER"}), "an unknown certificate number")
+		require.Equal(t, "FORBIDDEN", gqlErr(t, c.sjz.addr, officer, lookupQ,
+			map[string]any{"c": ministrysim.FreeBirthCertificateNumber, "s": "FATHER"}), "officers do not take intakes")
 		var none struct {
 			Cases struct{ Edges []any }
 		}

@@ -183,6 +183,12 @@ try {
   await signIn(clerk, pj, 'clerk', demoPass);
   await clerk.getByRole('menuitem', { name: '新生儿出生登记' }).click();
   await clerk.getByLabel('出生医学证明编号').fill('M130000001');
+  // Step 1: the Ministry look-ups, then on to the form.
+  await clerk.getByText('随父落户').click();
+  await clerk.getByRole('button', { name: /查\s*询/ }).click();
+  await clerk.getByText('部库核验全部通过').waitFor();
+  await shot(clerk, 'panjin-lookup');
+  await clerk.getByRole('button', { name: /下一步/ }).click();
   await clerk.getByLabel('新生儿姓名').fill('陈晓明');
   await pick(clerk, '民族', '汉');
   await pick(clerk, '与户主关系', '子');

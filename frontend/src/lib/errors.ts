@@ -58,6 +58,8 @@ export function classifyError(error: unknown): ErrorOutcome {
     case 'CONFLICT':
     case 'INVALID_TRANSITION':
       if (e.reason === 'case.service_closed') return { kind: 'message', message: m.serviceClosed };
+      // A conflict with the registers (a used or registered certificate) belongs to its field.
+      if (e.field && e.reason && m.reasons[e.reason]) return { kind: 'field', field: e.field, message: m.reasons[e.reason] };
       return { kind: 'refresh', message: m.conflict };
     case 'FORBIDDEN':
       switch (e.reason) {

@@ -1,4 +1,4 @@
-import { App, Button, Card, Form, Input, Space } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, Row, Space } from 'antd';
 import { useMutation } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
 import {
@@ -10,6 +10,7 @@ import { applyError } from '../../lib/errors';
 import { fieldErrorSetter } from '../../lib/forms';
 import { zhCN } from '../../locales/zh-CN';
 import { applicantFields, BirthApplicantFields } from './BirthApplicantFields';
+import { BirthLookupPanel, type BirthLookupResult } from './BirthLookupPanel';
 
 const t = zhCN.birth;
 
@@ -22,14 +23,19 @@ const formFields = ['certificateNumber', ...applicantFields] as const;
 interface Props {
   initialValues?: Partial<IntakeValues>;
   onCreated: (c: CaseDetailFragment) => void;
+  /** The Ministry look-up of the first wizard step: shown read-only beside the form, its certificate fixed. */
+  lookup?: { result: BirthLookupResult; settleWith: string };
+  /** Back to the look-up step. */
+  onBack?: () => void;
 }
 
 /** BirthIntakeForm records a new birth registration at the acceptance office (1.1.1). */
-export function BirthIntakeForm({ initialValues, onCreated }: Props) {
+export function BirthIntakeForm({ initialValues, onCreated, lookup, onBack }: Props) {
   const [form] = Form.useForm<IntakeValues>();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [start, { loading }] = useMutation(StartBirthRegistrationDocument);
+  const settleWith = Form.useWatch('settleWith', form);
 
   const onFinish = async (v: IntakeValues) => {
     try {
@@ -62,26 +68,57 @@ export function BirthIntakeForm({ initialValues, onCreated }: Props) {
     }
   };
 
-  return (
-    <Form<IntakeValues> form={form} layout="vertical" initialValues={initialValues} onFinish={onFinish} scrollToFirstError>
-      <Card title={t.certificateSection} style={{ marginBottom: 16 }}>
-        <Form.Item
-          name="certificateNumber"
-          label={t.certificateNumber}
-          rules={[{ required: true, whitespace: true, message: t.certificateNumberRequired }]}
-          style={{ maxWidth: 360 }}
-        >
-          <Input className="hukou-mono" maxLength={20} placeholder="M130000001" />
-        </Form.Item>
-      </Card>
+  const certificate = (
+    <Form.Item
+      name="certificateNumber"
+      label={t.certificateNumber}
+      rules={[{ required: true, whitespace: true, message: t.certificateNumberRequired }]}
+      style={{ maxWidth: 360 }}
+    >
+      <Input className="hukou-mono" maxLength={20} placeholder="M130000001" readOnly={!!lookup} variant={lookup ? 'filled' : undefined} />
+    </Form.Item>
+  );
+  const editable = (
+    <>
+      {!lookup && (
+        <Card title={t.certificateSection} style={{ marginBottom: 16 }}>
+          {certificate}
+        </Card>
+      )}
       <Card title={t.newbornSection} style={{ marginBottom: 16 }}>
+        {lookup && certificate}
         <BirthApplicantFields />
+        {lookup && settleWith && settleWith !== lookup.settleWith && (
+          <Alert type="warning" showIcon message={t.settleChanged} style={{ marginTop: 8 }} />
+        )}
       </Card>
       <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
+        {onBack && (
+          <Button size="large" onClick={onBack}>
+            {t.back}
+          </Button>
+        )}
         <Button type="primary" htmlType="submit" loading={loading} size="large">
           {t.submit}
         </Button>
       </Space>
+    </>
+  );
+
+  return (
+    <Form<IntakeValues> form={form} layout="vertical" initialValues={initialValues} onFinish={onFinish} scrollToFirstError>
+      {lookup ? (
+        <Row gutter={16} wrap={false}>
+          <Col flex="auto" style={{ minWidth: 0 }}>
+            {editable}
+          </Col>
+          <Col flex="400px">
+            <BirthLookupPanel lookup={lookup.result} compact />
+          </Col>
+        </Row>
+      ) : (
+        editable
+      )}
     </Form>
   );
 }

@@ -1,17 +1,17 @@
 import { Typography } from 'antd';
 import { useNavigate } from 'react-router';
 import { zhCN } from '../../locales/zh-CN';
-import { BirthIntakeForm } from './BirthIntakeForm';
+import { BirthIntakeWizard } from './BirthIntakeWizard';
 
 export function BirthIntakePage() {
   const navigate = useNavigate();
   return (
-    <div className="hukou-page" style={{ maxWidth: 1100 }}>
+    <div className="hukou-page" style={{ maxWidth: 1240 }}>
       <Typography.Title level={3} style={{ marginBottom: 4 }}>
         {zhCN.birth.title}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{zhCN.birth.subtitle}</Typography.Paragraph>
-      <BirthIntakeForm onCreated={(c) => navigate(`/cases/${encodeURIComponent(c.id)}`)} />
+      <BirthIntakeWizard onCreated={(c) => navigate(`/cases/${encodeURIComponent(c.id)}`)} />
     </div>
   );
 }
