@@ -176,9 +176,6 @@ func NewGenerator(cfg Config) (*Generator, error) {
 	}, nil
 }
 
-// Produced returns how many residents were generated so far.
-func (g *Generator) Produced() int { return g.produced }
-
 // Next returns the next household, or nil when the population is complete.
 // The returned value is overwritten by the following call.
 func (g *Generator) Next() (*Household, error) {

@@ -184,19 +184,6 @@ func (p Person) toDomain() domain.MinistryPerson {
 	}
 }
 
-// HouseholdFromDomain converts a domain household answer to the wire.
-func HouseholdFromDomain(h *domain.MinistryHousehold) *Household {
-	out := &Household{
-		Person: PersonFromDomain(h.Person), Number: h.Number, Type: string(h.Type),
-		Division: h.Division, Address: h.Address, UrbanRural: h.UrbanRural, OfficeCode: h.OfficeCode,
-	}
-	out.Members = make([]Person, len(h.Members))
-	for i, m := range h.Members {
-		out.Members[i] = PersonFromDomain(m)
-	}
-	return out
-}
-
 func (h *Household) toDomain() *domain.MinistryHousehold {
 	out := &domain.MinistryHousehold{
 		Person: h.Person.toDomain(), Number: h.Number, Type: domain.HouseholdType(h.Type),

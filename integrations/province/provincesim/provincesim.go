@@ -8,11 +8,9 @@
 package provincesim
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -161,21 +159,4 @@ func writeErr(w http.ResponseWriter, err error) {
 		status = http.StatusServiceUnavailable
 	}
 	httpclient.WriteError(w, status, httpclient.ErrorBody{Code: string(de.Code), Message: de.Message, Field: de.Field, Reason: de.Reason})
-}
-
-// ListenAndServe serves a simulator made from cfg on addr until ctx ends,
-// then shuts down gracefully (for `hukou simulate`).
-func ListenAndServe(ctx context.Context, addr string, cfg Config) error {
-	srv := &http.Server{Addr: addr, Handler: New(cfg), ReadHeaderTimeout: 10 * time.Second,
-		BaseContext: func(net.Listener) context.Context { return ctx }}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("province simulator: %w", err)
-	case <-ctx.Done():
-		shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		return srv.Shutdown(shutCtx)
-	}
 }
