@@ -179,7 +179,8 @@ func TestRegistrationFormRevision(t *testing.T) {
 func TestRefusalNotice(t *testing.T) {
 	t.Parallel()
 	n := &domain.RefusalNotice{
-		CaseKind:      domain.KindBirth,
+		Business:      "新生儿出生登记",
+		SubjectRole:   "新生儿",
 		CollabNo:      "X211103202611250007",
 		ApplicantName: "李秀英",
 		SubjectName:   "王小明",
@@ -201,7 +202,7 @@ func TestRefusalNotice(t *testing.T) {
 func TestCompletionConfirmation(t *testing.T) {
 	t.Parallel()
 	c := &domain.CompletionConfirmation{
-		CaseKind:        domain.KindBirth,
+		Business:        "新生儿出生登记",
 		CollabNo:        "X211103202611250001",
 		NewbornName:     "张𠮷祥",
 		IDNumber:        "130102202611020019",
@@ -279,7 +280,7 @@ func TestInvalidDocuments(t *testing.T) {
 		"unknown ethnicity": func() domain.Document { f := registrationForm(); f.Ethnicity = "99"; return f }(),
 		"unknown division":  func() domain.Document { f := registrationForm(); f.BirthplaceDivision = "999999"; return f }(),
 		"no name":           func() domain.Document { f := registrationForm(); f.Name = " "; return f }(),
-		"no reasons": &domain.RefusalNotice{CaseKind: domain.KindBirth, CollabNo: "X1", ApplicantName: "李秀英",
+		"no reasons": &domain.RefusalNotice{Business: "新生儿出生登记", CollabNo: "X1", ApplicantName: "李秀英",
 			Office: "某派出所", Reasons: []string{" "}},
 		"no ID number": &domain.CompletionConfirmation{CollabNo: "X1", NewbornName: "王小明", Office: "某派出所"},
 		"nil":          nil,

@@ -8,26 +8,6 @@ import (
 	"hukou/domain/codes"
 )
 
-// caseKindNames are the business kinds as printed on documents.
-var caseKindNames = map[domain.CaseKind]string{
-	domain.KindBirth:      "新生儿出生登记",
-	domain.KindMigration:  "户口迁移",
-	domain.KindInfoCert:   "开具户籍信息类证明",
-	domain.KindMatterCert: "开具户籍事项类证明",
-	domain.KindIDCard:     "居民身份证异地受理",
-}
-
-func caseKindName(field string, k domain.CaseKind) (string, error) {
-	if k == "" {
-		return "", nil
-	}
-	name, ok := caseKindNames[k]
-	if !ok {
-		return "", domain.FieldErrorf(field, "unknown case kind %q", k)
-	}
-	return name, nil
-}
-
 // sexOnForms are the short names forms print for GB/T 2261.1 codes whose
 // standard names are long (男性 → 男).
 var sexOnForms = map[string]string{"1": "男", "2": "女"}
@@ -231,18 +211,15 @@ func (c *canvas) refusalNotice(n *domain.RefusalNotice) error {
 	if len(reasons) == 0 {
 		return domain.FieldErrorf("reasons", "a refusal notice needs at least one reason")
 	}
-	kind, err := caseKindName("caseKind", n.CaseKind)
-	if err != nil {
-		return err
-	}
+	kind := n.Business
 	if kind == "" {
 		kind = "户籍"
 	}
 	about := "协同编号：" + n.CollabNo
 	if n.SubjectName != "" {
-		who := "当事人"
-		if n.CaseKind == domain.KindBirth {
-			who = "新生儿"
+		who := n.SubjectRole
+		if who == "" {
+			who = "当事人"
 		}
 		about = who + "：" + n.SubjectName + "，" + about
 	}
@@ -289,12 +266,9 @@ func (c *canvas) completionConfirmation(cc *domain.CompletionConfirmation) error
 			return err
 		}
 	}
-	kind, err := caseKindName("caseKind", cc.CaseKind)
-	if err != nil {
-		return err
-	}
+	kind := cc.Business
 	if kind == "" {
-		kind = caseKindNames[domain.KindBirth]
+		kind = "户籍"
 	}
 
 	c.pdf.AddPage()

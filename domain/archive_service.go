@@ -35,7 +35,7 @@ var ArchiveContentTypes = []string{"image/jpeg", "image/png", "application/pdf"}
 
 var (
 	archiveWriteRoles = []Role{RoleClerk, RoleOfficer, RoleArchivist, RoleAdmin}
-	archiveReadRoles  = caseReadRoles
+	archiveReadRoles  = CaseReadRoles
 )
 
 // ArchiveService keeps a case's files: the archives captured against the
@@ -379,6 +379,15 @@ func (s *ArchiveService) AttachDocument(ctx context.Context, tx Repos, caseID, k
 	return f, nil
 }
 
+// CanCapture reports whether the caller may capture archives for c now:
+// the rule Upload applies (a role that captures, the case's jurisdiction,
+// the case not closed), so a screen offers capture exactly when the server
+// would accept it.
+func (s *ArchiveService) CanCapture(ctx context.Context, c *Case) bool {
+	actor := ActorFromContext(ctx)
+	return actor != nil && actor.HasRole(archiveWriteRoles...) && actor.CanSee(c.Office) && !s.Cases.Terminal(c)
+}
+
 // caseForWrite loads a case the actor changes files of: within the
 // actor's jurisdiction (a refusal is audited) and not closed, which binds
 // every capture (an upload) and, for changes of existing archives, everyone
@@ -393,10 +402,8 @@ func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos R
 		return nil, outsideJurisdiction(c)
 	}
 	if capture || !actor.HasRole(RoleArchivist, RoleAdmin) {
-		if w := s.Cases.Workflows[c.Kind]; w != nil {
-			if spec, ok := w.State(c.Status); ok && spec.Terminal {
-				return nil, Errorf(CodeInvalidTransition, "the case is closed (%s); its archives can no longer be captured or changed", c.Status).WithReason("archive.case_closed")
-			}
+		if s.Cases.Terminal(c) {
+			return nil, Errorf(CodeInvalidTransition, "the case is closed (%s); its archives can no longer be captured or changed", c.Status).WithReason("archive.case_closed")
 		}
 	}
 	return c, nil
@@ -648,10 +655,6 @@ func extensionOf(ct string) string {
 func restricted(f *CaseFile, what string) error {
 	return Errorf(CodeForbidden, "the archive %s is flagged %s and cannot be %s by anyone; an archivist must lift the flag first",
 		f.Name, f.Restriction, what).WithReason("archive.restricted")
-}
-
-func outsideJurisdiction(c *Case) error {
-	return Errorf(CodeForbidden, "this case belongs to office %s, outside your jurisdiction", c.Office).WithReason("auth.jurisdiction")
 }
 
 // thumbCache keeps recent thumbnails by original blob key; it is bounded

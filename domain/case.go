@@ -6,17 +6,10 @@ import (
 	"time"
 )
 
-// CaseKind is a business kind of cross-province handling.
+// CaseKind is a business kind of cross-province handling. Each kind is a
+// module (domain/<kind>) that declares its constant and registers itself
+// with the engine (CaseService.Register); the engine knows none by name.
 type CaseKind string
-
-// Business kinds (DESIGN.md glossary).
-const (
-	KindBirth      CaseKind = "BIRTH"
-	KindMigration  CaseKind = "MIGRATION"
-	KindInfoCert   CaseKind = "INFO_CERT"
-	KindMatterCert CaseKind = "MATTER_CERT"
-	KindIDCard     CaseKind = "ID_CARD"
-)
 
 // Side says which office's copy of a case this is: the acceptance office
 // (受理地) where the citizen applied, or the registration office (户籍地).
@@ -30,6 +23,33 @@ const (
 
 // CaseStatus is a state of a kind's workflow; each Workflow declares its own.
 type CaseStatus string
+
+// The common lifecycle statuses (the schema declares them; a kind adds its
+// own). A kind's declaration lists which of them it uses.
+const (
+	StatusDraft     CaseStatus = "DRAFT"     // entered at A, editable until submitted
+	StatusSubmitted CaseStatus = "SUBMITTED" // sent; waits for the platform
+	StatusExtracted CaseStatus = "EXTRACTED" // R has it; A waits for its decision
+	StatusReceived  CaseStatus = "RECEIVED"  // R's copy, in its approval queue
+	StatusApproved  CaseStatus = "APPROVED"  // approved at R
+	StatusRefused   CaseStatus = "REFUSED"   // refused
+	StatusClosed    CaseStatus = "CLOSED"    // a refusal handled at A
+	StatusCompleted CaseStatus = "COMPLETED" // done on this side
+)
+
+// Action names a step of a kind's workflow. A user step is named like the
+// mutation that takes it, in upper snake case (SUBMIT_BIRTH_REGISTRATION for
+// submitBirthRegistration); a message step after its message. Actions are
+// stored in case histories: never rename one.
+type Action string
+
+// MessageType names a kind of collaboration message between offices.
+type MessageType string
+
+// MsgApplication is the message that carries a submitted case from the
+// acceptance office to the registration office, for every kind: the engine
+// creates the registration office's copy from it.
+const MsgApplication MessageType = "APPLICATION"
 
 // Case is one side's copy of a cross-province case. Both copies share the
 // CollabNo; each side keeps its own history (Actions) and derives Status
@@ -65,7 +85,7 @@ type CaseAction struct {
 	ID        string // unique transaction ID of the action
 	CaseID    string
 	Seq       int // 1, 2, … within the case
-	Action    string
+	Action    Action
 	From      CaseStatus
 	To        CaseStatus
 	ActorID   string
@@ -92,14 +112,16 @@ type StateSpec struct {
 // Step declares one transition: the action that fires it, the statuses it
 // leaves, the status it reaches, the side whose copy it applies to, and who
 // may fire it: users holding one of Roles, or an incoming message of type
-// OnMessage (then Roles is empty).
+// OnMessage (then Roles is empty). A step with no From creates the case:
+// at the acceptance office by a user (intake), at the registration office
+// by the MsgApplication message.
 type Step struct {
-	Action    string
+	Action    Action
 	From      []CaseStatus
 	To        CaseStatus
 	Side      Side
 	Roles     []Role
-	OnMessage string
+	OnMessage MessageType
 	// Guard refuses the step for a case whose data does not allow it; its
 	// error is returned as is (typically CodeInvalid naming a field).
 	Guard func(c *Case) error
@@ -124,7 +146,7 @@ func (w *Workflow) State(s CaseStatus) (StateSpec, bool) {
 }
 
 // Step returns the step fired by action.
-func (w *Workflow) Step(action string) (*Step, bool) {
+func (w *Workflow) Step(action Action) (*Step, bool) {
 	for i := range w.Steps {
 		if w.Steps[i].Action == action {
 			return &w.Steps[i], true
@@ -138,9 +160,9 @@ func (w *Workflow) Step(action string) (*Step, bool) {
 // the other side, to incoming messages only, to other roles, or the case is
 // outside the actor's jurisdiction; CodeInvalidTransition (shown as
 // CONFLICT) when the case's status does not allow the step; the Guard's error.
-func (w *Workflow) Allowed(c *Case, action string, actor *Actor) error {
+func (w *Workflow) Allowed(c *Case, action Action, actor *Actor) error {
 	st, ok := w.Step(action)
-	if !ok {
+	if !ok || st.Creates() {
 		return FieldErrorf("action", "%s cases have no action %q", w.Kind, action).WithReason("case.action_unknown")
 	}
 	switch {
@@ -151,7 +173,7 @@ func (w *Workflow) Allowed(c *Case, action string, actor *Actor) error {
 	case st.OnMessage != "" && !actor.System:
 		return Errorf(CodeForbidden, "%q happens when the other office's answer arrives; it cannot be done by hand", action).WithReason("case.by_message")
 	case !actor.System && !actor.HasRole(st.Roles...):
-		return Errorf(CodeForbidden, "%q needs one of the roles %v", action, st.Roles).WithReason("auth.role")
+		return roleError(st)
 	case !actor.CanSee(c.Office):
 		return Errorf(CodeForbidden, "this case belongs to office %s, outside your jurisdiction", c.Office).WithReason("auth.jurisdiction")
 	case !slices.Contains(st.From, c.Status):
@@ -163,12 +185,38 @@ func (w *Workflow) Allowed(c *Case, action string, actor *Actor) error {
 	return nil
 }
 
+// MayTake checks, before any case is loaded, that actor holds a role of
+// the user step action: CodeInvalid for an unknown action, CodeForbidden
+// for a message step or another role. It is the first check of every step,
+// so a caller without the role learns nothing about the case or its input.
+func (w *Workflow) MayTake(action Action, actor *Actor) error {
+	st, ok := w.Step(action)
+	switch {
+	case !ok:
+		return FieldErrorf("action", "%s cases have no action %q", w.Kind, action).WithReason("case.action_unknown")
+	case actor == nil:
+		return Errorf(CodeUnauthenticated, "sign in first").WithReason("auth.required")
+	case st.OnMessage != "" && !actor.System:
+		return Errorf(CodeForbidden, "%q happens when the other office's message arrives; it cannot be done by hand", action).WithReason("case.by_message")
+	case !actor.System && !actor.HasRole(st.Roles...):
+		return roleError(st)
+	}
+	return nil
+}
+
+func roleError(st *Step) error {
+	return Errorf(CodeForbidden, "%q needs one of the roles %v", st.Action, st.Roles).WithReason("auth.role")
+}
+
+// Creates reports whether the step creates the case (it leaves no status).
+func (st *Step) Creates() bool { return len(st.From) == 0 }
+
 // Available lists the actions actor may fire on c now, in declaration
 // order: exactly those Allowed accepts (a test checks every state and role).
-func (w *Workflow) Available(c *Case, actor *Actor) []string {
-	out := []string{}
+func (w *Workflow) Available(c *Case, actor *Actor) []Action {
+	out := []Action{}
 	for _, st := range w.Steps {
-		if st.OnMessage == "" && w.Allowed(c, st.Action, actor) == nil {
+		if st.OnMessage == "" && !st.Creates() && w.Allowed(c, st.Action, actor) == nil {
 			out = append(out, st.Action)
 		}
 	}
@@ -178,7 +226,7 @@ func (w *Workflow) Available(c *Case, actor *Actor) []string {
 // Fire checks Allowed, moves c to the step's status (setting its deadline
 // from the new status) and returns the action to append to its history.
 // It never touches storage.
-func (w *Workflow) Fire(c *Case, action string, actor *Actor, at time.Time, note string, data json.RawMessage, messageID string) (*CaseAction, error) {
+func (w *Workflow) Fire(c *Case, action Action, actor *Actor, at time.Time, note string, data json.RawMessage, messageID string) (*CaseAction, error) {
 	if err := w.Allowed(c, action, actor); err != nil {
 		return nil, err
 	}
@@ -186,20 +234,39 @@ func (w *Workflow) Fire(c *Case, action string, actor *Actor, at time.Time, note
 	a := &CaseAction{CaseID: c.ID, Action: action, From: c.Status, To: st.To, ActorID: actor.UserID,
 		ActorName: actor.Shown(), Office: actor.OfficeCode, MessageID: messageID, Note: note, Data: data, At: at}
 	c.Status, c.UpdatedAt = st.To, at
-	c.DeadlineAt = nil
-	if spec, ok := w.State(st.To); ok && spec.Deadline > 0 {
-		d := at.Add(spec.Deadline)
-		c.DeadlineAt = &d
-	}
+	w.setDeadline(c, at)
 	return a, nil
 }
 
+// setDeadline sets c's deadline from its status's declared one, from at.
+func (w *Workflow) setDeadline(c *Case, at time.Time) {
+	c.DeadlineAt = nil
+	if spec, ok := w.State(c.Status); ok && spec.Deadline > 0 {
+		d := at.Add(spec.Deadline)
+		c.DeadlineAt = &d
+	}
+}
+
 // Validate checks the declaration itself: every step's statuses are
-// declared, actions are unique, and user steps name roles. Registration
+// declared, actions are unique, user steps name roles, a message type fires
+// one step, and only the application message creates a case. Registration
 // of a workflow panics on an invalid one.
 func (w *Workflow) Validate() error {
-	seen := map[string]bool{}
+	if w.Kind == "" {
+		return Errorf(CodeInternal, "a workflow needs a kind")
+	}
+	seen := map[Action]bool{}
+	messages := map[MessageType]bool{}
 	for _, st := range w.Steps {
+		if st.OnMessage != "" {
+			if messages[st.OnMessage] {
+				return Errorf(CodeInternal, "%s: message %s fires two steps", w.Kind, st.OnMessage)
+			}
+			messages[st.OnMessage] = true
+		}
+		if st.Creates() && st.OnMessage != "" && st.OnMessage != MsgApplication {
+			return Errorf(CodeInternal, "%s: %q creates a case from %s; only %s may", w.Kind, st.Action, st.OnMessage, MsgApplication)
+		}
 		if seen[st.Action] {
 			return Errorf(CodeInternal, "%s: action %q declared twice", w.Kind, st.Action)
 		}
@@ -224,6 +291,40 @@ func sideName(s Side) string {
 		return "acceptance"
 	}
 	return "registration"
+}
+
+// Overdue reports whether c is past its deadline at now.
+func (c *Case) Overdue(now time.Time) bool { return c.DeadlineAt != nil && now.After(*c.DeadlineAt) }
+
+// OwnOffice is the office that acts for c's side: the acceptance office on
+// side A, the registration office on side R.
+func (c *Case) OwnOffice() string {
+	if c.Side == SideAcceptance {
+		return c.AcceptanceOffice
+	}
+	return c.RegistrationOffice
+}
+
+// OtherOffice is the office on the other side of c.
+func (c *Case) OtherOffice() string {
+	if c.Side == SideAcceptance {
+		return c.RegistrationOffice
+	}
+	return c.AcceptanceOffice
+}
+
+// MinistryCheck is the result of one Ministry look-up made at intake, shown
+// with the case so the clerk sees what was verified (1.1.1).
+type MinistryCheck struct {
+	Check  string // what was checked; each kind documents its checks
+	Passed bool
+	Detail string // the value checked: province, certificate or household number
+}
+
+// CaseRef names a case at the version its user saw (0 skips the check).
+type CaseRef struct {
+	ID      string
+	Version int
 }
 
 // CaseFilter selects cases; empty fields do not filter. The service sets

@@ -3,19 +3,66 @@ package domain
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 )
+
+// DocumentKeeper keeps the files of a case that travel between offices:
+// generated or received documents (revisions numbered per kind) and the
+// captured archives that go with an application. StoreDocument puts the
+// content in the blob store and is called before the transaction that
+// records it (RecordDocument); KeepDocument and KeepArchive do both, for
+// content that arrives inside a message's applying transaction.
+type DocumentKeeper interface {
+	StoreDocument(ctx context.Context, contentType string, content []byte) (BlobRef, error)
+	RecordDocument(ctx context.Context, tx Repos, caseID, kind, name string, ref BlobRef) error
+	KeepDocument(ctx context.Context, tx Repos, caseID, kind, name, contentType string, content []byte) error
+	KeepArchive(ctx context.Context, tx Repos, caseID, materialCode, name, contentType string, content []byte) error
+	// ArchiveContents returns the valid archives of a case with their content.
+	ArchiveContents(ctx context.Context, caseID string) ([]FileContent, error)
+}
+
+// FileContent is a case file with its bytes, as it travels in a message.
+type FileContent struct {
+	MaterialCode string `json:"materialCode"`
+	Name         string `json:"name"`
+	ContentType  string `json:"contentType"`
+	Content      []byte `json:"content"` // base64 in JSON
+}
+
+// ref pins f for an envelope's attachment list.
+func (f *FileContent) ref() AttachmentRef { return AttachmentFor(f.Name, f.ContentType, f.Content) }
+
+// AttachmentFor pins content for an envelope's attachment list.
+func AttachmentFor(name, contentType string, content []byte) AttachmentRef {
+	sum := sha256.Sum256(content)
+	return AttachmentRef{Name: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(content)), ContentType: contentType}
+}
+
+// StoreDocument implements DocumentKeeper: content goes to the blob store,
+// outside any transaction.
+func (s *ArchiveService) StoreDocument(ctx context.Context, contentType string, content []byte) (BlobRef, error) {
+	return s.Blobs.Put(ctx, bytes.NewReader(content), contentType)
+}
+
+// RecordDocument implements DocumentKeeper: a stored blob becomes the next
+// revision of kind on tx.
+func (s *ArchiveService) RecordDocument(ctx context.Context, tx Repos, caseID, kind, name string, ref BlobRef) error {
+	_, err := s.AttachDocument(ctx, tx, caseID, kind, name, ref)
+	return err
+}
 
 // KeepDocument implements DocumentKeeper: it stores content in the blob
 // store first, then records it as the next revision of kind on tx. A
 // rolled-back transaction leaves only an orphan blob, which the sweeper removes.
 func (s *ArchiveService) KeepDocument(ctx context.Context, tx Repos, caseID, kind, name, contentType string, content []byte) error {
-	ref, err := s.Blobs.Put(ctx, bytes.NewReader(content), contentType)
+	ref, err := s.StoreDocument(ctx, contentType, content)
 	if err != nil {
 		return err
 	}
-	_, err = s.AttachDocument(ctx, tx, caseID, kind, name, ref)
-	return err
+	return s.RecordDocument(ctx, tx, caseID, kind, name, ref)
 }
 
 // KeepArchive records an archive that arrived with a case from the other
@@ -52,7 +99,7 @@ func (s *ArchiveService) ArchiveContents(ctx context.Context, caseID string) ([]
 		data, err := io.ReadAll(rc)
 		rc.Close()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read archive %s: %w", f.ID, err)
 		}
 		out = append(out, FileContent{MaterialCode: f.MaterialCode, Name: f.Name, ContentType: f.ContentType, Content: data})
 	}

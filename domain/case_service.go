@@ -3,36 +3,142 @@ package domain
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
 	"time"
 )
 
-// CaseService reads cases of every kind within the caller's jurisdiction and
-// runs the engine's bookkeeping: firing a declared step on a case, appending
-// the action to its history and saving it, in the caller's transaction.
+// CaseService is the case engine: it reads cases of every kind within the
+// caller's jurisdiction and runs every kind's steps from its declaration
+// alone. A kind plugs in with Register; the engine then fires its user
+// steps (Act, Open), sends its messages (SendToOtherSide) and routes the
+// messages that arrive for it, after checking that they come from the
+// case's other side (DESIGN.md, "Trust boundaries"). It names no kind.
 type CaseService struct {
-	DB        Database
-	Audit     AuditSink
-	Now       func() time.Time
-	NewID     func() string
-	Workflows map[CaseKind]*Workflow
+	DB     Database
+	Audit  AuditSink
+	Collab *CollabService
+	// Files keeps the files that travel with messages (set at start-up:
+	// the archive service, which needs the engine itself).
+	Files DocumentKeeper
+	Now   func() time.Time
+	NewID func() string
+	// modules by kind, registered at start-up (never changed afterwards).
+	modules map[CaseKind]Module
 }
 
-// NewCaseService returns a CaseService knowing every declared workflow; it
-// panics on a nil dependency.
-func NewCaseService(db Database, audit AuditSink, now func() time.Time, newID func() string) *CaseService {
-	if db == nil || audit == nil || now == nil || newID == nil {
-		panic("domain: NewCaseService needs db, audit, now and newID")
+// Module is a business kind plugged into the engine: its one declaration,
+// how it applies the messages that arrive for it, and its kind-specific
+// view of a case for the API.
+type Module interface {
+	// Workflow returns the kind's declaration (validated on Register).
+	Workflow() *Workflow
+	// Receivers returns how the kind applies incoming messages, by message
+	// type; see ReceiveFunc. A message step without one is applied by
+	// firing the step alone.
+	Receivers() map[MessageType]ReceiveFunc
+	// Details decodes the kind's part of c for the API (CaseDetails).
+	Details(c *Case) (CaseDetails, error)
+}
+
+// CaseDetails is a kind's own part of a case as the API shows it (the
+// schema's CaseDetails union); each kind returns its own type.
+type CaseDetails interface{}
+
+// ReceiveFunc applies an incoming message to its case inside the applying
+// transaction. The engine has found this side's copy of the case and
+// checked that the sender is its other side; for the step that creates the
+// case (MsgApplication) it has created it. A ReceiveFunc changes c (saved
+// by the engine) and returns the data recorded with the step. A *Error
+// (other than CodeInternal or CodeUnavailable) makes the message a dead
+// letter with its reason.
+type ReceiveFunc func(ctx context.Context, tx Repos, c *Case, env *Envelope) (data any, err error)
+
+// NewCaseService returns an engine without kinds; it panics on a nil
+// dependency.
+func NewCaseService(db Database, audit AuditSink, collab *CollabService, now func() time.Time, newID func() string) *CaseService {
+	if db == nil || audit == nil || collab == nil || now == nil || newID == nil {
+		panic("domain: NewCaseService needs db, audit, collab, now and newID")
 	}
-	return &CaseService{DB: db, Audit: audit, Now: now, NewID: newID,
-		Workflows: map[CaseKind]*Workflow{KindBirth: BirthWorkflow}}
+	return &CaseService{DB: db, Audit: audit, Collab: collab, Now: now, NewID: newID, modules: map[CaseKind]Module{}}
 }
 
-var caseReadRoles = []Role{RoleClerk, RoleOfficer, RoleApprover, RoleArchivist, RoleAnalyst, RoleAdmin}
+// Register plugs a kind into the engine: its declaration is validated, and
+// each of its message steps is routed from the collaboration service to
+// the engine. It panics on an invalid declaration or a kind registered
+// twice (start-up wiring errors).
+func (s *CaseService) Register(m Module) {
+	w := m.Workflow()
+	if err := w.Validate(); err != nil {
+		panic(err)
+	}
+	if _, dup := s.modules[w.Kind]; dup {
+		panic(fmt.Sprintf("domain: kind %s registered twice", w.Kind))
+	}
+	receivers := m.Receivers()
+	for msg := range receivers {
+		if !w.firedBy(msg) {
+			panic(fmt.Sprintf("domain: %s has a receiver for %s, which fires no step", w.Kind, msg))
+		}
+	}
+	s.modules[w.Kind] = m
+	for i := range w.Steps {
+		st := &w.Steps[i]
+		if st.OnMessage != "" {
+			s.Collab.Handle(string(w.Kind), string(st.OnMessage), s.receive(w, st, receivers[st.OnMessage]))
+		}
+	}
+}
+
+func (w *Workflow) firedBy(msg MessageType) bool {
+	for _, st := range w.Steps {
+		if st.OnMessage == msg {
+			return true
+		}
+	}
+	return false
+}
+
+// Kinds lists the registered kinds in order.
+func (s *CaseService) Kinds() []CaseKind {
+	out := make([]CaseKind, 0, len(s.modules))
+	for k := range s.modules {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Workflow returns the declaration of kind, or nil for an unknown kind.
+func (s *CaseService) Workflow(kind CaseKind) *Workflow {
+	if m := s.modules[kind]; m != nil {
+		return m.Workflow()
+	}
+	return nil
+}
+
+// Details returns the kind's part of c. Errors: CodeInternal for a case of
+// a kind no module registered, or data its module cannot decode.
+func (s *CaseService) Details(c *Case) (CaseDetails, error) {
+	m := s.modules[c.Kind]
+	if m == nil {
+		return nil, Errorf(CodeInternal, "no module for %s cases", c.Kind)
+	}
+	d, err := m.Details(c)
+	if err != nil {
+		return nil, fmt.Errorf("details of case %s: %w", c.ID, err)
+	}
+	return d, nil
+}
+
+// CaseReadRoles may read cases (each within its jurisdiction).
+var CaseReadRoles = []Role{RoleClerk, RoleOfficer, RoleApprover, RoleArchivist, RoleAnalyst, RoleAdmin}
 
 // Find returns a case the caller may see. Errors: CodeNotFound,
 // CodeForbidden outside the jurisdiction. The read is audited.
 func (s *CaseService) Find(ctx context.Context, id string) (*Case, error) {
-	actor, err := Authorize(ctx, caseReadRoles...)
+	actor, err := Authorize(ctx, CaseReadRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +148,7 @@ func (s *CaseService) Find(ctx context.Context, id string) (*Case, error) {
 	}
 	if !actor.CanSee(c.Office) {
 		s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditDenied, "case", "Case", c.ID, "outside jurisdiction"))
-		return nil, Errorf(CodeForbidden, "this case belongs to office %s, outside your jurisdiction", c.Office).WithReason("auth.jurisdiction")
+		return nil, outsideJurisdiction(c)
 	}
 	s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "case", "Case", c.ID, ""))
 	return c, nil
@@ -50,7 +156,7 @@ func (s *CaseService) Find(ctx context.Context, id string) (*Case, error) {
 
 // FindCases pages through the cases the caller may see.
 func (s *CaseService) FindCases(ctx context.Context, f CaseFilter, p Page) (*CasePage, error) {
-	actor, err := Authorize(ctx, caseReadRoles...)
+	actor, err := Authorize(ctx, CaseReadRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +182,7 @@ func (s *CaseService) OverdueCases(ctx context.Context, p Page) (*CasePage, erro
 
 // Queues counts the caller's cases by kind, side and status (the work queues).
 func (s *CaseService) Queues(ctx context.Context) ([]QueueCount, error) {
-	actor, err := Authorize(ctx, caseReadRoles...)
+	actor, err := Authorize(ctx, CaseReadRoles...)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +191,7 @@ func (s *CaseService) Queues(ctx context.Context) ([]QueueCount, error) {
 
 // Timeline returns a case's history (the caller must be able to see the case).
 func (s *CaseService) Timeline(ctx context.Context, c *Case) ([]*CaseAction, error) {
-	if _, err := Authorize(ctx, caseReadRoles...); err != nil {
+	if _, err := Authorize(ctx, CaseReadRoles...); err != nil {
 		return nil, err
 	}
 	return s.DB.Cases().FindCaseActions(ctx, c.ID)
@@ -93,28 +199,185 @@ func (s *CaseService) Timeline(ctx context.Context, c *Case) ([]*CaseAction, err
 
 // AvailableActions lists the actions the caller may take on c now, from its
 // kind's declaration.
-func (s *CaseService) AvailableActions(ctx context.Context, c *Case) []string {
-	w := s.Workflows[c.Kind]
+func (s *CaseService) AvailableActions(ctx context.Context, c *Case) []Action {
+	w := s.Workflow(c.Kind)
 	actor := ActorFromContext(ctx)
 	if w == nil || actor == nil {
-		return []string{}
+		return []Action{}
 	}
 	return w.Available(c, actor)
+}
+
+// AwaitingOtherSide reports whether c waits for the other office's answer.
+func (s *CaseService) AwaitingOtherSide(c *Case) bool {
+	spec, _ := s.state(c)
+	return spec.AwaitsOtherSide
+}
+
+// Terminal reports whether c reached a terminal status of its workflow.
+func (s *CaseService) Terminal(c *Case) bool {
+	spec, _ := s.state(c)
+	return spec.Terminal
+}
+
+func (s *CaseService) state(c *Case) (StateSpec, bool) {
+	if w := s.Workflow(c.Kind); w != nil {
+		return w.State(c.Status)
+	}
+	return StateSpec{}, false
+}
+
+// StepRequest is one user step on an existing case, for Act. Only Ref and
+// Action are required; the functions run in the order listed.
+type StepRequest struct {
+	Ref    CaseRef
+	Action Action
+	// Note is recorded with the step in the case's history.
+	Note string
+	// Data is recorded with the step (marshalled to JSON).
+	Data any
+	// Validate checks the input, once the caller is known to hold a role of
+	// the step and before anything is loaded.
+	Validate func() error
+	// Prepare does slow work (render a document, store a blob) outside any
+	// transaction, on the case as loaded and checked; the transaction then
+	// refuses the step if the case changed meanwhile.
+	Prepare func(ctx context.Context, c *Case) error
+	// Change edits the case before the step fires, inside the transaction.
+	Change func(ctx context.Context, tx Repos, c *Case) error
+	// Effects runs after the step fired, inside the same transaction:
+	// register changes, documents recorded, messages sent.
+	Effects func(ctx context.Context, tx Repos, c *Case) error
+}
+
+// Act takes one user step on a case of kind, in one transaction: the
+// caller's role from the step's declaration, the input (Validate), then the
+// case's side, jurisdiction, status and the version the user saw, the slow
+// work (Prepare) outside the transaction, then Change, the step (new
+// status, deadline, history entry, audit entry) and Effects, committed
+// together. Errors: CodeForbidden (role, side, jurisdiction),
+// CodeInvalidTransition (status), CodeConflict (stale version),
+// CodeNotFound (no case of kind has the ID), and those of the functions.
+func (s *CaseService) Act(ctx context.Context, kind CaseKind, req StepRequest) (*Case, error) {
+	w := s.Workflow(kind)
+	if w == nil {
+		return nil, Errorf(CodeInternal, "no module for %s cases", kind)
+	}
+	actor := ActorFromContext(ctx)
+	if err := w.MayTake(req.Action, actor); err != nil {
+		return nil, err
+	}
+	if req.Validate != nil {
+		if err := req.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	if req.Prepare != nil {
+		c, err := s.loadForStep(ctx, s.DB, w, req, actor)
+		if err != nil {
+			return nil, err
+		}
+		if err := req.Prepare(ctx, c); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", strings.ToLower(string(req.Action)), c.ID, err)
+		}
+		req.Ref.Version = c.Version // the transaction acts on what was prepared
+	}
+	var c *Case
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var err error
+		if c, err = s.loadForStep(ctx, tx, w, req, actor); err != nil {
+			return err
+		}
+		if req.Change != nil {
+			if err := req.Change(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		if err := s.fire(ctx, tx, c, req.Action, actor, req.Note, req.Data, ""); err != nil {
+			return err
+		}
+		if req.Effects != nil {
+			return req.Effects(ctx, tx, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", strings.ToLower(string(req.Action)), req.Ref.ID, err)
+	}
+	return c, nil
+}
+
+// loadForStep loads a case of w's kind and checks the step and version.
+func (s *CaseService) loadForStep(ctx context.Context, repos Repos, w *Workflow, req StepRequest, actor *Actor) (*Case, error) {
+	c, err := repos.Cases().FindCaseByID(ctx, req.Ref.ID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Kind != w.Kind {
+		return nil, Errorf(CodeNotFound, "no %s case has this ID", w.Kind).WithReason("not_found")
+	}
+	if err := w.Allowed(c, req.Action, actor); err != nil {
+		return nil, err
+	}
+	if req.Ref.Version != 0 && req.Ref.Version != c.Version {
+		return nil, Errorf(CodeConflict, "the case was changed by someone else meanwhile (version %d, you saw %d); reload it", c.Version, req.Ref.Version).WithReason("case.stale")
+	}
+	return c, nil
+}
+
+// Open checks that the caller may take the creating step action of kind
+// (its declared roles) and returns the caller, before any look-up is made
+// for a new case. Errors: CodeForbidden, CodeUnauthenticated.
+func (s *CaseService) Open(ctx context.Context, kind CaseKind, action Action) (*Actor, error) {
+	w := s.Workflow(kind)
+	if w == nil {
+		return nil, Errorf(CodeInternal, "no module for %s cases", kind)
+	}
+	actor := ActorFromContext(ctx)
+	if err := w.MayTake(action, actor); err != nil {
+		return nil, err
+	}
+	if st, _ := w.Step(action); !st.Creates() || st.Side != SideAcceptance {
+		return nil, Errorf(CodeInternal, "%s: %s does not create a case at the acceptance office", kind, action)
+	}
+	return actor, nil
+}
+
+// Create stores a new acceptance-office case made by the creating step
+// action (after Open), with its first history entry and audit entry, in
+// one transaction; c's Kind, Side and Status come from the declaration.
+func (s *CaseService) Create(ctx context.Context, c *Case, action Action) error {
+	actor := ActorFromContext(ctx)
+	w := s.Workflow(c.Kind)
+	if w == nil {
+		return Errorf(CodeInternal, "no module for %s cases", c.Kind)
+	}
+	st, ok := w.Step(action)
+	if !ok || !st.Creates() {
+		return Errorf(CodeInternal, "%s: %s does not create a case", c.Kind, action)
+	}
+	c.Side, c.Status = st.Side, st.To
+	err := s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		return s.create(ctx, tx, w, c, actor, action, "")
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", strings.ToLower(string(action)), err)
+	}
+	return nil
 }
 
 // fire runs one declared step on c inside tx: the engine's checks, the new
 // status, the history entry and the save (optimistic on c.Version), and an
 // audit entry for a user action.
-func (s *CaseService) fire(ctx context.Context, tx Repos, c *Case, action string, actor *Actor, note string, data any, messageID string) error {
-	w := s.Workflows[c.Kind]
-	raw, err := json.Marshal(data)
-	if err != nil {
-		return err
+func (s *CaseService) fire(ctx context.Context, tx Repos, c *Case, action Action, actor *Actor, note string, data any, messageID string) error {
+	raw := json.RawMessage("{}")
+	if data != nil {
+		var err error
+		if raw, err = json.Marshal(data); err != nil {
+			return fmt.Errorf("encode the data of %s: %w", action, err)
+		}
 	}
-	if data == nil {
-		raw = json.RawMessage("{}")
-	}
-	a, err := w.Fire(c, action, actor, s.Now().UTC(), note, raw, messageID)
+	a, err := s.Workflow(c.Kind).Fire(c, action, actor, s.Now().UTC(), note, raw, messageID)
 	if err != nil {
 		return err
 	}
@@ -126,18 +389,18 @@ func (s *CaseService) fire(ctx context.Context, tx Repos, c *Case, action string
 		return err
 	}
 	if !actor.System {
-		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, a.At, AuditChange, string(c.Kind)+"."+action, "Case", c.ID, note))
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, a.At, AuditChange, string(c.Kind)+"."+string(action), "Case", c.ID, note))
 	}
 	return nil
 }
 
 // create stores a new case with its first history entry.
-func (s *CaseService) create(ctx context.Context, tx Repos, c *Case, actor *Actor, action, messageID string) error {
+func (s *CaseService) create(ctx context.Context, tx Repos, w *Workflow, c *Case, actor *Actor, action Action, messageID string) error {
 	now := s.Now().UTC()
 	c.CreatedAt, c.UpdatedAt = now, now
-	if spec, ok := s.Workflows[c.Kind].State(c.Status); ok && spec.Deadline > 0 {
-		d := now.Add(spec.Deadline)
-		c.DeadlineAt = &d
+	w.setDeadline(c, now)
+	if c.Result == nil {
+		c.Result = json.RawMessage("{}")
 	}
 	if err := tx.Cases().CreateCase(ctx, c); err != nil {
 		return err
@@ -148,21 +411,151 @@ func (s *CaseService) create(ctx context.Context, tx Repos, c *Case, actor *Acto
 		return err
 	}
 	if !actor.System {
-		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, string(c.Kind)+"."+action, "Case", c.ID, c.CollabNo))
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, string(c.Kind)+"."+string(action), "Case", c.ID, c.CollabNo))
 	}
 	return nil
 }
 
-// loadForUpdate loads a case the caller acts on, checking it is of kind.
-func (s *CaseService) loadForUpdate(ctx context.Context, tx Repos, id string, kind CaseKind) (*Case, error) {
-	c, err := tx.Cases().FindCaseByID(ctx, id)
+// Message is a message a kind sends about a case to the case's other side.
+type Message struct {
+	Type        MessageType
+	Body        any // marshalled to a JSON object
+	Attachments []AttachmentRef
+	ReplyToHash string
+}
+
+// SendToOtherSide logs and enqueues m on tx, from c's own office to the
+// deployment of the office on c's other side, signed by the collaboration
+// keys and sent by the caller (the system for message handlers): it commits
+// with the caller's state change or not at all.
+func (s *CaseService) SendToOtherSide(ctx context.Context, tx Repos, c *Case, m Message) (*Envelope, error) {
+	user := "collaboration"
+	if a := ActorFromContext(ctx); a != nil && !a.System {
+		user = a.Username
+	}
+	env, err := s.Collab.Send(ctx, tx, Outgoing{CollabNo: c.CollabNo, CaseKind: string(c.Kind), MessageType: string(m.Type),
+		SenderOffice: c.OwnOffice(), ReceiverOffice: deploymentOffice(c.OtherOffice()), SenderUser: user,
+		Body: m.Body, Attachments: m.Attachments, ReplyToHash: m.ReplyToHash})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("send %s of case %s: %w", m.Type, c.CollabNo, err)
 	}
-	if c.Kind != kind {
-		return nil, Errorf(CodeNotFound, "no %s case has this ID", kind).WithReason("not_found")
+	return env, nil
+}
+
+// ApplicationBody is the MsgApplication message of every kind: the
+// acceptance office's case as it travels, and the archives captured for it
+// (1.4.10), each pinned by the envelope's attachment hashes in order.
+type ApplicationBody struct {
+	Case     CaseWire      `json:"case"`
+	Archives []FileContent `json:"archives,omitempty"`
+}
+
+// CaseWire is a case as it travels between offices.
+type CaseWire struct {
+	CollabNo             string          `json:"collabNo"`
+	AcceptanceOffice     string          `json:"acceptanceOffice"`
+	RegistrationOffice   string          `json:"registrationOffice"`
+	RegistrationProvince string          `json:"registrationProvince"`
+	Applicant            json.RawMessage `json:"applicant"`
+	Ministry             json.RawMessage `json:"ministry"`
+}
+
+// SendApplication sends c, with the archives captured for it, to the
+// registration office (the submit step's effect), on tx.
+func (s *CaseService) SendApplication(ctx context.Context, tx Repos, c *Case, archives []FileContent) error {
+	refs := make([]AttachmentRef, len(archives))
+	for i := range archives {
+		refs[i] = archives[i].ref()
 	}
-	return c, nil
+	_, err := s.SendToOtherSide(ctx, tx, c, Message{Type: MsgApplication, Attachments: refs,
+		Body: ApplicationBody{Case: CaseWire{CollabNo: c.CollabNo, AcceptanceOffice: c.AcceptanceOffice, RegistrationOffice: c.RegistrationOffice,
+			RegistrationProvince: c.RegistrationProvince, Applicant: c.Applicant, Ministry: c.Ministry}, Archives: archives}})
+	return err
+}
+
+// receive returns the collaboration handler of a message step: the engine
+// finds (or, for an application, creates) this side's copy of the case,
+// checks that the message comes from the case's other side and is addressed
+// to this deployment, lets the kind apply it (rf, optional) and fires the
+// step as the system.
+func (s *CaseService) receive(w *Workflow, st *Step, rf ReceiveFunc) MessageHandler {
+	return func(ctx context.Context, tx Repos, env *Envelope) (string, error) {
+		ctx = WithActor(ctx, systemActor)
+		if st.Creates() {
+			return s.receiveApplication(ctx, tx, w, st, rf, env)
+		}
+		c, err := tx.Cases().FindCaseByCollabNo(ctx, env.CollabNo, st.Side)
+		if ErrorCode(err) == CodeNotFound {
+			return "", Errorf(CodeNotFound, "no %s case %s is kept here on the %s side", w.Kind, env.CollabNo, sideName(st.Side)).WithReason("collab.case_unknown")
+		} else if err != nil {
+			return "", err
+		}
+		if c.Kind != w.Kind {
+			return "", Errorf(CodeInvalid, "case %s is a %s case, not %s", env.CollabNo, c.Kind, w.Kind).WithReason("collab.kind_mismatch")
+		}
+		if env.SenderOffice != c.OtherOffice() || env.ReceiverOffice != deploymentOffice(c.Office) {
+			return "", Errorf(CodeForbidden, "a %s message for case %s came from office %s to %s; only office %s, the case's other side, may send it here",
+				env.MessageType, env.CollabNo, env.SenderOffice, env.ReceiverOffice, c.OtherOffice()).WithReason("collab.sender_not_party")
+		}
+		var data any
+		if rf != nil {
+			if data, err = rf(ctx, tx, c, env); err != nil {
+				return "", err
+			}
+		}
+		return c.Office, s.fire(ctx, tx, c, st.Action, systemActor, "", data, env.MessageID)
+	}
+}
+
+// receiveApplication creates this side's copy of a case from its
+// application: only from an office outside this deployment, about a
+// registration office inside it, with every archive matching its signed
+// hash.
+func (s *CaseService) receiveApplication(ctx context.Context, tx Repos, w *Workflow, st *Step, rf ReceiveFunc, env *Envelope) (string, error) {
+	var body ApplicationBody
+	if err := json.Unmarshal(env.Body, &body); err != nil {
+		return "", FieldErrorf("body", "the application is malformed: %v", err).WithReason("collab.application_body")
+	}
+	wire := body.Case
+	own := s.Collab.Office
+	switch {
+	case wire.CollabNo != env.CollabNo:
+		return "", FieldErrorf("body", "the application does not carry its case").WithReason("collab.application_body")
+	case deploymentOffice(env.SenderOffice) == deploymentOffice(own) || wire.AcceptanceOffice != env.SenderOffice:
+		return "", Errorf(CodeForbidden, "an application must come from its acceptance office outside this deployment (sender %s, acceptance office %s)",
+			env.SenderOffice, wire.AcceptanceOffice).WithReason("collab.sender_not_party")
+	case deploymentOffice(wire.RegistrationOffice) != deploymentOffice(own) || env.ReceiverOffice != deploymentOffice(own):
+		return "", Errorf(CodeForbidden, "the application names registration office %s, outside this deployment", wire.RegistrationOffice).WithReason("collab.receiver_not_here")
+	case len(body.Archives) != len(env.Attachments):
+		return "", FieldErrorf("attachments", "the application's archives do not match its attachment list").WithReason("collab.archives")
+	}
+	c := &Case{ID: s.NewID(), Kind: w.Kind, Side: st.Side, CollabNo: env.CollabNo, Status: st.To,
+		AcceptanceOffice: wire.AcceptanceOffice, RegistrationOffice: wire.RegistrationOffice, RegistrationProvince: wire.RegistrationProvince,
+		Office: wire.RegistrationOffice, Applicant: wire.Applicant, Ministry: wire.Ministry, CreatedBy: env.SenderUser}
+	if err := s.create(ctx, tx, w, c, systemActor, st.Action, env.MessageID); err != nil {
+		return "", err
+	}
+	for i := range body.Archives {
+		a := &body.Archives[i]
+		if a.ref().SHA256 != env.Attachments[i].SHA256 {
+			return "", FieldErrorf("attachments", "archive %q does not match its signed hash", a.Name).WithReason("collab.archive_hash")
+		}
+		if s.Files == nil {
+			return "", Errorf(CodeInternal, "the engine has no file keeper")
+		}
+		if err := s.Files.KeepArchive(ctx, tx, c.ID, a.MaterialCode, a.Name, a.ContentType, a.Content); err != nil {
+			return "", err
+		}
+	}
+	if rf != nil {
+		if _, err := rf(ctx, tx, c, env); err != nil {
+			return "", err
+		}
+		if err := tx.Cases().UpdateCase(ctx, c); err != nil {
+			return "", err
+		}
+	}
+	return c.Office, nil
 }
 
 func caseIDs(cs []*Case) string {
@@ -183,6 +576,11 @@ func deploymentOffice(office string) string {
 		return office
 	}
 	return office[:4] + "00000000"
+}
+
+// outsideJurisdiction is the error for a case outside the caller's jurisdiction.
+func outsideJurisdiction(c *Case) error {
+	return Errorf(CodeForbidden, "this case belongs to office %s, outside your jurisdiction", c.Office).WithReason("auth.jurisdiction")
 }
 
 // systemActor acts for incoming messages.

@@ -106,8 +106,11 @@ type RegistrationForm struct {
 // RefusalNotice tells an applicant that the registration office refused a
 // case (不予办理通知书, features 2.1.1 and 1.3.5); births get one per newborn.
 type RefusalNotice struct {
-	// CaseKind is the business kind that was refused.
-	CaseKind CaseKind
+	// Business is the business refused, as printed (e.g. 新生儿出生登记); may be empty.
+	Business string
+	// SubjectRole names the person the case is about, as printed before
+	// SubjectName (e.g. 新生儿); empty prints 当事人.
+	SubjectRole string
 	// CollabNo is the collaboration number of the case.
 	CollabNo string
 	// ApplicantName is the name of the applicant the notice is addressed to.
@@ -127,8 +130,8 @@ type RefusalNotice struct {
 // CompletionConfirmation confirms that a newborn was registered and the case
 // completed (办结确认, feature 2.2.1).
 type CompletionConfirmation struct {
-	// CaseKind is the business kind that was completed; may be empty.
-	CaseKind CaseKind
+	// Business is the business completed, as printed; may be empty.
+	Business string
 	// CollabNo is the collaboration number of the case.
 	CollabNo string
 	// NewbornName is the registered newborn's name.

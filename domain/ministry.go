@@ -10,27 +10,8 @@ import (
 // handling (7.1.7) and list its materials (7.1.6).
 type BusinessKind string
 
-// Business kinds (see the glossary in DESIGN.md).
-const (
-	BusinessBirth      BusinessKind = "BIRTH"       // birth registration
-	BusinessMigration  BusinessKind = "MIGRATION"   // household migration
-	BusinessInfoCert   BusinessKind = "INFO_CERT"   // household information certificate
-	BusinessMatterCert BusinessKind = "MATTER_CERT" // household matter certificate
-	BusinessIDCard     BusinessKind = "ID_CARD"     // off-site ID card application
-)
-
-// BusinessKinds lists every BusinessKind in a fixed order.
-var BusinessKinds = []BusinessKind{BusinessBirth, BusinessMigration, BusinessInfoCert, BusinessMatterCert, BusinessIDCard}
-
-// Valid reports whether k is one of the BusinessKind constants.
-func (k BusinessKind) Valid() bool {
-	for _, x := range BusinessKinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+// Each kind's module declares its business (e.g. birth.Business); a
+// case's kind names its business (BusinessKind(c.Kind)).
 
 // IDCardApplicationKind distinguishes a first ID card application from a
 // renewal (the card expires) and a replacement (the card was lost).
@@ -66,17 +47,6 @@ type Ministry interface {
 	// UrbanRuralClass returns the urban/rural class code (城乡分类代码) of an
 	// address in the 6-digit division; CodeInvalid for an unknown division.
 	UrbanRuralClass(ctx context.Context, division, address string) (string, error)
-	// BirthCertificate returns the medical birth certificate with the
-	// number; CodeNotFound when none was issued.
-	BirthCertificate(ctx context.Context, certNo string) (*BirthCertificate, error)
-	// BirthRegistrationHistory returns the birth registrations made with the
-	// certificate, oldest first (none for an unused one); CodeNotFound for
-	// an unknown certificate.
-	BirthRegistrationHistory(ctx context.Context, certNo string) ([]BirthRegistrationRecord, error)
-	// BirthCertificateUsage tells whether the certificate number was already
-	// used for a registration, and where, when and for whom (7.1.1);
-	// CodeNotFound for an unknown certificate.
-	BirthCertificateUsage(ctx context.Context, certNo string) (*CertificateUsage, error)
 	// OffsiteIDEligibility tells whether the person may apply off-site for
 	// an ID card of the kind, and why not (7.1.5); CodeNotFound for an
 	// unknown person.
@@ -117,44 +87,6 @@ type MinistryHousehold struct {
 	Address    string // address detail
 	UrbanRural string // urban/rural class code of the address
 	OfficeCode string // the registration (home) office: the police station keeping the household
-}
-
-// BirthCertificate is a medical birth certificate (出生医学证明) as the
-// Ministry holds it.
-type BirthCertificate struct {
-	Number             string
-	Name               string // the newborn's name
-	Sex                string // GB/T 2261.1
-	BirthTime          time.Time
-	BirthplaceDivision string // GB/T 2260 county of the hospital
-	BirthPlace         string // the hospital's address
-	Hospital           string
-	MotherName         string
-	MotherIDNumber     string
-	FatherName         string // "" when the father is not recorded
-	FatherIDNumber     string
-	IssuedOn           time.Time
-}
-
-// BirthRegistrationRecord is one birth registration made with a medical
-// birth certificate.
-type BirthRegistrationRecord struct {
-	CertificateNumber string
-	IDNumber          string // the registered child's new ID number
-	Name              string
-	OfficeCode        string // the office that registered the birth
-	RegisteredAt      time.Time
-}
-
-// CertificateUsage is the usage record of a birth certificate number: when
-// Used, the office that used it, when, and the child registered with it.
-type CertificateUsage struct {
-	CertificateNumber string
-	Used              bool
-	OfficeCode        string
-	UsedAt            time.Time
-	IDNumber          string
-	Name              string
 }
 
 // Eligibility is the Ministry's answer to an off-site ID card check. When

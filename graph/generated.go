@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hukou/domain"
+	"hukou/domain/birth"
 	"hukou/graph/model"
 	"hukou/graph/scalar"
 	"math"
@@ -35,7 +36,7 @@ type ResolverRoot interface {
 	Address() AddressResolver
 	AuditEntry() AuditEntryResolver
 	BirthLookup() BirthLookupResolver
-	BirthRegistration() BirthRegistrationResolver
+	Case() CaseResolver
 	CaseAction() CaseActionResolver
 	CaseFile() CaseFileResolver
 	CollabMessage() CollabMessageResolver
@@ -45,12 +46,10 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Office() OfficeResolver
 	Query() QueryResolver
-	QueueCount() QueueCountResolver
 	Resident() ResidentResolver
 	ResidentConnection() ResidentConnectionResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
-	CaseFilter() CaseFilterResolver
 }
 
 type DirectiveRoot struct {
@@ -110,6 +109,17 @@ type ComplexityRoot struct {
 		Sex            func(childComplexity int) int
 	}
 
+	BirthDetails struct {
+		Applicant       func(childComplexity int) int
+		Certificate     func(childComplexity int) int
+		ErrorReport     func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		MinistryChecks  func(childComplexity int) int
+		Outcome         func(childComplexity int) int
+		PendingChange   func(childComplexity int) int
+		RefusalReasons  func(childComplexity int) int
+	}
+
 	BirthErrorItem struct {
 		Field  func(childComplexity int) int
 		Note   func(childComplexity int) int
@@ -131,29 +141,23 @@ type ComplexityRoot struct {
 		NewbornName     func(childComplexity int) int
 	}
 
-	BirthRegistration struct {
+	Case struct {
 		AcceptanceOffice       func(childComplexity int) int
 		AcceptanceOfficeName   func(childComplexity int) int
-		Applicant              func(childComplexity int) int
 		AvailableActions       func(childComplexity int) int
 		AwaitingOtherSide      func(childComplexity int) int
-		Certificate            func(childComplexity int) int
+		CanCaptureArchives     func(childComplexity int) int
 		CollabNo               func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
 		DeadlineAt             func(childComplexity int) int
+		Details                func(childComplexity int) int
 		Documents              func(childComplexity int) int
-		ErrorReport            func(childComplexity int) int
 		Files                  func(childComplexity int) int
-		HouseholdNumber        func(childComplexity int) int
 		ID                     func(childComplexity int) int
 		Kind                   func(childComplexity int) int
 		Materials              func(childComplexity int) int
-		MinistryChecks         func(childComplexity int) int
 		Office                 func(childComplexity int) int
-		Outcome                func(childComplexity int) int
 		Overdue                func(childComplexity int) int
-		PendingChange          func(childComplexity int) int
-		RefusalReasons         func(childComplexity int) int
 		RegistrationOffice     func(childComplexity int) int
 		RegistrationOfficeName func(childComplexity int) int
 		Side                   func(childComplexity int) int
@@ -307,33 +311,33 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ApproveBirthMajorChange       func(childComplexity int, id string, version int) int
-		ApproveBirthRegistration      func(childComplexity int, id string, version int, note *string) int
+		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
+		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
 		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
-		CloseRefusedBirthRegistration func(childComplexity int, id string, version int) int
-		CorrectBirthMinor             func(childComplexity int, id string, version int, changes []*model.FieldValueInput) int
+		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
+		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
 		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
 		DeleteArchive                 func(childComplexity int, id string, version int) int
-		FileBirthRegistration         func(childComplexity int, id string, version int) int
+		FileBirthRegistration         func(childComplexity int, input model.CaseStepInput) int
 		Login                         func(childComplexity int, input model.LoginInput) int
 		Logout                        func(childComplexity int, refreshToken string) int
 		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
-		ModifyBirthRegistration       func(childComplexity int, id string, version int, applicant domain.BirthApplicant) int
-		PrintBirthForm                func(childComplexity int, id string, version int) int
+		ModifyBirthRegistration       func(childComplexity int, input model.ModifyBirthRegistrationInput) int
+		PrintBirthForm                func(childComplexity int, input model.CaseStepInput) int
 		RefreshToken                  func(childComplexity int, refreshToken string) int
-		RefuseBirthRegistration       func(childComplexity int, id string, version int, reasons []string) int
-		RejectBirthMajorChange        func(childComplexity int, id string, version int, reason string) int
+		RefuseBirthRegistration       func(childComplexity int, input model.RefuseBirthRegistrationInput) int
+		RejectBirthMajorChange        func(childComplexity int, input model.RejectBirthMajorChangeInput) int
 		ReplayMessage                 func(childComplexity int, messageID string) int
-		ReportBirthErrors             func(childComplexity int, id string, version int, items []*domain.BirthErrorItem) int
-		RequestBirthMajorChange       func(childComplexity int, id string, version int, input domain.MajorChange) int
-		ResendBirthForm               func(childComplexity int, id string, version int) int
-		ReturnSignedBirthForm         func(childComplexity int, id string, version int, file graphql.Upload) int
+		ReportBirthErrors             func(childComplexity int, input model.ReportBirthErrorsInput) int
+		RequestBirthMajorChange       func(childComplexity int, input model.RequestBirthMajorChangeInput) int
+		ResendBirthForm               func(childComplexity int, input model.CaseStepInput) int
+		ReturnSignedBirthForm         func(childComplexity int, input model.ReturnSignedBirthFormInput) int
 		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
 		SetArchiveRestriction         func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
-		SettleBirthRegistration       func(childComplexity int, id string, version int, input domain.BirthSettlement) int
+		SettleBirthRegistration       func(childComplexity int, input model.SettleBirthRegistrationInput) int
 		StartBirthRegistration        func(childComplexity int, input model.StartBirthRegistrationInput) int
 		StartHcybshGeneration         func(childComplexity int) int
-		SubmitBirthRegistration       func(childComplexity int, id string, version int) int
+		SubmitBirthRegistration       func(childComplexity int, input model.CaseStepInput) int
 		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
 	}
 
@@ -438,40 +442,31 @@ type AuditEntryResolver interface {
 	ID(ctx context.Context, obj *domain.AuditEntry) (string, error)
 }
 type BirthLookupResolver interface {
-	Certificate(ctx context.Context, obj *domain.BirthLookup) (*domain.BirthCertificate, error)
-	HouseholdNumber(ctx context.Context, obj *domain.BirthLookup) (string, error)
-	HouseholdAddress(ctx context.Context, obj *domain.BirthLookup) (string, error)
-	MinistryChecks(ctx context.Context, obj *domain.BirthLookup) ([]*domain.MinistryCheck, error)
+	Certificate(ctx context.Context, obj *birth.Lookup) (*birth.Certificate, error)
+	HouseholdNumber(ctx context.Context, obj *birth.Lookup) (string, error)
+	HouseholdAddress(ctx context.Context, obj *birth.Lookup) (string, error)
+	MinistryChecks(ctx context.Context, obj *birth.Lookup) ([]*domain.MinistryCheck, error)
 }
-type BirthRegistrationResolver interface {
-	ID(ctx context.Context, obj *model.BirthRegistration) (string, error)
+type CaseResolver interface {
+	ID(ctx context.Context, obj *domain.Case) (string, error)
 
-	Status(ctx context.Context, obj *model.BirthRegistration) (string, error)
+	AcceptanceOfficeName(ctx context.Context, obj *domain.Case) (string, error)
+	RegistrationOfficeName(ctx context.Context, obj *domain.Case) (string, error)
+	Office(ctx context.Context, obj *domain.Case) (*domain.Office, error)
 
-	AcceptanceOfficeName(ctx context.Context, obj *model.BirthRegistration) (string, error)
-	RegistrationOfficeName(ctx context.Context, obj *model.BirthRegistration) (string, error)
-	Office(ctx context.Context, obj *model.BirthRegistration) (*domain.Office, error)
+	Overdue(ctx context.Context, obj *domain.Case) (bool, error)
+	AwaitingOtherSide(ctx context.Context, obj *domain.Case) (bool, error)
+	Timeline(ctx context.Context, obj *domain.Case) ([]*domain.CaseAction, error)
+	AvailableActions(ctx context.Context, obj *domain.Case) ([]domain.Action, error)
+	CanCaptureArchives(ctx context.Context, obj *domain.Case) (bool, error)
+	Details(ctx context.Context, obj *domain.Case) (domain.CaseDetails, error)
 
-	Overdue(ctx context.Context, obj *model.BirthRegistration) (bool, error)
-	AwaitingOtherSide(ctx context.Context, obj *model.BirthRegistration) (bool, error)
-	Timeline(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseAction, error)
-	AvailableActions(ctx context.Context, obj *model.BirthRegistration) ([]string, error)
-
-	Applicant(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthApplicant, error)
-	Certificate(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthCertificate, error)
-	HouseholdNumber(ctx context.Context, obj *model.BirthRegistration) (string, error)
-	RefusalReasons(ctx context.Context, obj *model.BirthRegistration) ([]string, error)
-	Outcome(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthOutcome, error)
-	ErrorReport(ctx context.Context, obj *model.BirthRegistration) ([]*domain.BirthErrorItem, error)
-	PendingChange(ctx context.Context, obj *model.BirthRegistration) (*domain.MajorChange, error)
-	MinistryChecks(ctx context.Context, obj *model.BirthRegistration) ([]*domain.MinistryCheck, error)
-	Materials(ctx context.Context, obj *model.BirthRegistration) ([]*domain.ArchiveMaterial, error)
-	Files(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error)
-	Documents(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error)
+	Materials(ctx context.Context, obj *domain.Case) ([]*domain.ArchiveMaterial, error)
+	Files(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error)
+	Documents(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error)
 }
 type CaseActionResolver interface {
-	From(ctx context.Context, obj *domain.CaseAction) (string, error)
-	To(ctx context.Context, obj *domain.CaseAction) (string, error)
+	From(ctx context.Context, obj *domain.CaseAction) (*domain.CaseStatus, error)
 }
 type CaseFileResolver interface {
 	ID(ctx context.Context, obj *domain.CaseFile) (string, error)
@@ -519,22 +514,22 @@ type MutationResolver interface {
 	RefreshToken(ctx context.Context, refreshToken string) (*domain.Session, error)
 	Logout(ctx context.Context, refreshToken string) (bool, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*domain.User, error)
-	StartBirthRegistration(ctx context.Context, input model.StartBirthRegistrationInput) (*model.BirthRegistration, error)
-	ModifyBirthRegistration(ctx context.Context, id string, version int, applicant domain.BirthApplicant) (*model.BirthRegistration, error)
-	SubmitBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
-	ApproveBirthRegistration(ctx context.Context, id string, version int, note *string) (*model.BirthRegistration, error)
-	SettleBirthRegistration(ctx context.Context, id string, version int, input domain.BirthSettlement) (*model.BirthRegistration, error)
-	PrintBirthForm(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
-	ReportBirthErrors(ctx context.Context, id string, version int, items []*domain.BirthErrorItem) (*model.BirthRegistration, error)
-	CorrectBirthMinor(ctx context.Context, id string, version int, changes []*model.FieldValueInput) (*model.BirthRegistration, error)
-	RequestBirthMajorChange(ctx context.Context, id string, version int, input domain.MajorChange) (*model.BirthRegistration, error)
-	ApproveBirthMajorChange(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
-	RejectBirthMajorChange(ctx context.Context, id string, version int, reason string) (*model.BirthRegistration, error)
-	ResendBirthForm(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
-	ReturnSignedBirthForm(ctx context.Context, id string, version int, file graphql.Upload) (*model.BirthRegistration, error)
-	FileBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
-	RefuseBirthRegistration(ctx context.Context, id string, version int, reasons []string) (*model.BirthRegistration, error)
-	CloseRefusedBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error)
+	StartBirthRegistration(ctx context.Context, input model.StartBirthRegistrationInput) (*domain.Case, error)
+	ModifyBirthRegistration(ctx context.Context, input model.ModifyBirthRegistrationInput) (*domain.Case, error)
+	SubmitBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	ApproveBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	RefuseBirthRegistration(ctx context.Context, input model.RefuseBirthRegistrationInput) (*domain.Case, error)
+	SettleBirthRegistration(ctx context.Context, input model.SettleBirthRegistrationInput) (*domain.Case, error)
+	PrintBirthForm(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	ReportBirthErrors(ctx context.Context, input model.ReportBirthErrorsInput) (*domain.Case, error)
+	CorrectBirthMinor(ctx context.Context, input model.CorrectBirthMinorInput) (*domain.Case, error)
+	RequestBirthMajorChange(ctx context.Context, input model.RequestBirthMajorChangeInput) (*domain.Case, error)
+	ApproveBirthMajorChange(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	RejectBirthMajorChange(ctx context.Context, input model.RejectBirthMajorChangeInput) (*domain.Case, error)
+	ResendBirthForm(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	ReturnSignedBirthForm(ctx context.Context, input model.ReturnSignedBirthFormInput) (*domain.Case, error)
+	FileBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	CloseRefusedBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
@@ -547,11 +542,11 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	AuditLog(ctx context.Context, filter *domain.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Me(ctx context.Context) (*domain.User, error)
-	Case(ctx context.Context, id string) (model.Case, error)
+	BirthLookup(ctx context.Context, certificateNumber string, settleWith string) (*birth.Lookup, error)
+	Case(ctx context.Context, id string) (*domain.Case, error)
 	Cases(ctx context.Context, filter *domain.CaseFilter, first *int, after *string) (*model.CaseConnection, error)
 	CaseQueues(ctx context.Context) ([]*domain.QueueCount, error)
 	OverdueCases(ctx context.Context, first *int, after *string) (*model.CaseConnection, error)
-	BirthLookup(ctx context.Context, certificateNumber string, settleWith string) (*domain.BirthLookup, error)
 	CollaborationMessages(ctx context.Context, filter *domain.CollabMessageFilter, first *int, after *string) (*model.CollabMessageConnection, error)
 	DeadLetters(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	OverdueMessages(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
@@ -562,9 +557,6 @@ type QueryResolver interface {
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
 	Offices(ctx context.Context) ([]*domain.Office, error)
 	CodeList(ctx context.Context, kind model.CodeListKind) ([]*model.CodeEntry, error)
-}
-type QueueCountResolver interface {
-	Status(ctx context.Context, obj *domain.QueueCount) (string, error)
 }
 type ResidentResolver interface {
 	ID(ctx context.Context, obj *domain.Resident) (string, error)
@@ -589,10 +581,6 @@ type UserResolver interface {
 	ID(ctx context.Context, obj *domain.User) (string, error)
 
 	Office(ctx context.Context, obj *domain.User) (*domain.Office, error)
-}
-
-type CaseFilterResolver interface {
-	Statuses(ctx context.Context, obj *domain.CaseFilter, data []string) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -823,6 +811,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BirthCertificateInfo.Sex(childComplexity), true
 
+	case "BirthDetails.applicant":
+		if e.ComplexityRoot.BirthDetails.Applicant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthDetails.Applicant(childComplexity), true
+	case "BirthDetails.certificate":
+		if e.ComplexityRoot.BirthDetails.Certificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthDetails.Certificate(childComplexity), true
+	case "BirthDetails.errorReport":
+		if e.ComplexityRoot.BirthDetails.ErrorReport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthDetails.ErrorReport(childComplexity), true
+	case "BirthDetails.householdNumber":
+		if e.ComplexityRoot.BirthDetails.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthDetails.HouseholdNumber(childComplexity), true
+	case "BirthDetails.ministryChecks":
+		if e.ComplexityRoot.BirthDetails.MinistryChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthDetails.MinistryChecks(childComplexity), true
+	case "BirthDetails.outcome":
+		if e.ComplexityRoot.BirthDetails.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthDetails.Outcome(childComplexity), true
+	case "BirthDetails.pendingChange":
+		if e.ComplexityRoot.BirthDetails.PendingChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthDetails.PendingChange(childComplexity), true
+	case "BirthDetails.refusalReasons":
+		if e.ComplexityRoot.BirthDetails.RefusalReasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthDetails.RefusalReasons(childComplexity), true
+
 	case "BirthErrorItem.field":
 		if e.ComplexityRoot.BirthErrorItem.Field == nil {
 			break
@@ -898,180 +935,144 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BirthOutcome.NewbornName(childComplexity), true
 
-	case "BirthRegistration.acceptanceOffice":
-		if e.ComplexityRoot.BirthRegistration.AcceptanceOffice == nil {
+	case "Case.acceptanceOffice":
+		if e.ComplexityRoot.Case.AcceptanceOffice == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.AcceptanceOffice(childComplexity), true
-	case "BirthRegistration.acceptanceOfficeName":
-		if e.ComplexityRoot.BirthRegistration.AcceptanceOfficeName == nil {
+		return e.ComplexityRoot.Case.AcceptanceOffice(childComplexity), true
+	case "Case.acceptanceOfficeName":
+		if e.ComplexityRoot.Case.AcceptanceOfficeName == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.AcceptanceOfficeName(childComplexity), true
-	case "BirthRegistration.applicant":
-		if e.ComplexityRoot.BirthRegistration.Applicant == nil {
+		return e.ComplexityRoot.Case.AcceptanceOfficeName(childComplexity), true
+	case "Case.availableActions":
+		if e.ComplexityRoot.Case.AvailableActions == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.Applicant(childComplexity), true
-	case "BirthRegistration.availableActions":
-		if e.ComplexityRoot.BirthRegistration.AvailableActions == nil {
+		return e.ComplexityRoot.Case.AvailableActions(childComplexity), true
+	case "Case.awaitingOtherSide":
+		if e.ComplexityRoot.Case.AwaitingOtherSide == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.AvailableActions(childComplexity), true
-	case "BirthRegistration.awaitingOtherSide":
-		if e.ComplexityRoot.BirthRegistration.AwaitingOtherSide == nil {
+		return e.ComplexityRoot.Case.AwaitingOtherSide(childComplexity), true
+	case "Case.canCaptureArchives":
+		if e.ComplexityRoot.Case.CanCaptureArchives == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.AwaitingOtherSide(childComplexity), true
-	case "BirthRegistration.certificate":
-		if e.ComplexityRoot.BirthRegistration.Certificate == nil {
+		return e.ComplexityRoot.Case.CanCaptureArchives(childComplexity), true
+	case "Case.collabNo":
+		if e.ComplexityRoot.Case.CollabNo == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.Certificate(childComplexity), true
-	case "BirthRegistration.collabNo":
-		if e.ComplexityRoot.BirthRegistration.CollabNo == nil {
+		return e.ComplexityRoot.Case.CollabNo(childComplexity), true
+	case "Case.createdAt":
+		if e.ComplexityRoot.Case.CreatedAt == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.CollabNo(childComplexity), true
-	case "BirthRegistration.createdAt":
-		if e.ComplexityRoot.BirthRegistration.CreatedAt == nil {
+		return e.ComplexityRoot.Case.CreatedAt(childComplexity), true
+	case "Case.deadlineAt":
+		if e.ComplexityRoot.Case.DeadlineAt == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.CreatedAt(childComplexity), true
-	case "BirthRegistration.deadlineAt":
-		if e.ComplexityRoot.BirthRegistration.DeadlineAt == nil {
+		return e.ComplexityRoot.Case.DeadlineAt(childComplexity), true
+	case "Case.details":
+		if e.ComplexityRoot.Case.Details == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.DeadlineAt(childComplexity), true
-	case "BirthRegistration.documents":
-		if e.ComplexityRoot.BirthRegistration.Documents == nil {
+		return e.ComplexityRoot.Case.Details(childComplexity), true
+	case "Case.documents":
+		if e.ComplexityRoot.Case.Documents == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.Documents(childComplexity), true
-	case "BirthRegistration.errorReport":
-		if e.ComplexityRoot.BirthRegistration.ErrorReport == nil {
+		return e.ComplexityRoot.Case.Documents(childComplexity), true
+	case "Case.files":
+		if e.ComplexityRoot.Case.Files == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.ErrorReport(childComplexity), true
-	case "BirthRegistration.files":
-		if e.ComplexityRoot.BirthRegistration.Files == nil {
+		return e.ComplexityRoot.Case.Files(childComplexity), true
+	case "Case.id":
+		if e.ComplexityRoot.Case.ID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.Files(childComplexity), true
-	case "BirthRegistration.householdNumber":
-		if e.ComplexityRoot.BirthRegistration.HouseholdNumber == nil {
+		return e.ComplexityRoot.Case.ID(childComplexity), true
+	case "Case.kind":
+		if e.ComplexityRoot.Case.Kind == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.HouseholdNumber(childComplexity), true
-	case "BirthRegistration.id":
-		if e.ComplexityRoot.BirthRegistration.ID == nil {
+		return e.ComplexityRoot.Case.Kind(childComplexity), true
+	case "Case.materials":
+		if e.ComplexityRoot.Case.Materials == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.ID(childComplexity), true
-	case "BirthRegistration.kind":
-		if e.ComplexityRoot.BirthRegistration.Kind == nil {
+		return e.ComplexityRoot.Case.Materials(childComplexity), true
+	case "Case.office":
+		if e.ComplexityRoot.Case.Office == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.Kind(childComplexity), true
-	case "BirthRegistration.materials":
-		if e.ComplexityRoot.BirthRegistration.Materials == nil {
+		return e.ComplexityRoot.Case.Office(childComplexity), true
+	case "Case.overdue":
+		if e.ComplexityRoot.Case.Overdue == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.Materials(childComplexity), true
-	case "BirthRegistration.ministryChecks":
-		if e.ComplexityRoot.BirthRegistration.MinistryChecks == nil {
+		return e.ComplexityRoot.Case.Overdue(childComplexity), true
+	case "Case.registrationOffice":
+		if e.ComplexityRoot.Case.RegistrationOffice == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.MinistryChecks(childComplexity), true
-	case "BirthRegistration.office":
-		if e.ComplexityRoot.BirthRegistration.Office == nil {
+		return e.ComplexityRoot.Case.RegistrationOffice(childComplexity), true
+	case "Case.registrationOfficeName":
+		if e.ComplexityRoot.Case.RegistrationOfficeName == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.Office(childComplexity), true
-	case "BirthRegistration.outcome":
-		if e.ComplexityRoot.BirthRegistration.Outcome == nil {
+		return e.ComplexityRoot.Case.RegistrationOfficeName(childComplexity), true
+	case "Case.side":
+		if e.ComplexityRoot.Case.Side == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.Outcome(childComplexity), true
-	case "BirthRegistration.overdue":
-		if e.ComplexityRoot.BirthRegistration.Overdue == nil {
+		return e.ComplexityRoot.Case.Side(childComplexity), true
+	case "Case.status":
+		if e.ComplexityRoot.Case.Status == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.Overdue(childComplexity), true
-	case "BirthRegistration.pendingChange":
-		if e.ComplexityRoot.BirthRegistration.PendingChange == nil {
+		return e.ComplexityRoot.Case.Status(childComplexity), true
+	case "Case.timeline":
+		if e.ComplexityRoot.Case.Timeline == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.PendingChange(childComplexity), true
-	case "BirthRegistration.refusalReasons":
-		if e.ComplexityRoot.BirthRegistration.RefusalReasons == nil {
+		return e.ComplexityRoot.Case.Timeline(childComplexity), true
+	case "Case.updatedAt":
+		if e.ComplexityRoot.Case.UpdatedAt == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.RefusalReasons(childComplexity), true
-	case "BirthRegistration.registrationOffice":
-		if e.ComplexityRoot.BirthRegistration.RegistrationOffice == nil {
+		return e.ComplexityRoot.Case.UpdatedAt(childComplexity), true
+	case "Case.version":
+		if e.ComplexityRoot.Case.Version == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BirthRegistration.RegistrationOffice(childComplexity), true
-	case "BirthRegistration.registrationOfficeName":
-		if e.ComplexityRoot.BirthRegistration.RegistrationOfficeName == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BirthRegistration.RegistrationOfficeName(childComplexity), true
-	case "BirthRegistration.side":
-		if e.ComplexityRoot.BirthRegistration.Side == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BirthRegistration.Side(childComplexity), true
-	case "BirthRegistration.status":
-		if e.ComplexityRoot.BirthRegistration.Status == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BirthRegistration.Status(childComplexity), true
-	case "BirthRegistration.timeline":
-		if e.ComplexityRoot.BirthRegistration.Timeline == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BirthRegistration.Timeline(childComplexity), true
-	case "BirthRegistration.updatedAt":
-		if e.ComplexityRoot.BirthRegistration.UpdatedAt == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BirthRegistration.UpdatedAt(childComplexity), true
-	case "BirthRegistration.version":
-		if e.ComplexityRoot.BirthRegistration.Version == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BirthRegistration.Version(childComplexity), true
+		return e.ComplexityRoot.Case.Version(childComplexity), true
 
 	case "CaseAction.action":
 		if e.ComplexityRoot.CaseAction.Action == nil {
@@ -1669,7 +1670,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ApproveBirthMajorChange(childComplexity, args["id"].(string), args["version"].(int)), true
+		return e.ComplexityRoot.Mutation.ApproveBirthMajorChange(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.approveBirthRegistration":
 		if e.ComplexityRoot.Mutation.ApproveBirthRegistration == nil {
 			break
@@ -1680,7 +1681,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ApproveBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["note"].(*string)), true
+		return e.ComplexityRoot.Mutation.ApproveBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.clientLogin":
 		if e.ComplexityRoot.Mutation.ClientLogin == nil {
 			break
@@ -1702,7 +1703,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CloseRefusedBirthRegistration(childComplexity, args["id"].(string), args["version"].(int)), true
+		return e.ComplexityRoot.Mutation.CloseRefusedBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.correctBirthMinor":
 		if e.ComplexityRoot.Mutation.CorrectBirthMinor == nil {
 			break
@@ -1713,7 +1714,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CorrectBirthMinor(childComplexity, args["id"].(string), args["version"].(int), args["changes"].([]*model.FieldValueInput)), true
+		return e.ComplexityRoot.Mutation.CorrectBirthMinor(childComplexity, args["input"].(model.CorrectBirthMinorInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -1746,7 +1747,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.FileBirthRegistration(childComplexity, args["id"].(string), args["version"].(int)), true
+		return e.ComplexityRoot.Mutation.FileBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1790,7 +1791,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ModifyBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["applicant"].(domain.BirthApplicant)), true
+		return e.ComplexityRoot.Mutation.ModifyBirthRegistration(childComplexity, args["input"].(model.ModifyBirthRegistrationInput)), true
 	case "Mutation.printBirthForm":
 		if e.ComplexityRoot.Mutation.PrintBirthForm == nil {
 			break
@@ -1801,7 +1802,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PrintBirthForm(childComplexity, args["id"].(string), args["version"].(int)), true
+		return e.ComplexityRoot.Mutation.PrintBirthForm(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -1823,7 +1824,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RefuseBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["reasons"].([]string)), true
+		return e.ComplexityRoot.Mutation.RefuseBirthRegistration(childComplexity, args["input"].(model.RefuseBirthRegistrationInput)), true
 	case "Mutation.rejectBirthMajorChange":
 		if e.ComplexityRoot.Mutation.RejectBirthMajorChange == nil {
 			break
@@ -1834,7 +1835,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RejectBirthMajorChange(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.RejectBirthMajorChange(childComplexity, args["input"].(model.RejectBirthMajorChangeInput)), true
 	case "Mutation.replayMessage":
 		if e.ComplexityRoot.Mutation.ReplayMessage == nil {
 			break
@@ -1856,7 +1857,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReportBirthErrors(childComplexity, args["id"].(string), args["version"].(int), args["items"].([]*domain.BirthErrorItem)), true
+		return e.ComplexityRoot.Mutation.ReportBirthErrors(childComplexity, args["input"].(model.ReportBirthErrorsInput)), true
 	case "Mutation.requestBirthMajorChange":
 		if e.ComplexityRoot.Mutation.RequestBirthMajorChange == nil {
 			break
@@ -1867,7 +1868,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RequestBirthMajorChange(childComplexity, args["id"].(string), args["version"].(int), args["input"].(domain.MajorChange)), true
+		return e.ComplexityRoot.Mutation.RequestBirthMajorChange(childComplexity, args["input"].(model.RequestBirthMajorChangeInput)), true
 	case "Mutation.resendBirthForm":
 		if e.ComplexityRoot.Mutation.ResendBirthForm == nil {
 			break
@@ -1878,7 +1879,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ResendBirthForm(childComplexity, args["id"].(string), args["version"].(int)), true
+		return e.ComplexityRoot.Mutation.ResendBirthForm(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.returnSignedBirthForm":
 		if e.ComplexityRoot.Mutation.ReturnSignedBirthForm == nil {
 			break
@@ -1889,7 +1890,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReturnSignedBirthForm(childComplexity, args["id"].(string), args["version"].(int), args["file"].(graphql.Upload)), true
+		return e.ComplexityRoot.Mutation.ReturnSignedBirthForm(childComplexity, args["input"].(model.ReturnSignedBirthFormInput)), true
 	case "Mutation.sendCollaborationPing":
 		if e.ComplexityRoot.Mutation.SendCollaborationPing == nil {
 			break
@@ -1922,7 +1923,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SettleBirthRegistration(childComplexity, args["id"].(string), args["version"].(int), args["input"].(domain.BirthSettlement)), true
+		return e.ComplexityRoot.Mutation.SettleBirthRegistration(childComplexity, args["input"].(model.SettleBirthRegistrationInput)), true
 	case "Mutation.startBirthRegistration":
 		if e.ComplexityRoot.Mutation.StartBirthRegistration == nil {
 			break
@@ -1950,7 +1951,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SubmitBirthRegistration(childComplexity, args["id"].(string), args["version"].(int)), true
+		return e.ComplexityRoot.Mutation.SubmitBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.uploadArchive":
 		if e.ComplexityRoot.Mutation.UploadArchive == nil {
 			break
@@ -2412,14 +2413,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BirthErrorItemInput", ec.unmarshalInputBirthErrorItemInput),
 			graphql.NewInputUnmarshaler("BirthSettlementInput", ec.unmarshalInputBirthSettlementInput),
 			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
+			graphql.NewInputUnmarshaler("CaseStepInput", ec.unmarshalInputCaseStepInput),
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
+			graphql.NewInputUnmarshaler("CorrectBirthMinorInput", ec.unmarshalInputCorrectBirthMinorInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("FieldValueInput", ec.unmarshalInputFieldValueInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MajorChangeInput", ec.unmarshalInputMajorChangeInput),
+			graphql.NewInputUnmarshaler("ModifyBirthRegistrationInput", ec.unmarshalInputModifyBirthRegistrationInput),
+			graphql.NewInputUnmarshaler("RefuseBirthRegistrationInput", ec.unmarshalInputRefuseBirthRegistrationInput),
+			graphql.NewInputUnmarshaler("RejectBirthMajorChangeInput", ec.unmarshalInputRejectBirthMajorChangeInput),
+			graphql.NewInputUnmarshaler("ReportBirthErrorsInput", ec.unmarshalInputReportBirthErrorsInput),
+			graphql.NewInputUnmarshaler("RequestBirthMajorChangeInput", ec.unmarshalInputRequestBirthMajorChangeInput),
 			graphql.NewInputUnmarshaler("ResidentFilter", ec.unmarshalInputResidentFilter),
+			graphql.NewInputUnmarshaler("ReturnSignedBirthFormInput", ec.unmarshalInputReturnSignedBirthFormInput),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
+			graphql.NewInputUnmarshaler("SettleBirthRegistrationInput", ec.unmarshalInputSettleBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
 		)
 	}
@@ -2513,7 +2523,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/case.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/register.graphqls" "schema/root.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/register.graphqls" "schema/root.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2528,6 +2538,7 @@ var sources = []*ast.Source{
 	{Name: "schema/archive.graphqls", Input: sourceData("schema/archive.graphqls"), BuiltIn: false},
 	{Name: "schema/audit.graphqls", Input: sourceData("schema/audit.graphqls"), BuiltIn: false},
 	{Name: "schema/auth.graphqls", Input: sourceData("schema/auth.graphqls"), BuiltIn: false},
+	{Name: "schema/birth.graphqls", Input: sourceData("schema/birth.graphqls"), BuiltIn: false},
 	{Name: "schema/case.graphqls", Input: sourceData("schema/case.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
@@ -2686,68 +2697,56 @@ func (ec *executionContext) childFields_BirthOutcome(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type BirthOutcome", field.Name)
 }
 
-func (ec *executionContext) childFields_BirthRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_BirthRegistration_id(ctx, field)
+		return ec.fieldContext_Case_id(ctx, field)
 	case "kind":
-		return ec.fieldContext_BirthRegistration_kind(ctx, field)
+		return ec.fieldContext_Case_kind(ctx, field)
 	case "side":
-		return ec.fieldContext_BirthRegistration_side(ctx, field)
+		return ec.fieldContext_Case_side(ctx, field)
 	case "collabNo":
-		return ec.fieldContext_BirthRegistration_collabNo(ctx, field)
+		return ec.fieldContext_Case_collabNo(ctx, field)
 	case "status":
-		return ec.fieldContext_BirthRegistration_status(ctx, field)
+		return ec.fieldContext_Case_status(ctx, field)
 	case "acceptanceOffice":
-		return ec.fieldContext_BirthRegistration_acceptanceOffice(ctx, field)
+		return ec.fieldContext_Case_acceptanceOffice(ctx, field)
 	case "registrationOffice":
-		return ec.fieldContext_BirthRegistration_registrationOffice(ctx, field)
+		return ec.fieldContext_Case_registrationOffice(ctx, field)
 	case "acceptanceOfficeName":
-		return ec.fieldContext_BirthRegistration_acceptanceOfficeName(ctx, field)
+		return ec.fieldContext_Case_acceptanceOfficeName(ctx, field)
 	case "registrationOfficeName":
-		return ec.fieldContext_BirthRegistration_registrationOfficeName(ctx, field)
+		return ec.fieldContext_Case_registrationOfficeName(ctx, field)
 	case "office":
-		return ec.fieldContext_BirthRegistration_office(ctx, field)
+		return ec.fieldContext_Case_office(ctx, field)
 	case "deadlineAt":
-		return ec.fieldContext_BirthRegistration_deadlineAt(ctx, field)
+		return ec.fieldContext_Case_deadlineAt(ctx, field)
 	case "overdue":
-		return ec.fieldContext_BirthRegistration_overdue(ctx, field)
+		return ec.fieldContext_Case_overdue(ctx, field)
 	case "awaitingOtherSide":
-		return ec.fieldContext_BirthRegistration_awaitingOtherSide(ctx, field)
+		return ec.fieldContext_Case_awaitingOtherSide(ctx, field)
 	case "timeline":
-		return ec.fieldContext_BirthRegistration_timeline(ctx, field)
+		return ec.fieldContext_Case_timeline(ctx, field)
 	case "availableActions":
-		return ec.fieldContext_BirthRegistration_availableActions(ctx, field)
+		return ec.fieldContext_Case_availableActions(ctx, field)
+	case "canCaptureArchives":
+		return ec.fieldContext_Case_canCaptureArchives(ctx, field)
+	case "details":
+		return ec.fieldContext_Case_details(ctx, field)
 	case "version":
-		return ec.fieldContext_BirthRegistration_version(ctx, field)
+		return ec.fieldContext_Case_version(ctx, field)
 	case "createdAt":
-		return ec.fieldContext_BirthRegistration_createdAt(ctx, field)
+		return ec.fieldContext_Case_createdAt(ctx, field)
 	case "updatedAt":
-		return ec.fieldContext_BirthRegistration_updatedAt(ctx, field)
-	case "applicant":
-		return ec.fieldContext_BirthRegistration_applicant(ctx, field)
-	case "certificate":
-		return ec.fieldContext_BirthRegistration_certificate(ctx, field)
-	case "householdNumber":
-		return ec.fieldContext_BirthRegistration_householdNumber(ctx, field)
-	case "refusalReasons":
-		return ec.fieldContext_BirthRegistration_refusalReasons(ctx, field)
-	case "outcome":
-		return ec.fieldContext_BirthRegistration_outcome(ctx, field)
-	case "errorReport":
-		return ec.fieldContext_BirthRegistration_errorReport(ctx, field)
-	case "pendingChange":
-		return ec.fieldContext_BirthRegistration_pendingChange(ctx, field)
-	case "ministryChecks":
-		return ec.fieldContext_BirthRegistration_ministryChecks(ctx, field)
+		return ec.fieldContext_Case_updatedAt(ctx, field)
 	case "materials":
-		return ec.fieldContext_BirthRegistration_materials(ctx, field)
+		return ec.fieldContext_Case_materials(ctx, field)
 	case "files":
-		return ec.fieldContext_BirthRegistration_files(ctx, field)
+		return ec.fieldContext_Case_files(ctx, field)
 	case "documents":
-		return ec.fieldContext_BirthRegistration_documents(ctx, field)
+		return ec.fieldContext_Case_documents(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type BirthRegistration", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
 }
 
 func (ec *executionContext) childFields_CaseAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3297,52 +3296,28 @@ func (ec *executionContext) dir_auth_args(ctx context.Context, rawArgs map[strin
 func (ec *executionContext) field_Mutation_approveBirthMajorChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_approveBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["note"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3363,52 +3338,28 @@ func (ec *executionContext) field_Mutation_clientLogin_args(ctx context.Context,
 func (ec *executionContext) field_Mutation_closeRefusedBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_correctBirthMinor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CorrectBirthMinorInput, error) {
+			return ec.unmarshalNCorrectBirthMinorInput2hukouᚋgraphᚋmodelᚐCorrectBirthMinorInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "changes",
-		func(ctx context.Context, v any) ([]*model.FieldValueInput, error) {
-			return ec.unmarshalNFieldValueInput2ᚕᚖhukouᚋgraphᚋmodelᚐFieldValueInputᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["changes"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3451,22 +3402,14 @@ func (ec *executionContext) field_Mutation_deleteArchive_args(ctx context.Contex
 func (ec *executionContext) field_Mutation_fileBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3539,52 +3482,28 @@ func (ec *executionContext) field_Mutation_modifyArchive_args(ctx context.Contex
 func (ec *executionContext) field_Mutation_modifyBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ModifyBirthRegistrationInput, error) {
+			return ec.unmarshalNModifyBirthRegistrationInput2hukouᚋgraphᚋmodelᚐModifyBirthRegistrationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "applicant",
-		func(ctx context.Context, v any) (domain.BirthApplicant, error) {
-			return ec.unmarshalNBirthApplicantInput2hukouᚋdomainᚐBirthApplicant(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["applicant"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_printBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3605,60 +3524,28 @@ func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context
 func (ec *executionContext) field_Mutation_refuseBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RefuseBirthRegistrationInput, error) {
+			return ec.unmarshalNRefuseBirthRegistrationInput2hukouᚋgraphᚋmodelᚐRefuseBirthRegistrationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reasons",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reasons"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_rejectBirthMajorChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RejectBirthMajorChangeInput, error) {
+			return ec.unmarshalNRejectBirthMajorChangeInput2hukouᚋgraphᚋmodelᚐRejectBirthMajorChangeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3679,112 +3566,56 @@ func (ec *executionContext) field_Mutation_replayMessage_args(ctx context.Contex
 func (ec *executionContext) field_Mutation_reportBirthErrors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportBirthErrorsInput, error) {
+			return ec.unmarshalNReportBirthErrorsInput2hukouᚋgraphᚋmodelᚐReportBirthErrorsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "items",
-		func(ctx context.Context, v any) ([]*domain.BirthErrorItem, error) {
-			return ec.unmarshalNBirthErrorItemInput2ᚕᚖhukouᚋdomainᚐBirthErrorItemᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["items"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_requestBirthMajorChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestBirthMajorChangeInput, error) {
+			return ec.unmarshalNRequestBirthMajorChangeInput2hukouᚋgraphᚋmodelᚐRequestBirthMajorChangeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (domain.MajorChange, error) {
-			return ec.unmarshalNMajorChangeInput2hukouᚋdomainᚐMajorChange(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_resendBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_returnSignedBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReturnSignedBirthFormInput, error) {
+			return ec.unmarshalNReturnSignedBirthFormInput2hukouᚋgraphᚋmodelᚐReturnSignedBirthFormInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "file",
-		func(ctx context.Context, v any) (graphql.Upload, error) {
-			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["file"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3835,30 +3666,14 @@ func (ec *executionContext) field_Mutation_setArchiveRestriction_args(ctx contex
 func (ec *executionContext) field_Mutation_settleBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SettleBirthRegistrationInput, error) {
+			return ec.unmarshalNSettleBirthRegistrationInput2hukouᚋgraphᚋmodelᚐSettleBirthRegistrationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (domain.BirthSettlement, error) {
-			return ec.unmarshalNBirthSettlementInput2hukouᚋdomainᚐBirthSettlement(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3879,22 +3694,14 @@ func (ec *executionContext) field_Mutation_startBirthRegistration_args(ctx conte
 func (ec *executionContext) field_Mutation_submitBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["version"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -4758,7 +4565,7 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _BirthApplicant_newbornName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthApplicant_newbornName(ctx context.Context, field graphql.CollectedField, obj *birth.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4781,7 +4588,7 @@ func (ec *executionContext) fieldContext_BirthApplicant_newbornName(_ context.Co
 	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthApplicant_ethnicity(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthApplicant_ethnicity(ctx context.Context, field graphql.CollectedField, obj *birth.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4804,7 +4611,7 @@ func (ec *executionContext) fieldContext_BirthApplicant_ethnicity(_ context.Cont
 	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthApplicant_relation(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthApplicant_relation(ctx context.Context, field graphql.CollectedField, obj *birth.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4827,7 +4634,7 @@ func (ec *executionContext) fieldContext_BirthApplicant_relation(_ context.Conte
 	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthApplicant_settleWith(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthApplicant_settleWith(ctx context.Context, field graphql.CollectedField, obj *birth.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4850,7 +4657,7 @@ func (ec *executionContext) fieldContext_BirthApplicant_settleWith(_ context.Con
 	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthApplicant_declarantName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthApplicant_declarantName(ctx context.Context, field graphql.CollectedField, obj *birth.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4873,7 +4680,7 @@ func (ec *executionContext) fieldContext_BirthApplicant_declarantName(_ context.
 	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthApplicant_declarantIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthApplicant_declarantIdNumber(ctx context.Context, field graphql.CollectedField, obj *birth.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4896,7 +4703,7 @@ func (ec *executionContext) fieldContext_BirthApplicant_declarantIdNumber(_ cont
 	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthApplicant_declarantPhone(ctx context.Context, field graphql.CollectedField, obj *domain.BirthApplicant) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthApplicant_declarantPhone(ctx context.Context, field graphql.CollectedField, obj *birth.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4919,7 +4726,7 @@ func (ec *executionContext) fieldContext_BirthApplicant_declarantPhone(_ context
 	return graphql.NewScalarFieldContext("BirthApplicant", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthCertificateInfo_number(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthCertificateInfo_number(ctx context.Context, field graphql.CollectedField, obj *birth.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4942,7 +4749,7 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_number(_ context.C
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthCertificateInfo_name(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthCertificateInfo_name(ctx context.Context, field graphql.CollectedField, obj *birth.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4965,7 +4772,7 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_name(_ context.Con
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthCertificateInfo_sex(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthCertificateInfo_sex(ctx context.Context, field graphql.CollectedField, obj *birth.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4988,7 +4795,7 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_sex(_ context.Cont
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthCertificateInfo_birthTime(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthCertificateInfo_birthTime(ctx context.Context, field graphql.CollectedField, obj *birth.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5011,7 +4818,7 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_birthTime(_ contex
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "Time")
 }
 
-func (ec *executionContext) _BirthCertificateInfo_hospital(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthCertificateInfo_hospital(ctx context.Context, field graphql.CollectedField, obj *birth.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5034,7 +4841,7 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_hospital(_ context
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthCertificateInfo_motherName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthCertificateInfo_motherName(ctx context.Context, field graphql.CollectedField, obj *birth.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5057,7 +4864,7 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_motherName(_ conte
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthCertificateInfo_motherIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthCertificateInfo_motherIdNumber(ctx context.Context, field graphql.CollectedField, obj *birth.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5080,7 +4887,7 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_motherIdNumber(_ c
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthCertificateInfo_fatherName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthCertificateInfo_fatherName(ctx context.Context, field graphql.CollectedField, obj *birth.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5103,7 +4910,7 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_fatherName(_ conte
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthCertificateInfo_fatherIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthCertificate) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthCertificateInfo_fatherIdNumber(ctx context.Context, field graphql.CollectedField, obj *birth.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5126,7 +4933,245 @@ func (ec *executionContext) fieldContext_BirthCertificateInfo_fatherIdNumber(_ c
 	return graphql.NewScalarFieldContext("BirthCertificateInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthErrorItem_field(ctx context.Context, field graphql.CollectedField, obj *domain.BirthErrorItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthDetails_applicant(ctx context.Context, field graphql.CollectedField, obj *birth.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthDetails_applicant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v birth.Applicant) graphql.Marshaler {
+			return ec.marshalNBirthApplicant2hukouᚋdomainᚋbirthᚐApplicant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthDetails_applicant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthApplicant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthDetails_certificate(ctx context.Context, field graphql.CollectedField, obj *birth.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthDetails_certificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certificate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v birth.Certificate) graphql.Marshaler {
+			return ec.marshalNBirthCertificateInfo2hukouᚋdomainᚋbirthᚐCertificate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthDetails_certificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthCertificateInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthDetails_householdNumber(ctx context.Context, field graphql.CollectedField, obj *birth.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthDetails_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthDetails_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthDetails_refusalReasons(ctx context.Context, field graphql.CollectedField, obj *birth.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthDetails_refusalReasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusalReasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthDetails_refusalReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthDetails_outcome(ctx context.Context, field graphql.CollectedField, obj *birth.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthDetails_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *birth.Outcome) graphql.Marshaler {
+			return ec.marshalOBirthOutcome2ᚖhukouᚋdomainᚋbirthᚐOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthDetails_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthOutcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthDetails_errorReport(ctx context.Context, field graphql.CollectedField, obj *birth.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthDetails_errorReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorReport, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []birth.ErrorItem) graphql.Marshaler {
+			return ec.marshalNBirthErrorItem2ᚕhukouᚋdomainᚋbirthᚐErrorItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthDetails_errorReport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthErrorItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthDetails_pendingChange(ctx context.Context, field graphql.CollectedField, obj *birth.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthDetails_pendingChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *birth.MajorChange) graphql.Marshaler {
+			return ec.marshalOMajorChange2ᚖhukouᚋdomainᚋbirthᚐMajorChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthDetails_pendingChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MajorChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthDetails_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *birth.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthDetails_ministryChecks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinistryChecks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.MinistryCheck) graphql.Marshaler {
+			return ec.marshalNMinistryCheck2ᚕhukouᚋdomainᚐMinistryCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthDetails_ministryChecks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BirthDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MinistryCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BirthErrorItem_field(ctx context.Context, field graphql.CollectedField, obj *birth.ErrorItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5149,7 +5194,7 @@ func (ec *executionContext) fieldContext_BirthErrorItem_field(_ context.Context,
 	return graphql.NewScalarFieldContext("BirthErrorItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthErrorItem_wanted(ctx context.Context, field graphql.CollectedField, obj *domain.BirthErrorItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthErrorItem_wanted(ctx context.Context, field graphql.CollectedField, obj *birth.ErrorItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5172,7 +5217,7 @@ func (ec *executionContext) fieldContext_BirthErrorItem_wanted(_ context.Context
 	return graphql.NewScalarFieldContext("BirthErrorItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthErrorItem_note(ctx context.Context, field graphql.CollectedField, obj *domain.BirthErrorItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthErrorItem_note(ctx context.Context, field graphql.CollectedField, obj *birth.ErrorItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5195,7 +5240,7 @@ func (ec *executionContext) fieldContext_BirthErrorItem_note(_ context.Context, 
 	return graphql.NewScalarFieldContext("BirthErrorItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthLookup_certificate(ctx context.Context, field graphql.CollectedField, obj *domain.BirthLookup) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthLookup_certificate(ctx context.Context, field graphql.CollectedField, obj *birth.Lookup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5207,8 +5252,8 @@ func (ec *executionContext) _BirthLookup_certificate(ctx context.Context, field 
 			return ec.Resolvers.BirthLookup().Certificate(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthCertificate) graphql.Marshaler {
-			return ec.marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚐBirthCertificate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *birth.Certificate) graphql.Marshaler {
+			return ec.marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚋbirthᚐCertificate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5227,7 +5272,7 @@ func (ec *executionContext) fieldContext_BirthLookup_certificate(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _BirthLookup_householdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthLookup) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthLookup_householdNumber(ctx context.Context, field graphql.CollectedField, obj *birth.Lookup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5250,7 +5295,7 @@ func (ec *executionContext) fieldContext_BirthLookup_householdNumber(_ context.C
 	return graphql.NewScalarFieldContext("BirthLookup", field, true, true, "String")
 }
 
-func (ec *executionContext) _BirthLookup_householdAddress(ctx context.Context, field graphql.CollectedField, obj *domain.BirthLookup) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthLookup_householdAddress(ctx context.Context, field graphql.CollectedField, obj *birth.Lookup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5273,7 +5318,7 @@ func (ec *executionContext) fieldContext_BirthLookup_householdAddress(_ context.
 	return graphql.NewScalarFieldContext("BirthLookup", field, true, true, "String")
 }
 
-func (ec *executionContext) _BirthLookup_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *domain.BirthLookup) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthLookup_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *birth.Lookup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5305,7 +5350,7 @@ func (ec *executionContext) fieldContext_BirthLookup_ministryChecks(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _BirthOutcome_newbornName(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthOutcome_newbornName(ctx context.Context, field graphql.CollectedField, obj *birth.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5328,7 +5373,7 @@ func (ec *executionContext) fieldContext_BirthOutcome_newbornName(_ context.Cont
 	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthOutcome_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthOutcome_idNumber(ctx context.Context, field graphql.CollectedField, obj *birth.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5351,7 +5396,7 @@ func (ec *executionContext) fieldContext_BirthOutcome_idNumber(_ context.Context
 	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthOutcome_hcybsh(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthOutcome_hcybsh(ctx context.Context, field graphql.CollectedField, obj *birth.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5374,7 +5419,7 @@ func (ec *executionContext) fieldContext_BirthOutcome_hcybsh(_ context.Context, 
 	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthOutcome_householdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthOutcome_householdNumber(ctx context.Context, field graphql.CollectedField, obj *birth.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5397,7 +5442,7 @@ func (ec *executionContext) fieldContext_BirthOutcome_householdNumber(_ context.
 	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthOutcome_formRevision(ctx context.Context, field graphql.CollectedField, obj *domain.BirthOutcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _BirthOutcome_formRevision(ctx context.Context, field graphql.CollectedField, obj *birth.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5420,16 +5465,16 @@ func (ec *executionContext) fieldContext_BirthOutcome_formRevision(_ context.Con
 	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BirthRegistration_id(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_id(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_id(ctx, field)
+			return ec.fieldContext_Case_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().ID(ctx, obj)
+			return ec.Resolvers.Case().ID(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5439,17 +5484,17 @@ func (ec *executionContext) _BirthRegistration_id(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "ID")
+func (ec *executionContext) fieldContext_Case_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "ID")
 }
 
-func (ec *executionContext) _BirthRegistration_kind(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_kind(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_kind(ctx, field)
+			return ec.fieldContext_Case_kind(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Kind, nil
@@ -5462,17 +5507,17 @@ func (ec *executionContext) _BirthRegistration_kind(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "CaseKind")
+func (ec *executionContext) fieldContext_Case_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "CaseKind")
 }
 
-func (ec *executionContext) _BirthRegistration_side(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_side(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_side(ctx, field)
+			return ec.fieldContext_Case_side(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Side, nil
@@ -5485,17 +5530,17 @@ func (ec *executionContext) _BirthRegistration_side(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_side(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Side")
+func (ec *executionContext) fieldContext_Case_side(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "Side")
 }
 
-func (ec *executionContext) _BirthRegistration_collabNo(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_collabNo(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_collabNo(ctx, field)
+			return ec.fieldContext_Case_collabNo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.CollabNo, nil
@@ -5508,40 +5553,40 @@ func (ec *executionContext) _BirthRegistration_collabNo(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_collabNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
+func (ec *executionContext) fieldContext_Case_collabNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthRegistration_status(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_status(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_status(ctx, field)
+			return ec.fieldContext_Case_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CaseStatus) graphql.Marshaler {
+			return ec.marshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+func (ec *executionContext) fieldContext_Case_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "CaseStatus")
 }
 
-func (ec *executionContext) _BirthRegistration_acceptanceOffice(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_acceptanceOffice(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_acceptanceOffice(ctx, field)
+			return ec.fieldContext_Case_acceptanceOffice(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.AcceptanceOffice, nil
@@ -5554,17 +5599,17 @@ func (ec *executionContext) _BirthRegistration_acceptanceOffice(ctx context.Cont
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_acceptanceOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
+func (ec *executionContext) fieldContext_Case_acceptanceOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthRegistration_registrationOffice(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_registrationOffice(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_registrationOffice(ctx, field)
+			return ec.fieldContext_Case_registrationOffice(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.RegistrationOffice, nil
@@ -5577,20 +5622,20 @@ func (ec *executionContext) _BirthRegistration_registrationOffice(ctx context.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_registrationOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
+func (ec *executionContext) fieldContext_Case_registrationOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
 }
 
-func (ec *executionContext) _BirthRegistration_acceptanceOfficeName(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_acceptanceOfficeName(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_acceptanceOfficeName(ctx, field)
+			return ec.fieldContext_Case_acceptanceOfficeName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().AcceptanceOfficeName(ctx, obj)
+			return ec.Resolvers.Case().AcceptanceOfficeName(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5600,20 +5645,20 @@ func (ec *executionContext) _BirthRegistration_acceptanceOfficeName(ctx context.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_acceptanceOfficeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+func (ec *executionContext) fieldContext_Case_acceptanceOfficeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "String")
 }
 
-func (ec *executionContext) _BirthRegistration_registrationOfficeName(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_registrationOfficeName(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_registrationOfficeName(ctx, field)
+			return ec.fieldContext_Case_registrationOfficeName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().RegistrationOfficeName(ctx, obj)
+			return ec.Resolvers.Case().RegistrationOfficeName(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5623,20 +5668,20 @@ func (ec *executionContext) _BirthRegistration_registrationOfficeName(ctx contex
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_registrationOfficeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+func (ec *executionContext) fieldContext_Case_registrationOfficeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "String")
 }
 
-func (ec *executionContext) _BirthRegistration_office(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_office(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_office(ctx, field)
+			return ec.fieldContext_Case_office(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Office(ctx, obj)
+			return ec.Resolvers.Case().Office(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.Office) graphql.Marshaler {
@@ -5646,9 +5691,9 @@ func (ec *executionContext) _BirthRegistration_office(ctx context.Context, field
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Case_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
+		Object:     "Case",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
@@ -5659,13 +5704,13 @@ func (ec *executionContext) fieldContext_BirthRegistration_office(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _BirthRegistration_deadlineAt(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_deadlineAt(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_deadlineAt(ctx, field)
+			return ec.fieldContext_Case_deadlineAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.DeadlineAt, nil
@@ -5678,20 +5723,20 @@ func (ec *executionContext) _BirthRegistration_deadlineAt(ctx context.Context, f
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_deadlineAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Time")
+func (ec *executionContext) fieldContext_Case_deadlineAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "Time")
 }
 
-func (ec *executionContext) _BirthRegistration_overdue(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_overdue(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_overdue(ctx, field)
+			return ec.fieldContext_Case_overdue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Overdue(ctx, obj)
+			return ec.Resolvers.Case().Overdue(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -5701,20 +5746,20 @@ func (ec *executionContext) _BirthRegistration_overdue(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "Boolean")
+func (ec *executionContext) fieldContext_Case_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "Boolean")
 }
 
-func (ec *executionContext) _BirthRegistration_awaitingOtherSide(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_awaitingOtherSide(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_awaitingOtherSide(ctx, field)
+			return ec.fieldContext_Case_awaitingOtherSide(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().AwaitingOtherSide(ctx, obj)
+			return ec.Resolvers.Case().AwaitingOtherSide(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -5724,20 +5769,20 @@ func (ec *executionContext) _BirthRegistration_awaitingOtherSide(ctx context.Con
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_awaitingOtherSide(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "Boolean")
+func (ec *executionContext) fieldContext_Case_awaitingOtherSide(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "Boolean")
 }
 
-func (ec *executionContext) _BirthRegistration_timeline(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_timeline(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_timeline(ctx, field)
+			return ec.fieldContext_Case_timeline(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Timeline(ctx, obj)
+			return ec.Resolvers.Case().Timeline(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CaseAction) graphql.Marshaler {
@@ -5747,9 +5792,9 @@ func (ec *executionContext) _BirthRegistration_timeline(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_timeline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Case_timeline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
+		Object:     "Case",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
@@ -5760,36 +5805,82 @@ func (ec *executionContext) fieldContext_BirthRegistration_timeline(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _BirthRegistration_availableActions(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_availableActions(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_availableActions(ctx, field)
+			return ec.fieldContext_Case_availableActions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().AvailableActions(ctx, obj)
+			return ec.Resolvers.Case().AvailableActions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Action) graphql.Marshaler {
+			return ec.marshalNCaseActionName2ᚕhukouᚋdomainᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_availableActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+func (ec *executionContext) fieldContext_Case_availableActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "CaseActionName")
 }
 
-func (ec *executionContext) _BirthRegistration_version(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_canCaptureArchives(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_version(ctx, field)
+			return ec.fieldContext_Case_canCaptureArchives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().CanCaptureArchives(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_canCaptureArchives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Case_details(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_details(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Details(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CaseDetails) graphql.Marshaler {
+			return ec.marshalNCaseDetails2hukouᚋdomainᚐCaseDetails(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_details(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, true, true, "CaseDetails")
+}
+
+func (ec *executionContext) _Case_version(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_version(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Version, nil
@@ -5802,17 +5893,17 @@ func (ec *executionContext) _BirthRegistration_version(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Int")
+func (ec *executionContext) fieldContext_Case_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BirthRegistration_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_createdAt(ctx, field)
+			return ec.fieldContext_Case_createdAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.CreatedAt, nil
@@ -5825,17 +5916,17 @@ func (ec *executionContext) _BirthRegistration_createdAt(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Time")
+func (ec *executionContext) fieldContext_Case_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "Time")
 }
 
-func (ec *executionContext) _BirthRegistration_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_updatedAt(ctx, field)
+			return ec.fieldContext_Case_updatedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.UpdatedAt, nil
@@ -5848,258 +5939,20 @@ func (ec *executionContext) _BirthRegistration_updatedAt(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Time")
+func (ec *executionContext) fieldContext_Case_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, "Time")
 }
 
-func (ec *executionContext) _BirthRegistration_applicant(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_materials(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_applicant(ctx, field)
+			return ec.fieldContext_Case_materials(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Applicant(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthApplicant) graphql.Marshaler {
-			return ec.marshalNBirthApplicant2ᚖhukouᚋdomainᚐBirthApplicant(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_BirthRegistration_applicant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthApplicant(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _BirthRegistration_certificate(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_certificate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Certificate(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthCertificate) graphql.Marshaler {
-			return ec.marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚐBirthCertificate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_BirthRegistration_certificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthCertificateInfo(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _BirthRegistration_householdNumber(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_householdNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().HouseholdNumber(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_BirthRegistration_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
-}
-
-func (ec *executionContext) _BirthRegistration_refusalReasons(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_refusalReasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().RefusalReasons(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_BirthRegistration_refusalReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
-}
-
-func (ec *executionContext) _BirthRegistration_outcome(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_outcome(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Outcome(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthOutcome) graphql.Marshaler {
-			return ec.marshalOBirthOutcome2ᚖhukouᚋdomainᚐBirthOutcome(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_BirthRegistration_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthOutcome(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _BirthRegistration_errorReport(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_errorReport(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().ErrorReport(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.BirthErrorItem) graphql.Marshaler {
-			return ec.marshalNBirthErrorItem2ᚕᚖhukouᚋdomainᚐBirthErrorItemᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_BirthRegistration_errorReport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthErrorItem(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _BirthRegistration_pendingChange(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_pendingChange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().PendingChange(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.MajorChange) graphql.Marshaler {
-			return ec.marshalOMajorChange2ᚖhukouᚋdomainᚐMajorChange(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_BirthRegistration_pendingChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MajorChange(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _BirthRegistration_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_ministryChecks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().MinistryChecks(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.MinistryCheck) graphql.Marshaler {
-			return ec.marshalNMinistryCheck2ᚕᚖhukouᚋdomainᚐMinistryCheckᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_BirthRegistration_ministryChecks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MinistryCheck(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _BirthRegistration_materials(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_materials(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Materials(ctx, obj)
+			return ec.Resolvers.Case().Materials(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ArchiveMaterial) graphql.Marshaler {
@@ -6109,9 +5962,9 @@ func (ec *executionContext) _BirthRegistration_materials(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_materials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Case_materials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
+		Object:     "Case",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
@@ -6122,16 +5975,16 @@ func (ec *executionContext) fieldContext_BirthRegistration_materials(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _BirthRegistration_files(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_files(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_files(ctx, field)
+			return ec.fieldContext_Case_files(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Files(ctx, obj)
+			return ec.Resolvers.Case().Files(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CaseFile) graphql.Marshaler {
@@ -6141,9 +5994,9 @@ func (ec *executionContext) _BirthRegistration_files(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Case_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
+		Object:     "Case",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
@@ -6154,16 +6007,16 @@ func (ec *executionContext) fieldContext_BirthRegistration_files(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _BirthRegistration_documents(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Case_documents(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BirthRegistration_documents(ctx, field)
+			return ec.fieldContext_Case_documents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Documents(ctx, obj)
+			return ec.Resolvers.Case().Documents(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CaseFile) graphql.Marshaler {
@@ -6173,9 +6026,9 @@ func (ec *executionContext) _BirthRegistration_documents(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BirthRegistration_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Case_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "BirthRegistration",
+		Object:     "Case",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
@@ -6221,15 +6074,15 @@ func (ec *executionContext) _CaseAction_action(ctx context.Context, field graphq
 			return obj.Action, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Action) graphql.Marshaler {
+			return ec.marshalNCaseActionName2hukouᚋdomainᚐAction(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CaseAction_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "CaseActionName")
 }
 
 func (ec *executionContext) _CaseAction_from(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
@@ -6244,15 +6097,15 @@ func (ec *executionContext) _CaseAction_from(ctx context.Context, field graphql.
 			return ec.Resolvers.CaseAction().From(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseStatus) graphql.Marshaler {
+			return ec.marshalOCaseStatus2ᚖhukouᚋdomainᚐCaseStatus(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CaseAction_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseAction", field, true, true, "String")
+	return graphql.NewScalarFieldContext("CaseAction", field, true, true, "CaseStatus")
 }
 
 func (ec *executionContext) _CaseAction_to(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
@@ -6264,18 +6117,18 @@ func (ec *executionContext) _CaseAction_to(ctx context.Context, field graphql.Co
 			return ec.fieldContext_CaseAction_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CaseAction().To(ctx, obj)
+			return obj.To, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CaseStatus) graphql.Marshaler {
+			return ec.marshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CaseAction_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseAction", field, true, true, "String")
+	return graphql.NewScalarFieldContext("CaseAction", field, false, false, "CaseStatus")
 }
 
 func (ec *executionContext) _CaseAction_actorName(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
@@ -6492,8 +6345,8 @@ func (ec *executionContext) _CaseEdge_node(ctx context.Context, field graphql.Co
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Case) graphql.Marshaler {
-			return ec.marshalNCase2hukouᚋgraphᚋmodelᚐCase(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6506,7 +6359,7 @@ func (ec *executionContext) fieldContext_CaseEdge_node(_ context.Context, field 
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8084,7 +7937,7 @@ func (ec *executionContext) fieldContext_Household_members(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _MajorChange_field(ctx context.Context, field graphql.CollectedField, obj *domain.MajorChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _MajorChange_field(ctx context.Context, field graphql.CollectedField, obj *birth.MajorChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8107,7 +7960,7 @@ func (ec *executionContext) fieldContext_MajorChange_field(_ context.Context, fi
 	return graphql.NewScalarFieldContext("MajorChange", field, false, false, "String")
 }
 
-func (ec *executionContext) _MajorChange_value(ctx context.Context, field graphql.CollectedField, obj *domain.MajorChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _MajorChange_value(ctx context.Context, field graphql.CollectedField, obj *birth.MajorChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8130,7 +7983,7 @@ func (ec *executionContext) fieldContext_MajorChange_value(_ context.Context, fi
 	return graphql.NewScalarFieldContext("MajorChange", field, false, false, "String")
 }
 
-func (ec *executionContext) _MajorChange_reason(ctx context.Context, field graphql.CollectedField, obj *domain.MajorChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _MajorChange_reason(ctx context.Context, field graphql.CollectedField, obj *birth.MajorChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8153,7 +8006,7 @@ func (ec *executionContext) fieldContext_MajorChange_reason(_ context.Context, f
 	return graphql.NewScalarFieldContext("MajorChange", field, false, false, "String")
 }
 
-func (ec *executionContext) _MajorChange_requestedBy(ctx context.Context, field graphql.CollectedField, obj *domain.MajorChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _MajorChange_requestedBy(ctx context.Context, field graphql.CollectedField, obj *birth.MajorChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8965,11 +8818,11 @@ func (ec *executionContext) _Mutation_startBirthRegistration(ctx context.Context
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -8978,8 +8831,8 @@ func (ec *executionContext) _Mutation_startBirthRegistration(ctx context.Context
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8992,7 +8845,7 @@ func (ec *executionContext) fieldContext_Mutation_startBirthRegistration(ctx con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9019,7 +8872,7 @@ func (ec *executionContext) _Mutation_modifyBirthRegistration(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ModifyBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["applicant"].(domain.BirthApplicant))
+			return ec.Resolvers.Mutation().ModifyBirthRegistration(ctx, fc.Args["input"].(model.ModifyBirthRegistrationInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9027,11 +8880,11 @@ func (ec *executionContext) _Mutation_modifyBirthRegistration(ctx context.Contex
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9040,8 +8893,8 @@ func (ec *executionContext) _Mutation_modifyBirthRegistration(ctx context.Contex
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9054,7 +8907,7 @@ func (ec *executionContext) fieldContext_Mutation_modifyBirthRegistration(ctx co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9081,7 +8934,7 @@ func (ec *executionContext) _Mutation_submitBirthRegistration(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SubmitBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+			return ec.Resolvers.Mutation().SubmitBirthRegistration(ctx, fc.Args["input"].(model.CaseStepInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9089,11 +8942,11 @@ func (ec *executionContext) _Mutation_submitBirthRegistration(ctx context.Contex
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9102,8 +8955,8 @@ func (ec *executionContext) _Mutation_submitBirthRegistration(ctx context.Contex
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9116,7 +8969,7 @@ func (ec *executionContext) fieldContext_Mutation_submitBirthRegistration(ctx co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9143,7 +8996,7 @@ func (ec *executionContext) _Mutation_approveBirthRegistration(ctx context.Conte
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ApproveBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["note"].(*string))
+			return ec.Resolvers.Mutation().ApproveBirthRegistration(ctx, fc.Args["input"].(model.CaseStepInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9151,11 +9004,11 @@ func (ec *executionContext) _Mutation_approveBirthRegistration(ctx context.Conte
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9164,8 +9017,8 @@ func (ec *executionContext) _Mutation_approveBirthRegistration(ctx context.Conte
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9178,7 +9031,7 @@ func (ec *executionContext) fieldContext_Mutation_approveBirthRegistration(ctx c
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9195,6 +9048,68 @@ func (ec *executionContext) fieldContext_Mutation_approveBirthRegistration(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_refuseBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refuseBirthRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefuseBirthRegistration(ctx, fc.Args["input"].(model.RefuseBirthRegistrationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refuseBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refuseBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_settleBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9205,7 +9120,7 @@ func (ec *executionContext) _Mutation_settleBirthRegistration(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SettleBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["input"].(domain.BirthSettlement))
+			return ec.Resolvers.Mutation().SettleBirthRegistration(ctx, fc.Args["input"].(model.SettleBirthRegistrationInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9213,11 +9128,11 @@ func (ec *executionContext) _Mutation_settleBirthRegistration(ctx context.Contex
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9226,8 +9141,8 @@ func (ec *executionContext) _Mutation_settleBirthRegistration(ctx context.Contex
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9240,7 +9155,7 @@ func (ec *executionContext) fieldContext_Mutation_settleBirthRegistration(ctx co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9267,7 +9182,7 @@ func (ec *executionContext) _Mutation_printBirthForm(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PrintBirthForm(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+			return ec.Resolvers.Mutation().PrintBirthForm(ctx, fc.Args["input"].(model.CaseStepInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9275,11 +9190,11 @@ func (ec *executionContext) _Mutation_printBirthForm(ctx context.Context, field 
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9288,8 +9203,8 @@ func (ec *executionContext) _Mutation_printBirthForm(ctx context.Context, field 
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9302,7 +9217,7 @@ func (ec *executionContext) fieldContext_Mutation_printBirthForm(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9329,7 +9244,7 @@ func (ec *executionContext) _Mutation_reportBirthErrors(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReportBirthErrors(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["items"].([]*domain.BirthErrorItem))
+			return ec.Resolvers.Mutation().ReportBirthErrors(ctx, fc.Args["input"].(model.ReportBirthErrorsInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9337,11 +9252,11 @@ func (ec *executionContext) _Mutation_reportBirthErrors(ctx context.Context, fie
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9350,8 +9265,8 @@ func (ec *executionContext) _Mutation_reportBirthErrors(ctx context.Context, fie
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9364,7 +9279,7 @@ func (ec *executionContext) fieldContext_Mutation_reportBirthErrors(ctx context.
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9391,7 +9306,7 @@ func (ec *executionContext) _Mutation_correctBirthMinor(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CorrectBirthMinor(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["changes"].([]*model.FieldValueInput))
+			return ec.Resolvers.Mutation().CorrectBirthMinor(ctx, fc.Args["input"].(model.CorrectBirthMinorInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9399,11 +9314,11 @@ func (ec *executionContext) _Mutation_correctBirthMinor(ctx context.Context, fie
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9412,8 +9327,8 @@ func (ec *executionContext) _Mutation_correctBirthMinor(ctx context.Context, fie
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9426,7 +9341,7 @@ func (ec *executionContext) fieldContext_Mutation_correctBirthMinor(ctx context.
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9453,7 +9368,7 @@ func (ec *executionContext) _Mutation_requestBirthMajorChange(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RequestBirthMajorChange(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["input"].(domain.MajorChange))
+			return ec.Resolvers.Mutation().RequestBirthMajorChange(ctx, fc.Args["input"].(model.RequestBirthMajorChangeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9461,11 +9376,11 @@ func (ec *executionContext) _Mutation_requestBirthMajorChange(ctx context.Contex
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9474,8 +9389,8 @@ func (ec *executionContext) _Mutation_requestBirthMajorChange(ctx context.Contex
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9488,7 +9403,7 @@ func (ec *executionContext) fieldContext_Mutation_requestBirthMajorChange(ctx co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9515,7 +9430,7 @@ func (ec *executionContext) _Mutation_approveBirthMajorChange(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ApproveBirthMajorChange(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+			return ec.Resolvers.Mutation().ApproveBirthMajorChange(ctx, fc.Args["input"].(model.CaseStepInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9523,11 +9438,11 @@ func (ec *executionContext) _Mutation_approveBirthMajorChange(ctx context.Contex
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"APPROVER"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9536,8 +9451,8 @@ func (ec *executionContext) _Mutation_approveBirthMajorChange(ctx context.Contex
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9550,7 +9465,7 @@ func (ec *executionContext) fieldContext_Mutation_approveBirthMajorChange(ctx co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9577,7 +9492,7 @@ func (ec *executionContext) _Mutation_rejectBirthMajorChange(ctx context.Context
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RejectBirthMajorChange(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().RejectBirthMajorChange(ctx, fc.Args["input"].(model.RejectBirthMajorChangeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9585,11 +9500,11 @@ func (ec *executionContext) _Mutation_rejectBirthMajorChange(ctx context.Context
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"APPROVER"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9598,8 +9513,8 @@ func (ec *executionContext) _Mutation_rejectBirthMajorChange(ctx context.Context
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9612,7 +9527,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectBirthMajorChange(ctx con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9639,7 +9554,7 @@ func (ec *executionContext) _Mutation_resendBirthForm(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ResendBirthForm(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+			return ec.Resolvers.Mutation().ResendBirthForm(ctx, fc.Args["input"].(model.CaseStepInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9647,11 +9562,11 @@ func (ec *executionContext) _Mutation_resendBirthForm(ctx context.Context, field
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9660,8 +9575,8 @@ func (ec *executionContext) _Mutation_resendBirthForm(ctx context.Context, field
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9674,7 +9589,7 @@ func (ec *executionContext) fieldContext_Mutation_resendBirthForm(ctx context.Co
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9701,7 +9616,7 @@ func (ec *executionContext) _Mutation_returnSignedBirthForm(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReturnSignedBirthForm(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["file"].(graphql.Upload))
+			return ec.Resolvers.Mutation().ReturnSignedBirthForm(ctx, fc.Args["input"].(model.ReturnSignedBirthFormInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9709,11 +9624,11 @@ func (ec *executionContext) _Mutation_returnSignedBirthForm(ctx context.Context,
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9722,8 +9637,8 @@ func (ec *executionContext) _Mutation_returnSignedBirthForm(ctx context.Context,
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9736,7 +9651,7 @@ func (ec *executionContext) fieldContext_Mutation_returnSignedBirthForm(ctx cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9763,7 +9678,7 @@ func (ec *executionContext) _Mutation_fileBirthRegistration(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().FileBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+			return ec.Resolvers.Mutation().FileBirthRegistration(ctx, fc.Args["input"].(model.CaseStepInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9771,11 +9686,11 @@ func (ec *executionContext) _Mutation_fileBirthRegistration(ctx context.Context,
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9784,8 +9699,8 @@ func (ec *executionContext) _Mutation_fileBirthRegistration(ctx context.Context,
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9798,7 +9713,7 @@ func (ec *executionContext) fieldContext_Mutation_fileBirthRegistration(ctx cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -9815,68 +9730,6 @@ func (ec *executionContext) fieldContext_Mutation_fileBirthRegistration(ctx cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_refuseBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_refuseBirthRegistration(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RefuseBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reasons"].([]string))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
-				if err != nil {
-					var zeroVal *model.BirthRegistration
-					return zeroVal, err
-				}
-				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
-					return zeroVal, errors.New("directive auth is not implemented")
-				}
-				return ec.Directives.Auth(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_refuseBirthRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_refuseBirthRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_closeRefusedBirthRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9887,7 +9740,7 @@ func (ec *executionContext) _Mutation_closeRefusedBirthRegistration(ctx context.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CloseRefusedBirthRegistration(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+			return ec.Resolvers.Mutation().CloseRefusedBirthRegistration(ctx, fc.Args["input"].(model.CaseStepInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9895,11 +9748,11 @@ func (ec *executionContext) _Mutation_closeRefusedBirthRegistration(ctx context.
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
 				if err != nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal *model.BirthRegistration
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -9908,8 +9761,8 @@ func (ec *executionContext) _Mutation_closeRefusedBirthRegistration(ctx context.
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-			return ec.marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9922,7 +9775,7 @@ func (ec *executionContext) fieldContext_Mutation_closeRefusedBirthRegistration(
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthRegistration(ctx, field)
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -10456,6 +10309,68 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_birthLookup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_birthLookup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BirthLookup(ctx, fc.Args["certificateNumber"].(string), fc.Args["settleWith"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *birth.Lookup
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *birth.Lookup
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *birth.Lookup) graphql.Marshaler {
+			return ec.marshalNBirthLookup2ᚖhukouᚋdomainᚋbirthᚐLookup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_birthLookup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthLookup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_birthLookup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_case(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10474,11 +10389,11 @@ func (ec *executionContext) _Query_case(ctx context.Context, field graphql.Colle
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ANALYST", "ADMIN"})
 				if err != nil {
-					var zeroVal model.Case
+					var zeroVal *domain.Case
 					return zeroVal, err
 				}
 				if ec.Directives.Auth == nil {
-					var zeroVal model.Case
+					var zeroVal *domain.Case
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, roles)
@@ -10487,8 +10402,8 @@ func (ec *executionContext) _Query_case(ctx context.Context, field graphql.Colle
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v model.Case) graphql.Marshaler {
-			return ec.marshalOCase2hukouᚋgraphᚋmodelᚐCase(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalOCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10501,7 +10416,7 @@ func (ec *executionContext) fieldContext_Query_case(ctx context.Context, field g
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+			return ec.childFields_Case(ctx, field)
 		},
 	}
 	defer func() {
@@ -10686,68 +10601,6 @@ func (ec *executionContext) fieldContext_Query_overdueCases(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_overdueCases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_birthLookup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_birthLookup(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().BirthLookup(ctx, fc.Args["certificateNumber"].(string), fc.Args["settleWith"].(string))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
-				if err != nil {
-					var zeroVal *domain.BirthLookup
-					return zeroVal, err
-				}
-				if ec.Directives.Auth == nil {
-					var zeroVal *domain.BirthLookup
-					return zeroVal, errors.New("directive auth is not implemented")
-				}
-				return ec.Directives.Auth(ctx, nil, directive0, roles)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.BirthLookup) graphql.Marshaler {
-			return ec.marshalNBirthLookup2ᚖhukouᚋdomainᚐBirthLookup(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_birthLookup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_BirthLookup(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_birthLookup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11471,18 +11324,18 @@ func (ec *executionContext) _QueueCount_status(ctx context.Context, field graphq
 			return ec.fieldContext_QueueCount_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.QueueCount().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CaseStatus) graphql.Marshaler {
+			return ec.marshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_QueueCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("QueueCount", field, true, true, "String")
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "CaseStatus")
 }
 
 func (ec *executionContext) _QueueCount_count(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
@@ -13469,8 +13322,8 @@ func UnmarshalAuditFilter(ctx context.Context, raw any) (domain.AuditFilter, err
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputBirthApplicantInput(ctx context.Context, obj any) (domain.BirthApplicant, error) {
-	var it domain.BirthApplicant
+func (ec *executionContext) unmarshalInputBirthApplicantInput(ctx context.Context, obj any) (birth.Applicant, error) {
+	var it birth.Applicant
 	if obj == nil {
 		return it, nil
 	}
@@ -13551,14 +13404,14 @@ func (ec *executionContext) unmarshalInputBirthApplicantInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalBirthApplicantInput(ctx context.Context, raw any) (domain.BirthApplicant, error) {
-	var out domain.BirthApplicant
+func UnmarshalBirthApplicantInput(ctx context.Context, raw any) (birth.Applicant, error) {
+	var out birth.Applicant
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BirthApplicantInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputBirthErrorItemInput(ctx context.Context, obj any) (domain.BirthErrorItem, error) {
-	var it domain.BirthErrorItem
+func (ec *executionContext) unmarshalInputBirthErrorItemInput(ctx context.Context, obj any) (birth.ErrorItem, error) {
+	var it birth.ErrorItem
 	if obj == nil {
 		return it, nil
 	}
@@ -13607,14 +13460,14 @@ func (ec *executionContext) unmarshalInputBirthErrorItemInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalBirthErrorItemInput(ctx context.Context, raw any) (domain.BirthErrorItem, error) {
-	var out domain.BirthErrorItem
+func UnmarshalBirthErrorItemInput(ctx context.Context, raw any) (birth.ErrorItem, error) {
+	var out birth.ErrorItem
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BirthErrorItemInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputBirthSettlementInput(ctx context.Context, obj any) (domain.BirthSettlement, error) {
-	var it domain.BirthSettlement
+func (ec *executionContext) unmarshalInputBirthSettlementInput(ctx context.Context, obj any) (birth.Settlement, error) {
+	var it birth.Settlement
 	if obj == nil {
 		return it, nil
 	}
@@ -13684,8 +13537,8 @@ func (ec *executionContext) unmarshalInputBirthSettlementInput(ctx context.Conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalBirthSettlementInput(ctx context.Context, raw any) (domain.BirthSettlement, error) {
-	var out domain.BirthSettlement
+func UnmarshalBirthSettlementInput(ctx context.Context, raw any) (birth.Settlement, error) {
+	var out birth.Settlement
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BirthSettlementInput", raw, &out)
 	return out, err
 }
@@ -13724,13 +13577,11 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 			it.Side = data
 		case "statuses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOCaseStatus2ᚕhukouᚋdomainᚐCaseStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			if err = ec.Resolvers.CaseFilter().Statuses(ctx, &it, data); err != nil {
-				return it, err
-			}
+			it.Statuses = data
 		case "collabNo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collabNo"))
 			data, err := ec.unmarshalOString2string(ctx, v)
@@ -13752,6 +13603,66 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 func UnmarshalCaseFilter(ctx context.Context, raw any) (domain.CaseFilter, error) {
 	var out domain.CaseFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCaseStepInput(ctx context.Context, obj any) (model.CaseStepInput, error) {
+	var it model.CaseStepInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["note"]; !present {
+		asMap["note"] = ""
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaseStepInput unmarshals raw into the CaseStepInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaseStepInput(ctx context.Context, raw any) (model.CaseStepInput, error) {
+	var out model.CaseStepInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseStepInput", raw, &out)
 	return out, err
 }
 
@@ -13857,6 +13768,62 @@ func (ec *executionContext) unmarshalInputCollabMessageFilter(ctx context.Contex
 func UnmarshalCollabMessageFilter(ctx context.Context, raw any) (domain.CollabMessageFilter, error) {
 	var out domain.CollabMessageFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CollabMessageFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectBirthMinorInput(ctx context.Context, obj any) (model.CorrectBirthMinorInput, error) {
+	var it model.CorrectBirthMinorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "changes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "changes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changes"))
+			data, err := ec.unmarshalNFieldValueInput2ᚕᚖhukouᚋgraphᚋmodelᚐFieldValueInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Changes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectBirthMinorInput unmarshals raw into the CorrectBirthMinorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectBirthMinorInput(ctx context.Context, raw any) (model.CorrectBirthMinorInput, error) {
+	var out model.CorrectBirthMinorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectBirthMinorInput", raw, &out)
 	return out, err
 }
 
@@ -14028,8 +13995,8 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputMajorChangeInput(ctx context.Context, obj any) (domain.MajorChange, error) {
-	var it domain.MajorChange
+func (ec *executionContext) unmarshalInputMajorChangeInput(ctx context.Context, obj any) (birth.MajorChange, error) {
+	var it birth.MajorChange
 	if obj == nil {
 		return it, nil
 	}
@@ -14078,9 +14045,289 @@ func (ec *executionContext) unmarshalInputMajorChangeInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalMajorChangeInput(ctx context.Context, raw any) (domain.MajorChange, error) {
-	var out domain.MajorChange
+func UnmarshalMajorChangeInput(ctx context.Context, raw any) (birth.MajorChange, error) {
+	var out birth.MajorChange
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MajorChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputModifyBirthRegistrationInput(ctx context.Context, obj any) (model.ModifyBirthRegistrationInput, error) {
+	var it model.ModifyBirthRegistrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "applicant"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNBirthApplicantInput2ᚖhukouᚋdomainᚋbirthᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalModifyBirthRegistrationInput unmarshals raw into the ModifyBirthRegistrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalModifyBirthRegistrationInput(ctx context.Context, raw any) (model.ModifyBirthRegistrationInput, error) {
+	var out model.ModifyBirthRegistrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModifyBirthRegistrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRefuseBirthRegistrationInput(ctx context.Context, obj any) (model.RefuseBirthRegistrationInput, error) {
+	var it model.RefuseBirthRegistrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "reasons"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "reasons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasons"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reasons = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRefuseBirthRegistrationInput unmarshals raw into the RefuseBirthRegistrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRefuseBirthRegistrationInput(ctx context.Context, raw any) (model.RefuseBirthRegistrationInput, error) {
+	var out model.RefuseBirthRegistrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefuseBirthRegistrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRejectBirthMajorChangeInput(ctx context.Context, obj any) (model.RejectBirthMajorChangeInput, error) {
+	var it model.RejectBirthMajorChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRejectBirthMajorChangeInput unmarshals raw into the RejectBirthMajorChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRejectBirthMajorChangeInput(ctx context.Context, raw any) (model.RejectBirthMajorChangeInput, error) {
+	var out model.RejectBirthMajorChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectBirthMajorChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportBirthErrorsInput(ctx context.Context, obj any) (model.ReportBirthErrorsInput, error) {
+	var it model.ReportBirthErrorsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "items"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNBirthErrorItemInput2ᚕᚖhukouᚋdomainᚋbirthᚐErrorItemᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportBirthErrorsInput unmarshals raw into the ReportBirthErrorsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportBirthErrorsInput(ctx context.Context, raw any) (model.ReportBirthErrorsInput, error) {
+	var out model.ReportBirthErrorsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportBirthErrorsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRequestBirthMajorChangeInput(ctx context.Context, obj any) (model.RequestBirthMajorChangeInput, error) {
+	var it model.RequestBirthMajorChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "change"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "change":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("change"))
+			data, err := ec.unmarshalNMajorChangeInput2ᚖhukouᚋdomainᚋbirthᚐMajorChange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Change = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestBirthMajorChangeInput unmarshals raw into the RequestBirthMajorChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestBirthMajorChangeInput(ctx context.Context, raw any) (model.RequestBirthMajorChangeInput, error) {
+	var out model.RequestBirthMajorChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestBirthMajorChangeInput", raw, &out)
 	return out, err
 }
 
@@ -14147,6 +14394,62 @@ func UnmarshalResidentFilter(ctx context.Context, raw any) (domain.ResidentFilte
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReturnSignedBirthFormInput(ctx context.Context, obj any) (model.ReturnSignedBirthFormInput, error) {
+	var it model.ReturnSignedBirthFormInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "file"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReturnSignedBirthFormInput unmarshals raw into the ReturnSignedBirthFormInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReturnSignedBirthFormInput(ctx context.Context, raw any) (model.ReturnSignedBirthFormInput, error) {
+	var out model.ReturnSignedBirthFormInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReturnSignedBirthFormInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSendCollaborationPingInput(ctx context.Context, obj any) (model.SendCollaborationPingInput, error) {
 	var it model.SendCollaborationPingInput
 	if obj == nil {
@@ -14203,6 +14506,62 @@ func UnmarshalSendCollaborationPingInput(ctx context.Context, raw any) (model.Se
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSettleBirthRegistrationInput(ctx context.Context, obj any) (model.SettleBirthRegistrationInput, error) {
+	var it model.SettleBirthRegistrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "newborn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "newborn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newborn"))
+			data, err := ec.unmarshalNBirthSettlementInput2ᚖhukouᚋdomainᚋbirthᚐSettlement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Newborn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSettleBirthRegistrationInput unmarshals raw into the SettleBirthRegistrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSettleBirthRegistrationInput(ctx context.Context, raw any) (model.SettleBirthRegistrationInput, error) {
+	var out model.SettleBirthRegistrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SettleBirthRegistrationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStartBirthRegistrationInput(ctx context.Context, obj any) (model.StartBirthRegistrationInput, error) {
 	var it model.StartBirthRegistrationInput
 	if obj == nil {
@@ -14230,7 +14589,7 @@ func (ec *executionContext) unmarshalInputStartBirthRegistrationInput(ctx contex
 			it.CertificateNumber = data
 		case "applicant":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
-			data, err := ec.unmarshalNBirthApplicantInput2ᚖhukouᚋdomainᚐBirthApplicant(ctx, v)
+			data, err := ec.unmarshalNBirthApplicantInput2ᚖhukouᚋdomainᚋbirthᚐApplicant(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14256,22 +14615,22 @@ func UnmarshalStartBirthRegistrationInput(ctx context.Context, raw any) (model.S
 
 // region    ************************** interface.gotpl ***************************
 
-func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj model.Case) graphql.Marshaler {
+func (ec *executionContext) _CaseDetails(ctx context.Context, sel ast.SelectionSet, obj domain.CaseDetails) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.BirthRegistration:
-		return ec._BirthRegistration(ctx, sel, &obj)
-	case *model.BirthRegistration:
+	case birth.Details:
+		return ec._BirthDetails(ctx, sel, &obj)
+	case *birth.Details:
 		if obj == nil {
 			return graphql.Null
 		}
-		return ec._BirthRegistration(ctx, sel, obj)
+		return ec._BirthDetails(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
 		} else {
-			panic(fmt.Errorf("unexpected type %T; non-generated variants of Case must implement graphql.Marshaler", obj))
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CaseDetails must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -14280,13 +14639,6 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.BirthRegistration:
-		return ec._BirthRegistration(ctx, sel, &obj)
-	case *model.BirthRegistration:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._BirthRegistration(ctx, sel, obj)
 	case domain.User:
 		return ec._User(ctx, sel, &obj)
 	case *domain.User:
@@ -14308,6 +14660,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Household(ctx, sel, obj)
+	case domain.Case:
+		return ec._Case(ctx, sel, &obj)
+	case *domain.Case:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Case(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -14527,7 +14886,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 
 var birthApplicantImplementors = []string{"BirthApplicant"}
 
-func (ec *executionContext) _BirthApplicant(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthApplicant) graphql.Marshaler {
+func (ec *executionContext) _BirthApplicant(ctx context.Context, sel ast.SelectionSet, obj *birth.Applicant) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, birthApplicantImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14590,7 +14949,7 @@ func (ec *executionContext) _BirthApplicant(ctx context.Context, sel ast.Selecti
 
 var birthCertificateInfoImplementors = []string{"BirthCertificateInfo"}
 
-func (ec *executionContext) _BirthCertificateInfo(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthCertificate) graphql.Marshaler {
+func (ec *executionContext) _BirthCertificateInfo(ctx context.Context, sel ast.SelectionSet, obj *birth.Certificate) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, birthCertificateInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14661,9 +15020,77 @@ func (ec *executionContext) _BirthCertificateInfo(ctx context.Context, sel ast.S
 	return out
 }
 
+var birthDetailsImplementors = []string{"BirthDetails", "CaseDetails"}
+
+func (ec *executionContext) _BirthDetails(ctx context.Context, sel ast.SelectionSet, obj *birth.Details) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthDetailsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthDetails")
+		case "applicant":
+			out.Values[i] = ec._BirthDetails_applicant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certificate":
+			out.Values[i] = ec._BirthDetails_certificate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._BirthDetails_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refusalReasons":
+			out.Values[i] = ec._BirthDetails_refusalReasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._BirthDetails_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errorReport":
+			out.Values[i] = ec._BirthDetails_errorReport(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingChange":
+			out.Values[i] = ec._BirthDetails_pendingChange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ministryChecks":
+			out.Values[i] = ec._BirthDetails_ministryChecks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var birthErrorItemImplementors = []string{"BirthErrorItem"}
 
-func (ec *executionContext) _BirthErrorItem(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthErrorItem) graphql.Marshaler {
+func (ec *executionContext) _BirthErrorItem(ctx context.Context, sel ast.SelectionSet, obj *birth.ErrorItem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, birthErrorItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14706,7 +15133,7 @@ func (ec *executionContext) _BirthErrorItem(ctx context.Context, sel ast.Selecti
 
 var birthLookupImplementors = []string{"BirthLookup"}
 
-func (ec *executionContext) _BirthLookup(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthLookup) graphql.Marshaler {
+func (ec *executionContext) _BirthLookup(ctx context.Context, sel ast.SelectionSet, obj *birth.Lookup) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, birthLookupImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14758,7 +15185,7 @@ func (ec *executionContext) _BirthLookup(ctx context.Context, sel ast.SelectionS
 
 var birthOutcomeImplementors = []string{"BirthOutcome"}
 
-func (ec *executionContext) _BirthOutcome(ctx context.Context, sel ast.SelectionSet, obj *domain.BirthOutcome) graphql.Marshaler {
+func (ec *executionContext) _BirthOutcome(ctx context.Context, sel ast.SelectionSet, obj *birth.Outcome) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, birthOutcomeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14809,51 +15236,50 @@ func (ec *executionContext) _BirthOutcome(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var birthRegistrationImplementors = []string{"BirthRegistration", "Case", "Node"}
+var caseImplementors = []string{"Case", "Node"}
 
-func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.SelectionSet, obj *model.BirthRegistration) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, birthRegistrationImplementors)
+func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj *domain.Case) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("BirthRegistration")
+			out.Values[i] = graphql.MarshalString("Case")
 		case "id":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_id(ctx, field, obj)
+					return ec._Case_id(ctx, field, obj)
 				})
 		case "kind":
-			out.Values[i] = ec._BirthRegistration_kind(ctx, field, obj)
+			out.Values[i] = ec._Case_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "side":
-			out.Values[i] = ec._BirthRegistration_side(ctx, field, obj)
+			out.Values[i] = ec._Case_side(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "collabNo":
-			out.Values[i] = ec._BirthRegistration_collabNo(ctx, field, obj)
+			out.Values[i] = ec._Case_collabNo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._Case_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "acceptanceOffice":
-			out.Values[i] = ec._BirthRegistration_acceptanceOffice(ctx, field, obj)
+			out.Values[i] = ec._Case_acceptanceOffice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "registrationOffice":
-			out.Values[i] = ec._BirthRegistration_registrationOffice(ctx, field, obj)
+			out.Values[i] = ec._Case_registrationOffice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -14861,22 +15287,22 @@ func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.Sele
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_acceptanceOfficeName(ctx, field, obj)
+					return ec._Case_acceptanceOfficeName(ctx, field, obj)
 				})
 		case "registrationOfficeName":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_registrationOfficeName(ctx, field, obj)
+					return ec._Case_registrationOfficeName(ctx, field, obj)
 				})
 		case "office":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_office(ctx, field, obj)
+					return ec._Case_office(ctx, field, obj)
 				})
 		case "deadlineAt":
-			out.Values[i] = ec._BirthRegistration_deadlineAt(ctx, field, obj)
+			out.Values[i] = ec._Case_deadlineAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -14884,106 +15310,70 @@ func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.Sele
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_overdue(ctx, field, obj)
+					return ec._Case_overdue(ctx, field, obj)
 				})
 		case "awaitingOtherSide":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_awaitingOtherSide(ctx, field, obj)
+					return ec._Case_awaitingOtherSide(ctx, field, obj)
 				})
 		case "timeline":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_timeline(ctx, field, obj)
+					return ec._Case_timeline(ctx, field, obj)
 				})
 		case "availableActions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_availableActions(ctx, field, obj)
+					return ec._Case_availableActions(ctx, field, obj)
+				})
+		case "canCaptureArchives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_canCaptureArchives(ctx, field, obj)
+				})
+		case "details":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_details(ctx, field, obj)
 				})
 		case "version":
-			out.Values[i] = ec._BirthRegistration_version(ctx, field, obj)
+			out.Values[i] = ec._Case_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
-			out.Values[i] = ec._BirthRegistration_createdAt(ctx, field, obj)
+			out.Values[i] = ec._Case_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
-			out.Values[i] = ec._BirthRegistration_updatedAt(ctx, field, obj)
+			out.Values[i] = ec._Case_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "applicant":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_applicant(ctx, field, obj)
-				})
-		case "certificate":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_certificate(ctx, field, obj)
-				})
-		case "householdNumber":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_householdNumber(ctx, field, obj)
-				})
-		case "refusalReasons":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_refusalReasons(ctx, field, obj)
-				})
-		case "outcome":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_outcome(ctx, field, obj)
-				})
-		case "errorReport":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_errorReport(ctx, field, obj)
-				})
-		case "pendingChange":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_pendingChange(ctx, field, obj)
-				})
-		case "ministryChecks":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_ministryChecks(ctx, field, obj)
-				})
 		case "materials":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_materials(ctx, field, obj)
+					return ec._Case_materials(ctx, field, obj)
 				})
 		case "files":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_files(ctx, field, obj)
+					return ec._Case_files(ctx, field, obj)
 				})
 		case "documents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_documents(ctx, field, obj)
+					return ec._Case_documents(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15025,16 +15415,15 @@ func (ec *executionContext) _CaseAction(ctx context.Context, sel ast.SelectionSe
 			}
 		case "from":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CaseAction_from(ctx, field, obj)
 				})
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CaseAction_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._CaseAction_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "actorName":
 			out.Values[i] = ec._CaseAction_actorName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15757,7 +16146,7 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 
 var majorChangeImplementors = []string{"MajorChange"}
 
-func (ec *executionContext) _MajorChange(ctx context.Context, sel ast.SelectionSet, obj *domain.MajorChange) graphql.Marshaler {
+func (ec *executionContext) _MajorChange(ctx context.Context, sel ast.SelectionSet, obj *birth.MajorChange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, majorChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16059,6 +16448,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "refuseBirthRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refuseBirthRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "settleBirthRegistration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_settleBirthRegistration(ctx, field)
@@ -16125,13 +16521,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "fileBirthRegistration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_fileBirthRegistration(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "refuseBirthRegistration":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_refuseBirthRegistration(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16311,6 +16700,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "birthLookup":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_birthLookup(ctx, field)
+				})
 		case "case":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -16334,12 +16729,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_overdueCases(ctx, field)
-				})
-		case "birthLookup":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_birthLookup(ctx, field)
 				})
 		case "collaborationMessages":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -16446,23 +16835,22 @@ func (ec *executionContext) _QueueCount(ctx context.Context, sel ast.SelectionSe
 		case "kind":
 			out.Values[i] = ec._QueueCount_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "side":
 			out.Values[i] = ec._QueueCount_side(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._QueueCount_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._QueueCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "count":
 			out.Values[i] = ec._QueueCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17237,25 +17625,20 @@ func (ec *executionContext) marshalNAuditEntryEdge2ᚖhukouᚋgraphᚋmodelᚐAu
 	return ec._AuditEntryEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBirthApplicant2ᚖhukouᚋdomainᚐBirthApplicant(ctx context.Context, sel ast.SelectionSet, v *domain.BirthApplicant) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "BirthApplicant!")
-		return graphql.Null
-	}
-	return ec._BirthApplicant(ctx, sel, v)
+func (ec *executionContext) marshalNBirthApplicant2hukouᚋdomainᚋbirthᚐApplicant(ctx context.Context, sel ast.SelectionSet, v birth.Applicant) graphql.Marshaler {
+	return ec._BirthApplicant(ctx, sel, &v)
 }
 
-func (ec *executionContext) unmarshalNBirthApplicantInput2hukouᚋdomainᚐBirthApplicant(ctx context.Context, v any) (domain.BirthApplicant, error) {
-	res, err := ec.unmarshalInputBirthApplicantInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNBirthApplicantInput2ᚖhukouᚋdomainᚐBirthApplicant(ctx context.Context, v any) (*domain.BirthApplicant, error) {
+func (ec *executionContext) unmarshalNBirthApplicantInput2ᚖhukouᚋdomainᚋbirthᚐApplicant(ctx context.Context, v any) (*birth.Applicant, error) {
 	res, err := ec.unmarshalInputBirthApplicantInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚐBirthCertificate(ctx context.Context, sel ast.SelectionSet, v *domain.BirthCertificate) graphql.Marshaler {
+func (ec *executionContext) marshalNBirthCertificateInfo2hukouᚋdomainᚋbirthᚐCertificate(ctx context.Context, sel ast.SelectionSet, v birth.Certificate) graphql.Marshaler {
+	return ec._BirthCertificateInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚋbirthᚐCertificate(ctx context.Context, sel ast.SelectionSet, v *birth.Certificate) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BirthCertificateInfo!")
 		return graphql.Null
@@ -17263,11 +17646,15 @@ func (ec *executionContext) marshalNBirthCertificateInfo2ᚖhukouᚋdomainᚐBir
 	return ec._BirthCertificateInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBirthErrorItem2ᚕᚖhukouᚋdomainᚐBirthErrorItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.BirthErrorItem) graphql.Marshaler {
+func (ec *executionContext) marshalNBirthErrorItem2hukouᚋdomainᚋbirthᚐErrorItem(ctx context.Context, sel ast.SelectionSet, v birth.ErrorItem) graphql.Marshaler {
+	return ec._BirthErrorItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBirthErrorItem2ᚕhukouᚋdomainᚋbirthᚐErrorItemᚄ(ctx context.Context, sel ast.SelectionSet, v []birth.ErrorItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBirthErrorItem2ᚖhukouᚋdomainᚐBirthErrorItem(ctx, sel, v[i])
+		return ec.marshalNBirthErrorItem2hukouᚋdomainᚋbirthᚐErrorItem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -17279,21 +17666,13 @@ func (ec *executionContext) marshalNBirthErrorItem2ᚕᚖhukouᚋdomainᚐBirthE
 	return ret
 }
 
-func (ec *executionContext) marshalNBirthErrorItem2ᚖhukouᚋdomainᚐBirthErrorItem(ctx context.Context, sel ast.SelectionSet, v *domain.BirthErrorItem) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "BirthErrorItem!")
-		return graphql.Null
-	}
-	return ec._BirthErrorItem(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNBirthErrorItemInput2ᚕᚖhukouᚋdomainᚐBirthErrorItemᚄ(ctx context.Context, v any) ([]*domain.BirthErrorItem, error) {
+func (ec *executionContext) unmarshalNBirthErrorItemInput2ᚕᚖhukouᚋdomainᚋbirthᚐErrorItemᚄ(ctx context.Context, v any) ([]*birth.ErrorItem, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*domain.BirthErrorItem, len(vSlice))
+	res := make([]*birth.ErrorItem, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNBirthErrorItemInput2ᚖhukouᚋdomainᚐBirthErrorItem(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNBirthErrorItemInput2ᚖhukouᚋdomainᚋbirthᚐErrorItem(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -17301,12 +17680,12 @@ func (ec *executionContext) unmarshalNBirthErrorItemInput2ᚕᚖhukouᚋdomain�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNBirthErrorItemInput2ᚖhukouᚋdomainᚐBirthErrorItem(ctx context.Context, v any) (*domain.BirthErrorItem, error) {
+func (ec *executionContext) unmarshalNBirthErrorItemInput2ᚖhukouᚋdomainᚋbirthᚐErrorItem(ctx context.Context, v any) (*birth.ErrorItem, error) {
 	res, err := ec.unmarshalInputBirthErrorItemInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBirthLookup2ᚖhukouᚋdomainᚐBirthLookup(ctx context.Context, sel ast.SelectionSet, v *domain.BirthLookup) graphql.Marshaler {
+func (ec *executionContext) marshalNBirthLookup2ᚖhukouᚋdomainᚋbirthᚐLookup(ctx context.Context, sel ast.SelectionSet, v *birth.Lookup) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BirthLookup!")
 		return graphql.Null
@@ -17314,17 +17693,9 @@ func (ec *executionContext) marshalNBirthLookup2ᚖhukouᚋdomainᚐBirthLookup(
 	return ec._BirthLookup(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBirthRegistration2ᚖhukouᚋgraphᚋmodelᚐBirthRegistration(ctx context.Context, sel ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "BirthRegistration!")
-		return graphql.Null
-	}
-	return ec._BirthRegistration(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNBirthSettlementInput2hukouᚋdomainᚐBirthSettlement(ctx context.Context, v any) (domain.BirthSettlement, error) {
+func (ec *executionContext) unmarshalNBirthSettlementInput2ᚖhukouᚋdomainᚋbirthᚐSettlement(ctx context.Context, v any) (*birth.Settlement, error) {
 	res, err := ec.unmarshalInputBirthSettlementInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -17341,7 +17712,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNCase2hukouᚋgraphᚋmodelᚐCase(ctx context.Context, sel ast.SelectionSet, v model.Case) graphql.Marshaler {
+func (ec *executionContext) marshalNCase2ᚖhukouᚋdomainᚐCase(ctx context.Context, sel ast.SelectionSet, v *domain.Case) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Case!")
 		return graphql.Null
@@ -17373,12 +17744,65 @@ func (ec *executionContext) marshalNCaseAction2ᚖhukouᚋdomainᚐCaseAction(ct
 	return ec._CaseAction(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCaseActionName2hukouᚋdomainᚐAction(ctx context.Context, v any) (domain.Action, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.Action(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCaseActionName2hukouᚋdomainᚐAction(ctx context.Context, sel ast.SelectionSet, v domain.Action) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CaseActionName!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCaseActionName2ᚕhukouᚋdomainᚐActionᚄ(ctx context.Context, v any) ([]domain.Action, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.Action, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCaseActionName2hukouᚋdomainᚐAction(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCaseActionName2ᚕhukouᚋdomainᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Action) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseActionName2hukouᚋdomainᚐAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCaseConnection2ᚖhukouᚋgraphᚋmodelᚐCaseConnection(ctx context.Context, sel ast.SelectionSet, v *model.CaseConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CaseConnection!")
 		return graphql.Null
 	}
 	return ec._CaseConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCaseDetails2hukouᚋdomainᚐCaseDetails(ctx context.Context, sel ast.SelectionSet, v domain.CaseDetails) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseDetails!")
+		return graphql.Null
+	}
+	return ec._CaseDetails(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCaseEdge2ᚕᚖhukouᚋgraphᚋmodelᚐCaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CaseEdge) graphql.Marshaler {
@@ -17444,6 +17868,16 @@ func (ec *executionContext) marshalNCaseFileCategory2hukouᚋdomainᚐCaseFileCa
 	return res
 }
 
+func (ec *executionContext) unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx context.Context, v any) (scalar.CaseID, error) {
+	var res scalar.CaseID
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx context.Context, sel ast.SelectionSet, v scalar.CaseID) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx context.Context, v any) (domain.CaseKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.CaseKind(tmp)
@@ -17457,6 +17891,26 @@ func (ec *executionContext) marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 		graphql.AddInvalidNullFromMarshaler(ctx, "CaseKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx context.Context, v any) (domain.CaseStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CaseStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx context.Context, sel ast.SelectionSet, v domain.CaseStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CaseStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx context.Context, v any) (model.CaseStepInput, error) {
+	res, err := ec.unmarshalInputCaseStepInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNClientLoginInput2hukouᚋgraphᚋmodelᚐClientLoginInput(ctx context.Context, v any) (model.ClientLoginInput, error) {
@@ -17544,6 +17998,11 @@ func (ec *executionContext) marshalNCollaborationEvent2ᚖhukouᚋdomainᚐColla
 		return graphql.Null
 	}
 	return ec._CollaborationEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCorrectBirthMinorInput2hukouᚋgraphᚋmodelᚐCorrectBirthMinorInput(ctx context.Context, v any) (model.CorrectBirthMinorInput, error) {
+	res, err := ec.unmarshalInputCorrectBirthMinorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateUserInput2hukouᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
@@ -17678,9 +18137,9 @@ func (ec *executionContext) unmarshalNLoginInput2hukouᚋgraphᚋmodelᚐLoginIn
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNMajorChangeInput2hukouᚋdomainᚐMajorChange(ctx context.Context, v any) (domain.MajorChange, error) {
+func (ec *executionContext) unmarshalNMajorChangeInput2ᚖhukouᚋdomainᚋbirthᚐMajorChange(ctx context.Context, v any) (*birth.MajorChange, error) {
 	res, err := ec.unmarshalInputMajorChangeInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMaterial2ᚕᚖhukouᚋdomainᚐArchiveMaterialᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ArchiveMaterial) graphql.Marshaler {
@@ -17730,6 +18189,26 @@ func (ec *executionContext) marshalNMessageStatus2hukouᚋdomainᚐMessageStatus
 	return res
 }
 
+func (ec *executionContext) marshalNMinistryCheck2hukouᚋdomainᚐMinistryCheck(ctx context.Context, sel ast.SelectionSet, v domain.MinistryCheck) graphql.Marshaler {
+	return ec._MinistryCheck(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMinistryCheck2ᚕhukouᚋdomainᚐMinistryCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.MinistryCheck) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMinistryCheck2hukouᚋdomainᚐMinistryCheck(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMinistryCheck2ᚕᚖhukouᚋdomainᚐMinistryCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.MinistryCheck) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17752,6 +18231,11 @@ func (ec *executionContext) marshalNMinistryCheck2ᚖhukouᚋdomainᚐMinistryCh
 		return graphql.Null
 	}
 	return ec._MinistryCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNModifyBirthRegistrationInput2hukouᚋgraphᚋmodelᚐModifyBirthRegistrationInput(ctx context.Context, v any) (model.ModifyBirthRegistrationInput, error) {
+	res, err := ec.unmarshalInputModifyBirthRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOffice2ᚕᚖhukouᚋdomainᚐOfficeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Office) graphql.Marshaler {
@@ -17825,6 +18309,26 @@ func (ec *executionContext) marshalNQueueCount2ᚖhukouᚋdomainᚐQueueCount(ct
 	return ec._QueueCount(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRefuseBirthRegistrationInput2hukouᚋgraphᚋmodelᚐRefuseBirthRegistrationInput(ctx context.Context, v any) (model.RefuseBirthRegistrationInput, error) {
+	res, err := ec.unmarshalInputRefuseBirthRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRejectBirthMajorChangeInput2hukouᚋgraphᚋmodelᚐRejectBirthMajorChangeInput(ctx context.Context, v any) (model.RejectBirthMajorChangeInput, error) {
+	res, err := ec.unmarshalInputRejectBirthMajorChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReportBirthErrorsInput2hukouᚋgraphᚋmodelᚐReportBirthErrorsInput(ctx context.Context, v any) (model.ReportBirthErrorsInput, error) {
+	res, err := ec.unmarshalInputReportBirthErrorsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRequestBirthMajorChangeInput2hukouᚋgraphᚋmodelᚐRequestBirthMajorChangeInput(ctx context.Context, v any) (model.RequestBirthMajorChangeInput, error) {
+	res, err := ec.unmarshalInputRequestBirthMajorChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNResident2ᚕᚖhukouᚋdomainᚐResidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Resident) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17896,6 +18400,11 @@ func (ec *executionContext) marshalNResidentStatus2hukouᚋdomainᚐResidentStat
 	return res
 }
 
+func (ec *executionContext) unmarshalNReturnSignedBirthFormInput2hukouᚋgraphᚋmodelᚐReturnSignedBirthFormInput(ctx context.Context, v any) (model.ReturnSignedBirthFormInput, error) {
+	res, err := ec.unmarshalInputReturnSignedBirthFormInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRole2hukouᚋdomainᚐRole(ctx context.Context, v any) (domain.Role, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.Role(tmp)
@@ -17952,6 +18461,11 @@ func (ec *executionContext) marshalNSession2ᚖhukouᚋdomainᚐSession(ctx cont
 		return graphql.Null
 	}
 	return ec._Session(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSettleBirthRegistrationInput2hukouᚋgraphᚋmodelᚐSettleBirthRegistrationInput(ctx context.Context, v any) (model.SettleBirthRegistrationInput, error) {
+	res, err := ec.unmarshalInputSettleBirthRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSide2hukouᚋdomainᚐSide(ctx context.Context, v any) (domain.Side, error) {
@@ -18234,7 +18748,7 @@ func (ec *executionContext) unmarshalOAuditFilter2ᚖhukouᚋdomainᚐAuditFilte
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOBirthOutcome2ᚖhukouᚋdomainᚐBirthOutcome(ctx context.Context, sel ast.SelectionSet, v *domain.BirthOutcome) graphql.Marshaler {
+func (ec *executionContext) marshalOBirthOutcome2ᚖhukouᚋdomainᚋbirthᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *birth.Outcome) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -18271,7 +18785,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) marshalOCase2hukouᚋgraphᚋmodelᚐCase(ctx context.Context, sel ast.SelectionSet, v model.Case) graphql.Marshaler {
+func (ec *executionContext) marshalOCase2ᚖhukouᚋdomainᚐCase(ctx context.Context, sel ast.SelectionSet, v *domain.Case) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -18296,6 +18810,61 @@ func (ec *executionContext) marshalOCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOCaseStatus2ᚕhukouᚋdomainᚐCaseStatusᚄ(ctx context.Context, v any) ([]domain.CaseStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.CaseStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCaseStatus2ᚕhukouᚋdomainᚐCaseStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CaseStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCaseStatus2ᚖhukouᚋdomainᚐCaseStatus(ctx context.Context, v any) (*domain.CaseStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CaseStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseStatus2ᚖhukouᚋdomainᚐCaseStatus(ctx context.Context, sel ast.SelectionSet, v *domain.CaseStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 
@@ -18389,7 +18958,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) marshalOMajorChange2ᚖhukouᚋdomainᚐMajorChange(ctx context.Context, sel ast.SelectionSet, v *domain.MajorChange) graphql.Marshaler {
+func (ec *executionContext) marshalOMajorChange2ᚖhukouᚋdomainᚋbirthᚐMajorChange(ctx context.Context, sel ast.SelectionSet, v *birth.MajorChange) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -18533,41 +19102,6 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
-}
-
-func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]string, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := make(graphql.Array, len(v))
-	for i := range v {
-		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
-	}
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

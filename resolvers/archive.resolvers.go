@@ -7,31 +7,32 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"hukou/domain"
 	"hukou/graph"
-	"hukou/graph/model"
+	"hukou/graph/scalar"
 
 	"github.com/99designs/gqlgen/graphql"
 )
 
 // Materials is the resolver for the materials field.
-func (r *birthRegistrationResolver) Materials(ctx context.Context, obj *model.BirthRegistration) ([]*domain.ArchiveMaterial, error) {
-	return r.Archives.MaterialsOf(ctx, obj.Case)
+func (r *caseResolver) Materials(ctx context.Context, obj *domain.Case) ([]*domain.ArchiveMaterial, error) {
+	panic(fmt.Errorf("not implemented: Materials - materials"))
 }
 
 // Files is the resolver for the files field.
-func (r *birthRegistrationResolver) Files(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error) {
-	return r.Archives.CaseFiles(ctx, obj.Case, domain.FileArchive)
+func (r *caseResolver) Files(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error) {
+	panic(fmt.Errorf("not implemented: Files - files"))
 }
 
 // Documents is the resolver for the documents field.
-func (r *birthRegistrationResolver) Documents(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseFile, error) {
-	return r.Archives.CaseFiles(ctx, obj.Case, domain.FileDocument)
+func (r *caseResolver) Documents(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error) {
+	panic(fmt.Errorf("not implemented: Documents - documents"))
 }
 
 // ID is the resolver for the id field.
 func (r *caseFileResolver) ID(ctx context.Context, obj *domain.CaseFile) (string, error) {
-	return globalID("CaseFile", obj.ID), nil
+	return scalar.GlobalID("CaseFile", obj.ID), nil
 }
 
 // Size is the resolver for the size field.

@@ -75,7 +75,7 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 		t.Cleanup(srv.Close)
 
 		caseID := newBirthCase(t, db, b.station)
-		caseGID := globalID("Case", caseID)
+		caseGID := scalar.GlobalID("Case", caseID)
 		img := testPNG(t, 640, 480)
 		clerk := b.token(t, b.clerk)
 
@@ -93,7 +93,7 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 		require.True(t, f.Valid)
 		require.Equal(t, "clerk", f.CreatedBy)
 		fileID := strings.TrimPrefix(f.URL, "/files/")
-		require.Equal(t, globalID("CaseFile", fileID), f.ID)
+		require.Equal(t, scalar.GlobalID("CaseFile", fileID), f.ID)
 		require.Equal(t, f.URL+"/thumbnail", f.ThumbnailURL)
 
 		// Listed under its material, and among the case's files.

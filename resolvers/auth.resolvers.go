@@ -10,6 +10,7 @@ import (
 	"hukou/domain"
 	"hukou/graph"
 	"hukou/graph/model"
+	"hukou/graph/scalar"
 )
 
 // ClientLogin is the resolver for the clientLogin field.
@@ -43,7 +44,7 @@ func (r *queryResolver) Me(ctx context.Context) (*domain.User, error) {
 
 // ID is the resolver for the id field.
 func (r *userResolver) ID(ctx context.Context, obj *domain.User) (string, error) {
-	return globalID("User", obj.ID), nil
+	return scalar.GlobalID("User", obj.ID), nil
 }
 
 // Office is the resolver for the office field.

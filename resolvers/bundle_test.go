@@ -232,10 +232,6 @@ func residentID(t *testing.T, gid string) string {
 	return id
 }
 
-func globalID(typ, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + id))
-}
-
 // auditEntries flushes the audit writer and returns the entries matching f.
 func (b *testBundle) auditEntries(t *testing.T, f domain.AuditFilter) []*domain.AuditEntry {
 	t.Helper()

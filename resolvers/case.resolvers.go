@@ -10,323 +10,74 @@ import (
 	"hukou/domain"
 	"hukou/graph"
 	"hukou/graph/model"
-
-	"github.com/99designs/gqlgen/graphql"
+	"hukou/graph/scalar"
 )
 
-// Certificate is the resolver for the certificate field.
-func (r *birthLookupResolver) Certificate(ctx context.Context, obj *domain.BirthLookup) (*domain.BirthCertificate, error) {
-	return &obj.Ministry.Certificate, nil
-}
-
-// HouseholdNumber is the resolver for the householdNumber field.
-func (r *birthLookupResolver) HouseholdNumber(ctx context.Context, obj *domain.BirthLookup) (string, error) {
-	if obj.Ministry.Household == nil {
-		return "", nil
-	}
-	return obj.Ministry.Household.Number, nil
-}
-
-// HouseholdAddress is the resolver for the householdAddress field.
-func (r *birthLookupResolver) HouseholdAddress(ctx context.Context, obj *domain.BirthLookup) (string, error) {
-	if obj.Ministry.Household == nil {
-		return "", nil
-	}
-	return obj.Ministry.Household.Address, nil
-}
-
-// MinistryChecks is the resolver for the ministryChecks field.
-func (r *birthLookupResolver) MinistryChecks(ctx context.Context, obj *domain.BirthLookup) ([]*domain.MinistryCheck, error) {
-	out := make([]*domain.MinistryCheck, len(obj.Checks))
-	for i := range obj.Checks {
-		out[i] = &obj.Checks[i]
-	}
-	return out, nil
-}
-
 // ID is the resolver for the id field.
-func (r *birthRegistrationResolver) ID(ctx context.Context, obj *model.BirthRegistration) (string, error) {
-	return globalID("Case", obj.ID), nil
-}
-
-// Status is the resolver for the status field.
-func (r *birthRegistrationResolver) Status(ctx context.Context, obj *model.BirthRegistration) (string, error) {
-	return string(obj.Status), nil
+func (r *caseResolver) ID(ctx context.Context, obj *domain.Case) (string, error) {
+	return scalar.GlobalID("Case", obj.ID), nil
 }
 
 // AcceptanceOfficeName is the resolver for the acceptanceOfficeName field.
-func (r *birthRegistrationResolver) AcceptanceOfficeName(ctx context.Context, obj *model.BirthRegistration) (string, error) {
-	return officeName(ctx, obj.Case.AcceptanceOffice), nil
+func (r *caseResolver) AcceptanceOfficeName(ctx context.Context, obj *domain.Case) (string, error) {
+	return officeName(ctx, obj.AcceptanceOffice), nil
 }
 
 // RegistrationOfficeName is the resolver for the registrationOfficeName field.
-func (r *birthRegistrationResolver) RegistrationOfficeName(ctx context.Context, obj *model.BirthRegistration) (string, error) {
-	return officeName(ctx, obj.Case.RegistrationOffice), nil
+func (r *caseResolver) RegistrationOfficeName(ctx context.Context, obj *domain.Case) (string, error) {
+	return officeName(ctx, obj.RegistrationOffice), nil
 }
 
 // Office is the resolver for the office field.
-func (r *birthRegistrationResolver) Office(ctx context.Context, obj *model.BirthRegistration) (*domain.Office, error) {
-	return loadersFrom(ctx).OfficeByCode.Load(ctx, obj.Case.Office)
+func (r *caseResolver) Office(ctx context.Context, obj *domain.Case) (*domain.Office, error) {
+	return loadersFrom(ctx).OfficeByCode.Load(ctx, obj.Office)
 }
 
 // Overdue is the resolver for the overdue field.
-func (r *birthRegistrationResolver) Overdue(ctx context.Context, obj *model.BirthRegistration) (bool, error) {
-	return obj.Case.Overdue(r.Casework.Now()), nil
+func (r *caseResolver) Overdue(ctx context.Context, obj *domain.Case) (bool, error) {
+	return obj.Overdue(r.Casework.Now()), nil
 }
 
 // AwaitingOtherSide is the resolver for the awaitingOtherSide field.
-func (r *birthRegistrationResolver) AwaitingOtherSide(ctx context.Context, obj *model.BirthRegistration) (bool, error) {
-	return r.Casework.AwaitingOtherSide(obj.Case), nil
+func (r *caseResolver) AwaitingOtherSide(ctx context.Context, obj *domain.Case) (bool, error) {
+	return r.Casework.AwaitingOtherSide(obj), nil
 }
 
 // Timeline is the resolver for the timeline field.
-func (r *birthRegistrationResolver) Timeline(ctx context.Context, obj *model.BirthRegistration) ([]*domain.CaseAction, error) {
-	return r.Casework.Timeline(ctx, obj.Case)
+func (r *caseResolver) Timeline(ctx context.Context, obj *domain.Case) ([]*domain.CaseAction, error) {
+	return r.Casework.Timeline(ctx, obj)
 }
 
 // AvailableActions is the resolver for the availableActions field.
-func (r *birthRegistrationResolver) AvailableActions(ctx context.Context, obj *model.BirthRegistration) ([]string, error) {
-	return r.Casework.AvailableActions(ctx, obj.Case), nil
+func (r *caseResolver) AvailableActions(ctx context.Context, obj *domain.Case) ([]domain.Action, error) {
+	return r.Casework.AvailableActions(ctx, obj), nil
 }
 
-// Applicant is the resolver for the applicant field.
-func (r *birthRegistrationResolver) Applicant(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthApplicant, error) {
-	a, _, _ := domain.DecodeBirth(obj.Case)
-	return &a, nil
+// CanCaptureArchives is the resolver for the canCaptureArchives field.
+func (r *caseResolver) CanCaptureArchives(ctx context.Context, obj *domain.Case) (bool, error) {
+	return r.Archives.CanCapture(ctx, obj), nil
 }
 
-// Certificate is the resolver for the certificate field.
-func (r *birthRegistrationResolver) Certificate(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthCertificate, error) {
-	_, m, _ := domain.DecodeBirth(obj.Case)
-	return &m.Certificate, nil
-}
-
-// HouseholdNumber is the resolver for the householdNumber field.
-func (r *birthRegistrationResolver) HouseholdNumber(ctx context.Context, obj *model.BirthRegistration) (string, error) {
-	_, m, _ := domain.DecodeBirth(obj.Case)
-	if m.Household == nil {
-		return "", nil
-	}
-	return m.Household.Number, nil
-}
-
-// RefusalReasons is the resolver for the refusalReasons field.
-func (r *birthRegistrationResolver) RefusalReasons(ctx context.Context, obj *model.BirthRegistration) ([]string, error) {
-	_, _, d := domain.DecodeBirth(obj.Case)
-	if d.Reasons == nil {
-		return []string{}, nil
-	}
-	return d.Reasons, nil
-}
-
-// Outcome is the resolver for the outcome field.
-func (r *birthRegistrationResolver) Outcome(ctx context.Context, obj *model.BirthRegistration) (*domain.BirthOutcome, error) {
-	o := domain.DecodeBirthOutcome(obj.Case)
-	if o.IDNumber == "" {
-		return nil, nil
-	}
-	return &o, nil
-}
-
-// ErrorReport is the resolver for the errorReport field.
-func (r *birthRegistrationResolver) ErrorReport(ctx context.Context, obj *model.BirthRegistration) ([]*domain.BirthErrorItem, error) {
-	items, _ := domain.DecodeBirthCorrections(obj.Case)
-	out := make([]*domain.BirthErrorItem, len(items))
-	for i := range items {
-		out[i] = &items[i]
-	}
-	return out, nil
-}
-
-// PendingChange is the resolver for the pendingChange field.
-func (r *birthRegistrationResolver) PendingChange(ctx context.Context, obj *model.BirthRegistration) (*domain.MajorChange, error) {
-	_, ch := domain.DecodeBirthCorrections(obj.Case)
-	return ch, nil
-}
-
-// MinistryChecks is the resolver for the ministryChecks field.
-func (r *birthRegistrationResolver) MinistryChecks(ctx context.Context, obj *model.BirthRegistration) ([]*domain.MinistryCheck, error) {
-	checks := domain.BirthChecks(obj.Case)
-	out := make([]*domain.MinistryCheck, len(checks))
-	for i := range checks {
-		out[i] = &checks[i]
-	}
-	return out, nil
+// Details is the resolver for the details field.
+func (r *caseResolver) Details(ctx context.Context, obj *domain.Case) (domain.CaseDetails, error) {
+	return r.Casework.Details(obj)
 }
 
 // From is the resolver for the from field.
-func (r *caseActionResolver) From(ctx context.Context, obj *domain.CaseAction) (string, error) {
-	return string(obj.From), nil
-}
-
-// To is the resolver for the to field.
-func (r *caseActionResolver) To(ctx context.Context, obj *domain.CaseAction) (string, error) {
-	return string(obj.To), nil
-}
-
-// StartBirthRegistration is the resolver for the startBirthRegistration field.
-func (r *mutationResolver) StartBirthRegistration(ctx context.Context, input model.StartBirthRegistrationInput) (*model.BirthRegistration, error) {
-	return birth(r.Birth.Start(ctx, domain.BirthIntake{CertificateNumber: input.CertificateNumber, Applicant: *input.Applicant}))
-}
-
-// ModifyBirthRegistration is the resolver for the modifyBirthRegistration field.
-func (r *mutationResolver) ModifyBirthRegistration(ctx context.Context, id string, version int, applicant domain.BirthApplicant) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
+func (r *caseActionResolver) From(ctx context.Context, obj *domain.CaseAction) (*domain.CaseStatus, error) {
+	if obj.From == "" {
+		return nil, nil
 	}
-	return birth(r.Birth.Modify(ctx, cid, version, applicant))
-}
-
-// SubmitBirthRegistration is the resolver for the submitBirthRegistration field.
-func (r *mutationResolver) SubmitBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.Submit(ctx, cid, version))
-}
-
-// ApproveBirthRegistration is the resolver for the approveBirthRegistration field.
-func (r *mutationResolver) ApproveBirthRegistration(ctx context.Context, id string, version int, note *string) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	n := ""
-	if note != nil {
-		n = *note
-	}
-	return birth(r.Birth.Approve(ctx, cid, version, n))
-}
-
-// SettleBirthRegistration is the resolver for the settleBirthRegistration field.
-func (r *mutationResolver) SettleBirthRegistration(ctx context.Context, id string, version int, input domain.BirthSettlement) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.Settle(ctx, cid, version, input))
-}
-
-// PrintBirthForm is the resolver for the printBirthForm field.
-func (r *mutationResolver) PrintBirthForm(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.Print(ctx, cid, version))
-}
-
-// ReportBirthErrors is the resolver for the reportBirthErrors field.
-func (r *mutationResolver) ReportBirthErrors(ctx context.Context, id string, version int, items []*domain.BirthErrorItem) (*model.BirthRegistration, error) {
-	list := make([]domain.BirthErrorItem, len(items))
-	for i, it := range items {
-		list[i] = *it
-	}
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.ReportErrors(ctx, cid, version, list))
-}
-
-// CorrectBirthMinor is the resolver for the correctBirthMinor field.
-func (r *mutationResolver) CorrectBirthMinor(ctx context.Context, id string, version int, changes []*model.FieldValueInput) (*model.BirthRegistration, error) {
-	ch := map[string]string{}
-	for _, c := range changes {
-		ch[c.Field] = c.Value
-	}
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.CorrectMinor(ctx, cid, version, ch))
-}
-
-// RequestBirthMajorChange is the resolver for the requestBirthMajorChange field.
-func (r *mutationResolver) RequestBirthMajorChange(ctx context.Context, id string, version int, input domain.MajorChange) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.RequestMajorChange(ctx, cid, version, input))
-}
-
-// ApproveBirthMajorChange is the resolver for the approveBirthMajorChange field.
-func (r *mutationResolver) ApproveBirthMajorChange(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.ApproveMajorChange(ctx, cid, version))
-}
-
-// RejectBirthMajorChange is the resolver for the rejectBirthMajorChange field.
-func (r *mutationResolver) RejectBirthMajorChange(ctx context.Context, id string, version int, reason string) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.RejectMajorChange(ctx, cid, version, reason))
-}
-
-// ResendBirthForm is the resolver for the resendBirthForm field.
-func (r *mutationResolver) ResendBirthForm(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.ResendForm(ctx, cid, version))
-}
-
-// ReturnSignedBirthForm is the resolver for the returnSignedBirthForm field.
-func (r *mutationResolver) ReturnSignedBirthForm(ctx context.Context, id string, version int, file graphql.Upload) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.ReturnSigned(ctx, cid, version, file.Filename, file.ContentType, file.File))
-}
-
-// FileBirthRegistration is the resolver for the fileBirthRegistration field.
-func (r *mutationResolver) FileBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.File(ctx, cid, version))
-}
-
-// RefuseBirthRegistration is the resolver for the refuseBirthRegistration field.
-func (r *mutationResolver) RefuseBirthRegistration(ctx context.Context, id string, version int, reasons []string) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.Refuse(ctx, cid, version, reasons))
-}
-
-// CloseRefusedBirthRegistration is the resolver for the closeRefusedBirthRegistration field.
-func (r *mutationResolver) CloseRefusedBirthRegistration(ctx context.Context, id string, version int) (*model.BirthRegistration, error) {
-	cid, err := nodeID("Case", id, "id")
-	if err != nil {
-		return nil, err
-	}
-	return birth(r.Birth.CloseRefused(ctx, cid, version))
+	return &obj.From, nil
 }
 
 // Case is the resolver for the case field.
-func (r *queryResolver) Case(ctx context.Context, id string) (model.Case, error) {
+func (r *queryResolver) Case(ctx context.Context, id string) (*domain.Case, error) {
 	cid, err := nodeID("Case", id, "id")
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.Casework.Find(ctx, cid)
-	if err != nil {
-		return nil, err
-	}
-	return caseNode(c), nil
+	return r.Casework.Find(ctx, cid)
 }
 
 // Cases is the resolver for the cases field.
@@ -345,14 +96,7 @@ func (r *queryResolver) Cases(ctx context.Context, filter *domain.CaseFilter, fi
 // CaseQueues is the resolver for the caseQueues field.
 func (r *queryResolver) CaseQueues(ctx context.Context) ([]*domain.QueueCount, error) {
 	qs, err := r.Casework.Queues(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*domain.QueueCount, len(qs))
-	for i := range qs {
-		out[i] = &qs[i]
-	}
-	return out, nil
+	return pointers(qs), err
 }
 
 // OverdueCases is the resolver for the overdueCases field.
@@ -364,45 +108,13 @@ func (r *queryResolver) OverdueCases(ctx context.Context, first *int, after *str
 	return caseConnection(r.Casework.OverdueCases(ctx, p))
 }
 
-// BirthLookup is the resolver for the birthLookup field.
-func (r *queryResolver) BirthLookup(ctx context.Context, certificateNumber string, settleWith string) (*domain.BirthLookup, error) {
-	return r.Birth.Lookup(ctx, certificateNumber, settleWith)
-}
-
-// Status is the resolver for the status field.
-func (r *queueCountResolver) Status(ctx context.Context, obj *domain.QueueCount) (string, error) {
-	return string(obj.Status), nil
-}
-
-// Statuses is the resolver for the statuses field.
-func (r *caseFilterResolver) Statuses(ctx context.Context, obj *domain.CaseFilter, data []string) error {
-	for _, st := range data {
-		obj.Statuses = append(obj.Statuses, domain.CaseStatus(st))
-	}
-	return nil
-}
-
-// BirthLookup returns graph.BirthLookupResolver implementation.
-func (r *Resolver) BirthLookup() graph.BirthLookupResolver { return &birthLookupResolver{r} }
-
-// BirthRegistration returns graph.BirthRegistrationResolver implementation.
-func (r *Resolver) BirthRegistration() graph.BirthRegistrationResolver {
-	return &birthRegistrationResolver{r}
-}
+// Case returns graph.CaseResolver implementation.
+func (r *Resolver) Case() graph.CaseResolver { return &caseResolver{r} }
 
 // CaseAction returns graph.CaseActionResolver implementation.
 func (r *Resolver) CaseAction() graph.CaseActionResolver { return &caseActionResolver{r} }
 
-// QueueCount returns graph.QueueCountResolver implementation.
-func (r *Resolver) QueueCount() graph.QueueCountResolver { return &queueCountResolver{r} }
-
-// CaseFilter returns graph.CaseFilterResolver implementation.
-func (r *Resolver) CaseFilter() graph.CaseFilterResolver { return &caseFilterResolver{r} }
-
 type (
-	birthLookupResolver       struct{ *Resolver }
-	birthRegistrationResolver struct{ *Resolver }
-	caseActionResolver        struct{ *Resolver }
-	queueCountResolver        struct{ *Resolver }
-	caseFilterResolver        struct{ *Resolver }
+	caseResolver       struct{ *Resolver }
+	caseActionResolver struct{ *Resolver }
 )

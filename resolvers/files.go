@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hukou/domain"
+	"hukou/graph/scalar"
 )
 
 // filesPrefix is where NewFileHandler is mounted.
@@ -68,7 +69,7 @@ func (h *fileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeFileError(w, r, http.StatusNotFound, "NOT_FOUND", "no such file; use a CaseFile's url")
 		return
 	}
-	if typ, inner, ok := parseGlobalID(id); ok && typ == "CaseFile" {
+	if typ, inner, ok := scalar.ParseGlobalID(id); ok && typ == "CaseFile" {
 		id = inner
 	}
 

@@ -2,33 +2,17 @@ package resolvers
 
 import (
 	"context"
-	"encoding/base64"
 	"strconv"
-	"strings"
 
 	"hukou/domain"
 	"hukou/domain/codes"
 	"hukou/graph/model"
+	"hukou/graph/scalar"
 )
-
-// globalID makes a Relay global ID from a type name and a domain ID.
-func globalID(typ, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + id))
-}
-
-// parseGlobalID splits a global ID; ok is false for anything malformed.
-func parseGlobalID(gid string) (typ, id string, ok bool) {
-	b, err := base64.RawURLEncoding.DecodeString(gid)
-	if err != nil {
-		return "", "", false
-	}
-	typ, id, ok = strings.Cut(string(b), ":")
-	return typ, id, ok && id != ""
-}
 
 // nodeID returns the domain ID inside a global ID of type typ.
 func nodeID(typ, gid, field string) (string, error) {
-	t, id, ok := parseGlobalID(gid)
+	t, id, ok := scalar.ParseGlobalID(gid)
 	if !ok || t != typ {
 		return "", domain.FieldErrorf(field, "%q is not the ID of a %s", gid, typ).WithReason("node.id")
 	}
@@ -36,7 +20,7 @@ func nodeID(typ, gid, field string) (string, error) {
 }
 
 func (r *Resolver) resolveNode(ctx context.Context, gid string) (model.Node, error) {
-	typ, id, ok := parseGlobalID(gid)
+	typ, id, ok := scalar.ParseGlobalID(gid)
 	if !ok {
 		return nil, domain.FieldErrorf("id", "%q is not an ID this server issued", gid).WithReason("node.id")
 	}
@@ -47,6 +31,8 @@ func (r *Resolver) resolveNode(ctx context.Context, gid string) (model.Node, err
 		return r.Register.FindHouseholdByID(ctx, id)
 	case "User":
 		return r.Auth.FindUserByID(ctx, id)
+	case "Case":
+		return r.Casework.Find(ctx, id)
 	default:
 		return nil, domain.FieldErrorf("id", "%q is not an ID this server issued", gid).WithReason("node.id")
 	}
@@ -105,32 +91,13 @@ func collabConnection(page *domain.CollabMessagePage, err error) (*model.CollabM
 	return conn, nil
 }
 
-// caseNode maps a case to its kind's GraphQL type.
-func caseNode(c *domain.Case) model.Case {
-	switch c.Kind {
-	case domain.KindBirth:
-		return &model.BirthRegistration{Case: c}
-	default:
-		return nil
-	}
-}
-
-func birth(c *domain.Case, err error) (*model.BirthRegistration, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &model.BirthRegistration{Case: c}, nil
-}
-
 func caseConnection(page *domain.CasePage, err error) (*model.CaseConnection, error) {
 	if err != nil {
 		return nil, err
 	}
 	conn := &model.CaseConnection{PageInfo: pageInfo(page.HasNextPage, page.EndCursor), Edges: []*model.CaseEdge{}}
 	for _, c := range page.Cases {
-		if n := caseNode(c); n != nil {
-			conn.Edges = append(conn.Edges, &model.CaseEdge{Cursor: domain.CursorFor(c.ID), Node: n})
-		}
+		conn.Edges = append(conn.Edges, &model.CaseEdge{Cursor: domain.CursorFor(c.ID), Node: c})
 	}
 	return conn, nil
 }
@@ -147,4 +114,22 @@ func officeName(ctx context.Context, code string) string {
 		}
 	}
 	return code
+}
+
+// pointers returns pointers to the elements of xs, as gqlgen's lists want.
+func pointers[T any](xs []T) []*T {
+	out := make([]*T, len(xs))
+	for i := range xs {
+		out[i] = &xs[i]
+	}
+	return out
+}
+
+// values returns the values of ps (input lists arrive as pointers).
+func values[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 	"hukou/domain/codes"
 	"hukou/graph"
 	"hukou/graph/model"
+	"hukou/graph/scalar"
 )
 
 // Division is the resolver for the division field.
@@ -20,7 +21,7 @@ func (r *addressResolver) Division(ctx context.Context, obj *domain.Address) (*m
 
 // ID is the resolver for the id field.
 func (r *householdResolver) ID(ctx context.Context, obj *domain.Household) (string, error) {
-	return globalID("Household", obj.ID), nil
+	return scalar.GlobalID("Household", obj.ID), nil
 }
 
 // Address is the resolver for the address field.
@@ -114,7 +115,7 @@ func (r *queryResolver) CodeList(ctx context.Context, kind model.CodeListKind) (
 
 // ID is the resolver for the id field.
 func (r *residentResolver) ID(ctx context.Context, obj *domain.Resident) (string, error) {
-	return globalID("Resident", obj.ID), nil
+	return scalar.GlobalID("Resident", obj.ID), nil
 }
 
 // Sex is the resolver for the sex field.

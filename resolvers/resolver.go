@@ -5,6 +5,7 @@ package resolvers
 
 import (
 	"hukou/domain"
+	"hukou/domain/birth"
 )
 
 // Resolver holds the use cases the schema's resolvers call.
@@ -15,7 +16,7 @@ type Resolver struct {
 	Audit    *domain.AuditService
 	Collab   *domain.CollabService
 	Casework *domain.CaseService
-	Birth    *domain.BirthService
+	Birth    *birth.Service
 	Events   domain.CollabEvents
 	Hcybsh   *domain.HcybshService
 	Archives *domain.ArchiveService

@@ -54,7 +54,7 @@ func TestQuery_Resident(t *testing.T) {
 		t.Run("OK", func(t *testing.T) {
 			t.Parallel()
 			r := b.readResident(t, b.clerk, b.resident.IDNumber)
-			require.Equal(t, globalID("Resident", b.resident.ID), r.ID)
+			require.Equal(t, scalar.GlobalID("Resident", b.resident.ID), r.ID)
 			require.Equal(t, b.resident.Name, r.Name)
 			require.Equal(t, b.resident.IDNumber, r.IDNumber)
 			require.Equal(t, b.resident.BirthDate.Format(time.DateOnly), r.BirthDate)
@@ -368,12 +368,12 @@ func TestQuery_Residents(t *testing.T) {
 		t.Run("FilterByHousehold", func(t *testing.T) {
 			t.Parallel()
 			var out residentPage
-			b.do(t, b.token(t, b.clerk), residentsQuery, map[string]any{"f": map[string]any{"householdId": globalID("Household", b.resident.HouseholdID)}}).ok(t, &out)
+			b.do(t, b.token(t, b.clerk), residentsQuery, map[string]any{"f": map[string]any{"householdId": scalar.GlobalID("Household", b.resident.HouseholdID)}}).ok(t, &out)
 			require.NotEmpty(t, out.Residents.Edges)
 			members, err := b.db.Register().FindResidentsByHouseholdIDs(ctx, []string{b.resident.HouseholdID})
 			require.NoError(t, err)
 			require.Equal(t, len(members), out.Residents.TotalCount)
-			r := b.do(t, b.token(t, b.clerk), residentsQuery, map[string]any{"f": map[string]any{"householdId": globalID("Resident", b.resident.ID)}})
+			r := b.do(t, b.token(t, b.clerk), residentsQuery, map[string]any{"f": map[string]any{"householdId": scalar.GlobalID("Resident", b.resident.ID)}})
 			requireError(t, r, "BAD_USER_INPUT", "householdId", "node.id")
 		})
 		t.Run("ErrFirst", func(t *testing.T) {
@@ -444,7 +444,7 @@ func TestQuery_Household(t *testing.T) {
 			b.do(t, b.token(t, b.clerk), householdQuery, map[string]any{"n": hh.Number}).ok(t, &out)
 			h := out.Household
 			require.NotNil(t, h)
-			require.Equal(t, globalID("Household", hh.ID), h.ID)
+			require.Equal(t, scalar.GlobalID("Household", hh.ID), h.ID)
 			require.Equal(t, hh.Number, h.Number)
 			require.Equal(t, "FAMILY", h.Type)
 			require.Equal(t, b.station, h.Station.Code)
@@ -511,34 +511,34 @@ func TestQuery_Node(t *testing.T) {
 		})
 		t.Run("Household", func(t *testing.T) {
 			t.Parallel()
-			gid := globalID("Household", b.resident.HouseholdID)
+			gid := scalar.GlobalID("Household", b.resident.HouseholdID)
 			out := decode(t, b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": gid}))
 			require.Equal(t, gid, out.Node.ID)
 			require.NotEmpty(t, out.Node.Number)
 		})
 		t.Run("User", func(t *testing.T) {
 			t.Parallel()
-			gid := globalID("User", b.clerk.ID)
+			gid := scalar.GlobalID("User", b.clerk.ID)
 			require.Equal(t, "clerk", decode(t, b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": gid})).Node.Username)
 			require.Equal(t, "clerk", decode(t, b.do(t, b.token(t, b.admin), nodeQuery, map[string]any{"id": gid})).Node.Username)
 			requireError(t, b.do(t, b.token(t, b.officer), nodeQuery, map[string]any{"id": gid}), "FORBIDDEN", "", "auth.role")
 		})
 		t.Run("ErrForbidden", func(t *testing.T) {
 			t.Parallel()
-			r := b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": globalID("Resident", b.otherResident.ID)})
+			r := b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": scalar.GlobalID("Resident", b.otherResident.ID)})
 			requireError(t, r, "FORBIDDEN", "", "auth.jurisdiction")
-			r = b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": globalID("Household", b.otherResident.HouseholdID)})
+			r = b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": scalar.GlobalID("Household", b.otherResident.HouseholdID)})
 			require.Less(t, 0, len(r.Errors), "a household outside the jurisdiction must not be returned: %s", r.Data)
 			require.Contains(t, []any{"FORBIDDEN", "NOT_FOUND"}, r.Errors[0].Extensions["code"])
 		})
 		t.Run("ErrNotFound", func(t *testing.T) {
 			t.Parallel()
-			r := b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": globalID("Resident", "00000000-0000-7000-8000-000000000000")})
+			r := b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": scalar.GlobalID("Resident", "00000000-0000-7000-8000-000000000000")})
 			requireError(t, r, "NOT_FOUND", "", "")
 		})
 		t.Run("ErrInvalid", func(t *testing.T) {
 			t.Parallel()
-			for _, id := range []string{"garbage!", globalID("Application", "x"), globalID("Resident", "")} {
+			for _, id := range []string{"garbage!", scalar.GlobalID("Application", "x"), scalar.GlobalID("Resident", "")} {
 				r := b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": id})
 				requireError(t, r, "BAD_USER_INPUT", "id", "node.id")
 			}

@@ -121,7 +121,7 @@ func (r caseRepo) AppendCaseAction(ctx context.Context, a *domain.CaseAction) er
 		return translate(err, "case history")
 	}
 	a.Seq = seq
-	row := &caseActionRow{ID: a.ID, CaseID: a.CaseID, Seq: a.Seq, Action: a.Action, FromStatus: string(a.From), ToStatus: string(a.To),
+	row := &caseActionRow{ID: a.ID, CaseID: a.CaseID, Seq: a.Seq, Action: string(a.Action), FromStatus: string(a.From), ToStatus: string(a.To),
 		ActorID: a.ActorID, ActorName: a.ActorName, Office: a.Office, MessageID: a.MessageID, Note: a.Note,
 		Data: jsonText(a.Data), At: a.At.UTC()}
 	_, err := r.idb.NewInsert().Model(row).Exec(ctx)
@@ -135,7 +135,7 @@ func (r caseRepo) FindCaseActions(ctx context.Context, caseID string) ([]*domain
 	}
 	out := make([]*domain.CaseAction, len(rows))
 	for i, a := range rows {
-		out[i] = &domain.CaseAction{ID: a.ID, CaseID: a.CaseID, Seq: a.Seq, Action: a.Action, From: domain.CaseStatus(a.FromStatus),
+		out[i] = &domain.CaseAction{ID: a.ID, CaseID: a.CaseID, Seq: a.Seq, Action: domain.Action(a.Action), From: domain.CaseStatus(a.FromStatus),
 			To: domain.CaseStatus(a.ToStatus), ActorID: a.ActorID, ActorName: a.ActorName, Office: a.Office,
 			MessageID: a.MessageID, Note: a.Note, Data: json.RawMessage(a.Data), At: a.At}
 	}

@@ -19,6 +19,7 @@ import (
 
 	"hukou/documents"
 	"hukou/domain"
+	"hukou/domain/birth"
 	"hukou/resolvers"
 	"hukou/storage"
 	"hukou/storage/blob"
@@ -81,9 +82,12 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	audit := storage.NewAuditWriter(db, 200*time.Millisecond)
-	cases := domain.NewCaseService(db, audit, time.Now, newID)
+	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
 	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
+	cases.Files = archives
 	renderer := newRenderer(cfg)
+	births := birth.New(cases, ministry, province, renderer, archives)
+	cases.Register(births) // business kinds: one line each (docs/adding-a-kind.md)
 	res := &resolvers.Resolver{
 		Register: domain.NewRegisterService(db, audit, time.Now),
 		Auth:     domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL),
@@ -91,7 +95,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Audit:    &domain.AuditService{DB: db},
 		Collab:   collab,
 		Casework: cases,
-		Birth:    domain.NewBirthService(cases, collab, ministry, province, renderer, archives),
+		Birth:    births,
 		Archives: archives,
 		Events:   db,
 		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},

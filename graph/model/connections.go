@@ -9,9 +9,3 @@ type ResidentConnection struct {
 	PageInfo *PageInfo       `json:"pageInfo"`
 	Filter   domain.ResidentFilter
 }
-
-// BirthRegistration is a birth case as the schema shows it; the resolvers
-// decode its applicant, Ministry and result data.
-type BirthRegistration struct {
-	*domain.Case
-}

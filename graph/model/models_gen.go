@@ -6,8 +6,12 @@ import (
 	"bytes"
 	"fmt"
 	"hukou/domain"
+	"hukou/domain/birth"
+	"hukou/graph/scalar"
 	"io"
 	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 type AuditEntryConnection struct {
@@ -26,8 +30,16 @@ type CaseConnection struct {
 }
 
 type CaseEdge struct {
-	Cursor string `json:"cursor"`
-	Node   Case   `json:"node"`
+	Cursor string       `json:"cursor"`
+	Node   *domain.Case `json:"node"`
+}
+
+// A reference to a case at the version the user saw; a stale version answers CONFLICT.
+type CaseStepInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// A note recorded with the step in the case's history.
+	Note string `json:"note"`
 }
 
 type ClientLoginInput struct {
@@ -49,6 +61,12 @@ type CollabMessageConnection struct {
 type CollabMessageEdge struct {
 	Cursor string                `json:"cursor"`
 	Node   *domain.CollabMessage `json:"node"`
+}
+
+type CorrectBirthMinorInput struct {
+	ID      scalar.CaseID      `json:"id"`
+	Version int                `json:"version"`
+	Changes []*FieldValueInput `json:"changes"`
 }
 
 type CreateUserInput struct {
@@ -78,6 +96,12 @@ type LoginInput struct {
 	Password string `json:"password"`
 }
 
+type ModifyBirthRegistrationInput struct {
+	ID        scalar.CaseID    `json:"id"`
+	Version   int              `json:"version"`
+	Applicant *birth.Applicant `json:"applicant"`
+}
+
 type Mutation struct {
 }
 
@@ -90,9 +114,41 @@ type PageInfo struct {
 type Query struct {
 }
 
+type RefuseBirthRegistrationInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// At least one reason; each is printed on the refusal notice.
+	Reasons []string `json:"reasons"`
+}
+
+type RejectBirthMajorChangeInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	Reason  string        `json:"reason"`
+}
+
+type ReportBirthErrorsInput struct {
+	ID      scalar.CaseID      `json:"id"`
+	Version int                `json:"version"`
+	Items   []*birth.ErrorItem `json:"items"`
+}
+
+type RequestBirthMajorChangeInput struct {
+	ID      scalar.CaseID      `json:"id"`
+	Version int                `json:"version"`
+	Change  *birth.MajorChange `json:"change"`
+}
+
 type ResidentEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *domain.Resident `json:"node"`
+}
+
+type ReturnSignedBirthFormInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// The signed form's image: JPEG, PNG or PDF.
+	File graphql.Upload `json:"file"`
 }
 
 type SendCollaborationPingInput struct {
@@ -101,9 +157,15 @@ type SendCollaborationPingInput struct {
 	Text           string `json:"text"`
 }
 
+type SettleBirthRegistrationInput struct {
+	ID      scalar.CaseID     `json:"id"`
+	Version int               `json:"version"`
+	Newborn *birth.Settlement `json:"newborn"`
+}
+
 type StartBirthRegistrationInput struct {
-	CertificateNumber string                 `json:"certificateNumber"`
-	Applicant         *domain.BirthApplicant `json:"applicant"`
+	CertificateNumber string           `json:"certificateNumber"`
+	Applicant         *birth.Applicant `json:"applicant"`
 }
 
 type Subscription struct {

@@ -3,7 +3,3 @@ package model
 // Node is any object the schema's Node interface covers. It is empty so
 // domain types stay free of GraphQL methods; resolvers compute global IDs.
 type Node interface{}
-
-// Case is any object the schema's Case interface covers (each business
-// kind's type, e.g. BirthRegistration).
-type Case interface{}

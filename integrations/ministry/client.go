@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"hukou/domain"
+	"hukou/domain/birth"
 	"hukou/integrations/httpclient"
 )
 
@@ -54,7 +55,10 @@ type Client struct {
 	http *httpclient.Client
 }
 
-var _ domain.Ministry = (*Client)(nil)
+var (
+	_ domain.Ministry = (*Client)(nil)
+	_ birth.Ministry  = (*Client)(nil)
+)
 
 // New returns a Client for cfg. cfg.BaseURL is the service root, with or
 // without /v1 (e.g. http://127.0.0.1:9090/ministry), like the province and
@@ -128,8 +132,8 @@ func certPath(certNo, suffix string) string {
 	return "/birth-certificates/" + url.PathEscape(certNo) + suffix
 }
 
-// BirthCertificate implements domain.Ministry.
-func (c *Client) BirthCertificate(ctx context.Context, certNo string) (*domain.BirthCertificate, error) {
+// BirthCertificate implements birth.Ministry.
+func (c *Client) BirthCertificate(ctx context.Context, certNo string) (*birth.Certificate, error) {
 	if err := required("certNo", certNo); err != nil {
 		return nil, err
 	}
@@ -137,7 +141,7 @@ func (c *Client) BirthCertificate(ctx context.Context, certNo string) (*domain.B
 	if err := c.get(ctx, EndpointBirthCertificate, certPath(certNo, ""), nil, &out); err != nil {
 		return nil, err
 	}
-	return &domain.BirthCertificate{
+	return &birth.Certificate{
 		Number: out.Number, Name: out.Name, Sex: out.Sex, BirthTime: out.BirthTime,
 		BirthplaceDivision: out.BirthplaceDivision, BirthPlace: out.BirthPlace, Hospital: out.Hospital,
 		MotherName: out.MotherName, MotherIDNumber: out.MotherIDNumber,
@@ -146,8 +150,8 @@ func (c *Client) BirthCertificate(ctx context.Context, certNo string) (*domain.B
 	}, nil
 }
 
-// BirthRegistrationHistory implements domain.Ministry.
-func (c *Client) BirthRegistrationHistory(ctx context.Context, certNo string) ([]domain.BirthRegistrationRecord, error) {
+// BirthRegistrationHistory implements birth.Ministry.
+func (c *Client) BirthRegistrationHistory(ctx context.Context, certNo string) ([]birth.RegistrationRecord, error) {
 	if err := required("certNo", certNo); err != nil {
 		return nil, err
 	}
@@ -155,9 +159,9 @@ func (c *Client) BirthRegistrationHistory(ctx context.Context, certNo string) ([
 	if err := c.get(ctx, EndpointBirthRegistrationHistory, certPath(certNo, "/registrations"), nil, &out); err != nil {
 		return nil, err
 	}
-	recs := make([]domain.BirthRegistrationRecord, len(out.Records))
+	recs := make([]birth.RegistrationRecord, len(out.Records))
 	for i, r := range out.Records {
-		recs[i] = domain.BirthRegistrationRecord{
+		recs[i] = birth.RegistrationRecord{
 			CertificateNumber: r.CertificateNumber, IDNumber: r.IDNumber, Name: r.Name,
 			OfficeCode: r.OfficeCode, RegisteredAt: r.RegisteredAt,
 		}
@@ -165,8 +169,8 @@ func (c *Client) BirthRegistrationHistory(ctx context.Context, certNo string) ([
 	return recs, nil
 }
 
-// BirthCertificateUsage implements domain.Ministry.
-func (c *Client) BirthCertificateUsage(ctx context.Context, certNo string) (*domain.CertificateUsage, error) {
+// BirthCertificateUsage implements birth.Ministry.
+func (c *Client) BirthCertificateUsage(ctx context.Context, certNo string) (*birth.CertificateUsage, error) {
 	if err := required("certNo", certNo); err != nil {
 		return nil, err
 	}
@@ -174,7 +178,7 @@ func (c *Client) BirthCertificateUsage(ctx context.Context, certNo string) (*dom
 	if err := c.get(ctx, EndpointBirthCertificateUsage, certPath(certNo, "/usage"), nil, &out); err != nil {
 		return nil, err
 	}
-	u := &domain.CertificateUsage{
+	u := &birth.CertificateUsage{
 		CertificateNumber: out.CertificateNumber, Used: out.Used,
 		OfficeCode: out.OfficeCode, IDNumber: out.IDNumber, Name: out.Name,
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"hukou/domain"
+	"hukou/domain/birth"
 	"hukou/domain/population"
 	"hukou/integrations/fault"
 	"hukou/integrations/httpclient"
@@ -127,12 +128,12 @@ func TestClient_ServiceAvailability(t *testing.T) {
 	b := setup(t, nil, httpclient.Config{})
 
 	t.Run("OK", func(t *testing.T) {
-		for _, k := range domain.BusinessKinds {
+		for _, k := range ministry.Businesses {
 			open, err := b.client.ServiceAvailability(ctx, "21", k)
 			require.NoError(t, err)
 			require.True(t, open, k)
 		}
-		open, err := b.client.ServiceAvailability(ctx, ministrysim.ClosedProvince, domain.BusinessBirth)
+		open, err := b.client.ServiceAvailability(ctx, ministrysim.ClosedProvince, ministry.BusinessBirth)
 		require.NoError(t, err)
 		require.True(t, open)
 	})
@@ -142,7 +143,7 @@ func TestClient_ServiceAvailability(t *testing.T) {
 		require.False(t, open)
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
-		_, err := b.client.ServiceAvailability(ctx, "99", domain.BusinessBirth)
+		_, err := b.client.ServiceAvailability(ctx, "99", ministry.BusinessBirth)
 		require.Equal(t, "province", requireCode(t, err, domain.CodeInvalid).Field)
 		_, err = b.client.ServiceAvailability(ctx, "21", "PARKING")
 		requireCode(t, err, domain.CodeInvalid)
@@ -262,7 +263,7 @@ func TestClient_BirthRegistrationHistoryAndUsage(t *testing.T) {
 		require.Empty(t, recs)
 		u, err := b.client.BirthCertificateUsage(ctx, ministrysim.FreeBirthCertificateNumber)
 		require.NoError(t, err)
-		require.Equal(t, &domain.CertificateUsage{CertificateNumber: ministrysim.FreeBirthCertificateNumber}, u)
+		require.Equal(t, &birth.CertificateUsage{CertificateNumber: ministrysim.FreeBirthCertificateNumber}, u)
 	})
 	t.Run("Used", func(t *testing.T) {
 		c, err := b.client.BirthCertificate(ctx, ministrysim.UsedBirthCertificateNumber)
@@ -382,16 +383,16 @@ func TestClient_MaterialsList(t *testing.T) {
 		return out
 	}
 	t.Run("OK", func(t *testing.T) {
-		hebei, err := b.client.MaterialsList(ctx, domain.BusinessBirth, "13")
+		hebei, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "13")
 		require.NoError(t, err)
-		liaoning, err := b.client.MaterialsList(ctx, domain.BusinessBirth, "21")
+		liaoning, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "21")
 		require.NoError(t, err)
 		require.Contains(t, codes(hebei), "BIRTH_APPLICATION")
 		require.NotContains(t, codes(liaoning), "BIRTH_APPLICATION")
 		require.Equal(t, "BIRTH_CERT", liaoning[0].Code)
 		require.True(t, liaoning[0].Required)
 		require.NotEmpty(t, liaoning[0].Name)
-		for _, k := range domain.BusinessKinds {
+		for _, k := range ministry.Businesses {
 			ms, err := b.client.MaterialsList(ctx, k, "44")
 			require.NoError(t, err)
 			require.NotEmpty(t, ms, k)
@@ -400,7 +401,7 @@ func TestClient_MaterialsList(t *testing.T) {
 	t.Run("ErrInvalid", func(t *testing.T) {
 		_, err := b.client.MaterialsList(ctx, "PARKING", "21")
 		requireCode(t, err, domain.CodeInvalid)
-		_, err = b.client.MaterialsList(ctx, domain.BusinessBirth, "00")
+		_, err = b.client.MaterialsList(ctx, ministry.BusinessBirth, "00")
 		requireCode(t, err, domain.CodeInvalid)
 	})
 }

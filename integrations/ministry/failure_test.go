@@ -34,7 +34,7 @@ func TestClient_Unavailable(t *testing.T) {
 		b := setup(t, smallSim(t), httpclient.Config{Timeout: 200 * time.Millisecond, MaxAttempts: 3, MaxBackoff: 20 * time.Millisecond})
 		b.server.Close()
 		start := time.Now()
-		_, err := b.client.ServiceAvailability(ctx, "21", domain.BusinessBirth)
+		_, err := b.client.ServiceAvailability(ctx, "21", ministry.BusinessBirth)
 		requireUnavailable(t, err)
 		require.Less(t, time.Since(start), 3*200*time.Millisecond+2*20*time.Millisecond+time.Second)
 	})
@@ -60,11 +60,11 @@ func TestClient_Unavailable(t *testing.T) {
 		sim := smallSim(t)
 		b := setup(t, sim, httpclient.Config{MaxAttempts: 3})
 		sim.Faults().Set(ministry.EndpointMaterials, fault.Rule{FailNext: 2})
-		ms, err := b.client.MaterialsList(ctx, domain.BusinessBirth, "21")
+		ms, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "21")
 		require.NoError(t, err)
 		require.NotEmpty(t, ms)
 		sim.Faults().Set(ministry.EndpointMaterials, fault.Rule{FailNext: 3})
-		_, err = b.client.MaterialsList(ctx, domain.BusinessBirth, "21")
+		_, err = b.client.MaterialsList(ctx, ministry.BusinessBirth, "21")
 		requireUnavailable(t, err)
 	})
 	t.Run("LostResponse", func(t *testing.T) {
@@ -76,7 +76,7 @@ func TestClient_Unavailable(t *testing.T) {
 		// UNAVAILABLE, never a decoding error.
 		sim.Faults().Set(ministry.EndpointServiceAvailability, fault.Rule{LoseResponseRate: 0.5})
 		for range 10 {
-			_, err := b.client.ServiceAvailability(ctx, "21", domain.BusinessBirth)
+			_, err := b.client.ServiceAvailability(ctx, "21", ministry.BusinessBirth)
 			if err != nil {
 				requireUnavailable(t, err)
 			}
@@ -90,7 +90,7 @@ func TestClient_Breaker(t *testing.T) {
 	sim := smallSim(t)
 	const openFor = 300 * time.Millisecond
 	b := setup(t, sim, httpclient.Config{MaxAttempts: 1, BreakerFailures: 3, BreakerOpenFor: openFor})
-	lookup := func() error { _, err := b.client.MaterialsList(ctx, domain.BusinessBirth, "21"); return err }
+	lookup := func() error { _, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "21"); return err }
 
 	// The faults are set through the admin endpoint, as tests of a running
 	// hukou instance do.

@@ -1,6 +1,7 @@
 package ministry
 
 import (
+	"slices"
 	"time"
 
 	"hukou/domain"
@@ -195,3 +196,19 @@ func (h *Household) toDomain() *domain.MinistryHousehold {
 	}
 	return out
 }
+
+// The business kinds the contract knows (the kind parameter of service
+// availability and materials lists); each case kind's module names its own.
+const (
+	BusinessBirth      domain.BusinessKind = "BIRTH"       // birth registration
+	BusinessMigration  domain.BusinessKind = "MIGRATION"   // household migration
+	BusinessInfoCert   domain.BusinessKind = "INFO_CERT"   // household information certificate
+	BusinessMatterCert domain.BusinessKind = "MATTER_CERT" // household matter certificate
+	BusinessIDCard     domain.BusinessKind = "ID_CARD"     // off-site ID card application
+)
+
+// Businesses lists every business kind of the contract in a fixed order.
+var Businesses = []domain.BusinessKind{BusinessBirth, BusinessMigration, BusinessInfoCert, BusinessMatterCert, BusinessIDCard}
+
+// KnownBusiness reports whether k is a business kind of the contract.
+func KnownBusiness(k domain.BusinessKind) bool { return slices.Contains(Businesses, k) }

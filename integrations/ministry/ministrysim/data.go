@@ -3,6 +3,7 @@ package ministrysim
 import (
 	"hukou/domain"
 	"hukou/domain/population"
+	"hukou/integrations/ministry"
 )
 
 // Documented test data. Every anomaly the simulator scripts is reachable
@@ -51,7 +52,7 @@ const (
 	ClosedProvince = "51"
 	// ClosedBusiness is the business closed in ClosedProvince: off-site
 	// ID card applications.
-	ClosedBusiness = domain.BusinessIDCard
+	ClosedBusiness = ministry.BusinessIDCard
 	// ClosedBirthProvince is Guangdong, where cross-province birth
 	// registration is not open: a birth for Guangzhou parents
 	// (GuangdongBirthCertificateNumber) is refused at intake.
@@ -95,35 +96,35 @@ type material struct {
 // materials are the base lists per business kind; provinceMaterials adjust
 // them per province (7.1.6: lists differ by province).
 var materials = map[domain.BusinessKind][]material{
-	domain.BusinessBirth: {
+	ministry.BusinessBirth: {
 		{"BIRTH_CERT", "出生医学证明", "the newborn's medical birth certificate", true},
 		{"PARENT_ID", "父母居民身份证", "both parents' ID cards", true},
 		{"HOUSEHOLD_BOOK", "户口簿", "the household register book the child joins", true},
 		{"MARRIAGE_CERT", "结婚证", "the parents' marriage certificate", true},
 	},
-	domain.BusinessMigration: {
+	ministry.BusinessMigration: {
 		{"HOUSEHOLD_BOOK", "户口簿", "the household register books of both households", true},
 		{"ID_CARD", "居民身份证", "the migrant's ID card", true},
 		{"MOVE_REASON", "迁移事由证明", "proof of the reason: property, employment, kinship", true},
 	},
-	domain.BusinessInfoCert: {
+	ministry.BusinessInfoCert: {
 		{"ID_CARD", "居民身份证", "the applicant's ID card", true},
 		{"APPLICATION", "申请书", "a written application stating the purpose", false},
 	},
-	domain.BusinessMatterCert: {
+	ministry.BusinessMatterCert: {
 		{"ID_CARD", "居民身份证", "the applicant's ID card", true},
 		{"MATTER_EVIDENCE", "证明事项材料", "evidence of the matter to certify", true},
 	},
-	domain.BusinessIDCard: {
+	ministry.BusinessIDCard: {
 		{"PHOTO_RECEIPT", "照片回执", "the digital photo receipt", true},
 		{"HOUSEHOLD_BOOK", "户口簿", "the household register book", false},
 	},
 }
 
 var provinceMaterials = map[string]map[domain.BusinessKind][]material{
-	"13": {domain.BusinessBirth: {{"BIRTH_APPLICATION", "出生登记申请表", "Hebei's birth registration application form", true}}},
-	"21": {domain.BusinessMigration: {{"PROPERTY_CERT", "不动产权证书", "Liaoning requires the property certificate of the new address", true}}},
-	"44": {domain.BusinessIDCard: {{"RESIDENCE_PERMIT", "居住证", "Guangdong requires a residence permit for off-site applications", true}}},
+	"13": {ministry.BusinessBirth: {{"BIRTH_APPLICATION", "出生登记申请表", "Hebei's birth registration application form", true}}},
+	"21": {ministry.BusinessMigration: {{"PROPERTY_CERT", "不动产权证书", "Liaoning requires the property certificate of the new address", true}}},
+	"44": {ministry.BusinessIDCard: {{"RESIDENCE_PERMIT", "居住证", "Guangdong requires a residence permit for off-site applications", true}}},
 }
 
 // newbornNames are given names of certificate newborns, by sex.

@@ -327,10 +327,10 @@ func province(w http.ResponseWriter, code string) bool {
 
 func businessKind(w http.ResponseWriter, k string) (domain.BusinessKind, bool) {
 	kind := domain.BusinessKind(k)
-	if !kind.Valid() {
+	if !ministry.KnownBusiness(kind) {
 		invalid(w, "kind", "ministry.kind", "unknown business kind %q", k)
 	}
-	return kind, kind.Valid()
+	return kind, ministry.KnownBusiness(kind)
 }
 
 func (s *Simulator) serviceAvailability(w http.ResponseWriter, r *http.Request) {
@@ -343,7 +343,7 @@ func (s *Simulator) serviceAvailability(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	open := !(p == ClosedProvince && kind == ClosedBusiness) && !(p == ClosedBirthProvince && kind == domain.BusinessBirth)
+	open := !(p == ClosedProvince && kind == ClosedBusiness) && !(p == ClosedBirthProvince && kind == ministry.BusinessBirth)
 	httpclient.WriteJSON(w, ministry.Availability{Province: p, Kind: string(kind), Open: open})
 }
 

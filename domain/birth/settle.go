@@ -1,0 +1,192 @@
+package birth
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"hukou/domain"
+	"hukou/domain/idnumber"
+)
+
+// formBody is the FORM message: the registration form PDF travels inline
+// (base64) and is pinned by the envelope's attachment hash.
+type formBody struct {
+	Outcome Outcome `json:"outcome"`
+	PDF     string  `json:"pdf"`
+}
+
+// Settle registers the approved newborn in the chosen household (2.2.1):
+// a new resident with a new valid ID number (birthplace division, birth
+// date, the next free sequence of the right parity) and a household member
+// identifier from the database; it renders the resident registration form
+// (常表) and sends it to the acceptance office (1.3.1), all in one
+// transaction. Errors: CodeInvalid naming the field, CodeNotFound for an
+// unknown household (field householdNumber), CodeForbidden for a household
+// outside the caller's jurisdiction, the engine's errors.
+//
+// The form is rendered inside the transaction because it prints what the
+// database assigns on insert (the hcybsh); rendering is bounded (one page).
+func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement) (*domain.Case, error) {
+	now := s.Cases.Now()
+	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActSettle,
+		Validate: func() error { return in.validate(now) },
+		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
+			actor := domain.ActorFromContext(ctx)
+			bd, err := decode(c)
+			if err != nil {
+				return err
+			}
+			h, err := tx.Register().FindHouseholdByNumber(ctx, strings.TrimSpace(in.HouseholdNumber))
+			if domain.ErrorCode(err) == domain.CodeNotFound {
+				return &domain.Error{Code: domain.CodeNotFound, Field: "householdNumber", Reason: "birth.household_unknown",
+					Message: "no household has the number " + in.HouseholdNumber}
+			} else if err != nil {
+				return err
+			}
+			if !actor.CanSee(h.StationCode) {
+				return domain.Errorf(domain.CodeForbidden, "household %s is kept by office %s, outside your jurisdiction", h.Number, h.StationCode).WithReason("auth.jurisdiction")
+			}
+			birthplace := bd.Ministry.Certificate.BirthplaceDivision
+			if birthplace == "" {
+				birthplace = h.StationCode[:6]
+			}
+			number, err := nextIDNumber(ctx, tx, birthplace, in.BirthDate, in.Sex == "1")
+			if err != nil {
+				return err
+			}
+			r := &domain.Resident{ID: s.Cases.NewID(), HouseholdID: h.ID, StationCode: h.StationCode, Name: strings.TrimSpace(in.Name),
+				Sex: in.Sex, Ethnicity: in.Ethnicity, BirthDate: in.BirthDate, BirthplaceDivision: birthplace, IDNumber: number,
+				Relation: in.Relation, Status: domain.ResidentActive, CreatedAt: now, UpdatedAt: now, Version: 1}
+			if err := tx.Register().CreateResident(ctx, r); err != nil {
+				return err
+			}
+			if r, err = tx.Register().FindResidentByID(ctx, r.ID); err != nil {
+				return err
+			}
+			out := Outcome{Decision: Decision{Approved: true}, ResidentID: r.ID, IDNumber: r.IDNumber,
+				HouseholdNumber: h.Number, NewbornName: r.Name, FormRevision: 1}
+			if r.Hcybsh != nil {
+				out.Hcybsh = *r.Hcybsh
+			}
+			return s.sendForm(ctx, tx, c, result{Outcome: out}, r, h)
+		}})
+}
+
+// nextIDNumber returns the first free ID number for a person born on birth
+// in division: the lowest unused sequence of the right parity (odd for men).
+// The unique constraint on residents stays the last line of defence.
+func nextIDNumber(ctx context.Context, tx domain.Repos, division string, birth time.Time, male bool) (string, error) {
+	prefix := division + birth.Format("20060102")
+	used, err := tx.Register().IDNumbersWithPrefix(ctx, prefix)
+	if err != nil {
+		return "", err
+	}
+	taken := map[string]bool{}
+	for _, n := range used {
+		if len(n) == 18 {
+			taken[n[14:17]] = true
+		}
+	}
+	start := 2
+	if male {
+		start = 1
+	}
+	for seq := start; seq <= 999; seq += 2 {
+		if !taken[fmt.Sprintf("%03d", seq)] {
+			return idnumber.Generate(division, birth, seq), nil
+		}
+	}
+	return "", domain.Errorf(domain.CodeConflict, "no ID number is free for %s born %s", division, birth.Format(time.DateOnly)).WithReason("birth.id_exhausted")
+}
+
+// sendForm renders the registration form of r as revision res.FormRevision,
+// keeps it, stores res (with the form's hash) as c's result and sends the
+// form to the acceptance office, on tx.
+func (s *Service) sendForm(ctx context.Context, tx domain.Repos, c *domain.Case, res result, r *domain.Resident, h *domain.Household) error {
+	form, err := s.registrationForm(ctx, tx, c, r, h, res.FormRevision-1)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.Renderer.Render(ctx, form)
+	if err != nil {
+		return fmt.Errorf("render the registration form: %w", err)
+	}
+	att := domain.AttachmentFor("registration-form.pdf", "application/pdf", pdf)
+	res.FormSHA256 = att.SHA256
+	if err := setResult(c, res); err != nil {
+		return err
+	}
+	if err := tx.Cases().UpdateCase(ctx, c); err != nil {
+		return err
+	}
+	if err := s.Documents.KeepDocument(ctx, tx, c.ID, DocumentRegistrationForm, formName(c, res.FormRevision), "application/pdf", pdf); err != nil {
+		return err
+	}
+	_, err = s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: MsgForm, Attachments: []domain.AttachmentRef{att},
+		Body: formBody{Outcome: res.Outcome, PDF: base64.StdEncoding.EncodeToString(pdf)}})
+	return err
+}
+
+func (s *Service) registrationForm(ctx context.Context, tx domain.Repos, c *domain.Case, r *domain.Resident, h *domain.Household, revision int) (*domain.RegistrationForm, error) {
+	members, err := tx.Register().FindResidentsByHouseholdIDs(ctx, []string{h.ID})
+	if err != nil {
+		return nil, err
+	}
+	head := ""
+	for _, m := range members {
+		if m.Relation == "02" || m.Relation == "01" {
+			head = m.Name
+			break
+		}
+	}
+	addrs, err := tx.Register().FindAddressesByIDs(ctx, []string{h.AddressID})
+	if err != nil {
+		return nil, err
+	}
+	f := &domain.RegistrationForm{CollabNo: c.CollabNo, Revision: revision, Name: r.Name, FormerNames: r.FormerNames, Sex: r.Sex,
+		Ethnicity: r.Ethnicity, BirthDate: r.BirthDate, BirthplaceDivision: r.BirthplaceDivision, IDNumber: r.IDNumber,
+		Relation: r.Relation, HeadName: head, HouseholdNumber: h.Number, Date: s.Cases.Now()}
+	if r.Hcybsh != nil {
+		f.Hcybsh = *r.Hcybsh
+	}
+	if len(addrs) == 1 {
+		f.AddressDivision, f.AddressDetail = addrs[0].Division, addrs[0].Detail
+	}
+	if st, err := tx.Offices().FindOfficeByCode(ctx, h.StationCode); err == nil {
+		f.Station = st.Name
+		f.Office = st.Name
+		f.Seals = []domain.Seal{{Office: st.Name, Name: "户口专用章"}}
+	}
+	return f, nil
+}
+
+// onForm keeps the registration form that arrived with a FORM message on
+// the acceptance office's copy (1.3.1, 1.3.3). The PDF must match the hash
+// the sender signed.
+func (s *Service) onForm(ctx context.Context, tx domain.Repos, c *domain.Case, env *domain.Envelope) (any, error) {
+	var body formBody
+	if err := decodeBody(env, &body); err != nil {
+		return nil, err
+	}
+	pdf, err := base64.StdEncoding.DecodeString(body.PDF)
+	if err != nil || len(env.Attachments) != 1 {
+		return nil, domain.FieldErrorf("body", "the form message carries no form").WithReason("birth.form_body")
+	}
+	if domain.AttachmentFor("", "", pdf).SHA256 != env.Attachments[0].SHA256 {
+		return nil, domain.FieldErrorf("attachments", "the form does not match its signed hash").WithReason("birth.form_hash")
+	}
+	if err := setResult(c, result{Outcome: body.Outcome}); err != nil {
+		return nil, err
+	}
+	if err := s.Documents.KeepDocument(ctx, tx, c.ID, DocumentRegistrationForm, formName(c, body.Outcome.FormRevision), "application/pdf", pdf); err != nil {
+		return nil, err
+	}
+	return map[string]any{"formRevision": body.Outcome.FormRevision}, nil
+}
+
+func formName(c *domain.Case, revision int) string {
+	return fmt.Sprintf("常住人口登记表-%s-%d.pdf", c.CollabNo, revision)
+}
