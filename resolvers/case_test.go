@@ -17,26 +17,28 @@ func TestBirthMutations_RefusedToOtherRoles(t *testing.T) {
 	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
 		b := setup(t, db)
 		const id = `"Q2FzZTpub25l"`
+		step := `{id: ` + id + `, version: 1}`
+		applicant := `{newbornName: "x", ethnicity: "01", relation: "20", settleWith: "FATHER", declarantName: "x", declarantIdNumber: "x"}`
 		clerkSteps := []string{
-			`startBirthRegistration(input: {certificateNumber: "M130000001", applicant: {newbornName: "x", ethnicity: "01", relation: "20", settleWith: "FATHER", declarantName: "x", declarantIdNumber: "x"}}) { id }`,
-			`modifyBirthRegistration(id: ` + id + `, version: 1, applicant: {newbornName: "x", ethnicity: "01", relation: "20", settleWith: "FATHER", declarantName: "x", declarantIdNumber: "x"}) { id }`,
-			`submitBirthRegistration(id: ` + id + `, version: 1) { id }`,
-			`closeRefusedBirthRegistration(id: ` + id + `, version: 1) { id }`,
-			`printBirthForm(id: ` + id + `, version: 1) { id }`,
-			`reportBirthErrors(id: ` + id + `, version: 1, items: [{field: "name", wanted: "x"}]) { id }`,
+			`startBirthRegistration(input: {certificateNumber: "M130000001", applicant: ` + applicant + `}) { id }`,
+			`modifyBirthRegistration(input: {id: ` + id + `, version: 1, applicant: ` + applicant + `}) { id }`,
+			`submitBirthRegistration(input: ` + step + `) { id }`,
+			`closeRefusedBirthRegistration(input: ` + step + `) { id }`,
+			`printBirthForm(input: ` + step + `) { id }`,
+			`reportBirthErrors(input: {id: ` + id + `, version: 1, items: [{field: "name", wanted: "x"}]}) { id }`,
 		}
 		officerSteps := []string{
-			`approveBirthRegistration(id: ` + id + `, version: 1) { id }`,
-			`refuseBirthRegistration(id: ` + id + `, version: 1, reasons: ["x"]) { id }`,
-			`settleBirthRegistration(id: ` + id + `, version: 1, input: {householdNumber: "1", name: "x", sex: "1", ethnicity: "01", birthDate: "2026-01-01", relation: "20"}) { id }`,
-			`correctBirthMinor(id: ` + id + `, version: 1, changes: [{field: "formerNames", value: "x"}]) { id }`,
-			`requestBirthMajorChange(id: ` + id + `, version: 1, input: {field: "name", value: "x", reason: "x"}) { id }`,
-			`resendBirthForm(id: ` + id + `, version: 1) { id }`,
-			`fileBirthRegistration(id: ` + id + `, version: 1) { id }`,
+			`approveBirthRegistration(input: ` + step + `) { id }`,
+			`refuseBirthRegistration(input: {id: ` + id + `, version: 1, reasons: ["x"]}) { id }`,
+			`settleBirthRegistration(input: {id: ` + id + `, version: 1, newborn: {householdNumber: "1", name: "x", sex: "1", ethnicity: "01", birthDate: "2026-01-01", relation: "20"}}) { id }`,
+			`correctBirthMinor(input: {id: ` + id + `, version: 1, changes: [{field: "formerNames", value: "x"}]}) { id }`,
+			`requestBirthMajorChange(input: {id: ` + id + `, version: 1, change: {field: "name", value: "x", reason: "x"}}) { id }`,
+			`resendBirthForm(input: ` + step + `) { id }`,
+			`fileBirthRegistration(input: ` + step + `) { id }`,
 		}
 		approverSteps := []string{
-			`approveBirthMajorChange(id: ` + id + `, version: 1) { id }`,
-			`rejectBirthMajorChange(id: ` + id + `, version: 1, reason: "x") { id }`,
+			`approveBirthMajorChange(input: ` + step + `) { id }`,
+			`rejectBirthMajorChange(input: {id: ` + id + `, version: 1, reason: "x"}) { id }`,
 		}
 		check := func(t *testing.T, token string, steps []string) {
 			for _, step := range steps {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"hukou/domain"
+	"hukou/graph/scalar"
 	"hukou/domain/idnumber"
 	"hukou/storage"
 	"hukou/storage/storagetest"
