@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"hukou/domain"
-	"hukou/graph/scalar"
 	"hukou/domain/idnumber"
+	"hukou/graph/scalar"
 	"hukou/storage"
 	"hukou/storage/storagetest"
 )
