@@ -407,7 +407,7 @@ func TestCollaborationEvents_AcrossInstances(t *testing.T) {
 	defer cancel()
 	ws, _, err := websocket.Dial(ctx, "ws://"+second.addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	require.NoError(t, err)
-	defer ws.CloseNow()
+	defer func() { _ = ws.CloseNow() }()
 	write := func(v any) { b, _ := json.Marshal(v); require.NoError(t, ws.Write(ctx, websocket.MessageText, b)) }
 	read := func() map[string]any {
 		_, b, err := ws.Read(ctx)
