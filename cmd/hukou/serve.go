@@ -190,6 +190,7 @@ func runServe(ctx context.Context, args []string, demo bool) error {
 		return err
 	}
 	if demo {
+		cfg.Dev = true
 		if err := prepareDemo(ctx, cfg, demoResidents); err != nil {
 			return err
 		}
