@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -41,10 +42,19 @@ type CollabService struct {
 	// DeliveryDeadline and ApplyDeadline make waiting messages overdue.
 	DeliveryDeadline time.Duration
 	ApplyDeadline    time.Duration
+	// MaxBodyBytes bounds an incoming message's body (0: DefaultMaxMessageBody).
+	MaxBodyBytes int
+	// MaxApplyAttempts is how often an incoming message may fail to apply
+	// other than by a refusal before it becomes a dead letter (0:
+	// DefaultMaxApplyAttempts).
+	MaxApplyAttempts int
+
+	overdueMu     sync.Mutex
+	overdueWarned map[string]bool // overdue messages already logged
 }
 
-// NewCollabService returns a CollabService with the built-in PING handler;
-// it panics on a nil dependency.
+// NewCollabService returns a CollabService with the built-in OPS handlers
+// (PING, KEY_ANNOUNCEMENT); it panics on a nil dependency.
 func NewCollabService(db Database, platform Platform, keys *KeyRing, office string, now func() time.Time, newID func() string) *CollabService {
 	if db == nil || platform == nil || keys == nil || office == "" || now == nil || newID == nil {
 		panic("domain: NewCollabService needs db, platform, keys, office, now and newID")
@@ -52,6 +62,7 @@ func NewCollabService(db Database, platform Platform, keys *KeyRing, office stri
 	s := &CollabService{DB: db, Platform: platform, Keys: keys, Office: office, Now: now, NewID: newID,
 		Handlers: map[string]MessageHandler{}, DeliveryDeadline: 10 * time.Minute, ApplyDeadline: 30 * time.Minute}
 	s.Handle(PingKind, PingType, applyPing)
+	s.Handle(PingKind, KeyAnnouncementType, s.applyKeyAnnouncement)
 	return s
 }
 
@@ -139,170 +150,6 @@ func isPermanent(err error) bool {
 	return false
 }
 
-// PullInbox fetches this system's inbox from the platform, stores each new
-// message once, and acknowledges what is stored. Messages whose signature
-// does not verify are stored as FAILED, so they show among the dead letters
-// instead of vanishing. It returns how many new messages it stored.
-func (s *CollabService) PullInbox(ctx context.Context, limit int) (int, error) {
-	cursor, err := s.DB.Collab().Cursor(ctx, "inbox")
-	if err != nil {
-		return 0, err
-	}
-	msgs, next, err := s.Platform.Pull(ctx, s.Office, cursor, limit)
-	if err != nil {
-		return 0, err
-	}
-	if len(msgs) == 0 {
-		return 0, nil
-	}
-	stored := 0
-	now := s.Now().UTC()
-	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
-		stored = 0
-		for i := range msgs {
-			env := msgs[i]
-			status, problem := MessageReceived, ""
-			if err := s.verify(&env); err != nil {
-				status, problem = MessageFailed, err.Error()
-			}
-			deadline := now.Add(s.ApplyDeadline)
-			m := &CollabMessage{Direction: DirectionIn, Envelope: env, Status: status, LastError: problem,
-				DeadlineAt: &deadline, CreatedAt: now, UpdatedAt: now}
-			inserted, err := tx.Collab().AppendMessage(ctx, m)
-			if err != nil {
-				return err
-			}
-			if inserted {
-				stored++
-			}
-		}
-		return tx.Collab().SetCursor(ctx, "inbox", next)
-	})
-	if err != nil {
-		return 0, err
-	}
-	ids := make([]string, len(msgs))
-	for i := range msgs {
-		ids[i] = msgs[i].MessageID
-	}
-	if err := s.Platform.Ack(ctx, s.Office, ids); err != nil {
-		// Stored and cursor moved: an unacknowledged message is harmless; the
-		// next pull acknowledges again.
-		slog.WarnContext(ctx, "acknowledge inbox", "err", err)
-	}
-	return stored, nil
-}
-
-func (s *CollabService) verify(env *Envelope) error {
-	if err := env.Validate(); err != nil {
-		return err
-	}
-	pub, ok := s.Keys.PublicKey(env.SignerKeyID)
-	if !ok {
-		return Errorf(CodeInvalid, "the message is signed with an unknown key %q", env.SignerKeyID).WithReason("envelope.signer_unknown")
-	}
-	return env.Verify(pub)
-}
-
-// ApplyReceived applies stored incoming messages in case order until none
-// is ready: a message applies only after its predecessor (CaseSeq - 1) from
-// the same sender on the same case. Each applies in one transaction that
-// also moves it to APPLIED and publishes its event on commit, so a crash
-// never half-applies one, and a message applies at most once even with
-// several workers. It returns how many it applied.
-func (s *CollabService) ApplyReceived(ctx context.Context) (int, error) {
-	applied := 0
-	for {
-		msgs, err := s.DB.Collab().ReceivedInOrder(ctx, 500)
-		if err != nil {
-			return applied, err
-		}
-		progress := false
-		for _, m := range msgs {
-			ok, err := s.applyOne(ctx, m)
-			if err != nil {
-				return applied, err
-			}
-			if ok {
-				applied++
-				progress = true
-			}
-		}
-		if !progress {
-			return applied, nil
-		}
-	}
-}
-
-func (s *CollabService) applyOne(ctx context.Context, m *CollabMessage) (bool, error) {
-	env := &m.Envelope
-	var failure error
-	err := s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
-		last := int64(0)
-		if env.CaseSeq > 0 {
-			var err error
-			if last, err = tx.Collab().AppliedCaseSeq(ctx, env.SenderOffice, env.CollabNo); err != nil {
-				return err
-			}
-			if env.CaseSeq > last+1 {
-				return errNotReady // waits for its predecessor
-			}
-			if env.CaseSeq <= last {
-				failure = Errorf(CodeConflict, "sequence %d of case %s was already applied", env.CaseSeq, env.CollabNo).WithReason("collab.sequence_reused")
-				return tx.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageFailed, failure.Error(), true)
-			}
-		}
-		h := s.Handlers[env.CaseKind+"/"+env.MessageType]
-		if h == nil {
-			failure = Errorf(CodeInvalid, "no handler for %s/%s messages", env.CaseKind, env.MessageType).WithReason("collab.no_handler")
-			return tx.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageFailed, failure.Error(), true)
-		}
-		office, err := h(ctx, tx, env)
-		if err != nil {
-			if c := ErrorCode(err); c == CodeInternal || c == CodeUnavailable {
-				return err
-			}
-			failure = err
-			return errRefused
-		}
-		if env.CaseSeq > 0 {
-			if err := tx.Collab().SetAppliedCaseSeq(ctx, env.SenderOffice, env.CollabNo, last, env.CaseSeq); err != nil {
-				return err
-			}
-		}
-		if err := tx.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageApplied, "", true); err != nil {
-			return err
-		}
-		if office == "" {
-			office = env.ReceiverOffice
-		}
-		return tx.Collab().PublishCollabEvent(ctx, CollabEvent{MessageID: env.MessageID, CollabNo: env.CollabNo,
-			CaseKind: env.CaseKind, MessageType: env.MessageType, SenderOffice: env.SenderOffice,
-			ReceiverOffice: env.ReceiverOffice, Office: office, AppliedAt: s.Now().UTC()})
-	})
-	switch {
-	case errors.Is(err, errNotReady):
-		return false, nil
-	case errors.Is(err, errRefused):
-		// The handler's effects rolled back; record the refusal on its own.
-		err := s.DB.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageFailed, failure.Error(), true)
-		if err != nil && ErrorCode(err) != CodeConflict {
-			return false, err
-		}
-		return false, nil
-	case ErrorCode(err) == CodeConflict:
-		return false, nil // another worker got there first
-	case err != nil:
-		return false, err
-	}
-	return failure == nil, nil
-}
-
-var (
-	errNotReady = errors.New("predecessor not applied yet")
-	errRefused  = errors.New("handler refused the message")
-)
-
 // FindMessages pages through the message log, newest first (ADMIN, OFFICER).
 func (s *CollabService) FindMessages(ctx context.Context, f CollabMessageFilter, p Page) (*CollabMessagePage, error) {
 	if _, err := Authorize(ctx, RoleAdmin, RoleOfficer); err != nil {
@@ -358,7 +205,15 @@ func (s *CollabService) Replay(ctx context.Context, messageID string) (*CollabMe
 				return err
 			}
 		case MessageFailed:
-			if err := s.verify(&m.Envelope); err != nil {
+			if m.Direction != DirectionIn {
+				return Errorf(CodeConflict, "message %s is not an incoming dead letter", messageID).WithReason("collab.not_dead")
+			}
+			if err := s.inspect(&m.Envelope); err != nil {
+				return err
+			}
+			// Trust as when it arrived: the key must have been valid then,
+			// and must not be revoked now.
+			if err := s.verify(ctx, tx.Collab(), &m.Envelope, m.CreatedAt); err != nil {
 				return err
 			}
 			if err := tx.Collab().SetMessageStatus(ctx, messageID, MessageFailed, MessageReceived, "replayed", false); err != nil {
@@ -388,7 +243,9 @@ type LogVerification struct {
 
 // VerifyLog walks the whole message log and checks that every entry chains
 // to the one before without gaps, and that every applied incoming and every
-// outgoing envelope still verifies under its signer's key. ADMIN only.
+// outgoing envelope still verifies under its signer's key (one the peer
+// directory knows and binds to the sender, revoked or expired since or
+// not: the check is of integrity, not trust). ADMIN only.
 func (s *CollabService) VerifyLog(ctx context.Context) (*LogVerification, error) {
 	if _, err := Authorize(ctx, RoleAdmin); err != nil {
 		return nil, err
@@ -411,8 +268,11 @@ func (s *CollabService) VerifyLog(ctx context.Context) (*LogVerification, error)
 			case m.LogHash != ChainHash(m.PrevHash, m.Seq, m.Direction, &m.Envelope):
 				problem = "the entry's content does not match its hash"
 			case m.Status != MessageFailed:
-				if err := s.verify(&m.Envelope); err != nil {
-					problem = "the envelope's signature does not verify"
+				if err := s.verifyIntegrity(ctx, &m.Envelope); err != nil {
+					if c := ErrorCode(err); c != CodeInvalid && c != CodeNotFound {
+						return nil, err
+					}
+					problem = "the envelope's signature does not verify: " + ErrorMessage(err)
 				}
 			}
 			if problem != "" {

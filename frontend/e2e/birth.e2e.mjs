@@ -122,7 +122,7 @@ async function instance(name, office, division) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const addr = `127.0.0.1:${await freePort()}`;
-  await startProc(name, ['serve', '--listen', addr], env, addr);
+  await startProc(name, ['serve', '--dev', '--listen', addr], env, addr); // --dev: development collaboration keys
   return `http://${addr}`;
 }
 const [pj, sjz] = await Promise.all([instance('panjin', '211100000000', '211100'), instance('shijiazhuang', '130100000000', '130100')]);
