@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/disintegration/imaging"
@@ -485,8 +486,7 @@ type archiveContent struct {
 	data        []byte
 }
 
-// readContent reads and checks an upload: size limit, sniffed type, and for
-// images a readable header within maxImagePixels.
+// readContent reads and checks an upload (checkContent) of at most MaxSize bytes.
 func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
 	if u.Content == nil {
 		return nil, FieldErrorf("file", "attach the file").WithReason("archive.file_required")
@@ -505,6 +505,22 @@ func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
 		rest, _ := io.Copy(io.Discard, u.Content)
 		return nil, tooLarge(int64(len(data))+rest, limit)
 	}
+	return checkContent(u.Name, u.ContentType, data, limit)
+}
+
+// checkContent is the one check of every file this system keeps, uploaded
+// by a user or arriving from another deployment: at most limit bytes, its
+// type sniffed from the bytes (never the declared one) and one of
+// ArchiveContentTypes, and for an image a readable header of at most
+// maxImagePixels, read without decoding the pixels. The name it returns is
+// safe to store and ends with the extension of the sniffed type. Errors:
+// CodeInvalid with Field "file" and reason archive.too_large,
+// archive.empty, archive.content_type, archive.image_unreadable or
+// archive.image_dimensions.
+func checkContent(name, declared string, data []byte, limit int64) (*archiveContent, error) {
+	if int64(len(data)) > limit {
+		return nil, tooLarge(int64(len(data)), limit)
+	}
 	if len(data) == 0 {
 		return nil, FieldErrorf("file", "the file is empty").WithReason("archive.empty")
 	}
@@ -513,11 +529,10 @@ func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
 		ct = ct[:i]
 	}
 	if !slices.Contains(ArchiveContentTypes, ct) {
-		declared := u.ContentType
 		if declared == "" {
 			declared = "unknown"
 		}
-		return nil, FieldErrorf("file", "an archive must be a JPEG, PNG or PDF file; this one is %s (declared %s)", ct, declared).WithReason("archive.content_type")
+		return nil, FieldErrorf("file", "a file must be a JPEG, PNG or PDF file; this one is %s (declared %s)", ct, clip(declared, 100, "unknown")).WithReason("archive.content_type")
 	}
 	if ct != "application/pdf" {
 		cfg, _, err := decodeConfig(ct, data)
@@ -528,14 +543,33 @@ func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
 			return nil, FieldErrorf("file", "the image is %d×%d pixels; at most %d megapixels are accepted", cfg.Width, cfg.Height, maxImagePixels/1_000_000).WithReason("archive.image_dimensions")
 		}
 	}
-	name := strings.TrimSpace(u.Name)
-	if !utf8.ValidString(name) || strings.ContainsAny(name, "/\\\x00") || name == "" {
-		name = "archive" + extensionOf(ct)
+	return &archiveContent{name: safeFileName(name, ct), contentType: ct, data: data}, nil
+}
+
+// safeFileName returns name fit to store for content of type ct: valid
+// UTF-8 without path separators or control characters, at most 200
+// characters, ending with ct's extension (a different one is replaced); a
+// name that is none of this becomes "archive" with the extension.
+func safeFileName(name, ct string) string {
+	name = strings.TrimSpace(name)
+	if !utf8.ValidString(name) || strings.ContainsAny(name, "/\\") || strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		name = ""
 	}
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
+	base, ext := name, extensionOf(ct)
+	if dot := strings.LastIndexByte(name, '.'); dot >= 0 {
+		have := strings.ToLower(name[dot:])
+		base = name[:dot]
+		if have == ext || (ct == "image/jpeg" && have == ".jpeg") {
+			ext = name[dot:] // the right one, as written
+		}
 	}
-	return &archiveContent{name: name, contentType: ct, data: data}, nil
+	if base = strings.TrimSpace(base); base == "" || strings.Trim(base, ".") == "" {
+		base = "archive"
+	}
+	if r := []rune(base); len(r) > 200 {
+		base = string(r[:200])
+	}
+	return base + ext
 }
 
 // makeThumbnail renders the thumbnail of f.
