@@ -10,7 +10,7 @@ import {
   UndoOutlined,
 } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
-import { UploadArchiveDocument, type UploadArchiveMutationVariables } from '../../graphql/generated/graphql';
+import { UploadArchiveDocument } from '../../graphql/generated/graphql';
 import { useSessionStore } from '../../app/context';
 import { applyError } from '../../lib/errors';
 import { uploadMutation } from '../../lib/upload';
@@ -78,7 +78,11 @@ interface Props {
   onUploaded: () => void;
 }
 
-/** ArchiveCapture takes a local file or a camera image, lets the clerk rotate, flip, crop and zoom it, and uploads it. */
+/**
+ * ArchiveCapture takes a local file, a scan or a camera image (1.4.13–1.4.15),
+ * lets the clerk rotate, flip, crop and zoom it (1.4.16), shows its size
+ * against the limit (1.4.9) and uploads it as an archive of the material (1.4.1).
+ */
 export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = defaultMaxBytes, onClose, onUploaded }: Props) {
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -183,8 +187,8 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     setUploading(true);
     const name = result === loaded.file ? loaded.file.name : loaded.file.name.replace(/\.[^.]+$/, '') + '.jpg';
     try {
-      const vars: Omit<UploadArchiveMutationVariables, 'file'> = { caseId, materialCode };
-      await uploadMutation(UploadArchiveDocument, vars, 'file', result, name, store.get()?.accessToken);
+      const file = result instanceof File ? result : new File([result], name, { type: result.type });
+      await uploadMutation(UploadArchiveDocument, { caseId, materialCode, file }, store.get()?.accessToken);
       message.success(t.uploaded);
       onUploaded();
       onClose();
