@@ -11,6 +11,7 @@ import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.auth;
 
+/** LoginPage signs a user in and returns to the page they came from. */
 export function LoginPage() {
   const store = useSessionStore();
   const session = useSession(store);

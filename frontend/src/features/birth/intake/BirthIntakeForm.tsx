@@ -5,10 +5,10 @@ import {
   StartBirthRegistrationDocument,
   type BirthApplicantInput,
   type CaseDetailFragment,
-} from '../../graphql/generated/graphql';
-import { applyError } from '../../lib/errors';
-import { fieldErrorSetter } from '../../lib/forms';
-import { zhCN } from '../../locales/zh-CN';
+} from '../../../graphql/generated/graphql';
+import { applyError } from '../../../lib/errors';
+import { fieldErrorSetter } from '../../../lib/forms';
+import { zhCN } from '../../../locales/zh-CN';
 import { applicantFields, BirthApplicantFields } from './BirthApplicantFields';
 import { BirthLookupPanel, type BirthLookupResult } from './BirthLookupPanel';
 

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Radio, Space, Steps } from 'antd';
 import { useLazyQuery } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
-import { BirthLookupDocument, type CaseDetailFragment } from '../../graphql/generated/graphql';
-import { applyError } from '../../lib/errors';
-import { fieldErrorSetter } from '../../lib/forms';
-import { zhCN } from '../../locales/zh-CN';
+import { BirthLookupDocument, type CaseDetailFragment } from '../../../graphql/generated/graphql';
+import { applyError } from '../../../lib/errors';
+import { fieldErrorSetter } from '../../../lib/forms';
+import { zhCN } from '../../../locales/zh-CN';
 import { BirthIntakeForm } from './BirthIntakeForm';
 import { BirthLookupPanel, type BirthLookupResult } from './BirthLookupPanel';
 
