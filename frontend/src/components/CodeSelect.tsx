@@ -16,7 +16,7 @@ export function CodeSelect({ kind, ...rest }: Props) {
       placeholder={zhCN.app.selectPlaceholder}
       optionFilterProp="label"
       filterOption={(input, option) =>
-        !!option && (String(option.label).includes(input) || String(option.value).startsWith(input))
+        !!option && ((typeof option.label === 'string' && option.label.includes(input)) || String(option.value).startsWith(input))
       }
       loading={loading}
       options={options}

@@ -9,9 +9,9 @@ describe('multipartBody', () => {
       { caseId: 'c1', materialCode: 'BIRTH_CERT', file },
     );
     expect([...form.keys()]).toEqual(['operations', 'map', '0']);
-    const ops = JSON.parse(String(form.get('operations'))) as { variables: Record<string, unknown> };
+    const ops = JSON.parse(form.get('operations') as string) as { variables: Record<string, unknown> };
     expect(ops.variables).toEqual({ caseId: 'c1', materialCode: 'BIRTH_CERT', file: null });
-    expect(JSON.parse(String(form.get('map')))).toEqual({ '0': ['variables.file'] });
+    expect(JSON.parse(form.get('map') as string)).toEqual({ '0': ['variables.file'] });
     const part = form.get('0');
     expect(part).toBeInstanceOf(File);
     expect((part as File).name).toBe('出生医学证明.png');
@@ -23,9 +23,9 @@ describe('multipartBody', () => {
     const form = multipartBody('mutation M($input: ReturnSignedBirthFormInput!) { returnSignedBirthForm(input: $input) { id } }', {
       input: { id: 'c1', version: 4, file },
     });
-    const ops = JSON.parse(String(form.get('operations'))) as { variables: Record<string, unknown> };
+    const ops = JSON.parse(form.get('operations') as string) as { variables: Record<string, unknown> };
     expect(ops.variables).toEqual({ input: { id: 'c1', version: 4, file: null } });
-    expect(JSON.parse(String(form.get('map')))).toEqual({ '0': ['variables.input.file'] });
+    expect(JSON.parse(form.get('map') as string)).toEqual({ '0': ['variables.input.file'] });
     expect((form.get('0') as File).name).toBe('signed.pdf');
   });
 });

@@ -12,6 +12,7 @@ import {
 import { useNavigate } from 'react-router';
 import { UploadArchiveDocument } from '../../graphql/generated/graphql';
 import { useSessionStore } from '../../app/context';
+import { paths } from '../../app/paths';
 import { applyError } from '../../lib/errors';
 import { uploadMutation } from '../../lib/upload';
 import { zhCN } from '../../locales/zh-CN';
@@ -89,8 +90,8 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
   const store = useSessionStore();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [edit, setEdit] = useState<EditState | null>(null);
-  const [result, setResult] = useState<Blob | null>(null);
-  const [measuring, setMeasuring] = useState(false);
+  // The last encoding of the edited image (null: it could not be encoded), and the edit it encodes.
+  const [encoded, setEncoded] = useState<{ edit: EditState; blob: Blob | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -102,7 +103,8 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
 
   const pick = (file: File | undefined) => {
     setError(null);
-    setResult(null);
+    setLoaded(null);
+    setEncoded(null);
     if (!file) return;
     if (!accepted.includes(file.type)) {
       setError(t.unsupported);
@@ -112,7 +114,6 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     if (file.type === 'application/pdf') {
       setLoaded({ file, image: null, size: { width: 0, height: 0 }, url });
       setEdit(null);
-      setResult(file);
       return;
     }
     const img = new Image();
@@ -134,21 +135,19 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     render(canvasRef.current, loaded.image, edit, loaded.size, scale, false);
   }, [loaded, edit, scale]);
 
-  // The size of what will be uploaded, measured by encoding it (debounced).
+  // What will be uploaded: the file itself (a PDF, an unedited image) or the
+  // edited image, encoded (debounced) to measure it; the last encoding stands
+  // while the next one is measured.
+  const unchanged = !!loaded?.image && !!edit && isUnchanged(edit, loaded.size);
+  const result: Blob | null = !loaded ? null : !loaded.image || unchanged ? loaded.file : (encoded?.blob ?? null);
+  const measuring = !!loaded?.image && !!edit && !unchanged && encoded?.edit !== edit;
   useEffect(() => {
-    if (!loaded?.image || !edit) return;
-    if (isUnchanged(edit, loaded.size)) {
-      setResult(loaded.file);
-      setMeasuring(false);
-      return;
-    }
-    setMeasuring(true);
+    if (!loaded?.image || !edit || isUnchanged(edit, loaded.size)) return;
+    const image = loaded.image;
     let cancelled = false;
     const timer = window.setTimeout(() => {
-      void encode(loaded.image as HTMLImageElement, edit, loaded.size).then((b) => {
-        if (cancelled) return;
-        setResult(b);
-        setMeasuring(false);
+      void encode(image, edit, loaded.size).then((blob) => {
+        if (!cancelled) setEncoded({ edit, blob });
       });
     }, 250);
     return () => {
@@ -157,7 +156,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     };
   }, [loaded, edit]);
 
-  const onPointerDown = (mode: 'move' | 'resize') => (e: ReactPointerEvent) => {
+  const startDrag = (mode: 'move' | 'resize', e: ReactPointerEvent) => {
     e.preventDefault();
     e.stopPropagation();
     drag.current = { mode, x: e.clientX, y: e.clientY };
@@ -196,7 +195,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
       applyError(e, {
         notify: (m) => setError(m),
         setFieldError: (field, m) => (field === 'file' ? (setError(m), true) : false),
-        toLogin: () => navigate('/login'),
+        toLogin: () => void navigate(paths.login),
         refresh: onUploaded,
       });
     } finally {
@@ -289,7 +288,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
                 <canvas ref={canvasRef} data-testid="archive-preview" />
                 <div
                   data-testid="crop-rect"
-                  onPointerDown={onPointerDown('move')}
+                  onPointerDown={(e) => startDrag('move', e)}
                   style={{
                     position: 'absolute',
                     left: edit.crop.x * scale,
@@ -303,7 +302,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
                   }}
                 >
                   <div
-                    onPointerDown={onPointerDown('resize')}
+                    onPointerDown={(e) => startDrag('resize', e)}
                     style={{
                       position: 'absolute',
                       right: -7,

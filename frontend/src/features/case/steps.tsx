@@ -81,7 +81,7 @@ export function ConfirmStep({
 }: Omit<StepProps, 'c'> & { danger?: boolean; title: string; content: ReactNode; onOk: () => Promise<unknown> }) {
   const { modal } = App.useApp();
   const run = useRunStep(action, onRefresh);
-  const open = () =>
+  const open = () => {
     modal.confirm({
       title,
       content,
@@ -90,6 +90,7 @@ export function ConfirmStep({
       cancelText: zhCN.app.cancel,
       onOk: () => run(onOk),
     });
+  };
   return <StepButton action={action} main={main} danger={danger} onClick={open} />;
 }
 

@@ -11,7 +11,7 @@ function ApproveDialog({ c, action, run, close }: StepDialogProps) {
   const [approve, { loading }] = useMutation(ApproveBirthRegistrationDocument);
   return (
     <StepModal action={action} title={t.approveTitle} loading={loading} onCancel={close} onOk={() => form.submit()}>
-      <Form form={form} layout="vertical" onFinish={(v) => run(() => approve({ variables: { input: stepInput(c, v.note ?? '') } }))}>
+      <Form form={form} layout="vertical" onFinish={(v) => void run(() => approve({ variables: { input: stepInput(c, v.note ?? '') } }))}>
         <Form.Item name="note" label={t.approveNote}>
           <Input.TextArea rows={3} placeholder={t.approveNotePlaceholder} maxLength={500} />
         </Form.Item>

@@ -29,7 +29,7 @@ function CorrectMinorDialog({ c, action, run, close }: StepDialogProps) {
       setFormError(t.correctNothing);
       return;
     }
-    return run(() => correct({ variables: { input: { id: c.id, version: c.version, changes } } }), (field, msg) =>
+    void run(() => correct({ variables: { input: { id: c.id, version: c.version, changes } } }), (field, msg) =>
       field === 'changes' ? (setFormError(msg), true) : false,
     );
   };

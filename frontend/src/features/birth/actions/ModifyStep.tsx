@@ -11,7 +11,7 @@ function ModifyDialog({ c, action, run, close }: StepDialogProps) {
   const [form] = Form.useForm<BirthApplicantInput>();
   const [modify, { loading }] = useMutation(ModifyBirthRegistrationDocument);
   const onFinish = (v: BirthApplicantInput) =>
-    run(
+    void run(
       () => modify({ variables: { input: { id: c.id, version: c.version, applicant: { ...v, declarantPhone: v.declarantPhone ?? '' } } } }),
       fieldErrorSetter(form, applicantFields),
     );

@@ -35,13 +35,14 @@ export function PrintStep({ c, action, main, onRefresh }: StepProps) {
     openForPrint(fileHref(latest.url, store.get()?.accessToken), w);
   };
 
-  const open = () =>
+  const open = () => {
     modal.confirm({
       title: t.printConfirmTitle,
       content: t.printConfirmBody,
       okText: actionLabel(action),
       cancelText: zhCN.app.cancel,
-      onOk: print,
+      onOk: () => print(),
     });
+  };
   return <StepButton action={action} main={main} onClick={open} />;
 }

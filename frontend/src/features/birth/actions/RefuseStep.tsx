@@ -12,7 +12,7 @@ function RefuseDialog({ c, action, run, close }: StepDialogProps) {
   const [refuse, { loading }] = useMutation(RefuseBirthRegistrationDocument);
   const onFinish = (v: { reasons: string }) => {
     const reasons = v.reasons.split('\n').map((r) => r.trim()).filter(Boolean);
-    return run(() => refuse({ variables: { input: { id: c.id, version: c.version, reasons } } }), fieldErrorSetter(form, ['reasons']));
+    void run(() => refuse({ variables: { input: { id: c.id, version: c.version, reasons } } }), fieldErrorSetter(form, ['reasons']));
   };
   return (
     <StepModal action={action} title={t.refuseTitle} danger loading={loading} onCancel={close} onOk={() => form.submit()}>

@@ -14,7 +14,7 @@ function RejectMajorChangeDialog({ c, action, run, close }: StepDialogProps) {
   const [form] = Form.useForm<{ reason: string }>();
   const [reject, { loading }] = useMutation(RejectBirthMajorChangeDocument);
   const onFinish = (v: { reason: string }) =>
-    run(() => reject({ variables: { input: { id: c.id, version: c.version, reason: v.reason.trim() } } }), fieldErrorSetter(form, ['reason']));
+    void run(() => reject({ variables: { input: { id: c.id, version: c.version, reason: v.reason.trim() } } }), fieldErrorSetter(form, ['reason']));
   return (
     <StepModal action={action} title={t.rejectMajorTitle} danger loading={loading} onCancel={close} onOk={() => form.submit()}>
       {pending && <PendingChange change={pending} />}

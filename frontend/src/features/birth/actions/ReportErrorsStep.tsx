@@ -17,9 +17,10 @@ const emptyItem: BirthErrorItemInput = { field: '', wanted: '', note: '' };
 /** itemsFieldSetter puts a server error named items[i].field on the matching row of the error list. */
 function itemsFieldSetter(form: FormInstance<ReportValues>): FieldErrorSetter {
   return (field, msg) => {
-    const m = /^items\[(\d+)\]\.(field|wanted|note)$/.exec(field);
-    if (!m) return false;
-    form.setFields([{ name: ['items', Number(m[1]), m[2] as keyof BirthErrorItemInput], errors: [msg] }]);
+    const m = /^items\[(\d+)\]\.(\w+)$/.exec(field);
+    const key = m?.[2];
+    if (!m || (key !== 'field' && key !== 'wanted' && key !== 'note')) return false;
+    form.setFields([{ name: ['items', Number(m[1]), key], errors: [msg] }]);
     return true;
   };
 }
@@ -28,7 +29,7 @@ function ErrorItems() {
   return (
     <Form.List
       name="items"
-      rules={[{ validator: async (_, items?: unknown[]) => { if (!items?.length) throw new Error(t.reportItemsRequired); } }]}
+      rules={[{ validator: (_, items?: unknown[]) => (items?.length ? Promise.resolve() : Promise.reject(new Error(t.reportItemsRequired))) }]}
     >
       {(fields, { add, remove }, { errors }) => (
         <>
@@ -65,7 +66,7 @@ function ReportErrorsDialog({ c, action, run, close }: StepDialogProps) {
   const [report, { loading }] = useMutation(ReportBirthErrorsDocument);
   const onFinish = (v: ReportValues) => {
     const items = v.items.map((i) => ({ field: i.field, wanted: i.wanted.trim(), note: i.note?.trim() || null }));
-    return run(() => report({ variables: { input: { id: c.id, version: c.version, items } } }), itemsFieldSetter(form));
+    void run(() => report({ variables: { input: { id: c.id, version: c.version, items } } }), itemsFieldSetter(form));
   };
   return (
     <StepModal action={action} width={900} title={t.reportTitle} loading={loading} onCancel={close} onOk={() => form.submit()}>

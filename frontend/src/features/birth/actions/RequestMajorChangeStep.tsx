@@ -56,7 +56,7 @@ function RequestMajorChangeDialog({ c, action, run, close }: StepDialogProps) {
   const onFinish = (v: MajorValues) => {
     const f = v.field ?? '';
     const value = f === 'birthDate' ? (v.date?.format('YYYY-MM-DD') ?? '') : (v.value ?? '').trim();
-    return run(
+    void run(
       () => request({ variables: { input: { id: c.id, version: c.version, change: { field: f, value, reason: (v.reason ?? '').trim() } } } }),
       (errField, msg) => {
         const name = errField === 'value' && f === 'birthDate' ? 'date' : errField;

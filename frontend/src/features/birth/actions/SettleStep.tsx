@@ -35,7 +35,7 @@ function SettleDialog({ c, action, run, close }: StepDialogProps) {
     relation: d.applicant.relation,
   };
   const onFinish = (v: SettleValues) =>
-    run(
+    void run(
       () =>
         settle({
           variables: {
