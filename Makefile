@@ -4,7 +4,7 @@ GO ?= go
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 FUZZTIME ?= 10s
 
-.PHONY: run build frontend test test-go fuzz generate check-generated lint clean bench bench-smoke
+.PHONY: run build frontend test test-go fuzz generate check-generated lint lint-spa clean bench bench-smoke
 
 ## run: build and serve the demo (SQLite, local blobs) and print demo logins
 run: build frontend
@@ -26,7 +26,7 @@ test: check-generated
 		$(GO) vet ./... && \
 		$(GO) test -count=1 ./... && \
 		$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=$(FUZZTIME) ./domain/idnumber
-	cd frontend && npm ci && npm test
+	cd frontend && npm ci && npm test && npm run lint
 	$(MAKE) --no-print-directory build && cd frontend && npm run build && npm run e2e
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory bench-smoke; fi
 
@@ -52,6 +52,13 @@ generate:
 ## check-generated: fail when `make generate` would change the tree
 check-generated: generate
 	@git diff --exit-code -- graph resolvers gqlgen.yml frontend/src/graphql || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
+
+## lint: every linter
+lint: lint-spa
+
+## lint-spa: ESLint over the SPA (frontend/eslint.config.js)
+lint-spa:
+	cd frontend && npm ci && npm run lint
 
 clean:
 	rm -rf bin data .test-s3
