@@ -296,7 +296,7 @@ func (c collabRepo) PublishCollabEvent(ctx context.Context, e domain.CollabEvent
 		if err != nil {
 			return err
 		}
-		_, err = c.r.idb.NewRaw("SELECT pg_notify(?, ?)", collabChannel, string(payload)).Exec(ctx)
+		_, err = c.r.idb.NewRaw("SELECT pg_notify(?, ?)", c.r.db.events.channel, string(payload)).Exec(ctx)
 		return translate(err, "event")
 	}
 	if c.r.pending != nil {
