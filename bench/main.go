@@ -91,14 +91,13 @@ func main() {
 
 // row is one line of the table.
 type row struct {
-	work        string
-	hukou, raw  string
-	ratio       float64 // hukou / raw
-	ratioPct    bool    // print the ratio as a percentage (throughput)
-	goal        string
-	pass        *bool
-	note        string
-	informative bool
+	work       string
+	hukou, raw string
+	ratio      float64 // hukou / raw
+	ratioPct   bool    // print the ratio as a percentage (throughput)
+	goal       string
+	pass       *bool
+	note       string
 }
 
 func timeRow(work string, hukou, raw time.Duration, goal float64) row {
@@ -311,7 +310,7 @@ func rawCopy(ctx context.Context, sqldb *sql.DB, tables []string) (time.Duration
 			src.Close()
 			return 0, err
 		}
-		stmt, err := tx.PrepareContext(ctx, pq.CopyIn(copyName, cols...))
+		stmt, err := tx.PrepareContext(ctx, copyFromStdin(copyName, cols))
 		if err != nil {
 			src.Close()
 			tx.Rollback()
@@ -461,7 +460,7 @@ func benchReads(ctx context.Context, db *storage.DB, cfg population.Config, sc s
 		return nil, err
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // ErrServerClosed once the deferred Close runs
 	defer srv.Close()
 	endpoint := "http://" + ln.Addr().String() + "/graphql"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
@@ -655,7 +654,7 @@ func insertRate(ctx context.Context, sqldb *sql.DB, hh []household, seq *atomic.
 				once.Do(func() { firstErr = err })
 				return
 			}
-			defer conn.ExecContext(ctx, "RESET synchronous_commit")
+			defer func() { _, _ = conn.ExecContext(ctx, "RESET synchronous_commit") }()
 			stmt, err := conn.PrepareContext(ctx, `INSERT INTO residents (id, household_id, station_code, name, sex, ethnicity,
 birth_date, birthplace_division, id_number, relation, status) VALUES ($1, $2, $3, '测试', '1', '01', '2000-01-01', '211102', $4, '99', 'ACTIVE')`)
 			if err != nil {
@@ -696,4 +695,14 @@ func rounded(xs []float64) []int {
 		out[i] = int(x + 0.5)
 	}
 	return out
+}
+
+// copyFromStdin is the COPY statement that pq runs as a bulk load when it is
+// prepared and executed row by row (pq.CopyIn, now deprecated, built the same).
+func copyFromStdin(table string, cols []string) string {
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = pq.QuoteIdentifier(c)
+	}
+	return "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(quoted, ", ") + ") FROM STDIN"
 }

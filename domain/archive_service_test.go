@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"hukou/domain"
+	"hukou/domain/birth"
 	"hukou/integrations/httpclient"
 	"hukou/integrations/ministry"
 	"hukou/integrations/ministry/ministrysim"
@@ -76,7 +77,7 @@ func newArchiveFixture(t *testing.T, db *storage.DB, maxSize int64) *archiveFixt
 	require.NoError(t, err)
 	audit := storage.NewAuditWriter(db, 50*time.Millisecond)
 	t.Cleanup(audit.Close)
-	cases := domain.NewCaseService(db, audit, time.Now, uuid.NewString)
+	cases := storagetest.Engine(db, audit, birth.Workflow)
 	f := &archiveFixture{db: db, blobs: blobs, audit: audit,
 		svc:      domain.NewArchiveService(cases, blobs, ministryClient(t), maxSize),
 		clerk:    actorAt(archStation, domain.OfficePoliceStation, "clerk", domain.RoleClerk),
@@ -91,8 +92,8 @@ func newArchiveFixture(t *testing.T, db *storage.DB, maxSize int64) *archiveFixt
 // createBirthCase stores a BIRTH case at the acceptance side, in DRAFT.
 func createBirthCase(t *testing.T, db *storage.DB, office string) string {
 	t.Helper()
-	c := &domain.Case{ID: uuid.NewString(), Kind: domain.KindBirth, Side: domain.SideAcceptance, CollabNo: "XT" + uuid.NewString()[:18],
-		Status: domain.BirthDraft, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
+	c := &domain.Case{ID: uuid.NewString(), Kind: birth.Kind, Side: domain.SideAcceptance, CollabNo: "XT" + uuid.NewString()[:18],
+		Status: domain.StatusDraft, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
 		Office: office, Applicant: json.RawMessage("{}"), Ministry: json.RawMessage("{}"), Result: json.RawMessage("{}"),
 		CreatedBy: "clerk", CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
 	require.NoError(t, db.InTx(context.Background(), func(ctx context.Context, tx domain.Repos) error {
@@ -273,7 +274,7 @@ func TestArchiveService(t *testing.T) {
 		})
 		t.Run("FailedCommitLeavesNoRow", func(t *testing.T) {
 			caseID := createBirthCase(t, db, archStation)
-			cases := domain.NewCaseService(failingCommit{db}, f.audit, time.Now, uuid.NewString)
+			cases := domain.NewCaseService(failingCommit{db}, f.audit, nil, time.Now, uuid.NewString)
 			svc := domain.NewArchiveService(cases, f.blobs, ministryClient(t), 0)
 			content := pngImage(t, 123, 45)
 			_, err := svc.Upload(f.clerk, caseID, "BIRTH_CERT", "x.png", "image/png", bytes.NewReader(content))
@@ -292,7 +293,7 @@ func TestArchiveService(t *testing.T) {
 			ctx := context.Background()
 			c, err := db.Cases().FindCaseByID(ctx, caseID)
 			require.NoError(t, err)
-			c.Status = domain.BirthCompleted
+			c.Status = domain.StatusCompleted
 			require.NoError(t, db.Cases().UpdateCase(ctx, c))
 			_, err = f.svc.Upload(f.clerk, caseID, "BIRTH_CERT", "x.png", "image/png", bytes.NewReader(img))
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_closed")

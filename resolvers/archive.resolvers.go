@@ -7,7 +7,6 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 	"hukou/domain"
 	"hukou/graph"
 	"hukou/graph/scalar"
@@ -17,17 +16,17 @@ import (
 
 // Materials is the resolver for the materials field.
 func (r *caseResolver) Materials(ctx context.Context, obj *domain.Case) ([]*domain.ArchiveMaterial, error) {
-	panic(fmt.Errorf("not implemented: Materials - materials"))
+	return r.Archives.MaterialsOf(ctx, obj)
 }
 
 // Files is the resolver for the files field.
 func (r *caseResolver) Files(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error) {
-	panic(fmt.Errorf("not implemented: Files - files"))
+	return r.Archives.CaseFiles(ctx, obj, domain.FileArchive)
 }
 
 // Documents is the resolver for the documents field.
 func (r *caseResolver) Documents(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error) {
-	panic(fmt.Errorf("not implemented: Documents - documents"))
+	return r.Archives.CaseFiles(ctx, obj, domain.FileDocument)
 }
 
 // ID is the resolver for the id field.

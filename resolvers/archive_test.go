@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"hukou/domain"
+	"hukou/domain/birth"
+	"hukou/graph/scalar"
 	"hukou/integrations/httpclient"
 	"hukou/integrations/ministry"
 	"hukou/integrations/ministry/ministrysim"
@@ -64,7 +66,7 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 		b := setup(t, db)
 		blobs, err := blob.NewLocal(t.TempDir())
 		require.NoError(t, err)
-		cases := domain.NewCaseService(db, b.audit, time.Now, newID)
+		cases := storagetest.Engine(db, b.audit, birth.Workflow)
 		archives := domain.NewArchiveService(cases, blobs, ministry.New(httpclient.Config{BaseURL: sim.URL}), 0)
 		res := *b.res
 		res.Casework, res.Archives = cases, archives
@@ -276,8 +278,8 @@ func requireJSONError(t *testing.T, resp *http.Response, body []byte, code strin
 func newBirthCase(t *testing.T, db *storage.DB, office string) string {
 	t.Helper()
 	now := time.Now().UTC()
-	c := &domain.Case{ID: newID(), Kind: domain.KindBirth, Side: domain.SideAcceptance, CollabNo: "XT" + newID()[:18],
-		Status: domain.BirthDraft, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
+	c := &domain.Case{ID: newID(), Kind: birth.Kind, Side: domain.SideAcceptance, CollabNo: "XT" + newID()[:18],
+		Status: domain.StatusDraft, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
 		Office: office, Applicant: json.RawMessage("{}"), Ministry: json.RawMessage("{}"), Result: json.RawMessage("{}"),
 		CreatedBy: "clerk", CreatedAt: now, UpdatedAt: now}
 	require.NoError(t, db.InTx(context.Background(), func(ctx context.Context, tx domain.Repos) error {

@@ -12,6 +12,7 @@ import (
 
 	"hukou/domain"
 	"hukou/domain/idnumber"
+	"hukou/graph/scalar"
 	"hukou/storage"
 	"hukou/storage/storagetest"
 )

@@ -21,7 +21,8 @@ func translate(err error, what string) error {
 		return domain.Errorf(domain.CodeNotFound, "%s not found", what).WithReason("not_found")
 	}
 	if isUniqueViolation(err) {
-		return fmt.Errorf("%w: %v", domain.Errorf(domain.CodeConflict, "%s already exists", what).WithReason("conflict.duplicate"), err)
+		// Only the domain error is wrapped: the driver's message is detail.
+		return fmt.Errorf("%w: %s", domain.Errorf(domain.CodeConflict, "%s already exists", what).WithReason("conflict.duplicate"), err.Error())
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -299,6 +299,16 @@ func (db *DB) seedTime(t time.Time) any {
 	return t
 }
 
+// copyFromStdin is the COPY statement that pq runs as a bulk load when it is
+// prepared and executed row by row (pq.CopyIn, now deprecated, built the same).
+func copyFromStdin(table string, cols []string) string {
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = pq.QuoteIdentifier(c)
+	}
+	return "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(quoted, ", ") + ") FROM STDIN"
+}
+
 // seedCopyBatch loads one batch with three COPYs in one transaction.
 func (db *DB) seedCopyBatch(ctx context.Context, b *seedBatch) error {
 	tx, err := db.SQL().BeginTx(ctx, nil)
@@ -313,7 +323,7 @@ func (db *DB) seedCopyBatch(ctx context.Context, b *seedBatch) error {
 	}
 	row := make([]any, 0, len(seedResidentCols))
 	copyIn := func(table string, cols []string, n int, fill func(i int, row []any) []any) error {
-		stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, cols...))
+		stmt, err := tx.PrepareContext(ctx, copyFromStdin(table, cols))
 		if err != nil {
 			return fmt.Errorf("copy %s: %w", table, err)
 		}
@@ -431,9 +441,6 @@ func (db *DB) seedEmpty(ctx context.Context) (bool, error) {
 	return !exists, nil
 }
 
-// seedTables are the tables a population load fills.
-var seedTables = []string{"addresses", "households", "residents"}
-
 // seedDropIndexes drops the non-unique indexes and the foreign keys of the
 // seed tables (on PostgreSQL) and returns a function that recreates them
 // from the definitions the catalog held, in two parallel sessions with a
@@ -526,7 +533,7 @@ ORDER BY t.relname, c.conname`)
 			if _, err := conn.ExecContext(ctx, "SET maintenance_work_mem = '1GB'"); err != nil {
 				return err
 			}
-			defer conn.ExecContext(ctx, "RESET maintenance_work_mem")
+			defer func() { _, _ = conn.ExecContext(ctx, "RESET maintenance_work_mem") }()
 			for _, q := range stmts {
 				if _, err := conn.ExecContext(ctx, q); err != nil {
 					return fmt.Errorf("rebuild after seeding: %s: %w", q, err)

@@ -48,10 +48,10 @@ type birthCase struct {
 	Version           int
 	AvailableActions  []string
 	AwaitingOtherSide bool
-	RefusalReasons    []string
+	Details           struct{ RefusalReasons []string }
 }
 
-const birthFields = `id collabNo status version availableActions awaitingOtherSide ... on BirthRegistration { refusalReasons }`
+const birthFields = `id collabNo status version availableActions awaitingOtherSide details { ... on BirthDetails { refusalReasons } }`
 
 func applicant(name string) map[string]any {
 	return map[string]any{"newbornName": name, "ethnicity": "01", "relation": "20", "settleWith": "FATHER",
@@ -99,7 +99,7 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		}
 		fire := func(addr, tok, mutation, id string, version int, extra string) (birthCase, error) {
 			var out map[string]birthCase
-			err := gql(addr, tok, fmt.Sprintf(`mutation($id: ID!, $v: Int!) { r: %s(id: $id, version: $v%s) { %s } }`, mutation, extra, birthFields),
+			err := gql(addr, tok, fmt.Sprintf(`mutation($id: CaseID!, $v: Int!) { r: %s(input: {id: $id, version: $v%s}) { %s } }`, mutation, extra, birthFields),
 				map[string]any{"id": id, "v": version}, &out)
 			return out["r"], err
 		}
@@ -161,18 +161,18 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		bc, err := start(ministrysim.FreeBirthCertificateNumber, "陈小明")
 		require.NoError(t, err)
 		require.Equal(t, "DRAFT", bc.Status)
-		require.Equal(t, []string{"modify", "submit"}, bc.AvailableActions)
+		require.Equal(t, []string{"MODIFY_BIRTH_REGISTRATION", "SUBMIT_BIRTH_REGISTRATION"}, bc.AvailableActions)
 		var modified struct{ ModifyBirthRegistration birthCase }
-		require.NoError(t, gql(c.pj.addr, clerk, `mutation($id: ID!, $a: BirthApplicantInput!) { modifyBirthRegistration(id: $id, version: 1, applicant: $a) { `+birthFields+` } }`,
+		require.NoError(t, gql(c.pj.addr, clerk, `mutation($id: CaseID!, $a: BirthApplicantInput!) { modifyBirthRegistration(input: {id: $id, version: 1, applicant: $a}) { `+birthFields+` } }`,
 			map[string]any{"id": bc.ID, "a": applicant("陈晓明")}, &modified))
 		require.Equal(t, 2, modified.ModifyBirthRegistration.Version)
-		require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, `mutation($id: ID!) { submitBirthRegistration(id: $id, version: 1) { id } }`,
+		require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, `mutation($id: CaseID!) { submitBirthRegistration(input: {id: $id, version: 1}) { id } }`,
 			map[string]any{"id": bc.ID}), "a stale version")
 		// Capture an archive for the first material the Ministry lists for Hebei (1.4.1, 1.4.11).
 		var mats struct {
 			Case struct{ Materials []struct{ Code, Name string } }
 		}
-		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { materials { code name } } } }`,
+		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { materials { code name } } }`,
 			map[string]any{"id": bc.ID}, &mats))
 		require.NotEmpty(t, mats.Case.Materials)
 		var uploaded struct{ UploadArchive struct{ ID string } }
@@ -192,19 +192,19 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 			map[string]any{"id": bc.ID}, &hist))
 		require.Equal(t, "受理民警", hist.Case.Timeline[len(hist.Case.Timeline)-1].ActorName, "histories show the display name")
 		require.Equal(t, "河北省石家庄市正定县", hist.Case.RegistrationOfficeName, "another deployment's office is named by its division")
-		require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, `mutation($id: ID!, $a: BirthApplicantInput!) { modifyBirthRegistration(id: $id, version: 3, applicant: $a) { id } }`,
+		require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, `mutation($id: CaseID!, $a: BirthApplicantInput!) { modifyBirthRegistration(input: {id: $id, version: 3, applicant: $a}) { id } }`,
 			map[string]any{"id": bc.ID, "a": applicant("改名")}), "no change after submission")
 
 		// At Shijiazhuang: received, in the queue; Panjin sees it extracted.
 		rc := remote(bc.CollabNo)
 		require.Equal(t, "RECEIVED", rc.Status)
-		require.Equal(t, []string{"approve", "refuse"}, rc.AvailableActions)
+		require.Equal(t, []string{"APPROVE_BIRTH_REGISTRATION", "REFUSE_BIRTH_REGISTRATION"}, rc.AvailableActions)
 		var cited struct {
 			Case struct {
 				Files []struct{ MaterialCode, Name string }
 			}
 		}
-		require.NoError(t, gql(c.sjz.addr, officer, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { files { materialCode name } } } }`,
+		require.NoError(t, gql(c.sjz.addr, officer, `query($id: ID!) { case(id: $id) { files { materialCode name } } }`,
 			map[string]any{"id": rc.ID}, &cited))
 		require.Len(t, cited.Case.Files, 1, "the archive captured at Panjin is cited at Shijiazhuang (1.4.10)")
 		require.Equal(t, mats.Case.Materials[0].Code, cited.Case.Files[0].MaterialCode)
@@ -225,42 +225,46 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		// Settle the newborn into the father's household; the form goes to Panjin.
 		var view struct {
 			Case struct {
-				HouseholdNumber string
-				Certificate     struct {
-					Name, Sex string
-					BirthTime time.Time
+				Details struct {
+					HouseholdNumber string
+					Certificate     struct {
+						Name, Sex string
+						BirthTime time.Time
+					}
 				}
 			}
 		}
-		require.NoError(t, gql(c.sjz.addr, officer, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { householdNumber certificate { name sex birthTime } } } }`,
+		require.NoError(t, gql(c.sjz.addr, officer, `query($id: ID!) { case(id: $id) { details { ... on BirthDetails { householdNumber certificate { name sex birthTime } } } } }`,
 			map[string]any{"id": rc.ID}, &view))
 		settle := func(household string) (birthCase, error) {
 			var out struct{ SettleBirthRegistration birthCase }
-			err := gql(c.sjz.addr, officer, `mutation($id: ID!, $v: Int!, $in: BirthSettlementInput!) { settleBirthRegistration(id: $id, version: $v, input: $in) { `+birthFields+` } }`,
+			err := gql(c.sjz.addr, officer, `mutation($id: CaseID!, $v: Int!, $in: BirthSettlementInput!) { settleBirthRegistration(input: {id: $id, version: $v, newborn: $in}) { `+birthFields+` } }`,
 				map[string]any{"id": rc.ID, "v": rc.Version, "in": map[string]any{"householdNumber": household, "name": "陈晓明",
-					"sex": view.Case.Certificate.Sex, "ethnicity": "01", "birthDate": view.Case.Certificate.BirthTime.Format(time.DateOnly), "relation": "20"}}, &out)
+					"sex": view.Case.Details.Certificate.Sex, "ethnicity": "01", "birthDate": view.Case.Details.Certificate.BirthTime.Format(time.DateOnly), "relation": "20"}}, &out)
 			return out.SettleBirthRegistration, err
 		}
 		_, err = settle("999999999")
 		require.ErrorContains(t, err, "NOT_FOUND", "an unknown household")
-		rc, err = settle(view.Case.HouseholdNumber)
+		rc, err = settle(view.Case.Details.HouseholdNumber)
 		require.NoError(t, err)
 		require.Equal(t, "SETTLED", rc.Status)
 		require.True(t, rc.AwaitingOtherSide)
 		var outcome struct {
 			Case struct {
-				Outcome struct {
-					IDNumber, Hcybsh, HouseholdNumber string
-					FormRevision                      int
+				Details struct {
+					Outcome struct {
+						IDNumber, Hcybsh, HouseholdNumber string
+						FormRevision                      int
+					}
 				}
 			}
 		}
 		require.Eventually(t, func() bool { return get(c.pj.addr, clerk, bc.ID).Status == "FORM_RECEIVED" }, 30*time.Second, 200*time.Millisecond)
-		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { outcome { idNumber hcybsh householdNumber formRevision } } } }`,
+		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { details { ... on BirthDetails { outcome { idNumber hcybsh householdNumber formRevision } } } } }`,
 			map[string]any{"id": bc.ID}, &outcome))
-		o := outcome.Case.Outcome
+		o := outcome.Case.Details.Outcome
 		require.Len(t, o.IDNumber, 18)
-		require.Equal(t, view.Case.HouseholdNumber, o.HouseholdNumber)
+		require.Equal(t, view.Case.Details.HouseholdNumber, o.HouseholdNumber)
 		require.Equal(t, o.HouseholdNumber, o.Hcybsh[:len(o.HouseholdNumber)], "the newborn's hcybsh extends the household number")
 		require.Equal(t, 1, o.FormRevision)
 		var newborn struct{ Resident struct{ Name, Hcybsh string } }
@@ -275,7 +279,7 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		bc, err = fire(c.pj.addr, clerk, "printBirthForm", bc.ID, bc.Version, "")
 		require.NoError(t, err)
 		require.Equal(t, "PRINTED", bc.Status)
-		require.ElementsMatch(t, []string{"print", "reportErrors", "returnSigned"}, bc.AvailableActions)
+		require.ElementsMatch(t, []string{"PRINT_BIRTH_FORM", "REPORT_BIRTH_ERRORS", "RETURN_SIGNED_BIRTH_FORM"}, bc.AvailableActions)
 		bc, err = fire(c.pj.addr, clerk, "reportBirthErrors", bc.ID, bc.Version,
 			`, items: [{field: "formerNames", wanted: "陈明"}, {field: "name", wanted: "陈晓鸣", note: "鸣字有误"}]`)
 		require.NoError(t, err)
@@ -285,7 +289,7 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.ErrorContains(t, err, "BAD_USER_INPUT", "a major item is not corrected directly")
 		rc, err = fire(c.sjz.addr, officer, "correctBirthMinor", rc.ID, rc.Version, `, changes: [{field: "formerNames", value: "陈明"}]`)
 		require.NoError(t, err)
-		rc, err = fire(c.sjz.addr, officer, "requestBirthMajorChange", rc.ID, rc.Version, `, input: {field: "name", value: "陈晓鸣", reason: "申请人核对常表发现姓名错误"}`)
+		rc, err = fire(c.sjz.addr, officer, "requestBirthMajorChange", rc.ID, rc.Version, `, change: {field: "name", value: "陈晓鸣", reason: "申请人核对常表发现姓名错误"}`)
 		require.NoError(t, err)
 		require.Equal(t, "CHANGE_PENDING", rc.Status)
 		_, err = fire(c.sjz.addr, officer, "resendBirthForm", rc.ID, rc.Version, "")
@@ -311,7 +315,7 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 				}
 			}
 		}
-		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { ... on BirthRegistration { documents { id materialCode revision url } } } }`,
+		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { documents { id materialCode revision url } } }`,
 			map[string]any{"id": bc.ID}, &docs))
 		var latest string
 		for _, d := range docs.Case.Documents {
@@ -329,8 +333,8 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		bc, err = fire(c.pj.addr, clerk, "printBirthForm", bc.ID, bc.Version, "")
 		require.NoError(t, err)
 		var signed struct{ ReturnSignedBirthForm birthCase }
-		require.NoError(t, upload(c.pj.addr, clerk, `mutation($id: ID!, $v: Int!, $f: Upload!) { returnSignedBirthForm(id: $id, version: $v, file: $f) { `+birthFields+` } }`,
-			map[string]any{"id": bc.ID, "v": bc.Version}, "f", "signed-form.png", pngBytes(t), &signed))
+		require.NoError(t, upload(c.pj.addr, clerk, `mutation($in: ReturnSignedBirthFormInput!) { returnSignedBirthForm(input: $in) { `+birthFields+` } }`,
+			map[string]any{"in": map[string]any{"id": bc.ID, "version": bc.Version, "file": nil}}, "in.file", "signed-form.png", pngBytes(t), &signed))
 		require.Equal(t, "SIGNED_RETURNED", signed.ReturnSignedBirthForm.Status)
 		require.Eventually(t, func() bool { rc = get(c.sjz.addr, officer, rc.ID); return rc.Status == "SIGNED_RECEIVED" }, 30*time.Second, 200*time.Millisecond)
 		rc, err = fire(c.sjz.addr, officer, "fileBirthRegistration", rc.ID, rc.Version, "")
@@ -352,8 +356,8 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.Equal(t, "REFUSED", rc2.Status)
 		require.Eventually(t, func() bool { return get(c.pj.addr, clerk, second.ID).Status == "REFUSED" }, 30*time.Second, 200*time.Millisecond)
 		second = get(c.pj.addr, clerk, second.ID)
-		require.Equal(t, []string{"出生医学证明与户口簿信息不一致"}, second.RefusalReasons)
-		require.Equal(t, []string{"closeRefused"}, second.AvailableActions)
+		require.Equal(t, []string{"出生医学证明与户口簿信息不一致"}, second.Details.RefusalReasons)
+		require.Equal(t, []string{"CLOSE_REFUSED_BIRTH_REGISTRATION"}, second.AvailableActions)
 		second, err = fire(c.pj.addr, clerk, "closeRefusedBirthRegistration", second.ID, second.Version, "")
 		require.NoError(t, err)
 		require.Equal(t, "CLOSED", second.Status)
@@ -373,7 +377,9 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 // upload posts a GraphQL multipart request (the multipart request spec)
 // with one file in variable fileVar.
 func upload(addr, token, query string, vars map[string]any, fileVar, name string, content []byte, out any) error {
-	vars[fileVar] = nil
+	if !strings.Contains(fileVar, ".") {
+		vars[fileVar] = nil // a nested file variable is set to null by the caller
+	}
 	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)

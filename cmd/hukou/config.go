@@ -41,6 +41,11 @@ type config struct {
 	FontPath           string
 	FallbackFontPath   string
 	ArchiveMaxSize     int64
+	// Dev is development mode (`--dev`, and always for `hukou demo`): the
+	// in-process simulators, development collaboration keys and a random
+	// JWT secret are allowed, and say so; GraphiQL and introspection are on.
+	// Without it the server is in production mode.
+	Dev bool
 }
 
 func env(name, def string) string {
@@ -95,6 +100,7 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.Int64Var(&c.ArchiveMaxSize, "archive-max-size", envInt64("ARCHIVE_MAX_SIZE", 10<<20), "largest archive image in bytes (1.4.9)")
 	fs.BoolVar(&c.RunJobs, "run-jobs", env("RUN_JOBS", "true") != "false", "work background jobs here (false: an API-only instance; jobs run on the others)")
 	fs.DurationVar(&c.JobTimeout, "job-timeout", envDuration("JOB_TIMEOUT", time.Minute), "longest run of one background job attempt")
+	fs.BoolVar(&c.Dev, "dev", env("HUKOU_DEV", "") == "true", "development mode: simulators in process, development keys, GraphiQL (hukou demo implies it)")
 	fs.DurationVar(&c.RescueJobsAfter, "rescue-jobs-after", envDuration("RESCUE_JOBS_AFTER", 5*time.Minute), "retry a job left running by a dead process after this long")
 }
 

@@ -31,9 +31,15 @@ PLATFORM_URL, PLATFORM_DB, COLLAB_SIGNING_KEY, COLLAB_PEER_KEYS, INBOX_POLL_INTE
 
 func main() {
 	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	os.Exit(run())
+}
+
+// run runs the command named by os.Args[1] and returns the exit status, so
+// that its deferred calls run before main exits.
+func run() int {
 	if len(os.Args) < 2 {
 		fmt.Fprint(os.Stderr, usage)
-		os.Exit(2)
+		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -55,10 +61,11 @@ func main() {
 		fmt.Print(usage)
 	default:
 		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", cmd, usage)
-		os.Exit(2)
+		return 2
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(os.Stderr, "hukou:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }

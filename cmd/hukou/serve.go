@@ -19,7 +19,6 @@ import (
 
 	"hukou/documents"
 	"hukou/domain"
-	"hukou/domain/birth"
 	"hukou/resolvers"
 	"hukou/storage"
 	"hukou/storage/blob"
@@ -86,8 +85,10 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
 	cases.Files = archives
 	renderer := newRenderer(cfg)
-	births := birth.New(cases, ministry, province, renderer, archives)
-	cases.Register(births) // business kinds: one line each (docs/adding-a-kind.md)
+	kinds := newKinds(kindDeps{cases: cases, ministry: ministry, province: province, renderer: renderer, docs: archives})
+	for _, m := range kinds.modules() {
+		cases.Register(m)
+	}
 	res := &resolvers.Resolver{
 		Register: domain.NewRegisterService(db, audit, time.Now),
 		Auth:     domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL),
@@ -95,7 +96,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Audit:    &domain.AuditService{DB: db},
 		Collab:   collab,
 		Casework: cases,
-		Birth:    births,
+		Birth:    kinds.birth,
 		Archives: archives,
 		Events:   db,
 		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},
@@ -189,6 +190,7 @@ func runServe(ctx context.Context, args []string, demo bool) error {
 		return err
 	}
 	if demo {
+		cfg.Dev = true
 		if err := prepareDemo(ctx, cfg, demoResidents); err != nil {
 			return err
 		}

@@ -168,20 +168,13 @@ func (s *Service) updateNewborn(ctx context.Context, tx domain.Repos, c *domain.
 // entry (next revision) and sends it to the acceptance office (2.2.3, 1.3.3).
 func (s *Service) ResendForm(ctx context.Context, ref domain.CaseRef) (*domain.Case, error) {
 	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActResendForm,
-		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
+		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
 			bd, err := decode(c)
 			if err != nil {
 				return err
 			}
 			if bd.Result.PendingChange != nil {
 				return domain.Errorf(domain.CodeInvalidTransition, "a major-item change still waits for an approver").WithReason("birth.change_pending")
-			}
-			return nil
-		},
-		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
-			bd, err := decode(c)
-			if err != nil {
-				return err
 			}
 			r, err := tx.Register().FindResidentByID(ctx, bd.Result.ResidentID)
 			if err != nil {

@@ -377,7 +377,10 @@ func TestGenerate_RareNames(t *testing.T) {
 		t.Fatalf("%d rare names with RareNameOneIn 10 in 1000", rare)
 	}
 	cfg.RareNameOneIn = -1
-	for h := range population.All(cfg) {
+	for h, err := range population.All(cfg) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, r := range h.Members {
 			if strings.ContainsFunc(r.Name, func(c rune) bool { return c > 0xFFFF }) {
 				t.Fatalf("rare name %s with RareNameOneIn -1", r.Name)

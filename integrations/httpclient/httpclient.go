@@ -238,9 +238,11 @@ func (c *Client) decode(endpoint string, r *response, out any) error {
 	return nil
 }
 
+// unavailable wraps only the domain error: the cause (a transport error, a
+// 5xx, the caller's context) is detail for the log, not something to match.
 func (c *Client) unavailable(endpoint string, cause error) error {
-	return fmt.Errorf("%s %s: %w: %v", c.cfg.Service, endpoint,
-		domain.Errorf(domain.CodeUnavailable, "%s did not answer; try again shortly", c.cfg.DisplayName).WithReason("integration.unavailable."+c.cfg.Service), cause)
+	return fmt.Errorf("%s %s: %w: %s", c.cfg.Service, endpoint,
+		domain.Errorf(domain.CodeUnavailable, "%s did not answer; try again shortly", c.cfg.DisplayName).WithReason("integration.unavailable."+c.cfg.Service), cause.Error())
 }
 
 // backoff is exponential with full jitter: a random wait in [0, min(max, base·2^(n-1))].

@@ -35,7 +35,7 @@ const defaultContentType = "application/octet-stream"
 // Unknown query parameters and schemes are errors, so a typo is not silently ignored.
 func Open(ctx context.Context, rawURL string) (domain.BlobStore, error) {
 	if strings.TrimSpace(rawURL) == "" {
-		return nil, errors.New("blob: BLOB_URL is empty; give a folder path, file:///abs/path or s3://bucket/prefix?endpoint=...")
+		return nil, errors.New("blob: BLOB_URL is empty; give a folder path, file:///abs/path or s3://bucket/prefix?endpoint=URL")
 	}
 	if !strings.Contains(rawURL, "://") && !strings.HasPrefix(rawURL, "file:") && !strings.HasPrefix(rawURL, "s3:") {
 		return NewLocal(rawURL) // a plain path, which may contain ':' or '?'

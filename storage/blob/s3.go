@@ -186,7 +186,7 @@ func (s *S3) spool(ctx context.Context, r io.Reader) (body io.ReadSeeker, size i
 	src := io.TeeReader(ctxReader{ctx, r}, h)
 	var buf bytes.Buffer
 	n, err := io.CopyN(&buf, src, s.memLimit+1)
-	if err != nil && err != io.EOF {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, 0, nil, nil, fmt.Errorf("blob: put: read body: %w", err)
 	}
 	if n <= s.memLimit {

@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -127,7 +128,7 @@ func New(cfg Config) (*Simulator, error) {
 		b := c.c.BirthTime
 		day := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
 		at := day.AddDate(0, 0, 12).Add(10 * time.Hour)
-		seq := 2*int(rng.IntN(50)) + 801 // odd: the sex is fixed below
+		seq := 2*rng.IntN(50) + 801 // odd: the sex is fixed below
 		if c.c.Sex == "2" {
 			seq--
 		}
@@ -175,7 +176,7 @@ func (s *Simulator) issueCertificate(rng *rand.Rand, province string, seq int, h
 		return false
 	}
 	head, spouse := hh.members[0], hh.members[1]
-	if head.Relation != "02" || !strings.Contains("10 11 12", spouse.Relation) ||
+	if head.Relation != "02" || !slices.Contains([]string{"10", "11", "12"}, spouse.Relation) ||
 		head.Status != domain.ResidentActive || spouse.Status != domain.ResidentActive || head.Sex == spouse.Sex {
 		return false
 	}

@@ -106,7 +106,7 @@ export type CaseKind =
  * with `extend enum CaseStatus`.
  */
 export type CaseStatus =
-  /** Approved at the registration office (2.1). */
+  /** Approved at the registration office (2.1.1–2.1.4). */
   | 'APPROVED'
   /** A major-item change waits for an approver (2.2.2). */
   | 'CHANGE_PENDING'
@@ -126,7 +126,7 @@ export type CaseStatus =
   | 'FORM_RECEIVED'
   /** The form was printed for the applicant to check and sign (1.3.2). */
   | 'PRINTED'
-  /** Arrived at the registration office; in its approval queue (2.1). */
+  /** Arrived at the registration office; in its approval queue (2.1.1–2.1.4). */
   | 'RECEIVED'
   /** Refused (不予办理). */
   | 'REFUSED'
