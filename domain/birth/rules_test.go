@@ -68,11 +68,12 @@ func TestApplicant_Normalise(t *testing.T) {
 		})
 	}
 	t.Run("IDNumberNormalised", func(t *testing.T) {
-		for in, want := range map[string]string{
-			"211102801005230":      "211102198010052301", // 15 digits → 18
-			"13060219850312017x":   "13060219850312017X", // lower-case x
-			" 211102198010052301 ": "211102198010052301",
+		for _, tc := range []struct{ in, want string }{
+			{"211102801005230", "211102198010052301"},      // 15 digits → 18
+			{"13060219850312017x", "13060219850312017X"},   // lower-case x
+			{" 211102198010052301 ", "211102198010052301"}, // spaces trimmed
 		} {
+			in, want := tc.in, tc.want
 			a := goodApplicant()
 			a.DeclarantIDNumber = in
 			require.NoError(t, a.normalise(now), in)
