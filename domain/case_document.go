@@ -37,6 +37,9 @@ type DocumentKeeper interface {
 	CheckDocument(name, contentType string, content []byte) (checkedName, checkedType string, err error)
 	// ArchiveContents returns the valid archives of a case with their content.
 	ArchiveContents(ctx context.Context, caseID string) ([]FileContent, error)
+	// RequireMaterials refuses a case that lacks an archive for a material
+	// its materials list marks required (CodeInvalid naming "materials").
+	RequireMaterials(ctx context.Context, c *Case) error
 }
 
 // FileContent is a case file with its bytes, as it travels in a message.

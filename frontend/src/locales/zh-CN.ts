@@ -94,6 +94,8 @@ export const zhCN = {
     RESEND_BIRTH_FORM: '重发常表',
     BIRTH_SIGNED_RECEIVED: '收到签字常表',
     FILE_BIRTH_REGISTRATION: '归档办结',
+    BIRTH_APPROVAL_RECEIVED: '收到审批通过',
+    BIRTH_REFUSAL_CLOSED: '受理地已结案',
   } satisfies Record<CaseActionName, string>,
   // The server's own actors (domain/case_service.go), shown in the timeline.
   systemActors: {
@@ -108,6 +110,8 @@ export const zhCN = {
     ERROR_REPORT: '差错报告',
     SIGNED_FORM: '签字常表',
     FILED: '归档办结',
+    APPROVED: '审批通过',
+    CLOSED: '受理地结案',
   } as Record<string, string>,
   settleWith: {
     FATHER: '随父落户',

@@ -42,15 +42,19 @@ export type CaseActionName =
   | 'APPROVE_BIRTH_REGISTRATION'
   /** The application arrived at the registration office (message, 2.1.1). */
   | 'BIRTH_APPLICATION_RECEIVED'
+  /** The approval arrived (message, 2.1.1). */
+  | 'BIRTH_APPROVAL_RECEIVED'
   /** The acceptance office reported errors (message, 1.3.3). */
   | 'BIRTH_ERRORS_REPORTED'
   /** The registration office has the case (message). */
   | 'BIRTH_EXTRACTED'
-  /** Filed at the registration office (message, 1.3.6). */
+  /** Filed at the registration office; the completion confirmation arrived (message, 1.3.6). */
   | 'BIRTH_FILED'
   /** The registration form arrived (message, 1.3.1, 1.3.3). */
   | 'BIRTH_FORM_RECEIVED'
-  /** The refusal arrived (message, 1.3.5). */
+  /** The acceptance office closed the refused case (message, 1.3.5). */
+  | 'BIRTH_REFUSAL_CLOSED'
+  /** The refusal arrived with its notice (message, 1.3.5). */
   | 'BIRTH_REFUSAL_RECEIVED'
   /** The signed form arrived (message, 1.3.6). */
   | 'BIRTH_SIGNED_RECEIVED'
@@ -189,6 +193,7 @@ export type RefuseBirthRegistrationInput = {
 
 export type RejectBirthMajorChangeInput = {
   id: string;
+  /** Required: why the change is rejected. */
   reason: string;
   version: number;
 };
