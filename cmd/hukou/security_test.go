@@ -172,10 +172,31 @@ func TestSecurity_CollaborationTrust(t *testing.T) {
 
 		// A genuine birth case from Panjin reaches Shijiazhuang: real keys work.
 		clerk := loginAs(t, c.pj.addr, "clerk", demoPass)
+		var lookup struct {
+			BirthLookup struct{ Certificate struct{ Sex string } }
+		}
+		require.NoError(t, gql(c.pj.addr, clerk, `query($c: String!) { birthLookup(certificateNumber: $c, settleWith: "FATHER") { certificate { sex } } }`,
+			map[string]any{"c": ministrysim.FreeBirthCertificateNumber}, &lookup))
 		var started struct{ StartBirthRegistration birthCase }
 		require.NoError(t, gql(c.pj.addr, clerk, `mutation($in: StartBirthRegistrationInput!) { startBirthRegistration(input: $in) { `+birthFields+` } }`,
-			map[string]any{"in": map[string]any{"certificateNumber": ministrysim.FreeBirthCertificateNumber, "applicant": applicant("陈安")}}, &started))
+			map[string]any{"in": map[string]any{"certificateNumber": ministrysim.FreeBirthCertificateNumber,
+				"applicant": applicant("陈安", lookup.BirthLookup.Certificate.Sex)}}, &started))
 		bc := started.StartBirthRegistration
+		var mats struct {
+			Case struct {
+				Materials []struct {
+					Code     string
+					Required bool
+				}
+			}
+		}
+		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { materials { code required } } }`, map[string]any{"id": bc.ID}, &mats))
+		for _, m := range mats.Case.Materials {
+			if m.Required {
+				require.NoError(t, upload(c.pj.addr, clerk, `mutation($id: ID!, $m: String!, $f: Upload!) { uploadArchive(caseId: $id, materialCode: $m, file: $f) { id } }`,
+					map[string]any{"id": bc.ID, "m": m.Code}, "f", m.Code+".png", pngBytes(t), &struct{}{}))
+			}
+		}
 		var submitted struct{ SubmitBirthRegistration birthCase }
 		require.NoError(t, gql(c.pj.addr, clerk, `mutation($id: CaseID!) { submitBirthRegistration(input: {id: $id, version: 1}) { `+birthFields+` } }`,
 			map[string]any{"id": bc.ID}, &submitted))
