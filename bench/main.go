@@ -444,7 +444,7 @@ func benchReads(ctx context.Context, db *storage.DB, cfg population.Config, sc s
 	if err != nil {
 		return nil, err
 	}
-	audit := storage.NewAuditWriter(db, 200*time.Millisecond)
+	audit := storage.NewAuditWriter(db)
 	defer audit.Close()
 	res := &resolvers.Resolver{
 		Register: domain.NewRegisterService(db, audit, time.Now),

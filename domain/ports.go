@@ -99,11 +99,14 @@ type AuditRepository interface {
 	FindAuditEntries(ctx context.Context, f AuditFilter, p Page) (*AuditPage, error)
 }
 
-// AuditSink records reads of personal data. Implementations may batch
-// writes for throughput but must flush on Close; mutations are audited in
-// their own transaction instead, through AuditRepository.
+// AuditSink records reads of personal data (and refused attempts). Record
+// returns only once e is durably committed, or an error (CodeUnavailable)
+// when it cannot be: a service must not answer a read whose Record failed.
+// Implementations keep throughput by sharing one commit among concurrent
+// Records (group commit), never by answering before the commit. Mutations
+// are audited in their own transaction instead, through AuditRepository.
 type AuditSink interface {
-	Record(ctx context.Context, e *AuditEntry)
+	Record(ctx context.Context, e *AuditEntry) error
 }
 
 // AccessTokenIssuer signs short-lived access tokens for a user.

@@ -80,7 +80,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	audit := storage.NewAuditWriter(db, 200*time.Millisecond)
+	audit := storage.NewAuditWriter(db)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
 	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
 	cases.Files = archives
