@@ -53,6 +53,28 @@ func (r auditRepo) AppendAudit(ctx context.Context, entries ...*domain.AuditEntr
 	return translate(err, "audit entries")
 }
 
+func (r auditRepo) FindLoginFailures(ctx context.Context, f domain.LoginFailureFilter) ([]time.Time, error) {
+	var at []time.Time
+	q := r.idb.NewSelect().Model((*auditRow)(nil)).Column("at").
+		Where("action = 'LOGIN'").Where("detail = ?", domain.LoginFailed).Where("at >= ?", f.Since.UTC()).
+		OrderExpr("id DESC").Limit(int64(max(f.Limit, 1)))
+	switch {
+	case f.Username != "":
+		name := bounded(f.Username, 64) // as it was written
+		q = q.Where("actor_name = ?", name).
+			Where("id > coalesce((SELECT max(id) FROM audit_log WHERE action = 'LOGIN' AND actor_name = ? AND detail = ? AND at >= ?), 0)",
+				name, domain.LoginOK, f.Since.UTC())
+	case f.RemoteAddr != "":
+		q = q.Where("remote_addr = ?", bounded(f.RemoteAddr, 64))
+	default:
+		return nil, nil
+	}
+	if err := q.Scan(ctx, &at); err != nil {
+		return nil, translate(err, "audit log")
+	}
+	return at, nil
+}
+
 // auditDetailMax bounds audit_log.detail in bytes: a page of 200 residents
 // lists 200 IDs (7.4 kB).
 const auditDetailMax = 16 << 10
