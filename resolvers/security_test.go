@@ -341,7 +341,9 @@ func TestSecurity_Limits(t *testing.T) {
 			t.Parallel()
 			b.createUser(t, "robbed", b.station, domain.RoleClerk)
 			s := b.login(t, "robbed")
-			var rotated struct{ RefreshToken struct{ AccessToken, RefreshToken string } }
+			var rotated struct {
+				RefreshToken struct{ AccessToken, RefreshToken string }
+			}
 			b.do(t, "", refreshMutation, map[string]any{"t": s.RefreshToken}).ok(t, &rotated)
 			require.Equal(t, "robbed", b.me(t, rotated.RefreshToken.AccessToken))
 			// The thief replays the spent refresh token: every session dies, access tokens included.
@@ -387,13 +389,17 @@ func TestSecurity_Limits(t *testing.T) {
 				requireError(t, r, "FORBIDDEN", "", "introspection.disabled")
 			}
 			// __typename is no introspection: clients add it everywhere.
-			var out struct{ Typename string `json:"__typename"` }
+			var out struct {
+				Typename string `json:"__typename"`
+			}
 			b.do(t, "", `{ __typename }`, nil).ok(t, &out)
 			require.Equal(t, "Query", out.Typename)
 			// With --dev it answers.
 			dev := httptest.NewServer(resolvers.NewHandler(resolvers.Config{Resolver: b.res, Tokens: b.tokens, Introspection: true}))
 			t.Cleanup(dev.Close)
-			var schema struct{ Schema struct{ QueryType struct{ Name string } } `json:"__schema"` }
+			var schema struct {
+				Schema struct{ QueryType struct{ Name string } } `json:"__schema"`
+			}
 			post(t, dev.URL, "", true, `{ __schema { queryType { name } } }`, nil).ok(t, &schema)
 			require.Equal(t, "Query", schema.Schema.QueryType.Name)
 		})
