@@ -146,6 +146,11 @@ func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, seen
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				// Introspection is as deep as GraphiQL's query (15) and bounded
+				// by the schema; introspectionGate allows it only in --dev.
+				continue
+			}
 			if len(s.SelectionSet) == 0 {
 				d = 1
 			} else {
