@@ -183,6 +183,11 @@ type auditRequest struct {
 const auditMaxBatch = 1000
 
 // NewAuditWriter starts a group-commit writer on db; Close stops it.
+//
+// One committer, not several: on PostgreSQL a second one only queues at the
+// same WAL flush (measured with make bench: 2 or 4 committers made fewer
+// entries per commit and no more reads per second), and SQLite has one
+// connection.
 func NewAuditWriter(db *DB) *AuditWriter {
 	w := &AuditWriter{db: db, maxBatch: auditMaxBatch, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go w.run()
@@ -201,11 +206,11 @@ func (w *AuditWriter) Record(ctx context.Context, e *domain.AuditEntry) error {
 		return errAuditUnavailable(errors.New("the audit writer is closed"))
 	}
 	w.queue = append(w.queue, req)
-	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:
-	default: // already signalled; the writer will find this entry too
+	default: // already signalled; a committer will find this entry too
 	}
+	w.mu.Unlock()
 	select {
 	case err := <-req.done:
 		return err
@@ -224,40 +229,37 @@ func (w *AuditWriter) Stats() (batches, entries int64) {
 // Records fail with CodeUnavailable.
 func (w *AuditWriter) Close() {
 	w.mu.Lock()
-	already := w.closed
-	w.closed = true
-	w.mu.Unlock()
-	if !already {
-		select {
-		case w.wake <- struct{}{}:
-		default:
-		}
+	if !w.closed {
+		w.closed = true
+		close(w.wake) // the committer drains the queue and returns
 	}
+	w.mu.Unlock()
 	<-w.done
 }
 
+// run is the committer: it takes the whole queue whenever woken, commits it,
+// and waits to be woken again.
 func (w *AuditWriter) run() {
 	defer close(w.done)
 	var spare []auditRequest
-	for range w.wake {
+	take := func() []auditRequest {
 		w.mu.Lock()
-		batch, closed := w.queue, w.closed
+		defer w.mu.Unlock()
+		batch := w.queue
 		w.queue = spare[:0]
-		w.mu.Unlock()
+		return batch
+	}
+	for range w.wake {
+		batch := take()
 		for len(batch) > 0 {
 			n := min(len(batch), w.maxBatch)
 			w.commit(batch[:n])
 			batch = batch[n:]
 		}
 		spare = batch[:0]
-		if closed {
-			w.mu.Lock()
-			empty := len(w.queue) == 0
-			w.mu.Unlock()
-			if empty {
-				return
-			}
-		}
+	}
+	for batch := take(); len(batch) > 0; batch = batch[min(len(batch), w.maxBatch):] {
+		w.commit(batch[:min(len(batch), w.maxBatch)])
 	}
 }
 
