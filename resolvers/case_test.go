@@ -1,9 +1,23 @@
 package resolvers_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
+	"hukou/documents"
+	"hukou/domain"
+	"hukou/domain/birth"
+	"hukou/graph/scalar"
+	"hukou/integrations/httpclient"
+	"hukou/integrations/ministry"
+	"hukou/integrations/ministry/ministrysim"
+	"hukou/integrations/province"
+	"hukou/resolvers"
 	"hukou/storage"
+	"hukou/storage/blob"
 	"hukou/storage/storagetest"
 )
 
@@ -51,5 +65,73 @@ func TestBirthMutations_RefusedToOtherRoles(t *testing.T) {
 		t.Run("ClerkSteps", func(t *testing.T) { check(t, analyst, clerkSteps); check(t, admin, clerkSteps) })
 		t.Run("OfficerSteps", func(t *testing.T) { check(t, analyst, officerSteps); check(t, clerk, officerSteps) })
 		t.Run("ApproverSteps", func(t *testing.T) { check(t, clerk, approverSteps); check(t, admin, approverSteps) })
+	})
+}
+
+// TestCase_OneTypeForEveryKind reads a birth case as the one Case type:
+// through node(id:) and case(id:), with its kind's details, the actions the
+// declaration offers the caller and the server's capture rule; outside the
+// jurisdiction it is FORBIDDEN, and a malformed case ID in a step's input is
+// refused once, by the CaseID scalar, before anything runs.
+func TestCase_OneTypeForEveryKind(t *testing.T) {
+	t.Parallel()
+	sim := httptest.NewServer(ministrysim.MustNew(ministrysim.Config{}))
+	t.Cleanup(sim.Close)
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		b := setup(t, db)
+		blobs, err := blob.NewLocal(t.TempDir())
+		require.NoError(t, err)
+		renderer, err := documents.New(documents.Config{})
+		require.NoError(t, err)
+		mc := ministry.New(httpclient.Config{BaseURL: sim.URL})
+		cases := storagetest.Engine(db, b.audit)
+		archives := domain.NewArchiveService(cases, blobs, mc, 0)
+		births := birth.New(cases, mc, province.New(httpclient.Config{BaseURL: sim.URL}), renderer, archives)
+		cases.Register(births)
+		res := *b.res
+		res.Casework, res.Archives, res.Birth = cases, archives, births
+		mux := http.NewServeMux()
+		mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
+		srv := httptest.NewServer(mux)
+		t.Cleanup(srv.Close)
+
+		gid := scalar.GlobalID("Case", newBirthCase(t, db, b.station))
+		const q = `query($id: ID!) { node(id: $id) { __typename id ... on Case { kind status availableActions canCaptureArchives
+			details { __typename ... on BirthDetails { refusalReasons ministryChecks { check } } } timeline { action } } } }`
+		var got struct {
+			Node struct {
+				Typename           string `json:"__typename"`
+				ID, Kind, Status   string
+				AvailableActions   []string
+				CanCaptureArchives bool
+				Details            struct {
+					Typename       string `json:"__typename"`
+					RefusalReasons []string
+					MinistryChecks []struct{ Check string }
+				}
+			}
+		}
+		b.do2(t, srv.URL, b.token(t, b.clerk), q, map[string]any{"id": gid}).ok(t, &got)
+		n := got.Node
+		require.Equal(t, "Case", n.Typename)
+		require.Equal(t, gid, n.ID)
+		require.Equal(t, "BIRTH", n.Kind)
+		require.Equal(t, "DRAFT", n.Status)
+		require.Equal(t, []string{"MODIFY_BIRTH_REGISTRATION", "SUBMIT_BIRTH_REGISTRATION"}, n.AvailableActions)
+		require.True(t, n.CanCaptureArchives)
+		require.Equal(t, "BirthDetails", n.Details.Typename)
+		require.Equal(t, []string{}, n.Details.RefusalReasons)
+		require.Len(t, n.Details.MinistryChecks, 5)
+
+		// An analyst reads it but may take no step and capture nothing.
+		b.do2(t, srv.URL, b.token(t, b.analyst), q, map[string]any{"id": gid}).ok(t, &got)
+		require.Empty(t, got.Node.AvailableActions)
+		require.False(t, got.Node.CanCaptureArchives)
+		requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), q, map[string]any{"id": gid}), "FORBIDDEN", "", "auth.jurisdiction")
+
+		for _, bad := range []string{"not-an-id", scalar.GlobalID("Resident", "x")} {
+			requireError(t, b.do2(t, srv.URL, b.token(t, b.clerk), `mutation($id: CaseID!) { submitBirthRegistration(input: {id: $id, version: 1}) { id } }`,
+				map[string]any{"id": bad}), "BAD_USER_INPUT", "id", "node.id")
+		}
 	})
 }

@@ -15,6 +15,12 @@ import (
 // never reached. Tests of a kind's steps register the kind's module on an
 // engine with a real platform instead.
 func Engine(db *storage.DB, audit domain.AuditSink, workflows ...*domain.Workflow) *domain.CaseService {
+	return EngineOn(db, audit, workflows...)
+}
+
+// EngineOn is Engine over any domain.Database, such as a wrapper of a
+// storage.DB that injects failures.
+func EngineOn(db domain.Database, audit domain.AuditSink, workflows ...*domain.Workflow) *domain.CaseService {
 	collab := domain.NewCollabService(db, unreachablePlatform{}, &domain.KeyRing{}, "211100000000", time.Now, uuid.NewString)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, uuid.NewString)
 	for _, w := range workflows {
