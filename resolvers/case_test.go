@@ -79,21 +79,7 @@ func TestCase_OneTypeForEveryKind(t *testing.T) {
 	t.Cleanup(sim.Close)
 	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
 		b := setup(t, db)
-		blobs, err := blob.NewLocal(t.TempDir())
-		require.NoError(t, err)
-		renderer, err := documents.New(documents.Config{})
-		require.NoError(t, err)
-		mc := ministry.New(httpclient.Config{BaseURL: sim.URL})
-		cases := storagetest.Engine(db, b.audit)
-		archives := domain.NewArchiveService(cases, blobs, mc, 0)
-		births := birth.New(cases, mc, province.New(httpclient.Config{BaseURL: sim.URL}), renderer, archives)
-		cases.Register(births)
-		res := *b.res
-		res.Casework, res.Archives, res.Birth = cases, archives, births
-		mux := http.NewServeMux()
-		mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
-		srv := httptest.NewServer(mux)
-		t.Cleanup(srv.Close)
+		srv := b.caseServer(t, db, sim.URL)
 
 		gid := scalar.GlobalID("Case", newBirthCase(t, db, b.station))
 		const q = `query($id: ID!) { node(id: $id) { __typename id ... on Case { kind status availableActions canCaptureArchives
@@ -134,4 +120,27 @@ func TestCase_OneTypeForEveryKind(t *testing.T) {
 				map[string]any{"id": bad}), "BAD_USER_INPUT", "id", "node.id")
 		}
 	})
+}
+
+// caseServer starts a server over b's database with the case engine and
+// the birth module wired as cmd/hukou wires them, the Ministry and the
+// province at simURL (a ministrysim server).
+func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *httptest.Server {
+	t.Helper()
+	blobs, err := blob.NewLocal(t.TempDir())
+	require.NoError(t, err)
+	renderer, err := documents.New(documents.Config{})
+	require.NoError(t, err)
+	mc := ministry.New(httpclient.Config{BaseURL: simURL})
+	cases := storagetest.Engine(db, b.audit)
+	archives := domain.NewArchiveService(cases, blobs, mc, 0)
+	births := birth.New(cases, mc, province.New(httpclient.Config{BaseURL: simURL}), renderer, archives)
+	cases.Register(births)
+	res := *b.res
+	res.Casework, res.Archives, res.Birth = cases, archives, births
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
 }
