@@ -155,13 +155,9 @@ func MaskText(s string) string {
 	return maskIDNumbersIn(s)
 }
 
+// maskIDNumbersIn masks each match of idNumberPattern in s that is not part
+// of a longer run of digits (a 20-digit number is no ID number).
 func maskIDNumbersIn(s string) string {
-	return replaceUnbounded(s, func(m string) string { return MaskIDNumber(m) })
-}
-
-// replaceUnbounded applies f to each match of idNumberPattern that is not
-// part of a longer run of digits (a 20-digit number is no ID number).
-func replaceUnbounded(s string, f func(string) string) string {
 	locs := idNumberPattern.FindAllStringIndex(s, -1)
 	if locs == nil {
 		return s
@@ -174,7 +170,7 @@ func replaceUnbounded(s string, f func(string) string) string {
 			continue
 		}
 		b.WriteString(s[last:i])
-		b.WriteString(f(s[i:j]))
+		b.WriteString(MaskIDNumber(s[i:j]))
 		last = j
 	}
 	b.WriteString(s[last:])
