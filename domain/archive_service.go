@@ -309,9 +309,10 @@ func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, vers
 
 // Open returns a valid file's content for the viewer or a download
 // (1.4.12); the caller closes it. The read is audited as a READ of personal
-// data. Errors: CodeNotFound (also for a deleted file), CodeForbidden
-// outside the case's jurisdiction, CodeUnavailable when the blob store does
-// not answer.
+// data. Errors: CodeForbidden with reason pii.document for a caller whose
+// personal data is masked (ANALYST, INTEGRATOR), CodeNotFound (also for a
+// deleted file), CodeForbidden outside the case's jurisdiction,
+// CodeUnavailable when the blob store does not answer.
 func (s *ArchiveService) Open(ctx context.Context, fileID string) (io.ReadCloser, *CaseFile, error) {
 	f, err := s.readable(ctx, fileID, "archive.open")
 	if err != nil {
@@ -434,10 +435,19 @@ func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repo
 }
 
 // readable loads a valid file the caller may read and audits the read.
+// Callers whose personal data is masked (Actor.MasksPersonalData) read no
+// file: archives and generated documents are scans and PDFs full of names,
+// ID numbers and birth dates that cannot be masked, so they are refused
+// before the file is even looked up (which tells nothing about it); the
+// refusal is audited.
 func (s *ArchiveService) readable(ctx context.Context, fileID, op string) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveReadRoles...)
 	if err != nil {
 		return nil, err
+	}
+	if actor.MasksPersonalData() {
+		s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, op, "CaseFile", fileID, "personal data masked for the role"))
+		return nil, Errorf(CodeForbidden, "case files show ID numbers, names and birth dates in clear, which your role reads masked; ask an operational user").WithReason("pii.document")
 	}
 	f, err := s.Cases.DB.Files().FindCaseFileByID(ctx, fileID)
 	if err != nil {

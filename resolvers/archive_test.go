@@ -154,6 +154,14 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 		resp, body = get(t, srv.URL+"/files/0190c0de-0000-7000-8000-000000000000", clerk)
 		require.Equal(t, http.StatusNotFound, resp.StatusCode)
 		requireJSONError(t, resp, body, "NOT_FOUND")
+		// An analyst reads no file (ID numbers, names and birth dates in clear): refused, and audited.
+		for _, u := range []string{f.URL, f.URL + "/thumbnail"} {
+			resp, body = get(t, srv.URL+u, b.token(t, b.analyst))
+			require.Equal(t, http.StatusForbidden, resp.StatusCode)
+			requireJSONError(t, resp, body, "FORBIDDEN")
+			require.Contains(t, string(body), "masked")
+		}
+		require.Len(t, b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: fileID, ActorID: b.analyst.ID}), 2)
 
 		resp, body = get(t, srv.URL+f.URL, clerk)
 		require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -194,7 +202,7 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 		reads := b.auditEntries(t, domain.AuditFilter{Action: domain.AuditRead, SubjectID: fileID, ActorID: b.clerk.ID})
 		require.Len(t, reads, 4)
 		require.Equal(t, "127.0.0.1", reads[0].RemoteAddr)
-		denied := b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: fileID})
+		denied := b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: fileID, ActorID: b.otherClerk.ID})
 		require.Len(t, denied, 1)
 
 		// Delete through GraphQL: the download is gone.
