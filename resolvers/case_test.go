@@ -71,7 +71,8 @@ func TestBirthMutations_RefusedToOtherRoles(t *testing.T) {
 // TestCase_OneTypeForEveryKind reads a birth case as the one Case type:
 // through node(id:) and case(id:), with its kind's details, the actions the
 // declaration offers the caller and the server's capture rule; outside the
-// jurisdiction it is FORBIDDEN, and a malformed case ID in a step's input is
+// jurisdiction it is NOT_FOUND like a case that does not exist (for reads
+// and steps alike), and a malformed case ID in a step's input is
 // refused once, by the CaseID scalar, before anything runs.
 func TestCase_OneTypeForEveryKind(t *testing.T) {
 	t.Parallel()
@@ -81,7 +82,8 @@ func TestCase_OneTypeForEveryKind(t *testing.T) {
 		b := setup(t, db)
 		srv := b.caseServer(t, db, sim.URL)
 
-		gid := scalar.GlobalID("Case", newBirthCase(t, db, b.station))
+		caseID := newBirthCase(t, db, b.station)
+		gid := scalar.GlobalID("Case", caseID)
 		const q = `query($id: ID!) { node(id: $id) { __typename id ... on Case { kind status availableActions canCaptureArchives
 			details { __typename ... on BirthDetails { refusalReasons ministryChecks { check } } } timeline { action } } } }`
 		var got struct {
@@ -113,7 +115,15 @@ func TestCase_OneTypeForEveryKind(t *testing.T) {
 		b.do2(t, srv.URL, b.token(t, b.analyst), q, map[string]any{"id": gid}).ok(t, &got)
 		require.Empty(t, got.Node.AvailableActions)
 		require.False(t, got.Node.CanCaptureArchives)
-		requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), q, map[string]any{"id": gid}), "FORBIDDEN", "", "auth.jurisdiction")
+		ghost := scalar.GlobalID("Case", "00000000-0000-7000-8000-000000000000")
+		none := requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), q, map[string]any{"id": ghost}), "NOT_FOUND", "", "not_found")
+		hidden := requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), q, map[string]any{"id": gid}), "NOT_FOUND", "", "not_found")
+		require.Equal(t, none.Message, hidden.Message)
+		const step = `mutation($id: CaseID!) { submitBirthRegistration(input: {id: $id, version: 1}) { id } }`
+		none = requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), step, map[string]any{"id": ghost}), "NOT_FOUND", "", "not_found")
+		hidden = requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), step, map[string]any{"id": gid}), "NOT_FOUND", "", "not_found")
+		require.Equal(t, none.Message, hidden.Message)
+		require.Len(t, b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: caseID, ActorID: b.otherClerk.ID}), 2, "the read and the step")
 
 		for _, bad := range []string{"not-an-id", scalar.GlobalID("Resident", "x")} {
 			requireError(t, b.do2(t, srv.URL, b.token(t, b.clerk), `mutation($id: CaseID!) { submitBirthRegistration(input: {id: $id, version: 1}) { id } }`,

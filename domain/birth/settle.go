@@ -39,15 +39,19 @@ func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement)
 			if err != nil {
 				return err
 			}
+			// A household outside the jurisdiction answers as one that does
+			// not exist (the refusal is audited).
+			unknown := &domain.Error{Code: domain.CodeNotFound, Field: "householdNumber", Reason: "birth.household_unknown",
+				Message: "no household has the number " + in.HouseholdNumber}
 			h, err := tx.Register().FindHouseholdByNumber(ctx, strings.TrimSpace(in.HouseholdNumber))
 			if domain.ErrorCode(err) == domain.CodeNotFound {
-				return &domain.Error{Code: domain.CodeNotFound, Field: "householdNumber", Reason: "birth.household_unknown",
-					Message: "no household has the number " + in.HouseholdNumber}
+				return unknown
 			} else if err != nil {
 				return err
 			}
 			if !actor.CanSee(h.StationCode) {
-				return domain.Errorf(domain.CodeForbidden, "household %s is kept by office %s, outside your jurisdiction", h.Number, h.StationCode).WithReason("auth.jurisdiction")
+				s.Cases.Audit.Record(ctx, domain.NewAuditEntry(actor, now, domain.AuditDenied, "settleBirthRegistration", "Household", h.ID, "outside jurisdiction"))
+				return unknown
 			}
 			birthplace := bd.Ministry.Certificate.BirthplaceDivision
 			if birthplace == "" {
