@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// Masking (脱敏) of personal identifiers (DESIGN.md, "Security and audit").
+// Masking of personal identifiers (DESIGN.md, "Security and audit").
 // Which callers read masked data is Actor.MasksPersonalData; what a masked
 // value looks like is below, one function per PIIKind. The API applies them
 // in one place (the schema's @pii directive, resolvers/directives.go), never
@@ -28,8 +28,10 @@ import (
 //     month, at midnight of the value's own zone for a time), so a Date still
 //     reads YYYY-MM-DD: 1990-03-15 → 1990-03-01.
 //   - Name (names, former names): the first character of each name stays,
-//     every other character becomes '*' (张三丰 → 张**, 买买提·艾力 → 买**·艾*).
-//     The surname is kept so that counts by surname still work.
+//     every other character becomes '*', so a three-character Chinese name
+//     keeps its surname and two '*'; names are separated by spaces, commas,
+//     the enumeration comma and the middle dot of transliterated names. The
+//     surname is kept so that counts by surname still work.
 //   - Phone number: the first 3 and last 4 digits stay (138****5678); a
 //     shorter number becomes all '*'.
 //   - Free text (notes, reasons, message bodies): every ID-number-shaped run
@@ -104,8 +106,8 @@ func GeneraliseDate(t time.Time) time.Time {
 }
 
 // MaskName keeps the first character of each name in s (names are separated
-// by spaces, commas, 、, ; or the middle dot of transliterated names) and
-// replaces the others with '*'.
+// by spaces, commas, semicolons, the enumeration comma or the middle dot of
+// transliterated names) and replaces the others with '*'.
 func MaskName(s string) string {
 	var b strings.Builder
 	start := true
