@@ -125,14 +125,19 @@ const MaxPageSize = 200
 // FindResidents pages through the residents the caller may see, newest
 // first. f.JurisdictionPrefix is set from the caller's office; asking for a
 // station outside it returns CodeForbidden (offices are a public directory,
-// so this tells nothing about anyone). Each page read is audited with the
-// IDs of the residents returned in its detail.
+// so this tells nothing about anyone). A caller whose personal data is
+// masked may not filter by name (CodeInvalid, reason pii.search): prefix by
+// prefix, the answers would spell out the names it reads masked. Each page
+// read is audited with the IDs of the residents returned in its detail.
 func (s *RegisterService) FindResidents(ctx context.Context, f ResidentFilter, p Page) (*ResidentPage, error) {
 	actor, err := Authorize(ctx, readRegisterRoles...)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkPage(&p); err != nil {
+		return nil, err
+	}
+	if err := checkMaskedSearch(actor, f); err != nil {
 		return nil, err
 	}
 	if f.StationCode != "" && !actor.CanSee(f.StationCode) {
@@ -163,11 +168,23 @@ func (s *RegisterService) CountResidents(ctx context.Context, f ResidentFilter) 
 	if err != nil {
 		return 0, err
 	}
+	if err := checkMaskedSearch(actor, f); err != nil {
+		return 0, err
+	}
 	if f.StationCode != "" && !actor.CanSee(f.StationCode) {
 		return 0, s.deny(ctx, actor, "residents", "Office", f.StationCode)
 	}
 	f.JurisdictionPrefix = jurisdictionOf(actor)
 	return s.DB.Register().CountResidents(ctx, f)
+}
+
+// checkMaskedSearch refuses a name filter to a caller whose personal data is
+// masked: a search by what it may not read would unmask it.
+func checkMaskedSearch(actor *Actor, f ResidentFilter) error {
+	if f.NamePrefix != "" && actor.MasksPersonalData() {
+		return FieldErrorf("namePrefix", "names are masked for your role, so you cannot search by them; filter by station or status").WithReason("pii.search")
+	}
+	return nil
 }
 
 // FindOffices lists the offices within the caller's jurisdiction, by code.

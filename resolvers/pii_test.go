@@ -242,6 +242,15 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 		sort.Strings(missing)
 		require.Empty(t, missing, "@pii fields this test never saw masked (add them to its queries, with values masking changes)")
 
+		t.Run("NoSearchByMaskedName", func(t *testing.T) {
+			// Prefix by prefix, a name search would spell out the names read masked.
+			const q = `query($p: String) { residents(filter: {namePrefix: $p}, first: 1) { totalCount edges { node { name } } } }`
+			vars := map[string]any{"p": string([]rune(b.resident.Name)[:1])}
+			requireError(t, b.do(t, analyst, q, vars), "BAD_USER_INPUT", "namePrefix", "pii.search")
+			var out struct{ Residents struct{ TotalCount int } }
+			b.do(t, b.token(t, b.admin), q, vars).ok(t, &out)
+			require.Positive(t, out.Residents.TotalCount)
+		})
 		t.Run("OutOfReach", func(t *testing.T) {
 			for _, q := range []string{
 				`{ collaborationMessages { edges { node { body lastError } } } }`,
