@@ -4,7 +4,7 @@ GO ?= go
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 FUZZTIME ?= 10s
 
-.PHONY: run build frontend test test-go fuzz generate check-generated lint lint-go golangci-lint clean bench bench-smoke
+.PHONY: run build frontend test test-go fuzz generate check-generated lint lint-go lint-spa golangci-lint clean bench bench-smoke
 
 ## run: build and serve the demo (SQLite, local blobs) and print demo logins
 run: build frontend
@@ -24,10 +24,10 @@ test: check-generated
 		echo "!!! PostgreSQL does not answer at $(TEST_DATABASE_URL): its half of the tests will be SKIPPED (CI=true fails instead) !!!"; fi
 	@export TEST_S3_URL="$${TEST_S3_URL:-$$(scripts/s3-test-server.sh)}" && \
 		$(GO) vet ./... && \
-		$(MAKE) --no-print-directory lint && \
+		$(MAKE) --no-print-directory lint-go && \
 		$(GO) test -count=1 ./... && \
 		$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=$(FUZZTIME) ./domain/idnumber
-	cd frontend && npm ci && npm test
+	cd frontend && npm ci && npm test && npm run lint
 	$(MAKE) --no-print-directory build && cd frontend && npm run build && npm run e2e
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory bench-smoke; fi
 
@@ -54,8 +54,8 @@ generate:
 check-generated: generate
 	@git diff --exit-code -- graph resolvers gqlgen.yml frontend/src/graphql || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
 
-## lint: every linter; `make test` runs it (the frontend's ESLint goes beside lint-go as lint-frontend)
-lint: lint-go
+## lint: every linter (`make test` runs each: lint-go after go vet, lint-spa after the SPA's tests)
+lint: lint-go lint-spa
 
 ## lint-go: golangci-lint with .golangci.yml (layer directions as depguard rules, STYLE.md §2)
 lint-go: golangci-lint
@@ -71,6 +71,10 @@ golangci-lint:
 	@[ "$$($(GOLANGCI_LINT) version --short 2>/dev/null)" = "$(GOLANGCI_LINT_VERSION:v%=%)" ] || { \
 		echo "installing golangci-lint $(GOLANGCI_LINT_VERSION) into ./bin"; \
 		GOBIN=$(CURDIR)/bin $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION); }
+
+## lint-spa: ESLint over the SPA (frontend/eslint.config.js)
+lint-spa:
+	cd frontend && npm ci && npm run lint
 
 clean:
 	rm -rf bin data .test-s3

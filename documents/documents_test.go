@@ -107,7 +107,9 @@ func registrationForm() *domain.RegistrationForm {
 		HeadName:           "张建国",
 		HouseholdNumber:    "130102004512",
 		AddressDivision:    "130102",
-		AddressDetail:      "建北街道中山东路一百二十八号院三号楼二单元五〇二室",
+		AddressDetail:      "长安区建北街道中山东路一百二十八号院三号楼二单元五〇二室",
+		Clerk:              "户籍民警李强",
+		RegisteredOn:       birthDate.AddDate(0, 0, 20),
 		Station:            "石家庄市公安局长安分局建北派出所",
 		Hcybsh:             "13010200451202",
 		Office:             "石家庄市公安局长安分局建北派出所",
@@ -128,8 +130,12 @@ func TestRegistrationForm(t *testing.T) {
 	requireContains(t, text,
 		"常住人口登记表", "张𠮷祥", "130102202611020019", "X130102202611250001",
 		"石家庄市公安局长安分局建北派出所", "2026年11月25日", "2026年11月2日",
-		"男", "汉族", "子", "辽宁省盘锦市兴隆台区", "河北省石家庄市长安区建北街道", "13010200451202", "户口专用章")
+		"男", "汉族", "子", "辽宁省盘锦市兴隆台区", "河北省石家庄市长安区建北街道", "13010200451202", "户口专用章",
+		"曾用名", "宗教信仰", "文化程度", "婚姻状况", "兵役状况", "服务处所",
+		"何时由何地迁来本市（县）", "何时由何地迁来本址", "承办人", "户籍民警李强", "登记日期", "2026年11月22日")
+	require.Equal(t, 1, strings.Count(text, "\f"), "one page")
 	require.NotContains(t, text, "〓")
+	require.NotContains(t, text, "长安区长安区", "the address is printed once")
 
 	// The page must render, and show ink and a red seal.
 	bin := needTool(t, "pdftoppm")
@@ -171,9 +177,15 @@ func TestRegistrationFormRevision(t *testing.T) {
 	t.Parallel()
 	f := registrationForm()
 	f.Revision = 2
+	f.Corrections = []domain.FormCorrection{{Item: "name", From: "张吉祥", To: "张𠮷祥"}, {Item: "formerNames", To: "张小吉"},
+		{Item: "relation", From: "21", To: "20"}}
 	pdf, err := renderer(t).Render(context.Background(), f)
 	require.NoError(t, err)
-	requireContains(t, pdfText(t, pdf), "第2次更正", "张𠮷祥")
+	keep(t, "registration-form-corrected.pdf", pdf)
+	text := pdfText(t, pdf)
+	require.Equal(t, 1, strings.Count(text, "\f"), "one page with the corrections")
+	requireContains(t, text, "第2次更正", "张𠮷祥", "更正事项", "姓名由“张吉祥”更正为“张𠮷祥”",
+		"曾用名由“（空）”更正为“张小吉”", "由“独生子”更正为“子”")
 }
 
 func TestRefusalNotice(t *testing.T) {

@@ -3,6 +3,7 @@ package documents
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"hukou/domain"
 	"hukou/domain/codes"
@@ -65,7 +66,8 @@ type cell struct{ label, value string }
 // like the paper form, from y; it returns the y of its bottom edge. minH is
 // the smallest row height.
 func (c *canvas) formTable(y float64, rows [][]cell, labelW, minH float64) float64 {
-	const pad, lineH = 8.0, 17.0
+	const lineH = 17.0
+	pad := min(8, (minH-lineH)/2) // dense forms (small minH) pad less
 	fullW := right - left
 	c.stroke(black, 0.6)
 	top := y
@@ -102,7 +104,9 @@ func (c *canvas) formTable(y float64, rows [][]cell, labelW, minH float64) float
 	return y
 }
 
-// registrationForm lays out the 常住人口登记表 of one person on one page.
+// registrationForm lays out the 常住人口登记表 of one person on one page,
+// with every item of the paper form (blank where the register has nothing
+// yet) and, on a corrected form, what the correction changed.
 func (c *canvas) registrationForm(f *domain.RegistrationForm) error {
 	for _, r := range []struct{ field, value, what string }{
 		{"collabNo", f.CollabNo, "a collaboration number"},
@@ -117,12 +121,9 @@ func (c *canvas) registrationForm(f *domain.RegistrationForm) error {
 	if f.Revision < 0 {
 		return domain.FieldErrorf("revision", "revision %d is negative", f.Revision)
 	}
-	sex, err := codeName("sex", f.Sex, codes.Sex)
+	sex, err := sexOnForm(f.Sex)
 	if err != nil {
 		return err
-	}
-	if short, ok := sexOnForms[f.Sex]; ok {
-		sex = short
 	}
 	ethnicity, err := codeName("ethnicity", f.Ethnicity, codes.Ethnicity)
 	if err != nil {
@@ -136,45 +137,152 @@ func (c *canvas) registrationForm(f *domain.RegistrationForm) error {
 	if err != nil {
 		return err
 	}
-	address, err := divisionName("addressDivision", f.AddressDivision)
+	address, err := addressLine(f.AddressDivision, f.AddressDetail)
 	if err != nil {
 		return err
 	}
-	address += f.AddressDetail
+	nativePlace := f.NativePlace
+	if name := codes.FullName(nativePlace); name != "" {
+		nativePlace = name
+	}
+	registered := f.RegisteredOn
+	if registered.IsZero() {
+		registered = f.Date
+	}
+	corrections, err := correctionLines(f.Corrections)
+	if err != nil {
+		return err
+	}
 
 	c.pdf.AddPage()
 	c.setInfo("常住人口登记表", f.Date)
-	y := 80.0
+	y := 70.0
 	c.title(y, "常住人口登记表")
 	if f.Revision > 0 {
-		y += 24
+		y += 22
 		c.size = 12
 		c.textCenter(pageW/2, y, fmt.Sprintf("（第%d次更正）", f.Revision))
 	}
-	y += 36
+	y += 30
 	c.size = 11
 	c.text(left, y, "协同编号："+f.CollabNo)
 	c.textRight(right, y, "户号："+f.HouseholdNumber)
-	y += 10
+	y += 8
 
+	const rowH = 22
 	y = c.formTable(y, [][]cell{
 		{{"姓　　名", f.Name}, {"户主姓名", f.HeadName}},
 		{{"与户主关系", relation}, {"曾 用 名", f.FormerNames}},
 		{{"性　　别", sex}, {"民　　族", ethnicity}},
-		{{"出生日期", chineseDate(f.BirthDate)}, {"公民身份号码", f.IDNumber}},
+		{{"出生日期", chineseDate(f.BirthDate)}, {"籍　　贯", nativePlace}},
 		{{"出 生 地", birthplace}},
-		{{"户　　号", f.HouseholdNumber}, {"户成员标识号", f.Hcybsh}},
+		{{"公民身份号码", f.IDNumber}, {"户成员标识号", f.Hcybsh}},
+		{{"宗教信仰", f.Religion}, {"身　　高", f.Height}},
+		{{"血　　型", f.BloodType}, {"文化程度", f.Education}},
+		{{"婚姻状况", f.MaritalStatus}, {"兵役状况", f.MilitaryService}},
+		{{"服务处所", f.Employer}, {"职　　业", f.Occupation}},
 		{{"住　　址", address}},
+	}, 92, rowH)
+	y = c.formTable(y, [][]cell{
+		{{"本市（县）其他住址", f.OtherAddress}},
+		{{"何时由何地迁来本市（县）", f.CameToCity}},
+		{{"何时由何地迁来本址", f.CameToAddress}},
+	}, 184, rowH)
+	rows := [][]cell{
 		{{"所属派出所", f.Station}},
-		{{"户籍登记机关", f.Office}, {"登记日期", chineseDate(f.Date)}},
-	}, 92, 34)
-	y = c.formTable(y, [][]cell{{{"申请人签字", ""}, {"承办人签章", ""}}}, 92, 58)
+		{{"承 办 人", f.Clerk}, {"登记日期", chineseDate(registered)}},
+		{{"户籍登记机关", f.Office}},
+	}
+	if f.Revision > 0 && len(corrections) > 0 {
+		rows = append(rows, []cell{{"更正事项", strings.Join(corrections, "；")}})
+	}
+	y = c.formTable(y, rows, 92, rowH)
+	y = c.formTable(y, [][]cell{{{"申请人签字", ""}, {"承办人签章", ""}}}, 92, 44)
 
 	c.size = 10
 	c.color = grey
-	y = c.paragraph("注：本表由户籍地公安机关打印。申请人核对无误后签字确认；如有错误，请告知受理地派出所，写明错误内容及改正意见。", left, y+20, 0, 15)
-	c.footer(y+50, f.Office, f.Date, seals(f.Seals))
+	y = c.paragraph("注：本表由户籍地公安机关打印。申请人核对无误后签字确认；如有错误，请告知受理地派出所，写明错误内容及改正意见。", left, y+16, 0, 14)
+	c.footer(y+36, f.Office, f.Date, seals(f.Seals))
 	return nil
+}
+
+// sexOnForm is the printed sex: the short name (男, 女) where there is one.
+func sexOnForm(code string) (string, error) {
+	if short, ok := sexOnForms[code]; ok {
+		return short, nil
+	}
+	return codeName("sex", code, codes.Sex)
+}
+
+// addressLine prints an address once: the division's full name, then the
+// detail without the division names it may repeat (the register keeps
+// details that start with the county: "正定县城关镇…").
+func addressLine(division, detail string) (string, error) {
+	full, err := divisionName("addressDivision", division)
+	if err != nil {
+		return "", err
+	}
+	detail = strings.TrimSpace(detail)
+	if d, ok := codes.LookupDivision(division); ok {
+		for _, prefix := range []string{full, d.Name} {
+			if prefix != "" && strings.HasPrefix(detail, prefix) {
+				detail = detail[len(prefix):]
+				break
+			}
+		}
+	}
+	return full + detail, nil
+}
+
+// correctionItems are the printed labels of the items a correction changes.
+var correctionItems = map[string]string{
+	"name": "姓名", "formerNames": "曾用名", "sex": "性别", "ethnicity": "民族", "birthDate": "出生日期",
+	"birthplaceDivision": "出生地", "idNumber": "公民身份号码", "relation": "与户主关系",
+}
+
+// correctionLines prints each correction as "姓名由“陈晓明”更正为“陈晓鸣”",
+// code values by their names.
+func correctionLines(cs []domain.FormCorrection) ([]string, error) {
+	out := make([]string, 0, len(cs))
+	for _, cr := range cs {
+		label, ok := correctionItems[cr.Item]
+		if !ok {
+			return nil, domain.FieldErrorf("corrections", "unknown form item %q", cr.Item)
+		}
+		from, err := correctionValue(cr.Item, cr.From)
+		if err != nil {
+			return nil, err
+		}
+		to, err := correctionValue(cr.Item, cr.To)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprintf("%s由“%s”更正为“%s”", label, from, to))
+	}
+	return out, nil
+}
+
+func correctionValue(item, v string) (string, error) {
+	if v == "" {
+		return "（空）", nil
+	}
+	switch item {
+	case "sex":
+		return sexOnForm(v)
+	case "ethnicity":
+		return codeName("corrections", v, codes.Ethnicity)
+	case "relation":
+		return codeName("corrections", v, codes.Relation)
+	case "birthplaceDivision":
+		return divisionName("corrections", v)
+	case "birthDate":
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return "", domain.FieldErrorf("corrections", "birth date %q is not YYYY-MM-DD", v)
+		}
+		return chineseDate(d), nil
+	}
+	return v, nil
 }
 
 // chineseNumerals numbers the reasons of a refusal (一、二、…).

@@ -385,19 +385,53 @@ func (s *ArchiveService) AttachDocument(ctx context.Context, tx Repos, caseID, k
 
 // CanCapture reports whether the caller may capture archives for c now:
 // the rule Upload applies (a role that captures, the case's jurisdiction,
-// the case not closed), so a screen offers capture exactly when the server
-// would accept it.
+// a status whose declaration opens capture), so a screen offers capture
+// exactly when the server would accept it.
 func (s *ArchiveService) CanCapture(ctx context.Context, c *Case) bool {
 	actor := ActorFromContext(ctx)
-	return actor != nil && actor.HasRole(archiveWriteRoles...) && actor.CanSee(c.Office) && !s.Cases.Terminal(c)
+	return actor != nil && actor.HasRole(archiveWriteRoles...) && actor.CanSee(c.Office) && s.Cases.CaptureOpen(c)
+}
+
+// MissingMaterials returns the materials the Ministry's list marks
+// required for c (its kind and home province) that have no valid archive
+// yet, in list order. Errors: as MaterialsOf.
+func (s *ArchiveService) MissingMaterials(ctx context.Context, c *Case) ([]Material, error) {
+	list, err := s.MaterialsOf(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var missing []Material
+	for _, m := range list {
+		if m.Required && len(m.Files) == 0 {
+			missing = append(missing, Material{Code: m.Code, Name: m.Name, Required: true, Description: m.Description})
+		}
+	}
+	return missing, nil
+}
+
+// RequireMaterials refuses, with CodeInvalid naming "materials" (reason
+// archive.materials_missing), a case that lacks an archive for a material
+// the Ministry's list marks required: a submission carries every one.
+func (s *ArchiveService) RequireMaterials(ctx context.Context, c *Case) error {
+	missing, err := s.MissingMaterials(ctx, c)
+	if err != nil || len(missing) == 0 {
+		return err
+	}
+	names := make([]string, len(missing))
+	for i, m := range missing {
+		names[i] = m.Name + " (" + m.Code + ")"
+	}
+	return FieldErrorf("materials", "capture every required material before submitting; missing: %s", strings.Join(names, ", ")).WithReason("archive.materials_missing")
 }
 
 // caseForWrite loads a case the actor changes files of: within the
 // actor's jurisdiction (outside it, the case answers missing, the error of
 // what the caller asked for when it does not exist, and the refusal is
-// audited) and not closed, which binds every capture (an upload) and, for
-// changes of existing archives, everyone but archivists and administrators,
-// who keep closed cases' archives.
+// audited) and in a status whose declaration opens capture
+// (StateSpec.Capture): once a case is submitted its archives are frozen.
+// That binds every capture (an upload) and, for changes of existing
+// archives, everyone but archivists and administrators, who keep the
+// archives of frozen and closed cases (restriction flags).
 func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos Repos, caseID string, capture bool, missing error) (*Case, error) {
 	c, err := repos.Cases().FindCaseByID(ctx, caseID)
 	if err != nil {
@@ -410,6 +444,9 @@ func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos R
 	if capture || !actor.HasRole(RoleArchivist, RoleAdmin) {
 		if s.Cases.Terminal(c) {
 			return nil, Errorf(CodeInvalidTransition, "the case is closed (%s); its archives can no longer be captured or changed", c.Status).WithReason("archive.case_closed")
+		}
+		if !s.Cases.CaptureOpen(c) {
+			return nil, Errorf(CodeInvalidTransition, "the case is %s: its archives are frozen (they are captured before submission, or when a step asks for them)", c.Status).WithReason("archive.case_frozen")
 		}
 	}
 	return c, nil

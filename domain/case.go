@@ -107,6 +107,25 @@ type StateSpec struct {
 	// rejected when the answer arrives).
 	AwaitsOtherSide bool
 	Terminal        bool
+	// ReleasesKey frees the case's unique key (Workflow.Unique) when the
+	// case reaches this status: a refused or closed case no longer holds
+	// what it was opened for, so another case may take it.
+	ReleasesKey bool
+	// Capture opens the case's archives in this status: they may be
+	// captured, changed and deleted (ArchiveService). In every other status
+	// they are frozen, so what was submitted is what travels and stays.
+	Capture bool
+}
+
+// UniqueKey declares the key that at most one live case of a kind holds on
+// each side (e.g. the medical birth certificate number of a birth): the
+// engine claims it when the case is created, on both sides, by a database
+// constraint, and frees it when the case reaches a status that ReleasesKey.
+type UniqueKey struct {
+	// Field names the input field the key is entered in, for the error.
+	Field string
+	// Of returns c's key ("" holds none); an error refuses the case.
+	Of func(c *Case) (string, error)
 }
 
 // Step declares one transition: the action that fires it, the statuses it
@@ -133,6 +152,8 @@ type Workflow struct {
 	Kind   CaseKind
 	States []StateSpec
 	Steps  []Step
+	// Unique, when set, is the key one live case of the kind holds per side.
+	Unique *UniqueKey
 }
 
 // State returns the spec of status s.

@@ -22,6 +22,9 @@ type DocumentKeeper interface {
 	KeepArchive(ctx context.Context, tx Repos, caseID, materialCode, name, contentType string, content []byte) error
 	// ArchiveContents returns the valid archives of a case with their content.
 	ArchiveContents(ctx context.Context, caseID string) ([]FileContent, error)
+	// RequireMaterials refuses a case that lacks an archive for a material
+	// its materials list marks required (CodeInvalid naming "materials").
+	RequireMaterials(ctx context.Context, c *Case) error
 }
 
 // FileContent is a case file with its bytes, as it travels in a message.

@@ -391,13 +391,19 @@ func (s *CaseService) fire(ctx context.Context, tx Repos, c *Case, action Action
 			return fmt.Errorf("encode the data of %s: %w", action, err)
 		}
 	}
-	a, err := s.Workflow(c.Kind).Fire(c, action, actor, s.Now().UTC(), note, raw, messageID)
+	w := s.Workflow(c.Kind)
+	a, err := w.Fire(c, action, actor, s.Now().UTC(), note, raw, messageID)
 	if err != nil {
 		return err
 	}
 	a.ID = s.NewID()
 	if err := tx.Cases().UpdateCase(ctx, c); err != nil {
 		return err
+	}
+	if spec, _ := w.State(c.Status); spec.ReleasesKey && w.Unique != nil {
+		if err := tx.Cases().ReleaseCaseKeys(ctx, c.ID); err != nil {
+			return err
+		}
 	}
 	if err := tx.Cases().AppendCaseAction(ctx, a); err != nil {
 		return err
@@ -419,6 +425,9 @@ func (s *CaseService) create(ctx context.Context, tx Repos, w *Workflow, c *Case
 	if err := tx.Cases().CreateCase(ctx, c); err != nil {
 		return err
 	}
+	if err := s.claimKey(ctx, tx, w, c); err != nil {
+		return err
+	}
 	a := &CaseAction{ID: s.NewID(), CaseID: c.ID, Action: action, From: "", To: c.Status, ActorID: actor.UserID,
 		ActorName: actor.Shown(), Office: actor.OfficeCode, MessageID: messageID, Data: json.RawMessage("{}"), At: now}
 	if err := tx.Cases().AppendCaseAction(ctx, a); err != nil {
@@ -426,6 +435,110 @@ func (s *CaseService) create(ctx context.Context, tx Repos, w *Workflow, c *Case
 	}
 	if !actor.System {
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, string(c.Kind)+"."+string(action), "Case", c.ID, c.CollabNo))
+	}
+	return nil
+}
+
+// claimKey makes c, just created, the holder of its unique key on its
+// side, if its kind declares one (Workflow.Unique).
+func (s *CaseService) claimKey(ctx context.Context, tx Repos, w *Workflow, c *Case) error {
+	if w.Unique == nil {
+		return nil
+	}
+	key, err := w.Unique.Of(c)
+	if err != nil || key == "" {
+		return err
+	}
+	if err := s.keyFree(ctx, tx, w, c.Side, key); err != nil {
+		return err
+	}
+	err = tx.Cases().ClaimCaseKey(ctx, &CaseKey{Kind: c.Kind, Side: c.Side, Key: key, CaseID: c.ID, CollabNo: c.CollabNo, CreatedAt: s.Now().UTC()})
+	if ErrorCode(err) == CodeConflict { // a concurrent claim won
+		return keyTaken(w, key, "")
+	}
+	return err
+}
+
+// KeyFree checks that no live case of kind on side holds key (see
+// Workflow.Unique), so a look-up can refuse before anything is entered.
+// Errors: CodeConflict (reason case.key_taken) naming the holder and the
+// declared field.
+func (s *CaseService) KeyFree(ctx context.Context, kind CaseKind, side Side, key string) error {
+	w := s.Workflow(kind)
+	if w == nil || w.Unique == nil || key == "" {
+		return nil
+	}
+	return s.keyFree(ctx, s.DB, w, side, key)
+}
+
+func (s *CaseService) keyFree(ctx context.Context, repos Repos, w *Workflow, side Side, key string) error {
+	held, err := repos.Cases().FindCaseKey(ctx, w.Kind, side, key)
+	switch {
+	case ErrorCode(err) == CodeNotFound:
+		return nil
+	case err != nil:
+		return err
+	}
+	return keyTaken(w, key, held.CollabNo)
+}
+
+func keyTaken(w *Workflow, key, collabNo string) error {
+	msg := fmt.Sprintf("%s is already held by another %s case here", key, w.Kind)
+	if collabNo != "" {
+		msg = fmt.Sprintf("%s is already held by %s case %s here; it is free again only if that case is refused or closed", key, w.Kind, collabNo)
+	}
+	return &Error{Code: CodeConflict, Field: w.Unique.Field, Reason: "case.key_taken", Message: msg}
+}
+
+// CaptureOpen reports whether c's archives may be captured, changed and
+// deleted in its status (StateSpec.Capture).
+func (s *CaseService) CaptureOpen(c *Case) bool {
+	spec, _ := s.state(c)
+	return spec.Capture
+}
+
+// CaseJobArgs is a kind's durable job about one case: work that must not be
+// lost but cannot run inside the step's transaction (a call to an external
+// service, a document that could not be rendered yet). The module that
+// enqueued it (CaseService.EnqueueJob) runs it as its JobRunner; River
+// retries it with backoff until it succeeds.
+type CaseJobArgs struct {
+	CaseID string `json:"caseId"`
+	Job    string `json:"job"`
+}
+
+// Kind implements JobArgs.
+func (CaseJobArgs) Kind() string { return "case_job" }
+
+// JobRunner is implemented by a module whose steps enqueue case jobs.
+type JobRunner interface {
+	// RunJob does job for c, as the system. It must be idempotent: a job
+	// may run again after a crash or a lost acknowledgement.
+	RunJob(ctx context.Context, c *Case, job string) error
+}
+
+// EnqueueJob enqueues job for c on tx: it exists if and only if the step
+// commits.
+func (s *CaseService) EnqueueJob(ctx context.Context, tx Repos, c *Case, job string) error {
+	if _, ok := s.modules[c.Kind].(JobRunner); !ok {
+		return Errorf(CodeInternal, "%s cases run no jobs", c.Kind)
+	}
+	return tx.Jobs().Enqueue(ctx, CaseJobArgs{CaseID: c.ID, Job: job})
+}
+
+// RunJob runs a case job (the case_job worker calls it): it loads the case
+// and hands it to its module as the system.
+func (s *CaseService) RunJob(ctx context.Context, args CaseJobArgs) error {
+	c, err := s.DB.Cases().FindCaseByID(ctx, args.CaseID)
+	if err != nil {
+		return fmt.Errorf("case job %s of case %s: %w", args.Job, args.CaseID, err)
+	}
+	r, ok := s.modules[c.Kind].(JobRunner)
+	if !ok {
+		return Errorf(CodeInternal, "%s cases run no jobs (job %s)", c.Kind, args.Job)
+	}
+	if err := r.RunJob(WithActor(ctx, systemActor), c, args.Job); err != nil {
+		return fmt.Errorf("case job %s of case %s: %w", args.Job, c.ID, err)
 	}
 	return nil
 }

@@ -95,12 +95,48 @@ type RegistrationForm struct {
 	// Hcybsh is the household member identifier (户成员标识号); may be empty.
 	Hcybsh string
 
+	// The rest of the paper form's items, printed blank when empty (a
+	// newborn has none of them yet): 籍贯 (NativePlace, a GB/T 2260 code or
+	// text), 宗教信仰, 身高, 血型, 文化程度, 婚姻状况, 兵役状况, 服务处所,
+	// 职业, 本市(县)其他住址, 何时由何地迁来本市(县) (CameToCity) and 何时由何地迁来本址
+	// (CameToAddress).
+	NativePlace     string
+	Religion        string
+	Height          string
+	BloodType       string
+	Education       string
+	MaritalStatus   string
+	MilitaryService string
+	Employer        string
+	Occupation      string
+	OtherAddress    string
+	CameToCity      string
+	CameToAddress   string
+
+	// Clerk is the name of the officer who registered the person (承办人).
+	Clerk string
+	// RegisteredOn is the date of registration (登记日期); zero prints Date.
+	RegisteredOn time.Time
+	// Corrections list what a corrected form (Revision > 0) changed.
+	Corrections []FormCorrection
+
 	// Office is the name of the issuing office (户籍登记机关).
 	Office string
 	// Date is the date of issue; only its calendar date is printed.
 	Date time.Time
 	// Seals are stamped at the foot of the form.
 	Seals []Seal
+}
+
+// FormCorrection is one item a corrected registration form changed: the
+// item (a RegistrationForm field in lower camel case: name, formerNames,
+// sex, ethnicity, birthDate, birthplaceDivision, idNumber, relation) and its
+// old and new values as stored (codes, dates as YYYY-MM-DD); the renderer
+// prints the item's label and the values' names.
+type FormCorrection struct {
+	Item string `json:"item"`
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // RefusalNotice tells an applicant that the registration office refused a

@@ -131,4 +131,23 @@ type CaseRepository interface {
 	FindCases(ctx context.Context, f CaseFilter, p Page) (*CasePage, error)
 	// CountQueues counts cases by kind, side and status under an office prefix.
 	CountQueues(ctx context.Context, officePrefix string) ([]QueueCount, error)
+	// ClaimCaseKey records that k.CaseID holds k.Key among the live cases
+	// of its kind on its side; CodeConflict when another case holds it (a
+	// unique constraint decides, so concurrent claims cannot both win).
+	ClaimCaseKey(ctx context.Context, k *CaseKey) error
+	// FindCaseKey returns the holder of a key, or CodeNotFound.
+	FindCaseKey(ctx context.Context, kind CaseKind, side Side, key string) (*CaseKey, error)
+	// ReleaseCaseKeys frees every key the case holds.
+	ReleaseCaseKeys(ctx context.Context, caseID string) error
+}
+
+// CaseKey is a unique key held by a live case (Workflow.Unique): one per
+// kind, side and key.
+type CaseKey struct {
+	Kind      CaseKind
+	Side      Side
+	Key       string
+	CaseID    string
+	CollabNo  string
+	CreatedAt time.Time
 }

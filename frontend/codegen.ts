@@ -1,7 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Typed operations from the server's schema and the named operations in
-// src/features/**.graphql. `make generate` runs this; CI fails on a diff, so the
+// src/**/*.graphql. `make generate` runs this; CI fails on a diff, so the
 // output must depend only on those inputs.
 const config: CodegenConfig = {
   schema: '../graph/schema/*.graphqls',
@@ -16,7 +16,7 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         useTypeImports: true,
         nonOptionalTypename: true,
-        scalars: { Time: 'string', Date: 'string', Upload: 'File' },
+        scalars: { Time: 'string', Date: 'string', Upload: 'File', CaseID: 'string' },
       },
     },
     'src/graphql/generated/possible-types.ts': {

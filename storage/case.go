@@ -209,3 +209,34 @@ func (r caseRepo) CountQueues(ctx context.Context, officePrefix string) ([]domai
 	}
 	return out, nil
 }
+
+// caseKeyRow is the bun model of case_keys: the unique keys live cases hold.
+type caseKeyRow struct {
+	bun.BaseModel `bun:"table:case_keys"`
+	Kind          string    `bun:"kind,pk"`
+	Side          string    `bun:"side,pk"`
+	Key           string    `bun:"key,pk"`
+	CaseID        string    `bun:"case_id"`
+	CollabNo      string    `bun:"collab_no"`
+	CreatedAt     time.Time `bun:"created_at"`
+}
+
+func (r caseRepo) ClaimCaseKey(ctx context.Context, k *domain.CaseKey) error {
+	_, err := r.idb.NewInsert().Model(&caseKeyRow{Kind: string(k.Kind), Side: string(k.Side), Key: k.Key, CaseID: k.CaseID,
+		CollabNo: k.CollabNo, CreatedAt: k.CreatedAt.UTC()}).Exec(ctx)
+	return translate(err, "case key "+k.Key)
+}
+
+func (r caseRepo) FindCaseKey(ctx context.Context, kind domain.CaseKind, side domain.Side, key string) (*domain.CaseKey, error) {
+	var row caseKeyRow
+	if err := r.idb.NewSelect().Model(&row).Where("kind = ? AND side = ? AND key = ?", kind, side, key).Scan(ctx); err != nil {
+		return nil, translate(err, "case key "+key)
+	}
+	return &domain.CaseKey{Kind: domain.CaseKind(row.Kind), Side: domain.Side(row.Side), Key: row.Key, CaseID: row.CaseID,
+		CollabNo: row.CollabNo, CreatedAt: row.CreatedAt}, nil
+}
+
+func (r caseRepo) ReleaseCaseKeys(ctx context.Context, caseID string) error {
+	_, err := r.idb.NewDelete().TableExpr("case_keys").Where("case_id = ?", caseID).Exec(ctx)
+	return translate(err, "case keys")
+}

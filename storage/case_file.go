@@ -63,7 +63,7 @@ func (r caseFileRepo) FindCaseFileByID(ctx context.Context, id string) (*domain.
 func (r caseFileRepo) FindCaseFiles(ctx context.Context, caseID string, category domain.CaseFileCategory) ([]*domain.CaseFile, error) {
 	var rows []caseFileRow
 	q := r.idb.NewSelect().Model(&rows).Where("case_id = ?", caseID).Where("valid = ?", true).
-		Order("category", "material_code", "revision", "created_at", "id")
+		Order("material_code", "revision", "created_at", "id")
 	if category != "" {
 		q = q.Where("category = ?", category)
 	}

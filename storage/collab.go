@@ -113,17 +113,18 @@ func (c collabRepo) AppendMessage(ctx context.Context, m *domain.CollabMessage) 
 		return inserted, err
 	}
 	idb := c.r.idb
+	// Take the head row's lock first (a no-op update), so concurrent appends
+	// on PostgreSQL queue here instead of forking the chain, and a duplicate
+	// delivery waiting here sees the first one's entry once it commits.
+	if _, err := idb.NewRaw("UPDATE collab_log_head SET seq = seq WHERE id = 1").Exec(ctx); err != nil {
+		return false, translate(err, "message log head")
+	}
 	exists, err := idb.NewSelect().Model((*collabMessageRow)(nil)).Where("message_id = ?", m.Envelope.MessageID).Exists(ctx)
 	if err != nil {
 		return false, translate(err, "collaboration message")
 	}
 	if exists {
 		return false, nil
-	}
-	// Take the head row's lock first (a no-op update), so concurrent appends
-	// on PostgreSQL queue here instead of forking the chain.
-	if _, err := idb.NewRaw("UPDATE collab_log_head SET seq = seq WHERE id = 1").Exec(ctx); err != nil {
-		return false, translate(err, "message log head")
 	}
 	var head struct {
 		Seq  int64  `bun:"seq"`
@@ -305,7 +306,7 @@ func (c collabRepo) PublishCollabEvent(ctx context.Context, e domain.CollabEvent
 		if err != nil {
 			return err
 		}
-		_, err = c.r.idb.NewRaw("SELECT pg_notify(?, ?)", collabChannel, string(payload)).Exec(ctx)
+		_, err = c.r.idb.NewRaw("SELECT pg_notify(?, ?)", c.r.db.events.channel, string(payload)).Exec(ctx)
 		return translate(err, "event")
 	}
 	if c.r.pending != nil {

@@ -87,6 +87,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.dialect == Postgres {
+		// NOTIFY channels are database-wide; deployments (and tests) sharing
+		// one database in different schemas must not hear each other.
+		var schema string
+		if err := db.bun.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("read the current schema: %w", err)
+		}
+		db.events.channel = collabChannelOf(schema)
+	}
 	return db, nil
 }
 

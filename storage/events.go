@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"sync"
@@ -12,8 +14,17 @@ import (
 	"hukou/domain"
 )
 
-// collabChannel is the PostgreSQL NOTIFY channel of collaboration events.
-const collabChannel = "hukou_collab_events"
+// collabChannelOf is the PostgreSQL NOTIFY channel of collaboration events
+// of the deployment whose tables are in schema: "hukou_collab_events" for
+// public, else suffixed by a digest of the schema (channel names are
+// identifiers of at most 63 bytes).
+func collabChannelOf(schema string) string {
+	if schema == "" || schema == "public" {
+		return "hukou_collab_events"
+	}
+	sum := sha256.Sum256([]byte(schema))
+	return "hukou_collab_events_" + hex.EncodeToString(sum[:8])
+}
 
 // eventHub fans collaboration events out to this process's subscribers. On
 // PostgreSQL it is fed by a LISTEN connection, so every instance sharing the
@@ -24,6 +35,7 @@ type eventHub struct {
 	subs     map[chan domain.CollabEvent]struct{}
 	listener *pq.Listener
 	stop     chan struct{}
+	channel  string // the NOTIFY channel (PostgreSQL)
 }
 
 func newEventHub() *eventHub {
@@ -66,7 +78,7 @@ func (db *DB) SubscribeCollabEvents(ctx context.Context) <-chan domain.CollabEve
 				slog.Warn("event listener", "event", ev, "err", err)
 			}
 		})
-		if err := h.listener.Listen(collabChannel); err != nil {
+		if err := h.listener.Listen(h.channel); err != nil {
 			slog.Error("listen for collaboration events", "err", err)
 		}
 		go h.listen()

@@ -334,9 +334,13 @@ func TestCollaboration_ExactlyOnceUnderFailures(t *testing.T) {
 			var out, in []logEntry
 			require.Eventually(t, func() bool {
 				out, in = nil, nil
+				sent := 0
 				for _, e := range messageLog(t, p.from.addr, p.fromTok) {
 					if e.Direction == "OUT" {
 						out = append(out, e)
+						if e.Status == "SENT" {
+							sent++
+						}
 					}
 				}
 				applied := 0
@@ -348,8 +352,10 @@ func TestCollaboration_ExactlyOnceUnderFailures(t *testing.T) {
 						}
 					}
 				}
-				return len(out) >= perDirection && applied == len(out) && len(in) == len(out)
-			}, 4*time.Minute, time.Second, "%s → %s: not every message was applied", p.from.name, p.to.name)
+				// A message may be applied before its sender learns it was
+				// delivered (a lost response is retried): wait for both.
+				return len(out) >= perDirection && sent == len(out) && applied == len(out) && len(in) == len(out)
+			}, 4*time.Minute, time.Second, "%s → %s: not every message was sent and applied", p.from.name, p.to.name)
 
 			sentIDs := map[string]bool{}
 			for _, e := range out {

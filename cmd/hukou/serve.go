@@ -73,15 +73,16 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	collab := domain.NewCollabService(db, plat, keys, cfg.OfficeCode, time.Now, newID)
+	audit := storage.NewAuditWriter(db, 200*time.Millisecond)
+	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
 	jobs, err := queue.New(db, queue.Config{Registerer: prometheus.DefaultRegisterer, Logger: slog.Default(),
-		Collab: collab, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
+		Collab: collab, Cases: cases, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
 	if err != nil {
+		audit.Close()
 		closeIntegrations()
 		db.Close()
 		return nil, err
 	}
-	audit := storage.NewAuditWriter(db, 200*time.Millisecond)
-	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
 	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
 	cases.Files = archives
 	renderer := newRenderer(cfg)

@@ -51,6 +51,8 @@ const (
 	ActReturnSigned       domain.Action = "RETURN_SIGNED_BIRTH_FORM"
 	ActFiled              domain.Action = "BIRTH_FILED"
 	ActCloseRefused       domain.Action = "CLOSE_REFUSED_BIRTH_REGISTRATION"
+	ActApprovalReceived   domain.Action = "BIRTH_APPROVAL_RECEIVED"
+	ActRefusalClosed      domain.Action = "BIRTH_REFUSAL_CLOSED"
 	ActReceived           domain.Action = "BIRTH_APPLICATION_RECEIVED"
 	ActApprove            domain.Action = "APPROVE_BIRTH_REGISTRATION"
 	ActRefuse             domain.Action = "REFUSE_BIRTH_REGISTRATION"
@@ -72,22 +74,28 @@ const (
 	MsgForm        domain.MessageType = "FORM"         // R → A: the registration form (first or corrected)
 	MsgErrorReport domain.MessageType = "ERROR_REPORT" // A → R: errors the applicant found
 	MsgSignedForm  domain.MessageType = "SIGNED_FORM"  // A → R: the signed form's image
-	MsgFiled       domain.MessageType = "FILED"        // R → A: filed and closed
+	MsgFiled       domain.MessageType = "FILED"        // R → A: filed and closed, with the completion confirmation
+	MsgApproved    domain.MessageType = "APPROVED"     // R → A: approved; the newborn will be settled
+	MsgClosed      domain.MessageType = "CLOSED"       // A → R: the refusal was handled and the case closed
 )
 
 // Workflow is the one declaration of birth registration on both sides.
 var Workflow = &domain.Workflow{
 	Kind: Kind,
 	States: []domain.StateSpec{
-		{Status: domain.StatusDraft, Deadline: 7 * 24 * time.Hour},
+		// Archives are captured while the draft is open (1.4.1) and, at the
+		// registration office, when the sealed refusal notice is scanned
+		// (2.1.1); otherwise they are frozen. A refused or closed case frees
+		// its certificate number (Unique).
+		{Status: domain.StatusDraft, Deadline: 7 * 24 * time.Hour, Capture: true},
 		{Status: domain.StatusSubmitted, Deadline: 24 * time.Hour, AwaitsOtherSide: true},
 		{Status: domain.StatusExtracted, Deadline: 5 * 24 * time.Hour, AwaitsOtherSide: true},
-		{Status: domain.StatusRefused, Deadline: 3 * 24 * time.Hour},
+		{Status: domain.StatusRefused, Deadline: 3 * 24 * time.Hour, ReleasesKey: true, Capture: true},
 		{Status: FormReceived, Deadline: 3 * 24 * time.Hour},
 		{Status: Printed, Deadline: 15 * 24 * time.Hour},
 		{Status: CorrectionRequested, Deadline: 5 * 24 * time.Hour, AwaitsOtherSide: true},
 		{Status: SignedReturned, Deadline: 5 * 24 * time.Hour, AwaitsOtherSide: true},
-		{Status: domain.StatusClosed, Terminal: true},
+		{Status: domain.StatusClosed, Terminal: true, ReleasesKey: true},
 		{Status: domain.StatusCompleted, Terminal: true},
 		{Status: domain.StatusReceived, Deadline: 5 * 24 * time.Hour},
 		{Status: domain.StatusApproved, Deadline: 24 * time.Hour},
@@ -102,8 +110,9 @@ var Workflow = &domain.Workflow{
 		{Action: ActModify, From: s(domain.StatusDraft), To: domain.StatusDraft, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActSubmit, From: s(domain.StatusDraft), To: domain.StatusSubmitted, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActExtracted, From: s(domain.StatusSubmitted), To: domain.StatusExtracted, Side: domain.SideAcceptance, OnMessage: MsgExtracted},
+		{Action: ActApprovalReceived, From: s(domain.StatusSubmitted, domain.StatusExtracted), To: domain.StatusApproved, Side: domain.SideAcceptance, OnMessage: MsgApproved},
 		{Action: ActRefusalReceived, From: s(domain.StatusSubmitted, domain.StatusExtracted), To: domain.StatusRefused, Side: domain.SideAcceptance, OnMessage: MsgRefused},
-		{Action: ActFormReceived, From: s(domain.StatusSubmitted, domain.StatusExtracted, CorrectionRequested), To: FormReceived, Side: domain.SideAcceptance, OnMessage: MsgForm},
+		{Action: ActFormReceived, From: s(domain.StatusSubmitted, domain.StatusExtracted, domain.StatusApproved, CorrectionRequested), To: FormReceived, Side: domain.SideAcceptance, OnMessage: MsgForm},
 		{Action: ActPrint, From: s(FormReceived, Printed), To: Printed, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActReportErrors, From: s(Printed), To: CorrectionRequested, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActReturnSigned, From: s(Printed), To: SignedReturned, Side: domain.SideAcceptance, Roles: clerk},
@@ -113,6 +122,7 @@ var Workflow = &domain.Workflow{
 		{Action: ActReceived, To: domain.StatusReceived, Side: domain.SideRegistration, OnMessage: domain.MsgApplication},
 		{Action: ActApprove, From: s(domain.StatusReceived), To: domain.StatusApproved, Side: domain.SideRegistration, Roles: officer},
 		{Action: ActRefuse, From: s(domain.StatusReceived), To: domain.StatusRefused, Side: domain.SideRegistration, Roles: officer},
+		{Action: ActRefusalClosed, From: s(domain.StatusRefused), To: domain.StatusClosed, Side: domain.SideRegistration, OnMessage: MsgClosed},
 		{Action: ActSettle, From: s(domain.StatusApproved), To: Settled, Side: domain.SideRegistration, Roles: officer},
 		{Action: ActErrorsReported, From: s(Settled), To: Correcting, Side: domain.SideRegistration, OnMessage: MsgErrorReport},
 		{Action: ActCorrectMinor, From: s(Correcting), To: Correcting, Side: domain.SideRegistration, Roles: officer},
@@ -123,6 +133,18 @@ var Workflow = &domain.Workflow{
 		{Action: ActSignedReceived, From: s(Settled), To: SignedReceived, Side: domain.SideRegistration, OnMessage: MsgSignedForm},
 		{Action: ActFile, From: s(SignedReceived), To: domain.StatusCompleted, Side: domain.SideRegistration, Roles: officer},
 	},
+	// One open or completed case per medical birth certificate number on
+	// each side.
+	Unique: &domain.UniqueKey{Field: "certificateNumber", Of: certificateKey},
+}
+
+// certificateKey is a birth case's unique key: its certificate number.
+func certificateKey(c *domain.Case) (string, error) {
+	d, err := decode(c)
+	if err != nil {
+		return "", err
+	}
+	return d.Ministry.Certificate.Number, nil
 }
 
 var (
@@ -160,10 +182,12 @@ func (*Service) Workflow() *domain.Workflow { return Workflow }
 func (s *Service) Receivers() map[domain.MessageType]domain.ReceiveFunc {
 	return map[domain.MessageType]domain.ReceiveFunc{
 		domain.MsgApplication: s.onApplication,
-		MsgRefused:            onRefused,
+		MsgRefused:            s.onRefused,
 		MsgForm:               s.onForm,
 		MsgErrorReport:        onErrorReport,
 		MsgSignedForm:         s.onSignedForm,
+		MsgApproved:           onApproved,
+		MsgFiled:              s.onFiled,
 	}
 }
 

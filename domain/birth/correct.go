@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"hukou/domain"
@@ -48,23 +49,54 @@ func onErrorReport(_ context.Context, _ domain.Repos, c *domain.Case, env *domai
 }
 
 // CorrectMinor applies minor-item corrections (former names, relation,
-// birthplace) to the newborn's register entry directly (1.3.3).
+// birthplace) to the newborn's register entry directly (1.3.3): only items
+// the applicant reported, each under the rules of the settlement (a
+// relation fits the newborn and its household, a birthplace stays in the
+// certificate's province). The next form lists each change.
 func (s *Service) CorrectMinor(ctx context.Context, ref domain.CaseRef, changes map[string]string) (*domain.Case, error) {
 	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActCorrectMinor, Data: map[string]any{"changes": changes},
 		Validate: func() error { return validateMinor(changes) },
+		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
+			bd, err := decode(c)
+			if err != nil {
+				return err
+			}
+			return reportedOnly(changes, bd.Result.ErrorReport)
+		},
 		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
-			return s.updateNewborn(ctx, tx, c, func(r *domain.Resident) error {
-				for field, v := range changes {
+			bd, err := decode(c)
+			if err != nil {
+				return err
+			}
+			cert := bd.Ministry.Certificate
+			return s.updateNewborn(ctx, tx, c, func(r *domain.Resident) ([]domain.FormCorrection, error) {
+				var done []domain.FormCorrection
+				for _, field := range sortedKeys(changes) {
+					v := changes[field]
+					var old string
 					switch field {
 					case "formerNames":
-						r.FormerNames = v
+						old, r.FormerNames = r.FormerNames, v
 					case "relation":
-						r.Relation = v
+						members, err := tx.Register().FindResidentsByHouseholdIDs(ctx, []string{r.HouseholdID})
+						if err != nil {
+							return nil, err
+						}
+						if err := joinHousehold("changes", v, r.Sex, members, cert, r.IDNumber); err != nil {
+							return nil, err
+						}
+						old, r.Relation = r.Relation, v
 					case "birthplaceDivision":
-						r.BirthplaceDivision = v
+						if err := birthplaceCorrection("changes", v, cert); err != nil {
+							return nil, err
+						}
+						old, r.BirthplaceDivision = r.BirthplaceDivision, v
+					}
+					if old != v {
+						done = append(done, domain.FormCorrection{Item: field, From: old, To: v})
 					}
 				}
-				return nil
+				return done, nil
 			})
 		}})
 }
@@ -96,11 +128,35 @@ func (s *Service) ApproveMajorChange(ctx context.Context, ref domain.CaseRef) (*
 			return updateResult(c, func(r *result) { r.PendingChange = nil })
 		},
 		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
-			return s.updateNewborn(ctx, tx, c, func(r *domain.Resident) error { return s.applyMajor(ctx, tx, r, applied) })
+			return s.updateNewborn(ctx, tx, c, func(r *domain.Resident) ([]domain.FormCorrection, error) {
+				before := *r
+				if err := s.applyMajor(ctx, tx, r, applied); err != nil {
+					return nil, err
+				}
+				return corrections(&before, r), nil
+			})
 		}})
 }
 
-// applyMajor changes r as the approved change ch says.
+// corrections lists the form items that differ between before and after.
+func corrections(before, after *domain.Resident) []domain.FormCorrection {
+	var out []domain.FormCorrection
+	for _, it := range []struct{ item, from, to string }{
+		{"name", before.Name, after.Name},
+		{"sex", before.Sex, after.Sex},
+		{"ethnicity", before.Ethnicity, after.Ethnicity},
+		{"birthDate", before.BirthDate.Format(time.DateOnly), after.BirthDate.Format(time.DateOnly)},
+		{"idNumber", before.IDNumber, after.IDNumber},
+	} {
+		if it.from != it.to {
+			out = append(out, domain.FormCorrection{Item: it.item, From: it.from, To: it.to})
+		}
+	}
+	return out
+}
+
+// applyMajor changes r as the approved change ch says. A new birth date or
+// sex keeps the ID number's address code (the residence's county).
 func (s *Service) applyMajor(ctx context.Context, tx domain.Repos, r *domain.Resident, ch *MajorChange) error {
 	switch ch.Field {
 	case "name":
@@ -123,7 +179,11 @@ func (s *Service) applyMajor(ctx context.Context, tx domain.Repos, r *domain.Res
 		} else {
 			r.Sex = ch.Value
 		}
-		number, err := nextIDNumber(ctx, tx, r.BirthplaceDivision, r.BirthDate, r.Sex == "1")
+		division := r.BirthplaceDivision
+		if len(r.IDNumber) == 18 {
+			division = r.IDNumber[:6]
+		}
+		number, err := nextIDNumber(ctx, tx, division, r.BirthDate, r.Sex == "1")
 		if err != nil {
 			return err
 		}
@@ -132,17 +192,21 @@ func (s *Service) applyMajor(ctx context.Context, tx domain.Repos, r *domain.Res
 	return nil
 }
 
-// RejectMajorChange drops the pending major-item change (APPROVER).
+// RejectMajorChange drops the pending major-item change (APPROVER), for
+// the reason given (required: CodeInvalid naming "reason").
 func (s *Service) RejectMajorChange(ctx context.Context, ref domain.CaseRef, reason string) (*domain.Case, error) {
+	reason = strings.TrimSpace(reason)
 	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActRejectMajorChange, Note: reason,
+		Validate: func() error { return reasonRequired("reason", reason) },
 		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
 			return updateResult(c, func(r *result) { r.PendingChange = nil })
 		}})
 }
 
 // updateNewborn loads the newborn settled by c, lets change edit it, and
-// saves it and the outcome (ID number and name may change).
-func (s *Service) updateNewborn(ctx context.Context, tx domain.Repos, c *domain.Case, change func(*domain.Resident) error) error {
+// saves it and the outcome (ID number and name may change), with the
+// changes the next form lists.
+func (s *Service) updateNewborn(ctx context.Context, tx domain.Repos, c *domain.Case, change func(*domain.Resident) ([]domain.FormCorrection, error)) error {
 	bd, err := decode(c)
 	if err != nil {
 		return err
@@ -151,14 +215,19 @@ func (s *Service) updateNewborn(ctx context.Context, tx domain.Repos, c *domain.
 	if err != nil {
 		return err
 	}
-	if err := change(r); err != nil {
+	done, err := change(r)
+	if err != nil {
 		return err
 	}
 	r.UpdatedAt = s.Cases.Now()
 	if err := tx.Register().UpdateResident(ctx, r); err != nil {
 		return err
 	}
-	if err := updateResult(c, func(res *result) { res.IDNumber, res.NewbornName = r.IDNumber, r.Name }); err != nil {
+	err = updateResult(c, func(res *result) {
+		res.IDNumber, res.NewbornName = r.IDNumber, r.Name
+		res.Corrections = append(res.Corrections, done...)
+	})
+	if err != nil {
 		return err
 	}
 	return tx.Cases().UpdateCase(ctx, c)
@@ -189,7 +258,7 @@ func (s *Service) ResendForm(ctx context.Context, ref domain.CaseRef) (*domain.C
 			res := bd.Result
 			res.FormRevision++
 			res.ErrorReport = nil
-			return s.sendForm(ctx, tx, c, res, r, h[0])
+			return s.sendForm(ctx, tx, c, res, r, h[0], true)
 		}})
 }
 
@@ -252,37 +321,183 @@ func (s *Service) onSignedForm(ctx context.Context, tx domain.Repos, c *domain.C
 	return nil, s.Documents.KeepDocument(ctx, tx, c.ID, DocumentSignedForm, body.Name, body.ContentType, img)
 }
 
+// filedBody is the FILED message: the case is completed at the
+// registration office, and the sealed completion confirmation travels with
+// it.
+type filedBody struct {
+	Status       string   `json:"status"`
+	Confirmation *pdfBody `json:"confirmation,omitempty"`
+}
+
 // File seals and files the signed form, closes the case at the registration
 // office with a completion confirmation (rendered and stored before the
-// transaction) and tells the acceptance office (1.3.6).
+// transaction) and sends it to the acceptance office (1.3.6, 2.1.1). When
+// the confirmation cannot be rendered now, the filing is recorded and the
+// message follows with the confirmation when it can (RunJob).
 func (s *Service) File(ctx context.Context, ref domain.CaseRef) (*domain.Case, error) {
-	var confirmation domain.BlobRef
+	var confirmation *domain.BlobRef
+	var pdf []byte
 	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActFile,
 		Prepare: func(ctx context.Context, c *domain.Case) error {
-			bd, err := decode(c)
-			if err != nil {
+			var err error
+			if pdf, err = s.renderCompletion(ctx, c); renderLater(err) {
+				return nil
+			} else if err != nil {
 				return err
 			}
-			o := bd.Result.Outcome
-			office := s.officeName(ctx, c.RegistrationOffice)
-			pdf, err := s.Renderer.Render(ctx, &domain.CompletionConfirmation{Business: Title, CollabNo: c.CollabNo, NewbornName: o.NewbornName,
-				IDNumber: o.IDNumber, HouseholdNumber: o.HouseholdNumber, Office: office, Date: s.Cases.Now(),
-				Seals: []domain.Seal{{Office: office, Name: "户口专用章"}}})
-			if err != nil {
-				return fmt.Errorf("render the completion confirmation: %w", err)
-			}
-			confirmation, err = s.Documents.StoreDocument(ctx, "application/pdf", pdf)
+			ref, err := s.Documents.StoreDocument(ctx, "application/pdf", pdf)
+			confirmation = &ref
 			return err
 		},
+		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
+			if confirmation != nil {
+				return nil
+			}
+			return updateResult(c, func(r *result) { r.later(jobCompletion) })
+		},
 		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
-			if err := s.Documents.RecordDocument(ctx, tx, c.ID, DocumentCompletionConfirmation,
-				fmt.Sprintf("办结确认-%s.pdf", c.CollabNo), confirmation); err != nil {
+			if confirmation == nil {
+				return s.Cases.EnqueueJob(ctx, tx, c, jobCompletion)
+			}
+			return s.sendFiled(ctx, tx, c, pdf, confirmation)
+		}})
+}
+
+func completionName(c *domain.Case) string { return fmt.Sprintf("办结确认-%s.pdf", c.CollabNo) }
+
+// renderCompletion renders the sealed completion confirmation of c.
+func (s *Service) renderCompletion(ctx context.Context, c *domain.Case) ([]byte, error) {
+	bd, err := decode(c)
+	if err != nil {
+		return nil, err
+	}
+	o := bd.Result.Outcome
+	office := s.officeName(ctx, c.RegistrationOffice)
+	pdf, err := s.Renderer.Render(ctx, &domain.CompletionConfirmation{Business: Title, CollabNo: c.CollabNo, NewbornName: o.NewbornName,
+		IDNumber: o.IDNumber, HouseholdNumber: o.HouseholdNumber, Office: office, Date: s.Cases.Now(),
+		Seals: []domain.Seal{{Office: office, Name: "户口专用章"}}})
+	if err != nil {
+		return nil, fmt.Errorf("render the completion confirmation: %w", err)
+	}
+	return pdf, nil
+}
+
+// sendFiled records the confirmation (stored already when stored is not
+// nil) on c and tells the acceptance office, with the confirmation, on tx.
+func (s *Service) sendFiled(ctx context.Context, tx domain.Repos, c *domain.Case, pdf []byte, stored *domain.BlobRef) error {
+	var err error
+	if stored != nil {
+		err = s.Documents.RecordDocument(ctx, tx, c.ID, DocumentCompletionConfirmation, completionName(c), *stored)
+	} else {
+		err = s.Documents.KeepDocument(ctx, tx, c.ID, DocumentCompletionConfirmation, completionName(c), "application/pdf", pdf)
+	}
+	if err != nil {
+		return err
+	}
+	doc, atts := attach(completionName(c), pdf)
+	_, err = s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: MsgFiled, Attachments: atts,
+		Body: filedBody{Status: string(domain.StatusCompleted), Confirmation: doc}})
+	return err
+}
+
+// onFiled keeps the completion confirmation at the acceptance office.
+func (s *Service) onFiled(ctx context.Context, tx domain.Repos, c *domain.Case, env *domain.Envelope) (any, error) {
+	var body filedBody
+	if err := decodeBody(env, &body); err != nil {
+		return nil, err
+	}
+	if body.Confirmation != nil {
+		if err := s.keepAttached(ctx, tx, c, env, DocumentCompletionConfirmation, body.Confirmation); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// RunJob implements domain.JobRunner: it has the Ministry record a settled
+// birth's certificate as used, and renders and sends the documents a step
+// could not render. Each job is idempotent: a document is sent once (the
+// pending mark is cleared in the transaction that sends it), and the
+// Ministry ignores a usage it already holds.
+func (s *Service) RunJob(ctx context.Context, c *domain.Case, job string) error {
+	bd, err := decode(c)
+	if err != nil {
+		return err
+	}
+	switch job {
+	case jobUsage:
+		o := bd.Result
+		at := o.RegisteredOn
+		if at.IsZero() {
+			at = s.Cases.Now()
+		}
+		return s.Ministry.RecordBirthCertificateUsage(ctx, bd.Ministry.Certificate.Number, CertificateUsage{
+			CertificateNumber: bd.Ministry.Certificate.Number, Used: true, OfficeCode: c.RegistrationOffice,
+			UsedAt: at.UTC(), IDNumber: o.IDNumber, Name: o.NewbornName})
+	case jobForm:
+		return s.Cases.DB.InTx(ctx, func(ctx context.Context, tx domain.Repos) error {
+			c, bd, err := pendingIn(ctx, tx, c.ID, job)
+			if c == nil || err != nil {
 				return err
 			}
-			_, err := s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: MsgFiled,
-				Body: map[string]string{"status": string(domain.StatusCompleted)}})
+			r, err := tx.Register().FindResidentByID(ctx, bd.Result.ResidentID)
+			if err != nil {
+				return err
+			}
+			hs, err := tx.Register().FindHouseholdsByIDs(ctx, []string{r.HouseholdID})
+			if err != nil {
+				return err
+			} else if len(hs) != 1 {
+				return domain.Errorf(domain.CodeInternal, "the newborn's household %s is missing", r.HouseholdID)
+			}
+			return s.sendForm(ctx, tx, c, bd.Result, r, hs[0], false)
+		})
+	case jobRefusalNotice, jobCompletion:
+		if !bd.Result.pending(job) {
+			return nil
+		}
+		var pdf []byte
+		if job == jobRefusalNotice {
+			pdf, err = s.renderRefusal(ctx, c, bd.Result.Decision)
+		} else {
+			pdf, err = s.renderCompletion(ctx, c)
+		}
+		if err != nil {
 			return err
-		}})
+		}
+		return s.Cases.DB.InTx(ctx, func(ctx context.Context, tx domain.Repos) error {
+			c, bd, err := pendingIn(ctx, tx, c.ID, job)
+			if c == nil || err != nil {
+				return err
+			}
+			bd.Result.done(job)
+			if err := setResult(c, bd.Result); err != nil {
+				return err
+			}
+			if err := tx.Cases().UpdateCase(ctx, c); err != nil {
+				return err
+			}
+			if job == jobRefusalNotice {
+				return s.sendRefusal(ctx, tx, c, bd.Result.Decision, pdf, nil)
+			}
+			return s.sendFiled(ctx, tx, c, pdf, nil)
+		})
+	}
+	return domain.Errorf(domain.CodeInternal, "birth cases have no job %q", job)
+}
+
+// pendingIn loads case id on tx and returns it when job is still pending
+// on it (nil when it was done meanwhile).
+func pendingIn(ctx context.Context, tx domain.Repos, id, job string) (*domain.Case, *data, error) {
+	c, err := tx.Cases().FindCaseByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	bd, err := decode(c)
+	if err != nil || !bd.Result.pending(job) {
+		return nil, nil, err
+	}
+	return c, bd, nil
 }
 
 // decodeBody decodes env's body into v; a malformed body makes the message

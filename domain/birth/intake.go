@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"hukou/domain"
@@ -42,7 +43,7 @@ func (s *Service) Lookup(ctx context.Context, certificateNumber, settleWith stri
 	if err := validSettleWith(settleWith); err != nil {
 		return nil, err
 	}
-	l, err := s.lookup(ctx, certNo, settleWith)
+	l, err := s.lookup(ctx, certNo, settleWith, actor.OfficeCode)
 	if err != nil {
 		return nil, fmt.Errorf("birth lookup %s: %w", certNo, err)
 	}
@@ -52,8 +53,11 @@ func (s *Service) Lookup(ctx context.Context, certificateNumber, settleWith stri
 }
 
 // lookup runs the Ministry look-ups of Lookup and Start for a trimmed,
-// non-empty certificate number.
-func (s *Service) lookup(ctx context.Context, certNo, settleWith string) (*Lookup, error) {
+// non-empty certificate number at the acceptance office ownOffice: the
+// Ministry's answers first (a used certificate is reported as such), then
+// the province (a birth in this office's own province is local business)
+// and this office's own cases (one open or completed case per certificate).
+func (s *Service) lookup(ctx context.Context, certNo, settleWith, ownOffice string) (*Lookup, error) {
 	cert, err := s.Ministry.BirthCertificate(ctx, certNo)
 	if domain.ErrorCode(err) == domain.CodeNotFound {
 		return nil, domain.FieldErrorf("certificateNumber", "the Ministry has no medical birth certificate %s; check the number", certNo).WithReason("birth.certificate_unknown")
@@ -86,6 +90,9 @@ func (s *Service) lookup(ctx context.Context, certNo, settleWith string) (*Looku
 	} else if err != nil {
 		return nil, err
 	}
+	if err := sameProvince(ownOffice, household.OfficeCode); err != nil {
+		return nil, err
+	}
 	province := household.OfficeCode[:2]
 	open, err := s.Ministry.ServiceAvailability(ctx, province, Business)
 	if err != nil {
@@ -93,6 +100,9 @@ func (s *Service) lookup(ctx context.Context, certNo, settleWith string) (*Looku
 	}
 	if !open {
 		return nil, domain.Errorf(domain.CodeConflict, "cross-province birth registration is not open for province %s", province).WithReason("case.service_closed")
+	}
+	if err := s.Cases.KeyFree(ctx, Kind, domain.SideAcceptance, certNo); err != nil {
+		return nil, err
 	}
 	m := MinistryData{Certificate: *cert, History: history, Usage: *usage, Household: household,
 		ParentID: parentID, Province: province, ServiceOpen: open}
@@ -115,12 +125,15 @@ func (s *Service) Start(ctx context.Context, in Intake) (*domain.Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Applicant.validate(s.Cases.Now()); err != nil {
+	if err := in.Applicant.normalise(s.Cases.Now()); err != nil {
 		return nil, err
 	}
-	l, err := s.lookup(ctx, certNo, in.Applicant.SettleWith)
+	l, err := s.lookup(ctx, certNo, in.Applicant.SettleWith, actor.OfficeCode)
 	if err != nil {
 		return nil, fmt.Errorf("start birth registration %s: %w", certNo, err)
+	}
+	if err := in.Applicant.checkIntake(l.Ministry); err != nil {
+		return nil, err
 	}
 	household, province := l.Ministry.Household, l.Ministry.Province
 	id := s.Cases.NewID()
@@ -146,14 +159,26 @@ func (s *Service) Start(ctx context.Context, in Intake) (*domain.Case, error) {
 	return c, nil
 }
 
-// Modify replaces the clerk-entered data of a DRAFT case (1.2.1). Ministry
-// data cannot be changed (it is not part of the input). Errors: the
-// engine's (CONFLICT once submitted, stale version), CodeInvalid naming a
-// field.
+// Modify replaces the clerk-entered data of a DRAFT case (1.2.1) under the
+// intake's rules. Ministry data cannot be changed (it is not part of the
+// input), nor whose household the newborn joins (the household was looked
+// up for it). Errors: the engine's (CONFLICT once submitted, stale
+// version), CodeInvalid naming a field.
 func (s *Service) Modify(ctx context.Context, ref domain.CaseRef, in Applicant) (*domain.Case, error) {
 	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActModify,
-		Validate: func() error { return in.validate(s.Cases.Now()) },
+		Validate: func() error { return in.normalise(s.Cases.Now()) },
 		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
+			d, err := decode(c)
+			if err != nil {
+				return err
+			}
+			if in.SettleWith != d.Applicant.SettleWith {
+				return domain.FieldErrorf("settleWith", "the household was looked up for the %s's; start a new registration to settle with the other parent",
+					strings.ToLower(d.Applicant.SettleWith)).WithReason("birth.settle_with_fixed")
+			}
+			if err := in.checkIntake(d.Ministry); err != nil {
+				return err
+			}
 			raw, err := json.Marshal(in)
 			c.Applicant = raw
 			return err
@@ -162,7 +187,10 @@ func (s *Service) Modify(ctx context.Context, ref domain.CaseRef, in Applicant) 
 
 // Submit locks the case and sends it with its captured archives to the
 // registration office through the platform (1.1.2, 1.4.10), in one
-// transaction; the archives are read before it.
+// transaction; the archives are read before it. Every material the
+// Ministry's list marks required must have been captured (CodeInvalid
+// naming "materials", reason archive.materials_missing); afterwards the
+// archives are frozen (the workflow opens capture in DRAFT only).
 func (s *Service) Submit(ctx context.Context, ref domain.CaseRef) (*domain.Case, error) {
 	var archives []domain.FileContent
 	sent := &struct {
@@ -170,6 +198,9 @@ func (s *Service) Submit(ctx context.Context, ref domain.CaseRef) (*domain.Case,
 	}{}
 	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActSubmit, Data: sent,
 		Prepare: func(ctx context.Context, c *domain.Case) error {
+			if err := s.Documents.RequireMaterials(ctx, c); err != nil {
+				return err
+			}
 			var err error
 			archives, err = s.Documents.ArchiveContents(ctx, c.ID)
 			sent.Archives = len(archives)

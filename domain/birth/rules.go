@@ -1,9 +1,16 @@
 package birth
 
 import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"hukou/domain"
@@ -39,13 +46,17 @@ func validSettleWith(v string) error {
 	return nil
 }
 
-// validName checks a newborn's name in field.
+// validName checks a name in field: present, at most 20 characters, in
+// Chinese characters (chineseName).
 func validName(field, name string) error {
-	switch n := utf8.RuneCountInString(strings.TrimSpace(name)); {
+	name = strings.TrimSpace(name)
+	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
-		return domain.FieldErrorf(field, "enter the newborn's name").WithReason("birth.name_required")
+		return domain.FieldErrorf(field, "enter the name").WithReason("birth.name_required")
 	case n > 20:
 		return domain.FieldErrorf(field, "a name has at most 20 characters").WithReason("birth.name_length")
+	case !chineseName(name):
+		return domain.FieldErrorf(field, "%q is not a name in Chinese characters: no Latin letters, digits or spaces; an ethnic name separates its parts with the middle dot ·", name).WithReason("birth.name_chinese")
 	}
 	return nil
 }
@@ -64,7 +75,13 @@ func validRelation(field, code string) error {
 	return nil
 }
 
-func (a *Applicant) validate(now time.Time) error {
+// normalise checks the clerk's data and puts it in the form it is stored
+// in: names and phone trimmed, the declarant's ID number upgraded from 15
+// digits and with an upper-case X. The relation is checked against the
+// certificate and household later (checkIntake).
+func (a *Applicant) normalise(now time.Time) error {
+	a.NewbornName, a.DeclarantName = strings.TrimSpace(a.NewbornName), strings.TrimSpace(a.DeclarantName)
+	a.DeclarantPhone = strings.TrimSpace(a.DeclarantPhone)
 	if err := validName("newbornName", a.NewbornName); err != nil {
 		return err
 	}
@@ -77,13 +94,18 @@ func (a *Applicant) validate(now time.Time) error {
 	if err := validSettleWith(a.SettleWith); err != nil {
 		return err
 	}
-	if strings.TrimSpace(a.DeclarantName) == "" {
+	if a.DeclarantName == "" {
 		return domain.FieldErrorf("declarantName", "enter the declarant's name").WithReason("birth.declarant_name")
 	}
-	if _, err := domain.ValidateIDNumber("declarantIdNumber", a.DeclarantIDNumber, now); err != nil {
+	if err := validName("declarantName", a.DeclarantName); err != nil {
 		return err
 	}
-	return nil
+	number, err := domain.ValidateIDNumber("declarantIdNumber", strings.ToUpper(strings.TrimSpace(a.DeclarantIDNumber)), now)
+	if err != nil {
+		return err
+	}
+	a.DeclarantIDNumber = number
+	return validPhone("declarantPhone", a.DeclarantPhone)
 }
 
 func (in *Settlement) validate(now time.Time) error {
@@ -138,7 +160,8 @@ func validateMinor(changes map[string]string) error {
 	if len(changes) == 0 {
 		return domain.FieldErrorf("changes", "give at least one correction").WithReason("birth.changes_required")
 	}
-	for field, v := range changes {
+	for _, field := range sortedKeys(changes) {
+		v := changes[field]
 		switch {
 		case majorItems[field]:
 			return domain.FieldErrorf("changes", "%s is a major item: request a major-item change for an approver", field).WithReason("birth.major_item")
@@ -152,6 +175,8 @@ func validateMinor(changes map[string]string) error {
 			if _, ok := codes.LookupDivision(v); !ok {
 				return domain.FieldErrorf("changes", "birthplace %q is not a GB/T 2260 division", v).WithReason("birth.birthplace")
 			}
+		case field == "formerNames" && v != "" && !chineseName(v):
+			return domain.FieldErrorf("changes", "former name %q is not written in Chinese characters", v).WithReason("birth.name_chinese")
 		}
 	}
 	return nil
@@ -185,6 +210,241 @@ func validateMajor(ch MajorChange, now time.Time) error {
 		if _, err := domain.ValidateIDNumber("value", ch.Value, now); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// newbornRelationsCSV is the data of the child-relation rule (feature 9:
+// data, not code): for the GB/T 4761 relation of the newborn's parent to
+// the head of household (parents) and the newborn's sex, the relations the
+// newborn may have to the head (子/女 when the parent is the head or the
+// head's spouse, 孙子/孙女 when the parent is the head's son, …).
+//
+//go:embed data/newborn_relations.csv
+var newbornRelationsCSV []byte
+
+// relationRow is one row of newborn_relations.csv.
+type relationRow struct {
+	parents map[string]bool
+	sex     string
+	newborn []string
+}
+
+var relationRows = sync.OnceValue(func() []relationRow {
+	recs, err := csv.NewReader(bytes.NewReader(newbornRelationsCSV)).ReadAll()
+	if err != nil || len(recs) < 2 || strings.Join(recs[0], ",") != "parents,sex,newborn" {
+		panic(fmt.Sprintf("birth: malformed newborn_relations.csv: %v", err))
+	}
+	rows := make([]relationRow, 0, len(recs)-1)
+	for i, rec := range recs[1:] {
+		row := relationRow{parents: map[string]bool{}, sex: rec[1], newborn: strings.Fields(rec[2])}
+		for _, p := range strings.Fields(rec[0]) {
+			row.parents[p] = true
+		}
+		for _, code := range append(strings.Fields(rec[0]), row.newborn...) {
+			if _, ok := codes.Relation(code); !ok {
+				panic(fmt.Sprintf("birth: newborn_relations.csv row %d: %q is not a GB/T 4761 code", i+2, code))
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+})
+
+// newbornRelation checks the relation to the head of household a newborn
+// of sex ("1", "2"; "" when unknown) is registered with, given its
+// parent's relation to the head ("" when the parent is not a member): it
+// must be a relation a newborn can have (a child, grandchild, … of the
+// head: never 本人, 户主, a parent or 非亲属), of the newborn's sex, and
+// the one the parent's place in the household gives.
+func newbornRelation(field, relation, sex, parentRelation string) error {
+	if err := validRelation(field, relation); err != nil {
+		return err
+	}
+	name := func(code string) string {
+		e, _ := codes.Relation(code)
+		return e.Name + " (" + code + ")"
+	}
+	var anySex, ofSex, ofParent []string
+	parentKnown := false
+	for _, row := range relationRows() {
+		anySex = append(anySex, row.newborn...)
+		if sex == "" || row.sex == sex {
+			ofSex = append(ofSex, row.newborn...)
+			if row.parents[parentRelation] {
+				parentKnown = true
+				ofParent = append(ofParent, row.newborn...)
+			}
+		}
+	}
+	switch {
+	case !slices.Contains(anySex, relation):
+		return domain.FieldErrorf(field, "%s is not a relation a newborn can have to the head of household: choose a child's relation such as 子 (20) or 女 (30)", name(relation)).WithReason("birth.relation_not_child")
+	case !slices.Contains(ofSex, relation):
+		return domain.FieldErrorf(field, "%s does not fit the newborn's sex (%s)", name(relation), sexName(sex)).WithReason("birth.relation_sex")
+	case parentKnown && !slices.Contains(ofParent, relation):
+		wanted := make([]string, 0, len(ofParent))
+		for _, c := range ofParent {
+			wanted = append(wanted, name(c))
+		}
+		return domain.FieldErrorf(field, "the parent is %s of the head of household, so the newborn is %s, not %s",
+			name(parentRelation), strings.Join(wanted, " or "), name(relation)).WithReason("birth.relation_head")
+	}
+	return nil
+}
+
+func sexName(code string) string {
+	if e, ok := codes.Sex(code); ok {
+		return e.Name
+	}
+	return code
+}
+
+// isHead reports whether relation makes its holder the head of household.
+func isHead(relation string) bool { return relation == "02" || relation == "01" }
+
+// oneHead refuses relation 户主 (02) or 本人 (01) for a newborn joining a
+// household whose members' relations (active members) already include a head.
+func oneHead(field, relation string, memberRelations []string) error {
+	if !isHead(relation) {
+		return nil
+	}
+	if slices.ContainsFunc(memberRelations, isHead) {
+		return domain.FieldErrorf(field, "the household already has a head; a household has one head, so the newborn joins with a child's relation").WithReason("birth.household_has_head")
+	}
+	return nil
+}
+
+// chineseName reports whether name is written in Chinese characters (any
+// CJK ideograph, Extension B and beyond included), with single middle dots
+// (·, U+00B7) only between the parts of an ethnic name.
+func chineseName(name string) bool {
+	runes := []rune(name)
+	if len(runes) == 0 {
+		return false
+	}
+	for i, r := range runes {
+		if r == '·' {
+			if i == 0 || i == len(runes)-1 || runes[i-1] == '·' {
+				return false
+			}
+			continue
+		}
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// mobilePhone and landline are the Chinese phone formats: a mobile number
+// 1[3-9]xxxxxxxxx, or a landline with its area code (010, 02x or 0xxx),
+// optionally hyphenated and with an extension.
+var (
+	mobilePhone = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+	landline    = regexp.MustCompile(`^0(10|2[0-9]|[3-9][0-9]{2})-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$`)
+)
+
+// validPhone checks a phone number in field; empty is allowed (the
+// declarant may give none).
+func validPhone(field, phone string) error {
+	if phone == "" || mobilePhone.MatchString(phone) || landline.MatchString(phone) {
+		return nil
+	}
+	return domain.FieldErrorf(field, "%q is not a Chinese phone number: a mobile number of 11 digits starting 13–19, or a landline with its area code (e.g. 0311-86681234)", phone).WithReason("birth.phone")
+}
+
+// chinaTime is the zone birth times are dated in.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// matchCertificate refuses a settlement whose sex or birth date contradicts
+// the medical birth certificate (a different child, or a typing error).
+func (in *Settlement) matchCertificate(cert Certificate) error {
+	if cert.Sex != "" && in.Sex != cert.Sex {
+		return domain.FieldErrorf("sex", "the medical birth certificate %s says %s; the register must say the same", cert.Number, sexName(cert.Sex)).WithReason("birth.sex_mismatch")
+	}
+	if !cert.BirthTime.IsZero() {
+		if want := cert.BirthTime.In(chinaTime).Format(time.DateOnly); in.BirthDate.Format(time.DateOnly) != want {
+			return domain.FieldErrorf("birthDate", "the medical birth certificate %s says the child was born on %s", cert.Number, want).WithReason("birth.birth_date_mismatch")
+		}
+	}
+	return nil
+}
+
+// sameProvince refuses a birth whose parent's household is in this
+// deployment's own province: that is local business, not cross-province
+// handling (跨省通办).
+func sameProvince(ownOffice, householdOffice string) error {
+	if len(ownOffice) >= 2 && len(householdOffice) >= 2 && ownOffice[:2] == householdOffice[:2] {
+		p, _ := codes.Province(householdOffice[:6])
+		return domain.FieldErrorf("settleWith", "the parent's household is registered in %s, this office's own province: register the birth as local business at the household's police station, not as a cross-province case", p.Name).WithReason("birth.same_province")
+	}
+	return nil
+}
+
+// checkIntake checks the clerk's data against what the Ministry said: the
+// relation fits the certificate's sex and the parent's place in the
+// household, and the household gets no second head.
+func (a *Applicant) checkIntake(m MinistryData) error {
+	var relations []string
+	parentRelation := ""
+	if h := m.Household; h != nil {
+		for _, p := range h.Members {
+			if p.Status == "" || p.Status == domain.ResidentActive {
+				relations = append(relations, p.Relation)
+			}
+		}
+		parentRelation = h.Person.Relation
+	}
+	if err := oneHead("relation", a.Relation, relations); err != nil {
+		return err
+	}
+	return newbornRelation("relation", a.Relation, m.Certificate.Sex, parentRelation)
+}
+
+// birthplaceCorrection checks a corrected birthplace: a current county of
+// the province the medical birth certificate was issued in (the birthplace
+// is the certificate's; a correction fixes a county, never moves the birth
+// to another province).
+func birthplaceCorrection(field, division string, cert Certificate) error {
+	d, ok := codes.LookupDivision(division)
+	if !ok || d.Historical || d.Level != codes.LevelCounty {
+		return domain.FieldErrorf(field, "birthplace %q is not a current county-level GB/T 2260 division", division).WithReason("birth.birthplace")
+	}
+	if certDiv := cert.BirthplaceDivision; len(certDiv) == 6 && certDiv[:2] != division[:2] {
+		return domain.FieldErrorf(field, "the medical birth certificate places the birth in %s; a correction cannot move it to another province", codes.FullName(certDiv)).WithReason("birth.birthplace_certificate")
+	}
+	return nil
+}
+
+// reportedOnly refuses a minor correction of an item the applicant did not
+// report (1.3.3: the registration office corrects what was reported).
+func reportedOnly(changes map[string]string, report []ErrorItem) error {
+	reported := map[string]bool{}
+	for _, it := range report {
+		reported[it.Field] = true
+	}
+	for _, field := range sortedKeys(changes) {
+		if !reported[field] {
+			return domain.FieldErrorf("changes", "%s was not reported by the applicant; correct only the reported items", field).WithReason("birth.not_reported")
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// reasonRequired refuses an empty reason of a rejection.
+func reasonRequired(field, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return domain.FieldErrorf(field, "give the reason for the rejection").WithReason("birth.reason_required")
 	}
 	return nil
 }

@@ -31,27 +31,193 @@ func goodApplicant() Applicant {
 		DeclarantName: "陈东", DeclarantIDNumber: "211102198010052301"}
 }
 
-func TestApplicant_Validate(t *testing.T) {
+func TestApplicant_Normalise(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct {
 		edit          func(*Applicant)
 		field, reason string
 	}{
-		"OK":                 {func(*Applicant) {}, "", ""},
-		"NameRequired":       {func(a *Applicant) { a.NewbornName = "  " }, "newbornName", "birth.name_required"},
-		"NameTooLong":        {func(a *Applicant) { a.NewbornName = "陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈" }, "newbornName", "birth.name_length"},
-		"UnknownEthnicity":   {func(a *Applicant) { a.Ethnicity = "99" }, "ethnicity", "birth.ethnicity"},
-		"UnknownRelation":    {func(a *Applicant) { a.Relation = "xx" }, "relation", "birth.relation"},
-		"SettleWithNeither":  {func(a *Applicant) { a.SettleWith = "GRANDMA" }, "settleWith", "birth.settle_with"},
-		"DeclarantRequired":  {func(a *Applicant) { a.DeclarantName = "" }, "declarantName", "birth.declarant_name"},
-		"DeclarantIDInvalid": {func(a *Applicant) { a.DeclarantIDNumber = "211102198010052300" }, "declarantIdNumber", "id_number.check_digit"},
+		"OK":                  {func(*Applicant) {}, "", ""},
+		"OKEthnicName":        {func(a *Applicant) { a.NewbornName = "阿卜杜·热合曼" }, "", ""},
+		"OKExtensionB":        {func(a *Applicant) { a.NewbornName = "陈𠀾" }, "", ""},
+		"OKMobile":            {func(a *Applicant) { a.DeclarantPhone = "13912345678" }, "", ""},
+		"OKLandline":          {func(a *Applicant) { a.DeclarantPhone = "0311-86681234" }, "", ""},
+		"OKBeijingLandline":   {func(a *Applicant) { a.DeclarantPhone = "01088886666" }, "", ""},
+		"NameRequired":        {func(a *Applicant) { a.NewbornName = "  " }, "newbornName", "birth.name_required"},
+		"NameTooLong":         {func(a *Applicant) { a.NewbornName = "陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈陈" }, "newbornName", "birth.name_length"},
+		"NameLatinAndDigits":  {func(a *Applicant) { a.NewbornName = "Tom123" }, "newbornName", "birth.name_chinese"},
+		"NameMixed":           {func(a *Applicant) { a.NewbornName = "陈Tom" }, "newbornName", "birth.name_chinese"},
+		"NameSpace":           {func(a *Applicant) { a.NewbornName = "陈 明" }, "newbornName", "birth.name_chinese"},
+		"NameDotAtEnd":        {func(a *Applicant) { a.NewbornName = "阿卜杜·" }, "newbornName", "birth.name_chinese"},
+		"NameDoubleDot":       {func(a *Applicant) { a.NewbornName = "阿卜杜··热合曼" }, "newbornName", "birth.name_chinese"},
+		"UnknownEthnicity":    {func(a *Applicant) { a.Ethnicity = "99" }, "ethnicity", "birth.ethnicity"},
+		"UnknownRelation":     {func(a *Applicant) { a.Relation = "xx" }, "relation", "birth.relation"},
+		"SettleWithNeither":   {func(a *Applicant) { a.SettleWith = "GRANDMA" }, "settleWith", "birth.settle_with"},
+		"DeclarantRequired":   {func(a *Applicant) { a.DeclarantName = "" }, "declarantName", "birth.declarant_name"},
+		"DeclarantLatin":      {func(a *Applicant) { a.DeclarantName = "Chen Dong" }, "declarantName", "birth.name_chinese"},
+		"DeclarantIDInvalid":  {func(a *Applicant) { a.DeclarantIDNumber = "211102198010052300" }, "declarantIdNumber", "id_number.check_digit"},
+		"PhoneNotANumber":     {func(a *Applicant) { a.DeclarantPhone = "abc" }, "declarantPhone", "birth.phone"},
+		"PhoneMobileTooShort": {func(a *Applicant) { a.DeclarantPhone = "1391234567" }, "declarantPhone", "birth.phone"},
+		"PhoneMobile12":       {func(a *Applicant) { a.DeclarantPhone = "12912345678" }, "declarantPhone", "birth.phone"},
+		"PhoneNoAreaCode":     {func(a *Applicant) { a.DeclarantPhone = "86681234" }, "declarantPhone", "birth.phone"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := goodApplicant()
 			tc.edit(&a)
-			requireRule(t, a.validate(now), domain.CodeInvalid, tc.field, tc.reason)
+			requireRule(t, a.normalise(now), domain.CodeInvalid, tc.field, tc.reason)
 		})
 	}
+	t.Run("IDNumberNormalised", func(t *testing.T) {
+		for _, tc := range []struct{ in, want string }{
+			{"211102801005230", "211102198010052301"},      // 15 digits → 18
+			{"13060219850312017x", "13060219850312017X"},   // lower-case x
+			{" 211102198010052301 ", "211102198010052301"}, // spaces trimmed
+		} {
+			in, want := tc.in, tc.want
+			a := goodApplicant()
+			a.DeclarantIDNumber = in
+			require.NoError(t, a.normalise(now), in)
+			require.Equal(t, want, a.DeclarantIDNumber, in)
+		}
+	})
+}
+
+// household is Ministry data of a certificate whose newborn is of sex and
+// whose parent is a member with relation parent in a household headed by
+// someone (relation 02).
+func household(sex, parent string) MinistryData {
+	members := []domain.MinistryPerson{{Relation: "02", Status: domain.ResidentActive}}
+	person := domain.MinistryPerson{Relation: parent, Status: domain.ResidentActive}
+	if parent != "02" {
+		members = append(members, person)
+	}
+	return MinistryData{Certificate: Certificate{Number: "M130000001", Sex: sex}, Household: &domain.MinistryHousehold{Person: person, Members: members}}
+}
+
+func TestApplicant_CheckIntake(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		relation string
+		m        MinistryData
+		reason   string
+	}{
+		"SonOfTheHead":         {"20", household("1", "02"), ""},
+		"DaughterOfTheSpouse":  {"30", household("2", "12"), ""},
+		"GrandsonOfTheHead":    {"41", household("1", "20"), ""},
+		"DaughtersDaughter":    {"44", household("2", "30"), ""},
+		"Self":                 {"01", household("1", "02"), "birth.household_has_head"},
+		"SecondHead":           {"02", household("1", "02"), "birth.household_has_head"},
+		"Father":               {"51", household("1", "02"), "birth.relation_not_child"},
+		"NotRelated":           {"99", household("1", "02"), "birth.relation_not_child"},
+		"DaughterForABoy":      {"30", household("1", "02"), "birth.relation_sex"},
+		"SonForAGirl":          {"22", household("2", "02"), "birth.relation_sex"},
+		"SonWhenParentIsASon":  {"20", household("1", "20"), "birth.relation_head"},
+		"GrandsonViaADaughter": {"41", household("1", "30"), "birth.relation_head"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := goodApplicant()
+			a.Relation = tc.relation
+			field := ""
+			if tc.reason != "" {
+				field = "relation"
+			}
+			requireRule(t, a.checkIntake(tc.m), domain.CodeInvalid, field, tc.reason)
+		})
+	}
+}
+
+func TestNewbornRelation(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		relation, sex, parent, reason string
+	}{
+		"ChildOfTheHead":          {"20", "1", "02", ""},
+		"EldestDaughter":          {"32", "2", "11", ""},
+		"NoParentInTheHousehold":  {"41", "1", "", ""},
+		"SexUnknown":              {"30", "", "02", ""},
+		"NephewOfTheHead":         {"93", "1", "73", ""},
+		"UnknownCode":             {"xx", "1", "02", "birth.relation"},
+		"AdoptedIsNotANewborns":   {"27", "1", "02", "birth.relation_not_child"},
+		"Spouse":                  {"10", "1", "02", "birth.relation_not_child"},
+		"GirlAsGrandson":          {"41", "2", "20", "birth.relation_sex"},
+		"SonOfTheHeadsSonInLaw":   {"20", "1", "28", "birth.relation_head"},
+		"NephewWhenParentIsAHead": {"93", "1", "02", "birth.relation_head"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			field := ""
+			if tc.reason != "" {
+				field = "relation"
+			}
+			requireRule(t, newbornRelation("relation", tc.relation, tc.sex, tc.parent), domain.CodeInvalid, field, tc.reason)
+		})
+	}
+}
+
+func TestJoinHousehold(t *testing.T) {
+	t.Parallel()
+	cert := Certificate{FatherIDNumber: "130102198001010011", MotherIDNumber: "130102198201010022"}
+	member := func(id, rel string, st domain.ResidentStatus) *domain.Resident {
+		return &domain.Resident{IDNumber: id, Relation: rel, Status: st}
+	}
+	headIsGrandpa := []*domain.Resident{member("130102195001010013", "02", domain.ResidentActive), member(cert.FatherIDNumber, "20", domain.ResidentActive)}
+	headMovedOut := []*domain.Resident{member("130102195001010013", "02", domain.ResidentMovedOut)}
+	requireRule(t, joinHousehold("relation", "41", "1", headIsGrandpa, cert, ""), "", "", "")
+	requireRule(t, joinHousehold("relation", "20", "1", headIsGrandpa, cert, ""), domain.CodeInvalid, "relation", "birth.relation_head")
+	requireRule(t, joinHousehold("relation", "02", "1", headIsGrandpa, cert, ""), domain.CodeInvalid, "relation", "birth.household_has_head")
+	requireRule(t, joinHousehold("relation", "02", "1", headMovedOut, cert, ""), domain.CodeInvalid, "relation", "birth.relation_not_child")
+	self := member("130102202611010015", "41", domain.ResidentActive)
+	requireRule(t, joinHousehold("changes", "42", "1", append(headIsGrandpa, self), cert, self.IDNumber), domain.CodeInvalid, "changes", "birth.relation_sex")
+}
+
+func TestSettlement_MatchCertificate(t *testing.T) {
+	t.Parallel()
+	born := time.Date(2026, 10, 31, 23, 30, 0, 0, time.UTC) // 1 November in China
+	cert := Certificate{Number: "M130000001", Sex: "2", BirthTime: born}
+	for name, tc := range map[string]struct {
+		sex           string
+		date          time.Time
+		field, reason string
+	}{
+		"OK":          {"2", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), "", ""},
+		"SexDiffers":  {"1", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), "sex", "birth.sex_mismatch"},
+		"DateDiffers": {"2", time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC), "birthDate", "birth.birth_date_mismatch"},
+		"DateInChina": {"2", time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), "birthDate", "birth.birth_date_mismatch"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			in := Settlement{Sex: tc.sex, BirthDate: tc.date}
+			requireRule(t, in.matchCertificate(cert), domain.CodeInvalid, tc.field, tc.reason)
+		})
+	}
+}
+
+func TestSameProvince(t *testing.T) {
+	t.Parallel()
+	requireRule(t, sameProvince("211103000100", "130102000100"), "", "", "")
+	requireRule(t, sameProvince("211103000100", "211102000200"), domain.CodeInvalid, "settleWith", "birth.same_province")
+	requireRule(t, sameProvince("211103000100", "210102000100"), domain.CodeInvalid, "settleWith", "birth.same_province")
+}
+
+func TestBirthplaceCorrection(t *testing.T) {
+	t.Parallel()
+	cert := Certificate{BirthplaceDivision: "130102"}
+	requireRule(t, birthplaceCorrection("changes", "130104", cert), "", "", "")
+	requireRule(t, birthplaceCorrection("changes", "211102", cert), domain.CodeInvalid, "changes", "birth.birthplace_certificate")
+	requireRule(t, birthplaceCorrection("changes", "130100", cert), domain.CodeInvalid, "changes", "birth.birthplace")
+	requireRule(t, birthplaceCorrection("changes", "999999", cert), domain.CodeInvalid, "changes", "birth.birthplace")
+}
+
+func TestReportedOnly(t *testing.T) {
+	t.Parallel()
+	report := []ErrorItem{{Field: "formerNames", Wanted: "陈明"}, {Field: "name", Wanted: "陈晓鸣"}}
+	requireRule(t, reportedOnly(map[string]string{"formerNames": "陈明"}, report), "", "", "")
+	requireRule(t, reportedOnly(map[string]string{"formerNames": "陈明", "relation": "20"}, report), domain.CodeInvalid, "changes", "birth.not_reported")
+	requireRule(t, reportedOnly(map[string]string{"birthplaceDivision": "130104"}, nil), domain.CodeInvalid, "changes", "birth.not_reported")
+}
+
+func TestReasonRequired(t *testing.T) {
+	t.Parallel()
+	requireRule(t, reasonRequired("reason", "证明材料不符"), "", "", "")
+	requireRule(t, reasonRequired("reason", " "), domain.CodeInvalid, "reason", "birth.reason_required")
 }
 
 func TestSettlement_Validate(t *testing.T) {
@@ -66,6 +232,7 @@ func TestSettlement_Validate(t *testing.T) {
 	}{
 		"OK":                {func(*Settlement) {}, "", ""},
 		"NameRequired":      {func(s *Settlement) { s.Name = "" }, "name", "birth.name_required"},
+		"NameNotChinese":    {func(s *Settlement) { s.Name = "Tom123" }, "name", "birth.name_chinese"},
 		"SexUnknownCode":    {func(s *Settlement) { s.Sex = "9" }, "sex", "birth.sex"},
 		"SexNotStated":      {func(s *Settlement) { s.Sex = "0" }, "sex", "birth.sex"},
 		"UnknownEthnicity":  {func(s *Settlement) { s.Ethnicity = "00" }, "ethnicity", "birth.ethnicity"},
@@ -112,6 +279,7 @@ func TestMinorCorrections_Validate(t *testing.T) {
 		"UnknownItem":       {map[string]string{"shoeSize": "42"}, "birth.error_field"},
 		"UnknownRelation":   {map[string]string{"relation": "xx"}, "birth.relation"},
 		"UnknownBirthplace": {map[string]string{"birthplaceDivision": "999999"}, "birth.birthplace"},
+		"FormerNameLatin":   {map[string]string{"formerNames": "Tom"}, "birth.name_chinese"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			field := ""

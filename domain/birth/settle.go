@@ -19,13 +19,20 @@ type formBody struct {
 }
 
 // Settle registers the approved newborn in the chosen household (2.2.1):
-// a new resident with a new valid ID number (birthplace division, birth
-// date, the next free sequence of the right parity) and a household member
-// identifier from the database; it renders the resident registration form
-// (常表) and sends it to the acceptance office (1.3.1), all in one
-// transaction. Errors: CodeInvalid naming the field, CodeNotFound for an
-// unknown household (field householdNumber), CodeForbidden for a household
-// outside the caller's jurisdiction, the engine's errors.
+// a new resident with a new valid ID number (the address code of the
+// county of the household's address, the permanent residence being
+// registered, per GB 11643; the birth date; the next free sequence of the
+// right parity) and a household member identifier from the database; it
+// renders the resident registration form (常表) and sends it to the
+// acceptance office (1.3.1), all in one transaction, and has the Ministry
+// record the certificate as used (a case job, retried until it succeeds).
+// The newborn must match the medical birth certificate (sex, birth date),
+// join with a child's relation that fits the parent's place in the
+// household, and never as a second head. Errors: CodeInvalid naming the
+// field, CodeNotFound for an unknown household (field householdNumber) and
+// the same for one outside the caller's jurisdiction (audited as DENIED),
+// the engine's errors. When the form cannot be rendered now (no font), the
+// settlement is recorded and the form follows when it can (RunJob).
 //
 // The form is rendered inside the transaction because it prints what the
 // database assigns on insert (the hcybsh); rendering is bounded (one page).
@@ -37,6 +44,10 @@ func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement)
 			actor := domain.ActorFromContext(ctx)
 			bd, err := decode(c)
 			if err != nil {
+				return err
+			}
+			cert := bd.Ministry.Certificate
+			if err := in.matchCertificate(cert); err != nil {
 				return err
 			}
 			// A household outside the jurisdiction answers as one that does
@@ -53,11 +64,22 @@ func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement)
 				s.Cases.Audit.Record(ctx, domain.NewAuditEntry(actor, now, domain.AuditDenied, "settleBirthRegistration", "Household", h.ID, "outside jurisdiction"))
 				return unknown
 			}
-			birthplace := bd.Ministry.Certificate.BirthplaceDivision
-			if birthplace == "" {
-				birthplace = h.StationCode[:6]
+			members, err := tx.Register().FindResidentsByHouseholdIDs(ctx, []string{h.ID})
+			if err != nil {
+				return err
 			}
-			number, err := nextIDNumber(ctx, tx, birthplace, in.BirthDate, in.Sex == "1")
+			if err := joinHousehold("relation", in.Relation, in.Sex, members, cert, ""); err != nil {
+				return err
+			}
+			residence, err := residenceDivision(ctx, tx, h)
+			if err != nil {
+				return err
+			}
+			birthplace := cert.BirthplaceDivision
+			if birthplace == "" {
+				birthplace = residence
+			}
+			number, err := nextIDNumber(ctx, tx, residence, in.BirthDate, in.Sex == "1")
 			if err != nil {
 				return err
 			}
@@ -75,8 +97,47 @@ func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement)
 			if r.Hcybsh != nil {
 				out.Hcybsh = *r.Hcybsh
 			}
-			return s.sendForm(ctx, tx, c, result{Outcome: out}, r, h)
+			if err := s.Cases.EnqueueJob(ctx, tx, c, jobUsage); err != nil {
+				return err
+			}
+			return s.sendForm(ctx, tx, c, result{Outcome: out, Clerk: actor.Shown(), RegisteredOn: now}, r, h, true)
 		}})
+}
+
+// joinHousehold checks the relation a newborn of sex joins a household
+// with (members, the newborn itself excepted by its ID number self): no
+// second head, and a child's relation that fits the place of the parent
+// (named by the certificate) in the household; when no parent is a member,
+// any child's relation of the newborn's sex.
+func joinHousehold(field, relation, sex string, members []*domain.Resident, cert Certificate, self string) error {
+	var relations []string
+	parent := ""
+	for _, m := range members {
+		if m.Status != domain.ResidentActive || (self != "" && m.IDNumber == self) {
+			continue
+		}
+		relations = append(relations, m.Relation)
+		if parent == "" && m.IDNumber != "" && (m.IDNumber == cert.FatherIDNumber || m.IDNumber == cert.MotherIDNumber) {
+			parent = m.Relation
+		}
+	}
+	if err := oneHead(field, relation, relations); err != nil {
+		return err
+	}
+	return newbornRelation(field, relation, sex, parent)
+}
+
+// residenceDivision is the county of the household's address: the
+// permanent residence whose address code a new ID number carries.
+func residenceDivision(ctx context.Context, tx domain.Repos, h *domain.Household) (string, error) {
+	addrs, err := tx.Register().FindAddressesByIDs(ctx, []string{h.AddressID})
+	if err != nil {
+		return "", err
+	}
+	if len(addrs) == 1 && len(addrs[0].Division) == 6 {
+		return addrs[0].Division, nil
+	}
+	return h.StationCode[:6], nil
 }
 
 // nextIDNumber returns the first free ID number for a person born on birth
@@ -106,20 +167,33 @@ func nextIDNumber(ctx context.Context, tx domain.Repos, division string, birth t
 	return "", domain.Errorf(domain.CodeConflict, "no ID number is free for %s born %s", division, birth.Format(time.DateOnly)).WithReason("birth.id_exhausted")
 }
 
-// sendForm renders the registration form of r as revision res.FormRevision,
-// keeps it, stores res (with the form's hash) as c's result and sends the
-// form to the acceptance office, on tx.
-func (s *Service) sendForm(ctx context.Context, tx domain.Repos, c *domain.Case, res result, r *domain.Resident, h *domain.Household) error {
-	form, err := s.registrationForm(ctx, tx, c, r, h, res.FormRevision-1)
+// sendForm renders the registration form of r as revision res.FormRevision
+// (listing res.Corrections), keeps it, stores res (with the form's hash) as
+// c's result and sends the form to the acceptance office, on tx. When the
+// form cannot be rendered now and canDefer, it stores res with the form
+// pending and enqueues the job that sends it later instead.
+func (s *Service) sendForm(ctx context.Context, tx domain.Repos, c *domain.Case, res result, r *domain.Resident, h *domain.Household, canDefer bool) error {
+	form, err := s.registrationForm(ctx, tx, c, r, h, res)
 	if err != nil {
 		return err
 	}
 	pdf, err := s.Renderer.Render(ctx, form)
-	if err != nil {
+	if renderLater(err) && canDefer {
+		res.later(jobForm)
+		if err := setResult(c, res); err != nil {
+			return err
+		}
+		if err := tx.Cases().UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		return s.Cases.EnqueueJob(ctx, tx, c, jobForm)
+	} else if err != nil {
 		return fmt.Errorf("render the registration form: %w", err)
 	}
 	att := domain.AttachmentFor("registration-form.pdf", "application/pdf", pdf)
 	res.FormSHA256 = att.SHA256
+	res.Corrections = nil // listed on this form
+	res.done(jobForm)
 	if err := setResult(c, res); err != nil {
 		return err
 	}
@@ -134,14 +208,16 @@ func (s *Service) sendForm(ctx context.Context, tx domain.Repos, c *domain.Case,
 	return err
 }
 
-func (s *Service) registrationForm(ctx context.Context, tx domain.Repos, c *domain.Case, r *domain.Resident, h *domain.Household, revision int) (*domain.RegistrationForm, error) {
+// registrationForm fills the form of r in h from the register; the items
+// the register does not keep for a newborn stay blank.
+func (s *Service) registrationForm(ctx context.Context, tx domain.Repos, c *domain.Case, r *domain.Resident, h *domain.Household, res result) (*domain.RegistrationForm, error) {
 	members, err := tx.Register().FindResidentsByHouseholdIDs(ctx, []string{h.ID})
 	if err != nil {
 		return nil, err
 	}
 	head := ""
 	for _, m := range members {
-		if m.Relation == "02" || m.Relation == "01" {
+		if isHead(m.Relation) && m.Status == domain.ResidentActive {
 			head = m.Name
 			break
 		}
@@ -150,9 +226,10 @@ func (s *Service) registrationForm(ctx context.Context, tx domain.Repos, c *doma
 	if err != nil {
 		return nil, err
 	}
-	f := &domain.RegistrationForm{CollabNo: c.CollabNo, Revision: revision, Name: r.Name, FormerNames: r.FormerNames, Sex: r.Sex,
+	f := &domain.RegistrationForm{CollabNo: c.CollabNo, Revision: res.FormRevision - 1, Name: r.Name, FormerNames: r.FormerNames, Sex: r.Sex,
 		Ethnicity: r.Ethnicity, BirthDate: r.BirthDate, BirthplaceDivision: r.BirthplaceDivision, IDNumber: r.IDNumber,
-		Relation: r.Relation, HeadName: head, HouseholdNumber: h.Number, Date: s.Cases.Now()}
+		Relation: r.Relation, HeadName: head, HouseholdNumber: h.Number, Clerk: res.Clerk, RegisteredOn: res.RegisteredOn,
+		Corrections: res.Corrections, Date: s.Cases.Now()}
 	if r.Hcybsh != nil {
 		f.Hcybsh = *r.Hcybsh
 	}

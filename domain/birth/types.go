@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"hukou/domain"
@@ -26,6 +27,14 @@ type Ministry interface {
 	// used for a registration, and where, when and for whom (7.1.1);
 	// CodeNotFound for an unknown certificate.
 	BirthCertificateUsage(ctx context.Context, certNo string) (*CertificateUsage, error)
+	// RecordBirthCertificateUsage records that the certificate was used to
+	// register the birth of u.Name with ID number u.IDNumber at office
+	// u.OfficeCode on u.UsedAt: from then on the usage record and the
+	// registration history report it (7.1.1). Recording the same birth
+	// again changes nothing, so callers retry it; CodeConflict when the
+	// certificate was used for another child, CodeNotFound for an unknown
+	// certificate.
+	RecordBirthCertificateUsage(ctx context.Context, certNo string, u CertificateUsage) error
 }
 
 // Certificate is a medical birth certificate (出生医学证明) as the Ministry
@@ -159,11 +168,34 @@ type MajorChange struct {
 func (m MajorChange) Item() string { return m.Field }
 
 // result is everything kept in a birth case's Result: the decision, the
-// outcome and the correction state.
+// outcome, the correction state, and the documents still to be rendered.
 type result struct {
 	Outcome
 	ErrorReport   []ErrorItem  `json:"errorReport,omitempty"`
 	PendingChange *MajorChange `json:"pendingChange,omitempty"`
+	// Corrections are the changes made since the last form was sent; the
+	// next form lists them (2.2.3).
+	Corrections []domain.FormCorrection `json:"corrections,omitempty"`
+	// Clerk and RegisteredOn are who settled the newborn and when: the
+	// form's 承办人 and 登记日期.
+	Clerk        string    `json:"clerk,omitempty"`
+	RegisteredOn time.Time `json:"registeredOn,omitzero"`
+	// Pending lists the documents (job names) a step could not render (no
+	// font): a case job renders and sends each one (RunJob).
+	Pending []string `json:"pending,omitempty"`
+}
+
+// pending reports whether job waits to be done; done removes it.
+func (r *result) pending(job string) bool { return slices.Contains(r.Pending, job) }
+
+func (r *result) done(job string) {
+	r.Pending = slices.DeleteFunc(r.Pending, func(j string) bool { return j == job })
+}
+
+func (r *result) later(job string) {
+	if !r.pending(job) {
+		r.Pending = append(r.Pending, job)
+	}
 }
 
 // Details is a birth case's own part as the API shows it.

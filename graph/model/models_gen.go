@@ -124,7 +124,8 @@ type RefuseBirthRegistrationInput struct {
 type RejectBirthMajorChangeInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
-	Reason  string        `json:"reason"`
+	// Required: why the change is rejected.
+	Reason string `json:"reason"`
 }
 
 type ReportBirthErrorsInput struct {

@@ -188,6 +188,17 @@ func (c *Client) BirthCertificateUsage(ctx context.Context, certNo string) (*bir
 	return u, nil
 }
 
+// RecordBirthCertificateUsage implements birth.Ministry: POST
+// /birth-certificates/{certNo}/usage. Recording the same birth twice is
+// answered like the first time, so the call is retried like a look-up.
+func (c *Client) RecordBirthCertificateUsage(ctx context.Context, certNo string, u birth.CertificateUsage) error {
+	if err := required("certNo", certNo); err != nil {
+		return err
+	}
+	return c.post(ctx, EndpointBirthCertificateUsage, certPath(certNo, "/usage"),
+		UsageRecord{OfficeCode: u.OfficeCode, IDNumber: u.IDNumber, Name: u.Name, UsedAt: u.UsedAt.UTC()}, nil)
+}
+
 // OffsiteIDEligibility implements domain.Ministry.
 func (c *Client) OffsiteIDEligibility(ctx context.Context, idNumber string, kind domain.IDCardApplicationKind) (*domain.Eligibility, error) {
 	var out Eligibility

@@ -18,6 +18,7 @@ import (
 
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/idnumber"
 	"hukou/domain/population"
 	"hukou/integrations/fault"
 	"hukou/integrations/httpclient"
@@ -32,7 +33,7 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if code == 0 && flag.Lookup("test.run").Value.String() == "" {
 		ops := []string{"serviceAvailability", "householdByIDNumber", "urbanRuralClass", "birthCertificate",
-			"birthRegistrationHistory", "birthCertificateUsage", "offsiteIDEligibility", "idCardHistory",
+			"birthRegistrationHistory", "birthCertificateUsage", "recordBirthCertificateUsage", "offsiteIDEligibility", "idCardHistory",
 			"materialsList", "verifyHouseholdInfo"}
 		for _, op := range ops {
 			if validated.ops[op+" 200"] == 0 {
@@ -40,7 +41,7 @@ func TestMain(m *testing.M) {
 				code = 1
 			}
 		}
-		for _, status := range []string{"400", "404", "503"} {
+		for _, status := range []string{"400", "404", "409", "503"} {
 			n := 0
 			for k, v := range validated.ops {
 				if strings.HasSuffix(k, " "+status) {
@@ -57,7 +58,8 @@ func TestMain(m *testing.M) {
 }
 
 // defaultSim is the simulator with the default national population, shared
-// by the tests that only read (it never changes and injects no faults).
+// by the tests (it injects no faults; a test that records a certificate's
+// usage uses a certificate no other test reads).
 var defaultSim = sync.OnceValues(func() (*ministrysim.Simulator, error) {
 	return ministrysim.New(ministrysim.Config{})
 })
@@ -481,4 +483,43 @@ func TestSimulator_ServesContractAndHealth(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		require.True(t, strings.HasPrefix(string(body[:k]), want), path)
 	}
+}
+
+func TestClient_RecordBirthCertificateUsage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, nil, httpclient.Config{})
+	const certNo = "M130000005" // used by no other test of the shared simulator
+	c, err := b.client.BirthCertificate(ctx, certNo)
+	require.NoError(t, err)
+	day := c.BirthTime.In(time.FixedZone("CST", 8*3600))
+	child := idnumber.Generate("130102", time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC), 5)
+	at := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+	u := birth.CertificateUsage{OfficeCode: "130102000100", IDNumber: child, Name: c.Name, UsedAt: at}
+
+	t.Run("OK", func(t *testing.T) {
+		require.NoError(t, b.client.RecordBirthCertificateUsage(ctx, certNo, u))
+		require.NoError(t, b.client.RecordBirthCertificateUsage(ctx, certNo, u), "the same birth again changes nothing")
+		got, err := b.client.BirthCertificateUsage(ctx, certNo)
+		require.NoError(t, err)
+		require.Equal(t, &birth.CertificateUsage{CertificateNumber: certNo, Used: true, OfficeCode: u.OfficeCode, UsedAt: at, IDNumber: child, Name: c.Name}, got)
+		recs, err := b.client.BirthRegistrationHistory(ctx, certNo)
+		require.NoError(t, err)
+		require.Len(t, recs, 1)
+		require.Equal(t, child, recs[0].IDNumber)
+	})
+	t.Run("ErrAnotherChild", func(t *testing.T) {
+		other := u
+		other.IDNumber = idnumber.Generate("130102", time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC), 7)
+		de := requireCode(t, b.client.RecordBirthCertificateUsage(ctx, certNo, other), domain.CodeConflict)
+		require.Equal(t, "ministry.cert_used", de.Reason)
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		requireCode(t, b.client.RecordBirthCertificateUsage(ctx, ministrysim.UnknownBirthCertificateNumber, u), domain.CodeNotFound)
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		bad := u
+		bad.IDNumber = "123"
+		requireCode(t, b.client.RecordBirthCertificateUsage(ctx, certNo, bad), domain.CodeInvalid)
+	})
 }

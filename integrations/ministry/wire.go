@@ -110,6 +110,15 @@ type CertificateUsage struct {
 	Name              string     `json:"name,omitempty"`
 }
 
+// UsageRecord is the body of POST /birth-certificates/{certNo}/usage: the
+// birth registered with the certificate.
+type UsageRecord struct {
+	OfficeCode string    `json:"officeCode"`
+	IDNumber   string    `json:"idNumber"`
+	Name       string    `json:"name"`
+	UsedAt     time.Time `json:"usedAt"`
+}
+
 // Eligibility answers POST /id-cards/eligibility.
 type Eligibility struct {
 	Eligible bool   `json:"eligible"`

@@ -54,6 +54,9 @@ type Config struct {
 	// schedules the inbox pull every InboxPollInterval (default 2 s).
 	Collab            *domain.CollabService
 	InboxPollInterval time.Duration
+	// Cases, when set, registers the worker of the kinds' case jobs
+	// (domain.CaseJobArgs).
+	Cases *domain.CaseService
 	// RescueStuckJobsAfter is how long a job may stay running (its worker
 	// died with its process) before River retries it (default 5 minutes;
 	// at least JobTimeout).
@@ -104,7 +107,7 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 	}
 
 	workers := river.NewWorkers()
-	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db}
+	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db, Cases: cfg.Cases}
 	if err := register(workers, deps); err != nil {
 		return nil, fmt.Errorf("register workers: %w", err)
 	}

@@ -21,6 +21,7 @@ type Deps struct {
 	Logger *slog.Logger
 	Collab *domain.CollabService  // nil: no collaboration transport
 	Hcybsh domain.HcybshGenerator // works generate_hcybsh jobs
+	Cases  *domain.CaseService    // nil: no case jobs
 }
 
 // register adds every worker of hukou to workers. This is the one place
@@ -32,6 +33,11 @@ func register(workers *river.Workers, deps Deps) error {
 		func() error { return river.AddWorkerSafely(workers, &generateHcybshWorker{deps: deps}) },
 	} {
 		if err := add(); err != nil {
+			return err
+		}
+	}
+	if deps.Cases != nil {
+		if err := river.AddWorkerSafely(workers, &caseJobWorker{cases: deps.Cases}); err != nil {
 			return err
 		}
 	}
@@ -178,4 +184,16 @@ func (w *generateHcybshWorker) Work(ctx context.Context, job *river.Job[domain.G
 // stops on cancellation (queue Stop) and resumes from its checkpoint.
 func (w *generateHcybshWorker) Timeout(*river.Job[domain.GenerateHcybshArgs]) time.Duration {
 	return -1
+}
+
+// caseJobWorker runs a kind's durable job about one case (domain.CaseJobArgs)
+// through the engine, which hands it to the case's module; River retries it
+// with backoff until it succeeds.
+type caseJobWorker struct {
+	river.WorkerDefaults[domain.CaseJobArgs]
+	cases *domain.CaseService
+}
+
+func (w *caseJobWorker) Work(ctx context.Context, job *river.Job[domain.CaseJobArgs]) error {
+	return w.cases.RunJob(ctx, job.Args)
 }

@@ -15,6 +15,12 @@ import (
 // never reached. Tests of a kind's steps register the kind's module on an
 // engine with a real platform instead.
 func Engine(db *storage.DB, audit domain.AuditSink, workflows ...*domain.Workflow) *domain.CaseService {
+	return EngineOn(db, audit, workflows...)
+}
+
+// EngineOn is Engine over any domain.Database, such as a wrapper of a
+// storage.DB that injects failures.
+func EngineOn(db domain.Database, audit domain.AuditSink, workflows ...*domain.Workflow) *domain.CaseService {
 	cases := domain.NewCaseService(db, audit, Collab(db), time.Now, uuid.NewString)
 	for _, w := range workflows {
 		cases.Register(declarationOnly{w})
@@ -25,7 +31,7 @@ func Engine(db *storage.DB, audit domain.AuditSink, workflows ...*domain.Workflo
 // Collab returns the collaboration service of the deployment 211100000000
 // over db, whose platform is never reached: what it sends stays PENDING.
 // Tests of the message log use it.
-func Collab(db *storage.DB) *domain.CollabService {
+func Collab(db domain.Database) *domain.CollabService {
 	return domain.NewCollabService(db, unreachablePlatform{}, &domain.KeyRing{}, "211100000000", time.Now, uuid.NewString)
 }
 

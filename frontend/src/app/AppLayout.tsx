@@ -1,16 +1,18 @@
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
-import { AppstoreOutlined, FileAddOutlined, LogoutOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { LogoutOutlined } from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useMutation } from '@apollo/client/react';
 import { LogoutDocument } from '../graphql/generated/graphql';
 import { accessFor } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
 import { useSessionStore } from './context';
+import { menuItems, selectedMenuKey } from './routes';
 import { useSession } from './session';
 
 const { Header, Sider, Content } = Layout;
 const t = zhCN;
 
+/** AppLayout is the signed-in frame: the side menu (from the route table), the user and sign-out. */
 export function AppLayout() {
   const store = useSessionStore();
   const session = useSession(store);
@@ -20,16 +22,8 @@ export function AppLayout() {
   if (!session) return null;
   const access = accessFor(session.user.roles);
 
-  const items = [
-    { key: '/', icon: <AppstoreOutlined />, label: t.menu.workbench },
-    { key: '/cases', icon: <UnorderedListOutlined />, label: t.menu.cases },
-    ...(access.canIntake ? [{ key: '/birth/new', icon: <FileAddOutlined />, label: t.menu.birthIntake }] : []),
-  ];
-  const selected = location.pathname.startsWith('/cases')
-    ? '/cases'
-    : location.pathname.startsWith('/birth')
-      ? '/birth/new'
-      : '/';
+  const items = menuItems(access);
+  const selected = selectedMenuKey(location.pathname);
 
   const signOut = () => {
     const refreshToken = session.refreshToken;
@@ -43,7 +37,7 @@ export function AppLayout() {
         <div style={{ color: '#fff', padding: '16px', fontSize: 18, fontWeight: 600, whiteSpace: 'nowrap' }}>
           {t.app.name}
         </div>
-        <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={items} onClick={({ key }) => navigate(key)} />
+        <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={items} onClick={({ key }) => void navigate(key)} />
       </Sider>
       <Layout>
         <Header

@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
 import { App as AntdApp, ConfigProvider } from 'antd';
-import zhCNLocale from 'antd/locale/zh_CN';
+// The ESM build of the locale: 'antd/locale/zh_CN' is a CommonJS re-export,
+// which an ES module ("type": "module") may receive as { default: locale },
+// leaving antd in English (No data, Select date).
+import zhCNLocale from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { ApolloProvider } from '@apollo/client/react';

@@ -6,11 +6,10 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { getMainDefinition } from '@apollo/client/utilities';
+import { isSubscriptionOperation } from '@apollo/client/utilities';
 import { print } from 'graphql';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { from as fromPromise, switchMap } from 'rxjs';
-import { OperationTypeNode } from 'graphql';
 import {
   RefreshSessionDocument,
   type RefreshSessionMutation,
@@ -78,7 +77,8 @@ export function createApolloClient(store: SessionStore): HukouClient {
 
   const auth = new SetContextLink((prev) => {
     const token = store.get()?.accessToken;
-    return token ? { headers: { ...prev.headers, Authorization: `Bearer ${token}` } } : {};
+    const headers = prev.headers as Record<string, string> | undefined;
+    return token ? { headers: { ...headers, Authorization: `Bearer ${token}` } } : {};
   });
 
   const errors = new ErrorLink(({ error, operation, forward }) => {
@@ -126,10 +126,7 @@ export function createApolloClient(store: SessionStore): HukouClient {
   });
 
   const transport = ApolloLink.split(
-    ({ query }) => {
-      const def = getMainDefinition(query);
-      return def.kind === 'OperationDefinition' && def.operation === OperationTypeNode.SUBSCRIPTION;
-    },
+    ({ query }) => isSubscriptionOperation(query),
     new GraphQLWsLink(ws),
     ApolloLink.from([errors, auth, http]),
   );

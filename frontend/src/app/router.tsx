@@ -1,20 +1,14 @@
-import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
+import type { ReactNode } from 'react';
+import { Button, Result } from 'antd';
+import { createBrowserRouter, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { LoginPage } from '../features/auth/LoginPage';
-import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
-import { CaseListPage } from '../features/case/CaseListPage';
-import { CaseDetailPage } from '../features/case/CaseDetailPage';
-import { BirthIntakePage } from '../features/birth/BirthIntakePage';
+import { accessFor, permits } from '../lib/access';
+import { zhCN } from '../locales/zh-CN';
 import { AppLayout } from './AppLayout';
 import { useSessionStore } from './context';
+import { paths } from './paths';
+import { routes, type AppRoute } from './routes';
 import { useSession } from './session';
-
-export const paths = {
-  login: '/login',
-  workbench: '/',
-  cases: '/cases',
-  caseDetail: (id: string) => `/cases/${encodeURIComponent(id)}`,
-  birthIntake: '/birth/new',
-};
 
 /** RequireSession sends anyone without a session to the login page, remembering where they were. */
 function RequireSession() {
@@ -24,6 +18,21 @@ function RequireSession() {
   return <Outlet />;
 }
 
+/** RequireAccess shows the page only to users whose roles grant its access key; the server still checks every call. */
+function RequireAccess({ route, children }: { route: AppRoute; children: ReactNode }) {
+  const session = useSession(useSessionStore());
+  const navigate = useNavigate();
+  if (permits(accessFor(session?.user.roles ?? []), route.access)) return children;
+  return (
+    <Result
+      status="403"
+      title={zhCN.app.forbidden}
+      extra={route.path !== paths.workbench && <Button onClick={() => void navigate(paths.workbench)}>{zhCN.app.home}</Button>}
+    />
+  );
+}
+
+/** createAppRouter builds the router from the route table (routes.tsx). */
 export function createAppRouter() {
   return createBrowserRouter([
     { path: paths.login, element: <LoginPage /> },
@@ -33,11 +42,8 @@ export function createAppRouter() {
         {
           element: <AppLayout />,
           children: [
-            { index: true, element: <WorkbenchPage /> },
-            { path: 'cases', element: <CaseListPage /> },
-            { path: 'cases/:id', element: <CaseDetailPage /> },
-            { path: 'birth/new', element: <BirthIntakePage /> },
-            { path: '*', element: <Navigate to="/" replace /> },
+            ...routes.map((r) => ({ path: r.path, element: <RequireAccess route={r}>{r.element}</RequireAccess> })),
+            { path: '*', element: <Navigate to={paths.workbench} replace /> },
           ],
         },
       ],

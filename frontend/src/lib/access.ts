@@ -30,3 +30,8 @@ export function accessFor(roles: readonly Role[]): Access {
     isAdmin: has('ADMIN'),
   };
 }
+
+/** permits says whether access grants key; a page or entry without a key is open to every signed-in user. */
+export function permits(access: Access, key: keyof Access | undefined): boolean {
+  return !key || access[key];
+}

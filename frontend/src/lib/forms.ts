@@ -9,7 +9,7 @@ export function fieldErrorSetter<T>(form: FormInstance<T>, fields: readonly stri
     const name = fields.find((f) => f === field || field.endsWith(`.${f}`));
     if (!name) return false;
     form.setFields([{ name: name as never, errors: [message] }]);
-    form.scrollToField(name as never);
+    form.scrollToField(name);
     return true;
   };
 }

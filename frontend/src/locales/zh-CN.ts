@@ -1,6 +1,6 @@
 // Every piece of UI text, in Simplified Chinese, with the domain terms of
 // DESIGN.md's glossary. Components never hold literal copy; they read it here.
-import type { CaseKind, Role, Side } from '../graphql/generated/graphql';
+import type { CaseActionName, CaseKind, CaseStatus, Role, Side } from '../graphql/generated/graphql';
 
 export const zhCN = {
   app: {
@@ -13,6 +13,9 @@ export const zhCN = {
     back: '返回',
     empty: '暂无数据',
     refresh: '刷新',
+    forbidden: '您没有访问该页面的权限',
+    selectPlaceholder: '请选择',
+    home: '返回工作台',
   },
   menu: {
     workbench: '工作台',
@@ -46,12 +49,8 @@ export const zhCN = {
   } satisfies Record<Side, string>,
   kinds: {
     BIRTH: '新生儿出生登记',
-    MIGRATION: '户口迁移',
-    INFO_CERT: '户籍信息类证明',
-    MATTER_CERT: '户籍事项类证明',
-    ID_CARD: '身份证异地申领',
   } satisfies Record<CaseKind, string>,
-  // Case statuses of every kind's workflow (domain/birth.go).
+  // Case statuses of every kind's workflow (graph/schema/case.graphqls and each kind's file).
   statuses: {
     DRAFT: '待提交',
     SUBMITTED: '已提交',
@@ -69,33 +68,35 @@ export const zhCN = {
     CORRECTING: '差错更正中',
     CHANGE_PENDING: '主项变更待审批',
     SIGNED_RECEIVED: '待归档',
-  } as Record<string, string>,
-  // Action names from availableActions and the timeline → button and timeline labels.
+  } satisfies Record<CaseStatus, string>,
+  // Workflow steps (availableActions and the timeline) → button and timeline labels.
   actions: {
-    intake: '受理登记',
-    received: '收到申请',
-    modify: '修改',
-    submit: '提交',
-    extracted: '协同平台已抽取',
-    refusalReceived: '收到不予办理决定',
-    formReceived: '收到常住人口登记表',
-    print: '打印常表',
-    reportErrors: '报告差错',
-    returnSigned: '回传签字常表',
-    filed: '户籍地已归档',
-    closeRefused: '结案',
-    approve: '审批通过',
-    refuse: '不予办理',
-    settle: '落户',
-    errorsReported: '收到差错报告',
-    correctMinor: '直接更正',
-    requestMajorChange: '申请主项变更',
-    approveMajorChange: '批准主项变更',
-    rejectMajorChange: '驳回主项变更',
-    resendForm: '重发常表',
-    signedReceived: '收到签字常表',
-    file: '归档办结',
-  } as Record<string, string>,
+    START_BIRTH_REGISTRATION: '受理登记',
+    BIRTH_APPLICATION_RECEIVED: '收到申请',
+    MODIFY_BIRTH_REGISTRATION: '修改',
+    SUBMIT_BIRTH_REGISTRATION: '提交',
+    BIRTH_EXTRACTED: '协同平台已抽取',
+    BIRTH_REFUSAL_RECEIVED: '收到不予办理决定',
+    BIRTH_FORM_RECEIVED: '收到常住人口登记表',
+    PRINT_BIRTH_FORM: '打印常表',
+    REPORT_BIRTH_ERRORS: '报告差错',
+    RETURN_SIGNED_BIRTH_FORM: '回传签字常表',
+    BIRTH_FILED: '户籍地已归档',
+    CLOSE_REFUSED_BIRTH_REGISTRATION: '结案',
+    APPROVE_BIRTH_REGISTRATION: '审批通过',
+    REFUSE_BIRTH_REGISTRATION: '不予办理',
+    SETTLE_BIRTH_REGISTRATION: '落户',
+    BIRTH_ERRORS_REPORTED: '收到差错报告',
+    CORRECT_BIRTH_MINOR: '直接更正',
+    REQUEST_BIRTH_MAJOR_CHANGE: '申请主项变更',
+    APPROVE_BIRTH_MAJOR_CHANGE: '批准主项变更',
+    REJECT_BIRTH_MAJOR_CHANGE: '驳回主项变更',
+    RESEND_BIRTH_FORM: '重发常表',
+    BIRTH_SIGNED_RECEIVED: '收到签字常表',
+    FILE_BIRTH_REGISTRATION: '归档办结',
+    BIRTH_APPROVAL_RECEIVED: '收到审批通过',
+    BIRTH_REFUSAL_CLOSED: '受理地已结案',
+  } satisfies Record<CaseActionName, string>,
   // The server's own actors (domain/case_service.go), shown in the timeline.
   systemActors: {
     collaboration: '协同平台（自动）',
@@ -109,6 +110,8 @@ export const zhCN = {
     ERROR_REPORT: '差错报告',
     SIGNED_FORM: '签字常表',
     FILED: '归档办结',
+    APPROVED: '审批通过',
+    CLOSED: '受理地结案',
   } as Record<string, string>,
   settleWith: {
     FATHER: '随父落户',
@@ -127,7 +130,6 @@ export const zhCN = {
     notificationBody: (type: string, collabNo: string, sender: string) =>
       `${type}：协同编号 ${collabNo}（发送单位 ${sender}）`,
     openCase: '查看案件',
-    startBirth: '新生儿出生登记',
   },
   caseList: {
     title: '案件列表',
@@ -236,8 +238,6 @@ export const zhCN = {
     back: '上一步',
     householdAddress: '拟落户住址',
     settleChanged: '落户方式与查询时不同，保存时将按新的落户方式重新核验部库。',
-    selectPlaceholder: '请选择',
-    searchPlaceholder: '输入名称或代码筛选',
   },
   modals: {
     approveTitle: '审批通过',
@@ -440,10 +440,10 @@ export type Messages = typeof zhCN;
 
 /** statusLabel returns the Chinese label of a case status, or the code itself for an unknown one. */
 export function statusLabel(status: string): string {
-  return zhCN.statuses[status] ?? status;
+  return (zhCN.statuses as Record<string, string>)[status] ?? status;
 }
 
 /** actionLabel returns the Chinese label of a workflow action. */
 export function actionLabel(action: string): string {
-  return zhCN.actions[action] ?? action;
+  return (zhCN.actions as Record<string, string>)[action] ?? action;
 }

@@ -1,5 +1,5 @@
 // Typed fixtures for component tests (shapes of the generated fragments).
-import type { CaseDetailFragment, CaseFileInfoFragment, Role } from '../graphql/generated/graphql';
+import type { BirthDetailsFragment, CaseDetailFragment, CaseFileInfoFragment, Role } from '../graphql/generated/graphql';
 import { SessionStore } from '../app/session';
 
 export function caseFile(over: Partial<CaseFileInfoFragment>): CaseFileInfoFragment {
@@ -21,28 +21,11 @@ export function caseFile(over: Partial<CaseFileInfoFragment>): CaseFileInfoFragm
   };
 }
 
-export function birthCase(over: Partial<CaseDetailFragment> = {}): CaseDetailFragment {
+/** birthDetails is a birth registration's details as the case page reads them. */
+export function birthDetails(over: Partial<BirthDetailsFragment> = {}): BirthDetailsFragment {
   return {
-    __typename: 'BirthRegistration',
-    id: 'case-1',
-    kind: 'BIRTH',
-    side: 'ACCEPTANCE',
-    collabNo: '2111002026112500001',
-    status: 'DRAFT',
-    acceptanceOffice: '211100',
-    registrationOffice: '130100',
-    acceptanceOfficeName: '盘锦市',
-    registrationOfficeName: '河北省石家庄市',
-    deadlineAt: null,
-    overdue: false,
-    awaitingOtherSide: false,
+    __typename: 'BirthDetails',
     ministryChecks: [{ __typename: 'MinistryCheck', check: 'CERTIFICATE', passed: true, detail: 'M130000001' }],
-    version: 3,
-    updatedAt: '2026-11-25T10:00:00Z',
-    createdAt: '2026-11-25T09:00:00Z',
-    availableActions: [],
-    office: { __typename: 'Office', code: '211100000000', name: '盘锦市公安局' },
-    timeline: [],
     applicant: {
       __typename: 'BirthApplicant',
       newbornName: '张小明',
@@ -70,11 +53,42 @@ export function birthCase(over: Partial<CaseDetailFragment> = {}): CaseDetailFra
     outcome: null,
     errorReport: [],
     pendingChange: null,
-    materials: [],
-    documents: [],
     ...over,
   };
 }
+
+/** birthCase is a birth registration at the acceptance office, in DRAFT, with what over and details change. */
+export function birthCase(over: Partial<CaseDetailFragment> = {}, details: Partial<BirthDetailsFragment> = {}): CaseDetailFragment {
+  return {
+    __typename: 'Case',
+    id: 'case-1',
+    kind: 'BIRTH',
+    side: 'ACCEPTANCE',
+    collabNo: '2111002026112500001',
+    status: 'DRAFT',
+    acceptanceOffice: '211100',
+    registrationOffice: '130100',
+    acceptanceOfficeName: '盘锦市',
+    registrationOfficeName: '河北省石家庄市',
+    deadlineAt: null,
+    overdue: false,
+    awaitingOtherSide: false,
+    version: 3,
+    updatedAt: '2026-11-25T10:00:00Z',
+    createdAt: '2026-11-25T09:00:00Z',
+    availableActions: [],
+    canCaptureArchives: true,
+    office: { __typename: 'Office', code: '211100000000', name: '盘锦市公安局' },
+    timeline: [],
+    materials: [],
+    documents: [],
+    details: birthDetails(details),
+    ...over,
+  };
+}
+
+/** aCase is a case of some kind, for tests of the generic case pages. */
+export const aCase = (over: Partial<CaseDetailFragment> = {}) => birthCase(over);
 
 /** signedInStore is a session store holding a signed-in user with roles (nothing persisted). */
 export function signedInStore(roles: Role[]): SessionStore {

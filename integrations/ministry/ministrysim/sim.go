@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"hukou/domain"
@@ -61,8 +62,12 @@ type Config struct {
 }
 
 // Simulator is the simulated Ministry: an http.Handler safe for concurrent
-// use. Its data never changes after New.
+// use. Its population never changes after New; like the real service, it
+// records the births registered with its certificates (POST
+// /v1/birth-certificates/{certNo}/usage), which its usage records and
+// registration histories then report.
 type Simulator struct {
+	mu         sync.RWMutex // guards the certificates' registrations
 	cfg        Config
 	mux        *http.ServeMux
 	households []*household
@@ -254,6 +259,7 @@ func (s *Simulator) routes() {
 	handle("GET", ministry.EndpointBirthCertificate, s.birthCertificate)
 	handle("GET", ministry.EndpointBirthRegistrationHistory, s.birthRegistrations)
 	handle("GET", ministry.EndpointBirthCertificateUsage, s.birthCertificateUsage)
+	handle("POST", ministry.EndpointBirthCertificateUsage, s.recordBirthCertificateUsage)
 	handle("POST", ministry.EndpointOffsiteIDEligibility, s.eligibility)
 	handle("POST", ministry.EndpointIDCardHistory, s.idCardHistory)
 	handle("GET", ministry.EndpointMaterials, s.materials)
@@ -428,9 +434,11 @@ func (s *Simulator) birthRegistrations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := ministry.BirthRegistrations{Records: []ministry.BirthRegistration{}}
+	s.mu.RLock()
 	if c.registration != nil {
 		out.Records = append(out.Records, *c.registration)
 	}
+	s.mu.RUnlock()
 	httpclient.WriteJSON(w, out)
 }
 
@@ -439,12 +447,59 @@ func (s *Simulator) birthCertificateUsage(w http.ResponseWriter, r *http.Request
 	if !ok {
 		return
 	}
+	s.mu.RLock()
+	out := usageOf(c)
+	s.mu.RUnlock()
+	httpclient.WriteJSON(w, out)
+}
+
+// usageOf is the usage record of c (the caller holds s.mu).
+func usageOf(c *cert) ministry.CertificateUsage {
 	out := ministry.CertificateUsage{CertificateNumber: c.c.Number}
 	if reg := c.registration; reg != nil {
 		at := reg.RegisteredAt
 		out.Used, out.OfficeCode, out.UsedAt, out.IDNumber, out.Name = true, reg.OfficeCode, &at, reg.IDNumber, reg.Name
 	}
-	httpclient.WriteJSON(w, out)
+	return out
+}
+
+// recordBirthCertificateUsage records the birth registered with a
+// certificate: the same birth again changes nothing (200), another child
+// on a used certificate is refused (409).
+func (s *Simulator) recordBirthCertificateUsage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.cert(w, r)
+	if !ok {
+		return
+	}
+	var u ministry.UsageRecord
+	if !decode(w, r, &u) {
+		return
+	}
+	if len(u.OfficeCode) != 12 || strings.Trim(u.OfficeCode, "0123456789") != "" {
+		invalid(w, "officeCode", "ministry.office_code", "%q is not a 12-digit office code", u.OfficeCode)
+		return
+	}
+	if strings.TrimSpace(u.Name) == "" || u.UsedAt.IsZero() {
+		invalid(w, "name", "ministry.required", "the registered child's name and the time of registration are required")
+		return
+	}
+	id, err := idnumber.Validate(u.IDNumber, s.today())
+	if err != nil {
+		s.person(w, u.IDNumber) // answers 400 with the reason
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch reg := c.registration; {
+	case reg == nil:
+		c.registration = &ministry.BirthRegistration{CertificateNumber: c.c.Number, IDNumber: id.Number, Name: u.Name,
+			OfficeCode: u.OfficeCode, RegisteredAt: u.UsedAt.UTC()}
+	case reg.IDNumber != id.Number:
+		httpclient.WriteError(w, http.StatusConflict, httpclient.ErrorBody{Code: string(domain.CodeConflict), Reason: "ministry.cert_used",
+			Message: fmt.Sprintf("birth certificate %s was already used by office %s on %s for another child", c.c.Number, reg.OfficeCode, reg.RegisteredAt.Format(time.DateOnly))})
+		return
+	}
+	httpclient.WriteJSON(w, usageOf(c))
 }
 
 // idCards derives a person's ID card history from their age: a first card

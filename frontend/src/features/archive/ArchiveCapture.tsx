@@ -10,8 +10,9 @@ import {
   UndoOutlined,
 } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
-import { UploadArchiveDocument, type UploadArchiveMutationVariables } from '../../graphql/generated/graphql';
+import { UploadArchiveDocument } from '../../graphql/generated/graphql';
 import { useSessionStore } from '../../app/context';
+import { paths } from '../../app/paths';
 import { applyError } from '../../lib/errors';
 import { uploadMutation } from '../../lib/upload';
 import { zhCN } from '../../locales/zh-CN';
@@ -78,15 +79,19 @@ interface Props {
   onUploaded: () => void;
 }
 
-/** ArchiveCapture takes a local file or a camera image, lets the clerk rotate, flip, crop and zoom it, and uploads it. */
+/**
+ * ArchiveCapture takes a local file, a scan or a camera image (1.4.13–1.4.15),
+ * lets the clerk rotate, flip, crop and zoom it (1.4.16), shows its size
+ * against the limit (1.4.9) and uploads it as an archive of the material (1.4.1).
+ */
 export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = defaultMaxBytes, onClose, onUploaded }: Props) {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const store = useSessionStore();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [edit, setEdit] = useState<EditState | null>(null);
-  const [result, setResult] = useState<Blob | null>(null);
-  const [measuring, setMeasuring] = useState(false);
+  // The last encoding of the edited image (null: it could not be encoded), and the edit it encodes.
+  const [encoded, setEncoded] = useState<{ edit: EditState; blob: Blob | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -98,7 +103,8 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
 
   const pick = (file: File | undefined) => {
     setError(null);
-    setResult(null);
+    setLoaded(null);
+    setEncoded(null);
     if (!file) return;
     if (!accepted.includes(file.type)) {
       setError(t.unsupported);
@@ -108,7 +114,6 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     if (file.type === 'application/pdf') {
       setLoaded({ file, image: null, size: { width: 0, height: 0 }, url });
       setEdit(null);
-      setResult(file);
       return;
     }
     const img = new Image();
@@ -130,21 +135,19 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     render(canvasRef.current, loaded.image, edit, loaded.size, scale, false);
   }, [loaded, edit, scale]);
 
-  // The size of what will be uploaded, measured by encoding it (debounced).
+  // What will be uploaded: the file itself (a PDF, an unedited image) or the
+  // edited image, encoded (debounced) to measure it; the last encoding stands
+  // while the next one is measured.
+  const unchanged = !!loaded?.image && !!edit && isUnchanged(edit, loaded.size);
+  const result: Blob | null = !loaded ? null : !loaded.image || unchanged ? loaded.file : (encoded?.blob ?? null);
+  const measuring = !!loaded?.image && !!edit && !unchanged && encoded?.edit !== edit;
   useEffect(() => {
-    if (!loaded?.image || !edit) return;
-    if (isUnchanged(edit, loaded.size)) {
-      setResult(loaded.file);
-      setMeasuring(false);
-      return;
-    }
-    setMeasuring(true);
+    if (!loaded?.image || !edit || isUnchanged(edit, loaded.size)) return;
+    const image = loaded.image;
     let cancelled = false;
     const timer = window.setTimeout(() => {
-      void encode(loaded.image as HTMLImageElement, edit, loaded.size).then((b) => {
-        if (cancelled) return;
-        setResult(b);
-        setMeasuring(false);
+      void encode(image, edit, loaded.size).then((blob) => {
+        if (!cancelled) setEncoded({ edit, blob });
       });
     }, 250);
     return () => {
@@ -153,7 +156,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     };
   }, [loaded, edit]);
 
-  const onPointerDown = (mode: 'move' | 'resize') => (e: ReactPointerEvent) => {
+  const startDrag = (mode: 'move' | 'resize', e: ReactPointerEvent) => {
     e.preventDefault();
     e.stopPropagation();
     drag.current = { mode, x: e.clientX, y: e.clientY };
@@ -183,8 +186,8 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     setUploading(true);
     const name = result === loaded.file ? loaded.file.name : loaded.file.name.replace(/\.[^.]+$/, '') + '.jpg';
     try {
-      const vars: Omit<UploadArchiveMutationVariables, 'file'> = { caseId, materialCode };
-      await uploadMutation(UploadArchiveDocument, vars, 'file', result, name, store.get()?.accessToken);
+      const file = result instanceof File ? result : new File([result], name, { type: result.type });
+      await uploadMutation(UploadArchiveDocument, { caseId, materialCode, file }, store.get()?.accessToken);
       message.success(t.uploaded);
       onUploaded();
       onClose();
@@ -192,7 +195,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
       applyError(e, {
         notify: (m) => setError(m),
         setFieldError: (field, m) => (field === 'file' ? (setError(m), true) : false),
-        toLogin: () => navigate('/login'),
+        toLogin: () => void navigate(paths.login),
         refresh: onUploaded,
       });
     } finally {
@@ -285,7 +288,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
                 <canvas ref={canvasRef} data-testid="archive-preview" />
                 <div
                   data-testid="crop-rect"
-                  onPointerDown={onPointerDown('move')}
+                  onPointerDown={(e) => startDrag('move', e)}
                   style={{
                     position: 'absolute',
                     left: edit.crop.x * scale,
@@ -299,7 +302,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
                   }}
                 >
                   <div
-                    onPointerDown={onPointerDown('resize')}
+                    onPointerDown={(e) => startDrag('resize', e)}
                     style={{
                       position: 'absolute',
                       right: -7,

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import { renderWithProviders } from '../../test/render';
-import { birthCase, caseFile, signedInStore } from '../../test/fixtures';
+import { aCase, caseFile, signedInStore } from '../../test/fixtures';
 import { CaseFilesPanel } from './CaseFilesPanel';
 
-const c = birthCase({
+const c = aCase({
   materials: [
     {
       __typename: 'Material',
@@ -22,8 +22,8 @@ const c = birthCase({
   ],
 });
 
-function renderPanel(canCapture: boolean) {
-  return renderWithProviders(<CaseFilesPanel c={c} canCapture={canCapture} onChanged={vi.fn()} />, [], signedInStore(['CLERK']));
+function renderPanel(canCaptureArchives: boolean) {
+  return renderWithProviders(<CaseFilesPanel c={{ ...c, canCaptureArchives }} onChanged={vi.fn()} />, [], signedInStore(['CLERK']));
 }
 
 describe('CaseFilesPanel', () => {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Card, Empty, Image, List, Space, Table, Tag, Typography } from 'antd';
 import { CameraOutlined, DownloadOutlined, EyeOutlined, FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
-import type { CaseFileInfoFragment, CaseDetailFragment } from '../../graphql/generated/graphql';
+import type { CaseFileInfoFragment, CaseFilesFragment } from '../../graphql/generated/graphql';
 import { useSessionStore } from '../../app/context';
 import { useSession } from '../../app/session';
 import { fileHref, openForPrint } from '../../lib/files';
@@ -13,7 +13,7 @@ import { formatBytes } from './imageEdit';
 const t = zhCN.files;
 const thumb = 96;
 
-type Material = Extract<CaseDetailFragment, { materials: unknown }>['materials'][number];
+type Material = CaseFilesFragment['materials'][number];
 
 /** hasChinese: the Ministry's descriptions are shown only when they are written in Chinese (some lists carry English notes). */
 function hasChinese(s: string): boolean {
@@ -59,18 +59,21 @@ function ArchiveThumb({ f, token }: { f: CaseFileInfoFragment; token: string | u
 }
 
 interface Props {
-  c: CaseDetailFragment;
-  /** Whether the signed-in user may capture archives for this case now. */
-  canCapture: boolean;
+  /** The case: its materials and documents, and whether the server lets the user capture archives now. */
+  c: CaseFilesFragment & { id: string; canCaptureArchives: boolean };
   onChanged: () => void;
 }
 
-/** CaseFilesPanel lists the Ministry's materials with their archives, and the documents the case generated. */
-export function CaseFilesPanel({ c, canCapture, onChanged }: Props) {
+/**
+ * CaseFilesPanel lists the Ministry's materials with their archives (1.4.1,
+ * 1.4.10, 1.4.18) and the documents the case generated (1.4.17). Capture is
+ * offered only where the server says so (canCaptureArchives).
+ */
+export function CaseFilesPanel({ c, onChanged }: Props) {
+  const canCapture = c.canCaptureArchives;
   const session = useSession(useSessionStore());
   const token = session?.accessToken;
   const [capturing, setCapturing] = useState<Material | null>(null);
-  if (c.__typename !== 'BirthRegistration') return null;
   const docs = [...c.documents].sort((a, b) =>
     a.materialCode === b.materialCode ? b.revision - a.revision : a.materialCode.localeCompare(b.materialCode),
   );

@@ -11,6 +11,7 @@ import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.auth;
 
+/** LoginPage signs a user in and returns to the page they came from. */
 export function LoginPage() {
   const store = useSessionStore();
   const session = useSession(store);
@@ -30,7 +31,7 @@ export function LoginPage() {
       const { data } = await login({ variables: { input } });
       if (data) {
         store.set(data.login);
-        navigate(from, { replace: true });
+        void navigate(from, { replace: true });
       }
     } catch (e) {
       setError(classifyError(e).message);
@@ -55,7 +56,7 @@ export function LoginPage() {
           {t.subtitle}
         </Typography.Paragraph>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-        <Form<LoginInput> layout="vertical" onFinish={onFinish} requiredMark={false} size="large">
+        <Form<LoginInput> layout="vertical" onFinish={(v) => void onFinish(v)} requiredMark={false} size="large">
           <Form.Item label={t.username} name="username" rules={[{ required: true, message: t.usernameRequired }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
           </Form.Item>

@@ -7,35 +7,42 @@ import {
   CaseListDocument,
   type CaseFilter,
   type CaseKind,
+  type CaseStatus,
   type CaseSummaryFragment,
   type Side,
 } from '../../graphql/generated/graphql';
+import { paths } from '../../app/paths';
 import { classifyError } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { statusLabel, zhCN } from '../../locales/zh-CN';
+import { kinds } from '../kinds';
 import { StatusTag } from './StatusTag';
 
 const t = zhCN.caseList;
 const pageSize = 20;
 
-const kindOptions = (Object.keys(zhCN.kinds) as CaseKind[]).map((k) => ({ value: k, label: zhCN.kinds[k] }));
+const kindOptions = (Object.keys(kinds) as CaseKind[]).map((k) => ({ value: k, label: zhCN.kinds[k] }));
 const sideOptions = (Object.keys(zhCN.sides) as Side[]).map((s) => ({ value: s, label: zhCN.sides[s] }));
-const statusOptions = Object.keys(zhCN.statuses).map((s) => ({ value: s, label: statusLabel(s) }));
+const statusOptions = (Object.keys(zhCN.statuses) as CaseStatus[]).map((s) => ({ value: s, label: statusLabel(s) }));
 
 interface FilterForm {
   kind?: CaseKind;
   side?: Side;
-  status?: string;
+  status?: CaseStatus;
   collabNo?: string;
 }
 
 function isKind(v: string | null): v is CaseKind {
-  return v !== null && v in zhCN.kinds;
+  return v !== null && v in kinds;
 }
 function isSide(v: string | null): v is Side {
   return v !== null && v in zhCN.sides;
 }
+function isStatus(v: string | null): v is CaseStatus {
+  return v !== null && v in zhCN.statuses;
+}
 
+/** CaseListPage lists the cases in the office's jurisdiction by kind, side, status and collaboration number (2.1). */
 export function CaseListPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
@@ -46,7 +53,7 @@ export function CaseListPage() {
   const filter: CaseFilter = {
     ...(isKind(kind) ? { kind } : {}),
     ...(isSide(side) ? { side } : {}),
-    ...(status ? { statuses: [status] } : {}),
+    ...(isStatus(status) ? { statuses: [status] } : {}),
     ...(collabNo ? { collabNo } : {}),
   };
   // Cursors of the pages before the current one; the last entry is the current page's `after`.
@@ -93,7 +100,7 @@ export function CaseListPage() {
       key: 'open',
       width: 80,
       render: (_, c) => (
-        <Button type="link" onClick={() => navigate(`/cases/${encodeURIComponent(c.id)}`)}>
+        <Button type="link" onClick={() => void navigate(paths.caseDetail(c.id))}>
           {t.open}
         </Button>
       ),
@@ -113,7 +120,7 @@ export function CaseListPage() {
           initialValues={{
             kind: isKind(kind) ? kind : undefined,
             side: isSide(side) ? side : undefined,
-            status: status ?? undefined,
+            status: isStatus(status) ? status : undefined,
             collabNo: collabNo ?? undefined,
           }}
           onFinish={onSearch}
@@ -155,7 +162,7 @@ export function CaseListPage() {
           columns={columns}
           dataSource={rows}
           pagination={false}
-          onRow={(c) => ({ onDoubleClick: () => navigate(`/cases/${encodeURIComponent(c.id)}`) })}
+          onRow={(c) => ({ onDoubleClick: () => void navigate(paths.caseDetail(c.id)) })}
         />
         <Space style={{ marginTop: 16, justifyContent: 'flex-end', width: '100%' }}>
           <Typography.Text type="secondary">{t.pageSize(pageSize)}</Typography.Text>

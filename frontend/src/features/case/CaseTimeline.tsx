@@ -3,7 +3,7 @@ import type { CaseTimelineEntryFragment } from '../../graphql/generated/graphql'
 import { formatTime } from '../../lib/format';
 import { actionLabel, statusLabel, zhCN } from '../../locales/zh-CN';
 
-/** CaseTimeline shows the case's append-only history, oldest first. */
+/** CaseTimeline shows the case's append-only history, oldest first, with the steps the other office's messages took (1.1.2). */
 export function CaseTimeline({
   entries,
   officeName = (code) => code,

@@ -15,6 +15,7 @@ const colors: Record<string, string> = {
   COMPLETED: 'green',
 };
 
+/** StatusTag shows a case status in Chinese, coloured by where the case stands. */
 export function StatusTag({ status }: { status: string }) {
   return <Tag color={colors[status] ?? 'blue'}>{statusLabel(status)}</Tag>;
 }

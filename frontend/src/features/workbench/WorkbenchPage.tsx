@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
 import { App, Alert, Badge, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Typography } from 'antd';
-import { FileAddOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import {
@@ -10,10 +9,12 @@ import {
   type Side,
 } from '../../graphql/generated/graphql';
 import { useSessionStore } from '../../app/context';
+import { paths } from '../../app/paths';
 import { useSession } from '../../app/session';
-import { accessFor } from '../../lib/access';
+import { accessFor, permits } from '../../lib/access';
 import { classifyError } from '../../lib/errors';
 import { zhCN, statusLabel } from '../../locales/zh-CN';
+import { kinds } from '../kinds';
 
 const t = zhCN.workbench;
 type Queue = CaseQueuesQuery['caseQueues'][number];
@@ -28,7 +29,7 @@ function QueueCards({ side, queues }: { side: Side; queues: Queue[] }) {
           <Card
             hoverable
             size="small"
-            onClick={() => navigate(`/cases?kind=${q.kind}&side=${side}&status=${q.status}`)}
+            onClick={() => void navigate(`${paths.cases}?kind=${q.kind}&side=${side}&status=${q.status}`)}
           >
             <Statistic
               title={
@@ -47,6 +48,7 @@ function QueueCards({ side, queues }: { side: Side; queues: Queue[] }) {
   );
 }
 
+/** WorkbenchPage is the work queues with live counts (2.1), the other office's messages as they arrive, and each kind's intake the user may start. */
 export function WorkbenchPage() {
   const { notification } = App.useApp();
   const navigate = useNavigate();
@@ -66,7 +68,7 @@ export function WorkbenchPage() {
         btn: (
           <Button size="small" type="link" onClick={() => {
               notification.destroy(key);
-              navigate(`/cases?collabNo=${encodeURIComponent(e.collabNo)}`);
+              void navigate(`${paths.cases}?collabNo=${encodeURIComponent(e.collabNo)}`);
             }}>
             {t.openCase}
           </Button>
@@ -91,11 +93,13 @@ export function WorkbenchPage() {
         </Typography.Title>
         <Space>
           <Badge status={live.error ? 'error' : 'processing'} text={live.error ? t.liveDown : t.live} />
-          {access.canIntake && (
-            <Button type="primary" icon={<FileAddOutlined />} onClick={() => navigate('/birth/new')}>
-              {t.startBirth}
-            </Button>
-          )}
+          {Object.values(kinds)
+            .filter((k) => permits(access, k.intake.access))
+            .map(({ intake }) => (
+              <Button key={intake.path} type="primary" icon={intake.menu.icon} onClick={() => void navigate(intake.path)}>
+                {intake.menu.label}
+              </Button>
+            ))}
         </Space>
       </Space>
       {error && (

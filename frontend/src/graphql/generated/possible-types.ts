@@ -1,11 +1,11 @@
 
       export type PossibleTypesResultData = {
   "possibleTypes": {
-    "Case": [
-      "BirthRegistration"
+    "CaseDetails": [
+      "BirthDetails"
     ],
     "Node": [
-      "BirthRegistration",
+      "Case",
       "Household",
       "Resident",
       "User"
@@ -14,11 +14,11 @@
 };
       const result: PossibleTypesResultData = {
   "possibleTypes": {
-    "Case": [
-      "BirthRegistration"
+    "CaseDetails": [
+      "BirthDetails"
     ],
     "Node": [
-      "BirthRegistration",
+      "Case",
       "Household",
       "Resident",
       "User"

@@ -5,8 +5,8 @@ import {
   BirthLookupDocument,
   type BirthLookupQuery,
   type BirthLookupQueryVariables,
-} from '../../graphql/generated/graphql';
-import { codeListMocks, renderWithProviders, typedMock } from '../../test/render';
+} from '../../../graphql/generated/graphql';
+import { codeListMocks, renderWithProviders, typedMock } from '../../../test/render';
 import { BirthIntakeWizard } from './BirthIntakeWizard';
 
 const variables: BirthLookupQueryVariables = { certificateNumber: 'M130000001', settleWith: 'FATHER' };

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Radio, Space, Steps } from 'antd';
 import { useLazyQuery } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
-import { BirthLookupDocument, type CaseDetailFragment } from '../../graphql/generated/graphql';
-import { applyError } from '../../lib/errors';
-import { fieldErrorSetter } from '../../lib/forms';
-import { zhCN } from '../../locales/zh-CN';
+import { BirthLookupDocument, type CaseDetailFragment } from '../../../graphql/generated/graphql';
+import { paths } from '../../../app/paths';
+import { applyError } from '../../../lib/errors';
+import { fieldErrorSetter } from '../../../lib/forms';
+import { zhCN } from '../../../locales/zh-CN';
 import { BirthIntakeForm } from './BirthIntakeForm';
 import { BirthLookupPanel, type BirthLookupResult } from './BirthLookupPanel';
 
@@ -33,16 +34,18 @@ export function BirthIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFrag
   const onFinish = async (v: LookupValues) => {
     setFound(null);
     const values = { certificateNumber: v.certificateNumber.trim().toUpperCase(), settleWith: v.settleWith };
-    try {
-      const { data, error } = await lookup({ variables: values });
-      if (error) throw error;
-      if (data) setFound({ result: data.birthLookup, values });
-    } catch (e) {
+    const fail = (e: unknown) =>
       applyError(e, {
         notify: (msg) => void message.error(msg),
         setFieldError: fieldErrorSetter(form, ['certificateNumber', 'settleWith']),
-        toLogin: () => navigate('/login'),
+        toLogin: () => void navigate(paths.login),
       });
+    try {
+      const { data, error } = await lookup({ variables: values });
+      if (error) fail(error);
+      else if (data) setFound({ result: data.birthLookup, values });
+    } catch (e) {
+      fail(e);
     }
   };
 
@@ -65,7 +68,7 @@ export function BirthIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFrag
               form={form}
               layout="vertical"
               initialValues={found?.values}
-              onFinish={onFinish}
+              onFinish={(v) => void onFinish(v)}
               onValuesChange={() => setFound(null)}
             >
               <Space align="start" size={24} wrap>

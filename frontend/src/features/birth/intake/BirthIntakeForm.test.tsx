@@ -5,8 +5,8 @@ import {
   StartBirthRegistrationDocument,
   type StartBirthRegistrationMutation,
   type StartBirthRegistrationMutationVariables,
-} from '../../graphql/generated/graphql';
-import { codeListMocks, renderWithProviders, typedMock } from '../../test/render';
+} from '../../../graphql/generated/graphql';
+import { codeListMocks, renderWithProviders, typedMock } from '../../../test/render';
 import { BirthIntakeForm, type IntakeValues } from './BirthIntakeForm';
 
 const filled: IntakeValues = {

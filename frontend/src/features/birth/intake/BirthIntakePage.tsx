@@ -1,8 +1,10 @@
 import { Typography } from 'antd';
 import { useNavigate } from 'react-router';
-import { zhCN } from '../../locales/zh-CN';
+import { paths } from '../../../app/paths';
+import { zhCN } from '../../../locales/zh-CN';
 import { BirthIntakeWizard } from './BirthIntakeWizard';
 
+/** BirthIntakePage is the acceptance office's birth registration intake (1.1.1, 1.4.11: saving opens the case to capture the materials). */
 export function BirthIntakePage() {
   const navigate = useNavigate();
   return (
@@ -11,7 +13,7 @@ export function BirthIntakePage() {
         {zhCN.birth.title}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{zhCN.birth.subtitle}</Typography.Paragraph>
-      <BirthIntakeWizard onCreated={(c) => navigate(`/cases/${encodeURIComponent(c.id)}`)} />
+      <BirthIntakeWizard onCreated={(c) => void navigate(paths.caseDetail(c.id))} />
     </div>
   );
 }

@@ -1,8 +1,9 @@
-import { Descriptions, Tag, Typography } from 'antd';
+import { Descriptions, Typography } from 'antd';
 import { LockOutlined } from '@ant-design/icons';
-import type { BirthLookupQuery } from '../../graphql/generated/graphql';
-import { formatTime } from '../../lib/format';
-import { zhCN } from '../../locales/zh-CN';
+import type { BirthLookupQuery } from '../../../graphql/generated/graphql';
+import { MinistryChecks } from '../../../components/MinistryChecks';
+import { formatTime } from '../../../lib/format';
+import { zhCN } from '../../../locales/zh-CN';
 
 const t = zhCN.caseDetail;
 
@@ -17,24 +18,8 @@ export function BirthLookupPanel({ lookup, compact }: { lookup: BirthLookupResul
       <Typography.Title level={5} style={{ marginTop: 0 }}>
         <LockOutlined /> {t.ministrySection}
       </Typography.Title>
-      <div data-testid="lookup-checks" style={{ marginBottom: 12 }}>
-        <Typography.Text strong>{t.ministryChecksTitle}</Typography.Text>
-        <ul style={{ listStyle: 'none', margin: '4px 0 0', padding: 0 }}>
-          {lookup.ministryChecks.map((k) => (
-            <li key={k.check} style={{ marginBottom: 2 }}>
-              <Tag color={k.passed ? 'green' : 'red'}>{k.passed ? t.checkPassed : t.checkFailed}</Tag>
-              {t.ministryChecks[k.check] ?? k.check}
-              {k.detail && !compact && (
-                <Typography.Text type="secondary" className="hukou-mono">
-                  {'  '}
-                  {k.detail}
-                </Typography.Text>
-              )}
-            </li>
-          ))}
-        </ul>
-      </div>
-      <Descriptions size="small" column={compact ? 1 : 2} bordered labelStyle={{ width: 130 }}>
+      <MinistryChecks checks={lookup.ministryChecks} testId="lookup-checks" hideDetail={compact} />
+      <Descriptions size="small" column={compact ? 1 : 2} bordered styles={{ label: { width: 130 } }}>
         <Descriptions.Item label={t.certificateNumber}>{mono(c.number)}</Descriptions.Item>
         <Descriptions.Item label={t.newbornNameOnCertificate}>{c.name}</Descriptions.Item>
         <Descriptions.Item label={t.sex}>{zhCN.sex[c.sex] ?? c.sex}</Descriptions.Item>

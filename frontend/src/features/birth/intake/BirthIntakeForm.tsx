@@ -5,10 +5,11 @@ import {
   StartBirthRegistrationDocument,
   type BirthApplicantInput,
   type CaseDetailFragment,
-} from '../../graphql/generated/graphql';
-import { applyError } from '../../lib/errors';
-import { fieldErrorSetter } from '../../lib/forms';
-import { zhCN } from '../../locales/zh-CN';
+} from '../../../graphql/generated/graphql';
+import { paths } from '../../../app/paths';
+import { applyError } from '../../../lib/errors';
+import { fieldErrorSetter } from '../../../lib/forms';
+import { zhCN } from '../../../locales/zh-CN';
 import { applicantFields, BirthApplicantFields } from './BirthApplicantFields';
 import { BirthLookupPanel, type BirthLookupResult } from './BirthLookupPanel';
 
@@ -63,7 +64,7 @@ export function BirthIntakeForm({ initialValues, onCreated, lookup, onBack }: Pr
       applyError(e, {
         notify: (msg) => void message.error(msg),
         setFieldError: fieldErrorSetter(form, formFields),
-        toLogin: () => navigate('/login'),
+        toLogin: () => void navigate(paths.login),
       });
     }
   };
@@ -106,7 +107,7 @@ export function BirthIntakeForm({ initialValues, onCreated, lookup, onBack }: Pr
   );
 
   return (
-    <Form<IntakeValues> form={form} layout="vertical" initialValues={initialValues} onFinish={onFinish} scrollToFirstError>
+    <Form<IntakeValues> form={form} layout="vertical" initialValues={initialValues} onFinish={(v) => void onFinish(v)} scrollToFirstError>
       {lookup ? (
         <Row gutter={16} wrap={false}>
           <Col flex="auto" style={{ minWidth: 0 }}>

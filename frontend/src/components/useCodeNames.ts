@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { CodeListDocument } from '../../graphql/generated/graphql';
+import { CodeListDocument } from '../graphql/generated/graphql';
 
 /** useCodeNames turns code-list codes (民族, 与户主关系) into their names for read-only display. */
 export function useCodeNames() {

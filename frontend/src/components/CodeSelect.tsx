@@ -1,7 +1,7 @@
 import { Select, type SelectProps } from 'antd';
 import { useQuery } from '@apollo/client/react';
-import { CodeListDocument, type CodeListKind } from '../../graphql/generated/graphql';
-import { zhCN } from '../../locales/zh-CN';
+import { CodeListDocument, type CodeListKind } from '../graphql/generated/graphql';
+import { zhCN } from '../locales/zh-CN';
 
 type Props = Omit<SelectProps<string>, 'options' | 'loading'> & { kind: CodeListKind };
 
@@ -13,10 +13,10 @@ export function CodeSelect({ kind, ...rest }: Props) {
     <Select<string>
       showSearch
       allowClear
-      placeholder={zhCN.birth.selectPlaceholder}
+      placeholder={zhCN.app.selectPlaceholder}
       optionFilterProp="label"
       filterOption={(input, option) =>
-        !!option && (String(option.label).includes(input) || String(option.value).startsWith(input))
+        !!option && ((typeof option.label === 'string' && option.label.includes(input)) || String(option.value).startsWith(input))
       }
       loading={loading}
       options={options}

@@ -1,8 +1,8 @@
 import { Col, Form, Input, Radio, Row } from 'antd';
 import type { Rule } from 'antd/es/form';
-import { validateIdNumber } from '../../lib/idnumber';
-import { zhCN } from '../../locales/zh-CN';
-import { CodeSelect } from './CodeSelect';
+import { validateIdNumber } from '../../../lib/idnumber';
+import { zhCN } from '../../../locales/zh-CN';
+import { CodeSelect } from '../../../components/CodeSelect';
 
 const t = zhCN.birth;
 
@@ -37,7 +37,7 @@ const phoneRule: Rule = {
   message: t.declarantPhoneFormat,
 };
 
-/** BirthApplicantFields renders the newborn and declarant sections inside an antd Form. */
+/** BirthApplicantFields renders the newborn and declarant sections inside an antd Form (1.1.1, and 1.2.1 when modifying). */
 export function BirthApplicantFields() {
   return (
     <>

@@ -1,0 +1,9 @@
+// The generic pages' addresses. A kind's intake path is declared with its
+// route in the kind's module (features/kinds.ts lists them).
+
+export const paths = {
+  login: '/login',
+  workbench: '/',
+  cases: '/cases',
+  caseDetail: (id: string) => `/cases/${encodeURIComponent(id)}`,
+};

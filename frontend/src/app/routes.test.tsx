@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { accessFor } from '../lib/access';
+import { kinds } from '../features/kinds';
+import { menuItems, routes, selectedMenuKey } from './routes';
+
+describe('the route table', () => {
+  it('gives every kind’s intake a route, a menu entry and an access key', () => {
+    for (const k of Object.values(kinds)) {
+      expect(routes).toContain(k.intake);
+      expect(k.intake.menu.label).toMatch(/\p{Script=Han}/u);
+    }
+  });
+
+  it('derives the menu from the routes the roles may open', () => {
+    const clerk = menuItems(accessFor(['CLERK'])).map((i) => i.label);
+    expect(clerk).toEqual(['工作台', '案件列表', ...Object.values(kinds).map((k) => k.intake.menu.label)]);
+    expect(menuItems(accessFor(['OFFICER'])).map((i) => i.label)).toEqual(['工作台', '案件列表']);
+    expect(menuItems(accessFor(['INTEGRATOR']))).toEqual([]);
+  });
+
+  it('selects the menu entry a page belongs to', () => {
+    expect(selectedMenuKey('/')).toBe('/');
+    expect(selectedMenuKey('/cases')).toBe('/cases');
+    expect(selectedMenuKey('/cases/Q2FzZTox')).toBe('/cases');
+    for (const k of Object.values(kinds)) expect(selectedMenuKey(k.intake.path)).toBe(k.intake.path);
+  });
+});

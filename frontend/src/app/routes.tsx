@@ -1,0 +1,55 @@
+// The one route table (like ant-design-pro's config/routes.ts): the router and
+// the side menu both derive from it, and each route names the access key
+// (lib/access.ts) it needs. Each kind contributes its intake route through
+// features/kinds.ts.
+import type { ReactNode } from 'react';
+import { AppstoreOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { permits, type Access } from '../lib/access';
+import { zhCN } from '../locales/zh-CN';
+import { CaseDetailPage } from '../features/case/CaseDetailPage';
+import { CaseListPage } from '../features/case/CaseListPage';
+import { kinds } from '../features/kinds';
+import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
+import { paths } from './paths';
+
+/** AppRoute is a page inside the signed-in layout. */
+export interface AppRoute {
+  /** The absolute path (react-router syntax). */
+  path: string;
+  element: ReactNode;
+  /** The side menu entry; routes without one are reached by links. */
+  menu?: { label: string; icon: ReactNode };
+  /** The access key the user needs; the page is open to every signed-in user without one. */
+  access?: keyof Access;
+}
+
+export const routes: readonly AppRoute[] = [
+  {
+    path: paths.workbench,
+    element: <WorkbenchPage />,
+    menu: { label: zhCN.menu.workbench, icon: <AppstoreOutlined /> },
+    access: 'canViewCases',
+  },
+  {
+    path: paths.cases,
+    element: <CaseListPage />,
+    menu: { label: zhCN.menu.cases, icon: <UnorderedListOutlined /> },
+    access: 'canViewCases',
+  },
+  { path: '/cases/:id', element: <CaseDetailPage />, access: 'canViewCases' },
+  ...Object.values(kinds).map((k) => k.intake),
+];
+
+/** menuItems are the side menu's entries the user may open, in table order, keyed by path. */
+export function menuItems(access: Access, table: readonly AppRoute[] = routes) {
+  return table
+    .filter((r) => r.menu && permits(access, r.access))
+    .map((r) => ({ key: r.path, icon: r.menu?.icon, label: r.menu?.label }));
+}
+
+/** selectedMenuKey is the menu entry a location belongs to: the longest menu path it is under. */
+export function selectedMenuKey(pathname: string, table: readonly AppRoute[] = routes): string {
+  const under = (p: string) => (p === '/' ? pathname === '/' : pathname === p || pathname.startsWith(`${p}/`));
+  const hit = table.filter((r) => r.menu && under(r.path)).sort((a, b) => b.path.length - a.path.length)[0];
+  return hit?.path ?? paths.workbench;
+}

@@ -1,0 +1,19 @@
+// The BIRTH kind (新生儿出生登记) as the SPA's registry sees it (features/kinds.ts).
+import { FileAddOutlined } from '@ant-design/icons';
+import { zhCN } from '../../locales/zh-CN';
+import type { KindModule } from '../kinds';
+import { birthSteps, mainBirthStep } from './actions';
+import { BirthDetail } from './BirthDetail';
+import { BirthIntakePage } from './intake/BirthIntakePage';
+
+export const birth: KindModule = {
+  Detail: BirthDetail,
+  steps: birthSteps,
+  mainStep: mainBirthStep,
+  intake: {
+    path: '/birth/new',
+    element: <BirthIntakePage />,
+    menu: { label: zhCN.menu.birthIntake, icon: <FileAddOutlined /> },
+    access: 'canIntake',
+  },
+};

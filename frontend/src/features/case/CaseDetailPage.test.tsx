@@ -1,0 +1,24 @@
+import { describe, expect, it, vi } from 'vitest';
+import { screen, within } from '@testing-library/react';
+import { aCase } from '../../test/fixtures';
+import { codeListMocks, renderWithProviders } from '../../test/render';
+import { CaseView } from './CaseDetailPage';
+
+const materials = [{ __typename: 'Material' as const, code: 'M1', name: '证明材料', required: true, description: '', files: [] }];
+
+describe('CaseView', () => {
+  it('shows the kind’s panel, the steps and the history', () => {
+    renderWithProviders(<CaseView c={aCase()} onRefresh={vi.fn()} />, codeListMocks);
+    expect(within(screen.getByTestId('case-details')).getByTestId('ministry-data')).toBeInTheDocument();
+    expect(screen.getByText('办理过程')).toBeInTheDocument();
+    expect(screen.getByText('当前没有可办理的操作')).toBeInTheDocument();
+  });
+
+  it('offers archive capture only where the server allows it (canCaptureArchives)', () => {
+    const { unmount } = renderWithProviders(<CaseView c={aCase({ materials, canCaptureArchives: true })} onRefresh={vi.fn()} />, codeListMocks);
+    expect(within(screen.getByTestId('material-M1')).getByRole('button', { name: /采集/ })).toBeInTheDocument();
+    unmount();
+    renderWithProviders(<CaseView c={aCase({ materials, canCaptureArchives: false })} onRefresh={vi.fn()} />, codeListMocks);
+    expect(within(screen.getByTestId('material-M1')).queryByRole('button')).toBeNull();
+  });
+});
