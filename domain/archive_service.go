@@ -257,6 +257,9 @@ func (s *ArchiveService) Delete(ctx context.Context, fileID string, version int)
 	if err != nil {
 		return nil, err
 	}
+	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version); err != nil {
+		return nil, err // checked on the pool first, so a refusal is audited
+	}
 	var f *CaseFile
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
 		var err error
@@ -287,6 +290,9 @@ func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, vers
 	}
 	if !r.Valid() {
 		return nil, FieldErrorf("restriction", "choose NONE, NO_DELETE, NO_MODIFY or NO_DELETE_NO_MODIFY (got %q)", r).WithReason("archive.restriction")
+	}
+	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version); err != nil {
+		return nil, err // checked on the pool first, so a refusal is audited
 	}
 	var f *CaseFile
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
@@ -432,7 +438,15 @@ func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos R
 		return nil, err
 	}
 	if !actor.CanSee(c.Office) {
-		s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, "archive", "Case", c.ID, "outside jurisdiction"))
+		// The refusal is recorded when found on the pool. Callers check on
+		// the pool before their transaction, so a refusal found inside one
+		// was recorded already; recording it there would block on a commit
+		// while holding the transaction (on SQLite, its only connection).
+		if _, onPool := repos.(Database); onPool {
+			if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, "archive", "Case", c.ID, "outside jurisdiction")); err != nil {
+				return nil, err
+			}
+		}
 		return nil, outsideJurisdiction(c)
 	}
 	if capture || !actor.HasRole(RoleArchivist, RoleAdmin) {
@@ -488,10 +502,14 @@ func (s *ArchiveService) readable(ctx context.Context, fileID, op string) (*Case
 		return nil, err
 	}
 	if !actor.CanSee(c.Office) {
-		s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, op, "CaseFile", f.ID, "outside jurisdiction"))
+		if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, op, "CaseFile", f.ID, "outside jurisdiction")); err != nil {
+			return nil, err
+		}
 		return nil, outsideJurisdiction(c)
 	}
-	s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditRead, op, "CaseFile", f.ID, "case "+c.ID))
+	if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditRead, op, "CaseFile", f.ID, "case "+c.ID)); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"regexp"
 	"sync"
 	"time"
@@ -30,8 +31,46 @@ type AuthService struct {
 	Now        func() time.Time
 	NewID      func() string
 	RefreshTTL time.Duration
+	// Throttle bounds failed sign-ins; the zero value means DefaultLoginThrottle.
+	Throttle LoginThrottle
+	// GenerationTTL is how long a user's access-token generation is cached
+	// (zero: DefaultGenerationTTL). A revocation made on this instance is
+	// honoured at once; one made on another instance sharing the database
+	// within GenerationTTL.
+	GenerationTTL time.Duration
 
-	offices sync.Map // office code → officeCacheEntry
+	offices     sync.Map // office code → officeCacheEntry
+	generations sync.Map // user ID → generationCacheEntry
+}
+
+// LoginThrottle bounds failed sign-ins, counted from the audit log (so every
+// instance sharing the database counts the same): at most PerUser failures
+// for one username since its last successful sign-in, and PerAddress
+// failures from one client address, within Window. Further attempts are
+// refused with CodeTooManyRequests before the password is checked.
+type LoginThrottle struct {
+	Window     time.Duration
+	PerUser    int
+	PerAddress int
+}
+
+// DefaultLoginThrottle: 5 failures per username and 20 per address in 15 minutes.
+var DefaultLoginThrottle = LoginThrottle{Window: 15 * time.Minute, PerUser: 5, PerAddress: 20}
+
+// DefaultGenerationTTL is the default of AuthService.GenerationTTL.
+const DefaultGenerationTTL = 2 * time.Second
+
+// Longest sign-in inputs. No username is longer (CreateUser); bcrypt reads
+// at most 72 bytes of a password, and the cap keeps hostile bodies out of
+// the hash and the audit log.
+const (
+	MaxUsernameLength = 64
+	MaxPasswordLength = 1024
+)
+
+type generationCacheEntry struct {
+	gen     int
+	expires time.Time
 }
 
 type officeCacheEntry struct {
@@ -66,6 +105,24 @@ func (s *AuthService) ClientLogin(ctx context.Context, clientID, secret, remoteA
 
 func (s *AuthService) signIn(ctx context.Context, username, password, remoteAddr string, client bool) (*Session, error) {
 	now := s.Now()
+	userField, passField := "username", "password"
+	if client {
+		userField, passField = "clientId", "clientSecret"
+	}
+	if len(username) > MaxUsernameLength || len(password) > MaxPasswordLength {
+		// Refused before anything else; the audit entry holds a cut name.
+		entry := &AuditEntry{At: now, ActorName: username, Action: AuditLogin, Operation: "login", Detail: LoginRefused + ": input too long", RemoteAddr: remoteAddr}
+		if err := s.DB.Audit().AppendAudit(ctx, entry); err != nil {
+			return nil, err
+		}
+		if len(username) > MaxUsernameLength {
+			return nil, FieldErrorf(userField, "at most %d characters", MaxUsernameLength).WithReason("auth.input_too_long")
+		}
+		return nil, FieldErrorf(passField, "at most %d characters", MaxPasswordLength).WithReason("auth.input_too_long")
+	}
+	if err := s.checkThrottle(ctx, username, remoteAddr, now); err != nil {
+		return nil, err
+	}
 	u, err := s.DB.Users().FindUserByUsername(ctx, username)
 	if err != nil && ErrorCode(err) != CodeNotFound {
 		return nil, err
@@ -77,7 +134,7 @@ func (s *AuthService) signIn(ctx context.Context, username, password, remoteAddr
 	pwErr := bcrypt.CompareHashAndPassword(hash, []byte(password))
 	isClient := u != nil && len(u.Roles) == 1 && u.Roles[0] == RoleIntegrator
 	if u == nil || pwErr != nil || u.Disabled || isClient != client {
-		entry := &AuditEntry{At: now, ActorName: username, Action: AuditLogin, Operation: "login", Detail: "failed", RemoteAddr: remoteAddr}
+		entry := &AuditEntry{At: now, ActorName: username, Action: AuditLogin, Operation: "login", Detail: LoginFailed, RemoteAddr: remoteAddr}
 		if err := s.DB.Audit().AppendAudit(ctx, entry); err != nil {
 			return nil, err
 		}
@@ -93,7 +150,7 @@ func (s *AuthService) signIn(ctx context.Context, username, password, remoteAddr
 			return err
 		}
 		actor := &Actor{UserID: u.ID, Username: u.Username, OfficeCode: u.OfficeCode, RemoteAddr: remoteAddr}
-		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditLogin, "login", "User", u.ID, "ok"))
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditLogin, "login", "User", u.ID, LoginOK))
 	})
 	if err != nil {
 		return nil, err
@@ -101,10 +158,49 @@ func (s *AuthService) signIn(ctx context.Context, username, password, remoteAddr
 	return sess, nil
 }
 
+// checkThrottle refuses a sign-in with CodeTooManyRequests (and when to try
+// again) once the username or the address has used up its failures; the
+// refusal is audited as LoginThrottled, which does not count as a failure.
+func (s *AuthService) checkThrottle(ctx context.Context, username, remoteAddr string, now time.Time) error {
+	th := s.Throttle
+	if th == (LoginThrottle{}) {
+		th = DefaultLoginThrottle
+	}
+	since := now.Add(-th.Window)
+	var retry time.Duration
+	for _, f := range []LoginFailureFilter{
+		{Username: username, Since: since, Limit: th.PerUser},
+		{RemoteAddr: remoteAddr, Since: since, Limit: th.PerAddress},
+	} {
+		if f.Username == "" && f.RemoteAddr == "" {
+			continue
+		}
+		failures, err := s.DB.Audit().FindLoginFailures(ctx, f)
+		if err != nil {
+			return err
+		}
+		if len(failures) < f.Limit {
+			continue
+		}
+		// The oldest counted failure leaves the window first.
+		retry = max(retry, failures[len(failures)-1].Add(th.Window).Sub(now))
+	}
+	if retry <= 0 {
+		return nil
+	}
+	retry = max(retry.Round(time.Second), time.Second)
+	entry := &AuditEntry{At: now, ActorName: username, Action: AuditLogin, Operation: "login", Detail: LoginThrottled, RemoteAddr: remoteAddr}
+	if err := s.DB.Audit().AppendAudit(ctx, entry); err != nil {
+		return err
+	}
+	return &Error{Code: CodeTooManyRequests, Reason: "auth.throttled", RetryAfter: retry,
+		Message: fmt.Sprintf("too many failed sign-ins; try again in %s", retry)}
+}
+
 // Refresh exchanges a refresh token for a new session. Tokens rotate: each
 // can be spent once. Spending a revoked token again is treated as theft and
-// revokes every session of that user. Errors: CodeUnauthenticated for an
-// unknown, expired or reused token.
+// revokes every session of that user, access tokens included. Errors:
+// CodeUnauthenticated for an unknown, expired or reused token.
 func (s *AuthService) Refresh(ctx context.Context, refreshToken, remoteAddr string) (*Session, error) {
 	now := s.Now()
 	bad := Errorf(CodeUnauthenticated, "the session has expired; sign in again").WithReason("auth.refresh_invalid")
@@ -115,10 +211,22 @@ func (s *AuthService) Refresh(ctx context.Context, refreshToken, remoteAddr stri
 		return nil, err
 	}
 	if t.RevokedAt != nil {
-		// Reuse of a spent token: revoke the whole family.
-		if err := s.DB.Users().RevokeUserRefreshTokens(ctx, t.UserID, now); err != nil {
+		// Reuse of a spent token: revoke every session of the user, the
+		// access tokens already issued too.
+		err := s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+			if err := tx.Users().RevokeUserRefreshTokens(ctx, t.UserID, now); err != nil {
+				return err
+			}
+			if err := tx.Users().RevokeAccessTokens(ctx, t.UserID); err != nil {
+				return err
+			}
+			actor := &Actor{UserID: t.UserID, RemoteAddr: remoteAddr}
+			return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditLogin, "refreshToken", "User", t.UserID, "reused token: every session revoked"))
+		})
+		if err != nil {
 			return nil, err
 		}
+		s.generations.Delete(t.UserID)
 		return nil, bad
 	}
 	if !now.Before(t.ExpiresAt) {
@@ -140,7 +248,7 @@ func (s *AuthService) Refresh(ctx context.Context, refreshToken, remoteAddr stri
 			return err
 		}
 		actor := &Actor{UserID: u.ID, Username: u.Username, OfficeCode: u.OfficeCode, RemoteAddr: remoteAddr}
-		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditLogin, "refreshToken", "User", u.ID, "ok"))
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditLogin, "refreshToken", "User", u.ID, LoginOK))
 	})
 	if err != nil {
 		return nil, err
@@ -148,7 +256,9 @@ func (s *AuthService) Refresh(ctx context.Context, refreshToken, remoteAddr stri
 	return sess, nil
 }
 
-// Logout revokes the refresh token; an unknown or spent token is not an error.
+// Logout revokes the refresh token and every access token the user holds
+// (the user's other sessions get new access tokens by refreshing); an
+// unknown or spent token is not an error. One transaction.
 func (s *AuthService) Logout(ctx context.Context, refreshToken string) error {
 	t, err := s.DB.Users().FindRefreshToken(ctx, hashToken(refreshToken))
 	if ErrorCode(err) == CodeNotFound {
@@ -159,9 +269,16 @@ func (s *AuthService) Logout(ctx context.Context, refreshToken string) error {
 	if t.RevokedAt != nil {
 		return nil
 	}
-	if err := s.DB.Users().RevokeRefreshToken(ctx, t.ID, s.Now()); err != nil && ErrorCode(err) != CodeConflict {
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		if err := tx.Users().RevokeRefreshToken(ctx, t.ID, s.Now()); err != nil {
+			return err
+		}
+		return tx.Users().RevokeAccessTokens(ctx, t.UserID)
+	})
+	if err != nil && ErrorCode(err) != CodeConflict {
 		return err
 	}
+	s.generations.Delete(t.UserID)
 	return nil
 }
 
@@ -201,11 +318,25 @@ type AccessClaims struct {
 	DisplayName string
 	OfficeCode  string
 	Roles       []Role
+	// Generation is the user's TokenGeneration when the token was issued.
+	Generation int
 }
 
 // ActorFor builds the Actor for verified claims, with its office loaded
-// (offices are cached for a minute: they change rarely).
+// (offices are cached for a minute: they change rarely). A token of an
+// older generation than the user's (revoked by logout or a reused refresh
+// token) is refused with CodeUnauthenticated, reason auth.token_revoked.
 func (s *AuthService) ActorFor(ctx context.Context, c AccessClaims, remoteAddr string) (*Actor, error) {
+	gen, err := s.generation(ctx, c.UserID)
+	if err != nil {
+		if ErrorCode(err) == CodeNotFound {
+			return nil, Errorf(CodeUnauthenticated, "the token names an unknown user; sign in again").WithReason("auth.token_invalid")
+		}
+		return nil, err
+	}
+	if c.Generation != gen {
+		return nil, Errorf(CodeUnauthenticated, "the session was signed out; refresh it or sign in again").WithReason("auth.token_revoked")
+	}
 	office, err := s.office(ctx, c.OfficeCode)
 	if err != nil {
 		if ErrorCode(err) == CodeNotFound {
@@ -214,6 +345,25 @@ func (s *AuthService) ActorFor(ctx context.Context, c AccessClaims, remoteAddr s
 		return nil, err
 	}
 	return &Actor{UserID: c.UserID, Username: c.Username, DisplayName: c.DisplayName, OfficeCode: c.OfficeCode, Office: office, Roles: c.Roles, RemoteAddr: remoteAddr}, nil
+}
+
+// generation returns the user's access-token generation, cached for
+// GenerationTTL so a busy client costs one query per interval, not one per request.
+func (s *AuthService) generation(ctx context.Context, userID string) (int, error) {
+	now := s.Now()
+	if e, ok := s.generations.Load(userID); ok && now.Before(e.(generationCacheEntry).expires) {
+		return e.(generationCacheEntry).gen, nil
+	}
+	gen, err := s.DB.Users().TokenGeneration(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
+	ttl := s.GenerationTTL
+	if ttl <= 0 {
+		ttl = DefaultGenerationTTL
+	}
+	s.generations.Store(userID, generationCacheEntry{gen: gen, expires: now.Add(ttl)})
+	return gen, nil
 }
 
 func (s *AuthService) office(ctx context.Context, code string) (*Office, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -38,7 +37,7 @@ var keyed = &domain.Workflow{
 func TestCaseService_UniqueKey(t *testing.T) {
 	t.Parallel()
 	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
-		audit := storage.NewAuditWriter(db, 50*time.Millisecond)
+		audit := storage.NewAuditWriter(db)
 		t.Cleanup(audit.Close)
 		cases := storagetest.Engine(db, audit, keyed)
 		clerk := actorAt(archStation, domain.OfficePoliceStation, "clerk", domain.RoleClerk)

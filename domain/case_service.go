@@ -151,10 +151,14 @@ func (s *CaseService) Find(ctx context.Context, id string) (*Case, error) {
 		return nil, err
 	}
 	if !actor.CanSee(c.Office) {
-		s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditDenied, "case", "Case", c.ID, "outside jurisdiction"))
+		if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditDenied, "case", "Case", c.ID, "outside jurisdiction")); err != nil {
+			return nil, err
+		}
 		return nil, outsideJurisdiction(c)
 	}
-	s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "case", "Case", c.ID, ""))
+	if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "case", "Case", c.ID, "")); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -173,7 +177,9 @@ func (s *CaseService) FindCases(ctx context.Context, f CaseFilter, p Page) (*Cas
 		return nil, err
 	}
 	if len(page.Cases) > 0 {
-		s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "cases", "Case", "", caseIDs(page.Cases)))
+		if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "cases", "Case", "", caseIDs(page.Cases))); err != nil {
+			return nil, err
+		}
 	}
 	return page, nil
 }

@@ -83,7 +83,7 @@ func startDeployment(t *testing.T, db *storage.DB, office, platformURL string, p
 	require.NoError(t, err)
 	require.NoError(t, q.Start(context.Background()))
 	t.Cleanup(func() { _ = q.Stop(context.Background()) })
-	audit := storage.NewAuditWriter(db, 20*time.Millisecond)
+	audit := storage.NewAuditWriter(db)
 	t.Cleanup(audit.Close)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, uuid.NewString)
 	cases.Register(toy{cases})

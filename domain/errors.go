@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an Error. Clients switch on codes, so never rename one.
@@ -18,6 +19,7 @@ const (
 	CodeConflict          Code = "conflict"           // duplicate, or stale version
 	CodeInvalidTransition Code = "invalid_transition" // status machine refused the move
 	CodeUnavailable       Code = "unavailable"        // ministry/province service down
+	CodeTooManyRequests   Code = "too_many_requests"  // throttled; Error.RetryAfter says when to try again
 	CodeInternal          Code = "internal"
 )
 
@@ -25,11 +27,14 @@ const (
 // Field, when set, names the input field the message is about (for forms).
 // Reason, when set, is a stable dotted key (e.g. "id_number.check_digit") that
 // clients use to show a localised message; like Code it is never renamed.
+// RetryAfter, when positive, is how long the client should wait before
+// trying again (CodeTooManyRequests).
 type Error struct {
-	Code    Code
-	Message string
-	Field   string
-	Reason  string
+	Code       Code
+	Message    string
+	Field      string
+	Reason     string
+	RetryAfter time.Duration
 }
 
 // Error implements the error interface.

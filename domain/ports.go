@@ -88,6 +88,12 @@ type UserRepository interface {
 	// PruneRefreshTokens deletes every token that expired before before and
 	// returns how many it deleted.
 	PruneRefreshTokens(ctx context.Context, before time.Time) (int, error)
+	// TokenGeneration returns the user's access-token generation
+	// (User.TokenGeneration); CodeNotFound when there is no such user.
+	TokenGeneration(ctx context.Context, userID string) (int, error)
+	// RevokeAccessTokens increments the user's access-token generation, so
+	// every access token issued before is refused from then on.
+	RevokeAccessTokens(ctx context.Context, userID string) error
 }
 
 // AuditRepository appends to and reads the audit log. There is no update or
@@ -97,13 +103,19 @@ type AuditRepository interface {
 	AppendAudit(ctx context.Context, entries ...*AuditEntry) error
 	// FindAuditEntries pages through the log, newest first.
 	FindAuditEntries(ctx context.Context, f AuditFilter, p Page) (*AuditPage, error)
+	// FindLoginFailures returns the times of failed sign-ins matching f,
+	// newest first, at most f.Limit of them.
+	FindLoginFailures(ctx context.Context, f LoginFailureFilter) ([]time.Time, error)
 }
 
-// AuditSink records reads of personal data. Implementations may batch
-// writes for throughput but must flush on Close; mutations are audited in
-// their own transaction instead, through AuditRepository.
+// AuditSink records reads of personal data (and refused attempts). Record
+// returns only once e is durably committed, or an error (CodeUnavailable)
+// when it cannot be: a service must not answer a read whose Record failed.
+// Implementations keep throughput by sharing one commit among concurrent
+// Records (group commit), never by answering before the commit. Mutations
+// are audited in their own transaction instead, through AuditRepository.
 type AuditSink interface {
-	Record(ctx context.Context, e *AuditEntry)
+	Record(ctx context.Context, e *AuditEntry) error
 }
 
 // AccessTokenIssuer signs short-lived access tokens for a user.

@@ -50,7 +50,9 @@ func (s *RegisterService) FindResidentByIDNumber(ctx context.Context, number str
 	if err := s.checkJurisdiction(ctx, actor, "resident", r.ID, r.StationCode); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actor, AuditRead, "resident", "Resident", r.ID, "")
+	if err := s.audit(ctx, actor, AuditRead, "resident", "Resident", r.ID, ""); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -68,7 +70,9 @@ func (s *RegisterService) FindResidentByID(ctx context.Context, id string) (*Res
 	if err := s.checkJurisdiction(ctx, actor, "resident", r.ID, r.StationCode); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actor, AuditRead, "node", "Resident", r.ID, "")
+	if err := s.audit(ctx, actor, AuditRead, "node", "Resident", r.ID, ""); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -89,7 +93,9 @@ func (s *RegisterService) FindHouseholdByID(ctx context.Context, id string) (*Ho
 	if err := s.checkJurisdiction(ctx, actor, "node", hs[0].ID, hs[0].StationCode); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actor, AuditRead, "node", "Household", hs[0].ID, "")
+	if err := s.audit(ctx, actor, AuditRead, "node", "Household", hs[0].ID, ""); err != nil {
+		return nil, err
+	}
 	return hs[0], nil
 }
 
@@ -110,7 +116,9 @@ func (s *RegisterService) FindHouseholdByNumber(ctx context.Context, number stri
 	if err := s.checkJurisdiction(ctx, actor, "household", h.ID, h.StationCode); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actor, AuditRead, "household", "Household", h.ID, "")
+	if err := s.audit(ctx, actor, AuditRead, "household", "Household", h.ID, ""); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 
@@ -146,7 +154,9 @@ func (s *RegisterService) FindResidents(ctx context.Context, f ResidentFilter, p
 			ids[i] = r.ID
 		}
 		// One entry per page keeps auditing cheap; the IDs read are in Detail.
-		s.audit(ctx, actor, AuditRead, "residents", "Resident", "", strings.Join(ids, ","))
+		if err := s.audit(ctx, actor, AuditRead, "residents", "Resident", "", strings.Join(ids, ",")); err != nil {
+			return nil, err
+		}
 	}
 	return page, nil
 }
@@ -180,14 +190,19 @@ func (s *RegisterService) checkJurisdiction(ctx context.Context, actor *Actor, o
 	return s.deny(ctx, actor, op, "Office", subjectID)
 }
 
-// deny audits a refused attempt and returns the CodeForbidden error for it.
+// deny audits a refused attempt and returns the CodeForbidden error for it
+// (or the audit's CodeUnavailable when the refusal cannot be recorded).
 func (s *RegisterService) deny(ctx context.Context, actor *Actor, op, subjectType, subjectID string) error {
-	s.audit(ctx, actor, AuditDenied, op, subjectType, subjectID, "outside jurisdiction")
+	if err := s.audit(ctx, actor, AuditDenied, op, subjectType, subjectID, "outside jurisdiction"); err != nil {
+		return err
+	}
 	return Errorf(CodeForbidden, "this record belongs to an office outside the jurisdiction of %s", actor.OfficeCode).WithReason("auth.jurisdiction")
 }
 
-func (s *RegisterService) audit(ctx context.Context, actor *Actor, action AuditAction, op, subjectType, subjectID, detail string) {
-	s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), action, op, subjectType, subjectID, detail))
+// audit records the entry and returns once it is committed; a read must not
+// be answered when it returns an error.
+func (s *RegisterService) audit(ctx context.Context, actor *Actor, action AuditAction, op, subjectType, subjectID, detail string) error {
+	return s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), action, op, subjectType, subjectID, detail))
 }
 
 // NewAuditEntry builds an audit entry for actor.
@@ -292,7 +307,9 @@ func (s *RegisterService) MembersByHouseholdIDs(ctx context.Context, ids []strin
 	}
 	rs = slicesFilter(rs, func(r *Resident) bool { return actor.CanSee(r.StationCode) })
 	if len(rs) > 0 {
-		s.audit(ctx, actor, AuditRead, "household.members", "Household", "", strings.Join(ids, ","))
+		if err := s.audit(ctx, actor, AuditRead, "household.members", "Household", "", strings.Join(ids, ",")); err != nil {
+			return nil, err
+		}
 	}
 	return rs, nil
 }

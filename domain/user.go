@@ -12,9 +12,13 @@ type User struct {
 	OfficeCode   string
 	Roles        []Role
 	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Version      int
+	// TokenGeneration is stamped into every access token issued to the user;
+	// a token of an older generation is refused (logout and a reused
+	// refresh token increment it).
+	TokenGeneration int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int
 }
 
 // RefreshToken is the stored form of a revocable refresh token: only the
@@ -62,6 +66,26 @@ type AuditFilter struct {
 	SubjectID   string
 	Since       *time.Time
 	Until       *time.Time
+}
+
+// Audit details of sign-in entries (Action AuditLogin). Throttling counts
+// the failed ones, so these strings are stable.
+const (
+	LoginOK        = "ok"
+	LoginFailed    = "failed"
+	LoginThrottled = "throttled"
+	LoginRefused   = "refused"
+)
+
+// LoginFailureFilter selects failed sign-ins (AuditLogin entries whose
+// Detail is LoginFailed) at or after Since: those of Username after its
+// last successful sign-in, or those from RemoteAddr. Exactly one of the two
+// is set.
+type LoginFailureFilter struct {
+	Username   string
+	RemoteAddr string
+	Since      time.Time
+	Limit      int
 }
 
 // AuditPage is a page of audit entries, newest first.

@@ -95,6 +95,8 @@ type accessClaims struct {
 	DisplayName string        `json:"dn,omitempty"`
 	Office      string        `json:"office"`
 	Roles       []domain.Role `json:"roles"`
+	// Generation is the user's token generation at issue; see domain.User.TokenGeneration.
+	Generation int `json:"gen,omitempty"`
 }
 
 // IssueAccessToken implements domain.AccessTokenIssuer.
@@ -105,7 +107,7 @@ func (t *Tokens) IssueAccessToken(u *domain.User, now time.Time) (string, time.T
 			Issuer: t.cfg.Issuer, Subject: u.ID, IssuedAt: jwt.NewNumericDate(now),
 			NotBefore: jwt.NewNumericDate(now.Add(-30 * time.Second)), ExpiresAt: jwt.NewNumericDate(exp),
 		},
-		Name: u.Username, DisplayName: u.DisplayName, Office: u.OfficeCode, Roles: u.Roles,
+		Name: u.Username, DisplayName: u.DisplayName, Office: u.OfficeCode, Roles: u.Roles, Generation: u.TokenGeneration,
 	}
 	var key any = t.cfg.Secret
 	if t.method == jwt.SigningMethodEdDSA {
@@ -147,7 +149,7 @@ func (t *Tokens) Verify(token string, now time.Time) (domain.AccessClaims, error
 	case err != nil:
 		return domain.AccessClaims{}, errTokenInvalid()
 	}
-	e := verifiedToken{claims: domain.AccessClaims{UserID: c.Subject, Username: c.Name, DisplayName: c.DisplayName, OfficeCode: c.Office, Roles: c.Roles}, exp: c.ExpiresAt.Time}
+	e := verifiedToken{claims: domain.AccessClaims{UserID: c.Subject, Username: c.Name, DisplayName: c.DisplayName, OfficeCode: c.Office, Roles: c.Roles, Generation: c.Generation}, exp: c.ExpiresAt.Time}
 	if c.NotBefore != nil {
 		e.nbf = c.NotBefore.Time
 	}

@@ -105,7 +105,7 @@ func setup(t *testing.T, db *storage.DB) *testBundle {
 // serve wires the handler as cmd/hukou/serve.go does, for tokens.
 func serve(t *testing.T, db *storage.DB, tokens *resolvers.Tokens) (*httptest.Server, *storage.AuditWriter, *resolvers.Resolver) {
 	t.Helper()
-	audit := storage.NewAuditWriter(db, 200*time.Millisecond)
+	audit := storage.NewAuditWriter(db)
 	res := &resolvers.Resolver{
 		Register: domain.NewRegisterService(db, audit, time.Now),
 		Auth:     domain.NewAuthService(db, tokens, time.Now, newID, 24*time.Hour),
@@ -114,7 +114,7 @@ func serve(t *testing.T, db *storage.DB, tokens *resolvers.Tokens) (*httptest.Se
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewServer(resolvers.SecurityHeaders(mux))
 	t.Cleanup(func() { srv.Close(); audit.Close() }) // runs before the database closes
 	return srv, audit, res
 }
@@ -232,10 +232,10 @@ func residentID(t *testing.T, gid string) string {
 	return id
 }
 
-// auditEntries flushes the audit writer and returns the entries matching f.
+// auditEntries returns the entries matching f. Nothing is flushed: a read is
+// answered only after its entry is committed.
 func (b *testBundle) auditEntries(t *testing.T, f domain.AuditFilter) []*domain.AuditEntry {
 	t.Helper()
-	b.audit.Flush(context.Background())
 	page, err := b.db.Audit().FindAuditEntries(context.Background(), f, domain.Page{First: 200})
 	require.NoError(t, err)
 	return page.Entries

@@ -2,8 +2,12 @@ package resolvers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -21,7 +25,27 @@ var gqlCode = map[domain.Code]string{
 	domain.CodeConflict:          "CONFLICT",
 	domain.CodeInvalidTransition: "CONFLICT",
 	domain.CodeUnavailable:       "UNAVAILABLE",
+	domain.CodeTooManyRequests:   "TOO_MANY_REQUESTS",
 	domain.CodeInternal:          "INTERNAL",
+}
+
+// codeBadRequest is the code of a request refused before it became a
+// GraphQL operation (too large, not JSON, wrong content type) and of an
+// operation the server refuses to run as sent (several sign-ins).
+const codeBadRequest = "BAD_REQUEST"
+
+// writeRequestError answers a request refused before GraphQL execution with
+// the same error shape an operation error has.
+func writeRequestError(w http.ResponseWriter, status int, message, reason string) {
+	body, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{
+		"message": message, "extensions": map[string]any{"code": codeBadRequest, "reason": reason}}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if status == http.StatusRequestEntityTooLarge {
+		w.Header().Set("Connection", "close") // do not read the rest of a huge body
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 // presentError turns any resolver error into a GraphQL error with a code a
@@ -39,6 +63,11 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 		if de.Reason != "" {
 			ext["reason"] = de.Reason
+		}
+		if de.RetryAfter > 0 {
+			secs := int((de.RetryAfter + time.Second - 1) / time.Second)
+			ext["retryAfter"] = secs
+			setResponseHeader(ctx, "Retry-After", strconv.Itoa(secs))
 		}
 		out.Message, out.Extensions = de.Message, ext
 		if de.Code == domain.CodeInternal {

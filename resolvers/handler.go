@@ -35,6 +35,13 @@ type Config struct {
 	// WebSocketOrigins lists origin patterns allowed to open subscriptions
 	// (for a dev server on another port); same-origin is always allowed.
 	WebSocketOrigins []string
+	// Introspection allows __schema and __type queries: development mode
+	// only (production refuses them with FORBIDDEN).
+	Introspection bool
+	// MaxBodySize bounds a JSON request body (default DefaultMaxBodySize);
+	// MaxUploadSize a multipart one (default DefaultMaxUploadSize; see
+	// UploadLimit).
+	MaxBodySize, MaxUploadSize int64
 }
 
 // NewHandler returns the /graphql endpoint: queries and mutations over
@@ -46,6 +53,12 @@ func NewHandler(cfg Config) http.Handler {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.MaxBodySize <= 0 {
+		cfg.MaxBodySize = DefaultMaxBodySize
+	}
+	if cfg.MaxUploadSize <= 0 {
+		cfg.MaxUploadSize = DefaultMaxUploadSize
 	}
 	gcfg := graph.Config{Resolvers: cfg.Resolver}
 	gcfg.Directives.Auth = authDirective
@@ -60,27 +73,29 @@ func NewHandler(cfg Config) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 64 << 20, MaxMemory: 8 << 20})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: cfg.MaxUploadSize, MaxMemory: 8 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	srv.Use(introspectionGate{enabled: cfg.Introspection})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(loginLimit{})
 	// Depth first: it is the cheaper check, and a deeply nested query should
 	// be told it is too deep rather than too complex (gqlgen stops at the
 	// first refusing mutator).
 	srv.Use(depthLimit(cfg.Limits.MaxDepth))
-	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
+	srv.Use(&complexityLimit{max: cfg.Limits.MaxComplexity})
 	srv.Use(operationMetrics{})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 
 	var h http.Handler = srv
 	h = withLoaders(cfg.Resolver.Register, h)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return guardRequest(cfg.MaxBodySize, cfg.MaxUploadSize, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		addr := clientAddr(r)
 		ctx := context.WithValue(r.Context(), remoteAddrKey{}, addr)
+		ctx = withResponseHeaders(ctx, w.Header())
 		ctx = authenticate(ctx, r.Header.Get("Authorization"), addr, cfg.Tokens, cfg.Resolver.Auth, cfg.Now)
 		h.ServeHTTP(w, r.WithContext(ctx))
-	})
+	}))
 }
 
 // complexityByPageSize makes a connection cost its page size times its children.
@@ -131,6 +146,11 @@ func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, seen
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				// Introspection is as deep as GraphiQL's query (15) and bounded
+				// by the schema; introspectionGate allows it only in --dev.
+				continue
+			}
 			if len(s.SelectionSet) == 0 {
 				d = 1
 			} else {

@@ -69,7 +69,9 @@ func (db *DB) MigrateUp(ctx context.Context) ([]string, error) {
 // rolled back. River's tables stay while any of our migrations is applied
 // (queued jobs are data: they must survive a one-step rollback); once ours are
 // all rolled back, River's migrations are rolled back too ("river/NNN_name"),
-// so down-to-zero leaves an empty schema.
+// so down-to-zero leaves an empty schema but for audit_log: no down migration
+// drops the audit log or its append-only triggers, and the up migrations
+// accept finding them, so a rollback never loses who read and changed what.
 func (db *DB) MigrateDown(ctx context.Context) ([]string, error) {
 	m, err := db.migrator()
 	if err != nil {

@@ -6,9 +6,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"hukou/domain"
 	"hukou/storage"
 	"hukou/storage/migrations"
 	"hukou/storage/storagetest"
@@ -67,6 +69,39 @@ func TestMigrate_DownThenUpRestoresSchema(t *testing.T) {
 		for _, s := range st {
 			require.True(t, s.Applied, s.Name)
 		}
+	}
+	t.Run("sqlite", func(t *testing.T) { t.Parallel(); run(t, storagetest.OpenSQLiteUnmigrated(t)) })
+	t.Run("postgres", func(t *testing.T) { t.Parallel(); run(t, storagetest.OpenPostgresUnmigrated(t)) })
+}
+
+// TestMigrate_DownKeepsAuditLog rolls every migration back and forward again:
+// the audit log and its entries survive, and stay append-only (on PostgreSQL
+// TRUNCATE is refused too).
+func TestMigrate_DownKeepsAuditLog(t *testing.T) {
+	t.Parallel()
+	run := func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, err := db.MigrateUp(ctx)
+		require.NoError(t, err)
+		require.NoError(t, db.Audit().AppendAudit(ctx, &domain.AuditEntry{At: time.Now(), ActorName: "before", Action: domain.AuditRead, Operation: "resident"}))
+		count := func() int {
+			var n int
+			require.NoError(t, db.Bun().NewRaw("SELECT count(*) FROM audit_log").Scan(ctx, &n))
+			return n
+		}
+		_, err = db.MigrateDown(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, count(), "migrate down lost the audit log")
+		_, err = db.MigrateUp(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, count())
+		_, err = db.Bun().ExecContext(ctx, "DELETE FROM audit_log")
+		require.ErrorContains(t, err, "append-only")
+		if db.Dialect() == storage.Postgres {
+			_, err = db.Bun().ExecContext(ctx, "TRUNCATE audit_log")
+			require.ErrorContains(t, err, "append-only")
+		}
+		require.Equal(t, 1, count())
 	}
 	t.Run("sqlite", func(t *testing.T) { t.Parallel(); run(t, storagetest.OpenSQLiteUnmigrated(t)) })
 	t.Run("postgres", func(t *testing.T) { t.Parallel(); run(t, storagetest.OpenPostgresUnmigrated(t)) })

@@ -20,6 +20,7 @@ type userRow struct {
 	OfficeCode    string    `bun:"office_code"`
 	Roles         string    `bun:"roles"`
 	Disabled      bool      `bun:"disabled"`
+	TokenGen      int       `bun:"token_generation"`
 	CreatedAt     time.Time `bun:"created_at,nullzero,default:current_timestamp"`
 	UpdatedAt     time.Time `bun:"updated_at,nullzero,default:current_timestamp"`
 	Version       int       `bun:"version"`
@@ -27,7 +28,7 @@ type userRow struct {
 
 func (r *userRow) toDomain() *domain.User {
 	u := &domain.User{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, PasswordHash: r.PasswordHash,
-		OfficeCode: r.OfficeCode, Disabled: r.Disabled, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+		OfficeCode: r.OfficeCode, Disabled: r.Disabled, TokenGeneration: r.TokenGen, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 	for _, role := range strings.Split(r.Roles, ",") {
 		if role != "" {
 			u.Roles = append(u.Roles, domain.Role(role))
@@ -117,4 +118,19 @@ func (r userRepo) PruneRefreshTokens(ctx context.Context, before time.Time) (int
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+func (r userRepo) TokenGeneration(ctx context.Context, userID string) (int, error) {
+	var gen int
+	err := r.idb.NewSelect().Model((*userRow)(nil)).Column("token_generation").Where("id = ?", userID).Scan(ctx, &gen)
+	if err != nil {
+		return 0, translate(err, "user")
+	}
+	return gen, nil
+}
+
+func (r userRepo) RevokeAccessTokens(ctx context.Context, userID string) error {
+	_, err := r.idb.NewUpdate().Model((*userRow)(nil)).Set("token_generation = token_generation + 1").
+		Where("id = ?", userID).Exec(ctx)
+	return translate(err, "user")
 }

@@ -41,6 +41,9 @@ type config struct {
 	FontPath           string
 	FallbackFontPath   string
 	ArchiveMaxSize     int64
+	// MetricsAddr is where /metrics listens, apart from the public address;
+	// "off" disables it.
+	MetricsAddr string
 	// Dev is development mode (`--dev`, and always for `hukou demo`): the
 	// in-process simulators, development collaboration keys and a random
 	// JWT secret are allowed, and say so; GraphiQL and introspection are on.
@@ -100,9 +103,14 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.Int64Var(&c.ArchiveMaxSize, "archive-max-size", envInt64("ARCHIVE_MAX_SIZE", 10<<20), "largest archive image in bytes (1.4.9)")
 	fs.BoolVar(&c.RunJobs, "run-jobs", env("RUN_JOBS", "true") != "false", "work background jobs here (false: an API-only instance; jobs run on the others)")
 	fs.DurationVar(&c.JobTimeout, "job-timeout", envDuration("JOB_TIMEOUT", time.Minute), "longest run of one background job attempt")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", defaultMetricsAddr), "listen address of /metrics, apart from the public one; off disables it")
 	fs.BoolVar(&c.Dev, "dev", env("HUKOU_DEV", "") == "true", "development mode: simulators in process, development keys, GraphiQL (hukou demo implies it)")
 	fs.DurationVar(&c.RescueJobsAfter, "rescue-jobs-after", envDuration("RESCUE_JOBS_AFTER", 5*time.Minute), "retry a job left running by a dead process after this long")
 }
+
+// defaultMetricsAddr keeps /metrics on the loopback interface: Prometheus
+// scrapes it locally or through a tunnel, never through the public listener.
+const defaultMetricsAddr = "127.0.0.1:9091"
 
 // tokenKeys returns the HS256 secret or Ed25519 key the config names. With
 // neither, it makes a random secret: fine for one dev instance, and loud

@@ -16,8 +16,9 @@ import (
 const usage = `hukou — population information system (cross-province household registration)
 
 Usage:
-  hukou serve              serve GraphQL, GraphiQL, health and metrics
-  hukou demo               migrate, seed a demo city if empty, print demo logins, serve
+  hukou serve [--dev]      serve GraphQL, files, health and the SPA; metrics on METRICS_ADDR;
+                           --dev: simulators, development keys, GraphiQL and introspection
+  hukou demo               migrate, seed a demo city if empty, print demo logins, serve (--dev)
   hukou migrate up|down|status
   hukou seed [--residents N] [--division 211100] [--seed S] [--demo-users]
   hukou simulate           serve the province and platform simulators on one port
@@ -26,7 +27,8 @@ Usage:
 Configuration comes from environment variables, overridden by flags
 (see README.md): DATABASE_URL, BLOB_URL, LISTEN_ADDR, OFFICE_CODE, JWT_SECRET,
 JWT_ED25519_KEY, JWT_ISSUER, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, PROVINCE_URL,
-PLATFORM_URL, PLATFORM_DB, COLLAB_SIGNING_KEY, COLLAB_PEER_KEYS, INBOX_POLL_INTERVAL.
+PLATFORM_URL, PLATFORM_DB, COLLAB_SIGNING_KEY, COLLAB_PEER_KEYS, INBOX_POLL_INTERVAL,
+METRICS_ADDR, HUKOU_DEV.
 `
 
 func main() {

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -73,7 +72,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	collab := domain.NewCollabService(db, plat, keys, cfg.OfficeCode, time.Now, newID)
-	audit := storage.NewAuditWriter(db, 200*time.Millisecond)
+	audit := storage.NewAuditWriter(db)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
 	jobs, err := queue.New(db, queue.Config{Registerer: prometheus.DefaultRegisterer, Logger: slog.Default(),
 		Collab: collab, Cases: cases, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
@@ -103,10 +102,14 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))
+	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens,
+		Introspection: cfg.Dev, MaxUploadSize: resolvers.UploadLimit(cfg.ArchiveMaxSize)}))
 	mux.Handle("/files/", resolvers.NewFileHandler(archives, tokens, res.Auth))
-	mux.Handle("GET /graphiql", playground.Handler("hukou GraphiQL", "/graphql"))
-	mux.Handle("GET /metrics", promhttp.Handler())
+	if cfg.Dev { // GraphiQL and introspection are development tools
+		graphiql := resolvers.NewGraphiQLHandler()
+		mux.Handle("GET /graphiql", graphiql)
+		mux.Handle("GET /graphiql/", graphiql)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
@@ -122,7 +125,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(mux), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations}, nil
+	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations}, nil
 }
 
 // close stops the job workers (letting running jobs finish), flushes the
@@ -175,7 +178,11 @@ func accessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		slog.Info("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+		path := r.URL.Path
+		if len(path) > 200 {
+			path = path[:200] + "…"
+		}
+		slog.Info("http", "method", r.Method, "path", path, "status", rec.status, "ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
 	})
 }
 
@@ -210,11 +217,28 @@ func runServe(ctx context.Context, args []string, demo bool) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
+	srv := newHTTPServer(a.handler)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	metricsExplicit := false
+	fs.Visit(func(f *flag.Flag) { metricsExplicit = metricsExplicit || f.Name == "metrics-addr" })
+	metrics, err := serveMetrics(cfg.MetricsAddr, metricsExplicit || os.Getenv("METRICS_ADDR") != "", errc)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
+	if metrics != nil {
+		defer metrics.Close()
+	}
 	url := "http://" + ln.Addr().String()
-	slog.Info("serving", "url", url, "graphql", url+"/graphql", "graphiql", url+"/graphiql", "database", string(a.db.Dialect()))
+	attrs := []any{"url", url, "graphql", url + "/graphql", "database", string(a.db.Dialect())}
+	if cfg.Dev {
+		attrs = append(attrs, "graphiql", url+"/graphiql", "mode", "development")
+	}
+	if metrics != nil {
+		attrs = append(attrs, "metrics", "http://"+metrics.Addr+"/metrics")
+	}
+	slog.Info("serving", attrs...)
 	if demo {
 		printDemoLogins(url)
 	}
@@ -227,6 +251,45 @@ func runServe(ctx context.Context, args []string, demo bool) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// newHTTPServer returns the public server with timeouts against slow
+// clients (slowloris): headers within 10 s, the whole request (a 10 MB
+// upload on a slow line included) within 2 minutes, idle keep-alive
+// connections closed after 2 minutes, headers at most 64 kB. There is no
+// write timeout: documents and exports stream for as long as they take.
+// WebSocket subscriptions are not bound by ReadTimeout (the upgrade clears
+// the deadlines).
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+}
+
+// serveMetrics serves /metrics alone on addr ("off": not at all). A busy
+// default address only warns (several instances on one machine); an
+// address asked for explicitly must be free.
+func serveMetrics(addr string, explicit bool, errc chan<- error) (*http.Server, error) {
+	if addr == "" || addr == "off" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		if explicit {
+			return nil, fmt.Errorf("METRICS_ADDR %s: %w", addr, err)
+		}
+		slog.Warn("metrics are not served: the default address is taken; set METRICS_ADDR", "addr", addr, "err", err)
+		return nil, nil
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.Handler())
+	srv := newHTTPServer(mux)
+	srv.Addr = ln.Addr().String()
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	return srv, nil
 }
 
 // newRenderer loads the document fonts. Without them the server still

@@ -47,8 +47,10 @@ func (s *Service) Lookup(ctx context.Context, certificateNumber, settleWith stri
 	if err != nil {
 		return nil, fmt.Errorf("birth lookup %s: %w", certNo, err)
 	}
-	s.Cases.Audit.Record(ctx, domain.NewAuditEntry(actor, s.Cases.Now(), domain.AuditRead, "birthLookup", "BirthCertificate", certNo,
-		"household "+l.Ministry.Household.Number))
+	if err := s.Cases.Audit.Record(ctx, domain.NewAuditEntry(actor, s.Cases.Now(), domain.AuditRead, "birthLookup", "BirthCertificate", certNo,
+		"household "+l.Ministry.Household.Number)); err != nil {
+		return nil, err
+	}
 	return l, nil
 }
 

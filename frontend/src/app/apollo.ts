@@ -1,5 +1,5 @@
 // The Apollo client: Bearer auth on HTTP and WebSocket, one transparent token
-// refresh when the server says the access token expired, and sign-out for any
+// refresh when the server says the access token expired or was revoked, and sign-out for any
 // other UNAUTHENTICATED answer.
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
@@ -86,7 +86,9 @@ export function createApolloClient(store: SessionStore): HukouClient {
     if (!unauth) return;
     const name = operation.operationName;
     if (name === 'Login' || name === 'RefreshSession') return;
-    if (unauth.reason === 'auth.token_expired' && !operation.getContext().retriedAfterRefresh) {
+    // Expired, or revoked by a sign-out elsewhere: the refresh token may still be good.
+    const refreshable = unauth.reason === 'auth.token_expired' || unauth.reason === 'auth.token_revoked';
+    if (refreshable && !operation.getContext().retriedAfterRefresh) {
       operation.setContext({ retriedAfterRefresh: true });
       return fromPromise(refresh()).pipe(
         switchMap((ok) => {

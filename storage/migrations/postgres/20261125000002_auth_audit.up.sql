@@ -1,4 +1,6 @@
--- Users, refresh tokens and the append-only audit log.
+-- Users, refresh tokens and the append-only audit log. The audit log
+-- outlives a rollback (the down migration keeps it), so its statements here
+-- accept that it may already exist.
 CREATE TABLE users (
     id            varchar(36)  PRIMARY KEY,
     username      varchar(64)  NOT NULL UNIQUE,
@@ -22,7 +24,7 @@ CREATE TABLE refresh_tokens (
 );
 CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id);
 
-CREATE TABLE audit_log (
+CREATE TABLE IF NOT EXISTS audit_log (
     id           bigserial    PRIMARY KEY,
     at           timestamptz  NOT NULL DEFAULT now(),
     actor_id     varchar(36)  NOT NULL DEFAULT '',
@@ -35,13 +37,14 @@ CREATE TABLE audit_log (
     detail       text         NOT NULL DEFAULT '',
     remote_addr  varchar(64)  NOT NULL DEFAULT ''
 );
-CREATE INDEX audit_log_at_idx ON audit_log (at DESC);
-CREATE INDEX audit_log_subject_idx ON audit_log (subject_type, subject_id);
-CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, at DESC);
+CREATE INDEX IF NOT EXISTS audit_log_at_idx ON audit_log (at DESC);
+CREATE INDEX IF NOT EXISTS audit_log_subject_idx ON audit_log (subject_type, subject_id);
+CREATE INDEX IF NOT EXISTS audit_log_actor_idx ON audit_log (actor_id, at DESC);
 
-CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'audit_log is append-only';
 END $$;
+DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();

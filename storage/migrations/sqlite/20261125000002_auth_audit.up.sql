@@ -1,4 +1,6 @@
--- Users, refresh tokens and the append-only audit log.
+-- Users, refresh tokens and the append-only audit log. The audit log
+-- outlives a rollback (the down migration keeps it), so its statements here
+-- accept that it may already exist.
 CREATE TABLE users (
     id            TEXT PRIMARY KEY,
     username      TEXT NOT NULL UNIQUE,
@@ -26,7 +28,7 @@ CREATE TABLE refresh_tokens (
 CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id);
 
 --bun:split
-CREATE TABLE audit_log (
+CREATE TABLE IF NOT EXISTS audit_log (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     at           TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
     actor_id     TEXT NOT NULL DEFAULT '',
@@ -41,18 +43,18 @@ CREATE TABLE audit_log (
 );
 
 --bun:split
-CREATE INDEX audit_log_at_idx ON audit_log (at DESC);
+CREATE INDEX IF NOT EXISTS audit_log_at_idx ON audit_log (at DESC);
 
 --bun:split
-CREATE INDEX audit_log_subject_idx ON audit_log (subject_type, subject_id);
+CREATE INDEX IF NOT EXISTS audit_log_subject_idx ON audit_log (subject_type, subject_id);
 
 --bun:split
-CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, at DESC);
+CREATE INDEX IF NOT EXISTS audit_log_actor_idx ON audit_log (actor_id, at DESC);
 
 --bun:split
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 --bun:split
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
