@@ -273,7 +273,9 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.Equal(t, []string{"MODIFY_BIRTH_REGISTRATION", "SUBMIT_BIRTH_REGISTRATION"}, bc.AvailableActions)
 		var stored struct {
 			Case struct {
-				Details struct{ Applicant struct{ DeclarantIdNumber string } }
+				Details struct {
+					Applicant struct{ DeclarantIdNumber string }
+				}
 			}
 		}
 		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { details { ... on BirthDetails { applicant { declarantIdNumber } } } } }`,
