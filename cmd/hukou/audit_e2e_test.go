@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/base64"
 	"flag"
 	"io"
@@ -214,8 +215,16 @@ func TestNewApp_ProductionSurface(t *testing.T) {
 	var cfg config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.bind(fs)
+	// Everything production mode requires; the services are never called here.
+	_, signing, err := ed25519.GenerateKey(nil)
+	require.NoError(t, err)
+	peer, _, err := ed25519.GenerateKey(nil)
+	require.NoError(t, err)
 	require.NoError(t, fs.Parse([]string{"--database-url", filepath.Join(dir, "hukou.db"), "--blob-url", filepath.Join(dir, "blobs"),
-		"--platform-db", filepath.Join(dir, "platform.db"), "--jwt-secret", "surface-test-secret-0123456789abcdef", "--static-dir", dir}))
+		"--platform-db", filepath.Join(dir, "platform.db"), "--jwt-secret", "surface-test-secret-0123456789abcdef", "--static-dir", dir,
+		"--ministry-url", "http://127.0.0.1:1/ministry", "--province-url", "http://127.0.0.1:1/province", "--platform-url", "http://127.0.0.1:1/platform",
+		"--collab-signing-key", base64.StdEncoding.EncodeToString(signing.Seed()),
+		"--collab-peer-keys", "hebei-1=" + base64.StdEncoding.EncodeToString(peer) + "=130000"}))
 	cfg.Dev = false
 	a, err := newApp(context.Background(), cfg)
 	require.NoError(t, err)
