@@ -147,7 +147,6 @@ func TestQuery_AuditLogJurisdiction(t *testing.T) {
 		otherCountyAdmin := b.createUser(t, "other-county-admin", b.otherCounty, domain.RoleAdmin)
 		b.readResident(t, b.clerk, b.resident.IDNumber)
 		b.readResident(t, b.otherClerk, b.otherResident.IDNumber)
-		b.audit.Flush(context.Background())
 
 		offices := func(t *testing.T, u *domain.User) map[string]bool {
 			t.Helper()
