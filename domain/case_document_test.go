@@ -83,7 +83,9 @@ func TestArchiveService_IncomingFiles(t *testing.T) {
 				}
 				before, err := db.Files().FindCaseFiles(ctx, f.caseID, "")
 				require.NoError(t, err)
-				err = db.InTx(ctx, func(ctx context.Context, tx domain.Repos) error { return keep.fn(tx, tt.fileName, tt.declared, content) })
+				err = db.InTx(ctx, func(ctx context.Context, tx domain.Repos) error {
+					return keep.fn(tx, tt.fileName, tt.declared, content)
+				})
 				after, ferr := db.Files().FindCaseFiles(ctx, f.caseID, "")
 				require.NoError(t, ferr)
 				if tt.reason != "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/base64"
 	"flag"
 	"io"
@@ -49,7 +50,9 @@ func TestReadAudit_KillNine(t *testing.T) {
 		admin := login(t, p.addr)
 
 		var page struct {
-			Residents struct{ Edges []struct{ Node struct{ IDNumber string } } }
+			Residents struct {
+				Edges []struct{ Node struct{ IDNumber string } }
+			}
 		}
 		require.NoError(t, gql(p.addr, admin, `{ residents(first: 200) { edges { node { idNumber } } } }`, nil, &page))
 		require.Len(t, page.Residents.Edges, 200)
@@ -113,7 +116,9 @@ func TestReadAudit_KillNine(t *testing.T) {
 		for {
 			var out struct {
 				AuditLog struct {
-					Edges    []struct{ Node struct{ SubjectID, Operation string } }
+					Edges []struct {
+						Node struct{ SubjectID, Operation string }
+					}
 					PageInfo struct {
 						HasNextPage bool
 						EndCursor   string
@@ -211,7 +216,10 @@ func TestNewApp_ProductionSurface(t *testing.T) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.bind(fs)
 	require.NoError(t, fs.Parse([]string{"--database-url", filepath.Join(dir, "hukou.db"), "--blob-url", filepath.Join(dir, "blobs"),
-		"--platform-db", filepath.Join(dir, "platform.db"), "--jwt-secret", "surface-test-secret-0123456789abcdef", "--static-dir", dir}))
+		"--platform-db", filepath.Join(dir, "platform.db"), "--jwt-secret", "surface-test-secret-0123456789abcdef", "--static-dir", dir,
+		// Production mode has real collaboration keys (newApp refuses development keys without --dev).
+		"--collab-signing-key", base64.StdEncoding.EncodeToString(panjinKey.Seed()),
+		"--collab-peer-keys", "hebei-1=" + base64.StdEncoding.EncodeToString(hebeiKey.Public().(ed25519.PublicKey)) + "=13"}))
 	cfg.Dev = false
 	a, err := newApp(context.Background(), cfg)
 	require.NoError(t, err)

@@ -210,7 +210,9 @@ func TestSecurity_CollaborationTrust(t *testing.T) {
 		before := caseAt()
 
 		t.Log("a third province's trusted key claims the case's registration office: refused, the case does not move")
-		var other struct{ Case struct{ RegistrationOffice string } }
+		var other struct {
+			Case struct{ RegistrationOffice string }
+		}
 		require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { registrationOffice } }`, map[string]any{"id": bc.ID}, &other))
 		// Exactly what the registration office would send next (its receipt was 1), so only the key gives it away.
 		forged := ping("", "", bc.CollabNo, 2, "")
