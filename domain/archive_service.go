@@ -133,7 +133,7 @@ func (s *ArchiveService) CaseFiles(ctx context.Context, c *Case, category CaseFi
 		return nil, err
 	}
 	if !actor.CanSee(c.Office) {
-		return nil, outsideJurisdiction(c)
+		return nil, notFound("case not found")
 	}
 	return s.Cases.DB.Files().FindCaseFiles(ctx, c.ID, category)
 }
@@ -145,14 +145,16 @@ func (s *ArchiveService) CaseFiles(ctx context.Context, c *Case, category CaseFi
 // (1.4.9). The blob is stored first, then the row and an audit entry are
 // committed in one transaction. Errors: CodeInvalid naming "file" (size,
 // type, unreadable image) or "materialCode" (not on the case's list);
-// CodeForbidden; CodeNotFound; CodeInvalidTransition for a closed case;
+// CodeForbidden for another role; CodeNotFound, also for a case outside
+// the caller's jurisdiction (audited as DENIED); CodeInvalidTransition for a
+// closed case;
 // CodeUnavailable when the Ministry or the blob store does not answer.
 func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name, contentType string, r io.Reader) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveWriteRoles...)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.caseForWrite(ctx, actor, s.Cases.DB, caseID, true)
+	c, err := s.caseForWrite(ctx, actor, s.Cases.DB, caseID, true, notFound("case not found"))
 	if err != nil {
 		return nil, err
 	}
@@ -316,9 +318,11 @@ func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, vers
 
 // Open returns a valid file's content for the viewer or a download
 // (1.4.12); the caller closes it. The read is audited as a READ of personal
-// data. Errors: CodeNotFound (also for a deleted file), CodeForbidden
-// outside the case's jurisdiction, CodeUnavailable when the blob store does
-// not answer.
+// data. Errors: CodeForbidden with reason pii.document for a caller whose
+// personal data is masked (ANALYST, INTEGRATOR); CodeNotFound, also for a
+// deleted file and, with the answer of a file that does not exist, for one
+// outside the caller's jurisdiction (audited as DENIED); CodeUnavailable
+// when the blob store does not answer.
 func (s *ArchiveService) Open(ctx context.Context, fileID string) (io.ReadCloser, *CaseFile, error) {
 	f, err := s.readable(ctx, fileID, "archive.open")
 	if err != nil {
@@ -428,15 +432,17 @@ func (s *ArchiveService) RequireMaterials(ctx context.Context, c *Case) error {
 }
 
 // caseForWrite loads a case the actor changes files of: within the
-// actor's jurisdiction (a refusal is audited) and in a status whose
-// declaration opens capture (StateSpec.Capture): once a case is submitted
-// its archives are frozen. That binds every capture (an upload) and, for
-// changes of existing archives, everyone but archivists and administrators,
-// who keep the archives of frozen and closed cases (restriction flags).
-func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos Repos, caseID string, capture bool) (*Case, error) {
+// actor's jurisdiction (outside it, the case answers missing, the error of
+// what the caller asked for when it does not exist, and the refusal is
+// audited) and in a status whose declaration opens capture
+// (StateSpec.Capture): once a case is submitted its archives are frozen.
+// That binds every capture (an upload) and, for changes of existing
+// archives, everyone but archivists and administrators, who keep the
+// archives of frozen and closed cases (restriction flags).
+func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos Repos, caseID string, capture bool, missing error) (*Case, error) {
 	c, err := repos.Cases().FindCaseByID(ctx, caseID)
 	if err != nil {
-		return nil, err
+		return nil, orMissing(err, missing)
 	}
 	if !actor.CanSee(c.Office) {
 		// The refusal is recorded when found on the pool. Callers check on
@@ -448,7 +454,7 @@ func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos R
 				return nil, err
 			}
 		}
-		return nil, outsideJurisdiction(c)
+		return nil, missing
 	}
 	if capture || !actor.HasRole(RoleArchivist, RoleAdmin) {
 		if s.Cases.Terminal(c) {
@@ -463,18 +469,20 @@ func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos R
 
 // archiveForWrite loads a valid archive and its case for a change: as
 // caseForWrite, plus the version check (0 skips it). Generated documents
-// are never changed.
+// are never changed. An archive outside the actor's jurisdiction answers
+// as one that does not exist.
 func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repos Repos, fileID string, version int) (*CaseFile, *Case, error) {
+	missing := notFound("case file not found")
 	f, err := repos.Files().FindCaseFileByID(ctx, fileID)
+	if err != nil {
+		return nil, nil, orMissing(err, missing)
+	}
+	c, err := s.caseForWrite(ctx, actor, repos, f.CaseID, false, missing)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !f.Valid {
 		return nil, nil, Errorf(CodeNotFound, "the archive was deleted").WithReason("not_found")
-	}
-	c, err := s.caseForWrite(ctx, actor, repos, f.CaseID, false)
-	if err != nil {
-		return nil, nil, err
 	}
 	if f.Category != FileArchive {
 		return nil, nil, Errorf(CodeForbidden, "%s is a generated document; it cannot be changed", f.Name).WithReason("archive.generated")
@@ -486,27 +494,39 @@ func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repo
 }
 
 // readable loads a valid file the caller may read and audits the read.
+// Callers whose personal data is masked (Actor.MasksPersonalData) read no
+// file: archives and generated documents are scans and PDFs full of names,
+// ID numbers and birth dates that cannot be masked, so they are refused
+// before the file is even looked up (which tells nothing about it); the
+// refusal is audited.
 func (s *ArchiveService) readable(ctx context.Context, fileID, op string) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveReadRoles...)
 	if err != nil {
 		return nil, err
 	}
+	if actor.MasksPersonalData() {
+		if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, op, "CaseFile", fileID, "personal data masked for the role")); err != nil {
+			return nil, err
+		}
+		return nil, Errorf(CodeForbidden, "case files show ID numbers, names and birth dates in clear, which your role reads masked; ask an operational user").WithReason("pii.document")
+	}
+	missing := notFound("case file not found")
 	f, err := s.Cases.DB.Files().FindCaseFileByID(ctx, fileID)
 	if err != nil {
-		return nil, err
-	}
-	if !f.Valid {
-		return nil, Errorf(CodeNotFound, "the file was deleted").WithReason("not_found")
+		return nil, orMissing(err, missing)
 	}
 	c, err := s.Cases.DB.Cases().FindCaseByID(ctx, f.CaseID)
 	if err != nil {
-		return nil, err
+		return nil, orMissing(err, missing)
 	}
 	if !actor.CanSee(c.Office) {
 		if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, op, "CaseFile", f.ID, "outside jurisdiction")); err != nil {
 			return nil, err
 		}
-		return nil, outsideJurisdiction(c)
+		return nil, missing
+	}
+	if !f.Valid {
+		return nil, Errorf(CodeNotFound, "the file was deleted").WithReason("not_found")
 	}
 	if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditRead, op, "CaseFile", f.ID, "case "+c.ID)); err != nil {
 		return nil, err

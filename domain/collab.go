@@ -73,6 +73,14 @@ type CollabMessageFilter struct {
 	Statuses  []MessageStatus
 	// OverdueAt selects PENDING and RECEIVED entries whose deadline is before it.
 	OverdueAt *time.Time
+	// MessageID selects the one entry with that message ID.
+	MessageID string
+	// OfficePrefix keeps the entries an office whose jurisdiction is this
+	// office-code prefix may see: its sender or receiver office starts with
+	// it, or a case of this deployment with the entry's collaboration number
+	// belongs to an office that does. "" keeps every entry. CollabService
+	// sets it from the caller, never a client.
+	OfficePrefix string
 }
 
 // CollabMessagePage is a page of log entries, newest first.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -150,45 +151,115 @@ func isPermanent(err error) bool {
 	return false
 }
 
-// FindMessages pages through the message log, newest first (ADMIN, OFFICER).
+// FindMessages pages through the message log entries the caller may see,
+// newest first (ADMIN, OFFICER): those whose sender or receiver office, or
+// whose case's office on this side, is within the caller's jurisdiction
+// (the city bureau sees the whole log). Bodies carry personal data, so the
+// read is audited: one READ entry per page naming the message IDs. Errors:
+// CodeInvalid for a bad page, CodeForbidden for other roles.
 func (s *CollabService) FindMessages(ctx context.Context, f CollabMessageFilter, p Page) (*CollabMessagePage, error) {
-	if _, err := Authorize(ctx, RoleAdmin, RoleOfficer); err != nil {
+	return s.findMessages(ctx, "collaborationMessages", f, p)
+}
+
+func (s *CollabService) findMessages(ctx context.Context, op string, f CollabMessageFilter, p Page) (*CollabMessagePage, error) {
+	actor, err := Authorize(ctx, RoleAdmin, RoleOfficer)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkPage(&p); err != nil {
 		return nil, err
 	}
-	return s.DB.Collab().FindMessages(ctx, f, p)
-}
-
-// FindMessage returns one log entry (ADMIN, OFFICER).
-func (s *CollabService) FindMessage(ctx context.Context, messageID string) (*CollabMessage, error) {
-	if _, err := Authorize(ctx, RoleAdmin, RoleOfficer); err != nil {
+	f.OfficePrefix = jurisdictionOf(actor)
+	page, err := s.DB.Collab().FindMessages(ctx, f, p)
+	if err != nil {
 		return nil, err
 	}
-	return s.DB.Collab().FindMessage(ctx, messageID)
+	if len(page.Messages) > 0 {
+		ids := make([]string, len(page.Messages))
+		for i, m := range page.Messages {
+			ids[i] = m.Envelope.MessageID
+		}
+		if err := s.audit(ctx, actor, AuditRead, op, "", strings.Join(ids, ",")); err != nil {
+			return nil, err
+		}
+	}
+	return page, nil
 }
 
-// DeadLetters lists messages that will not move without an administrator:
-// outgoing DEAD and incoming FAILED.
+// FindMessage returns one log entry the caller may see (ADMIN, OFFICER; the
+// jurisdiction of FindMessages), audited as a READ. Errors: CodeNotFound,
+// the same for an entry outside the caller's jurisdiction as for none at
+// all (that refusal is audited as DENIED); CodeForbidden for other roles.
+func (s *CollabService) FindMessage(ctx context.Context, messageID string) (*CollabMessage, error) {
+	actor, err := Authorize(ctx, RoleAdmin, RoleOfficer)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.visibleMessage(ctx, actor, "collaborationMessage", messageID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, actor, AuditRead, "collaborationMessage", messageID, ""); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// visibleMessage loads the entry messageID if actor may see it. An entry
+// outside the jurisdiction answers as one that does not exist, and the
+// attempt is audited as DENIED. It runs outside any transaction, so that the
+// refusal stays audited.
+func (s *CollabService) visibleMessage(ctx context.Context, actor *Actor, op, messageID string) (*CollabMessage, error) {
+	page, err := s.DB.Collab().FindMessages(ctx, CollabMessageFilter{MessageID: messageID, OfficePrefix: jurisdictionOf(actor)}, Page{First: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Messages) == 1 {
+		return page.Messages[0], nil
+	}
+	if _, err := s.DB.Collab().FindMessage(ctx, messageID); err == nil {
+		if err := s.audit(ctx, actor, AuditDenied, op, messageID, "outside jurisdiction"); err != nil {
+			return nil, err
+		}
+	} else if ErrorCode(err) != CodeNotFound {
+		return nil, err
+	}
+	return nil, Errorf(CodeNotFound, "collaboration message %s not found", messageID).WithReason("not_found")
+}
+
+// audit writes an entry about the message log at once (not through a
+// batching sink): these reads are rare and the entry must not be lost.
+func (s *CollabService) audit(ctx context.Context, actor *Actor, action AuditAction, op, subjectID, detail string) error {
+	return s.DB.Audit().AppendAudit(ctx, NewAuditEntry(actor, s.Now(), action, op, "CollabMessage", subjectID, detail))
+}
+
+// DeadLetters lists the messages within the caller's jurisdiction that will
+// not move without an administrator: outgoing DEAD and incoming FAILED. As
+// FindMessages, audited.
 func (s *CollabService) DeadLetters(ctx context.Context, p Page) (*CollabMessagePage, error) {
-	return s.FindMessages(ctx, CollabMessageFilter{Statuses: []MessageStatus{MessageDead, MessageFailed}}, p)
+	return s.findMessages(ctx, "deadLetters", CollabMessageFilter{Statuses: []MessageStatus{MessageDead, MessageFailed}}, p)
 }
 
-// OverdueMessages lists messages still waiting (PENDING or RECEIVED) after
-// their deadline.
+// OverdueMessages lists the messages within the caller's jurisdiction still
+// waiting (PENDING or RECEIVED) after their deadline. As FindMessages,
+// audited.
 func (s *CollabService) OverdueMessages(ctx context.Context, p Page) (*CollabMessagePage, error) {
 	now := s.Now().UTC()
-	return s.FindMessages(ctx, CollabMessageFilter{OverdueAt: &now}, p)
+	return s.findMessages(ctx, "overdueMessages", CollabMessageFilter{OverdueAt: &now}, p)
 }
 
 // Replay puts a dead letter back to work: a DEAD outgoing message is
 // delivered again, a FAILED incoming one is applied again (after its cause
-// was fixed, e.g. a peer key added). ADMIN only; audited. Errors:
-// CodeNotFound; CodeConflict when the message is not a dead letter.
+// was fixed, e.g. a peer key added). ADMIN only, within the jurisdiction
+// of FindMessages; audited. Errors: CodeNotFound (also outside the
+// jurisdiction, audited as DENIED); CodeConflict when the message is not a
+// dead letter.
 func (s *CollabService) Replay(ctx context.Context, messageID string) (*CollabMessage, error) {
 	actor, err := Authorize(ctx, RoleAdmin)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := s.visibleMessage(ctx, actor, "replayMessage", messageID); err != nil {
 		return nil, err
 	}
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
@@ -319,8 +390,10 @@ const (
 	PingType = "PING"
 )
 
-// SendPing sends a ping to receiverOffice on collabNo (ADMIN), audited.
-func (s *CollabService) SendPing(ctx context.Context, receiverOffice, collabNo, text string) (*Envelope, error) {
+// SendPing sends a ping to receiverOffice on collabNo (ADMIN), audited, and
+// returns its log entry (the sender reads what it sent, whatever office the
+// deployment signs it for).
+func (s *CollabService) SendPing(ctx context.Context, receiverOffice, collabNo, text string) (*CollabMessage, error) {
 	actor, err := Authorize(ctx, RoleAdmin)
 	if err != nil {
 		return nil, err
@@ -331,17 +404,22 @@ func (s *CollabService) SendPing(ctx context.Context, receiverOffice, collabNo, 
 	if collabNo == "" || len(collabNo) > 64 {
 		return nil, FieldErrorf("collabNo", "give a collaboration number of at most 64 characters").WithReason("collab.collab_no")
 	}
-	var env *Envelope
+	var m *CollabMessage
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
-		var err error
-		env, err = s.Send(ctx, tx, Outgoing{CollabNo: collabNo, CaseKind: PingKind, MessageType: PingType,
+		env, err := s.Send(ctx, tx, Outgoing{CollabNo: collabNo, CaseKind: PingKind, MessageType: PingType,
 			SenderOffice: s.Office, ReceiverOffice: receiverOffice, SenderUser: actor.Username, Body: map[string]string{"text": text}})
 		if err != nil {
 			return err
 		}
+		if m, err = tx.Collab().FindMessage(ctx, env.MessageID); err != nil {
+			return err
+		}
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, s.Now(), AuditChange, "sendCollaborationPing", "CollabMessage", env.MessageID, receiverOffice))
 	})
-	return env, err
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func applyPing(_ context.Context, _ Repos, env *Envelope) (string, error) {

@@ -140,7 +140,9 @@ func TestEngine_ToyKindAcrossDeployments(t *testing.T) {
 			require.Equal(t, domain.CodeForbidden, domain.ErrorCode(err), "the declaration's roles gate the intake")
 
 			c, err = pj.cases.Act(clerk, toyKind, domain.StepRequest{Ref: domain.CaseRef{ID: c.ID, Version: c.Version}, Action: "SEND_TOY",
-				Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error { return pj.cases.SendApplication(ctx, tx, c, nil) }})
+				Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
+					return pj.cases.SendApplication(ctx, tx, c, nil)
+				}})
 			require.NoError(t, err)
 			require.Equal(t, toySent, c.Status)
 			require.True(t, pj.cases.AwaitingOtherSide(c))

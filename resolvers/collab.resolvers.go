@@ -124,11 +124,7 @@ func (r *mutationResolver) ReplayMessage(ctx context.Context, messageID string) 
 
 // SendCollaborationPing is the resolver for the sendCollaborationPing field.
 func (r *mutationResolver) SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error) {
-	env, err := r.Collab.SendPing(ctx, input.ReceiverOffice, input.CollabNo, input.Text)
-	if err != nil {
-		return nil, err
-	}
-	return r.Collab.FindMessage(ctx, env.MessageID)
+	return r.Collab.SendPing(ctx, input.ReceiverOffice, input.CollabNo, input.Text)
 }
 
 // AnnounceCollaborationKey is the resolver for the announceCollaborationKey field.

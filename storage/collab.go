@@ -193,6 +193,16 @@ func (c collabRepo) FindMessages(ctx context.Context, f domain.CollabMessageFilt
 	if f.OverdueAt != nil {
 		q = q.Where("status IN ('PENDING', 'RECEIVED') AND deadline_at < ?", f.OverdueAt.UTC())
 	}
+	if f.MessageID != "" {
+		q = q.Where("message_id = ?", f.MessageID)
+	}
+	if f.OfficePrefix != "" {
+		// The jurisdiction: either end of the envelope, or this deployment's
+		// copy of the case (an incoming case message names only the city bureau).
+		like := likePrefix(f.OfficePrefix)
+		q = q.Where(`(sender_office LIKE ? ESCAPE '\' OR receiver_office LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM cases WHERE cases.collab_no = ?TableAlias.collab_no AND cases.office LIKE ? ESCAPE '\'))`, like, like, like)
+	}
 	if p.After != "" {
 		key, err := decodeCursor(p.After)
 		if err != nil {

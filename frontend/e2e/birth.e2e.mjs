@@ -1,8 +1,14 @@
 // End-to-end: the birth registration across two real hukou instances and the
 // simulators, driven in Debian's Chromium (never a downloaded browser).
-//   Panjin (211100) clerk registers and submits a birth → Shijiazhuang
-//   (130100) city officer approves and settles → the Panjin clerk sees the live
-//   notification, opens the registration form PDF and prints it.
+//   Panjin (211100) clerk registers a birth (the registrar's rules of issue 11
+//   refusing a same-province birth, a Latin name, a bad phone and a relation
+//   of the wrong sex on their fields), captures every required material (a
+//   submission missing one is refused on the materials panel) and submits →
+//   Shijiazhuang (130100) city officer approves (Panjin's copy shows it) and
+//   settles (a sex contradicting the certificate refused on its field) → the
+//   Panjin clerk sees the live notification, opens the registration form PDF
+//   and prints it → the error loop → completion, Panjin holding the
+//   completion confirmation.
 // Expects ../bin/hukou and dist/ to be built (`make test` builds both).
 // Screenshots (1366×768) go to .screenshots/e2e-*.png (git-ignored).
 import { spawn, execFileSync } from 'node:child_process';
@@ -169,12 +175,23 @@ async function signIn(page, base, user, pass) {
   await page.getByText('受理地待办').waitFor();
 }
 const pick = async (page, label, text) => {
-  await page.getByLabel(label, { exact: true }).click();
+  await formItem(page, label).locator('.ant-select-selector').click(); // also when a value is shown over the input
   await page.keyboard.type(text);
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
 };
 const actions = (page) => page.getByTestId('case-actions');
+/** formItem is the antd form item labelled label inside scope, a page or a locator (antd titles its label with the text). */
+const formItem = (scope, label) => {
+  const page = typeof scope.page === 'function' ? scope.page() : scope;
+  return scope.locator('.ant-form-item').filter({ has: page.locator(`label[title="${label}"]`) });
+};
+/** fieldError waits for text among the errors shown under the field labelled label, and returns them. */
+async function fieldError(scope, label, text) {
+  const errors = formItem(scope, label).locator('.ant-form-item-explain-error');
+  await errors.filter({ hasText: text }).first().waitFor();
+  return (await errors.allInnerTexts()).join(' ');
+}
 
 try {
   // (a) Panjin: the clerk registers a birth (随父) and submits it.
@@ -182,24 +199,49 @@ try {
   track(clerk, 'panjin');
   await signIn(clerk, pj, 'clerk', demoPass);
   await clerk.getByRole('menuitem', { name: '新生儿出生登记' }).click();
-  await clerk.getByLabel('出生医学证明编号').fill('M130000001');
-  // Step 1: the Ministry look-ups, then on to the form.
+  // Step 1: the Ministry look-ups. A Panjin couple's birth is Liaoning's own business, not cross-province (issue 11).
+  await clerk.getByLabel('出生医学证明编号').fill('M210000001');
   await clerk.getByText('随父落户').click();
   await clerk.getByRole('button', { name: /查\s*询/ }).click();
+  await fieldError(clerk, '落户方式', '属于本省业务');
+  await shot(clerk, 'panjin-same-province');
+  await clerk.getByLabel('出生医学证明编号').fill('M130000001');
+  await clerk.getByRole('button', { name: /查\s*询/ }).click();
   await clerk.getByText('部库核验全部通过').waitFor();
+  // The certificate's sex decides the newborn's relation to the head (the father): 子 (20) or 女 (30).
+  const certSex = (
+    await clerk.getByTestId('lookup-data').locator('th', { hasText: /^性别$/ }).locator('xpath=following-sibling::td[1]').innerText()
+  ).trim();
+  assert.ok(['男', '女'].includes(certSex), `the certificate's sex: ${certSex}`);
+  const [relation, wrongRelation] = certSex === '男' ? ['20', '30'] : ['30', '20'];
+  const [sexName, otherSexName] = certSex === '男' ? ['男性', '女性'] : ['女性', '男性'];
   await shot(clerk, 'panjin-lookup');
   await clerk.getByRole('button', { name: /下一步/ }).click();
-  await clerk.getByLabel('新生儿姓名').fill('陈晓明');
+  // The registrar's format rules, each under its field in Chinese: a Latin name, a phone that is none.
+  await clerk.getByLabel('新生儿姓名').fill('Tom123');
   await pick(clerk, '民族', '汉');
-  await pick(clerk, '与户主关系', '子');
+  await pick(clerk, '与户主关系', wrongRelation);
   await clerk.getByText('随父落户').click();
   await clerk.getByLabel('申报人姓名').fill('陈东');
   await clerk.getByLabel('申报人公民身份号码').fill('211102198010052301');
+  await clerk.getByLabel('联系电话').fill('abc');
+  await clerk.getByRole('button', { name: /保存并受理/ }).click();
+  assert.match(await fieldError(clerk, '新生儿姓名', '姓名须使用汉字'), /不能含字母、数字或空格/);
+  assert.match(await fieldError(clerk, '联系电话', '请输入 11 位手机号码'), /带区号的固定电话/);
+  await shot(clerk, 'panjin-intake-latin-name-bad-phone');
+  assert.doesNotMatch(clerk.url(), /\/cases\//, 'nothing was saved');
+  // Fixed; the server then refuses the relation of the other sex (birth.relation_sex) on its field.
+  await clerk.getByLabel('新生儿姓名').fill('陈晓明');
   await clerk.getByLabel('联系电话').fill('13800000000');
+  await clerk.getByRole('button', { name: /保存并受理/ }).click();
+  await fieldError(clerk, '与户主关系', '与新生儿性别（以出生医学证明为准）不符');
+  await shot(clerk, 'panjin-intake-relation-sex');
+  await pick(clerk, '与户主关系', relation);
   await shot(clerk, 'panjin-intake');
   await clerk.getByRole('button', { name: /保存并受理/ }).click();
   await clerk.waitForURL(/\/cases\/.+/);
   await clerk.getByText('办理过程').waitFor();
+  const clerkCaseUrl = clerk.url();
   const collabNo = (await clerk.locator('.hukou-mono').first().innerText()).trim();
   // The Ministry checks made at intake are shown, all passed (1.1.1).
   const checks = clerk.getByTestId('ministry-checks');
@@ -226,7 +268,14 @@ try {
     }),
     'base64',
   );
-  await clerk.getByTestId('case-files').getByRole('button', { name: /采集/ }).first().click();
+  // The materials the Ministry's list marks required for Hebei: each is captured before submission.
+  const required = await clerk
+    .locator('[data-testid^="material-"]')
+    .filter({ hasText: '必交' })
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid').slice('material-'.length)));
+  assert.equal(required.length, 5, `Hebei's required materials: ${required.join(' ')}`);
+  const material = (code) => clerk.getByTestId(`material-${code}`);
+  await material(required[0]).getByRole('button', { name: /采集/ }).click();
   await clerk.getByTestId('archive-file').setInputFiles({ name: '出生医学证明.png', mimeType: 'image/png', buffer: png });
   await clerk.getByTestId('archive-preview').waitFor();
   await clerk.getByRole('button', { name: '向右旋转' }).click();
@@ -240,15 +289,50 @@ try {
   await shot(clerk, 'panjin-archive-editor');
   await clerk.locator('.ant-modal-footer').getByRole('button', { name: '上传' }).click();
   await clerk.getByText('材料已上传').waitFor();
-  await clerk.getByTestId('archive-thumb').first().waitFor();
+  await material(required[0]).getByTestId('archive-thumb').first().waitFor();
   await clerk.getByTestId('case-files').scrollIntoViewIfNeeded();
   await shot(clerk, 'panjin-archive-captured');
-  await clerk.evaluate(() => window.scrollTo(0, 0));
-
-  await actions(clerk).getByRole('button', { name: '提交' }).click();
-  await clerk.locator('.ant-modal-confirm-btns').getByRole('button', { name: '提交' }).click();
+  // The next required materials, as they are; the last one is left out at first.
+  async function capture(code) {
+    await material(code).getByRole('button', { name: /采集/ }).click();
+    const name = (await material(code).locator('strong').first().innerText()).trim();
+    await clerk.getByTestId('archive-file').setInputFiles({ name: `${name}.png`, mimeType: 'image/png', buffer: png });
+    await clerk.getByTestId('archive-preview').waitFor();
+    await clerk.locator('.ant-modal-footer').getByRole('button', { name: '上传' }).click();
+    await material(code).getByTestId('archive-thumb').first().waitFor();
+    await clerk.locator('.ant-modal-wrap').filter({ has: clerk.getByTestId('archive-preview') }).waitFor({ state: 'detached' });
+    return name;
+  }
+  for (const code of required.slice(1, -1)) await capture(code);
+  const submit = async () => {
+    await clerk.evaluate(() => window.scrollTo(0, 0));
+    await actions(clerk).getByRole('button', { name: '提交' }).click();
+    await clerk.locator('.ant-modal-confirm-btns').getByRole('button', { name: '提交' }).click();
+  };
+  // Submission without the last required material: refused, the error on the materials panel naming it.
+  await submit();
+  const missingAlert = clerk.getByTestId('case-files').getByTestId('materials-error');
+  await missingAlert.waitFor();
+  const lastName = (await material(required.at(-1)).locator('strong').first().innerText()).trim();
+  assert.match(await missingAlert.innerText(), /还有必交材料尚未采集/);
+  assert.match(await missingAlert.innerText(), new RegExp(`尚未采集的必交材料：${lastName}`));
+  await missingAlert.scrollIntoViewIfNeeded();
+  await shot(clerk, 'panjin-submit-material-missing');
+  await capture(required.at(-1));
+  assert.equal(await missingAlert.count(), 0, 'the materials error goes once the material is captured');
+  await submit();
   await clerk.getByText('提交成功').waitFor();
+  // Submitted: the archives are frozen, capture is gone and a note says why.
+  const captureNote = clerk.getByTestId('case-files').getByTestId('capture-note');
+  assert.match(await captureNote.innerText(), /材料已随申请提交，不能再采集或修改/);
+  assert.equal(await clerk.getByTestId('case-files').getByRole('button', { name: /采集/ }).count(), 0, 'no capture after submission');
   await shot(clerk, 'panjin-submitted');
+  await clerk.evaluate(() => document.querySelector('[data-testid="capture-note"]').scrollIntoView({ block: 'start' }));
+  await shot(clerk, 'panjin-submitted-materials');
+  // An empty table says so in Chinese.
+  await clerk.goto(`${pj}/cases?collabNo=0000000000`);
+  await clerk.locator('.ant-table-placeholder .ant-empty-description', { hasText: '暂无数据' }).waitFor();
+  await shot(clerk, 'panjin-empty-list');
   // The clerk goes back to the workbench, where the live notifications arrive.
   await clerk.getByRole('menuitem', { name: '工作台' }).click();
   await clerk.getByText('实时协同消息已连接').waitFor();
@@ -276,12 +360,52 @@ try {
   await officer.locator('.ant-modal-content').getByLabel('审批意见').fill('材料齐全，同意落户');
   await officer.locator('.ant-modal-footer').getByRole('button', { name: '审批通过' }).click();
   await officer.getByText('审批通过成功').waitFor();
+
+  // Panjin: the approval reached the acceptance office's copy (APPROVED, 待落户); then back to the workbench.
+  await clerk.bringToFront();
+  await clerk.goto(clerkCaseUrl);
+  await clerk.getByText('办理过程').waitFor();
+  for (let i = 0; !(await clerk.locator('.ant-descriptions').getByText('待落户').count()); i++) {
+    assert.ok(i < 80, 'the approval never reached Panjin');
+    await clerk.waitForTimeout(500);
+    if (i % 4 === 3) {
+      await clerk.reload();
+      await clerk.getByText('办理过程').waitFor();
+    }
+  }
+  await clerk.getByText('收到审批通过').first().waitFor();
+  await shot(clerk, 'panjin-approved');
+  await clerk.getByRole('menuitem', { name: '工作台' }).click();
+  await clerk.getByText('实时协同消息已连接').waitFor();
+  await officer.bringToFront();
+
   await actions(officer).getByRole('button', { name: '落户' }).click();
   const settle = officer.locator('.ant-modal-content');
   const household = await settle.getByLabel('落户户号').inputValue();
   assert.match(household, /^\d+$/, 'the household number is prefilled');
   assert.equal(await settle.getByLabel('姓名').inputValue(), '陈晓明');
   await shot(officer, 'sjz-settle-form');
+  // The date picker speaks Chinese.
+  await settle.getByLabel('出生日期').click();
+  const picker = officer.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)');
+  await picker.waitFor();
+  await picker.getByText('今天').waitFor();
+  await shot(officer, 'sjz-settle-date-picker');
+  await settle.locator('.ant-modal-title').click();
+  await picker.waitFor({ state: 'hidden' });
+  // A sex contradicting the medical birth certificate: refused under the sex field (birth.sex_mismatch).
+  const sexItem = formItem(settle, '性别');
+  const chooseSex = async (title) => {
+    await sexItem.locator('.ant-select').click();
+    await officer.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${title}"]`).last().click();
+    await sexItem.locator('.ant-select-selection-item', { hasText: title }).waitFor();
+    await officer.waitForTimeout(300); // the dropdown's closing animation
+  };
+  await chooseSex(otherSexName);
+  await officer.locator('.ant-modal-footer').getByRole('button', { name: '落户' }).click();
+  await fieldError(settle, '性别', '性别与出生医学证明不一致');
+  await shot(officer, 'sjz-settle-sex-mismatch');
+  await chooseSex(sexName);
   await officer.locator('.ant-modal-footer').getByRole('button', { name: '落户' }).click();
   await officer.getByText('落户成功').waitFor();
   await officer.getByText('落户结果').waitFor();
@@ -432,6 +556,9 @@ try {
   await done(officer, '归档办结');
   await shot(officer, 'sjz-completed');
   await until(clerk, clerk.locator('.ant-descriptions').getByText('办结'), 'completion at Panjin');
+  // The acceptance office holds the completion confirmation among its documents (issue 11).
+  await until(clerk, clerk.getByTestId('case-files').locator('.ant-table-row', { hasText: '办结确认' }), 'the completion confirmation at Panjin');
+  assert.match(await clerk.getByTestId('case-files').getByTestId('capture-note').innerText(), /案件已结案/);
   await clerk.getByTestId('case-files').locator('.ant-table').scrollIntoViewIfNeeded();
   await shot(clerk, 'panjin-completed');
 

@@ -40,6 +40,37 @@ function reasonMessage(reason: string, fallback: string): string {
   return m.reasons[reason] ?? fallback;
 }
 
+/**
+ * itemFields narrows a field the server names for a whole list to the item a
+ * reason is about, as "<field>.<item>": a minor correction is refused on
+ * "changes", and its relation or birthplace is what the user must fix. A
+ * form with that item (fieldErrorSetter matches the suffix) shows the error
+ * there; one without shows it on the list.
+ */
+const itemFields: Record<string, Record<string, string>> = {
+  changes: {
+    'birth.relation': 'relation',
+    'birth.relation_not_child': 'relation',
+    'birth.relation_sex': 'relation',
+    'birth.relation_head': 'relation',
+    'birth.household_has_head': 'relation',
+    'birth.birthplace': 'birthplaceDivision',
+    'birth.birthplace_certificate': 'birthplaceDivision',
+    'birth.name_chinese': 'formerNames',
+  },
+};
+
+/** fieldOf is where an error with field and reason lands: the field, or the item of it the reason names. */
+export function fieldOf(field: string, reason: string): string {
+  const item = itemFields[field]?.[reason];
+  return item ? `${field}.${item}` : field;
+}
+
+/** isField says whether an outcome's field is name or an item of it (fieldOf). */
+export function isField(field: string, name: string): boolean {
+  return field === name || field.startsWith(`${name}.`);
+}
+
 /** classifyError decides how the UI reacts to an error from an operation. */
 export function classifyError(error: unknown): ErrorOutcome {
   const e = firstServerError(error);
@@ -53,14 +84,15 @@ export function classifyError(error: unknown): ErrorOutcome {
     case 'UNAUTHENTICATED':
       return { kind: 'login', message: e.reason === 'auth.bad_credentials' ? m.badCredentials : m.unauthenticated };
     case 'BAD_USER_INPUT':
-      if (e.field) return { kind: 'field', field: e.field, message: reasonMessage(e.reason, m.badInput) };
+      if (e.field) return { kind: 'field', field: fieldOf(e.field, e.reason), message: reasonMessage(e.reason, m.badInput) };
       return { kind: 'message', message: reasonMessage(e.reason, m.badInput) };
     case 'CONFLICT':
     case 'INVALID_TRANSITION':
       if (e.reason === 'case.service_closed') return { kind: 'message', message: m.serviceClosed };
-      // A conflict with the registers (a used or registered certificate) belongs to its field.
-      if (e.field && e.reason && m.reasons[e.reason]) return { kind: 'field', field: e.field, message: m.reasons[e.reason] };
-      return { kind: 'refresh', message: m.conflict };
+      // A conflict with the registers (a used or registered certificate, a key another case holds) belongs to its field.
+      if (e.field && e.reason && m.reasons[e.reason]) return { kind: 'field', field: fieldOf(e.field, e.reason), message: m.reasons[e.reason] };
+      // A known state conflict without a field (archives frozen after submission): reload and say why.
+      return { kind: 'refresh', message: reasonMessage(e.reason, m.conflict) };
     case 'FORBIDDEN':
       switch (e.reason) {
         case 'auth.jurisdiction':

@@ -2,6 +2,10 @@
 // DESIGN.md's glossary. Components never hold literal copy; they read it here.
 import type { CaseActionName, CaseKind, CaseStatus, Role, Side } from '../graphql/generated/graphql';
 
+// Texts the client's own checks and the server's reasons share (the same rule, checked twice).
+const nameChinese = '姓名须使用汉字（少数民族姓名各部分之间用间隔号“·”），不能含字母、数字或空格';
+const phoneFormat = '请输入 11 位手机号码，或带区号的固定电话（如 0311-86681234）';
+
 export const zhCN = {
   app: {
     name: '跨省通办',
@@ -221,7 +225,8 @@ export const zhCN = {
     declarantIdNumber: '申报人公民身份号码',
     declarantIdNumberRequired: '请输入申报人公民身份号码',
     declarantPhone: '联系电话',
-    declarantPhoneFormat: '请输入 11 位手机号码或带区号的固定电话',
+    declarantPhoneFormat: phoneFormat,
+    nameChinese,
     submit: '保存并受理',
     saved: '已受理，协同编号',
     stepLookup: '部库查询',
@@ -321,6 +326,10 @@ export const zhCN = {
     optional: '选交',
     noArchive: '尚未采集',
     capture: '采集',
+    captureFrozen: '材料已随申请提交，不能再采集或修改',
+    captureClosed: '案件已结案，材料不能再采集或修改',
+    captureNoRole: '您的角色不能采集材料',
+    missingRequired: (names: string) => `尚未采集的必交材料：${names}`,
     documents: '生成文书',
     noDocuments: '暂无文书',
     docName: '文书',
@@ -426,6 +435,23 @@ export const zhCN = {
       'archive.too_large': '超出大小限制，请裁剪或缩小后再上传',
       'archive.material_unknown': '该材料不在材料清单中',
       'archive.material_required': '请选择材料',
+      'birth.name_chinese': nameChinese,
+      'birth.phone': phoneFormat,
+      'birth.relation_not_child': '新生儿与户主关系应为子女、孙子女等晚辈关系，如“子”或“女”',
+      'birth.relation_sex': '与户主关系与新生儿性别（以出生医学证明为准）不符',
+      'birth.relation_head': '与户主关系与父（母）在户内的关系不符，如父（母）为户主或其配偶时应为“子”或“女”',
+      'birth.household_has_head': '该户已有户主，新生儿不能登记为户主或本人',
+      'birth.sex_mismatch': '性别与出生医学证明不一致',
+      'birth.birth_date_mismatch': '出生日期与出生医学证明不一致',
+      'birth.same_province': '父（母）户籍在本省，属于本省业务，请到户籍地派出所办理，不适用跨省通办',
+      'birth.settle_with_fixed': '落户方式在受理时已按部库核验确定，如需改为随另一方落户，请重新受理',
+      'birth.birthplace_certificate': '出生地须在出生医学证明签发地所在省份内，更正不能改到外省',
+      'birth.not_reported': '只能更正申请人报告的差错项目',
+      'birth.reason_required': '请填写驳回理由',
+      'case.key_taken': '已有使用该号码的案件正在办理或已办结，不能重复受理',
+      'archive.materials_missing': '还有必交材料尚未采集，请全部采集后再提交',
+      'archive.case_frozen': '材料已随申请提交，不能再采集或修改',
+      'archive.case_closed': '案件已结案，材料不能再采集或修改',
       'id_number.length': '公民身份号码应为 18 位',
       'id_number.characters': '前 17 位应为数字，最后一位为数字或 X',
       'id_number.division': '前 6 位不是有效的行政区划代码',

@@ -48,6 +48,19 @@ export const codeListMocks = [
       },
     },
   }),
+  typedMock<CodeListQuery, CodeListQueryVariables>({
+    request: { query: CodeListDocument, variables: { kind: 'SEX' } },
+    maxUsageCount: Number.POSITIVE_INFINITY,
+    result: {
+      data: {
+        __typename: 'Query',
+        codeList: [
+          { __typename: 'CodeEntry', code: '1', name: '男' },
+          { __typename: 'CodeEntry', code: '2', name: '女' },
+        ],
+      },
+    },
+  }),
 ];
 
 /** renderWithProviders renders ui with the app's Chinese UI providers, a router and mocked GraphQL. */

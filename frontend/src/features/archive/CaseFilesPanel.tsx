@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Button, Card, Empty, Image, List, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Image, List, Space, Table, Tag, Typography } from 'antd';
 import { CameraOutlined, DownloadOutlined, EyeOutlined, FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import type { CaseFileInfoFragment, CaseFilesFragment } from '../../graphql/generated/graphql';
 import { useSessionStore } from '../../app/context';
 import { useSession } from '../../app/session';
 import { fileHref, openForPrint } from '../../lib/files';
 import { formatTime } from '../../lib/format';
+import { usePageErrors } from '../../lib/pageErrors';
 import { zhCN } from '../../locales/zh-CN';
 import { ArchiveCapture } from './ArchiveCapture';
 import { formatBytes } from './imageEdit';
@@ -58,10 +59,36 @@ function ArchiveThumb({ f, token }: { f: CaseFileInfoFragment; token: string | u
   );
 }
 
+type PanelCase = CaseFilesFragment & { id: string; status: string; canCaptureArchives: boolean };
+
 interface Props {
-  /** The case: its materials and documents, and whether the server lets the user capture archives now. */
-  c: CaseFilesFragment & { id: string; canCaptureArchives: boolean };
+  /** The case: its materials and documents, its status, and whether the server lets the user capture archives now. */
+  c: PanelCase;
   onChanged: () => void;
+}
+
+/** missingRequired names the required materials without an archive, in list order. */
+export function missingRequired(c: Pick<CaseFilesFragment, 'materials'>): string[] {
+  return c.materials.filter((m) => m.required && m.files.length === 0).map((m) => m.name);
+}
+
+/**
+ * captureNote says why capture is not offered (canCaptureArchives is false),
+ * by the statuses every kind shares: a closed case; a draft (the user's role
+ * cannot capture); otherwise the materials went with the application and are
+ * frozen. Null while capture is open.
+ */
+export function captureNote(c: Pick<PanelCase, 'status' | 'canCaptureArchives'>): string | null {
+  if (c.canCaptureArchives) return null;
+  switch (c.status) {
+    case 'CLOSED':
+    case 'COMPLETED':
+      return t.captureClosed;
+    case 'DRAFT':
+      return t.captureNoRole;
+    default:
+      return t.captureFrozen;
+  }
 }
 
 /**
@@ -71,6 +98,10 @@ interface Props {
  */
 export function CaseFilesPanel({ c, onChanged }: Props) {
   const canCapture = c.canCaptureArchives;
+  const note = captureNote(c);
+  const page = usePageErrors();
+  const materialsError = page.errors.materials;
+  const missing = missingRequired(c);
   const session = useSession(useSessionStore());
   const token = session?.accessToken;
   const [capturing, setCapturing] = useState<Material | null>(null);
@@ -83,6 +114,19 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
       <Typography.Title level={5} style={{ marginTop: 0 }}>
         {t.materials}
       </Typography.Title>
+      {note && (
+        <Alert type="info" showIcon message={note} style={{ marginBottom: 12 }} data-testid="capture-note" />
+      )}
+      {materialsError && (
+        <Alert
+          type="error"
+          showIcon
+          message={materialsError}
+          description={missing.length > 0 ? t.missingRequired(missing.join('、')) : undefined}
+          style={{ marginBottom: 12 }}
+          data-testid="materials-error"
+        />
+      )}
       <Image.PreviewGroup>
         <List<Material>
           size="small"
@@ -108,7 +152,7 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
                   {hasChinese(m.description) && <Typography.Text type="secondary">{m.description}</Typography.Text>}
                 </Space>
                 {m.files.length === 0 ? (
-                  <Typography.Text type={m.required ? 'warning' : 'secondary'}>{t.noArchive}</Typography.Text>
+                  <Typography.Text type={m.required ? (materialsError ? 'danger' : 'warning') : 'secondary'}>{t.noArchive}</Typography.Text>
                 ) : (
                   <Space wrap size={12} align="start">
                     {m.files.map((f) => (
@@ -160,7 +204,10 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
           materialCode={capturing.code}
           materialName={capturing.name}
           onClose={() => setCapturing(null)}
-          onUploaded={onChanged}
+          onUploaded={() => {
+            page.clear('materials');
+            onChanged();
+          }}
         />
       )}
     </Card>

@@ -10,6 +10,7 @@ import { CaseFilesPanel } from '../archive/CaseFilesPanel';
 import { kinds } from '../kinds';
 import { CaseActions } from './CaseActions';
 import { CaseTimeline } from './CaseTimeline';
+import { PageErrorsProvider } from '../../lib/pageErrors';
 import { StatusTag } from './StatusTag';
 
 const t = zhCN.caseDetail;
@@ -53,32 +54,34 @@ function Header({ c }: { c: CaseDetailFragment }) {
 export function CaseView({ c, onRefresh }: { c: CaseDetailFragment; onRefresh: () => void }) {
   const kind = kinds[c.kind];
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Card>
-        <Header c={c} />
-        <div style={{ marginTop: 16 }} className="hukou-no-print">
-          <Typography.Text strong style={{ marginRight: 12 }}>
-            {t.actions}：
-          </Typography.Text>
-          <CaseActions c={c} kind={kind} onRefresh={onRefresh} />
-        </div>
-      </Card>
-      <Row gutter={16}>
-        <Col xs={24} xl={18}>
-          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-            <Card data-testid="case-details">
-              <kind.Detail c={c} />
+    <PageErrorsProvider key={c.id}>
+      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+        <Card>
+          <Header c={c} />
+          <div style={{ marginTop: 16 }} className="hukou-no-print">
+            <Typography.Text strong style={{ marginRight: 12 }}>
+              {t.actions}：
+            </Typography.Text>
+            <CaseActions c={c} kind={kind} onRefresh={onRefresh} />
+          </div>
+        </Card>
+        <Row gutter={16}>
+          <Col xs={24} xl={18}>
+            <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+              <Card data-testid="case-details">
+                <kind.Detail c={c} />
+              </Card>
+              <CaseFilesPanel c={c} onChanged={onRefresh} />
+            </Space>
+          </Col>
+          <Col xs={24} xl={6}>
+            <Card title={t.timeline}>
+              <CaseTimeline entries={c.timeline} officeName={(code) => officeLabel(c, code)} />
             </Card>
-            <CaseFilesPanel c={c} onChanged={onRefresh} />
-          </Space>
-        </Col>
-        <Col xs={24} xl={6}>
-          <Card title={t.timeline}>
-            <CaseTimeline entries={c.timeline} officeName={(code) => officeLabel(c, code)} />
-          </Card>
-        </Col>
-      </Row>
-    </Space>
+          </Col>
+        </Row>
+      </Space>
+    </PageErrorsProvider>
   );
 }
 

@@ -10,6 +10,7 @@ import type { CaseActionName, CaseDetailFragment, CaseStepInput } from '../../gr
 import { paths } from '../../app/paths';
 import { applyError } from '../../lib/errors';
 import { actionLabel, zhCN } from '../../locales/zh-CN';
+import { usePageErrors } from '../../lib/pageErrors';
 
 /** What the case page gives a kind's step component. */
 export interface StepProps {
@@ -35,22 +36,27 @@ export function stepInput(c: Pick<CaseDetailFragment, 'id' | 'version'>, note = 
 
 /**
  * useRunStep returns run: it performs a step, reports success in Chinese and
- * routes errors through lib/errors (a conflict reloads the case); onSuccess
- * runs after a successful step (closing its dialog).
+ * routes errors through lib/errors (a conflict reloads the case); a field
+ * error goes to the step's form (setFieldError) or, when the form lacks the
+ * field, to the case page's panel showing it (pageErrors.tsx, such as the
+ * materials of a refused submission); onSuccess runs after a successful step
+ * (closing its dialog).
  */
 export function useRunStep(action: CaseActionName, onRefresh: () => void, onSuccess?: () => void, onStale?: () => void): RunStep {
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const page = usePageErrors();
   return async (fn, setFieldError) => {
     try {
       await fn();
+      page.clear();
       void message.success(zhCN.caseDetail.done(actionLabel(action)));
       onSuccess?.();
       return true;
     } catch (e) {
       const outcome = applyError(e, {
         notify: (msg) => void message.error(msg),
-        setFieldError,
+        setFieldError: (field, msg) => (setFieldError?.(field, msg) ?? false) || page.set(field, msg),
         refresh: onRefresh,
         toLogin: () => void navigate(paths.login),
       });

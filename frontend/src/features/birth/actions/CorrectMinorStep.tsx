@@ -3,6 +3,8 @@ import { Alert, Form, Input, Typography } from 'antd';
 import { useMutation } from '@apollo/client/react';
 import { CorrectBirthMinorDocument } from '../../../graphql/generated/graphql';
 import { CodeSelect } from '../../../components/CodeSelect';
+import { isField } from '../../../lib/errors';
+import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
 import { DialogStep, StepModal, type StepDialogProps, type StepProps } from '../../case/steps';
 import { ErrorReport } from '../BirthCorrections';
@@ -29,8 +31,10 @@ function CorrectMinorDialog({ c, action, run, close }: StepDialogProps) {
       setFormError(t.correctNothing);
       return;
     }
+    // A refused correction names "changes"; lib/errors narrows it to the item when the reason says which.
+    const onItem = fieldErrorSetter(form, minorItems);
     void run(() => correct({ variables: { input: { id: c.id, version: c.version, changes } } }), (field, msg) =>
-      field === 'changes' ? (setFormError(msg), true) : false,
+      isField(field, 'changes') && (onItem(field, msg) || (setFormError(msg), true)),
     );
   };
 
@@ -49,7 +53,7 @@ function CorrectMinorDialog({ c, action, run, close }: StepDialogProps) {
           <Input className="hukou-mono" maxLength={6} style={{ width: 160 }} />
         </Form.Item>
       </Form>
-      {formError && <Alert type="error" showIcon message={formError} />}
+      {formError && <Alert type="error" showIcon message={formError} data-testid="correction-error" />}
     </StepModal>
   );
 }

@@ -7,6 +7,7 @@ import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
 import { DialogStep, StepModal, type StepDialogProps, type StepProps } from '../../case/steps';
 import { birthOf } from '../details';
+import { chineseNameRule } from '../rules';
 
 const t = zhCN.modals;
 
@@ -50,7 +51,7 @@ function SettleDialog({ c, action, run, close }: StepDialogProps) {
         <Form.Item name="householdNumber" label={t.settleHouseholdNumber} rules={required}>
           <Input className="hukou-mono" />
         </Form.Item>
-        <Form.Item name="name" label={t.settleName} rules={[{ required: true, whitespace: true, message: t.required }]}>
+        <Form.Item name="name" label={t.settleName} validateFirst rules={[{ required: true, whitespace: true, message: t.required }, chineseNameRule]}>
           <Input maxLength={20} />
         </Form.Item>
         <Space size="large" style={{ width: '100%' }} align="start">

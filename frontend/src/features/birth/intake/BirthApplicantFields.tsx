@@ -3,6 +3,7 @@ import type { Rule } from 'antd/es/form';
 import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
 import { CodeSelect } from '../../../components/CodeSelect';
+import { chineseNameRule, isPhone } from '../rules';
 
 const t = zhCN.birth;
 
@@ -33,8 +34,10 @@ const nameLengthRule: Rule = {
 };
 
 const phoneRule: Rule = {
-  pattern: /^(1\d{10}|0\d{2,3}-?\d{7,8})$/,
-  message: t.declarantPhoneFormat,
+  validator: (_, value: unknown) =>
+    typeof value === 'string' && value.trim() !== '' && !isPhone(value.trim())
+      ? Promise.reject(new Error(t.declarantPhoneFormat))
+      : Promise.resolve(),
 };
 
 /** BirthApplicantFields renders the newborn and declarant sections inside an antd Form (1.1.1, and 1.2.1 when modifying). */
@@ -46,7 +49,8 @@ export function BirthApplicantFields() {
           <Form.Item
             name="newbornName"
             label={t.newbornName}
-            rules={[{ required: true, whitespace: true, message: t.newbornNameRequired }, nameLengthRule]}
+            validateFirst
+            rules={[{ required: true, whitespace: true, message: t.newbornNameRequired }, nameLengthRule, chineseNameRule]}
           >
             <Input maxLength={20} />
           </Form.Item>
@@ -77,9 +81,10 @@ export function BirthApplicantFields() {
           <Form.Item
             name="declarantName"
             label={t.declarantName}
-            rules={[{ required: true, whitespace: true, message: t.declarantNameRequired }]}
+            validateFirst
+            rules={[{ required: true, whitespace: true, message: t.declarantNameRequired }, nameLengthRule, chineseNameRule]}
           >
-            <Input />
+            <Input maxLength={20} />
           </Form.Item>
         </Col>
         <Col span={8}>
@@ -94,7 +99,7 @@ export function BirthApplicantFields() {
         </Col>
         <Col span={8}>
           <Form.Item name="declarantPhone" label={t.declarantPhone} rules={[phoneRule]}>
-            <Input maxLength={13} />
+            <Input maxLength={20} />
           </Form.Item>
         </Col>
       </Row>

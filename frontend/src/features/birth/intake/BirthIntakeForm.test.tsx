@@ -7,6 +7,7 @@ import {
   type StartBirthRegistrationMutationVariables,
 } from '../../../graphql/generated/graphql';
 import { codeListMocks, renderWithProviders, typedMock } from '../../../test/render';
+import { zhCN } from '../../../locales/zh-CN';
 import { BirthIntakeForm, type IntakeValues } from './BirthIntakeForm';
 
 const filled: IntakeValues = {
@@ -92,5 +93,34 @@ describe('BirthIntakeForm', () => {
     await userEvent.click(screen.getByRole('button', { name: /保存并受理/ }));
     expect(await within(formItemOf('申报人公民身份号码')).findByText('校验码错误，请核对号码是否录入有误')).toBeInTheDocument();
     expect(onCreated).not.toHaveBeenCalled();
+  });
+
+  it('checks a Latin name and a bad phone before sending anything, each under its field in Chinese', async () => {
+    const onCreated = vi.fn();
+    renderWithProviders(
+      <BirthIntakeForm initialValues={{ ...filled, newbornName: 'Tom123', declarantPhone: 'abc' }} onCreated={onCreated} />,
+      codeListMocks,
+    );
+    await userEvent.click(screen.getByRole('button', { name: /保存并受理/ }));
+    expect(await within(formItemOf('新生儿姓名')).findByText(zhCN.errors.reasons['birth.name_chinese'])).toBeInTheDocument();
+    expect(await within(formItemOf('联系电话')).findByText(zhCN.errors.reasons['birth.phone'])).toBeInTheDocument();
+    expect(onCreated).not.toHaveBeenCalled();
+  });
+
+  it('shows the server refusing a relation for the newborn’s sex on the relation field', async () => {
+    const failure = typedMock<StartBirthRegistrationMutation, StartBirthRegistrationMutationVariables>({
+      request: { query: StartBirthRegistrationDocument, variables },
+      result: {
+        errors: [
+          {
+            message: '子 (20) does not fit the newborn\'s sex (女)',
+            extensions: { code: 'BAD_USER_INPUT', field: 'relation', reason: 'birth.relation_sex' },
+          },
+        ],
+      },
+    });
+    renderWithProviders(<BirthIntakeForm initialValues={filled} onCreated={vi.fn()} />, [...codeListMocks, failure]);
+    await userEvent.click(screen.getByRole('button', { name: /保存并受理/ }));
+    expect(await within(formItemOf('与户主关系')).findByText('与户主关系与新生儿性别（以出生医学证明为准）不符')).toBeInTheDocument();
   });
 });
