@@ -146,7 +146,7 @@ func TestQuery_AuditLogJurisdiction(t *testing.T) {
 		countyAdmin := b.createUser(t, "county-admin", b.county, domain.RoleAdmin)
 		otherCountyAdmin := b.createUser(t, "other-county-admin", b.otherCounty, domain.RoleAdmin)
 		b.readResident(t, b.clerk, b.resident.IDNumber)
-		b.readResident(t, b.otherClerk, b.otherResident.IDNumber)
+		b.readResident(t, b.otherClerk, b.otherResident.IDNumber) // audited durably before it answered
 
 		offices := func(t *testing.T, u *domain.User) map[string]bool {
 			t.Helper()

@@ -362,7 +362,8 @@ func TestCollabRepository_ReceivedInOrder(t *testing.T) {
 		require.NoError(t, db.Collab().SetAppliedCaseSeq(ctx, "110101000100", "XT-A", 0, 1))
 		a3 := in("110101000100", "XT-A", 3, "RECEIVED")
 		z1 := in("110101000100", "XT-Z", 1, "RECEIVED")
-		u0 := in("320102000100", "XT-U", 0, "RECEIVED")                                                  // unordered
+		// Unordered (case sequence 0): always ready.
+		u0 := in("320102000100", "XT-U", 0, "RECEIVED")
 		storagetest.AppendMessage(t, db, "OUT", func(m *domain.CollabMessage) { m.Status = "RECEIVED" }) // outgoing: never applied here
 		in("110101000100", "XT-F", 1, "FAILED")
 
