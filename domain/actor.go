@@ -14,7 +14,7 @@ const (
 	RoleOfficer    Role = "OFFICER"    // registration-side handling
 	RoleApprover   Role = "APPROVER"   // approvals, major-item changes, ID review
 	RoleArchivist  Role = "ARCHIVIST"  // electronic archives
-	RoleAnalyst    Role = "ANALYST"    // read, saved queries, masked ID numbers
+	RoleAnalyst    Role = "ANALYST"    // read, saved queries; personal identifiers masked (pii.go)
 	RoleAdmin      Role = "ADMIN"      // users, operations, audit log
 	RoleIntegrator Role = "INTEGRATOR" // Internet+ portal client
 )
@@ -61,12 +61,6 @@ func (a *Actor) CanSee(officeCode string) bool {
 	return a.Office != nil && a.Office.Covers(officeCode)
 }
 
-// MaskIDNumbers reports whether ID numbers must be masked for this actor:
-// analysts read masked numbers unless they also hold an operational role.
-func (a *Actor) MaskIDNumbers() bool {
-	return a.HasRole(RoleAnalyst) && !a.HasRole(RoleClerk, RoleOfficer, RoleApprover, RoleArchivist, RoleAdmin)
-}
-
 type actorKey struct{}
 
 // WithActor returns a context carrying actor.
@@ -99,15 +93,6 @@ func Authorize(ctx context.Context, roles ...Role) (*Actor, error) {
 		return a, nil
 	}
 	return nil, Errorf(CodeForbidden, "this needs one of the roles %v", roles).WithReason("auth.role")
-}
-
-// MaskIDNumber hides the birth date and sequence of an ID number
-// (211102********123X → first 6 and last 4 kept).
-func MaskIDNumber(s string) string {
-	if len(s) != 18 {
-		return "******"
-	}
-	return s[:6] + "********" + s[14:]
 }
 
 // Shown returns the name a case history shows for the actor.

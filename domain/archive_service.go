@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/disintegration/imaging"
@@ -132,7 +133,7 @@ func (s *ArchiveService) CaseFiles(ctx context.Context, c *Case, category CaseFi
 		return nil, err
 	}
 	if !actor.CanSee(c.Office) {
-		return nil, outsideJurisdiction(c)
+		return nil, notFound("case not found")
 	}
 	return s.Cases.DB.Files().FindCaseFiles(ctx, c.ID, category)
 }
@@ -144,14 +145,16 @@ func (s *ArchiveService) CaseFiles(ctx context.Context, c *Case, category CaseFi
 // (1.4.9). The blob is stored first, then the row and an audit entry are
 // committed in one transaction. Errors: CodeInvalid naming "file" (size,
 // type, unreadable image) or "materialCode" (not on the case's list);
-// CodeForbidden; CodeNotFound; CodeInvalidTransition for a closed case;
+// CodeForbidden for another role; CodeNotFound, also for a case outside
+// the caller's jurisdiction (audited as DENIED); CodeInvalidTransition for a
+// closed case;
 // CodeUnavailable when the Ministry or the blob store does not answer.
 func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name, contentType string, r io.Reader) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveWriteRoles...)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.caseForWrite(ctx, actor, s.Cases.DB, caseID, true)
+	c, err := s.caseForWrite(ctx, actor, s.Cases.DB, caseID, true, notFound("case not found"))
 	if err != nil {
 		return nil, err
 	}
@@ -315,9 +318,11 @@ func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, vers
 
 // Open returns a valid file's content for the viewer or a download
 // (1.4.12); the caller closes it. The read is audited as a READ of personal
-// data. Errors: CodeNotFound (also for a deleted file), CodeForbidden
-// outside the case's jurisdiction, CodeUnavailable when the blob store does
-// not answer.
+// data. Errors: CodeForbidden with reason pii.document for a caller whose
+// personal data is masked (ANALYST, INTEGRATOR); CodeNotFound, also for a
+// deleted file and, with the answer of a file that does not exist, for one
+// outside the caller's jurisdiction (audited as DENIED); CodeUnavailable
+// when the blob store does not answer.
 func (s *ArchiveService) Open(ctx context.Context, fileID string) (io.ReadCloser, *CaseFile, error) {
 	f, err := s.readable(ctx, fileID, "archive.open")
 	if err != nil {
@@ -427,15 +432,17 @@ func (s *ArchiveService) RequireMaterials(ctx context.Context, c *Case) error {
 }
 
 // caseForWrite loads a case the actor changes files of: within the
-// actor's jurisdiction (a refusal is audited) and in a status whose
-// declaration opens capture (StateSpec.Capture): once a case is submitted
-// its archives are frozen. That binds every capture (an upload) and, for
-// changes of existing archives, everyone but archivists and administrators,
-// who keep the archives of frozen and closed cases (restriction flags).
-func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos Repos, caseID string, capture bool) (*Case, error) {
+// actor's jurisdiction (outside it, the case answers missing, the error of
+// what the caller asked for when it does not exist, and the refusal is
+// audited) and in a status whose declaration opens capture
+// (StateSpec.Capture): once a case is submitted its archives are frozen.
+// That binds every capture (an upload) and, for changes of existing
+// archives, everyone but archivists and administrators, who keep the
+// archives of frozen and closed cases (restriction flags).
+func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos Repos, caseID string, capture bool, missing error) (*Case, error) {
 	c, err := repos.Cases().FindCaseByID(ctx, caseID)
 	if err != nil {
-		return nil, err
+		return nil, orMissing(err, missing)
 	}
 	if !actor.CanSee(c.Office) {
 		// The refusal is recorded when found on the pool. Callers check on
@@ -447,7 +454,7 @@ func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos R
 				return nil, err
 			}
 		}
-		return nil, outsideJurisdiction(c)
+		return nil, missing
 	}
 	if capture || !actor.HasRole(RoleArchivist, RoleAdmin) {
 		if s.Cases.Terminal(c) {
@@ -462,18 +469,20 @@ func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos R
 
 // archiveForWrite loads a valid archive and its case for a change: as
 // caseForWrite, plus the version check (0 skips it). Generated documents
-// are never changed.
+// are never changed. An archive outside the actor's jurisdiction answers
+// as one that does not exist.
 func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repos Repos, fileID string, version int) (*CaseFile, *Case, error) {
+	missing := notFound("case file not found")
 	f, err := repos.Files().FindCaseFileByID(ctx, fileID)
+	if err != nil {
+		return nil, nil, orMissing(err, missing)
+	}
+	c, err := s.caseForWrite(ctx, actor, repos, f.CaseID, false, missing)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !f.Valid {
 		return nil, nil, Errorf(CodeNotFound, "the archive was deleted").WithReason("not_found")
-	}
-	c, err := s.caseForWrite(ctx, actor, repos, f.CaseID, false)
-	if err != nil {
-		return nil, nil, err
 	}
 	if f.Category != FileArchive {
 		return nil, nil, Errorf(CodeForbidden, "%s is a generated document; it cannot be changed", f.Name).WithReason("archive.generated")
@@ -485,27 +494,39 @@ func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repo
 }
 
 // readable loads a valid file the caller may read and audits the read.
+// Callers whose personal data is masked (Actor.MasksPersonalData) read no
+// file: archives and generated documents are scans and PDFs full of names,
+// ID numbers and birth dates that cannot be masked, so they are refused
+// before the file is even looked up (which tells nothing about it); the
+// refusal is audited.
 func (s *ArchiveService) readable(ctx context.Context, fileID, op string) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveReadRoles...)
 	if err != nil {
 		return nil, err
 	}
+	if actor.MasksPersonalData() {
+		if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, op, "CaseFile", fileID, "personal data masked for the role")); err != nil {
+			return nil, err
+		}
+		return nil, Errorf(CodeForbidden, "case files show ID numbers, names and birth dates in clear, which your role reads masked; ask an operational user").WithReason("pii.document")
+	}
+	missing := notFound("case file not found")
 	f, err := s.Cases.DB.Files().FindCaseFileByID(ctx, fileID)
 	if err != nil {
-		return nil, err
-	}
-	if !f.Valid {
-		return nil, Errorf(CodeNotFound, "the file was deleted").WithReason("not_found")
+		return nil, orMissing(err, missing)
 	}
 	c, err := s.Cases.DB.Cases().FindCaseByID(ctx, f.CaseID)
 	if err != nil {
-		return nil, err
+		return nil, orMissing(err, missing)
 	}
 	if !actor.CanSee(c.Office) {
 		if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditDenied, op, "CaseFile", f.ID, "outside jurisdiction")); err != nil {
 			return nil, err
 		}
-		return nil, outsideJurisdiction(c)
+		return nil, missing
+	}
+	if !f.Valid {
+		return nil, Errorf(CodeNotFound, "the file was deleted").WithReason("not_found")
 	}
 	if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditRead, op, "CaseFile", f.ID, "case "+c.ID)); err != nil {
 		return nil, err
@@ -540,8 +561,7 @@ type archiveContent struct {
 	data        []byte
 }
 
-// readContent reads and checks an upload: size limit, sniffed type, and for
-// images a readable header within maxImagePixels.
+// readContent reads and checks an upload (checkContent) of at most MaxSize bytes.
 func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
 	if u.Content == nil {
 		return nil, FieldErrorf("file", "attach the file").WithReason("archive.file_required")
@@ -560,6 +580,22 @@ func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
 		rest, _ := io.Copy(io.Discard, u.Content)
 		return nil, tooLarge(int64(len(data))+rest, limit)
 	}
+	return checkContent(u.Name, u.ContentType, data, limit)
+}
+
+// checkContent is the one check of every file this system keeps, uploaded
+// by a user or arriving from another deployment: at most limit bytes, its
+// type sniffed from the bytes (never the declared one) and one of
+// ArchiveContentTypes, and for an image a readable header of at most
+// maxImagePixels, read without decoding the pixels. The name it returns is
+// safe to store and ends with the extension of the sniffed type. Errors:
+// CodeInvalid with Field "file" and reason archive.too_large,
+// archive.empty, archive.content_type, archive.image_unreadable or
+// archive.image_dimensions.
+func checkContent(name, declared string, data []byte, limit int64) (*archiveContent, error) {
+	if int64(len(data)) > limit {
+		return nil, tooLarge(int64(len(data)), limit)
+	}
 	if len(data) == 0 {
 		return nil, FieldErrorf("file", "the file is empty").WithReason("archive.empty")
 	}
@@ -568,11 +604,10 @@ func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
 		ct = ct[:i]
 	}
 	if !slices.Contains(ArchiveContentTypes, ct) {
-		declared := u.ContentType
 		if declared == "" {
 			declared = "unknown"
 		}
-		return nil, FieldErrorf("file", "an archive must be a JPEG, PNG or PDF file; this one is %s (declared %s)", ct, declared).WithReason("archive.content_type")
+		return nil, FieldErrorf("file", "a file must be a JPEG, PNG or PDF file; this one is %s (declared %s)", ct, clip(declared, 100, "unknown")).WithReason("archive.content_type")
 	}
 	if ct != "application/pdf" {
 		cfg, _, err := decodeConfig(ct, data)
@@ -583,14 +618,33 @@ func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
 			return nil, FieldErrorf("file", "the image is %d×%d pixels; at most %d megapixels are accepted", cfg.Width, cfg.Height, maxImagePixels/1_000_000).WithReason("archive.image_dimensions")
 		}
 	}
-	name := strings.TrimSpace(u.Name)
-	if !utf8.ValidString(name) || strings.ContainsAny(name, "/\\\x00") || name == "" {
-		name = "archive" + extensionOf(ct)
+	return &archiveContent{name: safeFileName(name, ct), contentType: ct, data: data}, nil
+}
+
+// safeFileName returns name fit to store for content of type ct: valid
+// UTF-8 without path separators or control characters, at most 200
+// characters, ending with ct's extension (a different one is replaced); a
+// name that is none of this becomes "archive" with the extension.
+func safeFileName(name, ct string) string {
+	name = strings.TrimSpace(name)
+	if !utf8.ValidString(name) || strings.ContainsAny(name, "/\\") || strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		name = ""
 	}
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
+	base, ext := name, extensionOf(ct)
+	if dot := strings.LastIndexByte(name, '.'); dot >= 0 {
+		have := strings.ToLower(name[dot:])
+		base = name[:dot]
+		if have == ext || (ct == "image/jpeg" && have == ".jpeg") {
+			ext = name[dot:] // the right one, as written
+		}
 	}
-	return &archiveContent{name: name, contentType: ct, data: data}, nil
+	if base = strings.TrimSpace(base); base == "" || strings.Trim(base, ".") == "" {
+		base = "archive"
+	}
+	if r := []rune(base); len(r) > 200 {
+		base = string(r[:200])
+	}
+	return base + ext
 }
 
 // makeThumbnail renders the thumbnail of f.

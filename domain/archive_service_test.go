@@ -202,16 +202,31 @@ func TestArchiveService(t *testing.T) {
 			_, err := f.svc.Upload(f.clerk, f.caseID, "PROPERTY_CERT", "a.png", "image/png", bytes.NewReader(img))
 			requireCode(t, err, domain.CodeInvalid, "materialCode", "archive.material_unknown")
 		})
-		t.Run("ErrForbiddenOtherStation", func(t *testing.T) {
-			_, err := f.svc.Upload(f.other, f.caseID, "BIRTH_CERT", "a.png", "image/png", bytes.NewReader(img))
-			requireCode(t, err, domain.CodeForbidden, "", "auth.jurisdiction")
+		t.Run("ErrOtherStationAsNotFound", func(t *testing.T) {
+			// Another station's archive answers as one that does not exist.
+			_, _, err := f.svc.Open(f.other, "0190c0de-0000-7000-8000-000000000000")
+			requireCode(t, err, domain.CodeNotFound, "", "not_found")
+			missing := err.Error()
+			_, err = f.svc.Upload(f.other, f.caseID, "BIRTH_CERT", "a.png", "image/png", bytes.NewReader(img))
+			requireCode(t, err, domain.CodeNotFound, "", "not_found")
 			_, _, err = f.svc.Open(f.other, up.ID)
-			requireCode(t, err, domain.CodeForbidden, "", "auth.jurisdiction")
+			requireCode(t, err, domain.CodeNotFound, "", "not_found")
+			require.Equal(t, missing, err.Error())
 			_, err = f.svc.Delete(f.other, up.ID, 0)
-			requireCode(t, err, domain.CodeForbidden, "", "auth.jurisdiction")
+			requireCode(t, err, domain.CodeNotFound, "", "not_found")
 			analyst := actorAt(archStation, domain.OfficePoliceStation, "analyst", domain.RoleAnalyst)
 			_, err = f.svc.Upload(analyst, f.caseID, "BIRTH_CERT", "a.png", "image/png", bytes.NewReader(img))
 			requireCode(t, err, domain.CodeForbidden, "", "auth.role")
+		})
+		t.Run("ErrMaskedRoleReadsNoFile", func(t *testing.T) {
+			// Within the jurisdiction, and whether the file exists or not.
+			analyst := actorAt(archStation, domain.OfficePoliceStation, "analyst", domain.RoleAnalyst)
+			for _, id := range []string{up.ID, "0190c0de-0000-7000-8000-000000000000"} {
+				_, _, err := f.svc.Open(analyst, id)
+				requireCode(t, err, domain.CodeForbidden, "", "pii.document")
+				_, _, err = f.svc.Thumbnail(analyst, id)
+				requireCode(t, err, domain.CodeForbidden, "", "pii.document")
+			}
 		})
 		t.Run("ModifyAndSoftDelete", func(t *testing.T) {
 			a, err := f.svc.Upload(f.clerk, f.caseID, "PARENT_ID", "id.png", "image/png", bytes.NewReader(pngImage(t, 300, 200)))

@@ -481,13 +481,23 @@ type AuditService struct {
 	DB Database
 }
 
-// FindAuditEntries pages through the audit log, newest first.
+// FindAuditEntries pages through the audit log, newest first (ADMIN). The
+// city bureau's administrators read the whole log, entries without an
+// office (failed logins, system jobs) included; a county bureau's or a
+// station's read only the entries of users of offices in their
+// jurisdiction. Errors: CodeForbidden for other roles, CodeInvalid for a
+// bad page.
 func (s *AuditService) FindAuditEntries(ctx context.Context, f AuditFilter, p Page) (*AuditPage, error) {
-	if _, err := Authorize(ctx, RoleAdmin); err != nil {
+	actor, err := Authorize(ctx, RoleAdmin)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkPage(&p); err != nil {
 		return nil, err
+	}
+	f.OfficePrefix = ""
+	if actor.Office != nil && actor.Office.Level != OfficeCityBureau {
+		f.OfficePrefix = actor.Office.JurisdictionPrefix()
 	}
 	return s.DB.Audit().FindAuditEntries(ctx, f, p)
 }

@@ -7,6 +7,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // DocumentKeeper keeps the files of a case that travel between offices:
@@ -15,11 +18,23 @@ import (
 // content in the blob store and is called before the transaction that
 // records it (RecordDocument); KeepDocument and KeepArchive do both, for
 // content that arrives inside a message's applying transaction.
+//
+// Files from another deployment are hostile until checked (DESIGN.md,
+// "Trust boundaries"): KeepDocument and KeepArchive check the content as
+// an upload is checked (CheckDocument) and keep it under its sniffed type
+// and a name with that type's extension, whatever the sender declared; a
+// file that fails is a CodeInvalid error, so its message becomes a dead
+// letter and nothing is stored.
 type DocumentKeeper interface {
 	StoreDocument(ctx context.Context, contentType string, content []byte) (BlobRef, error)
 	RecordDocument(ctx context.Context, tx Repos, caseID, kind, name string, ref BlobRef) error
 	KeepDocument(ctx context.Context, tx Repos, caseID, kind, name, contentType string, content []byte) error
 	KeepArchive(ctx context.Context, tx Repos, caseID, materialCode, name, contentType string, content []byte) error
+	// CheckDocument checks a document's content as KeepDocument does (at
+	// most DocumentMaxSize bytes) and returns the name and content type to
+	// keep it under. Errors: CodeInvalid with Field "file" and a reason
+	// archive.*.
+	CheckDocument(name, contentType string, content []byte) (checkedName, checkedType string, err error)
 	// ArchiveContents returns the valid archives of a case with their content.
 	ArchiveContents(ctx context.Context, caseID string) ([]FileContent, error)
 	// RequireMaterials refuses a case that lacks an archive for a material
@@ -44,6 +59,21 @@ func AttachmentFor(name, contentType string, content []byte) AttachmentRef {
 	return AttachmentRef{Name: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(content)), ContentType: contentType}
 }
 
+// DocumentMaxSize is the largest document (a form, a signed form's image)
+// kept from another deployment or an upload, in bytes.
+const DocumentMaxSize int64 = 20 << 20
+
+func (s *ArchiveService) documentMaxSize() int64 { return max(s.maxSize(), DocumentMaxSize) }
+
+// CheckDocument implements DocumentKeeper.
+func (s *ArchiveService) CheckDocument(name, contentType string, content []byte) (string, string, error) {
+	c, err := checkContent(name, contentType, content, s.documentMaxSize())
+	if err != nil {
+		return "", "", err
+	}
+	return c.name, c.contentType, nil
+}
+
 // StoreDocument implements DocumentKeeper: content goes to the blob store,
 // outside any transaction.
 func (s *ArchiveService) StoreDocument(ctx context.Context, contentType string, content []byte) (BlobRef, error) {
@@ -57,28 +87,41 @@ func (s *ArchiveService) RecordDocument(ctx context.Context, tx Repos, caseID, k
 	return err
 }
 
-// KeepDocument implements DocumentKeeper: it stores content in the blob
-// store first, then records it as the next revision of kind on tx. A
-// rolled-back transaction leaves only an orphan blob, which the sweeper removes.
+// KeepDocument implements DocumentKeeper: it checks content (CheckDocument),
+// stores it in the blob store, then records it as the next revision of kind
+// on tx. A rolled-back transaction leaves only an orphan blob, which the
+// sweeper removes.
 func (s *ArchiveService) KeepDocument(ctx context.Context, tx Repos, caseID, kind, name, contentType string, content []byte) error {
-	ref, err := s.StoreDocument(ctx, contentType, content)
+	c, err := checkContent(name, contentType, content, s.documentMaxSize())
+	if err != nil {
+		return fmt.Errorf("document %s of case %s: %w", kind, caseID, err)
+	}
+	ref, err := s.StoreDocument(ctx, c.contentType, c.data)
 	if err != nil {
 		return err
 	}
-	return s.RecordDocument(ctx, tx, caseID, kind, name, ref)
+	return s.RecordDocument(ctx, tx, caseID, kind, c.name, ref)
 }
 
 // KeepArchive records an archive that arrived with a case from the other
 // office (1.4.10: the registration office's approval screen cites what the
-// acceptance office captured). Blob first, then the row on tx.
+// acceptance office captured), checked as an upload is (at most MaxSize
+// bytes) and kept under its sniffed type. Blob first, then the row on tx.
 func (s *ArchiveService) KeepArchive(ctx context.Context, tx Repos, caseID, materialCode, name, contentType string, content []byte) error {
-	ref, err := s.Blobs.Put(ctx, bytes.NewReader(content), contentType)
+	if materialCode == "" || len(materialCode) > 64 || !utf8.ValidString(materialCode) || strings.IndexFunc(materialCode, unicode.IsControl) >= 0 {
+		return FieldErrorf("materialCode", "an archive's material code is 1 to 64 printable characters").WithReason("archive.material_code")
+	}
+	c, err := checkContent(name, contentType, content, s.maxSize())
+	if err != nil {
+		return fmt.Errorf("archive %s of case %s: %w", materialCode, caseID, err)
+	}
+	ref, err := s.Blobs.Put(ctx, bytes.NewReader(c.data), c.contentType)
 	if err != nil {
 		return err
 	}
 	now := s.Cases.Now().UTC()
-	f := &CaseFile{ID: s.Cases.NewID(), CaseID: caseID, Category: FileArchive, MaterialCode: materialCode, Name: name,
-		ContentType: contentType, Size: ref.Size, BlobKey: ref.Key, Restriction: RestrictionNone, Valid: true,
+	f := &CaseFile{ID: s.Cases.NewID(), CaseID: caseID, Category: FileArchive, MaterialCode: materialCode, Name: c.name,
+		ContentType: c.contentType, Size: ref.Size, BlobKey: ref.Key, Restriction: RestrictionNone, Valid: true,
 		CreatedBy: "collaboration", CreatedAt: now, UpdatedAt: now}
 	return tx.Files().CreateCaseFile(ctx, f)
 }

@@ -139,22 +139,24 @@ func (s *CaseService) Details(c *Case) (CaseDetails, error) {
 // CaseReadRoles may read cases (each within its jurisdiction).
 var CaseReadRoles = []Role{RoleClerk, RoleOfficer, RoleApprover, RoleArchivist, RoleAnalyst, RoleAdmin}
 
-// Find returns a case the caller may see. Errors: CodeNotFound,
-// CodeForbidden outside the jurisdiction. The read is audited.
+// Find returns a case the caller may see. Errors: CodeNotFound, the same for
+// a case outside the caller's jurisdiction as for none (that refusal is
+// audited as DENIED). The read is audited.
 func (s *CaseService) Find(ctx context.Context, id string) (*Case, error) {
 	actor, err := Authorize(ctx, CaseReadRoles...)
 	if err != nil {
 		return nil, err
 	}
+	missing := notFound("case not found")
 	c, err := s.DB.Cases().FindCaseByID(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, orMissing(err, missing)
 	}
 	if !actor.CanSee(c.Office) {
 		if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditDenied, "case", "Case", c.ID, "outside jurisdiction")); err != nil {
 			return nil, err
 		}
-		return nil, outsideJurisdiction(c)
+		return nil, missing
 	}
 	if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "case", "Case", c.ID, "")); err != nil {
 		return nil, err
@@ -265,9 +267,10 @@ type StepRequest struct {
 // case's side, jurisdiction, status and the version the user saw, the slow
 // work (Prepare) outside the transaction, then Change, the step (new
 // status, deadline, history entry, audit entry) and Effects, committed
-// together. Errors: CodeForbidden (role, side, jurisdiction),
-// CodeInvalidTransition (status), CodeConflict (stale version),
-// CodeNotFound (no case of kind has the ID), and those of the functions.
+// together. Errors: CodeForbidden (role, side), CodeInvalidTransition
+// (status), CodeConflict (stale version), CodeNotFound (no case of kind has
+// the ID, or it is outside the caller's jurisdiction: the same answer, the
+// latter audited as DENIED), and those of the functions.
 func (s *CaseService) Act(ctx context.Context, kind CaseKind, req StepRequest) (*Case, error) {
 	w := s.Workflow(kind)
 	if w == nil {
@@ -282,18 +285,21 @@ func (s *CaseService) Act(ctx context.Context, kind CaseKind, req StepRequest) (
 			return nil, err
 		}
 	}
+	// Checked first outside the transaction: a refusal is audited there
+	// (a durable audit write inside the transaction would wait on a commit
+	// while holding it), and slow work is prepared there.
+	pre, err := s.loadForStep(ctx, s.DB, w, req, actor)
+	if err != nil {
+		return nil, err
+	}
 	if req.Prepare != nil {
-		c, err := s.loadForStep(ctx, s.DB, w, req, actor)
-		if err != nil {
-			return nil, err
+		if err := req.Prepare(ctx, pre); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", strings.ToLower(string(req.Action)), pre.ID, err)
 		}
-		if err := req.Prepare(ctx, c); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", strings.ToLower(string(req.Action)), c.ID, err)
-		}
-		req.Ref.Version = c.Version // the transaction acts on what was prepared
+		req.Ref.Version = pre.Version // the transaction acts on what was prepared
 	}
 	var c *Case
-	err := s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
 		var err error
 		if c, err = s.loadForStep(ctx, tx, w, req, actor); err != nil {
 			return err
@@ -317,14 +323,26 @@ func (s *CaseService) Act(ctx context.Context, kind CaseKind, req StepRequest) (
 	return c, nil
 }
 
-// loadForStep loads a case of w's kind and checks the step and version.
+// loadForStep loads a case of w's kind and checks the step and version. A
+// case outside the actor's jurisdiction is refused first, as one that does
+// not exist: the step's side and status would tell about it. The refusal is
+// audited when repos is the pool (Act checks there before its transaction).
 func (s *CaseService) loadForStep(ctx context.Context, repos Repos, w *Workflow, req StepRequest, actor *Actor) (*Case, error) {
+	missing := notFound("no %s case has this ID", w.Kind)
 	c, err := repos.Cases().FindCaseByID(ctx, req.Ref.ID)
 	if err != nil {
-		return nil, err
+		return nil, orMissing(err, missing)
 	}
 	if c.Kind != w.Kind {
-		return nil, Errorf(CodeNotFound, "no %s case has this ID", w.Kind).WithReason("not_found")
+		return nil, missing
+	}
+	if !actor.CanSee(c.Office) {
+		if _, onPool := repos.(Database); onPool {
+			if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditDenied, strings.ToLower(string(req.Action)), "Case", c.ID, "outside jurisdiction")); err != nil {
+				return nil, err
+			}
+		}
+		return nil, missing
 	}
 	if err := w.Allowed(c, req.Action, actor); err != nil {
 		return nil, err
@@ -699,11 +717,6 @@ func deploymentOffice(office string) string {
 		return office
 	}
 	return office[:4] + "00000000"
-}
-
-// outsideJurisdiction is the error for a case outside the caller's jurisdiction.
-func outsideJurisdiction(c *Case) error {
-	return Errorf(CodeForbidden, "this case belongs to office %s, outside your jurisdiction", c.Office).WithReason("auth.jurisdiction")
 }
 
 // systemActor acts for incoming messages.

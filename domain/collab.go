@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -74,6 +73,14 @@ type CollabMessageFilter struct {
 	Statuses  []MessageStatus
 	// OverdueAt selects PENDING and RECEIVED entries whose deadline is before it.
 	OverdueAt *time.Time
+	// MessageID selects the one entry with that message ID.
+	MessageID string
+	// OfficePrefix keeps the entries an office whose jurisdiction is this
+	// office-code prefix may see: its sender or receiver office starts with
+	// it, or a case of this deployment with the entry's collaboration number
+	// belongs to an office that does. "" keeps every entry. CollabService
+	// sets it from the caller, never a client.
+	OfficePrefix string
 }
 
 // CollabMessagePage is a page of log entries, newest first.
@@ -114,8 +121,12 @@ type CollabRepository interface {
 	FindMessages(ctx context.Context, f CollabMessageFilter, p Page) (*CollabMessagePage, error)
 	// LogRange returns up to limit entries with Seq > after, in log order.
 	LogRange(ctx context.Context, after int64, limit int) ([]*CollabMessage, error)
-	// ReceivedInOrder returns up to limit RECEIVED entries ordered by sender,
-	// collaboration number and case sequence.
+	// ReceivedInOrder returns up to limit RECEIVED entries that are ready to
+	// apply (unordered, or whose case sequence is at most one past the last
+	// applied one of their sender and case), ordered by sender,
+	// collaboration number and case sequence. A message waiting for a
+	// predecessor is not returned, so waiting messages never crowd out
+	// ready ones.
 	ReceivedInOrder(ctx context.Context, limit int) ([]*CollabMessage, error)
 	// NextCaseSeq returns the next sequence number for messages this system
 	// sends from sender on collabNo (1, 2, …).
@@ -131,6 +142,18 @@ type CollabRepository interface {
 	SetCursor(ctx context.Context, name, value string) error
 	// PublishCollabEvent publishes e once the current transaction commits.
 	PublishCollabEvent(ctx context.Context, e CollabEvent) error
+	// FindReceivedBySeq returns the incoming message, in any status but
+	// FAILED, that holds sequence caseSeq of sender on collabNo;
+	// CodeNotFound when none does.
+	FindReceivedBySeq(ctx context.Context, sender, collabNo string, caseSeq int64) (*CollabMessage, error)
+
+	// CreatePeerKey keeps a key announced through the platform;
+	// CodeConflict when its key ID is taken.
+	CreatePeerKey(ctx context.Context, k *PeerKey) error
+	// FindPeerKey returns an announced key; CodeNotFound when none has the ID.
+	FindPeerKey(ctx context.Context, keyID string) (*PeerKey, error)
+	// FindPeerKeys returns every announced key by key ID.
+	FindPeerKeys(ctx context.Context) ([]*PeerKey, error)
 }
 
 // CollabEvents delivers published CollabEvents to subscribers, across every
@@ -141,31 +164,19 @@ type CollabEvents interface {
 	SubscribeCollabEvents(ctx context.Context) <-chan CollabEvent
 }
 
-// KeyRing holds this system's signing key and the public keys it trusts.
+// KeyRing holds this system's signing key and the configured part of the
+// peer directory: the keys it trusts, each bound to the offices it may
+// speak for (DESIGN.md, "Trust boundaries").
 type KeyRing struct {
 	KeyID   string
 	Private ed25519.PrivateKey
-	// Peers maps key IDs to trusted public keys.
-	Peers map[string]ed25519.PublicKey
-	// DevTrust, when set, also trusts any key DevKey derives: every
-	// development instance then trusts every other without configuration.
-	// Never set it in production.
+	// Directory holds the configured peer keys and revoked key IDs; keys
+	// announced through the platform are kept in the database beside it.
+	Directory *PeerDirectory
+	// DevTrust, when set, also trusts any key DevKey derives, each for its
+	// own office's city: every development instance then trusts every
+	// other without configuration. Never set it in production.
 	DevTrust bool
-}
-
-// PublicKey returns the trusted key with that ID.
-func (k *KeyRing) PublicKey(keyID string) (ed25519.PublicKey, bool) {
-	if keyID == k.KeyID && k.Private != nil {
-		return k.Private.Public().(ed25519.PublicKey), true
-	}
-	if pub, ok := k.Peers[keyID]; ok {
-		return pub, true
-	}
-	if office, ok := strings.CutPrefix(keyID, "dev:"); ok && k.DevTrust {
-		_, priv := DevKey(office)
-		return priv.Public().(ed25519.PublicKey), true
-	}
-	return nil, false
 }
 
 // DevKey derives the development signing key of an office deterministically.

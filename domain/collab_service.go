@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,10 +43,19 @@ type CollabService struct {
 	// DeliveryDeadline and ApplyDeadline make waiting messages overdue.
 	DeliveryDeadline time.Duration
 	ApplyDeadline    time.Duration
+	// MaxBodyBytes bounds an incoming message's body (0: DefaultMaxMessageBody).
+	MaxBodyBytes int
+	// MaxApplyAttempts is how often an incoming message may fail to apply
+	// other than by a refusal before it becomes a dead letter (0:
+	// DefaultMaxApplyAttempts).
+	MaxApplyAttempts int
+
+	overdueMu     sync.Mutex
+	overdueWarned map[string]bool // overdue messages already logged
 }
 
-// NewCollabService returns a CollabService with the built-in PING handler;
-// it panics on a nil dependency.
+// NewCollabService returns a CollabService with the built-in OPS handlers
+// (PING, KEY_ANNOUNCEMENT); it panics on a nil dependency.
 func NewCollabService(db Database, platform Platform, keys *KeyRing, office string, now func() time.Time, newID func() string) *CollabService {
 	if db == nil || platform == nil || keys == nil || office == "" || now == nil || newID == nil {
 		panic("domain: NewCollabService needs db, platform, keys, office, now and newID")
@@ -52,6 +63,7 @@ func NewCollabService(db Database, platform Platform, keys *KeyRing, office stri
 	s := &CollabService{DB: db, Platform: platform, Keys: keys, Office: office, Now: now, NewID: newID,
 		Handlers: map[string]MessageHandler{}, DeliveryDeadline: 10 * time.Minute, ApplyDeadline: 30 * time.Minute}
 	s.Handle(PingKind, PingType, applyPing)
+	s.Handle(PingKind, KeyAnnouncementType, s.applyKeyAnnouncement)
 	return s
 }
 
@@ -139,209 +151,115 @@ func isPermanent(err error) bool {
 	return false
 }
 
-// PullInbox fetches this system's inbox from the platform, stores each new
-// message once, and acknowledges what is stored. Messages whose signature
-// does not verify are stored as FAILED, so they show among the dead letters
-// instead of vanishing. It returns how many new messages it stored.
-func (s *CollabService) PullInbox(ctx context.Context, limit int) (int, error) {
-	cursor, err := s.DB.Collab().Cursor(ctx, "inbox")
-	if err != nil {
-		return 0, err
-	}
-	msgs, next, err := s.Platform.Pull(ctx, s.Office, cursor, limit)
-	if err != nil {
-		return 0, err
-	}
-	if len(msgs) == 0 {
-		return 0, nil
-	}
-	stored := 0
-	now := s.Now().UTC()
-	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
-		stored = 0
-		for i := range msgs {
-			env := msgs[i]
-			status, problem := MessageReceived, ""
-			if err := s.verify(&env); err != nil {
-				status, problem = MessageFailed, err.Error()
-			}
-			deadline := now.Add(s.ApplyDeadline)
-			m := &CollabMessage{Direction: DirectionIn, Envelope: env, Status: status, LastError: problem,
-				DeadlineAt: &deadline, CreatedAt: now, UpdatedAt: now}
-			inserted, err := tx.Collab().AppendMessage(ctx, m)
-			if err != nil {
-				return err
-			}
-			if inserted {
-				stored++
-			}
-		}
-		return tx.Collab().SetCursor(ctx, "inbox", next)
-	})
-	if err != nil {
-		return 0, err
-	}
-	ids := make([]string, len(msgs))
-	for i := range msgs {
-		ids[i] = msgs[i].MessageID
-	}
-	if err := s.Platform.Ack(ctx, s.Office, ids); err != nil {
-		// Stored and cursor moved: an unacknowledged message is harmless; the
-		// next pull acknowledges again.
-		slog.WarnContext(ctx, "acknowledge inbox", "err", err)
-	}
-	return stored, nil
-}
-
-func (s *CollabService) verify(env *Envelope) error {
-	if err := env.Validate(); err != nil {
-		return err
-	}
-	pub, ok := s.Keys.PublicKey(env.SignerKeyID)
-	if !ok {
-		return Errorf(CodeInvalid, "the message is signed with an unknown key %q", env.SignerKeyID).WithReason("envelope.signer_unknown")
-	}
-	return env.Verify(pub)
-}
-
-// ApplyReceived applies stored incoming messages in case order until none
-// is ready: a message applies only after its predecessor (CaseSeq - 1) from
-// the same sender on the same case. Each applies in one transaction that
-// also moves it to APPLIED and publishes its event on commit, so a crash
-// never half-applies one, and a message applies at most once even with
-// several workers. It returns how many it applied.
-func (s *CollabService) ApplyReceived(ctx context.Context) (int, error) {
-	applied := 0
-	for {
-		msgs, err := s.DB.Collab().ReceivedInOrder(ctx, 500)
-		if err != nil {
-			return applied, err
-		}
-		progress := false
-		for _, m := range msgs {
-			ok, err := s.applyOne(ctx, m)
-			if err != nil {
-				return applied, err
-			}
-			if ok {
-				applied++
-				progress = true
-			}
-		}
-		if !progress {
-			return applied, nil
-		}
-	}
-}
-
-func (s *CollabService) applyOne(ctx context.Context, m *CollabMessage) (bool, error) {
-	env := &m.Envelope
-	var failure error
-	err := s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
-		last := int64(0)
-		if env.CaseSeq > 0 {
-			var err error
-			if last, err = tx.Collab().AppliedCaseSeq(ctx, env.SenderOffice, env.CollabNo); err != nil {
-				return err
-			}
-			if env.CaseSeq > last+1 {
-				return errNotReady // waits for its predecessor
-			}
-			if env.CaseSeq <= last {
-				failure = Errorf(CodeConflict, "sequence %d of case %s was already applied", env.CaseSeq, env.CollabNo).WithReason("collab.sequence_reused")
-				return tx.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageFailed, failure.Error(), true)
-			}
-		}
-		h := s.Handlers[env.CaseKind+"/"+env.MessageType]
-		if h == nil {
-			failure = Errorf(CodeInvalid, "no handler for %s/%s messages", env.CaseKind, env.MessageType).WithReason("collab.no_handler")
-			return tx.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageFailed, failure.Error(), true)
-		}
-		office, err := h(ctx, tx, env)
-		if err != nil {
-			if c := ErrorCode(err); c == CodeInternal || c == CodeUnavailable {
-				return err
-			}
-			failure = err
-			return errRefused
-		}
-		if env.CaseSeq > 0 {
-			if err := tx.Collab().SetAppliedCaseSeq(ctx, env.SenderOffice, env.CollabNo, last, env.CaseSeq); err != nil {
-				return err
-			}
-		}
-		if err := tx.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageApplied, "", true); err != nil {
-			return err
-		}
-		if office == "" {
-			office = env.ReceiverOffice
-		}
-		return tx.Collab().PublishCollabEvent(ctx, CollabEvent{MessageID: env.MessageID, CollabNo: env.CollabNo,
-			CaseKind: env.CaseKind, MessageType: env.MessageType, SenderOffice: env.SenderOffice,
-			ReceiverOffice: env.ReceiverOffice, Office: office, AppliedAt: s.Now().UTC()})
-	})
-	switch {
-	case errors.Is(err, errNotReady):
-		return false, nil
-	case errors.Is(err, errRefused):
-		// The handler's effects rolled back; record the refusal on its own.
-		err := s.DB.Collab().SetMessageStatus(ctx, env.MessageID, MessageReceived, MessageFailed, failure.Error(), true)
-		if err != nil && ErrorCode(err) != CodeConflict {
-			return false, err
-		}
-		return false, nil
-	case ErrorCode(err) == CodeConflict:
-		return false, nil // another worker got there first
-	case err != nil:
-		return false, err
-	}
-	return failure == nil, nil
-}
-
-var (
-	errNotReady = errors.New("predecessor not applied yet")
-	errRefused  = errors.New("handler refused the message")
-)
-
-// FindMessages pages through the message log, newest first (ADMIN, OFFICER).
+// FindMessages pages through the message log entries the caller may see,
+// newest first (ADMIN, OFFICER): those whose sender or receiver office, or
+// whose case's office on this side, is within the caller's jurisdiction
+// (the city bureau sees the whole log). Bodies carry personal data, so the
+// read is audited: one READ entry per page naming the message IDs. Errors:
+// CodeInvalid for a bad page, CodeForbidden for other roles.
 func (s *CollabService) FindMessages(ctx context.Context, f CollabMessageFilter, p Page) (*CollabMessagePage, error) {
-	if _, err := Authorize(ctx, RoleAdmin, RoleOfficer); err != nil {
+	return s.findMessages(ctx, "collaborationMessages", f, p)
+}
+
+func (s *CollabService) findMessages(ctx context.Context, op string, f CollabMessageFilter, p Page) (*CollabMessagePage, error) {
+	actor, err := Authorize(ctx, RoleAdmin, RoleOfficer)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkPage(&p); err != nil {
 		return nil, err
 	}
-	return s.DB.Collab().FindMessages(ctx, f, p)
-}
-
-// FindMessage returns one log entry (ADMIN, OFFICER).
-func (s *CollabService) FindMessage(ctx context.Context, messageID string) (*CollabMessage, error) {
-	if _, err := Authorize(ctx, RoleAdmin, RoleOfficer); err != nil {
+	f.OfficePrefix = jurisdictionOf(actor)
+	page, err := s.DB.Collab().FindMessages(ctx, f, p)
+	if err != nil {
 		return nil, err
 	}
-	return s.DB.Collab().FindMessage(ctx, messageID)
+	if len(page.Messages) > 0 {
+		ids := make([]string, len(page.Messages))
+		for i, m := range page.Messages {
+			ids[i] = m.Envelope.MessageID
+		}
+		if err := s.audit(ctx, actor, AuditRead, op, "", strings.Join(ids, ",")); err != nil {
+			return nil, err
+		}
+	}
+	return page, nil
 }
 
-// DeadLetters lists messages that will not move without an administrator:
-// outgoing DEAD and incoming FAILED.
+// FindMessage returns one log entry the caller may see (ADMIN, OFFICER; the
+// jurisdiction of FindMessages), audited as a READ. Errors: CodeNotFound,
+// the same for an entry outside the caller's jurisdiction as for none at
+// all (that refusal is audited as DENIED); CodeForbidden for other roles.
+func (s *CollabService) FindMessage(ctx context.Context, messageID string) (*CollabMessage, error) {
+	actor, err := Authorize(ctx, RoleAdmin, RoleOfficer)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.visibleMessage(ctx, actor, "collaborationMessage", messageID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, actor, AuditRead, "collaborationMessage", messageID, ""); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// visibleMessage loads the entry messageID if actor may see it. An entry
+// outside the jurisdiction answers as one that does not exist, and the
+// attempt is audited as DENIED. It runs outside any transaction, so that the
+// refusal stays audited.
+func (s *CollabService) visibleMessage(ctx context.Context, actor *Actor, op, messageID string) (*CollabMessage, error) {
+	page, err := s.DB.Collab().FindMessages(ctx, CollabMessageFilter{MessageID: messageID, OfficePrefix: jurisdictionOf(actor)}, Page{First: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Messages) == 1 {
+		return page.Messages[0], nil
+	}
+	if _, err := s.DB.Collab().FindMessage(ctx, messageID); err == nil {
+		if err := s.audit(ctx, actor, AuditDenied, op, messageID, "outside jurisdiction"); err != nil {
+			return nil, err
+		}
+	} else if ErrorCode(err) != CodeNotFound {
+		return nil, err
+	}
+	return nil, Errorf(CodeNotFound, "collaboration message %s not found", messageID).WithReason("not_found")
+}
+
+// audit writes an entry about the message log at once (not through a
+// batching sink): these reads are rare and the entry must not be lost.
+func (s *CollabService) audit(ctx context.Context, actor *Actor, action AuditAction, op, subjectID, detail string) error {
+	return s.DB.Audit().AppendAudit(ctx, NewAuditEntry(actor, s.Now(), action, op, "CollabMessage", subjectID, detail))
+}
+
+// DeadLetters lists the messages within the caller's jurisdiction that will
+// not move without an administrator: outgoing DEAD and incoming FAILED. As
+// FindMessages, audited.
 func (s *CollabService) DeadLetters(ctx context.Context, p Page) (*CollabMessagePage, error) {
-	return s.FindMessages(ctx, CollabMessageFilter{Statuses: []MessageStatus{MessageDead, MessageFailed}}, p)
+	return s.findMessages(ctx, "deadLetters", CollabMessageFilter{Statuses: []MessageStatus{MessageDead, MessageFailed}}, p)
 }
 
-// OverdueMessages lists messages still waiting (PENDING or RECEIVED) after
-// their deadline.
+// OverdueMessages lists the messages within the caller's jurisdiction still
+// waiting (PENDING or RECEIVED) after their deadline. As FindMessages,
+// audited.
 func (s *CollabService) OverdueMessages(ctx context.Context, p Page) (*CollabMessagePage, error) {
 	now := s.Now().UTC()
-	return s.FindMessages(ctx, CollabMessageFilter{OverdueAt: &now}, p)
+	return s.findMessages(ctx, "overdueMessages", CollabMessageFilter{OverdueAt: &now}, p)
 }
 
 // Replay puts a dead letter back to work: a DEAD outgoing message is
 // delivered again, a FAILED incoming one is applied again (after its cause
-// was fixed, e.g. a peer key added). ADMIN only; audited. Errors:
-// CodeNotFound; CodeConflict when the message is not a dead letter.
+// was fixed, e.g. a peer key added). ADMIN only, within the jurisdiction
+// of FindMessages; audited. Errors: CodeNotFound (also outside the
+// jurisdiction, audited as DENIED); CodeConflict when the message is not a
+// dead letter.
 func (s *CollabService) Replay(ctx context.Context, messageID string) (*CollabMessage, error) {
 	actor, err := Authorize(ctx, RoleAdmin)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := s.visibleMessage(ctx, actor, "replayMessage", messageID); err != nil {
 		return nil, err
 	}
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
@@ -358,7 +276,15 @@ func (s *CollabService) Replay(ctx context.Context, messageID string) (*CollabMe
 				return err
 			}
 		case MessageFailed:
-			if err := s.verify(&m.Envelope); err != nil {
+			if m.Direction != DirectionIn {
+				return Errorf(CodeConflict, "message %s is not an incoming dead letter", messageID).WithReason("collab.not_dead")
+			}
+			if err := s.inspect(&m.Envelope); err != nil {
+				return err
+			}
+			// Trust as when it arrived: the key must have been valid then,
+			// and must not be revoked now.
+			if err := s.verify(ctx, tx.Collab(), &m.Envelope, m.CreatedAt); err != nil {
 				return err
 			}
 			if err := tx.Collab().SetMessageStatus(ctx, messageID, MessageFailed, MessageReceived, "replayed", false); err != nil {
@@ -388,7 +314,9 @@ type LogVerification struct {
 
 // VerifyLog walks the whole message log and checks that every entry chains
 // to the one before without gaps, and that every applied incoming and every
-// outgoing envelope still verifies under its signer's key. ADMIN only.
+// outgoing envelope still verifies under its signer's key (one the peer
+// directory knows and binds to the sender, revoked or expired since or
+// not: the check is of integrity, not trust). ADMIN only.
 func (s *CollabService) VerifyLog(ctx context.Context) (*LogVerification, error) {
 	if _, err := Authorize(ctx, RoleAdmin); err != nil {
 		return nil, err
@@ -411,8 +339,11 @@ func (s *CollabService) VerifyLog(ctx context.Context) (*LogVerification, error)
 			case m.LogHash != ChainHash(m.PrevHash, m.Seq, m.Direction, &m.Envelope):
 				problem = "the entry's content does not match its hash"
 			case m.Status != MessageFailed:
-				if err := s.verify(&m.Envelope); err != nil {
-					problem = "the envelope's signature does not verify"
+				if err := s.verifyIntegrity(ctx, &m.Envelope); err != nil {
+					if c := ErrorCode(err); c != CodeInvalid && c != CodeNotFound {
+						return nil, err
+					}
+					problem = "the envelope's signature does not verify: " + ErrorMessage(err)
 				}
 			}
 			if problem != "" {
@@ -459,8 +390,10 @@ const (
 	PingType = "PING"
 )
 
-// SendPing sends a ping to receiverOffice on collabNo (ADMIN), audited.
-func (s *CollabService) SendPing(ctx context.Context, receiverOffice, collabNo, text string) (*Envelope, error) {
+// SendPing sends a ping to receiverOffice on collabNo (ADMIN), audited, and
+// returns its log entry (the sender reads what it sent, whatever office the
+// deployment signs it for).
+func (s *CollabService) SendPing(ctx context.Context, receiverOffice, collabNo, text string) (*CollabMessage, error) {
 	actor, err := Authorize(ctx, RoleAdmin)
 	if err != nil {
 		return nil, err
@@ -471,17 +404,22 @@ func (s *CollabService) SendPing(ctx context.Context, receiverOffice, collabNo, 
 	if collabNo == "" || len(collabNo) > 64 {
 		return nil, FieldErrorf("collabNo", "give a collaboration number of at most 64 characters").WithReason("collab.collab_no")
 	}
-	var env *Envelope
+	var m *CollabMessage
 	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
-		var err error
-		env, err = s.Send(ctx, tx, Outgoing{CollabNo: collabNo, CaseKind: PingKind, MessageType: PingType,
+		env, err := s.Send(ctx, tx, Outgoing{CollabNo: collabNo, CaseKind: PingKind, MessageType: PingType,
 			SenderOffice: s.Office, ReceiverOffice: receiverOffice, SenderUser: actor.Username, Body: map[string]string{"text": text}})
 		if err != nil {
 			return err
 		}
+		if m, err = tx.Collab().FindMessage(ctx, env.MessageID); err != nil {
+			return err
+		}
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, s.Now(), AuditChange, "sendCollaborationPing", "CollabMessage", env.MessageID, receiverOffice))
 	})
-	return env, err
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func applyPing(_ context.Context, _ Repos, env *Envelope) (string, error) {

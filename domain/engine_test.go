@@ -73,10 +73,12 @@ type deployment struct {
 	cases  *domain.CaseService
 }
 
-func startDeployment(t *testing.T, db *storage.DB, office, platformURL string, peers map[string]ed25519.PublicKey) *deployment {
+func startDeployment(t *testing.T, db *storage.DB, office, platformURL string, peers []domain.PeerKey) *deployment {
 	t.Helper()
 	keyID, priv := domain.DevKey(office)
-	keys := &domain.KeyRing{KeyID: keyID, Private: priv, Peers: peers}
+	dir, err := domain.NewPeerDirectory(peers, nil)
+	require.NoError(t, err)
+	keys := &domain.KeyRing{KeyID: keyID, Private: priv, Directory: dir}
 	collab := domain.NewCollabService(db, platform.New(httpclient.Config{BaseURL: platformURL}), keys, office, time.Now, uuid.NewString)
 	q, err := queue.New(db, queue.Config{Collab: collab, InboxPollInterval: 50 * time.Millisecond, PollInterval: 20 * time.Millisecond,
 		Logger: slog.New(slog.DiscardHandler)})
@@ -118,10 +120,10 @@ func TestEngine_ToyKindAcrossDeployments(t *testing.T) {
 			t.Cleanup(srv.Close)
 
 			const panjin, shijiazhuang, nanjing = "211100000000", "130100000000", "320100000000"
-			peers := map[string]ed25519.PublicKey{}
+			var peers []domain.PeerKey
 			for _, o := range []string{panjin, shijiazhuang, nanjing} {
 				id, priv := domain.DevKey(o)
-				peers[id] = priv.Public().(ed25519.PublicKey)
+				peers = append(peers, domain.PeerKey{KeyID: id, PublicKey: priv.Public().(ed25519.PublicKey), Offices: []string{o[:2]}})
 			}
 			pj := startDeployment(t, open(t), panjin, srv.URL, peers)
 			sjz := startDeployment(t, open(t), shijiazhuang, srv.URL, peers)
@@ -138,7 +140,9 @@ func TestEngine_ToyKindAcrossDeployments(t *testing.T) {
 			require.Equal(t, domain.CodeForbidden, domain.ErrorCode(err), "the declaration's roles gate the intake")
 
 			c, err = pj.cases.Act(clerk, toyKind, domain.StepRequest{Ref: domain.CaseRef{ID: c.ID, Version: c.Version}, Action: "SEND_TOY",
-				Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error { return pj.cases.SendApplication(ctx, tx, c, nil) }})
+				Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
+					return pj.cases.SendApplication(ctx, tx, c, nil)
+				}})
 			require.NoError(t, err)
 			require.Equal(t, toySent, c.Status)
 			require.True(t, pj.cases.AwaitingOtherSide(c))

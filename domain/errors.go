@@ -88,3 +88,21 @@ func ErrorMessage(err error) string {
 		return "Internal error."
 	}
 }
+
+// notFound returns the CodeNotFound error (reason not_found) for a record
+// the caller cannot read. A record outside the caller's jurisdiction gets
+// exactly the error of one that does not exist, so that no answer tells
+// whether an ID exists elsewhere; the service audits that refusal as DENIED.
+func notFound(format string, args ...any) *Error {
+	return Errorf(CodeNotFound, format, args...).WithReason("not_found")
+}
+
+// orMissing returns missing for a CodeNotFound err (so that a missing record
+// and a hidden one read the same whatever the repository said) and err
+// otherwise.
+func orMissing(err, missing error) error {
+	if ErrorCode(err) == CodeNotFound {
+		return missing
+	}
+	return err
+}

@@ -31,9 +31,9 @@ func NewRegisterService(db Database, audit AuditSink, now func() time.Time) *Reg
 
 // FindResidentByIDNumber returns the resident with that citizen ID number.
 // Errors: CodeInvalid (field "idNumber", with the exact reason) for a
-// malformed number, CodeNotFound, CodeForbidden outside the caller's
-// jurisdiction (the refusal is audited as DENIED). A 15-digit number is
-// upgraded to 18 digits first. The read is audited.
+// malformed number; CodeNotFound, the same for a resident outside the
+// caller's jurisdiction as for none (that refusal is audited as DENIED). A
+// 15-digit number is upgraded to 18 digits first. The read is audited.
 func (s *RegisterService) FindResidentByIDNumber(ctx context.Context, number string) (*Resident, error) {
 	actor, err := Authorize(ctx, readRegisterRoles...)
 	if err != nil {
@@ -43,11 +43,12 @@ func (s *RegisterService) FindResidentByIDNumber(ctx context.Context, number str
 	if err != nil {
 		return nil, err
 	}
+	missing := notFound("resident with ID number %s not found", id)
 	r, err := s.DB.Register().FindResidentByIDNumber(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, orMissing(err, missing)
 	}
-	if err := s.checkJurisdiction(ctx, actor, "resident", r.ID, r.StationCode); err != nil {
+	if err := s.checkJurisdiction(ctx, actor, "resident", r.ID, r.StationCode, missing); err != nil {
 		return nil, err
 	}
 	if err := s.audit(ctx, actor, AuditRead, "resident", "Resident", r.ID, ""); err != nil {
@@ -63,11 +64,12 @@ func (s *RegisterService) FindResidentByID(ctx context.Context, id string) (*Res
 	if err != nil {
 		return nil, err
 	}
+	missing := notFound("resident not found")
 	r, err := s.DB.Register().FindResidentByID(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, orMissing(err, missing)
 	}
-	if err := s.checkJurisdiction(ctx, actor, "resident", r.ID, r.StationCode); err != nil {
+	if err := s.checkJurisdiction(ctx, actor, "resident", r.ID, r.StationCode, missing); err != nil {
 		return nil, err
 	}
 	if err := s.audit(ctx, actor, AuditRead, "node", "Resident", r.ID, ""); err != nil {
@@ -87,10 +89,11 @@ func (s *RegisterService) FindHouseholdByID(ctx context.Context, id string) (*Ho
 	if err != nil {
 		return nil, err
 	}
+	missing := notFound("household not found")
 	if len(hs) == 0 {
-		return nil, Errorf(CodeNotFound, "household not found").WithReason("not_found")
+		return nil, missing
 	}
-	if err := s.checkJurisdiction(ctx, actor, "node", hs[0].ID, hs[0].StationCode); err != nil {
+	if err := s.checkJurisdiction(ctx, actor, "node", hs[0].ID, hs[0].StationCode, missing); err != nil {
 		return nil, err
 	}
 	if err := s.audit(ctx, actor, AuditRead, "node", "Household", hs[0].ID, ""); err != nil {
@@ -100,7 +103,8 @@ func (s *RegisterService) FindHouseholdByID(ctx context.Context, id string) (*Ho
 }
 
 // FindHouseholdByNumber returns a household by its household number.
-// Errors: CodeInvalid for an empty number, CodeNotFound, CodeForbidden.
+// Errors: CodeInvalid for an empty number; CodeNotFound, also outside the
+// caller's jurisdiction (audited as DENIED).
 func (s *RegisterService) FindHouseholdByNumber(ctx context.Context, number string) (*Household, error) {
 	actor, err := Authorize(ctx, readRegisterRoles...)
 	if err != nil {
@@ -109,11 +113,12 @@ func (s *RegisterService) FindHouseholdByNumber(ctx context.Context, number stri
 	if number == "" || len(number) > 20 {
 		return nil, FieldErrorf("number", "a household number has 1 to 20 characters").WithReason("household.number")
 	}
+	missing := notFound("household %s not found", number)
 	h, err := s.DB.Register().FindHouseholdByNumber(ctx, number)
 	if err != nil {
-		return nil, err
+		return nil, orMissing(err, missing)
 	}
-	if err := s.checkJurisdiction(ctx, actor, "household", h.ID, h.StationCode); err != nil {
+	if err := s.checkJurisdiction(ctx, actor, "household", h.ID, h.StationCode, missing); err != nil {
 		return nil, err
 	}
 	if err := s.audit(ctx, actor, AuditRead, "household", "Household", h.ID, ""); err != nil {
@@ -127,14 +132,20 @@ const MaxPageSize = 200
 
 // FindResidents pages through the residents the caller may see, newest
 // first. f.JurisdictionPrefix is set from the caller's office; asking for a
-// station outside it returns CodeForbidden. Each page read is audited with
-// the IDs of the residents returned in its detail.
+// station outside it returns CodeForbidden (offices are a public directory,
+// so this tells nothing about anyone). A caller whose personal data is
+// masked may not filter by name (CodeInvalid, reason pii.search): prefix by
+// prefix, the answers would spell out the names it reads masked. Each page
+// read is audited with the IDs of the residents returned in its detail.
 func (s *RegisterService) FindResidents(ctx context.Context, f ResidentFilter, p Page) (*ResidentPage, error) {
 	actor, err := Authorize(ctx, readRegisterRoles...)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkPage(&p); err != nil {
+		return nil, err
+	}
+	if err := checkMaskedSearch(actor, f); err != nil {
 		return nil, err
 	}
 	if f.StationCode != "" && !actor.CanSee(f.StationCode) {
@@ -167,11 +178,23 @@ func (s *RegisterService) CountResidents(ctx context.Context, f ResidentFilter) 
 	if err != nil {
 		return 0, err
 	}
+	if err := checkMaskedSearch(actor, f); err != nil {
+		return 0, err
+	}
 	if f.StationCode != "" && !actor.CanSee(f.StationCode) {
 		return 0, s.deny(ctx, actor, "residents", "Office", f.StationCode)
 	}
 	f.JurisdictionPrefix = jurisdictionOf(actor)
 	return s.DB.Register().CountResidents(ctx, f)
+}
+
+// checkMaskedSearch refuses a name filter to a caller whose personal data is
+// masked: a search by what it may not read would unmask it.
+func checkMaskedSearch(actor *Actor, f ResidentFilter) error {
+	if f.NamePrefix != "" && actor.MasksPersonalData() {
+		return FieldErrorf("namePrefix", "names are masked for your role, so you cannot search by them; filter by station or status").WithReason("pii.search")
+	}
+	return nil
 }
 
 // FindOffices lists the offices within the caller's jurisdiction, by code.
@@ -183,15 +206,20 @@ func (s *RegisterService) FindOffices(ctx context.Context) ([]*Office, error) {
 	return s.DB.Offices().FindOffices(ctx, jurisdictionOf(actor))
 }
 
-func (s *RegisterService) checkJurisdiction(ctx context.Context, actor *Actor, op, subjectID, stationCode string) error {
+// checkJurisdiction returns missing, the error for a record that does not
+// exist, when the record kept by stationCode is outside actor's
+// jurisdiction, and audits the refusal as DENIED.
+func (s *RegisterService) checkJurisdiction(ctx context.Context, actor *Actor, op, subjectID, stationCode string, missing error) error {
 	if actor.CanSee(stationCode) {
 		return nil
 	}
-	return s.deny(ctx, actor, op, "Office", subjectID)
+	s.audit(ctx, actor, AuditDenied, op, "Office", subjectID, "outside jurisdiction")
+	return missing
 }
 
-// deny audits a refused attempt and returns the CodeForbidden error for it
-// (or the audit's CodeUnavailable when the refusal cannot be recorded).
+// deny audits a refused filter on an office outside the caller's
+// jurisdiction and returns the CodeForbidden error for it (or the audit's
+// CodeUnavailable when the refusal cannot be recorded).
 func (s *RegisterService) deny(ctx context.Context, actor *Actor, op, subjectType, subjectID string) error {
 	if err := s.audit(ctx, actor, AuditDenied, op, subjectType, subjectID, "outside jurisdiction"); err != nil {
 		return err

@@ -42,12 +42,6 @@ func TestActor_CanSeeAndRoles(t *testing.T) {
 	require.False(t, a.HasRole(domain.RoleAdmin))
 	require.False(t, (*domain.Actor)(nil).CanSee("211103000100"))
 	require.True(t, (&domain.Actor{System: true}).CanSee("130100000000"))
-
-	analyst := &domain.Actor{Roles: []domain.Role{domain.RoleAnalyst}}
-	require.True(t, analyst.MaskIDNumbers())
-	require.False(t, a.MaskIDNumbers())
-	require.Equal(t, "211103********123X", domain.MaskIDNumber("21110319900101123X"))
-	require.Equal(t, "******", domain.MaskIDNumber("short"))
 }
 
 func TestErrorCode(t *testing.T) {

@@ -66,6 +66,10 @@ type AuditFilter struct {
 	SubjectID   string
 	Since       *time.Time
 	Until       *time.Time
+	// OfficePrefix keeps the entries of users of offices whose code starts
+	// with it; "" keeps every entry. AuditService sets it from the caller,
+	// never a client.
+	OfficePrefix string
 }
 
 // Audit details of sign-in entries (Action AuditLogin). Throttling counts

@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	CaseAction() CaseActionResolver
 	CaseFile() CaseFileResolver
 	CollabMessage() CollabMessageResolver
+	CollaborationPeerKey() CollaborationPeerKeyResolver
 	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
 	MessageLogVerification() MessageLogVerificationResolver
@@ -54,6 +55,7 @@ type ResolverRoot interface {
 
 type DirectiveRoot struct {
 	Auth func(ctx context.Context, obj any, next graphql.Resolver, roles []domain.Role) (res any, err error)
+	Pii  func(ctx context.Context, obj any, next graphql.Resolver, kind domain.PIIKind) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -254,6 +256,25 @@ type ComplexityRoot struct {
 		SenderOffice   func(childComplexity int) int
 	}
 
+	CollaborationPeerDirectory struct {
+		DevelopmentTrust func(childComplexity int) int
+		Keys             func(childComplexity int) int
+		RevokedKeyIDs    func(childComplexity int) int
+	}
+
+	CollaborationPeerKey struct {
+		AnnouncedBy           func(childComplexity int) int
+		AnnouncedByOffice     func(childComplexity int) int
+		AnnouncementMessageID func(childComplexity int) int
+		KeyID                 func(childComplexity int) int
+		NotAfter              func(childComplexity int) int
+		NotBefore             func(childComplexity int) int
+		Offices               func(childComplexity int) int
+		PublicKey             func(childComplexity int) int
+		Source                func(childComplexity int) int
+		Status                func(childComplexity int) int
+	}
+
 	Division struct {
 		Code       func(childComplexity int) int
 		FullName   func(childComplexity int) int
@@ -311,6 +332,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AnnounceCollaborationKey      func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
 		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
 		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
 		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
@@ -355,24 +377,25 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog              func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
-		BirthLookup           func(childComplexity int, certificateNumber string, settleWith string) int
-		Case                  func(childComplexity int, id string) int
-		CaseQueues            func(childComplexity int) int
-		Cases                 func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
-		CodeList              func(childComplexity int, kind model.CodeListKind) int
-		CollaborationMessages func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
-		DeadLetters           func(childComplexity int, first *int, after *string) int
-		HcybshRun             func(childComplexity int, id *string) int
-		Household             func(childComplexity int, number string) int
-		Me                    func(childComplexity int) int
-		Node                  func(childComplexity int, id string) int
-		Offices               func(childComplexity int) int
-		OverdueCases          func(childComplexity int, first *int, after *string) int
-		OverdueMessages       func(childComplexity int, first *int, after *string) int
-		Resident              func(childComplexity int, idNumber string) int
-		Residents             func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
-		VerifyMessageLog      func(childComplexity int) int
+		AuditLog                   func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
+		BirthLookup                func(childComplexity int, certificateNumber string, settleWith string) int
+		Case                       func(childComplexity int, id string) int
+		CaseQueues                 func(childComplexity int) int
+		Cases                      func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
+		CodeList                   func(childComplexity int, kind model.CodeListKind) int
+		CollaborationMessages      func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
+		CollaborationPeerDirectory func(childComplexity int) int
+		DeadLetters                func(childComplexity int, first *int, after *string) int
+		HcybshRun                  func(childComplexity int, id *string) int
+		Household                  func(childComplexity int, number string) int
+		Me                         func(childComplexity int) int
+		Node                       func(childComplexity int, id string) int
+		Offices                    func(childComplexity int) int
+		OverdueCases               func(childComplexity int, first *int, after *string) int
+		OverdueMessages            func(childComplexity int, first *int, after *string) int
+		Resident                   func(childComplexity int, idNumber string) int
+		Residents                  func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
+		VerifyMessageLog           func(childComplexity int) int
 	}
 
 	QueueCount struct {
@@ -490,6 +513,16 @@ type CollabMessageResolver interface {
 	SentAt(ctx context.Context, obj *domain.CollabMessage) (*time.Time, error)
 	Body(ctx context.Context, obj *domain.CollabMessage) (string, error)
 }
+type CollaborationPeerKeyResolver interface {
+	PublicKey(ctx context.Context, obj *domain.PeerKeyEntry) (string, error)
+
+	NotBefore(ctx context.Context, obj *domain.PeerKeyEntry) (*time.Time, error)
+	NotAfter(ctx context.Context, obj *domain.PeerKeyEntry) (*time.Time, error)
+
+	AnnouncedBy(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
+	AnnouncedByOffice(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
+	AnnouncementMessageID(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
+}
 type HcybshRunResolver interface {
 	ID(ctx context.Context, obj *domain.HcybshRun) (string, error)
 }
@@ -532,6 +565,7 @@ type MutationResolver interface {
 	CloseRefusedBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
+	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
 }
 type OfficeResolver interface {
@@ -551,6 +585,7 @@ type QueryResolver interface {
 	DeadLetters(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	OverdueMessages(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
+	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
 	Resident(ctx context.Context, idNumber string) (*domain.Resident, error)
 	Household(ctx context.Context, number string) (*domain.Household, error)
@@ -565,7 +600,7 @@ type ResidentResolver interface {
 	Ethnicity(ctx context.Context, obj *domain.Resident) (*model.CodeEntry, error)
 
 	Birthplace(ctx context.Context, obj *domain.Resident) (*model.Division, error)
-	IDNumber(ctx context.Context, obj *domain.Resident) (string, error)
+
 	Relation(ctx context.Context, obj *domain.Resident) (*model.CodeEntry, error)
 
 	Household(ctx context.Context, obj *domain.Resident) (*domain.Household, error)
@@ -1443,6 +1478,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CollaborationEvent.SenderOffice(childComplexity), true
 
+	case "CollaborationPeerDirectory.developmentTrust":
+		if e.ComplexityRoot.CollaborationPeerDirectory.DevelopmentTrust == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerDirectory.DevelopmentTrust(childComplexity), true
+	case "CollaborationPeerDirectory.keys":
+		if e.ComplexityRoot.CollaborationPeerDirectory.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerDirectory.Keys(childComplexity), true
+	case "CollaborationPeerDirectory.revokedKeyIds":
+		if e.ComplexityRoot.CollaborationPeerDirectory.RevokedKeyIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerDirectory.RevokedKeyIDs(childComplexity), true
+
+	case "CollaborationPeerKey.announcedBy":
+		if e.ComplexityRoot.CollaborationPeerKey.AnnouncedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.AnnouncedBy(childComplexity), true
+	case "CollaborationPeerKey.announcedByOffice":
+		if e.ComplexityRoot.CollaborationPeerKey.AnnouncedByOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.AnnouncedByOffice(childComplexity), true
+	case "CollaborationPeerKey.announcementMessageId":
+		if e.ComplexityRoot.CollaborationPeerKey.AnnouncementMessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.AnnouncementMessageID(childComplexity), true
+	case "CollaborationPeerKey.keyId":
+		if e.ComplexityRoot.CollaborationPeerKey.KeyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.KeyID(childComplexity), true
+	case "CollaborationPeerKey.notAfter":
+		if e.ComplexityRoot.CollaborationPeerKey.NotAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.NotAfter(childComplexity), true
+	case "CollaborationPeerKey.notBefore":
+		if e.ComplexityRoot.CollaborationPeerKey.NotBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.NotBefore(childComplexity), true
+	case "CollaborationPeerKey.offices":
+		if e.ComplexityRoot.CollaborationPeerKey.Offices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.Offices(childComplexity), true
+	case "CollaborationPeerKey.publicKey":
+		if e.ComplexityRoot.CollaborationPeerKey.PublicKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.PublicKey(childComplexity), true
+	case "CollaborationPeerKey.source":
+		if e.ComplexityRoot.CollaborationPeerKey.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.Source(childComplexity), true
+	case "CollaborationPeerKey.status":
+		if e.ComplexityRoot.CollaborationPeerKey.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationPeerKey.Status(childComplexity), true
+
 	case "Division.code":
 		if e.ComplexityRoot.Division.Code == nil {
 			break
@@ -1660,6 +1775,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MinistryCheck.Passed(childComplexity), true
 
+	case "Mutation.announceCollaborationKey":
+		if e.ComplexityRoot.Mutation.AnnounceCollaborationKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_announceCollaborationKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnnounceCollaborationKey(childComplexity, args["input"].(model.AnnounceCollaborationKeyInput)), true
 	case "Mutation.approveBirthMajorChange":
 		if e.ComplexityRoot.Mutation.ApproveBirthMajorChange == nil {
 			break
@@ -2080,6 +2206,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CollaborationMessages(childComplexity, args["filter"].(*domain.CollabMessageFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.collaborationPeerDirectory":
+		if e.ComplexityRoot.Query.CollaborationPeerDirectory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CollaborationPeerDirectory(childComplexity), true
 	case "Query.deadLetters":
 		if e.ComplexityRoot.Query.DeadLetters == nil {
 			break
@@ -2408,6 +2540,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BirthApplicantInput", ec.unmarshalInputBirthApplicantInput),
 			graphql.NewInputUnmarshaler("BirthErrorItemInput", ec.unmarshalInputBirthErrorItemInput),
@@ -2923,6 +3056,44 @@ func (ec *executionContext) childFields_CollaborationEvent(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type CollaborationEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_CollaborationPeerDirectory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "developmentTrust":
+		return ec.fieldContext_CollaborationPeerDirectory_developmentTrust(ctx, field)
+	case "keys":
+		return ec.fieldContext_CollaborationPeerDirectory_keys(ctx, field)
+	case "revokedKeyIds":
+		return ec.fieldContext_CollaborationPeerDirectory_revokedKeyIds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollaborationPeerDirectory", field.Name)
+}
+
+func (ec *executionContext) childFields_CollaborationPeerKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keyId":
+		return ec.fieldContext_CollaborationPeerKey_keyId(ctx, field)
+	case "publicKey":
+		return ec.fieldContext_CollaborationPeerKey_publicKey(ctx, field)
+	case "offices":
+		return ec.fieldContext_CollaborationPeerKey_offices(ctx, field)
+	case "notBefore":
+		return ec.fieldContext_CollaborationPeerKey_notBefore(ctx, field)
+	case "notAfter":
+		return ec.fieldContext_CollaborationPeerKey_notAfter(ctx, field)
+	case "source":
+		return ec.fieldContext_CollaborationPeerKey_source(ctx, field)
+	case "status":
+		return ec.fieldContext_CollaborationPeerKey_status(ctx, field)
+	case "announcedBy":
+		return ec.fieldContext_CollaborationPeerKey_announcedBy(ctx, field)
+	case "announcedByOffice":
+		return ec.fieldContext_CollaborationPeerKey_announcedByOffice(ctx, field)
+	case "announcementMessageId":
+		return ec.fieldContext_CollaborationPeerKey_announcementMessageId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollaborationPeerKey", field.Name)
+}
+
 func (ec *executionContext) childFields_Division(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -3290,6 +3461,34 @@ func (ec *executionContext) dir_auth_args(ctx context.Context, rawArgs map[strin
 		return nil, err
 	}
 	args["roles"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) dir_pii_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (domain.PIIKind, error) {
+			return ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_announceCollaborationKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnnounceCollaborationKeyInput, error) {
+			return ec.unmarshalNAnnounceCollaborationKeyInput2hukouᚋgraphᚋmodelᚐAnnounceCollaborationKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -4411,7 +4610,25 @@ func (ec *executionContext) _AuditEntry_detail(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Detail, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4576,7 +4793,25 @@ func (ec *executionContext) _BirthApplicant_newbornName(ctx context.Context, fie
 		func(ctx context.Context) (any, error) {
 			return obj.NewbornName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4668,7 +4903,25 @@ func (ec *executionContext) _BirthApplicant_declarantName(ctx context.Context, f
 		func(ctx context.Context) (any, error) {
 			return obj.DeclarantName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4691,7 +4944,25 @@ func (ec *executionContext) _BirthApplicant_declarantIdNumber(ctx context.Contex
 		func(ctx context.Context) (any, error) {
 			return obj.DeclarantIDNumber, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4714,7 +4985,25 @@ func (ec *executionContext) _BirthApplicant_declarantPhone(ctx context.Context, 
 		func(ctx context.Context) (any, error) {
 			return obj.DeclarantPhone, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "PHONE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4760,7 +5049,25 @@ func (ec *executionContext) _BirthCertificateInfo_name(ctx context.Context, fiel
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4806,7 +5113,25 @@ func (ec *executionContext) _BirthCertificateInfo_birthTime(ctx context.Context,
 		func(ctx context.Context) (any, error) {
 			return obj.BirthTime, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "BIRTH_DATE")
+				if err != nil {
+					var zeroVal time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal time.Time
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
 			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
 		},
@@ -4852,7 +5177,25 @@ func (ec *executionContext) _BirthCertificateInfo_motherName(ctx context.Context
 		func(ctx context.Context) (any, error) {
 			return obj.MotherName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4875,7 +5218,25 @@ func (ec *executionContext) _BirthCertificateInfo_motherIdNumber(ctx context.Con
 		func(ctx context.Context) (any, error) {
 			return obj.MotherIDNumber, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4898,7 +5259,25 @@ func (ec *executionContext) _BirthCertificateInfo_fatherName(ctx context.Context
 		func(ctx context.Context) (any, error) {
 			return obj.FatherName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4921,7 +5300,25 @@ func (ec *executionContext) _BirthCertificateInfo_fatherIdNumber(ctx context.Con
 		func(ctx context.Context) (any, error) {
 			return obj.FatherIDNumber, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -5031,7 +5428,25 @@ func (ec *executionContext) _BirthDetails_refusalReasons(ctx context.Context, fi
 		func(ctx context.Context) (any, error) {
 			return obj.RefusalReasons, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
 			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
 		},
@@ -5205,7 +5620,25 @@ func (ec *executionContext) _BirthErrorItem_wanted(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return obj.Wanted, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ITEM_VALUE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -5228,7 +5661,25 @@ func (ec *executionContext) _BirthErrorItem_note(ctx context.Context, field grap
 		func(ctx context.Context) (any, error) {
 			return obj.Note, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalOString2string(ctx, selections, v)
 		},
@@ -5361,7 +5812,25 @@ func (ec *executionContext) _BirthOutcome_newbornName(ctx context.Context, field
 		func(ctx context.Context) (any, error) {
 			return obj.NewbornName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -5384,7 +5853,25 @@ func (ec *executionContext) _BirthOutcome_idNumber(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return obj.IDNumber, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -6211,7 +6698,25 @@ func (ec *executionContext) _CaseAction_note(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.Note, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -6445,7 +6950,25 @@ func (ec *executionContext) _CaseFile_name(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -6997,7 +7520,25 @@ func (ec *executionContext) _CollabMessage_body(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.CollabMessage().Body(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -7066,7 +7607,25 @@ func (ec *executionContext) _CollabMessage_lastError(ctx context.Context, field 
 		func(ctx context.Context) (any, error) {
 			return obj.LastError, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -7473,6 +8032,314 @@ func (ec *executionContext) fieldContext_CollaborationEvent_appliedAt(_ context.
 	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "Time")
 }
 
+func (ec *executionContext) _CollaborationPeerDirectory_developmentTrust(ctx context.Context, field graphql.CollectedField, obj *domain.PeerDirectoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerDirectory_developmentTrust(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DevelopmentTrust, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerDirectory_developmentTrust(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerDirectory", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CollaborationPeerDirectory_keys(ctx context.Context, field graphql.CollectedField, obj *domain.PeerDirectoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerDirectory_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.PeerKeyEntry) graphql.Marshaler {
+			return ec.marshalNCollaborationPeerKey2ᚕᚖhukouᚋdomainᚐPeerKeyEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerDirectory_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CollaborationPeerDirectory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollaborationPeerKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CollaborationPeerDirectory_revokedKeyIds(ctx context.Context, field graphql.CollectedField, obj *domain.PeerDirectoryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerDirectory_revokedKeyIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedKeyIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerDirectory_revokedKeyIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerDirectory", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_keyId(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_keyId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_keyId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_publicKey(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_publicKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollaborationPeerKey().PublicKey(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_publicKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_offices(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_offices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_offices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_notBefore(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_notBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollaborationPeerKey().NotBefore(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_notBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, true, true, "Time")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_notAfter(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_notAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollaborationPeerKey().NotAfter(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_notAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, true, true, "Time")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_source(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PeerKeySource) graphql.Marshaler {
+			return ec.marshalNPeerKeySource2hukouᚋdomainᚐPeerKeySource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, false, false, "PeerKeySource")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_status(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PeerKeyStatus) graphql.Marshaler {
+			return ec.marshalNPeerKeyStatus2hukouᚋdomainᚐPeerKeyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, false, false, "PeerKeyStatus")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_announcedBy(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_announcedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollaborationPeerKey().AnnouncedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_announcedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_announcedByOffice(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_announcedByOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollaborationPeerKey().AnnouncedByOffice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_announcedByOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, true, true, "String")
+}
+
+func (ec *executionContext) _CollaborationPeerKey_announcementMessageId(ctx context.Context, field graphql.CollectedField, obj *domain.PeerKeyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationPeerKey_announcementMessageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollaborationPeerKey().AnnouncementMessageID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationPeerKey_announcementMessageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationPeerKey", field, true, true, "ID")
+}
+
 func (ec *executionContext) _Division_code(ctx context.Context, field graphql.CollectedField, obj *model.Division) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7691,7 +8558,25 @@ func (ec *executionContext) _HcybshRun_error(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.Error, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -7971,7 +8856,25 @@ func (ec *executionContext) _MajorChange_value(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Value, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ITEM_VALUE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -7994,7 +8897,25 @@ func (ec *executionContext) _MajorChange_reason(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.Reason, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -9916,6 +10837,68 @@ func (ec *executionContext) fieldContext_Mutation_sendCollaborationPing(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_announceCollaborationKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_announceCollaborationKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnnounceCollaborationKey(ctx, fc.Args["input"].(model.AnnounceCollaborationKeyInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CollabMessage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CollabMessage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CollabMessage) graphql.Marshaler {
+			return ec.marshalNCollabMessage2ᚖhukouᚋdomainᚐCollabMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_announceCollaborationKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollabMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_announceCollaborationKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startHcybshGeneration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10843,6 +11826,56 @@ func (ec *executionContext) fieldContext_Query_verifyMessageLog(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_collaborationPeerDirectory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_collaborationPeerDirectory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CollaborationPeerDirectory(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.PeerDirectoryView
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.PeerDirectoryView
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PeerDirectoryView) graphql.Marshaler {
+			return ec.marshalNCollaborationPeerDirectory2ᚖhukouᚋdomainᚐPeerDirectoryView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_collaborationPeerDirectory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollaborationPeerDirectory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_hcybshRun(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11395,7 +12428,25 @@ func (ec *executionContext) _Resident_name(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -11418,7 +12469,25 @@ func (ec *executionContext) _Resident_formerNames(ctx context.Context, field gra
 		func(ctx context.Context) (any, error) {
 			return obj.FormerNames, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -11505,7 +12574,25 @@ func (ec *executionContext) _Resident_birthDate(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.BirthDate, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "BIRTH_DATE")
+				if err != nil {
+					var zeroVal time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal time.Time
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
 			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
 		},
@@ -11558,9 +12645,27 @@ func (ec *executionContext) _Resident_idNumber(ctx context.Context, field graphq
 			return ec.fieldContext_Resident_idNumber(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Resident().IDNumber(ctx, obj)
+			return obj.IDNumber, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -11569,7 +12674,7 @@ func (ec *executionContext) _Resident_idNumber(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Resident_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Resident", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Resident", field, false, false, "String")
 }
 
 func (ec *executionContext) _Resident_relation(ctx context.Context, field graphql.CollectedField, obj *domain.Resident) (ret graphql.Marshaler) {
@@ -13244,6 +14349,83 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputAnnounceCollaborationKeyInput(ctx context.Context, obj any) (model.AnnounceCollaborationKeyInput, error) {
+	var it model.AnnounceCollaborationKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"receiverOffice", "keyId", "publicKey", "offices", "notBefore", "notAfter"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "receiverOffice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiverOffice"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiverOffice = data
+		case "keyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyID = data
+		case "publicKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publicKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublicKey = data
+		case "offices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offices"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Offices = data
+		case "notBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotBefore = data
+		case "notAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notAfter"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotAfter = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnnounceCollaborationKeyInput unmarshals raw into the AnnounceCollaborationKeyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnnounceCollaborationKeyInput(ctx context.Context, raw any) (model.AnnounceCollaborationKeyInput, error) {
+	var out model.AnnounceCollaborationKeyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnnounceCollaborationKeyInput", raw, &out)
+	return out, err
+}
 
 func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (domain.AuditFilter, error) {
 	var it domain.AuditFilter
@@ -15960,6 +17142,133 @@ func (ec *executionContext) _CollaborationEvent(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var collaborationPeerDirectoryImplementors = []string{"CollaborationPeerDirectory"}
+
+func (ec *executionContext) _CollaborationPeerDirectory(ctx context.Context, sel ast.SelectionSet, obj *domain.PeerDirectoryView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collaborationPeerDirectoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollaborationPeerDirectory")
+		case "developmentTrust":
+			out.Values[i] = ec._CollaborationPeerDirectory_developmentTrust(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keys":
+			out.Values[i] = ec._CollaborationPeerDirectory_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokedKeyIds":
+			out.Values[i] = ec._CollaborationPeerDirectory_revokedKeyIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var collaborationPeerKeyImplementors = []string{"CollaborationPeerKey"}
+
+func (ec *executionContext) _CollaborationPeerKey(ctx context.Context, sel ast.SelectionSet, obj *domain.PeerKeyEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collaborationPeerKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollaborationPeerKey")
+		case "keyId":
+			out.Values[i] = ec._CollaborationPeerKey_keyId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publicKey":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollaborationPeerKey_publicKey(ctx, field, obj)
+				})
+		case "offices":
+			out.Values[i] = ec._CollaborationPeerKey_offices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notBefore":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollaborationPeerKey_notBefore(ctx, field, obj)
+				})
+		case "notAfter":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollaborationPeerKey_notAfter(ctx, field, obj)
+				})
+		case "source":
+			out.Values[i] = ec._CollaborationPeerKey_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._CollaborationPeerKey_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "announcedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollaborationPeerKey_announcedBy(ctx, field, obj)
+				})
+		case "announcedByOffice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollaborationPeerKey_announcedByOffice(ctx, field, obj)
+				})
+		case "announcementMessageId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollaborationPeerKey_announcementMessageId(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var divisionImplementors = []string{"Division"}
 
 func (ec *executionContext) _Division(ctx context.Context, sel ast.SelectionSet, obj *model.Division) graphql.Marshaler {
@@ -16546,6 +17855,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "announceCollaborationKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_announceCollaborationKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startHcybshGeneration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startHcybshGeneration(ctx, field)
@@ -16754,6 +18070,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_verifyMessageLog(ctx, field)
 				})
+		case "collaborationPeerDirectory":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_collaborationPeerDirectory(ctx, field)
+				})
 		case "hcybshRun":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -16920,11 +18242,10 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 					return ec._Resident_birthplace(ctx, field, obj)
 				})
 		case "idNumber":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Resident_idNumber(ctx, field, obj)
-				})
+			out.Values[i] = ec._Resident_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relation":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17555,6 +18876,11 @@ func (ec *executionContext) marshalNAddress2ᚖhukouᚋdomainᚐAddress(ctx cont
 	return ec._Address(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAnnounceCollaborationKeyInput2hukouᚋgraphᚋmodelᚐAnnounceCollaborationKeyInput(ctx context.Context, v any) (model.AnnounceCollaborationKeyInput, error) {
+	res, err := ec.unmarshalInputAnnounceCollaborationKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (domain.ArchiveRestriction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.ArchiveRestriction(tmp)
@@ -18000,6 +19326,38 @@ func (ec *executionContext) marshalNCollaborationEvent2ᚖhukouᚋdomainᚐColla
 	return ec._CollaborationEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCollaborationPeerDirectory2ᚖhukouᚋdomainᚐPeerDirectoryView(ctx context.Context, sel ast.SelectionSet, v *domain.PeerDirectoryView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollaborationPeerDirectory!")
+		return graphql.Null
+	}
+	return ec._CollaborationPeerDirectory(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCollaborationPeerKey2ᚕᚖhukouᚋdomainᚐPeerKeyEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.PeerKeyEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCollaborationPeerKey2ᚖhukouᚋdomainᚐPeerKeyEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCollaborationPeerKey2ᚖhukouᚋdomainᚐPeerKeyEntry(ctx context.Context, sel ast.SelectionSet, v *domain.PeerKeyEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollaborationPeerKey!")
+		return graphql.Null
+	}
+	return ec._CollaborationPeerKey(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCorrectBirthMinorInput2hukouᚋgraphᚋmodelᚐCorrectBirthMinorInput(ctx context.Context, v any) (model.CorrectBirthMinorInput, error) {
 	res, err := ec.unmarshalInputCorrectBirthMinorInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18283,6 +19641,51 @@ func (ec *executionContext) marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPeerKeySource2hukouᚋdomainᚐPeerKeySource(ctx context.Context, v any) (domain.PeerKeySource, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PeerKeySource(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPeerKeySource2hukouᚋdomainᚐPeerKeySource(ctx context.Context, sel ast.SelectionSet, v domain.PeerKeySource) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PeerKeySource!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPeerKeyStatus2hukouᚋdomainᚐPeerKeyStatus(ctx context.Context, v any) (domain.PeerKeyStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PeerKeyStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPeerKeyStatus2hukouᚋdomainᚐPeerKeyStatus(ctx context.Context, sel ast.SelectionSet, v domain.PeerKeyStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PeerKeyStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx context.Context, v any) (domain.PIIKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PIIKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx context.Context, sel ast.SelectionSet, v domain.PIIKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PiiKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNQueueCount2ᚕᚖhukouᚋdomainᚐQueueCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.QueueCount) graphql.Marshaler {
@@ -19102,6 +20505,41 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -134,26 +134,35 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 		requireError(t, uploadMultipart(t, srv.URL, clerk, uploadArchiveMutation, map[string]any{"c": "bad", "m": "BIRTH_CERT"},
 			"f", "a.png", "image/png", img), "BAD_USER_INPUT", "caseId", "node.id")
 		requireError(t, uploadMultipart(t, srv.URL, b.token(t, b.otherClerk), uploadArchiveMutation, map[string]any{"c": caseGID, "m": "BIRTH_CERT"},
-			"f", "a.png", "image/png", img), "FORBIDDEN", "", "auth.jurisdiction")
+			"f", "a.png", "image/png", img), "NOT_FOUND", "", "not_found")
 		archives.MaxSize = 1000
 		e := requireError(t, uploadMultipart(t, srv.URL, clerk, uploadArchiveMutation, map[string]any{"c": caseGID, "m": "BIRTH_CERT"},
 			"f", "a.png", "image/png", img), "BAD_USER_INPUT", "file", "archive.too_large")
 		require.Contains(t, e.Message, "1000 bytes")
 		archives.MaxSize = 0
 
-		// Download: 401 without a token, 403 outside the jurisdiction, 200 with the bytes.
+		// Download: 401 without a token, outside the jurisdiction 404 as for no file, 200 with the bytes.
 		resp, body := get(t, srv.URL+f.URL, "")
 		require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 		requireJSONError(t, resp, body, "UNAUTHENTICATED")
 		resp, body = get(t, srv.URL+f.URL, "not-a-token")
 		require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 		requireJSONError(t, resp, body, "UNAUTHENTICATED")
-		resp, body = get(t, srv.URL+f.URL, b.token(t, b.otherClerk))
-		require.Equal(t, http.StatusForbidden, resp.StatusCode)
-		requireJSONError(t, resp, body, "FORBIDDEN")
+		resp, hidden := get(t, srv.URL+f.URL, b.token(t, b.otherClerk))
+		require.Equal(t, http.StatusNotFound, resp.StatusCode)
+		requireJSONError(t, resp, hidden, "NOT_FOUND")
 		resp, body = get(t, srv.URL+"/files/0190c0de-0000-7000-8000-000000000000", clerk)
 		require.Equal(t, http.StatusNotFound, resp.StatusCode)
 		requireJSONError(t, resp, body, "NOT_FOUND")
+		require.Equal(t, string(body), string(hidden), "the same answer as for a file that does not exist")
+		// An analyst reads no file (ID numbers, names and birth dates in clear): refused, and audited.
+		for _, u := range []string{f.URL, f.URL + "/thumbnail"} {
+			resp, body = get(t, srv.URL+u, b.token(t, b.analyst))
+			require.Equal(t, http.StatusForbidden, resp.StatusCode)
+			requireJSONError(t, resp, body, "FORBIDDEN")
+			require.Contains(t, string(body), "masked")
+		}
+		require.Len(t, b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: fileID, ActorID: b.analyst.ID}), 2)
 
 		resp, body = get(t, srv.URL+f.URL, clerk)
 		require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -194,7 +203,7 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 		reads := b.auditEntries(t, domain.AuditFilter{Action: domain.AuditRead, SubjectID: fileID, ActorID: b.clerk.ID})
 		require.Len(t, reads, 4)
 		require.Equal(t, "127.0.0.1", reads[0].RemoteAddr)
-		denied := b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: fileID})
+		denied := b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: fileID, ActorID: b.otherClerk.ID})
 		require.Len(t, denied, 1)
 
 		// Delete through GraphQL: the download is gone.

@@ -71,7 +71,8 @@ func TestBirthMutations_RefusedToOtherRoles(t *testing.T) {
 // TestCase_OneTypeForEveryKind reads a birth case as the one Case type:
 // through node(id:) and case(id:), with its kind's details, the actions the
 // declaration offers the caller and the server's capture rule; outside the
-// jurisdiction it is FORBIDDEN, and a malformed case ID in a step's input is
+// jurisdiction it is NOT_FOUND like a case that does not exist (for reads
+// and steps alike), and a malformed case ID in a step's input is
 // refused once, by the CaseID scalar, before anything runs.
 func TestCase_OneTypeForEveryKind(t *testing.T) {
 	t.Parallel()
@@ -79,23 +80,10 @@ func TestCase_OneTypeForEveryKind(t *testing.T) {
 	t.Cleanup(sim.Close)
 	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
 		b := setup(t, db)
-		blobs, err := blob.NewLocal(t.TempDir())
-		require.NoError(t, err)
-		renderer, err := documents.New(documents.Config{})
-		require.NoError(t, err)
-		mc := ministry.New(httpclient.Config{BaseURL: sim.URL})
-		cases := storagetest.Engine(db, b.audit)
-		archives := domain.NewArchiveService(cases, blobs, mc, 0)
-		births := birth.New(cases, mc, province.New(httpclient.Config{BaseURL: sim.URL}), renderer, archives)
-		cases.Register(births)
-		res := *b.res
-		res.Casework, res.Archives, res.Birth = cases, archives, births
-		mux := http.NewServeMux()
-		mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
-		srv := httptest.NewServer(mux)
-		t.Cleanup(srv.Close)
+		srv := b.caseServer(t, db, sim.URL)
 
-		gid := scalar.GlobalID("Case", newBirthCase(t, db, b.station))
+		caseID := newBirthCase(t, db, b.station)
+		gid := scalar.GlobalID("Case", caseID)
 		const q = `query($id: ID!) { node(id: $id) { __typename id ... on Case { kind status availableActions canCaptureArchives
 			details { __typename ... on BirthDetails { refusalReasons ministryChecks { check } } } timeline { action } } } }`
 		var got struct {
@@ -127,11 +115,42 @@ func TestCase_OneTypeForEveryKind(t *testing.T) {
 		b.do2(t, srv.URL, b.token(t, b.analyst), q, map[string]any{"id": gid}).ok(t, &got)
 		require.Empty(t, got.Node.AvailableActions)
 		require.False(t, got.Node.CanCaptureArchives)
-		requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), q, map[string]any{"id": gid}), "FORBIDDEN", "", "auth.jurisdiction")
+		ghost := scalar.GlobalID("Case", "00000000-0000-7000-8000-000000000000")
+		none := requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), q, map[string]any{"id": ghost}), "NOT_FOUND", "", "not_found")
+		hidden := requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), q, map[string]any{"id": gid}), "NOT_FOUND", "", "not_found")
+		require.Equal(t, none.Message, hidden.Message)
+		const step = `mutation($id: CaseID!) { submitBirthRegistration(input: {id: $id, version: 1}) { id } }`
+		none = requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), step, map[string]any{"id": ghost}), "NOT_FOUND", "", "not_found")
+		hidden = requireError(t, b.do2(t, srv.URL, b.token(t, b.otherClerk), step, map[string]any{"id": gid}), "NOT_FOUND", "", "not_found")
+		require.Equal(t, none.Message, hidden.Message)
+		require.Len(t, b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: caseID, ActorID: b.otherClerk.ID}), 2, "the read and the step")
 
 		for _, bad := range []string{"not-an-id", scalar.GlobalID("Resident", "x")} {
 			requireError(t, b.do2(t, srv.URL, b.token(t, b.clerk), `mutation($id: CaseID!) { submitBirthRegistration(input: {id: $id, version: 1}) { id } }`,
 				map[string]any{"id": bad}), "BAD_USER_INPUT", "id", "node.id")
 		}
 	})
+}
+
+// caseServer starts a server over b's database with the case engine and
+// the birth module wired as cmd/hukou wires them, the Ministry and the
+// province at simURL (a ministrysim server).
+func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *httptest.Server {
+	t.Helper()
+	blobs, err := blob.NewLocal(t.TempDir())
+	require.NoError(t, err)
+	renderer, err := documents.New(documents.Config{})
+	require.NoError(t, err)
+	mc := ministry.New(httpclient.Config{BaseURL: simURL})
+	cases := storagetest.Engine(db, b.audit)
+	archives := domain.NewArchiveService(cases, blobs, mc, 0)
+	births := birth.New(cases, mc, province.New(httpclient.Config{BaseURL: simURL}), renderer, archives)
+	cases.Register(births)
+	res := *b.res
+	res.Casework, res.Archives, res.Birth = cases, archives, births
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
 }

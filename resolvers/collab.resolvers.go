@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"encoding/base64"
 	"hukou/domain"
 	"hukou/graph"
 	"hukou/graph/model"
@@ -69,6 +70,36 @@ func (r *collabMessageResolver) Body(ctx context.Context, obj *domain.CollabMess
 	return string(obj.Envelope.Body), nil
 }
 
+// PublicKey is the resolver for the publicKey field.
+func (r *collaborationPeerKeyResolver) PublicKey(ctx context.Context, obj *domain.PeerKeyEntry) (string, error) {
+	return base64.StdEncoding.EncodeToString(obj.PublicKey), nil
+}
+
+// NotBefore is the resolver for the notBefore field.
+func (r *collaborationPeerKeyResolver) NotBefore(ctx context.Context, obj *domain.PeerKeyEntry) (*time.Time, error) {
+	return optionalTime(obj.NotBefore), nil
+}
+
+// NotAfter is the resolver for the notAfter field.
+func (r *collaborationPeerKeyResolver) NotAfter(ctx context.Context, obj *domain.PeerKeyEntry) (*time.Time, error) {
+	return optionalTime(obj.NotAfter), nil
+}
+
+// AnnouncedBy is the resolver for the announcedBy field.
+func (r *collaborationPeerKeyResolver) AnnouncedBy(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error) {
+	return optionalString(obj.AnnouncedBy), nil
+}
+
+// AnnouncedByOffice is the resolver for the announcedByOffice field.
+func (r *collaborationPeerKeyResolver) AnnouncedByOffice(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error) {
+	return optionalString(obj.SenderOffice), nil
+}
+
+// AnnouncementMessageID is the resolver for the announcementMessageId field.
+func (r *collaborationPeerKeyResolver) AnnouncementMessageID(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error) {
+	return optionalString(obj.MessageID), nil
+}
+
 // FirstBrokenSeq is the resolver for the firstBrokenSeq field.
 func (r *messageLogVerificationResolver) FirstBrokenSeq(ctx context.Context, obj *domain.LogVerification) (*int, error) {
 	if obj.OK {
@@ -93,7 +124,17 @@ func (r *mutationResolver) ReplayMessage(ctx context.Context, messageID string) 
 
 // SendCollaborationPing is the resolver for the sendCollaborationPing field.
 func (r *mutationResolver) SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error) {
-	env, err := r.Collab.SendPing(ctx, input.ReceiverOffice, input.CollabNo, input.Text)
+	return r.Collab.SendPing(ctx, input.ReceiverOffice, input.CollabNo, input.Text)
+}
+
+// AnnounceCollaborationKey is the resolver for the announceCollaborationKey field.
+func (r *mutationResolver) AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error) {
+	pub, err := base64.StdEncoding.DecodeString(input.PublicKey)
+	if err != nil {
+		return nil, domain.FieldErrorf("publicKey", "the public key must be base64").WithReason("peer_key.publicKey")
+	}
+	env, err := r.Collab.AnnounceKey(ctx, input.ReceiverOffice, domain.KeyAnnouncement{KeyID: input.KeyID, PublicKey: pub,
+		Offices: input.Offices, NotBefore: input.NotBefore, NotAfter: input.NotAfter})
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +177,11 @@ func (r *queryResolver) VerifyMessageLog(ctx context.Context) (*domain.LogVerifi
 	return r.Collab.VerifyLog(ctx)
 }
 
+// CollaborationPeerDirectory is the resolver for the collaborationPeerDirectory field.
+func (r *queryResolver) CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error) {
+	return r.Collab.Directory(ctx)
+}
+
 // CollaborationEvents is the resolver for the collaborationEvents field.
 func (r *subscriptionResolver) CollaborationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error) {
 	ch, err := r.Collab.Events(ctx, r.Events)
@@ -159,6 +205,11 @@ func (r *subscriptionResolver) CollaborationEvents(ctx context.Context) (<-chan 
 // CollabMessage returns graph.CollabMessageResolver implementation.
 func (r *Resolver) CollabMessage() graph.CollabMessageResolver { return &collabMessageResolver{r} }
 
+// CollaborationPeerKey returns graph.CollaborationPeerKeyResolver implementation.
+func (r *Resolver) CollaborationPeerKey() graph.CollaborationPeerKeyResolver {
+	return &collaborationPeerKeyResolver{r}
+}
+
 // MessageLogVerification returns graph.MessageLogVerificationResolver implementation.
 func (r *Resolver) MessageLogVerification() graph.MessageLogVerificationResolver {
 	return &messageLogVerificationResolver{r}
@@ -169,6 +220,7 @@ func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscript
 
 type (
 	collabMessageResolver          struct{ *Resolver }
+	collaborationPeerKeyResolver   struct{ *Resolver }
 	messageLogVerificationResolver struct{ *Resolver }
 	subscriptionResolver           struct{ *Resolver }
 )

@@ -62,6 +62,7 @@ func NewHandler(cfg Config) http.Handler {
 	}
 	gcfg := graph.Config{Resolvers: cfg.Resolver}
 	gcfg.Directives.Auth = authDirective
+	gcfg.Directives.Pii = piiDirective
 	complexityByPageSize(&gcfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(gcfg))
 	srv.AddTransport(transport.Websocket{

@@ -133,14 +133,6 @@ func (r *residentResolver) Birthplace(ctx context.Context, obj *domain.Resident)
 	return division(obj.BirthplaceDivision), nil
 }
 
-// IDNumber is the resolver for the idNumber field.
-func (r *residentResolver) IDNumber(ctx context.Context, obj *domain.Resident) (string, error) {
-	if domain.ActorFromContext(ctx).MaskIDNumbers() {
-		return domain.MaskIDNumber(obj.IDNumber), nil
-	}
-	return obj.IDNumber, nil
-}
-
 // Relation is the resolver for the relation field.
 func (r *residentResolver) Relation(ctx context.Context, obj *domain.Resident) (*model.CodeEntry, error) {
 	return codeEntry(obj.Relation, codes.Relation), nil

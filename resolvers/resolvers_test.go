@@ -97,10 +97,15 @@ func TestQuery_Resident(t *testing.T) {
 			require.Equal(t, domain.CodeNotFound, domain.ErrorCode(err), "the test number must be nobody's")
 			requireError(t, b.do(t, b.token(t, b.clerk), residentQuery, map[string]any{"n": number}), "NOT_FOUND", "", "")
 		})
-		t.Run("ErrForbidden", func(t *testing.T) {
+		t.Run("ErrOutsideJurisdiction", func(t *testing.T) {
 			t.Parallel()
+			// Answered as for a number nobody has, so the answer tells nothing; audited as DENIED.
 			r := b.do(t, b.token(t, b.clerk), residentQuery, map[string]any{"n": b.otherResident.IDNumber})
-			e := requireError(t, r, "FORBIDDEN", "", "auth.jurisdiction")
+			e := requireError(t, r, "NOT_FOUND", "", "not_found")
+			nobody := idnumber.Generate(division, time.Date(1931, 2, 3, 0, 0, 0, 0, time.UTC), 997)
+			none := requireError(t, b.do(t, b.token(t, b.clerk), residentQuery, map[string]any{"n": nobody}), "NOT_FOUND", "", "not_found")
+			require.Equal(t, strings.ReplaceAll(none.Message, nobody, b.otherResident.IDNumber), e.Message)
+			require.Equal(t, none.Extensions, e.Extensions)
 			require.NotContains(t, e.Message, b.otherResident.Name)
 			require.NotContains(t, string(r.Data), b.otherResident.Name)
 			denied := b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: b.otherResident.ID, ActorID: b.clerk.ID})
@@ -116,7 +121,7 @@ func TestQuery_Resident(t *testing.T) {
 			t.Parallel()
 			require.Equal(t, b.resident.Name, b.readResident(t, b.officer, b.resident.IDNumber).Name)
 			r := b.do(t, b.token(t, b.officer), residentQuery, map[string]any{"n": b.otherResident.IDNumber})
-			requireError(t, r, "FORBIDDEN", "", "auth.jurisdiction")
+			requireError(t, r, "NOT_FOUND", "", "not_found")
 		})
 		t.Run("AdminSeesTheCity", func(t *testing.T) {
 			t.Parallel()
@@ -125,10 +130,12 @@ func TestQuery_Resident(t *testing.T) {
 		})
 		t.Run("AnalystSeesMaskedIDNumber", func(t *testing.T) {
 			t.Parallel()
+			// Field by field on every schema type: pii_test.go.
 			r := b.readResident(t, b.analyst, b.otherResident.IDNumber)
-			require.Equal(t, b.otherResident.Name, r.Name)
+			require.Equal(t, domain.MaskName(b.otherResident.Name), r.Name)
 			require.Equal(t, domain.MaskIDNumber(b.otherResident.IDNumber), r.IDNumber)
 			require.NotEqual(t, b.otherResident.IDNumber, r.IDNumber)
+			require.Equal(t, domain.GeneraliseDate(b.otherResident.BirthDate).Format(time.DateOnly), r.BirthDate)
 			// Also in lists and nested members.
 			var out struct {
 				Residents struct {
@@ -469,12 +476,15 @@ func TestQuery_Household(t *testing.T) {
 				requireError(t, b.do(t, b.token(t, b.clerk), householdQuery, map[string]any{"n": n}), "BAD_USER_INPUT", "number", "household.number")
 			}
 		})
-		t.Run("ErrForbidden", func(t *testing.T) {
+		t.Run("ErrOutsideJurisdiction", func(t *testing.T) {
 			t.Parallel()
 			hs, err := b.db.Register().FindHouseholdsByIDs(ctx, []string{b.otherResident.HouseholdID})
 			require.NoError(t, err)
 			r := b.do(t, b.token(t, b.clerk), householdQuery, map[string]any{"n": hs[0].Number})
-			requireError(t, r, "FORBIDDEN", "", "auth.jurisdiction")
+			e := requireError(t, r, "NOT_FOUND", "", "not_found")
+			none := requireError(t, b.do(t, b.token(t, b.clerk), householdQuery, map[string]any{"n": "000000000"}), "NOT_FOUND", "", "not_found")
+			require.Equal(t, strings.ReplaceAll(none.Message, "000000000", hs[0].Number), e.Message, "the answer of a number nobody has")
+			require.Len(t, b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: hs[0].ID, ActorID: b.clerk.ID}), 1)
 		})
 	})
 }
@@ -523,13 +533,20 @@ func TestQuery_Node(t *testing.T) {
 			require.Equal(t, "clerk", decode(t, b.do(t, b.token(t, b.admin), nodeQuery, map[string]any{"id": gid})).Node.Username)
 			requireError(t, b.do(t, b.token(t, b.officer), nodeQuery, map[string]any{"id": gid}), "FORBIDDEN", "", "auth.role")
 		})
-		t.Run("ErrForbidden", func(t *testing.T) {
+		t.Run("ErrOutsideJurisdiction", func(t *testing.T) {
 			t.Parallel()
-			r := b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": scalar.GlobalID("Resident", b.otherResident.ID)})
-			requireError(t, r, "FORBIDDEN", "", "auth.jurisdiction")
-			r = b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": scalar.GlobalID("Household", b.otherResident.HouseholdID)})
-			require.Less(t, 0, len(r.Errors), "a household outside the jurisdiction must not be returned: %s", r.Data)
-			require.Contains(t, []any{"FORBIDDEN", "NOT_FOUND"}, r.Errors[0].Extensions["code"])
+			// The answers of IDs nobody has, so they tell nothing.
+			ghost := "00000000-0000-7000-8000-000000000000"
+			for _, typ := range []string{"Resident", "Household"} {
+				id := b.otherResident.ID
+				if typ == "Household" {
+					id = b.otherResident.HouseholdID
+				}
+				e := requireError(t, b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": scalar.GlobalID(typ, id)}), "NOT_FOUND", "", "not_found")
+				none := requireError(t, b.do(t, b.token(t, b.clerk), nodeQuery, map[string]any{"id": scalar.GlobalID(typ, ghost)}), "NOT_FOUND", "", "not_found")
+				require.Equal(t, none.Message, e.Message, typ)
+				require.Len(t, b.auditEntries(t, domain.AuditFilter{Action: domain.AuditDenied, SubjectID: id, ActorID: b.clerk.ID}), 1, typ)
+			}
 		})
 		t.Run("ErrNotFound", func(t *testing.T) {
 			t.Parallel()

@@ -122,6 +122,9 @@ func (r auditRepo) FindAuditEntries(ctx context.Context, f domain.AuditFilter, p
 	if f.Until != nil {
 		q = q.Where("at < ?", *f.Until)
 	}
+	if f.OfficePrefix != "" {
+		q = q.Where("office_code LIKE ? ESCAPE '\\'", likePrefix(f.OfficePrefix))
+	}
 	if p.After != "" {
 		c, err := decodeCursor(p.After)
 		if err != nil {

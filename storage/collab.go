@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -191,6 +193,16 @@ func (c collabRepo) FindMessages(ctx context.Context, f domain.CollabMessageFilt
 	if f.OverdueAt != nil {
 		q = q.Where("status IN ('PENDING', 'RECEIVED') AND deadline_at < ?", f.OverdueAt.UTC())
 	}
+	if f.MessageID != "" {
+		q = q.Where("message_id = ?", f.MessageID)
+	}
+	if f.OfficePrefix != "" {
+		// The jurisdiction: either end of the envelope, or this deployment's
+		// copy of the case (an incoming case message names only the city bureau).
+		like := likePrefix(f.OfficePrefix)
+		q = q.Where(`(sender_office LIKE ? ESCAPE '\' OR receiver_office LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM cases WHERE cases.collab_no = ?TableAlias.collab_no AND cases.office LIKE ? ESCAPE '\'))`, like, like, like)
+	}
 	if p.After != "" {
 		key, err := decodeCursor(p.After)
 		if err != nil {
@@ -230,12 +242,26 @@ func (c collabRepo) LogRange(ctx context.Context, after int64, limit int) ([]*do
 
 func (c collabRepo) ReceivedInOrder(ctx context.Context, limit int) ([]*domain.CollabMessage, error) {
 	var rows []collabMessageRow
-	err := c.r.idb.NewSelect().Model(&rows).Where("direction = 'IN' AND status = 'RECEIVED'").
-		Order("sender_office", "collab_no", "case_seq").Limit(int64(limit)).Scan(ctx)
+	err := c.r.idb.NewSelect().Model(&rows).
+		Join("LEFT JOIN collab_sequences AS s ON s.scope = 'APPLIED' AND s.office = collab_message_row.sender_office AND s.collab_no = collab_message_row.collab_no").
+		Where("collab_message_row.direction = 'IN' AND collab_message_row.status = 'RECEIVED'").
+		Where("collab_message_row.case_seq <= COALESCE(s.last_seq, 0) + 1").
+		OrderExpr("collab_message_row.sender_office, collab_message_row.collab_no, collab_message_row.case_seq").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, translate(err, "received messages")
 	}
 	return collabRowsToDomain(rows)
+}
+
+func (c collabRepo) FindReceivedBySeq(ctx context.Context, sender, collabNo string, caseSeq int64) (*domain.CollabMessage, error) {
+	var row collabMessageRow
+	err := c.r.idb.NewSelect().Model(&row).
+		Where("direction = 'IN' AND sender_office = ? AND collab_no = ? AND case_seq = ? AND status <> 'FAILED'", sender, collabNo, caseSeq).
+		Limit(1).Scan(ctx)
+	if err != nil {
+		return nil, translate(err, "received message")
+	}
+	return row.toDomain()
 }
 
 func (c collabRepo) NextCaseSeq(ctx context.Context, sender, collabNo string) (int64, error) {
@@ -305,4 +331,74 @@ func (c collabRepo) PublishCollabEvent(ctx context.Context, e domain.CollabEvent
 	}
 	c.r.db.events.broadcast(e)
 	return nil
+}
+
+// peerKeyRow is the bun model of collab_peer_keys: keys peers announced.
+type peerKeyRow struct {
+	bun.BaseModel `bun:"table:collab_peer_keys"`
+	KeyID         string     `bun:"key_id,pk"`
+	PublicKey     string     `bun:"public_key"`
+	Offices       string     `bun:"offices"`
+	NotBefore     *time.Time `bun:"not_before"`
+	NotAfter      *time.Time `bun:"not_after"`
+	AnnouncedBy   string     `bun:"announced_by"`
+	SenderOffice  string     `bun:"sender_office"`
+	MessageID     string     `bun:"message_id"`
+	CreatedAt     time.Time  `bun:"created_at"`
+}
+
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func (r *peerKeyRow) toDomain() (*domain.PeerKey, error) {
+	pub, err := base64.StdEncoding.DecodeString(r.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("peer key %s: %w", r.KeyID, err)
+	}
+	k := &domain.PeerKey{KeyID: r.KeyID, PublicKey: pub, Offices: strings.Split(r.Offices, ","), Source: domain.PeerKeyAnnounced,
+		AnnouncedBy: r.AnnouncedBy, SenderOffice: r.SenderOffice, MessageID: r.MessageID, CreatedAt: r.CreatedAt.UTC()}
+	if r.NotBefore != nil {
+		k.NotBefore = r.NotBefore.UTC()
+	}
+	if r.NotAfter != nil {
+		k.NotAfter = r.NotAfter.UTC()
+	}
+	return k, nil
+}
+
+func (c collabRepo) CreatePeerKey(ctx context.Context, k *domain.PeerKey) error {
+	row := &peerKeyRow{KeyID: k.KeyID, PublicKey: base64.StdEncoding.EncodeToString(k.PublicKey), Offices: strings.Join(k.Offices, ","),
+		NotBefore: optionalTime(k.NotBefore), NotAfter: optionalTime(k.NotAfter), AnnouncedBy: k.AnnouncedBy,
+		SenderOffice: k.SenderOffice, MessageID: k.MessageID, CreatedAt: k.CreatedAt.UTC()}
+	_, err := c.r.idb.NewInsert().Model(row).Exec(ctx)
+	return translate(err, "peer key "+k.KeyID)
+}
+
+func (c collabRepo) FindPeerKey(ctx context.Context, keyID string) (*domain.PeerKey, error) {
+	var row peerKeyRow
+	if err := c.r.idb.NewSelect().Model(&row).Where("key_id = ?", keyID).Scan(ctx); err != nil {
+		return nil, translate(err, "peer key "+keyID)
+	}
+	return row.toDomain()
+}
+
+func (c collabRepo) FindPeerKeys(ctx context.Context) ([]*domain.PeerKey, error) {
+	var rows []peerKeyRow
+	if err := c.r.idb.NewSelect().Model(&rows).Order("key_id").Scan(ctx); err != nil {
+		return nil, translate(err, "peer keys")
+	}
+	out := make([]*domain.PeerKey, len(rows))
+	for i := range rows {
+		k, err := rows[i].toDomain()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = k
+	}
+	return out, nil
 }

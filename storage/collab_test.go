@@ -359,23 +359,77 @@ func TestCollabRepository_ReceivedInOrder(t *testing.T) {
 		a2 := in("110101000100", "XT-A", 2, "RECEIVED")
 		b1 := in("320102000100", "XT-B", 1, "RECEIVED")
 		in("110101000100", "XT-A", 1, "APPLIED")
+		require.NoError(t, db.Collab().SetAppliedCaseSeq(ctx, "110101000100", "XT-A", 0, 1))
 		a3 := in("110101000100", "XT-A", 3, "RECEIVED")
 		z1 := in("110101000100", "XT-Z", 1, "RECEIVED")
+		u0 := in("320102000100", "XT-U", 0, "RECEIVED")                                                  // unordered
 		storagetest.AppendMessage(t, db, "OUT", func(m *domain.CollabMessage) { m.Status = "RECEIVED" }) // outgoing: never applied here
 		in("110101000100", "XT-F", 1, "FAILED")
 
 		t.Run("OK", func(t *testing.T) {
+			// Only what is ready: a3 waits for a2, b2 for b1.
 			got, err := db.Collab().ReceivedInOrder(ctx, 10)
 			require.NoError(t, err)
-			require.Equal(t, messageIDs([]*domain.CollabMessage{a2, a3, z1, b1, b2}), messageIDs(got))
-			require.Equal(t, b2, utc(got[4]))
+			require.Equal(t, messageIDs([]*domain.CollabMessage{a2, z1, b1, u0}), messageIDs(got))
+			require.Equal(t, b1, utc(got[2]))
+			require.NotContains(t, messageIDs(got), a3.Envelope.MessageID)
+			require.NotContains(t, messageIDs(got), b2.Envelope.MessageID)
 		})
 
 		t.Run("Limit", func(t *testing.T) {
 			got, err := db.Collab().ReceivedInOrder(ctx, 2)
 			require.NoError(t, err)
-			require.Equal(t, messageIDs([]*domain.CollabMessage{a2, a3}), messageIDs(got))
+			require.Equal(t, messageIDs([]*domain.CollabMessage{a2, z1}), messageIDs(got))
 		})
+	})
+}
+
+// TestCollabRepository_CaseSeqSlot: a case sequence number is held only by
+// a message that can still apply; a dead letter (a forgery that arrived
+// first) does not keep the genuine message out, and unordered messages
+// (case sequence 0) never collide.
+func TestCollabRepository_CaseSeqSlot(t *testing.T) {
+	t.Parallel()
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		forged := storagetest.AppendMessage(t, db, "IN", func(m *domain.CollabMessage) { m.Envelope.CaseSeq, m.Status = 1, "FAILED" })
+		_, err := db.Collab().FindReceivedBySeq(ctx, forged.Envelope.SenderOffice, forged.Envelope.CollabNo, 1)
+		requireCode(t, domain.CodeNotFound, err)
+		genuine := storagetest.AppendMessage(t, db, "IN", func(m *domain.CollabMessage) {
+			m.Envelope.CollabNo, m.Envelope.CaseSeq = forged.Envelope.CollabNo, 1
+		})
+		holder, err := db.Collab().FindReceivedBySeq(ctx, forged.Envelope.SenderOffice, forged.Envelope.CollabNo, 1)
+		require.NoError(t, err)
+		require.Equal(t, genuine.Envelope.MessageID, holder.Envelope.MessageID)
+		// Replaying the forgery now would take the slot twice.
+		err = db.Collab().SetMessageStatus(ctx, forged.Envelope.MessageID, "FAILED", "RECEIVED", "replayed", false)
+		requireCode(t, domain.CodeConflict, err)
+		for range 2 {
+			storagetest.AppendMessage(t, db, "IN", func(m *domain.CollabMessage) { m.Envelope.CollabNo, m.Envelope.CaseSeq = "XT-UNORDERED", 0 })
+		}
+	})
+}
+
+func TestCollabRepository_PeerKeys(t *testing.T) {
+	t.Parallel()
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		_, err := db.Collab().FindPeerKey(ctx, "hebei-2")
+		requireCode(t, domain.CodeNotFound, err)
+		at := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+		k := &domain.PeerKey{KeyID: "hebei-2", PublicKey: devPublicKey("130100000000"), Offices: []string{"13", "3201"}, Source: domain.PeerKeyAnnounced,
+			NotAfter: at.Add(365 * 24 * time.Hour), AnnouncedBy: "hebei-1", SenderOffice: "130100000000", MessageID: "msg-1", CreatedAt: at}
+		require.NoError(t, db.Collab().CreatePeerKey(ctx, k))
+		got, err := db.Collab().FindPeerKey(ctx, "hebei-2")
+		require.NoError(t, err)
+		require.Equal(t, k, got)
+		requireCode(t, domain.CodeConflict, db.Collab().CreatePeerKey(ctx, k))
+		first := *k
+		first.KeyID, first.NotAfter = "anhui-1", time.Time{}
+		require.NoError(t, db.Collab().CreatePeerKey(ctx, &first))
+		all, err := db.Collab().FindPeerKeys(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []*domain.PeerKey{&first, k}, all)
 	})
 }
 

@@ -49,7 +49,9 @@ func TestReadAudit_KillNine(t *testing.T) {
 		admin := login(t, p.addr)
 
 		var page struct {
-			Residents struct{ Edges []struct{ Node struct{ IDNumber string } } }
+			Residents struct {
+				Edges []struct{ Node struct{ IDNumber string } }
+			}
 		}
 		require.NoError(t, gql(p.addr, admin, `{ residents(first: 200) { edges { node { idNumber } } } }`, nil, &page))
 		require.Len(t, page.Residents.Edges, 200)
@@ -113,7 +115,9 @@ func TestReadAudit_KillNine(t *testing.T) {
 		for {
 			var out struct {
 				AuditLog struct {
-					Edges    []struct{ Node struct{ SubjectID, Operation string } }
+					Edges []struct {
+						Node struct{ SubjectID, Operation string }
+					}
 					PageInfo struct {
 						HasNextPage bool
 						EndCursor   string

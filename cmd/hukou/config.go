@@ -33,7 +33,10 @@ type config struct {
 	PlatformDB         string
 	IntegrationTimeout time.Duration
 	CollabSigningKey   string
+	CollabSigningKeyID string
+	CollabPeersFile    string
 	CollabPeerKeys     string
+	CollabRevokedKeys  string
 	InboxPollInterval  time.Duration
 	JobTimeout         time.Duration
 	RescueJobsAfter    time.Duration
@@ -95,8 +98,11 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.PlatformURL, "platform-url", env("PLATFORM_URL", ""), "collaboration platform; empty starts the simulator in process")
 	fs.StringVar(&c.PlatformDB, "platform-db", env("PLATFORM_DB", "./data/platform.db"), "SQLite file of the in-process platform simulator")
 	fs.DurationVar(&c.IntegrationTimeout, "integration-timeout", envDuration("INTEGRATION_TIMEOUT", 5*time.Second), "timeout of one call to an external service")
-	fs.StringVar(&c.CollabSigningKey, "collab-signing-key", env("COLLAB_SIGNING_KEY", ""), "base64 Ed25519 seed that signs outgoing messages; empty uses the office's development key")
-	fs.StringVar(&c.CollabPeerKeys, "collab-peer-keys", env("COLLAB_PEER_KEYS", ""), "trusted peers: keyID=base64(public key),…")
+	fs.StringVar(&c.CollabSigningKey, "collab-signing-key", env("COLLAB_SIGNING_KEY", ""), "base64 Ed25519 seed that signs outgoing messages (required unless --dev, which uses the office's development key)")
+	fs.StringVar(&c.CollabSigningKeyID, "collab-signing-key-id", env("COLLAB_SIGNING_KEY_ID", ""), "key ID of the signing key (default: office code and a digest of the public key)")
+	fs.StringVar(&c.CollabPeersFile, "collab-peers-file", env("COLLAB_PEERS_FILE", ""), "JSON peer directory: keys bound to office prefixes, validity windows, revoked key IDs")
+	fs.StringVar(&c.CollabPeerKeys, "collab-peer-keys", env("COLLAB_PEER_KEYS", ""), "trusted peers: keyID=base64(public key)=prefix[+prefix…],…")
+	fs.StringVar(&c.CollabRevokedKeys, "collab-revoked-keys", env("COLLAB_REVOKED_KEYS", ""), "revoked key IDs, refused wherever listed: id,…")
 	fs.DurationVar(&c.InboxPollInterval, "inbox-poll-interval", envDuration("INBOX_POLL_INTERVAL", 2*time.Second), "how often the platform inbox is pulled")
 	fs.StringVar(&c.FontPath, "font", env("FONT_PATH", ""), "TrueType font for documents (default: LXGW WenKai from fonts-lxgw-wenkai)")
 	fs.StringVar(&c.FallbackFontPath, "fallback-font", env("FALLBACK_FONT_PATH", ""), "second TrueType font for characters the first lacks")

@@ -247,7 +247,7 @@ func newCluster(t *testing.T, pjDB, sjzDB string) *cluster {
 		out, err := seed.CombinedOutput()
 		require.NoError(t, err, "seed %s: %s", name, out)
 		addr := freeAddr(t)
-		return start(t, name, addr, env, "serve", "--listen", addr)
+		return start(t, name, addr, env, "serve", "--dev", "--listen", addr)
 	}
 	c.pj = instance("panjin", panjin, "211100", pjDB)
 	c.sjz = instance("shijiazhuang", shijiazhuang, "130100", sjzDB)
@@ -406,7 +406,7 @@ func TestCollaborationEvents_AcrossInstances(t *testing.T) {
 	// A second Shijiazhuang instance on the same database that works no jobs
 	// (an API-only node), so the first instance is the one that applies.
 	addr := freeAddr(t)
-	second := start(t, "shijiazhuang-2", addr, append(append([]string{}, c.sjz.env...), "RUN_JOBS=false"), "serve", "--listen", addr)
+	second := start(t, "shijiazhuang-2", addr, append(append([]string{}, c.sjz.env...), "RUN_JOBS=false"), "serve", "--dev", "--listen", addr)
 	tok := login(t, second.addr)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

@@ -23,11 +23,17 @@ Usage:
   hukou seed [--residents N] [--division 211100] [--seed S] [--demo-users]
   hukou simulate           serve the province and platform simulators on one port
   hukou hcybsh generate [--batch 50000] [--restart]   number residents without hcybsh (resumable)
+  hukou keygen             print a new collaboration signing key and its peer directory entry
+
+Without --dev, serve refuses to start unless COLLAB_SIGNING_KEY, the peer keys
+(COLLAB_PEERS_FILE or COLLAB_PEER_KEYS), JWT_SECRET or JWT_ED25519_KEY, and
+MINISTRY_URL, PROVINCE_URL, PLATFORM_URL are set. demo implies --dev.
 
 Configuration comes from environment variables, overridden by flags
 (see README.md): DATABASE_URL, BLOB_URL, LISTEN_ADDR, OFFICE_CODE, JWT_SECRET,
 JWT_ED25519_KEY, JWT_ISSUER, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, PROVINCE_URL,
-PLATFORM_URL, PLATFORM_DB, COLLAB_SIGNING_KEY, COLLAB_PEER_KEYS, INBOX_POLL_INTERVAL,
+PLATFORM_URL, PLATFORM_DB, COLLAB_SIGNING_KEY, COLLAB_SIGNING_KEY_ID,
+COLLAB_PEERS_FILE, COLLAB_PEER_KEYS, COLLAB_REVOKED_KEYS, INBOX_POLL_INTERVAL,
 METRICS_ADDR, HUKOU_DEV.
 `
 
@@ -59,6 +65,8 @@ func run() int {
 		err = runSimulate(ctx, args)
 	case "hcybsh":
 		err = runHcybsh(ctx, args)
+	case "keygen":
+		err = runKeygen(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

@@ -199,6 +199,11 @@ func runServe(ctx context.Context, args []string, demo bool) error {
 	}
 	if demo {
 		cfg.Dev = true
+	}
+	if err := cfg.checkProduction(); err != nil {
+		return err
+	}
+	if demo {
 		if err := prepareDemo(ctx, cfg, demoResidents); err != nil {
 			return err
 		}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"hukou/domain"
@@ -140,34 +137,4 @@ func integrationClients(cfg config) (*ministry.Client, domain.Province, domain.P
 	prov := province.New(httpclient.Config{BaseURL: cfg.ProvinceURL, Timeout: cfg.IntegrationTimeout})
 	plat := platform.New(httpclient.Config{BaseURL: cfg.PlatformURL, Timeout: cfg.IntegrationTimeout})
 	return mc, prov, plat, closeAll, nil
-}
-
-// keyRing returns the collaboration signing key and trusted peers. Without a
-// configured key it uses the office's development key and trusts every
-// development key: fine for a demo and tests, loud about it.
-func (c *config) keyRing() (*domain.KeyRing, error) {
-	ring := &domain.KeyRing{Peers: map[string]ed25519.PublicKey{}}
-	if c.CollabSigningKey == "" {
-		slog.Warn("COLLAB_SIGNING_KEY is not set: signing with the public development key of the office and trusting all development keys")
-		ring.KeyID, ring.Private = domain.DevKey(c.OfficeCode)
-		ring.DevTrust = true
-	} else {
-		seed, err := base64.StdEncoding.DecodeString(c.CollabSigningKey)
-		if err != nil || len(seed) != ed25519.SeedSize {
-			return nil, fmt.Errorf("COLLAB_SIGNING_KEY must be a base64 32-byte Ed25519 seed")
-		}
-		ring.KeyID, ring.Private = c.OfficeCode, ed25519.NewKeyFromSeed(seed)
-	}
-	for _, kv := range strings.Split(c.CollabPeerKeys, ",") {
-		if kv = strings.TrimSpace(kv); kv == "" {
-			continue
-		}
-		id, b64, ok := strings.Cut(kv, "=")
-		pub, err := base64.StdEncoding.DecodeString(b64)
-		if !ok || err != nil || len(pub) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("COLLAB_PEER_KEYS: %q is not keyID=base64(Ed25519 public key)", kv)
-		}
-		ring.Peers[id] = pub
-	}
-	return ring, nil
 }

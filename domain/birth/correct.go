@@ -290,7 +290,9 @@ func (s *Service) ReturnSigned(ctx context.Context, ref domain.CaseRef, name, co
 			if len(img) == 0 || len(img) > maxSignedForm {
 				return domain.FieldErrorf("file", "the signed form image must be between 1 byte and 20 MiB").WithReason("birth.signed_size")
 			}
-			return nil
+			// The bytes decide the type and the name's extension, not the client.
+			name, contentType, err = s.Documents.CheckDocument(name, contentType, img)
+			return err
 		},
 		Prepare: func(ctx context.Context, _ *domain.Case) error {
 			var err error

@@ -29,17 +29,32 @@ type formBody struct {
 // The newborn must match the medical birth certificate (sex, birth date),
 // join with a child's relation that fits the parent's place in the
 // household, and never as a second head. Errors: CodeInvalid naming the
-// field, CodeNotFound for an unknown household (field householdNumber),
-// CodeForbidden for a household outside the caller's jurisdiction, the
-// engine's errors. When the form cannot be rendered now (no font), the
+// field, CodeNotFound for an unknown household (field householdNumber) and
+// the same for one outside the caller's jurisdiction (audited as DENIED),
+// the engine's errors. When the form cannot be rendered now (no font), the
 // settlement is recorded and the form follows when it can (RunJob).
 //
 // The form is rendered inside the transaction because it prints what the
 // database assigns on insert (the hcybsh); rendering is bounded (one page).
 func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement) (*domain.Case, error) {
 	now := s.Cases.Now()
+	// A household outside the jurisdiction answers as one that does not
+	// exist; the refusal is audited before the transaction.
+	unknown := &domain.Error{Code: domain.CodeNotFound, Field: "householdNumber", Reason: "birth.household_unknown",
+		Message: "no household has the number " + in.HouseholdNumber}
 	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActSettle,
 		Validate: func() error { return in.validate(now) },
+		Prepare: func(ctx context.Context, _ *domain.Case) error {
+			h, err := s.Cases.DB.Register().FindHouseholdByNumber(ctx, strings.TrimSpace(in.HouseholdNumber))
+			if err != nil || domain.ActorFromContext(ctx).CanSee(h.StationCode) {
+				return nil // the transaction finds (or misses) it again
+			}
+			if err := s.Cases.Audit.Record(ctx, domain.NewAuditEntry(domain.ActorFromContext(ctx), now, domain.AuditDenied,
+				"settleBirthRegistration", "Household", h.ID, "outside jurisdiction")); err != nil {
+				return err
+			}
+			return unknown
+		},
 		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
 			actor := domain.ActorFromContext(ctx)
 			bd, err := decode(c)
@@ -52,13 +67,12 @@ func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement)
 			}
 			h, err := tx.Register().FindHouseholdByNumber(ctx, strings.TrimSpace(in.HouseholdNumber))
 			if domain.ErrorCode(err) == domain.CodeNotFound {
-				return &domain.Error{Code: domain.CodeNotFound, Field: "householdNumber", Reason: "birth.household_unknown",
-					Message: "no household has the number " + in.HouseholdNumber}
+				return unknown
 			} else if err != nil {
 				return err
 			}
 			if !actor.CanSee(h.StationCode) {
-				return domain.Errorf(domain.CodeForbidden, "household %s is kept by office %s, outside your jurisdiction", h.Number, h.StationCode).WithReason("auth.jurisdiction")
+				return unknown // audited in Prepare
 			}
 			members, err := tx.Register().FindResidentsByHouseholdIDs(ctx, []string{h.ID})
 			if err != nil {

@@ -152,6 +152,10 @@ type ErrorItem struct {
 	Note   string `json:"note,omitempty"`
 }
 
+// Item names the register item the wanted value is for (domain.ItemValue:
+// masking classifies Wanted by it).
+func (e ErrorItem) Item() string { return e.Field }
+
 // MajorChange is a requested major-item change waiting for an approver.
 type MajorChange struct {
 	Field       string `json:"field"`
@@ -159,6 +163,9 @@ type MajorChange struct {
 	Reason      string `json:"reason"`
 	RequestedBy string `json:"requestedBy"`
 }
+
+// Item names the register item the new value is for (domain.ItemValue).
+func (m MajorChange) Item() string { return m.Field }
 
 // result is everything kept in a birth case's Result: the decision, the
 // outcome, the correction state, and the documents still to be rendered.

@@ -10,9 +10,22 @@ import (
 	"hukou/graph/scalar"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 )
+
+type AnnounceCollaborationKeyInput struct {
+	// The deployment to tell (its city bureau's office code).
+	ReceiverOffice string `json:"receiverOffice"`
+	KeyID          string `json:"keyId"`
+	// Ed25519 public key, base64 (hukou keygen prints one).
+	PublicKey string `json:"publicKey"`
+	// Office code prefixes the key will speak for; default: this deployment's city.
+	Offices   []string   `json:"offices,omitempty"`
+	NotBefore *time.Time `json:"notBefore,omitempty"`
+	NotAfter  *time.Time `json:"notAfter,omitempty"`
+}
 
 type AuditEntryConnection struct {
 	Edges    []*AuditEntryEdge `json:"edges"`

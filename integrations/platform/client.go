@@ -63,7 +63,8 @@ func (c *Client) Send(ctx context.Context, env domain.Envelope) error {
 
 // Pull implements domain.Platform. limit ≤ 0 asks for the platform's
 // default page (100); more than MaxPullLimit is cut to it. Reading changes
-// nothing, so the call is retried.
+// nothing, so the call is retried. A message whose sentAt is not RFC 3339
+// is returned with a zero SentAt rather than failing the page.
 func (c *Client) Pull(ctx context.Context, office string, cursor string, limit int) ([]domain.Envelope, string, error) {
 	msgs, next, err := c.PullMessages(ctx, office, cursor, limit)
 	if err != nil {
@@ -73,7 +74,13 @@ func (c *Client) Pull(ctx context.Context, office string, cursor string, limit i
 	for _, m := range msgs {
 		env, err := m.Envelope.ToDomain()
 		if err != nil {
-			return nil, "", fmt.Errorf("pull inbox of %s: message %s: %w", office, m.Envelope.MessageID, err)
+			// One message's unreadable send time must not fail the page (and
+			// so block the inbox): it arrives without one, and the receiver
+			// makes it a dead letter.
+			m.Envelope.SentAt = ""
+			if env, err = m.Envelope.ToDomain(); err != nil {
+				return nil, "", fmt.Errorf("pull inbox of %s: message %s: %w", office, m.Envelope.MessageID, err)
+			}
 		}
 		out = append(out, env)
 	}

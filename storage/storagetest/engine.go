@@ -21,12 +21,18 @@ func Engine(db *storage.DB, audit domain.AuditSink, workflows ...*domain.Workflo
 // EngineOn is Engine over any domain.Database, such as a wrapper of a
 // storage.DB that injects failures.
 func EngineOn(db domain.Database, audit domain.AuditSink, workflows ...*domain.Workflow) *domain.CaseService {
-	collab := domain.NewCollabService(db, unreachablePlatform{}, &domain.KeyRing{}, "211100000000", time.Now, uuid.NewString)
-	cases := domain.NewCaseService(db, audit, collab, time.Now, uuid.NewString)
+	cases := domain.NewCaseService(db, audit, Collab(db), time.Now, uuid.NewString)
 	for _, w := range workflows {
 		cases.Register(declarationOnly{w})
 	}
 	return cases
+}
+
+// Collab returns the collaboration service of the deployment 211100000000
+// over db, whose platform is never reached: what it sends stays PENDING.
+// Tests of the message log use it.
+func Collab(db domain.Database) *domain.CollabService {
+	return domain.NewCollabService(db, unreachablePlatform{}, &domain.KeyRing{}, "211100000000", time.Now, uuid.NewString)
 }
 
 // declarationOnly is a module with a declaration and nothing else.

@@ -1,0 +1,415 @@
+package resolvers_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"hukou/domain"
+	"hukou/domain/birth"
+	"hukou/domain/idnumber"
+	"hukou/graph/scalar"
+	"hukou/integrations/ministry/ministrysim"
+	"hukou/storage"
+	"hukou/storage/storagetest"
+)
+
+// loadSchema parses graph/schema/*.graphqls, the files gqlgen generates from.
+func loadSchema(t *testing.T) *ast.Schema {
+	t.Helper()
+	files, err := filepath.Glob("../graph/schema/*.graphqls")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	var sources []*ast.Source
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		sources = append(sources, &ast.Source{Name: filepath.Base(f), Input: string(b)})
+	}
+	s, err := gqlparser.LoadSchema(sources...)
+	require.NoError(t, err)
+	return s
+}
+
+// suspectName matches output field names that may carry a personal
+// identifier, independently of domain.ClassifyField: ID numbers, birth
+// dates, names, phones, and free text that may quote them.
+var suspectName = regexp.MustCompile(`(?i)(idnumber|birth(date|time|day)|name|phone|mobile|body|note|reason|wanted|^value$|detail|error|message$|comment|text)`)
+
+// notPersonal lists suspect fields that carry no personal identifier, each
+// with why. A field leaves this list by getting @pii; a stale entry fails.
+var notPersonal = map[string]string{
+	"User.username":               "staff, not citizens: users are police and Internet+ clients",
+	"User.displayName":            "staff",
+	"AuditEntry.actorName":        "staff",
+	"CaseAction.actorName":        "staff",
+	"Office.name":                 "a public security office",
+	"Case.acceptanceOfficeName":   "an office",
+	"Case.registrationOfficeName": "an office",
+	"Division.name":               "a GB/T 2260 division",
+	"Division.fullName":           "a GB/T 2260 division",
+	"CodeEntry.name":              "a code-list entry (sex, ethnicity, relation)",
+	"Material.name":               "an entry of the Ministry's materials list",
+	"Address.detail":              "a dwelling, not a person: analysts work by place (domain/pii.go)",
+	"MinistryCheck.detail":        "a province code, certificate number or household number (domain/pii.go: not masked)",
+}
+
+// piiFields returns the @pii fields of the schema's output types, by
+// "Type.field", with their kind.
+func piiFields(s *ast.Schema) map[string]domain.PIIKind {
+	out := map[string]domain.PIIKind{}
+	for _, typ := range s.Types {
+		if typ.Kind != ast.Object && typ.Kind != ast.Interface {
+			continue
+		}
+		for _, f := range typ.Fields {
+			if d := f.Directives.ForName("pii"); d != nil {
+				out[typ.Name+"."+f.Name] = domain.PIIKind(d.Arguments.ForName("kind").Value.Raw)
+			}
+		}
+	}
+	return out
+}
+
+// TestSchema_EveryPersonalFieldIsMasked fails when a field of an output
+// type that may carry a personal identifier has no @pii directive: every
+// name the masking rules classify (domain.ClassifyField) and every name
+// suspectName matches needs @pii or an entry in notPersonal saying why not.
+// ID-number and birth-date fields must be masked as what they are, and @pii
+// goes only on the types the masking layer can mask (String, Date, Time).
+func TestSchema_EveryPersonalFieldIsMasked(t *testing.T) {
+	t.Parallel()
+	s := loadSchema(t)
+	pii := piiFields(s)
+	var missing []string
+	seen := map[string]bool{}
+	for _, typ := range s.Types {
+		if typ.BuiltIn || (typ.Kind != ast.Object && typ.Kind != ast.Interface) {
+			continue
+		}
+		for _, f := range typ.Fields {
+			name := typ.Name + "." + f.Name
+			if len(f.Name) > 1 && f.Name[:2] == "__" {
+				continue
+			}
+			if k := s.Types[f.Type.Name()].Kind; k != ast.Scalar && k != ast.Enum {
+				continue // an object's own fields are checked where it is declared
+			}
+			kind, classified := domain.ClassifyField(f.Name)
+			if !classified && !suspectName.MatchString(f.Name) {
+				continue
+			}
+			seen[name] = true
+			got, masked := pii[name]
+			if !masked {
+				if _, ok := notPersonal[name]; !ok {
+					missing = append(missing, name)
+				}
+				continue
+			}
+			require.NotContains(t, notPersonal, name, "%s has @pii; drop it from notPersonal", name)
+			if classified && (kind == domain.PIIIDNumber || kind == domain.PIIBirthDate) {
+				require.Equal(t, kind, got, "%s must be masked as %s", name, kind)
+			}
+		}
+	}
+	sort.Strings(missing)
+	require.Empty(t, missing, "fields that may carry a personal identifier without @pii (add @pii(kind: …) or, with a reason, an entry in notPersonal)")
+	for name := range notPersonal {
+		require.True(t, seen[name], "notPersonal names %s, which is no longer a suspect field of the schema", name)
+	}
+	for name, kind := range pii {
+		require.Contains(t, domain.PIIKinds, kind, name)
+		typ, field := splitField(name)
+		def := s.Types[typ].Fields.ForName(field)
+		switch def.Type.Name() {
+		case "String":
+		case "Date", "Time":
+			require.Equal(t, domain.PIIBirthDate, kind, "%s: a %s can only be masked as a birth date", name, def.Type.Name())
+		default:
+			t.Errorf("%s: @pii cannot mask a %s", name, def.Type.Name())
+		}
+	}
+}
+
+func splitField(name string) (typ, field string) {
+	for i := range name {
+		if name[i] == '.' {
+			return name[:i], name[i+1:]
+		}
+	}
+	return name, ""
+}
+
+// maskedOutOfReach lists @pii fields no masked caller can reach: only
+// operational roles may ask for the types that hold them (the test proves
+// the gates). They carry @pii all the same, so that a gate opened later
+// does not open the data with it.
+var maskedOutOfReach = map[string]string{
+	"CollabMessage.body":      "collaborationMessages, deadLetters, overdueMessages: ADMIN, OFFICER",
+	"CollabMessage.lastError": "as body",
+	"AuditEntry.detail":       "auditLog: ADMIN",
+	"HcybshRun.error":         "hcybshRun: ADMIN",
+}
+
+// TestMasking_AnalystReadsMaskedClerkInClear reads every @pii field of the
+// schema through GraphQL as a CLERK and as an ANALYST, on both databases,
+// from the same records: a register entry (with former names) and a birth
+// case whose every personal field holds a value, its history and files.
+// Walking both answers along the schema, each @pii value the analyst gets
+// must be the masked form of the clerk's (domain/pii.go) and differ from it,
+// and the clerk's must be in clear; every other field must be the same for
+// both. The test fails when a @pii field is not asked for here, so a new
+// one is checked the day it is added.
+func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
+	t.Parallel()
+	sim := httptest.NewServer(ministrysim.MustNew(ministrysim.Config{}))
+	t.Cleanup(sim.Close)
+	schema := loadSchema(t)
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		b := setup(t, db)
+		srv := b.caseServer(t, db, sim.URL)
+		ctx := context.Background()
+
+		// A resident of the clerk's station with former names.
+		_, err := db.Bun().NewRaw("UPDATE residents SET former_names = ? WHERE id = ?", "王小二、王二", b.resident.ID).Exec(ctx)
+		require.NoError(t, err)
+		fx := newMaskingCase(t, db, b.station)
+
+		queries := []struct {
+			name  string
+			query string
+			vars  map[string]any
+		}{
+			{"Register", `query($n: String!, $s: String!, $gid: ID!) {
+  resident(idNumber: $n) { id name formerNames birthDate idNumber hcybsh household { number members { name formerNames birthDate idNumber } } }
+  residents(filter: {stationCode: $s}, first: 5) { edges { node { id name formerNames birthDate idNumber } } }
+  node(id: $gid) { __typename id ... on Resident { name formerNames birthDate idNumber } }
+}`, map[string]any{"n": b.resident.IDNumber, "s": b.station, "gid": scalar.GlobalID("Resident", b.resident.ID)}},
+			{"BirthCase", `query($id: ID!) { case(id: $id) { id collabNo
+  timeline { action actorName note }
+  files { name materialCode } documents { name materialCode }
+  details { __typename ... on BirthDetails { householdNumber refusalReasons
+    applicant { newbornName ethnicity relation settleWith declarantName declarantIdNumber declarantPhone }
+    certificate { number name sex birthTime hospital motherName motherIdNumber fatherName fatherIdNumber }
+    outcome { newbornName idNumber hcybsh householdNumber formRevision }
+    errorReport { field wanted note }
+    pendingChange { field value reason requestedBy } } } } }`, map[string]any{"id": scalar.GlobalID("Case", fx.caseID)}},
+		}
+		visited := map[string]bool{}
+		clerk, analyst := b.token(t, b.clerk), b.token(t, b.analyst)
+		for _, q := range queries {
+			var clear, masked map[string]any
+			b.do2(t, srv.URL, clerk, q.query, q.vars).ok(t, &clear)
+			b.do2(t, srv.URL, analyst, q.query, q.vars).ok(t, &masked)
+			w := maskWalker{t: t, schema: schema, visited: visited}
+			w.object(q.name, schema.Query, clear, masked)
+		}
+
+		// What the clerk read is the record itself.
+		var clear struct {
+			Case struct {
+				Details struct {
+					Applicant   struct{ DeclarantIDNumber string }
+					Certificate struct{ MotherIDNumber, BirthTime string }
+				}
+			}
+		}
+		b.do2(t, srv.URL, clerk, queries[1].query, queries[1].vars).ok(t, &clear)
+		require.Equal(t, fx.declarantID, clear.Case.Details.Applicant.DeclarantIDNumber)
+		require.Equal(t, fx.motherID, clear.Case.Details.Certificate.MotherIDNumber)
+		require.Equal(t, "2024-03-01T02:30:00+08:00", clear.Case.Details.Certificate.BirthTime)
+
+		var missing []string
+		for name := range piiFields(schema) {
+			if !visited[name] {
+				if _, ok := maskedOutOfReach[name]; !ok {
+					missing = append(missing, name)
+				}
+			}
+		}
+		sort.Strings(missing)
+		require.Empty(t, missing, "@pii fields this test never saw masked (add them to its queries, with values masking changes)")
+
+		t.Run("NoSearchByMaskedName", func(t *testing.T) {
+			// Prefix by prefix, a name search would spell out the names read masked.
+			const q = `query($p: String) { residents(filter: {namePrefix: $p}, first: 1) { totalCount edges { node { name } } } }`
+			vars := map[string]any{"p": string([]rune(b.resident.Name)[:1])}
+			requireError(t, b.do(t, analyst, q, vars), "BAD_USER_INPUT", "namePrefix", "pii.search")
+			var out struct{ Residents struct{ TotalCount int } }
+			b.do(t, b.token(t, b.admin), q, vars).ok(t, &out)
+			require.Positive(t, out.Residents.TotalCount)
+		})
+		t.Run("OutOfReach", func(t *testing.T) {
+			for _, q := range []string{
+				`{ collaborationMessages { edges { node { body lastError } } } }`,
+				`{ deadLetters { edges { node { body } } } }`,
+				`{ overdueMessages { edges { node { body } } } }`,
+				`{ auditLog { edges { node { detail } } } }`,
+				`{ hcybshRun { error } }`,
+			} {
+				requireError(t, b.do2(t, srv.URL, analyst, q, nil), "FORBIDDEN", "", "auth.role")
+				requireError(t, b.do(t, b.token(t, b.portal), q, nil), "FORBIDDEN", "", "auth.role")
+			}
+		})
+	})
+}
+
+// maskWalker walks a clerk's and an analyst's answer to the same query
+// along the schema, checking each leaf.
+type maskWalker struct {
+	t       *testing.T
+	schema  *ast.Schema
+	visited map[string]bool
+}
+
+func (w maskWalker) object(path string, typ *ast.Definition, clear, masked map[string]any) {
+	w.t.Helper()
+	if typ.Kind == ast.Interface || typ.Kind == ast.Union {
+		name, _ := clear["__typename"].(string)
+		require.NotEmpty(w.t, name, "%s: ask for __typename of the %s", path, typ.Name)
+		typ = w.schema.Types[name]
+	}
+	require.Len(w.t, masked, len(clear), path)
+	for key, cv := range clear {
+		if key == "__typename" {
+			continue
+		}
+		def := typ.Fields.ForName(key)
+		require.NotNil(w.t, def, "%s.%s: not a field of %s", path, key, typ.Name)
+		w.value(path+"."+key, typ.Name, def, clear, cv, masked[key])
+	}
+}
+
+func (w maskWalker) value(path, parent string, def *ast.FieldDefinition, parentClear map[string]any, cv, mv any) {
+	w.t.Helper()
+	if cl, ok := cv.([]any); ok {
+		ml, ok := mv.([]any)
+		require.True(w.t, ok, path)
+		require.Len(w.t, ml, len(cl), path)
+		for i := range cl {
+			w.value(fmt.Sprintf("%s[%d]", path, i), parent, def, parentClear, cl[i], ml[i])
+		}
+		return
+	}
+	if d := def.Directives.ForName("pii"); d != nil {
+		w.leaf(path, parent+"."+def.Name, domain.PIIKind(d.Arguments.ForName("kind").Value.Raw), parentClear, cv, mv)
+		return
+	}
+	if co, ok := cv.(map[string]any); ok {
+		mo, ok := mv.(map[string]any)
+		require.True(w.t, ok, path)
+		w.object(path, w.schema.Types[def.Type.Name()], co, mo)
+		return
+	}
+	if !roleDependent[parent+"."+def.Name] {
+		require.Equal(w.t, cv, mv, "%s has no @pii, so the analyst reads what the clerk reads", path)
+	}
+}
+
+// roleDependent fields answer differently by role by design.
+var roleDependent = map[string]bool{"Case.availableActions": true, "Case.canCaptureArchives": true}
+
+type itemName string
+
+func (i itemName) Item() string { return string(i) }
+
+func (w maskWalker) leaf(path, field string, kind domain.PIIKind, parentClear map[string]any, cv, mv any) {
+	w.t.Helper()
+	if cv == nil {
+		require.Nil(w.t, mv, path)
+		return
+	}
+	c, m := cv.(string), mv.(string)
+	var want string
+	if kind == domain.PIIItemValue {
+		item, _ := parentClear["field"].(string)
+		want = domain.MaskItemValue(itemName(item), c)
+	} else {
+		want = domain.MaskString(kind, c)
+	}
+	require.Equal(w.t, want, m, "%s (@pii %s) as the analyst reads it", path, kind)
+	if kind == domain.PIIIDNumber || kind == domain.PIIName {
+		require.NotContains(w.t, c, "*", "%s: the clerk reads it in clear", path)
+	}
+	// A value masking leaves as it is (a birth on the 1st, a one-character
+	// name, "") proves nothing: a field counts as read once one changed.
+	if c != m {
+		w.visited[field] = true
+	}
+}
+
+// maskingCase is a birth case whose every personal field holds a value.
+type maskingCase struct {
+	caseID, declarantID, motherID string
+}
+
+// newMaskingCase creates, at office, a birth case with every personal field
+// of the birth kind filled, a history entry and an archive whose name quote
+// ID numbers, and a generated document.
+func newMaskingCase(t *testing.T, db *storage.DB, office string) maskingCase {
+	t.Helper()
+	birthDay := time.Date(2024, 2, 17, 0, 0, 0, 0, time.UTC)
+	fx := maskingCase{
+		declarantID: idnumber.Generate("211102", time.Date(1990, 3, 15, 0, 0, 0, 0, time.UTC), 231),
+		motherID:    idnumber.Generate("211102", time.Date(1992, 7, 9, 0, 0, 0, 0, time.UTC), 442),
+	}
+	fatherID := idnumber.Generate("130102", time.Date(1988, 5, 6, 0, 0, 0, 0, time.UTC), 123)
+	newbornID := idnumber.Generate("211102", birthDay, 17)
+	applicant := map[string]any{"newbornName": "王小明", "ethnicity": "01", "relation": "20", "settleWith": "FATHER",
+		"declarantName": "王大明", "declarantIdNumber": fx.declarantID, "declarantPhone": "13812345678"}
+	ministryData := map[string]any{"certificate": map[string]any{"Number": "M211100001", "Name": "王小明", "Sex": "1",
+		"BirthTime": "2024-03-01T02:30:00+08:00", "Hospital": "盘锦市中心医院", "MotherName": "李秀英", "MotherIDNumber": fx.motherID,
+		"FatherName": "王大明", "FatherIDNumber": fatherID}}
+	result := map[string]any{"approved": false, "reasons": []string{"申报人 " + fx.declarantID + " 材料不全"},
+		"idNumber": newbornID, "hcybsh": "21110200101", "householdNumber": "211102001", "newbornName": "王小明", "formRevision": 1,
+		"errorReport": []map[string]any{
+			{"field": "name", "wanted": "王晓明", "note": "母亲 " + fx.motherID + " 确认"},
+			{"field": "idNumber", "wanted": newbornID},
+			{"field": "birthDate", "wanted": "2024-02-18"},
+		},
+		"pendingChange": map[string]any{"field": "birthDate", "value": "2024-02-18", "reason": "依据 " + fx.motherID + " 的申报", "requestedBy": "officer"}}
+	raw := func(v any) json.RawMessage {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		return b
+	}
+	now := time.Now().UTC()
+	c := &domain.Case{ID: newID(), Kind: birth.Kind, Side: domain.SideAcceptance, CollabNo: "XT" + newID()[:18],
+		Status: domain.StatusDraft, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
+		Office: office, Applicant: raw(applicant), Ministry: raw(ministryData), Result: raw(result),
+		CreatedBy: "clerk", CreatedAt: now, UpdatedAt: now}
+	fx.caseID = c.ID
+	require.NoError(t, db.InTx(context.Background(), func(ctx context.Context, tx domain.Repos) error {
+		if err := tx.Cases().CreateCase(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.Cases().AppendCaseAction(ctx, &domain.CaseAction{ID: newID(), CaseID: c.ID, Action: "START_BIRTH_REGISTRATION",
+			To: domain.StatusDraft, ActorName: "clerk", Office: office, Note: "申报人 " + fx.declarantID, Data: json.RawMessage("{}"), At: now}); err != nil {
+			return err
+		}
+		for _, f := range []*domain.CaseFile{
+			{Category: domain.FileArchive, MaterialCode: "M01", Name: "身份证-" + fx.declarantID + ".jpg", ContentType: "image/jpeg"},
+			{Category: domain.FileDocument, MaterialCode: birth.DocumentRegistrationForm, Name: "常住人口登记表-" + newbornID + ".pdf", ContentType: "application/pdf", Revision: 1},
+		} {
+			f.ID, f.CaseID, f.Size, f.BlobKey, f.Valid, f.Restriction = newID(), c.ID, 1, "sha256/00", true, domain.RestrictionNone
+			f.CreatedBy, f.CreatedAt, f.UpdatedAt = "clerk", now, now
+			if err := tx.Files().CreateCaseFile(ctx, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	return fx
+}
