@@ -7,6 +7,22 @@ import { chineseNameRule, isPhone } from '../rules';
 
 const t = zhCN.birth;
 
+/** SettleWithField asks whose household the newborn joins: the father's or the mother's (1.1.1). */
+export function SettleWithField() {
+  return (
+    <Form.Item name="settleWith" label={t.settleWith} rules={[{ required: true, message: t.settleWithRequired }]}>
+      <Radio.Group
+        optionType="button"
+        buttonStyle="solid"
+        options={[
+          { value: 'FATHER', label: zhCN.settleWith.FATHER },
+          { value: 'MOTHER', label: zhCN.settleWith.MOTHER },
+        ]}
+      />
+    </Form.Item>
+  );
+}
+
 /** The clerk-entered fields of a birth registration, named as the server names them (BirthApplicantInput). */
 export const applicantFields = [
   'newbornName',
@@ -66,16 +82,7 @@ export function BirthApplicantFields() {
           </Form.Item>
         </Col>
       </Row>
-      <Form.Item name="settleWith" label={t.settleWith} rules={[{ required: true, message: t.settleWithRequired }]}>
-        <Radio.Group
-          optionType="button"
-          buttonStyle="solid"
-          options={[
-            { value: 'FATHER', label: zhCN.settleWith.FATHER },
-            { value: 'MOTHER', label: zhCN.settleWith.MOTHER },
-          ]}
-        />
-      </Form.Item>
+      <SettleWithField />
       <Row gutter={24}>
         <Col span={8}>
           <Form.Item

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, Radio, Space, Steps } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Space, Steps } from 'antd';
 import { useLazyQuery } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
 import { BirthLookupDocument, type CaseDetailFragment } from '../../../graphql/generated/graphql';
@@ -7,6 +7,7 @@ import { paths } from '../../../app/paths';
 import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
+import { SettleWithField } from './BirthApplicantFields';
 import { BirthIntakeForm } from './BirthIntakeForm';
 import { BirthLookupPanel, type BirthLookupResult } from './BirthLookupPanel';
 
@@ -80,16 +81,7 @@ export function BirthIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFrag
                 >
                   <Input className="hukou-mono" maxLength={20} placeholder="M130000001" />
                 </Form.Item>
-                <Form.Item name="settleWith" label={t.settleWith} rules={[{ required: true, message: t.settleWithRequired }]}>
-                  <Radio.Group
-                    optionType="button"
-                    buttonStyle="solid"
-                    options={[
-                      { value: 'FATHER', label: zhCN.settleWith.FATHER },
-                      { value: 'MOTHER', label: zhCN.settleWith.MOTHER },
-                    ]}
-                  />
-                </Form.Item>
+                <SettleWithField />
                 <Form.Item label=" ">
                   <Button type="primary" htmlType="submit" loading={loading}>
                     {found ? t.lookupAgain : t.lookup}
