@@ -208,12 +208,15 @@ func (s *RegisterService) FindOffices(ctx context.Context) ([]*Office, error) {
 
 // checkJurisdiction returns missing, the error for a record that does not
 // exist, when the record kept by stationCode is outside actor's
-// jurisdiction, and audits the refusal as DENIED.
+// jurisdiction, and audits the refusal as DENIED (the audit's error when the
+// refusal cannot be recorded).
 func (s *RegisterService) checkJurisdiction(ctx context.Context, actor *Actor, op, subjectID, stationCode string, missing error) error {
 	if actor.CanSee(stationCode) {
 		return nil
 	}
-	s.audit(ctx, actor, AuditDenied, op, "Office", subjectID, "outside jurisdiction")
+	if err := s.audit(ctx, actor, AuditDenied, op, "Office", subjectID, "outside jurisdiction"); err != nil {
+		return err // as deny: a refusal that cannot be recorded answers CodeUnavailable
+	}
 	return missing
 }
 
