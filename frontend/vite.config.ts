@@ -32,7 +32,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
-    // antd under jsdom is slow on a 2-CPU CI machine running files in parallel.
-    testTimeout: 20_000,
+    // antd under jsdom is slow on a 2-CPU CI machine running files in parallel
+    // (20 s was exceeded by the first test of a file while a Go build ran beside it).
+    testTimeout: 60_000,
   },
 });

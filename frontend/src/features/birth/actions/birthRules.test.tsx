@@ -26,8 +26,6 @@ import { CaseView } from '../../case/CaseDetailPage';
 import { birth } from '..';
 
 const reasons = zhCN.errors.reasons;
-// The whole case page and the settle dialog render slowly in jsdom on a busy 2-CPU machine (the first test pays antd's cold start).
-const slow = { timeout: 60_000 };
 
 function refused(message: string, extensions: Record<string, string>) {
   return { errors: [new GraphQLError(message, { extensions })] };
@@ -40,7 +38,7 @@ function formItem(scope: HTMLElement, label: string): HTMLElement {
   return el;
 }
 
-describe('issue-11 refusals on the case page', slow, () => {
+describe('issue-11 refusals on the case page', () => {
   it('shows a submission without every required material on the materials panel, naming what is missing', async () => {
     const user = userEvent.setup();
     const submit = typedMock<SubmitBirthRegistrationMutation, SubmitBirthRegistrationMutationVariables>({
@@ -86,7 +84,7 @@ describe('issue-11 refusals on the case page', slow, () => {
   });
 });
 
-describe('issue-11 refusals in the step dialogs', slow, () => {
+describe('issue-11 refusals in the step dialogs', () => {
   it('puts a settlement contradicting the certificate on the sex field (2.2.1)', async () => {
     const user = userEvent.setup();
     const settle = typedMock<SettleBirthRegistrationMutation, SettleBirthRegistrationMutationVariables>({
