@@ -38,8 +38,8 @@ const (
 )
 
 // Action names a step of a kind's workflow. A user step is named like the
-// mutation that takes it, in upper snake case (SUBMIT_BIRTH_REGISTRATION for
-// submitBirthRegistration); a message step after its message. Actions are
+// mutation that takes it, in upper snake case (SUBMIT_X for
+// submitX); a message step after its message. Actions are
 // stored in case histories: never rename one.
 type Action string
 

@@ -32,7 +32,7 @@ export type BirthSettlementInput = {
 
 /**
  * A step of a kind's declared workflow. A step a user takes is named like the mutation that takes it, in
- * upper snake case (SUBMIT_BIRTH_REGISTRATION ↔ submitBirthRegistration); a step an incoming message takes
+ * upper snake case (SUBMIT_X ↔ submitX); a step an incoming message takes
  * is named after the message.
  */
 export type CaseActionName =
