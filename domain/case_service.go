@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -102,16 +101,6 @@ func (w *Workflow) firedBy(msg MessageType) bool {
 		}
 	}
 	return false
-}
-
-// Kinds lists the registered kinds in order.
-func (s *CaseService) Kinds() []CaseKind {
-	out := make([]CaseKind, 0, len(s.modules))
-	for k := range s.modules {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 // Workflow returns the declaration of kind, or nil for an unknown kind.
