@@ -10,9 +10,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -146,21 +148,35 @@ func (a *app) close() {
 }
 
 // spaHandler serves the built SPA, falling back to index.html for client
-// routes; without a build it says how to make one.
+// routes; without a build it says how to make one. Responses are gzipped
+// for clients that accept it; Vite's content-hashed files under /assets/
+// are cached for a year as immutable (a missing one is a 404, never the
+// index), everything else is revalidated on each load (19 item 7).
 func spaHandler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return gzhttp.GzipHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprint(w, `<!doctype html><meta charset="utf-8"><title>hukou</title><h1>hukou</h1><p>The SPA is not built. The API is at <a href="/graphql">/graphql</a>; try <a href="/graphiql">GraphiQL</a>.</p>`)
 			return
 		}
+		hashed := strings.HasPrefix(r.URL.Path, "/assets/")
 		if _, err := os.Stat(filepath.Join(dir, filepath.Clean("/"+r.URL.Path))); err != nil {
+			if hashed {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Cache-Control", "no-cache")
 			http.ServeFile(w, r, filepath.Join(dir, "index.html"))
 			return
 		}
+		if hashed {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
 		files.ServeHTTP(w, r)
-	})
+	}))
 }
 
 type statusRecorder struct {
