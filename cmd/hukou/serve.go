@@ -95,10 +95,11 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	for _, m := range kinds.modules() {
 		cases.Register(m)
 	}
+	auth := domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL)
 	res := &resolvers.Resolver{
 		Register: domain.NewRegisterService(db, audit, time.Now),
-		Auth:     domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL),
-		Users:    &domain.UserService{DB: db, Now: time.Now, NewID: newID},
+		Auth:     auth,
+		Users:    &domain.UserService{DB: db, Now: time.Now, NewID: newID, Sessions: auth},
 		Audit:    &domain.AuditService{DB: db},
 		Collab:   collab,
 		Casework: cases,
