@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -497,9 +498,14 @@ func (s *AuditService) FindAuditEntries(ctx context.Context, f AuditFilter, p Pa
 	if err := checkPage(&p); err != nil {
 		return nil, err
 	}
-	f.OfficePrefix = ""
 	if actor.Office != nil && actor.Office.Level != OfficeCityBureau {
-		f.OfficePrefix = actor.Office.JurisdictionPrefix()
+		own := actor.Office.JurisdictionPrefix()
+		switch {
+		case f.OfficePrefix == "" || strings.HasPrefix(own, f.OfficePrefix):
+			f.OfficePrefix = own
+		case !strings.HasPrefix(f.OfficePrefix, own):
+			return nil, FieldErrorf("officeCode", "office %s is outside your jurisdiction", f.OfficePrefix).WithReason("auth.jurisdiction")
+		}
 	}
 	return s.DB.Audit().FindAuditEntries(ctx, f, p)
 }

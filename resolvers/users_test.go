@@ -1,6 +1,7 @@
 package resolvers_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -109,6 +110,28 @@ func TestUsers_Administration(t *testing.T) {
 			requireError(t, b.do(t, "", loginMutation, map[string]any{"u": "forgetful", "p": testPassword}), "UNAUTHENTICATED", "", "")
 			b.do(t, "", loginMutation, map[string]any{"u": "forgetful", "p": "new-secret-2026"}).ok(t, &struct{}{})
 			require.NotEmpty(t, b.auditEntries(t, domain.AuditFilter{Action: domain.AuditChange, SubjectID: u.ID}))
+		})
+
+		t.Run("AuditLogFilters", func(t *testing.T) {
+			u := b.createUser(t, "audited", b.station, domain.RoleClerk)
+			b.do(t, countyTok, updateUserMutation, map[string]any{"in": map[string]any{"id": scalar.GlobalID("User", u.ID), "version": 1,
+				"displayName": "审计对象"}}).ok(t, &struct{}{})
+			const q = `query($f: AuditFilter) { auditLog(filter: $f, first: 100) { edges { node { actorName operation officeCode subjectId } } } }`
+			var out struct {
+				AuditLog struct {
+					Edges []struct {
+						Node struct{ ActorName, Operation, OfficeCode, SubjectID string }
+					}
+				}
+			}
+			b.do(t, admin, q, map[string]any{"f": map[string]any{"operation": "updateUser", "actorName": "county-admin", "officeCode": b.county}}).ok(t, &out)
+			require.Len(t, out.AuditLog.Edges, 1)
+			require.Equal(t, u.ID, out.AuditLog.Edges[0].Node.SubjectID)
+			requireError(t, b.do(t, countyTok, q, map[string]any{"f": map[string]any{"officeCode": b.otherCounty}}), "BAD_USER_INPUT", "officeCode", "auth.jurisdiction")
+			b.do(t, countyTok, q, map[string]any{"f": map[string]any{"officeCode": b.city[:4]}}).ok(t, &out)
+			for _, e := range out.AuditLog.Edges {
+				require.True(t, strings.HasPrefix(e.Node.OfficeCode, b.county[:6]), "a wider prefix is narrowed to the county: %+v", e.Node)
+			}
 		})
 
 		t.Run("Refusals", func(t *testing.T) {
