@@ -468,7 +468,9 @@ func (s *UserService) CreateUser(ctx context.Context, in NewUser) (*User, error)
 			}
 			return err
 		}
-		if err := tx.Users().CreateUser(ctx, u); err != nil {
+		if err := tx.Users().CreateUser(ctx, u); ErrorCode(err) == CodeConflict {
+			return &Error{Code: CodeConflict, Field: "username", Message: "the username " + u.Username + " is taken", Reason: "user.username_taken"}
+		} else if err != nil {
 			return err
 		}
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "createUser", "User", u.ID, u.Username))

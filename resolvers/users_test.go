@@ -154,6 +154,9 @@ func TestUsers_Administration(t *testing.T) {
 			requireError(t, b.do(t, admin, updateUserMutation, in(b.clerk.ID, 1, map[string]any{"displayName": "  "})), "BAD_USER_INPUT", "displayName", "user.display_name")
 			requireError(t, b.do(t, admin, updateUserMutation, map[string]any{"in": map[string]any{"id": "not-an-id", "version": 1}}), "BAD_USER_INPUT", "id", "node.id")
 			requireError(t, b.do(t, b.token(t, b.officer), updateUserMutation, in(b.clerk.ID, 1, nil)), "FORBIDDEN", "", "")
+			const create = `mutation($in: CreateUserInput!) { createUser(input: $in) { id } }`
+			requireError(t, b.do(t, admin, create, map[string]any{"in": map[string]any{"username": "clerk", "displayName": "重名", "password": "long-enough-1",
+				"officeCode": b.station, "roles": []string{"CLERK"}}}), "CONFLICT", "username", "user.username_taken")
 		})
 	})
 }
