@@ -3,9 +3,12 @@
 // (lib/access.ts) it needs. Each kind contributes its intake route through
 // features/kinds.ts.
 import type { ReactNode } from 'react';
-import { AppstoreOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
+import { AuditLogPage } from '../features/admin/AuditLogPage';
+import { OperationsPage } from '../features/admin/OperationsPage';
+import { UsersPage } from '../features/admin/UsersPage';
 import { CaseDetailPage } from '../features/case/CaseDetailPage';
 import { CaseListPage } from '../features/case/CaseListPage';
 import { kinds } from '../features/kinds';
@@ -38,6 +41,14 @@ export const routes: readonly AppRoute[] = [
   },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'canViewCases' },
   ...Object.values(kinds).map((k) => k.intake),
+  { path: paths.adminUsers, element: <UsersPage />, menu: { label: zhCN.menu.adminUsers, icon: <TeamOutlined /> }, access: 'isAdmin' },
+  { path: paths.adminAudit, element: <AuditLogPage />, menu: { label: zhCN.menu.adminAudit, icon: <AuditOutlined /> }, access: 'isAdmin' },
+  {
+    path: paths.adminOperations,
+    element: <OperationsPage />,
+    menu: { label: zhCN.menu.adminOperations, icon: <ToolOutlined /> },
+    access: 'isAdmin',
+  },
 ];
 
 /** menuItems are the side menu's entries the user may open, in table order, keyed by path. */
