@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
-	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -501,12 +500,8 @@ func (s *AuditService) FindAuditEntries(ctx context.Context, f AuditFilter, p Pa
 		return nil, err
 	}
 	if actor.Office != nil && actor.Office.Level != OfficeCityBureau {
-		own := actor.Office.JurisdictionPrefix()
-		switch {
-		case f.OfficePrefix == "" || strings.HasPrefix(own, f.OfficePrefix):
-			f.OfficePrefix = own
-		case !strings.HasPrefix(f.OfficePrefix, own):
-			return nil, FieldErrorf("officeCode", "office %s is outside your jurisdiction", f.OfficePrefix).WithReason("auth.jurisdiction")
+		if f.OfficePrefix, err = narrowPrefix(actor.Office.JurisdictionPrefix(), f.OfficePrefix); err != nil {
+			return nil, err
 		}
 	}
 	return s.DB.Audit().FindAuditEntries(ctx, f, p)

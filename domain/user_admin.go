@@ -54,12 +54,8 @@ func (s *UserService) FindUsers(ctx context.Context, f UserFilter, p Page) (*Use
 		return nil, FieldErrorf("search", "search with at most 64 characters").WithReason("user.search")
 	}
 	if actor.Office != nil {
-		own := actor.Office.JurisdictionPrefix()
-		switch {
-		case f.OfficePrefix == "" || strings.HasPrefix(own, f.OfficePrefix):
-			f.OfficePrefix = own
-		case !strings.HasPrefix(f.OfficePrefix, own):
-			return nil, FieldErrorf("officeCode", "office %s is outside your jurisdiction", f.OfficePrefix).WithReason("auth.jurisdiction")
+		if f.OfficePrefix, err = narrowPrefix(actor.Office.JurisdictionPrefix(), f.OfficePrefix); err != nil {
+			return nil, err
 		}
 	}
 	return s.DB.Users().FindUsers(ctx, f, p)
@@ -181,6 +177,21 @@ func (s *UserService) ResetPassword(ctx context.Context, id, password string) (*
 func (s *UserService) forget(id string) {
 	if s.Sessions != nil {
 		s.Sessions.generations.Delete(id)
+	}
+}
+
+// narrowPrefix is the office code prefix a list filtered by asked shows
+// within the jurisdiction own: own when asked is empty or wider, asked
+// when it lies inside own; CodeInvalid (field officeCode, reason
+// auth.jurisdiction) when it lies outside.
+func narrowPrefix(own, asked string) (string, error) {
+	switch {
+	case asked == "" || strings.HasPrefix(own, asked):
+		return own, nil
+	case strings.HasPrefix(asked, own):
+		return asked, nil
+	default:
+		return "", FieldErrorf("officeCode", "office %s is outside your jurisdiction", asked).WithReason("auth.jurisdiction")
 	}
 }
 

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
 import { useQuery } from '@apollo/client/react';
 import { AdminAuditLogDocument, type AdminAuditLogQuery, type AuditAction, type AuditFilter } from '../../graphql/generated/graphql';
 import { CursorPager, useCursors } from '../../components/CursorPager';
-import { classifyError } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
+import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.admin.audit;
@@ -112,15 +112,7 @@ export function AuditLogPage() {
           </Space>
         </Form>
       </Card>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          message={classifyError(error).message}
-          action={<Button onClick={() => void refetch()}>{zhCN.app.retry}</Button>}
-          style={{ marginBottom: 16 }}
-        />
-      )}
+      <QueryErrorAlert error={error} onRetry={() => void refetch()} />
       <Card>
         <Table<Entry>
           rowKey="id"

@@ -12,10 +12,10 @@ import {
   type AdminMessageFragment,
 } from '../../graphql/generated/graphql';
 import { CursorPager, useCursors } from '../../components/CursorPager';
-import { classifyError } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 import { useAdminAction } from './useAdminAction';
+import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 
 const t = zhCN.admin.operations;
 const pageSize = 50;
@@ -65,7 +65,7 @@ function DeadLetters() {
   return (
     <>
       <Typography.Paragraph type="secondary">{t.deadLettersHint}</Typography.Paragraph>
-      {error && <Alert type="error" showIcon message={classifyError(error).message} style={{ marginBottom: 16 }} />}
+      <QueryErrorAlert error={error} onRetry={() => void refetch()} />
       <Table<AdminMessageFragment>
         rowKey="messageId"
         size="small"
@@ -87,7 +87,7 @@ function OverdueMessages() {
   return (
     <>
       <Typography.Paragraph type="secondary">{t.overdueHint}</Typography.Paragraph>
-      {error && <Alert type="error" showIcon message={classifyError(error).message} style={{ marginBottom: 16 }} />}
+      <QueryErrorAlert error={error} />
       <Table<AdminMessageFragment>
         rowKey="messageId"
         size="small"
@@ -112,7 +112,7 @@ function VerifyLog() {
       <Button type="primary" loading={loading} onClick={() => void verify()}>
         {t.verifyRun}
       </Button>
-      {error && <Alert type="error" showIcon message={classifyError(error).message} />}
+      <QueryErrorAlert error={error} />
       {v && (v.ok ? <Alert type="success" showIcon message={t.verifyOk(v.entries)} /> : <Alert type="error" showIcon message={t.verifyBroken(v.firstBrokenSeq, v.problem ?? '')} />)}
     </Space>
   );
@@ -133,7 +133,7 @@ function Hcybsh() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Paragraph type="secondary">{t.hcybshHint}</Typography.Paragraph>
-      {error && <Alert type="error" showIcon message={classifyError(error).message} />}
+      <QueryErrorAlert error={error} onRetry={() => void refetch()} />
       {r ? (
         <Descriptions bordered size="small" column={1}>
           <Descriptions.Item label={t.status}>

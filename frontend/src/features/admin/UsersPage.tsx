@@ -14,11 +14,11 @@ import {
   type UserFilter,
 } from '../../graphql/generated/graphql';
 import { CursorPager, useCursors } from '../../components/CursorPager';
-import { classifyError } from '../../lib/errors';
 import { fieldErrorSetter } from '../../lib/forms';
 import { formatTime } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 import { useAdminAction } from './useAdminAction';
+import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 
 const t = zhCN.admin.users;
 const pageSize = 50;
@@ -249,7 +249,7 @@ export function UsersPage() {
           </Form.Item>
         </Form>
       </Card>
-      {error && <Alert type="error" showIcon message={classifyError(error).message} style={{ marginBottom: 16 }} />}
+      <QueryErrorAlert error={error} onRetry={refresh} />
       <Table<AdminUserFragment>
         rowKey="id"
         columns={columns}
