@@ -6,14 +6,17 @@ import type { ReactNode } from 'react';
 import { AppstoreOutlined, AuditOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
-import { AuditLogPage } from '../features/admin/AuditLogPage';
-import { OperationsPage } from '../features/admin/OperationsPage';
-import { UsersPage } from '../features/admin/UsersPage';
-import { CaseDetailPage } from '../features/case/CaseDetailPage';
-import { CaseListPage } from '../features/case/CaseListPage';
 import { kinds } from '../features/kinds';
-import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
+import { page } from './lazyPage';
 import { paths } from './paths';
+
+// Pages load on first visit (19 item 7: the first screen needs none of them).
+const WorkbenchPage = page(() => import('../features/workbench/WorkbenchPage'), 'WorkbenchPage');
+const CaseListPage = page(() => import('../features/case/CaseListPage'), 'CaseListPage');
+const CaseDetailPage = page(() => import('../features/case/CaseDetailPage'), 'CaseDetailPage');
+const UsersPage = page(() => import('../features/admin/UsersPage'), 'UsersPage');
+const AuditLogPage = page(() => import('../features/admin/AuditLogPage'), 'AuditLogPage');
+const OperationsPage = page(() => import('../features/admin/OperationsPage'), 'OperationsPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
