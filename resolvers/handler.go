@@ -60,7 +60,9 @@ func NewHandler(cfg Config) http.Handler {
 	if cfg.MaxUploadSize <= 0 {
 		cfg.MaxUploadSize = DefaultMaxUploadSize
 	}
-	gcfg := graph.Config{Resolvers: cfg.Resolver}
+	res := *cfg.Resolver
+	res.tokens = cfg.Tokens
+	gcfg := graph.Config{Resolvers: &res}
 	gcfg.Directives.Auth = authDirective
 	gcfg.Directives.Pii = piiDirective
 	complexityByPageSize(&gcfg.Complexity)

@@ -20,4 +20,7 @@ type Resolver struct {
 	Events   domain.CollabEvents
 	Hcybsh   *domain.HcybshService
 	Archives *domain.ArchiveService
+
+	// tokens signs file links; NewHandler sets it from Config.Tokens.
+	tokens *Tokens
 }

@@ -267,6 +267,7 @@ export const zhCN = {
     printConfirmTitle: '打印常住人口登记表',
     printConfirmBody: '将记录本次打印并在新窗口打开常表，请在浏览器打印对话框中选择打印机。',
     noForm: '尚未收到常表文书，请刷新后重试',
+    printOpenFailed: '无法打开常表文书，请在“材料与文书”中点击打印重试',
     reportTitle: '报告差错',
     reportHint: '申请人核对常表后发现的差错，将发送至户籍地更正。',
     reportField: '字段',
