@@ -33,7 +33,7 @@ import (
 // with the refresh token in the body.
 
 const (
-	// RefreshCookieName is the refresh-token cookie of browser sessions.
+	// RefreshCookieName is the default name of the refresh-token cookie.
 	RefreshCookieName = "hukou_refresh"
 	// SessionPath is where NewSessionHandler is mounted, and the cookie's path.
 	SessionPath = "/auth/"
@@ -44,6 +44,11 @@ const (
 
 // CookieConfig configures the refresh cookie.
 type CookieConfig struct {
+	// Name is the cookie's name (default RefreshCookieName). Cookies do not
+	// tell ports apart, so deployments sharing a host name (two cities'
+	// test servers on 127.0.0.1) need names of their own; cmd/hukou adds
+	// the office code.
+	Name string
 	// AllowInsecure drops the Secure attribute on requests that arrived
 	// over plain HTTP (neither TLS nor X-Forwarded-Proto: https):
 	// development mode only, where the server is http://127.0.0.1.
@@ -54,6 +59,20 @@ type CookieConfig struct {
 	TrustedOrigins []string
 }
 
+// name is Name without characters a cookie name may not hold.
+func (c CookieConfig) name() string {
+	name := strings.Map(func(r rune) rune {
+		if ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') || r == '_' || r == '-' {
+			return r
+		}
+		return -1
+	}, c.Name)
+	if name == "" {
+		return RefreshCookieName
+	}
+	return name
+}
+
 func (c CookieConfig) secure(r *http.Request) bool {
 	return !c.AllowInsecure || r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
@@ -61,7 +80,7 @@ func (c CookieConfig) secure(r *http.Request) bool {
 // refreshCookie is the cookie holding token until expires (or, with an
 // empty token, the instruction to delete it).
 func (c CookieConfig) refreshCookie(r *http.Request, token string, expires time.Time) *http.Cookie {
-	ck := &http.Cookie{Name: RefreshCookieName, Value: token, Path: SessionPath, HttpOnly: true,
+	ck := &http.Cookie{Name: c.name(), Value: token, Path: SessionPath, HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: c.secure(r)}
 	if token == "" {
 		ck.MaxAge = -1
@@ -170,7 +189,7 @@ func (h *sessionHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var token string
-	if ck, err := r.Cookie(RefreshCookieName); err == nil {
+	if ck, err := r.Cookie(h.cfg.name()); err == nil {
 		token = ck.Value
 	}
 	if op == "logout" {

@@ -102,7 +102,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},
 	}
 	// The refresh cookie is Secure except on plain HTTP in development mode.
-	cookies := resolvers.CookieConfig{AllowInsecure: cfg.Dev}
+	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens,
 		Introspection: cfg.Dev, MaxUploadSize: resolvers.UploadLimit(cfg.ArchiveMaxSize), Cookies: cookies}))

@@ -36,7 +36,8 @@ export const zhCN = {
     submit: '登录',
     logout: '退出登录',
     office: '所属单位',
-    sessionExpired: '登录已过期，请重新登录',
+    sessionExpired: '会话已过期，请重新登录',
+    restoring: '正在恢复登录…',
   },
   roles: {
     CLERK: '受理民警',
