@@ -26,7 +26,8 @@ import (
 //
 //	POST /auth/refresh  spends the cookie's refresh token: a new access token
 //	                    {"accessToken", "accessExpiresAt", "refreshExpiresAt"}
-//	                    and a new cookie (tokens rotate; reuse revokes all)
+//	                    and a new cookie (tokens rotate; reuse revokes all);
+//	                    204 without a cookie (no session to restore)
 //	POST /auth/logout   revokes the cookie's session and clears the cookie
 //
 // API clients keep using the login, refreshToken and logout mutations
@@ -156,7 +157,7 @@ func setRefreshCookie(ctx context.Context, s *domain.Session) {
 
 // NewSessionHandler serves the session endpoints (mounted at SessionPath).
 // Errors answer a JSON body {"code", "reason", "message"}: 401
-// UNAUTHENTICATED (reason auth.refresh_missing, auth.refresh_invalid), 403
+// UNAUTHENTICATED (reason auth.refresh_invalid), 403
 // FORBIDDEN (auth.csrf, auth.origin), 405, 404.
 func NewSessionHandler(auth *domain.AuthService, cfg CookieConfig) http.Handler {
 	if auth == nil {
@@ -203,9 +204,15 @@ func (h *sessionHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if token == "" || len(token) > 256 {
+	if token == "" {
+		// No session to refresh (a first visit, or after a sign-out): not
+		// an error, so a browser loading the sign-in page logs none.
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if len(token) > 256 {
 		http.SetCookie(w, h.cfg.refreshCookie(r, "", time.Time{}))
-		writeDomainError(w, r, domain.Errorf(domain.CodeUnauthenticated, "no session; sign in").WithReason("auth.refresh_missing"))
+		writeDomainError(w, r, domain.Errorf(domain.CodeUnauthenticated, "the session has expired; sign in again").WithReason("auth.refresh_invalid"))
 		return
 	}
 	s, err := h.auth.Refresh(r.Context(), token, clientAddr(r))

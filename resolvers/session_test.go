@@ -178,10 +178,13 @@ func TestSecurity_SessionCookie(t *testing.T) {
 		})
 
 		t.Run("BadRequestsRefused", func(t *testing.T) {
-			requireSessionError(t, sessionRequest(t, dev, http.MethodPost, "/auth/refresh", "", same(dev), nil), http.StatusUnauthorized, "UNAUTHENTICATED", "auth.refresh_missing")
+			r := sessionRequest(t, dev, http.MethodPost, "/auth/refresh", "", same(dev), nil)
+			require.Equal(t, http.StatusNoContent, r.status, "no session to restore")
+			require.Empty(t, r.body)
+			requireSessionError(t, sessionRequest(t, dev, http.MethodPost, "/auth/refresh", "", map[string]string{"Origin": "https://evil.example"}, nil), http.StatusForbidden, "FORBIDDEN", "auth.csrf")
 			requireSessionError(t, sessionRequest(t, dev, http.MethodPost, "/auth/refresh", "forged", same(dev), nil), http.StatusUnauthorized, "UNAUTHENTICATED", "auth.refresh_invalid")
-			requireSessionError(t, sessionRequest(t, dev, http.MethodPost, "/auth/refresh", strings.Repeat("x", 4000), same(dev), nil), http.StatusUnauthorized, "UNAUTHENTICATED", "auth.refresh_missing")
-			r := sessionRequest(t, dev, http.MethodGet, "/auth/refresh", "", same(dev), nil)
+			requireSessionError(t, sessionRequest(t, dev, http.MethodPost, "/auth/refresh", strings.Repeat("x", 4000), same(dev), nil), http.StatusUnauthorized, "UNAUTHENTICATED", "auth.refresh_invalid")
+			r = sessionRequest(t, dev, http.MethodGet, "/auth/refresh", "", same(dev), nil)
 			require.Equal(t, http.StatusMethodNotAllowed, r.status)
 			r = sessionRequest(t, dev, http.MethodPost, "/auth/other", "", same(dev), nil)
 			require.Equal(t, http.StatusNotFound, r.status)

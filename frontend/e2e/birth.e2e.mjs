@@ -201,7 +201,7 @@ try {
   // Tokens (issue 10): the access token lives in memory only, the refresh token in an HttpOnly,
   // SameSite=Strict cookie scoped to /auth/; a reload restores the session through the cookie.
   assert.equal(await clerk.evaluate(() => localStorage.length + sessionStorage.length), 0, 'nothing in web storage');
-  const refreshCookie = (await context.cookies(pj)).find((c) => c.name === 'hukou_refresh_211100000000');
+  const refreshCookie = (await context.cookies(`${pj}/auth/refresh`)).find((c) => c.name === 'hukou_refresh_211100000000');
   assert.ok(refreshCookie, 'the refresh cookie');
   assert.equal(refreshCookie.httpOnly, true);
   assert.equal(refreshCookie.sameSite, 'Strict');
@@ -594,7 +594,7 @@ try {
   await other.getByRole('button', { name: '退出登录' }).click();
   await other.getByRole('button', { name: /登\s*录/ }).waitFor();
   assert.equal(await other.getByTestId('session-expired').count(), 0, 'a sign-out is not an expiry');
-  assert.equal((await context.cookies(pj)).filter((c) => c.name === 'hukou_refresh_211100000000').length, 0, 'the cookie is cleared');
+  assert.equal((await context.cookies(`${pj}/auth/refresh`)).filter((c) => c.name === 'hukou_refresh_211100000000').length, 0, 'the cookie is cleared');
   await other.close();
   await clerk.getByRole('menuitem', { name: '工作台' }).click();
   await clerk.getByTestId('session-expired').waitFor();

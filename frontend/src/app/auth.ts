@@ -19,6 +19,7 @@ async function postRefresh(): Promise<RefreshResult> {
   } catch {
     return { ok: false, reason: 'network' };
   }
+  if (r.status === 204) return { ok: false, reason: 'none' }; // no cookie: no session to restore
   if (r.ok) {
     const body = (await r.json()) as Partial<AccessToken>;
     if (typeof body.accessToken === 'string' && typeof body.accessExpiresAt === 'string') {
@@ -26,10 +27,7 @@ async function postRefresh(): Promise<RefreshResult> {
     }
     return { ok: false, reason: 'network' };
   }
-  if (r.status === 401) {
-    const body = (await r.json().catch(() => ({}))) as { reason?: string };
-    return { ok: false, reason: body.reason === 'auth.refresh_missing' ? 'none' : 'expired' };
-  }
+  if (r.status === 401) return { ok: false, reason: 'expired' };
   return { ok: false, reason: 'network' };
 }
 
