@@ -2,7 +2,7 @@
 // (query fileLinks: checked against the user's jurisdiction and audited),
 // never with a token in the URL. A link lives 5 minutes; pages that show
 // links re-mint them before they expire.
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { ApolloClient } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { FileLinksDocument, type FileLinkInfoFragment } from '../graphql/generated/graphql';
@@ -10,16 +10,31 @@ import { FileLinksDocument, type FileLinkInfoFragment } from '../graphql/generat
 /** linkRefreshMs re-mints links a minute before the server's 5-minute expiry. */
 export const linkRefreshMs = 4 * 60 * 1000;
 
-/** useFileLinks mints links to the files ids (kept fresh while mounted); the map is empty until they arrive. */
+/**
+ * useFileLinks mints links to the files ids, the map empty until they arrive.
+ * They are re-minted every few minutes while the page is visible (each mint is
+ * audited, so a hidden tab does not keep minting) and at once when the page
+ * becomes visible again with links about to expire.
+ */
 export function useFileLinks(ids: string[]): Map<string, FileLinkInfoFragment> {
   const key = ids.join(',');
-  const { data } = useQuery(FileLinksDocument, {
+  const { data, refetch } = useQuery(FileLinksDocument, {
     variables: { ids },
     skip: ids.length === 0,
     fetchPolicy: 'network-only',
     pollInterval: linkRefreshMs,
+    skipPollAttempt: () => document.visibilityState === 'hidden',
     errorPolicy: 'all',
   });
+  const expiresAt = data?.fileLinks[0]?.expiresAt;
+  useEffect(() => {
+    if (!expiresAt) return;
+    const onVisible = () => {
+      if (document.visibilityState === 'visible' && Date.parse(expiresAt) - Date.now() < 60_000) void refetch();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [expiresAt, refetch]);
   return useMemo(() => {
     const m = new Map<string, FileLinkInfoFragment>();
     if (key === '') return m;
