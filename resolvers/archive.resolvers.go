@@ -7,11 +7,11 @@ package resolvers
 
 import (
 	"context"
-	"time"
 	"hukou/domain"
 	"hukou/graph"
 	"hukou/graph/model"
 	"hukou/graph/scalar"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 )
