@@ -17,14 +17,14 @@ import (
 // send a header (<img src>, a viewer in a new window, a download), without
 // an access token in the URL. A link is
 //
-//	/files/{fileId}[/thumbnail]?u={userId}&exp={unix seconds}&sig={MAC}[&download=1]
+//	/files/{fileId}[/thumbnail]?u={userId}&g={generation}&exp={unix seconds}&sig={MAC}[&download=1]
 //
 // where MAC is HMAC-SHA256 over the file ID, the user ID, the user's token
 // generation and the expiry, under a key derived from the access-token key
 // (so every instance sharing JWT_SECRET or JWT_ED25519_KEY verifies it, and
-// nothing else needs configuring). The generation is not in the URL: the
-// server recomputes the MAC with the user's current one, so a sign-out or a
-// reused refresh token revokes every link with the access tokens. A link
+// nothing else needs configuring). The MAC is checked before anything is
+// looked up; then the generation must still be the user's, so a sign-out or
+// a reused refresh token revokes every link with the access tokens. A link
 // opens the file only for that user, only as long as the user may read it
 // (checked and audited again on every request), and only until exp, which
 // may be at most domain.FileLinkTTL ahead.
@@ -54,6 +54,7 @@ func (t *Tokens) linkMAC(fileID, userID string, gen int, exp int64) []byte {
 func (t *Tokens) fileLink(fileID, userID string, gen int, exp time.Time) *model.FileLink {
 	q := url.Values{}
 	q.Set("u", userID)
+	q.Set("g", strconv.Itoa(gen))
 	q.Set("exp", strconv.FormatInt(exp.Unix(), 10))
 	q.Set("sig", base64.RawURLEncoding.EncodeToString(t.linkMAC(fileID, userID, gen, exp.Unix())))
 	query := "?" + q.Encode()
@@ -67,6 +68,7 @@ func (t *Tokens) fileLink(fileID, userID string, gen int, exp time.Time) *model.
 // signedLink is a link's parameters as the request carries them.
 type signedLink struct {
 	userID string
+	gen    int
 	exp    int64
 	sig    []byte
 }
@@ -75,15 +77,16 @@ type signedLink struct {
 // carries none (the request authenticates otherwise). Malformed parameters
 // are CodeUnauthenticated, reason files.link_invalid.
 func parseSignedLink(q url.Values) (signedLink, bool, error) {
-	if !q.Has("sig") && !q.Has("u") && !q.Has("exp") {
+	if !q.Has("sig") && !q.Has("u") && !q.Has("g") && !q.Has("exp") {
 		return signedLink{}, false, nil
 	}
 	exp, err := strconv.ParseInt(q.Get("exp"), 10, 64)
+	gen, gerr := strconv.Atoi(q.Get("g"))
 	sig, serr := base64.RawURLEncoding.DecodeString(q.Get("sig"))
-	if err != nil || serr != nil || len(sig) != sha256.Size || q.Get("u") == "" {
+	if err != nil || gerr != nil || serr != nil || len(sig) != sha256.Size || q.Get("u") == "" {
 		return signedLink{}, true, errLinkInvalid()
 	}
-	return signedLink{userID: q.Get("u"), exp: exp, sig: sig}, true, nil
+	return signedLink{userID: q.Get("u"), gen: gen, exp: exp, sig: sig}, true, nil
 }
 
 // checkLifetime refuses an expired link, and one valid further ahead than
@@ -98,12 +101,16 @@ func (l signedLink) checkLifetime(now time.Time) error {
 	return nil
 }
 
-// verify checks the link's MAC for fileID and the user's current generation.
-func (t *Tokens) verifyLink(l signedLink, fileID string, gen int) error {
-	if !hmac.Equal(l.sig, t.linkMAC(fileID, l.userID, gen, l.exp)) {
+// verifyLink checks the link's MAC for fileID.
+func (t *Tokens) verifyLink(l signedLink, fileID string) error {
+	if !hmac.Equal(l.sig, t.linkMAC(fileID, l.userID, l.gen, l.exp)) {
 		return errLinkInvalid()
 	}
 	return nil
+}
+
+func errLinkRevoked() error {
+	return domain.Errorf(domain.CodeUnauthenticated, "the file link ended with the session it was made in; open the file again from the case").WithReason("files.link_revoked")
 }
 
 func errLinkInvalid() error {

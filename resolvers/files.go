@@ -156,12 +156,15 @@ func (h *fileHandler) authenticate(r *http.Request, id string) (context.Context,
 		if err := link.checkLifetime(h.now()); err != nil {
 			return nil, err
 		}
+		if err := h.tokens.verifyLink(link, id); err != nil {
+			return nil, err
+		}
 		actor, gen, err := h.auth.ActorForLink(r.Context(), link.userID, addr)
 		if err != nil {
 			return nil, err
 		}
-		if err := h.tokens.verifyLink(link, id, gen); err != nil {
-			return nil, err
+		if gen != link.gen {
+			return nil, errLinkRevoked()
 		}
 		return domain.WithActor(r.Context(), actor), nil
 	}

@@ -193,6 +193,8 @@ func TestSecurity_Files(t *testing.T) {
 			// Garbage in the parameters: refused, never a 500.
 			requireFileRefused(t, f.srv.URL+withQuery(t, png.URL, "u", "\x00"), http.StatusUnauthorized, "UNAUTHENTICATED", "files.link_invalid")
 			requireFileRefused(t, f.srv.URL+withQuery(t, png.URL, "exp", "soon"), http.StatusUnauthorized, "UNAUTHENTICATED", "files.link_invalid")
+			requireFileRefused(t, f.srv.URL+withQuery(t, png.URL, "g", "x"), http.StatusUnauthorized, "UNAUTHENTICATED", "files.link_invalid")
+			requireFileRefused(t, f.srv.URL+withQuery(t, png.URL, "u", strings.Repeat("u", 5000)), http.StatusUnauthorized, "UNAUTHENTICATED", "files.link_invalid")
 		})
 
 		t.Run("OtherUsersLinkRefused", func(t *testing.T) {
@@ -229,7 +231,9 @@ func TestSecurity_Files(t *testing.T) {
 			require.Equal(t, http.StatusOK, resp.StatusCode)
 			var out struct{ Logout bool }
 			f.do(t, "", `mutation($t: String!) { logout(refreshToken: $t) }`, map[string]any{"t": s.RefreshToken}).ok(t, &out)
-			requireFileRefused(t, f.srv.URL+l.URL, http.StatusUnauthorized, "UNAUTHENTICATED", "files.link_invalid")
+			requireFileRefused(t, f.srv.URL+l.URL, http.StatusUnauthorized, "UNAUTHENTICATED", "files.link_revoked")
+			// Claiming the new generation does not help: the MAC covers it.
+			requireFileRefused(t, f.srv.URL+withQuery(t, l.URL, "g", "99"), http.StatusUnauthorized, "UNAUTHENTICATED", "files.link_invalid")
 		})
 	})
 }
