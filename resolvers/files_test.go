@@ -237,4 +237,3 @@ func TestSecurity_Files(t *testing.T) {
 		})
 	})
 }
-
