@@ -4,6 +4,7 @@
 // links re-mint them before they expire.
 import { useEffect, useMemo } from 'react';
 import type { ApolloClient } from '@apollo/client';
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { useQuery } from '@apollo/client/react';
 import { FileLinksDocument, type FileLinkInfoFragment } from '../graphql/generated/graphql';
 
@@ -18,7 +19,7 @@ export const linkRefreshMs = 4 * 60 * 1000;
  */
 export function useFileLinks(ids: string[]): Map<string, FileLinkInfoFragment> {
   const key = ids.join(',');
-  const { data, refetch } = useQuery(FileLinksDocument, {
+  const { data, error, refetch, stopPolling } = useQuery(FileLinksDocument, {
     variables: { ids },
     skip: ids.length === 0,
     fetchPolicy: 'network-only',
@@ -26,6 +27,12 @@ export function useFileLinks(ids: string[]): Map<string, FileLinkInfoFragment> {
     skipPollAttempt: () => document.visibilityState === 'hidden',
     errorPolicy: 'all',
   });
+  // A refusal (a role that reads personal data masked may open no file) is
+  // final: asking again every few minutes would only fill the audit log.
+  const refused = CombinedGraphQLErrors.is(error);
+  useEffect(() => {
+    if (refused) stopPolling();
+  }, [refused, stopPolling]);
   const expiresAt = data?.fileLinks[0]?.expiresAt;
   useEffect(() => {
     if (!expiresAt) return;

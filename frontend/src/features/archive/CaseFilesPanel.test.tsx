@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
+import { GraphQLError } from 'graphql';
 import { renderWithProviders, typedMock } from '../../test/render';
 import { FileLinksDocument, type FileLinksQuery, type FileLinksQueryVariables } from '../../graphql/generated/graphql';
 import { aCase, caseFile, signedInStore } from '../../test/fixtures';
@@ -73,5 +74,17 @@ describe('CaseFilesPanel', () => {
     await waitFor(() => expect(within(rows[0]).getByRole('link', { name: /查看/ })).toHaveAttribute('href', '/files/d2' + signed('d2')));
     expect(within(rows[0]).getByRole('button', { name: /打印/ })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /采集/ })).toBeNull();
+  });
+
+  it('shows the files without links when the server refuses them (a masked role), and no English', async () => {
+    const refused = typedMock<FileLinksQuery, FileLinksQueryVariables>({
+      request: { query: FileLinksDocument, variables: { ids: ['f1', 'f2', 'd2', 'd1'] } },
+      result: { errors: [new GraphQLError('case files show ID numbers…', { extensions: { code: 'FORBIDDEN', reason: 'pii.document' } })] },
+    });
+    renderWithProviders(<CaseFilesPanel c={{ ...c, canCaptureArchives: false }} onChanged={vi.fn()} />, [refused], signedInStore(['ANALYST']));
+    const cert = screen.getByTestId('material-BIRTH_CERT');
+    expect(within(cert).getAllByTestId('archive-thumb')).toHaveLength(2);
+    await waitFor(() => expect(within(cert).getByRole('img', { name: '出生医学证明.jpg' })).not.toHaveAttribute('src', expect.stringContaining('/files/')));
+    expect(document.body.textContent).not.toMatch(/ID numbers/);
   });
 });
