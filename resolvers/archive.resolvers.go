@@ -117,7 +117,7 @@ func (r *queryResolver) FileLinks(ctx context.Context, ids []string) ([]*model.F
 	exp := r.Auth.Now().Add(domain.FileLinkTTL).Truncate(time.Second)
 	links := make([]*model.FileLink, len(files))
 	for i, f := range files {
-		links[i] = r.tokens.fileLink(f.ID, actor.UserID, gen, exp)
+		links[i] = tokensFrom(ctx).fileLink(f.ID, actor.UserID, gen, exp)
 	}
 	return links, nil
 }

@@ -1,6 +1,7 @@
 package resolvers
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -28,6 +29,18 @@ import (
 // opens the file only for that user, only as long as the user may read it
 // (checked and audited again on every request), and only until exp, which
 // may be at most domain.FileLinkTTL ahead.
+
+type tokensKey struct{}
+
+// tokensFrom returns the Tokens of the handler serving the request (they
+// sign file links): NewHandler puts them into every request's context.
+func tokensFrom(ctx context.Context) *Tokens {
+	t, _ := ctx.Value(tokensKey{}).(*Tokens)
+	if t == nil {
+		panic("resolvers: no Tokens in the context; serve through NewHandler")
+	}
+	return t
+}
 
 // fileLinkKeyLabel separates the file-link key from every other use of the
 // token key.

@@ -63,9 +63,7 @@ func NewHandler(cfg Config) http.Handler {
 	if cfg.MaxUploadSize <= 0 {
 		cfg.MaxUploadSize = DefaultMaxUploadSize
 	}
-	res := *cfg.Resolver
-	res.tokens = cfg.Tokens
-	gcfg := graph.Config{Resolvers: &res}
+	gcfg := graph.Config{Resolvers: cfg.Resolver}
 	gcfg.Directives.Auth = authDirective
 	gcfg.Directives.Pii = piiDirective
 	complexityByPageSize(&gcfg.Complexity)
@@ -100,6 +98,7 @@ func NewHandler(cfg Config) http.Handler {
 		ctx := context.WithValue(r.Context(), remoteAddrKey{}, addr)
 		ctx = withResponseHeaders(ctx, w.Header())
 		ctx = withCookieRequest(ctx, cfg.Cookies, r)
+		ctx = context.WithValue(ctx, tokensKey{}, cfg.Tokens)
 		ctx = authenticate(ctx, r.Header.Get("Authorization"), addr, cfg.Tokens, cfg.Resolver.Auth, cfg.Now)
 		h.ServeHTTP(w, r.WithContext(ctx))
 	}))

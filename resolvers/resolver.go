@@ -20,7 +20,4 @@ type Resolver struct {
 	Events   domain.CollabEvents
 	Hcybsh   *domain.HcybshService
 	Archives *domain.ArchiveService
-
-	// tokens signs file links; NewHandler sets it from Config.Tokens.
-	tokens *Tokens
 }
