@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -357,6 +358,35 @@ func (s *ArchiveService) Thumbnail(ctx context.Context, fileID string) ([]byte, 
 	return b, f, nil
 }
 
+// FileLinkTTL is how long a signed file link (Link) stays valid: long
+// enough to open a viewer or a download, short enough that a link copied
+// from history or a log is useless.
+const FileLinkTTL = 5 * time.Minute
+
+// MaxFileLinks bounds the files of one Link call.
+const MaxFileLinks = 100
+
+// Link checks that the caller may read each file exactly as Open does
+// (masked callers and files outside the jurisdiction refused, and audited
+// as DENIED) and audits each as a READ of op archive.link, before the
+// caller hands out signed links to them; the read through a link is
+// audited again by Open. Errors: as Open, and CodeInvalid (field ids,
+// reason files.too_many) for more than MaxFileLinks IDs.
+func (s *ArchiveService) Link(ctx context.Context, fileIDs []string) ([]*CaseFile, error) {
+	if len(fileIDs) > MaxFileLinks {
+		return nil, FieldErrorf("ids", "at most %d files per request", MaxFileLinks).WithReason("files.too_many")
+	}
+	files := make([]*CaseFile, 0, len(fileIDs))
+	for _, id := range fileIDs {
+		f, err := s.readable(ctx, id, "archive.link")
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
 // AttachDocument records a generated document (a PDF the caller has already
 // Put in the blob store) on a case inside the caller's transaction tx, as the
 // next revision of its kind (1, 2, …). It checks nothing about the caller:
@@ -666,11 +696,17 @@ func (s *ArchiveService) makeThumbnail(ctx context.Context, f *CaseFile) ([]byte
 		if err != nil || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
 			return nil, Errorf(CodeInvalid, "the stored image cannot be previewed; open the original").WithReason("archive.image_unreadable")
 		}
-		img, err := decodeImage(f.ContentType, data)
-		if err != nil {
-			return nil, Errorf(CodeInvalid, "the stored image cannot be previewed; open the original").WithReason("archive.image_unreadable")
+		if !withinThumbnailBudget(cfg) {
+			// Decoding would cost more memory and time than a preview is
+			// worth: a placeholder, from the header alone.
+			canvas = imagePlaceholder(canvas)
+		} else {
+			img, err := decodeBounded(ctx, f.ContentType, data)
+			if err != nil {
+				return nil, err
+			}
+			canvas = imaging.PasteCenter(canvas, imaging.Fit(img, ThumbnailSize, ThumbnailSize, imaging.Lanczos))
 		}
-		canvas = imaging.PasteCenter(canvas, imaging.Fit(img, ThumbnailSize, ThumbnailSize, imaging.Lanczos))
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, canvas, &jpeg.Options{Quality: 80}); err != nil {
@@ -689,6 +725,73 @@ func pdfPlaceholder(canvas *image.NRGBA) *image.NRGBA {
 		page = imaging.Paste(page, line, image.Pt(15, y))
 	}
 	return imaging.PasteCenter(canvas, page)
+}
+
+// Thumbnail decoding is bounded three ways: the header is read first
+// (decodeConfig) and an image whose decoded pixels would exceed
+// maxThumbnailPixels or maxThumbnailDecodedBytes gets a placeholder
+// instead; at most thumbnailSlots decodes run at once in the process, so
+// concurrent requests queue instead of multiplying the memory. (A 466 KB
+// 7745×7745 16-bit PNG decodes to 480 MB in about 10 s.)
+const (
+	maxThumbnailPixels       = 40_000_000
+	maxThumbnailDecodedBytes = 96 << 20
+)
+
+var thumbnailSlots = make(chan struct{}, 2)
+
+// withinThumbnailBudget reports whether decoding an image with header cfg
+// stays within the thumbnail budget.
+func withinThumbnailBudget(cfg image.Config) bool {
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	return cfg.Width > 0 && cfg.Height > 0 && pixels <= maxThumbnailPixels &&
+		pixels*bytesPerPixel(cfg.ColorModel) <= maxThumbnailDecodedBytes
+}
+
+// bytesPerPixel is what the standard decoders allocate per pixel for an
+// image of color model m (a YCbCr JPEG counted as 4:4:4, its worst case).
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 4 // RGBA, NRGBA, CMYK
+}
+
+// decodeBounded decodes an image within the budget once a decode slot is
+// free; a caller that gives up while waiting gets CodeUnavailable.
+func decodeBounded(ctx context.Context, ct string, data []byte) (image.Image, error) {
+	select {
+	case thumbnailSlots <- struct{}{}:
+		defer func() { <-thumbnailSlots }()
+	case <-ctx.Done():
+		return nil, Errorf(CodeUnavailable, "too many previews are being made; try again").WithReason("archive.busy")
+	}
+	img, err := decodeImage(ct, data)
+	if err != nil {
+		return nil, Errorf(CodeInvalid, "the stored image cannot be previewed; open the original").WithReason("archive.image_unreadable")
+	}
+	return img, nil
+}
+
+// imagePlaceholder draws a framed landscape on canvas: the preview of an
+// image too large to decode for a thumbnail.
+func imagePlaceholder(canvas *image.NRGBA) *image.NRGBA {
+	frame := imaging.New(ThumbnailSize*3/4, ThumbnailSize/2, color.NRGBA{R: 0xd9, G: 0xe4, B: 0xf0, A: 0xff})
+	hill := imaging.New(ThumbnailSize*3/4, ThumbnailSize/6, color.NRGBA{R: 0x6a, G: 0x8f, B: 0x5a, A: 0xff})
+	frame = imaging.Paste(frame, hill, image.Pt(0, ThumbnailSize/2-ThumbnailSize/6))
+	sun := imaging.New(ThumbnailSize/12, ThumbnailSize/12, color.NRGBA{R: 0xe8, G: 0xb0, B: 0x30, A: 0xff})
+	frame = imaging.Paste(frame, sun, image.Pt(ThumbnailSize/2, ThumbnailSize/12))
+	return imaging.PasteCenter(canvas, frame)
 }
 
 // decodeConfig and decodeImage decode only the formats archives may have,

@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -345,6 +347,43 @@ func (s *AuthService) ActorFor(ctx context.Context, c AccessClaims, remoteAddr s
 		return nil, err
 	}
 	return &Actor{UserID: c.UserID, Username: c.Username, DisplayName: c.DisplayName, OfficeCode: c.OfficeCode, Office: office, Roles: c.Roles, RemoteAddr: remoteAddr}, nil
+}
+
+// TokenGeneration returns the user's current access-token generation
+// (cached as for ActorFor). Signed file links carry it in their MAC, so
+// logout and refresh-token reuse revoke them with the access tokens.
+func (s *AuthService) TokenGeneration(ctx context.Context, userID string) (int, error) {
+	return s.generation(ctx, userID)
+}
+
+// ActorForLink builds the Actor of the user a signed file link was minted
+// for, from the user as stored now (roles, office, disabled), and returns
+// the user's current token generation for the link's MAC. Errors:
+// CodeUnauthenticated (reason files.link_invalid) for an unknown or
+// disabled user.
+func (s *AuthService) ActorForLink(ctx context.Context, userID, remoteAddr string) (*Actor, int, error) {
+	invalid := Errorf(CodeUnauthenticated, "the file link is not valid; open the file again from the case").WithReason("files.link_invalid")
+	if userID == "" || len(userID) > 64 || !utf8.ValidString(userID) || strings.ContainsRune(userID, 0) {
+		return nil, 0, invalid
+	}
+	u, err := s.DB.Users().FindUserByID(ctx, userID)
+	if ErrorCode(err) == CodeNotFound {
+		return nil, 0, invalid
+	} else if err != nil {
+		return nil, 0, err
+	}
+	if u.Disabled {
+		return nil, 0, invalid
+	}
+	office, err := s.office(ctx, u.OfficeCode)
+	if err != nil {
+		if ErrorCode(err) == CodeNotFound {
+			return nil, 0, invalid
+		}
+		return nil, 0, err
+	}
+	return &Actor{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, OfficeCode: u.OfficeCode, Office: office,
+		Roles: u.Roles, RemoteAddr: remoteAddr}, u.TokenGeneration, nil
 }
 
 // generation returns the user's access-token generation, cached for

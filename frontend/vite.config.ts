@@ -14,12 +14,21 @@ export default defineConfig({
         target: backend,
         ws: true,
         changeOrigin: true,
-        // The server's WebSocket transport accepts its own origin only.
+        // The server's WebSocket transport and its cookie sign-in accept its own origin only.
         configure: (proxy) => {
           proxy.on('proxyReqWs', (proxyReq) => proxyReq.setHeader('origin', backend));
+          proxy.on('proxyReq', (proxyReq) => proxyReq.setHeader('origin', backend));
         },
       },
       '/files': { target: backend, changeOrigin: true },
+      // The refresh cookie's endpoints check the origin too.
+      '/auth': {
+        target: backend,
+        changeOrigin: true,
+        configure: (proxy) => {
+          proxy.on('proxyReq', (proxyReq) => proxyReq.setHeader('origin', backend));
+        },
+      },
     },
   },
   build: {

@@ -282,6 +282,14 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 	}
 
+	FileLink struct {
+		DownloadURL  func(childComplexity int) int
+		ExpiresAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		ThumbnailURL func(childComplexity int) int
+		URL          func(childComplexity int) int
+	}
+
 	HcybshRun struct {
 		Error             func(childComplexity int) int
 		FinishedAt        func(childComplexity int) int
@@ -388,6 +396,7 @@ type ComplexityRoot struct {
 		CollaborationMessages      func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
 		CollaborationPeerDirectory func(childComplexity int) int
 		DeadLetters                func(childComplexity int, first *int, after *string) int
+		FileLinks                  func(childComplexity int, ids []string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
 		Me                         func(childComplexity int) int
@@ -593,6 +602,7 @@ type OfficeResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
+	FileLinks(ctx context.Context, ids []string) ([]*model.FileLink, error)
 	AuditLog(ctx context.Context, filter *domain.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Me(ctx context.Context) (*domain.User, error)
 	BirthLookup(ctx context.Context, certificateNumber string, settleWith string) (*birth.Lookup, error)
@@ -1603,6 +1613,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Division.Name(childComplexity), true
 
+	case "FileLink.downloadUrl":
+		if e.ComplexityRoot.FileLink.DownloadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileLink.DownloadURL(childComplexity), true
+	case "FileLink.expiresAt":
+		if e.ComplexityRoot.FileLink.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileLink.ExpiresAt(childComplexity), true
+	case "FileLink.id":
+		if e.ComplexityRoot.FileLink.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileLink.ID(childComplexity), true
+	case "FileLink.thumbnailUrl":
+		if e.ComplexityRoot.FileLink.ThumbnailURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileLink.ThumbnailURL(childComplexity), true
+	case "FileLink.url":
+		if e.ComplexityRoot.FileLink.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileLink.URL(childComplexity), true
+
 	case "HcybshRun.error":
 		if e.ComplexityRoot.HcybshRun.Error == nil {
 			break
@@ -2265,6 +2306,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DeadLetters(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.fileLinks":
+		if e.ComplexityRoot.Query.FileLinks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_fileLinks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FileLinks(childComplexity, args["ids"].([]string)), true
 	case "Query.hcybshRun":
 		if e.ComplexityRoot.Query.HcybshRun == nil {
 			break
@@ -3213,6 +3265,22 @@ func (ec *executionContext) childFields_Division(ctx context.Context, field grap
 		return ec.fieldContext_Division_historical(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Division", field.Name)
+}
+
+func (ec *executionContext) childFields_FileLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FileLink_id(ctx, field)
+	case "url":
+		return ec.fieldContext_FileLink_url(ctx, field)
+	case "thumbnailUrl":
+		return ec.fieldContext_FileLink_thumbnailUrl(ctx, field)
+	case "downloadUrl":
+		return ec.fieldContext_FileLink_downloadUrl(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_FileLink_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FileLink", field.Name)
 }
 
 func (ec *executionContext) childFields_HcybshRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4270,6 +4338,20 @@ func (ec *executionContext) field_Query_deadLetters_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_fileLinks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
 	return args, nil
 }
 
@@ -8625,6 +8707,121 @@ func (ec *executionContext) fieldContext_Division_historical(_ context.Context, 
 	return graphql.NewScalarFieldContext("Division", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _FileLink_id(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileLink_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileLink_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileLink", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FileLink_url(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileLink_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileLink_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _FileLink_thumbnailUrl(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileLink_thumbnailUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThumbnailURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileLink_thumbnailUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _FileLink_downloadUrl(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileLink_downloadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DownloadURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileLink_downloadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _FileLink_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileLink_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileLink_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileLink", field, false, false, "Time")
+}
+
 func (ec *executionContext) _HcybshRun_id(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11496,6 +11693,68 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_fileLinks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_fileLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FileLinks(ctx, fc.Args["ids"].([]string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ANALYST", "ADMIN"})
+				if err != nil {
+					var zeroVal []*model.FileLink
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*model.FileLink
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FileLink) graphql.Marshaler {
+			return ec.marshalNFileLink2ᚕᚖhukouᚋgraphᚋmodelᚐFileLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_fileLinks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FileLink(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_fileLinks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18117,6 +18376,59 @@ func (ec *executionContext) _Division(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var fileLinkImplementors = []string{"FileLink"}
+
+func (ec *executionContext) _FileLink(ctx context.Context, sel ast.SelectionSet, obj *model.FileLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fileLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FileLink")
+		case "id":
+			out.Values[i] = ec._FileLink_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._FileLink_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "thumbnailUrl":
+			out.Values[i] = ec._FileLink_thumbnailUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "downloadUrl":
+			out.Values[i] = ec._FileLink_downloadUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._FileLink_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var hcybshRunImplementors = []string{"HcybshRun"}
 
 func (ec *executionContext) _HcybshRun(ctx context.Context, sel ast.SelectionSet, obj *domain.HcybshRun) graphql.Marshaler {
@@ -18817,6 +19129,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
+				})
+		case "fileLinks":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_fileLinks(ctx, field)
 				})
 		case "auditLog":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -20332,6 +20650,30 @@ func (ec *executionContext) unmarshalNFieldValueInput2ᚖhukouᚋgraphᚋmodel�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNFileLink2ᚕᚖhukouᚋgraphᚋmodelᚐFileLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FileLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFileLink2ᚖhukouᚋgraphᚋmodelᚐFileLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFileLink2ᚖhukouᚋgraphᚋmodelᚐFileLink(ctx context.Context, sel ast.SelectionSet, v *model.FileLink) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FileLink!")
+		return graphql.Null
+	}
+	return ec._FileLink(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNHcybshRun2ᚖhukouᚋdomainᚐHcybshRun(ctx context.Context, sel ast.SelectionSet, v *domain.HcybshRun) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "HcybshRun!")
@@ -20390,6 +20732,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {

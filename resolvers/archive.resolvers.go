@@ -9,7 +9,9 @@ import (
 	"context"
 	"hukou/domain"
 	"hukou/graph"
+	"hukou/graph/model"
 	"hukou/graph/scalar"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -91,6 +93,33 @@ func (r *mutationResolver) SetArchiveRestriction(ctx context.Context, id string,
 		return nil, err
 	}
 	return r.Archives.SetRestriction(ctx, fid, version, restriction)
+}
+
+// FileLinks is the resolver for the fileLinks field.
+func (r *queryResolver) FileLinks(ctx context.Context, ids []string) ([]*model.FileLink, error) {
+	fileIDs := make([]string, len(ids))
+	for i, gid := range ids {
+		id, err := nodeID("CaseFile", gid, "ids")
+		if err != nil {
+			return nil, err
+		}
+		fileIDs[i] = id
+	}
+	files, err := r.Archives.Link(ctx, fileIDs)
+	if err != nil {
+		return nil, err
+	}
+	actor := domain.ActorFromContext(ctx)
+	gen, err := r.Auth.TokenGeneration(ctx, actor.UserID)
+	if err != nil {
+		return nil, err
+	}
+	exp := r.Auth.Now().Add(domain.FileLinkTTL).Truncate(time.Second)
+	links := make([]*model.FileLink, len(files))
+	for i, f := range files {
+		links[i] = tokensFrom(ctx).fileLink(f.ID, actor.UserID, gen, exp)
+	}
+	return links, nil
 }
 
 // CaseFile returns graph.CaseFileResolver implementation.

@@ -174,8 +174,9 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 		require.Contains(t, resp.Header.Get("Content-Disposition"), "filename*=UTF-8''%E5%87%BA%E7%94%9F%E5%8C%BB%E5%AD%A6%E8%AF%81%E6%98%8E%201.png")
 		require.Equal(t, "no-referrer", resp.Header.Get("Referrer-Policy"))
 
-		// The query parameter works where a header cannot be sent; ?download=1 makes it an attachment.
-		resp, body = get(t, srv.URL+f.URL+"?download=1&access_token="+clerk, "")
+		// ?download=1 makes it an attachment. (Browsers open files through
+		// signed links: TestSecurity_Files.)
+		resp, body = get(t, srv.URL+f.URL+"?download=1", clerk)
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Equal(t, img, body)
 		require.True(t, strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment; "))

@@ -32,6 +32,7 @@ type Tokens struct {
 	method   jwt.SigningMethod
 	parser   *jwt.Parser
 	verified verifiedTokens
+	linkKey  []byte // signs file links (filelinks.go)
 }
 
 // verifiedTokens remembers the claims of tokens whose signature, algorithm
@@ -85,7 +86,11 @@ func newTokens(cfg TokenConfig, method jwt.SigningMethod) *Tokens {
 	// The parser checks the algorithm and the signature; Verify validates
 	// the claims against its own now.
 	parser := jwt.NewParser(jwt.WithValidMethods([]string{method.Alg()}), jwt.WithoutClaimsValidation())
-	return &Tokens{cfg: cfg, method: method, parser: parser}
+	material := cfg.Secret
+	if method == jwt.SigningMethodEdDSA {
+		material = cfg.PrivateKey.Seed()
+	}
+	return &Tokens{cfg: cfg, method: method, parser: parser, linkKey: deriveLinkKey(material)}
 }
 
 type accessClaims struct {

@@ -2,11 +2,14 @@ package resolvers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,16 +31,15 @@ func fileURL(id string) string { return filesPrefix + url.PathEscape(id) }
 //	GET /files/{fileId}/thumbnail  a 240×240 JPEG preview
 //
 // {fileId} is a file's ID as in CaseFile.url, or its GraphQL global ID.
-// The caller authenticates with the same access token as /graphql: the
-// header "Authorization: Bearer <token>", or the query parameter
-// access_token=<token> where a header cannot be set (<img src>,
-// window.open). A token in a URL can end up in browser history and in the
-// logs of proxies on the way, so: access tokens are short-lived, responses
-// carry Referrer-Policy: no-referrer, our access log records the path only,
-// and clients should prefer the header (fetch + blob URL) where they can.
-// Jurisdiction and auditing (a READ of personal data per request) are the
-// domain's. Errors answer 400/401/403/404/409/503 (500 only for bugs) with
-// a JSON body {"code", "message"} using the GraphQL error codes.
+// The caller authenticates with a signed link (FileLink, minted by the
+// fileLinks query: filelinks.go) where a header cannot be set (<img src>,
+// window.open, downloads), or with the header "Authorization: Bearer
+// <token>"; never with a token in the URL. Every response is sandboxed
+// (Content-Security-Policy: sandbox) and never sniffed; only images and
+// PDFs are served inline. Jurisdiction and auditing (a READ of personal
+// data per request) are the domain's. Errors answer
+// 400/401/403/404/409/503 (500 only for bugs) with a JSON body {"code",
+// "reason", "message"} using the GraphQL error codes.
 func NewFileHandler(archives *domain.ArchiveService, tokens *Tokens, auth *domain.AuthService) http.Handler {
 	if archives == nil || tokens == nil || auth == nil {
 		panic("resolvers: NewFileHandler needs archives, tokens and auth")
@@ -53,8 +55,13 @@ type fileHandler struct {
 }
 
 func (h *fileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	// Files are hostile (DESIGN.md "Trust boundaries"): whatever one holds
+	// runs no script in our origin, is never sniffed into another type, and
+	// is never framed.
+	w.Header().Set("Content-Security-Policy", "sandbox")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		writeFileError(w, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "files are read with GET")
@@ -73,19 +80,8 @@ func (h *fileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id = inner
 	}
 
-	header := r.Header.Get("Authorization")
-	if header == "" {
-		if tok := r.URL.Query().Get("access_token"); tok != "" {
-			header = "Bearer " + tok
-		}
-	}
-	addr := clientAddr(r)
-	ctx := authenticate(r.Context(), header, addr, h.tokens, h.auth, h.now)
-	if domain.ActorFromContext(ctx) == nil {
-		err := authError(ctx)
-		if err == nil {
-			err = domain.Errorf(domain.CodeUnauthenticated, "sign in first: send 'Authorization: Bearer <token>' or ?access_token=<token>").WithReason("auth.required")
-		}
+	ctx, err := h.authenticate(r, id)
+	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="hukou"`)
 		writeDomainError(w, r, err)
 		return
@@ -106,11 +102,11 @@ func (h *fileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
-	kind := "inline"
+	ct, kind := servedAs(f.ContentType)
 	if v := r.URL.Query().Get("download"); v == "1" || v == "true" {
 		kind = "attachment"
 	}
-	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", disposition(kind, f.Name))
 	w.Header().Set("ETag", `"`+f.BlobKey+`"`)
 	// Personal data: the browser may keep it but must revalidate (which goes
@@ -132,6 +128,54 @@ func (h *fileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, err := io.Copy(w, rc); err != nil {
 		slog.WarnContext(ctx, "files: copy interrupted", "file", f.ID, "err", err)
 	}
+}
+
+// servedAs is how a file of stored type ct is served: an image or PDF
+// (domain.ArchiveContentTypes, what the upload check lets in) as itself and
+// inline; anything else (a row kept before the check existed) as opaque
+// bytes to save, never rendered.
+func servedAs(ct string) (contentType, disposition string) {
+	if slices.Contains(domain.ArchiveContentTypes, ct) {
+		return ct, "inline"
+	}
+	return "application/octet-stream", "attachment"
+}
+
+// authenticate returns the request's context with the Actor of a signed
+// link to file id (the link's user, as stored now), or of a bearer token
+// in the Authorization header, or why neither is acceptable. A token in
+// the query (access_token=) is not: it would end up in browser history
+// and proxy logs.
+func (h *fileHandler) authenticate(r *http.Request, id string) (context.Context, error) {
+	addr := clientAddr(r)
+	link, ok, err := parseSignedLink(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		if err := link.checkLifetime(h.now()); err != nil {
+			return nil, err
+		}
+		if err := h.tokens.verifyLink(link, id); err != nil {
+			return nil, err
+		}
+		actor, gen, err := h.auth.ActorForLink(r.Context(), link.userID, addr)
+		if err != nil {
+			return nil, err
+		}
+		if gen != link.gen {
+			return nil, errLinkRevoked()
+		}
+		return domain.WithActor(r.Context(), actor), nil
+	}
+	ctx := authenticate(r.Context(), r.Header.Get("Authorization"), addr, h.tokens, h.auth, h.now)
+	if domain.ActorFromContext(ctx) != nil {
+		return ctx, nil
+	}
+	if err := authError(ctx); err != nil {
+		return nil, err
+	}
+	return nil, domain.Errorf(domain.CodeUnauthenticated, "sign in first: open files through a signed link (query fileLinks), or send 'Authorization: Bearer <token>'").WithReason("auth.required")
 }
 
 func serveBytes(w http.ResponseWriter, r *http.Request, b []byte, contentType, etag, contentDisposition string) {
@@ -195,10 +239,23 @@ func writeDomainError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == domain.CodeInternal {
 		slog.ErrorContext(r.Context(), "files", "path", r.URL.Path, "err", err)
 	}
-	writeFileError(w, r, fileStatus[code], gqlCode[code], domain.ErrorMessage(err))
+	writeFileErrorReason(w, r, fileStatus[code], gqlCode[code], errorReason(err), domain.ErrorMessage(err))
+}
+
+// errorReason is the reason of the first *domain.Error in err's chain.
+func errorReason(err error) string {
+	var e *domain.Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
 }
 
 func writeFileError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	writeFileErrorReason(w, r, status, code, "", message)
+}
+
+func writeFileErrorReason(w http.ResponseWriter, r *http.Request, status int, code, reason, message string) {
 	h := w.Header()
 	h.Del("Content-Disposition")
 	h.Del("ETag")
@@ -208,5 +265,9 @@ func writeFileError(w http.ResponseWriter, r *http.Request, status int, code, me
 	if r.Method == http.MethodHead {
 		return
 	}
-	_ = json.NewEncoder(w).Encode(map[string]string{"code": code, "message": message})
+	body := map[string]string{"code": code, "message": message}
+	if reason != "" {
+		body["reason"] = reason
+	}
+	_ = json.NewEncoder(w).Encode(body)
 }

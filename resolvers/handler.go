@@ -42,6 +42,9 @@ type Config struct {
 	// MaxUploadSize a multipart one (default DefaultMaxUploadSize; see
 	// UploadLimit).
 	MaxBodySize, MaxUploadSize int64
+	// Cookies configures the refresh cookie that login sets for browsers
+	// asking for one (session.go).
+	Cookies CookieConfig
 }
 
 // NewHandler returns the /graphql endpoint: queries and mutations over
@@ -94,6 +97,8 @@ func NewHandler(cfg Config) http.Handler {
 		addr := clientAddr(r)
 		ctx := context.WithValue(r.Context(), remoteAddrKey{}, addr)
 		ctx = withResponseHeaders(ctx, w.Header())
+		ctx = withCookieRequest(ctx, cfg.Cookies, r)
+		ctx = context.WithValue(ctx, tokensKey{}, cfg.Tokens)
 		ctx = authenticate(ctx, r.Header.Get("Authorization"), addr, cfg.Tokens, cfg.Resolver.Auth, cfg.Now)
 		h.ServeHTTP(w, r.WithContext(ctx))
 	}))

@@ -14,7 +14,12 @@ import (
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*domain.Session, error) {
-	return r.Auth.Login(ctx, input.Username, input.Password, remoteAddrFrom(ctx))
+	s, err := r.Auth.Login(ctx, input.Username, input.Password, remoteAddrFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	setRefreshCookie(ctx, s)
+	return s, nil
 }
 
 // Node is the resolver for the node field.

@@ -108,10 +108,13 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Events:   db,
 		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},
 	}
+	// The refresh cookie is Secure except on plain HTTP in development mode.
+	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens,
-		Introspection: cfg.Dev, MaxUploadSize: resolvers.UploadLimit(cfg.ArchiveMaxSize)}))
+		Introspection: cfg.Dev, MaxUploadSize: resolvers.UploadLimit(cfg.ArchiveMaxSize), Cookies: cookies}))
 	mux.Handle("/files/", resolvers.NewFileHandler(archives, tokens, res.Auth))
+	mux.Handle(resolvers.SessionPath, resolvers.NewSessionHandler(res.Auth, cookies))
 	if cfg.Dev { // GraphiQL and introspection are development tools
 		graphiql := resolvers.NewGraphiQLHandler()
 		mux.Handle("GET /graphiql", graphiql)

@@ -198,6 +198,17 @@ try {
   const clerk = await context.newPage();
   track(clerk, 'panjin');
   await signIn(clerk, pj, 'clerk', demoPass);
+  // Tokens (issue 10): the access token lives in memory only, the refresh token in an HttpOnly,
+  // SameSite=Strict cookie scoped to /auth/; a reload restores the session through the cookie.
+  assert.equal(await clerk.evaluate(() => localStorage.length + sessionStorage.length), 0, 'nothing in web storage');
+  const refreshCookie = (await context.cookies(`${pj}/auth/refresh`)).find((c) => c.name === 'hukou_refresh_211100000000');
+  assert.ok(refreshCookie, 'the refresh cookie');
+  assert.equal(refreshCookie.httpOnly, true);
+  assert.equal(refreshCookie.sameSite, 'Strict');
+  assert.equal(refreshCookie.path, '/auth/');
+  assert.equal(await clerk.evaluate(() => document.cookie), '', 'no cookie script can read');
+  await clerk.reload();
+  await clerk.getByText('受理地待办').waitFor();
   await clerk.getByRole('menuitem', { name: '新生儿出生登记' }).click();
   // Step 1: the Ministry look-ups. A Panjin couple's birth is Liaoning's own business, not cross-province (issue 11).
   await clerk.getByLabel('出生医学证明编号').fill('M210000001');
@@ -355,6 +366,12 @@ try {
   await officer.locator('.ant-table-row', { hasText: collabNo }).getByRole('button', { name: '查看' }).click();
   await officer.getByText('办理过程').waitFor();
   await officer.getByTestId('archive-thumb').first().waitFor();
+  // Thumbnails load through signed links (no token in any URL).
+  const thumb = officer.getByTestId('archive-thumb').first().locator('img');
+  await officer.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumb.elementHandle());
+  const thumbSrc = await thumb.getAttribute('src');
+  assert.match(thumbSrc, /\/thumbnail\?.*sig=/, 'a signed link');
+  assert.doesNotMatch(thumbSrc, /access_token/);
   await shot(officer, 'sjz-case-received');
   await actions(officer).getByRole('button', { name: '审批通过' }).click();
   await officer.locator('.ant-modal-content').getByLabel('审批意见').fill('材料齐全，同意落户');
@@ -428,6 +445,12 @@ try {
   const isPdf = async (r) => {
     assert.ok(r, 'no response for the form PDF');
     assert.equal(r.status(), 200, `${r.url()}: status`);
+    assert.match(r.url(), /[?&]sig=/, 'opened through a signed link');
+    assert.doesNotMatch(r.url(), /access_token/);
+    // Files are hostile: every response is sandboxed and never sniffed.
+    const checked = await fetch(r.url());
+    assert.equal(checked.headers.get('content-security-policy'), 'sandbox');
+    assert.equal(checked.headers.get('x-content-type-options'), 'nosniff');
     // Chromium's PDF viewer may hide the headers of the navigation it took over; ask again from here.
     let type = (await r.headerValue('content-type').catch(() => null)) ?? '';
     if (!type) {
@@ -561,6 +584,26 @@ try {
   assert.match(await clerk.getByTestId('case-files').getByTestId('capture-note').innerText(), /案件已结案/);
   await clerk.getByTestId('case-files').locator('.ant-table').scrollIntoViewIfNeeded();
   await shot(clerk, 'panjin-completed');
+
+  // Sessions (issue 10): a second tab opens signed in through the cookie; signing out there revokes
+  // the session, and the first tab, at its next request, shows the Chinese expired-session state.
+  const other = await context.newPage();
+  track(other, 'panjin-second-tab');
+  await other.goto(`${pj}/`);
+  await other.getByText('受理地待办').waitFor();
+  await other.getByRole('button', { name: '退出登录' }).click();
+  await other.getByRole('button', { name: /登\s*录/ }).waitFor();
+  assert.equal(await other.getByTestId('session-expired').count(), 0, 'a sign-out is not an expiry');
+  assert.equal((await context.cookies(`${pj}/auth/refresh`)).filter((c) => c.name === 'hukou_refresh_211100000000').length, 0, 'the cookie is cleared');
+  await other.close();
+  await clerk.getByRole('menuitem', { name: '工作台' }).click();
+  await clerk.getByTestId('session-expired').waitFor();
+  assert.match(await clerk.getByTestId('session-expired').innerText(), /会话已过期，请重新登录/);
+  await shot(clerk, 'panjin-session-expired');
+  await clerk.getByLabel('用户名').fill('clerk');
+  await clerk.getByLabel('密码').fill(demoPass);
+  await clerk.getByRole('button', { name: /登\s*录/ }).click();
+  await clerk.getByText('受理地待办').waitFor();
 
   assert.deepEqual(consoleErrors, [], 'console errors');
   console.log(`e2e: PASS in ${((Date.now() - started) / 1000).toFixed(1)} s, ${n} screenshots in ${shots}`);

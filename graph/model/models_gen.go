@@ -104,6 +104,21 @@ type FieldValueInput struct {
 	Value string `json:"value"`
 }
 
+// A short-lived signed link to a case file, for <img src>, viewers and downloads
+// where no header can be sent: valid only for the user it was minted for, until
+// expiresAt (5 minutes) or that user's sign-out, whichever comes first.
+type FileLink struct {
+	// The file's ID (CaseFile.id).
+	ID string `json:"id"`
+	// The content, inline for images and PDFs (anything else is always an attachment).
+	URL string `json:"url"`
+	// A 240×240 JPEG preview.
+	ThumbnailURL string `json:"thumbnailUrl"`
+	// The content as an attachment, to save.
+	DownloadURL string    `json:"downloadUrl"`
+	ExpiresAt   time.Time `json:"expiresAt"`
+}
+
 type LoginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`

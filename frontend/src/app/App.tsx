@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { RouterProvider } from 'react-router';
 import { createApolloClient } from './apollo';
 import { Providers } from './Providers';
@@ -7,14 +7,16 @@ import { SessionStore } from './session';
 import './global.css';
 
 export function App() {
-  const [{ store, client, router }] = useState(() => {
-    const store = new SessionStore();
-    const { client } = createApolloClient(store);
+  const [{ store, client, restore, router }] = useState(() => {
+    const store = new SessionStore('restoring');
+    const { client, restore } = createApolloClient(store);
     store.subscribe(() => {
-      if (!store.get()) void client.clearStore();
+      if (!store.get() && store.status() !== 'restoring') void client.clearStore();
     });
-    return { store, client, router: createAppRouter() };
+    return { store, client, restore, router: createAppRouter() };
   });
+  // A reload keeps the user signed in through the refresh cookie (restore runs once per store).
+  useEffect(() => void restore(), [restore]);
   return (
     <Providers client={client} store={store}>
       <RouterProvider router={router} />

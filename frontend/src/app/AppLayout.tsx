@@ -1,10 +1,9 @@
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { LogoutOutlined } from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { useMutation } from '@apollo/client/react';
-import { LogoutDocument } from '../graphql/generated/graphql';
 import { accessFor } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
+import { logoutSession } from './auth';
 import { useSessionStore } from './context';
 import { menuItems, selectedMenuKey } from './routes';
 import { useSession } from './session';
@@ -18,7 +17,6 @@ export function AppLayout() {
   const session = useSession(store);
   const navigate = useNavigate();
   const location = useLocation();
-  const [logout] = useMutation(LogoutDocument);
   if (!session) return null;
   const access = accessFor(session.user.roles);
 
@@ -26,9 +24,9 @@ export function AppLayout() {
   const selected = selectedMenuKey(location.pathname);
 
   const signOut = () => {
-    const refreshToken = session.refreshToken;
+    // The server revokes the session and clears the cookie; the token in memory goes at once.
+    void logoutSession();
     store.clear();
-    void logout({ variables: { refreshToken } }).catch(() => undefined);
   };
 
   return (

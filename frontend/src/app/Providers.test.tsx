@@ -6,7 +6,7 @@ import { Providers } from './Providers';
 import { SessionStore } from './session';
 
 function renderInApp(ui: React.ReactNode) {
-  const store = new SessionStore(null);
+  const store = new SessionStore();
   const { client } = createApolloClient(store);
   return render(
     <Providers client={client} store={store}>

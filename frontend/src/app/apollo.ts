@@ -1,53 +1,46 @@
-// The Apollo client: Bearer auth on HTTP and WebSocket, one transparent token
-// refresh when the server says the access token expired or was revoked, and sign-out for any
-// other UNAUTHENTICATED answer.
+// The Apollo client: Bearer auth on HTTP and WebSocket with the access token
+// kept in memory, silent refresh through the HttpOnly refresh cookie (on load,
+// shortly before the token expires, and once when the server says it expired
+// or was revoked), and the expired-session state for any other
+// UNAUTHENTICATED answer.
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
-import { print } from 'graphql';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { from as fromPromise, switchMap } from 'rxjs';
-import {
-  RefreshSessionDocument,
-  type RefreshSessionMutation,
-  type RefreshSessionMutationVariables,
-} from '../graphql/generated/graphql';
+import { MeDocument } from '../graphql/generated/graphql';
 import possibleTypes from '../graphql/generated/possible-types';
+import { refreshAccessToken } from './auth';
 import type { SessionStore } from './session';
 
 const graphqlPath = '/graphql';
 
-interface RefreshResponse {
-  data?: RefreshSessionMutation | null;
-  errors?: ReadonlyArray<{ message: string }>;
-}
+/** refreshLead is how long before expiry the access token is renewed. */
+export const refreshLead = 60_000;
 
-/** refreshSession spends the refresh token once; concurrent callers share one request. */
+/**
+ * makeRefresher renews the access token with the refresh cookie; concurrent
+ * callers share one request. A refused (or, after sign-in, missing) cookie
+ * ends the session as expired; a network failure leaves it for the next try.
+ */
 function makeRefresher(store: SessionStore): () => Promise<boolean> {
   let inFlight: Promise<boolean> | null = null;
   return () => {
     if (inFlight) return inFlight;
-    const session = store.get();
-    if (!session) return Promise.resolve(false);
-    const variables: RefreshSessionMutationVariables = { refreshToken: session.refreshToken };
-    inFlight = fetch(graphqlPath, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ operationName: 'RefreshSession', query: print(RefreshSessionDocument), variables }),
-    })
-      .then((r) => r.json() as Promise<RefreshResponse>)
-      .then((body) => {
-        if (body.data?.refreshToken) {
-          store.set(body.data.refreshToken);
+    inFlight = refreshAccessToken()
+      .then((r) => {
+        if (r.ok) {
+          store.setToken(r);
           return true;
         }
-        store.clear();
+        // No cookie at a reload: simply not signed in. Otherwise the session ended while in use.
+        if (r.reason === 'none' && store.status() === 'restoring') store.clear();
+        else if (r.reason !== 'network') store.expire();
         return false;
       })
-      .catch(() => false)
       .finally(() => {
         inFlight = null;
       });
@@ -70,13 +63,15 @@ function reasonOf(error: unknown): { code: string; reason: string } | null {
 export interface HukouClient {
   client: ApolloClient;
   ws: WsClient;
+  /** restore signs the user back in after a reload, from the refresh cookie (once per store). */
+  restore: () => Promise<void>;
 }
 
 export function createApolloClient(store: SessionStore): HukouClient {
   const refresh = makeRefresher(store);
 
   const auth = new SetContextLink((prev) => {
-    const token = store.get()?.accessToken;
+    const token = store.accessToken();
     const headers = prev.headers as Record<string, string> | undefined;
     return token ? { headers: { ...headers, Authorization: `Bearer ${token}` } } : {};
   });
@@ -85,22 +80,17 @@ export function createApolloClient(store: SessionStore): HukouClient {
     const unauth = reasonOf(error);
     if (!unauth) return;
     const name = operation.operationName;
-    if (name === 'Login' || name === 'RefreshSession') return;
-    // Expired, or revoked by a sign-out elsewhere: the refresh token may still be good.
+    if (name === 'Login') return;
+    // Expired, or revoked by a sign-out elsewhere: the refresh cookie may still be good.
     const refreshable = unauth.reason === 'auth.token_expired' || unauth.reason === 'auth.token_revoked';
     if (refreshable && !operation.getContext().retriedAfterRefresh) {
       operation.setContext({ retriedAfterRefresh: true });
-      return fromPromise(refresh()).pipe(
-        switchMap((ok) => {
-          if (!ok) store.clear();
-          return forward(operation);
-        }),
-      );
+      return fromPromise(refresh()).pipe(switchMap(() => forward(operation)));
     }
-    store.clear(); // the router guard sends the user to the login page
+    store.expire(); // the router guard sends the user to the login page, which says the session expired
   });
 
-  const http = new HttpLink({ uri: graphqlPath });
+  const http = new HttpLink({ uri: graphqlPath, credentials: 'same-origin' });
 
   const wsUrl = () => {
     const { protocol, host } = window.location;
@@ -112,18 +102,25 @@ export function createApolloClient(store: SessionStore): HukouClient {
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
     connectionParams: () => {
-      const token = store.get()?.accessToken;
+      const token = store.accessToken();
       return token ? { Authorization: `Bearer ${token}` } : {};
     },
   });
 
-  // A new sign-in (or a refresh) must reach the socket's connection_init.
-  let lastToken = store.get()?.accessToken;
+  // A new sign-in (or a refresh) must reach the socket's connection_init, and
+  // the next renewal is due shortly before the new token expires.
+  let lastToken = store.accessToken();
+  let timer: ReturnType<typeof setTimeout> | undefined;
   store.subscribe(() => {
-    const token = store.get()?.accessToken;
-    if (token !== lastToken) {
-      lastToken = token;
-      ws.terminate();
+    const token = store.accessToken();
+    if (token === lastToken) return;
+    lastToken = token;
+    ws.terminate();
+    clearTimeout(timer);
+    const exp = store.accessExpiresAt();
+    if (token && exp) {
+      const due = Math.max(5_000, Date.parse(exp) - Date.now() - refreshLead);
+      timer = setTimeout(() => void refresh(), Math.min(due, 2 ** 31 - 1));
     }
   });
 
@@ -138,5 +135,24 @@ export function createApolloClient(store: SessionStore): HukouClient {
     cache: new InMemoryCache({ possibleTypes: possibleTypes.possibleTypes }),
     defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
   });
-  return { client, ws };
+
+  let restoring: Promise<void> | null = null;
+  const restore = () => {
+    restoring ??= (async () => {
+      if (!(await refresh())) {
+        if (store.status() === 'restoring') store.clear(); // no cookie, or the server could not be reached
+        return;
+      }
+      const token = { accessToken: store.accessToken() ?? '', accessExpiresAt: store.accessExpiresAt() ?? '' };
+      try {
+        const r = await client.query({ query: MeDocument, fetchPolicy: 'network-only' });
+        if (r.data) store.set({ ...token, user: r.data.me });
+        else store.clear();
+      } catch {
+        if (store.status() === 'restoring') store.clear();
+      }
+    })();
+    return restoring;
+  };
+  return { client, ws, restore };
 }

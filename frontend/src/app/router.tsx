@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Button, Result } from 'antd';
+import { Button, Result, Spin } from 'antd';
 import { createBrowserRouter, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { LoginPage } from '../features/auth/LoginPage';
 import { accessFor, permits } from '../lib/access';
@@ -8,12 +8,23 @@ import { AppLayout } from './AppLayout';
 import { useSessionStore } from './context';
 import { paths } from './paths';
 import { routes, type AppRoute } from './routes';
-import { useSession } from './session';
+import { useSession, useSessionStatus } from './session';
 
-/** RequireSession sends anyone without a session to the login page, remembering where they were. */
+/** RequireSession waits for a reload's session restore, then sends anyone without a session to the login page, remembering where they were. */
 function RequireSession() {
-  const session = useSession(useSessionStore());
+  const store = useSessionStore();
+  const session = useSession(store);
+  const status = useSessionStatus(store);
   const location = useLocation();
+  if (!session && status === 'restoring') {
+    return (
+      <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }} data-testid="session-restoring">
+        <Spin size="large" tip={zhCN.auth.restoring}>
+          <div style={{ width: 200, height: 80 }} />
+        </Spin>
+      </div>
+    );
+  }
   if (!session) return <Navigate to={paths.login} replace state={{ from: location.pathname + location.search }} />;
   return <Outlet />;
 }

@@ -39,7 +39,8 @@ export const zhCN = {
     submit: '登录',
     logout: '退出登录',
     office: '所属单位',
-    sessionExpired: '登录已过期，请重新登录',
+    sessionExpired: '会话已过期，请重新登录',
+    restoring: '正在恢复登录…',
   },
   roles: {
     CLERK: '受理民警',
@@ -270,6 +271,7 @@ export const zhCN = {
     printConfirmTitle: '打印常住人口登记表',
     printConfirmBody: '将记录本次打印并在新窗口打开常表，请在浏览器打印对话框中选择打印机。',
     noForm: '尚未收到常表文书，请刷新后重试',
+    printOpenFailed: '无法打开常表文书，请在“材料与文书”中点击打印重试',
     reportTitle: '报告差错',
     reportHint: '申请人核对常表后发现的差错，将发送至户籍地更正。',
     reportField: '字段',

@@ -92,13 +92,10 @@ export const aCase = (over: Partial<CaseDetailFragment> = {}) => birthCase(over)
 
 /** signedInStore is a session store holding a signed-in user with roles (nothing persisted). */
 export function signedInStore(roles: Role[]): SessionStore {
-  const store = new SessionStore(null);
+  const store = new SessionStore();
   store.set({
-    __typename: 'Session',
     accessToken: 'tok-123',
     accessExpiresAt: '2026-11-25T11:00:00Z',
-    refreshToken: 'refresh',
-    refreshExpiresAt: '2026-11-26T11:00:00Z',
     user: {
       __typename: 'User',
       id: 'u1',

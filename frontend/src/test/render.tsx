@@ -67,7 +67,7 @@ export const codeListMocks = [
 export function renderWithProviders(
   ui: ReactElement,
   mocks: ReadonlyArray<MockLink.MockedResponse<unknown, Record<string, unknown>>>,
-  store: SessionStore = new SessionStore(null),
+  store: SessionStore = new SessionStore(),
 ) {
   return render(
     <SessionContext.Provider value={store}>

@@ -1,10 +1,8 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Empty, Image, List, Space, Table, Tag, Typography } from 'antd';
 import { CameraOutlined, DownloadOutlined, EyeOutlined, FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
-import type { CaseFileInfoFragment, CaseFilesFragment } from '../../graphql/generated/graphql';
-import { useSessionStore } from '../../app/context';
-import { useSession } from '../../app/session';
-import { fileHref, openForPrint } from '../../lib/files';
+import type { CaseFileInfoFragment, CaseFilesFragment, FileLinkInfoFragment } from '../../graphql/generated/graphql';
+import { openForPrint, useFileLinks } from '../../lib/files';
 import { formatTime } from '../../lib/format';
 import { usePageErrors } from '../../lib/pageErrors';
 import { zhCN } from '../../locales/zh-CN';
@@ -26,12 +24,12 @@ export function documentLabel(kind: string): string {
   return t.documentKinds[kind] ?? kind;
 }
 
-function ArchiveThumb({ f, token }: { f: CaseFileInfoFragment; token: string | undefined }) {
+function ArchiveThumb({ f, link }: { f: CaseFileInfoFragment; link: FileLinkInfoFragment | undefined }) {
   const isPdf = f.contentType === 'application/pdf';
   return (
     <div style={{ width: thumb, textAlign: 'center' }} data-testid="archive-thumb">
       {isPdf ? (
-        <a href={fileHref(f.url, token)} target="_blank" rel="noreferrer" title={f.name}>
+        <a href={link?.url} target="_blank" rel="noreferrer" title={f.name}>
           <div
             style={{ width: thumb, height: thumb, border: '1px solid #f0f0f0', borderRadius: 4, display: 'flex',
               alignItems: 'center', justifyContent: 'center', background: '#fafafa' }}
@@ -44,15 +42,15 @@ function ArchiveThumb({ f, token }: { f: CaseFileInfoFragment; token: string | u
           width={thumb}
           height={thumb}
           style={{ objectFit: 'cover', borderRadius: 4, border: '1px solid #f0f0f0' }}
-          src={fileHref(f.thumbnailUrl, token)}
+          src={link?.thumbnailUrl}
           alt={f.name}
-          preview={{ src: fileHref(f.url, token), mask: <span><EyeOutlined /> {t.preview}</span> }}
+          preview={{ src: link?.url, mask: <span><EyeOutlined /> {t.preview}</span> }}
         />
       )}
       <Typography.Text ellipsis style={{ display: 'block', fontSize: 12, width: thumb }} title={f.name}>
         {f.name}
       </Typography.Text>
-      <a href={fileHref(f.url, token, true)} style={{ fontSize: 12 }}>
+      <a href={link?.downloadUrl} style={{ fontSize: 12 }}>
         <DownloadOutlined /> {t.download}
       </a>
     </div>
@@ -102,12 +100,11 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
   const page = usePageErrors();
   const materialsError = page.errors.materials;
   const missing = missingRequired(c);
-  const session = useSession(useSessionStore());
-  const token = session?.accessToken;
   const [capturing, setCapturing] = useState<Material | null>(null);
   const docs = [...c.documents].sort((a, b) =>
     a.materialCode === b.materialCode ? b.revision - a.revision : a.materialCode.localeCompare(b.materialCode),
   );
+  const links = useFileLinks([...c.materials.flatMap((m) => m.files.map((f) => f.id)), ...docs.map((d) => d.id)]);
 
   return (
     <Card title={t.title} data-testid="case-files">
@@ -156,7 +153,7 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
                 ) : (
                   <Space wrap size={12} align="start">
                     {m.files.map((f) => (
-                      <ArchiveThumb key={f.id} f={f} token={token} />
+                      <ArchiveThumb key={f.id} f={f} link={links.get(f.id)} />
                     ))}
                   </Space>
                 )}
@@ -182,19 +179,22 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
             title: t.operations,
             key: 'ops',
             width: 220,
-            render: (_, d) => (
-              <Space size={4}>
-                <Button size="small" type="link" icon={<EyeOutlined />} href={fileHref(d.url, token)} target="_blank">
-                  {t.view}
-                </Button>
-                <Button size="small" type="link" icon={<DownloadOutlined />} href={fileHref(d.url, token, true)}>
-                  {t.download}
-                </Button>
-                <Button size="small" type="link" icon={<PrinterOutlined />} onClick={() => openForPrint(fileHref(d.url, token))}>
-                  {t.print}
-                </Button>
-              </Space>
-            ),
+            render: (_, d) => {
+              const link = links.get(d.id);
+              return (
+                <Space size={4}>
+                  <Button size="small" type="link" icon={<EyeOutlined />} href={link?.url} target="_blank" disabled={!link}>
+                    {t.view}
+                  </Button>
+                  <Button size="small" type="link" icon={<DownloadOutlined />} href={link?.downloadUrl} disabled={!link}>
+                    {t.download}
+                  </Button>
+                  <Button size="small" type="link" icon={<PrinterOutlined />} disabled={!link} onClick={() => link && openForPrint(link.url)}>
+                    {t.print}
+                  </Button>
+                </Space>
+              );
+            },
           },
         ]}
       />

@@ -5,7 +5,8 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useMutation } from '@apollo/client/react';
 import { LoginDocument, type LoginInput } from '../../graphql/generated/graphql';
 import { useSessionStore } from '../../app/context';
-import { useSession } from '../../app/session';
+import { csrfHeaders } from '../../app/auth';
+import { useSession, useSessionStatus } from '../../app/session';
 import { classifyError } from '../../lib/errors';
 import { zhCN } from '../../locales/zh-CN';
 
@@ -15,6 +16,7 @@ const t = zhCN.auth;
 export function LoginPage() {
   const store = useSessionStore();
   const session = useSession(store);
+  const status = useSessionStatus(store);
   const navigate = useNavigate();
   const location = useLocation();
   const [login, { loading }] = useMutation(LoginDocument);
@@ -28,7 +30,8 @@ export function LoginPage() {
   const onFinish = async (input: LoginInput) => {
     setError(null);
     try {
-      const { data } = await login({ variables: { input } });
+      // The CSRF header asks the server for the HttpOnly refresh cookie (the token never reaches script).
+      const { data } = await login({ variables: { input }, context: { headers: csrfHeaders } });
       if (data) {
         store.set(data.login);
         void navigate(from, { replace: true });
@@ -56,6 +59,9 @@ export function LoginPage() {
           {t.subtitle}
         </Typography.Paragraph>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+        {!error && status === 'expired' && (
+          <Alert type="warning" showIcon message={t.sessionExpired} style={{ marginBottom: 16 }} data-testid="session-expired" />
+        )}
         <Form<LoginInput> layout="vertical" onFinish={(v) => void onFinish(v)} requiredMark={false} size="large">
           <Form.Item label={t.username} name="username" rules={[{ required: true, message: t.usernameRequired }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />

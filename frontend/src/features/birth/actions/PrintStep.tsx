@@ -1,8 +1,7 @@
 import { App } from 'antd';
-import { useMutation } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { PrintBirthFormDocument } from '../../../graphql/generated/graphql';
-import { useSessionStore } from '../../../app/context';
-import { fileHref, openForPrint } from '../../../lib/files';
+import { fileLink, openForPrint } from '../../../lib/files';
 import { actionLabel, zhCN } from '../../../locales/zh-CN';
 import { StepButton, stepInput, useRunStep, type StepProps } from '../../case/steps';
 import { latestForm } from '../details';
@@ -16,7 +15,7 @@ const t = zhCN.modals;
  */
 export function PrintStep({ c, action, main, onRefresh }: StepProps) {
   const { message, modal } = App.useApp();
-  const store = useSessionStore();
+  const client = useApolloClient();
   const [printForm] = useMutation(PrintBirthFormDocument);
   const run = useRunStep(action, onRefresh);
 
@@ -32,7 +31,13 @@ export function PrintStep({ c, action, main, onRefresh }: StepProps) {
       if (ok) void message.warning(t.noForm);
       return;
     }
-    openForPrint(fileHref(latest.url, store.get()?.accessToken), w);
+    const link = await fileLink(client, latest.id).catch(() => null);
+    if (!link) {
+      w?.close();
+      void message.error(t.printOpenFailed);
+      return;
+    }
+    openForPrint(link.url, w);
   };
 
   const open = () => {
