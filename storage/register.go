@@ -99,10 +99,10 @@ func (r *addressRow) toDomain() *domain.Address {
 // householdRow is the bun model of households.
 type householdRow struct {
 	bun.BaseModel `bun:"table:households"`
-	ID            string    `bun:"id,pk"`
-	Number        string    `bun:"number"`
-	Type          string    `bun:"type"`
-	AddressID     string    `bun:"address_id"`
+	ID            string     `bun:"id,pk"`
+	Number        string     `bun:"number"`
+	Type          string     `bun:"type"`
+	AddressID     string     `bun:"address_id"`
 	StationCode   string     `bun:"station_code"`
 	ClosedAt      *time.Time `bun:"closed_at"`
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:current_timestamp"`

@@ -59,7 +59,7 @@ type Client struct {
 }
 
 var (
-	_ domain.Ministry = (*Client)(nil)
+	_ domain.Ministry    = (*Client)(nil)
 	_ birth.Ministry     = (*Client)(nil)
 	_ migration.Ministry = (*Client)(nil)
 )
