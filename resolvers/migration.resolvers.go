@@ -83,6 +83,11 @@ func (r *queryResolver) MigrationCategories(ctx context.Context) ([]*migration.C
 	return pointers(migration.Categories()), nil
 }
 
+// MigrationHousehold is the resolver for the migrationHousehold field.
+func (r *queryResolver) MigrationHousehold(ctx context.Context, applicantIDNumber string) (*domain.MinistryHousehold, error) {
+	return r.Migration.Household(ctx, applicantIDNumber)
+}
+
 // MigrationLookup is the resolver for the migrationLookup field.
 func (r *queryResolver) MigrationLookup(ctx context.Context, applicant migration.Applicant) (*migration.Lookup, error) {
 	return r.Migration.Lookup(ctx, applicant)

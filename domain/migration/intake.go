@@ -50,20 +50,54 @@ func (s *Service) Lookup(ctx context.Context, in Applicant) (*Lookup, error) {
 	return l, nil
 }
 
+// Household returns the Ministry's household of the applicant with the
+// ID number (1.1.3): the members the clerk chooses the movers from. It is
+// audited as a READ. Errors: CodeInvalid naming applicantIdNumber (a bad
+// ID number, a person the Ministry does not know, or one whose hukou is in
+// this province), CodeForbidden, CodeUnavailable.
+func (s *Service) Household(ctx context.Context, applicantIDNumber string) (*domain.MinistryHousehold, error) {
+	actor, err := s.intakeActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := domain.ValidateIDNumber("applicantIdNumber", strings.ToUpper(strings.TrimSpace(applicantIDNumber)), s.Cases.Now())
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.ministryHousehold(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Cases.Audit.Record(ctx, domain.NewAuditEntry(actor, s.Cases.Now(), domain.AuditRead, "migrationHousehold", "Household", h.Number, "applicant "+id)); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// ministryHousehold asks the Ministry for the applicant's household, which
+// must be in another province than the office of actor.
+func (s *Service) ministryHousehold(ctx context.Context, actor *domain.Actor, id string) (*domain.MinistryHousehold, error) {
+	h, err := s.Ministry.HouseholdByIDNumber(ctx, id)
+	if domain.ErrorCode(err) == domain.CodeNotFound {
+		return nil, domain.FieldErrorf("applicantIdNumber", "the Ministry has no person with ID number %s", id).WithReason("migration.applicant_unknown")
+	} else if err != nil {
+		return nil, err
+	}
+	if len(h.OfficeCode) < 2 || h.OfficeCode[:2] == actor.OfficeCode[:2] {
+		return nil, domain.FieldErrorf("applicantIdNumber", "the hukou of %s is in this province (office %s): a migration within the province is not cross-province business", id, h.OfficeCode).WithReason("migration.same_province")
+	}
+	return h, nil
+}
+
 // lookup runs the look-ups of Lookup and Start for normalised input at the
 // acceptance office of actor: the Ministry first, then this office's
 // register and its own cases (one live migration per mover; own: the
 // movers are the case's own, which holds their keys).
 func (s *Service) lookup(ctx context.Context, actor *domain.Actor, in Applicant, own bool) (*Lookup, error) {
 	cat, _ := categoryOf(in.Category)
-	h, err := s.Ministry.HouseholdByIDNumber(ctx, in.ApplicantIDNumber)
-	if domain.ErrorCode(err) == domain.CodeNotFound {
-		return nil, domain.FieldErrorf("applicantIdNumber", "the Ministry has no person with ID number %s", in.ApplicantIDNumber).WithReason("migration.applicant_unknown")
-	} else if err != nil {
+	h, err := s.ministryHousehold(ctx, actor, in.ApplicantIDNumber)
+	if err != nil {
 		return nil, err
-	}
-	if len(h.OfficeCode) < 2 || h.OfficeCode[:2] == actor.OfficeCode[:2] {
-		return nil, domain.FieldErrorf("applicantIdNumber", "the hukou of %s is in this province (office %s): a migration within the province is not cross-province business", in.ApplicantIDNumber, h.OfficeCode).WithReason("migration.same_province")
 	}
 	if err := checkMovers(in.Movers, h); err != nil {
 		return nil, err
