@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -60,7 +61,8 @@ type regResident struct {
 // Shijiazhuang couple's household (the head and a child move; the spouse
 // stays and becomes head), a Panjin head of the other sex in the clerk's
 // station (the spouse the movers join), a Panjin household of another
-// station, and two Shijiazhuang children (a graduate, a refused applicant).
+// station, a Shijiazhuang graduate living alone (the household closes) and
+// a Shijiazhuang child (a refused applicant).
 type migrationPeople struct {
 	station                      string
 	head, child, spouse          domain.Resident
@@ -84,7 +86,7 @@ func pickMigrationPeople(t *testing.T) migrationPeople {
 			p.station = o.Code
 		}
 	}
-	var children []domain.Resident
+	var children, alone []domain.Resident
 	for h, err := range population.All(population.Config{Seed: 1, Division: "130100", Residents: 5000}) {
 		require.NoError(t, err)
 		ms := h.Members
@@ -96,6 +98,10 @@ func pickMigrationPeople(t *testing.T) migrationPeople {
 			p.head, p.spouse, p.child, p.stayers = ms[0], ms[1], ms[2], append([]domain.Resident{ms[1]}, ms[3:]...)
 			continue
 		}
+		if len(ms) == 1 && ms[0].Relation == "02" && time.Since(ms[0].BirthDate) > 20*365*24*time.Hour {
+			alone = append(alone, ms[0])
+			continue
+		}
 		for _, m := range ms[1:] {
 			if (m.Relation[0] == '2' || m.Relation[0] == '3') && time.Since(m.BirthDate) > 20*365*24*time.Hour {
 				children = append(children, m)
@@ -103,8 +109,9 @@ func pickMigrationPeople(t *testing.T) migrationPeople {
 			}
 		}
 	}
-	require.GreaterOrEqual(t, len(children), 2)
-	p.graduate, p.refused = children[0], children[1]
+	require.GreaterOrEqual(t, len(children), 1)
+	require.NotEmpty(t, alone, "a one-person household")
+	p.graduate, p.refused = alone[0], children[0]
 	for h, err := range population.All(population.Config{Seed: 1, Division: "211100", Residents: 5000}) {
 		require.NoError(t, err)
 		if h.Household.Type != domain.HouseholdFamily || len(h.Members) == 0 {
@@ -326,8 +333,23 @@ func TestMigration_AcrossOffices(t *testing.T) {
 		g, err = fire(c.pj.addr, clerk, "submitMigration", g, "", nil)
 		require.NoError(t, err)
 		gr := remote(g.CollabNo)
+		// The Ministry does not answer: UNAVAILABLE, and nothing changed.
+		ministryFaults := func(rules string) {
+			req, _ := http.NewRequest(http.MethodPut, "http://"+c.simAddr+"/ministry/admin/faults", strings.NewReader(rules))
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+			require.Equal(t, http.StatusOK, res.StatusCode)
+		}
+		ministryFaults(`{"/v1/migration-certificates": {"errorRate": 1}}`)
+		requireRefused(t, gqlExt(t, c.sjz.addr, officer, `mutation($id: CaseID!, $v: Int!) { approveMigration(input: {id: $id, version: $v}) { id } }`,
+			map[string]any{"id": gr.ID, "v": gr.Version}), "UNAVAILABLE", "", "integration.unavailable.ministry")
+		require.Equal(t, "ACTIVE", resident(c.sjz.addr, c.sjzTok, p.graduate.IDNumber).Status, "nothing half-saved")
+		require.Equal(t, "RECEIVED", get(c.sjz.addr, officer, gr.ID).Status)
+		ministryFaults(`{}`)
 		gr, err = fire(c.sjz.addr, officer, "approveMigration", gr, "", nil)
 		require.NoError(t, err)
+		require.True(t, gr.Details.Outcome.HouseholdClosed, "the graduate lived alone: the household closes")
 		g = waitStatus(c.pj.addr, clerk, g.ID, "MOVED_OUT")
 		g, err = fire(c.pj.addr, clerk, "moveInMigration", g, ", members: $members", map[string]any{"members": []map[string]string{{"idNumber": p.graduate.IDNumber, "relation": "02"}}})
 		require.NoError(t, err)
