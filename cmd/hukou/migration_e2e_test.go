@@ -254,6 +254,23 @@ func TestMigration_AcrossOffices(t *testing.T) {
 			require.NoError(t, err)
 			return out.Resident
 		}
+		// documents returns the case's documents by kind: their URLs.
+		documents := func(addr, tok, id string) map[string][]string {
+			var out struct {
+				Case struct {
+					Documents []struct {
+						MaterialCode string
+						URL          string
+					}
+				}
+			}
+			require.NoError(t, gql(addr, tok, `query($id: ID!) { case(id: $id) { documents { materialCode url } } }`, map[string]any{"id": id}, &out))
+			docs := map[string][]string{}
+			for _, d := range out.Case.Documents {
+				docs[d.MaterialCode] = append(docs[d.MaterialCode], d.URL)
+			}
+			return docs
+		}
 		sjzBefore := resident(c.sjz.addr, c.sjzTok, p.spouse.IDNumber)
 		require.NotNil(t, sjzBefore)
 
@@ -298,6 +315,16 @@ func TestMigration_AcrossOffices(t *testing.T) {
 		require.Equal(t, "COMPLETED", a.Status)
 		require.Equal(t, p.kinHousehold, a.Details.Outcome.HouseholdNumber)
 		waitStatus(c.sjz.addr, officer, r.ID, "COMPLETED")
+		// The 准予迁入证明 and each mover's updated 常住人口登记表 at A; the
+		// record synced to R.
+		docs := documents(c.pj.addr, clerk, a.ID)
+		require.Len(t, docs["MOVE_IN_RECORD"], 1)
+		require.Len(t, docs["REGISTRATION_FORM"], 2)
+		record := pdfText(t, "http://"+c.pj.addr+docs["MOVE_IN_RECORD"][0], clerk)
+		for _, want := range []string{"准予迁入证明", "夫妻投靠", p.head.IDNumber, p.child.IDNumber, p.kinHousehold, a.Details.Outcome.Certificate.LicenceID} {
+			require.Contains(t, record, want)
+		}
+		require.Len(t, documents(c.sjz.addr, officer, r.ID)["MOVE_IN_RECORD"], 1)
 
 		// The registers: moved-out rows at R with the stayers re-coded and
 		// their hcybsh untouched; new rows at A with the same ID numbers and
@@ -379,6 +406,10 @@ func TestMigration_AcrossOffices(t *testing.T) {
 		_, err = fire(c.pj.addr, clerk, "closeRefusedMigration", x, "", nil)
 		require.NoError(t, err)
 		waitStatus(c.sjz.addr, officer, xr.ID, "CLOSED")
+		notice := documents(c.pj.addr, clerk, x.ID)["REFUSAL_NOTICE"]
+		require.Len(t, notice, 1, "the refusal notice reached A")
+		require.Contains(t, pdfText(t, "http://"+c.pj.addr+notice[0], clerk), "调动证明与单位备案不符")
+		require.Len(t, documents(c.sjz.addr, officer, xr.ID)["REFUSAL_NOTICE"], 1)
 		require.Equal(t, "ACTIVE", resident(c.sjz.addr, c.sjzTok, p.refused.IDNumber).Status, "a refusal moves nobody")
 		require.Nil(t, resident(c.pj.addr, pjReader, p.refused.IDNumber))
 

@@ -135,7 +135,7 @@ func (s *Service) Receivers() map[domain.MessageType]domain.ReceiveFunc {
 		domain.MsgApplication: s.onApplication,
 		MsgRefused:            s.onRefused,
 		MsgMovedOut:           onMovedOut,
-		MsgMovedIn:            onMovedIn,
+		MsgMovedIn:            s.onMovedIn,
 	}
 }
 
@@ -144,7 +144,9 @@ func (*Service) Details(c *domain.Case) (domain.CaseDetails, error) { return Det
 
 // Document kinds (case files of category DOCUMENT).
 const (
-	DocumentRefusalNotice = "REFUSAL_NOTICE"
+	DocumentRefusalNotice    = "REFUSAL_NOTICE"    // 不予迁出通知书 (R, kept at A too)
+	DocumentMoveInRecord     = "MOVE_IN_RECORD"    // 准予迁入证明 (A, kept at R too)
+	DocumentRegistrationForm = "REGISTRATION_FORM" // the updated 常住人口登记表 of each mover (A)
 )
 
 // Title is the business as printed on documents.

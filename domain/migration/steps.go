@@ -3,6 +3,7 @@ package migration
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -65,11 +66,16 @@ func (s *Service) onApplication(ctx context.Context, tx domain.Repos, c *domain.
 }
 
 // Refuse records the registration office's refusal to move the movers out
-// with its reasons (each required) and sends it to the acceptance office
-// (2.1.2, 1.3.7).
+// with its reasons (each required), keeps the sealed refusal notice
+// (rendered and stored before the transaction) and sends both to the
+// acceptance office (2.1.2, 1.3.7). When this server cannot render the
+// notice (documents.font_missing), the refusal is refused with
+// CodeUnavailable and nothing changes.
 func (s *Service) Refuse(ctx context.Context, ref domain.CaseRef, reasons []string) (*domain.Case, error) {
 	clean := cleanReasons(reasons)
 	d := Decision{Approved: false, Reasons: clean}
+	var pdf []byte
+	var stored domain.BlobRef
 	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActRefuse, Note: strings.Join(clean, "; "), Data: d,
 		Validate: func() error {
 			if len(clean) == 0 {
@@ -77,22 +83,90 @@ func (s *Service) Refuse(ctx context.Context, ref domain.CaseRef, reasons []stri
 			}
 			return nil
 		},
+		Prepare: func(ctx context.Context, c *domain.Case) error {
+			var err error
+			if pdf, err = s.renderRefusal(ctx, c, d); err != nil {
+				return err
+			}
+			stored, err = s.Documents.StoreDocument(ctx, "application/pdf", pdf)
+			return err
+		},
 		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
 			return setResult(c, Outcome{Decision: d})
 		},
 		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
-			_, err := s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: MsgRefused, Body: d})
+			name := refusalName(c)
+			if err := s.Documents.RecordDocument(ctx, tx, c.ID, DocumentRefusalNotice, name, stored); err != nil {
+				return err
+			}
+			notice, att := domain.Inline(name, pdf, 0)
+			_, err := s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: MsgRefused, Body: refusedBody{Decision: d, Notice: &notice},
+				Attachments: []domain.AttachmentRef{att}})
 			return err
 		}})
 }
 
-// onRefused keeps the refusal's reasons on the acceptance office's copy.
-func (s *Service) onRefused(_ context.Context, _ domain.Repos, c *domain.Case, env *domain.Envelope) (any, error) {
-	var d Decision
-	if err := json.Unmarshal(env.Body, &d); err != nil || d.Approved || len(cleanReasons(d.Reasons)) == 0 {
+// refusedBody is the REFUSED message: the decision with its reasons and the
+// sealed refusal notice.
+type refusedBody struct {
+	Decision
+	Notice *domain.InlinePDF `json:"notice,omitempty"`
+}
+
+func refusalName(c *domain.Case) string { return "不予迁出通知书-" + c.CollabNo + ".pdf" }
+
+// renderRefusal renders the sealed move-out refusal notice of c.
+func (s *Service) renderRefusal(ctx context.Context, c *domain.Case, d Decision) ([]byte, error) {
+	md, err := decode(c)
+	if err != nil {
+		return nil, err
+	}
+	applicant, names := md.Applicant.ApplicantIDNumber, []string{}
+	if h := md.Ministry.Household; h != nil {
+		for _, m := range h.Members {
+			if m.IDNumber == md.Applicant.ApplicantIDNumber {
+				applicant = m.Name
+			}
+			if slices.Contains(md.Applicant.Movers, m.IDNumber) {
+				names = append(names, m.Name)
+			}
+		}
+	}
+	office := s.officeName(ctx, c.RegistrationOffice)
+	pdf, err := s.Renderer.Render(ctx, &domain.RefusalNotice{Business: Title, SubjectRole: "迁移人", CollabNo: c.CollabNo,
+		ApplicantName: applicant, SubjectName: strings.Join(names, "、"), Reasons: d.Reasons, Office: office,
+		Date: s.Cases.Now(), Seals: []domain.Seal{{Office: office, Name: "户口专用章"}}})
+	if err != nil {
+		return nil, fmt.Errorf("render the refusal notice: %w", err)
+	}
+	return pdf, nil
+}
+
+// officeName names an office of this deployment, or keeps its code.
+func (s *Service) officeName(ctx context.Context, code string) string {
+	if o, err := s.Cases.DB.Offices().FindOfficeByCode(ctx, code); err == nil {
+		return o.Name
+	}
+	return code
+}
+
+// onRefused keeps the refusal's reasons and its notice on the acceptance
+// office's copy; the notice must match the hash the sender signed.
+func (s *Service) onRefused(ctx context.Context, tx domain.Repos, c *domain.Case, env *domain.Envelope) (any, error) {
+	var body refusedBody
+	if err := json.Unmarshal(env.Body, &body); err != nil || body.Approved || len(cleanReasons(body.Reasons)) == 0 {
 		return nil, domain.FieldErrorf("body", "the refusal carries no reasons").WithReason("migration.refusal_body")
 	}
-	return d, setResult(c, Outcome{Decision: d})
+	if body.Notice != nil {
+		pdf, err := body.Notice.Content(env)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Documents.KeepDocument(ctx, tx, c.ID, DocumentRefusalNotice, refusalName(c), "application/pdf", pdf); err != nil {
+			return nil, err
+		}
+	}
+	return body.Decision, setResult(c, Outcome{Decision: body.Decision})
 }
 
 // CloseRefused closes a refused case at the acceptance office (1.3.7) and

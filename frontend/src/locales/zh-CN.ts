@@ -468,6 +468,7 @@ export const zhCN = {
       REFUSAL_NOTICE: '不予办理通知书',
       COMPLETION_CONFIRMATION: '办结确认',
       SIGNED_FORM: '签字常表',
+      MOVE_IN_RECORD: '准予迁入证明',
     } as Record<string, string>,
     pdf: 'PDF 文件',
   },
