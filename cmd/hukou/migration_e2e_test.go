@@ -190,6 +190,15 @@ func TestMigration_AcrossOffices(t *testing.T) {
 		bad["kinIdNumber"] = p.graduate.IDNumber // not registered at Panjin
 		refused(bad, "BAD_USER_INPUT", "kinIdNumber", "migration.kin_not_registered")
 		refused(gradApp(p.graduate.IDNumber, "GRADUATE", "大洼区东风镇西村3组12号"), "BAD_USER_INPUT", "category", "migration.class_refused")
+		outside := gradApp(p.graduate.IDNumber, "GRADUATE", "兴隆台区振兴街道1号")
+		outside["division"] = "211104"
+		refused(outside, "BAD_USER_INPUT", "division", "migration.division_outside")
+		noConsent := spouseApp()
+		noConsent["headConsent"] = false
+		refused(noConsent, "BAD_USER_INPUT", "headConsent", "migration.head_consent")
+		wrongWay := spouseApp()
+		wrongWay["way"] = "ESTABLISH"
+		refused(wrongWay, "BAD_USER_INPUT", "way", "migration.way")
 
 		captureAll := func(id string, extra ...string) {
 			var mats struct {
@@ -281,6 +290,17 @@ func TestMigration_AcrossOffices(t *testing.T) {
 		again := spouseApp()
 		again["movers"] = []string{p.head.IDNumber}
 		refused(again, "CONFLICT", "movers", "case.key_taken") // one live migration per person
+		// Modify until submitted (1.2.2): the movers are fixed.
+		const modifyQ = `mutation($id: CaseID!, $v: Int!, $a: MigrationApplicantInput!) { modifyMigration(input: {id: $id, version: $v, applicant: $a}) { ` + migrationFields + ` } }`
+		changed := spouseApp()
+		changed["movers"] = []string{p.head.IDNumber}
+		requireRefused(t, gqlExt(t, c.pj.addr, clerk, modifyQ, map[string]any{"id": a.ID, "v": a.Version, "a": changed}), "BAD_USER_INPUT", "movers", "migration.movers_fixed")
+		changed = spouseApp()
+		changed["reason"] = "夫妻团聚"
+		var modified struct{ ModifyMigration migrationCase }
+		require.NoError(t, gql(c.pj.addr, clerk, modifyQ, map[string]any{"id": a.ID, "v": a.Version, "a": changed}, &modified))
+		a = modified.ModifyMigration
+		require.Equal(t, "DRAFT", a.Status)
 		_, err := fire(c.pj.addr, clerk, "submitMigration", a, "", nil)
 		require.ErrorContains(t, err, "BAD_USER_INPUT", "materials missing")
 		captureAll(a.ID, "MARRIAGE_CERT", "HEAD_CONSENT")
