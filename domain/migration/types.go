@@ -270,10 +270,14 @@ func checks(a Applicant, m MinistryData) []domain.MinistryCheck {
 	if m.Household != nil {
 		household = m.Household.Number
 	}
+	category := a.Category
+	if c, ok := categoryOf(a.Category); ok {
+		category = c.Name
+	}
 	return []domain.MinistryCheck{
 		{Check: "SERVICE", Passed: m.ServiceOpen, Detail: m.Province},
 		{Check: "HOUSEHOLD", Passed: household != "", Detail: household},
 		{Check: "URBAN_RURAL", Passed: m.HomeClass != "" && m.DestClass != "", Detail: m.HomeClass + "→" + m.DestClass},
-		{Check: "CATEGORY", Passed: a.Category != "", Detail: a.Category},
+		{Check: "CATEGORY", Passed: a.Category != "", Detail: category},
 	}
 }

@@ -66,10 +66,10 @@ function Outcome({ o }: { o: NonNullable<MigrationDetailsFragment['outcome']> })
           pagination={false}
           dataSource={[...o.movers]}
           columns={[
-            { title: t.name, dataIndex: 'name' },
+            { title: t.name, dataIndex: 'name', render: (v: string) => <span className="hukou-nowrap">{v}</span> },
             { title: t.idNumber, dataIndex: 'idNumber', render: (v: string) => mono(v) },
             { title: t.birthDate, dataIndex: 'birthDate' },
-            { title: t.relation, dataIndex: 'relation', render: (v: string) => names.relation(v) },
+            { title: t.relation, dataIndex: 'relation', render: (v: string) => <span className="hukou-nowrap">{names.relation(v)}</span> },
           ]}
         />
       )}
@@ -82,9 +82,9 @@ function Outcome({ o }: { o: NonNullable<MigrationDetailsFragment['outcome']> })
           pagination={false}
           dataSource={[...o.settled]}
           columns={[
-            { title: t.name, dataIndex: 'name' },
+            { title: t.name, dataIndex: 'name', render: (v: string) => <span className="hukou-nowrap">{v}</span> },
             { title: t.idNumber, dataIndex: 'idNumber', render: (v: string) => mono(v) },
-            { title: t.relationToHead, dataIndex: 'relation', render: (v: string) => names.relation(v) },
+            { title: t.relationToHead, dataIndex: 'relation', render: (v: string) => <span className="hukou-nowrap">{names.relation(v)}</span> },
             { title: t.hcybsh, dataIndex: 'hcybsh', render: (v: string) => mono(v) },
           ]}
         />

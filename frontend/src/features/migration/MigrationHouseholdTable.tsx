@@ -17,10 +17,10 @@ export function MigrationHouseholdTable({ members, movers }: { members: readonly
       dataSource={[...members]}
       data-testid="migration-household"
       columns={[
-        { title: t.name, dataIndex: 'name' },
+        { title: t.name, dataIndex: 'name', render: (v: string) => <span className="hukou-nowrap">{v}</span> },
         { title: t.idNumber, dataIndex: 'idNumber', render: (v: string) => mono(v) },
         { title: t.sex, dataIndex: 'sex', render: (v: string) => zhCN.sex[v] ?? v },
-        { title: t.relation, dataIndex: 'relation', render: (v: string) => names.relation(v) },
+        { title: t.relation, dataIndex: 'relation', render: (v: string) => <span className="hukou-nowrap">{names.relation(v)}</span> },
         { title: t.status, dataIndex: 'status', render: (v: string) => t.residentStatus[v] ?? v },
         {
           title: t.movers,

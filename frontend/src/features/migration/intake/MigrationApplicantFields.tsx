@@ -69,6 +69,8 @@ export function MigrationApplicantFields({ members, moversFixed }: { members: re
       </Form.Item>
       <Form.Item name="category" label={t.category} rules={[{ required: true, message: t.categoryRequired }]}>
         <Select
+          showSearch
+          optionFilterProp="label"
           placeholder={zhCN.app.selectPlaceholder}
           options={categories.map((c) => ({ value: c.code, label: c.name }))}
           onChange={(v: string) => {
@@ -79,7 +81,7 @@ export function MigrationApplicantFields({ members, moversFixed }: { members: re
       </Form.Item>
       {category && category.materials.length > 0 && (
         <Typography.Paragraph type="secondary" data-testid="category-materials">
-          {t.materials}：{category.materials.map((m) => <Tag key={m}>{m}</Tag>)}
+          {t.materials}：{category.materials.map((m) => <Tag key={m}>{t.materialNames[m] ?? m}</Tag>)}
         </Typography.Paragraph>
       )}
       <Form.Item name="movers" label={t.movers} extra={t.moversHint} rules={[{ required: true, type: 'array', min: 1, message: t.moversRequired }]}>
