@@ -66,9 +66,10 @@ type RegisterRepository interface {
 	UpdateResident(ctx context.Context, r *Resident) error
 	// IDNumbersWithPrefix returns the ID numbers starting with prefix.
 	IDNumbersWithPrefix(ctx context.Context, prefix string) ([]string, error)
-	// HouseholdNumbersWithPrefix returns the household numbers starting
-	// with prefix.
-	HouseholdNumbersWithPrefix(ctx context.Context, prefix string) ([]string, error)
+	// LastHouseholdNumber returns the highest household number of the form
+	// prefix and five digits ("" when there is none), through the unique
+	// index on numbers.
+	LastHouseholdNumber(ctx context.Context, prefix string) (string, error)
 	// CreateAddress inserts a.
 	CreateAddress(ctx context.Context, a *Address) error
 	// CreateHousehold inserts h; CodeConflict when its number is taken.

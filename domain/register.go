@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -98,30 +99,23 @@ func HouseholdNumberPrefix(stationCode string) (string, error) {
 	return stationCode[4:6] + stationCode[8:10], nil
 }
 
-// NextHouseholdNumber returns the household number after the highest of
-// used (the numbers the station allocated, all with its prefix):
-// CodeConflict when the five-digit sequence is exhausted. The unique
-// constraint on households stays the last line of defence.
-func NextHouseholdNumber(stationCode string, used []string) (string, error) {
+// NextHouseholdNumber returns the household number after last, the
+// highest number the station allocated ("" for none; see
+// RegisterRepository.LastHouseholdNumber): CodeConflict when the
+// five-digit sequence is exhausted. The unique constraint on households
+// stays the last line of defence.
+func NextHouseholdNumber(stationCode, last string) (string, error) {
 	prefix, err := HouseholdNumberPrefix(stationCode)
 	if err != nil {
 		return "", err
 	}
 	highest := 0
-	for _, n := range used {
-		seq, ok := strings.CutPrefix(n, prefix)
-		if !ok || len(seq) != 5 {
-			continue
+	if seq, ok := strings.CutPrefix(last, prefix); ok && len(seq) == 5 {
+		if highest, err = strconv.Atoi(seq); err != nil || highest < 0 {
+			return "", Errorf(CodeInternal, "household number %q of station %s is not the prefix and five digits", last, stationCode)
 		}
-		v := 0
-		for _, ch := range seq {
-			if ch < '0' || ch > '9' {
-				v = -1
-				break
-			}
-			v = v*10 + int(ch-'0')
-		}
-		highest = max(highest, v)
+	} else if last != "" {
+		return "", Errorf(CodeInternal, "household number %q is not one of station %s", last, stationCode)
 	}
 	if highest >= 99999 {
 		return "", Errorf(CodeConflict, "station %s has no free household number", stationCode).WithReason("household.number_exhausted")

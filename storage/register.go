@@ -396,11 +396,20 @@ func (r registerRepo) IDNumbersWithPrefix(ctx context.Context, prefix string) ([
 	return out, translate(err, "ID numbers")
 }
 
-func (r registerRepo) HouseholdNumbersWithPrefix(ctx context.Context, prefix string) ([]string, error) {
+func (r registerRepo) LastHouseholdNumber(ctx context.Context, prefix string) (string, error) {
 	var out []string
+	// A range on equal-length digit strings, not LIKE: it uses the unique
+	// index on number whatever the column's collation.
 	err := r.idb.NewSelect().Model((*householdRow)(nil)).Column("number").
-		Where("number LIKE ? ESCAPE '\\'", likePrefix(prefix)).Scan(ctx, &out)
-	return out, translate(err, "household numbers")
+		Where("number BETWEEN ? AND ?", prefix+"00000", prefix+"99999").Where("length(number) = ?", len(prefix)+5).
+		OrderExpr("number DESC").Limit(1).Scan(ctx, &out)
+	if err != nil {
+		return "", translate(err, "household numbers")
+	}
+	if len(out) == 0 {
+		return "", nil
+	}
+	return out[0], nil
 }
 
 func (r registerRepo) CreateAddress(ctx context.Context, a *domain.Address) error {

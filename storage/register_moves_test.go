@@ -32,13 +32,13 @@ func TestRegisterRepository_HouseholdsAndMoves(t *testing.T) {
 
 		prefix, err := domain.HouseholdNumberPrefix(station)
 		require.NoError(t, err)
-		used, err := reg.HouseholdNumbersWithPrefix(ctx, prefix)
+		last, err := reg.LastHouseholdNumber(ctx, prefix)
 		require.NoError(t, err)
-		require.Empty(t, used)
+		require.Empty(t, last)
 		newHousehold := func() *domain.Household {
-			used, err := reg.HouseholdNumbersWithPrefix(ctx, prefix)
+			last, err := reg.LastHouseholdNumber(ctx, prefix)
 			require.NoError(t, err)
-			number, err := domain.NextHouseholdNumber(station, used)
+			number, err := domain.NextHouseholdNumber(station, last)
 			require.NoError(t, err)
 			addr := &domain.Address{ID: uuid.NewString(), Division: "211103", Detail: "振兴街道" + number, UrbanRural: "111", StationCode: station, CreatedAt: now, UpdatedAt: now}
 			require.NoError(t, reg.CreateAddress(ctx, addr))
@@ -52,6 +52,12 @@ func TestRegisterRepository_HouseholdsAndMoves(t *testing.T) {
 		dup := *h2
 		dup.ID = uuid.NewString()
 		require.Equal(t, domain.CodeConflict, domain.ErrorCode(reg.CreateHousehold(ctx, &dup)), "household numbers are unique")
+		odd := *h2
+		odd.ID, odd.Number = uuid.NewString(), prefix+"123456" // another shape under the prefix: not the station's rule
+		require.NoError(t, reg.CreateHousehold(ctx, &odd))
+		last, err = reg.LastHouseholdNumber(ctx, prefix)
+		require.NoError(t, err)
+		require.Equal(t, h2.Number, last)
 
 		r := &domain.Resident{ID: uuid.NewString(), HouseholdID: h1.ID, StationCode: station, Name: "王莹", Sex: "2", Ethnicity: "01",
 			BirthDate: time.Date(1998, 2, 20, 0, 0, 0, 0, time.UTC), BirthplaceDivision: "130123",

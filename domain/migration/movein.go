@@ -124,11 +124,11 @@ func (s *Service) moveIn(ctx context.Context, tx domain.Repos, c *domain.Case, d
 		if err != nil {
 			return nil, nil, err
 		}
-		used, err := tx.Register().HouseholdNumbersWithPrefix(ctx, prefix)
+		last, err := tx.Register().LastHouseholdNumber(ctx, prefix)
 		if err != nil {
 			return nil, nil, err
 		}
-		number, err := domain.NextHouseholdNumber(station, used)
+		number, err := domain.NextHouseholdNumber(station, last)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -207,12 +207,16 @@ func TestPlanMoveIn(t *testing.T) {
 
 func TestNextHouseholdNumber(t *testing.T) {
 	t.Parallel()
-	n, err := domain.NextHouseholdNumber("211103000200", []string{"030200001", "030200017", "0302x0020", "03020000100"})
+	n, err := domain.NextHouseholdNumber("211103000200", "030200017")
 	require.NoError(t, err)
 	require.Equal(t, "030200018", n)
-	n, err = domain.NextHouseholdNumber("211103000200", nil)
+	n, err = domain.NextHouseholdNumber("211103000200", "")
 	require.NoError(t, err)
 	require.Equal(t, "030200001", n)
-	_, err = domain.NextHouseholdNumber("211103000200", []string{"030299999"})
+	_, err = domain.NextHouseholdNumber("211103000200", "030299999")
 	require.Equal(t, domain.CodeConflict, domain.ErrorCode(err))
+	_, err = domain.NextHouseholdNumber("211103000200", "040100001")
+	require.Equal(t, domain.CodeInternal, domain.ErrorCode(err), "another station's number")
+	_, err = domain.NextHouseholdNumber("2111", "")
+	require.Equal(t, domain.CodeInvalid, domain.ErrorCode(err))
 }
