@@ -345,6 +345,13 @@ func TestMigration_AcrossOffices(t *testing.T) {
 			require.Contains(t, record, want)
 		}
 		require.Len(t, documents(c.sjz.addr, officer, r.ID)["MOVE_IN_RECORD"], 1)
+		// The feedback's archives: each mover's 常住人口登记表 as Shijiazhuang held it, at both offices.
+		archives := documents(c.pj.addr, clerk, a.ID)["MOVE_OUT_ARCHIVE"]
+		require.Len(t, archives, 2)
+		require.Len(t, documents(c.sjz.addr, officer, r.ID)["MOVE_OUT_ARCHIVE"], 2)
+		archiveText := pdfText(t, "http://"+c.pj.addr+archives[0], clerk) + pdfText(t, "http://"+c.pj.addr+archives[1], clerk)
+		require.Contains(t, archiveText, p.head.IDNumber)
+		require.Contains(t, archiveText, p.child.IDNumber)
 
 		// The registers: moved-out rows at R with the stayers re-coded and
 		// their hcybsh untouched; new rows at A with the same ID numbers and

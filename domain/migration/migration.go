@@ -134,7 +134,7 @@ func (s *Service) Receivers() map[domain.MessageType]domain.ReceiveFunc {
 	return map[domain.MessageType]domain.ReceiveFunc{
 		domain.MsgApplication: s.onApplication,
 		MsgRefused:            s.onRefused,
-		MsgMovedOut:           onMovedOut,
+		MsgMovedOut:           s.onMovedOut,
 		MsgMovedIn:            s.onMovedIn,
 	}
 }
@@ -147,6 +147,7 @@ const (
 	DocumentRefusalNotice    = "REFUSAL_NOTICE"    // 不予迁出通知书 (R, kept at A too)
 	DocumentMoveInRecord     = "MOVE_IN_RECORD"    // 准予迁入证明 (A, kept at R too)
 	DocumentRegistrationForm = "REGISTRATION_FORM" // the updated 常住人口登记表 of each mover (A)
+	DocumentMoveOutArchive   = "MOVE_OUT_ARCHIVE"  // each mover's 常住人口登记表 as R held it: the feedback's archives (R, kept at A)
 )
 
 // Title is the business as printed on documents.

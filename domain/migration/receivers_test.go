@@ -44,7 +44,7 @@ func TestReceivers_RefuseBadMessages(t *testing.T) {
 		t.Run("MovedOut"+name, func(t *testing.T) {
 			c := draftCase(t)
 			before := string(c.Result)
-			_, err := onMovedOut(context.Background(), nil, c, envelope(t, tc.body))
+			_, err := (&Service{}).onMovedOut(context.Background(), nil, c, envelope(t, tc.body))
 			requireRule(t, err, domain.CodeInvalid, "body", tc.reason)
 			if tc.reason != "" {
 				require.Equal(t, before, string(c.Result), "a refused message changes nothing")
@@ -56,6 +56,12 @@ func TestReceivers_RefuseBadMessages(t *testing.T) {
 		})
 	}
 	s := &Service{}
+	t.Run("MovedOutArchivesWithoutAttachments", func(t *testing.T) {
+		doc, _ := domain.Inline("a.pdf", []byte("%PDF-1.4 archive"), 0)
+		body := movedOutBody{Outcome: Outcome{Decision: Decision{Approved: true}, Certificate: cert, Movers: movers}, Archives: []domain.InlinePDF{doc}}
+		_, err := s.onMovedOut(context.Background(), nil, draftCase(t), envelope(t, body))
+		requireRule(t, err, domain.CodeInvalid, "attachments", "migration.feedback_archives")
+	})
 	t.Run("RefusedWithoutReasons", func(t *testing.T) {
 		_, err := s.onRefused(context.Background(), nil, draftCase(t), envelope(t, refusedBody{Decision: Decision{Reasons: []string{" "}}}))
 		requireRule(t, err, domain.CodeInvalid, "body", "migration.refusal_body")

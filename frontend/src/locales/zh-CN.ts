@@ -477,6 +477,7 @@ export const zhCN = {
       COMPLETION_CONFIRMATION: '办结确认',
       SIGNED_FORM: '签字常表',
       MOVE_IN_RECORD: '准予迁入证明',
+      MOVE_OUT_ARCHIVE: '迁出档案（常住人口登记表）',
     } as Record<string, string>,
     pdf: 'PDF 文件',
   },
