@@ -207,6 +207,8 @@ func (r *Renderer) RenderWithReport(ctx context.Context, d domain.Document) ([]b
 		err = c.refusalNotice(doc)
 	case *domain.CompletionConfirmation:
 		err = c.completionConfirmation(doc)
+	case *domain.MoveInRecord:
+		err = c.moveInRecord(doc)
 	default:
 		err = domain.Errorf(domain.CodeInvalid, "cannot render a %s document", d.Kind())
 	}
@@ -233,6 +235,8 @@ func collabNo(d domain.Document) string {
 	case *domain.RefusalNotice:
 		return doc.CollabNo
 	case *domain.CompletionConfirmation:
+		return doc.CollabNo
+	case *domain.MoveInRecord:
 		return doc.CollabNo
 	}
 	return ""

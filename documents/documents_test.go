@@ -230,6 +230,28 @@ func TestCompletionConfirmation(t *testing.T) {
 		"130102004512", "石家庄市公安局长安分局建北派出所", "2026年11月25日")
 }
 
+func TestMoveInRecord(t *testing.T) {
+	t.Parallel()
+	m := &domain.MoveInRecord{
+		Business: "户口迁移", Category: "夫妻投靠", CollabNo: "X211102202611280003", LicenceID: "QYZ13012300000001",
+		FromOffice: "石家庄市公安局正定县分局城关派出所", FromAddress: "正定县城关镇常山路8号",
+		HouseholdNumber: "020100006", ToAddress: "双台子区红旗街道兴隆小区5号楼", Established: false,
+		Persons: []domain.MovedPerson{
+			{Name: "陈东", IDNumber: "130123199802049798", Sex: "1", Relation: "夫", Hcybsh: "02010000603"},
+			{Name: "陈依诺", IDNumber: "13010820260715442X", Sex: "2", Relation: "女", Hcybsh: "02010000604"},
+		},
+		Office: "盘锦市公安局双台子分局红旗派出所", Date: date, Seals: []domain.Seal{seal},
+	}
+	pdf, err := renderer(t).Render(context.Background(), m)
+	require.NoError(t, err)
+	keep(t, "move-in-record.pdf", pdf)
+	requireContains(t, pdfText(t, pdf), "准予迁入证明", "夫妻投靠", "QYZ13012300000001", "投靠入户", "陈东", "13010820260715442X",
+		"02010000604", "020100006", "红旗派出所", "2026年11月25日", "公民身份号码不变")
+
+	_, err = renderer(t).Render(context.Background(), &domain.MoveInRecord{CollabNo: "X1", HouseholdNumber: "1", Office: "o"})
+	require.Equal(t, domain.CodeInvalid, domain.ErrorCode(err), "a record without movers is refused")
+}
+
 // A character no font has (𪚥 U+2A6A5 is not in LXGW WenKai) is printed as
 // 〓, reported by RenderWithReport and logged by Render.
 func TestMissingGlyphIsPlaceholderAndReported(t *testing.T) {

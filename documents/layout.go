@@ -399,3 +399,68 @@ func (c *canvas) completionConfirmation(cc *domain.CompletionConfirmation) error
 	c.footer(y+60, cc.Office, cc.Date, seals(cc.Seals))
 	return nil
 }
+
+// moveInRecord lays out the 准予迁入证明 of a migration on one page: the
+// case, the e-migration certificate, where the movers came from and which
+// household they joined or established, then one row per mover.
+func (c *canvas) moveInRecord(m *domain.MoveInRecord) error {
+	for _, r := range []struct{ field, value, what string }{
+		{"collabNo", m.CollabNo, "a collaboration number"},
+		{"householdNumber", m.HouseholdNumber, "the household moved into"},
+		{"office", m.Office, "the move-in office"},
+	} {
+		if err := required(r.field, r.value, r.what); err != nil {
+			return err
+		}
+	}
+	if len(m.Persons) == 0 {
+		return domain.FieldErrorf("persons", "a move-in record needs at least one mover")
+	}
+	kind := m.Business
+	if kind == "" {
+		kind = "户口迁移"
+	}
+	way := "投靠入户"
+	if m.Established {
+		way = "新立户"
+	}
+	c.pdf.AddPage()
+	c.setInfo("准予迁入证明", m.Date)
+	y := 90.0
+	c.title(y, "准予迁入证明")
+	y += 26
+	c.size = 11
+	c.textRight(right, y, "协同编号："+m.CollabNo)
+	y += 20
+	y = c.formTable(y, [][]cell{
+		{{"业务类别", kind}, {"迁移类别", m.Category}},
+		{{"电子迁移证", m.LicenceID}, {"迁入方式", way}},
+		{{"迁出地", m.FromOffice}},
+		{{"迁出地址", m.FromAddress}},
+		{{"迁入户号", m.HouseholdNumber}},
+		{{"迁入地址", m.ToAddress}},
+	}, 90, 30)
+	y += 16
+	rows := [][]cell{}
+	for i, p := range m.Persons {
+		rows = append(rows, []cell{{fmt.Sprintf("迁入人%d", i+1), p.Name + "（" + sexName(p.Sex) + "）"}, {"公民身份号码", p.IDNumber}})
+		rows = append(rows, []cell{{"与户主关系", p.Relation}, {"户成员标识号", p.Hcybsh}})
+	}
+	y = c.formTable(y, rows, 90, 26)
+	c.size = 14
+	c.color = black
+	y = c.paragraph(fmt.Sprintf("上述%d人经迁出地准予迁出并核验电子迁移证，已准予迁入并登记常住户口，公民身份号码不变。", len(m.Persons)), left, y+30, 28, 26)
+	c.footer(y+50, m.Office, m.Date, seals(m.Seals))
+	return nil
+}
+
+// sexName is the printed name of a GB/T 2261.1 sex code.
+func sexName(code string) string {
+	switch code {
+	case "1":
+		return "男"
+	case "2":
+		return "女"
+	}
+	return "未说明"
+}

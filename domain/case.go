@@ -126,6 +126,19 @@ type UniqueKey struct {
 	Field string
 	// Of returns c's key ("" holds none); an error refuses the case.
 	Of func(c *Case) (string, error)
+	// All, set instead of Of, returns every key c holds (e.g. the ID number
+	// of each person a migration moves: one live case per person). Empty
+	// keys are skipped; an error refuses the case.
+	All func(c *Case) ([]string, error)
+}
+
+// keys returns the keys c holds under k.
+func (k *UniqueKey) keys(c *Case) ([]string, error) {
+	if k.All != nil {
+		return k.All(c)
+	}
+	key, err := k.Of(c)
+	return []string{key}, err
 }
 
 // Step declares one transition: the action that fires it, the statuses it

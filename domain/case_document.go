@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -57,6 +58,33 @@ func (f *FileContent) ref() AttachmentRef { return AttachmentFor(f.Name, f.Conte
 func AttachmentFor(name, contentType string, content []byte) AttachmentRef {
 	sum := sha256.Sum256(content)
 	return AttachmentRef{Name: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(content)), ContentType: contentType}
+}
+
+// InlinePDF is a PDF document that travels inside a message body
+// (base64), pinned by the envelope's attachment hash at index Index.
+type InlinePDF struct {
+	Name  string `json:"name"`
+	PDF   string `json:"pdf"`
+	Index int    `json:"index"`
+}
+
+// Inline returns the inline form of pdf as the message's attachment at
+// index, and its attachment reference (append it to the message's
+// Attachments in index order).
+func Inline(name string, pdf []byte, index int) (InlinePDF, AttachmentRef) {
+	return InlinePDF{Name: name, PDF: base64.StdEncoding.EncodeToString(pdf), Index: index}, AttachmentFor(name, "application/pdf", pdf)
+}
+
+// Content returns the document's bytes after checking them against the
+// hash env's sender signed for it. Errors: CodeInvalid naming
+// "attachments" (reason collab.document_hash) for a document that does
+// not decode or does not match.
+func (d InlinePDF) Content(env *Envelope) ([]byte, error) {
+	pdf, err := base64.StdEncoding.DecodeString(d.PDF)
+	if err != nil || d.Index < 0 || d.Index >= len(env.Attachments) || AttachmentFor("", "", pdf).SHA256 != env.Attachments[d.Index].SHA256 {
+		return nil, FieldErrorf("attachments", "the document %q does not match its signed hash", d.Name).WithReason("collab.document_hash")
+	}
+	return pdf, nil
 }
 
 // DocumentMaxSize is the largest document (a form, a signed form's image)

@@ -65,3 +65,55 @@ func TestCaseService_UniqueKey(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// multiKeyed is a kind whose cases hold several keys at once (UniqueKey.All):
+// their applicant data, a JSON list.
+var multiKeyed = &domain.Workflow{
+	Kind: "MULTI",
+	States: []domain.StateSpec{
+		{Status: "OPEN", Capture: true},
+		{Status: "DROPPED", Terminal: true, ReleasesKey: true},
+	},
+	Steps: []domain.Step{
+		{Action: "START_MULTI", To: "OPEN", Side: domain.SideAcceptance, Roles: []domain.Role{domain.RoleClerk}},
+		{Action: "DROP_MULTI", From: []domain.CaseStatus{"OPEN"}, To: "DROPPED", Side: domain.SideAcceptance, Roles: []domain.Role{domain.RoleClerk}},
+	},
+	Unique: &domain.UniqueKey{Field: "movers", All: func(c *domain.Case) ([]string, error) {
+		var keys []string
+		return keys, json.Unmarshal(c.Applicant, &keys)
+	}},
+}
+
+// TestCaseService_UniqueKeys checks a kind whose case holds several keys
+// (a migration: one live case per person) on both databases: a case
+// sharing any key with a live one is refused and saves nothing, empty keys
+// are skipped, and a status that releases the keys frees them all.
+func TestCaseService_UniqueKeys(t *testing.T) {
+	t.Parallel()
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		audit := storage.NewAuditWriter(db)
+		t.Cleanup(audit.Close)
+		cases := storagetest.Engine(db, audit, multiKeyed)
+		clerk := actorAt(archStation, domain.OfficePoliceStation, "clerk", domain.RoleClerk)
+		create := func(keys string) (*domain.Case, error) {
+			c := &domain.Case{ID: uuid.NewString(), Kind: multiKeyed.Kind, CollabNo: "XM" + uuid.NewString()[:18], AcceptanceOffice: archStation,
+				RegistrationOffice: "130102000100", RegistrationProvince: "13", Office: archStation,
+				Applicant: json.RawMessage(keys), Ministry: json.RawMessage("{}")}
+			return c, cases.Create(clerk, c, "START_MULTI")
+		}
+		first, err := create(`["P1", "P2", ""]`)
+		require.NoError(t, err)
+		_, err = create(`["P3", "P2"]`)
+		requireCode(t, err, domain.CodeConflict, "movers", "case.key_taken")
+		require.NoError(t, cases.KeyFree(context.Background(), multiKeyed.Kind, domain.SideAcceptance, "P3"), "a refused case claims nothing")
+		requireCode(t, cases.KeyFree(context.Background(), multiKeyed.Kind, domain.SideAcceptance, "P1"), domain.CodeConflict, "movers", "case.key_taken")
+		_, err = create(`["P3"]`)
+		require.NoError(t, err)
+
+		_, err = cases.Act(clerk, multiKeyed.Kind, domain.StepRequest{Ref: domain.CaseRef{ID: first.ID, Version: first.Version}, Action: "DROP_MULTI"})
+		require.NoError(t, err)
+		for _, k := range []string{"P1", "P2"} {
+			require.NoError(t, cases.KeyFree(context.Background(), multiKeyed.Kind, domain.SideAcceptance, k), "a dropped case frees every key")
+		}
+	})
+}

@@ -442,24 +442,31 @@ func (s *CaseService) create(ctx context.Context, tx Repos, w *Workflow, c *Case
 	return nil
 }
 
-// claimKey makes c, just created, the holder of its unique key on its
-// side, if its kind declares one (Workflow.Unique).
+// claimKey makes c, just created, the holder of its unique keys on its
+// side, if its kind declares them (Workflow.Unique).
 func (s *CaseService) claimKey(ctx context.Context, tx Repos, w *Workflow, c *Case) error {
 	if w.Unique == nil {
 		return nil
 	}
-	key, err := w.Unique.Of(c)
-	if err != nil || key == "" {
+	keys, err := w.Unique.keys(c)
+	if err != nil {
 		return err
 	}
-	if err := s.keyFree(ctx, tx, w, c.Side, key); err != nil {
-		return err
+	for _, key := range keys {
+		if key == "" {
+			continue
+		}
+		if err := s.keyFree(ctx, tx, w, c.Side, key); err != nil {
+			return err
+		}
+		err = tx.Cases().ClaimCaseKey(ctx, &CaseKey{Kind: c.Kind, Side: c.Side, Key: key, CaseID: c.ID, CollabNo: c.CollabNo, CreatedAt: s.Now().UTC()})
+		if ErrorCode(err) == CodeConflict { // a concurrent claim won
+			return keyTaken(w, key, "")
+		} else if err != nil {
+			return err
+		}
 	}
-	err = tx.Cases().ClaimCaseKey(ctx, &CaseKey{Kind: c.Kind, Side: c.Side, Key: key, CaseID: c.ID, CollabNo: c.CollabNo, CreatedAt: s.Now().UTC()})
-	if ErrorCode(err) == CodeConflict { // a concurrent claim won
-		return keyTaken(w, key, "")
-	}
-	return err
+	return nil
 }
 
 // KeyFree checks that no live case of kind on side holds key (see

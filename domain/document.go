@@ -29,6 +29,9 @@ const (
 	DocRefusalNotice DocumentKind = "REFUSAL_NOTICE"
 	// DocCompletionConfirmation is the confirmation that a case is done (办结确认书).
 	DocCompletionConfirmation DocumentKind = "COMPLETION_CONFIRMATION"
+	// DocMoveInRecord is the 准予迁入证明 / move-in record a migration's
+	// move-in office prints (MoveInRecord).
+	DocMoveInRecord DocumentKind = "MOVE_IN_RECORD"
 )
 
 // Document is one of the document models: *RegistrationForm, *RefusalNotice
@@ -207,3 +210,40 @@ func (*CompletionConfirmation) Kind() DocumentKind { return DocCompletionConfirm
 func (c *CompletionConfirmation) DocumentSeals() []Seal { return c.Seals }
 
 func (*CompletionConfirmation) isDocument() {}
+
+// MoveInRecord is the 准予迁入证明 (move-in record) of a cross-province
+// migration as the move-in office prints it once the movers are in its
+// register (2.2.5, 2.2.6): who moved, from where, into which household,
+// with the e-migration certificate's licence ID.
+type MoveInRecord struct {
+	Business        string // e.g. 户口迁移
+	Category        string // the migration category's name (夫妻投靠 …)
+	CollabNo        string
+	LicenceID       string // the e-migration certificate
+	FromOffice      string // the move-out office's name or code
+	FromAddress     string
+	HouseholdNumber string // the household joined or established
+	ToAddress       string
+	Established     bool // a new household (立户), not joined (投靠)
+	Persons         []MovedPerson
+	Office          string
+	Date            time.Time
+	Seals           []Seal
+}
+
+// MovedPerson is one mover on a MoveInRecord.
+type MovedPerson struct {
+	Name     string
+	IDNumber string
+	Sex      string // GB/T 2261.1 code
+	Relation string // the relation's name in the household moved into
+	Hcybsh   string
+}
+
+// Kind implements Document.
+func (*MoveInRecord) Kind() DocumentKind { return DocMoveInRecord }
+
+// DocumentSeals implements Document.
+func (m *MoveInRecord) DocumentSeals() []Seal { return m.Seals }
+
+func (*MoveInRecord) isDocument() {}

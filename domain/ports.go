@@ -66,6 +66,21 @@ type RegisterRepository interface {
 	UpdateResident(ctx context.Context, r *Resident) error
 	// IDNumbersWithPrefix returns the ID numbers starting with prefix.
 	IDNumbersWithPrefix(ctx context.Context, prefix string) ([]string, error)
+	// LastHouseholdNumber returns the highest household number of the form
+	// prefix and five digits ("" when there is none), through the unique
+	// index on numbers.
+	LastHouseholdNumber(ctx context.Context, prefix string) (string, error)
+	// CreateAddress inserts a.
+	CreateAddress(ctx context.Context, a *Address) error
+	// CreateHousehold inserts h; CodeConflict when its number is taken.
+	CreateHousehold(ctx context.Context, h *Household) error
+	// CloseHousehold marks the household closed at at (if still open).
+	CloseHousehold(ctx context.Context, id string, at time.Time) error
+	// RecordMove appends m; CodeConflict when the resident's move of that
+	// direction by that case is recorded already.
+	RecordMove(ctx context.Context, m *ResidentMove) error
+	// FindMoves returns the moves of the residents, oldest first.
+	FindMoves(ctx context.Context, residentIDs []string) ([]*ResidentMove, error)
 }
 
 // UserRepository stores users and their refresh tokens.

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -77,9 +79,70 @@ type Household struct {
 	Type        HouseholdType
 	AddressID   string
 	StationCode string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Version     int
+	// ClosedAt is when the household was closed (its last member moved
+	// out); nil while it is open. Households are never deleted.
+	ClosedAt  *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int
+}
+
+// HouseholdNumberPrefix is the prefix of every household number a police
+// station allocates: the last two digits of its county and its two-digit
+// number within the county (station code CCCCCC00NN00). The household
+// number is the prefix and a five-digit sequence (the rule the register
+// was numbered by, domain/population).
+func HouseholdNumberPrefix(stationCode string) (string, error) {
+	if len(stationCode) != 12 {
+		return "", Errorf(CodeInvalid, "%q is not a 12-digit office code", stationCode).WithReason("household.station")
+	}
+	return stationCode[4:6] + stationCode[8:10], nil
+}
+
+// NextHouseholdNumber returns the household number after last, the
+// highest number the station allocated ("" for none; see
+// RegisterRepository.LastHouseholdNumber): CodeConflict when the
+// five-digit sequence is exhausted. The unique constraint on households
+// stays the last line of defence.
+func NextHouseholdNumber(stationCode, last string) (string, error) {
+	prefix, err := HouseholdNumberPrefix(stationCode)
+	if err != nil {
+		return "", err
+	}
+	highest := 0
+	if seq, ok := strings.CutPrefix(last, prefix); ok && len(seq) == 5 {
+		if highest, err = strconv.Atoi(seq); err != nil || highest < 0 {
+			return "", Errorf(CodeInternal, "household number %q of station %s is not the prefix and five digits", last, stationCode)
+		}
+	} else if last != "" {
+		return "", Errorf(CodeInternal, "household number %q is not one of station %s", last, stationCode)
+	}
+	if highest >= 99999 {
+		return "", Errorf(CodeConflict, "station %s has no free household number", stationCode).WithReason("household.number_exhausted")
+	}
+	return fmt.Sprintf("%s%05d", prefix, highest+1), nil
+}
+
+// MoveDirection says whether a resident moved out of or into the register.
+type MoveDirection string
+
+// Move directions.
+const (
+	MoveOut MoveDirection = "OUT"
+	MoveIn  MoveDirection = "IN"
+)
+
+// ResidentMove records a resident's move out of (to Office and Place) or
+// into (from them) the register by a cross-province case (2.2.4–2.2.6).
+type ResidentMove struct {
+	ID         string
+	ResidentID string
+	Direction  MoveDirection
+	CollabNo   string
+	Office     string // the other side's office
+	Place      string // the destination or origin address
+	MovedOn    time.Time
+	CreatedAt  time.Time
 }
 
 // ResidentStatus is a resident's standing in the register.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/migration"
 	"hukou/graph/model"
 	"hukou/graph/scalar"
 	"math"
@@ -44,6 +45,7 @@ type ResolverRoot interface {
 	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
 	MessageLogVerification() MessageLogVerificationResolver
+	MigrationLookup() MigrationLookupResolver
 	Mutation() MutationResolver
 	Office() OfficeResolver
 	Query() QueryResolver
@@ -333,6 +335,112 @@ type ComplexityRoot struct {
 		Problem        func(childComplexity int) int
 	}
 
+	MigrationApplicant struct {
+		Address           func(childComplexity int) int
+		ApplicantIDNumber func(childComplexity int) int
+		Category          func(childComplexity int) int
+		Division          func(childComplexity int) int
+		HeadConsent       func(childComplexity int) int
+		HouseholdNumber   func(childComplexity int) int
+		KinIDNumber       func(childComplexity int) int
+		Movers            func(childComplexity int) int
+		Phone             func(childComplexity int) int
+		Reason            func(childComplexity int) int
+		Way               func(childComplexity int) int
+	}
+
+	MigrationCategory struct {
+		Code      func(childComplexity int) int
+		Kin       func(childComplexity int) int
+		Materials func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Ways      func(childComplexity int) int
+	}
+
+	MigrationCertificate struct {
+		Category   func(childComplexity int) int
+		FromOffice func(childComplexity int) int
+		IDNumbers  func(childComplexity int) int
+		IssuedAt   func(childComplexity int) int
+		LicenceID  func(childComplexity int) int
+		ToAddress  func(childComplexity int) int
+		ToDivision func(childComplexity int) int
+		ToOffice   func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
+	}
+
+	MigrationDetails struct {
+		Applicant      func(childComplexity int) int
+		CategoryName   func(childComplexity int) int
+		DestAddress    func(childComplexity int) int
+		DestClass      func(childComplexity int) int
+		HomeClass      func(childComplexity int) int
+		Household      func(childComplexity int) int
+		KinName        func(childComplexity int) int
+		MinistryChecks func(childComplexity int) int
+		Outcome        func(childComplexity int) int
+		RefusalReasons func(childComplexity int) int
+	}
+
+	MigrationHousehold struct {
+		Address    func(childComplexity int) int
+		Division   func(childComplexity int) int
+		Members    func(childComplexity int) int
+		Number     func(childComplexity int) int
+		OfficeCode func(childComplexity int) int
+		UrbanRural func(childComplexity int) int
+	}
+
+	MigrationLookup struct {
+		DestAddress    func(childComplexity int) int
+		DestClass      func(childComplexity int) int
+		HomeClass      func(childComplexity int) int
+		Household      func(childComplexity int) int
+		KinName        func(childComplexity int) int
+		MinistryChecks func(childComplexity int) int
+	}
+
+	MigrationMover struct {
+		BirthDate          func(childComplexity int) int
+		BirthplaceDivision func(childComplexity int) int
+		Ethnicity          func(childComplexity int) int
+		FormerNames        func(childComplexity int) int
+		IDNumber           func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Relation           func(childComplexity int) int
+		Sex                func(childComplexity int) int
+	}
+
+	MigrationOutcome struct {
+		Approved        func(childComplexity int) int
+		Certificate     func(childComplexity int) int
+		HouseholdClosed func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		MovedInOn       func(childComplexity int) int
+		MovedOutOn      func(childComplexity int) int
+		Movers          func(childComplexity int) int
+		NewHead         func(childComplexity int) int
+		Note            func(childComplexity int) int
+		Settled         func(childComplexity int) int
+	}
+
+	MigrationPerson struct {
+		BirthDate func(childComplexity int) int
+		Ethnicity func(childComplexity int) int
+		IDNumber  func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Relation  func(childComplexity int) int
+		Sex       func(childComplexity int) int
+		Status    func(childComplexity int) int
+	}
+
+	MigrationSettled struct {
+		Hcybsh   func(childComplexity int) int
+		IDNumber func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Relation func(childComplexity int) int
+	}
+
 	MinistryCheck struct {
 		Check  func(childComplexity int) int
 		Detail func(childComplexity int) int
@@ -343,8 +451,10 @@ type ComplexityRoot struct {
 		AnnounceCollaborationKey      func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
 		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
 		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
+		ApproveMigration              func(childComplexity int, input model.ApproveMigrationInput) int
 		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
 		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
+		CloseRefusedMigration         func(childComplexity int, input model.CaseStepInput) int
 		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
 		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
 		DeleteArchive                 func(childComplexity int, id string, version int) int
@@ -353,9 +463,12 @@ type ComplexityRoot struct {
 		Logout                        func(childComplexity int, refreshToken string) int
 		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
 		ModifyBirthRegistration       func(childComplexity int, input model.ModifyBirthRegistrationInput) int
+		ModifyMigration               func(childComplexity int, input model.ModifyMigrationInput) int
+		MoveInMigration               func(childComplexity int, input model.MoveInMigrationInput) int
 		PrintBirthForm                func(childComplexity int, input model.CaseStepInput) int
 		RefreshToken                  func(childComplexity int, refreshToken string) int
 		RefuseBirthRegistration       func(childComplexity int, input model.RefuseBirthRegistrationInput) int
+		RefuseMigration               func(childComplexity int, input model.RefuseMigrationInput) int
 		RejectBirthMajorChange        func(childComplexity int, input model.RejectBirthMajorChangeInput) int
 		ReplayMessage                 func(childComplexity int, messageID string) int
 		ReportBirthErrors             func(childComplexity int, input model.ReportBirthErrorsInput) int
@@ -368,7 +481,9 @@ type ComplexityRoot struct {
 		SettleBirthRegistration       func(childComplexity int, input model.SettleBirthRegistrationInput) int
 		StartBirthRegistration        func(childComplexity int, input model.StartBirthRegistrationInput) int
 		StartHcybshGeneration         func(childComplexity int) int
+		StartMigration                func(childComplexity int, input model.StartMigrationInput) int
 		SubmitBirthRegistration       func(childComplexity int, input model.CaseStepInput) int
+		SubmitMigration               func(childComplexity int, input model.CaseStepInput) int
 		UpdateUser                    func(childComplexity int, input model.UpdateUserInput) int
 		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
 	}
@@ -400,6 +515,9 @@ type ComplexityRoot struct {
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
 		Me                         func(childComplexity int) int
+		MigrationCategories        func(childComplexity int) int
+		MigrationHousehold         func(childComplexity int, applicantIDNumber string) int
+		MigrationLookup            func(childComplexity int, applicant migration.Applicant) int
 		Node                       func(childComplexity int, id string) int
 		Offices                    func(childComplexity int) int
 		OverdueCases               func(childComplexity int, first *int, after *string) int
@@ -563,6 +681,14 @@ type MessageLogVerificationResolver interface {
 	FirstBrokenSeq(ctx context.Context, obj *domain.LogVerification) (*int, error)
 	Problem(ctx context.Context, obj *domain.LogVerification) (*string, error)
 }
+type MigrationLookupResolver interface {
+	Household(ctx context.Context, obj *migration.Lookup) (*domain.MinistryHousehold, error)
+	HomeClass(ctx context.Context, obj *migration.Lookup) (string, error)
+	DestClass(ctx context.Context, obj *migration.Lookup) (string, error)
+	DestAddress(ctx context.Context, obj *migration.Lookup) (string, error)
+	KinName(ctx context.Context, obj *migration.Lookup) (string, error)
+	MinistryChecks(ctx context.Context, obj *migration.Lookup) ([]*domain.MinistryCheck, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*domain.Session, error)
 	UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload) (*domain.CaseFile, error)
@@ -593,6 +719,13 @@ type MutationResolver interface {
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
+	StartMigration(ctx context.Context, input model.StartMigrationInput) (*domain.Case, error)
+	ModifyMigration(ctx context.Context, input model.ModifyMigrationInput) (*domain.Case, error)
+	SubmitMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	ApproveMigration(ctx context.Context, input model.ApproveMigrationInput) (*domain.Case, error)
+	RefuseMigration(ctx context.Context, input model.RefuseMigrationInput) (*domain.Case, error)
+	CloseRefusedMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	MoveInMigration(ctx context.Context, input model.MoveInMigrationInput) (*domain.Case, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error)
 	ResetUserPassword(ctx context.Context, input model.ResetUserPasswordInput) (*domain.User, error)
 }
@@ -616,6 +749,9 @@ type QueryResolver interface {
 	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
+	MigrationCategories(ctx context.Context) ([]*migration.Category, error)
+	MigrationHousehold(ctx context.Context, applicantIDNumber string) (*domain.MinistryHousehold, error)
+	MigrationLookup(ctx context.Context, applicant migration.Applicant) (*migration.Lookup, error)
 	Resident(ctx context.Context, idNumber string) (*domain.Resident, error)
 	Household(ctx context.Context, number string) (*domain.Household, error)
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
@@ -1817,6 +1953,472 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MessageLogVerification.Problem(childComplexity), true
 
+	case "MigrationApplicant.address":
+		if e.ComplexityRoot.MigrationApplicant.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.Address(childComplexity), true
+	case "MigrationApplicant.applicantIdNumber":
+		if e.ComplexityRoot.MigrationApplicant.ApplicantIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.ApplicantIDNumber(childComplexity), true
+	case "MigrationApplicant.category":
+		if e.ComplexityRoot.MigrationApplicant.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.Category(childComplexity), true
+	case "MigrationApplicant.division":
+		if e.ComplexityRoot.MigrationApplicant.Division == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.Division(childComplexity), true
+	case "MigrationApplicant.headConsent":
+		if e.ComplexityRoot.MigrationApplicant.HeadConsent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.HeadConsent(childComplexity), true
+	case "MigrationApplicant.householdNumber":
+		if e.ComplexityRoot.MigrationApplicant.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.HouseholdNumber(childComplexity), true
+	case "MigrationApplicant.kinIdNumber":
+		if e.ComplexityRoot.MigrationApplicant.KinIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.KinIDNumber(childComplexity), true
+	case "MigrationApplicant.movers":
+		if e.ComplexityRoot.MigrationApplicant.Movers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.Movers(childComplexity), true
+	case "MigrationApplicant.phone":
+		if e.ComplexityRoot.MigrationApplicant.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.Phone(childComplexity), true
+	case "MigrationApplicant.reason":
+		if e.ComplexityRoot.MigrationApplicant.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.Reason(childComplexity), true
+	case "MigrationApplicant.way":
+		if e.ComplexityRoot.MigrationApplicant.Way == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.Way(childComplexity), true
+
+	case "MigrationCategory.code":
+		if e.ComplexityRoot.MigrationCategory.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCategory.Code(childComplexity), true
+	case "MigrationCategory.kin":
+		if e.ComplexityRoot.MigrationCategory.Kin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCategory.Kin(childComplexity), true
+	case "MigrationCategory.materials":
+		if e.ComplexityRoot.MigrationCategory.Materials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCategory.Materials(childComplexity), true
+	case "MigrationCategory.name":
+		if e.ComplexityRoot.MigrationCategory.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCategory.Name(childComplexity), true
+	case "MigrationCategory.ways":
+		if e.ComplexityRoot.MigrationCategory.Ways == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCategory.Ways(childComplexity), true
+
+	case "MigrationCertificate.category":
+		if e.ComplexityRoot.MigrationCertificate.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCertificate.Category(childComplexity), true
+	case "MigrationCertificate.fromOffice":
+		if e.ComplexityRoot.MigrationCertificate.FromOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCertificate.FromOffice(childComplexity), true
+	case "MigrationCertificate.idNumbers":
+		if e.ComplexityRoot.MigrationCertificate.IDNumbers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCertificate.IDNumbers(childComplexity), true
+	case "MigrationCertificate.issuedAt":
+		if e.ComplexityRoot.MigrationCertificate.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCertificate.IssuedAt(childComplexity), true
+	case "MigrationCertificate.licenceId":
+		if e.ComplexityRoot.MigrationCertificate.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCertificate.LicenceID(childComplexity), true
+	case "MigrationCertificate.toAddress":
+		if e.ComplexityRoot.MigrationCertificate.ToAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCertificate.ToAddress(childComplexity), true
+	case "MigrationCertificate.toDivision":
+		if e.ComplexityRoot.MigrationCertificate.ToDivision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCertificate.ToDivision(childComplexity), true
+	case "MigrationCertificate.toOffice":
+		if e.ComplexityRoot.MigrationCertificate.ToOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCertificate.ToOffice(childComplexity), true
+	case "MigrationCertificate.validUntil":
+		if e.ComplexityRoot.MigrationCertificate.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationCertificate.ValidUntil(childComplexity), true
+
+	case "MigrationDetails.applicant":
+		if e.ComplexityRoot.MigrationDetails.Applicant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.Applicant(childComplexity), true
+	case "MigrationDetails.categoryName":
+		if e.ComplexityRoot.MigrationDetails.CategoryName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.CategoryName(childComplexity), true
+	case "MigrationDetails.destAddress":
+		if e.ComplexityRoot.MigrationDetails.DestAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.DestAddress(childComplexity), true
+	case "MigrationDetails.destClass":
+		if e.ComplexityRoot.MigrationDetails.DestClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.DestClass(childComplexity), true
+	case "MigrationDetails.homeClass":
+		if e.ComplexityRoot.MigrationDetails.HomeClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.HomeClass(childComplexity), true
+	case "MigrationDetails.household":
+		if e.ComplexityRoot.MigrationDetails.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.Household(childComplexity), true
+	case "MigrationDetails.kinName":
+		if e.ComplexityRoot.MigrationDetails.KinName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.KinName(childComplexity), true
+	case "MigrationDetails.ministryChecks":
+		if e.ComplexityRoot.MigrationDetails.MinistryChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.MinistryChecks(childComplexity), true
+	case "MigrationDetails.outcome":
+		if e.ComplexityRoot.MigrationDetails.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.Outcome(childComplexity), true
+	case "MigrationDetails.refusalReasons":
+		if e.ComplexityRoot.MigrationDetails.RefusalReasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationDetails.RefusalReasons(childComplexity), true
+
+	case "MigrationHousehold.address":
+		if e.ComplexityRoot.MigrationHousehold.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationHousehold.Address(childComplexity), true
+	case "MigrationHousehold.division":
+		if e.ComplexityRoot.MigrationHousehold.Division == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationHousehold.Division(childComplexity), true
+	case "MigrationHousehold.members":
+		if e.ComplexityRoot.MigrationHousehold.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationHousehold.Members(childComplexity), true
+	case "MigrationHousehold.number":
+		if e.ComplexityRoot.MigrationHousehold.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationHousehold.Number(childComplexity), true
+	case "MigrationHousehold.officeCode":
+		if e.ComplexityRoot.MigrationHousehold.OfficeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationHousehold.OfficeCode(childComplexity), true
+	case "MigrationHousehold.urbanRural":
+		if e.ComplexityRoot.MigrationHousehold.UrbanRural == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationHousehold.UrbanRural(childComplexity), true
+
+	case "MigrationLookup.destAddress":
+		if e.ComplexityRoot.MigrationLookup.DestAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationLookup.DestAddress(childComplexity), true
+	case "MigrationLookup.destClass":
+		if e.ComplexityRoot.MigrationLookup.DestClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationLookup.DestClass(childComplexity), true
+	case "MigrationLookup.homeClass":
+		if e.ComplexityRoot.MigrationLookup.HomeClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationLookup.HomeClass(childComplexity), true
+	case "MigrationLookup.household":
+		if e.ComplexityRoot.MigrationLookup.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationLookup.Household(childComplexity), true
+	case "MigrationLookup.kinName":
+		if e.ComplexityRoot.MigrationLookup.KinName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationLookup.KinName(childComplexity), true
+	case "MigrationLookup.ministryChecks":
+		if e.ComplexityRoot.MigrationLookup.MinistryChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationLookup.MinistryChecks(childComplexity), true
+
+	case "MigrationMover.birthDate":
+		if e.ComplexityRoot.MigrationMover.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationMover.BirthDate(childComplexity), true
+	case "MigrationMover.birthplaceDivision":
+		if e.ComplexityRoot.MigrationMover.BirthplaceDivision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationMover.BirthplaceDivision(childComplexity), true
+	case "MigrationMover.ethnicity":
+		if e.ComplexityRoot.MigrationMover.Ethnicity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationMover.Ethnicity(childComplexity), true
+	case "MigrationMover.formerNames":
+		if e.ComplexityRoot.MigrationMover.FormerNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationMover.FormerNames(childComplexity), true
+	case "MigrationMover.idNumber":
+		if e.ComplexityRoot.MigrationMover.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationMover.IDNumber(childComplexity), true
+	case "MigrationMover.name":
+		if e.ComplexityRoot.MigrationMover.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationMover.Name(childComplexity), true
+	case "MigrationMover.relation":
+		if e.ComplexityRoot.MigrationMover.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationMover.Relation(childComplexity), true
+	case "MigrationMover.sex":
+		if e.ComplexityRoot.MigrationMover.Sex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationMover.Sex(childComplexity), true
+
+	case "MigrationOutcome.approved":
+		if e.ComplexityRoot.MigrationOutcome.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.Approved(childComplexity), true
+	case "MigrationOutcome.certificate":
+		if e.ComplexityRoot.MigrationOutcome.Certificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.Certificate(childComplexity), true
+	case "MigrationOutcome.householdClosed":
+		if e.ComplexityRoot.MigrationOutcome.HouseholdClosed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.HouseholdClosed(childComplexity), true
+	case "MigrationOutcome.householdNumber":
+		if e.ComplexityRoot.MigrationOutcome.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.HouseholdNumber(childComplexity), true
+	case "MigrationOutcome.movedInOn":
+		if e.ComplexityRoot.MigrationOutcome.MovedInOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.MovedInOn(childComplexity), true
+	case "MigrationOutcome.movedOutOn":
+		if e.ComplexityRoot.MigrationOutcome.MovedOutOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.MovedOutOn(childComplexity), true
+	case "MigrationOutcome.movers":
+		if e.ComplexityRoot.MigrationOutcome.Movers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.Movers(childComplexity), true
+	case "MigrationOutcome.newHead":
+		if e.ComplexityRoot.MigrationOutcome.NewHead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.NewHead(childComplexity), true
+	case "MigrationOutcome.note":
+		if e.ComplexityRoot.MigrationOutcome.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.Note(childComplexity), true
+	case "MigrationOutcome.settled":
+		if e.ComplexityRoot.MigrationOutcome.Settled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOutcome.Settled(childComplexity), true
+
+	case "MigrationPerson.birthDate":
+		if e.ComplexityRoot.MigrationPerson.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationPerson.BirthDate(childComplexity), true
+	case "MigrationPerson.ethnicity":
+		if e.ComplexityRoot.MigrationPerson.Ethnicity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationPerson.Ethnicity(childComplexity), true
+	case "MigrationPerson.idNumber":
+		if e.ComplexityRoot.MigrationPerson.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationPerson.IDNumber(childComplexity), true
+	case "MigrationPerson.name":
+		if e.ComplexityRoot.MigrationPerson.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationPerson.Name(childComplexity), true
+	case "MigrationPerson.relation":
+		if e.ComplexityRoot.MigrationPerson.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationPerson.Relation(childComplexity), true
+	case "MigrationPerson.sex":
+		if e.ComplexityRoot.MigrationPerson.Sex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationPerson.Sex(childComplexity), true
+	case "MigrationPerson.status":
+		if e.ComplexityRoot.MigrationPerson.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationPerson.Status(childComplexity), true
+
+	case "MigrationSettled.hcybsh":
+		if e.ComplexityRoot.MigrationSettled.Hcybsh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationSettled.Hcybsh(childComplexity), true
+	case "MigrationSettled.idNumber":
+		if e.ComplexityRoot.MigrationSettled.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationSettled.IDNumber(childComplexity), true
+	case "MigrationSettled.name":
+		if e.ComplexityRoot.MigrationSettled.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationSettled.Name(childComplexity), true
+	case "MigrationSettled.relation":
+		if e.ComplexityRoot.MigrationSettled.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationSettled.Relation(childComplexity), true
+
 	case "MinistryCheck.check":
 		if e.ComplexityRoot.MinistryCheck.Check == nil {
 			break
@@ -1869,6 +2471,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.approveMigration":
+		if e.ComplexityRoot.Mutation.ApproveMigration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveMigration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveMigration(childComplexity, args["input"].(model.ApproveMigrationInput)), true
 	case "Mutation.clientLogin":
 		if e.ComplexityRoot.Mutation.ClientLogin == nil {
 			break
@@ -1891,6 +2504,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseRefusedBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.closeRefusedMigration":
+		if e.ComplexityRoot.Mutation.CloseRefusedMigration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeRefusedMigration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseRefusedMigration(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.correctBirthMinor":
 		if e.ComplexityRoot.Mutation.CorrectBirthMinor == nil {
 			break
@@ -1979,6 +2603,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ModifyBirthRegistration(childComplexity, args["input"].(model.ModifyBirthRegistrationInput)), true
+	case "Mutation.modifyMigration":
+		if e.ComplexityRoot.Mutation.ModifyMigration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_modifyMigration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ModifyMigration(childComplexity, args["input"].(model.ModifyMigrationInput)), true
+	case "Mutation.moveInMigration":
+		if e.ComplexityRoot.Mutation.MoveInMigration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveInMigration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveInMigration(childComplexity, args["input"].(model.MoveInMigrationInput)), true
 	case "Mutation.printBirthForm":
 		if e.ComplexityRoot.Mutation.PrintBirthForm == nil {
 			break
@@ -2012,6 +2658,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefuseBirthRegistration(childComplexity, args["input"].(model.RefuseBirthRegistrationInput)), true
+	case "Mutation.refuseMigration":
+		if e.ComplexityRoot.Mutation.RefuseMigration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refuseMigration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefuseMigration(childComplexity, args["input"].(model.RefuseMigrationInput)), true
 	case "Mutation.rejectBirthMajorChange":
 		if e.ComplexityRoot.Mutation.RejectBirthMajorChange == nil {
 			break
@@ -2139,6 +2796,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartHcybshGeneration(childComplexity), true
+	case "Mutation.startMigration":
+		if e.ComplexityRoot.Mutation.StartMigration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startMigration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartMigration(childComplexity, args["input"].(model.StartMigrationInput)), true
 	case "Mutation.submitBirthRegistration":
 		if e.ComplexityRoot.Mutation.SubmitBirthRegistration == nil {
 			break
@@ -2150,6 +2818,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.submitMigration":
+		if e.ComplexityRoot.Mutation.SubmitMigration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitMigration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitMigration(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -2346,6 +3025,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.migrationCategories":
+		if e.ComplexityRoot.Query.MigrationCategories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MigrationCategories(childComplexity), true
+	case "Query.migrationHousehold":
+		if e.ComplexityRoot.Query.MigrationHousehold == nil {
+			break
+		}
+
+		args, err := ec.field_Query_migrationHousehold_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MigrationHousehold(childComplexity, args["applicantIdNumber"].(string)), true
+	case "Query.migrationLookup":
+		if e.ComplexityRoot.Query.MigrationLookup == nil {
+			break
+		}
+
+		args, err := ec.field_Query_migrationLookup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MigrationLookup(childComplexity, args["applicant"].(migration.Applicant)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2696,6 +3403,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
+			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BirthApplicantInput", ec.unmarshalInputBirthApplicantInput),
 			graphql.NewInputUnmarshaler("BirthErrorItemInput", ec.unmarshalInputBirthErrorItemInput),
@@ -2709,8 +3417,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FieldValueInput", ec.unmarshalInputFieldValueInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MajorChangeInput", ec.unmarshalInputMajorChangeInput),
+			graphql.NewInputUnmarshaler("MigrationApplicantInput", ec.unmarshalInputMigrationApplicantInput),
+			graphql.NewInputUnmarshaler("MigrationMemberInput", ec.unmarshalInputMigrationMemberInput),
+			graphql.NewInputUnmarshaler("MigrationRecodeInput", ec.unmarshalInputMigrationRecodeInput),
 			graphql.NewInputUnmarshaler("ModifyBirthRegistrationInput", ec.unmarshalInputModifyBirthRegistrationInput),
+			graphql.NewInputUnmarshaler("ModifyMigrationInput", ec.unmarshalInputModifyMigrationInput),
+			graphql.NewInputUnmarshaler("MoveInMigrationInput", ec.unmarshalInputMoveInMigrationInput),
 			graphql.NewInputUnmarshaler("RefuseBirthRegistrationInput", ec.unmarshalInputRefuseBirthRegistrationInput),
+			graphql.NewInputUnmarshaler("RefuseMigrationInput", ec.unmarshalInputRefuseMigrationInput),
 			graphql.NewInputUnmarshaler("RejectBirthMajorChangeInput", ec.unmarshalInputRejectBirthMajorChangeInput),
 			graphql.NewInputUnmarshaler("ReportBirthErrorsInput", ec.unmarshalInputReportBirthErrorsInput),
 			graphql.NewInputUnmarshaler("RequestBirthMajorChangeInput", ec.unmarshalInputRequestBirthMajorChangeInput),
@@ -2720,6 +3434,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
 			graphql.NewInputUnmarshaler("SettleBirthRegistrationInput", ec.unmarshalInputSettleBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
+			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
 		)
@@ -2814,7 +3529,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/migration.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2833,6 +3548,7 @@ var sources = []*ast.Source{
 	{Name: "schema/case.graphqls", Input: sourceData("schema/case.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
+	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
 	{Name: "schema/users.graphqls", Input: sourceData("schema/users.graphqls"), BuiltIn: false},
@@ -3369,6 +4085,192 @@ func (ec *executionContext) childFields_MessageLogVerification(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type MessageLogVerification", field.Name)
 }
 
+func (ec *executionContext) childFields_MigrationApplicant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "applicantIdNumber":
+		return ec.fieldContext_MigrationApplicant_applicantIdNumber(ctx, field)
+	case "category":
+		return ec.fieldContext_MigrationApplicant_category(ctx, field)
+	case "movers":
+		return ec.fieldContext_MigrationApplicant_movers(ctx, field)
+	case "kinIdNumber":
+		return ec.fieldContext_MigrationApplicant_kinIdNumber(ctx, field)
+	case "way":
+		return ec.fieldContext_MigrationApplicant_way(ctx, field)
+	case "householdNumber":
+		return ec.fieldContext_MigrationApplicant_householdNumber(ctx, field)
+	case "headConsent":
+		return ec.fieldContext_MigrationApplicant_headConsent(ctx, field)
+	case "division":
+		return ec.fieldContext_MigrationApplicant_division(ctx, field)
+	case "address":
+		return ec.fieldContext_MigrationApplicant_address(ctx, field)
+	case "reason":
+		return ec.fieldContext_MigrationApplicant_reason(ctx, field)
+	case "phone":
+		return ec.fieldContext_MigrationApplicant_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MigrationApplicant", field.Name)
+}
+
+func (ec *executionContext) childFields_MigrationCategory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_MigrationCategory_code(ctx, field)
+	case "name":
+		return ec.fieldContext_MigrationCategory_name(ctx, field)
+	case "kin":
+		return ec.fieldContext_MigrationCategory_kin(ctx, field)
+	case "ways":
+		return ec.fieldContext_MigrationCategory_ways(ctx, field)
+	case "materials":
+		return ec.fieldContext_MigrationCategory_materials(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MigrationCategory", field.Name)
+}
+
+func (ec *executionContext) childFields_MigrationCertificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "licenceId":
+		return ec.fieldContext_MigrationCertificate_licenceId(ctx, field)
+	case "fromOffice":
+		return ec.fieldContext_MigrationCertificate_fromOffice(ctx, field)
+	case "toOffice":
+		return ec.fieldContext_MigrationCertificate_toOffice(ctx, field)
+	case "toDivision":
+		return ec.fieldContext_MigrationCertificate_toDivision(ctx, field)
+	case "toAddress":
+		return ec.fieldContext_MigrationCertificate_toAddress(ctx, field)
+	case "category":
+		return ec.fieldContext_MigrationCertificate_category(ctx, field)
+	case "idNumbers":
+		return ec.fieldContext_MigrationCertificate_idNumbers(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_MigrationCertificate_issuedAt(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_MigrationCertificate_validUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MigrationCertificate", field.Name)
+}
+
+func (ec *executionContext) childFields_MigrationHousehold(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_MigrationHousehold_number(ctx, field)
+	case "division":
+		return ec.fieldContext_MigrationHousehold_division(ctx, field)
+	case "address":
+		return ec.fieldContext_MigrationHousehold_address(ctx, field)
+	case "urbanRural":
+		return ec.fieldContext_MigrationHousehold_urbanRural(ctx, field)
+	case "officeCode":
+		return ec.fieldContext_MigrationHousehold_officeCode(ctx, field)
+	case "members":
+		return ec.fieldContext_MigrationHousehold_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MigrationHousehold", field.Name)
+}
+
+func (ec *executionContext) childFields_MigrationLookup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "household":
+		return ec.fieldContext_MigrationLookup_household(ctx, field)
+	case "homeClass":
+		return ec.fieldContext_MigrationLookup_homeClass(ctx, field)
+	case "destClass":
+		return ec.fieldContext_MigrationLookup_destClass(ctx, field)
+	case "destAddress":
+		return ec.fieldContext_MigrationLookup_destAddress(ctx, field)
+	case "kinName":
+		return ec.fieldContext_MigrationLookup_kinName(ctx, field)
+	case "ministryChecks":
+		return ec.fieldContext_MigrationLookup_ministryChecks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MigrationLookup", field.Name)
+}
+
+func (ec *executionContext) childFields_MigrationMover(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idNumber":
+		return ec.fieldContext_MigrationMover_idNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_MigrationMover_name(ctx, field)
+	case "formerNames":
+		return ec.fieldContext_MigrationMover_formerNames(ctx, field)
+	case "sex":
+		return ec.fieldContext_MigrationMover_sex(ctx, field)
+	case "ethnicity":
+		return ec.fieldContext_MigrationMover_ethnicity(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_MigrationMover_birthDate(ctx, field)
+	case "birthplaceDivision":
+		return ec.fieldContext_MigrationMover_birthplaceDivision(ctx, field)
+	case "relation":
+		return ec.fieldContext_MigrationMover_relation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MigrationMover", field.Name)
+}
+
+func (ec *executionContext) childFields_MigrationOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "approved":
+		return ec.fieldContext_MigrationOutcome_approved(ctx, field)
+	case "note":
+		return ec.fieldContext_MigrationOutcome_note(ctx, field)
+	case "certificate":
+		return ec.fieldContext_MigrationOutcome_certificate(ctx, field)
+	case "movers":
+		return ec.fieldContext_MigrationOutcome_movers(ctx, field)
+	case "newHead":
+		return ec.fieldContext_MigrationOutcome_newHead(ctx, field)
+	case "householdClosed":
+		return ec.fieldContext_MigrationOutcome_householdClosed(ctx, field)
+	case "movedOutOn":
+		return ec.fieldContext_MigrationOutcome_movedOutOn(ctx, field)
+	case "householdNumber":
+		return ec.fieldContext_MigrationOutcome_householdNumber(ctx, field)
+	case "settled":
+		return ec.fieldContext_MigrationOutcome_settled(ctx, field)
+	case "movedInOn":
+		return ec.fieldContext_MigrationOutcome_movedInOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MigrationOutcome", field.Name)
+}
+
+func (ec *executionContext) childFields_MigrationPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idNumber":
+		return ec.fieldContext_MigrationPerson_idNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_MigrationPerson_name(ctx, field)
+	case "sex":
+		return ec.fieldContext_MigrationPerson_sex(ctx, field)
+	case "ethnicity":
+		return ec.fieldContext_MigrationPerson_ethnicity(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_MigrationPerson_birthDate(ctx, field)
+	case "relation":
+		return ec.fieldContext_MigrationPerson_relation(ctx, field)
+	case "status":
+		return ec.fieldContext_MigrationPerson_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MigrationPerson", field.Name)
+}
+
+func (ec *executionContext) childFields_MigrationSettled(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idNumber":
+		return ec.fieldContext_MigrationSettled_idNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_MigrationSettled_name(ctx, field)
+	case "relation":
+		return ec.fieldContext_MigrationSettled_relation(ctx, field)
+	case "hcybsh":
+		return ec.fieldContext_MigrationSettled_hcybsh(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MigrationSettled", field.Name)
+}
+
 func (ec *executionContext) childFields_MinistryCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "check":
@@ -3723,6 +4625,20 @@ func (ec *executionContext) field_Mutation_approveBirthRegistration_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approveMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApproveMigrationInput, error) {
+			return ec.unmarshalNApproveMigrationInput2hukouᚋgraphᚋmodelᚐApproveMigrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_clientLogin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3738,6 +4654,20 @@ func (ec *executionContext) field_Mutation_clientLogin_args(ctx context.Context,
 }
 
 func (ec *executionContext) field_Mutation_closeRefusedBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeRefusedMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
@@ -3895,6 +4825,34 @@ func (ec *executionContext) field_Mutation_modifyBirthRegistration_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_modifyMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ModifyMigrationInput, error) {
+			return ec.unmarshalNModifyMigrationInput2hukouᚋgraphᚋmodelᚐModifyMigrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_moveInMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MoveInMigrationInput, error) {
+			return ec.unmarshalNMoveInMigrationInput2hukouᚋgraphᚋmodelᚐMoveInMigrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_printBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3929,6 +4887,20 @@ func (ec *executionContext) field_Mutation_refuseBirthRegistration_args(ctx cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RefuseBirthRegistrationInput, error) {
 			return ec.unmarshalNRefuseBirthRegistrationInput2hukouᚋgraphᚋmodelᚐRefuseBirthRegistrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refuseMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RefuseMigrationInput, error) {
+			return ec.unmarshalNRefuseMigrationInput2hukouᚋgraphᚋmodelᚐRefuseMigrationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4107,7 +5079,35 @@ func (ec *executionContext) field_Mutation_startBirthRegistration_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StartMigrationInput, error) {
+			return ec.unmarshalNStartMigrationInput2hukouᚋgraphᚋmodelᚐStartMigrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_submitBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
@@ -4380,6 +5380,34 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["number"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_migrationHousehold_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "applicantIdNumber",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["applicantIdNumber"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_migrationLookup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "applicant",
+		func(ctx context.Context, v any) (migration.Applicant, error) {
+			return ec.unmarshalNMigrationApplicantInput2hukouᚋdomainᚋmigrationᚐApplicant(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["applicant"] = arg0
 	return args, nil
 }
 
@@ -9556,6 +10584,2204 @@ func (ec *executionContext) fieldContext_MessageLogVerification_problem(_ contex
 	return graphql.NewScalarFieldContext("MessageLogVerification", field, true, true, "String")
 }
 
+func (ec *executionContext) _MigrationApplicant_applicantIdNumber(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_applicantIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicantIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_applicantIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_category(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_movers(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_movers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Movers, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_movers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_kinIdNumber(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_kinIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KinIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_kinIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_way(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_way(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Way, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_way(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_householdNumber(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_headConsent(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_headConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadConsent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_headConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MigrationApplicant_division(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_division(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Division, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_division(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_address(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_reason(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_phone(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "PHONE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCategory_code(ctx context.Context, field graphql.CollectedField, obj *migration.Category) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCategory_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCategory_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCategory", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCategory_name(ctx context.Context, field graphql.CollectedField, obj *migration.Category) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCategory_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCategory_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCategory", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCategory_kin(ctx context.Context, field graphql.CollectedField, obj *migration.Category) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCategory_kin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCategory_kin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCategory", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCategory_ways(ctx context.Context, field graphql.CollectedField, obj *migration.Category) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCategory_ways(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ways, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCategory_ways(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCategory", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCategory_materials(ctx context.Context, field graphql.CollectedField, obj *migration.Category) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCategory_materials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Materials, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCategory_materials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCategory", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCertificate_licenceId(ctx context.Context, field graphql.CollectedField, obj *migration.Certificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCertificate_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCertificate_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCertificate_fromOffice(ctx context.Context, field graphql.CollectedField, obj *migration.Certificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCertificate_fromOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCertificate_fromOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCertificate_toOffice(ctx context.Context, field graphql.CollectedField, obj *migration.Certificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCertificate_toOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCertificate_toOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCertificate_toDivision(ctx context.Context, field graphql.CollectedField, obj *migration.Certificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCertificate_toDivision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToDivision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCertificate_toDivision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCertificate_toAddress(ctx context.Context, field graphql.CollectedField, obj *migration.Certificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCertificate_toAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCertificate_toAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCertificate_category(ctx context.Context, field graphql.CollectedField, obj *migration.Certificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCertificate_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCertificate_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCertificate_idNumbers(ctx context.Context, field graphql.CollectedField, obj *migration.Certificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCertificate_idNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumbers, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCertificate_idNumbers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationCertificate_issuedAt(ctx context.Context, field graphql.CollectedField, obj *migration.Certificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCertificate_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCertificate_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCertificate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MigrationCertificate_validUntil(ctx context.Context, field graphql.CollectedField, obj *migration.Certificate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationCertificate_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationCertificate_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationCertificate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MigrationDetails_applicant(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_applicant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v migration.Applicant) graphql.Marshaler {
+			return ec.marshalNMigrationApplicant2hukouᚋdomainᚋmigrationᚐApplicant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_applicant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationApplicant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationDetails_categoryName(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_categoryName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CategoryName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_categoryName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationDetails_household(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Household, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MinistryHousehold) graphql.Marshaler {
+			return ec.marshalOMigrationHousehold2ᚖhukouᚋdomainᚐMinistryHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationHousehold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationDetails_homeClass(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_homeClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HomeClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_homeClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationDetails_destClass(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_destClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DestClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_destClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationDetails_destAddress(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_destAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DestAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_destAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationDetails_kinName(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_kinName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KinName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_kinName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationDetails_refusalReasons(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_refusalReasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusalReasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_refusalReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationDetails_outcome(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *migration.Outcome) graphql.Marshaler {
+			return ec.marshalOMigrationOutcome2ᚖhukouᚋdomainᚋmigrationᚐOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationOutcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationDetails_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *migration.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationDetails_ministryChecks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinistryChecks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.MinistryCheck) graphql.Marshaler {
+			return ec.marshalNMinistryCheck2ᚕhukouᚋdomainᚐMinistryCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationDetails_ministryChecks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MinistryCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationHousehold_number(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationHousehold_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationHousehold_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationHousehold", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationHousehold_division(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationHousehold_division(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Division, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationHousehold_division(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationHousehold", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationHousehold_address(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationHousehold_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationHousehold_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationHousehold", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationHousehold_urbanRural(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationHousehold_urbanRural(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UrbanRural, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationHousehold_urbanRural(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationHousehold", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationHousehold_officeCode(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationHousehold_officeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationHousehold_officeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationHousehold", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationHousehold_members(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationHousehold_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.MinistryPerson) graphql.Marshaler {
+			return ec.marshalNMigrationPerson2ᚕhukouᚋdomainᚐMinistryPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationHousehold_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationHousehold",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationLookup_household(ctx context.Context, field graphql.CollectedField, obj *migration.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationLookup_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MigrationLookup().Household(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MinistryHousehold) graphql.Marshaler {
+			return ec.marshalNMigrationHousehold2ᚖhukouᚋdomainᚐMinistryHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationLookup_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationLookup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationHousehold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationLookup_homeClass(ctx context.Context, field graphql.CollectedField, obj *migration.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationLookup_homeClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MigrationLookup().HomeClass(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationLookup_homeClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _MigrationLookup_destClass(ctx context.Context, field graphql.CollectedField, obj *migration.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationLookup_destClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MigrationLookup().DestClass(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationLookup_destClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _MigrationLookup_destAddress(ctx context.Context, field graphql.CollectedField, obj *migration.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationLookup_destAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MigrationLookup().DestAddress(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationLookup_destAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _MigrationLookup_kinName(ctx context.Context, field graphql.CollectedField, obj *migration.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationLookup_kinName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MigrationLookup().KinName(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationLookup_kinName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _MigrationLookup_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *migration.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationLookup_ministryChecks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MigrationLookup().MinistryChecks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.MinistryCheck) graphql.Marshaler {
+			return ec.marshalNMinistryCheck2ᚕᚖhukouᚋdomainᚐMinistryCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationLookup_ministryChecks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationLookup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MinistryCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationMover_idNumber(ctx context.Context, field graphql.CollectedField, obj *migration.Mover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationMover_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationMover_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationMover_name(ctx context.Context, field graphql.CollectedField, obj *migration.Mover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationMover_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationMover_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationMover_formerNames(ctx context.Context, field graphql.CollectedField, obj *migration.Mover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationMover_formerNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FormerNames, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationMover_formerNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationMover_sex(ctx context.Context, field graphql.CollectedField, obj *migration.Mover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationMover_sex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationMover_sex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationMover_ethnicity(ctx context.Context, field graphql.CollectedField, obj *migration.Mover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationMover_ethnicity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ethnicity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationMover_ethnicity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationMover_birthDate(ctx context.Context, field graphql.CollectedField, obj *migration.Mover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationMover_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "BIRTH_DATE")
+				if err != nil {
+					var zeroVal time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal time.Time
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationMover_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MigrationMover_birthplaceDivision(ctx context.Context, field graphql.CollectedField, obj *migration.Mover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationMover_birthplaceDivision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthplaceDivision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationMover_birthplaceDivision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationMover_relation(ctx context.Context, field graphql.CollectedField, obj *migration.Mover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationMover_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationMover_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOutcome_approved(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOutcome", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MigrationOutcome_note(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOutcome_certificate(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_certificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certificate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *migration.Certificate) graphql.Marshaler {
+			return ec.marshalOMigrationCertificate2ᚖhukouᚋdomainᚋmigrationᚐCertificate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_certificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationCertificate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationOutcome_movers(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_movers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Movers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []migration.Mover) graphql.Marshaler {
+			return ec.marshalNMigrationMover2ᚕhukouᚋdomainᚋmigrationᚐMoverᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_movers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationMover(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationOutcome_newHead(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_newHead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewHead, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_newHead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOutcome_householdClosed(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_householdClosed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdClosed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_householdClosed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOutcome", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MigrationOutcome_movedOutOn(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_movedOutOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovedOutOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalODate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_movedOutOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOutcome", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MigrationOutcome_householdNumber(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOutcome_settled(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_settled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Settled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []migration.Settled) graphql.Marshaler {
+			return ec.marshalNMigrationSettled2ᚕhukouᚋdomainᚋmigrationᚐSettledᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_settled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MigrationOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationSettled(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MigrationOutcome_movedInOn(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOutcome_movedInOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovedInOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalODate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOutcome_movedInOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOutcome", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MigrationPerson_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationPerson_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationPerson_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationPerson_name(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationPerson_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationPerson_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationPerson_sex(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationPerson_sex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationPerson_sex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationPerson_ethnicity(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationPerson_ethnicity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ethnicity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationPerson_ethnicity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationPerson_birthDate(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationPerson_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "BIRTH_DATE")
+				if err != nil {
+					var zeroVal time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal time.Time
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationPerson_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationPerson", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MigrationPerson_relation(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationPerson_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationPerson_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationPerson_status(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationPerson_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ResidentStatus) graphql.Marshaler {
+			return ec.marshalNResidentStatus2hukouᚋdomainᚐResidentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationPerson_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationPerson", field, false, false, "ResidentStatus")
+}
+
+func (ec *executionContext) _MigrationSettled_idNumber(ctx context.Context, field graphql.CollectedField, obj *migration.Settled) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationSettled_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationSettled_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationSettled", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationSettled_name(ctx context.Context, field graphql.CollectedField, obj *migration.Settled) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationSettled_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationSettled_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationSettled", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationSettled_relation(ctx context.Context, field graphql.CollectedField, obj *migration.Settled) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationSettled_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationSettled_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationSettled", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationSettled_hcybsh(ctx context.Context, field graphql.CollectedField, obj *migration.Settled) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationSettled_hcybsh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hcybsh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationSettled_hcybsh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationSettled", field, false, false, "String")
+}
+
 func (ec *executionContext) _MinistryCheck_check(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11339,6 +14565,440 @@ func (ec *executionContext) fieldContext_Mutation_startHcybshGeneration(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_startMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startMigration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartMigration(ctx, fc.Args["input"].(model.StartMigrationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startMigration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startMigration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_modifyMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_modifyMigration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ModifyMigration(ctx, fc.Args["input"].(model.ModifyMigrationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_modifyMigration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_modifyMigration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitMigration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitMigration(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitMigration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitMigration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveMigration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveMigration(ctx, fc.Args["input"].(model.ApproveMigrationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveMigration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveMigration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refuseMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refuseMigration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefuseMigration(ctx, fc.Args["input"].(model.RefuseMigrationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refuseMigration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refuseMigration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeRefusedMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeRefusedMigration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseRefusedMigration(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeRefusedMigration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeRefusedMigration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveInMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveInMigration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveInMigration(ctx, fc.Args["input"].(model.MoveInMigrationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveInMigration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveInMigration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12508,6 +16168,180 @@ func (ec *executionContext) fieldContext_Query_hcybshRun(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_hcybshRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_migrationCategories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_migrationCategories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MigrationCategories(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ANALYST", "ADMIN"})
+				if err != nil {
+					var zeroVal []*migration.Category
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*migration.Category
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*migration.Category) graphql.Marshaler {
+			return ec.marshalNMigrationCategory2ᚕᚖhukouᚋdomainᚋmigrationᚐCategoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_migrationCategories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationCategory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_migrationHousehold(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_migrationHousehold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MigrationHousehold(ctx, fc.Args["applicantIdNumber"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.MinistryHousehold
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.MinistryHousehold
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MinistryHousehold) graphql.Marshaler {
+			return ec.marshalNMigrationHousehold2ᚖhukouᚋdomainᚐMinistryHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_migrationHousehold(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationHousehold(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_migrationHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_migrationLookup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_migrationLookup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MigrationLookup(ctx, fc.Args["applicant"].(migration.Applicant))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *migration.Lookup
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *migration.Lookup
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *migration.Lookup) graphql.Marshaler {
+			return ec.marshalNMigrationLookup2ᚖhukouᚋdomainᚋmigrationᚐLookup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_migrationLookup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MigrationLookup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_migrationLookup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15276,6 +19110,86 @@ func UnmarshalAnnounceCollaborationKeyInput(ctx context.Context, raw any) (model
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputApproveMigrationInput(ctx context.Context, obj any) (model.ApproveMigrationInput, error) {
+	var it model.ApproveMigrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["newHeadIdNumber"]; !present {
+		asMap["newHeadIdNumber"] = ""
+	}
+	if _, present := asMap["recodes"]; !present {
+		asMap["recodes"] = []any{}
+	}
+	if _, present := asMap["note"]; !present {
+		asMap["note"] = ""
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "newHeadIdNumber", "recodes", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "newHeadIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newHeadIdNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewHeadIDNumber = data
+		case "recodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recodes"))
+			data, err := ec.unmarshalNMigrationRecodeInput2ᚕᚖhukouᚋdomainᚋmigrationᚐRecodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Recodes = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApproveMigrationInput unmarshals raw into the ApproveMigrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApproveMigrationInput(ctx context.Context, raw any) (model.ApproveMigrationInput, error) {
+	var out model.ApproveMigrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApproveMigrationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (domain.AuditFilter, error) {
 	var it domain.AuditFilter
 	if obj == nil {
@@ -16103,6 +20017,238 @@ func UnmarshalMajorChangeInput(ctx context.Context, raw any) (birth.MajorChange,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMigrationApplicantInput(ctx context.Context, obj any) (migration.Applicant, error) {
+	var it migration.Applicant
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["kinIdNumber"]; !present {
+		asMap["kinIdNumber"] = ""
+	}
+	if _, present := asMap["householdNumber"]; !present {
+		asMap["householdNumber"] = ""
+	}
+	if _, present := asMap["headConsent"]; !present {
+		asMap["headConsent"] = false
+	}
+	if _, present := asMap["division"]; !present {
+		asMap["division"] = ""
+	}
+	if _, present := asMap["address"]; !present {
+		asMap["address"] = ""
+	}
+	if _, present := asMap["reason"]; !present {
+		asMap["reason"] = ""
+	}
+	if _, present := asMap["phone"]; !present {
+		asMap["phone"] = ""
+	}
+
+	fieldsInOrder := [...]string{"applicantIdNumber", "category", "movers", "kinIdNumber", "way", "householdNumber", "headConsent", "division", "address", "reason", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicantIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantIdNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantIDNumber = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "movers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("movers"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Movers = data
+		case "kinIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinIdNumber"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KinIDNumber = data
+		case "way":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("way"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Way = data
+		case "householdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdNumber"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdNumber = data
+		case "headConsent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headConsent"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadConsent = data
+		case "division":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("division"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Division = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMigrationApplicantInput unmarshals raw into the MigrationApplicantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMigrationApplicantInput(ctx context.Context, raw any) (migration.Applicant, error) {
+	var out migration.Applicant
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MigrationApplicantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMigrationMemberInput(ctx context.Context, obj any) (migration.Member, error) {
+	var it migration.Member
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idNumber", "relation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMigrationMemberInput unmarshals raw into the MigrationMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMigrationMemberInput(ctx context.Context, raw any) (migration.Member, error) {
+	var out migration.Member
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MigrationMemberInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMigrationRecodeInput(ctx context.Context, obj any) (migration.Recode, error) {
+	var it migration.Recode
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idNumber", "relation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMigrationRecodeInput unmarshals raw into the MigrationRecodeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMigrationRecodeInput(ctx context.Context, raw any) (migration.Recode, error) {
+	var out migration.Recode
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MigrationRecodeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputModifyBirthRegistrationInput(ctx context.Context, obj any) (model.ModifyBirthRegistrationInput, error) {
 	var it model.ModifyBirthRegistrationInput
 	if obj == nil {
@@ -16159,6 +20305,118 @@ func UnmarshalModifyBirthRegistrationInput(ctx context.Context, raw any) (model.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputModifyMigrationInput(ctx context.Context, obj any) (model.ModifyMigrationInput, error) {
+	var it model.ModifyMigrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "applicant"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNMigrationApplicantInput2ᚖhukouᚋdomainᚋmigrationᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalModifyMigrationInput unmarshals raw into the ModifyMigrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalModifyMigrationInput(ctx context.Context, raw any) (model.ModifyMigrationInput, error) {
+	var out model.ModifyMigrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModifyMigrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoveInMigrationInput(ctx context.Context, obj any) (model.MoveInMigrationInput, error) {
+	var it model.MoveInMigrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "members"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalNMigrationMemberInput2ᚕᚖhukouᚋdomainᚋmigrationᚐMemberᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoveInMigrationInput unmarshals raw into the MoveInMigrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoveInMigrationInput(ctx context.Context, raw any) (model.MoveInMigrationInput, error) {
+	var out model.MoveInMigrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveInMigrationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRefuseBirthRegistrationInput(ctx context.Context, obj any) (model.RefuseBirthRegistrationInput, error) {
 	var it model.RefuseBirthRegistrationInput
 	if obj == nil {
@@ -16212,6 +20470,62 @@ func (ec *executionContext) unmarshalInputRefuseBirthRegistrationInput(ctx conte
 func UnmarshalRefuseBirthRegistrationInput(ctx context.Context, raw any) (model.RefuseBirthRegistrationInput, error) {
 	var out model.RefuseBirthRegistrationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefuseBirthRegistrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRefuseMigrationInput(ctx context.Context, obj any) (model.RefuseMigrationInput, error) {
+	var it model.RefuseMigrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "reasons"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "reasons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasons"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reasons = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRefuseMigrationInput unmarshals raw into the RefuseMigrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRefuseMigrationInput(ctx context.Context, raw any) (model.RefuseMigrationInput, error) {
+	var out model.RefuseMigrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefuseMigrationInput", raw, &out)
 	return out, err
 }
 
@@ -16712,6 +21026,48 @@ func UnmarshalStartBirthRegistrationInput(ctx context.Context, raw any) (model.S
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStartMigrationInput(ctx context.Context, obj any) (model.StartMigrationInput, error) {
+	var it model.StartMigrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicant"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNMigrationApplicantInput2ᚖhukouᚋdomainᚋmigrationᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartMigrationInput unmarshals raw into the StartMigrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartMigrationInput(ctx context.Context, raw any) (model.StartMigrationInput, error) {
+	var out model.StartMigrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartMigrationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, obj any) (model.UpdateUserInput, error) {
 	var it model.UpdateUserInput
 	if obj == nil {
@@ -16860,6 +21216,13 @@ func (ec *executionContext) _CaseDetails(ctx context.Context, sel ast.SelectionS
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case migration.Details:
+		return ec._MigrationDetails(ctx, sel, &obj)
+	case *migration.Details:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MigrationDetails(ctx, sel, obj)
 	case birth.Details:
 		return ec._BirthDetails(ctx, sel, &obj)
 	case *birth.Details:
@@ -18716,6 +23079,672 @@ func (ec *executionContext) _MessageLogVerification(ctx context.Context, sel ast
 	return out
 }
 
+var migrationApplicantImplementors = []string{"MigrationApplicant"}
+
+func (ec *executionContext) _MigrationApplicant(ctx context.Context, sel ast.SelectionSet, obj *migration.Applicant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationApplicantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationApplicant")
+		case "applicantIdNumber":
+			out.Values[i] = ec._MigrationApplicant_applicantIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._MigrationApplicant_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movers":
+			out.Values[i] = ec._MigrationApplicant_movers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinIdNumber":
+			out.Values[i] = ec._MigrationApplicant_kinIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "way":
+			out.Values[i] = ec._MigrationApplicant_way(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._MigrationApplicant_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "headConsent":
+			out.Values[i] = ec._MigrationApplicant_headConsent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "division":
+			out.Values[i] = ec._MigrationApplicant_division(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._MigrationApplicant_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._MigrationApplicant_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._MigrationApplicant_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationCategoryImplementors = []string{"MigrationCategory"}
+
+func (ec *executionContext) _MigrationCategory(ctx context.Context, sel ast.SelectionSet, obj *migration.Category) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationCategoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationCategory")
+		case "code":
+			out.Values[i] = ec._MigrationCategory_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._MigrationCategory_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kin":
+			out.Values[i] = ec._MigrationCategory_kin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ways":
+			out.Values[i] = ec._MigrationCategory_ways(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materials":
+			out.Values[i] = ec._MigrationCategory_materials(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationCertificateImplementors = []string{"MigrationCertificate"}
+
+func (ec *executionContext) _MigrationCertificate(ctx context.Context, sel ast.SelectionSet, obj *migration.Certificate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationCertificateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationCertificate")
+		case "licenceId":
+			out.Values[i] = ec._MigrationCertificate_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fromOffice":
+			out.Values[i] = ec._MigrationCertificate_fromOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toOffice":
+			out.Values[i] = ec._MigrationCertificate_toOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toDivision":
+			out.Values[i] = ec._MigrationCertificate_toDivision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toAddress":
+			out.Values[i] = ec._MigrationCertificate_toAddress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._MigrationCertificate_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumbers":
+			out.Values[i] = ec._MigrationCertificate_idNumbers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuedAt":
+			out.Values[i] = ec._MigrationCertificate_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._MigrationCertificate_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationDetailsImplementors = []string{"MigrationDetails", "CaseDetails"}
+
+func (ec *executionContext) _MigrationDetails(ctx context.Context, sel ast.SelectionSet, obj *migration.Details) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationDetailsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationDetails")
+		case "applicant":
+			out.Values[i] = ec._MigrationDetails_applicant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "categoryName":
+			out.Values[i] = ec._MigrationDetails_categoryName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "household":
+			out.Values[i] = ec._MigrationDetails_household(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "homeClass":
+			out.Values[i] = ec._MigrationDetails_homeClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "destClass":
+			out.Values[i] = ec._MigrationDetails_destClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "destAddress":
+			out.Values[i] = ec._MigrationDetails_destAddress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinName":
+			out.Values[i] = ec._MigrationDetails_kinName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refusalReasons":
+			out.Values[i] = ec._MigrationDetails_refusalReasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._MigrationDetails_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ministryChecks":
+			out.Values[i] = ec._MigrationDetails_ministryChecks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationHouseholdImplementors = []string{"MigrationHousehold"}
+
+func (ec *executionContext) _MigrationHousehold(ctx context.Context, sel ast.SelectionSet, obj *domain.MinistryHousehold) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationHouseholdImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationHousehold")
+		case "number":
+			out.Values[i] = ec._MigrationHousehold_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "division":
+			out.Values[i] = ec._MigrationHousehold_division(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._MigrationHousehold_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "urbanRural":
+			out.Values[i] = ec._MigrationHousehold_urbanRural(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "officeCode":
+			out.Values[i] = ec._MigrationHousehold_officeCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._MigrationHousehold_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationLookupImplementors = []string{"MigrationLookup"}
+
+func (ec *executionContext) _MigrationLookup(ctx context.Context, sel ast.SelectionSet, obj *migration.Lookup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationLookupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationLookup")
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MigrationLookup_household(ctx, field, obj)
+				})
+		case "homeClass":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MigrationLookup_homeClass(ctx, field, obj)
+				})
+		case "destClass":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MigrationLookup_destClass(ctx, field, obj)
+				})
+		case "destAddress":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MigrationLookup_destAddress(ctx, field, obj)
+				})
+		case "kinName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MigrationLookup_kinName(ctx, field, obj)
+				})
+		case "ministryChecks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MigrationLookup_ministryChecks(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationMoverImplementors = []string{"MigrationMover"}
+
+func (ec *executionContext) _MigrationMover(ctx context.Context, sel ast.SelectionSet, obj *migration.Mover) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationMoverImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationMover")
+		case "idNumber":
+			out.Values[i] = ec._MigrationMover_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._MigrationMover_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "formerNames":
+			out.Values[i] = ec._MigrationMover_formerNames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sex":
+			out.Values[i] = ec._MigrationMover_sex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ethnicity":
+			out.Values[i] = ec._MigrationMover_ethnicity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "birthDate":
+			out.Values[i] = ec._MigrationMover_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "birthplaceDivision":
+			out.Values[i] = ec._MigrationMover_birthplaceDivision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._MigrationMover_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationOutcomeImplementors = []string{"MigrationOutcome"}
+
+func (ec *executionContext) _MigrationOutcome(ctx context.Context, sel ast.SelectionSet, obj *migration.Outcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationOutcome")
+		case "approved":
+			out.Values[i] = ec._MigrationOutcome_approved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._MigrationOutcome_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "certificate":
+			out.Values[i] = ec._MigrationOutcome_certificate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "movers":
+			out.Values[i] = ec._MigrationOutcome_movers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newHead":
+			out.Values[i] = ec._MigrationOutcome_newHead(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "householdClosed":
+			out.Values[i] = ec._MigrationOutcome_householdClosed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movedOutOn":
+			out.Values[i] = ec._MigrationOutcome_movedOutOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._MigrationOutcome_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "settled":
+			out.Values[i] = ec._MigrationOutcome_settled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movedInOn":
+			out.Values[i] = ec._MigrationOutcome_movedInOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationPersonImplementors = []string{"MigrationPerson"}
+
+func (ec *executionContext) _MigrationPerson(ctx context.Context, sel ast.SelectionSet, obj *domain.MinistryPerson) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationPersonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationPerson")
+		case "idNumber":
+			out.Values[i] = ec._MigrationPerson_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._MigrationPerson_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sex":
+			out.Values[i] = ec._MigrationPerson_sex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ethnicity":
+			out.Values[i] = ec._MigrationPerson_ethnicity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "birthDate":
+			out.Values[i] = ec._MigrationPerson_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._MigrationPerson_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._MigrationPerson_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationSettledImplementors = []string{"MigrationSettled"}
+
+func (ec *executionContext) _MigrationSettled(ctx context.Context, sel ast.SelectionSet, obj *migration.Settled) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationSettledImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationSettled")
+		case "idNumber":
+			out.Values[i] = ec._MigrationSettled_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._MigrationSettled_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._MigrationSettled_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hcybsh":
+			out.Values[i] = ec._MigrationSettled_hcybsh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var ministryCheckImplementors = []string{"MinistryCheck"}
 
 func (ec *executionContext) _MinistryCheck(ctx context.Context, sel ast.SelectionSet, obj *domain.MinistryCheck) graphql.Marshaler {
@@ -18981,6 +24010,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startMigration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startMigration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modifyMigration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_modifyMigration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitMigration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitMigration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveMigration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveMigration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refuseMigration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refuseMigration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeRefusedMigration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeRefusedMigration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveInMigration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveInMigration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateUser(ctx, field)
@@ -19213,6 +24291,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_hcybshRun(ctx, field)
+				})
+		case "migrationCategories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_migrationCategories(ctx, field)
+				})
+		case "migrationHousehold":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_migrationHousehold(ctx, field)
+				})
+		case "migrationLookup":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_migrationLookup(ctx, field)
 				})
 		case "resident":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -20115,6 +25211,11 @@ func (ec *executionContext) unmarshalNAnnounceCollaborationKeyInput2hukouᚋgrap
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNApproveMigrationInput2hukouᚋgraphᚋmodelᚐApproveMigrationInput(ctx context.Context, v any) (model.ApproveMigrationInput, error) {
+	res, err := ec.unmarshalInputApproveMigrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (domain.ArchiveRestriction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.ArchiveRestriction(tmp)
@@ -20834,6 +25935,158 @@ func (ec *executionContext) marshalNMessageStatus2hukouᚋdomainᚐMessageStatus
 	return res
 }
 
+func (ec *executionContext) marshalNMigrationApplicant2hukouᚋdomainᚋmigrationᚐApplicant(ctx context.Context, sel ast.SelectionSet, v migration.Applicant) graphql.Marshaler {
+	return ec._MigrationApplicant(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNMigrationApplicantInput2hukouᚋdomainᚋmigrationᚐApplicant(ctx context.Context, v any) (migration.Applicant, error) {
+	res, err := ec.unmarshalInputMigrationApplicantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMigrationApplicantInput2ᚖhukouᚋdomainᚋmigrationᚐApplicant(ctx context.Context, v any) (*migration.Applicant, error) {
+	res, err := ec.unmarshalInputMigrationApplicantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMigrationCategory2ᚕᚖhukouᚋdomainᚋmigrationᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*migration.Category) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMigrationCategory2ᚖhukouᚋdomainᚋmigrationᚐCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMigrationCategory2ᚖhukouᚋdomainᚋmigrationᚐCategory(ctx context.Context, sel ast.SelectionSet, v *migration.Category) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MigrationCategory!")
+		return graphql.Null
+	}
+	return ec._MigrationCategory(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMigrationHousehold2ᚖhukouᚋdomainᚐMinistryHousehold(ctx context.Context, sel ast.SelectionSet, v *domain.MinistryHousehold) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MigrationHousehold!")
+		return graphql.Null
+	}
+	return ec._MigrationHousehold(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMigrationLookup2ᚖhukouᚋdomainᚋmigrationᚐLookup(ctx context.Context, sel ast.SelectionSet, v *migration.Lookup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MigrationLookup!")
+		return graphql.Null
+	}
+	return ec._MigrationLookup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMigrationMemberInput2ᚕᚖhukouᚋdomainᚋmigrationᚐMemberᚄ(ctx context.Context, v any) ([]*migration.Member, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*migration.Member, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMigrationMemberInput2ᚖhukouᚋdomainᚋmigrationᚐMember(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNMigrationMemberInput2ᚖhukouᚋdomainᚋmigrationᚐMember(ctx context.Context, v any) (*migration.Member, error) {
+	res, err := ec.unmarshalInputMigrationMemberInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMigrationMover2hukouᚋdomainᚋmigrationᚐMover(ctx context.Context, sel ast.SelectionSet, v migration.Mover) graphql.Marshaler {
+	return ec._MigrationMover(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMigrationMover2ᚕhukouᚋdomainᚋmigrationᚐMoverᚄ(ctx context.Context, sel ast.SelectionSet, v []migration.Mover) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMigrationMover2hukouᚋdomainᚋmigrationᚐMover(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMigrationPerson2hukouᚋdomainᚐMinistryPerson(ctx context.Context, sel ast.SelectionSet, v domain.MinistryPerson) graphql.Marshaler {
+	return ec._MigrationPerson(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMigrationPerson2ᚕhukouᚋdomainᚐMinistryPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.MinistryPerson) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMigrationPerson2hukouᚋdomainᚐMinistryPerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMigrationRecodeInput2ᚕᚖhukouᚋdomainᚋmigrationᚐRecodeᚄ(ctx context.Context, v any) ([]*migration.Recode, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*migration.Recode, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMigrationRecodeInput2ᚖhukouᚋdomainᚋmigrationᚐRecode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNMigrationRecodeInput2ᚖhukouᚋdomainᚋmigrationᚐRecode(ctx context.Context, v any) (*migration.Recode, error) {
+	res, err := ec.unmarshalInputMigrationRecodeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMigrationSettled2hukouᚋdomainᚋmigrationᚐSettled(ctx context.Context, sel ast.SelectionSet, v migration.Settled) graphql.Marshaler {
+	return ec._MigrationSettled(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMigrationSettled2ᚕhukouᚋdomainᚋmigrationᚐSettledᚄ(ctx context.Context, sel ast.SelectionSet, v []migration.Settled) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMigrationSettled2hukouᚋdomainᚋmigrationᚐSettled(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMinistryCheck2hukouᚋdomainᚐMinistryCheck(ctx context.Context, sel ast.SelectionSet, v domain.MinistryCheck) graphql.Marshaler {
 	return ec._MinistryCheck(ctx, sel, &v)
 }
@@ -20880,6 +26133,16 @@ func (ec *executionContext) marshalNMinistryCheck2ᚖhukouᚋdomainᚐMinistryCh
 
 func (ec *executionContext) unmarshalNModifyBirthRegistrationInput2hukouᚋgraphᚋmodelᚐModifyBirthRegistrationInput(ctx context.Context, v any) (model.ModifyBirthRegistrationInput, error) {
 	res, err := ec.unmarshalInputModifyBirthRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNModifyMigrationInput2hukouᚋgraphᚋmodelᚐModifyMigrationInput(ctx context.Context, v any) (model.ModifyMigrationInput, error) {
+	res, err := ec.unmarshalInputModifyMigrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMoveInMigrationInput2hukouᚋgraphᚋmodelᚐMoveInMigrationInput(ctx context.Context, v any) (model.MoveInMigrationInput, error) {
+	res, err := ec.unmarshalInputMoveInMigrationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -21001,6 +26264,11 @@ func (ec *executionContext) marshalNQueueCount2ᚖhukouᚋdomainᚐQueueCount(ct
 
 func (ec *executionContext) unmarshalNRefuseBirthRegistrationInput2hukouᚋgraphᚋmodelᚐRefuseBirthRegistrationInput(ctx context.Context, v any) (model.RefuseBirthRegistrationInput, error) {
 	res, err := ec.unmarshalInputRefuseBirthRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRefuseMigrationInput2hukouᚋgraphᚋmodelᚐRefuseMigrationInput(ctx context.Context, v any) (model.RefuseMigrationInput, error) {
+	res, err := ec.unmarshalInputRefuseMigrationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -21180,6 +26448,11 @@ func (ec *executionContext) marshalNSide2hukouᚋdomainᚐSide(ctx context.Conte
 
 func (ec *executionContext) unmarshalNStartBirthRegistrationInput2hukouᚋgraphᚋmodelᚐStartBirthRegistrationInput(ctx context.Context, v any) (model.StartBirthRegistrationInput, error) {
 	res, err := ec.unmarshalInputStartBirthRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStartMigrationInput2hukouᚋgraphᚋmodelᚐStartMigrationInput(ctx context.Context, v any) (model.StartMigrationInput, error) {
+	res, err := ec.unmarshalInputStartMigrationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -21608,6 +26881,18 @@ func (ec *executionContext) unmarshalOCollabMessageFilter2ᚖhukouᚋdomainᚐCo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalODirection2hukouᚋdomainᚐDirection(ctx context.Context, v any) (domain.Direction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.Direction(tmp)
@@ -21731,6 +27016,27 @@ func (ec *executionContext) marshalOMessageStatus2ᚕhukouᚋdomainᚐMessageSta
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOMigrationCertificate2ᚖhukouᚋdomainᚋmigrationᚐCertificate(ctx context.Context, sel ast.SelectionSet, v *migration.Certificate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MigrationCertificate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMigrationHousehold2ᚖhukouᚋdomainᚐMinistryHousehold(ctx context.Context, sel ast.SelectionSet, v *domain.MinistryHousehold) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MigrationHousehold(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMigrationOutcome2ᚖhukouᚋdomainᚋmigrationᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *migration.Outcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MigrationOutcome(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2hukouᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

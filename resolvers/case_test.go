@@ -10,6 +10,7 @@ import (
 	"hukou/documents"
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/migration"
 	"hukou/graph/scalar"
 	"hukou/integrations/httpclient"
 	"hukou/integrations/ministry"
@@ -133,7 +134,7 @@ func TestCase_OneTypeForEveryKind(t *testing.T) {
 }
 
 // caseServer starts a server over b's database with the case engine and
-// the birth module wired as cmd/hukou wires them, the Ministry and the
+// the birth and migration modules wired as cmd/hukou wires them, the Ministry and the
 // province at simURL (a ministrysim server).
 func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *httptest.Server {
 	t.Helper()
@@ -146,8 +147,10 @@ func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *ht
 	archives := domain.NewArchiveService(cases, blobs, mc, 0)
 	births := birth.New(cases, mc, province.New(httpclient.Config{BaseURL: simURL}), renderer, archives)
 	cases.Register(births)
+	migrations := migration.New(cases, mc, province.New(httpclient.Config{BaseURL: simURL}), renderer, archives)
+	cases.Register(migrations)
 	res := *b.res
-	res.Casework, res.Archives, res.Birth = cases, archives, births
+	res.Casework, res.Archives, res.Birth, res.Migration = cases, archives, births, migrations
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
 	srv := httptest.NewServer(mux)

@@ -19,6 +19,7 @@ import (
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/domain/idnumber"
+	"hukou/domain/migration"
 	"hukou/graph/scalar"
 	"hukou/integrations/ministry/ministrysim"
 	"hukou/storage"
@@ -50,19 +51,21 @@ var suspectName = regexp.MustCompile(`(?i)(idnumber|birth(date|time|day)|name|ph
 // notPersonal lists suspect fields that carry no personal identifier, each
 // with why. A field leaves this list by getting @pii; a stale entry fails.
 var notPersonal = map[string]string{
-	"User.username":               "staff, not citizens: users are police and Internet+ clients",
-	"User.displayName":            "staff",
-	"AuditEntry.actorName":        "staff",
-	"CaseAction.actorName":        "staff",
-	"Office.name":                 "a public security office",
-	"Case.acceptanceOfficeName":   "an office",
-	"Case.registrationOfficeName": "an office",
-	"Division.name":               "a GB/T 2260 division",
-	"Division.fullName":           "a GB/T 2260 division",
-	"CodeEntry.name":              "a code-list entry (sex, ethnicity, relation)",
-	"Material.name":               "an entry of the Ministry's materials list",
-	"Address.detail":              "a dwelling, not a person: analysts work by place (domain/pii.go)",
-	"MinistryCheck.detail":        "a province code, certificate number or household number (domain/pii.go: not masked)",
+	"User.username":                 "staff, not citizens: users are police and Internet+ clients",
+	"User.displayName":              "staff",
+	"AuditEntry.actorName":          "staff",
+	"CaseAction.actorName":          "staff",
+	"Office.name":                   "a public security office",
+	"Case.acceptanceOfficeName":     "an office",
+	"Case.registrationOfficeName":   "an office",
+	"Division.name":                 "a GB/T 2260 division",
+	"Division.fullName":             "a GB/T 2260 division",
+	"CodeEntry.name":                "a code-list entry (sex, ethnicity, relation)",
+	"Material.name":                 "an entry of the Ministry's materials list",
+	"Address.detail":                "a dwelling, not a person: analysts work by place (domain/pii.go)",
+	"MinistryCheck.detail":          "a province code, certificate number or household number (domain/pii.go: not masked)",
+	"MigrationCategory.name":        "a migration category (data/categories.csv)",
+	"MigrationDetails.categoryName": "a migration category",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by
@@ -161,6 +164,7 @@ var maskedOutOfReach = map[string]string{
 	"CollabMessage.lastError": "as body",
 	"AuditEntry.detail":       "auditLog: ADMIN",
 	"HcybshRun.error":         "hcybshRun: ADMIN",
+	"MigrationLookup.kinName": "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
 }
 
 // TestMasking_AnalystReadsMaskedClerkInClear reads every @pii field of the
@@ -186,6 +190,7 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 		_, err := db.Bun().NewRaw("UPDATE residents SET former_names = ? WHERE id = ?", "王小二、王二", b.resident.ID).Exec(ctx)
 		require.NoError(t, err)
 		fx := newMaskingCase(t, db, b.station)
+		mx := newMaskingMigration(t, db, b.station)
 
 		queries := []struct {
 			name  string
@@ -206,6 +211,14 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
     outcome { newbornName idNumber hcybsh householdNumber formRevision }
     errorReport { field wanted note }
     pendingChange { field value reason requestedBy } } } } }`, map[string]any{"id": scalar.GlobalID("Case", fx.caseID)}},
+			{"MigrationCase", `query($id: ID!) { case(id: $id) { id collabNo
+  details { __typename ... on MigrationDetails { categoryName kinName refusalReasons homeClass destClass destAddress
+    applicant { applicantIdNumber category movers kinIdNumber way householdNumber headConsent division address reason phone }
+    household { number address members { idNumber name sex birthDate relation status } }
+    outcome { approved note newHead householdClosed movedOutOn householdNumber movedInOn
+      certificate { licenceId idNumbers toAddress }
+      movers { idNumber name formerNames sex birthDate relation }
+      settled { idNumber name relation hcybsh } } } } } }`, map[string]any{"id": scalar.GlobalID("Case", mx)}},
 		}
 		visited := map[string]bool{}
 		clerk, analyst := b.token(t, b.clerk), b.token(t, b.analyst)
@@ -412,4 +425,39 @@ func newMaskingCase(t *testing.T, db *storage.DB, office string) maskingCase {
 		return nil
 	}))
 	return fx
+}
+
+// newMaskingMigration stores a migration case at office whose every
+// personal field holds a value that masking changes, and returns its ID.
+func newMaskingMigration(t *testing.T, db *storage.DB, office string) string {
+	t.Helper()
+	head := idnumber.Generate("130102", time.Date(1985, 3, 12, 0, 0, 0, 0, time.UTC), 17)
+	child := idnumber.Generate("130102", time.Date(2015, 9, 1, 0, 0, 0, 0, time.UTC), 35)
+	kin := idnumber.Generate("211102", time.Date(1986, 1, 2, 0, 0, 0, 0, time.UTC), 26)
+	raw := func(v any) json.RawMessage {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		return b
+	}
+	applicant := map[string]any{"applicantIdNumber": head, "category": "SPOUSE", "movers": []string{head, child}, "kinIdNumber": kin,
+		"way": "JOIN", "householdNumber": "020100001", "headConsent": true, "reason": "与配偶 " + kin + " 团聚", "phone": "13812345678"}
+	ministryData := map[string]any{"household": map[string]any{"Number": "020199999", "Address": "长安区建北街道3号", "OfficeCode": "130102000100",
+		"Members": []map[string]any{
+			{"IDNumber": head, "Name": "张建国", "Sex": "1", "BirthDate": "1985-03-12T00:00:00Z", "Relation": "02", "Status": "ACTIVE"},
+			{"IDNumber": child, "Name": "张子轩", "Sex": "1", "BirthDate": "2015-09-01T00:00:00Z", "Relation": "20", "Status": "ACTIVE"},
+		}}, "homeClass": "111", "destClass": "111", "destAddress": "兴隆台区振兴街道1号", "kinName": "李秀英"}
+	result := map[string]any{"approved": false, "reasons": []string{"迁移人 " + head + " 另有在办案件"}, "note": "经核 " + head,
+		"certificate": map[string]any{"licenceId": "QYZ13010200000001", "idNumbers": []string{head, child}, "toAddress": "兴隆台区振兴街道1号"},
+		"movers":      []map[string]any{{"idNumber": head, "name": "张建国", "formerNames": "张国", "sex": "1", "birthDate": "1985-03-12T00:00:00Z", "relation": "02"}},
+		"newHead":     child, "householdNumber": "020100001",
+		"settled": []map[string]any{{"idNumber": head, "name": "张建国", "relation": "10", "hcybsh": "02010000103"}}}
+	now := time.Now().UTC()
+	c := &domain.Case{ID: newID(), Kind: migration.Kind, Side: domain.SideAcceptance, CollabNo: "XM" + newID()[:18],
+		Status: domain.StatusDraft, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
+		Office: office, Applicant: raw(applicant), Ministry: raw(ministryData), Result: raw(result),
+		CreatedBy: "clerk", CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.InTx(context.Background(), func(ctx context.Context, tx domain.Repos) error {
+		return tx.Cases().CreateCase(ctx, c)
+	}))
+	return c.ID
 }

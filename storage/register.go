@@ -99,19 +99,39 @@ func (r *addressRow) toDomain() *domain.Address {
 // householdRow is the bun model of households.
 type householdRow struct {
 	bun.BaseModel `bun:"table:households"`
-	ID            string    `bun:"id,pk"`
-	Number        string    `bun:"number"`
-	Type          string    `bun:"type"`
-	AddressID     string    `bun:"address_id"`
-	StationCode   string    `bun:"station_code"`
-	CreatedAt     time.Time `bun:"created_at,nullzero,default:current_timestamp"`
-	UpdatedAt     time.Time `bun:"updated_at,nullzero,default:current_timestamp"`
-	Version       int       `bun:"version"`
+	ID            string     `bun:"id,pk"`
+	Number        string     `bun:"number"`
+	Type          string     `bun:"type"`
+	AddressID     string     `bun:"address_id"`
+	StationCode   string     `bun:"station_code"`
+	ClosedAt      *time.Time `bun:"closed_at"`
+	CreatedAt     time.Time  `bun:"created_at,nullzero,default:current_timestamp"`
+	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:current_timestamp"`
+	Version       int        `bun:"version"`
 }
 
 func (r *householdRow) toDomain() *domain.Household {
 	return &domain.Household{ID: r.ID, Number: r.Number, Type: domain.HouseholdType(r.Type), AddressID: r.AddressID,
-		StationCode: r.StationCode, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+		StationCode: r.StationCode, ClosedAt: r.ClosedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+}
+
+// residentMoveRow is the bun model of resident_moves.
+type residentMoveRow struct {
+	bun.BaseModel `bun:"table:resident_moves"`
+	ID            string    `bun:"id,pk"`
+	ResidentID    string    `bun:"resident_id"`
+	Direction     string    `bun:"direction"`
+	CollabNo      string    `bun:"collab_no"`
+	Office        string    `bun:"office"`
+	Place         string    `bun:"place"`
+	MovedOn       time.Time `bun:"moved_on,type:date"`
+	CreatedAt     time.Time `bun:"created_at,nullzero,default:current_timestamp"`
+}
+
+func (r *residentMoveRow) toDomain() *domain.ResidentMove {
+	return &domain.ResidentMove{ID: r.ID, ResidentID: r.ResidentID, Direction: domain.MoveDirection(r.Direction), CollabNo: r.CollabNo,
+		Office: r.Office, Place: r.Place, MovedOn: time.Date(r.MovedOn.Year(), r.MovedOn.Month(), r.MovedOn.Day(), 0, 0, 0, 0, time.UTC),
+		CreatedAt: r.CreatedAt}
 }
 
 // residentRow is the bun model of residents (the resident table).
@@ -374,6 +394,61 @@ func (r registerRepo) IDNumbersWithPrefix(ctx context.Context, prefix string) ([
 	err := r.idb.NewSelect().Model((*residentRow)(nil)).Column("id_number").
 		Where("id_number LIKE ? ESCAPE '\\'", likePrefix(prefix)).Scan(ctx, &out)
 	return out, translate(err, "ID numbers")
+}
+
+func (r registerRepo) LastHouseholdNumber(ctx context.Context, prefix string) (string, error) {
+	var out []string
+	// A range on equal-length digit strings, not LIKE: it uses the unique
+	// index on number whatever the column's collation.
+	err := r.idb.NewSelect().Model((*householdRow)(nil)).Column("number").
+		Where("number BETWEEN ? AND ?", prefix+"00000", prefix+"99999").Where("length(number) = ?", len(prefix)+5).
+		OrderExpr("number DESC").Limit(1).Scan(ctx, &out)
+	if err != nil {
+		return "", translate(err, "household numbers")
+	}
+	if len(out) == 0 {
+		return "", nil
+	}
+	return out[0], nil
+}
+
+func (r registerRepo) CreateAddress(ctx context.Context, a *domain.Address) error {
+	row := &addressRow{ID: a.ID, Division: a.Division, Detail: a.Detail, UrbanRural: a.UrbanRural, StationCode: a.StationCode,
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: 1}
+	_, err := r.idb.NewInsert().Model(row).Exec(ctx)
+	return translate(err, "address")
+}
+
+func (r registerRepo) CreateHousehold(ctx context.Context, h *domain.Household) error {
+	row := &householdRow{ID: h.ID, Number: h.Number, Type: string(h.Type), AddressID: h.AddressID, StationCode: h.StationCode,
+		CreatedAt: h.CreatedAt, UpdatedAt: h.UpdatedAt, Version: 1}
+	_, err := r.idb.NewInsert().Model(row).ExcludeColumn("closed_at").Exec(ctx)
+	return translate(err, "household "+h.Number)
+}
+
+func (r registerRepo) CloseHousehold(ctx context.Context, id string, at time.Time) error {
+	_, err := r.idb.NewUpdate().Model((*householdRow)(nil)).
+		Set("closed_at = ?", at).Set("updated_at = ?", at).Set("version = version + 1").
+		Where("id = ? AND closed_at IS NULL", id).Exec(ctx)
+	return translate(err, "household")
+}
+
+func (r registerRepo) RecordMove(ctx context.Context, m *domain.ResidentMove) error {
+	row := &residentMoveRow{ID: m.ID, ResidentID: m.ResidentID, Direction: string(m.Direction), CollabNo: m.CollabNo,
+		Office: m.Office, Place: m.Place, MovedOn: m.MovedOn, CreatedAt: m.CreatedAt}
+	_, err := r.idb.NewInsert().Model(row).Exec(ctx)
+	return translate(err, "move of resident "+m.ResidentID)
+}
+
+func (r registerRepo) FindMoves(ctx context.Context, residentIDs []string) ([]*domain.ResidentMove, error) {
+	if len(residentIDs) == 0 {
+		return nil, nil
+	}
+	var rows []residentMoveRow
+	if err := r.idb.NewSelect().Model(&rows).Where("resident_id IN (?)", bun.List(residentIDs)).Order("created_at", "id").Scan(ctx); err != nil {
+		return nil, translate(err, "resident moves")
+	}
+	return mapRows(rows, (*residentMoveRow).toDomain), nil
 }
 
 // mapRows converts bun rows to domain values.

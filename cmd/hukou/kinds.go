@@ -3,6 +3,7 @@ package main
 import (
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/migration"
 	"hukou/integrations/ministry"
 )
 
@@ -10,7 +11,8 @@ import (
 // case engine. Adding a kind adds its field, its constructor line and its
 // entry in modules (docs/adding-a-kind.md).
 type kinds struct {
-	birth *birth.Service
+	birth     *birth.Service
+	migration *migration.Service
 }
 
 // kindDeps are what the kinds' modules are built from.
@@ -24,11 +26,12 @@ type kindDeps struct {
 
 func newKinds(d kindDeps) kinds {
 	return kinds{
-		birth: birth.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
+		birth:     birth.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
+		migration: migration.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
 	}
 }
 
 // modules lists every kind's module, to register with the engine.
 func (k kinds) modules() []domain.Module {
-	return []domain.Module{k.birth}
+	return []domain.Module{k.birth, k.migration}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/migration"
 	"hukou/graph/scalar"
 	"io"
 	"strconv"
@@ -25,6 +26,16 @@ type AnnounceCollaborationKeyInput struct {
 	Offices   []string   `json:"offices,omitempty"`
 	NotBefore *time.Time `json:"notBefore,omitempty"`
 	NotAfter  *time.Time `json:"notAfter,omitempty"`
+}
+
+type ApproveMigrationInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// Required when the head leaves and others stay: the new head, among those who stay.
+	NewHeadIDNumber string `json:"newHeadIdNumber"`
+	// Required with a new head: every other staying member's relation to the new head (GB/T 4761).
+	Recodes []*migration.Recode `json:"recodes"`
+	Note    string              `json:"note"`
 }
 
 type AuditEntryConnection struct {
@@ -130,6 +141,19 @@ type ModifyBirthRegistrationInput struct {
 	Applicant *birth.Applicant `json:"applicant"`
 }
 
+type ModifyMigrationInput struct {
+	ID        scalar.CaseID        `json:"id"`
+	Version   int                  `json:"version"`
+	Applicant *migration.Applicant `json:"applicant"`
+}
+
+type MoveInMigrationInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// Every arriving mover, with the relation.
+	Members []*migration.Member `json:"members"`
+}
+
 type Mutation struct {
 }
 
@@ -146,6 +170,13 @@ type RefuseBirthRegistrationInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
 	// At least one reason; each is printed on the refusal notice.
+	Reasons []string `json:"reasons"`
+}
+
+type RefuseMigrationInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// At least one reason.
 	Reasons []string `json:"reasons"`
 }
 
@@ -200,6 +231,10 @@ type SettleBirthRegistrationInput struct {
 type StartBirthRegistrationInput struct {
 	CertificateNumber string           `json:"certificateNumber"`
 	Applicant         *birth.Applicant `json:"applicant"`
+}
+
+type StartMigrationInput struct {
+	Applicant *migration.Applicant `json:"applicant"`
 }
 
 type Subscription struct {

@@ -20,6 +20,7 @@ import (
 
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/migration"
 	"hukou/integrations/httpclient"
 )
 
@@ -41,6 +42,8 @@ const (
 	EndpointIDCardHistory            = "/v1/id-cards/history"
 	EndpointMaterials                = "/v1/materials"
 	EndpointVerifyHouseholdInfo      = "/v1/household-info/verify"
+	EndpointMigrationCertificates    = "/v1/migration-certificates"
+	EndpointMigrationCertificate     = "/v1/migration-certificates/{licenceId}"
 )
 
 // Service is the service name in errors' reasons and in metrics.
@@ -56,8 +59,9 @@ type Client struct {
 }
 
 var (
-	_ domain.Ministry = (*Client)(nil)
-	_ birth.Ministry  = (*Client)(nil)
+	_ domain.Ministry    = (*Client)(nil)
+	_ birth.Ministry     = (*Client)(nil)
+	_ migration.Ministry = (*Client)(nil)
 )
 
 // New returns a Client for cfg. cfg.BaseURL is the service root, with or
@@ -252,4 +256,40 @@ func (c *Client) VerifyHouseholdInfo(ctx context.Context, idNumber, purpose stri
 		v.Household = out.Household.toDomain()
 	}
 	return v, nil
+}
+
+// RequestMigrationCertificate implements migration.Ministry: POST
+// /migration-certificates. The request is keyed by its collaboration
+// number and answered the same way again, so it is retried like a look-up.
+func (c *Client) RequestMigrationCertificate(ctx context.Context, req migration.CertificateRequest) (*migration.Certificate, error) {
+	if err := required("collabNo", req.CollabNo); err != nil {
+		return nil, err
+	}
+	var out MigrationCertificate
+	if err := c.post(ctx, EndpointMigrationCertificates, "/migration-certificates", MigrationCertificateRequest{
+		CollabNo: req.CollabNo, FromOffice: req.FromOffice, ToOffice: req.ToOffice, ToDivision: req.ToDivision,
+		ToAddress: req.ToAddress, Category: req.Category, IDNumbers: req.IDNumbers, RequestedAt: req.RequestedAt.UTC(),
+	}, &out); err != nil {
+		return nil, err
+	}
+	return out.toDomain(), nil
+}
+
+// MigrationCertificate implements migration.Ministry: GET
+// /migration-certificates/{licenceId}.
+func (c *Client) MigrationCertificate(ctx context.Context, licenceID string) (*migration.Certificate, error) {
+	if err := required("licenceId", licenceID); err != nil {
+		return nil, err
+	}
+	var out MigrationCertificate
+	if err := c.get(ctx, EndpointMigrationCertificate, "/migration-certificates/"+url.PathEscape(licenceID), nil, &out); err != nil {
+		return nil, err
+	}
+	return out.toDomain(), nil
+}
+
+func (m *MigrationCertificate) toDomain() *migration.Certificate {
+	return &migration.Certificate{LicenceID: m.LicenceID, CollabNo: m.CollabNo, FromOffice: m.FromOffice, ToOffice: m.ToOffice,
+		ToDivision: m.ToDivision, ToAddress: m.ToAddress, Category: m.Category, IDNumbers: m.IDNumbers,
+		IssuedAt: m.IssuedAt, ValidUntil: m.ValidUntil}
 }

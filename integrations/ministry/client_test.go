@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 	if code == 0 && flag.Lookup("test.run").Value.String() == "" {
 		ops := []string{"serviceAvailability", "householdByIDNumber", "urbanRuralClass", "birthCertificate",
 			"birthRegistrationHistory", "birthCertificateUsage", "recordBirthCertificateUsage", "offsiteIDEligibility", "idCardHistory",
-			"materialsList", "verifyHouseholdInfo"}
+			"materialsList", "verifyHouseholdInfo", "requestMigrationCertificate", "migrationCertificate"}
 		for _, op := range ops {
 			if validated.ops[op+" 200"] == 0 {
 				fmt.Fprintf(os.Stderr, "no 200 answer of %s was validated against openapi.yaml\n", op)

@@ -221,3 +221,29 @@ var Businesses = []domain.BusinessKind{BusinessBirth, BusinessMigration, Busines
 
 // KnownBusiness reports whether k is a business kind of the contract.
 func KnownBusiness(k domain.BusinessKind) bool { return slices.Contains(Businesses, k) }
+
+// MigrationCertificateRequest is the body of POST /migration-certificates.
+type MigrationCertificateRequest struct {
+	CollabNo    string    `json:"collabNo"`
+	FromOffice  string    `json:"fromOffice"`
+	ToOffice    string    `json:"toOffice"`
+	ToDivision  string    `json:"toDivision"`
+	ToAddress   string    `json:"toAddress"`
+	Category    string    `json:"category"`
+	IDNumbers   []string  `json:"idNumbers"`
+	RequestedAt time.Time `json:"requestedAt"`
+}
+
+// MigrationCertificate is an e-migration certificate (电子迁移证).
+type MigrationCertificate struct {
+	LicenceID  string    `json:"licenceId"`
+	CollabNo   string    `json:"collabNo"`
+	FromOffice string    `json:"fromOffice"`
+	ToOffice   string    `json:"toOffice"`
+	ToDivision string    `json:"toDivision"`
+	ToAddress  string    `json:"toAddress"`
+	Category   string    `json:"category"`
+	IDNumbers  []string  `json:"idNumbers"`
+	IssuedAt   time.Time `json:"issuedAt"`
+	ValidUntil time.Time `json:"validUntil"`
+}

@@ -7,6 +7,7 @@ import type { CaseActionName, CaseDetailFragment, CaseKind } from '../graphql/ge
 import type { AppRoute } from '../app/routes';
 import type { StepProps } from './case/steps';
 import { birth } from './birth';
+import { migration } from './migration';
 
 /** KindModule is a business kind as the SPA knows it. */
 export interface KindModule {
@@ -23,4 +24,5 @@ export interface KindModule {
 /** kinds maps each CaseKind to its module; the type makes a new kind in the schema a compile error until it is added. */
 export const kinds: Record<CaseKind, KindModule> = {
   BIRTH: birth,
+  MIGRATION: migration,
 };

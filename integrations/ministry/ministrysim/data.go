@@ -26,6 +26,11 @@ const (
 	// (a police station of Chang'an district, Shijiazhuang).
 	ScriptedOfficeCode = "130102000100"
 
+	// MigrationRefusedIDNumber is the scripted resident whose e-migration
+	// certificate the Ministry refuses (409 ministry.migration_refused): a
+	// case of his is in progress elsewhere (NotEligibleIDNumber).
+	MigrationRefusedIDNumber = NotEligibleIDNumber
+
 	// NoResultIDNumber is a well-formed ID number (Beijing, 1990-01-01) the
 	// Ministry knows nothing about: the household query answers not_found
 	// and the household information verification answers found=false.
@@ -106,6 +111,12 @@ var materials = map[domain.BusinessKind][]material{
 		{"HOUSEHOLD_BOOK", "户口簿", "the household register books of both households", true},
 		{"ID_CARD", "居民身份证", "the migrant's ID card", true},
 		{"MOVE_REASON", "迁移事由证明", "proof of the reason: property, employment, kinship", true},
+		{"MARRIAGE_CERT", "结婚证", "the marriage certificate (joining a spouse)", false},
+		{"KINSHIP_PROOF", "亲属关系证明", "proof of the parent-child relation (joining a parent or a child)", false},
+		{"HEAD_CONSENT", "户主同意落户证明", "the written consent of the head of the household joined", false},
+		{"TRANSFER_ORDER", "工作调动证明", "the transfer order of the employer (job transfer)", false},
+		{"GRADUATION_CERT", "毕业证书及报到证", "the diploma and the employment registration (graduates)", false},
+		{"PURCHASE_CONTRACT", "购房合同及不动产权证书", "the purchase contract and the property certificate (home purchase)", false},
 	},
 	ministry.BusinessInfoCert: {
 		{"ID_CARD", "居民身份证", "the applicant's ID card", true},

@@ -74,6 +74,10 @@ type Simulator struct {
 	people     map[string]personRef
 	addresses  map[string]string // division + "|" + detail → urban/rural class
 	certs      map[string]*cert
+	// migrations are the e-migration certificates issued, by licence ID
+	// and by collaboration number (guarded by mu).
+	migrations       map[string]*ministry.MigrationCertificate
+	migrationsByCase map[string]*ministry.MigrationCertificate
 }
 
 type household struct {
@@ -112,6 +116,9 @@ func New(cfg Config) (*Simulator, error) {
 		people:    map[string]personRef{},
 		addresses: map[string]string{},
 		certs:     map[string]*cert{},
+
+		migrations:       map[string]*ministry.MigrationCertificate{},
+		migrationsByCase: map[string]*ministry.MigrationCertificate{},
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xb127))
 	for _, pc := range cfg.Populations {
@@ -264,6 +271,8 @@ func (s *Simulator) routes() {
 	handle("POST", ministry.EndpointIDCardHistory, s.idCardHistory)
 	handle("GET", ministry.EndpointMaterials, s.materials)
 	handle("POST", ministry.EndpointVerifyHouseholdInfo, s.verify)
+	handle("POST", ministry.EndpointMigrationCertificates, s.requestMigrationCertificate)
+	handle("GET", ministry.EndpointMigrationCertificate, s.migrationCertificate)
 	s.mux.Handle("/admin/faults", s.cfg.Faults.AdminHandler())
 	s.mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
@@ -622,4 +631,67 @@ func (s *Simulator) verify(w http.ResponseWriter, r *http.Request) {
 		out.Found, out.Household = true, householdOf(p)
 	}
 	httpclient.WriteJSON(w, out)
+}
+
+// requestMigrationCertificate issues the e-migration certificate of a
+// move-out, once per collaboration number: the same request again gets the
+// same certificate, another one with that number 409. Every mover must be
+// an active person the Ministry knows; MigrationRefusedIDNumber (a case in
+// progress elsewhere) is refused.
+func (s *Simulator) requestMigrationCertificate(w http.ResponseWriter, r *http.Request) {
+	var req ministry.MigrationCertificateRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	if strings.TrimSpace(req.CollabNo) == "" || len(req.IDNumbers) == 0 || len(req.FromOffice) != 12 || len(req.ToOffice) != 12 {
+		invalid(w, "", "ministry.migration_request", "collabNo, fromOffice, toOffice and idNumbers are required")
+		return
+	}
+	for _, id := range req.IDNumbers {
+		p, ok := s.person(w, id)
+		if !ok {
+			return
+		}
+		m := p.hh.members[p.idx]
+		if m.Status != domain.ResidentActive || id == MigrationRefusedIDNumber {
+			httpclient.WriteError(w, http.StatusConflict, httpclient.ErrorBody{Code: string(domain.CodeConflict), Field: "idNumbers",
+				Reason: "ministry.migration_refused", Message: fmt.Sprintf("the Ministry refuses to move %s: a migration case is in progress elsewhere or the person is not an active resident", id)})
+			return
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.migrationsByCase[req.CollabNo]; ok {
+		if !slices.Equal(sortedIDs(c.IDNumbers), sortedIDs(req.IDNumbers)) || c.ToOffice != req.ToOffice || c.FromOffice != req.FromOffice {
+			httpclient.WriteError(w, http.StatusConflict, httpclient.ErrorBody{Code: string(domain.CodeConflict), Field: "collabNo",
+				Reason: "ministry.migration_collab_used", Message: "collaboration number " + req.CollabNo + " already has another e-migration certificate"})
+			return
+		}
+		httpclient.WriteJSON(w, c)
+		return
+	}
+	issued := s.today().UTC().Truncate(time.Second)
+	c := &ministry.MigrationCertificate{LicenceID: fmt.Sprintf("QYZ%s%08d", req.FromOffice[:6], len(s.migrations)+1), CollabNo: req.CollabNo,
+		FromOffice: req.FromOffice, ToOffice: req.ToOffice, ToDivision: req.ToDivision, ToAddress: req.ToAddress, Category: req.Category,
+		IDNumbers: slices.Clone(req.IDNumbers), IssuedAt: issued, ValidUntil: issued.AddDate(0, 0, 90)}
+	s.migrations[c.LicenceID], s.migrationsByCase[c.CollabNo] = c, c
+	httpclient.WriteJSON(w, c)
+}
+
+// migrationCertificate answers an e-migration certificate by licence ID.
+func (s *Simulator) migrationCertificate(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	c, ok := s.migrations[r.PathValue("licenceId")]
+	s.mu.RUnlock()
+	if !ok {
+		notFound(w, "ministry.licence_not_found", "the Ministry issued no e-migration certificate %s", r.PathValue("licenceId"))
+		return
+	}
+	httpclient.WriteJSON(w, c)
+}
+
+func sortedIDs(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
 }

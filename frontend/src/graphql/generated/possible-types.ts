@@ -2,7 +2,8 @@
       export type PossibleTypesResultData = {
   "possibleTypes": {
     "CaseDetails": [
-      "BirthDetails"
+      "BirthDetails",
+      "MigrationDetails"
     ],
     "Node": [
       "Case",
@@ -15,7 +16,8 @@
       const result: PossibleTypesResultData = {
   "possibleTypes": {
     "CaseDetails": [
-      "BirthDetails"
+      "BirthDetails",
+      "MigrationDetails"
     ],
     "Node": [
       "Case",

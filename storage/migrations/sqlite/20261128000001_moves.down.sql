@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS resident_moves;
+--bun:split
+ALTER TABLE households DROP COLUMN closed_at;
