@@ -1,0 +1,133 @@
+package certificate
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"strings"
+	"time"
+
+	"hukou/domain"
+)
+
+// CheckStatus is the answer of a certificate verification.
+type CheckStatus string
+
+// Answers.
+const (
+	CheckValid   CheckStatus = "VALID"
+	CheckRevoked CheckStatus = "REVOKED"
+	CheckUnknown CheckStatus = "UNKNOWN"
+)
+
+// Check is what a holder of a certificate (a bank, a school) learns from
+// Verify: only what the certificate itself shows on its face, and nothing
+// but the status for an unknown number or a wrong code.
+type Check struct {
+	Status     CheckStatus
+	Number     string
+	Title      string
+	HolderName string
+	OfficeName string
+	IssuedAt   *time.Time
+	RevokedAt  *time.Time
+}
+
+// Throttle bounds failed verifications (UNKNOWN answers) per client
+// address within Window, counted from the audit log like failed sign-ins
+// (every instance sharing the database counts the same).
+type Throttle struct {
+	Window     time.Duration
+	PerAddress int
+}
+
+// DefaultThrottle: 20 failed verifications per address in 15 minutes.
+var DefaultThrottle = Throttle{Window: 15 * time.Minute, PerAddress: 20}
+
+// auditVerify is the audit operation of Verify; failed answers are
+// recorded with domain.LoginFailed as detail, which the throttle counts.
+const auditVerify = "verifyCertificate"
+
+// Verify answers whether number and code are those of a certificate issued
+// here: VALID, REVOKED, or UNKNOWN (a forged number or code, or a refusal
+// that was never issued), without a login. Every answer is audited with the
+// client address; an address that had too many UNKNOWN answers is refused
+// with CodeTooManyRequests before anything is looked up.
+func (s *Service) Verify(ctx context.Context, number, code, remoteAddr string) (*Check, error) {
+	now := s.Cases.Now().UTC()
+	number, code = strings.ToUpper(strings.TrimSpace(number)), strings.ToUpper(strings.TrimSpace(code))
+	if len(number) > 64 {
+		number = number[:64]
+	}
+	if err := s.checkThrottle(ctx, remoteAddr, now); err != nil {
+		return nil, err
+	}
+	check, err := s.lookupCertificate(ctx, number, code)
+	if err != nil {
+		return nil, err
+	}
+	detail := strings.ToLower(string(check.Status))
+	if check.Status == CheckUnknown {
+		detail = domain.LoginFailed
+	}
+	entry := domain.NewAuditEntry(nil, now, domain.AuditRead, auditVerify, "Certificate", number, detail)
+	entry.ActorName, entry.RemoteAddr = "public", remoteAddr
+	if err := s.Cases.Audit.Record(ctx, entry); err != nil {
+		return nil, err
+	}
+	return check, nil
+}
+
+func (s *Service) lookupCertificate(ctx context.Context, number, code string) (*Check, error) {
+	unknown := &Check{Status: CheckUnknown, Number: number}
+	collabNo, ok := collabNoOf(number)
+	if !ok || !validCode(code) {
+		return unknown, nil
+	}
+	c, err := s.Cases.DB.Cases().FindCaseByCollabNo(ctx, collabNo, domain.SideAcceptance)
+	if domain.ErrorCode(err) == domain.CodeNotFound {
+		return unknown, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("verify certificate %s: %w", number, err)
+	}
+	if c.Kind != InfoKind && c.Kind != MatterKind {
+		return unknown, nil
+	}
+	d, err := decode(c)
+	if err != nil {
+		return nil, err
+	}
+	issued := d.Result.Certificate
+	if issued == nil {
+		issued = d.Result.Refusal
+	}
+	if issued == nil || issued.Number != number || subtle.ConstantTimeCompare([]byte(issued.Code), []byte(code)) != 1 {
+		return unknown, nil
+	}
+	at := issued.IssuedAt
+	out := &Check{Status: CheckValid, Number: number, Title: issued.Title, HolderName: issued.HolderName, OfficeName: issued.OfficeName, IssuedAt: &at}
+	if c.Status == Revoked && d.Result.Revocation != nil {
+		r := d.Result.Revocation.At
+		out.Status, out.RevokedAt = CheckRevoked, &r
+	}
+	return out, nil
+}
+
+// checkThrottle refuses an address that used up its failed verifications.
+func (s *Service) checkThrottle(ctx context.Context, remoteAddr string, now time.Time) error {
+	th := s.Throttle
+	if th.PerAddress <= 0 || remoteAddr == "" {
+		return nil
+	}
+	failures, err := s.Cases.DB.Audit().FindLoginFailures(ctx, domain.LoginFailureFilter{Operation: auditVerify, RemoteAddr: remoteAddr,
+		Since: now.Add(-th.Window), Limit: th.PerAddress})
+	if err != nil {
+		return err
+	}
+	if len(failures) < th.PerAddress {
+		return nil
+	}
+	retry := max(failures[len(failures)-1].Add(th.Window).Sub(now).Round(time.Second), time.Second)
+	return &domain.Error{Code: domain.CodeTooManyRequests, Reason: "certificate.verify_throttled", RetryAfter: retry,
+		Message: fmt.Sprintf("too many certificates could not be verified from this address; try again in %s", retry)}
+}
