@@ -6,18 +6,20 @@ package resolvers
 import (
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/certificate"
 )
 
 // Resolver holds the use cases the schema's resolvers call.
 type Resolver struct {
-	Register *domain.RegisterService
-	Auth     *domain.AuthService
-	Users    *domain.UserService
-	Audit    *domain.AuditService
-	Collab   *domain.CollabService
-	Casework *domain.CaseService
-	Birth    *birth.Service
-	Events   domain.CollabEvents
-	Hcybsh   *domain.HcybshService
-	Archives *domain.ArchiveService
+	Register    *domain.RegisterService
+	Auth        *domain.AuthService
+	Users       *domain.UserService
+	Audit       *domain.AuditService
+	Collab      *domain.CollabService
+	Casework    *domain.CaseService
+	Birth       *birth.Service
+	Certificate *certificate.Service
+	Events      domain.CollabEvents
+	Hcybsh      *domain.HcybshService
+	Archives    *domain.ArchiveService
 }

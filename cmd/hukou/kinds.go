@@ -3,32 +3,36 @@ package main
 import (
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/certificate"
 	"hukou/integrations/ministry"
+	"hukou/integrations/province"
 )
 
 // kinds are the business kinds this binary serves, each a module of the
 // case engine. Adding a kind adds its field, its constructor line and its
 // entry in modules (docs/adding-a-kind.md).
 type kinds struct {
-	birth *birth.Service
+	birth       *birth.Service
+	certificate *certificate.Service
 }
 
 // kindDeps are what the kinds' modules are built from.
 type kindDeps struct {
 	cases    *domain.CaseService
 	ministry *ministry.Client
-	province domain.Province
+	province *province.Client
 	renderer domain.DocumentRenderer
 	docs     domain.DocumentKeeper
 }
 
 func newKinds(d kindDeps) kinds {
 	return kinds{
-		birth: birth.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
+		birth:       birth.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
+		certificate: certificate.New(d.cases, d.ministry, d.province, d.province, d.docs),
 	}
 }
 
 // modules lists every kind's module, to register with the engine.
 func (k kinds) modules() []domain.Module {
-	return []domain.Module{k.birth}
+	return []domain.Module{k.birth, k.certificate, k.certificate.Info()}
 }

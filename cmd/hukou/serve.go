@@ -90,16 +90,17 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		cases.Register(m)
 	}
 	res := &resolvers.Resolver{
-		Register: domain.NewRegisterService(db, audit, time.Now),
-		Auth:     domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL),
-		Users:    &domain.UserService{DB: db, Now: time.Now, NewID: newID},
-		Audit:    &domain.AuditService{DB: db},
-		Collab:   collab,
-		Casework: cases,
-		Birth:    kinds.birth,
-		Archives: archives,
-		Events:   db,
-		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},
+		Register:    domain.NewRegisterService(db, audit, time.Now),
+		Auth:        domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL),
+		Users:       &domain.UserService{DB: db, Now: time.Now, NewID: newID},
+		Audit:       &domain.AuditService{DB: db},
+		Collab:      collab,
+		Casework:    cases,
+		Birth:       kinds.birth,
+		Certificate: kinds.certificate,
+		Archives:    archives,
+		Events:      db,
+		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens,

@@ -182,4 +182,4 @@ type infoModule struct{}
 
 func (infoModule) Workflow() *domain.Workflow                           { return InfoWorkflow }
 func (infoModule) Receivers() map[domain.MessageType]domain.ReceiveFunc { return nil }
-func (infoModule) Details(c *domain.Case) (domain.CaseDetails, error)   { return DetailsOf(c) }
+func (infoModule) Details(c *domain.Case) (domain.CaseDetails, error)   { return InfoDetailsOf(c) }

@@ -131,3 +131,11 @@ func (s *Service) checkThrottle(ctx context.Context, remoteAddr string, now time
 	return &domain.Error{Code: domain.CodeTooManyRequests, Reason: "certificate.verify_throttled", RetryAfter: retry,
 		Message: fmt.Sprintf("too many certificates could not be verified from this address; try again in %s", retry)}
 }
+
+// Types returns the matter types a clerk may choose (1.1.6).
+func (s *Service) Types(ctx context.Context) ([]MatterType, error) {
+	if _, err := domain.Authorize(ctx, domain.RoleClerk, domain.RoleOfficer, domain.RoleApprover); err != nil {
+		return nil, err
+	}
+	return MatterTypes, nil
+}

@@ -164,16 +164,23 @@ type result struct {
 	Revocation  *Revocation  `json:"revocation,omitempty"`
 }
 
-// Details is a certificate case's own part as the API shows it (both kinds).
-type Details struct {
-	Matter      *Matter
-	Info        *InfoRequest
+// MatterDetails is a matter certificate case's own part as the API shows it.
+type MatterDetails struct {
+	Matter      Matter
 	MatterTitle string
 	Persons     []PersonCheck
 	Decision    *Decision
 	Route       *RouteAnswer
 	Certificate *Issued
 	Refusal     *Issued
+	Revocation  *Revocation
+}
+
+// InfoDetails is an information certificate case's own part as the API
+// shows it.
+type InfoDetails struct {
+	Request     InfoRequest
+	Certificate *Issued
 	Revocation  *Revocation
 }
 
@@ -223,25 +230,36 @@ func updateResult(c *domain.Case, f func(*result)) error {
 	return nil
 }
 
-// DetailsOf returns c's certificate part for the API.
-func DetailsOf(c *domain.Case) (*Details, error) {
+// DetailsOf returns a matter certificate case's part for the API.
+func DetailsOf(c *domain.Case) (*MatterDetails, error) {
 	d, err := decode(c)
 	if err != nil {
 		return nil, err
 	}
-	out := &Details{Matter: d.Matter, Info: d.Info, Persons: d.Ministry.Persons, Decision: d.Result.Decision, Route: d.Result.Route,
+	if d.Matter == nil {
+		return nil, fmt.Errorf("certificate case %s has no matter", c.ID)
+	}
+	out := &MatterDetails{Matter: *d.Matter, Persons: d.Ministry.Persons, Decision: d.Result.Decision, Route: d.Result.Route,
 		Certificate: d.Result.Certificate, Refusal: d.Result.Refusal, Revocation: d.Result.Revocation}
 	if out.Persons == nil {
 		out.Persons = []PersonCheck{}
 	}
-	if d.Matter != nil {
-		if t, ok := matterType(d.Matter.MatterType); ok {
-			out.MatterTitle = t.Title
-		}
-	} else {
-		out.MatterTitle = InfoTitle
+	if t, ok := matterType(d.Matter.MatterType); ok {
+		out.MatterTitle = t.Title
 	}
 	return out, nil
+}
+
+// InfoDetailsOf returns an information certificate case's part for the API.
+func InfoDetailsOf(c *domain.Case) (*InfoDetails, error) {
+	d, err := decode(c)
+	if err != nil {
+		return nil, err
+	}
+	if d.Info == nil {
+		return nil, fmt.Errorf("certificate case %s has no request", c.ID)
+	}
+	return &InfoDetails{Request: *d.Info, Certificate: d.Result.Certificate, Revocation: d.Result.Revocation}, nil
 }
 
 // Titles as printed.

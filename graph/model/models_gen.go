@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/certificate"
 	"hukou/graph/scalar"
 	"io"
 	"strconv"
@@ -115,6 +116,12 @@ type ModifyBirthRegistrationInput struct {
 	Applicant *birth.Applicant `json:"applicant"`
 }
 
+type ModifyMatterCertificateInput struct {
+	ID      scalar.CaseID       `json:"id"`
+	Version int                 `json:"version"`
+	Matter  *certificate.Matter `json:"matter"`
+}
+
 type Mutation struct {
 }
 
@@ -165,6 +172,19 @@ type ReturnSignedBirthFormInput struct {
 	File graphql.Upload `json:"file"`
 }
 
+type RevokeCertificateInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	Reason  string        `json:"reason"`
+}
+
+type RouteMatterCertificateInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// The third province's 2-digit GB/T 2260 code.
+	Province string `json:"province"`
+}
+
 type SendCollaborationPingInput struct {
 	ReceiverOffice string `json:"receiverOffice"`
 	CollabNo       string `json:"collabNo"`
@@ -182,7 +202,25 @@ type StartBirthRegistrationInput struct {
 	Applicant         *birth.Applicant `json:"applicant"`
 }
 
+type StartMatterCertificateInput struct {
+	Matter *certificate.Matter `json:"matter"`
+}
+
 type Subscription struct {
+}
+
+type VerifyMatterReasonsInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// At least one reason.
+	Reasons []string `json:"reasons"`
+}
+
+type VerifyMatterTrueInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// What the verification established; printed on the certificate.
+	Findings string `json:"findings"`
 }
 
 type CodeListKind string
