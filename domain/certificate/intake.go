@@ -96,7 +96,7 @@ func (s *Service) IssueInfo(ctx context.Context, in InfoRequest) (*InfoOutcome, 
 	if err != nil {
 		return nil, fmt.Errorf("issue information certificate: %w", err)
 	}
-	cert, err := s.issue(ctx, collabNo, InfoTitle, in.Name, infoFacts(h), actor.OfficeCode, now)
+	cert, err := issue(collabNo, InfoTitle, in.Name, infoFacts(h), actor.OfficeCode, s.officeName(ctx, actor.OfficeCode), now)
 	if err != nil {
 		return nil, err
 	}
@@ -126,15 +126,15 @@ func marshalInto(c *domain.Case, applicant, ministry, res any) error {
 	return nil
 }
 
-// issue makes a certificate of a case: its number, a fresh verification
-// code, and the issuing office's name.
-func (s *Service) issue(ctx context.Context, collabNo, title, holder string, facts []string, office string, at time.Time) (*Issued, error) {
+// issue makes a certificate of a case: its number and a fresh
+// verification code.
+func issue(collabNo, title, holder string, facts []string, office, officeName string, at time.Time) (*Issued, error) {
 	code, err := newCode()
 	if err != nil {
 		return nil, err
 	}
 	return &Issued{Number: numberOf(collabNo), Code: code, Title: title, HolderName: holder, Facts: facts,
-		Office: office, OfficeName: s.officeName(ctx, office), IssuedAt: at.UTC()}, nil
+		Office: office, OfficeName: officeName, IssuedAt: at.UTC()}, nil
 }
 
 // newCode returns a random verification code (crypto/rand, no modulo bias
@@ -185,7 +185,8 @@ func entryName(lookup func(string) (codes.Entry, bool), code string) string {
 	return code
 }
 
-// officeName names an office of this deployment, or keeps its code.
+// officeName names an office of this deployment, or keeps its code; it
+// reads the pool, so never call it inside a transaction.
 func (s *Service) officeName(ctx context.Context, code string) string {
 	if o, err := s.Cases.DB.Offices().FindOfficeByCode(ctx, code); err == nil {
 		return o.Name

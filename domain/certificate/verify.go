@@ -159,8 +159,13 @@ func (s *Service) PrintRefusal(ctx context.Context, ref domain.CaseRef) (*domain
 
 func (s *Service) printDocument(ctx context.Context, ref domain.CaseRef, action domain.Action, title string) (*domain.Case, error) {
 	var issued *Issued
+	var officeName string
 	return s.Cases.Act(ctx, MatterKind, domain.StepRequest{Ref: ref, Action: action, Data: &issued,
-		Change: func(ctx context.Context, _ domain.Repos, c *domain.Case) error {
+		Prepare: func(ctx context.Context, c *domain.Case) error {
+			officeName = s.officeName(ctx, c.AcceptanceOffice)
+			return nil
+		},
+		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
 			d, err := decode(c)
 			if err != nil {
 				return err
@@ -168,7 +173,7 @@ func (s *Service) printDocument(ctx context.Context, ref domain.CaseRef, action 
 			if d.Matter == nil || d.Result.Decision == nil {
 				return domain.Errorf(domain.CodeInternal, "certificate case %s has no verdict to print", c.ID)
 			}
-			if issued, err = s.issue(ctx, c.CollabNo, title, d.Matter.Persons[0].Name, matterFacts(d.Matter, d.Result.Decision), c.AcceptanceOffice, s.Cases.Now()); err != nil {
+			if issued, err = issue(c.CollabNo, title, d.Matter.Persons[0].Name, matterFacts(d.Matter, d.Result.Decision), c.AcceptanceOffice, officeName, s.Cases.Now()); err != nil {
 				return err
 			}
 			return updateResult(c, func(r *result) {
