@@ -374,9 +374,9 @@ type ComplexityRoot struct {
 	}
 
 	InfoCertificateDetails struct {
-		Certificate func(childComplexity int) int
-		Request     func(childComplexity int) int
-		Revocation  func(childComplexity int) int
+		Issued     func(childComplexity int) int
+		Request    func(childComplexity int) int
+		Revocation func(childComplexity int) int
 	}
 
 	InfoCertificateOutcome struct {
@@ -418,8 +418,8 @@ type ComplexityRoot struct {
 	}
 
 	MatterCertificateDetails struct {
-		Certificate func(childComplexity int) int
 		Decision    func(childComplexity int) int
+		Issued      func(childComplexity int) int
 		Matter      func(childComplexity int) int
 		MatterTitle func(childComplexity int) int
 		Persons     func(childComplexity int) int
@@ -2093,12 +2093,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Household.Type(childComplexity), true
 
-	case "InfoCertificateDetails.certificate":
-		if e.ComplexityRoot.InfoCertificateDetails.Certificate == nil {
+	case "InfoCertificateDetails.issued":
+		if e.ComplexityRoot.InfoCertificateDetails.Issued == nil {
 			break
 		}
 
-		return e.ComplexityRoot.InfoCertificateDetails.Certificate(childComplexity), true
+		return e.ComplexityRoot.InfoCertificateDetails.Issued(childComplexity), true
 	case "InfoCertificateDetails.request":
 		if e.ComplexityRoot.InfoCertificateDetails.Request == nil {
 			break
@@ -2255,18 +2255,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Material.Required(childComplexity), true
 
-	case "MatterCertificateDetails.certificate":
-		if e.ComplexityRoot.MatterCertificateDetails.Certificate == nil {
-			break
-		}
-
-		return e.ComplexityRoot.MatterCertificateDetails.Certificate(childComplexity), true
 	case "MatterCertificateDetails.decision":
 		if e.ComplexityRoot.MatterCertificateDetails.Decision == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MatterCertificateDetails.Decision(childComplexity), true
+	case "MatterCertificateDetails.issued":
+		if e.ComplexityRoot.MatterCertificateDetails.Issued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateDetails.Issued(childComplexity), true
 	case "MatterCertificateDetails.matter":
 		if e.ComplexityRoot.MatterCertificateDetails.Matter == nil {
 			break
@@ -11281,16 +11281,16 @@ func (ec *executionContext) fieldContext_InfoCertificateDetails_request(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _InfoCertificateDetails_certificate(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoDetails) (ret graphql.Marshaler) {
+func (ec *executionContext) _InfoCertificateDetails_issued(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoDetails) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfoCertificateDetails_certificate(ctx, field)
+			return ec.fieldContext_InfoCertificateDetails_issued(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Certificate, nil
+			return obj.Issued, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Issued) graphql.Marshaler {
@@ -11300,7 +11300,7 @@ func (ec *executionContext) _InfoCertificateDetails_certificate(ctx context.Cont
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_InfoCertificateDetails_certificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_InfoCertificateDetails_issued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "InfoCertificateDetails",
 		Field:      field,
@@ -12196,16 +12196,16 @@ func (ec *executionContext) fieldContext_MatterCertificateDetails_route(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _MatterCertificateDetails_certificate(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
+func (ec *executionContext) _MatterCertificateDetails_issued(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatterCertificateDetails_certificate(ctx, field)
+			return ec.fieldContext_MatterCertificateDetails_issued(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Certificate, nil
+			return obj.Issued, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Issued) graphql.Marshaler {
@@ -12215,7 +12215,7 @@ func (ec *executionContext) _MatterCertificateDetails_certificate(ctx context.Co
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_MatterCertificateDetails_certificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_MatterCertificateDetails_issued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "MatterCertificateDetails",
 		Field:      field,
@@ -22622,8 +22622,8 @@ func (ec *executionContext) _InfoCertificateDetails(ctx context.Context, sel ast
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "certificate":
-			out.Values[i] = ec._InfoCertificateDetails_certificate(ctx, field, obj)
+		case "issued":
+			out.Values[i] = ec._InfoCertificateDetails_issued(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -22940,8 +22940,8 @@ func (ec *executionContext) _MatterCertificateDetails(ctx context.Context, sel a
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "certificate":
-			out.Values[i] = ec._MatterCertificateDetails_certificate(ctx, field, obj)
+		case "issued":
+			out.Values[i] = ec._MatterCertificateDetails_issued(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

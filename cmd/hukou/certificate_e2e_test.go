@@ -46,8 +46,8 @@ type certCase struct {
 
 const certFields = `id collabNo status version availableActions awaitingOtherSide details {
 	... on MatterCertificateDetails { persons { idNumber found } decision { verdict findings reasons materials } route { province verdict files }
-		certificate { number code title holderName facts } refusal { number code title holderName facts } }
-	... on InfoCertificateDetails { infoCertificate: certificate { number code title holderName facts } } }`
+		certificate: issued { number code title holderName facts } refusal { number code title holderName facts } }
+	... on InfoCertificateDetails { infoCertificate: issued { number code title holderName facts } } }`
 
 type certCheck struct {
 	Status     string

@@ -171,7 +171,7 @@ type MatterDetails struct {
 	Persons     []PersonCheck
 	Decision    *Decision
 	Route       *RouteAnswer
-	Certificate *Issued
+	Issued      *Issued
 	Refusal     *Issued
 	Revocation  *Revocation
 }
@@ -179,9 +179,9 @@ type MatterDetails struct {
 // InfoDetails is an information certificate case's own part as the API
 // shows it.
 type InfoDetails struct {
-	Request     InfoRequest
-	Certificate *Issued
-	Revocation  *Revocation
+	Request    InfoRequest
+	Issued     *Issued
+	Revocation *Revocation
 }
 
 // data is a certificate case decoded.
@@ -240,7 +240,7 @@ func DetailsOf(c *domain.Case) (*MatterDetails, error) {
 		return nil, fmt.Errorf("certificate case %s has no matter", c.ID)
 	}
 	out := &MatterDetails{Matter: *d.Matter, Persons: d.Ministry.Persons, Decision: d.Result.Decision, Route: d.Result.Route,
-		Certificate: d.Result.Certificate, Refusal: d.Result.Refusal, Revocation: d.Result.Revocation}
+		Issued: d.Result.Certificate, Refusal: d.Result.Refusal, Revocation: d.Result.Revocation}
 	if out.Persons == nil {
 		out.Persons = []PersonCheck{}
 	}
@@ -259,7 +259,7 @@ func InfoDetailsOf(c *domain.Case) (*InfoDetails, error) {
 	if d.Info == nil {
 		return nil, fmt.Errorf("certificate case %s has no request", c.ID)
 	}
-	return &InfoDetails{Request: *d.Info, Certificate: d.Result.Certificate, Revocation: d.Result.Revocation}, nil
+	return &InfoDetails{Request: *d.Info, Issued: d.Result.Certificate, Revocation: d.Result.Revocation}, nil
 }
 
 // Titles as printed.

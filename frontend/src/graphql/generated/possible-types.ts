@@ -2,7 +2,9 @@
       export type PossibleTypesResultData = {
   "possibleTypes": {
     "CaseDetails": [
-      "BirthDetails"
+      "BirthDetails",
+      "InfoCertificateDetails",
+      "MatterCertificateDetails"
     ],
     "Node": [
       "Case",
@@ -15,7 +17,9 @@
       const result: PossibleTypesResultData = {
   "possibleTypes": {
     "CaseDetails": [
-      "BirthDetails"
+      "BirthDetails",
+      "InfoCertificateDetails",
+      "MatterCertificateDetails"
     ],
     "Node": [
       "Case",
