@@ -207,6 +207,8 @@ func (r *Renderer) RenderWithReport(ctx context.Context, d domain.Document) ([]b
 		err = c.refusalNotice(doc)
 	case *domain.CompletionConfirmation:
 		err = c.completionConfirmation(doc)
+	case *domain.Certificate:
+		err = c.certificate(doc)
 	default:
 		err = domain.Errorf(domain.CodeInvalid, "cannot render a %s document", d.Kind())
 	}
@@ -234,6 +236,8 @@ func collabNo(d domain.Document) string {
 		return doc.CollabNo
 	case *domain.CompletionConfirmation:
 		return doc.CollabNo
+	case *domain.Certificate:
+		return doc.Number
 	}
 	return ""
 }

@@ -139,6 +139,22 @@ func TestCertificates_AcrossOffices(t *testing.T) {
 		var none struct {
 			Cases struct{ Edges []any }
 		}
+		// printed returns the text of the case's one document of kind (the PDF police stations print).
+		printed := func(id, kind string) string {
+			var docs struct {
+				Case struct{ Documents []struct{ MaterialCode, URL string } }
+			}
+			require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { documents { materialCode url } } }`, map[string]any{"id": id}, &docs))
+			var url string
+			for _, d := range docs.Case.Documents {
+				if d.MaterialCode == kind {
+					require.Empty(t, url, "one %s document", kind)
+					url = d.URL
+				}
+			}
+			require.NotEmpty(t, url, "documents: %+v", docs.Case.Documents)
+			return pdfText(t, "http://"+c.pj.addr+url, clerk)
+		}
 
 		// 1. Information certificate issued at once (1.1.5, 7.1.2).
 		const issueQ = `mutation($in: IssueInformationCertificateInput!) { issueInformationCertificate(input: $in) {
@@ -180,6 +196,10 @@ func TestCertificates_AcrossOffices(t *testing.T) {
 		require.Equal(t, "户籍信息证明", cert.Title)
 		require.Contains(t, cert.Facts, "公民身份号码："+ministrysim.ScriptedSpouseIDNumber)
 		require.Empty(t, info.AvailableActions, "a clerk cannot revoke")
+		text := printed(info.ID, "CERTIFICATE")
+		for _, want := range []string{"户籍信息证明", cert.Number, cert.Code, "李秀英", ministrysim.ScriptedSpouseIDNumber, "三个月内有效"} {
+			require.Contains(t, text, want)
+		}
 		// Anyone holding it can check it, without a login; a forged number or code is unknown.
 		check := verify(cert.Number, cert.Code)
 		require.Equal(t, "VALID", check.Status)
@@ -299,6 +319,10 @@ func TestCertificates_AcrossOffices(t *testing.T) {
 		require.Equal(t, "户籍事项证明", mc.Title)
 		require.Contains(t, mc.Facts, "核实结果：经核实，经查户籍档案，李秀英与张子轩系母子关系")
 		require.Equal(t, "VALID", verify(mc.Number, mc.Code).Status)
+		text = printed(kc.ID, "CERTIFICATE")
+		for _, want := range []string{"户籍事项证明", mc.Number, mc.Code, "李秀英与张子轩系母子关系", "兹证明"} {
+			require.Contains(t, text, want)
+		}
 		waitStatus(c.sjz.addr, officer, rc.ID, "COMPLETED")
 
 		// 4. Verified not true: the refusal to certify is printed; both copies close (2.1.3, 2.2.8).
@@ -321,6 +345,10 @@ func TestCertificates_AcrossOffices(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "CLOSED", nc.Status)
 		require.Equal(t, "不予出具证明告知书", nc.Details.Refusal.Title)
+		text = printed(nc.ID, "CERTIFICATE_REFUSAL")
+		for _, want := range []string{"不予出具证明告知书", nc.Details.Refusal.Number, "无亲属关系", "行政复议"} {
+			require.Contains(t, text, want)
+		}
 		waitStatus(c.sjz.addr, officer, rn.ID, "COMPLETED")
 
 		// 5. Routed through a third province (Sichuan, the simulator) and back (2.2.7).

@@ -28,7 +28,7 @@ type kindDeps struct {
 func newKinds(d kindDeps) kinds {
 	return kinds{
 		birth:       birth.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
-		certificate: certificate.New(d.cases, d.ministry, d.province, d.province, d.docs),
+		certificate: certificate.New(d.cases, d.ministry, d.province, d.province, d.renderer, d.docs),
 	}
 }
 

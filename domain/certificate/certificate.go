@@ -144,6 +144,7 @@ type Service struct {
 	Ministry  Ministry
 	Province  domain.Province
 	Platform  ProvincePlatform
+	Renderer  domain.DocumentRenderer
 	Documents domain.DocumentKeeper
 	// Throttle bounds failed certificate verifications per client address.
 	Throttle Throttle
@@ -152,11 +153,11 @@ type Service struct {
 // New returns the certificate module; register both kinds with
 // cases.Register(s) and cases.Register(s.Info()). It panics on a nil
 // dependency.
-func New(cases *domain.CaseService, ministry Ministry, province domain.Province, platform ProvincePlatform, docs domain.DocumentKeeper) *Service {
-	if cases == nil || ministry == nil || province == nil || platform == nil || docs == nil {
-		panic("certificate: New needs cases, ministry, province, platform and docs")
+func New(cases *domain.CaseService, ministry Ministry, province domain.Province, platform ProvincePlatform, renderer domain.DocumentRenderer, docs domain.DocumentKeeper) *Service {
+	if cases == nil || ministry == nil || province == nil || platform == nil || renderer == nil || docs == nil {
+		panic("certificate: New needs cases, ministry, province, platform, renderer and docs")
 	}
-	return &Service{Cases: cases, Ministry: ministry, Province: province, Platform: platform, Documents: docs, Throttle: DefaultThrottle}
+	return &Service{Cases: cases, Ministry: ministry, Province: province, Platform: platform, Renderer: renderer, Documents: docs, Throttle: DefaultThrottle}
 }
 
 // Workflow implements domain.Module.

@@ -139,3 +139,39 @@ func (s *Service) Types(ctx context.Context) ([]MatterType, error) {
 	}
 	return MatterTypes, nil
 }
+
+// Certificate document kinds (case files of category DOCUMENT).
+const (
+	DocumentCertificate = "CERTIFICATE"
+	DocumentRefusal     = "CERTIFICATE_REFUSAL"
+)
+
+// documentName is the file name of an issued certificate's PDF.
+func documentName(c *Issued) string { return c.Title + "-" + c.Number + ".pdf" }
+
+// render renders an issued certificate or refusal in the format police
+// stations print (title, number and verification code, facts, validity,
+// office, date, seal) and stores it, outside any transaction. Errors:
+// CodeUnavailable when this server cannot render now (nothing is issued).
+func (s *Service) render(ctx context.Context, c *Issued) (*domain.BlobRef, error) {
+	doc := &domain.Certificate{Title: c.Title, Number: c.Number, VerificationCode: c.Code, Facts: c.Facts, Office: c.OfficeName,
+		Date: c.IssuedAt, Seals: []domain.Seal{{Office: c.OfficeName, Name: "户口专用章"}},
+		VerifyHint: "持证明者可凭证明编号和验证码在公安机关户籍证明查验页面查验本证明。"}
+	switch c.Title {
+	case RefusalTitle:
+		doc.Lead = "经户籍地公安机关核实，你申请证明的事项不能证明，决定不予出具证明。情况如下："
+		doc.ValidityNote = "如对本决定不服，可以自收到本告知书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
+	default:
+		doc.Lead = "兹证明："
+		doc.ValidityNote = "本证明自出具之日起三个月内有效，涂改无效。"
+	}
+	pdf, err := s.Renderer.Render(ctx, doc)
+	if err != nil {
+		return nil, fmt.Errorf("render %s %s: %w", c.Title, c.Number, err)
+	}
+	ref, err := s.Documents.StoreDocument(ctx, "application/pdf", pdf)
+	if err != nil {
+		return nil, err
+	}
+	return &ref, nil
+}

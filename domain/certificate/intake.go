@@ -100,12 +100,18 @@ func (s *Service) IssueInfo(ctx context.Context, in InfoRequest) (*InfoOutcome, 
 	if err != nil {
 		return nil, err
 	}
+	pdf, err := s.render(ctx, cert)
+	if err != nil {
+		return nil, err
+	}
 	c := &domain.Case{ID: id, Kind: InfoKind, CollabNo: collabNo, AcceptanceOffice: actor.OfficeCode, RegistrationOffice: h.OfficeCode,
 		RegistrationProvince: province, Office: actor.OfficeCode, CreatedBy: actor.Username}
 	if err := marshalInto(c, in, MinistryData{Info: v, Province: province, ServiceOpen: true}, result{Certificate: cert}); err != nil {
 		return nil, err
 	}
-	if err := s.Cases.Create(ctx, c, ActIssueInfo); err != nil {
+	if err := s.Cases.Create(ctx, c, ActIssueInfo, func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
+		return s.Documents.RecordDocument(ctx, tx, c.ID, DocumentCertificate, documentName(cert), *pdf)
+	}); err != nil {
 		return nil, err
 	}
 	return &InfoOutcome{Case: c}, nil

@@ -159,13 +159,13 @@ func (s *Service) PrintRefusal(ctx context.Context, ref domain.CaseRef) (*domain
 
 func (s *Service) printDocument(ctx context.Context, ref domain.CaseRef, action domain.Action, title string) (*domain.Case, error) {
 	var issued *Issued
-	var officeName string
+	var pdf *domain.BlobRef
+	kind := DocumentCertificate
+	if action == ActPrintRefusal {
+		kind = DocumentRefusal
+	}
 	return s.Cases.Act(ctx, MatterKind, domain.StepRequest{Ref: ref, Action: action, Data: &issued,
 		Prepare: func(ctx context.Context, c *domain.Case) error {
-			officeName = s.officeName(ctx, c.AcceptanceOffice)
-			return nil
-		},
-		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
 			d, err := decode(c)
 			if err != nil {
 				return err
@@ -173,9 +173,14 @@ func (s *Service) printDocument(ctx context.Context, ref domain.CaseRef, action 
 			if d.Matter == nil || d.Result.Decision == nil {
 				return domain.Errorf(domain.CodeInternal, "certificate case %s has no verdict to print", c.ID)
 			}
-			if issued, err = issue(c.CollabNo, title, d.Matter.Persons[0].Name, matterFacts(d.Matter, d.Result.Decision), c.AcceptanceOffice, officeName, s.Cases.Now()); err != nil {
+			if issued, err = issue(c.CollabNo, title, d.Matter.Persons[0].Name, matterFacts(d.Matter, d.Result.Decision), c.AcceptanceOffice,
+				s.officeName(ctx, c.AcceptanceOffice), s.Cases.Now()); err != nil {
 				return err
 			}
+			pdf, err = s.render(ctx, issued)
+			return err
+		},
+		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
 			return updateResult(c, func(r *result) {
 				if action == ActPrint {
 					r.Certificate = issued
@@ -184,7 +189,12 @@ func (s *Service) printDocument(ctx context.Context, ref domain.CaseRef, action 
 				}
 			})
 		},
-		Effects: s.sendClosed})
+		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
+			if err := s.Documents.RecordDocument(ctx, tx, c.ID, kind, documentName(issued), *pdf); err != nil {
+				return err
+			}
+			return s.sendClosed(ctx, tx, c)
+		}})
 }
 
 // Close closes a case R could not verify (NO_RESULT); both copies close.
