@@ -142,7 +142,9 @@ func TestCertificates_AcrossOffices(t *testing.T) {
 		// printed returns the text of the case's one document of kind (the PDF police stations print).
 		printed := func(id, kind string) string {
 			var docs struct {
-				Case struct{ Documents []struct{ MaterialCode, URL string } }
+				Case struct {
+					Documents []struct{ MaterialCode, URL string }
+				}
 			}
 			require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { documents { materialCode url } } }`, map[string]any{"id": id}, &docs))
 			var url string
@@ -221,7 +223,11 @@ func TestCertificates_AcrossOffices(t *testing.T) {
 		require.NotNil(t, check.RevokedAt)
 		// Every verification is audited.
 		var audit struct {
-			AuditLog struct{ Edges []struct{ Node struct{ Operation, Detail string } } }
+			AuditLog struct {
+				Edges []struct {
+					Node struct{ Operation, Detail string }
+				}
+			}
 		}
 		require.NoError(t, gql(c.pj.addr, c.pjTok, `{ auditLog(first: 50) { edges { node { operation detail } } } }`, nil, &audit))
 		verifications := map[string]int{}
