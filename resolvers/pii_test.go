@@ -50,19 +50,21 @@ var suspectName = regexp.MustCompile(`(?i)(idnumber|birth(date|time|day)|name|ph
 // notPersonal lists suspect fields that carry no personal identifier, each
 // with why. A field leaves this list by getting @pii; a stale entry fails.
 var notPersonal = map[string]string{
-	"User.username":               "staff, not citizens: users are police and Internet+ clients",
-	"User.displayName":            "staff",
-	"AuditEntry.actorName":        "staff",
-	"CaseAction.actorName":        "staff",
-	"Office.name":                 "a public security office",
-	"Case.acceptanceOfficeName":   "an office",
-	"Case.registrationOfficeName": "an office",
-	"Division.name":               "a GB/T 2260 division",
-	"Division.fullName":           "a GB/T 2260 division",
-	"CodeEntry.name":              "a code-list entry (sex, ethnicity, relation)",
-	"Material.name":               "an entry of the Ministry's materials list",
-	"Address.detail":              "a dwelling, not a person: analysts work by place (domain/pii.go)",
-	"MinistryCheck.detail":        "a province code, certificate number or household number (domain/pii.go: not masked)",
+	"User.username":                "staff, not citizens: users are police and Internet+ clients",
+	"User.displayName":             "staff",
+	"AuditEntry.actorName":         "staff",
+	"CaseAction.actorName":         "staff",
+	"Office.name":                  "a public security office",
+	"Case.acceptanceOfficeName":    "an office",
+	"Case.registrationOfficeName":  "an office",
+	"IssuedCertificate.officeName": "the issuing office",
+	"CertificateCheck.officeName":  "the issuing office",
+	"Division.name":                "a GB/T 2260 division",
+	"Division.fullName":            "a GB/T 2260 division",
+	"CodeEntry.name":               "a code-list entry (sex, ethnicity, relation)",
+	"Material.name":                "an entry of the Ministry's materials list",
+	"Address.detail":               "a dwelling, not a person: analysts work by place (domain/pii.go)",
+	"MinistryCheck.detail":         "a province code, certificate number or household number (domain/pii.go: not masked)",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by
