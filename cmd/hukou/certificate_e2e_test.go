@@ -323,7 +323,7 @@ func TestCertificates_AcrossOffices(t *testing.T) {
 		mc := kc.Details.Certificate
 		require.NotNil(t, mc)
 		require.Equal(t, "户籍事项证明", mc.Title)
-		require.Contains(t, mc.Facts, "核实结果：经核实，经查户籍档案，李秀英与张子轩系母子关系")
+		require.Contains(t, mc.Facts, "核实结果：经查户籍档案，李秀英与张子轩系母子关系")
 		require.Equal(t, "VALID", verify(mc.Number, mc.Code).Status)
 		text = printed(kc.ID, "CERTIFICATE")
 		for _, want := range []string{"户籍事项证明", mc.Number, mc.Code, "李秀英与张子轩系母子关系", "兹证明"} {

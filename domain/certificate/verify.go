@@ -137,7 +137,7 @@ func matterFacts(m *Matter, d *Decision) []string {
 	}
 	facts = append(facts, "申请证明内容："+m.Statement, "用途："+m.Purpose)
 	if d.Verdict == VerdictTrue {
-		facts = append(facts, "核实结果：经核实，"+d.Findings)
+		facts = append(facts, "核实结果："+d.Findings)
 	} else {
 		facts = append(facts, "核实结果：经核实，申请证明的事项不能证明。原因："+strings.Join(d.Reasons, "；"))
 	}
