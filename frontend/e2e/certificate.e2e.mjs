@@ -106,9 +106,17 @@ await run('certificate', ['clerk', 'city', 'officer'], async ({ pj, sjz, context
   await clerk.goto(caseUrl);
   await until(clerk, actions(clerk).getByRole('button', { name: '打印证明' }), 'the verdict at Panjin');
   await clerk.getByTestId('certificate-decision').getByText('属实').waitFor();
+  const popup = context.waitForEvent('page');
   await actions(clerk).getByRole('button', { name: '打印证明' }).click();
   await clerk.locator('.ant-modal-confirm-btns').getByRole('button', { name: '打印证明' }).click();
   await done(clerk, '打印证明');
+  // The rendered certificate opens for printing: a PDF from /files/ (fetched again here, the viewer hides its headers).
+  const printed = await popup;
+  await printed.waitForURL(/\/files\//);
+  const pdf = await fetch(printed.url());
+  assert.equal(pdf.status, 200);
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 4).toString(), '%PDF');
+  await printed.close();
   const issued = clerk.getByTestId('issued-certificate');
   await issued.waitFor();
   const cell = (label) => issued.locator('th', { hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::td[1]');

@@ -340,6 +340,8 @@ export const zhCN = {
     submitConfirmTitle: '提交户籍地核实？',
     submitConfirmBody: '提交后申请和档案将不能再修改。',
     printTitle: '打印证明？',
+    noDocument: '证明已出具，但文书尚未生成，请稍后在“材料与文书”中打印',
+    reprint: '打印',
     printBody: '将生成证明编号和验证码，案件办结。',
     printRefusalTitle: '打印不予出具证明告知书？',
     printRefusalBody: '户籍地核实不属实，将出具告知书并结案。',

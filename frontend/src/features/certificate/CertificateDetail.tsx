@@ -1,20 +1,31 @@
 // The detail panels of both certificate kinds: what the clerk entered, what the
 // Ministry said, the registration office's verdict, a third province's answer,
 // and the issued certificate with its number and verification code.
-import { Alert, Descriptions, List, Tag, Typography } from 'antd';
+import { Alert, Button, Descriptions, List, Tag, Typography } from 'antd';
+import { PrinterOutlined } from '@ant-design/icons';
+import { useSessionStore } from '../../app/context';
+import { fileHref, openForPrint } from '../../lib/files';
 import type { CaseDetailFragment, IssuedCertificateFragment } from '../../graphql/generated/graphql';
 import { formatTime } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 import { infoOf, matterOf } from './details';
+import { issuedDocument, type CertificateDocument } from './print';
 
 const t = zhCN.certificate;
 const mono = (v: string) => <span className="hukou-mono hukou-nowrap">{v}</span>;
 const labelWidth = { label: { width: 160 } };
 
-/** IssuedCertificate is an issued certificate or refusal: number, verification code, facts. */
-function Issued({ title, cert }: { title: string; cert: IssuedCertificateFragment }) {
+/** Issued is an issued certificate or refusal: number, verification code, facts, and its PDF to print again. */
+function Issued({ c, kind, title, cert }: { c: CaseDetailFragment; kind: CertificateDocument; title: string; cert: IssuedCertificateFragment }) {
+  const store = useSessionStore();
+  const doc = issuedDocument(c, kind);
+  const extra = doc && (
+    <Button icon={<PrinterOutlined />} onClick={() => openForPrint(fileHref(doc.url, store.get()?.accessToken))}>
+      {t.reprint}
+    </Button>
+  );
   return (
-    <Descriptions title={title} size="small" column={1} bordered style={{ marginTop: 12 }} styles={labelWidth} data-testid="issued-certificate">
+    <Descriptions title={title} extra={extra} size="small" column={1} bordered style={{ marginTop: 12 }} styles={labelWidth} data-testid="issued-certificate">
       <Descriptions.Item label={t.verifyTitle}>{cert.title}</Descriptions.Item>
       <Descriptions.Item label={t.number}>{mono(cert.number)}</Descriptions.Item>
       <Descriptions.Item label={t.code}>{mono(cert.code)}</Descriptions.Item>
@@ -42,7 +53,7 @@ export function InfoCertificateDetail({ c }: { c: CaseDetailFragment }) {
         <Descriptions.Item label={t.purpose}>{d.request.purpose}</Descriptions.Item>
         <Descriptions.Item label={t.applicantName}>{d.request.applicantName}</Descriptions.Item>
       </Descriptions>
-      {d.issued && <Issued title={t.issuedSection} cert={d.issued} />}
+      {d.issued && <Issued c={c} kind="CERTIFICATE" title={t.issuedSection} cert={d.issued} />}
       {d.revocation && <Revocation r={d.revocation} />}
     </div>
   );
@@ -96,8 +107,8 @@ export function MatterCertificateDetail({ c }: { c: CaseDetailFragment }) {
           )}
         </Descriptions>
       )}
-      {d.issued && <Issued title={t.issuedSection} cert={d.issued} />}
-      {d.refusal && <Issued title={t.refusalSection} cert={d.refusal} />}
+      {d.issued && <Issued c={c} kind="CERTIFICATE" title={t.issuedSection} cert={d.issued} />}
+      {d.refusal && <Issued c={c} kind="CERTIFICATE_REFUSAL" title={t.refusalSection} cert={d.refusal} />}
       {d.revocation && <Revocation r={d.revocation} />}
       {!d.issued && !d.refusal && c.status === 'VERIFIED' && <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>{t.printBody}</Typography.Paragraph>}
     </div>

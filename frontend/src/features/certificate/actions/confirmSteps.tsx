@@ -2,8 +2,6 @@
 import { useMutation } from '@apollo/client/react';
 import {
   CloseMatterCertificateDocument,
-  PrintCertificateRefusalDocument,
-  PrintMatterCertificateDocument,
   SubmitMatterCertificateDocument,
 } from '../../../graphql/generated/graphql';
 import { zhCN } from '../../../locales/zh-CN';
@@ -15,18 +13,6 @@ const t = zhCN.certificate;
 export function SubmitStep({ c, ...p }: StepProps) {
   const [submit] = useMutation(SubmitMatterCertificateDocument);
   return <ConfirmStep {...p} title={t.submitConfirmTitle} content={t.submitConfirmBody} onOk={() => submit({ variables: { input: stepInput(c) } })} />;
-}
-
-/** PrintStep issues the matter certificate on a TRUE verdict (2.2.8). */
-export function PrintStep({ c, ...p }: StepProps) {
-  const [print] = useMutation(PrintMatterCertificateDocument);
-  return <ConfirmStep {...p} title={t.printTitle} content={t.printBody} onOk={() => print({ variables: { input: stepInput(c) } })} />;
-}
-
-/** PrintRefusalStep issues the refusal to certify on a NOT_TRUE verdict (2.2.8). */
-export function PrintRefusalStep({ c, ...p }: StepProps) {
-  const [print] = useMutation(PrintCertificateRefusalDocument);
-  return <ConfirmStep {...p} danger title={t.printRefusalTitle} content={t.printRefusalBody} onOk={() => print({ variables: { input: stepInput(c) } })} />;
 }
 
 /** CloseStep closes an application the registration office could not verify (2.1.3). */

@@ -4,7 +4,8 @@
 import type { ComponentType } from 'react';
 import type { CaseActionName, CaseDetailFragment } from '../../../graphql/generated/graphql';
 import type { StepProps } from '../../case/steps';
-import { CloseStep, PrintRefusalStep, PrintStep, SubmitStep } from './confirmSteps';
+import { CloseStep, SubmitStep } from './confirmSteps';
+import { PrintRefusalStep, PrintStep } from './PrintStep';
 import { ModifyStep, RevokeStep, RouteStep, VerifyNoResultStep, VerifyNotTrueStep, VerifyTrueStep } from './dialogSteps';
 
 /** MatterUserStep is a step a user takes on a matter certificate; MATTER_… steps come by message, START_… creates the case. */
