@@ -1,8 +1,7 @@
 // The end-to-end harness shared by the kinds' browser runs: two real hukou
 // instances (Panjin 211100, Shijiazhuang 130100) and the simulators, and a
 // headless Debian Chromium (never a downloaded browser), with screenshot
-// checks (no clipping at 1366 px, no English on screen). birth.e2e.mjs still
-// carries its own copy of this; it can move here.
+// checks (no clipping at 1366 px, no English on screen).
 // Expects ../bin/hukou and dist/ to be built.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
