@@ -237,6 +237,13 @@ func TestCertificates_AcrossOffices(t *testing.T) {
 			}
 		}
 		require.Equal(t, map[string]int{"valid": 1, "revoked": 1, "failed": 3}, verifications)
+		infoReads := 0
+		for _, e := range audit.AuditLog.Edges {
+			if e.Node.Operation == "verifyHouseholdInfo" {
+				infoReads++
+			}
+		}
+		require.Positive(t, infoReads, "the household-information verification is audited as a read")
 
 		// 2. The Ministry finds nothing: the assisted flow starts with the data entered (1.1.5 → 1.1.6).
 		var notFound infoOutcome
@@ -275,6 +282,17 @@ func TestCertificates_AcrossOffices(t *testing.T) {
 		require.NoError(t, gql(c.pj.addr, clerk, startQ, map[string]any{"m": kinshipMatter()}, &startedOut))
 		kc := startedOut.StartMatterCertificate
 		require.Equal(t, []string{"MODIFY_MATTER_CERTIFICATE", "SUBMIT_MATTER_CERTIFICATE"}, kc.AvailableActions)
+		var lookups struct {
+			AuditLog struct {
+				Edges []struct{ Node struct{ Detail string } }
+			}
+		}
+		require.NoError(t, gql(c.pj.addr, c.pjTok, `{ auditLog(first: 5, filter: {action: READ}) { edges { node { detail } } } }`, nil, &lookups))
+		found := false
+		for _, e := range lookups.AuditLog.Edges {
+			found = found || e.Node.Detail == ministrysim.ScriptedSpouseIDNumber+","+ministrysim.ScriptedChildIDNumber
+		}
+		require.True(t, found, "the persons' Ministry look-ups are audited as a read")
 		require.True(t, kc.Details.Persons[0].Found)
 		// Modify before submission (1.2.3); the persons stay.
 		changed := kinshipMatter()

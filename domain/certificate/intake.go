@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"hukou/domain"
@@ -220,7 +221,8 @@ func (s *Service) lookupPersons(ctx context.Context, persons []Person) ([]Person
 }
 
 // Start records a household matter certificate application at the
-// acceptance office (1.1.6): the Ministry look-ups of the persons, the
+// acceptance office (1.1.6): the Ministry look-ups of the persons (audited
+// as a READ of their ID numbers), the
 // registration office (the first person's household office, or the one
 // the applicant names when the Ministry knows none), the province's
 // availability, a collaboration number, and the case saved as DRAFT. All
@@ -237,6 +239,14 @@ func (s *Service) Start(ctx context.Context, in Matter) (*domain.Case, error) {
 	}
 	checks, err := s.lookupPersons(ctx, in.Persons)
 	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(checks))
+	for i, k := range checks {
+		ids[i] = k.IDNumber
+	}
+	if err := s.Cases.Audit.Record(ctx, domain.NewAuditEntry(actor, s.Cases.Now(), domain.AuditRead, "householdByIdNumber", "Resident",
+		ids[0], strings.Join(ids, ","))); err != nil {
 		return nil, err
 	}
 	office, err := registrationOffice(&in, checks[0])
