@@ -241,7 +241,7 @@ func requireVerificationMaterials(files []domain.FileContent) error {
 		WithReason("certificate.verification_materials")
 }
 
-// reRevocation bounds a revocation reason.
+// revocationReason trims a revocation reason and refuses an empty or overlong one.
 func revocationReason(reason string) (string, error) {
 	err := text("reason", "revocation_reason", &reason, true, 200)
 	return reason, err

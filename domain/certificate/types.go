@@ -192,7 +192,7 @@ type data struct {
 	Result   result
 }
 
-// decode returns c's data. Errors: CodeInternal-like wrapped errors when
+// decode returns c's data. Errors: a wrapped decoding error when
 // stored data does not decode.
 func decode(c *domain.Case) (*data, error) {
 	d := &data{}
