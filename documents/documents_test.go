@@ -340,3 +340,18 @@ func TestDeterministic(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, bytes.Equal(a, b), "two renderings differ")
 }
+
+// BenchmarkRender_RegistrationForm measures one form: the work a settlement
+// does inside its transaction.
+func BenchmarkRender_RegistrationForm(b *testing.B) {
+	r, err := shared()
+	if err != nil {
+		b.Skip(err)
+	}
+	f := registrationForm()
+	for b.Loop() {
+		if _, err := r.Render(context.Background(), f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

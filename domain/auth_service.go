@@ -419,6 +419,11 @@ type UserService struct {
 	NewID func() string
 	// Cost is the bcrypt cost; tests lower it.
 	Cost int
+	// Sessions, when set, forgets its cached token generation of a user
+	// whose sessions a change ended, so that this instance refuses the
+	// user's old access tokens from the next request (other instances
+	// within their GenerationTTL).
+	Sessions *AuthService
 }
 
 // CreateUser validates and stores a new user in one transaction, audited.
@@ -432,12 +437,13 @@ func (s *UserService) CreateUser(ctx context.Context, in NewUser) (*User, error)
 	switch {
 	case !usernamePattern.MatchString(in.Username):
 		return nil, FieldErrorf("username", "use 3 to 64 lower-case letters, digits, dots, dashes or underscores").WithReason("user.username")
-	case len(in.Password) < 8:
-		return nil, FieldErrorf("password", "a password needs at least 8 characters").WithReason("user.password")
 	case len(in.Roles) == 0:
 		return nil, FieldErrorf("roles", "give the user at least one role").WithReason("user.roles")
 	case in.DisplayName == "":
 		return nil, FieldErrorf("displayName", "enter the user's name").WithReason("user.display_name")
+	}
+	if err := checkPassword(in.Password); err != nil {
+		return nil, err
 	}
 	for _, r := range in.Roles {
 		if !r.Valid() {
@@ -447,11 +453,7 @@ func (s *UserService) CreateUser(ctx context.Context, in NewUser) (*User, error)
 	if actor.Office != nil && !actor.CanSee(in.OfficeCode) {
 		return nil, Errorf(CodeForbidden, "office %s is outside your jurisdiction", in.OfficeCode).WithReason("auth.jurisdiction")
 	}
-	cost := s.Cost
-	if cost == 0 {
-		cost = bcrypt.DefaultCost
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), cost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.cost())
 	if err != nil {
 		return nil, err
 	}
@@ -465,7 +467,9 @@ func (s *UserService) CreateUser(ctx context.Context, in NewUser) (*User, error)
 			}
 			return err
 		}
-		if err := tx.Users().CreateUser(ctx, u); err != nil {
+		if err := tx.Users().CreateUser(ctx, u); ErrorCode(err) == CodeConflict {
+			return &Error{Code: CodeConflict, Field: "username", Message: "the username " + u.Username + " is taken", Reason: "user.username_taken"}
+		} else if err != nil {
 			return err
 		}
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "createUser", "User", u.ID, u.Username))
@@ -495,9 +499,10 @@ func (s *AuditService) FindAuditEntries(ctx context.Context, f AuditFilter, p Pa
 	if err := checkPage(&p); err != nil {
 		return nil, err
 	}
-	f.OfficePrefix = ""
 	if actor.Office != nil && actor.Office.Level != OfficeCityBureau {
-		f.OfficePrefix = actor.Office.JurisdictionPrefix()
+		if f.OfficePrefix, err = narrowPrefix(actor.Office.JurisdictionPrefix(), f.OfficePrefix); err != nil {
+			return nil, err
+		}
 	}
 	return s.DB.Audit().FindAuditEntries(ctx, f, p)
 }

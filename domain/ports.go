@@ -76,6 +76,12 @@ type UserRepository interface {
 	FindUserByID(ctx context.Context, id string) (*User, error)
 	// CreateUser returns CodeConflict when the username is taken.
 	CreateUser(ctx context.Context, u *User) error
+	// UpdateUser stores u's name, office, roles, disabled state and
+	// password hash when its version is still u.Version, and increments
+	// u.Version; CodeConflict otherwise.
+	UpdateUser(ctx context.Context, u *User) error
+	// FindUsers pages through users matching f, by username.
+	FindUsers(ctx context.Context, f UserFilter, p Page) (*UserPage, error)
 	// CreateRefreshToken stores a token's hash.
 	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
 	// FindRefreshToken returns CodeNotFound when no token has that hash.

@@ -60,15 +60,18 @@ type AuditEntry struct {
 
 // AuditFilter selects audit entries; empty fields do not filter.
 type AuditFilter struct {
-	ActorID     string
+	ActorID string
+	// ActorName is the signed-in username (or a failed login's).
+	ActorName   string
 	Action      AuditAction
+	Operation   string
 	SubjectType string
 	SubjectID   string
 	Since       *time.Time
 	Until       *time.Time
 	// OfficePrefix keeps the entries of users of offices whose code starts
-	// with it; "" keeps every entry. AuditService sets it from the caller,
-	// never a client.
+	// with it; "" keeps every entry. AuditService narrows it to the
+	// caller's jurisdiction.
 	OfficePrefix string
 }
 

@@ -106,10 +106,11 @@ func setup(t *testing.T, db *storage.DB) *testBundle {
 func serve(t *testing.T, db *storage.DB, tokens *resolvers.Tokens) (*httptest.Server, *storage.AuditWriter, *resolvers.Resolver) {
 	t.Helper()
 	audit := storage.NewAuditWriter(db)
+	auth := domain.NewAuthService(db, tokens, time.Now, newID, 24*time.Hour)
 	res := &resolvers.Resolver{
 		Register: domain.NewRegisterService(db, audit, time.Now),
-		Auth:     domain.NewAuthService(db, tokens, time.Now, newID, 24*time.Hour),
-		Users:    &domain.UserService{DB: db, Now: time.Now, NewID: newID, Cost: 4},
+		Auth:     auth,
+		Users:    &domain.UserService{DB: db, Now: time.Now, NewID: newID, Cost: 4, Sessions: auth},
 		Audit:    &domain.AuditService{DB: db},
 	}
 	mux := http.NewServeMux()

@@ -112,8 +112,14 @@ func (r auditRepo) FindAuditEntries(ctx context.Context, f domain.AuditFilter, p
 	if f.ActorID != "" {
 		q = q.Where("actor_id = ?", f.ActorID)
 	}
+	if f.ActorName != "" {
+		q = q.Where("actor_name = ?", f.ActorName)
+	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
+	}
+	if f.Operation != "" {
+		q = q.Where("operation = ?", f.Operation)
 	}
 	if f.SubjectType != "" {
 		q = q.Where("subject_type = ?", f.SubjectType)

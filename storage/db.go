@@ -40,6 +40,12 @@ type DB struct {
 // DefaultDSN is the embedded default: a SQLite file under ./data.
 const DefaultDSN = "./data/hukou.db"
 
+// IsPostgres reports whether dsn names a PostgreSQL database (a postgres://
+// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
 // Open connects to the database named by dsn: a postgres:// or postgresql://
 // URL selects PostgreSQL through lib/pq; anything else is a SQLite file path
 // (created with its folder if missing; "file:" prefixes are accepted).
@@ -49,7 +55,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		dsn = DefaultDSN
 	}
 	var db *DB
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if IsPostgres(dsn) {
 		sqldb, err := sql.Open("postgres", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)

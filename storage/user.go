@@ -78,6 +78,66 @@ func (r userRepo) CreateUser(ctx context.Context, u *domain.User) error {
 	return translate(err, "user "+u.Username)
 }
 
+func (r userRepo) UpdateUser(ctx context.Context, u *domain.User) error {
+	roles := make([]string, len(u.Roles))
+	for i, role := range u.Roles {
+		roles[i] = string(role)
+	}
+	res, err := r.idb.NewUpdate().Model((*userRow)(nil)).
+		Set("display_name = ?", u.DisplayName).Set("office_code = ?", u.OfficeCode).Set("roles = ?", strings.Join(roles, ",")).
+		Set("disabled = ?", u.Disabled).Set("password_hash = ?", u.PasswordHash).Set("updated_at = ?", u.UpdatedAt).
+		Set("version = version + 1").Where("id = ? AND version = ?", u.ID, u.Version).Exec(ctx)
+	if err != nil {
+		return translate(err, "user "+u.Username)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return domain.Errorf(domain.CodeConflict, "the user %s was changed meanwhile; reload and try again", u.Username).WithReason("stale_version")
+	}
+	u.Version++
+	return nil
+}
+
+func (r userRepo) FindUsers(ctx context.Context, f domain.UserFilter, p domain.Page) (*domain.UserPage, error) {
+	var rows []userRow
+	q := r.idb.NewSelect().Model(&rows).Order("username").Limit(int64(p.First + 1))
+	if f.OfficePrefix != "" {
+		q = q.Where("office_code LIKE ? ESCAPE '\\'", likePrefix(f.OfficePrefix))
+	}
+	if f.Role != "" {
+		// roles is a comma-separated list of Role values, none a substring of another's name between commas
+		q = q.Where("(',' || roles || ',') LIKE ?", "%,"+string(f.Role)+",%")
+	}
+	if f.Search != "" {
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("username LIKE ? ESCAPE '\\'", likePrefix(f.Search)).WhereOr("display_name LIKE ? ESCAPE '\\'", likePrefix(f.Search))
+		})
+	}
+	if f.Disabled != nil {
+		q = q.Where("disabled = ?", *f.Disabled)
+	}
+	if p.After != "" {
+		after, err := decodeCursor(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("username > ?", after)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err, "users")
+	}
+	page := &domain.UserPage{}
+	if len(rows) > p.First {
+		page.HasNextPage, rows = true, rows[:p.First]
+	}
+	for i := range rows {
+		page.Users = append(page.Users, rows[i].toDomain())
+	}
+	if n := len(page.Users); n > 0 {
+		page.EndCursor = domain.CursorFor(page.Users[n-1].Username)
+	}
+	return page, nil
+}
+
 func (r userRepo) CreateRefreshToken(ctx context.Context, t *domain.RefreshToken) error {
 	row := &refreshTokenRow{ID: t.ID, UserID: t.UserID, TokenHash: t.TokenHash, ExpiresAt: t.ExpiresAt, CreatedAt: t.CreatedAt}
 	_, err := r.idb.NewInsert().Model(row).Exec(ctx)

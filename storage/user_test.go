@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"testing"
 	"time"
 
@@ -253,5 +254,76 @@ func TestUserRepository_PruneRefreshTokens(t *testing.T) {
 			require.NoError(t, err)
 			require.Zero(t, n)
 		})
+	})
+}
+
+func TestUserRepository_UpdateUser(t *testing.T) {
+	t.Parallel()
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		u := storagetest.CreateUser(t, db)
+		u.Version = 1
+		u.DisplayName, u.Roles, u.Disabled, u.PasswordHash = "王五", []domain.Role{"OFFICER", "APPROVER"}, true, "$2a$10$"+strings.Repeat("y", 53)
+		u.UpdatedAt = storagetest.T0.Add(time.Hour)
+		require.NoError(t, db.Users().UpdateUser(ctx, u))
+		require.Equal(t, 2, u.Version)
+		got, err := db.Users().FindUserByID(ctx, u.ID)
+		require.NoError(t, err)
+		require.Equal(t, u, utc(got))
+
+		stale := *u
+		stale.Version = 1
+		requireCode(t, domain.CodeConflict, db.Users().UpdateUser(ctx, &stale))
+		got, err = db.Users().FindUserByID(ctx, u.ID)
+		require.NoError(t, err)
+		require.Equal(t, 2, got.Version, "a stale update changes nothing")
+	})
+}
+
+func TestUserRepository_FindUsers(t *testing.T) {
+	t.Parallel()
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		mk := func(name, display, office string, disabled bool, roles ...domain.Role) {
+			storagetest.CreateUser(t, db, func(u *domain.User) {
+				u.Username, u.DisplayName, u.OfficeCode, u.Disabled, u.Roles = name, display, office, disabled, roles
+			})
+		}
+		mk("amy", "艾米", "211102000100", false, "CLERK")
+		mk("bob", "鲍勃", "211102000200", false, "OFFICER", "APPROVER")
+		mk("cat_1", "猫", "211103000100", true, "CLERK", "ARCHIVIST")
+		mk("catx", "猫二", "211103000100", false, "ADMIN")
+		names := func(f domain.UserFilter, p domain.Page) ([]string, *domain.UserPage) {
+			if p.First == 0 {
+				p.First = 50
+			}
+			page, err := db.Users().FindUsers(ctx, f, p)
+			require.NoError(t, err)
+			var out []string
+			for _, u := range page.Users {
+				out = append(out, u.Username)
+			}
+			return out, page
+		}
+		got, _ := names(domain.UserFilter{OfficePrefix: "211102"}, domain.Page{})
+		require.Equal(t, []string{"amy", "bob"}, got)
+		got, _ = names(domain.UserFilter{OfficePrefix: "2111", Role: "CLERK"}, domain.Page{})
+		require.Equal(t, []string{"amy", "cat_1"}, got)
+		got, _ = names(domain.UserFilter{OfficePrefix: "2111", Role: "APPROVER"}, domain.Page{})
+		require.Equal(t, []string{"bob"}, got)
+		got, _ = names(domain.UserFilter{OfficePrefix: "2111", Search: "cat_"}, domain.Page{})
+		require.Equal(t, []string{"cat_1"}, got, "_ is a literal, not a wildcard")
+		got, _ = names(domain.UserFilter{OfficePrefix: "2111", Search: "猫"}, domain.Page{})
+		require.Equal(t, []string{"cat_1", "catx"}, got, "the display name matches too")
+		no := false
+		got, _ = names(domain.UserFilter{OfficePrefix: "2111", Disabled: &no}, domain.Page{})
+		require.Equal(t, []string{"amy", "bob", "catx"}, got)
+
+		got, page := names(domain.UserFilter{OfficePrefix: "2111"}, domain.Page{First: 3})
+		require.Equal(t, []string{"amy", "bob", "cat_1"}, got)
+		require.True(t, page.HasNextPage)
+		got, page = names(domain.UserFilter{OfficePrefix: "2111"}, domain.Page{First: 3, After: page.EndCursor})
+		require.Equal(t, []string{"catx"}, got)
+		require.False(t, page.HasNextPage)
 	})
 }

@@ -15,12 +15,16 @@ import (
 // runHcybsh runs `hukou hcybsh generate`: the full generation of household
 // member identifiers (8.1.1), resumable after a crash by running it again.
 func runHcybsh(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "generate" {
-		return fmt.Errorf("usage: hukou hcybsh generate [--batch 50000] [--restart]")
-	}
 	var cfg config
 	fs := flag.NewFlagSet("hcybsh generate", flag.ExitOnError)
 	cfg.bind(fs)
+	fs.Usage = commandUsage(fs, "hukou hcybsh generate [--batch 50000] [--restart] [flags]",
+		"Gives a household member identifier (hcybsh, 8.1.1) to every resident of DATABASE_URL that lacks one: in\n"+
+			"batches, each committed; resumable after a crash, idempotent.")
+	if len(args) == 0 || args[0] != "generate" {
+		fs.Usage()
+		return fmt.Errorf("usage: hukou hcybsh generate [--batch 50000] [--restart]")
+	}
 	batch := fs.Int("batch", 50_000, "households numbered and committed per batch")
 	restart := fs.Bool("restart", false, "start a new run instead of resuming an unfinished one")
 	if err := fs.Parse(args[1:]); err != nil {

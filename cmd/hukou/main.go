@@ -18,7 +18,8 @@ const usage = `hukou — population information system (cross-province household
 Usage:
   hukou serve [--dev]      serve GraphQL, files, health and the SPA; metrics on METRICS_ADDR;
                            --dev: simulators, development keys, GraphiQL and introspection
-  hukou demo               migrate, seed a demo city if empty, print demo logins, serve (--dev)
+  hukou demo [--single]    two deployments (Panjin :8080, Shijiazhuang :8081) sharing in-process simulators,
+                           each migrated and seeded when empty, logins for every role printed (--dev)
   hukou migrate up|down|status
   hukou seed [--residents N] [--division 211100] [--seed S] [--demo-users]
   hukou simulate           serve the province and platform simulators on one port
@@ -54,9 +55,9 @@ func run() int {
 	var err error
 	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
 	case "serve":
-		err = runServe(ctx, args, false)
+		err = runServe(ctx, args)
 	case "demo":
-		err = runServe(ctx, args, true)
+		err = runDemo(ctx, args)
 	case "migrate":
 		err = runMigrate(ctx, args)
 	case "seed":

@@ -12,6 +12,9 @@ func runMigrate(ctx context.Context, args []string) error {
 	var cfg config
 	fs := flag.NewFlagSet("migrate", flag.ExitOnError)
 	cfg.bind(fs)
+	fs.Usage = commandUsage(fs, "hukou migrate [flags] up|down|status",
+		"Applies (up), rolls back the last group of (down) or lists (status) the versioned migrations of DATABASE_URL;\n"+
+			"both dialects have the same migration IDs. The audit log is never dropped by a down migration.")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -40,6 +39,9 @@ func runSeed(ctx context.Context, args []string) error {
 	var cfg config
 	fs := flag.NewFlagSet("seed", flag.ExitOnError)
 	cfg.bind(fs)
+	fs.Usage = commandUsage(fs, "hukou seed [--residents N] [--division 211100] [--seed S] [--demo-users] [flags]",
+		"Loads a deterministic synthetic population (offices, addresses, households, residents) of one city into\n"+
+			"DATABASE_URL, with a progress bar; seed 1 gives the people the Ministry simulator knows.")
 	residents := fs.Int("residents", 20000, "number of residents to generate")
 	division := fs.String("division", "211100", "GB/T 2260 code of the city")
 	seed := fs.Int64("seed", 1, "generator seed: the same seed gives the same people")
@@ -72,10 +74,10 @@ func runSeed(ctx context.Context, args []string) error {
 	fmt.Printf("seeded %d residents in %d households (%s) in %s: %.0f residents/s\n",
 		rep.Residents, rep.Households, *division, rep.Elapsed.Round(time.Millisecond), float64(rep.Residents)/rep.Elapsed.Seconds())
 	if *users {
-		if err := seedDemoUsers(ctx, db, pcfg); err != nil {
+		if err := seedDemoUsers(ctx, db, pcfg, ""); err != nil {
 			return err
 		}
-		printDemoLogins("")
+		printDemoLogins(os.Stdout)
 	}
 	return nil
 }
@@ -98,26 +100,34 @@ func seedPopulation(ctx context.Context, db *storage.DB, pcfg population.Config,
 	return rep, err
 }
 
-// seedDemoUsers creates the demo users that do not exist yet.
-func seedDemoUsers(ctx context.Context, db *storage.DB, pcfg population.Config) error {
+// seedDemoUsers creates the demo users that do not exist yet: the
+// city-level ones at the city bureau, the station-level ones at station
+// and the county-level ones at its county. With station empty, the first
+// station of the first county.
+func seedDemoUsers(ctx context.Context, db *storage.DB, pcfg population.Config, station string) error {
 	offices, err := population.Offices(pcfg)
 	if err != nil {
 		return err
 	}
-	pick := map[string]string{}
+	pick := map[string]string{"station": station}
 	for _, o := range offices {
-		switch o.Level {
-		case domain.OfficeCityBureau:
+		switch {
+		case o.Level == domain.OfficeCityBureau:
 			pick["city"] = o.Code
-		case domain.OfficeCountyBureau:
+		case o.Level == domain.OfficeCountyBureau && station == "":
 			if pick["county"] == "" {
 				pick["county"] = o.Code
 			}
-		case domain.OfficePoliceStation:
+		case o.Level == domain.OfficePoliceStation && station == "":
 			if pick["station"] == "" && o.ParentCode == pick["county"] {
 				pick["station"] = o.Code
 			}
+		case o.Level == domain.OfficePoliceStation && o.Code == station:
+			pick["county"] = o.ParentCode
 		}
+	}
+	if pick["county"] == "" || pick["station"] == "" {
+		return fmt.Errorf("demo users: no station %q among the offices of %s", station, pcfg.Division)
 	}
 	svc := &domain.UserService{DB: db, Now: time.Now, NewID: newID}
 	system := domain.WithActor(ctx, &domain.Actor{Username: "seed", System: true})
@@ -129,50 +139,4 @@ func seedDemoUsers(ctx context.Context, db *storage.DB, pcfg population.Config) 
 		}
 	}
 	return nil
-}
-
-// prepareDemo migrates and, when the register is empty, seeds a demo city
-// (Panjin, 211100) and the demo users.
-func prepareDemo(ctx context.Context, cfg config, residents int) error {
-	db, err := storage.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.MigrateUp(ctx); err != nil {
-		return err
-	}
-	pcfg := population.Config{Seed: 1, Division: cfg.OfficeCode[:6], Residents: residents}
-	n, err := db.Register().CountResidents(ctx, domain.ResidentFilter{})
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		rep, err := seedPopulation(ctx, db, pcfg, true)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("seeded a demo city: %d residents in %d households in %s\n", rep.Residents, rep.Households, rep.Elapsed.Round(time.Millisecond))
-	}
-	return seedDemoUsers(ctx, db, pcfg)
-}
-
-func printDemoLogins(url string) {
-	fmt.Println()
-	if url != "" {
-		fmt.Printf("hukou is running at %s  (GraphQL %s/graphql, GraphiQL %s/graphiql)\n", url, url, url)
-	}
-	fmt.Printf("Demo logins (password %q):\n", demoPassword)
-	for _, u := range demoUsers {
-		kind := "login"
-		if u.roles[0] == domain.RoleIntegrator {
-			kind = "clientLogin"
-		}
-		roles := make([]string, len(u.roles))
-		for i, r := range u.roles {
-			roles[i] = string(r)
-		}
-		fmt.Printf("  %-10s %-18s %-8s via %s\n", u.username, strings.Join(roles, ","), u.office, kind)
-	}
-	fmt.Println()
 }

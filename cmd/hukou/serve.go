@@ -10,9 +10,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -74,7 +76,11 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	collab := domain.NewCollabService(db, plat, keys, cfg.OfficeCode, time.Now, newID)
 	audit := storage.NewAuditWriter(db)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
-	jobs, err := queue.New(db, queue.Config{Registerer: prometheus.DefaultRegisterer, Logger: slog.Default(),
+	registerer := prometheus.DefaultRegisterer
+	if cfg.MetricsAddr == "off" {
+		registerer = prometheus.NewRegistry() // nobody scrapes it; a second deployment in one process must not collide
+	}
+	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
 		Collab: collab, Cases: cases, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
 	if err != nil {
 		audit.Close()
@@ -89,10 +95,11 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	for _, m := range kinds.modules() {
 		cases.Register(m)
 	}
+	auth := domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL)
 	res := &resolvers.Resolver{
 		Register:    domain.NewRegisterService(db, audit, time.Now),
-		Auth:        domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL),
-		Users:       &domain.UserService{DB: db, Now: time.Now, NewID: newID},
+		Auth:        auth,
+		Users:       &domain.UserService{DB: db, Now: time.Now, NewID: newID, Sessions: auth},
 		Audit:       &domain.AuditService{DB: db},
 		Collab:      collab,
 		Casework:    cases,
@@ -143,21 +150,35 @@ func (a *app) close() {
 }
 
 // spaHandler serves the built SPA, falling back to index.html for client
-// routes; without a build it says how to make one.
+// routes; without a build it says how to make one. Responses are gzipped
+// for clients that accept it; Vite's content-hashed files under /assets/
+// are cached for a year as immutable (a missing one is a 404, never the
+// index), everything else is revalidated on each load (19 item 7).
 func spaHandler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return gzhttp.GzipHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprint(w, `<!doctype html><meta charset="utf-8"><title>hukou</title><h1>hukou</h1><p>The SPA is not built. The API is at <a href="/graphql">/graphql</a>; try <a href="/graphiql">GraphiQL</a>.</p>`)
 			return
 		}
+		hashed := strings.HasPrefix(r.URL.Path, "/assets/")
 		if _, err := os.Stat(filepath.Join(dir, filepath.Clean("/"+r.URL.Path))); err != nil {
+			if hashed {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Cache-Control", "no-cache")
 			http.ServeFile(w, r, filepath.Join(dir, "index.html"))
 			return
 		}
+		if hashed {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
 		files.ServeHTTP(w, r)
-	})
+	}))
 }
 
 type statusRecorder struct {
@@ -187,76 +208,121 @@ func accessLog(next http.Handler) http.Handler {
 	})
 }
 
-func runServe(ctx context.Context, args []string, demo bool) error {
+func runServe(ctx context.Context, args []string) error {
 	var cfg config
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	cfg.bind(fs)
-	var demoResidents int
-	if demo {
-		fs.IntVar(&demoResidents, "residents", 20000, "residents to seed into an empty register")
-	}
+	fs.Usage = commandUsage(fs, "hukou serve [flags]",
+		"Serves GraphQL, files, health and the SPA of one deployment, with metrics on METRICS_ADDR. Without --dev it\n"+
+			"refuses to start unless the keys and service URLs production needs are set.")
 	if err := fs.Parse(args); err != nil {
 		return err
-	}
-	if demo {
-		cfg.Dev = true
 	}
 	if err := cfg.checkProduction(); err != nil {
 		return err
 	}
-	if demo {
-		if err := prepareDemo(ctx, cfg, demoResidents); err != nil {
-			return err
-		}
-	}
-	a, err := newApp(ctx, cfg)
+	errc := make(chan error, 2)
+	d, err := startDeployment(ctx, cfg, metricsAsked(fs), errc)
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	return serveUntilDone(ctx, errc, d)
+}
+
+// metricsAsked reports whether the metrics address was set explicitly.
+func metricsAsked(fs *flag.FlagSet) bool {
+	asked := os.Getenv("METRICS_ADDR") != ""
+	fs.Visit(func(f *flag.Flag) { asked = asked || f.Name == "metrics-addr" })
+	return asked
+}
+
+// commandUsage is a FlagSet's usage: the command's synopsis and what it
+// does, then its flags.
+func commandUsage(fs *flag.FlagSet, synopsis, about string) func() {
+	return func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s\n\n%s\n\nFlags (each defaults to its environment variable, see README.md):\n", synopsis, about)
+		fs.PrintDefaults()
+	}
+}
+
+// deployment is one served hukou deployment.
+type deployment struct {
+	cfg     config
+	app     *app
+	srv     *http.Server
+	metrics *http.Server
+	url     string
+}
+
+// startDeployment wires cfg's deployment, starts its job workers (unless
+// RUN_JOBS=false), and serves it on cfg.ListenAddr and its metrics on
+// cfg.MetricsAddr; a serving error goes to errc.
+func startDeployment(ctx context.Context, cfg config, metricsExplicit bool, errc chan<- error) (*deployment, error) {
+	a, err := newApp(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := &deployment{cfg: cfg, app: a}
 	if cfg.RunJobs {
 		if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
-			return err
+			a.close()
+			return nil, err
 		}
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
-		return err
+		a.close()
+		return nil, err
 	}
-	srv := newHTTPServer(a.handler)
-	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
-	metricsExplicit := false
-	fs.Visit(func(f *flag.Flag) { metricsExplicit = metricsExplicit || f.Name == "metrics-addr" })
-	metrics, err := serveMetrics(cfg.MetricsAddr, metricsExplicit || os.Getenv("METRICS_ADDR") != "", errc)
-	if err != nil {
-		_ = srv.Close()
-		return err
+	d.srv = newHTTPServer(a.handler)
+	go func() {
+		if err := d.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	if d.metrics, err = serveMetrics(cfg.MetricsAddr, metricsExplicit, errc); err != nil {
+		_ = d.srv.Close()
+		a.close()
+		return nil, err
 	}
-	if metrics != nil {
-		defer metrics.Close()
-	}
-	url := "http://" + ln.Addr().String()
-	attrs := []any{"url", url, "graphql", url + "/graphql", "database", string(a.db.Dialect())}
+	d.url = "http://" + ln.Addr().String()
+	attrs := []any{"office", cfg.OfficeCode, "url", d.url, "graphql", d.url + "/graphql", "database", string(a.db.Dialect())}
 	if cfg.Dev {
-		attrs = append(attrs, "graphiql", url+"/graphiql", "mode", "development")
+		attrs = append(attrs, "graphiql", d.url+"/graphiql", "mode", "development")
 	}
-	if metrics != nil {
-		attrs = append(attrs, "metrics", "http://"+metrics.Addr+"/metrics")
+	if d.metrics != nil {
+		attrs = append(attrs, "metrics", "http://"+d.metrics.Addr+"/metrics")
 	}
 	slog.Info("serving", attrs...)
-	if demo {
-		printDemoLogins(url)
+	return d, nil
+}
+
+// shutdown lets requests in flight finish (up to ctx), then closes the
+// deployment's workers and stores.
+func (d *deployment) shutdown(ctx context.Context) error {
+	err := d.srv.Shutdown(ctx)
+	if d.metrics != nil {
+		_ = d.metrics.Close()
 	}
+	d.app.close()
+	return err
+}
+
+// serveUntilDone waits for a serving error or ctx's end, then shuts the
+// deployments down.
+func serveUntilDone(ctx context.Context, errc <-chan error, ds ...*deployment) error {
+	var err error
 	select {
-	case err := <-errc:
-		return err
+	case err = <-errc:
 	case <-ctx.Done():
 	}
 	slog.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	for _, d := range ds {
+		err = errors.Join(err, d.shutdown(shutdownCtx))
+	}
+	return err
 }
 
 // newHTTPServer returns the public server with timeouts against slow

@@ -28,6 +28,7 @@ import (
 type simulators struct {
 	URL      string
 	platform *platformsim.Server
+	ministry *ministrysim.Simulator
 	srv      *http.Server
 }
 
@@ -66,7 +67,7 @@ func startSimulators(addr, platformDB string, seed uint64, faults faultRules) (*
 		plat.Close()
 		return nil, err
 	}
-	s := &simulators{URL: "http://" + ln.Addr().String(), platform: plat, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	s := &simulators{URL: "http://" + ln.Addr().String(), platform: plat, ministry: sim, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			slog.Error("simulators", "err", err)
@@ -84,6 +85,10 @@ func (s *simulators) close() {
 
 func runSimulate(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("simulate", flag.ExitOnError)
+	fs.Usage = commandUsage(fs, "hukou simulate [flags]",
+		"Serves the simulators of the external services on one port: the Ministry (/ministry: households, birth\n"+
+			"certificates, ID card eligibility, materials), the provincial department (/province) and the collaboration\n"+
+			"platform (/platform), each with its OpenAPI contract at …/openapi.yaml and fault injection at …/admin/faults.")
 	addr := fs.String("listen", env("SIMULATE_ADDR", "127.0.0.1:9090"), "listen address")
 	db := fs.String("platform-db", env("PLATFORM_DB", "./data/platform.db"), "the platform simulator's SQLite file")
 	seed := fs.Uint64("seed", 1, "fault injection seed")

@@ -173,6 +173,9 @@ func (c *config) peerKeys() ([]domain.PeerKey, []string, error) {
 // deployment and the entry its peers add to their directory.
 func runKeygen(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("keygen", flag.ExitOnError)
+	fs.Usage = commandUsage(fs, "hukou keygen [--office-code C]",
+		"Prints a new Ed25519 collaboration signing key: this deployment's COLLAB_SIGNING_KEY and COLLAB_SIGNING_KEY_ID,\n"+
+			"and the peer directory entry (key ID, public key, office prefix) every peer adds to trust it.")
 	office := fs.String("office-code", env("OFFICE_CODE", "211100000000"), "this deployment's city bureau office code")
 	if err := fs.Parse(args); err != nil {
 		return err

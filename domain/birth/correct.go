@@ -245,20 +245,10 @@ func (s *Service) ResendForm(ctx context.Context, ref domain.CaseRef) (*domain.C
 			if bd.Result.PendingChange != nil {
 				return domain.Errorf(domain.CodeInvalidTransition, "a major-item change still waits for an approver").WithReason("birth.change_pending")
 			}
-			r, err := tx.Register().FindResidentByID(ctx, bd.Result.ResidentID)
-			if err != nil {
-				return err
-			}
-			h, err := tx.Register().FindHouseholdsByIDs(ctx, []string{r.HouseholdID})
-			if err != nil {
-				return err
-			} else if len(h) != 1 {
-				return domain.Errorf(domain.CodeInternal, "the newborn's household %s is missing", r.HouseholdID)
-			}
 			res := bd.Result
 			res.FormRevision++
 			res.ErrorReport = nil
-			return s.sendForm(ctx, tx, c, res, r, h[0], true)
+			return s.formLater(ctx, tx, c, res)
 		}})
 }
 
@@ -437,23 +427,7 @@ func (s *Service) RunJob(ctx context.Context, c *domain.Case, job string) error 
 			CertificateNumber: bd.Ministry.Certificate.Number, Used: true, OfficeCode: c.RegistrationOffice,
 			UsedAt: at.UTC(), IDNumber: o.IDNumber, Name: o.NewbornName})
 	case jobForm:
-		return s.Cases.DB.InTx(ctx, func(ctx context.Context, tx domain.Repos) error {
-			c, bd, err := pendingIn(ctx, tx, c.ID, job)
-			if c == nil || err != nil {
-				return err
-			}
-			r, err := tx.Register().FindResidentByID(ctx, bd.Result.ResidentID)
-			if err != nil {
-				return err
-			}
-			hs, err := tx.Register().FindHouseholdsByIDs(ctx, []string{r.HouseholdID})
-			if err != nil {
-				return err
-			} else if len(hs) != 1 {
-				return domain.Errorf(domain.CodeInternal, "the newborn's household %s is missing", r.HouseholdID)
-			}
-			return s.sendForm(ctx, tx, c, bd.Result, r, hs[0], false)
-		})
+		return s.sendPendingForm(ctx, c.ID)
 	case jobRefusalNotice, jobCompletion:
 		if !bd.Result.pending(job) {
 			return nil

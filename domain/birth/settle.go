@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -31,11 +32,8 @@ type formBody struct {
 // household, and never as a second head. Errors: CodeInvalid naming the
 // field, CodeNotFound for an unknown household (field householdNumber) and
 // the same for one outside the caller's jurisdiction (audited as DENIED),
-// the engine's errors. When the form cannot be rendered now (no font), the
-// settlement is recorded and the form follows when it can (RunJob).
-//
-// The form is rendered inside the transaction because it prints what the
-// database assigns on insert (the hcybsh); rendering is bounded (one page).
+// the engine's errors. The registration form follows from a case job
+// (formLater): it is rendered after the commit, outside any transaction.
 func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement) (*domain.Case, error) {
 	now := s.Cases.Now()
 	// A household outside the jurisdiction answers as one that does not
@@ -110,7 +108,7 @@ func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement)
 			if err := s.Cases.EnqueueJob(ctx, tx, c, jobUsage); err != nil {
 				return err
 			}
-			return s.sendForm(ctx, tx, c, result{Outcome: out, Clerk: actor.Shown(), RegisteredOn: now}, r, h, true)
+			return s.formLater(ctx, tx, c, result{Outcome: out, Clerk: actor.Shown(), RegisteredOn: now})
 		}})
 }
 
@@ -177,45 +175,93 @@ func nextIDNumber(ctx context.Context, tx domain.Repos, division string, birth t
 	return "", domain.Errorf(domain.CodeConflict, "no ID number is free for %s born %s", division, birth.Format(time.DateOnly)).WithReason("birth.id_exhausted")
 }
 
-// sendForm renders the registration form of r as revision res.FormRevision
-// (listing res.Corrections), keeps it, stores res (with the form's hash) as
-// c's result and sends the form to the acceptance office, on tx. When the
-// form cannot be rendered now and canDefer, it stores res with the form
-// pending and enqueues the job that sends it later instead.
-func (s *Service) sendForm(ctx context.Context, tx domain.Repos, c *domain.Case, res result, r *domain.Resident, h *domain.Household, canDefer bool) error {
-	form, err := s.registrationForm(ctx, tx, c, r, h, res)
-	if err != nil {
-		return err
-	}
-	pdf, err := s.Renderer.Render(ctx, form)
-	if renderLater(err) && canDefer {
-		res.later(jobForm)
-		if err := setResult(c, res); err != nil {
-			return err
-		}
-		if err := tx.Cases().UpdateCase(ctx, c); err != nil {
-			return err
-		}
-		return s.Cases.EnqueueJob(ctx, tx, c, jobForm)
-	} else if err != nil {
-		return fmt.Errorf("render the registration form: %w", err)
-	}
-	att := domain.AttachmentFor("registration-form.pdf", "application/pdf", pdf)
-	res.FormSHA256 = att.SHA256
-	res.Corrections = nil // listed on this form
-	res.done(jobForm)
+// formLater stores res as c's result with the registration form pending
+// and enqueues the job that renders and sends it (RunJob, sendPendingForm),
+// on tx. The form prints what the step's transaction assigns (the hcybsh
+// the database gives on insert), so it is rendered after that commit and
+// outside any transaction: a render (about 20 ms, BenchmarkRender_*) never
+// holds a write lock.
+func (s *Service) formLater(ctx context.Context, tx domain.Repos, c *domain.Case, res result) error {
+	res.later(jobForm)
 	if err := setResult(c, res); err != nil {
 		return err
 	}
 	if err := tx.Cases().UpdateCase(ctx, c); err != nil {
 		return err
 	}
-	if err := s.Documents.KeepDocument(ctx, tx, c.ID, DocumentRegistrationForm, formName(c, res.FormRevision), "application/pdf", pdf); err != nil {
+	return s.Cases.EnqueueJob(ctx, tx, c, jobForm)
+}
+
+// sendPendingForm renders and stores the pending registration form of case
+// id (revision Result.FormRevision, listing Result.Corrections) from the
+// register outside any transaction, then in one short transaction records it,
+// stores its hash and sends it to the acceptance office. When what the form
+// prints changed between the two (a correction meanwhile), nothing is sent
+// and the job runs again. Nothing to do when the form was sent meanwhile.
+func (s *Service) sendPendingForm(ctx context.Context, id string) error {
+	c, bd, err := pendingIn(ctx, s.Cases.DB, id, jobForm)
+	if c == nil || err != nil {
 		return err
 	}
-	_, err = s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: MsgForm, Attachments: []domain.AttachmentRef{att},
-		Body: formBody{Outcome: res.Outcome, PDF: base64.StdEncoding.EncodeToString(pdf)}})
-	return err
+	form, err := s.pendingForm(ctx, s.Cases.DB, c, bd.Result)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.Renderer.Render(ctx, form)
+	if err != nil {
+		return fmt.Errorf("render the registration form: %w", err)
+	}
+	stored, err := s.Documents.StoreDocument(ctx, "application/pdf", pdf)
+	if err != nil {
+		return err
+	}
+	return s.Cases.DB.InTx(ctx, func(ctx context.Context, tx domain.Repos) error {
+		c, bd, err := pendingIn(ctx, tx, id, jobForm)
+		if c == nil || err != nil {
+			return err
+		}
+		now, err := s.pendingForm(ctx, tx, c, bd.Result)
+		if err != nil {
+			return err
+		}
+		if now.Date = form.Date; !reflect.DeepEqual(now, form) {
+			return domain.Errorf(domain.CodeConflict, "the register changed while the registration form of %s was rendered; it is rendered again", c.CollabNo).
+				WithReason("birth.form_stale")
+		}
+		res := bd.Result
+		att := domain.AttachmentFor("registration-form.pdf", "application/pdf", pdf)
+		res.FormSHA256 = att.SHA256
+		res.Corrections = nil // listed on this form
+		res.done(jobForm)
+		if err := setResult(c, res); err != nil {
+			return err
+		}
+		if err := tx.Cases().UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		if err := s.Documents.RecordDocument(ctx, tx, c.ID, DocumentRegistrationForm, formName(c, res.FormRevision), stored); err != nil {
+			return err
+		}
+		_, err = s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: MsgForm, Attachments: []domain.AttachmentRef{att},
+			Body: formBody{Outcome: res.Outcome, PDF: base64.StdEncoding.EncodeToString(pdf)}})
+		return err
+	})
+}
+
+// pendingForm reads the newborn and its household of res from repos and
+// fills the registration form.
+func (s *Service) pendingForm(ctx context.Context, repos domain.Repos, c *domain.Case, res result) (*domain.RegistrationForm, error) {
+	r, err := repos.Register().FindResidentByID(ctx, res.ResidentID)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := repos.Register().FindHouseholdsByIDs(ctx, []string{r.HouseholdID})
+	if err != nil {
+		return nil, err
+	} else if len(hs) != 1 {
+		return nil, domain.Errorf(domain.CodeInternal, "the newborn's household %s is missing", r.HouseholdID)
+	}
+	return s.registrationForm(ctx, repos, c, r, hs[0], res)
 }
 
 // registrationForm fills the form of r in h from the register; the items

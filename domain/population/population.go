@@ -72,6 +72,17 @@ func Divisions() []string {
 	return out
 }
 
+// CityName returns the Chinese name of the city the generator knows by
+// division code (e.g. 盘锦市 for 211100).
+func CityName(division string) (string, bool) {
+	for _, c := range cities {
+		if c.Code == division {
+			return c.Name, true
+		}
+	}
+	return "", false
+}
+
 // ErrExhausted is returned (wrapped) when a Config asks for more residents
 // than the generator's number spaces hold: more than 99,999 households at one
 // station or 500 people of one sex born on one day in one county.

@@ -160,6 +160,11 @@ type RequestBirthMajorChangeInput struct {
 	Change  *birth.MajorChange `json:"change"`
 }
 
+type ResetUserPasswordInput struct {
+	ID       string `json:"id"`
+	Password string `json:"password"`
+}
+
 type ResidentEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *domain.Resident `json:"node"`
@@ -207,6 +212,26 @@ type StartMatterCertificateInput struct {
 }
 
 type Subscription struct {
+}
+
+type UpdateUserInput struct {
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+	// Omitted fields stay as they are.
+	DisplayName *string       `json:"displayName,omitempty"`
+	OfficeCode  *string       `json:"officeCode,omitempty"`
+	Roles       []domain.Role `json:"roles,omitempty"`
+	Disabled    *bool         `json:"disabled,omitempty"`
+}
+
+type UserConnection struct {
+	Edges    []*UserEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+type UserEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *domain.User `json:"node"`
 }
 
 type VerifyMatterReasonsInput struct {

@@ -44,13 +44,20 @@ func eachStore(t *testing.T, fn func(t *testing.T, s domain.BlobStore)) {
 	})
 }
 
-// openTestS3 opens $TEST_S3_URL with a prefix unique to t, and removes what
-// t stored there when t ends. Without $TEST_S3_URL it fails on CI and skips
-// elsewhere.
+// openTestS3 opens $TEST_S3_URL in a bucket of its own (created) under a
+// prefix unique to t, and removes what t stored and the bucket when t ends.
+// (Parallel tests sharing one bucket of versitygw's posix backend sometimes
+// failed with "Existing Object is a directory" as one test's cleanup removed
+// the directories another's upload was creating.) Without $TEST_S3_URL it
+// fails on CI and skips elsewhere.
 func openTestS3(t *testing.T) *S3 {
 	t.Helper()
 	u := testS3URL(t)
-	u.Path = "/" + path.Join(u.Path, uniquePrefix(t))
+	u.Host = "hukou-t-" + hex.EncodeToString(randomBytes(t, 6))
+	u.Path = "/" + uniquePrefix(t)
+	q := u.Query()
+	q.Set("create", "1")
+	u.RawQuery = q.Encode()
 	s, err := Open(context.Background(), u.String())
 	require.NoError(t, err, "open TEST_S3_URL")
 	st := s.(*S3)
@@ -58,6 +65,7 @@ func openTestS3(t *testing.T) *S3 {
 		for _, key := range s3Objects(t, st) {
 			_ = st.Delete(context.Background(), key[len(st.prefix):])
 		}
+		_, _ = st.client.DeleteBucket(context.Background(), &s3.DeleteBucketInput{Bucket: &st.bucket})
 	})
 	return st
 }

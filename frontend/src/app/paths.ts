@@ -6,4 +6,7 @@ export const paths = {
   workbench: '/',
   cases: '/cases',
   caseDetail: (id: string) => `/cases/${encodeURIComponent(id)}`,
+  adminUsers: '/admin/users',
+  adminAudit: '/admin/audit',
+  adminOperations: '/admin/operations',
 };

@@ -3,14 +3,20 @@
 // (lib/access.ts) it needs. Each kind contributes its intake route through
 // features/kinds.ts.
 import type { ReactNode } from 'react';
-import { AppstoreOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
-import { CaseDetailPage } from '../features/case/CaseDetailPage';
-import { CaseListPage } from '../features/case/CaseListPage';
 import { kinds } from '../features/kinds';
-import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
+import { page } from './lazyPage';
 import { paths } from './paths';
+
+// Pages load on first visit (19 item 7: the first screen needs none of them).
+const WorkbenchPage = page(() => import('../features/workbench/WorkbenchPage'), 'WorkbenchPage');
+const CaseListPage = page(() => import('../features/case/CaseListPage'), 'CaseListPage');
+const CaseDetailPage = page(() => import('../features/case/CaseDetailPage'), 'CaseDetailPage');
+const UsersPage = page(() => import('../features/admin/UsersPage'), 'UsersPage');
+const AuditLogPage = page(() => import('../features/admin/AuditLogPage'), 'AuditLogPage');
+const OperationsPage = page(() => import('../features/admin/OperationsPage'), 'OperationsPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -38,6 +44,14 @@ export const routes: readonly AppRoute[] = [
   },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'canViewCases' },
   ...Object.values(kinds).map((k) => k.intake),
+  { path: paths.adminUsers, element: <UsersPage />, menu: { label: zhCN.menu.adminUsers, icon: <TeamOutlined /> }, access: 'isAdmin' },
+  { path: paths.adminAudit, element: <AuditLogPage />, menu: { label: zhCN.menu.adminAudit, icon: <AuditOutlined /> }, access: 'isAdmin' },
+  {
+    path: paths.adminOperations,
+    element: <OperationsPage />,
+    menu: { label: zhCN.menu.adminOperations, icon: <ToolOutlined /> },
+    access: 'isAdmin',
+  },
 ];
 
 /** menuItems are the side menu's entries the user may open, in table order, keyed by path. */

@@ -133,3 +133,26 @@ var newbornNames = map[bool][]string{
 	true:  {"宇轩", "浩然", "子墨", "梓睿", "沐宸", "一诺"},
 	false: {"欣怡", "梓涵", "诗琪", "语桐", "若汐", "一一"},
 }
+
+// FirstBirthCertificateNumber is the first certificate the simulator issues
+// for newborns of a province's city (M<province>0000001): for 130100,
+// FreeBirthCertificateNumber; for 211100, PanjinBirthCertificateNumber.
+func FirstBirthCertificateNumber(division string) string {
+	return "M" + division[:2] + "0000001"
+}
+
+// CertificateStation returns the police station that holds the household
+// of the father named by certificate number: where a birth registered with
+// it settles, so where a demo's registration-side users must sit to act on
+// it. False for a number the simulator never issued.
+func (s *Simulator) CertificateStation(number string) (string, bool) {
+	c, ok := s.certs[number]
+	if !ok {
+		return "", false
+	}
+	p, ok := s.people[c.c.FatherIDNumber]
+	if !ok {
+		return "", false
+	}
+	return p.hh.h.StationCode, true
+}

@@ -1,6 +1,7 @@
 package ministrysim_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"hukou/domain"
 	"hukou/domain/population"
 	"hukou/integrations/fault"
+	"hukou/integrations/httpclient"
 	"hukou/integrations/ministry"
 	"hukou/integrations/ministry/ministrysim"
 )
@@ -112,4 +114,27 @@ func TestSimulator_FaultsPerEndpoint(t *testing.T) {
 		sim.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 		require.Equal(t, http.StatusOK, rec.Code, path)
 	}
+}
+
+// TestCertificateStation checks that the station a certificate settles at
+// is the one the Ministry's household query names for its father.
+func TestCertificateStation(t *testing.T) {
+	t.Parallel()
+	sim := ministrysim.MustNew(ministrysim.Config{})
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	mc := ministry.New(httpclient.Config{BaseURL: srv.URL})
+	for _, division := range []string{"130100", "211100"} {
+		no := ministrysim.FirstBirthCertificateNumber(division)
+		station, ok := sim.CertificateStation(no)
+		require.True(t, ok, no)
+		cert, err := mc.BirthCertificate(context.Background(), no)
+		require.NoError(t, err)
+		h, err := mc.HouseholdByIDNumber(context.Background(), cert.FatherIDNumber)
+		require.NoError(t, err)
+		require.Equal(t, h.OfficeCode, station, no)
+		require.Equal(t, division[:2], station[:2])
+	}
+	_, ok := sim.CertificateStation(ministrysim.UnknownBirthCertificateNumber)
+	require.False(t, ok)
 }

@@ -4,7 +4,9 @@ import { zhCN } from '../../locales/zh-CN';
 import type { KindModule } from '../kinds';
 import { birthSteps, mainBirthStep } from './actions';
 import { BirthDetail } from './BirthDetail';
-import { BirthIntakePage } from './intake/BirthIntakePage';
+import { page } from '../../app/lazyPage';
+
+const BirthIntakePage = page(() => import('./intake/BirthIntakePage'), 'BirthIntakePage');
 
 export const birth: KindModule = {
   Detail: BirthDetail,

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
@@ -12,11 +12,11 @@ import {
   type Side,
 } from '../../graphql/generated/graphql';
 import { paths } from '../../app/paths';
-import { classifyError } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { statusLabel, zhCN } from '../../locales/zh-CN';
 import { kinds } from '../kinds';
 import { StatusTag } from './StatusTag';
+import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 
 const t = zhCN.caseList;
 const pageSize = 20;
@@ -145,15 +145,7 @@ export function CaseListPage() {
           </Space>
         </Form>
       </Card>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          message={classifyError(error).message}
-          action={<Button onClick={() => void refetch()}>{zhCN.app.retry}</Button>}
-          style={{ marginBottom: 16 }}
-        />
-      )}
+      <QueryErrorAlert error={error} onRetry={() => void refetch()} />
       <Card>
         <Table<CaseSummaryFragment>
           rowKey="id"

@@ -12,9 +12,6 @@ import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.certificate;
 
-/** verifyCertificatePath is the public page's address. */
-export const verifyCertificatePath = '/verify';
-
 type Check = VerifyCertificateQuery['verifyCertificate'];
 
 function Answer({ check }: { check: Check }) {

@@ -5,9 +5,12 @@ import { zhCN } from '../../locales/zh-CN';
 import type { KindModule } from '../kinds';
 import { infoSteps, mainMatterStep, matterSteps } from './actions';
 import { InfoCertificateDetail, MatterCertificateDetail } from './CertificateDetail';
-import { InfoIntakePage } from './intake/InfoIntakePage';
-import { MatterIntakePage, matterIntakePath } from './intake/MatterIntakePage';
-import { VerifyCertificatePage, verifyCertificatePath } from './VerifyCertificatePage';
+import { page } from '../../app/lazyPage';
+import { infoIntakePath, matterIntakePath, verifyCertificatePath } from './paths';
+
+const InfoIntakePage = page(() => import('./intake/InfoIntakePage'), 'InfoIntakePage');
+const MatterIntakePage = page(() => import('./intake/MatterIntakePage'), 'MatterIntakePage');
+const VerifyCertificatePage = page(() => import('./VerifyCertificatePage'), 'VerifyCertificatePage');
 
 const verifyPage = { path: verifyCertificatePath, element: <VerifyCertificatePage /> };
 
@@ -16,7 +19,7 @@ export const infoCertificate: KindModule = {
   steps: infoSteps,
   mainStep: () => undefined,
   intake: {
-    path: '/certificates/info/new',
+    path: infoIntakePath,
     element: <InfoIntakePage />,
     menu: { label: zhCN.menu.infoCertificateIntake, icon: <FileSearchOutlined /> },
     access: 'canIntake',

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { App, Alert, Badge, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Typography } from 'antd';
+import { App, Badge, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Typography } from 'antd';
 import { useNavigate } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import {
@@ -12,9 +12,9 @@ import { useSessionStore } from '../../app/context';
 import { paths } from '../../app/paths';
 import { useSession } from '../../app/session';
 import { accessFor, permits } from '../../lib/access';
-import { classifyError } from '../../lib/errors';
 import { zhCN, statusLabel } from '../../locales/zh-CN';
 import { kinds } from '../kinds';
+import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 
 const t = zhCN.workbench;
 type Queue = CaseQueuesQuery['caseQueues'][number];
@@ -102,15 +102,7 @@ export function WorkbenchPage() {
             ))}
         </Space>
       </Space>
-      {error && (
-        <Alert
-          type="error"
-          showIcon
-          message={classifyError(error).message}
-          action={<Button onClick={() => void refetch()}>{zhCN.app.retry}</Button>}
-          style={{ marginBottom: 16 }}
-        />
-      )}
+      <QueryErrorAlert error={error} onRetry={() => void refetch()} />
       <Spin spinning={loading && !data}>
         <Space direction="vertical" size="large" style={{ width: '100%' }}>
           {(['ACCEPTANCE', 'REGISTRATION'] as const).map((side) => (

@@ -11,7 +11,7 @@ import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
 import { matterInput } from './MatterFields';
-import { matterIntakePath } from './MatterIntakePage';
+import { matterIntakePath } from '../paths';
 
 const t = zhCN.certificate;
 const fields = ['idNumber', 'name', 'purpose', 'applicantName'] as const;

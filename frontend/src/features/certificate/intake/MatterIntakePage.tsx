@@ -14,9 +14,6 @@ import { MatterFields, matterFields, toMatterInput, useMatterTypes } from './Mat
 
 const t = zhCN.certificate;
 
-/** matterIntakePath is the matter certificate intake's address. */
-export const matterIntakePath = '/certificates/matter/new';
-
 /** MatterIntakePage records a matter certificate application. */
 export function MatterIntakePage() {
   const [form] = Form.useForm<CertificateMatterInput>();
