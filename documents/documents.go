@@ -209,6 +209,8 @@ func (r *Renderer) RenderWithReport(ctx context.Context, d domain.Document) ([]b
 		err = c.completionConfirmation(doc)
 	case *domain.MoveInRecord:
 		err = c.moveInRecord(doc)
+	case *domain.Certificate:
+		err = c.certificate(doc)
 	default:
 		err = domain.Errorf(domain.CodeInvalid, "cannot render a %s document", d.Kind())
 	}
@@ -238,6 +240,8 @@ func collabNo(d domain.Document) string {
 		return doc.CollabNo
 	case *domain.MoveInRecord:
 		return doc.CollabNo
+	case *domain.Certificate:
+		return doc.Number
 	}
 	return ""
 }

@@ -252,6 +252,29 @@ func TestMoveInRecord(t *testing.T) {
 	require.Equal(t, domain.CodeInvalid, domain.ErrorCode(err), "a record without movers is refused")
 }
 
+// TestCertificate renders a household certificate (1.1.5, 2.2.8): title,
+// number and verification code, the facts, validity note, office, date.
+func TestCertificate(t *testing.T) {
+	t.Parallel()
+	c := &domain.Certificate{
+		Title:            "户籍事项证明",
+		Number:           "ZM2111032026112900000001",
+		VerificationCode: "ABCDEFGH23",
+		Lead:             "兹证明：",
+		Facts:            []string{"证明事项：亲属关系证明", "当事人1：李秀英（公民身份号码 130602198706200268）", "核实结果：经核实，李秀英与张子轩系母子关系"},
+		ValidityNote:     "本证明自出具之日起三个月内有效。",
+		VerifyHint:       "可凭证明编号和验证码在公安机关证明查验页面查验。",
+		Office:           "盘锦市公安局兴隆台分局兴隆派出所",
+		Date:             date,
+		Seals:            []domain.Seal{seal},
+	}
+	pdf, err := renderer(t).Render(context.Background(), c)
+	require.NoError(t, err)
+	keep(t, "certificate.pdf", pdf)
+	requireContains(t, pdfText(t, pdf), "户籍事项证明", "ZM2111032026112900000001", "ABCDEFGH23", "有关单位", "李秀英与张子轩系母子关系",
+		"三个月内有效", "盘锦市公安局兴隆台分局兴隆派出所", "2026年11月25日")
+}
+
 // A character no font has (𪚥 U+2A6A5 is not in LXGW WenKai) is printed as
 // 〓, reported by RenderWithReport and logged by Render.
 func TestMissingGlyphIsPlaceholderAndReported(t *testing.T) {
@@ -317,6 +340,8 @@ func TestInvalidDocuments(t *testing.T) {
 		"no reasons": &domain.RefusalNotice{Business: "新生儿出生登记", CollabNo: "X1", ApplicantName: "李秀英",
 			Office: "某派出所", Reasons: []string{" "}},
 		"no ID number": &domain.CompletionConfirmation{CollabNo: "X1", NewbornName: "王小明", Office: "某派出所"},
+		"no facts":     &domain.Certificate{Title: "户籍信息证明", Number: "ZM1", VerificationCode: "A", Office: "某派出所", Facts: []string{" "}},
+		"no code":      &domain.Certificate{Title: "户籍信息证明", Number: "ZM1", Office: "某派出所", Facts: []string{"x"}},
 		"nil":          nil,
 	}
 	for name, d := range bad {

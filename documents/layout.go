@@ -464,3 +464,63 @@ func sexName(code string) string {
 	}
 	return "未说明"
 }
+
+// certificate lays out a household certificate or refusal to certify on one
+// page (more when the facts are long): title, number and verification code,
+// addressee, the facts, the validity note, the issuing office, date and seal.
+func (c *canvas) certificate(d *domain.Certificate) error {
+	for _, r := range []struct{ field, value, what string }{
+		{"title", d.Title, "a title"},
+		{"number", d.Number, "a certificate number"},
+		{"verificationCode", d.VerificationCode, "a verification code"},
+		{"office", d.Office, "the issuing office"},
+	} {
+		if err := required(r.field, r.value, r.what); err != nil {
+			return err
+		}
+	}
+	var facts []string
+	for _, f := range d.Facts {
+		if f = strings.TrimSpace(f); f != "" {
+			facts = append(facts, f)
+		}
+	}
+	if len(facts) == 0 {
+		return domain.FieldErrorf("facts", "a certificate needs at least one fact")
+	}
+	addressee := d.Addressee
+	if addressee == "" {
+		addressee = "有关单位"
+	}
+	c.setInfo(d.Title, d.Date)
+	c.pdf.AddPage()
+	y := 90.0
+	c.title(y, d.Title)
+	y += 34
+	c.size = 11
+	c.textRight(right, y, "证明编号："+d.Number)
+	y += 18
+	c.textRight(right, y, "验证码："+d.VerificationCode)
+	y += 36
+	c.size = 14
+	c.text(left, y, addressee+"：")
+	y += 32
+	const lineH, indent = 26.0, 28.0
+	if d.Lead != "" {
+		y = c.paragraph(d.Lead, left, y, indent, lineH)
+	}
+	for _, f := range facts {
+		y = c.paragraph(f, left, y, indent, lineH)
+	}
+	c.size = 11
+	c.color = grey
+	if d.ValidityNote != "" {
+		y = c.paragraph(d.ValidityNote, left, y+8, 22, 20)
+	}
+	if d.VerifyHint != "" {
+		y = c.paragraph(d.VerifyHint, left, y, 22, 20)
+	}
+	c.color = black
+	c.footer(y+60, d.Office, d.Date, seals(d.Seals))
+	return nil
+}

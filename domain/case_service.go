@@ -363,7 +363,10 @@ func (s *CaseService) Open(ctx context.Context, kind CaseKind, action Action) (*
 // Create stores a new acceptance-office case made by the creating step
 // action (after Open), with its first history entry and audit entry, in
 // one transaction; c's Kind, Side and Status come from the declaration.
-func (s *CaseService) Create(ctx context.Context, c *Case, action Action) error {
+// Effects run in the same transaction after the case is stored (a case
+// created complete, such as a certificate issued at once, records its
+// document there).
+func (s *CaseService) Create(ctx context.Context, c *Case, action Action, effects ...func(ctx context.Context, tx Repos, c *Case) error) error {
 	actor := ActorFromContext(ctx)
 	w := s.Workflow(c.Kind)
 	if w == nil {
@@ -375,7 +378,15 @@ func (s *CaseService) Create(ctx context.Context, c *Case, action Action) error 
 	}
 	c.Side, c.Status = st.Side, st.To
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
-		return s.create(ctx, tx, w, c, actor, action, "")
+		if err := s.create(ctx, tx, w, c, actor, action, ""); err != nil {
+			return err
+		}
+		for _, fx := range effects {
+			if err := fx(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", strings.ToLower(string(action)), err)

@@ -32,10 +32,14 @@ const (
 	// DocMoveInRecord is the 准予迁入证明 / move-in record a migration's
 	// move-in office prints (MoveInRecord).
 	DocMoveInRecord DocumentKind = "MOVE_IN_RECORD"
+
+	// DocCertificate is a household certificate (户籍信息证明, 户籍事项证明)
+	// or a refusal to certify (不予出具证明告知书).
+	DocCertificate DocumentKind = "CERTIFICATE"
 )
 
-// Document is one of the document models: *RegistrationForm, *RefusalNotice
-// or *CompletionConfirmation. The set is closed (the unexported method), so a
+// Document is one of the document models: *RegistrationForm, *RefusalNotice,
+// *CompletionConfirmation or *Certificate. The set is closed (the unexported method), so a
 // renderer can handle every kind; adding a kind means adding it here and to
 // the renderer.
 type Document interface {
@@ -247,3 +251,41 @@ func (*MoveInRecord) Kind() DocumentKind { return DocMoveInRecord }
 func (m *MoveInRecord) DocumentSeals() []Seal { return m.Seals }
 
 func (*MoveInRecord) isDocument() {}
+
+// Certificate is a household certificate as police stations print it: the
+// title, the certificate number, the facts certified (or, for a refusal to
+// certify, why not), the issuing office, the date, the seal, the validity
+// note and the verification code that any holder checks the certificate
+// with (features 1.1.5, 2.2.8).
+type Certificate struct {
+	// Title is printed at the top, e.g. 户籍信息证明, 户籍事项证明, 不予出具证明告知书.
+	Title string
+	// Number is the certificate number (unique by constraint).
+	Number string
+	// VerificationCode is printed beside the number.
+	VerificationCode string
+	// Addressee is whom it is addressed to; empty prints 有关单位.
+	Addressee string
+	// Lead is the sentence before the facts, e.g. 兹证明; may be empty.
+	Lead string
+	// Facts are printed one per line; at least one.
+	Facts []string
+	// ValidityNote is printed small under the facts; may be empty.
+	ValidityNote string
+	// VerifyHint says where the number and code are checked; may be empty.
+	VerifyHint string
+	// Office is the name of the issuing office.
+	Office string
+	// Date is the date of issue; only its calendar date is printed.
+	Date time.Time
+	// Seals are stamped at the foot.
+	Seals []Seal
+}
+
+// Kind returns DocCertificate.
+func (*Certificate) Kind() DocumentKind { return DocCertificate }
+
+// DocumentSeals returns the certificate's seals.
+func (c *Certificate) DocumentSeals() []Seal { return c.Seals }
+
+func (*Certificate) isDocument() {}

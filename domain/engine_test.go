@@ -136,6 +136,19 @@ func TestEngine_ToyKindAcrossDeployments(t *testing.T) {
 				RegistrationOffice: "130102000100", RegistrationProvince: "13", Office: "211103000100", Applicant: []byte(`{"n":1}`), Ministry: []byte(`{}`)}
 			require.NoError(t, pj.cases.Create(clerk, c, "START_TOY"))
 			require.Equal(t, toyOpen, c.Status)
+			// Create's effects run in its transaction: one failing leaves nothing saved.
+			failed := &domain.Case{ID: uuid.NewString(), Kind: toyKind, CollabNo: "TOY" + uuid.NewString()[:12], AcceptanceOffice: "211103000100",
+				RegistrationOffice: "130102000100", RegistrationProvince: "13", Office: "211103000100", Applicant: []byte(`{"n":2}`), Ministry: []byte(`{}`)}
+			ran := false
+			err = pj.cases.Create(clerk, failed, "START_TOY", func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
+				_, err := tx.Cases().FindCaseByID(ctx, c.ID)
+				ran = err == nil
+				return domain.Errorf(domain.CodeUnavailable, "the effect failed")
+			})
+			require.Equal(t, domain.CodeUnavailable, domain.ErrorCode(err))
+			require.True(t, ran, "the effect saw the new case in the transaction")
+			_, err = pj.db.Cases().FindCaseByID(context.Background(), failed.ID)
+			require.Equal(t, domain.CodeNotFound, domain.ErrorCode(err), "nothing half-saved")
 			_, err = pj.cases.Open(actor("211103000100", domain.OfficePoliceStation, domain.RoleOfficer), toyKind, "START_TOY")
 			require.Equal(t, domain.CodeForbidden, domain.ErrorCode(err), "the declaration's roles gate the intake")
 

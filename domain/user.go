@@ -89,6 +89,9 @@ const (
 // last successful sign-in, or those from RemoteAddr. Exactly one of the two
 // is set.
 type LoginFailureFilter struct {
+	// Operation, when set, counts failed entries of that audit operation
+	// (e.g. a public certificate verification) instead of sign-ins.
+	Operation  string
 	Username   string
 	RemoteAddr string
 	Since      time.Time

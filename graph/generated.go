@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/certificate"
 	"hukou/domain/migration"
 	"hukou/graph/model"
 	"hukou/graph/scalar"
@@ -210,6 +211,75 @@ type ComplexityRoot struct {
 		Version      func(childComplexity int) int
 	}
 
+	CertificateCheck struct {
+		HolderName func(childComplexity int) int
+		IssuedAt   func(childComplexity int) int
+		Number     func(childComplexity int) int
+		OfficeName func(childComplexity int) int
+		RevokedAt  func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Title      func(childComplexity int) int
+	}
+
+	CertificateDecision struct {
+		At        func(childComplexity int) int
+		Findings  func(childComplexity int) int
+		Materials func(childComplexity int) int
+		Office    func(childComplexity int) int
+		Reasons   func(childComplexity int) int
+		Verdict   func(childComplexity int) int
+	}
+
+	CertificateMatter struct {
+		Address            func(childComplexity int) int
+		ApplicantIDNumber  func(childComplexity int) int
+		ApplicantName      func(childComplexity int) int
+		ApplicantPhone     func(childComplexity int) int
+		MatterType         func(childComplexity int) int
+		OtherName          func(childComplexity int) int
+		Period             func(childComplexity int) int
+		Persons            func(childComplexity int) int
+		Purpose            func(childComplexity int) int
+		RegistrationOffice func(childComplexity int) int
+		Relation           func(childComplexity int) int
+		Statement          func(childComplexity int) int
+	}
+
+	CertificateMatterType struct {
+		Code       func(childComplexity int) int
+		MaxPersons func(childComplexity int) int
+		MinPersons func(childComplexity int) int
+		Needs      func(childComplexity int) int
+		Title      func(childComplexity int) int
+	}
+
+	CertificatePerson struct {
+		IDNumber func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	CertificatePersonCheck struct {
+		Found           func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		IDNumber        func(childComplexity int) int
+		OfficeCode      func(childComplexity int) int
+	}
+
+	CertificateRevocation struct {
+		At     func(childComplexity int) int
+		By     func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
+	CertificateRouteAnswer struct {
+		AnsweredAt func(childComplexity int) int
+		Files      func(childComplexity int) int
+		Findings   func(childComplexity int) int
+		Office     func(childComplexity int) int
+		Province   func(childComplexity int) int
+		Verdict    func(childComplexity int) int
+	}
+
 	CodeEntry struct {
 		Code func(childComplexity int) int
 		Name func(childComplexity int) int
@@ -313,6 +383,35 @@ type ComplexityRoot struct {
 		Type    func(childComplexity int) int
 	}
 
+	InfoCertificateDetails struct {
+		Issued     func(childComplexity int) int
+		Request    func(childComplexity int) int
+		Revocation func(childComplexity int) int
+	}
+
+	InfoCertificateOutcome struct {
+		Case  func(childComplexity int) int
+		Draft func(childComplexity int) int
+	}
+
+	InfoCertificateRequest struct {
+		ApplicantName func(childComplexity int) int
+		IDNumber      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Purpose       func(childComplexity int) int
+	}
+
+	IssuedCertificate struct {
+		Code       func(childComplexity int) int
+		Facts      func(childComplexity int) int
+		HolderName func(childComplexity int) int
+		IssuedAt   func(childComplexity int) int
+		Number     func(childComplexity int) int
+		Office     func(childComplexity int) int
+		OfficeName func(childComplexity int) int
+		Title      func(childComplexity int) int
+	}
+
 	MajorChange struct {
 		Field       func(childComplexity int) int
 		Reason      func(childComplexity int) int
@@ -326,6 +425,17 @@ type ComplexityRoot struct {
 		Files       func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Required    func(childComplexity int) int
+	}
+
+	MatterCertificateDetails struct {
+		Decision    func(childComplexity int) int
+		Issued      func(childComplexity int) int
+		Matter      func(childComplexity int) int
+		MatterTitle func(childComplexity int) int
+		Persons     func(childComplexity int) int
+		Refusal     func(childComplexity int) int
+		Revocation  func(childComplexity int) int
+		Route       func(childComplexity int) int
 	}
 
 	MessageLogVerification struct {
@@ -453,19 +563,24 @@ type ComplexityRoot struct {
 		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
 		ApproveMigration              func(childComplexity int, input model.ApproveMigrationInput) int
 		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
+		CloseMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
 		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
 		CloseRefusedMigration         func(childComplexity int, input model.CaseStepInput) int
 		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
 		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
 		DeleteArchive                 func(childComplexity int, id string, version int) int
 		FileBirthRegistration         func(childComplexity int, input model.CaseStepInput) int
+		IssueInformationCertificate   func(childComplexity int, input certificate.InfoRequest) int
 		Login                         func(childComplexity int, input model.LoginInput) int
 		Logout                        func(childComplexity int, refreshToken string) int
 		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
 		ModifyBirthRegistration       func(childComplexity int, input model.ModifyBirthRegistrationInput) int
+		ModifyMatterCertificate       func(childComplexity int, input model.ModifyMatterCertificateInput) int
 		ModifyMigration               func(childComplexity int, input model.ModifyMigrationInput) int
 		MoveInMigration               func(childComplexity int, input model.MoveInMigrationInput) int
 		PrintBirthForm                func(childComplexity int, input model.CaseStepInput) int
+		PrintCertificateRefusal       func(childComplexity int, input model.CaseStepInput) int
+		PrintMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
 		RefreshToken                  func(childComplexity int, refreshToken string) int
 		RefuseBirthRegistration       func(childComplexity int, input model.RefuseBirthRegistrationInput) int
 		RefuseMigration               func(childComplexity int, input model.RefuseMigrationInput) int
@@ -476,16 +591,24 @@ type ComplexityRoot struct {
 		ResendBirthForm               func(childComplexity int, input model.CaseStepInput) int
 		ResetUserPassword             func(childComplexity int, input model.ResetUserPasswordInput) int
 		ReturnSignedBirthForm         func(childComplexity int, input model.ReturnSignedBirthFormInput) int
+		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
+		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
+		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
 		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
 		SetArchiveRestriction         func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
 		SettleBirthRegistration       func(childComplexity int, input model.SettleBirthRegistrationInput) int
 		StartBirthRegistration        func(childComplexity int, input model.StartBirthRegistrationInput) int
 		StartHcybshGeneration         func(childComplexity int) int
+		StartMatterCertificate        func(childComplexity int, input model.StartMatterCertificateInput) int
 		StartMigration                func(childComplexity int, input model.StartMigrationInput) int
 		SubmitBirthRegistration       func(childComplexity int, input model.CaseStepInput) int
+		SubmitMatterCertificate       func(childComplexity int, input model.CaseStepInput) int
 		SubmitMigration               func(childComplexity int, input model.CaseStepInput) int
 		UpdateUser                    func(childComplexity int, input model.UpdateUserInput) int
 		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
+		VerifyMatterNoResult          func(childComplexity int, input model.VerifyMatterReasonsInput) int
+		VerifyMatterNotTrue           func(childComplexity int, input model.VerifyMatterReasonsInput) int
+		VerifyMatterTrue              func(childComplexity int, input model.VerifyMatterTrueInput) int
 	}
 
 	Office struct {
@@ -507,6 +630,7 @@ type ComplexityRoot struct {
 		Case                       func(childComplexity int, id string) int
 		CaseQueues                 func(childComplexity int) int
 		Cases                      func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
+		CertificateMatterTypes     func(childComplexity int) int
 		CodeList                   func(childComplexity int, kind model.CodeListKind) int
 		CollaborationMessages      func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
 		CollaborationPeerDirectory func(childComplexity int) int
@@ -525,6 +649,7 @@ type ComplexityRoot struct {
 		Resident                   func(childComplexity int, idNumber string) int
 		Residents                  func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
 		Users                      func(childComplexity int, filter *domain.UserFilter, first *int, after *string) int
+		VerifyCertificate          func(childComplexity int, number string, code string) int
 		VerifyMessageLog           func(childComplexity int) int
 	}
 
@@ -715,6 +840,19 @@ type MutationResolver interface {
 	ReturnSignedBirthForm(ctx context.Context, input model.ReturnSignedBirthFormInput) (*domain.Case, error)
 	FileBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CloseRefusedBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	IssueInformationCertificate(ctx context.Context, input certificate.InfoRequest) (*certificate.InfoOutcome, error)
+	RevokeInformationCertificate(ctx context.Context, input model.RevokeCertificateInput) (*domain.Case, error)
+	StartMatterCertificate(ctx context.Context, input model.StartMatterCertificateInput) (*domain.Case, error)
+	ModifyMatterCertificate(ctx context.Context, input model.ModifyMatterCertificateInput) (*domain.Case, error)
+	SubmitMatterCertificate(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	RouteMatterCertificate(ctx context.Context, input model.RouteMatterCertificateInput) (*domain.Case, error)
+	VerifyMatterTrue(ctx context.Context, input model.VerifyMatterTrueInput) (*domain.Case, error)
+	VerifyMatterNotTrue(ctx context.Context, input model.VerifyMatterReasonsInput) (*domain.Case, error)
+	VerifyMatterNoResult(ctx context.Context, input model.VerifyMatterReasonsInput) (*domain.Case, error)
+	PrintMatterCertificate(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	PrintCertificateRefusal(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	CloseMatterCertificate(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	RevokeMatterCertificate(ctx context.Context, input model.RevokeCertificateInput) (*domain.Case, error)
 	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
@@ -743,6 +881,8 @@ type QueryResolver interface {
 	Cases(ctx context.Context, filter *domain.CaseFilter, first *int, after *string) (*model.CaseConnection, error)
 	CaseQueues(ctx context.Context) ([]*domain.QueueCount, error)
 	OverdueCases(ctx context.Context, first *int, after *string) (*model.CaseConnection, error)
+	CertificateMatterTypes(ctx context.Context) ([]*certificate.MatterType, error)
+	VerifyCertificate(ctx context.Context, number string, code string) (*certificate.Check, error)
 	CollaborationMessages(ctx context.Context, filter *domain.CollabMessageFilter, first *int, after *string) (*model.CollabMessageConnection, error)
 	DeadLetters(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	OverdueMessages(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
@@ -1441,6 +1581,284 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CaseFile.Version(childComplexity), true
 
+	case "CertificateCheck.holderName":
+		if e.ComplexityRoot.CertificateCheck.HolderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateCheck.HolderName(childComplexity), true
+	case "CertificateCheck.issuedAt":
+		if e.ComplexityRoot.CertificateCheck.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateCheck.IssuedAt(childComplexity), true
+	case "CertificateCheck.number":
+		if e.ComplexityRoot.CertificateCheck.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateCheck.Number(childComplexity), true
+	case "CertificateCheck.officeName":
+		if e.ComplexityRoot.CertificateCheck.OfficeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateCheck.OfficeName(childComplexity), true
+	case "CertificateCheck.revokedAt":
+		if e.ComplexityRoot.CertificateCheck.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateCheck.RevokedAt(childComplexity), true
+	case "CertificateCheck.status":
+		if e.ComplexityRoot.CertificateCheck.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateCheck.Status(childComplexity), true
+	case "CertificateCheck.title":
+		if e.ComplexityRoot.CertificateCheck.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateCheck.Title(childComplexity), true
+
+	case "CertificateDecision.at":
+		if e.ComplexityRoot.CertificateDecision.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateDecision.At(childComplexity), true
+	case "CertificateDecision.findings":
+		if e.ComplexityRoot.CertificateDecision.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateDecision.Findings(childComplexity), true
+	case "CertificateDecision.materials":
+		if e.ComplexityRoot.CertificateDecision.Materials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateDecision.Materials(childComplexity), true
+	case "CertificateDecision.office":
+		if e.ComplexityRoot.CertificateDecision.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateDecision.Office(childComplexity), true
+	case "CertificateDecision.reasons":
+		if e.ComplexityRoot.CertificateDecision.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateDecision.Reasons(childComplexity), true
+	case "CertificateDecision.verdict":
+		if e.ComplexityRoot.CertificateDecision.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateDecision.Verdict(childComplexity), true
+
+	case "CertificateMatter.address":
+		if e.ComplexityRoot.CertificateMatter.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.Address(childComplexity), true
+	case "CertificateMatter.applicantIdNumber":
+		if e.ComplexityRoot.CertificateMatter.ApplicantIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.ApplicantIDNumber(childComplexity), true
+	case "CertificateMatter.applicantName":
+		if e.ComplexityRoot.CertificateMatter.ApplicantName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.ApplicantName(childComplexity), true
+	case "CertificateMatter.applicantPhone":
+		if e.ComplexityRoot.CertificateMatter.ApplicantPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.ApplicantPhone(childComplexity), true
+	case "CertificateMatter.matterType":
+		if e.ComplexityRoot.CertificateMatter.MatterType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.MatterType(childComplexity), true
+	case "CertificateMatter.otherName":
+		if e.ComplexityRoot.CertificateMatter.OtherName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.OtherName(childComplexity), true
+	case "CertificateMatter.period":
+		if e.ComplexityRoot.CertificateMatter.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.Period(childComplexity), true
+	case "CertificateMatter.persons":
+		if e.ComplexityRoot.CertificateMatter.Persons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.Persons(childComplexity), true
+	case "CertificateMatter.purpose":
+		if e.ComplexityRoot.CertificateMatter.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.Purpose(childComplexity), true
+	case "CertificateMatter.registrationOffice":
+		if e.ComplexityRoot.CertificateMatter.RegistrationOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.RegistrationOffice(childComplexity), true
+	case "CertificateMatter.relation":
+		if e.ComplexityRoot.CertificateMatter.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.Relation(childComplexity), true
+	case "CertificateMatter.statement":
+		if e.ComplexityRoot.CertificateMatter.Statement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatter.Statement(childComplexity), true
+
+	case "CertificateMatterType.code":
+		if e.ComplexityRoot.CertificateMatterType.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatterType.Code(childComplexity), true
+	case "CertificateMatterType.maxPersons":
+		if e.ComplexityRoot.CertificateMatterType.MaxPersons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatterType.MaxPersons(childComplexity), true
+	case "CertificateMatterType.minPersons":
+		if e.ComplexityRoot.CertificateMatterType.MinPersons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatterType.MinPersons(childComplexity), true
+	case "CertificateMatterType.needs":
+		if e.ComplexityRoot.CertificateMatterType.Needs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatterType.Needs(childComplexity), true
+	case "CertificateMatterType.title":
+		if e.ComplexityRoot.CertificateMatterType.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateMatterType.Title(childComplexity), true
+
+	case "CertificatePerson.idNumber":
+		if e.ComplexityRoot.CertificatePerson.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificatePerson.IDNumber(childComplexity), true
+	case "CertificatePerson.name":
+		if e.ComplexityRoot.CertificatePerson.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificatePerson.Name(childComplexity), true
+
+	case "CertificatePersonCheck.found":
+		if e.ComplexityRoot.CertificatePersonCheck.Found == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificatePersonCheck.Found(childComplexity), true
+	case "CertificatePersonCheck.householdNumber":
+		if e.ComplexityRoot.CertificatePersonCheck.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificatePersonCheck.HouseholdNumber(childComplexity), true
+	case "CertificatePersonCheck.idNumber":
+		if e.ComplexityRoot.CertificatePersonCheck.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificatePersonCheck.IDNumber(childComplexity), true
+	case "CertificatePersonCheck.officeCode":
+		if e.ComplexityRoot.CertificatePersonCheck.OfficeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificatePersonCheck.OfficeCode(childComplexity), true
+
+	case "CertificateRevocation.at":
+		if e.ComplexityRoot.CertificateRevocation.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateRevocation.At(childComplexity), true
+	case "CertificateRevocation.by":
+		if e.ComplexityRoot.CertificateRevocation.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateRevocation.By(childComplexity), true
+	case "CertificateRevocation.reason":
+		if e.ComplexityRoot.CertificateRevocation.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateRevocation.Reason(childComplexity), true
+
+	case "CertificateRouteAnswer.answeredAt":
+		if e.ComplexityRoot.CertificateRouteAnswer.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateRouteAnswer.AnsweredAt(childComplexity), true
+	case "CertificateRouteAnswer.files":
+		if e.ComplexityRoot.CertificateRouteAnswer.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateRouteAnswer.Files(childComplexity), true
+	case "CertificateRouteAnswer.findings":
+		if e.ComplexityRoot.CertificateRouteAnswer.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateRouteAnswer.Findings(childComplexity), true
+	case "CertificateRouteAnswer.office":
+		if e.ComplexityRoot.CertificateRouteAnswer.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateRouteAnswer.Office(childComplexity), true
+	case "CertificateRouteAnswer.province":
+		if e.ComplexityRoot.CertificateRouteAnswer.Province == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateRouteAnswer.Province(childComplexity), true
+	case "CertificateRouteAnswer.verdict":
+		if e.ComplexityRoot.CertificateRouteAnswer.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateRouteAnswer.Verdict(childComplexity), true
+
 	case "CodeEntry.code":
 		if e.ComplexityRoot.CodeEntry.Code == nil {
 			break
@@ -1872,6 +2290,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Household.Type(childComplexity), true
 
+	case "InfoCertificateDetails.issued":
+		if e.ComplexityRoot.InfoCertificateDetails.Issued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfoCertificateDetails.Issued(childComplexity), true
+	case "InfoCertificateDetails.request":
+		if e.ComplexityRoot.InfoCertificateDetails.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfoCertificateDetails.Request(childComplexity), true
+	case "InfoCertificateDetails.revocation":
+		if e.ComplexityRoot.InfoCertificateDetails.Revocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfoCertificateDetails.Revocation(childComplexity), true
+
+	case "InfoCertificateOutcome.case":
+		if e.ComplexityRoot.InfoCertificateOutcome.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfoCertificateOutcome.Case(childComplexity), true
+	case "InfoCertificateOutcome.draft":
+		if e.ComplexityRoot.InfoCertificateOutcome.Draft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfoCertificateOutcome.Draft(childComplexity), true
+
+	case "InfoCertificateRequest.applicantName":
+		if e.ComplexityRoot.InfoCertificateRequest.ApplicantName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfoCertificateRequest.ApplicantName(childComplexity), true
+	case "InfoCertificateRequest.idNumber":
+		if e.ComplexityRoot.InfoCertificateRequest.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfoCertificateRequest.IDNumber(childComplexity), true
+	case "InfoCertificateRequest.name":
+		if e.ComplexityRoot.InfoCertificateRequest.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfoCertificateRequest.Name(childComplexity), true
+	case "InfoCertificateRequest.purpose":
+		if e.ComplexityRoot.InfoCertificateRequest.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfoCertificateRequest.Purpose(childComplexity), true
+
+	case "IssuedCertificate.code":
+		if e.ComplexityRoot.IssuedCertificate.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedCertificate.Code(childComplexity), true
+	case "IssuedCertificate.facts":
+		if e.ComplexityRoot.IssuedCertificate.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedCertificate.Facts(childComplexity), true
+	case "IssuedCertificate.holderName":
+		if e.ComplexityRoot.IssuedCertificate.HolderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedCertificate.HolderName(childComplexity), true
+	case "IssuedCertificate.issuedAt":
+		if e.ComplexityRoot.IssuedCertificate.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedCertificate.IssuedAt(childComplexity), true
+	case "IssuedCertificate.number":
+		if e.ComplexityRoot.IssuedCertificate.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedCertificate.Number(childComplexity), true
+	case "IssuedCertificate.office":
+		if e.ComplexityRoot.IssuedCertificate.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedCertificate.Office(childComplexity), true
+	case "IssuedCertificate.officeName":
+		if e.ComplexityRoot.IssuedCertificate.OfficeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedCertificate.OfficeName(childComplexity), true
+	case "IssuedCertificate.title":
+		if e.ComplexityRoot.IssuedCertificate.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedCertificate.Title(childComplexity), true
+
 	case "MajorChange.field":
 		if e.ComplexityRoot.MajorChange.Field == nil {
 			break
@@ -1927,6 +2451,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Material.Required(childComplexity), true
+
+	case "MatterCertificateDetails.decision":
+		if e.ComplexityRoot.MatterCertificateDetails.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateDetails.Decision(childComplexity), true
+	case "MatterCertificateDetails.issued":
+		if e.ComplexityRoot.MatterCertificateDetails.Issued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateDetails.Issued(childComplexity), true
+	case "MatterCertificateDetails.matter":
+		if e.ComplexityRoot.MatterCertificateDetails.Matter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateDetails.Matter(childComplexity), true
+	case "MatterCertificateDetails.matterTitle":
+		if e.ComplexityRoot.MatterCertificateDetails.MatterTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateDetails.MatterTitle(childComplexity), true
+	case "MatterCertificateDetails.persons":
+		if e.ComplexityRoot.MatterCertificateDetails.Persons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateDetails.Persons(childComplexity), true
+	case "MatterCertificateDetails.refusal":
+		if e.ComplexityRoot.MatterCertificateDetails.Refusal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateDetails.Refusal(childComplexity), true
+	case "MatterCertificateDetails.revocation":
+		if e.ComplexityRoot.MatterCertificateDetails.Revocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateDetails.Revocation(childComplexity), true
+	case "MatterCertificateDetails.route":
+		if e.ComplexityRoot.MatterCertificateDetails.Route == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateDetails.Route(childComplexity), true
 
 	case "MessageLogVerification.entries":
 		if e.ComplexityRoot.MessageLogVerification.Entries == nil {
@@ -2493,6 +3066,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ClientLogin(childComplexity, args["input"].(model.ClientLoginInput)), true
+	case "Mutation.closeMatterCertificate":
+		if e.ComplexityRoot.Mutation.CloseMatterCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeMatterCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseMatterCertificate(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.closeRefusedBirthRegistration":
 		if e.ComplexityRoot.Mutation.CloseRefusedBirthRegistration == nil {
 			break
@@ -2559,6 +3143,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.FileBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.issueInformationCertificate":
+		if e.ComplexityRoot.Mutation.IssueInformationCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueInformationCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueInformationCertificate(childComplexity, args["input"].(certificate.InfoRequest)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -2603,6 +3198,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ModifyBirthRegistration(childComplexity, args["input"].(model.ModifyBirthRegistrationInput)), true
+	case "Mutation.modifyMatterCertificate":
+		if e.ComplexityRoot.Mutation.ModifyMatterCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_modifyMatterCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ModifyMatterCertificate(childComplexity, args["input"].(model.ModifyMatterCertificateInput)), true
 	case "Mutation.modifyMigration":
 		if e.ComplexityRoot.Mutation.ModifyMigration == nil {
 			break
@@ -2636,6 +3242,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PrintBirthForm(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.printCertificateRefusal":
+		if e.ComplexityRoot.Mutation.PrintCertificateRefusal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_printCertificateRefusal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PrintCertificateRefusal(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.printMatterCertificate":
+		if e.ComplexityRoot.Mutation.PrintMatterCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_printMatterCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PrintMatterCertificate(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -2746,6 +3374,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReturnSignedBirthForm(childComplexity, args["input"].(model.ReturnSignedBirthFormInput)), true
+	case "Mutation.revokeInformationCertificate":
+		if e.ComplexityRoot.Mutation.RevokeInformationCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeInformationCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeInformationCertificate(childComplexity, args["input"].(model.RevokeCertificateInput)), true
+	case "Mutation.revokeMatterCertificate":
+		if e.ComplexityRoot.Mutation.RevokeMatterCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeMatterCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeMatterCertificate(childComplexity, args["input"].(model.RevokeCertificateInput)), true
+	case "Mutation.routeMatterCertificate":
+		if e.ComplexityRoot.Mutation.RouteMatterCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_routeMatterCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RouteMatterCertificate(childComplexity, args["input"].(model.RouteMatterCertificateInput)), true
 	case "Mutation.sendCollaborationPing":
 		if e.ComplexityRoot.Mutation.SendCollaborationPing == nil {
 			break
@@ -2796,6 +3457,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartHcybshGeneration(childComplexity), true
+	case "Mutation.startMatterCertificate":
+		if e.ComplexityRoot.Mutation.StartMatterCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startMatterCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartMatterCertificate(childComplexity, args["input"].(model.StartMatterCertificateInput)), true
 	case "Mutation.startMigration":
 		if e.ComplexityRoot.Mutation.StartMigration == nil {
 			break
@@ -2818,6 +3490,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.submitMatterCertificate":
+		if e.ComplexityRoot.Mutation.SubmitMatterCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitMatterCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitMatterCertificate(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.submitMigration":
 		if e.ComplexityRoot.Mutation.SubmitMigration == nil {
 			break
@@ -2851,6 +3534,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UploadArchive(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["file"].(graphql.Upload)), true
+	case "Mutation.verifyMatterNoResult":
+		if e.ComplexityRoot.Mutation.VerifyMatterNoResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyMatterNoResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyMatterNoResult(childComplexity, args["input"].(model.VerifyMatterReasonsInput)), true
+	case "Mutation.verifyMatterNotTrue":
+		if e.ComplexityRoot.Mutation.VerifyMatterNotTrue == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyMatterNotTrue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyMatterNotTrue(childComplexity, args["input"].(model.VerifyMatterReasonsInput)), true
+	case "Mutation.verifyMatterTrue":
+		if e.ComplexityRoot.Mutation.VerifyMatterTrue == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyMatterTrue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyMatterTrue(childComplexity, args["input"].(model.VerifyMatterTrueInput)), true
 
 	case "Office.code":
 		if e.ComplexityRoot.Office.Code == nil {
@@ -2946,6 +3662,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*domain.CaseFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.certificateMatterTypes":
+		if e.ComplexityRoot.Query.CertificateMatterTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CertificateMatterTypes(childComplexity), true
 	case "Query.codeList":
 		if e.ComplexityRoot.Query.CodeList == nil {
 			break
@@ -3125,6 +3847,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["filter"].(*domain.UserFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.verifyCertificate":
+		if e.ComplexityRoot.Query.VerifyCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyCertificate(childComplexity, args["number"].(string), args["code"].(string)), true
 	case "Query.verifyMessageLog":
 		if e.ComplexityRoot.Query.VerifyMessageLog == nil {
 			break
@@ -3410,17 +4143,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BirthSettlementInput", ec.unmarshalInputBirthSettlementInput),
 			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
 			graphql.NewInputUnmarshaler("CaseStepInput", ec.unmarshalInputCaseStepInput),
+			graphql.NewInputUnmarshaler("CertificateMatterInput", ec.unmarshalInputCertificateMatterInput),
+			graphql.NewInputUnmarshaler("CertificatePersonInput", ec.unmarshalInputCertificatePersonInput),
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CorrectBirthMinorInput", ec.unmarshalInputCorrectBirthMinorInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("FieldValueInput", ec.unmarshalInputFieldValueInput),
+			graphql.NewInputUnmarshaler("IssueInformationCertificateInput", ec.unmarshalInputIssueInformationCertificateInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MajorChangeInput", ec.unmarshalInputMajorChangeInput),
 			graphql.NewInputUnmarshaler("MigrationApplicantInput", ec.unmarshalInputMigrationApplicantInput),
 			graphql.NewInputUnmarshaler("MigrationMemberInput", ec.unmarshalInputMigrationMemberInput),
 			graphql.NewInputUnmarshaler("MigrationRecodeInput", ec.unmarshalInputMigrationRecodeInput),
 			graphql.NewInputUnmarshaler("ModifyBirthRegistrationInput", ec.unmarshalInputModifyBirthRegistrationInput),
+			graphql.NewInputUnmarshaler("ModifyMatterCertificateInput", ec.unmarshalInputModifyMatterCertificateInput),
 			graphql.NewInputUnmarshaler("ModifyMigrationInput", ec.unmarshalInputModifyMigrationInput),
 			graphql.NewInputUnmarshaler("MoveInMigrationInput", ec.unmarshalInputMoveInMigrationInput),
 			graphql.NewInputUnmarshaler("RefuseBirthRegistrationInput", ec.unmarshalInputRefuseBirthRegistrationInput),
@@ -3431,12 +4168,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ResetUserPasswordInput", ec.unmarshalInputResetUserPasswordInput),
 			graphql.NewInputUnmarshaler("ResidentFilter", ec.unmarshalInputResidentFilter),
 			graphql.NewInputUnmarshaler("ReturnSignedBirthFormInput", ec.unmarshalInputReturnSignedBirthFormInput),
+			graphql.NewInputUnmarshaler("RevokeCertificateInput", ec.unmarshalInputRevokeCertificateInput),
+			graphql.NewInputUnmarshaler("RouteMatterCertificateInput", ec.unmarshalInputRouteMatterCertificateInput),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
 			graphql.NewInputUnmarshaler("SettleBirthRegistrationInput", ec.unmarshalInputSettleBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
+			graphql.NewInputUnmarshaler("StartMatterCertificateInput", ec.unmarshalInputStartMatterCertificateInput),
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
+			graphql.NewInputUnmarshaler("VerifyMatterReasonsInput", ec.unmarshalInputVerifyMatterReasonsInput),
+			graphql.NewInputUnmarshaler("VerifyMatterTrueInput", ec.unmarshalInputVerifyMatterTrueInput),
 		)
 	}
 	first := true
@@ -3529,7 +4271,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/migration.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/migration.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3546,6 +4288,7 @@ var sources = []*ast.Source{
 	{Name: "schema/auth.graphqls", Input: sourceData("schema/auth.graphqls"), BuiltIn: false},
 	{Name: "schema/birth.graphqls", Input: sourceData("schema/birth.graphqls"), BuiltIn: false},
 	{Name: "schema/case.graphqls", Input: sourceData("schema/case.graphqls"), BuiltIn: false},
+	{Name: "schema/certificate.graphqls", Input: sourceData("schema/certificate.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
@@ -3835,6 +4578,144 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type CaseFile", field.Name)
 }
 
+func (ec *executionContext) childFields_CertificateCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_CertificateCheck_status(ctx, field)
+	case "number":
+		return ec.fieldContext_CertificateCheck_number(ctx, field)
+	case "title":
+		return ec.fieldContext_CertificateCheck_title(ctx, field)
+	case "holderName":
+		return ec.fieldContext_CertificateCheck_holderName(ctx, field)
+	case "officeName":
+		return ec.fieldContext_CertificateCheck_officeName(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_CertificateCheck_issuedAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_CertificateCheck_revokedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificateDecision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "verdict":
+		return ec.fieldContext_CertificateDecision_verdict(ctx, field)
+	case "findings":
+		return ec.fieldContext_CertificateDecision_findings(ctx, field)
+	case "reasons":
+		return ec.fieldContext_CertificateDecision_reasons(ctx, field)
+	case "office":
+		return ec.fieldContext_CertificateDecision_office(ctx, field)
+	case "at":
+		return ec.fieldContext_CertificateDecision_at(ctx, field)
+	case "materials":
+		return ec.fieldContext_CertificateDecision_materials(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateDecision", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificateMatter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "matterType":
+		return ec.fieldContext_CertificateMatter_matterType(ctx, field)
+	case "persons":
+		return ec.fieldContext_CertificateMatter_persons(ctx, field)
+	case "statement":
+		return ec.fieldContext_CertificateMatter_statement(ctx, field)
+	case "purpose":
+		return ec.fieldContext_CertificateMatter_purpose(ctx, field)
+	case "relation":
+		return ec.fieldContext_CertificateMatter_relation(ctx, field)
+	case "otherName":
+		return ec.fieldContext_CertificateMatter_otherName(ctx, field)
+	case "address":
+		return ec.fieldContext_CertificateMatter_address(ctx, field)
+	case "period":
+		return ec.fieldContext_CertificateMatter_period(ctx, field)
+	case "applicantName":
+		return ec.fieldContext_CertificateMatter_applicantName(ctx, field)
+	case "applicantIdNumber":
+		return ec.fieldContext_CertificateMatter_applicantIdNumber(ctx, field)
+	case "applicantPhone":
+		return ec.fieldContext_CertificateMatter_applicantPhone(ctx, field)
+	case "registrationOffice":
+		return ec.fieldContext_CertificateMatter_registrationOffice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateMatter", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificateMatterType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CertificateMatterType_code(ctx, field)
+	case "title":
+		return ec.fieldContext_CertificateMatterType_title(ctx, field)
+	case "minPersons":
+		return ec.fieldContext_CertificateMatterType_minPersons(ctx, field)
+	case "maxPersons":
+		return ec.fieldContext_CertificateMatterType_maxPersons(ctx, field)
+	case "needs":
+		return ec.fieldContext_CertificateMatterType_needs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateMatterType", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificatePerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idNumber":
+		return ec.fieldContext_CertificatePerson_idNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_CertificatePerson_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificatePerson", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificatePersonCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idNumber":
+		return ec.fieldContext_CertificatePersonCheck_idNumber(ctx, field)
+	case "found":
+		return ec.fieldContext_CertificatePersonCheck_found(ctx, field)
+	case "householdNumber":
+		return ec.fieldContext_CertificatePersonCheck_householdNumber(ctx, field)
+	case "officeCode":
+		return ec.fieldContext_CertificatePersonCheck_officeCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificatePersonCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificateRevocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_CertificateRevocation_reason(ctx, field)
+	case "by":
+		return ec.fieldContext_CertificateRevocation_by(ctx, field)
+	case "at":
+		return ec.fieldContext_CertificateRevocation_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateRevocation", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificateRouteAnswer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "province":
+		return ec.fieldContext_CertificateRouteAnswer_province(ctx, field)
+	case "office":
+		return ec.fieldContext_CertificateRouteAnswer_office(ctx, field)
+	case "verdict":
+		return ec.fieldContext_CertificateRouteAnswer_verdict(ctx, field)
+	case "findings":
+		return ec.fieldContext_CertificateRouteAnswer_findings(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_CertificateRouteAnswer_answeredAt(ctx, field)
+	case "files":
+		return ec.fieldContext_CertificateRouteAnswer_files(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateRouteAnswer", field.Name)
+}
+
 func (ec *executionContext) childFields_CodeEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -4039,6 +4920,52 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
+}
+
+func (ec *executionContext) childFields_InfoCertificateOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "case":
+		return ec.fieldContext_InfoCertificateOutcome_case(ctx, field)
+	case "draft":
+		return ec.fieldContext_InfoCertificateOutcome_draft(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InfoCertificateOutcome", field.Name)
+}
+
+func (ec *executionContext) childFields_InfoCertificateRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idNumber":
+		return ec.fieldContext_InfoCertificateRequest_idNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_InfoCertificateRequest_name(ctx, field)
+	case "purpose":
+		return ec.fieldContext_InfoCertificateRequest_purpose(ctx, field)
+	case "applicantName":
+		return ec.fieldContext_InfoCertificateRequest_applicantName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InfoCertificateRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_IssuedCertificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_IssuedCertificate_number(ctx, field)
+	case "code":
+		return ec.fieldContext_IssuedCertificate_code(ctx, field)
+	case "title":
+		return ec.fieldContext_IssuedCertificate_title(ctx, field)
+	case "holderName":
+		return ec.fieldContext_IssuedCertificate_holderName(ctx, field)
+	case "facts":
+		return ec.fieldContext_IssuedCertificate_facts(ctx, field)
+	case "office":
+		return ec.fieldContext_IssuedCertificate_office(ctx, field)
+	case "officeName":
+		return ec.fieldContext_IssuedCertificate_officeName(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_IssuedCertificate_issuedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssuedCertificate", field.Name)
 }
 
 func (ec *executionContext) childFields_MajorChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4653,6 +5580,20 @@ func (ec *executionContext) field_Mutation_clientLogin_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_closeRefusedBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4745,6 +5686,20 @@ func (ec *executionContext) field_Mutation_fileBirthRegistration_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_issueInformationCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (certificate.InfoRequest, error) {
+			return ec.unmarshalNIssueInformationCertificateInput2hukouᚋdomainᚋcertificateᚐInfoRequest(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4825,6 +5780,20 @@ func (ec *executionContext) field_Mutation_modifyBirthRegistration_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_modifyMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ModifyMatterCertificateInput, error) {
+			return ec.unmarshalNModifyMatterCertificateInput2hukouᚋgraphᚋmodelᚐModifyMatterCertificateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_modifyMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4854,6 +5823,34 @@ func (ec *executionContext) field_Mutation_moveInMigration_args(ctx context.Cont
 }
 
 func (ec *executionContext) field_Mutation_printBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_printCertificateRefusal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_printMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
@@ -5007,6 +6004,48 @@ func (ec *executionContext) field_Mutation_returnSignedBirthForm_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_revokeInformationCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeCertificateInput, error) {
+			return ec.unmarshalNRevokeCertificateInput2hukouᚋgraphᚋmodelᚐRevokeCertificateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeCertificateInput, error) {
+			return ec.unmarshalNRevokeCertificateInput2hukouᚋgraphᚋmodelᚐRevokeCertificateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_routeMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RouteMatterCertificateInput, error) {
+			return ec.unmarshalNRouteMatterCertificateInput2hukouᚋgraphᚋmodelᚐRouteMatterCertificateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_sendCollaborationPing_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5079,6 +6118,20 @@ func (ec *executionContext) field_Mutation_startBirthRegistration_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StartMatterCertificateInput, error) {
+			return ec.unmarshalNStartMatterCertificateInput2hukouᚋgraphᚋmodelᚐStartMatterCertificateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_startMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5094,6 +6147,20 @@ func (ec *executionContext) field_Mutation_startMigration_args(ctx context.Conte
 }
 
 func (ec *executionContext) field_Mutation_submitBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
@@ -5162,6 +6229,48 @@ func (ec *executionContext) field_Mutation_uploadArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["file"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyMatterNoResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.VerifyMatterReasonsInput, error) {
+			return ec.unmarshalNVerifyMatterReasonsInput2hukouᚋgraphᚋmodelᚐVerifyMatterReasonsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyMatterNotTrue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.VerifyMatterReasonsInput, error) {
+			return ec.unmarshalNVerifyMatterReasonsInput2hukouᚋgraphᚋmodelᚐVerifyMatterReasonsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyMatterTrue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.VerifyMatterTrueInput, error) {
+			return ec.unmarshalNVerifyMatterTrueInput2hukouᚋgraphᚋmodelᚐVerifyMatterTrueInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5540,6 +6649,28 @@ func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_verifyCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "number",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["number"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg1
 	return args, nil
 }
 
@@ -8513,6 +9644,1338 @@ func (ec *executionContext) fieldContext_CaseFile_version(_ context.Context, fie
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Int")
 }
 
+func (ec *executionContext) _CertificateCheck_status(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateCheck_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v certificate.CheckStatus) graphql.Marshaler {
+			return ec.marshalNCertificateCheckStatus2hukouᚋdomainᚋcertificateᚐCheckStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateCheck_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateCheck", field, false, false, "CertificateCheckStatus")
+}
+
+func (ec *executionContext) _CertificateCheck_number(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateCheck_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateCheck_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateCheck_title(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateCheck_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateCheck_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateCheck_holderName(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateCheck_holderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateCheck_holderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateCheck_officeName(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateCheck_officeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateCheck_officeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateCheck_issuedAt(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateCheck_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateCheck_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateCheck", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CertificateCheck_revokedAt(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateCheck_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateCheck_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateCheck", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CertificateDecision_verdict(ctx context.Context, field graphql.CollectedField, obj *certificate.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateDecision_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v certificate.Verdict) graphql.Marshaler {
+			return ec.marshalNCertificateVerdict2hukouᚋdomainᚋcertificateᚐVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateDecision_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateDecision", field, false, false, "CertificateVerdict")
+}
+
+func (ec *executionContext) _CertificateDecision_findings(ctx context.Context, field graphql.CollectedField, obj *certificate.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateDecision_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateDecision_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateDecision", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateDecision_reasons(ctx context.Context, field graphql.CollectedField, obj *certificate.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateDecision_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateDecision_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateDecision", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateDecision_office(ctx context.Context, field graphql.CollectedField, obj *certificate.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateDecision_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateDecision_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateDecision", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateDecision_at(ctx context.Context, field graphql.CollectedField, obj *certificate.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateDecision_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateDecision_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateDecision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CertificateDecision_materials(ctx context.Context, field graphql.CollectedField, obj *certificate.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateDecision_materials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Materials, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateDecision_materials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateDecision", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_matterType(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_matterType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatterType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_matterType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_persons(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_persons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Persons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []certificate.Person) graphql.Marshaler {
+			return ec.marshalNCertificatePerson2ᚕhukouᚋdomainᚋcertificateᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_persons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CertificateMatter",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificatePerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CertificateMatter_statement(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statement, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_purpose(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_relation(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_otherName(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_otherName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OtherName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_otherName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_address(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_period(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_applicantName(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_applicantName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicantName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_applicantName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_applicantIdNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_applicantIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicantIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_applicantIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_applicantPhone(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_applicantPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicantPhone, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "PHONE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_applicantPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatter_registrationOffice(ctx context.Context, field graphql.CollectedField, obj *certificate.Matter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatter_registrationOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegistrationOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatter_registrationOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatter", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatterType_code(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatterType_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatterType_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatterType", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatterType_title(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatterType_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatterType_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatterType", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateMatterType_minPersons(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatterType_minPersons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinPersons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatterType_minPersons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatterType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CertificateMatterType_maxPersons(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatterType_maxPersons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxPersons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatterType_maxPersons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatterType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CertificateMatterType_needs(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateMatterType_needs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Needs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateMatterType_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateMatterType", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificatePerson_idNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificatePerson_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificatePerson_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificatePerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificatePerson_name(ctx context.Context, field graphql.CollectedField, obj *certificate.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificatePerson_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificatePerson_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificatePerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificatePersonCheck_idNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.PersonCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificatePersonCheck_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificatePersonCheck_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificatePersonCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificatePersonCheck_found(ctx context.Context, field graphql.CollectedField, obj *certificate.PersonCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificatePersonCheck_found(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Found, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificatePersonCheck_found(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificatePersonCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CertificatePersonCheck_householdNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.PersonCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificatePersonCheck_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificatePersonCheck_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificatePersonCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificatePersonCheck_officeCode(ctx context.Context, field graphql.CollectedField, obj *certificate.PersonCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificatePersonCheck_officeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificatePersonCheck_officeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificatePersonCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateRevocation_reason(ctx context.Context, field graphql.CollectedField, obj *certificate.Revocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateRevocation_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateRevocation_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateRevocation", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateRevocation_by(ctx context.Context, field graphql.CollectedField, obj *certificate.Revocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateRevocation_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateRevocation_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateRevocation", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateRevocation_at(ctx context.Context, field graphql.CollectedField, obj *certificate.Revocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateRevocation_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateRevocation_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateRevocation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CertificateRouteAnswer_province(ctx context.Context, field graphql.CollectedField, obj *certificate.RouteAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateRouteAnswer_province(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Province, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateRouteAnswer_province(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateRouteAnswer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateRouteAnswer_office(ctx context.Context, field graphql.CollectedField, obj *certificate.RouteAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateRouteAnswer_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateRouteAnswer_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateRouteAnswer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateRouteAnswer_verdict(ctx context.Context, field graphql.CollectedField, obj *certificate.RouteAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateRouteAnswer_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v certificate.Verdict) graphql.Marshaler {
+			return ec.marshalNCertificateVerdict2hukouᚋdomainᚋcertificateᚐVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateRouteAnswer_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateRouteAnswer", field, false, false, "CertificateVerdict")
+}
+
+func (ec *executionContext) _CertificateRouteAnswer_findings(ctx context.Context, field graphql.CollectedField, obj *certificate.RouteAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateRouteAnswer_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateRouteAnswer_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateRouteAnswer", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificateRouteAnswer_answeredAt(ctx context.Context, field graphql.CollectedField, obj *certificate.RouteAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateRouteAnswer_answeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateRouteAnswer_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateRouteAnswer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CertificateRouteAnswer_files(ctx context.Context, field graphql.CollectedField, obj *certificate.RouteAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificateRouteAnswer_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificateRouteAnswer_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificateRouteAnswer", field, false, false, "String")
+}
+
 func (ec *executionContext) _CodeEntry_code(ctx context.Context, field graphql.CollectedField, obj *model.CodeEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10240,6 +12703,550 @@ func (ec *executionContext) fieldContext_Household_members(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _InfoCertificateDetails_request(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfoCertificateDetails_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Request, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v certificate.InfoRequest) graphql.Marshaler {
+			return ec.marshalNInfoCertificateRequest2hukouᚋdomainᚋcertificateᚐInfoRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfoCertificateDetails_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InfoCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InfoCertificateRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InfoCertificateDetails_issued(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfoCertificateDetails_issued(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issued, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Issued) graphql.Marshaler {
+			return ec.marshalOIssuedCertificate2ᚖhukouᚋdomainᚋcertificateᚐIssued(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InfoCertificateDetails_issued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InfoCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedCertificate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InfoCertificateDetails_revocation(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfoCertificateDetails_revocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revocation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Revocation) graphql.Marshaler {
+			return ec.marshalOCertificateRevocation2ᚖhukouᚋdomainᚋcertificateᚐRevocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InfoCertificateDetails_revocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InfoCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificateRevocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InfoCertificateOutcome_case(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfoCertificateOutcome_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Case, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalOCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InfoCertificateOutcome_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InfoCertificateOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InfoCertificateOutcome_draft(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfoCertificateOutcome_draft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Draft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Matter) graphql.Marshaler {
+			return ec.marshalOCertificateMatter2ᚖhukouᚋdomainᚋcertificateᚐMatter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InfoCertificateOutcome_draft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InfoCertificateOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificateMatter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InfoCertificateRequest_idNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfoCertificateRequest_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfoCertificateRequest_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfoCertificateRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _InfoCertificateRequest_name(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfoCertificateRequest_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfoCertificateRequest_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfoCertificateRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _InfoCertificateRequest_purpose(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfoCertificateRequest_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfoCertificateRequest_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfoCertificateRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _InfoCertificateRequest_applicantName(ctx context.Context, field graphql.CollectedField, obj *certificate.InfoRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfoCertificateRequest_applicantName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicantName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfoCertificateRequest_applicantName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfoCertificateRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedCertificate_number(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedCertificate_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedCertificate_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedCertificate_code(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedCertificate_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedCertificate_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedCertificate_title(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedCertificate_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedCertificate_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedCertificate_holderName(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedCertificate_holderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedCertificate_holderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedCertificate_facts(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedCertificate_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facts, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedCertificate_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedCertificate_office(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedCertificate_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedCertificate_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedCertificate_officeName(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedCertificate_officeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedCertificate_officeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "String")
+}
+
+func (ec *executionContext) _IssuedCertificate_issuedAt(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedCertificate_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedCertificate_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "Time")
+}
+
 func (ec *executionContext) _MajorChange_field(ctx context.Context, field graphql.CollectedField, obj *birth.MajorChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10487,6 +13494,253 @@ func (ec *executionContext) fieldContext_Material_files(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatterCertificateDetails_matter(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateDetails_matter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v certificate.Matter) graphql.Marshaler {
+			return ec.marshalNCertificateMatter2hukouᚋdomainᚋcertificateᚐMatter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateDetails_matter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatterCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificateMatter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatterCertificateDetails_matterTitle(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateDetails_matterTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatterTitle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateDetails_matterTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateDetails_persons(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateDetails_persons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Persons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []certificate.PersonCheck) graphql.Marshaler {
+			return ec.marshalNCertificatePersonCheck2ᚕhukouᚋdomainᚋcertificateᚐPersonCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateDetails_persons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatterCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificatePersonCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatterCertificateDetails_decision(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateDetails_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Decision) graphql.Marshaler {
+			return ec.marshalOCertificateDecision2ᚖhukouᚋdomainᚋcertificateᚐDecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateDetails_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatterCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificateDecision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatterCertificateDetails_route(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateDetails_route(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Route, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.RouteAnswer) graphql.Marshaler {
+			return ec.marshalOCertificateRouteAnswer2ᚖhukouᚋdomainᚋcertificateᚐRouteAnswer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateDetails_route(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatterCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificateRouteAnswer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatterCertificateDetails_issued(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateDetails_issued(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issued, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Issued) graphql.Marshaler {
+			return ec.marshalOIssuedCertificate2ᚖhukouᚋdomainᚋcertificateᚐIssued(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateDetails_issued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatterCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedCertificate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatterCertificateDetails_refusal(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateDetails_refusal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refusal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Issued) graphql.Marshaler {
+			return ec.marshalOIssuedCertificate2ᚖhukouᚋdomainᚋcertificateᚐIssued(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateDetails_refusal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatterCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedCertificate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatterCertificateDetails_revocation(ctx context.Context, field graphql.CollectedField, obj *certificate.MatterDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateDetails_revocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revocation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Revocation) graphql.Marshaler {
+			return ec.marshalOCertificateRevocation2ᚖhukouᚋdomainᚋcertificateᚐRevocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateDetails_revocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatterCertificateDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificateRevocation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14329,6 +17583,812 @@ func (ec *executionContext) fieldContext_Mutation_closeRefusedBirthRegistration(
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_issueInformationCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueInformationCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueInformationCertificate(ctx, fc.Args["input"].(certificate.InfoRequest))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *certificate.InfoOutcome
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *certificate.InfoOutcome
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.InfoOutcome) graphql.Marshaler {
+			return ec.marshalNInfoCertificateOutcome2ᚖhukouᚋdomainᚋcertificateᚐInfoOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueInformationCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InfoCertificateOutcome(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueInformationCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeInformationCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeInformationCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeInformationCertificate(ctx, fc.Args["input"].(model.RevokeCertificateInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"APPROVER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeInformationCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeInformationCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startMatterCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startMatterCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartMatterCertificate(ctx, fc.Args["input"].(model.StartMatterCertificateInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startMatterCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startMatterCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_modifyMatterCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_modifyMatterCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ModifyMatterCertificate(ctx, fc.Args["input"].(model.ModifyMatterCertificateInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_modifyMatterCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_modifyMatterCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitMatterCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitMatterCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitMatterCertificate(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitMatterCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitMatterCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_routeMatterCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_routeMatterCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RouteMatterCertificate(ctx, fc.Args["input"].(model.RouteMatterCertificateInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_routeMatterCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_routeMatterCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyMatterTrue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyMatterTrue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyMatterTrue(ctx, fc.Args["input"].(model.VerifyMatterTrueInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyMatterTrue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyMatterTrue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyMatterNotTrue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyMatterNotTrue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyMatterNotTrue(ctx, fc.Args["input"].(model.VerifyMatterReasonsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyMatterNotTrue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyMatterNotTrue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyMatterNoResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyMatterNoResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyMatterNoResult(ctx, fc.Args["input"].(model.VerifyMatterReasonsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyMatterNoResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyMatterNoResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_printMatterCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_printMatterCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PrintMatterCertificate(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_printMatterCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_printMatterCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_printCertificateRefusal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_printCertificateRefusal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PrintCertificateRefusal(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_printCertificateRefusal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_printCertificateRefusal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeMatterCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeMatterCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseMatterCertificate(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeMatterCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeMatterCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeMatterCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeMatterCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeMatterCertificate(ctx, fc.Args["input"].(model.RevokeCertificateInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"APPROVER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeMatterCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeMatterCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_replayMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15820,6 +19880,100 @@ func (ec *executionContext) fieldContext_Query_overdueCases(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_overdueCases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_certificateMatterTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_certificateMatterTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CertificateMatterTypes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER"})
+				if err != nil {
+					var zeroVal []*certificate.MatterType
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*certificate.MatterType
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*certificate.MatterType) graphql.Marshaler {
+			return ec.marshalNCertificateMatterType2ᚕᚖhukouᚋdomainᚋcertificateᚐMatterTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_certificateMatterTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificateMatterType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verifyCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().VerifyCertificate(ctx, fc.Args["number"].(string), fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *certificate.Check) graphql.Marshaler {
+			return ec.marshalNCertificateCheck2ᚖhukouᚋdomainᚋcertificateᚐCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyCertificate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificateCheck(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_verifyCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19632,6 +23786,193 @@ func UnmarshalCaseStepInput(ctx context.Context, raw any) (model.CaseStepInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCertificateMatterInput(ctx context.Context, obj any) (certificate.Matter, error) {
+	var it certificate.Matter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["relation"]; !present {
+		asMap["relation"] = ""
+	}
+	if _, present := asMap["otherName"]; !present {
+		asMap["otherName"] = ""
+	}
+	if _, present := asMap["address"]; !present {
+		asMap["address"] = ""
+	}
+	if _, present := asMap["period"]; !present {
+		asMap["period"] = ""
+	}
+	if _, present := asMap["applicantPhone"]; !present {
+		asMap["applicantPhone"] = ""
+	}
+	if _, present := asMap["registrationOffice"]; !present {
+		asMap["registrationOffice"] = ""
+	}
+
+	fieldsInOrder := [...]string{"matterType", "persons", "statement", "purpose", "relation", "otherName", "address", "period", "applicantName", "applicantIdNumber", "applicantPhone", "registrationOffice"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "matterType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matterType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MatterType = data
+		case "persons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("persons"))
+			data, err := ec.unmarshalNCertificatePersonInput2ᚕhukouᚋdomainᚋcertificateᚐPersonᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Persons = data
+		case "statement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statement"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statement = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
+		case "otherName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("otherName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OtherName = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "applicantName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantName = data
+		case "applicantIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantIdNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantIDNumber = data
+		case "applicantPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantPhone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantPhone = data
+		case "registrationOffice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationOffice"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationOffice = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCertificateMatterInput unmarshals raw into the CertificateMatterInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCertificateMatterInput(ctx context.Context, raw any) (certificate.Matter, error) {
+	var out certificate.Matter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CertificateMatterInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCertificatePersonInput(ctx context.Context, obj any) (certificate.Person, error) {
+	var it certificate.Person
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idNumber", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCertificatePersonInput unmarshals raw into the CertificatePersonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCertificatePersonInput(ctx context.Context, raw any) (certificate.Person, error) {
+	var out certificate.Person
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CertificatePersonInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputClientLoginInput(ctx context.Context, obj any) (model.ClientLoginInput, error) {
 	var it model.ClientLoginInput
 	if obj == nil {
@@ -19909,6 +24250,69 @@ func (ec *executionContext) unmarshalInputFieldValueInput(ctx context.Context, o
 func UnmarshalFieldValueInput(ctx context.Context, raw any) (model.FieldValueInput, error) {
 	var out model.FieldValueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FieldValueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIssueInformationCertificateInput(ctx context.Context, obj any) (certificate.InfoRequest, error) {
+	var it certificate.InfoRequest
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idNumber", "name", "purpose", "applicantName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "applicantName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicantName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIssueInformationCertificateInput unmarshals raw into the IssueInformationCertificateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIssueInformationCertificateInput(ctx context.Context, raw any) (certificate.InfoRequest, error) {
+	var out certificate.InfoRequest
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssueInformationCertificateInput", raw, &out)
 	return out, err
 }
 
@@ -20302,6 +24706,62 @@ func (ec *executionContext) unmarshalInputModifyBirthRegistrationInput(ctx conte
 func UnmarshalModifyBirthRegistrationInput(ctx context.Context, raw any) (model.ModifyBirthRegistrationInput, error) {
 	var out model.ModifyBirthRegistrationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModifyBirthRegistrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputModifyMatterCertificateInput(ctx context.Context, obj any) (model.ModifyMatterCertificateInput, error) {
+	var it model.ModifyMatterCertificateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "matter"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "matter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matter"))
+			data, err := ec.unmarshalNCertificateMatterInput2ᚖhukouᚋdomainᚋcertificateᚐMatter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Matter = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalModifyMatterCertificateInput unmarshals raw into the ModifyMatterCertificateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalModifyMatterCertificateInput(ctx context.Context, raw any) (model.ModifyMatterCertificateInput, error) {
+	var out model.ModifyMatterCertificateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModifyMatterCertificateInput", raw, &out)
 	return out, err
 }
 
@@ -20865,6 +25325,118 @@ func UnmarshalReturnSignedBirthFormInput(ctx context.Context, raw any) (model.Re
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRevokeCertificateInput(ctx context.Context, obj any) (model.RevokeCertificateInput, error) {
+	var it model.RevokeCertificateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeCertificateInput unmarshals raw into the RevokeCertificateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeCertificateInput(ctx context.Context, raw any) (model.RevokeCertificateInput, error) {
+	var out model.RevokeCertificateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeCertificateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRouteMatterCertificateInput(ctx context.Context, obj any) (model.RouteMatterCertificateInput, error) {
+	var it model.RouteMatterCertificateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "province"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "province":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("province"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Province = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRouteMatterCertificateInput unmarshals raw into the RouteMatterCertificateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRouteMatterCertificateInput(ctx context.Context, raw any) (model.RouteMatterCertificateInput, error) {
+	var out model.RouteMatterCertificateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RouteMatterCertificateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSendCollaborationPingInput(ctx context.Context, obj any) (model.SendCollaborationPingInput, error) {
 	var it model.SendCollaborationPingInput
 	if obj == nil {
@@ -21023,6 +25595,48 @@ func (ec *executionContext) unmarshalInputStartBirthRegistrationInput(ctx contex
 func UnmarshalStartBirthRegistrationInput(ctx context.Context, raw any) (model.StartBirthRegistrationInput, error) {
 	var out model.StartBirthRegistrationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartBirthRegistrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartMatterCertificateInput(ctx context.Context, obj any) (model.StartMatterCertificateInput, error) {
+	var it model.StartMatterCertificateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"matter"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "matter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matter"))
+			data, err := ec.unmarshalNCertificateMatterInput2ᚖhukouᚋdomainᚋcertificateᚐMatter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Matter = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartMatterCertificateInput unmarshals raw into the StartMatterCertificateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartMatterCertificateInput(ctx context.Context, raw any) (model.StartMatterCertificateInput, error) {
+	var out model.StartMatterCertificateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartMatterCertificateInput", raw, &out)
 	return out, err
 }
 
@@ -21208,6 +25822,118 @@ func UnmarshalUserFilter(ctx context.Context, raw any) (domain.UserFilter, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputVerifyMatterReasonsInput(ctx context.Context, obj any) (model.VerifyMatterReasonsInput, error) {
+	var it model.VerifyMatterReasonsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "reasons"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "reasons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasons"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reasons = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVerifyMatterReasonsInput unmarshals raw into the VerifyMatterReasonsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVerifyMatterReasonsInput(ctx context.Context, raw any) (model.VerifyMatterReasonsInput, error) {
+	var out model.VerifyMatterReasonsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VerifyMatterReasonsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputVerifyMatterTrueInput(ctx context.Context, obj any) (model.VerifyMatterTrueInput, error) {
+	var it model.VerifyMatterTrueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "findings"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "findings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findings"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Findings = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVerifyMatterTrueInput unmarshals raw into the VerifyMatterTrueInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVerifyMatterTrueInput(ctx context.Context, raw any) (model.VerifyMatterTrueInput, error) {
+	var out model.VerifyMatterTrueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VerifyMatterTrueInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -21223,6 +25949,20 @@ func (ec *executionContext) _CaseDetails(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._MigrationDetails(ctx, sel, obj)
+	case certificate.MatterDetails:
+		return ec._MatterCertificateDetails(ctx, sel, &obj)
+	case *certificate.MatterDetails:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MatterCertificateDetails(ctx, sel, obj)
+	case certificate.InfoDetails:
+		return ec._InfoCertificateDetails(ctx, sel, &obj)
+	case *certificate.InfoDetails:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InfoCertificateDetails(ctx, sel, obj)
 	case birth.Details:
 		return ec._BirthDetails(ctx, sel, &obj)
 	case *birth.Details:
@@ -22248,6 +26988,455 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var certificateCheckImplementors = []string{"CertificateCheck"}
+
+func (ec *executionContext) _CertificateCheck(ctx context.Context, sel ast.SelectionSet, obj *certificate.Check) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificateCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificateCheck")
+		case "status":
+			out.Values[i] = ec._CertificateCheck_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "number":
+			out.Values[i] = ec._CertificateCheck_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._CertificateCheck_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "holderName":
+			out.Values[i] = ec._CertificateCheck_holderName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "officeName":
+			out.Values[i] = ec._CertificateCheck_officeName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "issuedAt":
+			out.Values[i] = ec._CertificateCheck_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "revokedAt":
+			out.Values[i] = ec._CertificateCheck_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var certificateDecisionImplementors = []string{"CertificateDecision"}
+
+func (ec *executionContext) _CertificateDecision(ctx context.Context, sel ast.SelectionSet, obj *certificate.Decision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificateDecisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificateDecision")
+		case "verdict":
+			out.Values[i] = ec._CertificateDecision_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findings":
+			out.Values[i] = ec._CertificateDecision_findings(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._CertificateDecision_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "office":
+			out.Values[i] = ec._CertificateDecision_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._CertificateDecision_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materials":
+			out.Values[i] = ec._CertificateDecision_materials(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var certificateMatterImplementors = []string{"CertificateMatter"}
+
+func (ec *executionContext) _CertificateMatter(ctx context.Context, sel ast.SelectionSet, obj *certificate.Matter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificateMatterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificateMatter")
+		case "matterType":
+			out.Values[i] = ec._CertificateMatter_matterType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "persons":
+			out.Values[i] = ec._CertificateMatter_persons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statement":
+			out.Values[i] = ec._CertificateMatter_statement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._CertificateMatter_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._CertificateMatter_relation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "otherName":
+			out.Values[i] = ec._CertificateMatter_otherName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._CertificateMatter_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._CertificateMatter_period(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "applicantName":
+			out.Values[i] = ec._CertificateMatter_applicantName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicantIdNumber":
+			out.Values[i] = ec._CertificateMatter_applicantIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicantPhone":
+			out.Values[i] = ec._CertificateMatter_applicantPhone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "registrationOffice":
+			out.Values[i] = ec._CertificateMatter_registrationOffice(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var certificateMatterTypeImplementors = []string{"CertificateMatterType"}
+
+func (ec *executionContext) _CertificateMatterType(ctx context.Context, sel ast.SelectionSet, obj *certificate.MatterType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificateMatterTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificateMatterType")
+		case "code":
+			out.Values[i] = ec._CertificateMatterType_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._CertificateMatterType_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minPersons":
+			out.Values[i] = ec._CertificateMatterType_minPersons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxPersons":
+			out.Values[i] = ec._CertificateMatterType_maxPersons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needs":
+			out.Values[i] = ec._CertificateMatterType_needs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var certificatePersonImplementors = []string{"CertificatePerson"}
+
+func (ec *executionContext) _CertificatePerson(ctx context.Context, sel ast.SelectionSet, obj *certificate.Person) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificatePersonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificatePerson")
+		case "idNumber":
+			out.Values[i] = ec._CertificatePerson_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CertificatePerson_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var certificatePersonCheckImplementors = []string{"CertificatePersonCheck"}
+
+func (ec *executionContext) _CertificatePersonCheck(ctx context.Context, sel ast.SelectionSet, obj *certificate.PersonCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificatePersonCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificatePersonCheck")
+		case "idNumber":
+			out.Values[i] = ec._CertificatePersonCheck_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "found":
+			out.Values[i] = ec._CertificatePersonCheck_found(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._CertificatePersonCheck_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "officeCode":
+			out.Values[i] = ec._CertificatePersonCheck_officeCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var certificateRevocationImplementors = []string{"CertificateRevocation"}
+
+func (ec *executionContext) _CertificateRevocation(ctx context.Context, sel ast.SelectionSet, obj *certificate.Revocation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificateRevocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificateRevocation")
+		case "reason":
+			out.Values[i] = ec._CertificateRevocation_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._CertificateRevocation_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._CertificateRevocation_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var certificateRouteAnswerImplementors = []string{"CertificateRouteAnswer"}
+
+func (ec *executionContext) _CertificateRouteAnswer(ctx context.Context, sel ast.SelectionSet, obj *certificate.RouteAnswer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificateRouteAnswerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificateRouteAnswer")
+		case "province":
+			out.Values[i] = ec._CertificateRouteAnswer_province(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "office":
+			out.Values[i] = ec._CertificateRouteAnswer_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verdict":
+			out.Values[i] = ec._CertificateRouteAnswer_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findings":
+			out.Values[i] = ec._CertificateRouteAnswer_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answeredAt":
+			out.Values[i] = ec._CertificateRouteAnswer_answeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "files":
+			out.Values[i] = ec._CertificateRouteAnswer_files(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var codeEntryImplementors = []string{"CodeEntry"}
 
 func (ec *executionContext) _CodeEntry(ctx context.Context, sel ast.SelectionSet, obj *model.CodeEntry) graphql.Marshaler {
@@ -22928,6 +28117,203 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var infoCertificateDetailsImplementors = []string{"InfoCertificateDetails", "CaseDetails"}
+
+func (ec *executionContext) _InfoCertificateDetails(ctx context.Context, sel ast.SelectionSet, obj *certificate.InfoDetails) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, infoCertificateDetailsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InfoCertificateDetails")
+		case "request":
+			out.Values[i] = ec._InfoCertificateDetails_request(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issued":
+			out.Values[i] = ec._InfoCertificateDetails_issued(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "revocation":
+			out.Values[i] = ec._InfoCertificateDetails_revocation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var infoCertificateOutcomeImplementors = []string{"InfoCertificateOutcome"}
+
+func (ec *executionContext) _InfoCertificateOutcome(ctx context.Context, sel ast.SelectionSet, obj *certificate.InfoOutcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, infoCertificateOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InfoCertificateOutcome")
+		case "case":
+			out.Values[i] = ec._InfoCertificateOutcome_case(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "draft":
+			out.Values[i] = ec._InfoCertificateOutcome_draft(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var infoCertificateRequestImplementors = []string{"InfoCertificateRequest"}
+
+func (ec *executionContext) _InfoCertificateRequest(ctx context.Context, sel ast.SelectionSet, obj *certificate.InfoRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, infoCertificateRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InfoCertificateRequest")
+		case "idNumber":
+			out.Values[i] = ec._InfoCertificateRequest_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._InfoCertificateRequest_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._InfoCertificateRequest_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicantName":
+			out.Values[i] = ec._InfoCertificateRequest_applicantName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var issuedCertificateImplementors = []string{"IssuedCertificate"}
+
+func (ec *executionContext) _IssuedCertificate(ctx context.Context, sel ast.SelectionSet, obj *certificate.Issued) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issuedCertificateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssuedCertificate")
+		case "number":
+			out.Values[i] = ec._IssuedCertificate_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._IssuedCertificate_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._IssuedCertificate_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holderName":
+			out.Values[i] = ec._IssuedCertificate_holderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facts":
+			out.Values[i] = ec._IssuedCertificate_facts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "office":
+			out.Values[i] = ec._IssuedCertificate_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "officeName":
+			out.Values[i] = ec._IssuedCertificate_officeName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuedAt":
+			out.Values[i] = ec._IssuedCertificate_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var majorChangeImplementors = []string{"MajorChange"}
 
 func (ec *executionContext) _MajorChange(ctx context.Context, sel ast.SelectionSet, obj *birth.MajorChange) graphql.Marshaler {
@@ -23010,6 +28396,74 @@ func (ec *executionContext) _Material(ctx context.Context, sel ast.SelectionSet,
 		case "files":
 			out.Values[i] = ec._Material_files(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matterCertificateDetailsImplementors = []string{"MatterCertificateDetails", "CaseDetails"}
+
+func (ec *executionContext) _MatterCertificateDetails(ctx context.Context, sel ast.SelectionSet, obj *certificate.MatterDetails) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matterCertificateDetailsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatterCertificateDetails")
+		case "matter":
+			out.Values[i] = ec._MatterCertificateDetails_matter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matterTitle":
+			out.Values[i] = ec._MatterCertificateDetails_matterTitle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "persons":
+			out.Values[i] = ec._MatterCertificateDetails_persons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decision":
+			out.Values[i] = ec._MatterCertificateDetails_decision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "route":
+			out.Values[i] = ec._MatterCertificateDetails_route(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "issued":
+			out.Values[i] = ec._MatterCertificateDetails_issued(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refusal":
+			out.Values[i] = ec._MatterCertificateDetails_refusal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "revocation":
+			out.Values[i] = ec._MatterCertificateDetails_revocation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -23982,6 +29436,97 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "issueInformationCertificate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueInformationCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeInformationCertificate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeInformationCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startMatterCertificate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startMatterCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modifyMatterCertificate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_modifyMatterCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitMatterCertificate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitMatterCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "routeMatterCertificate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_routeMatterCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyMatterTrue":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyMatterTrue(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyMatterNotTrue":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyMatterNotTrue(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyMatterNoResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyMatterNoResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "printMatterCertificate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_printMatterCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "printCertificateRefusal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_printCertificateRefusal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeMatterCertificate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeMatterCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeMatterCertificate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeMatterCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "replayMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_replayMessage(ctx, field)
@@ -24255,6 +29800,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_overdueCases(ctx, field)
+				})
+		case "certificateMatterTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_certificateMatterTypes(ctx, field)
+				})
+		case "verifyCertificate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyCertificate(ctx, field)
 				})
 		case "collaborationMessages":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -25574,6 +31131,136 @@ func (ec *executionContext) unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCase
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCertificateCheck2ᚖhukouᚋdomainᚋcertificateᚐCheck(ctx context.Context, sel ast.SelectionSet, v *certificate.Check) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CertificateCheck!")
+		return graphql.Null
+	}
+	return ec._CertificateCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCertificateCheckStatus2hukouᚋdomainᚋcertificateᚐCheckStatus(ctx context.Context, v any) (certificate.CheckStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := certificate.CheckStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCertificateCheckStatus2hukouᚋdomainᚋcertificateᚐCheckStatus(ctx context.Context, sel ast.SelectionSet, v certificate.CheckStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CertificateCheckStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNCertificateMatter2hukouᚋdomainᚋcertificateᚐMatter(ctx context.Context, sel ast.SelectionSet, v certificate.Matter) graphql.Marshaler {
+	return ec._CertificateMatter(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNCertificateMatterInput2ᚖhukouᚋdomainᚋcertificateᚐMatter(ctx context.Context, v any) (*certificate.Matter, error) {
+	res, err := ec.unmarshalInputCertificateMatterInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCertificateMatterType2ᚕᚖhukouᚋdomainᚋcertificateᚐMatterTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*certificate.MatterType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCertificateMatterType2ᚖhukouᚋdomainᚋcertificateᚐMatterType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCertificateMatterType2ᚖhukouᚋdomainᚋcertificateᚐMatterType(ctx context.Context, sel ast.SelectionSet, v *certificate.MatterType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CertificateMatterType!")
+		return graphql.Null
+	}
+	return ec._CertificateMatterType(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCertificatePerson2hukouᚋdomainᚋcertificateᚐPerson(ctx context.Context, sel ast.SelectionSet, v certificate.Person) graphql.Marshaler {
+	return ec._CertificatePerson(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCertificatePerson2ᚕhukouᚋdomainᚋcertificateᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []certificate.Person) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCertificatePerson2hukouᚋdomainᚋcertificateᚐPerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCertificatePersonCheck2hukouᚋdomainᚋcertificateᚐPersonCheck(ctx context.Context, sel ast.SelectionSet, v certificate.PersonCheck) graphql.Marshaler {
+	return ec._CertificatePersonCheck(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCertificatePersonCheck2ᚕhukouᚋdomainᚋcertificateᚐPersonCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []certificate.PersonCheck) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCertificatePersonCheck2hukouᚋdomainᚋcertificateᚐPersonCheck(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCertificatePersonInput2hukouᚋdomainᚋcertificateᚐPerson(ctx context.Context, v any) (certificate.Person, error) {
+	res, err := ec.unmarshalInputCertificatePersonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCertificatePersonInput2ᚕhukouᚋdomainᚋcertificateᚐPersonᚄ(ctx context.Context, v any) ([]certificate.Person, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]certificate.Person, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCertificatePersonInput2hukouᚋdomainᚋcertificateᚐPerson(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCertificateVerdict2hukouᚋdomainᚋcertificateᚐVerdict(ctx context.Context, v any) (certificate.Verdict, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := certificate.Verdict(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCertificateVerdict2hukouᚋdomainᚋcertificateᚐVerdict(ctx context.Context, sel ast.SelectionSet, v certificate.Verdict) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CertificateVerdict!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNClientLoginInput2hukouᚋgraphᚋmodelᚐClientLoginInput(ctx context.Context, v any) (model.ClientLoginInput, error) {
 	res, err := ec.unmarshalInputClientLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25864,6 +31551,18 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNInfoCertificateOutcome2ᚖhukouᚋdomainᚋcertificateᚐInfoOutcome(ctx context.Context, sel ast.SelectionSet, v *certificate.InfoOutcome) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InfoCertificateOutcome!")
+		return graphql.Null
+	}
+	return ec._InfoCertificateOutcome(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInfoCertificateRequest2hukouᚋdomainᚋcertificateᚐInfoRequest(ctx context.Context, sel ast.SelectionSet, v certificate.InfoRequest) graphql.Marshaler {
+	return ec._InfoCertificateRequest(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25876,6 +31575,11 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNIssueInformationCertificateInput2hukouᚋdomainᚋcertificateᚐInfoRequest(ctx context.Context, v any) (certificate.InfoRequest, error) {
+	res, err := ec.unmarshalInputIssueInformationCertificateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNLoginInput2hukouᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
@@ -26136,6 +31840,11 @@ func (ec *executionContext) unmarshalNModifyBirthRegistrationInput2hukouᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNModifyMatterCertificateInput2hukouᚋgraphᚋmodelᚐModifyMatterCertificateInput(ctx context.Context, v any) (model.ModifyMatterCertificateInput, error) {
+	res, err := ec.unmarshalInputModifyMatterCertificateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNModifyMigrationInput2hukouᚋgraphᚋmodelᚐModifyMigrationInput(ctx context.Context, v any) (model.ModifyMigrationInput, error) {
 	res, err := ec.unmarshalInputModifyMigrationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26368,6 +32077,11 @@ func (ec *executionContext) unmarshalNReturnSignedBirthFormInput2hukouᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRevokeCertificateInput2hukouᚋgraphᚋmodelᚐRevokeCertificateInput(ctx context.Context, v any) (model.RevokeCertificateInput, error) {
+	res, err := ec.unmarshalInputRevokeCertificateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRole2hukouᚋdomainᚐRole(ctx context.Context, v any) (domain.Role, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.Role(tmp)
@@ -26413,6 +32127,11 @@ func (ec *executionContext) marshalNRole2ᚕhukouᚋdomainᚐRoleᚄ(ctx context
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRouteMatterCertificateInput2hukouᚋgraphᚋmodelᚐRouteMatterCertificateInput(ctx context.Context, v any) (model.RouteMatterCertificateInput, error) {
+	res, err := ec.unmarshalInputRouteMatterCertificateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSendCollaborationPingInput2hukouᚋgraphᚋmodelᚐSendCollaborationPingInput(ctx context.Context, v any) (model.SendCollaborationPingInput, error) {
 	res, err := ec.unmarshalInputSendCollaborationPingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26448,6 +32167,11 @@ func (ec *executionContext) marshalNSide2hukouᚋdomainᚐSide(ctx context.Conte
 
 func (ec *executionContext) unmarshalNStartBirthRegistrationInput2hukouᚋgraphᚋmodelᚐStartBirthRegistrationInput(ctx context.Context, v any) (model.StartBirthRegistrationInput, error) {
 	res, err := ec.unmarshalInputStartBirthRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStartMatterCertificateInput2hukouᚋgraphᚋmodelᚐStartMatterCertificateInput(ctx context.Context, v any) (model.StartMatterCertificateInput, error) {
+	res, err := ec.unmarshalInputStartMatterCertificateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26588,6 +32312,16 @@ func (ec *executionContext) marshalNUserEdge2ᚖhukouᚋgraphᚋmodelᚐUserEdge
 		return graphql.Null
 	}
 	return ec._UserEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVerifyMatterReasonsInput2hukouᚋgraphᚋmodelᚐVerifyMatterReasonsInput(ctx context.Context, v any) (model.VerifyMatterReasonsInput, error) {
+	res, err := ec.unmarshalInputVerifyMatterReasonsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNVerifyMatterTrueInput2hukouᚋgraphᚋmodelᚐVerifyMatterTrueInput(ctx context.Context, v any) (model.VerifyMatterTrueInput, error) {
+	res, err := ec.unmarshalInputVerifyMatterTrueInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -26873,6 +32607,34 @@ func (ec *executionContext) marshalOCaseStatus2ᚖhukouᚋdomainᚐCaseStatus(ct
 	return res
 }
 
+func (ec *executionContext) marshalOCertificateDecision2ᚖhukouᚋdomainᚋcertificateᚐDecision(ctx context.Context, sel ast.SelectionSet, v *certificate.Decision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CertificateDecision(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCertificateMatter2ᚖhukouᚋdomainᚋcertificateᚐMatter(ctx context.Context, sel ast.SelectionSet, v *certificate.Matter) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CertificateMatter(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCertificateRevocation2ᚖhukouᚋdomainᚋcertificateᚐRevocation(ctx context.Context, sel ast.SelectionSet, v *certificate.Revocation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CertificateRevocation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCertificateRouteAnswer2ᚖhukouᚋdomainᚋcertificateᚐRouteAnswer(ctx context.Context, sel ast.SelectionSet, v *certificate.RouteAnswer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CertificateRouteAnswer(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCollabMessageFilter2ᚖhukouᚋdomainᚐCollabMessageFilter(ctx context.Context, v any) (*domain.CollabMessageFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -26973,6 +32735,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOIssuedCertificate2ᚖhukouᚋdomainᚋcertificateᚐIssued(ctx context.Context, sel ast.SelectionSet, v *certificate.Issued) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IssuedCertificate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMajorChange2ᚖhukouᚋdomainᚋbirthᚐMajorChange(ctx context.Context, sel ast.SelectionSet, v *birth.MajorChange) graphql.Marshaler {

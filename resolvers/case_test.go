@@ -10,6 +10,7 @@ import (
 	"hukou/documents"
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/certificate"
 	"hukou/domain/migration"
 	"hukou/graph/scalar"
 	"hukou/integrations/httpclient"
@@ -145,12 +146,16 @@ func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *ht
 	mc := ministry.New(httpclient.Config{BaseURL: simURL})
 	cases := storagetest.Engine(db, b.audit)
 	archives := domain.NewArchiveService(cases, blobs, mc, 0)
-	births := birth.New(cases, mc, province.New(httpclient.Config{BaseURL: simURL}), renderer, archives)
+	prov := province.New(httpclient.Config{BaseURL: simURL})
+	births := birth.New(cases, mc, prov, renderer, archives)
 	cases.Register(births)
-	migrations := migration.New(cases, mc, province.New(httpclient.Config{BaseURL: simURL}), renderer, archives)
+	migrations := migration.New(cases, mc, prov, renderer, archives)
 	cases.Register(migrations)
+	certs := certificate.New(cases, mc, prov, prov, renderer, archives)
+	cases.Register(certs)
+	cases.Register(certs.Info())
 	res := *b.res
-	res.Casework, res.Archives, res.Birth, res.Migration = cases, archives, births, migrations
+	res.Casework, res.Archives, res.Birth, res.Migration, res.Certificate = cases, archives, births, migrations, certs
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
 	srv := httptest.NewServer(mux)

@@ -18,6 +18,7 @@ import (
 
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/certificate"
 	"hukou/domain/idnumber"
 	"hukou/domain/migration"
 	"hukou/graph/scalar"
@@ -57,6 +58,8 @@ var notPersonal = map[string]string{
 	"CaseAction.actorName":          "staff",
 	"Office.name":                   "a public security office",
 	"Case.acceptanceOfficeName":     "an office",
+	"IssuedCertificate.officeName":  "the issuing office",
+	"CertificateCheck.officeName":   "the issuing office",
 	"Case.registrationOfficeName":   "an office",
 	"Division.name":                 "a GB/T 2260 division",
 	"Division.fullName":             "a GB/T 2260 division",
@@ -191,6 +194,7 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 		require.NoError(t, err)
 		fx := newMaskingCase(t, db, b.station)
 		mx := newMaskingMigration(t, db, b.station)
+		cx := newMaskingCertificates(t, db, b.station)
 
 		queries := []struct {
 			name  string
@@ -219,6 +223,18 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
       certificate { licenceId idNumbers toAddress }
       movers { idNumber name formerNames sex birthDate relation }
       settled { idNumber name relation hcybsh } } } } } }`, map[string]any{"id": scalar.GlobalID("Case", mx)}},
+			{"MatterCertificate", `query($id: ID!) { case(id: $id) { id details { __typename ... on MatterCertificateDetails { matterTitle
+    matter { matterType persons { idNumber name } statement purpose relation otherName address period applicantName applicantIdNumber applicantPhone registrationOffice }
+    persons { idNumber found householdNumber officeCode }
+    decision { verdict findings reasons office at materials }
+    route { province office verdict findings answeredAt files }
+    issued { number code title holderName facts office officeName issuedAt }
+    revocation { reason by at } } } } }`, map[string]any{"id": scalar.GlobalID("Case", cx.matterID)}},
+			{"InfoCertificate", `query($id: ID!) { case(id: $id) { id details { __typename ... on InfoCertificateDetails {
+    request { idNumber name purpose applicantName }
+    issued { number code title holderName facts office officeName issuedAt } } } } }`, map[string]any{"id": scalar.GlobalID("Case", cx.infoID)}},
+			{"VerifyCertificate", `query($n: String!, $c: String!) { verifyCertificate(number: $n, code: $c) { status number title holderName officeName issuedAt revokedAt } }`,
+				map[string]any{"n": cx.number, "c": cx.code}},
 		}
 		visited := map[string]bool{}
 		clerk, analyst := b.token(t, b.clerk), b.token(t, b.analyst)
@@ -460,4 +476,61 @@ func newMaskingMigration(t *testing.T, db *storage.DB, office string) string {
 		return tx.Cases().CreateCase(ctx, c)
 	}))
 	return c.ID
+}
+
+// maskingCertificates are a matter certificate (issued, then revoked) and
+// an information certificate whose every personal field holds a value that
+// masking changes (TEXT fields quote an ID number).
+type maskingCertificates struct {
+	matterID, infoID, number, code string
+}
+
+func newMaskingCertificates(t *testing.T, db *storage.DB, office string) maskingCertificates {
+	t.Helper()
+	id := idnumber.Generate("130602", time.Date(1987, 6, 20, 0, 0, 0, 0, time.UTC), 26)
+	child := idnumber.Generate("130602", time.Date(2015, 9, 1, 0, 0, 0, 0, time.UTC), 35)
+	quote := func(s string) string { return s + "（" + id + "）" }
+	raw := func(v any) json.RawMessage {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		return b
+	}
+	now := time.Now().UTC()
+	seq := fmt.Sprintf("%08d", time.Now().UnixNano()%100_000_000)
+	fx := maskingCertificates{code: "ABCDEFGH23"}
+	issued := func(collabNo, title string) map[string]any {
+		return map[string]any{"number": "ZM" + collabNo[2:], "code": fx.code, "title": title, "holderName": "李秀英",
+			"facts": []string{quote("公民身份号码")}, "office": office, "officeName": "兴隆台派出所", "issuedAt": now}
+	}
+	matterNo, infoNo := "XT21110220261129"+seq, "XT21110220261128"+seq
+	fx.number = "ZM" + matterNo[2:]
+	matter := map[string]any{"matterType": "KINSHIP", "persons": []map[string]any{{"idNumber": id, "name": "李秀英"}, {"idNumber": child, "name": "张子轩"}},
+		"statement": quote("证明母子关系"), "purpose": quote("入学"), "relation": quote("母子"), "otherName": "李秀", "address": quote("石家庄市长安区"),
+		"period": "1998年至2005年", "applicantName": "李秀英", "applicantIdNumber": id, "applicantPhone": "13812345678", "registrationOffice": "130102000100"}
+	ministry := map[string]any{"persons": []map[string]any{{"idNumber": id, "found": true, "householdNumber": "020199999", "officeCode": "130102000100"}},
+		"province": "13", "serviceOpen": true}
+	result := map[string]any{
+		"decision":    map[string]any{"verdict": "TRUE", "findings": quote("系母子"), "reasons": []string{quote("档案")}, "office": "130102000100", "at": now, "materials": []string{"核查材料.png"}},
+		"route":       map[string]any{"province": "51", "office": "510000000000", "verdict": "TRUE", "findings": quote("协查属实"), "answeredAt": now, "files": []string{"协查回函.pdf"}},
+		"certificate": issued(matterNo, "户籍事项证明"),
+		"revocation":  map[string]any{"reason": quote("内容有误"), "by": "审批领导", "at": now},
+	}
+	info := map[string]any{"idNumber": id, "name": "李秀英", "purpose": quote("就业"), "applicantName": "李秀英"}
+	cases := []*domain.Case{
+		{ID: newID(), Kind: certificate.MatterKind, CollabNo: matterNo, Status: certificate.Revoked, Applicant: raw(matter), Ministry: raw(ministry), Result: raw(result)},
+		{ID: newID(), Kind: certificate.InfoKind, CollabNo: infoNo, Status: domain.StatusCompleted, Applicant: raw(info), Ministry: raw(map[string]any{}),
+			Result: raw(map[string]any{"certificate": issued(infoNo, "户籍信息证明")})},
+	}
+	fx.matterID, fx.infoID = cases[0].ID, cases[1].ID
+	require.NoError(t, db.InTx(context.Background(), func(ctx context.Context, tx domain.Repos) error {
+		for _, c := range cases {
+			c.Side, c.AcceptanceOffice, c.RegistrationOffice, c.RegistrationProvince, c.Office = domain.SideAcceptance, office, "130102000100", "13", office
+			c.CreatedBy, c.CreatedAt, c.UpdatedAt = "clerk", now, now
+			if err := tx.Cases().CreateCase(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	return fx
 }

@@ -6,20 +6,22 @@ package resolvers
 import (
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/certificate"
 	"hukou/domain/migration"
 )
 
 // Resolver holds the use cases the schema's resolvers call.
 type Resolver struct {
-	Register  *domain.RegisterService
-	Auth      *domain.AuthService
-	Users     *domain.UserService
-	Audit     *domain.AuditService
-	Collab    *domain.CollabService
-	Casework  *domain.CaseService
-	Birth     *birth.Service
-	Migration *migration.Service
-	Events    domain.CollabEvents
-	Hcybsh    *domain.HcybshService
-	Archives  *domain.ArchiveService
+	Register    *domain.RegisterService
+	Auth        *domain.AuthService
+	Users       *domain.UserService
+	Audit       *domain.AuditService
+	Collab      *domain.CollabService
+	Casework    *domain.CaseService
+	Birth       *birth.Service
+	Migration   *migration.Service
+	Certificate *certificate.Service
+	Events      domain.CollabEvents
+	Hcybsh      *domain.HcybshService
+	Archives    *domain.ArchiveService
 }

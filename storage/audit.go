@@ -56,10 +56,15 @@ func (r auditRepo) AppendAudit(ctx context.Context, entries ...*domain.AuditEntr
 func (r auditRepo) FindLoginFailures(ctx context.Context, f domain.LoginFailureFilter) ([]time.Time, error) {
 	var at []time.Time
 	q := r.idb.NewSelect().Model((*auditRow)(nil)).Column("at").
-		Where("action = 'LOGIN'").Where("detail = ?", domain.LoginFailed).Where("at >= ?", f.Since.UTC()).
+		Where("detail = ?", domain.LoginFailed).Where("at >= ?", f.Since.UTC()).
 		OrderExpr("id DESC").Limit(int64(max(f.Limit, 1)))
+	if f.Operation != "" {
+		q = q.Where("operation = ?", bounded(f.Operation, 64))
+	} else {
+		q = q.Where("action = 'LOGIN'")
+	}
 	switch {
-	case f.Username != "":
+	case f.Username != "" && f.Operation == "":
 		name := bounded(f.Username, 64) // as it was written
 		q = q.Where("actor_name = ?", name).
 			Where("id > coalesce((SELECT max(id) FROM audit_log WHERE action = 'LOGIN' AND actor_name = ? AND detail = ? AND at >= ?), 0)",

@@ -3,35 +3,39 @@ package main
 import (
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/certificate"
 	"hukou/domain/migration"
 	"hukou/integrations/ministry"
+	"hukou/integrations/province"
 )
 
 // kinds are the business kinds this binary serves, each a module of the
 // case engine. Adding a kind adds its field, its constructor line and its
 // entry in modules (docs/adding-a-kind.md).
 type kinds struct {
-	birth     *birth.Service
-	migration *migration.Service
+	birth       *birth.Service
+	migration   *migration.Service
+	certificate *certificate.Service
 }
 
 // kindDeps are what the kinds' modules are built from.
 type kindDeps struct {
 	cases    *domain.CaseService
 	ministry *ministry.Client
-	province domain.Province
+	province *province.Client
 	renderer domain.DocumentRenderer
 	docs     domain.DocumentKeeper
 }
 
 func newKinds(d kindDeps) kinds {
 	return kinds{
-		birth:     birth.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
-		migration: migration.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
+		birth:       birth.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
+		migration:   migration.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
+		certificate: certificate.New(d.cases, d.ministry, d.province, d.province, d.renderer, d.docs),
 	}
 }
 
 // modules lists every kind's module, to register with the engine.
 func (k kinds) modules() []domain.Module {
-	return []domain.Module{k.birth, k.migration}
+	return []domain.Module{k.birth, k.migration, k.certificate, k.certificate.Info()}
 }

@@ -97,17 +97,18 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	auth := domain.NewAuthService(db, tokens, time.Now, newID, cfg.RefreshTokenTTL)
 	res := &resolvers.Resolver{
-		Register:  domain.NewRegisterService(db, audit, time.Now),
-		Auth:      auth,
-		Users:     &domain.UserService{DB: db, Now: time.Now, NewID: newID, Sessions: auth},
-		Audit:     &domain.AuditService{DB: db},
-		Collab:    collab,
-		Casework:  cases,
-		Birth:     kinds.birth,
-		Migration: kinds.migration,
-		Archives:  archives,
-		Events:    db,
-		Hcybsh:    &domain.HcybshService{DB: db, Now: time.Now},
+		Register:    domain.NewRegisterService(db, audit, time.Now),
+		Auth:        auth,
+		Users:       &domain.UserService{DB: db, Now: time.Now, NewID: newID, Sessions: auth},
+		Audit:       &domain.AuditService{DB: db},
+		Collab:      collab,
+		Casework:    cases,
+		Birth:       kinds.birth,
+		Migration:   kinds.migration,
+		Certificate: kinds.certificate,
+		Archives:    archives,
+		Events:      db,
+		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 	}
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}

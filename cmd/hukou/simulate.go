@@ -119,7 +119,7 @@ func runSimulate(ctx context.Context, args []string) error {
 
 // integrationClients builds the external service clients, starting the
 // in-process simulators for every URL left empty.
-func integrationClients(cfg config) (*ministry.Client, domain.Province, domain.Platform, func(), error) {
+func integrationClients(cfg config) (*ministry.Client, *province.Client, domain.Platform, func(), error) {
 	closeAll := func() {}
 	if cfg.MinistryURL == "" || cfg.ProvinceURL == "" || cfg.PlatformURL == "" {
 		s, err := startSimulators("127.0.0.1:0", cfg.PlatformDB, 1, nil)

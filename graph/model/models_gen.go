@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hukou/domain"
 	"hukou/domain/birth"
+	"hukou/domain/certificate"
 	"hukou/domain/migration"
 	"hukou/graph/scalar"
 	"io"
@@ -141,6 +142,12 @@ type ModifyBirthRegistrationInput struct {
 	Applicant *birth.Applicant `json:"applicant"`
 }
 
+type ModifyMatterCertificateInput struct {
+	ID      scalar.CaseID       `json:"id"`
+	Version int                 `json:"version"`
+	Matter  *certificate.Matter `json:"matter"`
+}
+
 type ModifyMigrationInput struct {
 	ID        scalar.CaseID        `json:"id"`
 	Version   int                  `json:"version"`
@@ -216,6 +223,19 @@ type ReturnSignedBirthFormInput struct {
 	File graphql.Upload `json:"file"`
 }
 
+type RevokeCertificateInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	Reason  string        `json:"reason"`
+}
+
+type RouteMatterCertificateInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// The third province's 2-digit GB/T 2260 code.
+	Province string `json:"province"`
+}
+
 type SendCollaborationPingInput struct {
 	ReceiverOffice string `json:"receiverOffice"`
 	CollabNo       string `json:"collabNo"`
@@ -231,6 +251,10 @@ type SettleBirthRegistrationInput struct {
 type StartBirthRegistrationInput struct {
 	CertificateNumber string           `json:"certificateNumber"`
 	Applicant         *birth.Applicant `json:"applicant"`
+}
+
+type StartMatterCertificateInput struct {
+	Matter *certificate.Matter `json:"matter"`
 }
 
 type StartMigrationInput struct {
@@ -258,6 +282,20 @@ type UserConnection struct {
 type UserEdge struct {
 	Cursor string       `json:"cursor"`
 	Node   *domain.User `json:"node"`
+}
+
+type VerifyMatterReasonsInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// At least one reason.
+	Reasons []string `json:"reasons"`
+}
+
+type VerifyMatterTrueInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// What the verification established; printed on the certificate.
+	Findings string `json:"findings"`
 }
 
 type CodeListKind string

@@ -1,5 +1,6 @@
 // Package province is hukou's client for the provincial department's service
-// (省厅): collaboration numbers (7.1.4) now; e-seals and the ID card
+// (省厅): collaboration numbers (7.1.4) and routed certificate
+// verifications (2.2.7) now; e-seals and the ID card
 // production centre later. The wire contract is openapi.yaml in this folder
 // (served by the simulator, provincesim, at /openapi.yaml); nothing outside
 // integrations/ sees it.
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"hukou/domain"
+	"hukou/domain/certificate"
 	"hukou/integrations/httpclient"
 )
 
@@ -84,4 +86,61 @@ func (c *Client) CollaborationNumber(ctx context.Context, req domain.CollabNumbe
 		return "", fmt.Errorf("collaboration number for case %s: malformed answer %q for case %q", req.CaseID, out.CollabNo, out.CaseID)
 	}
 	return out.CollabNo, nil
+}
+
+// VerificationPerson is a person of a routed verification request.
+type VerificationPerson struct {
+	IDNumber string `json:"idNumber"`
+	Name     string `json:"name"`
+}
+
+// VerificationRequest is the wire body of POST /v1/certificate-verifications.
+type VerificationRequest struct {
+	CollabNo         string               `json:"collabNo"`
+	RequestingOffice string               `json:"requestingOffice"`
+	Province         string               `json:"province"`
+	MatterType       string               `json:"matterType"`
+	Statement        string               `json:"statement"`
+	Persons          []VerificationPerson `json:"persons"`
+}
+
+// VerificationMaterial is one material of an answer (content base64 on the wire).
+type VerificationMaterial struct {
+	Name        string `json:"name"`
+	ContentType string `json:"contentType"`
+	Content     []byte `json:"content"`
+}
+
+// VerificationAnswer is the wire answer of POST /v1/certificate-verifications.
+type VerificationAnswer struct {
+	Province   string                 `json:"province"`
+	Office     string                 `json:"office"`
+	Verdict    string                 `json:"verdict"`
+	Findings   string                 `json:"findings"`
+	AnsweredAt time.Time              `json:"answeredAt"`
+	Materials  []VerificationMaterial `json:"materials"`
+}
+
+var _ certificate.ProvincePlatform = (*Client)(nil)
+
+// RouteVerification implements certificate.ProvincePlatform (2.2.7): the
+// request goes through the province platform to the third province, whose
+// answer comes back. Asking again is harmless, so the call is retried.
+func (c *Client) RouteVerification(ctx context.Context, req certificate.RouteRequest) (*certificate.RouteAnswer, error) {
+	in := VerificationRequest{CollabNo: req.CollabNo, RequestingOffice: req.RequestingOffice, Province: req.Province,
+		MatterType: req.MatterType, Statement: req.Statement, Persons: make([]VerificationPerson, len(req.Persons))}
+	for i, p := range req.Persons {
+		in.Persons[i] = VerificationPerson(p)
+	}
+	var out VerificationAnswer
+	if err := c.http.Call(ctx, "certificate_verification", http.MethodPost, "/certificate-verifications", in, &out,
+		httpclient.CallOptions{Idempotent: true, IdempotencyKey: req.CollabNo + "-" + req.Province}); err != nil {
+		return nil, fmt.Errorf("route the verification of %s to province %s: %w", req.CollabNo, req.Province, err)
+	}
+	a := &certificate.RouteAnswer{Province: out.Province, Office: out.Office, Verdict: certificate.Verdict(out.Verdict),
+		Findings: out.Findings, AnsweredAt: out.AnsweredAt}
+	for _, m := range out.Materials {
+		a.Materials = append(a.Materials, certificate.RoutedFile(m))
+	}
+	return a, nil
 }

@@ -7,6 +7,7 @@ import { zhCN } from '../locales/zh-CN';
 import { AppLayout } from './AppLayout';
 import { useSessionStore } from './context';
 import { paths } from './paths';
+import { kinds } from '../features/kinds';
 import { routes, type AppRoute } from './routes';
 import { useSession, useSessionStatus } from './session';
 
@@ -47,6 +48,8 @@ function RequireAccess({ route, children }: { route: AppRoute; children: ReactNo
 export function createAppRouter() {
   return createBrowserRouter([
     { path: paths.login, element: <LoginPage /> },
+    // Pages a kind opens to everyone, without a session (features/kinds.ts).
+    ...Object.values(kinds).flatMap((k) => (k.publicPage ? [k.publicPage] : [])),
     {
       element: <RequireSession />,
       children: [

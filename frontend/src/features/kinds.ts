@@ -2,12 +2,13 @@
 // workbench, routes and menu) needs from a kind, one line per kind. A kind
 // lives in its own folder, features/<kind>/ (DESIGN.md "Cases and
 // workflows"); its details fragment is spread once in kinds.graphql.
-import type { ComponentType } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import type { CaseActionName, CaseDetailFragment, CaseKind } from '../graphql/generated/graphql';
 import type { AppRoute } from '../app/routes';
 import type { StepProps } from './case/steps';
 import { birth } from './birth';
 import { migration } from './migration';
+import { infoCertificate, matterCertificate } from './certificate';
 
 /** KindModule is a business kind as the SPA knows it. */
 export interface KindModule {
@@ -19,10 +20,14 @@ export interface KindModule {
   mainStep: (c: CaseDetailFragment) => CaseActionName | undefined;
   /** The intake page: its route with menu entry and access key (lib/access.ts). */
   intake: AppRoute & Required<Pick<AppRoute, 'menu' | 'access'>>;
+  /** A page open without login (such as a certificate's public verification), outside the signed-in layout. */
+  publicPage?: { path: string; element: ReactNode };
 }
 
 /** kinds maps each CaseKind to its module; the type makes a new kind in the schema a compile error until it is added. */
 export const kinds: Record<CaseKind, KindModule> = {
   BIRTH: birth,
   MIGRATION: migration,
+  INFO_CERT: infoCertificate,
+  MATTER_CERT: matterCertificate,
 };

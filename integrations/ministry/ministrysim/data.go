@@ -125,6 +125,7 @@ var materials = map[domain.BusinessKind][]material{
 	ministry.BusinessMatterCert: {
 		{"ID_CARD", "居民身份证", "the applicant's ID card", true},
 		{"MATTER_EVIDENCE", "证明事项材料", "evidence of the matter to certify", true},
+		{"VERIFICATION_RECORD", "核查材料", "the registration office's verification materials (1.4.4); captured there, required for a TRUE verdict", false},
 	},
 	ministry.BusinessIDCard: {
 		{"PHOTO_RECEIPT", "照片回执", "the digital photo receipt", true},

@@ -4,7 +4,12 @@
 // through a fault.Injector, per endpoint, set by code or through
 // /admin/faults.
 //
-// Endpoint names for fault rules: "collaboration_number".
+// It also answers routed certificate verifications (2.2.7) as the third
+// province, with scripted verdicts (RoutedNotTrueIDNumber,
+// RoutedNoResultIDNumber; TRUE for anyone else, with one PDF material).
+//
+// Endpoint names for fault rules: "collaboration_number",
+// "certificate_verification".
 package provincesim
 
 import (
@@ -12,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,6 +67,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, byCase: map[string]issued{}, seq: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.Handle("POST /v1/collaboration-numbers", cfg.Faults.Wrap("collaboration_number", http.HandlerFunc(s.collaborationNumber)))
+	mux.Handle("POST /v1/certificate-verifications", cfg.Faults.Wrap("certificate_verification", http.HandlerFunc(s.verification)))
 	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		_, _ = w.Write(province.OpenAPISpec)
@@ -159,4 +167,78 @@ func writeErr(w http.ResponseWriter, err error) {
 		status = http.StatusServiceUnavailable
 	}
 	httpclient.WriteError(w, status, httpclient.ErrorBody{Code: string(de.Code), Message: de.Message, Field: de.Field, Reason: de.Reason})
+}
+
+// Scripted persons of routed verifications: the third province answers
+// NOT_TRUE when the first person is RoutedNotTrueIDNumber, NO_RESULT for
+// RoutedNoResultIDNumber, and TRUE otherwise.
+const (
+	RoutedNotTrueIDNumber  = "510104198001010012"
+	RoutedNoResultIDNumber = "510104198001010039"
+)
+
+var reProvince = regexp.MustCompile(`^[1-9][0-9]$`)
+
+func (s *Server) verification(w http.ResponseWriter, r *http.Request) {
+	var in province.VerificationRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		writeErr(w, domain.FieldErrorf("body", "the request body is not a verification request: %v", err))
+		return
+	}
+	switch {
+	case !domain.ValidCollabNo(in.CollabNo):
+		writeErr(w, domain.FieldErrorf("collabNo", "a collaboration number is required"))
+		return
+	case !reProvince.MatchString(in.Province):
+		writeErr(w, domain.FieldErrorf("province", "the province is a 2-digit code"))
+		return
+	case len(in.Persons) == 0:
+		writeErr(w, domain.FieldErrorf("persons", "name at least one person"))
+		return
+	case strings.TrimSpace(in.Statement) == "":
+		writeErr(w, domain.FieldErrorf("statement", "state the matter to verify"))
+		return
+	}
+	out := province.VerificationAnswer{Province: in.Province, Office: in.Province + "0000000000", AnsweredAt: s.cfg.Now().UTC(),
+		Materials: []province.VerificationMaterial{}}
+	switch in.Persons[0].IDNumber {
+	case RoutedNotTrueIDNumber:
+		out.Verdict, out.Findings = "NOT_TRUE", "本省户籍档案记载与申请事项不符"
+	case RoutedNoResultIDNumber:
+		out.Verdict, out.Findings = "NO_RESULT", "本省未查到相关户籍档案"
+	default:
+		out.Verdict, out.Findings = "TRUE", "经本省户籍档案核实，申请事项属实"
+		out.Materials = append(out.Materials, province.VerificationMaterial{Name: "协查回函-" + in.CollabNo + ".pdf",
+			ContentType: "application/pdf", Content: replyPDF(in.CollabNo, in.Province)})
+	}
+	httpclient.WriteJSON(w, out)
+}
+
+// replyPDF is a minimal one-page PDF: the third province's reply letter.
+func replyPDF(collabNo, prov string) []byte {
+	text := "Verification reply " + collabNo + " province " + prov
+	stream := "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return []byte(b.String())
 }

@@ -3,6 +3,8 @@
   "possibleTypes": {
     "CaseDetails": [
       "BirthDetails",
+      "InfoCertificateDetails",
+      "MatterCertificateDetails",
       "MigrationDetails"
     ],
     "Node": [
@@ -17,6 +19,8 @@
   "possibleTypes": {
     "CaseDetails": [
       "BirthDetails",
+      "InfoCertificateDetails",
+      "MatterCertificateDetails",
       "MigrationDetails"
     ],
     "Node": [

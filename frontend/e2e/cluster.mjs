@@ -1,0 +1,190 @@
+// The end-to-end harness shared by the kinds' browser runs: two real hukou
+// instances (Panjin 211100, Shijiazhuang 130100) and the simulators, and a
+// headless Debian Chromium (never a downloaded browser), with screenshot
+// checks (no clipping at 1366 px, no English on screen).
+// Expects ../bin/hukou and dist/ to be built.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
+const here = dirname(fileURLToPath(import.meta.url));
+const frontend = resolve(here, '..');
+const binary = resolve(frontend, '../bin/hukou');
+const dist = resolve(frontend, 'dist');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const demoPass = 'hukou-demo-2026';
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitHealthy(name, addr, proc) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}):\n${proc.log}`);
+    try {
+      const r = await fetch(`http://${addr}/healthz`);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not come up:\n${proc.log}`);
+}
+
+export async function gql(base, token, query, variables) {
+  const r = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await r.json();
+  if (body.errors?.length) throw new Error(`${query}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+export const login = async (base, username, password) =>
+  (await gql(base, '', 'mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }', { u: username, p: password }))
+    .login.accessToken;
+
+/**
+ * run starts the cluster and the browser, runs body({ pj, sjz, context, shot, track }) and tears everything down;
+ * name prefixes the screenshots (.screenshots/<name>-NN-*.png).
+ */
+export async function run(name, allowedLatin, body) {
+  const started = Date.now();
+  if (!existsSync(chromiumPath)) {
+    const msg = `${chromiumPath} is missing: install it with 'apt-get install -y chromium'.`;
+    if (process.env.CI === 'true') {
+      console.error(`${name}: FAIL — ${msg}`);
+      process.exit(1);
+    }
+    console.error(`\n!!! ${name} SKIPPED: ${msg} !!!\n`);
+    process.exit(0);
+  }
+  for (const [what, path] of [['the hukou binary (make build)', binary], ['the built SPA (npm run build)', join(dist, 'index.html')]]) {
+    if (!existsSync(path)) {
+      console.error(`${name}: FAIL — ${what} is missing at ${path}`);
+      process.exit(1);
+    }
+  }
+  const { chromium } = await import('playwright-core');
+  const tmp = mkdtempSync(join(tmpdir(), `hukou-${name}-`));
+  const shots = join(frontend, '.screenshots');
+  mkdirSync(shots, { recursive: true });
+  for (const f of readdirSync(shots)) if (f.startsWith(`${name}-`) && f.endsWith('.png')) rmSync(join(shots, f));
+  const children = [];
+  const stopAll = () => {
+    for (const p of children) if (p.exitCode === null) p.kill('SIGTERM');
+  };
+  process.on('exit', stopAll);
+  async function startProc(procName, args, env, addr) {
+    const p = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.log = '';
+    p.stdout.on('data', (d) => (p.log += d));
+    p.stderr.on('data', (d) => (p.log += d));
+    p.name = procName;
+    children.push(p);
+    await waitHealthy(procName, addr, p);
+    return p;
+  }
+  const simAddr = `127.0.0.1:${await freePort()}`;
+  await startProc('simulators', ['simulate', '--listen', simAddr, '--platform-db', join(tmp, 'platform.db')], {}, simAddr);
+  const common = {
+    JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789',
+    MINISTRY_URL: `http://${simAddr}/ministry`,
+    PROVINCE_URL: `http://${simAddr}/province`,
+    PLATFORM_URL: `http://${simAddr}/platform`,
+    INBOX_POLL_INTERVAL: '300ms',
+    STATIC_DIR: dist,
+  };
+  async function instance(instName, office, division) {
+    const env = { ...common, DATABASE_URL: join(tmp, `${instName}.db`), OFFICE_CODE: office, BLOB_URL: join(tmp, `${instName}-blobs`) };
+    execFileSync(binary, ['seed', '--residents', '5000', '--division', division, '--demo-users'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const addr = `127.0.0.1:${await freePort()}`;
+    await startProc(instName, ['serve', '--dev', '--listen', addr], env, addr);
+    return `http://${addr}`;
+  }
+  const [pj, sjz] = await Promise.all([instance('panjin', '211100000000', '211100'), instance('shijiazhuang', '130100000000', '130100')]);
+  console.log(`${name}: cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (Panjin ${pj}, Shijiazhuang ${sjz})`);
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'chromium-')), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  context.setDefaultTimeout(30_000);
+  const consoleErrors = [];
+  const track = (page, who) =>
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/WebSocket|favicon/.test(m.text())) consoleErrors.push(`${who}: ${m.text()}`);
+    });
+  let n = 0;
+  const allowed = new Set(['JPEG', 'PNG', 'PDF', ...allowedLatin]);
+  async function shot(page, what) {
+    await page.waitForTimeout(500);
+    const file = `${name}-${String(++n).padStart(2, '0')}-${what}.png`;
+    await page.screenshot({ path: join(shots, file) });
+    const { scrollWidth, text } = await page.evaluate(() => ({ scrollWidth: document.body.scrollWidth, text: document.body.innerText }));
+    assert.ok(scrollWidth <= 1366, `${file}: the page is ${scrollWidth}px wide, clipped at 1366`);
+    const latin = [...new Set(text.match(/\b[A-Za-z_]{4,}\b/g) ?? [])].filter((w) => !allowed.has(w));
+    assert.deepEqual(latin, [], `${file}: English on screen: ${latin.join(' ')}`);
+    console.log(`${name}: ${file}`);
+  }
+  try {
+    await body({ pj, sjz, context, shot, track });
+    assert.deepEqual(consoleErrors, [], 'console errors');
+    console.log(`${name}: PASS in ${((Date.now() - started) / 1000).toFixed(1)} s, ${n} screenshots in ${shots}`);
+  } catch (e) {
+    for (const p of children) console.error(`--- ${p.name} log (tail) ---\n${p.log.slice(-3000)}`);
+    for (const page of context.pages()) {
+      await page.screenshot({ path: join(shots, `${name}-failure-${context.pages().indexOf(page)}.png`) }).catch(() => {});
+    }
+    console.error(e);
+    process.exitCode = 1;
+  } finally {
+    await context.close();
+    stopAll();
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function signIn(page, base, user, pass) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('用户名').fill(user);
+  await page.getByLabel('密码').fill(pass);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByText('受理地待办').waitFor();
+}
+
+/** until waits for locator on a case page, reloading now and then (cross-instance messages). */
+export async function until(page, locator, what) {
+  for (let i = 0; !(await locator.count()); i++) {
+    assert.ok(i < 80, `never saw ${what}`);
+    await page.waitForTimeout(500);
+    if (i % 4 === 3) {
+      await page.reload();
+      await page.getByText('办理过程').waitFor();
+    }
+  }
+}
