@@ -20,6 +20,7 @@ export default defineConfig({
         },
       },
       '/files': { target: backend, changeOrigin: true },
+      '/exports': { target: backend, changeOrigin: true },
     },
   },
   build: {

@@ -63,6 +63,12 @@ var notPersonal = map[string]string{
 	"Material.name":               "an entry of the Ministry's materials list",
 	"Address.detail":              "a dwelling, not a person: analysts work by place (domain/pii.go)",
 	"MinistryCheck.detail":        "a province code, certificate number or household number (domain/pii.go: not masked)",
+	"QueryCodeValue.name":         "a code-list entry of a query field",
+	"QueryField.name":             "a field's API name (QueryRow.values are masked per column by the domain: QueryField.pii)",
+	"QuerySource.name":            "a source's name (a case kind or RESIDENT)",
+	"QueryView.name":              "a view's name given by its owner, staff",
+	"QueryView.ownerName":         "staff",
+	"QueryViewSpec.detailFields":  "field names",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by

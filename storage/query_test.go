@@ -128,7 +128,9 @@ func TestQueryCompiler(t *testing.T) {
 				return "substr(" + jx(d, "ministry", "certificate,BirthTime") + ", 1, 10) = '2026-11-20'"
 			}, []string{"c1"}},
 		{"PrefixEscapesWildcards", leaf(src, "certificateNumber", domain.OpPrefix, "P2_"),
-			func(d storage.Dialect) string { return "substr(" + jx(d, "ministry", "certificate,Number") + ", 1, 3) = 'P2_'" }, []string{"c3"}},
+			func(d storage.Dialect) string {
+				return "substr(" + jx(d, "ministry", "certificate,Number") + ", 1, 3) = 'P2_'"
+			}, []string{"c3"}},
 		{"UnderscoreIsNoWildcard", leaf(src, "certificateNumber", domain.OpPrefix, "O1_"),
 			func(storage.Dialect) string { return "false" }, nil},
 		{"WithinAsPrefix", leaf(src, "office", domain.OpPrefix, "211102"),

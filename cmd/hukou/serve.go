@@ -98,6 +98,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Casework: cases,
 		Birth:    kinds.birth,
 		Archives: archives,
+		Queries:  domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Events:   db,
 		Hcybsh:   &domain.HcybshService{DB: db, Now: time.Now},
 	}
@@ -105,6 +106,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens,
 		Introspection: cfg.Dev, MaxUploadSize: resolvers.UploadLimit(cfg.ArchiveMaxSize)}))
 	mux.Handle("/files/", resolvers.NewFileHandler(archives, tokens, res.Auth))
+	mux.Handle("/exports/query", resolvers.NewExportHandler(res.Queries, tokens, res.Auth))
 	if cfg.Dev { // GraphiQL and introspection are development tools
 		graphiql := resolvers.NewGraphiQLHandler()
 		mux.Handle("GET /graphiql", graphiql)
