@@ -369,8 +369,8 @@ func (q *queryChecker) leaf(f *QueryField, c *QueryCondition, path string) (*Que
 		return node, nil
 	case OpPrefix, OpContains:
 		v := c.Values[0]
-		if v == "" || utf8.RuneCountInString(v) > MaxQueryText || !utf8.ValidString(v) {
-			return nil, FieldErrorf(path+".values", "the text is between 1 and %d characters", MaxQueryText).WithReason("query.value")
+		if v == "" || utf8.RuneCountInString(v) > MaxQueryText || !plainText(v) {
+			return nil, FieldErrorf(path+".values", "the text is between 1 and %d characters, without control characters", MaxQueryText).WithReason("query.value")
 		}
 		node.Args = []any{v}
 		return node, nil
@@ -421,6 +421,20 @@ func withField(err error, field string) error {
 	return err
 }
 
+// plainText reports whether s is valid UTF-8 without control characters
+// (no stored value has them, and a NUL cannot even be bound on SQLite).
+func plainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 var (
 	officePattern   = regexp.MustCompile(`^[0-9]{12}$`)
 	divisionPattern = regexp.MustCompile(`^[0-9]{6}$`)
@@ -431,8 +445,8 @@ func (q *queryChecker) value(f *QueryField, v string) (any, *Error) {
 	bad := func(format string, args ...any) (any, *Error) {
 		return nil, FieldErrorf("", format, args...).WithReason("query.value")
 	}
-	if utf8.RuneCountInString(v) > MaxQueryText || !utf8.ValidString(v) {
-		return bad("a value is at most %d characters", MaxQueryText)
+	if utf8.RuneCountInString(v) > MaxQueryText || !plainText(v) {
+		return bad("a value is at most %d characters, without control characters", MaxQueryText)
 	}
 	switch f.Type {
 	case QueryCode:
