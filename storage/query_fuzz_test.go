@@ -128,4 +128,3 @@ func checkWhitelisted(t *testing.T, src *domain.QuerySource, n *domain.QueryNode
 		t.Fatalf("operator %s reached storage", n.Op)
 	}
 }
-

@@ -6,4 +6,6 @@ export const paths = {
   workbench: '/',
   cases: '/cases',
   caseDetail: (id: string) => `/cases/${encodeURIComponent(id)}`,
+  query: '/query',
+  querySource: (source: string) => `/query/${encodeURIComponent(source)}`,
 };

@@ -3,12 +3,13 @@
 // (lib/access.ts) it needs. Each kind contributes its intake route through
 // features/kinds.ts.
 import type { ReactNode } from 'react';
-import { AppstoreOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, SearchOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
 import { CaseDetailPage } from '../features/case/CaseDetailPage';
 import { CaseListPage } from '../features/case/CaseListPage';
 import { kinds } from '../features/kinds';
+import { QueryPage } from '../features/query/QueryPage';
 import { WorkbenchPage } from '../features/workbench/WorkbenchPage';
 import { paths } from './paths';
 
@@ -38,6 +39,13 @@ export const routes: readonly AppRoute[] = [
   },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'canViewCases' },
   ...Object.values(kinds).map((k) => k.intake),
+  {
+    path: paths.query,
+    element: <QueryPage />,
+    menu: { label: zhCN.menu.query, icon: <SearchOutlined /> },
+    access: 'canQuery',
+  },
+  { path: '/query/:source', element: <QueryPage />, access: 'canQuery' },
 ];
 
 /** menuItems are the side menu's entries the user may open, in table order, keyed by path. */
