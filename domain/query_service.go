@@ -374,6 +374,23 @@ func maskRows(actor *Actor, cols []*QueryField, rows []*QueryRow) {
 	}
 }
 
+// nameCodes writes the names of code values in an export row (a file is
+// read by people: 女, not 2); a code without a name of its own stays.
+func nameCodes(cols []*QueryField, r *QueryRow) {
+	for i, f := range cols {
+		if f.Type != QueryCode || r.Values[i] == nil {
+			continue
+		}
+		for _, c := range f.Codes {
+			if c.Code == *r.Values[i] && c.Name != "" && c.Name != c.Code {
+				name := c.Name
+				r.Values[i] = &name
+				break
+			}
+		}
+	}
+}
+
 // Count counts the rows the conditions select in the caller's
 // jurisdiction (asked for on demand: counting costs a scan). Errors as Run.
 func (s *QueryService) Count(ctx context.Context, source string, c *QueryCondition) (int, error) {
@@ -400,7 +417,7 @@ func (s *QueryService) Count(ctx context.Context, source string, c *QueryConditi
 const MaxExportRows = 2_000_000
 
 // Export writes every row of the query (its columns, in its order, masked
-// for the caller) to w as a table in format, reading rows as it writes
+// for the caller, codes by their names) to w as a table in format, reading rows as it writes
 // them. The export is audited before its first row (a failure then writes
 // nothing and returns CodeUnavailable) and again when it ends, with the
 // rows written and the file's SHA-256. It returns the rows written. Errors
@@ -437,6 +454,7 @@ func (s *QueryService) Export(ctx context.Context, req QueryRequest, format Expo
 			return FieldErrorf("condition", "an export has at most %d rows; narrow the conditions", MaxExportRows).WithReason("query.export_too_large")
 		}
 		maskRows(actor, p.Columns, []*QueryRow{r})
+		nameCodes(p.Columns, r)
 		n++
 		return tw.WriteRow(r.Values)
 	})

@@ -393,6 +393,10 @@ func TestQuery_Export(t *testing.T) {
 			require.Len(t, rows, 4)
 			require.Equal(t, "211102**********01", rows[2][1])
 			requireExportAudited(t, b, file, 3)
+
+			resp, file = export(t, analyst, map[string]any{"source": "BIRTH", "columns": []string{"settleWith"}, "format": "CSV"})
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			require.Contains(t, string(file), "随父", "codes are written by their names")
 		})
 		t.Run("Refusals", func(t *testing.T) {
 			resp, _ := export(t, "", body)
