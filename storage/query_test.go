@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
 	"hukou/domain"
 	"hukou/domain/birth"
@@ -269,4 +271,34 @@ func TestQueryRepository_History(t *testing.T) {
 		require.NoError(t, err)
 		require.Empty(t, other)
 	})
+}
+
+// TestQueryCompiler_ExpressionIndex: the compiled JSON expression of the
+// birth certificate number is the one its index is built on, so PostgreSQL
+// uses the index for a prefix condition (storage/query_scale_test.go
+// measured 0.7 ms against 0.9 s at 200 k cases).
+func TestQueryCompiler_ExpressionIndex(t *testing.T) {
+	t.Parallel()
+	db := storagetest.OpenPostgres(t)
+	ctx := context.Background()
+	src := birthSource(t)
+	// Unsorted: on an empty table the planner would otherwise walk the sort's index.
+	plan := &domain.QueryPlan{Source: src, OfficePrefix: "2111", Where: leaf(src, "certificateNumber", domain.OpPrefix, "O11"),
+		Columns: []*domain.QueryField{src.Field("collabNo")}}
+	err := db.Bun().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+			return err
+		}
+		q, err := storage.CompileForTest(tx, db.Dialect(), plan)
+		if err != nil {
+			return err
+		}
+		var lines []string
+		if err := tx.NewRaw("EXPLAIN "+q).Scan(ctx, &lines); err != nil {
+			return err
+		}
+		require.Contains(t, strings.Join(lines, "\n"), "cases_birth_certificate_idx")
+		return nil
+	})
+	require.NoError(t, err)
 }
