@@ -231,6 +231,10 @@ func (s *QueryService) plan(ctx context.Context, actor *Actor, req QueryRequest)
 	if err != nil {
 		return nil, err
 	}
+	if !actor.System && actor.Office == nil {
+		// No office, no jurisdiction: never read as if it were the whole country.
+		return nil, Errorf(CodeForbidden, "your account belongs to no office, so it has no jurisdiction to query").WithReason("auth.jurisdiction")
+	}
 	p := &QueryPlan{Source: src, OfficePrefix: jurisdictionOf(actor), Where: where}
 	cols := req.Columns
 	if len(cols) == 0 {

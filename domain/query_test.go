@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -138,4 +139,15 @@ func TestQueryChecker(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestQueryService_NoOfficeNoJurisdiction: a caller without an office (a
+// broken account) is refused, never given the whole country.
+func TestQueryService_NoOfficeNoJurisdiction(t *testing.T) {
+	t.Parallel()
+	s := &QueryService{sources: map[string]*QuerySource{"T": testSource()}}
+	_, err := s.plan(context.Background(), &Actor{UserID: "u", Roles: []Role{RoleAnalyst}}, QueryRequest{Source: "T"})
+	if ErrorCode(err) != CodeForbidden {
+		t.Fatalf("got %v", err)
+	}
 }
