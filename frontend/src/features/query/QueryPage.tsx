@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
   App,
@@ -129,6 +129,8 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
             first: applied.layout.pageSize,
             after,
           },
+          // Every run reads afresh (and is audited): the records change under a view.
+          fetchPolicy: 'network-only',
         }
       : skipToken,
   );
@@ -147,8 +149,13 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
   const run = () => {
     setCursors([null]);
     setApplied({ condition: toInput(root), layout });
-    void recent.refetch();
   };
+  // The server keeps a first page's conditions among the recent ones: show them once it answered.
+  const answered = result.data;
+  const refetchRecent = recent.refetch;
+  useEffect(() => {
+    if (answered) void refetchRecent();
+  }, [answered, refetchRecent]);
 
   const loadView = (v: QueryViewInfoFragment) => {
     const l: Layout = {
