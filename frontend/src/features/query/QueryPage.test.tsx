@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
 import {
   QuerySourcesDocument,
@@ -100,6 +100,22 @@ describe('QueryPage (1.5.1)', () => {
     const drawer = await screen.findByRole('dialog');
     expect(within(drawer).getByText('211102**********01')).toBeInTheDocument();
     expect(within(drawer).getByText('母亲公民身份号码')).toBeInTheDocument();
+  });
+
+  it('prints every record with its detail fields (full print)', async () => {
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {
+      // The records are on the page while the print dialog copies it.
+      const printed = screen.getByTestId('query-print-full');
+      expect(within(printed).getByText('第 1 条')).toBeInTheDocument();
+      expect(within(printed).getByText('211102**********01')).toBeInTheDocument();
+    });
+    renderWithProviders(<QueryPage />, mocks);
+    fireEvent.click(await screen.findByRole('button', { name: '查询' }));
+    await screen.findByText('XT0001');
+    fireEvent.click(screen.getByRole('button', { name: /完整打印/ }));
+    expect(print).toHaveBeenCalledTimes(1);
+    expect(screen.queryByTestId('query-print-full')).toBeNull();
+    print.mockRestore();
   });
 
   it('offers a masked field only the emptiness operators', async () => {

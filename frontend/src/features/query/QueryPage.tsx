@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { flushSync } from 'react-dom';
 import {
   Alert,
   App,
@@ -112,6 +113,13 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
   const [saveOpen, setSaveOpen] = useState<'save' | 'saveAs' | null>(null);
   const [detail, setDetail] = useState<{ id: string; values: (string | null)[] } | null>(null);
   const [exporting, setExporting] = useState(false);
+  // Full print: every record of the page with its detail fields, rendered for the printer only.
+  const [printFull, setPrintFull] = useState(false);
+  const onPrintFull = () => {
+    flushSync(() => setPrintFull(true)); // the records are in the page before the print dialog copies it
+    window.print();
+    setPrintFull(false);
+  };
   const fieldsByName = useMemo(() => new Map(src.fields.map((f) => [f.name, f])), [src]);
   const masked = src.fields.some((f) => f.masked);
 
@@ -310,7 +318,22 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
         </Space>
       </Card>
 
+      {printFull && applied && (
+        <div className="hukou-print-only" data-testid="query-print-full">
+          <Typography.Title level={4}>{src.label}</Typography.Title>
+          {rows.map((row, k) => (
+            <Descriptions key={row.id} className="hukou-print-record" title={t.record.replace('{n}', String(k + 1))} column={2} size="small" bordered>
+              {applied.layout.detailFields.map((name) => (
+                <Descriptions.Item key={name} label={fieldsByName.get(name)?.label ?? name}>
+                  {cellText(fieldsByName.get(name), row.values[requested.indexOf(name)])}
+                </Descriptions.Item>
+              ))}
+            </Descriptions>
+          ))}
+        </div>
+      )}
       <Card
+        className={printFull ? 'hukou-no-print' : undefined}
         title={src.label}
         extra={
           <Space className="hukou-no-print" wrap>
@@ -324,8 +347,11 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
             <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void onExport('XLSX')}>
               {t.exportXlsx}
             </Button>
-            <Button icon={<PrinterOutlined />} onClick={() => window.print()}>
+            <Button icon={<PrinterOutlined />} disabled={!applied} onClick={() => window.print()}>
               {t.print}
+            </Button>
+            <Button icon={<PrinterOutlined />} disabled={rows.length === 0} onClick={onPrintFull}>
+              {t.printFull}
             </Button>
           </Space>
         }
