@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"hukou/domain"
+	"hukou/storage"
 	"hukou/storage/storagetest"
 )
 
@@ -106,8 +107,14 @@ ORDER BY updated_at DESC, id DESC LIMIT 51`
 		t.Fatal(err)
 	}
 	measure("JSON prefix (certificate number), no index", 5, func() error { _, err := db.Queries().RunQuery(ctx, prefix); return err })
-	if _, err := db.Bun().ExecContext(ctx, `CREATE INDEX cases_birth_cert_idx ON cases (((ministry::jsonb #>> '{certificate,Number}')) text_pattern_ops) WHERE kind = 'BIRTH'`); err != nil {
+	if _, err := db.Bun().ExecContext(ctx, `CREATE INDEX cases_birth_certificate_idx ON cases (((ministry::jsonb #>> '{certificate,Number}')) text_pattern_ops); ANALYZE cases`); err != nil {
 		t.Fatal(err)
+	}
+	if q, err := storage.CompileForTest(db.Bun(), db.Dialect(), prefix); err == nil {
+		var lines []string
+		if err := db.Bun().NewRaw("EXPLAIN " + q).Scan(ctx, &lines); err == nil && len(lines) > 1 {
+			t.Logf("  plan: %s | %s", lines[0], lines[1])
+		}
 	}
 	measure("JSON prefix, expression index", 20, func() error { _, err := db.Queries().RunQuery(ctx, prefix); return err })
 

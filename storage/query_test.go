@@ -275,17 +275,23 @@ func TestQueryRepository_History(t *testing.T) {
 
 // TestQueryCompiler_ExpressionIndex: the compiled JSON expression of the
 // birth certificate number is the one its index is built on, so PostgreSQL
-// uses the index for a prefix condition (storage/query_scale_test.go
-// measured 0.7 ms against 0.9 s at 200 k cases).
+// estimates a selective prefix condition from the index's statistics and
+// uses the index even for a page sorted by another indexed column (at 1 M
+// cases: 0.2 ms instead of 6–8 s walking the sort's index).
 func TestQueryCompiler_ExpressionIndex(t *testing.T) {
 	t.Parallel()
 	db := storagetest.OpenPostgres(t)
 	ctx := context.Background()
 	src := birthSource(t)
-	// Unsorted: on an empty table the planner would otherwise walk the sort's index.
-	plan := &domain.QueryPlan{Source: src, OfficePrefix: "2111", Where: leaf(src, "certificateNumber", domain.OpPrefix, "O11"),
-		Columns: []*domain.QueryField{src.Field("collabNo")}}
-	err := db.Bun().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	plan := &domain.QueryPlan{Source: src, OfficePrefix: "2111", Where: leaf(src, "certificateNumber", domain.OpPrefix, "O0000012"),
+		Sort: src.Field("updatedAt"), Descending: true, Columns: []*domain.QueryField{src.Field("collabNo")}, Limit: 50}
+	_, err := db.Bun().ExecContext(ctx, `INSERT INTO cases (id, kind, side, collab_no, status, acceptance_office, registration_office,
+  registration_province, office, ministry)
+SELECT 'c' || i, 'BIRTH', 'ACCEPTANCE', 'XT' || i, 'DRAFT', '211103000100', '110101000100', '11', '211103000100',
+       '{"certificate":{"Number":"O' || lpad(i::text, 9, '0') || '"}}'
+FROM generate_series(1, 5000) AS s(i); ANALYZE cases`)
+	require.NoError(t, err)
+	err = db.Bun().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
 			return err
 		}
