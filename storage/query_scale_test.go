@@ -112,7 +112,7 @@ ORDER BY updated_at DESC, id DESC LIMIT 51`
 	}
 	if q, err := storage.CompileForTest(db.Bun(), db.Dialect(), prefix); err == nil {
 		var lines []string
-		if err := db.Bun().NewRaw("EXPLAIN " + q).Scan(ctx, &lines); err == nil && len(lines) > 1 {
+		if err := db.Bun().NewRaw("EXPLAIN "+q).Scan(ctx, &lines); err == nil && len(lines) > 1 {
 			t.Logf("  plan: %s | %s", lines[0], lines[1])
 		}
 	}
