@@ -26,7 +26,8 @@ test: check-generated
 		$(GO) vet ./... && \
 		$(MAKE) --no-print-directory lint-go && \
 		$(GO) test -count=1 ./... && \
-		$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=$(FUZZTIME) ./domain/idnumber
+		$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=$(FUZZTIME) ./domain/idnumber && \
+		$(GO) test -run='^$$' -fuzz=FuzzQueryCompile -fuzztime=$(FUZZTIME) ./storage
 	cd frontend && npm ci && npm test && npm run lint
 	$(MAKE) --no-print-directory build && cd frontend && npm run build && npm run e2e
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory bench-smoke; fi
@@ -41,9 +42,10 @@ bench:
 bench-smoke:
 	BENCH_SCALE=smoke $(GO) run ./bench
 
-## fuzz: the ID number fuzz target for 60 s
+## fuzz: the ID number and query compiler fuzz targets for 60 s each
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=60s ./domain/idnumber
+	$(GO) test -run='^$$' -fuzz=FuzzQueryCompile -fuzztime=60s ./storage
 
 ## generate: regenerate gqlgen output (never edit it by hand)
 generate:

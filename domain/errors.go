@@ -61,6 +61,12 @@ func (e *Error) WithReason(reason string) *Error {
 	return e
 }
 
+// WithField sets e.Field and returns e, for chaining after Errorf.
+func (e *Error) WithField(field string) *Error {
+	e.Field = field
+	return e
+}
+
 // ErrorCode returns the Code of the first *Error in err's chain: "" for nil,
 // CodeInternal for an error that carries no *Error.
 func ErrorCode(err error) Code {

@@ -18,6 +18,8 @@ type Repos interface {
 	Files() CaseFileRepository
 	// Jobs enqueues background jobs; inside InTx, on the same transaction.
 	Jobs() JobQueue
+	// Queries runs query views and keeps saved views and histories.
+	Queries() QueryRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

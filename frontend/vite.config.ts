@@ -29,6 +29,7 @@ export default defineConfig({
           proxy.on('proxyReq', (proxyReq) => proxyReq.setHeader('origin', backend));
         },
       },
+      '/exports': { target: backend, changeOrigin: true },
     },
   },
   build: {

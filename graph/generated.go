@@ -50,6 +50,10 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Office() OfficeResolver
 	Query() QueryResolver
+	QueryCondition() QueryConditionResolver
+	QueryField() QueryFieldResolver
+	QueryResult() QueryResultResolver
+	QueryView() QueryViewResolver
 	Resident() ResidentResolver
 	ResidentConnection() ResidentConnectionResolver
 	Subscription() SubscriptionResolver
@@ -569,6 +573,7 @@ type ComplexityRoot struct {
 		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
 		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
 		DeleteArchive                 func(childComplexity int, id string, version int) int
+		DeleteQueryView               func(childComplexity int, input model.DeleteQueryViewInput) int
 		FileBirthRegistration         func(childComplexity int, input model.CaseStepInput) int
 		IssueInformationCertificate   func(childComplexity int, input certificate.InfoRequest) int
 		Login                         func(childComplexity int, input model.LoginInput) int
@@ -594,6 +599,7 @@ type ComplexityRoot struct {
 		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
 		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
 		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
+		SaveQueryView                 func(childComplexity int, input model.SaveQueryViewInput) int
 		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
 		SetArchiveRestriction         func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
 		SettleBirthRegistration       func(childComplexity int, input model.SettleBirthRegistrationInput) int
@@ -646,11 +652,92 @@ type ComplexityRoot struct {
 		Offices                    func(childComplexity int) int
 		OverdueCases               func(childComplexity int, first *int, after *string) int
 		OverdueMessages            func(childComplexity int, first *int, after *string) int
+		QueryCount                 func(childComplexity int, source string, condition *domain.QueryCondition) int
+		QuerySource                func(childComplexity int, name string) int
+		QuerySources               func(childComplexity int) int
+		QueryView                  func(childComplexity int, id string) int
+		QueryViews                 func(childComplexity int, source string) int
+		RecentQueries              func(childComplexity int, source string) int
 		Resident                   func(childComplexity int, idNumber string) int
 		Residents                  func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
+		RunQuery                   func(childComplexity int, input model.QueryInput, first *int, after *string) int
 		Users                      func(childComplexity int, filter *domain.UserFilter, first *int, after *string) int
 		VerifyCertificate          func(childComplexity int, number string, code string) int
 		VerifyMessageLog           func(childComplexity int) int
+	}
+
+	QueryCodeValue struct {
+		Code func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	QueryCondition struct {
+		Children func(childComplexity int) int
+		Field    func(childComplexity int) int
+		Group    func(childComplexity int) int
+		Op       func(childComplexity int) int
+		Values   func(childComplexity int) int
+	}
+
+	QueryField struct {
+		Codes     func(childComplexity int) int
+		Label     func(childComplexity int) int
+		Masked    func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Operators func(childComplexity int) int
+		Pii       func(childComplexity int) int
+		Sortable  func(childComplexity int) int
+		Type      func(childComplexity int) int
+	}
+
+	QueryResult struct {
+		Columns  func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+		Rows     func(childComplexity int) int
+	}
+
+	QueryRow struct {
+		ID     func(childComplexity int) int
+		Values func(childComplexity int) int
+	}
+
+	QuerySort struct {
+		Descending func(childComplexity int) int
+		Field      func(childComplexity int) int
+	}
+
+	QuerySource struct {
+		DefaultColumns func(childComplexity int) int
+		DefaultSort    func(childComplexity int) int
+		Fields         func(childComplexity int) int
+		Label          func(childComplexity int) int
+		Name           func(childComplexity int) int
+	}
+
+	QueryView struct {
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Mine         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		OwnerName    func(childComplexity int) int
+		SharedOffice func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Spec         func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	QueryViewColumn struct {
+		Field func(childComplexity int) int
+		Width func(childComplexity int) int
+	}
+
+	QueryViewSpec struct {
+		Columns      func(childComplexity int) int
+		Condition    func(childComplexity int) int
+		DetailFields func(childComplexity int) int
+		PageSize     func(childComplexity int) int
+		Sort         func(childComplexity int) int
 	}
 
 	QueueCount struct {
@@ -658,6 +745,12 @@ type ComplexityRoot struct {
 		Kind   func(childComplexity int) int
 		Side   func(childComplexity int) int
 		Status func(childComplexity int) int
+	}
+
+	RecentQuery struct {
+		At        func(childComplexity int) int
+		Condition func(childComplexity int) int
+		ID        func(childComplexity int) int
 	}
 
 	Resident struct {
@@ -864,6 +957,8 @@ type MutationResolver interface {
 	RefuseMigration(ctx context.Context, input model.RefuseMigrationInput) (*domain.Case, error)
 	CloseRefusedMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	MoveInMigration(ctx context.Context, input model.MoveInMigrationInput) (*domain.Case, error)
+	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
+	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error)
 	ResetUserPassword(ctx context.Context, input model.ResetUserPasswordInput) (*domain.User, error)
 }
@@ -892,12 +987,36 @@ type QueryResolver interface {
 	MigrationCategories(ctx context.Context) ([]*migration.Category, error)
 	MigrationHousehold(ctx context.Context, applicantIDNumber string) (*domain.MinistryHousehold, error)
 	MigrationLookup(ctx context.Context, applicant migration.Applicant) (*migration.Lookup, error)
+	QuerySources(ctx context.Context) ([]*domain.QuerySource, error)
+	QuerySource(ctx context.Context, name string) (*domain.QuerySource, error)
+	RunQuery(ctx context.Context, input model.QueryInput, first *int, after *string) (*domain.QueryResult, error)
+	QueryCount(ctx context.Context, source string, condition *domain.QueryCondition) (int, error)
+	QueryViews(ctx context.Context, source string) ([]*domain.QueryView, error)
+	QueryView(ctx context.Context, id string) (*domain.QueryView, error)
+	RecentQueries(ctx context.Context, source string) ([]*domain.RecentQuery, error)
 	Resident(ctx context.Context, idNumber string) (*domain.Resident, error)
 	Household(ctx context.Context, number string) (*domain.Household, error)
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
 	Offices(ctx context.Context) ([]*domain.Office, error)
 	CodeList(ctx context.Context, kind model.CodeListKind) ([]*model.CodeEntry, error)
 	Users(ctx context.Context, filter *domain.UserFilter, first *int, after *string) (*model.UserConnection, error)
+}
+type QueryConditionResolver interface {
+	Group(ctx context.Context, obj *domain.QueryCondition) (*domain.QueryGroupOp, error)
+
+	Op(ctx context.Context, obj *domain.QueryCondition) (*domain.QueryOperator, error)
+}
+type QueryFieldResolver interface {
+	Operators(ctx context.Context, obj *domain.QueryField) ([]domain.QueryOperator, error)
+
+	Pii(ctx context.Context, obj *domain.QueryField) (*domain.PIIKind, error)
+	Masked(ctx context.Context, obj *domain.QueryField) (bool, error)
+}
+type QueryResultResolver interface {
+	PageInfo(ctx context.Context, obj *domain.QueryResult) (*model.PageInfo, error)
+}
+type QueryViewResolver interface {
+	SharedOffice(ctx context.Context, obj *domain.QueryView) (*string, error)
 }
 type ResidentResolver interface {
 	ID(ctx context.Context, obj *domain.Resident) (string, error)
@@ -3132,6 +3251,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deleteQueryView":
+		if e.ComplexityRoot.Mutation.DeleteQueryView == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteQueryView_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteQueryView(childComplexity, args["input"].(model.DeleteQueryViewInput)), true
 	case "Mutation.fileBirthRegistration":
 		if e.ComplexityRoot.Mutation.FileBirthRegistration == nil {
 			break
@@ -3407,6 +3537,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RouteMatterCertificate(childComplexity, args["input"].(model.RouteMatterCertificateInput)), true
+	case "Mutation.saveQueryView":
+		if e.ComplexityRoot.Mutation.SaveQueryView == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveQueryView_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveQueryView(childComplexity, args["input"].(model.SaveQueryViewInput)), true
 	case "Mutation.sendCollaborationPing":
 		if e.ComplexityRoot.Mutation.SendCollaborationPing == nil {
 			break
@@ -3814,6 +3955,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OverdueMessages(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.queryCount":
+		if e.ComplexityRoot.Query.QueryCount == nil {
+			break
+		}
+
+		args, err := ec.field_Query_queryCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QueryCount(childComplexity, args["source"].(string), args["condition"].(*domain.QueryCondition)), true
+	case "Query.querySource":
+		if e.ComplexityRoot.Query.QuerySource == nil {
+			break
+		}
+
+		args, err := ec.field_Query_querySource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QuerySource(childComplexity, args["name"].(string)), true
+	case "Query.querySources":
+		if e.ComplexityRoot.Query.QuerySources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.QuerySources(childComplexity), true
+	case "Query.queryView":
+		if e.ComplexityRoot.Query.QueryView == nil {
+			break
+		}
+
+		args, err := ec.field_Query_queryView_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QueryView(childComplexity, args["id"].(string)), true
+	case "Query.queryViews":
+		if e.ComplexityRoot.Query.QueryViews == nil {
+			break
+		}
+
+		args, err := ec.field_Query_queryViews_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QueryViews(childComplexity, args["source"].(string)), true
+	case "Query.recentQueries":
+		if e.ComplexityRoot.Query.RecentQueries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recentQueries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecentQueries(childComplexity, args["source"].(string)), true
 	case "Query.resident":
 		if e.ComplexityRoot.Query.Resident == nil {
 			break
@@ -3836,6 +4038,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Residents(childComplexity, args["filter"].(*domain.ResidentFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.runQuery":
+		if e.ComplexityRoot.Query.RunQuery == nil {
+			break
+		}
+
+		args, err := ec.field_Query_runQuery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RunQuery(childComplexity, args["input"].(model.QueryInput), args["first"].(*int), args["after"].(*string)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -3865,6 +4078,280 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.VerifyMessageLog(childComplexity), true
 
+	case "QueryCodeValue.code":
+		if e.ComplexityRoot.QueryCodeValue.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryCodeValue.Code(childComplexity), true
+	case "QueryCodeValue.name":
+		if e.ComplexityRoot.QueryCodeValue.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryCodeValue.Name(childComplexity), true
+
+	case "QueryCondition.children":
+		if e.ComplexityRoot.QueryCondition.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryCondition.Children(childComplexity), true
+	case "QueryCondition.field":
+		if e.ComplexityRoot.QueryCondition.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryCondition.Field(childComplexity), true
+	case "QueryCondition.group":
+		if e.ComplexityRoot.QueryCondition.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryCondition.Group(childComplexity), true
+	case "QueryCondition.op":
+		if e.ComplexityRoot.QueryCondition.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryCondition.Op(childComplexity), true
+	case "QueryCondition.values":
+		if e.ComplexityRoot.QueryCondition.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryCondition.Values(childComplexity), true
+
+	case "QueryField.codes":
+		if e.ComplexityRoot.QueryField.Codes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryField.Codes(childComplexity), true
+	case "QueryField.label":
+		if e.ComplexityRoot.QueryField.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryField.Label(childComplexity), true
+	case "QueryField.masked":
+		if e.ComplexityRoot.QueryField.Masked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryField.Masked(childComplexity), true
+	case "QueryField.name":
+		if e.ComplexityRoot.QueryField.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryField.Name(childComplexity), true
+	case "QueryField.operators":
+		if e.ComplexityRoot.QueryField.Operators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryField.Operators(childComplexity), true
+	case "QueryField.pii":
+		if e.ComplexityRoot.QueryField.Pii == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryField.Pii(childComplexity), true
+	case "QueryField.sortable":
+		if e.ComplexityRoot.QueryField.Sortable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryField.Sortable(childComplexity), true
+	case "QueryField.type":
+		if e.ComplexityRoot.QueryField.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryField.Type(childComplexity), true
+
+	case "QueryResult.columns":
+		if e.ComplexityRoot.QueryResult.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryResult.Columns(childComplexity), true
+	case "QueryResult.pageInfo":
+		if e.ComplexityRoot.QueryResult.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryResult.PageInfo(childComplexity), true
+	case "QueryResult.rows":
+		if e.ComplexityRoot.QueryResult.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryResult.Rows(childComplexity), true
+
+	case "QueryRow.id":
+		if e.ComplexityRoot.QueryRow.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryRow.ID(childComplexity), true
+	case "QueryRow.values":
+		if e.ComplexityRoot.QueryRow.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryRow.Values(childComplexity), true
+
+	case "QuerySort.descending":
+		if e.ComplexityRoot.QuerySort.Descending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySort.Descending(childComplexity), true
+	case "QuerySort.field":
+		if e.ComplexityRoot.QuerySort.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySort.Field(childComplexity), true
+
+	case "QuerySource.defaultColumns":
+		if e.ComplexityRoot.QuerySource.DefaultColumns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySource.DefaultColumns(childComplexity), true
+	case "QuerySource.defaultSort":
+		if e.ComplexityRoot.QuerySource.DefaultSort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySource.DefaultSort(childComplexity), true
+	case "QuerySource.fields":
+		if e.ComplexityRoot.QuerySource.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySource.Fields(childComplexity), true
+	case "QuerySource.label":
+		if e.ComplexityRoot.QuerySource.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySource.Label(childComplexity), true
+	case "QuerySource.name":
+		if e.ComplexityRoot.QuerySource.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuerySource.Name(childComplexity), true
+
+	case "QueryView.createdAt":
+		if e.ComplexityRoot.QueryView.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.CreatedAt(childComplexity), true
+	case "QueryView.id":
+		if e.ComplexityRoot.QueryView.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.ID(childComplexity), true
+	case "QueryView.mine":
+		if e.ComplexityRoot.QueryView.Mine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.Mine(childComplexity), true
+	case "QueryView.name":
+		if e.ComplexityRoot.QueryView.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.Name(childComplexity), true
+	case "QueryView.ownerName":
+		if e.ComplexityRoot.QueryView.OwnerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.OwnerName(childComplexity), true
+	case "QueryView.sharedOffice":
+		if e.ComplexityRoot.QueryView.SharedOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.SharedOffice(childComplexity), true
+	case "QueryView.source":
+		if e.ComplexityRoot.QueryView.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.Source(childComplexity), true
+	case "QueryView.spec":
+		if e.ComplexityRoot.QueryView.Spec == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.Spec(childComplexity), true
+	case "QueryView.updatedAt":
+		if e.ComplexityRoot.QueryView.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.UpdatedAt(childComplexity), true
+	case "QueryView.version":
+		if e.ComplexityRoot.QueryView.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryView.Version(childComplexity), true
+
+	case "QueryViewColumn.field":
+		if e.ComplexityRoot.QueryViewColumn.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryViewColumn.Field(childComplexity), true
+	case "QueryViewColumn.width":
+		if e.ComplexityRoot.QueryViewColumn.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryViewColumn.Width(childComplexity), true
+
+	case "QueryViewSpec.columns":
+		if e.ComplexityRoot.QueryViewSpec.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryViewSpec.Columns(childComplexity), true
+	case "QueryViewSpec.condition":
+		if e.ComplexityRoot.QueryViewSpec.Condition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryViewSpec.Condition(childComplexity), true
+	case "QueryViewSpec.detailFields":
+		if e.ComplexityRoot.QueryViewSpec.DetailFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryViewSpec.DetailFields(childComplexity), true
+	case "QueryViewSpec.pageSize":
+		if e.ComplexityRoot.QueryViewSpec.PageSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryViewSpec.PageSize(childComplexity), true
+	case "QueryViewSpec.sort":
+		if e.ComplexityRoot.QueryViewSpec.Sort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryViewSpec.Sort(childComplexity), true
+
 	case "QueueCount.count":
 		if e.ComplexityRoot.QueueCount.Count == nil {
 			break
@@ -3889,6 +4376,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueCount.Status(childComplexity), true
+
+	case "RecentQuery.at":
+		if e.ComplexityRoot.RecentQuery.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecentQuery.At(childComplexity), true
+	case "RecentQuery.condition":
+		if e.ComplexityRoot.RecentQuery.Condition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecentQuery.Condition(childComplexity), true
+	case "RecentQuery.id":
+		if e.ComplexityRoot.RecentQuery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecentQuery.ID(childComplexity), true
 
 	case "Resident.birthDate":
 		if e.ComplexityRoot.Resident.BirthDate == nil {
@@ -4149,6 +4655,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CorrectBirthMinorInput", ec.unmarshalInputCorrectBirthMinorInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("DeleteQueryViewInput", ec.unmarshalInputDeleteQueryViewInput),
 			graphql.NewInputUnmarshaler("FieldValueInput", ec.unmarshalInputFieldValueInput),
 			graphql.NewInputUnmarshaler("IssueInformationCertificateInput", ec.unmarshalInputIssueInformationCertificateInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -4160,6 +4667,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ModifyMatterCertificateInput", ec.unmarshalInputModifyMatterCertificateInput),
 			graphql.NewInputUnmarshaler("ModifyMigrationInput", ec.unmarshalInputModifyMigrationInput),
 			graphql.NewInputUnmarshaler("MoveInMigrationInput", ec.unmarshalInputMoveInMigrationInput),
+			graphql.NewInputUnmarshaler("QueryConditionInput", ec.unmarshalInputQueryConditionInput),
+			graphql.NewInputUnmarshaler("QueryInput", ec.unmarshalInputQueryInput),
+			graphql.NewInputUnmarshaler("QuerySortInput", ec.unmarshalInputQuerySortInput),
+			graphql.NewInputUnmarshaler("QueryViewColumnInput", ec.unmarshalInputQueryViewColumnInput),
+			graphql.NewInputUnmarshaler("QueryViewSpecInput", ec.unmarshalInputQueryViewSpecInput),
 			graphql.NewInputUnmarshaler("RefuseBirthRegistrationInput", ec.unmarshalInputRefuseBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("RefuseMigrationInput", ec.unmarshalInputRefuseMigrationInput),
 			graphql.NewInputUnmarshaler("RejectBirthMajorChangeInput", ec.unmarshalInputRejectBirthMajorChangeInput),
@@ -4170,6 +4682,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReturnSignedBirthFormInput", ec.unmarshalInputReturnSignedBirthFormInput),
 			graphql.NewInputUnmarshaler("RevokeCertificateInput", ec.unmarshalInputRevokeCertificateInput),
 			graphql.NewInputUnmarshaler("RouteMatterCertificateInput", ec.unmarshalInputRouteMatterCertificateInput),
+			graphql.NewInputUnmarshaler("SaveQueryViewInput", ec.unmarshalInputSaveQueryViewInput),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
 			graphql.NewInputUnmarshaler("SettleBirthRegistrationInput", ec.unmarshalInputSettleBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
@@ -4271,7 +4784,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/migration.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/migration.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4292,6 +4805,7 @@ var sources = []*ast.Source{
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
+	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
 	{Name: "schema/users.graphqls", Input: sourceData("schema/users.graphqls"), BuiltIn: false},
@@ -5236,6 +5750,154 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_QueryCodeValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_QueryCodeValue_code(ctx, field)
+	case "name":
+		return ec.fieldContext_QueryCodeValue_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryCodeValue", field.Name)
+}
+
+func (ec *executionContext) childFields_QueryCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_QueryCondition_group(ctx, field)
+	case "children":
+		return ec.fieldContext_QueryCondition_children(ctx, field)
+	case "field":
+		return ec.fieldContext_QueryCondition_field(ctx, field)
+	case "op":
+		return ec.fieldContext_QueryCondition_op(ctx, field)
+	case "values":
+		return ec.fieldContext_QueryCondition_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryCondition", field.Name)
+}
+
+func (ec *executionContext) childFields_QueryField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_QueryField_name(ctx, field)
+	case "label":
+		return ec.fieldContext_QueryField_label(ctx, field)
+	case "type":
+		return ec.fieldContext_QueryField_type(ctx, field)
+	case "operators":
+		return ec.fieldContext_QueryField_operators(ctx, field)
+	case "codes":
+		return ec.fieldContext_QueryField_codes(ctx, field)
+	case "pii":
+		return ec.fieldContext_QueryField_pii(ctx, field)
+	case "masked":
+		return ec.fieldContext_QueryField_masked(ctx, field)
+	case "sortable":
+		return ec.fieldContext_QueryField_sortable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryField", field.Name)
+}
+
+func (ec *executionContext) childFields_QueryResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "columns":
+		return ec.fieldContext_QueryResult_columns(ctx, field)
+	case "rows":
+		return ec.fieldContext_QueryResult_rows(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_QueryResult_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryResult", field.Name)
+}
+
+func (ec *executionContext) childFields_QueryRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_QueryRow_id(ctx, field)
+	case "values":
+		return ec.fieldContext_QueryRow_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryRow", field.Name)
+}
+
+func (ec *executionContext) childFields_QuerySort(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_QuerySort_field(ctx, field)
+	case "descending":
+		return ec.fieldContext_QuerySort_descending(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuerySort", field.Name)
+}
+
+func (ec *executionContext) childFields_QuerySource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_QuerySource_name(ctx, field)
+	case "label":
+		return ec.fieldContext_QuerySource_label(ctx, field)
+	case "fields":
+		return ec.fieldContext_QuerySource_fields(ctx, field)
+	case "defaultColumns":
+		return ec.fieldContext_QuerySource_defaultColumns(ctx, field)
+	case "defaultSort":
+		return ec.fieldContext_QuerySource_defaultSort(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuerySource", field.Name)
+}
+
+func (ec *executionContext) childFields_QueryView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_QueryView_id(ctx, field)
+	case "name":
+		return ec.fieldContext_QueryView_name(ctx, field)
+	case "source":
+		return ec.fieldContext_QueryView_source(ctx, field)
+	case "ownerName":
+		return ec.fieldContext_QueryView_ownerName(ctx, field)
+	case "mine":
+		return ec.fieldContext_QueryView_mine(ctx, field)
+	case "sharedOffice":
+		return ec.fieldContext_QueryView_sharedOffice(ctx, field)
+	case "spec":
+		return ec.fieldContext_QueryView_spec(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_QueryView_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_QueryView_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_QueryView_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryView", field.Name)
+}
+
+func (ec *executionContext) childFields_QueryViewColumn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_QueryViewColumn_field(ctx, field)
+	case "width":
+		return ec.fieldContext_QueryViewColumn_width(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryViewColumn", field.Name)
+}
+
+func (ec *executionContext) childFields_QueryViewSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "condition":
+		return ec.fieldContext_QueryViewSpec_condition(ctx, field)
+	case "columns":
+		return ec.fieldContext_QueryViewSpec_columns(ctx, field)
+	case "sort":
+		return ec.fieldContext_QueryViewSpec_sort(ctx, field)
+	case "pageSize":
+		return ec.fieldContext_QueryViewSpec_pageSize(ctx, field)
+	case "detailFields":
+		return ec.fieldContext_QueryViewSpec_detailFields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryViewSpec", field.Name)
+}
+
 func (ec *executionContext) childFields_QueueCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -5248,6 +5910,18 @@ func (ec *executionContext) childFields_QueueCount(ctx context.Context, field gr
 		return ec.fieldContext_QueueCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QueueCount", field.Name)
+}
+
+func (ec *executionContext) childFields_RecentQuery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RecentQuery_id(ctx, field)
+	case "condition":
+		return ec.fieldContext_RecentQuery_condition(ctx, field)
+	case "at":
+		return ec.fieldContext_RecentQuery_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecentQuery", field.Name)
 }
 
 func (ec *executionContext) childFields_Resident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5672,6 +6346,20 @@ func (ec *executionContext) field_Mutation_deleteArchive_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteQueryView_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteQueryViewInput, error) {
+			return ec.unmarshalNDeleteQueryViewInput2hukouᚋgraphᚋmodelᚐDeleteQueryViewInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_fileBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6038,6 +6726,20 @@ func (ec *executionContext) field_Mutation_routeMatterCertificate_args(ctx conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RouteMatterCertificateInput, error) {
 			return ec.unmarshalNRouteMatterCertificateInput2hukouᚋgraphᚋmodelᚐRouteMatterCertificateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveQueryView_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SaveQueryViewInput, error) {
+			return ec.unmarshalNSaveQueryViewInput2hukouᚋgraphᚋmodelᚐSaveQueryViewInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6578,6 +7280,84 @@ func (ec *executionContext) field_Query_overdueMessages_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_queryCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "condition",
+		func(ctx context.Context, v any) (*domain.QueryCondition, error) {
+			return ec.unmarshalOQueryConditionInput2ᚖhukouᚋdomainᚐQueryCondition(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["condition"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_querySource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_queryView_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_queryViews_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_recentQueries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_resident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6603,6 +7383,36 @@ func (ec *executionContext) field_Query_residents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_runQuery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.QueryInput, error) {
+			return ec.unmarshalNQueryInput2hukouᚋgraphᚋmodelᚐQueryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
@@ -19059,6 +19869,130 @@ func (ec *executionContext) fieldContext_Mutation_moveInMigration(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveQueryView(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveQueryView(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveQueryView(ctx, fc.Args["input"].(model.SaveQueryViewInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.QueryView
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.QueryView
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryView) graphql.Marshaler {
+			return ec.marshalNQueryView2ᚖhukouᚋdomainᚐQueryView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveQueryView(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveQueryView_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteQueryView(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteQueryView(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteQueryView(ctx, fc.Args["input"].(model.DeleteQueryViewInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteQueryView(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteQueryView_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20502,6 +21436,428 @@ func (ec *executionContext) fieldContext_Query_migrationLookup(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_querySources(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_querySources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().QuerySources(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.QuerySource
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.QuerySource
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.QuerySource) graphql.Marshaler {
+			return ec.marshalNQuerySource2ᚕᚖhukouᚋdomainᚐQuerySourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_querySources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuerySource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_querySource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_querySource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QuerySource(ctx, fc.Args["name"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.QuerySource
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.QuerySource
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QuerySource) graphql.Marshaler {
+			return ec.marshalNQuerySource2ᚖhukouᚋdomainᚐQuerySource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_querySource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuerySource(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_querySource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_runQuery(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_runQuery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RunQuery(ctx, fc.Args["input"].(model.QueryInput), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.QueryResult
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.QueryResult
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryResult) graphql.Marshaler {
+			return ec.marshalNQueryResult2ᚖhukouᚋdomainᚐQueryResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_runQuery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_runQuery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_queryCount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_queryCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QueryCount(ctx, fc.Args["source"].(string), fc.Args["condition"].(*domain.QueryCondition))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_queryCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_queryCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_queryViews(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_queryViews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QueryViews(ctx, fc.Args["source"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.QueryView
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.QueryView
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.QueryView) graphql.Marshaler {
+			return ec.marshalNQueryView2ᚕᚖhukouᚋdomainᚐQueryViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_queryViews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_queryViews_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_queryView(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_queryView(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QueryView(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.QueryView
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.QueryView
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryView) graphql.Marshaler {
+			return ec.marshalNQueryView2ᚖhukouᚋdomainᚐQueryView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_queryView(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_queryView_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_recentQueries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_recentQueries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RecentQueries(ctx, fc.Args["source"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.RecentQuery
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.RecentQuery
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.RecentQuery) graphql.Marshaler {
+			return ec.marshalNRecentQuery2ᚕᚖhukouᚋdomainᚐRecentQueryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_recentQueries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecentQuery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recentQueries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_resident(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20928,6 +22284,1108 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _QueryCodeValue_code(ctx context.Context, field graphql.CollectedField, obj *domain.QueryCodeValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryCodeValue_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryCodeValue_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryCodeValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryCodeValue_name(ctx context.Context, field graphql.CollectedField, obj *domain.QueryCodeValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryCodeValue_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryCodeValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryCodeValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryCondition_group(ctx context.Context, field graphql.CollectedField, obj *domain.QueryCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryCondition_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryCondition().Group(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryGroupOp) graphql.Marshaler {
+			return ec.marshalOQueryGroupOp2ᚖhukouᚋdomainᚐQueryGroupOp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryCondition_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryCondition", field, true, true, "QueryGroupOp")
+}
+
+func (ec *executionContext) _QueryCondition_children(ctx context.Context, field graphql.CollectedField, obj *domain.QueryCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryCondition_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.QueryCondition) graphql.Marshaler {
+			return ec.marshalOQueryCondition2ᚕᚖhukouᚋdomainᚐQueryConditionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryCondition_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryCondition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryCondition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryCondition_field(ctx context.Context, field graphql.CollectedField, obj *domain.QueryCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryCondition_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryCondition_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryCondition", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryCondition_op(ctx context.Context, field graphql.CollectedField, obj *domain.QueryCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryCondition_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryCondition().Op(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryOperator) graphql.Marshaler {
+			return ec.marshalOQueryOperator2ᚖhukouᚋdomainᚐQueryOperator(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryCondition_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryCondition", field, true, true, "QueryOperator")
+}
+
+func (ec *executionContext) _QueryCondition_values(ctx context.Context, field graphql.CollectedField, obj *domain.QueryCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryCondition_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryCondition_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryCondition", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryField_name(ctx context.Context, field graphql.CollectedField, obj *domain.QueryField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryField_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryField_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryField", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryField_label(ctx context.Context, field graphql.CollectedField, obj *domain.QueryField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryField_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryField_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryField", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryField_type(ctx context.Context, field graphql.CollectedField, obj *domain.QueryField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryField_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.QueryFieldType) graphql.Marshaler {
+			return ec.marshalNQueryFieldType2hukouᚋdomainᚐQueryFieldType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryField_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryField", field, false, false, "QueryFieldType")
+}
+
+func (ec *executionContext) _QueryField_operators(ctx context.Context, field graphql.CollectedField, obj *domain.QueryField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryField_operators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryField().Operators(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.QueryOperator) graphql.Marshaler {
+			return ec.marshalNQueryOperator2ᚕhukouᚋdomainᚐQueryOperatorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryField_operators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryField", field, true, true, "QueryOperator")
+}
+
+func (ec *executionContext) _QueryField_codes(ctx context.Context, field graphql.CollectedField, obj *domain.QueryField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryField_codes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Codes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.QueryCodeValue) graphql.Marshaler {
+			return ec.marshalNQueryCodeValue2ᚕhukouᚋdomainᚐQueryCodeValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryField_codes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryCodeValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryField_pii(ctx context.Context, field graphql.CollectedField, obj *domain.QueryField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryField_pii(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryField().Pii(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PIIKind) graphql.Marshaler {
+			return ec.marshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryField_pii(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryField", field, true, true, "PiiKind")
+}
+
+func (ec *executionContext) _QueryField_masked(ctx context.Context, field graphql.CollectedField, obj *domain.QueryField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryField_masked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryField().Masked(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryField_masked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryField", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _QueryField_sortable(ctx context.Context, field graphql.CollectedField, obj *domain.QueryField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryField_sortable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sortable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryField_sortable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryField", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QueryResult_columns(ctx context.Context, field graphql.CollectedField, obj *domain.QueryResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryResult_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.QueryField) graphql.Marshaler {
+			return ec.marshalNQueryField2ᚕᚖhukouᚋdomainᚐQueryFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryResult_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryResult_rows(ctx context.Context, field graphql.CollectedField, obj *domain.QueryResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryResult_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.QueryRow) graphql.Marshaler {
+			return ec.marshalNQueryRow2ᚕᚖhukouᚋdomainᚐQueryRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryResult_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryResult_pageInfo(ctx context.Context, field graphql.CollectedField, obj *domain.QueryResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryResult_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryResult().PageInfo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryResult_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryRow_id(ctx context.Context, field graphql.CollectedField, obj *domain.QueryRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRow_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRow_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QueryRow_values(ctx context.Context, field graphql.CollectedField, obj *domain.QueryRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryRow_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryRow_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuerySort_field(ctx context.Context, field graphql.CollectedField, obj *domain.QuerySort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySort_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySort_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySort", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuerySort_descending(ctx context.Context, field graphql.CollectedField, obj *domain.QuerySort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySort_descending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Descending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySort_descending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySort", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QuerySource_name(ctx context.Context, field graphql.CollectedField, obj *domain.QuerySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySource_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySource_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuerySource_label(ctx context.Context, field graphql.CollectedField, obj *domain.QuerySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySource_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySource_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuerySource_fields(ctx context.Context, field graphql.CollectedField, obj *domain.QuerySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySource_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.QueryField) graphql.Marshaler {
+			return ec.marshalNQueryField2ᚕhukouᚋdomainᚐQueryFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySource_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuerySource",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuerySource_defaultColumns(ctx context.Context, field graphql.CollectedField, obj *domain.QuerySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySource_defaultColumns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultColumns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySource_defaultColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuerySource_defaultSort(ctx context.Context, field graphql.CollectedField, obj *domain.QuerySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuerySource_defaultSort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultSort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuerySource_defaultSort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuerySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryView_id(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryView", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QueryView_name(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryView", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryView_source(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryView", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryView_ownerName(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_ownerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_ownerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryView", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryView_mine(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_mine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mine(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_mine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryView", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _QueryView_sharedOffice(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_sharedOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryView().SharedOffice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_sharedOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryView", field, true, true, "String")
+}
+
+func (ec *executionContext) _QueryView_spec(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_spec(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Spec, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.QueryViewSpec) graphql.Marshaler {
+			return ec.marshalNQueryViewSpec2hukouᚋdomainᚐQueryViewSpec(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_spec(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryViewSpec(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryView_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryView", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueryView_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryView", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueryView_version(ctx context.Context, field graphql.CollectedField, obj *domain.QueryView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryView_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryView_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryView", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueryViewColumn_field(ctx context.Context, field graphql.CollectedField, obj *domain.QueryViewColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryViewColumn_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryViewColumn_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryViewColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryViewColumn_width(ctx context.Context, field graphql.CollectedField, obj *domain.QueryViewColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryViewColumn_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryViewColumn_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryViewColumn", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueryViewSpec_condition(ctx context.Context, field graphql.CollectedField, obj *domain.QueryViewSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryViewSpec_condition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Condition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryCondition) graphql.Marshaler {
+			return ec.marshalOQueryCondition2ᚖhukouᚋdomainᚐQueryCondition(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryViewSpec_condition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryViewSpec",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryCondition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryViewSpec_columns(ctx context.Context, field graphql.CollectedField, obj *domain.QueryViewSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryViewSpec_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.QueryViewColumn) graphql.Marshaler {
+			return ec.marshalNQueryViewColumn2ᚕhukouᚋdomainᚐQueryViewColumnᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryViewSpec_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryViewSpec",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryViewColumn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryViewSpec_sort(ctx context.Context, field graphql.CollectedField, obj *domain.QueryViewSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryViewSpec_sort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QuerySort) graphql.Marshaler {
+			return ec.marshalOQuerySort2ᚖhukouᚋdomainᚐQuerySort(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryViewSpec_sort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueryViewSpec",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuerySort(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueryViewSpec_pageSize(ctx context.Context, field graphql.CollectedField, obj *domain.QueryViewSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryViewSpec_pageSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryViewSpec_pageSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryViewSpec", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueryViewSpec_detailFields(ctx context.Context, field graphql.CollectedField, obj *domain.QueryViewSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryViewSpec_detailFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DetailFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryViewSpec_detailFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryViewSpec", field, false, false, "String")
+}
+
 func (ec *executionContext) _QueueCount_kind(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21018,6 +23476,84 @@ func (ec *executionContext) _QueueCount_count(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_QueueCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecentQuery_id(ctx context.Context, field graphql.CollectedField, obj *domain.RecentQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecentQuery_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecentQuery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecentQuery", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RecentQuery_condition(ctx context.Context, field graphql.CollectedField, obj *domain.RecentQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecentQuery_condition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Condition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryCondition) graphql.Marshaler {
+			return ec.marshalNQueryCondition2ᚖhukouᚋdomainᚐQueryCondition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecentQuery_condition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecentQuery",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryCondition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecentQuery_at(ctx context.Context, field graphql.CollectedField, obj *domain.RecentQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecentQuery_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecentQuery_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecentQuery", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Resident_id(ctx context.Context, field graphql.CollectedField, obj *domain.Resident) (ret graphql.Marshaler) {
@@ -24204,6 +26740,55 @@ func UnmarshalCreateUserInput(ctx context.Context, raw any) (model.CreateUserInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteQueryViewInput(ctx context.Context, obj any) (model.DeleteQueryViewInput, error) {
+	var it model.DeleteQueryViewInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteQueryViewInput unmarshals raw into the DeleteQueryViewInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteQueryViewInput(ctx context.Context, raw any) (model.DeleteQueryViewInput, error) {
+	var out model.DeleteQueryViewInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteQueryViewInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFieldValueInput(ctx context.Context, obj any) (model.FieldValueInput, error) {
 	var it model.FieldValueInput
 	if obj == nil {
@@ -24877,6 +27462,322 @@ func UnmarshalMoveInMigrationInput(ctx context.Context, raw any) (model.MoveInMi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputQueryConditionInput(ctx context.Context, obj any) (domain.QueryCondition, error) {
+	var it domain.QueryCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"group", "children", "field", "op", "values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "group":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("group"))
+			data, err := ec.unmarshalOQueryGroupOp2hukouᚋdomainᚐQueryGroupOp(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Group = data
+		case "children":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("children"))
+			data, err := ec.unmarshalOQueryConditionInput2ᚕᚖhukouᚋdomainᚐQueryConditionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Children = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "op":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
+			data, err := ec.unmarshalOQueryOperator2hukouᚋdomainᚐQueryOperator(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Op = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQueryConditionInput unmarshals raw into the QueryConditionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQueryConditionInput(ctx context.Context, raw any) (domain.QueryCondition, error) {
+	var out domain.QueryCondition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QueryConditionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQueryInput(ctx context.Context, obj any) (model.QueryInput, error) {
+	var it model.QueryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "condition", "columns", "sort"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "condition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("condition"))
+			data, err := ec.unmarshalOQueryConditionInput2ᚖhukouᚋdomainᚐQueryCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Condition = data
+		case "columns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("columns"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Columns = data
+		case "sort":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sort"))
+			data, err := ec.unmarshalOQuerySortInput2ᚖhukouᚋdomainᚐQuerySort(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sort = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQueryInput unmarshals raw into the QueryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQueryInput(ctx context.Context, raw any) (model.QueryInput, error) {
+	var out model.QueryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QueryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQuerySortInput(ctx context.Context, obj any) (domain.QuerySort, error) {
+	var it domain.QuerySort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["descending"]; !present {
+		asMap["descending"] = false
+	}
+
+	fieldsInOrder := [...]string{"field", "descending"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "descending":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descending"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Descending = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQuerySortInput unmarshals raw into the QuerySortInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQuerySortInput(ctx context.Context, raw any) (domain.QuerySort, error) {
+	var out domain.QuerySort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuerySortInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQueryViewColumnInput(ctx context.Context, obj any) (domain.QueryViewColumn, error) {
+	var it domain.QueryViewColumn
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["width"]; !present {
+		asMap["width"] = 0
+	}
+
+	fieldsInOrder := [...]string{"field", "width"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "width":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("width"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Width = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQueryViewColumnInput unmarshals raw into the QueryViewColumnInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQueryViewColumnInput(ctx context.Context, raw any) (domain.QueryViewColumn, error) {
+	var out domain.QueryViewColumn
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QueryViewColumnInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQueryViewSpecInput(ctx context.Context, obj any) (domain.QueryViewSpec, error) {
+	var it domain.QueryViewSpec
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["pageSize"]; !present {
+		asMap["pageSize"] = 50
+	}
+	if _, present := asMap["detailFields"]; !present {
+		asMap["detailFields"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"condition", "columns", "sort", "pageSize", "detailFields"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "condition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("condition"))
+			data, err := ec.unmarshalOQueryConditionInput2ᚖhukouᚋdomainᚐQueryCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Condition = data
+		case "columns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("columns"))
+			data, err := ec.unmarshalNQueryViewColumnInput2ᚕhukouᚋdomainᚐQueryViewColumnᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Columns = data
+		case "sort":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sort"))
+			data, err := ec.unmarshalOQuerySortInput2ᚖhukouᚋdomainᚐQuerySort(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sort = data
+		case "pageSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pageSize"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PageSize = data
+		case "detailFields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("detailFields"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DetailFields = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQueryViewSpecInput unmarshals raw into the QueryViewSpecInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQueryViewSpecInput(ctx context.Context, raw any) (domain.QueryViewSpec, error) {
+	var out domain.QueryViewSpec
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QueryViewSpecInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRefuseBirthRegistrationInput(ctx context.Context, obj any) (model.RefuseBirthRegistrationInput, error) {
 	var it model.RefuseBirthRegistrationInput
 	if obj == nil {
@@ -25434,6 +28335,87 @@ func (ec *executionContext) unmarshalInputRouteMatterCertificateInput(ctx contex
 func UnmarshalRouteMatterCertificateInput(ctx context.Context, raw any) (model.RouteMatterCertificateInput, error) {
 	var out model.RouteMatterCertificateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RouteMatterCertificateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSaveQueryViewInput(ctx context.Context, obj any) (model.SaveQueryViewInput, error) {
+	var it model.SaveQueryViewInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["shared"]; !present {
+		asMap["shared"] = false
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "source", "name", "shared", "spec"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "shared":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shared"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Shared = data
+		case "spec":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spec"))
+			data, err := ec.unmarshalNQueryViewSpecInput2ᚖhukouᚋdomainᚐQueryViewSpec(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Spec = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSaveQueryViewInput unmarshals raw into the SaveQueryViewInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSaveQueryViewInput(ctx context.Context, raw any) (model.SaveQueryViewInput, error) {
+	var out model.SaveQueryViewInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SaveQueryViewInput", raw, &out)
 	return out, err
 }
 
@@ -29604,6 +32586,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveQueryView":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveQueryView(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteQueryView":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteQueryView(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateUser(ctx, field)
@@ -29867,6 +32863,48 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_migrationLookup(ctx, field)
 				})
+		case "querySources":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_querySources(ctx, field)
+				})
+		case "querySource":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_querySource(ctx, field)
+				})
+		case "runQuery":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_runQuery(ctx, field)
+				})
+		case "queryCount":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_queryCount(ctx, field)
+				})
+		case "queryViews":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_queryViews(ctx, field)
+				})
+		case "queryView":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_queryView(ctx, field)
+				})
+		case "recentQueries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_recentQueries(ctx, field)
+				})
 		case "resident":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -29934,6 +32972,514 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var queryCodeValueImplementors = []string{"QueryCodeValue"}
+
+func (ec *executionContext) _QueryCodeValue(ctx context.Context, sel ast.SelectionSet, obj *domain.QueryCodeValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryCodeValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryCodeValue")
+		case "code":
+			out.Values[i] = ec._QueryCodeValue_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._QueryCodeValue_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queryConditionImplementors = []string{"QueryCondition"}
+
+func (ec *executionContext) _QueryCondition(ctx context.Context, sel ast.SelectionSet, obj *domain.QueryCondition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryConditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryCondition")
+		case "group":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryCondition_group(ctx, field, obj)
+				})
+		case "children":
+			out.Values[i] = ec._QueryCondition_children(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "field":
+			out.Values[i] = ec._QueryCondition_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "op":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryCondition_op(ctx, field, obj)
+				})
+		case "values":
+			out.Values[i] = ec._QueryCondition_values(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queryFieldImplementors = []string{"QueryField"}
+
+func (ec *executionContext) _QueryField(ctx context.Context, sel ast.SelectionSet, obj *domain.QueryField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryField")
+		case "name":
+			out.Values[i] = ec._QueryField_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._QueryField_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._QueryField_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "operators":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryField_operators(ctx, field, obj)
+				})
+		case "codes":
+			out.Values[i] = ec._QueryField_codes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pii":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryField_pii(ctx, field, obj)
+				})
+		case "masked":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryField_masked(ctx, field, obj)
+				})
+		case "sortable":
+			out.Values[i] = ec._QueryField_sortable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queryResultImplementors = []string{"QueryResult"}
+
+func (ec *executionContext) _QueryResult(ctx context.Context, sel ast.SelectionSet, obj *domain.QueryResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryResult")
+		case "columns":
+			out.Values[i] = ec._QueryResult_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rows":
+			out.Values[i] = ec._QueryResult_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryResult_pageInfo(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queryRowImplementors = []string{"QueryRow"}
+
+func (ec *executionContext) _QueryRow(ctx context.Context, sel ast.SelectionSet, obj *domain.QueryRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryRow")
+		case "id":
+			out.Values[i] = ec._QueryRow_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._QueryRow_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var querySortImplementors = []string{"QuerySort"}
+
+func (ec *executionContext) _QuerySort(ctx context.Context, sel ast.SelectionSet, obj *domain.QuerySort) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, querySortImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuerySort")
+		case "field":
+			out.Values[i] = ec._QuerySort_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "descending":
+			out.Values[i] = ec._QuerySort_descending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var querySourceImplementors = []string{"QuerySource"}
+
+func (ec *executionContext) _QuerySource(ctx context.Context, sel ast.SelectionSet, obj *domain.QuerySource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, querySourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuerySource")
+		case "name":
+			out.Values[i] = ec._QuerySource_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._QuerySource_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._QuerySource_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultColumns":
+			out.Values[i] = ec._QuerySource_defaultColumns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultSort":
+			out.Values[i] = ec._QuerySource_defaultSort(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queryViewImplementors = []string{"QueryView"}
+
+func (ec *executionContext) _QueryView(ctx context.Context, sel ast.SelectionSet, obj *domain.QueryView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryViewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryView")
+		case "id":
+			out.Values[i] = ec._QueryView_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._QueryView_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._QueryView_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ownerName":
+			out.Values[i] = ec._QueryView_ownerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mine":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryView_mine(ctx, field, obj)
+				})
+		case "sharedOffice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryView_sharedOffice(ctx, field, obj)
+				})
+		case "spec":
+			out.Values[i] = ec._QueryView_spec(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._QueryView_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._QueryView_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._QueryView_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queryViewColumnImplementors = []string{"QueryViewColumn"}
+
+func (ec *executionContext) _QueryViewColumn(ctx context.Context, sel ast.SelectionSet, obj *domain.QueryViewColumn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryViewColumnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryViewColumn")
+		case "field":
+			out.Values[i] = ec._QueryViewColumn_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "width":
+			out.Values[i] = ec._QueryViewColumn_width(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queryViewSpecImplementors = []string{"QueryViewSpec"}
+
+func (ec *executionContext) _QueryViewSpec(ctx context.Context, sel ast.SelectionSet, obj *domain.QueryViewSpec) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryViewSpecImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryViewSpec")
+		case "condition":
+			out.Values[i] = ec._QueryViewSpec_condition(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "columns":
+			out.Values[i] = ec._QueryViewSpec_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sort":
+			out.Values[i] = ec._QueryViewSpec_sort(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageSize":
+			out.Values[i] = ec._QueryViewSpec_pageSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detailFields":
+			out.Values[i] = ec._QueryViewSpec_detailFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queueCountImplementors = []string{"QueueCount"}
 
 func (ec *executionContext) _QueueCount(ctx context.Context, sel ast.SelectionSet, obj *domain.QueueCount) graphql.Marshaler {
@@ -29962,6 +33508,49 @@ func (ec *executionContext) _QueueCount(ctx context.Context, sel ast.SelectionSe
 			}
 		case "count":
 			out.Values[i] = ec._QueueCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recentQueryImplementors = []string{"RecentQuery"}
+
+func (ec *executionContext) _RecentQuery(ctx context.Context, sel ast.SelectionSet, obj *domain.RecentQuery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recentQueryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecentQuery")
+		case "id":
+			out.Values[i] = ec._RecentQuery_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "condition":
+			out.Values[i] = ec._RecentQuery_condition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._RecentQuery_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31404,6 +34993,11 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNDeleteQueryViewInput2hukouᚋgraphᚋmodelᚐDeleteQueryViewInput(ctx context.Context, v any) (model.DeleteQueryViewInput, error) {
+	res, err := ec.unmarshalInputDeleteQueryViewInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDirection2hukouᚋdomainᚐDirection(ctx context.Context, v any) (domain.Direction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.Direction(tmp)
@@ -31947,6 +35541,276 @@ func (ec *executionContext) marshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx context
 	return res
 }
 
+func (ec *executionContext) marshalNQueryCodeValue2hukouᚋdomainᚐQueryCodeValue(ctx context.Context, sel ast.SelectionSet, v domain.QueryCodeValue) graphql.Marshaler {
+	return ec._QueryCodeValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQueryCodeValue2ᚕhukouᚋdomainᚐQueryCodeValueᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.QueryCodeValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueryCodeValue2hukouᚋdomainᚐQueryCodeValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueryCondition2ᚖhukouᚋdomainᚐQueryCondition(ctx context.Context, sel ast.SelectionSet, v *domain.QueryCondition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueryCondition!")
+		return graphql.Null
+	}
+	return ec._QueryCondition(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNQueryConditionInput2ᚖhukouᚋdomainᚐQueryCondition(ctx context.Context, v any) (*domain.QueryCondition, error) {
+	res, err := ec.unmarshalInputQueryConditionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQueryField2hukouᚋdomainᚐQueryField(ctx context.Context, sel ast.SelectionSet, v domain.QueryField) graphql.Marshaler {
+	return ec._QueryField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQueryField2ᚕhukouᚋdomainᚐQueryFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.QueryField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueryField2hukouᚋdomainᚐQueryField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueryField2ᚕᚖhukouᚋdomainᚐQueryFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.QueryField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueryField2ᚖhukouᚋdomainᚐQueryField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueryField2ᚖhukouᚋdomainᚐQueryField(ctx context.Context, sel ast.SelectionSet, v *domain.QueryField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueryField!")
+		return graphql.Null
+	}
+	return ec._QueryField(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNQueryFieldType2hukouᚋdomainᚐQueryFieldType(ctx context.Context, v any) (domain.QueryFieldType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.QueryFieldType(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQueryFieldType2hukouᚋdomainᚐQueryFieldType(ctx context.Context, sel ast.SelectionSet, v domain.QueryFieldType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "QueryFieldType!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNQueryInput2hukouᚋgraphᚋmodelᚐQueryInput(ctx context.Context, v any) (model.QueryInput, error) {
+	res, err := ec.unmarshalInputQueryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNQueryOperator2hukouᚋdomainᚐQueryOperator(ctx context.Context, v any) (domain.QueryOperator, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.QueryOperator(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQueryOperator2hukouᚋdomainᚐQueryOperator(ctx context.Context, sel ast.SelectionSet, v domain.QueryOperator) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "QueryOperator!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNQueryOperator2ᚕhukouᚋdomainᚐQueryOperatorᚄ(ctx context.Context, v any) ([]domain.QueryOperator, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.QueryOperator, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNQueryOperator2hukouᚋdomainᚐQueryOperator(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNQueryOperator2ᚕhukouᚋdomainᚐQueryOperatorᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.QueryOperator) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueryOperator2hukouᚋdomainᚐQueryOperator(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueryResult2ᚖhukouᚋdomainᚐQueryResult(ctx context.Context, sel ast.SelectionSet, v *domain.QueryResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueryResult!")
+		return graphql.Null
+	}
+	return ec._QueryResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueryRow2ᚕᚖhukouᚋdomainᚐQueryRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.QueryRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueryRow2ᚖhukouᚋdomainᚐQueryRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueryRow2ᚖhukouᚋdomainᚐQueryRow(ctx context.Context, sel ast.SelectionSet, v *domain.QueryRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueryRow!")
+		return graphql.Null
+	}
+	return ec._QueryRow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuerySource2ᚕᚖhukouᚋdomainᚐQuerySourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.QuerySource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuerySource2ᚖhukouᚋdomainᚐQuerySource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuerySource2ᚖhukouᚋdomainᚐQuerySource(ctx context.Context, sel ast.SelectionSet, v *domain.QuerySource) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuerySource!")
+		return graphql.Null
+	}
+	return ec._QuerySource(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueryView2ᚕᚖhukouᚋdomainᚐQueryViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.QueryView) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueryView2ᚖhukouᚋdomainᚐQueryView(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueryView2ᚖhukouᚋdomainᚐQueryView(ctx context.Context, sel ast.SelectionSet, v *domain.QueryView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueryView!")
+		return graphql.Null
+	}
+	return ec._QueryView(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueryViewColumn2hukouᚋdomainᚐQueryViewColumn(ctx context.Context, sel ast.SelectionSet, v domain.QueryViewColumn) graphql.Marshaler {
+	return ec._QueryViewColumn(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQueryViewColumn2ᚕhukouᚋdomainᚐQueryViewColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.QueryViewColumn) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueryViewColumn2hukouᚋdomainᚐQueryViewColumn(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNQueryViewColumnInput2hukouᚋdomainᚐQueryViewColumn(ctx context.Context, v any) (domain.QueryViewColumn, error) {
+	res, err := ec.unmarshalInputQueryViewColumnInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNQueryViewColumnInput2ᚕhukouᚋdomainᚐQueryViewColumnᚄ(ctx context.Context, v any) ([]domain.QueryViewColumn, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.QueryViewColumn, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNQueryViewColumnInput2hukouᚋdomainᚐQueryViewColumn(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNQueryViewSpec2hukouᚋdomainᚐQueryViewSpec(ctx context.Context, sel ast.SelectionSet, v domain.QueryViewSpec) graphql.Marshaler {
+	return ec._QueryViewSpec(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNQueryViewSpecInput2ᚖhukouᚋdomainᚐQueryViewSpec(ctx context.Context, v any) (*domain.QueryViewSpec, error) {
+	res, err := ec.unmarshalInputQueryViewSpecInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNQueueCount2ᚕᚖhukouᚋdomainᚐQueueCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.QueueCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -31969,6 +35833,30 @@ func (ec *executionContext) marshalNQueueCount2ᚖhukouᚋdomainᚐQueueCount(ct
 		return graphql.Null
 	}
 	return ec._QueueCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecentQuery2ᚕᚖhukouᚋdomainᚐRecentQueryᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.RecentQuery) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecentQuery2ᚖhukouᚋdomainᚐRecentQuery(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecentQuery2ᚖhukouᚋdomainᚐRecentQuery(ctx context.Context, sel ast.SelectionSet, v *domain.RecentQuery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecentQuery!")
+		return graphql.Null
+	}
+	return ec._RecentQuery(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRefuseBirthRegistrationInput2hukouᚋgraphᚋmodelᚐRefuseBirthRegistrationInput(ctx context.Context, v any) (model.RefuseBirthRegistrationInput, error) {
@@ -32132,6 +36020,11 @@ func (ec *executionContext) unmarshalNRouteMatterCertificateInput2hukouᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSaveQueryViewInput2hukouᚋgraphᚋmodelᚐSaveQueryViewInput(ctx context.Context, v any) (model.SaveQueryViewInput, error) {
+	res, err := ec.unmarshalInputSaveQueryViewInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSendCollaborationPingInput2hukouᚋgraphᚋmodelᚐSendCollaborationPingInput(ctx context.Context, v any) (model.SendCollaborationPingInput, error) {
 	res, err := ec.unmarshalInputSendCollaborationPingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32218,6 +36111,29 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 		if e == graphql.Null {
 			return graphql.Null
 		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNString2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOString2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOString2ᚖstring(ctx, sel, v[i])
 	}
 
 	return ret
@@ -32820,6 +36736,155 @@ func (ec *executionContext) marshalOOffice2ᚖhukouᚋdomainᚐOffice(ctx contex
 		return graphql.Null
 	}
 	return ec._Office(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx context.Context, v any) (*domain.PIIKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PIIKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx context.Context, sel ast.SelectionSet, v *domain.PIIKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalOQueryCondition2ᚕᚖhukouᚋdomainᚐQueryConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.QueryCondition) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueryCondition2ᚖhukouᚋdomainᚐQueryCondition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOQueryCondition2ᚖhukouᚋdomainᚐQueryCondition(ctx context.Context, sel ast.SelectionSet, v *domain.QueryCondition) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._QueryCondition(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOQueryConditionInput2ᚕᚖhukouᚋdomainᚐQueryConditionᚄ(ctx context.Context, v any) ([]*domain.QueryCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*domain.QueryCondition, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNQueryConditionInput2ᚖhukouᚋdomainᚐQueryCondition(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOQueryConditionInput2ᚖhukouᚋdomainᚐQueryCondition(ctx context.Context, v any) (*domain.QueryCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQueryConditionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOQueryGroupOp2hukouᚋdomainᚐQueryGroupOp(ctx context.Context, v any) (domain.QueryGroupOp, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.QueryGroupOp(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQueryGroupOp2hukouᚋdomainᚐQueryGroupOp(ctx context.Context, sel ast.SelectionSet, v domain.QueryGroupOp) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOQueryGroupOp2ᚖhukouᚋdomainᚐQueryGroupOp(ctx context.Context, v any) (*domain.QueryGroupOp, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.QueryGroupOp(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQueryGroupOp2ᚖhukouᚋdomainᚐQueryGroupOp(ctx context.Context, sel ast.SelectionSet, v *domain.QueryGroupOp) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOQueryOperator2hukouᚋdomainᚐQueryOperator(ctx context.Context, v any) (domain.QueryOperator, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.QueryOperator(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQueryOperator2hukouᚋdomainᚐQueryOperator(ctx context.Context, sel ast.SelectionSet, v domain.QueryOperator) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOQueryOperator2ᚖhukouᚋdomainᚐQueryOperator(ctx context.Context, v any) (*domain.QueryOperator, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.QueryOperator(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQueryOperator2ᚖhukouᚋdomainᚐQueryOperator(ctx context.Context, sel ast.SelectionSet, v *domain.QueryOperator) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalOQuerySort2ᚖhukouᚋdomainᚐQuerySort(ctx context.Context, sel ast.SelectionSet, v *domain.QuerySort) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._QuerySort(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOQuerySortInput2ᚖhukouᚋdomainᚐQuerySort(ctx context.Context, v any) (*domain.QuerySort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQuerySortInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOResident2ᚖhukouᚋdomainᚐResident(ctx context.Context, sel ast.SelectionSet, v *domain.Resident) graphql.Marshaler {

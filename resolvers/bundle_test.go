@@ -15,7 +15,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"hukou/documents"
 	"hukou/domain"
+	"hukou/domain/birth"
 	"hukou/domain/population"
 	"hukou/resolvers"
 	"hukou/storage"
@@ -112,9 +114,12 @@ func serve(t *testing.T, db *storage.DB, tokens *resolvers.Tokens) (*httptest.Se
 		Auth:     auth,
 		Users:    &domain.UserService{DB: db, Now: time.Now, NewID: newID, Cost: 4, Sessions: auth},
 		Audit:    &domain.AuditService{DB: db},
+		Queries: domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, domain.ResidentQuerySource(),
+			domain.CaseQuerySource(birth.Workflow, (*birth.Service)(nil).QueryLabel(), (*birth.Service)(nil).QueryFields())),
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))
+	mux.Handle("/exports/query", resolvers.NewExportHandler(res.Queries, tokens, res.Auth))
 	srv := httptest.NewServer(resolvers.SecurityHeaders(mux))
 	t.Cleanup(func() { srv.Close(); audit.Close() }) // runs before the database closes
 	return srv, audit, res

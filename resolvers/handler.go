@@ -15,6 +15,7 @@ import (
 
 	"hukou/domain"
 	"hukou/graph"
+	"hukou/graph/model"
 )
 
 // Limits bounds what one query may ask for.
@@ -121,6 +122,14 @@ func complexityByPageSize(c *graph.ComplexityRoot) {
 		return n * child
 	}
 	c.Household.Members = func(child int) int { return 10 * child }
+	c.Query.RunQuery = func(child int, _ model.QueryInput, first *int, _ *string) int {
+		n := 50
+		if first != nil {
+			n = *first
+		}
+		return n * child
+	}
+	c.Query.QueryCount = func(int, string, *domain.QueryCondition) int { return totalCountCost }
 }
 
 // depthLimit refuses operations nested deeper than max before they run.

@@ -69,6 +69,12 @@ var notPersonal = map[string]string{
 	"MinistryCheck.detail":          "a province code, certificate number or household number (domain/pii.go: not masked)",
 	"MigrationCategory.name":        "a migration category (data/categories.csv)",
 	"MigrationDetails.categoryName": "a migration category",
+	"QueryCodeValue.name":           "a code-list entry of a query field",
+	"QueryField.name":               "a field's API name (QueryRow.values are masked per column by the domain: QueryField.pii)",
+	"QuerySource.name":              "a source's name (a case kind or RESIDENT)",
+	"QueryView.name":                "a view's name given by its owner, staff",
+	"QueryView.ownerName":           "staff",
+	"QueryViewSpec.detailFields":    "field names",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by

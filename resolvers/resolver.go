@@ -24,4 +24,5 @@ type Resolver struct {
 	Events      domain.CollabEvents
 	Hcybsh      *domain.HcybshService
 	Archives    *domain.ArchiveService
+	Queries     *domain.QueryService
 }

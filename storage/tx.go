@@ -31,6 +31,7 @@ func (r repos) Collab() domain.CollabRepository     { return collabRepo{r} }
 func (r repos) Cases() domain.CaseRepository        { return caseRepo{r.idb} }
 func (r repos) Hcybsh() domain.HcybshRepository     { return hcybshRepo{r.idb} }
 func (r repos) Files() domain.CaseFileRepository    { return caseFileRepo{r.idb} }
+func (r repos) Queries() domain.QueryRepository     { return queryRepo{r.idb, r.db.dialect} }
 
 // poolStmts returns the prepared statements of the pool (PostgreSQL), or nil
 // in a transaction or on SQLite, where the repositories build their queries.
@@ -52,6 +53,9 @@ func (db *DB) Users() domain.UserRepository { return db.pool().Users() }
 
 // Audit implements domain.Repos on the pool.
 func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
+
+// Queries implements domain.Repos on the pool.
+func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
 
 // Cases implements domain.Repos on the pool.
 func (db *DB) Cases() domain.CaseRepository { return db.pool().Cases() }

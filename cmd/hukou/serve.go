@@ -108,6 +108,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Certificate: kinds.certificate,
 		Archives:    archives,
 		Events:      db,
+		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 	}
 	// The refresh cookie is Secure except on plain HTTP in development mode.
@@ -117,6 +118,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Introspection: cfg.Dev, MaxUploadSize: resolvers.UploadLimit(cfg.ArchiveMaxSize), Cookies: cookies}))
 	mux.Handle("/files/", resolvers.NewFileHandler(archives, tokens, res.Auth))
 	mux.Handle(resolvers.SessionPath, resolvers.NewSessionHandler(res.Auth, cookies))
+	mux.Handle("/exports/query", resolvers.NewExportHandler(res.Queries, tokens, res.Auth))
 	if cfg.Dev { // GraphiQL and introspection are development tools
 		graphiql := resolvers.NewGraphiQLHandler()
 		mux.Handle("GET /graphiql", graphiql)

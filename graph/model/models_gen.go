@@ -102,6 +102,11 @@ type CreateUserInput struct {
 	Roles       []domain.Role `json:"roles"`
 }
 
+type DeleteQueryViewInput struct {
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+}
+
 // A GB/T 2260 administrative division.
 type Division struct {
 	Code string `json:"code"`
@@ -173,6 +178,14 @@ type PageInfo struct {
 type Query struct {
 }
 
+// A query: a source, its conditions, the columns (the source's default columns when none) and the sort.
+type QueryInput struct {
+	Source    string                 `json:"source"`
+	Condition *domain.QueryCondition `json:"condition,omitempty"`
+	Columns   []string               `json:"columns,omitempty"`
+	Sort      *domain.QuerySort      `json:"sort,omitempty"`
+}
+
 type RefuseBirthRegistrationInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
@@ -234,6 +247,16 @@ type RouteMatterCertificateInput struct {
 	Version int           `json:"version"`
 	// The third province's 2-digit GB/T 2260 code.
 	Province string `json:"province"`
+}
+
+// Creates a view (no id) or changes the caller's view id at version; shared makes it readable by the caller's office.
+type SaveQueryViewInput struct {
+	ID      *string               `json:"id,omitempty"`
+	Version *int                  `json:"version,omitempty"`
+	Source  string                `json:"source"`
+	Name    string                `json:"name"`
+	Shared  bool                  `json:"shared"`
+	Spec    *domain.QueryViewSpec `json:"spec"`
 }
 
 type SendCollaborationPingInput struct {

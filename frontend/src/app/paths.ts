@@ -9,4 +9,6 @@ export const paths = {
   adminUsers: '/admin/users',
   adminAudit: '/admin/audit',
   adminOperations: '/admin/operations',
+  query: '/query',
+  querySource: (source: string) => `/query/${encodeURIComponent(source)}`,
 };

@@ -16,7 +16,7 @@ describe('the route table', () => {
     expect(clerk).toEqual(['工作台', '案件列表', ...Object.values(kinds).map((k) => k.intake.menu.label)]);
     expect(menuItems(accessFor(['OFFICER'])).map((i) => i.label)).toEqual(['工作台', '案件列表']);
     expect(menuItems(accessFor(['INTEGRATOR']))).toEqual([]);
-    expect(menuItems(accessFor(['ADMIN'])).map((i) => i.label)).toEqual(['工作台', '案件列表', '用户管理', '审计日志', '运行维护']);
+    expect(menuItems(accessFor(['ADMIN'])).map((i) => i.label)).toEqual(['工作台', '案件列表', '查询统计', '用户管理', '审计日志', '运行维护']);
   });
 
   it('selects the menu entry a page belongs to', () => {

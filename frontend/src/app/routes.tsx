@@ -3,7 +3,7 @@
 // (lib/access.ts) it needs. Each kind contributes its intake route through
 // features/kinds.ts.
 import type { ReactNode } from 'react';
-import { AppstoreOutlined, AuditOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, SearchOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
 import { kinds } from '../features/kinds';
@@ -17,6 +17,7 @@ const CaseDetailPage = page(() => import('../features/case/CaseDetailPage'), 'Ca
 const UsersPage = page(() => import('../features/admin/UsersPage'), 'UsersPage');
 const AuditLogPage = page(() => import('../features/admin/AuditLogPage'), 'AuditLogPage');
 const OperationsPage = page(() => import('../features/admin/OperationsPage'), 'OperationsPage');
+const QueryPage = page(() => import('../features/query/QueryPage'), 'QueryPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -44,6 +45,13 @@ export const routes: readonly AppRoute[] = [
   },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'canViewCases' },
   ...Object.values(kinds).map((k) => k.intake),
+  {
+    path: paths.query,
+    element: <QueryPage />,
+    menu: { label: zhCN.menu.query, icon: <SearchOutlined /> },
+    access: 'canQuery',
+  },
+  { path: '/query/:source', element: <QueryPage />, access: 'canQuery' },
   { path: paths.adminUsers, element: <UsersPage />, menu: { label: zhCN.menu.adminUsers, icon: <TeamOutlined /> }, access: 'isAdmin' },
   { path: paths.adminAudit, element: <AuditLogPage />, menu: { label: zhCN.menu.adminAudit, icon: <AuditOutlined /> }, access: 'isAdmin' },
   {

@@ -10,7 +10,14 @@ describe('accessFor', () => {
       canViewCases: true,
       canRestrictArchives: false,
       isAdmin: false,
+      canQuery: false,
     });
+  });
+  it('gives analysts and supervisors the query views, not clerks (1.5.1)', () => {
+    expect(accessFor(['ANALYST']).canQuery).toBe(true);
+    expect(accessFor(['APPROVER']).canQuery).toBe(true);
+    expect(accessFor(['ADMIN']).canQuery).toBe(true);
+    expect(accessFor(['CLERK', 'OFFICER', 'ARCHIVIST', 'INTEGRATOR']).canQuery).toBe(false);
   });
   it('gives an approver who is also an officer both sets', () => {
     const a = accessFor(['APPROVER', 'OFFICER']);

@@ -15,6 +15,8 @@ export interface Access {
   /** Archivists and administrators may set archive restrictions. */
   canRestrictArchives: boolean;
   isAdmin: boolean;
+  /** Analysts and supervisors (approvers, administrators) build query views (1.5.x). */
+  canQuery: boolean;
 }
 
 const caseRoles: readonly Role[] = ['CLERK', 'OFFICER', 'APPROVER', 'ARCHIVIST', 'ANALYST', 'ADMIN'];
@@ -28,6 +30,7 @@ export function accessFor(roles: readonly Role[]): Access {
     canViewCases: roles.some((r) => caseRoles.includes(r)),
     canRestrictArchives: has('ARCHIVIST') || has('ADMIN'),
     isAdmin: has('ADMIN'),
+    canQuery: has('ANALYST') || has('APPROVER') || has('ADMIN'),
   };
 }
 

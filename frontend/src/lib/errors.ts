@@ -104,7 +104,7 @@ export function classifyError(error: unknown): ErrorOutcome {
         case 'case.by_message':
           return { kind: 'message', message: m.byMessage };
         default:
-          return { kind: 'message', message: m.forbidden };
+          return { kind: 'message', message: reasonMessage(e.reason, m.forbidden) };
       }
     case 'NOT_FOUND':
       return { kind: 'message', message: m.notFound };

@@ -1,0 +1,72 @@
+// Exports a query as CSV or XLSX through /exports/query (1.5.1–1.5.4): the server streams the file, masks it
+// for the caller and audits it; the browser saves it under the server's file name.
+import type { QueryConditionInput, QuerySortInput } from '../../graphql/generated/graphql';
+import { zhCN } from '../../locales/zh-CN';
+
+export type ExportFormat = 'CSV' | 'XLSX';
+
+export interface ExportRequest {
+  source: string;
+  condition: QueryConditionInput | null;
+  columns: string[];
+  sort: QuerySortInput;
+  format: ExportFormat;
+}
+
+const m = zhCN.errors;
+
+/** exportMessage is the Chinese message of a refused export, by the server's code. */
+export function exportMessage(status: number, code: string): string {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return m.unauthenticated;
+    case 'FORBIDDEN':
+      return m.forbidden;
+    case 'BAD_USER_INPUT':
+      return m.badInput;
+    case 'NOT_FOUND':
+      return m.notFound;
+    case 'UNAVAILABLE':
+      return m.unavailable;
+    default:
+      return status === 401 ? m.unauthenticated : m.generic;
+  }
+}
+
+/** fileNameOf reads the file name of a Content-Disposition header (RFC 5987 form first). */
+export function fileNameOf(header: string | null, fallback: string): string {
+  if (!header) return fallback;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) return decodeURIComponent(star[1]);
+  const plain = /filename="([^"]+)"/i.exec(header);
+  return plain ? plain[1] : fallback;
+}
+
+/** exportQuery downloads the export and returns its file name; it throws an Error with a Chinese message when refused. */
+export async function exportQuery(token: string, req: ExportRequest): Promise<string> {
+  const res = await fetch('/exports/query', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(req),
+  });
+  if (!res.ok) {
+    let code = '';
+    try {
+      const body = (await res.json()) as { code?: string };
+      code = body.code ?? '';
+    } catch {
+      // not JSON: the status decides
+    }
+    throw new Error(exportMessage(res.status, code));
+  }
+  const name = fileNameOf(res.headers.get('Content-Disposition'), `${req.source}.${req.format.toLowerCase()}`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}

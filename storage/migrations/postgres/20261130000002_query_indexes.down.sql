@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS cases_birth_certificate_idx;
