@@ -70,8 +70,8 @@ func (s *CaseService) QuerySources() []*QuerySource {
 // 1.5.x): residents by their station.
 func ResidentQuerySource() *QuerySource {
 	col := func(c string) QueryStore { return QueryStore{Column: c} }
-	statuses := []QueryCodeValue{{Code: string(ResidentActive), Name: string(ResidentActive)},
-		{Code: string(ResidentMovedOut), Name: string(ResidentMovedOut)}, {Code: string(ResidentDeceased), Name: string(ResidentDeceased)}}
+	statuses := []QueryCodeValue{{Code: string(ResidentActive), Name: "正常"},
+		{Code: string(ResidentMovedOut), Name: "迁出"}, {Code: string(ResidentDeceased), Name: "死亡"}}
 	return &QuerySource{Name: "RESIDENT", Label: "常住人口", Table: "residents", OfficeColumn: "station_code", IDColumn: "id",
 		Fields: []QueryField{
 			{Name: "name", Label: "姓名", Type: QueryString, PII: PIIName, Store: col("name")},
