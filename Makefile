@@ -29,7 +29,7 @@ test: check-generated
 		$(GO) test -run='^$$' -fuzz=FuzzValidate -fuzztime=$(FUZZTIME) ./domain/idnumber && \
 		$(GO) test -run='^$$' -fuzz=FuzzQueryCompile -fuzztime=$(FUZZTIME) ./storage
 	cd frontend && npm ci && npm test && npm run lint
-	$(MAKE) --no-print-directory build && cd frontend && npm run build && npm run e2e
+	$(MAKE) --no-print-directory build && cd frontend && npm run build && npm run budget && npm run e2e
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory bench-smoke; fi
 
 export BENCH_DATABASE_URL ?= $(TEST_DATABASE_URL)

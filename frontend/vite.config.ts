@@ -34,7 +34,9 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
-    chunkSizeWarningLimit: 2000,
+    // antd's shared chunk is ~700 kB raw (~200 kB gzip); what the first screen loads
+    // is checked by `npm run budget` (scripts/bundle-budget.mjs), which `make test` runs.
+    chunkSizeWarningLimit: 800,
   },
   test: {
     environment: 'jsdom',

@@ -4,12 +4,15 @@ import { createBrowserRouter, Navigate, Outlet, useLocation, useNavigate } from 
 import { LoginPage } from '../features/auth/LoginPage';
 import { accessFor, permits } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
-import { AppLayout } from './AppLayout';
+import { page } from './lazyPage';
 import { useSessionStore } from './context';
 import { paths } from './paths';
 import { kinds } from '../features/kinds';
 import { routes, type AppRoute } from './routes';
 import { useSession, useSessionStatus } from './session';
+
+// The signed-in frame (side menu, header) loads after the sign-in page (19 item 7).
+const AppLayout = page(() => import('./AppLayout'), 'AppLayout');
 
 /** RequireSession waits for a reload's session restore, then sends anyone without a session to the login page, remembering where they were. */
 function RequireSession() {

@@ -2,16 +2,12 @@
 import { FileAddOutlined } from '@ant-design/icons';
 import { zhCN } from '../../locales/zh-CN';
 import type { KindModule } from '../kinds';
-import { birthSteps, mainBirthStep } from './actions';
-import { BirthDetail } from './BirthDetail';
 import { page } from '../../app/lazyPage';
 
 const BirthIntakePage = page(() => import('./intake/BirthIntakePage'), 'BirthIntakePage');
 
 export const birth: KindModule = {
-  Detail: BirthDetail,
-  steps: birthSteps,
-  mainStep: mainBirthStep,
+  parts: () => import('./parts').then((m) => m.birthParts),
   intake: {
     path: '/birth/new',
     element: <BirthIntakePage />,

@@ -1,12 +1,12 @@
 import { Space, Typography } from 'antd';
 import type { CaseDetailFragment } from '../../graphql/generated/graphql';
 import { zhCN } from '../../locales/zh-CN';
-import type { KindModule } from '../kinds';
+import type { KindParts } from '../kinds';
 
 interface Props {
   c: CaseDetailFragment;
   /** The case's kind, whose step components render the buttons. */
-  kind: Pick<KindModule, 'steps' | 'mainStep'>;
+  kind: Pick<KindParts, 'steps' | 'mainStep'>;
   /** Reloads the case (after a conflict). */
   onRefresh: () => void;
 }

@@ -1,8 +1,12 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import { aCase } from '../../test/fixtures';
 import { codeListMocks, renderWithProviders } from '../../test/render';
 import { CaseView } from './CaseDetailPage';
+import { loadKindParts } from '../kinds';
+
+// CaseView renders the kind's parts, loaded once as on the case page's first visit.
+beforeAll(() => loadKindParts('BIRTH'));
 
 const materials = [{ __typename: 'Material' as const, code: 'M1', name: '证明材料', required: true, description: '', files: [] }];
 

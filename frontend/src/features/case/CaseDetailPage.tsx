@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useNavigate, useParams } from 'react-router';
@@ -7,7 +8,7 @@ import { classifyError } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 import { CaseFilesPanel } from '../archive/CaseFilesPanel';
-import { kinds } from '../kinds';
+import { useKindParts } from '../kinds';
 import { CaseActions } from './CaseActions';
 import { CaseTimeline } from './CaseTimeline';
 import { PageErrorsProvider } from '../../lib/pageErrors';
@@ -52,7 +53,7 @@ function Header({ c }: { c: CaseDetailFragment }) {
  * history.
  */
 export function CaseView({ c, onRefresh }: { c: CaseDetailFragment; onRefresh: () => void }) {
-  const kind = kinds[c.kind];
+  const kind = useKindParts(c.kind);
   return (
     <PageErrorsProvider key={c.id}>
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -119,7 +120,11 @@ export function CaseDetailPage() {
         </Spin>
       )}
       {!loading && !error && !c && <Empty description={t.notFound} />}
-      {c && <CaseView c={c} onRefresh={refresh} />}
+      {c && (
+        <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+          <CaseView c={c} onRefresh={refresh} />
+        </Suspense>
+      )}
     </div>
   );
 }

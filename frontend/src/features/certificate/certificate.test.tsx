@@ -29,7 +29,7 @@ import { MatterIntakePage } from './intake/MatterIntakePage';
 import { matterIntakePath } from './paths';
 import { VerifyCertificatePage } from './VerifyCertificatePage';
 import { MatterCertificateDetail } from './CertificateDetail';
-import { matterCertificate } from '.';
+import { matterCertificateParts } from './parts';
 
 function matterDetails(over: Partial<MatterCertificateDetailsFragment> = {}): MatterCertificateDetailsFragment {
   return {
@@ -96,7 +96,7 @@ function labels(): string[] {
 describe('matter certificate steps', () => {
   it('offers the registration office the verdicts and routing, TRUE as the main step (2.1.3, 2.2.7)', () => {
     const actions: CaseActionName[] = ['ROUTE_MATTER_CERTIFICATE', 'VERIFY_MATTER_TRUE', 'VERIFY_MATTER_NOT_TRUE', 'VERIFY_MATTER_NO_RESULT'];
-    renderWithProviders(<CaseActions c={matterCase({ side: 'REGISTRATION', status: 'RECEIVED', availableActions: actions })} kind={matterCertificate} onRefresh={vi.fn()} />, []);
+    renderWithProviders(<CaseActions c={matterCase({ side: 'REGISTRATION', status: 'RECEIVED', availableActions: actions })} kind={matterCertificateParts} onRefresh={vi.fn()} />, []);
     expect(labels()).toEqual(['提请外省协查', '核实属实', '核实不属实', '无法核实']);
     const buttons = within(screen.getByTestId('case-actions')).getAllByRole('button');
     expect(buttons.map((b) => b.classList.contains('ant-btn-primary'))).toEqual([false, true, false, false]);
@@ -104,7 +104,7 @@ describe('matter certificate steps', () => {
 
   it('wires every user step: no disabled button', () => {
     const all = Object.keys(matterSteps) as CaseActionName[];
-    renderWithProviders(<CaseActions c={matterCase({ availableActions: all })} kind={matterCertificate} onRefresh={vi.fn()} />, [typesQ]);
+    renderWithProviders(<CaseActions c={matterCase({ availableActions: all })} kind={matterCertificateParts} onRefresh={vi.fn()} />, [typesQ]);
     const buttons = within(screen.getByTestId('case-actions')).getAllByRole('button');
     expect(buttons).toHaveLength(all.length);
     for (const b of buttons) expect(b).toBeEnabled();
@@ -123,7 +123,7 @@ describe('matter certificate steps', () => {
       },
     });
     renderWithProviders(
-      <CaseActions c={matterCase({ side: 'REGISTRATION', status: 'RECEIVED', availableActions: ['VERIFY_MATTER_TRUE'] })} kind={matterCertificate} onRefresh={vi.fn()} />,
+      <CaseActions c={matterCase({ side: 'REGISTRATION', status: 'RECEIVED', availableActions: ['VERIFY_MATTER_TRUE'] })} kind={matterCertificateParts} onRefresh={vi.fn()} />,
       [verify],
     );
     await user.click(screen.getByRole('button', { name: '核实属实' }));

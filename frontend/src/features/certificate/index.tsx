@@ -3,8 +3,6 @@
 import { FileProtectOutlined, FileSearchOutlined } from '@ant-design/icons';
 import { zhCN } from '../../locales/zh-CN';
 import type { KindModule } from '../kinds';
-import { infoSteps, mainMatterStep, matterSteps } from './actions';
-import { InfoCertificateDetail, MatterCertificateDetail } from './CertificateDetail';
 import { page } from '../../app/lazyPage';
 import { infoIntakePath, matterIntakePath, verifyCertificatePath } from './paths';
 
@@ -15,9 +13,7 @@ const VerifyCertificatePage = page(() => import('./VerifyCertificatePage'), 'Ver
 const verifyPage = { path: verifyCertificatePath, element: <VerifyCertificatePage /> };
 
 export const infoCertificate: KindModule = {
-  Detail: InfoCertificateDetail,
-  steps: infoSteps,
-  mainStep: () => undefined,
+  parts: () => import('./parts').then((m) => m.infoCertificateParts),
   intake: {
     path: infoIntakePath,
     element: <InfoIntakePage />,
@@ -28,9 +24,7 @@ export const infoCertificate: KindModule = {
 };
 
 export const matterCertificate: KindModule = {
-  Detail: MatterCertificateDetail,
-  steps: matterSteps,
-  mainStep: mainMatterStep,
+  parts: () => import('./parts').then((m) => m.matterCertificateParts),
   intake: {
     path: matterIntakePath,
     element: <MatterIntakePage />,

@@ -2,14 +2,12 @@
 import { SwapOutlined } from '@ant-design/icons';
 import { zhCN } from '../../locales/zh-CN';
 import type { KindModule } from '../kinds';
-import { mainMigrationStep, migrationSteps } from './actions';
-import { MigrationDetail } from './MigrationDetail';
-import { MigrationIntakePage } from './intake/MigrationIntakePage';
+import { page } from '../../app/lazyPage';
+
+const MigrationIntakePage = page(() => import('./intake/MigrationIntakePage'), 'MigrationIntakePage');
 
 export const migration: KindModule = {
-  Detail: MigrationDetail,
-  steps: migrationSteps,
-  mainStep: mainMigrationStep,
+  parts: () => import('./parts').then((m) => m.migrationParts),
   intake: {
     path: '/migration/new',
     element: <MigrationIntakePage />,

@@ -1,6 +1,6 @@
 // The issue-11 refusals as the screens show them: each server reason lands on
 // the field (or panel) the user fixes, in Chinese.
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { GraphQLError } from 'graphql';
@@ -23,7 +23,11 @@ import { birthCase, caseFile } from '../../../test/fixtures';
 import { zhCN } from '../../../locales/zh-CN';
 import { CaseActions } from '../../case/CaseActions';
 import { CaseView } from '../../case/CaseDetailPage';
-import { birth } from '..';
+import { birthParts } from '../parts';
+import { loadKindParts } from '../../kinds';
+
+// CaseView renders the kind's parts, loaded once as on the case page's first visit.
+beforeAll(() => loadKindParts('BIRTH'));
 
 const reasons = zhCN.errors.reasons;
 
@@ -101,7 +105,7 @@ describe('issue-11 refusals in the step dialogs', () => {
       result: refused('the medical birth certificate M130000001 says 女', { code: 'BAD_USER_INPUT', field: 'sex', reason: 'birth.sex_mismatch' }),
     });
     const c = birthCase({ side: 'REGISTRATION', status: 'APPROVED', availableActions: ['SETTLE_BIRTH_REGISTRATION'] });
-    renderWithProviders(<CaseActions c={c} kind={birth} onRefresh={vi.fn()} />, [...codeListMocks, settle]);
+    renderWithProviders(<CaseActions c={c} kind={birthParts} onRefresh={vi.fn()} />, [...codeListMocks, settle]);
     await user.click(screen.getByRole('button', { name: '落户' }));
     const dialog = await screen.findByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: '落户' }));
@@ -121,7 +125,7 @@ describe('issue-11 refusals in the step dialogs', () => {
       { side: 'REGISTRATION', status: 'CORRECTING', availableActions: ['CORRECT_BIRTH_MINOR'] },
       { errorReport: [{ __typename: 'BirthErrorItem', field: 'relation', wanted: '30', note: null }] },
     );
-    renderWithProviders(<CaseActions c={c} kind={birth} onRefresh={vi.fn()} />, [
+    renderWithProviders(<CaseActions c={c} kind={birthParts} onRefresh={vi.fn()} />, [
       ...codeListMocks,
       correct('birth.relation_sex'),
       correct('birth.not_reported'),
@@ -142,7 +146,7 @@ describe('issue-11 refusals in the step dialogs', () => {
       result: refused('give the reason for the rejection', { code: 'BAD_USER_INPUT', field: 'reason', reason: 'birth.reason_required' }),
     });
     const c = birthCase({ side: 'REGISTRATION', status: 'CHANGE_PENDING', availableActions: ['REJECT_BIRTH_MAJOR_CHANGE'] });
-    renderWithProviders(<CaseActions c={c} kind={birth} onRefresh={vi.fn()} />, [...codeListMocks, reject]);
+    renderWithProviders(<CaseActions c={c} kind={birthParts} onRefresh={vi.fn()} />, [...codeListMocks, reject]);
     await user.click(screen.getByRole('button', { name: '驳回主项变更' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText('驳回理由'), '理由');

@@ -11,11 +11,11 @@ import {
 import { codeListMocks, renderWithProviders, typedMock } from '../../../test/render';
 import { birthCase } from '../../../test/fixtures';
 import { CaseActions } from '../../case/CaseActions';
-import { birth } from '..';
+import { birthParts } from '../parts';
 import { birthSteps } from '.';
 
 function renderActions(availableActions: CaseActionName[], mocks: Parameters<typeof renderWithProviders>[1] = codeListMocks) {
-  return renderWithProviders(<CaseActions c={birthCase({ availableActions })} kind={birth} onRefresh={vi.fn()} />, mocks);
+  return renderWithProviders(<CaseActions c={birthCase({ availableActions })} kind={birthParts} onRefresh={vi.fn()} />, mocks);
 }
 
 function buttons(): HTMLElement[] {
@@ -97,7 +97,7 @@ describe('birth step dialogs', () => {
         ],
       },
     );
-    renderWithProviders(<CaseActions c={c} kind={birth} onRefresh={vi.fn()} />, codeListMocks);
+    renderWithProviders(<CaseActions c={c} kind={birthParts} onRefresh={vi.fn()} />, codeListMocks);
     await user.click(screen.getByRole('button', { name: '直接更正' }));
     expect(await within(await screen.findByRole('dialog')).findByLabelText('曾用名')).toHaveValue('陈明');
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: '取消' }));

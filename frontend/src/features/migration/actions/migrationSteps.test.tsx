@@ -15,7 +15,7 @@ import {
 import { codeListMocks, renderWithProviders, typedMock } from '../../../test/render';
 import { birthCase } from '../../../test/fixtures';
 import { CaseActions } from '../../case/CaseActions';
-import { migration } from '..';
+import { migrationParts } from '../parts';
 import { migrationSteps } from '.';
 
 const HEAD = '130123199802049798';
@@ -72,7 +72,7 @@ function migrationCase(over: Partial<CaseDetailFragment> = {}, d: Partial<Migrat
 }
 
 function renderActions(c: CaseDetailFragment, mocks: Parameters<typeof renderWithProviders>[1] = codeListMocks) {
-  return renderWithProviders(<CaseActions c={c} kind={migration} onRefresh={vi.fn()} />, mocks);
+  return renderWithProviders(<CaseActions c={c} kind={migrationParts} onRefresh={vi.fn()} />, mocks);
 }
 
 function buttonLabels(): string[] {
