@@ -76,7 +76,8 @@ interface Props {
   materialName: string;
   maxBytes?: number;
   onClose: () => void;
-  onUploaded: () => void;
+  /** Runs after an upload; the dialog closes once what it returns has settled (the case reloaded). */
+  onUploaded: () => unknown;
 }
 
 /**
@@ -189,7 +190,8 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
       const file = result instanceof File ? result : new File([result], name, { type: result.type });
       await uploadMutation(UploadArchiveDocument, { caseId, materialCode, file }, store.get()?.accessToken);
       message.success(t.uploaded);
-      onUploaded();
+      // The case's version moved: close once it is reloaded, so a step taken next sends the new one.
+      await Promise.resolve(onUploaded()).catch(() => undefined);
       onClose();
     } catch (e) {
       applyError(e, {

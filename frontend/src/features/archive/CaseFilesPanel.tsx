@@ -62,7 +62,8 @@ type PanelCase = CaseFilesFragment & { id: string; status: string; canCaptureArc
 interface Props {
   /** The case: its materials and documents, its status, and whether the server lets the user capture archives now. */
   c: PanelCase;
-  onChanged: () => void;
+  /** Reloads the case; what it returns is awaited before the capture dialog closes. */
+  onChanged: () => unknown;
 }
 
 /** missingRequired names the required materials without an archive, in list order. */
@@ -206,7 +207,7 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
           onClose={() => setCapturing(null)}
           onUploaded={() => {
             page.clear('materials');
-            onChanged();
+            return onChanged();
           }}
         />
       )}

@@ -52,7 +52,7 @@ function Header({ c }: { c: CaseDetailFragment }) {
  * server offers, the kind's own panel, the materials and documents, and the
  * history.
  */
-export function CaseView({ c, onRefresh }: { c: CaseDetailFragment; onRefresh: () => void }) {
+export function CaseView({ c, onRefresh }: { c: CaseDetailFragment; onRefresh: () => unknown }) {
   const kind = useKindParts(c.kind);
   return (
     <PageErrorsProvider key={c.id}>
@@ -92,7 +92,7 @@ export function CaseDetailPage() {
   const navigate = useNavigate();
   const { data, loading, error, refetch } = useQuery(CaseDetailDocument, { variables: { id } });
   const c = data?.case ?? null;
-  const refresh = () => void refetch();
+  const refresh = () => refetch();
 
   return (
     <div className="hukou-page">
@@ -110,7 +110,7 @@ export function CaseDetailPage() {
           type="error"
           showIcon
           message={classifyError(error).message}
-          action={<Button onClick={refresh}>{zhCN.app.retry}</Button>}
+          action={<Button onClick={() => void refresh()}>{zhCN.app.retry}</Button>}
           style={{ marginBottom: 16 }}
         />
       )}
