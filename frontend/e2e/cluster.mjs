@@ -131,6 +131,9 @@ export async function run(name, allowedLatin, body) {
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    // No animations (the SPA honours prefers-reduced-motion): a click never lands on a dialog still zooming in,
+    // which under load left a confirmation open with its OK button unclicked.
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(30_000);
   const consoleErrors = [];

@@ -13,8 +13,12 @@ import type { SessionStore } from './session';
 
 dayjs.locale('zh-cn');
 
+/** Users whose system asks for less motion get the UI without animations (WCAG 2.3.3); so do the browser runs. */
+const reducedMotion = typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+
 export const theme = {
   token: {
+    motion: !reducedMotion,
     colorPrimary: '#1d4f91',
     fontFamily:
       "-apple-system, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif",
