@@ -792,9 +792,10 @@ export const zhCN = {
     count: '统计数量',
     countResult: '共 {n} 条',
     exportCsv: '导出 CSV',
-    exportXlsx: '导出 Excel',
+    exportXlsx: '导出电子表格',
     exporting: '正在导出…',
-    exported: '已导出 {file}',
+    // The server's file name is in Latin letters (source code, time, extension): the browser's download list shows it.
+    exported: '已导出“{source}”的查询结果，请在浏览器的下载列表中查看',
     print: '简要打印',
     printFull: '完整打印',
     record: '第 {n} 条',

@@ -4,7 +4,7 @@ import dayjs from 'dayjs';
 import type { QueryFieldInfoFragment, QueryOperator } from '../../graphql/generated/graphql';
 import { zhCN } from '../../locales/zh-CN';
 import { codeLabel } from './labels';
-import { depthOf, maxDepth, newGroup, newLeaf, update, valueArity, type CondGroup, type CondLeaf, type CondNode } from './conditions';
+import { depthOf, maxDepth, newGroup, newLeaf, update, usableOperators, valueArity, type CondGroup, type CondLeaf, type CondNode } from './conditions';
 
 const t = zhCN.query;
 const dateFormat = 'YYYY-MM-DD';
@@ -81,8 +81,9 @@ function GroupEditor({ node, root, fields, onChange }: NodeProps & { node: CondG
 function LeafEditor({ node, root, fields, onChange }: NodeProps & { node: CondLeaf }) {
   const field = fields.find((f) => f.name === node.field);
   const set = (patch: Partial<CondLeaf>) => onChange(update(root, node.key, (n) => (n.kind === 'leaf' ? { ...n, ...patch } : n)));
-  // A masked caller may only ask whether personal data is empty (the server refuses the rest).
-  const ops = (field?.operators ?? []).filter((op) => !field?.masked || op === 'IS_NULL' || op === 'NOT_NULL');
+  const ops = usableOperators(field);
+  // A field the caller cannot compare at all (a masked one without 为空 / 不为空) is not offered.
+  const usable = fields.filter((f) => f.name === node.field || usableOperators(f).length > 0);
   return (
     <Space wrap style={{ display: 'flex', marginTop: 8 }} data-testid="query-condition">
       <Select
@@ -92,12 +93,8 @@ function LeafEditor({ node, root, fields, onChange }: NodeProps & { node: CondLe
         optionFilterProp="label"
         style={{ width: 180 }}
         value={node.field || undefined}
-        options={fields.map((f) => ({ value: f.name, label: f.label }))}
-        onChange={(name: string) => {
-          const f = fields.find((x) => x.name === name);
-          const allowed = (f?.operators ?? []).filter((op) => !f?.masked || op === 'IS_NULL' || op === 'NOT_NULL');
-          set({ field: name, op: allowed[0] ?? '', values: [] });
-        }}
+        options={usable.map((f) => ({ value: f.name, label: f.label }))}
+        onChange={(name: string) => set({ field: name, op: usableOperators(fields.find((x) => x.name === name))[0] ?? '', values: [] })}
       />
       <Select
         aria-label={t.operator}

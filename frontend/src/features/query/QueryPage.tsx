@@ -168,7 +168,7 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
   const loadView = (v: QueryViewInfoFragment) => {
     const l: Layout = {
       columns: v.spec.columns.map((c) => ({ field: c.field, width: c.width })),
-      sort: v.spec.sort ?? { field: src.defaultSort, descending: true },
+      sort: v.spec.sort ? { field: v.spec.sort.field, descending: v.spec.sort.descending } : { field: src.defaultSort, descending: true },
       pageSize: v.spec.pageSize,
       detailFields: v.spec.detailFields.length > 0 ? [...v.spec.detailFields] : defaultLayout(src).detailFields,
     };
@@ -229,14 +229,14 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
     }
     setExporting(true);
     try {
-      const file = await exportQuery(token, {
+      await exportQuery(token, {
         source: src.name,
         condition: toInput(root),
         columns: layout.columns.map((c) => c.field),
         sort: layout.sort,
         format,
       });
-      void message.success(t.exported.replace('{file}', file));
+      void message.success(t.exported.replace('{source}', src.label));
     } catch (e) {
       void message.error(e instanceof Error ? e.message : zhCN.errors.generic);
     } finally {

@@ -1,7 +1,7 @@
 import { describe as suite, expect, it } from 'vitest';
 import type { QueryFieldInfoFragment } from '../../graphql/generated/graphql';
 import { zhCN } from '../../locales/zh-CN';
-import { depthOf, describe, fromServer, newGroup, newLeaf, toInput, update, type CondLeaf } from './conditions';
+import { depthOf, describe, fromServer, newGroup, newLeaf, toInput, update, usableOperators, type CondLeaf } from './conditions';
 import { codeLabel } from './labels';
 
 const leaf = (field: string, op: CondLeaf['op'], values: string[]): CondLeaf => ({ ...newLeaf(field), op, values });
@@ -54,5 +54,12 @@ suite('condition trees (1.5.1)', () => {
       { and: zhCN.query.and, or: zhCN.query.or, ops: zhCN.query.ops, codeLabel },
     );
     expect(text).toBe('(状态 等于 待提交 并且 创建时间 最近（天） 30)');
+  });
+
+  it('offers a masked caller only 为空 / 不为空, and nothing on a masked field without them', () => {
+    expect(usableOperators({ operators: ['EQ', 'IN', 'PREFIX'], masked: false })).toEqual(['EQ', 'IN', 'PREFIX']);
+    expect(usableOperators({ operators: ['EQ', 'CONTAINS', 'IS_NULL', 'NOT_NULL'], masked: true })).toEqual(['IS_NULL', 'NOT_NULL']);
+    expect(usableOperators({ operators: ['EQ', 'IN', 'PREFIX'], masked: true })).toEqual([]);
+    expect(usableOperators(undefined)).toEqual([]);
   });
 });

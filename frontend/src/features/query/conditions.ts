@@ -43,6 +43,14 @@ export function newGroup(group: QueryGroupOp = 'AND', children: CondNode[] = [])
 }
 
 /** valueArity is how many values an operator takes: 0, 1, 2, or 'many' (IN). */
+/**
+ * usableOperators are the operators a caller may use on field: a masked caller may only ask whether personal
+ * data is empty (the server refuses the rest), so a masked field without 为空 / 不为空 offers none.
+ */
+export function usableOperators(field: Pick<QueryFieldInfoFragment, 'operators' | 'masked'> | undefined): QueryOperator[] {
+  return (field?.operators ?? []).filter((op) => !field?.masked || op === 'IS_NULL' || op === 'NOT_NULL');
+}
+
 export function valueArity(op: QueryOperator | ''): 0 | 1 | 2 | 'many' {
   switch (op) {
     case 'IS_NULL':

@@ -42,12 +42,26 @@ export function fileNameOf(header: string | null, fallback: string): string {
   return plain ? plain[1] : fallback;
 }
 
+/**
+ * exportBody is the JSON the endpoint takes: exactly its fields, since it refuses unknown ones (a sort read
+ * back from a saved view carries Apollo's __typename).
+ */
+export function exportBody(req: ExportRequest): ExportRequest {
+  return {
+    source: req.source,
+    condition: req.condition,
+    columns: [...req.columns],
+    sort: { field: req.sort.field, descending: req.sort.descending },
+    format: req.format,
+  };
+}
+
 /** exportQuery downloads the export and returns its file name; it throws an Error with a Chinese message when refused. */
 export async function exportQuery(token: string, req: ExportRequest): Promise<string> {
   const res = await fetch('/exports/query', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(req),
+    body: JSON.stringify(exportBody(req)),
   });
   if (!res.ok) {
     let code = '';
