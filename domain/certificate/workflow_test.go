@@ -8,6 +8,7 @@ import (
 
 	"hukou/domain"
 	"hukou/domain/certificate"
+	"hukou/domain/workflowtest"
 )
 
 // TestWorkflow_AvailableMatchesAllowed checks, for both certificate kinds,
@@ -16,36 +17,8 @@ import (
 // (issue 13: every step refused to the wrong role, side, office and state).
 func TestWorkflow_AvailableMatchesAllowed(t *testing.T) {
 	t.Parallel()
-	for _, w := range []*domain.Workflow{certificate.InfoWorkflow, certificate.MatterWorkflow} {
-		require.NoError(t, w.Validate())
-		station := &domain.Office{Code: "211103000100", Level: domain.OfficePoliceStation}
-		for _, state := range w.States {
-			for _, side := range []domain.Side{domain.SideAcceptance, domain.SideRegistration} {
-				for _, office := range []string{"211103000100", "211103000200"} {
-					for _, role := range domain.AllRoles {
-						c := &domain.Case{ID: "c", Kind: w.Kind, Side: side, Status: state.Status, Office: office}
-						actor := &domain.Actor{UserID: "u", Office: station, OfficeCode: station.Code, Roles: []domain.Role{role}}
-						avail := w.Available(c, actor)
-						for _, st := range w.Steps {
-							if st.Creates() {
-								continue
-							}
-							cc := *c
-							_, err := w.Fire(&cc, st.Action, actor, time.Now(), "", nil, "")
-							offered := false
-							for _, a := range avail {
-								offered = offered || a == st.Action
-							}
-							require.Equal(t, offered, err == nil, "%s %s/%s office %s role %s action %s: %v", w.Kind, side, state.Status, office, role, st.Action, err)
-							if err != nil {
-								require.Contains(t, []domain.Code{domain.CodeForbidden, domain.CodeInvalidTransition}, domain.ErrorCode(err), "%v", err)
-							}
-						}
-					}
-				}
-			}
-		}
-	}
+	workflowtest.Matrix(t, certificate.InfoWorkflow)
+	workflowtest.Matrix(t, certificate.MatterWorkflow)
 }
 
 // TestWorkflow_Paths walks the matter certificate's three verdicts through

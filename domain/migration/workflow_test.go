@@ -8,6 +8,7 @@ import (
 
 	"hukou/domain"
 	"hukou/domain/migration"
+	"hukou/domain/workflowtest"
 )
 
 // TestWorkflow_AvailableMatchesAllowed checks, for every declared status,
@@ -15,36 +16,7 @@ import (
 // actions offered are exactly the ones Fire accepts.
 func TestWorkflow_AvailableMatchesAllowed(t *testing.T) {
 	t.Parallel()
-	for _, w := range []*domain.Workflow{migration.Workflow} {
-		station := &domain.Office{Code: "211103000100", Level: domain.OfficePoliceStation}
-		for _, state := range w.States {
-			for _, side := range []domain.Side{domain.SideAcceptance, domain.SideRegistration} {
-				for _, office := range []string{"211103000100", "211103000200"} {
-					for _, role := range domain.AllRoles {
-						c := &domain.Case{ID: "c", Kind: w.Kind, Side: side, Status: state.Status, Office: office}
-						actor := &domain.Actor{UserID: "u", Office: station, OfficeCode: station.Code, Roles: []domain.Role{role}}
-						avail := w.Available(c, actor)
-						for _, st := range w.Steps {
-							if st.Creates() {
-								continue
-							}
-							cc := *c
-							_, err := w.Fire(&cc, st.Action, actor, time.Now(), "", nil, "")
-							offered := false
-							for _, a := range avail {
-								offered = offered || a == st.Action
-							}
-							require.Equal(t, offered, err == nil, "%s %s/%s office %s role %s action %s: %v", w.Kind, side, state.Status, office, role, st.Action, err)
-							if err != nil {
-								code := domain.ErrorCode(err)
-								require.Contains(t, []domain.Code{domain.CodeForbidden, domain.CodeInvalidTransition}, code, "%v", err)
-							}
-						}
-					}
-				}
-			}
-		}
-	}
+	workflowtest.Matrix(t, migration.Workflow)
 }
 
 func TestWorkflow_Fire(t *testing.T) {
