@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -385,4 +386,34 @@ type QueueCount struct {
 	Side   Side
 	Status CaseStatus
 	Count  int
+}
+
+// Decode decodes c's applicant, Ministry and result documents into a
+// kind's types; a nil target or an empty document is skipped. Errors name
+// the document and the case (stored data that does not decode is a bug or
+// a tampered row, never the user's input).
+func (c *Case) Decode(applicant, ministry, result any) error {
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+		into any
+	}{{"applicant", c.Applicant, applicant}, {"ministry", c.Ministry, ministry}, {"result", c.Result, result}} {
+		if len(f.raw) == 0 || f.into == nil {
+			continue
+		}
+		if err := json.Unmarshal(f.raw, f.into); err != nil {
+			return fmt.Errorf("decode the %s data of %s case %s: %w", f.name, c.Kind, c.ID, err)
+		}
+	}
+	return nil
+}
+
+// SetResult stores v, encoded, as c's Result.
+func (c *Case) SetResult(v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode the result of %s case %s: %w", c.Kind, c.ID, err)
+	}
+	c.Result = raw
+	return nil
 }

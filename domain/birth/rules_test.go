@@ -338,7 +338,7 @@ func TestDetailsOf(t *testing.T) {
 		require.Len(t, d.MinistryChecks, 5)
 	})
 	t.Run("ErrCorruptData", func(t *testing.T) {
-		_, err := DetailsOf(&domain.Case{ID: "c", Applicant: []byte(`{"newbornName": 3}`)})
-		require.ErrorContains(t, err, "decode the applicant data of birth case c")
+		_, err := DetailsOf(&domain.Case{ID: "c", Kind: Kind, Applicant: []byte(`{"newbornName": 3}`)})
+		require.ErrorContains(t, err, "decode the applicant data of BIRTH case c")
 	})
 }

@@ -2,8 +2,6 @@ package birth
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -217,34 +215,14 @@ type data struct {
 	Result    result
 }
 
-// decode returns c's applicant, Ministry and result data. Errors:
-// CodeInternal when stored data does not decode.
+// decode returns c's applicant, Ministry and result data. Errors wrapped.
 func decode(c *domain.Case) (*data, error) {
 	d := &data{}
-	for _, f := range []struct {
-		name string
-		raw  json.RawMessage
-		into any
-	}{{"applicant", c.Applicant, &d.Applicant}, {"ministry", c.Ministry, &d.Ministry}, {"result", c.Result, &d.Result}} {
-		if len(f.raw) == 0 {
-			continue
-		}
-		if err := json.Unmarshal(f.raw, f.into); err != nil {
-			return nil, fmt.Errorf("decode the %s data of birth case %s: %w", f.name, c.ID, err)
-		}
-	}
-	return d, nil
+	return d, c.Decode(&d.Applicant, &d.Ministry, &d.Result)
 }
 
 // setResult stores r as c's Result.
-func setResult(c *domain.Case, r result) error {
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode the result of birth case %s: %w", c.ID, err)
-	}
-	c.Result = raw
-	return nil
-}
+func setResult(c *domain.Case, r result) error { return c.SetResult(r) }
 
 // updateResult decodes c's result, lets f change it and stores it.
 func updateResult(c *domain.Case, f func(*result)) error {

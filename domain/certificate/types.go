@@ -2,7 +2,6 @@ package certificate
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -200,19 +199,7 @@ func decode(c *domain.Case) (*data, error) {
 	if c.Kind == InfoKind {
 		applicant = &d.Info
 	}
-	for _, f := range []struct {
-		name string
-		raw  json.RawMessage
-		into any
-	}{{"applicant", c.Applicant, applicant}, {"ministry", c.Ministry, &d.Ministry}, {"result", c.Result, &d.Result}} {
-		if len(f.raw) == 0 {
-			continue
-		}
-		if err := json.Unmarshal(f.raw, f.into); err != nil {
-			return nil, fmt.Errorf("decode the %s data of certificate case %s: %w", f.name, c.ID, err)
-		}
-	}
-	return d, nil
+	return d, c.Decode(applicant, &d.Ministry, &d.Result)
 }
 
 // updateResult decodes c's result, lets f change it and stores it.
@@ -222,12 +209,7 @@ func updateResult(c *domain.Case, f func(*result)) error {
 		return err
 	}
 	f(&d.Result)
-	raw, err := json.Marshal(d.Result)
-	if err != nil {
-		return fmt.Errorf("encode the result of certificate case %s: %w", c.ID, err)
-	}
-	c.Result = raw
-	return nil
+	return c.SetResult(d.Result)
 }
 
 // DetailsOf returns a matter certificate case's part for the API.

@@ -2,8 +2,6 @@ package migration
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"hukou/domain"
@@ -214,30 +212,11 @@ type data struct {
 // decode returns c's applicant, Ministry and result data. Errors wrapped.
 func decode(c *domain.Case) (*data, error) {
 	d := &data{}
-	for _, f := range []struct {
-		name string
-		raw  json.RawMessage
-		into any
-	}{{"applicant", c.Applicant, &d.Applicant}, {"ministry", c.Ministry, &d.Ministry}, {"result", c.Result, &d.Result}} {
-		if len(f.raw) == 0 {
-			continue
-		}
-		if err := json.Unmarshal(f.raw, f.into); err != nil {
-			return nil, fmt.Errorf("decode the %s data of migration case %s: %w", f.name, c.ID, err)
-		}
-	}
-	return d, nil
+	return d, c.Decode(&d.Applicant, &d.Ministry, &d.Result)
 }
 
 // setResult stores o as c's Result.
-func setResult(c *domain.Case, o Outcome) error {
-	raw, err := json.Marshal(o)
-	if err != nil {
-		return fmt.Errorf("encode the result of migration case %s: %w", c.ID, err)
-	}
-	c.Result = raw
-	return nil
-}
+func setResult(c *domain.Case, o Outcome) error { return c.SetResult(o) }
 
 // DetailsOf returns c's migration part for the API.
 func DetailsOf(c *domain.Case) (*Details, error) {
