@@ -61,12 +61,13 @@ type scale struct {
 	residents  int
 	throughput time.Duration // each read throughput figure
 	inserts    time.Duration // each of the 4 alternated insert windows per mode
+	messages   int           // collaboration messages timed end to end
 }
 
 var scales = map[string]scale{
-	"1.5m":  {"1.5m", 1_500_000, 10 * time.Second, 8 * time.Second},
-	"10m":   {"10m", 10_000_000, 10 * time.Second, 8 * time.Second},
-	"smoke": {"smoke", 20_000, 1500 * time.Millisecond, time.Second},
+	"1.5m":  {"1.5m", 1_500_000, 10 * time.Second, 8 * time.Second, 200},
+	"10m":   {"10m", 10_000_000, 10 * time.Second, 8 * time.Second, 200},
+	"smoke": {"smoke", 20_000, 1500 * time.Millisecond, time.Second, 20},
 }
 
 func main() {
@@ -121,12 +122,15 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.1fs", d.Seconds()) }
 
 // throwaway creates a database next to dsn's and returns its URL and the
 // function that drops it.
+// throwaways numbers the throwaway databases of this run.
+var throwaways atomic.Int64
+
 func throwaway(ctx context.Context, dsn string) (string, func(), error) {
 	admin, err := sql.Open("postgres", dsn)
 	if err != nil {
 		return "", nil, err
 	}
-	name := fmt.Sprintf("hukou_bench_%d_%d", os.Getpid(), time.Now().Unix())
+	name := fmt.Sprintf("hukou_bench_%d_%d_%d", os.Getpid(), time.Now().Unix(), throwaways.Add(1))
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		admin.Close()
 		return "", nil, fmt.Errorf("create throwaway database: %w", err)
@@ -241,6 +245,13 @@ FROM residents r JOIN households h ON h.id = r.household_id GROUP BY r.household
 		return fmt.Errorf("inserts: %w", err)
 	}
 	rows = append(rows, insRows...)
+
+	logf("collaboration messages…")
+	collabRow, err := benchCollab(ctx, baseDSN, sc.messages)
+	if err != nil {
+		return fmt.Errorf("collaboration: %w", err)
+	}
+	rows = append(rows, collabRow)
 
 	fmt.Printf("\nhukou bench — scale %s, PostgreSQL %s, %d residents; raw = PostgreSQL doing the same work, same run, same database\n\n", sc.name, pgVersion, seed.Residents)
 	printTable(os.Stdout, rows)

@@ -20,6 +20,10 @@ type Repos interface {
 	Jobs() JobQueue
 	// Queries runs query views and keeps saved views and histories.
 	Queries() QueryRepository
+	// AfterCommit runs fn once the transaction has committed (never after a
+	// rollback); on the pool, at once. fn must not block: it is for waking
+	// work that the commit made ready (an outgoing message's delivery).
+	AfterCommit(fn func())
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

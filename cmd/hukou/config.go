@@ -38,6 +38,7 @@ type config struct {
 	CollabPeerKeys     string
 	CollabRevokedKeys  string
 	InboxPollInterval  time.Duration
+	InboxWait          time.Duration
 	JobTimeout         time.Duration
 	RescueJobsAfter    time.Duration
 	RunJobs            bool
@@ -103,7 +104,8 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.CollabPeersFile, "collab-peers-file", env("COLLAB_PEERS_FILE", ""), "JSON peer directory: keys bound to office prefixes, validity windows, revoked key IDs")
 	fs.StringVar(&c.CollabPeerKeys, "collab-peer-keys", env("COLLAB_PEER_KEYS", ""), "trusted peers: keyID=base64(public key)=prefix[+prefix…],…")
 	fs.StringVar(&c.CollabRevokedKeys, "collab-revoked-keys", env("COLLAB_REVOKED_KEYS", ""), "revoked key IDs, refused wherever listed: id,…")
-	fs.DurationVar(&c.InboxPollInterval, "inbox-poll-interval", envDuration("INBOX_POLL_INTERVAL", 2*time.Second), "how often the platform inbox is pulled")
+	fs.DurationVar(&c.InboxPollInterval, "inbox-poll-interval", envDuration("INBOX_POLL_INTERVAL", 2*time.Second), "how often the platform inbox is pulled (the fallback of the long poll)")
+	fs.DurationVar(&c.InboxWait, "inbox-wait", envDuration("INBOX_WAIT", 20*time.Second), "how long one long poll of the platform inbox may be held (0: poll only)")
 	fs.StringVar(&c.FontPath, "font", env("FONT_PATH", ""), "TrueType font for documents (default: LXGW WenKai from fonts-lxgw-wenkai)")
 	fs.StringVar(&c.FallbackFontPath, "fallback-font", env("FALLBACK_FONT_PATH", ""), "second TrueType font for characters the first lacks")
 	fs.Int64Var(&c.ArchiveMaxSize, "archive-max-size", envInt64("ARCHIVE_MAX_SIZE", 10<<20), "largest archive image in bytes (1.4.9)")

@@ -33,7 +33,9 @@ type app struct {
 	audit             *storage.AuditWriter
 	blobs             domain.BlobStore
 	jobs              *queue.Queue
+	collab            *domain.CollabService
 	closeIntegrations func()
+	stopListening     func()
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -74,6 +76,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	collab := domain.NewCollabService(db, plat, keys, cfg.OfficeCode, time.Now, newID)
+	collab.DeliverOnCommit = true
 	audit := storage.NewAuditWriter(db)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
 	registerer := prometheus.DefaultRegisterer
@@ -139,7 +142,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations}, nil
+	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab, closeIntegrations: closeIntegrations, stopListening: func() {}}, nil
 }
 
 // close stops the job workers (letting running jobs finish), flushes the
@@ -147,12 +150,29 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 func (a *app) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	a.stopListening()
 	if err := a.jobs.Stop(ctx); err != nil {
 		slog.Warn("stopping jobs", "err", err)
 	}
 	a.audit.Close()
 	a.closeIntegrations()
 	a.db.Close()
+}
+
+// listen keeps a long poll of the platform inbox open (see
+// domain.CollabService.Listen) until the returned function is called; that
+// function waits for the listener to return.
+func (a *app) listen(ctx context.Context, wait time.Duration) func() {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.collab.Listen(ctx, wait)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // spaHandler serves the built SPA, falling back to index.html for client
@@ -274,6 +294,7 @@ func startDeployment(ctx context.Context, cfg config, metricsExplicit bool, errc
 			a.close()
 			return nil, err
 		}
+		a.stopListening = a.listen(ctx, cfg.InboxWait)
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
