@@ -28,6 +28,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -94,6 +95,10 @@ func main() {
 type row struct {
 	work       string
 	hukou, raw string
+	// graphile and http are the peers' figures (PostGraphile, raw over
+	// HTTP), "" when the row has none; vsGraphile is hukou / PostGraphile.
+	graphile, http string
+	vsGraphile     float64
 	ratio      float64 // hukou / raw
 	ratioPct   bool    // print the ratio as a percentage (throughput)
 	goal       string
@@ -232,7 +237,7 @@ FROM residents r JOIN households h ON h.id = r.household_id GROUP BY r.household
 
 	// GraphQL reads against the same SQL.
 	logf("reads…")
-	readRows, err := benchReads(ctx, db, cfg, sc)
+	readRows, err := benchReads(ctx, db, dsn, cfg, sc, logf)
 	if err != nil {
 		return fmt.Errorf("reads: %w", err)
 	}
@@ -262,18 +267,25 @@ FROM residents r JOIN households h ON h.id = r.household_id GROUP BY r.household
 }
 
 func printTable(w io.Writer, rows []row) {
-	fmt.Fprintf(w, "| %-62s | %10s | %10s | %7s | %5s | %-4s |\n", "work", "hukou", "raw", "ratio", "goal", "")
-	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 64), strings.Repeat("-", 12), strings.Repeat("-", 12), strings.Repeat("-", 9), strings.Repeat("-", 7), strings.Repeat("-", 6))
+	const format = "| %-66s | %9s | %12s | %9s | %9s | %7s | %7s | %-13s | %-4s |\n"
+	fmt.Fprintf(w, format, "work", "hukou", "PostGraphile", "raw HTTP", "raw", "vs raw", "vs PG", "goal", "")
+	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 68), strings.Repeat("-", 11), strings.Repeat("-", 14),
+		strings.Repeat("-", 11), strings.Repeat("-", 11), strings.Repeat("-", 9), strings.Repeat("-", 9), strings.Repeat("-", 15), strings.Repeat("-", 6))
+	dash := func(s string) string { return cmp.Or(s, "—") }
 	for _, r := range rows {
 		ratio := fmt.Sprintf("%.2f×", r.ratio)
 		if r.ratioPct {
 			ratio = fmt.Sprintf("%.0f%%", 100*r.ratio)
 		}
+		vsPG := "—"
+		if r.vsGraphile > 0 {
+			vsPG = fmt.Sprintf("%.2f×", r.vsGraphile)
+		}
 		verdict := "info"
 		if r.pass != nil {
 			verdict = map[bool]string{true: "PASS", false: "MISS"}[*r.pass]
 		}
-		fmt.Fprintf(w, "| %-62s | %10s | %10s | %7s | %5s | %-4s |\n", r.work, r.hukou, r.raw, ratio, r.goal, verdict)
+		fmt.Fprintf(w, format, r.work, r.hukou, dash(r.graphile), dash(r.http), r.raw, ratio, vsPG, r.goal, verdict)
 	}
 	fmt.Fprintln(w)
 	for _, r := range rows {
@@ -416,7 +428,7 @@ func scanResidentID(s interface{ Scan(...any) error }, id *string) error {
 	return s.Scan(id, &hh, &station, &name, &former, &sex, &eth, &birth, &bp, &idn, &rel, &status, &hcybsh, &created, &updated, &version)
 }
 
-func benchReads(ctx context.Context, db *storage.DB, cfg population.Config, sc scale) ([]row, error) {
+func benchReads(ctx context.Context, db *storage.DB, dsn string, cfg population.Config, sc scale, logf func(string, ...any)) ([]row, error) {
 	const clients = 4
 	sqldb := db.SQL()
 	var idNumbers, stations []string
@@ -623,7 +635,12 @@ VALUES ($1, $2, 'bench.officer', $3, 'READ', 'resident', 'Resident', $4, '', '12
 		}
 		out = append(out, r)
 	}
-	return out, nil
+	logf("reads beside PostGraphile and raw HTTP…")
+	peers, err := benchPeers(ctx, dsn, sqldb, gql, idNumbers, stations, sc, logf)
+	if err != nil {
+		return nil, err
+	}
+	return append(peers, out...), nil
 }
 
 type household struct{ id, station string }
