@@ -40,6 +40,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,6 +92,13 @@ func main() {
 	}
 }
 
+// only reports whether BENCH_ONLY (a comma-separated list of hcybsh,
+// reads, inserts, messages; empty for all) asks for section.
+func only(section string) bool {
+	v := os.Getenv("BENCH_ONLY")
+	return v == "" || slices.Contains(strings.Split(v, ","), section)
+}
+
 // row is one line of the table.
 type row struct {
 	work       string
@@ -99,11 +107,11 @@ type row struct {
 	// HTTP), "" when the row has none; vsGraphile is hukou / PostGraphile.
 	graphile, http string
 	vsGraphile     float64
-	ratio      float64 // hukou / raw
-	ratioPct   bool    // print the ratio as a percentage (throughput)
-	goal       string
-	pass       *bool
-	note       string
+	ratio          float64 // hukou / raw
+	ratioPct       bool    // print the ratio as a percentage (throughput)
+	goal           string
+	pass           *bool
+	note           string
 }
 
 func timeRow(work string, hukou, raw time.Duration, goal float64) row {
@@ -196,67 +204,82 @@ func run(ctx context.Context, baseDSN string, sc scale) error {
 		return err
 	}
 
-	// Full generation, batched, on the freshly seeded table.
-	logf("full generation…")
-	gen, err := db.GenerateHcybsh(ctx, storage.HcybshOptions{}, nil)
-	if err != nil {
-		return fmt.Errorf("generate: %w", err)
-	}
-	// Back to unnumbered, rewritten compactly, for the raw statement.
-	for _, q := range []string{"UPDATE residents SET hcybsh = NULL", "TRUNCATE hcybsh_counters, hcybsh_runs", "VACUUM FULL ANALYZE residents"} {
-		if _, err := sqldb.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("%s: %w", q, err)
+	if only("hcybsh") {
+		hcybshRows, err := func() ([]row, error) {
+			var rows []row
+			// Full generation, batched, on the freshly seeded table.
+			logf("full generation…")
+			gen, err := db.GenerateHcybsh(ctx, storage.HcybshOptions{}, nil)
+			if err != nil {
+				return nil, fmt.Errorf("generate: %w", err)
+			}
+			// Back to unnumbered, rewritten compactly, for the raw statement.
+			for _, q := range []string{"UPDATE residents SET hcybsh = NULL", "TRUNCATE hcybsh_counters, hcybsh_runs", "VACUUM FULL ANALYZE residents"} {
+				if _, err := sqldb.ExecContext(ctx, q); err != nil {
+					return nil, fmt.Errorf("%s: %w", q, err)
+				}
+			}
+			logf("raw single statement…")
+			conn, err := sqldb.Conn(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := conn.ExecContext(ctx, "SET work_mem = '64MB'"); err != nil { // as GenerateHcybsh's batches
+				return nil, err
+			}
+			rawStart := time.Now()
+			if _, err := conn.ExecContext(ctx, storage.HcybshRawSQL()); err != nil {
+				return nil, fmt.Errorf("raw statement: %w", err)
+			}
+			raw := time.Since(rawStart)
+			conn.Close()
+			r = timeRow(fmt.Sprintf("hcybsh full generation, %d residents (%d batches)", gen.Residents, gen.Batches), gen.Elapsed, raw, 1.3)
+			r.note = "raw: one UPDATE … FROM (window), no counters, no checkpoint"
+			rows = append(rows, r)
+			// The raw statement keeps no counters; the trigger needs them.
+			if _, err := sqldb.ExecContext(ctx, `INSERT INTO hcybsh_counters (household_id, household_number, next_seq)
+	SELECT r.household_id, h.number, max(right(r.hcybsh, 2)::integer) + 1
+	FROM residents r JOIN households h ON h.id = r.household_id GROUP BY r.household_id, h.number`); err != nil {
+				return nil, fmt.Errorf("counters: %w", err)
+			}
+			if _, err := sqldb.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
+				return nil, err
+			}
+			return rows, nil
+		}()
+		if err != nil {
+			return err
 		}
-	}
-	logf("raw single statement…")
-	conn, err := sqldb.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, "SET work_mem = '64MB'"); err != nil { // as GenerateHcybsh's batches
-		return err
-	}
-	rawStart := time.Now()
-	if _, err := conn.ExecContext(ctx, storage.HcybshRawSQL()); err != nil {
-		return fmt.Errorf("raw statement: %w", err)
-	}
-	raw := time.Since(rawStart)
-	conn.Close()
-	r = timeRow(fmt.Sprintf("hcybsh full generation, %d residents (%d batches)", gen.Residents, gen.Batches), gen.Elapsed, raw, 1.3)
-	r.note = "raw: one UPDATE … FROM (window), no counters, no checkpoint"
-	rows = append(rows, r)
-	// The raw statement keeps no counters; the trigger needs them.
-	if _, err := sqldb.ExecContext(ctx, `INSERT INTO hcybsh_counters (household_id, household_number, next_seq)
-SELECT r.household_id, h.number, max(right(r.hcybsh, 2)::integer) + 1
-FROM residents r JOIN households h ON h.id = r.household_id GROUP BY r.household_id, h.number`); err != nil {
-		return fmt.Errorf("counters: %w", err)
-	}
-	if _, err := sqldb.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
-		return err
+		rows = append(rows, hcybshRows...)
 	}
 
 	// GraphQL reads against the same SQL.
-	logf("reads…")
-	readRows, err := benchReads(ctx, db, dsn, cfg, sc, logf)
-	if err != nil {
-		return fmt.Errorf("reads: %w", err)
+	if only("reads") {
+		logf("reads…")
+		readRows, err := benchReads(ctx, db, dsn, cfg, sc, logf)
+		if err != nil {
+			return fmt.Errorf("reads: %w", err)
+		}
+		rows = append(rows, readRows...)
 	}
-	rows = append(rows, readRows...)
 
 	// Inserts, last: they grow the table.
-	logf("inserts…")
-	insRows, err := benchInserts(ctx, sqldb, sc)
-	if err != nil {
-		return fmt.Errorf("inserts: %w", err)
+	if only("inserts") {
+		logf("inserts…")
+		insRows, err := benchInserts(ctx, sqldb, sc)
+		if err != nil {
+			return fmt.Errorf("inserts: %w", err)
+		}
+		rows = append(rows, insRows...)
 	}
-	rows = append(rows, insRows...)
-
-	logf("collaboration messages…")
-	collabRow, err := benchCollab(ctx, baseDSN, sc.messages)
-	if err != nil {
-		return fmt.Errorf("collaboration: %w", err)
+	if only("messages") {
+		logf("collaboration messages…")
+		collabRow, err := benchCollab(ctx, baseDSN, sc.messages)
+		if err != nil {
+			return fmt.Errorf("collaboration: %w", err)
+		}
+		rows = append(rows, collabRow)
 	}
-	rows = append(rows, collabRow)
 
 	fmt.Printf("\nhukou bench — scale %s, PostgreSQL %s, %d residents; raw = PostgreSQL doing the same work, same run, same database\n\n", sc.name, pgVersion, seed.Residents)
 	printTable(os.Stdout, rows)
