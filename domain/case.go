@@ -258,6 +258,20 @@ func (w *Workflow) Available(c *Case, actor *Actor) []Action {
 	return out
 }
 
+// ActionsIn lists the user steps actor's roles may take on side's cases in
+// status (before any case's guard): what the work queue of that status
+// offers the actor.
+func (w *Workflow) ActionsIn(side Side, status CaseStatus, actor *Actor) []Action {
+	out := []Action{}
+	for _, st := range w.Steps {
+		if st.OnMessage == "" && !st.Creates() && st.Side == side && slices.Contains(st.From, status) &&
+			actor != nil && (actor.System || actor.HasRole(st.Roles...)) {
+			out = append(out, st.Action)
+		}
+	}
+	return out
+}
+
 // Fire checks Allowed, moves c to the step's status (setting its deadline
 // from the new status) and returns the action to append to its history.
 // It never touches storage.
@@ -380,12 +394,21 @@ type CasePage struct {
 	EndCursor   string
 }
 
-// QueueCount is the number of cases of one kind, side and status.
+// QueueCount is the number of cases of one kind, side and status, with
+// how many of them are past their deadline and the nearest deadline. Queues
+// adds what the caller can do there: the actions their roles may take, or
+// that the cases wait for the other office, or are finished.
 type QueueCount struct {
-	Kind   CaseKind
-	Side   Side
-	Status CaseStatus
-	Count  int
+	Kind         CaseKind
+	Side         Side
+	Status       CaseStatus
+	Count        int
+	Overdue      int
+	NextDeadline *time.Time
+	// Set by CaseService.Queues from the kind's declaration.
+	Actions         []Action
+	AwaitsOtherSide bool
+	Terminal        bool
 }
 
 // Decode decodes c's applicant, Ministry and result documents into a

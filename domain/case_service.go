@@ -181,13 +181,31 @@ func (s *CaseService) OverdueCases(ctx context.Context, p Page) (*CasePage, erro
 	return s.FindCases(ctx, CaseFilter{OverdueAt: &now}, p)
 }
 
-// Queues counts the caller's cases by kind, side and status (the work queues).
+// Queues counts the caller's cases by kind, side and status (the work
+// queues, 2.1.1–2.1.4), with overdue counts and the nearest deadline, and
+// marks what the caller can do in each from the kind's declaration.
 func (s *CaseService) Queues(ctx context.Context) ([]QueueCount, error) {
 	actor, err := Authorize(ctx, CaseReadRoles...)
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.Cases().CountQueues(ctx, jurisdictionOf(actor))
+	qs, err := s.DB.Cases().CountQueues(ctx, jurisdictionOf(actor), s.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	for i := range qs {
+		q := &qs[i]
+		q.Actions = []Action{}
+		w := s.Workflow(q.Kind)
+		if w == nil {
+			continue
+		}
+		q.Actions = w.ActionsIn(q.Side, q.Status, actor)
+		if spec, ok := w.State(q.Status); ok {
+			q.AwaitsOtherSide, q.Terminal = spec.AwaitsOtherSide, spec.Terminal
+		}
+	}
+	return qs, nil
 }
 
 // Timeline returns a case's history (the caller must be able to see the case).

@@ -184,6 +184,26 @@ func TestEngine_ToyKindAcrossDeployments(t *testing.T) {
 			require.Equal(t, toyHeld, rc.Status)
 			require.JSONEq(t, `{"n":1}`, string(rc.Applicant))
 			officer := actor("130100000000", domain.OfficeCityBureau, domain.RoleOfficer)
+			// The work queues say who can act (2.1.x): the officer may answer
+			// the held case, which has a deadline; a clerk there has nothing to do.
+			qs, err := sjz.cases.Queues(officer)
+			require.NoError(t, err)
+			require.Len(t, qs, 1)
+			require.Equal(t, []domain.Action{"ANSWER_TOY"}, qs[0].Actions)
+			require.Equal(t, 1, qs[0].Count)
+			require.Zero(t, qs[0].Overdue)
+			require.NotNil(t, qs[0].NextDeadline)
+			require.WithinDuration(t, time.Now().Add(time.Hour), *qs[0].NextDeadline, time.Minute)
+			qs, err = sjz.cases.Queues(actor("130100000000", domain.OfficeCityBureau, domain.RoleClerk))
+			require.NoError(t, err)
+			require.Empty(t, qs[0].Actions, "a clerk cannot answer")
+			// Panjin's copy waits for the other office.
+			qs, err = pj.cases.Queues(clerk)
+			require.NoError(t, err)
+			require.Len(t, qs, 1)
+			require.Equal(t, toySent, qs[0].Status)
+			require.True(t, qs[0].AwaitsOtherSide)
+			require.Empty(t, qs[0].Actions)
 			_, err = sjz.cases.Act(clerk, toyKind, domain.StepRequest{Ref: domain.CaseRef{ID: rc.ID}, Action: "ANSWER_TOY"})
 			require.Equal(t, domain.CodeForbidden, domain.ErrorCode(err), "a clerk may not answer")
 			rc, err = sjz.cases.Act(officer, toyKind, domain.StepRequest{Ref: domain.CaseRef{ID: rc.ID, Version: rc.Version}, Action: "ANSWER_TOY",

@@ -169,7 +169,7 @@ type CaseRepository interface {
 	// FindCases pages through cases, most recently updated first.
 	FindCases(ctx context.Context, f CaseFilter, p Page) (*CasePage, error)
 	// CountQueues counts cases by kind, side and status under an office prefix.
-	CountQueues(ctx context.Context, officePrefix string) ([]QueueCount, error)
+	CountQueues(ctx context.Context, officePrefix string, now time.Time) ([]QueueCount, error)
 	// ClaimCaseKey records that k.CaseID holds k.Key among the live cases
 	// of its kind on its side; CodeConflict when another case holds it (a
 	// unique constraint decides, so concurrent claims cannot both win).

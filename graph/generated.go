@@ -741,10 +741,15 @@ type ComplexityRoot struct {
 	}
 
 	QueueCount struct {
-		Count  func(childComplexity int) int
-		Kind   func(childComplexity int) int
-		Side   func(childComplexity int) int
-		Status func(childComplexity int) int
+		Actions         func(childComplexity int) int
+		AwaitsOtherSide func(childComplexity int) int
+		Count           func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		NextDeadline    func(childComplexity int) int
+		Overdue         func(childComplexity int) int
+		Side            func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Terminal        func(childComplexity int) int
 	}
 
 	RecentQuery struct {
@@ -4352,6 +4357,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QueryViewSpec.Sort(childComplexity), true
 
+	case "QueueCount.actions":
+		if e.ComplexityRoot.QueueCount.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Actions(childComplexity), true
+	case "QueueCount.awaitsOtherSide":
+		if e.ComplexityRoot.QueueCount.AwaitsOtherSide == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.AwaitsOtherSide(childComplexity), true
 	case "QueueCount.count":
 		if e.ComplexityRoot.QueueCount.Count == nil {
 			break
@@ -4364,6 +4381,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueCount.Kind(childComplexity), true
+	case "QueueCount.nextDeadline":
+		if e.ComplexityRoot.QueueCount.NextDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.NextDeadline(childComplexity), true
+	case "QueueCount.overdue":
+		if e.ComplexityRoot.QueueCount.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Overdue(childComplexity), true
 	case "QueueCount.side":
 		if e.ComplexityRoot.QueueCount.Side == nil {
 			break
@@ -4376,6 +4405,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueCount.Status(childComplexity), true
+	case "QueueCount.terminal":
+		if e.ComplexityRoot.QueueCount.Terminal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Terminal(childComplexity), true
 
 	case "RecentQuery.at":
 		if e.ComplexityRoot.RecentQuery.At == nil {
@@ -5908,6 +5943,16 @@ func (ec *executionContext) childFields_QueueCount(ctx context.Context, field gr
 		return ec.fieldContext_QueueCount_status(ctx, field)
 	case "count":
 		return ec.fieldContext_QueueCount_count(ctx, field)
+	case "overdue":
+		return ec.fieldContext_QueueCount_overdue(ctx, field)
+	case "nextDeadline":
+		return ec.fieldContext_QueueCount_nextDeadline(ctx, field)
+	case "actions":
+		return ec.fieldContext_QueueCount_actions(ctx, field)
+	case "awaitsOtherSide":
+		return ec.fieldContext_QueueCount_awaitsOtherSide(ctx, field)
+	case "terminal":
+		return ec.fieldContext_QueueCount_terminal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QueueCount", field.Name)
 }
@@ -23478,6 +23523,121 @@ func (ec *executionContext) fieldContext_QueueCount_count(_ context.Context, fie
 	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _QueueCount_overdue(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueCount_nextDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_nextDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextDeadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_nextDeadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueCount_actions(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Action) graphql.Marshaler {
+			return ec.marshalNCaseActionName2ᚕhukouᚋdomainᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "CaseActionName")
+}
+
+func (ec *executionContext) _QueueCount_awaitsOtherSide(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_awaitsOtherSide(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AwaitsOtherSide, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_awaitsOtherSide(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QueueCount_terminal(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_terminal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terminal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_terminal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _RecentQuery_id(ctx context.Context, field graphql.CollectedField, obj *domain.RecentQuery) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33508,6 +33668,31 @@ func (ec *executionContext) _QueueCount(ctx context.Context, sel ast.SelectionSe
 			}
 		case "count":
 			out.Values[i] = ec._QueueCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._QueueCount_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextDeadline":
+			out.Values[i] = ec._QueueCount_nextDeadline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actions":
+			out.Values[i] = ec._QueueCount_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "awaitsOtherSide":
+			out.Values[i] = ec._QueueCount_awaitsOtherSide(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "terminal":
+			out.Values[i] = ec._QueueCount_terminal(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -191,21 +191,26 @@ func (r caseRepo) FindCases(ctx context.Context, f domain.CaseFilter, p domain.P
 	return page, nil
 }
 
-func (r caseRepo) CountQueues(ctx context.Context, officePrefix string) ([]domain.QueueCount, error) {
+func (r caseRepo) CountQueues(ctx context.Context, officePrefix string, now time.Time) ([]domain.QueueCount, error) {
 	var rows []struct {
-		Kind   string `bun:"kind"`
-		Side   string `bun:"side"`
-		Status string `bun:"status"`
-		N      int    `bun:"n"`
+		Kind         string     `bun:"kind"`
+		Side         string     `bun:"side"`
+		Status       string     `bun:"status"`
+		N            int        `bun:"n"`
+		Overdue      int        `bun:"overdue"`
+		NextDeadline *time.Time `bun:"next_deadline"`
 	}
-	err := r.idb.NewRaw(`SELECT kind, side, status, count(*) AS n FROM cases WHERE office LIKE ? ESCAPE '\'
-		GROUP BY kind, side, status ORDER BY kind, side, status`, likePrefix(officePrefix)).Scan(ctx, &rows)
+	err := r.idb.NewRaw(`SELECT kind, side, status, count(*) AS n,
+		COALESCE(sum(CASE WHEN deadline_at < ? THEN 1 ELSE 0 END), 0) AS overdue, min(deadline_at) AS next_deadline
+		FROM cases WHERE office LIKE ? ESCAPE '\'
+		GROUP BY kind, side, status ORDER BY kind, side, status`, now.UTC(), likePrefix(officePrefix)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, translate(err, "queues")
 	}
 	out := make([]domain.QueueCount, len(rows))
 	for i, row := range rows {
-		out[i] = domain.QueueCount{Kind: domain.CaseKind(row.Kind), Side: domain.Side(row.Side), Status: domain.CaseStatus(row.Status), Count: row.N}
+		out[i] = domain.QueueCount{Kind: domain.CaseKind(row.Kind), Side: domain.Side(row.Side), Status: domain.CaseStatus(row.Status),
+			Count: row.N, Overdue: row.Overdue, NextDeadline: row.NextDeadline}
 	}
 	return out, nil
 }

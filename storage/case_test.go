@@ -365,43 +365,57 @@ func TestCaseRepository_CountQueues(t *testing.T) {
 	t.Parallel()
 	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
+		now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+		past, soon, later := now.Add(-time.Hour), now.Add(time.Hour), now.Add(48*time.Hour)
 		for _, c := range []struct {
-			kind   domain.CaseKind
-			side   domain.Side
-			status domain.CaseStatus
-			office string
+			kind     domain.CaseKind
+			side     domain.Side
+			status   domain.CaseStatus
+			office   string
+			deadline *time.Time
 		}{
-			{"BIRTH", "ACCEPTANCE", "DRAFT", "211103000100"},
-			{"BIRTH", "ACCEPTANCE", "DRAFT", "211103000200"},
-			{"BIRTH", "ACCEPTANCE", "SUBMITTED", "211103000100"},
-			{"MIGRATION", "ACCEPTANCE", "DRAFT", "211103000100"},
-			{"BIRTH", "REGISTRATION", "EXTRACTED", "110101000100"},
-			{"BIRTH", "REGISTRATION", "EXTRACTED", "110101000100"},
+			{"BIRTH", "ACCEPTANCE", "DRAFT", "211103000100", &later},
+			{"BIRTH", "ACCEPTANCE", "DRAFT", "211103000200", &past},
+			{"BIRTH", "ACCEPTANCE", "SUBMITTED", "211103000100", nil},
+			{"MIGRATION", "ACCEPTANCE", "DRAFT", "211103000100", &soon},
+			{"BIRTH", "REGISTRATION", "EXTRACTED", "110101000100", nil},
+			{"BIRTH", "REGISTRATION", "EXTRACTED", "110101000100", nil},
 		} {
-			storagetest.CreateCase(t, db, func(x *domain.Case) { x.Kind, x.Side, x.Status, x.Office = c.kind, c.side, c.status, c.office })
+			storagetest.CreateCase(t, db, func(x *domain.Case) {
+				x.Kind, x.Side, x.Status, x.Office, x.DeadlineAt = c.kind, c.side, c.status, c.office, c.deadline
+			})
+		}
+		at := func(tm time.Time) *time.Time { return &tm }
+		normalize := func(qs []domain.QueueCount) []domain.QueueCount {
+			for i := range qs {
+				if qs[i].NextDeadline != nil {
+					qs[i].NextDeadline = at(qs[i].NextDeadline.UTC())
+				}
+			}
+			return qs
 		}
 
 		t.Run("OK", func(t *testing.T) {
-			got, err := db.Cases().CountQueues(ctx, "2111")
+			got, err := db.Cases().CountQueues(ctx, "2111", now)
 			require.NoError(t, err)
 			require.Equal(t, []domain.QueueCount{
-				{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "DRAFT", Count: 2},
+				{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "DRAFT", Count: 2, Overdue: 1, NextDeadline: at(past)},
 				{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "SUBMITTED", Count: 1},
-				{Kind: "MIGRATION", Side: "ACCEPTANCE", Status: "DRAFT", Count: 1},
-			}, got)
+				{Kind: "MIGRATION", Side: "ACCEPTANCE", Status: "DRAFT", Count: 1, NextDeadline: at(soon)},
+			}, normalize(got))
 		})
 
 		t.Run("OfficePrefix", func(t *testing.T) {
-			got, err := db.Cases().CountQueues(ctx, "211103000200")
+			got, err := db.Cases().CountQueues(ctx, "211103000200", now)
 			require.NoError(t, err)
-			require.Equal(t, []domain.QueueCount{{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "DRAFT", Count: 1}}, got)
+			require.Equal(t, []domain.QueueCount{{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "DRAFT", Count: 1, Overdue: 1, NextDeadline: at(past)}}, normalize(got))
 
-			got, err = db.Cases().CountQueues(ctx, "")
+			got, err = db.Cases().CountQueues(ctx, "", now)
 			require.NoError(t, err)
 			require.Len(t, got, 4, "an empty prefix counts every office")
 			require.Equal(t, domain.QueueCount{Kind: "BIRTH", Side: "REGISTRATION", Status: "EXTRACTED", Count: 2}, got[2])
 
-			got, err = db.Cases().CountQueues(ctx, "21110_")
+			got, err = db.Cases().CountQueues(ctx, "21110_", now)
 			require.NoError(t, err)
 			require.Empty(t, got, "LIKE wildcards are escaped")
 		})
