@@ -77,6 +77,17 @@ type Case struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Version    int
+	// People are the persons the case is about (the kind's Workflow.People),
+	// kept beside it so the case list finds cases by name or ID number.
+	// Reads fill it; the engine sets it before each save.
+	People []CasePerson
+}
+
+// CasePerson is one person a case is about: a newborn, a parent, a mover,
+// a declarant. Either field may be empty (a newborn has no ID number yet).
+type CasePerson struct {
+	Name     string
+	IDNumber string
 }
 
 // CaseAction is one entry of a case's append-only history: who did what,
@@ -168,6 +179,10 @@ type Workflow struct {
 	Steps  []Step
 	// Unique, when set, is the key one live case of the kind holds per side.
 	Unique *UniqueKey
+	// People lists the persons a case is about, by name and ID number, for
+	// the case list's search (nil: the kind's cases are found by number only).
+	// It reads the case's own documents; an error refuses the save.
+	People func(c *Case) ([]CasePerson, error)
 }
 
 // State returns the spec of status s.
@@ -385,6 +400,11 @@ type CaseFilter struct {
 	CollabNo     string
 	OverdueAt    *time.Time
 	OfficePrefix string
+	// Person finds cases about a person: an ID number (15 or 18
+	// characters) exactly, anything else as the start of a name.
+	Person string
+	// CreatedFrom and CreatedBefore bound when the case was opened.
+	CreatedFrom, CreatedBefore *time.Time
 }
 
 // CasePage is a page of cases, most recently updated first.

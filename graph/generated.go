@@ -167,6 +167,7 @@ type ComplexityRoot struct {
 		Materials              func(childComplexity int) int
 		Office                 func(childComplexity int) int
 		Overdue                func(childComplexity int) int
+		People                 func(childComplexity int) int
 		RegistrationOffice     func(childComplexity int) int
 		RegistrationOfficeName func(childComplexity int) int
 		Side                   func(childComplexity int) int
@@ -213,6 +214,11 @@ type ComplexityRoot struct {
 		URL          func(childComplexity int) int
 		Valid        func(childComplexity int) int
 		Version      func(childComplexity int) int
+	}
+
+	CasePerson struct {
+		IDNumber func(childComplexity int) int
+		Name     func(childComplexity int) int
 	}
 
 	CertificateCheck struct {
@@ -1496,6 +1502,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Overdue(childComplexity), true
+	case "Case.people":
+		if e.ComplexityRoot.Case.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.People(childComplexity), true
 	case "Case.registrationOffice":
 		if e.ComplexityRoot.Case.RegistrationOffice == nil {
 			break
@@ -1704,6 +1716,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.Version(childComplexity), true
+
+	case "CasePerson.idNumber":
+		if e.ComplexityRoot.CasePerson.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePerson.IDNumber(childComplexity), true
+	case "CasePerson.name":
+		if e.ComplexityRoot.CasePerson.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePerson.Name(childComplexity), true
 
 	case "CertificateCheck.holderName":
 		if e.ComplexityRoot.CertificateCheck.HolderName == nil {
@@ -5009,6 +5034,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_collabNo(ctx, field)
 	case "status":
 		return ec.fieldContext_Case_status(ctx, field)
+	case "people":
+		return ec.fieldContext_Case_people(ctx, field)
 	case "acceptanceOffice":
 		return ec.fieldContext_Case_acceptanceOffice(ctx, field)
 	case "registrationOffice":
@@ -5125,6 +5152,16 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CaseFile", field.Name)
+}
+
+func (ec *executionContext) childFields_CasePerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CasePerson_name(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_CasePerson_idNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CasePerson", field.Name)
 }
 
 func (ec *executionContext) childFields_CertificateCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9356,6 +9393,38 @@ func (ec *executionContext) fieldContext_Case_status(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Case", field, false, false, "CaseStatus")
 }
 
+func (ec *executionContext) _Case_people(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.CasePerson) graphql.Marshaler {
+			return ec.marshalNCasePerson2ᚕhukouᚋdomainᚐCasePersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CasePerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Case_acceptanceOffice(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10497,6 +10566,88 @@ func (ec *executionContext) _CaseFile_version(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_CaseFile_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CasePerson_name(ctx context.Context, field graphql.CollectedField, obj *domain.CasePerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePerson_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePerson_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _CasePerson_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.CasePerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePerson_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePerson_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _CertificateCheck_status(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
@@ -26370,7 +26521,7 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "side", "statuses", "collabNo"}
+	fieldsInOrder := [...]string{"kind", "side", "statuses", "collabNo", "person", "createdFrom", "createdBefore"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26405,6 +26556,27 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.CollabNo = data
+		case "person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Person = data
+		case "createdFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedFrom = data
+		case "createdBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBefore = data
 		}
 	}
 	return it, nil
@@ -29759,6 +29931,11 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "people":
+			out.Values[i] = ec._Case_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "acceptanceOffice":
 			out.Values[i] = ec._Case_acceptanceOffice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30112,6 +30289,44 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._CaseFile_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var casePersonImplementors = []string{"CasePerson"}
+
+func (ec *executionContext) _CasePerson(ctx context.Context, sel ast.SelectionSet, obj *domain.CasePerson) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, casePersonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CasePerson")
+		case "name":
+			out.Values[i] = ec._CasePerson_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._CasePerson_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -34883,6 +35098,26 @@ func (ec *executionContext) marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 		graphql.AddInvalidNullFromMarshaler(ctx, "CaseKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCasePerson2hukouᚋdomainᚐCasePerson(ctx context.Context, sel ast.SelectionSet, v domain.CasePerson) graphql.Marshaler {
+	return ec._CasePerson(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCasePerson2ᚕhukouᚋdomainᚐCasePersonᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CasePerson) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCasePerson2hukouᚋdomainᚐCasePerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx context.Context, v any) (domain.CaseStatus, error) {

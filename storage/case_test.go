@@ -421,3 +421,56 @@ func TestCaseRepository_CountQueues(t *testing.T) {
 		})
 	})
 }
+
+// The case list's search (#19): by a person's ID number exactly or the
+// start of a name, through the persons saved with the case (replaced on
+// each save, never left behind), and by when the case was opened.
+func TestCaseRepository_FindCasesByPerson(t *testing.T) {
+	t.Parallel()
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+		mother := storagetest.CreateCase(t, db, func(c *domain.Case) {
+			c.CreatedAt = day(10)
+			c.People = []domain.CasePerson{{Name: "王小明"}, {Name: "李红", IDNumber: "130102199003152341"}}
+		})
+		other := storagetest.CreateCase(t, db, func(c *domain.Case) {
+			c.CreatedAt = day(20)
+			c.People = []domain.CasePerson{{Name: "王大力", IDNumber: "21110219850101123X"}}
+		})
+		storagetest.CreateCase(t, db) // no persons
+		find := func(f domain.CaseFilter) []string {
+			t.Helper()
+			page, err := db.Cases().FindCases(ctx, f, domain.Page{First: 10})
+			require.NoError(t, err)
+			var ids []string
+			for _, c := range page.Cases {
+				ids = append(ids, c.ID)
+			}
+			return ids
+		}
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "130102199003152341"}))
+		require.Equal(t, []string{other.ID}, find(domain.CaseFilter{Person: "21110219850101123X"}))
+		require.ElementsMatch(t, []string{mother.ID, other.ID}, find(domain.CaseFilter{Person: "王"}))
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "李"}))
+		require.Empty(t, find(domain.CaseFilter{Person: "%"}), "LIKE wildcards are escaped")
+		require.Empty(t, find(domain.CaseFilter{Person: "红"}), "a name is matched from its start")
+		from, before := day(15), day(25)
+		require.Equal(t, []string{other.ID}, find(domain.CaseFilter{Person: "王", CreatedFrom: &from}))
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "王", CreatedBefore: &from}))
+		require.Equal(t, []string{other.ID}, find(domain.CaseFilter{CreatedFrom: &from, CreatedBefore: &before}))
+
+		got, err := db.Cases().FindCaseByID(ctx, mother.ID)
+		require.NoError(t, err)
+		require.Equal(t, mother.People, got.People, "the persons come back in order")
+
+		// A save with new persons replaces them; a save without (nil) keeps them.
+		got.People = []domain.CasePerson{{Name: "赵六"}}
+		require.NoError(t, db.Cases().UpdateCase(ctx, got))
+		require.Empty(t, find(domain.CaseFilter{Person: "李"}))
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "赵"}))
+		got.People = nil
+		require.NoError(t, db.Cases().UpdateCase(ctx, got))
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "赵"}))
+	})
+}

@@ -190,7 +190,13 @@ export type CaseFileCategory =
 
 export type CaseFilter = {
   collabNo?: string | null | undefined;
+  /** Cases opened before this instant. */
+  createdBefore?: string | null | undefined;
+  /** Cases opened at or after this instant. */
+  createdFrom?: string | null | undefined;
   kind?: CaseKind | null | undefined;
+  /** A person the case is about: an ID number (15 or 18 characters) exactly, anything else as the start of a name. Not for callers who see personal data masked (BAD_USER_INPUT, reason pii.search); audited with the search. */
+  person?: string | null | undefined;
   side?: Side | null | undefined;
   statuses?: Array<CaseStatus> | null | undefined;
 };
