@@ -155,7 +155,7 @@ func Sign(pdf []byte, s Signer) ([]byte, error) {
 	wd := types.Dict{
 		"Type": types.Name("Annot"), "Subtype": types.Name("Widget"), "FT": types.Name("Sig"),
 		"T": types.StringLiteral(s.Field), "V": *types.NewIndirectRef(sig, 0), "P": *pageRef,
-		"F": types.Integer(132), // print, locked
+		"F":    types.Integer(132), // print, locked
 		"Rect": types.NewNumberArray(s.Rect[0], s.Rect[1], s.Rect[2], s.Rect[3]),
 	}
 	if ap != nil {
