@@ -163,8 +163,8 @@ type SealService struct {
 	Offices   OfficeRepository
 	Users     UserRepository
 	Audit     AuditSink
+	Verifier  DocumentVerifier
 	Now       func() time.Time
-	NewID     func() string
 }
 
 func (s *SealService) now() time.Time {
@@ -291,13 +291,15 @@ func (s *SealService) Seals(ctx context.Context, officeCode string) ([]*Electron
 }
 
 // StampingSeals returns the seals that stamp a document printed now for
-// officeCode by the context's actor: the office's household seal, then the
-// operator's personal seal. A document rendered by a background job (a
-// system actor, no operator) gets the household seal only. The newest seal
+// officeCode: the office's household seal, then the personal seal of
+// operatorID, or when that is empty of the context's actor. A document
+// rendered by a background job (a system actor) with no operator named
+// gets the household seal only; an operator without a personal seal adds
+// none. The newest seal
 // of each kind is used; when it is expired or revoked the document is
 // refused with that seal's reason (seal.expired, seal.revoked), and an
 // office without a household seal is refused with seal.missing.
-func (s *SealService) StampingSeals(ctx context.Context, officeCode string) ([]*ElectronicSeal, error) {
+func (s *SealService) StampingSeals(ctx context.Context, officeCode, operatorID string) ([]*ElectronicSeal, error) {
 	all, err := s.Repo.ListSeals(ctx, officeCode)
 	if err != nil {
 		return nil, err
@@ -319,8 +321,11 @@ func (s *SealService) StampingSeals(ctx context.Context, officeCode string) ([]*
 		return nil, err
 	}
 	out := []*ElectronicSeal{household}
-	if a := ActorFromContext(ctx); a != nil && !a.System && a.UserID != "" {
-		if p := pick(SealPersonal, a.UserID); p != nil {
+	if a := ActorFromContext(ctx); operatorID == "" && a != nil && !a.System {
+		operatorID = a.UserID
+	}
+	if operatorID != "" {
+		if p := pick(SealPersonal, operatorID); p != nil {
 			if err := p.Usable(now); err != nil {
 				return nil, err
 			}
@@ -335,4 +340,78 @@ func (s *SealService) audit(ctx context.Context, a *Actor, action AuditAction, o
 		return nil
 	}
 	return s.Audit.Record(ctx, NewAuditEntry(a, s.now(), action, op, "seal", subject, ""))
+}
+
+// DocumentVerification is what verifying a sealed document found (5.1.2).
+type DocumentVerification struct {
+	// Valid is true when the document has at least one seal, every seal's
+	// signature verifies with a certificate of the trusted e-seal CA, every
+	// seal was valid (not expired, not revoked) when it was used, and the
+	// document is unchanged since the last seal.
+	Valid bool
+	// Unchanged is true when every signature verifies and the last one
+	// covers the whole file.
+	Unchanged bool
+	// Reason says why the document is not valid (empty when it is):
+	// document.unreadable, document.unsigned, document.changed,
+	// seal.untrusted, seal.expired, seal.revoked, seal.unknown; Message
+	// says it in words.
+	Reason  string
+	Message string
+	Seals   []SealVerification
+}
+
+// SealVerification is one seal of a verified document.
+type SealVerification struct {
+	Field    string
+	SealID   string
+	SealName string
+	// Holder is the organisation named in the seal's certificate.
+	Holder string
+	// SignedAt is the signing time the signature carries.
+	SignedAt time.Time
+	// SignatureValid: the signature verifies over the bytes it covers.
+	SignatureValid bool
+	// Trusted: the certificate chains to the e-seal CA and was valid at SignedAt.
+	Trusted bool
+	// StatusAtSigning is the seal's status when it was used: VALID,
+	// EXPIRED, REVOKED, or UNKNOWN when the e-seal service does not know it.
+	StatusAtSigning SealStatus
+	// CoversWhole: nothing was appended after this seal.
+	CoversWhole bool
+	// Problem says what is wrong with this seal; empty when nothing is.
+	Problem string
+}
+
+// SealUnknown is the status of a seal the e-seal service does not know.
+const SealUnknown SealStatus = "UNKNOWN"
+
+// DocumentVerifier checks the electronic seals of a PDF.
+type DocumentVerifier interface {
+	VerifyDocument(ctx context.Context, pdf []byte) (*DocumentVerification, error)
+}
+
+// DocumentVerifyMaxSize is the largest file VerifyDocument accepts.
+const DocumentVerifyMaxSize = DocumentMaxSize
+
+// VerifyDocument verifies the seals of a document someone presents (5.1.2),
+// for the roles that handle documents. The check is audited (operation
+// document.verify, subject the file's SHA-256). Errors: CodeInvalid for an
+// empty or too large file; a file that is not a sealed PDF is not an error
+// but an answer with Valid false and its reason.
+func (s *SealService) VerifyDocument(ctx context.Context, name string, pdf []byte) (*DocumentVerification, error) {
+	a, err := Authorize(ctx, RoleClerk, RoleOfficer, RoleApprover, RoleArchivist, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if len(pdf) == 0 || int64(len(pdf)) > DocumentVerifyMaxSize {
+		return nil, FieldErrorf("file", "the file must be a PDF of 1 byte to %d MB", DocumentVerifyMaxSize>>20).WithReason("document.size")
+	}
+	if s.Verifier == nil {
+		return nil, Errorf(CodeUnavailable, "document verification is not configured on this server").WithReason("document.verifier")
+	}
+	if err := s.Audit.Record(ctx, NewAuditEntry(a, s.now(), AuditRead, "document.verify", "document", AttachmentFor(name, "", pdf).SHA256, name)); err != nil {
+		return nil, err
+	}
+	return s.Verifier.VerifyDocument(ctx, pdf)
 }

@@ -59,7 +59,7 @@ func TestSealService(t *testing.T) {
 		adminCtx := domain.WithActor(ctx, &domain.Actor{UserID: admin.ID, Username: admin.Username, OfficeCode: office.Code, Office: office, Roles: admin.Roles})
 		clerkCtx := domain.WithActor(ctx, &domain.Actor{UserID: clerk.ID, Username: clerk.Username, OfficeCode: office.Code, Office: office, Roles: clerk.Roles})
 
-		_, err = svc.StampingSeals(clerkCtx, office.Code)
+		_, err = svc.StampingSeals(clerkCtx, office.Code, "")
 		require.Equal(t, "seal.missing", reason(err))
 
 		_, err = svc.RequestSeal(clerkCtx, domain.SealHousehold, "", "")
@@ -79,20 +79,23 @@ func TestSealService(t *testing.T) {
 		require.Equal(t, domain.SealValid, got.Status)
 		require.NotEmpty(t, got.KeyRef)
 
-		seals, err := svc.StampingSeals(clerkCtx, office.Code)
+		seals, err := svc.StampingSeals(clerkCtx, office.Code, "")
 		require.NoError(t, err)
 		require.Len(t, seals, 2)
 		require.Equal(t, household.ID, seals[0].ID)
 		require.Equal(t, personal.ID, seals[1].ID)
 		system := domain.WithActor(ctx, &domain.Actor{System: true})
-		seals, err = svc.StampingSeals(system, office.Code)
+		seals, err = svc.StampingSeals(system, office.Code, "")
 		require.NoError(t, err)
 		require.Len(t, seals, 1, "a background job stamps with the household seal only")
+		seals, err = svc.StampingSeals(system, office.Code, clerk.ID)
+		require.NoError(t, err)
+		require.Len(t, seals, 2, "a background job names the operator who handled the matter")
 
 		// Expired: two years and a day later.
 		later := now
 		svc.Now = func() time.Time { return later.Add(provincesim.SealValidity + 24*time.Hour) }
-		_, err = svc.StampingSeals(clerkCtx, office.Code)
+		_, err = svc.StampingSeals(clerkCtx, office.Code, "")
 		require.Equal(t, "seal.expired", reason(err))
 		svc.Now = func() time.Time { return now }
 
@@ -102,7 +105,7 @@ func TestSealService(t *testing.T) {
 		r, err := svc.RevokeSeal(adminCtx, personal.ID, "调离岗位")
 		require.NoError(t, err)
 		require.Equal(t, domain.SealRevoked, r.Status)
-		_, err = svc.StampingSeals(clerkCtx, office.Code)
+		_, err = svc.StampingSeals(clerkCtx, office.Code, "")
 		require.Equal(t, "seal.revoked", reason(err))
 		require.Contains(t, err.Error(), "调离岗位")
 		list, err := svc.Seals(adminCtx, "")
