@@ -60,6 +60,17 @@ func (r *memSeals) ListSeals(_ context.Context, office string) ([]*domain.Electr
 	return out, nil
 }
 
+func (r *memSeals) UserSeals(ctx context.Context, userID string) ([]*domain.ElectronicSeal, error) {
+	all, _ := r.ListSeals(ctx, "")
+	var out []*domain.ElectronicSeal
+	for _, s := range all {
+		if s.Kind == domain.SealPersonal && s.UserID == userID {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 func (r *memSeals) RevokeSeal(_ context.Context, id string, at time.Time, reason string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -97,11 +108,11 @@ type sealFixture struct {
 func sealSetup(t *testing.T) *sealFixture {
 	t.Helper()
 	renderer(t) // skips without the font
-	sim := httptest.NewServer(provincesim.New(provincesim.Config{}))
-	t.Cleanup(sim.Close)
-	f := &sealFixture{client: province.New(httpclient.Config{BaseURL: sim.URL})}
 	now := time.Now()
-	f.now = &now
+	f := &sealFixture{now: &now}
+	sim := httptest.NewServer(provincesim.New(provincesim.Config{Now: func() time.Time { return *f.now }}))
+	t.Cleanup(sim.Close)
+	f.client = province.New(httpclient.Config{BaseURL: sim.URL})
 	repo := &memSeals{m: map[string]*domain.ElectronicSeal{}}
 	keys := &sealkeys.FileStore{Dir: filepath.Join(t.TempDir(), "keys")}
 	f.verifier = &documents.Verifier{Authority: f.client, Seals: repo}
@@ -175,6 +186,7 @@ func TestStampedDocumentVerifies(t *testing.T) {
 	// A seal revoked after it was used: the document stays valid.
 	seals, err := f.svc.StampingSeals(f.officer, stationCode, "")
 	require.NoError(t, err)
+	*f.now = f.now.Add(2 * time.Second)
 	require.NoError(t, f.client.RevokeSeal(context.Background(), seals[1].ID, "调离"))
 	remote := &documents.Verifier{Authority: f.client} // another office: asks the service
 	v, err = remote.VerifyDocument(context.Background(), pdf)

@@ -95,6 +95,8 @@ type SealRepository interface {
 	FindSeal(ctx context.Context, id string) (*ElectronicSeal, error)
 	// ListSeals returns the seals of an office (all offices when empty), newest first.
 	ListSeals(ctx context.Context, officeCode string) ([]*ElectronicSeal, error)
+	// UserSeals returns the personal seals of a user, newest first.
+	UserSeals(ctx context.Context, userID string) ([]*ElectronicSeal, error)
 	// RevokeSeal marks a seal revoked at at with reason.
 	RevokeSeal(ctx context.Context, id string, at time.Time, reason string) error
 }
@@ -300,20 +302,21 @@ func (s *SealService) Seals(ctx context.Context, officeCode string) ([]*Electron
 // refused with that seal's reason (seal.expired, seal.revoked), and an
 // office without a household seal is refused with seal.missing.
 func (s *SealService) StampingSeals(ctx context.Context, officeCode, operatorID string) ([]*ElectronicSeal, error) {
+	if officeCode == "" {
+		return nil, Errorf(CodeConflict, "the document names no office to stamp it").WithReason("seal.missing")
+	}
 	all, err := s.Repo.ListSeals(ctx, officeCode)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	pick := func(kind SealKind, userID string) *ElectronicSeal {
-		for _, e := range all { // newest first
-			if e.Kind == kind && e.UserID == userID {
-				return e
-			}
+	var household *ElectronicSeal
+	for _, e := range all { // newest first
+		if e.Kind == SealHousehold {
+			household = e
+			break
 		}
-		return nil
 	}
-	household := pick(SealHousehold, "")
 	if household == nil {
 		return nil, Errorf(CodeConflict, "office %s has no electronic household seal (户口专用章); ask an administrator to request one", officeCode).WithReason("seal.missing")
 	}
@@ -325,11 +328,15 @@ func (s *SealService) StampingSeals(ctx context.Context, officeCode, operatorID 
 		operatorID = a.UserID
 	}
 	if operatorID != "" {
-		if p := pick(SealPersonal, operatorID); p != nil {
-			if err := p.Usable(now); err != nil {
+		personal, err := s.Repo.UserSeals(ctx, operatorID)
+		if err != nil {
+			return nil, err
+		}
+		if len(personal) > 0 {
+			if err := personal[0].Usable(now); err != nil {
 				return nil, err
 			}
-			out = append(out, p)
+			out = append(out, personal[0])
 		}
 	}
 	return out, nil

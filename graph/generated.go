@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	CaseFile() CaseFileResolver
 	CollabMessage() CollabMessageResolver
 	CollaborationPeerKey() CollaborationPeerKeyResolver
+	ElectronicSeal() ElectronicSealResolver
 	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
 	MessageLogVerification() MessageLogVerificationResolver
@@ -358,6 +359,28 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 	}
 
+	DocumentVerification struct {
+		Message   func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Seals     func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Valid     func(childComplexity int) int
+	}
+
+	ElectronicSeal struct {
+		ID           func(childComplexity int) int
+		ImageDataURL func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		OfficeCode   func(childComplexity int) int
+		RevokeReason func(childComplexity int) int
+		RevokedAt    func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UserID       func(childComplexity int) int
+		ValidFrom    func(childComplexity int) int
+		ValidTo      func(childComplexity int) int
+	}
+
 	FileLink struct {
 		DownloadURL  func(childComplexity int) int
 		ExpiresAt    func(childComplexity int) int
@@ -593,11 +616,13 @@ type ComplexityRoot struct {
 		ReplayMessage                 func(childComplexity int, messageID string) int
 		ReportBirthErrors             func(childComplexity int, input model.ReportBirthErrorsInput) int
 		RequestBirthMajorChange       func(childComplexity int, input model.RequestBirthMajorChangeInput) int
+		RequestSeal                   func(childComplexity int, input model.RequestSealInput) int
 		ResendBirthForm               func(childComplexity int, input model.CaseStepInput) int
 		ResetUserPassword             func(childComplexity int, input model.ResetUserPasswordInput) int
 		ReturnSignedBirthForm         func(childComplexity int, input model.ReturnSignedBirthFormInput) int
 		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
 		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
+		RevokeSeal                    func(childComplexity int, input model.RevokeSealInput) int
 		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
 		SaveQueryView                 func(childComplexity int, input model.SaveQueryViewInput) int
 		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
@@ -661,8 +686,10 @@ type ComplexityRoot struct {
 		Resident                   func(childComplexity int, idNumber string) int
 		Residents                  func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
 		RunQuery                   func(childComplexity int, input model.QueryInput, first *int, after *string) int
+		Seals                      func(childComplexity int, officeCode *string) int
 		Users                      func(childComplexity int, filter *domain.UserFilter, first *int, after *string) int
 		VerifyCertificate          func(childComplexity int, number string, code string) int
+		VerifyDocument             func(childComplexity int, file graphql.Upload) int
 		VerifyMessageLog           func(childComplexity int) int
 	}
 
@@ -781,6 +808,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SealVerification struct {
+		CoversWhole     func(childComplexity int) int
+		Field           func(childComplexity int) int
+		Holder          func(childComplexity int) int
+		Problem         func(childComplexity int) int
+		SealID          func(childComplexity int) int
+		SealName        func(childComplexity int) int
+		SignatureValid  func(childComplexity int) int
+		SignedAt        func(childComplexity int) int
+		StatusAtSigning func(childComplexity int) int
+		Trusted         func(childComplexity int) int
+	}
+
 	Session struct {
 		AccessExpiresAt  func(childComplexity int) int
 		AccessToken      func(childComplexity int) int
@@ -885,6 +925,9 @@ type CollaborationPeerKeyResolver interface {
 	AnnouncedByOffice(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
 	AnnouncementMessageID(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
 }
+type ElectronicSealResolver interface {
+	ImageDataURL(ctx context.Context, obj *domain.ElectronicSeal) (string, error)
+}
 type HcybshRunResolver interface {
 	ID(ctx context.Context, obj *domain.HcybshRun) (string, error)
 }
@@ -959,6 +1002,8 @@ type MutationResolver interface {
 	MoveInMigration(ctx context.Context, input model.MoveInMigrationInput) (*domain.Case, error)
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
+	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
+	RevokeSeal(ctx context.Context, input model.RevokeSealInput) (*domain.ElectronicSeal, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error)
 	ResetUserPassword(ctx context.Context, input model.ResetUserPasswordInput) (*domain.User, error)
 }
@@ -999,6 +1044,8 @@ type QueryResolver interface {
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
 	Offices(ctx context.Context) ([]*domain.Office, error)
 	CodeList(ctx context.Context, kind model.CodeListKind) ([]*model.CodeEntry, error)
+	Seals(ctx context.Context, officeCode *string) ([]*domain.ElectronicSeal, error)
+	VerifyDocument(ctx context.Context, file graphql.Upload) (*domain.DocumentVerification, error)
 	Users(ctx context.Context, filter *domain.UserFilter, first *int, after *string) (*model.UserConnection, error)
 }
 type QueryConditionResolver interface {
@@ -2286,6 +2333,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Division.Name(childComplexity), true
 
+	case "DocumentVerification.message":
+		if e.ComplexityRoot.DocumentVerification.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Message(childComplexity), true
+	case "DocumentVerification.reason":
+		if e.ComplexityRoot.DocumentVerification.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Reason(childComplexity), true
+	case "DocumentVerification.seals":
+		if e.ComplexityRoot.DocumentVerification.Seals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Seals(childComplexity), true
+	case "DocumentVerification.unchanged":
+		if e.ComplexityRoot.DocumentVerification.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Unchanged(childComplexity), true
+	case "DocumentVerification.valid":
+		if e.ComplexityRoot.DocumentVerification.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Valid(childComplexity), true
+
+	case "ElectronicSeal.id":
+		if e.ComplexityRoot.ElectronicSeal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ID(childComplexity), true
+	case "ElectronicSeal.imageDataUrl":
+		if e.ComplexityRoot.ElectronicSeal.ImageDataURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ImageDataURL(childComplexity), true
+	case "ElectronicSeal.kind":
+		if e.ComplexityRoot.ElectronicSeal.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.Kind(childComplexity), true
+	case "ElectronicSeal.name":
+		if e.ComplexityRoot.ElectronicSeal.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.Name(childComplexity), true
+	case "ElectronicSeal.officeCode":
+		if e.ComplexityRoot.ElectronicSeal.OfficeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.OfficeCode(childComplexity), true
+	case "ElectronicSeal.revokeReason":
+		if e.ComplexityRoot.ElectronicSeal.RevokeReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.RevokeReason(childComplexity), true
+	case "ElectronicSeal.revokedAt":
+		if e.ComplexityRoot.ElectronicSeal.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.RevokedAt(childComplexity), true
+	case "ElectronicSeal.status":
+		if e.ComplexityRoot.ElectronicSeal.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.Status(childComplexity), true
+	case "ElectronicSeal.userId":
+		if e.ComplexityRoot.ElectronicSeal.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.UserID(childComplexity), true
+	case "ElectronicSeal.validFrom":
+		if e.ComplexityRoot.ElectronicSeal.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ValidFrom(childComplexity), true
+	case "ElectronicSeal.validTo":
+		if e.ComplexityRoot.ElectronicSeal.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ValidTo(childComplexity), true
+
 	case "FileLink.downloadUrl":
 		if e.ComplexityRoot.FileLink.DownloadURL == nil {
 			break
@@ -3471,6 +3616,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestBirthMajorChange(childComplexity, args["input"].(model.RequestBirthMajorChangeInput)), true
+	case "Mutation.requestSeal":
+		if e.ComplexityRoot.Mutation.RequestSeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestSeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestSeal(childComplexity, args["input"].(model.RequestSealInput)), true
 	case "Mutation.resendBirthForm":
 		if e.ComplexityRoot.Mutation.ResendBirthForm == nil {
 			break
@@ -3526,6 +3682,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeMatterCertificate(childComplexity, args["input"].(model.RevokeCertificateInput)), true
+	case "Mutation.revokeSeal":
+		if e.ComplexityRoot.Mutation.RevokeSeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeSeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeSeal(childComplexity, args["input"].(model.RevokeSealInput)), true
 	case "Mutation.routeMatterCertificate":
 		if e.ComplexityRoot.Mutation.RouteMatterCertificate == nil {
 			break
@@ -4049,6 +4216,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RunQuery(childComplexity, args["input"].(model.QueryInput), args["first"].(*int), args["after"].(*string)), true
+	case "Query.seals":
+		if e.ComplexityRoot.Query.Seals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_seals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Seals(childComplexity, args["officeCode"].(*string)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -4071,6 +4249,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyCertificate(childComplexity, args["number"].(string), args["code"].(string)), true
+	case "Query.verifyDocument":
+		if e.ComplexityRoot.Query.VerifyDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyDocument(childComplexity, args["file"].(graphql.Upload)), true
 	case "Query.verifyMessageLog":
 		if e.ComplexityRoot.Query.VerifyMessageLog == nil {
 			break
@@ -4513,6 +4702,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResidentEdge.Node(childComplexity), true
 
+	case "SealVerification.coversWhole":
+		if e.ComplexityRoot.SealVerification.CoversWhole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.CoversWhole(childComplexity), true
+	case "SealVerification.field":
+		if e.ComplexityRoot.SealVerification.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Field(childComplexity), true
+	case "SealVerification.holder":
+		if e.ComplexityRoot.SealVerification.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Holder(childComplexity), true
+	case "SealVerification.problem":
+		if e.ComplexityRoot.SealVerification.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Problem(childComplexity), true
+	case "SealVerification.sealId":
+		if e.ComplexityRoot.SealVerification.SealID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SealID(childComplexity), true
+	case "SealVerification.sealName":
+		if e.ComplexityRoot.SealVerification.SealName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SealName(childComplexity), true
+	case "SealVerification.signatureValid":
+		if e.ComplexityRoot.SealVerification.SignatureValid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SignatureValid(childComplexity), true
+	case "SealVerification.signedAt":
+		if e.ComplexityRoot.SealVerification.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SignedAt(childComplexity), true
+	case "SealVerification.statusAtSigning":
+		if e.ComplexityRoot.SealVerification.StatusAtSigning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.StatusAtSigning(childComplexity), true
+	case "SealVerification.trusted":
+		if e.ComplexityRoot.SealVerification.Trusted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Trusted(childComplexity), true
+
 	case "Session.accessExpiresAt":
 		if e.ComplexityRoot.Session.AccessExpiresAt == nil {
 			break
@@ -4677,10 +4927,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RejectBirthMajorChangeInput", ec.unmarshalInputRejectBirthMajorChangeInput),
 			graphql.NewInputUnmarshaler("ReportBirthErrorsInput", ec.unmarshalInputReportBirthErrorsInput),
 			graphql.NewInputUnmarshaler("RequestBirthMajorChangeInput", ec.unmarshalInputRequestBirthMajorChangeInput),
+			graphql.NewInputUnmarshaler("RequestSealInput", ec.unmarshalInputRequestSealInput),
 			graphql.NewInputUnmarshaler("ResetUserPasswordInput", ec.unmarshalInputResetUserPasswordInput),
 			graphql.NewInputUnmarshaler("ResidentFilter", ec.unmarshalInputResidentFilter),
 			graphql.NewInputUnmarshaler("ReturnSignedBirthFormInput", ec.unmarshalInputReturnSignedBirthFormInput),
 			graphql.NewInputUnmarshaler("RevokeCertificateInput", ec.unmarshalInputRevokeCertificateInput),
+			graphql.NewInputUnmarshaler("RevokeSealInput", ec.unmarshalInputRevokeSealInput),
 			graphql.NewInputUnmarshaler("RouteMatterCertificateInput", ec.unmarshalInputRouteMatterCertificateInput),
 			graphql.NewInputUnmarshaler("SaveQueryViewInput", ec.unmarshalInputSaveQueryViewInput),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
@@ -4784,7 +5036,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/migration.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/migration.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4808,6 +5060,7 @@ var sources = []*ast.Source{
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
+	{Name: "schema/seal.graphqls", Input: sourceData("schema/seal.graphqls"), BuiltIn: false},
 	{Name: "schema/users.graphqls", Input: sourceData("schema/users.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5376,6 +5629,50 @@ func (ec *executionContext) childFields_Division(ctx context.Context, field grap
 		return ec.fieldContext_Division_historical(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Division", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_DocumentVerification_valid(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_DocumentVerification_unchanged(ctx, field)
+	case "reason":
+		return ec.fieldContext_DocumentVerification_reason(ctx, field)
+	case "message":
+		return ec.fieldContext_DocumentVerification_message(ctx, field)
+	case "seals":
+		return ec.fieldContext_DocumentVerification_seals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentVerification", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectronicSeal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ElectronicSeal_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ElectronicSeal_kind(ctx, field)
+	case "officeCode":
+		return ec.fieldContext_ElectronicSeal_officeCode(ctx, field)
+	case "userId":
+		return ec.fieldContext_ElectronicSeal_userId(ctx, field)
+	case "name":
+		return ec.fieldContext_ElectronicSeal_name(ctx, field)
+	case "imageDataUrl":
+		return ec.fieldContext_ElectronicSeal_imageDataUrl(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_ElectronicSeal_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_ElectronicSeal_validTo(ctx, field)
+	case "status":
+		return ec.fieldContext_ElectronicSeal_status(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ElectronicSeal_revokedAt(ctx, field)
+	case "revokeReason":
+		return ec.fieldContext_ElectronicSeal_revokeReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectronicSeal", field.Name)
 }
 
 func (ec *executionContext) childFields_FileLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5978,6 +6275,32 @@ func (ec *executionContext) childFields_ResidentEdge(ctx context.Context, field 
 		return ec.fieldContext_ResidentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResidentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SealVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_SealVerification_field(ctx, field)
+	case "sealId":
+		return ec.fieldContext_SealVerification_sealId(ctx, field)
+	case "sealName":
+		return ec.fieldContext_SealVerification_sealName(ctx, field)
+	case "holder":
+		return ec.fieldContext_SealVerification_holder(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_SealVerification_signedAt(ctx, field)
+	case "signatureValid":
+		return ec.fieldContext_SealVerification_signatureValid(ctx, field)
+	case "trusted":
+		return ec.fieldContext_SealVerification_trusted(ctx, field)
+	case "statusAtSigning":
+		return ec.fieldContext_SealVerification_statusAtSigning(ctx, field)
+	case "coversWhole":
+		return ec.fieldContext_SealVerification_coversWhole(ctx, field)
+	case "problem":
+		return ec.fieldContext_SealVerification_problem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SealVerification", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6650,6 +6973,20 @@ func (ec *executionContext) field_Mutation_requestBirthMajorChange_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_requestSeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestSealInput, error) {
+			return ec.unmarshalNRequestSealInput2hukouᚋgraphᚋmodelᚐRequestSealInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_resendBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6712,6 +7049,20 @@ func (ec *executionContext) field_Mutation_revokeMatterCertificate_args(ctx cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeCertificateInput, error) {
 			return ec.unmarshalNRevokeCertificateInput2hukouᚋgraphᚋmodelᚐRevokeCertificateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeSeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeSealInput, error) {
+			return ec.unmarshalNRevokeSealInput2hukouᚋgraphᚋmodelᚐRevokeSealInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7432,6 +7783,20 @@ func (ec *executionContext) field_Query_runQuery_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_seals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "officeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["officeCode"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7481,6 +7846,20 @@ func (ec *executionContext) field_Query_verifyCertificate_args(ctx context.Conte
 		return nil, err
 	}
 	args["code"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_verifyDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
 	return args, nil
 }
 
@@ -13006,6 +13385,401 @@ func (ec *executionContext) _Division_historical(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Division_historical(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Division", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentVerification_valid(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_valid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Valid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentVerification_unchanged(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentVerification_reason(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentVerification_message(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentVerification_seals(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_seals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.SealVerification) graphql.Marshaler {
+			return ec.marshalNSealVerification2ᚕhukouᚋdomainᚐSealVerificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_seals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentVerification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SealVerification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectronicSeal_id(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ElectronicSeal_kind(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealKind) graphql.Marshaler {
+			return ec.marshalNSealKind2hukouᚋdomainᚐSealKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "SealKind")
+}
+
+func (ec *executionContext) _ElectronicSeal_officeCode(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_officeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_officeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_userId(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_name(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_imageDataUrl(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_imageDataUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ElectronicSeal().ImageDataURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_imageDataUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, true, true, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_validFrom(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ElectronicSeal_validTo(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ElectronicSeal_status(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "SealStatus")
+}
+
+func (ec *executionContext) _ElectronicSeal_revokedAt(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ElectronicSeal_revokeReason(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_revokeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokeReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_revokeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
 }
 
 func (ec *executionContext) _FileLink_id(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
@@ -19993,6 +20767,130 @@ func (ec *executionContext) fieldContext_Mutation_deleteQueryView(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_requestSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestSeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestSeal(ctx, fc.Args["input"].(model.RequestSealInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestSeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestSeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeSeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeSeal(ctx, fc.Args["input"].(model.RevokeSealInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeSeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeSeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22146,6 +23044,130 @@ func (ec *executionContext) fieldContext_Query_codeList(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_seals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_seals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Seals(ctx, fc.Args["officeCode"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚕᚖhukouᚋdomainᚐElectronicSealᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_seals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_seals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verifyDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().VerifyDocument(ctx, fc.Args["file"].(graphql.Upload))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.DocumentVerification
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.DocumentVerification
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.DocumentVerification) graphql.Marshaler {
+			return ec.marshalNDocumentVerification2ᚖhukouᚋdomainᚐDocumentVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentVerification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_verifyDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24144,6 +25166,254 @@ func (ec *executionContext) fieldContext_ResidentEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SealVerification_field(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_sealId(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_sealId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_sealId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_sealName(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_sealName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_sealName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_holder(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_signedAt(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_signedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SealVerification_signatureValid(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_signatureValid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignatureValid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_signatureValid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SealVerification_trusted(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_trusted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Trusted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_trusted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SealVerification_statusAtSigning(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_statusAtSigning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusAtSigning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_statusAtSigning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "SealStatus")
+}
+
+func (ec *executionContext) _SealVerification_coversWhole(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_coversWhole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoversWhole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_coversWhole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SealVerification_problem(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
 }
 
 func (ec *executionContext) _Session_accessToken(ctx context.Context, field graphql.CollectedField, obj *domain.Session) (ret graphql.Marshaler) {
@@ -28058,6 +29328,62 @@ func UnmarshalRequestBirthMajorChangeInput(ctx context.Context, raw any) (model.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRequestSealInput(ctx context.Context, obj any) (model.RequestSealInput, error) {
+	var it model.RequestSealInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "officeCode", "userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNSealKind2hukouᚋdomainᚐSealKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestSealInput unmarshals raw into the RequestSealInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestSealInput(ctx context.Context, raw any) (model.RequestSealInput, error) {
+	var out model.RequestSealInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestSealInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputResetUserPasswordInput(ctx context.Context, obj any) (model.ResetUserPasswordInput, error) {
 	var it model.ResetUserPasswordInput
 	if obj == nil {
@@ -28279,6 +29605,55 @@ func (ec *executionContext) unmarshalInputRevokeCertificateInput(ctx context.Con
 func UnmarshalRevokeCertificateInput(ctx context.Context, raw any) (model.RevokeCertificateInput, error) {
 	var out model.RevokeCertificateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeCertificateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRevokeSealInput(ctx context.Context, obj any) (model.RevokeSealInput, error) {
+	var it model.RevokeSealInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeSealInput unmarshals raw into the RevokeSealInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeSealInput(ctx context.Context, raw any) (model.RevokeSealInput, error) {
+	var out model.RevokeSealInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeSealInput", raw, &out)
 	return out, err
 }
 
@@ -30910,6 +32285,143 @@ func (ec *executionContext) _Division(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var documentVerificationImplementors = []string{"DocumentVerification"}
+
+func (ec *executionContext) _DocumentVerification(ctx context.Context, sel ast.SelectionSet, obj *domain.DocumentVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentVerification")
+		case "valid":
+			out.Values[i] = ec._DocumentVerification_valid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._DocumentVerification_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._DocumentVerification_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._DocumentVerification_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seals":
+			out.Values[i] = ec._DocumentVerification_seals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var electronicSealImplementors = []string{"ElectronicSeal"}
+
+func (ec *executionContext) _ElectronicSeal(ctx context.Context, sel ast.SelectionSet, obj *domain.ElectronicSeal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electronicSealImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectronicSeal")
+		case "id":
+			out.Values[i] = ec._ElectronicSeal_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ElectronicSeal_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "officeCode":
+			out.Values[i] = ec._ElectronicSeal_officeCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userId":
+			out.Values[i] = ec._ElectronicSeal_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ElectronicSeal_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "imageDataUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ElectronicSeal_imageDataUrl(ctx, field, obj)
+				})
+		case "validFrom":
+			out.Values[i] = ec._ElectronicSeal_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._ElectronicSeal_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ElectronicSeal_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedAt":
+			out.Values[i] = ec._ElectronicSeal_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokeReason":
+			out.Values[i] = ec._ElectronicSeal_revokeReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fileLinkImplementors = []string{"FileLink"}
 
 func (ec *executionContext) _FileLink(ctx context.Context, sel ast.SelectionSet, obj *model.FileLink) graphql.Marshaler {
@@ -32600,6 +34112,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "requestSeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestSeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeSeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeSeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateUser(ctx, field)
@@ -32934,6 +34460,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_codeList(ctx, field)
+				})
+		case "seals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_seals(ctx, field)
+				})
+		case "verifyDocument":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyDocument(ctx, field)
 				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -33738,6 +35276,84 @@ func (ec *executionContext) _ResidentEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._ResidentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sealVerificationImplementors = []string{"SealVerification"}
+
+func (ec *executionContext) _SealVerification(ctx context.Context, sel ast.SelectionSet, obj *domain.SealVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sealVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SealVerification")
+		case "field":
+			out.Values[i] = ec._SealVerification_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealId":
+			out.Values[i] = ec._SealVerification_sealId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealName":
+			out.Values[i] = ec._SealVerification_sealName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holder":
+			out.Values[i] = ec._SealVerification_holder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signedAt":
+			out.Values[i] = ec._SealVerification_signedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "signatureValid":
+			out.Values[i] = ec._SealVerification_signatureValid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trusted":
+			out.Values[i] = ec._SealVerification_trusted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusAtSigning":
+			out.Values[i] = ec._SealVerification_statusAtSigning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coversWhole":
+			out.Values[i] = ec._SealVerification_coversWhole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._SealVerification_problem(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35013,6 +36629,38 @@ func (ec *executionContext) marshalNDirection2hukouᚋdomainᚐDirection(ctx con
 	return res
 }
 
+func (ec *executionContext) marshalNDocumentVerification2ᚖhukouᚋdomainᚐDocumentVerification(ctx context.Context, sel ast.SelectionSet, v *domain.DocumentVerification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentVerification!")
+		return graphql.Null
+	}
+	return ec._DocumentVerification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNElectronicSeal2ᚕᚖhukouᚋdomainᚐElectronicSealᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ElectronicSeal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx context.Context, sel ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ElectronicSeal!")
+		return graphql.Null
+	}
+	return ec._ElectronicSeal(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFieldValueInput2ᚕᚖhukouᚋgraphᚋmodelᚐFieldValueInputᚄ(ctx context.Context, v any) ([]*model.FieldValueInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -35884,6 +37532,11 @@ func (ec *executionContext) unmarshalNRequestBirthMajorChangeInput2hukouᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRequestSealInput2hukouᚋgraphᚋmodelᚐRequestSealInput(ctx context.Context, v any) (model.RequestSealInput, error) {
+	res, err := ec.unmarshalInputRequestSealInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNResetUserPasswordInput2hukouᚋgraphᚋmodelᚐResetUserPasswordInput(ctx context.Context, v any) (model.ResetUserPasswordInput, error) {
 	res, err := ec.unmarshalInputResetUserPasswordInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35970,6 +37623,11 @@ func (ec *executionContext) unmarshalNRevokeCertificateInput2hukouᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRevokeSealInput2hukouᚋgraphᚋmodelᚐRevokeSealInput(ctx context.Context, v any) (model.RevokeSealInput, error) {
+	res, err := ec.unmarshalInputRevokeSealInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRole2hukouᚋdomainᚐRole(ctx context.Context, v any) (domain.Role, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.Role(tmp)
@@ -36023,6 +37681,56 @@ func (ec *executionContext) unmarshalNRouteMatterCertificateInput2hukouᚋgraph�
 func (ec *executionContext) unmarshalNSaveQueryViewInput2hukouᚋgraphᚋmodelᚐSaveQueryViewInput(ctx context.Context, v any) (model.SaveQueryViewInput, error) {
 	res, err := ec.unmarshalInputSaveQueryViewInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSealKind2hukouᚋdomainᚐSealKind(ctx context.Context, v any) (domain.SealKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.SealKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSealKind2hukouᚋdomainᚐSealKind(ctx context.Context, sel ast.SelectionSet, v domain.SealKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SealKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx context.Context, v any) (domain.SealStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.SealStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx context.Context, sel ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SealStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNSealVerification2hukouᚋdomainᚐSealVerification(ctx context.Context, sel ast.SelectionSet, v domain.SealVerification) graphql.Marshaler {
+	return ec._SealVerification(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSealVerification2ᚕhukouᚋdomainᚐSealVerificationᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.SealVerification) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSealVerification2hukouᚋdomainᚐSealVerification(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNSendCollaborationPingInput2hukouᚋgraphᚋmodelᚐSendCollaborationPingInput(ctx context.Context, v any) (model.SendCollaborationPingInput, error) {
@@ -37039,6 +38747,18 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(v)
 	return res
 }
 

@@ -84,6 +84,15 @@ func (r sealRepo) ListSeals(ctx context.Context, officeCode string) ([]*domain.E
 	return mapRows(rows, (*sealRow).toDomain), nil
 }
 
+func (r sealRepo) UserSeals(ctx context.Context, userID string) ([]*domain.ElectronicSeal, error) {
+	var rows []sealRow
+	if err := r.idb.NewSelect().Model(&rows).Where("kind = ?", string(domain.SealPersonal)).Where("user_id = ?", userID).
+		OrderExpr("created_at DESC, id DESC").Scan(ctx); err != nil {
+		return nil, translate(err, "seals")
+	}
+	return mapRows(rows, (*sealRow).toDomain), nil
+}
+
 func (r sealRepo) RevokeSeal(ctx context.Context, id string, at time.Time, reason string) error {
 	res, err := r.idb.NewUpdate().Model((*sealRow)(nil)).
 		Set("status = ?", string(domain.SealRevoked)).Set("revoked_at = ?", at.UTC()).Set("revoke_reason = ?", reason).Set("updated_at = ?", at.UTC()).

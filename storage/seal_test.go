@@ -42,7 +42,8 @@ func (a *nopAudit) Record(_ context.Context, e *domain.AuditEntry) error {
 // and an expired seal with their reasons (5.1.1, 5.1.2).
 func TestSealService(t *testing.T) {
 	t.Parallel()
-	sim := httptest.NewServer(provincesim.New(provincesim.Config{}))
+	now := time.Now()
+	sim := httptest.NewServer(provincesim.New(provincesim.Config{Now: func() time.Time { return now }}))
 	t.Cleanup(sim.Close)
 	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
@@ -51,7 +52,6 @@ func TestSealService(t *testing.T) {
 		clerk := storagetest.CreateUser(t, db, func(u *domain.User) { u.DisplayName, u.OfficeCode = "王警官", code })
 		office, err := db.Offices().FindOfficeByCode(ctx, admin.OfficeCode)
 		require.NoError(t, err)
-		now := time.Now()
 		audit := &nopAudit{}
 		svc := &domain.SealService{Repo: db.Seals(), Keys: &sealkeys.FileStore{Dir: filepath.Join(t.TempDir(), "keys")},
 			Authority: province.New(httpclient.Config{BaseURL: sim.URL}), Offices: db.Offices(), Users: db.Users(), Audit: audit,
@@ -88,7 +88,7 @@ func TestSealService(t *testing.T) {
 		seals, err = svc.StampingSeals(system, office.Code, "")
 		require.NoError(t, err)
 		require.Len(t, seals, 1, "a background job stamps with the household seal only")
-		seals, err = svc.StampingSeals(system, office.Code, clerk.ID)
+		seals, err = svc.StampingSeals(system, office.Code, clerk.ID) // the operator's seal, whatever office it was requested at
 		require.NoError(t, err)
 		require.Len(t, seals, 2, "a background job names the operator who handled the matter")
 

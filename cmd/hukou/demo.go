@@ -148,6 +148,7 @@ func demoPeer(cfg config, office, listen, dsn string) (config, error) {
 		peer.BlobURL = strings.TrimSuffix(cfg.BlobURL, "/") + "-" + city
 	}
 	peer.MetricsAddr = "off"
+	peer.SealKeyDir = strings.TrimSuffix(cfg.SealKeyDir, "/") + "-" + city
 	return peer, nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"hukou/domain"
 	"hukou/resolvers"
 	"hukou/storage"
+	"hukou/storage/sealkeys"
 	"hukou/storage/blob"
 	"hukou/storage/queue"
 )
@@ -90,7 +91,11 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
 	cases.Files = archives
-	renderer := newRenderer(cfg)
+	sealKeys := &sealkeys.FileStore{Dir: cfg.SealKeyDir}
+	verifier := &documents.Verifier{Authority: province, Seals: db.Seals()}
+	seals := &domain.SealService{Repo: db.Seals(), Keys: sealKeys, Authority: province, Offices: db.Offices(), Users: db.Users(),
+		Audit: audit, Verifier: verifier, Now: time.Now}
+	renderer := newRenderer(cfg, &documents.Stamper{Seals: seals, Keys: sealKeys, Required: cfg.SealsRequired || !cfg.Dev})
 	kinds := newKinds(kindDeps{cases: cases, ministry: ministry, province: province, renderer: renderer, docs: archives})
 	for _, m := range kinds.modules() {
 		cases.Register(m)
@@ -110,6 +115,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Events:      db,
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
+		SealService: seals,
 	}
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
@@ -373,8 +379,8 @@ func serveMetrics(addr string, explicit bool, errc chan<- error) (*http.Server, 
 // newRenderer loads the document fonts. Without them the server still
 // serves everything else, and each document request fails with a message
 // that says how to install the font.
-func newRenderer(cfg config) domain.DocumentRenderer {
-	r, err := documents.New(documents.Config{FontPath: cfg.FontPath, FallbackFontPath: cfg.FallbackFontPath})
+func newRenderer(cfg config, stamper *documents.Stamper) domain.DocumentRenderer {
+	r, err := documents.New(documents.Config{FontPath: cfg.FontPath, FallbackFontPath: cfg.FallbackFontPath, Stamper: stamper})
 	if err != nil {
 		slog.Warn("documents cannot be rendered", "err", err)
 		return unavailableRenderer{err: err}

@@ -24,4 +24,7 @@ CREATE TABLE seals (
 );
 
 --bun:split
-CREATE INDEX seals_office_idx ON seals (office_code, kind, user_id, created_at DESC);
+CREATE INDEX seals_office_idx ON seals (office_code, kind, created_at DESC);
+
+--bun:split
+CREATE INDEX seals_user_idx ON seals (user_id, kind, created_at DESC);

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// requestSeals has the instance's administrator request the household seal
+// of office and the personal seal of each user (5.1.1).
+func requestSeals(t *testing.T, addr, adminToken, office string, users ...string) {
+	t.Helper()
+	const q = `mutation($in: RequestSealInput!) { requestSeal(input: $in) { id kind name status imageDataUrl } }`
+	var out struct {
+		RequestSeal struct{ ID, Kind, Name, Status, ImageDataURL string }
+	}
+	require.NoError(t, gql(addr, adminToken, q, map[string]any{"in": map[string]any{"kind": "HOUSEHOLD", "officeCode": office}}, &out))
+	require.Equal(t, "VALID", out.RequestSeal.Status)
+	require.Contains(t, out.RequestSeal.ImageDataURL, "data:image/png;base64,")
+	for _, u := range users {
+		require.NoError(t, gql(addr, adminToken, q, map[string]any{"in": map[string]any{"kind": "PERSONAL", "userId": u}}, &out))
+		require.Equal(t, "PERSONAL", out.RequestSeal.Kind)
+	}
+}
+
+type verification struct {
+	Valid, Unchanged bool
+	Reason, Message  string
+	Seals            []struct {
+		SealID, SealName, Holder, StatusAtSigning string
+		SignatureValid, Trusted, CoversWhole      bool
+	}
+}
+
+const verifyQ = `query($f: Upload!) { verifyDocument(file: $f) { valid unchanged reason message
+	seals { sealId sealName holder statusAtSigning signatureValid trusted coversWhole } } }`
+
+// download fetches a file with the token.
+func download(t *testing.T, url, token string) []byte {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return b
+}
+
+// requireSealed checks that the PDF at url verifies at addr (verifyDocument)
+// with seals named wantSeals, in order, and with `hukou verify` against the
+// simulators; a copy with one byte changed fails both ways (5.1.2).
+func requireSealed(t *testing.T, c *cluster, addr, token, url string, wantSeals ...string) {
+	t.Helper()
+	pdf := download(t, url, token)
+	var out struct{ VerifyDocument verification }
+	require.NoError(t, upload(addr, token, verifyQ, map[string]any{}, "f", "form.pdf", pdf, &out))
+	v := out.VerifyDocument
+	require.True(t, v.Valid, "%+v", v)
+	require.True(t, v.Unchanged)
+	require.Len(t, v.Seals, len(wantSeals))
+	for i, s := range v.Seals {
+		require.Equal(t, wantSeals[i], s.SealName)
+		require.True(t, s.SignatureValid && s.Trusted, "%+v", s)
+		require.Equal(t, "VALID", s.StatusAtSigning)
+	}
+	bad := append([]byte(nil), pdf...)
+	i := bytes.Index(bad, []byte("stream\n")) + 30
+	bad[i] ^= 0x01
+	require.NoError(t, upload(addr, token, verifyQ, map[string]any{}, "f", "form.pdf", bad, &out))
+	require.False(t, out.VerifyDocument.Valid)
+	require.Equal(t, "document.changed", out.VerifyDocument.Reason)
+
+	dir := t.TempDir()
+	good, tampered := filepath.Join(dir, "form.pdf"), filepath.Join(dir, "tampered.pdf")
+	require.NoError(t, os.WriteFile(good, pdf, 0o600))
+	require.NoError(t, os.WriteFile(tampered, bad, 0o600))
+	cmd := exec.Command(binary, "verify", "--province-url", "http://"+c.simAddr+"/province", good)
+	text, err := cmd.CombinedOutput()
+	require.NoError(t, err, "hukou verify: %s", text)
+	require.Contains(t, string(text), ": VALID")
+	require.Contains(t, string(text), wantSeals[0])
+	cmd = exec.Command(binary, "verify", "--province-url", "http://"+c.simAddr+"/province", tampered)
+	text, err = cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "%s", text)
+	require.Equal(t, 1, exit.ExitCode())
+	require.Contains(t, string(text), "NOT VALID: document.changed")
+}
+
+// TestVerifyCommand_Help: `hukou verify --help` explains itself and exits 0;
+// without a file it is a usage error (2).
+func TestVerifyCommand_Help(t *testing.T) {
+	out, err := exec.Command(binary, "verify", "--help").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Contains(t, string(out), "Usage: hukou verify")
+	out, err = exec.Command(binary, "verify").CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "%s", out)
+	require.Equal(t, 2, exit.ExitCode())
+}

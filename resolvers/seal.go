@@ -1,0 +1,6 @@
+package resolvers
+
+import "hukou/domain"
+
+// errSealsOff answers the seal fields on a server without electronic seals.
+var errSealsOff = domain.Errorf(domain.CodeUnavailable, "electronic seals are not configured on this server").WithReason("seal.unconfigured")
