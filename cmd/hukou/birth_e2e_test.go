@@ -367,7 +367,9 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 			map[string]any{"id": rc.ID}, &view))
 		cert := view.Case.Details.Certificate
 		// The household's station gets its household seal and the settling officer a personal seal (5.1.1).
-		var station struct{ Household struct{ Station struct{ Code, Name string } } }
+		var station struct {
+			Household struct{ Station struct{ Code, Name string } }
+		}
 		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `query($n: String!) { household(number: $n) { station { code name } } }`,
 			map[string]any{"n": view.Case.Details.HouseholdNumber}, &station))
 		requestSeals(t, c.sjz.addr, c.sjzTok, station.Household.Station.Code, officerUser.CreateUser.ID)

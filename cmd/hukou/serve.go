@@ -22,9 +22,9 @@ import (
 	"hukou/domain"
 	"hukou/resolvers"
 	"hukou/storage"
-	"hukou/storage/sealkeys"
 	"hukou/storage/blob"
 	"hukou/storage/queue"
+	"hukou/storage/sealkeys"
 )
 
 // app is a wired server: its handler and what must be closed on shutdown.

@@ -95,8 +95,11 @@ func Sign(pdf []byte, s Signer) ([]byte, error) {
 		page = 1
 	}
 	pageDict, pageRef, _, err := xt.PageDict(page, false)
-	if err != nil || pageDict == nil || pageRef == nil {
-		return nil, fmt.Errorf("pdfsig: page %d: %v", page, err)
+	if err != nil {
+		return nil, fmt.Errorf("pdfsig: page %d: %w", page, err)
+	}
+	if pageDict == nil || pageRef == nil {
+		return nil, fmt.Errorf("pdfsig: no page %d", page)
 	}
 	prev, err := startXref(pdf)
 	if err != nil {
@@ -352,8 +355,11 @@ func sigFields(xt *model.XRefTable, catalog types.Dict) ([]field, error) {
 		return nil, nil
 	}
 	form, err := xt.DereferenceDict(o)
-	if err != nil || form == nil {
-		return nil, fmt.Errorf("pdfsig: AcroForm: %v", err)
+	if err != nil {
+		return nil, fmt.Errorf("pdfsig: AcroForm: %w", err)
+	}
+	if form == nil {
+		return nil, errors.New("pdfsig: the AcroForm is empty")
 	}
 	fo, ok := form.Find("Fields")
 	if !ok {
@@ -370,8 +376,11 @@ func sigFields(xt *model.XRefTable, catalog types.Dict) ([]field, error) {
 			return nil, errors.New("pdfsig: an AcroForm field is not a reference")
 		}
 		d, err := xt.DereferenceDict(ref)
-		if err != nil || d == nil {
-			return nil, fmt.Errorf("pdfsig: field %s: %v", ref, err)
+		if err != nil {
+			return nil, fmt.Errorf("pdfsig: field %s: %w", ref, err)
+		}
+		if d == nil {
+			return nil, fmt.Errorf("pdfsig: field %s is empty", ref)
 		}
 		f := field{ref: ref}
 		if t, ok := d.Find("T"); ok {
