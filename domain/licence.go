@@ -88,6 +88,22 @@ type LicenceRepository interface {
 	SaveLicence(ctx context.Context, l *Licence) error
 	// FindLicence returns CodeNotFound when there is none.
 	FindLicence(ctx context.Context, id string) (*Licence, error)
+	// CiteLicence records that a case cites a licence as a material;
+	// citing it again updates the material code.
+	CiteLicence(ctx context.Context, c CitedLicence) error
+	// CitedLicences returns the licences a case cites, oldest first.
+	CitedLicences(ctx context.Context, caseID string) ([]CitedLicence, error)
+}
+
+// CitedLicence is a licence a case cites as a material (4.1.2): the clerk
+// fetched it by its number instead of capturing paper.
+type CitedLicence struct {
+	CaseID       string
+	LicenceID    string
+	MaterialCode string
+	CitedBy      string
+	CitedAt      time.Time
+	Licence      *Licence // filled by CitedLicences
 }
 
 // LicenceService looks licences up for clerks (4.1.2): from the local store
@@ -96,6 +112,7 @@ type LicenceService struct {
 	Repo      LicenceRepository
 	Authority LicenceAuthority
 	Audit     AuditSink
+	Cases     *CaseService
 	// StaleAfter is how long a fetched licence is used without asking the
 	// Ministry again; zero means one hour.
 	StaleAfter time.Duration
@@ -182,4 +199,59 @@ func (s *LicenceService) MaterialLicence(ctx context.Context, id, holderIDNumber
 		return nil, FieldErrorf("licenceId", "licence %s belongs to someone else", l.ID).WithReason("licence.holder")
 	}
 	return l, nil
+}
+
+// Cite makes licence id a material (materialCode) of case caseID (4.1.2):
+// the licence is fetched from the Ministry now and must be current (a
+// revoked or expired licence is refused, reasons licence.revoked,
+// licence.expired), and the case must still take materials (CodeConflict,
+// archive.frozen). CLERK and OFFICER, within the case's jurisdiction.
+func (s *LicenceService) Cite(ctx context.Context, caseID, materialCode, id string) (*CitedLicence, error) {
+	a, err := Authorize(ctx, RoleClerk, RoleOfficer)
+	if err != nil {
+		return nil, err
+	}
+	materialCode = strings.TrimSpace(materialCode)
+	if materialCode == "" || len(materialCode) > 64 {
+		return nil, FieldErrorf("materialCode", "name the material the licence stands for").WithReason("licence.material_code")
+	}
+	c, err := s.Cases.Find(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Cases.CaptureOpen(c) {
+		return nil, Errorf(CodeConflict, "the case's materials are frozen in its status %s", c.Status).WithReason("archive.frozen")
+	}
+	l, err := s.MaterialLicence(ctx, id, "")
+	if err != nil {
+		return nil, err
+	}
+	cited := CitedLicence{CaseID: c.ID, LicenceID: l.ID, MaterialCode: materialCode, CitedBy: a.Username, CitedAt: s.now().UTC(), Licence: l}
+	if err := s.Repo.CiteLicence(ctx, cited); err != nil {
+		return nil, err
+	}
+	if err := s.Audit.Record(ctx, NewAuditEntry(a, s.now(), AuditChange, "licence.cite", "Case", c.ID, l.ID)); err != nil {
+		return nil, err
+	}
+	return &cited, nil
+}
+
+// CitedLicences returns the licences case caseID cites, each with the
+// stored licence (refreshed from the Ministry when stale, so that a
+// revocation since shows).
+func (s *LicenceService) CitedLicences(ctx context.Context, caseID string) ([]CitedLicence, error) {
+	c, err := s.Cases.Find(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.Repo.CitedLicences(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if l, err := s.fetch(ctx, out[i].LicenceID, false); err == nil {
+			out[i].Licence = l
+		}
+	}
+	return out, nil
 }

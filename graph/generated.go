@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	ElectronicSeal() ElectronicSealResolver
 	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
+	Licence() LicenceResolver
 	MessageLogVerification() MessageLogVerificationResolver
 	MigrationLookup() MigrationLookupResolver
 	Mutation() MutationResolver
@@ -285,6 +286,14 @@ type ComplexityRoot struct {
 		Verdict    func(childComplexity int) int
 	}
 
+	CitedLicence struct {
+		CitedAt      func(childComplexity int) int
+		CitedBy      func(childComplexity int) int
+		Licence      func(childComplexity int) int
+		LicenceID    func(childComplexity int) int
+		MaterialCode func(childComplexity int) int
+	}
+
 	CodeEntry struct {
 		Code func(childComplexity int) int
 		Name func(childComplexity int) int
@@ -439,6 +448,26 @@ type ComplexityRoot struct {
 		Title      func(childComplexity int) int
 	}
 
+	Licence struct {
+		FetchedAt      func(childComplexity int) int
+		HolderIDNumber func(childComplexity int) int
+		HolderName     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IssuedAt       func(childComplexity int) int
+		Issuer         func(childComplexity int) int
+		Items          func(childComplexity int) int
+		RevokeReason   func(childComplexity int) int
+		RevokedAt      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Type           func(childComplexity int) int
+		ValidUntil     func(childComplexity int) int
+	}
+
+	LicenceItem struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	MajorChange struct {
 		Field       func(childComplexity int) int
 		Reason      func(childComplexity int) int
@@ -589,6 +618,7 @@ type ComplexityRoot struct {
 		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
 		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
 		ApproveMigration              func(childComplexity int, input model.ApproveMigrationInput) int
+		CiteLicence                   func(childComplexity int, caseID string, materialCode string, licenceID string) int
 		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
 		CloseMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
 		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
@@ -662,6 +692,7 @@ type ComplexityRoot struct {
 		CaseQueues                 func(childComplexity int) int
 		Cases                      func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
 		CertificateMatterTypes     func(childComplexity int) int
+		CitedLicences              func(childComplexity int, caseID string) int
 		CodeList                   func(childComplexity int, kind model.CodeListKind) int
 		CollaborationMessages      func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
 		CollaborationPeerDirectory func(childComplexity int) int
@@ -669,6 +700,7 @@ type ComplexityRoot struct {
 		FileLinks                  func(childComplexity int, ids []string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
+		Licence                    func(childComplexity int, id string) int
 		Me                         func(childComplexity int) int
 		MigrationCategories        func(childComplexity int) int
 		MigrationHousehold         func(childComplexity int, applicantIDNumber string) int
@@ -938,6 +970,11 @@ type HouseholdResolver interface {
 	Station(ctx context.Context, obj *domain.Household) (*domain.Office, error)
 	Members(ctx context.Context, obj *domain.Household) ([]*domain.Resident, error)
 }
+type LicenceResolver interface {
+	Status(ctx context.Context, obj *domain.Licence) (domain.SealStatus, error)
+
+	Items(ctx context.Context, obj *domain.Licence) ([]*model.LicenceItem, error)
+}
 type MessageLogVerificationResolver interface {
 	FirstBrokenSeq(ctx context.Context, obj *domain.LogVerification) (*int, error)
 	Problem(ctx context.Context, obj *domain.LogVerification) (*string, error)
@@ -993,6 +1030,7 @@ type MutationResolver interface {
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
+	CiteLicence(ctx context.Context, caseID string, materialCode string, licenceID string) (*domain.CitedLicence, error)
 	StartMigration(ctx context.Context, input model.StartMigrationInput) (*domain.Case, error)
 	ModifyMigration(ctx context.Context, input model.ModifyMigrationInput) (*domain.Case, error)
 	SubmitMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
@@ -1029,6 +1067,8 @@ type QueryResolver interface {
 	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
+	Licence(ctx context.Context, id string) (*domain.Licence, error)
+	CitedLicences(ctx context.Context, caseID string) ([]*domain.CitedLicence, error)
 	MigrationCategories(ctx context.Context) ([]*migration.Category, error)
 	MigrationHousehold(ctx context.Context, applicantIDNumber string) (*domain.MinistryHousehold, error)
 	MigrationLookup(ctx context.Context, applicant migration.Applicant) (*migration.Lookup, error)
@@ -2025,6 +2065,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CertificateRouteAnswer.Verdict(childComplexity), true
 
+	case "CitedLicence.citedAt":
+		if e.ComplexityRoot.CitedLicence.CitedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.CitedAt(childComplexity), true
+	case "CitedLicence.citedBy":
+		if e.ComplexityRoot.CitedLicence.CitedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.CitedBy(childComplexity), true
+	case "CitedLicence.licence":
+		if e.ComplexityRoot.CitedLicence.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.Licence(childComplexity), true
+	case "CitedLicence.licenceId":
+		if e.ComplexityRoot.CitedLicence.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.LicenceID(childComplexity), true
+	case "CitedLicence.materialCode":
+		if e.ComplexityRoot.CitedLicence.MaterialCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.MaterialCode(childComplexity), true
+
 	case "CodeEntry.code":
 		if e.ComplexityRoot.CodeEntry.Code == nil {
 			break
@@ -2659,6 +2730,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssuedCertificate.Title(childComplexity), true
+
+	case "Licence.fetchedAt":
+		if e.ComplexityRoot.Licence.FetchedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.FetchedAt(childComplexity), true
+	case "Licence.holderIdNumber":
+		if e.ComplexityRoot.Licence.HolderIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.HolderIDNumber(childComplexity), true
+	case "Licence.holderName":
+		if e.ComplexityRoot.Licence.HolderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.HolderName(childComplexity), true
+	case "Licence.id":
+		if e.ComplexityRoot.Licence.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.ID(childComplexity), true
+	case "Licence.issuedAt":
+		if e.ComplexityRoot.Licence.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.IssuedAt(childComplexity), true
+	case "Licence.issuer":
+		if e.ComplexityRoot.Licence.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Issuer(childComplexity), true
+	case "Licence.items":
+		if e.ComplexityRoot.Licence.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Items(childComplexity), true
+	case "Licence.revokeReason":
+		if e.ComplexityRoot.Licence.RevokeReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.RevokeReason(childComplexity), true
+	case "Licence.revokedAt":
+		if e.ComplexityRoot.Licence.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.RevokedAt(childComplexity), true
+	case "Licence.status":
+		if e.ComplexityRoot.Licence.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Status(childComplexity), true
+	case "Licence.type":
+		if e.ComplexityRoot.Licence.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Type(childComplexity), true
+	case "Licence.validUntil":
+		if e.ComplexityRoot.Licence.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.ValidUntil(childComplexity), true
+
+	case "LicenceItem.key":
+		if e.ComplexityRoot.LicenceItem.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceItem.Key(childComplexity), true
+	case "LicenceItem.value":
+		if e.ComplexityRoot.LicenceItem.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceItem.Value(childComplexity), true
 
 	case "MajorChange.field":
 		if e.ComplexityRoot.MajorChange.Field == nil {
@@ -3319,6 +3476,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveMigration(childComplexity, args["input"].(model.ApproveMigrationInput)), true
+	case "Mutation.citeLicence":
+		if e.ComplexityRoot.Mutation.CiteLicence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_citeLicence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CiteLicence(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["licenceId"].(string)), true
 	case "Mutation.clientLogin":
 		if e.ComplexityRoot.Mutation.ClientLogin == nil {
 			break
@@ -3976,6 +4144,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CertificateMatterTypes(childComplexity), true
+	case "Query.citedLicences":
+		if e.ComplexityRoot.Query.CitedLicences == nil {
+			break
+		}
+
+		args, err := ec.field_Query_citedLicences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CitedLicences(childComplexity, args["caseId"].(string)), true
 	case "Query.codeList":
 		if e.ComplexityRoot.Query.CodeList == nil {
 			break
@@ -4049,6 +4228,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Household(childComplexity, args["number"].(string)), true
 
+	case "Query.licence":
+		if e.ComplexityRoot.Query.Licence == nil {
+			break
+		}
+
+		args, err := ec.field_Query_licence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Licence(childComplexity, args["id"].(string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -5036,7 +5226,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/migration.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5056,6 +5246,7 @@ var sources = []*ast.Source{
 	{Name: "schema/certificate.graphqls", Input: sourceData("schema/certificate.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
+	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
@@ -5483,6 +5674,22 @@ func (ec *executionContext) childFields_CertificateRouteAnswer(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type CertificateRouteAnswer", field.Name)
 }
 
+func (ec *executionContext) childFields_CitedLicence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "licenceId":
+		return ec.fieldContext_CitedLicence_licenceId(ctx, field)
+	case "materialCode":
+		return ec.fieldContext_CitedLicence_materialCode(ctx, field)
+	case "citedBy":
+		return ec.fieldContext_CitedLicence_citedBy(ctx, field)
+	case "citedAt":
+		return ec.fieldContext_CitedLicence_citedAt(ctx, field)
+	case "licence":
+		return ec.fieldContext_CitedLicence_licence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CitedLicence", field.Name)
+}
+
 func (ec *executionContext) childFields_CodeEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -5777,6 +5984,46 @@ func (ec *executionContext) childFields_IssuedCertificate(ctx context.Context, f
 		return ec.fieldContext_IssuedCertificate_issuedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IssuedCertificate", field.Name)
+}
+
+func (ec *executionContext) childFields_Licence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Licence_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Licence_type(ctx, field)
+	case "holderIdNumber":
+		return ec.fieldContext_Licence_holderIdNumber(ctx, field)
+	case "holderName":
+		return ec.fieldContext_Licence_holderName(ctx, field)
+	case "issuer":
+		return ec.fieldContext_Licence_issuer(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_Licence_issuedAt(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_Licence_validUntil(ctx, field)
+	case "status":
+		return ec.fieldContext_Licence_status(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_Licence_revokedAt(ctx, field)
+	case "revokeReason":
+		return ec.fieldContext_Licence_revokeReason(ctx, field)
+	case "items":
+		return ec.fieldContext_Licence_items(ctx, field)
+	case "fetchedAt":
+		return ec.fieldContext_Licence_fetchedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Licence", field.Name)
+}
+
+func (ec *executionContext) childFields_LicenceItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_LicenceItem_key(ctx, field)
+	case "value":
+		return ec.fieldContext_LicenceItem_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LicenceItem", field.Name)
 }
 
 func (ec *executionContext) childFields_MajorChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6560,6 +6807,36 @@ func (ec *executionContext) field_Mutation_approveMigration_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_citeLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "materialCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["materialCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "licenceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["licenceId"] = arg2
 	return args, nil
 }
 
@@ -7437,6 +7714,20 @@ func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_citedLicences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_codeList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7542,6 +7833,20 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["number"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_licence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -12165,6 +12470,130 @@ func (ec *executionContext) fieldContext_CertificateRouteAnswer_files(_ context.
 	return graphql.NewScalarFieldContext("CertificateRouteAnswer", field, false, false, "String")
 }
 
+func (ec *executionContext) _CitedLicence_licenceId(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_materialCode(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_materialCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_materialCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_citedBy(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_citedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_citedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_citedAt(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_citedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_citedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CitedLicence_licence(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+			return ec.marshalOLicence2ᚖhukouᚋdomainᚐLicence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CitedLicence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Licence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CodeEntry_code(ctx context.Context, field graphql.CollectedField, obj *model.CodeEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14829,6 +15258,391 @@ func (ec *executionContext) _IssuedCertificate_issuedAt(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_IssuedCertificate_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_id(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Licence_type(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.LicenceType) graphql.Marshaler {
+			return ec.marshalNLicenceType2hukouᚋdomainᚐLicenceType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "LicenceType")
+}
+
+func (ec *executionContext) _Licence_holderIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_holderIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_holderIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_holderName(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_holderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_holderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_issuer(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_issuedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_validUntil(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_status(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Licence().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, true, true, "SealStatus")
+}
+
+func (ec *executionContext) _Licence_revokedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_revokeReason(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_revokeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokeReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_revokeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_items(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Licence().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LicenceItem) graphql.Marshaler {
+			return ec.marshalNLicenceItem2ᚕᚖhukouᚋgraphᚋmodelᚐLicenceItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Licence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LicenceItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Licence_fetchedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_fetchedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FetchedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_fetchedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LicenceItem_key(ctx context.Context, field graphql.CollectedField, obj *model.LicenceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceItem_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceItem_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicenceItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _LicenceItem_value(ctx context.Context, field graphql.CollectedField, obj *model.LicenceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceItem_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceItem_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicenceItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _MajorChange_field(ctx context.Context, field graphql.CollectedField, obj *birth.MajorChange) (ret graphql.Marshaler) {
@@ -20209,6 +21023,68 @@ func (ec *executionContext) fieldContext_Mutation_startHcybshGeneration(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_citeLicence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_citeLicence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CiteLicence(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["licenceId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER"})
+				if err != nil {
+					var zeroVal *domain.CitedLicence
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CitedLicence
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CitedLicence) graphql.Marshaler {
+			return ec.marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_citeLicence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitedLicence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_citeLicence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22154,6 +23030,130 @@ func (ec *executionContext) fieldContext_Query_hcybshRun(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_hcybshRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_licence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Licence(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.Licence
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Licence
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+			return ec.marshalNLicence2ᚖhukouᚋdomainᚐLicence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_licence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Licence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_licence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_citedLicences(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_citedLicences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CitedLicences(ctx, fc.Args["caseId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.CitedLicence
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.CitedLicence
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CitedLicence) graphql.Marshaler {
+			return ec.marshalNCitedLicence2ᚕᚖhukouᚋdomainᚐCitedLicenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_citedLicences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitedLicence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_citedLicences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31794,6 +32794,59 @@ func (ec *executionContext) _CertificateRouteAnswer(ctx context.Context, sel ast
 	return out
 }
 
+var citedLicenceImplementors = []string{"CitedLicence"}
+
+func (ec *executionContext) _CitedLicence(ctx context.Context, sel ast.SelectionSet, obj *domain.CitedLicence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citedLicenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CitedLicence")
+		case "licenceId":
+			out.Values[i] = ec._CitedLicence_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialCode":
+			out.Values[i] = ec._CitedLicence_materialCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citedBy":
+			out.Values[i] = ec._CitedLicence_citedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citedAt":
+			out.Values[i] = ec._CitedLicence_citedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licence":
+			out.Values[i] = ec._CitedLicence_licence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var codeEntryImplementors = []string{"CodeEntry"}
 
 func (ec *executionContext) _CodeEntry(ctx context.Context, sel ast.SelectionSet, obj *model.CodeEntry) graphql.Marshaler {
@@ -32788,6 +33841,134 @@ func (ec *executionContext) _IssuedCertificate(ctx context.Context, sel ast.Sele
 			}
 		case "issuedAt":
 			out.Values[i] = ec._IssuedCertificate_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var licenceImplementors = []string{"Licence"}
+
+func (ec *executionContext) _Licence(ctx context.Context, sel ast.SelectionSet, obj *domain.Licence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, licenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Licence")
+		case "id":
+			out.Values[i] = ec._Licence_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Licence_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holderIdNumber":
+			out.Values[i] = ec._Licence_holderIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holderName":
+			out.Values[i] = ec._Licence_holderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuer":
+			out.Values[i] = ec._Licence_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuedAt":
+			out.Values[i] = ec._Licence_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validUntil":
+			out.Values[i] = ec._Licence_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Licence_status(ctx, field, obj)
+				})
+		case "revokedAt":
+			out.Values[i] = ec._Licence_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokeReason":
+			out.Values[i] = ec._Licence_revokeReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Licence_items(ctx, field, obj)
+				})
+		case "fetchedAt":
+			out.Values[i] = ec._Licence_fetchedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var licenceItemImplementors = []string{"LicenceItem"}
+
+func (ec *executionContext) _LicenceItem(ctx context.Context, sel ast.SelectionSet, obj *model.LicenceItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, licenceItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LicenceItem")
+		case "key":
+			out.Values[i] = ec._LicenceItem_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._LicenceItem_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34049,6 +35230,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "citeLicence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_citeLicence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startMigration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startMigration(ctx, field)
@@ -34370,6 +35558,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_hcybshRun(ctx, field)
+				})
+		case "licence":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_licence(ctx, field)
+				})
+		case "citedLicences":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_citedLicences(ctx, field)
 				})
 		case "migrationCategories":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -36466,6 +37666,30 @@ func (ec *executionContext) marshalNCertificateVerdict2hukouᚋdomainᚋcertific
 	return res
 }
 
+func (ec *executionContext) marshalNCitedLicence2ᚕᚖhukouᚋdomainᚐCitedLicenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.CitedLicence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicence(ctx context.Context, sel ast.SelectionSet, v *domain.CitedLicence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CitedLicence!")
+		return graphql.Null
+	}
+	return ec._CitedLicence(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNClientLoginInput2hukouᚋgraphᚋmodelᚐClientLoginInput(ctx context.Context, v any) (model.ClientLoginInput, error) {
 	res, err := ec.unmarshalInputClientLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36822,6 +38046,53 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 func (ec *executionContext) unmarshalNIssueInformationCertificateInput2hukouᚋdomainᚋcertificateᚐInfoRequest(ctx context.Context, v any) (certificate.InfoRequest, error) {
 	res, err := ec.unmarshalInputIssueInformationCertificateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLicence2ᚖhukouᚋdomainᚐLicence(ctx context.Context, sel ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Licence!")
+		return graphql.Null
+	}
+	return ec._Licence(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLicenceItem2ᚕᚖhukouᚋgraphᚋmodelᚐLicenceItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LicenceItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLicenceItem2ᚖhukouᚋgraphᚋmodelᚐLicenceItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLicenceItem2ᚖhukouᚋgraphᚋmodelᚐLicenceItem(ctx context.Context, sel ast.SelectionSet, v *model.LicenceItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LicenceItem!")
+		return graphql.Null
+	}
+	return ec._LicenceItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLicenceType2hukouᚋdomainᚐLicenceType(ctx context.Context, v any) (domain.LicenceType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.LicenceType(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLicenceType2hukouᚋdomainᚐLicenceType(ctx context.Context, sel ast.SelectionSet, v domain.LicenceType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LicenceType!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNLoginInput2hukouᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
@@ -38366,6 +39637,13 @@ func (ec *executionContext) marshalOIssuedCertificate2ᚖhukouᚋdomainᚋcertif
 		return graphql.Null
 	}
 	return ec._IssuedCertificate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLicence2ᚖhukouᚋdomainᚐLicence(ctx context.Context, sel ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Licence(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMajorChange2ᚖhukouᚋdomainᚋbirthᚐMajorChange(ctx context.Context, sel ast.SelectionSet, v *birth.MajorChange) graphql.Marshaler {

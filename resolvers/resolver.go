@@ -26,4 +26,5 @@ type Resolver struct {
 	Archives    *domain.ArchiveService
 	Queries     *domain.QueryService
 	SealService *domain.SealService
+	Licences    *domain.LicenceService
 }

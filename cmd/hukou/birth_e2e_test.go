@@ -303,6 +303,7 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 			map[string]any{"id": bc.ID}, &mats))
 		require.NotEmpty(t, mats.Case.Materials)
 		captureRequired(bc.ID)
+		requireLicences(t, c, clerk, officer, bc.ID) // the parent's e-hukou book cited by its number (4.1.2)
 		bc, err = fire(c.pj.addr, clerk, "submitBirthRegistration", bc.ID, 2, "")
 		require.NoError(t, err)
 		require.Equal(t, "SUBMITTED", bc.Status)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -106,4 +107,68 @@ func TestVerifyCommand_Help(t *testing.T) {
 	var exit *exec.ExitError
 	require.ErrorAs(t, err, &exit, "%s", out)
 	require.Equal(t, 2, exit.ExitCode())
+}
+
+// issueLicence has the Ministry simulator issue a licence and returns its number.
+func issueLicence(t *testing.T, simAddr, typ, idNumber, name string) string {
+	t.Helper()
+	body := `{"type": "` + typ + `", "holderIdNumber": "` + idNumber + `", "holderName": "` + name + `", "data": {"householdNumber": "130102004512"}}`
+	res, err := http.Post("http://"+simAddr+"/ministry/v1/licences", "application/json", bytes.NewReader([]byte(body)))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	var out struct{ LicenceID string }
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	return out.LicenceID
+}
+
+// revokeLicence has the Ministry simulator revoke a licence.
+func revokeLicence(t *testing.T, simAddr, id string) {
+	t.Helper()
+	res, err := http.Post("http://"+simAddr+"/ministry/v1/licences/"+id+"/revocation", "application/json", bytes.NewReader([]byte(`{"reason": "户口簿已注销"}`)))
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+}
+
+// requireLicences cites a parent's e-hukou book as a material of case id at
+// the acceptance office by its number (4.1.2), refuses a revoked one, and
+// fetches the cited licence at the other office too.
+func requireLicences(t *testing.T, c *cluster, clerk, officer, id string) {
+	t.Helper()
+	book := issueLicence(t, c.simAddr, "HUKOU_BOOK", "130102198503120011", "陈建国")
+	const cite = `mutation($id: ID!, $l: String!) { citeLicence(caseId: $id, materialCode: "HUKOU_BOOK", licenceId: $l) {
+		licenceId materialCode licence { id type status holderName items { key value } } } }`
+	var out struct {
+		CiteLicence struct {
+			LicenceID, MaterialCode string
+			Licence                 struct {
+				ID, Type, Status, HolderName string
+				Items                        []struct{ Key, Value string }
+			}
+		}
+	}
+	require.NoError(t, gql(c.pj.addr, clerk, cite, map[string]any{"id": id, "l": book}, &out))
+	require.Equal(t, "VALID", out.CiteLicence.Licence.Status)
+	require.Equal(t, "HUKOU_BOOK", out.CiteLicence.Licence.Type)
+	require.Equal(t, "陈建国", out.CiteLicence.Licence.HolderName)
+	require.Len(t, out.CiteLicence.Licence.Items, 1)
+
+	revoked := issueLicence(t, c.simAddr, "HUKOU_BOOK", "130102198503120011", "陈建国")
+	revokeLicence(t, c.simAddr, revoked)
+	requireRefused(t, gqlExt(t, c.pj.addr, clerk, cite, map[string]any{"id": id, "l": revoked}), "CONFLICT", "licenceId", "licence.revoked")
+	require.Equal(t, "NOT_FOUND", gqlErr(t, c.pj.addr, clerk, cite, map[string]any{"id": id, "l": "HKB-none"}))
+
+	var cited struct {
+		CitedLicences []struct{ LicenceID string }
+	}
+	require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { citedLicences(caseId: $id) { licenceId } }`, map[string]any{"id": id}, &cited))
+	require.Len(t, cited.CitedLicences, 1)
+	require.Equal(t, book, cited.CitedLicences[0].LicenceID)
+
+	var got struct{ Licence struct{ ID, Status string } }
+	require.NoError(t, gql(c.sjz.addr, officer, `query($l: String!) { licence(id: $l) { id status } }`, map[string]any{"l": book}, &got))
+	require.Equal(t, "VALID", got.Licence.Status, "the other office fetches the same licence")
+	require.NoError(t, gql(c.sjz.addr, officer, `query($l: String!) { licence(id: $l) { id status } }`, map[string]any{"l": revoked}, &got))
+	require.Equal(t, "REVOKED", got.Licence.Status)
 }

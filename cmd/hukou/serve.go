@@ -116,6 +116,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 		SealService: seals,
+		Licences:    &domain.LicenceService{Repo: db.Licences(), Authority: ministry, Audit: audit, Cases: cases, Now: time.Now},
 	}
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}

@@ -136,6 +136,12 @@ type FileLink struct {
 	ExpiresAt   time.Time `json:"expiresAt"`
 }
 
+// One item of a licence's data.
+type LicenceItem struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 type LoginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
