@@ -79,6 +79,10 @@ func requireSealed(t *testing.T, c *cluster, addr, token, url string, wantSeals 
 	require.NoError(t, upload(addr, token, verifyQ, map[string]any{}, "f", "form.pdf", bad, &out))
 	require.False(t, out.VerifyDocument.Valid)
 	require.Equal(t, "document.changed", out.VerifyDocument.Reason)
+	require.Equal(t, "FORBIDDEN", gqlErr(t, addr, token, `{ seals { id } }`, nil), "seals are administered by ADMIN")
+	require.Equal(t, "FORBIDDEN", gqlErr(t, addr, token, `mutation { revokeSeal(input: {id: "x", reason: "y"}) { id } }`, nil))
+	analyst := loginAs(t, addr, "analyst", demoPass)
+	require.ErrorContains(t, upload(addr, analyst, verifyQ, map[string]any{}, "f", "form.pdf", pdf, &out), "needs one of the roles", "an analyst does not verify documents")
 
 	dir := t.TempDir()
 	good, tampered := filepath.Join(dir, "form.pdf"), filepath.Join(dir, "tampered.pdf")

@@ -1,7 +1,10 @@
 package ministry_test
 
 import (
+	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -49,7 +52,16 @@ func TestClient_Licences(t *testing.T) {
 	requireCode(t, err2(b.client.Licence(ctx, "HKB-nope")), domain.CodeNotFound)
 	requireCode(t, err2(b.client.IssueLicence(ctx, domain.LicenceRequest{Type: "PASSPORT", HolderIDNumber: "130102198503120011", HolderName: "x"})), domain.CodeInvalid)
 
-	// A licence whose data was changed after signing fails the client's check.
-	w := ministry.Licence{LicenceBody: ministry.LicenceBody{LicenceID: l.ID, Type: "HUKOU_BOOK", HolderName: "李四"}}
-	require.NotEqual(t, w.Canonical(), (ministry.LicenceBody{LicenceID: l.ID, Type: "HUKOU_BOOK", HolderName: "张建国"}).Canonical())
+	// A licence whose data was changed on the way fails the client's check.
+	tampering := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		b.sim.ServeHTTP(rec, r)
+		body := bytes.ReplaceAll(rec.Body.Bytes(), []byte("张建国"), []byte("李建国"))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(tampering.Close)
+	tc := ministry.New(httpclient.Config{BaseURL: tampering.URL + "/v1", MaxAttempts: 1})
+	_, err = tc.Licence(ctx, l.ID)
+	require.ErrorIs(t, err, ministry.ErrLicenceSignature)
 }
