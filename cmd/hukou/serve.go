@@ -35,6 +35,7 @@ type app struct {
 	blobs             domain.BlobStore
 	jobs              *queue.Queue
 	closeIntegrations func()
+	seals             *domain.SealService
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -91,7 +92,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
 	cases.Files = archives
-	sealKeys := &sealkeys.FileStore{Dir: cfg.SealKeyDir}
+	sealKeys := &sealkeys.FileStore{Dir: cfg.sealKeyDir()}
 	verifier := &documents.Verifier{Authority: province, Seals: db.Seals()}
 	seals := &domain.SealService{Repo: db.Seals(), Keys: sealKeys, Authority: province, Offices: db.Offices(), Users: db.Users(),
 		Audit: audit, Verifier: verifier, Now: time.Now}
@@ -146,7 +147,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations}, nil
+	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations, seals: seals}, nil
 }
 
 // close stops the job workers (letting running jobs finish), flushes the
