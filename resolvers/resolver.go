@@ -25,4 +25,6 @@ type Resolver struct {
 	Hcybsh      *domain.HcybshService
 	Archives    *domain.ArchiveService
 	Queries     *domain.QueryService
+	SealService *domain.SealService
+	Licences    *domain.LicenceService
 }

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"hukou/storage"
@@ -45,6 +47,11 @@ type config struct {
 	FontPath           string
 	FallbackFontPath   string
 	ArchiveMaxSize     int64
+	// SealKeyDir is the file-based seal key store (5.1.1); SealsRequired
+	// refuses documents of an office without an electronic household seal
+	// (default: in production mode; --dev prints the drawn seal instead).
+	SealKeyDir    string
+	SealsRequired bool
 	// MetricsAddr is where /metrics listens, apart from the public address;
 	// "off" disables it.
 	MetricsAddr string
@@ -113,6 +120,8 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.JobTimeout, "job-timeout", envDuration("JOB_TIMEOUT", time.Minute), "longest run of one background job attempt")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", defaultMetricsAddr), "listen address of /metrics, apart from the public one; off disables it")
 	fs.BoolVar(&c.Dev, "dev", env("HUKOU_DEV", "") == "true", "development mode: simulators in process, development keys, GraphiQL (hukou demo implies it)")
+	fs.StringVar(&c.SealKeyDir, "seal-key-dir", env("SEAL_KEY_DIR", ""), "folder of the electronic seals' private keys, never in the database (default: seal-keys beside a SQLite database, else ./data/seal-keys)")
+	fs.BoolVar(&c.SealsRequired, "seals-required", env("SEALS_REQUIRED", "") == "true", "refuse documents of an office without an electronic household seal (always in production mode)")
 	fs.DurationVar(&c.RescueJobsAfter, "rescue-jobs-after", envDuration("RESCUE_JOBS_AFTER", 5*time.Minute), "retry a job left running by a dead process after this long")
 }
 
@@ -141,4 +150,21 @@ func (c *config) tokenKeys() ([]byte, ed25519.PrivateKey, error) {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
 	return secret, nil, nil
+}
+
+// sealKeyDir is the seal key store's folder: SealKeyDir, else seal-keys
+// in the SQLite database's folder (./data/seal-keys for the default
+// database), else ./data/seal-keys.
+func (c *config) sealKeyDir() string {
+	if c.SealKeyDir != "" {
+		return c.SealKeyDir
+	}
+	if c.DatabaseURL != "" && !storage.IsPostgres(c.DatabaseURL) {
+		path := strings.TrimPrefix(c.DatabaseURL, "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		return filepath.Join(filepath.Dir(path), "seal-keys")
+	}
+	return filepath.Join(".", "data", "seal-keys")
 }

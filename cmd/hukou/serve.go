@@ -24,6 +24,7 @@ import (
 	"hukou/storage"
 	"hukou/storage/blob"
 	"hukou/storage/queue"
+	"hukou/storage/sealkeys"
 )
 
 // app is a wired server: its handler and what must be closed on shutdown.
@@ -36,6 +37,7 @@ type app struct {
 	collab            *domain.CollabService
 	closeIntegrations func()
 	stopListening     func()
+	seals             *domain.SealService
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -93,7 +95,11 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
 	cases.Files = archives
-	renderer := newRenderer(cfg)
+	sealKeys := &sealkeys.FileStore{Dir: cfg.sealKeyDir()}
+	verifier := &documents.Verifier{Authority: province, Seals: db.Seals()}
+	seals := &domain.SealService{Repo: db.Seals(), Keys: sealKeys, Authority: province, Offices: db.Offices(), Users: db.Users(),
+		Audit: audit, Verifier: verifier, Now: time.Now}
+	renderer := newRenderer(cfg, &documents.Stamper{Seals: seals, Keys: sealKeys, Required: cfg.SealsRequired || !cfg.Dev})
 	kinds := newKinds(kindDeps{cases: cases, ministry: ministry, province: province, renderer: renderer, docs: archives})
 	for _, m := range kinds.modules() {
 		cases.Register(m)
@@ -113,6 +119,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Events:      db,
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
+		SealService: seals,
+		Licences:    &domain.LicenceService{Repo: db.Licences(), Authority: ministry, Audit: audit, Cases: cases, Now: time.Now},
 	}
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
@@ -142,7 +150,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab, closeIntegrations: closeIntegrations, stopListening: func() {}}, nil
+	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
+		closeIntegrations: closeIntegrations, stopListening: func() {}, seals: seals}, nil
 }
 
 // close stops the job workers (letting running jobs finish), flushes the
@@ -394,8 +403,8 @@ func serveMetrics(addr string, explicit bool, errc chan<- error) (*http.Server, 
 // newRenderer loads the document fonts. Without them the server still
 // serves everything else, and each document request fails with a message
 // that says how to install the font.
-func newRenderer(cfg config) domain.DocumentRenderer {
-	r, err := documents.New(documents.Config{FontPath: cfg.FontPath, FallbackFontPath: cfg.FallbackFontPath})
+func newRenderer(cfg config, stamper *documents.Stamper) domain.DocumentRenderer {
+	r, err := documents.New(documents.Config{FontPath: cfg.FontPath, FallbackFontPath: cfg.FallbackFontPath, Stamper: stamper})
 	if err != nil {
 		slog.Warn("documents cannot be rendered", "err", err)
 		return unavailableRenderer{err: err}
