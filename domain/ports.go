@@ -20,6 +20,8 @@ type Repos interface {
 	Jobs() JobQueue
 	// Queries runs query views and keeps saved views and histories.
 	Queries() QueryRepository
+	// Integrators stores Internet+ integrator clients.
+	Integrators() IntegratorRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

@@ -405,6 +405,27 @@ type ComplexityRoot struct {
 		Purpose       func(childComplexity int) int
 	}
 
+	IntegratorClient struct {
+		ClientID            func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Disabled            func(childComplexity int) int
+		Kinds               func(childComplexity int) int
+		Name                func(childComplexity int) int
+		Offices             func(childComplexity int) int
+		Operations          func(childComplexity int) int
+		PreviousSecretUntil func(childComplexity int) int
+		RatePerMinute       func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		Version             func(childComplexity int) int
+		WebhookURL          func(childComplexity int) int
+	}
+
+	IntegratorCredentials struct {
+		Client        func(childComplexity int) int
+		ClientSecret  func(childComplexity int) int
+		WebhookSecret func(childComplexity int) int
+	}
+
 	IssuedCertificate struct {
 		Code       func(childComplexity int) int
 		Facts      func(childComplexity int) int
@@ -571,6 +592,7 @@ type ComplexityRoot struct {
 		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
 		CloseRefusedMigration         func(childComplexity int, input model.CaseStepInput) int
 		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
+		CreateIntegratorClient        func(childComplexity int, input model.CreateIntegratorClientInput) int
 		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
 		DeleteArchive                 func(childComplexity int, id string, version int) int
 		DeleteQueryView               func(childComplexity int, input model.DeleteQueryViewInput) int
@@ -598,6 +620,7 @@ type ComplexityRoot struct {
 		ReturnSignedBirthForm         func(childComplexity int, input model.ReturnSignedBirthFormInput) int
 		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
 		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
+		RotateIntegratorSecret        func(childComplexity int, input model.RotateIntegratorSecretInput) int
 		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
 		SaveQueryView                 func(childComplexity int, input model.SaveQueryViewInput) int
 		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
@@ -610,6 +633,7 @@ type ComplexityRoot struct {
 		SubmitBirthRegistration       func(childComplexity int, input model.CaseStepInput) int
 		SubmitMatterCertificate       func(childComplexity int, input model.CaseStepInput) int
 		SubmitMigration               func(childComplexity int, input model.CaseStepInput) int
+		UpdateIntegratorClient        func(childComplexity int, input model.UpdateIntegratorClientInput) int
 		UpdateUser                    func(childComplexity int, input model.UpdateUserInput) int
 		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
 		VerifyMatterNoResult          func(childComplexity int, input model.VerifyMatterReasonsInput) int
@@ -644,6 +668,8 @@ type ComplexityRoot struct {
 		FileLinks                  func(childComplexity int, ids []string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
+		IntegratorClient           func(childComplexity int) int
+		IntegratorClients          func(childComplexity int) int
 		Me                         func(childComplexity int) int
 		MigrationCategories        func(childComplexity int) int
 		MigrationHousehold         func(childComplexity int, applicantIDNumber string) int
@@ -950,6 +976,9 @@ type MutationResolver interface {
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
+	CreateIntegratorClient(ctx context.Context, input model.CreateIntegratorClientInput) (*domain.IntegratorCredentials, error)
+	RotateIntegratorSecret(ctx context.Context, input model.RotateIntegratorSecretInput) (*domain.IntegratorCredentials, error)
+	UpdateIntegratorClient(ctx context.Context, input model.UpdateIntegratorClientInput) (*domain.IntegratorClient, error)
 	StartMigration(ctx context.Context, input model.StartMigrationInput) (*domain.Case, error)
 	ModifyMigration(ctx context.Context, input model.ModifyMigrationInput) (*domain.Case, error)
 	SubmitMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
@@ -984,6 +1013,8 @@ type QueryResolver interface {
 	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
+	IntegratorClients(ctx context.Context) ([]*domain.IntegratorClient, error)
+	IntegratorClient(ctx context.Context) (*domain.IntegratorClient, error)
 	MigrationCategories(ctx context.Context) ([]*migration.Category, error)
 	MigrationHousehold(ctx context.Context, applicantIDNumber string) (*domain.MinistryHousehold, error)
 	MigrationLookup(ctx context.Context, applicant migration.Applicant) (*migration.Lookup, error)
@@ -2466,6 +2497,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InfoCertificateRequest.Purpose(childComplexity), true
 
+	case "IntegratorClient.clientId":
+		if e.ComplexityRoot.IntegratorClient.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.ClientID(childComplexity), true
+	case "IntegratorClient.createdAt":
+		if e.ComplexityRoot.IntegratorClient.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.CreatedAt(childComplexity), true
+	case "IntegratorClient.disabled":
+		if e.ComplexityRoot.IntegratorClient.Disabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Disabled(childComplexity), true
+	case "IntegratorClient.kinds":
+		if e.ComplexityRoot.IntegratorClient.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Kinds(childComplexity), true
+	case "IntegratorClient.name":
+		if e.ComplexityRoot.IntegratorClient.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Name(childComplexity), true
+	case "IntegratorClient.offices":
+		if e.ComplexityRoot.IntegratorClient.Offices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Offices(childComplexity), true
+	case "IntegratorClient.operations":
+		if e.ComplexityRoot.IntegratorClient.Operations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Operations(childComplexity), true
+	case "IntegratorClient.previousSecretValidUntil":
+		if e.ComplexityRoot.IntegratorClient.PreviousSecretUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.PreviousSecretUntil(childComplexity), true
+	case "IntegratorClient.ratePerMinute":
+		if e.ComplexityRoot.IntegratorClient.RatePerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.RatePerMinute(childComplexity), true
+	case "IntegratorClient.updatedAt":
+		if e.ComplexityRoot.IntegratorClient.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.UpdatedAt(childComplexity), true
+	case "IntegratorClient.version":
+		if e.ComplexityRoot.IntegratorClient.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Version(childComplexity), true
+	case "IntegratorClient.webhookUrl":
+		if e.ComplexityRoot.IntegratorClient.WebhookURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.WebhookURL(childComplexity), true
+
+	case "IntegratorCredentials.client":
+		if e.ComplexityRoot.IntegratorCredentials.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorCredentials.Client(childComplexity), true
+	case "IntegratorCredentials.clientSecret":
+		if e.ComplexityRoot.IntegratorCredentials.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorCredentials.ClientSecret(childComplexity), true
+	case "IntegratorCredentials.webhookSecret":
+		if e.ComplexityRoot.IntegratorCredentials.WebhookSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorCredentials.WebhookSecret(childComplexity), true
+
 	case "IssuedCertificate.code":
 		if e.ComplexityRoot.IssuedCertificate.Code == nil {
 			break
@@ -3229,6 +3352,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CorrectBirthMinor(childComplexity, args["input"].(model.CorrectBirthMinorInput)), true
+	case "Mutation.createIntegratorClient":
+		if e.ComplexityRoot.Mutation.CreateIntegratorClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIntegratorClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIntegratorClient(childComplexity, args["input"].(model.CreateIntegratorClientInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -3526,6 +3660,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeMatterCertificate(childComplexity, args["input"].(model.RevokeCertificateInput)), true
+	case "Mutation.rotateIntegratorSecret":
+		if e.ComplexityRoot.Mutation.RotateIntegratorSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateIntegratorSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateIntegratorSecret(childComplexity, args["input"].(model.RotateIntegratorSecretInput)), true
 	case "Mutation.routeMatterCertificate":
 		if e.ComplexityRoot.Mutation.RouteMatterCertificate == nil {
 			break
@@ -3653,6 +3798,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitMigration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.updateIntegratorClient":
+		if e.ComplexityRoot.Mutation.UpdateIntegratorClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateIntegratorClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateIntegratorClient(childComplexity, args["input"].(model.UpdateIntegratorClientInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -3881,6 +4037,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Household(childComplexity, args["number"].(string)), true
+	case "Query.integratorClient":
+		if e.ComplexityRoot.Query.IntegratorClient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.IntegratorClient(childComplexity), true
+	case "Query.integratorClients":
+		if e.ComplexityRoot.Query.IntegratorClients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.IntegratorClients(childComplexity), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -4654,6 +4822,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CorrectBirthMinorInput", ec.unmarshalInputCorrectBirthMinorInput),
+			graphql.NewInputUnmarshaler("CreateIntegratorClientInput", ec.unmarshalInputCreateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DeleteQueryViewInput", ec.unmarshalInputDeleteQueryViewInput),
 			graphql.NewInputUnmarshaler("FieldValueInput", ec.unmarshalInputFieldValueInput),
@@ -4681,6 +4850,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ResidentFilter", ec.unmarshalInputResidentFilter),
 			graphql.NewInputUnmarshaler("ReturnSignedBirthFormInput", ec.unmarshalInputReturnSignedBirthFormInput),
 			graphql.NewInputUnmarshaler("RevokeCertificateInput", ec.unmarshalInputRevokeCertificateInput),
+			graphql.NewInputUnmarshaler("RotateIntegratorSecretInput", ec.unmarshalInputRotateIntegratorSecretInput),
 			graphql.NewInputUnmarshaler("RouteMatterCertificateInput", ec.unmarshalInputRouteMatterCertificateInput),
 			graphql.NewInputUnmarshaler("SaveQueryViewInput", ec.unmarshalInputSaveQueryViewInput),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
@@ -4688,6 +4858,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartMatterCertificateInput", ec.unmarshalInputStartMatterCertificateInput),
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
+			graphql.NewInputUnmarshaler("UpdateIntegratorClientInput", ec.unmarshalInputUpdateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
 			graphql.NewInputUnmarshaler("VerifyMatterReasonsInput", ec.unmarshalInputVerifyMatterReasonsInput),
@@ -4784,7 +4955,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/migration.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/integrator.graphqls" "schema/migration.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4804,6 +4975,7 @@ var sources = []*ast.Source{
 	{Name: "schema/certificate.graphqls", Input: sourceData("schema/certificate.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
+	{Name: "schema/integrator.graphqls", Input: sourceData("schema/integrator.graphqls"), BuiltIn: false},
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
@@ -5458,6 +5630,48 @@ func (ec *executionContext) childFields_InfoCertificateRequest(ctx context.Conte
 		return ec.fieldContext_InfoCertificateRequest_applicantName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InfoCertificateRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_IntegratorClient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientId":
+		return ec.fieldContext_IntegratorClient_clientId(ctx, field)
+	case "name":
+		return ec.fieldContext_IntegratorClient_name(ctx, field)
+	case "kinds":
+		return ec.fieldContext_IntegratorClient_kinds(ctx, field)
+	case "offices":
+		return ec.fieldContext_IntegratorClient_offices(ctx, field)
+	case "ratePerMinute":
+		return ec.fieldContext_IntegratorClient_ratePerMinute(ctx, field)
+	case "webhookUrl":
+		return ec.fieldContext_IntegratorClient_webhookUrl(ctx, field)
+	case "previousSecretValidUntil":
+		return ec.fieldContext_IntegratorClient_previousSecretValidUntil(ctx, field)
+	case "operations":
+		return ec.fieldContext_IntegratorClient_operations(ctx, field)
+	case "disabled":
+		return ec.fieldContext_IntegratorClient_disabled(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_IntegratorClient_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_IntegratorClient_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_IntegratorClient_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegratorClient", field.Name)
+}
+
+func (ec *executionContext) childFields_IntegratorCredentials(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "client":
+		return ec.fieldContext_IntegratorCredentials_client(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_IntegratorCredentials_clientSecret(ctx, field)
+	case "webhookSecret":
+		return ec.fieldContext_IntegratorCredentials_webhookSecret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegratorCredentials", field.Name)
 }
 
 func (ec *executionContext) childFields_IssuedCertificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6310,6 +6524,20 @@ func (ec *executionContext) field_Mutation_correctBirthMinor_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createIntegratorClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateIntegratorClientInput, error) {
+			return ec.unmarshalNCreateIntegratorClientInput2hukouᚋgraphᚋmodelᚐCreateIntegratorClientInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6720,6 +6948,20 @@ func (ec *executionContext) field_Mutation_revokeMatterCertificate_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rotateIntegratorSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RotateIntegratorSecretInput, error) {
+			return ec.unmarshalNRotateIntegratorSecretInput2hukouᚋgraphᚋmodelᚐRotateIntegratorSecretInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_routeMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6882,6 +7124,20 @@ func (ec *executionContext) field_Mutation_submitMigration_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CaseStepInput, error) {
 			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateIntegratorClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateIntegratorClientInput, error) {
+			return ec.unmarshalNUpdateIntegratorClientInput2hukouᚋgraphᚋmodelᚐUpdateIntegratorClientInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13837,6 +14093,360 @@ func (ec *executionContext) fieldContext_InfoCertificateRequest_applicantName(_ 
 	return graphql.NewScalarFieldContext("InfoCertificateRequest", field, false, false, "String")
 }
 
+func (ec *executionContext) _IntegratorClient_clientId(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_name(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_kinds(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.CaseKind) graphql.Marshaler {
+			return ec.marshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "CaseKind")
+}
+
+func (ec *executionContext) _IntegratorClient_offices(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_offices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_offices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_ratePerMinute(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_ratePerMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatePerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_ratePerMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IntegratorClient_webhookUrl(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_webhookUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_webhookUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_previousSecretValidUntil(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_previousSecretValidUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousSecretUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_previousSecretValidUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IntegratorClient_operations(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_operations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_operations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_disabled(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_disabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_disabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IntegratorClient_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IntegratorClient_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IntegratorClient_version(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IntegratorCredentials_client(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorCredentials_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Client, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorCredentials_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IntegratorCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IntegratorCredentials_clientSecret(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorCredentials_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorCredentials_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorCredentials", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorCredentials_webhookSecret(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorCredentials_webhookSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorCredentials_webhookSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorCredentials", field, false, false, "String")
+}
+
 func (ec *executionContext) _IssuedCertificate_number(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19435,6 +20045,192 @@ func (ec *executionContext) fieldContext_Mutation_startHcybshGeneration(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createIntegratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createIntegratorClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateIntegratorClient(ctx, fc.Args["input"].(model.CreateIntegratorClientInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorCredentials) graphql.Marshaler {
+			return ec.marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIntegratorCredentials(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createIntegratorClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorCredentials(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createIntegratorClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateIntegratorSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateIntegratorSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateIntegratorSecret(ctx, fc.Args["input"].(model.RotateIntegratorSecretInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorCredentials) graphql.Marshaler {
+			return ec.marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIntegratorCredentials(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateIntegratorSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorCredentials(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateIntegratorSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateIntegratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateIntegratorClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateIntegratorClient(ctx, fc.Args["input"].(model.UpdateIntegratorClientInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateIntegratorClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateIntegratorClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21258,6 +22054,106 @@ func (ec *executionContext) fieldContext_Query_hcybshRun(ctx context.Context, fi
 	if fc.Args, err = ec.field_Query_hcybshRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_integratorClients(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_integratorClients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().IntegratorClients(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.IntegratorClient
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.IntegratorClient
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚕᚖhukouᚋdomainᚐIntegratorClientᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_integratorClients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_integratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_integratorClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().IntegratorClient(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_integratorClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -26670,6 +27566,90 @@ func UnmarshalCorrectBirthMinorInput(ctx context.Context, raw any) (model.Correc
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateIntegratorClientInput(ctx context.Context, obj any) (model.CreateIntegratorClientInput, error) {
+	var it model.CreateIntegratorClientInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "name", "officeCode", "kinds", "offices", "ratePerMinute", "webhookUrl"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "offices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offices"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Offices = data
+		case "ratePerMinute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratePerMinute"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RatePerMinute = data
+		case "webhookUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateIntegratorClientInput unmarshals raw into the CreateIntegratorClientInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateIntegratorClientInput(ctx context.Context, raw any) (model.CreateIntegratorClientInput, error) {
+	var out model.CreateIntegratorClientInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateIntegratorClientInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (model.CreateUserInput, error) {
 	var it model.CreateUserInput
 	if obj == nil {
@@ -28282,6 +29262,55 @@ func UnmarshalRevokeCertificateInput(ctx context.Context, raw any) (model.Revoke
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRotateIntegratorSecretInput(ctx context.Context, obj any) (model.RotateIntegratorSecretInput, error) {
+	var it model.RotateIntegratorSecretInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "graceSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "graceSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("graceSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GraceSeconds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRotateIntegratorSecretInput unmarshals raw into the RotateIntegratorSecretInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRotateIntegratorSecretInput(ctx context.Context, raw any) (model.RotateIntegratorSecretInput, error) {
+	var out model.RotateIntegratorSecretInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RotateIntegratorSecretInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRouteMatterCertificateInput(ctx context.Context, obj any) (model.RouteMatterCertificateInput, error) {
 	var it model.RouteMatterCertificateInput
 	if obj == nil {
@@ -28661,6 +29690,97 @@ func (ec *executionContext) unmarshalInputStartMigrationInput(ctx context.Contex
 func UnmarshalStartMigrationInput(ctx context.Context, raw any) (model.StartMigrationInput, error) {
 	var out model.StartMigrationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartMigrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateIntegratorClientInput(ctx context.Context, obj any) (model.UpdateIntegratorClientInput, error) {
+	var it model.UpdateIntegratorClientInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "version", "kinds", "offices", "ratePerMinute", "webhookUrl", "operations", "disabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "offices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offices"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Offices = data
+		case "ratePerMinute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratePerMinute"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RatePerMinute = data
+		case "webhookUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURL = data
+		case "operations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operations"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operations = data
+		case "disabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateIntegratorClientInput unmarshals raw into the UpdateIntegratorClientInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateIntegratorClientInput(ctx context.Context, raw any) (model.UpdateIntegratorClientInput, error) {
+	var out model.UpdateIntegratorClientInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateIntegratorClientInput", raw, &out)
 	return out, err
 }
 
@@ -31228,6 +32348,137 @@ func (ec *executionContext) _InfoCertificateRequest(ctx context.Context, sel ast
 	return out
 }
 
+var integratorClientImplementors = []string{"IntegratorClient"}
+
+func (ec *executionContext) _IntegratorClient(ctx context.Context, sel ast.SelectionSet, obj *domain.IntegratorClient) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, integratorClientImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IntegratorClient")
+		case "clientId":
+			out.Values[i] = ec._IntegratorClient_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._IntegratorClient_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinds":
+			out.Values[i] = ec._IntegratorClient_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offices":
+			out.Values[i] = ec._IntegratorClient_offices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratePerMinute":
+			out.Values[i] = ec._IntegratorClient_ratePerMinute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "webhookUrl":
+			out.Values[i] = ec._IntegratorClient_webhookUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousSecretValidUntil":
+			out.Values[i] = ec._IntegratorClient_previousSecretValidUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "operations":
+			out.Values[i] = ec._IntegratorClient_operations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disabled":
+			out.Values[i] = ec._IntegratorClient_disabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._IntegratorClient_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._IntegratorClient_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._IntegratorClient_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var integratorCredentialsImplementors = []string{"IntegratorCredentials"}
+
+func (ec *executionContext) _IntegratorCredentials(ctx context.Context, sel ast.SelectionSet, obj *domain.IntegratorCredentials) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, integratorCredentialsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IntegratorCredentials")
+		case "client":
+			out.Values[i] = ec._IntegratorCredentials_client(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientSecret":
+			out.Values[i] = ec._IntegratorCredentials_clientSecret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "webhookSecret":
+			out.Values[i] = ec._IntegratorCredentials_webhookSecret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var issuedCertificateImplementors = []string{"IssuedCertificate"}
 
 func (ec *executionContext) _IssuedCertificate(ctx context.Context, sel ast.SelectionSet, obj *certificate.Issued) graphql.Marshaler {
@@ -32537,6 +33788,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createIntegratorClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createIntegratorClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateIntegratorSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateIntegratorSecret(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateIntegratorClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateIntegratorClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startMigration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startMigration(ctx, field)
@@ -32844,6 +34116,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_hcybshRun(ctx, field)
+				})
+		case "integratorClients":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_integratorClients(ctx, field)
+				})
+		case "integratorClient":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_integratorClient(ctx, field)
 				})
 		case "migrationCategories":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -34700,6 +35984,36 @@ func (ec *executionContext) marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 	return res
 }
 
+func (ec *executionContext) unmarshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, v any) ([]domain.CaseKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.CaseKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CaseKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx context.Context, v any) (domain.CaseStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.CaseStatus(tmp)
@@ -34974,6 +36288,11 @@ func (ec *executionContext) unmarshalNCorrectBirthMinorInput2hukouᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateIntegratorClientInput2hukouᚋgraphᚋmodelᚐCreateIntegratorClientInput(ctx context.Context, v any) (model.CreateIntegratorClientInput, error) {
+	res, err := ec.unmarshalInputCreateIntegratorClientInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateUserInput2hukouᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35169,6 +36488,38 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNIntegratorClient2ᚕᚖhukouᚋdomainᚐIntegratorClientᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.IntegratorClient) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx context.Context, sel ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IntegratorClient!")
+		return graphql.Null
+	}
+	return ec._IntegratorClient(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIntegratorCredentials(ctx context.Context, sel ast.SelectionSet, v *domain.IntegratorCredentials) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IntegratorCredentials!")
+		return graphql.Null
+	}
+	return ec._IntegratorCredentials(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNIssueInformationCertificateInput2hukouᚋdomainᚋcertificateᚐInfoRequest(ctx context.Context, v any) (certificate.InfoRequest, error) {
@@ -36015,6 +37366,11 @@ func (ec *executionContext) marshalNRole2ᚕhukouᚋdomainᚐRoleᚄ(ctx context
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRotateIntegratorSecretInput2hukouᚋgraphᚋmodelᚐRotateIntegratorSecretInput(ctx context.Context, v any) (model.RotateIntegratorSecretInput, error) {
+	res, err := ec.unmarshalInputRotateIntegratorSecretInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRouteMatterCertificateInput2hukouᚋgraphᚋmodelᚐRouteMatterCertificateInput(ctx context.Context, v any) (model.RouteMatterCertificateInput, error) {
 	res, err := ec.unmarshalInputRouteMatterCertificateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36169,6 +37525,11 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateIntegratorClientInput2hukouᚋgraphᚋmodelᚐUpdateIntegratorClientInput(ctx context.Context, v any) (model.UpdateIntegratorClientInput, error) {
+	res, err := ec.unmarshalInputUpdateIntegratorClientInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateUserInput2hukouᚋgraphᚋmodelᚐUpdateUserInput(ctx context.Context, v any) (model.UpdateUserInput, error) {
@@ -36466,6 +37827,42 @@ func (ec *executionContext) marshalOCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 	_ = ctx
 	res := graphql.MarshalString(string(v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, v any) ([]domain.CaseKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.CaseKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CaseKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOCaseStatus2ᚕhukouᚋdomainᚐCaseStatusᚄ(ctx context.Context, v any) ([]domain.CaseStatus, error) {

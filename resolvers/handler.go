@@ -83,6 +83,7 @@ func NewHandler(cfg Config) http.Handler {
 	srv.Use(introspectionGate{enabled: cfg.Introspection})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(loginLimit{})
+	srv.Use(integratorGate{svc: cfg.Resolver.Integrators})
 	// Depth first: it is the cheaper check, and a deeply nested query should
 	// be told it is too deep rather than too complex (gqlgen stops at the
 	// first refusing mutator).

@@ -75,6 +75,7 @@ var notPersonal = map[string]string{
 	"QueryView.name":                "a view's name given by its owner, staff",
 	"QueryView.ownerName":           "staff",
 	"QueryViewSpec.detailFields":    "field names",
+	"IntegratorClient.name":         "an Internet+ portal, not a person",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by

@@ -25,4 +25,5 @@ type Resolver struct {
 	Hcybsh      *domain.HcybshService
 	Archives    *domain.ArchiveService
 	Queries     *domain.QueryService
+	Integrators *domain.IntegratorService
 }

@@ -32,6 +32,9 @@ func (r repos) Cases() domain.CaseRepository        { return caseRepo{r.idb} }
 func (r repos) Hcybsh() domain.HcybshRepository     { return hcybshRepo{r.idb} }
 func (r repos) Files() domain.CaseFileRepository    { return caseFileRepo{r.idb} }
 func (r repos) Queries() domain.QueryRepository     { return queryRepo{r.idb, r.db.dialect} }
+func (r repos) Integrators() domain.IntegratorRepository {
+	return integratorRepo{r.idb}
+}
 
 // poolStmts returns the prepared statements of the pool (PostgreSQL), or nil
 // in a transaction or on SQLite, where the repositories build their queries.
@@ -56,6 +59,9 @@ func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
 
 // Queries implements domain.Repos on the pool.
 func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
+
+// Integrators implements domain.Repos on the pool.
+func (db *DB) Integrators() domain.IntegratorRepository { return db.pool().Integrators() }
 
 // Cases implements domain.Repos on the pool.
 func (db *DB) Cases() domain.CaseRepository { return db.pool().Cases() }

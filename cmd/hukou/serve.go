@@ -110,7 +110,9 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Events:      db,
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
+		Integrators: domain.NewIntegratorService(db, audit, time.Now, newID),
 	}
+	res.Integrators.Sessions = auth
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()

@@ -94,6 +94,24 @@ type CorrectBirthMinorInput struct {
 	Changes []*FieldValueInput `json:"changes"`
 }
 
+// Registers a new integrator client.
+type CreateIntegratorClientInput struct {
+	// The client ID: 3 to 64 lower-case letters, digits, dots, dashes or underscores.
+	ClientID string `json:"clientId"`
+	// The portal's name.
+	Name string `json:"name"`
+	// The office the client belongs to (its user's office), within your jurisdiction.
+	OfficeCode string `json:"officeCode"`
+	// The businesses the portal may submit.
+	Kinds []domain.CaseKind `json:"kinds"`
+	// Office-code prefixes (2 to 12 digits) whose queues the portal may submit to.
+	Offices []string `json:"offices"`
+	// Calls a minute; 120 when omitted.
+	RatePerMinute *int `json:"ratePerMinute,omitempty"`
+	// Where signed notifications are posted (http or https).
+	WebhookURL *string `json:"webhookUrl,omitempty"`
+}
+
 type CreateUserInput struct {
 	Username    string        `json:"username"`
 	DisplayName string        `json:"displayName"`
@@ -242,6 +260,14 @@ type RevokeCertificateInput struct {
 	Reason  string        `json:"reason"`
 }
 
+// Rotates an integrator client's secret.
+type RotateIntegratorSecretInput struct {
+	// The client.
+	ClientID string `json:"clientId"`
+	// How long the current secret keeps signing in, in seconds (default 86400; 0 ends it now).
+	GraceSeconds *int `json:"graceSeconds,omitempty"`
+}
+
 type RouteMatterCertificateInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
@@ -285,6 +311,26 @@ type StartMigrationInput struct {
 }
 
 type Subscription struct {
+}
+
+// Changes an integrator client; omitted fields stay as they are.
+type UpdateIntegratorClientInput struct {
+	// The client to change.
+	ClientID string `json:"clientId"`
+	// The version you read.
+	Version int `json:"version"`
+	// The businesses the portal may submit.
+	Kinds []domain.CaseKind `json:"kinds,omitempty"`
+	// Office-code prefixes whose queues the portal may submit to.
+	Offices []string `json:"offices,omitempty"`
+	// Calls a minute.
+	RatePerMinute *int `json:"ratePerMinute,omitempty"`
+	// Where signed notifications are posted; empty for none.
+	WebhookURL *string `json:"webhookUrl,omitempty"`
+	// The persisted-operation allow-list (SHA-256 hex of each query text); empty allows every operation.
+	Operations []string `json:"operations,omitempty"`
+	// Disabling ends the client's sessions at once.
+	Disabled *bool `json:"disabled,omitempty"`
 }
 
 type UpdateUserInput struct {
