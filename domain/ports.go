@@ -22,6 +22,8 @@ type Repos interface {
 	Queries() QueryRepository
 	// Integrators stores Internet+ integrator clients.
 	Integrators() IntegratorRepository
+	// Idempotency stores the answers of mutations made with idempotency keys.
+	Idempotency() IdempotencyRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

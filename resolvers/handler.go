@@ -90,6 +90,7 @@ func NewHandler(cfg Config) http.Handler {
 	srv.Use(depthLimit(cfg.Limits.MaxDepth))
 	srv.Use(&complexityLimit{max: cfg.Limits.MaxComplexity})
 	srv.Use(operationMetrics{})
+	srv.Use(idempotency{svc: cfg.Resolver.Idempotency})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 
@@ -99,6 +100,7 @@ func NewHandler(cfg Config) http.Handler {
 		addr := clientAddr(r)
 		ctx := context.WithValue(r.Context(), remoteAddrKey{}, addr)
 		ctx = withResponseHeaders(ctx, w.Header())
+		ctx = withIdempotencyKey(ctx, r)
 		ctx = withCookieRequest(ctx, cfg.Cookies, r)
 		ctx = context.WithValue(ctx, tokensKey{}, cfg.Tokens)
 		ctx = authenticate(ctx, r.Header.Get("Authorization"), addr, cfg.Tokens, cfg.Resolver.Auth, cfg.Now)

@@ -26,4 +26,5 @@ type Resolver struct {
 	Archives    *domain.ArchiveService
 	Queries     *domain.QueryService
 	Integrators *domain.IntegratorService
+	Idempotency *domain.IdempotencyService
 }

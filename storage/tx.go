@@ -35,6 +35,9 @@ func (r repos) Queries() domain.QueryRepository     { return queryRepo{r.idb, r.
 func (r repos) Integrators() domain.IntegratorRepository {
 	return integratorRepo{r.idb}
 }
+func (r repos) Idempotency() domain.IdempotencyRepository {
+	return idempotencyRepo{r.idb}
+}
 
 // poolStmts returns the prepared statements of the pool (PostgreSQL), or nil
 // in a transaction or on SQLite, where the repositories build their queries.
@@ -59,6 +62,9 @@ func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
 
 // Queries implements domain.Repos on the pool.
 func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
+
+// Idempotency implements domain.Repos on the pool.
+func (db *DB) Idempotency() domain.IdempotencyRepository { return db.pool().Idempotency() }
 
 // Integrators implements domain.Repos on the pool.
 func (db *DB) Integrators() domain.IntegratorRepository { return db.pool().Integrators() }

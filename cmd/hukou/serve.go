@@ -111,6 +111,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 		Integrators: domain.NewIntegratorService(db, audit, time.Now, newID),
+		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
 	}
 	res.Integrators.Sessions = auth
 	// The refresh cookie is Secure except on plain HTTP in development mode.

@@ -96,6 +96,11 @@ func (w *pruneRefreshTokensWorker) Work(ctx context.Context, _ *river.Job[domain
 		return fmt.Errorf("prune refresh tokens: %w", err)
 	}
 	w.deps.Logger.InfoContext(ctx, "pruned refresh tokens", slog.Int("deleted", n), slog.Time("expired_before", before))
+	// Expired idempotency keys (issue 18 item 6) go with them, daily.
+	if n, err = w.deps.DB.Idempotency().PruneIdempotencyKeys(ctx, w.deps.Now()); err != nil {
+		return fmt.Errorf("prune idempotency keys: %w", err)
+	}
+	w.deps.Logger.InfoContext(ctx, "pruned idempotency keys", slog.Int("deleted", n))
 	return nil
 }
 
