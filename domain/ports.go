@@ -24,6 +24,8 @@ type Repos interface {
 	Integrators() IntegratorRepository
 	// Idempotency stores the answers of mutations made with idempotency keys.
 	Idempotency() IdempotencyRepository
+	// Online stores online applications and their webhook deliveries.
+	Online() OnlineRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

@@ -27,4 +27,5 @@ type Resolver struct {
 	Queries     *domain.QueryService
 	Integrators *domain.IntegratorService
 	Idempotency *domain.IdempotencyService
+	Online      *domain.OnlineService
 }

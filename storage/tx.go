@@ -38,6 +38,7 @@ func (r repos) Integrators() domain.IntegratorRepository {
 func (r repos) Idempotency() domain.IdempotencyRepository {
 	return idempotencyRepo{r.idb}
 }
+func (r repos) Online() domain.OnlineRepository { return onlineRepo{r.idb} }
 
 // poolStmts returns the prepared statements of the pool (PostgreSQL), or nil
 // in a transaction or on SQLite, where the repositories build their queries.
@@ -62,6 +63,9 @@ func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
 
 // Queries implements domain.Repos on the pool.
 func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
+
+// Online implements domain.Repos on the pool.
+func (db *DB) Online() domain.OnlineRepository { return db.pool().Online() }
 
 // Idempotency implements domain.Repos on the pool.
 func (db *DB) Idempotency() domain.IdempotencyRepository { return db.pool().Idempotency() }

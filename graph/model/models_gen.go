@@ -17,6 +17,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// Takes an online application from the queue.
+type AcceptOnlineApplicationInput struct {
+	// The application.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+}
+
 type AnnounceCollaborationKeyInput struct {
 	// The deployment to tell (its city bureau's office code).
 	ReceiverOffice string `json:"receiverOffice"`
@@ -187,6 +195,38 @@ type MoveInMigrationInput struct {
 type Mutation struct {
 }
 
+// A page of online applications, newest first.
+type OnlineApplicationConnection struct {
+	// The applications.
+	Edges []*OnlineApplicationEdge `json:"edges"`
+	// Whether there are more.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One online application in a page.
+type OnlineApplicationEdge struct {
+	// Pass as after to read the next page; stable: keyed on the immutable ID.
+	Cursor string `json:"cursor"`
+	// The application.
+	Node *domain.OnlineApplication `json:"node"`
+}
+
+// Selects online applications; a portal sees only its own, staff their jurisdiction's queue.
+type OnlineApplicationFilter struct {
+	// Only these statuses.
+	Statuses []domain.OnlineStatus `json:"statuses,omitempty"`
+	// Only this business.
+	Kind *domain.CaseKind `json:"kind,omitempty"`
+}
+
+// A material uploaded with an online application.
+type OnlineMaterialInput struct {
+	// The material's code on the Ministry's list (e.g. BIRTH_CERT).
+	Code string `json:"code"`
+	// The file: JPEG, PNG or PDF within the archive size limit.
+	File graphql.Upload `json:"file"`
+}
+
 // Relay page information.
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
@@ -222,6 +262,16 @@ type RejectBirthMajorChangeInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
 	// Required: why the change is rejected.
+	Reason string `json:"reason"`
+}
+
+// Refuses an online application without opening a case.
+type RejectOnlineApplicationInput struct {
+	// The application.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// Why: the portal shows it to the citizen.
 	Reason string `json:"reason"`
 }
 
@@ -308,6 +358,20 @@ type StartMatterCertificateInput struct {
 
 type StartMigrationInput struct {
 	Applicant *migration.Applicant `json:"applicant"`
+}
+
+// An online birth registration submitted by a portal (3.1.1).
+type SubmitOnlineBirthApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The medical birth certificate number.
+	CertificateNumber string `json:"certificateNumber"`
+	// The applicant's data, as a clerk would enter it (1.1.1).
+	Applicant *birth.Applicant `json:"applicant"`
+	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
 }
 
 type Subscription struct {
