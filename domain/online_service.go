@@ -356,10 +356,10 @@ func (s *OnlineService) observe(ctx context.Context, tx Repos, c *Case) error {
 		return err
 	}
 	a.CaseStatus = c.Status
-	switch {
-	case c.Status == StatusCompleted:
+	switch c.Status {
+	case StatusCompleted:
 		a.Status = OnlineCompleted
-	case c.Status == StatusRefused || c.Status == StatusClosed:
+	case StatusRefused, StatusClosed:
 		a.Status = OnlineRefused
 	default:
 		a.Status = OnlineAccepted

@@ -150,7 +150,7 @@ func (r onlineRepo) FindOnlineApplications(ctx context.Context, f domain.OnlineF
 		for i, s := range f.Statuses {
 			statuses[i] = string(s)
 		}
-		q = q.Where("status IN (?)", bun.In(statuses))
+		q = q.Where("status IN (?)", bun.List(statuses))
 	}
 	if f.Kind != "" {
 		q = q.Where("kind = ?", string(f.Kind))

@@ -65,7 +65,7 @@ func (s *Service) StartOnline(ctx context.Context, app *domain.OnlineApplication
 	if err := json.Unmarshal(app.Data, &d); err != nil {
 		return nil, err
 	}
-	return s.start(ctx, Intake{CertificateNumber: d.CertificateNumber, Applicant: d.Applicant}, link)
+	return s.start(ctx, Intake(d), link)
 }
 
 // OnlineResult implements domain.OnlineIntake.
