@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 
 	"hukou/integrations/ministry/ministrysim"
@@ -206,6 +208,29 @@ func TestPortal_OnlineBirth(t *testing.T) {
 		requireRefused(t, gqlExt(t, c.pj.addr, otherTok, `{ onlineApplications { edges { node { id } } } }`, nil), "FORBIDDEN", "", "integrator.operation_not_allowed")
 		requireRefused(t, gqlExt(t, c.pj.addr, otherTok, portalsim.ApplicationQuery, map[string]any{"id": app.ID}), "NOT_FOUND", "", "not_found")
 
+		// The portal also subscribes, authenticated in connection_init.
+		var cl struct{ ClientLogin struct{ AccessToken string } }
+		require.NoError(t, gql(c.pj.addr, "", `mutation($s: String!) { clientLogin(input: {clientId: "ln-gov", clientSecret: $s}) { accessToken } }`,
+			map[string]any{"s": creds.ClientSecret}, &cl))
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		ws, _, err := websocket.Dial(ctx, "ws://"+c.pj.addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		require.NoError(t, err)
+		defer func() { _ = ws.CloseNow() }()
+		write := func(v any) { b, _ := json.Marshal(v); require.NoError(t, ws.Write(ctx, websocket.MessageText, b)) }
+		read := func() map[string]any {
+			_, b, err := ws.Read(ctx)
+			require.NoError(t, err)
+			var m map[string]any
+			require.NoError(t, json.Unmarshal(b, &m))
+			return m
+		}
+		write(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + cl.ClientLogin.AccessToken}})
+		require.Equal(t, "connection_ack", read()["type"])
+		write(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+			"query": `subscription { onlineApplicationEvents { eventId applicationId status at } }`}})
+		time.Sleep(500 * time.Millisecond) // the subscription is registered
+
 		// The portal goes down; the clerk completes the application at the counter.
 		p.do(http.MethodPut, "/admin/down", map[string]bool{"down": true}, nil)
 		var accepted struct{ AcceptOnlineApplication birthCase }
@@ -213,6 +238,17 @@ func TestPortal_OnlineBirth(t *testing.T) {
 			map[string]any{"id": app.ID}, &accepted))
 		bc := accepted.AcceptOnlineApplication
 		require.Equal(t, "DRAFT", bc.Status)
+		for {
+			m := read()
+			if m["type"] == "ka" || m["type"] == "ping" {
+				continue
+			}
+			require.Equal(t, "next", m["type"], "%v", m)
+			ev := m["payload"].(map[string]any)["data"].(map[string]any)["onlineApplicationEvents"].(map[string]any)
+			require.Equal(t, app.ID, ev["applicationId"])
+			require.Equal(t, "ACCEPTED", ev["status"], "the subscription tells the portal at once, even while its webhook is down")
+			break
+		}
 		var mats struct {
 			Case struct {
 				Materials []struct {
