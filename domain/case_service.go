@@ -28,6 +28,26 @@ type CaseService struct {
 	NewID func() string
 	// modules by kind, registered at start-up (never changed afterwards).
 	modules map[CaseKind]Module
+	// observers are told of every change of a case (Observe).
+	observers []CaseObserver
+}
+
+// CaseObserver is told of each step fired on a case (by a user or a
+// message) inside the step's transaction, after the case and its history
+// entry are saved; an error rolls the step back.
+type CaseObserver func(ctx context.Context, tx Repos, c *Case) error
+
+// Observe adds an observer of every case change (start-up wiring, like
+// Register; never called while cases change).
+func (s *CaseService) Observe(o CaseObserver) { s.observers = append(s.observers, o) }
+
+func (s *CaseService) notify(ctx context.Context, tx Repos, c *Case) error {
+	for _, o := range s.observers {
+		if err := o(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Module is a business kind plugged into the engine: its one declaration,
@@ -481,6 +501,9 @@ func (s *CaseService) fire(ctx context.Context, tx Repos, c *Case, action Action
 		}
 	}
 	if err := tx.Cases().AppendCaseAction(ctx, a); err != nil {
+		return err
+	}
+	if err := s.notify(ctx, tx, c); err != nil {
 		return err
 	}
 	if !actor.System {

@@ -376,7 +376,7 @@ func (s *CollabService) Events(ctx context.Context, bus CollabEvents) (<-chan Co
 	go func() {
 		defer close(out)
 		for e := range in {
-			if actor.CanSee(e.Office) {
+			if e.Audience == "" && actor.CanSee(e.Office) {
 				select {
 				case out <- e:
 				case <-ctx.Done():

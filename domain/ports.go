@@ -24,6 +24,12 @@ type Repos interface {
 	// rollback); on the pool, at once. fn must not block: it is for waking
 	// work that the commit made ready (an outgoing message's delivery).
 	AfterCommit(fn func())
+	// Integrators stores Internet+ integrator clients.
+	Integrators() IntegratorRepository
+	// Idempotency stores the answers of mutations made with idempotency keys.
+	Idempotency() IdempotencyRepository
+	// Online stores online applications and their webhook deliveries.
+	Online() OnlineRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

@@ -51,6 +51,9 @@ type ResolverRoot interface {
 	MigrationLookup() MigrationLookupResolver
 	Mutation() MutationResolver
 	Office() OfficeResolver
+	OnlineApplication() OnlineApplicationResolver
+	OnlineApplicationEvent() OnlineApplicationEventResolver
+	OnlineMaterial() OnlineMaterialResolver
 	Query() QueryResolver
 	QueryCondition() QueryConditionResolver
 	QueryField() QueryFieldResolver
@@ -60,6 +63,7 @@ type ResolverRoot interface {
 	ResidentConnection() ResidentConnectionResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
+	WebhookDelivery() WebhookDeliveryResolver
 }
 
 type DirectiveRoot struct {
@@ -142,6 +146,14 @@ type ComplexityRoot struct {
 		HouseholdAddress func(childComplexity int) int
 		HouseholdNumber  func(childComplexity int) int
 		MinistryChecks   func(childComplexity int) int
+	}
+
+	BirthOnlineResult struct {
+		Approved        func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		IDNumber        func(childComplexity int) int
+		NewbornName     func(childComplexity int) int
+		Reasons         func(childComplexity int) int
 	}
 
 	BirthOutcome struct {
@@ -443,6 +455,27 @@ type ComplexityRoot struct {
 		Purpose       func(childComplexity int) int
 	}
 
+	IntegratorClient struct {
+		ClientID            func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Disabled            func(childComplexity int) int
+		Kinds               func(childComplexity int) int
+		Name                func(childComplexity int) int
+		Offices             func(childComplexity int) int
+		Operations          func(childComplexity int) int
+		PreviousSecretUntil func(childComplexity int) int
+		RatePerMinute       func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		Version             func(childComplexity int) int
+		WebhookURL          func(childComplexity int) int
+	}
+
+	IntegratorCredentials struct {
+		Client        func(childComplexity int) int
+		ClientSecret  func(childComplexity int) int
+		WebhookSecret func(childComplexity int) int
+	}
+
 	IssuedCertificate struct {
 		Code       func(childComplexity int) int
 		Facts      func(childComplexity int) int
@@ -620,6 +653,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptOnlineApplication       func(childComplexity int, input model.AcceptOnlineApplicationInput) int
 		AnnounceCollaborationKey      func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
 		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
 		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
@@ -630,6 +664,7 @@ type ComplexityRoot struct {
 		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
 		CloseRefusedMigration         func(childComplexity int, input model.CaseStepInput) int
 		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
+		CreateIntegratorClient        func(childComplexity int, input model.CreateIntegratorClientInput) int
 		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
 		DeleteArchive                 func(childComplexity int, id string, version int) int
 		DeleteQueryView               func(childComplexity int, input model.DeleteQueryViewInput) int
@@ -649,7 +684,9 @@ type ComplexityRoot struct {
 		RefuseBirthRegistration       func(childComplexity int, input model.RefuseBirthRegistrationInput) int
 		RefuseMigration               func(childComplexity int, input model.RefuseMigrationInput) int
 		RejectBirthMajorChange        func(childComplexity int, input model.RejectBirthMajorChangeInput) int
+		RejectOnlineApplication       func(childComplexity int, input model.RejectOnlineApplicationInput) int
 		ReplayMessage                 func(childComplexity int, messageID string) int
+		ReplayWebhookDelivery         func(childComplexity int, id string) int
 		ReportBirthErrors             func(childComplexity int, input model.ReportBirthErrorsInput) int
 		RequestBirthMajorChange       func(childComplexity int, input model.RequestBirthMajorChangeInput) int
 		RequestSeal                   func(childComplexity int, input model.RequestSealInput) int
@@ -659,6 +696,7 @@ type ComplexityRoot struct {
 		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
 		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
 		RevokeSeal                    func(childComplexity int, input model.RevokeSealInput) int
+		RotateIntegratorSecret        func(childComplexity int, input model.RotateIntegratorSecretInput) int
 		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
 		SaveQueryView                 func(childComplexity int, input model.SaveQueryViewInput) int
 		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
@@ -671,6 +709,8 @@ type ComplexityRoot struct {
 		SubmitBirthRegistration       func(childComplexity int, input model.CaseStepInput) int
 		SubmitMatterCertificate       func(childComplexity int, input model.CaseStepInput) int
 		SubmitMigration               func(childComplexity int, input model.CaseStepInput) int
+		SubmitOnlineBirthApplication  func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
+		UpdateIntegratorClient        func(childComplexity int, input model.UpdateIntegratorClientInput) int
 		UpdateUser                    func(childComplexity int, input model.UpdateUserInput) int
 		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
 		VerifyMatterNoResult          func(childComplexity int, input model.VerifyMatterReasonsInput) int
@@ -684,6 +724,50 @@ type ComplexityRoot struct {
 		Level    func(childComplexity int) int
 		Name     func(childComplexity int) int
 		Parent   func(childComplexity int) int
+	}
+
+	OnlineApplication struct {
+		CaseID     func(childComplexity int) int
+		CaseStatus func(childComplexity int) int
+		ClientID   func(childComplexity int) int
+		CollabNo   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Data       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Materials  func(childComplexity int) int
+		Office     func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Reference  func(childComplexity int) int
+		Result     func(childComplexity int) int
+		Status     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	OnlineApplicationConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	OnlineApplicationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	OnlineApplicationEvent struct {
+		AppliedAt func(childComplexity int) int
+		MessageID func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Subject   func(childComplexity int) int
+	}
+
+	OnlineMaterial struct {
+		Code        func(childComplexity int) int
+		ContentType func(childComplexity int) int
+		Name        func(childComplexity int) int
+		SHA256      func(childComplexity int) int
+		Size        func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -706,6 +790,8 @@ type ComplexityRoot struct {
 		FileLinks                  func(childComplexity int, ids []string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
+		IntegratorClient           func(childComplexity int) int
+		IntegratorClients          func(childComplexity int) int
 		Licence                    func(childComplexity int, id string) int
 		Me                         func(childComplexity int) int
 		MigrationCategories        func(childComplexity int) int
@@ -713,6 +799,8 @@ type ComplexityRoot struct {
 		MigrationLookup            func(childComplexity int, applicant migration.Applicant) int
 		Node                       func(childComplexity int, id string) int
 		Offices                    func(childComplexity int) int
+		OnlineApplication          func(childComplexity int, id string) int
+		OnlineApplications         func(childComplexity int, filter *model.OnlineApplicationFilter, first *int, after *string) int
 		OverdueCases               func(childComplexity int, first *int, after *string) int
 		OverdueMessages            func(childComplexity int, first *int, after *string) int
 		QueryCount                 func(childComplexity int, source string, condition *domain.QueryCondition) int
@@ -729,6 +817,7 @@ type ComplexityRoot struct {
 		VerifyCertificate          func(childComplexity int, number string, code string) int
 		VerifyDocument             func(childComplexity int, file graphql.Upload) int
 		VerifyMessageLog           func(childComplexity int) int
+		WebhookDeliveries          func(childComplexity int, status *domain.WebhookStatus, first *int) int
 	}
 
 	QueryCodeValue struct {
@@ -873,7 +962,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		CollaborationEvents func(childComplexity int) int
+		CollaborationEvents     func(childComplexity int) int
+		OnlineApplicationEvents func(childComplexity int) int
 	}
 
 	User struct {
@@ -896,6 +986,18 @@ type ComplexityRoot struct {
 	UserEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		ApplicationID func(childComplexity int) int
+		Attempts      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		DeliveredAt   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LastError     func(childComplexity int) int
+		Payload       func(childComplexity int) int
+		Seq           func(childComplexity int) int
+		Status        func(childComplexity int) int
 	}
 }
 
@@ -1024,6 +1126,7 @@ type MutationResolver interface {
 	ReturnSignedBirthForm(ctx context.Context, input model.ReturnSignedBirthFormInput) (*domain.Case, error)
 	FileBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CloseRefusedBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	SubmitOnlineBirthApplication(ctx context.Context, input model.SubmitOnlineBirthApplicationInput) (*domain.OnlineApplication, error)
 	IssueInformationCertificate(ctx context.Context, input certificate.InfoRequest) (*certificate.InfoOutcome, error)
 	RevokeInformationCertificate(ctx context.Context, input model.RevokeCertificateInput) (*domain.Case, error)
 	StartMatterCertificate(ctx context.Context, input model.StartMatterCertificateInput) (*domain.Case, error)
@@ -1041,6 +1144,9 @@ type MutationResolver interface {
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
+	CreateIntegratorClient(ctx context.Context, input model.CreateIntegratorClientInput) (*domain.IntegratorCredentials, error)
+	RotateIntegratorSecret(ctx context.Context, input model.RotateIntegratorSecretInput) (*domain.IntegratorCredentials, error)
+	UpdateIntegratorClient(ctx context.Context, input model.UpdateIntegratorClientInput) (*domain.IntegratorClient, error)
 	CiteLicence(ctx context.Context, caseID string, materialCode string, licenceID string) (*domain.CitedLicence, error)
 	StartMigration(ctx context.Context, input model.StartMigrationInput) (*domain.Case, error)
 	ModifyMigration(ctx context.Context, input model.ModifyMigrationInput) (*domain.Case, error)
@@ -1049,6 +1155,9 @@ type MutationResolver interface {
 	RefuseMigration(ctx context.Context, input model.RefuseMigrationInput) (*domain.Case, error)
 	CloseRefusedMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	MoveInMigration(ctx context.Context, input model.MoveInMigrationInput) (*domain.Case, error)
+	AcceptOnlineApplication(ctx context.Context, input model.AcceptOnlineApplicationInput) (*domain.Case, error)
+	RejectOnlineApplication(ctx context.Context, input model.RejectOnlineApplicationInput) (*domain.OnlineApplication, error)
+	ReplayWebhookDelivery(ctx context.Context, id string) (*domain.WebhookDelivery, error)
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
 	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
@@ -1059,6 +1168,20 @@ type MutationResolver interface {
 type OfficeResolver interface {
 	Parent(ctx context.Context, obj *domain.Office) (*domain.Office, error)
 	Division(ctx context.Context, obj *domain.Office) (*model.Division, error)
+}
+type OnlineApplicationResolver interface {
+	CaseStatus(ctx context.Context, obj *domain.OnlineApplication) (*domain.CaseStatus, error)
+
+	CollabNo(ctx context.Context, obj *domain.OnlineApplication) (*string, error)
+	Reason(ctx context.Context, obj *domain.OnlineApplication) (*string, error)
+	Result(ctx context.Context, obj *domain.OnlineApplication) (domain.OnlineResultDetails, error)
+	Data(ctx context.Context, obj *domain.OnlineApplication) (string, error)
+}
+type OnlineApplicationEventResolver interface {
+	Status(ctx context.Context, obj *domain.CollabEvent) (domain.OnlineStatus, error)
+}
+type OnlineMaterialResolver interface {
+	Size(ctx context.Context, obj *domain.OnlineMaterial) (int, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -1078,11 +1201,16 @@ type QueryResolver interface {
 	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
+	IntegratorClients(ctx context.Context) ([]*domain.IntegratorClient, error)
+	IntegratorClient(ctx context.Context) (*domain.IntegratorClient, error)
 	Licence(ctx context.Context, id string) (*domain.Licence, error)
 	CitedLicences(ctx context.Context, caseID string) ([]*domain.CitedLicence, error)
 	MigrationCategories(ctx context.Context) ([]*migration.Category, error)
 	MigrationHousehold(ctx context.Context, applicantIDNumber string) (*domain.MinistryHousehold, error)
 	MigrationLookup(ctx context.Context, applicant migration.Applicant) (*migration.Lookup, error)
+	OnlineApplication(ctx context.Context, id string) (*domain.OnlineApplication, error)
+	OnlineApplications(ctx context.Context, filter *model.OnlineApplicationFilter, first *int, after *string) (*model.OnlineApplicationConnection, error)
+	WebhookDeliveries(ctx context.Context, status *domain.WebhookStatus, first *int) ([]*domain.WebhookDelivery, error)
 	QuerySources(ctx context.Context) ([]*domain.QuerySource, error)
 	QuerySource(ctx context.Context, name string) (*domain.QuerySource, error)
 	RunQuery(ctx context.Context, input model.QueryInput, first *int, after *string) (*domain.QueryResult, error)
@@ -1134,11 +1262,15 @@ type ResidentConnectionResolver interface {
 }
 type SubscriptionResolver interface {
 	CollaborationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
+	OnlineApplicationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
 }
 type UserResolver interface {
 	ID(ctx context.Context, obj *domain.User) (string, error)
 
 	Office(ctx context.Context, obj *domain.User) (*domain.Office, error)
+}
+type WebhookDeliveryResolver interface {
+	Payload(ctx context.Context, obj *domain.WebhookDelivery) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1461,6 +1593,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BirthLookup.MinistryChecks(childComplexity), true
+
+	case "BirthOnlineResult.approved":
+		if e.ComplexityRoot.BirthOnlineResult.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.Approved(childComplexity), true
+	case "BirthOnlineResult.householdNumber":
+		if e.ComplexityRoot.BirthOnlineResult.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.HouseholdNumber(childComplexity), true
+	case "BirthOnlineResult.idNumber":
+		if e.ComplexityRoot.BirthOnlineResult.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.IDNumber(childComplexity), true
+	case "BirthOnlineResult.newbornName":
+		if e.ComplexityRoot.BirthOnlineResult.NewbornName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.NewbornName(childComplexity), true
+	case "BirthOnlineResult.reasons":
+		if e.ComplexityRoot.BirthOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.Reasons(childComplexity), true
 
 	case "BirthOutcome.formRevision":
 		if e.ComplexityRoot.BirthOutcome.FormRevision == nil {
@@ -2712,6 +2875,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InfoCertificateRequest.Purpose(childComplexity), true
 
+	case "IntegratorClient.clientId":
+		if e.ComplexityRoot.IntegratorClient.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.ClientID(childComplexity), true
+	case "IntegratorClient.createdAt":
+		if e.ComplexityRoot.IntegratorClient.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.CreatedAt(childComplexity), true
+	case "IntegratorClient.disabled":
+		if e.ComplexityRoot.IntegratorClient.Disabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Disabled(childComplexity), true
+	case "IntegratorClient.kinds":
+		if e.ComplexityRoot.IntegratorClient.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Kinds(childComplexity), true
+	case "IntegratorClient.name":
+		if e.ComplexityRoot.IntegratorClient.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Name(childComplexity), true
+	case "IntegratorClient.offices":
+		if e.ComplexityRoot.IntegratorClient.Offices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Offices(childComplexity), true
+	case "IntegratorClient.operations":
+		if e.ComplexityRoot.IntegratorClient.Operations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Operations(childComplexity), true
+	case "IntegratorClient.previousSecretValidUntil":
+		if e.ComplexityRoot.IntegratorClient.PreviousSecretUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.PreviousSecretUntil(childComplexity), true
+	case "IntegratorClient.ratePerMinute":
+		if e.ComplexityRoot.IntegratorClient.RatePerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.RatePerMinute(childComplexity), true
+	case "IntegratorClient.updatedAt":
+		if e.ComplexityRoot.IntegratorClient.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.UpdatedAt(childComplexity), true
+	case "IntegratorClient.version":
+		if e.ComplexityRoot.IntegratorClient.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Version(childComplexity), true
+	case "IntegratorClient.webhookUrl":
+		if e.ComplexityRoot.IntegratorClient.WebhookURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.WebhookURL(childComplexity), true
+
+	case "IntegratorCredentials.client":
+		if e.ComplexityRoot.IntegratorCredentials.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorCredentials.Client(childComplexity), true
+	case "IntegratorCredentials.clientSecret":
+		if e.ComplexityRoot.IntegratorCredentials.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorCredentials.ClientSecret(childComplexity), true
+	case "IntegratorCredentials.webhookSecret":
+		if e.ComplexityRoot.IntegratorCredentials.WebhookSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorCredentials.WebhookSecret(childComplexity), true
+
 	case "IssuedCertificate.code":
 		if e.ComplexityRoot.IssuedCertificate.Code == nil {
 			break
@@ -3462,6 +3717,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MinistryCheck.Passed(childComplexity), true
 
+	case "Mutation.acceptOnlineApplication":
+		if e.ComplexityRoot.Mutation.AcceptOnlineApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptOnlineApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptOnlineApplication(childComplexity, args["input"].(model.AcceptOnlineApplicationInput)), true
 	case "Mutation.announceCollaborationKey":
 		if e.ComplexityRoot.Mutation.AnnounceCollaborationKey == nil {
 			break
@@ -3572,6 +3838,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CorrectBirthMinor(childComplexity, args["input"].(model.CorrectBirthMinorInput)), true
+	case "Mutation.createIntegratorClient":
+		if e.ComplexityRoot.Mutation.CreateIntegratorClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIntegratorClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIntegratorClient(childComplexity, args["input"].(model.CreateIntegratorClientInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -3781,6 +4058,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectBirthMajorChange(childComplexity, args["input"].(model.RejectBirthMajorChangeInput)), true
+	case "Mutation.rejectOnlineApplication":
+		if e.ComplexityRoot.Mutation.RejectOnlineApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectOnlineApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectOnlineApplication(childComplexity, args["input"].(model.RejectOnlineApplicationInput)), true
 	case "Mutation.replayMessage":
 		if e.ComplexityRoot.Mutation.ReplayMessage == nil {
 			break
@@ -3792,6 +4080,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReplayMessage(childComplexity, args["messageId"].(string)), true
+	case "Mutation.replayWebhookDelivery":
+		if e.ComplexityRoot.Mutation.ReplayWebhookDelivery == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replayWebhookDelivery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplayWebhookDelivery(childComplexity, args["id"].(string)), true
 	case "Mutation.reportBirthErrors":
 		if e.ComplexityRoot.Mutation.ReportBirthErrors == nil {
 			break
@@ -3891,6 +4190,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSeal(childComplexity, args["input"].(model.RevokeSealInput)), true
+	case "Mutation.rotateIntegratorSecret":
+		if e.ComplexityRoot.Mutation.RotateIntegratorSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateIntegratorSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateIntegratorSecret(childComplexity, args["input"].(model.RotateIntegratorSecretInput)), true
 	case "Mutation.routeMatterCertificate":
 		if e.ComplexityRoot.Mutation.RouteMatterCertificate == nil {
 			break
@@ -4018,6 +4328,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitMigration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.submitOnlineBirthApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineBirthApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineBirthApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineBirthApplication(childComplexity, args["input"].(model.SubmitOnlineBirthApplicationInput)), true
+	case "Mutation.updateIntegratorClient":
+		if e.ComplexityRoot.Mutation.UpdateIntegratorClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateIntegratorClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateIntegratorClient(childComplexity, args["input"].(model.UpdateIntegratorClientInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -4104,6 +4436,185 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Office.Parent(childComplexity), true
+
+	case "OnlineApplication.caseId":
+		if e.ComplexityRoot.OnlineApplication.CaseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.CaseID(childComplexity), true
+	case "OnlineApplication.caseStatus":
+		if e.ComplexityRoot.OnlineApplication.CaseStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.CaseStatus(childComplexity), true
+	case "OnlineApplication.clientId":
+		if e.ComplexityRoot.OnlineApplication.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.ClientID(childComplexity), true
+	case "OnlineApplication.collabNo":
+		if e.ComplexityRoot.OnlineApplication.CollabNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.CollabNo(childComplexity), true
+	case "OnlineApplication.createdAt":
+		if e.ComplexityRoot.OnlineApplication.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.CreatedAt(childComplexity), true
+	case "OnlineApplication.data":
+		if e.ComplexityRoot.OnlineApplication.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Data(childComplexity), true
+	case "OnlineApplication.id":
+		if e.ComplexityRoot.OnlineApplication.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.ID(childComplexity), true
+	case "OnlineApplication.kind":
+		if e.ComplexityRoot.OnlineApplication.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Kind(childComplexity), true
+	case "OnlineApplication.materials":
+		if e.ComplexityRoot.OnlineApplication.Materials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Materials(childComplexity), true
+	case "OnlineApplication.office":
+		if e.ComplexityRoot.OnlineApplication.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Office(childComplexity), true
+	case "OnlineApplication.reason":
+		if e.ComplexityRoot.OnlineApplication.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Reason(childComplexity), true
+	case "OnlineApplication.reference":
+		if e.ComplexityRoot.OnlineApplication.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Reference(childComplexity), true
+	case "OnlineApplication.result":
+		if e.ComplexityRoot.OnlineApplication.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Result(childComplexity), true
+	case "OnlineApplication.status":
+		if e.ComplexityRoot.OnlineApplication.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Status(childComplexity), true
+	case "OnlineApplication.updatedAt":
+		if e.ComplexityRoot.OnlineApplication.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.UpdatedAt(childComplexity), true
+	case "OnlineApplication.version":
+		if e.ComplexityRoot.OnlineApplication.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Version(childComplexity), true
+
+	case "OnlineApplicationConnection.edges":
+		if e.ComplexityRoot.OnlineApplicationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationConnection.Edges(childComplexity), true
+	case "OnlineApplicationConnection.pageInfo":
+		if e.ComplexityRoot.OnlineApplicationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationConnection.PageInfo(childComplexity), true
+
+	case "OnlineApplicationEdge.cursor":
+		if e.ComplexityRoot.OnlineApplicationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEdge.Cursor(childComplexity), true
+	case "OnlineApplicationEdge.node":
+		if e.ComplexityRoot.OnlineApplicationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEdge.Node(childComplexity), true
+
+	case "OnlineApplicationEvent.at":
+		if e.ComplexityRoot.OnlineApplicationEvent.AppliedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEvent.AppliedAt(childComplexity), true
+	case "OnlineApplicationEvent.eventId":
+		if e.ComplexityRoot.OnlineApplicationEvent.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEvent.MessageID(childComplexity), true
+	case "OnlineApplicationEvent.status":
+		if e.ComplexityRoot.OnlineApplicationEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEvent.Status(childComplexity), true
+	case "OnlineApplicationEvent.applicationId":
+		if e.ComplexityRoot.OnlineApplicationEvent.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEvent.Subject(childComplexity), true
+
+	case "OnlineMaterial.code":
+		if e.ComplexityRoot.OnlineMaterial.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.Code(childComplexity), true
+	case "OnlineMaterial.contentType":
+		if e.ComplexityRoot.OnlineMaterial.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.ContentType(childComplexity), true
+	case "OnlineMaterial.name":
+		if e.ComplexityRoot.OnlineMaterial.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.Name(childComplexity), true
+	case "OnlineMaterial.sha256":
+		if e.ComplexityRoot.OnlineMaterial.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.SHA256(childComplexity), true
+	case "OnlineMaterial.size":
+		if e.ComplexityRoot.OnlineMaterial.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.Size(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -4257,6 +4768,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Household(childComplexity, args["number"].(string)), true
+	case "Query.integratorClient":
+		if e.ComplexityRoot.Query.IntegratorClient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.IntegratorClient(childComplexity), true
+	case "Query.integratorClients":
+		if e.ComplexityRoot.Query.IntegratorClients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.IntegratorClients(childComplexity), true
 
 	case "Query.licence":
 		if e.ComplexityRoot.Query.Licence == nil {
@@ -4320,6 +4843,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Offices(childComplexity), true
+	case "Query.onlineApplication":
+		if e.ComplexityRoot.Query.OnlineApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Query_onlineApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OnlineApplication(childComplexity, args["id"].(string)), true
+	case "Query.onlineApplications":
+		if e.ComplexityRoot.Query.OnlineApplications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_onlineApplications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OnlineApplications(childComplexity, args["filter"].(*model.OnlineApplicationFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.overdueCases":
 		if e.ComplexityRoot.Query.OverdueCases == nil {
 			break
@@ -4486,6 +5031,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyMessageLog(childComplexity), true
+	case "Query.webhookDeliveries":
+		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookDeliveries(childComplexity, args["status"].(*domain.WebhookStatus), args["first"].(*int)), true
 
 	case "QueryCodeValue.code":
 		if e.ComplexityRoot.QueryCodeValue.Code == nil {
@@ -5050,6 +5606,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.CollaborationEvents(childComplexity), true
+	case "Subscription.onlineApplicationEvents":
+		if e.ComplexityRoot.Subscription.OnlineApplicationEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.OnlineApplicationEvents(childComplexity), true
 
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
@@ -5132,6 +5694,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "WebhookDelivery.applicationId":
+		if e.ComplexityRoot.WebhookDelivery.ApplicationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ApplicationID(childComplexity), true
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.deliveredAt":
+		if e.ComplexityRoot.WebhookDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.DeliveredAt(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.payload":
+		if e.ComplexityRoot.WebhookDelivery.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Payload(childComplexity), true
+	case "WebhookDelivery.seq":
+		if e.ComplexityRoot.WebhookDelivery.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Seq(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -5141,6 +5758,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AcceptOnlineApplicationInput", ec.unmarshalInputAcceptOnlineApplicationInput),
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
 			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
@@ -5154,6 +5772,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CorrectBirthMinorInput", ec.unmarshalInputCorrectBirthMinorInput),
+			graphql.NewInputUnmarshaler("CreateIntegratorClientInput", ec.unmarshalInputCreateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DeleteQueryViewInput", ec.unmarshalInputDeleteQueryViewInput),
 			graphql.NewInputUnmarshaler("FieldValueInput", ec.unmarshalInputFieldValueInput),
@@ -5167,6 +5786,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ModifyMatterCertificateInput", ec.unmarshalInputModifyMatterCertificateInput),
 			graphql.NewInputUnmarshaler("ModifyMigrationInput", ec.unmarshalInputModifyMigrationInput),
 			graphql.NewInputUnmarshaler("MoveInMigrationInput", ec.unmarshalInputMoveInMigrationInput),
+			graphql.NewInputUnmarshaler("OnlineApplicationFilter", ec.unmarshalInputOnlineApplicationFilter),
+			graphql.NewInputUnmarshaler("OnlineMaterialInput", ec.unmarshalInputOnlineMaterialInput),
 			graphql.NewInputUnmarshaler("QueryConditionInput", ec.unmarshalInputQueryConditionInput),
 			graphql.NewInputUnmarshaler("QueryInput", ec.unmarshalInputQueryInput),
 			graphql.NewInputUnmarshaler("QuerySortInput", ec.unmarshalInputQuerySortInput),
@@ -5175,6 +5796,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RefuseBirthRegistrationInput", ec.unmarshalInputRefuseBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("RefuseMigrationInput", ec.unmarshalInputRefuseMigrationInput),
 			graphql.NewInputUnmarshaler("RejectBirthMajorChangeInput", ec.unmarshalInputRejectBirthMajorChangeInput),
+			graphql.NewInputUnmarshaler("RejectOnlineApplicationInput", ec.unmarshalInputRejectOnlineApplicationInput),
 			graphql.NewInputUnmarshaler("ReportBirthErrorsInput", ec.unmarshalInputReportBirthErrorsInput),
 			graphql.NewInputUnmarshaler("RequestBirthMajorChangeInput", ec.unmarshalInputRequestBirthMajorChangeInput),
 			graphql.NewInputUnmarshaler("RequestSealInput", ec.unmarshalInputRequestSealInput),
@@ -5183,6 +5805,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReturnSignedBirthFormInput", ec.unmarshalInputReturnSignedBirthFormInput),
 			graphql.NewInputUnmarshaler("RevokeCertificateInput", ec.unmarshalInputRevokeCertificateInput),
 			graphql.NewInputUnmarshaler("RevokeSealInput", ec.unmarshalInputRevokeSealInput),
+			graphql.NewInputUnmarshaler("RotateIntegratorSecretInput", ec.unmarshalInputRotateIntegratorSecretInput),
 			graphql.NewInputUnmarshaler("RouteMatterCertificateInput", ec.unmarshalInputRouteMatterCertificateInput),
 			graphql.NewInputUnmarshaler("SaveQueryViewInput", ec.unmarshalInputSaveQueryViewInput),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
@@ -5190,6 +5813,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartMatterCertificateInput", ec.unmarshalInputStartMatterCertificateInput),
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineBirthApplicationInput", ec.unmarshalInputSubmitOnlineBirthApplicationInput),
+			graphql.NewInputUnmarshaler("UpdateIntegratorClientInput", ec.unmarshalInputUpdateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
 			graphql.NewInputUnmarshaler("VerifyMatterReasonsInput", ec.unmarshalInputVerifyMatterReasonsInput),
@@ -5286,7 +5911,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5306,8 +5931,10 @@ var sources = []*ast.Source{
 	{Name: "schema/certificate.graphqls", Input: sourceData("schema/certificate.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
+	{Name: "schema/integrator.graphqls", Input: sourceData("schema/integrator.graphqls"), BuiltIn: false},
 	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
+	{Name: "schema/online.graphqls", Input: sourceData("schema/online.graphqls"), BuiltIn: false},
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
@@ -6036,6 +6663,48 @@ func (ec *executionContext) childFields_InfoCertificateRequest(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type InfoCertificateRequest", field.Name)
 }
 
+func (ec *executionContext) childFields_IntegratorClient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientId":
+		return ec.fieldContext_IntegratorClient_clientId(ctx, field)
+	case "name":
+		return ec.fieldContext_IntegratorClient_name(ctx, field)
+	case "kinds":
+		return ec.fieldContext_IntegratorClient_kinds(ctx, field)
+	case "offices":
+		return ec.fieldContext_IntegratorClient_offices(ctx, field)
+	case "ratePerMinute":
+		return ec.fieldContext_IntegratorClient_ratePerMinute(ctx, field)
+	case "webhookUrl":
+		return ec.fieldContext_IntegratorClient_webhookUrl(ctx, field)
+	case "previousSecretValidUntil":
+		return ec.fieldContext_IntegratorClient_previousSecretValidUntil(ctx, field)
+	case "operations":
+		return ec.fieldContext_IntegratorClient_operations(ctx, field)
+	case "disabled":
+		return ec.fieldContext_IntegratorClient_disabled(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_IntegratorClient_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_IntegratorClient_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_IntegratorClient_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegratorClient", field.Name)
+}
+
+func (ec *executionContext) childFields_IntegratorCredentials(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "client":
+		return ec.fieldContext_IntegratorCredentials_client(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_IntegratorCredentials_clientSecret(ctx, field)
+	case "webhookSecret":
+		return ec.fieldContext_IntegratorCredentials_webhookSecret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegratorCredentials", field.Name)
+}
+
 func (ec *executionContext) childFields_IssuedCertificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "number":
@@ -6354,6 +7023,94 @@ func (ec *executionContext) childFields_Office(ctx context.Context, field graphq
 		return ec.fieldContext_Office_division(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Office", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OnlineApplication_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_OnlineApplication_kind(ctx, field)
+	case "office":
+		return ec.fieldContext_OnlineApplication_office(ctx, field)
+	case "reference":
+		return ec.fieldContext_OnlineApplication_reference(ctx, field)
+	case "clientId":
+		return ec.fieldContext_OnlineApplication_clientId(ctx, field)
+	case "status":
+		return ec.fieldContext_OnlineApplication_status(ctx, field)
+	case "caseStatus":
+		return ec.fieldContext_OnlineApplication_caseStatus(ctx, field)
+	case "caseId":
+		return ec.fieldContext_OnlineApplication_caseId(ctx, field)
+	case "collabNo":
+		return ec.fieldContext_OnlineApplication_collabNo(ctx, field)
+	case "reason":
+		return ec.fieldContext_OnlineApplication_reason(ctx, field)
+	case "result":
+		return ec.fieldContext_OnlineApplication_result(ctx, field)
+	case "data":
+		return ec.fieldContext_OnlineApplication_data(ctx, field)
+	case "materials":
+		return ec.fieldContext_OnlineApplication_materials(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_OnlineApplication_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_OnlineApplication_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_OnlineApplication_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineApplication", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineApplicationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OnlineApplicationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OnlineApplicationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineApplicationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineApplicationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OnlineApplicationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OnlineApplicationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineApplicationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineApplicationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_OnlineApplicationEvent_eventId(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_OnlineApplicationEvent_applicationId(ctx, field)
+	case "status":
+		return ec.fieldContext_OnlineApplicationEvent_status(ctx, field)
+	case "at":
+		return ec.fieldContext_OnlineApplicationEvent_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineApplicationEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineMaterial(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_OnlineMaterial_code(ctx, field)
+	case "name":
+		return ec.fieldContext_OnlineMaterial_name(ctx, field)
+	case "contentType":
+		return ec.fieldContext_OnlineMaterial_contentType(ctx, field)
+	case "size":
+		return ec.fieldContext_OnlineMaterial_size(ctx, field)
+	case "sha256":
+		return ec.fieldContext_OnlineMaterial_sha256(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineMaterial", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6692,6 +7449,30 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_WebhookDelivery_applicationId(ctx, field)
+	case "seq":
+		return ec.fieldContext_WebhookDelivery_seq(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "payload":
+		return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -6833,6 +7614,20 @@ func (ec *executionContext) dir_pii_args(ctx context.Context, rawArgs map[string
 		return nil, err
 	}
 	args["kind"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_acceptOnlineApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AcceptOnlineApplicationInput, error) {
+			return ec.unmarshalNAcceptOnlineApplicationInput2hukouᚋgraphᚋmodelᚐAcceptOnlineApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -6984,6 +7779,20 @@ func (ec *executionContext) field_Mutation_correctBirthMinor_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CorrectBirthMinorInput, error) {
 			return ec.unmarshalNCorrectBirthMinorInput2hukouᚋgraphᚋmodelᚐCorrectBirthMinorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createIntegratorClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateIntegratorClientInput, error) {
+			return ec.unmarshalNCreateIntegratorClientInput2hukouᚋgraphᚋmodelᚐCreateIntegratorClientInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7290,6 +8099,20 @@ func (ec *executionContext) field_Mutation_rejectBirthMajorChange_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rejectOnlineApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RejectOnlineApplicationInput, error) {
+			return ec.unmarshalNRejectOnlineApplicationInput2hukouᚋgraphᚋmodelᚐRejectOnlineApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_replayMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7301,6 +8124,20 @@ func (ec *executionContext) field_Mutation_replayMessage_args(ctx context.Contex
 		return nil, err
 	}
 	args["messageId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_replayWebhookDelivery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -7422,6 +8259,20 @@ func (ec *executionContext) field_Mutation_revokeSeal_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeSealInput, error) {
 			return ec.unmarshalNRevokeSealInput2hukouᚋgraphᚋmodelᚐRevokeSealInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateIntegratorSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RotateIntegratorSecretInput, error) {
+			return ec.unmarshalNRotateIntegratorSecretInput2hukouᚋgraphᚋmodelᚐRotateIntegratorSecretInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7592,6 +8443,34 @@ func (ec *executionContext) field_Mutation_submitMigration_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CaseStepInput, error) {
 			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitOnlineBirthApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateIntegratorClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateIntegratorClientInput, error) {
+			return ec.unmarshalNUpdateIntegratorClientInput2hukouᚋgraphᚋmodelᚐUpdateIntegratorClientInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7974,6 +8853,50 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_onlineApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_onlineApplications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.OnlineApplicationFilter, error) {
+			return ec.unmarshalOOnlineApplicationFilter2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_overdueCases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8247,6 +9170,28 @@ func (ec *executionContext) field_Query_verifyDocument_args(ctx context.Context,
 		return nil, err
 	}
 	args["file"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_webhookDeliveries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*domain.WebhookStatus, error) {
+			return ec.unmarshalOWebhookStatus2ᚖhukouᚋdomainᚐWebhookStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -9809,6 +10754,175 @@ func (ec *executionContext) fieldContext_BirthLookup_ministryChecks(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BirthOnlineResult_approved(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BirthOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOnlineResult_idNumber(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOnlineResult_householdNumber(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOnlineResult_newbornName(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_newbornName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewbornName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_newbornName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _BirthOutcome_newbornName(ctx context.Context, field graphql.CollectedField, obj *birth.Outcome) (ret graphql.Marshaler) {
@@ -15236,6 +16350,360 @@ func (ec *executionContext) fieldContext_InfoCertificateRequest_applicantName(_ 
 	return graphql.NewScalarFieldContext("InfoCertificateRequest", field, false, false, "String")
 }
 
+func (ec *executionContext) _IntegratorClient_clientId(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_name(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_kinds(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.CaseKind) graphql.Marshaler {
+			return ec.marshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "CaseKind")
+}
+
+func (ec *executionContext) _IntegratorClient_offices(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_offices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_offices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_ratePerMinute(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_ratePerMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatePerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_ratePerMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IntegratorClient_webhookUrl(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_webhookUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_webhookUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_previousSecretValidUntil(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_previousSecretValidUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousSecretUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_previousSecretValidUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IntegratorClient_operations(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_operations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_operations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_disabled(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_disabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_disabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IntegratorClient_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IntegratorClient_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IntegratorClient_version(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IntegratorCredentials_client(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorCredentials_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Client, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorCredentials_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IntegratorCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IntegratorCredentials_clientSecret(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorCredentials_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorCredentials_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorCredentials", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorCredentials_webhookSecret(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorCredentials_webhookSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorCredentials_webhookSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorCredentials", field, false, false, "String")
+}
+
 func (ec *executionContext) _IssuedCertificate_number(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20177,6 +21645,68 @@ func (ec *executionContext) fieldContext_Mutation_closeRefusedBirthRegistration(
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_submitOnlineBirthApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineBirthApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineBirthApplication(ctx, fc.Args["input"].(model.SubmitOnlineBirthApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineBirthApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineBirthApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_issueInformationCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21219,6 +22749,192 @@ func (ec *executionContext) fieldContext_Mutation_startHcybshGeneration(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createIntegratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createIntegratorClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateIntegratorClient(ctx, fc.Args["input"].(model.CreateIntegratorClientInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorCredentials) graphql.Marshaler {
+			return ec.marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIntegratorCredentials(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createIntegratorClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorCredentials(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createIntegratorClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateIntegratorSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateIntegratorSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateIntegratorSecret(ctx, fc.Args["input"].(model.RotateIntegratorSecretInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorCredentials) graphql.Marshaler {
+			return ec.marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIntegratorCredentials(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateIntegratorSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorCredentials(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateIntegratorSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateIntegratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateIntegratorClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateIntegratorClient(ctx, fc.Args["input"].(model.UpdateIntegratorClientInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateIntegratorClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateIntegratorClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_citeLicence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21709,6 +23425,192 @@ func (ec *executionContext) fieldContext_Mutation_moveInMigration(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_moveInMigration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptOnlineApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptOnlineApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptOnlineApplication(ctx, fc.Args["input"].(model.AcceptOnlineApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptOnlineApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptOnlineApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectOnlineApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectOnlineApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectOnlineApplication(ctx, fc.Args["input"].(model.RejectOnlineApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectOnlineApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectOnlineApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replayWebhookDelivery(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replayWebhookDelivery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplayWebhookDelivery(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.WebhookDelivery
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.WebhookDelivery
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.WebhookDelivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚖhukouᚋdomainᚐWebhookDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replayWebhookDelivery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replayWebhookDelivery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22218,6 +24120,763 @@ func (ec *executionContext) fieldContext_Office_division(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OnlineApplication_id(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OnlineApplication_kind(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CaseKind) graphql.Marshaler {
+			return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "CaseKind")
+}
+
+func (ec *executionContext) _OnlineApplication_office(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_reference(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_clientId(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_status(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "OnlineApplicationStatus")
+}
+
+func (ec *executionContext) _OnlineApplication_caseStatus(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_caseStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().CaseStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseStatus) graphql.Marshaler {
+			return ec.marshalOCaseStatus2ᚖhukouᚋdomainᚐCaseStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_caseStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "CaseStatus")
+}
+
+func (ec *executionContext) _OnlineApplication_caseId(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_caseId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_caseId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OnlineApplication_collabNo(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_collabNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().CollabNo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_collabNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_reason(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().Reason(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_result(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineResultDetails) graphql.Marshaler {
+			return ec.marshalOOnlineResult2hukouᚋdomainᚐOnlineResultDetails(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "OnlineResult")
+}
+
+func (ec *executionContext) _OnlineApplication_data(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().Data(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_materials(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_materials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Materials, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.OnlineMaterial) graphql.Marshaler {
+			return ec.marshalNOnlineMaterial2ᚕhukouᚋdomainᚐOnlineMaterialᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_materials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnlineApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineMaterial(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OnlineApplication_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OnlineApplication_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OnlineApplication_version(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OnlineApplicationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OnlineApplicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OnlineApplicationEdge) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationEdge2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineApplicationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnlineApplicationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplicationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OnlineApplicationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OnlineApplicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnlineApplicationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OnlineApplicationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OnlineApplicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineApplicationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OnlineApplicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnlineApplicationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OnlineApplicationEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEvent_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEvent_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OnlineApplicationEvent_applicationId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEvent_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEvent_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OnlineApplicationEvent_status(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplicationEvent().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEvent", field, true, true, "OnlineApplicationStatus")
+}
+
+func (ec *executionContext) _OnlineApplicationEvent_at(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppliedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OnlineMaterial_code(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineMaterial_name(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineMaterial_contentType(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineMaterial_size(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineMaterial().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, true, true, "Int")
+}
+
+func (ec *executionContext) _OnlineMaterial_sha256(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -23232,6 +25891,106 @@ func (ec *executionContext) fieldContext_Query_hcybshRun(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_integratorClients(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_integratorClients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().IntegratorClients(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.IntegratorClient
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.IntegratorClient
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚕᚖhukouᚋdomainᚐIntegratorClientᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_integratorClients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_integratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_integratorClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().IntegratorClient(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_integratorClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_licence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23524,6 +26283,192 @@ func (ec *executionContext) fieldContext_Query_migrationLookup(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_migrationLookup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_onlineApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_onlineApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OnlineApplication(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR", "CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_onlineApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_onlineApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_onlineApplications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_onlineApplications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OnlineApplications(ctx, fc.Args["filter"].(*model.OnlineApplicationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR", "CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.OnlineApplicationConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.OnlineApplicationConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OnlineApplicationConnection) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationConnection2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_onlineApplications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplicationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_onlineApplications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhookDeliveries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhookDeliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WebhookDeliveries(ctx, fc.Args["status"].(*domain.WebhookStatus), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.WebhookDelivery
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.WebhookDelivery
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.WebhookDelivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚕᚖhukouᚋdomainᚐWebhookDeliveryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhookDeliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_webhookDeliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26896,6 +29841,56 @@ func (ec *executionContext) fieldContext_Subscription_collaborationEvents(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_onlineApplicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_onlineApplicationEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().OnlineApplicationEvents(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.CollabEvent
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CollabEvent
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_onlineApplicationEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplicationEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27229,6 +30224,231 @@ func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookDelivery_applicationId(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookDelivery_seq(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.WebhookStatus) graphql.Marshaler {
+			return ec.marshalNWebhookStatus2hukouᚋdomainᚐWebhookStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "WebhookStatus")
+}
+
+func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().Payload(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -28304,6 +31524,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAcceptOnlineApplicationInput(ctx context.Context, obj any) (model.AcceptOnlineApplicationInput, error) {
+	var it model.AcceptOnlineApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcceptOnlineApplicationInput unmarshals raw into the AcceptOnlineApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcceptOnlineApplicationInput(ctx context.Context, raw any) (model.AcceptOnlineApplicationInput, error) {
+	var out model.AcceptOnlineApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcceptOnlineApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAnnounceCollaborationKeyInput(ctx context.Context, obj any) (model.AnnounceCollaborationKeyInput, error) {
 	var it model.AnnounceCollaborationKeyInput
 	if obj == nil {
@@ -29272,6 +32541,90 @@ func UnmarshalCorrectBirthMinorInput(ctx context.Context, raw any) (model.Correc
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateIntegratorClientInput(ctx context.Context, obj any) (model.CreateIntegratorClientInput, error) {
+	var it model.CreateIntegratorClientInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "name", "officeCode", "kinds", "offices", "ratePerMinute", "webhookUrl"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "offices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offices"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Offices = data
+		case "ratePerMinute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratePerMinute"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RatePerMinute = data
+		case "webhookUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateIntegratorClientInput unmarshals raw into the CreateIntegratorClientInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateIntegratorClientInput(ctx context.Context, raw any) (model.CreateIntegratorClientInput, error) {
+	var out model.CreateIntegratorClientInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateIntegratorClientInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (model.CreateUserInput, error) {
 	var it model.CreateUserInput
 	if obj == nil {
@@ -30064,6 +33417,104 @@ func UnmarshalMoveInMigrationInput(ctx context.Context, raw any) (model.MoveInMi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOnlineApplicationFilter(ctx context.Context, obj any) (model.OnlineApplicationFilter, error) {
+	var it model.OnlineApplicationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"statuses", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOOnlineApplicationStatus2ᚕhukouᚋdomainᚐOnlineStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOnlineApplicationFilter unmarshals raw into the OnlineApplicationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOnlineApplicationFilter(ctx context.Context, raw any) (model.OnlineApplicationFilter, error) {
+	var out model.OnlineApplicationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OnlineApplicationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOnlineMaterialInput(ctx context.Context, obj any) (model.OnlineMaterialInput, error) {
+	var it model.OnlineMaterialInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "file"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOnlineMaterialInput unmarshals raw into the OnlineMaterialInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOnlineMaterialInput(ctx context.Context, raw any) (model.OnlineMaterialInput, error) {
+	var out model.OnlineMaterialInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OnlineMaterialInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputQueryConditionInput(ctx context.Context, obj any) (domain.QueryCondition, error) {
 	var it domain.QueryCondition
 	if obj == nil {
@@ -30548,6 +33999,62 @@ func UnmarshalRejectBirthMajorChangeInput(ctx context.Context, raw any) (model.R
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRejectOnlineApplicationInput(ctx context.Context, obj any) (model.RejectOnlineApplicationInput, error) {
+	var it model.RejectOnlineApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRejectOnlineApplicationInput unmarshals raw into the RejectOnlineApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRejectOnlineApplicationInput(ctx context.Context, raw any) (model.RejectOnlineApplicationInput, error) {
+	var out model.RejectOnlineApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectOnlineApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReportBirthErrorsInput(ctx context.Context, obj any) (model.ReportBirthErrorsInput, error) {
 	var it model.ReportBirthErrorsInput
 	if obj == nil {
@@ -30989,6 +34496,55 @@ func UnmarshalRevokeSealInput(ctx context.Context, raw any) (model.RevokeSealInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRotateIntegratorSecretInput(ctx context.Context, obj any) (model.RotateIntegratorSecretInput, error) {
+	var it model.RotateIntegratorSecretInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "graceSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "graceSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("graceSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GraceSeconds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRotateIntegratorSecretInput unmarshals raw into the RotateIntegratorSecretInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRotateIntegratorSecretInput(ctx context.Context, raw any) (model.RotateIntegratorSecretInput, error) {
+	var out model.RotateIntegratorSecretInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RotateIntegratorSecretInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRouteMatterCertificateInput(ctx context.Context, obj any) (model.RouteMatterCertificateInput, error) {
 	var it model.RouteMatterCertificateInput
 	if obj == nil {
@@ -31371,6 +34927,174 @@ func UnmarshalStartMigrationInput(ctx context.Context, raw any) (model.StartMigr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSubmitOnlineBirthApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineBirthApplicationInput, error) {
+	var it model.SubmitOnlineBirthApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "certificateNumber", "applicant", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "certificateNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateNumber = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNBirthApplicantInput2ᚖhukouᚋdomainᚋbirthᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineBirthApplicationInput unmarshals raw into the SubmitOnlineBirthApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineBirthApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineBirthApplicationInput, error) {
+	var out model.SubmitOnlineBirthApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineBirthApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateIntegratorClientInput(ctx context.Context, obj any) (model.UpdateIntegratorClientInput, error) {
+	var it model.UpdateIntegratorClientInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "version", "kinds", "offices", "ratePerMinute", "webhookUrl", "operations", "disabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "offices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offices"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Offices = data
+		case "ratePerMinute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratePerMinute"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RatePerMinute = data
+		case "webhookUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURL = data
+		case "operations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operations"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operations = data
+		case "disabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateIntegratorClientInput unmarshals raw into the UpdateIntegratorClientInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateIntegratorClientInput(ctx context.Context, raw any) (model.UpdateIntegratorClientInput, error) {
+	var out model.UpdateIntegratorClientInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateIntegratorClientInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, obj any) (model.UpdateUserInput, error) {
 	var it model.UpdateUserInput
 	if obj == nil {
@@ -31705,6 +35429,26 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _OnlineResult(ctx context.Context, sel ast.SelectionSet, obj domain.OnlineResultDetails) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case birth.OnlineResult:
+		return ec._BirthOnlineResult(ctx, sel, &obj)
+	case *birth.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BirthOnlineResult(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of OnlineResult must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -32199,6 +35943,59 @@ func (ec *executionContext) _BirthLookup(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BirthLookup_ministryChecks(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var birthOnlineResultImplementors = []string{"BirthOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _BirthOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *birth.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthOnlineResult")
+		case "approved":
+			out.Values[i] = ec._BirthOnlineResult_approved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._BirthOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._BirthOnlineResult_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._BirthOnlineResult_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newbornName":
+			out.Values[i] = ec._BirthOnlineResult_newbornName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34168,6 +37965,137 @@ func (ec *executionContext) _InfoCertificateRequest(ctx context.Context, sel ast
 	return out
 }
 
+var integratorClientImplementors = []string{"IntegratorClient"}
+
+func (ec *executionContext) _IntegratorClient(ctx context.Context, sel ast.SelectionSet, obj *domain.IntegratorClient) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, integratorClientImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IntegratorClient")
+		case "clientId":
+			out.Values[i] = ec._IntegratorClient_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._IntegratorClient_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinds":
+			out.Values[i] = ec._IntegratorClient_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offices":
+			out.Values[i] = ec._IntegratorClient_offices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratePerMinute":
+			out.Values[i] = ec._IntegratorClient_ratePerMinute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "webhookUrl":
+			out.Values[i] = ec._IntegratorClient_webhookUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousSecretValidUntil":
+			out.Values[i] = ec._IntegratorClient_previousSecretValidUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "operations":
+			out.Values[i] = ec._IntegratorClient_operations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disabled":
+			out.Values[i] = ec._IntegratorClient_disabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._IntegratorClient_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._IntegratorClient_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._IntegratorClient_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var integratorCredentialsImplementors = []string{"IntegratorCredentials"}
+
+func (ec *executionContext) _IntegratorCredentials(ctx context.Context, sel ast.SelectionSet, obj *domain.IntegratorCredentials) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, integratorCredentialsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IntegratorCredentials")
+		case "client":
+			out.Values[i] = ec._IntegratorCredentials_client(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientSecret":
+			out.Values[i] = ec._IntegratorCredentials_clientSecret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "webhookSecret":
+			out.Values[i] = ec._IntegratorCredentials_webhookSecret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var issuedCertificateImplementors = []string{"IssuedCertificate"}
 
 func (ec *executionContext) _IssuedCertificate(ctx context.Context, sel ast.SelectionSet, obj *certificate.Issued) graphql.Marshaler {
@@ -35486,6 +39414,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "submitOnlineBirthApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineBirthApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "issueInformationCertificate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_issueInformationCertificate(ctx, field)
@@ -35605,6 +39540,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createIntegratorClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createIntegratorClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateIntegratorSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateIntegratorSecret(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateIntegratorClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateIntegratorClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "citeLicence":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_citeLicence(ctx, field)
@@ -35657,6 +39613,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "moveInMigration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moveInMigration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptOnlineApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptOnlineApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectOnlineApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectOnlineApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayWebhookDelivery":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replayWebhookDelivery(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -35758,6 +39735,298 @@ func (ec *executionContext) _Office(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Office_division(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineApplicationImplementors = []string{"OnlineApplication"}
+
+func (ec *executionContext) _OnlineApplication(ctx context.Context, sel ast.SelectionSet, obj *domain.OnlineApplication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineApplicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineApplication")
+		case "id":
+			out.Values[i] = ec._OnlineApplication_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._OnlineApplication_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "office":
+			out.Values[i] = ec._OnlineApplication_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reference":
+			out.Values[i] = ec._OnlineApplication_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientId":
+			out.Values[i] = ec._OnlineApplication_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._OnlineApplication_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "caseStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_caseStatus(ctx, field, obj)
+				})
+		case "caseId":
+			out.Values[i] = ec._OnlineApplication_caseId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "collabNo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_collabNo(ctx, field, obj)
+				})
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_reason(ctx, field, obj)
+				})
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_result(ctx, field, obj)
+				})
+		case "data":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_data(ctx, field, obj)
+				})
+		case "materials":
+			out.Values[i] = ec._OnlineApplication_materials(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._OnlineApplication_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._OnlineApplication_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._OnlineApplication_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineApplicationConnectionImplementors = []string{"OnlineApplicationConnection"}
+
+func (ec *executionContext) _OnlineApplicationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OnlineApplicationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineApplicationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineApplicationConnection")
+		case "edges":
+			out.Values[i] = ec._OnlineApplicationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OnlineApplicationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineApplicationEdgeImplementors = []string{"OnlineApplicationEdge"}
+
+func (ec *executionContext) _OnlineApplicationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OnlineApplicationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineApplicationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineApplicationEdge")
+		case "cursor":
+			out.Values[i] = ec._OnlineApplicationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OnlineApplicationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineApplicationEventImplementors = []string{"OnlineApplicationEvent"}
+
+func (ec *executionContext) _OnlineApplicationEvent(ctx context.Context, sel ast.SelectionSet, obj *domain.CollabEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineApplicationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineApplicationEvent")
+		case "eventId":
+			out.Values[i] = ec._OnlineApplicationEvent_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicationId":
+			out.Values[i] = ec._OnlineApplicationEvent_applicationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplicationEvent_status(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._OnlineApplicationEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineMaterialImplementors = []string{"OnlineMaterial"}
+
+func (ec *executionContext) _OnlineMaterial(ctx context.Context, sel ast.SelectionSet, obj *domain.OnlineMaterial) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineMaterialImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineMaterial")
+		case "code":
+			out.Values[i] = ec._OnlineMaterial_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._OnlineMaterial_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentType":
+			out.Values[i] = ec._OnlineMaterial_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineMaterial_size(ctx, field, obj)
+				})
+		case "sha256":
+			out.Values[i] = ec._OnlineMaterial_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35934,6 +40203,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_hcybshRun(ctx, field)
 				})
+		case "integratorClients":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_integratorClients(ctx, field)
+				})
+		case "integratorClient":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_integratorClient(ctx, field)
+				})
 		case "licence":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -35963,6 +40244,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_migrationLookup(ctx, field)
+				})
+		case "onlineApplication":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_onlineApplication(ctx, field)
+				})
+		case "onlineApplications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_onlineApplications(ctx, field)
+				})
+		case "webhookDeliveries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhookDeliveries(ctx, field)
 				})
 		case "querySources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -37042,6 +41341,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "collaborationEvents":
 		return ec._Subscription_collaborationEvents(ctx, fields[0])
+	case "onlineApplicationEvents":
+		return ec._Subscription_onlineApplicationEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -37180,6 +41481,80 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._UserEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryImplementors = []string{"WebhookDelivery"}
+
+func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *domain.WebhookDelivery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDelivery")
+		case "id":
+			out.Values[i] = ec._WebhookDelivery_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicationId":
+			out.Values[i] = ec._WebhookDelivery_applicationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seq":
+			out.Values[i] = ec._WebhookDelivery_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._WebhookDelivery_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attempts":
+			out.Values[i] = ec._WebhookDelivery_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._WebhookDelivery_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payload":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_payload(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._WebhookDelivery_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._WebhookDelivery_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37560,6 +41935,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAcceptOnlineApplicationInput2hukouᚋgraphᚋmodelᚐAcceptOnlineApplicationInput(ctx context.Context, v any) (model.AcceptOnlineApplicationInput, error) {
+	res, err := ec.unmarshalInputAcceptOnlineApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAddress2ᚖhukouᚋdomainᚐAddress(ctx context.Context, sel ast.SelectionSet, v *domain.Address) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Address!")
@@ -37916,6 +42296,36 @@ func (ec *executionContext) marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 	return res
 }
 
+func (ec *executionContext) unmarshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, v any) ([]domain.CaseKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.CaseKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CaseKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCasePerson2hukouᚋdomainᚐCasePerson(ctx context.Context, sel ast.SelectionSet, v domain.CasePerson) graphql.Marshaler {
 	return ec._CasePerson(ctx, sel, &v)
 }
@@ -38234,6 +42644,11 @@ func (ec *executionContext) unmarshalNCorrectBirthMinorInput2hukouᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateIntegratorClientInput2hukouᚋgraphᚋmodelᚐCreateIntegratorClientInput(ctx context.Context, v any) (model.CreateIntegratorClientInput, error) {
+	res, err := ec.unmarshalInputCreateIntegratorClientInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateUserInput2hukouᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38461,6 +42876,38 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNIntegratorClient2ᚕᚖhukouᚋdomainᚐIntegratorClientᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.IntegratorClient) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx context.Context, sel ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IntegratorClient!")
+		return graphql.Null
+	}
+	return ec._IntegratorClient(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIntegratorCredentials(ctx context.Context, sel ast.SelectionSet, v *domain.IntegratorCredentials) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IntegratorCredentials!")
+		return graphql.Null
+	}
+	return ec._IntegratorCredentials(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNIssueInformationCertificateInput2hukouᚋdomainᚋcertificateᚐInfoRequest(ctx context.Context, v any) (certificate.InfoRequest, error) {
@@ -38825,6 +43272,94 @@ func (ec *executionContext) marshalNOfficeLevel2hukouᚋdomainᚐOfficeLevel(ctx
 		graphql.AddInvalidNullFromMarshaler(ctx, "OfficeLevel!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx context.Context, sel ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OnlineApplication!")
+		return graphql.Null
+	}
+	return ec._OnlineApplication(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOnlineApplicationConnection2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OnlineApplicationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OnlineApplicationConnection!")
+		return graphql.Null
+	}
+	return ec._OnlineApplicationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOnlineApplicationEdge2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineApplicationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OnlineApplicationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOnlineApplicationEdge2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOnlineApplicationEdge2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OnlineApplicationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OnlineApplicationEdge!")
+		return graphql.Null
+	}
+	return ec._OnlineApplicationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOnlineApplicationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx context.Context, sel ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OnlineApplicationEvent!")
+		return graphql.Null
+	}
+	return ec._OnlineApplicationEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx context.Context, v any) (domain.OnlineStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.OnlineStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx context.Context, sel ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OnlineApplicationStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNOnlineMaterial2hukouᚋdomainᚐOnlineMaterial(ctx context.Context, sel ast.SelectionSet, v domain.OnlineMaterial) graphql.Marshaler {
+	return ec._OnlineMaterial(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOnlineMaterial2ᚕhukouᚋdomainᚐOnlineMaterialᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.OnlineMaterial) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOnlineMaterial2hukouᚋdomainᚐOnlineMaterial(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNOnlineMaterialInput2ᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInput(ctx context.Context, v any) (*model.OnlineMaterialInput, error) {
+	res, err := ec.unmarshalInputOnlineMaterialInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -39213,6 +43748,11 @@ func (ec *executionContext) unmarshalNRejectBirthMajorChangeInput2hukouᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRejectOnlineApplicationInput2hukouᚋgraphᚋmodelᚐRejectOnlineApplicationInput(ctx context.Context, v any) (model.RejectOnlineApplicationInput, error) {
+	res, err := ec.unmarshalInputRejectOnlineApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNReportBirthErrorsInput2hukouᚋgraphᚋmodelᚐReportBirthErrorsInput(ctx context.Context, v any) (model.ReportBirthErrorsInput, error) {
 	res, err := ec.unmarshalInputReportBirthErrorsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39362,6 +43902,11 @@ func (ec *executionContext) marshalNRole2ᚕhukouᚋdomainᚐRoleᚄ(ctx context
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNRotateIntegratorSecretInput2hukouᚋgraphᚋmodelᚐRotateIntegratorSecretInput(ctx context.Context, v any) (model.RotateIntegratorSecretInput, error) {
+	res, err := ec.unmarshalInputRotateIntegratorSecretInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRouteMatterCertificateInput2hukouᚋgraphᚋmodelᚐRouteMatterCertificateInput(ctx context.Context, v any) (model.RouteMatterCertificateInput, error) {
@@ -39538,6 +44083,11 @@ func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineBirthApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39568,6 +44118,11 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateIntegratorClientInput2hukouᚋgraphᚋmodelᚐUpdateIntegratorClientInput(ctx context.Context, v any) (model.UpdateIntegratorClientInput, error) {
+	res, err := ec.unmarshalInputUpdateIntegratorClientInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateUserInput2hukouᚋgraphᚋmodelᚐUpdateUserInput(ctx context.Context, v any) (model.UpdateUserInput, error) {
@@ -39637,6 +44192,45 @@ func (ec *executionContext) unmarshalNVerifyMatterReasonsInput2hukouᚋgraphᚋm
 func (ec *executionContext) unmarshalNVerifyMatterTrueInput2hukouᚋgraphᚋmodelᚐVerifyMatterTrueInput(ctx context.Context, v any) (model.VerifyMatterTrueInput, error) {
 	res, err := ec.unmarshalInputVerifyMatterTrueInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebhookDelivery2ᚕᚖhukouᚋdomainᚐWebhookDeliveryᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.WebhookDelivery) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookDelivery2ᚖhukouᚋdomainᚐWebhookDelivery(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhookDelivery2ᚖhukouᚋdomainᚐWebhookDelivery(ctx context.Context, sel ast.SelectionSet, v *domain.WebhookDelivery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDelivery!")
+		return graphql.Null
+	}
+	return ec._WebhookDelivery(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWebhookStatus2hukouᚋdomainᚐWebhookStatus(ctx context.Context, v any) (domain.WebhookStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.WebhookStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebhookStatus2hukouᚋdomainᚐWebhookStatus(ctx context.Context, sel ast.SelectionSet, v domain.WebhookStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "WebhookStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -39864,6 +44458,61 @@ func (ec *executionContext) marshalOCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, v any) ([]domain.CaseKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.CaseKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CaseKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx context.Context, v any) (*domain.CaseKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CaseKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx context.Context, sel ast.SelectionSet, v *domain.CaseKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 
@@ -40142,6 +44791,74 @@ func (ec *executionContext) marshalOOffice2ᚖhukouᚋdomainᚐOffice(ctx contex
 		return graphql.Null
 	}
 	return ec._Office(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOnlineApplicationFilter2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationFilter(ctx context.Context, v any) (*model.OnlineApplicationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOnlineApplicationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOnlineApplicationStatus2ᚕhukouᚋdomainᚐOnlineStatusᚄ(ctx context.Context, v any) ([]domain.OnlineStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.OnlineStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOnlineApplicationStatus2ᚕhukouᚋdomainᚐOnlineStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.OnlineStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx context.Context, v any) ([]*model.OnlineMaterialInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OnlineMaterialInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOnlineMaterialInput2ᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOnlineResult2hukouᚋdomainᚐOnlineResultDetails(ctx context.Context, sel ast.SelectionSet, v domain.OnlineResultDetails) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OnlineResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx context.Context, v any) (*domain.PIIKind, error) {
@@ -40502,6 +45219,25 @@ func (ec *executionContext) unmarshalOUserFilter2ᚖhukouᚋdomainᚐUserFilter(
 	}
 	res, err := ec.unmarshalInputUserFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOWebhookStatus2ᚖhukouᚋdomainᚐWebhookStatus(ctx context.Context, v any) (*domain.WebhookStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.WebhookStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWebhookStatus2ᚖhukouᚋdomainᚐWebhookStatus(ctx context.Context, sel ast.SelectionSet, v *domain.WebhookStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

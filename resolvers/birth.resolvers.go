@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"encoding/json"
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/graph"
@@ -121,6 +122,22 @@ func (r *mutationResolver) FileBirthRegistration(ctx context.Context, input mode
 // CloseRefusedBirthRegistration is the resolver for the closeRefusedBirthRegistration field.
 func (r *mutationResolver) CloseRefusedBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error) {
 	return r.Birth.CloseRefused(ctx, input.ID.Ref(input.Version))
+}
+
+// SubmitOnlineBirthApplication is the resolver for the submitOnlineBirthApplication field.
+func (r *mutationResolver) SubmitOnlineBirthApplication(ctx context.Context, input model.SubmitOnlineBirthApplicationInput) (*domain.OnlineApplication, error) {
+	data, err := json.Marshal(birth.OnlineData{CertificateNumber: input.CertificateNumber, Applicant: *input.Applicant})
+	if err != nil {
+		return nil, err
+	}
+	sub := domain.OnlineSubmission{Kind: birth.Kind, Office: input.Office, Data: data}
+	if input.Reference != nil {
+		sub.Reference = *input.Reference
+	}
+	for _, m := range input.Materials {
+		sub.Materials = append(sub.Materials, domain.OnlineUpload{Code: m.Code, Name: m.File.Filename, ContentType: m.File.ContentType, Content: m.File.File})
+	}
+	return r.Online.Submit(ctx, sub)
 }
 
 // BirthLookup is the resolver for the birthLookup field.

@@ -156,6 +156,7 @@ func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *ht
 	cases.Register(certs.Info())
 	res := *b.res
 	res.Casework, res.Archives, res.Birth, res.Migration, res.Certificate = cases, archives, births, migrations, certs
+	res.Online = domain.NewOnlineService(db, b.audit, cases, archives, res.Integrators, nil)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
 	srv := httptest.NewServer(mux)

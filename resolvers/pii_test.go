@@ -75,6 +75,8 @@ var notPersonal = map[string]string{
 	"QueryView.name":                "a view's name given by its owner, staff",
 	"QueryView.ownerName":           "staff",
 	"QueryViewSpec.detailFields":    "field names",
+	"IntegratorClient.name":         "an Internet+ portal, not a person",
+	"WebhookDelivery.lastError":     "the HTTP failure of a portal's webhook",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by
@@ -174,6 +176,7 @@ var maskedOutOfReach = map[string]string{
 	"AuditEntry.detail":       "auditLog: ADMIN",
 	"HcybshRun.error":         "hcybshRun: ADMIN",
 	"MigrationLookup.kinName": "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
+	"WebhookDelivery.payload": "webhookDeliveries: ADMIN (the payload's result is masked when it is made: a portal never gets it in clear)",
 }
 
 // TestMasking_AnalystReadsMaskedClerkInClear reads every @pii field of the
@@ -265,6 +268,19 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 		require.Equal(t, fx.declarantID, clear.Case.Details.Applicant.DeclarantIDNumber)
 		require.Equal(t, fx.motherID, clear.Case.Details.Certificate.MotherIDNumber)
 		require.Equal(t, "2024-03-01T02:30:00+08:00", clear.Case.Details.Certificate.BirthTime)
+
+		// An Internet+ portal, the other masked caller, reads its own online
+		// application masked; the station's clerk reads it in clear.
+		onlineID := newMaskingOnline(t, db, b.portal.ID, b.station)
+		const onlineQ = `query($id: ID!) { onlineApplication(id: $id) { id reason data materials { code name }
+  result { __typename ... on BirthOnlineResult { approved reasons idNumber householdNumber newbornName } } } }`
+		{
+			var clear, masked map[string]any
+			b.do2(t, srv.URL, clerk, onlineQ, map[string]any{"id": onlineID}).ok(t, &clear)
+			b.do2(t, srv.URL, b.token(t, b.portal), onlineQ, map[string]any{"id": onlineID}).ok(t, &masked)
+			w := maskWalker{t: t, schema: schema, visited: visited}
+			w.object("Online", schema.Query, clear, masked)
+		}
 
 		var missing []string
 		for name := range piiFields(schema) {
@@ -542,4 +558,25 @@ func newMaskingCertificates(t *testing.T, db *storage.DB, office string) masking
 		return nil
 	}))
 	return fx
+}
+
+// newMaskingOnline stores an online application of the portal user at
+// office whose every personal field holds a value, and returns its ID.
+func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string) string {
+	t.Helper()
+	idNo := idnumber.Generate("211102", time.Date(1990, 3, 15, 0, 0, 0, 0, time.UTC), 231)
+	newborn := idnumber.Generate("211102", time.Date(2024, 2, 17, 0, 0, 0, 0, time.UTC), 17)
+	data, err := json.Marshal(map[string]any{"certificateNumber": "M130000001", "applicant": map[string]any{"newbornName": "王小明",
+		"declarantName": "王大明", "declarantIdNumber": idNo, "declarantPhone": "13812345678"}})
+	require.NoError(t, err)
+	result, err := json.Marshal(map[string]any{"approved": false, "reasons": []string{"申报人 " + idNo + " 信息不符"},
+		"idNumber": newborn, "householdNumber": "211102000123", "newbornName": "王小明"})
+	require.NoError(t, err)
+	now := time.Now().UTC()
+	a := &domain.OnlineApplication{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: birth.Kind, Office: office,
+		Reference: "LN-1", Data: data, Status: domain.OnlineRefused, Reason: "申报人 " + idNo + " 未到场", Result: result,
+		Materials: []domain.OnlineMaterial{{Code: "BIRTH_CERT", Name: idNo + "-出生医学证明.png", ContentType: "image/png", Size: 3, BlobKey: "k", SHA256: "00"}},
+		CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), a))
+	return a.ID
 }

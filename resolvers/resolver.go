@@ -27,4 +27,7 @@ type Resolver struct {
 	Queries     *domain.QueryService
 	SealService *domain.SealService
 	Licences    *domain.LicenceService
+	Integrators *domain.IntegratorService
+	Idempotency *domain.IdempotencyService
+	Online      *domain.OnlineService
 }

@@ -34,6 +34,13 @@ func (r repos) Cases() domain.CaseRepository        { return caseRepo{r.idb} }
 func (r repos) Hcybsh() domain.HcybshRepository     { return hcybshRepo{r.idb} }
 func (r repos) Files() domain.CaseFileRepository    { return caseFileRepo{r.idb} }
 func (r repos) Queries() domain.QueryRepository     { return queryRepo{r.idb, r.db.dialect} }
+func (r repos) Integrators() domain.IntegratorRepository {
+	return integratorRepo{r.idb}
+}
+func (r repos) Idempotency() domain.IdempotencyRepository {
+	return idempotencyRepo{r.idb}
+}
+func (r repos) Online() domain.OnlineRepository { return onlineRepo{r.idb} }
 
 // AfterCommit implements domain.Repos.
 func (r repos) AfterCommit(fn func()) {
@@ -67,6 +74,15 @@ func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
 
 // Queries implements domain.Repos on the pool.
 func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
+
+// Online implements domain.Repos on the pool.
+func (db *DB) Online() domain.OnlineRepository { return db.pool().Online() }
+
+// Idempotency implements domain.Repos on the pool.
+func (db *DB) Idempotency() domain.IdempotencyRepository { return db.pool().Idempotency() }
+
+// Integrators implements domain.Repos on the pool.
+func (db *DB) Integrators() domain.IntegratorRepository { return db.pool().Integrators() }
 
 // Cases implements domain.Repos on the pool.
 func (db *DB) Cases() domain.CaseRepository { return db.pool().Cases() }

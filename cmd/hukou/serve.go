@@ -20,6 +20,7 @@ import (
 
 	"hukou/documents"
 	"hukou/domain"
+	"hukou/integrations/portal"
 	"hukou/resolvers"
 	"hukou/storage"
 	"hukou/storage/blob"
@@ -85,15 +86,17 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if cfg.MetricsAddr == "off" {
 		registerer = prometheus.NewRegistry() // nobody scrapes it; a second deployment in one process must not collide
 	}
+	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
+	integrators := domain.NewIntegratorService(db, audit, time.Now, newID)
+	online := domain.NewOnlineService(db, audit, cases, archives, integrators, &portal.Sender{})
 	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
-		Collab: collab, Cases: cases, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
+		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
 	if err != nil {
 		audit.Close()
 		closeIntegrations()
 		db.Close()
 		return nil, err
 	}
-	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
 	cases.Files = archives
 	sealKeys := &sealkeys.FileStore{Dir: cfg.sealKeyDir()}
 	verifier := &documents.Verifier{Authority: province, Seals: db.Seals()}
@@ -121,7 +124,11 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 		SealService: seals,
 		Licences:    &domain.LicenceService{Repo: db.Licences(), Authority: ministry, Audit: audit, Cases: cases, Now: time.Now},
+		Integrators: integrators,
+		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
+		Online:      online,
 	}
+	res.Integrators.Sessions = auth
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()

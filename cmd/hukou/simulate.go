@@ -18,6 +18,7 @@ import (
 	"hukou/integrations/ministry/ministrysim"
 	"hukou/integrations/platform"
 	"hukou/integrations/platform/platformsim"
+	"hukou/integrations/portal/portalsim"
 	"hukou/integrations/province"
 	"hukou/integrations/province/provincesim"
 )
@@ -61,6 +62,7 @@ func startSimulators(addr, platformDB string, seed uint64, faults faultRules) (*
 	mux.Handle("/ministry/", http.StripPrefix("/ministry", sim))
 	mux.Handle("/platform/", http.StripPrefix("/platform", plat))
 	mux.Handle("/province/", http.StripPrefix("/province", prov))
+	mux.Handle("/portal/", http.StripPrefix("/portal", portalsim.New())) // an Internet+ portal (issue 18)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"ok"}`)) })
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -113,7 +115,7 @@ func runSimulate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.close()
-	fmt.Printf("simulators at %s: MINISTRY_URL=%s/ministry PROVINCE_URL=%s/province PLATFORM_URL=%s/platform (faults at …/admin/faults)\n", s.URL, s.URL, s.URL, s.URL)
+	fmt.Printf("simulators at %s: MINISTRY_URL=%s/ministry PROVINCE_URL=%s/province PLATFORM_URL=%s/platform (faults at …/admin/faults); Internet+ portal at %s/portal\n", s.URL, s.URL, s.URL, s.URL, s.URL)
 	<-ctx.Done()
 	return nil
 }

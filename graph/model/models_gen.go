@@ -17,6 +17,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// Takes an online application from the queue.
+type AcceptOnlineApplicationInput struct {
+	// The application.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+}
+
 type AnnounceCollaborationKeyInput struct {
 	// The deployment to tell (its city bureau's office code).
 	ReceiverOffice string `json:"receiverOffice"`
@@ -92,6 +100,24 @@ type CorrectBirthMinorInput struct {
 	ID      scalar.CaseID      `json:"id"`
 	Version int                `json:"version"`
 	Changes []*FieldValueInput `json:"changes"`
+}
+
+// Registers a new integrator client.
+type CreateIntegratorClientInput struct {
+	// The client ID: 3 to 64 lower-case letters, digits, dots, dashes or underscores.
+	ClientID string `json:"clientId"`
+	// The portal's name.
+	Name string `json:"name"`
+	// The office the client belongs to (its user's office), within your jurisdiction.
+	OfficeCode string `json:"officeCode"`
+	// The businesses the portal may submit.
+	Kinds []domain.CaseKind `json:"kinds"`
+	// Office-code prefixes (2 to 12 digits) whose queues the portal may submit to.
+	Offices []string `json:"offices"`
+	// Calls a minute; 120 when omitted.
+	RatePerMinute *int `json:"ratePerMinute,omitempty"`
+	// Where signed notifications are posted (http or https).
+	WebhookURL *string `json:"webhookUrl,omitempty"`
 }
 
 type CreateUserInput struct {
@@ -175,6 +201,38 @@ type MoveInMigrationInput struct {
 type Mutation struct {
 }
 
+// A page of online applications, newest first.
+type OnlineApplicationConnection struct {
+	// The applications.
+	Edges []*OnlineApplicationEdge `json:"edges"`
+	// Whether there are more.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One online application in a page.
+type OnlineApplicationEdge struct {
+	// Pass as after to read the next page; stable: keyed on the immutable ID.
+	Cursor string `json:"cursor"`
+	// The application.
+	Node *domain.OnlineApplication `json:"node"`
+}
+
+// Selects online applications; a portal sees only its own, staff their jurisdiction's queue.
+type OnlineApplicationFilter struct {
+	// Only these statuses.
+	Statuses []domain.OnlineStatus `json:"statuses,omitempty"`
+	// Only this business.
+	Kind *domain.CaseKind `json:"kind,omitempty"`
+}
+
+// A material uploaded with an online application.
+type OnlineMaterialInput struct {
+	// The material's code on the Ministry's list (e.g. BIRTH_CERT).
+	Code string `json:"code"`
+	// The file: JPEG, PNG or PDF within the archive size limit.
+	File graphql.Upload `json:"file"`
+}
+
 // Relay page information.
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
@@ -210,6 +268,16 @@ type RejectBirthMajorChangeInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
 	// Required: why the change is rejected.
+	Reason string `json:"reason"`
+}
+
+// Refuses an online application without opening a case.
+type RejectOnlineApplicationInput struct {
+	// The application.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// Why: the portal shows it to the citizen.
 	Reason string `json:"reason"`
 }
 
@@ -261,6 +329,14 @@ type RevokeSealInput struct {
 	Reason string `json:"reason"`
 }
 
+// Rotates an integrator client's secret.
+type RotateIntegratorSecretInput struct {
+	// The client.
+	ClientID string `json:"clientId"`
+	// How long the current secret keeps signing in, in seconds (default 86400; 0 ends it now).
+	GraceSeconds *int `json:"graceSeconds,omitempty"`
+}
+
 type RouteMatterCertificateInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
@@ -303,7 +379,41 @@ type StartMigrationInput struct {
 	Applicant *migration.Applicant `json:"applicant"`
 }
 
+// An online birth registration submitted by a portal (3.1.1).
+type SubmitOnlineBirthApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The medical birth certificate number.
+	CertificateNumber string `json:"certificateNumber"`
+	// The applicant's data, as a clerk would enter it (1.1.1).
+	Applicant *birth.Applicant `json:"applicant"`
+	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
+}
+
 type Subscription struct {
+}
+
+// Changes an integrator client; omitted fields stay as they are.
+type UpdateIntegratorClientInput struct {
+	// The client to change.
+	ClientID string `json:"clientId"`
+	// The version you read.
+	Version int `json:"version"`
+	// The businesses the portal may submit.
+	Kinds []domain.CaseKind `json:"kinds,omitempty"`
+	// Office-code prefixes whose queues the portal may submit to.
+	Offices []string `json:"offices,omitempty"`
+	// Calls a minute.
+	RatePerMinute *int `json:"ratePerMinute,omitempty"`
+	// Where signed notifications are posted; empty for none.
+	WebhookURL *string `json:"webhookUrl,omitempty"`
+	// The persisted-operation allow-list (SHA-256 hex of each query text); empty allows every operation.
+	Operations []string `json:"operations,omitempty"`
+	// Disabling ends the client's sessions at once.
+	Disabled *bool `json:"disabled,omitempty"`
 }
 
 type UpdateUserInput struct {

@@ -57,6 +57,8 @@ type Config struct {
 	// Cases, when set, registers the worker of the kinds' case jobs
 	// (domain.CaseJobArgs).
 	Cases *domain.CaseService
+	// Online, when set, registers the webhook deliveries' worker.
+	Online *domain.OnlineService
 	// RescueStuckJobsAfter is how long a job may stay running (its worker
 	// died with its process) before River retries it (default 5 minutes;
 	// at least JobTimeout).
@@ -107,7 +109,7 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 	}
 
 	workers := river.NewWorkers()
-	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db, Cases: cfg.Cases}
+	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db, Cases: cfg.Cases, Online: cfg.Online}
 	if err := register(workers, deps); err != nil {
 		return nil, fmt.Errorf("register workers: %w", err)
 	}

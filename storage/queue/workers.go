@@ -22,6 +22,7 @@ type Deps struct {
 	Collab *domain.CollabService  // nil: no collaboration transport
 	Hcybsh domain.HcybshGenerator // works generate_hcybsh jobs
 	Cases  *domain.CaseService    // nil: no case jobs
+	Online *domain.OnlineService  // nil: no webhook deliveries
 }
 
 // register adds every worker of hukou to workers. This is the one place
@@ -38,6 +39,11 @@ func register(workers *river.Workers, deps Deps) error {
 	}
 	if deps.Cases != nil {
 		if err := river.AddWorkerSafely(workers, &caseJobWorker{cases: deps.Cases}); err != nil {
+			return err
+		}
+	}
+	if deps.Online != nil {
+		if err := river.AddWorkerSafely(workers, &deliverWebhookWorker{online: deps.Online}); err != nil {
 			return err
 		}
 	}
@@ -96,6 +102,11 @@ func (w *pruneRefreshTokensWorker) Work(ctx context.Context, _ *river.Job[domain
 		return fmt.Errorf("prune refresh tokens: %w", err)
 	}
 	w.deps.Logger.InfoContext(ctx, "pruned refresh tokens", slog.Int("deleted", n), slog.Time("expired_before", before))
+	// Expired idempotency keys (issue 18 item 6) go with them, daily.
+	if n, err = w.deps.DB.Idempotency().PruneIdempotencyKeys(ctx, w.deps.Now()); err != nil {
+		return fmt.Errorf("prune idempotency keys: %w", err)
+	}
+	w.deps.Logger.InfoContext(ctx, "pruned idempotency keys", slog.Int("deleted", n))
 	return nil
 }
 
@@ -185,4 +196,21 @@ type caseJobWorker struct {
 
 func (w *caseJobWorker) Work(ctx context.Context, job *river.Job[domain.CaseJobArgs]) error {
 	return w.cases.RunJob(ctx, job.Args)
+}
+
+// deliverWebhookWorker posts one signed webhook to a portal (issue 18).
+// Retries back off from 1 s to 5 minutes; the last failure makes the
+// delivery dead, for an administrator to replay.
+type deliverWebhookWorker struct {
+	river.WorkerDefaults[domain.DeliverWebhookArgs]
+	online *domain.OnlineService
+}
+
+func (w *deliverWebhookWorker) Work(ctx context.Context, job *river.Job[domain.DeliverWebhookArgs]) error {
+	return w.online.DeliverWebhook(ctx, job.Args.DeliveryID, job.Attempt >= job.MaxAttempts)
+}
+
+func (w *deliverWebhookWorker) NextRetry(job *river.Job[domain.DeliverWebhookArgs]) time.Time {
+	backoff := min(time.Second<<min(job.Attempt-1, 20), 5*time.Minute)
+	return time.Now().Add(backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1)))
 }

@@ -10,5 +10,6 @@ export const paths = {
   adminAudit: '/admin/audit',
   adminOperations: '/admin/operations',
   query: '/query',
+  online: '/online',
   querySource: (source: string) => `/query/${encodeURIComponent(source)}`,
 };

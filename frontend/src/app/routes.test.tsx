@@ -13,7 +13,7 @@ describe('the route table', () => {
 
   it('derives the menu from the routes the roles may open', () => {
     const clerk = menuItems(accessFor(['CLERK'])).map((i) => i.label);
-    expect(clerk).toEqual(['工作台', '案件列表', ...Object.values(kinds).map((k) => k.intake.menu.label)]);
+    expect(clerk).toEqual(['工作台', '案件列表', ...Object.values(kinds).map((k) => k.intake.menu.label), '网上申请']);
     expect(menuItems(accessFor(['OFFICER'])).map((i) => i.label)).toEqual(['工作台', '案件列表']);
     expect(menuItems(accessFor(['INTEGRATOR']))).toEqual([]);
     expect(menuItems(accessFor(['ADMIN'])).map((i) => i.label)).toEqual(['工作台', '案件列表', '查询统计', '用户管理', '审计日志', '运行维护']);

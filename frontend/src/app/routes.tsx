@@ -3,7 +3,7 @@
 // (lib/access.ts) it needs. Each kind contributes its intake route through
 // features/kinds.ts.
 import type { ReactNode } from 'react';
-import { AppstoreOutlined, AuditOutlined, SearchOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, CloudUploadOutlined, SearchOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
 import { kinds } from '../features/kinds';
@@ -18,6 +18,7 @@ const UsersPage = page(() => import('../features/admin/UsersPage'), 'UsersPage')
 const AuditLogPage = page(() => import('../features/admin/AuditLogPage'), 'AuditLogPage');
 const OperationsPage = page(() => import('../features/admin/OperationsPage'), 'OperationsPage');
 const QueryPage = page(() => import('../features/query/QueryPage'), 'QueryPage');
+const OnlineQueuePage = page(() => import('../features/online/OnlineQueuePage'), 'OnlineQueuePage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -45,6 +46,7 @@ export const routes: readonly AppRoute[] = [
   },
   { path: '/cases/:id', element: <CaseDetailPage />, access: 'canViewCases' },
   ...Object.values(kinds).map((k) => k.intake),
+  { path: paths.online, element: <OnlineQueuePage />, menu: { label: zhCN.menu.online, icon: <CloudUploadOutlined /> }, access: 'canIntake' },
   {
     path: paths.query,
     element: <QueryPage />,

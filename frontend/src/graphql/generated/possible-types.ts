@@ -12,6 +12,9 @@
       "Household",
       "Resident",
       "User"
+    ],
+    "OnlineResult": [
+      "BirthOnlineResult"
     ]
   }
 };
@@ -28,6 +31,9 @@
       "Household",
       "Resident",
       "User"
+    ],
+    "OnlineResult": [
+      "BirthOnlineResult"
     ]
   }
 };
