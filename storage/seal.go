@@ -46,7 +46,10 @@ func (r *sealRow) toDomain() *domain.ElectronicSeal {
 // sealRepo implements domain.SealRepository.
 type sealRepo struct{ idb bun.IDB }
 
-// Seals returns the seal store on the pool.
+// Seals returns the seal store on the pool. Documents are stamped while
+// they render, often inside a step's transaction: a read made there runs on
+// that transaction (onContextTx), because on SQLite the pool's one connection is
+// the transaction's, and a read on the pool would wait for itself.
 func (db *DB) Seals() domain.SealRepository { return sealRepo{idb: db.bun} }
 
 func (r sealRepo) CreateSeal(ctx context.Context, s *domain.ElectronicSeal) error {
@@ -58,7 +61,7 @@ func (r sealRepo) CreateSeal(ctx context.Context, s *domain.ElectronicSeal) erro
 		Certificate: s.Certificate, CACertificate: s.CACertificate, SealData: s.SealData, ValidFrom: s.ValidFrom.UTC(), ValidTo: s.ValidTo.UTC(),
 		Status: string(status), RevokedAt: s.RevokedAt, RevokeReason: s.RevokeReason, KeyRef: s.KeyRef,
 		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdateAt.UTC()}
-	if _, err := r.idb.NewInsert().Model(row).Exec(ctx); err != nil {
+	if _, err := onContextTx(ctx, r.idb).NewInsert().Model(row).Exec(ctx); err != nil {
 		return translate(err, "seal "+s.ID)
 	}
 	return nil
@@ -66,7 +69,7 @@ func (r sealRepo) CreateSeal(ctx context.Context, s *domain.ElectronicSeal) erro
 
 func (r sealRepo) FindSeal(ctx context.Context, id string) (*domain.ElectronicSeal, error) {
 	var row sealRow
-	if err := r.idb.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
+	if err := onContextTx(ctx, r.idb).NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
 		return nil, translate(err, "seal "+id)
 	}
 	return row.toDomain(), nil
@@ -74,7 +77,7 @@ func (r sealRepo) FindSeal(ctx context.Context, id string) (*domain.ElectronicSe
 
 func (r sealRepo) ListSeals(ctx context.Context, officeCode string) ([]*domain.ElectronicSeal, error) {
 	var rows []sealRow
-	q := r.idb.NewSelect().Model(&rows).OrderExpr("created_at DESC, id DESC")
+	q := onContextTx(ctx, r.idb).NewSelect().Model(&rows).OrderExpr("created_at DESC, id DESC")
 	if officeCode != "" {
 		q = q.Where("office_code = ?", officeCode)
 	}
@@ -86,7 +89,7 @@ func (r sealRepo) ListSeals(ctx context.Context, officeCode string) ([]*domain.E
 
 func (r sealRepo) UserSeals(ctx context.Context, userID string) ([]*domain.ElectronicSeal, error) {
 	var rows []sealRow
-	if err := r.idb.NewSelect().Model(&rows).Where("kind = ?", string(domain.SealPersonal)).Where("user_id = ?", userID).
+	if err := onContextTx(ctx, r.idb).NewSelect().Model(&rows).Where("kind = ?", string(domain.SealPersonal)).Where("user_id = ?", userID).
 		OrderExpr("created_at DESC, id DESC").Scan(ctx); err != nil {
 		return nil, translate(err, "seals")
 	}
@@ -94,7 +97,7 @@ func (r sealRepo) UserSeals(ctx context.Context, userID string) ([]*domain.Elect
 }
 
 func (r sealRepo) RevokeSeal(ctx context.Context, id string, at time.Time, reason string) error {
-	res, err := r.idb.NewUpdate().Model((*sealRow)(nil)).
+	res, err := onContextTx(ctx, r.idb).NewUpdate().Model((*sealRow)(nil)).
 		Set("status = ?", string(domain.SealRevoked)).Set("revoked_at = ?", at.UTC()).Set("revoke_reason = ?", reason).Set("updated_at = ?", at.UTC()).
 		Where("id = ?", id).Where("revoked_at IS NULL").Exec(ctx)
 	if err != nil {

@@ -109,6 +109,7 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx domain.R
 		committed []func()
 	)
 	err := db.bun.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		ctx = context.WithValue(ctx, txKey{}, tx)
 		pending, committed = pending[:0], committed[:0]
 		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx, pending: &pending, committed: &committed})
 	})
@@ -121,6 +122,22 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx domain.R
 		}
 	}
 	return err
+}
+
+// txKey carries the bun.Tx of an InTx in its context, for repositories on
+// the pool that may be called inside one (see ambient).
+type txKey struct{}
+
+// onContextTx returns the transaction of the InTx that ctx is inside, or
+// idb. Pool repositories that a port below the domain (a document's
+// stamper) reads through while a step's transaction is open use it: on
+// SQLite's single connection a pool statement there would wait for the
+// transaction holding it.
+func onContextTx(ctx context.Context, idb bun.IDB) bun.IDB {
+	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return tx
+	}
+	return idb
 }
 
 // JobInserter inserts durable background jobs for Repos.Jobs().
