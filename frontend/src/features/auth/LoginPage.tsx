@@ -3,7 +3,7 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useMutation } from '@apollo/client/react';
-import { LoginDocument, type LoginInput } from '../../graphql/generated/graphql';
+import { LoginDocument, type LoginInput } from '../../graphql/generated/shell';
 import { useSessionStore } from '../../app/context';
 import { csrfHeaders } from '../../app/auth';
 import { useSession, useSessionStatus } from '../../app/session';
