@@ -3,7 +3,16 @@
 // (lib/access.ts) it needs. Each kind contributes its intake route through
 // features/kinds.ts.
 import type { ReactNode } from 'react';
-import { AppstoreOutlined, AuditOutlined, SearchOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import {
+  AppstoreOutlined,
+  AuditOutlined,
+  SafetyCertificateOutlined,
+  SearchOutlined,
+  TeamOutlined,
+  ToolOutlined,
+  UnorderedListOutlined,
+  VerifiedOutlined,
+} from '@ant-design/icons';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
 import { kinds } from '../features/kinds';
@@ -18,6 +27,8 @@ const UsersPage = page(() => import('../features/admin/UsersPage'), 'UsersPage')
 const AuditLogPage = page(() => import('../features/admin/AuditLogPage'), 'AuditLogPage');
 const OperationsPage = page(() => import('../features/admin/OperationsPage'), 'OperationsPage');
 const QueryPage = page(() => import('../features/query/QueryPage'), 'QueryPage');
+const SealsPage = page(() => import('../features/seals/SealsPage'), 'SealsPage');
+const VerifyDocumentPage = page(() => import('../features/seals/VerifyDocumentPage'), 'VerifyDocumentPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -52,6 +63,12 @@ export const routes: readonly AppRoute[] = [
     access: 'canQuery',
   },
   { path: '/query/:source', element: <QueryPage />, access: 'canQuery' },
+  {
+    path: paths.verifyDocument,
+    element: <VerifyDocumentPage />,
+    menu: { label: zhCN.menu.verifyDocument, icon: <SafetyCertificateOutlined /> },
+    access: 'canVerifyDocuments',
+  },
   { path: paths.adminUsers, element: <UsersPage />, menu: { label: zhCN.menu.adminUsers, icon: <TeamOutlined /> }, access: 'isAdmin' },
   { path: paths.adminAudit, element: <AuditLogPage />, menu: { label: zhCN.menu.adminAudit, icon: <AuditOutlined /> }, access: 'isAdmin' },
   {
@@ -60,6 +77,7 @@ export const routes: readonly AppRoute[] = [
     menu: { label: zhCN.menu.adminOperations, icon: <ToolOutlined /> },
     access: 'isAdmin',
   },
+  { path: paths.adminSeals, element: <SealsPage />, menu: { label: zhCN.menu.adminSeals, icon: <VerifiedOutlined /> }, access: 'isAdmin' },
 ];
 
 /** menuItems are the side menu's entries the user may open, in table order, keyed by path. */
