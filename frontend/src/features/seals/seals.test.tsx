@@ -7,6 +7,8 @@ import {
   AdminRevokeSealDocument,
   AdminSealsDocument,
   AdminUsersDocument,
+  CiteLicenceDocument,
+  CitedLicencesDocument,
   type AdminOfficesQuery,
   type AdminRevokeSealMutation,
   type AdminRevokeSealMutationVariables,
@@ -15,8 +17,13 @@ import {
   type AdminSealsQueryVariables,
   type AdminUsersQuery,
   type AdminUsersQueryVariables,
+  type CiteLicenceMutation,
+  type CiteLicenceMutationVariables,
+  type CitedLicencesQuery,
+  type CitedLicencesQueryVariables,
 } from '../../graphql/generated/graphql';
 import { renderWithProviders, typedMock } from '../../test/render';
+import { CaseLicencesPanel } from './CaseLicencesPanel';
 import { SealsPage } from './SealsPage';
 import { VerifyDocumentPage } from './VerifyDocumentPage';
 
@@ -117,5 +124,26 @@ describe('VerifyDocumentPage', () => {
     expect(screen.getByText('兴隆派出所户口专用章')).toBeInTheDocument();
     expect(screen.getByText('未通过')).toBeInTheDocument();
     expect(fetchMock).toHaveBeenCalledOnce();
+  });
+});
+
+describe('CaseLicencesPanel', () => {
+  it('cites a licence by its number and shows the refusal of a revoked one in Chinese (4.1.2)', async () => {
+    const user = userEvent.setup();
+    const c = { id: 'Q2FzZTox', canCaptureArchives: true, materials: [{ code: 'HUKOU_BOOK', name: '父母户口簿' }] };
+    const none = typedMock<CitedLicencesQuery, CitedLicencesQueryVariables>({
+      request: { query: CitedLicencesDocument, variables: { caseId: c.id } },
+      maxUsageCount: Number.POSITIVE_INFINITY,
+      result: { data: { __typename: 'Query', citedLicences: [] } },
+    });
+    const refused = typedMock<CiteLicenceMutation, CiteLicenceMutationVariables>({
+      request: { query: CiteLicenceDocument, variables: { caseId: c.id, materialCode: 'HUKOU_BOOK', licenceId: 'HKB2026112600000002' } },
+      result: { errors: [new GraphQLError('revoked', { extensions: { code: 'CONFLICT', field: 'licenceId', reason: 'licence.revoked' } })] },
+    });
+    renderWithProviders(<CaseLicencesPanel c={c} />, [none, refused]);
+    expect(await screen.findByText('尚未引用电子证照')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('证照编号'), 'HKB2026112600000002');
+    await user.click(screen.getByRole('button', { name: '查询并引用' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('该电子证照已被吊销，不能作为申请材料');
   });
 });
