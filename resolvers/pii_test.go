@@ -75,6 +75,9 @@ var notPersonal = map[string]string{
 	"QueryView.name":                "a view's name given by its owner, staff",
 	"QueryView.ownerName":           "staff",
 	"QueryViewSpec.detailFields":    "field names",
+	"DocumentVerification.message":  "a verification verdict naming seals (offices' and staff's seals), no citizen",
+	"DocumentVerification.reason":   "a reason code",
+	"ElectronicSeal.revokeReason":   "an administrator's reason for revoking an office's or officer's seal",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by
@@ -174,6 +177,12 @@ var maskedOutOfReach = map[string]string{
 	"AuditEntry.detail":       "auditLog: ADMIN",
 	"HcybshRun.error":         "hcybshRun: ADMIN",
 	"MigrationLookup.kinName": "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
+	"ElectronicSeal.name":       "seals, requestSeal, revokeSeal: ADMIN (a seal names an office or an officer)",
+	"SealVerification.sealName": "verifyDocument: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
+	"Licence.holderIdNumber":    "licence, citedLicences, citeLicence: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
+	"Licence.holderName":        "as holderIdNumber",
+	"Licence.revokeReason":      "as holderIdNumber",
+	"LicenceItem.value":         "as holderIdNumber",
 }
 
 // TestMasking_AnalystReadsMaskedClerkInClear reads every @pii field of the
