@@ -172,11 +172,11 @@ func splitField(name string) (typ, field string) {
 // the gates). They carry @pii all the same, so that a gate opened later
 // does not open the data with it.
 var maskedOutOfReach = map[string]string{
-	"CollabMessage.body":      "collaborationMessages, deadLetters, overdueMessages: ADMIN, OFFICER",
-	"CollabMessage.lastError": "as body",
-	"AuditEntry.detail":       "auditLog: ADMIN",
-	"HcybshRun.error":         "hcybshRun: ADMIN",
-	"MigrationLookup.kinName": "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
+	"CollabMessage.body":        "collaborationMessages, deadLetters, overdueMessages: ADMIN, OFFICER",
+	"CollabMessage.lastError":   "as body",
+	"AuditEntry.detail":         "auditLog: ADMIN",
+	"HcybshRun.error":           "hcybshRun: ADMIN",
+	"MigrationLookup.kinName":   "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
 	"ElectronicSeal.name":       "seals, requestSeal, revokeSeal: ADMIN (a seal names an office or an officer)",
 	"SealVerification.sealName": "verifyDocument: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
 	"Licence.holderIdNumber":    "licence, citedLicences, citeLicence: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
