@@ -3,7 +3,11 @@ package documents_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
+	"math/big"
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
@@ -11,9 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emmansun/gmsm/sm2"
+	"github.com/emmansun/gmsm/smx509"
 	"github.com/stretchr/testify/require"
 
 	"hukou/documents"
+	"hukou/documents/pdfsig"
 	"hukou/domain"
 	"hukou/integrations/httpclient"
 	"hukou/integrations/province"
@@ -281,4 +288,41 @@ func BenchmarkStampedRender(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestVerifyUnknownAndUntrustedSeals: a seal the e-seal service does not know
+// is not valid (seal.unknown), nor is a signature whose certificate another
+// CA issued (seal.untrusted).
+func TestVerifyUnknownAndUntrustedSeals(t *testing.T) {
+	t.Parallel()
+	f := sealSetup(t)
+	pdf, err := f.renderer.Render(f.officer, registrationForm())
+	require.NoError(t, err)
+	// Another simulator: the same CA (derived from a fixed seed), but it never issued these seals.
+	other := httptest.NewServer(provincesim.New(provincesim.Config{}))
+	t.Cleanup(other.Close)
+	v, err := (&documents.Verifier{Authority: province.New(httpclient.Config{BaseURL: other.URL, MaxAttempts: 1})}).VerifyDocument(context.Background(), pdf)
+	require.NoError(t, err)
+	require.False(t, v.Valid)
+	require.Equal(t, "seal.unknown", v.Reason)
+	require.True(t, v.Unchanged, "the document itself is intact")
+	require.Equal(t, domain.SealUnknown, v.Seals[0].StatusAtSigning)
+
+	// A key and certificate of a CA of our own making, signing the same form.
+	key, err := sm2.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "伪造章", SerialNumber: "ES-FAKE"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}
+	cert, err := smx509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	require.NoError(t, err)
+	plain, err := renderer(t).Render(context.Background(), registrationForm())
+	require.NoError(t, err)
+	forged, err := pdfsig.Sign(plain, pdfsig.Signer{Key: key, Certificate: cert, Field: "seal-fake", Name: "伪造章", Time: time.Now()})
+	require.NoError(t, err)
+	v, err = f.verifier.VerifyDocument(context.Background(), forged)
+	require.NoError(t, err)
+	require.False(t, v.Valid)
+	require.Equal(t, "seal.untrusted", v.Reason)
+	require.True(t, v.Seals[0].SignatureValid, "the signature itself verifies; its certificate is the problem")
+	require.False(t, v.Seals[0].Trusted)
 }
