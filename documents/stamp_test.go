@@ -3,7 +3,11 @@ package documents_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
+	"math/big"
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
@@ -11,9 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emmansun/gmsm/sm2"
+	"github.com/emmansun/gmsm/smx509"
 	"github.com/stretchr/testify/require"
 
 	"hukou/documents"
+	"hukou/documents/pdfsig"
 	"hukou/domain"
 	"hukou/integrations/httpclient"
 	"hukou/integrations/province"
@@ -105,9 +112,13 @@ type sealFixture struct {
 	now      *time.Time
 }
 
-func sealSetup(t *testing.T) *sealFixture {
+func sealSetup(t testing.TB) *sealFixture {
 	t.Helper()
-	renderer(t) // skips without the font
+	if tt, ok := t.(*testing.T); ok {
+		renderer(tt) // skips without the font (fails under CI)
+	} else if _, err := shared(); err != nil {
+		t.Skip(err)
+	}
 	now := time.Now()
 	f := &sealFixture{now: &now}
 	sim := httptest.NewServer(provincesim.New(provincesim.Config{Now: func() time.Time { return *f.now }}))
@@ -244,4 +255,74 @@ func reasonOf(err error) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// BenchmarkStampedRender renders a registration form and signs it with two
+// seals (household and personal), as every business document is; and
+// verifies it.
+func BenchmarkStampedRender(b *testing.B) {
+	f := sealSetup(b)
+	pdf, err := f.renderer.Render(f.officer, registrationForm())
+	if err != nil {
+		b.Fatal(err)
+	}
+	plain, _ := shared()
+	b.Run("render, drawn seal", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := plain.Render(context.Background(), registrationForm()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("render+2 seals", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := f.renderer.Render(f.officer, registrationForm()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("verify", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := f.verifier.VerifyDocument(context.Background(), pdf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestVerifyUnknownAndUntrustedSeals: a seal the e-seal service does not know
+// is not valid (seal.unknown), nor is a signature whose certificate another
+// CA issued (seal.untrusted).
+func TestVerifyUnknownAndUntrustedSeals(t *testing.T) {
+	t.Parallel()
+	f := sealSetup(t)
+	pdf, err := f.renderer.Render(f.officer, registrationForm())
+	require.NoError(t, err)
+	// Another simulator: the same CA (derived from a fixed seed), but it never issued these seals.
+	other := httptest.NewServer(provincesim.New(provincesim.Config{}))
+	t.Cleanup(other.Close)
+	v, err := (&documents.Verifier{Authority: province.New(httpclient.Config{BaseURL: other.URL, MaxAttempts: 1})}).VerifyDocument(context.Background(), pdf)
+	require.NoError(t, err)
+	require.False(t, v.Valid)
+	require.Equal(t, "seal.unknown", v.Reason)
+	require.True(t, v.Unchanged, "the document itself is intact")
+	require.Equal(t, domain.SealUnknown, v.Seals[0].StatusAtSigning)
+
+	// A key and certificate of a CA of our own making, signing the same form.
+	key, err := sm2.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "伪造章", SerialNumber: "ES-FAKE"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}
+	cert, err := smx509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	require.NoError(t, err)
+	plain, err := renderer(t).Render(context.Background(), registrationForm())
+	require.NoError(t, err)
+	forged, err := pdfsig.Sign(plain, pdfsig.Signer{Key: key, Certificate: cert, Field: "seal-fake", Name: "伪造章", Time: time.Now()})
+	require.NoError(t, err)
+	v, err = f.verifier.VerifyDocument(context.Background(), forged)
+	require.NoError(t, err)
+	require.False(t, v.Valid)
+	require.Equal(t, "seal.untrusted", v.Reason)
+	require.True(t, v.Seals[0].SignatureValid, "the signature itself verifies; its certificate is the problem")
+	require.False(t, v.Seals[0].Trusted)
 }

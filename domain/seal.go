@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -167,6 +168,79 @@ type SealService struct {
 	Audit     AuditSink
 	Verifier  DocumentVerifier
 	Now       func() time.Time
+
+	// snap is the seals in memory once KeepFresh has loaded them (see
+	// there); nil reads the repository.
+	snap atomic.Pointer[sealSnapshot]
+}
+
+// sealSnapshot is every seal, newest first, by office (household seals)
+// and by user (personal seals).
+type sealSnapshot struct {
+	byOffice map[string][]*ElectronicSeal
+	byUser   map[string][]*ElectronicSeal
+}
+
+// Refresh reloads the in-memory seals from the repository.
+func (s *SealService) Refresh(ctx context.Context) error {
+	all, err := s.Repo.ListSeals(ctx, "")
+	if err != nil {
+		return err
+	}
+	snap := &sealSnapshot{byOffice: map[string][]*ElectronicSeal{}, byUser: map[string][]*ElectronicSeal{}}
+	for _, e := range all {
+		snap.byOffice[e.OfficeCode] = append(snap.byOffice[e.OfficeCode], e)
+		if e.Kind == SealPersonal {
+			snap.byUser[e.UserID] = append(snap.byUser[e.UserID], e)
+		}
+	}
+	s.snap.Store(snap)
+	return nil
+}
+
+// KeepFresh loads the seals into memory now and again every interval
+// until ctx ends, so that stamping reads no database: documents are
+// rendered inside transactions, and on SQLite (one connection) a read on
+// the pool there would wait for ever. A seal requested or revoked here is
+// in memory at once; one revoked on another instance within interval.
+func (s *SealService) KeepFresh(ctx context.Context, interval time.Duration) error {
+	if err := s.Refresh(ctx); err != nil {
+		return err
+	}
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = s.Refresh(ctx) // the previous snapshot stays on failure
+			}
+		}
+	}()
+	return nil
+}
+
+// refreshed reloads the snapshot after a change, when there is one.
+func (s *SealService) refreshed(ctx context.Context) {
+	if s.snap.Load() != nil {
+		_ = s.Refresh(ctx)
+	}
+}
+
+func (s *SealService) officeSeals(ctx context.Context, office string) ([]*ElectronicSeal, error) {
+	if snap := s.snap.Load(); snap != nil {
+		return snap.byOffice[office], nil
+	}
+	return s.Repo.ListSeals(ctx, office)
+}
+
+func (s *SealService) userSeals(ctx context.Context, user string) ([]*ElectronicSeal, error) {
+	if snap := s.snap.Load(); snap != nil {
+		return snap.byUser[user], nil
+	}
+	return s.Repo.UserSeals(ctx, user)
 }
 
 func (s *SealService) now() time.Time {
@@ -229,6 +303,7 @@ func (s *SealService) RequestSeal(ctx context.Context, kind SealKind, officeCode
 	if err := s.Repo.CreateSeal(ctx, seal); err != nil {
 		return nil, err
 	}
+	s.refreshed(ctx)
 	if err := s.audit(ctx, a, AuditChange, "seal.request", seal.ID); err != nil {
 		return nil, err
 	}
@@ -262,6 +337,7 @@ func (s *SealService) RevokeSeal(ctx context.Context, id, reason string) (*Elect
 	if err := s.Repo.RevokeSeal(ctx, id, now, reason); err != nil {
 		return nil, err
 	}
+	s.refreshed(ctx)
 	seal.RevokedAt, seal.RevokeReason, seal.Status = &now, reason, SealRevoked
 	if err := s.audit(ctx, a, AuditChange, "seal.revoke", id); err != nil {
 		return nil, err
@@ -305,7 +381,7 @@ func (s *SealService) StampingSeals(ctx context.Context, officeCode, operatorID 
 	if officeCode == "" {
 		return nil, Errorf(CodeConflict, "the document names no office to stamp it").WithReason("seal.missing")
 	}
-	all, err := s.Repo.ListSeals(ctx, officeCode)
+	all, err := s.officeSeals(ctx, officeCode)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +404,7 @@ func (s *SealService) StampingSeals(ctx context.Context, officeCode, operatorID 
 		operatorID = a.UserID
 	}
 	if operatorID != "" {
-		personal, err := s.Repo.UserSeals(ctx, operatorID)
+		personal, err := s.userSeals(ctx, operatorID)
 		if err != nil {
 			return nil, err
 		}

@@ -79,6 +79,10 @@ func TestSealService(t *testing.T) {
 		require.Equal(t, domain.SealValid, got.Status)
 		require.NotEmpty(t, got.KeyRef)
 
+		// From here on stamping reads the seals in memory (as serve does).
+		keep, stop := context.WithCancel(ctx)
+		defer stop()
+		require.NoError(t, svc.KeepFresh(keep, time.Hour))
 		seals, err := svc.StampingSeals(clerkCtx, office.Code, "")
 		require.NoError(t, err)
 		require.Len(t, seals, 2)

@@ -39,6 +39,7 @@ type app struct {
 	closeIntegrations func()
 	stopListening     func()
 	seals             *domain.SealService
+	stopSeals         context.CancelFunc
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -102,6 +103,14 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	verifier := &documents.Verifier{Authority: province, Seals: db.Seals()}
 	seals := &domain.SealService{Repo: db.Seals(), Keys: sealKeys, Authority: province, Offices: db.Offices(), Users: db.Users(),
 		Audit: audit, Verifier: verifier, Now: time.Now}
+	sealsCtx, stopSeals := context.WithCancel(context.WithoutCancel(ctx))
+	if err := seals.KeepFresh(sealsCtx, 30*time.Second); err != nil {
+		stopSeals()
+		audit.Close()
+		closeIntegrations()
+		db.Close()
+		return nil, err
+	}
 	renderer := newRenderer(cfg, &documents.Stamper{Seals: seals, Keys: sealKeys, Required: cfg.SealsRequired || !cfg.Dev})
 	kinds := newKinds(kindDeps{cases: cases, ministry: ministry, province: province, renderer: renderer, docs: archives})
 	for _, m := range kinds.modules() {
@@ -158,7 +167,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
 	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
-		closeIntegrations: closeIntegrations, stopListening: func() {}, seals: seals}, nil
+		closeIntegrations: closeIntegrations, stopListening: func() {}, seals: seals, stopSeals: stopSeals}, nil
 }
 
 // close stops the job workers (letting running jobs finish), flushes the
@@ -170,6 +179,7 @@ func (a *app) close() {
 	if err := a.jobs.Stop(ctx); err != nil {
 		slog.Warn("stopping jobs", "err", err)
 	}
+	a.stopSeals()
 	a.audit.Close()
 	a.closeIntegrations()
 	a.db.Close()

@@ -74,7 +74,8 @@ type Signer struct {
 }
 
 // Sign returns pdf with s's signature appended as an incremental update.
-func Sign(pdf []byte, s Signer) ([]byte, error) {
+func Sign(pdf []byte, s Signer) (out []byte, err error) {
+	defer recoverMalformed(&err)
 	if s.Key == nil || len(s.Certificate) == 0 || s.Field == "" {
 		return nil, errors.New("pdfsig: a signer needs a key, a certificate and a field name")
 	}
@@ -199,7 +200,7 @@ func Sign(pdf []byte, s Signer) ([]byte, error) {
 	}
 	fmt.Fprintf(w.buf, "trailer\n%s\nstartxref\n%d\n%%%%EOF\n", trailer.PDFString(), xref)
 
-	out := w.buf.Bytes()
+	out = w.buf.Bytes()
 	br := fmt.Sprintf("[0 %010d %010d %010d]", contentsAt, contentsEnd, len(out)-contentsEnd)
 	copy(out[byteRangeAt:], br)
 	signed := append(append([]byte(nil), out[:contentsAt]...), out[contentsEnd:]...)
@@ -212,6 +213,18 @@ func Sign(pdf []byte, s Signer) ([]byte, error) {
 	}
 	copy(out[contentsAt+1:], strings.ToUpper(hex.EncodeToString(der)))
 	return out, nil
+}
+
+// ErrMalformed is wrapped by the error for a PDF whose structure the reader
+// could not follow (a hostile or broken file).
+var ErrMalformed = errors.New("pdfsig: malformed PDF")
+
+// recoverMalformed turns a panic while reading a hostile PDF into an error:
+// a file someone uploads must never take the server down.
+func recoverMalformed(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: %v", ErrMalformed, r)
+	}
 }
 
 // writer appends objects and remembers their offsets.
@@ -421,7 +434,8 @@ type Signature struct {
 // Verify returns the signatures of pdf, each checked against the bytes it
 // covers. An unreadable PDF is an error; a signature that does not verify
 // is reported in its Err. It does not judge certificates or seals.
-func Verify(pdf []byte) ([]Signature, error) {
+func Verify(pdf []byte) (sigs []Signature, err error) {
+	defer recoverMalformed(&err)
 	ctx, err := read(pdf)
 	if err != nil {
 		return nil, err

@@ -233,3 +233,32 @@ func trimDER(der []byte) []byte {
 	}
 	return der[:2+n+l]
 }
+
+// TestHostileFiles: truncated, garbled and empty files are errors, never panics.
+func TestHostileFiles(t *testing.T) {
+	ca, household, _ := setup(t)
+	signed := stamp(t, document(t), household, ca, "household", pdfsig.Rect{400, 80, 520, 200})
+	inputs := [][]byte{nil, []byte("%PDF-1.7\n"), []byte("not a pdf"), signed[:len(signed)/2], signed[:len(signed)-40]}
+	for i := 0; i < 200; i++ {
+		b := append([]byte(nil), signed...)
+		for k := 0; k < 8; k++ {
+			b[(i*7919+k*104729)%len(b)] ^= byte(1 + (i+k)%255)
+		}
+		inputs = append(inputs, b)
+	}
+	for i, in := range inputs {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("input %d panicked: %v", i, r)
+				}
+			}()
+			sigs, err := pdfsig.Verify(in)
+			if err == nil {
+				for _, s := range sigs {
+					_ = s.Err
+				}
+			}
+		}()
+	}
+}

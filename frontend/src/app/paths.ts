@@ -9,6 +9,8 @@ export const paths = {
   adminUsers: '/admin/users',
   adminAudit: '/admin/audit',
   adminOperations: '/admin/operations',
+  adminSeals: '/admin/seals',
+  verifyDocument: '/documents/verify',
   query: '/query',
   online: '/online',
   querySource: (source: string) => `/query/${encodeURIComponent(source)}`,

@@ -3,7 +3,17 @@
 // (lib/access.ts) it needs. Each kind contributes its intake route through
 // features/kinds.ts.
 import type { ReactNode } from 'react';
-import { AppstoreOutlined, AuditOutlined, CloudUploadOutlined, SearchOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import {
+  AppstoreOutlined,
+  AuditOutlined,
+  CloudUploadOutlined,
+  SafetyCertificateOutlined,
+  SearchOutlined,
+  TeamOutlined,
+  ToolOutlined,
+  UnorderedListOutlined,
+  VerifiedOutlined,
+} from '@ant-design/icons';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
 import { kinds } from '../features/kinds';
@@ -19,6 +29,8 @@ const AuditLogPage = page(() => import('../features/admin/AuditLogPage'), 'Audit
 const OperationsPage = page(() => import('../features/admin/OperationsPage'), 'OperationsPage');
 const QueryPage = page(() => import('../features/query/QueryPage'), 'QueryPage');
 const OnlineQueuePage = page(() => import('../features/online/OnlineQueuePage'), 'OnlineQueuePage');
+const SealsPage = page(() => import('../features/seals/SealsPage'), 'SealsPage');
+const VerifyDocumentPage = page(() => import('../features/seals/VerifyDocumentPage'), 'VerifyDocumentPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -54,6 +66,12 @@ export const routes: readonly AppRoute[] = [
     access: 'canQuery',
   },
   { path: '/query/:source', element: <QueryPage />, access: 'canQuery' },
+  {
+    path: paths.verifyDocument,
+    element: <VerifyDocumentPage />,
+    menu: { label: zhCN.menu.verifyDocument, icon: <SafetyCertificateOutlined /> },
+    access: 'canVerifyDocuments',
+  },
   { path: paths.adminUsers, element: <UsersPage />, menu: { label: zhCN.menu.adminUsers, icon: <TeamOutlined /> }, access: 'isAdmin' },
   { path: paths.adminAudit, element: <AuditLogPage />, menu: { label: zhCN.menu.adminAudit, icon: <AuditOutlined /> }, access: 'isAdmin' },
   {
@@ -62,6 +80,7 @@ export const routes: readonly AppRoute[] = [
     menu: { label: zhCN.menu.adminOperations, icon: <ToolOutlined /> },
     access: 'isAdmin',
   },
+  { path: paths.adminSeals, element: <SealsPage />, menu: { label: zhCN.menu.adminSeals, icon: <VerifiedOutlined /> }, access: 'isAdmin' },
 ];
 
 /** menuItems are the side menu's entries the user may open, in table order, keyed by path. */

@@ -11,7 +11,13 @@ describe('accessFor', () => {
       canRestrictArchives: false,
       isAdmin: false,
       canQuery: false,
+      canVerifyDocuments: true,
     });
+  });
+  it('lets the roles that handle documents verify seals, not analysts or portals (5.1.2)', () => {
+    expect(accessFor(['ANALYST']).canVerifyDocuments).toBe(false);
+    expect(accessFor(['INTEGRATOR']).canVerifyDocuments).toBe(false);
+    expect(accessFor(['ARCHIVIST']).canVerifyDocuments).toBe(true);
   });
   it('gives analysts and supervisors the query views, not clerks (1.5.1)', () => {
     expect(accessFor(['ANALYST']).canQuery).toBe(true);

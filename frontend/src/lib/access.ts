@@ -17,8 +17,11 @@ export interface Access {
   isAdmin: boolean;
   /** Analysts and supervisors (approvers, administrators) build query views (1.5.x). */
   canQuery: boolean;
+  /** The roles that handle documents verify their electronic seals (5.1.2). */
+  canVerifyDocuments: boolean;
 }
 
+const documentRoles: readonly Role[] = ['CLERK', 'OFFICER', 'APPROVER', 'ARCHIVIST', 'ADMIN'];
 const caseRoles: readonly Role[] = ['CLERK', 'OFFICER', 'APPROVER', 'ARCHIVIST', 'ANALYST', 'ADMIN'];
 
 export function accessFor(roles: readonly Role[]): Access {
@@ -31,6 +34,7 @@ export function accessFor(roles: readonly Role[]): Access {
     canRestrictArchives: has('ARCHIVIST') || has('ADMIN'),
     isAdmin: has('ADMIN'),
     canQuery: has('ANALYST') || has('APPROVER') || has('ADMIN'),
+    canVerifyDocuments: documentRoles.some(has),
   };
 }
 

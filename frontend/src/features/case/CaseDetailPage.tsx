@@ -8,6 +8,7 @@ import { classifyError } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 import { CaseFilesPanel } from '../archive/CaseFilesPanel';
+import { CaseLicencesPanel } from '../seals/CaseLicencesPanel';
 import { useKindParts } from '../kinds';
 import { CaseActions } from './CaseActions';
 import { CaseTimeline } from './CaseTimeline';
@@ -73,6 +74,7 @@ export function CaseView({ c, onRefresh }: { c: CaseDetailFragment; onRefresh: (
                 <kind.Detail c={c} />
               </Card>
               <CaseFilesPanel c={c} onChanged={onRefresh} />
+              <CaseLicencesPanel c={c} />
             </Space>
           </Col>
           <Col xs={24} xl={6}>
