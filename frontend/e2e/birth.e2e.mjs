@@ -73,7 +73,8 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
   await clerk.getByLabel('新生儿姓名').fill('Tom123');
   await pick(clerk, '民族', '汉');
   await pick(clerk, '与户主关系', wrongRelation);
-  await clerk.getByText('随父落户').click();
+  // The settlement chosen at the look-up is shown, not asked again.
+  assert.ok(await clerk.getByRole('radio', { name: '随父落户' }).isDisabled(), 'settleWith is fixed after the look-up');
   await clerk.getByLabel('申报人姓名').fill('陈东');
   await clerk.getByLabel('申报人公民身份号码').fill('211102198010052301');
   await clerk.getByLabel('联系电话').fill('abc');

@@ -6,6 +6,8 @@ export const paths = {
   workbench: '/',
   cases: '/cases',
   caseDetail: (id: string) => `/cases/${encodeURIComponent(id)}`,
+  /** A case opened on its materials, where capture continues after an intake is saved (1.4.11). */
+  caseMaterials: (id: string) => `/cases/${encodeURIComponent(id)}#materials`,
   adminUsers: '/admin/users',
   adminAudit: '/admin/audit',
   adminOperations: '/admin/operations',

@@ -316,7 +316,7 @@ export const zhCN = {
     next: '下一步：录入信息',
     back: '上一步',
     householdAddress: '拟落户住址',
-    settleChanged: '落户方式与查询时不同，保存时将按新的落户方式重新核验部库。',
+    settleWithFixed: '查询部库时已选定；如需更改，请返回上一步重新查询。',
   },
   migration: {
     title: '户口迁移',
