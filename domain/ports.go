@@ -26,6 +26,8 @@ type Repos interface {
 	Idempotency() IdempotencyRepository
 	// Online stores online applications and their webhook deliveries.
 	Online() OnlineRepository
+	// PortalMessages stores the portals' messages and instructions (3.1.7).
+	PortalMessages() PortalMessageRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

@@ -52,6 +52,7 @@ type ResolverRoot interface {
 	OnlineApplication() OnlineApplicationResolver
 	OnlineApplicationEvent() OnlineApplicationEventResolver
 	OnlineMaterial() OnlineMaterialResolver
+	PortalMessage() PortalMessageResolver
 	Query() QueryResolver
 	QueryCondition() QueryConditionResolver
 	QueryField() QueryFieldResolver
@@ -597,6 +598,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptOnlineApplication       func(childComplexity int, input model.AcceptOnlineApplicationInput) int
 		AnnounceCollaborationKey      func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
+		AnswerPortalMessage           func(childComplexity int, input model.AnswerPortalMessageInput) int
 		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
 		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
 		ApproveMigration              func(childComplexity int, input model.ApproveMigrationInput) int
@@ -639,6 +641,7 @@ type ComplexityRoot struct {
 		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
 		SaveQueryView                 func(childComplexity int, input model.SaveQueryViewInput) int
 		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
+		SendPortalMessage             func(childComplexity int, input model.SendPortalMessageInput) int
 		SetArchiveRestriction         func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
 		SettleBirthRegistration       func(childComplexity int, input model.SettleBirthRegistrationInput) int
 		StartBirthRegistration        func(childComplexity int, input model.StartBirthRegistrationInput) int
@@ -714,6 +717,35 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	PortalMessage struct {
+		Answer        func(childComplexity int) int
+		AnsweredAt    func(childComplexity int) int
+		AnsweredBy    func(childComplexity int) int
+		ApplicationID func(childComplexity int) int
+		Body          func(childComplexity int) int
+		CaseID        func(childComplexity int) int
+		ClientID      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		DeadlineAt    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Office        func(childComplexity int) int
+		Overdue       func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Subject       func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	PortalMessageConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	PortalMessageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
 		AuditLog                   func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
 		BirthLookup                func(childComplexity int, certificateNumber string, settleWith string) int
@@ -740,6 +772,7 @@ type ComplexityRoot struct {
 		OnlineApplications         func(childComplexity int, filter *model.OnlineApplicationFilter, first *int, after *string) int
 		OverdueCases               func(childComplexity int, first *int, after *string) int
 		OverdueMessages            func(childComplexity int, first *int, after *string) int
+		PortalMessages             func(childComplexity int, status *domain.PortalMessageStatus, overdue *bool, first *int, after *string) int
 		QueryCount                 func(childComplexity int, source string, condition *domain.QueryCondition) int
 		QuerySource                func(childComplexity int, name string) int
 		QuerySources               func(childComplexity int) int
@@ -1066,6 +1099,8 @@ type MutationResolver interface {
 	AcceptOnlineApplication(ctx context.Context, input model.AcceptOnlineApplicationInput) (*domain.Case, error)
 	RejectOnlineApplication(ctx context.Context, input model.RejectOnlineApplicationInput) (*domain.OnlineApplication, error)
 	ReplayWebhookDelivery(ctx context.Context, id string) (*domain.WebhookDelivery, error)
+	SendPortalMessage(ctx context.Context, input model.SendPortalMessageInput) (*domain.PortalMessage, error)
+	AnswerPortalMessage(ctx context.Context, input model.AnswerPortalMessageInput) (*domain.PortalMessage, error)
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error)
@@ -1088,6 +1123,14 @@ type OnlineApplicationEventResolver interface {
 }
 type OnlineMaterialResolver interface {
 	Size(ctx context.Context, obj *domain.OnlineMaterial) (int, error)
+}
+type PortalMessageResolver interface {
+	ApplicationID(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+	CaseID(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+
+	Overdue(ctx context.Context, obj *domain.PortalMessage) (bool, error)
+	Answer(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+	AnsweredBy(ctx context.Context, obj *domain.PortalMessage) (*string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -1115,6 +1158,7 @@ type QueryResolver interface {
 	OnlineApplication(ctx context.Context, id string) (*domain.OnlineApplication, error)
 	OnlineApplications(ctx context.Context, filter *model.OnlineApplicationFilter, first *int, after *string) (*model.OnlineApplicationConnection, error)
 	WebhookDeliveries(ctx context.Context, status *domain.WebhookStatus, first *int) ([]*domain.WebhookDelivery, error)
+	PortalMessages(ctx context.Context, status *domain.PortalMessageStatus, overdue *bool, first *int, after *string) (*model.PortalMessageConnection, error)
 	QuerySources(ctx context.Context) ([]*domain.QuerySource, error)
 	QuerySource(ctx context.Context, name string) (*domain.QuerySource, error)
 	RunQuery(ctx context.Context, input model.QueryInput, first *int, after *string) (*domain.QueryResult, error)
@@ -1172,6 +1216,8 @@ type UserResolver interface {
 	Office(ctx context.Context, obj *domain.User) (*domain.Office, error)
 }
 type WebhookDeliveryResolver interface {
+	ApplicationID(ctx context.Context, obj *domain.WebhookDelivery) (*string, error)
+
 	Payload(ctx context.Context, obj *domain.WebhookDelivery) (string, error)
 }
 
@@ -3407,6 +3453,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AnnounceCollaborationKey(childComplexity, args["input"].(model.AnnounceCollaborationKeyInput)), true
+	case "Mutation.answerPortalMessage":
+		if e.ComplexityRoot.Mutation.AnswerPortalMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_answerPortalMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnswerPortalMessage(childComplexity, args["input"].(model.AnswerPortalMessageInput)), true
 	case "Mutation.approveBirthMajorChange":
 		if e.ComplexityRoot.Mutation.ApproveBirthMajorChange == nil {
 			break
@@ -3869,6 +3926,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendCollaborationPing(childComplexity, args["input"].(model.SendCollaborationPingInput)), true
+	case "Mutation.sendPortalMessage":
+		if e.ComplexityRoot.Mutation.SendPortalMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendPortalMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendPortalMessage(childComplexity, args["input"].(model.SendPortalMessageInput)), true
 	case "Mutation.setArchiveRestriction":
 		if e.ComplexityRoot.Mutation.SetArchiveRestriction == nil {
 			break
@@ -4264,6 +4332,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "PortalMessage.answer":
+		if e.ComplexityRoot.PortalMessage.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Answer(childComplexity), true
+	case "PortalMessage.answeredAt":
+		if e.ComplexityRoot.PortalMessage.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.AnsweredAt(childComplexity), true
+	case "PortalMessage.answeredBy":
+		if e.ComplexityRoot.PortalMessage.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.AnsweredBy(childComplexity), true
+	case "PortalMessage.applicationId":
+		if e.ComplexityRoot.PortalMessage.ApplicationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ApplicationID(childComplexity), true
+	case "PortalMessage.body":
+		if e.ComplexityRoot.PortalMessage.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Body(childComplexity), true
+	case "PortalMessage.caseId":
+		if e.ComplexityRoot.PortalMessage.CaseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.CaseID(childComplexity), true
+	case "PortalMessage.clientId":
+		if e.ComplexityRoot.PortalMessage.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ClientID(childComplexity), true
+	case "PortalMessage.createdAt":
+		if e.ComplexityRoot.PortalMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.CreatedAt(childComplexity), true
+	case "PortalMessage.deadlineAt":
+		if e.ComplexityRoot.PortalMessage.DeadlineAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.DeadlineAt(childComplexity), true
+	case "PortalMessage.id":
+		if e.ComplexityRoot.PortalMessage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ID(childComplexity), true
+	case "PortalMessage.kind":
+		if e.ComplexityRoot.PortalMessage.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Kind(childComplexity), true
+	case "PortalMessage.office":
+		if e.ComplexityRoot.PortalMessage.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Office(childComplexity), true
+	case "PortalMessage.overdue":
+		if e.ComplexityRoot.PortalMessage.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Overdue(childComplexity), true
+	case "PortalMessage.status":
+		if e.ComplexityRoot.PortalMessage.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Status(childComplexity), true
+	case "PortalMessage.subject":
+		if e.ComplexityRoot.PortalMessage.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Subject(childComplexity), true
+	case "PortalMessage.version":
+		if e.ComplexityRoot.PortalMessage.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Version(childComplexity), true
+
+	case "PortalMessageConnection.edges":
+		if e.ComplexityRoot.PortalMessageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageConnection.Edges(childComplexity), true
+	case "PortalMessageConnection.pageInfo":
+		if e.ComplexityRoot.PortalMessageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageConnection.PageInfo(childComplexity), true
+
+	case "PortalMessageEdge.cursor":
+		if e.ComplexityRoot.PortalMessageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageEdge.Cursor(childComplexity), true
+	case "PortalMessageEdge.node":
+		if e.ComplexityRoot.PortalMessageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageEdge.Node(childComplexity), true
+
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -4500,6 +4691,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OverdueMessages(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.portalMessages":
+		if e.ComplexityRoot.Query.PortalMessages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portalMessages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PortalMessages(childComplexity, args["status"].(*domain.PortalMessageStatus), args["overdue"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.queryCount":
 		if e.ComplexityRoot.Query.QueryCount == nil {
 			break
@@ -5260,6 +5462,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AcceptOnlineApplicationInput", ec.unmarshalInputAcceptOnlineApplicationInput),
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
+			graphql.NewInputUnmarshaler("AnswerPortalMessageInput", ec.unmarshalInputAnswerPortalMessageInput),
 			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BirthApplicantInput", ec.unmarshalInputBirthApplicantInput),
@@ -5307,6 +5510,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RouteMatterCertificateInput", ec.unmarshalInputRouteMatterCertificateInput),
 			graphql.NewInputUnmarshaler("SaveQueryViewInput", ec.unmarshalInputSaveQueryViewInput),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
+			graphql.NewInputUnmarshaler("SendPortalMessageInput", ec.unmarshalInputSendPortalMessageInput),
 			graphql.NewInputUnmarshaler("SettleBirthRegistrationInput", ec.unmarshalInputSettleBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartMatterCertificateInput", ec.unmarshalInputStartMatterCertificateInput),
@@ -6507,6 +6711,64 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PortalMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalMessage_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_PortalMessage_kind(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_PortalMessage_applicationId(ctx, field)
+	case "caseId":
+		return ec.fieldContext_PortalMessage_caseId(ctx, field)
+	case "office":
+		return ec.fieldContext_PortalMessage_office(ctx, field)
+	case "clientId":
+		return ec.fieldContext_PortalMessage_clientId(ctx, field)
+	case "subject":
+		return ec.fieldContext_PortalMessage_subject(ctx, field)
+	case "body":
+		return ec.fieldContext_PortalMessage_body(ctx, field)
+	case "status":
+		return ec.fieldContext_PortalMessage_status(ctx, field)
+	case "deadlineAt":
+		return ec.fieldContext_PortalMessage_deadlineAt(ctx, field)
+	case "overdue":
+		return ec.fieldContext_PortalMessage_overdue(ctx, field)
+	case "answer":
+		return ec.fieldContext_PortalMessage_answer(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_PortalMessage_answeredBy(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_PortalMessage_answeredAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PortalMessage_createdAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PortalMessage_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalMessageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PortalMessageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PortalMessageConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalMessageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PortalMessageEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PortalMessageEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessageEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_QueryCodeValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -6985,6 +7247,20 @@ func (ec *executionContext) field_Mutation_announceCollaborationKey_args(ctx con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AnnounceCollaborationKeyInput, error) {
 			return ec.unmarshalNAnnounceCollaborationKeyInput2hukouᚋgraphᚋmodelᚐAnnounceCollaborationKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_answerPortalMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
+			return ec.unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7613,6 +7889,20 @@ func (ec *executionContext) field_Mutation_sendCollaborationPing_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_sendPortalMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendPortalMessageInput, error) {
+			return ec.unmarshalNSendPortalMessageInput2hukouᚋgraphᚋmodelᚐSendPortalMessageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setArchiveRestriction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8200,6 +8490,44 @@ func (ec *executionContext) field_Query_overdueMessages_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portalMessages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*domain.PortalMessageStatus, error) {
+			return ec.unmarshalOPortalMessageStatus2ᚖhukouᚋdomainᚐPortalMessageStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "overdue",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["overdue"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -21771,6 +22099,130 @@ func (ec *executionContext) fieldContext_Mutation_replayWebhookDelivery(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_sendPortalMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendPortalMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendPortalMessage(ctx, fc.Args["input"].(model.SendPortalMessageInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendPortalMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendPortalMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_answerPortalMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_answerPortalMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnswerPortalMessage(ctx, fc.Args["input"].(model.AnswerPortalMessageInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_answerPortalMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_answerPortalMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_saveQueryView(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22953,6 +23405,547 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_id(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PortalMessage_kind(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PortalMessageKind) graphql.Marshaler {
+			return ec.marshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "PortalMessageKind")
+}
+
+func (ec *executionContext) _PortalMessage_applicationId(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().ApplicationID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _PortalMessage_caseId(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_caseId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().CaseID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_caseId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _PortalMessage_office(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_clientId(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_subject(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_status(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PortalMessageStatus) graphql.Marshaler {
+			return ec.marshalNPortalMessageStatus2hukouᚋdomainᚐPortalMessageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "PortalMessageStatus")
+}
+
+func (ec *executionContext) _PortalMessage_deadlineAt(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_deadlineAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeadlineAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_deadlineAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PortalMessage_overdue(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PortalMessage_answer(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().Answer(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _PortalMessage_answeredBy(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_answeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().AnsweredBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_answeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _PortalMessage_answeredAt(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_answeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PortalMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PortalMessage_version(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PortalMessageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PortalMessageEdge) graphql.Marshaler {
+			return ec.marshalNPortalMessageEdge2ᚕᚖhukouᚋgraphᚋmodelᚐPortalMessageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalMessageConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalMessageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessageEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessageEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessageEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -24375,6 +25368,68 @@ func (ec *executionContext) fieldContext_Query_webhookDeliveries(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_webhookDeliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalMessages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalMessages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalMessages(ctx, fc.Args["status"].(*domain.PortalMessageStatus), fc.Args["overdue"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR", "CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.PortalMessageConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.PortalMessageConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PortalMessageConnection) graphql.Marshaler {
+			return ec.marshalNPortalMessageConnection2ᚖhukouᚋgraphᚋmodelᚐPortalMessageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalMessages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27677,18 +28732,18 @@ func (ec *executionContext) _WebhookDelivery_applicationId(ctx context.Context, 
 			return ec.fieldContext_WebhookDelivery_applicationId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ApplicationID, nil
+			return ec.Resolvers.WebhookDelivery().ApplicationID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_seq(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
@@ -29066,6 +30121,62 @@ func (ec *executionContext) unmarshalInputAnnounceCollaborationKeyInput(ctx cont
 func UnmarshalAnnounceCollaborationKeyInput(ctx context.Context, raw any) (model.AnnounceCollaborationKeyInput, error) {
 	var out model.AnnounceCollaborationKeyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnnounceCollaborationKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAnswerPortalMessageInput(ctx context.Context, obj any) (model.AnswerPortalMessageInput, error) {
+	var it model.AnswerPortalMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "answer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnswerPortalMessageInput unmarshals raw into the AnswerPortalMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnswerPortalMessageInput(ctx context.Context, raw any) (model.AnswerPortalMessageInput, error) {
+	var out model.AnswerPortalMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnswerPortalMessageInput", raw, &out)
 	return out, err
 }
 
@@ -32028,6 +33139,76 @@ func (ec *executionContext) unmarshalInputSendCollaborationPingInput(ctx context
 func UnmarshalSendCollaborationPingInput(ctx context.Context, raw any) (model.SendCollaborationPingInput, error) {
 	var out model.SendCollaborationPingInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendCollaborationPingInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendPortalMessageInput(ctx context.Context, obj any) (model.SendPortalMessageInput, error) {
+	var it model.SendPortalMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "applicationId", "office", "subject", "body"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendPortalMessageInput unmarshals raw into the SendPortalMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendPortalMessageInput(ctx context.Context, raw any) (model.SendPortalMessageInput, error) {
+	var out model.SendPortalMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendPortalMessageInput", raw, &out)
 	return out, err
 }
 
@@ -36563,6 +37744,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "sendPortalMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendPortalMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerPortalMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_answerPortalMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "saveQueryView":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_saveQueryView(ctx, field)
@@ -36993,6 +38188,195 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var portalMessageImplementors = []string{"PortalMessage"}
+
+func (ec *executionContext) _PortalMessage(ctx context.Context, sel ast.SelectionSet, obj *domain.PortalMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessage")
+		case "id":
+			out.Values[i] = ec._PortalMessage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._PortalMessage_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicationId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_applicationId(ctx, field, obj)
+				})
+		case "caseId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_caseId(ctx, field, obj)
+				})
+		case "office":
+			out.Values[i] = ec._PortalMessage_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientId":
+			out.Values[i] = ec._PortalMessage_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.Values[i] = ec._PortalMessage_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._PortalMessage_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PortalMessage_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deadlineAt":
+			out.Values[i] = ec._PortalMessage_deadlineAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_overdue(ctx, field, obj)
+				})
+		case "answer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_answer(ctx, field, obj)
+				})
+		case "answeredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_answeredBy(ctx, field, obj)
+				})
+		case "answeredAt":
+			out.Values[i] = ec._PortalMessage_answeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PortalMessage_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PortalMessage_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portalMessageConnectionImplementors = []string{"PortalMessageConnection"}
+
+func (ec *executionContext) _PortalMessageConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PortalMessageConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessageConnection")
+		case "edges":
+			out.Values[i] = ec._PortalMessageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PortalMessageConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portalMessageEdgeImplementors = []string{"PortalMessageEdge"}
+
+func (ec *executionContext) _PortalMessageEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PortalMessageEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessageEdge")
+		case "cursor":
+			out.Values[i] = ec._PortalMessageEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PortalMessageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -37161,6 +38545,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_webhookDeliveries(ctx, field)
+				})
+		case "portalMessages":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_portalMessages(ctx, field)
 				})
 		case "querySources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -38300,10 +39690,11 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "applicationId":
-			out.Values[i] = ec._WebhookDelivery_applicationId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_applicationId(ctx, field, obj)
+				})
 		case "seq":
 			out.Values[i] = ec._WebhookDelivery_seq(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38734,6 +40125,11 @@ func (ec *executionContext) marshalNAddress2ᚖhukouᚋdomainᚐAddress(ctx cont
 
 func (ec *executionContext) unmarshalNAnnounceCollaborationKeyInput2hukouᚋgraphᚋmodelᚐAnnounceCollaborationKeyInput(ctx context.Context, v any) (model.AnnounceCollaborationKeyInput, error) {
 	res, err := ec.unmarshalInputAnnounceCollaborationKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
+	res, err := ec.unmarshalInputAnswerPortalMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -40076,6 +41472,76 @@ func (ec *executionContext) marshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx context
 	return res
 }
 
+func (ec *executionContext) marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx context.Context, sel ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortalMessage!")
+		return graphql.Null
+	}
+	return ec._PortalMessage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalMessageConnection2ᚖhukouᚋgraphᚋmodelᚐPortalMessageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PortalMessageConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortalMessageConnection!")
+		return graphql.Null
+	}
+	return ec._PortalMessageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalMessageEdge2ᚕᚖhukouᚋgraphᚋmodelᚐPortalMessageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PortalMessageEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalMessageEdge2ᚖhukouᚋgraphᚋmodelᚐPortalMessageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalMessageEdge2ᚖhukouᚋgraphᚋmodelᚐPortalMessageEdge(ctx context.Context, sel ast.SelectionSet, v *model.PortalMessageEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortalMessageEdge!")
+		return graphql.Null
+	}
+	return ec._PortalMessageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx context.Context, v any) (domain.PortalMessageKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PortalMessageKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx context.Context, sel ast.SelectionSet, v domain.PortalMessageKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PortalMessageKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPortalMessageStatus2hukouᚋdomainᚐPortalMessageStatus(ctx context.Context, v any) (domain.PortalMessageStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PortalMessageStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPortalMessageStatus2hukouᚋdomainᚐPortalMessageStatus(ctx context.Context, sel ast.SelectionSet, v domain.PortalMessageStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PortalMessageStatus!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNQueryCodeValue2hukouᚋdomainᚐQueryCodeValue(ctx context.Context, sel ast.SelectionSet, v domain.QueryCodeValue) graphql.Marshaler {
 	return ec._QueryCodeValue(ctx, sel, &v)
 }
@@ -40572,6 +42038,11 @@ func (ec *executionContext) unmarshalNSaveQueryViewInput2hukouᚋgraphᚋmodel�
 
 func (ec *executionContext) unmarshalNSendCollaborationPingInput2hukouᚋgraphᚋmodelᚐSendCollaborationPingInput(ctx context.Context, v any) (model.SendCollaborationPingInput, error) {
 	res, err := ec.unmarshalInputSendCollaborationPingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSendPortalMessageInput2hukouᚋgraphᚋmodelᚐSendPortalMessageInput(ctx context.Context, v any) (model.SendPortalMessageInput, error) {
+	res, err := ec.unmarshalInputSendPortalMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -41465,6 +42936,25 @@ func (ec *executionContext) unmarshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx co
 }
 
 func (ec *executionContext) marshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx context.Context, sel ast.SelectionSet, v *domain.PIIKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOPortalMessageStatus2ᚖhukouᚋdomainᚐPortalMessageStatus(ctx context.Context, v any) (*domain.PortalMessageStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PortalMessageStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPortalMessageStatus2ᚖhukouᚋdomainᚐPortalMessageStatus(ctx context.Context, sel ast.SelectionSet, v *domain.PortalMessageStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

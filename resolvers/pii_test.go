@@ -273,7 +273,8 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 		// application masked; the station's clerk reads it in clear.
 		onlineID := newMaskingOnline(t, db, b.portal.ID, b.station)
 		const onlineQ = `query($id: ID!) { onlineApplication(id: $id) { id reason data materials { code name }
-  result { __typename ... on BirthOnlineResult { approved reasons idNumber householdNumber newbornName } } } }`
+  result { __typename ... on BirthOnlineResult { approved reasons idNumber householdNumber newbornName } } }
+  portalMessages { edges { node { id subject body answer } } } }`
 		{
 			var clear, masked map[string]any
 			b.do2(t, srv.URL, clerk, onlineQ, map[string]any{"id": onlineID}).ok(t, &clear)
@@ -575,5 +576,11 @@ func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string)
 		Materials: []domain.OnlineMaterial{{Code: "BIRTH_CERT", Name: idNo + "-出生医学证明.png", ContentType: "image/png", Size: 3, BlobKey: "k", SHA256: "00"}},
 		CreatedAt: now, UpdatedAt: now}
 	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), a))
+	answeredAt := now
+	m := &domain.PortalMessage{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: domain.MessageQuestion, ApplicationID: a.ID,
+		Office: office, Subject: "关于 " + idNo + " 的申请", Body: "申报人 " + idNo + " 询问进度", Status: domain.MessageAnswered,
+		DeadlineAt: now.Add(time.Hour), Answer: "已告知 " + idNo, AnsweredBy: "clerk", AnsweredAt: &answeredAt, CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.PortalMessages().CreatePortalMessage(context.Background(), m))
+	require.NoError(t, db.PortalMessages().UpdatePortalMessage(context.Background(), m))
 	return a.ID
 }

@@ -39,6 +39,9 @@ func (r repos) Idempotency() domain.IdempotencyRepository {
 	return idempotencyRepo{r.idb}
 }
 func (r repos) Online() domain.OnlineRepository { return onlineRepo{r.idb} }
+func (r repos) PortalMessages() domain.PortalMessageRepository {
+	return portalMessageRepo{r.idb}
+}
 
 // poolStmts returns the prepared statements of the pool (PostgreSQL), or nil
 // in a transaction or on SQLite, where the repositories build their queries.
@@ -63,6 +66,9 @@ func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
 
 // Queries implements domain.Repos on the pool.
 func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
+
+// PortalMessages implements domain.Repos on the pool.
+func (db *DB) PortalMessages() domain.PortalMessageRepository { return db.pool().PortalMessages() }
 
 // Online implements domain.Repos on the pool.
 func (db *DB) Online() domain.OnlineRepository { return db.pool().Online() }

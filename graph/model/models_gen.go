@@ -37,6 +37,16 @@ type AnnounceCollaborationKeyInput struct {
 	NotAfter  *time.Time `json:"notAfter,omitempty"`
 }
 
+// Answers a portal's message (3.1.7).
+type AnswerPortalMessageInput struct {
+	// The message.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// The answer the portal passes on.
+	Answer string `json:"answer"`
+}
+
 type ApproveMigrationInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
@@ -233,6 +243,22 @@ type PageInfo struct {
 	EndCursor   *string `json:"endCursor,omitempty"`
 }
 
+// A page of portal messages, newest first.
+type PortalMessageConnection struct {
+	// The messages.
+	Edges []*PortalMessageEdge `json:"edges"`
+	// Whether there are more.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One portal message in a page.
+type PortalMessageEdge struct {
+	// Pass as after to read the next page (keyed on the immutable ID).
+	Cursor string `json:"cursor"`
+	// The message.
+	Node *domain.PortalMessage `json:"node"`
+}
+
 type Query struct {
 }
 
@@ -339,6 +365,20 @@ type SendCollaborationPingInput struct {
 	ReceiverOffice string `json:"receiverOffice"`
 	CollabNo       string `json:"collabNo"`
 	Text           string `json:"text"`
+}
+
+// A message or instruction a portal sends (3.1.7).
+type SendPortalMessageInput struct {
+	// A question or an instruction.
+	Kind domain.PortalMessageKind `json:"kind"`
+	// One of the portal's online applications it is about (then it goes to that application's station); or give office.
+	ApplicationID *string `json:"applicationId,omitempty"`
+	// The office it goes to (within the client's scopes) when it is about no application.
+	Office *string `json:"office,omitempty"`
+	// Its subject (at most 200 characters).
+	Subject string `json:"subject"`
+	// Its text (at most 4000 bytes).
+	Body string `json:"body"`
 }
 
 type SettleBirthRegistrationInput struct {

@@ -1,0 +1,28 @@
+-- Message instructions (3.1.7): a portal's questions and instructions,
+-- routed to an office (or an application's station and case), answered
+-- before their deadline.
+CREATE TABLE portal_messages (
+    id             TEXT PRIMARY KEY,
+    client_user_id TEXT NOT NULL REFERENCES users (id),
+    client_id      TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    application_id TEXT REFERENCES online_applications (id),
+    case_id        TEXT,
+    office         TEXT NOT NULL,
+    subject        TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    deadline_at    TIMESTAMP NOT NULL,
+    answer         TEXT NOT NULL DEFAULT '',
+    answered_by    TEXT NOT NULL DEFAULT '',
+    answered_at    TIMESTAMP,
+    created_at     TIMESTAMP NOT NULL,
+    updated_at     TIMESTAMP NOT NULL,
+    version        INTEGER NOT NULL DEFAULT 1
+);
+
+--bun:split
+CREATE INDEX portal_messages_client_idx ON portal_messages (client_user_id, id DESC);
+
+--bun:split
+CREATE INDEX portal_messages_office_idx ON portal_messages (office, status, deadline_at);
