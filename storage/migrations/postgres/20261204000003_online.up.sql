@@ -26,7 +26,7 @@ CREATE INDEX online_applications_office_idx ON online_applications (office, stat
 CREATE TABLE webhook_deliveries (
     id             varchar(36)  PRIMARY KEY,
     client_user_id varchar(36)  NOT NULL,
-    application_id varchar(36)  REFERENCES online_applications (id), -- NULL: about a portal message
+    application_id varchar(36)  NOT NULL REFERENCES online_applications (id),
     seq            integer      NOT NULL,
     payload        text         NOT NULL DEFAULT '',
     status         varchar(16)  NOT NULL,

@@ -22,3 +22,6 @@ CREATE TABLE portal_messages (
 );
 CREATE INDEX portal_messages_client_idx ON portal_messages (client_user_id, id DESC);
 CREATE INDEX portal_messages_office_idx ON portal_messages (office, status, deadline_at);
+
+-- The answer to a message is a webhook about no application.
+ALTER TABLE webhook_deliveries ALTER COLUMN application_id DROP NOT NULL;

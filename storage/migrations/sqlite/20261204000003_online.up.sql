@@ -31,7 +31,7 @@ CREATE INDEX online_applications_office_idx ON online_applications (office, stat
 CREATE TABLE webhook_deliveries (
     id             TEXT PRIMARY KEY,
     client_user_id TEXT NOT NULL,
-    application_id TEXT REFERENCES online_applications (id),
+    application_id TEXT NOT NULL REFERENCES online_applications (id),
     seq            INTEGER NOT NULL,
     payload        TEXT NOT NULL DEFAULT '',
     status         TEXT NOT NULL,
