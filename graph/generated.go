@@ -43,8 +43,10 @@ type ResolverRoot interface {
 	CaseFile() CaseFileResolver
 	CollabMessage() CollabMessageResolver
 	CollaborationPeerKey() CollaborationPeerKeyResolver
+	ElectronicSeal() ElectronicSealResolver
 	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
+	Licence() LicenceResolver
 	MessageLogVerification() MessageLogVerificationResolver
 	MigrationLookup() MigrationLookupResolver
 	Mutation() MutationResolver
@@ -180,6 +182,7 @@ type ComplexityRoot struct {
 		Materials              func(childComplexity int) int
 		Office                 func(childComplexity int) int
 		Overdue                func(childComplexity int) int
+		People                 func(childComplexity int) int
 		RegistrationOffice     func(childComplexity int) int
 		RegistrationOfficeName func(childComplexity int) int
 		Side                   func(childComplexity int) int
@@ -226,6 +229,11 @@ type ComplexityRoot struct {
 		URL          func(childComplexity int) int
 		Valid        func(childComplexity int) int
 		Version      func(childComplexity int) int
+	}
+
+	CasePerson struct {
+		IDNumber func(childComplexity int) int
+		Name     func(childComplexity int) int
 	}
 
 	CertificateCheck struct {
@@ -295,6 +303,14 @@ type ComplexityRoot struct {
 		Office     func(childComplexity int) int
 		Province   func(childComplexity int) int
 		Verdict    func(childComplexity int) int
+	}
+
+	CitedLicence struct {
+		CitedAt      func(childComplexity int) int
+		CitedBy      func(childComplexity int) int
+		Licence      func(childComplexity int) int
+		LicenceID    func(childComplexity int) int
+		MaterialCode func(childComplexity int) int
 	}
 
 	CodeEntry struct {
@@ -369,6 +385,28 @@ type ComplexityRoot struct {
 		FullName   func(childComplexity int) int
 		Historical func(childComplexity int) int
 		Name       func(childComplexity int) int
+	}
+
+	DocumentVerification struct {
+		Message   func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Seals     func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Valid     func(childComplexity int) int
+	}
+
+	ElectronicSeal struct {
+		ID           func(childComplexity int) int
+		ImageDataURL func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		OfficeCode   func(childComplexity int) int
+		RevokeReason func(childComplexity int) int
+		RevokedAt    func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UserID       func(childComplexity int) int
+		ValidFrom    func(childComplexity int) int
+		ValidTo      func(childComplexity int) int
 	}
 
 	FileLink struct {
@@ -448,6 +486,26 @@ type ComplexityRoot struct {
 		Office     func(childComplexity int) int
 		OfficeName func(childComplexity int) int
 		Title      func(childComplexity int) int
+	}
+
+	Licence struct {
+		FetchedAt      func(childComplexity int) int
+		HolderIDNumber func(childComplexity int) int
+		HolderName     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IssuedAt       func(childComplexity int) int
+		Issuer         func(childComplexity int) int
+		Items          func(childComplexity int) int
+		RevokeReason   func(childComplexity int) int
+		RevokedAt      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Type           func(childComplexity int) int
+		ValidUntil     func(childComplexity int) int
+	}
+
+	LicenceItem struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	MajorChange struct {
@@ -602,6 +660,7 @@ type ComplexityRoot struct {
 		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
 		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
 		ApproveMigration              func(childComplexity int, input model.ApproveMigrationInput) int
+		CiteLicence                   func(childComplexity int, caseID string, materialCode string, licenceID string) int
 		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
 		CloseMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
 		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
@@ -632,11 +691,13 @@ type ComplexityRoot struct {
 		ReplayWebhookDelivery         func(childComplexity int, id string) int
 		ReportBirthErrors             func(childComplexity int, input model.ReportBirthErrorsInput) int
 		RequestBirthMajorChange       func(childComplexity int, input model.RequestBirthMajorChangeInput) int
+		RequestSeal                   func(childComplexity int, input model.RequestSealInput) int
 		ResendBirthForm               func(childComplexity int, input model.CaseStepInput) int
 		ResetUserPassword             func(childComplexity int, input model.ResetUserPasswordInput) int
 		ReturnSignedBirthForm         func(childComplexity int, input model.ReturnSignedBirthFormInput) int
 		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
 		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
+		RevokeSeal                    func(childComplexity int, input model.RevokeSealInput) int
 		RotateIntegratorSecret        func(childComplexity int, input model.RotateIntegratorSecretInput) int
 		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
 		SaveQueryView                 func(childComplexity int, input model.SaveQueryViewInput) int
@@ -753,6 +814,7 @@ type ComplexityRoot struct {
 		CaseQueues                 func(childComplexity int) int
 		Cases                      func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
 		CertificateMatterTypes     func(childComplexity int) int
+		CitedLicences              func(childComplexity int, caseID string) int
 		CodeList                   func(childComplexity int, kind model.CodeListKind) int
 		CollaborationMessages      func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
 		CollaborationPeerDirectory func(childComplexity int) int
@@ -762,6 +824,7 @@ type ComplexityRoot struct {
 		Household                  func(childComplexity int, number string) int
 		IntegratorClient           func(childComplexity int) int
 		IntegratorClients          func(childComplexity int) int
+		Licence                    func(childComplexity int, id string) int
 		Me                         func(childComplexity int) int
 		MigrationCategories        func(childComplexity int) int
 		MigrationHousehold         func(childComplexity int, applicantIDNumber string) int
@@ -782,8 +845,10 @@ type ComplexityRoot struct {
 		Resident                   func(childComplexity int, idNumber string) int
 		Residents                  func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
 		RunQuery                   func(childComplexity int, input model.QueryInput, first *int, after *string) int
+		Seals                      func(childComplexity int, officeCode *string) int
 		Users                      func(childComplexity int, filter *domain.UserFilter, first *int, after *string) int
 		VerifyCertificate          func(childComplexity int, number string, code string) int
+		VerifyDocument             func(childComplexity int, file graphql.Upload) int
 		VerifyMessageLog           func(childComplexity int) int
 		WebhookDeliveries          func(childComplexity int, status *domain.WebhookStatus, first *int) int
 	}
@@ -863,10 +928,15 @@ type ComplexityRoot struct {
 	}
 
 	QueueCount struct {
-		Count  func(childComplexity int) int
-		Kind   func(childComplexity int) int
-		Side   func(childComplexity int) int
-		Status func(childComplexity int) int
+		Actions         func(childComplexity int) int
+		AwaitsOtherSide func(childComplexity int) int
+		Count           func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		NextDeadline    func(childComplexity int) int
+		Overdue         func(childComplexity int) int
+		Side            func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Terminal        func(childComplexity int) int
 	}
 
 	RecentQuery struct {
@@ -901,6 +971,19 @@ type ComplexityRoot struct {
 	ResidentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SealVerification struct {
+		CoversWhole     func(childComplexity int) int
+		Field           func(childComplexity int) int
+		Holder          func(childComplexity int) int
+		Problem         func(childComplexity int) int
+		SealID          func(childComplexity int) int
+		SealName        func(childComplexity int) int
+		SignatureValid  func(childComplexity int) int
+		SignedAt        func(childComplexity int) int
+		StatusAtSigning func(childComplexity int) int
+		Trusted         func(childComplexity int) int
 	}
 
 	Session struct {
@@ -1020,6 +1103,9 @@ type CollaborationPeerKeyResolver interface {
 	AnnouncedByOffice(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
 	AnnouncementMessageID(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
 }
+type ElectronicSealResolver interface {
+	ImageDataURL(ctx context.Context, obj *domain.ElectronicSeal) (string, error)
+}
 type HcybshRunResolver interface {
 	ID(ctx context.Context, obj *domain.HcybshRun) (string, error)
 }
@@ -1029,6 +1115,11 @@ type HouseholdResolver interface {
 	Address(ctx context.Context, obj *domain.Household) (*domain.Address, error)
 	Station(ctx context.Context, obj *domain.Household) (*domain.Office, error)
 	Members(ctx context.Context, obj *domain.Household) ([]*domain.Resident, error)
+}
+type LicenceResolver interface {
+	Status(ctx context.Context, obj *domain.Licence) (domain.SealStatus, error)
+
+	Items(ctx context.Context, obj *domain.Licence) ([]*model.LicenceItem, error)
 }
 type MessageLogVerificationResolver interface {
 	FirstBrokenSeq(ctx context.Context, obj *domain.LogVerification) (*int, error)
@@ -1089,6 +1180,7 @@ type MutationResolver interface {
 	CreateIntegratorClient(ctx context.Context, input model.CreateIntegratorClientInput) (*domain.IntegratorCredentials, error)
 	RotateIntegratorSecret(ctx context.Context, input model.RotateIntegratorSecretInput) (*domain.IntegratorCredentials, error)
 	UpdateIntegratorClient(ctx context.Context, input model.UpdateIntegratorClientInput) (*domain.IntegratorClient, error)
+	CiteLicence(ctx context.Context, caseID string, materialCode string, licenceID string) (*domain.CitedLicence, error)
 	StartMigration(ctx context.Context, input model.StartMigrationInput) (*domain.Case, error)
 	ModifyMigration(ctx context.Context, input model.ModifyMigrationInput) (*domain.Case, error)
 	SubmitMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
@@ -1103,6 +1195,8 @@ type MutationResolver interface {
 	AnswerPortalMessage(ctx context.Context, input model.AnswerPortalMessageInput) (*domain.PortalMessage, error)
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
+	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
+	RevokeSeal(ctx context.Context, input model.RevokeSealInput) (*domain.ElectronicSeal, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error)
 	ResetUserPassword(ctx context.Context, input model.ResetUserPasswordInput) (*domain.User, error)
 }
@@ -1152,6 +1246,8 @@ type QueryResolver interface {
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
 	IntegratorClients(ctx context.Context) ([]*domain.IntegratorClient, error)
 	IntegratorClient(ctx context.Context) (*domain.IntegratorClient, error)
+	Licence(ctx context.Context, id string) (*domain.Licence, error)
+	CitedLicences(ctx context.Context, caseID string) ([]*domain.CitedLicence, error)
 	MigrationCategories(ctx context.Context) ([]*migration.Category, error)
 	MigrationHousehold(ctx context.Context, applicantIDNumber string) (*domain.MinistryHousehold, error)
 	MigrationLookup(ctx context.Context, applicant migration.Applicant) (*migration.Lookup, error)
@@ -1171,6 +1267,8 @@ type QueryResolver interface {
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
 	Offices(ctx context.Context) ([]*domain.Office, error)
 	CodeList(ctx context.Context, kind model.CodeListKind) ([]*model.CodeEntry, error)
+	Seals(ctx context.Context, officeCode *string) ([]*domain.ElectronicSeal, error)
+	VerifyDocument(ctx context.Context, file graphql.Upload) (*domain.DocumentVerification, error)
 	Users(ctx context.Context, filter *domain.UserFilter, first *int, after *string) (*model.UserConnection, error)
 }
 type QueryConditionResolver interface {
@@ -1700,6 +1798,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Overdue(childComplexity), true
+	case "Case.people":
+		if e.ComplexityRoot.Case.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.People(childComplexity), true
 	case "Case.registrationOffice":
 		if e.ComplexityRoot.Case.RegistrationOffice == nil {
 			break
@@ -1908,6 +2012,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.Version(childComplexity), true
+
+	case "CasePerson.idNumber":
+		if e.ComplexityRoot.CasePerson.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePerson.IDNumber(childComplexity), true
+	case "CasePerson.name":
+		if e.ComplexityRoot.CasePerson.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePerson.Name(childComplexity), true
 
 	case "CertificateCheck.holderName":
 		if e.ComplexityRoot.CertificateCheck.HolderName == nil {
@@ -2186,6 +2303,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CertificateRouteAnswer.Verdict(childComplexity), true
+
+	case "CitedLicence.citedAt":
+		if e.ComplexityRoot.CitedLicence.CitedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.CitedAt(childComplexity), true
+	case "CitedLicence.citedBy":
+		if e.ComplexityRoot.CitedLicence.CitedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.CitedBy(childComplexity), true
+	case "CitedLicence.licence":
+		if e.ComplexityRoot.CitedLicence.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.Licence(childComplexity), true
+	case "CitedLicence.licenceId":
+		if e.ComplexityRoot.CitedLicence.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.LicenceID(childComplexity), true
+	case "CitedLicence.materialCode":
+		if e.ComplexityRoot.CitedLicence.MaterialCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.MaterialCode(childComplexity), true
 
 	case "CodeEntry.code":
 		if e.ComplexityRoot.CodeEntry.Code == nil {
@@ -2494,6 +2642,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Division.Name(childComplexity), true
+
+	case "DocumentVerification.message":
+		if e.ComplexityRoot.DocumentVerification.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Message(childComplexity), true
+	case "DocumentVerification.reason":
+		if e.ComplexityRoot.DocumentVerification.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Reason(childComplexity), true
+	case "DocumentVerification.seals":
+		if e.ComplexityRoot.DocumentVerification.Seals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Seals(childComplexity), true
+	case "DocumentVerification.unchanged":
+		if e.ComplexityRoot.DocumentVerification.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Unchanged(childComplexity), true
+	case "DocumentVerification.valid":
+		if e.ComplexityRoot.DocumentVerification.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Valid(childComplexity), true
+
+	case "ElectronicSeal.id":
+		if e.ComplexityRoot.ElectronicSeal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ID(childComplexity), true
+	case "ElectronicSeal.imageDataUrl":
+		if e.ComplexityRoot.ElectronicSeal.ImageDataURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ImageDataURL(childComplexity), true
+	case "ElectronicSeal.kind":
+		if e.ComplexityRoot.ElectronicSeal.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.Kind(childComplexity), true
+	case "ElectronicSeal.name":
+		if e.ComplexityRoot.ElectronicSeal.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.Name(childComplexity), true
+	case "ElectronicSeal.officeCode":
+		if e.ComplexityRoot.ElectronicSeal.OfficeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.OfficeCode(childComplexity), true
+	case "ElectronicSeal.revokeReason":
+		if e.ComplexityRoot.ElectronicSeal.RevokeReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.RevokeReason(childComplexity), true
+	case "ElectronicSeal.revokedAt":
+		if e.ComplexityRoot.ElectronicSeal.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.RevokedAt(childComplexity), true
+	case "ElectronicSeal.status":
+		if e.ComplexityRoot.ElectronicSeal.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.Status(childComplexity), true
+	case "ElectronicSeal.userId":
+		if e.ComplexityRoot.ElectronicSeal.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.UserID(childComplexity), true
+	case "ElectronicSeal.validFrom":
+		if e.ComplexityRoot.ElectronicSeal.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ValidFrom(childComplexity), true
+	case "ElectronicSeal.validTo":
+		if e.ComplexityRoot.ElectronicSeal.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ValidTo(childComplexity), true
 
 	case "FileLink.downloadUrl":
 		if e.ComplexityRoot.FileLink.DownloadURL == nil {
@@ -2815,6 +3061,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssuedCertificate.Title(childComplexity), true
+
+	case "Licence.fetchedAt":
+		if e.ComplexityRoot.Licence.FetchedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.FetchedAt(childComplexity), true
+	case "Licence.holderIdNumber":
+		if e.ComplexityRoot.Licence.HolderIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.HolderIDNumber(childComplexity), true
+	case "Licence.holderName":
+		if e.ComplexityRoot.Licence.HolderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.HolderName(childComplexity), true
+	case "Licence.id":
+		if e.ComplexityRoot.Licence.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.ID(childComplexity), true
+	case "Licence.issuedAt":
+		if e.ComplexityRoot.Licence.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.IssuedAt(childComplexity), true
+	case "Licence.issuer":
+		if e.ComplexityRoot.Licence.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Issuer(childComplexity), true
+	case "Licence.items":
+		if e.ComplexityRoot.Licence.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Items(childComplexity), true
+	case "Licence.revokeReason":
+		if e.ComplexityRoot.Licence.RevokeReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.RevokeReason(childComplexity), true
+	case "Licence.revokedAt":
+		if e.ComplexityRoot.Licence.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.RevokedAt(childComplexity), true
+	case "Licence.status":
+		if e.ComplexityRoot.Licence.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Status(childComplexity), true
+	case "Licence.type":
+		if e.ComplexityRoot.Licence.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Type(childComplexity), true
+	case "Licence.validUntil":
+		if e.ComplexityRoot.Licence.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.ValidUntil(childComplexity), true
+
+	case "LicenceItem.key":
+		if e.ComplexityRoot.LicenceItem.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceItem.Key(childComplexity), true
+	case "LicenceItem.value":
+		if e.ComplexityRoot.LicenceItem.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceItem.Value(childComplexity), true
 
 	case "MajorChange.field":
 		if e.ComplexityRoot.MajorChange.Field == nil {
@@ -3497,6 +3829,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveMigration(childComplexity, args["input"].(model.ApproveMigrationInput)), true
+	case "Mutation.citeLicence":
+		if e.ComplexityRoot.Mutation.CiteLicence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_citeLicence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CiteLicence(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["licenceId"].(string)), true
 	case "Mutation.clientLogin":
 		if e.ComplexityRoot.Mutation.ClientLogin == nil {
 			break
@@ -3827,6 +4170,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestBirthMajorChange(childComplexity, args["input"].(model.RequestBirthMajorChangeInput)), true
+	case "Mutation.requestSeal":
+		if e.ComplexityRoot.Mutation.RequestSeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestSeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestSeal(childComplexity, args["input"].(model.RequestSealInput)), true
 	case "Mutation.resendBirthForm":
 		if e.ComplexityRoot.Mutation.ResendBirthForm == nil {
 			break
@@ -3882,6 +4236,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeMatterCertificate(childComplexity, args["input"].(model.RevokeCertificateInput)), true
+	case "Mutation.revokeSeal":
+		if e.ComplexityRoot.Mutation.RevokeSeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeSeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeSeal(childComplexity, args["input"].(model.RevokeSealInput)), true
 	case "Mutation.rotateIntegratorSecret":
 		if e.ComplexityRoot.Mutation.RotateIntegratorSecret == nil {
 			break
@@ -4511,6 +4876,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CertificateMatterTypes(childComplexity), true
+	case "Query.citedLicences":
+		if e.ComplexityRoot.Query.CitedLicences == nil {
+			break
+		}
+
+		args, err := ec.field_Query_citedLicences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CitedLicences(childComplexity, args["caseId"].(string)), true
 	case "Query.codeList":
 		if e.ComplexityRoot.Query.CodeList == nil {
 			break
@@ -4596,6 +4972,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.IntegratorClients(childComplexity), true
 
+	case "Query.licence":
+		if e.ComplexityRoot.Query.Licence == nil {
+			break
+		}
+
+		args, err := ec.field_Query_licence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Licence(childComplexity, args["id"].(string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -4796,6 +5183,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RunQuery(childComplexity, args["input"].(model.QueryInput), args["first"].(*int), args["after"].(*string)), true
+	case "Query.seals":
+		if e.ComplexityRoot.Query.Seals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_seals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Seals(childComplexity, args["officeCode"].(*string)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -4818,6 +5216,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyCertificate(childComplexity, args["number"].(string), args["code"].(string)), true
+	case "Query.verifyDocument":
+		if e.ComplexityRoot.Query.VerifyDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyDocument(childComplexity, args["file"].(graphql.Upload)), true
 	case "Query.verifyMessageLog":
 		if e.ComplexityRoot.Query.VerifyMessageLog == nil {
 			break
@@ -5110,6 +5519,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QueryViewSpec.Sort(childComplexity), true
 
+	case "QueueCount.actions":
+		if e.ComplexityRoot.QueueCount.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Actions(childComplexity), true
+	case "QueueCount.awaitsOtherSide":
+		if e.ComplexityRoot.QueueCount.AwaitsOtherSide == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.AwaitsOtherSide(childComplexity), true
 	case "QueueCount.count":
 		if e.ComplexityRoot.QueueCount.Count == nil {
 			break
@@ -5122,6 +5543,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueCount.Kind(childComplexity), true
+	case "QueueCount.nextDeadline":
+		if e.ComplexityRoot.QueueCount.NextDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.NextDeadline(childComplexity), true
+	case "QueueCount.overdue":
+		if e.ComplexityRoot.QueueCount.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Overdue(childComplexity), true
 	case "QueueCount.side":
 		if e.ComplexityRoot.QueueCount.Side == nil {
 			break
@@ -5134,6 +5567,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueCount.Status(childComplexity), true
+	case "QueueCount.terminal":
+		if e.ComplexityRoot.QueueCount.Terminal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Terminal(childComplexity), true
 
 	case "RecentQuery.at":
 		if e.ComplexityRoot.RecentQuery.At == nil {
@@ -5270,6 +5709,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResidentEdge.Node(childComplexity), true
+
+	case "SealVerification.coversWhole":
+		if e.ComplexityRoot.SealVerification.CoversWhole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.CoversWhole(childComplexity), true
+	case "SealVerification.field":
+		if e.ComplexityRoot.SealVerification.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Field(childComplexity), true
+	case "SealVerification.holder":
+		if e.ComplexityRoot.SealVerification.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Holder(childComplexity), true
+	case "SealVerification.problem":
+		if e.ComplexityRoot.SealVerification.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Problem(childComplexity), true
+	case "SealVerification.sealId":
+		if e.ComplexityRoot.SealVerification.SealID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SealID(childComplexity), true
+	case "SealVerification.sealName":
+		if e.ComplexityRoot.SealVerification.SealName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SealName(childComplexity), true
+	case "SealVerification.signatureValid":
+		if e.ComplexityRoot.SealVerification.SignatureValid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SignatureValid(childComplexity), true
+	case "SealVerification.signedAt":
+		if e.ComplexityRoot.SealVerification.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SignedAt(childComplexity), true
+	case "SealVerification.statusAtSigning":
+		if e.ComplexityRoot.SealVerification.StatusAtSigning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.StatusAtSigning(childComplexity), true
+	case "SealVerification.trusted":
+		if e.ComplexityRoot.SealVerification.Trusted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Trusted(childComplexity), true
 
 	case "Session.accessExpiresAt":
 		if e.ComplexityRoot.Session.AccessExpiresAt == nil {
@@ -5502,10 +6002,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RejectOnlineApplicationInput", ec.unmarshalInputRejectOnlineApplicationInput),
 			graphql.NewInputUnmarshaler("ReportBirthErrorsInput", ec.unmarshalInputReportBirthErrorsInput),
 			graphql.NewInputUnmarshaler("RequestBirthMajorChangeInput", ec.unmarshalInputRequestBirthMajorChangeInput),
+			graphql.NewInputUnmarshaler("RequestSealInput", ec.unmarshalInputRequestSealInput),
 			graphql.NewInputUnmarshaler("ResetUserPasswordInput", ec.unmarshalInputResetUserPasswordInput),
 			graphql.NewInputUnmarshaler("ResidentFilter", ec.unmarshalInputResidentFilter),
 			graphql.NewInputUnmarshaler("ReturnSignedBirthFormInput", ec.unmarshalInputReturnSignedBirthFormInput),
 			graphql.NewInputUnmarshaler("RevokeCertificateInput", ec.unmarshalInputRevokeCertificateInput),
+			graphql.NewInputUnmarshaler("RevokeSealInput", ec.unmarshalInputRevokeSealInput),
 			graphql.NewInputUnmarshaler("RotateIntegratorSecretInput", ec.unmarshalInputRotateIntegratorSecretInput),
 			graphql.NewInputUnmarshaler("RouteMatterCertificateInput", ec.unmarshalInputRouteMatterCertificateInput),
 			graphql.NewInputUnmarshaler("SaveQueryViewInput", ec.unmarshalInputSaveQueryViewInput),
@@ -5613,7 +6115,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/integrator.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5634,11 +6136,13 @@ var sources = []*ast.Source{
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
 	{Name: "schema/integrator.graphqls", Input: sourceData("schema/integrator.graphqls"), BuiltIn: false},
+	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
 	{Name: "schema/online.graphqls", Input: sourceData("schema/online.graphqls"), BuiltIn: false},
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
+	{Name: "schema/seal.graphqls", Input: sourceData("schema/seal.graphqls"), BuiltIn: false},
 	{Name: "schema/users.graphqls", Input: sourceData("schema/users.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5805,6 +6309,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_collabNo(ctx, field)
 	case "status":
 		return ec.fieldContext_Case_status(ctx, field)
+	case "people":
+		return ec.fieldContext_Case_people(ctx, field)
 	case "acceptanceOffice":
 		return ec.fieldContext_Case_acceptanceOffice(ctx, field)
 	case "registrationOffice":
@@ -5921,6 +6427,16 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CaseFile", field.Name)
+}
+
+func (ec *executionContext) childFields_CasePerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CasePerson_name(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_CasePerson_idNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CasePerson", field.Name)
 }
 
 func (ec *executionContext) childFields_CertificateCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6059,6 +6575,22 @@ func (ec *executionContext) childFields_CertificateRouteAnswer(ctx context.Conte
 		return ec.fieldContext_CertificateRouteAnswer_files(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CertificateRouteAnswer", field.Name)
+}
+
+func (ec *executionContext) childFields_CitedLicence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "licenceId":
+		return ec.fieldContext_CitedLicence_licenceId(ctx, field)
+	case "materialCode":
+		return ec.fieldContext_CitedLicence_materialCode(ctx, field)
+	case "citedBy":
+		return ec.fieldContext_CitedLicence_citedBy(ctx, field)
+	case "citedAt":
+		return ec.fieldContext_CitedLicence_citedAt(ctx, field)
+	case "licence":
+		return ec.fieldContext_CitedLicence_licence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CitedLicence", field.Name)
 }
 
 func (ec *executionContext) childFields_CodeEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6209,6 +6741,50 @@ func (ec *executionContext) childFields_Division(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Division", field.Name)
 }
 
+func (ec *executionContext) childFields_DocumentVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_DocumentVerification_valid(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_DocumentVerification_unchanged(ctx, field)
+	case "reason":
+		return ec.fieldContext_DocumentVerification_reason(ctx, field)
+	case "message":
+		return ec.fieldContext_DocumentVerification_message(ctx, field)
+	case "seals":
+		return ec.fieldContext_DocumentVerification_seals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentVerification", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectronicSeal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ElectronicSeal_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ElectronicSeal_kind(ctx, field)
+	case "officeCode":
+		return ec.fieldContext_ElectronicSeal_officeCode(ctx, field)
+	case "userId":
+		return ec.fieldContext_ElectronicSeal_userId(ctx, field)
+	case "name":
+		return ec.fieldContext_ElectronicSeal_name(ctx, field)
+	case "imageDataUrl":
+		return ec.fieldContext_ElectronicSeal_imageDataUrl(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_ElectronicSeal_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_ElectronicSeal_validTo(ctx, field)
+	case "status":
+		return ec.fieldContext_ElectronicSeal_status(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ElectronicSeal_revokedAt(ctx, field)
+	case "revokeReason":
+		return ec.fieldContext_ElectronicSeal_revokeReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectronicSeal", field.Name)
+}
+
 func (ec *executionContext) childFields_FileLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6353,6 +6929,46 @@ func (ec *executionContext) childFields_IssuedCertificate(ctx context.Context, f
 		return ec.fieldContext_IssuedCertificate_issuedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IssuedCertificate", field.Name)
+}
+
+func (ec *executionContext) childFields_Licence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Licence_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Licence_type(ctx, field)
+	case "holderIdNumber":
+		return ec.fieldContext_Licence_holderIdNumber(ctx, field)
+	case "holderName":
+		return ec.fieldContext_Licence_holderName(ctx, field)
+	case "issuer":
+		return ec.fieldContext_Licence_issuer(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_Licence_issuedAt(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_Licence_validUntil(ctx, field)
+	case "status":
+		return ec.fieldContext_Licence_status(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_Licence_revokedAt(ctx, field)
+	case "revokeReason":
+		return ec.fieldContext_Licence_revokeReason(ctx, field)
+	case "items":
+		return ec.fieldContext_Licence_items(ctx, field)
+	case "fetchedAt":
+		return ec.fieldContext_Licence_fetchedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Licence", field.Name)
+}
+
+func (ec *executionContext) childFields_LicenceItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_LicenceItem_key(ctx, field)
+	case "value":
+		return ec.fieldContext_LicenceItem_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LicenceItem", field.Name)
 }
 
 func (ec *executionContext) childFields_MajorChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6927,6 +7543,16 @@ func (ec *executionContext) childFields_QueueCount(ctx context.Context, field gr
 		return ec.fieldContext_QueueCount_status(ctx, field)
 	case "count":
 		return ec.fieldContext_QueueCount_count(ctx, field)
+	case "overdue":
+		return ec.fieldContext_QueueCount_overdue(ctx, field)
+	case "nextDeadline":
+		return ec.fieldContext_QueueCount_nextDeadline(ctx, field)
+	case "actions":
+		return ec.fieldContext_QueueCount_actions(ctx, field)
+	case "awaitsOtherSide":
+		return ec.fieldContext_QueueCount_awaitsOtherSide(ctx, field)
+	case "terminal":
+		return ec.fieldContext_QueueCount_terminal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QueueCount", field.Name)
 }
@@ -6997,6 +7623,32 @@ func (ec *executionContext) childFields_ResidentEdge(ctx context.Context, field 
 		return ec.fieldContext_ResidentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResidentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SealVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_SealVerification_field(ctx, field)
+	case "sealId":
+		return ec.fieldContext_SealVerification_sealId(ctx, field)
+	case "sealName":
+		return ec.fieldContext_SealVerification_sealName(ctx, field)
+	case "holder":
+		return ec.fieldContext_SealVerification_holder(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_SealVerification_signedAt(ctx, field)
+	case "signatureValid":
+		return ec.fieldContext_SealVerification_signatureValid(ctx, field)
+	case "trusted":
+		return ec.fieldContext_SealVerification_trusted(ctx, field)
+	case "statusAtSigning":
+		return ec.fieldContext_SealVerification_statusAtSigning(ctx, field)
+	case "coversWhole":
+		return ec.fieldContext_SealVerification_coversWhole(ctx, field)
+	case "problem":
+		return ec.fieldContext_SealVerification_problem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SealVerification", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7308,6 +7960,36 @@ func (ec *executionContext) field_Mutation_approveMigration_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_citeLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "materialCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["materialCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "licenceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["licenceId"] = arg2
 	return args, nil
 }
 
@@ -7763,6 +8445,20 @@ func (ec *executionContext) field_Mutation_requestBirthMajorChange_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_requestSeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestSealInput, error) {
+			return ec.unmarshalNRequestSealInput2hukouᚋgraphᚋmodelᚐRequestSealInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_resendBirthForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7825,6 +8521,20 @@ func (ec *executionContext) field_Mutation_revokeMatterCertificate_args(ctx cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeCertificateInput, error) {
 			return ec.unmarshalNRevokeCertificateInput2hukouᚋgraphᚋmodelᚐRevokeCertificateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeSeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeSealInput, error) {
+			return ec.unmarshalNRevokeSealInput2hukouᚋgraphᚋmodelᚐRevokeSealInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8255,6 +8965,20 @@ func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_citedLicences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_codeList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8360,6 +9084,20 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["number"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_licence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -8683,6 +9421,20 @@ func (ec *executionContext) field_Query_runQuery_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_seals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "officeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["officeCode"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8732,6 +9484,20 @@ func (ec *executionContext) field_Query_verifyCertificate_args(ctx context.Conte
 		return nil, err
 	}
 	args["code"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_verifyDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
 	return args, nil
 }
 
@@ -10753,6 +11519,38 @@ func (ec *executionContext) fieldContext_Case_status(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Case", field, false, false, "CaseStatus")
 }
 
+func (ec *executionContext) _Case_people(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.CasePerson) graphql.Marshaler {
+			return ec.marshalNCasePerson2ᚕhukouᚋdomainᚐCasePersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CasePerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Case_acceptanceOffice(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11894,6 +12692,88 @@ func (ec *executionContext) _CaseFile_version(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_CaseFile_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CasePerson_name(ctx context.Context, field graphql.CollectedField, obj *domain.CasePerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePerson_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePerson_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _CasePerson_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.CasePerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePerson_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePerson_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _CertificateCheck_status(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
@@ -13228,6 +14108,130 @@ func (ec *executionContext) fieldContext_CertificateRouteAnswer_files(_ context.
 	return graphql.NewScalarFieldContext("CertificateRouteAnswer", field, false, false, "String")
 }
 
+func (ec *executionContext) _CitedLicence_licenceId(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_materialCode(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_materialCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_materialCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_citedBy(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_citedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_citedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_citedAt(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_citedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_citedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CitedLicence_licence(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+			return ec.marshalOLicence2ᚖhukouᚋdomainᚐLicence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CitedLicence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Licence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CodeEntry_code(ctx context.Context, field graphql.CollectedField, obj *model.CodeEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14448,6 +15452,401 @@ func (ec *executionContext) _Division_historical(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Division_historical(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Division", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentVerification_valid(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_valid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Valid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentVerification_unchanged(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentVerification_reason(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentVerification_message(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentVerification_seals(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_seals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.SealVerification) graphql.Marshaler {
+			return ec.marshalNSealVerification2ᚕhukouᚋdomainᚐSealVerificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_seals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentVerification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SealVerification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectronicSeal_id(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ElectronicSeal_kind(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealKind) graphql.Marshaler {
+			return ec.marshalNSealKind2hukouᚋdomainᚐSealKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "SealKind")
+}
+
+func (ec *executionContext) _ElectronicSeal_officeCode(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_officeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_officeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_userId(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_name(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_imageDataUrl(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_imageDataUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ElectronicSeal().ImageDataURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_imageDataUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, true, true, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_validFrom(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ElectronicSeal_validTo(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ElectronicSeal_status(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "SealStatus")
+}
+
+func (ec *executionContext) _ElectronicSeal_revokedAt(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ElectronicSeal_revokeReason(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_revokeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokeReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_revokeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
 }
 
 func (ec *executionContext) _FileLink_id(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
@@ -15851,6 +17250,391 @@ func (ec *executionContext) _IssuedCertificate_issuedAt(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_IssuedCertificate_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_id(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Licence_type(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.LicenceType) graphql.Marshaler {
+			return ec.marshalNLicenceType2hukouᚋdomainᚐLicenceType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "LicenceType")
+}
+
+func (ec *executionContext) _Licence_holderIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_holderIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_holderIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_holderName(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_holderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_holderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_issuer(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_issuedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_validUntil(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_status(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Licence().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, true, true, "SealStatus")
+}
+
+func (ec *executionContext) _Licence_revokedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_revokeReason(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_revokeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokeReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_revokeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_items(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Licence().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LicenceItem) graphql.Marshaler {
+			return ec.marshalNLicenceItem2ᚕᚖhukouᚋgraphᚋmodelᚐLicenceItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Licence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LicenceItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Licence_fetchedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_fetchedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FetchedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_fetchedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LicenceItem_key(ctx context.Context, field graphql.CollectedField, obj *model.LicenceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceItem_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceItem_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicenceItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _LicenceItem_value(ctx context.Context, field graphql.CollectedField, obj *model.LicenceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceItem_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceItem_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicenceItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _MajorChange_field(ctx context.Context, field graphql.CollectedField, obj *birth.MajorChange) (ret graphql.Marshaler) {
@@ -21479,6 +23263,68 @@ func (ec *executionContext) fieldContext_Mutation_updateIntegratorClient(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_citeLicence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_citeLicence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CiteLicence(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["licenceId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER"})
+				if err != nil {
+					var zeroVal *domain.CitedLicence
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CitedLicence
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CitedLicence) graphql.Marshaler {
+			return ec.marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_citeLicence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitedLicence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_citeLicence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22341,6 +24187,130 @@ func (ec *executionContext) fieldContext_Mutation_deleteQueryView(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteQueryView_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestSeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestSeal(ctx, fc.Args["input"].(model.RequestSealInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestSeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestSeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeSeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeSeal(ctx, fc.Args["input"].(model.RevokeSealInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeSeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeSeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25014,6 +26984,130 @@ func (ec *executionContext) fieldContext_Query_integratorClient(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_licence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Licence(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.Licence
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Licence
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+			return ec.marshalNLicence2ᚖhukouᚋdomainᚐLicence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_licence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Licence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_licence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_citedLicences(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_citedLicences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CitedLicences(ctx, fc.Args["caseId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.CitedLicence
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.CitedLicence
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CitedLicence) graphql.Marshaler {
+			return ec.marshalNCitedLicence2ᚕᚖhukouᚋdomainᚐCitedLicenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_citedLicences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitedLicence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_citedLicences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_migrationCategories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26140,6 +28234,130 @@ func (ec *executionContext) fieldContext_Query_codeList(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_codeList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_seals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_seals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Seals(ctx, fc.Args["officeCode"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚕᚖhukouᚋdomainᚐElectronicSealᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_seals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_seals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verifyDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().VerifyDocument(ctx, fc.Args["file"].(graphql.Upload))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.DocumentVerification
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.DocumentVerification
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.DocumentVerification) graphql.Marshaler {
+			return ec.marshalNDocumentVerification2ᚖhukouᚋdomainᚐDocumentVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentVerification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_verifyDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27478,6 +29696,121 @@ func (ec *executionContext) fieldContext_QueueCount_count(_ context.Context, fie
 	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _QueueCount_overdue(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueCount_nextDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_nextDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextDeadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_nextDeadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueCount_actions(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Action) graphql.Marshaler {
+			return ec.marshalNCaseActionName2ᚕhukouᚋdomainᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "CaseActionName")
+}
+
+func (ec *executionContext) _QueueCount_awaitsOtherSide(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_awaitsOtherSide(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AwaitsOtherSide, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_awaitsOtherSide(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QueueCount_terminal(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_terminal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terminal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_terminal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _RecentQuery_id(ctx context.Context, field graphql.CollectedField, obj *domain.RecentQuery) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28144,6 +30477,254 @@ func (ec *executionContext) fieldContext_ResidentEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SealVerification_field(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_sealId(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_sealId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_sealId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_sealName(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_sealName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_sealName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_holder(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_signedAt(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_signedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SealVerification_signatureValid(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_signatureValid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignatureValid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_signatureValid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SealVerification_trusted(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_trusted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Trusted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_trusted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SealVerification_statusAtSigning(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_statusAtSigning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusAtSigning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_statusAtSigning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "SealStatus")
+}
+
+func (ec *executionContext) _SealVerification_coversWhole(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_coversWhole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoversWhole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_coversWhole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SealVerification_problem(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
 }
 
 func (ec *executionContext) _Session_accessToken(ctx context.Context, field graphql.CollectedField, obj *domain.Session) (ret graphql.Marshaler) {
@@ -30590,7 +33171,7 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "side", "statuses", "collabNo"}
+	fieldsInOrder := [...]string{"kind", "side", "statuses", "collabNo", "person", "createdFrom", "createdBefore"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30625,6 +33206,27 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.CollabNo = data
+		case "person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Person = data
+		case "createdFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedFrom = data
+		case "createdBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBefore = data
 		}
 	}
 	return it, nil
@@ -32676,6 +35278,62 @@ func UnmarshalRequestBirthMajorChangeInput(ctx context.Context, raw any) (model.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRequestSealInput(ctx context.Context, obj any) (model.RequestSealInput, error) {
+	var it model.RequestSealInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "officeCode", "userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNSealKind2hukouᚋdomainᚐSealKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestSealInput unmarshals raw into the RequestSealInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestSealInput(ctx context.Context, raw any) (model.RequestSealInput, error) {
+	var out model.RequestSealInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestSealInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputResetUserPasswordInput(ctx context.Context, obj any) (model.ResetUserPasswordInput, error) {
 	var it model.ResetUserPasswordInput
 	if obj == nil {
@@ -32897,6 +35555,55 @@ func (ec *executionContext) unmarshalInputRevokeCertificateInput(ctx context.Con
 func UnmarshalRevokeCertificateInput(ctx context.Context, raw any) (model.RevokeCertificateInput, error) {
 	var out model.RevokeCertificateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeCertificateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRevokeSealInput(ctx context.Context, obj any) (model.RevokeSealInput, error) {
+	var it model.RevokeSealInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeSealInput unmarshals raw into the RevokeSealInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeSealInput(ctx context.Context, raw any) (model.RevokeSealInput, error) {
+	var out model.RevokeSealInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeSealInput", raw, &out)
 	return out, err
 }
 
@@ -34577,6 +37284,11 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "people":
+			out.Values[i] = ec._Case_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "acceptanceOffice":
 			out.Values[i] = ec._Case_acceptanceOffice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34930,6 +37642,44 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._CaseFile_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var casePersonImplementors = []string{"CasePerson"}
+
+func (ec *executionContext) _CasePerson(ctx context.Context, sel ast.SelectionSet, obj *domain.CasePerson) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, casePersonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CasePerson")
+		case "name":
+			out.Values[i] = ec._CasePerson_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._CasePerson_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -35377,6 +38127,59 @@ func (ec *executionContext) _CertificateRouteAnswer(ctx context.Context, sel ast
 			}
 		case "files":
 			out.Values[i] = ec._CertificateRouteAnswer_files(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var citedLicenceImplementors = []string{"CitedLicence"}
+
+func (ec *executionContext) _CitedLicence(ctx context.Context, sel ast.SelectionSet, obj *domain.CitedLicence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citedLicenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CitedLicence")
+		case "licenceId":
+			out.Values[i] = ec._CitedLicence_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialCode":
+			out.Values[i] = ec._CitedLicence_materialCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citedBy":
+			out.Values[i] = ec._CitedLicence_citedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citedAt":
+			out.Values[i] = ec._CitedLicence_citedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licence":
+			out.Values[i] = ec._CitedLicence_licence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -35870,6 +38673,143 @@ func (ec *executionContext) _Division(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._Division_historical(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var documentVerificationImplementors = []string{"DocumentVerification"}
+
+func (ec *executionContext) _DocumentVerification(ctx context.Context, sel ast.SelectionSet, obj *domain.DocumentVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentVerification")
+		case "valid":
+			out.Values[i] = ec._DocumentVerification_valid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._DocumentVerification_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._DocumentVerification_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._DocumentVerification_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seals":
+			out.Values[i] = ec._DocumentVerification_seals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var electronicSealImplementors = []string{"ElectronicSeal"}
+
+func (ec *executionContext) _ElectronicSeal(ctx context.Context, sel ast.SelectionSet, obj *domain.ElectronicSeal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electronicSealImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectronicSeal")
+		case "id":
+			out.Values[i] = ec._ElectronicSeal_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ElectronicSeal_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "officeCode":
+			out.Values[i] = ec._ElectronicSeal_officeCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userId":
+			out.Values[i] = ec._ElectronicSeal_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ElectronicSeal_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "imageDataUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ElectronicSeal_imageDataUrl(ctx, field, obj)
+				})
+		case "validFrom":
+			out.Values[i] = ec._ElectronicSeal_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._ElectronicSeal_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ElectronicSeal_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedAt":
+			out.Values[i] = ec._ElectronicSeal_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokeReason":
+			out.Values[i] = ec._ElectronicSeal_revokeReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -36385,6 +39325,134 @@ func (ec *executionContext) _IssuedCertificate(ctx context.Context, sel ast.Sele
 			}
 		case "issuedAt":
 			out.Values[i] = ec._IssuedCertificate_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var licenceImplementors = []string{"Licence"}
+
+func (ec *executionContext) _Licence(ctx context.Context, sel ast.SelectionSet, obj *domain.Licence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, licenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Licence")
+		case "id":
+			out.Values[i] = ec._Licence_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Licence_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holderIdNumber":
+			out.Values[i] = ec._Licence_holderIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holderName":
+			out.Values[i] = ec._Licence_holderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuer":
+			out.Values[i] = ec._Licence_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuedAt":
+			out.Values[i] = ec._Licence_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validUntil":
+			out.Values[i] = ec._Licence_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Licence_status(ctx, field, obj)
+				})
+		case "revokedAt":
+			out.Values[i] = ec._Licence_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokeReason":
+			out.Values[i] = ec._Licence_revokeReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Licence_items(ctx, field, obj)
+				})
+		case "fetchedAt":
+			out.Values[i] = ec._Licence_fetchedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var licenceItemImplementors = []string{"LicenceItem"}
+
+func (ec *executionContext) _LicenceItem(ctx context.Context, sel ast.SelectionSet, obj *model.LicenceItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, licenceItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LicenceItem")
+		case "key":
+			out.Values[i] = ec._LicenceItem_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._LicenceItem_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37674,6 +40742,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "citeLicence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_citeLicence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startMigration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startMigration(ctx, field)
@@ -37768,6 +40843,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteQueryView":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteQueryView(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestSeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestSeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeSeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeSeal(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -38510,6 +41599,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_integratorClient(ctx, field)
 				})
+		case "licence":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_licence(ctx, field)
+				})
+		case "citedLicences":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_citedLicences(ctx, field)
+				})
 		case "migrationCategories":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -38623,6 +41724,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_codeList(ctx, field)
+				})
+		case "seals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_seals(ctx, field)
+				})
+		case "verifyDocument":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyDocument(ctx, field)
 				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -39200,6 +42313,31 @@ func (ec *executionContext) _QueueCount(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "overdue":
+			out.Values[i] = ec._QueueCount_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextDeadline":
+			out.Values[i] = ec._QueueCount_nextDeadline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actions":
+			out.Values[i] = ec._QueueCount_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "awaitsOtherSide":
+			out.Values[i] = ec._QueueCount_awaitsOtherSide(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "terminal":
+			out.Values[i] = ec._QueueCount_terminal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39427,6 +42565,84 @@ func (ec *executionContext) _ResidentEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._ResidentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sealVerificationImplementors = []string{"SealVerification"}
+
+func (ec *executionContext) _SealVerification(ctx context.Context, sel ast.SelectionSet, obj *domain.SealVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sealVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SealVerification")
+		case "field":
+			out.Values[i] = ec._SealVerification_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealId":
+			out.Values[i] = ec._SealVerification_sealId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealName":
+			out.Values[i] = ec._SealVerification_sealName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holder":
+			out.Values[i] = ec._SealVerification_holder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signedAt":
+			out.Values[i] = ec._SealVerification_signedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "signatureValid":
+			out.Values[i] = ec._SealVerification_signatureValid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trusted":
+			out.Values[i] = ec._SealVerification_trusted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusAtSigning":
+			out.Values[i] = ec._SealVerification_statusAtSigning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coversWhole":
+			out.Values[i] = ec._SealVerification_coversWhole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._SealVerification_problem(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40506,6 +43722,26 @@ func (ec *executionContext) marshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx
 	return ret
 }
 
+func (ec *executionContext) marshalNCasePerson2hukouᚋdomainᚐCasePerson(ctx context.Context, sel ast.SelectionSet, v domain.CasePerson) graphql.Marshaler {
+	return ec._CasePerson(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCasePerson2ᚕhukouᚋdomainᚐCasePersonᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CasePerson) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCasePerson2hukouᚋdomainᚐCasePerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx context.Context, v any) (domain.CaseStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.CaseStatus(tmp)
@@ -40654,6 +43890,30 @@ func (ec *executionContext) marshalNCertificateVerdict2hukouᚋdomainᚋcertific
 		graphql.AddInvalidNullFromMarshaler(ctx, "CertificateVerdict!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCitedLicence2ᚕᚖhukouᚋdomainᚐCitedLicenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.CitedLicence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicence(ctx context.Context, sel ast.SelectionSet, v *domain.CitedLicence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CitedLicence!")
+		return graphql.Null
+	}
+	return ec._CitedLicence(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNClientLoginInput2hukouᚋgraphᚋmodelᚐClientLoginInput(ctx context.Context, v any) (model.ClientLoginInput, error) {
@@ -40822,6 +44082,38 @@ func (ec *executionContext) marshalNDirection2hukouᚋdomainᚐDirection(ctx con
 		graphql.AddInvalidNullFromMarshaler(ctx, "Direction!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDocumentVerification2ᚖhukouᚋdomainᚐDocumentVerification(ctx context.Context, sel ast.SelectionSet, v *domain.DocumentVerification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentVerification!")
+		return graphql.Null
+	}
+	return ec._DocumentVerification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNElectronicSeal2ᚕᚖhukouᚋdomainᚐElectronicSealᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ElectronicSeal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx context.Context, sel ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ElectronicSeal!")
+		return graphql.Null
+	}
+	return ec._ElectronicSeal(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFieldValueInput2ᚕᚖhukouᚋgraphᚋmodelᚐFieldValueInputᚄ(ctx context.Context, v any) ([]*model.FieldValueInput, error) {
@@ -41017,6 +44309,53 @@ func (ec *executionContext) marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIn
 func (ec *executionContext) unmarshalNIssueInformationCertificateInput2hukouᚋdomainᚋcertificateᚐInfoRequest(ctx context.Context, v any) (certificate.InfoRequest, error) {
 	res, err := ec.unmarshalInputIssueInformationCertificateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLicence2ᚖhukouᚋdomainᚐLicence(ctx context.Context, sel ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Licence!")
+		return graphql.Null
+	}
+	return ec._Licence(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLicenceItem2ᚕᚖhukouᚋgraphᚋmodelᚐLicenceItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LicenceItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLicenceItem2ᚖhukouᚋgraphᚋmodelᚐLicenceItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLicenceItem2ᚖhukouᚋgraphᚋmodelᚐLicenceItem(ctx context.Context, sel ast.SelectionSet, v *model.LicenceItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LicenceItem!")
+		return graphql.Null
+	}
+	return ec._LicenceItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLicenceType2hukouᚋdomainᚐLicenceType(ctx context.Context, v any) (domain.LicenceType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.LicenceType(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLicenceType2hukouᚋdomainᚐLicenceType(ctx context.Context, sel ast.SelectionSet, v domain.LicenceType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LicenceType!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNLoginInput2hukouᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
@@ -41890,6 +45229,11 @@ func (ec *executionContext) unmarshalNRequestBirthMajorChangeInput2hukouᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRequestSealInput2hukouᚋgraphᚋmodelᚐRequestSealInput(ctx context.Context, v any) (model.RequestSealInput, error) {
+	res, err := ec.unmarshalInputRequestSealInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNResetUserPasswordInput2hukouᚋgraphᚋmodelᚐResetUserPasswordInput(ctx context.Context, v any) (model.ResetUserPasswordInput, error) {
 	res, err := ec.unmarshalInputResetUserPasswordInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41976,6 +45320,11 @@ func (ec *executionContext) unmarshalNRevokeCertificateInput2hukouᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRevokeSealInput2hukouᚋgraphᚋmodelᚐRevokeSealInput(ctx context.Context, v any) (model.RevokeSealInput, error) {
+	res, err := ec.unmarshalInputRevokeSealInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRole2hukouᚋdomainᚐRole(ctx context.Context, v any) (domain.Role, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.Role(tmp)
@@ -42034,6 +45383,56 @@ func (ec *executionContext) unmarshalNRouteMatterCertificateInput2hukouᚋgraph�
 func (ec *executionContext) unmarshalNSaveQueryViewInput2hukouᚋgraphᚋmodelᚐSaveQueryViewInput(ctx context.Context, v any) (model.SaveQueryViewInput, error) {
 	res, err := ec.unmarshalInputSaveQueryViewInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSealKind2hukouᚋdomainᚐSealKind(ctx context.Context, v any) (domain.SealKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.SealKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSealKind2hukouᚋdomainᚐSealKind(ctx context.Context, sel ast.SelectionSet, v domain.SealKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SealKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx context.Context, v any) (domain.SealStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.SealStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx context.Context, sel ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SealStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNSealVerification2hukouᚋdomainᚐSealVerification(ctx context.Context, sel ast.SelectionSet, v domain.SealVerification) graphql.Marshaler {
+	return ec._SealVerification(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSealVerification2ᚕhukouᚋdomainᚐSealVerificationᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.SealVerification) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSealVerification2hukouᚋdomainᚐSealVerification(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNSendCollaborationPingInput2hukouᚋgraphᚋmodelᚐSendCollaborationPingInput(ctx context.Context, v any) (model.SendCollaborationPingInput, error) {
@@ -42780,6 +46179,13 @@ func (ec *executionContext) marshalOIssuedCertificate2ᚖhukouᚋdomainᚋcertif
 	return ec._IssuedCertificate(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLicence2ᚖhukouᚋdomainᚐLicence(ctx context.Context, sel ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Licence(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMajorChange2ᚖhukouᚋdomainᚋbirthᚐMajorChange(ctx context.Context, sel ast.SelectionSet, v *birth.MajorChange) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -43246,6 +46652,18 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(v)
 	return res
 }
 

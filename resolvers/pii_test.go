@@ -215,7 +215,7 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
   residents(filter: {stationCode: $s}, first: 5) { edges { node { id name formerNames birthDate idNumber } } }
   node(id: $gid) { __typename id ... on Resident { name formerNames birthDate idNumber } }
 }`, map[string]any{"n": b.resident.IDNumber, "s": b.station, "gid": scalar.GlobalID("Resident", b.resident.ID)}},
-			{"BirthCase", `query($id: ID!) { case(id: $id) { id collabNo
+			{"BirthCase", `query($id: ID!) { case(id: $id) { id collabNo people { name idNumber }
   timeline { action actorName note }
   files { name materialCode } documents { name materialCode }
   details { __typename ... on BirthDetails { householdNumber refusalReasons
@@ -442,6 +442,9 @@ func newMaskingCase(t *testing.T, db *storage.DB, office string) maskingCase {
 		Status: domain.StatusDraft, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
 		Office: office, Applicant: raw(applicant), Ministry: raw(ministryData), Result: raw(result),
 		CreatedBy: "clerk", CreatedAt: now, UpdatedAt: now}
+	people, err := birth.Workflow.People(c) // as the engine sets them before a save
+	require.NoError(t, err)
+	c.People = people
 	fx.caseID = c.ID
 	require.NoError(t, db.InTx(context.Background(), func(ctx context.Context, tx domain.Repos) error {
 		if err := tx.Cases().CreateCase(ctx, c); err != nil {

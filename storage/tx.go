@@ -20,6 +20,8 @@ type repos struct {
 	// pending holds collaboration events to publish after commit (SQLite;
 	// PostgreSQL uses NOTIFY, which the server delivers on commit).
 	pending *[]domain.CollabEvent
+	// committed holds the AfterCommit functions of the transaction.
+	committed *[]func()
 }
 
 func (r repos) Offices() domain.OfficeRepository    { return officeRepo{r.idb} }
@@ -41,6 +43,15 @@ func (r repos) Idempotency() domain.IdempotencyRepository {
 func (r repos) Online() domain.OnlineRepository { return onlineRepo{r.idb} }
 func (r repos) PortalMessages() domain.PortalMessageRepository {
 	return portalMessageRepo{r.idb}
+}
+
+// AfterCommit implements domain.Repos.
+func (r repos) AfterCommit(fn func()) {
+	if r.committed == nil {
+		fn()
+		return
+	}
+	*r.committed = append(*r.committed, fn)
 }
 
 // poolStmts returns the prepared statements of the pool (PostgreSQL), or nil
@@ -90,20 +101,29 @@ func (db *DB) Collab() domain.CollabRepository { return db.pool().Collab() }
 // is open; use the tx's Jobs() there.
 func (db *DB) Jobs() domain.JobQueue { return db.pool().Jobs() }
 
+// AfterCommit implements domain.Repos on the pool: fn runs at once.
+func (db *DB) AfterCommit(fn func()) { fn() }
+
 func (db *DB) pool() repos { return repos{idb: db.bun, db: db} }
 
 // InTx implements domain.Database: fn's repositories share one transaction,
 // committed when fn returns nil and rolled back otherwise. Jobs enqueued
 // through tx.Jobs() are inserted on that transaction.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx domain.Repos) error) error {
-	var pending []domain.CollabEvent
+	var (
+		pending   []domain.CollabEvent
+		committed []func()
+	)
 	err := db.bun.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		pending = pending[:0]
-		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx, pending: &pending})
+		pending, committed = pending[:0], committed[:0]
+		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx, pending: &pending, committed: &committed})
 	})
 	if err == nil {
 		for _, e := range pending {
 			db.events.broadcast(e)
+		}
+		for _, f := range committed {
+			f()
 		}
 	}
 	return err

@@ -87,6 +87,9 @@ func runDemo(ctx context.Context, args []string) error {
 			return fmt.Errorf("demo %s: %w", c.OfficeCode, err)
 		}
 		ds = append(ds, d)
+		if err := provisionDemoSeals(ctx, d.app); err != nil {
+			return fmt.Errorf("demo %s: %w", c.OfficeCode, err)
+		}
 	}
 	printDemo(os.Stdout, ds)
 	running := ds
@@ -148,6 +151,7 @@ func demoPeer(cfg config, office, listen, dsn string) (config, error) {
 		peer.BlobURL = strings.TrimSuffix(cfg.BlobURL, "/") + "-" + city
 	}
 	peer.MetricsAddr = "off"
+	peer.SealKeyDir = strings.TrimSuffix(cfg.sealKeyDir(), "/") + "-" + city // the first city's folder, suffixed
 	return peer, nil
 }
 

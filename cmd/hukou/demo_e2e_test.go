@@ -84,4 +84,11 @@ func TestDemo_TwoDeployments(t *testing.T) {
 			require.NotEmpty(t, out.Cases.Edges[0].Node.AvailableActions, "the demo officer can act on the demo birth")
 		}
 	}
+
+	// The demo's offices have their electronic household seals (5.1.1).
+	for _, addr := range []string{pj, sjz} {
+		var seals struct{ Seals []struct{ Kind, Status string } }
+		require.NoError(t, gql(addr, loginAs(t, addr, "admin", demoPass), `{ seals { kind status } }`, nil, &seals))
+		require.Contains(t, seals.Seals, struct{ Kind, Status string }{"HOUSEHOLD", "VALID"})
+	}
 }

@@ -25,6 +25,7 @@ import (
 	"hukou/storage"
 	"hukou/storage/blob"
 	"hukou/storage/queue"
+	"hukou/storage/sealkeys"
 )
 
 // app is a wired server: its handler and what must be closed on shutdown.
@@ -34,7 +35,10 @@ type app struct {
 	audit             *storage.AuditWriter
 	blobs             domain.BlobStore
 	jobs              *queue.Queue
+	collab            *domain.CollabService
 	closeIntegrations func()
+	stopListening     func()
+	seals             *domain.SealService
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -75,6 +79,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	collab := domain.NewCollabService(db, plat, keys, cfg.OfficeCode, time.Now, newID)
+	collab.DeliverOnCommit = true
 	audit := storage.NewAuditWriter(db)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
 	registerer := prometheus.DefaultRegisterer
@@ -93,7 +98,11 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	cases.Files = archives
-	renderer := newRenderer(cfg)
+	sealKeys := &sealkeys.FileStore{Dir: cfg.sealKeyDir()}
+	verifier := &documents.Verifier{Authority: province, Seals: db.Seals()}
+	seals := &domain.SealService{Repo: db.Seals(), Keys: sealKeys, Authority: province, Offices: db.Offices(), Users: db.Users(),
+		Audit: audit, Verifier: verifier, Now: time.Now}
+	renderer := newRenderer(cfg, &documents.Stamper{Seals: seals, Keys: sealKeys, Required: cfg.SealsRequired || !cfg.Dev})
 	kinds := newKinds(kindDeps{cases: cases, ministry: ministry, province: province, renderer: renderer, docs: archives})
 	for _, m := range kinds.modules() {
 		cases.Register(m)
@@ -113,6 +122,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Events:      db,
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
+		SealService: seals,
+		Licences:    &domain.LicenceService{Repo: db.Licences(), Authority: ministry, Audit: audit, Cases: cases, Now: time.Now},
 		Integrators: integrators,
 		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
 		Online:      online,
@@ -146,7 +157,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations}, nil
+	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
+		closeIntegrations: closeIntegrations, stopListening: func() {}, seals: seals}, nil
 }
 
 // close stops the job workers (letting running jobs finish), flushes the
@@ -154,12 +166,29 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 func (a *app) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	a.stopListening()
 	if err := a.jobs.Stop(ctx); err != nil {
 		slog.Warn("stopping jobs", "err", err)
 	}
 	a.audit.Close()
 	a.closeIntegrations()
 	a.db.Close()
+}
+
+// listen keeps a long poll of the platform inbox open (see
+// domain.CollabService.Listen) until the returned function is called; that
+// function waits for the listener to return.
+func (a *app) listen(ctx context.Context, wait time.Duration) func() {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.collab.Listen(ctx, wait)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // spaHandler serves the built SPA, falling back to index.html for client
@@ -281,6 +310,7 @@ func startDeployment(ctx context.Context, cfg config, metricsExplicit bool, errc
 			a.close()
 			return nil, err
 		}
+		a.stopListening = a.listen(ctx, cfg.InboxWait)
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
@@ -380,8 +410,8 @@ func serveMetrics(addr string, explicit bool, errc chan<- error) (*http.Server, 
 // newRenderer loads the document fonts. Without them the server still
 // serves everything else, and each document request fails with a message
 // that says how to install the font.
-func newRenderer(cfg config) domain.DocumentRenderer {
-	r, err := documents.New(documents.Config{FontPath: cfg.FontPath, FallbackFontPath: cfg.FallbackFontPath})
+func newRenderer(cfg config, stamper *documents.Stamper) domain.DocumentRenderer {
+	r, err := documents.New(documents.Config{FontPath: cfg.FontPath, FallbackFontPath: cfg.FallbackFontPath, Stamper: stamper})
 	if err != nil {
 		slog.Warn("documents cannot be rendered", "err", err)
 		return unavailableRenderer{err: err}

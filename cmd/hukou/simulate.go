@@ -70,6 +70,7 @@ func startSimulators(addr, platformDB string, seed uint64, faults faultRules) (*
 		return nil, err
 	}
 	s := &simulators{URL: "http://" + ln.Addr().String(), platform: plat, ministry: sim, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	s.srv.RegisterOnShutdown(plat.StopWaiting)
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			slog.Error("simulators", "err", err)

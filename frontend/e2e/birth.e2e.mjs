@@ -49,7 +49,7 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
   assert.equal(refreshCookie.path, '/auth/');
   assert.equal(await clerk.evaluate(() => document.cookie), '', 'no cookie script can read');
   await clerk.reload();
-  await clerk.getByText('受理地待办').waitFor();
+  await clerk.getByRole('heading', { name: '工作台' }).waitFor();
   await clerk.getByRole('menuitem', { name: '新生儿出生登记' }).click();
   // Step 1: the Ministry look-ups. A Panjin couple's birth is Liaoning's own business, not cross-province (issue 11).
   await clerk.getByLabel('出生医学证明编号').fill('M210000001');
@@ -421,7 +421,7 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
   const other = await context.newPage();
   track(other, 'panjin-second-tab');
   await other.goto(`${pj}/`);
-  await other.getByText('受理地待办').waitFor();
+  await other.getByRole('heading', { name: '工作台' }).waitFor();
   await other.getByRole('button', { name: '退出登录' }).click();
   await other.getByRole('button', { name: /登\s*录/ }).waitFor();
   assert.equal(await other.getByTestId('session-expired').count(), 0, 'a sign-out is not an expiry');
@@ -434,5 +434,5 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
   await clerk.getByLabel('用户名').fill('clerk');
   await clerk.getByLabel('密码').fill(demoPass);
   await clerk.getByRole('button', { name: /登\s*录/ }).click();
-  await clerk.getByText('受理地待办').waitFor();
+  await clerk.getByRole('heading', { name: '工作台' }).waitFor();
 });

@@ -179,7 +179,7 @@ export async function signIn(page, base, user, pass) {
   await page.getByLabel('用户名').fill(user);
   await page.getByLabel('密码').fill(pass);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByText('受理地待办').waitFor();
+  await page.getByRole('heading', { name: '工作台' }).waitFor();
 }
 
 /** until waits for locator on a case page, reloading now and then (cross-instance messages). */

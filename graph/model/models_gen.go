@@ -172,6 +172,12 @@ type FileLink struct {
 	ExpiresAt   time.Time `json:"expiresAt"`
 }
 
+// One item of a licence's data.
+type LicenceItem struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 type LoginInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
@@ -313,6 +319,14 @@ type RequestBirthMajorChangeInput struct {
 	Change  *birth.MajorChange `json:"change"`
 }
 
+type RequestSealInput struct {
+	Kind domain.SealKind `json:"kind"`
+	// A household seal's office; empty means the administrator's own.
+	OfficeCode *string `json:"officeCode,omitempty"`
+	// A personal seal's operator.
+	UserID *string `json:"userId,omitempty"`
+}
+
 type ResetUserPasswordInput struct {
 	ID       string `json:"id"`
 	Password string `json:"password"`
@@ -334,6 +348,11 @@ type RevokeCertificateInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
 	Reason  string        `json:"reason"`
+}
+
+type RevokeSealInput struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
 }
 
 // Rotates an integrator client's secret.

@@ -133,18 +133,7 @@ type pullInboxWorker struct {
 }
 
 func (w *pullInboxWorker) Work(ctx context.Context, _ *river.Job[domain.PullInboxArgs]) error {
-	for {
-		n, err := w.collab.PullInbox(ctx, 200)
-		if err != nil {
-			return err
-		}
-		if _, err := w.collab.ApplyReceived(ctx); err != nil {
-			return err
-		}
-		if n == 0 {
-			return nil
-		}
-	}
+	return w.collab.Drain(ctx)
 }
 
 // Timeout keeps a long backlog from being cut short by the default job timeout.

@@ -66,6 +66,7 @@ export function birthCase(over: Partial<CaseDetailFragment> = {}, details: Parti
     side: 'ACCEPTANCE',
     collabNo: '2111002026112500001',
     status: 'DRAFT',
+    people: [{ __typename: 'CasePerson', name: '张小明', idNumber: '' }],
     acceptanceOffice: '211100',
     registrationOffice: '130100',
     acceptanceOfficeName: '盘锦市',
