@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	CaseAction() CaseActionResolver
 	CaseFile() CaseFileResolver
 	CollabMessage() CollabMessageResolver
+	CollaborationEvent() CollaborationEventResolver
 	CollaborationPeerKey() CollaborationPeerKeyResolver
 	ElectronicSeal() ElectronicSealResolver
 	HcybshRun() HcybshRunResolver
@@ -351,14 +352,15 @@ type ComplexityRoot struct {
 	}
 
 	CollaborationEvent struct {
-		AppliedAt      func(childComplexity int) int
-		CaseKind       func(childComplexity int) int
-		CollabNo       func(childComplexity int) int
-		MessageID      func(childComplexity int) int
-		MessageType    func(childComplexity int) int
-		Office         func(childComplexity int) int
-		ReceiverOffice func(childComplexity int) int
-		SenderOffice   func(childComplexity int) int
+		AppliedAt        func(childComplexity int) int
+		CaseKind         func(childComplexity int) int
+		CollabNo         func(childComplexity int) int
+		MessageID        func(childComplexity int) int
+		MessageType      func(childComplexity int) int
+		Office           func(childComplexity int) int
+		ReceiverOffice   func(childComplexity int) int
+		SenderOffice     func(childComplexity int) int
+		SenderOfficeName func(childComplexity int) int
 	}
 
 	CollaborationPeerDirectory struct {
@@ -1092,6 +1094,9 @@ type CollabMessageResolver interface {
 	CaseSeq(ctx context.Context, obj *domain.CollabMessage) (int, error)
 	SentAt(ctx context.Context, obj *domain.CollabMessage) (*time.Time, error)
 	Body(ctx context.Context, obj *domain.CollabMessage) (string, error)
+}
+type CollaborationEventResolver interface {
+	SenderOfficeName(ctx context.Context, obj *domain.CollabEvent) (string, error)
 }
 type CollaborationPeerKeyResolver interface {
 	PublicKey(ctx context.Context, obj *domain.PeerKeyEntry) (string, error)
@@ -2537,6 +2542,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CollaborationEvent.SenderOffice(childComplexity), true
+	case "CollaborationEvent.senderOfficeName":
+		if e.ComplexityRoot.CollaborationEvent.SenderOfficeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.SenderOfficeName(childComplexity), true
 
 	case "CollaborationPeerDirectory.developmentTrust":
 		if e.ComplexityRoot.CollaborationPeerDirectory.DevelopmentTrust == nil {
@@ -6679,6 +6690,8 @@ func (ec *executionContext) childFields_CollaborationEvent(ctx context.Context, 
 		return ec.fieldContext_CollaborationEvent_messageType(ctx, field)
 	case "senderOffice":
 		return ec.fieldContext_CollaborationEvent_senderOffice(ctx, field)
+	case "senderOfficeName":
+		return ec.fieldContext_CollaborationEvent_senderOfficeName(ctx, field)
 	case "receiverOffice":
 		return ec.fieldContext_CollaborationEvent_receiverOffice(ctx, field)
 	case "office":
@@ -14983,6 +14996,29 @@ func (ec *executionContext) _CollaborationEvent_senderOffice(ctx context.Context
 }
 func (ec *executionContext) fieldContext_CollaborationEvent_senderOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CollaborationEvent_senderOfficeName(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_senderOfficeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollaborationEvent().SenderOfficeName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_senderOfficeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, true, true, "String")
 }
 
 func (ec *executionContext) _CollaborationEvent_receiverOffice(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
@@ -38462,42 +38498,48 @@ func (ec *executionContext) _CollaborationEvent(ctx context.Context, sel ast.Sel
 		case "messageId":
 			out.Values[i] = ec._CollaborationEvent_messageId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "collabNo":
 			out.Values[i] = ec._CollaborationEvent_collabNo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "caseKind":
 			out.Values[i] = ec._CollaborationEvent_caseKind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "messageType":
 			out.Values[i] = ec._CollaborationEvent_messageType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "senderOffice":
 			out.Values[i] = ec._CollaborationEvent_senderOffice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "senderOfficeName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollaborationEvent_senderOfficeName(ctx, field, obj)
+				})
 		case "receiverOffice":
 			out.Values[i] = ec._CollaborationEvent_receiverOffice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "office":
 			out.Values[i] = ec._CollaborationEvent_office(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "appliedAt":
 			out.Values[i] = ec._CollaborationEvent_appliedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -95,7 +95,7 @@ export function WorkbenchPage() {
       notification.info({
         key,
         message: t.notificationTitle,
-        description: t.notificationBody(zhCN.messageTypes[e.messageType] ?? e.messageType, e.collabNo, e.senderOffice),
+        description: t.notificationBody(zhCN.messageTypes[e.messageType] ?? e.messageType, e.collabNo, e.senderOfficeName),
         placement: 'topRight',
         btn: (
           <Button size="small" type="link" onClick={() => {
