@@ -239,6 +239,8 @@ func TestPortal_OnlineBirth(t *testing.T) {
 			map[string]any{"id": app.ID}, &accepted))
 		bc := accepted.AcceptOnlineApplication
 		require.Equal(t, "DRAFT", bc.Status)
+		require.Eventually(t, func() bool { _, st := p.deliveries(); return st.Refused > 0 }, 30*time.Second, 200*time.Millisecond,
+			"the acceptance's webhook is tried while the portal is down")
 		for {
 			m := read()
 			if m["type"] == "ka" || m["type"] == "ping" {
