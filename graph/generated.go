@@ -536,6 +536,14 @@ type ComplexityRoot struct {
 		Route       func(childComplexity int) int
 	}
 
+	MatterCertificateOnlineResult struct {
+		CertificateNumber func(childComplexity int) int
+		Reasons           func(childComplexity int) int
+		RefusalNumber     func(childComplexity int) int
+		Verdict           func(childComplexity int) int
+		VerificationCode  func(childComplexity int) int
+	}
+
 	MessageLogVerification struct {
 		Entries        func(childComplexity int) int
 		FirstBrokenSeq func(childComplexity int) int
@@ -656,71 +664,72 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptOnlineApplication       func(childComplexity int, input model.AcceptOnlineApplicationInput) int
-		AnnounceCollaborationKey      func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
-		AnswerPortalMessage           func(childComplexity int, input model.AnswerPortalMessageInput) int
-		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
-		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
-		ApproveMigration              func(childComplexity int, input model.ApproveMigrationInput) int
-		CiteLicence                   func(childComplexity int, caseID string, materialCode string, licenceID string) int
-		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
-		CloseMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
-		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
-		CloseRefusedMigration         func(childComplexity int, input model.CaseStepInput) int
-		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
-		CreateIntegratorClient        func(childComplexity int, input model.CreateIntegratorClientInput) int
-		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
-		DeleteArchive                 func(childComplexity int, id string, version int) int
-		DeleteQueryView               func(childComplexity int, input model.DeleteQueryViewInput) int
-		FileBirthRegistration         func(childComplexity int, input model.CaseStepInput) int
-		IssueInformationCertificate   func(childComplexity int, input certificate.InfoRequest) int
-		Login                         func(childComplexity int, input model.LoginInput) int
-		Logout                        func(childComplexity int, refreshToken string) int
-		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
-		ModifyBirthRegistration       func(childComplexity int, input model.ModifyBirthRegistrationInput) int
-		ModifyMatterCertificate       func(childComplexity int, input model.ModifyMatterCertificateInput) int
-		ModifyMigration               func(childComplexity int, input model.ModifyMigrationInput) int
-		MoveInMigration               func(childComplexity int, input model.MoveInMigrationInput) int
-		PrintBirthForm                func(childComplexity int, input model.CaseStepInput) int
-		PrintCertificateRefusal       func(childComplexity int, input model.CaseStepInput) int
-		PrintMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
-		RefreshToken                  func(childComplexity int, refreshToken string) int
-		RefuseBirthRegistration       func(childComplexity int, input model.RefuseBirthRegistrationInput) int
-		RefuseMigration               func(childComplexity int, input model.RefuseMigrationInput) int
-		RejectBirthMajorChange        func(childComplexity int, input model.RejectBirthMajorChangeInput) int
-		RejectOnlineApplication       func(childComplexity int, input model.RejectOnlineApplicationInput) int
-		ReplayMessage                 func(childComplexity int, messageID string) int
-		ReplayWebhookDelivery         func(childComplexity int, id string) int
-		ReportBirthErrors             func(childComplexity int, input model.ReportBirthErrorsInput) int
-		RequestBirthMajorChange       func(childComplexity int, input model.RequestBirthMajorChangeInput) int
-		RequestSeal                   func(childComplexity int, input model.RequestSealInput) int
-		ResendBirthForm               func(childComplexity int, input model.CaseStepInput) int
-		ResetUserPassword             func(childComplexity int, input model.ResetUserPasswordInput) int
-		ReturnSignedBirthForm         func(childComplexity int, input model.ReturnSignedBirthFormInput) int
-		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
-		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
-		RevokeSeal                    func(childComplexity int, input model.RevokeSealInput) int
-		RotateIntegratorSecret        func(childComplexity int, input model.RotateIntegratorSecretInput) int
-		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
-		SaveQueryView                 func(childComplexity int, input model.SaveQueryViewInput) int
-		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
-		SendPortalMessage             func(childComplexity int, input model.SendPortalMessageInput) int
-		SetArchiveRestriction         func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
-		SettleBirthRegistration       func(childComplexity int, input model.SettleBirthRegistrationInput) int
-		StartBirthRegistration        func(childComplexity int, input model.StartBirthRegistrationInput) int
-		StartHcybshGeneration         func(childComplexity int) int
-		StartMatterCertificate        func(childComplexity int, input model.StartMatterCertificateInput) int
-		StartMigration                func(childComplexity int, input model.StartMigrationInput) int
-		SubmitBirthRegistration       func(childComplexity int, input model.CaseStepInput) int
-		SubmitMatterCertificate       func(childComplexity int, input model.CaseStepInput) int
-		SubmitMigration               func(childComplexity int, input model.CaseStepInput) int
-		SubmitOnlineBirthApplication  func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
-		UpdateIntegratorClient        func(childComplexity int, input model.UpdateIntegratorClientInput) int
-		UpdateUser                    func(childComplexity int, input model.UpdateUserInput) int
-		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
-		VerifyMatterNoResult          func(childComplexity int, input model.VerifyMatterReasonsInput) int
-		VerifyMatterNotTrue           func(childComplexity int, input model.VerifyMatterReasonsInput) int
-		VerifyMatterTrue              func(childComplexity int, input model.VerifyMatterTrueInput) int
+		AcceptOnlineApplication                  func(childComplexity int, input model.AcceptOnlineApplicationInput) int
+		AnnounceCollaborationKey                 func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
+		AnswerPortalMessage                      func(childComplexity int, input model.AnswerPortalMessageInput) int
+		ApproveBirthMajorChange                  func(childComplexity int, input model.CaseStepInput) int
+		ApproveBirthRegistration                 func(childComplexity int, input model.CaseStepInput) int
+		ApproveMigration                         func(childComplexity int, input model.ApproveMigrationInput) int
+		CiteLicence                              func(childComplexity int, caseID string, materialCode string, licenceID string) int
+		ClientLogin                              func(childComplexity int, input model.ClientLoginInput) int
+		CloseMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
+		CloseRefusedBirthRegistration            func(childComplexity int, input model.CaseStepInput) int
+		CloseRefusedMigration                    func(childComplexity int, input model.CaseStepInput) int
+		CorrectBirthMinor                        func(childComplexity int, input model.CorrectBirthMinorInput) int
+		CreateIntegratorClient                   func(childComplexity int, input model.CreateIntegratorClientInput) int
+		CreateUser                               func(childComplexity int, input model.CreateUserInput) int
+		DeleteArchive                            func(childComplexity int, id string, version int) int
+		DeleteQueryView                          func(childComplexity int, input model.DeleteQueryViewInput) int
+		FileBirthRegistration                    func(childComplexity int, input model.CaseStepInput) int
+		IssueInformationCertificate              func(childComplexity int, input certificate.InfoRequest) int
+		Login                                    func(childComplexity int, input model.LoginInput) int
+		Logout                                   func(childComplexity int, refreshToken string) int
+		ModifyArchive                            func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
+		ModifyBirthRegistration                  func(childComplexity int, input model.ModifyBirthRegistrationInput) int
+		ModifyMatterCertificate                  func(childComplexity int, input model.ModifyMatterCertificateInput) int
+		ModifyMigration                          func(childComplexity int, input model.ModifyMigrationInput) int
+		MoveInMigration                          func(childComplexity int, input model.MoveInMigrationInput) int
+		PrintBirthForm                           func(childComplexity int, input model.CaseStepInput) int
+		PrintCertificateRefusal                  func(childComplexity int, input model.CaseStepInput) int
+		PrintMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
+		RefreshToken                             func(childComplexity int, refreshToken string) int
+		RefuseBirthRegistration                  func(childComplexity int, input model.RefuseBirthRegistrationInput) int
+		RefuseMigration                          func(childComplexity int, input model.RefuseMigrationInput) int
+		RejectBirthMajorChange                   func(childComplexity int, input model.RejectBirthMajorChangeInput) int
+		RejectOnlineApplication                  func(childComplexity int, input model.RejectOnlineApplicationInput) int
+		ReplayMessage                            func(childComplexity int, messageID string) int
+		ReplayWebhookDelivery                    func(childComplexity int, id string) int
+		ReportBirthErrors                        func(childComplexity int, input model.ReportBirthErrorsInput) int
+		RequestBirthMajorChange                  func(childComplexity int, input model.RequestBirthMajorChangeInput) int
+		RequestSeal                              func(childComplexity int, input model.RequestSealInput) int
+		ResendBirthForm                          func(childComplexity int, input model.CaseStepInput) int
+		ResetUserPassword                        func(childComplexity int, input model.ResetUserPasswordInput) int
+		ReturnSignedBirthForm                    func(childComplexity int, input model.ReturnSignedBirthFormInput) int
+		RevokeInformationCertificate             func(childComplexity int, input model.RevokeCertificateInput) int
+		RevokeMatterCertificate                  func(childComplexity int, input model.RevokeCertificateInput) int
+		RevokeSeal                               func(childComplexity int, input model.RevokeSealInput) int
+		RotateIntegratorSecret                   func(childComplexity int, input model.RotateIntegratorSecretInput) int
+		RouteMatterCertificate                   func(childComplexity int, input model.RouteMatterCertificateInput) int
+		SaveQueryView                            func(childComplexity int, input model.SaveQueryViewInput) int
+		SendCollaborationPing                    func(childComplexity int, input model.SendCollaborationPingInput) int
+		SendPortalMessage                        func(childComplexity int, input model.SendPortalMessageInput) int
+		SetArchiveRestriction                    func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
+		SettleBirthRegistration                  func(childComplexity int, input model.SettleBirthRegistrationInput) int
+		StartBirthRegistration                   func(childComplexity int, input model.StartBirthRegistrationInput) int
+		StartHcybshGeneration                    func(childComplexity int) int
+		StartMatterCertificate                   func(childComplexity int, input model.StartMatterCertificateInput) int
+		StartMigration                           func(childComplexity int, input model.StartMigrationInput) int
+		SubmitBirthRegistration                  func(childComplexity int, input model.CaseStepInput) int
+		SubmitMatterCertificate                  func(childComplexity int, input model.CaseStepInput) int
+		SubmitMigration                          func(childComplexity int, input model.CaseStepInput) int
+		SubmitOnlineBirthApplication             func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
+		SubmitOnlineMatterCertificateApplication func(childComplexity int, input model.SubmitOnlineMatterCertificateApplicationInput) int
+		UpdateIntegratorClient                   func(childComplexity int, input model.UpdateIntegratorClientInput) int
+		UpdateUser                               func(childComplexity int, input model.UpdateUserInput) int
+		UploadArchive                            func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
+		VerifyMatterNoResult                     func(childComplexity int, input model.VerifyMatterReasonsInput) int
+		VerifyMatterNotTrue                      func(childComplexity int, input model.VerifyMatterReasonsInput) int
+		VerifyMatterTrue                         func(childComplexity int, input model.VerifyMatterTrueInput) int
 	}
 
 	Office struct {
@@ -1178,6 +1187,7 @@ type MutationResolver interface {
 	PrintCertificateRefusal(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CloseMatterCertificate(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	RevokeMatterCertificate(ctx context.Context, input model.RevokeCertificateInput) (*domain.Case, error)
+	SubmitOnlineMatterCertificateApplication(ctx context.Context, input model.SubmitOnlineMatterCertificateApplicationInput) (*domain.OnlineApplication, error)
 	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
@@ -3264,6 +3274,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MatterCertificateDetails.Route(childComplexity), true
 
+	case "MatterCertificateOnlineResult.certificateNumber":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.CertificateNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.CertificateNumber(childComplexity), true
+	case "MatterCertificateOnlineResult.reasons":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.Reasons(childComplexity), true
+	case "MatterCertificateOnlineResult.refusalNumber":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.RefusalNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.RefusalNumber(childComplexity), true
+	case "MatterCertificateOnlineResult.verdict":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.Verdict(childComplexity), true
+	case "MatterCertificateOnlineResult.verificationCode":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.VerificationCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.VerificationCode(childComplexity), true
+
 	case "MessageLogVerification.entries":
 		if e.ComplexityRoot.MessageLogVerification.Entries == nil {
 			break
@@ -4418,6 +4459,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitOnlineBirthApplication(childComplexity, args["input"].(model.SubmitOnlineBirthApplicationInput)), true
+	case "Mutation.submitOnlineMatterCertificateApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineMatterCertificateApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineMatterCertificateApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineMatterCertificateApplication(childComplexity, args["input"].(model.SubmitOnlineMatterCertificateApplicationInput)), true
 	case "Mutation.updateIntegratorClient":
 		if e.ComplexityRoot.Mutation.UpdateIntegratorClient == nil {
 			break
@@ -6029,6 +6081,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartMatterCertificateInput", ec.unmarshalInputStartMatterCertificateInput),
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineBirthApplicationInput", ec.unmarshalInputSubmitOnlineBirthApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineMatterCertificateApplicationInput", ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput),
 			graphql.NewInputUnmarshaler("UpdateIntegratorClientInput", ec.unmarshalInputUpdateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
@@ -8760,6 +8813,20 @@ func (ec *executionContext) field_Mutation_submitOnlineBirthApplication_args(ctx
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
 			return ec.unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitOnlineMatterCertificateApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineMatterCertificateApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMatterCertificateApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18172,6 +18239,139 @@ func (ec *executionContext) fieldContext_MatterCertificateDetails_revocation(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _MatterCertificateOnlineResult_verdict(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_certificateNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_certificateNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CertificateNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_certificateNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_verificationCode(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_verificationCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerificationCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_verificationCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_refusalNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_refusalNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusalNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_refusalNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _MessageLogVerification_ok(ctx context.Context, field graphql.CollectedField, obj *domain.LogVerification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22871,6 +23071,68 @@ func (ec *executionContext) fieldContext_Mutation_revokeMatterCertificate(ctx co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeMatterCertificate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitOnlineMatterCertificateApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineMatterCertificateApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineMatterCertificateApplication(ctx, fc.Args["input"].(model.SubmitOnlineMatterCertificateApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineMatterCertificateApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineMatterCertificateApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36221,6 +36483,76 @@ func UnmarshalSubmitOnlineBirthApplicationInput(ctx context.Context, raw any) (m
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+	var it model.SubmitOnlineMatterCertificateApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "matter", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "matter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matter"))
+			data, err := ec.unmarshalNCertificateMatterInput2ᚖhukouᚋdomainᚋcertificateᚐMatter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Matter = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineMatterCertificateApplicationInput unmarshals raw into the SubmitOnlineMatterCertificateApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+	var out model.SubmitOnlineMatterCertificateApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineMatterCertificateApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateIntegratorClientInput(ctx context.Context, obj any) (model.UpdateIntegratorClientInput, error) {
 	var it model.UpdateIntegratorClientInput
 	if obj == nil {
@@ -36654,6 +36986,13 @@ func (ec *executionContext) _OnlineResult(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case certificate.OnlineResult:
+		return ec._MatterCertificateOnlineResult(ctx, sel, &obj)
+	case *certificate.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MatterCertificateOnlineResult(ctx, sel, obj)
 	case birth.OnlineResult:
 		return ec._BirthOnlineResult(ctx, sel, &obj)
 	case *birth.OnlineResult:
@@ -39684,6 +40023,59 @@ func (ec *executionContext) _MatterCertificateDetails(ctx context.Context, sel a
 	return out
 }
 
+var matterCertificateOnlineResultImplementors = []string{"MatterCertificateOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _MatterCertificateOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *certificate.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matterCertificateOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatterCertificateOnlineResult")
+		case "verdict":
+			out.Values[i] = ec._MatterCertificateOnlineResult_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MatterCertificateOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certificateNumber":
+			out.Values[i] = ec._MatterCertificateOnlineResult_certificateNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verificationCode":
+			out.Values[i] = ec._MatterCertificateOnlineResult_verificationCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refusalNumber":
+			out.Values[i] = ec._MatterCertificateOnlineResult_refusalNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var messageLogVerificationImplementors = []string{"MessageLogVerification"}
 
 func (ec *executionContext) _MessageLogVerification(ctx context.Context, sel ast.SelectionSet, obj *domain.LogVerification) graphql.Marshaler {
@@ -40731,6 +41123,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeMatterCertificate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeMatterCertificate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitOnlineMatterCertificateApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineMatterCertificateApplication(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -45598,6 +45997,11 @@ func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel
 
 func (ec *executionContext) unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
 	res, err := ec.unmarshalInputSubmitOnlineBirthApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSubmitOnlineMatterCertificateApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, v any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -281,14 +281,15 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 
 		// An Internet+ portal, the other masked caller, reads its own online
 		// application masked; the station's clerk reads it in clear.
-		onlineID := newMaskingOnline(t, db, b.portal.ID, b.station)
+		onlineIDs := newMaskingOnline(t, db, b.portal.ID, b.station)
 		const onlineQ = `query($id: ID!) { onlineApplication(id: $id) { id reason data materials { code name }
-  result { __typename ... on BirthOnlineResult { approved reasons idNumber householdNumber newbornName } } }
+  result { __typename ... on BirthOnlineResult { approved reasons idNumber householdNumber newbornName }
+    ... on MatterCertificateOnlineResult { verdict reasons certificateNumber verificationCode refusalNumber } } }
   portalMessages { edges { node { id subject body answer } } } }`
-		{
+		for _, id := range onlineIDs {
 			var clear, masked map[string]any
-			b.do2(t, srv.URL, clerk, onlineQ, map[string]any{"id": onlineID}).ok(t, &clear)
-			b.do2(t, srv.URL, b.token(t, b.portal), onlineQ, map[string]any{"id": onlineID}).ok(t, &masked)
+			b.do2(t, srv.URL, clerk, onlineQ, map[string]any{"id": id}).ok(t, &clear)
+			b.do2(t, srv.URL, b.token(t, b.portal), onlineQ, map[string]any{"id": id}).ok(t, &masked)
 			w := maskWalker{t: t, schema: schema, visited: visited}
 			w.object("Online", schema.Query, clear, masked)
 		}
@@ -571,9 +572,10 @@ func newMaskingCertificates(t *testing.T, db *storage.DB, office string) masking
 	return fx
 }
 
-// newMaskingOnline stores an online application of the portal user at
-// office whose every personal field holds a value, and returns its ID.
-func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string) string {
+// newMaskingOnline stores online applications (a birth, a matter
+// certificate) of the portal user at office whose every personal field
+// holds a value, and returns their IDs.
+func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string) []string {
 	t.Helper()
 	idNo := idnumber.Generate("211102", time.Date(1990, 3, 15, 0, 0, 0, 0, time.UTC), 231)
 	newborn := idnumber.Generate("211102", time.Date(2024, 2, 17, 0, 0, 0, 0, time.UTC), 17)
@@ -595,5 +597,11 @@ func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string)
 		DeadlineAt: now.Add(time.Hour), Answer: "已告知 " + idNo, AnsweredBy: "clerk", AnsweredAt: &answeredAt, CreatedAt: now, UpdatedAt: now}
 	require.NoError(t, db.PortalMessages().CreatePortalMessage(context.Background(), m))
 	require.NoError(t, db.PortalMessages().UpdatePortalMessage(context.Background(), m))
-	return a.ID
+	certResult, err := json.Marshal(map[string]any{"verdict": "NOT_TRUE", "reasons": []string{"无法确认 " + idNo + " 的亲属关系"}, "refusalNumber": "BZ1"})
+	require.NoError(t, err)
+	cert := &domain.OnlineApplication{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: certificate.MatterKind, Office: office,
+		Data: json.RawMessage(`{"matterType":"KINSHIP"}`), Status: domain.OnlineRefused, Result: certResult, Materials: []domain.OnlineMaterial{},
+		CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), cert))
+	return []string{a.ID, cert.ID}
 }

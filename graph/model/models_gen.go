@@ -433,6 +433,18 @@ type SubmitOnlineBirthApplicationInput struct {
 	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
 }
 
+// An online household matter certificate application submitted by a portal (3.1.3).
+type SubmitOnlineMatterCertificateApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The matter to certify, as a clerk would enter it (1.1.6).
+	Matter *certificate.Matter `json:"matter"`
+	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
+}
+
 type Subscription struct {
 }
 

@@ -14,7 +14,8 @@
       "User"
     ],
     "OnlineResult": [
-      "BirthOnlineResult"
+      "BirthOnlineResult",
+      "MatterCertificateOnlineResult"
     ]
   }
 };
@@ -33,7 +34,8 @@
       "User"
     ],
     "OnlineResult": [
-      "BirthOnlineResult"
+      "BirthOnlineResult",
+      "MatterCertificateOnlineResult"
     ]
   }
 };
