@@ -419,6 +419,25 @@ type ComplexityRoot struct {
 		URL          func(childComplexity int) int
 	}
 
+	FoundCard struct {
+		ClaimantIDNumber func(childComplexity int) int
+		ClaimantName     func(childComplexity int) int
+		ClaimedAt        func(childComplexity int) int
+		FinderName       func(childComplexity int) int
+		FinderPhone      func(childComplexity int) int
+		FoundAt          func(childComplexity int) int
+		FoundPlace       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IDNumber         func(childComplexity int) int
+		NameOnCard       func(childComplexity int) int
+		OwnerMatched     func(childComplexity int) int
+		OwnerName        func(childComplexity int) int
+		OwnerOffice      func(childComplexity int) int
+		Station          func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Version          func(childComplexity int) int
+	}
+
 	HcybshRun struct {
 		Error             func(childComplexity int) int
 		FinishedAt        func(childComplexity int) int
@@ -671,6 +690,7 @@ type ComplexityRoot struct {
 		ApproveBirthRegistration                 func(childComplexity int, input model.CaseStepInput) int
 		ApproveMigration                         func(childComplexity int, input model.ApproveMigrationInput) int
 		CiteLicence                              func(childComplexity int, caseID string, materialCode string, licenceID string) int
+		ClaimFoundIDCard                         func(childComplexity int, input model.ClaimFoundCardInput) int
 		ClientLogin                              func(childComplexity int, input model.ClientLoginInput) int
 		CloseMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
 		CloseRefusedBirthRegistration            func(childComplexity int, input model.CaseStepInput) int
@@ -692,6 +712,7 @@ type ComplexityRoot struct {
 		PrintBirthForm                           func(childComplexity int, input model.CaseStepInput) int
 		PrintCertificateRefusal                  func(childComplexity int, input model.CaseStepInput) int
 		PrintMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
+		RecordFoundIDCard                        func(childComplexity int, input model.RecordFoundCardInput) int
 		RefreshToken                             func(childComplexity int, refreshToken string) int
 		RefuseBirthRegistration                  func(childComplexity int, input model.RefuseBirthRegistrationInput) int
 		RefuseMigration                          func(childComplexity int, input model.RefuseMigrationInput) int
@@ -831,6 +852,7 @@ type ComplexityRoot struct {
 		CollaborationPeerDirectory func(childComplexity int) int
 		DeadLetters                func(childComplexity int, first *int, after *string) int
 		FileLinks                  func(childComplexity int, ids []string) int
+		FoundIDCards               func(childComplexity int, idNumber *string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
 		IntegratorClient           func(childComplexity int) int
@@ -1191,6 +1213,8 @@ type MutationResolver interface {
 	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
+	RecordFoundIDCard(ctx context.Context, input model.RecordFoundCardInput) (*domain.FoundCard, error)
+	ClaimFoundIDCard(ctx context.Context, input model.ClaimFoundCardInput) (*domain.FoundCard, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
 	CreateIntegratorClient(ctx context.Context, input model.CreateIntegratorClientInput) (*domain.IntegratorCredentials, error)
 	RotateIntegratorSecret(ctx context.Context, input model.RotateIntegratorSecretInput) (*domain.IntegratorCredentials, error)
@@ -1258,6 +1282,7 @@ type QueryResolver interface {
 	OverdueMessages(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
+	FoundIDCards(ctx context.Context, idNumber *string) ([]*domain.FoundCard, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
 	IntegratorClients(ctx context.Context) ([]*domain.IntegratorClient, error)
 	IntegratorClient(ctx context.Context) (*domain.IntegratorClient, error)
@@ -2793,6 +2818,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FileLink.URL(childComplexity), true
 
+	case "FoundCard.claimantIdNumber":
+		if e.ComplexityRoot.FoundCard.ClaimantIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ClaimantIDNumber(childComplexity), true
+	case "FoundCard.claimantName":
+		if e.ComplexityRoot.FoundCard.ClaimantName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ClaimantName(childComplexity), true
+	case "FoundCard.claimedAt":
+		if e.ComplexityRoot.FoundCard.ClaimedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ClaimedAt(childComplexity), true
+	case "FoundCard.finderName":
+		if e.ComplexityRoot.FoundCard.FinderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FinderName(childComplexity), true
+	case "FoundCard.finderPhone":
+		if e.ComplexityRoot.FoundCard.FinderPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FinderPhone(childComplexity), true
+	case "FoundCard.foundAt":
+		if e.ComplexityRoot.FoundCard.FoundAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FoundAt(childComplexity), true
+	case "FoundCard.foundPlace":
+		if e.ComplexityRoot.FoundCard.FoundPlace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FoundPlace(childComplexity), true
+	case "FoundCard.id":
+		if e.ComplexityRoot.FoundCard.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ID(childComplexity), true
+	case "FoundCard.idNumber":
+		if e.ComplexityRoot.FoundCard.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.IDNumber(childComplexity), true
+	case "FoundCard.nameOnCard":
+		if e.ComplexityRoot.FoundCard.NameOnCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.NameOnCard(childComplexity), true
+	case "FoundCard.ownerMatched":
+		if e.ComplexityRoot.FoundCard.OwnerMatched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.OwnerMatched(childComplexity), true
+	case "FoundCard.ownerName":
+		if e.ComplexityRoot.FoundCard.OwnerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.OwnerName(childComplexity), true
+	case "FoundCard.ownerOffice":
+		if e.ComplexityRoot.FoundCard.OwnerOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.OwnerOffice(childComplexity), true
+	case "FoundCard.station":
+		if e.ComplexityRoot.FoundCard.Station == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.Station(childComplexity), true
+	case "FoundCard.status":
+		if e.ComplexityRoot.FoundCard.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.Status(childComplexity), true
+	case "FoundCard.version":
+		if e.ComplexityRoot.FoundCard.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.Version(childComplexity), true
+
 	case "HcybshRun.error":
 		if e.ComplexityRoot.HcybshRun.Error == nil {
 			break
@@ -3892,6 +4014,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CiteLicence(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["licenceId"].(string)), true
+	case "Mutation.claimFoundIdCard":
+		if e.ComplexityRoot.Mutation.ClaimFoundIDCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_claimFoundIdCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClaimFoundIDCard(childComplexity, args["input"].(model.ClaimFoundCardInput)), true
 	case "Mutation.clientLogin":
 		if e.ComplexityRoot.Mutation.ClientLogin == nil {
 			break
@@ -4123,6 +4256,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PrintMatterCertificate(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.recordFoundIdCard":
+		if e.ComplexityRoot.Mutation.RecordFoundIDCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordFoundIdCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordFoundIDCard(childComplexity, args["input"].(model.RecordFoundCardInput)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -5000,6 +5144,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FileLinks(childComplexity, args["ids"].([]string)), true
+	case "Query.foundIdCards":
+		if e.ComplexityRoot.Query.FoundIDCards == nil {
+			break
+		}
+
+		args, err := ec.field_Query_foundIdCards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FoundIDCards(childComplexity, args["idNumber"].(*string)), true
 	case "Query.hcybshRun":
 		if e.ComplexityRoot.Query.HcybshRun == nil {
 			break
@@ -6035,6 +6190,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CaseStepInput", ec.unmarshalInputCaseStepInput),
 			graphql.NewInputUnmarshaler("CertificateMatterInput", ec.unmarshalInputCertificateMatterInput),
 			graphql.NewInputUnmarshaler("CertificatePersonInput", ec.unmarshalInputCertificatePersonInput),
+			graphql.NewInputUnmarshaler("ClaimFoundCardInput", ec.unmarshalInputClaimFoundCardInput),
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CorrectBirthMinorInput", ec.unmarshalInputCorrectBirthMinorInput),
@@ -6059,6 +6215,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("QuerySortInput", ec.unmarshalInputQuerySortInput),
 			graphql.NewInputUnmarshaler("QueryViewColumnInput", ec.unmarshalInputQueryViewColumnInput),
 			graphql.NewInputUnmarshaler("QueryViewSpecInput", ec.unmarshalInputQueryViewSpecInput),
+			graphql.NewInputUnmarshaler("RecordFoundCardInput", ec.unmarshalInputRecordFoundCardInput),
 			graphql.NewInputUnmarshaler("RefuseBirthRegistrationInput", ec.unmarshalInputRefuseBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("RefuseMigrationInput", ec.unmarshalInputRefuseMigrationInput),
 			graphql.NewInputUnmarshaler("RejectBirthMajorChangeInput", ec.unmarshalInputRejectBirthMajorChangeInput),
@@ -6179,7 +6336,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6198,6 +6355,7 @@ var sources = []*ast.Source{
 	{Name: "schema/case.graphqls", Input: sourceData("schema/case.graphqls"), BuiltIn: false},
 	{Name: "schema/certificate.graphqls", Input: sourceData("schema/certificate.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
+	{Name: "schema/found_card.graphqls", Input: sourceData("schema/found_card.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
 	{Name: "schema/integrator.graphqls", Input: sourceData("schema/integrator.graphqls"), BuiltIn: false},
 	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
@@ -6865,6 +7023,44 @@ func (ec *executionContext) childFields_FileLink(ctx context.Context, field grap
 		return ec.fieldContext_FileLink_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FileLink", field.Name)
+}
+
+func (ec *executionContext) childFields_FoundCard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FoundCard_id(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_FoundCard_idNumber(ctx, field)
+	case "nameOnCard":
+		return ec.fieldContext_FoundCard_nameOnCard(ctx, field)
+	case "foundAt":
+		return ec.fieldContext_FoundCard_foundAt(ctx, field)
+	case "foundPlace":
+		return ec.fieldContext_FoundCard_foundPlace(ctx, field)
+	case "finderName":
+		return ec.fieldContext_FoundCard_finderName(ctx, field)
+	case "finderPhone":
+		return ec.fieldContext_FoundCard_finderPhone(ctx, field)
+	case "station":
+		return ec.fieldContext_FoundCard_station(ctx, field)
+	case "ownerMatched":
+		return ec.fieldContext_FoundCard_ownerMatched(ctx, field)
+	case "ownerName":
+		return ec.fieldContext_FoundCard_ownerName(ctx, field)
+	case "ownerOffice":
+		return ec.fieldContext_FoundCard_ownerOffice(ctx, field)
+	case "status":
+		return ec.fieldContext_FoundCard_status(ctx, field)
+	case "claimantName":
+		return ec.fieldContext_FoundCard_claimantName(ctx, field)
+	case "claimantIdNumber":
+		return ec.fieldContext_FoundCard_claimantIdNumber(ctx, field)
+	case "claimedAt":
+		return ec.fieldContext_FoundCard_claimedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_FoundCard_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FoundCard", field.Name)
 }
 
 func (ec *executionContext) childFields_HcybshRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8059,6 +8255,20 @@ func (ec *executionContext) field_Mutation_citeLicence_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_claimFoundIdCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ClaimFoundCardInput, error) {
+			return ec.unmarshalNClaimFoundCardInput2hukouᚋgraphᚋmodelᚐClaimFoundCardInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_clientLogin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8377,6 +8587,20 @@ func (ec *executionContext) field_Mutation_printMatterCertificate_args(ctx conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CaseStepInput, error) {
 			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordFoundIdCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordFoundCardInput, error) {
+			return ec.unmarshalNRecordFoundCardInput2hukouᚋgraphᚋmodelᚐRecordFoundCardInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9136,6 +9360,20 @@ func (ec *executionContext) field_Query_fileLinks_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_foundIdCards_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idNumber",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idNumber"] = arg0
 	return args, nil
 }
 
@@ -16065,6 +16303,518 @@ func (ec *executionContext) _FileLink_expiresAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_FileLink_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FileLink", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FoundCard_id(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FoundCard_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_nameOnCard(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_nameOnCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameOnCard, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_nameOnCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_foundAt(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_foundAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_foundAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FoundCard_foundPlace(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_foundPlace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundPlace, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_foundPlace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_finderName(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_finderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinderName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_finderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_finderPhone(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_finderPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinderPhone, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "PHONE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_finderPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_station(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_station(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Station, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_ownerMatched(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_ownerMatched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerMatched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_ownerMatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FoundCard_ownerName(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_ownerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_ownerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_ownerOffice(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_ownerOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_ownerOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_status(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.FoundCardStatus) graphql.Marshaler {
+			return ec.marshalNFoundCardStatus2hukouᚋdomainᚐFoundCardStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "FoundCardStatus")
+}
+
+func (ec *executionContext) _FoundCard_claimantName(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_claimantName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimantName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_claimantName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_claimantIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_claimantIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimantIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_claimantIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_claimedAt(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_claimedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_claimedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FoundCard_version(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Int")
 }
 
 func (ec *executionContext) _HcybshRun_id(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
@@ -23325,6 +24075,130 @@ func (ec *executionContext) fieldContext_Mutation_announceCollaborationKey(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_recordFoundIdCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordFoundIdCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordFoundIDCard(ctx, fc.Args["input"].(model.RecordFoundCardInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.FoundCard) graphql.Marshaler {
+			return ec.marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordFoundIdCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FoundCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordFoundIdCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_claimFoundIdCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_claimFoundIdCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClaimFoundIDCard(ctx, fc.Args["input"].(model.ClaimFoundCardInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.FoundCard) graphql.Marshaler {
+			return ec.marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_claimFoundIdCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FoundCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_claimFoundIdCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startHcybshGeneration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27116,6 +27990,68 @@ func (ec *executionContext) fieldContext_Query_collaborationPeerDirectory(_ cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CollaborationPeerDirectory(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_foundIdCards(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_foundIdCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FoundIDCards(ctx, fc.Args["idNumber"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.FoundCard
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.FoundCard
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.FoundCard) graphql.Marshaler {
+			return ec.marshalNFoundCard2ᚕᚖhukouᚋdomainᚐFoundCardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_foundIdCards(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FoundCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_foundIdCards_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -33789,6 +34725,69 @@ func UnmarshalCertificatePersonInput(ctx context.Context, raw any) (certificate.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputClaimFoundCardInput(ctx context.Context, obj any) (model.ClaimFoundCardInput, error) {
+	var it model.ClaimFoundCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "claimantName", "claimantIdNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "claimantName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claimantName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClaimantName = data
+		case "claimantIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claimantIdNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClaimantIDNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClaimFoundCardInput unmarshals raw into the ClaimFoundCardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClaimFoundCardInput(ctx context.Context, raw any) (model.ClaimFoundCardInput, error) {
+	var out model.ClaimFoundCardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClaimFoundCardInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputClientLoginInput(ctx context.Context, obj any) (model.ClientLoginInput, error) {
 	var it model.ClientLoginInput
 	if obj == nil {
@@ -35237,6 +36236,90 @@ func (ec *executionContext) unmarshalInputQueryViewSpecInput(ctx context.Context
 func UnmarshalQueryViewSpecInput(ctx context.Context, raw any) (domain.QueryViewSpec, error) {
 	var out domain.QueryViewSpec
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "QueryViewSpecInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordFoundCardInput(ctx context.Context, obj any) (model.RecordFoundCardInput, error) {
+	var it model.RecordFoundCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["nameOnCard"]; !present {
+		asMap["nameOnCard"] = ""
+	}
+	if _, present := asMap["finderPhone"]; !present {
+		asMap["finderPhone"] = ""
+	}
+
+	fieldsInOrder := [...]string{"idNumber", "nameOnCard", "foundAt", "foundPlace", "finderName", "finderPhone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "nameOnCard":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameOnCard"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameOnCard = data
+		case "foundAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundAt = data
+		case "foundPlace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundPlace"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundPlace = data
+		case "finderName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finderName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinderName = data
+		case "finderPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finderPhone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinderPhone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordFoundCardInput unmarshals raw into the RecordFoundCardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordFoundCardInput(ctx context.Context, raw any) (model.RecordFoundCardInput, error) {
+	var out model.RecordFoundCardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordFoundCardInput", raw, &out)
 	return out, err
 }
 
@@ -39262,6 +40345,114 @@ func (ec *executionContext) _FileLink(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var foundCardImplementors = []string{"FoundCard"}
+
+func (ec *executionContext) _FoundCard(ctx context.Context, sel ast.SelectionSet, obj *domain.FoundCard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, foundCardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FoundCard")
+		case "id":
+			out.Values[i] = ec._FoundCard_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._FoundCard_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nameOnCard":
+			out.Values[i] = ec._FoundCard_nameOnCard(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "foundAt":
+			out.Values[i] = ec._FoundCard_foundAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "foundPlace":
+			out.Values[i] = ec._FoundCard_foundPlace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finderName":
+			out.Values[i] = ec._FoundCard_finderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finderPhone":
+			out.Values[i] = ec._FoundCard_finderPhone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "station":
+			out.Values[i] = ec._FoundCard_station(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerMatched":
+			out.Values[i] = ec._FoundCard_ownerMatched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerName":
+			out.Values[i] = ec._FoundCard_ownerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerOffice":
+			out.Values[i] = ec._FoundCard_ownerOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._FoundCard_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimantName":
+			out.Values[i] = ec._FoundCard_claimantName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimantIdNumber":
+			out.Values[i] = ec._FoundCard_claimantIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimedAt":
+			out.Values[i] = ec._FoundCard_claimedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._FoundCard_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var hcybshRunImplementors = []string{"HcybshRun"}
 
 func (ec *executionContext) _HcybshRun(ctx context.Context, sel ast.SelectionSet, obj *domain.HcybshRun) graphql.Marshaler {
@@ -41155,6 +42346,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "recordFoundIdCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordFoundIdCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimFoundIdCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_claimFoundIdCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startHcybshGeneration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startHcybshGeneration(ctx, field)
@@ -42021,6 +43226,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_collaborationPeerDirectory(ctx, field)
+				})
+		case "foundIdCards":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_foundIdCards(ctx, field)
 				})
 		case "hcybshRun":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -44357,6 +45568,11 @@ func (ec *executionContext) marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicenc
 	return ec._CitedLicence(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNClaimFoundCardInput2hukouᚋgraphᚋmodelᚐClaimFoundCardInput(ctx context.Context, v any) (model.ClaimFoundCardInput, error) {
+	res, err := ec.unmarshalInputClaimFoundCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNClientLoginInput2hukouᚋgraphᚋmodelᚐClientLoginInput(ctx context.Context, v any) (model.ClientLoginInput, error) {
 	res, err := ec.unmarshalInputClientLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44598,6 +45814,45 @@ func (ec *executionContext) marshalNFileLink2ᚖhukouᚋgraphᚋmodelᚐFileLink
 		return graphql.Null
 	}
 	return ec._FileLink(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFoundCard2ᚕᚖhukouᚋdomainᚐFoundCardᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.FoundCard) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx context.Context, sel ast.SelectionSet, v *domain.FoundCard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FoundCard!")
+		return graphql.Null
+	}
+	return ec._FoundCard(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFoundCardStatus2hukouᚋdomainᚐFoundCardStatus(ctx context.Context, v any) (domain.FoundCardStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.FoundCardStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFoundCardStatus2hukouᚋdomainᚐFoundCardStatus(ctx context.Context, sel ast.SelectionSet, v domain.FoundCardStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FoundCardStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNHcybshRun2ᚖhukouᚋdomainᚐHcybshRun(ctx context.Context, sel ast.SelectionSet, v *domain.HcybshRun) graphql.Marshaler {
@@ -45638,6 +46893,11 @@ func (ec *executionContext) marshalNRecentQuery2ᚖhukouᚋdomainᚐRecentQuery(
 		return graphql.Null
 	}
 	return ec._RecentQuery(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordFoundCardInput2hukouᚋgraphᚋmodelᚐRecordFoundCardInput(ctx context.Context, v any) (model.RecordFoundCardInput, error) {
+	res, err := ec.unmarshalInputRecordFoundCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRefuseBirthRegistrationInput2hukouᚋgraphᚋmodelᚐRefuseBirthRegistrationInput(ctx context.Context, v any) (model.RefuseBirthRegistrationInput, error) {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -164,6 +165,7 @@ func (b *testBundle) caseServerWith(t *testing.T, db *storage.DB, simURL, provin
 	res := *b.res
 	res.Casework, res.Archives, res.Birth, res.Migration, res.Certificate = cases, archives, births, migrations, certs
 	res.Online = domain.NewOnlineService(db, b.audit, cases, archives, res.Integrators, nil)
+	res.FoundCards = &domain.FoundCardService{DB: db, Audit: b.audit, Ministry: mc, Now: time.Now, NewID: newID}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
 	srv := httptest.NewServer(mux)

@@ -85,6 +85,18 @@ type CaseStepInput struct {
 	Note string `json:"note"`
 }
 
+// The collection of a found ID card.
+type ClaimFoundCardInput struct {
+	// The found card's record.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// Who collects it (the owner or an agent).
+	ClaimantName string `json:"claimantName"`
+	// The collector's citizen ID number.
+	ClaimantIDNumber string `json:"claimantIdNumber"`
+}
+
 type ClientLoginInput struct {
 	ClientID     string `json:"clientId"`
 	ClientSecret string `json:"clientSecret"`
@@ -274,6 +286,22 @@ type QueryInput struct {
 	Condition *domain.QueryCondition `json:"condition,omitempty"`
 	Columns   []string               `json:"columns,omitempty"`
 	Sort      *domain.QuerySort      `json:"sort,omitempty"`
+}
+
+// A found ID card handed to the caller's station.
+type RecordFoundCardInput struct {
+	// The citizen ID number printed on the card.
+	IDNumber string `json:"idNumber"`
+	// The name printed on the card.
+	NameOnCard *string `json:"nameOnCard,omitempty"`
+	// When it was found.
+	FoundAt time.Time `json:"foundAt"`
+	// Where it was found.
+	FoundPlace string `json:"foundPlace"`
+	// Who found it.
+	FinderName string `json:"finderName"`
+	// The finder's phone.
+	FinderPhone *string `json:"finderPhone,omitempty"`
 }
 
 type RefuseBirthRegistrationInput struct {
