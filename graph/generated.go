@@ -646,6 +646,14 @@ type ComplexityRoot struct {
 		Sex                func(childComplexity int) int
 	}
 
+	MigrationOnlineResult struct {
+		Approved        func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		LicenceID       func(childComplexity int) int
+		MovedInOn       func(childComplexity int) int
+		Reasons         func(childComplexity int) int
+	}
+
 	MigrationOutcome struct {
 		Approved        func(childComplexity int) int
 		Certificate     func(childComplexity int) int
@@ -745,6 +753,7 @@ type ComplexityRoot struct {
 		SubmitMigration                          func(childComplexity int, input model.CaseStepInput) int
 		SubmitOnlineBirthApplication             func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
 		SubmitOnlineMatterCertificateApplication func(childComplexity int, input model.SubmitOnlineMatterCertificateApplicationInput) int
+		SubmitOnlineMigrationApplication         func(childComplexity int, input model.SubmitOnlineMigrationApplicationInput) int
 		UpdateIntegratorClient                   func(childComplexity int, input model.UpdateIntegratorClientInput) int
 		UpdateUser                               func(childComplexity int, input model.UpdateUserInput) int
 		UploadArchive                            func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
@@ -1227,6 +1236,7 @@ type MutationResolver interface {
 	RefuseMigration(ctx context.Context, input model.RefuseMigrationInput) (*domain.Case, error)
 	CloseRefusedMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	MoveInMigration(ctx context.Context, input model.MoveInMigrationInput) (*domain.Case, error)
+	SubmitOnlineMigrationApplication(ctx context.Context, input model.SubmitOnlineMigrationApplicationInput) (*domain.OnlineApplication, error)
 	AcceptOnlineApplication(ctx context.Context, input model.AcceptOnlineApplicationInput) (*domain.Case, error)
 	RejectOnlineApplication(ctx context.Context, input model.RejectOnlineApplicationInput) (*domain.OnlineApplication, error)
 	ReplayWebhookDelivery(ctx context.Context, id string) (*domain.WebhookDelivery, error)
@@ -3789,6 +3799,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MigrationMover.Sex(childComplexity), true
 
+	case "MigrationOnlineResult.approved":
+		if e.ComplexityRoot.MigrationOnlineResult.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.Approved(childComplexity), true
+	case "MigrationOnlineResult.householdNumber":
+		if e.ComplexityRoot.MigrationOnlineResult.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.HouseholdNumber(childComplexity), true
+	case "MigrationOnlineResult.licenceId":
+		if e.ComplexityRoot.MigrationOnlineResult.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.LicenceID(childComplexity), true
+	case "MigrationOnlineResult.movedInOn":
+		if e.ComplexityRoot.MigrationOnlineResult.MovedInOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.MovedInOn(childComplexity), true
+	case "MigrationOnlineResult.reasons":
+		if e.ComplexityRoot.MigrationOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.Reasons(childComplexity), true
+
 	case "MigrationOutcome.approved":
 		if e.ComplexityRoot.MigrationOutcome.Approved == nil {
 			break
@@ -4614,6 +4655,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitOnlineMatterCertificateApplication(childComplexity, args["input"].(model.SubmitOnlineMatterCertificateApplicationInput)), true
+	case "Mutation.submitOnlineMigrationApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineMigrationApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineMigrationApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineMigrationApplication(childComplexity, args["input"].(model.SubmitOnlineMigrationApplicationInput)), true
 	case "Mutation.updateIntegratorClient":
 		if e.ComplexityRoot.Mutation.UpdateIntegratorClient == nil {
 			break
@@ -6239,6 +6291,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineBirthApplicationInput", ec.unmarshalInputSubmitOnlineBirthApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineMatterCertificateApplicationInput", ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineMigrationApplicationInput", ec.unmarshalInputSubmitOnlineMigrationApplicationInput),
 			graphql.NewInputUnmarshaler("UpdateIntegratorClientInput", ec.unmarshalInputUpdateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
@@ -9051,6 +9104,20 @@ func (ec *executionContext) field_Mutation_submitOnlineMatterCertificateApplicat
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
 			return ec.unmarshalNSubmitOnlineMatterCertificateApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMatterCertificateApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitOnlineMigrationApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineMigrationApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineMigrationApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMigrationApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20776,6 +20843,139 @@ func (ec *executionContext) fieldContext_MigrationMover_relation(_ context.Conte
 	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
 }
 
+func (ec *executionContext) _MigrationOnlineResult_approved(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_licenceId(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_householdNumber(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_movedInOn(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_movedInOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovedInOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_movedInOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "Time")
+}
+
 func (ec *executionContext) _MigrationOutcome_approved(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24925,6 +25125,68 @@ func (ec *executionContext) fieldContext_Mutation_moveInMigration(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_moveInMigration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitOnlineMigrationApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineMigrationApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineMigrationApplication(ctx, fc.Args["input"].(model.SubmitOnlineMigrationApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineMigrationApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineMigrationApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37636,6 +37898,76 @@ func UnmarshalSubmitOnlineMatterCertificateApplicationInput(ctx context.Context,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSubmitOnlineMigrationApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineMigrationApplicationInput, error) {
+	var it model.SubmitOnlineMigrationApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "applicant", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNMigrationApplicantInput2ᚖhukouᚋdomainᚋmigrationᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineMigrationApplicationInput unmarshals raw into the SubmitOnlineMigrationApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineMigrationApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineMigrationApplicationInput, error) {
+	var out model.SubmitOnlineMigrationApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineMigrationApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateIntegratorClientInput(ctx context.Context, obj any) (model.UpdateIntegratorClientInput, error) {
 	var it model.UpdateIntegratorClientInput
 	if obj == nil {
@@ -38069,6 +38401,13 @@ func (ec *executionContext) _OnlineResult(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case migration.OnlineResult:
+		return ec._MigrationOnlineResult(ctx, sel, &obj)
+	case *migration.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MigrationOnlineResult(ctx, sel, obj)
 	case certificate.OnlineResult:
 		return ec._MatterCertificateOnlineResult(ctx, sel, &obj)
 	case *certificate.OnlineResult:
@@ -41794,6 +42133,59 @@ func (ec *executionContext) _MigrationMover(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var migrationOnlineResultImplementors = []string{"MigrationOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _MigrationOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *migration.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationOnlineResult")
+		case "approved":
+			out.Values[i] = ec._MigrationOnlineResult_approved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MigrationOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licenceId":
+			out.Values[i] = ec._MigrationOnlineResult_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._MigrationOnlineResult_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "movedInOn":
+			out.Values[i] = ec._MigrationOnlineResult_movedInOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var migrationOutcomeImplementors = []string{"MigrationOutcome"}
 
 func (ec *executionContext) _MigrationOutcome(ctx context.Context, sel ast.SelectionSet, obj *migration.Outcome) graphql.Marshaler {
@@ -42440,6 +42832,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "moveInMigration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moveInMigration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitOnlineMigrationApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineMigrationApplication(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -47262,6 +47661,11 @@ func (ec *executionContext) unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋ
 
 func (ec *executionContext) unmarshalNSubmitOnlineMatterCertificateApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, v any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
 	res, err := ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSubmitOnlineMigrationApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMigrationApplicationInput(ctx context.Context, v any) (model.SubmitOnlineMigrationApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineMigrationApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

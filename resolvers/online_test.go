@@ -87,3 +87,56 @@ func TestOnlineMatterCertificate(t *testing.T) {
 		require.Equal(t, acc.AcceptOnlineApplication.CollabNo, *read.OnlineApplication.CollabNo)
 	})
 }
+
+// TestOnlineMigration_Rejected takes an online migration (3.1.2) from a
+// portal into the station's queue, refuses malformed data on its field,
+// and has the clerk reject it with a reason the portal reads, on both
+// databases.
+func TestOnlineMigration_Rejected(t *testing.T) {
+	t.Parallel()
+	sim := httptest.NewServer(ministrysim.MustNew(ministrysim.Config{}))
+	t.Cleanup(sim.Close)
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		b := setup(t, db)
+		srv := b.caseServer(t, db, sim.URL)
+		var out struct{ CreateIntegratorClient credentials }
+		b.do2(t, srv.URL, b.token(t, b.admin), createClientMutation, map[string]any{"in": map[string]any{
+			"clientId": "mig-portal", "name": "mig", "officeCode": b.city, "kinds": []string{"MIGRATION"}, "offices": []string{b.station}}}).ok(t, &out)
+		var l struct{ ClientLogin struct{ AccessToken string } }
+		b.do2(t, srv.URL, "", clientLoginMutation, map[string]any{"id": "mig-portal", "secret": out.CreateIntegratorClient.ClientSecret}).ok(t, &l)
+		portal := l.ClientLogin.AccessToken
+		applicant := map[string]any{"applicantIdNumber": ministrysim.ScriptedSpouseIDNumber, "category": "GRADUATE",
+			"movers": []string{ministrysim.ScriptedSpouseIDNumber}, "way": "ESTABLISH", "division": b.station[:6], "address": "兴隆台区振兴街1号"}
+		const submitQ = `mutation($in: SubmitOnlineMigrationApplicationInput!) { submitOnlineMigrationApplication(input: $in) { id status version kind } }`
+		bad := map[string]any{}
+		for k, v := range applicant {
+			bad[k] = v
+		}
+		bad["movers"] = []string{}
+		requireError(t, b.do2(t, srv.URL, portal, submitQ, map[string]any{"in": map[string]any{"office": b.station, "applicant": bad}}),
+			"BAD_USER_INPUT", "data.applicant.movers", "migration.movers_required")
+		var sub struct {
+			SubmitOnlineMigrationApplication struct {
+				ID, Status, Kind string
+				Version          int
+			}
+		}
+		b.do2(t, srv.URL, portal, submitQ, map[string]any{"in": map[string]any{"office": b.station, "reference": "LN-QY-1", "applicant": applicant}}).ok(t, &sub)
+		app := sub.SubmitOnlineMigrationApplication
+		require.Equal(t, "MIGRATION", app.Kind)
+
+		const rejectQ = `mutation($id: ID!, $v: Int!, $r: String!) { rejectOnlineApplication(input: {id: $id, version: $v, reason: $r}) { status reason } }`
+		requireError(t, b.do2(t, srv.URL, b.token(t, b.clerk), rejectQ, map[string]any{"id": app.ID, "v": app.Version, "r": " "}), "BAD_USER_INPUT", "reason", "online.reason")
+		b.do2(t, srv.URL, b.token(t, b.clerk), rejectQ, map[string]any{"id": app.ID, "v": app.Version, "r": "申请人未到窗口核验"}).ok(t, &struct{}{})
+		var read struct {
+			OnlineApplication struct {
+				Status string
+				Reason *string
+			}
+		}
+		b.do2(t, srv.URL, portal, `query($id: ID!) { onlineApplication(id: $id) { status reason } }`, map[string]any{"id": app.ID}).ok(t, &read)
+		require.Equal(t, "REJECTED", read.OnlineApplication.Status)
+		require.Equal(t, "申请人未到窗口核验", *read.OnlineApplication.Reason)
+		requireError(t, b.do2(t, srv.URL, b.token(t, b.clerk), rejectQ, map[string]any{"id": app.ID, "v": app.Version + 1, "r": "x"}), "CONFLICT", "", "online.not_queued")
+	})
+}

@@ -292,7 +292,8 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 		onlineIDs := newMaskingOnline(t, db, b.portal.ID, b.station)
 		const onlineQ = `query($id: ID!) { onlineApplication(id: $id) { id reason data materials { code name }
   result { __typename ... on BirthOnlineResult { approved reasons idNumber householdNumber newbornName }
-    ... on MatterCertificateOnlineResult { verdict reasons certificateNumber verificationCode refusalNumber } } }
+    ... on MatterCertificateOnlineResult { verdict reasons certificateNumber verificationCode refusalNumber }
+    ... on MigrationOnlineResult { approved reasons licenceId householdNumber movedInOn } } }
   portalMessages { edges { node { id subject body answer } } } }`
 		for _, id := range onlineIDs {
 			var clear, masked map[string]any
@@ -611,5 +612,11 @@ func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string)
 		Data: json.RawMessage(`{"matterType":"KINSHIP"}`), Status: domain.OnlineRefused, Result: certResult, Materials: []domain.OnlineMaterial{},
 		CreatedAt: now, UpdatedAt: now}
 	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), cert))
-	return []string{a.ID, cert.ID}
+	migResult, err := json.Marshal(map[string]any{"approved": false, "reasons": []string{"迁移人 " + idNo + " 不符合条件"}})
+	require.NoError(t, err)
+	mig := &domain.OnlineApplication{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: migration.Kind, Office: office,
+		Data: json.RawMessage(`{"category":"GRADUATE"}`), Status: domain.OnlineRefused, Result: migResult, Materials: []domain.OnlineMaterial{},
+		CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), mig))
+	return []string{a.ID, cert.ID, mig.ID}
 }

@@ -473,6 +473,18 @@ type SubmitOnlineMatterCertificateApplicationInput struct {
 	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
 }
 
+// An online migration application submitted by a portal (3.1.2).
+type SubmitOnlineMigrationApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The applicant's data, as a clerk would enter it (1.1.3).
+	Applicant *migration.Applicant `json:"applicant"`
+	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
+}
+
 type Subscription struct {
 }
 

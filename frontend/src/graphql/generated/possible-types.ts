@@ -15,7 +15,8 @@
     ],
     "OnlineResult": [
       "BirthOnlineResult",
-      "MatterCertificateOnlineResult"
+      "MatterCertificateOnlineResult",
+      "MigrationOnlineResult"
     ]
   }
 };
@@ -35,7 +36,8 @@
     ],
     "OnlineResult": [
       "BirthOnlineResult",
-      "MatterCertificateOnlineResult"
+      "MatterCertificateOnlineResult",
+      "MigrationOnlineResult"
     ]
   }
 };
