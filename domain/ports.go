@@ -30,6 +30,10 @@ type Repos interface {
 	Idempotency() IdempotencyRepository
 	// Online stores online applications and their webhook deliveries.
 	Online() OnlineRepository
+	// PortalMessages stores the portals' messages and instructions (3.1.7).
+	PortalMessages() PortalMessageRepository
+	// FoundCards stores found ID cards (3.1.5).
+	FoundCards() FoundCardRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

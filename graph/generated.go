@@ -55,6 +55,7 @@ type ResolverRoot interface {
 	OnlineApplication() OnlineApplicationResolver
 	OnlineApplicationEvent() OnlineApplicationEventResolver
 	OnlineMaterial() OnlineMaterialResolver
+	PortalMessage() PortalMessageResolver
 	Query() QueryResolver
 	QueryCondition() QueryConditionResolver
 	QueryField() QueryFieldResolver
@@ -418,6 +419,25 @@ type ComplexityRoot struct {
 		URL          func(childComplexity int) int
 	}
 
+	FoundCard struct {
+		ClaimantIDNumber func(childComplexity int) int
+		ClaimantName     func(childComplexity int) int
+		ClaimedAt        func(childComplexity int) int
+		FinderName       func(childComplexity int) int
+		FinderPhone      func(childComplexity int) int
+		FoundAt          func(childComplexity int) int
+		FoundPlace       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IDNumber         func(childComplexity int) int
+		NameOnCard       func(childComplexity int) int
+		OwnerMatched     func(childComplexity int) int
+		OwnerName        func(childComplexity int) int
+		OwnerOffice      func(childComplexity int) int
+		Station          func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Version          func(childComplexity int) int
+	}
+
 	HcybshRun struct {
 		Error             func(childComplexity int) int
 		FinishedAt        func(childComplexity int) int
@@ -535,6 +555,14 @@ type ComplexityRoot struct {
 		Route       func(childComplexity int) int
 	}
 
+	MatterCertificateOnlineResult struct {
+		CertificateNumber func(childComplexity int) int
+		Reasons           func(childComplexity int) int
+		RefusalNumber     func(childComplexity int) int
+		Verdict           func(childComplexity int) int
+		VerificationCode  func(childComplexity int) int
+	}
+
 	MessageLogVerification struct {
 		Entries        func(childComplexity int) int
 		FirstBrokenSeq func(childComplexity int) int
@@ -618,6 +646,14 @@ type ComplexityRoot struct {
 		Sex                func(childComplexity int) int
 	}
 
+	MigrationOnlineResult struct {
+		Approved        func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		LicenceID       func(childComplexity int) int
+		MovedInOn       func(childComplexity int) int
+		Reasons         func(childComplexity int) int
+	}
+
 	MigrationOutcome struct {
 		Approved        func(childComplexity int) int
 		Certificate     func(childComplexity int) int
@@ -655,69 +691,75 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptOnlineApplication       func(childComplexity int, input model.AcceptOnlineApplicationInput) int
-		AnnounceCollaborationKey      func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
-		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
-		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
-		ApproveMigration              func(childComplexity int, input model.ApproveMigrationInput) int
-		CiteLicence                   func(childComplexity int, caseID string, materialCode string, licenceID string) int
-		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
-		CloseMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
-		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
-		CloseRefusedMigration         func(childComplexity int, input model.CaseStepInput) int
-		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
-		CreateIntegratorClient        func(childComplexity int, input model.CreateIntegratorClientInput) int
-		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
-		DeleteArchive                 func(childComplexity int, id string, version int) int
-		DeleteQueryView               func(childComplexity int, input model.DeleteQueryViewInput) int
-		FileBirthRegistration         func(childComplexity int, input model.CaseStepInput) int
-		IssueInformationCertificate   func(childComplexity int, input certificate.InfoRequest) int
-		Login                         func(childComplexity int, input model.LoginInput) int
-		Logout                        func(childComplexity int, refreshToken string) int
-		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
-		ModifyBirthRegistration       func(childComplexity int, input model.ModifyBirthRegistrationInput) int
-		ModifyMatterCertificate       func(childComplexity int, input model.ModifyMatterCertificateInput) int
-		ModifyMigration               func(childComplexity int, input model.ModifyMigrationInput) int
-		MoveInMigration               func(childComplexity int, input model.MoveInMigrationInput) int
-		PrintBirthForm                func(childComplexity int, input model.CaseStepInput) int
-		PrintCertificateRefusal       func(childComplexity int, input model.CaseStepInput) int
-		PrintMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
-		RefreshToken                  func(childComplexity int, refreshToken string) int
-		RefuseBirthRegistration       func(childComplexity int, input model.RefuseBirthRegistrationInput) int
-		RefuseMigration               func(childComplexity int, input model.RefuseMigrationInput) int
-		RejectBirthMajorChange        func(childComplexity int, input model.RejectBirthMajorChangeInput) int
-		RejectOnlineApplication       func(childComplexity int, input model.RejectOnlineApplicationInput) int
-		ReplayMessage                 func(childComplexity int, messageID string) int
-		ReplayWebhookDelivery         func(childComplexity int, id string) int
-		ReportBirthErrors             func(childComplexity int, input model.ReportBirthErrorsInput) int
-		RequestBirthMajorChange       func(childComplexity int, input model.RequestBirthMajorChangeInput) int
-		RequestSeal                   func(childComplexity int, input model.RequestSealInput) int
-		ResendBirthForm               func(childComplexity int, input model.CaseStepInput) int
-		ResetUserPassword             func(childComplexity int, input model.ResetUserPasswordInput) int
-		ReturnSignedBirthForm         func(childComplexity int, input model.ReturnSignedBirthFormInput) int
-		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
-		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
-		RevokeSeal                    func(childComplexity int, input model.RevokeSealInput) int
-		RotateIntegratorSecret        func(childComplexity int, input model.RotateIntegratorSecretInput) int
-		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
-		SaveQueryView                 func(childComplexity int, input model.SaveQueryViewInput) int
-		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
-		SetArchiveRestriction         func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
-		SettleBirthRegistration       func(childComplexity int, input model.SettleBirthRegistrationInput) int
-		StartBirthRegistration        func(childComplexity int, input model.StartBirthRegistrationInput) int
-		StartHcybshGeneration         func(childComplexity int) int
-		StartMatterCertificate        func(childComplexity int, input model.StartMatterCertificateInput) int
-		StartMigration                func(childComplexity int, input model.StartMigrationInput) int
-		SubmitBirthRegistration       func(childComplexity int, input model.CaseStepInput) int
-		SubmitMatterCertificate       func(childComplexity int, input model.CaseStepInput) int
-		SubmitMigration               func(childComplexity int, input model.CaseStepInput) int
-		SubmitOnlineBirthApplication  func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
-		UpdateIntegratorClient        func(childComplexity int, input model.UpdateIntegratorClientInput) int
-		UpdateUser                    func(childComplexity int, input model.UpdateUserInput) int
-		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
-		VerifyMatterNoResult          func(childComplexity int, input model.VerifyMatterReasonsInput) int
-		VerifyMatterNotTrue           func(childComplexity int, input model.VerifyMatterReasonsInput) int
-		VerifyMatterTrue              func(childComplexity int, input model.VerifyMatterTrueInput) int
+		AcceptOnlineApplication                  func(childComplexity int, input model.AcceptOnlineApplicationInput) int
+		AnnounceCollaborationKey                 func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
+		AnswerPortalMessage                      func(childComplexity int, input model.AnswerPortalMessageInput) int
+		ApproveBirthMajorChange                  func(childComplexity int, input model.CaseStepInput) int
+		ApproveBirthRegistration                 func(childComplexity int, input model.CaseStepInput) int
+		ApproveMigration                         func(childComplexity int, input model.ApproveMigrationInput) int
+		CiteLicence                              func(childComplexity int, caseID string, materialCode string, licenceID string) int
+		ClaimFoundIDCard                         func(childComplexity int, input model.ClaimFoundCardInput) int
+		ClientLogin                              func(childComplexity int, input model.ClientLoginInput) int
+		CloseMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
+		CloseRefusedBirthRegistration            func(childComplexity int, input model.CaseStepInput) int
+		CloseRefusedMigration                    func(childComplexity int, input model.CaseStepInput) int
+		CorrectBirthMinor                        func(childComplexity int, input model.CorrectBirthMinorInput) int
+		CreateIntegratorClient                   func(childComplexity int, input model.CreateIntegratorClientInput) int
+		CreateUser                               func(childComplexity int, input model.CreateUserInput) int
+		DeleteArchive                            func(childComplexity int, id string, version int) int
+		DeleteQueryView                          func(childComplexity int, input model.DeleteQueryViewInput) int
+		FileBirthRegistration                    func(childComplexity int, input model.CaseStepInput) int
+		IssueInformationCertificate              func(childComplexity int, input certificate.InfoRequest) int
+		Login                                    func(childComplexity int, input model.LoginInput) int
+		Logout                                   func(childComplexity int, refreshToken string) int
+		ModifyArchive                            func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
+		ModifyBirthRegistration                  func(childComplexity int, input model.ModifyBirthRegistrationInput) int
+		ModifyMatterCertificate                  func(childComplexity int, input model.ModifyMatterCertificateInput) int
+		ModifyMigration                          func(childComplexity int, input model.ModifyMigrationInput) int
+		MoveInMigration                          func(childComplexity int, input model.MoveInMigrationInput) int
+		PrintBirthForm                           func(childComplexity int, input model.CaseStepInput) int
+		PrintCertificateRefusal                  func(childComplexity int, input model.CaseStepInput) int
+		PrintMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
+		RecordFoundIDCard                        func(childComplexity int, input model.RecordFoundCardInput) int
+		RefreshToken                             func(childComplexity int, refreshToken string) int
+		RefuseBirthRegistration                  func(childComplexity int, input model.RefuseBirthRegistrationInput) int
+		RefuseMigration                          func(childComplexity int, input model.RefuseMigrationInput) int
+		RejectBirthMajorChange                   func(childComplexity int, input model.RejectBirthMajorChangeInput) int
+		RejectOnlineApplication                  func(childComplexity int, input model.RejectOnlineApplicationInput) int
+		ReplayMessage                            func(childComplexity int, messageID string) int
+		ReplayWebhookDelivery                    func(childComplexity int, id string) int
+		ReportBirthErrors                        func(childComplexity int, input model.ReportBirthErrorsInput) int
+		RequestBirthMajorChange                  func(childComplexity int, input model.RequestBirthMajorChangeInput) int
+		RequestSeal                              func(childComplexity int, input model.RequestSealInput) int
+		ResendBirthForm                          func(childComplexity int, input model.CaseStepInput) int
+		ResetUserPassword                        func(childComplexity int, input model.ResetUserPasswordInput) int
+		ReturnSignedBirthForm                    func(childComplexity int, input model.ReturnSignedBirthFormInput) int
+		RevokeInformationCertificate             func(childComplexity int, input model.RevokeCertificateInput) int
+		RevokeMatterCertificate                  func(childComplexity int, input model.RevokeCertificateInput) int
+		RevokeSeal                               func(childComplexity int, input model.RevokeSealInput) int
+		RotateIntegratorSecret                   func(childComplexity int, input model.RotateIntegratorSecretInput) int
+		RouteMatterCertificate                   func(childComplexity int, input model.RouteMatterCertificateInput) int
+		SaveQueryView                            func(childComplexity int, input model.SaveQueryViewInput) int
+		SendCollaborationPing                    func(childComplexity int, input model.SendCollaborationPingInput) int
+		SendPortalMessage                        func(childComplexity int, input model.SendPortalMessageInput) int
+		SetArchiveRestriction                    func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
+		SettleBirthRegistration                  func(childComplexity int, input model.SettleBirthRegistrationInput) int
+		StartBirthRegistration                   func(childComplexity int, input model.StartBirthRegistrationInput) int
+		StartHcybshGeneration                    func(childComplexity int) int
+		StartMatterCertificate                   func(childComplexity int, input model.StartMatterCertificateInput) int
+		StartMigration                           func(childComplexity int, input model.StartMigrationInput) int
+		SubmitBirthRegistration                  func(childComplexity int, input model.CaseStepInput) int
+		SubmitMatterCertificate                  func(childComplexity int, input model.CaseStepInput) int
+		SubmitMigration                          func(childComplexity int, input model.CaseStepInput) int
+		SubmitOnlineBirthApplication             func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
+		SubmitOnlineMatterCertificateApplication func(childComplexity int, input model.SubmitOnlineMatterCertificateApplicationInput) int
+		SubmitOnlineMigrationApplication         func(childComplexity int, input model.SubmitOnlineMigrationApplicationInput) int
+		UpdateIntegratorClient                   func(childComplexity int, input model.UpdateIntegratorClientInput) int
+		UpdateUser                               func(childComplexity int, input model.UpdateUserInput) int
+		UploadArchive                            func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
+		VerifyMatterNoResult                     func(childComplexity int, input model.VerifyMatterReasonsInput) int
+		VerifyMatterNotTrue                      func(childComplexity int, input model.VerifyMatterReasonsInput) int
+		VerifyMatterTrue                         func(childComplexity int, input model.VerifyMatterTrueInput) int
 	}
 
 	Office struct {
@@ -777,6 +819,35 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	PortalMessage struct {
+		Answer        func(childComplexity int) int
+		AnsweredAt    func(childComplexity int) int
+		AnsweredBy    func(childComplexity int) int
+		ApplicationID func(childComplexity int) int
+		Body          func(childComplexity int) int
+		CaseID        func(childComplexity int) int
+		ClientID      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		DeadlineAt    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Office        func(childComplexity int) int
+		Overdue       func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Subject       func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	PortalMessageConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	PortalMessageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
 		AuditLog                   func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
 		BirthLookup                func(childComplexity int, certificateNumber string, settleWith string) int
@@ -790,6 +861,7 @@ type ComplexityRoot struct {
 		CollaborationPeerDirectory func(childComplexity int) int
 		DeadLetters                func(childComplexity int, first *int, after *string) int
 		FileLinks                  func(childComplexity int, ids []string) int
+		FoundIDCards               func(childComplexity int, idNumber *string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
 		IntegratorClient           func(childComplexity int) int
@@ -805,6 +877,7 @@ type ComplexityRoot struct {
 		OnlineApplications         func(childComplexity int, filter *model.OnlineApplicationFilter, first *int, after *string) int
 		OverdueCases               func(childComplexity int, first *int, after *string) int
 		OverdueMessages            func(childComplexity int, first *int, after *string) int
+		PortalMessages             func(childComplexity int, status *domain.PortalMessageStatus, overdue *bool, first *int, after *string) int
 		QueryCount                 func(childComplexity int, source string, condition *domain.QueryCondition) int
 		QuerySource                func(childComplexity int, name string) int
 		QuerySources               func(childComplexity int) int
@@ -1145,9 +1218,12 @@ type MutationResolver interface {
 	PrintCertificateRefusal(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CloseMatterCertificate(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	RevokeMatterCertificate(ctx context.Context, input model.RevokeCertificateInput) (*domain.Case, error)
+	SubmitOnlineMatterCertificateApplication(ctx context.Context, input model.SubmitOnlineMatterCertificateApplicationInput) (*domain.OnlineApplication, error)
 	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
+	RecordFoundIDCard(ctx context.Context, input model.RecordFoundCardInput) (*domain.FoundCard, error)
+	ClaimFoundIDCard(ctx context.Context, input model.ClaimFoundCardInput) (*domain.FoundCard, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
 	CreateIntegratorClient(ctx context.Context, input model.CreateIntegratorClientInput) (*domain.IntegratorCredentials, error)
 	RotateIntegratorSecret(ctx context.Context, input model.RotateIntegratorSecretInput) (*domain.IntegratorCredentials, error)
@@ -1160,9 +1236,12 @@ type MutationResolver interface {
 	RefuseMigration(ctx context.Context, input model.RefuseMigrationInput) (*domain.Case, error)
 	CloseRefusedMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	MoveInMigration(ctx context.Context, input model.MoveInMigrationInput) (*domain.Case, error)
+	SubmitOnlineMigrationApplication(ctx context.Context, input model.SubmitOnlineMigrationApplicationInput) (*domain.OnlineApplication, error)
 	AcceptOnlineApplication(ctx context.Context, input model.AcceptOnlineApplicationInput) (*domain.Case, error)
 	RejectOnlineApplication(ctx context.Context, input model.RejectOnlineApplicationInput) (*domain.OnlineApplication, error)
 	ReplayWebhookDelivery(ctx context.Context, id string) (*domain.WebhookDelivery, error)
+	SendPortalMessage(ctx context.Context, input model.SendPortalMessageInput) (*domain.PortalMessage, error)
+	AnswerPortalMessage(ctx context.Context, input model.AnswerPortalMessageInput) (*domain.PortalMessage, error)
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
 	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
@@ -1188,6 +1267,14 @@ type OnlineApplicationEventResolver interface {
 type OnlineMaterialResolver interface {
 	Size(ctx context.Context, obj *domain.OnlineMaterial) (int, error)
 }
+type PortalMessageResolver interface {
+	ApplicationID(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+	CaseID(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+
+	Overdue(ctx context.Context, obj *domain.PortalMessage) (bool, error)
+	Answer(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+	AnsweredBy(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	FileLinks(ctx context.Context, ids []string) ([]*model.FileLink, error)
@@ -1205,6 +1292,7 @@ type QueryResolver interface {
 	OverdueMessages(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
+	FoundIDCards(ctx context.Context, idNumber *string) ([]*domain.FoundCard, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
 	IntegratorClients(ctx context.Context) ([]*domain.IntegratorClient, error)
 	IntegratorClient(ctx context.Context) (*domain.IntegratorClient, error)
@@ -1216,6 +1304,7 @@ type QueryResolver interface {
 	OnlineApplication(ctx context.Context, id string) (*domain.OnlineApplication, error)
 	OnlineApplications(ctx context.Context, filter *model.OnlineApplicationFilter, first *int, after *string) (*model.OnlineApplicationConnection, error)
 	WebhookDeliveries(ctx context.Context, status *domain.WebhookStatus, first *int) ([]*domain.WebhookDelivery, error)
+	PortalMessages(ctx context.Context, status *domain.PortalMessageStatus, overdue *bool, first *int, after *string) (*model.PortalMessageConnection, error)
 	QuerySources(ctx context.Context) ([]*domain.QuerySource, error)
 	QuerySource(ctx context.Context, name string) (*domain.QuerySource, error)
 	RunQuery(ctx context.Context, input model.QueryInput, first *int, after *string) (*domain.QueryResult, error)
@@ -1275,6 +1364,8 @@ type UserResolver interface {
 	Office(ctx context.Context, obj *domain.User) (*domain.Office, error)
 }
 type WebhookDeliveryResolver interface {
+	ApplicationID(ctx context.Context, obj *domain.WebhookDelivery) (*string, error)
+
 	Payload(ctx context.Context, obj *domain.WebhookDelivery) (string, error)
 }
 
@@ -2737,6 +2828,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FileLink.URL(childComplexity), true
 
+	case "FoundCard.claimantIdNumber":
+		if e.ComplexityRoot.FoundCard.ClaimantIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ClaimantIDNumber(childComplexity), true
+	case "FoundCard.claimantName":
+		if e.ComplexityRoot.FoundCard.ClaimantName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ClaimantName(childComplexity), true
+	case "FoundCard.claimedAt":
+		if e.ComplexityRoot.FoundCard.ClaimedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ClaimedAt(childComplexity), true
+	case "FoundCard.finderName":
+		if e.ComplexityRoot.FoundCard.FinderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FinderName(childComplexity), true
+	case "FoundCard.finderPhone":
+		if e.ComplexityRoot.FoundCard.FinderPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FinderPhone(childComplexity), true
+	case "FoundCard.foundAt":
+		if e.ComplexityRoot.FoundCard.FoundAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FoundAt(childComplexity), true
+	case "FoundCard.foundPlace":
+		if e.ComplexityRoot.FoundCard.FoundPlace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FoundPlace(childComplexity), true
+	case "FoundCard.id":
+		if e.ComplexityRoot.FoundCard.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ID(childComplexity), true
+	case "FoundCard.idNumber":
+		if e.ComplexityRoot.FoundCard.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.IDNumber(childComplexity), true
+	case "FoundCard.nameOnCard":
+		if e.ComplexityRoot.FoundCard.NameOnCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.NameOnCard(childComplexity), true
+	case "FoundCard.ownerMatched":
+		if e.ComplexityRoot.FoundCard.OwnerMatched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.OwnerMatched(childComplexity), true
+	case "FoundCard.ownerName":
+		if e.ComplexityRoot.FoundCard.OwnerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.OwnerName(childComplexity), true
+	case "FoundCard.ownerOffice":
+		if e.ComplexityRoot.FoundCard.OwnerOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.OwnerOffice(childComplexity), true
+	case "FoundCard.station":
+		if e.ComplexityRoot.FoundCard.Station == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.Station(childComplexity), true
+	case "FoundCard.status":
+		if e.ComplexityRoot.FoundCard.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.Status(childComplexity), true
+	case "FoundCard.version":
+		if e.ComplexityRoot.FoundCard.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.Version(childComplexity), true
+
 	case "HcybshRun.error":
 		if e.ComplexityRoot.HcybshRun.Error == nil {
 			break
@@ -3218,6 +3406,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MatterCertificateDetails.Route(childComplexity), true
 
+	case "MatterCertificateOnlineResult.certificateNumber":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.CertificateNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.CertificateNumber(childComplexity), true
+	case "MatterCertificateOnlineResult.reasons":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.Reasons(childComplexity), true
+	case "MatterCertificateOnlineResult.refusalNumber":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.RefusalNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.RefusalNumber(childComplexity), true
+	case "MatterCertificateOnlineResult.verdict":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.Verdict(childComplexity), true
+	case "MatterCertificateOnlineResult.verificationCode":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.VerificationCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.VerificationCode(childComplexity), true
+
 	case "MessageLogVerification.entries":
 		if e.ComplexityRoot.MessageLogVerification.Entries == nil {
 			break
@@ -3580,6 +3799,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MigrationMover.Sex(childComplexity), true
 
+	case "MigrationOnlineResult.approved":
+		if e.ComplexityRoot.MigrationOnlineResult.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.Approved(childComplexity), true
+	case "MigrationOnlineResult.householdNumber":
+		if e.ComplexityRoot.MigrationOnlineResult.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.HouseholdNumber(childComplexity), true
+	case "MigrationOnlineResult.licenceId":
+		if e.ComplexityRoot.MigrationOnlineResult.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.LicenceID(childComplexity), true
+	case "MigrationOnlineResult.movedInOn":
+		if e.ComplexityRoot.MigrationOnlineResult.MovedInOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.MovedInOn(childComplexity), true
+	case "MigrationOnlineResult.reasons":
+		if e.ComplexityRoot.MigrationOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.Reasons(childComplexity), true
+
 	case "MigrationOutcome.approved":
 		if e.ComplexityRoot.MigrationOutcome.Approved == nil {
 			break
@@ -3750,6 +4000,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AnnounceCollaborationKey(childComplexity, args["input"].(model.AnnounceCollaborationKeyInput)), true
+	case "Mutation.answerPortalMessage":
+		if e.ComplexityRoot.Mutation.AnswerPortalMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_answerPortalMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnswerPortalMessage(childComplexity, args["input"].(model.AnswerPortalMessageInput)), true
 	case "Mutation.approveBirthMajorChange":
 		if e.ComplexityRoot.Mutation.ApproveBirthMajorChange == nil {
 			break
@@ -3794,6 +4055,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CiteLicence(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["licenceId"].(string)), true
+	case "Mutation.claimFoundIdCard":
+		if e.ComplexityRoot.Mutation.ClaimFoundIDCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_claimFoundIdCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClaimFoundIDCard(childComplexity, args["input"].(model.ClaimFoundCardInput)), true
 	case "Mutation.clientLogin":
 		if e.ComplexityRoot.Mutation.ClientLogin == nil {
 			break
@@ -4025,6 +4297,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PrintMatterCertificate(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.recordFoundIdCard":
+		if e.ComplexityRoot.Mutation.RecordFoundIDCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordFoundIdCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordFoundIDCard(childComplexity, args["input"].(model.RecordFoundCardInput)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -4245,6 +4528,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendCollaborationPing(childComplexity, args["input"].(model.SendCollaborationPingInput)), true
+	case "Mutation.sendPortalMessage":
+		if e.ComplexityRoot.Mutation.SendPortalMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendPortalMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendPortalMessage(childComplexity, args["input"].(model.SendPortalMessageInput)), true
 	case "Mutation.setArchiveRestriction":
 		if e.ComplexityRoot.Mutation.SetArchiveRestriction == nil {
 			break
@@ -4350,6 +4644,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitOnlineBirthApplication(childComplexity, args["input"].(model.SubmitOnlineBirthApplicationInput)), true
+	case "Mutation.submitOnlineMatterCertificateApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineMatterCertificateApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineMatterCertificateApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineMatterCertificateApplication(childComplexity, args["input"].(model.SubmitOnlineMatterCertificateApplicationInput)), true
+	case "Mutation.submitOnlineMigrationApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineMigrationApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineMigrationApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineMigrationApplication(childComplexity, args["input"].(model.SubmitOnlineMigrationApplicationInput)), true
 	case "Mutation.updateIntegratorClient":
 		if e.ComplexityRoot.Mutation.UpdateIntegratorClient == nil {
 			break
@@ -4640,6 +4956,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "PortalMessage.answer":
+		if e.ComplexityRoot.PortalMessage.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Answer(childComplexity), true
+	case "PortalMessage.answeredAt":
+		if e.ComplexityRoot.PortalMessage.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.AnsweredAt(childComplexity), true
+	case "PortalMessage.answeredBy":
+		if e.ComplexityRoot.PortalMessage.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.AnsweredBy(childComplexity), true
+	case "PortalMessage.applicationId":
+		if e.ComplexityRoot.PortalMessage.ApplicationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ApplicationID(childComplexity), true
+	case "PortalMessage.body":
+		if e.ComplexityRoot.PortalMessage.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Body(childComplexity), true
+	case "PortalMessage.caseId":
+		if e.ComplexityRoot.PortalMessage.CaseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.CaseID(childComplexity), true
+	case "PortalMessage.clientId":
+		if e.ComplexityRoot.PortalMessage.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ClientID(childComplexity), true
+	case "PortalMessage.createdAt":
+		if e.ComplexityRoot.PortalMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.CreatedAt(childComplexity), true
+	case "PortalMessage.deadlineAt":
+		if e.ComplexityRoot.PortalMessage.DeadlineAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.DeadlineAt(childComplexity), true
+	case "PortalMessage.id":
+		if e.ComplexityRoot.PortalMessage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ID(childComplexity), true
+	case "PortalMessage.kind":
+		if e.ComplexityRoot.PortalMessage.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Kind(childComplexity), true
+	case "PortalMessage.office":
+		if e.ComplexityRoot.PortalMessage.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Office(childComplexity), true
+	case "PortalMessage.overdue":
+		if e.ComplexityRoot.PortalMessage.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Overdue(childComplexity), true
+	case "PortalMessage.status":
+		if e.ComplexityRoot.PortalMessage.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Status(childComplexity), true
+	case "PortalMessage.subject":
+		if e.ComplexityRoot.PortalMessage.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Subject(childComplexity), true
+	case "PortalMessage.version":
+		if e.ComplexityRoot.PortalMessage.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Version(childComplexity), true
+
+	case "PortalMessageConnection.edges":
+		if e.ComplexityRoot.PortalMessageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageConnection.Edges(childComplexity), true
+	case "PortalMessageConnection.pageInfo":
+		if e.ComplexityRoot.PortalMessageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageConnection.PageInfo(childComplexity), true
+
+	case "PortalMessageEdge.cursor":
+		if e.ComplexityRoot.PortalMessageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageEdge.Cursor(childComplexity), true
+	case "PortalMessageEdge.node":
+		if e.ComplexityRoot.PortalMessageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageEdge.Node(childComplexity), true
+
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -4757,6 +5196,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FileLinks(childComplexity, args["ids"].([]string)), true
+	case "Query.foundIdCards":
+		if e.ComplexityRoot.Query.FoundIDCards == nil {
+			break
+		}
+
+		args, err := ec.field_Query_foundIdCards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FoundIDCards(childComplexity, args["idNumber"].(*string)), true
 	case "Query.hcybshRun":
 		if e.ComplexityRoot.Query.HcybshRun == nil {
 			break
@@ -4898,6 +5348,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OverdueMessages(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.portalMessages":
+		if e.ComplexityRoot.Query.PortalMessages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portalMessages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PortalMessages(childComplexity, args["status"].(*domain.PortalMessageStatus), args["overdue"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.queryCount":
 		if e.ComplexityRoot.Query.QueryCount == nil {
 			break
@@ -5771,6 +6232,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AcceptOnlineApplicationInput", ec.unmarshalInputAcceptOnlineApplicationInput),
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
+			graphql.NewInputUnmarshaler("AnswerPortalMessageInput", ec.unmarshalInputAnswerPortalMessageInput),
 			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BirthApplicantInput", ec.unmarshalInputBirthApplicantInput),
@@ -5780,6 +6242,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CaseStepInput", ec.unmarshalInputCaseStepInput),
 			graphql.NewInputUnmarshaler("CertificateMatterInput", ec.unmarshalInputCertificateMatterInput),
 			graphql.NewInputUnmarshaler("CertificatePersonInput", ec.unmarshalInputCertificatePersonInput),
+			graphql.NewInputUnmarshaler("ClaimFoundCardInput", ec.unmarshalInputClaimFoundCardInput),
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CorrectBirthMinorInput", ec.unmarshalInputCorrectBirthMinorInput),
@@ -5804,6 +6267,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("QuerySortInput", ec.unmarshalInputQuerySortInput),
 			graphql.NewInputUnmarshaler("QueryViewColumnInput", ec.unmarshalInputQueryViewColumnInput),
 			graphql.NewInputUnmarshaler("QueryViewSpecInput", ec.unmarshalInputQueryViewSpecInput),
+			graphql.NewInputUnmarshaler("RecordFoundCardInput", ec.unmarshalInputRecordFoundCardInput),
 			graphql.NewInputUnmarshaler("RefuseBirthRegistrationInput", ec.unmarshalInputRefuseBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("RefuseMigrationInput", ec.unmarshalInputRefuseMigrationInput),
 			graphql.NewInputUnmarshaler("RejectBirthMajorChangeInput", ec.unmarshalInputRejectBirthMajorChangeInput),
@@ -5820,11 +6284,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RouteMatterCertificateInput", ec.unmarshalInputRouteMatterCertificateInput),
 			graphql.NewInputUnmarshaler("SaveQueryViewInput", ec.unmarshalInputSaveQueryViewInput),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
+			graphql.NewInputUnmarshaler("SendPortalMessageInput", ec.unmarshalInputSendPortalMessageInput),
 			graphql.NewInputUnmarshaler("SettleBirthRegistrationInput", ec.unmarshalInputSettleBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartMatterCertificateInput", ec.unmarshalInputStartMatterCertificateInput),
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineBirthApplicationInput", ec.unmarshalInputSubmitOnlineBirthApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineMatterCertificateApplicationInput", ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineMigrationApplicationInput", ec.unmarshalInputSubmitOnlineMigrationApplicationInput),
 			graphql.NewInputUnmarshaler("UpdateIntegratorClientInput", ec.unmarshalInputUpdateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
@@ -5922,7 +6389,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5941,6 +6408,7 @@ var sources = []*ast.Source{
 	{Name: "schema/case.graphqls", Input: sourceData("schema/case.graphqls"), BuiltIn: false},
 	{Name: "schema/certificate.graphqls", Input: sourceData("schema/certificate.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
+	{Name: "schema/found_card.graphqls", Input: sourceData("schema/found_card.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
 	{Name: "schema/integrator.graphqls", Input: sourceData("schema/integrator.graphqls"), BuiltIn: false},
 	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
@@ -6610,6 +7078,44 @@ func (ec *executionContext) childFields_FileLink(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type FileLink", field.Name)
 }
 
+func (ec *executionContext) childFields_FoundCard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FoundCard_id(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_FoundCard_idNumber(ctx, field)
+	case "nameOnCard":
+		return ec.fieldContext_FoundCard_nameOnCard(ctx, field)
+	case "foundAt":
+		return ec.fieldContext_FoundCard_foundAt(ctx, field)
+	case "foundPlace":
+		return ec.fieldContext_FoundCard_foundPlace(ctx, field)
+	case "finderName":
+		return ec.fieldContext_FoundCard_finderName(ctx, field)
+	case "finderPhone":
+		return ec.fieldContext_FoundCard_finderPhone(ctx, field)
+	case "station":
+		return ec.fieldContext_FoundCard_station(ctx, field)
+	case "ownerMatched":
+		return ec.fieldContext_FoundCard_ownerMatched(ctx, field)
+	case "ownerName":
+		return ec.fieldContext_FoundCard_ownerName(ctx, field)
+	case "ownerOffice":
+		return ec.fieldContext_FoundCard_ownerOffice(ctx, field)
+	case "status":
+		return ec.fieldContext_FoundCard_status(ctx, field)
+	case "claimantName":
+		return ec.fieldContext_FoundCard_claimantName(ctx, field)
+	case "claimantIdNumber":
+		return ec.fieldContext_FoundCard_claimantIdNumber(ctx, field)
+	case "claimedAt":
+		return ec.fieldContext_FoundCard_claimedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_FoundCard_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FoundCard", field.Name)
+}
+
 func (ec *executionContext) childFields_HcybshRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7136,6 +7642,64 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PortalMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalMessage_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_PortalMessage_kind(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_PortalMessage_applicationId(ctx, field)
+	case "caseId":
+		return ec.fieldContext_PortalMessage_caseId(ctx, field)
+	case "office":
+		return ec.fieldContext_PortalMessage_office(ctx, field)
+	case "clientId":
+		return ec.fieldContext_PortalMessage_clientId(ctx, field)
+	case "subject":
+		return ec.fieldContext_PortalMessage_subject(ctx, field)
+	case "body":
+		return ec.fieldContext_PortalMessage_body(ctx, field)
+	case "status":
+		return ec.fieldContext_PortalMessage_status(ctx, field)
+	case "deadlineAt":
+		return ec.fieldContext_PortalMessage_deadlineAt(ctx, field)
+	case "overdue":
+		return ec.fieldContext_PortalMessage_overdue(ctx, field)
+	case "answer":
+		return ec.fieldContext_PortalMessage_answer(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_PortalMessage_answeredBy(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_PortalMessage_answeredAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PortalMessage_createdAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PortalMessage_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalMessageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PortalMessageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PortalMessageConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalMessageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PortalMessageEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PortalMessageEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessageEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_QueryCodeValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -7658,6 +8222,20 @@ func (ec *executionContext) field_Mutation_announceCollaborationKey_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_answerPortalMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
+			return ec.unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_approveBirthMajorChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7727,6 +8305,20 @@ func (ec *executionContext) field_Mutation_citeLicence_args(ctx context.Context,
 		return nil, err
 	}
 	args["licenceId"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_claimFoundIdCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ClaimFoundCardInput, error) {
+			return ec.unmarshalNClaimFoundCardInput2hukouᚋgraphᚋmodelᚐClaimFoundCardInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -8056,6 +8648,20 @@ func (ec *executionContext) field_Mutation_printMatterCertificate_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordFoundIdCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordFoundCardInput, error) {
+			return ec.unmarshalNRecordFoundCardInput2hukouᚋgraphᚋmodelᚐRecordFoundCardInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8336,6 +8942,20 @@ func (ec *executionContext) field_Mutation_sendCollaborationPing_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_sendPortalMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendPortalMessageInput, error) {
+			return ec.unmarshalNSendPortalMessageInput2hukouᚋgraphᚋmodelᚐSendPortalMessageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setArchiveRestriction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8470,6 +9090,34 @@ func (ec *executionContext) field_Mutation_submitOnlineBirthApplication_args(ctx
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
 			return ec.unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitOnlineMatterCertificateApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineMatterCertificateApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMatterCertificateApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitOnlineMigrationApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineMigrationApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineMigrationApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMigrationApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8782,6 +9430,20 @@ func (ec *executionContext) field_Query_fileLinks_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_foundIdCards_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idNumber",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idNumber"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_hcybshRun_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8951,6 +9613,44 @@ func (ec *executionContext) field_Query_overdueMessages_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portalMessages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*domain.PortalMessageStatus, error) {
+			return ec.unmarshalOPortalMessageStatus2ᚖhukouᚋdomainᚐPortalMessageStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "overdue",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["overdue"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -15672,6 +16372,518 @@ func (ec *executionContext) fieldContext_FileLink_expiresAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("FileLink", field, false, false, "Time")
 }
 
+func (ec *executionContext) _FoundCard_id(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FoundCard_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_nameOnCard(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_nameOnCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameOnCard, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_nameOnCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_foundAt(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_foundAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_foundAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FoundCard_foundPlace(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_foundPlace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundPlace, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_foundPlace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_finderName(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_finderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinderName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_finderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_finderPhone(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_finderPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinderPhone, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "PHONE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_finderPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_station(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_station(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Station, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_ownerMatched(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_ownerMatched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerMatched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_ownerMatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FoundCard_ownerName(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_ownerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_ownerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_ownerOffice(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_ownerOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_ownerOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_status(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.FoundCardStatus) graphql.Marshaler {
+			return ec.marshalNFoundCardStatus2hukouᚋdomainᚐFoundCardStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "FoundCardStatus")
+}
+
+func (ec *executionContext) _FoundCard_claimantName(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_claimantName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimantName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_claimantName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_claimantIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_claimantIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimantIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_claimantIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_claimedAt(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_claimedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_claimedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FoundCard_version(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Int")
+}
+
 func (ec *executionContext) _HcybshRun_id(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17862,6 +19074,139 @@ func (ec *executionContext) fieldContext_MatterCertificateDetails_revocation(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _MatterCertificateOnlineResult_verdict(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_certificateNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_certificateNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CertificateNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_certificateNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_verificationCode(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_verificationCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerificationCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_verificationCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_refusalNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_refusalNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusalNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_refusalNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _MessageLogVerification_ok(ctx context.Context, field graphql.CollectedField, obj *domain.LogVerification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19514,6 +20859,139 @@ func (ec *executionContext) _MigrationMover_relation(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_MigrationMover_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_approved(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_licenceId(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_householdNumber(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_movedInOn(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_movedInOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovedInOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_movedInOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MigrationOutcome_approved(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
@@ -22567,6 +24045,68 @@ func (ec *executionContext) fieldContext_Mutation_revokeMatterCertificate(ctx co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_submitOnlineMatterCertificateApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineMatterCertificateApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineMatterCertificateApplication(ctx, fc.Args["input"].(model.SubmitOnlineMatterCertificateApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineMatterCertificateApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineMatterCertificateApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_replayMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22747,6 +24287,130 @@ func (ec *executionContext) fieldContext_Mutation_announceCollaborationKey(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_announceCollaborationKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordFoundIdCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordFoundIdCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordFoundIDCard(ctx, fc.Args["input"].(model.RecordFoundCardInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.FoundCard) graphql.Marshaler {
+			return ec.marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordFoundIdCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FoundCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordFoundIdCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_claimFoundIdCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_claimFoundIdCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClaimFoundIDCard(ctx, fc.Args["input"].(model.ClaimFoundCardInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.FoundCard) graphql.Marshaler {
+			return ec.marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_claimFoundIdCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FoundCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_claimFoundIdCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23485,6 +25149,68 @@ func (ec *executionContext) fieldContext_Mutation_moveInMigration(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_submitOnlineMigrationApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineMigrationApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineMigrationApplication(ctx, fc.Args["input"].(model.SubmitOnlineMigrationApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineMigrationApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineMigrationApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_acceptOnlineApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23665,6 +25391,130 @@ func (ec *executionContext) fieldContext_Mutation_replayWebhookDelivery(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_replayWebhookDelivery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendPortalMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendPortalMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendPortalMessage(ctx, fc.Args["input"].(model.SendPortalMessageInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendPortalMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendPortalMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_answerPortalMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_answerPortalMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnswerPortalMessage(ctx, fc.Args["input"].(model.AnswerPortalMessageInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_answerPortalMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_answerPortalMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24979,6 +26829,547 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PortalMessage_id(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PortalMessage_kind(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PortalMessageKind) graphql.Marshaler {
+			return ec.marshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "PortalMessageKind")
+}
+
+func (ec *executionContext) _PortalMessage_applicationId(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().ApplicationID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _PortalMessage_caseId(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_caseId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().CaseID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_caseId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _PortalMessage_office(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_clientId(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_subject(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_status(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PortalMessageStatus) graphql.Marshaler {
+			return ec.marshalNPortalMessageStatus2hukouᚋdomainᚐPortalMessageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "PortalMessageStatus")
+}
+
+func (ec *executionContext) _PortalMessage_deadlineAt(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_deadlineAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeadlineAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_deadlineAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PortalMessage_overdue(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PortalMessage_answer(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().Answer(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _PortalMessage_answeredBy(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_answeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().AnsweredBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_answeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _PortalMessage_answeredAt(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_answeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PortalMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PortalMessage_version(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PortalMessageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PortalMessageEdge) graphql.Marshaler {
+			return ec.marshalNPortalMessageEdge2ᚕᚖhukouᚋgraphᚋmodelᚐPortalMessageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalMessageConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalMessageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessageEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessageEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessageEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25883,6 +28274,68 @@ func (ec *executionContext) fieldContext_Query_collaborationPeerDirectory(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_foundIdCards(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_foundIdCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FoundIDCards(ctx, fc.Args["idNumber"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.FoundCard
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.FoundCard
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.FoundCard) graphql.Marshaler {
+			return ec.marshalNFoundCard2ᚕᚖhukouᚋdomainᚐFoundCardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_foundIdCards(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FoundCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_foundIdCards_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_hcybshRun(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26523,6 +28976,68 @@ func (ec *executionContext) fieldContext_Query_webhookDeliveries(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_webhookDeliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalMessages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalMessages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalMessages(ctx, fc.Args["status"].(*domain.PortalMessageStatus), fc.Args["overdue"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR", "CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.PortalMessageConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.PortalMessageConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PortalMessageConnection) graphql.Marshaler {
+			return ec.marshalNPortalMessageConnection2ᚖhukouᚋgraphᚋmodelᚐPortalMessageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalMessages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30312,18 +32827,18 @@ func (ec *executionContext) _WebhookDelivery_applicationId(ctx context.Context, 
 			return ec.fieldContext_WebhookDelivery_applicationId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ApplicationID, nil
+			return ec.Resolvers.WebhookDelivery().ApplicationID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_seq(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
@@ -31704,6 +34219,62 @@ func UnmarshalAnnounceCollaborationKeyInput(ctx context.Context, raw any) (model
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAnswerPortalMessageInput(ctx context.Context, obj any) (model.AnswerPortalMessageInput, error) {
+	var it model.AnswerPortalMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "answer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnswerPortalMessageInput unmarshals raw into the AnswerPortalMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnswerPortalMessageInput(ctx context.Context, raw any) (model.AnswerPortalMessageInput, error) {
+	var out model.AnswerPortalMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnswerPortalMessageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputApproveMigrationInput(ctx context.Context, obj any) (model.ApproveMigrationInput, error) {
 	var it model.ApproveMigrationInput
 	if obj == nil {
@@ -32431,6 +35002,69 @@ func (ec *executionContext) unmarshalInputCertificatePersonInput(ctx context.Con
 func UnmarshalCertificatePersonInput(ctx context.Context, raw any) (certificate.Person, error) {
 	var out certificate.Person
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CertificatePersonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputClaimFoundCardInput(ctx context.Context, obj any) (model.ClaimFoundCardInput, error) {
+	var it model.ClaimFoundCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "claimantName", "claimantIdNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "claimantName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claimantName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClaimantName = data
+		case "claimantIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claimantIdNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClaimantIDNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClaimFoundCardInput unmarshals raw into the ClaimFoundCardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClaimFoundCardInput(ctx context.Context, raw any) (model.ClaimFoundCardInput, error) {
+	var out model.ClaimFoundCardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClaimFoundCardInput", raw, &out)
 	return out, err
 }
 
@@ -33885,6 +36519,90 @@ func UnmarshalQueryViewSpecInput(ctx context.Context, raw any) (domain.QueryView
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordFoundCardInput(ctx context.Context, obj any) (model.RecordFoundCardInput, error) {
+	var it model.RecordFoundCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["nameOnCard"]; !present {
+		asMap["nameOnCard"] = ""
+	}
+	if _, present := asMap["finderPhone"]; !present {
+		asMap["finderPhone"] = ""
+	}
+
+	fieldsInOrder := [...]string{"idNumber", "nameOnCard", "foundAt", "foundPlace", "finderName", "finderPhone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "nameOnCard":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameOnCard"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameOnCard = data
+		case "foundAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundAt = data
+		case "foundPlace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundPlace"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundPlace = data
+		case "finderName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finderName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinderName = data
+		case "finderPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finderPhone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinderPhone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordFoundCardInput unmarshals raw into the RecordFoundCardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordFoundCardInput(ctx context.Context, raw any) (model.RecordFoundCardInput, error) {
+	var out model.RecordFoundCardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordFoundCardInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRefuseBirthRegistrationInput(ctx context.Context, obj any) (model.RefuseBirthRegistrationInput, error) {
 	var it model.RefuseBirthRegistrationInput
 	if obj == nil {
@@ -34792,6 +37510,76 @@ func UnmarshalSendCollaborationPingInput(ctx context.Context, raw any) (model.Se
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSendPortalMessageInput(ctx context.Context, obj any) (model.SendPortalMessageInput, error) {
+	var it model.SendPortalMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "applicationId", "office", "subject", "body"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendPortalMessageInput unmarshals raw into the SendPortalMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendPortalMessageInput(ctx context.Context, raw any) (model.SendPortalMessageInput, error) {
+	var out model.SendPortalMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendPortalMessageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSettleBirthRegistrationInput(ctx context.Context, obj any) (model.SettleBirthRegistrationInput, error) {
 	var it model.SettleBirthRegistrationInput
 	if obj == nil {
@@ -35055,6 +37843,146 @@ func (ec *executionContext) unmarshalInputSubmitOnlineBirthApplicationInput(ctx 
 func UnmarshalSubmitOnlineBirthApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineBirthApplicationInput, error) {
 	var out model.SubmitOnlineBirthApplicationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineBirthApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+	var it model.SubmitOnlineMatterCertificateApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "matter", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "matter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matter"))
+			data, err := ec.unmarshalNCertificateMatterInput2ᚖhukouᚋdomainᚋcertificateᚐMatter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Matter = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineMatterCertificateApplicationInput unmarshals raw into the SubmitOnlineMatterCertificateApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+	var out model.SubmitOnlineMatterCertificateApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineMatterCertificateApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitOnlineMigrationApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineMigrationApplicationInput, error) {
+	var it model.SubmitOnlineMigrationApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "applicant", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNMigrationApplicantInput2ᚖhukouᚋdomainᚋmigrationᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineMigrationApplicationInput unmarshals raw into the SubmitOnlineMigrationApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineMigrationApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineMigrationApplicationInput, error) {
+	var out model.SubmitOnlineMigrationApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineMigrationApplicationInput", raw, &out)
 	return out, err
 }
 
@@ -35491,6 +38419,20 @@ func (ec *executionContext) _OnlineResult(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case migration.OnlineResult:
+		return ec._MigrationOnlineResult(ctx, sel, &obj)
+	case *migration.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MigrationOnlineResult(ctx, sel, obj)
+	case certificate.OnlineResult:
+		return ec._MatterCertificateOnlineResult(ctx, sel, &obj)
+	case *certificate.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MatterCertificateOnlineResult(ctx, sel, obj)
 	case birth.OnlineResult:
 		return ec._BirthOnlineResult(ctx, sel, &obj)
 	case *birth.OnlineResult:
@@ -37760,6 +40702,114 @@ func (ec *executionContext) _FileLink(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var foundCardImplementors = []string{"FoundCard"}
+
+func (ec *executionContext) _FoundCard(ctx context.Context, sel ast.SelectionSet, obj *domain.FoundCard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, foundCardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FoundCard")
+		case "id":
+			out.Values[i] = ec._FoundCard_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._FoundCard_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nameOnCard":
+			out.Values[i] = ec._FoundCard_nameOnCard(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "foundAt":
+			out.Values[i] = ec._FoundCard_foundAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "foundPlace":
+			out.Values[i] = ec._FoundCard_foundPlace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finderName":
+			out.Values[i] = ec._FoundCard_finderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finderPhone":
+			out.Values[i] = ec._FoundCard_finderPhone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "station":
+			out.Values[i] = ec._FoundCard_station(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerMatched":
+			out.Values[i] = ec._FoundCard_ownerMatched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerName":
+			out.Values[i] = ec._FoundCard_ownerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerOffice":
+			out.Values[i] = ec._FoundCard_ownerOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._FoundCard_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimantName":
+			out.Values[i] = ec._FoundCard_claimantName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimantIdNumber":
+			out.Values[i] = ec._FoundCard_claimantIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimedAt":
+			out.Values[i] = ec._FoundCard_claimedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._FoundCard_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var hcybshRunImplementors = []string{"HcybshRun"}
 
 func (ec *executionContext) _HcybshRun(ctx context.Context, sel ast.SelectionSet, obj *domain.HcybshRun) graphql.Marshaler {
@@ -38521,6 +41571,59 @@ func (ec *executionContext) _MatterCertificateDetails(ctx context.Context, sel a
 	return out
 }
 
+var matterCertificateOnlineResultImplementors = []string{"MatterCertificateOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _MatterCertificateOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *certificate.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matterCertificateOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatterCertificateOnlineResult")
+		case "verdict":
+			out.Values[i] = ec._MatterCertificateOnlineResult_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MatterCertificateOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certificateNumber":
+			out.Values[i] = ec._MatterCertificateOnlineResult_certificateNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verificationCode":
+			out.Values[i] = ec._MatterCertificateOnlineResult_verificationCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refusalNumber":
+			out.Values[i] = ec._MatterCertificateOnlineResult_refusalNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var messageLogVerificationImplementors = []string{"MessageLogVerification"}
 
 func (ec *executionContext) _MessageLogVerification(ctx context.Context, sel ast.SelectionSet, obj *domain.LogVerification) graphql.Marshaler {
@@ -39029,6 +42132,59 @@ func (ec *executionContext) _MigrationMover(ctx context.Context, sel ast.Selecti
 		case "relation":
 			out.Values[i] = ec._MigrationMover_relation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var migrationOnlineResultImplementors = []string{"MigrationOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _MigrationOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *migration.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationOnlineResult")
+		case "approved":
+			out.Values[i] = ec._MigrationOnlineResult_approved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MigrationOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licenceId":
+			out.Values[i] = ec._MigrationOnlineResult_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._MigrationOnlineResult_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "movedInOn":
+			out.Values[i] = ec._MigrationOnlineResult_movedInOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -39572,6 +42728,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "submitOnlineMatterCertificateApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineMatterCertificateApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "replayMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_replayMessage(ctx, field)
@@ -39589,6 +42752,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "announceCollaborationKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_announceCollaborationKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordFoundIdCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordFoundIdCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimFoundIdCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_claimFoundIdCard(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39677,6 +42854,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "submitOnlineMigrationApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineMigrationApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "acceptOnlineApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_acceptOnlineApplication(ctx, field)
@@ -39694,6 +42878,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "replayWebhookDelivery":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_replayWebhookDelivery(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendPortalMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendPortalMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerPortalMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_answerPortalMessage(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40142,6 +43340,195 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var portalMessageImplementors = []string{"PortalMessage"}
+
+func (ec *executionContext) _PortalMessage(ctx context.Context, sel ast.SelectionSet, obj *domain.PortalMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessage")
+		case "id":
+			out.Values[i] = ec._PortalMessage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._PortalMessage_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicationId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_applicationId(ctx, field, obj)
+				})
+		case "caseId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_caseId(ctx, field, obj)
+				})
+		case "office":
+			out.Values[i] = ec._PortalMessage_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientId":
+			out.Values[i] = ec._PortalMessage_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.Values[i] = ec._PortalMessage_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._PortalMessage_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PortalMessage_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deadlineAt":
+			out.Values[i] = ec._PortalMessage_deadlineAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_overdue(ctx, field, obj)
+				})
+		case "answer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_answer(ctx, field, obj)
+				})
+		case "answeredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_answeredBy(ctx, field, obj)
+				})
+		case "answeredAt":
+			out.Values[i] = ec._PortalMessage_answeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PortalMessage_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PortalMessage_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portalMessageConnectionImplementors = []string{"PortalMessageConnection"}
+
+func (ec *executionContext) _PortalMessageConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PortalMessageConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessageConnection")
+		case "edges":
+			out.Values[i] = ec._PortalMessageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PortalMessageConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portalMessageEdgeImplementors = []string{"PortalMessageEdge"}
+
+func (ec *executionContext) _PortalMessageEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PortalMessageEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessageEdge")
+		case "cursor":
+			out.Values[i] = ec._PortalMessageEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PortalMessageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -40257,6 +43644,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_collaborationPeerDirectory(ctx, field)
 				})
+		case "foundIdCards":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_foundIdCards(ctx, field)
+				})
 		case "hcybshRun":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -40322,6 +43715,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_webhookDeliveries(ctx, field)
+				})
+		case "portalMessages":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_portalMessages(ctx, field)
 				})
 		case "querySources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -41576,10 +44975,11 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "applicationId":
-			out.Values[i] = ec._WebhookDelivery_applicationId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_applicationId(ctx, field, obj)
+				})
 		case "seq":
 			out.Values[i] = ec._WebhookDelivery_seq(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -42010,6 +45410,11 @@ func (ec *executionContext) marshalNAddress2ᚖhukouᚋdomainᚐAddress(ctx cont
 
 func (ec *executionContext) unmarshalNAnnounceCollaborationKeyInput2hukouᚋgraphᚋmodelᚐAnnounceCollaborationKeyInput(ctx context.Context, v any) (model.AnnounceCollaborationKeyInput, error) {
 	res, err := ec.unmarshalInputAnnounceCollaborationKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
+	res, err := ec.unmarshalInputAnswerPortalMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -42580,6 +45985,11 @@ func (ec *executionContext) marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicenc
 	return ec._CitedLicence(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNClaimFoundCardInput2hukouᚋgraphᚋmodelᚐClaimFoundCardInput(ctx context.Context, v any) (model.ClaimFoundCardInput, error) {
+	res, err := ec.unmarshalInputClaimFoundCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNClientLoginInput2hukouᚋgraphᚋmodelᚐClientLoginInput(ctx context.Context, v any) (model.ClientLoginInput, error) {
 	res, err := ec.unmarshalInputClientLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42821,6 +46231,45 @@ func (ec *executionContext) marshalNFileLink2ᚖhukouᚋgraphᚋmodelᚐFileLink
 		return graphql.Null
 	}
 	return ec._FileLink(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFoundCard2ᚕᚖhukouᚋdomainᚐFoundCardᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.FoundCard) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx context.Context, sel ast.SelectionSet, v *domain.FoundCard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FoundCard!")
+		return graphql.Null
+	}
+	return ec._FoundCard(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFoundCardStatus2hukouᚋdomainᚐFoundCardStatus(ctx context.Context, v any) (domain.FoundCardStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.FoundCardStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFoundCardStatus2hukouᚋdomainᚐFoundCardStatus(ctx context.Context, sel ast.SelectionSet, v domain.FoundCardStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FoundCardStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNHcybshRun2ᚖhukouᚋdomainᚐHcybshRun(ctx context.Context, sel ast.SelectionSet, v *domain.HcybshRun) graphql.Marshaler {
@@ -43475,6 +46924,76 @@ func (ec *executionContext) marshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx context
 	return res
 }
 
+func (ec *executionContext) marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx context.Context, sel ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortalMessage!")
+		return graphql.Null
+	}
+	return ec._PortalMessage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalMessageConnection2ᚖhukouᚋgraphᚋmodelᚐPortalMessageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PortalMessageConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortalMessageConnection!")
+		return graphql.Null
+	}
+	return ec._PortalMessageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalMessageEdge2ᚕᚖhukouᚋgraphᚋmodelᚐPortalMessageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PortalMessageEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalMessageEdge2ᚖhukouᚋgraphᚋmodelᚐPortalMessageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalMessageEdge2ᚖhukouᚋgraphᚋmodelᚐPortalMessageEdge(ctx context.Context, sel ast.SelectionSet, v *model.PortalMessageEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortalMessageEdge!")
+		return graphql.Null
+	}
+	return ec._PortalMessageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx context.Context, v any) (domain.PortalMessageKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PortalMessageKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx context.Context, sel ast.SelectionSet, v domain.PortalMessageKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PortalMessageKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPortalMessageStatus2hukouᚋdomainᚐPortalMessageStatus(ctx context.Context, v any) (domain.PortalMessageStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PortalMessageStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPortalMessageStatus2hukouᚋdomainᚐPortalMessageStatus(ctx context.Context, sel ast.SelectionSet, v domain.PortalMessageStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PortalMessageStatus!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNQueryCodeValue2hukouᚋdomainᚐQueryCodeValue(ctx context.Context, sel ast.SelectionSet, v domain.QueryCodeValue) graphql.Marshaler {
 	return ec._QueryCodeValue(ctx, sel, &v)
 }
@@ -43793,6 +47312,11 @@ func (ec *executionContext) marshalNRecentQuery2ᚖhukouᚋdomainᚐRecentQuery(
 	return ec._RecentQuery(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRecordFoundCardInput2hukouᚋgraphᚋmodelᚐRecordFoundCardInput(ctx context.Context, v any) (model.RecordFoundCardInput, error) {
+	res, err := ec.unmarshalInputRecordFoundCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRefuseBirthRegistrationInput2hukouᚋgraphᚋmodelᚐRefuseBirthRegistrationInput(ctx context.Context, v any) (model.RefuseBirthRegistrationInput, error) {
 	res, err := ec.unmarshalInputRefuseBirthRegistrationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44034,6 +47558,11 @@ func (ec *executionContext) unmarshalNSendCollaborationPingInput2hukouᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSendPortalMessageInput2hukouᚋgraphᚋmodelᚐSendPortalMessageInput(ctx context.Context, v any) (model.SendPortalMessageInput, error) {
+	res, err := ec.unmarshalInputSendPortalMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSession2ᚖhukouᚋdomainᚐSession(ctx context.Context, sel ast.SelectionSet, v *domain.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Session!")
@@ -44145,6 +47674,16 @@ func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel
 
 func (ec *executionContext) unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
 	res, err := ec.unmarshalInputSubmitOnlineBirthApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSubmitOnlineMatterCertificateApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, v any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSubmitOnlineMigrationApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMigrationApplicationInput(ctx context.Context, v any) (model.SubmitOnlineMigrationApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineMigrationApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -44931,6 +48470,25 @@ func (ec *executionContext) unmarshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx co
 }
 
 func (ec *executionContext) marshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx context.Context, sel ast.SelectionSet, v *domain.PIIKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOPortalMessageStatus2ᚖhukouᚋdomainᚐPortalMessageStatus(ctx context.Context, v any) (*domain.PortalMessageStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PortalMessageStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPortalMessageStatus2ᚖhukouᚋdomainᚐPortalMessageStatus(ctx context.Context, sel ast.SelectionSet, v *domain.PortalMessageStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -7,7 +7,6 @@ package resolvers
 
 import (
 	"context"
-	"encoding/json"
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/graph"
@@ -126,16 +125,9 @@ func (r *mutationResolver) CloseRefusedBirthRegistration(ctx context.Context, in
 
 // SubmitOnlineBirthApplication is the resolver for the submitOnlineBirthApplication field.
 func (r *mutationResolver) SubmitOnlineBirthApplication(ctx context.Context, input model.SubmitOnlineBirthApplicationInput) (*domain.OnlineApplication, error) {
-	data, err := json.Marshal(birth.OnlineData{CertificateNumber: input.CertificateNumber, Applicant: *input.Applicant})
+	sub, err := onlineSubmission(birth.Kind, input.Office, input.Reference, birth.OnlineData{CertificateNumber: input.CertificateNumber, Applicant: *input.Applicant}, input.Materials)
 	if err != nil {
 		return nil, err
-	}
-	sub := domain.OnlineSubmission{Kind: birth.Kind, Office: input.Office, Data: data}
-	if input.Reference != nil {
-		sub.Reference = *input.Reference
-	}
-	for _, m := range input.Materials {
-		sub.Materials = append(sub.Materials, domain.OnlineUpload{Code: m.Code, Name: m.File.Filename, ContentType: m.File.ContentType, Content: m.File.File})
 	}
 	return r.Online.Submit(ctx, sub)
 }

@@ -27,6 +27,23 @@ func (r *mutationResolver) ReplayWebhookDelivery(ctx context.Context, id string)
 	return r.Online.ReplayWebhook(ctx, id)
 }
 
+// SendPortalMessage is the resolver for the sendPortalMessage field.
+func (r *mutationResolver) SendPortalMessage(ctx context.Context, input model.SendPortalMessageInput) (*domain.PortalMessage, error) {
+	in := domain.NewPortalMessage{Kind: input.Kind, Subject: input.Subject, Body: input.Body}
+	if input.ApplicationID != nil {
+		in.ApplicationID = *input.ApplicationID
+	}
+	if input.Office != nil {
+		in.Office = *input.Office
+	}
+	return r.Online.SendMessage(ctx, in)
+}
+
+// AnswerPortalMessage is the resolver for the answerPortalMessage field.
+func (r *mutationResolver) AnswerPortalMessage(ctx context.Context, input model.AnswerPortalMessageInput) (*domain.PortalMessage, error) {
+	return r.Online.AnswerMessage(ctx, input.ID, input.Version, input.Answer)
+}
+
 // CaseStatus is the resolver for the caseStatus field.
 func (r *onlineApplicationResolver) CaseStatus(ctx context.Context, obj *domain.OnlineApplication) (*domain.CaseStatus, error) {
 	if obj.CaseStatus == "" {
@@ -63,6 +80,31 @@ func (r *onlineApplicationEventResolver) Status(ctx context.Context, obj *domain
 // Size is the resolver for the size field.
 func (r *onlineMaterialResolver) Size(ctx context.Context, obj *domain.OnlineMaterial) (int, error) {
 	return int(obj.Size), nil
+}
+
+// ApplicationID is the resolver for the applicationId field.
+func (r *portalMessageResolver) ApplicationID(ctx context.Context, obj *domain.PortalMessage) (*string, error) {
+	return optionalString(obj.ApplicationID), nil
+}
+
+// CaseID is the resolver for the caseId field.
+func (r *portalMessageResolver) CaseID(ctx context.Context, obj *domain.PortalMessage) (*string, error) {
+	return optionalString(obj.CaseID), nil
+}
+
+// Overdue is the resolver for the overdue field.
+func (r *portalMessageResolver) Overdue(ctx context.Context, obj *domain.PortalMessage) (bool, error) {
+	return obj.Overdue(r.Online.Now()), nil
+}
+
+// Answer is the resolver for the answer field.
+func (r *portalMessageResolver) Answer(ctx context.Context, obj *domain.PortalMessage) (*string, error) {
+	return optionalString(obj.Answer), nil
+}
+
+// AnsweredBy is the resolver for the answeredBy field.
+func (r *portalMessageResolver) AnsweredBy(ctx context.Context, obj *domain.PortalMessage) (*string, error) {
+	return optionalString(obj.AnsweredBy), nil
 }
 
 // OnlineApplication is the resolver for the onlineApplication field.
@@ -107,6 +149,27 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, status *domain.We
 	return r.Online.FindWebhookDeliveries(ctx, st, n)
 }
 
+// PortalMessages is the resolver for the portalMessages field.
+func (r *queryResolver) PortalMessages(ctx context.Context, status *domain.PortalMessageStatus, overdue *bool, first *int, after *string) (*model.PortalMessageConnection, error) {
+	p, err := pageOf(first, after)
+	if err != nil {
+		return nil, err
+	}
+	var st domain.PortalMessageStatus
+	if status != nil {
+		st = *status
+	}
+	page, err := r.Online.FindMessages(ctx, st, overdue != nil && *overdue, p)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.PortalMessageConnection{PageInfo: pageInfo(page.HasNextPage, page.EndCursor), Edges: []*model.PortalMessageEdge{}}
+	for _, m := range page.Messages {
+		conn.Edges = append(conn.Edges, &model.PortalMessageEdge{Cursor: domain.CursorFor(m.ID), Node: m})
+	}
+	return conn, nil
+}
+
 // OnlineApplicationEvents is the resolver for the onlineApplicationEvents field.
 func (r *subscriptionResolver) OnlineApplicationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error) {
 	ch, err := r.Online.Events(ctx, r.Events)
@@ -127,6 +190,11 @@ func (r *subscriptionResolver) OnlineApplicationEvents(ctx context.Context) (<-c
 	return out, nil
 }
 
+// ApplicationID is the resolver for the applicationId field.
+func (r *webhookDeliveryResolver) ApplicationID(ctx context.Context, obj *domain.WebhookDelivery) (*string, error) {
+	return optionalString(obj.ApplicationID), nil
+}
+
 // Payload is the resolver for the payload field.
 func (r *webhookDeliveryResolver) Payload(ctx context.Context, obj *domain.WebhookDelivery) (string, error) {
 	return string(obj.Payload), nil
@@ -145,6 +213,9 @@ func (r *Resolver) OnlineApplicationEvent() graph.OnlineApplicationEventResolver
 // OnlineMaterial returns graph.OnlineMaterialResolver implementation.
 func (r *Resolver) OnlineMaterial() graph.OnlineMaterialResolver { return &onlineMaterialResolver{r} }
 
+// PortalMessage returns graph.PortalMessageResolver implementation.
+func (r *Resolver) PortalMessage() graph.PortalMessageResolver { return &portalMessageResolver{r} }
+
 // WebhookDelivery returns graph.WebhookDeliveryResolver implementation.
 func (r *Resolver) WebhookDelivery() graph.WebhookDeliveryResolver {
 	return &webhookDeliveryResolver{r}
@@ -154,5 +225,6 @@ type (
 	onlineApplicationResolver      struct{ *Resolver }
 	onlineApplicationEventResolver struct{ *Resolver }
 	onlineMaterialResolver         struct{ *Resolver }
+	portalMessageResolver          struct{ *Resolver }
 	webhookDeliveryResolver        struct{ *Resolver }
 )

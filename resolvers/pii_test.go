@@ -175,18 +175,26 @@ func splitField(name string) (typ, field string) {
 // the gates). They carry @pii all the same, so that a gate opened later
 // does not open the data with it.
 var maskedOutOfReach = map[string]string{
-	"CollabMessage.body":        "collaborationMessages, deadLetters, overdueMessages: ADMIN, OFFICER",
-	"CollabMessage.lastError":   "as body",
-	"AuditEntry.detail":         "auditLog: ADMIN",
-	"HcybshRun.error":           "hcybshRun: ADMIN",
-	"MigrationLookup.kinName":   "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
-	"WebhookDelivery.payload":   "webhookDeliveries: ADMIN (the payload's result is masked when it is made: a portal never gets it in clear)",
-	"ElectronicSeal.name":       "seals, requestSeal, revokeSeal: ADMIN (a seal names an office or an officer)",
-	"SealVerification.sealName": "verifyDocument: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
-	"Licence.holderIdNumber":    "licence, citedLicences, citeLicence: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
-	"Licence.holderName":        "as holderIdNumber",
-	"Licence.revokeReason":      "as holderIdNumber",
-	"LicenceItem.value":         "as holderIdNumber",
+	"CollabMessage.body":         "collaborationMessages, deadLetters, overdueMessages: ADMIN, OFFICER",
+	"CollabMessage.lastError":    "as body",
+	"AuditEntry.detail":          "auditLog: ADMIN",
+	"HcybshRun.error":            "hcybshRun: ADMIN",
+	"MigrationLookup.kinName":    "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
+	"WebhookDelivery.payload":    "webhookDeliveries: ADMIN (the payload's result is masked when it is made: a portal never gets it in clear)",
+	"ElectronicSeal.name":        "seals, requestSeal, revokeSeal: ADMIN (a seal names an office or an officer)",
+	"SealVerification.sealName":  "verifyDocument: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
+	"Licence.holderIdNumber":     "licence, citedLicences, citeLicence: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
+	"Licence.holderName":         "as holderIdNumber",
+	"Licence.revokeReason":       "as holderIdNumber",
+	"LicenceItem.value":          "as holderIdNumber",
+	"FoundCard.idNumber":         "foundIdCards: CLERK, OFFICER, ADMIN",
+	"FoundCard.nameOnCard":       "as idNumber",
+	"FoundCard.foundPlace":       "as idNumber",
+	"FoundCard.finderName":       "as idNumber",
+	"FoundCard.finderPhone":      "as idNumber",
+	"FoundCard.ownerName":        "as idNumber",
+	"FoundCard.claimantName":     "as idNumber",
+	"FoundCard.claimantIdNumber": "as idNumber",
 }
 
 // TestMasking_AnalystReadsMaskedClerkInClear reads every @pii field of the
@@ -281,13 +289,16 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 
 		// An Internet+ portal, the other masked caller, reads its own online
 		// application masked; the station's clerk reads it in clear.
-		onlineID := newMaskingOnline(t, db, b.portal.ID, b.station)
+		onlineIDs := newMaskingOnline(t, db, b.portal.ID, b.station)
 		const onlineQ = `query($id: ID!) { onlineApplication(id: $id) { id reason data materials { code name }
-  result { __typename ... on BirthOnlineResult { approved reasons idNumber householdNumber newbornName } } } }`
-		{
+  result { __typename ... on BirthOnlineResult { approved reasons idNumber householdNumber newbornName }
+    ... on MatterCertificateOnlineResult { verdict reasons certificateNumber verificationCode refusalNumber }
+    ... on MigrationOnlineResult { approved reasons licenceId householdNumber movedInOn } } }
+  portalMessages { edges { node { id subject body answer } } } }`
+		for _, id := range onlineIDs {
 			var clear, masked map[string]any
-			b.do2(t, srv.URL, clerk, onlineQ, map[string]any{"id": onlineID}).ok(t, &clear)
-			b.do2(t, srv.URL, b.token(t, b.portal), onlineQ, map[string]any{"id": onlineID}).ok(t, &masked)
+			b.do2(t, srv.URL, clerk, onlineQ, map[string]any{"id": id}).ok(t, &clear)
+			b.do2(t, srv.URL, b.token(t, b.portal), onlineQ, map[string]any{"id": id}).ok(t, &masked)
 			w := maskWalker{t: t, schema: schema, visited: visited}
 			w.object("Online", schema.Query, clear, masked)
 		}
@@ -570,9 +581,10 @@ func newMaskingCertificates(t *testing.T, db *storage.DB, office string) masking
 	return fx
 }
 
-// newMaskingOnline stores an online application of the portal user at
-// office whose every personal field holds a value, and returns its ID.
-func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string) string {
+// newMaskingOnline stores online applications (a birth, a matter
+// certificate) of the portal user at office whose every personal field
+// holds a value, and returns their IDs.
+func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string) []string {
 	t.Helper()
 	idNo := idnumber.Generate("211102", time.Date(1990, 3, 15, 0, 0, 0, 0, time.UTC), 231)
 	newborn := idnumber.Generate("211102", time.Date(2024, 2, 17, 0, 0, 0, 0, time.UTC), 17)
@@ -588,5 +600,23 @@ func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string)
 		Materials: []domain.OnlineMaterial{{Code: "BIRTH_CERT", Name: idNo + "-出生医学证明.png", ContentType: "image/png", Size: 3, BlobKey: "k", SHA256: "00"}},
 		CreatedAt: now, UpdatedAt: now}
 	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), a))
-	return a.ID
+	answeredAt := now
+	m := &domain.PortalMessage{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: domain.MessageQuestion, ApplicationID: a.ID,
+		Office: office, Subject: "关于 " + idNo + " 的申请", Body: "申报人 " + idNo + " 询问进度", Status: domain.MessageAnswered,
+		DeadlineAt: now.Add(time.Hour), Answer: "已告知 " + idNo, AnsweredBy: "clerk", AnsweredAt: &answeredAt, CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.PortalMessages().CreatePortalMessage(context.Background(), m))
+	require.NoError(t, db.PortalMessages().UpdatePortalMessage(context.Background(), m))
+	certResult, err := json.Marshal(map[string]any{"verdict": "NOT_TRUE", "reasons": []string{"无法确认 " + idNo + " 的亲属关系"}, "refusalNumber": "BZ1"})
+	require.NoError(t, err)
+	cert := &domain.OnlineApplication{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: certificate.MatterKind, Office: office,
+		Data: json.RawMessage(`{"matterType":"KINSHIP"}`), Status: domain.OnlineRefused, Result: certResult, Materials: []domain.OnlineMaterial{},
+		CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), cert))
+	migResult, err := json.Marshal(map[string]any{"approved": false, "reasons": []string{"迁移人 " + idNo + " 不符合条件"}})
+	require.NoError(t, err)
+	mig := &domain.OnlineApplication{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: migration.Kind, Office: office,
+		Data: json.RawMessage(`{"category":"GRADUATE"}`), Status: domain.OnlineRefused, Result: migResult, Materials: []domain.OnlineMaterial{},
+		CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), mig))
+	return []string{a.ID, cert.ID, mig.ID}
 }

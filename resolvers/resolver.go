@@ -30,4 +30,5 @@ type Resolver struct {
 	Integrators *domain.IntegratorService
 	Idempotency *domain.IdempotencyService
 	Online      *domain.OnlineService
+	FoundCards  *domain.FoundCardService
 }

@@ -68,7 +68,7 @@ type webhookRow struct {
 	bun.BaseModel `bun:"table:webhook_deliveries"`
 	ID            string     `bun:"id,pk"`
 	ClientUserID  string     `bun:"client_user_id"`
-	ApplicationID string     `bun:"application_id"`
+	ApplicationID string     `bun:"application_id,nullzero"`
 	Seq           int        `bun:"seq"`
 	Payload       string     `bun:"payload"`
 	Status        string     `bun:"status"`
@@ -184,9 +184,11 @@ func (r onlineRepo) FindOnlineApplications(ctx context.Context, f domain.OnlineF
 
 func (r onlineRepo) CreateWebhookDelivery(ctx context.Context, d *domain.WebhookDelivery) error {
 	var last int
-	if err := r.idb.NewSelect().Model((*webhookRow)(nil)).ColumnExpr("COALESCE(MAX(seq), 0)").
-		Where("application_id = ?", d.ApplicationID).Scan(ctx, &last); err != nil {
-		return translate(err, "webhook delivery")
+	if d.ApplicationID != "" { // deliveries about no application (a message's answer) stand alone
+		if err := r.idb.NewSelect().Model((*webhookRow)(nil)).ColumnExpr("COALESCE(MAX(seq), 0)").
+			Where("application_id = ?", d.ApplicationID).Scan(ctx, &last); err != nil {
+			return translate(err, "webhook delivery")
+		}
 	}
 	d.Seq = last + 1
 	row := &webhookRow{ID: d.ID, ClientUserID: d.ClientUserID, ApplicationID: d.ApplicationID, Seq: d.Seq, Payload: string(d.Payload),

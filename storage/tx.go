@@ -41,6 +41,10 @@ func (r repos) Idempotency() domain.IdempotencyRepository {
 	return idempotencyRepo{r.idb}
 }
 func (r repos) Online() domain.OnlineRepository { return onlineRepo{r.idb} }
+func (r repos) PortalMessages() domain.PortalMessageRepository {
+	return portalMessageRepo{r.idb}
+}
+func (r repos) FoundCards() domain.FoundCardRepository { return foundCardRepo{r.idb} }
 
 // AfterCommit implements domain.Repos.
 func (r repos) AfterCommit(fn func()) {
@@ -74,6 +78,12 @@ func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
 
 // Queries implements domain.Repos on the pool.
 func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
+
+// FoundCards implements domain.Repos on the pool.
+func (db *DB) FoundCards() domain.FoundCardRepository { return db.pool().FoundCards() }
+
+// PortalMessages implements domain.Repos on the pool.
+func (db *DB) PortalMessages() domain.PortalMessageRepository { return db.pool().PortalMessages() }
 
 // Online implements domain.Repos on the pool.
 func (db *DB) Online() domain.OnlineRepository { return db.pool().Online() }

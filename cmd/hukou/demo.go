@@ -56,13 +56,14 @@ func runDemo(ctx context.Context, args []string) error {
 	}
 	// One set of simulators for both, so that they share the platform.
 	var sim *ministrysim.Simulator
+	simURL := "" // the in-process simulators, with the Internet+ portal
 	if cfg.MinistryURL == "" || cfg.ProvinceURL == "" || cfg.PlatformURL == "" {
 		sims, err := startSimulators("127.0.0.1:0", cfg.PlatformDB, 1, nil)
 		if err != nil {
 			return fmt.Errorf("start simulators: %w", err)
 		}
 		defer sims.close()
-		sim = sims.ministry
+		sim, simURL = sims.ministry, sims.URL
 		for i := range cfgs {
 			cfgs[i].MinistryURL = cmp(cfgs[i].MinistryURL, sims.URL+"/ministry")
 			cfgs[i].ProvinceURL = cmp(cfgs[i].ProvinceURL, sims.URL+"/province")
@@ -90,6 +91,11 @@ func runDemo(ctx context.Context, args []string) error {
 		ds = append(ds, d)
 		if err := provisionDemoSeals(ctx, d.app); err != nil { // documents then get the drawn seal
 			slog.Warn("demo: no electronic seals", "office", c.OfficeCode, "err", err)
+		}
+		if i == 0 && simURL != "" {
+			if err := provisionDemoPortal(ctx, d, simURL); err != nil {
+				return err
+			}
 		}
 	}
 	printDemo(os.Stdout, ds)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -91,9 +92,9 @@ func (p portalSim) application(id string) portalApp {
 }
 
 type webhookPayload struct {
-	ID, ApplicationID, Status, CaseStatus string
-	Seq                                   int
-	Result                                *struct{ IDNumber string }
+	ID, Type, ApplicationID, Status, CaseStatus, MessageID, Answer string
+	Seq                                                            int
+	Result                                                         *struct{ IDNumber string }
 }
 
 func (p portalSim) deliveries() ([]webhookPayload, portalsim.Deliveries) {
@@ -238,6 +239,8 @@ func TestPortal_OnlineBirth(t *testing.T) {
 			map[string]any{"id": app.ID}, &accepted))
 		bc := accepted.AcceptOnlineApplication
 		require.Equal(t, "DRAFT", bc.Status)
+		require.Eventually(t, func() bool { _, st := p.deliveries(); return st.Refused > 0 }, 30*time.Second, 200*time.Millisecond,
+			"the acceptance's webhook is tried while the portal is down")
 		for {
 			m := read()
 			if m["type"] == "ka" || m["type"] == "ping" {
@@ -343,6 +346,20 @@ func TestPortal_OnlineBirth(t *testing.T) {
 		require.Contains(t, final.Result.IDNumber, "*", "a portal reads ID numbers masked")
 		require.Equal(t, view.Case.Details.HouseholdNumber, final.Result.HouseholdNumber)
 
+		// A question about the application (3.1.7) goes to its station; the
+		// answer reaches the portal by webhook.
+		var msg struct {
+			SendPortalMessage struct {
+				ID, Office string
+				Version    int
+			}
+		}
+		require.NoError(t, gql(c.pj.addr, cl.ClientLogin.AccessToken, `mutation($in: SendPortalMessageInput!) { sendPortalMessage(input: $in) { id office version } }`,
+			map[string]any{"in": map[string]any{"kind": "QUESTION", "applicationId": app.ID, "subject": "户口簿何时可领", "body": "申请人询问何时可以领取户口簿"}}, &msg))
+		require.Equal(t, station, msg.SendPortalMessage.Office)
+		require.NoError(t, gql(c.pj.addr, clerk, `mutation($id: ID!, $v: Int!) { answerPortalMessage(input: {id: $id, version: $v, answer: "请于工作日到派出所窗口领取"}) { status } }`,
+			map[string]any{"id": msg.SendPortalMessage.ID, "v": msg.SendPortalMessage.Version}, nil))
+
 		// Every change reached the portal exactly once, signed, in sequence,
 		// though it was down for part of the run.
 		var all []struct {
@@ -377,6 +394,17 @@ func TestPortal_OnlineBirth(t *testing.T) {
 			}
 		}
 		require.Positive(t, retried, "deliveries made while the portal was down were retried")
+		var answers []webhookPayload
+		got = slices.DeleteFunc(got, func(d webhookPayload) bool {
+			if d.Type == "portal_message.answered" {
+				answers = append(answers, d)
+				return true
+			}
+			return false
+		})
+		require.Len(t, answers, 1, "the answer to the portal's question")
+		require.Equal(t, msg.SendPortalMessage.ID, answers[0].MessageID)
+		require.Equal(t, "请于工作日到派出所窗口领取", answers[0].Answer)
 		sort.Slice(got, func(i, j int) bool { return got[i].Seq < got[j].Seq })
 		var statuses []string
 		for i, d := range got {

@@ -136,6 +136,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Integrators: integrators,
 		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
 		Online:      online,
+		FoundCards:  &domain.FoundCardService{DB: db, Audit: audit, Ministry: ministry, Now: time.Now, NewID: newID},
 	}
 	res.Integrators.Sessions = auth
 	// The refresh cookie is Secure except on plain HTTP in development mode.

@@ -37,6 +37,16 @@ type AnnounceCollaborationKeyInput struct {
 	NotAfter  *time.Time `json:"notAfter,omitempty"`
 }
 
+// Answers a portal's message (3.1.7).
+type AnswerPortalMessageInput struct {
+	// The message.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// The answer the portal passes on.
+	Answer string `json:"answer"`
+}
+
 type ApproveMigrationInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
@@ -73,6 +83,18 @@ type CaseStepInput struct {
 	Version int           `json:"version"`
 	// A note recorded with the step in the case's history.
 	Note string `json:"note"`
+}
+
+// The collection of a found ID card.
+type ClaimFoundCardInput struct {
+	// The found card's record.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// Who collects it (the owner or an agent).
+	ClaimantName string `json:"claimantName"`
+	// The collector's citizen ID number.
+	ClaimantIDNumber string `json:"claimantIdNumber"`
 }
 
 type ClientLoginInput struct {
@@ -239,6 +261,22 @@ type PageInfo struct {
 	EndCursor   *string `json:"endCursor,omitempty"`
 }
 
+// A page of portal messages, newest first.
+type PortalMessageConnection struct {
+	// The messages.
+	Edges []*PortalMessageEdge `json:"edges"`
+	// Whether there are more.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One portal message in a page.
+type PortalMessageEdge struct {
+	// Pass as after to read the next page (keyed on the immutable ID).
+	Cursor string `json:"cursor"`
+	// The message.
+	Node *domain.PortalMessage `json:"node"`
+}
+
 type Query struct {
 }
 
@@ -248,6 +286,22 @@ type QueryInput struct {
 	Condition *domain.QueryCondition `json:"condition,omitempty"`
 	Columns   []string               `json:"columns,omitempty"`
 	Sort      *domain.QuerySort      `json:"sort,omitempty"`
+}
+
+// A found ID card handed to the caller's station.
+type RecordFoundCardInput struct {
+	// The citizen ID number printed on the card.
+	IDNumber string `json:"idNumber"`
+	// The name printed on the card.
+	NameOnCard *string `json:"nameOnCard,omitempty"`
+	// When it was found.
+	FoundAt time.Time `json:"foundAt"`
+	// Where it was found.
+	FoundPlace string `json:"foundPlace"`
+	// Who found it.
+	FinderName string `json:"finderName"`
+	// The finder's phone.
+	FinderPhone *string `json:"finderPhone,omitempty"`
 }
 
 type RefuseBirthRegistrationInput struct {
@@ -360,6 +414,20 @@ type SendCollaborationPingInput struct {
 	Text           string `json:"text"`
 }
 
+// A message or instruction a portal sends (3.1.7).
+type SendPortalMessageInput struct {
+	// A question or an instruction.
+	Kind domain.PortalMessageKind `json:"kind"`
+	// One of the portal's online applications it is about (then it goes to that application's station); or give office.
+	ApplicationID *string `json:"applicationId,omitempty"`
+	// The office it goes to (within the client's scopes) when it is about no application.
+	Office *string `json:"office,omitempty"`
+	// Its subject (at most 200 characters).
+	Subject string `json:"subject"`
+	// Its text (at most 4000 bytes).
+	Body string `json:"body"`
+}
+
 type SettleBirthRegistrationInput struct {
 	ID      scalar.CaseID     `json:"id"`
 	Version int               `json:"version"`
@@ -389,6 +457,30 @@ type SubmitOnlineBirthApplicationInput struct {
 	CertificateNumber string `json:"certificateNumber"`
 	// The applicant's data, as a clerk would enter it (1.1.1).
 	Applicant *birth.Applicant `json:"applicant"`
+	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
+}
+
+// An online household matter certificate application submitted by a portal (3.1.3).
+type SubmitOnlineMatterCertificateApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The matter to certify, as a clerk would enter it (1.1.6).
+	Matter *certificate.Matter `json:"matter"`
+	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
+}
+
+// An online migration application submitted by a portal (3.1.2).
+type SubmitOnlineMigrationApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The applicant's data, as a clerk would enter it (1.1.3).
+	Applicant *migration.Applicant `json:"applicant"`
 	// Materials uploaded with it (multipart request).
 	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
 }

@@ -14,7 +14,9 @@
       "User"
     ],
     "OnlineResult": [
-      "BirthOnlineResult"
+      "BirthOnlineResult",
+      "MatterCertificateOnlineResult",
+      "MigrationOnlineResult"
     ]
   }
 };
@@ -33,7 +35,9 @@
       "User"
     ],
     "OnlineResult": [
-      "BirthOnlineResult"
+      "BirthOnlineResult",
+      "MatterCertificateOnlineResult",
+      "MigrationOnlineResult"
     ]
   }
 };
