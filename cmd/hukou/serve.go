@@ -80,8 +80,18 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if cfg.MetricsAddr == "off" {
 		registerer = prometheus.NewRegistry() // nobody scrapes it; a second deployment in one process must not collide
 	}
+	if cfg.BlobSweepInterval != 0 && cfg.BlobSweepGrace < domain.MinBlobSweepGrace {
+		closeIntegrations()
+		db.Close()
+		return nil, fmt.Errorf("BLOB_SWEEP_GRACE must be at least %s (got %s)", domain.MinBlobSweepGrace, cfg.BlobSweepGrace)
+	}
+	var sweeper *domain.BlobSweeper
+	if cfg.BlobSweepInterval > 0 {
+		sweeper = &domain.BlobSweeper{Blobs: blobs, Refs: db, Grace: cfg.BlobSweepGrace, Now: time.Now, Logger: slog.Default()}
+	}
 	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
-		Collab: collab, Cases: cases, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
+		Collab: collab, Cases: cases, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter,
+		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval})
 	if err != nil {
 		audit.Close()
 		closeIntegrations()

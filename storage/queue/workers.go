@@ -22,6 +22,9 @@ type Deps struct {
 	Collab *domain.CollabService  // nil: no collaboration transport
 	Hcybsh domain.HcybshGenerator // works generate_hcybsh jobs
 	Cases  *domain.CaseService    // nil: no case jobs
+	// Sweeper deletes orphan blobs every SweepEvery; nil: no sweeping.
+	Sweeper    *domain.BlobSweeper
+	SweepEvery time.Duration
 }
 
 // register adds every worker of hukou to workers. This is the one place
@@ -38,6 +41,11 @@ func register(workers *river.Workers, deps Deps) error {
 	}
 	if deps.Cases != nil {
 		if err := river.AddWorkerSafely(workers, &caseJobWorker{cases: deps.Cases}); err != nil {
+			return err
+		}
+	}
+	if deps.Sweeper != nil {
+		if err := river.AddWorkerSafely(workers, &sweepBlobsWorker{deps: deps}); err != nil {
 			return err
 		}
 	}
@@ -67,6 +75,9 @@ func scheduleFor(deps Deps, inboxEvery time.Duration) []periodic {
 	s := []periodic{{every: 24 * time.Hour, args: domain.PruneRefreshTokensArgs{}}}
 	if deps.Collab != nil {
 		s = append(s, periodic{every: inboxEvery, args: domain.PullInboxArgs{}})
+	}
+	if deps.Sweeper != nil {
+		s = append(s, periodic{every: deps.SweepEvery, args: domain.SweepBlobsArgs{}})
 	}
 	return s
 }
@@ -196,4 +207,26 @@ type caseJobWorker struct {
 
 func (w *caseJobWorker) Work(ctx context.Context, job *river.Job[domain.CaseJobArgs]) error {
 	return w.cases.RunJob(ctx, job.Args)
+}
+
+// sweepBlobsWorker runs the orphan blob sweeper (domain.BlobSweeper). A
+// sweep that fails part way is retried; what it deleted was orphaned.
+type sweepBlobsWorker struct {
+	river.WorkerDefaults[domain.SweepBlobsArgs]
+	deps Deps
+}
+
+func (w *sweepBlobsWorker) Work(ctx context.Context, _ *river.Job[domain.SweepBlobsArgs]) error {
+	res, err := w.deps.Sweeper.Sweep(ctx)
+	if err != nil {
+		return fmt.Errorf("sweep orphan blobs: %w", err)
+	}
+	w.deps.Logger.InfoContext(ctx, "orphan blobs swept", slog.Int("listed", res.Listed), slog.Int("deleted", res.Deleted),
+		slog.Int64("freed_bytes", res.Freed), slog.Int("referenced", res.Kept), slog.Int("within_grace", res.Youngest))
+	return nil
+}
+
+// Timeout: listing a large store takes a while.
+func (w *sweepBlobsWorker) Timeout(*river.Job[domain.SweepBlobsArgs]) time.Duration {
+	return 30 * time.Minute
 }
