@@ -3,6 +3,7 @@ package domain
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -188,9 +189,11 @@ func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name,
 }
 
 // Modify changes an archive's material and, when replacement is not nil,
-// its content (1.4.6); an empty materialCode keeps the material. Refused
-// with CodeForbidden (reason archive.restricted) when the archive's flag
-// forbids modification, whoever asks. version 0 skips the stale check.
+// its content (1.4.6); an empty materialCode keeps the material. The
+// replaced content is kept (CaseFileVersion), never deleted. Refused with
+// CodeForbidden (reason archive.restricted) when the archive's flag forbids
+// modification, whoever asks. version 0 skips the stale check. The change
+// is recorded in the case's history (MODIFY_ARCHIVE) and the audit log.
 // Errors otherwise as Upload, and CodeConflict for a stale version.
 func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int, materialCode string, replacement *ArchiveUpload) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveWriteRoles...)
@@ -198,7 +201,7 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 		return nil, err
 	}
 	// Checks before the upload, so a refused change stores nothing.
-	f, c, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version)
+	f, c, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version, mustBeValid)
 	if err != nil {
 		return nil, err
 	}
@@ -209,6 +212,9 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 		if err := s.checkMaterial(ctx, c, materialCode); err != nil {
 			return nil, err
 		}
+	}
+	if (materialCode == "" || materialCode == f.MaterialCode) && replacement == nil {
+		return nil, FieldErrorf("materialCode", "choose another material or a new image; nothing would change").WithReason("archive.no_change")
 	}
 	var ref *BlobRef
 	var name string
@@ -224,27 +230,43 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 		ref, name = &r, content.name
 	}
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var c *Case
 		var err error
-		if f, _, err = s.archiveForWrite(ctx, actor, tx, fileID, version); err != nil {
+		if f, c, err = s.archiveForWrite(ctx, actor, tx, fileID, version, mustBeValid); err != nil {
 			return err
 		}
 		if !f.Restriction.AllowsModify() {
 			return restricted(f, "modified")
 		}
-		detail := "file " + f.ID
+		now := s.Cases.Now().UTC()
+		detail, note := "file "+f.ID, "「"+f.Name+"」"
+		change := map[string]any{"fileId": f.ID}
 		if materialCode != "" && materialCode != f.MaterialCode {
 			detail += " material " + f.MaterialCode + " → " + materialCode
-			f.MaterialCode = materialCode
+			note += "材料类型 " + f.MaterialCode + " → " + materialCode + "；"
+			change["materialFrom"], change["materialTo"] = f.MaterialCode, materialCode
 		}
 		if ref != nil {
+			if err := tx.Files().AppendCaseFileVersion(ctx, &CaseFileVersion{FileID: f.ID, Version: f.Version, MaterialCode: f.MaterialCode,
+				Name: f.Name, ContentType: f.ContentType, Size: f.Size, BlobKey: f.BlobKey, ReplacedBy: actor.Username, ReplacedAt: now}); err != nil {
+				return err
+			}
 			detail += " blob " + f.BlobKey + " → " + ref.Key
+			note += "更换图像（" + name + "）；"
+			change["blobFrom"], change["blobTo"] = f.BlobKey, ref.Key
 			f.BlobKey, f.Size, f.ContentType, f.Name = ref.Key, ref.Size, ref.ContentType, name
 		}
-		f.UpdatedAt = s.Cases.Now().UTC()
+		if materialCode != "" {
+			f.MaterialCode = materialCode
+		}
+		f.UpdatedAt = now
 		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
 			return err
 		}
-		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.modify", "Case", f.CaseID, detail))
+		if err := s.recordChange(ctx, tx, actor, c, ActionModifyArchive, now, strings.TrimSuffix(note, "；"), change); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "archive.modify", "Case", f.CaseID, detail))
 	})
 	if err != nil {
 		return nil, err
@@ -252,32 +274,93 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 	return f, nil
 }
 
+// MaxDeleteReason bounds the reason given for a deletion, in characters.
+const MaxDeleteReason = 500
+
 // Delete soft-deletes an archive (1.4.7): the row and the content stay, the
-// archive is no longer listed or served. Refused with CodeForbidden (reason
+// archive is no longer listed, cited or sent; Restore brings it back. The
+// reason is required and kept. Refused with CodeForbidden (reason
 // archive.restricted) when the archive's flag forbids deletion, whoever
-// asks, administrators included.
-func (s *ArchiveService) Delete(ctx context.Context, fileID string, version int) (*CaseFile, error) {
+// asks, administrators included. Recorded in the case's history
+// (DELETE_ARCHIVE, with the reason) and the audit log.
+func (s *ArchiveService) Delete(ctx context.Context, fileID string, version int, reason string) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveWriteRoles...)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version); err != nil {
+	reason, err = checkReason(reason, true)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version, mustBeValid); err != nil {
 		return nil, err // checked on the pool first, so a refusal is audited
 	}
 	var f *CaseFile
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var c *Case
 		var err error
-		if f, _, err = s.archiveForWrite(ctx, actor, tx, fileID, version); err != nil {
+		if f, c, err = s.archiveForWrite(ctx, actor, tx, fileID, version, mustBeValid); err != nil {
 			return err
 		}
 		if !f.Restriction.AllowsDelete() {
 			return restricted(f, "deleted")
 		}
-		f.Valid, f.UpdatedAt = false, s.Cases.Now().UTC()
+		f.Valid, f.DeleteReason, f.UpdatedAt = false, reason, s.Cases.Now().UTC()
 		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
 			return err
 		}
-		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.delete", "Case", f.CaseID, "file "+f.ID))
+		if err := s.recordChange(ctx, tx, actor, c, ActionDeleteArchive, f.UpdatedAt, "「"+f.Name+"」删除："+reason,
+			map[string]any{"fileId": f.ID, "reason": reason}); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.delete", "Case", f.CaseID, "file "+f.ID+" reason "+reason))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Restore brings a soft-deleted archive back (1.4.7): the roles, the case
+// rules and the version check of Delete. A restore changes the archive, so
+// a NO_MODIFY flag (set by an archivist on the deleted archive) refuses it
+// with CodeForbidden (archive.restricted), whoever asks. reason is
+// optional. Recorded in the case's history (RESTORE_ARCHIVE) and the audit
+// log. Errors: CodeInvalid (archive.not_deleted) for a valid archive.
+func (s *ArchiveService) Restore(ctx context.Context, fileID string, version int, reason string) (*CaseFile, error) {
+	actor, err := Authorize(ctx, archiveWriteRoles...)
+	if err != nil {
+		return nil, err
+	}
+	reason, err = checkReason(reason, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version, mustBeDeleted); err != nil {
+		return nil, err
+	}
+	var f *CaseFile
+	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var c *Case
+		var err error
+		if f, c, err = s.archiveForWrite(ctx, actor, tx, fileID, version, mustBeDeleted); err != nil {
+			return err
+		}
+		if !f.Restriction.AllowsModify() {
+			return restricted(f, "restored")
+		}
+		f.Valid, f.DeleteReason, f.UpdatedAt = true, "", s.Cases.Now().UTC()
+		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
+			return err
+		}
+		note := "「" + f.Name + "」恢复"
+		if reason != "" {
+			note += "：" + reason
+		}
+		if err := s.recordChange(ctx, tx, actor, c, ActionRestoreArchive, f.UpdatedAt, note, map[string]any{"fileId": f.ID, "reason": reason}); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.restore", "Case", f.CaseID, "file "+f.ID))
 	})
 	if err != nil {
 		return nil, err
@@ -286,7 +369,10 @@ func (s *ArchiveService) Delete(ctx context.Context, fileID string, version int)
 }
 
 // SetRestriction sets an archive's restriction flag (1.4.19): ARCHIVIST or
-// ADMIN within the case's jurisdiction, whatever the case's status.
+// ADMIN within the case's jurisdiction, whatever the case's status and
+// whether the archive is valid or deleted (a deleted archive flagged
+// NO_MODIFY cannot be restored). Recorded in the case's history
+// (SET_ARCHIVE_RESTRICTION) and the audit log.
 func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, version int, r ArchiveRestriction) (*CaseFile, error) {
 	actor, err := Authorize(ctx, RoleArchivist, RoleAdmin)
 	if err != nil {
@@ -295,18 +381,27 @@ func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, vers
 	if !r.Valid() {
 		return nil, FieldErrorf("restriction", "choose NONE, NO_DELETE, NO_MODIFY or NO_DELETE_NO_MODIFY (got %q)", r).WithReason("archive.restriction")
 	}
-	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version); err != nil {
+	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version, validOrDeleted); err != nil {
 		return nil, err // checked on the pool first, so a refusal is audited
 	}
 	var f *CaseFile
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var c *Case
 		var err error
-		if f, _, err = s.archiveForWrite(ctx, actor, tx, fileID, version); err != nil {
+		if f, c, err = s.archiveForWrite(ctx, actor, tx, fileID, version, validOrDeleted); err != nil {
 			return err
 		}
+		if f.Restriction == r {
+			return FieldErrorf("restriction", "the archive is flagged %s already", r).WithReason("archive.no_change")
+		}
 		detail := "file " + f.ID + " restriction " + string(f.Restriction) + " → " + string(r)
+		note := "「" + f.Name + "」限制标志 " + f.Restriction.Label() + " → " + r.Label()
+		change := map[string]any{"fileId": f.ID, "from": f.Restriction, "to": r}
 		f.Restriction, f.UpdatedAt = r, s.Cases.Now().UTC()
 		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
+			return err
+		}
+		if err := s.recordChange(ctx, tx, actor, c, ActionSetArchiveRestriction, f.UpdatedAt, note, change); err != nil {
 			return err
 		}
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.restrict", "Case", f.CaseID, detail))
@@ -315,6 +410,42 @@ func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, vers
 		return nil, err
 	}
 	return f, nil
+}
+
+// Versions returns the contents an archive had before its images were
+// replaced (1.4.6), oldest first, for a caller who may read the archive.
+func (s *ArchiveService) Versions(ctx context.Context, f *CaseFile) ([]*CaseFileVersion, error) {
+	if _, err := Authorize(ctx, archiveReadRoles...); err != nil {
+		return nil, err
+	}
+	return s.Cases.DB.Files().FindCaseFileVersions(ctx, f.ID)
+}
+
+// recordChange appends an archive change to the case's history: the
+// status does not change.
+func (s *ArchiveService) recordChange(ctx context.Context, tx Repos, actor *Actor, c *Case, action Action, at time.Time, note string, data any) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	return tx.Cases().AppendCaseAction(ctx, &CaseAction{ID: s.Cases.NewID(), CaseID: c.ID, Action: action, From: c.Status, To: c.Status,
+		ActorID: actor.UserID, ActorName: actor.Shown(), Office: actor.OfficeCode, Note: note, Data: raw, At: at})
+}
+
+// checkReason trims a reason and checks it: at most MaxDeleteReason
+// printable characters, and present when required.
+func checkReason(reason string, required bool) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" && required {
+		return "", FieldErrorf("reason", "say why the archive is deleted").WithReason("archive.reason_required")
+	}
+	if !utf8.ValidString(reason) || strings.IndexFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) >= 0 {
+		return "", FieldErrorf("reason", "the reason has characters that cannot be kept").WithReason("archive.reason")
+	}
+	if n := utf8.RuneCountInString(reason); n > MaxDeleteReason {
+		return "", FieldErrorf("reason", "the reason has %d characters; at most %d", n, MaxDeleteReason).WithReason("archive.reason")
+	}
+	return reason, nil
 }
 
 // Open returns a valid file's content for the viewer or a download
@@ -501,7 +632,7 @@ func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos R
 // caseForWrite, plus the version check (0 skips it). Generated documents
 // are never changed. An archive outside the actor's jurisdiction answers
 // as one that does not exist.
-func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repos Repos, fileID string, version int) (*CaseFile, *Case, error) {
+func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repos Repos, fileID string, version int, validity archiveValidity) (*CaseFile, *Case, error) {
 	missing := notFound("case file not found")
 	f, err := repos.Files().FindCaseFileByID(ctx, fileID)
 	if err != nil {
@@ -511,8 +642,11 @@ func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repo
 	if err != nil {
 		return nil, nil, err
 	}
-	if !f.Valid {
+	switch {
+	case validity == mustBeValid && !f.Valid:
 		return nil, nil, Errorf(CodeNotFound, "the archive was deleted").WithReason("not_found")
+	case validity == mustBeDeleted && f.Valid:
+		return nil, nil, Errorf(CodeInvalid, "the archive %s is not deleted", f.Name).WithReason("archive.not_deleted")
 	}
 	if f.Category != FileArchive {
 		return nil, nil, Errorf(CodeForbidden, "%s is a generated document; it cannot be changed", f.Name).WithReason("archive.generated")
@@ -522,6 +656,15 @@ func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repo
 	}
 	return f, c, nil
 }
+
+// archiveValidity says which archives a change applies to.
+type archiveValidity int
+
+const (
+	mustBeValid archiveValidity = iota
+	mustBeDeleted
+	validOrDeleted
+)
 
 // readable loads a valid file the caller may read and audits the read.
 // Callers whose personal data is masked (Actor.MasksPersonalData) read no
@@ -555,7 +698,9 @@ func (s *ArchiveService) readable(ctx context.Context, fileID, op string) (*Case
 		}
 		return nil, missing
 	}
-	if !f.Valid {
+	if !f.Valid && !actor.HasRole(RoleArchivist, RoleAdmin) {
+		// Archivists and administrators open deleted archives, to decide
+		// on a restore (1.4.7); nobody else sees them.
 		return nil, Errorf(CodeNotFound, "the file was deleted").WithReason("not_found")
 	}
 	if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditRead, op, "CaseFile", f.ID, "case "+c.ID)); err != nil {

@@ -212,7 +212,7 @@ func TestArchiveService(t *testing.T) {
 			_, _, err = f.svc.Open(f.other, up.ID)
 			requireCode(t, err, domain.CodeNotFound, "", "not_found")
 			require.Equal(t, missing, err.Error())
-			_, err = f.svc.Delete(f.other, up.ID, 0)
+			_, err = f.svc.Delete(f.other, up.ID, 0, "拍摄错误")
 			requireCode(t, err, domain.CodeNotFound, "", "not_found")
 			analyst := actorAt(archStation, domain.OfficePoliceStation, "analyst", domain.RoleAnalyst)
 			_, err = f.svc.Upload(analyst, f.caseID, "BIRTH_CERT", "a.png", "image/png", bytes.NewReader(img))
@@ -243,7 +243,7 @@ func TestArchiveService(t *testing.T) {
 			require.NotEqual(t, a.BlobKey, m.BlobKey)
 			require.Equal(t, a.Version+1, m.Version)
 
-			d, err := f.svc.Delete(f.clerk, m.ID, m.Version)
+			d, err := f.svc.Delete(f.clerk, m.ID, m.Version, "拍摄错误")
 			require.NoError(t, err)
 			require.False(t, d.Valid)
 			files, err := f.svc.Files(f.clerk, f.caseID)
@@ -256,7 +256,7 @@ func TestArchiveService(t *testing.T) {
 			require.False(t, row.Valid)
 			_, _, err = f.svc.Open(f.clerk, a.ID)
 			requireCode(t, err, domain.CodeNotFound, "", "")
-			_, err = f.svc.Delete(f.clerk, a.ID, 0)
+			_, err = f.svc.Delete(f.clerk, a.ID, 0, "拍摄错误")
 			requireCode(t, err, domain.CodeNotFound, "", "")
 		})
 		t.Run("RestrictionNoDelete", func(t *testing.T) {
@@ -270,7 +270,7 @@ func TestArchiveService(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, domain.RestrictionNoDelete, r.Restriction)
 			for _, ctx := range []context.Context{f.clerk, f.archivst, f.admin} {
-				_, err = f.svc.Delete(ctx, a.ID, 0)
+				_, err = f.svc.Delete(ctx, a.ID, 0, "拍摄错误")
 				requireCode(t, err, domain.CodeForbidden, "", "archive.restricted")
 			}
 			// NO_DELETE still allows modification.
@@ -325,7 +325,7 @@ func TestArchiveService(t *testing.T) {
 			require.False(t, f.svc.CanCapture(f.clerk, c), "the declaration closes capture once submitted")
 			_, err = f.svc.Upload(f.clerk, caseID, "PARENT_ID", "y.png", "image/png", bytes.NewReader(img))
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_frozen")
-			_, err = f.svc.Delete(f.clerk, a.ID, 0)
+			_, err = f.svc.Delete(f.clerk, a.ID, 0, "拍摄错误")
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_frozen")
 			_, err = f.svc.Modify(f.clerk, a.ID, 0, "PARENT_ID", nil)
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_frozen")
@@ -367,7 +367,7 @@ func TestArchiveService(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, docs, 2)
 			// Generated documents are not archives: they cannot be deleted.
-			_, err = f.svc.Delete(f.admin, docs[0].ID, 0)
+			_, err = f.svc.Delete(f.admin, docs[0].ID, 0, "拍摄错误")
 			requireCode(t, err, domain.CodeForbidden, "", "")
 			// The thumbnail of a PDF is the placeholder, still 240 px.
 			thumb, _, err := f.svc.Thumbnail(f.clerk, docs[0].ID)

@@ -36,7 +36,7 @@ func TestBlobSweeper(t *testing.T) {
 			require.NoError(t, err)
 			deleted, err := svc.Upload(clerk, caseID, "BIRTH_CERT", "作废.png", "image/png", bytes.NewReader(pngImage(t, 65, 48)))
 			require.NoError(t, err)
-			_, err = svc.Delete(clerk, deleted.ID, deleted.Version)
+			_, err = svc.Delete(clerk, deleted.ID, deleted.Version, "拍摄错误")
 			require.NoError(t, err)
 
 			// An upload whose transaction rolls back: its blob was stored first.

@@ -203,6 +203,7 @@ type ComplexityRoot struct {
 		ContentType  func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		CreatedBy    func(childComplexity int) int
+		DeleteReason func(childComplexity int) int
 		ID           func(childComplexity int) int
 		MaterialCode func(childComplexity int) int
 		Name         func(childComplexity int) int
@@ -211,6 +212,7 @@ type ComplexityRoot struct {
 		Size         func(childComplexity int) int
 		ThumbnailURL func(childComplexity int) int
 		URL          func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
 		Valid        func(childComplexity int) int
 		Version      func(childComplexity int) int
 	}
@@ -572,7 +574,7 @@ type ComplexityRoot struct {
 		CloseRefusedMigration         func(childComplexity int, input model.CaseStepInput) int
 		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
 		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
-		DeleteArchive                 func(childComplexity int, id string, version int) int
+		DeleteArchive                 func(childComplexity int, id string, version int, reason string) int
 		DeleteQueryView               func(childComplexity int, input model.DeleteQueryViewInput) int
 		FileBirthRegistration         func(childComplexity int, input model.CaseStepInput) int
 		IssueInformationCertificate   func(childComplexity int, input certificate.InfoRequest) int
@@ -595,6 +597,7 @@ type ComplexityRoot struct {
 		RequestBirthMajorChange       func(childComplexity int, input model.RequestBirthMajorChangeInput) int
 		ResendBirthForm               func(childComplexity int, input model.CaseStepInput) int
 		ResetUserPassword             func(childComplexity int, input model.ResetUserPasswordInput) int
+		RestoreArchive                func(childComplexity int, id string, version int, reason string) int
 		ReturnSignedBirthForm         func(childComplexity int, input model.ReturnSignedBirthFormInput) int
 		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
 		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
@@ -911,7 +914,8 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*domain.Session, error)
 	UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload) (*domain.CaseFile, error)
 	ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload) (*domain.CaseFile, error)
-	DeleteArchive(ctx context.Context, id string, version int) (*domain.CaseFile, error)
+	DeleteArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error)
+	RestoreArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error)
 	SetArchiveRestriction(ctx context.Context, id string, version int, restriction domain.ArchiveRestriction) (*domain.CaseFile, error)
 	ClientLogin(ctx context.Context, input model.ClientLoginInput) (*domain.Session, error)
 	RefreshToken(ctx context.Context, refreshToken string) (*domain.Session, error)
@@ -1639,6 +1643,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.CreatedBy(childComplexity), true
+	case "CaseFile.deleteReason":
+		if e.ComplexityRoot.CaseFile.DeleteReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.DeleteReason(childComplexity), true
 	case "CaseFile.id":
 		if e.ComplexityRoot.CaseFile.ID == nil {
 			break
@@ -1687,6 +1697,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.URL(childComplexity), true
+	case "CaseFile.updatedAt":
+		if e.ComplexityRoot.CaseFile.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.UpdatedAt(childComplexity), true
 	case "CaseFile.valid":
 		if e.ComplexityRoot.CaseFile.Valid == nil {
 			break
@@ -3250,7 +3266,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string), args["version"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
 	case "Mutation.deleteQueryView":
 		if e.ComplexityRoot.Mutation.DeleteQueryView == nil {
 			break
@@ -3493,6 +3509,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetUserPassword(childComplexity, args["input"].(model.ResetUserPasswordInput)), true
+	case "Mutation.restoreArchive":
+		if e.ComplexityRoot.Mutation.RestoreArchive == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreArchive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreArchive(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
 	case "Mutation.returnSignedBirthForm":
 		if e.ComplexityRoot.Mutation.ReturnSignedBirthForm == nil {
 			break
@@ -5078,6 +5105,8 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_restriction(ctx, field)
 	case "valid":
 		return ec.fieldContext_CaseFile_valid(ctx, field)
+	case "deleteReason":
+		return ec.fieldContext_CaseFile_deleteReason(ctx, field)
 	case "url":
 		return ec.fieldContext_CaseFile_url(ctx, field)
 	case "thumbnailUrl":
@@ -5086,6 +5115,8 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_createdBy(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_CaseFile_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CaseFile_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_CaseFile_version(ctx, field)
 	}
@@ -6343,6 +6374,14 @@ func (ec *executionContext) field_Mutation_deleteArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -6675,6 +6714,36 @@ func (ec *executionContext) field_Mutation_resetUserPassword_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreArchive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -10339,6 +10408,47 @@ func (ec *executionContext) fieldContext_CaseFile_valid(_ context.Context, field
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _CaseFile_deleteReason(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_deleteReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeleteReason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_deleteReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "String")
+}
+
 func (ec *executionContext) _CaseFile_url(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10428,6 +10538,29 @@ func (ec *executionContext) _CaseFile_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_CaseFile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CaseFile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Time")
 }
 
@@ -17093,7 +17226,7 @@ func (ec *executionContext) _Mutation_deleteArchive(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+			return ec.Resolvers.Mutation().DeleteArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -17139,6 +17272,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteArchive(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreArchive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreArchive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreArchive(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29926,6 +30121,11 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "deleteReason":
+			out.Values[i] = ec._CaseFile_deleteReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "url":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29945,6 +30145,11 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "createdAt":
 			out.Values[i] = ec._CaseFile_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CaseFile_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -32267,6 +32472,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteArchive":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteArchive(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreArchive":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreArchive(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -78,12 +78,21 @@ func (r *mutationResolver) ModifyArchive(ctx context.Context, id string, version
 }
 
 // DeleteArchive is the resolver for the deleteArchive field.
-func (r *mutationResolver) DeleteArchive(ctx context.Context, id string, version int) (*domain.CaseFile, error) {
+func (r *mutationResolver) DeleteArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error) {
 	fid, err := nodeID("CaseFile", id, "id")
 	if err != nil {
 		return nil, err
 	}
-	return r.Archives.Delete(ctx, fid, version)
+	return r.Archives.Delete(ctx, fid, version, reason)
+}
+
+// RestoreArchive is the resolver for the restoreArchive field.
+func (r *mutationResolver) RestoreArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error) {
+	fid, err := nodeID("CaseFile", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Archives.Restore(ctx, fid, version, reason)
 }
 
 // SetArchiveRestriction is the resolver for the setArchiveRestriction field.

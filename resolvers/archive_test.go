@@ -209,13 +209,33 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 
 		// Delete through GraphQL: the download is gone.
 		var del struct{ DeleteArchive caseFileJSON }
-		b.do2(t, srv.URL, clerk, `mutation($id: ID!, $v: Int!) { deleteArchive(id: $id, version: $v) { id valid version } }`,
+		b.do2(t, srv.URL, clerk, `mutation($id: ID!, $v: Int!) { deleteArchive(id: $id, version: $v, reason: "重复") { id valid version } }`,
 			map[string]any{"id": f.ID, "v": f.Version}).ok(t, &del)
 		require.False(t, del.DeleteArchive.Valid)
 		resp, _ = get(t, srv.URL+f.URL, clerk)
 		require.Equal(t, http.StatusNotFound, resp.StatusCode)
 		requireError(t, b.do2(t, srv.URL, clerk, `mutation($id: ID!) { setArchiveRestriction(id: $id, version: 0, restriction: NO_DELETE) { id } }`,
 			map[string]any{"id": f.ID}), "FORBIDDEN", "", "auth.role")
+
+		// Restore through GraphQL; both changes are in the case's history.
+		var restored struct{ RestoreArchive caseFileJSON }
+		b.do2(t, srv.URL, clerk, `mutation($id: ID!, $v: Int!) { restoreArchive(id: $id, version: $v) { id valid version } }`,
+			map[string]any{"id": f.ID, "v": del.DeleteArchive.Version}).ok(t, &restored)
+		require.True(t, restored.RestoreArchive.Valid)
+		requireError(t, b.do2(t, srv.URL, clerk, `mutation($id: ID!, $v: Int!) { deleteArchive(id: $id, version: $v, reason: " ") { id } }`,
+			map[string]any{"id": f.ID, "v": restored.RestoreArchive.Version}), "BAD_USER_INPUT", "reason", "archive.reason_required")
+		var tl struct {
+			Node struct {
+				Timeline []struct{ Action, Note string }
+			}
+		}
+		b.do2(t, srv.URL, clerk, `query($id: ID!) { node(id: $id) { ... on Case { timeline { action note } } } }`,
+			map[string]any{"id": caseGID}).ok(t, &tl)
+		var actions []string
+		for _, a := range tl.Node.Timeline {
+			actions = append(actions, a.Action)
+		}
+		require.Subset(t, actions, []string{"DELETE_ARCHIVE", "RESTORE_ARCHIVE"})
 	})
 }
 

@@ -78,7 +78,7 @@ func (db *DB) ReferencedBlobs(ctx context.Context, keys []string) (map[string]bo
 		// char(64) on PostgreSQL pads nothing (keys are 64 characters), but
 		// trim anyway so a wider column still matches.
 		parts[i] = fmt.Sprintf("SELECT DISTINCT trim(%[2]s) AS k FROM %[1]s WHERE %[2]s IN (?)", c[0], c[1])
-		args[i] = bun.In(keys)
+		args[i] = bun.List(keys)
 	}
 	var found []string
 	if err := db.bun.NewRaw(strings.Join(parts, " UNION "), args...).Scan(ctx, &found); err != nil {

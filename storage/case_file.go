@@ -24,6 +24,7 @@ type caseFileRow struct {
 	Revision      int       `bun:"revision"`
 	Restriction   string    `bun:"restriction"`
 	Valid         bool      `bun:"valid"`
+	DeleteReason  string    `bun:"delete_reason"`
 	CreatedBy     string    `bun:"created_by"`
 	CreatedAt     time.Time `bun:"created_at"`
 	UpdatedAt     time.Time `bun:"updated_at"`
@@ -33,13 +34,13 @@ type caseFileRow struct {
 func caseFileFromDomain(f *domain.CaseFile) *caseFileRow {
 	return &caseFileRow{ID: f.ID, CaseID: f.CaseID, Category: string(f.Category), MaterialCode: f.MaterialCode, Name: f.Name,
 		ContentType: f.ContentType, Size: f.Size, BlobKey: f.BlobKey, Revision: f.Revision, Restriction: string(f.Restriction),
-		Valid: f.Valid, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC(), Version: f.Version}
+		Valid: f.Valid, DeleteReason: f.DeleteReason, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC(), Version: f.Version}
 }
 
 func (r *caseFileRow) toDomain() *domain.CaseFile {
 	return &domain.CaseFile{ID: r.ID, CaseID: r.CaseID, Category: domain.CaseFileCategory(r.Category), MaterialCode: r.MaterialCode,
 		Name: r.Name, ContentType: r.ContentType, Size: r.Size, BlobKey: strings.TrimSpace(r.BlobKey), Revision: r.Revision,
-		Restriction: domain.ArchiveRestriction(r.Restriction), Valid: r.Valid, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
+		Restriction: domain.ArchiveRestriction(r.Restriction), Valid: r.Valid, DeleteReason: r.DeleteReason, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
 		UpdatedAt: r.UpdatedAt, Version: r.Version}
 }
 
@@ -77,7 +78,7 @@ func (r caseFileRepo) UpdateCaseFile(ctx context.Context, f *domain.CaseFile) er
 	row := caseFileFromDomain(f)
 	row.Version = f.Version + 1
 	res, err := r.idb.NewUpdate().Model(row).
-		Column("material_code", "name", "content_type", "size", "blob_key", "restriction", "valid", "updated_at", "version").
+		Column("material_code", "name", "content_type", "size", "blob_key", "restriction", "valid", "delete_reason", "updated_at", "version").
 		Where("id = ? AND version = ?", f.ID, f.Version).Exec(ctx)
 	if err != nil {
 		return translate(err, "case file")
@@ -94,6 +95,40 @@ func (r caseFileRepo) MaxDocumentRevision(ctx context.Context, caseID, kind stri
 	err := r.idb.NewRaw("SELECT coalesce(max(revision), 0) FROM case_files WHERE case_id = ? AND category = ? AND material_code = ?",
 		caseID, domain.FileDocument, kind).Scan(ctx, &n)
 	return n, translate(err, "case files")
+}
+
+// caseFileVersionRow is the bun model of case_file_versions.
+type caseFileVersionRow struct {
+	bun.BaseModel `bun:"table:case_file_versions"`
+	FileID        string    `bun:"file_id,pk"`
+	Version       int       `bun:"version,pk"`
+	MaterialCode  string    `bun:"material_code"`
+	Name          string    `bun:"name"`
+	ContentType   string    `bun:"content_type"`
+	Size          int64     `bun:"size"`
+	OldBlobKey    string    `bun:"old_blob_key"`
+	ReplacedBy    string    `bun:"replaced_by"`
+	ReplacedAt    time.Time `bun:"replaced_at"`
+}
+
+func (r caseFileRepo) AppendCaseFileVersion(ctx context.Context, v *domain.CaseFileVersion) error {
+	row := &caseFileVersionRow{FileID: v.FileID, Version: v.Version, MaterialCode: v.MaterialCode, Name: v.Name,
+		ContentType: v.ContentType, Size: v.Size, OldBlobKey: v.BlobKey, ReplacedBy: v.ReplacedBy, ReplacedAt: v.ReplacedAt.UTC()}
+	_, err := r.idb.NewInsert().Model(row).Exec(ctx)
+	return translate(err, "archive version")
+}
+
+func (r caseFileRepo) FindCaseFileVersions(ctx context.Context, fileID string) ([]*domain.CaseFileVersion, error) {
+	var rows []caseFileVersionRow
+	if err := r.idb.NewSelect().Model(&rows).Where("file_id = ?", fileID).Order("version").Scan(ctx); err != nil {
+		return nil, translate(err, "archive versions")
+	}
+	out := make([]*domain.CaseFileVersion, len(rows))
+	for i, v := range rows {
+		out[i] = &domain.CaseFileVersion{FileID: v.FileID, Version: v.Version, MaterialCode: v.MaterialCode, Name: v.Name,
+			ContentType: v.ContentType, Size: v.Size, BlobKey: strings.TrimSpace(v.OldBlobKey), ReplacedBy: v.ReplacedBy, ReplacedAt: v.ReplacedAt}
+	}
+	return out, nil
 }
 
 // Files implements domain.Repos on the pool.

@@ -99,6 +99,8 @@ export type CaseActionName =
   | 'CLOSE_REFUSED_MIGRATION'
   /** 1.3.3 */
   | 'CORRECT_BIRTH_MINOR'
+  /** An archive deleted, with the reason (soft delete, 1.4.7). */
+  | 'DELETE_ARCHIVE'
   /** 1.3.6 */
   | 'FILE_BIRTH_REGISTRATION'
   /** 1.1.5 */
@@ -127,6 +129,8 @@ export type CaseActionName =
   | 'MIGRATION_REFUSAL_CLOSED'
   /** The move-out refusal arrived (message, 1.3.7). */
   | 'MIGRATION_REFUSAL_RECEIVED'
+  /** An archive's material type changed or its image replaced (1.4.6). */
+  | 'MODIFY_ARCHIVE'
   /** 1.2.1 */
   | 'MODIFY_BIRTH_REGISTRATION'
   /** 1.2.3 */
@@ -153,6 +157,8 @@ export type CaseActionName =
   | 'REQUEST_BIRTH_MAJOR_CHANGE'
   /** 2.2.3 */
   | 'RESEND_BIRTH_FORM'
+  /** A deleted archive restored (1.4.7). */
+  | 'RESTORE_ARCHIVE'
   /** 1.3.4 */
   | 'RETURN_SIGNED_BIRTH_FORM'
   /** Revocation of an issued information certificate (1.1.5). */
@@ -163,6 +169,8 @@ export type CaseActionName =
   | 'ROUTE_MATTER_CERTIFICATE'
   /** 2.2.1 */
   | 'SETTLE_BIRTH_REGISTRATION'
+  /** An archive's restriction flag changed (1.4.19). */
+  | 'SET_ARCHIVE_RESTRICTION'
   /** Intake at the acceptance office (1.1.1). */
   | 'START_BIRTH_REGISTRATION'
   /** 1.1.6 */
