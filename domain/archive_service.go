@@ -51,6 +51,9 @@ type ArchiveService struct {
 	Cases    *CaseService
 	Blobs    BlobStore
 	Ministry Ministry
+	// Searcher finds archives (Search); NewArchiveService takes it from
+	// the engine's database when that implements it.
+	Searcher ArchiveSearcher
 	// MaxSize is the largest archive in bytes; 0 means DefaultArchiveMaxSize.
 	MaxSize int64
 
@@ -63,7 +66,8 @@ func NewArchiveService(cases *CaseService, blobs BlobStore, ministry Ministry, m
 	if cases == nil || blobs == nil || ministry == nil {
 		panic("domain: NewArchiveService needs cases, blobs and ministry")
 	}
-	return &ArchiveService{Cases: cases, Blobs: blobs, Ministry: ministry, MaxSize: maxSize}
+	searcher, _ := cases.DB.(ArchiveSearcher)
+	return &ArchiveService{Cases: cases, Blobs: blobs, Ministry: ministry, Searcher: searcher, MaxSize: maxSize}
 }
 
 func (s *ArchiveService) maxSize() int64 {

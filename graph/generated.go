@@ -72,6 +72,22 @@ type ComplexityRoot struct {
 		UrbanRural func(childComplexity int) int
 	}
 
+	ArchiveConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ArchiveEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ArchiveHit struct {
+		Case         func(childComplexity int) int
+		File         func(childComplexity int) int
+		MaterialName func(childComplexity int) int
+	}
+
 	AuditEntry struct {
 		Action      func(childComplexity int) int
 		ActorID     func(childComplexity int) int
@@ -664,6 +680,7 @@ type ComplexityRoot struct {
 		Resident                   func(childComplexity int, idNumber string) int
 		Residents                  func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
 		RunQuery                   func(childComplexity int, input model.QueryInput, first *int, after *string) int
+		SearchArchives             func(childComplexity int, search model.ArchiveSearchInput, first *int, after *string) int
 		Users                      func(childComplexity int, filter *domain.UserFilter, first *int, after *string) int
 		VerifyCertificate          func(childComplexity int, number string, code string) int
 		VerifyMessageLog           func(childComplexity int) int
@@ -972,6 +989,7 @@ type OfficeResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
+	SearchArchives(ctx context.Context, search model.ArchiveSearchInput, first *int, after *string) (*model.ArchiveConnection, error)
 	FileLinks(ctx context.Context, ids []string) ([]*model.FileLink, error)
 	AuditLog(ctx context.Context, filter *domain.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Me(ctx context.Context) (*domain.User, error)
@@ -1083,6 +1101,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.UrbanRural(childComplexity), true
+
+	case "ArchiveConnection.edges":
+		if e.ComplexityRoot.ArchiveConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveConnection.Edges(childComplexity), true
+	case "ArchiveConnection.pageInfo":
+		if e.ComplexityRoot.ArchiveConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveConnection.PageInfo(childComplexity), true
+
+	case "ArchiveEdge.cursor":
+		if e.ComplexityRoot.ArchiveEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveEdge.Cursor(childComplexity), true
+	case "ArchiveEdge.node":
+		if e.ComplexityRoot.ArchiveEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveEdge.Node(childComplexity), true
+
+	case "ArchiveHit.case":
+		if e.ComplexityRoot.ArchiveHit.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveHit.Case(childComplexity), true
+	case "ArchiveHit.file":
+		if e.ComplexityRoot.ArchiveHit.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveHit.File(childComplexity), true
+	case "ArchiveHit.materialName":
+		if e.ComplexityRoot.ArchiveHit.MaterialName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveHit.MaterialName(childComplexity), true
 
 	case "AuditEntry.action":
 		if e.ComplexityRoot.AuditEntry.Action == nil {
@@ -4076,6 +4139,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RunQuery(childComplexity, args["input"].(model.QueryInput), args["first"].(*int), args["after"].(*string)), true
+	case "Query.searchArchives":
+		if e.ComplexityRoot.Query.SearchArchives == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchArchives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchArchives(childComplexity, args["search"].(model.ArchiveSearchInput), args["first"].(*int), args["after"].(*string)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -4670,6 +4744,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
 			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
+			graphql.NewInputUnmarshaler("ArchiveSearchInput", ec.unmarshalInputArchiveSearchInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BirthApplicantInput", ec.unmarshalInputBirthApplicantInput),
 			graphql.NewInputUnmarshaler("BirthErrorItemInput", ec.unmarshalInputBirthErrorItemInput),
@@ -4853,6 +4928,38 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_urbanRural(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ArchiveConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ArchiveConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ArchiveEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ArchiveEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "file":
+		return ec.fieldContext_ArchiveHit_file(ctx, field)
+	case "case":
+		return ec.fieldContext_ArchiveHit_case(ctx, field)
+	case "materialName":
+		return ec.fieldContext_ArchiveHit_materialName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveHit", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7501,6 +7608,36 @@ func (ec *executionContext) field_Query_runQuery_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_searchArchives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (model.ArchiveSearchInput, error) {
+			return ec.unmarshalNArchiveSearchInput2hukouᚋgraphᚋmodelᚐArchiveSearchInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7703,6 +7840,212 @@ func (ec *executionContext) _Address_urbanRural(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Address_urbanRural(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArchiveEdge) graphql.Marshaler {
+			return ec.marshalNArchiveEdge2ᚕᚖhukouᚋgraphᚋmodelᚐArchiveEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ArchiveHit) graphql.Marshaler {
+			return ec.marshalNArchiveHit2ᚖhukouᚋdomainᚐArchiveHit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveHit_file(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveHit_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveHit_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveHit_case(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveHit_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Case, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveHit_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveHit_materialName(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveHit_materialName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveHit_materialName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveHit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEntry) (ret graphql.Marshaler) {
@@ -20548,6 +20891,68 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_searchArchives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchArchives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchArchives(ctx, fc.Args["search"].(model.ArchiveSearchInput), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.ArchiveConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ArchiveConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArchiveConnection) graphql.Marshaler {
+			return ec.marshalNArchiveConnection2ᚖhukouᚋgraphᚋmodelᚐArchiveConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchArchives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchArchives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_fileLinks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26075,6 +26480,111 @@ func UnmarshalApproveMigrationInput(ctx context.Context, raw any) (model.Approve
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputArchiveSearchInput(ctx context.Context, obj any) (model.ArchiveSearchInput, error) {
+	var it model.ArchiveSearchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "collabNo", "personName", "personIdNumber", "materialCode", "officeCode", "from", "to", "status", "restriction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "collabNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collabNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollabNo = data
+		case "personName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonName = data
+		case "personIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personIdNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonIDNumber = data
+		case "materialCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materialCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaterialCode = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOArchiveStatus2ᚖhukouᚋdomainᚐArchiveStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "restriction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("restriction"))
+			data, err := ec.unmarshalOArchiveRestriction2ᚖhukouᚋdomainᚐArchiveRestriction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Restriction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArchiveSearchInput unmarshals raw into the ArchiveSearchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArchiveSearchInput(ctx context.Context, raw any) (model.ArchiveSearchInput, error) {
+	var out model.ArchiveSearchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArchiveSearchInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (domain.AuditFilter, error) {
 	var it domain.AuditFilter
 	if obj == nil {
@@ -29227,6 +29737,125 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Address_urbanRural(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveConnectionImplementors = []string{"ArchiveConnection"}
+
+func (ec *executionContext) _ArchiveConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveConnection")
+		case "edges":
+			out.Values[i] = ec._ArchiveConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ArchiveConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveEdgeImplementors = []string{"ArchiveEdge"}
+
+func (ec *executionContext) _ArchiveEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveEdge")
+		case "cursor":
+			out.Values[i] = ec._ArchiveEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ArchiveEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveHitImplementors = []string{"ArchiveHit"}
+
+func (ec *executionContext) _ArchiveHit(ctx context.Context, sel ast.SelectionSet, obj *domain.ArchiveHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveHit")
+		case "file":
+			out.Values[i] = ec._ArchiveHit_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "case":
+			out.Values[i] = ec._ArchiveHit_case(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialName":
+			out.Values[i] = ec._ArchiveHit_materialName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -32961,6 +33590,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
+		case "searchArchives":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchArchives(ctx, field)
+				})
 		case "fileLinks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -34574,6 +35209,46 @@ func (ec *executionContext) unmarshalNApproveMigrationInput2hukouᚋgraphᚋmode
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNArchiveConnection2ᚖhukouᚋgraphᚋmodelᚐArchiveConnection(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveConnection!")
+		return graphql.Null
+	}
+	return ec._ArchiveConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchiveEdge2ᚕᚖhukouᚋgraphᚋmodelᚐArchiveEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArchiveEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArchiveEdge2ᚖhukouᚋgraphᚋmodelᚐArchiveEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArchiveEdge2ᚖhukouᚋgraphᚋmodelᚐArchiveEdge(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveEdge!")
+		return graphql.Null
+	}
+	return ec._ArchiveEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchiveHit2ᚖhukouᚋdomainᚐArchiveHit(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveHit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveHit!")
+		return graphql.Null
+	}
+	return ec._ArchiveHit(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (domain.ArchiveRestriction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.ArchiveRestriction(tmp)
@@ -34587,6 +35262,11 @@ func (ec *executionContext) marshalNArchiveRestriction2hukouᚋdomainᚐArchiveR
 		graphql.AddInvalidNullFromMarshaler(ctx, "ArchiveRestriction!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNArchiveSearchInput2hukouᚋgraphᚋmodelᚐArchiveSearchInput(ctx context.Context, v any) (model.ArchiveSearchInput, error) {
+	res, err := ec.unmarshalInputArchiveSearchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNAuditAction2hukouᚋdomainᚐAuditAction(ctx context.Context, v any) (domain.AuditAction, error) {
@@ -36594,6 +37274,44 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOArchiveRestriction2ᚖhukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (*domain.ArchiveRestriction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ArchiveRestriction(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOArchiveRestriction2ᚖhukouᚋdomainᚐArchiveRestriction(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveRestriction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOArchiveStatus2ᚖhukouᚋdomainᚐArchiveStatus(ctx context.Context, v any) (*domain.ArchiveStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ArchiveStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOArchiveStatus2ᚖhukouᚋdomainᚐArchiveStatus(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOAuditAction2hukouᚋdomainᚐAuditAction(ctx context.Context, v any) (domain.AuditAction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.AuditAction(tmp)
@@ -36677,6 +37395,25 @@ func (ec *executionContext) marshalOCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx context.Context, v any) (*domain.CaseKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CaseKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx context.Context, sel ast.SelectionSet, v *domain.CaseKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 
@@ -36780,6 +37517,24 @@ func (ec *executionContext) marshalODate2timeᚐTime(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := scalar.MarshalDate(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
 	return res
 }
 

@@ -104,6 +104,26 @@ func (r *mutationResolver) SetArchiveRestriction(ctx context.Context, id string,
 	return r.Archives.SetRestriction(ctx, fid, version, restriction)
 }
 
+// SearchArchives is the resolver for the searchArchives field.
+func (r *queryResolver) SearchArchives(ctx context.Context, search model.ArchiveSearchInput, first *int, after *string) (*model.ArchiveConnection, error) {
+	p, err := pageOf(first, after)
+	if err != nil {
+		return nil, err
+	}
+	f := domain.ArchiveSearch{Kind: deref(search.Kind), CollabNo: deref(search.CollabNo), PersonName: deref(search.PersonName),
+		PersonIDNumber: deref(search.PersonIDNumber), MaterialCode: deref(search.MaterialCode), OfficeCode: deref(search.OfficeCode),
+		From: deref(search.From), To: deref(search.To), Status: deref(search.Status), Restriction: deref(search.Restriction)}
+	page, err := r.Archives.Search(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ArchiveConnection{PageInfo: pageInfo(page.HasNextPage, page.EndCursor), Edges: []*model.ArchiveEdge{}}
+	for _, h := range page.Hits {
+		conn.Edges = append(conn.Edges, &model.ArchiveEdge{Cursor: domain.ArchiveCursor(h.File), Node: h})
+	}
+	return conn, nil
+}
+
 // FileLinks is the resolver for the fileLinks field.
 func (r *queryResolver) FileLinks(ctx context.Context, ids []string) ([]*model.FileLink, error) {
 	fileIDs := make([]string, len(ids))

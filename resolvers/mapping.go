@@ -133,3 +133,12 @@ func values[T any](ps []*T) []T {
 	}
 	return out
 }
+
+// deref is *p, or T's zero value when p is nil (an optional input left out).
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

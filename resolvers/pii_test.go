@@ -65,6 +65,7 @@ var notPersonal = map[string]string{
 	"Division.fullName":             "a GB/T 2260 division",
 	"CodeEntry.name":                "a code-list entry (sex, ethnicity, relation)",
 	"Material.name":                 "an entry of the Ministry's materials list",
+	"ArchiveHit.materialName":       "an entry of the Ministry's materials list",
 	"Address.detail":                "a dwelling, not a person: analysts work by place (domain/pii.go)",
 	"MinistryCheck.detail":          "a province code, certificate number or household number (domain/pii.go: not masked)",
 	"MigrationCategory.name":        "a migration category (data/categories.csv)",
@@ -173,6 +174,7 @@ var maskedOutOfReach = map[string]string{
 	"CollabMessage.lastError": "as body",
 	"AuditEntry.detail":       "auditLog: ADMIN",
 	"HcybshRun.error":         "hcybshRun: ADMIN",
+	"CaseFile.deleteReason":   "set only on deleted archives, which only searchArchives lists (not ANALYST); a case lists valid ones",
 	"MigrationLookup.kinName": "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
 }
 
