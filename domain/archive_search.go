@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,69 @@ type ArchiveSearcher interface {
 	// SearchArchives pages through the archives (category ARCHIVE) of q,
 	// newest captured first (created_at, then ID, descending).
 	SearchArchives(ctx context.Context, q ArchiveQuery, p Page) (*ArchivePage, error)
+	// ArchiveMaterialCodes lists the distinct (kind, province, material
+	// code) of the archives of cases within jurisdiction (an office
+	// prefix, "" everywhere), at most limit of them.
+	ArchiveMaterialCodes(ctx context.Context, jurisdiction string, limit int) ([]ArchiveMaterialCode, error)
+}
+
+// ArchiveMaterialCode is a material code archives are filed under, with
+// the kind and province whose Ministry list names it.
+type ArchiveMaterialCode struct {
+	Kind     CaseKind
+	Province string
+	Code     string
+}
+
+// ArchiveMaterialType is a material type archives are filed under: its
+// code and its name on the Ministry's list.
+type ArchiveMaterialType struct {
+	Code string
+	Name string
+}
+
+// MaterialTypes lists the material types the caller's archives are filed
+// under (the search form's choices, 1.4.8), by name, each code once: named
+// from the Ministry's lists (the code when no list has it).
+func (s *ArchiveService) MaterialTypes(ctx context.Context) ([]*ArchiveMaterialType, error) {
+	actor, err := Authorize(ctx, archiveSearchRoles...)
+	if err != nil {
+		return nil, err
+	}
+	if s.Searcher == nil {
+		return nil, Errorf(CodeInternal, "archive search is not wired")
+	}
+	codes, err := s.Searcher.ArchiveMaterialCodes(ctx, jurisdictionOf(actor), 1000)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]*ArchiveMaterialType{}
+	lists := map[string]map[string]string{}
+	var out []*ArchiveMaterialType
+	for _, c := range codes {
+		key := string(c.Kind) + "|" + c.Province
+		names, ok := lists[key]
+		if !ok {
+			names = map[string]string{}
+			if list, err := s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.Province); err == nil {
+				for _, m := range list {
+					names[m.Code] = m.Name
+				}
+			}
+			lists[key] = names
+		}
+		t := byCode[c.Code]
+		if t == nil {
+			t = &ArchiveMaterialType{Code: c.Code, Name: c.Code}
+			byCode[c.Code] = t
+			out = append(out, t)
+		}
+		if n := names[c.Code]; n != "" && t.Name == t.Code {
+			t.Name = n
+		}
+	}
+	slices.SortFunc(out, func(a, b *ArchiveMaterialType) int { return strings.Compare(a.Name+a.Code, b.Name+b.Code) })
+	return out, nil
 }
 
 // archiveSearchRoles may search archives: the operational roles. Masked

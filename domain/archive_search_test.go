@@ -139,6 +139,20 @@ func TestArchiveSearch(t *testing.T) {
 			require.Equal(t, tc.want, ids(tc.who, tc.f), name)
 		}
 
+		t.Run("MaterialTypes", func(t *testing.T) {
+			types, err := svc.MaterialTypes(archivist)
+			require.NoError(t, err)
+			require.Len(t, types, 2)
+			names := map[string]string{}
+			for _, m := range types {
+				names[m.Code] = m.Name
+			}
+			require.Equal(t, map[string]string{"BIRTH_CERT": "出生医学证明", "PARENT_ID": names["PARENT_ID"]}, names)
+			require.NotEqual(t, "PARENT_ID", names["PARENT_ID"], "named from the Ministry's list")
+			types, err = svc.MaterialTypes(otherClerk)
+			require.NoError(t, err)
+			require.Len(t, types, 1, "the other station's archives only")
+		})
 		t.Run("Paging", func(t *testing.T) {
 			var got []string
 			p := domain.Page{First: 1}

@@ -88,6 +88,11 @@ type ComplexityRoot struct {
 		MaterialName func(childComplexity int) int
 	}
 
+	ArchiveMaterialType struct {
+		Code func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
 	AuditEntry struct {
 		Action      func(childComplexity int) int
 		ActorID     func(childComplexity int) int
@@ -650,6 +655,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		ArchiveMaterialTypes       func(childComplexity int) int
 		AuditLog                   func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
 		BirthLookup                func(childComplexity int, certificateNumber string, settleWith string) int
 		Case                       func(childComplexity int, id string) int
@@ -989,6 +995,7 @@ type OfficeResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
+	ArchiveMaterialTypes(ctx context.Context) ([]*domain.ArchiveMaterialType, error)
 	SearchArchives(ctx context.Context, search model.ArchiveSearchInput, first *int, after *string) (*model.ArchiveConnection, error)
 	FileLinks(ctx context.Context, ids []string) ([]*model.FileLink, error)
 	AuditLog(ctx context.Context, filter *domain.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
@@ -1146,6 +1153,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArchiveHit.MaterialName(childComplexity), true
+
+	case "ArchiveMaterialType.code":
+		if e.ComplexityRoot.ArchiveMaterialType.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveMaterialType.Code(childComplexity), true
+	case "ArchiveMaterialType.name":
+		if e.ComplexityRoot.ArchiveMaterialType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveMaterialType.Name(childComplexity), true
 
 	case "AuditEntry.action":
 		if e.ComplexityRoot.AuditEntry.Action == nil {
@@ -3843,6 +3863,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "Query.archiveMaterialTypes":
+		if e.ComplexityRoot.Query.ArchiveMaterialTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ArchiveMaterialTypes(childComplexity), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -4960,6 +4986,16 @@ func (ec *executionContext) childFields_ArchiveHit(ctx context.Context, field gr
 		return ec.fieldContext_ArchiveHit_materialName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ArchiveHit", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveMaterialType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ArchiveMaterialType_code(ctx, field)
+	case "name":
+		return ec.fieldContext_ArchiveMaterialType_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveMaterialType", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8046,6 +8082,52 @@ func (ec *executionContext) _ArchiveHit_materialName(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ArchiveHit_materialName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ArchiveHit", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveMaterialType_code(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterialType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveMaterialType_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveMaterialType_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveMaterialType", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveMaterialType_name(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterialType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveMaterialType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveMaterialType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveMaterialType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEntry) (ret graphql.Marshaler) {
@@ -20891,6 +20973,56 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_archiveMaterialTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_archiveMaterialTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ArchiveMaterialTypes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.ArchiveMaterialType
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.ArchiveMaterialType
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ArchiveMaterialType) graphql.Marshaler {
+			return ec.marshalNArchiveMaterialType2ᚕᚖhukouᚋdomainᚐArchiveMaterialTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_archiveMaterialTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveMaterialType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_searchArchives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29874,6 +30006,44 @@ func (ec *executionContext) _ArchiveHit(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var archiveMaterialTypeImplementors = []string{"ArchiveMaterialType"}
+
+func (ec *executionContext) _ArchiveMaterialType(ctx context.Context, sel ast.SelectionSet, obj *domain.ArchiveMaterialType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveMaterialTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveMaterialType")
+		case "code":
+			out.Values[i] = ec._ArchiveMaterialType_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ArchiveMaterialType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEntryImplementors = []string{"AuditEntry"}
 
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *domain.AuditEntry) graphql.Marshaler {
@@ -33590,6 +33760,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
+		case "archiveMaterialTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_archiveMaterialTypes(ctx, field)
+				})
 		case "searchArchives":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -35247,6 +35423,30 @@ func (ec *executionContext) marshalNArchiveHit2ᚖhukouᚋdomainᚐArchiveHit(ct
 		return graphql.Null
 	}
 	return ec._ArchiveHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchiveMaterialType2ᚕᚖhukouᚋdomainᚐArchiveMaterialTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ArchiveMaterialType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArchiveMaterialType2ᚖhukouᚋdomainᚐArchiveMaterialType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArchiveMaterialType2ᚖhukouᚋdomainᚐArchiveMaterialType(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveMaterialType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveMaterialType!")
+		return graphql.Null
+	}
+	return ec._ArchiveMaterialType(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (domain.ArchiveRestriction, error) {

@@ -104,6 +104,11 @@ func (r *mutationResolver) SetArchiveRestriction(ctx context.Context, id string,
 	return r.Archives.SetRestriction(ctx, fid, version, restriction)
 }
 
+// ArchiveMaterialTypes is the resolver for the archiveMaterialTypes field.
+func (r *queryResolver) ArchiveMaterialTypes(ctx context.Context) ([]*domain.ArchiveMaterialType, error) {
+	return r.Archives.MaterialTypes(ctx)
+}
+
 // SearchArchives is the resolver for the searchArchives field.
 func (r *queryResolver) SearchArchives(ctx context.Context, search model.ArchiveSearchInput, first *int, after *string) (*model.ArchiveConnection, error) {
 	p, err := pageOf(first, after)

@@ -266,6 +266,9 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 		b.do2(t, srv.URL, b.token(t, b.otherClerk), search, map[string]any{"s": map[string]any{"collabNo": collab.Node.CollabNo}}).ok(t, &found)
 		require.Empty(t, found.SearchArchives.Edges, "outside the caller's jurisdiction")
 		requireError(t, b.do2(t, srv.URL, b.token(t, b.analyst), search, map[string]any{"s": map[string]any{}}), "FORBIDDEN", "", "auth.role")
+		var types struct{ ArchiveMaterialTypes []struct{ Code, Name string } }
+		b.do2(t, srv.URL, clerk, `{ archiveMaterialTypes { code name } }`, nil).ok(t, &types)
+		require.Contains(t, types.ArchiveMaterialTypes, struct{ Code, Name string }{"BIRTH_CERT", "出生医学证明"})
 		requireError(t, b.do2(t, srv.URL, clerk, search, map[string]any{"s": map[string]any{"personIdNumber": "12345"}}), "BAD_USER_INPUT", "personIdNumber", "")
 	})
 }

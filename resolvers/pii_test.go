@@ -66,6 +66,7 @@ var notPersonal = map[string]string{
 	"CodeEntry.name":                "a code-list entry (sex, ethnicity, relation)",
 	"Material.name":                 "an entry of the Ministry's materials list",
 	"ArchiveHit.materialName":       "an entry of the Ministry's materials list",
+	"ArchiveMaterialType.name":      "an entry of the Ministry's materials list",
 	"Address.detail":                "a dwelling, not a person: analysts work by place (domain/pii.go)",
 	"MinistryCheck.detail":          "a province code, certificate number or household number (domain/pii.go: not masked)",
 	"MigrationCategory.name":        "a migration category (data/categories.csv)",

@@ -132,3 +132,26 @@ func (db *DB) anyEquals(q *bun.SelectQuery, stores []domain.QueryStore, v string
 }
 
 var _ domain.ArchiveSearcher = (*DB)(nil)
+
+// ArchiveMaterialCodes implements domain.ArchiveSearcher.
+func (db *DB) ArchiveMaterialCodes(ctx context.Context, jurisdiction string, limit int) ([]domain.ArchiveMaterialCode, error) {
+	var rows []struct {
+		Kind     string `bun:"kind"`
+		Province string `bun:"province"`
+		Code     string `bun:"code"`
+	}
+	q := db.bun.NewSelect().TableExpr("case_files AS f").Join("JOIN cases AS c ON c.id = f.case_id").
+		ColumnExpr("DISTINCT c.kind AS kind, c.registration_province AS province, f.material_code AS code").
+		Where("f.category = ?", domain.FileArchive).OrderExpr("3, 1, 2").Limit(int64(limit))
+	if jurisdiction != "" {
+		q = q.Where("c.office LIKE ? ESCAPE '\\'", likePrefix(jurisdiction))
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, translate(err, "archive material codes")
+	}
+	out := make([]domain.ArchiveMaterialCode, len(rows))
+	for i, r := range rows {
+		out[i] = domain.ArchiveMaterialCode{Kind: domain.CaseKind(r.Kind), Province: r.Province, Code: r.Code}
+	}
+	return out, nil
+}
