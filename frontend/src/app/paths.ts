@@ -10,5 +10,6 @@ export const paths = {
   adminAudit: '/admin/audit',
   adminOperations: '/admin/operations',
   query: '/query',
+  archives: '/archives',
   querySource: (source: string) => `/query/${encodeURIComponent(source)}`,
 };

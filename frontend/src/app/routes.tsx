@@ -3,7 +3,7 @@
 // (lib/access.ts) it needs. Each kind contributes its intake route through
 // features/kinds.ts.
 import type { ReactNode } from 'react';
-import { AppstoreOutlined, AuditOutlined, SearchOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, FolderOpenOutlined, SearchOutlined, TeamOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
 import { kinds } from '../features/kinds';
@@ -18,6 +18,7 @@ const UsersPage = page(() => import('../features/admin/UsersPage'), 'UsersPage')
 const AuditLogPage = page(() => import('../features/admin/AuditLogPage'), 'AuditLogPage');
 const OperationsPage = page(() => import('../features/admin/OperationsPage'), 'OperationsPage');
 const QueryPage = page(() => import('../features/query/QueryPage'), 'QueryPage');
+const ArchivesPage = page(() => import('../features/archive/ArchivesPage'), 'ArchivesPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -52,6 +53,12 @@ export const routes: readonly AppRoute[] = [
     access: 'canQuery',
   },
   { path: '/query/:source', element: <QueryPage />, access: 'canQuery' },
+  {
+    path: paths.archives,
+    element: <ArchivesPage />,
+    menu: { label: zhCN.menu.archives, icon: <FolderOpenOutlined /> },
+    access: 'canSearchArchives',
+  },
   { path: paths.adminUsers, element: <UsersPage />, menu: { label: zhCN.menu.adminUsers, icon: <TeamOutlined /> }, access: 'isAdmin' },
   { path: paths.adminAudit, element: <AuditLogPage />, menu: { label: zhCN.menu.adminAudit, icon: <AuditOutlined /> }, access: 'isAdmin' },
   {

@@ -10,7 +10,7 @@ import {
   UndoOutlined,
 } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
-import { UploadArchiveDocument } from '../../graphql/generated/graphql';
+import { ModifyArchiveDocument, UploadArchiveDocument } from '../../graphql/generated/graphql';
 import { useSessionStore } from '../../app/context';
 import { paths } from '../../app/paths';
 import { applyError } from '../../lib/errors';
@@ -78,6 +78,8 @@ interface Props {
   onClose: () => void;
   /** Runs after an upload; the dialog closes once what it returns has settled (the case reloaded). */
   onUploaded: () => unknown;
+  /** Replaces the image of this archive (1.4.6) instead of capturing a new one. */
+  replace?: { id: string; version: number };
 }
 
 /**
@@ -85,7 +87,7 @@ interface Props {
  * lets the clerk rotate, flip, crop and zoom it (1.4.16), shows its size
  * against the limit (1.4.9) and uploads it as an archive of the material (1.4.1).
  */
-export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = defaultMaxBytes, onClose, onUploaded }: Props) {
+export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = defaultMaxBytes, onClose, onUploaded, replace }: Props) {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const store = useSessionStore();
@@ -188,8 +190,10 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     const name = result === loaded.file ? loaded.file.name : loaded.file.name.replace(/\.[^.]+$/, '') + '.jpg';
     try {
       const file = result instanceof File ? result : new File([result], name, { type: result.type });
-      await uploadMutation(UploadArchiveDocument, { caseId, materialCode, file }, store.get()?.accessToken);
-      message.success(t.uploaded);
+      const token = store.get()?.accessToken;
+      if (replace) await uploadMutation(ModifyArchiveDocument, { id: replace.id, version: replace.version, file }, token);
+      else await uploadMutation(UploadArchiveDocument, { caseId, materialCode, file }, token);
+      message.success(replace ? t.replaced : t.uploaded);
       // The case's version moved: close once it is reloaded, so a step taken next sends the new one.
       await Promise.resolve(onUploaded()).catch(() => undefined);
       onClose();
@@ -213,8 +217,8 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
       open
       width={760}
       style={{ top: 16 }}
-      title={t.title(materialName)}
-      okText={t.upload}
+      title={replace ? t.replaceTitle(materialName) : t.title(materialName)}
+      okText={replace ? t.replace : t.upload}
       cancelText={zhCN.app.cancel}
       okButtonProps={{ disabled: !result || tooLarge || measuring, loading: uploading }}
       onOk={() => void upload()}
