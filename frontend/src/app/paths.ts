@@ -11,5 +11,6 @@ export const paths = {
   adminOperations: '/admin/operations',
   query: '/query',
   archives: '/archives',
+  archivePrint: (ids: string[]) => `/archives/print?ids=${ids.map(encodeURIComponent).join(',')}`,
   querySource: (source: string) => `/query/${encodeURIComponent(source)}`,
 };

@@ -19,6 +19,7 @@ const AuditLogPage = page(() => import('../features/admin/AuditLogPage'), 'Audit
 const OperationsPage = page(() => import('../features/admin/OperationsPage'), 'OperationsPage');
 const QueryPage = page(() => import('../features/query/QueryPage'), 'QueryPage');
 const ArchivesPage = page(() => import('../features/archive/ArchivesPage'), 'ArchivesPage');
+const ArchivePrintPage = page(() => import('../features/archive/ArchivePrintPage'), 'ArchivePrintPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -59,6 +60,7 @@ export const routes: readonly AppRoute[] = [
     menu: { label: zhCN.menu.archives, icon: <FolderOpenOutlined /> },
     access: 'canSearchArchives',
   },
+  { path: '/archives/print', element: <ArchivePrintPage />, access: 'canSearchArchives' },
   { path: paths.adminUsers, element: <UsersPage />, menu: { label: zhCN.menu.adminUsers, icon: <TeamOutlined /> }, access: 'isAdmin' },
   { path: paths.adminAudit, element: <AuditLogPage />, menu: { label: zhCN.menu.adminAudit, icon: <AuditOutlined /> }, access: 'isAdmin' },
   {

@@ -673,6 +673,12 @@ export const zhCN = {
     pdf: 'PDF 文件',
     printSelected: (n: number) => `打印所选（${n}）`,
   },
+  archivePrint: {
+    title: (n: number) => `打印档案（${n} 份）`,
+    print: '打印',
+    hint: '图像按原始尺寸打印，每份一页，超出纸张的按纸张缩小；页面载入后自动弹出打印对话框。',
+    none: '未选择要打印的档案',
+  },
   capture: {
     title: (material: string) => `采集材料 · ${material}`,
     choose: '选择本地文件',

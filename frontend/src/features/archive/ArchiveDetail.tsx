@@ -28,11 +28,11 @@ import { paths } from '../../app/paths';
 import { useSession } from '../../app/session';
 import { accessFor } from '../../lib/access';
 import { applyError } from '../../lib/errors';
-import { openForPrint } from '../../lib/files';
 import { formatTime } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 import { StatusTag } from '../case/StatusTag';
 import { ArchiveCapture } from './ArchiveCapture';
+import { printArchives } from './print';
 import { RestrictionTag, ValidityTag, restrictionOptions } from './tags';
 import { formatBytes } from './imageEdit';
 
@@ -145,7 +145,7 @@ export function ArchiveDetail({ hit, link, onClose, onChanged }: Props) {
           <Button icon={<DownloadOutlined />} href={link?.downloadUrl} disabled={!link}>
             {t.download}
           </Button>
-          <Button icon={<PrinterOutlined />} disabled={!link} onClick={() => link && openForPrint(link.url)}>
+          <Button icon={<PrinterOutlined />} disabled={!link} onClick={() => link && printArchives([hit], new Map([[f.id, link]]))}>
             {t.print}
           </Button>
           <Button icon={<ExportOutlined />} onClick={() => void navigate(paths.caseDetail(hit.case.id))}>

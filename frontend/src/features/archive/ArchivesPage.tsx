@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Button, Card, DatePicker, Form, Image, Input, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { FilePdfOutlined, SearchOutlined } from '@ant-design/icons';
+import { FilePdfOutlined, PrinterOutlined, SearchOutlined } from '@ant-design/icons';
 import { useQuery } from '@apollo/client/react';
 import type { Dayjs } from 'dayjs';
 import {
@@ -26,6 +26,7 @@ import { zhCN } from '../../locales/zh-CN';
 import { StatusTag } from '../case/StatusTag';
 import { kinds } from '../kinds';
 import { ArchiveDetail } from './ArchiveDetail';
+import { printArchives } from './print';
 import { RestrictionTag, ValidityTag, restrictionOptions } from './tags';
 
 const t = zhCN.archives;
@@ -111,6 +112,8 @@ export function ArchivesPage() {
   const linkIds = hits.filter((h) => h.file.valid || access.canRestrictArchives).map((h) => h.file.id);
   const links = useFileLinks(linkIds);
   const open = hits.find((h) => h.file.id === openId) ?? null;
+  const [selected, setSelected] = useState<string[]>([]);
+  const printable = hits.filter((h) => selected.includes(h.file.id) && links.has(h.file.id));
 
   const onSearch = (v: SearchForm) => {
     cursors.toFirst();
@@ -223,6 +226,16 @@ export function ArchivesPage() {
       </Card>
       {error && <QueryErrorAlert error={error} onRetry={() => void refetch()} />}
       <Card>
+        <Space style={{ marginBottom: 12 }}>
+          <Button
+            icon={<PrinterOutlined />}
+            disabled={printable.length === 0}
+            onClick={() => printArchives(printable, links)}
+            data-testid="archive-print-selected"
+          >
+            {t.printSelected(printable.length)}
+          </Button>
+        </Space>
         <Image.PreviewGroup>
           <Table<ArchiveHitInfoFragment>
             rowKey={(h) => h.file.id}
@@ -231,6 +244,7 @@ export function ArchivesPage() {
             columns={columns}
             dataSource={hits}
             pagination={false}
+            rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }}
             locale={{ emptyText: t.noResults }}
             data-testid="archive-results"
           />
