@@ -96,6 +96,10 @@ type CaseFile struct {
 	Restriction  ArchiveRestriction
 	Valid        bool
 	DeleteReason string // why it was deleted (1.4.7); "" while valid
+	// Pages counts the archive's pages (several images as one material):
+	// page 1 is this row's content, pages 2… are CaseFilePages of PageSet.
+	Pages   int
+	PageSet string // "" for a single page
 	CreatedBy    string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -113,8 +117,23 @@ type CaseFileVersion struct {
 	ContentType  string
 	Size         int64
 	BlobKey      string
+	Pages        int
+	PageSet      string
 	ReplacedBy   string
 	ReplacedAt   time.Time
+}
+
+// CaseFilePage is page 2, 3, … of a multi-page archive (issue 16 item 5);
+// page 1 is the CaseFile's own content. Rows are only inserted.
+type CaseFilePage struct {
+	FileID      string
+	PageSet     string
+	Page        int
+	Name        string
+	ContentType string
+	Size        int64
+	BlobKey     string
+	CreatedAt   time.Time
 }
 
 // ArchiveMaterial is one entry of a case's materials list (the Ministry's
@@ -158,4 +177,8 @@ type CaseFileRepository interface {
 	AppendCaseFileVersion(ctx context.Context, v *CaseFileVersion) error
 	// FindCaseFileVersions returns an archive's replaced contents, oldest first.
 	FindCaseFileVersions(ctx context.Context, fileID string) ([]*CaseFileVersion, error)
+	// AppendCaseFilePages inserts pages 2… of an archive's page set.
+	AppendCaseFilePages(ctx context.Context, pages []*CaseFilePage) error
+	// FindCaseFilePages returns the pages 2… of a page set, in order.
+	FindCaseFilePages(ctx context.Context, fileID, pageSet string) ([]*CaseFilePage, error)
 }

@@ -109,9 +109,9 @@ func TestArchiveRestrictions(t *testing.T) {
 				var got *domain.CaseFile
 				switch op {
 				case opChangeMaterial:
-					got, err = f.svc.Modify(actor, a.ID, a.Version, "PARENT_ID", nil)
+					got, err = f.svc.Modify(actor, a.ID, a.Version, "PARENT_ID")
 				case opReplaceImage:
-					got, err = f.svc.Modify(actor, a.ID, a.Version, "", &domain.ArchiveUpload{Name: "重拍.png", ContentType: "image/png", Content: bytes.NewReader(replacement)})
+					got, err = f.svc.Modify(actor, a.ID, a.Version, "", domain.ArchiveUpload{Name: "重拍.png", ContentType: "image/png", Content: bytes.NewReader(replacement)})
 				case opDelete:
 					got, err = f.svc.Delete(actor, a.ID, a.Version, "重复拍摄")
 				case opRestore:
@@ -182,7 +182,7 @@ func TestArchiveManagement_Rules(t *testing.T) {
 		requireCode(t, err, domain.CodeInvalid, "reason", "archive.reason")
 		_, err = f.svc.Restore(f.clerk, a.ID, a.Version, "")
 		requireCode(t, err, domain.CodeInvalid, "", "archive.not_deleted")
-		_, err = f.svc.Modify(f.clerk, a.ID, a.Version, "BIRTH_CERT", nil)
+		_, err = f.svc.Modify(f.clerk, a.ID, a.Version, "BIRTH_CERT")
 		requireCode(t, err, domain.CodeInvalid, "materialCode", "archive.no_change")
 		_, err = f.svc.SetRestriction(f.archivst, a.ID, a.Version, domain.RestrictionNone)
 		requireCode(t, err, domain.CodeInvalid, "restriction", "archive.no_change")

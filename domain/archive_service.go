@@ -144,6 +144,10 @@ func (s *ArchiveService) CaseFiles(ctx context.Context, c *Case, category CaseFi
 	return s.Cases.DB.Files().FindCaseFiles(ctx, c.ID, category)
 }
 
+// MaxArchivePages bounds the pages of one archive (several images as one
+// material, issue 16 item 5).
+const MaxArchivePages = 50
+
 // Upload captures an archive for the material materialCode of a case
 // (1.4.1, 1.4.11): CLERK, OFFICER, ARCHIVIST or ADMIN within the case's
 // jurisdiction, while the case is not closed. The content must be a JPEG,
@@ -156,6 +160,16 @@ func (s *ArchiveService) CaseFiles(ctx context.Context, c *Case, category CaseFi
 // closed case;
 // CodeUnavailable when the Ministry or the blob store does not answer.
 func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name, contentType string, r io.Reader) (*CaseFile, error) {
+	return s.UploadPages(ctx, caseID, materialCode, []ArchiveUpload{{Name: name, ContentType: contentType, Content: r}})
+}
+
+// UploadPages captures several images as one archive of a material (issue
+// 16 item 5): page 1 first. Each page is checked as Upload checks a file;
+// the pages together stay within MaxSize; a PDF (already a document of
+// pages) is captured alone. Errors: as Upload, and CodeInvalid naming
+// "file" with reason archive.pages (no page, too many, a PDF among
+// several).
+func (s *ArchiveService) UploadPages(ctx context.Context, caseID, materialCode string, pages []ArchiveUpload) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveWriteRoles...)
 	if err != nil {
 		return nil, err
@@ -167,29 +181,87 @@ func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name,
 	if err := s.checkMaterial(ctx, c, materialCode); err != nil {
 		return nil, err
 	}
-	content, err := s.readContent(ArchiveUpload{Name: name, ContentType: contentType, Content: r})
-	if err != nil {
-		return nil, err
-	}
-	ref, err := s.Blobs.Put(ctx, bytes.NewReader(content.data), content.contentType)
+	stored, err := s.storePages(ctx, pages)
 	if err != nil {
 		return nil, err
 	}
 	now := s.Cases.Now().UTC()
-	f := &CaseFile{ID: s.Cases.NewID(), CaseID: c.ID, Category: FileArchive, MaterialCode: materialCode, Name: content.name,
-		ContentType: content.contentType, Size: ref.Size, BlobKey: ref.Key, Restriction: RestrictionNone, Valid: true,
-		CreatedBy: actor.Username, CreatedAt: now, UpdatedAt: now}
+	first := stored[0]
+	f := &CaseFile{ID: s.Cases.NewID(), CaseID: c.ID, Category: FileArchive, MaterialCode: materialCode, Name: first.name,
+		ContentType: first.ref.ContentType, Size: first.ref.Size, BlobKey: first.ref.Key, Restriction: RestrictionNone, Valid: true,
+		Pages: len(stored), CreatedBy: actor.Username, CreatedAt: now, UpdatedAt: now}
+	more := s.morePages(f, stored, now)
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
 		if err := tx.Files().CreateCaseFile(ctx, f); err != nil {
 			return err
 		}
+		if err := tx.Files().AppendCaseFilePages(ctx, more); err != nil {
+			return err
+		}
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "archive.upload", "Case", c.ID,
-			fmt.Sprintf("file %s material %s blob %s", f.ID, materialCode, ref.Key)))
+			fmt.Sprintf("file %s material %s blob %s pages %d", f.ID, materialCode, first.ref.Key, f.Pages)))
 	})
 	if err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// storedPage is a checked page in the blob store.
+type storedPage struct {
+	name string
+	ref  BlobRef
+}
+
+// storePages checks pages (each as an upload, together within MaxSize, a
+// PDF alone) and puts them in the blob store, in order.
+func (s *ArchiveService) storePages(ctx context.Context, pages []ArchiveUpload) ([]storedPage, error) {
+	if len(pages) == 0 {
+		return nil, FieldErrorf("file", "attach the file").WithReason("archive.file_required")
+	}
+	if len(pages) > MaxArchivePages {
+		return nil, FieldErrorf("file", "an archive has at most %d pages; this one has %d", MaxArchivePages, len(pages)).WithReason("archive.pages")
+	}
+	contents := make([]*archiveContent, len(pages))
+	var total int64
+	for i, p := range pages {
+		c, err := s.readContent(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(pages) > 1 && c.contentType == "application/pdf" {
+			return nil, FieldErrorf("file", "a PDF is a document of its own pages: capture it alone, not among other pages").WithReason("archive.pages")
+		}
+		if total += int64(len(c.data)); total > s.maxSize() {
+			return nil, tooLarge(total, s.maxSize())
+		}
+		contents[i] = c
+	}
+	out := make([]storedPage, len(contents))
+	for i, c := range contents {
+		ref, err := s.Blobs.Put(ctx, bytes.NewReader(c.data), c.contentType)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = storedPage{name: c.name, ref: ref}
+	}
+	return out, nil
+}
+
+// morePages sets f's page set for stored (pages 2… as rows, none for a
+// single page).
+func (s *ArchiveService) morePages(f *CaseFile, stored []storedPage, now time.Time) []*CaseFilePage {
+	f.Pages, f.PageSet = len(stored), ""
+	if len(stored) < 2 {
+		return nil
+	}
+	f.PageSet = s.Cases.NewID()
+	more := make([]*CaseFilePage, 0, len(stored)-1)
+	for i, p := range stored[1:] {
+		more = append(more, &CaseFilePage{FileID: f.ID, PageSet: f.PageSet, Page: i + 2, Name: p.name, ContentType: p.ref.ContentType,
+			Size: p.ref.Size, BlobKey: p.ref.Key, CreatedAt: now})
+	}
+	return more
 }
 
 // Modify changes an archive's material and, when replacement is not nil,
@@ -199,7 +271,7 @@ func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name,
 // modification, whoever asks. version 0 skips the stale check. The change
 // is recorded in the case's history (MODIFY_ARCHIVE) and the audit log.
 // Errors otherwise as Upload, and CodeConflict for a stale version.
-func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int, materialCode string, replacement *ArchiveUpload) (*CaseFile, error) {
+func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int, materialCode string, replacement ...ArchiveUpload) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveWriteRoles...)
 	if err != nil {
 		return nil, err
@@ -217,21 +289,14 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 			return nil, err
 		}
 	}
-	if (materialCode == "" || materialCode == f.MaterialCode) && replacement == nil {
+	if (materialCode == "" || materialCode == f.MaterialCode) && len(replacement) == 0 {
 		return nil, FieldErrorf("materialCode", "choose another material or a new image; nothing would change").WithReason("archive.no_change")
 	}
-	var ref *BlobRef
-	var name string
-	if replacement != nil {
-		content, err := s.readContent(*replacement)
-		if err != nil {
+	var stored []storedPage
+	if len(replacement) > 0 {
+		if stored, err = s.storePages(ctx, replacement); err != nil {
 			return nil, err
 		}
-		r, err := s.Blobs.Put(ctx, bytes.NewReader(content.data), content.contentType)
-		if err != nil {
-			return nil, err
-		}
-		ref, name = &r, content.name
 	}
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
 		var c *Case
@@ -250,15 +315,20 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 			note += "材料类型 " + f.MaterialCode + " → " + materialCode + "；"
 			change["materialFrom"], change["materialTo"] = f.MaterialCode, materialCode
 		}
-		if ref != nil {
+		if len(stored) > 0 {
 			if err := tx.Files().AppendCaseFileVersion(ctx, &CaseFileVersion{FileID: f.ID, Version: f.Version, MaterialCode: f.MaterialCode,
-				Name: f.Name, ContentType: f.ContentType, Size: f.Size, BlobKey: f.BlobKey, ReplacedBy: actor.Username, ReplacedAt: now}); err != nil {
+				Name: f.Name, ContentType: f.ContentType, Size: f.Size, BlobKey: f.BlobKey, Pages: f.Pages, PageSet: f.PageSet,
+				ReplacedBy: actor.Username, ReplacedAt: now}); err != nil {
 				return err
 			}
-			detail += " blob " + f.BlobKey + " → " + ref.Key
-			note += "更换图像（" + name + "）；"
-			change["blobFrom"], change["blobTo"] = f.BlobKey, ref.Key
-			f.BlobKey, f.Size, f.ContentType, f.Name = ref.Key, ref.Size, ref.ContentType, name
+			first := stored[0]
+			detail += fmt.Sprintf(" blob %s → %s pages %d", f.BlobKey, first.ref.Key, len(stored))
+			note += "更换图像（" + first.name + pagesNote(len(stored)) + "）；"
+			change["blobFrom"], change["blobTo"], change["pages"] = f.BlobKey, first.ref.Key, len(stored)
+			f.BlobKey, f.Size, f.ContentType, f.Name = first.ref.Key, first.ref.Size, first.ref.ContentType, first.name
+			if err := tx.Files().AppendCaseFilePages(ctx, s.morePages(f, stored, now)); err != nil {
+				return err
+			}
 		}
 		if materialCode != "" {
 			f.MaterialCode = materialCode
@@ -425,6 +495,14 @@ func (s *ArchiveService) Versions(ctx context.Context, f *CaseFile) ([]*CaseFile
 	return s.Cases.DB.Files().FindCaseFileVersions(ctx, f.ID)
 }
 
+// pagesNote is "，共 n 页" for more than one page.
+func pagesNote(n int) string {
+	if n < 2 {
+		return ""
+	}
+	return fmt.Sprintf("，共 %d 页", n)
+}
+
 // recordChange appends an archive change to the case's history: the
 // status does not change.
 func (s *ArchiveService) recordChange(ctx context.Context, tx Repos, actor *Actor, c *Case, action Action, at time.Time, note string, data any) error {
@@ -469,6 +547,38 @@ func (s *ArchiveService) Open(ctx context.Context, fileID string) (io.ReadCloser
 		return nil, nil, err
 	}
 	return rc, f, nil
+}
+
+// OpenPage returns page page (1, 2, …) of a valid archive, as Open does
+// (the same checks and audit). Errors: as Open, and CodeNotFound (reason
+// archive.page) for a page the archive does not have.
+func (s *ArchiveService) OpenPage(ctx context.Context, fileID string, page int) (io.ReadCloser, *CaseFile, error) {
+	if page <= 1 {
+		return s.Open(ctx, fileID)
+	}
+	f, err := s.readable(ctx, fileID, "archive.open")
+	if err != nil {
+		return nil, nil, err
+	}
+	if page > f.Pages || f.PageSet == "" {
+		return nil, nil, Errorf(CodeNotFound, "the archive has %d page(s)", f.Pages).WithReason("archive.page")
+	}
+	pages, err := s.Cases.DB.Files().FindCaseFilePages(ctx, f.ID, f.PageSet)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range pages {
+		if p.Page == page {
+			rc, _, err := s.Blobs.Open(ctx, p.BlobKey)
+			if err != nil {
+				return nil, nil, err
+			}
+			pf := *f
+			pf.Name, pf.ContentType, pf.Size, pf.BlobKey = p.Name, p.ContentType, p.Size, p.BlobKey
+			return rc, &pf, nil
+		}
+	}
+	return nil, nil, Errorf(CodeNotFound, "the archive has no page %d", page).WithReason("archive.page")
 }
 
 // Thumbnail returns a ThumbnailSize×ThumbnailSize JPEG preview of a valid

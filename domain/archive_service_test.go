@@ -232,11 +232,11 @@ func TestArchiveService(t *testing.T) {
 			a, err := f.svc.Upload(f.clerk, f.caseID, "PARENT_ID", "id.png", "image/png", bytes.NewReader(pngImage(t, 300, 200)))
 			require.NoError(t, err)
 			// Stale version.
-			_, err = f.svc.Modify(f.clerk, a.ID, a.Version+1, "HOUSEHOLD_BOOK", nil)
+			_, err = f.svc.Modify(f.clerk, a.ID, a.Version+1, "HOUSEHOLD_BOOK")
 			requireCode(t, err, domain.CodeConflict, "", "archive.stale")
 			// Change the material and the image.
 			replacement := pngImage(t, 310, 200)
-			m, err := f.svc.Modify(f.clerk, a.ID, a.Version, "HOUSEHOLD_BOOK", &domain.ArchiveUpload{Name: "book.png", ContentType: "image/png", Content: bytes.NewReader(replacement)})
+			m, err := f.svc.Modify(f.clerk, a.ID, a.Version, "HOUSEHOLD_BOOK", domain.ArchiveUpload{Name: "book.png", ContentType: "image/png", Content: bytes.NewReader(replacement)})
 			require.NoError(t, err)
 			require.Equal(t, "HOUSEHOLD_BOOK", m.MaterialCode)
 			require.Equal(t, "book.png", m.Name)
@@ -274,12 +274,12 @@ func TestArchiveService(t *testing.T) {
 				requireCode(t, err, domain.CodeForbidden, "", "archive.restricted")
 			}
 			// NO_DELETE still allows modification.
-			m, err := f.svc.Modify(f.clerk, a.ID, 0, "HOUSEHOLD_BOOK", nil)
+			m, err := f.svc.Modify(f.clerk, a.ID, 0, "HOUSEHOLD_BOOK")
 			require.NoError(t, err)
 			// NO_MODIFY refuses it, for the admin too.
 			_, err = f.svc.SetRestriction(f.admin, a.ID, m.Version, domain.RestrictionNoDeleteNoModify)
 			require.NoError(t, err)
-			_, err = f.svc.Modify(f.admin, a.ID, 0, "BIRTH_CERT", nil)
+			_, err = f.svc.Modify(f.admin, a.ID, 0, "BIRTH_CERT")
 			requireCode(t, err, domain.CodeForbidden, "", "archive.restricted")
 			row, err := db.Files().FindCaseFileByID(context.Background(), a.ID)
 			require.NoError(t, err)
@@ -327,7 +327,7 @@ func TestArchiveService(t *testing.T) {
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_frozen")
 			_, err = f.svc.Delete(f.clerk, a.ID, 0, "拍摄错误")
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_frozen")
-			_, err = f.svc.Modify(f.clerk, a.ID, 0, "PARENT_ID", nil)
+			_, err = f.svc.Modify(f.clerk, a.ID, 0, "PARENT_ID")
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_frozen")
 			_, err = f.svc.SetRestriction(f.archivst, a.ID, a.Version, domain.RestrictionNoDelete)
 			require.NoError(t, err, "an archivist still flags a frozen case's archives")

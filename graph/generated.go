@@ -228,6 +228,7 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		MaterialCode func(childComplexity int) int
 		Name         func(childComplexity int) int
+		Pages        func(childComplexity int) int
 		Restriction  func(childComplexity int) int
 		Revision     func(childComplexity int) int
 		Size         func(childComplexity int) int
@@ -601,7 +602,7 @@ type ComplexityRoot struct {
 		IssueInformationCertificate   func(childComplexity int, input certificate.InfoRequest) int
 		Login                         func(childComplexity int, input model.LoginInput) int
 		Logout                        func(childComplexity int, refreshToken string) int
-		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
+		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload, morePages []*graphql.Upload) int
 		ModifyBirthRegistration       func(childComplexity int, input model.ModifyBirthRegistrationInput) int
 		ModifyMatterCertificate       func(childComplexity int, input model.ModifyMatterCertificateInput) int
 		ModifyMigration               func(childComplexity int, input model.ModifyMigrationInput) int
@@ -635,7 +636,7 @@ type ComplexityRoot struct {
 		SubmitMatterCertificate       func(childComplexity int, input model.CaseStepInput) int
 		SubmitMigration               func(childComplexity int, input model.CaseStepInput) int
 		UpdateUser                    func(childComplexity int, input model.UpdateUserInput) int
-		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
+		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload, morePages []*graphql.Upload) int
 		VerifyMatterNoResult          func(childComplexity int, input model.VerifyMatterReasonsInput) int
 		VerifyMatterNotTrue           func(childComplexity int, input model.VerifyMatterReasonsInput) int
 		VerifyMatterTrue              func(childComplexity int, input model.VerifyMatterTrueInput) int
@@ -935,8 +936,8 @@ type MigrationLookupResolver interface {
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*domain.Session, error)
-	UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload) (*domain.CaseFile, error)
-	ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload) (*domain.CaseFile, error)
+	UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error)
+	ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error)
 	DeleteArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error)
 	RestoreArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error)
 	SetArchiveRestriction(ctx context.Context, id string, version int, restriction domain.ArchiveRestriction) (*domain.CaseFile, error)
@@ -1750,6 +1751,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.Name(childComplexity), true
+	case "CaseFile.pages":
+		if e.ComplexityRoot.CaseFile.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Pages(childComplexity), true
 	case "CaseFile.restriction":
 		if e.ComplexityRoot.CaseFile.Restriction == nil {
 			break
@@ -3415,7 +3422,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ModifyArchive(childComplexity, args["id"].(string), args["version"].(int), args["materialCode"].(*string), args["file"].(*graphql.Upload)), true
+		return e.ComplexityRoot.Mutation.ModifyArchive(childComplexity, args["id"].(string), args["version"].(int), args["materialCode"].(*string), args["file"].(*graphql.Upload), args["morePages"].([]*graphql.Upload)), true
 	case "Mutation.modifyBirthRegistration":
 		if e.ComplexityRoot.Mutation.ModifyBirthRegistration == nil {
 			break
@@ -3784,7 +3791,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UploadArchive(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["file"].(graphql.Upload)), true
+		return e.ComplexityRoot.Mutation.UploadArchive(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["file"].(graphql.Upload), args["morePages"].([]*graphql.Upload)), true
 	case "Mutation.verifyMatterNoResult":
 		if e.ComplexityRoot.Mutation.VerifyMatterNoResult == nil {
 			break
@@ -5242,6 +5249,8 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_contentType(ctx, field)
 	case "size":
 		return ec.fieldContext_CaseFile_size(ctx, field)
+	case "pages":
+		return ec.fieldContext_CaseFile_pages(ctx, field)
 	case "revision":
 		return ec.fieldContext_CaseFile_revision(ctx, field)
 	case "restriction":
@@ -6633,6 +6642,14 @@ func (ec *executionContext) field_Mutation_modifyArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["file"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "morePages",
+		func(ctx context.Context, v any) ([]*graphql.Upload, error) {
+			return ec.unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["morePages"] = arg4
 	return args, nil
 }
 
@@ -7143,6 +7160,14 @@ func (ec *executionContext) field_Mutation_uploadArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["file"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "morePages",
+		func(ctx context.Context, v any) ([]*graphql.Upload, error) {
+			return ec.unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["morePages"] = arg3
 	return args, nil
 }
 
@@ -10762,6 +10787,29 @@ func (ec *executionContext) _CaseFile_size(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_CaseFile_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseFile", field, true, true, "Int")
+}
+
+func (ec *executionContext) _CaseFile_pages(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_pages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CaseFile_revision(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
@@ -17527,7 +17575,7 @@ func (ec *executionContext) _Mutation_uploadArchive(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UploadArchive(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["file"].(graphql.Upload))
+			return ec.Resolvers.Mutation().UploadArchive(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["file"].(graphql.Upload), fc.Args["morePages"].([]*graphql.Upload))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -17589,7 +17637,7 @@ func (ec *executionContext) _Mutation_modifyArchive(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ModifyArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["materialCode"].(*string), fc.Args["file"].(*graphql.Upload))
+			return ec.Resolvers.Mutation().ModifyArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["materialCode"].(*string), fc.Args["file"].(*graphql.Upload), fc.Args["morePages"].([]*graphql.Upload))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -30905,6 +30953,11 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CaseFile_size(ctx, field, obj)
 				})
+		case "pages":
+			out.Values[i] = ec._CaseFile_pages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "revision":
 			out.Values[i] = ec._CaseFile_revision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37282,6 +37335,24 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 	return res
 }
 
+func (ec *executionContext) unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Upload!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalUpload(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNUser2ᚖhukouᚋdomainᚐUser(ctx context.Context, sel ast.SelectionSet, v *domain.User) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "User!")
@@ -38225,6 +38296,41 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, v any) ([]*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graphql.Upload, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, sel ast.SelectionSet, v []*graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {

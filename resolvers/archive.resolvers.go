@@ -52,29 +52,24 @@ func (r *caseFileResolver) ThumbnailURL(ctx context.Context, obj *domain.CaseFil
 }
 
 // UploadArchive is the resolver for the uploadArchive field.
-func (r *mutationResolver) UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload) (*domain.CaseFile, error) {
+func (r *mutationResolver) UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error) {
 	cid, err := nodeID("Case", caseID, "caseId")
 	if err != nil {
 		return nil, err
 	}
-	return r.Archives.Upload(ctx, cid, materialCode, file.Filename, file.ContentType, file.File)
+	return r.Archives.UploadPages(ctx, cid, materialCode, uploads(&file, morePages))
 }
 
 // ModifyArchive is the resolver for the modifyArchive field.
-func (r *mutationResolver) ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload) (*domain.CaseFile, error) {
+func (r *mutationResolver) ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error) {
 	fid, err := nodeID("CaseFile", id, "id")
 	if err != nil {
 		return nil, err
 	}
-	code := ""
-	if materialCode != nil {
-		code = *materialCode
+	if file == nil && len(morePages) > 0 {
+		return nil, domain.FieldErrorf("file", "send the first page as file, the others as morePages").WithReason("archive.file_required")
 	}
-	var replacement *domain.ArchiveUpload
-	if file != nil {
-		replacement = &domain.ArchiveUpload{Name: file.Filename, ContentType: file.ContentType, Content: file.File}
-	}
-	return r.Archives.Modify(ctx, fid, version, code, replacement)
+	return r.Archives.Modify(ctx, fid, version, deref(materialCode), uploads(file, morePages)...)
 }
 
 // DeleteArchive is the resolver for the deleteArchive field.

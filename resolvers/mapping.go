@@ -8,6 +8,8 @@ import (
 	"hukou/domain/codes"
 	"hukou/graph/model"
 	"hukou/graph/scalar"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // nodeID returns the domain ID inside a global ID of type typ.
@@ -141,4 +143,18 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// uploads lists the pages of an archive: first (nil: none), then more.
+func uploads(first *graphql.Upload, more []*graphql.Upload) []domain.ArchiveUpload {
+	if first == nil {
+		return nil
+	}
+	out := []domain.ArchiveUpload{{Name: first.Filename, ContentType: first.ContentType, Content: first.File}}
+	for _, u := range more {
+		if u != nil {
+			out = append(out, domain.ArchiveUpload{Name: u.Filename, ContentType: u.ContentType, Content: u.File})
+		}
+	}
+	return out
 }

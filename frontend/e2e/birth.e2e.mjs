@@ -439,10 +439,8 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist'], async ({
   // (e) Panjin's archivist manages the closed case's archives (1.4.6–1.4.8, 1.4.19): finds them by
   // collaboration number, deletes one with a reason, finds it among the deleted, restores it and flags it
   // against deletion; each change is in the case's history.
-  await clerk.close();
-  const archivist = await context.newPage();
-  track(archivist, 'panjin-archivist');
-  await archivist.goto(`${pj}/login`);
+  const archivist = clerk;
+  await archivist.getByRole('button', { name: '退出登录' }).click();
   await archivist.getByLabel('用户名').fill('archivist');
   await archivist.getByLabel('密码').fill(demoPass);
   await archivist.getByRole('button', { name: /登\s*录/ }).click();
@@ -458,7 +456,7 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist'], async ({
   await results.first().locator('img').first().waitFor();
   await shot(archivist, 'panjin-archives-found');
   const drawer = archivist.getByTestId('archive-detail');
-  const firstName = (await results.first().locator('td').nth(1).locator('.ant-typography').nth(1).innerText()).trim();
+  const firstName = (await results.first().getByTestId('archive-file-name').innerText()).trim();
   await results.first().getByRole('button', { name: '详情' }).click();
   await drawer.getByTestId('archive-detail-image').waitFor();
   await shot(archivist, 'panjin-archive-detail');

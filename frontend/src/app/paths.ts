@@ -11,6 +11,6 @@ export const paths = {
   adminOperations: '/admin/operations',
   query: '/query',
   archives: '/archives',
-  archivePrint: (ids: string[]) => `/archives/print?ids=${ids.map(encodeURIComponent).join(',')}`,
+  archivePrint: (items: string[]) => `/archives/print?ids=${items.map((i) => i.split('*').map(encodeURIComponent).join('*')).join(',')}`,
   querySource: (source: string) => `/query/${encodeURIComponent(source)}`,
 };

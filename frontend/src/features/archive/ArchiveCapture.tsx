@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
-import { Alert, App, Button, Modal, Slider, Space, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Modal, Slider, Space, Tag, Tooltip, Typography } from 'antd';
 import {
   CameraOutlined,
   ColumnWidthOutlined,
+  PlusOutlined,
   ColumnHeightOutlined,
   FolderOpenOutlined,
   RotateLeftOutlined,
@@ -97,12 +98,33 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
   const [encoded, setEncoded] = useState<{ edit: EditState; blob: Blob | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
+  // Pages already added (several images as one material); the one in the editor comes after them.
+  const [pages, setPages] = useState<File[]>([]);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ mode: 'move' | 'resize'; x: number; y: number } | null>(null);
 
   useEffect(() => () => {
     if (loaded) URL.revokeObjectURL(loaded.url);
   }, [loaded]);
+
+  const pickMany = (files: FileList | null) => {
+    const list = [...(files ?? [])];
+    if (list.length <= 1) {
+      pick(list[0]);
+      return;
+    }
+    // Several images at once: each becomes a page, as it is.
+    setError(null);
+    if (list.some((f) => !accepted.includes(f.type))) {
+      setError(t.unsupported);
+      return;
+    }
+    if (list.some((f) => f.type === 'application/pdf')) {
+      setError(t.pdfAlone);
+      return;
+    }
+    setPages((p) => [...p, ...list]);
+  };
 
   const pick = (file: File | undefined) => {
     setError(null);
@@ -111,6 +133,10 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     if (!file) return;
     if (!accepted.includes(file.type)) {
       setError(t.unsupported);
+      return;
+    }
+    if (file.type === 'application/pdf' && pages.length > 0) {
+      setError(t.pdfAlone);
       return;
     }
     const url = URL.createObjectURL(file);
@@ -182,17 +208,37 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     drag.current = null;
   };
 
-  const tooLarge = result !== null && result.size > maxBytes;
+  /** current is what the editor holds, as a file to upload (null while there is none or it is being measured). */
+  const current = (): File | null => {
+    if (!result || !loaded) return null;
+    if (result instanceof File) return result;
+    return new File([result], loaded.file.name.replace(/\.[^.]+$/, '') + '.jpg', { type: result.type });
+  };
+  const all = [...pages, ...(result && loaded ? [result] : [])];
+  const total = all.reduce((n, b) => n + b.size, 0);
+  const tooLarge = all.length > 0 && total > maxBytes;
+  const canAddPage = !!loaded?.image && !!result && !measuring;
+
+  const addPage = () => {
+    const f = current();
+    if (!f) return;
+    setPages((p) => [...p, f]);
+    setLoaded(null);
+    setEdit(null);
+    setEncoded(null);
+  };
 
   const upload = async () => {
-    if (!result || !loaded) return;
+    const cur = current();
+    const files = [...pages, ...(cur ? [cur] : [])];
+    if (files.length === 0) return;
     setUploading(true);
-    const name = result === loaded.file ? loaded.file.name : loaded.file.name.replace(/\.[^.]+$/, '') + '.jpg';
     try {
-      const file = result instanceof File ? result : new File([result], name, { type: result.type });
+      const [file, ...rest] = files;
+      const morePages = rest.length > 0 ? rest : undefined;
       const token = store.get()?.accessToken;
-      if (replace) await uploadMutation(ModifyArchiveDocument, { id: replace.id, version: replace.version, file }, token);
-      else await uploadMutation(UploadArchiveDocument, { caseId, materialCode, file }, token);
+      if (replace) await uploadMutation(ModifyArchiveDocument, { id: replace.id, version: replace.version, file, morePages }, token);
+      else await uploadMutation(UploadArchiveDocument, { caseId, materialCode, file, morePages }, token);
       message.success(replace ? t.replaced : t.uploaded);
       // The case's version moved: close once it is reloaded, so a step taken next sends the new one.
       await Promise.resolve(onUploaded()).catch(() => undefined);
@@ -220,7 +266,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
       title={replace ? t.replaceTitle(materialName) : t.title(materialName)}
       okText={replace ? t.replace : t.upload}
       cancelText={zhCN.app.cancel}
-      okButtonProps={{ disabled: !result || tooLarge || measuring, loading: uploading }}
+      okButtonProps={{ disabled: all.length === 0 || tooLarge || measuring, loading: uploading }}
       onOk={() => void upload()}
       onCancel={onClose}
       destroyOnHidden
@@ -238,8 +284,12 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
             data-testid="archive-file"
             type="file"
             accept={accepted.join(',')}
+            multiple
             style={{ display: 'none' }}
-            onChange={(e) => pick(e.target.files?.[0])}
+            onChange={(e) => {
+              pickMany(e.target.files);
+              e.target.value = '';
+            }}
           />
           <input
             id="archive-camera"
@@ -251,6 +301,17 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
           />
           <Typography.Text type="secondary">{t.hint}</Typography.Text>
         </Space>
+
+        {pages.length > 0 && (
+          <Space wrap data-testid="archive-pages">
+            <Typography.Text>{t.pagesAdded(pages.length)}</Typography.Text>
+            {pages.map((p, i) => (
+              <Tag key={`${i}-${p.name}`} closable onClose={() => setPages((ps) => ps.filter((_, j) => j !== i))}>
+                {t.pageN(i + 1)} · {p.name}
+              </Tag>
+            ))}
+          </Space>
+        )}
 
         {loaded && !loaded.image && <Alert type="info" message={t.pdfReady(loaded.file.name)} />}
 
@@ -327,9 +388,14 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
           </>
         )}
 
-        {result && (
+        {canAddPage && (
+          <Button icon={<PlusOutlined />} onClick={addPage} data-testid="archive-add-page">
+            {t.addPage}
+          </Button>
+        )}
+        {all.length > 0 && (
           <Typography.Text data-testid="archive-size" type={tooLarge ? 'danger' : undefined}>
-            {t.size}：{measuring ? t.measuring : formatBytes(result.size)} / {t.limit} {formatBytes(maxBytes)}
+            {t.size}：{measuring ? t.measuring : formatBytes(total)} / {t.limit} {formatBytes(maxBytes)}
           </Typography.Text>
         )}
         {tooLarge && <Alert type="error" showIcon message={t.tooLarge} />}

@@ -33,6 +33,7 @@ import { zhCN } from '../../locales/zh-CN';
 import { StatusTag } from '../case/StatusTag';
 import { ArchiveCapture } from './ArchiveCapture';
 import { printArchives } from './print';
+import { PagesViewer } from './PagesViewer';
 import { RestrictionTag, ValidityTag, restrictionOptions } from './tags';
 import { formatBytes } from './imageEdit';
 
@@ -148,6 +149,7 @@ export function ArchiveDetail({ hit, link, onClose, onChanged }: Props) {
           <Button icon={<PrinterOutlined />} disabled={!link} onClick={() => link && printArchives([hit], new Map([[f.id, link]]))}>
             {t.print}
           </Button>
+          <PagesViewer name={f.name} pages={f.pages} link={link} size="middle" />
           <Button icon={<ExportOutlined />} onClick={() => void navigate(paths.caseDetail(hit.case.id))}>
             {t.openCase}
           </Button>

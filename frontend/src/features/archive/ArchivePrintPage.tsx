@@ -6,16 +6,27 @@ import { useQuery } from '@apollo/client/react';
 import { FileLinksDocument } from '../../graphql/generated/graphql';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { zhCN } from '../../locales/zh-CN';
+import { pageUrl } from './PagesViewer';
 
 const t = zhCN.archivePrint;
 
-/** printIds reads the archives to print from the address (?ids=a,b,…), at most 100 (the server's limit per request). */
-export function printIds(params: URLSearchParams): string[] {
+/** PrintItem is an archive to print and how many pages it has. */
+export interface PrintItem {
+  id: string;
+  pages: number;
+}
+
+/** printItems reads the archives to print from the address (?ids=a,b*3,…: b has 3 pages), at most 100 (the server's limit per request). */
+export function printItems(params: URLSearchParams): PrintItem[] {
   return (params.get('ids') ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-    .slice(0, 100);
+    .slice(0, 100)
+    .map((s) => {
+      const [id, n] = s.split('*');
+      return { id, pages: Math.min(Math.max(Number(n) || 1, 1), 50) };
+    });
 }
 
 /**
@@ -27,11 +38,14 @@ export function printIds(params: URLSearchParams): string[] {
  */
 export function ArchivePrintPage() {
   const [params] = useSearchParams();
-  const ids = useMemo(() => printIds(params), [params]);
+  const items = useMemo(() => printItems(params), [params]);
+  const ids = useMemo(() => items.map((i) => i.id), [items]);
   const { data, loading, error } = useQuery(FileLinksDocument, { variables: { ids }, skip: ids.length === 0, fetchPolicy: 'network-only' });
   const [loaded, setLoaded] = useState(0);
-  const images = data?.fileLinks ?? [];
-  const ready = images.length > 0 && loaded >= images.length;
+  const sheets = (data?.fileLinks ?? []).flatMap((l) =>
+    Array.from({ length: items.find((i) => i.id === l.id)?.pages ?? 1 }, (_, k) => ({ key: `${l.id}-${k + 1}`, url: pageUrl(l, k + 1) })),
+  );
+  const ready = sheets.length > 0 && loaded >= sheets.length;
   useEffect(() => {
     if (ready && params.get('auto') !== '0') window.print();
   }, [ready, params]);
@@ -50,9 +64,9 @@ export function ArchivePrintPage() {
         {error && <QueryErrorAlert error={error} />}
         {loading && <Spin />}
       </div>
-      {images.map((l) => (
-        <div className="hukou-print-sheet" key={l.id} data-testid="print-sheet">
-          <img src={l.url} alt="" onLoad={() => setLoaded((n) => n + 1)} onError={() => setLoaded((n) => n + 1)} />
+      {sheets.map((p) => (
+        <div className="hukou-print-sheet" key={p.key} data-testid="print-sheet">
+          <img src={p.url} alt="" onLoad={() => setLoaded((n) => n + 1)} onError={() => setLoaded((n) => n + 1)} />
         </div>
       ))}
     </div>

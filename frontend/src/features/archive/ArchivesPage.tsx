@@ -125,19 +125,33 @@ export function ArchivesPage() {
     {
       title: t.materialType,
       key: 'material',
+      width: 220,
       render: (_, h) => (
         <Space direction="vertical" size={0}>
           <Typography.Text strong>{h.materialName}</Typography.Text>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="archive-file-name">
             {h.file.name}
+          </Typography.Text>
+          {h.file.pages > 1 && <Typography.Text style={{ fontSize: 12 }}>{zhCN.pages.count(h.file.pages)}</Typography.Text>}
+        </Space>
+      ),
+    },
+    {
+      title: t.caseColumn,
+      key: 'case',
+      render: (_, h) => (
+        <Space direction="vertical" size={0}>
+          <Typography.Text>{zhCN.kinds[h.case.kind]}</Typography.Text>
+          <span className="hukou-mono" style={{ fontSize: 12 }}>
+            {h.case.collabNo}
+          </span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {h.case.office?.name ?? ''}
           </Typography.Text>
         </Space>
       ),
     },
-    { title: t.kind, key: 'kind', width: 130, render: (_, h) => zhCN.kinds[h.case.kind] },
-    { title: t.collabNo, key: 'collabNo', render: (_, h) => <span className="hukou-mono">{h.case.collabNo}</span> },
-    { title: t.office, key: 'office', width: 140, render: (_, h) => h.case.office?.name ?? '' },
-    { title: t.capturedAt, key: 'at', width: 170, render: (_, h) => formatTime(h.file.createdAt) },
+    { title: t.capturedAt, key: 'at', width: 150, render: (_, h) => formatTime(h.file.createdAt) },
     {
       title: t.status,
       key: 'status',
@@ -146,14 +160,14 @@ export function ArchivesPage() {
         <Space size={4} wrap>
           <ValidityTag valid={h.file.valid} />
           <RestrictionTag r={h.file.restriction} />
+          <StatusTag status={h.case.status} />
         </Space>
       ),
     },
-    { title: t.caseStatus, key: 'caseStatus', width: 120, render: (_, h) => <StatusTag status={h.case.status} /> },
     {
       title: t.operations,
       key: 'ops',
-      width: 90,
+      width: 80,
       render: (_, h) => (
         <Button type="link" onClick={() => setOpenId(h.file.id)} data-testid={`archive-open-${h.file.id}`}>
           {t.detail}

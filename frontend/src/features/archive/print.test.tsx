@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { FileLinksDocument, type FileLinksQuery, type FileLinksQueryVariables } from '../../graphql/generated/graphql';
 import { renderWithProviders, typedMock } from '../../test/render';
 import { caseFile, signedInStore } from '../../test/fixtures';
-import { ArchivePrintPage, printIds } from './ArchivePrintPage';
+import { ArchivePrintPage, printItems } from './ArchivePrintPage';
 import { printArchives } from './print';
 
 function link(id: string) {
@@ -27,11 +27,15 @@ function Go({ to }: { to: string }) {
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('printIds', () => {
-  it('reads at most 100 IDs from the address', () => {
-    expect(printIds(new URLSearchParams('ids=a,%20b,,c'))).toEqual(['a', 'b', 'c']);
-    expect(printIds(new URLSearchParams(''))).toEqual([]);
-    expect(printIds(new URLSearchParams(`ids=${Array.from({ length: 120 }, (_, i) => `f${i}`).join(',')}`))).toHaveLength(100);
+describe('printItems', () => {
+  it('reads at most 100 archives from the address, with their pages', () => {
+    expect(printItems(new URLSearchParams('ids=a,%20b*3,,c'))).toEqual([
+      { id: 'a', pages: 1 },
+      { id: 'b', pages: 3 },
+      { id: 'c', pages: 1 },
+    ]);
+    expect(printItems(new URLSearchParams(''))).toEqual([]);
+    expect(printItems(new URLSearchParams(`ids=${Array.from({ length: 120 }, (_, i) => `f${i}`).join(',')}`))).toHaveLength(100);
   });
 });
 
@@ -39,10 +43,10 @@ describe('printArchives', () => {
   it('sends the images to the print view together and each PDF to the browser viewer', () => {
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
     const img1 = caseFile({ id: 'i1' });
-    const img2 = caseFile({ id: 'i2' });
+    const img2 = caseFile({ id: 'i2', pages: 2 });
     const pdf = caseFile({ id: 'p1', contentType: 'application/pdf' });
     printArchives([{ file: img1 }, { file: pdf }, { file: img2 }] as never, new Map([['p1', link('p1')]]));
-    expect(open).toHaveBeenCalledWith('/archives/print?ids=i1,i2', '_blank', 'noopener');
+    expect(open).toHaveBeenCalledWith('/archives/print?ids=i1,i2*2', '_blank', 'noopener');
     expect(open).toHaveBeenCalledWith('/files/p1?sig=s-p1', '_blank', 'noopener');
   });
 });
@@ -56,7 +60,7 @@ describe('ArchivePrintPage', () => {
     });
     renderWithProviders(
       <>
-        <Go to="/archives/print?ids=a1,a2" />
+        <Go to="/archives/print?ids=a1,a2*2" />
         <Routes>
           <Route path="/archives/print" element={<ArchivePrintPage />} />
           <Route path="*" element={null} />
@@ -67,9 +71,9 @@ describe('ArchivePrintPage', () => {
     );
     expect(await screen.findByText('打印档案（2 份）')).toBeInTheDocument();
     const sheets = await screen.findAllByTestId('print-sheet');
-    expect(sheets).toHaveLength(2);
+    expect(sheets).toHaveLength(3);
     const imgs = sheets.map((s) => s.querySelector('img')!);
-    expect(imgs[0]).toHaveAttribute('src', '/files/a1?sig=s-a1');
+    expect(imgs.map((i) => i.getAttribute('src'))).toEqual(['/files/a1?sig=s-a1', '/files/a2?sig=s-a2', '/files/a2?sig=s-a2&page=2']);
     expect(print).not.toHaveBeenCalled();
     for (const img of imgs) fireEvent.load(img);
     await waitFor(() => expect(print).toHaveBeenCalledTimes(1));
