@@ -128,8 +128,17 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist'], async ({
   assert.equal(required.length, 5, `Hebei's required materials: ${required.join(' ')}`);
   const material = (code) => clerk.getByTestId(`material-${code}`);
   await material(required[0]).getByRole('button', { name: /采集/ }).click();
-  await clerk.getByTestId('archive-file').setInputFiles({ name: '出生医学证明.png', mimeType: 'image/png', buffer: png });
+  // From the document camera (1.4.15): Chromium's fake camera through getUserMedia, live, then captured.
+  await clerk.getByTestId('camera-open').click();
+  const shoot = clerk.getByTestId('camera-shoot');
+  await clerk.waitForFunction(() => {
+    const v = document.querySelector('[data-testid="camera-preview"]');
+    return v && v.videoWidth > 0 && !document.querySelector('[data-testid="camera-shoot"]').disabled;
+  });
+  await shot(clerk, 'panjin-camera-live');
+  await shoot.click();
   await clerk.getByTestId('archive-preview').waitFor();
+  assert.equal(await clerk.getByTestId('camera-panel').count(), 0, 'the camera closes once captured');
   await clerk.getByRole('button', { name: '向右旋转' }).click();
   const crop = clerk.getByTestId('crop-rect');
   const box = await crop.boundingBox();

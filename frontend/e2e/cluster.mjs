@@ -127,7 +127,9 @@ export async function run(name, allowedLatin, body) {
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'chromium-')), {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // The document camera (1.4.15): Chromium's fake capture device, its permission granted without a prompt.
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',

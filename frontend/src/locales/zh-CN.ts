@@ -674,6 +674,17 @@ export const zhCN = {
     pdf: 'PDF 文件',
     printSelected: (n: number) => `打印所选（${n}）`,
   },
+  camera: {
+    device: '摄像头',
+    deviceN: (n: number) => `摄像头 ${n}`,
+    shoot: '拍摄',
+    hint: '将材料平放在高拍仪下，画面清晰后点击“拍摄”，拍摄后可旋转、裁剪。',
+    denied: '浏览器未获准使用摄像头，请在地址栏的权限设置中允许后重试',
+    none: '未找到高拍仪或摄像头，请检查设备连接',
+    busy: '摄像头正被其他程序占用，请关闭后重试',
+    unsupported: '当前浏览器不支持调用摄像头，请使用新版 Chrome 或 Edge（须通过 HTTPS 访问）',
+    failed: '未能从摄像头取得画面，请重试',
+  },
   pages: {
     count: (n: number) => `共 ${n} 页`,
     title: (name: string) => `翻页查看 · ${name}`,
@@ -689,7 +700,7 @@ export const zhCN = {
   capture: {
     title: (material: string) => `采集材料 · ${material}`,
     choose: '选择本地文件',
-    camera: '拍照 / 扫描',
+    camera: '高拍仪拍摄',
     hint: '支持 JPEG、PNG 图像和 PDF 文件；图像可旋转、翻转、裁剪和缩放后上传。',
     rotateLeft: '向左旋转',
     rotateRight: '向右旋转',

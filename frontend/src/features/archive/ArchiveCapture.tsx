@@ -16,6 +16,7 @@ import { useSessionStore } from '../../app/context';
 import { paths } from '../../app/paths';
 import { applyError } from '../../lib/errors';
 import { uploadMutation } from '../../lib/upload';
+import { CameraCapture } from './CameraCapture';
 import { zhCN } from '../../locales/zh-CN';
 import {
   canvasTransform,
@@ -100,6 +101,8 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
   const [uploading, setUploading] = useState(false);
   // Pages already added (several images as one material); the one in the editor comes after them.
   const [pages, setPages] = useState<File[]>([]);
+  // The document camera's live picture is open (1.4.15).
+  const [camera, setCamera] = useState(false);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ mode: 'move' | 'resize'; x: number; y: number } | null>(null);
 
@@ -276,7 +279,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
           <Button icon={<FolderOpenOutlined />} onClick={() => document.getElementById('archive-file')?.click()}>
             {t.choose}
           </Button>
-          <Button icon={<CameraOutlined />} onClick={() => document.getElementById('archive-camera')?.click()}>
+          <Button icon={<CameraOutlined />} onClick={() => setCamera(true)} disabled={camera} data-testid="camera-open">
             {t.camera}
           </Button>
           <input
@@ -291,16 +294,18 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
               e.target.value = '';
             }}
           />
-          <input
-            id="archive-camera"
-            type="file"
-            accept="image/*"
-            capture="environment"
-            style={{ display: 'none' }}
-            onChange={(e) => pick(e.target.files?.[0])}
-          />
           <Typography.Text type="secondary">{t.hint}</Typography.Text>
         </Space>
+
+        {camera && (
+          <CameraCapture
+            onCapture={(file) => {
+              setCamera(false);
+              pick(file);
+            }}
+            onCancel={() => setCamera(false)}
+          />
+        )}
 
         {pages.length > 0 && (
           <Space wrap data-testid="archive-pages">
