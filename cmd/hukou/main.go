@@ -25,6 +25,8 @@ Usage:
   hukou simulate           serve the province and platform simulators on one port
   hukou hcybsh generate [--batch 50000] [--restart]   number residents without hcybsh (resumable)
   hukou keygen             print a new collaboration signing key and its peer directory entry
+  hukou scan-agent --allow-origin https://hukou.example [--listen 127.0.0.1:9192]
+                           the clerk PC's scanner agent: drives SANE's scanimage for the SPA (1.4.14)
 
 Without --dev, serve refuses to start unless COLLAB_SIGNING_KEY, the peer keys
 (COLLAB_PEERS_FILE or COLLAB_PEER_KEYS), JWT_SECRET or JWT_ED25519_KEY, and
@@ -68,6 +70,8 @@ func run() int {
 		err = runHcybsh(ctx, args)
 	case "keygen":
 		err = runKeygen(ctx, args)
+	case "scan-agent":
+		err = runScanAgent(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

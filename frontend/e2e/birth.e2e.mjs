@@ -474,7 +474,7 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist'], async ({
   await dialog.getByLabel('原因').fill('拍摄重复，以新件为准');
   await shot(archivist, 'panjin-archive-delete');
   await dialog.locator('.ant-modal-footer').getByRole('button', { name: /删\s*除/ }).click();
-  await archivist.getByText('档案已删除').waitFor();
+  await archivist.getByText('档案已删除', { exact: true }).waitFor();
   for (let i = 0; (await results.count()) !== required.length - 1; i++) {
     assert.ok(i < 60, 'the deleted archive leaves the valid ones');
     await archivist.waitForTimeout(250);
@@ -492,7 +492,7 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist'], async ({
   const restoreDialog = archivist.locator('.ant-modal-content', { hasText: '恢复档案' });
   await restoreDialog.getByLabel('恢复原因（选填）').fill('误删');
   await restoreDialog.locator('.ant-modal-footer').getByRole('button', { name: /恢\s*复/ }).click();
-  await archivist.getByText('档案已恢复').waitFor();
+  await archivist.getByText('档案已恢复', { exact: true }).waitFor();
   // Valid again; flagged against deletion, its delete button is disabled for everyone.
   await searchForm.locator('.ant-form-item', { hasText: '状态' }).locator('.ant-select-selector').click();
   await archivist.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="有效"]').click();
@@ -503,7 +503,7 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist'], async ({
   await drawer.getByRole('combobox', { name: '设置限制标志' }).click();
   await archivist.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="禁止删除"]').click();
   await drawer.getByRole('button', { name: /保\s*存/ }).click();
-  await archivist.getByText('限制标志已设置').waitFor();
+  await archivist.getByText('限制标志已设置', { exact: true }).waitFor();
   await restored.filter({ hasText: '禁止删除' }).waitFor();
   await restored.getByRole('button', { name: '详情' }).click();
   assert.equal(await drawer.getByRole('button', { name: /删\s*除/ }).isDisabled(), true, 'a NO_DELETE archive cannot be deleted');
