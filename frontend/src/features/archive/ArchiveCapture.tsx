@@ -4,6 +4,7 @@ import {
   CameraOutlined,
   ColumnWidthOutlined,
   PlusOutlined,
+  ScanOutlined,
   ColumnHeightOutlined,
   FolderOpenOutlined,
   RotateLeftOutlined,
@@ -17,6 +18,7 @@ import { paths } from '../../app/paths';
 import { applyError } from '../../lib/errors';
 import { uploadMutation } from '../../lib/upload';
 import { CameraCapture } from './CameraCapture';
+import { ScannerCapture } from './ScannerCapture';
 import { zhCN } from '../../locales/zh-CN';
 import {
   canvasTransform,
@@ -103,6 +105,8 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
   const [pages, setPages] = useState<File[]>([]);
   // The document camera's live picture is open (1.4.15).
   const [camera, setCamera] = useState(false);
+  // The scanner panel is open (1.4.14).
+  const [scanner, setScanner] = useState(false);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ mode: 'move' | 'resize'; x: number; y: number } | null>(null);
 
@@ -279,8 +283,11 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
           <Button icon={<FolderOpenOutlined />} onClick={() => document.getElementById('archive-file')?.click()}>
             {t.choose}
           </Button>
-          <Button icon={<CameraOutlined />} onClick={() => setCamera(true)} disabled={camera} data-testid="camera-open">
+          <Button icon={<CameraOutlined />} onClick={() => (setScanner(false), setCamera(true))} disabled={camera} data-testid="camera-open">
             {t.camera}
+          </Button>
+          <Button icon={<ScanOutlined />} onClick={() => (setCamera(false), setScanner(true))} disabled={scanner} data-testid="scanner-open">
+            {t.scan}
           </Button>
           <input
             id="archive-file"
@@ -296,6 +303,16 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
           />
           <Typography.Text type="secondary">{t.hint}</Typography.Text>
         </Space>
+
+        {scanner && (
+          <ScannerCapture
+            onScan={(file) => {
+              setScanner(false);
+              pick(file);
+            }}
+            onCancel={() => setScanner(false)}
+          />
+        )}
 
         {camera && (
           <CameraCapture

@@ -83,9 +83,11 @@ export function ArchiveDetail({ hit, link, onClose, onChanged }: Props) {
       toLogin: () => void navigate(paths.login),
       refresh: () => void onChanged(),
     });
-  const done = async (text: string) => {
+  const done = async (text: string, close = false) => {
     message.success(text);
     setDialog(null);
+    // A deleted or restored archive leaves the search it was found by: the drawer closes with it.
+    if (close) onClose();
     await Promise.resolve(onChanged()).catch(() => undefined);
   };
 
@@ -100,7 +102,7 @@ export function ArchiveDetail({ hit, link, onClose, onChanged }: Props) {
   const remove = async ({ reason }: { reason: string }) => {
     try {
       await del({ variables: { id: f.id, version: f.version, reason } });
-      await done(t.deleted);
+      await done(t.deleted, true);
     } catch (e) {
       fail(e, (field, m) => (field === 'reason' ? (reasonForm.setFields([{ name: 'reason', errors: [m] }]), true) : false));
     }
@@ -108,7 +110,7 @@ export function ArchiveDetail({ hit, link, onClose, onChanged }: Props) {
   const bringBack = async ({ reason }: { reason?: string }) => {
     try {
       await restore({ variables: { id: f.id, version: f.version, reason: reason ?? '' } });
-      await done(t.restored);
+      await done(t.restored, true);
     } catch (e) {
       fail(e, (field, m) => (field === 'reason' ? (reasonForm.setFields([{ name: 'reason', errors: [m] }]), true) : false));
     }

@@ -116,6 +116,7 @@ export function ArchivesPage() {
   const printable = hits.filter((h) => selected.includes(h.file.id) && links.has(h.file.id));
 
   const onSearch = (v: SearchForm) => {
+    setOpenId(null);
     cursors.toFirst();
     setSearch(toSearch(v));
   };

@@ -232,11 +232,16 @@ describe('ArchivesPage', () => {
     await user.type(within(dialog).getByLabelText('恢复原因（选填）'), '误删');
     await user.click(within(dialog).getByRole('button', { name: /恢\s*复/ }));
     await waitFor(() => expect(restored).toBe(true));
-    await waitFor(() => expect(within(drawer).getByRole('button', { name: /删\s*除/ })).toBeEnabled());
-    await user.click(within(drawer).getByRole('combobox', { name: '设置限制标志' }));
+    // The restored archive's drawer closes with the change; it opens again from the results.
+    await waitFor(() => expect(screen.queryByTestId('archive-detail')).not.toBeInTheDocument());
+    await user.click(await screen.findByTestId('archive-open-a3'));
+    const again = await screen.findByTestId('archive-detail');
+    await waitFor(() => expect(within(again).getByRole('button', { name: /删\s*除/ })).toBeEnabled());
+    const drawer2 = again;
+    await user.click(within(drawer2).getByRole('combobox', { name: '设置限制标志' }));
     await user.click(await screen.findByTitle('禁止删除和修改'));
-    await user.click(within(drawer).getByRole('button', { name: /保\s*存/ }));
+    await user.click(within(drawer2).getByRole('button', { name: /保\s*存/ }));
     await waitFor(() => expect(flagged).toBe(true));
-    await waitFor(() => expect(within(drawer).getByRole('button', { name: /删\s*除/ })).toBeDisabled());
+    await waitFor(() => expect(within(drawer2).getByRole('button', { name: /删\s*除/ })).toBeDisabled());
   });
 });
