@@ -145,6 +145,8 @@ func TestArchiveRestrictions(t *testing.T) {
 				switch op {
 				case opChangeMaterial:
 					require.Equal(t, "PARENT_ID", row.MaterialCode, name)
+					require.Contains(t, last.Note, "材料类型 出生医学证明 → ", "%s: the history names the materials", name)
+					require.NotContains(t, last.Note, "PARENT_ID", name)
 				case opReplaceImage:
 					require.Equal(t, keyOf(replacement), row.BlobKey, name)
 					versions, err := db.Files().FindCaseFileVersions(ctx, a.ID)

@@ -289,6 +289,7 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 			return nil, err
 		}
 	}
+	nameOf := s.materialNames(ctx, c)
 	if (materialCode == "" || materialCode == f.MaterialCode) && len(replacement) == 0 {
 		return nil, FieldErrorf("materialCode", "choose another material or a new image; nothing would change").WithReason("archive.no_change")
 	}
@@ -312,7 +313,7 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 		change := map[string]any{"fileId": f.ID}
 		if materialCode != "" && materialCode != f.MaterialCode {
 			detail += " material " + f.MaterialCode + " → " + materialCode
-			note += "材料类型 " + f.MaterialCode + " → " + materialCode + "；"
+			note += "材料类型 " + nameOf(f.MaterialCode) + " → " + nameOf(materialCode) + "；"
 			change["materialFrom"], change["materialTo"] = f.MaterialCode, materialCode
 		}
 		if len(stored) > 0 {
@@ -484,15 +485,6 @@ func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, vers
 		return nil, err
 	}
 	return f, nil
-}
-
-// Versions returns the contents an archive had before its images were
-// replaced (1.4.6), oldest first, for a caller who may read the archive.
-func (s *ArchiveService) Versions(ctx context.Context, f *CaseFile) ([]*CaseFileVersion, error) {
-	if _, err := Authorize(ctx, archiveReadRoles...); err != nil {
-		return nil, err
-	}
-	return s.Cases.DB.Files().FindCaseFileVersions(ctx, f.ID)
 }
 
 // pagesNote is "，共 n 页" for more than one page.
@@ -821,6 +813,24 @@ func (s *ArchiveService) readable(ctx context.Context, fileID, op string) (*Case
 		return nil, err
 	}
 	return f, nil
+}
+
+// materialNames names the materials of c's list by code, for the case's
+// history: a code the list lacks (or every code, when the Ministry does not
+// answer) is named by itself.
+func (s *ArchiveService) materialNames(ctx context.Context, c *Case) func(code string) string {
+	names := map[string]string{}
+	if list, err := s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.RegistrationProvince); err == nil {
+		for _, m := range list {
+			names[m.Code] = m.Name
+		}
+	}
+	return func(code string) string {
+		if n := names[code]; n != "" {
+			return n
+		}
+		return code
+	}
 }
 
 // checkMaterial refuses a material code that is not on the case's list.
