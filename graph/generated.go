@@ -80,6 +80,27 @@ type ComplexityRoot struct {
 		UrbanRural func(childComplexity int) int
 	}
 
+	ArchiveConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ArchiveEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ArchiveHit struct {
+		Case         func(childComplexity int) int
+		File         func(childComplexity int) int
+		MaterialName func(childComplexity int) int
+	}
+
+	ArchiveMaterialType struct {
+		Code func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
 	AuditEntry struct {
 		Action      func(childComplexity int) int
 		ActorID     func(childComplexity int) int
@@ -220,14 +241,17 @@ type ComplexityRoot struct {
 		ContentType  func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		CreatedBy    func(childComplexity int) int
+		DeleteReason func(childComplexity int) int
 		ID           func(childComplexity int) int
 		MaterialCode func(childComplexity int) int
 		Name         func(childComplexity int) int
+		Pages        func(childComplexity int) int
 		Restriction  func(childComplexity int) int
 		Revision     func(childComplexity int) int
 		Size         func(childComplexity int) int
 		ThumbnailURL func(childComplexity int) int
 		URL          func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
 		Valid        func(childComplexity int) int
 		Version      func(childComplexity int) int
 	}
@@ -706,13 +730,13 @@ type ComplexityRoot struct {
 		CorrectBirthMinor                        func(childComplexity int, input model.CorrectBirthMinorInput) int
 		CreateIntegratorClient                   func(childComplexity int, input model.CreateIntegratorClientInput) int
 		CreateUser                               func(childComplexity int, input model.CreateUserInput) int
-		DeleteArchive                            func(childComplexity int, id string, version int) int
+		DeleteArchive                            func(childComplexity int, id string, version int, reason string) int
 		DeleteQueryView                          func(childComplexity int, input model.DeleteQueryViewInput) int
 		FileBirthRegistration                    func(childComplexity int, input model.CaseStepInput) int
 		IssueInformationCertificate              func(childComplexity int, input certificate.InfoRequest) int
 		Login                                    func(childComplexity int, input model.LoginInput) int
 		Logout                                   func(childComplexity int, refreshToken string) int
-		ModifyArchive                            func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
+		ModifyArchive                            func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload, morePages []*graphql.Upload) int
 		ModifyBirthRegistration                  func(childComplexity int, input model.ModifyBirthRegistrationInput) int
 		ModifyMatterCertificate                  func(childComplexity int, input model.ModifyMatterCertificateInput) int
 		ModifyMigration                          func(childComplexity int, input model.ModifyMigrationInput) int
@@ -733,6 +757,7 @@ type ComplexityRoot struct {
 		RequestSeal                              func(childComplexity int, input model.RequestSealInput) int
 		ResendBirthForm                          func(childComplexity int, input model.CaseStepInput) int
 		ResetUserPassword                        func(childComplexity int, input model.ResetUserPasswordInput) int
+		RestoreArchive                           func(childComplexity int, id string, version int, reason string) int
 		ReturnSignedBirthForm                    func(childComplexity int, input model.ReturnSignedBirthFormInput) int
 		RevokeInformationCertificate             func(childComplexity int, input model.RevokeCertificateInput) int
 		RevokeMatterCertificate                  func(childComplexity int, input model.RevokeCertificateInput) int
@@ -756,7 +781,7 @@ type ComplexityRoot struct {
 		SubmitOnlineMigrationApplication         func(childComplexity int, input model.SubmitOnlineMigrationApplicationInput) int
 		UpdateIntegratorClient                   func(childComplexity int, input model.UpdateIntegratorClientInput) int
 		UpdateUser                               func(childComplexity int, input model.UpdateUserInput) int
-		UploadArchive                            func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
+		UploadArchive                            func(childComplexity int, caseID string, materialCode string, file graphql.Upload, morePages []*graphql.Upload) int
 		VerifyMatterNoResult                     func(childComplexity int, input model.VerifyMatterReasonsInput) int
 		VerifyMatterNotTrue                      func(childComplexity int, input model.VerifyMatterReasonsInput) int
 		VerifyMatterTrue                         func(childComplexity int, input model.VerifyMatterTrueInput) int
@@ -849,6 +874,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		ArchiveMaterialTypes       func(childComplexity int) int
 		AuditLog                   func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
 		BirthLookup                func(childComplexity int, certificateNumber string, settleWith string) int
 		Case                       func(childComplexity int, id string) int
@@ -888,6 +914,7 @@ type ComplexityRoot struct {
 		Residents                  func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
 		RunQuery                   func(childComplexity int, input model.QueryInput, first *int, after *string) int
 		Seals                      func(childComplexity int, officeCode *string) int
+		SearchArchives             func(childComplexity int, search model.ArchiveSearchInput, first *int, after *string) int
 		Users                      func(childComplexity int, filter *domain.UserFilter, first *int, after *string) int
 		VerifyCertificate          func(childComplexity int, number string, code string) int
 		VerifyDocument             func(childComplexity int, file graphql.Upload) int
@@ -1180,9 +1207,10 @@ type MigrationLookupResolver interface {
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*domain.Session, error)
-	UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload) (*domain.CaseFile, error)
-	ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload) (*domain.CaseFile, error)
-	DeleteArchive(ctx context.Context, id string, version int) (*domain.CaseFile, error)
+	UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error)
+	ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error)
+	DeleteArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error)
+	RestoreArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error)
 	SetArchiveRestriction(ctx context.Context, id string, version int, restriction domain.ArchiveRestriction) (*domain.CaseFile, error)
 	ClientLogin(ctx context.Context, input model.ClientLoginInput) (*domain.Session, error)
 	RefreshToken(ctx context.Context, refreshToken string) (*domain.Session, error)
@@ -1277,6 +1305,8 @@ type PortalMessageResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
+	ArchiveMaterialTypes(ctx context.Context) ([]*domain.ArchiveMaterialType, error)
+	SearchArchives(ctx context.Context, search model.ArchiveSearchInput, first *int, after *string) (*model.ArchiveConnection, error)
 	FileLinks(ctx context.Context, ids []string) ([]*model.FileLink, error)
 	AuditLog(ctx context.Context, filter *domain.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Me(ctx context.Context) (*domain.User, error)
@@ -1405,6 +1435,64 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.UrbanRural(childComplexity), true
+
+	case "ArchiveConnection.edges":
+		if e.ComplexityRoot.ArchiveConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveConnection.Edges(childComplexity), true
+	case "ArchiveConnection.pageInfo":
+		if e.ComplexityRoot.ArchiveConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveConnection.PageInfo(childComplexity), true
+
+	case "ArchiveEdge.cursor":
+		if e.ComplexityRoot.ArchiveEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveEdge.Cursor(childComplexity), true
+	case "ArchiveEdge.node":
+		if e.ComplexityRoot.ArchiveEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveEdge.Node(childComplexity), true
+
+	case "ArchiveHit.case":
+		if e.ComplexityRoot.ArchiveHit.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveHit.Case(childComplexity), true
+	case "ArchiveHit.file":
+		if e.ComplexityRoot.ArchiveHit.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveHit.File(childComplexity), true
+	case "ArchiveHit.materialName":
+		if e.ComplexityRoot.ArchiveHit.MaterialName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveHit.MaterialName(childComplexity), true
+
+	case "ArchiveMaterialType.code":
+		if e.ComplexityRoot.ArchiveMaterialType.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveMaterialType.Code(childComplexity), true
+	case "ArchiveMaterialType.name":
+		if e.ComplexityRoot.ArchiveMaterialType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveMaterialType.Name(childComplexity), true
 
 	case "AuditEntry.action":
 		if e.ComplexityRoot.AuditEntry.Action == nil {
@@ -2002,6 +2090,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.CreatedBy(childComplexity), true
+	case "CaseFile.deleteReason":
+		if e.ComplexityRoot.CaseFile.DeleteReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.DeleteReason(childComplexity), true
 	case "CaseFile.id":
 		if e.ComplexityRoot.CaseFile.ID == nil {
 			break
@@ -2020,6 +2114,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.Name(childComplexity), true
+	case "CaseFile.pages":
+		if e.ComplexityRoot.CaseFile.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Pages(childComplexity), true
 	case "CaseFile.restriction":
 		if e.ComplexityRoot.CaseFile.Restriction == nil {
 			break
@@ -2050,6 +2150,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.URL(childComplexity), true
+	case "CaseFile.updatedAt":
+		if e.ComplexityRoot.CaseFile.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.UpdatedAt(childComplexity), true
 	case "CaseFile.valid":
 		if e.ComplexityRoot.CaseFile.Valid == nil {
 			break
@@ -4153,7 +4259,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string), args["version"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
 	case "Mutation.deleteQueryView":
 		if e.ComplexityRoot.Mutation.DeleteQueryView == nil {
 			break
@@ -4219,7 +4325,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ModifyArchive(childComplexity, args["id"].(string), args["version"].(int), args["materialCode"].(*string), args["file"].(*graphql.Upload)), true
+		return e.ComplexityRoot.Mutation.ModifyArchive(childComplexity, args["id"].(string), args["version"].(int), args["materialCode"].(*string), args["file"].(*graphql.Upload), args["morePages"].([]*graphql.Upload)), true
 	case "Mutation.modifyBirthRegistration":
 		if e.ComplexityRoot.Mutation.ModifyBirthRegistration == nil {
 			break
@@ -4440,6 +4546,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetUserPassword(childComplexity, args["input"].(model.ResetUserPasswordInput)), true
+	case "Mutation.restoreArchive":
+		if e.ComplexityRoot.Mutation.RestoreArchive == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreArchive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreArchive(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
 	case "Mutation.returnSignedBirthForm":
 		if e.ComplexityRoot.Mutation.ReturnSignedBirthForm == nil {
 			break
@@ -4698,7 +4815,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UploadArchive(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["file"].(graphql.Upload)), true
+		return e.ComplexityRoot.Mutation.UploadArchive(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["file"].(graphql.Upload), args["morePages"].([]*graphql.Upload)), true
 	case "Mutation.verifyMatterNoResult":
 		if e.ComplexityRoot.Mutation.VerifyMatterNoResult == nil {
 			break
@@ -5079,6 +5196,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PortalMessageEdge.Node(childComplexity), true
 
+	case "Query.archiveMaterialTypes":
+		if e.ComplexityRoot.Query.ArchiveMaterialTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ArchiveMaterialTypes(childComplexity), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -5464,6 +5587,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Seals(childComplexity, args["officeCode"].(*string)), true
+	case "Query.searchArchives":
+		if e.ComplexityRoot.Query.SearchArchives == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchArchives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchArchives(childComplexity, args["search"].(model.ArchiveSearchInput), args["first"].(*int), args["after"].(*string)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -6234,6 +6368,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
 			graphql.NewInputUnmarshaler("AnswerPortalMessageInput", ec.unmarshalInputAnswerPortalMessageInput),
 			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
+			graphql.NewInputUnmarshaler("ArchiveSearchInput", ec.unmarshalInputArchiveSearchInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BirthApplicantInput", ec.unmarshalInputBirthApplicantInput),
 			graphql.NewInputUnmarshaler("BirthErrorItemInput", ec.unmarshalInputBirthErrorItemInput),
@@ -6436,6 +6571,48 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_urbanRural(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ArchiveConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ArchiveConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ArchiveEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ArchiveEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "file":
+		return ec.fieldContext_ArchiveHit_file(ctx, field)
+	case "case":
+		return ec.fieldContext_ArchiveHit_case(ctx, field)
+	case "materialName":
+		return ec.fieldContext_ArchiveHit_materialName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveHit", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveMaterialType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ArchiveMaterialType_code(ctx, field)
+	case "name":
+		return ec.fieldContext_ArchiveMaterialType_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveMaterialType", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6684,12 +6861,16 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_contentType(ctx, field)
 	case "size":
 		return ec.fieldContext_CaseFile_size(ctx, field)
+	case "pages":
+		return ec.fieldContext_CaseFile_pages(ctx, field)
 	case "revision":
 		return ec.fieldContext_CaseFile_revision(ctx, field)
 	case "restriction":
 		return ec.fieldContext_CaseFile_restriction(ctx, field)
 	case "valid":
 		return ec.fieldContext_CaseFile_valid(ctx, field)
+	case "deleteReason":
+		return ec.fieldContext_CaseFile_deleteReason(ctx, field)
 	case "url":
 		return ec.fieldContext_CaseFile_url(ctx, field)
 	case "thumbnailUrl":
@@ -6698,6 +6879,8 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_createdBy(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_CaseFile_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CaseFile_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_CaseFile_version(ctx, field)
 	}
@@ -8439,6 +8622,14 @@ func (ec *executionContext) field_Mutation_deleteArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -8547,6 +8738,14 @@ func (ec *executionContext) field_Mutation_modifyArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["file"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "morePages",
+		func(ctx context.Context, v any) ([]*graphql.Upload, error) {
+			return ec.unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["morePages"] = arg4
 	return args, nil
 }
 
@@ -8827,6 +9026,36 @@ func (ec *executionContext) field_Mutation_resetUserPassword_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreArchive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -9181,6 +9410,14 @@ func (ec *executionContext) field_Mutation_uploadArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["file"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "morePages",
+		func(ctx context.Context, v any) ([]*graphql.Upload, error) {
+			return ec.unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["morePages"] = arg3
 	return args, nil
 }
 
@@ -9820,6 +10057,36 @@ func (ec *executionContext) field_Query_seals_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_searchArchives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (model.ArchiveSearchInput, error) {
+			return ec.unmarshalNArchiveSearchInput2hukouᚋgraphᚋmodelᚐArchiveSearchInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10058,6 +10325,258 @@ func (ec *executionContext) _Address_urbanRural(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Address_urbanRural(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArchiveEdge) graphql.Marshaler {
+			return ec.marshalNArchiveEdge2ᚕᚖhukouᚋgraphᚋmodelᚐArchiveEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ArchiveHit) graphql.Marshaler {
+			return ec.marshalNArchiveHit2ᚖhukouᚋdomainᚐArchiveHit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveHit_file(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveHit_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveHit_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveHit_case(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveHit_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Case, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveHit_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveHit_materialName(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveHit_materialName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveHit_materialName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveHit", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveMaterialType_code(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterialType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveMaterialType_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveMaterialType_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveMaterialType", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveMaterialType_name(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterialType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveMaterialType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveMaterialType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveMaterialType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEntry) (ret graphql.Marshaler) {
@@ -12895,6 +13414,29 @@ func (ec *executionContext) fieldContext_CaseFile_size(_ context.Context, field 
 	return graphql.NewScalarFieldContext("CaseFile", field, true, true, "Int")
 }
 
+func (ec *executionContext) _CaseFile_pages(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_pages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Int")
+}
+
 func (ec *executionContext) _CaseFile_revision(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12962,6 +13504,47 @@ func (ec *executionContext) _CaseFile_valid(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_CaseFile_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CaseFile_deleteReason(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_deleteReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeleteReason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_deleteReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "String")
 }
 
 func (ec *executionContext) _CaseFile_url(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
@@ -13053,6 +13636,29 @@ func (ec *executionContext) _CaseFile_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_CaseFile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CaseFile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Time")
 }
 
@@ -21753,7 +22359,7 @@ func (ec *executionContext) _Mutation_uploadArchive(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UploadArchive(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["file"].(graphql.Upload))
+			return ec.Resolvers.Mutation().UploadArchive(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["file"].(graphql.Upload), fc.Args["morePages"].([]*graphql.Upload))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -21815,7 +22421,7 @@ func (ec *executionContext) _Mutation_modifyArchive(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ModifyArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["materialCode"].(*string), fc.Args["file"].(*graphql.Upload))
+			return ec.Resolvers.Mutation().ModifyArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["materialCode"].(*string), fc.Args["file"].(*graphql.Upload), fc.Args["morePages"].([]*graphql.Upload))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -21877,7 +22483,7 @@ func (ec *executionContext) _Mutation_deleteArchive(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+			return ec.Resolvers.Mutation().DeleteArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -21923,6 +22529,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteArchive(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreArchive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreArchive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreArchive(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27421,6 +28089,118 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_archiveMaterialTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_archiveMaterialTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ArchiveMaterialTypes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.ArchiveMaterialType
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.ArchiveMaterialType
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ArchiveMaterialType) graphql.Marshaler {
+			return ec.marshalNArchiveMaterialType2ᚕᚖhukouᚋdomainᚐArchiveMaterialTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_archiveMaterialTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveMaterialType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchArchives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchArchives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchArchives(ctx, fc.Args["search"].(model.ArchiveSearchInput), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.ArchiveConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ArchiveConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArchiveConnection) graphql.Marshaler {
+			return ec.marshalNArchiveConnection2ᚖhukouᚋgraphᚋmodelᚐArchiveConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchArchives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchArchives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34355,6 +35135,111 @@ func UnmarshalApproveMigrationInput(ctx context.Context, raw any) (model.Approve
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputArchiveSearchInput(ctx context.Context, obj any) (model.ArchiveSearchInput, error) {
+	var it model.ArchiveSearchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "collabNo", "personName", "personIdNumber", "materialCode", "officeCode", "from", "to", "status", "restriction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "collabNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collabNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollabNo = data
+		case "personName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonName = data
+		case "personIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personIdNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonIDNumber = data
+		case "materialCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materialCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaterialCode = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOArchiveStatus2ᚖhukouᚋdomainᚐArchiveStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "restriction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("restriction"))
+			data, err := ec.unmarshalOArchiveRestriction2ᚖhukouᚋdomainᚐArchiveRestriction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Restriction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArchiveSearchInput unmarshals raw into the ArchiveSearchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArchiveSearchInput(ctx context.Context, raw any) (model.ArchiveSearchInput, error) {
+	var out model.ArchiveSearchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArchiveSearchInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (domain.AuditFilter, error) {
 	var it domain.AuditFilter
 	if obj == nil {
@@ -38497,6 +39382,163 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var archiveConnectionImplementors = []string{"ArchiveConnection"}
+
+func (ec *executionContext) _ArchiveConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveConnection")
+		case "edges":
+			out.Values[i] = ec._ArchiveConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ArchiveConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveEdgeImplementors = []string{"ArchiveEdge"}
+
+func (ec *executionContext) _ArchiveEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveEdge")
+		case "cursor":
+			out.Values[i] = ec._ArchiveEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ArchiveEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveHitImplementors = []string{"ArchiveHit"}
+
+func (ec *executionContext) _ArchiveHit(ctx context.Context, sel ast.SelectionSet, obj *domain.ArchiveHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveHit")
+		case "file":
+			out.Values[i] = ec._ArchiveHit_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "case":
+			out.Values[i] = ec._ArchiveHit_case(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialName":
+			out.Values[i] = ec._ArchiveHit_materialName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveMaterialTypeImplementors = []string{"ArchiveMaterialType"}
+
+func (ec *executionContext) _ArchiveMaterialType(ctx context.Context, sel ast.SelectionSet, obj *domain.ArchiveMaterialType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveMaterialTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveMaterialType")
+		case "code":
+			out.Values[i] = ec._ArchiveMaterialType_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ArchiveMaterialType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEntryImplementors = []string{"AuditEntry"}
 
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *domain.AuditEntry) graphql.Marshaler {
@@ -39416,6 +40458,11 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CaseFile_size(ctx, field, obj)
 				})
+		case "pages":
+			out.Values[i] = ec._CaseFile_pages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "revision":
 			out.Values[i] = ec._CaseFile_revision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39428,6 +40475,11 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "valid":
 			out.Values[i] = ec._CaseFile_valid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deleteReason":
+			out.Values[i] = ec._CaseFile_deleteReason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -39450,6 +40502,11 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "createdAt":
 			out.Values[i] = ec._CaseFile_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CaseFile_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -42483,6 +43540,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "restoreArchive":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreArchive(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setArchiveRestriction":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setArchiveRestriction(ctx, field)
@@ -43553,6 +44617,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
+				})
+		case "archiveMaterialTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_archiveMaterialTypes(ctx, field)
+				})
+		case "searchArchives":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchArchives(ctx, field)
 				})
 		case "fileLinks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -45423,6 +46499,70 @@ func (ec *executionContext) unmarshalNApproveMigrationInput2hukouᚋgraphᚋmode
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNArchiveConnection2ᚖhukouᚋgraphᚋmodelᚐArchiveConnection(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveConnection!")
+		return graphql.Null
+	}
+	return ec._ArchiveConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchiveEdge2ᚕᚖhukouᚋgraphᚋmodelᚐArchiveEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArchiveEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArchiveEdge2ᚖhukouᚋgraphᚋmodelᚐArchiveEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArchiveEdge2ᚖhukouᚋgraphᚋmodelᚐArchiveEdge(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveEdge!")
+		return graphql.Null
+	}
+	return ec._ArchiveEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchiveHit2ᚖhukouᚋdomainᚐArchiveHit(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveHit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveHit!")
+		return graphql.Null
+	}
+	return ec._ArchiveHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchiveMaterialType2ᚕᚖhukouᚋdomainᚐArchiveMaterialTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ArchiveMaterialType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArchiveMaterialType2ᚖhukouᚋdomainᚐArchiveMaterialType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArchiveMaterialType2ᚖhukouᚋdomainᚐArchiveMaterialType(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveMaterialType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveMaterialType!")
+		return graphql.Null
+	}
+	return ec._ArchiveMaterialType(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (domain.ArchiveRestriction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.ArchiveRestriction(tmp)
@@ -45436,6 +46576,11 @@ func (ec *executionContext) marshalNArchiveRestriction2hukouᚋdomainᚐArchiveR
 		graphql.AddInvalidNullFromMarshaler(ctx, "ArchiveRestriction!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNArchiveSearchInput2hukouᚋgraphᚋmodelᚐArchiveSearchInput(ctx context.Context, v any) (model.ArchiveSearchInput, error) {
+	res, err := ec.unmarshalInputArchiveSearchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNAuditAction2hukouᚋdomainᚐAuditAction(ctx context.Context, v any) (domain.AuditAction, error) {
@@ -47743,6 +48888,24 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 	return res
 }
 
+func (ec *executionContext) unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Upload!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalUpload(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNUser2ᚖhukouᚋdomainᚐUser(ctx context.Context, sel ast.SelectionSet, v *domain.User) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "User!")
@@ -47971,6 +49134,44 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
+	return res
+}
+
+func (ec *executionContext) unmarshalOArchiveRestriction2ᚖhukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (*domain.ArchiveRestriction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ArchiveRestriction(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOArchiveRestriction2ᚖhukouᚋdomainᚐArchiveRestriction(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveRestriction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOArchiveStatus2ᚖhukouᚋdomainᚐArchiveStatus(ctx context.Context, v any) (*domain.ArchiveStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ArchiveStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOArchiveStatus2ᚖhukouᚋdomainᚐArchiveStatus(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 
@@ -48215,6 +49416,24 @@ func (ec *executionContext) marshalODate2timeᚐTime(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := scalar.MarshalDate(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
 	return res
 }
 
@@ -48811,6 +50030,41 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, v any) ([]*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graphql.Upload, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, sel ast.SelectionSet, v []*graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {

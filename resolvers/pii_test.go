@@ -81,6 +81,8 @@ var notPersonal = map[string]string{
 	"QueryViewSpec.detailFields":          "field names",
 	"IntegratorClient.name":               "an Internet+ portal, not a person",
 	"WebhookDelivery.lastError":           "the HTTP failure of a portal's webhook",
+	"ArchiveHit.materialName":             "an entry of the Ministry's materials list",
+	"ArchiveMaterialType.name":            "an entry of the Ministry's materials list",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by
@@ -195,6 +197,7 @@ var maskedOutOfReach = map[string]string{
 	"FoundCard.ownerName":        "as idNumber",
 	"FoundCard.claimantName":     "as idNumber",
 	"FoundCard.claimantIdNumber": "as idNumber",
+	"CaseFile.deleteReason":      "set only on deleted archives, which only searchArchives lists (not ANALYST); a case lists valid ones",
 }
 
 // TestMasking_AnalystReadsMaskedClerkInClear reads every @pii field of the

@@ -16,9 +16,11 @@ import (
 // because Ant Design (and GraphiQL) set style attributes and inject <style>;
 // images from this origin, data: and blob: (archive capture previews);
 // fonts from data: (GraphiQL's embedded fonts); connections (HTTP and the
-// graphql-ws WebSocket) to this origin; never framed.
+// graphql-ws WebSocket) to this origin, and to the scanner agent on the
+// clerk's own PC (loopback, any port: `hukou scan-agent`, 1.4.14); never
+// framed.
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; " +
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' http://127.0.0.1:* http://localhost:*; object-src 'none'; " +
 	"base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders are set on every response of the public listener but

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"hukou/domain"
 	"hukou/storage"
 )
 
@@ -52,6 +53,11 @@ type config struct {
 	// (default: in production mode; --dev prints the drawn seal instead).
 	SealKeyDir    string
 	SealsRequired bool
+	// BlobSweepGrace is how old an unreferenced blob must be before the
+	// orphan sweeper deletes it; BlobSweepInterval how often it runs (0:
+	// never).
+	BlobSweepGrace    time.Duration
+	BlobSweepInterval time.Duration
 	// MetricsAddr is where /metrics listens, apart from the public address;
 	// "off" disables it.
 	MetricsAddr string
@@ -116,6 +122,8 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.FontPath, "font", env("FONT_PATH", ""), "TrueType font for documents (default: LXGW WenKai from fonts-lxgw-wenkai)")
 	fs.StringVar(&c.FallbackFontPath, "fallback-font", env("FALLBACK_FONT_PATH", ""), "second TrueType font for characters the first lacks")
 	fs.Int64Var(&c.ArchiveMaxSize, "archive-max-size", envInt64("ARCHIVE_MAX_SIZE", 10<<20), "largest archive image in bytes (1.4.9)")
+	fs.DurationVar(&c.BlobSweepGrace, "blob-sweep-grace", envDuration("BLOB_SWEEP_GRACE", domain.DefaultBlobSweepGrace), "delete a blob no row refers to once it is this old (at least 1m)")
+	fs.DurationVar(&c.BlobSweepInterval, "blob-sweep-interval", envDuration("BLOB_SWEEP_INTERVAL", time.Hour), "how often orphan blobs are swept; 0 never")
 	fs.BoolVar(&c.RunJobs, "run-jobs", env("RUN_JOBS", "true") != "false", "work background jobs here (false: an API-only instance; jobs run on the others)")
 	fs.DurationVar(&c.JobTimeout, "job-timeout", envDuration("JOB_TIMEOUT", time.Minute), "longest run of one background job attempt")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", defaultMetricsAddr), "listen address of /metrics, apart from the public one; off disables it")

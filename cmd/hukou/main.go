@@ -26,6 +26,8 @@ Usage:
   hukou hcybsh generate [--batch 50000] [--restart]   number residents without hcybsh (resumable)
   hukou keygen             print a new collaboration signing key and its peer directory entry
   hukou verify FILE.pdf    verify a document's electronic seals (SM2/SM3) against the e-seal service (PROVINCE_URL)
+  hukou scan-agent --allow-origin https://hukou.example [--listen 127.0.0.1:9192]
+                           the clerk PC's scanner agent: drives SANE's scanimage for the SPA (1.4.14)
 
 Without --dev, serve refuses to start unless COLLAB_SIGNING_KEY, the peer keys
 (COLLAB_PEERS_FILE or COLLAB_PEER_KEYS), JWT_SECRET or JWT_ED25519_KEY, and
@@ -77,6 +79,8 @@ func run() int {
 		case errors.Is(err, errUsage):
 			return 2
 		}
+	case "scan-agent":
+		err = runScanAgent(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

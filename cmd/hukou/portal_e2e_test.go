@@ -67,7 +67,7 @@ type portalApp struct {
 func (p portalSim) submit(sub portalsim.BirthSubmission) (portalApp, string) {
 	p.t.Helper()
 	var r struct {
-		Data struct{ SubmitOnlineBirthApplication portalApp }
+		Data   struct{ SubmitOnlineBirthApplication portalApp }
 		Errors []struct {
 			Message    string
 			Extensions map[string]any
@@ -185,7 +185,9 @@ func TestPortal_OnlineBirth(t *testing.T) {
 		require.Equal(t, "CONFLICT idempotency.mismatch", code, "the same key with another body")
 		var queue struct {
 			OnlineApplications struct {
-				Edges []struct{ Node struct{ ID, Reference string } }
+				Edges []struct {
+					Node struct{ ID, Reference string }
+				}
 			}
 		}
 		require.NoError(t, gql(c.pj.addr, clerk, `{ onlineApplications(filter: {statuses: [SUBMITTED]}) { edges { node { id reference } } } }`, nil, &queue))

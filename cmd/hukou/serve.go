@@ -90,8 +90,18 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
 	integrators := domain.NewIntegratorService(db, audit, time.Now, newID)
 	online := domain.NewOnlineService(db, audit, cases, archives, integrators, &portal.Sender{})
+	if cfg.BlobSweepInterval != 0 && cfg.BlobSweepGrace < domain.MinBlobSweepGrace {
+		closeIntegrations()
+		db.Close()
+		return nil, fmt.Errorf("BLOB_SWEEP_GRACE must be at least %s (got %s)", domain.MinBlobSweepGrace, cfg.BlobSweepGrace)
+	}
+	var sweeper *domain.BlobSweeper
+	if cfg.BlobSweepInterval > 0 {
+		sweeper = &domain.BlobSweeper{Blobs: blobs, Refs: db, Grace: cfg.BlobSweepGrace, Now: time.Now, Logger: slog.Default()}
+	}
 	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
-		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
+		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter,
+		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval})
 	if err != nil {
 		audit.Close()
 		closeIntegrations()

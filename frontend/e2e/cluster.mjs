@@ -4,7 +4,7 @@
 // checks (no clipping at 1366 px, no English on screen).
 // Expects ../bin/hukou and dist/ to be built.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -127,7 +127,9 @@ export async function run(name, allowedLatin, body) {
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'chromium-')), {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // The document camera (1.4.15): Chromium's fake capture device, its permission granted without a prompt.
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
@@ -155,8 +157,34 @@ export async function run(name, allowedLatin, body) {
     assert.deepEqual(latin, [], `${file}: English on screen: ${latin.join(' ')}`);
     console.log(`${name}: ${file}`);
   }
+  // The scanner agent (1.4.14) on a clerk PC, driving SANE's test backend (sane-utils), for the pages of origin.
+  async function scanAgent(origin) {
+    const sane = mkdtempSync(join(tmp, 'sane-'));
+    writeFileSync(join(sane, 'dll.conf'), 'test\n');
+    writeFileSync(join(sane, 'test.conf'), 'number_of_devices 1\n');
+    const addr = `127.0.0.1:${await freePort()}`;
+    const p = spawn(binary, ['scan-agent', '--listen', addr, '--allow-origin', origin], {
+      env: { ...process.env, SANE_CONFIG_DIR: sane },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    p.log = '';
+    p.stdout.on('data', (d) => (p.log += d));
+    p.stderr.on('data', (d) => (p.log += d));
+    p.name = 'scan-agent';
+    children.push(p);
+    for (let i = 0; ; i++) {
+      assert.ok(i < 100 && p.exitCode === null, `the scan agent did not start:\n${p.log}`);
+      try {
+        if ((await fetch(`http://${addr}/v1/health`)).ok) break;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return `http://${addr}`;
+  }
   try {
-    await body({ pj, sjz, context, shot, track });
+    await body({ pj, sjz, context, shot, track, scanAgent });
     assert.deepEqual(consoleErrors, [], 'console errors');
     console.log(`${name}: PASS in ${((Date.now() - started) / 1000).toFixed(1)} s, ${n} screenshots in ${shots}`);
   } catch (e) {

@@ -57,6 +57,38 @@ type ApproveMigrationInput struct {
 	Note    string              `json:"note"`
 }
 
+type ArchiveConnection struct {
+	Edges    []*ArchiveEdge `json:"edges"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+}
+
+type ArchiveEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *domain.ArchiveHit `json:"node"`
+}
+
+// Conditions of an archive search (1.4.8); every condition given must hold.
+type ArchiveSearchInput struct {
+	Kind *domain.CaseKind `json:"kind,omitempty"`
+	// The collaboration number, exactly.
+	CollabNo *string `json:"collabNo,omitempty"`
+	// A person of the case by name, exactly: any name its kind keeps (applicant, newborn, parent, …).
+	PersonName *string `json:"personName,omitempty"`
+	// A person of the case by citizen ID number (GB 11643): any ID number its kind keeps.
+	PersonIDNumber *string `json:"personIdNumber,omitempty"`
+	// The materials-list code.
+	MaterialCode *string `json:"materialCode,omitempty"`
+	// The case's office, or an office above it (a county bureau: its stations).
+	OfficeCode *string `json:"officeCode,omitempty"`
+	// Captured on or after this day (China time).
+	From *time.Time `json:"from,omitempty"`
+	// Captured on or before this day (China time).
+	To *time.Time `json:"to,omitempty"`
+	// Valid or deleted; both when not given.
+	Status      *domain.ArchiveStatus      `json:"status,omitempty"`
+	Restriction *domain.ArchiveRestriction `json:"restriction,omitempty"`
+}
+
 type AuditEntryConnection struct {
 	Edges    []*AuditEntryEdge `json:"edges"`
 	PageInfo *PageInfo         `json:"pageInfo"`

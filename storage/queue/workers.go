@@ -23,6 +23,9 @@ type Deps struct {
 	Hcybsh domain.HcybshGenerator // works generate_hcybsh jobs
 	Cases  *domain.CaseService    // nil: no case jobs
 	Online *domain.OnlineService  // nil: no webhook deliveries
+	// Sweeper deletes orphan blobs every SweepEvery; nil: no sweeping.
+	Sweeper    *domain.BlobSweeper
+	SweepEvery time.Duration
 }
 
 // register adds every worker of hukou to workers. This is the one place
@@ -44,6 +47,11 @@ func register(workers *river.Workers, deps Deps) error {
 	}
 	if deps.Online != nil {
 		if err := river.AddWorkerSafely(workers, &deliverWebhookWorker{online: deps.Online}); err != nil {
+			return err
+		}
+	}
+	if deps.Sweeper != nil {
+		if err := river.AddWorkerSafely(workers, &sweepBlobsWorker{deps: deps}); err != nil {
 			return err
 		}
 	}
@@ -73,6 +81,9 @@ func scheduleFor(deps Deps, inboxEvery time.Duration) []periodic {
 	s := []periodic{{every: 24 * time.Hour, args: domain.PruneRefreshTokensArgs{}}}
 	if deps.Collab != nil {
 		s = append(s, periodic{every: inboxEvery, args: domain.PullInboxArgs{}})
+	}
+	if deps.Sweeper != nil {
+		s = append(s, periodic{every: deps.SweepEvery, args: domain.SweepBlobsArgs{}})
 	}
 	return s
 }
@@ -213,4 +224,26 @@ func (w *deliverWebhookWorker) Work(ctx context.Context, job *river.Job[domain.D
 func (w *deliverWebhookWorker) NextRetry(job *river.Job[domain.DeliverWebhookArgs]) time.Time {
 	backoff := min(time.Second<<min(job.Attempt-1, 20), 5*time.Minute)
 	return time.Now().Add(backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1)))
+}
+
+// sweepBlobsWorker runs the orphan blob sweeper (domain.BlobSweeper). A
+// sweep that fails part way is retried; what it deleted was orphaned.
+type sweepBlobsWorker struct {
+	river.WorkerDefaults[domain.SweepBlobsArgs]
+	deps Deps
+}
+
+func (w *sweepBlobsWorker) Work(ctx context.Context, _ *river.Job[domain.SweepBlobsArgs]) error {
+	res, err := w.deps.Sweeper.Sweep(ctx)
+	if err != nil {
+		return fmt.Errorf("sweep orphan blobs: %w", err)
+	}
+	w.deps.Logger.InfoContext(ctx, "orphan blobs swept", slog.Int("listed", res.Listed), slog.Int("deleted", res.Deleted),
+		slog.Int64("freed_bytes", res.Freed), slog.Int("referenced", res.Kept), slog.Int("within_grace", res.Youngest))
+	return nil
+}
+
+// Timeout: listing a large store takes a while.
+func (w *sweepBlobsWorker) Timeout(*river.Job[domain.SweepBlobsArgs]) time.Duration {
+	return 30 * time.Minute
 }

@@ -17,10 +17,12 @@ func TestSchedule_EveryPeriodicJobHasAWorker(t *testing.T) {
 	t.Parallel()
 	db := storagetest.OpenSQLite(t)
 	collab := domain.NewCollabService(db, noPlatform{}, &domain.KeyRing{}, "211100000000", time.Now, func() string { return "id" })
-	q, err := New(db, Config{Collab: collab})
+	sweeper := &domain.BlobSweeper{}
+	q, err := New(db, Config{Collab: collab, BlobSweeper: sweeper})
 	require.NoError(t, err)
-	deps := Deps{Collab: collab}
+	deps := Deps{Collab: collab, Sweeper: sweeper, SweepEvery: time.Hour}
 	schedule := scheduleFor(deps, time.Second)
+	require.Contains(t, schedule, periodic{every: time.Hour, args: domain.SweepBlobsArgs{}}, "orphan blobs are swept")
 	require.Contains(t, schedule, periodic{every: 24 * time.Hour, args: domain.PruneRefreshTokensArgs{}}, "prune runs daily")
 	require.Contains(t, schedule, periodic{every: time.Second, args: domain.PullInboxArgs{}}, "the inbox is pulled")
 	require.Len(t, periodicJobs(deps, time.Second), len(schedule))

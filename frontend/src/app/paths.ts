@@ -15,5 +15,7 @@ export const paths = {
   verifyDocument: '/documents/verify',
   query: '/query',
   online: '/online',
+  archives: '/archives',
+  archivePrint: (items: string[]) => `/archives/print?ids=${items.map((i) => i.split('*').map(encodeURIComponent).join('*')).join(',')}`,
   querySource: (source: string) => `/query/${encodeURIComponent(source)}`,
 };

@@ -7,6 +7,7 @@ import {
   AppstoreOutlined,
   AuditOutlined,
   CloudUploadOutlined,
+  FolderOpenOutlined,
   SafetyCertificateOutlined,
   SearchOutlined,
   TeamOutlined,
@@ -31,6 +32,8 @@ const QueryPage = page(() => import('../features/query/QueryPage'), 'QueryPage')
 const OnlineQueuePage = page(() => import('../features/online/OnlineQueuePage'), 'OnlineQueuePage');
 const SealsPage = page(() => import('../features/seals/SealsPage'), 'SealsPage');
 const VerifyDocumentPage = page(() => import('../features/seals/VerifyDocumentPage'), 'VerifyDocumentPage');
+const ArchivesPage = page(() => import('../features/archive/ArchivesPage'), 'ArchivesPage');
+const ArchivePrintPage = page(() => import('../features/archive/ArchivePrintPage'), 'ArchivePrintPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -72,6 +75,13 @@ export const routes: readonly AppRoute[] = [
     menu: { label: zhCN.menu.verifyDocument, icon: <SafetyCertificateOutlined /> },
     access: 'canVerifyDocuments',
   },
+  {
+    path: paths.archives,
+    element: <ArchivesPage />,
+    menu: { label: zhCN.menu.archives, icon: <FolderOpenOutlined /> },
+    access: 'canSearchArchives',
+  },
+  { path: '/archives/print', element: <ArchivePrintPage />, access: 'canSearchArchives' },
   { path: paths.adminUsers, element: <UsersPage />, menu: { label: zhCN.menu.adminUsers, icon: <TeamOutlined /> }, access: 'isAdmin' },
   { path: paths.adminAudit, element: <AuditLogPage />, menu: { label: zhCN.menu.adminAudit, icon: <AuditOutlined /> }, access: 'isAdmin' },
   {

@@ -9,6 +9,8 @@ describe('accessFor', () => {
       canApprove: false,
       canViewCases: true,
       canRestrictArchives: false,
+      canSearchArchives: true,
+      canChangeArchives: true,
       isAdmin: false,
       canQuery: false,
       canVerifyDocuments: true,
@@ -34,6 +36,13 @@ describe('accessFor', () => {
   });
   it('gives nothing without roles', () => {
     expect(Object.values(accessFor([])).every((v) => v === false)).toBe(true);
+  });
+  it('gives archive management to the operational roles, not to masked ones (1.4.6–1.4.8)', () => {
+    expect(accessFor(['ARCHIVIST']).canSearchArchives && accessFor(['ARCHIVIST']).canChangeArchives).toBe(true);
+    expect(accessFor(['APPROVER']).canSearchArchives).toBe(true);
+    expect(accessFor(['APPROVER']).canChangeArchives).toBe(false);
+    expect(accessFor(['ANALYST']).canSearchArchives).toBe(false);
+    expect(accessFor(['INTEGRATOR']).canSearchArchives).toBe(false);
   });
   it('lets archivists and administrators restrict archives', () => {
     expect(accessFor(['ARCHIVIST']).canRestrictArchives).toBe(true);

@@ -11,6 +11,7 @@ export function caseFile(over: Partial<CaseFileInfoFragment>): CaseFileInfoFragm
     name: '出生医学证明.jpg',
     contentType: 'image/jpeg',
     size: 204800,
+    pages: 1,
     revision: 0,
     url: '/files/f1',
     thumbnailUrl: '/files/f1/thumbnail',

@@ -7,6 +7,7 @@ import { formatTime } from '../../lib/format';
 import { usePageErrors } from '../../lib/pageErrors';
 import { zhCN } from '../../locales/zh-CN';
 import { ArchiveCapture } from './ArchiveCapture';
+import { PagesViewer } from './PagesViewer';
 import { formatBytes } from './imageEdit';
 
 const t = zhCN.files;
@@ -50,7 +51,8 @@ function ArchiveThumb({ f, link }: { f: CaseFileInfoFragment; link: FileLinkInfo
       <Typography.Text ellipsis style={{ display: 'block', fontSize: 12, width: thumb }} title={f.name}>
         {f.name}
       </Typography.Text>
-      <a href={link?.downloadUrl} style={{ fontSize: 12 }}>
+      <PagesViewer name={f.name} pages={f.pages} link={link} />
+      <a href={link?.downloadUrl} style={{ fontSize: 12, display: 'block' }}>
         <DownloadOutlined /> {t.download}
       </a>
     </div>
