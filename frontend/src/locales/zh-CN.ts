@@ -20,6 +20,9 @@ export const zhCN = {
     forbidden: '您没有访问该页面的权限',
     selectPlaceholder: '请选择',
     home: '返回工作台',
+    /** The browser tab's title of a page. */
+    pageTitle: (page: string) => `${page} - 户籍业务跨省通办协同系统`,
+    breadcrumb: '当前位置',
   },
   menu: {
     workbench: '工作台',
