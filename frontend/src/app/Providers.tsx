@@ -45,7 +45,7 @@ export const theme = {
   components: {
     // Status tags (success, processing, warning, error) and texts (Typography type) write in the status colour.
     Tag: statusText,
-    Typography: statusText,
+    Typography: { colorSuccessText: statusText.colorSuccess, colorWarningText: statusText.colorWarning, colorErrorText: statusText.colorError },
     // An empty table's text is not disabled.
     Table: { colorTextDisabled: greyText },
   },

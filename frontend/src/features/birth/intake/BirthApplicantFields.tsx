@@ -4,6 +4,7 @@ import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
 import { CodeSelect } from '../../../components/CodeSelect';
 import { chineseNameRule, isPhone } from '../rules';
+import { radioGroup } from '../../../components/radioGroup';
 
 const t = zhCN.birth;
 
@@ -12,6 +13,7 @@ export function SettleWithField() {
   return (
     <Form.Item name="settleWith" label={t.settleWith} rules={[{ required: true, message: t.settleWithRequired }]}>
       <Radio.Group
+        {...radioGroup(t.settleWith)}
         optionType="button"
         buttonStyle="solid"
         options={[

@@ -4,6 +4,7 @@ import { useQuery } from '@apollo/client/react';
 import { MigrationCategoriesDocument, type MigrationApplicantInput, type MigrationPersonFragment } from '../../../graphql/generated/graphql';
 import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
+import { radioGroup } from '../../../components/radioGroup';
 
 const t = zhCN.migration;
 
@@ -107,6 +108,7 @@ export function MigrationApplicantFields({ members, moversFixed }: { members: re
       )}
       <Form.Item name="way" label={t.way} rules={[{ required: true, message: t.wayRequired }]}>
         <Radio.Group
+          {...radioGroup(t.way)}
           optionType="button"
           buttonStyle="solid"
           options={(category?.ways ?? ['JOIN', 'ESTABLISH']).map((w) => ({ value: w, label: t.ways[w] ?? w }))}
