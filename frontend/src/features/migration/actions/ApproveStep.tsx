@@ -88,7 +88,7 @@ function ApproveDialog({ c, action, run, close }: StepDialogProps) {
                           <Tag color="blue">{t.head}</Tag>
                         ) : (
                           <Form.Item name={['recodes', m.idNumber]} noStyle rules={[{ required: true, message: t.recodeRequired }]}>
-                            <CodeSelect kind="RELATION" style={{ width: 180 }} />
+                            <CodeSelect kind="RELATION" style={{ width: 180 }} aria-label={`${m.name}${t.relationToHead}`} />
                           </Form.Item>
                         ),
                     },

@@ -5,6 +5,7 @@ import { MigrationCategoriesDocument, type MigrationApplicantInput, type Migrati
 import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
 import { radioGroup } from '../../../components/radioGroup';
+import { CheckboxGroupField } from '../../../components/CheckboxGroupField';
 
 const t = zhCN.migration;
 
@@ -86,7 +87,7 @@ export function MigrationApplicantFields({ members, moversFixed }: { members: re
         </Typography.Paragraph>
       )}
       <Form.Item name="movers" label={t.movers} extra={t.moversHint} rules={[{ required: true, type: 'array', min: 1, message: t.moversRequired }]}>
-        <Checkbox.Group disabled={moversFixed}>
+        <CheckboxGroupField label={t.movers} disabled={moversFixed}>
           <Space direction="vertical">
             {members.map((m) => (
               <Checkbox key={m.idNumber} value={m.idNumber} disabled={m.status !== 'ACTIVE'}>
@@ -94,7 +95,7 @@ export function MigrationApplicantFields({ members, moversFixed }: { members: re
               </Checkbox>
             ))}
           </Space>
-        </Checkbox.Group>
+        </CheckboxGroupField>
       </Form.Item>
       {category?.kin && (
         <Form.Item
