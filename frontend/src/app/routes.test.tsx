@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accessFor } from '../lib/access';
 import { kinds } from '../features/kinds';
-import { menuItems, routes, selectedMenuKey } from './routes';
+import { breadcrumbs, menuItems, routeAt, routeLabel, routes, selectedMenuKey } from './routes';
 
 describe('the route table', () => {
   it('gives every kind’s intake a route, a menu entry and an access key', () => {
@@ -27,5 +27,28 @@ describe('the route table', () => {
     expect(selectedMenuKey('/cases/Q2FzZTox')).toBe('/cases');
     expect(selectedMenuKey('/archives/print')).toBe('/archives');
     for (const k of Object.values(kinds)) expect(selectedMenuKey(k.intake.path)).toBe(k.intake.path);
+  });
+
+  it('names every page in Chinese, for its tab title and breadcrumbs', () => {
+    for (const r of routes) expect(routeLabel(r), r.path).toMatch(/^\p{Script=Han}+$/u);
+  });
+
+  it('finds the page a location shows', () => {
+    expect(routeAt('/')?.path).toBe('/');
+    expect(routeAt('/query')?.path).toBe('/query');
+    expect(routeAt('/query/population')?.path).toBe('/query/:source');
+    expect(routeAt('/cases/Q2FzZTox')?.path).toBe('/cases/:id');
+    expect(routeAt('/nowhere')).toBeUndefined();
+  });
+
+  it('derives the breadcrumbs from the route table', () => {
+    const trail = (p: string) => breadcrumbs(p).map((c) => [c.href, c.label]);
+    expect(trail('/')).toEqual([['/', '工作台']]);
+    expect(trail('/cases')).toEqual([['/', '工作台'], ['/cases', '案件列表']]);
+    expect(trail('/cases/Q2FzZTox')).toEqual([['/', '工作台'], ['/cases', '案件列表'], ['/cases/Q2FzZTox', '案件详情']]);
+    // A source of the query page is the query page: named once.
+    expect(trail('/query/population')).toEqual([['/', '工作台'], ['/query/population', '查询统计']]);
+    expect(trail('/admin/users')).toEqual([['/', '工作台'], ['/admin/users', '用户管理']]);
+    for (const k of Object.values(kinds)) expect(trail(k.intake.path)).toEqual([['/', '工作台'], [k.intake.path, k.intake.menu.label]]);
   });
 });

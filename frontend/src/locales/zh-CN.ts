@@ -20,6 +20,9 @@ export const zhCN = {
     forbidden: '您没有访问该页面的权限',
     selectPlaceholder: '请选择',
     home: '返回工作台',
+    /** The browser tab's title of a page. */
+    pageTitle: (page: string) => `${page} - 户籍业务跨省通办协同系统`,
+    breadcrumb: '当前位置',
   },
   menu: {
     workbench: '工作台',
@@ -600,6 +603,8 @@ export const zhCN = {
     optional: '选交',
     noArchive: '尚未采集',
     capture: '采集',
+    captureOf: (material: string) => `采集${material}`,
+    previewOf: (file: string) => `预览 ${file}`,
     captureFrozen: '材料已随申请提交，不能再采集或修改',
     captureClosed: '案件已结案，材料不能再采集或修改',
     captureNoRole: '您的角色不能采集材料',
@@ -723,6 +728,7 @@ export const zhCN = {
     of: (n: number, total: number) => `第 ${n} 页，共 ${total} 页`,
   },
   archivePrint: {
+    pageTitle: '打印档案',
     title: (n: number) => `打印档案（${n} 份）`,
     print: '打印',
     hint: '图像按原始尺寸打印，每份一页，超出纸张的按纸张缩小；页面载入后自动弹出打印对话框。',
@@ -971,6 +977,7 @@ export const zhCN = {
       hcybshHint: '为尚无户成员标识的人员补发标识；分批提交，中断后可续跑',
       hcybshStart: '开始生成',
       hcybshNone: '尚未运行过生成任务',
+      hcybshProgress: '生成进度',
       hcybshStarted: '生成任务已启动',
       hcybshStates: { RUNNING: '运行中', DONE: '已完成', FAILED: '失败' } as Record<string, string>,
       households: (done: number, total: number) => `已处理 ${done} / ${total} 户`,

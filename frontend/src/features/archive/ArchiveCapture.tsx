@@ -353,6 +353,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
               <Typography.Text>{t.zoom}</Typography.Text>
               <Slider
                 style={{ width: 240 }}
+                ariaLabelForHandle={t.zoom}
                 min={minZoom}
                 max={maxZoom}
                 step={0.05}

@@ -4,6 +4,7 @@ import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
 import { CodeSelect } from '../../../components/CodeSelect';
 import { chineseNameRule, isPhone } from '../rules';
+import { radioGroup } from '../../../components/radioGroup';
 
 const t = zhCN.birth;
 
@@ -21,6 +22,7 @@ export function SettleWithField({ fixed = false }: { fixed?: boolean }) {
     >
       <Radio.Group
         disabled={fixed}
+        {...radioGroup(t.settleWith)}
         optionType="button"
         buttonStyle="solid"
         options={[
