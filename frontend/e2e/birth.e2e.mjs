@@ -120,7 +120,22 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
     }),
     'base64',
   );
+  const png2 = Buffer.from(
+    await clerk.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 900;
+      c.height = 1200;
+      const g = c.getContext('2d');
+      g.fillStyle = '#eef3f8';
+      g.fillRect(0, 0, 900, 1200);
+      g.fillStyle = '#1d3b6a';
+      for (let i = 0; i < 14; i++) g.fillRect(120, 160 + i * 64, 660 - (i % 4) * 90, 16);
+      return c.toDataURL('image/png').split(',')[1];
+    }),
+    'base64',
+  );
   // The materials the Ministry's list marks required for Hebei: each is captured before submission.
+
   const required = await clerk
     .locator('[data-testid^="material-"]')
     .filter({ hasText: '必交' })
@@ -182,7 +197,27 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   await material(required[1]).getByTestId('archive-thumb').first().waitFor();
   await clerk.locator('.ant-modal-wrap').filter({ has: clerk.getByTestId('archive-preview') }).waitFor({ state: 'detached' });
   refused();
-  for (const code of required.slice(2, -1)) await capture(code);
+  // The third as two pages of one material (issue 16 item 5): two images chosen at once.
+  await material(required[2]).getByRole('button', { name: /采集/ }).click();
+  await clerk.getByTestId('archive-file').setInputFiles([
+    { name: '第1页.png', mimeType: 'image/png', buffer: png },
+    { name: '第2页.png', mimeType: 'image/png', buffer: png2 },
+  ]);
+  await clerk.getByTestId('archive-pages').getByText('已添加 2 页', { exact: false }).waitFor();
+  await shot(clerk, 'panjin-archive-pages');
+  await clerk.locator('.ant-modal-footer').getByRole('button', { name: '上传' }).click();
+  await material(required[2]).getByTestId('pages-open').waitFor();
+  await clerk.locator('.ant-modal-wrap').filter({ has: clerk.getByTestId('archive-file') }).waitFor({ state: 'detached' });
+  assert.match(await material(required[2]).getByTestId('pages-open').innerText(), /共 2 页/);
+  await material(required[2]).getByTestId('pages-open').click();
+  const pageImg = clerk.getByTestId('pages-image').locator('img').or(clerk.locator('img[data-testid="pages-image"]')).first();
+  await pageImg.waitFor();
+  await clerk.locator('.ant-pagination-next').last().click();
+  await clerk.waitForFunction(() => [...document.querySelectorAll('img')].some((i) => i.src.includes('page=2') && i.complete && i.naturalWidth > 0));
+  await shot(clerk, 'panjin-archive-page-2');
+  await clerk.locator('.ant-modal-wrap').filter({ has: clerk.locator('.ant-pagination') }).locator('.ant-modal-close').click();
+  await clerk.locator('.ant-modal-wrap').filter({ has: clerk.locator('.ant-pagination') }).waitFor({ state: 'detached' });
+  for (const code of required.slice(3, -1)) await capture(code);
   const submit = async () => {
     await clerk.evaluate(() => window.scrollTo(0, 0));
     await actions(clerk).getByRole('button', { name: '提交' }).click();
@@ -482,6 +517,24 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   }
   await results.first().locator('img').first().waitFor();
   await shot(archivist, 'panjin-archives-found');
+  // Print (1.4.17): the two-page archive and another, selected, in the print view, a page each.
+  const twoPages = results.filter({ hasText: '共 2 页' });
+  await twoPages.locator('.ant-checkbox-input').check();
+  await results.nth(0).locator('.ant-checkbox-input').check();
+  const [printView] = await Promise.all([
+    context.waitForEvent('page'),
+    archivist.getByTestId('archive-print-selected').click(),
+  ]);
+  track(printView, 'panjin-print-view');
+  await printView.evaluate(() => (window.print = () => undefined)).catch(() => undefined);
+  const sheets = printView.getByTestId('print-sheet');
+  for (let i = 0; (await sheets.count()) !== 3; i++) {
+    assert.ok(i < 60, `three pages to print; ${await sheets.count()} shown`);
+    await printView.waitForTimeout(250);
+  }
+  await printView.waitForFunction(() => [...document.querySelectorAll('[data-testid="print-sheet"] img')].every((i) => i.complete && i.naturalWidth > 0));
+  await shot(printView, 'panjin-archive-print');
+  await printView.close();
   const drawer = archivist.getByTestId('archive-detail');
   const firstName = (await results.first().getByTestId('archive-file-name').innerText()).trim();
   await results.first().getByRole('button', { name: '详情' }).click();
