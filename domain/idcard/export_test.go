@@ -1,0 +1,18 @@
+package idcard
+
+// Internals for the external tests (rules_test.go imports idcardtest, which
+// imports this package).
+var (
+	CheckFingerprints = checkFingerprints
+	CheckHistory      = checkHistory
+	CheckIssue        = checkIssue
+	CheckCollection   = checkCollection
+	Anniversary       = anniversary
+	EligibilityError  = eligibility
+	CrossProvince     = crossProvince
+	LoadTables        = loadTables
+	ExpiringWindow    = defaultExpiringWindow
+)
+
+// NormaliseApplicant runs the applicant's normalisation.
+var NormaliseApplicant = (*Applicant).normalise
