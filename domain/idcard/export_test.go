@@ -3,7 +3,6 @@ package idcard
 // Internals for the external tests (rules_test.go imports idcardtest, which
 // imports this package).
 var (
-	CheckFingerprints = checkFingerprints
 	CheckHistory      = checkHistory
 	CheckIssue        = checkIssue
 	CheckCollection   = checkCollection

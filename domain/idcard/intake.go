@@ -173,7 +173,7 @@ func (s *Service) capture(ctx context.Context, caps Captures, a *Applicant, requ
 	}
 	var images [][]byte
 	if caps.Fingerprints != nil || required {
-		fs, imgs, err := checkFingerprints(caps.Fingerprints, s.Config.MinQuality)
+		fs, imgs, err := CheckFingerprints(caps.Fingerprints, s.Config.MinQuality)
 		if err != nil {
 			return nil, err
 		}

@@ -356,7 +356,7 @@ func fingerError(i int, reason, format string, args ...any) error {
 	return domain.FieldErrorf(fmt.Sprintf("fingerprints[%d]", i), format, args...).WithReason(reason)
 }
 
-// checkFingerprints checks the two fingers taken (1.1.8): two distinct
+// CheckFingerprints checks the two fingers taken (1.1.8): two distinct
 // positions 1–10; each either captured (a readable ISO/IEC 19794-2 template
 // of that position with at least minMinutiae minutiae and at least
 // minQuality, and an 8-bit grey PNG image of the template's size) or not
@@ -364,7 +364,7 @@ func fingerError(i int, reason, format string, args ...any) error {
 // It returns what is kept and the decoded images by slot (nil when not
 // captured). Reasons: id_card.fingerprint_count, _position, _duplicate,
 // _code, _template, _quality, _image.
-func checkFingerprints(in []FingerprintCapture, minQuality int) ([]Fingerprint, [][]byte, error) {
+func CheckFingerprints(in []FingerprintCapture, minQuality int) ([]Fingerprint, [][]byte, error) {
 	if len(in) != 2 {
 		return nil, nil, domain.FieldErrorf("fingerprints", "give two fingers, captured or marked not available; %d given", len(in)).WithReason("id_card.fingerprint_count")
 	}

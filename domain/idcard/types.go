@@ -42,6 +42,17 @@ type Matcher interface {
 	Match(stored, live []byte) (int, error)
 }
 
+// FingerprintDevice is the capture device port (指纹采集仪): a service on
+// the clerk's workstation that the SPA calls (integrations/fingerprint
+// holds its contract, a Go client and a simulator). It captures one finger
+// at the ISO/IEC 19794-2 position as the intake takes it (template and
+// image); subject is the simulator's hint of whose finger is placed.
+// Errors: CodeConflict (reason device.no_finger, device.busy),
+// CodeUnavailable.
+type FingerprintDevice interface {
+	Capture(ctx context.Context, position int, subject string) (*FingerprintCapture, error)
+}
+
 // Pick-up methods (领证方式).
 const (
 	PickupInPerson = "IN_PERSON" // at the acceptance office
