@@ -11,11 +11,14 @@ import (
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/domain/certificate"
+	"hukou/domain/idcard"
 	"hukou/domain/migration"
 	"hukou/graph/scalar"
+	"hukou/integrations/fingerprint"
 	"hukou/integrations/httpclient"
 	"hukou/integrations/ministry"
 	"hukou/integrations/ministry/ministrysim"
+	"hukou/integrations/production"
 	"hukou/integrations/province"
 	"hukou/resolvers"
 	"hukou/storage"
@@ -154,8 +157,10 @@ func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *ht
 	certs := certificate.New(cases, mc, prov, prov, renderer, archives)
 	cases.Register(certs)
 	cases.Register(certs.Info())
+	cards := idcard.New(cases, mc, prov, production.New(httpclient.Config{BaseURL: simURL}), fingerprint.Matcher{}, archives, idcard.Config{})
+	cases.Register(cards)
 	res := *b.res
-	res.Casework, res.Archives, res.Birth, res.Migration, res.Certificate = cases, archives, births, migrations, certs
+	res.Casework, res.Archives, res.Birth, res.Migration, res.Certificate, res.IDCard = cases, archives, births, migrations, certs, cards
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
 	srv := httptest.NewServer(mux)

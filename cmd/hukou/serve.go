@@ -20,6 +20,7 @@ import (
 
 	"hukou/documents"
 	"hukou/domain"
+	"hukou/domain/idcard"
 	"hukou/resolvers"
 	"hukou/storage"
 	"hukou/storage/blob"
@@ -68,12 +69,12 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	ministry, province, plat, closeIntegrations, err := integrationClients(cfg)
+	ext, closeIntegrations, err := integrationClients(cfg)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	collab := domain.NewCollabService(db, plat, keys, cfg.OfficeCode, time.Now, newID)
+	collab := domain.NewCollabService(db, ext.platform, keys, cfg.OfficeCode, time.Now, newID)
 	audit := storage.NewAuditWriter(db)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
 	registerer := prometheus.DefaultRegisterer
@@ -81,17 +82,19 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		registerer = prometheus.NewRegistry() // nobody scrapes it; a second deployment in one process must not collide
 	}
 	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
-		Collab: collab, Cases: cases, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
+		Collab: collab, Cases: cases, InboxPollInterval: cfg.InboxPollInterval, ForwardInterval: cfg.ForwardInterval,
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
 	if err != nil {
 		audit.Close()
 		closeIntegrations()
 		db.Close()
 		return nil, err
 	}
-	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
+	archives := domain.NewArchiveService(cases, blobs, ext.ministry, cfg.ArchiveMaxSize)
 	cases.Files = archives
 	renderer := newRenderer(cfg)
-	kinds := newKinds(kindDeps{cases: cases, ministry: ministry, province: province, renderer: renderer, docs: archives})
+	kinds := newKinds(kindDeps{cases: cases, ministry: ext.ministry, province: ext.province, production: ext.production, renderer: renderer, docs: archives,
+		idcard: idcard.Config{Photo: cfg.idPhotoRules(), PollEvery: cfg.ProductionPollInterval, DeviceURL: ext.deviceURL}})
 	for _, m := range kinds.modules() {
 		cases.Register(m)
 	}
@@ -106,6 +109,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Birth:       kinds.birth,
 		Migration:   kinds.migration,
 		Certificate: kinds.certificate,
+		IDCard:      kinds.idcard,
 		Archives:    archives,
 		Events:      db,
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
@@ -139,7 +143,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations}, nil
+	return &app{handler: accessLog(resolvers.SecurityHeadersConnecting(ext.deviceURL)(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations}, nil
 }
 
 // close stops the job workers (letting running jobs finish), flushes the

@@ -3,14 +3,14 @@ package idcard
 // Internals for the external tests (rules_test.go imports idcardtest, which
 // imports this package).
 var (
-	CheckHistory      = checkHistory
-	CheckIssue        = checkIssue
-	CheckCollection   = checkCollection
-	Anniversary       = anniversary
-	EligibilityError  = eligibility
-	CrossProvince     = crossProvince
-	LoadTables        = loadTables
-	ExpiringWindow    = defaultExpiringWindow
+	CheckHistory     = checkHistory
+	CheckIssue       = checkIssue
+	CheckCollection  = checkCollection
+	Anniversary      = anniversary
+	EligibilityError = eligibility
+	CrossProvince    = crossProvince
+	LoadTables       = loadTables
+	ExpiringWindow   = defaultExpiringWindow
 )
 
 // NormaliseApplicant runs the applicant's normalisation.

@@ -210,7 +210,7 @@ func TestSimulator_AdminScript(t *testing.T) {
 	b := setup(t)
 	for body, status := range map[string]int{
 		`[{"idNumber": "` + wife + `", "class": "PHOTO", "description": "相片模糊"}]`: http.StatusNoContent,
-		`[{"idNumber": "` + wife + `", "class": "NOPE", "description": "x"}]`:        http.StatusBadRequest,
+		`[{"idNumber": "` + wife + `", "class": "NOPE", "description": "x"}]`:     http.StatusBadRequest,
 		`nope`: http.StatusBadRequest,
 	} {
 		req, _ := http.NewRequest(http.MethodPut, b.srv.URL+"/admin/script", bytes.NewBufferString(body))

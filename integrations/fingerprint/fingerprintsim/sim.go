@@ -93,7 +93,9 @@ func New(cfg Config) *Simulator {
 		w.Header().Set("Content-Type", "application/yaml")
 		_, _ = w.Write(fingerprint.OpenAPISpec)
 	})
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { httpclient.WriteJSON(w, map[string]string{"status": "ok"}) })
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		httpclient.WriteJSON(w, map[string]string{"status": "ok"})
+	})
 	mux.HandleFunc("PUT /admin/script", s.putScript)
 	mux.HandleFunc("DELETE /admin/script", func(w http.ResponseWriter, _ *http.Request) {
 		s.mu.Lock()
