@@ -15864,10 +15864,10 @@ func (ec *executionContext) _IdCardApplicant_reason(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_IdCardApplicant_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15946,10 +15946,10 @@ func (ec *executionContext) _IdCardApplicant_phone(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_IdCardApplicant_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16785,10 +16785,10 @@ func (ec *executionContext) _IdCardDetails_outcome(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v idcard.Outcome) graphql.Marshaler {
-			return ec.marshalNIdCardOutcome2hukouᚋdomainᚋidcardᚐOutcome(ctx, selections, v)
+			return ec.marshalOIdCardOutcome2hukouᚋdomainᚋidcardᚐOutcome(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_IdCardDetails_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -39021,7 +39021,7 @@ func (ec *executionContext) _IdCardApplicant(ctx context.Context, sel ast.Select
 			}
 		case "reason":
 			out.Values[i] = ec._IdCardApplicant_reason(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "reasonNote":
@@ -39031,7 +39031,7 @@ func (ec *executionContext) _IdCardApplicant(ctx context.Context, sel ast.Select
 			}
 		case "phone":
 			out.Values[i] = ec._IdCardApplicant_phone(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "pickup":
@@ -39270,7 +39270,7 @@ func (ec *executionContext) _IdCardDetails(ctx context.Context, sel ast.Selectio
 			}
 		case "outcome":
 			out.Values[i] = ec._IdCardDetails_outcome(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "ministryChecks":
@@ -44700,10 +44700,6 @@ func (ec *executionContext) marshalNIdCardManifestEntry2ᚕhukouᚋdomainᚋidca
 	return ret
 }
 
-func (ec *executionContext) marshalNIdCardOutcome2hukouᚋdomainᚋidcardᚐOutcome(ctx context.Context, sel ast.SelectionSet, v idcard.Outcome) graphql.Marshaler {
-	return ec._IdCardOutcome(ctx, sel, &v)
-}
-
 func (ec *executionContext) marshalNIdCardPackage2hukouᚋdomainᚋidcardᚐPackageRecord(ctx context.Context, sel ast.SelectionSet, v idcard.PackageRecord) graphql.Marshaler {
 	return ec._IdCardPackage(ctx, sel, &v)
 }
@@ -46408,6 +46404,10 @@ func (ec *executionContext) marshalOIdCardLicence2ᚖhukouᚋdomainᚋidcardᚐL
 		return graphql.Null
 	}
 	return ec._IdCardLicence(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIdCardOutcome2hukouᚋdomainᚋidcardᚐOutcome(ctx context.Context, sel ast.SelectionSet, v idcard.Outcome) graphql.Marshaler {
+	return ec._IdCardOutcome(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalOIdCardPhoto2ᚖhukouᚋdomainᚋidcardᚐPhoto(ctx context.Context, sel ast.SelectionSet, v *idcard.Photo) graphql.Marshaler {

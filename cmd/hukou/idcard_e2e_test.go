@@ -344,7 +344,7 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		waitStatus(c.pj, clerk, rn.ID, "EXTRACTED")
 		rr, err = fire(c.sjz.addr, approver, "approveIdCardApplication", rr, `, note: "材料齐全"`)
 		require.NoError(t, err)
-		require.Equal(t, "APPROVED", rr.Status)
+		require.Equal(t, "SIGNED", rr.Status)
 		is := rr.Details.Outcome.Issue
 		require.NotNil(t, is)
 		require.Equal(t, 20, is.Years, "39 on the application date: 20 years")
@@ -354,7 +354,7 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		require.Equal(t, from.AddDate(20, 0, 0).Format(time.DateOnly), is.ValidUntil)
 
 		// 5. Write-back (1.1.11), then the package (2.2.9): the production centre down loses nothing.
-		rn = waitStatus(c.pj, clerk, rn.ID, "APPROVED")
+		rn = waitStatus(c.pj, clerk, rn.ID, "SIGNED")
 		require.Equal(t, is.ValidUntil, rn.Details.Outcome.Issue.ValidUntil)
 		require.Equal(t, []string{"WRITE_BACK_ID_CARD_ISSUE"}, rn.AvailableActions)
 		requireRefused(t, refused(c.pj.addr, clerk, "packageIdCardApplication", rn, ""), "CONFLICT", "", "case.out_of_order")
@@ -503,7 +503,7 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		fcr, err = fire(c.sjz.addr, approver, "approveIdCardApplication", fcr, "")
 		require.NoError(t, err)
 		require.Equal(t, 5, fcr.Details.Outcome.Issue.Years, "11 years old: 5 years")
-		fc = waitStatus(c.pj, clerk, fc.ID, "APPROVED")
+		fc = waitStatus(c.pj, clerk, fc.ID, "SIGNED")
 		fc, err = fire(c.pj.addr, clerk, "writeBackIdCardIssue", fc, "")
 		require.NoError(t, err)
 		fc, err = fire(c.pj.addr, clerk, "packageIdCardApplication", fc, "")

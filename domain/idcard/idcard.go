@@ -36,6 +36,9 @@ const Business domain.BusinessKind = "ID_CARD"
 // Statuses beside the engine's common ones. Where both sides use one, it
 // means the same for both (the deadline is the same).
 const (
+	// Signed: the county bureau approved and signed the issue (2.1.4); A
+	// writes it back, R waits for that write-back.
+	Signed domain.CaseStatus = "SIGNED"
 	// Issued: A wrote validity, authority and issue date back and synced
 	// them to R (1.1.11); the application is to be packaged (2.2.9).
 	Issued domain.CaseStatus = "ISSUED"
@@ -120,8 +123,8 @@ var Workflow = &domain.Workflow{
 		{Status: domain.StatusDraft, Deadline: 7 * 24 * time.Hour, Capture: true},
 		{Status: domain.StatusSubmitted, Deadline: 24 * time.Hour, AwaitsOtherSide: true},
 		{Status: domain.StatusExtracted, Deadline: 5 * 24 * time.Hour, AwaitsOtherSide: true},
-		// Approved at R: A writes the issue back; R waits for it.
-		{Status: domain.StatusApproved, Deadline: 2 * 24 * time.Hour},
+		// Signed at R: A writes the issue back; R waits for it.
+		{Status: Signed, Deadline: 2 * 24 * time.Hour},
 		// Rejected at R: A saves the rejection as quality feedback; R
 		// waits for it.
 		{Status: domain.StatusRefused, Deadline: 3 * 24 * time.Hour},
@@ -146,10 +149,10 @@ var Workflow = &domain.Workflow{
 		{Action: ActModify, From: s(domain.StatusDraft), To: domain.StatusDraft, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActSubmit, From: s(domain.StatusDraft), To: domain.StatusSubmitted, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActExtracted, From: s(domain.StatusSubmitted), To: domain.StatusExtracted, Side: domain.SideAcceptance, OnMessage: MsgExtracted},
-		{Action: ActApproved, From: s(domain.StatusSubmitted, domain.StatusExtracted), To: domain.StatusApproved, Side: domain.SideAcceptance, OnMessage: MsgApproved},
+		{Action: ActApproved, From: s(domain.StatusSubmitted, domain.StatusExtracted), To: Signed, Side: domain.SideAcceptance, OnMessage: MsgApproved},
 		{Action: ActRejected, From: s(domain.StatusSubmitted, domain.StatusExtracted), To: domain.StatusRefused, Side: domain.SideAcceptance, OnMessage: MsgRejected},
 		{Action: ActSaveReviewFeedback, From: s(domain.StatusRefused), To: domain.StatusClosed, Side: domain.SideAcceptance, Roles: clerk},
-		{Action: ActWriteBack, From: s(domain.StatusApproved), To: Issued, Side: domain.SideAcceptance, Roles: clerk},
+		{Action: ActWriteBack, From: s(Signed), To: Issued, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActPackage, From: s(Issued, Correction), To: InProduction, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActQualityFeedback, From: s(InProduction), To: QualityFeedback, Side: domain.SideAcceptance, System: true},
 		{Action: ActProductionCompleted, From: s(InProduction), To: Produced, Side: domain.SideAcceptance, System: true},
@@ -159,9 +162,9 @@ var Workflow = &domain.Workflow{
 		{Action: ActCollect, From: s(Ready), To: domain.StatusCompleted, Side: domain.SideAcceptance, Roles: clerk},
 		// Registration office.
 		{Action: ActReceived, To: domain.StatusReceived, Side: domain.SideRegistration, OnMessage: domain.MsgApplication},
-		{Action: ActApprove, From: s(domain.StatusReceived), To: domain.StatusApproved, Side: domain.SideRegistration, Roles: approver},
+		{Action: ActApprove, From: s(domain.StatusReceived), To: Signed, Side: domain.SideRegistration, Roles: approver},
 		{Action: ActReject, From: s(domain.StatusReceived), To: domain.StatusRefused, Side: domain.SideRegistration, Roles: approver},
-		{Action: ActIssueWrittenBack, From: s(domain.StatusApproved), To: InProduction, Side: domain.SideRegistration, OnMessage: MsgIssueWritten},
+		{Action: ActIssueWrittenBack, From: s(Signed), To: InProduction, Side: domain.SideRegistration, OnMessage: MsgIssueWritten},
 		{Action: ActQualityFeedbackForwarded, From: s(InProduction), To: InProduction, Side: domain.SideRegistration, OnMessage: MsgQualityFeedback},
 		{Action: ActProductionForwarded, From: s(InProduction), To: Ready, Side: domain.SideRegistration, OnMessage: MsgProduced},
 		{Action: ActCollectionForwarded, From: s(Ready), To: Collected, Side: domain.SideRegistration, OnMessage: MsgCollected},

@@ -392,25 +392,24 @@ func DetailsOf(c *domain.Case) (*Details, error) {
 }
 
 // checks lists the intake checks of frozen or fresh Ministry data; refusals
-// mark the eligibility and history checks failed.
+// mark the history check failed. Each detail is the value checked: the
+// province, the household number, the latest card's issue date.
 func checks(m MinistryData, refusals []*domain.Error) []domain.MinistryCheck {
-	eligibility := m.Eligibility.Reason
-	if m.Eligibility.Eligible {
-		eligibility = "ELIGIBLE"
-	}
 	historyOK := true
 	for _, r := range refusals {
 		historyOK = historyOK && !isHistoryReason(r.Reason)
 	}
 	last := ""
-	if n := len(m.History); n > 0 {
-		last = string(m.History[n-1].Kind) + " " + m.History[n-1].Status
+	for _, r := range m.History {
+		if !r.IssuedOn.IsZero() {
+			last = formatDay(r.IssuedOn)
+		}
 	}
 	return []domain.MinistryCheck{
 		{Check: "SERVICE", Passed: m.ServiceOpen, Detail: m.Province},
-		{Check: "PERSON", Passed: m.Person.IDNumber != "", Detail: m.HouseholdNumber},
-		{Check: "ELIGIBILITY", Passed: m.Eligibility.Eligible, Detail: eligibility},
-		{Check: "HISTORY", Passed: historyOK, Detail: last},
+		{Check: "ID_CARD_PERSON", Passed: m.Person.IDNumber != "", Detail: m.HouseholdNumber},
+		{Check: "OFFSITE_ELIGIBILITY", Passed: m.Eligibility.Eligible},
+		{Check: "ID_CARD_HISTORY", Passed: historyOK, Detail: last},
 	}
 }
 

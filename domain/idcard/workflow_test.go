@@ -47,7 +47,7 @@ func TestWorkflow_Paths(t *testing.T) {
 			idcard.ActModify, clerk, domain.StatusDraft,
 			idcard.ActSubmit, clerk, domain.StatusSubmitted,
 			idcard.ActExtracted, system, domain.StatusExtracted,
-			idcard.ActApproved, system, domain.StatusApproved,
+			idcard.ActApproved, system, idcard.Signed,
 			idcard.ActWriteBack, clerk, idcard.Issued,
 			idcard.ActPackage, clerk, idcard.InProduction,
 			idcard.ActQualityFeedback, system, idcard.QualityFeedback,
@@ -64,7 +64,7 @@ func TestWorkflow_Paths(t *testing.T) {
 		require.Equal(t, []domain.Action{idcard.ActApprove, idcard.ActReject}, w.Available(c, approver))
 		require.Empty(t, w.Available(c, officer), "the review is the approver's")
 		walk(t, c,
-			idcard.ActApprove, approver, domain.StatusApproved,
+			idcard.ActApprove, approver, idcard.Signed,
 			idcard.ActIssueWrittenBack, system, idcard.InProduction,
 			idcard.ActQualityFeedbackForwarded, system, idcard.InProduction,
 			idcard.ActProductionForwarded, system, idcard.Ready,

@@ -130,6 +130,7 @@ var materials = map[domain.BusinessKind][]material{
 	ministry.BusinessIDCard: {
 		{"PHOTO_RECEIPT", "照片回执", "the digital photo receipt", true},
 		{"HOUSEHOLD_BOOK", "户口簿", "the household register book", false},
+		{"ID_PHOTO", "居民身份证相片", "the GA 461 photo taken at intake, which travels with the application (not captured here)", false},
 	},
 }
 
