@@ -3,6 +3,7 @@
   "possibleTypes": {
     "CaseDetails": [
       "BirthDetails",
+      "IdCardDetails",
       "InfoCertificateDetails",
       "MatterCertificateDetails",
       "MigrationDetails"
@@ -19,6 +20,7 @@
   "possibleTypes": {
     "CaseDetails": [
       "BirthDetails",
+      "IdCardDetails",
       "InfoCertificateDetails",
       "MatterCertificateDetails",
       "MigrationDetails"
