@@ -58,9 +58,11 @@ function Captures({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragment })
       </div>
       {d.applicant.fingerprints.map((f, i) => (
         <Space key={i} direction="vertical" size={2}>
-          <div style={{ width: 72, height: 101, border: '1px solid #f0f0f0', background: '#fafafa' }}>
-            {src(images[i]?.id) && <img src={src(images[i]?.id)} alt={f.fingerName} style={{ width: '100%', height: '100%' }} />}
-          </div>
+          {images[i] ? (
+            <div style={{ width: 72, height: 101, border: '1px solid #f0f0f0', background: '#fafafa' }}>
+              {src(images[i]?.id) ? <img src={src(images[i]?.id)} alt={f.fingerName} style={{ width: '100%', height: '100%' }} /> : null}
+            </div>
+          ) : null}
           <Typography.Text>{f.fingerName}</Typography.Text>
           {f.notAvailable ? <Tag color="orange">{t.notAvailable}</Tag> : <Tag color="green">{t.quality} {f.quality}</Tag>}
         </Space>
@@ -71,13 +73,13 @@ function Captures({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragment })
 
 function Issue({ is, writtenBackAt }: { is: NonNullable<NonNullable<IdCardDetailsFragment['outcome']>['issue']>; writtenBackAt?: string | null }) {
   return (
-    <Descriptions title={t.issue} size="small" column={2} bordered style={{ marginTop: 12 }} data-testid="idcard-issue">
-      <Descriptions.Item label={t.validity} span={2}>
+    <Descriptions title={t.issue} size="small" column={1} bordered styles={label} style={{ marginTop: 12 }} data-testid="idcard-issue">
+      <Descriptions.Item label={t.validity}>
         {is.validFrom} — {is.longTerm ? t.longTerm : is.validUntil}（{t.years(is.years)}）
       </Descriptions.Item>
       <Descriptions.Item label={t.authority}>{is.authority}</Descriptions.Item>
       <Descriptions.Item label={t.issuedOn}>{is.issuedOn}</Descriptions.Item>
-      {writtenBackAt && <Descriptions.Item label={t.writtenBack}>{formatTime(writtenBackAt)}</Descriptions.Item>}
+      {writtenBackAt ? <Descriptions.Item label={t.writtenBack}>{formatTime(writtenBackAt)}</Descriptions.Item> : null}
     </Descriptions>
   );
 }
@@ -143,21 +145,13 @@ function Outcome({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragment }) 
   return (
     <div data-testid="idcard-outcome">
       {o.review && (
-        <Descriptions title={t.review} size="small" column={2} bordered style={{ marginTop: 12 }}>
+        <Descriptions title={t.review} size="small" column={1} bordered styles={label} style={{ marginTop: 12 }}>
           <Descriptions.Item label={t.review}>
             <Tag color={o.review.approved ? 'green' : 'red'}>{o.review.approved ? t.approved : t.rejected}</Tag>
           </Descriptions.Item>
           <Descriptions.Item label={t.reviewBy}>{o.review.by}</Descriptions.Item>
-          {o.review.reason && (
-            <Descriptions.Item label={t.rejectReason} span={2}>
-              {o.review.reason}
-            </Descriptions.Item>
-          )}
-          {o.review.note && (
-            <Descriptions.Item label={t.approveNote} span={2}>
-              {o.review.note}
-            </Descriptions.Item>
-          )}
+          {o.review.reason ? <Descriptions.Item label={t.rejectReason}>{o.review.reason}</Descriptions.Item> : null}
+          {o.review.note ? <Descriptions.Item label={t.approveNote}>{o.review.note}</Descriptions.Item> : null}
         </Descriptions>
       )}
       {o.issue && <Issue is={o.issue} writtenBackAt={o.writtenBackAt} />}
@@ -177,23 +171,23 @@ function Outcome({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragment }) 
       )}
       {o.feedback.length > 0 && <FeedbackTable feedback={o.feedback} />}
       {o.production && (
-        <Descriptions title={t.production} size="small" column={2} bordered style={{ marginTop: 12 }} data-testid="idcard-production">
+        <Descriptions title={t.production} size="small" column={1} bordered styles={label} style={{ marginTop: 12 }} data-testid="idcard-production">
           <Descriptions.Item label={t.cardNumber}>{mono(o.production.cardNumber)}</Descriptions.Item>
           <Descriptions.Item label={t.producedAt}>{formatTime(o.production.producedAt)}</Descriptions.Item>
           <Descriptions.Item label={t.savedAt}>{o.production.savedAt ? formatTime(o.production.savedAt) : <Tag color="gold">{t.unsaved}</Tag>}</Descriptions.Item>
         </Descriptions>
       )}
       {o.licence && (
-        <Descriptions title={t.licence} size="small" column={2} bordered style={{ marginTop: 12 }} data-testid="idcard-licence">
+        <Descriptions title={t.licence} size="small" column={1} bordered styles={label} style={{ marginTop: 12 }} data-testid="idcard-licence">
           <Descriptions.Item label={t.licenceId}>{mono(o.licence.licenceId)}</Descriptions.Item>
           <Descriptions.Item label={t.cardNumber}>{mono(o.licence.cardNumber)}</Descriptions.Item>
-          <Descriptions.Item label={t.validity} span={2}>
+          <Descriptions.Item label={t.validity}>
             {o.licence.validFrom} — {o.licence.validUntil || t.longTerm}
           </Descriptions.Item>
         </Descriptions>
       )}
       {o.collection && (
-        <Descriptions title={t.collection} size="small" column={2} bordered style={{ marginTop: 12 }} data-testid="idcard-collection">
+        <Descriptions title={t.collection} size="small" column={1} bordered styles={label} style={{ marginTop: 12 }} data-testid="idcard-collection">
           <Descriptions.Item label={t.collectedAt}>{formatTime(o.collection.collectedAt)}</Descriptions.Item>
           <Descriptions.Item label={t.handedOverBy}>{o.collection.handedOverBy}</Descriptions.Item>
           {o.collection.trackingNumber ? (
@@ -206,7 +200,7 @@ function Outcome({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragment }) 
               <Descriptions.Item label={t.collectorIdNumber}>{mono(o.collection.collectorIdNumber)}</Descriptions.Item>
             </>
           )}
-          <Descriptions.Item label={t.verifyFinger} span={2}>
+          <Descriptions.Item label={t.verifyFinger}>
             {o.collection.verified ? (
               <Tag color="green">
                 {t.verified}（{t.score} {o.collection.score}）
@@ -233,7 +227,7 @@ function ApplicantData({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragme
       <Descriptions size="small" column={1} bordered styles={label}>
         <Descriptions.Item label={t.applicationKind}>{d.kindName}</Descriptions.Item>
         <Descriptions.Item label={t.reason}>{d.reasonName || a.reason}</Descriptions.Item>
-        {a.reasonNote && <Descriptions.Item label={t.reasonNote}>{a.reasonNote}</Descriptions.Item>}
+        {a.reasonNote ? <Descriptions.Item label={t.reasonNote}>{a.reasonNote}</Descriptions.Item> : null}
         <Descriptions.Item label={t.applicationDate}>{a.applicationDate}</Descriptions.Item>
         <Descriptions.Item label={t.phone}>{mono(a.phone ?? '')}</Descriptions.Item>
         <Descriptions.Item label={t.pickup}>{t.pickups[a.pickup] ?? a.pickup}</Descriptions.Item>
