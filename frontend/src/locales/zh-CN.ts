@@ -959,6 +959,7 @@ export const zhCN = {
         verifyCertificate: '证明查验',
         migrationLookup: '迁移部库查询',
         migrationHousehold: '查询迁出户',
+        idCardLookup: '身份证异地受理核查',
         runQuery: '执行查询',
         queryCount: '统计数量',
         exportQuery: '导出查询结果',
@@ -978,6 +979,7 @@ export const zhCN = {
         CollabMessage: '协同消息',
         QueryView: '查询视图',
         Certificate: '证明',
+        Person: '人员',
       } as Record<
         string,
         string
