@@ -168,3 +168,23 @@ func (s *Simulator) CertificateStation(number string) (string, bool) {
 	}
 	return p.hh.h.StationCode, true
 }
+
+// CardHolderAt returns the ID number of an adult (30 to 45 years old on
+// population.RefDate), active resident registered at the station, who holds
+// an ID card and is eligible for an off-site renewal for a change of data:
+// the demo's ID card applicant, whose application the demo's county-level
+// users review.
+func (s *Simulator) CardHolderAt(station string) (string, bool) {
+	for _, hh := range s.households {
+		if hh.h.StationCode != station {
+			continue
+		}
+		for _, m := range hh.members {
+			age := population.RefDate.Year() - m.BirthDate.Year()
+			if m.Status == domain.ResidentActive && age >= 30 && age <= 45 && m.IDNumber != NotEligibleIDNumber {
+				return m.IDNumber, true
+			}
+		}
+	}
+	return "", false
+}
