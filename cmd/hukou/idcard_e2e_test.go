@@ -207,12 +207,32 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		startRefused := func(a map[string]any, photo string, fs []map[string]any) map[string]any {
 			return gqlExt(t, c.pj.addr, clerk, startQ, map[string]any{"in": map[string]any{"applicant": a, "photo": photo, "fingerprints": fs}})
 		}
-		captureReceipt := func(id string) {
-			require.NoError(t, upload(c.pj.addr, clerk, `mutation($id: ID!, $m: String!, $f: Upload!) { uploadArchive(caseId: $id, materialCode: $m, file: $f) { id } }`,
-				map[string]any{"id": id, "m": "PHOTO_RECEIPT"}, "f", "照片回执.png", pngBytes(t), &struct{}{}))
+		// captureRequired captures an archive for every material the
+		// Ministry's list for the application's type marks required and
+		// nothing has been captured for yet (1.4.1, 1.4.5).
+		captureRequired := func(id string) []string {
+			var mats struct {
+				Case struct {
+					Materials []struct {
+						Code     string
+						Required bool
+						Files    []struct{ ID string }
+					}
+				}
+			}
+			require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { materials { code required files { id } } } }`, map[string]any{"id": id}, &mats))
+			var captured []string
+			for _, m := range mats.Case.Materials {
+				if m.Required && len(m.Files) == 0 {
+					require.NoError(t, upload(c.pj.addr, clerk, `mutation($id: ID!, $m: String!, $f: Upload!) { uploadArchive(caseId: $id, materialCode: $m, file: $f) { id } }`,
+						map[string]any{"id": id, "m": m.Code}, "f", m.Code+".png", pngBytes(t), &struct{}{}))
+					captured = append(captured, m.Code)
+				}
+			}
+			return captured
 		}
 		submit := func(cc idCase) idCase {
-			captureReceipt(cc.ID)
+			captureRequired(cc.ID)
 			cc, err := fire(c.pj.addr, clerk, "submitIdCardApplication", get(c.pj.addr, clerk, cc.ID), ", confirmed: true")
 			require.NoError(t, err)
 			require.Equal(t, "SUBMITTED", cc.Status)
@@ -325,6 +345,7 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		require.Len(t, rn.Details.Applicant.Fingerprints, 2, "the fingers are kept")
 		requireRefused(t, refused(c.pj.addr, clerk, "submitIdCardApplication", rn, ", confirmed: false"), "BAD_USER_INPUT", "confirmed", "id_card.not_confirmed")
 		requireRefused(t, refused(c.pj.addr, clerk, "submitIdCardApplication", rn, ", confirmed: true"), "BAD_USER_INPUT", "materials", "archive.materials_missing")
+		require.ElementsMatch(t, []string{"PHOTO_RECEIPT", "OLD_ID_CARD"}, captureRequired(rn.ID), "a renewal's list asks for the old card (1.4.5)")
 		rn = submit(rn)
 		require.True(t, rn.AwaitingOtherSide)
 		requireRefused(t, refusedVars(c.pj.addr, clerk, "modifyIdCardApplication", "ModifyIdCardApplicationInput", rn, map[string]any{"applicant": changed}),
@@ -378,7 +399,7 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		for _, p := range rn.Details.Outcome.Packages[0].Manifest {
 			parts = append(parts, p.Part)
 		}
-		require.Equal(t, []string{"card", "photo", "finger1.template", "finger1.image", "finger2.template", "finger2.image", "archive1.PHOTO_RECEIPT"}, parts)
+		require.Equal(t, []string{"card", "photo", "finger1.template", "finger1.image", "finger2.template", "finger2.image", "archive1.OLD_ID_CARD", "archive2.PHOTO_RECEIPT"}, parts)
 		time.Sleep(2 * time.Second) // the centre cannot answer: the case waits
 		require.Equal(t, "IN_PRODUCTION", get(c.pj.addr, clerk, rn.ID).Status)
 		put("/production/admin/faults", `{}`)
@@ -474,6 +495,7 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		require.NotEmpty(t, adult, "an adult Shijiazhuang resident with a card")
 		rp, err := start(applicant(adult, "REPLACEMENT", "LOST"), photo, fingers(adult))
 		require.NoError(t, err)
+		require.ElementsMatch(t, []string{"PHOTO_RECEIPT", "LOSS_STATEMENT"}, captureRequired(rp.ID), "a replacement's list asks for the loss statement (1.4.5)")
 		rp = submit(rp)
 		rpr := remote(rp.CollabNo)
 		requireRefused(t, refused(c.sjz.addr, approver, "rejectIdCardApplication", rpr, `, reason: " "`), "BAD_USER_INPUT", "reason", "id_card.reason_required")

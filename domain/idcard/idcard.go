@@ -286,6 +286,16 @@ func (s *Service) Receivers() map[domain.MessageType]domain.ReceiveFunc {
 // Details implements domain.Module.
 func (*Service) Details(c *domain.Case) (domain.CaseDetails, error) { return DetailsOf(c) }
 
+// MaterialsVariant implements domain.MaterialsVariant: the Ministry lists
+// the materials of the application type (1.4.5).
+func (*Service) MaterialsVariant(c *domain.Case) string {
+	d, err := decode(c)
+	if err != nil {
+		return ""
+	}
+	return string(d.Applicant.ApplicationKind)
+}
+
 // Schedules implements domain.Scheduled: the poll of the production centre
 // for the feedback of the packages in production (1.1.12, 1.1.13).
 func (s *Service) Schedules() []domain.Schedule {

@@ -130,6 +130,7 @@ await run(
     const caseUrl = clerk.url();
     const collabNo = (await clerk.locator('.hukou-mono').first().innerText()).trim();
     await capture(clerk, 'PHOTO_RECEIPT');
+    await capture(clerk, 'OLD_ID_CARD'); // a renewal's list asks for the old card (1.4.5)
     await clerk.evaluate(() => window.scrollTo(0, 0));
     await actions(clerk).getByRole('button', { name: '确认并提交' }).click();
     await modal(clerk).getByTestId('idcard-summary').waitFor();

@@ -134,6 +134,16 @@ var materials = map[domain.BusinessKind][]material{
 	},
 }
 
+// typeMaterials are added for a type of a business (the ID card's
+// application type, 1.4.5).
+var typeMaterials = map[domain.BusinessKind]map[string][]material{
+	ministry.BusinessIDCard: {
+		string(domain.IDCardFirst):       {{"GUARDIAN_ID", "监护人居民身份证", "a guardian's ID card, for applicants under 16", false}},
+		string(domain.IDCardRenewal):     {{"OLD_ID_CARD", "原居民身份证", "the card to be renewed", true}},
+		string(domain.IDCardReplacement): {{"LOSS_STATEMENT", "居民身份证遗失或损坏情况说明", "the applicant's statement of the loss or damage", true}},
+	},
+}
+
 var provinceMaterials = map[string]map[domain.BusinessKind][]material{
 	"13": {ministry.BusinessBirth: {{"BIRTH_APPLICATION", "出生登记申请表", "Hebei's birth registration application form", true}}},
 	"21": {ministry.BusinessMigration: {{"PROPERTY_CERT", "不动产权证书", "Liaoning requires the property certificate of the new address", true}}},
