@@ -28,6 +28,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -39,6 +40,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,12 +63,13 @@ type scale struct {
 	residents  int
 	throughput time.Duration // each read throughput figure
 	inserts    time.Duration // each of the 4 alternated insert windows per mode
+	messages   int           // collaboration messages timed end to end
 }
 
 var scales = map[string]scale{
-	"1.5m":  {"1.5m", 1_500_000, 10 * time.Second, 8 * time.Second},
-	"10m":   {"10m", 10_000_000, 10 * time.Second, 8 * time.Second},
-	"smoke": {"smoke", 20_000, 1500 * time.Millisecond, time.Second},
+	"1.5m":  {"1.5m", 1_500_000, 10 * time.Second, 8 * time.Second, 200},
+	"10m":   {"10m", 10_000_000, 10 * time.Second, 8 * time.Second, 200},
+	"smoke": {"smoke", 20_000, 1500 * time.Millisecond, time.Second, 20},
 }
 
 func main() {
@@ -89,15 +92,26 @@ func main() {
 	}
 }
 
+// only reports whether BENCH_ONLY (a comma-separated list of hcybsh,
+// reads, inserts, messages; empty for all) asks for section.
+func only(section string) bool {
+	v := os.Getenv("BENCH_ONLY")
+	return v == "" || slices.Contains(strings.Split(v, ","), section)
+}
+
 // row is one line of the table.
 type row struct {
 	work       string
 	hukou, raw string
-	ratio      float64 // hukou / raw
-	ratioPct   bool    // print the ratio as a percentage (throughput)
-	goal       string
-	pass       *bool
-	note       string
+	// graphile and http are the peers' figures (PostGraphile, raw over
+	// HTTP), "" when the row has none; vsGraphile is hukou / PostGraphile.
+	graphile, http string
+	vsGraphile     float64
+	ratio          float64 // hukou / raw
+	ratioPct       bool    // print the ratio as a percentage (throughput)
+	goal           string
+	pass           *bool
+	note           string
 }
 
 func timeRow(work string, hukou, raw time.Duration, goal float64) row {
@@ -121,12 +135,15 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.1fs", d.Seconds()) }
 
 // throwaway creates a database next to dsn's and returns its URL and the
 // function that drops it.
+// throwaways numbers the throwaway databases of this run.
+var throwaways atomic.Int64
+
 func throwaway(ctx context.Context, dsn string) (string, func(), error) {
 	admin, err := sql.Open("postgres", dsn)
 	if err != nil {
 		return "", nil, err
 	}
-	name := fmt.Sprintf("hukou_bench_%d_%d", os.Getpid(), time.Now().Unix())
+	name := fmt.Sprintf("hukou_bench_%d_%d_%d", os.Getpid(), time.Now().Unix(), throwaways.Add(1))
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		admin.Close()
 		return "", nil, fmt.Errorf("create throwaway database: %w", err)
@@ -187,60 +204,82 @@ func run(ctx context.Context, baseDSN string, sc scale) error {
 		return err
 	}
 
-	// Full generation, batched, on the freshly seeded table.
-	logf("full generation…")
-	gen, err := db.GenerateHcybsh(ctx, storage.HcybshOptions{}, nil)
-	if err != nil {
-		return fmt.Errorf("generate: %w", err)
-	}
-	// Back to unnumbered, rewritten compactly, for the raw statement.
-	for _, q := range []string{"UPDATE residents SET hcybsh = NULL", "TRUNCATE hcybsh_counters, hcybsh_runs", "VACUUM FULL ANALYZE residents"} {
-		if _, err := sqldb.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("%s: %w", q, err)
+	if only("hcybsh") {
+		hcybshRows, err := func() ([]row, error) {
+			var rows []row
+			// Full generation, batched, on the freshly seeded table.
+			logf("full generation…")
+			gen, err := db.GenerateHcybsh(ctx, storage.HcybshOptions{}, nil)
+			if err != nil {
+				return nil, fmt.Errorf("generate: %w", err)
+			}
+			// Back to unnumbered, rewritten compactly, for the raw statement.
+			for _, q := range []string{"UPDATE residents SET hcybsh = NULL", "TRUNCATE hcybsh_counters, hcybsh_runs", "VACUUM FULL ANALYZE residents"} {
+				if _, err := sqldb.ExecContext(ctx, q); err != nil {
+					return nil, fmt.Errorf("%s: %w", q, err)
+				}
+			}
+			logf("raw single statement…")
+			conn, err := sqldb.Conn(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := conn.ExecContext(ctx, "SET work_mem = '64MB'"); err != nil { // as GenerateHcybsh's batches
+				return nil, err
+			}
+			rawStart := time.Now()
+			if _, err := conn.ExecContext(ctx, storage.HcybshRawSQL()); err != nil {
+				return nil, fmt.Errorf("raw statement: %w", err)
+			}
+			raw := time.Since(rawStart)
+			conn.Close()
+			r = timeRow(fmt.Sprintf("hcybsh full generation, %d residents (%d batches)", gen.Residents, gen.Batches), gen.Elapsed, raw, 1.3)
+			r.note = "raw: one UPDATE … FROM (window), no counters, no checkpoint"
+			rows = append(rows, r)
+			// The raw statement keeps no counters; the trigger needs them.
+			if _, err := sqldb.ExecContext(ctx, `INSERT INTO hcybsh_counters (household_id, household_number, next_seq)
+	SELECT r.household_id, h.number, max(right(r.hcybsh, 2)::integer) + 1
+	FROM residents r JOIN households h ON h.id = r.household_id GROUP BY r.household_id, h.number`); err != nil {
+				return nil, fmt.Errorf("counters: %w", err)
+			}
+			if _, err := sqldb.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
+				return nil, err
+			}
+			return rows, nil
+		}()
+		if err != nil {
+			return err
 		}
-	}
-	logf("raw single statement…")
-	conn, err := sqldb.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, "SET work_mem = '64MB'"); err != nil { // as GenerateHcybsh's batches
-		return err
-	}
-	rawStart := time.Now()
-	if _, err := conn.ExecContext(ctx, storage.HcybshRawSQL()); err != nil {
-		return fmt.Errorf("raw statement: %w", err)
-	}
-	raw := time.Since(rawStart)
-	conn.Close()
-	r = timeRow(fmt.Sprintf("hcybsh full generation, %d residents (%d batches)", gen.Residents, gen.Batches), gen.Elapsed, raw, 1.3)
-	r.note = "raw: one UPDATE … FROM (window), no counters, no checkpoint"
-	rows = append(rows, r)
-	// The raw statement keeps no counters; the trigger needs them.
-	if _, err := sqldb.ExecContext(ctx, `INSERT INTO hcybsh_counters (household_id, household_number, next_seq)
-SELECT r.household_id, h.number, max(right(r.hcybsh, 2)::integer) + 1
-FROM residents r JOIN households h ON h.id = r.household_id GROUP BY r.household_id, h.number`); err != nil {
-		return fmt.Errorf("counters: %w", err)
-	}
-	if _, err := sqldb.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
-		return err
+		rows = append(rows, hcybshRows...)
 	}
 
 	// GraphQL reads against the same SQL.
-	logf("reads…")
-	readRows, err := benchReads(ctx, db, cfg, sc)
-	if err != nil {
-		return fmt.Errorf("reads: %w", err)
+	if only("reads") {
+		logf("reads…")
+		readRows, err := benchReads(ctx, db, dsn, cfg, sc, logf)
+		if err != nil {
+			return fmt.Errorf("reads: %w", err)
+		}
+		rows = append(rows, readRows...)
 	}
-	rows = append(rows, readRows...)
 
 	// Inserts, last: they grow the table.
-	logf("inserts…")
-	insRows, err := benchInserts(ctx, sqldb, sc)
-	if err != nil {
-		return fmt.Errorf("inserts: %w", err)
+	if only("inserts") {
+		logf("inserts…")
+		insRows, err := benchInserts(ctx, sqldb, sc)
+		if err != nil {
+			return fmt.Errorf("inserts: %w", err)
+		}
+		rows = append(rows, insRows...)
 	}
-	rows = append(rows, insRows...)
+	if only("messages") {
+		logf("collaboration messages…")
+		collabRow, err := benchCollab(ctx, baseDSN, sc.messages)
+		if err != nil {
+			return fmt.Errorf("collaboration: %w", err)
+		}
+		rows = append(rows, collabRow)
+	}
 
 	fmt.Printf("\nhukou bench — scale %s, PostgreSQL %s, %d residents; raw = PostgreSQL doing the same work, same run, same database\n\n", sc.name, pgVersion, seed.Residents)
 	printTable(os.Stdout, rows)
@@ -251,18 +290,25 @@ FROM residents r JOIN households h ON h.id = r.household_id GROUP BY r.household
 }
 
 func printTable(w io.Writer, rows []row) {
-	fmt.Fprintf(w, "| %-62s | %10s | %10s | %7s | %5s | %-4s |\n", "work", "hukou", "raw", "ratio", "goal", "")
-	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 64), strings.Repeat("-", 12), strings.Repeat("-", 12), strings.Repeat("-", 9), strings.Repeat("-", 7), strings.Repeat("-", 6))
+	const format = "| %-66s | %9s | %12s | %9s | %9s | %7s | %7s | %-13s | %-4s |\n"
+	fmt.Fprintf(w, format, "work", "hukou", "PostGraphile", "raw HTTP", "raw", "vs raw", "vs PG", "goal", "")
+	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 68), strings.Repeat("-", 11), strings.Repeat("-", 14),
+		strings.Repeat("-", 11), strings.Repeat("-", 11), strings.Repeat("-", 9), strings.Repeat("-", 9), strings.Repeat("-", 15), strings.Repeat("-", 6))
+	dash := func(s string) string { return cmp.Or(s, "—") }
 	for _, r := range rows {
 		ratio := fmt.Sprintf("%.2f×", r.ratio)
 		if r.ratioPct {
 			ratio = fmt.Sprintf("%.0f%%", 100*r.ratio)
 		}
+		vsPG := "—"
+		if r.vsGraphile > 0 {
+			vsPG = fmt.Sprintf("%.2f×", r.vsGraphile)
+		}
 		verdict := "info"
 		if r.pass != nil {
 			verdict = map[bool]string{true: "PASS", false: "MISS"}[*r.pass]
 		}
-		fmt.Fprintf(w, "| %-62s | %10s | %10s | %7s | %5s | %-4s |\n", r.work, r.hukou, r.raw, ratio, r.goal, verdict)
+		fmt.Fprintf(w, format, r.work, r.hukou, dash(r.graphile), dash(r.http), r.raw, ratio, vsPG, r.goal, verdict)
 	}
 	fmt.Fprintln(w)
 	for _, r := range rows {
@@ -405,7 +451,7 @@ func scanResidentID(s interface{ Scan(...any) error }, id *string) error {
 	return s.Scan(id, &hh, &station, &name, &former, &sex, &eth, &birth, &bp, &idn, &rel, &status, &hcybsh, &created, &updated, &version)
 }
 
-func benchReads(ctx context.Context, db *storage.DB, cfg population.Config, sc scale) ([]row, error) {
+func benchReads(ctx context.Context, db *storage.DB, dsn string, cfg population.Config, sc scale, logf func(string, ...any)) ([]row, error) {
 	const clients = 4
 	sqldb := db.SQL()
 	var idNumbers, stations []string
@@ -612,7 +658,12 @@ VALUES ($1, $2, 'bench.officer', $3, 'READ', 'resident', 'Resident', $4, '', '12
 		}
 		out = append(out, r)
 	}
-	return out, nil
+	logf("reads beside PostGraphile and raw HTTP…")
+	peers, err := benchPeers(ctx, dsn, sqldb, gql, idNumbers, stations, sc, logf)
+	if err != nil {
+		return nil, err
+	}
+	return append(peers, out...), nil
 }
 
 type household struct{ id, station string }

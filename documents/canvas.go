@@ -35,6 +35,18 @@ type canvas struct {
 	err    error
 	report RenderReport
 	seen   map[rune]bool
+	// electronic leaves the seals' places empty and records them in spots,
+	// for the stamper to sign there with the seal pictures.
+	electronic bool
+	spots      []spot
+}
+
+// spot is where a seal goes: page (1-based) and centre and half-size in
+// gopdf's coordinates (points, origin top left).
+type spot struct {
+	page     int
+	cx, cy   float64
+	halfSize float64
 }
 
 func (r *Renderer) newCanvas() (*canvas, error) {
@@ -252,6 +264,14 @@ func (c *canvas) footer(y float64, office string, date time.Time, seals []sealSp
 	c.textCenter(mid, y, office)
 	c.textCenter(mid, y+26, d)
 	const r = 52.0
+	if c.electronic {
+		// The household seal over the office and date, the operator's
+		// personal seal (smaller, square) to its left.
+		page := c.pdf.GetNumberOfPages()
+		c.spots = append(c.spots, spot{page, mid, y + 4, r}, spot{page, mid - 2.1*r, y + 4, r * 0.42})
+		c.color = black
+		return
+	}
 	for i, s := range seals {
 		c.seal(mid-float64(i)*2.3*r, y+4, r, s.office, s.name)
 	}

@@ -33,7 +33,9 @@
 // not a truncated code.
 //
 // Output is deterministic: the same document gives the same bytes, so the
-// content-addressed blob store keeps one copy.
+// content-addressed blob store keeps one copy. A document stamped with
+// electronic seals (Config.Stamper, stamp.go) is not: each signature
+// carries its time and a random SM2 nonce.
 package documents
 
 import (
@@ -73,6 +75,9 @@ type Config struct {
 	FallbackFontPath string
 	// Logger receives the warnings about unrenderable characters; nil means slog.Default().
 	Logger *slog.Logger
+	// Stamper, when set, signs every document with electronic seals
+	// instead of drawing the seal (5.1.2).
+	Stamper *Stamper
 }
 
 // RenderReport says how the characters of a rendered document were drawn.
@@ -97,8 +102,9 @@ type face struct {
 // Renderer renders documents as PDF. It implements domain.DocumentRenderer
 // and is safe for concurrent use.
 type Renderer struct {
-	faces []face // main font first, then the fallback if configured
-	log   *slog.Logger
+	faces   []face // main font first, then the fallback if configured
+	log     *slog.Logger
+	stamper *Stamper
 }
 
 var _ domain.DocumentRenderer = (*Renderer)(nil)
@@ -120,7 +126,7 @@ func New(cfg Config) (*Renderer, error) {
 	if !main.cov.has(Placeholder) {
 		return nil, fmt.Errorf("documents: font %s lacks the placeholder %c (U+%04X); use a CJK font", path, Placeholder, Placeholder)
 	}
-	r := &Renderer{faces: []face{main}, log: cfg.Logger}
+	r := &Renderer{faces: []face{main}, log: cfg.Logger, stamper: cfg.Stamper}
 	if cfg.FallbackFontPath != "" {
 		fb, err := loadFace("fallback", cfg.FallbackFontPath)
 		if err != nil {
@@ -196,10 +202,18 @@ func (r *Renderer) RenderWithReport(ctx context.Context, d domain.Document) ([]b
 	if d == nil {
 		return nil, RenderReport{}, domain.Errorf(domain.CodeInvalid, "no document to render")
 	}
+	var seals []*domain.ElectronicSeal
+	if r.stamper != nil {
+		var err error
+		if seals, err = r.stamper.seals(ctx, d); err != nil {
+			return nil, RenderReport{}, err
+		}
+	}
 	c, err := r.newCanvas()
 	if err != nil {
 		return nil, RenderReport{}, err
 	}
+	c.electronic = len(seals) > 0
 	switch doc := d.(type) {
 	case *domain.RegistrationForm:
 		err = c.registrationForm(doc)
@@ -226,6 +240,11 @@ func (r *Renderer) RenderWithReport(ctx context.Context, d domain.Document) ([]b
 	}
 	if out, err = fixToUnicode(out); err != nil {
 		return nil, RenderReport{}, fmt.Errorf("documents: %s: %w", d.Kind(), err)
+	}
+	if len(seals) > 0 {
+		if out, err = r.stamper.stamp(ctx, out, seals, c.spots); err != nil {
+			return nil, RenderReport{}, err
+		}
 	}
 	return out, c.report, nil
 }

@@ -42,6 +42,34 @@ func (r ArchiveRestriction) Valid() bool {
 	return false
 }
 
+// Label is the flag's name on screens and in the case's history.
+func (r ArchiveRestriction) Label() string {
+	switch r {
+	case RestrictionNone:
+		return "无限制"
+	case RestrictionNoDelete:
+		return "禁止删除"
+	case RestrictionNoModify:
+		return "禁止修改"
+	case RestrictionNoDeleteNoModify:
+		return "禁止删除和修改"
+	}
+	return string(r)
+}
+
+// Archive changes recorded in a case's history (CaseAction.Action): the
+// steps of archive management, which every kind's cases share. They change
+// no status.
+const (
+	ActionModifyArchive         Action = "MODIFY_ARCHIVE"
+	ActionDeleteArchive         Action = "DELETE_ARCHIVE"
+	ActionRestoreArchive        Action = "RESTORE_ARCHIVE"
+	ActionSetArchiveRestriction Action = "SET_ARCHIVE_RESTRICTION"
+)
+
+// ArchiveActions lists the archive changes a case's history records.
+var ArchiveActions = []Action{ActionModifyArchive, ActionDeleteArchive, ActionRestoreArchive, ActionSetArchiveRestriction}
+
 // AllowsDelete reports whether an archive with this flag may be deleted.
 func (r ArchiveRestriction) AllowsDelete() bool {
 	return r != RestrictionNoDelete && r != RestrictionNoDeleteNoModify
@@ -67,10 +95,45 @@ type CaseFile struct {
 	Revision     int // documents: 1, 2, … per kind; archives: 0
 	Restriction  ArchiveRestriction
 	Valid        bool
-	CreatedBy    string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Version      int
+	DeleteReason string // why it was deleted (1.4.7); "" while valid
+	// Pages counts the archive's pages (several images as one material):
+	// page 1 is this row's content, pages 2… are CaseFilePages of PageSet.
+	Pages     int
+	PageSet   string // "" for a single page
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int
+}
+
+// CaseFileVersion is the content an archive had before an image was
+// replaced (1.4.6): kept, never deleted, so a replaced scan is still there
+// (and its blob referenced for the orphan sweeper).
+type CaseFileVersion struct {
+	FileID       string
+	Version      int // the file's version that had this content
+	MaterialCode string
+	Name         string
+	ContentType  string
+	Size         int64
+	BlobKey      string
+	Pages        int
+	PageSet      string
+	ReplacedBy   string
+	ReplacedAt   time.Time
+}
+
+// CaseFilePage is page 2, 3, … of a multi-page archive (issue 16 item 5);
+// page 1 is the CaseFile's own content. Rows are only inserted.
+type CaseFilePage struct {
+	FileID      string
+	PageSet     string
+	Page        int
+	Name        string
+	ContentType string
+	Size        int64
+	BlobKey     string
+	CreatedAt   time.Time
 }
 
 // ArchiveMaterial is one entry of a case's materials list (the Ministry's
@@ -103,10 +166,19 @@ type CaseFileRepository interface {
 	// categories when ""), by material code, then oldest first.
 	FindCaseFiles(ctx context.Context, caseID string, category CaseFileCategory) ([]*CaseFile, error)
 	// UpdateCaseFile writes material code, name, content, restriction,
-	// validity and updated_at if the stored version is still f.Version, then
+	// validity, delete reason and updated_at if the stored version is still f.Version, then
 	// increments f.Version; CodeConflict when someone changed it first.
 	UpdateCaseFile(ctx context.Context, f *CaseFile) error
 	// MaxDocumentRevision returns the highest revision of the case's
 	// documents of kind (valid or not), 0 when there is none.
 	MaxDocumentRevision(ctx context.Context, caseID, kind string) (int, error)
+	// AppendCaseFileVersion keeps a replaced content (append-only);
+	// CodeConflict when that version is kept already.
+	AppendCaseFileVersion(ctx context.Context, v *CaseFileVersion) error
+	// FindCaseFileVersions returns an archive's replaced contents, oldest first.
+	FindCaseFileVersions(ctx context.Context, fileID string) ([]*CaseFileVersion, error)
+	// AppendCaseFilePages inserts pages 2… of an archive's page set.
+	AppendCaseFilePages(ctx context.Context, pages []*CaseFilePage) error
+	// FindCaseFilePages returns the pages 2… of a page set, in order.
+	FindCaseFilePages(ctx context.Context, fileID, pageSet string) ([]*CaseFilePage, error)
 }

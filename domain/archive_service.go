@@ -3,6 +3,7 @@ package domain
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -50,6 +51,9 @@ type ArchiveService struct {
 	Cases    *CaseService
 	Blobs    BlobStore
 	Ministry Ministry
+	// Searcher finds archives (Search); NewArchiveService takes it from
+	// the engine's database when that implements it.
+	Searcher ArchiveSearcher
 	// MaxSize is the largest archive in bytes; 0 means DefaultArchiveMaxSize.
 	MaxSize int64
 
@@ -62,7 +66,8 @@ func NewArchiveService(cases *CaseService, blobs BlobStore, ministry Ministry, m
 	if cases == nil || blobs == nil || ministry == nil {
 		panic("domain: NewArchiveService needs cases, blobs and ministry")
 	}
-	return &ArchiveService{Cases: cases, Blobs: blobs, Ministry: ministry, MaxSize: maxSize}
+	searcher, _ := cases.DB.(ArchiveSearcher)
+	return &ArchiveService{Cases: cases, Blobs: blobs, Ministry: ministry, Searcher: searcher, MaxSize: maxSize}
 }
 
 func (s *ArchiveService) maxSize() int64 {
@@ -139,6 +144,10 @@ func (s *ArchiveService) CaseFiles(ctx context.Context, c *Case, category CaseFi
 	return s.Cases.DB.Files().FindCaseFiles(ctx, c.ID, category)
 }
 
+// MaxArchivePages bounds the pages of one archive (several images as one
+// material, issue 16 item 5).
+const MaxArchivePages = 50
+
 // Upload captures an archive for the material materialCode of a case
 // (1.4.1, 1.4.11): CLERK, OFFICER, ARCHIVIST or ADMIN within the case's
 // jurisdiction, while the case is not closed. The content must be a JPEG,
@@ -151,6 +160,16 @@ func (s *ArchiveService) CaseFiles(ctx context.Context, c *Case, category CaseFi
 // closed case;
 // CodeUnavailable when the Ministry or the blob store does not answer.
 func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name, contentType string, r io.Reader) (*CaseFile, error) {
+	return s.UploadPages(ctx, caseID, materialCode, []ArchiveUpload{{Name: name, ContentType: contentType, Content: r}})
+}
+
+// UploadPages captures several images as one archive of a material (issue
+// 16 item 5): page 1 first. Each page is checked as Upload checks a file;
+// the pages together stay within MaxSize; a PDF (already a document of
+// pages) is captured alone. Errors: as Upload, and CodeInvalid naming
+// "file" with reason archive.pages (no page, too many, a PDF among
+// several).
+func (s *ArchiveService) UploadPages(ctx context.Context, caseID, materialCode string, pages []ArchiveUpload) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveWriteRoles...)
 	if err != nil {
 		return nil, err
@@ -162,24 +181,25 @@ func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name,
 	if err := s.checkMaterial(ctx, c, materialCode); err != nil {
 		return nil, err
 	}
-	content, err := s.readContent(ArchiveUpload{Name: name, ContentType: contentType, Content: r})
-	if err != nil {
-		return nil, err
-	}
-	ref, err := s.Blobs.Put(ctx, bytes.NewReader(content.data), content.contentType)
+	stored, err := s.storePages(ctx, pages)
 	if err != nil {
 		return nil, err
 	}
 	now := s.Cases.Now().UTC()
-	f := &CaseFile{ID: s.Cases.NewID(), CaseID: c.ID, Category: FileArchive, MaterialCode: materialCode, Name: content.name,
-		ContentType: content.contentType, Size: ref.Size, BlobKey: ref.Key, Restriction: RestrictionNone, Valid: true,
-		CreatedBy: actor.Username, CreatedAt: now, UpdatedAt: now}
+	first := stored[0]
+	f := &CaseFile{ID: s.Cases.NewID(), CaseID: c.ID, Category: FileArchive, MaterialCode: materialCode, Name: first.name,
+		ContentType: first.ref.ContentType, Size: first.ref.Size, BlobKey: first.ref.Key, Restriction: RestrictionNone, Valid: true,
+		Pages: len(stored), CreatedBy: actor.Username, CreatedAt: now, UpdatedAt: now}
+	more := s.morePages(f, stored, now)
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
 		if err := tx.Files().CreateCaseFile(ctx, f); err != nil {
 			return err
 		}
+		if err := tx.Files().AppendCaseFilePages(ctx, more); err != nil {
+			return err
+		}
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "archive.upload", "Case", c.ID,
-			fmt.Sprintf("file %s material %s blob %s", f.ID, materialCode, ref.Key)))
+			fmt.Sprintf("file %s material %s blob %s pages %d", f.ID, materialCode, first.ref.Key, f.Pages)))
 	})
 	if err != nil {
 		return nil, err
@@ -187,18 +207,77 @@ func (s *ArchiveService) Upload(ctx context.Context, caseID, materialCode, name,
 	return f, nil
 }
 
+// storedPage is a checked page in the blob store.
+type storedPage struct {
+	name string
+	ref  BlobRef
+}
+
+// storePages checks pages (each as an upload, together within MaxSize, a
+// PDF alone) and puts them in the blob store, in order.
+func (s *ArchiveService) storePages(ctx context.Context, pages []ArchiveUpload) ([]storedPage, error) {
+	if len(pages) == 0 {
+		return nil, FieldErrorf("file", "attach the file").WithReason("archive.file_required")
+	}
+	if len(pages) > MaxArchivePages {
+		return nil, FieldErrorf("file", "an archive has at most %d pages; this one has %d", MaxArchivePages, len(pages)).WithReason("archive.pages")
+	}
+	contents := make([]*archiveContent, len(pages))
+	var total int64
+	for i, p := range pages {
+		c, err := s.readContent(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(pages) > 1 && c.contentType == "application/pdf" {
+			return nil, FieldErrorf("file", "a PDF is a document of its own pages: capture it alone, not among other pages").WithReason("archive.pages")
+		}
+		if total += int64(len(c.data)); total > s.maxSize() {
+			return nil, tooLarge(total, s.maxSize())
+		}
+		contents[i] = c
+	}
+	out := make([]storedPage, len(contents))
+	for i, c := range contents {
+		ref, err := s.Blobs.Put(ctx, bytes.NewReader(c.data), c.contentType)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = storedPage{name: c.name, ref: ref}
+	}
+	return out, nil
+}
+
+// morePages sets f's page set for stored (pages 2… as rows, none for a
+// single page).
+func (s *ArchiveService) morePages(f *CaseFile, stored []storedPage, now time.Time) []*CaseFilePage {
+	f.Pages, f.PageSet = len(stored), ""
+	if len(stored) < 2 {
+		return nil
+	}
+	f.PageSet = s.Cases.NewID()
+	more := make([]*CaseFilePage, 0, len(stored)-1)
+	for i, p := range stored[1:] {
+		more = append(more, &CaseFilePage{FileID: f.ID, PageSet: f.PageSet, Page: i + 2, Name: p.name, ContentType: p.ref.ContentType,
+			Size: p.ref.Size, BlobKey: p.ref.Key, CreatedAt: now})
+	}
+	return more
+}
+
 // Modify changes an archive's material and, when replacement is not nil,
-// its content (1.4.6); an empty materialCode keeps the material. Refused
-// with CodeForbidden (reason archive.restricted) when the archive's flag
-// forbids modification, whoever asks. version 0 skips the stale check.
+// its content (1.4.6); an empty materialCode keeps the material. The
+// replaced content is kept (CaseFileVersion), never deleted. Refused with
+// CodeForbidden (reason archive.restricted) when the archive's flag forbids
+// modification, whoever asks. version 0 skips the stale check. The change
+// is recorded in the case's history (MODIFY_ARCHIVE) and the audit log.
 // Errors otherwise as Upload, and CodeConflict for a stale version.
-func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int, materialCode string, replacement *ArchiveUpload) (*CaseFile, error) {
+func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int, materialCode string, replacement ...ArchiveUpload) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveWriteRoles...)
 	if err != nil {
 		return nil, err
 	}
 	// Checks before the upload, so a refused change stores nothing.
-	f, c, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version)
+	f, c, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version, mustBeValid)
 	if err != nil {
 		return nil, err
 	}
@@ -210,41 +289,59 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 			return nil, err
 		}
 	}
-	var ref *BlobRef
-	var name string
-	if replacement != nil {
-		content, err := s.readContent(*replacement)
-		if err != nil {
+	nameOf := s.materialNames(ctx, c)
+	if (materialCode == "" || materialCode == f.MaterialCode) && len(replacement) == 0 {
+		return nil, FieldErrorf("materialCode", "choose another material or a new image; nothing would change").WithReason("archive.no_change")
+	}
+	var stored []storedPage
+	if len(replacement) > 0 {
+		if stored, err = s.storePages(ctx, replacement); err != nil {
 			return nil, err
 		}
-		r, err := s.Blobs.Put(ctx, bytes.NewReader(content.data), content.contentType)
-		if err != nil {
-			return nil, err
-		}
-		ref, name = &r, content.name
 	}
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var c *Case
 		var err error
-		if f, _, err = s.archiveForWrite(ctx, actor, tx, fileID, version); err != nil {
+		if f, c, err = s.archiveForWrite(ctx, actor, tx, fileID, version, mustBeValid); err != nil {
 			return err
 		}
 		if !f.Restriction.AllowsModify() {
 			return restricted(f, "modified")
 		}
-		detail := "file " + f.ID
+		now := s.Cases.Now().UTC()
+		detail, note := "file "+f.ID, "「"+f.Name+"」"
+		change := map[string]any{"fileId": f.ID}
 		if materialCode != "" && materialCode != f.MaterialCode {
 			detail += " material " + f.MaterialCode + " → " + materialCode
+			note += "材料类型 " + nameOf(f.MaterialCode) + " → " + nameOf(materialCode) + "；"
+			change["materialFrom"], change["materialTo"] = f.MaterialCode, materialCode
+		}
+		if len(stored) > 0 {
+			if err := tx.Files().AppendCaseFileVersion(ctx, &CaseFileVersion{FileID: f.ID, Version: f.Version, MaterialCode: f.MaterialCode,
+				Name: f.Name, ContentType: f.ContentType, Size: f.Size, BlobKey: f.BlobKey, Pages: f.Pages, PageSet: f.PageSet,
+				ReplacedBy: actor.Username, ReplacedAt: now}); err != nil {
+				return err
+			}
+			first := stored[0]
+			detail += fmt.Sprintf(" blob %s → %s pages %d", f.BlobKey, first.ref.Key, len(stored))
+			note += "更换图像（" + first.name + pagesNote(len(stored)) + "）；"
+			change["blobFrom"], change["blobTo"], change["pages"] = f.BlobKey, first.ref.Key, len(stored)
+			f.BlobKey, f.Size, f.ContentType, f.Name = first.ref.Key, first.ref.Size, first.ref.ContentType, first.name
+			if err := tx.Files().AppendCaseFilePages(ctx, s.morePages(f, stored, now)); err != nil {
+				return err
+			}
+		}
+		if materialCode != "" {
 			f.MaterialCode = materialCode
 		}
-		if ref != nil {
-			detail += " blob " + f.BlobKey + " → " + ref.Key
-			f.BlobKey, f.Size, f.ContentType, f.Name = ref.Key, ref.Size, ref.ContentType, name
-		}
-		f.UpdatedAt = s.Cases.Now().UTC()
+		f.UpdatedAt = now
 		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
 			return err
 		}
-		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.modify", "Case", f.CaseID, detail))
+		if err := s.recordChange(ctx, tx, actor, c, ActionModifyArchive, now, strings.TrimSuffix(note, "；"), change); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "archive.modify", "Case", f.CaseID, detail))
 	})
 	if err != nil {
 		return nil, err
@@ -252,32 +349,93 @@ func (s *ArchiveService) Modify(ctx context.Context, fileID string, version int,
 	return f, nil
 }
 
+// MaxDeleteReason bounds the reason given for a deletion, in characters.
+const MaxDeleteReason = 500
+
 // Delete soft-deletes an archive (1.4.7): the row and the content stay, the
-// archive is no longer listed or served. Refused with CodeForbidden (reason
+// archive is no longer listed, cited or sent; Restore brings it back. The
+// reason is required and kept. Refused with CodeForbidden (reason
 // archive.restricted) when the archive's flag forbids deletion, whoever
-// asks, administrators included.
-func (s *ArchiveService) Delete(ctx context.Context, fileID string, version int) (*CaseFile, error) {
+// asks, administrators included. Recorded in the case's history
+// (DELETE_ARCHIVE, with the reason) and the audit log.
+func (s *ArchiveService) Delete(ctx context.Context, fileID string, version int, reason string) (*CaseFile, error) {
 	actor, err := Authorize(ctx, archiveWriteRoles...)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version); err != nil {
+	reason, err = checkReason(reason, true)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version, mustBeValid); err != nil {
 		return nil, err // checked on the pool first, so a refusal is audited
 	}
 	var f *CaseFile
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var c *Case
 		var err error
-		if f, _, err = s.archiveForWrite(ctx, actor, tx, fileID, version); err != nil {
+		if f, c, err = s.archiveForWrite(ctx, actor, tx, fileID, version, mustBeValid); err != nil {
 			return err
 		}
 		if !f.Restriction.AllowsDelete() {
 			return restricted(f, "deleted")
 		}
-		f.Valid, f.UpdatedAt = false, s.Cases.Now().UTC()
+		f.Valid, f.DeleteReason, f.UpdatedAt = false, reason, s.Cases.Now().UTC()
 		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
 			return err
 		}
-		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.delete", "Case", f.CaseID, "file "+f.ID))
+		if err := s.recordChange(ctx, tx, actor, c, ActionDeleteArchive, f.UpdatedAt, "「"+f.Name+"」删除："+reason,
+			map[string]any{"fileId": f.ID, "reason": reason}); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.delete", "Case", f.CaseID, "file "+f.ID+" reason "+reason))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Restore brings a soft-deleted archive back (1.4.7): the roles, the case
+// rules and the version check of Delete. A restore changes the archive, so
+// a NO_MODIFY flag (set by an archivist on the deleted archive) refuses it
+// with CodeForbidden (archive.restricted), whoever asks. reason is
+// optional. Recorded in the case's history (RESTORE_ARCHIVE) and the audit
+// log. Errors: CodeInvalid (archive.not_deleted) for a valid archive.
+func (s *ArchiveService) Restore(ctx context.Context, fileID string, version int, reason string) (*CaseFile, error) {
+	actor, err := Authorize(ctx, archiveWriteRoles...)
+	if err != nil {
+		return nil, err
+	}
+	reason, err = checkReason(reason, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version, mustBeDeleted); err != nil {
+		return nil, err
+	}
+	var f *CaseFile
+	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var c *Case
+		var err error
+		if f, c, err = s.archiveForWrite(ctx, actor, tx, fileID, version, mustBeDeleted); err != nil {
+			return err
+		}
+		if !f.Restriction.AllowsModify() {
+			return restricted(f, "restored")
+		}
+		f.Valid, f.DeleteReason, f.UpdatedAt = true, "", s.Cases.Now().UTC()
+		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
+			return err
+		}
+		note := "「" + f.Name + "」恢复"
+		if reason != "" {
+			note += "：" + reason
+		}
+		if err := s.recordChange(ctx, tx, actor, c, ActionRestoreArchive, f.UpdatedAt, note, map[string]any{"fileId": f.ID, "reason": reason}); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.restore", "Case", f.CaseID, "file "+f.ID))
 	})
 	if err != nil {
 		return nil, err
@@ -286,7 +444,10 @@ func (s *ArchiveService) Delete(ctx context.Context, fileID string, version int)
 }
 
 // SetRestriction sets an archive's restriction flag (1.4.19): ARCHIVIST or
-// ADMIN within the case's jurisdiction, whatever the case's status.
+// ADMIN within the case's jurisdiction, whatever the case's status and
+// whether the archive is valid or deleted (a deleted archive flagged
+// NO_MODIFY cannot be restored). Recorded in the case's history
+// (SET_ARCHIVE_RESTRICTION) and the audit log.
 func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, version int, r ArchiveRestriction) (*CaseFile, error) {
 	actor, err := Authorize(ctx, RoleArchivist, RoleAdmin)
 	if err != nil {
@@ -295,18 +456,27 @@ func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, vers
 	if !r.Valid() {
 		return nil, FieldErrorf("restriction", "choose NONE, NO_DELETE, NO_MODIFY or NO_DELETE_NO_MODIFY (got %q)", r).WithReason("archive.restriction")
 	}
-	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version); err != nil {
+	if _, _, err := s.archiveForWrite(ctx, actor, s.Cases.DB, fileID, version, validOrDeleted); err != nil {
 		return nil, err // checked on the pool first, so a refusal is audited
 	}
 	var f *CaseFile
 	err = s.Cases.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		var c *Case
 		var err error
-		if f, _, err = s.archiveForWrite(ctx, actor, tx, fileID, version); err != nil {
+		if f, c, err = s.archiveForWrite(ctx, actor, tx, fileID, version, validOrDeleted); err != nil {
 			return err
 		}
+		if f.Restriction == r {
+			return FieldErrorf("restriction", "the archive is flagged %s already", r).WithReason("archive.no_change")
+		}
 		detail := "file " + f.ID + " restriction " + string(f.Restriction) + " → " + string(r)
+		note := "「" + f.Name + "」限制标志 " + f.Restriction.Label() + " → " + r.Label()
+		change := map[string]any{"fileId": f.ID, "from": f.Restriction, "to": r}
 		f.Restriction, f.UpdatedAt = r, s.Cases.Now().UTC()
 		if err := tx.Files().UpdateCaseFile(ctx, f); err != nil {
+			return err
+		}
+		if err := s.recordChange(ctx, tx, actor, c, ActionSetArchiveRestriction, f.UpdatedAt, note, change); err != nil {
 			return err
 		}
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, f.UpdatedAt, AuditChange, "archive.restrict", "Case", f.CaseID, detail))
@@ -315,6 +485,41 @@ func (s *ArchiveService) SetRestriction(ctx context.Context, fileID string, vers
 		return nil, err
 	}
 	return f, nil
+}
+
+// pagesNote is "，共 n 页" for more than one page.
+func pagesNote(n int) string {
+	if n < 2 {
+		return ""
+	}
+	return fmt.Sprintf("，共 %d 页", n)
+}
+
+// recordChange appends an archive change to the case's history: the
+// status does not change.
+func (s *ArchiveService) recordChange(ctx context.Context, tx Repos, actor *Actor, c *Case, action Action, at time.Time, note string, data any) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	return tx.Cases().AppendCaseAction(ctx, &CaseAction{ID: s.Cases.NewID(), CaseID: c.ID, Action: action, From: c.Status, To: c.Status,
+		ActorID: actor.UserID, ActorName: actor.Shown(), Office: actor.OfficeCode, Note: note, Data: raw, At: at})
+}
+
+// checkReason trims a reason and checks it: at most MaxDeleteReason
+// printable characters, and present when required.
+func checkReason(reason string, required bool) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" && required {
+		return "", FieldErrorf("reason", "say why the archive is deleted").WithReason("archive.reason_required")
+	}
+	if !utf8.ValidString(reason) || strings.IndexFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) >= 0 {
+		return "", FieldErrorf("reason", "the reason has characters that cannot be kept").WithReason("archive.reason")
+	}
+	if n := utf8.RuneCountInString(reason); n > MaxDeleteReason {
+		return "", FieldErrorf("reason", "the reason has %d characters; at most %d", n, MaxDeleteReason).WithReason("archive.reason")
+	}
+	return reason, nil
 }
 
 // Open returns a valid file's content for the viewer or a download
@@ -334,6 +539,38 @@ func (s *ArchiveService) Open(ctx context.Context, fileID string) (io.ReadCloser
 		return nil, nil, err
 	}
 	return rc, f, nil
+}
+
+// OpenPage returns page page (1, 2, …) of a valid archive, as Open does
+// (the same checks and audit). Errors: as Open, and CodeNotFound (reason
+// archive.page) for a page the archive does not have.
+func (s *ArchiveService) OpenPage(ctx context.Context, fileID string, page int) (io.ReadCloser, *CaseFile, error) {
+	if page <= 1 {
+		return s.Open(ctx, fileID)
+	}
+	f, err := s.readable(ctx, fileID, "archive.open")
+	if err != nil {
+		return nil, nil, err
+	}
+	if page > f.Pages || f.PageSet == "" {
+		return nil, nil, Errorf(CodeNotFound, "the archive has %d page(s)", f.Pages).WithReason("archive.page")
+	}
+	pages, err := s.Cases.DB.Files().FindCaseFilePages(ctx, f.ID, f.PageSet)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range pages {
+		if p.Page == page {
+			rc, _, err := s.Blobs.Open(ctx, p.BlobKey)
+			if err != nil {
+				return nil, nil, err
+			}
+			pf := *f
+			pf.Name, pf.ContentType, pf.Size, pf.BlobKey = p.Name, p.ContentType, p.Size, p.BlobKey
+			return rc, &pf, nil
+		}
+	}
+	return nil, nil, Errorf(CodeNotFound, "the archive has no page %d", page).WithReason("archive.page")
 }
 
 // Thumbnail returns a ThumbnailSize×ThumbnailSize JPEG preview of a valid
@@ -501,7 +738,7 @@ func (s *ArchiveService) caseForWrite(ctx context.Context, actor *Actor, repos R
 // caseForWrite, plus the version check (0 skips it). Generated documents
 // are never changed. An archive outside the actor's jurisdiction answers
 // as one that does not exist.
-func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repos Repos, fileID string, version int) (*CaseFile, *Case, error) {
+func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repos Repos, fileID string, version int, validity archiveValidity) (*CaseFile, *Case, error) {
 	missing := notFound("case file not found")
 	f, err := repos.Files().FindCaseFileByID(ctx, fileID)
 	if err != nil {
@@ -511,8 +748,11 @@ func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repo
 	if err != nil {
 		return nil, nil, err
 	}
-	if !f.Valid {
+	switch {
+	case validity == mustBeValid && !f.Valid:
 		return nil, nil, Errorf(CodeNotFound, "the archive was deleted").WithReason("not_found")
+	case validity == mustBeDeleted && f.Valid:
+		return nil, nil, Errorf(CodeInvalid, "the archive %s is not deleted", f.Name).WithReason("archive.not_deleted")
 	}
 	if f.Category != FileArchive {
 		return nil, nil, Errorf(CodeForbidden, "%s is a generated document; it cannot be changed", f.Name).WithReason("archive.generated")
@@ -522,6 +762,15 @@ func (s *ArchiveService) archiveForWrite(ctx context.Context, actor *Actor, repo
 	}
 	return f, c, nil
 }
+
+// archiveValidity says which archives a change applies to.
+type archiveValidity int
+
+const (
+	mustBeValid archiveValidity = iota
+	mustBeDeleted
+	validOrDeleted
+)
 
 // readable loads a valid file the caller may read and audits the read.
 // Callers whose personal data is masked (Actor.MasksPersonalData) read no
@@ -555,7 +804,9 @@ func (s *ArchiveService) readable(ctx context.Context, fileID, op string) (*Case
 		}
 		return nil, missing
 	}
-	if !f.Valid {
+	if !f.Valid && !actor.HasRole(RoleArchivist, RoleAdmin) {
+		// Archivists and administrators open deleted archives, to decide
+		// on a restore (1.4.7); nobody else sees them.
 		return nil, Errorf(CodeNotFound, "the file was deleted").WithReason("not_found")
 	}
 	if err := s.Cases.Audit.Record(ctx, NewAuditEntry(actor, s.Cases.Now(), AuditRead, op, "CaseFile", f.ID, "case "+c.ID)); err != nil {
@@ -579,6 +830,24 @@ func (s *ArchiveService) materialsList(ctx context.Context, c *Case) ([]Material
 		variant = v.MaterialsVariant(c)
 	}
 	return s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.RegistrationProvince, variant)
+}
+
+// materialNames names the materials of c's list by code, for the case's
+// history: a code the list lacks (or every code, when the Ministry does not
+// answer) is named by itself.
+func (s *ArchiveService) materialNames(ctx context.Context, c *Case) func(code string) string {
+	names := map[string]string{}
+	if list, err := s.materialsList(ctx, c); err == nil {
+		for _, m := range list {
+			names[m.Code] = m.Name
+		}
+	}
+	return func(code string) string {
+		if n := names[code]; n != "" {
+			return n
+		}
+		return code
+	}
 }
 
 // checkMaterial refuses a material code that is not on the case's list.

@@ -212,7 +212,7 @@ func TestArchiveService(t *testing.T) {
 			_, _, err = f.svc.Open(f.other, up.ID)
 			requireCode(t, err, domain.CodeNotFound, "", "not_found")
 			require.Equal(t, missing, err.Error())
-			_, err = f.svc.Delete(f.other, up.ID, 0)
+			_, err = f.svc.Delete(f.other, up.ID, 0, "拍摄错误")
 			requireCode(t, err, domain.CodeNotFound, "", "not_found")
 			analyst := actorAt(archStation, domain.OfficePoliceStation, "analyst", domain.RoleAnalyst)
 			_, err = f.svc.Upload(analyst, f.caseID, "BIRTH_CERT", "a.png", "image/png", bytes.NewReader(img))
@@ -232,18 +232,18 @@ func TestArchiveService(t *testing.T) {
 			a, err := f.svc.Upload(f.clerk, f.caseID, "PARENT_ID", "id.png", "image/png", bytes.NewReader(pngImage(t, 300, 200)))
 			require.NoError(t, err)
 			// Stale version.
-			_, err = f.svc.Modify(f.clerk, a.ID, a.Version+1, "HOUSEHOLD_BOOK", nil)
+			_, err = f.svc.Modify(f.clerk, a.ID, a.Version+1, "HOUSEHOLD_BOOK")
 			requireCode(t, err, domain.CodeConflict, "", "archive.stale")
 			// Change the material and the image.
 			replacement := pngImage(t, 310, 200)
-			m, err := f.svc.Modify(f.clerk, a.ID, a.Version, "HOUSEHOLD_BOOK", &domain.ArchiveUpload{Name: "book.png", ContentType: "image/png", Content: bytes.NewReader(replacement)})
+			m, err := f.svc.Modify(f.clerk, a.ID, a.Version, "HOUSEHOLD_BOOK", domain.ArchiveUpload{Name: "book.png", ContentType: "image/png", Content: bytes.NewReader(replacement)})
 			require.NoError(t, err)
 			require.Equal(t, "HOUSEHOLD_BOOK", m.MaterialCode)
 			require.Equal(t, "book.png", m.Name)
 			require.NotEqual(t, a.BlobKey, m.BlobKey)
 			require.Equal(t, a.Version+1, m.Version)
 
-			d, err := f.svc.Delete(f.clerk, m.ID, m.Version)
+			d, err := f.svc.Delete(f.clerk, m.ID, m.Version, "拍摄错误")
 			require.NoError(t, err)
 			require.False(t, d.Valid)
 			files, err := f.svc.Files(f.clerk, f.caseID)
@@ -256,7 +256,7 @@ func TestArchiveService(t *testing.T) {
 			require.False(t, row.Valid)
 			_, _, err = f.svc.Open(f.clerk, a.ID)
 			requireCode(t, err, domain.CodeNotFound, "", "")
-			_, err = f.svc.Delete(f.clerk, a.ID, 0)
+			_, err = f.svc.Delete(f.clerk, a.ID, 0, "拍摄错误")
 			requireCode(t, err, domain.CodeNotFound, "", "")
 		})
 		t.Run("RestrictionNoDelete", func(t *testing.T) {
@@ -270,16 +270,16 @@ func TestArchiveService(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, domain.RestrictionNoDelete, r.Restriction)
 			for _, ctx := range []context.Context{f.clerk, f.archivst, f.admin} {
-				_, err = f.svc.Delete(ctx, a.ID, 0)
+				_, err = f.svc.Delete(ctx, a.ID, 0, "拍摄错误")
 				requireCode(t, err, domain.CodeForbidden, "", "archive.restricted")
 			}
 			// NO_DELETE still allows modification.
-			m, err := f.svc.Modify(f.clerk, a.ID, 0, "HOUSEHOLD_BOOK", nil)
+			m, err := f.svc.Modify(f.clerk, a.ID, 0, "HOUSEHOLD_BOOK")
 			require.NoError(t, err)
 			// NO_MODIFY refuses it, for the admin too.
 			_, err = f.svc.SetRestriction(f.admin, a.ID, m.Version, domain.RestrictionNoDeleteNoModify)
 			require.NoError(t, err)
-			_, err = f.svc.Modify(f.admin, a.ID, 0, "BIRTH_CERT", nil)
+			_, err = f.svc.Modify(f.admin, a.ID, 0, "BIRTH_CERT")
 			requireCode(t, err, domain.CodeForbidden, "", "archive.restricted")
 			row, err := db.Files().FindCaseFileByID(context.Background(), a.ID)
 			require.NoError(t, err)
@@ -325,9 +325,9 @@ func TestArchiveService(t *testing.T) {
 			require.False(t, f.svc.CanCapture(f.clerk, c), "the declaration closes capture once submitted")
 			_, err = f.svc.Upload(f.clerk, caseID, "PARENT_ID", "y.png", "image/png", bytes.NewReader(img))
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_frozen")
-			_, err = f.svc.Delete(f.clerk, a.ID, 0)
+			_, err = f.svc.Delete(f.clerk, a.ID, 0, "拍摄错误")
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_frozen")
-			_, err = f.svc.Modify(f.clerk, a.ID, 0, "PARENT_ID", nil)
+			_, err = f.svc.Modify(f.clerk, a.ID, 0, "PARENT_ID")
 			requireCode(t, err, domain.CodeInvalidTransition, "", "archive.case_frozen")
 			_, err = f.svc.SetRestriction(f.archivst, a.ID, a.Version, domain.RestrictionNoDelete)
 			require.NoError(t, err, "an archivist still flags a frozen case's archives")
@@ -367,7 +367,7 @@ func TestArchiveService(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, docs, 2)
 			// Generated documents are not archives: they cannot be deleted.
-			_, err = f.svc.Delete(f.admin, docs[0].ID, 0)
+			_, err = f.svc.Delete(f.admin, docs[0].ID, 0, "拍摄错误")
 			requireCode(t, err, domain.CodeForbidden, "", "")
 			// The thumbnail of a PDF is the placeholder, still 240 px.
 			thumb, _, err := f.svc.Thumbnail(f.clerk, docs[0].ID)

@@ -135,6 +135,9 @@ func (s *AuthService) signIn(ctx context.Context, username, password, remoteAddr
 	}
 	pwErr := bcrypt.CompareHashAndPassword(hash, []byte(password))
 	isClient := u != nil && len(u.Roles) == 1 && u.Roles[0] == RoleIntegrator
+	if pwErr != nil && client && isClient && s.previousSecretValid(ctx, u, password, now) {
+		pwErr = nil // a rotated-out secret within its grace (IntegratorService.RotateSecret)
+	}
 	if u == nil || pwErr != nil || u.Disabled || isClient != client {
 		entry := &AuditEntry{At: now, ActorName: username, Action: AuditLogin, Operation: "login", Detail: LoginFailed, RemoteAddr: remoteAddr}
 		if err := s.DB.Audit().AppendAudit(ctx, entry); err != nil {

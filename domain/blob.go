@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"io"
+	"time"
 )
 
 // BlobStore keeps immutable binary objects addressed by the SHA-256 of their content.
@@ -14,9 +15,12 @@ import (
 //
 // Because objects are immutable, write the blob first and commit the row that
 // refers to it afterwards; blobs left without a row are removed by the orphan
-// sweeper through Delete.
+// sweeper (BlobSweeper) through Delete once they are older than its grace
+// period. A Put of bytes already stored refreshes the object's modification
+// time, so the grace period counts from the latest Put of the content.
 type BlobStore interface {
-	// Put stores r's content and returns its reference. Storing the same bytes twice is a no-op returning the same Key.
+	// Put stores r's content and returns its reference. Storing the same bytes
+	// twice returns the same Key and only refreshes the object's ModTime.
 	// When the object already exists, the returned BlobRef describes the stored
 	// object (including the content type it was first stored with). An empty
 	// contentType means "application/octet-stream"; a malformed one gives CodeInvalid.
@@ -30,6 +34,11 @@ type BlobStore interface {
 	// Delete removes the object. Deleting a missing object is not an error, so
 	// the sweeper may retry freely. Only the orphan sweeper calls it.
 	Delete(ctx context.Context, key string) error
+	// List calls fn with the reference of every stored object (its Key,
+	// Size and ModTime; ContentType may be empty), in no particular order,
+	// until fn returns an error, which List returns. Objects stored or
+	// deleted meanwhile may or may not be listed. Only the sweeper calls it.
+	List(ctx context.Context, fn func(BlobRef) error) error
 	// Ping checks that the store is reachable and usable, for /readyz; it gives
 	// CodeUnavailable when it is not.
 	Ping(ctx context.Context) error
@@ -40,6 +49,9 @@ type BlobRef struct {
 	Key         string // lower-case hex SHA-256 of the content (64 characters)
 	Size        int64  // content length in bytes
 	ContentType string // media type given to Put, e.g. "image/jpeg"
+	// ModTime is when the object was last Put (set by Stat and List; Put
+	// and Open may leave it zero).
+	ModTime time.Time
 }
 
 // BlobKeyLen is the length of a BlobRef.Key: a hex-encoded SHA-256.

@@ -77,6 +77,17 @@ type Case struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Version    int
+	// People are the persons the case is about (the kind's Workflow.People),
+	// kept beside it so the case list finds cases by name or ID number.
+	// Reads fill it; the engine sets it before each save.
+	People []CasePerson
+}
+
+// CasePerson is one person a case is about: a newborn, a parent, a mover,
+// a declarant. Either field may be empty (a newborn has no ID number yet).
+type CasePerson struct {
+	Name     string
+	IDNumber string
 }
 
 // CaseAction is one entry of a case's append-only history: who did what,
@@ -174,6 +185,10 @@ type Workflow struct {
 	Steps  []Step
 	// Unique, when set, is the key one live case of the kind holds per side.
 	Unique *UniqueKey
+	// People lists the persons a case is about, by name and ID number, for
+	// the case list's search (nil: the kind's cases are found by number only).
+	// It reads the case's own documents; an error refuses the save.
+	People func(c *Case) ([]CasePerson, error)
 }
 
 // State returns the spec of status s.
@@ -270,6 +285,20 @@ func (w *Workflow) Available(c *Case, actor *Actor) []Action {
 	out := []Action{}
 	for _, st := range w.Steps {
 		if !st.automatic() && !st.Creates() && w.Allowed(c, st.Action, actor) == nil {
+			out = append(out, st.Action)
+		}
+	}
+	return out
+}
+
+// ActionsIn lists the user steps actor's roles may take on side's cases in
+// status (before any case's guard): what the work queue of that status
+// offers the actor.
+func (w *Workflow) ActionsIn(side Side, status CaseStatus, actor *Actor) []Action {
+	out := []Action{}
+	for _, st := range w.Steps {
+		if st.OnMessage == "" && !st.Creates() && st.Side == side && slices.Contains(st.From, status) &&
+			actor != nil && (actor.System || actor.HasRole(st.Roles...)) {
 			out = append(out, st.Action)
 		}
 	}
@@ -398,6 +427,11 @@ type CaseFilter struct {
 	CollabNo     string
 	OverdueAt    *time.Time
 	OfficePrefix string
+	// Person finds cases about a person: an ID number (15 or 18
+	// characters) exactly, anything else as the start of a name.
+	Person string
+	// CreatedFrom and CreatedBefore bound when the case was opened.
+	CreatedFrom, CreatedBefore *time.Time
 }
 
 // CasePage is a page of cases, most recently updated first.
@@ -407,12 +441,21 @@ type CasePage struct {
 	EndCursor   string
 }
 
-// QueueCount is the number of cases of one kind, side and status.
+// QueueCount is the number of cases of one kind, side and status, with
+// how many of them are past their deadline and the nearest deadline. Queues
+// adds what the caller can do there: the actions their roles may take, or
+// that the cases wait for the other office, or are finished.
 type QueueCount struct {
-	Kind   CaseKind
-	Side   Side
-	Status CaseStatus
-	Count  int
+	Kind         CaseKind
+	Side         Side
+	Status       CaseStatus
+	Count        int
+	Overdue      int
+	NextDeadline *time.Time
+	// Set by CaseService.Queues from the kind's declaration.
+	Actions         []Action
+	AwaitsOtherSide bool
+	Terminal        bool
 }
 
 // Decode decodes c's applicant, Ministry and result documents into a

@@ -175,6 +175,27 @@ func (s *ArchiveService) ArchiveContents(ctx context.Context, caseID string) ([]
 			return nil, err
 		}
 		out = append(out, FileContent{MaterialCode: f.MaterialCode, Name: f.Name, ContentType: f.ContentType, Content: data})
+		if f.Pages < 2 {
+			continue
+		}
+		// Pages 2… travel as archives of the same material of their own
+		// (the collaboration message carries single files).
+		pages, err := s.Cases.DB.Files().FindCaseFilePages(ctx, f.ID, f.PageSet)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pages {
+			rc, _, err := s.Blobs.Open(ctx, p.BlobKey)
+			if err != nil {
+				return nil, err
+			}
+			data, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				return nil, fmt.Errorf("read archive %s page %d: %w", f.ID, p.Page, err)
+			}
+			out = append(out, FileContent{MaterialCode: f.MaterialCode, Name: p.Name, ContentType: p.ContentType, Content: data})
+		}
 	}
 	return out, nil
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // CaseService is the case engine: it reads cases of every kind within the
@@ -26,6 +28,26 @@ type CaseService struct {
 	NewID func() string
 	// modules by kind, registered at start-up (never changed afterwards).
 	modules map[CaseKind]Module
+	// observers are told of every change of a case (Observe).
+	observers []CaseObserver
+}
+
+// CaseObserver is told of each step fired on a case (by a user or a
+// message) inside the step's transaction, after the case and its history
+// entry are saved; an error rolls the step back.
+type CaseObserver func(ctx context.Context, tx Repos, c *Case) error
+
+// Observe adds an observer of every case change (start-up wiring, like
+// Register; never called while cases change).
+func (s *CaseService) Observe(o CaseObserver) { s.observers = append(s.observers, o) }
+
+func (s *CaseService) notify(ctx context.Context, tx Repos, c *Case) error {
+	for _, o := range s.observers {
+		if err := o(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Module is a business kind plugged into the engine: its one declaration,
@@ -173,18 +195,55 @@ func (s *CaseService) FindCases(ctx context.Context, f CaseFilter, p Page) (*Cas
 	if err := checkPage(&p); err != nil {
 		return nil, err
 	}
+	if err := checkCaseFilter(actor, &f); err != nil {
+		return nil, err
+	}
 	f.OfficePrefix = jurisdictionOf(actor)
 	page, err := s.DB.Cases().FindCases(ctx, f, p)
 	if err != nil {
 		return nil, err
 	}
-	if len(page.Cases) > 0 {
-		if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "cases", "Case", "", caseIDs(page.Cases))); err != nil {
+	if len(page.Cases) > 0 || f.Person != "" {
+		detail := caseIDs(page.Cases)
+		if f.Person != "" {
+			// Who looked for whom is part of the audit, found or not.
+			detail = "person=" + f.Person + " " + detail
+		}
+		if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "cases", "Case", "", detail)); err != nil {
 			return nil, err
 		}
 	}
 	return page, nil
 }
+
+var reCaseIDNumber = regexp.MustCompile(`^([0-9]{15}|[0-9]{17}[0-9Xx])$`)
+
+// checkCaseFilter checks and normalises the search of the case list: a
+// person is an ID number (upper-cased X) or the start of a name, and only
+// callers who see personal data unmasked may search by it; a date range
+// runs forward.
+func checkCaseFilter(actor *Actor, f *CaseFilter) error {
+	f.Person = strings.TrimSpace(f.Person)
+	if f.Person != "" {
+		switch {
+		case actor.MasksPersonalData():
+			return FieldErrorf("person", "names and ID numbers are masked for your role, so you cannot search cases by them; filter by kind, status or date").
+				WithReason("pii.search")
+		case utf8.RuneCountInString(f.Person) > 32:
+			return FieldErrorf("person", "give a name or an ID number of at most 32 characters").WithReason("case.person_too_long")
+		case reCaseIDNumber.MatchString(f.Person):
+			f.Person = strings.ToUpper(f.Person)
+		}
+	}
+	if f.CreatedFrom != nil && f.CreatedBefore != nil && !f.CreatedFrom.Before(*f.CreatedBefore) {
+		return FieldErrorf("createdBefore", "the end of the date range must come after its start").WithReason("case.date_range")
+	}
+	return nil
+}
+
+// IsCaseIDNumberSearch reports whether a normalised CaseFilter.Person is an
+// ID number (matched exactly) rather than the start of a name.
+func IsCaseIDNumberSearch(person string) bool { return reCaseIDNumber.MatchString(person) }
 
 // OverdueCases lists cases of the caller's jurisdiction past their deadline.
 func (s *CaseService) OverdueCases(ctx context.Context, p Page) (*CasePage, error) {
@@ -192,13 +251,31 @@ func (s *CaseService) OverdueCases(ctx context.Context, p Page) (*CasePage, erro
 	return s.FindCases(ctx, CaseFilter{OverdueAt: &now}, p)
 }
 
-// Queues counts the caller's cases by kind, side and status (the work queues).
+// Queues counts the caller's cases by kind, side and status (the work
+// queues, 2.1.1–2.1.4), with overdue counts and the nearest deadline, and
+// marks what the caller can do in each from the kind's declaration.
 func (s *CaseService) Queues(ctx context.Context) ([]QueueCount, error) {
 	actor, err := Authorize(ctx, CaseReadRoles...)
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.Cases().CountQueues(ctx, jurisdictionOf(actor))
+	qs, err := s.DB.Cases().CountQueues(ctx, jurisdictionOf(actor), s.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	for i := range qs {
+		q := &qs[i]
+		q.Actions = []Action{}
+		w := s.Workflow(q.Kind)
+		if w == nil {
+			continue
+		}
+		q.Actions = w.ActionsIn(q.Side, q.Status, actor)
+		if spec, ok := w.State(q.Status); ok {
+			q.AwaitsOtherSide, q.Terminal = spec.AwaitsOtherSide, spec.Terminal
+		}
+	}
+	return qs, nil
 }
 
 // Timeline returns a case's history (the caller must be able to see the case).
@@ -422,6 +499,9 @@ func (s *CaseService) fire(ctx context.Context, tx Repos, c *Case, action Action
 		return err
 	}
 	a.ID = s.NewID()
+	if err := setPeople(w, c); err != nil {
+		return err
+	}
 	if err := tx.Cases().UpdateCase(ctx, c); err != nil {
 		return err
 	}
@@ -433,8 +513,27 @@ func (s *CaseService) fire(ctx context.Context, tx Repos, c *Case, action Action
 	if err := tx.Cases().AppendCaseAction(ctx, a); err != nil {
 		return err
 	}
+	if err := s.notify(ctx, tx, c); err != nil {
+		return err
+	}
 	if !actor.System {
 		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, a.At, AuditChange, string(c.Kind)+"."+string(action), "Case", c.ID, note))
+	}
+	return nil
+}
+
+// setPeople sets c.People from the kind's declaration before a save.
+func setPeople(w *Workflow, c *Case) error {
+	if w == nil || w.People == nil {
+		return nil
+	}
+	people, err := w.People(c)
+	if err != nil {
+		return fmt.Errorf("the persons of case %s: %w", c.ID, err)
+	}
+	c.People = slices.DeleteFunc(people, func(p CasePerson) bool { return p.Name == "" && p.IDNumber == "" })
+	if c.People == nil {
+		c.People = []CasePerson{}
 	}
 	return nil
 }
@@ -446,6 +545,9 @@ func (s *CaseService) create(ctx context.Context, tx Repos, w *Workflow, c *Case
 	w.setDeadline(c, now)
 	if c.Result == nil {
 		c.Result = json.RawMessage("{}")
+	}
+	if err := setPeople(w, c); err != nil {
+		return err
 	}
 	if err := tx.Cases().CreateCase(ctx, c); err != nil {
 		return err
@@ -708,6 +810,9 @@ func (s *CaseService) receiveApplication(ctx context.Context, tx Repos, w *Workf
 	}
 	if rf != nil {
 		if _, err := rf(ctx, tx, c, env); err != nil {
+			return "", err
+		}
+		if err := setPeople(s.Workflow(c.Kind), c); err != nil {
 			return "", err
 		}
 		if err := tx.Cases().UpdateCase(ctx, c); err != nil {

@@ -102,6 +102,13 @@ type CollabEvent struct {
 	// Office is the office whose users may see the event (jurisdiction).
 	Office    string
 	AppliedAt time.Time
+	// Audience, when set, is the one user the event is for (an online
+	// application's portal, OnlineEventType); office subscribers skip it.
+	Audience string `json:",omitempty"`
+	// Subject and Status are the ID and new status of what changed (an
+	// online application).
+	Subject string `json:",omitempty"`
+	Status  string `json:",omitempty"`
 }
 
 // CollabRepository keeps the message log, the per-case sequence counters

@@ -49,7 +49,12 @@ type CollabService struct {
 	// other than by a refusal before it becomes a dead letter (0:
 	// DefaultMaxApplyAttempts).
 	MaxApplyAttempts int
+	// DeliverOnCommit hands an outgoing message to the platform as soon as
+	// the step that logged it commits, instead of waiting for a job worker
+	// to pick up its DeliverMessage job (which stays the durable fallback).
+	DeliverOnCommit bool
 
+	drainMu       sync.Mutex // Drain's turns
 	overdueMu     sync.Mutex
 	overdueWarned map[string]bool // overdue messages already logged
 }
@@ -103,6 +108,7 @@ func (s *CollabService) Send(ctx context.Context, tx Repos, out Outgoing) (*Enve
 	if err := tx.Jobs().Enqueue(ctx, DeliverMessageArgs{MessageID: env.MessageID}); err != nil {
 		return nil, err
 	}
+	s.deliverSoon(tx, env.MessageID)
 	return &env, nil
 }
 
@@ -370,7 +376,7 @@ func (s *CollabService) Events(ctx context.Context, bus CollabEvents) (<-chan Co
 	go func() {
 		defer close(out)
 		for e := range in {
-			if actor.CanSee(e.Office) {
+			if e.Audience == "" && actor.CanSee(e.Office) {
 				select {
 				case out <- e:
 				case <-ctx.Done():

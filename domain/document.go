@@ -50,15 +50,24 @@ type Document interface {
 	isDocument()
 }
 
-// Seal is an official seal stamped on a document: today drawn as a red
-// circle with a star, the office name around the rim and the seal's name
-// across the middle; the electronic seal work will replace the drawing with a
-// signed seal image.
+// Seal is an official seal stamped on a document. With electronic seals
+// configured (DocumentStamper) the document is signed with the office's
+// household seal (its picture where the seal goes) and the operator's
+// personal seal beside it (5.1.2); without them it is drawn as a red circle
+// with a star, the office name around the rim and the seal's name across
+// the middle.
 type Seal struct {
 	// Office is the name written around the rim, e.g. "盘锦市公安局兴隆台分局兴隆派出所".
 	Office string
 	// Name is the seal's purpose written under the star, e.g. "户口专用章"; may be empty.
 	Name string
+	// OfficeCode is the office whose electronic household seal stamps the
+	// document; empty means the printing actor's office.
+	OfficeCode string
+	// OperatorID is the user whose personal seal is added (the officer who
+	// handled the matter, for a document a background job renders); empty
+	// means the printing actor, and none for a system actor.
+	OperatorID string
 }
 
 // RegistrationForm is the resident registration form (常住人口登记表) of one

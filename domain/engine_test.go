@@ -3,6 +3,8 @@ package domain_test
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
@@ -49,6 +51,13 @@ var toyWorkflow = &domain.Workflow{
 		{Action: "TOY_ANSWERED", From: []domain.CaseStatus{toySent}, To: toyAnswered, Side: domain.SideAcceptance, OnMessage: toyAnswer},
 		{Action: "TOY_RECEIVED", To: toyHeld, Side: domain.SideRegistration, OnMessage: domain.MsgApplication},
 		{Action: "ANSWER_TOY", From: []domain.CaseStatus{toyHeld}, To: toyDone, Side: domain.SideRegistration, Roles: []domain.Role{domain.RoleOfficer}},
+	},
+	People: func(c *domain.Case) ([]domain.CasePerson, error) {
+		var a struct{ N int }
+		if err := json.Unmarshal(c.Applicant, &a); err != nil {
+			return nil, err
+		}
+		return []domain.CasePerson{{Name: fmt.Sprintf("玩具%d号", a.N), IDNumber: fmt.Sprintf("21110219900101%04d", a.N)}}, nil
 	},
 }
 
@@ -149,6 +158,20 @@ func TestEngine_ToyKindAcrossDeployments(t *testing.T) {
 			require.True(t, ran, "the effect saw the new case in the transaction")
 			_, err = pj.db.Cases().FindCaseByID(context.Background(), failed.ID)
 			require.Equal(t, domain.CodeNotFound, domain.ErrorCode(err), "nothing half-saved")
+			// The case list finds the case by its person (Workflow.People), by ID
+			// number or the start of a name; analysts, who see personal data
+			// masked, may not search by person.
+			for _, person := range []string{"211102199001010001", "玩具1"} {
+				page, err := pj.cases.FindCases(clerk, domain.CaseFilter{Person: person}, domain.Page{First: 10})
+				require.NoError(t, err)
+				require.Len(t, page.Cases, 1, person)
+				require.Equal(t, []domain.CasePerson{{Name: "玩具1号", IDNumber: "211102199001010001"}}, page.Cases[0].People)
+			}
+			page, err := pj.cases.FindCases(clerk, domain.CaseFilter{Person: "玩具2"}, domain.Page{First: 10})
+			require.NoError(t, err)
+			require.Empty(t, page.Cases, "the failed case saved no person either")
+			_, err = pj.cases.FindCases(actor("211103000100", domain.OfficePoliceStation, domain.RoleAnalyst), domain.CaseFilter{Person: "玩具"}, domain.Page{First: 10})
+			require.Equal(t, domain.CodeInvalid, domain.ErrorCode(err), "names are masked for analysts (pii.search)")
 			_, err = pj.cases.Open(actor("211103000100", domain.OfficePoliceStation, domain.RoleOfficer), toyKind, "START_TOY")
 			require.Equal(t, domain.CodeForbidden, domain.ErrorCode(err), "the declaration's roles gate the intake")
 
@@ -184,6 +207,26 @@ func TestEngine_ToyKindAcrossDeployments(t *testing.T) {
 			require.Equal(t, toyHeld, rc.Status)
 			require.JSONEq(t, `{"n":1}`, string(rc.Applicant))
 			officer := actor("130100000000", domain.OfficeCityBureau, domain.RoleOfficer)
+			// The work queues say who can act (2.1.x): the officer may answer
+			// the held case, which has a deadline; a clerk there has nothing to do.
+			qs, err := sjz.cases.Queues(officer)
+			require.NoError(t, err)
+			require.Len(t, qs, 1)
+			require.Equal(t, []domain.Action{"ANSWER_TOY"}, qs[0].Actions)
+			require.Equal(t, 1, qs[0].Count)
+			require.Zero(t, qs[0].Overdue)
+			require.NotNil(t, qs[0].NextDeadline)
+			require.WithinDuration(t, time.Now().Add(time.Hour), *qs[0].NextDeadline, time.Minute)
+			qs, err = sjz.cases.Queues(actor("130100000000", domain.OfficeCityBureau, domain.RoleClerk))
+			require.NoError(t, err)
+			require.Empty(t, qs[0].Actions, "a clerk cannot answer")
+			// Panjin's copy waits for the other office.
+			qs, err = pj.cases.Queues(clerk)
+			require.NoError(t, err)
+			require.Len(t, qs, 1)
+			require.Equal(t, toySent, qs[0].Status)
+			require.True(t, qs[0].AwaitsOtherSide)
+			require.Empty(t, qs[0].Actions)
 			_, err = sjz.cases.Act(clerk, toyKind, domain.StepRequest{Ref: domain.CaseRef{ID: rc.ID}, Action: "ANSWER_TOY"})
 			require.Equal(t, domain.CodeForbidden, domain.ErrorCode(err), "a clerk may not answer")
 			rc, err = sjz.cases.Act(officer, toyKind, domain.StepRequest{Ref: domain.CaseRef{ID: rc.ID, Version: rc.Version}, Action: "ANSWER_TOY",

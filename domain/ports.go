@@ -20,6 +20,20 @@ type Repos interface {
 	Jobs() JobQueue
 	// Queries runs query views and keeps saved views and histories.
 	Queries() QueryRepository
+	// AfterCommit runs fn once the transaction has committed (never after a
+	// rollback); on the pool, at once. fn must not block: it is for waking
+	// work that the commit made ready (an outgoing message's delivery).
+	AfterCommit(fn func())
+	// Integrators stores Internet+ integrator clients.
+	Integrators() IntegratorRepository
+	// Idempotency stores the answers of mutations made with idempotency keys.
+	Idempotency() IdempotencyRepository
+	// Online stores online applications and their webhook deliveries.
+	Online() OnlineRepository
+	// PortalMessages stores the portals' messages and instructions (3.1.7).
+	PortalMessages() PortalMessageRepository
+	// FoundCards stores found ID cards (3.1.5).
+	FoundCards() FoundCardRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one
@@ -165,7 +179,7 @@ type CaseRepository interface {
 	// FindCases pages through cases, most recently updated first.
 	FindCases(ctx context.Context, f CaseFilter, p Page) (*CasePage, error)
 	// CountQueues counts cases by kind, side and status under an office prefix.
-	CountQueues(ctx context.Context, officePrefix string) ([]QueueCount, error)
+	CountQueues(ctx context.Context, officePrefix string, now time.Time) ([]QueueCount, error)
 	// ClaimCaseKey records that k.CaseID holds k.Key among the live cases
 	// of its kind on its side; CodeConflict when another case holds it (a
 	// unique constraint decides, so concurrent claims cannot both win).

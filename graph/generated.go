@@ -44,16 +44,23 @@ type ResolverRoot interface {
 	CaseFile() CaseFileResolver
 	CaseForward() CaseForwardResolver
 	CollabMessage() CollabMessageResolver
+	CollaborationEvent() CollaborationEventResolver
 	CollaborationPeerKey() CollaborationPeerKeyResolver
+	ElectronicSeal() ElectronicSealResolver
 	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
 	IdCardFingerprint() IdCardFingerprintResolver
 	IdCardLookup() IdCardLookupResolver
 	IdCardRecord() IdCardRecordResolver
+	Licence() LicenceResolver
 	MessageLogVerification() MessageLogVerificationResolver
 	MigrationLookup() MigrationLookupResolver
 	Mutation() MutationResolver
 	Office() OfficeResolver
+	OnlineApplication() OnlineApplicationResolver
+	OnlineApplicationEvent() OnlineApplicationEventResolver
+	OnlineMaterial() OnlineMaterialResolver
+	PortalMessage() PortalMessageResolver
 	Query() QueryResolver
 	QueryCondition() QueryConditionResolver
 	QueryField() QueryFieldResolver
@@ -63,6 +70,7 @@ type ResolverRoot interface {
 	ResidentConnection() ResidentConnectionResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
+	WebhookDelivery() WebhookDeliveryResolver
 }
 
 type DirectiveRoot struct {
@@ -75,6 +83,27 @@ type ComplexityRoot struct {
 		Detail     func(childComplexity int) int
 		Division   func(childComplexity int) int
 		UrbanRural func(childComplexity int) int
+	}
+
+	ArchiveConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ArchiveEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ArchiveHit struct {
+		Case         func(childComplexity int) int
+		File         func(childComplexity int) int
+		MaterialName func(childComplexity int) int
+	}
+
+	ArchiveMaterialType struct {
+		Code func(childComplexity int) int
+		Name func(childComplexity int) int
 	}
 
 	AuditEntry struct {
@@ -147,6 +176,14 @@ type ComplexityRoot struct {
 		MinistryChecks   func(childComplexity int) int
 	}
 
+	BirthOnlineResult struct {
+		Approved        func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		IDNumber        func(childComplexity int) int
+		NewbornName     func(childComplexity int) int
+		Reasons         func(childComplexity int) int
+	}
+
 	BirthOutcome struct {
 		FormRevision    func(childComplexity int) int
 		Hcybsh          func(childComplexity int) int
@@ -173,6 +210,7 @@ type ComplexityRoot struct {
 		Materials              func(childComplexity int) int
 		Office                 func(childComplexity int) int
 		Overdue                func(childComplexity int) int
+		People                 func(childComplexity int) int
 		RegistrationOffice     func(childComplexity int) int
 		RegistrationOfficeName func(childComplexity int) int
 		Side                   func(childComplexity int) int
@@ -209,14 +247,17 @@ type ComplexityRoot struct {
 		ContentType  func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		CreatedBy    func(childComplexity int) int
+		DeleteReason func(childComplexity int) int
 		ID           func(childComplexity int) int
 		MaterialCode func(childComplexity int) int
 		Name         func(childComplexity int) int
+		Pages        func(childComplexity int) int
 		Restriction  func(childComplexity int) int
 		Revision     func(childComplexity int) int
 		Size         func(childComplexity int) int
 		ThumbnailURL func(childComplexity int) int
 		URL          func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
 		Valid        func(childComplexity int) int
 		Version      func(childComplexity int) int
 	}
@@ -230,6 +271,11 @@ type ComplexityRoot struct {
 		SavedBy     func(childComplexity int) int
 		SentAt      func(childComplexity int) int
 		State       func(childComplexity int) int
+	}
+
+	CasePerson struct {
+		IDNumber func(childComplexity int) int
+		Name     func(childComplexity int) int
 	}
 
 	CertificateCheck struct {
@@ -301,6 +347,14 @@ type ComplexityRoot struct {
 		Verdict    func(childComplexity int) int
 	}
 
+	CitedLicence struct {
+		CitedAt      func(childComplexity int) int
+		CitedBy      func(childComplexity int) int
+		Licence      func(childComplexity int) int
+		LicenceID    func(childComplexity int) int
+		MaterialCode func(childComplexity int) int
+	}
+
 	CodeEntry struct {
 		Code func(childComplexity int) int
 		Name func(childComplexity int) int
@@ -339,14 +393,15 @@ type ComplexityRoot struct {
 	}
 
 	CollaborationEvent struct {
-		AppliedAt      func(childComplexity int) int
-		CaseKind       func(childComplexity int) int
-		CollabNo       func(childComplexity int) int
-		MessageID      func(childComplexity int) int
-		MessageType    func(childComplexity int) int
-		Office         func(childComplexity int) int
-		ReceiverOffice func(childComplexity int) int
-		SenderOffice   func(childComplexity int) int
+		AppliedAt        func(childComplexity int) int
+		CaseKind         func(childComplexity int) int
+		CollabNo         func(childComplexity int) int
+		MessageID        func(childComplexity int) int
+		MessageType      func(childComplexity int) int
+		Office           func(childComplexity int) int
+		ReceiverOffice   func(childComplexity int) int
+		SenderOffice     func(childComplexity int) int
+		SenderOfficeName func(childComplexity int) int
 	}
 
 	CollaborationPeerDirectory struct {
@@ -375,12 +430,53 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 	}
 
+	DocumentVerification struct {
+		Message   func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Seals     func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Valid     func(childComplexity int) int
+	}
+
+	ElectronicSeal struct {
+		ID           func(childComplexity int) int
+		ImageDataURL func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		OfficeCode   func(childComplexity int) int
+		RevokeReason func(childComplexity int) int
+		RevokedAt    func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UserID       func(childComplexity int) int
+		ValidFrom    func(childComplexity int) int
+		ValidTo      func(childComplexity int) int
+	}
+
 	FileLink struct {
 		DownloadURL  func(childComplexity int) int
 		ExpiresAt    func(childComplexity int) int
 		ID           func(childComplexity int) int
 		ThumbnailURL func(childComplexity int) int
 		URL          func(childComplexity int) int
+	}
+
+	FoundCard struct {
+		ClaimantIDNumber func(childComplexity int) int
+		ClaimantName     func(childComplexity int) int
+		ClaimedAt        func(childComplexity int) int
+		FinderName       func(childComplexity int) int
+		FinderPhone      func(childComplexity int) int
+		FoundAt          func(childComplexity int) int
+		FoundPlace       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IDNumber         func(childComplexity int) int
+		NameOnCard       func(childComplexity int) int
+		OwnerMatched     func(childComplexity int) int
+		OwnerName        func(childComplexity int) int
+		OwnerOffice      func(childComplexity int) int
+		Station          func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Version          func(childComplexity int) int
 	}
 
 	HcybshRun struct {
@@ -633,6 +729,27 @@ type ComplexityRoot struct {
 		Purpose       func(childComplexity int) int
 	}
 
+	IntegratorClient struct {
+		ClientID            func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Disabled            func(childComplexity int) int
+		Kinds               func(childComplexity int) int
+		Name                func(childComplexity int) int
+		Offices             func(childComplexity int) int
+		Operations          func(childComplexity int) int
+		PreviousSecretUntil func(childComplexity int) int
+		RatePerMinute       func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		Version             func(childComplexity int) int
+		WebhookURL          func(childComplexity int) int
+	}
+
+	IntegratorCredentials struct {
+		Client        func(childComplexity int) int
+		ClientSecret  func(childComplexity int) int
+		WebhookSecret func(childComplexity int) int
+	}
+
 	IssuedCertificate struct {
 		Code       func(childComplexity int) int
 		Facts      func(childComplexity int) int
@@ -642,6 +759,26 @@ type ComplexityRoot struct {
 		Office     func(childComplexity int) int
 		OfficeName func(childComplexity int) int
 		Title      func(childComplexity int) int
+	}
+
+	Licence struct {
+		FetchedAt      func(childComplexity int) int
+		HolderIDNumber func(childComplexity int) int
+		HolderName     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IssuedAt       func(childComplexity int) int
+		Issuer         func(childComplexity int) int
+		Items          func(childComplexity int) int
+		RevokeReason   func(childComplexity int) int
+		RevokedAt      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Type           func(childComplexity int) int
+		ValidUntil     func(childComplexity int) int
+	}
+
+	LicenceItem struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	MajorChange struct {
@@ -668,6 +805,14 @@ type ComplexityRoot struct {
 		Refusal     func(childComplexity int) int
 		Revocation  func(childComplexity int) int
 		Route       func(childComplexity int) int
+	}
+
+	MatterCertificateOnlineResult struct {
+		CertificateNumber func(childComplexity int) int
+		Reasons           func(childComplexity int) int
+		RefusalNumber     func(childComplexity int) int
+		Verdict           func(childComplexity int) int
+		VerificationCode  func(childComplexity int) int
 	}
 
 	MessageLogVerification struct {
@@ -753,6 +898,14 @@ type ComplexityRoot struct {
 		Sex                func(childComplexity int) int
 	}
 
+	MigrationOnlineResult struct {
+		Approved        func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		LicenceID       func(childComplexity int) int
+		MovedInOn       func(childComplexity int) int
+		Reasons         func(childComplexity int) int
+	}
+
 	MigrationOutcome struct {
 		Approved        func(childComplexity int) int
 		Certificate     func(childComplexity int) int
@@ -790,72 +943,89 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AnnounceCollaborationKey      func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
-		ApproveBirthMajorChange       func(childComplexity int, input model.CaseStepInput) int
-		ApproveBirthRegistration      func(childComplexity int, input model.CaseStepInput) int
-		ApproveIDCardApplication      func(childComplexity int, input model.CaseStepInput) int
-		ApproveMigration              func(childComplexity int, input model.ApproveMigrationInput) int
-		ClientLogin                   func(childComplexity int, input model.ClientLoginInput) int
-		CloseIDCardApplication        func(childComplexity int, input model.CaseStepInput) int
-		CloseMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
-		CloseRefusedBirthRegistration func(childComplexity int, input model.CaseStepInput) int
-		CloseRefusedMigration         func(childComplexity int, input model.CaseStepInput) int
-		CollectIDCard                 func(childComplexity int, input model.CollectIDCardInput) int
-		CorrectBirthMinor             func(childComplexity int, input model.CorrectBirthMinorInput) int
-		CorrectIDCardApplication      func(childComplexity int, input model.CorrectIDCardApplicationInput) int
-		CreateUser                    func(childComplexity int, input model.CreateUserInput) int
-		DeleteArchive                 func(childComplexity int, id string, version int) int
-		DeleteQueryView               func(childComplexity int, input model.DeleteQueryViewInput) int
-		FileBirthRegistration         func(childComplexity int, input model.CaseStepInput) int
-		IssueInformationCertificate   func(childComplexity int, input certificate.InfoRequest) int
-		Login                         func(childComplexity int, input model.LoginInput) int
-		Logout                        func(childComplexity int, refreshToken string) int
-		ModifyArchive                 func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload) int
-		ModifyBirthRegistration       func(childComplexity int, input model.ModifyBirthRegistrationInput) int
-		ModifyIDCardApplication       func(childComplexity int, input model.ModifyIDCardApplicationInput) int
-		ModifyMatterCertificate       func(childComplexity int, input model.ModifyMatterCertificateInput) int
-		ModifyMigration               func(childComplexity int, input model.ModifyMigrationInput) int
-		MoveInMigration               func(childComplexity int, input model.MoveInMigrationInput) int
-		PackageIDCardApplication      func(childComplexity int, input model.CaseStepInput) int
-		PrintBirthForm                func(childComplexity int, input model.CaseStepInput) int
-		PrintCertificateRefusal       func(childComplexity int, input model.CaseStepInput) int
-		PrintMatterCertificate        func(childComplexity int, input model.CaseStepInput) int
-		RefreshToken                  func(childComplexity int, refreshToken string) int
-		RefuseBirthRegistration       func(childComplexity int, input model.RefuseBirthRegistrationInput) int
-		RefuseMigration               func(childComplexity int, input model.RefuseMigrationInput) int
-		RejectBirthMajorChange        func(childComplexity int, input model.RejectBirthMajorChangeInput) int
-		RejectIDCardApplication       func(childComplexity int, input model.RejectIDCardApplicationInput) int
-		ReplayMessage                 func(childComplexity int, messageID string) int
-		ReportBirthErrors             func(childComplexity int, input model.ReportBirthErrorsInput) int
-		RequestBirthMajorChange       func(childComplexity int, input model.RequestBirthMajorChangeInput) int
-		ResendBirthForm               func(childComplexity int, input model.CaseStepInput) int
-		ResetUserPassword             func(childComplexity int, input model.ResetUserPasswordInput) int
-		ReturnSignedBirthForm         func(childComplexity int, input model.ReturnSignedBirthFormInput) int
-		RevokeInformationCertificate  func(childComplexity int, input model.RevokeCertificateInput) int
-		RevokeMatterCertificate       func(childComplexity int, input model.RevokeCertificateInput) int
-		RouteMatterCertificate        func(childComplexity int, input model.RouteMatterCertificateInput) int
-		SaveIDCardProductionFeedback  func(childComplexity int, input model.CaseStepInput) int
-		SaveIDCardQualityFeedback     func(childComplexity int, input model.CaseStepInput) int
-		SaveIDCardReviewFeedback      func(childComplexity int, input model.CaseStepInput) int
-		SaveQueryView                 func(childComplexity int, input model.SaveQueryViewInput) int
-		SendCollaborationPing         func(childComplexity int, input model.SendCollaborationPingInput) int
-		SetArchiveRestriction         func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
-		SettleBirthRegistration       func(childComplexity int, input model.SettleBirthRegistrationInput) int
-		StartBirthRegistration        func(childComplexity int, input model.StartBirthRegistrationInput) int
-		StartHcybshGeneration         func(childComplexity int) int
-		StartIDCardApplication        func(childComplexity int, input model.StartIDCardApplicationInput) int
-		StartMatterCertificate        func(childComplexity int, input model.StartMatterCertificateInput) int
-		StartMigration                func(childComplexity int, input model.StartMigrationInput) int
-		SubmitBirthRegistration       func(childComplexity int, input model.CaseStepInput) int
-		SubmitIDCardApplication       func(childComplexity int, input model.SubmitIDCardApplicationInput) int
-		SubmitMatterCertificate       func(childComplexity int, input model.CaseStepInput) int
-		SubmitMigration               func(childComplexity int, input model.CaseStepInput) int
-		UpdateUser                    func(childComplexity int, input model.UpdateUserInput) int
-		UploadArchive                 func(childComplexity int, caseID string, materialCode string, file graphql.Upload) int
-		VerifyMatterNoResult          func(childComplexity int, input model.VerifyMatterReasonsInput) int
-		VerifyMatterNotTrue           func(childComplexity int, input model.VerifyMatterReasonsInput) int
-		VerifyMatterTrue              func(childComplexity int, input model.VerifyMatterTrueInput) int
-		WriteBackIDCardIssue          func(childComplexity int, input model.CaseStepInput) int
+		AcceptOnlineApplication                  func(childComplexity int, input model.AcceptOnlineApplicationInput) int
+		AnnounceCollaborationKey                 func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
+		AnswerPortalMessage                      func(childComplexity int, input model.AnswerPortalMessageInput) int
+		ApproveBirthMajorChange                  func(childComplexity int, input model.CaseStepInput) int
+		ApproveBirthRegistration                 func(childComplexity int, input model.CaseStepInput) int
+		ApproveIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
+		ApproveMigration                         func(childComplexity int, input model.ApproveMigrationInput) int
+		CiteLicence                              func(childComplexity int, caseID string, materialCode string, licenceID string) int
+		ClaimFoundIDCard                         func(childComplexity int, input model.ClaimFoundCardInput) int
+		ClientLogin                              func(childComplexity int, input model.ClientLoginInput) int
+		CloseIDCardApplication                   func(childComplexity int, input model.CaseStepInput) int
+		CloseMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
+		CloseRefusedBirthRegistration            func(childComplexity int, input model.CaseStepInput) int
+		CloseRefusedMigration                    func(childComplexity int, input model.CaseStepInput) int
+		CollectIDCard                            func(childComplexity int, input model.CollectIDCardInput) int
+		CorrectBirthMinor                        func(childComplexity int, input model.CorrectBirthMinorInput) int
+		CorrectIDCardApplication                 func(childComplexity int, input model.CorrectIDCardApplicationInput) int
+		CreateIntegratorClient                   func(childComplexity int, input model.CreateIntegratorClientInput) int
+		CreateUser                               func(childComplexity int, input model.CreateUserInput) int
+		DeleteArchive                            func(childComplexity int, id string, version int, reason string) int
+		DeleteQueryView                          func(childComplexity int, input model.DeleteQueryViewInput) int
+		FileBirthRegistration                    func(childComplexity int, input model.CaseStepInput) int
+		IssueInformationCertificate              func(childComplexity int, input certificate.InfoRequest) int
+		Login                                    func(childComplexity int, input model.LoginInput) int
+		Logout                                   func(childComplexity int, refreshToken string) int
+		ModifyArchive                            func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload, morePages []*graphql.Upload) int
+		ModifyBirthRegistration                  func(childComplexity int, input model.ModifyBirthRegistrationInput) int
+		ModifyIDCardApplication                  func(childComplexity int, input model.ModifyIDCardApplicationInput) int
+		ModifyMatterCertificate                  func(childComplexity int, input model.ModifyMatterCertificateInput) int
+		ModifyMigration                          func(childComplexity int, input model.ModifyMigrationInput) int
+		MoveInMigration                          func(childComplexity int, input model.MoveInMigrationInput) int
+		PackageIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
+		PrintBirthForm                           func(childComplexity int, input model.CaseStepInput) int
+		PrintCertificateRefusal                  func(childComplexity int, input model.CaseStepInput) int
+		PrintMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
+		RecordFoundIDCard                        func(childComplexity int, input model.RecordFoundCardInput) int
+		RefreshToken                             func(childComplexity int, refreshToken string) int
+		RefuseBirthRegistration                  func(childComplexity int, input model.RefuseBirthRegistrationInput) int
+		RefuseMigration                          func(childComplexity int, input model.RefuseMigrationInput) int
+		RejectBirthMajorChange                   func(childComplexity int, input model.RejectBirthMajorChangeInput) int
+		RejectIDCardApplication                  func(childComplexity int, input model.RejectIDCardApplicationInput) int
+		RejectOnlineApplication                  func(childComplexity int, input model.RejectOnlineApplicationInput) int
+		ReplayMessage                            func(childComplexity int, messageID string) int
+		ReplayWebhookDelivery                    func(childComplexity int, id string) int
+		ReportBirthErrors                        func(childComplexity int, input model.ReportBirthErrorsInput) int
+		RequestBirthMajorChange                  func(childComplexity int, input model.RequestBirthMajorChangeInput) int
+		RequestSeal                              func(childComplexity int, input model.RequestSealInput) int
+		ResendBirthForm                          func(childComplexity int, input model.CaseStepInput) int
+		ResetUserPassword                        func(childComplexity int, input model.ResetUserPasswordInput) int
+		RestoreArchive                           func(childComplexity int, id string, version int, reason string) int
+		ReturnSignedBirthForm                    func(childComplexity int, input model.ReturnSignedBirthFormInput) int
+		RevokeInformationCertificate             func(childComplexity int, input model.RevokeCertificateInput) int
+		RevokeMatterCertificate                  func(childComplexity int, input model.RevokeCertificateInput) int
+		RevokeSeal                               func(childComplexity int, input model.RevokeSealInput) int
+		RotateIntegratorSecret                   func(childComplexity int, input model.RotateIntegratorSecretInput) int
+		RouteMatterCertificate                   func(childComplexity int, input model.RouteMatterCertificateInput) int
+		SaveIDCardProductionFeedback             func(childComplexity int, input model.CaseStepInput) int
+		SaveIDCardQualityFeedback                func(childComplexity int, input model.CaseStepInput) int
+		SaveIDCardReviewFeedback                 func(childComplexity int, input model.CaseStepInput) int
+		SaveQueryView                            func(childComplexity int, input model.SaveQueryViewInput) int
+		SendCollaborationPing                    func(childComplexity int, input model.SendCollaborationPingInput) int
+		SendPortalMessage                        func(childComplexity int, input model.SendPortalMessageInput) int
+		SetArchiveRestriction                    func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
+		SettleBirthRegistration                  func(childComplexity int, input model.SettleBirthRegistrationInput) int
+		StartBirthRegistration                   func(childComplexity int, input model.StartBirthRegistrationInput) int
+		StartHcybshGeneration                    func(childComplexity int) int
+		StartIDCardApplication                   func(childComplexity int, input model.StartIDCardApplicationInput) int
+		StartMatterCertificate                   func(childComplexity int, input model.StartMatterCertificateInput) int
+		StartMigration                           func(childComplexity int, input model.StartMigrationInput) int
+		SubmitBirthRegistration                  func(childComplexity int, input model.CaseStepInput) int
+		SubmitIDCardApplication                  func(childComplexity int, input model.SubmitIDCardApplicationInput) int
+		SubmitMatterCertificate                  func(childComplexity int, input model.CaseStepInput) int
+		SubmitMigration                          func(childComplexity int, input model.CaseStepInput) int
+		SubmitOnlineBirthApplication             func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
+		SubmitOnlineMatterCertificateApplication func(childComplexity int, input model.SubmitOnlineMatterCertificateApplicationInput) int
+		SubmitOnlineMigrationApplication         func(childComplexity int, input model.SubmitOnlineMigrationApplicationInput) int
+		UpdateIntegratorClient                   func(childComplexity int, input model.UpdateIntegratorClientInput) int
+		UpdateUser                               func(childComplexity int, input model.UpdateUserInput) int
+		UploadArchive                            func(childComplexity int, caseID string, materialCode string, file graphql.Upload, morePages []*graphql.Upload) int
+		VerifyMatterNoResult                     func(childComplexity int, input model.VerifyMatterReasonsInput) int
+		VerifyMatterNotTrue                      func(childComplexity int, input model.VerifyMatterReasonsInput) int
+		VerifyMatterTrue                         func(childComplexity int, input model.VerifyMatterTrueInput) int
+		WriteBackIDCardIssue                     func(childComplexity int, input model.CaseStepInput) int
 	}
 
 	Office struct {
@@ -866,12 +1036,86 @@ type ComplexityRoot struct {
 		Parent   func(childComplexity int) int
 	}
 
+	OnlineApplication struct {
+		CaseID     func(childComplexity int) int
+		CaseStatus func(childComplexity int) int
+		ClientID   func(childComplexity int) int
+		CollabNo   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Data       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Materials  func(childComplexity int) int
+		Office     func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Reference  func(childComplexity int) int
+		Result     func(childComplexity int) int
+		Status     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	OnlineApplicationConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	OnlineApplicationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	OnlineApplicationEvent struct {
+		AppliedAt func(childComplexity int) int
+		MessageID func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Subject   func(childComplexity int) int
+	}
+
+	OnlineMaterial struct {
+		Code        func(childComplexity int) int
+		ContentType func(childComplexity int) int
+		Name        func(childComplexity int) int
+		SHA256      func(childComplexity int) int
+		Size        func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
 	}
 
+	PortalMessage struct {
+		Answer        func(childComplexity int) int
+		AnsweredAt    func(childComplexity int) int
+		AnsweredBy    func(childComplexity int) int
+		ApplicationID func(childComplexity int) int
+		Body          func(childComplexity int) int
+		CaseID        func(childComplexity int) int
+		ClientID      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		DeadlineAt    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Office        func(childComplexity int) int
+		Overdue       func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Subject       func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	PortalMessageConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	PortalMessageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
+		ArchiveMaterialTypes       func(childComplexity int) int
 		AuditLog                   func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
 		BirthLookup                func(childComplexity int, certificateNumber string, settleWith string) int
 		Case                       func(childComplexity int, id string) int
@@ -879,23 +1123,31 @@ type ComplexityRoot struct {
 		Cases                      func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
 		CertificateMatterTypes     func(childComplexity int) int
 		CheckIDCardPhoto           func(childComplexity int, photo string) int
+		CitedLicences              func(childComplexity int, caseID string) int
 		CodeList                   func(childComplexity int, kind model.CodeListKind) int
 		CollaborationMessages      func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
 		CollaborationPeerDirectory func(childComplexity int) int
 		DeadLetters                func(childComplexity int, first *int, after *string) int
 		FileLinks                  func(childComplexity int, ids []string) int
+		FoundIDCards               func(childComplexity int, idNumber *string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
 		IDCardLookup               func(childComplexity int, idNumber string, applicationKind domain.IDCardApplicationKind, reason string) int
 		IDCardSettings             func(childComplexity int) int
+		IntegratorClient           func(childComplexity int) int
+		IntegratorClients          func(childComplexity int) int
+		Licence                    func(childComplexity int, id string) int
 		Me                         func(childComplexity int) int
 		MigrationCategories        func(childComplexity int) int
 		MigrationHousehold         func(childComplexity int, applicantIDNumber string) int
 		MigrationLookup            func(childComplexity int, applicant migration.Applicant) int
 		Node                       func(childComplexity int, id string) int
 		Offices                    func(childComplexity int) int
+		OnlineApplication          func(childComplexity int, id string) int
+		OnlineApplications         func(childComplexity int, filter *model.OnlineApplicationFilter, first *int, after *string) int
 		OverdueCases               func(childComplexity int, first *int, after *string) int
 		OverdueMessages            func(childComplexity int, first *int, after *string) int
+		PortalMessages             func(childComplexity int, status *domain.PortalMessageStatus, overdue *bool, first *int, after *string) int
 		QueryCount                 func(childComplexity int, source string, condition *domain.QueryCondition) int
 		QuerySource                func(childComplexity int, name string) int
 		QuerySources               func(childComplexity int) int
@@ -905,9 +1157,13 @@ type ComplexityRoot struct {
 		Resident                   func(childComplexity int, idNumber string) int
 		Residents                  func(childComplexity int, filter *domain.ResidentFilter, first *int, after *string) int
 		RunQuery                   func(childComplexity int, input model.QueryInput, first *int, after *string) int
+		Seals                      func(childComplexity int, officeCode *string) int
+		SearchArchives             func(childComplexity int, search model.ArchiveSearchInput, first *int, after *string) int
 		Users                      func(childComplexity int, filter *domain.UserFilter, first *int, after *string) int
 		VerifyCertificate          func(childComplexity int, number string, code string) int
+		VerifyDocument             func(childComplexity int, file graphql.Upload) int
 		VerifyMessageLog           func(childComplexity int) int
+		WebhookDeliveries          func(childComplexity int, status *domain.WebhookStatus, first *int) int
 	}
 
 	QueryCodeValue struct {
@@ -985,10 +1241,15 @@ type ComplexityRoot struct {
 	}
 
 	QueueCount struct {
-		Count  func(childComplexity int) int
-		Kind   func(childComplexity int) int
-		Side   func(childComplexity int) int
-		Status func(childComplexity int) int
+		Actions         func(childComplexity int) int
+		AwaitsOtherSide func(childComplexity int) int
+		Count           func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		NextDeadline    func(childComplexity int) int
+		Overdue         func(childComplexity int) int
+		Side            func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Terminal        func(childComplexity int) int
 	}
 
 	RecentQuery struct {
@@ -1025,6 +1286,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SealVerification struct {
+		CoversWhole     func(childComplexity int) int
+		Field           func(childComplexity int) int
+		Holder          func(childComplexity int) int
+		Problem         func(childComplexity int) int
+		SealID          func(childComplexity int) int
+		SealName        func(childComplexity int) int
+		SignatureValid  func(childComplexity int) int
+		SignedAt        func(childComplexity int) int
+		StatusAtSigning func(childComplexity int) int
+		Trusted         func(childComplexity int) int
+	}
+
 	Session struct {
 		AccessExpiresAt  func(childComplexity int) int
 		AccessToken      func(childComplexity int) int
@@ -1034,7 +1308,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		CollaborationEvents func(childComplexity int) int
+		CollaborationEvents     func(childComplexity int) int
+		OnlineApplicationEvents func(childComplexity int) int
 	}
 
 	User struct {
@@ -1057,6 +1332,18 @@ type ComplexityRoot struct {
 	UserEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		ApplicationID func(childComplexity int) int
+		Attempts      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		DeliveredAt   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LastError     func(childComplexity int) int
+		Payload       func(childComplexity int) int
+		Seq           func(childComplexity int) int
+		Status        func(childComplexity int) int
 	}
 }
 
@@ -1123,6 +1410,9 @@ type CollabMessageResolver interface {
 	SentAt(ctx context.Context, obj *domain.CollabMessage) (*time.Time, error)
 	Body(ctx context.Context, obj *domain.CollabMessage) (string, error)
 }
+type CollaborationEventResolver interface {
+	SenderOfficeName(ctx context.Context, obj *domain.CollabEvent) (string, error)
+}
 type CollaborationPeerKeyResolver interface {
 	PublicKey(ctx context.Context, obj *domain.PeerKeyEntry) (string, error)
 
@@ -1132,6 +1422,9 @@ type CollaborationPeerKeyResolver interface {
 	AnnouncedBy(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
 	AnnouncedByOffice(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
 	AnnouncementMessageID(ctx context.Context, obj *domain.PeerKeyEntry) (*string, error)
+}
+type ElectronicSealResolver interface {
+	ImageDataURL(ctx context.Context, obj *domain.ElectronicSeal) (string, error)
 }
 type HcybshRunResolver interface {
 	ID(ctx context.Context, obj *domain.HcybshRun) (string, error)
@@ -1164,6 +1457,11 @@ type IdCardRecordResolver interface {
 	ValidFrom(ctx context.Context, obj *domain.IDCardRecord) (*time.Time, error)
 	ValidUntil(ctx context.Context, obj *domain.IDCardRecord) (*time.Time, error)
 }
+type LicenceResolver interface {
+	Status(ctx context.Context, obj *domain.Licence) (domain.SealStatus, error)
+
+	Items(ctx context.Context, obj *domain.Licence) ([]*model.LicenceItem, error)
+}
 type MessageLogVerificationResolver interface {
 	FirstBrokenSeq(ctx context.Context, obj *domain.LogVerification) (*int, error)
 	Problem(ctx context.Context, obj *domain.LogVerification) (*string, error)
@@ -1178,9 +1476,10 @@ type MigrationLookupResolver interface {
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*domain.Session, error)
-	UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload) (*domain.CaseFile, error)
-	ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload) (*domain.CaseFile, error)
-	DeleteArchive(ctx context.Context, id string, version int) (*domain.CaseFile, error)
+	UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error)
+	ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error)
+	DeleteArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error)
+	RestoreArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error)
 	SetArchiveRestriction(ctx context.Context, id string, version int, restriction domain.ArchiveRestriction) (*domain.CaseFile, error)
 	ClientLogin(ctx context.Context, input model.ClientLoginInput) (*domain.Session, error)
 	RefreshToken(ctx context.Context, refreshToken string) (*domain.Session, error)
@@ -1202,6 +1501,7 @@ type MutationResolver interface {
 	ReturnSignedBirthForm(ctx context.Context, input model.ReturnSignedBirthFormInput) (*domain.Case, error)
 	FileBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CloseRefusedBirthRegistration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	SubmitOnlineBirthApplication(ctx context.Context, input model.SubmitOnlineBirthApplicationInput) (*domain.OnlineApplication, error)
 	IssueInformationCertificate(ctx context.Context, input certificate.InfoRequest) (*certificate.InfoOutcome, error)
 	RevokeInformationCertificate(ctx context.Context, input model.RevokeCertificateInput) (*domain.Case, error)
 	StartMatterCertificate(ctx context.Context, input model.StartMatterCertificateInput) (*domain.Case, error)
@@ -1215,9 +1515,12 @@ type MutationResolver interface {
 	PrintCertificateRefusal(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CloseMatterCertificate(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	RevokeMatterCertificate(ctx context.Context, input model.RevokeCertificateInput) (*domain.Case, error)
+	SubmitOnlineMatterCertificateApplication(ctx context.Context, input model.SubmitOnlineMatterCertificateApplicationInput) (*domain.OnlineApplication, error)
 	ReplayMessage(ctx context.Context, messageID string) (*domain.CollabMessage, error)
 	SendCollaborationPing(ctx context.Context, input model.SendCollaborationPingInput) (*domain.CollabMessage, error)
 	AnnounceCollaborationKey(ctx context.Context, input model.AnnounceCollaborationKeyInput) (*domain.CollabMessage, error)
+	RecordFoundIDCard(ctx context.Context, input model.RecordFoundCardInput) (*domain.FoundCard, error)
+	ClaimFoundIDCard(ctx context.Context, input model.ClaimFoundCardInput) (*domain.FoundCard, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
 	StartIDCardApplication(ctx context.Context, input model.StartIDCardApplicationInput) (*domain.Case, error)
 	ModifyIDCardApplication(ctx context.Context, input model.ModifyIDCardApplicationInput) (*domain.Case, error)
@@ -1232,6 +1535,10 @@ type MutationResolver interface {
 	SaveIDCardProductionFeedback(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CollectIDCard(ctx context.Context, input model.CollectIDCardInput) (*domain.Case, error)
 	CloseIDCardApplication(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	CreateIntegratorClient(ctx context.Context, input model.CreateIntegratorClientInput) (*domain.IntegratorCredentials, error)
+	RotateIntegratorSecret(ctx context.Context, input model.RotateIntegratorSecretInput) (*domain.IntegratorCredentials, error)
+	UpdateIntegratorClient(ctx context.Context, input model.UpdateIntegratorClientInput) (*domain.IntegratorClient, error)
+	CiteLicence(ctx context.Context, caseID string, materialCode string, licenceID string) (*domain.CitedLicence, error)
 	StartMigration(ctx context.Context, input model.StartMigrationInput) (*domain.Case, error)
 	ModifyMigration(ctx context.Context, input model.ModifyMigrationInput) (*domain.Case, error)
 	SubmitMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
@@ -1239,8 +1546,16 @@ type MutationResolver interface {
 	RefuseMigration(ctx context.Context, input model.RefuseMigrationInput) (*domain.Case, error)
 	CloseRefusedMigration(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	MoveInMigration(ctx context.Context, input model.MoveInMigrationInput) (*domain.Case, error)
+	SubmitOnlineMigrationApplication(ctx context.Context, input model.SubmitOnlineMigrationApplicationInput) (*domain.OnlineApplication, error)
+	AcceptOnlineApplication(ctx context.Context, input model.AcceptOnlineApplicationInput) (*domain.Case, error)
+	RejectOnlineApplication(ctx context.Context, input model.RejectOnlineApplicationInput) (*domain.OnlineApplication, error)
+	ReplayWebhookDelivery(ctx context.Context, id string) (*domain.WebhookDelivery, error)
+	SendPortalMessage(ctx context.Context, input model.SendPortalMessageInput) (*domain.PortalMessage, error)
+	AnswerPortalMessage(ctx context.Context, input model.AnswerPortalMessageInput) (*domain.PortalMessage, error)
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
+	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
+	RevokeSeal(ctx context.Context, input model.RevokeSealInput) (*domain.ElectronicSeal, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error)
 	ResetUserPassword(ctx context.Context, input model.ResetUserPasswordInput) (*domain.User, error)
 }
@@ -1248,8 +1563,32 @@ type OfficeResolver interface {
 	Parent(ctx context.Context, obj *domain.Office) (*domain.Office, error)
 	Division(ctx context.Context, obj *domain.Office) (*model.Division, error)
 }
+type OnlineApplicationResolver interface {
+	CaseStatus(ctx context.Context, obj *domain.OnlineApplication) (*domain.CaseStatus, error)
+
+	CollabNo(ctx context.Context, obj *domain.OnlineApplication) (*string, error)
+	Reason(ctx context.Context, obj *domain.OnlineApplication) (*string, error)
+	Result(ctx context.Context, obj *domain.OnlineApplication) (domain.OnlineResultDetails, error)
+	Data(ctx context.Context, obj *domain.OnlineApplication) (string, error)
+}
+type OnlineApplicationEventResolver interface {
+	Status(ctx context.Context, obj *domain.CollabEvent) (domain.OnlineStatus, error)
+}
+type OnlineMaterialResolver interface {
+	Size(ctx context.Context, obj *domain.OnlineMaterial) (int, error)
+}
+type PortalMessageResolver interface {
+	ApplicationID(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+	CaseID(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+
+	Overdue(ctx context.Context, obj *domain.PortalMessage) (bool, error)
+	Answer(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+	AnsweredBy(ctx context.Context, obj *domain.PortalMessage) (*string, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
+	ArchiveMaterialTypes(ctx context.Context) ([]*domain.ArchiveMaterialType, error)
+	SearchArchives(ctx context.Context, search model.ArchiveSearchInput, first *int, after *string) (*model.ArchiveConnection, error)
 	FileLinks(ctx context.Context, ids []string) ([]*model.FileLink, error)
 	AuditLog(ctx context.Context, filter *domain.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Me(ctx context.Context) (*domain.User, error)
@@ -1265,13 +1604,22 @@ type QueryResolver interface {
 	OverdueMessages(ctx context.Context, first *int, after *string) (*model.CollabMessageConnection, error)
 	VerifyMessageLog(ctx context.Context) (*domain.LogVerification, error)
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
+	FoundIDCards(ctx context.Context, idNumber *string) ([]*domain.FoundCard, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
 	IDCardSettings(ctx context.Context) (*idcard.Settings, error)
 	IDCardLookup(ctx context.Context, idNumber string, applicationKind domain.IDCardApplicationKind, reason string) (*idcard.Lookup, error)
 	CheckIDCardPhoto(ctx context.Context, photo string) (*idcard.Photo, error)
+	IntegratorClients(ctx context.Context) ([]*domain.IntegratorClient, error)
+	IntegratorClient(ctx context.Context) (*domain.IntegratorClient, error)
+	Licence(ctx context.Context, id string) (*domain.Licence, error)
+	CitedLicences(ctx context.Context, caseID string) ([]*domain.CitedLicence, error)
 	MigrationCategories(ctx context.Context) ([]*migration.Category, error)
 	MigrationHousehold(ctx context.Context, applicantIDNumber string) (*domain.MinistryHousehold, error)
 	MigrationLookup(ctx context.Context, applicant migration.Applicant) (*migration.Lookup, error)
+	OnlineApplication(ctx context.Context, id string) (*domain.OnlineApplication, error)
+	OnlineApplications(ctx context.Context, filter *model.OnlineApplicationFilter, first *int, after *string) (*model.OnlineApplicationConnection, error)
+	WebhookDeliveries(ctx context.Context, status *domain.WebhookStatus, first *int) ([]*domain.WebhookDelivery, error)
+	PortalMessages(ctx context.Context, status *domain.PortalMessageStatus, overdue *bool, first *int, after *string) (*model.PortalMessageConnection, error)
 	QuerySources(ctx context.Context) ([]*domain.QuerySource, error)
 	QuerySource(ctx context.Context, name string) (*domain.QuerySource, error)
 	RunQuery(ctx context.Context, input model.QueryInput, first *int, after *string) (*domain.QueryResult, error)
@@ -1284,6 +1632,8 @@ type QueryResolver interface {
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
 	Offices(ctx context.Context) ([]*domain.Office, error)
 	CodeList(ctx context.Context, kind model.CodeListKind) ([]*model.CodeEntry, error)
+	Seals(ctx context.Context, officeCode *string) ([]*domain.ElectronicSeal, error)
+	VerifyDocument(ctx context.Context, file graphql.Upload) (*domain.DocumentVerification, error)
 	Users(ctx context.Context, filter *domain.UserFilter, first *int, after *string) (*model.UserConnection, error)
 }
 type QueryConditionResolver interface {
@@ -1321,11 +1671,17 @@ type ResidentConnectionResolver interface {
 }
 type SubscriptionResolver interface {
 	CollaborationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
+	OnlineApplicationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
 }
 type UserResolver interface {
 	ID(ctx context.Context, obj *domain.User) (string, error)
 
 	Office(ctx context.Context, obj *domain.User) (*domain.Office, error)
+}
+type WebhookDeliveryResolver interface {
+	ApplicationID(ctx context.Context, obj *domain.WebhookDelivery) (*string, error)
+
+	Payload(ctx context.Context, obj *domain.WebhookDelivery) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1364,6 +1720,64 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.UrbanRural(childComplexity), true
+
+	case "ArchiveConnection.edges":
+		if e.ComplexityRoot.ArchiveConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveConnection.Edges(childComplexity), true
+	case "ArchiveConnection.pageInfo":
+		if e.ComplexityRoot.ArchiveConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveConnection.PageInfo(childComplexity), true
+
+	case "ArchiveEdge.cursor":
+		if e.ComplexityRoot.ArchiveEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveEdge.Cursor(childComplexity), true
+	case "ArchiveEdge.node":
+		if e.ComplexityRoot.ArchiveEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveEdge.Node(childComplexity), true
+
+	case "ArchiveHit.case":
+		if e.ComplexityRoot.ArchiveHit.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveHit.Case(childComplexity), true
+	case "ArchiveHit.file":
+		if e.ComplexityRoot.ArchiveHit.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveHit.File(childComplexity), true
+	case "ArchiveHit.materialName":
+		if e.ComplexityRoot.ArchiveHit.MaterialName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveHit.MaterialName(childComplexity), true
+
+	case "ArchiveMaterialType.code":
+		if e.ComplexityRoot.ArchiveMaterialType.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveMaterialType.Code(childComplexity), true
+	case "ArchiveMaterialType.name":
+		if e.ComplexityRoot.ArchiveMaterialType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveMaterialType.Name(childComplexity), true
 
 	case "AuditEntry.action":
 		if e.ComplexityRoot.AuditEntry.Action == nil {
@@ -1649,6 +2063,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BirthLookup.MinistryChecks(childComplexity), true
 
+	case "BirthOnlineResult.approved":
+		if e.ComplexityRoot.BirthOnlineResult.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.Approved(childComplexity), true
+	case "BirthOnlineResult.householdNumber":
+		if e.ComplexityRoot.BirthOnlineResult.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.HouseholdNumber(childComplexity), true
+	case "BirthOnlineResult.idNumber":
+		if e.ComplexityRoot.BirthOnlineResult.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.IDNumber(childComplexity), true
+	case "BirthOnlineResult.newbornName":
+		if e.ComplexityRoot.BirthOnlineResult.NewbornName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.NewbornName(childComplexity), true
+	case "BirthOnlineResult.reasons":
+		if e.ComplexityRoot.BirthOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOnlineResult.Reasons(childComplexity), true
+
 	case "BirthOutcome.formRevision":
 		if e.ComplexityRoot.BirthOutcome.FormRevision == nil {
 			break
@@ -1782,6 +2227,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Overdue(childComplexity), true
+	case "Case.people":
+		if e.ComplexityRoot.Case.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.People(childComplexity), true
 	case "Case.registrationOffice":
 		if e.ComplexityRoot.Case.RegistrationOffice == nil {
 			break
@@ -1930,6 +2381,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.CreatedBy(childComplexity), true
+	case "CaseFile.deleteReason":
+		if e.ComplexityRoot.CaseFile.DeleteReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.DeleteReason(childComplexity), true
 	case "CaseFile.id":
 		if e.ComplexityRoot.CaseFile.ID == nil {
 			break
@@ -1948,6 +2405,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.Name(childComplexity), true
+	case "CaseFile.pages":
+		if e.ComplexityRoot.CaseFile.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.Pages(childComplexity), true
 	case "CaseFile.restriction":
 		if e.ComplexityRoot.CaseFile.Restriction == nil {
 			break
@@ -1978,6 +2441,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.URL(childComplexity), true
+	case "CaseFile.updatedAt":
+		if e.ComplexityRoot.CaseFile.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseFile.UpdatedAt(childComplexity), true
 	case "CaseFile.valid":
 		if e.ComplexityRoot.CaseFile.Valid == nil {
 			break
@@ -2039,6 +2508,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseForward.State(childComplexity), true
+
+	case "CasePerson.idNumber":
+		if e.ComplexityRoot.CasePerson.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePerson.IDNumber(childComplexity), true
+	case "CasePerson.name":
+		if e.ComplexityRoot.CasePerson.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePerson.Name(childComplexity), true
 
 	case "CertificateCheck.holderName":
 		if e.ComplexityRoot.CertificateCheck.HolderName == nil {
@@ -2318,6 +2800,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CertificateRouteAnswer.Verdict(childComplexity), true
 
+	case "CitedLicence.citedAt":
+		if e.ComplexityRoot.CitedLicence.CitedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.CitedAt(childComplexity), true
+	case "CitedLicence.citedBy":
+		if e.ComplexityRoot.CitedLicence.CitedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.CitedBy(childComplexity), true
+	case "CitedLicence.licence":
+		if e.ComplexityRoot.CitedLicence.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.Licence(childComplexity), true
+	case "CitedLicence.licenceId":
+		if e.ComplexityRoot.CitedLicence.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.LicenceID(childComplexity), true
+	case "CitedLicence.materialCode":
+		if e.ComplexityRoot.CitedLicence.MaterialCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.MaterialCode(childComplexity), true
+
 	case "CodeEntry.code":
 		if e.ComplexityRoot.CodeEntry.Code == nil {
 			break
@@ -2520,6 +3033,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CollaborationEvent.SenderOffice(childComplexity), true
+	case "CollaborationEvent.senderOfficeName":
+		if e.ComplexityRoot.CollaborationEvent.SenderOfficeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollaborationEvent.SenderOfficeName(childComplexity), true
 
 	case "CollaborationPeerDirectory.developmentTrust":
 		if e.ComplexityRoot.CollaborationPeerDirectory.DevelopmentTrust == nil {
@@ -2626,6 +3145,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Division.Name(childComplexity), true
 
+	case "DocumentVerification.message":
+		if e.ComplexityRoot.DocumentVerification.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Message(childComplexity), true
+	case "DocumentVerification.reason":
+		if e.ComplexityRoot.DocumentVerification.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Reason(childComplexity), true
+	case "DocumentVerification.seals":
+		if e.ComplexityRoot.DocumentVerification.Seals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Seals(childComplexity), true
+	case "DocumentVerification.unchanged":
+		if e.ComplexityRoot.DocumentVerification.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Unchanged(childComplexity), true
+	case "DocumentVerification.valid":
+		if e.ComplexityRoot.DocumentVerification.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVerification.Valid(childComplexity), true
+
+	case "ElectronicSeal.id":
+		if e.ComplexityRoot.ElectronicSeal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ID(childComplexity), true
+	case "ElectronicSeal.imageDataUrl":
+		if e.ComplexityRoot.ElectronicSeal.ImageDataURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ImageDataURL(childComplexity), true
+	case "ElectronicSeal.kind":
+		if e.ComplexityRoot.ElectronicSeal.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.Kind(childComplexity), true
+	case "ElectronicSeal.name":
+		if e.ComplexityRoot.ElectronicSeal.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.Name(childComplexity), true
+	case "ElectronicSeal.officeCode":
+		if e.ComplexityRoot.ElectronicSeal.OfficeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.OfficeCode(childComplexity), true
+	case "ElectronicSeal.revokeReason":
+		if e.ComplexityRoot.ElectronicSeal.RevokeReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.RevokeReason(childComplexity), true
+	case "ElectronicSeal.revokedAt":
+		if e.ComplexityRoot.ElectronicSeal.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.RevokedAt(childComplexity), true
+	case "ElectronicSeal.status":
+		if e.ComplexityRoot.ElectronicSeal.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.Status(childComplexity), true
+	case "ElectronicSeal.userId":
+		if e.ComplexityRoot.ElectronicSeal.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.UserID(childComplexity), true
+	case "ElectronicSeal.validFrom":
+		if e.ComplexityRoot.ElectronicSeal.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ValidFrom(childComplexity), true
+	case "ElectronicSeal.validTo":
+		if e.ComplexityRoot.ElectronicSeal.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ValidTo(childComplexity), true
+
 	case "FileLink.downloadUrl":
 		if e.ComplexityRoot.FileLink.DownloadURL == nil {
 			break
@@ -2656,6 +3273,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FileLink.URL(childComplexity), true
+
+	case "FoundCard.claimantIdNumber":
+		if e.ComplexityRoot.FoundCard.ClaimantIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ClaimantIDNumber(childComplexity), true
+	case "FoundCard.claimantName":
+		if e.ComplexityRoot.FoundCard.ClaimantName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ClaimantName(childComplexity), true
+	case "FoundCard.claimedAt":
+		if e.ComplexityRoot.FoundCard.ClaimedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ClaimedAt(childComplexity), true
+	case "FoundCard.finderName":
+		if e.ComplexityRoot.FoundCard.FinderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FinderName(childComplexity), true
+	case "FoundCard.finderPhone":
+		if e.ComplexityRoot.FoundCard.FinderPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FinderPhone(childComplexity), true
+	case "FoundCard.foundAt":
+		if e.ComplexityRoot.FoundCard.FoundAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FoundAt(childComplexity), true
+	case "FoundCard.foundPlace":
+		if e.ComplexityRoot.FoundCard.FoundPlace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.FoundPlace(childComplexity), true
+	case "FoundCard.id":
+		if e.ComplexityRoot.FoundCard.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.ID(childComplexity), true
+	case "FoundCard.idNumber":
+		if e.ComplexityRoot.FoundCard.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.IDNumber(childComplexity), true
+	case "FoundCard.nameOnCard":
+		if e.ComplexityRoot.FoundCard.NameOnCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.NameOnCard(childComplexity), true
+	case "FoundCard.ownerMatched":
+		if e.ComplexityRoot.FoundCard.OwnerMatched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.OwnerMatched(childComplexity), true
+	case "FoundCard.ownerName":
+		if e.ComplexityRoot.FoundCard.OwnerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.OwnerName(childComplexity), true
+	case "FoundCard.ownerOffice":
+		if e.ComplexityRoot.FoundCard.OwnerOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.OwnerOffice(childComplexity), true
+	case "FoundCard.station":
+		if e.ComplexityRoot.FoundCard.Station == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.Station(childComplexity), true
+	case "FoundCard.status":
+		if e.ComplexityRoot.FoundCard.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.Status(childComplexity), true
+	case "FoundCard.version":
+		if e.ComplexityRoot.FoundCard.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundCard.Version(childComplexity), true
 
 	case "HcybshRun.error":
 		if e.ComplexityRoot.HcybshRun.Error == nil {
@@ -3698,6 +4412,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InfoCertificateRequest.Purpose(childComplexity), true
 
+	case "IntegratorClient.clientId":
+		if e.ComplexityRoot.IntegratorClient.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.ClientID(childComplexity), true
+	case "IntegratorClient.createdAt":
+		if e.ComplexityRoot.IntegratorClient.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.CreatedAt(childComplexity), true
+	case "IntegratorClient.disabled":
+		if e.ComplexityRoot.IntegratorClient.Disabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Disabled(childComplexity), true
+	case "IntegratorClient.kinds":
+		if e.ComplexityRoot.IntegratorClient.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Kinds(childComplexity), true
+	case "IntegratorClient.name":
+		if e.ComplexityRoot.IntegratorClient.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Name(childComplexity), true
+	case "IntegratorClient.offices":
+		if e.ComplexityRoot.IntegratorClient.Offices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Offices(childComplexity), true
+	case "IntegratorClient.operations":
+		if e.ComplexityRoot.IntegratorClient.Operations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Operations(childComplexity), true
+	case "IntegratorClient.previousSecretValidUntil":
+		if e.ComplexityRoot.IntegratorClient.PreviousSecretUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.PreviousSecretUntil(childComplexity), true
+	case "IntegratorClient.ratePerMinute":
+		if e.ComplexityRoot.IntegratorClient.RatePerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.RatePerMinute(childComplexity), true
+	case "IntegratorClient.updatedAt":
+		if e.ComplexityRoot.IntegratorClient.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.UpdatedAt(childComplexity), true
+	case "IntegratorClient.version":
+		if e.ComplexityRoot.IntegratorClient.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.Version(childComplexity), true
+	case "IntegratorClient.webhookUrl":
+		if e.ComplexityRoot.IntegratorClient.WebhookURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorClient.WebhookURL(childComplexity), true
+
+	case "IntegratorCredentials.client":
+		if e.ComplexityRoot.IntegratorCredentials.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorCredentials.Client(childComplexity), true
+	case "IntegratorCredentials.clientSecret":
+		if e.ComplexityRoot.IntegratorCredentials.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorCredentials.ClientSecret(childComplexity), true
+	case "IntegratorCredentials.webhookSecret":
+		if e.ComplexityRoot.IntegratorCredentials.WebhookSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IntegratorCredentials.WebhookSecret(childComplexity), true
+
 	case "IssuedCertificate.code":
 		if e.ComplexityRoot.IssuedCertificate.Code == nil {
 			break
@@ -3746,6 +4552,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssuedCertificate.Title(childComplexity), true
+
+	case "Licence.fetchedAt":
+		if e.ComplexityRoot.Licence.FetchedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.FetchedAt(childComplexity), true
+	case "Licence.holderIdNumber":
+		if e.ComplexityRoot.Licence.HolderIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.HolderIDNumber(childComplexity), true
+	case "Licence.holderName":
+		if e.ComplexityRoot.Licence.HolderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.HolderName(childComplexity), true
+	case "Licence.id":
+		if e.ComplexityRoot.Licence.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.ID(childComplexity), true
+	case "Licence.issuedAt":
+		if e.ComplexityRoot.Licence.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.IssuedAt(childComplexity), true
+	case "Licence.issuer":
+		if e.ComplexityRoot.Licence.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Issuer(childComplexity), true
+	case "Licence.items":
+		if e.ComplexityRoot.Licence.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Items(childComplexity), true
+	case "Licence.revokeReason":
+		if e.ComplexityRoot.Licence.RevokeReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.RevokeReason(childComplexity), true
+	case "Licence.revokedAt":
+		if e.ComplexityRoot.Licence.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.RevokedAt(childComplexity), true
+	case "Licence.status":
+		if e.ComplexityRoot.Licence.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Status(childComplexity), true
+	case "Licence.type":
+		if e.ComplexityRoot.Licence.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Type(childComplexity), true
+	case "Licence.validUntil":
+		if e.ComplexityRoot.Licence.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.ValidUntil(childComplexity), true
+
+	case "LicenceItem.key":
+		if e.ComplexityRoot.LicenceItem.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceItem.Key(childComplexity), true
+	case "LicenceItem.value":
+		if e.ComplexityRoot.LicenceItem.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicenceItem.Value(childComplexity), true
 
 	case "MajorChange.field":
 		if e.ComplexityRoot.MajorChange.Field == nil {
@@ -3851,6 +4743,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatterCertificateDetails.Route(childComplexity), true
+
+	case "MatterCertificateOnlineResult.certificateNumber":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.CertificateNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.CertificateNumber(childComplexity), true
+	case "MatterCertificateOnlineResult.reasons":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.Reasons(childComplexity), true
+	case "MatterCertificateOnlineResult.refusalNumber":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.RefusalNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.RefusalNumber(childComplexity), true
+	case "MatterCertificateOnlineResult.verdict":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.Verdict(childComplexity), true
+	case "MatterCertificateOnlineResult.verificationCode":
+		if e.ComplexityRoot.MatterCertificateOnlineResult.VerificationCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatterCertificateOnlineResult.VerificationCode(childComplexity), true
 
 	case "MessageLogVerification.entries":
 		if e.ComplexityRoot.MessageLogVerification.Entries == nil {
@@ -4214,6 +5137,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MigrationMover.Sex(childComplexity), true
 
+	case "MigrationOnlineResult.approved":
+		if e.ComplexityRoot.MigrationOnlineResult.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.Approved(childComplexity), true
+	case "MigrationOnlineResult.householdNumber":
+		if e.ComplexityRoot.MigrationOnlineResult.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.HouseholdNumber(childComplexity), true
+	case "MigrationOnlineResult.licenceId":
+		if e.ComplexityRoot.MigrationOnlineResult.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.LicenceID(childComplexity), true
+	case "MigrationOnlineResult.movedInOn":
+		if e.ComplexityRoot.MigrationOnlineResult.MovedInOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.MovedInOn(childComplexity), true
+	case "MigrationOnlineResult.reasons":
+		if e.ComplexityRoot.MigrationOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationOnlineResult.Reasons(childComplexity), true
+
 	case "MigrationOutcome.approved":
 		if e.ComplexityRoot.MigrationOutcome.Approved == nil {
 			break
@@ -4362,6 +5316,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MinistryCheck.Passed(childComplexity), true
 
+	case "Mutation.acceptOnlineApplication":
+		if e.ComplexityRoot.Mutation.AcceptOnlineApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptOnlineApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptOnlineApplication(childComplexity, args["input"].(model.AcceptOnlineApplicationInput)), true
 	case "Mutation.announceCollaborationKey":
 		if e.ComplexityRoot.Mutation.AnnounceCollaborationKey == nil {
 			break
@@ -4373,6 +5338,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AnnounceCollaborationKey(childComplexity, args["input"].(model.AnnounceCollaborationKeyInput)), true
+	case "Mutation.answerPortalMessage":
+		if e.ComplexityRoot.Mutation.AnswerPortalMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_answerPortalMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnswerPortalMessage(childComplexity, args["input"].(model.AnswerPortalMessageInput)), true
 	case "Mutation.approveBirthMajorChange":
 		if e.ComplexityRoot.Mutation.ApproveBirthMajorChange == nil {
 			break
@@ -4417,6 +5393,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveMigration(childComplexity, args["input"].(model.ApproveMigrationInput)), true
+	case "Mutation.citeLicence":
+		if e.ComplexityRoot.Mutation.CiteLicence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_citeLicence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CiteLicence(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["licenceId"].(string)), true
+	case "Mutation.claimFoundIdCard":
+		if e.ComplexityRoot.Mutation.ClaimFoundIDCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_claimFoundIdCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClaimFoundIDCard(childComplexity, args["input"].(model.ClaimFoundCardInput)), true
 	case "Mutation.clientLogin":
 		if e.ComplexityRoot.Mutation.ClientLogin == nil {
 			break
@@ -4505,6 +5503,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CorrectIDCardApplication(childComplexity, args["input"].(model.CorrectIDCardApplicationInput)), true
+	case "Mutation.createIntegratorClient":
+		if e.ComplexityRoot.Mutation.CreateIntegratorClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIntegratorClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIntegratorClient(childComplexity, args["input"].(model.CreateIntegratorClientInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -4526,7 +5535,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string), args["version"].(int)), true
+		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
 	case "Mutation.deleteQueryView":
 		if e.ComplexityRoot.Mutation.DeleteQueryView == nil {
 			break
@@ -4592,7 +5601,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ModifyArchive(childComplexity, args["id"].(string), args["version"].(int), args["materialCode"].(*string), args["file"].(*graphql.Upload)), true
+		return e.ComplexityRoot.Mutation.ModifyArchive(childComplexity, args["id"].(string), args["version"].(int), args["materialCode"].(*string), args["file"].(*graphql.Upload), args["morePages"].([]*graphql.Upload)), true
 	case "Mutation.modifyBirthRegistration":
 		if e.ComplexityRoot.Mutation.ModifyBirthRegistration == nil {
 			break
@@ -4692,6 +5701,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PrintMatterCertificate(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.recordFoundIdCard":
+		if e.ComplexityRoot.Mutation.RecordFoundIDCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordFoundIdCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordFoundIDCard(childComplexity, args["input"].(model.RecordFoundCardInput)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -4747,6 +5767,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectIDCardApplication(childComplexity, args["input"].(model.RejectIDCardApplicationInput)), true
+	case "Mutation.rejectOnlineApplication":
+		if e.ComplexityRoot.Mutation.RejectOnlineApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectOnlineApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectOnlineApplication(childComplexity, args["input"].(model.RejectOnlineApplicationInput)), true
 	case "Mutation.replayMessage":
 		if e.ComplexityRoot.Mutation.ReplayMessage == nil {
 			break
@@ -4758,6 +5789,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReplayMessage(childComplexity, args["messageId"].(string)), true
+	case "Mutation.replayWebhookDelivery":
+		if e.ComplexityRoot.Mutation.ReplayWebhookDelivery == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replayWebhookDelivery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplayWebhookDelivery(childComplexity, args["id"].(string)), true
 	case "Mutation.reportBirthErrors":
 		if e.ComplexityRoot.Mutation.ReportBirthErrors == nil {
 			break
@@ -4780,6 +5822,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestBirthMajorChange(childComplexity, args["input"].(model.RequestBirthMajorChangeInput)), true
+	case "Mutation.requestSeal":
+		if e.ComplexityRoot.Mutation.RequestSeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestSeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestSeal(childComplexity, args["input"].(model.RequestSealInput)), true
 	case "Mutation.resendBirthForm":
 		if e.ComplexityRoot.Mutation.ResendBirthForm == nil {
 			break
@@ -4802,6 +5855,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetUserPassword(childComplexity, args["input"].(model.ResetUserPasswordInput)), true
+	case "Mutation.restoreArchive":
+		if e.ComplexityRoot.Mutation.RestoreArchive == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreArchive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreArchive(childComplexity, args["id"].(string), args["version"].(int), args["reason"].(string)), true
 	case "Mutation.returnSignedBirthForm":
 		if e.ComplexityRoot.Mutation.ReturnSignedBirthForm == nil {
 			break
@@ -4835,6 +5899,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeMatterCertificate(childComplexity, args["input"].(model.RevokeCertificateInput)), true
+	case "Mutation.revokeSeal":
+		if e.ComplexityRoot.Mutation.RevokeSeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeSeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeSeal(childComplexity, args["input"].(model.RevokeSealInput)), true
+	case "Mutation.rotateIntegratorSecret":
+		if e.ComplexityRoot.Mutation.RotateIntegratorSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateIntegratorSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateIntegratorSecret(childComplexity, args["input"].(model.RotateIntegratorSecretInput)), true
 	case "Mutation.routeMatterCertificate":
 		if e.ComplexityRoot.Mutation.RouteMatterCertificate == nil {
 			break
@@ -4901,6 +5987,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendCollaborationPing(childComplexity, args["input"].(model.SendCollaborationPingInput)), true
+	case "Mutation.sendPortalMessage":
+		if e.ComplexityRoot.Mutation.SendPortalMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendPortalMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendPortalMessage(childComplexity, args["input"].(model.SendPortalMessageInput)), true
 	case "Mutation.setArchiveRestriction":
 		if e.ComplexityRoot.Mutation.SetArchiveRestriction == nil {
 			break
@@ -5017,6 +6114,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitMigration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.submitOnlineBirthApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineBirthApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineBirthApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineBirthApplication(childComplexity, args["input"].(model.SubmitOnlineBirthApplicationInput)), true
+	case "Mutation.submitOnlineMatterCertificateApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineMatterCertificateApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineMatterCertificateApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineMatterCertificateApplication(childComplexity, args["input"].(model.SubmitOnlineMatterCertificateApplicationInput)), true
+	case "Mutation.submitOnlineMigrationApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineMigrationApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineMigrationApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineMigrationApplication(childComplexity, args["input"].(model.SubmitOnlineMigrationApplicationInput)), true
+	case "Mutation.updateIntegratorClient":
+		if e.ComplexityRoot.Mutation.UpdateIntegratorClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateIntegratorClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateIntegratorClient(childComplexity, args["input"].(model.UpdateIntegratorClientInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -5038,7 +6179,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UploadArchive(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["file"].(graphql.Upload)), true
+		return e.ComplexityRoot.Mutation.UploadArchive(childComplexity, args["caseId"].(string), args["materialCode"].(string), args["file"].(graphql.Upload), args["morePages"].([]*graphql.Upload)), true
 	case "Mutation.verifyMatterNoResult":
 		if e.ComplexityRoot.Mutation.VerifyMatterNoResult == nil {
 			break
@@ -5115,6 +6256,185 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Office.Parent(childComplexity), true
 
+	case "OnlineApplication.caseId":
+		if e.ComplexityRoot.OnlineApplication.CaseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.CaseID(childComplexity), true
+	case "OnlineApplication.caseStatus":
+		if e.ComplexityRoot.OnlineApplication.CaseStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.CaseStatus(childComplexity), true
+	case "OnlineApplication.clientId":
+		if e.ComplexityRoot.OnlineApplication.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.ClientID(childComplexity), true
+	case "OnlineApplication.collabNo":
+		if e.ComplexityRoot.OnlineApplication.CollabNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.CollabNo(childComplexity), true
+	case "OnlineApplication.createdAt":
+		if e.ComplexityRoot.OnlineApplication.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.CreatedAt(childComplexity), true
+	case "OnlineApplication.data":
+		if e.ComplexityRoot.OnlineApplication.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Data(childComplexity), true
+	case "OnlineApplication.id":
+		if e.ComplexityRoot.OnlineApplication.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.ID(childComplexity), true
+	case "OnlineApplication.kind":
+		if e.ComplexityRoot.OnlineApplication.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Kind(childComplexity), true
+	case "OnlineApplication.materials":
+		if e.ComplexityRoot.OnlineApplication.Materials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Materials(childComplexity), true
+	case "OnlineApplication.office":
+		if e.ComplexityRoot.OnlineApplication.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Office(childComplexity), true
+	case "OnlineApplication.reason":
+		if e.ComplexityRoot.OnlineApplication.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Reason(childComplexity), true
+	case "OnlineApplication.reference":
+		if e.ComplexityRoot.OnlineApplication.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Reference(childComplexity), true
+	case "OnlineApplication.result":
+		if e.ComplexityRoot.OnlineApplication.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Result(childComplexity), true
+	case "OnlineApplication.status":
+		if e.ComplexityRoot.OnlineApplication.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Status(childComplexity), true
+	case "OnlineApplication.updatedAt":
+		if e.ComplexityRoot.OnlineApplication.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.UpdatedAt(childComplexity), true
+	case "OnlineApplication.version":
+		if e.ComplexityRoot.OnlineApplication.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.Version(childComplexity), true
+
+	case "OnlineApplicationConnection.edges":
+		if e.ComplexityRoot.OnlineApplicationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationConnection.Edges(childComplexity), true
+	case "OnlineApplicationConnection.pageInfo":
+		if e.ComplexityRoot.OnlineApplicationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationConnection.PageInfo(childComplexity), true
+
+	case "OnlineApplicationEdge.cursor":
+		if e.ComplexityRoot.OnlineApplicationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEdge.Cursor(childComplexity), true
+	case "OnlineApplicationEdge.node":
+		if e.ComplexityRoot.OnlineApplicationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEdge.Node(childComplexity), true
+
+	case "OnlineApplicationEvent.at":
+		if e.ComplexityRoot.OnlineApplicationEvent.AppliedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEvent.AppliedAt(childComplexity), true
+	case "OnlineApplicationEvent.eventId":
+		if e.ComplexityRoot.OnlineApplicationEvent.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEvent.MessageID(childComplexity), true
+	case "OnlineApplicationEvent.status":
+		if e.ComplexityRoot.OnlineApplicationEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEvent.Status(childComplexity), true
+	case "OnlineApplicationEvent.applicationId":
+		if e.ComplexityRoot.OnlineApplicationEvent.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplicationEvent.Subject(childComplexity), true
+
+	case "OnlineMaterial.code":
+		if e.ComplexityRoot.OnlineMaterial.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.Code(childComplexity), true
+	case "OnlineMaterial.contentType":
+		if e.ComplexityRoot.OnlineMaterial.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.ContentType(childComplexity), true
+	case "OnlineMaterial.name":
+		if e.ComplexityRoot.OnlineMaterial.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.Name(childComplexity), true
+	case "OnlineMaterial.sha256":
+		if e.ComplexityRoot.OnlineMaterial.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.SHA256(childComplexity), true
+	case "OnlineMaterial.size":
+		if e.ComplexityRoot.OnlineMaterial.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineMaterial.Size(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -5128,6 +6448,135 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "PortalMessage.answer":
+		if e.ComplexityRoot.PortalMessage.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Answer(childComplexity), true
+	case "PortalMessage.answeredAt":
+		if e.ComplexityRoot.PortalMessage.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.AnsweredAt(childComplexity), true
+	case "PortalMessage.answeredBy":
+		if e.ComplexityRoot.PortalMessage.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.AnsweredBy(childComplexity), true
+	case "PortalMessage.applicationId":
+		if e.ComplexityRoot.PortalMessage.ApplicationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ApplicationID(childComplexity), true
+	case "PortalMessage.body":
+		if e.ComplexityRoot.PortalMessage.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Body(childComplexity), true
+	case "PortalMessage.caseId":
+		if e.ComplexityRoot.PortalMessage.CaseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.CaseID(childComplexity), true
+	case "PortalMessage.clientId":
+		if e.ComplexityRoot.PortalMessage.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ClientID(childComplexity), true
+	case "PortalMessage.createdAt":
+		if e.ComplexityRoot.PortalMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.CreatedAt(childComplexity), true
+	case "PortalMessage.deadlineAt":
+		if e.ComplexityRoot.PortalMessage.DeadlineAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.DeadlineAt(childComplexity), true
+	case "PortalMessage.id":
+		if e.ComplexityRoot.PortalMessage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.ID(childComplexity), true
+	case "PortalMessage.kind":
+		if e.ComplexityRoot.PortalMessage.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Kind(childComplexity), true
+	case "PortalMessage.office":
+		if e.ComplexityRoot.PortalMessage.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Office(childComplexity), true
+	case "PortalMessage.overdue":
+		if e.ComplexityRoot.PortalMessage.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Overdue(childComplexity), true
+	case "PortalMessage.status":
+		if e.ComplexityRoot.PortalMessage.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Status(childComplexity), true
+	case "PortalMessage.subject":
+		if e.ComplexityRoot.PortalMessage.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Subject(childComplexity), true
+	case "PortalMessage.version":
+		if e.ComplexityRoot.PortalMessage.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessage.Version(childComplexity), true
+
+	case "PortalMessageConnection.edges":
+		if e.ComplexityRoot.PortalMessageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageConnection.Edges(childComplexity), true
+	case "PortalMessageConnection.pageInfo":
+		if e.ComplexityRoot.PortalMessageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageConnection.PageInfo(childComplexity), true
+
+	case "PortalMessageEdge.cursor":
+		if e.ComplexityRoot.PortalMessageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageEdge.Cursor(childComplexity), true
+	case "PortalMessageEdge.node":
+		if e.ComplexityRoot.PortalMessageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortalMessageEdge.Node(childComplexity), true
+
+	case "Query.archiveMaterialTypes":
+		if e.ComplexityRoot.Query.ArchiveMaterialTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ArchiveMaterialTypes(childComplexity), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -5195,6 +6644,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CheckIDCardPhoto(childComplexity, args["photo"].(string)), true
+	case "Query.citedLicences":
+		if e.ComplexityRoot.Query.CitedLicences == nil {
+			break
+		}
+
+		args, err := ec.field_Query_citedLicences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CitedLicences(childComplexity, args["caseId"].(string)), true
 	case "Query.codeList":
 		if e.ComplexityRoot.Query.CodeList == nil {
 			break
@@ -5245,6 +6705,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FileLinks(childComplexity, args["ids"].([]string)), true
+	case "Query.foundIdCards":
+		if e.ComplexityRoot.Query.FoundIDCards == nil {
+			break
+		}
+
+		args, err := ec.field_Query_foundIdCards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FoundIDCards(childComplexity, args["idNumber"].(*string)), true
 	case "Query.hcybshRun":
 		if e.ComplexityRoot.Query.HcybshRun == nil {
 			break
@@ -5284,7 +6755,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.IDCardSettings(childComplexity), true
+	case "Query.integratorClient":
+		if e.ComplexityRoot.Query.IntegratorClient == nil {
+			break
+		}
 
+		return e.ComplexityRoot.Query.IntegratorClient(childComplexity), true
+	case "Query.integratorClients":
+		if e.ComplexityRoot.Query.IntegratorClients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.IntegratorClients(childComplexity), true
+
+	case "Query.licence":
+		if e.ComplexityRoot.Query.Licence == nil {
+			break
+		}
+
+		args, err := ec.field_Query_licence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Licence(childComplexity, args["id"].(string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -5336,6 +6830,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Offices(childComplexity), true
+	case "Query.onlineApplication":
+		if e.ComplexityRoot.Query.OnlineApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Query_onlineApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OnlineApplication(childComplexity, args["id"].(string)), true
+	case "Query.onlineApplications":
+		if e.ComplexityRoot.Query.OnlineApplications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_onlineApplications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OnlineApplications(childComplexity, args["filter"].(*model.OnlineApplicationFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.overdueCases":
 		if e.ComplexityRoot.Query.OverdueCases == nil {
 			break
@@ -5358,6 +6874,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OverdueMessages(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.portalMessages":
+		if e.ComplexityRoot.Query.PortalMessages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_portalMessages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PortalMessages(childComplexity, args["status"].(*domain.PortalMessageStatus), args["overdue"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.queryCount":
 		if e.ComplexityRoot.Query.QueryCount == nil {
 			break
@@ -5452,6 +6979,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RunQuery(childComplexity, args["input"].(model.QueryInput), args["first"].(*int), args["after"].(*string)), true
+	case "Query.seals":
+		if e.ComplexityRoot.Query.Seals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_seals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Seals(childComplexity, args["officeCode"].(*string)), true
+	case "Query.searchArchives":
+		if e.ComplexityRoot.Query.SearchArchives == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchArchives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchArchives(childComplexity, args["search"].(model.ArchiveSearchInput), args["first"].(*int), args["after"].(*string)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -5474,12 +7023,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyCertificate(childComplexity, args["number"].(string), args["code"].(string)), true
+	case "Query.verifyDocument":
+		if e.ComplexityRoot.Query.VerifyDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyDocument(childComplexity, args["file"].(graphql.Upload)), true
 	case "Query.verifyMessageLog":
 		if e.ComplexityRoot.Query.VerifyMessageLog == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.VerifyMessageLog(childComplexity), true
+	case "Query.webhookDeliveries":
+		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookDeliveries(childComplexity, args["status"].(*domain.WebhookStatus), args["first"].(*int)), true
 
 	case "QueryCodeValue.code":
 		if e.ComplexityRoot.QueryCodeValue.Code == nil {
@@ -5755,6 +7326,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QueryViewSpec.Sort(childComplexity), true
 
+	case "QueueCount.actions":
+		if e.ComplexityRoot.QueueCount.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Actions(childComplexity), true
+	case "QueueCount.awaitsOtherSide":
+		if e.ComplexityRoot.QueueCount.AwaitsOtherSide == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.AwaitsOtherSide(childComplexity), true
 	case "QueueCount.count":
 		if e.ComplexityRoot.QueueCount.Count == nil {
 			break
@@ -5767,6 +7350,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueCount.Kind(childComplexity), true
+	case "QueueCount.nextDeadline":
+		if e.ComplexityRoot.QueueCount.NextDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.NextDeadline(childComplexity), true
+	case "QueueCount.overdue":
+		if e.ComplexityRoot.QueueCount.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Overdue(childComplexity), true
 	case "QueueCount.side":
 		if e.ComplexityRoot.QueueCount.Side == nil {
 			break
@@ -5779,6 +7374,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueCount.Status(childComplexity), true
+	case "QueueCount.terminal":
+		if e.ComplexityRoot.QueueCount.Terminal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCount.Terminal(childComplexity), true
 
 	case "RecentQuery.at":
 		if e.ComplexityRoot.RecentQuery.At == nil {
@@ -5916,6 +7517,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResidentEdge.Node(childComplexity), true
 
+	case "SealVerification.coversWhole":
+		if e.ComplexityRoot.SealVerification.CoversWhole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.CoversWhole(childComplexity), true
+	case "SealVerification.field":
+		if e.ComplexityRoot.SealVerification.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Field(childComplexity), true
+	case "SealVerification.holder":
+		if e.ComplexityRoot.SealVerification.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Holder(childComplexity), true
+	case "SealVerification.problem":
+		if e.ComplexityRoot.SealVerification.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Problem(childComplexity), true
+	case "SealVerification.sealId":
+		if e.ComplexityRoot.SealVerification.SealID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SealID(childComplexity), true
+	case "SealVerification.sealName":
+		if e.ComplexityRoot.SealVerification.SealName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SealName(childComplexity), true
+	case "SealVerification.signatureValid":
+		if e.ComplexityRoot.SealVerification.SignatureValid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SignatureValid(childComplexity), true
+	case "SealVerification.signedAt":
+		if e.ComplexityRoot.SealVerification.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.SignedAt(childComplexity), true
+	case "SealVerification.statusAtSigning":
+		if e.ComplexityRoot.SealVerification.StatusAtSigning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.StatusAtSigning(childComplexity), true
+	case "SealVerification.trusted":
+		if e.ComplexityRoot.SealVerification.Trusted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealVerification.Trusted(childComplexity), true
+
 	case "Session.accessExpiresAt":
 		if e.ComplexityRoot.Session.AccessExpiresAt == nil {
 			break
@@ -5953,6 +7615,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.CollaborationEvents(childComplexity), true
+	case "Subscription.onlineApplicationEvents":
+		if e.ComplexityRoot.Subscription.OnlineApplicationEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.OnlineApplicationEvents(childComplexity), true
 
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
@@ -6035,6 +7703,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "WebhookDelivery.applicationId":
+		if e.ComplexityRoot.WebhookDelivery.ApplicationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ApplicationID(childComplexity), true
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.deliveredAt":
+		if e.ComplexityRoot.WebhookDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.DeliveredAt(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.payload":
+		if e.ComplexityRoot.WebhookDelivery.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Payload(childComplexity), true
+	case "WebhookDelivery.seq":
+		if e.ComplexityRoot.WebhookDelivery.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Seq(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -6044,8 +7767,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AcceptOnlineApplicationInput", ec.unmarshalInputAcceptOnlineApplicationInput),
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
+			graphql.NewInputUnmarshaler("AnswerPortalMessageInput", ec.unmarshalInputAnswerPortalMessageInput),
 			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
+			graphql.NewInputUnmarshaler("ArchiveSearchInput", ec.unmarshalInputArchiveSearchInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BirthApplicantInput", ec.unmarshalInputBirthApplicantInput),
 			graphql.NewInputUnmarshaler("BirthErrorItemInput", ec.unmarshalInputBirthErrorItemInput),
@@ -6054,11 +7780,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CaseStepInput", ec.unmarshalInputCaseStepInput),
 			graphql.NewInputUnmarshaler("CertificateMatterInput", ec.unmarshalInputCertificateMatterInput),
 			graphql.NewInputUnmarshaler("CertificatePersonInput", ec.unmarshalInputCertificatePersonInput),
+			graphql.NewInputUnmarshaler("ClaimFoundCardInput", ec.unmarshalInputClaimFoundCardInput),
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
 			graphql.NewInputUnmarshaler("CollectIdCardInput", ec.unmarshalInputCollectIdCardInput),
 			graphql.NewInputUnmarshaler("CorrectBirthMinorInput", ec.unmarshalInputCorrectBirthMinorInput),
 			graphql.NewInputUnmarshaler("CorrectIdCardApplicationInput", ec.unmarshalInputCorrectIdCardApplicationInput),
+			graphql.NewInputUnmarshaler("CreateIntegratorClientInput", ec.unmarshalInputCreateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DeleteQueryViewInput", ec.unmarshalInputDeleteQueryViewInput),
 			graphql.NewInputUnmarshaler("FieldValueInput", ec.unmarshalInputFieldValueInput),
@@ -6075,30 +7803,42 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ModifyMatterCertificateInput", ec.unmarshalInputModifyMatterCertificateInput),
 			graphql.NewInputUnmarshaler("ModifyMigrationInput", ec.unmarshalInputModifyMigrationInput),
 			graphql.NewInputUnmarshaler("MoveInMigrationInput", ec.unmarshalInputMoveInMigrationInput),
+			graphql.NewInputUnmarshaler("OnlineApplicationFilter", ec.unmarshalInputOnlineApplicationFilter),
+			graphql.NewInputUnmarshaler("OnlineMaterialInput", ec.unmarshalInputOnlineMaterialInput),
 			graphql.NewInputUnmarshaler("QueryConditionInput", ec.unmarshalInputQueryConditionInput),
 			graphql.NewInputUnmarshaler("QueryInput", ec.unmarshalInputQueryInput),
 			graphql.NewInputUnmarshaler("QuerySortInput", ec.unmarshalInputQuerySortInput),
 			graphql.NewInputUnmarshaler("QueryViewColumnInput", ec.unmarshalInputQueryViewColumnInput),
 			graphql.NewInputUnmarshaler("QueryViewSpecInput", ec.unmarshalInputQueryViewSpecInput),
+			graphql.NewInputUnmarshaler("RecordFoundCardInput", ec.unmarshalInputRecordFoundCardInput),
 			graphql.NewInputUnmarshaler("RefuseBirthRegistrationInput", ec.unmarshalInputRefuseBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("RefuseMigrationInput", ec.unmarshalInputRefuseMigrationInput),
 			graphql.NewInputUnmarshaler("RejectBirthMajorChangeInput", ec.unmarshalInputRejectBirthMajorChangeInput),
 			graphql.NewInputUnmarshaler("RejectIdCardApplicationInput", ec.unmarshalInputRejectIdCardApplicationInput),
+			graphql.NewInputUnmarshaler("RejectOnlineApplicationInput", ec.unmarshalInputRejectOnlineApplicationInput),
 			graphql.NewInputUnmarshaler("ReportBirthErrorsInput", ec.unmarshalInputReportBirthErrorsInput),
 			graphql.NewInputUnmarshaler("RequestBirthMajorChangeInput", ec.unmarshalInputRequestBirthMajorChangeInput),
+			graphql.NewInputUnmarshaler("RequestSealInput", ec.unmarshalInputRequestSealInput),
 			graphql.NewInputUnmarshaler("ResetUserPasswordInput", ec.unmarshalInputResetUserPasswordInput),
 			graphql.NewInputUnmarshaler("ResidentFilter", ec.unmarshalInputResidentFilter),
 			graphql.NewInputUnmarshaler("ReturnSignedBirthFormInput", ec.unmarshalInputReturnSignedBirthFormInput),
 			graphql.NewInputUnmarshaler("RevokeCertificateInput", ec.unmarshalInputRevokeCertificateInput),
+			graphql.NewInputUnmarshaler("RevokeSealInput", ec.unmarshalInputRevokeSealInput),
+			graphql.NewInputUnmarshaler("RotateIntegratorSecretInput", ec.unmarshalInputRotateIntegratorSecretInput),
 			graphql.NewInputUnmarshaler("RouteMatterCertificateInput", ec.unmarshalInputRouteMatterCertificateInput),
 			graphql.NewInputUnmarshaler("SaveQueryViewInput", ec.unmarshalInputSaveQueryViewInput),
 			graphql.NewInputUnmarshaler("SendCollaborationPingInput", ec.unmarshalInputSendCollaborationPingInput),
+			graphql.NewInputUnmarshaler("SendPortalMessageInput", ec.unmarshalInputSendPortalMessageInput),
 			graphql.NewInputUnmarshaler("SettleBirthRegistrationInput", ec.unmarshalInputSettleBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartIdCardApplicationInput", ec.unmarshalInputStartIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("StartMatterCertificateInput", ec.unmarshalInputStartMatterCertificateInput),
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
 			graphql.NewInputUnmarshaler("SubmitIdCardApplicationInput", ec.unmarshalInputSubmitIdCardApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineBirthApplicationInput", ec.unmarshalInputSubmitOnlineBirthApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineMatterCertificateApplicationInput", ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineMigrationApplicationInput", ec.unmarshalInputSubmitOnlineMigrationApplicationInput),
+			graphql.NewInputUnmarshaler("UpdateIntegratorClientInput", ec.unmarshalInputUpdateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
 			graphql.NewInputUnmarshaler("VerifyMatterReasonsInput", ec.unmarshalInputVerifyMatterReasonsInput),
@@ -6195,7 +7935,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/hcybsh.graphqls" "schema/idcard.graphqls" "schema/migration.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6214,12 +7954,17 @@ var sources = []*ast.Source{
 	{Name: "schema/case.graphqls", Input: sourceData("schema/case.graphqls"), BuiltIn: false},
 	{Name: "schema/certificate.graphqls", Input: sourceData("schema/certificate.graphqls"), BuiltIn: false},
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
+	{Name: "schema/found_card.graphqls", Input: sourceData("schema/found_card.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
 	{Name: "schema/idcard.graphqls", Input: sourceData("schema/idcard.graphqls"), BuiltIn: false},
+	{Name: "schema/integrator.graphqls", Input: sourceData("schema/integrator.graphqls"), BuiltIn: false},
+	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
+	{Name: "schema/online.graphqls", Input: sourceData("schema/online.graphqls"), BuiltIn: false},
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
+	{Name: "schema/seal.graphqls", Input: sourceData("schema/seal.graphqls"), BuiltIn: false},
 	{Name: "schema/users.graphqls", Input: sourceData("schema/users.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -6238,6 +7983,48 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_urbanRural(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ArchiveConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ArchiveConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ArchiveEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ArchiveEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "file":
+		return ec.fieldContext_ArchiveHit_file(ctx, field)
+	case "case":
+		return ec.fieldContext_ArchiveHit_case(ctx, field)
+	case "materialName":
+		return ec.fieldContext_ArchiveHit_materialName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveHit", field.Name)
+}
+
+func (ec *executionContext) childFields_ArchiveMaterialType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ArchiveMaterialType_code(ctx, field)
+	case "name":
+		return ec.fieldContext_ArchiveMaterialType_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveMaterialType", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6386,6 +8173,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_collabNo(ctx, field)
 	case "status":
 		return ec.fieldContext_Case_status(ctx, field)
+	case "people":
+		return ec.fieldContext_Case_people(ctx, field)
 	case "acceptanceOffice":
 		return ec.fieldContext_Case_acceptanceOffice(ctx, field)
 	case "registrationOffice":
@@ -6486,12 +8275,16 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_contentType(ctx, field)
 	case "size":
 		return ec.fieldContext_CaseFile_size(ctx, field)
+	case "pages":
+		return ec.fieldContext_CaseFile_pages(ctx, field)
 	case "revision":
 		return ec.fieldContext_CaseFile_revision(ctx, field)
 	case "restriction":
 		return ec.fieldContext_CaseFile_restriction(ctx, field)
 	case "valid":
 		return ec.fieldContext_CaseFile_valid(ctx, field)
+	case "deleteReason":
+		return ec.fieldContext_CaseFile_deleteReason(ctx, field)
 	case "url":
 		return ec.fieldContext_CaseFile_url(ctx, field)
 	case "thumbnailUrl":
@@ -6500,6 +8293,8 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_createdBy(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_CaseFile_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CaseFile_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_CaseFile_version(ctx, field)
 	}
@@ -6526,6 +8321,16 @@ func (ec *executionContext) childFields_CaseForward(ctx context.Context, field g
 		return ec.fieldContext_CaseForward_overdue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CaseForward", field.Name)
+}
+
+func (ec *executionContext) childFields_CasePerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CasePerson_name(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_CasePerson_idNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CasePerson", field.Name)
 }
 
 func (ec *executionContext) childFields_CertificateCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6666,6 +8471,22 @@ func (ec *executionContext) childFields_CertificateRouteAnswer(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type CertificateRouteAnswer", field.Name)
 }
 
+func (ec *executionContext) childFields_CitedLicence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "licenceId":
+		return ec.fieldContext_CitedLicence_licenceId(ctx, field)
+	case "materialCode":
+		return ec.fieldContext_CitedLicence_materialCode(ctx, field)
+	case "citedBy":
+		return ec.fieldContext_CitedLicence_citedBy(ctx, field)
+	case "citedAt":
+		return ec.fieldContext_CitedLicence_citedAt(ctx, field)
+	case "licence":
+		return ec.fieldContext_CitedLicence_licence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CitedLicence", field.Name)
+}
+
 func (ec *executionContext) childFields_CodeEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -6752,6 +8573,8 @@ func (ec *executionContext) childFields_CollaborationEvent(ctx context.Context, 
 		return ec.fieldContext_CollaborationEvent_messageType(ctx, field)
 	case "senderOffice":
 		return ec.fieldContext_CollaborationEvent_senderOffice(ctx, field)
+	case "senderOfficeName":
+		return ec.fieldContext_CollaborationEvent_senderOfficeName(ctx, field)
 	case "receiverOffice":
 		return ec.fieldContext_CollaborationEvent_receiverOffice(ctx, field)
 	case "office":
@@ -6814,6 +8637,50 @@ func (ec *executionContext) childFields_Division(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Division", field.Name)
 }
 
+func (ec *executionContext) childFields_DocumentVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_DocumentVerification_valid(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_DocumentVerification_unchanged(ctx, field)
+	case "reason":
+		return ec.fieldContext_DocumentVerification_reason(ctx, field)
+	case "message":
+		return ec.fieldContext_DocumentVerification_message(ctx, field)
+	case "seals":
+		return ec.fieldContext_DocumentVerification_seals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentVerification", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectronicSeal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ElectronicSeal_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ElectronicSeal_kind(ctx, field)
+	case "officeCode":
+		return ec.fieldContext_ElectronicSeal_officeCode(ctx, field)
+	case "userId":
+		return ec.fieldContext_ElectronicSeal_userId(ctx, field)
+	case "name":
+		return ec.fieldContext_ElectronicSeal_name(ctx, field)
+	case "imageDataUrl":
+		return ec.fieldContext_ElectronicSeal_imageDataUrl(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_ElectronicSeal_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_ElectronicSeal_validTo(ctx, field)
+	case "status":
+		return ec.fieldContext_ElectronicSeal_status(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ElectronicSeal_revokedAt(ctx, field)
+	case "revokeReason":
+		return ec.fieldContext_ElectronicSeal_revokeReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectronicSeal", field.Name)
+}
+
 func (ec *executionContext) childFields_FileLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6828,6 +8695,44 @@ func (ec *executionContext) childFields_FileLink(ctx context.Context, field grap
 		return ec.fieldContext_FileLink_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FileLink", field.Name)
+}
+
+func (ec *executionContext) childFields_FoundCard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FoundCard_id(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_FoundCard_idNumber(ctx, field)
+	case "nameOnCard":
+		return ec.fieldContext_FoundCard_nameOnCard(ctx, field)
+	case "foundAt":
+		return ec.fieldContext_FoundCard_foundAt(ctx, field)
+	case "foundPlace":
+		return ec.fieldContext_FoundCard_foundPlace(ctx, field)
+	case "finderName":
+		return ec.fieldContext_FoundCard_finderName(ctx, field)
+	case "finderPhone":
+		return ec.fieldContext_FoundCard_finderPhone(ctx, field)
+	case "station":
+		return ec.fieldContext_FoundCard_station(ctx, field)
+	case "ownerMatched":
+		return ec.fieldContext_FoundCard_ownerMatched(ctx, field)
+	case "ownerName":
+		return ec.fieldContext_FoundCard_ownerName(ctx, field)
+	case "ownerOffice":
+		return ec.fieldContext_FoundCard_ownerOffice(ctx, field)
+	case "status":
+		return ec.fieldContext_FoundCard_status(ctx, field)
+	case "claimantName":
+		return ec.fieldContext_FoundCard_claimantName(ctx, field)
+	case "claimantIdNumber":
+		return ec.fieldContext_FoundCard_claimantIdNumber(ctx, field)
+	case "claimedAt":
+		return ec.fieldContext_FoundCard_claimedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_FoundCard_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FoundCard", field.Name)
 }
 
 func (ec *executionContext) childFields_HcybshRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7292,6 +9197,48 @@ func (ec *executionContext) childFields_InfoCertificateRequest(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type InfoCertificateRequest", field.Name)
 }
 
+func (ec *executionContext) childFields_IntegratorClient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientId":
+		return ec.fieldContext_IntegratorClient_clientId(ctx, field)
+	case "name":
+		return ec.fieldContext_IntegratorClient_name(ctx, field)
+	case "kinds":
+		return ec.fieldContext_IntegratorClient_kinds(ctx, field)
+	case "offices":
+		return ec.fieldContext_IntegratorClient_offices(ctx, field)
+	case "ratePerMinute":
+		return ec.fieldContext_IntegratorClient_ratePerMinute(ctx, field)
+	case "webhookUrl":
+		return ec.fieldContext_IntegratorClient_webhookUrl(ctx, field)
+	case "previousSecretValidUntil":
+		return ec.fieldContext_IntegratorClient_previousSecretValidUntil(ctx, field)
+	case "operations":
+		return ec.fieldContext_IntegratorClient_operations(ctx, field)
+	case "disabled":
+		return ec.fieldContext_IntegratorClient_disabled(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_IntegratorClient_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_IntegratorClient_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_IntegratorClient_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegratorClient", field.Name)
+}
+
+func (ec *executionContext) childFields_IntegratorCredentials(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "client":
+		return ec.fieldContext_IntegratorCredentials_client(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_IntegratorCredentials_clientSecret(ctx, field)
+	case "webhookSecret":
+		return ec.fieldContext_IntegratorCredentials_webhookSecret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IntegratorCredentials", field.Name)
+}
+
 func (ec *executionContext) childFields_IssuedCertificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "number":
@@ -7312,6 +9259,46 @@ func (ec *executionContext) childFields_IssuedCertificate(ctx context.Context, f
 		return ec.fieldContext_IssuedCertificate_issuedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IssuedCertificate", field.Name)
+}
+
+func (ec *executionContext) childFields_Licence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Licence_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Licence_type(ctx, field)
+	case "holderIdNumber":
+		return ec.fieldContext_Licence_holderIdNumber(ctx, field)
+	case "holderName":
+		return ec.fieldContext_Licence_holderName(ctx, field)
+	case "issuer":
+		return ec.fieldContext_Licence_issuer(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_Licence_issuedAt(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_Licence_validUntil(ctx, field)
+	case "status":
+		return ec.fieldContext_Licence_status(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_Licence_revokedAt(ctx, field)
+	case "revokeReason":
+		return ec.fieldContext_Licence_revokeReason(ctx, field)
+	case "items":
+		return ec.fieldContext_Licence_items(ctx, field)
+	case "fetchedAt":
+		return ec.fieldContext_Licence_fetchedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Licence", field.Name)
+}
+
+func (ec *executionContext) childFields_LicenceItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_LicenceItem_key(ctx, field)
+	case "value":
+		return ec.fieldContext_LicenceItem_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LicenceItem", field.Name)
 }
 
 func (ec *executionContext) childFields_MajorChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7572,6 +9559,94 @@ func (ec *executionContext) childFields_Office(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Office", field.Name)
 }
 
+func (ec *executionContext) childFields_OnlineApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OnlineApplication_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_OnlineApplication_kind(ctx, field)
+	case "office":
+		return ec.fieldContext_OnlineApplication_office(ctx, field)
+	case "reference":
+		return ec.fieldContext_OnlineApplication_reference(ctx, field)
+	case "clientId":
+		return ec.fieldContext_OnlineApplication_clientId(ctx, field)
+	case "status":
+		return ec.fieldContext_OnlineApplication_status(ctx, field)
+	case "caseStatus":
+		return ec.fieldContext_OnlineApplication_caseStatus(ctx, field)
+	case "caseId":
+		return ec.fieldContext_OnlineApplication_caseId(ctx, field)
+	case "collabNo":
+		return ec.fieldContext_OnlineApplication_collabNo(ctx, field)
+	case "reason":
+		return ec.fieldContext_OnlineApplication_reason(ctx, field)
+	case "result":
+		return ec.fieldContext_OnlineApplication_result(ctx, field)
+	case "data":
+		return ec.fieldContext_OnlineApplication_data(ctx, field)
+	case "materials":
+		return ec.fieldContext_OnlineApplication_materials(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_OnlineApplication_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_OnlineApplication_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_OnlineApplication_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineApplication", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineApplicationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OnlineApplicationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OnlineApplicationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineApplicationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineApplicationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OnlineApplicationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OnlineApplicationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineApplicationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineApplicationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_OnlineApplicationEvent_eventId(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_OnlineApplicationEvent_applicationId(ctx, field)
+	case "status":
+		return ec.fieldContext_OnlineApplicationEvent_status(ctx, field)
+	case "at":
+		return ec.fieldContext_OnlineApplicationEvent_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineApplicationEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineMaterial(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_OnlineMaterial_code(ctx, field)
+	case "name":
+		return ec.fieldContext_OnlineMaterial_name(ctx, field)
+	case "contentType":
+		return ec.fieldContext_OnlineMaterial_contentType(ctx, field)
+	case "size":
+		return ec.fieldContext_OnlineMaterial_size(ctx, field)
+	case "sha256":
+		return ec.fieldContext_OnlineMaterial_sha256(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineMaterial", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -7580,6 +9655,64 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PortalMessage_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_PortalMessage_kind(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_PortalMessage_applicationId(ctx, field)
+	case "caseId":
+		return ec.fieldContext_PortalMessage_caseId(ctx, field)
+	case "office":
+		return ec.fieldContext_PortalMessage_office(ctx, field)
+	case "clientId":
+		return ec.fieldContext_PortalMessage_clientId(ctx, field)
+	case "subject":
+		return ec.fieldContext_PortalMessage_subject(ctx, field)
+	case "body":
+		return ec.fieldContext_PortalMessage_body(ctx, field)
+	case "status":
+		return ec.fieldContext_PortalMessage_status(ctx, field)
+	case "deadlineAt":
+		return ec.fieldContext_PortalMessage_deadlineAt(ctx, field)
+	case "overdue":
+		return ec.fieldContext_PortalMessage_overdue(ctx, field)
+	case "answer":
+		return ec.fieldContext_PortalMessage_answer(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_PortalMessage_answeredBy(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_PortalMessage_answeredAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PortalMessage_createdAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PortalMessage_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalMessageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PortalMessageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PortalMessageConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PortalMessageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PortalMessageEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PortalMessageEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortalMessageEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_QueryCodeValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7740,6 +9873,16 @@ func (ec *executionContext) childFields_QueueCount(ctx context.Context, field gr
 		return ec.fieldContext_QueueCount_status(ctx, field)
 	case "count":
 		return ec.fieldContext_QueueCount_count(ctx, field)
+	case "overdue":
+		return ec.fieldContext_QueueCount_overdue(ctx, field)
+	case "nextDeadline":
+		return ec.fieldContext_QueueCount_nextDeadline(ctx, field)
+	case "actions":
+		return ec.fieldContext_QueueCount_actions(ctx, field)
+	case "awaitsOtherSide":
+		return ec.fieldContext_QueueCount_awaitsOtherSide(ctx, field)
+	case "terminal":
+		return ec.fieldContext_QueueCount_terminal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QueueCount", field.Name)
 }
@@ -7812,6 +9955,32 @@ func (ec *executionContext) childFields_ResidentEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ResidentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SealVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_SealVerification_field(ctx, field)
+	case "sealId":
+		return ec.fieldContext_SealVerification_sealId(ctx, field)
+	case "sealName":
+		return ec.fieldContext_SealVerification_sealName(ctx, field)
+	case "holder":
+		return ec.fieldContext_SealVerification_holder(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_SealVerification_signedAt(ctx, field)
+	case "signatureValid":
+		return ec.fieldContext_SealVerification_signatureValid(ctx, field)
+	case "trusted":
+		return ec.fieldContext_SealVerification_trusted(ctx, field)
+	case "statusAtSigning":
+		return ec.fieldContext_SealVerification_statusAtSigning(ctx, field)
+	case "coversWhole":
+		return ec.fieldContext_SealVerification_coversWhole(ctx, field)
+	case "problem":
+		return ec.fieldContext_SealVerification_problem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SealVerification", field.Name)
+}
+
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "accessToken":
@@ -7870,6 +10039,30 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 		return ec.fieldContext_UserEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_WebhookDelivery_applicationId(ctx, field)
+	case "seq":
+		return ec.fieldContext_WebhookDelivery_seq(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "payload":
+		return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8016,12 +10209,40 @@ func (ec *executionContext) dir_pii_args(ctx context.Context, rawArgs map[string
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptOnlineApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AcceptOnlineApplicationInput, error) {
+			return ec.unmarshalNAcceptOnlineApplicationInput2hukouᚋgraphᚋmodelᚐAcceptOnlineApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_announceCollaborationKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AnnounceCollaborationKeyInput, error) {
 			return ec.unmarshalNAnnounceCollaborationKeyInput2hukouᚋgraphᚋmodelᚐAnnounceCollaborationKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_answerPortalMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
+			return ec.unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8078,6 +10299,50 @@ func (ec *executionContext) field_Mutation_approveMigration_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ApproveMigrationInput, error) {
 			return ec.unmarshalNApproveMigrationInput2hukouᚋgraphᚋmodelᚐApproveMigrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_citeLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "materialCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["materialCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "licenceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["licenceId"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_claimFoundIdCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ClaimFoundCardInput, error) {
+			return ec.unmarshalNClaimFoundCardInput2hukouᚋgraphᚋmodelᚐClaimFoundCardInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8198,6 +10463,20 @@ func (ec *executionContext) field_Mutation_correctIdCardApplication_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createIntegratorClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateIntegratorClientInput, error) {
+			return ec.unmarshalNCreateIntegratorClientInput2hukouᚋgraphᚋmodelᚐCreateIntegratorClientInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8231,6 +10510,14 @@ func (ec *executionContext) field_Mutation_deleteArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -8339,6 +10626,14 @@ func (ec *executionContext) field_Mutation_modifyArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["file"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "morePages",
+		func(ctx context.Context, v any) ([]*graphql.Upload, error) {
+			return ec.unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["morePages"] = arg4
 	return args, nil
 }
 
@@ -8468,6 +10763,20 @@ func (ec *executionContext) field_Mutation_printMatterCertificate_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordFoundIdCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordFoundCardInput, error) {
+			return ec.unmarshalNRecordFoundCardInput2hukouᚋgraphᚋmodelᚐRecordFoundCardInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8538,6 +10847,20 @@ func (ec *executionContext) field_Mutation_rejectIdCardApplication_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rejectOnlineApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RejectOnlineApplicationInput, error) {
+			return ec.unmarshalNRejectOnlineApplicationInput2hukouᚋgraphᚋmodelᚐRejectOnlineApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_replayMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8549,6 +10872,20 @@ func (ec *executionContext) field_Mutation_replayMessage_args(ctx context.Contex
 		return nil, err
 	}
 	args["messageId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_replayWebhookDelivery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -8572,6 +10909,20 @@ func (ec *executionContext) field_Mutation_requestBirthMajorChange_args(ctx cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RequestBirthMajorChangeInput, error) {
 			return ec.unmarshalNRequestBirthMajorChangeInput2hukouᚋgraphᚋmodelᚐRequestBirthMajorChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestSeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestSealInput, error) {
+			return ec.unmarshalNRequestSealInput2hukouᚋgraphᚋmodelᚐRequestSealInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8605,6 +10956,36 @@ func (ec *executionContext) field_Mutation_resetUserPassword_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreArchive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -8642,6 +11023,34 @@ func (ec *executionContext) field_Mutation_revokeMatterCertificate_args(ctx cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeCertificateInput, error) {
 			return ec.unmarshalNRevokeCertificateInput2hukouᚋgraphᚋmodelᚐRevokeCertificateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeSeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeSealInput, error) {
+			return ec.unmarshalNRevokeSealInput2hukouᚋgraphᚋmodelᚐRevokeSealInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateIntegratorSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RotateIntegratorSecretInput, error) {
+			return ec.unmarshalNRotateIntegratorSecretInput2hukouᚋgraphᚋmodelᚐRotateIntegratorSecretInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8726,6 +11135,20 @@ func (ec *executionContext) field_Mutation_sendCollaborationPing_args(ctx contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SendCollaborationPingInput, error) {
 			return ec.unmarshalNSendCollaborationPingInput2hukouᚋgraphᚋmodelᚐSendCollaborationPingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendPortalMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendPortalMessageInput, error) {
+			return ec.unmarshalNSendPortalMessageInput2hukouᚋgraphᚋmodelᚐSendPortalMessageInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8890,6 +11313,62 @@ func (ec *executionContext) field_Mutation_submitMigration_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_submitOnlineBirthApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitOnlineMatterCertificateApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineMatterCertificateApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMatterCertificateApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitOnlineMigrationApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineMigrationApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineMigrationApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMigrationApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateIntegratorClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateIntegratorClientInput, error) {
+			return ec.unmarshalNUpdateIntegratorClientInput2hukouᚋgraphᚋmodelᚐUpdateIntegratorClientInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8931,6 +11410,14 @@ func (ec *executionContext) field_Mutation_uploadArchive_args(ctx context.Contex
 		return nil, err
 	}
 	args["file"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "morePages",
+		func(ctx context.Context, v any) ([]*graphql.Upload, error) {
+			return ec.unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["morePages"] = arg3
 	return args, nil
 }
 
@@ -9114,6 +11601,20 @@ func (ec *executionContext) field_Query_checkIdCardPhoto_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_citedLicences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_codeList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9194,6 +11695,20 @@ func (ec *executionContext) field_Query_fileLinks_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_foundIdCards_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idNumber",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idNumber"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_hcybshRun_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9252,6 +11767,20 @@ func (ec *executionContext) field_Query_idCardLookup_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_licence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_migrationHousehold_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9291,6 +11820,50 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_onlineApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_onlineApplications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.OnlineApplicationFilter, error) {
+			return ec.unmarshalOOnlineApplicationFilter2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -9335,6 +11908,44 @@ func (ec *executionContext) field_Query_overdueMessages_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_portalMessages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*domain.PortalMessageStatus, error) {
+			return ec.unmarshalOPortalMessageStatus2ᚖhukouᚋdomainᚐPortalMessageStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "overdue",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["overdue"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -9490,6 +12101,50 @@ func (ec *executionContext) field_Query_runQuery_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_seals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "officeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["officeCode"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchArchives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (model.ArchiveSearchInput, error) {
+			return ec.unmarshalNArchiveSearchInput2hukouᚋgraphᚋmodelᚐArchiveSearchInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9539,6 +12194,42 @@ func (ec *executionContext) field_Query_verifyCertificate_args(ctx context.Conte
 		return nil, err
 	}
 	args["code"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_verifyDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_webhookDeliveries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*domain.WebhookStatus, error) {
+			return ec.unmarshalOWebhookStatus2ᚖhukouᚋdomainᚐWebhookStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -9692,6 +12383,258 @@ func (ec *executionContext) _Address_urbanRural(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Address_urbanRural(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArchiveEdge) graphql.Marshaler {
+			return ec.marshalNArchiveEdge2ᚕᚖhukouᚋgraphᚋmodelᚐArchiveEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ArchiveHit) graphql.Marshaler {
+			return ec.marshalNArchiveHit2ᚖhukouᚋdomainᚐArchiveHit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveHit_file(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveHit_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveHit_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveHit_case(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveHit_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Case, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveHit_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveHit_materialName(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveHit_materialName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveHit_materialName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveHit", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveMaterialType_code(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterialType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveMaterialType_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveMaterialType_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveMaterialType", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArchiveMaterialType_name(ctx context.Context, field graphql.CollectedField, obj *domain.ArchiveMaterialType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveMaterialType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveMaterialType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArchiveMaterialType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *domain.AuditEntry) (ret graphql.Marshaler) {
@@ -11103,6 +14046,175 @@ func (ec *executionContext) fieldContext_BirthLookup_ministryChecks(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _BirthOnlineResult_approved(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BirthOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOnlineResult_idNumber(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOnlineResult_householdNumber(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BirthOnlineResult_newbornName(ctx context.Context, field graphql.CollectedField, obj *birth.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOnlineResult_newbornName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewbornName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOnlineResult_newbornName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOnlineResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _BirthOutcome_newbornName(ctx context.Context, field graphql.CollectedField, obj *birth.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11367,6 +14479,38 @@ func (ec *executionContext) _Case_status(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Case_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "CaseStatus")
+}
+
+func (ec *executionContext) _Case_people(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.CasePerson) graphql.Marshaler {
+			return ec.marshalNCasePerson2ᚕhukouᚋdomainᚐCasePersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CasePerson(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Case_acceptanceOffice(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
@@ -12360,6 +15504,29 @@ func (ec *executionContext) fieldContext_CaseFile_size(_ context.Context, field 
 	return graphql.NewScalarFieldContext("CaseFile", field, true, true, "Int")
 }
 
+func (ec *executionContext) _CaseFile_pages(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_pages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Int")
+}
+
 func (ec *executionContext) _CaseFile_revision(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12427,6 +15594,47 @@ func (ec *executionContext) _CaseFile_valid(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_CaseFile_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CaseFile_deleteReason(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_deleteReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeleteReason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_deleteReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "String")
 }
 
 func (ec *executionContext) _CaseFile_url(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
@@ -12518,6 +15726,29 @@ func (ec *executionContext) _CaseFile_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_CaseFile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CaseFile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.CaseFile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseFile_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseFile_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Time")
 }
 
@@ -12726,6 +15957,88 @@ func (ec *executionContext) _CaseForward_overdue(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CaseForward_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseForward", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CasePerson_name(ctx context.Context, field graphql.CollectedField, obj *domain.CasePerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePerson_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePerson_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _CasePerson_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.CasePerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CasePerson_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CasePerson_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CasePerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _CertificateCheck_status(ctx context.Context, field graphql.CollectedField, obj *certificate.Check) (ret graphql.Marshaler) {
@@ -14060,6 +17373,130 @@ func (ec *executionContext) fieldContext_CertificateRouteAnswer_files(_ context.
 	return graphql.NewScalarFieldContext("CertificateRouteAnswer", field, false, false, "String")
 }
 
+func (ec *executionContext) _CitedLicence_licenceId(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_materialCode(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_materialCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_materialCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_citedBy(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_citedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_citedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_citedAt(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_citedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_citedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CitedLicence_licence(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+			return ec.marshalOLicence2ᚖhukouᚋdomainᚐLicence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CitedLicence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Licence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CodeEntry_code(ctx context.Context, field graphql.CollectedField, obj *model.CodeEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14813,6 +18250,29 @@ func (ec *executionContext) fieldContext_CollaborationEvent_senderOffice(_ conte
 	return graphql.NewScalarFieldContext("CollaborationEvent", field, false, false, "String")
 }
 
+func (ec *executionContext) _CollaborationEvent_senderOfficeName(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollaborationEvent_senderOfficeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CollaborationEvent().SenderOfficeName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollaborationEvent_senderOfficeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollaborationEvent", field, true, true, "String")
+}
+
 func (ec *executionContext) _CollaborationEvent_receiverOffice(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15282,6 +18742,401 @@ func (ec *executionContext) fieldContext_Division_historical(_ context.Context, 
 	return graphql.NewScalarFieldContext("Division", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _DocumentVerification_valid(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_valid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Valid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentVerification_unchanged(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentVerification_reason(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentVerification_message(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentVerification_seals(ctx context.Context, field graphql.CollectedField, obj *domain.DocumentVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVerification_seals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.SealVerification) graphql.Marshaler {
+			return ec.marshalNSealVerification2ᚕhukouᚋdomainᚐSealVerificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVerification_seals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentVerification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SealVerification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectronicSeal_id(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ElectronicSeal_kind(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealKind) graphql.Marshaler {
+			return ec.marshalNSealKind2hukouᚋdomainᚐSealKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "SealKind")
+}
+
+func (ec *executionContext) _ElectronicSeal_officeCode(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_officeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_officeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_userId(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_name(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_imageDataUrl(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_imageDataUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ElectronicSeal().ImageDataURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_imageDataUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, true, true, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_validFrom(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ElectronicSeal_validTo(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ElectronicSeal_status(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "SealStatus")
+}
+
+func (ec *executionContext) _ElectronicSeal_revokedAt(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ElectronicSeal_revokeReason(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_revokeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokeReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_revokeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
 func (ec *executionContext) _FileLink_id(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15395,6 +19250,518 @@ func (ec *executionContext) _FileLink_expiresAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_FileLink_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FileLink", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FoundCard_id(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FoundCard_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_nameOnCard(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_nameOnCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameOnCard, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_nameOnCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_foundAt(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_foundAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_foundAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FoundCard_foundPlace(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_foundPlace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundPlace, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_foundPlace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_finderName(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_finderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinderName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_finderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_finderPhone(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_finderPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinderPhone, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "PHONE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_finderPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_station(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_station(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Station, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_ownerMatched(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_ownerMatched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerMatched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_ownerMatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FoundCard_ownerName(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_ownerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_ownerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_ownerOffice(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_ownerOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_ownerOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_status(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.FoundCardStatus) graphql.Marshaler {
+			return ec.marshalNFoundCardStatus2hukouᚋdomainᚐFoundCardStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "FoundCardStatus")
+}
+
+func (ec *executionContext) _FoundCard_claimantName(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_claimantName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimantName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_claimantName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_claimantIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_claimantIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimantIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_claimantIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _FoundCard_claimedAt(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_claimedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_claimedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FoundCard_version(ctx context.Context, field graphql.CollectedField, obj *domain.FoundCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundCard_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundCard_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundCard", field, false, false, "Int")
 }
 
 func (ec *executionContext) _HcybshRun_id(ctx context.Context, field graphql.CollectedField, obj *domain.HcybshRun) (ret graphql.Marshaler) {
@@ -19986,6 +24353,360 @@ func (ec *executionContext) fieldContext_InfoCertificateRequest_applicantName(_ 
 	return graphql.NewScalarFieldContext("InfoCertificateRequest", field, false, false, "String")
 }
 
+func (ec *executionContext) _IntegratorClient_clientId(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_name(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_kinds(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.CaseKind) graphql.Marshaler {
+			return ec.marshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "CaseKind")
+}
+
+func (ec *executionContext) _IntegratorClient_offices(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_offices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_offices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_ratePerMinute(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_ratePerMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RatePerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_ratePerMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IntegratorClient_webhookUrl(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_webhookUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_webhookUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_previousSecretValidUntil(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_previousSecretValidUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousSecretUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_previousSecretValidUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IntegratorClient_operations(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_operations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_operations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorClient_disabled(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_disabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_disabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IntegratorClient_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IntegratorClient_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IntegratorClient_version(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorClient_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorClient_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorClient", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IntegratorCredentials_client(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorCredentials_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Client, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorCredentials_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IntegratorCredentials",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IntegratorCredentials_clientSecret(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorCredentials_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorCredentials_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorCredentials", field, false, false, "String")
+}
+
+func (ec *executionContext) _IntegratorCredentials_webhookSecret(ctx context.Context, field graphql.CollectedField, obj *domain.IntegratorCredentials) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IntegratorCredentials_webhookSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IntegratorCredentials_webhookSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IntegratorCredentials", field, false, false, "String")
+}
+
 func (ec *executionContext) _IssuedCertificate_number(ctx context.Context, field graphql.CollectedField, obj *certificate.Issued) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20204,6 +24925,409 @@ func (ec *executionContext) _IssuedCertificate_issuedAt(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_IssuedCertificate_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IssuedCertificate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_id(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Licence_type(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.LicenceType) graphql.Marshaler {
+			return ec.marshalNLicenceType2hukouᚋdomainᚐLicenceType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "LicenceType")
+}
+
+func (ec *executionContext) _Licence_holderIdNumber(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_holderIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_holderIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_holderName(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_holderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_holderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_issuer(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_issuedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_validUntil(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_status(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Licence().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, true, true, "SealStatus")
+}
+
+func (ec *executionContext) _Licence_revokedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Licence_revokeReason(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_revokeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokeReason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_revokeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Licence_items(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Licence().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LicenceItem) graphql.Marshaler {
+			return ec.marshalNLicenceItem2ᚕᚖhukouᚋgraphᚋmodelᚐLicenceItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Licence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LicenceItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Licence_fetchedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_fetchedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FetchedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_fetchedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LicenceItem_key(ctx context.Context, field graphql.CollectedField, obj *model.LicenceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceItem_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceItem_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicenceItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _LicenceItem_value(ctx context.Context, field graphql.CollectedField, obj *model.LicenceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicenceItem_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicenceItem_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicenceItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _MajorChange_field(ctx context.Context, field graphql.CollectedField, obj *birth.MajorChange) (ret graphql.Marshaler) {
@@ -20703,6 +25827,139 @@ func (ec *executionContext) fieldContext_MatterCertificateDetails_revocation(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_verdict(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_certificateNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_certificateNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CertificateNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_certificateNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_verificationCode(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_verificationCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerificationCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_verificationCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatterCertificateOnlineResult_refusalNumber(ctx context.Context, field graphql.CollectedField, obj *certificate.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatterCertificateOnlineResult_refusalNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusalNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatterCertificateOnlineResult_refusalNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatterCertificateOnlineResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _MessageLogVerification_ok(ctx context.Context, field graphql.CollectedField, obj *domain.LogVerification) (ret graphql.Marshaler) {
@@ -22359,6 +27616,139 @@ func (ec *executionContext) fieldContext_MigrationMover_relation(_ context.Conte
 	return graphql.NewScalarFieldContext("MigrationMover", field, false, false, "String")
 }
 
+func (ec *executionContext) _MigrationOnlineResult_approved(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_licenceId(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_householdNumber(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationOnlineResult_movedInOn(ctx context.Context, field graphql.CollectedField, obj *migration.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationOnlineResult_movedInOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovedInOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationOnlineResult_movedInOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationOnlineResult", field, false, false, "Time")
+}
+
 func (ec *executionContext) _MigrationOutcome_approved(ctx context.Context, field graphql.CollectedField, obj *migration.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23118,7 +28508,7 @@ func (ec *executionContext) _Mutation_uploadArchive(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UploadArchive(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["file"].(graphql.Upload))
+			return ec.Resolvers.Mutation().UploadArchive(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["file"].(graphql.Upload), fc.Args["morePages"].([]*graphql.Upload))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -23180,7 +28570,7 @@ func (ec *executionContext) _Mutation_modifyArchive(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ModifyArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["materialCode"].(*string), fc.Args["file"].(*graphql.Upload))
+			return ec.Resolvers.Mutation().ModifyArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["materialCode"].(*string), fc.Args["file"].(*graphql.Upload), fc.Args["morePages"].([]*graphql.Upload))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -23242,7 +28632,7 @@ func (ec *executionContext) _Mutation_deleteArchive(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+			return ec.Resolvers.Mutation().DeleteArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -23288,6 +28678,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteArchive(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreArchive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreArchive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreArchive(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreArchive(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24542,6 +29994,68 @@ func (ec *executionContext) fieldContext_Mutation_closeRefusedBirthRegistration(
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_submitOnlineBirthApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineBirthApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineBirthApplication(ctx, fc.Args["input"].(model.SubmitOnlineBirthApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineBirthApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineBirthApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_issueInformationCertificate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25348,6 +30862,68 @@ func (ec *executionContext) fieldContext_Mutation_revokeMatterCertificate(ctx co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_submitOnlineMatterCertificateApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineMatterCertificateApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineMatterCertificateApplication(ctx, fc.Args["input"].(model.SubmitOnlineMatterCertificateApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineMatterCertificateApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineMatterCertificateApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_replayMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25528,6 +31104,130 @@ func (ec *executionContext) fieldContext_Mutation_announceCollaborationKey(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_announceCollaborationKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordFoundIdCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordFoundIdCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordFoundIDCard(ctx, fc.Args["input"].(model.RecordFoundCardInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.FoundCard) graphql.Marshaler {
+			return ec.marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordFoundIdCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FoundCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordFoundIdCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_claimFoundIdCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_claimFoundIdCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClaimFoundIDCard(ctx, fc.Args["input"].(model.ClaimFoundCardInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.FoundCard
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.FoundCard) graphql.Marshaler {
+			return ec.marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_claimFoundIdCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FoundCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_claimFoundIdCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26390,6 +32090,254 @@ func (ec *executionContext) fieldContext_Mutation_closeIdCardApplication(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createIntegratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createIntegratorClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateIntegratorClient(ctx, fc.Args["input"].(model.CreateIntegratorClientInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorCredentials) graphql.Marshaler {
+			return ec.marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIntegratorCredentials(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createIntegratorClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorCredentials(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createIntegratorClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateIntegratorSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateIntegratorSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateIntegratorSecret(ctx, fc.Args["input"].(model.RotateIntegratorSecretInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorCredentials
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorCredentials) graphql.Marshaler {
+			return ec.marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIntegratorCredentials(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateIntegratorSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorCredentials(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateIntegratorSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateIntegratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateIntegratorClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateIntegratorClient(ctx, fc.Args["input"].(model.UpdateIntegratorClientInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateIntegratorClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateIntegratorClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_citeLicence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_citeLicence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CiteLicence(ctx, fc.Args["caseId"].(string), fc.Args["materialCode"].(string), fc.Args["licenceId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER"})
+				if err != nil {
+					var zeroVal *domain.CitedLicence
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CitedLicence
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CitedLicence) graphql.Marshaler {
+			return ec.marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_citeLicence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitedLicence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_citeLicence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startMigration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26824,6 +32772,378 @@ func (ec *executionContext) fieldContext_Mutation_moveInMigration(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_submitOnlineMigrationApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineMigrationApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineMigrationApplication(ctx, fc.Args["input"].(model.SubmitOnlineMigrationApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineMigrationApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineMigrationApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptOnlineApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptOnlineApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptOnlineApplication(ctx, fc.Args["input"].(model.AcceptOnlineApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptOnlineApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptOnlineApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectOnlineApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectOnlineApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectOnlineApplication(ctx, fc.Args["input"].(model.RejectOnlineApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectOnlineApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectOnlineApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replayWebhookDelivery(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replayWebhookDelivery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplayWebhookDelivery(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.WebhookDelivery
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.WebhookDelivery
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.WebhookDelivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚖhukouᚋdomainᚐWebhookDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replayWebhookDelivery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replayWebhookDelivery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendPortalMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendPortalMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendPortalMessage(ctx, fc.Args["input"].(model.SendPortalMessageInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendPortalMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendPortalMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_answerPortalMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_answerPortalMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnswerPortalMessage(ctx, fc.Args["input"].(model.AnswerPortalMessageInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.PortalMessage
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_answerPortalMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_answerPortalMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_saveQueryView(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26942,6 +33262,130 @@ func (ec *executionContext) fieldContext_Mutation_deleteQueryView(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteQueryView_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestSeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestSeal(ctx, fc.Args["input"].(model.RequestSealInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestSeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestSeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeSeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeSeal(ctx, fc.Args["input"].(model.RevokeSealInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeSeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeSeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27205,6 +33649,763 @@ func (ec *executionContext) fieldContext_Office_division(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _OnlineApplication_id(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OnlineApplication_kind(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CaseKind) graphql.Marshaler {
+			return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "CaseKind")
+}
+
+func (ec *executionContext) _OnlineApplication_office(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_reference(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_clientId(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_status(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "OnlineApplicationStatus")
+}
+
+func (ec *executionContext) _OnlineApplication_caseStatus(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_caseStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().CaseStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseStatus) graphql.Marshaler {
+			return ec.marshalOCaseStatus2ᚖhukouᚋdomainᚐCaseStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_caseStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "CaseStatus")
+}
+
+func (ec *executionContext) _OnlineApplication_caseId(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_caseId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_caseId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OnlineApplication_collabNo(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_collabNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().CollabNo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_collabNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_reason(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().Reason(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_result(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineResultDetails) graphql.Marshaler {
+			return ec.marshalOOnlineResult2hukouᚋdomainᚐOnlineResultDetails(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "OnlineResult")
+}
+
+func (ec *executionContext) _OnlineApplication_data(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplication().Data(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, true, true, "String")
+}
+
+func (ec *executionContext) _OnlineApplication_materials(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_materials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Materials, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.OnlineMaterial) graphql.Marshaler {
+			return ec.marshalNOnlineMaterial2ᚕhukouᚋdomainᚐOnlineMaterialᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_materials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnlineApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineMaterial(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OnlineApplication_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OnlineApplication_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OnlineApplication_version(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplication", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OnlineApplicationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OnlineApplicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OnlineApplicationEdge) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationEdge2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineApplicationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnlineApplicationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplicationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OnlineApplicationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OnlineApplicationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnlineApplicationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OnlineApplicationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OnlineApplicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineApplicationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OnlineApplicationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnlineApplicationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OnlineApplicationEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEvent_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEvent_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OnlineApplicationEvent_applicationId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEvent_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEvent_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OnlineApplicationEvent_status(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineApplicationEvent().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEvent", field, true, true, "OnlineApplicationStatus")
+}
+
+func (ec *executionContext) _OnlineApplicationEvent_at(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplicationEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppliedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplicationEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineApplicationEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OnlineMaterial_code(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineMaterial_name(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineMaterial_contentType(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineMaterial_size(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OnlineMaterial().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, true, true, "Int")
+}
+
+func (ec *executionContext) _OnlineMaterial_sha256(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineMaterial_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineMaterial_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineMaterial", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27249,6 +34450,547 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_id(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PortalMessage_kind(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PortalMessageKind) graphql.Marshaler {
+			return ec.marshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "PortalMessageKind")
+}
+
+func (ec *executionContext) _PortalMessage_applicationId(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().ApplicationID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _PortalMessage_caseId(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_caseId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().CaseID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_caseId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "ID")
+}
+
+func (ec *executionContext) _PortalMessage_office(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_clientId(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_clientId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_clientId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_subject(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_body(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessage_status(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.PortalMessageStatus) graphql.Marshaler {
+			return ec.marshalNPortalMessageStatus2hukouᚋdomainᚐPortalMessageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "PortalMessageStatus")
+}
+
+func (ec *executionContext) _PortalMessage_deadlineAt(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_deadlineAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeadlineAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_deadlineAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PortalMessage_overdue(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PortalMessage_answer(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().Answer(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _PortalMessage_answeredBy(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_answeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PortalMessage().AnsweredBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_answeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, true, true, "String")
+}
+
+func (ec *executionContext) _PortalMessage_answeredAt(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_answeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PortalMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PortalMessage_version(ctx context.Context, field graphql.CollectedField, obj *domain.PortalMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessage_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessage_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PortalMessageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PortalMessageEdge) graphql.Marshaler {
+			return ec.marshalNPortalMessageEdge2ᚕᚖhukouᚋgraphᚋmodelᚐPortalMessageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalMessageConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortalMessageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortalMessageEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortalMessageEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PortalMessageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortalMessageEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+			return ec.marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortalMessageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortalMessageEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessage(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -27302,6 +35044,118 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_archiveMaterialTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_archiveMaterialTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ArchiveMaterialTypes(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.ArchiveMaterialType
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.ArchiveMaterialType
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ArchiveMaterialType) graphql.Marshaler {
+			return ec.marshalNArchiveMaterialType2ᚕᚖhukouᚋdomainᚐArchiveMaterialTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_archiveMaterialTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveMaterialType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchArchives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchArchives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchArchives(ctx, fc.Args["search"].(model.ArchiveSearchInput), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.ArchiveConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.ArchiveConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArchiveConnection) graphql.Marshaler {
+			return ec.marshalNArchiveConnection2ᚖhukouᚋgraphᚋmodelᚐArchiveConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchArchives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchArchives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28155,6 +36009,68 @@ func (ec *executionContext) fieldContext_Query_collaborationPeerDirectory(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_foundIdCards(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_foundIdCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FoundIDCards(ctx, fc.Args["idNumber"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.FoundCard
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.FoundCard
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.FoundCard) graphql.Marshaler {
+			return ec.marshalNFoundCard2ᚕᚖhukouᚋdomainᚐFoundCardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_foundIdCards(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FoundCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_foundIdCards_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_hcybshRun(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28391,6 +36307,230 @@ func (ec *executionContext) fieldContext_Query_checkIdCardPhoto(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_integratorClients(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_integratorClients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().IntegratorClients(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.IntegratorClient
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.IntegratorClient
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚕᚖhukouᚋdomainᚐIntegratorClientᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_integratorClients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_integratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_integratorClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().IntegratorClient(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.IntegratorClient
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+			return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_integratorClient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IntegratorClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_licence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Licence(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.Licence
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Licence
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+			return ec.marshalNLicence2ᚖhukouᚋdomainᚐLicence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_licence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Licence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_licence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_citedLicences(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_citedLicences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CitedLicences(ctx, fc.Args["caseId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.CitedLicence
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.CitedLicence
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CitedLicence) graphql.Marshaler {
+			return ec.marshalNCitedLicence2ᚕᚖhukouᚋdomainᚐCitedLicenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_citedLicences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CitedLicence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_citedLicences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_migrationCategories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28559,6 +36699,254 @@ func (ec *executionContext) fieldContext_Query_migrationLookup(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_migrationLookup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_onlineApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_onlineApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OnlineApplication(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR", "CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_onlineApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_onlineApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_onlineApplications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_onlineApplications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OnlineApplications(ctx, fc.Args["filter"].(*model.OnlineApplicationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR", "CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.OnlineApplicationConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.OnlineApplicationConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OnlineApplicationConnection) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationConnection2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_onlineApplications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplicationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_onlineApplications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhookDeliveries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhookDeliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WebhookDeliveries(ctx, fc.Args["status"].(*domain.WebhookStatus), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.WebhookDelivery
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.WebhookDelivery
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.WebhookDelivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚕᚖhukouᚋdomainᚐWebhookDeliveryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhookDeliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_webhookDeliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_portalMessages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_portalMessages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PortalMessages(ctx, fc.Args["status"].(*domain.PortalMessageStatus), fc.Args["overdue"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR", "CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.PortalMessageConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.PortalMessageConnection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PortalMessageConnection) graphql.Marshaler {
+			return ec.marshalNPortalMessageConnection2ᚖhukouᚋgraphᚋmodelᚐPortalMessageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_portalMessages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortalMessageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_portalMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29269,6 +37657,130 @@ func (ec *executionContext) fieldContext_Query_codeList(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_codeList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_seals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_seals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Seals(ctx, fc.Args["officeCode"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal []*domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚕᚖhukouᚋdomainᚐElectronicSealᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_seals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_seals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verifyDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().VerifyDocument(ctx, fc.Args["file"].(graphql.Upload))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.DocumentVerification
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.DocumentVerification
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.DocumentVerification) graphql.Marshaler {
+			return ec.marshalNDocumentVerification2ᚖhukouᚋdomainᚐDocumentVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentVerification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_verifyDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30607,6 +39119,121 @@ func (ec *executionContext) fieldContext_QueueCount_count(_ context.Context, fie
 	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _QueueCount_overdue(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueCount_nextDeadline(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_nextDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextDeadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_nextDeadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueCount_actions(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Action) graphql.Marshaler {
+			return ec.marshalNCaseActionName2ᚕhukouᚋdomainᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "CaseActionName")
+}
+
+func (ec *executionContext) _QueueCount_awaitsOtherSide(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_awaitsOtherSide(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AwaitsOtherSide, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_awaitsOtherSide(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QueueCount_terminal(ctx context.Context, field graphql.CollectedField, obj *domain.QueueCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCount_terminal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terminal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCount_terminal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCount", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _RecentQuery_id(ctx context.Context, field graphql.CollectedField, obj *domain.RecentQuery) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31275,6 +39902,254 @@ func (ec *executionContext) fieldContext_ResidentEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _SealVerification_field(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_sealId(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_sealId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_sealId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_sealName(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_sealName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_sealName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_holder(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealVerification_signedAt(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_signedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SealVerification_signatureValid(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_signatureValid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignatureValid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_signatureValid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SealVerification_trusted(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_trusted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Trusted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_trusted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SealVerification_statusAtSigning(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_statusAtSigning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusAtSigning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_statusAtSigning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "SealStatus")
+}
+
+func (ec *executionContext) _SealVerification_coversWhole(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_coversWhole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoversWhole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_coversWhole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SealVerification_problem(ctx context.Context, field graphql.CollectedField, obj *domain.SealVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealVerification_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealVerification_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealVerification", field, false, false, "String")
+}
+
 func (ec *executionContext) _Session_accessToken(ctx context.Context, field graphql.CollectedField, obj *domain.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31439,6 +40314,56 @@ func (ec *executionContext) fieldContext_Subscription_collaborationEvents(_ cont
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CollaborationEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_onlineApplicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_onlineApplicationEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().OnlineApplicationEvents(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.CollabEvent
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CollabEvent
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_onlineApplicationEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplicationEvent(ctx, field)
 		},
 	}
 	return fc, nil
@@ -31777,6 +40702,231 @@ func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookDelivery_applicationId(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().ApplicationID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "ID")
+}
+
+func (ec *executionContext) _WebhookDelivery_seq(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.WebhookStatus) graphql.Marshaler {
+			return ec.marshalNWebhookStatus2hukouᚋdomainᚐWebhookStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "WebhookStatus")
+}
+
+func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().Payload(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *domain.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -32852,6 +42002,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAcceptOnlineApplicationInput(ctx context.Context, obj any) (model.AcceptOnlineApplicationInput, error) {
+	var it model.AcceptOnlineApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcceptOnlineApplicationInput unmarshals raw into the AcceptOnlineApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcceptOnlineApplicationInput(ctx context.Context, raw any) (model.AcceptOnlineApplicationInput, error) {
+	var out model.AcceptOnlineApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcceptOnlineApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAnnounceCollaborationKeyInput(ctx context.Context, obj any) (model.AnnounceCollaborationKeyInput, error) {
 	var it model.AnnounceCollaborationKeyInput
 	if obj == nil {
@@ -32926,6 +42125,62 @@ func (ec *executionContext) unmarshalInputAnnounceCollaborationKeyInput(ctx cont
 func UnmarshalAnnounceCollaborationKeyInput(ctx context.Context, raw any) (model.AnnounceCollaborationKeyInput, error) {
 	var out model.AnnounceCollaborationKeyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnnounceCollaborationKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAnswerPortalMessageInput(ctx context.Context, obj any) (model.AnswerPortalMessageInput, error) {
+	var it model.AnswerPortalMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "answer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnswerPortalMessageInput unmarshals raw into the AnswerPortalMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnswerPortalMessageInput(ctx context.Context, raw any) (model.AnswerPortalMessageInput, error) {
+	var out model.AnswerPortalMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnswerPortalMessageInput", raw, &out)
 	return out, err
 }
 
@@ -33006,6 +42261,111 @@ func (ec *executionContext) unmarshalInputApproveMigrationInput(ctx context.Cont
 func UnmarshalApproveMigrationInput(ctx context.Context, raw any) (model.ApproveMigrationInput, error) {
 	var out model.ApproveMigrationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApproveMigrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputArchiveSearchInput(ctx context.Context, obj any) (model.ArchiveSearchInput, error) {
+	var it model.ArchiveSearchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "collabNo", "personName", "personIdNumber", "materialCode", "officeCode", "from", "to", "status", "restriction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "collabNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collabNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollabNo = data
+		case "personName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonName = data
+		case "personIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personIdNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonIDNumber = data
+		case "materialCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materialCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaterialCode = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOArchiveStatus2ᚖhukouᚋdomainᚐArchiveStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "restriction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("restriction"))
+			data, err := ec.unmarshalOArchiveRestriction2ᚖhukouᚋdomainᚐArchiveRestriction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Restriction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArchiveSearchInput unmarshals raw into the ArchiveSearchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArchiveSearchInput(ctx context.Context, raw any) (model.ArchiveSearchInput, error) {
+	var out model.ArchiveSearchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArchiveSearchInput", raw, &out)
 	return out, err
 }
 
@@ -33339,7 +42699,7 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "side", "statuses", "collabNo"}
+	fieldsInOrder := [...]string{"kind", "side", "statuses", "collabNo", "person", "createdFrom", "createdBefore"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33374,6 +42734,27 @@ func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.CollabNo = data
+		case "person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Person = data
+		case "createdFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedFrom = data
+		case "createdBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBefore = data
 		}
 	}
 	return it, nil
@@ -33635,6 +43016,69 @@ func (ec *executionContext) unmarshalInputCertificatePersonInput(ctx context.Con
 func UnmarshalCertificatePersonInput(ctx context.Context, raw any) (certificate.Person, error) {
 	var out certificate.Person
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CertificatePersonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputClaimFoundCardInput(ctx context.Context, obj any) (model.ClaimFoundCardInput, error) {
+	var it model.ClaimFoundCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "claimantName", "claimantIdNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "claimantName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claimantName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClaimantName = data
+		case "claimantIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claimantIdNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClaimantIDNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClaimFoundCardInput unmarshals raw into the ClaimFoundCardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClaimFoundCardInput(ctx context.Context, raw any) (model.ClaimFoundCardInput, error) {
+	var out model.ClaimFoundCardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClaimFoundCardInput", raw, &out)
 	return out, err
 }
 
@@ -34047,6 +43491,90 @@ func (ec *executionContext) unmarshalInputCorrectIdCardApplicationInput(ctx cont
 func UnmarshalCorrectIdCardApplicationInput(ctx context.Context, raw any) (model.CorrectIDCardApplicationInput, error) {
 	var out model.CorrectIDCardApplicationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectIdCardApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateIntegratorClientInput(ctx context.Context, obj any) (model.CreateIntegratorClientInput, error) {
+	var it model.CreateIntegratorClientInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "name", "officeCode", "kinds", "offices", "ratePerMinute", "webhookUrl"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "offices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offices"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Offices = data
+		case "ratePerMinute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratePerMinute"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RatePerMinute = data
+		case "webhookUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateIntegratorClientInput unmarshals raw into the CreateIntegratorClientInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateIntegratorClientInput(ctx context.Context, raw any) (model.CreateIntegratorClientInput, error) {
+	var out model.CreateIntegratorClientInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateIntegratorClientInput", raw, &out)
 	return out, err
 }
 
@@ -35100,6 +44628,104 @@ func UnmarshalMoveInMigrationInput(ctx context.Context, raw any) (model.MoveInMi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOnlineApplicationFilter(ctx context.Context, obj any) (model.OnlineApplicationFilter, error) {
+	var it model.OnlineApplicationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"statuses", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOOnlineApplicationStatus2ᚕhukouᚋdomainᚐOnlineStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOnlineApplicationFilter unmarshals raw into the OnlineApplicationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOnlineApplicationFilter(ctx context.Context, raw any) (model.OnlineApplicationFilter, error) {
+	var out model.OnlineApplicationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OnlineApplicationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOnlineMaterialInput(ctx context.Context, obj any) (model.OnlineMaterialInput, error) {
+	var it model.OnlineMaterialInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "file"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOnlineMaterialInput unmarshals raw into the OnlineMaterialInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOnlineMaterialInput(ctx context.Context, raw any) (model.OnlineMaterialInput, error) {
+	var out model.OnlineMaterialInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OnlineMaterialInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputQueryConditionInput(ctx context.Context, obj any) (domain.QueryCondition, error) {
 	var it domain.QueryCondition
 	if obj == nil {
@@ -35416,6 +45042,90 @@ func UnmarshalQueryViewSpecInput(ctx context.Context, raw any) (domain.QueryView
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordFoundCardInput(ctx context.Context, obj any) (model.RecordFoundCardInput, error) {
+	var it model.RecordFoundCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["nameOnCard"]; !present {
+		asMap["nameOnCard"] = ""
+	}
+	if _, present := asMap["finderPhone"]; !present {
+		asMap["finderPhone"] = ""
+	}
+
+	fieldsInOrder := [...]string{"idNumber", "nameOnCard", "foundAt", "foundPlace", "finderName", "finderPhone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "nameOnCard":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameOnCard"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameOnCard = data
+		case "foundAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundAt = data
+		case "foundPlace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundPlace"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundPlace = data
+		case "finderName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finderName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinderName = data
+		case "finderPhone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finderPhone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinderPhone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordFoundCardInput unmarshals raw into the RecordFoundCardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordFoundCardInput(ctx context.Context, raw any) (model.RecordFoundCardInput, error) {
+	var out model.RecordFoundCardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordFoundCardInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRefuseBirthRegistrationInput(ctx context.Context, obj any) (model.RefuseBirthRegistrationInput, error) {
 	var it model.RefuseBirthRegistrationInput
 	if obj == nil {
@@ -35651,6 +45361,62 @@ func UnmarshalRejectIdCardApplicationInput(ctx context.Context, raw any) (model.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRejectOnlineApplicationInput(ctx context.Context, obj any) (model.RejectOnlineApplicationInput, error) {
+	var it model.RejectOnlineApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRejectOnlineApplicationInput unmarshals raw into the RejectOnlineApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRejectOnlineApplicationInput(ctx context.Context, raw any) (model.RejectOnlineApplicationInput, error) {
+	var out model.RejectOnlineApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectOnlineApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReportBirthErrorsInput(ctx context.Context, obj any) (model.ReportBirthErrorsInput, error) {
 	var it model.ReportBirthErrorsInput
 	if obj == nil {
@@ -35760,6 +45526,62 @@ func (ec *executionContext) unmarshalInputRequestBirthMajorChangeInput(ctx conte
 func UnmarshalRequestBirthMajorChangeInput(ctx context.Context, raw any) (model.RequestBirthMajorChangeInput, error) {
 	var out model.RequestBirthMajorChangeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestBirthMajorChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRequestSealInput(ctx context.Context, obj any) (model.RequestSealInput, error) {
+	var it model.RequestSealInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "officeCode", "userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNSealKind2hukouᚋdomainᚐSealKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "officeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officeCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficeCode = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestSealInput unmarshals raw into the RequestSealInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestSealInput(ctx context.Context, raw any) (model.RequestSealInput, error) {
+	var out model.RequestSealInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestSealInput", raw, &out)
 	return out, err
 }
 
@@ -35987,6 +45809,104 @@ func UnmarshalRevokeCertificateInput(ctx context.Context, raw any) (model.Revoke
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRevokeSealInput(ctx context.Context, obj any) (model.RevokeSealInput, error) {
+	var it model.RevokeSealInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeSealInput unmarshals raw into the RevokeSealInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeSealInput(ctx context.Context, raw any) (model.RevokeSealInput, error) {
+	var out model.RevokeSealInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeSealInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRotateIntegratorSecretInput(ctx context.Context, obj any) (model.RotateIntegratorSecretInput, error) {
+	var it model.RotateIntegratorSecretInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "graceSeconds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "graceSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("graceSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GraceSeconds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRotateIntegratorSecretInput unmarshals raw into the RotateIntegratorSecretInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRotateIntegratorSecretInput(ctx context.Context, raw any) (model.RotateIntegratorSecretInput, error) {
+	var out model.RotateIntegratorSecretInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RotateIntegratorSecretInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRouteMatterCertificateInput(ctx context.Context, obj any) (model.RouteMatterCertificateInput, error) {
 	var it model.RouteMatterCertificateInput
 	if obj == nil {
@@ -36177,6 +46097,76 @@ func (ec *executionContext) unmarshalInputSendCollaborationPingInput(ctx context
 func UnmarshalSendCollaborationPingInput(ctx context.Context, raw any) (model.SendCollaborationPingInput, error) {
 	var out model.SendCollaborationPingInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendCollaborationPingInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendPortalMessageInput(ctx context.Context, obj any) (model.SendPortalMessageInput, error) {
+	var it model.SendPortalMessageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "applicationId", "office", "subject", "body"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendPortalMessageInput unmarshals raw into the SendPortalMessageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendPortalMessageInput(ctx context.Context, raw any) (model.SendPortalMessageInput, error) {
+	var out model.SendPortalMessageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendPortalMessageInput", raw, &out)
 	return out, err
 }
 
@@ -36478,6 +46468,314 @@ func (ec *executionContext) unmarshalInputSubmitIdCardApplicationInput(ctx conte
 func UnmarshalSubmitIdCardApplicationInput(ctx context.Context, raw any) (model.SubmitIDCardApplicationInput, error) {
 	var out model.SubmitIDCardApplicationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitIdCardApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitOnlineBirthApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineBirthApplicationInput, error) {
+	var it model.SubmitOnlineBirthApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "certificateNumber", "applicant", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "certificateNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateNumber = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNBirthApplicantInput2ᚖhukouᚋdomainᚋbirthᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineBirthApplicationInput unmarshals raw into the SubmitOnlineBirthApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineBirthApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineBirthApplicationInput, error) {
+	var out model.SubmitOnlineBirthApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineBirthApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+	var it model.SubmitOnlineMatterCertificateApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "matter", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "matter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matter"))
+			data, err := ec.unmarshalNCertificateMatterInput2ᚖhukouᚋdomainᚋcertificateᚐMatter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Matter = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineMatterCertificateApplicationInput unmarshals raw into the SubmitOnlineMatterCertificateApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+	var out model.SubmitOnlineMatterCertificateApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineMatterCertificateApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitOnlineMigrationApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineMigrationApplicationInput, error) {
+	var it model.SubmitOnlineMigrationApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "applicant", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNMigrationApplicantInput2ᚖhukouᚋdomainᚋmigrationᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineMigrationApplicationInput unmarshals raw into the SubmitOnlineMigrationApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineMigrationApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineMigrationApplicationInput, error) {
+	var out model.SubmitOnlineMigrationApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineMigrationApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateIntegratorClientInput(ctx context.Context, obj any) (model.UpdateIntegratorClientInput, error) {
+	var it model.UpdateIntegratorClientInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "version", "kinds", "offices", "ratePerMinute", "webhookUrl", "operations", "disabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "offices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offices"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Offices = data
+		case "ratePerMinute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratePerMinute"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RatePerMinute = data
+		case "webhookUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookURL = data
+		case "operations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operations"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operations = data
+		case "disabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateIntegratorClientInput unmarshals raw into the UpdateIntegratorClientInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateIntegratorClientInput(ctx context.Context, raw any) (model.UpdateIntegratorClientInput, error) {
+	var out model.UpdateIntegratorClientInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateIntegratorClientInput", raw, &out)
 	return out, err
 }
 
@@ -36826,6 +47124,40 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	}
 }
 
+func (ec *executionContext) _OnlineResult(ctx context.Context, sel ast.SelectionSet, obj domain.OnlineResultDetails) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case migration.OnlineResult:
+		return ec._MigrationOnlineResult(ctx, sel, &obj)
+	case *migration.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MigrationOnlineResult(ctx, sel, obj)
+	case certificate.OnlineResult:
+		return ec._MatterCertificateOnlineResult(ctx, sel, &obj)
+	case *certificate.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MatterCertificateOnlineResult(ctx, sel, obj)
+	case birth.OnlineResult:
+		return ec._BirthOnlineResult(ctx, sel, &obj)
+	case *birth.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BirthOnlineResult(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of OnlineResult must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
@@ -36856,6 +47188,163 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Address_urbanRural(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveConnectionImplementors = []string{"ArchiveConnection"}
+
+func (ec *executionContext) _ArchiveConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveConnection")
+		case "edges":
+			out.Values[i] = ec._ArchiveConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ArchiveConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveEdgeImplementors = []string{"ArchiveEdge"}
+
+func (ec *executionContext) _ArchiveEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveEdge")
+		case "cursor":
+			out.Values[i] = ec._ArchiveEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ArchiveEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveHitImplementors = []string{"ArchiveHit"}
+
+func (ec *executionContext) _ArchiveHit(ctx context.Context, sel ast.SelectionSet, obj *domain.ArchiveHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveHit")
+		case "file":
+			out.Values[i] = ec._ArchiveHit_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "case":
+			out.Values[i] = ec._ArchiveHit_case(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialName":
+			out.Values[i] = ec._ArchiveHit_materialName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var archiveMaterialTypeImplementors = []string{"ArchiveMaterialType"}
+
+func (ec *executionContext) _ArchiveMaterialType(ctx context.Context, sel ast.SelectionSet, obj *domain.ArchiveMaterialType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveMaterialTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveMaterialType")
+		case "code":
+			out.Values[i] = ec._ArchiveMaterialType_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ArchiveMaterialType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37333,6 +47822,59 @@ func (ec *executionContext) _BirthLookup(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var birthOnlineResultImplementors = []string{"BirthOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _BirthOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *birth.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthOnlineResult")
+		case "approved":
+			out.Values[i] = ec._BirthOnlineResult_approved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._BirthOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._BirthOnlineResult_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._BirthOnlineResult_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newbornName":
+			out.Values[i] = ec._BirthOnlineResult_newbornName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var birthOutcomeImplementors = []string{"BirthOutcome"}
 
 func (ec *executionContext) _BirthOutcome(ctx context.Context, sel ast.SelectionSet, obj *birth.Outcome) graphql.Marshaler {
@@ -37420,6 +47962,11 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "status":
 			out.Values[i] = ec._Case_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "people":
+			out.Values[i] = ec._Case_people(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -37741,6 +48288,11 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CaseFile_size(ctx, field, obj)
 				})
+		case "pages":
+			out.Values[i] = ec._CaseFile_pages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "revision":
 			out.Values[i] = ec._CaseFile_revision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37753,6 +48305,11 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "valid":
 			out.Values[i] = ec._CaseFile_valid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deleteReason":
+			out.Values[i] = ec._CaseFile_deleteReason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -37775,6 +48332,11 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "createdAt":
 			out.Values[i] = ec._CaseFile_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CaseFile_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -37851,6 +48413,44 @@ func (ec *executionContext) _CaseForward(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._CaseForward_overdue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var casePersonImplementors = []string{"CasePerson"}
+
+func (ec *executionContext) _CasePerson(ctx context.Context, sel ast.SelectionSet, obj *domain.CasePerson) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, casePersonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CasePerson")
+		case "name":
+			out.Values[i] = ec._CasePerson_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._CasePerson_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -38318,6 +48918,59 @@ func (ec *executionContext) _CertificateRouteAnswer(ctx context.Context, sel ast
 	return out
 }
 
+var citedLicenceImplementors = []string{"CitedLicence"}
+
+func (ec *executionContext) _CitedLicence(ctx context.Context, sel ast.SelectionSet, obj *domain.CitedLicence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citedLicenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CitedLicence")
+		case "licenceId":
+			out.Values[i] = ec._CitedLicence_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialCode":
+			out.Values[i] = ec._CitedLicence_materialCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citedBy":
+			out.Values[i] = ec._CitedLicence_citedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citedAt":
+			out.Values[i] = ec._CitedLicence_citedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licence":
+			out.Values[i] = ec._CitedLicence_licence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var codeEntryImplementors = []string{"CodeEntry"}
 
 func (ec *executionContext) _CodeEntry(ctx context.Context, sel ast.SelectionSet, obj *model.CodeEntry) graphql.Marshaler {
@@ -38580,42 +49233,48 @@ func (ec *executionContext) _CollaborationEvent(ctx context.Context, sel ast.Sel
 		case "messageId":
 			out.Values[i] = ec._CollaborationEvent_messageId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "collabNo":
 			out.Values[i] = ec._CollaborationEvent_collabNo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "caseKind":
 			out.Values[i] = ec._CollaborationEvent_caseKind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "messageType":
 			out.Values[i] = ec._CollaborationEvent_messageType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "senderOffice":
 			out.Values[i] = ec._CollaborationEvent_senderOffice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "senderOfficeName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CollaborationEvent_senderOfficeName(ctx, field, obj)
+				})
 		case "receiverOffice":
 			out.Values[i] = ec._CollaborationEvent_receiverOffice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "office":
 			out.Values[i] = ec._CollaborationEvent_office(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "appliedAt":
 			out.Values[i] = ec._CollaborationEvent_appliedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -38809,6 +49468,143 @@ func (ec *executionContext) _Division(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var documentVerificationImplementors = []string{"DocumentVerification"}
+
+func (ec *executionContext) _DocumentVerification(ctx context.Context, sel ast.SelectionSet, obj *domain.DocumentVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentVerification")
+		case "valid":
+			out.Values[i] = ec._DocumentVerification_valid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._DocumentVerification_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._DocumentVerification_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._DocumentVerification_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seals":
+			out.Values[i] = ec._DocumentVerification_seals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var electronicSealImplementors = []string{"ElectronicSeal"}
+
+func (ec *executionContext) _ElectronicSeal(ctx context.Context, sel ast.SelectionSet, obj *domain.ElectronicSeal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electronicSealImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectronicSeal")
+		case "id":
+			out.Values[i] = ec._ElectronicSeal_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ElectronicSeal_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "officeCode":
+			out.Values[i] = ec._ElectronicSeal_officeCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userId":
+			out.Values[i] = ec._ElectronicSeal_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ElectronicSeal_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "imageDataUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ElectronicSeal_imageDataUrl(ctx, field, obj)
+				})
+		case "validFrom":
+			out.Values[i] = ec._ElectronicSeal_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._ElectronicSeal_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ElectronicSeal_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedAt":
+			out.Values[i] = ec._ElectronicSeal_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokeReason":
+			out.Values[i] = ec._ElectronicSeal_revokeReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fileLinkImplementors = []string{"FileLink"}
 
 func (ec *executionContext) _FileLink(ctx context.Context, sel ast.SelectionSet, obj *model.FileLink) graphql.Marshaler {
@@ -38842,6 +49638,114 @@ func (ec *executionContext) _FileLink(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "expiresAt":
 			out.Values[i] = ec._FileLink_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var foundCardImplementors = []string{"FoundCard"}
+
+func (ec *executionContext) _FoundCard(ctx context.Context, sel ast.SelectionSet, obj *domain.FoundCard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, foundCardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FoundCard")
+		case "id":
+			out.Values[i] = ec._FoundCard_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._FoundCard_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nameOnCard":
+			out.Values[i] = ec._FoundCard_nameOnCard(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "foundAt":
+			out.Values[i] = ec._FoundCard_foundAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "foundPlace":
+			out.Values[i] = ec._FoundCard_foundPlace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finderName":
+			out.Values[i] = ec._FoundCard_finderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finderPhone":
+			out.Values[i] = ec._FoundCard_finderPhone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "station":
+			out.Values[i] = ec._FoundCard_station(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerMatched":
+			out.Values[i] = ec._FoundCard_ownerMatched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerName":
+			out.Values[i] = ec._FoundCard_ownerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerOffice":
+			out.Values[i] = ec._FoundCard_ownerOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._FoundCard_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimantName":
+			out.Values[i] = ec._FoundCard_claimantName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimantIdNumber":
+			out.Values[i] = ec._FoundCard_claimantIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimedAt":
+			out.Values[i] = ec._FoundCard_claimedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._FoundCard_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40482,6 +51386,137 @@ func (ec *executionContext) _InfoCertificateRequest(ctx context.Context, sel ast
 	return out
 }
 
+var integratorClientImplementors = []string{"IntegratorClient"}
+
+func (ec *executionContext) _IntegratorClient(ctx context.Context, sel ast.SelectionSet, obj *domain.IntegratorClient) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, integratorClientImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IntegratorClient")
+		case "clientId":
+			out.Values[i] = ec._IntegratorClient_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._IntegratorClient_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinds":
+			out.Values[i] = ec._IntegratorClient_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offices":
+			out.Values[i] = ec._IntegratorClient_offices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratePerMinute":
+			out.Values[i] = ec._IntegratorClient_ratePerMinute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "webhookUrl":
+			out.Values[i] = ec._IntegratorClient_webhookUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousSecretValidUntil":
+			out.Values[i] = ec._IntegratorClient_previousSecretValidUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "operations":
+			out.Values[i] = ec._IntegratorClient_operations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disabled":
+			out.Values[i] = ec._IntegratorClient_disabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._IntegratorClient_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._IntegratorClient_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._IntegratorClient_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var integratorCredentialsImplementors = []string{"IntegratorCredentials"}
+
+func (ec *executionContext) _IntegratorCredentials(ctx context.Context, sel ast.SelectionSet, obj *domain.IntegratorCredentials) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, integratorCredentialsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IntegratorCredentials")
+		case "client":
+			out.Values[i] = ec._IntegratorCredentials_client(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientSecret":
+			out.Values[i] = ec._IntegratorCredentials_clientSecret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "webhookSecret":
+			out.Values[i] = ec._IntegratorCredentials_webhookSecret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var issuedCertificateImplementors = []string{"IssuedCertificate"}
 
 func (ec *executionContext) _IssuedCertificate(ctx context.Context, sel ast.SelectionSet, obj *certificate.Issued) graphql.Marshaler {
@@ -40530,6 +51565,134 @@ func (ec *executionContext) _IssuedCertificate(ctx context.Context, sel ast.Sele
 			}
 		case "issuedAt":
 			out.Values[i] = ec._IssuedCertificate_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var licenceImplementors = []string{"Licence"}
+
+func (ec *executionContext) _Licence(ctx context.Context, sel ast.SelectionSet, obj *domain.Licence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, licenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Licence")
+		case "id":
+			out.Values[i] = ec._Licence_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Licence_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holderIdNumber":
+			out.Values[i] = ec._Licence_holderIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holderName":
+			out.Values[i] = ec._Licence_holderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuer":
+			out.Values[i] = ec._Licence_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuedAt":
+			out.Values[i] = ec._Licence_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validUntil":
+			out.Values[i] = ec._Licence_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Licence_status(ctx, field, obj)
+				})
+		case "revokedAt":
+			out.Values[i] = ec._Licence_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokeReason":
+			out.Values[i] = ec._Licence_revokeReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Licence_items(ctx, field, obj)
+				})
+		case "fetchedAt":
+			out.Values[i] = ec._Licence_fetchedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var licenceItemImplementors = []string{"LicenceItem"}
+
+func (ec *executionContext) _LicenceItem(ctx context.Context, sel ast.SelectionSet, obj *model.LicenceItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, licenceItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LicenceItem")
+		case "key":
+			out.Values[i] = ec._LicenceItem_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._LicenceItem_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40699,6 +51862,59 @@ func (ec *executionContext) _MatterCertificateDetails(ctx context.Context, sel a
 			}
 		case "revocation":
 			out.Values[i] = ec._MatterCertificateDetails_revocation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matterCertificateOnlineResultImplementors = []string{"MatterCertificateOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _MatterCertificateOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *certificate.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matterCertificateOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatterCertificateOnlineResult")
+		case "verdict":
+			out.Values[i] = ec._MatterCertificateOnlineResult_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MatterCertificateOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certificateNumber":
+			out.Values[i] = ec._MatterCertificateOnlineResult_certificateNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verificationCode":
+			out.Values[i] = ec._MatterCertificateOnlineResult_verificationCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refusalNumber":
+			out.Values[i] = ec._MatterCertificateOnlineResult_refusalNumber(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -41246,6 +52462,59 @@ func (ec *executionContext) _MigrationMover(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var migrationOnlineResultImplementors = []string{"MigrationOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _MigrationOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *migration.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, migrationOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MigrationOnlineResult")
+		case "approved":
+			out.Values[i] = ec._MigrationOnlineResult_approved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MigrationOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licenceId":
+			out.Values[i] = ec._MigrationOnlineResult_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._MigrationOnlineResult_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "movedInOn":
+			out.Values[i] = ec._MigrationOnlineResult_movedInOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var migrationOutcomeImplementors = []string{"MigrationOutcome"}
 
 func (ec *executionContext) _MigrationOutcome(ctx context.Context, sel ast.SelectionSet, obj *migration.Outcome) graphql.Marshaler {
@@ -41525,6 +52794,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "restoreArchive":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreArchive(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setArchiveRestriction":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setArchiveRestriction(ctx, field)
@@ -41672,6 +52948,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "submitOnlineBirthApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineBirthApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "issueInformationCertificate":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_issueInformationCertificate(ctx, field)
@@ -41763,6 +53046,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "submitOnlineMatterCertificateApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineMatterCertificateApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "replayMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_replayMessage(ctx, field)
@@ -41780,6 +53070,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "announceCollaborationKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_announceCollaborationKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordFoundIdCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordFoundIdCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimFoundIdCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_claimFoundIdCard(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -41882,6 +53186,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createIntegratorClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createIntegratorClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateIntegratorSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateIntegratorSecret(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateIntegratorClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateIntegratorClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citeLicence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_citeLicence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startMigration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startMigration(ctx, field)
@@ -41931,6 +53263,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "submitOnlineMigrationApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineMigrationApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptOnlineApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptOnlineApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectOnlineApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectOnlineApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayWebhookDelivery":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replayWebhookDelivery(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendPortalMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendPortalMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerPortalMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_answerPortalMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "saveQueryView":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_saveQueryView(ctx, field)
@@ -41941,6 +53315,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteQueryView":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteQueryView(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestSeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestSeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeSeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeSeal(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -42031,6 +53419,298 @@ func (ec *executionContext) _Office(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var onlineApplicationImplementors = []string{"OnlineApplication"}
+
+func (ec *executionContext) _OnlineApplication(ctx context.Context, sel ast.SelectionSet, obj *domain.OnlineApplication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineApplicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineApplication")
+		case "id":
+			out.Values[i] = ec._OnlineApplication_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._OnlineApplication_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "office":
+			out.Values[i] = ec._OnlineApplication_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reference":
+			out.Values[i] = ec._OnlineApplication_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientId":
+			out.Values[i] = ec._OnlineApplication_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._OnlineApplication_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "caseStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_caseStatus(ctx, field, obj)
+				})
+		case "caseId":
+			out.Values[i] = ec._OnlineApplication_caseId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "collabNo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_collabNo(ctx, field, obj)
+				})
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_reason(ctx, field, obj)
+				})
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_result(ctx, field, obj)
+				})
+		case "data":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplication_data(ctx, field, obj)
+				})
+		case "materials":
+			out.Values[i] = ec._OnlineApplication_materials(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._OnlineApplication_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._OnlineApplication_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._OnlineApplication_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineApplicationConnectionImplementors = []string{"OnlineApplicationConnection"}
+
+func (ec *executionContext) _OnlineApplicationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OnlineApplicationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineApplicationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineApplicationConnection")
+		case "edges":
+			out.Values[i] = ec._OnlineApplicationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OnlineApplicationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineApplicationEdgeImplementors = []string{"OnlineApplicationEdge"}
+
+func (ec *executionContext) _OnlineApplicationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OnlineApplicationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineApplicationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineApplicationEdge")
+		case "cursor":
+			out.Values[i] = ec._OnlineApplicationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OnlineApplicationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineApplicationEventImplementors = []string{"OnlineApplicationEvent"}
+
+func (ec *executionContext) _OnlineApplicationEvent(ctx context.Context, sel ast.SelectionSet, obj *domain.CollabEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineApplicationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineApplicationEvent")
+		case "eventId":
+			out.Values[i] = ec._OnlineApplicationEvent_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicationId":
+			out.Values[i] = ec._OnlineApplicationEvent_applicationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineApplicationEvent_status(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._OnlineApplicationEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineMaterialImplementors = []string{"OnlineMaterial"}
+
+func (ec *executionContext) _OnlineMaterial(ctx context.Context, sel ast.SelectionSet, obj *domain.OnlineMaterial) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineMaterialImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineMaterial")
+		case "code":
+			out.Values[i] = ec._OnlineMaterial_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._OnlineMaterial_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentType":
+			out.Values[i] = ec._OnlineMaterial_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnlineMaterial_size(ctx, field, obj)
+				})
+		case "sha256":
+			out.Values[i] = ec._OnlineMaterial_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -42050,6 +53730,195 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portalMessageImplementors = []string{"PortalMessage"}
+
+func (ec *executionContext) _PortalMessage(ctx context.Context, sel ast.SelectionSet, obj *domain.PortalMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessage")
+		case "id":
+			out.Values[i] = ec._PortalMessage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._PortalMessage_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicationId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_applicationId(ctx, field, obj)
+				})
+		case "caseId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_caseId(ctx, field, obj)
+				})
+		case "office":
+			out.Values[i] = ec._PortalMessage_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientId":
+			out.Values[i] = ec._PortalMessage_clientId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.Values[i] = ec._PortalMessage_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._PortalMessage_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PortalMessage_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deadlineAt":
+			out.Values[i] = ec._PortalMessage_deadlineAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_overdue(ctx, field, obj)
+				})
+		case "answer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_answer(ctx, field, obj)
+				})
+		case "answeredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortalMessage_answeredBy(ctx, field, obj)
+				})
+		case "answeredAt":
+			out.Values[i] = ec._PortalMessage_answeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PortalMessage_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PortalMessage_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portalMessageConnectionImplementors = []string{"PortalMessageConnection"}
+
+func (ec *executionContext) _PortalMessageConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PortalMessageConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessageConnection")
+		case "edges":
+			out.Values[i] = ec._PortalMessageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PortalMessageConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portalMessageEdgeImplementors = []string{"PortalMessageEdge"}
+
+func (ec *executionContext) _PortalMessageEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PortalMessageEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portalMessageEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortalMessageEdge")
+		case "cursor":
+			out.Values[i] = ec._PortalMessageEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PortalMessageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -42093,6 +53962,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
+				})
+		case "archiveMaterialTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_archiveMaterialTypes(ctx, field)
+				})
+		case "searchArchives":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchArchives(ctx, field)
 				})
 		case "fileLinks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -42184,6 +54065,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_collaborationPeerDirectory(ctx, field)
 				})
+		case "foundIdCards":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_foundIdCards(ctx, field)
+				})
 		case "hcybshRun":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -42208,6 +54095,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_checkIdCardPhoto(ctx, field)
 				})
+		case "integratorClients":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_integratorClients(ctx, field)
+				})
+		case "integratorClient":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_integratorClient(ctx, field)
+				})
+		case "licence":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_licence(ctx, field)
+				})
+		case "citedLicences":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_citedLicences(ctx, field)
+				})
 		case "migrationCategories":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -42225,6 +54136,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_migrationLookup(ctx, field)
+				})
+		case "onlineApplication":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_onlineApplication(ctx, field)
+				})
+		case "onlineApplications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_onlineApplications(ctx, field)
+				})
+		case "webhookDeliveries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhookDeliveries(ctx, field)
+				})
+		case "portalMessages":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_portalMessages(ctx, field)
 				})
 		case "querySources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -42297,6 +54232,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_codeList(ctx, field)
+				})
+		case "seals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_seals(ctx, field)
+				})
+		case "verifyDocument":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyDocument(ctx, field)
 				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -42874,6 +54821,31 @@ func (ec *executionContext) _QueueCount(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "overdue":
+			out.Values[i] = ec._QueueCount_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextDeadline":
+			out.Values[i] = ec._QueueCount_nextDeadline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actions":
+			out.Values[i] = ec._QueueCount_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "awaitsOtherSide":
+			out.Values[i] = ec._QueueCount_awaitsOtherSide(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "terminal":
+			out.Values[i] = ec._QueueCount_terminal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43121,6 +55093,84 @@ func (ec *executionContext) _ResidentEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var sealVerificationImplementors = []string{"SealVerification"}
+
+func (ec *executionContext) _SealVerification(ctx context.Context, sel ast.SelectionSet, obj *domain.SealVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sealVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SealVerification")
+		case "field":
+			out.Values[i] = ec._SealVerification_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealId":
+			out.Values[i] = ec._SealVerification_sealId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealName":
+			out.Values[i] = ec._SealVerification_sealName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holder":
+			out.Values[i] = ec._SealVerification_holder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signedAt":
+			out.Values[i] = ec._SealVerification_signedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "signatureValid":
+			out.Values[i] = ec._SealVerification_signatureValid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trusted":
+			out.Values[i] = ec._SealVerification_trusted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusAtSigning":
+			out.Values[i] = ec._SealVerification_statusAtSigning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coversWhole":
+			out.Values[i] = ec._SealVerification_coversWhole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._SealVerification_problem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sessionImplementors = []string{"Session"}
 
 func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, obj *domain.Session) graphql.Marshaler {
@@ -43189,6 +55239,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "collaborationEvents":
 		return ec._Subscription_collaborationEvents(ctx, fields[0])
+	case "onlineApplicationEvents":
+		return ec._Subscription_onlineApplicationEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -43327,6 +55379,81 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._UserEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryImplementors = []string{"WebhookDelivery"}
+
+func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *domain.WebhookDelivery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDelivery")
+		case "id":
+			out.Values[i] = ec._WebhookDelivery_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicationId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_applicationId(ctx, field, obj)
+				})
+		case "seq":
+			out.Values[i] = ec._WebhookDelivery_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._WebhookDelivery_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attempts":
+			out.Values[i] = ec._WebhookDelivery_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._WebhookDelivery_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payload":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_payload(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._WebhookDelivery_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._WebhookDelivery_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -43707,6 +55834,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAcceptOnlineApplicationInput2hukouᚋgraphᚋmodelᚐAcceptOnlineApplicationInput(ctx context.Context, v any) (model.AcceptOnlineApplicationInput, error) {
+	res, err := ec.unmarshalInputAcceptOnlineApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAddress2ᚖhukouᚋdomainᚐAddress(ctx context.Context, sel ast.SelectionSet, v *domain.Address) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Address!")
@@ -43720,9 +55852,78 @@ func (ec *executionContext) unmarshalNAnnounceCollaborationKeyInput2hukouᚋgrap
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
+	res, err := ec.unmarshalInputAnswerPortalMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNApproveMigrationInput2hukouᚋgraphᚋmodelᚐApproveMigrationInput(ctx context.Context, v any) (model.ApproveMigrationInput, error) {
 	res, err := ec.unmarshalInputApproveMigrationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNArchiveConnection2ᚖhukouᚋgraphᚋmodelᚐArchiveConnection(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveConnection!")
+		return graphql.Null
+	}
+	return ec._ArchiveConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchiveEdge2ᚕᚖhukouᚋgraphᚋmodelᚐArchiveEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArchiveEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArchiveEdge2ᚖhukouᚋgraphᚋmodelᚐArchiveEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArchiveEdge2ᚖhukouᚋgraphᚋmodelᚐArchiveEdge(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveEdge!")
+		return graphql.Null
+	}
+	return ec._ArchiveEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchiveHit2ᚖhukouᚋdomainᚐArchiveHit(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveHit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveHit!")
+		return graphql.Null
+	}
+	return ec._ArchiveHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNArchiveMaterialType2ᚕᚖhukouᚋdomainᚐArchiveMaterialTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ArchiveMaterialType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArchiveMaterialType2ᚖhukouᚋdomainᚐArchiveMaterialType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArchiveMaterialType2ᚖhukouᚋdomainᚐArchiveMaterialType(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveMaterialType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveMaterialType!")
+		return graphql.Null
+	}
+	return ec._ArchiveMaterialType(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNArchiveRestriction2hukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (domain.ArchiveRestriction, error) {
@@ -43738,6 +55939,11 @@ func (ec *executionContext) marshalNArchiveRestriction2hukouᚋdomainᚐArchiveR
 		graphql.AddInvalidNullFromMarshaler(ctx, "ArchiveRestriction!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNArchiveSearchInput2hukouᚋgraphᚋmodelᚐArchiveSearchInput(ctx context.Context, v any) (model.ArchiveSearchInput, error) {
+	res, err := ec.unmarshalInputArchiveSearchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNAuditAction2hukouᚋdomainᚐAuditAction(ctx context.Context, v any) (domain.AuditAction, error) {
@@ -44087,6 +56293,56 @@ func (ec *executionContext) marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 	return res
 }
 
+func (ec *executionContext) unmarshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, v any) ([]domain.CaseKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.CaseKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CaseKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCasePerson2hukouᚋdomainᚐCasePerson(ctx context.Context, sel ast.SelectionSet, v domain.CasePerson) graphql.Marshaler {
+	return ec._CasePerson(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCasePerson2ᚕhukouᚋdomainᚐCasePersonᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CasePerson) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCasePerson2hukouᚋdomainᚐCasePerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCaseStatus2hukouᚋdomainᚐCaseStatus(ctx context.Context, v any) (domain.CaseStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.CaseStatus(tmp)
@@ -44237,6 +56493,35 @@ func (ec *executionContext) marshalNCertificateVerdict2hukouᚋdomainᚋcertific
 	return res
 }
 
+func (ec *executionContext) marshalNCitedLicence2ᚕᚖhukouᚋdomainᚐCitedLicenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.CitedLicence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCitedLicence2ᚖhukouᚋdomainᚐCitedLicence(ctx context.Context, sel ast.SelectionSet, v *domain.CitedLicence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CitedLicence!")
+		return graphql.Null
+	}
+	return ec._CitedLicence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNClaimFoundCardInput2hukouᚋgraphᚋmodelᚐClaimFoundCardInput(ctx context.Context, v any) (model.ClaimFoundCardInput, error) {
+	res, err := ec.unmarshalInputClaimFoundCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNClientLoginInput2hukouᚋgraphᚋmodelᚐClientLoginInput(ctx context.Context, v any) (model.ClientLoginInput, error) {
 	res, err := ec.unmarshalInputClientLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44371,6 +56656,11 @@ func (ec *executionContext) unmarshalNCorrectIdCardApplicationInput2hukouᚋgrap
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateIntegratorClientInput2hukouᚋgraphᚋmodelᚐCreateIntegratorClientInput(ctx context.Context, v any) (model.CreateIntegratorClientInput, error) {
+	res, err := ec.unmarshalInputCreateIntegratorClientInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateUserInput2hukouᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44408,6 +56698,38 @@ func (ec *executionContext) marshalNDirection2hukouᚋdomainᚐDirection(ctx con
 		graphql.AddInvalidNullFromMarshaler(ctx, "Direction!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDocumentVerification2ᚖhukouᚋdomainᚐDocumentVerification(ctx context.Context, sel ast.SelectionSet, v *domain.DocumentVerification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentVerification!")
+		return graphql.Null
+	}
+	return ec._DocumentVerification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNElectronicSeal2ᚕᚖhukouᚋdomainᚐElectronicSealᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ElectronicSeal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx context.Context, sel ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ElectronicSeal!")
+		return graphql.Null
+	}
+	return ec._ElectronicSeal(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFieldValueInput2ᚕᚖhukouᚋgraphᚋmodelᚐFieldValueInputᚄ(ctx context.Context, v any) ([]*model.FieldValueInput, error) {
@@ -44483,6 +56805,45 @@ func (ec *executionContext) marshalNForwardState2hukouᚋdomainᚐForwardState(c
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ForwardState!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNFoundCard2ᚕᚖhukouᚋdomainᚐFoundCardᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.FoundCard) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFoundCard2ᚖhukouᚋdomainᚐFoundCard(ctx context.Context, sel ast.SelectionSet, v *domain.FoundCard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FoundCard!")
+		return graphql.Null
+	}
+	return ec._FoundCard(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFoundCardStatus2hukouᚋdomainᚐFoundCardStatus(ctx context.Context, v any) (domain.FoundCardStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.FoundCardStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFoundCardStatus2hukouᚋdomainᚐFoundCardStatus(ctx context.Context, sel ast.SelectionSet, v domain.FoundCardStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FoundCardStatus!")
 	}
 	return res
 }
@@ -44866,9 +57227,88 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNIntegratorClient2ᚕᚖhukouᚋdomainᚐIntegratorClientᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.IntegratorClient) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIntegratorClient2ᚖhukouᚋdomainᚐIntegratorClient(ctx context.Context, sel ast.SelectionSet, v *domain.IntegratorClient) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IntegratorClient!")
+		return graphql.Null
+	}
+	return ec._IntegratorClient(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIntegratorCredentials2ᚖhukouᚋdomainᚐIntegratorCredentials(ctx context.Context, sel ast.SelectionSet, v *domain.IntegratorCredentials) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IntegratorCredentials!")
+		return graphql.Null
+	}
+	return ec._IntegratorCredentials(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNIssueInformationCertificateInput2hukouᚋdomainᚋcertificateᚐInfoRequest(ctx context.Context, v any) (certificate.InfoRequest, error) {
 	res, err := ec.unmarshalInputIssueInformationCertificateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLicence2ᚖhukouᚋdomainᚐLicence(ctx context.Context, sel ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Licence!")
+		return graphql.Null
+	}
+	return ec._Licence(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLicenceItem2ᚕᚖhukouᚋgraphᚋmodelᚐLicenceItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LicenceItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLicenceItem2ᚖhukouᚋgraphᚋmodelᚐLicenceItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLicenceItem2ᚖhukouᚋgraphᚋmodelᚐLicenceItem(ctx context.Context, sel ast.SelectionSet, v *model.LicenceItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LicenceItem!")
+		return graphql.Null
+	}
+	return ec._LicenceItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLicenceType2hukouᚋdomainᚐLicenceType(ctx context.Context, v any) (domain.LicenceType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.LicenceType(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLicenceType2hukouᚋdomainᚐLicenceType(ctx context.Context, sel ast.SelectionSet, v domain.LicenceType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LicenceType!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNLoginInput2hukouᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
@@ -45188,6 +57628,94 @@ func (ec *executionContext) marshalNOfficeLevel2hukouᚋdomainᚐOfficeLevel(ctx
 	return res
 }
 
+func (ec *executionContext) marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx context.Context, sel ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OnlineApplication!")
+		return graphql.Null
+	}
+	return ec._OnlineApplication(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOnlineApplicationConnection2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OnlineApplicationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OnlineApplicationConnection!")
+		return graphql.Null
+	}
+	return ec._OnlineApplicationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOnlineApplicationEdge2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineApplicationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OnlineApplicationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOnlineApplicationEdge2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOnlineApplicationEdge2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OnlineApplicationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OnlineApplicationEdge!")
+		return graphql.Null
+	}
+	return ec._OnlineApplicationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOnlineApplicationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx context.Context, sel ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OnlineApplicationEvent!")
+		return graphql.Null
+	}
+	return ec._OnlineApplicationEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx context.Context, v any) (domain.OnlineStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.OnlineStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx context.Context, sel ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OnlineApplicationStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNOnlineMaterial2hukouᚋdomainᚐOnlineMaterial(ctx context.Context, sel ast.SelectionSet, v domain.OnlineMaterial) graphql.Marshaler {
+	return ec._OnlineMaterial(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOnlineMaterial2ᚕhukouᚋdomainᚐOnlineMaterialᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.OnlineMaterial) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOnlineMaterial2hukouᚋdomainᚐOnlineMaterial(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNOnlineMaterialInput2ᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInput(ctx context.Context, v any) (*model.OnlineMaterialInput, error) {
+	res, err := ec.unmarshalInputOnlineMaterialInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖhukouᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -45237,6 +57765,76 @@ func (ec *executionContext) marshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx context
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "PiiKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNPortalMessage2ᚖhukouᚋdomainᚐPortalMessage(ctx context.Context, sel ast.SelectionSet, v *domain.PortalMessage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortalMessage!")
+		return graphql.Null
+	}
+	return ec._PortalMessage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalMessageConnection2ᚖhukouᚋgraphᚋmodelᚐPortalMessageConnection(ctx context.Context, sel ast.SelectionSet, v *model.PortalMessageConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortalMessageConnection!")
+		return graphql.Null
+	}
+	return ec._PortalMessageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortalMessageEdge2ᚕᚖhukouᚋgraphᚋmodelᚐPortalMessageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PortalMessageEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortalMessageEdge2ᚖhukouᚋgraphᚋmodelᚐPortalMessageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortalMessageEdge2ᚖhukouᚋgraphᚋmodelᚐPortalMessageEdge(ctx context.Context, sel ast.SelectionSet, v *model.PortalMessageEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortalMessageEdge!")
+		return graphql.Null
+	}
+	return ec._PortalMessageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx context.Context, v any) (domain.PortalMessageKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PortalMessageKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPortalMessageKind2hukouᚋdomainᚐPortalMessageKind(ctx context.Context, sel ast.SelectionSet, v domain.PortalMessageKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PortalMessageKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPortalMessageStatus2hukouᚋdomainᚐPortalMessageStatus(ctx context.Context, v any) (domain.PortalMessageStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PortalMessageStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPortalMessageStatus2hukouᚋdomainᚐPortalMessageStatus(ctx context.Context, sel ast.SelectionSet, v domain.PortalMessageStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PortalMessageStatus!")
 	}
 	return res
 }
@@ -45559,6 +58157,11 @@ func (ec *executionContext) marshalNRecentQuery2ᚖhukouᚋdomainᚐRecentQuery(
 	return ec._RecentQuery(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRecordFoundCardInput2hukouᚋgraphᚋmodelᚐRecordFoundCardInput(ctx context.Context, v any) (model.RecordFoundCardInput, error) {
+	res, err := ec.unmarshalInputRecordFoundCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRefuseBirthRegistrationInput2hukouᚋgraphᚋmodelᚐRefuseBirthRegistrationInput(ctx context.Context, v any) (model.RefuseBirthRegistrationInput, error) {
 	res, err := ec.unmarshalInputRefuseBirthRegistrationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45579,6 +58182,11 @@ func (ec *executionContext) unmarshalNRejectIdCardApplicationInput2hukouᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRejectOnlineApplicationInput2hukouᚋgraphᚋmodelᚐRejectOnlineApplicationInput(ctx context.Context, v any) (model.RejectOnlineApplicationInput, error) {
+	res, err := ec.unmarshalInputRejectOnlineApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNReportBirthErrorsInput2hukouᚋgraphᚋmodelᚐReportBirthErrorsInput(ctx context.Context, v any) (model.ReportBirthErrorsInput, error) {
 	res, err := ec.unmarshalInputReportBirthErrorsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45586,6 +58194,11 @@ func (ec *executionContext) unmarshalNReportBirthErrorsInput2hukouᚋgraphᚋmod
 
 func (ec *executionContext) unmarshalNRequestBirthMajorChangeInput2hukouᚋgraphᚋmodelᚐRequestBirthMajorChangeInput(ctx context.Context, v any) (model.RequestBirthMajorChangeInput, error) {
 	res, err := ec.unmarshalInputRequestBirthMajorChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRequestSealInput2hukouᚋgraphᚋmodelᚐRequestSealInput(ctx context.Context, v any) (model.RequestSealInput, error) {
+	res, err := ec.unmarshalInputRequestSealInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -45675,6 +58288,11 @@ func (ec *executionContext) unmarshalNRevokeCertificateInput2hukouᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRevokeSealInput2hukouᚋgraphᚋmodelᚐRevokeSealInput(ctx context.Context, v any) (model.RevokeSealInput, error) {
+	res, err := ec.unmarshalInputRevokeSealInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRole2hukouᚋdomainᚐRole(ctx context.Context, v any) (domain.Role, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.Role(tmp)
@@ -45720,6 +58338,11 @@ func (ec *executionContext) marshalNRole2ᚕhukouᚋdomainᚐRoleᚄ(ctx context
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRotateIntegratorSecretInput2hukouᚋgraphᚋmodelᚐRotateIntegratorSecretInput(ctx context.Context, v any) (model.RotateIntegratorSecretInput, error) {
+	res, err := ec.unmarshalInputRotateIntegratorSecretInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRouteMatterCertificateInput2hukouᚋgraphᚋmodelᚐRouteMatterCertificateInput(ctx context.Context, v any) (model.RouteMatterCertificateInput, error) {
 	res, err := ec.unmarshalInputRouteMatterCertificateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45730,8 +58353,63 @@ func (ec *executionContext) unmarshalNSaveQueryViewInput2hukouᚋgraphᚋmodel�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSealKind2hukouᚋdomainᚐSealKind(ctx context.Context, v any) (domain.SealKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.SealKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSealKind2hukouᚋdomainᚐSealKind(ctx context.Context, sel ast.SelectionSet, v domain.SealKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SealKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx context.Context, v any) (domain.SealStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.SealStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx context.Context, sel ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SealStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNSealVerification2hukouᚋdomainᚐSealVerification(ctx context.Context, sel ast.SelectionSet, v domain.SealVerification) graphql.Marshaler {
+	return ec._SealVerification(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSealVerification2ᚕhukouᚋdomainᚐSealVerificationᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.SealVerification) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSealVerification2hukouᚋdomainᚐSealVerification(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNSendCollaborationPingInput2hukouᚋgraphᚋmodelᚐSendCollaborationPingInput(ctx context.Context, v any) (model.SendCollaborationPingInput, error) {
 	res, err := ec.unmarshalInputSendCollaborationPingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSendPortalMessageInput2hukouᚋgraphᚋmodelᚐSendPortalMessageInput(ctx context.Context, v any) (model.SendPortalMessageInput, error) {
+	res, err := ec.unmarshalInputSendPortalMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -45854,6 +58532,21 @@ func (ec *executionContext) unmarshalNSubmitIdCardApplicationInput2hukouᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineBirthApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSubmitOnlineMatterCertificateApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, v any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSubmitOnlineMigrationApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineMigrationApplicationInput(ctx context.Context, v any) (model.SubmitOnlineMigrationApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineMigrationApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45886,6 +58579,11 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) unmarshalNUpdateIntegratorClientInput2hukouᚋgraphᚋmodelᚐUpdateIntegratorClientInput(ctx context.Context, v any) (model.UpdateIntegratorClientInput, error) {
+	res, err := ec.unmarshalInputUpdateIntegratorClientInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateUserInput2hukouᚋgraphᚋmodelᚐUpdateUserInput(ctx context.Context, v any) (model.UpdateUserInput, error) {
 	res, err := ec.unmarshalInputUpdateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45899,6 +58597,24 @@ func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgen�
 func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Upload!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalUpload(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
@@ -45953,6 +58669,45 @@ func (ec *executionContext) unmarshalNVerifyMatterReasonsInput2hukouᚋgraphᚋm
 func (ec *executionContext) unmarshalNVerifyMatterTrueInput2hukouᚋgraphᚋmodelᚐVerifyMatterTrueInput(ctx context.Context, v any) (model.VerifyMatterTrueInput, error) {
 	res, err := ec.unmarshalInputVerifyMatterTrueInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebhookDelivery2ᚕᚖhukouᚋdomainᚐWebhookDeliveryᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.WebhookDelivery) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookDelivery2ᚖhukouᚋdomainᚐWebhookDelivery(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhookDelivery2ᚖhukouᚋdomainᚐWebhookDelivery(ctx context.Context, sel ast.SelectionSet, v *domain.WebhookDelivery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDelivery!")
+		return graphql.Null
+	}
+	return ec._WebhookDelivery(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWebhookStatus2hukouᚋdomainᚐWebhookStatus(ctx context.Context, v any) (domain.WebhookStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.WebhookStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebhookStatus2hukouᚋdomainᚐWebhookStatus(ctx context.Context, sel ast.SelectionSet, v domain.WebhookStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "WebhookStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -46097,6 +58852,44 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOArchiveRestriction2ᚖhukouᚋdomainᚐArchiveRestriction(ctx context.Context, v any) (*domain.ArchiveRestriction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ArchiveRestriction(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOArchiveRestriction2ᚖhukouᚋdomainᚐArchiveRestriction(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveRestriction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOArchiveStatus2ᚖhukouᚋdomainᚐArchiveStatus(ctx context.Context, v any) (*domain.ArchiveStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ArchiveStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOArchiveStatus2ᚖhukouᚋdomainᚐArchiveStatus(ctx context.Context, sel ast.SelectionSet, v *domain.ArchiveStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOAuditAction2hukouᚋdomainᚐAuditAction(ctx context.Context, v any) (domain.AuditAction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.AuditAction(tmp)
@@ -46180,6 +58973,61 @@ func (ec *executionContext) marshalOCaseKind2hukouᚋdomainᚐCaseKind(ctx conte
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, v any) ([]domain.CaseKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.CaseKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCaseKind2ᚕhukouᚋdomainᚐCaseKindᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.CaseKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseKind2hukouᚋdomainᚐCaseKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx context.Context, v any) (*domain.CaseKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CaseKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx context.Context, sel ast.SelectionSet, v *domain.CaseKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 
@@ -46468,6 +59316,13 @@ func (ec *executionContext) marshalOIssuedCertificate2ᚖhukouᚋdomainᚋcertif
 	return ec._IssuedCertificate(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLicence2ᚖhukouᚋdomainᚐLicence(ctx context.Context, sel ast.SelectionSet, v *domain.Licence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Licence(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMajorChange2ᚖhukouᚋdomainᚋbirthᚐMajorChange(ctx context.Context, sel ast.SelectionSet, v *birth.MajorChange) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -46546,6 +59401,74 @@ func (ec *executionContext) marshalOOffice2ᚖhukouᚋdomainᚐOffice(ctx contex
 	return ec._Office(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOOnlineApplicationFilter2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationFilter(ctx context.Context, v any) (*model.OnlineApplicationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOnlineApplicationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOnlineApplicationStatus2ᚕhukouᚋdomainᚐOnlineStatusᚄ(ctx context.Context, v any) ([]domain.OnlineStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.OnlineStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOnlineApplicationStatus2ᚕhukouᚋdomainᚐOnlineStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.OnlineStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx context.Context, v any) ([]*model.OnlineMaterialInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OnlineMaterialInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOnlineMaterialInput2ᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOnlineResult2hukouᚋdomainᚐOnlineResultDetails(ctx context.Context, sel ast.SelectionSet, v domain.OnlineResultDetails) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OnlineResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx context.Context, v any) (*domain.PIIKind, error) {
 	if v == nil {
 		return nil, nil
@@ -46556,6 +59479,25 @@ func (ec *executionContext) unmarshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx co
 }
 
 func (ec *executionContext) marshalOPiiKind2ᚖhukouᚋdomainᚐPIIKind(ctx context.Context, sel ast.SelectionSet, v *domain.PIIKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOPortalMessageStatus2ᚖhukouᚋdomainᚐPortalMessageStatus(ctx context.Context, v any) (*domain.PortalMessageStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PortalMessageStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPortalMessageStatus2ᚖhukouᚋdomainᚐPortalMessageStatus(ctx context.Context, sel ast.SelectionSet, v *domain.PortalMessageStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -46850,6 +59792,18 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalOTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -46866,6 +59820,41 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, v any) ([]*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graphql.Upload, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, sel ast.SelectionSet, v []*graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
@@ -46892,6 +59881,25 @@ func (ec *executionContext) unmarshalOUserFilter2ᚖhukouᚋdomainᚐUserFilter(
 	}
 	res, err := ec.unmarshalInputUserFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOWebhookStatus2ᚖhukouᚋdomainᚐWebhookStatus(ctx context.Context, v any) (*domain.WebhookStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.WebhookStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWebhookStatus2ᚖhukouᚋdomainᚐWebhookStatus(ctx context.Context, sel ast.SelectionSet, v *domain.WebhookStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -52,38 +52,42 @@ func (r *caseFileResolver) ThumbnailURL(ctx context.Context, obj *domain.CaseFil
 }
 
 // UploadArchive is the resolver for the uploadArchive field.
-func (r *mutationResolver) UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload) (*domain.CaseFile, error) {
+func (r *mutationResolver) UploadArchive(ctx context.Context, caseID string, materialCode string, file graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error) {
 	cid, err := nodeID("Case", caseID, "caseId")
 	if err != nil {
 		return nil, err
 	}
-	return r.Archives.Upload(ctx, cid, materialCode, file.Filename, file.ContentType, file.File)
+	return r.Archives.UploadPages(ctx, cid, materialCode, uploads(&file, morePages))
 }
 
 // ModifyArchive is the resolver for the modifyArchive field.
-func (r *mutationResolver) ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload) (*domain.CaseFile, error) {
+func (r *mutationResolver) ModifyArchive(ctx context.Context, id string, version int, materialCode *string, file *graphql.Upload, morePages []*graphql.Upload) (*domain.CaseFile, error) {
 	fid, err := nodeID("CaseFile", id, "id")
 	if err != nil {
 		return nil, err
 	}
-	code := ""
-	if materialCode != nil {
-		code = *materialCode
+	if file == nil && len(morePages) > 0 {
+		return nil, domain.FieldErrorf("file", "send the first page as file, the others as morePages").WithReason("archive.file_required")
 	}
-	var replacement *domain.ArchiveUpload
-	if file != nil {
-		replacement = &domain.ArchiveUpload{Name: file.Filename, ContentType: file.ContentType, Content: file.File}
-	}
-	return r.Archives.Modify(ctx, fid, version, code, replacement)
+	return r.Archives.Modify(ctx, fid, version, deref(materialCode), uploads(file, morePages)...)
 }
 
 // DeleteArchive is the resolver for the deleteArchive field.
-func (r *mutationResolver) DeleteArchive(ctx context.Context, id string, version int) (*domain.CaseFile, error) {
+func (r *mutationResolver) DeleteArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error) {
 	fid, err := nodeID("CaseFile", id, "id")
 	if err != nil {
 		return nil, err
 	}
-	return r.Archives.Delete(ctx, fid, version)
+	return r.Archives.Delete(ctx, fid, version, reason)
+}
+
+// RestoreArchive is the resolver for the restoreArchive field.
+func (r *mutationResolver) RestoreArchive(ctx context.Context, id string, version int, reason string) (*domain.CaseFile, error) {
+	fid, err := nodeID("CaseFile", id, "id")
+	if err != nil {
+		return nil, err
+	}
+	return r.Archives.Restore(ctx, fid, version, reason)
 }
 
 // SetArchiveRestriction is the resolver for the setArchiveRestriction field.
@@ -93,6 +97,31 @@ func (r *mutationResolver) SetArchiveRestriction(ctx context.Context, id string,
 		return nil, err
 	}
 	return r.Archives.SetRestriction(ctx, fid, version, restriction)
+}
+
+// ArchiveMaterialTypes is the resolver for the archiveMaterialTypes field.
+func (r *queryResolver) ArchiveMaterialTypes(ctx context.Context) ([]*domain.ArchiveMaterialType, error) {
+	return r.Archives.MaterialTypes(ctx)
+}
+
+// SearchArchives is the resolver for the searchArchives field.
+func (r *queryResolver) SearchArchives(ctx context.Context, search model.ArchiveSearchInput, first *int, after *string) (*model.ArchiveConnection, error) {
+	p, err := pageOf(first, after)
+	if err != nil {
+		return nil, err
+	}
+	f := domain.ArchiveSearch{Kind: deref(search.Kind), CollabNo: deref(search.CollabNo), PersonName: deref(search.PersonName),
+		PersonIDNumber: deref(search.PersonIDNumber), MaterialCode: deref(search.MaterialCode), OfficeCode: deref(search.OfficeCode),
+		From: deref(search.From), To: deref(search.To), Status: deref(search.Status), Restriction: deref(search.Restriction)}
+	page, err := r.Archives.Search(ctx, f, p)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ArchiveConnection{PageInfo: pageInfo(page.HasNextPage, page.EndCursor), Edges: []*model.ArchiveEdge{}}
+	for _, h := range page.Hits {
+		conn.Edges = append(conn.Edges, &model.ArchiveEdge{Cursor: domain.ArchiveCursor(h.File), Node: h})
+	}
+	return conn, nil
 }
 
 // FileLinks is the resolver for the fileLinks field.

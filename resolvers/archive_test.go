@@ -209,13 +209,67 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 
 		// Delete through GraphQL: the download is gone.
 		var del struct{ DeleteArchive caseFileJSON }
-		b.do2(t, srv.URL, clerk, `mutation($id: ID!, $v: Int!) { deleteArchive(id: $id, version: $v) { id valid version } }`,
+		b.do2(t, srv.URL, clerk, `mutation($id: ID!, $v: Int!) { deleteArchive(id: $id, version: $v, reason: "重复") { id valid version } }`,
 			map[string]any{"id": f.ID, "v": f.Version}).ok(t, &del)
 		require.False(t, del.DeleteArchive.Valid)
 		resp, _ = get(t, srv.URL+f.URL, clerk)
 		require.Equal(t, http.StatusNotFound, resp.StatusCode)
 		requireError(t, b.do2(t, srv.URL, clerk, `mutation($id: ID!) { setArchiveRestriction(id: $id, version: 0, restriction: NO_DELETE) { id } }`,
 			map[string]any{"id": f.ID}), "FORBIDDEN", "", "auth.role")
+
+		// Restore through GraphQL; both changes are in the case's history.
+		var restored struct{ RestoreArchive caseFileJSON }
+		b.do2(t, srv.URL, clerk, `mutation($id: ID!, $v: Int!) { restoreArchive(id: $id, version: $v) { id valid version } }`,
+			map[string]any{"id": f.ID, "v": del.DeleteArchive.Version}).ok(t, &restored)
+		require.True(t, restored.RestoreArchive.Valid)
+		requireError(t, b.do2(t, srv.URL, clerk, `mutation($id: ID!, $v: Int!) { deleteArchive(id: $id, version: $v, reason: " ") { id } }`,
+			map[string]any{"id": f.ID, "v": restored.RestoreArchive.Version}), "BAD_USER_INPUT", "reason", "archive.reason_required")
+		var tl struct {
+			Node struct {
+				Timeline []struct{ Action, Note string }
+			}
+		}
+		b.do2(t, srv.URL, clerk, `query($id: ID!) { node(id: $id) { ... on Case { timeline { action note } } } }`,
+			map[string]any{"id": caseGID}).ok(t, &tl)
+		var actions []string
+		for _, a := range tl.Node.Timeline {
+			actions = append(actions, a.Action)
+		}
+		require.Subset(t, actions, []string{"DELETE_ARCHIVE", "RESTORE_ARCHIVE"})
+
+		// Archive search (1.4.8): by the case's collaboration number and status, with the case and the
+		// material's name; refused to the analyst; the other station's clerk finds nothing.
+		var collab struct{ Node struct{ CollabNo string } }
+		b.do2(t, srv.URL, clerk, `query($id: ID!) { node(id: $id) { ... on Case { collabNo } } }`, map[string]any{"id": caseGID}).ok(t, &collab)
+		const search = `query($s: ArchiveSearchInput!) { searchArchives(search: $s, first: 5) {
+			edges { cursor node { materialName file { id valid restriction deleteReason } case { id collabNo kind status } } }
+			pageInfo { hasNextPage endCursor } } }`
+		var found struct {
+			SearchArchives struct {
+				Edges []struct {
+					Cursor string
+					Node   struct {
+						MaterialName string
+						File         struct{ ID string }
+						Case         struct{ ID, CollabNo, Kind string }
+					}
+				}
+				PageInfo struct{ HasNextPage bool }
+			}
+		}
+		b.do2(t, srv.URL, clerk, search, map[string]any{"s": map[string]any{"collabNo": collab.Node.CollabNo, "status": "VALID", "kind": "BIRTH"}}).ok(t, &found)
+		require.Len(t, found.SearchArchives.Edges, 1)
+		hit := found.SearchArchives.Edges[0].Node
+		require.Equal(t, f.ID, hit.File.ID)
+		require.Equal(t, caseGID, hit.Case.ID)
+		require.Equal(t, "出生医学证明", hit.MaterialName)
+		b.do2(t, srv.URL, b.token(t, b.otherClerk), search, map[string]any{"s": map[string]any{"collabNo": collab.Node.CollabNo}}).ok(t, &found)
+		require.Empty(t, found.SearchArchives.Edges, "outside the caller's jurisdiction")
+		requireError(t, b.do2(t, srv.URL, b.token(t, b.analyst), search, map[string]any{"s": map[string]any{}}), "FORBIDDEN", "", "auth.role")
+		var types struct{ ArchiveMaterialTypes []struct{ Code, Name string } }
+		b.do2(t, srv.URL, clerk, `{ archiveMaterialTypes { code name } }`, nil).ok(t, &types)
+		require.Contains(t, types.ArchiveMaterialTypes, struct{ Code, Name string }{"BIRTH_CERT", "出生医学证明"})
+		requireError(t, b.do2(t, srv.URL, clerk, search, map[string]any{"s": map[string]any{"personIdNumber": "12345"}}), "BAD_USER_INPUT", "personIdNumber", "")
 	})
 }
 

@@ -123,6 +123,15 @@ func (r *mutationResolver) CloseRefusedBirthRegistration(ctx context.Context, in
 	return r.Birth.CloseRefused(ctx, input.ID.Ref(input.Version))
 }
 
+// SubmitOnlineBirthApplication is the resolver for the submitOnlineBirthApplication field.
+func (r *mutationResolver) SubmitOnlineBirthApplication(ctx context.Context, input model.SubmitOnlineBirthApplicationInput) (*domain.OnlineApplication, error) {
+	sub, err := onlineSubmission(birth.Kind, input.Office, input.Reference, birth.OnlineData{CertificateNumber: input.CertificateNumber, Applicant: *input.Applicant}, input.Materials)
+	if err != nil {
+		return nil, err
+	}
+	return r.Online.Submit(ctx, sub)
+}
+
 // BirthLookup is the resolver for the birthLookup field.
 func (r *queryResolver) BirthLookup(ctx context.Context, certificateNumber string, settleWith string) (*birth.Lookup, error) {
 	return r.Birth.Lookup(ctx, certificateNumber, settleWith)

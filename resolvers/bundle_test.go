@@ -116,7 +116,10 @@ func serve(t *testing.T, db *storage.DB, tokens *resolvers.Tokens) (*httptest.Se
 		Audit:    &domain.AuditService{DB: db},
 		Queries: domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, domain.ResidentQuerySource(),
 			domain.CaseQuerySource(birth.Workflow, (*birth.Service)(nil).QueryLabel(), (*birth.Service)(nil).QueryFields())),
+		Integrators: domain.NewIntegratorService(db, audit, time.Now, newID),
+		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
 	}
+	res.Integrators.Cost, res.Integrators.Sessions = 4, auth
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))
 	mux.Handle("/exports/query", resolvers.NewExportHandler(res.Queries, tokens, res.Auth))

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -142,6 +143,13 @@ func TestCase_OneTypeForEveryKind(t *testing.T) {
 // province at simURL (a ministrysim server).
 func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *httptest.Server {
 	t.Helper()
+	return b.caseServerWith(t, db, simURL, simURL)
+}
+
+// caseServerWith is caseServer with the province service at provinceURL
+// (a provincesim), so intakes get collaboration numbers.
+func (b *testBundle) caseServerWith(t *testing.T, db *storage.DB, simURL, provinceURL string) *httptest.Server {
+	t.Helper()
 	blobs, err := blob.NewLocal(t.TempDir())
 	require.NoError(t, err)
 	renderer, err := documents.New(documents.Config{})
@@ -149,7 +157,7 @@ func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *ht
 	mc := ministry.New(httpclient.Config{BaseURL: simURL})
 	cases := storagetest.Engine(db, b.audit)
 	archives := domain.NewArchiveService(cases, blobs, mc, 0)
-	prov := province.New(httpclient.Config{BaseURL: simURL})
+	prov := province.New(httpclient.Config{BaseURL: provinceURL})
 	births := birth.New(cases, mc, prov, renderer, archives)
 	cases.Register(births)
 	migrations := migration.New(cases, mc, prov, renderer, archives)
@@ -161,6 +169,8 @@ func (b *testBundle) caseServer(t *testing.T, db *storage.DB, simURL string) *ht
 	cases.Register(cards)
 	res := *b.res
 	res.Casework, res.Archives, res.Birth, res.Migration, res.Certificate, res.IDCard = cases, archives, births, migrations, certs, cards
+	res.Online = domain.NewOnlineService(db, b.audit, cases, archives, res.Integrators, nil)
+	res.FoundCards = &domain.FoundCardService{DB: db, Audit: b.audit, Ministry: mc, Now: time.Now, NewID: newID}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
 	srv := httptest.NewServer(mux)

@@ -77,6 +77,15 @@ func (r *mutationResolver) RevokeMatterCertificate(ctx context.Context, input mo
 	return r.Certificate.RevokeMatter(ctx, input.ID.Ref(input.Version), input.Reason)
 }
 
+// SubmitOnlineMatterCertificateApplication is the resolver for the submitOnlineMatterCertificateApplication field.
+func (r *mutationResolver) SubmitOnlineMatterCertificateApplication(ctx context.Context, input model.SubmitOnlineMatterCertificateApplicationInput) (*domain.OnlineApplication, error) {
+	sub, err := onlineSubmission(certificate.MatterKind, input.Office, input.Reference, input.Matter, input.Materials)
+	if err != nil {
+		return nil, err
+	}
+	return r.Online.Submit(ctx, sub)
+}
+
 // CertificateMatterTypes is the resolver for the certificateMatterTypes field.
 func (r *queryResolver) CertificateMatterTypes(ctx context.Context) ([]*certificate.MatterType, error) {
 	types, err := r.Certificate.Types(ctx)

@@ -70,6 +70,11 @@ func (r *collabMessageResolver) Body(ctx context.Context, obj *domain.CollabMess
 	return string(obj.Envelope.Body), nil
 }
 
+// SenderOfficeName is the resolver for the senderOfficeName field.
+func (r *collaborationEventResolver) SenderOfficeName(ctx context.Context, obj *domain.CollabEvent) (string, error) {
+	return officeName(ctx, obj.SenderOffice), nil
+}
+
 // PublicKey is the resolver for the publicKey field.
 func (r *collaborationPeerKeyResolver) PublicKey(ctx context.Context, obj *domain.PeerKeyEntry) (string, error) {
 	return base64.StdEncoding.EncodeToString(obj.PublicKey), nil
@@ -205,6 +210,11 @@ func (r *subscriptionResolver) CollaborationEvents(ctx context.Context) (<-chan 
 // CollabMessage returns graph.CollabMessageResolver implementation.
 func (r *Resolver) CollabMessage() graph.CollabMessageResolver { return &collabMessageResolver{r} }
 
+// CollaborationEvent returns graph.CollaborationEventResolver implementation.
+func (r *Resolver) CollaborationEvent() graph.CollaborationEventResolver {
+	return &collaborationEventResolver{r}
+}
+
 // CollaborationPeerKey returns graph.CollaborationPeerKeyResolver implementation.
 func (r *Resolver) CollaborationPeerKey() graph.CollaborationPeerKeyResolver {
 	return &collaborationPeerKeyResolver{r}
@@ -220,6 +230,7 @@ func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscript
 
 type (
 	collabMessageResolver          struct{ *Resolver }
+	collaborationEventResolver     struct{ *Resolver }
 	collaborationPeerKeyResolver   struct{ *Resolver }
 	messageLogVerificationResolver struct{ *Resolver }
 	subscriptionResolver           struct{ *Resolver }

@@ -27,7 +27,8 @@ func fileURL(id string) string { return filesPrefix + url.PathEscape(id) }
 // NewFileHandler serves case files for the viewer and downloads (1.4.12) and
 // their thumbnails (1.4.18), mounted at /files/:
 //
-//	GET /files/{fileId}            the content, inline (?download=1: as an attachment)
+//	GET /files/{fileId}            the content, inline (?download=1: as an attachment;
+//	                               ?page=n: page n of a multi-page archive)
 //	GET /files/{fileId}/thumbnail  a 240×240 JPEG preview
 //
 // {fileId} is a file's ID as in CaseFile.url, or its GraphQL global ID.
@@ -96,7 +97,16 @@ func (h *fileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveBytes(w, r, b, "image/jpeg", `"`+f.BlobKey+`-thumb"`, disposition("inline", thumbName(f.Name)))
 		return
 	}
-	rc, f, err := h.archives.Open(ctx, id)
+	page := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > domain.MaxArchivePages {
+			writeFileError(w, r, http.StatusNotFound, "NOT_FOUND", "no such page")
+			return
+		}
+		page = n
+	}
+	rc, f, err := h.archives.OpenPage(ctx, id, page)
 	if err != nil {
 		writeDomainError(w, r, err)
 		return

@@ -83,12 +83,14 @@ func NewHandler(cfg Config) http.Handler {
 	srv.Use(introspectionGate{enabled: cfg.Introspection})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(loginLimit{})
+	srv.Use(integratorGate{svc: cfg.Resolver.Integrators})
 	// Depth first: it is the cheaper check, and a deeply nested query should
 	// be told it is too deep rather than too complex (gqlgen stops at the
 	// first refusing mutator).
 	srv.Use(depthLimit(cfg.Limits.MaxDepth))
 	srv.Use(&complexityLimit{max: cfg.Limits.MaxComplexity})
 	srv.Use(operationMetrics{})
+	srv.Use(idempotency{svc: cfg.Resolver.Idempotency})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 
@@ -98,6 +100,7 @@ func NewHandler(cfg Config) http.Handler {
 		addr := clientAddr(r)
 		ctx := context.WithValue(r.Context(), remoteAddrKey{}, addr)
 		ctx = withResponseHeaders(ctx, w.Header())
+		ctx = withIdempotencyKey(ctx, r)
 		ctx = withCookieRequest(ctx, cfg.Cookies, r)
 		ctx = context.WithValue(ctx, tokensKey{}, cfg.Tokens)
 		ctx = authenticate(ctx, r.Header.Get("Authorization"), addr, cfg.Tokens, cfg.Resolver.Auth, cfg.Now)

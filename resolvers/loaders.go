@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
 	"hukou/domain"
@@ -76,4 +77,51 @@ func withLoaders(reg *domain.RegisterService, next http.Handler) http.Handler {
 
 func loadersFrom(ctx context.Context) *loaders {
 	return ctx.Value(loadersKey{}).(*loaders)
+}
+
+// selects reports whether the current field's selection asks for path,
+// each step a field name and the type it is selected on (fragments
+// included), e.g. selects(ctx, "edges", "ResidentConnection", "node",
+// "ResidentEdge", "household", "Resident").
+func selects(ctx context.Context, path ...string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return false
+	}
+	op := graphql.GetOperationContext(ctx)
+	sel := fc.Field.Selections
+	for i := 0; i+1 < len(path); i += 2 {
+		found := false
+		for _, f := range graphql.CollectFields(op, sel, []string{path[i+1]}) {
+			if f.Name == path[i] {
+				sel, found = f.Selections, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// primeHouseholds fetches the households of residents now, in one query,
+// and primes the request's loader with them, so the household fields that
+// follow find them at once instead of waiting for a batch (a single
+// resident's household would otherwise pay the loader's batching wait).
+// Households the caller may not see are left to the loader (NOT_FOUND).
+func primeHouseholds(ctx context.Context, reg *domain.RegisterService, residents []*domain.Resident) error {
+	ids := make([]string, 0, len(residents))
+	for _, r := range residents {
+		ids = append(ids, r.HouseholdID)
+	}
+	hs, err := reg.HouseholdsByIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	l := loadersFrom(ctx).HouseholdByID
+	for _, h := range hs {
+		l.Prime(h.ID, h)
+	}
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"hukou/domain/codes"
 	"hukou/graph/model"
 	"hukou/graph/scalar"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // nodeID returns the domain ID inside a global ID of type typ.
@@ -138,6 +140,29 @@ func values[T any](ps []*T) []T {
 	out := make([]T, len(ps))
 	for i, p := range ps {
 		out[i] = *p
+	}
+	return out
+}
+
+// deref is *p, or T's zero value when p is nil (an optional input left out).
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// uploads lists the pages of an archive: first (nil: none), then more.
+func uploads(first *graphql.Upload, more []*graphql.Upload) []domain.ArchiveUpload {
+	if first == nil {
+		return nil
+	}
+	out := []domain.ArchiveUpload{{Name: first.Filename, ContentType: first.ContentType, Content: first.File}}
+	for _, u := range more {
+		if u != nil {
+			out = append(out, domain.ArchiveUpload{Name: u.Filename, ContentType: u.ContentType, Content: u.File})
+		}
 	}
 	return out
 }

@@ -78,6 +78,15 @@ func (r *mutationResolver) MoveInMigration(ctx context.Context, input model.Move
 	return r.Migration.MoveIn(ctx, input.ID.Ref(input.Version), migration.MoveIn{Members: values(input.Members)})
 }
 
+// SubmitOnlineMigrationApplication is the resolver for the submitOnlineMigrationApplication field.
+func (r *mutationResolver) SubmitOnlineMigrationApplication(ctx context.Context, input model.SubmitOnlineMigrationApplicationInput) (*domain.OnlineApplication, error) {
+	sub, err := onlineSubmission(migration.Kind, input.Office, input.Reference, input.Applicant, input.Materials)
+	if err != nil {
+		return nil, err
+	}
+	return r.Online.Submit(ctx, sub)
+}
+
 // MigrationCategories is the resolver for the migrationCategories field.
 func (r *queryResolver) MigrationCategories(ctx context.Context) ([]*migration.Category, error) {
 	return pointers(migration.Categories()), nil

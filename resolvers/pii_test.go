@@ -53,37 +53,45 @@ var suspectName = regexp.MustCompile(`(?i)(idnumber|birth(date|time|day)|name|ph
 // notPersonal lists suspect fields that carry no personal identifier, each
 // with why. A field leaves this list by getting @pii; a stale entry fails.
 var notPersonal = map[string]string{
-	"User.username":                 "staff, not citizens: users are police and Internet+ clients",
-	"User.displayName":              "staff",
-	"AuditEntry.actorName":          "staff",
-	"CaseAction.actorName":          "staff",
-	"Office.name":                   "a public security office",
-	"Case.acceptanceOfficeName":     "an office",
-	"IssuedCertificate.officeName":  "the issuing office",
-	"CertificateCheck.officeName":   "the issuing office",
-	"Case.registrationOfficeName":   "an office",
-	"Division.name":                 "a GB/T 2260 division",
-	"Division.fullName":             "a GB/T 2260 division",
-	"CodeEntry.name":                "a code-list entry (sex, ethnicity, relation)",
-	"Material.name":                 "an entry of the Ministry's materials list",
-	"Address.detail":                "a dwelling, not a person: analysts work by place (domain/pii.go)",
-	"MinistryCheck.detail":          "a province code, certificate number or household number (domain/pii.go: not masked)",
-	"MigrationCategory.name":        "a migration category (data/categories.csv)",
-	"MigrationDetails.categoryName": "a migration category",
-	"QueryCodeValue.name":           "a code-list entry of a query field",
-	"QueryField.name":               "a field's API name (QueryRow.values are masked per column by the domain: QueryField.pii)",
-	"QuerySource.name":              "a source's name (a case kind or RESIDENT)",
-	"QueryView.name":                "a view's name given by its owner, staff",
-	"QueryView.ownerName":           "staff",
-	"QueryViewSpec.detailFields":    "field names",
-	"IdCardApplicant.reason":        "an application reason code (domain/idcard/data/reasons.csv)",
-	"IdCardCode.name":               "a code-list entry (finger-not-available codes)",
-	"IdCardDetails.kindName":        "the application kind's name",
-	"IdCardDetails.reasonName":      "an application reason's name",
-	"IdCardEligibility.reason":      "the Ministry's stable reason key",
-	"IdCardFingerprint.fingerName":  "a finger's name (右手食指)",
-	"IdCardReason.name":             "an application reason's name",
-	"IdCardRefusal.reason":          "a stable reason key",
+	"User.username":                       "staff, not citizens: users are police and Internet+ clients",
+	"User.displayName":                    "staff",
+	"AuditEntry.actorName":                "staff",
+	"CaseAction.actorName":                "staff",
+	"Office.name":                         "a public security office",
+	"Case.acceptanceOfficeName":           "an office",
+	"IssuedCertificate.officeName":        "the issuing office",
+	"CertificateCheck.officeName":         "the issuing office",
+	"Case.registrationOfficeName":         "an office",
+	"CollaborationEvent.senderOfficeName": "an office",
+	"DocumentVerification.reason":         "a verification's stable reason key",
+	"DocumentVerification.message":        "a verification's verdict in words (seal and signer names are SealVerification.sealName)",
+	"ElectronicSeal.revokeReason":         "an administrator's reason for revoking a seal",
+	"Division.name":                       "a GB/T 2260 division",
+	"Division.fullName":                   "a GB/T 2260 division",
+	"CodeEntry.name":                      "a code-list entry (sex, ethnicity, relation)",
+	"Material.name":                       "an entry of the Ministry's materials list",
+	"Address.detail":                      "a dwelling, not a person: analysts work by place (domain/pii.go)",
+	"MinistryCheck.detail":                "a province code, certificate number or household number (domain/pii.go: not masked)",
+	"MigrationCategory.name":              "a migration category (data/categories.csv)",
+	"MigrationDetails.categoryName":       "a migration category",
+	"QueryCodeValue.name":                 "a code-list entry of a query field",
+	"QueryField.name":                     "a field's API name (QueryRow.values are masked per column by the domain: QueryField.pii)",
+	"QuerySource.name":                    "a source's name (a case kind or RESIDENT)",
+	"QueryView.name":                      "a view's name given by its owner, staff",
+	"QueryView.ownerName":                 "staff",
+	"QueryViewSpec.detailFields":          "field names",
+	"IntegratorClient.name":               "an Internet+ portal, not a person",
+	"WebhookDelivery.lastError":           "the HTTP failure of a portal's webhook",
+	"ArchiveHit.materialName":             "an entry of the Ministry's materials list",
+	"ArchiveMaterialType.name":            "an entry of the Ministry's materials list",
+	"IdCardApplicant.reason":              "an application reason code (domain/idcard/data/reasons.csv)",
+	"IdCardCode.name":                     "a code-list entry (finger-not-available codes)",
+	"IdCardDetails.kindName":              "the application kind's name",
+	"IdCardDetails.reasonName":            "an application reason's name",
+	"IdCardEligibility.reason":            "the Ministry's stable reason key",
+	"IdCardFingerprint.fingerName":        "a finger's name (右手食指)",
+	"IdCardReason.name":                   "an application reason's name",
+	"IdCardRefusal.reason":                "a stable reason key",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by
@@ -178,12 +186,28 @@ func splitField(name string) (typ, field string) {
 // the gates). They carry @pii all the same, so that a gate opened later
 // does not open the data with it.
 var maskedOutOfReach = map[string]string{
-	"CollabMessage.body":      "collaborationMessages, deadLetters, overdueMessages: ADMIN, OFFICER",
-	"CollabMessage.lastError": "as body",
-	"AuditEntry.detail":       "auditLog: ADMIN",
-	"HcybshRun.error":         "hcybshRun: ADMIN",
-	"MigrationLookup.kinName": "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
-	"IdCardRefusal.message":   "idCardLookup: CLERK",
+	"CollabMessage.body":         "collaborationMessages, deadLetters, overdueMessages: ADMIN, OFFICER",
+	"CollabMessage.lastError":    "as body",
+	"AuditEntry.detail":          "auditLog: ADMIN",
+	"HcybshRun.error":            "hcybshRun: ADMIN",
+	"MigrationLookup.kinName":    "migrationLookup: CLERK (the same name is read masked as MigrationDetails.kinName)",
+	"WebhookDelivery.payload":    "webhookDeliveries: ADMIN (the payload's result is masked when it is made: a portal never gets it in clear)",
+	"ElectronicSeal.name":        "seals, requestSeal, revokeSeal: ADMIN (a seal names an office or an officer)",
+	"SealVerification.sealName":  "verifyDocument: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
+	"Licence.holderIdNumber":     "licence, citedLicences, citeLicence: CLERK, OFFICER, APPROVER, ARCHIVIST, ADMIN",
+	"Licence.holderName":         "as holderIdNumber",
+	"Licence.revokeReason":       "as holderIdNumber",
+	"LicenceItem.value":          "as holderIdNumber",
+	"FoundCard.idNumber":         "foundIdCards: CLERK, OFFICER, ADMIN",
+	"FoundCard.nameOnCard":       "as idNumber",
+	"FoundCard.foundPlace":       "as idNumber",
+	"FoundCard.finderName":       "as idNumber",
+	"FoundCard.finderPhone":      "as idNumber",
+	"FoundCard.ownerName":        "as idNumber",
+	"FoundCard.claimantName":     "as idNumber",
+	"FoundCard.claimantIdNumber": "as idNumber",
+	"CaseFile.deleteReason":      "set only on deleted archives, which only searchArchives lists (not ANALYST); a case lists valid ones",
+	"IdCardRefusal.message":      "idCardLookup: CLERK",
 }
 
 // TestMasking_AnalystReadsMaskedClerkInClear reads every @pii field of the
@@ -223,7 +247,7 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
   residents(filter: {stationCode: $s}, first: 5) { edges { node { id name formerNames birthDate idNumber } } }
   node(id: $gid) { __typename id ... on Resident { name formerNames birthDate idNumber } }
 }`, map[string]any{"n": b.resident.IDNumber, "s": b.station, "gid": scalar.GlobalID("Resident", b.resident.ID)}},
-			{"BirthCase", `query($id: ID!) { case(id: $id) { id collabNo
+			{"BirthCase", `query($id: ID!) { case(id: $id) { id collabNo people { name idNumber }
   timeline { action actorName note }
   files { name materialCode } documents { name materialCode }
   details { __typename ... on BirthDetails { householdNumber refusalReasons
@@ -289,6 +313,22 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 		require.Equal(t, fx.declarantID, clear.Case.Details.Applicant.DeclarantIDNumber)
 		require.Equal(t, fx.motherID, clear.Case.Details.Certificate.MotherIDNumber)
 		require.Equal(t, "2024-03-01T02:30:00+08:00", clear.Case.Details.Certificate.BirthTime)
+
+		// An Internet+ portal, the other masked caller, reads its own online
+		// application masked; the station's clerk reads it in clear.
+		onlineIDs := newMaskingOnline(t, db, b.portal.ID, b.station)
+		const onlineQ = `query($id: ID!) { onlineApplication(id: $id) { id reason data materials { code name }
+  result { __typename ... on BirthOnlineResult { approved reasons idNumber householdNumber newbornName }
+    ... on MatterCertificateOnlineResult { verdict reasons certificateNumber verificationCode refusalNumber }
+    ... on MigrationOnlineResult { approved reasons licenceId householdNumber movedInOn } } }
+  portalMessages { edges { node { id subject body answer } } } }`
+		for _, id := range onlineIDs {
+			var clear, masked map[string]any
+			b.do2(t, srv.URL, clerk, onlineQ, map[string]any{"id": id}).ok(t, &clear)
+			b.do2(t, srv.URL, b.token(t, b.portal), onlineQ, map[string]any{"id": id}).ok(t, &masked)
+			w := maskWalker{t: t, schema: schema, visited: visited}
+			w.object("Online", schema.Query, clear, masked)
+		}
 
 		var missing []string
 		for name := range piiFields(schema) {
@@ -449,6 +489,9 @@ func newMaskingCase(t *testing.T, db *storage.DB, office string) maskingCase {
 		Status: domain.StatusDraft, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
 		Office: office, Applicant: raw(applicant), Ministry: raw(ministryData), Result: raw(result),
 		CreatedBy: "clerk", CreatedAt: now, UpdatedAt: now}
+	people, err := birth.Workflow.People(c) // as the engine sets them before a save
+	require.NoError(t, err)
+	c.People = people
 	fx.caseID = c.ID
 	require.NoError(t, db.InTx(context.Background(), func(ctx context.Context, tx domain.Repos) error {
 		if err := tx.Cases().CreateCase(ctx, c); err != nil {
@@ -600,4 +643,44 @@ func newMaskingCertificates(t *testing.T, db *storage.DB, office string) masking
 		return nil
 	}))
 	return fx
+}
+
+// newMaskingOnline stores online applications (a birth, a matter
+// certificate) of the portal user at office whose every personal field
+// holds a value, and returns their IDs.
+func newMaskingOnline(t *testing.T, db *storage.DB, portalUserID, office string) []string {
+	t.Helper()
+	idNo := idnumber.Generate("211102", time.Date(1990, 3, 15, 0, 0, 0, 0, time.UTC), 231)
+	newborn := idnumber.Generate("211102", time.Date(2024, 2, 17, 0, 0, 0, 0, time.UTC), 17)
+	data, err := json.Marshal(map[string]any{"certificateNumber": "M130000001", "applicant": map[string]any{"newbornName": "王小明",
+		"declarantName": "王大明", "declarantIdNumber": idNo, "declarantPhone": "13812345678"}})
+	require.NoError(t, err)
+	result, err := json.Marshal(map[string]any{"approved": false, "reasons": []string{"申报人 " + idNo + " 信息不符"},
+		"idNumber": newborn, "householdNumber": "211102000123", "newbornName": "王小明"})
+	require.NoError(t, err)
+	now := time.Now().UTC()
+	a := &domain.OnlineApplication{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: birth.Kind, Office: office,
+		Reference: "LN-1", Data: data, Status: domain.OnlineRefused, Reason: "申报人 " + idNo + " 未到场", Result: result,
+		Materials: []domain.OnlineMaterial{{Code: "BIRTH_CERT", Name: idNo + "-出生医学证明.png", ContentType: "image/png", Size: 3, BlobKey: "k", SHA256: "00"}},
+		CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), a))
+	answeredAt := now
+	m := &domain.PortalMessage{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: domain.MessageQuestion, ApplicationID: a.ID,
+		Office: office, Subject: "关于 " + idNo + " 的申请", Body: "申报人 " + idNo + " 询问进度", Status: domain.MessageAnswered,
+		DeadlineAt: now.Add(time.Hour), Answer: "已告知 " + idNo, AnsweredBy: "clerk", AnsweredAt: &answeredAt, CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.PortalMessages().CreatePortalMessage(context.Background(), m))
+	require.NoError(t, db.PortalMessages().UpdatePortalMessage(context.Background(), m))
+	certResult, err := json.Marshal(map[string]any{"verdict": "NOT_TRUE", "reasons": []string{"无法确认 " + idNo + " 的亲属关系"}, "refusalNumber": "BZ1"})
+	require.NoError(t, err)
+	cert := &domain.OnlineApplication{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: certificate.MatterKind, Office: office,
+		Data: json.RawMessage(`{"matterType":"KINSHIP"}`), Status: domain.OnlineRefused, Result: certResult, Materials: []domain.OnlineMaterial{},
+		CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), cert))
+	migResult, err := json.Marshal(map[string]any{"approved": false, "reasons": []string{"迁移人 " + idNo + " 不符合条件"}})
+	require.NoError(t, err)
+	mig := &domain.OnlineApplication{ID: newID(), ClientUserID: portalUserID, ClientID: "portal", Kind: migration.Kind, Office: office,
+		Data: json.RawMessage(`{"category":"GRADUATE"}`), Status: domain.OnlineRefused, Result: migResult, Materials: []domain.OnlineMaterial{},
+		CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.Online().CreateOnlineApplication(context.Background(), mig))
+	return []string{a.ID, cert.ID, mig.ID}
 }

@@ -54,7 +54,11 @@ func (r *officeResolver) Division(ctx context.Context, obj *domain.Office) (*mod
 
 // Resident is the resolver for the resident field.
 func (r *queryResolver) Resident(ctx context.Context, idNumber string) (*domain.Resident, error) {
-	return r.Register.FindResidentByIDNumber(ctx, idNumber)
+	res, err := r.Register.FindResidentByIDNumber(ctx, idNumber)
+	if err == nil && selects(ctx, "household", "Resident") {
+		err = primeHouseholds(ctx, r.Register, []*domain.Resident{res})
+	}
+	return res, err
 }
 
 // Household is the resolver for the household field.
@@ -82,6 +86,11 @@ func (r *queryResolver) Residents(ctx context.Context, filter *domain.ResidentFi
 	page, err := r.Register.FindResidents(ctx, f, p)
 	if err != nil {
 		return nil, err
+	}
+	if len(page.Residents) > 0 && selects(ctx, "edges", "ResidentConnection", "node", "ResidentEdge", "household", "Resident") {
+		if err := primeHouseholds(ctx, r.Register, page.Residents); err != nil {
+			return nil, err
+		}
 	}
 	conn := &model.ResidentConnection{PageInfo: pageInfo(page.HasNextPage, page.EndCursor), Filter: f, Edges: []*model.ResidentEdge{}}
 	for _, res := range page.Residents {

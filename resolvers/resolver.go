@@ -27,4 +27,10 @@ type Resolver struct {
 	Hcybsh      *domain.HcybshService
 	Archives    *domain.ArchiveService
 	Queries     *domain.QueryService
+	SealService *domain.SealService
+	Licences    *domain.LicenceService
+	Integrators *domain.IntegratorService
+	Idempotency *domain.IdempotencyService
+	Online      *domain.OnlineService
+	FoundCards  *domain.FoundCardService
 }

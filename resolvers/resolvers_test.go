@@ -312,6 +312,34 @@ func TestQuery_Residents(t *testing.T) {
 			return n
 		}
 
+		// The households a query asks for are fetched with the residents
+		// (primeHouseholds), through fragments too, and are each resident's own.
+		t.Run("HouseholdsWithThePage", func(t *testing.T) {
+			t.Parallel()
+			tok := b.token(t, b.clerk)
+			var out struct {
+				Residents struct {
+					Edges []struct {
+						Node struct {
+							IDNumber  string
+							Household struct{ Number string }
+						}
+					}
+				}
+			}
+			b.do(t, tok, `{ residents(first: 20) { ...C } }
+fragment C on ResidentConnection { edges { ... on ResidentEdge { node { ...R } } } }
+fragment R on Resident { idNumber household { number } }`, nil).ok(t, &out)
+			require.Len(t, out.Residents.Edges, 20)
+			for _, e := range out.Residents.Edges {
+				r, err := b.db.Register().FindResidentByIDNumber(ctx, e.Node.IDNumber)
+				require.NoError(t, err)
+				h, err := b.db.Register().FindHouseholdsByIDs(ctx, []string{r.HouseholdID})
+				require.NoError(t, err)
+				require.Equal(t, h[0].Number, e.Node.Household.Number)
+			}
+		})
+
 		t.Run("OK", func(t *testing.T) {
 			t.Parallel()
 			tok := b.token(t, b.clerk)

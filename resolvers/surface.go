@@ -18,9 +18,11 @@ import (
 // because Ant Design (and GraphiQL) set style attributes and inject <style>;
 // images from this origin, data: and blob: (archive capture previews);
 // fonts from data: (GraphiQL's embedded fonts); connections (HTTP and the
-// graphql-ws WebSocket) to this origin; never framed.
+// graphql-ws WebSocket) to this origin, and to the scanner agent on the
+// clerk's own PC (loopback, any port: `hukou scan-agent`, 1.4.14); never
+// framed.
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; " +
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' http://127.0.0.1:* http://localhost:*; object-src 'none'; " +
 	"base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders are set on every response of the public listener but
@@ -41,12 +43,17 @@ func SecurityHeaders(next http.Handler) http.Handler { return SecurityHeadersCon
 // SecurityHeadersConnecting is SecurityHeaders whose policy also lets the
 // SPA connect to the origins of the given URLs (a local device service on
 // the clerk's workstation, such as the fingerprint device); empty and
-// malformed URLs add nothing.
+// malformed URLs add nothing, nor do loopback ones over HTTP, which the
+// policy allows already (the scanner agent's).
 func SecurityHeadersConnecting(urls ...string) func(http.Handler) http.Handler {
 	headers := securityHeaders
 	var extra []string
 	for _, raw := range urls {
-		if u, err := url.Parse(raw); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(u.Host, " ;'") {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme == "http" && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost") {
+			continue
+		}
+		if (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(u.Host, " ;'") {
 			extra = append(extra, u.Scheme+"://"+u.Host)
 		}
 	}

@@ -24,8 +24,10 @@ func TestSecurityHeadersConnecting(t *testing.T) {
 	}
 	require.Equal(t, resolvers.ContentSecurityPolicy, csp(resolvers.SecurityHeaders(ok), "/"))
 	require.Equal(t, resolvers.ContentSecurityPolicy, csp(resolvers.SecurityHeadersConnecting("", "javascript:alert(1)", "http://a b; script-src *")(ok), "/"))
-	got := csp(resolvers.SecurityHeadersConnecting("http://127.0.0.1:24008/fingerprint")(ok), "/")
-	require.Contains(t, got, "connect-src 'self' http://127.0.0.1:24008;")
-	require.Equal(t, resolvers.ContentSecurityPolicy, strings.Replace(got, " http://127.0.0.1:24008", "", 1), "nothing else changes")
+	require.Equal(t, resolvers.ContentSecurityPolicy, csp(resolvers.SecurityHeadersConnecting("http://127.0.0.1:24008/fingerprint")(ok), "/"),
+		"a device on loopback is allowed already")
+	got := csp(resolvers.SecurityHeadersConnecting("https://10.1.2.3:24008/fingerprint")(ok), "/")
+	require.Contains(t, got, "connect-src 'self' https://10.1.2.3:24008 http://127.0.0.1:*")
+	require.Equal(t, resolvers.ContentSecurityPolicy, strings.Replace(got, " https://10.1.2.3:24008", "", 1), "nothing else changes")
 	require.Empty(t, csp(resolvers.SecurityHeadersConnecting("http://127.0.0.1:24008")(ok), "/files/x"))
 }

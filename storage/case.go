@@ -77,10 +77,63 @@ type caseActionRow struct {
 
 type caseRepo struct{ idb bun.IDB }
 
+// casePersonRow is the bun model of case_people.
+type casePersonRow struct {
+	bun.BaseModel `bun:"table:case_people"`
+	CaseID        string `bun:"case_id,pk"`
+	Seq           int    `bun:"seq,pk"`
+	Name          string `bun:"name"`
+	IDNumber      string `bun:"id_number"`
+}
+
 func (r caseRepo) CreateCase(ctx context.Context, c *domain.Case) error {
 	c.Version = 1
-	_, err := r.idb.NewInsert().Model(caseFromDomain(c)).Exec(ctx)
-	return translate(err, "case "+c.CollabNo)
+	if _, err := r.idb.NewInsert().Model(caseFromDomain(c)).Exec(ctx); err != nil {
+		return translate(err, "case "+c.CollabNo)
+	}
+	return r.savePeople(ctx, c)
+}
+
+// savePeople replaces the case's persons when the engine set them (nil
+// leaves them as they are).
+func (r caseRepo) savePeople(ctx context.Context, c *domain.Case) error {
+	if c.People == nil {
+		return nil
+	}
+	if _, err := r.idb.NewDelete().Model((*casePersonRow)(nil)).Where("case_id = ?", c.ID).Exec(ctx); err != nil {
+		return translate(err, "case persons")
+	}
+	if len(c.People) == 0 {
+		return nil
+	}
+	rows := make([]casePersonRow, len(c.People))
+	for i, p := range c.People {
+		rows[i] = casePersonRow{CaseID: c.ID, Seq: i + 1, Name: p.Name, IDNumber: p.IDNumber}
+	}
+	_, err := r.idb.NewInsert().Model(&rows).Exec(ctx)
+	return translate(err, "case persons")
+}
+
+// loadPeople fills the People of cases with one query.
+func (r caseRepo) loadPeople(ctx context.Context, cases ...*domain.Case) error {
+	if len(cases) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cases))
+	byID := make(map[string]*domain.Case, len(cases))
+	for i, c := range cases {
+		ids[i], byID[c.ID] = c.ID, c
+		c.People = []domain.CasePerson{}
+	}
+	var rows []casePersonRow
+	if err := r.idb.NewSelect().Model(&rows).Where("case_id IN (?)", bun.List(ids)).Order("case_id", "seq").Scan(ctx); err != nil {
+		return translate(err, "case persons")
+	}
+	for _, p := range rows {
+		c := byID[p.CaseID]
+		c.People = append(c.People, domain.CasePerson{Name: p.Name, IDNumber: strings.TrimSpace(p.IDNumber)})
+	}
+	return nil
 }
 
 func (r caseRepo) FindCaseByID(ctx context.Context, id string) (*domain.Case, error) {
@@ -88,7 +141,8 @@ func (r caseRepo) FindCaseByID(ctx context.Context, id string) (*domain.Case, er
 	if err := r.idb.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
 		return nil, translate(err, "case")
 	}
-	return row.toDomain(), nil
+	c := row.toDomain()
+	return c, r.loadPeople(ctx, c)
 }
 
 func (r caseRepo) FindCaseByCollabNo(ctx context.Context, collabNo string, side domain.Side) (*domain.Case, error) {
@@ -96,7 +150,8 @@ func (r caseRepo) FindCaseByCollabNo(ctx context.Context, collabNo string, side 
 	if err := r.idb.NewSelect().Model(&row).Where("collab_no = ? AND side = ?", collabNo, side).Scan(ctx); err != nil {
 		return nil, translate(err, "case "+collabNo)
 	}
-	return row.toDomain(), nil
+	c := row.toDomain()
+	return c, r.loadPeople(ctx, c)
 }
 
 func (r caseRepo) UpdateCase(ctx context.Context, c *domain.Case) error {
@@ -112,7 +167,7 @@ func (r caseRepo) UpdateCase(ctx context.Context, c *domain.Case) error {
 		return domain.Errorf(domain.CodeConflict, "the case was changed by someone else meanwhile; reload it and try again").WithReason("case.stale")
 	}
 	c.Version = row.Version
-	return nil
+	return r.savePeople(ctx, c)
 }
 
 func (r caseRepo) AppendCaseAction(ctx context.Context, a *domain.CaseAction) error {
@@ -163,6 +218,21 @@ func (r caseRepo) FindCases(ctx context.Context, f domain.CaseFilter, p domain.P
 	if f.OverdueAt != nil {
 		q = q.Where("deadline_at < ?", f.OverdueAt.UTC())
 	}
+	if f.Person != "" {
+		people := r.idb.NewSelect().TableExpr("case_people AS p").ColumnExpr("1").Where("p.case_id = case_row.id")
+		if domain.IsCaseIDNumberSearch(f.Person) {
+			people = people.Where("p.id_number = ?", f.Person)
+		} else {
+			people = people.Where("p.name LIKE ? ESCAPE '\\'", likePrefix(f.Person))
+		}
+		q = q.Where("EXISTS (?)", people)
+	}
+	if f.CreatedFrom != nil {
+		q = q.Where("created_at >= ?", f.CreatedFrom.UTC())
+	}
+	if f.CreatedBefore != nil {
+		q = q.Where("created_at < ?", f.CreatedBefore.UTC())
+	}
 	if p.After != "" {
 		key, err := decodeCursor(p.After)
 		if err != nil {
@@ -184,6 +254,9 @@ func (r caseRepo) FindCases(ctx context.Context, f domain.CaseFilter, p domain.P
 		page.HasNextPage, rows = true, rows[:p.First]
 	}
 	page.Cases = mapRows(rows, (*caseRow).toDomain)
+	if err := r.loadPeople(ctx, page.Cases...); err != nil {
+		return nil, err
+	}
 	if len(rows) > 0 {
 		last := rows[len(rows)-1]
 		page.EndCursor = encodeCursor(strconv.FormatInt(last.UpdatedAt.UnixNano(), 10) + "|" + last.ID)
@@ -191,21 +264,26 @@ func (r caseRepo) FindCases(ctx context.Context, f domain.CaseFilter, p domain.P
 	return page, nil
 }
 
-func (r caseRepo) CountQueues(ctx context.Context, officePrefix string) ([]domain.QueueCount, error) {
+func (r caseRepo) CountQueues(ctx context.Context, officePrefix string, now time.Time) ([]domain.QueueCount, error) {
 	var rows []struct {
-		Kind   string `bun:"kind"`
-		Side   string `bun:"side"`
-		Status string `bun:"status"`
-		N      int    `bun:"n"`
+		Kind         string     `bun:"kind"`
+		Side         string     `bun:"side"`
+		Status       string     `bun:"status"`
+		N            int        `bun:"n"`
+		Overdue      int        `bun:"overdue"`
+		NextDeadline *time.Time `bun:"next_deadline"`
 	}
-	err := r.idb.NewRaw(`SELECT kind, side, status, count(*) AS n FROM cases WHERE office LIKE ? ESCAPE '\'
-		GROUP BY kind, side, status ORDER BY kind, side, status`, likePrefix(officePrefix)).Scan(ctx, &rows)
+	err := r.idb.NewRaw(`SELECT kind, side, status, count(*) AS n,
+		COALESCE(sum(CASE WHEN deadline_at < ? THEN 1 ELSE 0 END), 0) AS overdue, min(deadline_at) AS next_deadline
+		FROM cases WHERE office LIKE ? ESCAPE '\'
+		GROUP BY kind, side, status ORDER BY kind, side, status`, now.UTC(), likePrefix(officePrefix)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, translate(err, "queues")
 	}
 	out := make([]domain.QueueCount, len(rows))
 	for i, row := range rows {
-		out[i] = domain.QueueCount{Kind: domain.CaseKind(row.Kind), Side: domain.Side(row.Side), Status: domain.CaseStatus(row.Status), Count: row.N}
+		out[i] = domain.QueueCount{Kind: domain.CaseKind(row.Kind), Side: domain.Side(row.Side), Status: domain.CaseStatus(row.Status),
+			Count: row.N, Overdue: row.Overdue, NextDeadline: row.NextDeadline}
 	}
 	return out, nil
 }

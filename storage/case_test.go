@@ -365,45 +365,112 @@ func TestCaseRepository_CountQueues(t *testing.T) {
 	t.Parallel()
 	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
+		now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+		past, soon, later := now.Add(-time.Hour), now.Add(time.Hour), now.Add(48*time.Hour)
 		for _, c := range []struct {
-			kind   domain.CaseKind
-			side   domain.Side
-			status domain.CaseStatus
-			office string
+			kind     domain.CaseKind
+			side     domain.Side
+			status   domain.CaseStatus
+			office   string
+			deadline *time.Time
 		}{
-			{"BIRTH", "ACCEPTANCE", "DRAFT", "211103000100"},
-			{"BIRTH", "ACCEPTANCE", "DRAFT", "211103000200"},
-			{"BIRTH", "ACCEPTANCE", "SUBMITTED", "211103000100"},
-			{"MIGRATION", "ACCEPTANCE", "DRAFT", "211103000100"},
-			{"BIRTH", "REGISTRATION", "EXTRACTED", "110101000100"},
-			{"BIRTH", "REGISTRATION", "EXTRACTED", "110101000100"},
+			{"BIRTH", "ACCEPTANCE", "DRAFT", "211103000100", &later},
+			{"BIRTH", "ACCEPTANCE", "DRAFT", "211103000200", &past},
+			{"BIRTH", "ACCEPTANCE", "SUBMITTED", "211103000100", nil},
+			{"MIGRATION", "ACCEPTANCE", "DRAFT", "211103000100", &soon},
+			{"BIRTH", "REGISTRATION", "EXTRACTED", "110101000100", nil},
+			{"BIRTH", "REGISTRATION", "EXTRACTED", "110101000100", nil},
 		} {
-			storagetest.CreateCase(t, db, func(x *domain.Case) { x.Kind, x.Side, x.Status, x.Office = c.kind, c.side, c.status, c.office })
+			storagetest.CreateCase(t, db, func(x *domain.Case) {
+				x.Kind, x.Side, x.Status, x.Office, x.DeadlineAt = c.kind, c.side, c.status, c.office, c.deadline
+			})
+		}
+		at := func(tm time.Time) *time.Time { return &tm }
+		normalize := func(qs []domain.QueueCount) []domain.QueueCount {
+			for i := range qs {
+				if qs[i].NextDeadline != nil {
+					qs[i].NextDeadline = at(qs[i].NextDeadline.UTC())
+				}
+			}
+			return qs
 		}
 
 		t.Run("OK", func(t *testing.T) {
-			got, err := db.Cases().CountQueues(ctx, "2111")
+			got, err := db.Cases().CountQueues(ctx, "2111", now)
 			require.NoError(t, err)
 			require.Equal(t, []domain.QueueCount{
-				{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "DRAFT", Count: 2},
+				{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "DRAFT", Count: 2, Overdue: 1, NextDeadline: at(past)},
 				{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "SUBMITTED", Count: 1},
-				{Kind: "MIGRATION", Side: "ACCEPTANCE", Status: "DRAFT", Count: 1},
-			}, got)
+				{Kind: "MIGRATION", Side: "ACCEPTANCE", Status: "DRAFT", Count: 1, NextDeadline: at(soon)},
+			}, normalize(got))
 		})
 
 		t.Run("OfficePrefix", func(t *testing.T) {
-			got, err := db.Cases().CountQueues(ctx, "211103000200")
+			got, err := db.Cases().CountQueues(ctx, "211103000200", now)
 			require.NoError(t, err)
-			require.Equal(t, []domain.QueueCount{{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "DRAFT", Count: 1}}, got)
+			require.Equal(t, []domain.QueueCount{{Kind: "BIRTH", Side: "ACCEPTANCE", Status: "DRAFT", Count: 1, Overdue: 1, NextDeadline: at(past)}}, normalize(got))
 
-			got, err = db.Cases().CountQueues(ctx, "")
+			got, err = db.Cases().CountQueues(ctx, "", now)
 			require.NoError(t, err)
 			require.Len(t, got, 4, "an empty prefix counts every office")
 			require.Equal(t, domain.QueueCount{Kind: "BIRTH", Side: "REGISTRATION", Status: "EXTRACTED", Count: 2}, got[2])
 
-			got, err = db.Cases().CountQueues(ctx, "21110_")
+			got, err = db.Cases().CountQueues(ctx, "21110_", now)
 			require.NoError(t, err)
 			require.Empty(t, got, "LIKE wildcards are escaped")
 		})
+	})
+}
+
+// The case list's search (#19): by a person's ID number exactly or the
+// start of a name, through the persons saved with the case (replaced on
+// each save, never left behind), and by when the case was opened.
+func TestCaseRepository_FindCasesByPerson(t *testing.T) {
+	t.Parallel()
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+		mother := storagetest.CreateCase(t, db, func(c *domain.Case) {
+			c.CreatedAt = day(10)
+			c.People = []domain.CasePerson{{Name: "王小明"}, {Name: "李红", IDNumber: "130102199003152341"}}
+		})
+		other := storagetest.CreateCase(t, db, func(c *domain.Case) {
+			c.CreatedAt = day(20)
+			c.People = []domain.CasePerson{{Name: "王大力", IDNumber: "21110219850101123X"}}
+		})
+		storagetest.CreateCase(t, db) // no persons
+		find := func(f domain.CaseFilter) []string {
+			t.Helper()
+			page, err := db.Cases().FindCases(ctx, f, domain.Page{First: 10})
+			require.NoError(t, err)
+			var ids []string
+			for _, c := range page.Cases {
+				ids = append(ids, c.ID)
+			}
+			return ids
+		}
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "130102199003152341"}))
+		require.Equal(t, []string{other.ID}, find(domain.CaseFilter{Person: "21110219850101123X"}))
+		require.ElementsMatch(t, []string{mother.ID, other.ID}, find(domain.CaseFilter{Person: "王"}))
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "李"}))
+		require.Empty(t, find(domain.CaseFilter{Person: "%"}), "LIKE wildcards are escaped")
+		require.Empty(t, find(domain.CaseFilter{Person: "红"}), "a name is matched from its start")
+		from, before := day(15), day(25)
+		require.Equal(t, []string{other.ID}, find(domain.CaseFilter{Person: "王", CreatedFrom: &from}))
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "王", CreatedBefore: &from}))
+		require.Equal(t, []string{other.ID}, find(domain.CaseFilter{CreatedFrom: &from, CreatedBefore: &before}))
+
+		got, err := db.Cases().FindCaseByID(ctx, mother.ID)
+		require.NoError(t, err)
+		require.Equal(t, mother.People, got.People, "the persons come back in order")
+
+		// A save with new persons replaces them; a save without (nil) keeps them.
+		got.People = []domain.CasePerson{{Name: "赵六"}}
+		require.NoError(t, db.Cases().UpdateCase(ctx, got))
+		require.Empty(t, find(domain.CaseFilter{Person: "李"}))
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "赵"}))
+		got.People = nil
+		require.NoError(t, db.Cases().UpdateCase(ctx, got))
+		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "赵"}))
 	})
 }

@@ -20,6 +20,8 @@ type repos struct {
 	// pending holds collaboration events to publish after commit (SQLite;
 	// PostgreSQL uses NOTIFY, which the server delivers on commit).
 	pending *[]domain.CollabEvent
+	// committed holds the AfterCommit functions of the transaction.
+	committed *[]func()
 }
 
 func (r repos) Offices() domain.OfficeRepository    { return officeRepo{r.idb} }
@@ -32,6 +34,26 @@ func (r repos) Cases() domain.CaseRepository        { return caseRepo{r.idb} }
 func (r repos) Hcybsh() domain.HcybshRepository     { return hcybshRepo{r.idb} }
 func (r repos) Files() domain.CaseFileRepository    { return caseFileRepo{r.idb} }
 func (r repos) Queries() domain.QueryRepository     { return queryRepo{r.idb, r.db.dialect} }
+func (r repos) Integrators() domain.IntegratorRepository {
+	return integratorRepo{r.idb}
+}
+func (r repos) Idempotency() domain.IdempotencyRepository {
+	return idempotencyRepo{r.idb}
+}
+func (r repos) Online() domain.OnlineRepository { return onlineRepo{r.idb} }
+func (r repos) PortalMessages() domain.PortalMessageRepository {
+	return portalMessageRepo{r.idb}
+}
+func (r repos) FoundCards() domain.FoundCardRepository { return foundCardRepo{r.idb} }
+
+// AfterCommit implements domain.Repos.
+func (r repos) AfterCommit(fn func()) {
+	if r.committed == nil {
+		fn()
+		return
+	}
+	*r.committed = append(*r.committed, fn)
+}
 
 // poolStmts returns the prepared statements of the pool (PostgreSQL), or nil
 // in a transaction or on SQLite, where the repositories build their queries.
@@ -57,6 +79,21 @@ func (db *DB) Audit() domain.AuditRepository { return db.pool().Audit() }
 // Queries implements domain.Repos on the pool.
 func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
 
+// FoundCards implements domain.Repos on the pool.
+func (db *DB) FoundCards() domain.FoundCardRepository { return db.pool().FoundCards() }
+
+// PortalMessages implements domain.Repos on the pool.
+func (db *DB) PortalMessages() domain.PortalMessageRepository { return db.pool().PortalMessages() }
+
+// Online implements domain.Repos on the pool.
+func (db *DB) Online() domain.OnlineRepository { return db.pool().Online() }
+
+// Idempotency implements domain.Repos on the pool.
+func (db *DB) Idempotency() domain.IdempotencyRepository { return db.pool().Idempotency() }
+
+// Integrators implements domain.Repos on the pool.
+func (db *DB) Integrators() domain.IntegratorRepository { return db.pool().Integrators() }
+
 // Cases implements domain.Repos on the pool.
 func (db *DB) Cases() domain.CaseRepository { return db.pool().Cases() }
 
@@ -68,23 +105,49 @@ func (db *DB) Collab() domain.CollabRepository { return db.pool().Collab() }
 // is open; use the tx's Jobs() there.
 func (db *DB) Jobs() domain.JobQueue { return db.pool().Jobs() }
 
+// AfterCommit implements domain.Repos on the pool: fn runs at once.
+func (db *DB) AfterCommit(fn func()) { fn() }
+
 func (db *DB) pool() repos { return repos{idb: db.bun, db: db} }
 
 // InTx implements domain.Database: fn's repositories share one transaction,
 // committed when fn returns nil and rolled back otherwise. Jobs enqueued
 // through tx.Jobs() are inserted on that transaction.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx domain.Repos) error) error {
-	var pending []domain.CollabEvent
+	var (
+		pending   []domain.CollabEvent
+		committed []func()
+	)
 	err := db.bun.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		pending = pending[:0]
-		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx, pending: &pending})
+		ctx = context.WithValue(ctx, txKey{}, tx)
+		pending, committed = pending[:0], committed[:0]
+		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx, pending: &pending, committed: &committed})
 	})
 	if err == nil {
 		for _, e := range pending {
 			db.events.broadcast(e)
 		}
+		for _, f := range committed {
+			f()
+		}
 	}
 	return err
+}
+
+// txKey carries the bun.Tx of an InTx in its context, for repositories on
+// the pool that may be called inside one (see ambient).
+type txKey struct{}
+
+// onContextTx returns the transaction of the InTx that ctx is inside, or
+// idb. Pool repositories that a port below the domain (a document's
+// stamper) reads through while a step's transaction is open use it: on
+// SQLite's single connection a pool statement there would wait for the
+// transaction holding it.
+func onContextTx(ctx context.Context, idb bun.IDB) bun.IDB {
+	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return tx
+	}
+	return idb
 }
 
 // JobInserter inserts durable background jobs for Repos.Jobs().

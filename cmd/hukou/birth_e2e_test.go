@@ -109,8 +109,9 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		c := newCluster(t, pjDB, sjzDB)
 		clerk := loginAs(t, c.pj.addr, "clerk", demoPass)
 		// A city-level officer at Shijiazhuang sees every station's cases.
+		var officerUser struct{ CreateUser struct{ ID string } }
 		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `mutation { createUser(input: {username: "city-officer", displayName: "市局户籍民警",
-			password: "officer-pass-1", officeCode: "130100000000", roles: [OFFICER]}) { id } }`, nil, nil))
+			password: "officer-pass-1", officeCode: "130100000000", roles: [OFFICER]}) { id } }`, nil, &officerUser))
 		officer := loginAs(t, c.sjz.addr, "city-officer", "officer-pass-1")
 		stationOfficer := loginAs(t, c.sjz.addr, "officer", demoPass) // another station's officer
 
@@ -302,6 +303,7 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 			map[string]any{"id": bc.ID}, &mats))
 		require.NotEmpty(t, mats.Case.Materials)
 		captureRequired(bc.ID)
+		requireLicences(t, c, clerk, officer, bc.ID) // the parent's e-hukou book cited by its number (4.1.2)
 		bc, err = fire(c.pj.addr, clerk, "submitBirthRegistration", bc.ID, 2, "")
 		require.NoError(t, err)
 		require.Equal(t, "SUBMITTED", bc.Status)
@@ -365,6 +367,13 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.NoError(t, gql(c.sjz.addr, officer, `query($id: ID!) { case(id: $id) { details { ... on BirthDetails { householdNumber certificate { name sex birthTime } } } } }`,
 			map[string]any{"id": rc.ID}, &view))
 		cert := view.Case.Details.Certificate
+		// The household's station gets its household seal and the settling officer a personal seal (5.1.1).
+		var station struct {
+			Household struct{ Station struct{ Code, Name string } }
+		}
+		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `query($n: String!) { household(number: $n) { station { code name } } }`,
+			map[string]any{"n": view.Case.Details.HouseholdNumber}, &station))
+		requestSeals(t, c.sjz.addr, c.sjzTok, station.Household.Station.Code, officerUser.CreateUser.ID)
 		const settleQ = `mutation($id: CaseID!, $v: Int!, $in: BirthSettlementInput!) { settleBirthRegistration(input: {id: $id, version: $v, newborn: $in}) { ` + birthFields + ` } }`
 		newbornIn := func(household string) map[string]any {
 			return map[string]any{"householdNumber": household, "name": "陈晓明", "sex": cert.Sex, "ethnicity": "01",
@@ -482,6 +491,8 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		require.Contains(t, text, "更正事项", "the corrected form lists what changed")
 		require.Contains(t, text, "姓名由“陈晓明”更正为“陈晓鸣”")
 		require.Contains(t, text, "曾用名由“（空）”更正为“陈明”")
+		// The form carries the station's household seal and the officer's personal seal, and verifies at Panjin (5.1.2).
+		requireSealed(t, c, c.pj.addr, clerk, "http://"+c.pj.addr+latest, station.Household.Station.Name+"户口专用章", "市局户籍民警")
 		require.Equal(t, o.IDNumber[:6], residenceCounty(t, c.sjz.addr, c.sjzTok, o.HouseholdNumber),
 			"the ID number's address code is the county of the household's address")
 

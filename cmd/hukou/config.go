@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
+	"hukou/domain"
 	"hukou/domain/idcard"
 	"hukou/storage"
 )
@@ -50,12 +53,23 @@ type config struct {
 	CollabPeerKeys         string
 	CollabRevokedKeys      string
 	InboxPollInterval      time.Duration
+	InboxWait              time.Duration
 	JobTimeout             time.Duration
 	RescueJobsAfter        time.Duration
 	RunJobs                bool
 	FontPath               string
 	FallbackFontPath       string
 	ArchiveMaxSize         int64
+	// SealKeyDir is the file-based seal key store (5.1.1); SealsRequired
+	// refuses documents of an office without an electronic household seal
+	// (default: in production mode; --dev prints the drawn seal instead).
+	SealKeyDir    string
+	SealsRequired bool
+	// BlobSweepGrace is how old an unreferenced blob must be before the
+	// orphan sweeper deletes it; BlobSweepInterval how often it runs (0:
+	// never).
+	BlobSweepGrace    time.Duration
+	BlobSweepInterval time.Duration
 	// MetricsAddr is where /metrics listens, apart from the public address;
 	// "off" disables it.
 	MetricsAddr string
@@ -122,14 +136,19 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.CollabPeersFile, "collab-peers-file", env("COLLAB_PEERS_FILE", ""), "JSON peer directory: keys bound to office prefixes, validity windows, revoked key IDs")
 	fs.StringVar(&c.CollabPeerKeys, "collab-peer-keys", env("COLLAB_PEER_KEYS", ""), "trusted peers: keyID=base64(public key)=prefix[+prefix…],…")
 	fs.StringVar(&c.CollabRevokedKeys, "collab-revoked-keys", env("COLLAB_REVOKED_KEYS", ""), "revoked key IDs, refused wherever listed: id,…")
-	fs.DurationVar(&c.InboxPollInterval, "inbox-poll-interval", envDuration("INBOX_POLL_INTERVAL", 2*time.Second), "how often the platform inbox is pulled")
+	fs.DurationVar(&c.InboxPollInterval, "inbox-poll-interval", envDuration("INBOX_POLL_INTERVAL", 2*time.Second), "how often the platform inbox is pulled (the fallback of the long poll)")
+	fs.DurationVar(&c.InboxWait, "inbox-wait", envDuration("INBOX_WAIT", 20*time.Second), "how long one long poll of the platform inbox may be held (0: poll only)")
 	fs.StringVar(&c.FontPath, "font", env("FONT_PATH", ""), "TrueType font for documents (default: LXGW WenKai from fonts-lxgw-wenkai)")
 	fs.StringVar(&c.FallbackFontPath, "fallback-font", env("FALLBACK_FONT_PATH", ""), "second TrueType font for characters the first lacks")
 	fs.Int64Var(&c.ArchiveMaxSize, "archive-max-size", envInt64("ARCHIVE_MAX_SIZE", 10<<20), "largest archive image in bytes (1.4.9)")
+	fs.DurationVar(&c.BlobSweepGrace, "blob-sweep-grace", envDuration("BLOB_SWEEP_GRACE", domain.DefaultBlobSweepGrace), "delete a blob no row refers to once it is this old (at least 1m)")
+	fs.DurationVar(&c.BlobSweepInterval, "blob-sweep-interval", envDuration("BLOB_SWEEP_INTERVAL", time.Hour), "how often orphan blobs are swept; 0 never")
 	fs.BoolVar(&c.RunJobs, "run-jobs", env("RUN_JOBS", "true") != "false", "work background jobs here (false: an API-only instance; jobs run on the others)")
 	fs.DurationVar(&c.JobTimeout, "job-timeout", envDuration("JOB_TIMEOUT", time.Minute), "longest run of one background job attempt")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", defaultMetricsAddr), "listen address of /metrics, apart from the public one; off disables it")
 	fs.BoolVar(&c.Dev, "dev", env("HUKOU_DEV", "") == "true", "development mode: simulators in process, development keys, GraphiQL (hukou demo implies it)")
+	fs.StringVar(&c.SealKeyDir, "seal-key-dir", env("SEAL_KEY_DIR", ""), "folder of the electronic seals' private keys, never in the database (default: seal-keys beside a SQLite database, else ./data/seal-keys)")
+	fs.BoolVar(&c.SealsRequired, "seals-required", env("SEALS_REQUIRED", "") == "true", "refuse documents of an office without an electronic household seal (always in production mode)")
 	fs.DurationVar(&c.RescueJobsAfter, "rescue-jobs-after", envDuration("RESCUE_JOBS_AFTER", 5*time.Minute), "retry a job left running by a dead process after this long")
 }
 
@@ -166,4 +185,21 @@ func (c *config) idPhotoRules() idcard.PhotoRules {
 	r := idcard.DefaultPhotoRules
 	r.MinBytes, r.MaxBytes = int(c.IDPhotoMinBytes), int(c.IDPhotoMaxBytes)
 	return r
+}
+
+// sealKeyDir is the seal key store's folder: SealKeyDir, else seal-keys
+// in the SQLite database's folder (./data/seal-keys for the default
+// database), else ./data/seal-keys.
+func (c *config) sealKeyDir() string {
+	if c.SealKeyDir != "" {
+		return c.SealKeyDir
+	}
+	if c.DatabaseURL != "" && !storage.IsPostgres(c.DatabaseURL) {
+		path := strings.TrimPrefix(c.DatabaseURL, "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		return filepath.Join(filepath.Dir(path), "seal-keys")
+	}
+	return filepath.Join(".", "data", "seal-keys")
 }

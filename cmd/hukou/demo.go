@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -55,13 +56,14 @@ func runDemo(ctx context.Context, args []string) error {
 	}
 	// One set of simulators for both, so that they share the platform.
 	var sim *ministrysim.Simulator
+	simURL := "" // the in-process simulators, with the Internet+ portal
 	if cfg.MinistryURL == "" || cfg.ProvinceURL == "" || cfg.PlatformURL == "" {
 		sims, err := startSimulators("127.0.0.1:0", cfg.PlatformDB, 1, nil, envDuration("PRODUCTION_DELAY", 0))
 		if err != nil {
 			return fmt.Errorf("start simulators: %w", err)
 		}
 		defer sims.close()
-		sim = sims.ministry
+		sim, simURL = sims.ministry, sims.URL
 		for i := range cfgs {
 			cfgs[i].MinistryURL = cmp(cfgs[i].MinistryURL, sims.URL+"/ministry")
 			cfgs[i].ProvinceURL = cmp(cfgs[i].ProvinceURL, sims.URL+"/province")
@@ -89,6 +91,14 @@ func runDemo(ctx context.Context, args []string) error {
 			return fmt.Errorf("demo %s: %w", c.OfficeCode, err)
 		}
 		ds = append(ds, d)
+		if err := provisionDemoSeals(ctx, d.app); err != nil { // documents then get the drawn seal
+			slog.Warn("demo: no electronic seals", "office", c.OfficeCode, "err", err)
+		}
+		if i == 0 && simURL != "" {
+			if err := provisionDemoPortal(ctx, d, simURL); err != nil {
+				return err
+			}
+		}
 	}
 	printDemo(os.Stdout, ds, sim)
 	running := ds
@@ -150,6 +160,7 @@ func demoPeer(cfg config, office, listen, dsn string) (config, error) {
 		peer.BlobURL = strings.TrimSuffix(cfg.BlobURL, "/") + "-" + city
 	}
 	peer.MetricsAddr = "off"
+	peer.SealKeyDir = strings.TrimSuffix(cfg.sealKeyDir(), "/") + "-" + city // the first city's folder, suffixed
 	return peer, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"hukou/integrations/ministry/ministrysim"
+	"hukou/integrations/portal/portalsim"
 )
 
 // TestDemo_TwoDeployments runs `hukou demo` as `make run` does, on its
@@ -41,6 +42,27 @@ func TestDemo_TwoDeployments(t *testing.T) {
 	}
 
 	clerk := loginAs(t, pj, "clerk", demoPass)
+
+	// The demo's Internet+ portal (18 item 7) submits an online birth to the
+	// clerk's station and receives its signed webhook.
+	const portalAt = "Internet+ portal simulator at "
+	require.Eventually(t, func() bool { return strings.Contains(p.log.String(), portalAt) }, 10*time.Second, 100*time.Millisecond)
+	portalURL, _, _ := strings.Cut(p.log.String()[strings.Index(p.log.String(), portalAt)+len(portalAt):], " ")
+	var me struct {
+		Me struct{ Office struct{ Code string } }
+	}
+	require.NoError(t, gql(pj, clerk, `{ me { office { code } } }`, nil, &me))
+	ps := portalSim{t: t, url: portalURL}
+	app, code := ps.submit(portalsim.BirthSubmission{IdempotencyKey: "demo-1", Office: me.Me.Office.Code, Reference: "DEMO-1",
+		CertificateNumber: secondCert, Applicant: applicant("陈小红", "2"),
+		Materials: []portalsim.Material{{Code: "BIRTH_CERT", Name: "cert.png", Content: pngBytes(t)}}})
+	require.Empty(t, code)
+	require.Equal(t, "SUBMITTED", app.Status)
+	require.Eventually(t, func() bool { got, _ := ps.deliveries(); return len(got) == 1 }, 30*time.Second, 200*time.Millisecond,
+		"the demo portal receives the webhook of its submission")
+	_, stats := ps.deliveries()
+	require.Zero(t, stats.BadSignatures)
+
 	cert := ministrysim.FirstBirthCertificateNumber("130100")
 	var lk struct {
 		BirthLookup struct{ Certificate struct{ Sex string } }
@@ -83,5 +105,14 @@ func TestDemo_TwoDeployments(t *testing.T) {
 		if who == "officer" {
 			require.NotEmpty(t, out.Cases.Edges[0].Node.AvailableActions, "the demo officer can act on the demo birth")
 		}
+	}
+
+	// The demo's offices have their electronic household seals (5.1.1).
+	for _, addr := range []string{pj, sjz} {
+		var seals struct {
+			Seals []struct{ Kind, Status string }
+		}
+		require.NoError(t, gql(addr, loginAs(t, addr, "admin", demoPass), `{ seals { kind status } }`, nil, &seals))
+		require.Contains(t, seals.Seals, struct{ Kind, Status string }{"HOUSEHOLD", "VALID"})
 	}
 }

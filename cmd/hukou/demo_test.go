@@ -12,7 +12,7 @@ func TestDemoPeer(t *testing.T) {
 	peer, err := demoPeer(base, "130100000000", "", "")
 	require.NoError(t, err)
 	require.Equal(t, config{OfficeCode: "130100000000", ListenAddr: "127.0.0.1:8081", DatabaseURL: "./data/hukou-130100.db",
-		BlobURL: "./data/blobs-130100", MetricsAddr: "off"}, peer)
+		BlobURL: "./data/blobs-130100", MetricsAddr: "off", SealKeyDir: "data/seal-keys-130100"}, peer)
 
 	s3 := base
 	s3.BlobURL = "s3://bucket?endpoint=http://127.0.0.1:7070"

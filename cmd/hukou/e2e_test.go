@@ -246,7 +246,8 @@ func newCluster(t *testing.T, pjDB, sjzDB string, extraEnv ...string) *cluster {
 	}
 	common = append(common, extraEnv...)
 	instance := func(name, office, division, db string) *proc {
-		env := append([]string{"DATABASE_URL=" + db, "OFFICE_CODE=" + office, "BLOB_URL=" + filepath.Join(dir, name+"-blobs")}, common...)
+		env := append([]string{"DATABASE_URL=" + db, "OFFICE_CODE=" + office, "BLOB_URL=" + filepath.Join(dir, name+"-blobs"),
+			"SEAL_KEY_DIR=" + filepath.Join(dir, name+"-seal-keys")}, common...)
 		seed := exec.Command(binary, "seed", "--residents", "5000", "--division", division, "--demo-users")
 		seed.Env = append(os.Environ(), env...)
 		out, err := seed.CombinedOutput()

@@ -353,6 +353,25 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 
 		// 4. The county bureau's review (2.1.4): refused to the wrong role, side, office and state.
 		rr := remote(rn.CollabNo)
+		// Both sides' case lists find it by the applicant (Workflow.People).
+		for _, side := range []struct{ addr, tok, id string }{{c.pj.addr, clerk, rn.ID}, {c.sjz.addr, approver, rr.ID}} {
+			var found struct {
+				Cases struct {
+					Edges []struct {
+						Node struct {
+							ID     string
+							People []struct{ Name, IdNumber string }
+						}
+					}
+				}
+			}
+			require.NoError(t, gql(side.addr, side.tok, `query($p: String!) { cases(filter: {kind: ID_CARD, person: $p}) { edges { node { id people { name idNumber } } } } }`,
+				map[string]any{"p": spouse}, &found))
+			require.Len(t, found.Cases.Edges, 1)
+			require.Equal(t, side.id, found.Cases.Edges[0].Node.ID)
+			require.Equal(t, spouse, found.Cases.Edges[0].Node.People[0].IdNumber)
+			require.Equal(t, rn.Details.Person.Name, found.Cases.Edges[0].Node.People[0].Name)
+		}
 		require.Equal(t, "RECEIVED", rr.Status)
 		require.Equal(t, []string{"APPROVE_ID_CARD_APPLICATION", "REJECT_ID_CARD_APPLICATION"}, rr.AvailableActions)
 		require.True(t, slices.ContainsFunc(rr.Files, func(f struct{ MaterialCode string }) bool { return f.MaterialCode == "ID_PHOTO" }), "the photo travelled to R")

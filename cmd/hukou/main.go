@@ -25,6 +25,9 @@ Usage:
   hukou simulate           serve the province and platform simulators on one port
   hukou hcybsh generate [--batch 50000] [--restart]   number residents without hcybsh (resumable)
   hukou keygen             print a new collaboration signing key and its peer directory entry
+  hukou verify FILE.pdf    verify a document's electronic seals (SM2/SM3) against the e-seal service (PROVINCE_URL)
+  hukou scan-agent --allow-origin https://hukou.example [--listen 127.0.0.1:9192]
+                           the clerk PC's scanner agent: drives SANE's scanimage for the SPA (1.4.14)
 
 Without --dev, serve refuses to start unless COLLAB_SIGNING_KEY, the peer keys
 (COLLAB_PEERS_FILE or COLLAB_PEER_KEYS), JWT_SECRET or JWT_ED25519_KEY, and
@@ -35,7 +38,7 @@ Configuration comes from environment variables, overridden by flags
 JWT_ED25519_KEY, JWT_ISSUER, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, PROVINCE_URL,
 PLATFORM_URL, PLATFORM_DB, COLLAB_SIGNING_KEY, COLLAB_SIGNING_KEY_ID,
 COLLAB_PEERS_FILE, COLLAB_PEER_KEYS, COLLAB_REVOKED_KEYS, INBOX_POLL_INTERVAL,
-METRICS_ADDR, HUKOU_DEV.
+METRICS_ADDR, HUKOU_DEV, SEAL_KEY_DIR, SEALS_REQUIRED.
 `
 
 func main() {
@@ -68,6 +71,16 @@ func run() int {
 		err = runHcybsh(ctx, args)
 	case "keygen":
 		err = runKeygen(ctx, args)
+	case "verify":
+		err = runVerify(ctx, args, os.Stdout)
+		switch {
+		case errors.Is(err, errInvalidDocument):
+			return 1
+		case errors.Is(err, errUsage):
+			return 2
+		}
+	case "scan-agent":
+		err = runScanAgent(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

@@ -21,10 +21,12 @@ import (
 	"hukou/documents"
 	"hukou/domain"
 	"hukou/domain/idcard"
+	"hukou/integrations/portal"
 	"hukou/resolvers"
 	"hukou/storage"
 	"hukou/storage/blob"
 	"hukou/storage/queue"
+	"hukou/storage/sealkeys"
 )
 
 // app is a wired server: its handler and what must be closed on shutdown.
@@ -34,7 +36,11 @@ type app struct {
 	audit             *storage.AuditWriter
 	blobs             domain.BlobStore
 	jobs              *queue.Queue
+	collab            *domain.CollabService
 	closeIntegrations func()
+	stopListening     func()
+	seals             *domain.SealService
+	stopSeals         context.CancelFunc
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -75,24 +81,49 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	collab := domain.NewCollabService(db, ext.platform, keys, cfg.OfficeCode, time.Now, newID)
+	collab.DeliverOnCommit = true
 	audit := storage.NewAuditWriter(db)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
 	registerer := prometheus.DefaultRegisterer
 	if cfg.MetricsAddr == "off" {
 		registerer = prometheus.NewRegistry() // nobody scrapes it; a second deployment in one process must not collide
 	}
+	archives := domain.NewArchiveService(cases, blobs, ext.ministry, cfg.ArchiveMaxSize)
+	integrators := domain.NewIntegratorService(db, audit, time.Now, newID)
+	online := domain.NewOnlineService(db, audit, cases, archives, integrators, &portal.Sender{})
+	if cfg.BlobSweepInterval != 0 && cfg.BlobSweepGrace < domain.MinBlobSweepGrace {
+		closeIntegrations()
+		db.Close()
+		return nil, fmt.Errorf("BLOB_SWEEP_GRACE must be at least %s (got %s)", domain.MinBlobSweepGrace, cfg.BlobSweepGrace)
+	}
+	var sweeper *domain.BlobSweeper
+	if cfg.BlobSweepInterval > 0 {
+		sweeper = &domain.BlobSweeper{Blobs: blobs, Refs: db, Grace: cfg.BlobSweepGrace, Now: time.Now, Logger: slog.Default()}
+	}
 	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
-		Collab: collab, Cases: cases, InboxPollInterval: cfg.InboxPollInterval, ForwardInterval: cfg.ForwardInterval,
-		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter})
+		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, ForwardInterval: cfg.ForwardInterval,
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter,
+		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval})
 	if err != nil {
 		audit.Close()
 		closeIntegrations()
 		db.Close()
 		return nil, err
 	}
-	archives := domain.NewArchiveService(cases, blobs, ext.ministry, cfg.ArchiveMaxSize)
 	cases.Files = archives
-	renderer := newRenderer(cfg)
+	sealKeys := &sealkeys.FileStore{Dir: cfg.sealKeyDir()}
+	verifier := &documents.Verifier{Authority: ext.province, Seals: db.Seals()}
+	seals := &domain.SealService{Repo: db.Seals(), Keys: sealKeys, Authority: ext.province, Offices: db.Offices(), Users: db.Users(),
+		Audit: audit, Verifier: verifier, Now: time.Now}
+	sealsCtx, stopSeals := context.WithCancel(context.WithoutCancel(ctx))
+	if err := seals.KeepFresh(sealsCtx, 30*time.Second); err != nil {
+		stopSeals()
+		audit.Close()
+		closeIntegrations()
+		db.Close()
+		return nil, err
+	}
+	renderer := newRenderer(cfg, &documents.Stamper{Seals: seals, Keys: sealKeys, Required: cfg.SealsRequired || !cfg.Dev})
 	kinds := newKinds(kindDeps{cases: cases, ministry: ext.ministry, province: ext.province, production: ext.production, renderer: renderer, docs: archives,
 		idcard: idcard.Config{Photo: cfg.idPhotoRules(), PollEvery: cfg.ProductionPollInterval, DeviceURL: ext.deviceURL}})
 	for _, m := range kinds.modules() {
@@ -114,7 +145,14 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Events:      db,
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
+		SealService: seals,
+		Licences:    &domain.LicenceService{Repo: db.Licences(), Authority: ext.ministry, Audit: audit, Cases: cases, Now: time.Now},
+		Integrators: integrators,
+		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
+		Online:      online,
+		FoundCards:  &domain.FoundCardService{DB: db, Audit: audit, Ministry: ext.ministry, Now: time.Now, NewID: newID},
 	}
+	res.Integrators.Sessions = auth
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()
@@ -143,7 +181,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(resolvers.SecurityHeadersConnecting(ext.deviceURL)(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, closeIntegrations: closeIntegrations}, nil
+	return &app{handler: accessLog(resolvers.SecurityHeadersConnecting(ext.deviceURL)(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
+		closeIntegrations: closeIntegrations, stopListening: func() {}, seals: seals, stopSeals: stopSeals}, nil
 }
 
 // close stops the job workers (letting running jobs finish), flushes the
@@ -151,12 +190,30 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 func (a *app) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	a.stopListening()
 	if err := a.jobs.Stop(ctx); err != nil {
 		slog.Warn("stopping jobs", "err", err)
 	}
+	a.stopSeals()
 	a.audit.Close()
 	a.closeIntegrations()
 	a.db.Close()
+}
+
+// listen keeps a long poll of the platform inbox open (see
+// domain.CollabService.Listen) until the returned function is called; that
+// function waits for the listener to return.
+func (a *app) listen(ctx context.Context, wait time.Duration) func() {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.collab.Listen(ctx, wait)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // spaHandler serves the built SPA, falling back to index.html for client
@@ -278,6 +335,7 @@ func startDeployment(ctx context.Context, cfg config, metricsExplicit bool, errc
 			a.close()
 			return nil, err
 		}
+		a.stopListening = a.listen(ctx, cfg.InboxWait)
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
@@ -377,8 +435,8 @@ func serveMetrics(addr string, explicit bool, errc chan<- error) (*http.Server, 
 // newRenderer loads the document fonts. Without them the server still
 // serves everything else, and each document request fails with a message
 // that says how to install the font.
-func newRenderer(cfg config) domain.DocumentRenderer {
-	r, err := documents.New(documents.Config{FontPath: cfg.FontPath, FallbackFontPath: cfg.FallbackFontPath})
+func newRenderer(cfg config, stamper *documents.Stamper) domain.DocumentRenderer {
+	r, err := documents.New(documents.Config{FontPath: cfg.FontPath, FallbackFontPath: cfg.FallbackFontPath, Stamper: stamper})
 	if err != nil {
 		slog.Warn("documents cannot be rendered", "err", err)
 		return unavailableRenderer{err: err}

@@ -21,6 +21,7 @@ import (
 	"hukou/integrations/ministry/ministrysim"
 	"hukou/integrations/platform"
 	"hukou/integrations/platform/platformsim"
+	"hukou/integrations/portal/portalsim"
 	"hukou/integrations/production"
 	"hukou/integrations/production/productionsim"
 	"hukou/integrations/province"
@@ -72,12 +73,14 @@ func startSimulators(addr, platformDB string, seed uint64, faults faultRules, pr
 	mux.Handle("/ministry/", http.StripPrefix("/ministry", sim))
 	mux.Handle("/platform/", http.StripPrefix("/platform", plat))
 	mux.Handle("/province/", http.StripPrefix("/province", prov))
+	mux.Handle("/portal/", http.StripPrefix("/portal", portalsim.New())) // an Internet+ portal (issue 18)
 	s, err := serveSimulators(addr, mux)
 	if err != nil {
 		plat.Close()
 		return nil, err
 	}
 	s.platform, s.ministry = plat, sim
+	s.srv.RegisterOnShutdown(plat.StopWaiting)
 	return s, nil
 }
 
@@ -148,7 +151,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	}
 	defer s.close()
 	fmt.Printf("simulators at %s: MINISTRY_URL=%s/ministry PROVINCE_URL=%s/province PLATFORM_URL=%s/platform PRODUCTION_URL=%s/production "+
-		"FINGERPRINT_DEVICE_URL=%s/fingerprint (faults at …/admin/faults)\n", s.URL, s.URL, s.URL, s.URL, s.URL, s.URL)
+		"FINGERPRINT_DEVICE_URL=%s/fingerprint (faults at …/admin/faults); Internet+ portal at %s/portal\n", s.URL, s.URL, s.URL, s.URL, s.URL, s.URL, s.URL)
 	<-ctx.Done()
 	return nil
 }

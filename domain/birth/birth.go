@@ -7,6 +7,7 @@
 package birth
 
 import (
+	"cmp"
 	"time"
 
 	"hukou/domain"
@@ -136,6 +137,24 @@ var Workflow = &domain.Workflow{
 	// One open or completed case per medical birth certificate number on
 	// each side.
 	Unique: &domain.UniqueKey{Field: "certificateNumber", Of: certificateKey},
+	People: people,
+}
+
+// people are the persons a birth case is about, for the case list: the
+// newborn (with the new ID number once settled), the parents on the
+// certificate, and the declarant.
+func people(c *domain.Case) ([]domain.CasePerson, error) {
+	d, err := decode(c)
+	if err != nil {
+		return nil, err
+	}
+	cert := d.Ministry.Certificate
+	return []domain.CasePerson{
+		{Name: cmp.Or(d.Result.NewbornName, d.Applicant.NewbornName, cert.Name), IDNumber: d.Result.IDNumber},
+		{Name: cert.MotherName, IDNumber: cert.MotherIDNumber},
+		{Name: cert.FatherName, IDNumber: cert.FatherIDNumber},
+		{Name: d.Applicant.DeclarantName, IDNumber: d.Applicant.DeclarantIDNumber},
+	}, nil
 }
 
 // certificateKey is a birth case's unique key: its certificate number.

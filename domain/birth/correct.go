@@ -367,7 +367,7 @@ func (s *Service) renderCompletion(ctx context.Context, c *domain.Case) ([]byte,
 	office := s.officeName(ctx, c.RegistrationOffice)
 	pdf, err := s.Renderer.Render(ctx, &domain.CompletionConfirmation{Business: Title, CollabNo: c.CollabNo, NewbornName: o.NewbornName,
 		IDNumber: o.IDNumber, HouseholdNumber: o.HouseholdNumber, Office: office, Date: s.Cases.Now(),
-		Seals: []domain.Seal{{Office: office, Name: "户口专用章"}}})
+		Seals: []domain.Seal{{Office: office, Name: "户口专用章", OfficeCode: c.RegistrationOffice}}})
 	if err != nil {
 		return nil, fmt.Errorf("render the completion confirmation: %w", err)
 	}

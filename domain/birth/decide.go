@@ -135,7 +135,7 @@ func (s *Service) renderRefusal(ctx context.Context, c *domain.Case, d Decision)
 	office := s.officeName(ctx, c.RegistrationOffice)
 	pdf, err := s.Renderer.Render(ctx, &domain.RefusalNotice{Business: Title, SubjectRole: "新生儿", CollabNo: c.CollabNo,
 		ApplicantName: bd.Applicant.DeclarantName, SubjectName: bd.Applicant.NewbornName, Reasons: d.Reasons, Office: office,
-		Date: s.Cases.Now(), Seals: []domain.Seal{{Office: office, Name: "户口专用章"}}})
+		Date: s.Cases.Now(), Seals: []domain.Seal{{Office: office, Name: "户口专用章", OfficeCode: c.RegistrationOffice}}})
 	if err != nil {
 		return nil, fmt.Errorf("render the refusal notice: %w", err)
 	}

@@ -108,7 +108,7 @@ func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement)
 			if err := s.Cases.EnqueueJob(ctx, tx, c, jobUsage); err != nil {
 				return err
 			}
-			return s.formLater(ctx, tx, c, result{Outcome: out, Clerk: actor.Shown(), RegisteredOn: now})
+			return s.formLater(ctx, tx, c, result{Outcome: out, Clerk: actor.Shown(), ClerkID: actor.UserID, RegisteredOn: now})
 		}})
 }
 
@@ -295,7 +295,7 @@ func (s *Service) registrationForm(ctx context.Context, tx domain.Repos, c *doma
 	if st, err := tx.Offices().FindOfficeByCode(ctx, h.StationCode); err == nil {
 		f.Station = st.Name
 		f.Office = st.Name
-		f.Seals = []domain.Seal{{Office: st.Name, Name: "户口专用章"}}
+		f.Seals = []domain.Seal{{Office: st.Name, Name: "户口专用章", OfficeCode: st.Code, OperatorID: res.ClerkID}}
 	}
 	return f, nil
 }

@@ -178,6 +178,10 @@ type result struct {
 	// form's 承办人 and 登记日期.
 	Clerk        string    `json:"clerk,omitempty"`
 	RegisteredOn time.Time `json:"registeredOn,omitzero"`
+	// ClerkID is the user who settled the newborn: the form carries their
+	// personal seal beside the station's household seal (5.1.2), also when a
+	// job renders it.
+	ClerkID string `json:"clerkId,omitempty"`
 	// Pending lists the documents (job names) a step could not render (no
 	// font): a case job renders and sends each one (RunJob).
 	Pending []string `json:"pending,omitempty"`

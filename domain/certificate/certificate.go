@@ -80,10 +80,31 @@ var (
 
 func s(statuses ...domain.CaseStatus) []domain.CaseStatus { return statuses }
 
+// people are the persons a certificate case is about, for the case list:
+// the person (or persons) certified and the applicant at the counter.
+func people(c *domain.Case) ([]domain.CasePerson, error) {
+	d, err := decode(c)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case d.Info != nil:
+		return []domain.CasePerson{{Name: d.Info.Name, IDNumber: d.Info.IDNumber}, {Name: d.Info.ApplicantName}}, nil
+	case d.Matter != nil:
+		out := make([]domain.CasePerson, 0, len(d.Matter.Persons)+1)
+		for _, p := range d.Matter.Persons {
+			out = append(out, domain.CasePerson{Name: p.Name, IDNumber: p.IDNumber})
+		}
+		return append(out, domain.CasePerson{Name: d.Matter.ApplicantName, IDNumber: d.Matter.ApplicantIDNumber}), nil
+	}
+	return nil, nil
+}
+
 // InfoWorkflow is the declaration of the household information certificate:
 // issued at once at the acceptance office (1.1.5); an approver may revoke it.
 var InfoWorkflow = &domain.Workflow{
-	Kind: InfoKind,
+	Kind:   InfoKind,
+	People: people,
 	States: []domain.StateSpec{
 		{Status: domain.StatusCompleted},
 		{Status: Revoked, Terminal: true},
@@ -99,7 +120,8 @@ var InfoWorkflow = &domain.Workflow{
 // captured in the draft at A (1.4.3) and, at R, while the matter is being
 // verified (the verification materials, 1.4.4).
 var MatterWorkflow = &domain.Workflow{
-	Kind: MatterKind,
+	Kind:   MatterKind,
+	People: people,
 	States: []domain.StateSpec{
 		{Status: domain.StatusDraft, Deadline: 7 * 24 * time.Hour, Capture: true},
 		{Status: domain.StatusSubmitted, Deadline: 24 * time.Hour, AwaitsOtherSide: true},

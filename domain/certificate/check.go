@@ -155,7 +155,7 @@ func documentName(c *Issued) string { return c.Title + "-" + c.Number + ".pdf" }
 // CodeUnavailable when this server cannot render now (nothing is issued).
 func (s *Service) render(ctx context.Context, c *Issued) (*domain.BlobRef, error) {
 	doc := &domain.Certificate{Title: c.Title, Number: c.Number, VerificationCode: c.Code, Facts: c.Facts, Office: c.OfficeName,
-		Date: c.IssuedAt, Seals: []domain.Seal{{Office: c.OfficeName, Name: "户口专用章"}},
+		Date: c.IssuedAt, Seals: []domain.Seal{{Office: c.OfficeName, Name: "户口专用章", OfficeCode: c.Office}},
 		VerifyHint: "持证明者可凭证明编号和验证码在公安机关户籍证明查验页面查验本证明。"}
 	switch c.Title {
 	case RefusalTitle:

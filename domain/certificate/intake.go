@@ -230,6 +230,12 @@ func (s *Service) lookupPersons(ctx context.Context, persons []Person) ([]Person
 // Errors: CodeInvalid naming the field, CodeConflict (service closed),
 // CodeForbidden, CodeUnavailable.
 func (s *Service) Start(ctx context.Context, in Matter) (*domain.Case, error) {
+	return s.start(ctx, in)
+}
+
+// start is Start with effects run in the creating transaction (an online
+// application's link, StartOnline).
+func (s *Service) start(ctx context.Context, in Matter, effects ...func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
 	actor, err := s.intakeActor(ctx, MatterKind, ActStart)
 	if err != nil {
 		return nil, err
@@ -272,7 +278,7 @@ func (s *Service) Start(ctx context.Context, in Matter) (*domain.Case, error) {
 	if err := marshalInto(c, in, MinistryData{Persons: checks, Province: province, ServiceOpen: true}, result{}); err != nil {
 		return nil, err
 	}
-	if err := s.Cases.Create(ctx, c, ActStart); err != nil {
+	if err := s.Cases.Create(ctx, c, ActStart, effects...); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -114,9 +114,25 @@ var (
 
 func s(statuses ...domain.CaseStatus) []domain.CaseStatus { return statuses }
 
+// people are whom an ID card case is about (Workflow.People): the
+// applicant and, once the card is collected by proxy, the proxy.
+func people(c *domain.Case) ([]domain.CasePerson, error) {
+	d, err := decode(c)
+	if err != nil {
+		return nil, err
+	}
+	name := d.Ministry.Person.Name
+	out := []domain.CasePerson{{Name: name, IDNumber: d.Applicant.IDNumber}}
+	if col := d.Result.Collection; col != nil && col.Proxy {
+		out = append(out, domain.CasePerson{Name: col.CollectorName, IDNumber: col.CollectorIDNumber})
+	}
+	return out, nil
+}
+
 // Workflow is the one declaration of the off-site ID card on both sides.
 var Workflow = &domain.Workflow{
-	Kind: Kind,
+	Kind:   Kind,
+	People: people,
 	States: []domain.StateSpec{
 		// Acceptance office. Archives are captured in the draft (1.4.5) and
 		// while a quality feedback is corrected.

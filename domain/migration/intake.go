@@ -209,6 +209,12 @@ func (s *Service) destination(ctx context.Context, repos domain.Repos, actor *do
 // caller's jurisdiction, CodeConflict (a mover in another live migration
 // or in this register, a closed service), CodeForbidden, CodeUnavailable.
 func (s *Service) Start(ctx context.Context, in Intake) (*domain.Case, error) {
+	return s.start(ctx, in)
+}
+
+// start is Start with effects run in the creating transaction (an online
+// application's link, StartOnline).
+func (s *Service) start(ctx context.Context, in Intake, effects ...func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
 	actor, err := s.intakeActor(ctx)
 	if err != nil {
 		return nil, err
@@ -239,7 +245,7 @@ func (s *Service) Start(ctx context.Context, in Intake) (*domain.Case, error) {
 	c := &domain.Case{ID: id, Kind: Kind, CollabNo: collabNo, AcceptanceOffice: actor.OfficeCode,
 		RegistrationOffice: h.OfficeCode, RegistrationProvince: province, Office: actor.OfficeCode,
 		Applicant: applicant, Ministry: ministry, CreatedBy: actor.Username}
-	if err := s.Cases.Create(ctx, c, ActStart); err != nil {
+	if err := s.Cases.Create(ctx, c, ActStart, effects...); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -9,6 +9,7 @@
 package migration
 
 import (
+	"slices"
 	"time"
 
 	"hukou/domain"
@@ -90,6 +91,30 @@ var Workflow = &domain.Workflow{
 	// One live migration per person on each side: every mover's citizen
 	// ID number.
 	Unique: &domain.UniqueKey{Field: "movers", All: moverKeys},
+	People: people,
+}
+
+// people are the persons a migration case is about, for the case list:
+// each mover (named from the Ministry household) and the applicant.
+func people(c *domain.Case) ([]domain.CasePerson, error) {
+	d, err := decode(c)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	if h := d.Ministry.Household; h != nil {
+		for _, m := range h.Members {
+			names[m.IDNumber] = m.Name
+		}
+	}
+	out := make([]domain.CasePerson, 0, len(d.Applicant.Movers)+1)
+	for _, id := range d.Applicant.Movers {
+		out = append(out, domain.CasePerson{Name: names[id], IDNumber: id})
+	}
+	if !slices.Contains(d.Applicant.Movers, d.Applicant.ApplicantIDNumber) {
+		out = append(out, domain.CasePerson{Name: names[d.Applicant.ApplicantIDNumber], IDNumber: d.Applicant.ApplicantIDNumber})
+	}
+	return out, nil
 }
 
 // moverKeys are a migration case's unique keys: its movers' ID numbers.

@@ -231,7 +231,7 @@ func (s *Service) keepMoveInDocuments(ctx context.Context, tx domain.Repos, c *d
 	if o, err := tx.Offices().FindOfficeByCode(ctx, station); err == nil {
 		office = o.Name
 	}
-	seals := []domain.Seal{{Office: office, Name: "户口专用章"}}
+	seals := []domain.Seal{{Office: office, Name: "户口专用章", OfficeCode: station}}
 	members, err := tx.Register().FindResidentsByHouseholdIDs(ctx, []string{h.ID})
 	if err != nil {
 		return nil, err

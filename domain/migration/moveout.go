@@ -199,7 +199,7 @@ func (s *Service) moveOutArchives(ctx context.Context, tx domain.Repos, c *domai
 	for i, r := range reg.residents {
 		form := &domain.RegistrationForm{CollabNo: c.CollabNo, Name: r.Name, FormerNames: r.FormerNames, Sex: r.Sex, Ethnicity: r.Ethnicity,
 			BirthDate: r.BirthDate, BirthplaceDivision: r.BirthplaceDivision, IDNumber: r.IDNumber, Relation: r.Relation,
-			HouseholdNumber: h.Number, Station: office, Office: office, Date: s.Cases.Now(), Seals: []domain.Seal{{Office: office, Name: "户口专用章"}}}
+			HouseholdNumber: h.Number, Station: office, Office: office, Date: s.Cases.Now(), Seals: []domain.Seal{{Office: office, Name: "户口专用章", OfficeCode: h.StationCode}}}
 		if r.Hcybsh != nil {
 			form.Hcybsh = *r.Hcybsh
 		}

@@ -135,7 +135,7 @@ func (s *Service) renderRefusal(ctx context.Context, c *domain.Case, d Decision)
 	office := s.officeName(ctx, c.RegistrationOffice)
 	pdf, err := s.Renderer.Render(ctx, &domain.RefusalNotice{Business: Title, SubjectRole: "迁移人", CollabNo: c.CollabNo,
 		ApplicantName: applicant, SubjectName: strings.Join(names, "、"), Reasons: d.Reasons, Office: office,
-		Date: s.Cases.Now(), Seals: []domain.Seal{{Office: office, Name: "户口专用章"}}})
+		Date: s.Cases.Now(), Seals: []domain.Seal{{Office: office, Name: "户口专用章", OfficeCode: c.RegistrationOffice}}})
 	if err != nil {
 		return nil, fmt.Errorf("render the refusal notice: %w", err)
 	}

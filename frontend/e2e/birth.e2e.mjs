@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { demoPass, gql, login, run, signIn, until } from './cluster.mjs';
 
 // Latin words allowed on screen besides file formats: the user names (IDs) of this run.
-await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, context, shot, track }) => {
+await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname', 'frontend', 'tester'], async ({ pj, sjz, context, shot, track, scanAgent }) => {
   const pick = async (page, label, text) => {
     await formItem(page, label).locator('.ant-select-selector').click(); // also when a value is shown over the input
     await page.keyboard.type(text);
@@ -49,7 +49,7 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
   assert.equal(refreshCookie.path, '/auth/');
   assert.equal(await clerk.evaluate(() => document.cookie), '', 'no cookie script can read');
   await clerk.reload();
-  await clerk.getByText('受理地待办').waitFor();
+  await clerk.getByRole('heading', { name: '工作台' }).waitFor();
   await clerk.getByRole('menuitem', { name: '新生儿出生登记' }).click();
   // Step 1: the Ministry look-ups. A Panjin couple's birth is Liaoning's own business, not cross-province (issue 11).
   await clerk.getByLabel('出生医学证明编号').fill('M210000001');
@@ -73,7 +73,8 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
   await clerk.getByLabel('新生儿姓名').fill('Tom123');
   await pick(clerk, '民族', '汉');
   await pick(clerk, '与户主关系', wrongRelation);
-  await clerk.getByText('随父落户').click();
+  // The settlement chosen at the look-up is shown, not asked again.
+  assert.ok(await clerk.getByRole('radio', { name: '随父落户' }).isDisabled(), 'settleWith is fixed after the look-up');
   await clerk.getByLabel('申报人姓名').fill('陈东');
   await clerk.getByLabel('申报人公民身份号码').fill('211102198010052301');
   await clerk.getByLabel('联系电话').fill('abc');
@@ -128,8 +129,17 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
   assert.equal(required.length, 5, `Hebei's required materials: ${required.join(' ')}`);
   const material = (code) => clerk.getByTestId(`material-${code}`);
   await material(required[0]).getByRole('button', { name: /采集/ }).click();
-  await clerk.getByTestId('archive-file').setInputFiles({ name: '出生医学证明.png', mimeType: 'image/png', buffer: png });
+  // From the document camera (1.4.15): Chromium's fake camera through getUserMedia, live, then captured.
+  await clerk.getByTestId('camera-open').click();
+  const shoot = clerk.getByTestId('camera-shoot');
+  await clerk.waitForFunction(() => {
+    const v = document.querySelector('[data-testid="camera-preview"]');
+    return v && v.videoWidth > 0 && !document.querySelector('[data-testid="camera-shoot"]').disabled;
+  });
+  await shot(clerk, 'panjin-camera-live');
+  await shoot.click();
   await clerk.getByTestId('archive-preview').waitFor();
+  assert.equal(await clerk.getByTestId('camera-panel').count(), 0, 'the camera closes once captured');
   await clerk.getByRole('button', { name: '向右旋转' }).click();
   const crop = clerk.getByTestId('crop-rect');
   const box = await crop.boundingBox();
@@ -155,7 +165,21 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
     await clerk.locator('.ant-modal-wrap').filter({ has: clerk.getByTestId('archive-preview') }).waitFor({ state: 'detached' });
     return name;
   }
-  for (const code of required.slice(1, -1)) await capture(code);
+  // The second from the scanner (1.4.14): the agent on the clerk's PC drives SANE's test backend.
+  const agent = await scanAgent(pj);
+  await material(required[1]).getByRole('button', { name: /采集/ }).click();
+  await clerk.getByTestId('scanner-open').click();
+  const scannerPanel = clerk.getByTestId('scanner-panel');
+  await scannerPanel.getByRole('textbox', { name: '扫描代理地址' }).fill(agent);
+  await scannerPanel.getByRole('button', { name: /连\s*接/ }).click();
+  await scannerPanel.getByText('（test:0）', { exact: false }).waitFor();
+  await shot(clerk, 'panjin-scanner');
+  await clerk.getByTestId('scanner-scan').click();
+  await clerk.getByTestId('archive-preview').waitFor();
+  await clerk.locator('.ant-modal-footer').getByRole('button', { name: '上传' }).click();
+  await material(required[1]).getByTestId('archive-thumb').first().waitFor();
+  await clerk.locator('.ant-modal-wrap').filter({ has: clerk.getByTestId('archive-preview') }).waitFor({ state: 'detached' });
+  for (const code of required.slice(2, -1)) await capture(code);
   const submit = async () => {
     await clerk.evaluate(() => window.scrollTo(0, 0));
     await actions(clerk).getByRole('button', { name: '提交' }).click();
@@ -421,7 +445,7 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
   const other = await context.newPage();
   track(other, 'panjin-second-tab');
   await other.goto(`${pj}/`);
-  await other.getByText('受理地待办').waitFor();
+  await other.getByRole('heading', { name: '工作台' }).waitFor();
   await other.getByRole('button', { name: '退出登录' }).click();
   await other.getByRole('button', { name: /登\s*录/ }).waitFor();
   assert.equal(await other.getByTestId('session-expired').count(), 0, 'a sign-out is not an expiry');
@@ -434,5 +458,74 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver'], async ({ pj, sjz, con
   await clerk.getByLabel('用户名').fill('clerk');
   await clerk.getByLabel('密码').fill(demoPass);
   await clerk.getByRole('button', { name: /登\s*录/ }).click();
-  await clerk.getByText('受理地待办').waitFor();
+  await clerk.getByRole('heading', { name: '工作台' }).waitFor();
+
+  // (e) Panjin's archivist manages the closed case's archives (1.4.6–1.4.8, 1.4.19): finds them by
+  // collaboration number, deletes one with a reason, finds it among the deleted, restores it and flags it
+  // against deletion; each change is in the case's history.
+  const archivist = clerk;
+  await archivist.getByRole('button', { name: '退出登录' }).click();
+  await archivist.getByLabel('用户名').fill('archivist');
+  await archivist.getByLabel('密码').fill(demoPass);
+  await archivist.getByRole('button', { name: /登\s*录/ }).click();
+  await archivist.getByRole('menuitem', { name: '档案管理' }).click();
+  const searchForm = archivist.getByTestId('archive-search');
+  await searchForm.getByLabel('协同编号').fill(collabNo);
+  await searchForm.getByRole('button', { name: /查\s*询/ }).click();
+  const results = archivist.getByTestId('archive-results').locator('.ant-table-tbody .ant-table-row');
+  for (let i = 0; (await results.count()) !== required.length; i++) {
+    assert.ok(i < 60, `the case's ${required.length} archives; found ${await results.count()}`);
+    await archivist.waitForTimeout(250);
+  }
+  await results.first().locator('img').first().waitFor();
+  await shot(archivist, 'panjin-archives-found');
+  const drawer = archivist.getByTestId('archive-detail');
+  const firstName = (await results.first().getByTestId('archive-file-name').innerText()).trim();
+  await results.first().getByRole('button', { name: '详情' }).click();
+  await drawer.getByTestId('archive-detail-image').waitFor();
+  await shot(archivist, 'panjin-archive-detail');
+  await drawer.getByRole('button', { name: /删\s*除/ }).click();
+  const dialog = archivist.locator('.ant-modal-content', { hasText: '删除档案' });
+  await dialog.getByLabel('原因').fill('拍摄重复，以新件为准');
+  await shot(archivist, 'panjin-archive-delete');
+  await dialog.locator('.ant-modal-footer').getByRole('button', { name: /删\s*除/ }).click();
+  await archivist.getByText('档案已删除', { exact: true }).waitFor();
+  for (let i = 0; (await results.count()) !== required.length - 1; i++) {
+    assert.ok(i < 60, 'the deleted archive leaves the valid ones');
+    await archivist.waitForTimeout(250);
+  }
+  // Among the deleted: the reason is shown; restore it.
+  await searchForm.locator('.ant-form-item', { hasText: '状态' }).locator('.ant-select-selector').click();
+  await archivist.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="已删除"]').click();
+  await searchForm.getByRole('button', { name: /查\s*询/ }).click();
+  await results.filter({ hasText: firstName }).filter({ hasText: '已删除' }).waitFor();
+  assert.equal(await results.count(), 1, 'one deleted archive');
+  await results.first().getByRole('button', { name: '详情' }).click();
+  assert.match(await drawer.getByTestId('archive-deleted-note').innerText(), /拍摄重复，以新件为准/);
+  await shot(archivist, 'panjin-archive-deleted');
+  await drawer.getByRole('button', { name: /恢\s*复/ }).click();
+  const restoreDialog = archivist.locator('.ant-modal-content', { hasText: '恢复档案' });
+  await restoreDialog.getByLabel('恢复原因（选填）').fill('误删');
+  await restoreDialog.locator('.ant-modal-footer').getByRole('button', { name: /恢\s*复/ }).click();
+  await archivist.getByText('档案已恢复', { exact: true }).waitFor();
+  // Valid again; flagged against deletion, its delete button is disabled for everyone.
+  await searchForm.locator('.ant-form-item', { hasText: '状态' }).locator('.ant-select-selector').click();
+  await archivist.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="有效"]').click();
+  await searchForm.getByRole('button', { name: /查\s*询/ }).click();
+  const restored = results.filter({ hasText: firstName });
+  await restored.waitFor();
+  await restored.getByRole('button', { name: '详情' }).click();
+  await drawer.getByRole('combobox', { name: '设置限制标志' }).click();
+  await archivist.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="禁止删除"]').click();
+  await drawer.getByRole('button', { name: /保\s*存/ }).click();
+  await archivist.getByText('限制标志已设置', { exact: true }).waitFor();
+  await restored.filter({ hasText: '禁止删除' }).waitFor();
+  await drawer.locator('.ant-tag', { hasText: '禁止删除' }).waitFor();
+  assert.equal(await drawer.getByRole('button', { name: /删\s*除/ }).isDisabled(), true, 'a NO_DELETE archive cannot be deleted');
+  await shot(archivist, 'panjin-archive-flagged');
+  // The case's history has every change.
+  await drawer.getByRole('button', { name: /打开案件/ }).click();
+  await archivist.getByText('办理过程').waitFor();
+  for (const step of ['删除档案', '恢复档案', '设置档案限制标志']) await archivist.getByText(step, { exact: true }).first().waitFor();
+  await shot(archivist, 'panjin-archive-history');
 });

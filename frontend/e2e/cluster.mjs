@@ -1,10 +1,12 @@
 // The end-to-end harness shared by the kinds' browser runs: two real hukou
 // instances (Panjin 211100, Shijiazhuang 130100) and the simulators, and a
 // headless Debian Chromium (never a downloaded browser), with screenshot
-// checks (no clipping at 1366 px, no English on screen).
+// checks (no clipping at 1366 px, no English on screen, no serious or critical
+// accessibility violation found by axe-core).
 // Expects ../bin/hukou and dist/ to be built.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,6 +20,43 @@ const binary = resolve(frontend, '../bin/hukou');
 const dist = resolve(frontend, 'dist');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const demoPass = 'hukou-demo-2026';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// Violations inside antd that our code cannot reach, each excused on the elements it is about only (never a whole
+// rule): the rule, the elements (a CSS selector), a word the failure names, and why.
+const axeExcused = [
+  {
+    rule: 'aria-allowed-attr',
+    on: '.ant-select-item-option',
+    says: 'aria-selected',
+    why: 'rc-select (virtual list) puts aria-selected on the visible option divs, which have no role; the options screen readers use are its hidden role="listbox" with role="option"',
+  },
+  {
+    rule: 'aria-allowed-attr',
+    on: '.ant-select',
+    says: 'aria-required',
+    why: 'antd Form.Item gives a required Select aria-required, which rc-select copies onto its wrapper div as well as onto the role="combobox" input, where it belongs',
+  },
+];
+
+/**
+ * axeCheck runs axe-core on the page as it is shown and returns its serious and critical violations, one line per
+ * rule and element. The script is evaluated, not added as a tag, so the server's Content-Security-Policy stands.
+ */
+async function axeCheck(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  return page.evaluate(async (excused) => {
+    const { violations } = await window.axe.run(document, { resultTypes: ['violations'], elementRef: true });
+    const isExcused = (v, n) => excused.some((x) => x.rule === v.id && n.element?.matches(x.on) && n.failureSummary?.includes(x.says));
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) =>
+        v.nodes
+          .filter((n) => !isExcused(v, n))
+          .map((n) => `[${v.impact}] ${v.id} at ${n.target.join(' ')}: ${v.help} (${v.helpUrl})\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`),
+      );
+  }, axeExcused);
+}
 
 function freePort() {
   return new Promise((res, rej) => {
@@ -134,6 +173,8 @@ export async function run(name, allowedLatin, body, options = {}) {
     headless: true,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // The document camera (1.4.15): Chromium's fake capture device, its permission granted without a prompt.
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
       ...(options.chromiumArgs ?? []),
     ],
     viewport: { width: 1366, height: 768 },
@@ -151,6 +192,7 @@ export async function run(name, allowedLatin, body, options = {}) {
       if (m.type() === 'error' && !/WebSocket|favicon/.test(m.text())) consoleErrors.push(`${who}: ${m.text()}`);
     });
   let n = 0;
+  const a11y = new Set();
   const allowed = new Set(['JPEG', 'PNG', 'PDF', ...allowedLatin]);
   async function shot(page, what) {
     await page.waitForTimeout(500);
@@ -162,11 +204,44 @@ export async function run(name, allowedLatin, body, options = {}) {
     const words = text.replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{16,}\b/gi, ' ');
     const latin = [...new Set(words.match(/\b[A-Za-z_]{4,}\b/g) ?? [])].filter((w) => !allowed.has(w));
     assert.deepEqual(latin, [], `${file}: English on screen: ${latin.join(' ')}`);
-    console.log(`${name}: ${file}`);
+    // Every violation on every screen is listed before the run fails (at its end), so one run shows them all.
+    const violations = await axeCheck(page);
+    for (const v of violations) {
+      console.error(`${name}: ${file}: axe ${v}`);
+      a11y.add(v.replace(/\n[\s\S]*/, ''));
+    }
+    console.log(`${name}: ${file}${violations.length ? ` — ${violations.length} accessibility violations` : ''}`);
+  }
+  // The scanner agent (1.4.14) on a clerk PC, driving SANE's test backend (sane-utils), for the pages of origin.
+  async function scanAgent(origin) {
+    const sane = mkdtempSync(join(tmp, 'sane-'));
+    writeFileSync(join(sane, 'dll.conf'), 'test\n');
+    writeFileSync(join(sane, 'test.conf'), 'number_of_devices 1\n');
+    const addr = `127.0.0.1:${await freePort()}`;
+    const p = spawn(binary, ['scan-agent', '--listen', addr, '--allow-origin', origin], {
+      env: { ...process.env, SANE_CONFIG_DIR: sane },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    p.log = '';
+    p.stdout.on('data', (d) => (p.log += d));
+    p.stderr.on('data', (d) => (p.log += d));
+    p.name = 'scan-agent';
+    children.push(p);
+    for (let i = 0; ; i++) {
+      assert.ok(i < 100 && p.exitCode === null, `the scan agent did not start:\n${p.log}`);
+      try {
+        if ((await fetch(`http://${addr}/v1/health`)).ok) break;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return `http://${addr}`;
   }
   try {
-    await body({ pj, sjz, context, shot, track, simAddr });
+    await body({ pj, sjz, context, shot, track, simAddr, scanAgent });
     assert.deepEqual(consoleErrors, [], 'console errors');
+    assert.deepEqual([...a11y], [], 'serious or critical accessibility violations (axe-core)');
     console.log(`${name}: PASS in ${((Date.now() - started) / 1000).toFixed(1)} s, ${n} screenshots in ${shots}`);
   } catch (e) {
     for (const p of children) console.error(`--- ${p.name} log (tail) ---\n${p.log.slice(-3000)}`);
@@ -188,7 +263,7 @@ export async function signIn(page, base, user, pass) {
   await page.getByLabel('用户名').fill(user);
   await page.getByLabel('密码').fill(pass);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByText('受理地待办').waitFor();
+  await page.getByRole('heading', { name: '工作台' }).waitFor();
 }
 
 /** until waits for locator on a case page, reloading now and then (cross-instance messages). */

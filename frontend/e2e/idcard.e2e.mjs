@@ -204,7 +204,7 @@ await run(
     await shot(approver, 'sjz-closed');
   },
   {
-    chromiumArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    chromiumArgs: [`--use-file-for-fake-video-capture=${video}`], // the harness turns the fake camera on; this is its picture
     permissions: ['camera'],
   },
 );

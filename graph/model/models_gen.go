@@ -18,6 +18,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// Takes an online application from the queue.
+type AcceptOnlineApplicationInput struct {
+	// The application.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+}
+
 type AnnounceCollaborationKeyInput struct {
 	// The deployment to tell (its city bureau's office code).
 	ReceiverOffice string `json:"receiverOffice"`
@@ -30,6 +38,16 @@ type AnnounceCollaborationKeyInput struct {
 	NotAfter  *time.Time `json:"notAfter,omitempty"`
 }
 
+// Answers a portal's message (3.1.7).
+type AnswerPortalMessageInput struct {
+	// The message.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// The answer the portal passes on.
+	Answer string `json:"answer"`
+}
+
 type ApproveMigrationInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
@@ -38,6 +56,38 @@ type ApproveMigrationInput struct {
 	// Required with a new head: every other staying member's relation to the new head (GB/T 4761).
 	Recodes []*migration.Recode `json:"recodes"`
 	Note    string              `json:"note"`
+}
+
+type ArchiveConnection struct {
+	Edges    []*ArchiveEdge `json:"edges"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+}
+
+type ArchiveEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *domain.ArchiveHit `json:"node"`
+}
+
+// Conditions of an archive search (1.4.8); every condition given must hold.
+type ArchiveSearchInput struct {
+	Kind *domain.CaseKind `json:"kind,omitempty"`
+	// The collaboration number, exactly.
+	CollabNo *string `json:"collabNo,omitempty"`
+	// A person of the case by name, exactly: any name its kind keeps (applicant, newborn, parent, …).
+	PersonName *string `json:"personName,omitempty"`
+	// A person of the case by citizen ID number (GB 11643): any ID number its kind keeps.
+	PersonIDNumber *string `json:"personIdNumber,omitempty"`
+	// The materials-list code.
+	MaterialCode *string `json:"materialCode,omitempty"`
+	// The case's office, or an office above it (a county bureau: its stations).
+	OfficeCode *string `json:"officeCode,omitempty"`
+	// Captured on or after this day (China time).
+	From *time.Time `json:"from,omitempty"`
+	// Captured on or before this day (China time).
+	To *time.Time `json:"to,omitempty"`
+	// Valid or deleted; both when not given.
+	Status      *domain.ArchiveStatus      `json:"status,omitempty"`
+	Restriction *domain.ArchiveRestriction `json:"restriction,omitempty"`
 }
 
 type AuditEntryConnection struct {
@@ -66,6 +116,18 @@ type CaseStepInput struct {
 	Version int           `json:"version"`
 	// A note recorded with the step in the case's history.
 	Note string `json:"note"`
+}
+
+// The collection of a found ID card.
+type ClaimFoundCardInput struct {
+	// The found card's record.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// Who collects it (the owner or an agent).
+	ClaimantName string `json:"claimantName"`
+	// The collector's citizen ID number.
+	ClaimantIDNumber string `json:"claimantIdNumber"`
 }
 
 type ClientLoginInput struct {
@@ -127,6 +189,24 @@ type CorrectIDCardApplicationInput struct {
 	Fingerprints []*idcard.FingerprintCapture `json:"fingerprints,omitempty"`
 }
 
+// Registers a new integrator client.
+type CreateIntegratorClientInput struct {
+	// The client ID: 3 to 64 lower-case letters, digits, dots, dashes or underscores.
+	ClientID string `json:"clientId"`
+	// The portal's name.
+	Name string `json:"name"`
+	// The office the client belongs to (its user's office), within your jurisdiction.
+	OfficeCode string `json:"officeCode"`
+	// The businesses the portal may submit.
+	Kinds []domain.CaseKind `json:"kinds"`
+	// Office-code prefixes (2 to 12 digits) whose queues the portal may submit to.
+	Offices []string `json:"offices"`
+	// Calls a minute; 120 when omitted.
+	RatePerMinute *int `json:"ratePerMinute,omitempty"`
+	// Where signed notifications are posted (http or https).
+	WebhookURL *string `json:"webhookUrl,omitempty"`
+}
+
 type CreateUserInput struct {
 	Username    string        `json:"username"`
 	DisplayName string        `json:"displayName"`
@@ -167,6 +247,12 @@ type FileLink struct {
 	// The content as an attachment, to save.
 	DownloadURL string    `json:"downloadUrl"`
 	ExpiresAt   time.Time `json:"expiresAt"`
+}
+
+// One item of a licence's data.
+type LicenceItem struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 type LoginInput struct {
@@ -212,10 +298,58 @@ type MoveInMigrationInput struct {
 type Mutation struct {
 }
 
+// A page of online applications, newest first.
+type OnlineApplicationConnection struct {
+	// The applications.
+	Edges []*OnlineApplicationEdge `json:"edges"`
+	// Whether there are more.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One online application in a page.
+type OnlineApplicationEdge struct {
+	// Pass as after to read the next page; stable: keyed on the immutable ID.
+	Cursor string `json:"cursor"`
+	// The application.
+	Node *domain.OnlineApplication `json:"node"`
+}
+
+// Selects online applications; a portal sees only its own, staff their jurisdiction's queue.
+type OnlineApplicationFilter struct {
+	// Only these statuses.
+	Statuses []domain.OnlineStatus `json:"statuses,omitempty"`
+	// Only this business.
+	Kind *domain.CaseKind `json:"kind,omitempty"`
+}
+
+// A material uploaded with an online application.
+type OnlineMaterialInput struct {
+	// The material's code on the Ministry's list (e.g. BIRTH_CERT).
+	Code string `json:"code"`
+	// The file: JPEG, PNG or PDF within the archive size limit.
+	File graphql.Upload `json:"file"`
+}
+
 // Relay page information.
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`
+}
+
+// A page of portal messages, newest first.
+type PortalMessageConnection struct {
+	// The messages.
+	Edges []*PortalMessageEdge `json:"edges"`
+	// Whether there are more.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One portal message in a page.
+type PortalMessageEdge struct {
+	// Pass as after to read the next page (keyed on the immutable ID).
+	Cursor string `json:"cursor"`
+	// The message.
+	Node *domain.PortalMessage `json:"node"`
 }
 
 type Query struct {
@@ -227,6 +361,22 @@ type QueryInput struct {
 	Condition *domain.QueryCondition `json:"condition,omitempty"`
 	Columns   []string               `json:"columns,omitempty"`
 	Sort      *domain.QuerySort      `json:"sort,omitempty"`
+}
+
+// A found ID card handed to the caller's station.
+type RecordFoundCardInput struct {
+	// The citizen ID number printed on the card.
+	IDNumber string `json:"idNumber"`
+	// The name printed on the card.
+	NameOnCard *string `json:"nameOnCard,omitempty"`
+	// When it was found.
+	FoundAt time.Time `json:"foundAt"`
+	// Where it was found.
+	FoundPlace string `json:"foundPlace"`
+	// Who found it.
+	FinderName string `json:"finderName"`
+	// The finder's phone.
+	FinderPhone *string `json:"finderPhone,omitempty"`
 }
 
 type RefuseBirthRegistrationInput struct {
@@ -258,6 +408,16 @@ type RejectIDCardApplicationInput struct {
 	Note   string `json:"note"`
 }
 
+// Refuses an online application without opening a case.
+type RejectOnlineApplicationInput struct {
+	// The application.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// Why: the portal shows it to the citizen.
+	Reason string `json:"reason"`
+}
+
 type ReportBirthErrorsInput struct {
 	ID      scalar.CaseID      `json:"id"`
 	Version int                `json:"version"`
@@ -268,6 +428,14 @@ type RequestBirthMajorChangeInput struct {
 	ID      scalar.CaseID      `json:"id"`
 	Version int                `json:"version"`
 	Change  *birth.MajorChange `json:"change"`
+}
+
+type RequestSealInput struct {
+	Kind domain.SealKind `json:"kind"`
+	// A household seal's office; empty means the administrator's own.
+	OfficeCode *string `json:"officeCode,omitempty"`
+	// A personal seal's operator.
+	UserID *string `json:"userId,omitempty"`
 }
 
 type ResetUserPasswordInput struct {
@@ -293,6 +461,19 @@ type RevokeCertificateInput struct {
 	Reason  string        `json:"reason"`
 }
 
+type RevokeSealInput struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// Rotates an integrator client's secret.
+type RotateIntegratorSecretInput struct {
+	// The client.
+	ClientID string `json:"clientId"`
+	// How long the current secret keeps signing in, in seconds (default 86400; 0 ends it now).
+	GraceSeconds *int `json:"graceSeconds,omitempty"`
+}
+
 type RouteMatterCertificateInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
@@ -314,6 +495,20 @@ type SendCollaborationPingInput struct {
 	ReceiverOffice string `json:"receiverOffice"`
 	CollabNo       string `json:"collabNo"`
 	Text           string `json:"text"`
+}
+
+// A message or instruction a portal sends (3.1.7).
+type SendPortalMessageInput struct {
+	// A question or an instruction.
+	Kind domain.PortalMessageKind `json:"kind"`
+	// One of the portal's online applications it is about (then it goes to that application's station); or give office.
+	ApplicationID *string `json:"applicationId,omitempty"`
+	// The office it goes to (within the client's scopes) when it is about no application.
+	Office *string `json:"office,omitempty"`
+	// Its subject (at most 200 characters).
+	Subject string `json:"subject"`
+	// Its text (at most 4000 bytes).
+	Body string `json:"body"`
 }
 
 type SettleBirthRegistrationInput struct {
@@ -350,7 +545,65 @@ type SubmitIDCardApplicationInput struct {
 	Confirmed bool `json:"confirmed"`
 }
 
+// An online birth registration submitted by a portal (3.1.1).
+type SubmitOnlineBirthApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The medical birth certificate number.
+	CertificateNumber string `json:"certificateNumber"`
+	// The applicant's data, as a clerk would enter it (1.1.1).
+	Applicant *birth.Applicant `json:"applicant"`
+	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
+}
+
+// An online household matter certificate application submitted by a portal (3.1.3).
+type SubmitOnlineMatterCertificateApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The matter to certify, as a clerk would enter it (1.1.6).
+	Matter *certificate.Matter `json:"matter"`
+	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
+}
+
+// An online migration application submitted by a portal (3.1.2).
+type SubmitOnlineMigrationApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The applicant's data, as a clerk would enter it (1.1.3).
+	Applicant *migration.Applicant `json:"applicant"`
+	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
+}
+
 type Subscription struct {
+}
+
+// Changes an integrator client; omitted fields stay as they are.
+type UpdateIntegratorClientInput struct {
+	// The client to change.
+	ClientID string `json:"clientId"`
+	// The version you read.
+	Version int `json:"version"`
+	// The businesses the portal may submit.
+	Kinds []domain.CaseKind `json:"kinds,omitempty"`
+	// Office-code prefixes whose queues the portal may submit to.
+	Offices []string `json:"offices,omitempty"`
+	// Calls a minute.
+	RatePerMinute *int `json:"ratePerMinute,omitempty"`
+	// Where signed notifications are posted; empty for none.
+	WebhookURL *string `json:"webhookUrl,omitempty"`
+	// The persisted-operation allow-list (SHA-256 hex of each query text); empty allows every operation.
+	Operations []string `json:"operations,omitempty"`
+	// Disabling ends the client's sessions at once.
+	Disabled *bool `json:"disabled,omitempty"`
 }
 
 type UpdateUserInput struct {

@@ -133,6 +133,11 @@ type CallOptions struct {
 	// IdempotencyKey is sent as the Idempotency-Key header and makes the call
 	// idempotent: the service applies a key once.
 	IdempotencyKey string
+	// LongPoll marks a request the service may hold for up to this long
+	// before answering: its attempt may take LongPoll plus Config.Timeout,
+	// and it bypasses the breaker (a held request must not be the one probe
+	// a half-open breaker lets through, keeping every other call out).
+	LongPoll time.Duration
 }
 
 // Call sends in as JSON (nil for none) with method to path, under endpoint's
@@ -154,9 +159,15 @@ func (c *Client) Call(ctx context.Context, endpoint, method, path string, in, ou
 	}
 	var lastErr error
 	for attempt := 1; attempt <= attempts; attempt++ {
-		resp, err := c.breaker.Execute(func() (*response, error) {
-			return c.attempt(ctx, endpoint, method, path, body, opts.IdempotencyKey)
-		})
+		var resp *response
+		var err error
+		if opts.LongPoll > 0 {
+			resp, err = c.attempt(ctx, endpoint, method, path, body, opts)
+		} else {
+			resp, err = c.breaker.Execute(func() (*response, error) {
+				return c.attempt(ctx, endpoint, method, path, body, opts)
+			})
+		}
 		switch {
 		case errors.Is(err, gobreaker.ErrOpenState), errors.Is(err, gobreaker.ErrTooManyRequests):
 			return domain.Errorf(domain.CodeUnavailable, "%s is unavailable (too many recent failures); try again in a few seconds", c.cfg.DisplayName).WithReason("integration.breaker_open." + c.cfg.Service)
@@ -177,8 +188,8 @@ func (c *Client) Call(ctx context.Context, endpoint, method, path string, in, ou
 
 // attempt makes one request. A 5xx or transport failure is an error (it
 // counts against the breaker); any other status is a response.
-func (c *Client) attempt(ctx context.Context, endpoint, method, path string, body []byte, key string) (*response, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+func (c *Client) attempt(ctx context.Context, endpoint, method, path string, body []byte, opts CallOptions) (*response, error) {
+	ctx, cancel := context.WithTimeout(ctx, opts.LongPoll+c.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, c.cfg.BaseURL+path, bytes.NewReader(body))
 	if err != nil {
@@ -188,8 +199,8 @@ func (c *Client) attempt(ctx context.Context, endpoint, method, path string, bod
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
+	if opts.IdempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", opts.IdempotencyKey)
 	}
 	start := time.Now()
 	res, err := c.cfg.HTTP.Do(req)

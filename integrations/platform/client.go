@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"hukou/domain"
 	"hukou/integrations/httpclient"
@@ -107,6 +108,25 @@ func (c *Client) PullMessages(ctx context.Context, office string, cursor string,
 		return nil, "", fmt.Errorf("pull inbox of %s: %w", office, err)
 	}
 	return out.Messages, out.Next, nil
+}
+
+// WaitInbox implements domain.InboxWaiter: a long poll of office's inbox
+// after cursor for up to wait (at most 30 s). It reports whether a message
+// is there; it is not retried (the caller loops), and a platform that does
+// not hold the request simply answers at once.
+func (c *Client) WaitInbox(ctx context.Context, office, cursor string, wait time.Duration) (bool, error) {
+	q := url.Values{}
+	if cursor != "" {
+		q.Set("after", cursor)
+	}
+	q.Set("limit", "1")
+	q.Set("wait", strconv.Itoa(int(min(wait, 30*time.Second)/time.Second)))
+	var out Inbox
+	if err := c.http.Call(ctx, "inbox_wait", http.MethodGet, "/inbox/"+url.PathEscape(office)+"?"+q.Encode(), nil, &out,
+		httpclient.CallOptions{LongPoll: wait}); err != nil {
+		return false, fmt.Errorf("wait for the inbox of %s: %w", office, err)
+	}
+	return len(out.Messages) > 0, nil
 }
 
 // Ack implements domain.Platform. Acknowledging is idempotent, so the call

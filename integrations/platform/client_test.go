@@ -71,6 +71,7 @@ func (b *testBundle) start(t *testing.T) {
 
 // stop shuts the server and closes the store, as a crash or restart would.
 func (b *testBundle) stop() {
+	b.sim.StopWaiting()
 	b.srv.Close()
 	_ = b.sim.Close()
 }

@@ -47,7 +47,7 @@ var fixture = map[string]string{
 	"resolvers/resolver_test.go": "package resolvers_test\n\nimport (\n\t_ \"hukou/integrations/ministry/ministrysim\"\n\t_ \"hukou/storage/storagetest\"\n)\n",
 
 	"bench/main.go":     "package main\n\nimport _ \"hukou/resolvers\"\n\nfunc main() {}\n",
-	"bench/bad_sim.go":  "package main\n\nimport _ \"hukou/integrations/ministry/ministrysim\"\n",
+	"bench/sim.go":      "package main\n\nimport _ \"hukou/integrations/platform/platformsim\"\n", // the bench drives simulators, as cmd/hukou does
 	"cmd/hukou/main.go": "package main\n\nimport (\n\t_ \"hukou/integrations/ministry/ministrysim\"\n\t_ \"hukou/storage/storagetest\"\n)\n\nfunc main() {}\n",
 }
 
@@ -109,7 +109,6 @@ func TestDepguard(t *testing.T) {
 	}
 	slices.Sort(got)
 	require.Equal(t, []string{
-		"bench/bad_sim.go hukou/integrations/ministry/ministrysim test-only",
 		"domain/bad_kind.go hukou/domain/birth domain-engine",
 		"domain/population/bad_up.go hukou/integrations/ministry domain",
 		"domain/zz_upward.go hukou/storage domain",

@@ -208,9 +208,15 @@ func TestBlobStore_PutTwice(t *testing.T) {
 		require.Equal(t, first, second)
 		stat, err := s.Stat(ctx, first.Key)
 		require.NoError(t, err)
-		require.Equal(t, first, stat, "the second Put must not rewrite the object")
+		require.Equal(t, first, untimed(stat), "the second Put keeps the object's type and content")
 		require.Equal(t, []string{first.Key}, baseNames(objects(t, s)))
 	})
+}
+
+// untimed is r without its ModTime, for comparisons.
+func untimed(r domain.BlobRef) domain.BlobRef {
+	r.ModTime = time.Time{}
+	return r
 }
 
 func baseNames(names []string) []string {
@@ -230,7 +236,8 @@ func TestBlobStore_Stat(t *testing.T) {
 
 		got, err := s.Stat(ctx, ref.Key)
 		require.NoError(t, err)
-		require.Equal(t, domain.BlobRef{Key: keyOf(body), Size: int64(len(body)), ContentType: "text/plain; charset=utf-8"}, got)
+		require.WithinDuration(t, time.Now(), got.ModTime, time.Minute)
+		require.Equal(t, domain.BlobRef{Key: keyOf(body), Size: int64(len(body)), ContentType: "text/plain; charset=utf-8"}, untimed(got))
 	})
 }
 
@@ -485,5 +492,62 @@ func TestOpen(t *testing.T) {
 				require.NotContains(t, err.Error(), ":SK@", "the secret key must not appear in errors")
 			})
 		}
+	})
+}
+
+func TestBlobStore_List(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s domain.BlobStore) {
+		ctx := context.Background()
+		want := map[string]int64{}
+		for i := range 3 {
+			b := randomBytes(t, 100+i)
+			ref, err := s.Put(ctx, bytes.NewReader(b), "image/png")
+			require.NoError(t, err)
+			want[ref.Key] = int64(len(b))
+		}
+		if l, ok := s.(*Local); ok { // not objects: skipped
+			require.NoError(t, os.WriteFile(filepath.Join(l.dir, "README"), []byte("x"), 0o600))
+			require.NoError(t, os.WriteFile(filepath.Join(l.dir, localTempPrefix+"1"), []byte("x"), 0o600))
+		}
+		got := map[string]int64{}
+		require.NoError(t, s.List(ctx, func(r domain.BlobRef) error {
+			require.WithinDuration(t, time.Now(), r.ModTime, time.Minute, r.Key)
+			got[r.Key] = r.Size
+			return nil
+		}))
+		require.Equal(t, want, got)
+		stop := io.ErrUnexpectedEOF
+		n := 0
+		require.ErrorIs(t, s.List(ctx, func(domain.BlobRef) error { n++; return stop }), stop, "fn's error ends the listing")
+		require.Equal(t, 1, n)
+	})
+}
+
+// TestBlobStore_PutRefreshesModTime: a Put of bytes already stored makes
+// the object young again, so the orphan sweeper's grace period counts from
+// the latest Put.
+func TestBlobStore_PutRefreshesModTime(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s domain.BlobStore) {
+		ctx := context.Background()
+		b := randomBytes(t, 64)
+		ref, err := s.Put(ctx, bytes.NewReader(b), "image/png")
+		require.NoError(t, err)
+		if l, ok := s.(*Local); ok {
+			old := time.Now().Add(-48 * time.Hour)
+			require.NoError(t, os.Chtimes(l.objectPath(ref.Key), old, old))
+		} else {
+			time.Sleep(1100 * time.Millisecond) // S3 times have one-second resolution
+		}
+		before, err := s.Stat(ctx, ref.Key)
+		require.NoError(t, err)
+		again, err := s.Put(ctx, bytes.NewReader(b), "application/pdf")
+		require.NoError(t, err)
+		require.Equal(t, "image/png", again.ContentType, "the type it was first stored with")
+		after, err := s.Stat(ctx, ref.Key)
+		require.NoError(t, err)
+		require.True(t, after.ModTime.After(before.ModTime), "modification time refreshed: %s → %s", before.ModTime, after.ModTime)
+		require.Equal(t, "image/png", after.ContentType)
 	})
 }

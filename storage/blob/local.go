@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"hukou/domain"
 )
@@ -85,7 +86,16 @@ func (l *Local) Put(ctx context.Context, r io.Reader, contentType string) (domai
 	key := hex.EncodeToString(h.Sum(nil))
 
 	if ref, err := l.Stat(ctx, key); err == nil {
-		return ref, nil // same bytes already stored: no-op
+		// Same bytes already stored: refresh the modification time, so the
+		// orphan sweeper's grace period counts from this Put.
+		now := time.Now()
+		if err := os.Chtimes(l.objectPath(key), now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return domain.BlobRef{}, l.ioError("put", err)
+		} else if err == nil {
+			ref.ModTime = time.Time{}
+			return ref, nil
+		}
+		// Deleted meanwhile: store it again below.
 	} else if domain.ErrorCode(err) != domain.CodeNotFound {
 		return domain.BlobRef{}, err
 	}
@@ -123,6 +133,7 @@ func (l *Local) Open(ctx context.Context, key string) (io.ReadCloser, domain.Blo
 		f.Close()
 		return nil, domain.BlobRef{}, err
 	}
+	ref.ModTime = time.Time{} // Stat's and List's
 	return f, ref, nil
 }
 
@@ -150,7 +161,52 @@ func (l *Local) ref(key string, stat func() (fs.FileInfo, error)) (domain.BlobRe
 	if contentType == "" { // object copied in by hand, without a sidecar
 		contentType = defaultContentType
 	}
-	return domain.BlobRef{Key: key, Size: fi.Size(), ContentType: contentType}, nil
+	return domain.BlobRef{Key: key, Size: fi.Size(), ContentType: contentType, ModTime: fi.ModTime()}, nil
+}
+
+// List implements domain.BlobStore: it walks the two levels of fan-out
+// folders; files that are not objects (sidecars, Puts in progress, anything
+// copied in by hand) are skipped.
+func (l *Local) List(ctx context.Context, fn func(domain.BlobRef) error) error {
+	var fnErr error
+	err := filepath.WalkDir(l.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed while walking
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if depth := strings.Count(strings.TrimPrefix(p, l.dir), string(filepath.Separator)); depth > 2 {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		key := d.Name()
+		if domain.CheckBlobKey(key) != nil || p != l.objectPath(key) {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := fn(domain.BlobRef{Key: key, Size: fi.Size(), ModTime: fi.ModTime()}); err != nil {
+			fnErr = err
+			return err
+		}
+		return nil
+	})
+	switch {
+	case err == nil, fnErr != nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	return l.ioError("list", err)
 }
 
 // Delete implements domain.BlobStore. The sidecar goes after the object, so

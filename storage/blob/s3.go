@@ -158,7 +158,12 @@ func (s *S3) Put(ctx context.Context, r io.Reader, contentType string) (domain.B
 	key := hex.EncodeToString(sum)
 
 	if ref, err := s.Stat(ctx, key); err == nil {
-		return ref, nil // same bytes already stored: no-op
+		// Same bytes already stored: upload them again under the type they
+		// were first stored with, which refreshes the object's LastModified
+		// (S3 has no touch), so the orphan sweeper's grace period counts
+		// from this Put and cannot remove the object before the row that
+		// this Put is for is committed.
+		contentType = ref.ContentType
 	} else if domain.ErrorCode(err) != domain.CodeNotFound {
 		return domain.BlobRef{}, err
 	}
@@ -234,7 +239,31 @@ func (s *S3) Stat(ctx context.Context, key string) (domain.BlobRef, error) {
 	if err != nil {
 		return domain.BlobRef{}, s.error("head", key, err)
 	}
-	return ref(key, out.ContentLength, out.ContentType), nil
+	r := ref(key, out.ContentLength, out.ContentType)
+	r.ModTime = aws.ToTime(out.LastModified)
+	return r, nil
+}
+
+// List implements domain.BlobStore: every object under the prefix whose
+// name is a blob key (anything else in the bucket is not the store's).
+func (s *S3) List(ctx context.Context, fn func(domain.BlobRef) error) error {
+	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: aws.String(s.prefix)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return s.error("list", "", err)
+		}
+		for _, o := range page.Contents {
+			key := strings.TrimPrefix(aws.ToString(o.Key), s.prefix)
+			if domain.CheckBlobKey(key) != nil {
+				continue
+			}
+			if err := fn(domain.BlobRef{Key: key, Size: aws.ToInt64(o.Size), ModTime: aws.ToTime(o.LastModified)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Delete implements domain.BlobStore. S3 deletes are idempotent.

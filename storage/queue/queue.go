@@ -22,6 +22,8 @@ const (
 	DefaultMaxWorkers   = 10
 	DefaultPollInterval = time.Second
 	DefaultStopTimeout  = 30 * time.Second
+	// DefaultBlobSweepInterval is how often the orphan blob sweeper runs.
+	DefaultBlobSweepInterval = time.Hour
 	// hardStopGrace bounds the wait for cancelled jobs to return after a
 	// graceful stop timed out and the caller's context is already done.
 	hardStopGrace = 10 * time.Second
@@ -60,6 +62,12 @@ type Config struct {
 	// ForwardInterval (default 1 minute).
 	Cases           *domain.CaseService
 	ForwardInterval time.Duration
+	// Online, when set, registers the webhook deliveries' worker.
+	Online *domain.OnlineService
+	// BlobSweeper, when set, registers the orphan blob sweeper and runs it
+	// every BlobSweepInterval (default DefaultBlobSweepInterval).
+	BlobSweeper       *domain.BlobSweeper
+	BlobSweepInterval time.Duration
 	// RescueStuckJobsAfter is how long a job may stay running (its worker
 	// died with its process) before River retries it (default 5 minutes;
 	// at least JobTimeout).
@@ -111,7 +119,8 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 	}
 
 	workers := river.NewWorkers()
-	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db, Cases: cfg.Cases}
+	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db, Cases: cfg.Cases, Online: cfg.Online,
+		Sweeper: cfg.BlobSweeper, SweepEvery: cmp.Or(cfg.BlobSweepInterval, DefaultBlobSweepInterval)}
 	if err := register(workers, deps); err != nil {
 		return nil, fmt.Errorf("register workers: %w", err)
 	}

@@ -22,6 +22,10 @@ type Deps struct {
 	Collab *domain.CollabService  // nil: no collaboration transport
 	Hcybsh domain.HcybshGenerator // works generate_hcybsh jobs
 	Cases  *domain.CaseService    // nil: no case jobs
+	Online *domain.OnlineService  // nil: no webhook deliveries
+	// Sweeper deletes orphan blobs every SweepEvery; nil: no sweeping.
+	Sweeper    *domain.BlobSweeper
+	SweepEvery time.Duration
 }
 
 // register adds every worker of hukou to workers. This is the one place
@@ -45,6 +49,16 @@ func register(workers *river.Workers, deps Deps) error {
 			if err := add(); err != nil {
 				return err
 			}
+		}
+	}
+	if deps.Online != nil {
+		if err := river.AddWorkerSafely(workers, &deliverWebhookWorker{online: deps.Online}); err != nil {
+			return err
+		}
+	}
+	if deps.Sweeper != nil {
+		if err := river.AddWorkerSafely(workers, &sweepBlobsWorker{deps: deps}); err != nil {
+			return err
 		}
 	}
 	if deps.Collab == nil {
@@ -80,6 +94,9 @@ func scheduleFor(deps Deps, inboxEvery, forwardEvery time.Duration) []periodic {
 		if deps.Cases != nil {
 			s = append(s, periodic{every: forwardEvery, args: domain.SendForwardsArgs{}})
 		}
+	}
+	if deps.Sweeper != nil {
+		s = append(s, periodic{every: deps.SweepEvery, args: domain.SweepBlobsArgs{}})
 	}
 	return s
 }
@@ -124,6 +141,11 @@ func (w *pruneRefreshTokensWorker) Work(ctx context.Context, _ *river.Job[domain
 		return fmt.Errorf("prune refresh tokens: %w", err)
 	}
 	w.deps.Logger.InfoContext(ctx, "pruned refresh tokens", slog.Int("deleted", n), slog.Time("expired_before", before))
+	// Expired idempotency keys (issue 18 item 6) go with them, daily.
+	if n, err = w.deps.DB.Idempotency().PruneIdempotencyKeys(ctx, w.deps.Now()); err != nil {
+		return fmt.Errorf("prune idempotency keys: %w", err)
+	}
+	w.deps.Logger.InfoContext(ctx, "pruned idempotency keys", slog.Int("deleted", n))
 	return nil
 }
 
@@ -150,18 +172,7 @@ type pullInboxWorker struct {
 }
 
 func (w *pullInboxWorker) Work(ctx context.Context, _ *river.Job[domain.PullInboxArgs]) error {
-	for {
-		n, err := w.collab.PullInbox(ctx, 200)
-		if err != nil {
-			return err
-		}
-		if _, err := w.collab.ApplyReceived(ctx); err != nil {
-			return err
-		}
-		if n == 0 {
-			return nil
-		}
-	}
+	return w.collab.Drain(ctx)
 }
 
 // Timeout keeps a long backlog from being cut short by the default job timeout.
@@ -258,4 +269,43 @@ func (w *sendForwardsWorker) Work(ctx context.Context, _ *river.Job[domain.SendF
 			return nil
 		}
 	}
+}
+
+// deliverWebhookWorker posts one signed webhook to a portal (issue 18).
+// Retries back off from 1 s to 5 minutes; the last failure makes the
+// delivery dead, for an administrator to replay.
+type deliverWebhookWorker struct {
+	river.WorkerDefaults[domain.DeliverWebhookArgs]
+	online *domain.OnlineService
+}
+
+func (w *deliverWebhookWorker) Work(ctx context.Context, job *river.Job[domain.DeliverWebhookArgs]) error {
+	return w.online.DeliverWebhook(ctx, job.Args.DeliveryID, job.Attempt >= job.MaxAttempts)
+}
+
+func (w *deliverWebhookWorker) NextRetry(job *river.Job[domain.DeliverWebhookArgs]) time.Time {
+	backoff := min(time.Second<<min(job.Attempt-1, 20), 5*time.Minute)
+	return time.Now().Add(backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1)))
+}
+
+// sweepBlobsWorker runs the orphan blob sweeper (domain.BlobSweeper). A
+// sweep that fails part way is retried; what it deleted was orphaned.
+type sweepBlobsWorker struct {
+	river.WorkerDefaults[domain.SweepBlobsArgs]
+	deps Deps
+}
+
+func (w *sweepBlobsWorker) Work(ctx context.Context, _ *river.Job[domain.SweepBlobsArgs]) error {
+	res, err := w.deps.Sweeper.Sweep(ctx)
+	if err != nil {
+		return fmt.Errorf("sweep orphan blobs: %w", err)
+	}
+	w.deps.Logger.InfoContext(ctx, "orphan blobs swept", slog.Int("listed", res.Listed), slog.Int("deleted", res.Deleted),
+		slog.Int64("freed_bytes", res.Freed), slog.Int("referenced", res.Kept), slog.Int("within_grace", res.Youngest))
+	return nil
+}
+
+// Timeout: listing a large store takes a while.
+func (w *sweepBlobsWorker) Timeout(*river.Job[domain.SweepBlobsArgs]) time.Duration {
+	return 30 * time.Minute
 }

@@ -18,10 +18,12 @@ func TestSchedule_EveryPeriodicJobHasAWorker(t *testing.T) {
 	db := storagetest.OpenSQLite(t)
 	collab := domain.NewCollabService(db, noPlatform{}, &domain.KeyRing{}, "211100000000", time.Now, func() string { return "id" })
 	cases := domain.NewCaseService(db, noAudit{}, collab, time.Now, func() string { return "id" })
-	q, err := New(db, Config{Collab: collab, Cases: cases})
+	sweeper := &domain.BlobSweeper{}
+	q, err := New(db, Config{Collab: collab, Cases: cases, BlobSweeper: sweeper})
 	require.NoError(t, err)
-	deps := Deps{Collab: collab, Cases: cases}
+	deps := Deps{Collab: collab, Cases: cases, Sweeper: sweeper, SweepEvery: time.Hour}
 	schedule := scheduleFor(deps, time.Second, time.Minute)
+	require.Contains(t, schedule, periodic{every: time.Hour, args: domain.SweepBlobsArgs{}}, "orphan blobs are swept")
 	require.Contains(t, schedule, periodic{every: 24 * time.Hour, args: domain.PruneRefreshTokensArgs{}}, "prune runs daily")
 	require.Contains(t, schedule, periodic{every: time.Second, args: domain.PullInboxArgs{}}, "the inbox is pulled")
 	require.Contains(t, schedule, periodic{every: time.Minute, args: domain.SendForwardsArgs{}}, "the forwards are sent")

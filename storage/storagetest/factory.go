@@ -38,6 +38,7 @@ func NewCase(mods ...func(*domain.Case)) *domain.Case {
 		Ministry:   json.RawMessage(`{"checked":true}`),
 		Result:     json.RawMessage(`{"decision":null}`),
 		DeadlineAt: &deadline, CreatedBy: "clerk-" + id[:8], CreatedAt: T0, UpdatedAt: T0,
+		People: []domain.CasePerson{},
 	}
 	for _, mod := range mods {
 		mod(c)

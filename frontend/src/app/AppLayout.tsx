@@ -1,11 +1,12 @@
-import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { Breadcrumb, Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { LogoutOutlined } from '@ant-design/icons';
-import { Outlet, useLocation, useNavigate } from 'react-router';
-import { accessFor } from '../lib/access';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { accessFor, permits } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
 import { logoutSession } from './auth';
 import { useSessionStore } from './context';
-import { menuItems, selectedMenuKey } from './routes';
+import { usePageTitle } from './pageTitle';
+import { breadcrumbs, menuItems, selectedMenuKey } from './routes';
 import { useSession } from './session';
 
 const { Header, Sider, Content } = Layout;
@@ -17,11 +18,18 @@ export function AppLayout() {
   const session = useSession(store);
   const navigate = useNavigate();
   const location = useLocation();
+  const trail = breadcrumbs(location.pathname);
+  usePageTitle(trail.at(-1)?.label);
   if (!session) return null;
   const access = accessFor(session.user.roles);
 
   const items = menuItems(access);
   const selected = selectedMenuKey(location.pathname);
+  // Each step links to its page, except the page shown and pages the user may not open.
+  const crumbs = trail.map((c, i) => ({
+    key: c.href,
+    title: i < trail.length - 1 && permits(access, c.route.access) ? <Link to={c.href}>{c.label}</Link> : c.label,
+  }));
 
   const signOut = () => {
     // The server revokes the session and clears the cookie; the token in memory goes at once.
@@ -60,6 +68,7 @@ export function AppLayout() {
           </Space>
         </Header>
         <Content>
+          <Breadcrumb className="hukou-no-print" aria-label={t.app.breadcrumb} style={{ padding: '12px 24px 0' }} items={crumbs} />
           <Outlet />
         </Content>
       </Layout>

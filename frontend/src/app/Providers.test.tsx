@@ -27,4 +27,19 @@ describe('Providers', () => {
     expect(screen.getByPlaceholderText('请选择日期')).toBeInTheDocument();
     expect(screen.queryByPlaceholderText('Select date')).toBeNull();
   });
+
+  it('names the pickers’ year and month buttons by what they show (label in name)', () => {
+    renderInApp(
+      <>
+        <DatePicker open />
+        <DatePicker.RangePicker open />
+      </>,
+    );
+    const years = document.querySelectorAll('.ant-picker-year-btn');
+    expect(years.length).toBe(3);
+    for (const b of [...years, ...document.querySelectorAll('.ant-picker-month-btn')]) {
+      expect(b).not.toHaveAttribute('aria-label');
+      expect(b.textContent).toMatch(/\d+[年月]/);
+    }
+  });
 });

@@ -11,7 +11,7 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { from as fromPromise, switchMap } from 'rxjs';
-import { MeDocument } from '../graphql/generated/session';
+import { MeDocument } from '../graphql/generated/shell';
 import possibleTypes from '../graphql/generated/possible-types';
 import { refreshAccessToken } from './auth';
 import type { SessionStore } from './session';

@@ -6,9 +6,16 @@ export const paths = {
   workbench: '/',
   cases: '/cases',
   caseDetail: (id: string) => `/cases/${encodeURIComponent(id)}`,
+  /** A case opened on its materials, where capture continues after an intake is saved (1.4.11). */
+  caseMaterials: (id: string) => `/cases/${encodeURIComponent(id)}#materials`,
   adminUsers: '/admin/users',
   adminAudit: '/admin/audit',
   adminOperations: '/admin/operations',
+  adminSeals: '/admin/seals',
+  verifyDocument: '/documents/verify',
   query: '/query',
+  online: '/online',
+  archives: '/archives',
+  archivePrint: (items: string[]) => `/archives/print?ids=${items.map((i) => i.split('*').map(encodeURIComponent).join('*')).join(',')}`,
   querySource: (source: string) => `/query/${encodeURIComponent(source)}`,
 };

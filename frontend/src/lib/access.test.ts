@@ -9,9 +9,17 @@ describe('accessFor', () => {
       canApprove: false,
       canViewCases: true,
       canRestrictArchives: false,
+      canSearchArchives: true,
+      canChangeArchives: true,
       isAdmin: false,
       canQuery: false,
+      canVerifyDocuments: true,
     });
+  });
+  it('lets the roles that handle documents verify seals, not analysts or portals (5.1.2)', () => {
+    expect(accessFor(['ANALYST']).canVerifyDocuments).toBe(false);
+    expect(accessFor(['INTEGRATOR']).canVerifyDocuments).toBe(false);
+    expect(accessFor(['ARCHIVIST']).canVerifyDocuments).toBe(true);
   });
   it('gives analysts and supervisors the query views, not clerks (1.5.1)', () => {
     expect(accessFor(['ANALYST']).canQuery).toBe(true);
@@ -28,6 +36,13 @@ describe('accessFor', () => {
   });
   it('gives nothing without roles', () => {
     expect(Object.values(accessFor([])).every((v) => v === false)).toBe(true);
+  });
+  it('gives archive management to the operational roles, not to masked ones (1.4.6–1.4.8)', () => {
+    expect(accessFor(['ARCHIVIST']).canSearchArchives && accessFor(['ARCHIVIST']).canChangeArchives).toBe(true);
+    expect(accessFor(['APPROVER']).canSearchArchives).toBe(true);
+    expect(accessFor(['APPROVER']).canChangeArchives).toBe(false);
+    expect(accessFor(['ANALYST']).canSearchArchives).toBe(false);
+    expect(accessFor(['INTEGRATOR']).canSearchArchives).toBe(false);
   });
   it('lets archivists and administrators restrict archives', () => {
     expect(accessFor(['ARCHIVIST']).canRestrictArchives).toBe(true);

@@ -14,11 +14,18 @@ export interface Access {
   canViewCases: boolean;
   /** Archivists and administrators may set archive restrictions. */
   canRestrictArchives: boolean;
+  /** Who may search archives (1.4.8): the operational roles; masked roles read no archive. */
+  canSearchArchives: boolean;
+  /** Who may modify, delete and restore archives (1.4.6, 1.4.7); the server adds the case's status and the flags. */
+  canChangeArchives: boolean;
   isAdmin: boolean;
   /** Analysts and supervisors (approvers, administrators) build query views (1.5.x). */
   canQuery: boolean;
+  /** The roles that handle documents verify their electronic seals (5.1.2). */
+  canVerifyDocuments: boolean;
 }
 
+const documentRoles: readonly Role[] = ['CLERK', 'OFFICER', 'APPROVER', 'ARCHIVIST', 'ADMIN'];
 const caseRoles: readonly Role[] = ['CLERK', 'OFFICER', 'APPROVER', 'ARCHIVIST', 'ANALYST', 'ADMIN'];
 
 export function accessFor(roles: readonly Role[]): Access {
@@ -29,8 +36,11 @@ export function accessFor(roles: readonly Role[]): Access {
     canApprove: has('APPROVER'),
     canViewCases: roles.some((r) => caseRoles.includes(r)),
     canRestrictArchives: has('ARCHIVIST') || has('ADMIN'),
+    canSearchArchives: ['CLERK', 'OFFICER', 'APPROVER', 'ARCHIVIST', 'ADMIN'].some((r) => has(r as Role)),
+    canChangeArchives: ['CLERK', 'OFFICER', 'ARCHIVIST', 'ADMIN'].some((r) => has(r as Role)),
     isAdmin: has('ADMIN'),
     canQuery: has('ANALYST') || has('APPROVER') || has('ADMIN'),
+    canVerifyDocuments: documentRoles.some(has),
   };
 }
 

@@ -76,7 +76,10 @@ type Simulator struct {
 	certs      map[string]*cert
 	// migrations are the e-migration certificates issued, by licence ID
 	// and by collaboration number (guarded by mu).
-	migrations       map[string]*ministry.MigrationCertificate
+	migrations map[string]*ministry.MigrationCertificate
+	// lic holds the e-licences issued (licences.go).
+	lic              *licenceStore
+	licOnce          sync.Once
 	migrationsByCase map[string]*ministry.MigrationCertificate
 }
 
@@ -273,6 +276,11 @@ func (s *Simulator) routes() {
 	handle("POST", ministry.EndpointVerifyHouseholdInfo, s.verify)
 	handle("POST", ministry.EndpointMigrationCertificates, s.requestMigrationCertificate)
 	handle("GET", ministry.EndpointMigrationCertificate, s.migrationCertificate)
+	handle("POST", ministry.EndpointLicences, s.issueLicence)
+	handle("GET", ministry.EndpointLicence, s.licence)
+	handle("POST", ministry.EndpointLicenceVerify, s.verifyLicence)
+	handle("POST", ministry.EndpointLicenceRevocation, s.revokeLicence)
+	handle("GET", ministry.EndpointLicenceIssuer, s.licenceIssuer)
 	s.mux.Handle("/admin/faults", s.cfg.Faults.AdminHandler())
 	s.mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")

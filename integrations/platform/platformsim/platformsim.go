@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun/driver/sqliteshim"
@@ -56,6 +57,46 @@ type Server struct {
 	cfg     Config
 	db      *sql.DB
 	handler http.Handler
+	arrived arrivals
+	// stopping is closed by StopWaiting: held inbox requests answer at once.
+	stopping chan struct{}
+	stopOnce sync.Once
+}
+
+// MaxWait is the longest an inbox request may wait for a message (?wait=).
+const MaxWait = 30 * time.Second
+
+// arrivals wakes the inbox requests waiting on an office when a message for
+// it is accepted: each waiter holds the office's current channel, which
+// the next arrival closes and replaces.
+type arrivals struct {
+	mu sync.Mutex
+	ch map[string]chan struct{}
+}
+
+// wait returns a channel closed at the next arrival for office.
+func (a *arrivals) wait(office string) <-chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ch == nil {
+		a.ch = map[string]chan struct{}{}
+	}
+	c, ok := a.ch[office]
+	if !ok {
+		c = make(chan struct{})
+		a.ch[office] = c
+	}
+	return c
+}
+
+// wake wakes every waiter of office.
+func (a *arrivals) wake(office string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.ch[office]; ok {
+		close(c)
+		delete(a.ch, office)
+	}
 }
 
 // MaxBodyBytes is the largest envelope the simulator accepts (413 beyond).
@@ -103,7 +144,7 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("platform simulator: create schema in %s: %w", cfg.DBPath, err)
 	}
-	s := &Server{cfg: cfg, db: db}
+	s := &Server{cfg: cfg, db: db, stopping: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.Handle("POST /v1/messages", cfg.Faults.Wrap("send", http.HandlerFunc(s.send)))
 	mux.Handle("GET /v1/inbox/{office}", cfg.Faults.Wrap("inbox", http.HandlerFunc(s.inbox)))
@@ -130,8 +171,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Faults returns the simulator's fault injector.
 func (s *Server) Faults() *fault.Injector { return s.cfg.Faults }
 
+// StopWaiting answers every held inbox request (an empty page) and holds
+// none from now on, so that an HTTP server's Shutdown need not wait for long
+// polls (register it with http.Server.RegisterOnShutdown). Close calls it.
+func (s *Server) StopWaiting() { s.stopOnce.Do(func() { close(s.stopping) }) }
+
 // Close closes the store; the file keeps every accepted message.
-func (s *Server) Close() error { return s.db.Close() }
+func (s *Server) Close() error {
+	s.StopWaiting()
+	return s.db.Close()
+}
 
 // Count returns how many messages with the given ID are stored (0 or 1: the
 // platform de-duplicates), for tests.
@@ -185,7 +234,11 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := platform.SendResult{MessageID: env.MessageID, BodySHA256: bodySum}
-	if n, _ := res.RowsAffected(); n == 0 {
+	n, _ := res.RowsAffected()
+	if n > 0 {
+		s.arrived.wake(env.ReceiverOffice)
+	}
+	if n == 0 {
 		var prevFP, prevAt string
 		if err := s.db.QueryRowContext(ctx, `SELECT fingerprint, accepted_at FROM messages WHERE message_id = ?`,
 			env.MessageID).Scan(&prevFP, &prevAt); err != nil {
@@ -226,14 +279,55 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	rows, err := s.db.QueryContext(r.Context(), `SELECT seq, envelope, body_sha256, accepted_at FROM messages
-		WHERE receiver_office = ? AND acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`, office, after, limit)
+	var wait time.Duration
+	if v := r.URL.Query().Get("wait"); v != "" {
+		secs, err := strconv.Atoi(v)
+		if err != nil || secs < 0 || time.Duration(secs)*time.Second > MaxWait {
+			writeErr(w, domain.FieldErrorf("wait", "wait must be between 0 and %d seconds", int(MaxWait/time.Second)))
+			return
+		}
+		wait = time.Duration(secs) * time.Second
+	}
+	out, err := s.readInbox(r.Context(), office, cursor, after, limit)
+	select {
+	case <-s.stopping:
+		wait = 0
+	default:
+	}
+	if err == nil && len(out.Messages) == 0 && wait > 0 {
+		// Long poll: subscribe before reading again, so an arrival between
+		// the first read and the subscription is not missed.
+		arrived := s.arrived.wait(office)
+		if out, err = s.readInbox(r.Context(), office, cursor, after, limit); err == nil && len(out.Messages) == 0 {
+			timer := time.NewTimer(wait)
+			select {
+			case <-arrived:
+				out, err = s.readInbox(r.Context(), office, cursor, after, limit)
+			case <-timer.C:
+			case <-s.stopping:
+			case <-r.Context().Done():
+				timer.Stop()
+				return
+			}
+			timer.Stop()
+		}
+	}
 	if err != nil {
-		writeErr(w, fmt.Errorf("read inbox: %w", err))
+		writeErr(w, err)
 		return
 	}
-	defer rows.Close()
+	httpclient.WriteJSON(w, out)
+}
+
+// readInbox reads up to limit unacknowledged messages of office after seq.
+func (s *Server) readInbox(ctx context.Context, office, cursor string, after int64, limit int) (platform.Inbox, error) {
 	out := platform.Inbox{Messages: []platform.InboxMessage{}, Next: cursor}
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, envelope, body_sha256, accepted_at FROM messages
+		WHERE receiver_office = ? AND acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`, office, after, limit)
+	if err != nil {
+		return out, fmt.Errorf("read inbox: %w", err)
+	}
+	defer rows.Close()
 	for rows.Next() {
 		var (
 			seq         int64
@@ -241,22 +335,19 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			m           platform.InboxMessage
 		)
 		if err := rows.Scan(&seq, &envJSON, &m.BodySHA256, &at); err != nil {
-			writeErr(w, fmt.Errorf("read inbox: %w", err))
-			return
+			return out, fmt.Errorf("read inbox: %w", err)
 		}
 		if err := json.Unmarshal([]byte(envJSON), &m.Envelope); err != nil {
-			writeErr(w, fmt.Errorf("read inbox: message %d: %w", seq, err))
-			return
+			return out, fmt.Errorf("read inbox: message %d: %w", seq, err)
 		}
 		m.AcceptedAt, _ = time.Parse(time.RFC3339Nano, at)
 		out.Messages = append(out.Messages, m)
 		out.Next = strconv.FormatInt(seq, 10)
 	}
 	if err := rows.Err(); err != nil {
-		writeErr(w, fmt.Errorf("read inbox: %w", err))
-		return
+		return out, fmt.Errorf("read inbox: %w", err)
 	}
-	httpclient.WriteJSON(w, out)
+	return out, nil
 }
 
 func (s *Server) ack(w http.ResponseWriter, r *http.Request) {

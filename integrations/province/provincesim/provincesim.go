@@ -8,8 +8,12 @@
 // province, with scripted verdicts (RoutedNotTrueIDNumber,
 // RoutedNoResultIDNumber; TRUE for anyone else, with one PDF material).
 //
+// It is also the province's e-seal service (5.1.1, seals.go): it issues
+// seals with certificates from its own SM2 CA (the same CA in every
+// simulator), looks them up and revokes them.
+//
 // Endpoint names for fault rules: "collaboration_number",
-// "certificate_verification".
+// "certificate_verification", "seal_issue", "seal_get", "seal_revoke", "seal_ca".
 package provincesim
 
 import (
@@ -46,6 +50,9 @@ type Server struct {
 	mu     sync.Mutex
 	byCase map[string]issued // CaseID → what was issued
 	seq    map[string]int    // division+date → last sequence number
+
+	seals   map[string]*sealEntry // e-seals by ID
+	sealSeq int
 }
 
 type issued struct {
@@ -64,10 +71,14 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, byCase: map[string]issued{}, seq: map[string]int{}}
+	s := &Server{cfg: cfg, byCase: map[string]issued{}, seq: map[string]int{}, seals: map[string]*sealEntry{}}
 	mux := http.NewServeMux()
 	mux.Handle("POST /v1/collaboration-numbers", cfg.Faults.Wrap("collaboration_number", http.HandlerFunc(s.collaborationNumber)))
 	mux.Handle("POST /v1/certificate-verifications", cfg.Faults.Wrap("certificate_verification", http.HandlerFunc(s.verification)))
+	mux.Handle("POST /v1/seals", cfg.Faults.Wrap("seal_issue", http.HandlerFunc(s.issueSeal)))
+	mux.Handle("GET /v1/seals/{sealId}", cfg.Faults.Wrap("seal_get", http.HandlerFunc(s.getSeal)))
+	mux.Handle("POST /v1/seals/{sealId}/revocation", cfg.Faults.Wrap("seal_revoke", http.HandlerFunc(s.revokeSeal)))
+	mux.Handle("GET /v1/seal-ca", cfg.Faults.Wrap("seal_ca", http.HandlerFunc(s.sealCA)))
 	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		_, _ = w.Write(province.OpenAPISpec)
@@ -163,6 +174,8 @@ func writeErr(w http.ResponseWriter, err error) {
 		status = http.StatusBadRequest
 	case domain.CodeConflict:
 		status = http.StatusConflict
+	case domain.CodeNotFound:
+		status = http.StatusNotFound
 	case domain.CodeUnavailable:
 		status = http.StatusServiceUnavailable
 	}

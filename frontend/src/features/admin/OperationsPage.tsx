@@ -140,7 +140,7 @@ function Hcybsh() {
             <Tag color={r.state === 'FAILED' ? 'red' : r.state === 'DONE' ? 'green' : 'blue'}>{t.hcybshStates[r.state] ?? r.state}</Tag>
           </Descriptions.Item>
           <Descriptions.Item label={t.households(r.householdsDone, r.householdsTotal)}>
-            <Progress percent={r.householdsTotal ? Math.floor((100 * r.householdsDone) / r.householdsTotal) : 0} />
+            <Progress aria-label={t.hcybshProgress} percent={r.householdsTotal ? Math.floor((100 * r.householdsDone) / r.householdsTotal) : 0} />
           </Descriptions.Item>
           <Descriptions.Item label={t.residents(r.residentsNumbered)}>{`${formatTime(r.startedAt)} — ${formatTime(r.finishedAt ?? r.updatedAt)}`}</Descriptions.Item>
           {r.error && <Descriptions.Item label={t.lastError}>{r.error}</Descriptions.Item>}

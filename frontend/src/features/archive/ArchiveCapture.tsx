@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
-import { Alert, App, Button, Modal, Slider, Space, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Modal, Slider, Space, Tag, Tooltip, Typography } from 'antd';
 import {
   CameraOutlined,
   ColumnWidthOutlined,
+  PlusOutlined,
+  ScanOutlined,
   ColumnHeightOutlined,
   FolderOpenOutlined,
   RotateLeftOutlined,
@@ -10,11 +12,13 @@ import {
   UndoOutlined,
 } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
-import { UploadArchiveDocument } from '../../graphql/generated/graphql';
+import { ModifyArchiveDocument, UploadArchiveDocument } from '../../graphql/generated/graphql';
 import { useSessionStore } from '../../app/context';
 import { paths } from '../../app/paths';
 import { applyError } from '../../lib/errors';
 import { uploadMutation } from '../../lib/upload';
+import { CameraCapture } from './CameraCapture';
+import { ScannerCapture } from './ScannerCapture';
 import { zhCN } from '../../locales/zh-CN';
 import {
   canvasTransform,
@@ -78,6 +82,8 @@ interface Props {
   onClose: () => void;
   /** Runs after an upload; the dialog closes once what it returns has settled (the case reloaded). */
   onUploaded: () => unknown;
+  /** Replaces the image of this archive (1.4.6) instead of capturing a new one. */
+  replace?: { id: string; version: number };
 }
 
 /**
@@ -85,7 +91,7 @@ interface Props {
  * lets the clerk rotate, flip, crop and zoom it (1.4.16), shows its size
  * against the limit (1.4.9) and uploads it as an archive of the material (1.4.1).
  */
-export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = defaultMaxBytes, onClose, onUploaded }: Props) {
+export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = defaultMaxBytes, onClose, onUploaded, replace }: Props) {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const store = useSessionStore();
@@ -95,12 +101,37 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
   const [encoded, setEncoded] = useState<{ edit: EditState; blob: Blob | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
+  // Pages already added (several images as one material); the one in the editor comes after them.
+  const [pages, setPages] = useState<File[]>([]);
+  // The document camera's live picture is open (1.4.15).
+  const [camera, setCamera] = useState(false);
+  // The scanner panel is open (1.4.14).
+  const [scanner, setScanner] = useState(false);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ mode: 'move' | 'resize'; x: number; y: number } | null>(null);
 
   useEffect(() => () => {
     if (loaded) URL.revokeObjectURL(loaded.url);
   }, [loaded]);
+
+  const pickMany = (files: FileList | null) => {
+    const list = [...(files ?? [])];
+    if (list.length <= 1) {
+      pick(list[0]);
+      return;
+    }
+    // Several images at once: each becomes a page, as it is.
+    setError(null);
+    if (list.some((f) => !accepted.includes(f.type))) {
+      setError(t.unsupported);
+      return;
+    }
+    if (list.some((f) => f.type === 'application/pdf')) {
+      setError(t.pdfAlone);
+      return;
+    }
+    setPages((p) => [...p, ...list]);
+  };
 
   const pick = (file: File | undefined) => {
     setError(null);
@@ -109,6 +140,10 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     if (!file) return;
     if (!accepted.includes(file.type)) {
       setError(t.unsupported);
+      return;
+    }
+    if (file.type === 'application/pdf' && pages.length > 0) {
+      setError(t.pdfAlone);
       return;
     }
     const url = URL.createObjectURL(file);
@@ -180,16 +215,38 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     drag.current = null;
   };
 
-  const tooLarge = result !== null && result.size > maxBytes;
+  /** current is what the editor holds, as a file to upload (null while there is none or it is being measured). */
+  const current = (): File | null => {
+    if (!result || !loaded) return null;
+    if (result instanceof File) return result;
+    return new File([result], loaded.file.name.replace(/\.[^.]+$/, '') + '.jpg', { type: result.type });
+  };
+  const all = [...pages, ...(result && loaded ? [result] : [])];
+  const total = all.reduce((n, b) => n + b.size, 0);
+  const tooLarge = all.length > 0 && total > maxBytes;
+  const canAddPage = !!loaded?.image && !!result && !measuring;
+
+  const addPage = () => {
+    const f = current();
+    if (!f) return;
+    setPages((p) => [...p, f]);
+    setLoaded(null);
+    setEdit(null);
+    setEncoded(null);
+  };
 
   const upload = async () => {
-    if (!result || !loaded) return;
+    const cur = current();
+    const files = [...pages, ...(cur ? [cur] : [])];
+    if (files.length === 0) return;
     setUploading(true);
-    const name = result === loaded.file ? loaded.file.name : loaded.file.name.replace(/\.[^.]+$/, '') + '.jpg';
     try {
-      const file = result instanceof File ? result : new File([result], name, { type: result.type });
-      await uploadMutation(UploadArchiveDocument, { caseId, materialCode, file }, store.get()?.accessToken);
-      message.success(t.uploaded);
+      const [file, ...rest] = files;
+      const morePages = rest.length > 0 ? rest : undefined;
+      const token = store.get()?.accessToken;
+      if (replace) await uploadMutation(ModifyArchiveDocument, { id: replace.id, version: replace.version, file, morePages }, token);
+      else await uploadMutation(UploadArchiveDocument, { caseId, materialCode, file, morePages }, token);
+      message.success(replace ? t.replaced : t.uploaded);
       // The case's version moved: close once it is reloaded, so a step taken next sends the new one.
       await Promise.resolve(onUploaded()).catch(() => undefined);
       onClose();
@@ -213,10 +270,10 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
       open
       width={760}
       style={{ top: 16 }}
-      title={t.title(materialName)}
-      okText={t.upload}
+      title={replace ? t.replaceTitle(materialName) : t.title(materialName)}
+      okText={replace ? t.replace : t.upload}
       cancelText={zhCN.app.cancel}
-      okButtonProps={{ disabled: !result || tooLarge || measuring, loading: uploading }}
+      okButtonProps={{ disabled: all.length === 0 || tooLarge || measuring, loading: uploading }}
       onOk={() => void upload()}
       onCancel={onClose}
       destroyOnHidden
@@ -226,27 +283,57 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
           <Button icon={<FolderOpenOutlined />} onClick={() => document.getElementById('archive-file')?.click()}>
             {t.choose}
           </Button>
-          <Button icon={<CameraOutlined />} onClick={() => document.getElementById('archive-camera')?.click()}>
+          <Button icon={<CameraOutlined />} onClick={() => (setScanner(false), setCamera(true))} disabled={camera} data-testid="camera-open">
             {t.camera}
+          </Button>
+          <Button icon={<ScanOutlined />} onClick={() => (setCamera(false), setScanner(true))} disabled={scanner} data-testid="scanner-open">
+            {t.scan}
           </Button>
           <input
             id="archive-file"
             data-testid="archive-file"
             type="file"
             accept={accepted.join(',')}
+            multiple
             style={{ display: 'none' }}
-            onChange={(e) => pick(e.target.files?.[0])}
-          />
-          <input
-            id="archive-camera"
-            type="file"
-            accept="image/*"
-            capture="environment"
-            style={{ display: 'none' }}
-            onChange={(e) => pick(e.target.files?.[0])}
+            onChange={(e) => {
+              pickMany(e.target.files);
+              e.target.value = '';
+            }}
           />
           <Typography.Text type="secondary">{t.hint}</Typography.Text>
         </Space>
+
+        {scanner && (
+          <ScannerCapture
+            onScan={(file) => {
+              setScanner(false);
+              pick(file);
+            }}
+            onCancel={() => setScanner(false)}
+          />
+        )}
+
+        {camera && (
+          <CameraCapture
+            onCapture={(file) => {
+              setCamera(false);
+              pick(file);
+            }}
+            onCancel={() => setCamera(false)}
+          />
+        )}
+
+        {pages.length > 0 && (
+          <Space wrap data-testid="archive-pages">
+            <Typography.Text>{t.pagesAdded(pages.length)}</Typography.Text>
+            {pages.map((p, i) => (
+              <Tag key={`${i}-${p.name}`} closable onClose={() => setPages((ps) => ps.filter((_, j) => j !== i))}>
+                {t.pageN(i + 1)} · {p.name}
+              </Tag>
+            ))}
+          </Space>
+        )}
 
         {loaded && !loaded.image && <Alert type="info" message={t.pdfReady(loaded.file.name)} />}
 
@@ -266,6 +353,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
               <Typography.Text>{t.zoom}</Typography.Text>
               <Slider
                 style={{ width: 240 }}
+                ariaLabelForHandle={t.zoom}
                 min={minZoom}
                 max={maxZoom}
                 step={0.05}
@@ -323,9 +411,14 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
           </>
         )}
 
-        {result && (
+        {canAddPage && (
+          <Button icon={<PlusOutlined />} onClick={addPage} data-testid="archive-add-page">
+            {t.addPage}
+          </Button>
+        )}
+        {all.length > 0 && (
           <Typography.Text data-testid="archive-size" type={tooLarge ? 'danger' : undefined}>
-            {t.size}：{measuring ? t.measuring : formatBytes(result.size)} / {t.limit} {formatBytes(maxBytes)}
+            {t.size}：{measuring ? t.measuring : formatBytes(total)} / {t.limit} {formatBytes(maxBytes)}
           </Typography.Text>
         )}
         {tooLarge && <Alert type="error" showIcon message={t.tooLarge} />}

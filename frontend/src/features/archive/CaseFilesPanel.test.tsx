@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { GraphQLError } from 'graphql';
 import { renderWithProviders, typedMock } from '../../test/render';
 import { FileLinksDocument, type FileLinksQuery, type FileLinksQueryVariables } from '../../graphql/generated/graphql';
@@ -64,6 +65,16 @@ describe('CaseFilesPanel', () => {
     expect(within(marriage).getByText('选交')).toBeInTheDocument();
     expect(within(marriage).getByText('尚未采集')).toBeInTheDocument();
     expect(screen.getAllByRole('button', { name: /采集/ })).toHaveLength(2);
+  });
+
+  it('names each capture button after its material, and opens a thumbnail from the keyboard', async () => {
+    renderPanel(true);
+    expect(screen.getAllByRole('button', { name: /^采集/ }).map((b) => b.getAttribute('aria-label'))).toEqual(['采集出生医学证明', '采集结婚证']);
+    const thumb = screen.getByRole('button', { name: '预览 出生医学证明.jpg' });
+    expect(thumb).toHaveAttribute('tabindex', '0');
+    thumb.focus();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(document.querySelector('.ant-image-preview')).not.toBeNull());
   });
 
   it('lists every form revision, newest first, with view, download and print', async () => {

@@ -7,6 +7,7 @@ import { formatTime } from '../../lib/format';
 import { usePageErrors } from '../../lib/pageErrors';
 import { zhCN } from '../../locales/zh-CN';
 import { ArchiveCapture } from './ArchiveCapture';
+import { PagesViewer } from './PagesViewer';
 import { formatBytes } from './imageEdit';
 
 const t = zhCN.files;
@@ -38,19 +39,33 @@ function ArchiveThumb({ f, link }: { f: CaseFileInfoFragment; link: FileLinkInfo
           </div>
         </a>
       ) : (
-        <Image
-          width={thumb}
-          height={thumb}
-          style={{ objectFit: 'cover', borderRadius: 4, border: '1px solid #f0f0f0' }}
-          src={link?.thumbnailUrl}
-          alt={f.name}
-          preview={{ src: link?.url, mask: <span><EyeOutlined /> {t.preview}</span> }}
-        />
+        // antd's thumbnail opens its preview on a click only: Enter and Space click it, so the keyboard reaches it too.
+        <div
+          role="button"
+          tabIndex={0}
+          className="hukou-thumb"
+          aria-label={t.previewOf(f.name)}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter' && e.key !== ' ') return;
+            e.preventDefault();
+            e.currentTarget.querySelector('img')?.click();
+          }}
+        >
+          <Image
+            width={thumb}
+            height={thumb}
+            style={{ objectFit: 'cover', borderRadius: 4, border: '1px solid #f0f0f0' }}
+            src={link?.thumbnailUrl}
+            alt={f.name}
+            preview={{ src: link?.url, mask: <span><EyeOutlined /> {t.preview}</span> }}
+          />
+        </div>
       )}
       <Typography.Text ellipsis style={{ display: 'block', fontSize: 12, width: thumb }} title={f.name}>
         {f.name}
       </Typography.Text>
-      <a href={link?.downloadUrl} style={{ fontSize: 12 }}>
+      <PagesViewer name={f.name} pages={f.pages} link={link} />
+      <a href={link?.downloadUrl} style={{ fontSize: 12, display: 'block' }}>
         <DownloadOutlined /> {t.download}
       </a>
     </div>
@@ -137,7 +152,7 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
               data-testid={`material-${m.code}`}
               extra={
                 canCapture ? (
-                  <Button size="small" icon={<CameraOutlined />} onClick={() => setCapturing(m)}>
+                  <Button size="small" icon={<CameraOutlined />} aria-label={t.captureOf(m.name)} onClick={() => setCapturing(m)}>
                     {t.capture}
                   </Button>
                 ) : null

@@ -48,6 +48,7 @@ describe('LoginPage', () => {
     renderLogin(store);
     expect(await screen.findByTestId('session-expired')).toHaveTextContent('会话已过期，请重新登录');
     expect(document.body.textContent).not.toMatch(/expired|Unauthenticated/i);
+    expect(document.title).toBe('用户登录 - 户籍业务跨省通办协同系统');
 
     await userEvent.type(screen.getByLabelText('用户名'), 'clerk');
     await userEvent.type(screen.getByLabelText('密码'), 'hukou-demo-2026');

@@ -3,11 +3,11 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useMutation } from '@apollo/client/react';
-import { LoginDocument } from '../../graphql/generated/session';
-import type { LoginInput } from '../../graphql/generated/graphql';
+import { LoginDocument, type LoginInput } from '../../graphql/generated/shell';
 import { useSessionStore } from '../../app/context';
 import { csrfHeaders } from '../../app/auth';
 import { useSession, useSessionStatus } from '../../app/session';
+import { usePageTitle } from '../../app/pageTitle';
 import { classifyError } from '../../lib/errors';
 import { zhCN } from '../../locales/zh-CN';
 
@@ -22,6 +22,7 @@ export function LoginPage() {
   const location = useLocation();
   const [login, { loading }] = useMutation(LoginDocument);
   const [error, setError] = useState<string | null>(null);
+  usePageTitle(t.title);
   const state: unknown = location.state;
   const from =
     typeof state === 'object' && state !== null && 'from' in state && typeof state.from === 'string' ? state.from : '/';

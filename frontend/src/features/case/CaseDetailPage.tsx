@@ -1,13 +1,14 @@
-import { Suspense } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { useNavigate, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { CaseDetailDocument, type CaseDetailFragment } from '../../graphql/generated/graphql';
 import { classifyError } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { zhCN } from '../../locales/zh-CN';
 import { CaseFilesPanel } from '../archive/CaseFilesPanel';
+import { CaseLicencesPanel } from '../seals/CaseLicencesPanel';
 import { useKindParts } from '../kinds';
 import { CaseActions } from './CaseActions';
 import { CaseTimeline } from './CaseTimeline';
@@ -54,6 +55,12 @@ function Header({ c }: { c: CaseDetailFragment }) {
  */
 export function CaseView({ c, onRefresh }: { c: CaseDetailFragment; onRefresh: () => unknown }) {
   const kind = useKindParts(c.kind);
+  const materials = useRef<HTMLDivElement>(null);
+  const { hash } = useLocation();
+  // A case just saved at the counter opens on its materials (paths.caseMaterials): capture comes next.
+  useEffect(() => {
+    if (hash === '#materials') materials.current?.scrollIntoView?.({ block: 'start' });
+  }, [hash, c.id]);
   return (
     <PageErrorsProvider key={c.id}>
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -72,7 +79,10 @@ export function CaseView({ c, onRefresh }: { c: CaseDetailFragment; onRefresh: (
               <Card data-testid="case-details">
                 <kind.Detail c={c} />
               </Card>
-              <CaseFilesPanel c={c} onChanged={onRefresh} />
+              <div id="materials" ref={materials}>
+                <CaseFilesPanel c={c} onChanged={onRefresh} />
+              </div>
+              <CaseLicencesPanel c={c} />
             </Space>
           </Col>
           <Col xs={24} xl={6}>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import type { ColumnsType } from 'antd/es/table';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
@@ -12,6 +13,8 @@ import {
   type Side,
 } from '../../graphql/generated/graphql';
 import { paths } from '../../app/paths';
+import { useSessionStore } from '../../app/context';
+import { useSession } from '../../app/session';
 import { formatTime } from '../../lib/format';
 import { statusLabel, zhCN } from '../../locales/zh-CN';
 import { kinds } from '../kinds';
@@ -30,6 +33,21 @@ interface FilterForm {
   side?: Side;
   status?: CaseStatus;
   collabNo?: string;
+  person?: string;
+  created?: [Dayjs | null, Dayjs | null] | null;
+}
+
+/** day parses a YYYY-MM-DD query parameter. */
+function day(v: string | null): Dayjs | null {
+  const d = v ? dayjs(v, 'YYYY-MM-DD', true) : null;
+  return d?.isValid() ? d : null;
+}
+
+/** peopleText shows the first two persons of a case and how many more. */
+function peopleText(people: CaseSummaryFragment['people']): string {
+  const names = people.map((p) => p.name).filter((n) => n !== '');
+  const shown = names.slice(0, 2).join('、');
+  return names.length > 2 ? `${shown} ${t.morePeople(names.length)}` : shown;
 }
 
 function isKind(v: string | null): v is CaseKind {
@@ -42,7 +60,10 @@ function isStatus(v: string | null): v is CaseStatus {
   return v !== null && v in zhCN.statuses;
 }
 
-/** CaseListPage lists the cases in the office's jurisdiction by kind, side, status and collaboration number (2.1). */
+/**
+ * CaseListPage lists the cases in the office's jurisdiction (2.1), found by kind, side, status, collaboration number,
+ * a person (name or ID number) and the date it was opened, with the persons and the other office on each row.
+ */
 export function CaseListPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
@@ -50,11 +71,20 @@ export function CaseListPage() {
   const side = params.get('side');
   const status = params.get('status');
   const collabNo = params.get('collabNo');
+  const person = params.get('person');
+  const from = day(params.get('from'));
+  const to = day(params.get('to'));
+  const session = useSession(useSessionStore());
+  // Analysts read names and ID numbers masked, so they cannot search by them (the server refuses too).
+  const searchesPeople = (session?.user.roles ?? []).some((r) => r !== 'ANALYST' && r !== 'INTEGRATOR');
   const filter: CaseFilter = {
     ...(isKind(kind) ? { kind } : {}),
     ...(isSide(side) ? { side } : {}),
     ...(isStatus(status) ? { statuses: [status] } : {}),
     ...(collabNo ? { collabNo } : {}),
+    ...(person && searchesPeople ? { person } : {}),
+    ...(from ? { createdFrom: from.startOf('day').toISOString() } : {}),
+    ...(to ? { createdBefore: to.add(1, 'day').startOf('day').toISOString() } : {}),
   };
   // Cursors of the pages before the current one; the last entry is the current page's `after`.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -69,6 +99,9 @@ export function CaseListPage() {
     if (v.side) next.set('side', v.side);
     if (v.status) next.set('status', v.status);
     if (v.collabNo?.trim()) next.set('collabNo', v.collabNo.trim());
+    if (v.person?.trim()) next.set('person', v.person.trim());
+    if (v.created?.[0]) next.set('from', v.created[0].format('YYYY-MM-DD'));
+    if (v.created?.[1]) next.set('to', v.created[1].format('YYYY-MM-DD'));
     setCursors([null]);
     setParams(next);
   };
@@ -80,7 +113,13 @@ export function CaseListPage() {
       render: (v: string) => <span className="hukou-mono">{v}</span>,
     },
     { title: t.kind, dataIndex: 'kind', render: (k: CaseKind) => zhCN.kinds[k], width: 140 },
-    { title: t.side, dataIndex: 'side', render: (s: Side) => zhCN.sides[s], width: 120 },
+    { title: t.people, key: 'people', render: (_, c) => peopleText(c.people) },
+    { title: t.side, dataIndex: 'side', render: (s: Side) => zhCN.sides[s], width: 110 },
+    {
+      title: t.otherOffice,
+      key: 'otherOffice',
+      render: (_, c) => (c.side === 'ACCEPTANCE' ? c.registrationOfficeName : c.acceptanceOfficeName),
+    },
     {
       title: t.status,
       key: 'status',
@@ -93,6 +132,7 @@ export function CaseListPage() {
         </Space>
       ),
     },
+    { title: t.created, dataIndex: 'createdAt', render: formatTime, width: 170 },
     { title: t.deadline, dataIndex: 'deadlineAt', render: formatTime, width: 170 },
     { title: t.updatedAt, dataIndex: 'updatedAt', render: formatTime, width: 170 },
     {
@@ -122,6 +162,8 @@ export function CaseListPage() {
             side: isSide(side) ? side : undefined,
             status: isStatus(status) ? status : undefined,
             collabNo: collabNo ?? undefined,
+            person: person ?? undefined,
+            created: from || to ? [from, to] : undefined,
           }}
           onFinish={onSearch}
         >
@@ -136,6 +178,14 @@ export function CaseListPage() {
           </Form.Item>
           <Form.Item name="collabNo" label={t.collabNo}>
             <Input allowClear placeholder={t.collabNoPlaceholder} style={{ width: 220 }} />
+          </Form.Item>
+          {searchesPeople && (
+            <Form.Item name="person" label={t.person}>
+              <Input allowClear placeholder={t.personPlaceholder} style={{ width: 200 }} />
+            </Form.Item>
+          )}
+          <Form.Item name="created" label={t.created}>
+            <DatePicker.RangePicker allowEmpty={[true, true]} />
           </Form.Item>
           <Space>
             <Button type="primary" htmlType="submit">

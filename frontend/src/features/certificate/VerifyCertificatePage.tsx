@@ -8,6 +8,7 @@ import { useLazyQuery } from '@apollo/client/react';
 import { VerifyCertificateDocument, type VerifyCertificateQuery } from '../../graphql/generated/graphql';
 import { classifyError, firstServerError } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
+import { usePageTitle } from '../../app/pageTitle';
 import { zhCN } from '../../locales/zh-CN';
 
 const t = zhCN.certificate;
@@ -33,6 +34,7 @@ function Answer({ check }: { check: Check }) {
 
 /** VerifyCertificatePage checks a certificate number and verification code. */
 export function VerifyCertificatePage() {
+  usePageTitle(t.verifyPageTitle);
   const [verify, { loading }] = useLazyQuery(VerifyCertificateDocument, { fetchPolicy: 'network-only' });
   const [check, setCheck] = useState<Check | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -13,6 +13,11 @@
       "Household",
       "Resident",
       "User"
+    ],
+    "OnlineResult": [
+      "BirthOnlineResult",
+      "MatterCertificateOnlineResult",
+      "MigrationOnlineResult"
     ]
   }
 };
@@ -30,6 +35,11 @@
       "Household",
       "Resident",
       "User"
+    ],
+    "OnlineResult": [
+      "BirthOnlineResult",
+      "MatterCertificateOnlineResult",
+      "MigrationOnlineResult"
     ]
   }
 };

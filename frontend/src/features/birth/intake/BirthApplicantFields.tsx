@@ -4,14 +4,25 @@ import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
 import { CodeSelect } from '../../../components/CodeSelect';
 import { chineseNameRule, isPhone } from '../rules';
+import { radioGroup } from '../../../components/radioGroup';
 
 const t = zhCN.birth;
 
-/** SettleWithField asks whose household the newborn joins: the father's or the mother's (1.1.1). */
-export function SettleWithField() {
+/**
+ * SettleWithField asks whose household the newborn joins: the father's or the mother's (1.1.1). fixed shows the
+ * choice made at the look-up, which the Ministry's household check used, without asking again.
+ */
+export function SettleWithField({ fixed = false }: { fixed?: boolean }) {
   return (
-    <Form.Item name="settleWith" label={t.settleWith} rules={[{ required: true, message: t.settleWithRequired }]}>
+    <Form.Item
+      name="settleWith"
+      label={t.settleWith}
+      rules={[{ required: true, message: t.settleWithRequired }]}
+      extra={fixed ? t.settleWithFixed : undefined}
+    >
       <Radio.Group
+        disabled={fixed}
+        {...radioGroup(t.settleWith)}
         optionType="button"
         buttonStyle="solid"
         options={[
@@ -56,8 +67,12 @@ const phoneRule: Rule = {
       : Promise.resolve(),
 };
 
-/** BirthApplicantFields renders the newborn and declarant sections inside an antd Form (1.1.1, and 1.2.1 when modifying). */
-export function BirthApplicantFields() {
+/**
+ * BirthApplicantFields renders the newborn and declarant sections inside an antd Form (1.1.1, and 1.2.1 when
+ * modifying). After the look-up (settleFixed) the settlement choice is shown, not asked again, and the cursor starts
+ * in the newborn's name.
+ */
+export function BirthApplicantFields({ settleFixed = false }: { settleFixed?: boolean }) {
   return (
     <>
       <Row gutter={24}>
@@ -68,7 +83,7 @@ export function BirthApplicantFields() {
             validateFirst
             rules={[{ required: true, whitespace: true, message: t.newbornNameRequired }, nameLengthRule, chineseNameRule]}
           >
-            <Input maxLength={20} />
+            <Input maxLength={20} autoFocus={settleFixed} />
           </Form.Item>
         </Col>
         <Col span={8}>
@@ -82,7 +97,7 @@ export function BirthApplicantFields() {
           </Form.Item>
         </Col>
       </Row>
-      <SettleWithField />
+      <SettleWithField fixed={settleFixed} />
       <Row gutter={24}>
         <Col span={8}>
           <Form.Item

@@ -84,6 +84,13 @@ describe('BirthIntakeForm', () => {
     expect(await within(formItemOf('申报人公民身份号码')).findByText('前 6 位不是有效的行政区划代码')).toBeInTheDocument();
   });
 
+  it('makes 落户方式 a named, required radio group (not a div with aria-required)', () => {
+    renderWithProviders(<BirthIntakeForm initialValues={filled} onCreated={vi.fn()} />, codeListMocks);
+    const group = screen.getByRole('radiogroup', { name: '落户方式' });
+    expect(group).toHaveAttribute('aria-required', 'true');
+    expect(within(group).getAllByRole('radio')).toHaveLength(2);
+  });
+
   it('checks the declarant ID number check digit before sending anything', async () => {
     const onCreated = vi.fn();
     renderWithProviders(

@@ -1,4 +1,5 @@
-import { Alert, App, Button, Card, Col, Form, Input, Row, Space } from 'antd';
+import { useEffect } from 'react';
+import { App, Button, Card, Col, Form, Input, Row, Space } from 'antd';
 import { useMutation } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
 import {
@@ -36,7 +37,10 @@ export function BirthIntakeForm({ initialValues, onCreated, lookup, onBack }: Pr
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [start, { loading }] = useMutation(StartBirthRegistrationDocument);
-  const settleWith = Form.useWatch('settleWith', form);
+  // The form follows the look-up on the same page: start at its top, not where the look-up's button was.
+  useEffect(() => {
+    if (lookup) window.scrollTo?.({ top: 0 });
+  }, [lookup]);
 
   const onFinish = async (v: IntakeValues) => {
     try {
@@ -88,10 +92,7 @@ export function BirthIntakeForm({ initialValues, onCreated, lookup, onBack }: Pr
       )}
       <Card title={t.newbornSection} style={{ marginBottom: 16 }}>
         {lookup && certificate}
-        <BirthApplicantFields />
-        {lookup && settleWith && settleWith !== lookup.settleWith && (
-          <Alert type="warning" showIcon message={t.settleChanged} style={{ marginTop: 8 }} />
-        )}
+        <BirthApplicantFields settleFixed={!!lookup} />
       </Card>
       <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
         {onBack && (

@@ -13,7 +13,7 @@ export function BirthIntakePage() {
         {zhCN.birth.title}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{zhCN.birth.subtitle}</Typography.Paragraph>
-      <BirthIntakeWizard onCreated={(c) => void navigate(paths.caseDetail(c.id))} />
+      <BirthIntakeWizard onCreated={(c) => void navigate(paths.caseMaterials(c.id))} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
 import { DialogStep, StepModal, type StepDialogProps, type StepProps } from '../../case/steps';
 import { migrationOf, moveOutPlan, type HouseholdMember } from '../details';
+import { radioGroup } from '../../../components/radioGroup';
 
 const t = zhCN.migration;
 const mono = (v: string) => <span className="hukou-mono hukou-nowrap">{v}</span>;
@@ -87,7 +88,7 @@ function ApproveDialog({ c, action, run, close }: StepDialogProps) {
                           <Tag color="blue">{t.head}</Tag>
                         ) : (
                           <Form.Item name={['recodes', m.idNumber]} noStyle rules={[{ required: true, message: t.recodeRequired }]}>
-                            <CodeSelect kind="RELATION" style={{ width: 180 }} />
+                            <CodeSelect kind="RELATION" style={{ width: 180 }} aria-label={`${m.name}${t.relationToHead}`} />
                           </Form.Item>
                         ),
                     },
@@ -102,7 +103,7 @@ function ApproveDialog({ c, action, run, close }: StepDialogProps) {
           />
           {plan.headLeaves && !plan.allLeave && (
             <Form.Item name="newHeadIdNumber" label={t.newHead} rules={[{ required: true, message: t.newHeadRequired }]}>
-              <Radio.Group options={plan.staying.map((m) => ({ value: m.idNumber, label: m.name }))} />
+              <Radio.Group {...radioGroup(t.newHead)} options={plan.staying.map((m) => ({ value: m.idNumber, label: m.name }))} />
             </Form.Item>
           )}
           <Form.Item name="note" label={t.note}>

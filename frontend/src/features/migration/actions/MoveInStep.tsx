@@ -9,6 +9,7 @@ import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
 import { DialogStep, StepModal, type StepDialogProps, type StepProps } from '../../case/steps';
 import { migrationOf } from '../details';
+import { radioGroup } from '../../../components/radioGroup';
 
 const t = zhCN.migration;
 const mono = (v: string) => <span className="hukou-mono hukou-nowrap">{v}</span>;
@@ -105,7 +106,7 @@ function MoveInDialog({ c, action, run, close }: StepDialogProps) {
         )}
         {establish && arriving.length > 0 && (
           <Form.Item name="head" label={t.headChoice} style={{ marginTop: 12 }} rules={[{ required: true, message: t.newHeadRequired }]}>
-            <Radio.Group options={arriving.map((m) => ({ value: m.idNumber, label: m.name }))} />
+            <Radio.Group {...radioGroup(t.headChoice)} options={arriving.map((m) => ({ value: m.idNumber, label: m.name }))} />
           </Form.Item>
         )}
       </Form>

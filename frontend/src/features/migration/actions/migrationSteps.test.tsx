@@ -147,6 +147,9 @@ describe('migration steps', () => {
     expect(await within(dialog).findByText(/户主迁出，请在留户成员中指定新户主/)).toBeInTheDocument();
     const rows = within(within(dialog).getByTestId('move-out-members')).getAllByRole('row');
     expect(rows.map((r) => r.textContent)).toEqual(expect.arrayContaining([expect.stringMatching(/王莹.*留户/)]));
+    // Every control is named: the new head's radio group, and each staying member's relation select.
+    expect(within(dialog).getByRole('radiogroup', { name: '新户主' })).toBeInTheDocument();
+    expect(within(dialog).getByRole('combobox', { name: '王莹与户主关系' })).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: '准予迁出' }));
     expect(await within(dialog).findByText('请选择新户主')).toBeInTheDocument();
   });

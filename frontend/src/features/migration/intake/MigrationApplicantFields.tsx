@@ -4,6 +4,8 @@ import { useQuery } from '@apollo/client/react';
 import { MigrationCategoriesDocument, type MigrationApplicantInput, type MigrationPersonFragment } from '../../../graphql/generated/graphql';
 import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
+import { radioGroup } from '../../../components/radioGroup';
+import { CheckboxGroupField } from '../../../components/CheckboxGroupField';
 
 const t = zhCN.migration;
 
@@ -85,7 +87,7 @@ export function MigrationApplicantFields({ members, moversFixed }: { members: re
         </Typography.Paragraph>
       )}
       <Form.Item name="movers" label={t.movers} extra={t.moversHint} rules={[{ required: true, type: 'array', min: 1, message: t.moversRequired }]}>
-        <Checkbox.Group disabled={moversFixed}>
+        <CheckboxGroupField label={t.movers} disabled={moversFixed}>
           <Space direction="vertical">
             {members.map((m) => (
               <Checkbox key={m.idNumber} value={m.idNumber} disabled={m.status !== 'ACTIVE'}>
@@ -93,7 +95,7 @@ export function MigrationApplicantFields({ members, moversFixed }: { members: re
               </Checkbox>
             ))}
           </Space>
-        </Checkbox.Group>
+        </CheckboxGroupField>
       </Form.Item>
       {category?.kin && (
         <Form.Item
@@ -107,6 +109,7 @@ export function MigrationApplicantFields({ members, moversFixed }: { members: re
       )}
       <Form.Item name="way" label={t.way} rules={[{ required: true, message: t.wayRequired }]}>
         <Radio.Group
+          {...radioGroup(t.way)}
           optionType="button"
           buttonStyle="solid"
           options={(category?.ways ?? ['JOIN', 'ESTABLISH']).map((w) => ({ value: w, label: t.ways[w] ?? w }))}

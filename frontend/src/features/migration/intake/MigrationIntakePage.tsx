@@ -13,7 +13,7 @@ export function MigrationIntakePage() {
         {zhCN.migration.title}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{zhCN.migration.subtitle}</Typography.Paragraph>
-      <MigrationIntakeWizard onCreated={(c) => void navigate(paths.caseDetail(c.id))} />
+      <MigrationIntakeWizard onCreated={(c) => void navigate(paths.caseMaterials(c.id))} />
     </div>
   );
 }
