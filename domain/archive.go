@@ -98,12 +98,12 @@ type CaseFile struct {
 	DeleteReason string // why it was deleted (1.4.7); "" while valid
 	// Pages counts the archive's pages (several images as one material):
 	// page 1 is this row's content, pages 2… are CaseFilePages of PageSet.
-	Pages   int
-	PageSet string // "" for a single page
-	CreatedBy    string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Version      int
+	Pages     int
+	PageSet   string // "" for a single page
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int
 }
 
 // CaseFileVersion is the content an archive had before an image was

@@ -131,7 +131,7 @@ func (s *ArchiveService) MaterialTypes(ctx context.Context) ([]*ArchiveMaterialT
 		names, ok := lists[key]
 		if !ok {
 			names = map[string]string{}
-			if list, err := s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.Province); err == nil {
+			if list, err := s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.Province, ""); err == nil {
 				for _, m := range list {
 					names[m.Code] = m.Name
 				}
@@ -196,7 +196,7 @@ func (s *ArchiveService) Search(ctx context.Context, f ArchiveSearch, p Page) (*
 		names, ok := lists[key]
 		if !ok {
 			names = map[string]string{}
-			if list, err := s.Ministry.MaterialsList(ctx, BusinessKind(h.Case.Kind), h.Case.RegistrationProvince); err == nil {
+			if list, err := s.Ministry.MaterialsList(ctx, BusinessKind(h.Case.Kind), h.Case.RegistrationProvince, ""); err == nil {
 				for _, m := range list {
 					names[m.Code] = m.Name
 				}

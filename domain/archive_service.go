@@ -97,7 +97,7 @@ func (s *ArchiveService) MaterialsOf(ctx context.Context, c *Case) ([]*ArchiveMa
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.RegistrationProvince)
+	list, err := s.materialsList(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -815,12 +815,29 @@ func (s *ArchiveService) readable(ctx context.Context, fileID, op string) (*Case
 	return f, nil
 }
 
+// MaterialsVariant is implemented by a module whose materials list depends
+// on the case (the ID card's application type): the Ministry's list for the
+// kind is asked for that variant (1.4.5).
+type MaterialsVariant interface {
+	MaterialsVariant(c *Case) string
+}
+
+// materialsList is the Ministry's materials list of c: its kind, home
+// province and, when its module names one, variant.
+func (s *ArchiveService) materialsList(ctx context.Context, c *Case) ([]Material, error) {
+	variant := ""
+	if v, ok := s.Cases.modules[c.Kind].(MaterialsVariant); ok {
+		variant = v.MaterialsVariant(c)
+	}
+	return s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.RegistrationProvince, variant)
+}
+
 // materialNames names the materials of c's list by code, for the case's
 // history: a code the list lacks (or every code, when the Ministry does not
 // answer) is named by itself.
 func (s *ArchiveService) materialNames(ctx context.Context, c *Case) func(code string) string {
 	names := map[string]string{}
-	if list, err := s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.RegistrationProvince); err == nil {
+	if list, err := s.materialsList(ctx, c); err == nil {
 		for _, m := range list {
 			names[m.Code] = m.Name
 		}
@@ -838,7 +855,7 @@ func (s *ArchiveService) checkMaterial(ctx context.Context, c *Case, code string
 	if strings.TrimSpace(code) == "" {
 		return FieldErrorf("materialCode", "choose the material this archive is for").WithReason("archive.material_required")
 	}
-	list, err := s.Ministry.MaterialsList(ctx, BusinessKind(c.Kind), c.RegistrationProvince)
+	list, err := s.materialsList(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -155,10 +155,11 @@ func (k *UniqueKey) keys(c *Case) ([]string, error) {
 
 // Step declares one transition: the action that fires it, the statuses it
 // leaves, the status it reaches, the side whose copy it applies to, and who
-// may fire it: users holding one of Roles, or an incoming message of type
-// OnMessage (then Roles is empty). A step with no From creates the case:
-// at the acceptance office by a user (intake), at the registration office
-// by the MsgApplication message.
+// may fire it: users holding one of Roles, an incoming message of type
+// OnMessage, or the kind's own scheduled work (System); exactly one of the
+// three. A step with no From creates the case: at the acceptance office by
+// a user (intake), at the registration office by the MsgApplication
+// message.
 type Step struct {
 	Action    Action
 	From      []CaseStatus
@@ -166,6 +167,11 @@ type Step struct {
 	Side      Side
 	Roles     []Role
 	OnMessage MessageType
+	// System marks a step that only the kind's own background work fires,
+	// as the system (CaseService.Act under a system actor, from a
+	// Scheduled or JobRunner module): an external service's answer, such
+	// as a production centre's feedback. No user may take it.
+	System bool
 	// Guard refuses the step for a case whose data does not allow it; its
 	// error is returned as is (typically CodeInvalid naming a field).
 	Guard func(c *Case) error
@@ -222,6 +228,8 @@ func (w *Workflow) Allowed(c *Case, action Action, actor *Actor) error {
 		return Errorf(CodeUnauthenticated, "sign in first").WithReason("auth.required")
 	case st.OnMessage != "" && !actor.System:
 		return Errorf(CodeForbidden, "%q happens when the other office's answer arrives; it cannot be done by hand", action).WithReason("case.by_message")
+	case st.System && !actor.System:
+		return systemError(st)
 	case !actor.System && !actor.HasRole(st.Roles...):
 		return roleError(st)
 	case !actor.CanSee(c.Office):
@@ -248,6 +256,8 @@ func (w *Workflow) MayTake(action Action, actor *Actor) error {
 		return Errorf(CodeUnauthenticated, "sign in first").WithReason("auth.required")
 	case st.OnMessage != "" && !actor.System:
 		return Errorf(CodeForbidden, "%q happens when the other office's message arrives; it cannot be done by hand", action).WithReason("case.by_message")
+	case st.System && !actor.System:
+		return systemError(st)
 	case !actor.System && !actor.HasRole(st.Roles...):
 		return roleError(st)
 	}
@@ -258,6 +268,14 @@ func roleError(st *Step) error {
 	return Errorf(CodeForbidden, "%q needs one of the roles %v", st.Action, st.Roles).WithReason("auth.role")
 }
 
+func systemError(st *Step) error {
+	return Errorf(CodeForbidden, "%q happens when an external service answers; it cannot be done by hand", st.Action).WithReason("case.by_system")
+}
+
+// automatic reports whether no user takes the step: a message or the
+// system fires it.
+func (st *Step) automatic() bool { return st.OnMessage != "" || st.System }
+
 // Creates reports whether the step creates the case (it leaves no status).
 func (st *Step) Creates() bool { return len(st.From) == 0 }
 
@@ -266,7 +284,7 @@ func (st *Step) Creates() bool { return len(st.From) == 0 }
 func (w *Workflow) Available(c *Case, actor *Actor) []Action {
 	out := []Action{}
 	for _, st := range w.Steps {
-		if st.OnMessage == "" && !st.Creates() && w.Allowed(c, st.Action, actor) == nil {
+		if !st.automatic() && !st.Creates() && w.Allowed(c, st.Action, actor) == nil {
 			out = append(out, st.Action)
 		}
 	}
@@ -313,8 +331,8 @@ func (w *Workflow) setDeadline(c *Case, at time.Time) {
 
 // Validate checks the declaration itself: every step's statuses are
 // declared, actions are unique, user steps name roles, a message type fires
-// one step, and only the application message creates a case. Registration
-// of a workflow panics on an invalid one.
+// one step, only the application message creates a case, and system steps
+// leave a status. Registration of a workflow panics on an invalid one.
 func (w *Workflow) Validate() error {
 	if w.Kind == "" {
 		return Errorf(CodeInternal, "a workflow needs a kind")
@@ -343,8 +361,17 @@ func (w *Workflow) Validate() error {
 				return Errorf(CodeInternal, "%s: %q leaves undeclared status %s", w.Kind, st.Action, f)
 			}
 		}
-		if (st.OnMessage == "") == (len(st.Roles) == 0) {
-			return Errorf(CodeInternal, "%s: %q must name roles or a message, not both or neither", w.Kind, st.Action)
+		triggers := 0
+		for _, set := range []bool{len(st.Roles) > 0, st.OnMessage != "", st.System} {
+			if set {
+				triggers++
+			}
+		}
+		if triggers != 1 {
+			return Errorf(CodeInternal, "%s: %q must name roles, a message or the system: exactly one", w.Kind, st.Action)
+		}
+		if st.System && st.Creates() {
+			return Errorf(CodeInternal, "%s: %q is a system step; only users and the application message create cases", w.Kind, st.Action)
 		}
 	}
 	return nil

@@ -38,6 +38,10 @@ type DocumentKeeper interface {
 	CheckDocument(name, contentType string, content []byte) (checkedName, checkedType string, err error)
 	// ArchiveContents returns the valid archives of a case with their content.
 	ArchiveContents(ctx context.Context, caseID string) ([]FileContent, error)
+	// DocumentContent returns the latest valid revision of the case's
+	// document of kind with its content (MaterialCode is the kind), read
+	// outside any transaction; CodeNotFound when there is none.
+	DocumentContent(ctx context.Context, caseID, kind string) (*FileContent, error)
 	// RequireMaterials refuses a case that lacks an archive for a material
 	// its materials list marks required (CodeInvalid naming "materials").
 	RequireMaterials(ctx context.Context, c *Case) error
@@ -166,14 +170,9 @@ func (s *ArchiveService) ArchiveContents(ctx context.Context, caseID string) ([]
 		if !f.Valid {
 			continue
 		}
-		rc, _, err := s.Blobs.Open(ctx, f.BlobKey)
+		data, err := s.read(ctx, f)
 		if err != nil {
 			return nil, err
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return nil, fmt.Errorf("read archive %s: %w", f.ID, err)
 		}
 		out = append(out, FileContent{MaterialCode: f.MaterialCode, Name: f.Name, ContentType: f.ContentType, Content: data})
 		if f.Pages < 2 {
@@ -199,6 +198,42 @@ func (s *ArchiveService) ArchiveContents(ctx context.Context, caseID string) ([]
 		}
 	}
 	return out, nil
+}
+
+// DocumentContent implements DocumentKeeper.
+func (s *ArchiveService) DocumentContent(ctx context.Context, caseID, kind string) (*FileContent, error) {
+	files, err := s.Cases.DB.Files().FindCaseFiles(ctx, caseID, FileDocument)
+	if err != nil {
+		return nil, err
+	}
+	var latest *CaseFile
+	for _, f := range files {
+		if f.Valid && f.MaterialCode == kind && (latest == nil || f.Revision > latest.Revision) {
+			latest = f
+		}
+	}
+	if latest == nil {
+		return nil, notFound("case %s has no %s document", caseID, kind)
+	}
+	data, err := s.read(ctx, latest)
+	if err != nil {
+		return nil, err
+	}
+	return &FileContent{MaterialCode: kind, Name: latest.Name, ContentType: latest.ContentType, Content: data}, nil
+}
+
+// read returns a case file's content from the blob store.
+func (s *ArchiveService) read(ctx context.Context, f *CaseFile) ([]byte, error) {
+	rc, _, err := s.Blobs.Open(ctx, f.BlobKey)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("read case file %s: %w", f.ID, err)
+	}
+	return data, nil
 }
 
 var _ DocumentKeeper = (*ArchiveService)(nil)

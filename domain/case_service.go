@@ -126,6 +126,16 @@ func (w *Workflow) firedBy(msg MessageType) bool {
 	return false
 }
 
+// kindsSorted lists the registered kinds in order.
+func (s *CaseService) kindsSorted() []CaseKind {
+	kinds := make([]CaseKind, 0, len(s.modules))
+	for k := range s.modules {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
+}
+
 // Workflow returns the declaration of kind, or nil for an unknown kind.
 func (s *CaseService) Workflow(kind CaseKind) *Workflow {
 	if m := s.modules[kind]; m != nil {

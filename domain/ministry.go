@@ -55,8 +55,10 @@ type Ministry interface {
 	// (7.1.3); CodeNotFound for an unknown person.
 	IDCardHistory(ctx context.Context, idNumber string) ([]IDCardRecord, error)
 	// MaterialsList returns the materials the province requires for kind,
-	// in the order they are captured (7.1.6).
-	MaterialsList(ctx context.Context, kind BusinessKind, provinceCode string) ([]Material, error)
+	// in the order they are captured (7.1.6); variant, when not "", names
+	// the kind's variant whose own materials are added (the ID card's
+	// application type: a renewal needs the old card).
+	MaterialsList(ctx context.Context, kind BusinessKind, provinceCode, variant string) ([]Material, error)
 	// VerifyHouseholdInfo returns the certified household facts of the
 	// person for a household information certificate issued for purpose
 	// (7.1.2). Finding nothing is an answer (Found false), not an error.

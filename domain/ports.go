@@ -188,6 +188,16 @@ type CaseRepository interface {
 	FindCaseKey(ctx context.Context, kind CaseKind, side Side, key string) (*CaseKey, error)
 	// ReleaseCaseKeys frees every key the case holds.
 	ReleaseCaseKeys(ctx context.Context, caseID string) error
+	// CreateCaseForward records a scheduled forward (CaseService.Forward).
+	CreateCaseForward(ctx context.Context, f *CaseForward) error
+	// FindPendingForwards returns up to limit forwards not yet sent, oldest
+	// first.
+	FindPendingForwards(ctx context.Context, limit int) ([]*CaseForward, error)
+	// MarkForwardSent records that the forward was sent as messageID, if it
+	// is still unsent; CodeConflict when it was already sent.
+	MarkForwardSent(ctx context.Context, id string, at time.Time, messageID string) error
+	// FindCaseForwards returns a case's forwards, oldest first.
+	FindCaseForwards(ctx context.Context, caseID string) ([]*CaseForward, error)
 }
 
 // CaseKey is a unique key held by a live case (Workflow.Unique): one per

@@ -11,6 +11,7 @@ import (
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/domain/certificate"
+	"hukou/domain/idcard"
 	"hukou/domain/migration"
 	"hukou/graph/model"
 	"hukou/graph/scalar"
@@ -41,12 +42,16 @@ type ResolverRoot interface {
 	Case() CaseResolver
 	CaseAction() CaseActionResolver
 	CaseFile() CaseFileResolver
+	CaseForward() CaseForwardResolver
 	CollabMessage() CollabMessageResolver
 	CollaborationEvent() CollaborationEventResolver
 	CollaborationPeerKey() CollaborationPeerKeyResolver
 	ElectronicSeal() ElectronicSealResolver
 	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
+	IdCardFingerprint() IdCardFingerprintResolver
+	IdCardLookup() IdCardLookupResolver
+	IdCardRecord() IdCardRecordResolver
 	Licence() LicenceResolver
 	MessageLogVerification() MessageLogVerificationResolver
 	MigrationLookup() MigrationLookupResolver
@@ -199,6 +204,7 @@ type ComplexityRoot struct {
 		Details                func(childComplexity int) int
 		Documents              func(childComplexity int) int
 		Files                  func(childComplexity int) int
+		Forwards               func(childComplexity int) int
 		ID                     func(childComplexity int) int
 		Kind                   func(childComplexity int) int
 		Materials              func(childComplexity int) int
@@ -254,6 +260,17 @@ type ComplexityRoot struct {
 		UpdatedAt    func(childComplexity int) int
 		Valid        func(childComplexity int) int
 		Version      func(childComplexity int) int
+	}
+
+	CaseForward struct {
+		CreatedAt   func(childComplexity int) int
+		DueAt       func(childComplexity int) int
+		MessageID   func(childComplexity int) int
+		MessageType func(childComplexity int) int
+		Overdue     func(childComplexity int) int
+		SavedBy     func(childComplexity int) int
+		SentAt      func(childComplexity int) int
+		State       func(childComplexity int) int
 	}
 
 	CasePerson struct {
@@ -481,6 +498,217 @@ type ComplexityRoot struct {
 		Number  func(childComplexity int) int
 		Station func(childComplexity int) int
 		Type    func(childComplexity int) int
+	}
+
+	IdCardApplicant struct {
+		ApplicationDate func(childComplexity int) int
+		ApplicationKind func(childComplexity int) int
+		Fingerprints    func(childComplexity int) int
+		IDNumber        func(childComplexity int) int
+		Phone           func(childComplexity int) int
+		Photo           func(childComplexity int) int
+		Pickup          func(childComplexity int) int
+		PostAddress     func(childComplexity int) int
+		PostCode        func(childComplexity int) int
+		PostRecipient   func(childComplexity int) int
+		Reason          func(childComplexity int) int
+		ReasonNote      func(childComplexity int) int
+	}
+
+	IdCardCode struct {
+		Code func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	IdCardCollection struct {
+		CollectedAt       func(childComplexity int) int
+		CollectorIDNumber func(childComplexity int) int
+		CollectorName     func(childComplexity int) int
+		HandedOverBy      func(childComplexity int) int
+		Note              func(childComplexity int) int
+		PhotoSHA256       func(childComplexity int) int
+		Position          func(childComplexity int) int
+		Proxy             func(childComplexity int) int
+		ProxyRelation     func(childComplexity int) int
+		Score             func(childComplexity int) int
+		TrackingNumber    func(childComplexity int) int
+		Verified          func(childComplexity int) int
+		Waived            func(childComplexity int) int
+	}
+
+	IdCardDetails struct {
+		Address         func(childComplexity int) int
+		Applicant       func(childComplexity int) int
+		Eligibility     func(childComplexity int) int
+		History         func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		KindName        func(childComplexity int) int
+		MinistryChecks  func(childComplexity int) int
+		Outcome         func(childComplexity int) int
+		Person          func(childComplexity int) int
+		ReasonName      func(childComplexity int) int
+	}
+
+	IdCardEligibility struct {
+		Eligible func(childComplexity int) int
+		Message  func(childComplexity int) int
+		Reason   func(childComplexity int) int
+	}
+
+	IdCardFeedback struct {
+		Class       func(childComplexity int) int
+		Code        func(childComplexity int) int
+		Description func(childComplexity int) int
+		Note        func(childComplexity int) int
+		PackageID   func(childComplexity int) int
+		ReceivedAt  func(childComplexity int) int
+		SavedAt     func(childComplexity int) int
+		SavedBy     func(childComplexity int) int
+		Seq         func(childComplexity int) int
+		Source      func(childComplexity int) int
+	}
+
+	IdCardFingerprint struct {
+		FingerName   func(childComplexity int) int
+		ImageSHA256  func(childComplexity int) int
+		Minutiae     func(childComplexity int) int
+		NotAvailable func(childComplexity int) int
+		Position     func(childComplexity int) int
+		Quality      func(childComplexity int) int
+	}
+
+	IdCardIssue struct {
+		AgeOnApplication func(childComplexity int) int
+		Authority        func(childComplexity int) int
+		AuthorityOffice  func(childComplexity int) int
+		IssuedOn         func(childComplexity int) int
+		LongTerm         func(childComplexity int) int
+		ValidFrom        func(childComplexity int) int
+		ValidUntil       func(childComplexity int) int
+		Years            func(childComplexity int) int
+	}
+
+	IdCardLicence struct {
+		Authority  func(childComplexity int) int
+		CardNumber func(childComplexity int) int
+		Digest     func(childComplexity int) int
+		IDNumber   func(childComplexity int) int
+		IssuedAt   func(childComplexity int) int
+		LicenceID  func(childComplexity int) int
+		Name       func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
+	}
+
+	IdCardLookup struct {
+		Address         func(childComplexity int) int
+		Eligibility     func(childComplexity int) int
+		History         func(childComplexity int) int
+		HouseholdNumber func(childComplexity int) int
+		MinistryChecks  func(childComplexity int) int
+		OfficeCode      func(childComplexity int) int
+		Person          func(childComplexity int) int
+		Province        func(childComplexity int) int
+		Refusals        func(childComplexity int) int
+		ServiceOpen     func(childComplexity int) int
+	}
+
+	IdCardManifestEntry struct {
+		Part   func(childComplexity int) int
+		SHA256 func(childComplexity int) int
+		Size   func(childComplexity int) int
+	}
+
+	IdCardOutcome struct {
+		Collection    func(childComplexity int) int
+		Feedback      func(childComplexity int) int
+		Issue         func(childComplexity int) int
+		Licence       func(childComplexity int) int
+		Packages      func(childComplexity int) int
+		Production    func(childComplexity int) int
+		Review        func(childComplexity int) int
+		WrittenBackAt func(childComplexity int) int
+	}
+
+	IdCardPackage struct {
+		Digest     func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Manifest   func(childComplexity int) int
+		UploadedAt func(childComplexity int) int
+		UploadedBy func(childComplexity int) int
+	}
+
+	IdCardPerson struct {
+		BirthDate          func(childComplexity int) int
+		BirthplaceDivision func(childComplexity int) int
+		Ethnicity          func(childComplexity int) int
+		IDNumber           func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Sex                func(childComplexity int) int
+		Status             func(childComplexity int) int
+	}
+
+	IdCardPhoto struct {
+		Bytes  func(childComplexity int) int
+		Height func(childComplexity int) int
+		SHA256 func(childComplexity int) int
+		Width  func(childComplexity int) int
+	}
+
+	IdCardPhotoRules struct {
+		Height   func(childComplexity int) int
+		MaxBytes func(childComplexity int) int
+		MinBytes func(childComplexity int) int
+		Width    func(childComplexity int) int
+	}
+
+	IdCardProduction struct {
+		CardNumber func(childComplexity int) int
+		PackageID  func(childComplexity int) int
+		ProducedAt func(childComplexity int) int
+		ReceivedAt func(childComplexity int) int
+		SavedAt    func(childComplexity int) int
+		SavedBy    func(childComplexity int) int
+	}
+
+	IdCardReason struct {
+		Code func(childComplexity int) int
+		Kind func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	IdCardRecord struct {
+		AppliedOn  func(childComplexity int) int
+		IssuedOn   func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		OfficeCode func(childComplexity int) int
+		Status     func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
+	}
+
+	IdCardRefusal struct {
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+		Reason  func(childComplexity int) int
+	}
+
+	IdCardReview struct {
+		Approved func(childComplexity int) int
+		At       func(childComplexity int) int
+		By       func(childComplexity int) int
+		Note     func(childComplexity int) int
+		Office   func(childComplexity int) int
+		Reason   func(childComplexity int) int
+	}
+
+	IdCardSettings struct {
+		DeviceURL      func(childComplexity int) int
+		FingerCodes    func(childComplexity int) int
+		MatchThreshold func(childComplexity int) int
+		MinQuality     func(childComplexity int) int
+		Photo          func(childComplexity int) int
+		Reasons        func(childComplexity int) int
 	}
 
 	InfoCertificateDetails struct {
@@ -720,14 +948,18 @@ type ComplexityRoot struct {
 		AnswerPortalMessage                      func(childComplexity int, input model.AnswerPortalMessageInput) int
 		ApproveBirthMajorChange                  func(childComplexity int, input model.CaseStepInput) int
 		ApproveBirthRegistration                 func(childComplexity int, input model.CaseStepInput) int
+		ApproveIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
 		ApproveMigration                         func(childComplexity int, input model.ApproveMigrationInput) int
 		CiteLicence                              func(childComplexity int, caseID string, materialCode string, licenceID string) int
 		ClaimFoundIDCard                         func(childComplexity int, input model.ClaimFoundCardInput) int
 		ClientLogin                              func(childComplexity int, input model.ClientLoginInput) int
+		CloseIDCardApplication                   func(childComplexity int, input model.CaseStepInput) int
 		CloseMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
 		CloseRefusedBirthRegistration            func(childComplexity int, input model.CaseStepInput) int
 		CloseRefusedMigration                    func(childComplexity int, input model.CaseStepInput) int
+		CollectIDCard                            func(childComplexity int, input model.CollectIDCardInput) int
 		CorrectBirthMinor                        func(childComplexity int, input model.CorrectBirthMinorInput) int
+		CorrectIDCardApplication                 func(childComplexity int, input model.CorrectIDCardApplicationInput) int
 		CreateIntegratorClient                   func(childComplexity int, input model.CreateIntegratorClientInput) int
 		CreateUser                               func(childComplexity int, input model.CreateUserInput) int
 		DeleteArchive                            func(childComplexity int, id string, version int, reason string) int
@@ -738,9 +970,11 @@ type ComplexityRoot struct {
 		Logout                                   func(childComplexity int, refreshToken string) int
 		ModifyArchive                            func(childComplexity int, id string, version int, materialCode *string, file *graphql.Upload, morePages []*graphql.Upload) int
 		ModifyBirthRegistration                  func(childComplexity int, input model.ModifyBirthRegistrationInput) int
+		ModifyIDCardApplication                  func(childComplexity int, input model.ModifyIDCardApplicationInput) int
 		ModifyMatterCertificate                  func(childComplexity int, input model.ModifyMatterCertificateInput) int
 		ModifyMigration                          func(childComplexity int, input model.ModifyMigrationInput) int
 		MoveInMigration                          func(childComplexity int, input model.MoveInMigrationInput) int
+		PackageIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
 		PrintBirthForm                           func(childComplexity int, input model.CaseStepInput) int
 		PrintCertificateRefusal                  func(childComplexity int, input model.CaseStepInput) int
 		PrintMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
@@ -749,6 +983,7 @@ type ComplexityRoot struct {
 		RefuseBirthRegistration                  func(childComplexity int, input model.RefuseBirthRegistrationInput) int
 		RefuseMigration                          func(childComplexity int, input model.RefuseMigrationInput) int
 		RejectBirthMajorChange                   func(childComplexity int, input model.RejectBirthMajorChangeInput) int
+		RejectIDCardApplication                  func(childComplexity int, input model.RejectIDCardApplicationInput) int
 		RejectOnlineApplication                  func(childComplexity int, input model.RejectOnlineApplicationInput) int
 		ReplayMessage                            func(childComplexity int, messageID string) int
 		ReplayWebhookDelivery                    func(childComplexity int, id string) int
@@ -764,6 +999,9 @@ type ComplexityRoot struct {
 		RevokeSeal                               func(childComplexity int, input model.RevokeSealInput) int
 		RotateIntegratorSecret                   func(childComplexity int, input model.RotateIntegratorSecretInput) int
 		RouteMatterCertificate                   func(childComplexity int, input model.RouteMatterCertificateInput) int
+		SaveIDCardProductionFeedback             func(childComplexity int, input model.CaseStepInput) int
+		SaveIDCardQualityFeedback                func(childComplexity int, input model.CaseStepInput) int
+		SaveIDCardReviewFeedback                 func(childComplexity int, input model.CaseStepInput) int
 		SaveQueryView                            func(childComplexity int, input model.SaveQueryViewInput) int
 		SendCollaborationPing                    func(childComplexity int, input model.SendCollaborationPingInput) int
 		SendPortalMessage                        func(childComplexity int, input model.SendPortalMessageInput) int
@@ -771,9 +1009,11 @@ type ComplexityRoot struct {
 		SettleBirthRegistration                  func(childComplexity int, input model.SettleBirthRegistrationInput) int
 		StartBirthRegistration                   func(childComplexity int, input model.StartBirthRegistrationInput) int
 		StartHcybshGeneration                    func(childComplexity int) int
+		StartIDCardApplication                   func(childComplexity int, input model.StartIDCardApplicationInput) int
 		StartMatterCertificate                   func(childComplexity int, input model.StartMatterCertificateInput) int
 		StartMigration                           func(childComplexity int, input model.StartMigrationInput) int
 		SubmitBirthRegistration                  func(childComplexity int, input model.CaseStepInput) int
+		SubmitIDCardApplication                  func(childComplexity int, input model.SubmitIDCardApplicationInput) int
 		SubmitMatterCertificate                  func(childComplexity int, input model.CaseStepInput) int
 		SubmitMigration                          func(childComplexity int, input model.CaseStepInput) int
 		SubmitOnlineBirthApplication             func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
@@ -785,6 +1025,7 @@ type ComplexityRoot struct {
 		VerifyMatterNoResult                     func(childComplexity int, input model.VerifyMatterReasonsInput) int
 		VerifyMatterNotTrue                      func(childComplexity int, input model.VerifyMatterReasonsInput) int
 		VerifyMatterTrue                         func(childComplexity int, input model.VerifyMatterTrueInput) int
+		WriteBackIDCardIssue                     func(childComplexity int, input model.CaseStepInput) int
 	}
 
 	Office struct {
@@ -881,6 +1122,7 @@ type ComplexityRoot struct {
 		CaseQueues                 func(childComplexity int) int
 		Cases                      func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
 		CertificateMatterTypes     func(childComplexity int) int
+		CheckIDCardPhoto           func(childComplexity int, photo string) int
 		CitedLicences              func(childComplexity int, caseID string) int
 		CodeList                   func(childComplexity int, kind model.CodeListKind) int
 		CollaborationMessages      func(childComplexity int, filter *domain.CollabMessageFilter, first *int, after *string) int
@@ -890,6 +1132,8 @@ type ComplexityRoot struct {
 		FoundIDCards               func(childComplexity int, idNumber *string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
+		IDCardLookup               func(childComplexity int, idNumber string, applicationKind domain.IDCardApplicationKind, reason string) int
+		IDCardSettings             func(childComplexity int) int
 		IntegratorClient           func(childComplexity int) int
 		IntegratorClients          func(childComplexity int) int
 		Licence                    func(childComplexity int, id string) int
@@ -1136,6 +1380,7 @@ type CaseResolver interface {
 	Materials(ctx context.Context, obj *domain.Case) ([]*domain.ArchiveMaterial, error)
 	Files(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error)
 	Documents(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error)
+	Forwards(ctx context.Context, obj *domain.Case) ([]*domain.ForwardView, error)
 }
 type CaseActionResolver interface {
 	From(ctx context.Context, obj *domain.CaseAction) (*domain.CaseStatus, error)
@@ -1147,6 +1392,9 @@ type CaseFileResolver interface {
 
 	URL(ctx context.Context, obj *domain.CaseFile) (string, error)
 	ThumbnailURL(ctx context.Context, obj *domain.CaseFile) (string, error)
+}
+type CaseForwardResolver interface {
+	MessageType(ctx context.Context, obj *domain.ForwardView) (string, error)
 }
 type CollabMessageResolver interface {
 	Seq(ctx context.Context, obj *domain.CollabMessage) (int, error)
@@ -1187,6 +1435,27 @@ type HouseholdResolver interface {
 	Address(ctx context.Context, obj *domain.Household) (*domain.Address, error)
 	Station(ctx context.Context, obj *domain.Household) (*domain.Office, error)
 	Members(ctx context.Context, obj *domain.Household) ([]*domain.Resident, error)
+}
+type IdCardFingerprintResolver interface {
+	FingerName(ctx context.Context, obj *idcard.Fingerprint) (string, error)
+}
+type IdCardLookupResolver interface {
+	Person(ctx context.Context, obj *idcard.Lookup) (*domain.MinistryPerson, error)
+	HouseholdNumber(ctx context.Context, obj *idcard.Lookup) (string, error)
+	Address(ctx context.Context, obj *idcard.Lookup) (string, error)
+	OfficeCode(ctx context.Context, obj *idcard.Lookup) (string, error)
+	Province(ctx context.Context, obj *idcard.Lookup) (string, error)
+	ServiceOpen(ctx context.Context, obj *idcard.Lookup) (bool, error)
+	Eligibility(ctx context.Context, obj *idcard.Lookup) (*domain.Eligibility, error)
+	History(ctx context.Context, obj *idcard.Lookup) ([]*domain.IDCardRecord, error)
+
+	MinistryChecks(ctx context.Context, obj *idcard.Lookup) ([]*domain.MinistryCheck, error)
+}
+type IdCardRecordResolver interface {
+	AppliedOn(ctx context.Context, obj *domain.IDCardRecord) (*time.Time, error)
+	IssuedOn(ctx context.Context, obj *domain.IDCardRecord) (*time.Time, error)
+	ValidFrom(ctx context.Context, obj *domain.IDCardRecord) (*time.Time, error)
+	ValidUntil(ctx context.Context, obj *domain.IDCardRecord) (*time.Time, error)
 }
 type LicenceResolver interface {
 	Status(ctx context.Context, obj *domain.Licence) (domain.SealStatus, error)
@@ -1253,6 +1522,19 @@ type MutationResolver interface {
 	RecordFoundIDCard(ctx context.Context, input model.RecordFoundCardInput) (*domain.FoundCard, error)
 	ClaimFoundIDCard(ctx context.Context, input model.ClaimFoundCardInput) (*domain.FoundCard, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
+	StartIDCardApplication(ctx context.Context, input model.StartIDCardApplicationInput) (*domain.Case, error)
+	ModifyIDCardApplication(ctx context.Context, input model.ModifyIDCardApplicationInput) (*domain.Case, error)
+	SubmitIDCardApplication(ctx context.Context, input model.SubmitIDCardApplicationInput) (*domain.Case, error)
+	ApproveIDCardApplication(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	RejectIDCardApplication(ctx context.Context, input model.RejectIDCardApplicationInput) (*domain.Case, error)
+	SaveIDCardReviewFeedback(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	WriteBackIDCardIssue(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	PackageIDCardApplication(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	SaveIDCardQualityFeedback(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	CorrectIDCardApplication(ctx context.Context, input model.CorrectIDCardApplicationInput) (*domain.Case, error)
+	SaveIDCardProductionFeedback(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	CollectIDCard(ctx context.Context, input model.CollectIDCardInput) (*domain.Case, error)
+	CloseIDCardApplication(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CreateIntegratorClient(ctx context.Context, input model.CreateIntegratorClientInput) (*domain.IntegratorCredentials, error)
 	RotateIntegratorSecret(ctx context.Context, input model.RotateIntegratorSecretInput) (*domain.IntegratorCredentials, error)
 	UpdateIntegratorClient(ctx context.Context, input model.UpdateIntegratorClientInput) (*domain.IntegratorClient, error)
@@ -1324,6 +1606,9 @@ type QueryResolver interface {
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
 	FoundIDCards(ctx context.Context, idNumber *string) ([]*domain.FoundCard, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
+	IDCardSettings(ctx context.Context) (*idcard.Settings, error)
+	IDCardLookup(ctx context.Context, idNumber string, applicationKind domain.IDCardApplicationKind, reason string) (*idcard.Lookup, error)
+	CheckIDCardPhoto(ctx context.Context, photo string) (*idcard.Photo, error)
 	IntegratorClients(ctx context.Context) ([]*domain.IntegratorClient, error)
 	IntegratorClient(ctx context.Context) (*domain.IntegratorClient, error)
 	Licence(ctx context.Context, id string) (*domain.Licence, error)
@@ -1906,6 +2191,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Files(childComplexity), true
+	case "Case.forwards":
+		if e.ComplexityRoot.Case.Forwards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Forwards(childComplexity), true
 	case "Case.id":
 		if e.ComplexityRoot.Case.ID == nil {
 			break
@@ -2168,6 +2459,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseFile.Version(childComplexity), true
+
+	case "CaseForward.createdAt":
+		if e.ComplexityRoot.CaseForward.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseForward.CreatedAt(childComplexity), true
+	case "CaseForward.dueAt":
+		if e.ComplexityRoot.CaseForward.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseForward.DueAt(childComplexity), true
+	case "CaseForward.messageId":
+		if e.ComplexityRoot.CaseForward.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseForward.MessageID(childComplexity), true
+	case "CaseForward.messageType":
+		if e.ComplexityRoot.CaseForward.MessageType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseForward.MessageType(childComplexity), true
+	case "CaseForward.overdue":
+		if e.ComplexityRoot.CaseForward.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseForward.Overdue(childComplexity), true
+	case "CaseForward.savedBy":
+		if e.ComplexityRoot.CaseForward.SavedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseForward.SavedBy(childComplexity), true
+	case "CaseForward.sentAt":
+		if e.ComplexityRoot.CaseForward.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseForward.SentAt(childComplexity), true
+	case "CaseForward.state":
+		if e.ComplexityRoot.CaseForward.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseForward.State(childComplexity), true
 
 	case "CasePerson.idNumber":
 		if e.ComplexityRoot.CasePerson.IDNumber == nil {
@@ -3122,6 +3462,898 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Household.Type(childComplexity), true
+
+	case "IdCardApplicant.applicationDate":
+		if e.ComplexityRoot.IdCardApplicant.ApplicationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.ApplicationDate(childComplexity), true
+	case "IdCardApplicant.applicationKind":
+		if e.ComplexityRoot.IdCardApplicant.ApplicationKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.ApplicationKind(childComplexity), true
+	case "IdCardApplicant.fingerprints":
+		if e.ComplexityRoot.IdCardApplicant.Fingerprints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.Fingerprints(childComplexity), true
+	case "IdCardApplicant.idNumber":
+		if e.ComplexityRoot.IdCardApplicant.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.IDNumber(childComplexity), true
+	case "IdCardApplicant.phone":
+		if e.ComplexityRoot.IdCardApplicant.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.Phone(childComplexity), true
+	case "IdCardApplicant.photo":
+		if e.ComplexityRoot.IdCardApplicant.Photo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.Photo(childComplexity), true
+	case "IdCardApplicant.pickup":
+		if e.ComplexityRoot.IdCardApplicant.Pickup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.Pickup(childComplexity), true
+	case "IdCardApplicant.postAddress":
+		if e.ComplexityRoot.IdCardApplicant.PostAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.PostAddress(childComplexity), true
+	case "IdCardApplicant.postCode":
+		if e.ComplexityRoot.IdCardApplicant.PostCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.PostCode(childComplexity), true
+	case "IdCardApplicant.postRecipient":
+		if e.ComplexityRoot.IdCardApplicant.PostRecipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.PostRecipient(childComplexity), true
+	case "IdCardApplicant.reason":
+		if e.ComplexityRoot.IdCardApplicant.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.Reason(childComplexity), true
+	case "IdCardApplicant.reasonNote":
+		if e.ComplexityRoot.IdCardApplicant.ReasonNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardApplicant.ReasonNote(childComplexity), true
+
+	case "IdCardCode.code":
+		if e.ComplexityRoot.IdCardCode.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCode.Code(childComplexity), true
+	case "IdCardCode.name":
+		if e.ComplexityRoot.IdCardCode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCode.Name(childComplexity), true
+
+	case "IdCardCollection.collectedAt":
+		if e.ComplexityRoot.IdCardCollection.CollectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.CollectedAt(childComplexity), true
+	case "IdCardCollection.collectorIdNumber":
+		if e.ComplexityRoot.IdCardCollection.CollectorIDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.CollectorIDNumber(childComplexity), true
+	case "IdCardCollection.collectorName":
+		if e.ComplexityRoot.IdCardCollection.CollectorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.CollectorName(childComplexity), true
+	case "IdCardCollection.handedOverBy":
+		if e.ComplexityRoot.IdCardCollection.HandedOverBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.HandedOverBy(childComplexity), true
+	case "IdCardCollection.note":
+		if e.ComplexityRoot.IdCardCollection.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.Note(childComplexity), true
+	case "IdCardCollection.photoSha256":
+		if e.ComplexityRoot.IdCardCollection.PhotoSHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.PhotoSHA256(childComplexity), true
+	case "IdCardCollection.position":
+		if e.ComplexityRoot.IdCardCollection.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.Position(childComplexity), true
+	case "IdCardCollection.proxy":
+		if e.ComplexityRoot.IdCardCollection.Proxy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.Proxy(childComplexity), true
+	case "IdCardCollection.proxyRelation":
+		if e.ComplexityRoot.IdCardCollection.ProxyRelation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.ProxyRelation(childComplexity), true
+	case "IdCardCollection.score":
+		if e.ComplexityRoot.IdCardCollection.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.Score(childComplexity), true
+	case "IdCardCollection.trackingNumber":
+		if e.ComplexityRoot.IdCardCollection.TrackingNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.TrackingNumber(childComplexity), true
+	case "IdCardCollection.verified":
+		if e.ComplexityRoot.IdCardCollection.Verified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.Verified(childComplexity), true
+	case "IdCardCollection.waived":
+		if e.ComplexityRoot.IdCardCollection.Waived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardCollection.Waived(childComplexity), true
+
+	case "IdCardDetails.address":
+		if e.ComplexityRoot.IdCardDetails.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.Address(childComplexity), true
+	case "IdCardDetails.applicant":
+		if e.ComplexityRoot.IdCardDetails.Applicant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.Applicant(childComplexity), true
+	case "IdCardDetails.eligibility":
+		if e.ComplexityRoot.IdCardDetails.Eligibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.Eligibility(childComplexity), true
+	case "IdCardDetails.history":
+		if e.ComplexityRoot.IdCardDetails.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.History(childComplexity), true
+	case "IdCardDetails.householdNumber":
+		if e.ComplexityRoot.IdCardDetails.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.HouseholdNumber(childComplexity), true
+	case "IdCardDetails.kindName":
+		if e.ComplexityRoot.IdCardDetails.KindName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.KindName(childComplexity), true
+	case "IdCardDetails.ministryChecks":
+		if e.ComplexityRoot.IdCardDetails.MinistryChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.MinistryChecks(childComplexity), true
+	case "IdCardDetails.outcome":
+		if e.ComplexityRoot.IdCardDetails.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.Outcome(childComplexity), true
+	case "IdCardDetails.person":
+		if e.ComplexityRoot.IdCardDetails.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.Person(childComplexity), true
+	case "IdCardDetails.reasonName":
+		if e.ComplexityRoot.IdCardDetails.ReasonName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardDetails.ReasonName(childComplexity), true
+
+	case "IdCardEligibility.eligible":
+		if e.ComplexityRoot.IdCardEligibility.Eligible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardEligibility.Eligible(childComplexity), true
+	case "IdCardEligibility.message":
+		if e.ComplexityRoot.IdCardEligibility.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardEligibility.Message(childComplexity), true
+	case "IdCardEligibility.reason":
+		if e.ComplexityRoot.IdCardEligibility.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardEligibility.Reason(childComplexity), true
+
+	case "IdCardFeedback.class":
+		if e.ComplexityRoot.IdCardFeedback.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.Class(childComplexity), true
+	case "IdCardFeedback.code":
+		if e.ComplexityRoot.IdCardFeedback.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.Code(childComplexity), true
+	case "IdCardFeedback.description":
+		if e.ComplexityRoot.IdCardFeedback.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.Description(childComplexity), true
+	case "IdCardFeedback.note":
+		if e.ComplexityRoot.IdCardFeedback.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.Note(childComplexity), true
+	case "IdCardFeedback.packageId":
+		if e.ComplexityRoot.IdCardFeedback.PackageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.PackageID(childComplexity), true
+	case "IdCardFeedback.receivedAt":
+		if e.ComplexityRoot.IdCardFeedback.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.ReceivedAt(childComplexity), true
+	case "IdCardFeedback.savedAt":
+		if e.ComplexityRoot.IdCardFeedback.SavedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.SavedAt(childComplexity), true
+	case "IdCardFeedback.savedBy":
+		if e.ComplexityRoot.IdCardFeedback.SavedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.SavedBy(childComplexity), true
+	case "IdCardFeedback.seq":
+		if e.ComplexityRoot.IdCardFeedback.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.Seq(childComplexity), true
+	case "IdCardFeedback.source":
+		if e.ComplexityRoot.IdCardFeedback.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFeedback.Source(childComplexity), true
+
+	case "IdCardFingerprint.fingerName":
+		if e.ComplexityRoot.IdCardFingerprint.FingerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFingerprint.FingerName(childComplexity), true
+	case "IdCardFingerprint.imageSha256":
+		if e.ComplexityRoot.IdCardFingerprint.ImageSHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFingerprint.ImageSHA256(childComplexity), true
+	case "IdCardFingerprint.minutiae":
+		if e.ComplexityRoot.IdCardFingerprint.Minutiae == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFingerprint.Minutiae(childComplexity), true
+	case "IdCardFingerprint.notAvailable":
+		if e.ComplexityRoot.IdCardFingerprint.NotAvailable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFingerprint.NotAvailable(childComplexity), true
+	case "IdCardFingerprint.position":
+		if e.ComplexityRoot.IdCardFingerprint.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFingerprint.Position(childComplexity), true
+	case "IdCardFingerprint.quality":
+		if e.ComplexityRoot.IdCardFingerprint.Quality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardFingerprint.Quality(childComplexity), true
+
+	case "IdCardIssue.ageOnApplication":
+		if e.ComplexityRoot.IdCardIssue.AgeOnApplication == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardIssue.AgeOnApplication(childComplexity), true
+	case "IdCardIssue.authority":
+		if e.ComplexityRoot.IdCardIssue.Authority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardIssue.Authority(childComplexity), true
+	case "IdCardIssue.authorityOffice":
+		if e.ComplexityRoot.IdCardIssue.AuthorityOffice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardIssue.AuthorityOffice(childComplexity), true
+	case "IdCardIssue.issuedOn":
+		if e.ComplexityRoot.IdCardIssue.IssuedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardIssue.IssuedOn(childComplexity), true
+	case "IdCardIssue.longTerm":
+		if e.ComplexityRoot.IdCardIssue.LongTerm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardIssue.LongTerm(childComplexity), true
+	case "IdCardIssue.validFrom":
+		if e.ComplexityRoot.IdCardIssue.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardIssue.ValidFrom(childComplexity), true
+	case "IdCardIssue.validUntil":
+		if e.ComplexityRoot.IdCardIssue.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardIssue.ValidUntil(childComplexity), true
+	case "IdCardIssue.years":
+		if e.ComplexityRoot.IdCardIssue.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardIssue.Years(childComplexity), true
+
+	case "IdCardLicence.authority":
+		if e.ComplexityRoot.IdCardLicence.Authority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.Authority(childComplexity), true
+	case "IdCardLicence.cardNumber":
+		if e.ComplexityRoot.IdCardLicence.CardNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.CardNumber(childComplexity), true
+	case "IdCardLicence.digest":
+		if e.ComplexityRoot.IdCardLicence.Digest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.Digest(childComplexity), true
+	case "IdCardLicence.idNumber":
+		if e.ComplexityRoot.IdCardLicence.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.IDNumber(childComplexity), true
+	case "IdCardLicence.issuedAt":
+		if e.ComplexityRoot.IdCardLicence.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.IssuedAt(childComplexity), true
+	case "IdCardLicence.licenceId":
+		if e.ComplexityRoot.IdCardLicence.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.LicenceID(childComplexity), true
+	case "IdCardLicence.name":
+		if e.ComplexityRoot.IdCardLicence.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.Name(childComplexity), true
+	case "IdCardLicence.validFrom":
+		if e.ComplexityRoot.IdCardLicence.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.ValidFrom(childComplexity), true
+	case "IdCardLicence.validUntil":
+		if e.ComplexityRoot.IdCardLicence.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.ValidUntil(childComplexity), true
+
+	case "IdCardLookup.address":
+		if e.ComplexityRoot.IdCardLookup.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.Address(childComplexity), true
+	case "IdCardLookup.eligibility":
+		if e.ComplexityRoot.IdCardLookup.Eligibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.Eligibility(childComplexity), true
+	case "IdCardLookup.history":
+		if e.ComplexityRoot.IdCardLookup.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.History(childComplexity), true
+	case "IdCardLookup.householdNumber":
+		if e.ComplexityRoot.IdCardLookup.HouseholdNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.HouseholdNumber(childComplexity), true
+	case "IdCardLookup.ministryChecks":
+		if e.ComplexityRoot.IdCardLookup.MinistryChecks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.MinistryChecks(childComplexity), true
+	case "IdCardLookup.officeCode":
+		if e.ComplexityRoot.IdCardLookup.OfficeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.OfficeCode(childComplexity), true
+	case "IdCardLookup.person":
+		if e.ComplexityRoot.IdCardLookup.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.Person(childComplexity), true
+	case "IdCardLookup.province":
+		if e.ComplexityRoot.IdCardLookup.Province == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.Province(childComplexity), true
+	case "IdCardLookup.refusals":
+		if e.ComplexityRoot.IdCardLookup.Refusals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.Refusals(childComplexity), true
+	case "IdCardLookup.serviceOpen":
+		if e.ComplexityRoot.IdCardLookup.ServiceOpen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLookup.ServiceOpen(childComplexity), true
+
+	case "IdCardManifestEntry.part":
+		if e.ComplexityRoot.IdCardManifestEntry.Part == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardManifestEntry.Part(childComplexity), true
+	case "IdCardManifestEntry.sha256":
+		if e.ComplexityRoot.IdCardManifestEntry.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardManifestEntry.SHA256(childComplexity), true
+	case "IdCardManifestEntry.size":
+		if e.ComplexityRoot.IdCardManifestEntry.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardManifestEntry.Size(childComplexity), true
+
+	case "IdCardOutcome.collection":
+		if e.ComplexityRoot.IdCardOutcome.Collection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOutcome.Collection(childComplexity), true
+	case "IdCardOutcome.feedback":
+		if e.ComplexityRoot.IdCardOutcome.Feedback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOutcome.Feedback(childComplexity), true
+	case "IdCardOutcome.issue":
+		if e.ComplexityRoot.IdCardOutcome.Issue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOutcome.Issue(childComplexity), true
+	case "IdCardOutcome.licence":
+		if e.ComplexityRoot.IdCardOutcome.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOutcome.Licence(childComplexity), true
+	case "IdCardOutcome.packages":
+		if e.ComplexityRoot.IdCardOutcome.Packages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOutcome.Packages(childComplexity), true
+	case "IdCardOutcome.production":
+		if e.ComplexityRoot.IdCardOutcome.Production == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOutcome.Production(childComplexity), true
+	case "IdCardOutcome.review":
+		if e.ComplexityRoot.IdCardOutcome.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOutcome.Review(childComplexity), true
+	case "IdCardOutcome.writtenBackAt":
+		if e.ComplexityRoot.IdCardOutcome.WrittenBackAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOutcome.WrittenBackAt(childComplexity), true
+
+	case "IdCardPackage.digest":
+		if e.ComplexityRoot.IdCardPackage.Digest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPackage.Digest(childComplexity), true
+	case "IdCardPackage.id":
+		if e.ComplexityRoot.IdCardPackage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPackage.ID(childComplexity), true
+	case "IdCardPackage.manifest":
+		if e.ComplexityRoot.IdCardPackage.Manifest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPackage.Manifest(childComplexity), true
+	case "IdCardPackage.uploadedAt":
+		if e.ComplexityRoot.IdCardPackage.UploadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPackage.UploadedAt(childComplexity), true
+	case "IdCardPackage.uploadedBy":
+		if e.ComplexityRoot.IdCardPackage.UploadedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPackage.UploadedBy(childComplexity), true
+
+	case "IdCardPerson.birthDate":
+		if e.ComplexityRoot.IdCardPerson.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPerson.BirthDate(childComplexity), true
+	case "IdCardPerson.birthplaceDivision":
+		if e.ComplexityRoot.IdCardPerson.BirthplaceDivision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPerson.BirthplaceDivision(childComplexity), true
+	case "IdCardPerson.ethnicity":
+		if e.ComplexityRoot.IdCardPerson.Ethnicity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPerson.Ethnicity(childComplexity), true
+	case "IdCardPerson.idNumber":
+		if e.ComplexityRoot.IdCardPerson.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPerson.IDNumber(childComplexity), true
+	case "IdCardPerson.name":
+		if e.ComplexityRoot.IdCardPerson.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPerson.Name(childComplexity), true
+	case "IdCardPerson.sex":
+		if e.ComplexityRoot.IdCardPerson.Sex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPerson.Sex(childComplexity), true
+	case "IdCardPerson.status":
+		if e.ComplexityRoot.IdCardPerson.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPerson.Status(childComplexity), true
+
+	case "IdCardPhoto.bytes":
+		if e.ComplexityRoot.IdCardPhoto.Bytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPhoto.Bytes(childComplexity), true
+	case "IdCardPhoto.height":
+		if e.ComplexityRoot.IdCardPhoto.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPhoto.Height(childComplexity), true
+	case "IdCardPhoto.sha256":
+		if e.ComplexityRoot.IdCardPhoto.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPhoto.SHA256(childComplexity), true
+	case "IdCardPhoto.width":
+		if e.ComplexityRoot.IdCardPhoto.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPhoto.Width(childComplexity), true
+
+	case "IdCardPhotoRules.height":
+		if e.ComplexityRoot.IdCardPhotoRules.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPhotoRules.Height(childComplexity), true
+	case "IdCardPhotoRules.maxBytes":
+		if e.ComplexityRoot.IdCardPhotoRules.MaxBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPhotoRules.MaxBytes(childComplexity), true
+	case "IdCardPhotoRules.minBytes":
+		if e.ComplexityRoot.IdCardPhotoRules.MinBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPhotoRules.MinBytes(childComplexity), true
+	case "IdCardPhotoRules.width":
+		if e.ComplexityRoot.IdCardPhotoRules.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardPhotoRules.Width(childComplexity), true
+
+	case "IdCardProduction.cardNumber":
+		if e.ComplexityRoot.IdCardProduction.CardNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardProduction.CardNumber(childComplexity), true
+	case "IdCardProduction.packageId":
+		if e.ComplexityRoot.IdCardProduction.PackageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardProduction.PackageID(childComplexity), true
+	case "IdCardProduction.producedAt":
+		if e.ComplexityRoot.IdCardProduction.ProducedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardProduction.ProducedAt(childComplexity), true
+	case "IdCardProduction.receivedAt":
+		if e.ComplexityRoot.IdCardProduction.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardProduction.ReceivedAt(childComplexity), true
+	case "IdCardProduction.savedAt":
+		if e.ComplexityRoot.IdCardProduction.SavedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardProduction.SavedAt(childComplexity), true
+	case "IdCardProduction.savedBy":
+		if e.ComplexityRoot.IdCardProduction.SavedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardProduction.SavedBy(childComplexity), true
+
+	case "IdCardReason.code":
+		if e.ComplexityRoot.IdCardReason.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardReason.Code(childComplexity), true
+	case "IdCardReason.kind":
+		if e.ComplexityRoot.IdCardReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardReason.Kind(childComplexity), true
+	case "IdCardReason.name":
+		if e.ComplexityRoot.IdCardReason.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardReason.Name(childComplexity), true
+
+	case "IdCardRecord.appliedOn":
+		if e.ComplexityRoot.IdCardRecord.AppliedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.AppliedOn(childComplexity), true
+	case "IdCardRecord.issuedOn":
+		if e.ComplexityRoot.IdCardRecord.IssuedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.IssuedOn(childComplexity), true
+	case "IdCardRecord.kind":
+		if e.ComplexityRoot.IdCardRecord.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.Kind(childComplexity), true
+	case "IdCardRecord.officeCode":
+		if e.ComplexityRoot.IdCardRecord.OfficeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.OfficeCode(childComplexity), true
+	case "IdCardRecord.status":
+		if e.ComplexityRoot.IdCardRecord.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.Status(childComplexity), true
+	case "IdCardRecord.validFrom":
+		if e.ComplexityRoot.IdCardRecord.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.ValidFrom(childComplexity), true
+	case "IdCardRecord.validUntil":
+		if e.ComplexityRoot.IdCardRecord.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.ValidUntil(childComplexity), true
+
+	case "IdCardRefusal.field":
+		if e.ComplexityRoot.IdCardRefusal.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRefusal.Field(childComplexity), true
+	case "IdCardRefusal.message":
+		if e.ComplexityRoot.IdCardRefusal.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRefusal.Message(childComplexity), true
+	case "IdCardRefusal.reason":
+		if e.ComplexityRoot.IdCardRefusal.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRefusal.Reason(childComplexity), true
+
+	case "IdCardReview.approved":
+		if e.ComplexityRoot.IdCardReview.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardReview.Approved(childComplexity), true
+	case "IdCardReview.at":
+		if e.ComplexityRoot.IdCardReview.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardReview.At(childComplexity), true
+	case "IdCardReview.by":
+		if e.ComplexityRoot.IdCardReview.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardReview.By(childComplexity), true
+	case "IdCardReview.note":
+		if e.ComplexityRoot.IdCardReview.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardReview.Note(childComplexity), true
+	case "IdCardReview.office":
+		if e.ComplexityRoot.IdCardReview.Office == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardReview.Office(childComplexity), true
+	case "IdCardReview.reason":
+		if e.ComplexityRoot.IdCardReview.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardReview.Reason(childComplexity), true
+
+	case "IdCardSettings.deviceUrl":
+		if e.ComplexityRoot.IdCardSettings.DeviceURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardSettings.DeviceURL(childComplexity), true
+	case "IdCardSettings.fingerCodes":
+		if e.ComplexityRoot.IdCardSettings.FingerCodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardSettings.FingerCodes(childComplexity), true
+	case "IdCardSettings.matchThreshold":
+		if e.ComplexityRoot.IdCardSettings.MatchThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardSettings.MatchThreshold(childComplexity), true
+	case "IdCardSettings.minQuality":
+		if e.ComplexityRoot.IdCardSettings.MinQuality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardSettings.MinQuality(childComplexity), true
+	case "IdCardSettings.photo":
+		if e.ComplexityRoot.IdCardSettings.Photo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardSettings.Photo(childComplexity), true
+	case "IdCardSettings.reasons":
+		if e.ComplexityRoot.IdCardSettings.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardSettings.Reasons(childComplexity), true
 
 	case "InfoCertificateDetails.issued":
 		if e.ComplexityRoot.InfoCertificateDetails.Issued == nil {
@@ -4139,6 +5371,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.approveIdCardApplication":
+		if e.ComplexityRoot.Mutation.ApproveIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveIDCardApplication(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.approveMigration":
 		if e.ComplexityRoot.Mutation.ApproveMigration == nil {
 			break
@@ -4183,6 +5426,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ClientLogin(childComplexity, args["input"].(model.ClientLoginInput)), true
+	case "Mutation.closeIdCardApplication":
+		if e.ComplexityRoot.Mutation.CloseIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseIDCardApplication(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.closeMatterCertificate":
 		if e.ComplexityRoot.Mutation.CloseMatterCertificate == nil {
 			break
@@ -4216,6 +5470,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseRefusedMigration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.collectIdCard":
+		if e.ComplexityRoot.Mutation.CollectIDCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_collectIdCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CollectIDCard(childComplexity, args["input"].(model.CollectIDCardInput)), true
 	case "Mutation.correctBirthMinor":
 		if e.ComplexityRoot.Mutation.CorrectBirthMinor == nil {
 			break
@@ -4227,6 +5492,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CorrectBirthMinor(childComplexity, args["input"].(model.CorrectBirthMinorInput)), true
+	case "Mutation.correctIdCardApplication":
+		if e.ComplexityRoot.Mutation.CorrectIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectIDCardApplication(childComplexity, args["input"].(model.CorrectIDCardApplicationInput)), true
 	case "Mutation.createIntegratorClient":
 		if e.ComplexityRoot.Mutation.CreateIntegratorClient == nil {
 			break
@@ -4337,6 +5613,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ModifyBirthRegistration(childComplexity, args["input"].(model.ModifyBirthRegistrationInput)), true
+	case "Mutation.modifyIdCardApplication":
+		if e.ComplexityRoot.Mutation.ModifyIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_modifyIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ModifyIDCardApplication(childComplexity, args["input"].(model.ModifyIDCardApplicationInput)), true
 	case "Mutation.modifyMatterCertificate":
 		if e.ComplexityRoot.Mutation.ModifyMatterCertificate == nil {
 			break
@@ -4370,6 +5657,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveInMigration(childComplexity, args["input"].(model.MoveInMigrationInput)), true
+	case "Mutation.packageIdCardApplication":
+		if e.ComplexityRoot.Mutation.PackageIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_packageIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PackageIDCardApplication(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.printBirthForm":
 		if e.ComplexityRoot.Mutation.PrintBirthForm == nil {
 			break
@@ -4458,6 +5756,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectBirthMajorChange(childComplexity, args["input"].(model.RejectBirthMajorChangeInput)), true
+	case "Mutation.rejectIdCardApplication":
+		if e.ComplexityRoot.Mutation.RejectIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectIDCardApplication(childComplexity, args["input"].(model.RejectIDCardApplicationInput)), true
 	case "Mutation.rejectOnlineApplication":
 		if e.ComplexityRoot.Mutation.RejectOnlineApplication == nil {
 			break
@@ -4623,6 +5932,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RouteMatterCertificate(childComplexity, args["input"].(model.RouteMatterCertificateInput)), true
+	case "Mutation.saveIdCardProductionFeedback":
+		if e.ComplexityRoot.Mutation.SaveIDCardProductionFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveIdCardProductionFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveIDCardProductionFeedback(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.saveIdCardQualityFeedback":
+		if e.ComplexityRoot.Mutation.SaveIDCardQualityFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveIdCardQualityFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveIDCardQualityFeedback(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.saveIdCardReviewFeedback":
+		if e.ComplexityRoot.Mutation.SaveIDCardReviewFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveIdCardReviewFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveIDCardReviewFeedback(childComplexity, args["input"].(model.CaseStepInput)), true
 	case "Mutation.saveQueryView":
 		if e.ComplexityRoot.Mutation.SaveQueryView == nil {
 			break
@@ -4695,6 +6037,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartHcybshGeneration(childComplexity), true
+	case "Mutation.startIdCardApplication":
+		if e.ComplexityRoot.Mutation.StartIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartIDCardApplication(childComplexity, args["input"].(model.StartIDCardApplicationInput)), true
 	case "Mutation.startMatterCertificate":
 		if e.ComplexityRoot.Mutation.StartMatterCertificate == nil {
 			break
@@ -4728,6 +6081,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitBirthRegistration(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.submitIdCardApplication":
+		if e.ComplexityRoot.Mutation.SubmitIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitIDCardApplication(childComplexity, args["input"].(model.SubmitIDCardApplicationInput)), true
 	case "Mutation.submitMatterCertificate":
 		if e.ComplexityRoot.Mutation.SubmitMatterCertificate == nil {
 			break
@@ -4849,6 +6213,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VerifyMatterTrue(childComplexity, args["input"].(model.VerifyMatterTrueInput)), true
+	case "Mutation.writeBackIdCardIssue":
+		if e.ComplexityRoot.Mutation.WriteBackIDCardIssue == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_writeBackIdCardIssue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WriteBackIDCardIssue(childComplexity, args["input"].(model.CaseStepInput)), true
 
 	case "Office.code":
 		if e.ComplexityRoot.Office.Code == nil {
@@ -5258,6 +6633,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CertificateMatterTypes(childComplexity), true
+	case "Query.checkIdCardPhoto":
+		if e.ComplexityRoot.Query.CheckIDCardPhoto == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkIdCardPhoto_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckIDCardPhoto(childComplexity, args["photo"].(string)), true
 	case "Query.citedLicences":
 		if e.ComplexityRoot.Query.CitedLicences == nil {
 			break
@@ -5352,6 +6738,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Household(childComplexity, args["number"].(string)), true
+	case "Query.idCardLookup":
+		if e.ComplexityRoot.Query.IDCardLookup == nil {
+			break
+		}
+
+		args, err := ec.field_Query_idCardLookup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.IDCardLookup(childComplexity, args["idNumber"].(string), args["applicationKind"].(domain.IDCardApplicationKind), args["reason"].(string)), true
+	case "Query.idCardSettings":
+		if e.ComplexityRoot.Query.IDCardSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.IDCardSettings(childComplexity), true
 	case "Query.integratorClient":
 		if e.ComplexityRoot.Query.IntegratorClient == nil {
 			break
@@ -6380,11 +7783,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ClaimFoundCardInput", ec.unmarshalInputClaimFoundCardInput),
 			graphql.NewInputUnmarshaler("ClientLoginInput", ec.unmarshalInputClientLoginInput),
 			graphql.NewInputUnmarshaler("CollabMessageFilter", ec.unmarshalInputCollabMessageFilter),
+			graphql.NewInputUnmarshaler("CollectIdCardInput", ec.unmarshalInputCollectIdCardInput),
 			graphql.NewInputUnmarshaler("CorrectBirthMinorInput", ec.unmarshalInputCorrectBirthMinorInput),
+			graphql.NewInputUnmarshaler("CorrectIdCardApplicationInput", ec.unmarshalInputCorrectIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("CreateIntegratorClientInput", ec.unmarshalInputCreateIntegratorClientInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DeleteQueryViewInput", ec.unmarshalInputDeleteQueryViewInput),
 			graphql.NewInputUnmarshaler("FieldValueInput", ec.unmarshalInputFieldValueInput),
+			graphql.NewInputUnmarshaler("FingerprintCaptureInput", ec.unmarshalInputFingerprintCaptureInput),
+			graphql.NewInputUnmarshaler("IdCardApplicantInput", ec.unmarshalInputIdCardApplicantInput),
 			graphql.NewInputUnmarshaler("IssueInformationCertificateInput", ec.unmarshalInputIssueInformationCertificateInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MajorChangeInput", ec.unmarshalInputMajorChangeInput),
@@ -6392,6 +7799,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MigrationMemberInput", ec.unmarshalInputMigrationMemberInput),
 			graphql.NewInputUnmarshaler("MigrationRecodeInput", ec.unmarshalInputMigrationRecodeInput),
 			graphql.NewInputUnmarshaler("ModifyBirthRegistrationInput", ec.unmarshalInputModifyBirthRegistrationInput),
+			graphql.NewInputUnmarshaler("ModifyIdCardApplicationInput", ec.unmarshalInputModifyIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("ModifyMatterCertificateInput", ec.unmarshalInputModifyMatterCertificateInput),
 			graphql.NewInputUnmarshaler("ModifyMigrationInput", ec.unmarshalInputModifyMigrationInput),
 			graphql.NewInputUnmarshaler("MoveInMigrationInput", ec.unmarshalInputMoveInMigrationInput),
@@ -6406,6 +7814,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RefuseBirthRegistrationInput", ec.unmarshalInputRefuseBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("RefuseMigrationInput", ec.unmarshalInputRefuseMigrationInput),
 			graphql.NewInputUnmarshaler("RejectBirthMajorChangeInput", ec.unmarshalInputRejectBirthMajorChangeInput),
+			graphql.NewInputUnmarshaler("RejectIdCardApplicationInput", ec.unmarshalInputRejectIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("RejectOnlineApplicationInput", ec.unmarshalInputRejectOnlineApplicationInput),
 			graphql.NewInputUnmarshaler("ReportBirthErrorsInput", ec.unmarshalInputReportBirthErrorsInput),
 			graphql.NewInputUnmarshaler("RequestBirthMajorChangeInput", ec.unmarshalInputRequestBirthMajorChangeInput),
@@ -6422,8 +7831,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SendPortalMessageInput", ec.unmarshalInputSendPortalMessageInput),
 			graphql.NewInputUnmarshaler("SettleBirthRegistrationInput", ec.unmarshalInputSettleBirthRegistrationInput),
 			graphql.NewInputUnmarshaler("StartBirthRegistrationInput", ec.unmarshalInputStartBirthRegistrationInput),
+			graphql.NewInputUnmarshaler("StartIdCardApplicationInput", ec.unmarshalInputStartIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("StartMatterCertificateInput", ec.unmarshalInputStartMatterCertificateInput),
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
+			graphql.NewInputUnmarshaler("SubmitIdCardApplicationInput", ec.unmarshalInputSubmitIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineBirthApplicationInput", ec.unmarshalInputSubmitOnlineBirthApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineMatterCertificateApplicationInput", ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineMigrationApplicationInput", ec.unmarshalInputSubmitOnlineMigrationApplicationInput),
@@ -6524,7 +7935,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6545,6 +7956,7 @@ var sources = []*ast.Source{
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/found_card.graphqls", Input: sourceData("schema/found_card.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
+	{Name: "schema/idcard.graphqls", Input: sourceData("schema/idcard.graphqls"), BuiltIn: false},
 	{Name: "schema/integrator.graphqls", Input: sourceData("schema/integrator.graphqls"), BuiltIn: false},
 	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
@@ -6799,6 +8211,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_files(ctx, field)
 	case "documents":
 		return ec.fieldContext_Case_documents(ctx, field)
+	case "forwards":
+		return ec.fieldContext_Case_forwards(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
 }
@@ -6885,6 +8299,28 @@ func (ec *executionContext) childFields_CaseFile(ctx context.Context, field grap
 		return ec.fieldContext_CaseFile_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CaseFile", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseForward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "messageType":
+		return ec.fieldContext_CaseForward_messageType(ctx, field)
+	case "savedBy":
+		return ec.fieldContext_CaseForward_savedBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CaseForward_createdAt(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_CaseForward_dueAt(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_CaseForward_sentAt(ctx, field)
+	case "messageId":
+		return ec.fieldContext_CaseForward_messageId(ctx, field)
+	case "state":
+		return ec.fieldContext_CaseForward_state(ctx, field)
+	case "overdue":
+		return ec.fieldContext_CaseForward_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseForward", field.Name)
 }
 
 func (ec *executionContext) childFields_CasePerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7339,6 +8775,402 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 		return ec.fieldContext_Household_members(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardApplicant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idNumber":
+		return ec.fieldContext_IdCardApplicant_idNumber(ctx, field)
+	case "applicationKind":
+		return ec.fieldContext_IdCardApplicant_applicationKind(ctx, field)
+	case "reason":
+		return ec.fieldContext_IdCardApplicant_reason(ctx, field)
+	case "reasonNote":
+		return ec.fieldContext_IdCardApplicant_reasonNote(ctx, field)
+	case "phone":
+		return ec.fieldContext_IdCardApplicant_phone(ctx, field)
+	case "pickup":
+		return ec.fieldContext_IdCardApplicant_pickup(ctx, field)
+	case "postAddress":
+		return ec.fieldContext_IdCardApplicant_postAddress(ctx, field)
+	case "postRecipient":
+		return ec.fieldContext_IdCardApplicant_postRecipient(ctx, field)
+	case "postCode":
+		return ec.fieldContext_IdCardApplicant_postCode(ctx, field)
+	case "applicationDate":
+		return ec.fieldContext_IdCardApplicant_applicationDate(ctx, field)
+	case "photo":
+		return ec.fieldContext_IdCardApplicant_photo(ctx, field)
+	case "fingerprints":
+		return ec.fieldContext_IdCardApplicant_fingerprints(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardApplicant", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_IdCardCode_code(ctx, field)
+	case "name":
+		return ec.fieldContext_IdCardCode_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardCode", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardCollection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "collectedAt":
+		return ec.fieldContext_IdCardCollection_collectedAt(ctx, field)
+	case "handedOverBy":
+		return ec.fieldContext_IdCardCollection_handedOverBy(ctx, field)
+	case "collectorName":
+		return ec.fieldContext_IdCardCollection_collectorName(ctx, field)
+	case "collectorIdNumber":
+		return ec.fieldContext_IdCardCollection_collectorIdNumber(ctx, field)
+	case "proxy":
+		return ec.fieldContext_IdCardCollection_proxy(ctx, field)
+	case "proxyRelation":
+		return ec.fieldContext_IdCardCollection_proxyRelation(ctx, field)
+	case "verified":
+		return ec.fieldContext_IdCardCollection_verified(ctx, field)
+	case "position":
+		return ec.fieldContext_IdCardCollection_position(ctx, field)
+	case "score":
+		return ec.fieldContext_IdCardCollection_score(ctx, field)
+	case "waived":
+		return ec.fieldContext_IdCardCollection_waived(ctx, field)
+	case "photoSha256":
+		return ec.fieldContext_IdCardCollection_photoSha256(ctx, field)
+	case "trackingNumber":
+		return ec.fieldContext_IdCardCollection_trackingNumber(ctx, field)
+	case "note":
+		return ec.fieldContext_IdCardCollection_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardCollection", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardEligibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eligible":
+		return ec.fieldContext_IdCardEligibility_eligible(ctx, field)
+	case "reason":
+		return ec.fieldContext_IdCardEligibility_reason(ctx, field)
+	case "message":
+		return ec.fieldContext_IdCardEligibility_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardEligibility", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardFeedback(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_IdCardFeedback_seq(ctx, field)
+	case "source":
+		return ec.fieldContext_IdCardFeedback_source(ctx, field)
+	case "class":
+		return ec.fieldContext_IdCardFeedback_class(ctx, field)
+	case "code":
+		return ec.fieldContext_IdCardFeedback_code(ctx, field)
+	case "description":
+		return ec.fieldContext_IdCardFeedback_description(ctx, field)
+	case "packageId":
+		return ec.fieldContext_IdCardFeedback_packageId(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_IdCardFeedback_receivedAt(ctx, field)
+	case "savedAt":
+		return ec.fieldContext_IdCardFeedback_savedAt(ctx, field)
+	case "savedBy":
+		return ec.fieldContext_IdCardFeedback_savedBy(ctx, field)
+	case "note":
+		return ec.fieldContext_IdCardFeedback_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardFeedback", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardFingerprint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "position":
+		return ec.fieldContext_IdCardFingerprint_position(ctx, field)
+	case "fingerName":
+		return ec.fieldContext_IdCardFingerprint_fingerName(ctx, field)
+	case "notAvailable":
+		return ec.fieldContext_IdCardFingerprint_notAvailable(ctx, field)
+	case "quality":
+		return ec.fieldContext_IdCardFingerprint_quality(ctx, field)
+	case "minutiae":
+		return ec.fieldContext_IdCardFingerprint_minutiae(ctx, field)
+	case "imageSha256":
+		return ec.fieldContext_IdCardFingerprint_imageSha256(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardFingerprint", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ageOnApplication":
+		return ec.fieldContext_IdCardIssue_ageOnApplication(ctx, field)
+	case "years":
+		return ec.fieldContext_IdCardIssue_years(ctx, field)
+	case "longTerm":
+		return ec.fieldContext_IdCardIssue_longTerm(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_IdCardIssue_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_IdCardIssue_validUntil(ctx, field)
+	case "issuedOn":
+		return ec.fieldContext_IdCardIssue_issuedOn(ctx, field)
+	case "authority":
+		return ec.fieldContext_IdCardIssue_authority(ctx, field)
+	case "authorityOffice":
+		return ec.fieldContext_IdCardIssue_authorityOffice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardIssue", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardLicence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "licenceId":
+		return ec.fieldContext_IdCardLicence_licenceId(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_IdCardLicence_idNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_IdCardLicence_name(ctx, field)
+	case "cardNumber":
+		return ec.fieldContext_IdCardLicence_cardNumber(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_IdCardLicence_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_IdCardLicence_validUntil(ctx, field)
+	case "authority":
+		return ec.fieldContext_IdCardLicence_authority(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_IdCardLicence_issuedAt(ctx, field)
+	case "digest":
+		return ec.fieldContext_IdCardLicence_digest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardLicence", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardLookup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_IdCardLookup_person(ctx, field)
+	case "householdNumber":
+		return ec.fieldContext_IdCardLookup_householdNumber(ctx, field)
+	case "address":
+		return ec.fieldContext_IdCardLookup_address(ctx, field)
+	case "officeCode":
+		return ec.fieldContext_IdCardLookup_officeCode(ctx, field)
+	case "province":
+		return ec.fieldContext_IdCardLookup_province(ctx, field)
+	case "serviceOpen":
+		return ec.fieldContext_IdCardLookup_serviceOpen(ctx, field)
+	case "eligibility":
+		return ec.fieldContext_IdCardLookup_eligibility(ctx, field)
+	case "history":
+		return ec.fieldContext_IdCardLookup_history(ctx, field)
+	case "refusals":
+		return ec.fieldContext_IdCardLookup_refusals(ctx, field)
+	case "ministryChecks":
+		return ec.fieldContext_IdCardLookup_ministryChecks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardLookup", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardManifestEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "part":
+		return ec.fieldContext_IdCardManifestEntry_part(ctx, field)
+	case "sha256":
+		return ec.fieldContext_IdCardManifestEntry_sha256(ctx, field)
+	case "size":
+		return ec.fieldContext_IdCardManifestEntry_size(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardManifestEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "review":
+		return ec.fieldContext_IdCardOutcome_review(ctx, field)
+	case "issue":
+		return ec.fieldContext_IdCardOutcome_issue(ctx, field)
+	case "writtenBackAt":
+		return ec.fieldContext_IdCardOutcome_writtenBackAt(ctx, field)
+	case "packages":
+		return ec.fieldContext_IdCardOutcome_packages(ctx, field)
+	case "feedback":
+		return ec.fieldContext_IdCardOutcome_feedback(ctx, field)
+	case "production":
+		return ec.fieldContext_IdCardOutcome_production(ctx, field)
+	case "licence":
+		return ec.fieldContext_IdCardOutcome_licence(ctx, field)
+	case "collection":
+		return ec.fieldContext_IdCardOutcome_collection(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardOutcome", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardPackage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_IdCardPackage_id(ctx, field)
+	case "uploadedAt":
+		return ec.fieldContext_IdCardPackage_uploadedAt(ctx, field)
+	case "uploadedBy":
+		return ec.fieldContext_IdCardPackage_uploadedBy(ctx, field)
+	case "digest":
+		return ec.fieldContext_IdCardPackage_digest(ctx, field)
+	case "manifest":
+		return ec.fieldContext_IdCardPackage_manifest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardPackage", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idNumber":
+		return ec.fieldContext_IdCardPerson_idNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_IdCardPerson_name(ctx, field)
+	case "sex":
+		return ec.fieldContext_IdCardPerson_sex(ctx, field)
+	case "ethnicity":
+		return ec.fieldContext_IdCardPerson_ethnicity(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_IdCardPerson_birthDate(ctx, field)
+	case "birthplaceDivision":
+		return ec.fieldContext_IdCardPerson_birthplaceDivision(ctx, field)
+	case "status":
+		return ec.fieldContext_IdCardPerson_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardPerson", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardPhoto(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sha256":
+		return ec.fieldContext_IdCardPhoto_sha256(ctx, field)
+	case "bytes":
+		return ec.fieldContext_IdCardPhoto_bytes(ctx, field)
+	case "width":
+		return ec.fieldContext_IdCardPhoto_width(ctx, field)
+	case "height":
+		return ec.fieldContext_IdCardPhoto_height(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardPhoto", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardPhotoRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "width":
+		return ec.fieldContext_IdCardPhotoRules_width(ctx, field)
+	case "height":
+		return ec.fieldContext_IdCardPhotoRules_height(ctx, field)
+	case "minBytes":
+		return ec.fieldContext_IdCardPhotoRules_minBytes(ctx, field)
+	case "maxBytes":
+		return ec.fieldContext_IdCardPhotoRules_maxBytes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardPhotoRules", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardProduction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "packageId":
+		return ec.fieldContext_IdCardProduction_packageId(ctx, field)
+	case "cardNumber":
+		return ec.fieldContext_IdCardProduction_cardNumber(ctx, field)
+	case "producedAt":
+		return ec.fieldContext_IdCardProduction_producedAt(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_IdCardProduction_receivedAt(ctx, field)
+	case "savedAt":
+		return ec.fieldContext_IdCardProduction_savedAt(ctx, field)
+	case "savedBy":
+		return ec.fieldContext_IdCardProduction_savedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardProduction", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_IdCardReason_kind(ctx, field)
+	case "code":
+		return ec.fieldContext_IdCardReason_code(ctx, field)
+	case "name":
+		return ec.fieldContext_IdCardReason_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardReason", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_IdCardRecord_kind(ctx, field)
+	case "officeCode":
+		return ec.fieldContext_IdCardRecord_officeCode(ctx, field)
+	case "appliedOn":
+		return ec.fieldContext_IdCardRecord_appliedOn(ctx, field)
+	case "issuedOn":
+		return ec.fieldContext_IdCardRecord_issuedOn(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_IdCardRecord_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_IdCardRecord_validUntil(ctx, field)
+	case "status":
+		return ec.fieldContext_IdCardRecord_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardRefusal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_IdCardRefusal_reason(ctx, field)
+	case "field":
+		return ec.fieldContext_IdCardRefusal_field(ctx, field)
+	case "message":
+		return ec.fieldContext_IdCardRefusal_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardRefusal", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardReview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "approved":
+		return ec.fieldContext_IdCardReview_approved(ctx, field)
+	case "reason":
+		return ec.fieldContext_IdCardReview_reason(ctx, field)
+	case "note":
+		return ec.fieldContext_IdCardReview_note(ctx, field)
+	case "by":
+		return ec.fieldContext_IdCardReview_by(ctx, field)
+	case "office":
+		return ec.fieldContext_IdCardReview_office(ctx, field)
+	case "at":
+		return ec.fieldContext_IdCardReview_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardReview", field.Name)
+}
+
+func (ec *executionContext) childFields_IdCardSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deviceUrl":
+		return ec.fieldContext_IdCardSettings_deviceUrl(ctx, field)
+	case "photo":
+		return ec.fieldContext_IdCardSettings_photo(ctx, field)
+	case "minQuality":
+		return ec.fieldContext_IdCardSettings_minQuality(ctx, field)
+	case "matchThreshold":
+		return ec.fieldContext_IdCardSettings_matchThreshold(ctx, field)
+	case "fingerCodes":
+		return ec.fieldContext_IdCardSettings_fingerCodes(ctx, field)
+	case "reasons":
+		return ec.fieldContext_IdCardSettings_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdCardSettings", field.Name)
 }
 
 func (ec *executionContext) childFields_InfoCertificateOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8447,6 +10279,20 @@ func (ec *executionContext) field_Mutation_approveBirthRegistration_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approveIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_approveMigration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8519,6 +10365,20 @@ func (ec *executionContext) field_Mutation_clientLogin_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_closeMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8561,12 +10421,40 @@ func (ec *executionContext) field_Mutation_closeRefusedMigration_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_collectIdCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CollectIDCardInput, error) {
+			return ec.unmarshalNCollectIdCardInput2hukouᚋgraphᚋmodelᚐCollectIDCardInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_correctBirthMinor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CorrectBirthMinorInput, error) {
 			return ec.unmarshalNCorrectBirthMinorInput2hukouᚋgraphᚋmodelᚐCorrectBirthMinorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CorrectIDCardApplicationInput, error) {
+			return ec.unmarshalNCorrectIdCardApplicationInput2hukouᚋgraphᚋmodelᚐCorrectIDCardApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8763,6 +10651,20 @@ func (ec *executionContext) field_Mutation_modifyBirthRegistration_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_modifyIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ModifyIDCardApplicationInput, error) {
+			return ec.unmarshalNModifyIdCardApplicationInput2hukouᚋgraphᚋmodelᚐModifyIDCardApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_modifyMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8797,6 +10699,20 @@ func (ec *executionContext) field_Mutation_moveInMigration_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MoveInMigrationInput, error) {
 			return ec.unmarshalNMoveInMigrationInput2hukouᚋgraphᚋmodelᚐMoveInMigrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_packageIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8909,6 +10825,20 @@ func (ec *executionContext) field_Mutation_rejectBirthMajorChange_args(ctx conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RejectBirthMajorChangeInput, error) {
 			return ec.unmarshalNRejectBirthMajorChangeInput2hukouᚋgraphᚋmodelᚐRejectBirthMajorChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RejectIDCardApplicationInput, error) {
+			return ec.unmarshalNRejectIdCardApplicationInput2hukouᚋgraphᚋmodelᚐRejectIDCardApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9143,6 +11073,48 @@ func (ec *executionContext) field_Mutation_routeMatterCertificate_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_saveIdCardProductionFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveIdCardQualityFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveIdCardReviewFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_saveQueryView_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9243,6 +11215,20 @@ func (ec *executionContext) field_Mutation_startBirthRegistration_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StartIDCardApplicationInput, error) {
+			return ec.unmarshalNStartIdCardApplicationInput2hukouᚋgraphᚋmodelᚐStartIDCardApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_startMatterCertificate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9277,6 +11263,20 @@ func (ec *executionContext) field_Mutation_submitBirthRegistration_args(ctx cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CaseStepInput, error) {
 			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitIDCardApplicationInput, error) {
+			return ec.unmarshalNSubmitIdCardApplicationInput2hukouᚋgraphᚋmodelᚐSubmitIDCardApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9463,6 +11463,20 @@ func (ec *executionContext) field_Mutation_verifyMatterTrue_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_writeBackIdCardIssue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseStepInput, error) {
+			return ec.unmarshalNCaseStepInput2hukouᚋgraphᚋmodelᚐCaseStepInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9570,6 +11584,20 @@ func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkIdCardPhoto_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "photo",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["photo"] = arg0
 	return args, nil
 }
 
@@ -9706,6 +11734,36 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["number"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_idCardLookup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idNumber",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idNumber"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "applicationKind",
+		func(ctx context.Context, v any) (domain.IDCardApplicationKind, error) {
+			return ec.unmarshalNIdCardApplicationKind2hukouᚋdomainᚐIDCardApplicationKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["applicationKind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -12914,6 +14972,38 @@ func (ec *executionContext) fieldContext_Case_documents(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Case_forwards(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_forwards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Forwards(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ForwardView) graphql.Marshaler {
+			return ec.marshalNCaseForward2ᚕᚖhukouᚋdomainᚐForwardViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_forwards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseForward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CaseAction_seq(ctx context.Context, field graphql.CollectedField, obj *domain.CaseAction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13683,6 +15773,190 @@ func (ec *executionContext) _CaseFile_version(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_CaseFile_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseFile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CaseForward_messageType(ctx context.Context, field graphql.CollectedField, obj *domain.ForwardView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseForward_messageType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseForward().MessageType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseForward_messageType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseForward", field, true, true, "String")
+}
+
+func (ec *executionContext) _CaseForward_savedBy(ctx context.Context, field graphql.CollectedField, obj *domain.ForwardView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseForward_savedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseForward_savedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseForward", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseForward_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.ForwardView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseForward_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseForward_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseForward", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CaseForward_dueAt(ctx context.Context, field graphql.CollectedField, obj *domain.ForwardView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseForward_dueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseForward_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseForward", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CaseForward_sentAt(ctx context.Context, field graphql.CollectedField, obj *domain.ForwardView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseForward_sentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaseForward_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseForward", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CaseForward_messageId(ctx context.Context, field graphql.CollectedField, obj *domain.ForwardView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseForward_messageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseForward_messageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseForward", field, false, false, "String")
+}
+
+func (ec *executionContext) _CaseForward_state(ctx context.Context, field graphql.CollectedField, obj *domain.ForwardView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseForward_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ForwardState) graphql.Marshaler {
+			return ec.marshalNForwardState2hukouᚋdomainᚐForwardState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseForward_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseForward", field, false, false, "ForwardState")
+}
+
+func (ec *executionContext) _CaseForward_overdue(ctx context.Context, field graphql.CollectedField, obj *domain.ForwardView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseForward_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseForward_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseForward", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CasePerson_name(ctx context.Context, field graphql.CollectedField, obj *domain.CasePerson) (ret graphql.Marshaler) {
@@ -17875,6 +20149,3881 @@ func (ec *executionContext) fieldContext_Household_members(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Resident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardApplicant_idNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardApplicant_applicationKind(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_applicationKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicationKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.IDCardApplicationKind) graphql.Marshaler {
+			return ec.marshalNIdCardApplicationKind2hukouᚋdomainᚐIDCardApplicationKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_applicationKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "IdCardApplicationKind")
+}
+
+func (ec *executionContext) _IdCardApplicant_reason(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardApplicant_reasonNote(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_reasonNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasonNote, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_reasonNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardApplicant_phone(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "PHONE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardApplicant_pickup(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_pickup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pickup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_pickup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardApplicant_postAddress(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_postAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_postAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardApplicant_postRecipient(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_postRecipient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostRecipient, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_postRecipient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardApplicant_postCode(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_postCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_postCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardApplicant_applicationDate(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_applicationDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicationDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_applicationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardApplicant_photo(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_photo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Photo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idcard.Photo) graphql.Marshaler {
+			return ec.marshalOIdCardPhoto2ᚖhukouᚋdomainᚋidcardᚐPhoto(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_photo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardApplicant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardPhoto(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardApplicant_fingerprints(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardApplicant_fingerprints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fingerprints, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idcard.Fingerprint) graphql.Marshaler {
+			return ec.marshalNIdCardFingerprint2ᚕhukouᚋdomainᚋidcardᚐFingerprintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardApplicant_fingerprints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardApplicant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardFingerprint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardCode_code(ctx context.Context, field graphql.CollectedField, obj *idcard.Code) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCode_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCode_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCode", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardCode_name(ctx context.Context, field graphql.CollectedField, obj *idcard.Code) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCode_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCode", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardCollection_collectedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_collectedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollectedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_collectedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardCollection_handedOverBy(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_handedOverBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HandedOverBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_handedOverBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardCollection_collectorName(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_collectorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollectorName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_collectorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardCollection_collectorIdNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_collectorIdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollectorIDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_collectorIdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardCollection_proxy(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_proxy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proxy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_proxy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardCollection_proxyRelation(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_proxyRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProxyRelation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_proxyRelation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardCollection_verified(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_verified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_verified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardCollection_position(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardCollection_score(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardCollection_waived(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_waived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Waived, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_waived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardCollection_photoSha256(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_photoSha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhotoSHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_photoSha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardCollection_trackingNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_trackingNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_trackingNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardCollection_note(ctx context.Context, field graphql.CollectedField, obj *idcard.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardCollection_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardCollection_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardCollection", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardDetails_applicant(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_applicant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v idcard.Applicant) graphql.Marshaler {
+			return ec.marshalNIdCardApplicant2hukouᚋdomainᚋidcardᚐApplicant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_applicant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardApplicant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardDetails_kindName(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_kindName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KindName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_kindName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardDetails_reasonName(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_reasonName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasonName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_reasonName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardDetails_person(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.MinistryPerson) graphql.Marshaler {
+			return ec.marshalNIdCardPerson2hukouᚋdomainᚐMinistryPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardDetails_householdNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardDetails_address(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardDetails_eligibility(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_eligibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eligibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Eligibility) graphql.Marshaler {
+			return ec.marshalNIdCardEligibility2hukouᚋdomainᚐEligibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_eligibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardEligibility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardDetails_history(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.History, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.IDCardRecord) graphql.Marshaler {
+			return ec.marshalNIdCardRecord2ᚕhukouᚋdomainᚐIDCardRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardDetails_outcome(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v idcard.Outcome) graphql.Marshaler {
+			return ec.marshalOIdCardOutcome2hukouᚋdomainᚋidcardᚐOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardOutcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardDetails_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *idcard.Details) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardDetails_ministryChecks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinistryChecks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.MinistryCheck) graphql.Marshaler {
+			return ec.marshalNMinistryCheck2ᚕhukouᚋdomainᚐMinistryCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardDetails_ministryChecks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardDetails",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MinistryCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardEligibility_eligible(ctx context.Context, field graphql.CollectedField, obj *domain.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardEligibility_eligible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eligible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardEligibility_eligible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardEligibility", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardEligibility_reason(ctx context.Context, field graphql.CollectedField, obj *domain.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardEligibility_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardEligibility_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardEligibility", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardEligibility_message(ctx context.Context, field graphql.CollectedField, obj *domain.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardEligibility_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardEligibility_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardEligibility", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardFeedback_seq(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardFeedback_source(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardFeedback_class(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_class(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Class, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_class(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardFeedback_code(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardFeedback_description(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardFeedback_packageId(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_packageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PackageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_packageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardFeedback_receivedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardFeedback_savedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_savedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_savedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardFeedback_savedBy(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_savedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_savedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardFeedback_note(ctx context.Context, field graphql.CollectedField, obj *idcard.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFeedback_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFeedback_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFeedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardFingerprint_position(ctx context.Context, field graphql.CollectedField, obj *idcard.Fingerprint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFingerprint_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFingerprint_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFingerprint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardFingerprint_fingerName(ctx context.Context, field graphql.CollectedField, obj *idcard.Fingerprint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFingerprint_fingerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardFingerprint().FingerName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFingerprint_fingerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFingerprint", field, true, true, "String")
+}
+
+func (ec *executionContext) _IdCardFingerprint_notAvailable(ctx context.Context, field graphql.CollectedField, obj *idcard.Fingerprint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFingerprint_notAvailable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotAvailable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFingerprint_notAvailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFingerprint", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardFingerprint_quality(ctx context.Context, field graphql.CollectedField, obj *idcard.Fingerprint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFingerprint_quality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFingerprint_quality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFingerprint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardFingerprint_minutiae(ctx context.Context, field graphql.CollectedField, obj *idcard.Fingerprint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFingerprint_minutiae(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutiae, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFingerprint_minutiae(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFingerprint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardFingerprint_imageSha256(ctx context.Context, field graphql.CollectedField, obj *idcard.Fingerprint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardFingerprint_imageSha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImageSHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardFingerprint_imageSha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardFingerprint", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardIssue_ageOnApplication(ctx context.Context, field graphql.CollectedField, obj *idcard.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardIssue_ageOnApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgeOnApplication, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardIssue_ageOnApplication(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardIssue", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardIssue_years(ctx context.Context, field graphql.CollectedField, obj *idcard.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardIssue_years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardIssue_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardIssue", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardIssue_longTerm(ctx context.Context, field graphql.CollectedField, obj *idcard.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardIssue_longTerm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongTerm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardIssue_longTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardIssue", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardIssue_validFrom(ctx context.Context, field graphql.CollectedField, obj *idcard.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardIssue_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardIssue_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardIssue", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardIssue_validUntil(ctx context.Context, field graphql.CollectedField, obj *idcard.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardIssue_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardIssue_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardIssue", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardIssue_issuedOn(ctx context.Context, field graphql.CollectedField, obj *idcard.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardIssue_issuedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardIssue_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardIssue", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardIssue_authority(ctx context.Context, field graphql.CollectedField, obj *idcard.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardIssue_authority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Authority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardIssue_authority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardIssue", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardIssue_authorityOffice(ctx context.Context, field graphql.CollectedField, obj *idcard.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardIssue_authorityOffice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorityOffice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardIssue_authorityOffice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardIssue", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLicence_licenceId(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLicence_idNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLicence_name(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLicence_cardNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_cardNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CardNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_cardNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLicence_validFrom(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLicence_validUntil(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLicence_authority(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_authority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Authority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_authority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLicence_issuedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardLicence_digest(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_digest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLookup_person(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardLookup().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MinistryPerson) graphql.Marshaler {
+			return ec.marshalNIdCardPerson2ᚖhukouᚋdomainᚐMinistryPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardLookup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardLookup_householdNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_householdNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardLookup().HouseholdNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_householdNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _IdCardLookup_address(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardLookup().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _IdCardLookup_officeCode(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_officeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardLookup().OfficeCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_officeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _IdCardLookup_province(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_province(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardLookup().Province(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_province(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLookup", field, true, true, "String")
+}
+
+func (ec *executionContext) _IdCardLookup_serviceOpen(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_serviceOpen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardLookup().ServiceOpen(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_serviceOpen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLookup", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _IdCardLookup_eligibility(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_eligibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardLookup().Eligibility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Eligibility) graphql.Marshaler {
+			return ec.marshalNIdCardEligibility2ᚖhukouᚋdomainᚐEligibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_eligibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardLookup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardEligibility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardLookup_history(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardLookup().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.IDCardRecord) graphql.Marshaler {
+			return ec.marshalNIdCardRecord2ᚕᚖhukouᚋdomainᚐIDCardRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardLookup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardLookup_refusals(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_refusals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refusals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Error) graphql.Marshaler {
+			return ec.marshalNIdCardRefusal2ᚕᚖhukouᚋdomainᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_refusals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardLookup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardRefusal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardLookup_ministryChecks(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLookup_ministryChecks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardLookup().MinistryChecks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.MinistryCheck) graphql.Marshaler {
+			return ec.marshalNMinistryCheck2ᚕᚖhukouᚋdomainᚐMinistryCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLookup_ministryChecks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardLookup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MinistryCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardManifestEntry_part(ctx context.Context, field graphql.CollectedField, obj *idcard.ManifestEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardManifestEntry_part(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Part, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardManifestEntry_part(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardManifestEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardManifestEntry_sha256(ctx context.Context, field graphql.CollectedField, obj *idcard.ManifestEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardManifestEntry_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardManifestEntry_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardManifestEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardManifestEntry_size(ctx context.Context, field graphql.CollectedField, obj *idcard.ManifestEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardManifestEntry_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardManifestEntry_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardManifestEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardOutcome_review(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOutcome_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idcard.Review) graphql.Marshaler {
+			return ec.marshalOIdCardReview2ᚖhukouᚋdomainᚋidcardᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOutcome_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardReview(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardOutcome_issue(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOutcome_issue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idcard.Issue) graphql.Marshaler {
+			return ec.marshalOIdCardIssue2ᚖhukouᚋdomainᚋidcardᚐIssue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOutcome_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardIssue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardOutcome_writtenBackAt(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOutcome_writtenBackAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WrittenBackAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOutcome_writtenBackAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOutcome", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardOutcome_packages(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOutcome_packages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Packages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idcard.PackageRecord) graphql.Marshaler {
+			return ec.marshalNIdCardPackage2ᚕhukouᚋdomainᚋidcardᚐPackageRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOutcome_packages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardPackage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardOutcome_feedback(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOutcome_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Feedback, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idcard.Feedback) graphql.Marshaler {
+			return ec.marshalNIdCardFeedback2ᚕhukouᚋdomainᚋidcardᚐFeedbackᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOutcome_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardFeedback(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardOutcome_production(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOutcome_production(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Production, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idcard.Production) graphql.Marshaler {
+			return ec.marshalOIdCardProduction2ᚖhukouᚋdomainᚋidcardᚐProduction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOutcome_production(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardProduction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardOutcome_licence(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOutcome_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idcard.Licence) graphql.Marshaler {
+			return ec.marshalOIdCardLicence2ᚖhukouᚋdomainᚋidcardᚐLicence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOutcome_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardLicence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardOutcome_collection(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOutcome_collection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collection, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *idcard.Collection) graphql.Marshaler {
+			return ec.marshalOIdCardCollection2ᚖhukouᚋdomainᚋidcardᚐCollection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOutcome_collection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardCollection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardPackage_id(ctx context.Context, field graphql.CollectedField, obj *idcard.PackageRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPackage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPackage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPackage", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardPackage_uploadedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.PackageRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPackage_uploadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UploadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPackage_uploadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPackage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardPackage_uploadedBy(ctx context.Context, field graphql.CollectedField, obj *idcard.PackageRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPackage_uploadedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UploadedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPackage_uploadedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPackage", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardPackage_digest(ctx context.Context, field graphql.CollectedField, obj *idcard.PackageRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPackage_digest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPackage_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPackage", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardPackage_manifest(ctx context.Context, field graphql.CollectedField, obj *idcard.PackageRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPackage_manifest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Manifest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idcard.ManifestEntry) graphql.Marshaler {
+			return ec.marshalNIdCardManifestEntry2ᚕhukouᚋdomainᚋidcardᚐManifestEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPackage_manifest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardPackage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardManifestEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardPerson_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPerson_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPerson_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardPerson_name(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPerson_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPerson_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardPerson_sex(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPerson_sex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPerson_sex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardPerson_ethnicity(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPerson_ethnicity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ethnicity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPerson_ethnicity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardPerson_birthDate(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPerson_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "BIRTH_DATE")
+				if err != nil {
+					var zeroVal time.Time
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal time.Time
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPerson_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPerson", field, false, false, "Date")
+}
+
+func (ec *executionContext) _IdCardPerson_birthplaceDivision(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPerson_birthplaceDivision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthplaceDivision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPerson_birthplaceDivision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPerson", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardPerson_status(ctx context.Context, field graphql.CollectedField, obj *domain.MinistryPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPerson_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ResidentStatus) graphql.Marshaler {
+			return ec.marshalNResidentStatus2hukouᚋdomainᚐResidentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPerson_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPerson", field, false, false, "ResidentStatus")
+}
+
+func (ec *executionContext) _IdCardPhoto_sha256(ctx context.Context, field graphql.CollectedField, obj *idcard.Photo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPhoto_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPhoto_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPhoto", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardPhoto_bytes(ctx context.Context, field graphql.CollectedField, obj *idcard.Photo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPhoto_bytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPhoto_bytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPhoto", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardPhoto_width(ctx context.Context, field graphql.CollectedField, obj *idcard.Photo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPhoto_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPhoto_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPhoto", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardPhoto_height(ctx context.Context, field graphql.CollectedField, obj *idcard.Photo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPhoto_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPhoto_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPhoto", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardPhotoRules_width(ctx context.Context, field graphql.CollectedField, obj *idcard.PhotoRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPhotoRules_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPhotoRules_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPhotoRules", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardPhotoRules_height(ctx context.Context, field graphql.CollectedField, obj *idcard.PhotoRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPhotoRules_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPhotoRules_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPhotoRules", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardPhotoRules_minBytes(ctx context.Context, field graphql.CollectedField, obj *idcard.PhotoRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPhotoRules_minBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPhotoRules_minBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPhotoRules", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardPhotoRules_maxBytes(ctx context.Context, field graphql.CollectedField, obj *idcard.PhotoRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardPhotoRules_maxBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardPhotoRules_maxBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardPhotoRules", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardProduction_packageId(ctx context.Context, field graphql.CollectedField, obj *idcard.Production) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardProduction_packageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PackageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardProduction_packageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardProduction", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardProduction_cardNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Production) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardProduction_cardNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CardNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardProduction_cardNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardProduction", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardProduction_producedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.Production) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardProduction_producedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProducedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardProduction_producedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardProduction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardProduction_receivedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.Production) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardProduction_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardProduction_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardProduction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardProduction_savedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.Production) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardProduction_savedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardProduction_savedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardProduction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardProduction_savedBy(ctx context.Context, field graphql.CollectedField, obj *idcard.Production) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardProduction_savedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SavedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardProduction_savedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardProduction", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardReason_kind(ctx context.Context, field graphql.CollectedField, obj *idcard.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardReason_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.IDCardApplicationKind) graphql.Marshaler {
+			return ec.marshalNIdCardApplicationKind2hukouᚋdomainᚐIDCardApplicationKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardReason", field, false, false, "IdCardApplicationKind")
+}
+
+func (ec *executionContext) _IdCardReason_code(ctx context.Context, field graphql.CollectedField, obj *idcard.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardReason_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardReason_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardReason_name(ctx context.Context, field graphql.CollectedField, obj *idcard.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardReason_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardReason_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardRecord_kind(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.IDCardApplicationKind) graphql.Marshaler {
+			return ec.marshalNIdCardApplicationKind2hukouᚋdomainᚐIDCardApplicationKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "IdCardApplicationKind")
+}
+
+func (ec *executionContext) _IdCardRecord_officeCode(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_officeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_officeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardRecord_appliedOn(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_appliedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardRecord().AppliedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_appliedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, true, true, "Date")
+}
+
+func (ec *executionContext) _IdCardRecord_issuedOn(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_issuedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardRecord().IssuedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, true, true, "Date")
+}
+
+func (ec *executionContext) _IdCardRecord_validFrom(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardRecord().ValidFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, true, true, "Date")
+}
+
+func (ec *executionContext) _IdCardRecord_validUntil(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdCardRecord().ValidUntil(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, true, true, "Date")
+}
+
+func (ec *executionContext) _IdCardRecord_status(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardRefusal_reason(ctx context.Context, field graphql.CollectedField, obj *domain.Error) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRefusal_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRefusal_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRefusal", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardRefusal_field(ctx context.Context, field graphql.CollectedField, obj *domain.Error) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRefusal_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRefusal_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRefusal", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardRefusal_message(ctx context.Context, field graphql.CollectedField, obj *domain.Error) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRefusal_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRefusal_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRefusal", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardReview_approved(ctx context.Context, field graphql.CollectedField, obj *idcard.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardReview_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardReview_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardReview", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardReview_reason(ctx context.Context, field graphql.CollectedField, obj *idcard.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardReview_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardReview_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardReview", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardReview_note(ctx context.Context, field graphql.CollectedField, obj *idcard.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardReview_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardReview_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardReview", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardReview_by(ctx context.Context, field graphql.CollectedField, obj *idcard.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardReview_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardReview_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardReview", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardReview_office(ctx context.Context, field graphql.CollectedField, obj *idcard.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardReview_office(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Office, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardReview_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardReview", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardReview_at(ctx context.Context, field graphql.CollectedField, obj *idcard.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardReview_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardReview_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardReview", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardSettings_deviceUrl(ctx context.Context, field graphql.CollectedField, obj *idcard.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardSettings_deviceUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardSettings_deviceUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardSettings", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardSettings_photo(ctx context.Context, field graphql.CollectedField, obj *idcard.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardSettings_photo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Photo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v idcard.PhotoRules) graphql.Marshaler {
+			return ec.marshalNIdCardPhotoRules2hukouᚋdomainᚋidcardᚐPhotoRules(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardSettings_photo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardSettings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardPhotoRules(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardSettings_minQuality(ctx context.Context, field graphql.CollectedField, obj *idcard.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardSettings_minQuality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinQuality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardSettings_minQuality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardSettings_matchThreshold(ctx context.Context, field graphql.CollectedField, obj *idcard.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardSettings_matchThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardSettings_matchThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdCardSettings_fingerCodes(ctx context.Context, field graphql.CollectedField, obj *idcard.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardSettings_fingerCodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FingerCodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idcard.Code) graphql.Marshaler {
+			return ec.marshalNIdCardCode2ᚕhukouᚋdomainᚋidcardᚐCodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardSettings_fingerCodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardSettings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardCode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdCardSettings_reasons(ctx context.Context, field graphql.CollectedField, obj *idcard.Settings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardSettings_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []idcard.Reason) graphql.Marshaler {
+			return ec.marshalNIdCardReason2ᚕhukouᚋdomainᚋidcardᚐReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardSettings_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdCardSettings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardReason(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25135,6 +31284,812 @@ func (ec *executionContext) fieldContext_Mutation_startHcybshGeneration(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_startIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartIDCardApplication(ctx, fc.Args["input"].(model.StartIDCardApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_modifyIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_modifyIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ModifyIDCardApplication(ctx, fc.Args["input"].(model.ModifyIDCardApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_modifyIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_modifyIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitIDCardApplication(ctx, fc.Args["input"].(model.SubmitIDCardApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveIDCardApplication(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"APPROVER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectIDCardApplication(ctx, fc.Args["input"].(model.RejectIDCardApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"APPROVER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saveIdCardReviewFeedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveIdCardReviewFeedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveIDCardReviewFeedback(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveIdCardReviewFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveIdCardReviewFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_writeBackIdCardIssue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_writeBackIdCardIssue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WriteBackIDCardIssue(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_writeBackIdCardIssue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_writeBackIdCardIssue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_packageIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_packageIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PackageIDCardApplication(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_packageIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_packageIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saveIdCardQualityFeedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveIdCardQualityFeedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveIDCardQualityFeedback(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveIdCardQualityFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveIdCardQualityFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectIDCardApplication(ctx, fc.Args["input"].(model.CorrectIDCardApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saveIdCardProductionFeedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveIdCardProductionFeedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveIDCardProductionFeedback(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveIdCardProductionFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveIdCardProductionFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_collectIdCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_collectIdCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CollectIDCard(ctx, fc.Args["input"].(model.CollectIDCardInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_collectIdCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_collectIdCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseIDCardApplication(ctx, fc.Args["input"].(model.CaseStepInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"OFFICER", "APPROVER"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createIntegratorClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29172,6 +36127,180 @@ func (ec *executionContext) fieldContext_Query_hcybshRun(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_hcybshRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_idCardSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_idCardSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().IDCardSettings(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ANALYST", "ADMIN"})
+				if err != nil {
+					var zeroVal *idcard.Settings
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *idcard.Settings
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *idcard.Settings) graphql.Marshaler {
+			return ec.marshalNIdCardSettings2ᚖhukouᚋdomainᚋidcardᚐSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_idCardSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_idCardLookup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_idCardLookup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().IDCardLookup(ctx, fc.Args["idNumber"].(string), fc.Args["applicationKind"].(domain.IDCardApplicationKind), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *idcard.Lookup
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *idcard.Lookup
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *idcard.Lookup) graphql.Marshaler {
+			return ec.marshalNIdCardLookup2ᚖhukouᚋdomainᚋidcardᚐLookup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_idCardLookup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardLookup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_idCardLookup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checkIdCardPhoto(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkIdCardPhoto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckIDCardPhoto(ctx, fc.Args["photo"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *idcard.Photo
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *idcard.Photo
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *idcard.Photo) graphql.Marshaler {
+			return ec.marshalNIdCardPhoto2ᚖhukouᚋdomainᚋidcardᚐPhoto(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkIdCardPhoto(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdCardPhoto(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkIdCardPhoto_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36058,6 +43187,146 @@ func UnmarshalCollabMessageFilter(ctx context.Context, raw any) (domain.CollabMe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCollectIdCardInput(ctx context.Context, obj any) (model.CollectIDCardInput, error) {
+	var it model.CollectIDCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["collectorName"]; !present {
+		asMap["collectorName"] = ""
+	}
+	if _, present := asMap["collectorIdNumber"]; !present {
+		asMap["collectorIdNumber"] = ""
+	}
+	if _, present := asMap["proxy"]; !present {
+		asMap["proxy"] = false
+	}
+	if _, present := asMap["proxyRelation"]; !present {
+		asMap["proxyRelation"] = ""
+	}
+	if _, present := asMap["fingerprintPosition"]; !present {
+		asMap["fingerprintPosition"] = 0
+	}
+	if _, present := asMap["fingerprintTemplate"]; !present {
+		asMap["fingerprintTemplate"] = ""
+	}
+	if _, present := asMap["photo"]; !present {
+		asMap["photo"] = ""
+	}
+	if _, present := asMap["trackingNumber"]; !present {
+		asMap["trackingNumber"] = ""
+	}
+	if _, present := asMap["note"]; !present {
+		asMap["note"] = ""
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "collectorName", "collectorIdNumber", "proxy", "proxyRelation", "fingerprintPosition", "fingerprintTemplate", "photo", "trackingNumber", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "collectorName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collectorName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollectorName = data
+		case "collectorIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collectorIdNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CollectorIDNumber = data
+		case "proxy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proxy"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Proxy = data
+		case "proxyRelation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proxyRelation"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProxyRelation = data
+		case "fingerprintPosition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fingerprintPosition"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FingerprintPosition = data
+		case "fingerprintTemplate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fingerprintTemplate"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FingerprintTemplate = data
+		case "photo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Photo = data
+		case "trackingNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingNumber = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCollectIdCardInput unmarshals raw into the CollectIdCardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCollectIdCardInput(ctx context.Context, raw any) (model.CollectIDCardInput, error) {
+	var out model.CollectIDCardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CollectIdCardInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCorrectBirthMinorInput(ctx context.Context, obj any) (model.CorrectBirthMinorInput, error) {
 	var it model.CorrectBirthMinorInput
 	if obj == nil {
@@ -36111,6 +43380,117 @@ func (ec *executionContext) unmarshalInputCorrectBirthMinorInput(ctx context.Con
 func UnmarshalCorrectBirthMinorInput(ctx context.Context, raw any) (model.CorrectBirthMinorInput, error) {
 	var out model.CorrectBirthMinorInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectBirthMinorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectIdCardApplicationInput(ctx context.Context, obj any) (model.CorrectIDCardApplicationInput, error) {
+	var it model.CorrectIDCardApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["postAddress"]; !present {
+		asMap["postAddress"] = ""
+	}
+	if _, present := asMap["postRecipient"]; !present {
+		asMap["postRecipient"] = ""
+	}
+	if _, present := asMap["postCode"]; !present {
+		asMap["postCode"] = ""
+	}
+	if _, present := asMap["photo"]; !present {
+		asMap["photo"] = ""
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "phone", "pickup", "postAddress", "postRecipient", "postCode", "photo", "fingerprints"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "pickup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pickup"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pickup = data
+		case "postAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postAddress"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostAddress = data
+		case "postRecipient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postRecipient"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostRecipient = data
+		case "postCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostCode = data
+		case "photo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Photo = data
+		case "fingerprints":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fingerprints"))
+			data, err := ec.unmarshalOFingerprintCaptureInput2ᚕᚖhukouᚋdomainᚋidcardᚐFingerprintCaptureᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fingerprints = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectIdCardApplicationInput unmarshals raw into the CorrectIdCardApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectIdCardApplicationInput(ctx context.Context, raw any) (model.CorrectIDCardApplicationInput, error) {
+	var out model.CorrectIDCardApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectIdCardApplicationInput", raw, &out)
 	return out, err
 }
 
@@ -36363,6 +43743,190 @@ func (ec *executionContext) unmarshalInputFieldValueInput(ctx context.Context, o
 func UnmarshalFieldValueInput(ctx context.Context, raw any) (model.FieldValueInput, error) {
 	var out model.FieldValueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FieldValueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFingerprintCaptureInput(ctx context.Context, obj any) (idcard.FingerprintCapture, error) {
+	var it idcard.FingerprintCapture
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["notAvailable"]; !present {
+		asMap["notAvailable"] = ""
+	}
+	if _, present := asMap["template"]; !present {
+		asMap["template"] = ""
+	}
+	if _, present := asMap["image"]; !present {
+		asMap["image"] = ""
+	}
+
+	fieldsInOrder := [...]string{"position", "notAvailable", "template", "image"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "notAvailable":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notAvailable"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotAvailable = data
+		case "template":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("template"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Template = data
+		case "image":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("image"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Image = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFingerprintCaptureInput unmarshals raw into the FingerprintCaptureInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFingerprintCaptureInput(ctx context.Context, raw any) (idcard.FingerprintCapture, error) {
+	var out idcard.FingerprintCapture
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FingerprintCaptureInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIdCardApplicantInput(ctx context.Context, obj any) (idcard.Applicant, error) {
+	var it idcard.Applicant
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reasonNote"]; !present {
+		asMap["reasonNote"] = ""
+	}
+	if _, present := asMap["postAddress"]; !present {
+		asMap["postAddress"] = ""
+	}
+	if _, present := asMap["postRecipient"]; !present {
+		asMap["postRecipient"] = ""
+	}
+	if _, present := asMap["postCode"]; !present {
+		asMap["postCode"] = ""
+	}
+
+	fieldsInOrder := [...]string{"idNumber", "applicationKind", "reason", "reasonNote", "phone", "pickup", "postAddress", "postRecipient", "postCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "applicationKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationKind"))
+			data, err := ec.unmarshalNIdCardApplicationKind2hukouᚋdomainᚐIDCardApplicationKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationKind = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNote"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNote = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "pickup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pickup"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pickup = data
+		case "postAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postAddress"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostAddress = data
+		case "postRecipient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postRecipient"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostRecipient = data
+		case "postCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postCode"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIdCardApplicantInput unmarshals raw into the IdCardApplicantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIdCardApplicantInput(ctx context.Context, raw any) (idcard.Applicant, error) {
+	var out idcard.Applicant
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IdCardApplicantInput", raw, &out)
 	return out, err
 }
 
@@ -36819,6 +44383,80 @@ func (ec *executionContext) unmarshalInputModifyBirthRegistrationInput(ctx conte
 func UnmarshalModifyBirthRegistrationInput(ctx context.Context, raw any) (model.ModifyBirthRegistrationInput, error) {
 	var out model.ModifyBirthRegistrationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModifyBirthRegistrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputModifyIdCardApplicationInput(ctx context.Context, obj any) (model.ModifyIDCardApplicationInput, error) {
+	var it model.ModifyIDCardApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["photo"]; !present {
+		asMap["photo"] = ""
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "applicant", "photo", "fingerprints"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNIdCardApplicantInput2ᚖhukouᚋdomainᚋidcardᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "photo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Photo = data
+		case "fingerprints":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fingerprints"))
+			data, err := ec.unmarshalOFingerprintCaptureInput2ᚕᚖhukouᚋdomainᚋidcardᚐFingerprintCaptureᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fingerprints = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalModifyIdCardApplicationInput unmarshals raw into the ModifyIdCardApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalModifyIdCardApplicationInput(ctx context.Context, raw any) (model.ModifyIDCardApplicationInput, error) {
+	var out model.ModifyIDCardApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModifyIdCardApplicationInput", raw, &out)
 	return out, err
 }
 
@@ -37653,6 +45291,73 @@ func (ec *executionContext) unmarshalInputRejectBirthMajorChangeInput(ctx contex
 func UnmarshalRejectBirthMajorChangeInput(ctx context.Context, raw any) (model.RejectBirthMajorChangeInput, error) {
 	var out model.RejectBirthMajorChangeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectBirthMajorChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRejectIdCardApplicationInput(ctx context.Context, obj any) (model.RejectIDCardApplicationInput, error) {
+	var it model.RejectIDCardApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["note"]; !present {
+		asMap["note"] = ""
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "reason", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRejectIdCardApplicationInput unmarshals raw into the RejectIdCardApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRejectIdCardApplicationInput(ctx context.Context, raw any) (model.RejectIDCardApplicationInput, error) {
+	var out model.RejectIDCardApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectIdCardApplicationInput", raw, &out)
 	return out, err
 }
 
@@ -38570,6 +46275,62 @@ func UnmarshalStartBirthRegistrationInput(ctx context.Context, raw any) (model.S
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStartIdCardApplicationInput(ctx context.Context, obj any) (model.StartIDCardApplicationInput, error) {
+	var it model.StartIDCardApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicant", "photo", "fingerprints"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNIdCardApplicantInput2ᚖhukouᚋdomainᚋidcardᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "photo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Photo = data
+		case "fingerprints":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fingerprints"))
+			data, err := ec.unmarshalNFingerprintCaptureInput2ᚕᚖhukouᚋdomainᚋidcardᚐFingerprintCaptureᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fingerprints = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartIdCardApplicationInput unmarshals raw into the StartIdCardApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartIdCardApplicationInput(ctx context.Context, raw any) (model.StartIDCardApplicationInput, error) {
+	var out model.StartIDCardApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartIdCardApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStartMatterCertificateInput(ctx context.Context, obj any) (model.StartMatterCertificateInput, error) {
 	var it model.StartMatterCertificateInput
 	if obj == nil {
@@ -38651,6 +46412,62 @@ func (ec *executionContext) unmarshalInputStartMigrationInput(ctx context.Contex
 func UnmarshalStartMigrationInput(ctx context.Context, raw any) (model.StartMigrationInput, error) {
 	var out model.StartMigrationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartMigrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitIdCardApplicationInput(ctx context.Context, obj any) (model.SubmitIDCardApplicationInput, error) {
+	var it model.SubmitIDCardApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "confirmed"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "confirmed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmed"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confirmed = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitIdCardApplicationInput unmarshals raw into the SubmitIdCardApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitIdCardApplicationInput(ctx context.Context, raw any) (model.SubmitIDCardApplicationInput, error) {
+	var out model.SubmitIDCardApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitIdCardApplicationInput", raw, &out)
 	return out, err
 }
 
@@ -39243,6 +47060,13 @@ func (ec *executionContext) _CaseDetails(ctx context.Context, sel ast.SelectionS
 			return graphql.Null
 		}
 		return ec._InfoCertificateDetails(ctx, sel, obj)
+	case idcard.Details:
+		return ec._IdCardDetails(ctx, sel, &obj)
+	case *idcard.Details:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IdCardDetails(ctx, sel, obj)
 	case birth.Details:
 		return ec._BirthDetails(ctx, sel, &obj)
 	case *birth.Details:
@@ -40248,6 +48072,12 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Case_documents(ctx, field, obj)
 				})
+		case "forwards":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_forwards(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40512,6 +48342,75 @@ func (ec *executionContext) _CaseFile(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "version":
 			out.Values[i] = ec._CaseFile_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var caseForwardImplementors = []string{"CaseForward"}
+
+func (ec *executionContext) _CaseForward(ctx context.Context, sel ast.SelectionSet, obj *domain.ForwardView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseForwardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseForward")
+		case "messageType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CaseForward_messageType(ctx, field, obj)
+				})
+		case "savedBy":
+			out.Values[i] = ec._CaseForward_savedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CaseForward_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueAt":
+			out.Values[i] = ec._CaseForward_dueAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sentAt":
+			out.Values[i] = ec._CaseForward_sentAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "messageId":
+			out.Values[i] = ec._CaseForward_messageId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._CaseForward_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.Values[i] = ec._CaseForward_overdue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -41986,6 +49885,1361 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Household_members(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardApplicantImplementors = []string{"IdCardApplicant"}
+
+func (ec *executionContext) _IdCardApplicant(ctx context.Context, sel ast.SelectionSet, obj *idcard.Applicant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardApplicantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardApplicant")
+		case "idNumber":
+			out.Values[i] = ec._IdCardApplicant_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicationKind":
+			out.Values[i] = ec._IdCardApplicant_applicationKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._IdCardApplicant_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasonNote":
+			out.Values[i] = ec._IdCardApplicant_reasonNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._IdCardApplicant_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pickup":
+			out.Values[i] = ec._IdCardApplicant_pickup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postAddress":
+			out.Values[i] = ec._IdCardApplicant_postAddress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "postRecipient":
+			out.Values[i] = ec._IdCardApplicant_postRecipient(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "postCode":
+			out.Values[i] = ec._IdCardApplicant_postCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "applicationDate":
+			out.Values[i] = ec._IdCardApplicant_applicationDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "photo":
+			out.Values[i] = ec._IdCardApplicant_photo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fingerprints":
+			out.Values[i] = ec._IdCardApplicant_fingerprints(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardCodeImplementors = []string{"IdCardCode"}
+
+func (ec *executionContext) _IdCardCode(ctx context.Context, sel ast.SelectionSet, obj *idcard.Code) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardCodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardCode")
+		case "code":
+			out.Values[i] = ec._IdCardCode_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._IdCardCode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardCollectionImplementors = []string{"IdCardCollection"}
+
+func (ec *executionContext) _IdCardCollection(ctx context.Context, sel ast.SelectionSet, obj *idcard.Collection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardCollectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardCollection")
+		case "collectedAt":
+			out.Values[i] = ec._IdCardCollection_collectedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handedOverBy":
+			out.Values[i] = ec._IdCardCollection_handedOverBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectorName":
+			out.Values[i] = ec._IdCardCollection_collectorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectorIdNumber":
+			out.Values[i] = ec._IdCardCollection_collectorIdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proxy":
+			out.Values[i] = ec._IdCardCollection_proxy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proxyRelation":
+			out.Values[i] = ec._IdCardCollection_proxyRelation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verified":
+			out.Values[i] = ec._IdCardCollection_verified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._IdCardCollection_position(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._IdCardCollection_score(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "waived":
+			out.Values[i] = ec._IdCardCollection_waived(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "photoSha256":
+			out.Values[i] = ec._IdCardCollection_photoSha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "trackingNumber":
+			out.Values[i] = ec._IdCardCollection_trackingNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._IdCardCollection_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardDetailsImplementors = []string{"IdCardDetails", "CaseDetails"}
+
+func (ec *executionContext) _IdCardDetails(ctx context.Context, sel ast.SelectionSet, obj *idcard.Details) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardDetailsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardDetails")
+		case "applicant":
+			out.Values[i] = ec._IdCardDetails_applicant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kindName":
+			out.Values[i] = ec._IdCardDetails_kindName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasonName":
+			out.Values[i] = ec._IdCardDetails_reasonName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "person":
+			out.Values[i] = ec._IdCardDetails_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "householdNumber":
+			out.Values[i] = ec._IdCardDetails_householdNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._IdCardDetails_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eligibility":
+			out.Values[i] = ec._IdCardDetails_eligibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "history":
+			out.Values[i] = ec._IdCardDetails_history(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._IdCardDetails_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ministryChecks":
+			out.Values[i] = ec._IdCardDetails_ministryChecks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardEligibilityImplementors = []string{"IdCardEligibility"}
+
+func (ec *executionContext) _IdCardEligibility(ctx context.Context, sel ast.SelectionSet, obj *domain.Eligibility) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardEligibilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardEligibility")
+		case "eligible":
+			out.Values[i] = ec._IdCardEligibility_eligible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._IdCardEligibility_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._IdCardEligibility_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardFeedbackImplementors = []string{"IdCardFeedback"}
+
+func (ec *executionContext) _IdCardFeedback(ctx context.Context, sel ast.SelectionSet, obj *idcard.Feedback) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardFeedbackImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardFeedback")
+		case "seq":
+			out.Values[i] = ec._IdCardFeedback_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._IdCardFeedback_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "class":
+			out.Values[i] = ec._IdCardFeedback_class(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._IdCardFeedback_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._IdCardFeedback_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "packageId":
+			out.Values[i] = ec._IdCardFeedback_packageId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "receivedAt":
+			out.Values[i] = ec._IdCardFeedback_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "savedAt":
+			out.Values[i] = ec._IdCardFeedback_savedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "savedBy":
+			out.Values[i] = ec._IdCardFeedback_savedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._IdCardFeedback_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardFingerprintImplementors = []string{"IdCardFingerprint"}
+
+func (ec *executionContext) _IdCardFingerprint(ctx context.Context, sel ast.SelectionSet, obj *idcard.Fingerprint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardFingerprintImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardFingerprint")
+		case "position":
+			out.Values[i] = ec._IdCardFingerprint_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fingerName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardFingerprint_fingerName(ctx, field, obj)
+				})
+		case "notAvailable":
+			out.Values[i] = ec._IdCardFingerprint_notAvailable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quality":
+			out.Values[i] = ec._IdCardFingerprint_quality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minutiae":
+			out.Values[i] = ec._IdCardFingerprint_minutiae(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "imageSha256":
+			out.Values[i] = ec._IdCardFingerprint_imageSha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardIssueImplementors = []string{"IdCardIssue"}
+
+func (ec *executionContext) _IdCardIssue(ctx context.Context, sel ast.SelectionSet, obj *idcard.Issue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardIssueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardIssue")
+		case "ageOnApplication":
+			out.Values[i] = ec._IdCardIssue_ageOnApplication(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "years":
+			out.Values[i] = ec._IdCardIssue_years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longTerm":
+			out.Values[i] = ec._IdCardIssue_longTerm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._IdCardIssue_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._IdCardIssue_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuedOn":
+			out.Values[i] = ec._IdCardIssue_issuedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authority":
+			out.Values[i] = ec._IdCardIssue_authority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authorityOffice":
+			out.Values[i] = ec._IdCardIssue_authorityOffice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardLicenceImplementors = []string{"IdCardLicence"}
+
+func (ec *executionContext) _IdCardLicence(ctx context.Context, sel ast.SelectionSet, obj *idcard.Licence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardLicenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardLicence")
+		case "licenceId":
+			out.Values[i] = ec._IdCardLicence_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._IdCardLicence_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._IdCardLicence_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cardNumber":
+			out.Values[i] = ec._IdCardLicence_cardNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._IdCardLicence_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._IdCardLicence_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authority":
+			out.Values[i] = ec._IdCardLicence_authority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuedAt":
+			out.Values[i] = ec._IdCardLicence_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digest":
+			out.Values[i] = ec._IdCardLicence_digest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardLookupImplementors = []string{"IdCardLookup"}
+
+func (ec *executionContext) _IdCardLookup(ctx context.Context, sel ast.SelectionSet, obj *idcard.Lookup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardLookupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardLookup")
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardLookup_person(ctx, field, obj)
+				})
+		case "householdNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardLookup_householdNumber(ctx, field, obj)
+				})
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardLookup_address(ctx, field, obj)
+				})
+		case "officeCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardLookup_officeCode(ctx, field, obj)
+				})
+		case "province":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardLookup_province(ctx, field, obj)
+				})
+		case "serviceOpen":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardLookup_serviceOpen(ctx, field, obj)
+				})
+		case "eligibility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardLookup_eligibility(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardLookup_history(ctx, field, obj)
+				})
+		case "refusals":
+			out.Values[i] = ec._IdCardLookup_refusals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ministryChecks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardLookup_ministryChecks(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardManifestEntryImplementors = []string{"IdCardManifestEntry"}
+
+func (ec *executionContext) _IdCardManifestEntry(ctx context.Context, sel ast.SelectionSet, obj *idcard.ManifestEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardManifestEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardManifestEntry")
+		case "part":
+			out.Values[i] = ec._IdCardManifestEntry_part(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._IdCardManifestEntry_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._IdCardManifestEntry_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardOutcomeImplementors = []string{"IdCardOutcome"}
+
+func (ec *executionContext) _IdCardOutcome(ctx context.Context, sel ast.SelectionSet, obj *idcard.Outcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardOutcome")
+		case "review":
+			out.Values[i] = ec._IdCardOutcome_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "issue":
+			out.Values[i] = ec._IdCardOutcome_issue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "writtenBackAt":
+			out.Values[i] = ec._IdCardOutcome_writtenBackAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "packages":
+			out.Values[i] = ec._IdCardOutcome_packages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "feedback":
+			out.Values[i] = ec._IdCardOutcome_feedback(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "production":
+			out.Values[i] = ec._IdCardOutcome_production(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "licence":
+			out.Values[i] = ec._IdCardOutcome_licence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "collection":
+			out.Values[i] = ec._IdCardOutcome_collection(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardPackageImplementors = []string{"IdCardPackage"}
+
+func (ec *executionContext) _IdCardPackage(ctx context.Context, sel ast.SelectionSet, obj *idcard.PackageRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardPackageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardPackage")
+		case "id":
+			out.Values[i] = ec._IdCardPackage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uploadedAt":
+			out.Values[i] = ec._IdCardPackage_uploadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uploadedBy":
+			out.Values[i] = ec._IdCardPackage_uploadedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digest":
+			out.Values[i] = ec._IdCardPackage_digest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "manifest":
+			out.Values[i] = ec._IdCardPackage_manifest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardPersonImplementors = []string{"IdCardPerson"}
+
+func (ec *executionContext) _IdCardPerson(ctx context.Context, sel ast.SelectionSet, obj *domain.MinistryPerson) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardPersonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardPerson")
+		case "idNumber":
+			out.Values[i] = ec._IdCardPerson_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._IdCardPerson_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sex":
+			out.Values[i] = ec._IdCardPerson_sex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ethnicity":
+			out.Values[i] = ec._IdCardPerson_ethnicity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "birthDate":
+			out.Values[i] = ec._IdCardPerson_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "birthplaceDivision":
+			out.Values[i] = ec._IdCardPerson_birthplaceDivision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._IdCardPerson_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardPhotoImplementors = []string{"IdCardPhoto"}
+
+func (ec *executionContext) _IdCardPhoto(ctx context.Context, sel ast.SelectionSet, obj *idcard.Photo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardPhotoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardPhoto")
+		case "sha256":
+			out.Values[i] = ec._IdCardPhoto_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bytes":
+			out.Values[i] = ec._IdCardPhoto_bytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "width":
+			out.Values[i] = ec._IdCardPhoto_width(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "height":
+			out.Values[i] = ec._IdCardPhoto_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardPhotoRulesImplementors = []string{"IdCardPhotoRules"}
+
+func (ec *executionContext) _IdCardPhotoRules(ctx context.Context, sel ast.SelectionSet, obj *idcard.PhotoRules) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardPhotoRulesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardPhotoRules")
+		case "width":
+			out.Values[i] = ec._IdCardPhotoRules_width(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "height":
+			out.Values[i] = ec._IdCardPhotoRules_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minBytes":
+			out.Values[i] = ec._IdCardPhotoRules_minBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxBytes":
+			out.Values[i] = ec._IdCardPhotoRules_maxBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardProductionImplementors = []string{"IdCardProduction"}
+
+func (ec *executionContext) _IdCardProduction(ctx context.Context, sel ast.SelectionSet, obj *idcard.Production) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardProductionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardProduction")
+		case "packageId":
+			out.Values[i] = ec._IdCardProduction_packageId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cardNumber":
+			out.Values[i] = ec._IdCardProduction_cardNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "producedAt":
+			out.Values[i] = ec._IdCardProduction_producedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receivedAt":
+			out.Values[i] = ec._IdCardProduction_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "savedAt":
+			out.Values[i] = ec._IdCardProduction_savedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "savedBy":
+			out.Values[i] = ec._IdCardProduction_savedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardReasonImplementors = []string{"IdCardReason"}
+
+func (ec *executionContext) _IdCardReason(ctx context.Context, sel ast.SelectionSet, obj *idcard.Reason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardReason")
+		case "kind":
+			out.Values[i] = ec._IdCardReason_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._IdCardReason_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._IdCardReason_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardRecordImplementors = []string{"IdCardRecord"}
+
+func (ec *executionContext) _IdCardRecord(ctx context.Context, sel ast.SelectionSet, obj *domain.IDCardRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardRecord")
+		case "kind":
+			out.Values[i] = ec._IdCardRecord_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "officeCode":
+			out.Values[i] = ec._IdCardRecord_officeCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appliedOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardRecord_appliedOn(ctx, field, obj)
+				})
+		case "issuedOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardRecord_issuedOn(ctx, field, obj)
+				})
+		case "validFrom":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardRecord_validFrom(ctx, field, obj)
+				})
+		case "validUntil":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdCardRecord_validUntil(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._IdCardRecord_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardRefusalImplementors = []string{"IdCardRefusal"}
+
+func (ec *executionContext) _IdCardRefusal(ctx context.Context, sel ast.SelectionSet, obj *domain.Error) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardRefusalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardRefusal")
+		case "reason":
+			out.Values[i] = ec._IdCardRefusal_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._IdCardRefusal_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._IdCardRefusal_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardReviewImplementors = []string{"IdCardReview"}
+
+func (ec *executionContext) _IdCardReview(ctx context.Context, sel ast.SelectionSet, obj *idcard.Review) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardReviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardReview")
+		case "approved":
+			out.Values[i] = ec._IdCardReview_approved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._IdCardReview_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._IdCardReview_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._IdCardReview_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "office":
+			out.Values[i] = ec._IdCardReview_office(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._IdCardReview_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var idCardSettingsImplementors = []string{"IdCardSettings"}
+
+func (ec *executionContext) _IdCardSettings(ctx context.Context, sel ast.SelectionSet, obj *idcard.Settings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardSettings")
+		case "deviceUrl":
+			out.Values[i] = ec._IdCardSettings_deviceUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "photo":
+			out.Values[i] = ec._IdCardSettings_photo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minQuality":
+			out.Values[i] = ec._IdCardSettings_minQuality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchThreshold":
+			out.Values[i] = ec._IdCardSettings_matchThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fingerCodes":
+			out.Values[i] = ec._IdCardSettings_fingerCodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._IdCardSettings_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43841,6 +53095,97 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modifyIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_modifyIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saveIdCardReviewFeedback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveIdCardReviewFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "writeBackIdCardIssue":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_writeBackIdCardIssue(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "packageIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_packageIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saveIdCardQualityFeedback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveIdCardQualityFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saveIdCardProductionFeedback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveIdCardProductionFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectIdCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_collectIdCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createIntegratorClient":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createIntegratorClient(ctx, field)
@@ -44731,6 +54076,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_hcybshRun(ctx, field)
+				})
+		case "idCardSettings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_idCardSettings(ctx, field)
+				})
+		case "idCardLookup":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_idCardLookup(ctx, field)
+				})
+		case "checkIdCardPhoto":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkIdCardPhoto(ctx, field)
 				})
 		case "integratorClients":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -46881,6 +56244,30 @@ func (ec *executionContext) marshalNCaseFileCategory2hukouᚋdomainᚐCaseFileCa
 	return res
 }
 
+func (ec *executionContext) marshalNCaseForward2ᚕᚖhukouᚋdomainᚐForwardViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ForwardView) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseForward2ᚖhukouᚋdomainᚐForwardView(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCaseForward2ᚖhukouᚋdomainᚐForwardView(ctx context.Context, sel ast.SelectionSet, v *domain.ForwardView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CaseForward!")
+		return graphql.Null
+	}
+	return ec._CaseForward(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx context.Context, v any) (scalar.CaseID, error) {
 	var res scalar.CaseID
 	err := res.UnmarshalGQL(v)
@@ -47254,8 +56641,18 @@ func (ec *executionContext) marshalNCollaborationPeerKey2ᚖhukouᚋdomainᚐPee
 	return ec._CollaborationPeerKey(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCollectIdCardInput2hukouᚋgraphᚋmodelᚐCollectIDCardInput(ctx context.Context, v any) (model.CollectIDCardInput, error) {
+	res, err := ec.unmarshalInputCollectIdCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCorrectBirthMinorInput2hukouᚋgraphᚋmodelᚐCorrectBirthMinorInput(ctx context.Context, v any) (model.CorrectBirthMinorInput, error) {
 	res, err := ec.unmarshalInputCorrectBirthMinorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectIdCardApplicationInput2hukouᚋgraphᚋmodelᚐCorrectIDCardApplicationInput(ctx context.Context, v any) (model.CorrectIDCardApplicationInput, error) {
+	res, err := ec.unmarshalInputCorrectIdCardApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -47376,6 +56773,40 @@ func (ec *executionContext) marshalNFileLink2ᚖhukouᚋgraphᚋmodelᚐFileLink
 		return graphql.Null
 	}
 	return ec._FileLink(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFingerprintCaptureInput2ᚕᚖhukouᚋdomainᚋidcardᚐFingerprintCaptureᚄ(ctx context.Context, v any) ([]*idcard.FingerprintCapture, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*idcard.FingerprintCapture, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFingerprintCaptureInput2ᚖhukouᚋdomainᚋidcardᚐFingerprintCapture(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNFingerprintCaptureInput2ᚖhukouᚋdomainᚋidcardᚐFingerprintCapture(ctx context.Context, v any) (*idcard.FingerprintCapture, error) {
+	res, err := ec.unmarshalInputFingerprintCaptureInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNForwardState2hukouᚋdomainᚐForwardState(ctx context.Context, v any) (domain.ForwardState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ForwardState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNForwardState2hukouᚋdomainᚐForwardState(ctx context.Context, sel ast.SelectionSet, v domain.ForwardState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ForwardState!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNFoundCard2ᚕᚖhukouᚋdomainᚐFoundCardᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.FoundCard) graphql.Marshaler {
@@ -47504,6 +56935,270 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNIdCardApplicant2hukouᚋdomainᚋidcardᚐApplicant(ctx context.Context, sel ast.SelectionSet, v idcard.Applicant) graphql.Marshaler {
+	return ec._IdCardApplicant(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNIdCardApplicantInput2ᚖhukouᚋdomainᚋidcardᚐApplicant(ctx context.Context, v any) (*idcard.Applicant, error) {
+	res, err := ec.unmarshalInputIdCardApplicantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNIdCardApplicationKind2hukouᚋdomainᚐIDCardApplicationKind(ctx context.Context, v any) (domain.IDCardApplicationKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.IDCardApplicationKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIdCardApplicationKind2hukouᚋdomainᚐIDCardApplicationKind(ctx context.Context, sel ast.SelectionSet, v domain.IDCardApplicationKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "IdCardApplicationKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNIdCardCode2hukouᚋdomainᚋidcardᚐCode(ctx context.Context, sel ast.SelectionSet, v idcard.Code) graphql.Marshaler {
+	return ec._IdCardCode(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardCode2ᚕhukouᚋdomainᚋidcardᚐCodeᚄ(ctx context.Context, sel ast.SelectionSet, v []idcard.Code) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdCardCode2hukouᚋdomainᚋidcardᚐCode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdCardEligibility2hukouᚋdomainᚐEligibility(ctx context.Context, sel ast.SelectionSet, v domain.Eligibility) graphql.Marshaler {
+	return ec._IdCardEligibility(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardEligibility2ᚖhukouᚋdomainᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *domain.Eligibility) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdCardEligibility!")
+		return graphql.Null
+	}
+	return ec._IdCardEligibility(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIdCardFeedback2hukouᚋdomainᚋidcardᚐFeedback(ctx context.Context, sel ast.SelectionSet, v idcard.Feedback) graphql.Marshaler {
+	return ec._IdCardFeedback(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardFeedback2ᚕhukouᚋdomainᚋidcardᚐFeedbackᚄ(ctx context.Context, sel ast.SelectionSet, v []idcard.Feedback) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdCardFeedback2hukouᚋdomainᚋidcardᚐFeedback(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdCardFingerprint2hukouᚋdomainᚋidcardᚐFingerprint(ctx context.Context, sel ast.SelectionSet, v idcard.Fingerprint) graphql.Marshaler {
+	return ec._IdCardFingerprint(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardFingerprint2ᚕhukouᚋdomainᚋidcardᚐFingerprintᚄ(ctx context.Context, sel ast.SelectionSet, v []idcard.Fingerprint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdCardFingerprint2hukouᚋdomainᚋidcardᚐFingerprint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdCardLookup2ᚖhukouᚋdomainᚋidcardᚐLookup(ctx context.Context, sel ast.SelectionSet, v *idcard.Lookup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdCardLookup!")
+		return graphql.Null
+	}
+	return ec._IdCardLookup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIdCardManifestEntry2hukouᚋdomainᚋidcardᚐManifestEntry(ctx context.Context, sel ast.SelectionSet, v idcard.ManifestEntry) graphql.Marshaler {
+	return ec._IdCardManifestEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardManifestEntry2ᚕhukouᚋdomainᚋidcardᚐManifestEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []idcard.ManifestEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdCardManifestEntry2hukouᚋdomainᚋidcardᚐManifestEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdCardPackage2hukouᚋdomainᚋidcardᚐPackageRecord(ctx context.Context, sel ast.SelectionSet, v idcard.PackageRecord) graphql.Marshaler {
+	return ec._IdCardPackage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardPackage2ᚕhukouᚋdomainᚋidcardᚐPackageRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []idcard.PackageRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdCardPackage2hukouᚋdomainᚋidcardᚐPackageRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdCardPerson2hukouᚋdomainᚐMinistryPerson(ctx context.Context, sel ast.SelectionSet, v domain.MinistryPerson) graphql.Marshaler {
+	return ec._IdCardPerson(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardPerson2ᚖhukouᚋdomainᚐMinistryPerson(ctx context.Context, sel ast.SelectionSet, v *domain.MinistryPerson) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdCardPerson!")
+		return graphql.Null
+	}
+	return ec._IdCardPerson(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIdCardPhoto2ᚖhukouᚋdomainᚋidcardᚐPhoto(ctx context.Context, sel ast.SelectionSet, v *idcard.Photo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdCardPhoto!")
+		return graphql.Null
+	}
+	return ec._IdCardPhoto(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIdCardPhotoRules2hukouᚋdomainᚋidcardᚐPhotoRules(ctx context.Context, sel ast.SelectionSet, v idcard.PhotoRules) graphql.Marshaler {
+	return ec._IdCardPhotoRules(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardReason2hukouᚋdomainᚋidcardᚐReason(ctx context.Context, sel ast.SelectionSet, v idcard.Reason) graphql.Marshaler {
+	return ec._IdCardReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardReason2ᚕhukouᚋdomainᚋidcardᚐReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []idcard.Reason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdCardReason2hukouᚋdomainᚋidcardᚐReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdCardRecord2hukouᚋdomainᚐIDCardRecord(ctx context.Context, sel ast.SelectionSet, v domain.IDCardRecord) graphql.Marshaler {
+	return ec._IdCardRecord(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIdCardRecord2ᚕhukouᚋdomainᚐIDCardRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.IDCardRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdCardRecord2hukouᚋdomainᚐIDCardRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdCardRecord2ᚕᚖhukouᚋdomainᚐIDCardRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.IDCardRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdCardRecord2ᚖhukouᚋdomainᚐIDCardRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdCardRecord2ᚖhukouᚋdomainᚐIDCardRecord(ctx context.Context, sel ast.SelectionSet, v *domain.IDCardRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdCardRecord!")
+		return graphql.Null
+	}
+	return ec._IdCardRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIdCardRefusal2ᚕᚖhukouᚋdomainᚐErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Error) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdCardRefusal2ᚖhukouᚋdomainᚐError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdCardRefusal2ᚖhukouᚋdomainᚐError(ctx context.Context, sel ast.SelectionSet, v *domain.Error) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdCardRefusal!")
+		return graphql.Null
+	}
+	return ec._IdCardRefusal(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIdCardSettings2ᚖhukouᚋdomainᚋidcardᚐSettings(ctx context.Context, sel ast.SelectionSet, v *idcard.Settings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdCardSettings!")
+		return graphql.Null
+	}
+	return ec._IdCardSettings(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNInfoCertificateOutcome2ᚖhukouᚋdomainᚋcertificateᚐInfoOutcome(ctx context.Context, sel ast.SelectionSet, v *certificate.InfoOutcome) graphql.Marshaler {
@@ -47871,6 +57566,11 @@ func (ec *executionContext) marshalNMinistryCheck2ᚖhukouᚋdomainᚐMinistryCh
 
 func (ec *executionContext) unmarshalNModifyBirthRegistrationInput2hukouᚋgraphᚋmodelᚐModifyBirthRegistrationInput(ctx context.Context, v any) (model.ModifyBirthRegistrationInput, error) {
 	res, err := ec.unmarshalInputModifyBirthRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNModifyIdCardApplicationInput2hukouᚋgraphᚋmodelᚐModifyIDCardApplicationInput(ctx context.Context, v any) (model.ModifyIDCardApplicationInput, error) {
+	res, err := ec.unmarshalInputModifyIdCardApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -48477,6 +58177,11 @@ func (ec *executionContext) unmarshalNRejectBirthMajorChangeInput2hukouᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRejectIdCardApplicationInput2hukouᚋgraphᚋmodelᚐRejectIDCardApplicationInput(ctx context.Context, v any) (model.RejectIDCardApplicationInput, error) {
+	res, err := ec.unmarshalInputRejectIdCardApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRejectOnlineApplicationInput2hukouᚋgraphᚋmodelᚐRejectOnlineApplicationInput(ctx context.Context, v any) (model.RejectOnlineApplicationInput, error) {
 	res, err := ec.unmarshalInputRejectOnlineApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -48741,6 +58446,11 @@ func (ec *executionContext) unmarshalNStartBirthRegistrationInput2hukouᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNStartIdCardApplicationInput2hukouᚋgraphᚋmodelᚐStartIDCardApplicationInput(ctx context.Context, v any) (model.StartIDCardApplicationInput, error) {
+	res, err := ec.unmarshalInputStartIdCardApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNStartMatterCertificateInput2hukouᚋgraphᚋmodelᚐStartMatterCertificateInput(ctx context.Context, v any) (model.StartMatterCertificateInput, error) {
 	res, err := ec.unmarshalInputStartMatterCertificateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -48815,6 +58525,11 @@ func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSubmitIdCardApplicationInput2hukouᚋgraphᚋmodelᚐSubmitIDCardApplicationInput(ctx context.Context, v any) (model.SubmitIDCardApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitIdCardApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
@@ -49457,6 +59172,23 @@ func (ec *executionContext) marshalODivision2ᚖhukouᚋgraphᚋmodelᚐDivision
 	return ec._Division(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOFingerprintCaptureInput2ᚕᚖhukouᚋdomainᚋidcardᚐFingerprintCaptureᚄ(ctx context.Context, v any) ([]*idcard.FingerprintCapture, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*idcard.FingerprintCapture, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFingerprintCaptureInput2ᚖhukouᚋdomainᚋidcardᚐFingerprintCapture(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOHcybshRun2ᚖhukouᚋdomainᚐHcybshRun(ctx context.Context, sel ast.SelectionSet, v *domain.HcybshRun) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -49498,6 +59230,64 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOIdCardCollection2ᚖhukouᚋdomainᚋidcardᚐCollection(ctx context.Context, sel ast.SelectionSet, v *idcard.Collection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IdCardCollection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIdCardIssue2ᚖhukouᚋdomainᚋidcardᚐIssue(ctx context.Context, sel ast.SelectionSet, v *idcard.Issue) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IdCardIssue(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIdCardLicence2ᚖhukouᚋdomainᚋidcardᚐLicence(ctx context.Context, sel ast.SelectionSet, v *idcard.Licence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IdCardLicence(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIdCardOutcome2hukouᚋdomainᚋidcardᚐOutcome(ctx context.Context, sel ast.SelectionSet, v idcard.Outcome) graphql.Marshaler {
+	return ec._IdCardOutcome(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalOIdCardPhoto2ᚖhukouᚋdomainᚋidcardᚐPhoto(ctx context.Context, sel ast.SelectionSet, v *idcard.Photo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IdCardPhoto(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIdCardProduction2ᚖhukouᚋdomainᚋidcardᚐProduction(ctx context.Context, sel ast.SelectionSet, v *idcard.Production) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IdCardProduction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIdCardReview2ᚖhukouᚋdomainᚋidcardᚐReview(ctx context.Context, sel ast.SelectionSet, v *idcard.Review) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IdCardReview(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
 	return res
 }
 

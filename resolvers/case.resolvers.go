@@ -63,12 +63,22 @@ func (r *caseResolver) Details(ctx context.Context, obj *domain.Case) (domain.Ca
 	return r.Casework.Details(obj)
 }
 
+// Forwards is the resolver for the forwards field.
+func (r *caseResolver) Forwards(ctx context.Context, obj *domain.Case) ([]*domain.ForwardView, error) {
+	return r.Casework.Forwards(ctx, obj)
+}
+
 // From is the resolver for the from field.
 func (r *caseActionResolver) From(ctx context.Context, obj *domain.CaseAction) (*domain.CaseStatus, error) {
 	if obj.From == "" {
 		return nil, nil
 	}
 	return &obj.From, nil
+}
+
+// MessageType is the resolver for the messageType field.
+func (r *caseForwardResolver) MessageType(ctx context.Context, obj *domain.ForwardView) (string, error) {
+	return string(obj.MessageType), nil
 }
 
 // Case is the resolver for the case field.
@@ -114,7 +124,11 @@ func (r *Resolver) Case() graph.CaseResolver { return &caseResolver{r} }
 // CaseAction returns graph.CaseActionResolver implementation.
 func (r *Resolver) CaseAction() graph.CaseActionResolver { return &caseActionResolver{r} }
 
+// CaseForward returns graph.CaseForwardResolver implementation.
+func (r *Resolver) CaseForward() graph.CaseForwardResolver { return &caseForwardResolver{r} }
+
 type (
-	caseResolver       struct{ *Resolver }
-	caseActionResolver struct{ *Resolver }
+	caseResolver        struct{ *Resolver }
+	caseActionResolver  struct{ *Resolver }
+	caseForwardResolver struct{ *Resolver }
 )

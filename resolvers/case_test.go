@@ -12,11 +12,14 @@ import (
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/domain/certificate"
+	"hukou/domain/idcard"
 	"hukou/domain/migration"
 	"hukou/graph/scalar"
+	"hukou/integrations/fingerprint"
 	"hukou/integrations/httpclient"
 	"hukou/integrations/ministry"
 	"hukou/integrations/ministry/ministrysim"
+	"hukou/integrations/production"
 	"hukou/integrations/province"
 	"hukou/resolvers"
 	"hukou/storage"
@@ -162,8 +165,10 @@ func (b *testBundle) caseServerWith(t *testing.T, db *storage.DB, simURL, provin
 	certs := certificate.New(cases, mc, prov, prov, renderer, archives)
 	cases.Register(certs)
 	cases.Register(certs.Info())
+	cards := idcard.New(cases, mc, prov, production.New(httpclient.Config{BaseURL: simURL}), fingerprint.Matcher{}, archives, idcard.Config{})
+	cases.Register(cards)
 	res := *b.res
-	res.Casework, res.Archives, res.Birth, res.Migration, res.Certificate = cases, archives, births, migrations, certs
+	res.Casework, res.Archives, res.Birth, res.Migration, res.Certificate, res.IDCard = cases, archives, births, migrations, certs, cards
 	res.Online = domain.NewOnlineService(db, b.audit, cases, archives, res.Integrators, nil)
 	res.FoundCards = &domain.FoundCardService{DB: db, Audit: b.audit, Ministry: mc, Now: time.Now, NewID: newID}
 	mux := http.NewServeMux()

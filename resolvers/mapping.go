@@ -127,6 +127,14 @@ func pointers[T any](xs []T) []*T {
 	return out
 }
 
+// optionalValues is values for an optional list: nil (not given) stays nil.
+func optionalValues[T any](ps []*T) []T {
+	if ps == nil {
+		return nil
+	}
+	return values(ps)
+}
+
 // values returns the values of ps (input lists arrive as pointers).
 func values[T any](ps []*T) []T {
 	out := make([]T, len(ps))

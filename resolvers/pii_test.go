@@ -19,6 +19,7 @@ import (
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/domain/certificate"
+	"hukou/domain/idcard"
 	"hukou/domain/idnumber"
 	"hukou/domain/migration"
 	"hukou/graph/scalar"
@@ -83,6 +84,14 @@ var notPersonal = map[string]string{
 	"WebhookDelivery.lastError":           "the HTTP failure of a portal's webhook",
 	"ArchiveHit.materialName":             "an entry of the Ministry's materials list",
 	"ArchiveMaterialType.name":            "an entry of the Ministry's materials list",
+	"IdCardApplicant.reason":              "an application reason code (domain/idcard/data/reasons.csv)",
+	"IdCardCode.name":                     "a code-list entry (finger-not-available codes)",
+	"IdCardDetails.kindName":              "the application kind's name",
+	"IdCardDetails.reasonName":            "an application reason's name",
+	"IdCardEligibility.reason":            "the Ministry's stable reason key",
+	"IdCardFingerprint.fingerName":        "a finger's name (右手食指)",
+	"IdCardReason.name":                   "an application reason's name",
+	"IdCardRefusal.reason":                "a stable reason key",
 }
 
 // piiFields returns the @pii fields of the schema's output types, by
@@ -198,6 +207,7 @@ var maskedOutOfReach = map[string]string{
 	"FoundCard.claimantName":     "as idNumber",
 	"FoundCard.claimantIdNumber": "as idNumber",
 	"CaseFile.deleteReason":      "set only on deleted archives, which only searchArchives lists (not ANALYST); a case lists valid ones",
+	"IdCardRefusal.message":      "idCardLookup: CLERK",
 }
 
 // TestMasking_AnalystReadsMaskedClerkInClear reads every @pii field of the
@@ -225,6 +235,7 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 		fx := newMaskingCase(t, db, b.station)
 		mx := newMaskingMigration(t, db, b.station)
 		cx := newMaskingCertificates(t, db, b.station)
+		ix := newMaskingIDCard(t, db, b.station)
 
 		queries := []struct {
 			name  string
@@ -263,6 +274,19 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 			{"InfoCertificate", `query($id: ID!) { case(id: $id) { id details { __typename ... on InfoCertificateDetails {
     request { idNumber name purpose applicantName }
     issued { number code title holderName facts office officeName issuedAt } } } } }`, map[string]any{"id": scalar.GlobalID("Case", cx.infoID)}},
+			{"IDCard", `query($id: ID!) { case(id: $id) { id details { __typename ... on IdCardDetails { kindName reasonName householdNumber address
+    applicant { idNumber applicationKind reason reasonNote phone pickup postAddress postRecipient postCode applicationDate
+      photo { sha256 bytes } fingerprints { position fingerName notAvailable quality } }
+    person { idNumber name sex birthDate status }
+    eligibility { eligible reason message }
+    history { kind officeCode issuedOn validUntil status }
+    outcome { writtenBackAt
+      review { approved reason note by }
+      issue { years validFrom validUntil authority }
+      feedback { seq source class description note savedBy }
+      production { cardNumber }
+      licence { licenceId idNumber name cardNumber digest }
+      collection { collectorName collectorIdNumber proxy proxyRelation verified score note } } } } } }`, map[string]any{"id": scalar.GlobalID("Case", ix)}},
 			{"VerifyCertificate", `query($n: String!, $c: String!) { verifyCertificate(number: $n, code: $c) { status number title holderName officeName issuedAt revokedAt } }`,
 				map[string]any{"n": cx.number, "c": cx.code}},
 		}
@@ -521,6 +545,43 @@ func newMaskingMigration(t *testing.T, db *storage.DB, office string) string {
 		Status: domain.StatusDraft, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
 		Office: office, Applicant: raw(applicant), Ministry: raw(ministryData), Result: raw(result),
 		CreatedBy: "clerk", CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, db.InTx(context.Background(), func(ctx context.Context, tx domain.Repos) error {
+		return tx.Cases().CreateCase(ctx, c)
+	}))
+	return c.ID
+}
+
+// newMaskingIDCard stores an ID card case whose every personal field holds
+// a value that masking changes (TEXT fields quote an ID number).
+func newMaskingIDCard(t *testing.T, db *storage.DB, office string) string {
+	t.Helper()
+	id := idnumber.Generate("130602", time.Date(1987, 6, 20, 0, 0, 0, 0, time.UTC), 26)
+	proxy := idnumber.Generate("130602", time.Date(2015, 9, 1, 0, 0, 0, 0, time.UTC), 35)
+	quote := func(s string) string { return s + "（" + id + "）" }
+	raw := func(v any) json.RawMessage {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		return b
+	}
+	now := time.Now().UTC()
+	applicant := map[string]any{"idNumber": id, "applicationKind": "RENEWAL", "reason": "DATA_CHANGED", "reasonNote": quote("姓名变更"),
+		"phone": "13812345678", "pickup": "POST", "postAddress": "兴隆台区振兴街道1号", "postRecipient": "李秀英", "postCode": "124010",
+		"applicationDate": "2026-12-01", "photo": map[string]any{"sha256": "ab", "bytes": 30000, "width": 358, "height": 441},
+		"fingerprints": []map[string]any{{"position": 2, "quality": 80, "minutiae": 30}, {"position": 7, "notAvailable": "MISSING"}}}
+	ministryData := map[string]any{"person": map[string]any{"IDNumber": id, "Name": "李秀英", "Sex": "2", "Ethnicity": "01", "BirthDate": "1987-06-20T00:00:00Z", "Status": "ACTIVE"},
+		"householdNumber": "020199999", "address": "长安区建北街道3号", "officeCode": "130102000100", "province": "13", "serviceOpen": true,
+		"eligibility": map[string]any{"Eligible": false, "Reason": "id_card.offsite.case_in_progress", "Message": quote("在办")},
+		"history":     []map[string]any{{"Kind": "FIRST", "OfficeCode": "130102000100", "IssuedOn": "2003-06-20T00:00:00Z", "ValidUntil": "2013-06-20T00:00:00Z", "Status": "EXPIRED"}}}
+	result := map[string]any{"review": map[string]any{"approved": true, "reason": quote("照片"), "note": quote("核实"), "by": "审核民警", "office": "130102000000", "at": now},
+		"issue":      map[string]any{"years": 20, "validFrom": "2026-12-02", "validUntil": "2046-12-02", "issuedOn": "2026-12-02", "authority": "石家庄市公安局长安分局"},
+		"feedback":   []map[string]any{{"seq": 1, "source": "PRODUCTION", "class": "DATA", "description": quote("姓名不符"), "note": quote("已更正"), "receivedAt": now, "savedBy": "受理民警"}},
+		"production": map[string]any{"packageId": "P1", "cardNumber": "21110320261203000001", "producedAt": now, "receivedAt": now},
+		"licence":    map[string]any{"licenceId": "EID1", "idNumber": id, "name": "李秀英", "cardNumber": "21110320261203000001", "issuedAt": now, "digest": "ab"},
+		"collection": map[string]any{"collectedAt": now, "handedOverBy": "受理民警", "collectorName": "张子轩", "collectorIdNumber": proxy, "proxy": true,
+			"proxyRelation": "子", "waived": "PROXY", "note": quote("代领")}}
+	c := &domain.Case{ID: newID(), Kind: idcard.Kind, Side: domain.SideAcceptance, CollabNo: "XI" + newID()[:18],
+		Status: domain.StatusCompleted, AcceptanceOffice: office, RegistrationOffice: "130102000100", RegistrationProvince: "13",
+		Office: office, Applicant: raw(applicant), Ministry: raw(ministryData), Result: raw(result), CreatedBy: "clerk", CreatedAt: now, UpdatedAt: now}
 	require.NoError(t, db.InTx(context.Background(), func(ctx context.Context, tx domain.Repos) error {
 		return tx.Cases().CreateCase(ctx, c)
 	}))

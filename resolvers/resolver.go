@@ -7,6 +7,7 @@ import (
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/domain/certificate"
+	"hukou/domain/idcard"
 	"hukou/domain/migration"
 )
 
@@ -21,6 +22,7 @@ type Resolver struct {
 	Birth       *birth.Service
 	Migration   *migration.Service
 	Certificate *certificate.Service
+	IDCard      *idcard.Service
 	Events      domain.CollabEvents
 	Hcybsh      *domain.HcybshService
 	Archives    *domain.ArchiveService

@@ -5,8 +5,10 @@ import (
 	"embed"
 	"io"
 	"io/fs"
+	"maps"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 )
@@ -36,16 +38,40 @@ var securityHeaders = map[string]string{
 
 // SecurityHeaders wraps the public handler (SPA, /graphql, /graphiql) with
 // the security headers above.
-func SecurityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/files/") {
-			h := w.Header()
-			for k, v := range securityHeaders {
-				h.Set(k, v)
-			}
+func SecurityHeaders(next http.Handler) http.Handler { return SecurityHeadersConnecting()(next) }
+
+// SecurityHeadersConnecting is SecurityHeaders whose policy also lets the
+// SPA connect to the origins of the given URLs (a local device service on
+// the clerk's workstation, such as the fingerprint device); empty and
+// malformed URLs add nothing, nor do loopback ones over HTTP, which the
+// policy allows already (the scanner agent's).
+func SecurityHeadersConnecting(urls ...string) func(http.Handler) http.Handler {
+	headers := securityHeaders
+	var extra []string
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme == "http" && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost") {
+			continue
 		}
-		next.ServeHTTP(w, r)
-	})
+		if (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(u.Host, " ;'") {
+			extra = append(extra, u.Scheme+"://"+u.Host)
+		}
+	}
+	if len(extra) > 0 {
+		headers = maps.Clone(securityHeaders)
+		headers["Content-Security-Policy"] = strings.Replace(ContentSecurityPolicy, "connect-src 'self'", "connect-src 'self' "+strings.Join(extra, " "), 1)
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(r.URL.Path, "/files/") {
+				h := w.Header()
+				for k, v := range headers {
+					h.Set(k, v)
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 //go:embed graphiql

@@ -318,3 +318,57 @@ func (r caseRepo) ReleaseCaseKeys(ctx context.Context, caseID string) error {
 	_, err := r.idb.NewDelete().TableExpr("case_keys").Where("case_id = ?", caseID).Exec(ctx)
 	return translate(err, "case keys")
 }
+
+// caseForwardRow is the bun model of case_forwards: scheduled messages.
+type caseForwardRow struct {
+	bun.BaseModel `bun:"table:case_forwards"`
+	ID            string     `bun:"id,pk"`
+	CaseID        string     `bun:"case_id"`
+	Kind          string     `bun:"kind"`
+	MessageType   string     `bun:"message_type"`
+	Message       string     `bun:"message"`
+	SavedBy       string     `bun:"saved_by"`
+	CreatedAt     time.Time  `bun:"created_at"`
+	DueAt         time.Time  `bun:"due_at"`
+	SentAt        *time.Time `bun:"sent_at"`
+	MessageID     string     `bun:"message_id"`
+}
+
+func (r *caseForwardRow) toDomain() *domain.CaseForward {
+	return &domain.CaseForward{ID: r.ID, CaseID: r.CaseID, Kind: domain.CaseKind(r.Kind), MessageType: domain.MessageType(r.MessageType),
+		Message: json.RawMessage(r.Message), SavedBy: r.SavedBy, CreatedAt: r.CreatedAt, DueAt: r.DueAt, SentAt: r.SentAt, MessageID: r.MessageID}
+}
+
+func (r caseRepo) CreateCaseForward(ctx context.Context, f *domain.CaseForward) error {
+	_, err := r.idb.NewInsert().Model(&caseForwardRow{ID: f.ID, CaseID: f.CaseID, Kind: string(f.Kind), MessageType: string(f.MessageType),
+		Message: jsonText(f.Message), SavedBy: f.SavedBy, CreatedAt: f.CreatedAt.UTC(), DueAt: f.DueAt.UTC()}).Exec(ctx)
+	return translate(err, "case forward")
+}
+
+func (r caseRepo) FindPendingForwards(ctx context.Context, limit int) ([]*domain.CaseForward, error) {
+	var rows []caseForwardRow
+	if err := r.idb.NewSelect().Model(&rows).Where("sent_at IS NULL").Order("created_at", "id").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, translate(err, "case forwards")
+	}
+	return mapRows(rows, (*caseForwardRow).toDomain), nil
+}
+
+func (r caseRepo) MarkForwardSent(ctx context.Context, id string, at time.Time, messageID string) error {
+	res, err := r.idb.NewUpdate().TableExpr("case_forwards").Set("sent_at = ?", at.UTC()).Set("message_id = ?", messageID).
+		Where("id = ? AND sent_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return translate(err, "case forward")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return domain.Errorf(domain.CodeConflict, "forward %s was already sent", id).WithReason("case.forward_sent")
+	}
+	return nil
+}
+
+func (r caseRepo) FindCaseForwards(ctx context.Context, caseID string) ([]*domain.CaseForward, error) {
+	var rows []caseForwardRow
+	if err := r.idb.NewSelect().Model(&rows).Where("case_id = ?", caseID).Order("created_at", "id").Scan(ctx); err != nil {
+		return nil, translate(err, "case forwards")
+	}
+	return mapRows(rows, (*caseForwardRow).toDomain), nil
+}

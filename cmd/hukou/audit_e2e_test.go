@@ -223,6 +223,7 @@ func TestNewApp_ProductionSurface(t *testing.T) {
 	require.NoError(t, fs.Parse([]string{"--database-url", filepath.Join(dir, "hukou.db"), "--blob-url", filepath.Join(dir, "blobs"),
 		"--platform-db", filepath.Join(dir, "platform.db"), "--jwt-secret", "surface-test-secret-0123456789abcdef", "--static-dir", dir,
 		"--ministry-url", "http://127.0.0.1:1/ministry", "--province-url", "http://127.0.0.1:1/province", "--platform-url", "http://127.0.0.1:1/platform",
+		"--production-url", "http://127.0.0.1:1/production",
 		"--collab-signing-key", base64.StdEncoding.EncodeToString(signing.Seed()),
 		"--collab-peer-keys", "hebei-1=" + base64.StdEncoding.EncodeToString(peer) + "=130000"}))
 	cfg.Dev = false

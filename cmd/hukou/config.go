@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"hukou/domain"
+	"hukou/domain/idcard"
 	"hukou/storage"
 )
 
@@ -30,24 +31,35 @@ type config struct {
 	RefreshTokenTTL time.Duration
 	StaticDir       string
 
-	MinistryURL        string
-	ProvinceURL        string
-	PlatformURL        string
-	PlatformDB         string
-	IntegrationTimeout time.Duration
-	CollabSigningKey   string
-	CollabSigningKeyID string
-	CollabPeersFile    string
-	CollabPeerKeys     string
-	CollabRevokedKeys  string
-	InboxPollInterval  time.Duration
-	InboxWait          time.Duration
-	JobTimeout         time.Duration
-	RescueJobsAfter    time.Duration
-	RunJobs            bool
-	FontPath           string
-	FallbackFontPath   string
-	ArchiveMaxSize     int64
+	MinistryURL   string
+	ProvinceURL   string
+	PlatformURL   string
+	ProductionURL string
+	// FingerprintDeviceURL is the fingerprint device service on the clerks'
+	// workstations (their loopback address), which the SPA calls.
+	FingerprintDeviceURL string
+	// ForwardInterval is how often scheduled forwards are sent.
+	ForwardInterval time.Duration
+	// ProductionPollInterval is how often the production centre is asked
+	// about the packages in production.
+	ProductionPollInterval time.Duration
+	IDPhotoMinBytes        int64
+	IDPhotoMaxBytes        int64
+	PlatformDB             string
+	IntegrationTimeout     time.Duration
+	CollabSigningKey       string
+	CollabSigningKeyID     string
+	CollabPeersFile        string
+	CollabPeerKeys         string
+	CollabRevokedKeys      string
+	InboxPollInterval      time.Duration
+	InboxWait              time.Duration
+	JobTimeout             time.Duration
+	RescueJobsAfter        time.Duration
+	RunJobs                bool
+	FontPath               string
+	FallbackFontPath       string
+	ArchiveMaxSize         int64
 	// SealKeyDir is the file-based seal key store (5.1.1); SealsRequired
 	// refuses documents of an office without an electronic household seal
 	// (default: in production mode; --dev prints the drawn seal instead).
@@ -110,6 +122,13 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.MinistryURL, "ministry-url", env("MINISTRY_URL", ""), "Ministry service; empty starts the simulator in process")
 	fs.StringVar(&c.ProvinceURL, "province-url", env("PROVINCE_URL", ""), "provincial department service; empty starts the simulator in process")
 	fs.StringVar(&c.PlatformURL, "platform-url", env("PLATFORM_URL", ""), "collaboration platform; empty starts the simulator in process")
+	fs.StringVar(&c.ProductionURL, "production-url", env("PRODUCTION_URL", ""), "ID card production centre; empty starts the simulator in process (--dev)")
+	fs.StringVar(&c.FingerprintDeviceURL, "fingerprint-device-url", env("FINGERPRINT_DEVICE_URL", ""),
+		"the fingerprint device service on the clerks' workstations, which the SPA calls; empty starts the simulator in process (--dev)")
+	fs.DurationVar(&c.ForwardInterval, "forward-interval", envDuration("FORWARD_INTERVAL", time.Minute), "how often saved feedback and collection records are forwarded")
+	fs.DurationVar(&c.ProductionPollInterval, "production-poll-interval", envDuration("PRODUCTION_POLL_INTERVAL", 30*time.Second), "how often the production centre is asked for feedback")
+	fs.Int64Var(&c.IDPhotoMinBytes, "id-photo-min-bytes", envInt64("ID_PHOTO_MIN_BYTES", 10<<10), "smallest ID card photo file in bytes (GA 461 photo rules)")
+	fs.Int64Var(&c.IDPhotoMaxBytes, "id-photo-max-bytes", envInt64("ID_PHOTO_MAX_BYTES", 80<<10), "largest ID card photo file in bytes (GA 461 photo rules)")
 	fs.StringVar(&c.PlatformDB, "platform-db", env("PLATFORM_DB", "./data/platform.db"), "SQLite file of the in-process platform simulator")
 	fs.DurationVar(&c.IntegrationTimeout, "integration-timeout", envDuration("INTEGRATION_TIMEOUT", 5*time.Second), "timeout of one call to an external service")
 	fs.StringVar(&c.CollabSigningKey, "collab-signing-key", env("COLLAB_SIGNING_KEY", ""), "base64 Ed25519 seed that signs outgoing messages (required unless --dev, which uses the office's development key)")
@@ -158,6 +177,14 @@ func (c *config) tokenKeys() ([]byte, ed25519.PrivateKey, error) {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
 	return secret, nil, nil
+}
+
+// idPhotoRules are the GA 461 photo rules with the configured file size
+// bounds.
+func (c *config) idPhotoRules() idcard.PhotoRules {
+	r := idcard.DefaultPhotoRules
+	r.MinBytes, r.MaxBytes = int(c.IDPhotoMinBytes), int(c.IDPhotoMaxBytes)
+	return r
 }
 
 // sealKeyDir is the seal key store's folder: SealKeyDir, else seal-keys

@@ -58,7 +58,7 @@ func runDemo(ctx context.Context, args []string) error {
 	var sim *ministrysim.Simulator
 	simURL := "" // the in-process simulators, with the Internet+ portal
 	if cfg.MinistryURL == "" || cfg.ProvinceURL == "" || cfg.PlatformURL == "" {
-		sims, err := startSimulators("127.0.0.1:0", cfg.PlatformDB, 1, nil)
+		sims, err := startSimulators("127.0.0.1:0", cfg.PlatformDB, 1, nil, envDuration("PRODUCTION_DELAY", 0))
 		if err != nil {
 			return fmt.Errorf("start simulators: %w", err)
 		}
@@ -68,6 +68,8 @@ func runDemo(ctx context.Context, args []string) error {
 			cfgs[i].MinistryURL = cmp(cfgs[i].MinistryURL, sims.URL+"/ministry")
 			cfgs[i].ProvinceURL = cmp(cfgs[i].ProvinceURL, sims.URL+"/province")
 			cfgs[i].PlatformURL = cmp(cfgs[i].PlatformURL, sims.URL+"/platform")
+			cfgs[i].ProductionURL = cmp(cfgs[i].ProductionURL, sims.URL+"/production")
+			cfgs[i].FingerprintDeviceURL = cmp(cfgs[i].FingerprintDeviceURL, sims.URL+"/fingerprint")
 		}
 	}
 	errc := make(chan error, 2*len(cfgs))
@@ -98,7 +100,7 @@ func runDemo(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	printDemo(os.Stdout, ds)
+	printDemo(os.Stdout, ds, sim)
 	running := ds
 	ds = nil // serveUntilDone shuts them down
 	return serveUntilDone(ctx, errc, running...)
@@ -213,7 +215,7 @@ func prepareDemo(ctx context.Context, cfg config, residents int, station string)
 
 // printDemo prints where the demo deployments are, their logins and a first
 // walk-through.
-func printDemo(w io.Writer, ds []*deployment) {
+func printDemo(w io.Writer, ds []*deployment, sim *ministrysim.Simulator) {
 	fmt.Fprintln(w)
 	for _, d := range ds {
 		fmt.Fprintf(w, "hukou %s (%s) is running at %s  (GraphQL %s/graphql, GraphiQL %s/graphiql)\n",
@@ -224,6 +226,14 @@ func printDemo(w io.Writer, ds []*deployment) {
 		fmt.Fprintf(w, "Walk a birth across them: at %s sign in as clerk, 出生登记 with certificate %s (parents registered in %s);\n"+
 			"at %s sign in as officer (then approver) to decide and settle it; the form comes back to %s.\n\n",
 			ds[0].url, ministrysim.FirstBirthCertificateNumber(ds[1].cfg.OfficeCode), cityName(ds[1].cfg.OfficeCode), ds[1].url, ds[0].url)
+		if sim != nil {
+			if holder, ok := sim.CardHolderAt(demoStation(sim, ds[1].cfg.OfficeCode)); ok {
+				fmt.Fprintf(w, "Or an ID card (居民身份证异地办理): at %s the clerk applies for %s (换领, 登记项目变更) with a photo and two\n"+
+					"fingers from the simulated device at %s; at %s the approver reviews it; back at %s the clerk writes the\n"+
+					"issue back, packages it for the production centre, saves its feedback and hands the card over.\n\n",
+					ds[0].url, holder, ds[0].cfg.FingerprintDeviceURL, ds[1].url, ds[0].url)
+			}
+		}
 	}
 }
 

@@ -225,21 +225,26 @@ type cluster struct {
 	platform string
 }
 
-func newCluster(t *testing.T, pjDB, sjzDB string) *cluster {
+// newCluster starts the simulators and the two instances; extraEnv is added
+// to the environment of all three (e.g. PRODUCTION_DELAY, FORWARD_INTERVAL).
+func newCluster(t *testing.T, pjDB, sjzDB string, extraEnv ...string) *cluster {
 	dir := t.TempDir()
 	c := &cluster{simAddr: freeAddr(t)}
-	c.sim = start(t, "simulators", c.simAddr, nil, "simulate", "--listen", c.simAddr, "--platform-db", filepath.Join(dir, "platform.db"))
+	c.sim = start(t, "simulators", c.simAddr, extraEnv, "simulate", "--listen", c.simAddr, "--platform-db", filepath.Join(dir, "platform.db"))
 	c.platform = "http://" + c.simAddr + "/platform"
 	common := []string{
 		"JWT_SECRET=e2e-secret-0123456789abcdef0123456789",
 		"MINISTRY_URL=http://" + c.simAddr + "/ministry",
 		"PROVINCE_URL=http://" + c.simAddr + "/province",
 		"PLATFORM_URL=" + c.platform,
+		"PRODUCTION_URL=http://" + c.simAddr + "/production",
+		"FINGERPRINT_DEVICE_URL=http://" + c.simAddr + "/fingerprint",
 		"INBOX_POLL_INTERVAL=300ms",
 		"INTEGRATION_TIMEOUT=1s",
 		"JOB_TIMEOUT=10s",
 		"RESCUE_JOBS_AFTER=10s",
 	}
+	common = append(common, extraEnv...)
 	instance := func(name, office, division, db string) *proc {
 		env := append([]string{"DATABASE_URL=" + db, "OFFICE_CODE=" + office, "BLOB_URL=" + filepath.Join(dir, name+"-blobs"),
 			"SEAL_KEY_DIR=" + filepath.Join(dir, name+"-seal-keys")}, common...)

@@ -4,8 +4,11 @@ import (
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/domain/certificate"
+	"hukou/domain/idcard"
 	"hukou/domain/migration"
+	"hukou/integrations/fingerprint"
 	"hukou/integrations/ministry"
+	"hukou/integrations/production"
 	"hukou/integrations/province"
 )
 
@@ -16,6 +19,7 @@ type kinds struct {
 	birth       *birth.Service
 	migration   *migration.Service
 	certificate *certificate.Service
+	idcard      *idcard.Service
 }
 
 // kindDeps are what the kinds' modules are built from.
@@ -23,8 +27,11 @@ type kindDeps struct {
 	cases    *domain.CaseService
 	ministry *ministry.Client
 	province *province.Client
-	renderer domain.DocumentRenderer
-	docs     domain.DocumentKeeper
+	// production is the ID card production centre.
+	production *production.Client
+	renderer   domain.DocumentRenderer
+	docs       domain.DocumentKeeper
+	idcard     idcard.Config
 }
 
 func newKinds(d kindDeps) kinds {
@@ -32,10 +39,11 @@ func newKinds(d kindDeps) kinds {
 		birth:       birth.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
 		migration:   migration.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
 		certificate: certificate.New(d.cases, d.ministry, d.province, d.province, d.renderer, d.docs),
+		idcard:      idcard.New(d.cases, d.ministry, d.province, d.production, fingerprint.Matcher{}, d.docs, d.idcard),
 	}
 }
 
 // modules lists every kind's module, to register with the engine.
 func (k kinds) modules() []domain.Module {
-	return []domain.Module{k.birth, k.migration, k.certificate, k.certificate.Info()}
+	return []domain.Module{k.birth, k.migration, k.certificate, k.certificate.Info(), k.idcard}
 }

@@ -87,6 +87,7 @@ func newSecureCluster(t *testing.T, pjDB, sjzDB string) *secureCluster {
 		"MINISTRY_URL=http://" + c.simAddr + "/ministry",
 		"PROVINCE_URL=http://" + c.simAddr + "/province",
 		"PLATFORM_URL=" + c.platform,
+		"PRODUCTION_URL=http://" + c.simAddr + "/production",
 		"INBOX_POLL_INTERVAL=300ms",
 		"INTEGRATION_TIMEOUT=1s",
 		"JOB_TIMEOUT=10s",
@@ -336,7 +337,7 @@ func TestSecurity_ProductionModeRefusesToStart(t *testing.T) {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		if name == "HUKOU_DEV" || strings.HasPrefix(name, "COLLAB_") || strings.HasPrefix(name, "JWT_") ||
-			name == "MINISTRY_URL" || name == "PROVINCE_URL" || name == "PLATFORM_URL" {
+			name == "MINISTRY_URL" || name == "PROVINCE_URL" || name == "PLATFORM_URL" || name == "PRODUCTION_URL" {
 			continue
 		}
 		clean = append(clean, kv)
@@ -352,7 +353,7 @@ func TestSecurity_ProductionModeRefusesToStart(t *testing.T) {
 		require.True(t, errors.As(err, &exit), "serve must exit with an error, got %v:\n%s", err, out)
 		return string(out), exit.ExitCode()
 	}
-	all := []string{"COLLAB_SIGNING_KEY", "COLLAB_PEERS_FILE or COLLAB_PEER_KEYS", "JWT_SECRET or JWT_ED25519_KEY", "MINISTRY_URL", "PROVINCE_URL", "PLATFORM_URL"}
+	all := []string{"COLLAB_SIGNING_KEY", "COLLAB_PEERS_FILE or COLLAB_PEER_KEYS", "JWT_SECRET or JWT_ED25519_KEY", "MINISTRY_URL", "PROVINCE_URL", "PLATFORM_URL", "PRODUCTION_URL"}
 	out, code := serve()
 	require.Equal(t, 1, code)
 	require.Contains(t, out, "production mode refuses to start")
@@ -372,7 +373,7 @@ func TestSecurity_ProductionModeRefusesToStart(t *testing.T) {
 
 	pub := base64.StdEncoding.EncodeToString(hebeiKey.Public().(ed25519.PublicKey))
 	out, code = serve("JWT_SECRET=e2e-secret-0123456789abcdef0123456789", "MINISTRY_URL=http://127.0.0.1:1/ministry",
-		"PROVINCE_URL=http://127.0.0.1:1/province", "PLATFORM_URL=http://127.0.0.1:1/platform",
+		"PROVINCE_URL=http://127.0.0.1:1/province", "PLATFORM_URL=http://127.0.0.1:1/platform", "PRODUCTION_URL=http://127.0.0.1:1/production",
 		"COLLAB_SIGNING_KEY="+base64.StdEncoding.EncodeToString(panjinKey.Seed()), "COLLAB_PEER_KEYS=hebei-1="+pub)
 	require.Equal(t, 1, code)
 	require.Contains(t, out, "keyID=base64(Ed25519 public key)=office prefix", "a peer key bound to no office")

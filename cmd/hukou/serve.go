@@ -20,6 +20,7 @@ import (
 
 	"hukou/documents"
 	"hukou/domain"
+	"hukou/domain/idcard"
 	"hukou/integrations/portal"
 	"hukou/resolvers"
 	"hukou/storage"
@@ -74,12 +75,12 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	ministry, province, plat, closeIntegrations, err := integrationClients(cfg)
+	ext, closeIntegrations, err := integrationClients(cfg)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	collab := domain.NewCollabService(db, plat, keys, cfg.OfficeCode, time.Now, newID)
+	collab := domain.NewCollabService(db, ext.platform, keys, cfg.OfficeCode, time.Now, newID)
 	collab.DeliverOnCommit = true
 	audit := storage.NewAuditWriter(db)
 	cases := domain.NewCaseService(db, audit, collab, time.Now, newID)
@@ -87,7 +88,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if cfg.MetricsAddr == "off" {
 		registerer = prometheus.NewRegistry() // nobody scrapes it; a second deployment in one process must not collide
 	}
-	archives := domain.NewArchiveService(cases, blobs, ministry, cfg.ArchiveMaxSize)
+	archives := domain.NewArchiveService(cases, blobs, ext.ministry, cfg.ArchiveMaxSize)
 	integrators := domain.NewIntegratorService(db, audit, time.Now, newID)
 	online := domain.NewOnlineService(db, audit, cases, archives, integrators, &portal.Sender{})
 	if cfg.BlobSweepInterval != 0 && cfg.BlobSweepGrace < domain.MinBlobSweepGrace {
@@ -100,7 +101,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		sweeper = &domain.BlobSweeper{Blobs: blobs, Refs: db, Grace: cfg.BlobSweepGrace, Now: time.Now, Logger: slog.Default()}
 	}
 	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
-		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter,
+		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, ForwardInterval: cfg.ForwardInterval,
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter,
 		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval})
 	if err != nil {
 		audit.Close()
@@ -110,8 +112,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	cases.Files = archives
 	sealKeys := &sealkeys.FileStore{Dir: cfg.sealKeyDir()}
-	verifier := &documents.Verifier{Authority: province, Seals: db.Seals()}
-	seals := &domain.SealService{Repo: db.Seals(), Keys: sealKeys, Authority: province, Offices: db.Offices(), Users: db.Users(),
+	verifier := &documents.Verifier{Authority: ext.province, Seals: db.Seals()}
+	seals := &domain.SealService{Repo: db.Seals(), Keys: sealKeys, Authority: ext.province, Offices: db.Offices(), Users: db.Users(),
 		Audit: audit, Verifier: verifier, Now: time.Now}
 	sealsCtx, stopSeals := context.WithCancel(context.WithoutCancel(ctx))
 	if err := seals.KeepFresh(sealsCtx, 30*time.Second); err != nil {
@@ -122,7 +124,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	renderer := newRenderer(cfg, &documents.Stamper{Seals: seals, Keys: sealKeys, Required: cfg.SealsRequired || !cfg.Dev})
-	kinds := newKinds(kindDeps{cases: cases, ministry: ministry, province: province, renderer: renderer, docs: archives})
+	kinds := newKinds(kindDeps{cases: cases, ministry: ext.ministry, province: ext.province, production: ext.production, renderer: renderer, docs: archives,
+		idcard: idcard.Config{Photo: cfg.idPhotoRules(), PollEvery: cfg.ProductionPollInterval, DeviceURL: ext.deviceURL}})
 	for _, m := range kinds.modules() {
 		cases.Register(m)
 	}
@@ -137,16 +140,17 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Birth:       kinds.birth,
 		Migration:   kinds.migration,
 		Certificate: kinds.certificate,
+		IDCard:      kinds.idcard,
 		Archives:    archives,
 		Events:      db,
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 		SealService: seals,
-		Licences:    &domain.LicenceService{Repo: db.Licences(), Authority: ministry, Audit: audit, Cases: cases, Now: time.Now},
+		Licences:    &domain.LicenceService{Repo: db.Licences(), Authority: ext.ministry, Audit: audit, Cases: cases, Now: time.Now},
 		Integrators: integrators,
 		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
 		Online:      online,
-		FoundCards:  &domain.FoundCardService{DB: db, Audit: audit, Ministry: ministry, Now: time.Now, NewID: newID},
+		FoundCards:  &domain.FoundCardService{DB: db, Audit: audit, Ministry: ext.ministry, Now: time.Now, NewID: newID},
 	}
 	res.Integrators.Sessions = auth
 	// The refresh cookie is Secure except on plain HTTP in development mode.
@@ -177,7 +181,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(resolvers.SecurityHeaders(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
+	return &app{handler: accessLog(resolvers.SecurityHeadersConnecting(ext.deviceURL)(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
 		closeIntegrations: closeIntegrations, stopListening: func() {}, seals: seals, stopSeals: stopSeals}, nil
 }
 

@@ -34,7 +34,7 @@ func (c *config) checkProduction() error {
 	if c.JWTSecret == "" && c.JWTEd25519Key == "" {
 		missing = append(missing, "JWT_SECRET or JWT_ED25519_KEY")
 	}
-	for _, u := range []struct{ name, value string }{{"MINISTRY_URL", c.MinistryURL}, {"PROVINCE_URL", c.ProvinceURL}, {"PLATFORM_URL", c.PlatformURL}} {
+	for _, u := range []struct{ name, value string }{{"MINISTRY_URL", c.MinistryURL}, {"PROVINCE_URL", c.ProvinceURL}, {"PLATFORM_URL", c.PlatformURL}, {"PRODUCTION_URL", c.ProductionURL}} {
 		if u.value == "" {
 			missing = append(missing, u.name)
 		}

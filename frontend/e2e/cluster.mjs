@@ -101,10 +101,11 @@ export const login = async (base, username, password) =>
     .login.accessToken;
 
 /**
- * run starts the cluster and the browser, runs body({ pj, sjz, context, shot, track }) and tears everything down;
- * name prefixes the screenshots (.screenshots/<name>-NN-*.png).
+ * run starts the cluster and the browser, runs body({ pj, sjz, context, shot, track, simAddr }) and tears everything
+ * down; name prefixes the screenshots (.screenshots/<name>-NN-*.png). options.chromiumArgs are added to Chromium's
+ * arguments (e.g. a fake camera), options.permissions granted to the pages.
  */
-export async function run(name, allowedLatin, body) {
+export async function run(name, allowedLatin, body, options = {}) {
   const started = Date.now();
   if (!existsSync(chromiumPath)) {
     const msg = `${chromiumPath} is missing: install it with 'apt-get install -y chromium'.`;
@@ -142,12 +143,16 @@ export async function run(name, allowedLatin, body) {
     return p;
   }
   const simAddr = `127.0.0.1:${await freePort()}`;
-  await startProc('simulators', ['simulate', '--listen', simAddr, '--platform-db', join(tmp, 'platform.db')], {}, simAddr);
+  await startProc('simulators', ['simulate', '--listen', simAddr, '--platform-db', join(tmp, 'platform.db')], { PRODUCTION_DELAY: '1s' }, simAddr);
   const common = {
     JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789',
     MINISTRY_URL: `http://${simAddr}/ministry`,
     PROVINCE_URL: `http://${simAddr}/province`,
     PLATFORM_URL: `http://${simAddr}/platform`,
+    PRODUCTION_URL: `http://${simAddr}/production`,
+    FINGERPRINT_DEVICE_URL: `http://${simAddr}/fingerprint`,
+    PRODUCTION_POLL_INTERVAL: '500ms',
+    FORWARD_INTERVAL: '2s',
     INBOX_POLL_INTERVAL: '300ms',
     STATIC_DIR: dist,
   };
@@ -166,9 +171,12 @@ export async function run(name, allowedLatin, body) {
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'chromium-')), {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       // The document camera (1.4.15): Chromium's fake capture device, its permission granted without a prompt.
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      ...(options.chromiumArgs ?? []),
+    ],
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
@@ -177,6 +185,7 @@ export async function run(name, allowedLatin, body) {
     reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(30_000);
+  if (options.permissions) await context.grantPermissions(options.permissions);
   const consoleErrors = [];
   // Console errors a run expects where it says why; the function returned stops expecting it.
   const expected = [];
@@ -236,7 +245,7 @@ export async function run(name, allowedLatin, body) {
     return `http://${addr}`;
   }
   try {
-    await body({ pj, sjz, context, shot, track, scanAgent, expectConsoleError });
+    await body({ pj, sjz, context, shot, track, simAddr, scanAgent, expectConsoleError });
     assert.deepEqual(consoleErrors, [], 'console errors');
     assert.deepEqual([...a11y], [], 'serious or critical accessibility violations (axe-core)');
     console.log(`${name}: PASS in ${((Date.now() - started) / 1000).toFixed(1)} s, ${n} screenshots in ${shots}`);

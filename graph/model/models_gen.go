@@ -8,6 +8,7 @@ import (
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/domain/certificate"
+	"hukou/domain/idcard"
 	"hukou/domain/migration"
 	"hukou/graph/scalar"
 	"io"
@@ -150,10 +151,42 @@ type CollabMessageEdge struct {
 	Node   *domain.CollabMessage `json:"node"`
 }
 
+type CollectIDCardInput struct {
+	ID                scalar.CaseID `json:"id"`
+	Version           int           `json:"version"`
+	CollectorName     string        `json:"collectorName"`
+	CollectorIDNumber string        `json:"collectorIdNumber"`
+	// A proxy collects: their ID number and relation are recorded instead of a fingerprint.
+	Proxy         bool   `json:"proxy"`
+	ProxyRelation string `json:"proxyRelation"`
+	// The holder's live finger from the device: its position and template (base64).
+	FingerprintPosition int    `json:"fingerprintPosition"`
+	FingerprintTemplate string `json:"fingerprintTemplate"`
+	// The photo taken at the handover (JPEG, base64).
+	Photo string `json:"photo"`
+	// By post: the dispatch's tracking number (then nothing else is asked).
+	TrackingNumber string `json:"trackingNumber"`
+	Note           string `json:"note"`
+}
+
 type CorrectBirthMinorInput struct {
 	ID      scalar.CaseID      `json:"id"`
 	Version int                `json:"version"`
 	Changes []*FieldValueInput `json:"changes"`
+}
+
+type CorrectIDCardApplicationInput struct {
+	ID            scalar.CaseID `json:"id"`
+	Version       int           `json:"version"`
+	Phone         string        `json:"phone"`
+	Pickup        string        `json:"pickup"`
+	PostAddress   string        `json:"postAddress"`
+	PostRecipient string        `json:"postRecipient"`
+	PostCode      string        `json:"postCode"`
+	// A new photo (JPEG, base64); empty keeps the photo.
+	Photo string `json:"photo"`
+	// Two new fingers; null keeps the fingers.
+	Fingerprints []*idcard.FingerprintCapture `json:"fingerprints,omitempty"`
 }
 
 // Registers a new integrator client.
@@ -231,6 +264,16 @@ type ModifyBirthRegistrationInput struct {
 	ID        scalar.CaseID    `json:"id"`
 	Version   int              `json:"version"`
 	Applicant *birth.Applicant `json:"applicant"`
+}
+
+type ModifyIDCardApplicationInput struct {
+	ID        scalar.CaseID     `json:"id"`
+	Version   int               `json:"version"`
+	Applicant *idcard.Applicant `json:"applicant"`
+	// A new photo (JPEG, base64); empty keeps the photo.
+	Photo string `json:"photo"`
+	// Two new fingers; null keeps the fingers.
+	Fingerprints []*idcard.FingerprintCapture `json:"fingerprints,omitempty"`
 }
 
 type ModifyMatterCertificateInput struct {
@@ -357,6 +400,14 @@ type RejectBirthMajorChangeInput struct {
 	Reason string `json:"reason"`
 }
 
+type RejectIDCardApplicationInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// The reason; it reaches the acceptance office as quality feedback.
+	Reason string `json:"reason"`
+	Note   string `json:"note"`
+}
+
 // Refuses an online application without opening a case.
 type RejectOnlineApplicationInput struct {
 	// The application.
@@ -471,12 +522,27 @@ type StartBirthRegistrationInput struct {
 	Applicant         *birth.Applicant `json:"applicant"`
 }
 
+type StartIDCardApplicationInput struct {
+	Applicant *idcard.Applicant `json:"applicant"`
+	// The GA 461 photo, JPEG, base64.
+	Photo string `json:"photo"`
+	// Two fingers.
+	Fingerprints []*idcard.FingerprintCapture `json:"fingerprints"`
+}
+
 type StartMatterCertificateInput struct {
 	Matter *certificate.Matter `json:"matter"`
 }
 
 type StartMigrationInput struct {
 	Applicant *migration.Applicant `json:"applicant"`
+}
+
+type SubmitIDCardApplicationInput struct {
+	ID      scalar.CaseID `json:"id"`
+	Version int           `json:"version"`
+	// The clerk showed the applicant the contact details, pick-up method, photo and fingerprints, and they confirmed them (1.1.9).
+	Confirmed bool `json:"confirmed"`
 }
 
 // An online birth registration submitted by a portal (3.1.1).

@@ -231,10 +231,13 @@ func (c *Client) IDCardHistory(ctx context.Context, idNumber string) ([]domain.I
 }
 
 // MaterialsList implements domain.Ministry.
-func (c *Client) MaterialsList(ctx context.Context, kind domain.BusinessKind, provinceCode string) ([]domain.Material, error) {
+func (c *Client) MaterialsList(ctx context.Context, kind domain.BusinessKind, provinceCode, variant string) ([]domain.Material, error) {
 	var out Materials
-	if err := c.get(ctx, EndpointMaterials, "/materials",
-		url.Values{"kind": {string(kind)}, "province": {provinceCode}}, &out); err != nil {
+	q := url.Values{"kind": {string(kind)}, "province": {provinceCode}}
+	if variant != "" {
+		q.Set("type", variant)
+	}
+	if err := c.get(ctx, EndpointMaterials, "/materials", q, &out); err != nil {
 		return nil, err
 	}
 	ms := make([]domain.Material, len(out.Materials))

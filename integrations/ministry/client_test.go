@@ -385,9 +385,9 @@ func TestClient_MaterialsList(t *testing.T) {
 		return out
 	}
 	t.Run("OK", func(t *testing.T) {
-		hebei, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "13")
+		hebei, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "13", "")
 		require.NoError(t, err)
-		liaoning, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "21")
+		liaoning, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "21", "")
 		require.NoError(t, err)
 		require.Contains(t, codes(hebei), "BIRTH_APPLICATION")
 		require.NotContains(t, codes(liaoning), "BIRTH_APPLICATION")
@@ -395,15 +395,27 @@ func TestClient_MaterialsList(t *testing.T) {
 		require.True(t, liaoning[0].Required)
 		require.NotEmpty(t, liaoning[0].Name)
 		for _, k := range ministry.Businesses {
-			ms, err := b.client.MaterialsList(ctx, k, "44")
+			ms, err := b.client.MaterialsList(ctx, k, "44", "")
 			require.NoError(t, err)
 			require.NotEmpty(t, ms, k)
 		}
 	})
+	t.Run("ByType", func(t *testing.T) { // the ID card's application types (1.4.5)
+		renewal, err := b.client.MaterialsList(ctx, ministry.BusinessIDCard, "13", "RENEWAL")
+		require.NoError(t, err)
+		replacement, err := b.client.MaterialsList(ctx, ministry.BusinessIDCard, "13", "REPLACEMENT")
+		require.NoError(t, err)
+		plain, err := b.client.MaterialsList(ctx, ministry.BusinessIDCard, "13", "")
+		require.NoError(t, err)
+		require.Contains(t, codes(renewal), "OLD_ID_CARD")
+		require.NotContains(t, codes(replacement), "OLD_ID_CARD")
+		require.Contains(t, codes(replacement), "LOSS_STATEMENT")
+		require.Equal(t, codes(plain), codes(renewal)[:len(plain)], "the type's materials come after the kind's")
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
-		_, err := b.client.MaterialsList(ctx, "PARKING", "21")
+		_, err := b.client.MaterialsList(ctx, "PARKING", "21", "")
 		requireCode(t, err, domain.CodeInvalid)
-		_, err = b.client.MaterialsList(ctx, ministry.BusinessBirth, "00")
+		_, err = b.client.MaterialsList(ctx, ministry.BusinessBirth, "00", "")
 		requireCode(t, err, domain.CodeInvalid)
 	})
 }

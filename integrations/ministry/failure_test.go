@@ -60,11 +60,11 @@ func TestClient_Unavailable(t *testing.T) {
 		sim := smallSim(t)
 		b := setup(t, sim, httpclient.Config{MaxAttempts: 3})
 		sim.Faults().Set(ministry.EndpointMaterials, fault.Rule{FailNext: 2})
-		ms, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "21")
+		ms, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "21", "")
 		require.NoError(t, err)
 		require.NotEmpty(t, ms)
 		sim.Faults().Set(ministry.EndpointMaterials, fault.Rule{FailNext: 3})
-		_, err = b.client.MaterialsList(ctx, ministry.BusinessBirth, "21")
+		_, err = b.client.MaterialsList(ctx, ministry.BusinessBirth, "21", "")
 		requireUnavailable(t, err)
 	})
 	t.Run("LostResponse", func(t *testing.T) {
@@ -90,7 +90,7 @@ func TestClient_Breaker(t *testing.T) {
 	sim := smallSim(t)
 	const openFor = 300 * time.Millisecond
 	b := setup(t, sim, httpclient.Config{MaxAttempts: 1, BreakerFailures: 3, BreakerOpenFor: openFor})
-	lookup := func() error { _, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "21"); return err }
+	lookup := func() error { _, err := b.client.MaterialsList(ctx, ministry.BusinessBirth, "21", ""); return err }
 
 	// The faults are set through the admin endpoint, as tests of a running
 	// hukou instance do.
@@ -104,7 +104,7 @@ func TestClient_Breaker(t *testing.T) {
 	}
 	// 4xx answers are the service working: they never open the breaker.
 	for range 5 {
-		_, err := b.client.MaterialsList(ctx, "PARKING", "21")
+		_, err := b.client.MaterialsList(ctx, "PARKING", "21", "")
 		requireCode(t, err, domain.CodeInvalid)
 	}
 	require.Equal(t, "closed", b.client.BreakerState())

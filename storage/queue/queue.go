@@ -57,8 +57,11 @@ type Config struct {
 	Collab            *domain.CollabService
 	InboxPollInterval time.Duration
 	// Cases, when set, registers the worker of the kinds' case jobs
-	// (domain.CaseJobArgs).
-	Cases *domain.CaseService
+	// (domain.CaseJobArgs), runs the kinds' schedules (domain.Scheduled,
+	// added on Start) and, with Collab, sends the scheduled forwards every
+	// ForwardInterval (default 1 minute).
+	Cases           *domain.CaseService
+	ForwardInterval time.Duration
 	// Online, when set, registers the webhook deliveries' worker.
 	Online *domain.OnlineService
 	// BlobSweeper, when set, registers the orphan blob sweeper and runs it
@@ -82,6 +85,7 @@ type testHooks struct {
 // Queue is hukou's River client: it works the jobs of every registered
 // worker and schedules the periodic ones.
 type Queue struct {
+	cases       *domain.CaseService
 	client      *river.Client[*sql.Tx]
 	inserter    *Inserter
 	metrics     *Metrics
@@ -132,7 +136,7 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 		Logger:               slog.New(quietHandler{logger.Handler()}),
 		Workers:              workers,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)}},
-		PeriodicJobs:         periodicJobs(deps, cmp.Or(cfg.InboxPollInterval, 2*time.Second)),
+		PeriodicJobs:         periodicJobs(scheduleFor(deps, cmp.Or(cfg.InboxPollInterval, 2*time.Second), cmp.Or(cfg.ForwardInterval, time.Minute))),
 		FetchPollInterval:    poll,
 		FetchCooldown:        min(poll, river.FetchCooldownDefault),
 		JobTimeout:           cfg.JobTimeout,
@@ -144,6 +148,7 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	q := &Queue{
+		cases:       cfg.Cases,
 		client:      client,
 		inserter:    &Inserter{client: client},
 		metrics:     metrics,
@@ -157,6 +162,9 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 // Start starts working jobs in the background and returns. ctx provides
 // values only: cancelling it does not stop the queue; call Stop.
 func (q *Queue) Start(ctx context.Context) error {
+	if _, err := q.client.PeriodicJobs().AddManySafely(periodicJobs(kindSchedules(q.cases))); err != nil {
+		return fmt.Errorf("schedule the kinds' periodic jobs: %w", err)
+	}
 	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}

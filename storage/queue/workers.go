@@ -41,8 +41,14 @@ func register(workers *river.Workers, deps Deps) error {
 		}
 	}
 	if deps.Cases != nil {
-		if err := river.AddWorkerSafely(workers, &caseJobWorker{cases: deps.Cases}); err != nil {
-			return err
+		for _, add := range []func() error{
+			func() error { return river.AddWorkerSafely(workers, &caseJobWorker{cases: deps.Cases}) },
+			func() error { return river.AddWorkerSafely(workers, &caseScheduleWorker{cases: deps.Cases}) },
+			func() error { return river.AddWorkerSafely(workers, &sendForwardsWorker{cases: deps.Cases}) },
+		} {
+			if err := add(); err != nil {
+				return err
+			}
 		}
 	}
 	if deps.Online != nil {
@@ -70,17 +76,24 @@ func register(workers *river.Workers, deps Deps) error {
 	return nil
 }
 
-// periodic is one scheduled job: args enqueued every interval.
+// periodic is one scheduled job: args enqueued every interval; id names it
+// among the periodic jobs (default: the args' kind).
 type periodic struct {
 	every time.Duration
 	args  domain.JobArgs
+	id    string
 }
 
 // scheduleFor lists the scheduled jobs; the elected leader enqueues them.
-func scheduleFor(deps Deps, inboxEvery time.Duration) []periodic {
+// The kinds' own schedules are added when the queue starts (kindSchedules):
+// the kinds register with the engine after the queue is built.
+func scheduleFor(deps Deps, inboxEvery, forwardEvery time.Duration) []periodic {
 	s := []periodic{{every: 24 * time.Hour, args: domain.PruneRefreshTokensArgs{}}}
 	if deps.Collab != nil {
 		s = append(s, periodic{every: inboxEvery, args: domain.PullInboxArgs{}})
+		if deps.Cases != nil {
+			s = append(s, periodic{every: forwardEvery, args: domain.SendForwardsArgs{}})
+		}
 	}
 	if deps.Sweeper != nil {
 		s = append(s, periodic{every: deps.SweepEvery, args: domain.SweepBlobsArgs{}})
@@ -88,13 +101,28 @@ func scheduleFor(deps Deps, inboxEvery time.Duration) []periodic {
 	return s
 }
 
-func periodicJobs(deps Deps, inboxEvery time.Duration) []*river.PeriodicJob {
-	schedule := scheduleFor(deps, inboxEvery)
+// kindSchedules lists the periodic jobs of the registered kinds' schedules.
+func kindSchedules(cases *domain.CaseService) []periodic {
+	if cases == nil {
+		return nil
+	}
+	var s []periodic
+	for _, ks := range cases.Schedules() {
+		s = append(s, periodic{every: ks.Every, args: domain.CaseScheduleArgs{CaseKind: ks.Kind, Name: ks.Name}, id: "case_schedule/" + string(ks.Kind) + "/" + ks.Name})
+	}
+	return s
+}
+
+func periodicJobs(schedule []periodic) []*river.PeriodicJob {
 	jobs := make([]*river.PeriodicJob, 0, len(schedule))
 	for _, p := range schedule {
+		id := p.id
+		if id == "" {
+			id = p.args.Kind()
+		}
 		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(p.every),
 			func() (river.JobArgs, *river.InsertOpts) { return p.args, nil },
-			&river.PeriodicJobOpts{ID: p.args.Kind()}))
+			&river.PeriodicJobOpts{ID: id}))
 	}
 	return jobs
 }
@@ -207,6 +235,40 @@ type caseJobWorker struct {
 
 func (w *caseJobWorker) Work(ctx context.Context, job *river.Job[domain.CaseJobArgs]) error {
 	return w.cases.RunJob(ctx, job.Args)
+}
+
+// caseScheduleWorker runs one run of a kind's schedule (domain.Scheduled).
+// A failed run is not retried: the next run of the schedule does the work.
+type caseScheduleWorker struct {
+	river.WorkerDefaults[domain.CaseScheduleArgs]
+	cases *domain.CaseService
+}
+
+func (w *caseScheduleWorker) Work(ctx context.Context, job *river.Job[domain.CaseScheduleArgs]) error {
+	if err := w.cases.RunSchedule(ctx, job.Args); err != nil {
+		return river.JobCancel(err)
+	}
+	return nil
+}
+
+// sendForwardsWorker sends the pending scheduled forwards
+// (domain.CaseService.SendForwards). A forward that fails stays pending for
+// the next run; the run is not retried on its own.
+type sendForwardsWorker struct {
+	river.WorkerDefaults[domain.SendForwardsArgs]
+	cases *domain.CaseService
+}
+
+func (w *sendForwardsWorker) Work(ctx context.Context, _ *river.Job[domain.SendForwardsArgs]) error {
+	for {
+		n, err := w.cases.SendForwards(ctx, 100)
+		if err != nil {
+			return river.JobCancel(err)
+		}
+		if n < 100 {
+			return nil
+		}
+	}
 }
 
 // deliverWebhookWorker posts one signed webhook to a portal (issue 18).

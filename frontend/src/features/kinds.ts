@@ -9,6 +9,7 @@ import type { StepProps } from './case/steps';
 import { birth } from './birth';
 import { migration } from './migration';
 import { infoCertificate, matterCertificate } from './certificate';
+import { idCard } from './idcard';
 
 /** KindParts are what the case page needs from a kind, in a chunk of their own (features/<kind>/parts.tsx). */
 export interface KindParts {
@@ -36,6 +37,7 @@ export const kinds: Record<CaseKind, KindModule> = {
   MIGRATION: migration,
   INFO_CERT: infoCertificate,
   MATTER_CERT: matterCertificate,
+  ID_CARD: idCard,
 };
 
 const loading = new Map<CaseKind, Promise<KindParts>>();

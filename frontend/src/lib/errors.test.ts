@@ -36,6 +36,8 @@ describe('classifyError', () => {
     ['FORBIDDEN', 'case.station_only', zhCN.errors.stationOnly],
     ['NOT_FOUND', 'not_found', zhCN.errors.notFound],
     ['UNAVAILABLE', '', zhCN.errors.unavailable],
+    ['UNAVAILABLE', 'integration.unavailable.production', zhCN.errors.unavailableReasons['integration.unavailable.production']],
+    ['FORBIDDEN', 'case.by_system', zhCN.errors.reasons['case.by_system']],
     ['INTERNAL', '', zhCN.errors.generic],
     ['SOMETHING_ELSE', '', zhCN.errors.generic],
   ])('shows %s (%s) as a clear Chinese message', (code, reason, message) => {

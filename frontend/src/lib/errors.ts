@@ -109,7 +109,7 @@ export function classifyError(error: unknown): ErrorOutcome {
     case 'NOT_FOUND':
       return { kind: 'message', message: m.notFound };
     case 'UNAVAILABLE':
-      return { kind: 'message', message: m.unavailable };
+      return { kind: 'message', message: m.unavailableReasons[e.reason] ?? m.unavailable };
     default:
       return { kind: 'message', message: m.generic };
   }

@@ -82,6 +82,7 @@ export function birthCase(over: Partial<CaseDetailFragment> = {}, details: Parti
     canCaptureArchives: true,
     office: { __typename: 'Office', code: '211100000000', name: '盘锦市公安局' },
     timeline: [],
+    forwards: [],
     materials: [],
     documents: [],
     details: birthDetails(details),

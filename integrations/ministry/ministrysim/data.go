@@ -130,6 +130,17 @@ var materials = map[domain.BusinessKind][]material{
 	ministry.BusinessIDCard: {
 		{"PHOTO_RECEIPT", "照片回执", "the digital photo receipt", true},
 		{"HOUSEHOLD_BOOK", "户口簿", "the household register book", false},
+		{"ID_PHOTO", "居民身份证相片", "the GA 461 photo taken at intake, which travels with the application (not captured here)", false},
+	},
+}
+
+// typeMaterials are added for a type of a business (the ID card's
+// application type, 1.4.5).
+var typeMaterials = map[domain.BusinessKind]map[string][]material{
+	ministry.BusinessIDCard: {
+		string(domain.IDCardFirst):       {{"GUARDIAN_ID", "监护人居民身份证", "a guardian's ID card, for applicants under 16", false}},
+		string(domain.IDCardRenewal):     {{"OLD_ID_CARD", "原居民身份证", "the card to be renewed", true}},
+		string(domain.IDCardReplacement): {{"LOSS_STATEMENT", "居民身份证遗失或损坏情况说明", "the applicant's statement of the loss or damage", true}},
 	},
 }
 
@@ -166,4 +177,24 @@ func (s *Simulator) CertificateStation(number string) (string, bool) {
 		return "", false
 	}
 	return p.hh.h.StationCode, true
+}
+
+// CardHolderAt returns the ID number of an adult (30 to 45 years old on
+// population.RefDate), active resident registered at the station, who holds
+// an ID card and is eligible for an off-site renewal for a change of data:
+// the demo's ID card applicant, whose application the demo's county-level
+// users review.
+func (s *Simulator) CardHolderAt(station string) (string, bool) {
+	for _, hh := range s.households {
+		if hh.h.StationCode != station {
+			continue
+		}
+		for _, m := range hh.members {
+			age := population.RefDate.Year() - m.BirthDate.Year()
+			if m.Status == domain.ResidentActive && age >= 30 && age <= 45 && m.IDNumber != NotEligibleIDNumber {
+				return m.IDNumber, true
+			}
+		}
+	}
+	return "", false
 }

@@ -613,6 +613,7 @@ func (s *Simulator) materials(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list := append(append([]material(nil), materials[kind]...), provinceMaterials[q.Get("province")][kind]...)
+	list = append(list, typeMaterials[kind][q.Get("type")]...)
 	out := ministry.Materials{Materials: make([]ministry.Material, len(list))}
 	for i, m := range list {
 		out.Materials[i] = ministry.Material{Code: m.code, Name: m.name, Required: m.required, Description: m.description}

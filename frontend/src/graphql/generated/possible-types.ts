@@ -3,6 +3,7 @@
   "possibleTypes": {
     "CaseDetails": [
       "BirthDetails",
+      "IdCardDetails",
       "InfoCertificateDetails",
       "MatterCertificateDetails",
       "MigrationDetails"
@@ -24,6 +25,7 @@
   "possibleTypes": {
     "CaseDetails": [
       "BirthDetails",
+      "IdCardDetails",
       "InfoCertificateDetails",
       "MatterCertificateDetails",
       "MigrationDetails"
