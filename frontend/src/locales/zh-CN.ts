@@ -864,6 +864,7 @@ export const zhCN = {
   },
   archives: {
     title: '档案管理',
+    selectForPrint: (what: string) => `选择打印：${what}`,
     intro: '按条件查询本辖区的电子档案（含已删除档案），查看、修改、删除、恢复档案，设置限制标志。',
     kind: '业务类型',
     collabNo: '协同编号',

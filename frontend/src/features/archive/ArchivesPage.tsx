@@ -1,3 +1,4 @@
+import type { CheckboxProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { Button, Card, DatePicker, Form, Image, Input, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -259,7 +260,12 @@ export function ArchivesPage() {
             columns={columns}
             dataSource={hits}
             pagination={false}
-            rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }}
+            rowSelection={{
+              selectedRowKeys: selected,
+              onChange: (keys) => setSelected(keys.map(String)),
+              // antd passes aria-* on to the checkbox input, though its props type does not list them.
+              getCheckboxProps: (h) => ({ 'aria-label': t.selectForPrint(`${h.materialName} ${h.file.name}`) }) as CheckboxProps,
+            }}
             locale={{ emptyText: t.noResults }}
             data-testid="archive-results"
           />
