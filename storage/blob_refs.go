@@ -14,7 +14,7 @@ import (
 // blobColumnName is the convention that makes a column a blob reference:
 // it is named blob_key or ends in _blob_key. The orphan sweeper finds every
 // such column of every table, so a table added later that keeps blob keys
-// is protected by its column's name alone (docs/DESIGN.md, "Blobs").
+// is protected by its column's name alone (docs/DESIGN.md, "Blobs and archives").
 var blobColumnName = regexp.MustCompile(`^([a-z0-9_]+_)?blob_key$`)
 
 // blobJSONColumns are JSON text columns whose documents hold blob keys

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { demoPass, gql, login, run, signIn, until } from './cluster.mjs';
 
 // Latin words allowed on screen besides file formats: the user names (IDs) of this run.
-await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname', 'frontend', 'tester'], async ({ pj, sjz, context, shot, track, scanAgent }) => {
+await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname', 'frontend', 'tester', 'test'], async ({ pj, sjz, context, shot, track, scanAgent, expectConsoleError }) => {
   const pick = async (page, label, text) => {
     await formItem(page, label).locator('.ant-select-selector').click(); // also when a value is shown over the input
     await page.keyboard.type(text);
@@ -121,7 +121,22 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
     }),
     'base64',
   );
+  const png2 = Buffer.from(
+    await clerk.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 900;
+      c.height = 1200;
+      const g = c.getContext('2d');
+      g.fillStyle = '#eef3f8';
+      g.fillRect(0, 0, 900, 1200);
+      g.fillStyle = '#1d3b6a';
+      for (let i = 0; i < 14; i++) g.fillRect(120, 160 + i * 64, 660 - (i % 4) * 90, 16);
+      return c.toDataURL('image/png').split(',')[1];
+    }),
+    'base64',
+  );
   // The materials the Ministry's list marks required for Hebei: each is captured before submission.
+
   const required = await clerk
     .locator('[data-testid^="material-"]')
     .filter({ hasText: '必交' })
@@ -167,6 +182,9 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   }
   // The second from the scanner (1.4.14): the agent on the clerk's PC drives SANE's test backend.
   const agent = await scanAgent(pj);
+  // The panel looks for the agent at its default address first (127.0.0.1:9192), where none runs here:
+  // the browser logs that refused connection.
+  const refused = expectConsoleError(/ERR_CONNECTION_REFUSED/);
   await material(required[1]).getByRole('button', { name: /采集/ }).click();
   await clerk.getByTestId('scanner-open').click();
   const scannerPanel = clerk.getByTestId('scanner-panel');
@@ -179,7 +197,28 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   await clerk.locator('.ant-modal-footer').getByRole('button', { name: '上传' }).click();
   await material(required[1]).getByTestId('archive-thumb').first().waitFor();
   await clerk.locator('.ant-modal-wrap').filter({ has: clerk.getByTestId('archive-preview') }).waitFor({ state: 'detached' });
-  for (const code of required.slice(2, -1)) await capture(code);
+  refused();
+  // The third as two pages of one material (issue 16 item 5): two images chosen at once.
+  await material(required[2]).getByRole('button', { name: /采集/ }).click();
+  await clerk.getByTestId('archive-file').setInputFiles([
+    { name: '第1页.png', mimeType: 'image/png', buffer: png },
+    { name: '第2页.png', mimeType: 'image/png', buffer: png2 },
+  ]);
+  await clerk.getByTestId('archive-pages').getByText('已添加 2 页', { exact: false }).waitFor();
+  await shot(clerk, 'panjin-archive-pages');
+  await clerk.locator('.ant-modal-footer').getByRole('button', { name: '上传' }).click();
+  await material(required[2]).getByTestId('pages-open').waitFor();
+  await clerk.locator('.ant-modal-wrap').filter({ has: clerk.getByTestId('archive-file') }).waitFor({ state: 'detached' });
+  assert.match(await material(required[2]).getByTestId('pages-open').innerText(), /共 2 页/);
+  await material(required[2]).getByTestId('pages-open').click();
+  const pageImg = clerk.getByTestId('pages-image').locator('img').or(clerk.locator('img[data-testid="pages-image"]')).first();
+  await pageImg.waitFor();
+  await clerk.locator('.ant-pagination-next').last().click();
+  await clerk.waitForFunction(() => [...document.querySelectorAll('img')].some((i) => i.src.includes('page=2') && i.complete && i.naturalWidth > 0));
+  await shot(clerk, 'panjin-archive-page-2');
+  await clerk.locator('.ant-modal-wrap').filter({ has: clerk.locator('.ant-pagination') }).locator('.ant-modal-close').click();
+  await clerk.locator('.ant-modal-wrap').filter({ has: clerk.locator('.ant-pagination') }).waitFor({ state: 'detached' });
+  for (const code of required.slice(3, -1)) await capture(code);
   const submit = async () => {
     await clerk.evaluate(() => window.scrollTo(0, 0));
     await actions(clerk).getByRole('button', { name: '提交' }).click();
@@ -479,6 +518,24 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   }
   await results.first().locator('img').first().waitFor();
   await shot(archivist, 'panjin-archives-found');
+  // Print (1.4.17): the two-page archive and another, selected, in the print view, a page each.
+  const twoPages = results.filter({ hasText: '共 2 页' });
+  await twoPages.locator('.ant-checkbox-input').check();
+  await results.nth(0).locator('.ant-checkbox-input').check();
+  const [printView] = await Promise.all([
+    context.waitForEvent('page'),
+    archivist.getByTestId('archive-print-selected').click(),
+  ]);
+  track(printView, 'panjin-print-view');
+  await printView.evaluate(() => (window.print = () => undefined)).catch(() => undefined);
+  const sheets = printView.getByTestId('print-sheet');
+  for (let i = 0; (await sheets.count()) !== 3; i++) {
+    assert.ok(i < 60, `three pages to print; ${await sheets.count()} shown`);
+    await printView.waitForTimeout(250);
+  }
+  await printView.waitForFunction(() => [...document.querySelectorAll('[data-testid="print-sheet"] img')].every((i) => i.complete && i.naturalWidth > 0));
+  await shot(printView, 'panjin-archive-print');
+  await printView.close();
   const drawer = archivist.getByTestId('archive-detail');
   const firstName = (await results.first().getByTestId('archive-file-name').innerText()).trim();
   await results.first().getByRole('button', { name: '详情' }).click();
@@ -515,7 +572,7 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   const restored = results.filter({ hasText: firstName });
   await restored.waitFor();
   await restored.getByRole('button', { name: '详情' }).click();
-  await drawer.getByRole('combobox', { name: '设置限制标志' }).click();
+  await drawer.locator('.ant-select', { has: archivist.getByRole('combobox', { name: '设置限制标志' }) }).locator('.ant-select-selector').click();
   await archivist.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="禁止删除"]').click();
   await drawer.getByRole('button', { name: /保\s*存/ }).click();
   await archivist.getByText('限制标志已设置', { exact: true }).waitFor();
@@ -527,5 +584,6 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   await drawer.getByRole('button', { name: /打开案件/ }).click();
   await archivist.getByText('办理过程').waitFor();
   for (const step of ['删除档案', '恢复档案', '设置档案限制标志']) await archivist.getByText(step, { exact: true }).first().waitFor();
+  await archivist.getByText('设置档案限制标志', { exact: true }).first().scrollIntoViewIfNeeded();
   await shot(archivist, 'panjin-archive-history');
 });

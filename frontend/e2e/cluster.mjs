@@ -187,9 +187,15 @@ export async function run(name, allowedLatin, body, options = {}) {
   context.setDefaultTimeout(30_000);
   if (options.permissions) await context.grantPermissions(options.permissions);
   const consoleErrors = [];
+  // Console errors a run expects where it says why; the function returned stops expecting it.
+  const expected = [];
+  const expectConsoleError = (re) => {
+    expected.push(re);
+    return () => expected.splice(expected.indexOf(re), 1);
+  };
   const track = (page, who) =>
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/WebSocket|favicon/.test(m.text())) consoleErrors.push(`${who}: ${m.text()}`);
+      if (m.type() === 'error' && !/WebSocket|favicon/.test(m.text()) && !expected.some((re) => re.test(m.text()))) consoleErrors.push(`${who}: ${m.text()}`);
     });
   let n = 0;
   const a11y = new Set();
@@ -239,7 +245,7 @@ export async function run(name, allowedLatin, body, options = {}) {
     return `http://${addr}`;
   }
   try {
-    await body({ pj, sjz, context, shot, track, simAddr, scanAgent });
+    await body({ pj, sjz, context, shot, track, simAddr, scanAgent, expectConsoleError });
     assert.deepEqual(consoleErrors, [], 'console errors');
     assert.deepEqual([...a11y], [], 'serious or critical accessibility violations (axe-core)');
     console.log(`${name}: PASS in ${((Date.now() - started) / 1000).toFixed(1)} s, ${n} screenshots in ${shots}`);

@@ -132,6 +132,8 @@ await run('roles', usernames, async ({ pj, context, shot, track }) => {
   await analyst.getByRole('button', { name: '查询', exact: true }).click();
   await analyst.getByText('没有符合条件的记录').waitFor();
   await shot(analyst, 'query-empty');
+  // Archives are scans of personal data in clear: the analyst has no archive management (1.4.8).
+  assert.equal(await analyst.getByRole('menuitem', { name: '档案管理' }).count(), 0, 'no archive management for the analyst');
   await analyst.getByRole('button', { name: /退出登录/ }).click();
   await analyst.getByRole('button', { name: '登录' }).waitFor();
   await analyst.close();
@@ -219,4 +221,22 @@ await run('roles', usernames, async ({ pj, context, shot, track }) => {
   assert.equal((await admin.locator('.ant-alert-error').innerText()).trim(), '用户名或密码错误');
   assert.match(admin.url(), /\/login$/);
   await shot(admin, 'disabled-login');
+
+  // (4) The archivist: archive management (1.4.6–1.4.8), empty at a deployment without cases; a search among
+  // the deleted ones says so in Chinese. (The birth run walks it with archives: search, delete, restore, flag.)
+  await admin.getByLabel('用户名').fill('archivist');
+  await admin.getByLabel('密码').fill(demoPass);
+  await admin.getByRole('button', { name: '登录' }).click();
+  await admin.getByRole('button', { name: /退出登录/ }).waitFor();
+  await admin.getByRole('menuitem', { name: '档案管理' }).click();
+  const results = admin.getByTestId('archive-results');
+  await results.getByText('没有符合条件的档案').waitFor();
+  await shot(admin, 'archivist-archives');
+  const search = admin.getByTestId('archive-search');
+  await search.locator('.ant-form-item', { hasText: '状态' }).locator('.ant-select-selector').click();
+  await pick(admin, '已删除');
+  await search.getByLabel('姓名').fill('张三');
+  await search.getByRole('button', { name: /查\s*询/ }).click();
+  await results.getByText('没有符合条件的档案').waitFor();
+  await shot(admin, 'archivist-archives-deleted');
 });

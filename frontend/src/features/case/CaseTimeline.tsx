@@ -32,10 +32,13 @@ export function CaseTimeline({
                   .join(' · ')}
               </Typography.Text>
             </div>
-            <div>
-              {e.from ? `${statusLabel(e.from)} → ` : ''}
-              {statusLabel(e.to)}
-            </div>
+            {e.from !== e.to && (
+              // A step that kept the status (an archive change) shows none.
+              <div>
+                {e.from ? `${statusLabel(e.from)} → ` : ''}
+                {statusLabel(e.to)}
+              </div>
+            )}
             {e.note && <Typography.Paragraph style={{ marginBottom: 0 }}>{e.note}</Typography.Paragraph>}
           </div>
         ),
