@@ -234,7 +234,9 @@ describe('ArchivesPage', () => {
     await waitFor(() => expect(restored).toBe(true));
     // The restored archive's drawer closes with the change; it opens again from the results.
     await waitFor(() => expect(screen.queryByTestId('archive-detail')).not.toBeInTheDocument());
-    await user.click(await screen.findByTestId('archive-open-a3'));
+    // The closing dialog keeps the page inert (pointer-events: none) until its animation ends: retry the click.
+    const openAgain = await screen.findByTestId('archive-open-a3');
+    await waitFor(() => user.click(openAgain), { timeout: 3000 });
     const again = await screen.findByTestId('archive-detail');
     await waitFor(() => expect(within(again).getByRole('button', { name: /删\s*除/ })).toBeEnabled());
     const drawer2 = again;
