@@ -52,4 +52,6 @@ func (s *Sender) Post(ctx context.Context, url string, headers map[string]string
 var _ domain.WebhookSender = (*Sender)(nil)
 
 // String names the sender in logs.
-func (s *Sender) String() string { return fmt.Sprintf("webhook sender (timeout %s)", defaultHTTP.Timeout) }
+func (s *Sender) String() string {
+	return fmt.Sprintf("webhook sender (timeout %s)", defaultHTTP.Timeout)
+}
