@@ -64,12 +64,13 @@ type scale struct {
 	throughput time.Duration // each read throughput figure
 	inserts    time.Duration // each of the 4 alternated insert windows per mode
 	messages   int           // collaboration messages timed end to end
+	cases      int           // birth cases driven from intake to completion
 }
 
 var scales = map[string]scale{
-	"1.5m":  {"1.5m", 1_500_000, 10 * time.Second, 8 * time.Second, 200},
-	"10m":   {"10m", 10_000_000, 10 * time.Second, 8 * time.Second, 200},
-	"smoke": {"smoke", 20_000, 1500 * time.Millisecond, time.Second, 20},
+	"1.5m":  {"1.5m", 1_500_000, 10 * time.Second, 8 * time.Second, 200, 120},
+	"10m":   {"10m", 10_000_000, 10 * time.Second, 8 * time.Second, 200, 120},
+	"smoke": {"smoke", 20_000, 1500 * time.Millisecond, time.Second, 20, 8},
 }
 
 func main() {
@@ -93,7 +94,7 @@ func main() {
 }
 
 // only reports whether BENCH_ONLY (a comma-separated list of hcybsh,
-// reads, inserts, messages; empty for all) asks for section.
+// reads, inserts, messages, cases; empty for all) asks for section.
 func only(section string) bool {
 	v := os.Getenv("BENCH_ONLY")
 	return v == "" || slices.Contains(strings.Split(v, ","), section)
@@ -280,6 +281,14 @@ func run(ctx context.Context, baseDSN string, sc scale) error {
 		}
 		rows = append(rows, collabRow)
 	}
+	if only("cases") {
+		logf("cases per minute…")
+		casesRow, err := benchCases(ctx, baseDSN, sc.cases, logf)
+		if err != nil {
+			return fmt.Errorf("cases: %w", err)
+		}
+		rows = append(rows, casesRow)
+	}
 
 	fmt.Printf("\nhukou bench — scale %s, PostgreSQL %s, %d residents; raw = PostgreSQL doing the same work, same run, same database\n\n", sc.name, pgVersion, seed.Residents)
 	printTable(os.Stdout, rows)
@@ -297,7 +306,10 @@ func printTable(w io.Writer, rows []row) {
 	dash := func(s string) string { return cmp.Or(s, "—") }
 	for _, r := range rows {
 		ratio := fmt.Sprintf("%.2f×", r.ratio)
-		if r.ratioPct {
+		switch {
+		case r.ratio == 0:
+			ratio = "—"
+		case r.ratioPct:
 			ratio = fmt.Sprintf("%.0f%%", 100*r.ratio)
 		}
 		vsPG := "—"

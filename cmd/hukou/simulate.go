@@ -64,7 +64,8 @@ func startSimulators(addr, platformDB string, seed uint64, faults faultRules, pr
 		return nil, err
 	}
 	prov := provincesim.New(provincesim.Config{Faults: faults.injector("province", seed+1)})
-	sim, err := ministrysim.New(ministrysim.Config{Seed: seed, Faults: faults.injector("ministry", seed+2)})
+	sim, err := ministrysim.New(ministrysim.Config{Seed: seed, Faults: faults.injector("ministry", seed+2),
+		Certificates: int(envInt64("MINISTRY_BIRTH_CERTIFICATES", 0))}) // more unused certificates for the bench's cases per minute
 	if err != nil {
 		plat.Close()
 		return nil, err
