@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"io/fs"
 	"log/slog"
 	"strings"
@@ -110,6 +111,28 @@ func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
 		return riverdatabasesql.New(db.SQL())
 	}
 	return riversqlite.New(db.SQL())
+}
+
+// RiverWorkerDriver is RiverDriver for the client that works the jobs. On
+// PostgreSQL it also listens (LISTEN/NOTIFY over a pgx pool of its own, two
+// connections at most): a job inserted in a transaction notifies on commit
+// and is fetched at once instead of on the next poll (a document rendered
+// and sent within milliseconds of the step, issue 20). close releases the
+// pool after the client has stopped. On SQLite it is RiverDriver (polling).
+func (db *DB) RiverWorkerDriver(ctx context.Context) (driver riverdriver.Driver[*sql.Tx], close func(), err error) {
+	if db.dialect != Postgres {
+		return db.RiverDriver(), func() {}, nil
+	}
+	cfg, err := pgxpool.ParseConfig(db.dsn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("job listener: %w", err)
+	}
+	cfg.MaxConns = 2
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("job listener: %w", err)
+	}
+	return riverdatabasesql.NewWithPgxListener(db.SQL(), pool), pool.Close, nil
 }
 
 // RiverSchema returns the schema River's tables live in: on PostgreSQL the

@@ -91,6 +91,8 @@ type Queue struct {
 	metrics     *Metrics
 	stopTimeout time.Duration
 	logger      *slog.Logger
+	// closeDriver releases the driver's listener once the client stopped.
+	closeDriver func()
 }
 
 // New builds the queue over db and installs its Inserter on db, so
@@ -131,7 +133,11 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 	}
 
 	poll := cmp.Or(cfg.PollInterval, DefaultPollInterval)
-	client, err := river.NewClient(db.RiverDriver(), &river.Config{
+	driver, closeDriver, err := db.RiverWorkerDriver(ctx)
+	if err != nil {
+		return nil, err
+	}
+	client, err := river.NewClient(driver, &river.Config{
 		Schema:               schema,
 		Logger:               slog.New(quietHandler{logger.Handler()}),
 		Workers:              workers,
@@ -145,9 +151,11 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 		TestOnly:             cfg.test.fast,
 	})
 	if err != nil {
+		closeDriver()
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	q := &Queue{
+		closeDriver: closeDriver,
 		cases:       cfg.Cases,
 		client:      client,
 		inserter:    &Inserter{client: client},
@@ -177,6 +185,7 @@ func (q *Queue) Start(ctx context.Context) error {
 // failed attempts, retried later) and returns an error wrapping
 // ErrJobsCancelled. Stop on a queue that was never started returns nil.
 func (q *Queue) Stop(ctx context.Context) error {
+	defer q.closeDriver()
 	softCtx, cancel := context.WithTimeout(ctx, q.stopTimeout)
 	err := q.client.Stop(softCtx)
 	cancel()
