@@ -1,0 +1,1 @@
+ALTER TABLE hcybsh_counters RESET (fillfactor);
