@@ -21,7 +21,9 @@ import (
 const (
 	DefaultMaxWorkers   = 10
 	DefaultPollInterval = time.Second
-	DefaultStopTimeout  = 30 * time.Second
+	// sqlitePollInterval replaces DefaultPollInterval on SQLite.
+	sqlitePollInterval = 200 * time.Millisecond
+	DefaultStopTimeout = 30 * time.Second
 	// DefaultBlobSweepInterval is how often the orphan blob sweeper runs.
 	DefaultBlobSweepInterval = time.Hour
 	// hardStopGrace bounds the wait for cancelled jobs to return after a
@@ -37,8 +39,9 @@ var ErrJobsCancelled = errors.New("running jobs did not finish in time and were 
 type Config struct {
 	// MaxWorkers is how many jobs run at once (default DefaultMaxWorkers).
 	MaxWorkers int
-	// PollInterval is how often idle workers look for new jobs; neither
-	// driver here uses LISTEN/NOTIFY (default DefaultPollInterval).
+	// PollInterval is how often idle workers look for new jobs (default
+	// DefaultPollInterval; on SQLite 200 ms). On PostgreSQL it is the
+	// fallback: the workers also listen for inserts (RiverWorkerDriver).
 	PollInterval time.Duration
 	// StopTimeout is how long Stop lets running jobs finish before cancelling
 	// their contexts (default DefaultStopTimeout).
@@ -133,6 +136,12 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 	}
 
 	poll := cmp.Or(cfg.PollInterval, DefaultPollInterval)
+	if cfg.PollInterval == 0 && db.Dialect() == storage.SQLite {
+		// No LISTEN/NOTIFY on SQLite (RiverWorkerDriver): a job enqueued by
+		// a step waits for the next poll, so poll often; a poll is one
+		// indexed read on the local file.
+		poll = sqlitePollInterval
+	}
 	driver, closeDriver, err := db.RiverWorkerDriver(ctx)
 	if err != nil {
 		return nil, err
