@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"hukou/domain/codes"
 )
 
 // OfficeLevel is the rank of a public security office.
@@ -176,6 +178,14 @@ type Resident struct {
 	UpdatedAt          time.Time
 	Version            int
 }
+
+// SexEntry, EthnicityEntry and RelationEntry are the resident's codes with
+// their names (GB/T 2261.1, GB 3304, GB/T 4761).
+func (r *Resident) SexEntry() codes.Entry { return codes.Named(r.Sex, codes.Sex) }
+
+func (r *Resident) EthnicityEntry() codes.Entry { return codes.Named(r.Ethnicity, codes.Ethnicity) }
+
+func (r *Resident) RelationEntry() codes.Entry { return codes.Named(r.Relation, codes.Relation) }
 
 // ResidentFilter selects residents; empty fields do not filter. Results are
 // always confined to the actor's jurisdiction by the service.

@@ -11,6 +11,7 @@ import (
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/domain/certificate"
+	"hukou/domain/codes"
 	"hukou/domain/idcard"
 	"hukou/domain/migration"
 	"hukou/graph/model"
@@ -1259,20 +1260,20 @@ type ComplexityRoot struct {
 	}
 
 	Resident struct {
-		BirthDate   func(childComplexity int) int
-		Birthplace  func(childComplexity int) int
-		Ethnicity   func(childComplexity int) int
-		FormerNames func(childComplexity int) int
-		Hcybsh      func(childComplexity int) int
-		Household   func(childComplexity int) int
-		ID          func(childComplexity int) int
-		IDNumber    func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Relation    func(childComplexity int) int
-		Sex         func(childComplexity int) int
-		Station     func(childComplexity int) int
-		Status      func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		BirthDate      func(childComplexity int) int
+		Birthplace     func(childComplexity int) int
+		EthnicityEntry func(childComplexity int) int
+		FormerNames    func(childComplexity int) int
+		Hcybsh         func(childComplexity int) int
+		Household      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IDNumber       func(childComplexity int) int
+		Name           func(childComplexity int) int
+		RelationEntry  func(childComplexity int) int
+		SexEntry       func(childComplexity int) int
+		Station        func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	ResidentConnection struct {
@@ -1631,7 +1632,7 @@ type QueryResolver interface {
 	Household(ctx context.Context, number string) (*domain.Household, error)
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
 	Offices(ctx context.Context) ([]*domain.Office, error)
-	CodeList(ctx context.Context, kind model.CodeListKind) ([]*model.CodeEntry, error)
+	CodeList(ctx context.Context, kind model.CodeListKind) ([]*codes.Entry, error)
 	Seals(ctx context.Context, officeCode *string) ([]*domain.ElectronicSeal, error)
 	VerifyDocument(ctx context.Context, file graphql.Upload) (*domain.DocumentVerification, error)
 	Users(ctx context.Context, filter *domain.UserFilter, first *int, after *string) (*model.UserConnection, error)
@@ -1656,12 +1657,7 @@ type QueryViewResolver interface {
 type ResidentResolver interface {
 	ID(ctx context.Context, obj *domain.Resident) (string, error)
 
-	Sex(ctx context.Context, obj *domain.Resident) (*model.CodeEntry, error)
-	Ethnicity(ctx context.Context, obj *domain.Resident) (*model.CodeEntry, error)
-
 	Birthplace(ctx context.Context, obj *domain.Resident) (*model.Division, error)
-
-	Relation(ctx context.Context, obj *domain.Resident) (*model.CodeEntry, error)
 
 	Household(ctx context.Context, obj *domain.Resident) (*domain.Household, error)
 	Station(ctx context.Context, obj *domain.Resident) (*domain.Office, error)
@@ -7413,11 +7409,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Resident.Birthplace(childComplexity), true
 	case "Resident.ethnicity":
-		if e.ComplexityRoot.Resident.Ethnicity == nil {
+		if e.ComplexityRoot.Resident.EthnicityEntry == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Resident.Ethnicity(childComplexity), true
+		return e.ComplexityRoot.Resident.EthnicityEntry(childComplexity), true
 	case "Resident.formerNames":
 		if e.ComplexityRoot.Resident.FormerNames == nil {
 			break
@@ -7455,17 +7451,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Resident.Name(childComplexity), true
 	case "Resident.relation":
-		if e.ComplexityRoot.Resident.Relation == nil {
+		if e.ComplexityRoot.Resident.RelationEntry == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Resident.Relation(childComplexity), true
+		return e.ComplexityRoot.Resident.RelationEntry(childComplexity), true
 	case "Resident.sex":
-		if e.ComplexityRoot.Resident.Sex == nil {
+		if e.ComplexityRoot.Resident.SexEntry == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Resident.Sex(childComplexity), true
+		return e.ComplexityRoot.Resident.SexEntry(childComplexity), true
 	case "Resident.station":
 		if e.ComplexityRoot.Resident.Station == nil {
 			break
@@ -17497,7 +17493,7 @@ func (ec *executionContext) fieldContext_CitedLicence_licence(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _CodeEntry_code(ctx context.Context, field graphql.CollectedField, obj *model.CodeEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _CodeEntry_code(ctx context.Context, field graphql.CollectedField, obj *codes.Entry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17520,7 +17516,7 @@ func (ec *executionContext) fieldContext_CodeEntry_code(_ context.Context, field
 	return graphql.NewScalarFieldContext("CodeEntry", field, false, false, "String")
 }
 
-func (ec *executionContext) _CodeEntry_name(ctx context.Context, field graphql.CollectedField, obj *model.CodeEntry) (ret graphql.Marshaler) {
+func (ec *executionContext) _CodeEntry_name(ctx context.Context, field graphql.CollectedField, obj *codes.Entry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37623,7 +37619,7 @@ func (ec *executionContext) _Query_codeList(ctx context.Context, field graphql.C
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.Auth == nil {
-					var zeroVal []*model.CodeEntry
+					var zeroVal []*codes.Entry
 					return zeroVal, errors.New("directive auth is not implemented")
 				}
 				return ec.Directives.Auth(ctx, nil, directive0, nil)
@@ -37632,8 +37628,8 @@ func (ec *executionContext) _Query_codeList(ctx context.Context, field graphql.C
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.CodeEntry) graphql.Marshaler {
-			return ec.marshalNCodeEntry2ᚕᚖhukouᚋgraphᚋmodelᚐCodeEntryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*codes.Entry) graphql.Marshaler {
+			return ec.marshalNCodeEntry2ᚕᚖhukouᚋdomainᚋcodesᚐEntryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -39426,11 +39422,11 @@ func (ec *executionContext) _Resident_sex(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Resident_sex(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Resident().Sex(ctx, obj)
+			return obj.SexEntry(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CodeEntry) graphql.Marshaler {
-			return ec.marshalNCodeEntry2ᚖhukouᚋgraphᚋmodelᚐCodeEntry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v codes.Entry) graphql.Marshaler {
+			return ec.marshalNCodeEntry2hukouᚋdomainᚋcodesᚐEntry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -39441,7 +39437,7 @@ func (ec *executionContext) fieldContext_Resident_sex(_ context.Context, field g
 		Object:     "Resident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CodeEntry(ctx, field)
 		},
@@ -39458,11 +39454,11 @@ func (ec *executionContext) _Resident_ethnicity(ctx context.Context, field graph
 			return ec.fieldContext_Resident_ethnicity(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Resident().Ethnicity(ctx, obj)
+			return obj.EthnicityEntry(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CodeEntry) graphql.Marshaler {
-			return ec.marshalNCodeEntry2ᚖhukouᚋgraphᚋmodelᚐCodeEntry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v codes.Entry) graphql.Marshaler {
+			return ec.marshalNCodeEntry2hukouᚋdomainᚋcodesᚐEntry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -39473,7 +39469,7 @@ func (ec *executionContext) fieldContext_Resident_ethnicity(_ context.Context, f
 		Object:     "Resident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CodeEntry(ctx, field)
 		},
@@ -39604,11 +39600,11 @@ func (ec *executionContext) _Resident_relation(ctx context.Context, field graphq
 			return ec.fieldContext_Resident_relation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Resident().Relation(ctx, obj)
+			return obj.RelationEntry(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CodeEntry) graphql.Marshaler {
-			return ec.marshalNCodeEntry2ᚖhukouᚋgraphᚋmodelᚐCodeEntry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v codes.Entry) graphql.Marshaler {
+			return ec.marshalNCodeEntry2hukouᚋdomainᚋcodesᚐEntry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -39619,7 +39615,7 @@ func (ec *executionContext) fieldContext_Resident_relation(_ context.Context, fi
 		Object:     "Resident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CodeEntry(ctx, field)
 		},
@@ -48973,7 +48969,7 @@ func (ec *executionContext) _CitedLicence(ctx context.Context, sel ast.Selection
 
 var codeEntryImplementors = []string{"CodeEntry"}
 
-func (ec *executionContext) _CodeEntry(ctx context.Context, sel ast.SelectionSet, obj *model.CodeEntry) graphql.Marshaler {
+func (ec *executionContext) _CodeEntry(ctx context.Context, sel ast.SelectionSet, obj *codes.Entry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, codeEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -54934,17 +54930,15 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sex":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Resident_sex(ctx, field, obj)
-				})
+			out.Values[i] = ec._Resident_sex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "ethnicity":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Resident_ethnicity(ctx, field, obj)
-				})
+			out.Values[i] = ec._Resident_ethnicity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "birthDate":
 			out.Values[i] = ec._Resident_birthDate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54962,11 +54956,10 @@ func (ec *executionContext) _Resident(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "relation":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Resident_relation(ctx, field, obj)
-				})
+			out.Values[i] = ec._Resident_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
 			out.Values[i] = ec._Resident_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56527,11 +56520,15 @@ func (ec *executionContext) unmarshalNClientLoginInput2hukouᚋgraphᚋmodelᚐC
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCodeEntry2ᚕᚖhukouᚋgraphᚋmodelᚐCodeEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CodeEntry) graphql.Marshaler {
+func (ec *executionContext) marshalNCodeEntry2hukouᚋdomainᚋcodesᚐEntry(ctx context.Context, sel ast.SelectionSet, v codes.Entry) graphql.Marshaler {
+	return ec._CodeEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCodeEntry2ᚕᚖhukouᚋdomainᚋcodesᚐEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*codes.Entry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCodeEntry2ᚖhukouᚋgraphᚋmodelᚐCodeEntry(ctx, sel, v[i])
+		return ec.marshalNCodeEntry2ᚖhukouᚋdomainᚋcodesᚐEntry(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -56543,7 +56540,7 @@ func (ec *executionContext) marshalNCodeEntry2ᚕᚖhukouᚋgraphᚋmodelᚐCode
 	return ret
 }
 
-func (ec *executionContext) marshalNCodeEntry2ᚖhukouᚋgraphᚋmodelᚐCodeEntry(ctx context.Context, sel ast.SelectionSet, v *model.CodeEntry) graphql.Marshaler {
+func (ec *executionContext) marshalNCodeEntry2ᚖhukouᚋdomainᚋcodesᚐEntry(ctx context.Context, sel ast.SelectionSet, v *codes.Entry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CodeEntry!")
 		return graphql.Null

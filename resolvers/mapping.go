@@ -67,12 +67,7 @@ func pageInfo(hasNext bool, endCursor string) *model.PageInfo {
 
 // codeEntry maps a stored code to its code-list entry; an unknown code keeps
 // the code as its name rather than failing the whole read.
-func codeEntry(code string, lookup func(string) (codes.Entry, bool)) *model.CodeEntry {
-	if e, ok := lookup(code); ok {
-		return &model.CodeEntry{Code: e.Code, Name: e.Name}
-	}
-	return &model.CodeEntry{Code: code, Name: code}
-}
+
 
 func division(code string) *model.Division {
 	d, ok := codes.LookupDivision(code)

@@ -105,7 +105,7 @@ func (r *queryResolver) Offices(ctx context.Context) ([]*domain.Office, error) {
 }
 
 // CodeList is the resolver for the codeList field.
-func (r *queryResolver) CodeList(ctx context.Context, kind model.CodeListKind) ([]*model.CodeEntry, error) {
+func (r *queryResolver) CodeList(ctx context.Context, kind model.CodeListKind) ([]*codes.Entry, error) {
 	var entries []codes.Entry
 	switch kind {
 	case model.CodeListKindSex:
@@ -115,9 +115,9 @@ func (r *queryResolver) CodeList(ctx context.Context, kind model.CodeListKind) (
 	case model.CodeListKindRelation:
 		entries = codes.Relations()
 	}
-	out := make([]*model.CodeEntry, len(entries))
-	for i, e := range entries {
-		out[i] = &model.CodeEntry{Code: e.Code, Name: e.Name}
+	out := make([]*codes.Entry, len(entries))
+	for i := range entries {
+		out[i] = &entries[i]
 	}
 	return out, nil
 }
@@ -127,24 +127,9 @@ func (r *residentResolver) ID(ctx context.Context, obj *domain.Resident) (string
 	return scalar.GlobalID("Resident", obj.ID), nil
 }
 
-// Sex is the resolver for the sex field.
-func (r *residentResolver) Sex(ctx context.Context, obj *domain.Resident) (*model.CodeEntry, error) {
-	return codeEntry(obj.Sex, codes.Sex), nil
-}
-
-// Ethnicity is the resolver for the ethnicity field.
-func (r *residentResolver) Ethnicity(ctx context.Context, obj *domain.Resident) (*model.CodeEntry, error) {
-	return codeEntry(obj.Ethnicity, codes.Ethnicity), nil
-}
-
 // Birthplace is the resolver for the birthplace field.
 func (r *residentResolver) Birthplace(ctx context.Context, obj *domain.Resident) (*model.Division, error) {
 	return division(obj.BirthplaceDivision), nil
-}
-
-// Relation is the resolver for the relation field.
-func (r *residentResolver) Relation(ctx context.Context, obj *domain.Resident) (*model.CodeEntry, error) {
-	return codeEntry(obj.Relation, codes.Relation), nil
 }
 
 // Household is the resolver for the household field.

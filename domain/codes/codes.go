@@ -61,6 +61,15 @@ type Entry struct {
 	Name string
 }
 
+// Named is code's entry in a list looked up with lookup, or an entry named
+// by the code itself when the list lacks it (a code the standard retired).
+func Named(code string, lookup func(string) (Entry, bool)) Entry {
+	if e, ok := lookup(code); ok {
+		return e
+	}
+	return Entry{Code: code, Name: code}
+}
+
 type list struct {
 	entries []Entry
 	byCode  map[string]Entry

@@ -135,12 +135,6 @@ type ClientLoginInput struct {
 	ClientSecret string `json:"clientSecret"`
 }
 
-// An entry of a national standard code list (GB/T 2261.1, 3304, 4761).
-type CodeEntry struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
-}
-
 type CollabMessageConnection struct {
 	Edges    []*CollabMessageEdge `json:"edges"`
 	PageInfo *PageInfo            `json:"pageInfo"`
