@@ -3,15 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
-	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
-	"net/textproto"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"hukou/internal/gqlclient"
 )
 
 // Cases per minute (issue 20, item 4): birth registrations driven from
@@ -270,7 +268,7 @@ func (d *caseDriver) birth(cert string) error {
 		for _, m := range mats.Case.Materials {
 			if m.Required {
 				if err := uploadFile(d.pj, d.clerk, `mutation($id: ID!, $m: String!, $f: Upload!) { uploadArchive(caseId: $id, materialCode: $m, file: $f) { id } }`,
-					map[string]any{"id": bc.ID, "m": m.Code, "f": nil}, "f", m.Code+".png", d.png); err != nil {
+					map[string]any{"id": bc.ID, "m": m.Code, "f": nil}, "f", m.Code+".png", d.png, nil); err != nil {
 					return err
 				}
 			}
@@ -422,61 +420,12 @@ var caseClient = &http.Client{Timeout: 60 * time.Second, Transport: &http.Transp
 
 // call posts a GraphQL operation and decodes its data into out (nil: none).
 func call(addr, token, query string, vars map[string]any, out any) error {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	return send(req, token, out)
+	return gqlclient.Do(caseClient, addr, token, query, vars, out)
 }
 
-// uploadFile posts a GraphQL multipart request with one file at fileVar.
-func uploadFile(addr, token, query string, vars map[string]any, fileVar, name string, content []byte, out ...any) error {
-	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	_ = w.WriteField("operations", string(ops))
-	_ = w.WriteField("map", `{"0": ["variables.`+fileVar+`"]}`)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="0"; filename="`+name+`"`)
-	h.Set("Content-Type", "image/png")
-	part, _ := w.CreatePart(h)
-	_, _ = part.Write(content)
-	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	var dst any
-	if len(out) > 0 {
-		dst = out[0]
-	}
-	return send(req, token, dst)
-}
-
-func send(req *http.Request, token string, out any) error {
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := caseClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		return err
-	}
-	var r struct {
-		Data   json.RawMessage
-		Errors []struct{ Message string }
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return fmt.Errorf("HTTP %d: %.300s", res.StatusCode, raw)
-	}
-	if len(r.Errors) > 0 {
-		return fmt.Errorf("%s", r.Errors[0].Message)
-	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal(r.Data, out)
+// uploadFile posts a GraphQL multipart request with one PNG at fileVar.
+func uploadFile(addr, token, query string, vars map[string]any, fileVar, name string, content []byte, out any) error {
+	return gqlclient.Upload(caseClient, addr, token, query, vars, fileVar, name, "image/png", content, out)
 }
 
 // smallPNG is a small real PNG: a captured page.

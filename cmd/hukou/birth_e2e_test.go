@@ -2,14 +2,11 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,39 +17,29 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"hukou/integrations/ministry/ministrysim"
+	"hukou/internal/gqlclient"
 	"hukou/storage/storagetest"
 )
 
 // gqlErr posts an operation that must fail and returns the error's code.
 func gqlErr(t *testing.T, addr, token, query string, vars map[string]any) string {
 	t.Helper()
-	err := gql(addr, token, query, vars, nil)
-	require.Error(t, err)
-	msg := err.Error()
-	i := strings.LastIndex(msg, "(")
-	return strings.TrimSuffix(msg[i+1:], ")")
+	return gqlFail(t, addr, token, query, vars).Code()
 }
 
 // gqlExt posts an operation that must fail and returns the first error's
 // extensions (code, field, reason).
 func gqlExt(t *testing.T, addr, token, query string, vars map[string]any) map[string]any {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	var r struct {
-		Errors []struct {
-			Message    string
-			Extensions map[string]any
-		}
-	}
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&r))
-	require.NotEmpty(t, r.Errors, "the operation must fail")
-	return r.Errors[0].Extensions
+	return gqlFail(t, addr, token, query, vars).Extensions
+}
+
+// gqlFail posts an operation that must fail with a GraphQL error.
+func gqlFail(t *testing.T, addr, token, query string, vars map[string]any) *gqlclient.Error {
+	t.Helper()
+	var gerr *gqlclient.Error
+	require.ErrorAs(t, gql(addr, token, query, vars, nil), &gerr, "the operation must fail")
+	return gerr
 }
 
 // requireRefused checks an error's code, field and reason.
@@ -580,36 +567,7 @@ func upload(addr, token, query string, vars map[string]any, fileVar, name string
 	if !strings.Contains(fileVar, ".") {
 		vars[fileVar] = nil // a nested file variable is set to null by the caller
 	}
-	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	_ = w.WriteField("operations", string(ops))
-	_ = w.WriteField("map", `{"0": ["variables.`+fileVar+`"]}`)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="0"; filename="`+name+`"`)
-	h.Set("Content-Type", "image/png")
-	part, _ := w.CreatePart(h)
-	_, _ = part.Write(content)
-	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	var r struct {
-		Data   json.RawMessage
-		Errors []struct{ Message string }
-	}
-	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-		return err
-	}
-	if len(r.Errors) > 0 {
-		return fmt.Errorf("%s", r.Errors[0].Message)
-	}
-	return json.Unmarshal(r.Data, out)
+	return gqlclient.Upload(http.DefaultClient, addr, token, query, vars, fileVar, name, "image/png", content, out)
 }
 
 // pngBytes is a small real PNG: the "photo" of a signed form.

@@ -20,6 +20,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 
+	"hukou/internal/gqlclient"
 	"hukou/storage/storagetest"
 )
 
@@ -123,35 +124,10 @@ func tail(s string, n int) string {
 
 // gql posts a GraphQL operation and decodes data into out.
 func gql(addr, token, query string, vars map[string]any, out any) error {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	var r struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []struct {
-			Message    string         `json:"message"`
-			Extensions map[string]any `json:"extensions"`
-		} `json:"errors"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-		return fmt.Errorf("HTTP %d: %w", res.StatusCode, err)
-	}
-	if len(r.Errors) > 0 {
-		return fmt.Errorf("%s (%v)", r.Errors[0].Message, r.Errors[0].Extensions["code"])
-	}
-	if out != nil {
-		return json.Unmarshal(r.Data, out)
-	}
-	return nil
+	return gqlclient.Do(e2eClient, addr, token, query, vars, out)
 }
+
+var e2eClient = &http.Client{Timeout: 30 * time.Second}
 
 func login(t *testing.T, addr string) string {
 	t.Helper()
