@@ -99,7 +99,7 @@ func (s *ArchiveService) documentMaxSize() int64 { return max(s.maxSize(), Docum
 
 // CheckDocument implements DocumentKeeper.
 func (s *ArchiveService) CheckDocument(name, contentType string, content []byte) (string, string, error) {
-	c, err := checkContent(name, contentType, content, s.documentMaxSize())
+	c, err := s.checkContent(name, contentType, content, s.documentMaxSize())
 	if err != nil {
 		return "", "", err
 	}
@@ -124,7 +124,7 @@ func (s *ArchiveService) RecordDocument(ctx context.Context, tx Repos, caseID, k
 // on tx. A rolled-back transaction leaves only an orphan blob, which the
 // sweeper removes.
 func (s *ArchiveService) KeepDocument(ctx context.Context, tx Repos, caseID, kind, name, contentType string, content []byte) error {
-	c, err := checkContent(name, contentType, content, s.documentMaxSize())
+	c, err := s.checkContent(name, contentType, content, s.documentMaxSize())
 	if err != nil {
 		return fmt.Errorf("document %s of case %s: %w", kind, caseID, err)
 	}
@@ -143,7 +143,7 @@ func (s *ArchiveService) KeepArchive(ctx context.Context, tx Repos, caseID, mate
 	if materialCode == "" || len(materialCode) > 64 || !utf8.ValidString(materialCode) || strings.IndexFunc(materialCode, unicode.IsControl) >= 0 {
 		return FieldErrorf("materialCode", "an archive's material code is 1 to 64 printable characters").WithReason("archive.material_code")
 	}
-	c, err := checkContent(name, contentType, content, s.maxSize())
+	c, err := s.checkContent(name, contentType, content, s.maxSize())
 	if err != nil {
 		return fmt.Errorf("archive %s of case %s: %w", materialCode, caseID, err)
 	}

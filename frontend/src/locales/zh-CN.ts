@@ -1421,6 +1421,8 @@ export const zhCN = {
       'archive.image_unreadable': '图像无法读取，文件可能已损坏',
       'archive.image_dimensions': '图像像素过大，请缩小后再上传',
       'archive.too_large': '超出大小限制，请裁剪或缩小后再上传',
+      'archive.pdf_unreadable': '该文件不是可读取的 PDF（已损坏、已加密或并非 PDF），请重新扫描或导出后再上传',
+      'archive.pdf_pages': 'PDF 页数超过单份档案的上限（50 页），请拆分后分别上传',
       'archive.material_unknown': '该材料不在材料清单中',
       'archive.material_required': '请选择材料',
       'birth.name_chinese': nameChinese,
