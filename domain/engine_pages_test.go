@@ -155,4 +155,3 @@ func TestEngine_MultiPageArchiveTravels(t *testing.T) {
 		})
 	}
 }
-
