@@ -50,6 +50,10 @@ var _ domain.PDFReader = Reader{}
 // budget as an image archive's thumbnail).
 const maxPreviewPixels = 40_000_000
 
+// maxPreviewDecodedBytes bounds the decoded samples of that image (as
+// its header declares them: pixels × components × bits per component).
+const maxPreviewDecodedBytes = 96 << 20
+
 // ErrNotPDF is the error of InspectPDF for bytes that are not a readable PDF.
 var ErrNotPDF = errors.New("pdfread: not a readable PDF")
 
@@ -101,7 +105,8 @@ func pageImage(data []byte) (img image.Image, err error) {
 	best, bestPixels := -1, int64(0)
 	for nr, s := range stubs {
 		px := int64(s.Width) * int64(s.Height)
-		if s.Thumb || s.IsImgMask || px <= 0 || px > maxPreviewPixels || px <= bestPixels {
+		decoded := px * int64(max(s.Comp, 1)) * int64(max(s.Bpc, 8)) / 8
+		if s.Thumb || s.IsImgMask || px <= 0 || px > maxPreviewPixels || decoded > maxPreviewDecodedBytes || px <= bestPixels {
 			continue
 		}
 		best, bestPixels = nr, px
