@@ -1047,7 +1047,7 @@ func (s *ArchiveService) pdfPreview(ctx context.Context, f *CaseFile) (image.Ima
 	}
 	page, err := s.PDF.PreviewPDF(ctx, data, ThumbnailSize)
 	if err != nil {
-		return nil, nil //nolint:nilerr // a PDF without a preview shows the placeholder
+		return nil, nil // a PDF without a preview shows the placeholder
 	}
 	return page, nil
 }
