@@ -66,7 +66,7 @@ func (Reader) InspectPDF(data []byte) (info domain.PDFInfo, err error) {
 	defer recoverMalformed(&err)
 	dims, err := ctx.PageDims()
 	if err != nil {
-		return domain.PDFInfo{}, fmt.Errorf("%w: page sizes: %v", ErrNotPDF, err)
+		return domain.PDFInfo{}, fmt.Errorf("%w: page sizes: %w", ErrNotPDF, err)
 	}
 	info.PageSizes = make([]domain.PageSize, len(dims))
 	for i, d := range dims {
@@ -96,7 +96,7 @@ func pageImage(data []byte) (img image.Image, err error) {
 	}
 	defer recoverMalformed(&err)
 	if err := api.OptimizeContext(ctx); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
+		return nil, fmt.Errorf("%w: %w", ErrNotPDF, err)
 	}
 	stubs, err := pdfcpu.ExtractPageImages(ctx, 1, true)
 	if err != nil {
@@ -173,7 +173,7 @@ func (r Reader) render(ctx context.Context, data []byte, size int) (image.Image,
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("pdfread: rendering page 1 took longer than %s", timeout)
 		}
-		return nil, fmt.Errorf("%w: pdftoppm: %v", ErrNotPDF, err)
+		return nil, fmt.Errorf("%w: pdftoppm: %w", ErrNotPDF, err)
 	}
 	img, err := png.Decode(&out)
 	if err != nil {
@@ -204,10 +204,10 @@ func read(data []byte) (ctx *model.Context, err error) {
 	conf.ValidationMode = model.ValidationRelaxed
 	ctx, err = api.ReadContext(bytes.NewReader(data), conf)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
+		return nil, fmt.Errorf("%w: %w", ErrNotPDF, err)
 	}
 	if err := ctx.EnsurePageCount(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
+		return nil, fmt.Errorf("%w: %w", ErrNotPDF, err)
 	}
 	if ctx.PageCount < 1 {
 		return nil, fmt.Errorf("%w: no pages", ErrNotPDF)
