@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"image"
 	"io"
 	"time"
 )
@@ -181,4 +182,28 @@ type CaseFileRepository interface {
 	AppendCaseFilePages(ctx context.Context, pages []*CaseFilePage) error
 	// FindCaseFilePages returns the pages 2… of a page set, in order.
 	FindCaseFilePages(ctx context.Context, fileID, pageSet string) ([]*CaseFilePage, error)
+}
+
+// PDFReader reads the PDF files this system keeps, which are hostile until
+// read (DESIGN.md, "Trust boundaries"); package documents/pdfread
+// implements it.
+type PDFReader interface {
+	// InspectPDF parses data and returns its pages; an error when data is
+	// not a PDF that can be read (damaged, encrypted, or not a PDF at all).
+	InspectPDF(data []byte) (PDFInfo, error)
+	// PreviewPDF returns page 1 as an image for a thumbnail of size×size:
+	// the page's own image for a scanned page, otherwise a rendering of the
+	// page; nil and no error when neither can be made on this server.
+	PreviewPDF(ctx context.Context, data []byte, size int) (image.Image, error)
+}
+
+// PDFInfo is what PDFReader.InspectPDF reads: each page's size, in order.
+type PDFInfo struct {
+	PageSizes []PageSize
+}
+
+// PageSize is the size of a PDF page in points (1/72 inch), as it prints
+// at original size (1.4.17).
+type PageSize struct {
+	Width, Height float64
 }

@@ -51,14 +51,18 @@ func TestArchivePages(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 3, got.Pages)
 
-		// Every page goes to the other office.
+		// Every page goes to the other office, as one material with its
+		// pages in order.
 		contents, err := f.svc.ArchiveContents(ctx, f.caseID)
 		require.NoError(t, err)
-		var names []string
-		for _, c := range contents {
-			names = append(names, c.Name)
+		require.Len(t, contents, 1)
+		names := []string{contents[0].Name}
+		for _, p := range contents[0].Pages {
+			names = append(names, p.Name)
 		}
 		require.Equal(t, []string{"第1页.png", "第2页.png", "第3页.png"}, names)
+		require.Equal(t, p3, contents[0].Pages[1].Content)
+		require.Len(t, domain.FlattenPages(contents), 3, "for contracts of single files (the production centre)")
 
 		// A PDF alone, never among pages; the pages together within the limit.
 		_, err = f.svc.UploadPages(f.clerk, f.caseID, "BIRTH_CERT", []domain.ArchiveUpload{page("a.png", p1),

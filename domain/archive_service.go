@@ -56,6 +56,10 @@ type ArchiveService struct {
 	Searcher ArchiveSearcher
 	// MaxSize is the largest archive in bytes; 0 means DefaultArchiveMaxSize.
 	MaxSize int64
+	// PDF reads PDF files: every PDF kept is parsed first, and a PDF's
+	// thumbnail shows its first page. Nil (tests of other things) keeps a
+	// PDF after sniffing its type alone and previews it as a placeholder.
+	PDF PDFReader
 
 	thumbs thumbCache
 }
@@ -574,8 +578,9 @@ func (s *ArchiveService) OpenPage(ctx context.Context, fileID string, page int) 
 }
 
 // Thumbnail returns a ThumbnailSize×ThumbnailSize JPEG preview of a valid
-// file (1.4.18): the image scaled to fit, centred on white; a PDF gets a
-// page-shaped placeholder. Thumbnails are computed on the fly and kept in a
+// file (1.4.18): the image scaled to fit, centred on white; a PDF shows its
+// first page (the page's scanned image, or a rendering of the page: see
+// PDFReader), or a page-shaped placeholder when none can be made. Thumbnails are computed on the fly and kept in a
 // small in-process cache keyed by the original's blob key (the blob store is
 // content-addressed, so it cannot hold them under a derived key). The read
 // is audited like Open.
@@ -896,19 +901,20 @@ func (s *ArchiveService) readContent(u ArchiveUpload) (*archiveContent, error) {
 		rest, _ := io.Copy(io.Discard, u.Content)
 		return nil, tooLarge(int64(len(data))+rest, limit)
 	}
-	return checkContent(u.Name, u.ContentType, data, limit)
+	return s.checkContent(u.Name, u.ContentType, data, limit)
 }
 
 // checkContent is the one check of every file this system keeps, uploaded
 // by a user or arriving from another deployment: at most limit bytes, its
 // type sniffed from the bytes (never the declared one) and one of
 // ArchiveContentTypes, and for an image a readable header of at most
-// maxImagePixels, read without decoding the pixels. The name it returns is
-// safe to store and ends with the extension of the sniffed type. Errors:
-// CodeInvalid with Field "file" and reason archive.too_large,
-// archive.empty, archive.content_type, archive.image_unreadable or
-// archive.image_dimensions.
-func checkContent(name, declared string, data []byte, limit int64) (*archiveContent, error) {
+// maxImagePixels, read without decoding the pixels; a PDF is parsed (when
+// the service has a PDFReader) and has 1 to MaxArchivePages pages. The name
+// it returns is safe to store and ends with the extension of the sniffed
+// type. Errors: CodeInvalid with Field "file" and reason archive.too_large,
+// archive.empty, archive.content_type, archive.image_unreadable,
+// archive.image_dimensions, archive.pdf_unreadable or archive.pdf_pages.
+func (s *ArchiveService) checkContent(name, declared string, data []byte, limit int64) (*archiveContent, error) {
 	if int64(len(data)) > limit {
 		return nil, tooLarge(int64(len(data)), limit)
 	}
@@ -932,6 +938,14 @@ func checkContent(name, declared string, data []byte, limit int64) (*archiveCont
 		}
 		if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
 			return nil, FieldErrorf("file", "the image is %d×%d pixels; at most %d megapixels are accepted", cfg.Width, cfg.Height, maxImagePixels/1_000_000).WithReason("archive.image_dimensions")
+		}
+	} else if s.PDF != nil {
+		info, err := s.PDF.InspectPDF(data)
+		if err != nil {
+			return nil, FieldErrorf("file", "the file calls itself a PDF but cannot be read as one (damaged, encrypted or not a PDF); scan or export it again").WithReason("archive.pdf_unreadable")
+		}
+		if n := len(info.PageSizes); n > MaxArchivePages {
+			return nil, FieldErrorf("file", "the PDF has %d pages; an archive has at most %d", n, MaxArchivePages).WithReason("archive.pdf_pages")
 		}
 	}
 	return &archiveContent{name: safeFileName(name, ct), contentType: ct, data: data}, nil
@@ -967,7 +981,15 @@ func safeFileName(name, ct string) string {
 func (s *ArchiveService) makeThumbnail(ctx context.Context, f *CaseFile) ([]byte, error) {
 	canvas := imaging.New(ThumbnailSize, ThumbnailSize, color.White)
 	if f.ContentType == "application/pdf" {
-		canvas = pdfPlaceholder(canvas)
+		page, err := s.pdfPreview(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if page == nil {
+			canvas = pdfPlaceholder(canvas)
+		} else {
+			canvas = imaging.PasteCenter(canvas, imaging.Fit(page, ThumbnailSize, ThumbnailSize, imaging.Lanczos))
+		}
 	} else {
 		rc, _, err := s.Blobs.Open(ctx, f.BlobKey)
 		if err != nil {
@@ -999,6 +1021,35 @@ func (s *ArchiveService) makeThumbnail(ctx context.Context, f *CaseFile) ([]byte
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// pdfPreview returns page 1 of a PDF file (its scanned image, or a
+// rendering), nil when this server cannot make one or the file cannot be
+// read (a placeholder is shown then: the original still opens).
+func (s *ArchiveService) pdfPreview(ctx context.Context, f *CaseFile) (image.Image, error) {
+	if s.PDF == nil {
+		return nil, nil
+	}
+	rc, _, err := s.Blobs.Open(ctx, f.BlobKey)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return nil, Errorf(CodeUnavailable, "the archive store did not return the whole file").WithReason("archive.read")
+	}
+	select {
+	case thumbnailSlots <- struct{}{}:
+		defer func() { <-thumbnailSlots }()
+	case <-ctx.Done():
+		return nil, Errorf(CodeUnavailable, "too many previews are being made; try again").WithReason("archive.busy")
+	}
+	page, err := s.PDF.PreviewPDF(ctx, data, ThumbnailSize)
+	if err != nil {
+		return nil, nil // a PDF without a preview shows the placeholder
+	}
+	return page, nil
 }
 
 // pdfPlaceholder draws a page with a red band on canvas: the preview of a PDF.

@@ -31,6 +31,11 @@ type DocumentKeeper interface {
 	RecordDocument(ctx context.Context, tx Repos, caseID, kind, name string, ref BlobRef) error
 	KeepDocument(ctx context.Context, tx Repos, caseID, kind, name, contentType string, content []byte) error
 	KeepArchive(ctx context.Context, tx Repos, caseID, materialCode, name, contentType string, content []byte) error
+	// KeepArchiveFile keeps an archive that arrived in a message with its
+	// pages (FileContent.Pages), as one archive of that many pages, each
+	// page checked as KeepArchive checks a file; materialCode "" keeps the
+	// file's own.
+	KeepArchiveFile(ctx context.Context, tx Repos, caseID, materialCode string, f *FileContent) error
 	// CheckDocument checks a document's content as KeepDocument does (at
 	// most DocumentMaxSize bytes) and returns the name and content type to
 	// keep it under. Errors: CodeInvalid with Field "file" and a reason
@@ -48,11 +53,74 @@ type DocumentKeeper interface {
 }
 
 // FileContent is a case file with its bytes, as it travels in a message.
+// A multi-page archive (issue 16 item 5) travels as one FileContent: page
+// 1 is Content, pages 2… are Pages, in order.
 type FileContent struct {
-	MaterialCode string `json:"materialCode"`
-	Name         string `json:"name"`
-	ContentType  string `json:"contentType"`
-	Content      []byte `json:"content"` // base64 in JSON
+	MaterialCode string     `json:"materialCode"`
+	Name         string     `json:"name"`
+	ContentType  string     `json:"contentType"`
+	Content      []byte     `json:"content"` // base64 in JSON
+	Pages        []FilePage `json:"pages,omitempty"`
+}
+
+// FilePage is page 2, 3, … of a FileContent.
+type FilePage struct {
+	Name        string `json:"name"`
+	ContentType string `json:"contentType"`
+	Content     []byte `json:"content"` // base64 in JSON
+}
+
+// ArchiveAttachments pins files for a message's attachment list: one entry
+// per page, page 1 of the first file first, then its pages 2…, then the
+// next file's (CheckArchiveAttachments checks them in that order).
+func ArchiveAttachments(files []FileContent) []AttachmentRef {
+	refs := make([]AttachmentRef, 0, len(files))
+	for i := range files {
+		f := &files[i]
+		refs = append(refs, f.ref())
+		for _, p := range f.Pages {
+			refs = append(refs, AttachmentFor(p.Name, p.ContentType, p.Content))
+		}
+	}
+	return refs
+}
+
+// CheckArchiveAttachments checks that files, as a message from env's
+// sender carries them, are the pages its signed attachment list pins (the
+// whole list), in ArchiveAttachments' order, and that
+// no file has more than MaxArchivePages pages. Errors: CodeInvalid naming
+// "attachments" with reason collab.archives (the counts differ, too many
+// pages) or collab.archive_hash (a page that is not what was signed).
+func CheckArchiveAttachments(files []FileContent, env *Envelope) error {
+	n := 0
+	for i := range files {
+		if len(files[i].Pages)+1 > MaxArchivePages {
+			return FieldErrorf("attachments", "archive %q has %d pages; at most %d", files[i].Name, len(files[i].Pages)+1, MaxArchivePages).WithReason("collab.archives")
+		}
+		n += 1 + len(files[i].Pages)
+	}
+	if n != len(env.Attachments) {
+		return FieldErrorf("attachments", "the archives do not match the attachment list").WithReason("collab.archives")
+	}
+	for i, ref := range ArchiveAttachments(files) {
+		if ref.SHA256 != env.Attachments[i].SHA256 {
+			return FieldErrorf("attachments", "archive page %q does not match its signed hash", ref.Name).WithReason("collab.archive_hash")
+		}
+	}
+	return nil
+}
+
+// FlattenPages lists every page of files as a file of its own (for a
+// contract that carries single files, such as the production centre's).
+func FlattenPages(files []FileContent) []FileContent {
+	out := make([]FileContent, 0, len(files))
+	for _, f := range files {
+		out = append(out, FileContent{MaterialCode: f.MaterialCode, Name: f.Name, ContentType: f.ContentType, Content: f.Content})
+		for _, p := range f.Pages {
+			out = append(out, FileContent{MaterialCode: f.MaterialCode, Name: p.Name, ContentType: p.ContentType, Content: p.Content})
+		}
+	}
+	return out
 }
 
 // ref pins f for an envelope's attachment list.
@@ -99,7 +167,7 @@ func (s *ArchiveService) documentMaxSize() int64 { return max(s.maxSize(), Docum
 
 // CheckDocument implements DocumentKeeper.
 func (s *ArchiveService) CheckDocument(name, contentType string, content []byte) (string, string, error) {
-	c, err := checkContent(name, contentType, content, s.documentMaxSize())
+	c, err := s.checkContent(name, contentType, content, s.documentMaxSize())
 	if err != nil {
 		return "", "", err
 	}
@@ -124,7 +192,7 @@ func (s *ArchiveService) RecordDocument(ctx context.Context, tx Repos, caseID, k
 // on tx. A rolled-back transaction leaves only an orphan blob, which the
 // sweeper removes.
 func (s *ArchiveService) KeepDocument(ctx context.Context, tx Repos, caseID, kind, name, contentType string, content []byte) error {
-	c, err := checkContent(name, contentType, content, s.documentMaxSize())
+	c, err := s.checkContent(name, contentType, content, s.documentMaxSize())
 	if err != nil {
 		return fmt.Errorf("document %s of case %s: %w", kind, caseID, err)
 	}
@@ -143,7 +211,7 @@ func (s *ArchiveService) KeepArchive(ctx context.Context, tx Repos, caseID, mate
 	if materialCode == "" || len(materialCode) > 64 || !utf8.ValidString(materialCode) || strings.IndexFunc(materialCode, unicode.IsControl) >= 0 {
 		return FieldErrorf("materialCode", "an archive's material code is 1 to 64 printable characters").WithReason("archive.material_code")
 	}
-	c, err := checkContent(name, contentType, content, s.maxSize())
+	c, err := s.checkContent(name, contentType, content, s.maxSize())
 	if err != nil {
 		return fmt.Errorf("archive %s of case %s: %w", materialCode, caseID, err)
 	}
@@ -158,8 +226,44 @@ func (s *ArchiveService) KeepArchive(ctx context.Context, tx Repos, caseID, mate
 	return tx.Files().CreateCaseFile(ctx, f)
 }
 
+// KeepArchiveFile implements DocumentKeeper: the pages are checked as
+// an upload's pages are (each file, at most MaxArchivePages, a PDF alone,
+// together within MaxSize) and stored first; then one archive with its
+// pages is recorded on tx.
+func (s *ArchiveService) KeepArchiveFile(ctx context.Context, tx Repos, caseID, materialCode string, fc *FileContent) error {
+	if materialCode == "" {
+		materialCode = fc.MaterialCode
+	}
+	if len(fc.Pages) == 0 {
+		return s.KeepArchive(ctx, tx, caseID, materialCode, fc.Name, fc.ContentType, fc.Content)
+	}
+	if materialCode == "" || len(materialCode) > 64 || !utf8.ValidString(materialCode) || strings.IndexFunc(materialCode, unicode.IsControl) >= 0 {
+		return FieldErrorf("materialCode", "an archive's material code is 1 to 64 printable characters").WithReason("archive.material_code")
+	}
+	uploads := make([]ArchiveUpload, 0, 1+len(fc.Pages))
+	uploads = append(uploads, ArchiveUpload{Name: fc.Name, ContentType: fc.ContentType, Content: bytes.NewReader(fc.Content)})
+	for _, p := range fc.Pages {
+		uploads = append(uploads, ArchiveUpload{Name: p.Name, ContentType: p.ContentType, Content: bytes.NewReader(p.Content)})
+	}
+	stored, err := s.storePages(ctx, uploads)
+	if err != nil {
+		return fmt.Errorf("archive %s of case %s: %w", materialCode, caseID, err)
+	}
+	now := s.Cases.Now().UTC()
+	first := stored[0]
+	f := &CaseFile{ID: s.Cases.NewID(), CaseID: caseID, Category: FileArchive, MaterialCode: materialCode, Name: first.name,
+		ContentType: first.ref.ContentType, Size: first.ref.Size, BlobKey: first.ref.Key, Restriction: RestrictionNone, Valid: true,
+		CreatedBy: "collaboration", CreatedAt: now, UpdatedAt: now}
+	more := s.morePages(f, stored, now)
+	if err := tx.Files().CreateCaseFile(ctx, f); err != nil {
+		return err
+	}
+	return tx.Files().AppendCaseFilePages(ctx, more)
+}
+
 // ArchiveContents returns a case's valid archives with their bytes, read
-// from the blob store (outside any transaction).
+// from the blob store (outside any transaction): a multi-page archive as
+// one FileContent with its pages.
 func (s *ArchiveService) ArchiveContents(ctx context.Context, caseID string) ([]FileContent, error) {
 	files, err := s.Cases.DB.Files().FindCaseFiles(ctx, caseID, FileArchive)
 	if err != nil {
@@ -174,12 +278,11 @@ func (s *ArchiveService) ArchiveContents(ctx context.Context, caseID string) ([]
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, FileContent{MaterialCode: f.MaterialCode, Name: f.Name, ContentType: f.ContentType, Content: data})
+		fc := FileContent{MaterialCode: f.MaterialCode, Name: f.Name, ContentType: f.ContentType, Content: data}
 		if f.Pages < 2 {
+			out = append(out, fc)
 			continue
 		}
-		// Pages 2… travel as archives of the same material of their own
-		// (the collaboration message carries single files).
 		pages, err := s.Cases.DB.Files().FindCaseFilePages(ctx, f.ID, f.PageSet)
 		if err != nil {
 			return nil, err
@@ -194,8 +297,9 @@ func (s *ArchiveService) ArchiveContents(ctx context.Context, caseID string) ([]
 			if err != nil {
 				return nil, fmt.Errorf("read archive %s page %d: %w", f.ID, p.Page, err)
 			}
-			out = append(out, FileContent{MaterialCode: f.MaterialCode, Name: p.Name, ContentType: p.ContentType, Content: data})
+			fc.Pages = append(fc.Pages, FilePage{Name: p.Name, ContentType: p.ContentType, Content: data})
 		}
+		out = append(out, fc)
 	}
 	return out, nil
 }

@@ -724,11 +724,7 @@ type CaseWire struct {
 // SendApplication sends c, with the archives captured for it, to the
 // registration office (the submit step's effect), on tx.
 func (s *CaseService) SendApplication(ctx context.Context, tx Repos, c *Case, archives []FileContent) error {
-	refs := make([]AttachmentRef, len(archives))
-	for i := range archives {
-		refs[i] = archives[i].ref()
-	}
-	_, err := s.SendToOtherSide(ctx, tx, c, Message{Type: MsgApplication, Attachments: refs,
+	_, err := s.SendToOtherSide(ctx, tx, c, Message{Type: MsgApplication, Attachments: ArchiveAttachments(archives),
 		Body: ApplicationBody{Case: CaseWire{CollabNo: c.CollabNo, AcceptanceOffice: c.AcceptanceOffice, RegistrationOffice: c.RegistrationOffice,
 			RegistrationProvince: c.RegistrationProvince, Applicant: c.Applicant, Ministry: c.Ministry}, Archives: archives}})
 	return err
@@ -787,8 +783,9 @@ func (s *CaseService) receiveApplication(ctx context.Context, tx Repos, w *Workf
 			env.SenderOffice, wire.AcceptanceOffice).WithReason("collab.sender_not_party")
 	case deploymentOffice(wire.RegistrationOffice) != deploymentOffice(own) || env.ReceiverOffice != deploymentOffice(own):
 		return "", Errorf(CodeForbidden, "the application names registration office %s, outside this deployment", wire.RegistrationOffice).WithReason("collab.receiver_not_here")
-	case len(body.Archives) != len(env.Attachments):
-		return "", FieldErrorf("attachments", "the application's archives do not match its attachment list").WithReason("collab.archives")
+	}
+	if err := CheckArchiveAttachments(body.Archives, env); err != nil {
+		return "", err
 	}
 	c := &Case{ID: s.NewID(), Kind: w.Kind, Side: st.Side, CollabNo: env.CollabNo, Status: st.To,
 		AcceptanceOffice: wire.AcceptanceOffice, RegistrationOffice: wire.RegistrationOffice, RegistrationProvince: wire.RegistrationProvince,
@@ -797,14 +794,10 @@ func (s *CaseService) receiveApplication(ctx context.Context, tx Repos, w *Workf
 		return "", err
 	}
 	for i := range body.Archives {
-		a := &body.Archives[i]
-		if a.ref().SHA256 != env.Attachments[i].SHA256 {
-			return "", FieldErrorf("attachments", "archive %q does not match its signed hash", a.Name).WithReason("collab.archive_hash")
-		}
 		if s.Files == nil {
 			return "", Errorf(CodeInternal, "the engine has no file keeper")
 		}
-		if err := s.Files.KeepArchive(ctx, tx, c.ID, a.MaterialCode, a.Name, a.ContentType, a.Content); err != nil {
+		if err := s.Files.KeepArchiveFile(ctx, tx, c.ID, "", &body.Archives[i]); err != nil {
 			return "", err
 		}
 	}

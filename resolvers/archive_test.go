@@ -3,7 +3,9 @@ package resolvers_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"hukou/documents/pdfread"
 	"hukou/domain"
 	"hukou/domain/birth"
 	"hukou/graph/scalar"
@@ -135,6 +138,19 @@ func TestArchives_UploadThroughGraphQLAndDownload(t *testing.T) {
 			"f", "a.png", "image/png", img), "BAD_USER_INPUT", "caseId", "node.id")
 		requireError(t, uploadMultipart(t, srv.URL, b.token(t, b.otherClerk), uploadArchiveMutation, map[string]any{"c": caseGID, "m": "BIRTH_CERT"},
 			"f", "a.png", "image/png", img), "NOT_FOUND", "", "not_found")
+		// Issue 16 item 5: a "PDF" that is none, and a decompression bomb's header, refused with a code and
+		// nothing kept (the case still lists one file).
+		archives.PDF = pdfread.Reader{}
+		requireError(t, uploadMultipart(t, srv.URL, clerk, uploadArchiveMutation, map[string]any{"c": caseGID, "m": "BIRTH_CERT"},
+			"f", "scan.pdf", "application/pdf", []byte("%PDF-1.7\n<html><script>alert(1)</script></html>")), "BAD_USER_INPUT", "file", "archive.pdf_unreadable")
+		bomb := testPNG(t, 8, 8)
+		binary.BigEndian.PutUint32(bomb[16:], 30000) // IHDR width
+		binary.BigEndian.PutUint32(bomb[20:], 30000) // and height: 900 megapixels announced
+		binary.BigEndian.PutUint32(bomb[29:], crc32.ChecksumIEEE(bomb[12:29]))
+		requireError(t, uploadMultipart(t, srv.URL, clerk, uploadArchiveMutation, map[string]any{"c": caseGID, "m": "BIRTH_CERT"},
+			"f", "bomb.png", "image/png", bomb), "BAD_USER_INPUT", "file", "archive.image_dimensions")
+		b.do2(t, srv.URL, clerk, caseArchivesQuery, map[string]any{"id": caseGID}).ok(t, &got)
+		require.Len(t, got.Case.Files, 1, "nothing kept of a refused file")
 		archives.MaxSize = 1000
 		e := requireError(t, uploadMultipart(t, srv.URL, clerk, uploadArchiveMutation, map[string]any{"c": caseGID, "m": "BIRTH_CERT"},
 			"f", "a.png", "image/png", img), "BAD_USER_INPUT", "file", "archive.too_large")

@@ -41,6 +41,10 @@ func runScanAgent(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("scan agent: %w", err)
 	}
+	if err := scanner.CheckLoopback(ln.Addr().String()); err != nil {
+		ln.Close() // a name such as localhost resolved off loopback
+		return err
+	}
 	srv := &http.Server{Handler: agent, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	slog.Info("scan agent listening", "addr", ln.Addr().String(), "origins", allowed)
 	fmt.Printf("scan agent: http://%s (for %s)\n", ln.Addr(), strings.Join(allowed, ", "))

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hukou/documents"
+	"hukou/documents/pdfread"
 	"hukou/domain"
 	"hukou/domain/idcard"
 	"hukou/integrations/portal"
@@ -89,6 +90,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		registerer = prometheus.NewRegistry() // nobody scrapes it; a second deployment in one process must not collide
 	}
 	archives := domain.NewArchiveService(cases, blobs, ext.ministry, cfg.ArchiveMaxSize)
+	archives.PDF = pdfread.Reader{} // issue 16: every PDF kept is parsed; thumbnails show page 1
 	integrators := domain.NewIntegratorService(db, audit, time.Now, newID)
 	online := domain.NewOnlineService(db, audit, cases, archives, integrators, &portal.Sender{})
 	if cfg.BlobSweepInterval != 0 && cfg.BlobSweepGrace < domain.MinBlobSweepGrace {

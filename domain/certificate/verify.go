@@ -74,11 +74,7 @@ func (s *Service) verify(ctx context.Context, ref domain.CaseRef, action domain.
 			return updateResult(c, func(r *result) { r.Decision = &d })
 		},
 		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
-			refs := make([]domain.AttachmentRef, len(materials))
-			for i, f := range materials {
-				refs[i] = domain.AttachmentFor(f.Name, f.ContentType, f.Content)
-			}
-			_, err := s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: verdictMessage[v], Attachments: refs,
+			_, err := s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: verdictMessage[v], Attachments: domain.ArchiveAttachments(materials),
 				Body: verdictBody{Decision: d, Materials: materials}})
 			return err
 		}})
@@ -106,16 +102,13 @@ func (s *Service) onVerdict(ctx context.Context, tx domain.Repos, c *domain.Case
 			return nil, domain.FieldErrorf("attachments", "a TRUE verdict came without verification materials").WithReason("certificate.verification_materials")
 		}
 	}
-	if len(body.Materials) != len(env.Attachments) {
-		return nil, domain.FieldErrorf("attachments", "the verdict's materials do not match its attachment list").WithReason("collab.archives")
+	if err := domain.CheckArchiveAttachments(body.Materials, env); err != nil {
+		return nil, err
 	}
 	d.Materials = nil
 	for i := range body.Materials {
 		f := &body.Materials[i]
-		if domain.AttachmentFor(f.Name, f.ContentType, f.Content).SHA256 != env.Attachments[i].SHA256 {
-			return nil, domain.FieldErrorf("attachments", "material %q does not match its signed hash", f.Name).WithReason("collab.archive_hash")
-		}
-		if err := s.Documents.KeepArchive(ctx, tx, c.ID, MaterialVerification, f.Name, f.ContentType, f.Content); err != nil {
+		if err := s.Documents.KeepArchiveFile(ctx, tx, c.ID, MaterialVerification, f); err != nil {
 			return nil, err
 		}
 		d.Materials = append(d.Materials, f.Name)

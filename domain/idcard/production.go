@@ -95,9 +95,12 @@ func (s *Service) buildPackage(ctx context.Context, c *domain.Case, d *data, n i
 		}
 		p.Fingerprints = append(p.Fingerprints, pf)
 	}
-	if p.Archives, err = s.Documents.ArchiveContents(ctx, c.ID); err != nil {
+	archives, err := s.Documents.ArchiveContents(ctx, c.ID)
+	if err != nil {
 		return nil, "", err
 	}
+	p.Archives = domain.FlattenPages(archives) // the production centre's contract carries single files
+
 	var digest string
 	p.Manifest, digest = Manifest(p)
 	return p, digest, nil

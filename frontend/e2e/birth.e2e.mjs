@@ -518,9 +518,11 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   }
   await results.first().locator('img').first().waitFor();
   await shot(archivist, 'panjin-archives-found');
-  // Print (1.4.17): the two-page archive and another, selected, in the print view, a page each.
+  // Print (1.4.17): the two-page archive, the scan and another, selected, in the print view, a page each;
+  // the scan at its original size (SANE's test page at 200 dpi: about 80 × 100 mm), the others fitted to the paper.
   const twoPages = results.filter({ hasText: '共 2 页' });
   await twoPages.locator('.ant-checkbox-input').check();
+  await results.filter({ hasText: '扫描-' }).locator('.ant-checkbox-input').check();
   await results.nth(0).locator('.ant-checkbox-input').check();
   const [printView] = await Promise.all([
     context.waitForEvent('page'),
@@ -529,11 +531,23 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   track(printView, 'panjin-print-view');
   await printView.evaluate(() => (window.print = () => undefined)).catch(() => undefined);
   const sheets = printView.getByTestId('print-sheet');
-  for (let i = 0; (await sheets.count()) !== 3; i++) {
-    assert.ok(i < 60, `three pages to print; ${await sheets.count()} shown`);
+  for (let i = 0; (await sheets.count()) !== 4; i++) {
+    assert.ok(i < 60, `four pages to print; ${await sheets.count()} shown`);
     await printView.waitForTimeout(250);
   }
-  await printView.waitForFunction(() => [...document.querySelectorAll('[data-testid="print-sheet"] img')].every((i) => i.complete && i.naturalWidth > 0));
+  await printView.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll('[data-testid="print-sheet"] img')];
+    return imgs.length === 4 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  });
+  await printView
+    .waitForFunction(() => [...document.querySelectorAll('[data-testid="print-sheet"]')].some((e) => e.getAttribute('data-print-size') !== 'fit'), null, { timeout: 10000 })
+    .catch(() => undefined); // the assertions below say what is shown
+  const printSizes = await sheets.evaluateAll((els) => els.map((e) => e.getAttribute('data-print-size')));
+  assert.equal(printSizes.filter((s) => s === 'fit').length, 3, `three fitted: ${printSizes}`);
+  const actual = printSizes.find((s) => s !== 'fit');
+  assert.match(actual, /^\d+(\.\d)?x\d+(\.\d)?mm$/, `the scan at its size on paper: ${printSizes}`);
+  const [wMm, hMm] = actual.replace('mm', '').split('x').map(Number);
+  assert.ok(wMm > 60 && wMm < 110 && hMm > 80 && hMm < 130, `SANE's test page is about 80 × 100 mm, not ${actual}`);
   await shot(printView, 'panjin-archive-print');
   await printView.close();
   const drawer = archivist.getByTestId('archive-detail');

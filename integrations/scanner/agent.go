@@ -116,7 +116,23 @@ func CheckLoopback(addr string) error {
 	return nil
 }
 
-// ServeHTTP implements http.Handler:
+// loopbackHost reports whether a request's Host names this PC: a loopback
+// address or localhost, with or without a port.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ServeHTTP implements http.Handler. Every request must name this PC in
+// its Host header (DNS rebinding); every request but /v1/health must come
+// from an allowed origin:
 //
 //	GET  /v1/health    {"status":"ok"}
 //	GET  /v1/scanners  the scanners SANE lists
@@ -125,7 +141,20 @@ func (a *Agent) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
+	if !loopbackHost(r.Host) {
+		// A page of another site whose name was rebound to 127.0.0.1 (DNS
+		// rebinding) calls the agent as its own origin, without an Origin
+		// header on a GET: its Host header still names that site.
+		writeError(w, http.StatusForbidden, "host", "the scanner agent answers only for 127.0.0.1, [::1] or localhost")
+		return
+	}
 	origin := r.Header.Get("Origin")
+	if origin == "" && r.URL.Path != "/v1/health" {
+		// Browsers send Origin on every cross-origin request, which is how
+		// the SPA calls the agent; a request without one is not the SPA's.
+		writeError(w, http.StatusForbidden, "origin", "the scanner answers the hukou pages only (an Origin is required)")
+		return
+	}
 	if origin != "" {
 		if !slices.Contains(a.cfg.AllowedOrigins, origin) {
 			writeError(w, http.StatusForbidden, "origin", "this page's origin may not use the scanner")

@@ -120,6 +120,40 @@ func TestAgent_Refusals(t *testing.T) {
 		resp, b := do(t, http.MethodPost, srv.URL+"/v1/scan", body, from)
 		require.Equal(t, want, resp.StatusCode, "%s: %s", body, b)
 	}
+	// Issue 16 item 5: only the configured origin, exactly (scheme, host
+	// and port), and never without one; only for a Host on loopback, so
+	// a rebound name (DNS rebinding) is refused even as its own origin.
+	for _, hdr := range []map[string]string{
+		{},                                 // no Origin: not the SPA
+		{"Origin": "null"},                 // a sandboxed frame, a file: page
+		{"Origin": "http://hukou.example"}, // the same host over http
+		{"Origin": origin + ":8443"},       // another port
+		{"Origin": "https://hukou.example.evil.example"},
+		{"Origin": origin, "Host": "rebound.evil.example"},
+		{"Origin": origin, "Host": "rebound.evil.example:9192"},
+	} {
+		for _, req := range []struct{ method, path, body string }{
+			{http.MethodGet, "/v1/scanners", ""},
+			{http.MethodPost, "/v1/scan", `{"device":"test:0"}`},
+		} {
+			r, err := http.NewRequest(req.method, srv.URL+req.path, strings.NewReader(req.body))
+			require.NoError(t, err)
+			for k, v := range hdr {
+				r.Header.Set(k, v)
+			}
+			if h := hdr["Host"]; h != "" {
+				r.Host = h
+			}
+			resp, err := http.DefaultClient.Do(r)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusForbidden, resp.StatusCode, "%s %s %v", req.method, req.path, hdr)
+			require.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+		}
+	}
+	resp, _ = do(t, http.MethodGet, srv.URL+"/v1/scanners", "", map[string]string{"Origin": origin, "Host": "localhost"})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "localhost is this PC")
+
 	resp, _ = do(t, http.MethodGet, srv.URL+"/nope", "", from)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 

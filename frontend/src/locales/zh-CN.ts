@@ -963,7 +963,7 @@ export const zhCN = {
     pageTitle: '打印档案',
     title: (n: number) => `打印档案（${n} 份）`,
     print: '打印',
-    hint: '图像按原始尺寸打印，每份一页，超出纸张的按纸张缩小；页面载入后自动弹出打印对话框。',
+    hint: '扫描件按扫描分辨率以原始尺寸打印，每份一页，超出纸张的按纸张缩小；未记录分辨率的图像（如高拍仪拍摄）按纸张大小打印；页面载入后自动弹出打印对话框。',
     none: '未选择要打印的档案',
   },
   capture: {
@@ -1421,6 +1421,8 @@ export const zhCN = {
       'archive.image_unreadable': '图像无法读取，文件可能已损坏',
       'archive.image_dimensions': '图像像素过大，请缩小后再上传',
       'archive.too_large': '超出大小限制，请裁剪或缩小后再上传',
+      'archive.pdf_unreadable': '该文件不是可读取的 PDF（已损坏、已加密或并非 PDF），请重新扫描或导出后再上传',
+      'archive.pdf_pages': 'PDF 页数超过单份档案的上限（50 页），请拆分后分别上传',
       'archive.material_unknown': '该材料不在材料清单中',
       'archive.material_required': '请选择材料',
       'birth.name_chinese': nameChinese,

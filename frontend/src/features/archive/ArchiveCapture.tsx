@@ -40,6 +40,7 @@ import {
   type EditState,
   type Size,
 } from './imageEdit';
+import { readDpi, withJpegDpi } from './dpi';
 
 const t = zhCN.capture;
 const previewBox: Size = { width: 680, height: 300 };
@@ -50,6 +51,8 @@ interface Loaded {
   image: HTMLImageElement | null;
   size: Size;
   url: string;
+  /** The resolution the image records (a scan's), null when none: kept in what is uploaded, for printing at original size (1.4.17). */
+  dpi: number | null;
 }
 
 /** render draws the edited image onto canvas at scale (the crop only when cropOnly). */
@@ -68,10 +71,23 @@ function render(canvas: HTMLCanvasElement, img: HTMLImageElement, s: EditState, 
   ctx.setTransform(1, 0, 0, 1, 0, 0);
 }
 
-function encode(img: HTMLImageElement, s: EditState, source: Size): Promise<Blob | null> {
+/** encode encodes the edited image as JPEG; a source resolution is kept, scaled by the zoom (the paper size stays). */
+async function encode(img: HTMLImageElement, s: EditState, source: Size, dpi: number | null): Promise<Blob | null> {
   const canvas = document.createElement('canvas');
   render(canvas, img, s, source, s.zoom, true);
-  return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+  if (!blob || !dpi) return blob;
+  const bytes = withJpegDpi(new Uint8Array(await blob.arrayBuffer()), dpi * s.zoom);
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' });
+}
+
+/** fileDpi reads the resolution a file records (null when none or unreadable). */
+async function fileDpi(file: File): Promise<number | null> {
+  try {
+    return readDpi(new Uint8Array(await file.slice(0, 64 << 10).arrayBuffer()));
+  } catch {
+    return null;
+  }
 }
 
 interface Props {
@@ -148,15 +164,18 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     }
     const url = URL.createObjectURL(file);
     if (file.type === 'application/pdf') {
-      setLoaded({ file, image: null, size: { width: 0, height: 0 }, url });
+      setLoaded({ file, image: null, size: { width: 0, height: 0 }, url, dpi: null });
       setEdit(null);
       return;
     }
     const img = new Image();
+    const dpi = fileDpi(file);
     img.onload = () => {
       const size = { width: img.naturalWidth, height: img.naturalHeight };
-      setLoaded({ file, image: img, size, url });
-      setEdit(initialState(size));
+      void dpi.then((d) => {
+        setLoaded({ file, image: img, size, url, dpi: d });
+        setEdit(initialState(size));
+      });
     };
     img.onerror = () => setError(t.unreadable);
     img.src = url;
@@ -182,7 +201,7 @@ export function ArchiveCapture({ caseId, materialCode, materialName, maxBytes = 
     const image = loaded.image;
     let cancelled = false;
     const timer = window.setTimeout(() => {
-      void encode(image, edit, loaded.size).then((blob) => {
+      void encode(image, edit, loaded.size, loaded.dpi).then((blob) => {
         if (!cancelled) setEncoded({ edit, blob });
       });
     }, 250);
