@@ -147,6 +147,8 @@ export type CaseActionName =
   | 'DELETE_ARCHIVE'
   /** 1.3.6 */
   | 'FILE_BIRTH_REGISTRATION'
+  /** The acceptance office modified the submitted application before extraction (message, 1.2.4). */
+  | 'ID_CARD_APPLICATION_MODIFIED'
   /** The application arrived at the registration office (message, 2.1.4). */
   | 'ID_CARD_APPLICATION_RECEIVED'
   /** The approval arrived with the validity and the issuing authority (message, 2.1.4, 1.1.11). */
