@@ -185,11 +185,12 @@ type ComplexityRoot struct {
 	}
 
 	BirthOutcome struct {
-		FormRevision    func(childComplexity int) int
-		Hcybsh          func(childComplexity int) int
-		HouseholdNumber func(childComplexity int) int
-		IDNumber        func(childComplexity int) int
-		NewbornName     func(childComplexity int) int
+		FormRevision       func(childComplexity int) int
+		Hcybsh             func(childComplexity int) int
+		HouseholdNumber    func(childComplexity int) int
+		HukouBookLicenceID func(childComplexity int) int
+		IDNumber           func(childComplexity int) int
+		NewbornName        func(childComplexity int) int
 	}
 
 	Case struct {
@@ -353,6 +354,9 @@ type ComplexityRoot struct {
 		Licence      func(childComplexity int) int
 		LicenceID    func(childComplexity int) int
 		MaterialCode func(childComplexity int) int
+		Problem      func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		Status       func(childComplexity int) int
 	}
 
 	CodeEntry struct {
@@ -589,15 +593,16 @@ type ComplexityRoot struct {
 	}
 
 	IdCardLicence struct {
-		Authority  func(childComplexity int) int
-		CardNumber func(childComplexity int) int
-		Digest     func(childComplexity int) int
-		IDNumber   func(childComplexity int) int
-		IssuedAt   func(childComplexity int) int
-		LicenceID  func(childComplexity int) int
-		Name       func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidUntil func(childComplexity int) int
+		Authority         func(childComplexity int) int
+		CardNumber        func(childComplexity int) int
+		Digest            func(childComplexity int) int
+		IDNumber          func(childComplexity int) int
+		IssuedAt          func(childComplexity int) int
+		LicenceID         func(childComplexity int) int
+		MinistryLicenceID func(childComplexity int) int
+		Name              func(childComplexity int) int
+		ValidFrom         func(childComplexity int) int
+		ValidUntil        func(childComplexity int) int
 	}
 
 	IdCardLookup struct {
@@ -830,6 +835,7 @@ type ComplexityRoot struct {
 		HeadConsent       func(childComplexity int) int
 		HouseholdNumber   func(childComplexity int) int
 		KinIDNumber       func(childComplexity int) int
+		MoveInPermit      func(childComplexity int) int
 		Movers            func(childComplexity int) int
 		Phone             func(childComplexity int) int
 		Reason            func(childComplexity int) int
@@ -2112,6 +2118,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BirthOutcome.HouseholdNumber(childComplexity), true
+	case "BirthOutcome.hukouBookLicenceId":
+		if e.ComplexityRoot.BirthOutcome.HukouBookLicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOutcome.HukouBookLicenceID(childComplexity), true
 	case "BirthOutcome.idNumber":
 		if e.ComplexityRoot.BirthOutcome.IDNumber == nil {
 			break
@@ -2830,6 +2842,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CitedLicence.MaterialCode(childComplexity), true
+	case "CitedLicence.problem":
+		if e.ComplexityRoot.CitedLicence.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.Problem(childComplexity), true
+	case "CitedLicence.reason":
+		if e.ComplexityRoot.CitedLicence.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.Reason(childComplexity), true
+	case "CitedLicence.status":
+		if e.ComplexityRoot.CitedLicence.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.Status(childComplexity), true
 
 	case "CodeEntry.code":
 		if e.ComplexityRoot.CodeEntry.Code == nil {
@@ -3891,6 +3921,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdCardLicence.LicenceID(childComplexity), true
+	case "IdCardLicence.ministryLicenceId":
+		if e.ComplexityRoot.IdCardLicence.MinistryLicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.MinistryLicenceID(childComplexity), true
 	case "IdCardLicence.name":
 		if e.ComplexityRoot.IdCardLicence.Name == nil {
 			break
@@ -4842,6 +4878,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MigrationApplicant.KinIDNumber(childComplexity), true
+	case "MigrationApplicant.moveInPermit":
+		if e.ComplexityRoot.MigrationApplicant.MoveInPermit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.MoveInPermit(childComplexity), true
 	case "MigrationApplicant.movers":
 		if e.ComplexityRoot.MigrationApplicant.Movers == nil {
 			break
@@ -8157,6 +8199,8 @@ func (ec *executionContext) childFields_BirthOutcome(ctx context.Context, field 
 		return ec.fieldContext_BirthOutcome_householdNumber(ctx, field)
 	case "formRevision":
 		return ec.fieldContext_BirthOutcome_formRevision(ctx, field)
+	case "hukouBookLicenceId":
+		return ec.fieldContext_BirthOutcome_hukouBookLicenceId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BirthOutcome", field.Name)
 }
@@ -8483,6 +8527,12 @@ func (ec *executionContext) childFields_CitedLicence(ctx context.Context, field 
 		return ec.fieldContext_CitedLicence_citedAt(ctx, field)
 	case "licence":
 		return ec.fieldContext_CitedLicence_licence(ctx, field)
+	case "status":
+		return ec.fieldContext_CitedLicence_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_CitedLicence_reason(ctx, field)
+	case "problem":
+		return ec.fieldContext_CitedLicence_problem(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CitedLicence", field.Name)
 }
@@ -8947,6 +8997,8 @@ func (ec *executionContext) childFields_IdCardLicence(ctx context.Context, field
 		return ec.fieldContext_IdCardLicence_issuedAt(ctx, field)
 	case "digest":
 		return ec.fieldContext_IdCardLicence_digest(ctx, field)
+	case "ministryLicenceId":
+		return ec.fieldContext_IdCardLicence_ministryLicenceId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IdCardLicence", field.Name)
 }
@@ -9369,6 +9421,8 @@ func (ec *executionContext) childFields_MigrationApplicant(ctx context.Context, 
 		return ec.fieldContext_MigrationApplicant_reason(ctx, field)
 	case "phone":
 		return ec.fieldContext_MigrationApplicant_phone(ctx, field)
+	case "moveInPermit":
+		return ec.fieldContext_MigrationApplicant_moveInPermit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MigrationApplicant", field.Name)
 }
@@ -14366,6 +14420,29 @@ func (ec *executionContext) fieldContext_BirthOutcome_formRevision(_ context.Con
 	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BirthOutcome_hukouBookLicenceId(ctx context.Context, field graphql.CollectedField, obj *birth.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOutcome_hukouBookLicenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HukouBookLicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOutcome_hukouBookLicenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
+}
+
 func (ec *executionContext) _Case_id(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17495,6 +17572,75 @@ func (ec *executionContext) fieldContext_CitedLicence_licence(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CitedLicence_status(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "SealStatus")
+}
+
+func (ec *executionContext) _CitedLicence_reason(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_problem(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
 }
 
 func (ec *executionContext) _CodeEntry_code(ctx context.Context, field graphql.CollectedField, obj *model.CodeEntry) (ret graphql.Marshaler) {
@@ -22121,6 +22267,29 @@ func (ec *executionContext) fieldContext_IdCardLicence_digest(_ context.Context,
 	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
 }
 
+func (ec *executionContext) _IdCardLicence_ministryLicenceId(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_ministryLicenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinistryLicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_ministryLicenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
 func (ec *executionContext) _IdCardLookup_person(ctx context.Context, field graphql.CollectedField, obj *idcard.Lookup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26394,6 +26563,29 @@ func (ec *executionContext) _MigrationApplicant_phone(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MigrationApplicant_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_moveInPermit(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_moveInPermit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoveInPermit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_moveInPermit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
 }
 
@@ -47911,6 +48103,11 @@ func (ec *executionContext) _BirthOutcome(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hukouBookLicenceId":
+			out.Values[i] = ec._BirthOutcome_hukouBookLicenceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -48952,6 +49149,21 @@ func (ec *executionContext) _CitedLicence(ctx context.Context, sel ast.Selection
 		case "licence":
 			out.Values[i] = ec._CitedLicence_licence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._CitedLicence_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._CitedLicence_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._CitedLicence_problem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -50503,6 +50715,11 @@ func (ec *executionContext) _IdCardLicence(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "ministryLicenceId":
+			out.Values[i] = ec._IdCardLicence_ministryLicenceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -52048,6 +52265,11 @@ func (ec *executionContext) _MigrationApplicant(ctx context.Context, sel ast.Sel
 			}
 		case "phone":
 			out.Values[i] = ec._MigrationApplicant_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "moveInPermit":
+			out.Values[i] = ec._MigrationApplicant_moveInPermit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

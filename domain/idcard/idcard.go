@@ -272,8 +272,8 @@ func (c Config) withDefaults() Config {
 }
 
 // Service runs the off-site ID card on both sides; it is the kind's
-// domain.Module, domain.Scheduled (the production centre's feedback) and
-// domain.Queryable.
+// domain.Module, domain.Scheduled (the production centre's feedback),
+// domain.JobRunner (the e-ID licence) and domain.Queryable.
 type Service struct {
 	Cases      *domain.CaseService
 	Ministry   Ministry
@@ -282,6 +282,10 @@ type Service struct {
 	Matcher    Matcher
 	Documents  domain.DocumentKeeper
 	Config     Config
+	// Licences issues and keeps e-licences: a produced card's e-ID at the
+	// registration office (1.3.10, 4.1.1). Set at start-up; nil issues none
+	// at the Ministry (the case keeps its local record only; tests).
+	Licences *domain.LicenceService
 }
 
 // New returns the ID card module; register it with cases.Register. It
