@@ -443,6 +443,7 @@ type ComplexityRoot struct {
 	}
 
 	ElectronicSeal struct {
+		ChosenAt     func(childComplexity int) int
 		ID           func(childComplexity int) int
 		ImageDataURL func(childComplexity int) int
 		Kind         func(childComplexity int) int
@@ -956,6 +957,7 @@ type ComplexityRoot struct {
 		ApproveBirthRegistration                 func(childComplexity int, input model.CaseStepInput) int
 		ApproveIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
 		ApproveMigration                         func(childComplexity int, input model.ApproveMigrationInput) int
+		ChooseSeal                               func(childComplexity int, sealID string) int
 		CiteLicence                              func(childComplexity int, caseID string, materialCode string, licenceID string) int
 		ClaimFoundIDCard                         func(childComplexity int, input model.ClaimFoundCardInput) int
 		ClientLogin                              func(childComplexity int, input model.ClientLoginInput) int
@@ -1032,6 +1034,11 @@ type ComplexityRoot struct {
 		VerifyMatterNotTrue                      func(childComplexity int, input model.VerifyMatterReasonsInput) int
 		VerifyMatterTrue                         func(childComplexity int, input model.VerifyMatterTrueInput) int
 		WriteBackIDCardIssue                     func(childComplexity int, input model.CaseStepInput) int
+	}
+
+	MySeals struct {
+		Seals   func(childComplexity int) int
+		Signing func(childComplexity int) int
 	}
 
 	Office struct {
@@ -1147,6 +1154,7 @@ type ComplexityRoot struct {
 		MigrationCategories        func(childComplexity int) int
 		MigrationHousehold         func(childComplexity int, applicantIDNumber string) int
 		MigrationLookup            func(childComplexity int, applicant migration.Applicant) int
+		MySeals                    func(childComplexity int) int
 		Node                       func(childComplexity int, id string) int
 		Offices                    func(childComplexity int) int
 		OnlineApplication          func(childComplexity int, id string) int
@@ -1561,6 +1569,7 @@ type MutationResolver interface {
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
 	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
+	ChooseSeal(ctx context.Context, sealID string) (*domain.ElectronicSeal, error)
 	RevokeSeal(ctx context.Context, input model.RevokeSealInput) (*domain.ElectronicSeal, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error)
 	ResetUserPassword(ctx context.Context, input model.ResetUserPasswordInput) (*domain.User, error)
@@ -1638,6 +1647,7 @@ type QueryResolver interface {
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
 	Offices(ctx context.Context) ([]*domain.Office, error)
 	CodeList(ctx context.Context, kind model.CodeListKind) ([]*model.CodeEntry, error)
+	MySeals(ctx context.Context) (*domain.MySeals, error)
 	Seals(ctx context.Context, officeCode *string) ([]*domain.ElectronicSeal, error)
 	VerifyDocument(ctx context.Context, file graphql.Upload) (*domain.DocumentVerification, error)
 	Users(ctx context.Context, filter *domain.UserFilter, first *int, after *string) (*model.UserConnection, error)
@@ -3206,6 +3216,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DocumentVerification.Valid(childComplexity), true
 
+	case "ElectronicSeal.chosenAt":
+		if e.ComplexityRoot.ElectronicSeal.ChosenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ChosenAt(childComplexity), true
 	case "ElectronicSeal.id":
 		if e.ComplexityRoot.ElectronicSeal.ID == nil {
 			break
@@ -5435,6 +5451,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveMigration(childComplexity, args["input"].(model.ApproveMigrationInput)), true
+	case "Mutation.chooseSeal":
+		if e.ComplexityRoot.Mutation.ChooseSeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_chooseSeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChooseSeal(childComplexity, args["sealId"].(string)), true
 	case "Mutation.citeLicence":
 		if e.ComplexityRoot.Mutation.CiteLicence == nil {
 			break
@@ -6267,6 +6294,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WriteBackIDCardIssue(childComplexity, args["input"].(model.CaseStepInput)), true
 
+	case "MySeals.seals":
+		if e.ComplexityRoot.MySeals.Seals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySeals.Seals(childComplexity), true
+	case "MySeals.signing":
+		if e.ComplexityRoot.MySeals.Signing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySeals.Signing(childComplexity), true
+
 	case "Office.code":
 		if e.ComplexityRoot.Office.Code == nil {
 			break
@@ -6855,6 +6895,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MigrationLookup(childComplexity, args["applicant"].(migration.Applicant)), true
+	case "Query.mySeals":
+		if e.ComplexityRoot.Query.MySeals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MySeals(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -8727,6 +8773,8 @@ func (ec *executionContext) childFields_ElectronicSeal(ctx context.Context, fiel
 		return ec.fieldContext_ElectronicSeal_revokedAt(ctx, field)
 	case "revokeReason":
 		return ec.fieldContext_ElectronicSeal_revokeReason(ctx, field)
+	case "chosenAt":
+		return ec.fieldContext_ElectronicSeal_chosenAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ElectronicSeal", field.Name)
 }
@@ -9597,6 +9645,16 @@ func (ec *executionContext) childFields_MinistryCheck(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type MinistryCheck", field.Name)
 }
 
+func (ec *executionContext) childFields_MySeals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seals":
+		return ec.fieldContext_MySeals_seals(ctx, field)
+	case "signing":
+		return ec.fieldContext_MySeals_signing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MySeals", field.Name)
+}
+
 func (ec *executionContext) childFields_Office(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -10358,6 +10416,20 @@ func (ec *executionContext) field_Mutation_approveMigration_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_chooseSeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sealId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sealId"] = arg0
 	return args, nil
 }
 
@@ -19281,6 +19353,29 @@ func (ec *executionContext) _ElectronicSeal_revokeReason(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ElectronicSeal_revokeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_chosenAt(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_chosenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChosenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_chosenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
 }
 
 func (ec *executionContext) _FileLink_id(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
@@ -33522,6 +33617,68 @@ func (ec *executionContext) fieldContext_Mutation_requestSeal(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_chooseSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_chooseSeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChooseSeal(ctx, fc.Args["sealId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_chooseSeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_chooseSeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_revokeSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33704,6 +33861,70 @@ func (ec *executionContext) fieldContext_Mutation_resetUserPassword(ctx context.
 	if fc.Args, err = ec.field_Mutation_resetUserPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MySeals_seals(ctx context.Context, field graphql.CollectedField, obj *domain.MySeals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MySeals_seals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚕᚖhukouᚋdomainᚐElectronicSealᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MySeals_seals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MySeals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MySeals_signing(ctx context.Context, field graphql.CollectedField, obj *domain.MySeals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MySeals_signing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalOElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MySeals_signing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MySeals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -37851,6 +38072,56 @@ func (ec *executionContext) fieldContext_Query_codeList(ctx context.Context, fie
 	if fc.Args, err = ec.field_Query_codeList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mySeals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mySeals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MySeals(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.MySeals
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.MySeals
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MySeals) graphql.Marshaler {
+			return ec.marshalNMySeals2ᚖhukouᚋdomainᚐMySeals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mySeals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MySeals(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -49800,6 +50071,11 @@ func (ec *executionContext) _ElectronicSeal(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "chosenAt":
+			out.Values[i] = ec._ElectronicSeal_chosenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -53548,6 +53824,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "chooseSeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_chooseSeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "revokeSeal":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeSeal(ctx, field)
@@ -53567,6 +53850,44 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_resetUserPassword(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mySealsImplementors = []string{"MySeals"}
+
+func (ec *executionContext) _MySeals(ctx context.Context, sel ast.SelectionSet, obj *domain.MySeals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mySealsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MySeals")
+		case "seals":
+			out.Values[i] = ec._MySeals_seals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signing":
+			out.Values[i] = ec._MySeals_signing(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -54454,6 +54775,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_codeList(ctx, field)
+				})
+		case "mySeals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mySeals(ctx, field)
 				})
 		case "seals":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -57811,6 +58138,14 @@ func (ec *executionContext) unmarshalNMoveInMigrationInput2hukouᚋgraphᚋmodel
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMySeals2ᚖhukouᚋdomainᚐMySeals(ctx context.Context, sel ast.SelectionSet, v *domain.MySeals) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MySeals!")
+		return graphql.Null
+	}
+	return ec._MySeals(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNOffice2ᚕᚖhukouᚋdomainᚐOfficeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Office) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -59392,6 +59727,13 @@ func (ec *executionContext) marshalODivision2ᚖhukouᚋgraphᚋmodelᚐDivision
 		return graphql.Null
 	}
 	return ec._Division(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx context.Context, sel ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ElectronicSeal(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFingerprintCaptureInput2ᚕᚖhukouᚋdomainᚋidcardᚐFingerprintCaptureᚄ(ctx context.Context, v any) ([]*idcard.FingerprintCapture, error) {
