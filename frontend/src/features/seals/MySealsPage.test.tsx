@@ -13,7 +13,7 @@ import {
 import { renderWithProviders, typedMock } from '../../test/render';
 import { MySealsPage } from './MySealsPage';
 
-const seal = (id: string, name: string, status: string, chosenAt: string | null = null): MySealFragment => ({
+const seal = (id: string, name: string, status: MySealFragment['status'], chosenAt: string | null = null): MySealFragment => ({
   __typename: 'ElectronicSeal',
   id,
   name,
