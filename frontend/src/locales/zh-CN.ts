@@ -322,6 +322,7 @@ export const zhCN = {
     outcomeIdNumber: '公民身份号码',
     hcybsh: '户成员标识号',
     formRevision: '常表版次',
+    hukouBookLicence: '电子户口簿（已更新）',
     timeline: '办理过程',
     actions: '可办理操作',
     noActions: '当前没有可办理的操作',
@@ -420,6 +421,7 @@ export const zhCN = {
     addressRequired: '请输入详细地址（4 至 100 字）',
     reason: '迁移事由',
     phone: '联系电话',
+    moveInPermit: '电子准迁证',
     materials: '该类别须采集的材料',
     materialNames: {
       MARRIAGE_CERT: '结婚证',
@@ -721,6 +723,7 @@ export const zhCN = {
     retakeFingers: '重新采集指纹',
     licence: '电子身份证照',
     licenceId: '证照标识',
+    ministryLicenceId: '电子身份证照编号',
     collection: '领证',
     collectTitle: '领证登记',
     collectHint: '核对持证人：在指纹采集仪上采集受理时采集过的手指进行比对，拍摄领证现场照片，登记领证人。',
