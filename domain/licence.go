@@ -340,7 +340,8 @@ func (s *LicenceService) CitedLicences(ctx context.Context, caseID string) ([]Ci
 func licenceProblem(c *Case, l *Licence, now time.Time) (reason, problem string) {
 	switch l.StatusAt(now) {
 	case SealRevoked:
-		return "licence.revoked", "revoked on " + l.RevokedAt.Format("2006-01-02") + " (" + l.RevokeReason + "); it no longer stands as a material"
+		// The revocation's reason stays in Licence.revokeReason (personal data).
+		return "licence.revoked", "revoked on " + l.RevokedAt.Format("2006-01-02") + "; it no longer stands as a material"
 	case SealExpired:
 		return "licence.expired", "valid until " + l.ValidUntil.Format("2006-01-02") + ", not now"
 	}

@@ -88,6 +88,10 @@ func (s *Service) moveInPermit(ctx context.Context, c *domain.Case, d *data, cit
 			name = m.Name
 		}
 	}
+	if name == "" {
+		return "", domain.Errorf(domain.CodeConflict, "the applicant %s is not in the Ministry household fetched at intake; the e-move-in permit names its holder", d.Applicant.ApplicantIDNumber).
+			WithReason("migration.applicant_unknown")
+	}
 	l, err := s.Licences.Issue(ctx, domain.LicenceRequest{Type: domain.LicenceMoveInPermit, HolderIDNumber: d.Applicant.ApplicantIDNumber, HolderName: name,
 		Data: map[string]string{"collabNo": c.CollabNo, "movers": strings.Join(d.Applicant.Movers, ","), "toOffice": c.AcceptanceOffice,
 			"toDivision": d.Ministry.DestDivision, "toAddress": d.Ministry.DestAddress, "category": d.Applicant.Category}})
