@@ -103,6 +103,14 @@ func (s *ElectronicSeal) StatusAt(t time.Time) SealStatus {
 // Usable returns nil when the seal may stamp at now, else a CodeConflict
 // error whose reason (seal.revoked, seal.expired) and message say why.
 func (s *ElectronicSeal) Usable(now time.Time) error {
+	if e := s.unusable(now); e != nil {
+		return e
+	}
+	return nil
+}
+
+// unusable is Usable's refusal, nil when the seal may stamp.
+func (s *ElectronicSeal) unusable(now time.Time) *Error {
 	switch s.StatusAt(now) {
 	case SealRevoked:
 		return Errorf(CodeConflict, "the seal %s (%s) was revoked on %s (%s); ask an administrator to request a new seal",
@@ -437,12 +445,11 @@ func (s *SealService) StampingSeals(ctx context.Context, officeCode, operatorID 
 			return nil, err
 		}
 		if pick := PickPersonal(personal); pick != nil {
-			if err := pick.Usable(now); err != nil {
+			if de := pick.unusable(now); de != nil {
 				if len(personal) > 1 {
-					de := err.(*Error)
 					return nil, Errorf(de.Code, "%s; or choose another of your personal seals (我的印章)", de.Message).WithReason(de.Reason)
 				}
-				return nil, err
+				return nil, de
 			}
 			out = append(out, pick)
 		}
@@ -497,8 +504,8 @@ func (s *SealService) ChooseSeal(ctx context.Context, id string) (*ElectronicSea
 		return nil, FieldErrorf("sealId", "choose a personal seal; the household seal is the office's").WithReason("seal.not_personal")
 	}
 	now := s.now().UTC()
-	if err := seal.Usable(now); err != nil {
-		return nil, err.(*Error).WithField("sealId")
+	if de := seal.unusable(now); de != nil {
+		return nil, de.WithField("sealId")
 	}
 	if err := s.Repo.ChooseSeal(ctx, seal.ID, now); err != nil {
 		return nil, err

@@ -430,7 +430,9 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		// The settlement had the Ministry update the household's e-hukou book (4.1.2).
 		var hukouBook struct {
 			Case struct {
-				Details struct{ Outcome struct{ HukouBookLicenceID string } }
+				Details struct {
+					Outcome struct{ HukouBookLicenceID string }
+				}
 			}
 		}
 		require.Eventually(t, func() bool {

@@ -400,7 +400,9 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		requireRefused(t, refusedVars(c.pj.addr, clerk, "modifyIdCardApplication", "ModifyIdCardApplicationInput", rn, map[string]any{"applicant": changed}),
 			"CONFLICT", "", "case.out_of_order") // extracted: no more modification (1.2.4)
 		// The review is the county bureau's (the declaration's Levels): a station's approver is refused before the case is read.
-		var offices struct{ Offices []struct{ Code, Level string } }
+		var offices struct {
+			Offices []struct{ Code, Level string }
+		}
 		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `{ offices { code level } }`, nil, &offices))
 		i := slices.IndexFunc(offices.Offices, func(o struct{ Code, Level string }) bool { return o.Level == "POLICE_STATION" })
 		require.GreaterOrEqual(t, i, 0)

@@ -467,7 +467,9 @@ func TestMigration_AcrossOffices(t *testing.T) {
 // of type typ held by holder (4.1.2).
 func requireLicence(t *testing.T, addr, token, id, typ, holder string) {
 	t.Helper()
-	var out struct{ Licence struct{ Type, Status, HolderIDNumber string } }
+	var out struct {
+		Licence struct{ Type, Status, HolderIDNumber string }
+	}
 	require.NoError(t, gql(addr, token, `query($l: String!) { licence(id: $l) { type status holderIdNumber } }`, map[string]any{"l": id}, &out))
 	require.Equal(t, typ, out.Licence.Type)
 	require.Equal(t, "VALID", out.Licence.Status)

@@ -173,7 +173,9 @@ func requireLicences(t *testing.T, c *cluster, clerk, officer, id string) string
 	t.Helper()
 	var parents struct {
 		Case struct {
-			Details struct{ Certificate struct{ FatherIDNumber, FatherName string } }
+			Details struct {
+				Certificate struct{ FatherIDNumber, FatherName string }
+			}
 		}
 	}
 	require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { details { ... on BirthDetails { certificate { fatherIdNumber fatherName } } } } }`,
