@@ -85,6 +85,13 @@ func (r *memSeals) RevokeSeal(_ context.Context, id string, at time.Time, reason
 	return nil
 }
 
+func (r *memSeals) ChooseSeal(_ context.Context, id string, at time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.m[id].ChosenAt = &at
+	return nil
+}
+
 type offices struct{ domain.OfficeRepository }
 
 func (offices) FindOfficeByCode(_ context.Context, code string) (*domain.Office, error) {

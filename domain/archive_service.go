@@ -679,9 +679,18 @@ func (s *ArchiveService) MissingMaterials(ctx context.Context, c *Case) ([]Mater
 	if err != nil {
 		return nil, err
 	}
+	// A licence cited for a material stands for its paper (4.1.2).
+	cited, err := s.Cases.DB.Licences().CitedLicences(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	byLicence := map[string]bool{}
+	for _, cl := range cited {
+		byLicence[cl.MaterialCode] = true
+	}
 	var missing []Material
 	for _, m := range list {
-		if m.Required && len(m.Files) == 0 {
+		if m.Required && len(m.Files) == 0 && !byLicence[m.Code] {
 			missing = append(missing, Material{Code: m.Code, Name: m.Name, Required: true, Description: m.Description})
 		}
 	}

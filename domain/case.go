@@ -175,6 +175,36 @@ type Step struct {
 	// Guard refuses the step for a case whose data does not allow it; its
 	// error is returned as is (typically CodeInvalid naming a field).
 	Guard func(c *Case) error
+	// Levels, when set, are the office levels whose users may take the
+	// step (the ID card review is the county bureau's, 2.1.4): a user of
+	// another level is refused (CodeForbidden, auth.office_level) like one
+	// without the role. Empty: any level.
+	Levels []OfficeLevel
+	// Stays marks an edit that leaves the case in the status it is in (a
+	// modification allowed in several statuses, 1.2.4): To is then empty
+	// and the step keeps c.Status.
+	Stays bool
+}
+
+// target is the status the step moves c to.
+func (st *Step) target(c *Case) CaseStatus {
+	if st.Stays {
+		return c.Status
+	}
+	return st.To
+}
+
+// levelRefused reports whether the step's declared office levels exclude
+// actor (never the system).
+func (st *Step) levelRefused(actor *Actor) bool {
+	if len(st.Levels) == 0 || actor == nil || actor.System {
+		return false
+	}
+	return actor.Office == nil || !slices.Contains(st.Levels, actor.Office.Level)
+}
+
+func levelError(st *Step) error {
+	return Errorf(CodeForbidden, "%q is done at an office of level %v, not at yours", st.Action, st.Levels).WithReason("auth.office_level")
 }
 
 // Workflow is the one declaration of a business kind: its statuses and
@@ -232,6 +262,8 @@ func (w *Workflow) Allowed(c *Case, action Action, actor *Actor) error {
 		return systemError(st)
 	case !actor.System && !actor.HasRole(st.Roles...):
 		return roleError(st)
+	case st.levelRefused(actor):
+		return levelError(st)
 	case !actor.CanSee(c.Office):
 		return Errorf(CodeForbidden, "this case belongs to office %s, outside your jurisdiction", c.Office).WithReason("auth.jurisdiction")
 	case !slices.Contains(st.From, c.Status):
@@ -260,6 +292,8 @@ func (w *Workflow) MayTake(action Action, actor *Actor) error {
 		return systemError(st)
 	case !actor.System && !actor.HasRole(st.Roles...):
 		return roleError(st)
+	case st.levelRefused(actor):
+		return levelError(st)
 	}
 	return nil
 }
@@ -298,7 +332,7 @@ func (w *Workflow) ActionsIn(side Side, status CaseStatus, actor *Actor) []Actio
 	out := []Action{}
 	for _, st := range w.Steps {
 		if st.OnMessage == "" && !st.Creates() && st.Side == side && slices.Contains(st.From, status) &&
-			actor != nil && (actor.System || actor.HasRole(st.Roles...)) {
+			actor != nil && (actor.System || actor.HasRole(st.Roles...)) && !st.levelRefused(actor) {
 			out = append(out, st.Action)
 		}
 	}
@@ -313,9 +347,14 @@ func (w *Workflow) Fire(c *Case, action Action, actor *Actor, at time.Time, note
 		return nil, err
 	}
 	st, _ := w.Step(action)
-	a := &CaseAction{CaseID: c.ID, Action: action, From: c.Status, To: st.To, ActorID: actor.UserID,
+	to := st.target(c)
+	a := &CaseAction{CaseID: c.ID, Action: action, From: c.Status, To: to, ActorID: actor.UserID,
 		ActorName: actor.Shown(), Office: actor.OfficeCode, MessageID: messageID, Note: note, Data: data, At: at}
-	c.Status, c.UpdatedAt = st.To, at
+	if st.Stays { // an edit keeps the status and its deadline
+		c.UpdatedAt = at
+		return a, nil
+	}
+	c.Status, c.UpdatedAt = to, at
 	w.setDeadline(c, at)
 	return a, nil
 }
@@ -353,8 +392,15 @@ func (w *Workflow) Validate() error {
 			return Errorf(CodeInternal, "%s: action %q declared twice", w.Kind, st.Action)
 		}
 		seen[st.Action] = true
-		if _, ok := w.State(st.To); !ok {
+		if st.Stays {
+			if st.To != "" || st.Creates() {
+				return Errorf(CodeInternal, "%s: %q stays in its status: it names no To and leaves at least one status", w.Kind, st.Action)
+			}
+		} else if _, ok := w.State(st.To); !ok {
 			return Errorf(CodeInternal, "%s: %q leads to undeclared status %s", w.Kind, st.Action, st.To)
+		}
+		if len(st.Levels) > 0 && len(st.Roles) == 0 {
+			return Errorf(CodeInternal, "%s: %q restricts office levels but is no user step", w.Kind, st.Action)
 		}
 		for _, f := range st.From {
 			if _, ok := w.State(f); !ok {

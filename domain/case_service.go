@@ -709,6 +709,10 @@ func (s *CaseService) SendToOtherSide(ctx context.Context, tx Repos, c *Case, m 
 type ApplicationBody struct {
 	Case     CaseWire      `json:"case"`
 	Archives []FileContent `json:"archives,omitempty"`
+	// Licences are the e-licences cited as materials (4.1.2), as the
+	// acceptance office fetched them; the registration office verifies
+	// each against the Ministry (LicenceService.CitedLicences).
+	Licences []CitedLicence `json:"licences,omitempty"`
 }
 
 // CaseWire is a case as it travels between offices.
@@ -721,12 +725,17 @@ type CaseWire struct {
 	Ministry             json.RawMessage `json:"ministry"`
 }
 
-// SendApplication sends c, with the archives captured for it, to the
-// registration office (the submit step's effect), on tx.
+// SendApplication sends c, with the archives captured for it and the
+// licences it cites (4.1.2), to the registration office (the submit step's
+// effect), on tx.
 func (s *CaseService) SendApplication(ctx context.Context, tx Repos, c *Case, archives []FileContent) error {
-	_, err := s.SendToOtherSide(ctx, tx, c, Message{Type: MsgApplication, Attachments: ArchiveAttachments(archives),
+	cited, err := citationsToSend(ctx, tx, c.ID)
+	if err != nil {
+		return err
+	}
+	_, err = s.SendToOtherSide(ctx, tx, c, Message{Type: MsgApplication, Attachments: ArchiveAttachments(archives),
 		Body: ApplicationBody{Case: CaseWire{CollabNo: c.CollabNo, AcceptanceOffice: c.AcceptanceOffice, RegistrationOffice: c.RegistrationOffice,
-			RegistrationProvince: c.RegistrationProvince, Applicant: c.Applicant, Ministry: c.Ministry}, Archives: archives}})
+			RegistrationProvince: c.RegistrationProvince, Applicant: c.Applicant, Ministry: c.Ministry}, Archives: archives, Licences: cited}})
 	return err
 }
 
@@ -800,6 +809,9 @@ func (s *CaseService) receiveApplication(ctx context.Context, tx Repos, w *Workf
 		if err := s.Files.KeepArchiveFile(ctx, tx, c.ID, "", &body.Archives[i]); err != nil {
 			return "", err
 		}
+	}
+	if err := keepCitations(ctx, tx, c.ID, body.Licences); err != nil {
+		return "", err
 	}
 	if rf != nil {
 		if _, err := rf(ctx, tx, c, env); err != nil {

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -36,20 +37,21 @@ func (t LicenceType) Valid() bool {
 // Licence is an electronic licence as the Ministry issued it, with the
 // issuer's signature (checked by the Ministry client on every fetch).
 type Licence struct {
-	ID                string
-	Type              LicenceType
-	HolderIDNumber    string
-	HolderName        string
-	Issuer            string
-	IssuedAt          time.Time
-	ValidUntil        time.Time
-	Data              map[string]string
-	RevokedAt         *time.Time
-	RevokeReason      string
-	Signature         []byte
-	IssuerCertificate []byte
-	// FetchedAt is when this deployment last fetched it from the Ministry.
-	FetchedAt time.Time
+	ID                string            `json:"id"`
+	Type              LicenceType       `json:"type"`
+	HolderIDNumber    string            `json:"holderIdNumber"`
+	HolderName        string            `json:"holderName"`
+	Issuer            string            `json:"issuer"`
+	IssuedAt          time.Time         `json:"issuedAt"`
+	ValidUntil        time.Time         `json:"validUntil"`
+	Data              map[string]string `json:"data"`
+	RevokedAt         *time.Time        `json:"revokedAt,omitempty"`
+	RevokeReason      string            `json:"revokeReason,omitempty"`
+	Signature         []byte            `json:"signature"`
+	IssuerCertificate []byte            `json:"issuerCertificate"`
+	// FetchedAt is when this deployment last fetched it from the Ministry
+	// (it does not travel: the other office fetches it itself).
+	FetchedAt time.Time `json:"-"`
 }
 
 // StatusAt returns VALID, EXPIRED or REVOKED at t.
@@ -97,13 +99,25 @@ type LicenceRepository interface {
 
 // CitedLicence is a licence a case cites as a material (4.1.2): the clerk
 // fetched it by its number instead of capturing paper.
+//
+// A citation travels with the application to the other office (the
+// engine's ApplicationBody), with the licence as the citing office had it;
+// the other office verifies it against the Ministry when it reads it.
 type CitedLicence struct {
-	CaseID       string
-	LicenceID    string
-	MaterialCode string
-	CitedBy      string
-	CitedAt      time.Time
-	Licence      *Licence // filled by CitedLicences
+	CaseID       string    `json:"-"`
+	LicenceID    string    `json:"licenceId"`
+	MaterialCode string    `json:"materialCode"`
+	CitedBy      string    `json:"citedBy"`
+	CitedAt      time.Time `json:"citedAt"`
+	Licence      *Licence  `json:"licence,omitempty"` // filled by CitedLicences
+	// Status, Reason and Problem are what LicenceService.CitedLicences
+	// found when it verified the licence: VALID, EXPIRED or REVOKED at the
+	// Ministry now; a stable reason key (licence.revoked, licence.expired,
+	// licence.holder, licence.unverified) and its words, empty when the
+	// licence may stand as the material.
+	Status  SealStatus `json:"-"`
+	Reason  string     `json:"-"`
+	Problem string     `json:"-"`
 }
 
 // LicenceService looks licences up for clerks (4.1.2): from the local store
@@ -175,6 +189,45 @@ func (s *LicenceService) fetch(ctx context.Context, id string, fresh bool) (*Lic
 	return remote, nil
 }
 
+// Issue has the Ministry issue a licence of this business (4.1.2: the
+// e-hukou book updated by a birth settlement, the e-move-in permit of a
+// migration, the e-ID of a produced card) and keeps it in the store. It is
+// the kinds' work, as a user in a step's Prepare or as the system in a case
+// job; it checks no role. Not retried: each call issues one, so a caller
+// records the licence number with its case and looks there before asking
+// again. Errors: the Ministry's (CodeUnavailable when it cannot be reached,
+// CodeInvalid for a request it refuses).
+func (s *LicenceService) Issue(ctx context.Context, req LicenceRequest) (*Licence, error) {
+	if !req.Type.Valid() {
+		return nil, Errorf(CodeInternal, "unknown licence type %q", req.Type)
+	}
+	l, err := s.Authority.IssueLicence(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("issue the %s licence: %w", req.Type, err)
+	}
+	l.FetchedAt = s.now().UTC()
+	if err := s.Repo.SaveLicence(ctx, l); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Record fetches licence id, which another Ministry service issued (the
+// e-migration certificate of a move-out), from the Ministry now and keeps
+// it in the store, checking that it is of type typ. The kinds' work, as
+// Issue. Errors: CodeNotFound, CodeUnavailable, CodeConflict
+// (licence.type) for a licence of another type.
+func (s *LicenceService) Record(ctx context.Context, id string, typ LicenceType) (*Licence, error) {
+	l, err := s.fetch(ctx, id, true)
+	if err != nil {
+		return nil, fmt.Errorf("record licence %s: %w", id, err)
+	}
+	if l.Type != typ {
+		return nil, Errorf(CodeConflict, "licence %s is a %s, not a %s", id, l.Type, typ).WithReason("licence.type")
+	}
+	return l, nil
+}
+
 // MaterialLicence returns licence id fetched from the Ministry now (a
 // material must be current), refusing a revoked or expired one (CodeConflict,
 // reasons licence.revoked, licence.expired) and one of another holder
@@ -202,10 +255,14 @@ func (s *LicenceService) MaterialLicence(ctx context.Context, id, holderIDNumber
 }
 
 // Cite makes licence id a material (materialCode) of case caseID (4.1.2):
-// the licence is fetched from the Ministry now and must be current (a
-// revoked or expired licence is refused, reasons licence.revoked,
-// licence.expired), and the case must still take materials (CodeConflict,
-// archive.frozen). CLERK and OFFICER, within the case's jurisdiction.
+// the licence is fetched from the Ministry now, its issuer signature checked
+// by the client, and must be current (a revoked or expired licence is
+// refused, CodeConflict, reasons licence.revoked, licence.expired) and held
+// by a person the case is about (its Workflow.People with an ID number;
+// CodeInvalid, licence.holder); the case must still take materials
+// (CodeConflict, archive.frozen). A cited licence stands for a required
+// material (ArchiveService.MissingMaterials) and travels with the
+// application. CLERK and OFFICER, within the case's jurisdiction.
 func (s *LicenceService) Cite(ctx context.Context, caseID, materialCode, id string) (*CitedLicence, error) {
 	a, err := Authorize(ctx, RoleClerk, RoleOfficer)
 	if err != nil {
@@ -226,6 +283,10 @@ func (s *LicenceService) Cite(ctx context.Context, caseID, materialCode, id stri
 	if err != nil {
 		return nil, err
 	}
+	if !holderOf(c, l) {
+		return nil, FieldErrorf("licenceId", "licence %s belongs to someone this case is not about; cite a licence of the applicant or a person of the case", l.ID).
+			WithReason("licence.holder")
+	}
 	cited := CitedLicence{CaseID: c.ID, LicenceID: l.ID, MaterialCode: materialCode, CitedBy: a.Username, CitedAt: s.now().UTC(), Licence: l}
 	if err := s.Repo.CiteLicence(ctx, cited); err != nil {
 		return nil, err
@@ -236,9 +297,13 @@ func (s *LicenceService) Cite(ctx context.Context, caseID, materialCode, id stri
 	return &cited, nil
 }
 
-// CitedLicences returns the licences case caseID cites, each with the
-// stored licence (refreshed from the Ministry when stale, so that a
-// revocation since shows).
+// CitedLicences returns the licences case caseID cites, each verified
+// against the Ministry now (4.1.2): fetched again (the client checks the
+// issuer's signature), its status now, and whether its holder is a person
+// of the case. A licence the Ministry cannot be asked about is shown from
+// the stored copy with reason licence.unverified. On the registration side
+// this is how the licences the acceptance office cited are verified: they
+// arrive as the acceptance office had them and are fetched here.
 func (s *LicenceService) CitedLicences(ctx context.Context, caseID string) ([]CitedLicence, error) {
 	c, err := s.Cases.Find(ctx, caseID)
 	if err != nil {
@@ -248,10 +313,93 @@ func (s *LicenceService) CitedLicences(ctx context.Context, caseID string) ([]Ci
 	if err != nil {
 		return nil, err
 	}
+	now := s.now()
 	for i := range out {
-		if l, err := s.fetch(ctx, out[i].LicenceID, false); err == nil {
-			out[i].Licence = l
+		cl := &out[i]
+		l, err := s.fetch(ctx, cl.LicenceID, true)
+		switch {
+		case ErrorCode(err) == CodeUnavailable || ErrorCode(err) == CodeNotFound:
+			stored, ferr := s.Repo.FindLicence(ctx, cl.LicenceID)
+			if ferr != nil {
+				return nil, ferr
+			}
+			cl.Licence, cl.Status, cl.Reason = stored, stored.StatusAt(now), "licence.unverified"
+			cl.Problem = "the Ministry could not confirm this licence now (" + ErrorMessage(err) + "); shown as last fetched"
+			continue
+		case err != nil:
+			return nil, err
 		}
+		cl.Licence, cl.Status = l, l.StatusAt(now)
+		cl.Reason, cl.Problem = licenceProblem(c, l, now)
 	}
 	return out, nil
+}
+
+// licenceProblem says why l cannot stand as a material of c at now, or
+// nothing.
+func licenceProblem(c *Case, l *Licence, now time.Time) (reason, problem string) {
+	switch l.StatusAt(now) {
+	case SealRevoked:
+		// The revocation's reason stays in Licence.revokeReason (personal data).
+		return "licence.revoked", "revoked on " + l.RevokedAt.Format("2006-01-02") + "; it no longer stands as a material"
+	case SealExpired:
+		return "licence.expired", "valid until " + l.ValidUntil.Format("2006-01-02") + ", not now"
+	}
+	if !holderOf(c, l) {
+		return "licence.holder", "its holder is not a person this case is about"
+	}
+	return "", ""
+}
+
+// holderOf reports whether l's holder is a person c is about (by ID
+// number); a case whose persons have no ID number yet accepts any holder.
+func holderOf(c *Case, l *Licence) bool {
+	known := false
+	for _, p := range c.People {
+		if p.IDNumber == "" {
+			continue
+		}
+		known = true
+		if strings.EqualFold(p.IDNumber, l.HolderIDNumber) {
+			return true
+		}
+	}
+	return !known
+}
+
+// citationsToSend returns the licences case caseID cites, each with the
+// stored licence, to travel with its application (CaseService.SendApplication).
+func citationsToSend(ctx context.Context, tx Repos, caseID string) ([]CitedLicence, error) {
+	cited, err := tx.Licences().CitedLicences(ctx, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("the licences case %s cites: %w", caseID, err)
+	}
+	for i := range cited {
+		if cited[i].Licence, err = tx.Licences().FindLicence(ctx, cited[i].LicenceID); err != nil {
+			return nil, fmt.Errorf("cited licence %s: %w", cited[i].LicenceID, err)
+		}
+	}
+	return cited, nil
+}
+
+// keepCitations records, on the copy just created from an application, the
+// licences the acceptance office cited: each licence as it travelled, marked
+// never fetched here (so the first read asks the Ministry), and its citation.
+func keepCitations(ctx context.Context, tx Repos, caseID string, cited []CitedLicence) error {
+	for _, cl := range cited {
+		l := cl.Licence
+		if l == nil || l.ID != cl.LicenceID || !l.Type.Valid() || cl.MaterialCode == "" || len(l.ID) > 40 {
+			return FieldErrorf("body", "a cited licence of the application is malformed").WithReason("collab.licence")
+		}
+		copied := *l
+		copied.FetchedAt = time.Time{}
+		if err := tx.Licences().SaveLicence(ctx, &copied); err != nil {
+			return err
+		}
+		if err := tx.Licences().CiteLicence(ctx, CitedLicence{CaseID: caseID, LicenceID: l.ID, MaterialCode: cl.MaterialCode,
+			CitedBy: cl.CitedBy, CitedAt: cl.CitedAt.UTC()}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -34,6 +34,8 @@ type Repos interface {
 	PortalMessages() PortalMessageRepository
 	// FoundCards stores found ID cards (3.1.5).
 	FoundCards() FoundCardRepository
+	// Licences stores fetched e-licences and the cases' citations (4.1.2).
+	Licences() LicenceRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

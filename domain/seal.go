@@ -61,6 +61,31 @@ type ElectronicSeal struct {
 	RevokeReason        string
 	KeyRef              string // where the key store keeps the private key
 	CreatedAt, UpdateAt time.Time
+	// ChosenAt is when the operator chose this personal seal to sign
+	// (SealService.ChooseSeal); the latest choice wins, nil when never chosen.
+	ChosenAt *time.Time
+}
+
+// PickPersonal returns the personal seal that signs for an operator among
+// seals (newest first): the one chosen last (ChosenAt), else the newest;
+// nil when there is none. The choice holds even when a newer seal is
+// issued: a document never silently carries another seal than the one the
+// operator chose, and a chosen seal that was revoked or expired refuses the
+// document until the operator chooses another.
+func PickPersonal(seals []*ElectronicSeal) *ElectronicSeal {
+	var pick *ElectronicSeal
+	for _, e := range seals {
+		if e.Kind != SealPersonal {
+			continue
+		}
+		switch {
+		case pick == nil:
+			pick = e
+		case e.ChosenAt != nil && (pick.ChosenAt == nil || e.ChosenAt.After(*pick.ChosenAt)):
+			pick = e
+		}
+	}
+	return pick
 }
 
 // StatusAt returns the seal's status at t: revoked from its revocation on,
@@ -78,6 +103,14 @@ func (s *ElectronicSeal) StatusAt(t time.Time) SealStatus {
 // Usable returns nil when the seal may stamp at now, else a CodeConflict
 // error whose reason (seal.revoked, seal.expired) and message say why.
 func (s *ElectronicSeal) Usable(now time.Time) error {
+	if e := s.unusable(now); e != nil {
+		return e
+	}
+	return nil
+}
+
+// unusable is Usable's refusal, nil when the seal may stamp.
+func (s *ElectronicSeal) unusable(now time.Time) *Error {
 	switch s.StatusAt(now) {
 	case SealRevoked:
 		return Errorf(CodeConflict, "the seal %s (%s) was revoked on %s (%s); ask an administrator to request a new seal",
@@ -100,6 +133,8 @@ type SealRepository interface {
 	UserSeals(ctx context.Context, userID string) ([]*ElectronicSeal, error)
 	// RevokeSeal marks a seal revoked at at with reason.
 	RevokeSeal(ctx context.Context, id string, at time.Time, reason string) error
+	// ChooseSeal records at as when a personal seal was chosen to sign.
+	ChooseSeal(ctx context.Context, id string, at time.Time) error
 }
 
 // SealKeyStore keeps seal private keys outside the database: a file-based
@@ -370,7 +405,8 @@ func (s *SealService) Seals(ctx context.Context, officeCode string) ([]*Electron
 
 // StampingSeals returns the seals that stamp a document printed now for
 // officeCode: the office's household seal, then the personal seal of
-// operatorID, or when that is empty of the context's actor. A document
+// operatorID (the one the operator chose, PickPersonal), or when that is
+// empty of the context's actor. A document
 // rendered by a background job (a system actor) with no operator named
 // gets the household seal only; an operator without a personal seal adds
 // none. The newest seal
@@ -408,14 +444,78 @@ func (s *SealService) StampingSeals(ctx context.Context, officeCode, operatorID 
 		if err != nil {
 			return nil, err
 		}
-		if len(personal) > 0 {
-			if err := personal[0].Usable(now); err != nil {
-				return nil, err
+		if pick := PickPersonal(personal); pick != nil {
+			if de := pick.unusable(now); de != nil {
+				if len(personal) > 1 {
+					return nil, Errorf(de.Code, "%s; or choose another of your personal seals (我的印章)", de.Message).WithReason(de.Reason)
+				}
+				return nil, de
 			}
-			out = append(out, personal[0])
+			out = append(out, pick)
 		}
 	}
 	return out, nil
+}
+
+// MySeals is an operator's own personal seals and the one that signs.
+type MySeals struct {
+	Seals   []*ElectronicSeal
+	Signing *ElectronicSeal
+}
+
+// MySeals returns the caller's own personal seals, newest first, each with
+// its status now, and the one that signs (PickPersonal). Any role that
+// prints.
+func (s *SealService) MySeals(ctx context.Context) (*MySeals, error) {
+	a, err := Authorize(ctx, RoleClerk, RoleOfficer, RoleApprover, RoleArchivist, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.Repo.UserSeals(ctx, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	for _, e := range out {
+		e.Status = e.StatusAt(now)
+	}
+	return &MySeals{Seals: out, Signing: PickPersonal(out)}, nil
+}
+
+// ChooseSeal makes personal seal id the one that signs the caller's
+// documents from now on (the seal picker, 5.1.2). Refused: a seal that is
+// not the caller's (CodeForbidden, seal.not_yours; the same for an unknown
+// one, so nothing is learnt of others' seals), a household seal
+// (CodeInvalid, seal.not_personal), an expired or revoked one (CodeConflict,
+// seal.expired, seal.revoked). Audited.
+func (s *SealService) ChooseSeal(ctx context.Context, id string) (*ElectronicSeal, error) {
+	a, err := Authorize(ctx, RoleClerk, RoleOfficer, RoleApprover, RoleArchivist, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	seal, err := s.Repo.FindSeal(ctx, id)
+	if err != nil && ErrorCode(err) != CodeNotFound {
+		return nil, err
+	}
+	switch {
+	case seal == nil || (seal.Kind == SealPersonal && seal.UserID != a.UserID):
+		return nil, Errorf(CodeForbidden, "you can choose only one of your own personal seals").WithField("sealId").WithReason("seal.not_yours")
+	case seal.Kind != SealPersonal:
+		return nil, FieldErrorf("sealId", "choose a personal seal; the household seal is the office's").WithReason("seal.not_personal")
+	}
+	now := s.now().UTC()
+	if de := seal.unusable(now); de != nil {
+		return nil, de.WithField("sealId")
+	}
+	if err := s.Repo.ChooseSeal(ctx, seal.ID, now); err != nil {
+		return nil, err
+	}
+	s.refreshed(ctx)
+	seal.ChosenAt, seal.Status = &now, SealValid
+	if err := s.audit(ctx, a, AuditChange, "seal.choose", seal.ID); err != nil {
+		return nil, err
+	}
+	return seal, nil
 }
 
 func (s *SealService) audit(ctx context.Context, a *Actor, action AuditAction, op, subject string) error {

@@ -186,11 +186,12 @@ type ComplexityRoot struct {
 	}
 
 	BirthOutcome struct {
-		FormRevision    func(childComplexity int) int
-		Hcybsh          func(childComplexity int) int
-		HouseholdNumber func(childComplexity int) int
-		IDNumber        func(childComplexity int) int
-		NewbornName     func(childComplexity int) int
+		FormRevision       func(childComplexity int) int
+		Hcybsh             func(childComplexity int) int
+		HouseholdNumber    func(childComplexity int) int
+		HukouBookLicenceID func(childComplexity int) int
+		IDNumber           func(childComplexity int) int
+		NewbornName        func(childComplexity int) int
 	}
 
 	Case struct {
@@ -354,6 +355,9 @@ type ComplexityRoot struct {
 		Licence      func(childComplexity int) int
 		LicenceID    func(childComplexity int) int
 		MaterialCode func(childComplexity int) int
+		Problem      func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		Status       func(childComplexity int) int
 	}
 
 	CodeEntry struct {
@@ -440,6 +444,7 @@ type ComplexityRoot struct {
 	}
 
 	ElectronicSeal struct {
+		ChosenAt     func(childComplexity int) int
 		ID           func(childComplexity int) int
 		ImageDataURL func(childComplexity int) int
 		Kind         func(childComplexity int) int
@@ -590,15 +595,16 @@ type ComplexityRoot struct {
 	}
 
 	IdCardLicence struct {
-		Authority  func(childComplexity int) int
-		CardNumber func(childComplexity int) int
-		Digest     func(childComplexity int) int
-		IDNumber   func(childComplexity int) int
-		IssuedAt   func(childComplexity int) int
-		LicenceID  func(childComplexity int) int
-		Name       func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidUntil func(childComplexity int) int
+		Authority         func(childComplexity int) int
+		CardNumber        func(childComplexity int) int
+		Digest            func(childComplexity int) int
+		IDNumber          func(childComplexity int) int
+		IssuedAt          func(childComplexity int) int
+		LicenceID         func(childComplexity int) int
+		MinistryLicenceID func(childComplexity int) int
+		Name              func(childComplexity int) int
+		ValidFrom         func(childComplexity int) int
+		ValidUntil        func(childComplexity int) int
 	}
 
 	IdCardLookup struct {
@@ -831,6 +837,7 @@ type ComplexityRoot struct {
 		HeadConsent       func(childComplexity int) int
 		HouseholdNumber   func(childComplexity int) int
 		KinIDNumber       func(childComplexity int) int
+		MoveInPermit      func(childComplexity int) int
 		Movers            func(childComplexity int) int
 		Phone             func(childComplexity int) int
 		Reason            func(childComplexity int) int
@@ -951,6 +958,7 @@ type ComplexityRoot struct {
 		ApproveBirthRegistration                 func(childComplexity int, input model.CaseStepInput) int
 		ApproveIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
 		ApproveMigration                         func(childComplexity int, input model.ApproveMigrationInput) int
+		ChooseSeal                               func(childComplexity int, sealID string) int
 		CiteLicence                              func(childComplexity int, caseID string, materialCode string, licenceID string) int
 		ClaimFoundIDCard                         func(childComplexity int, input model.ClaimFoundCardInput) int
 		ClientLogin                              func(childComplexity int, input model.ClientLoginInput) int
@@ -1027,6 +1035,11 @@ type ComplexityRoot struct {
 		VerifyMatterNotTrue                      func(childComplexity int, input model.VerifyMatterReasonsInput) int
 		VerifyMatterTrue                         func(childComplexity int, input model.VerifyMatterTrueInput) int
 		WriteBackIDCardIssue                     func(childComplexity int, input model.CaseStepInput) int
+	}
+
+	MySeals struct {
+		Seals   func(childComplexity int) int
+		Signing func(childComplexity int) int
 	}
 
 	Office struct {
@@ -1142,6 +1155,7 @@ type ComplexityRoot struct {
 		MigrationCategories        func(childComplexity int) int
 		MigrationHousehold         func(childComplexity int, applicantIDNumber string) int
 		MigrationLookup            func(childComplexity int, applicant migration.Applicant) int
+		MySeals                    func(childComplexity int) int
 		Node                       func(childComplexity int, id string) int
 		Offices                    func(childComplexity int) int
 		OnlineApplication          func(childComplexity int, id string) int
@@ -1556,6 +1570,7 @@ type MutationResolver interface {
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
 	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
+	ChooseSeal(ctx context.Context, sealID string) (*domain.ElectronicSeal, error)
 	RevokeSeal(ctx context.Context, input model.RevokeSealInput) (*domain.ElectronicSeal, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error)
 	ResetUserPassword(ctx context.Context, input model.ResetUserPasswordInput) (*domain.User, error)
@@ -1633,6 +1648,7 @@ type QueryResolver interface {
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
 	Offices(ctx context.Context) ([]*domain.Office, error)
 	CodeList(ctx context.Context, kind model.CodeListKind) ([]*codes.Entry, error)
+	MySeals(ctx context.Context) (*domain.MySeals, error)
 	Seals(ctx context.Context, officeCode *string) ([]*domain.ElectronicSeal, error)
 	VerifyDocument(ctx context.Context, file graphql.Upload) (*domain.DocumentVerification, error)
 	Users(ctx context.Context, filter *domain.UserFilter, first *int, after *string) (*model.UserConnection, error)
@@ -2108,6 +2124,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BirthOutcome.HouseholdNumber(childComplexity), true
+	case "BirthOutcome.hukouBookLicenceId":
+		if e.ComplexityRoot.BirthOutcome.HukouBookLicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthOutcome.HukouBookLicenceID(childComplexity), true
 	case "BirthOutcome.idNumber":
 		if e.ComplexityRoot.BirthOutcome.IDNumber == nil {
 			break
@@ -2826,6 +2848,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CitedLicence.MaterialCode(childComplexity), true
+	case "CitedLicence.problem":
+		if e.ComplexityRoot.CitedLicence.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.Problem(childComplexity), true
+	case "CitedLicence.reason":
+		if e.ComplexityRoot.CitedLicence.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.Reason(childComplexity), true
+	case "CitedLicence.status":
+		if e.ComplexityRoot.CitedLicence.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CitedLicence.Status(childComplexity), true
 
 	case "CodeEntry.code":
 		if e.ComplexityRoot.CodeEntry.Code == nil {
@@ -3172,6 +3212,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DocumentVerification.Valid(childComplexity), true
 
+	case "ElectronicSeal.chosenAt":
+		if e.ComplexityRoot.ElectronicSeal.ChosenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectronicSeal.ChosenAt(childComplexity), true
 	case "ElectronicSeal.id":
 		if e.ComplexityRoot.ElectronicSeal.ID == nil {
 			break
@@ -3887,6 +3933,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdCardLicence.LicenceID(childComplexity), true
+	case "IdCardLicence.ministryLicenceId":
+		if e.ComplexityRoot.IdCardLicence.MinistryLicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardLicence.MinistryLicenceID(childComplexity), true
 	case "IdCardLicence.name":
 		if e.ComplexityRoot.IdCardLicence.Name == nil {
 			break
@@ -4838,6 +4890,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MigrationApplicant.KinIDNumber(childComplexity), true
+	case "MigrationApplicant.moveInPermit":
+		if e.ComplexityRoot.MigrationApplicant.MoveInPermit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MigrationApplicant.MoveInPermit(childComplexity), true
 	case "MigrationApplicant.movers":
 		if e.ComplexityRoot.MigrationApplicant.Movers == nil {
 			break
@@ -5389,6 +5447,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveMigration(childComplexity, args["input"].(model.ApproveMigrationInput)), true
+	case "Mutation.chooseSeal":
+		if e.ComplexityRoot.Mutation.ChooseSeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_chooseSeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChooseSeal(childComplexity, args["sealId"].(string)), true
 	case "Mutation.citeLicence":
 		if e.ComplexityRoot.Mutation.CiteLicence == nil {
 			break
@@ -6221,6 +6290,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WriteBackIDCardIssue(childComplexity, args["input"].(model.CaseStepInput)), true
 
+	case "MySeals.seals":
+		if e.ComplexityRoot.MySeals.Seals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySeals.Seals(childComplexity), true
+	case "MySeals.signing":
+		if e.ComplexityRoot.MySeals.Signing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySeals.Signing(childComplexity), true
+
 	case "Office.code":
 		if e.ComplexityRoot.Office.Code == nil {
 			break
@@ -6809,6 +6891,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MigrationLookup(childComplexity, args["applicant"].(migration.Applicant)), true
+	case "Query.mySeals":
+		if e.ComplexityRoot.Query.MySeals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MySeals(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -8153,6 +8241,8 @@ func (ec *executionContext) childFields_BirthOutcome(ctx context.Context, field 
 		return ec.fieldContext_BirthOutcome_householdNumber(ctx, field)
 	case "formRevision":
 		return ec.fieldContext_BirthOutcome_formRevision(ctx, field)
+	case "hukouBookLicenceId":
+		return ec.fieldContext_BirthOutcome_hukouBookLicenceId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BirthOutcome", field.Name)
 }
@@ -8479,6 +8569,12 @@ func (ec *executionContext) childFields_CitedLicence(ctx context.Context, field 
 		return ec.fieldContext_CitedLicence_citedAt(ctx, field)
 	case "licence":
 		return ec.fieldContext_CitedLicence_licence(ctx, field)
+	case "status":
+		return ec.fieldContext_CitedLicence_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_CitedLicence_reason(ctx, field)
+	case "problem":
+		return ec.fieldContext_CitedLicence_problem(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CitedLicence", field.Name)
 }
@@ -8673,6 +8769,8 @@ func (ec *executionContext) childFields_ElectronicSeal(ctx context.Context, fiel
 		return ec.fieldContext_ElectronicSeal_revokedAt(ctx, field)
 	case "revokeReason":
 		return ec.fieldContext_ElectronicSeal_revokeReason(ctx, field)
+	case "chosenAt":
+		return ec.fieldContext_ElectronicSeal_chosenAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ElectronicSeal", field.Name)
 }
@@ -8943,6 +9041,8 @@ func (ec *executionContext) childFields_IdCardLicence(ctx context.Context, field
 		return ec.fieldContext_IdCardLicence_issuedAt(ctx, field)
 	case "digest":
 		return ec.fieldContext_IdCardLicence_digest(ctx, field)
+	case "ministryLicenceId":
+		return ec.fieldContext_IdCardLicence_ministryLicenceId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IdCardLicence", field.Name)
 }
@@ -9365,6 +9465,8 @@ func (ec *executionContext) childFields_MigrationApplicant(ctx context.Context, 
 		return ec.fieldContext_MigrationApplicant_reason(ctx, field)
 	case "phone":
 		return ec.fieldContext_MigrationApplicant_phone(ctx, field)
+	case "moveInPermit":
+		return ec.fieldContext_MigrationApplicant_moveInPermit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MigrationApplicant", field.Name)
 }
@@ -9537,6 +9639,16 @@ func (ec *executionContext) childFields_MinistryCheck(ctx context.Context, field
 		return ec.fieldContext_MinistryCheck_detail(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MinistryCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_MySeals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seals":
+		return ec.fieldContext_MySeals_seals(ctx, field)
+	case "signing":
+		return ec.fieldContext_MySeals_signing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MySeals", field.Name)
 }
 
 func (ec *executionContext) childFields_Office(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10300,6 +10412,20 @@ func (ec *executionContext) field_Mutation_approveMigration_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_chooseSeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sealId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sealId"] = arg0
 	return args, nil
 }
 
@@ -14362,6 +14488,29 @@ func (ec *executionContext) fieldContext_BirthOutcome_formRevision(_ context.Con
 	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BirthOutcome_hukouBookLicenceId(ctx context.Context, field graphql.CollectedField, obj *birth.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthOutcome_hukouBookLicenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HukouBookLicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BirthOutcome_hukouBookLicenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthOutcome", field, false, false, "String")
+}
+
 func (ec *executionContext) _Case_id(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17493,6 +17642,75 @@ func (ec *executionContext) fieldContext_CitedLicence_licence(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _CitedLicence_status(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.SealStatus) graphql.Marshaler {
+			return ec.marshalNSealStatus2hukouᚋdomainᚐSealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "SealStatus")
+}
+
+func (ec *executionContext) _CitedLicence_reason(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _CitedLicence_problem(ctx context.Context, field graphql.CollectedField, obj *domain.CitedLicence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CitedLicence_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CitedLicence_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CitedLicence", field, false, false, "String")
+}
+
 func (ec *executionContext) _CodeEntry_code(ctx context.Context, field graphql.CollectedField, obj *codes.Entry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19131,6 +19349,29 @@ func (ec *executionContext) _ElectronicSeal_revokeReason(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ElectronicSeal_revokeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElectronicSeal_chosenAt(ctx context.Context, field graphql.CollectedField, obj *domain.ElectronicSeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectronicSeal_chosenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChosenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElectronicSeal_chosenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectronicSeal", field, false, false, "Time")
 }
 
 func (ec *executionContext) _FileLink_id(ctx context.Context, field graphql.CollectedField, obj *model.FileLink) (ret graphql.Marshaler) {
@@ -22114,6 +22355,29 @@ func (ec *executionContext) _IdCardLicence_digest(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_IdCardLicence_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardLicence_ministryLicenceId(ctx context.Context, field graphql.CollectedField, obj *idcard.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardLicence_ministryLicenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinistryLicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardLicence_ministryLicenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IdCardLicence", field, false, false, "String")
 }
 
@@ -26390,6 +26654,29 @@ func (ec *executionContext) _MigrationApplicant_phone(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MigrationApplicant_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
+}
+
+func (ec *executionContext) _MigrationApplicant_moveInPermit(ctx context.Context, field graphql.CollectedField, obj *migration.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MigrationApplicant_moveInPermit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoveInPermit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MigrationApplicant_moveInPermit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MigrationApplicant", field, false, false, "String")
 }
 
@@ -33326,6 +33613,68 @@ func (ec *executionContext) fieldContext_Mutation_requestSeal(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_chooseSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_chooseSeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChooseSeal(ctx, fc.Args["sealId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.ElectronicSeal
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_chooseSeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_chooseSeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_revokeSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33508,6 +33857,70 @@ func (ec *executionContext) fieldContext_Mutation_resetUserPassword(ctx context.
 	if fc.Args, err = ec.field_Mutation_resetUserPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MySeals_seals(ctx context.Context, field graphql.CollectedField, obj *domain.MySeals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MySeals_seals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalNElectronicSeal2ᚕᚖhukouᚋdomainᚐElectronicSealᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MySeals_seals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MySeals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MySeals_signing(ctx context.Context, field graphql.CollectedField, obj *domain.MySeals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MySeals_signing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+			return ec.marshalOElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MySeals_signing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MySeals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectronicSeal(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -37655,6 +38068,56 @@ func (ec *executionContext) fieldContext_Query_codeList(ctx context.Context, fie
 	if fc.Args, err = ec.field_Query_codeList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mySeals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mySeals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MySeals(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.MySeals
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.MySeals
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MySeals) graphql.Marshaler {
+			return ec.marshalNMySeals2ᚖhukouᚋdomainᚐMySeals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mySeals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MySeals(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -47907,6 +48370,11 @@ func (ec *executionContext) _BirthOutcome(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hukouBookLicenceId":
+			out.Values[i] = ec._BirthOutcome_hukouBookLicenceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -48950,6 +49418,21 @@ func (ec *executionContext) _CitedLicence(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "status":
+			out.Values[i] = ec._CitedLicence_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._CitedLicence_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._CitedLicence_problem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -49582,6 +50065,11 @@ func (ec *executionContext) _ElectronicSeal(ctx context.Context, sel ast.Selecti
 		case "revokeReason":
 			out.Values[i] = ec._ElectronicSeal_revokeReason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "chosenAt":
+			out.Values[i] = ec._ElectronicSeal_chosenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -50496,6 +50984,11 @@ func (ec *executionContext) _IdCardLicence(ctx context.Context, sel ast.Selectio
 			}
 		case "digest":
 			out.Values[i] = ec._IdCardLicence_digest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ministryLicenceId":
+			out.Values[i] = ec._IdCardLicence_ministryLicenceId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52047,6 +52540,11 @@ func (ec *executionContext) _MigrationApplicant(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "moveInPermit":
+			out.Values[i] = ec._MigrationApplicant_moveInPermit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -53322,6 +53820,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "chooseSeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_chooseSeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "revokeSeal":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeSeal(ctx, field)
@@ -53341,6 +53846,44 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_resetUserPassword(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mySealsImplementors = []string{"MySeals"}
+
+func (ec *executionContext) _MySeals(ctx context.Context, sel ast.SelectionSet, obj *domain.MySeals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mySealsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MySeals")
+		case "seals":
+			out.Values[i] = ec._MySeals_seals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signing":
+			out.Values[i] = ec._MySeals_signing(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -54228,6 +54771,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_codeList(ctx, field)
+				})
+		case "mySeals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mySeals(ctx, field)
 				})
 		case "seals":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -57586,6 +58135,14 @@ func (ec *executionContext) unmarshalNMoveInMigrationInput2hukouᚋgraphᚋmodel
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMySeals2ᚖhukouᚋdomainᚐMySeals(ctx context.Context, sel ast.SelectionSet, v *domain.MySeals) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MySeals!")
+		return graphql.Null
+	}
+	return ec._MySeals(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNOffice2ᚕᚖhukouᚋdomainᚐOfficeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Office) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -59167,6 +59724,13 @@ func (ec *executionContext) marshalODivision2ᚖhukouᚋgraphᚋmodelᚐDivision
 		return graphql.Null
 	}
 	return ec._Division(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOElectronicSeal2ᚖhukouᚋdomainᚐElectronicSeal(ctx context.Context, sel ast.SelectionSet, v *domain.ElectronicSeal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ElectronicSeal(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFingerprintCaptureInput2ᚕᚖhukouᚋdomainᚋidcardᚐFingerprintCaptureᚄ(ctx context.Context, v any) ([]*idcard.FingerprintCapture, error) {

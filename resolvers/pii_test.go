@@ -66,6 +66,7 @@ var notPersonal = map[string]string{
 	"DocumentVerification.reason":         "a verification's stable reason key",
 	"DocumentVerification.message":        "a verification's verdict in words (seal and signer names are SealVerification.sealName)",
 	"ElectronicSeal.revokeReason":         "an administrator's reason for revoking a seal",
+	"CitedLicence.reason":                 "a stable reason key (licence.revoked …); the words are CitedLicence.problem, which names no person",
 	"Division.name":                       "a GB/T 2260 division",
 	"Division.fullName":                   "a GB/T 2260 division",
 	"CodeEntry.name":                      "a code-list entry (sex, ethnicity, relation)",

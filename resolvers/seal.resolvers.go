@@ -40,12 +40,28 @@ func (r *mutationResolver) RequestSeal(ctx context.Context, input model.RequestS
 	return r.SealService.RequestSeal(ctx, input.Kind, office, user)
 }
 
+// ChooseSeal is the resolver for the chooseSeal field.
+func (r *mutationResolver) ChooseSeal(ctx context.Context, sealID string) (*domain.ElectronicSeal, error) {
+	if r.SealService == nil {
+		return nil, errSealsOff
+	}
+	return r.SealService.ChooseSeal(ctx, sealID)
+}
+
 // RevokeSeal is the resolver for the revokeSeal field.
 func (r *mutationResolver) RevokeSeal(ctx context.Context, input model.RevokeSealInput) (*domain.ElectronicSeal, error) {
 	if r.SealService == nil {
 		return nil, errSealsOff
 	}
 	return r.SealService.RevokeSeal(ctx, input.ID, input.Reason)
+}
+
+// MySeals is the resolver for the mySeals field.
+func (r *queryResolver) MySeals(ctx context.Context) (*domain.MySeals, error) {
+	if r.SealService == nil {
+		return nil, errSealsOff
+	}
+	return r.SealService.MySeals(ctx)
 }
 
 // Seals is the resolver for the seals field.

@@ -52,8 +52,13 @@ type caseLicenceRow struct {
 // licenceRepo implements domain.LicenceRepository.
 type licenceRepo struct{ idb bun.IDB }
 
+// Licences implements domain.Repos: the licence store on the pool or a
+// transaction (a received application keeps its cited licences in its
+// creating transaction, 4.1.2).
+func (r repos) Licences() domain.LicenceRepository { return licenceRepo{idb: r.idb} }
+
 // Licences returns the licence store on the pool.
-func (db *DB) Licences() domain.LicenceRepository { return licenceRepo{idb: db.bun} }
+func (db *DB) Licences() domain.LicenceRepository { return db.pool().Licences() }
 
 func (r licenceRepo) SaveLicence(ctx context.Context, l *domain.Licence) error {
 	data, err := json.Marshal(l.Data)

@@ -29,6 +29,7 @@ type sealRow struct {
 	KeyRef        string     `bun:"key_ref"`
 	CreatedAt     time.Time  `bun:"created_at"`
 	UpdatedAt     time.Time  `bun:"updated_at"`
+	ChosenAt      *time.Time `bun:"chosen_at"`
 }
 
 func (r *sealRow) toDomain() *domain.ElectronicSeal {
@@ -39,6 +40,10 @@ func (r *sealRow) toDomain() *domain.ElectronicSeal {
 	if r.RevokedAt != nil {
 		t := r.RevokedAt.UTC()
 		s.RevokedAt = &t
+	}
+	if r.ChosenAt != nil {
+		t := r.ChosenAt.UTC()
+		s.ChosenAt = &t
 	}
 	return s
 }
@@ -107,6 +112,20 @@ func (r sealRepo) RevokeSeal(ctx context.Context, id string, at time.Time, reaso
 		if _, err := r.FindSeal(ctx, id); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// ChooseSeal implements domain.SealRepository: the seal becomes its user's
+// choice (the latest chosen_at among the user's personal seals).
+func (r sealRepo) ChooseSeal(ctx context.Context, id string, at time.Time) error {
+	res, err := onContextTx(ctx, r.idb).NewUpdate().Model((*sealRow)(nil)).
+		Set("chosen_at = ?", at.UTC()).Set("updated_at = ?", at.UTC()).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return translate(err, "seal "+id)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return domain.Errorf(domain.CodeNotFound, "no seal %s", id)
 	}
 	return nil
 }

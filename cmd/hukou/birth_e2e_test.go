@@ -290,7 +290,7 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 			map[string]any{"id": bc.ID}, &mats))
 		require.NotEmpty(t, mats.Case.Materials)
 		captureRequired(bc.ID)
-		requireLicences(t, c, clerk, officer, bc.ID) // the parent's e-hukou book cited by its number (4.1.2)
+		book := requireLicences(t, c, clerk, officer, bc.ID) // the father's e-hukou book cited by its number (4.1.2)
 		bc, err = fire(c.pj.addr, clerk, "submitBirthRegistration", bc.ID, 2, "")
 		require.NoError(t, err)
 		require.Equal(t, "SUBMITTED", bc.Status)
@@ -314,6 +314,7 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		// At Shijiazhuang: received, in the queue; Panjin sees it extracted.
 		rc := remote(bc.CollabNo)
 		require.Equal(t, "RECEIVED", rc.Status)
+		requireCitedAcross(t, c, clerk, officer, bc.ID, rc.ID, book) // verified at Shijiazhuang; revoked, refused at both (4.1.2)
 		require.Equal(t, []string{"APPROVE_BIRTH_REGISTRATION", "REFUSE_BIRTH_REGISTRATION"}, rc.AvailableActions)
 		var cited struct {
 			Case struct {
@@ -413,6 +414,30 @@ func TestBirthRegistration_AcrossOffices(t *testing.T) {
 		var newborn struct{ Resident struct{ Name, Hcybsh string } }
 		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `query($n: String!) { resident(idNumber: $n) { name hcybsh } }`, map[string]any{"n": o.IDNumber}, &newborn))
 		require.Equal(t, "陈晓明", newborn.Resident.Name, "the newborn is in Shijiazhuang's register")
+		// The settlement had the Ministry update the household's e-hukou book (4.1.2).
+		var hukouBook struct {
+			Case struct {
+				Details struct {
+					Outcome struct{ HukouBookLicenceID string }
+				}
+			}
+		}
+		require.Eventually(t, func() bool {
+			require.NoError(t, gql(c.sjz.addr, officer, `query($id: ID!) { case(id: $id) { details { ... on BirthDetails { outcome { hukouBookLicenceId } } } } }`,
+				map[string]any{"id": rc.ID}, &hukouBook))
+			return hukouBook.Case.Details.Outcome.HukouBookLicenceID != ""
+		}, 30*time.Second, 200*time.Millisecond, "the e-hukou book update is recorded on the case")
+		var bookLicence struct {
+			Licence struct {
+				Type, Status string
+				Items        []struct{ Key, Value string }
+			}
+		}
+		require.NoError(t, gql(c.sjz.addr, officer, `query($l: String!) { licence(id: $l) { type status items { key value } } }`,
+			map[string]any{"l": hukouBook.Case.Details.Outcome.HukouBookLicenceID}, &bookLicence))
+		require.Equal(t, "HUKOU_BOOK", bookLicence.Licence.Type)
+		require.Equal(t, "VALID", bookLicence.Licence.Status)
+		require.Contains(t, bookLicence.Licence.Items, struct{ Key, Value string }{"newbornIdNumber", o.IDNumber})
 
 		// The error loop (1.3.2–1.3.4, 2.2.2, 2.2.3): one minor and one major error.
 		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `mutation { createUser(input: {username: "city-approver", displayName: "市局审批领导",

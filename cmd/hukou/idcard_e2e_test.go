@@ -75,6 +75,7 @@ type idCase struct {
 			}
 			Licence *struct {
 				LicenceID, IDNumber, CardNumber, ValidUntil, Digest string
+				MinistryLicenceID                                   string
 			}
 			Collection *struct {
 				CollectorName string
@@ -95,7 +96,7 @@ const idFields = `id collabNo status version availableActions awaitingOtherSide
 		outcome { writtenBackAt review { approved reason }
 			issue { ageOnApplication years longTerm validFrom validUntil issuedOn authority }
 			packages { id manifest { part } } feedback { source class code description savedAt }
-			production { cardNumber savedAt } licence { licenceId idNumber cardNumber validUntil digest }
+			production { cardNumber savedAt } licence { licenceId idNumber cardNumber validUntil digest ministryLicenceId }
 			collection { collectorName proxy verified score waived } } } }`
 
 // TestIDCard_AcrossOffices runs off-site ID card applications between
@@ -346,13 +347,27 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		requireRefused(t, refused(c.pj.addr, clerk, "submitIdCardApplication", rn, ", confirmed: false"), "BAD_USER_INPUT", "confirmed", "id_card.not_confirmed")
 		requireRefused(t, refused(c.pj.addr, clerk, "submitIdCardApplication", rn, ", confirmed: true"), "BAD_USER_INPUT", "materials", "archive.materials_missing")
 		require.ElementsMatch(t, []string{"PHOTO_RECEIPT", "OLD_ID_CARD"}, captureRequired(rn.ID), "a renewal's list asks for the old card (1.4.5)")
+		// Modify until extracted (1.2.4): Shijiazhuang is down, so the
+		// submitted application is not extracted yet; the modification goes
+		// after it, and Shijiazhuang applies both in order.
+		c.sjz.kill()
 		rn = submit(rn)
 		require.True(t, rn.AwaitingOtherSide)
-		requireRefused(t, refusedVars(c.pj.addr, clerk, "modifyIdCardApplication", "ModifyIdCardApplicationInput", rn, map[string]any{"applicant": changed}),
-			"CONFLICT", "", "case.out_of_order")
+		require.Contains(t, rn.AvailableActions, "MODIFY_ID_CARD_APPLICATION", "modifiable until extracted")
+		changed["phone"] = "0311-86685678"
+		rn, err = fireVars(c.pj.addr, clerk, "modifyIdCardApplication", "ModifyIdCardApplicationInput", rn, map[string]any{"applicant": changed})
+		require.NoError(t, err)
+		require.Equal(t, "SUBMITTED", rn.Status, "a modification keeps the status")
+		require.Equal(t, "0311-86685678", rn.Details.Applicant.Phone)
+		c.sjz.run()
 
 		// 4. The county bureau's review (2.1.4): refused to the wrong role, side, office and state.
 		rr := remote(rn.CollabNo)
+		require.Eventually(t, func() bool {
+			rr = get(c.sjz.addr, approver, rr.ID)
+			return rr.Details.Applicant.Phone == "0311-86685678"
+		}, 30*time.Second, 200*time.Millisecond, "the modification reaches the registration office")
+		require.Equal(t, 1, count(rr, "ID_CARD_APPLICATION_MODIFIED"))
 		// Both sides' case lists find it by the applicant (Workflow.People).
 		for _, side := range []struct{ addr, tok, id string }{{c.pj.addr, clerk, rn.ID}, {c.sjz.addr, approver, rr.ID}} {
 			var found struct {
@@ -381,7 +396,20 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		require.Equal(t, "NOT_FOUND", gqlErr(t, c.sjz.addr, otherCounty, `mutation($id: CaseID!) { approveIdCardApplication(input: {id: $id, version: 1}) { id } }`,
 			map[string]any{"id": rr.ID}), "another county's approver")
 		requireRefused(t, refused(c.sjz.addr, officer, "closeIdCardApplication", rr, ""), "CONFLICT", "", "case.out_of_order")
-		waitStatus(c.pj, clerk, rn.ID, "EXTRACTED")
+		rn = waitStatus(c.pj, clerk, rn.ID, "EXTRACTED")
+		requireRefused(t, refusedVars(c.pj.addr, clerk, "modifyIdCardApplication", "ModifyIdCardApplicationInput", rn, map[string]any{"applicant": changed}),
+			"CONFLICT", "", "case.out_of_order") // extracted: no more modification (1.2.4)
+		// The review is the county bureau's (the declaration's Levels): a station's approver is refused before the case is read.
+		var offices struct {
+			Offices []struct{ Code, Level string }
+		}
+		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `{ offices { code level } }`, nil, &offices))
+		i := slices.IndexFunc(offices.Offices, func(o struct{ Code, Level string }) bool { return o.Level == "POLICE_STATION" })
+		require.GreaterOrEqual(t, i, 0)
+		require.NoError(t, gql(c.sjz.addr, c.sjzTok, `mutation($o: String!) { createUser(input: {username: "station-approver", displayName: "派出所审核", password: "approver-pass-3", officeCode: $o, roles: [APPROVER]}) { id } }`,
+			map[string]any{"o": offices.Offices[i].Code}, nil))
+		requireRefused(t, refused(c.sjz.addr, loginAs(t, c.sjz.addr, "station-approver", "approver-pass-3"), "approveIdCardApplication", rr, ""), "FORBIDDEN", "", "auth.office_level")
+		rr = get(c.sjz.addr, approver, rr.ID)
 		rr, err = fire(c.sjz.addr, approver, "approveIdCardApplication", rr, `, note: "材料齐全"`)
 		require.NoError(t, err)
 		require.Equal(t, "SIGNED", rr.Status)
@@ -442,6 +470,23 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		require.Equal(t, spouse, lic.IDNumber)
 		require.Equal(t, is.ValidUntil, lic.ValidUntil)
 		require.Equal(t, rn.Details.Outcome.Production.CardNumber, lic.CardNumber)
+		// The e-ID is issued by the Ministry's licence service and kept in the licence store (1.3.10, 4.1.1).
+		require.Eventually(t, func() bool {
+			rr = get(c.sjz.addr, approver, rr.ID)
+			return rr.Details.Outcome.Licence.MinistryLicenceID != ""
+		}, 30*time.Second, 200*time.Millisecond, "the e-ID licence is issued by the Ministry")
+		var eid struct {
+			Licence struct {
+				Type, Status, HolderIDNumber string
+				Items                        []struct{ Key, Value string }
+			}
+		}
+		require.NoError(t, gql(c.sjz.addr, approver, `query($l: String!) { licence(id: $l) { type status holderIdNumber items { key value } } }`,
+			map[string]any{"l": rr.Details.Outcome.Licence.MinistryLicenceID}, &eid))
+		require.Equal(t, "ID_CARD", eid.Licence.Type)
+		require.Equal(t, "VALID", eid.Licence.Status)
+		require.Equal(t, spouse, eid.Licence.HolderIDNumber)
+		require.Contains(t, eid.Licence.Items, struct{ Key, Value string }{"cardNumber", lic.CardNumber})
 
 		// 7. Collection (1.1.14): the finger verified against the stored template; Shijiazhuang killed after it is sent.
 		collect := func(cc idCase, in map[string]any) (idCase, error) {

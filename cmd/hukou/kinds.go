@@ -32,15 +32,19 @@ type kindDeps struct {
 	renderer   domain.DocumentRenderer
 	docs       domain.DocumentKeeper
 	idcard     idcard.Config
+	// licences issues and keeps the e-licences the kinds use (4.1.2).
+	licences *domain.LicenceService
 }
 
 func newKinds(d kindDeps) kinds {
-	return kinds{
+	k := kinds{
 		birth:       birth.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
 		migration:   migration.New(d.cases, d.ministry, d.province, d.renderer, d.docs),
 		certificate: certificate.New(d.cases, d.ministry, d.province, d.province, d.renderer, d.docs),
 		idcard:      idcard.New(d.cases, d.ministry, d.province, d.production, fingerprint.Matcher{}, d.docs, d.idcard),
 	}
+	k.birth.Licences, k.migration.Licences, k.idcard.Licences = d.licences, d.licences, d.licences // 4.1.2
+	return k
 }
 
 // modules lists every kind's module, to register with the engine.

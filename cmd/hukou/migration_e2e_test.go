@@ -24,6 +24,7 @@ type migrationCase struct {
 	AvailableActions []string
 	Details          struct {
 		RefusalReasons []string
+		Applicant      struct{ MoveInPermit *string }
 		Outcome        *struct {
 			Certificate *struct{ LicenceID string }
 			Movers      []struct{ IDNumber string }
@@ -38,7 +39,7 @@ type migrationCase struct {
 	}
 }
 
-const migrationFields = `id collabNo status version availableActions details { ... on MigrationDetails { refusalReasons
+const migrationFields = `id collabNo status version availableActions details { ... on MigrationDetails { refusalReasons applicant { moveInPermit }
   outcome { certificate { licenceId } movers { idNumber } settled { idNumber relation hcybsh } householdNumber householdClosed } } }`
 
 type regResident struct {
@@ -309,6 +310,10 @@ func TestMigration_AcrossOffices(t *testing.T) {
 		require.NoError(t, err)
 		r := remote(a.CollabNo)
 		require.Equal(t, "RECEIVED", r.Status)
+		// The e-move-in permit was issued at submission and travelled with the application (4.1.2).
+		require.NotNil(t, a.Details.Applicant.MoveInPermit)
+		require.Equal(t, *a.Details.Applicant.MoveInPermit, *r.Details.Applicant.MoveInPermit)
+		requireLicence(t, c.sjz.addr, officer, *a.Details.Applicant.MoveInPermit, "MOVE_IN_PERMIT", p.head.IDNumber)
 		require.ElementsMatch(t, []string{"APPROVE_MIGRATION", "REFUSE_MIGRATION"}, r.AvailableActions)
 		// The head leaves and the spouse stays: a new head is required.
 		requireRefused(t, gqlExt(t, c.sjz.addr, officer, `mutation($id: CaseID!, $v: Int!) { approveMigration(input: {id: $id, version: $v}) { id } }`,
@@ -334,6 +339,9 @@ func TestMigration_AcrossOffices(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "COMPLETED", a.Status)
 		require.Equal(t, p.kinHousehold, a.Details.Outcome.HouseholdNumber)
+		// The e-migration certificate is a licence in both offices' stores (4.1.2).
+		requireLicence(t, c.sjz.addr, officer, r.Details.Outcome.Certificate.LicenceID, "MIGRATION_CERTIFICATE", p.head.IDNumber)
+		requireLicence(t, c.pj.addr, clerk, a.Details.Outcome.Certificate.LicenceID, "MIGRATION_CERTIFICATE", p.head.IDNumber)
 		waitStatus(c.sjz.addr, officer, r.ID, "COMPLETED")
 		// The 准予迁入证明 and each mover's updated 常住人口登记表 at A; the
 		// record synced to R.
@@ -453,4 +461,17 @@ func TestMigration_AcrossOffices(t *testing.T) {
 	t.Run("postgres", func(t *testing.T) {
 		run(t, storagetest.PostgresSchemaURL(t), storagetest.PostgresSchemaURL(t))
 	})
+}
+
+// requireLicence checks that licence id is known at addr as a valid licence
+// of type typ held by holder (4.1.2).
+func requireLicence(t *testing.T, addr, token, id, typ, holder string) {
+	t.Helper()
+	var out struct {
+		Licence struct{ Type, Status, HolderIDNumber string }
+	}
+	require.NoError(t, gql(addr, token, `query($l: String!) { licence(id: $l) { type status holderIdNumber } }`, map[string]any{"l": id}, &out))
+	require.Equal(t, typ, out.Licence.Type)
+	require.Equal(t, "VALID", out.Licence.Status)
+	require.Equal(t, holder, out.Licence.HolderIDNumber)
 }

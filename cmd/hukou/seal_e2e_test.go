@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -116,8 +117,20 @@ func TestVerifyCommand_Help(t *testing.T) {
 // issueLicence has the Ministry simulator issue a licence and returns its number.
 func issueLicence(t *testing.T, simAddr, typ, idNumber, name string) string {
 	t.Helper()
-	body := `{"type": "` + typ + `", "holderIdNumber": "` + idNumber + `", "holderName": "` + name + `", "data": {"householdNumber": "130102004512"}}`
-	res, err := http.Post("http://"+simAddr+"/ministry/v1/licences", "application/json", bytes.NewReader([]byte(body)))
+	return issueLicenceUntil(t, simAddr, typ, idNumber, name, "")
+}
+
+// issueLicenceUntil issues a licence valid until validUntil (RFC 3339; empty:
+// the Ministry's default).
+func issueLicenceUntil(t *testing.T, simAddr, typ, idNumber, name, validUntil string) string {
+	t.Helper()
+	in := map[string]any{"type": typ, "holderIdNumber": idNumber, "holderName": name, "data": map[string]string{"householdNumber": "130102004512"}}
+	if validUntil != "" {
+		in["validUntil"] = validUntil
+	}
+	body, err := json.Marshal(in)
+	require.NoError(t, err)
+	res, err := http.Post("http://"+simAddr+"/ministry/v1/licences", "application/json", bytes.NewReader(body))
 	require.NoError(t, err)
 	defer res.Body.Close()
 	require.Equal(t, http.StatusOK, res.StatusCode)
@@ -135,44 +148,106 @@ func revokeLicence(t *testing.T, simAddr, id string) {
 	require.Equal(t, http.StatusOK, res.StatusCode)
 }
 
-// requireLicences cites a parent's e-hukou book as a material of case id at
-// the acceptance office by its number (4.1.2), refuses a revoked one, and
-// fetches the cited licence at the other office too.
-func requireLicences(t *testing.T, c *cluster, clerk, officer, id string) {
+// citeLicenceQ cites a licence as a material of a case (4.1.2).
+const citeLicenceQ = `mutation($id: ID!, $l: String!) { citeLicence(caseId: $id, materialCode: "HUKOU_BOOK", licenceId: $l) {
+	licenceId materialCode status reason licence { id type status holderName items { key value } } } }`
+
+// citedLicence is a CitedLicence as the tests read it.
+type citedLicence struct {
+	LicenceID, MaterialCode, Status, Reason, Problem string
+	Licence                                          struct {
+		ID, Type, Status, HolderName, HolderIDNumber string
+		FetchedAt                                    time.Time
+	}
+}
+
+const citedLicencesQ = `query($id: ID!) { citedLicences(caseId: $id) { licenceId materialCode status reason problem
+	licence { id type status holderName holderIdNumber fetchedAt } } }`
+
+// requireLicences cites the father's e-hukou book as a material of birth
+// case id at the acceptance office by its number (4.1.2), refuses a revoked
+// one, an expired one and one of a person the case is not about, and
+// fetches the cited licence at the other office too. It returns the cited
+// licence's number.
+func requireLicences(t *testing.T, c *cluster, clerk, officer, id string) string {
 	t.Helper()
-	book := issueLicence(t, c.simAddr, "HUKOU_BOOK", "130102198503120011", "陈建国")
-	const cite = `mutation($id: ID!, $l: String!) { citeLicence(caseId: $id, materialCode: "HUKOU_BOOK", licenceId: $l) {
-		licenceId materialCode licence { id type status holderName items { key value } } } }`
+	var parents struct {
+		Case struct {
+			Details struct {
+				Certificate struct{ FatherIDNumber, FatherName string }
+			}
+		}
+	}
+	require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { case(id: $id) { details { ... on BirthDetails { certificate { fatherIdNumber fatherName } } } } }`,
+		map[string]any{"id": id}, &parents))
+	father := parents.Case.Details.Certificate
+	require.NotEmpty(t, father.FatherIDNumber)
+	book := issueLicence(t, c.simAddr, "HUKOU_BOOK", father.FatherIDNumber, father.FatherName)
 	var out struct {
 		CiteLicence struct {
-			LicenceID, MaterialCode string
-			Licence                 struct {
+			LicenceID, MaterialCode, Status, Reason string
+			Licence                                 struct {
 				ID, Type, Status, HolderName string
 				Items                        []struct{ Key, Value string }
 			}
 		}
 	}
-	require.NoError(t, gql(c.pj.addr, clerk, cite, map[string]any{"id": id, "l": book}, &out))
+	require.NoError(t, gql(c.pj.addr, clerk, citeLicenceQ, map[string]any{"id": id, "l": book}, &out))
 	require.Equal(t, "VALID", out.CiteLicence.Licence.Status)
 	require.Equal(t, "HUKOU_BOOK", out.CiteLicence.Licence.Type)
-	require.Equal(t, "陈建国", out.CiteLicence.Licence.HolderName)
+	require.Equal(t, father.FatherName, out.CiteLicence.Licence.HolderName)
 	require.Len(t, out.CiteLicence.Licence.Items, 1)
 
-	revoked := issueLicence(t, c.simAddr, "HUKOU_BOOK", "130102198503120011", "陈建国")
+	// Refused as materials: revoked, expired, another person's (4.1.2).
+	revoked := issueLicence(t, c.simAddr, "HUKOU_BOOK", father.FatherIDNumber, father.FatherName)
 	revokeLicence(t, c.simAddr, revoked)
-	requireRefused(t, gqlExt(t, c.pj.addr, clerk, cite, map[string]any{"id": id, "l": revoked}), "CONFLICT", "licenceId", "licence.revoked")
-	require.Equal(t, "NOT_FOUND", gqlErr(t, c.pj.addr, clerk, cite, map[string]any{"id": id, "l": "HKB-none"}))
+	requireRefused(t, gqlExt(t, c.pj.addr, clerk, citeLicenceQ, map[string]any{"id": id, "l": revoked}), "CONFLICT", "licenceId", "licence.revoked")
+	expired := issueLicenceUntil(t, c.simAddr, "HUKOU_BOOK", father.FatherIDNumber, father.FatherName, "2020-01-01T00:00:00Z")
+	requireRefused(t, gqlExt(t, c.pj.addr, clerk, citeLicenceQ, map[string]any{"id": id, "l": expired}), "CONFLICT", "licenceId", "licence.expired")
+	stranger := issueLicence(t, c.simAddr, "HUKOU_BOOK", "130102198503120011", "陈建国")
+	requireRefused(t, gqlExt(t, c.pj.addr, clerk, citeLicenceQ, map[string]any{"id": id, "l": stranger}), "BAD_USER_INPUT", "licenceId", "licence.holder")
+	require.Equal(t, "NOT_FOUND", gqlErr(t, c.pj.addr, clerk, citeLicenceQ, map[string]any{"id": id, "l": "HKB-none"}))
+	require.Equal(t, "FORBIDDEN", gqlErr(t, c.pj.addr, loginAs(t, c.pj.addr, "analyst", demoPass), citeLicenceQ, map[string]any{"id": id, "l": book}))
 
-	var cited struct {
-		CitedLicences []struct{ LicenceID string }
-	}
-	require.NoError(t, gql(c.pj.addr, clerk, `query($id: ID!) { citedLicences(caseId: $id) { licenceId } }`, map[string]any{"id": id}, &cited))
-	require.Len(t, cited.CitedLicences, 1)
+	var cited struct{ CitedLicences []citedLicence }
+	require.NoError(t, gql(c.pj.addr, clerk, citedLicencesQ, map[string]any{"id": id}, &cited))
+	require.Len(t, cited.CitedLicences, 1, "refused licences are not materials")
 	require.Equal(t, book, cited.CitedLicences[0].LicenceID)
+	require.Equal(t, "VALID", cited.CitedLicences[0].Status)
+	require.Empty(t, cited.CitedLicences[0].Reason)
 
 	var got struct{ Licence struct{ ID, Status string } }
 	require.NoError(t, gql(c.sjz.addr, officer, `query($l: String!) { licence(id: $l) { id status } }`, map[string]any{"l": book}, &got))
 	require.Equal(t, "VALID", got.Licence.Status, "the other office fetches the same licence")
 	require.NoError(t, gql(c.sjz.addr, officer, `query($l: String!) { licence(id: $l) { id status } }`, map[string]any{"l": revoked}, &got))
 	require.Equal(t, "REVOKED", got.Licence.Status)
+	return book
+}
+
+// requireCitedAcross checks that the licence cited at the acceptance office
+// (case aID) travelled with the application to the registration office
+// (case rID), which verifies it against the Ministry (4.1.2); once the
+// Ministry revokes it, both offices show it refused as a material.
+func requireCitedAcross(t *testing.T, c *cluster, clerk, officer, aID, rID, book string) {
+	t.Helper()
+	var cited struct{ CitedLicences []citedLicence }
+	require.NoError(t, gql(c.sjz.addr, officer, citedLicencesQ, map[string]any{"id": rID}, &cited))
+	require.Len(t, cited.CitedLicences, 1, "the citation travels with the application")
+	cl := cited.CitedLicences[0]
+	require.Equal(t, book, cl.LicenceID)
+	require.Equal(t, "HUKOU_BOOK", cl.MaterialCode)
+	require.Equal(t, "VALID", cl.Status)
+	require.Empty(t, cl.Reason, "%+v", cl)
+	require.WithinDuration(t, time.Now(), cl.Licence.FetchedAt, time.Minute, "verified against the Ministry at the registration office")
+
+	revokeLicence(t, c.simAddr, book)
+	for _, side := range []struct{ addr, tok, id string }{{c.sjz.addr, officer, rID}, {c.pj.addr, clerk, aID}} {
+		require.NoError(t, gql(side.addr, side.tok, citedLicencesQ, map[string]any{"id": side.id}, &cited))
+		require.Len(t, cited.CitedLicences, 1)
+		cl = cited.CitedLicences[0]
+		require.Equal(t, "REVOKED", cl.Status, "%s", side.addr)
+		require.Equal(t, "licence.revoked", cl.Reason)
+		require.NotEmpty(t, cl.Problem)
+	}
+	require.Equal(t, "CONFLICT", gqlErr(t, c.pj.addr, clerk, citeLicenceQ, map[string]any{"id": aID, "l": book}), "no citing after submission, nor a revoked licence")
 }

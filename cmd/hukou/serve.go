@@ -126,8 +126,9 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	renderer := newRenderer(cfg, &documents.Stamper{Seals: seals, Keys: sealKeys, Required: cfg.SealsRequired || !cfg.Dev})
+	licences := &domain.LicenceService{Repo: db.Licences(), Authority: ext.ministry, Audit: audit, Cases: cases, Now: time.Now}
 	kinds := newKinds(kindDeps{cases: cases, ministry: ext.ministry, province: ext.province, production: ext.production, renderer: renderer, docs: archives,
-		idcard: idcard.Config{Photo: cfg.idPhotoRules(), PollEvery: cfg.ProductionPollInterval, DeviceURL: ext.deviceURL}})
+		idcard: idcard.Config{Photo: cfg.idPhotoRules(), PollEvery: cfg.ProductionPollInterval, DeviceURL: ext.deviceURL}, licences: licences})
 	for _, m := range kinds.modules() {
 		cases.Register(m)
 	}
@@ -148,7 +149,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 		SealService: seals,
-		Licences:    &domain.LicenceService{Repo: db.Licences(), Authority: ext.ministry, Audit: audit, Cases: cases, Now: time.Now},
+		Licences:    licences,
 		Integrators: integrators,
 		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
 		Online:      online,

@@ -182,6 +182,10 @@ type Service struct {
 	Province  domain.Province
 	Renderer  domain.DocumentRenderer
 	Documents domain.DocumentKeeper
+	// Licences issues and keeps e-licences (4.1.2): the settlement has the
+	// household's e-hukou book updated. Set at start-up; nil requests none
+	// (a module built without the Ministry's licence service, in tests).
+	Licences *domain.LicenceService
 }
 
 // New returns the birth module; register it with cases.Register. It panics

@@ -428,6 +428,11 @@ func (s *Service) RunJob(ctx context.Context, c *domain.Case, job string) error 
 			UsedAt: at.UTC(), IDNumber: o.IDNumber, Name: o.NewbornName})
 	case jobForm:
 		return s.sendPendingForm(ctx, c.ID)
+	case jobHukouBook:
+		if s.Licences == nil {
+			return nil
+		}
+		return s.requestHukouBook(ctx, c.ID)
 	case jobRefusalNotice, jobCompletion:
 		if !bd.Result.pending(job) {
 			return nil

@@ -74,6 +74,7 @@ const (
 	jobForm          = "REGISTRATION_FORM"
 	jobCompletion    = "COMPLETION_CONFIRMATION"
 	jobUsage         = "CERTIFICATE_USAGE"
+	jobHukouBook     = "HUKOU_BOOK_LICENCE"
 )
 
 // renderLater reports whether a document could not be rendered because this

@@ -108,6 +108,11 @@ func (s *Service) Settle(ctx context.Context, ref domain.CaseRef, in Settlement)
 			if err := s.Cases.EnqueueJob(ctx, tx, c, jobUsage); err != nil {
 				return err
 			}
+			if s.Licences != nil { // the household's e-hukou book, updated with the newborn (4.1.2)
+				if err := s.Cases.EnqueueJob(ctx, tx, c, jobHukouBook); err != nil {
+					return err
+				}
+			}
 			return s.formLater(ctx, tx, c, result{Outcome: out, Clerk: actor.Shown(), ClerkID: actor.UserID, RegisteredOn: now})
 		}})
 }
@@ -326,4 +331,62 @@ func (s *Service) onForm(ctx context.Context, tx domain.Repos, c *domain.Case, e
 
 func formName(c *domain.Case, revision int) string {
 	return fmt.Sprintf("常住人口登记表-%s-%d.pdf", c.CollabNo, revision)
+}
+
+// requestHukouBook has the Ministry update the e-hukou book of the household
+// the newborn of case id joined (4.1.2, birth settlement): a licence of the
+// household's head listing the newborn, kept in the licence store, its
+// number recorded on the case (Outcome.HukouBookLicenceID). Nothing to do
+// when the case has it already (a job run again); the Ministry is asked
+// outside any transaction. A crash between the answer and the record asks
+// again, which leaves the first licence unused at the Ministry.
+func (s *Service) requestHukouBook(ctx context.Context, id string) error {
+	c, err := s.Cases.DB.Cases().FindCaseByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	bd, err := decode(c)
+	if err != nil || bd.Result.HukouBookLicenceID != "" || bd.Result.HouseholdNumber == "" {
+		return err
+	}
+	h, err := s.Cases.DB.Register().FindHouseholdByNumber(ctx, bd.Result.HouseholdNumber)
+	if err != nil {
+		return err
+	}
+	members, err := s.Cases.DB.Register().FindResidentsByHouseholdIDs(ctx, []string{h.ID})
+	if err != nil {
+		return err
+	}
+	var head *domain.Resident
+	for _, m := range members {
+		if m.Status == domain.ResidentActive && isHead(m.Relation) {
+			head = m
+			break
+		}
+	}
+	if head == nil {
+		return domain.Errorf(domain.CodeConflict, "household %s has no head to hold its e-hukou book", h.Number).WithReason("birth.no_head")
+	}
+	l, err := s.Licences.Issue(ctx, domain.LicenceRequest{Type: domain.LicenceHukouBook, HolderIDNumber: head.IDNumber, HolderName: head.Name,
+		Data: map[string]string{"householdNumber": h.Number, "change": "出生登记", "newbornName": bd.Result.NewbornName,
+			"newbornIdNumber": bd.Result.IDNumber, "collabNo": c.CollabNo}})
+	if err != nil {
+		return err
+	}
+	return s.Cases.DB.InTx(ctx, func(ctx context.Context, tx domain.Repos) error {
+		c, err := tx.Cases().FindCaseByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		bd, err := decode(c)
+		if err != nil {
+			return err
+		}
+		res := bd.Result
+		res.HukouBookLicenceID = l.ID
+		if err := setResult(c, res); err != nil {
+			return err
+		}
+		return tx.Cases().UpdateCase(ctx, c)
+	})
 }

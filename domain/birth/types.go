@@ -140,6 +140,10 @@ type Outcome struct {
 	NewbornName     string `json:"newbornName,omitempty"`
 	FormRevision    int    `json:"formRevision,omitempty"`
 	FormSHA256      string `json:"formSha256,omitempty"`
+	// HukouBookLicenceID is the household's e-hukou book as the Ministry
+	// updated it with the newborn (4.1.2), requested after the settlement
+	// by a case job; empty until the Ministry answered.
+	HukouBookLicenceID string `json:"hukouBookLicenceId,omitempty"`
 }
 
 // ErrorItem is one error the applicant found on the printed form: the

@@ -92,6 +92,9 @@ const (
 	ActCollectionForwarded      domain.Action = "ID_CARD_COLLECTION_FORWARDED"
 	ActReviewFeedbackForwarded  domain.Action = "ID_CARD_REVIEW_FEEDBACK_FORWARDED"
 	ActClose                    domain.Action = "CLOSE_ID_CARD_APPLICATION"
+	// ActModified applies A's modification of an application R already
+	// holds but has not reviewed (1.2.4, "modify until extracted").
+	ActModified domain.Action = "ID_CARD_APPLICATION_MODIFIED"
 )
 
 // Messages between the two offices beside domain.MsgApplication (A → R).
@@ -104,12 +107,16 @@ const (
 	MsgProduced        domain.MessageType = "PRODUCED"         // A → R, forwarded: the production feedback (1.1.13, 1.3.10)
 	MsgCollected       domain.MessageType = "COLLECTED"        // A → R, forwarded: the collection record (1.1.14, 1.3.11)
 	MsgReviewFeedback  domain.MessageType = "REVIEW_FEEDBACK"  // A → R, forwarded: the rejection saved as quality feedback; R closes (1.3.9)
+	MsgModified        domain.MessageType = "MODIFIED"         // A → R: the submitted application modified before extraction (1.2.4)
 )
 
 var (
 	clerk    = []domain.Role{domain.RoleClerk}
 	approver = []domain.Role{domain.RoleApprover}
 	closer   = []domain.Role{domain.RoleOfficer, domain.RoleApprover}
+	// bureau: the review is the county bureau's (or the city bureau's),
+	// never a police station's (2.1.4).
+	bureau = []domain.OfficeLevel{domain.OfficeCountyBureau, domain.OfficeCityBureau}
 )
 
 func s(statuses ...domain.CaseStatus) []domain.CaseStatus { return statuses }
@@ -162,7 +169,10 @@ var Workflow = &domain.Workflow{
 	Steps: []domain.Step{
 		// Acceptance office.
 		{Action: ActStart, To: domain.StatusDraft, Side: domain.SideAcceptance, Roles: clerk},
-		{Action: ActModify, From: s(domain.StatusDraft), To: domain.StatusDraft, Side: domain.SideAcceptance, Roles: clerk},
+		// Modify until extracted (1.2.4): in the draft, and once submitted
+		// until the registration office reports it has the application
+		// (EXTRACTED); a submitted modification is sent to R.
+		{Action: ActModify, From: s(domain.StatusDraft, domain.StatusSubmitted), Stays: true, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActSubmit, From: s(domain.StatusDraft), To: domain.StatusSubmitted, Side: domain.SideAcceptance, Roles: clerk},
 		{Action: ActExtracted, From: s(domain.StatusSubmitted), To: domain.StatusExtracted, Side: domain.SideAcceptance, OnMessage: MsgExtracted},
 		{Action: ActApproved, From: s(domain.StatusSubmitted, domain.StatusExtracted), To: Signed, Side: domain.SideAcceptance, OnMessage: MsgApproved},
@@ -178,8 +188,9 @@ var Workflow = &domain.Workflow{
 		{Action: ActCollect, From: s(Ready), To: domain.StatusCompleted, Side: domain.SideAcceptance, Roles: clerk},
 		// Registration office.
 		{Action: ActReceived, To: domain.StatusReceived, Side: domain.SideRegistration, OnMessage: domain.MsgApplication},
-		{Action: ActApprove, From: s(domain.StatusReceived), To: Signed, Side: domain.SideRegistration, Roles: approver},
-		{Action: ActReject, From: s(domain.StatusReceived), To: domain.StatusRefused, Side: domain.SideRegistration, Roles: approver},
+		{Action: ActApprove, From: s(domain.StatusReceived), To: Signed, Side: domain.SideRegistration, Roles: approver, Levels: bureau},
+		{Action: ActReject, From: s(domain.StatusReceived), To: domain.StatusRefused, Side: domain.SideRegistration, Roles: approver, Levels: bureau},
+		{Action: ActModified, From: s(domain.StatusReceived), Stays: true, Side: domain.SideRegistration, OnMessage: MsgModified},
 		{Action: ActIssueWrittenBack, From: s(Signed), To: InProduction, Side: domain.SideRegistration, OnMessage: MsgIssueWritten},
 		{Action: ActQualityFeedbackForwarded, From: s(InProduction), To: InProduction, Side: domain.SideRegistration, OnMessage: MsgQualityFeedback},
 		{Action: ActProductionForwarded, From: s(InProduction), To: Ready, Side: domain.SideRegistration, OnMessage: MsgProduced},
@@ -261,8 +272,8 @@ func (c Config) withDefaults() Config {
 }
 
 // Service runs the off-site ID card on both sides; it is the kind's
-// domain.Module, domain.Scheduled (the production centre's feedback) and
-// domain.Queryable.
+// domain.Module, domain.Scheduled (the production centre's feedback),
+// domain.JobRunner (the e-ID licence) and domain.Queryable.
 type Service struct {
 	Cases      *domain.CaseService
 	Ministry   Ministry
@@ -271,6 +282,10 @@ type Service struct {
 	Matcher    Matcher
 	Documents  domain.DocumentKeeper
 	Config     Config
+	// Licences issues and keeps e-licences: a produced card's e-ID at the
+	// registration office (1.3.10, 4.1.1). Set at start-up; nil issues none
+	// at the Ministry (the case keeps its local record only; tests).
+	Licences *domain.LicenceService
 }
 
 // New returns the ID card module; register it with cases.Register. It
@@ -296,6 +311,7 @@ func (s *Service) Receivers() map[domain.MessageType]domain.ReceiveFunc {
 		MsgProduced:           s.onProduced,
 		MsgCollected:          s.onCollected,
 		MsgReviewFeedback:     s.onReviewFeedback,
+		MsgModified:           s.onModified,
 	}
 }
 

@@ -1,6 +1,7 @@
 package idcard
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -288,10 +289,17 @@ func (s *Service) Start(ctx context.Context, a Applicant, caps Captures) (*domai
 	return c, nil
 }
 
-// Modify replaces the clerk-entered data of a DRAFT application (1.2.4)
-// after the look-ups of the intake again; the person cannot change. An
-// empty photo keeps the photo, nil fingerprints keep the fingers. Errors:
-// as Start, and the engine's.
+// Modify replaces the clerk-entered data of an application (1.2.4) after
+// the look-ups of the intake again; the person cannot change. An empty photo
+// keeps the photo, nil fingerprints keep the fingers. The application may be
+// modified until it is extracted (the declaration: DRAFT and SUBMITTED):
+// once submitted, the modification is sent to the registration office in
+// the same transaction (MsgModified; R applies it while the application
+// waits for review), and the photo and fingerprints, which travelled with
+// the application, can no longer change (CodeInvalid,
+// id_card.captures_submitted). After extraction the engine refuses it
+// (CodeInvalidTransition, case.out_of_order). Errors: as Start, and the
+// engine's.
 func (s *Service) Modify(ctx context.Context, ref domain.CaseRef, a Applicant, caps Captures) (*domain.Case, error) {
 	var l *Lookup
 	var p *prepared
@@ -304,6 +312,10 @@ func (s *Service) Modify(ctx context.Context, ref domain.CaseRef, a Applicant, c
 			}
 			if a.IDNumber != d.Applicant.IDNumber {
 				return domain.FieldErrorf("idNumber", "the application is for %s; start a new one for another person", d.Applicant.IDNumber).WithReason("id_card.person_fixed")
+			}
+			if c.Status != domain.StatusDraft && (caps.Photo != "" || caps.Fingerprints != nil) {
+				return domain.FieldErrorf("photo", "the photo and fingerprints were sent with the application; change the other data, or ask the registration office to reject it and apply again").
+					WithReason("id_card.captures_submitted")
 			}
 			a.ApplicationDate, a.Photo, a.Fingerprints = d.Applicant.ApplicationDate, d.Applicant.Photo, d.Applicant.Fingerprints
 			if l, err = s.lookup(ctx, domain.ActorFromContext(ctx), a, c.ID); err != nil {
@@ -328,8 +340,46 @@ func (s *Service) Modify(ctx context.Context, ref domain.CaseRef, a Applicant, c
 			return nil
 		},
 		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
+			if c.Status == domain.StatusSubmitted {
+				_, err := s.Cases.SendToOtherSide(ctx, tx, c, domain.Message{Type: MsgModified,
+					Body: modifiedBody{Applicant: c.Applicant, Ministry: c.Ministry}})
+				return err
+			}
 			return p.record(ctx, s.Documents, tx, c.ID)
 		}})
+}
+
+// modifiedBody is the MODIFIED message: the application as modified.
+type modifiedBody struct {
+	Applicant json.RawMessage `json:"applicant"`
+	Ministry  json.RawMessage `json:"ministry"`
+}
+
+// onModified applies the acceptance office's modification to the copy
+// awaiting review (RECEIVED, the declaration): the person, the application
+// date and the captures cannot change. Once R reviewed, the engine refuses
+// the message (a dead letter with its reason), as A could no longer
+// modify once extracted.
+func (s *Service) onModified(_ context.Context, _ domain.Repos, c *domain.Case, env *domain.Envelope) (any, error) {
+	var body modifiedBody
+	if err := json.Unmarshal(env.Body, &body); err != nil {
+		return nil, domain.FieldErrorf("body", "the modification is malformed: %v", err).WithReason("id_card.modified_body")
+	}
+	old, err := decode(c)
+	if err != nil {
+		return nil, err
+	}
+	next := &domain.Case{ID: c.ID, Kind: c.Kind, Applicant: body.Applicant, Ministry: body.Ministry, Result: c.Result}
+	d, err := decode(next)
+	if err != nil {
+		return nil, domain.FieldErrorf("body", "the modification does not decode: %v", err).WithReason("id_card.modified_body")
+	}
+	if d.Applicant.IDNumber != old.Applicant.IDNumber || d.Applicant.ApplicationDate != old.Applicant.ApplicationDate ||
+		!sameJSON(d.Applicant.Photo, old.Applicant.Photo) || !sameJSON(d.Applicant.Fingerprints, old.Applicant.Fingerprints) {
+		return nil, domain.FieldErrorf("body", "a modification may not change the person, the application date, the photo or the fingerprints").WithReason("id_card.modified_fixed")
+	}
+	c.Applicant, c.Ministry = body.Applicant, body.Ministry
+	return map[string]string{"modified": "applicant"}, nil
 }
 
 // Submit sends the application, after the clerk confirmed what the
@@ -391,3 +441,10 @@ func (s *Service) onApplication(ctx context.Context, tx domain.Repos, c *domain.
 // asDomainError reports whether err is a *domain.Error (the rules' kind),
 // setting *target.
 func asDomainError(err error, target **domain.Error) bool { return errors.As(err, target) }
+
+// sameJSON reports whether a and b encode alike.
+func sameJSON(a, b any) bool {
+	x, errA := json.Marshal(a)
+	y, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(x, y)
+}

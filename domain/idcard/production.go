@@ -307,8 +307,10 @@ func (s *Service) SaveProductionFeedback(ctx context.Context, ref domain.CaseRef
 }
 
 // onProduced keeps the production feedback at the registration office and
-// records the e-ID licence of the card (1.3.10, 4.1.1).
-func (s *Service) onProduced(_ context.Context, _ domain.Repos, c *domain.Case, env *domain.Envelope) (any, error) {
+// records the e-ID licence of the card (1.3.10, 4.1.1): the local record
+// now, and a case job that has the Ministry's licence service issue the
+// e-ID (RunJob), outside the applying transaction.
+func (s *Service) onProduced(ctx context.Context, tx domain.Repos, c *domain.Case, env *domain.Envelope) (any, error) {
 	var body producedBody
 	if err := json.Unmarshal(env.Body, &body); err != nil || body.Production.CardNumber == "" || body.Production.SavedAt == nil {
 		return nil, domain.FieldErrorf("body", "the production feedback is malformed").WithReason("id_card.production_body")
@@ -321,6 +323,11 @@ func (s *Service) onProduced(_ context.Context, _ domain.Repos, c *domain.Case, 
 		return nil, domain.FieldErrorf("body", "no card was issued here for this application").WithReason("id_card.production_body")
 	}
 	lic := NewLicence(c.CollabNo, d.Ministry.Person, *d.Result.Issue, body.Production.CardNumber, s.now())
+	if s.Licences != nil {
+		if err := s.Cases.EnqueueJob(ctx, tx, c, jobELicence); err != nil {
+			return nil, err
+		}
+	}
 	return map[string]string{"licenceId": lic.LicenceID}, updateResult(c, func(o *Outcome) error {
 		o.Production, o.Licence = &body.Production, lic
 		return nil
@@ -340,4 +347,66 @@ func (l *Licence) digest() string {
 	sum := sha256.Sum256([]byte(strings.Join([]string{l.LicenceID, l.IDNumber, l.Name, l.CardNumber, l.ValidFrom, l.ValidUntil,
 		l.Authority, l.IssuedAt.Format(time.RFC3339)}, "\n")))
 	return hex.EncodeToString(sum[:])
+}
+
+// jobELicence is the case job that has the Ministry issue a produced card's e-ID.
+const jobELicence = "E_ID_LICENCE"
+
+// RunJob implements domain.JobRunner: the e-ID licence of a produced card
+// (1.3.10, 4.1.1).
+func (s *Service) RunJob(ctx context.Context, c *domain.Case, job string) error {
+	if job != jobELicence {
+		return domain.Errorf(domain.CodeInternal, "ID card cases run no job %q", job)
+	}
+	if s.Licences == nil {
+		return nil
+	}
+	return s.issueELicence(ctx, c.ID)
+}
+
+// issueELicence has the Ministry's licence service issue the e-ID of the
+// card case id recorded (its holder, card number, validity and authority),
+// keeps it in the licence store and records its number with the case's
+// licence record (Licence.MinistryLicenceID). Nothing to do when recorded
+// already (a job run again). The Ministry is asked outside any transaction.
+func (s *Service) issueELicence(ctx context.Context, id string) error {
+	c, err := s.Cases.DB.Cases().FindCaseByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	d, err := decode(c)
+	if err != nil {
+		return err
+	}
+	rec := d.Result.Licence
+	if rec == nil || rec.MinistryLicenceID != "" {
+		return nil
+	}
+	req := domain.LicenceRequest{Type: domain.LicenceIDCard, HolderIDNumber: rec.IDNumber, HolderName: rec.Name,
+		Data: map[string]string{"cardNumber": rec.CardNumber, "validFrom": rec.ValidFrom, "validUntil": rec.ValidUntil,
+			"authority": rec.Authority, "collabNo": c.CollabNo, "recordDigest": rec.Digest}}
+	if until, err := time.Parse(time.DateOnly, rec.ValidUntil); err == nil {
+		req.ValidUntil = until.UTC()
+	} else if d.Result.Issue != nil && d.Result.Issue.LongTerm {
+		req.ValidUntil = time.Date(2099, 12, 31, 0, 0, 0, 0, time.UTC) // 长期: the Ministry's far date
+	}
+	l, err := s.Licences.Issue(ctx, req)
+	if err != nil {
+		return err
+	}
+	return s.Cases.DB.InTx(ctx, func(ctx context.Context, tx domain.Repos) error {
+		c, err := tx.Cases().FindCaseByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := updateResult(c, func(o *Outcome) error {
+			if o.Licence != nil {
+				o.Licence.MinistryLicenceID = l.ID
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.Cases().UpdateCase(ctx, c)
+	})
 }

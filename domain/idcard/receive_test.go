@@ -103,6 +103,40 @@ func TestReceivers_RefuseBadMessages(t *testing.T) {
 		require.Equal(t, "李秀英", l.Name)
 		require.Equal(t, l.digest(), l.Digest)
 	})
+	// 1.2.4 modify until extracted: R applies A's modification of the
+	// clerk-entered data, never of the person, the date or the captures.
+	t.Run("Modified", func(t *testing.T) {
+		c := testCase(t, domain.SideRegistration, Outcome{})
+		var a Applicant
+		require.NoError(t, json.Unmarshal(c.Applicant, &a))
+		for name, tc := range map[string]struct {
+			edit   func(*Applicant)
+			reason string
+		}{
+			"PhoneOK":     {func(a *Applicant) { a.Phone = "13912345678" }, ""},
+			"OtherPerson": {func(a *Applicant) { a.IDNumber = "211103199001011234" }, "id_card.modified_fixed"},
+			"OtherDate":   {func(a *Applicant) { a.ApplicationDate = "2026-12-02" }, "id_card.modified_fixed"},
+			"NewPhoto":    {func(a *Applicant) { a.Photo = &Photo{SHA256: "ab"} }, "id_card.modified_fixed"},
+		} {
+			t.Run(name, func(t *testing.T) {
+				c := testCase(t, domain.SideRegistration, Outcome{})
+				next := a
+				tc.edit(&next)
+				raw, err := json.Marshal(next)
+				require.NoError(t, err)
+				before := string(c.Applicant)
+				_, err = s.onModified(ctx, nil, c, envelope(t, modifiedBody{Applicant: raw, Ministry: c.Ministry}))
+				requireReason(t, err, tc.reason)
+				if tc.reason != "" {
+					require.Equal(t, before, string(c.Applicant), "a refused modification changes nothing")
+				} else {
+					require.JSONEq(t, string(raw), string(c.Applicant))
+				}
+			})
+		}
+		_, err := s.onModified(ctx, nil, c, envelope(t, "nope"))
+		requireReason(t, err, "id_card.modified_body")
+	})
 	t.Run("RejectedBecomesReviewFeedback", func(t *testing.T) {
 		c := testCase(t, domain.SideAcceptance, Outcome{})
 		_, err := s.onRejected(ctx, nil, c, envelope(t, reviewBody{Review: Review{Reason: "相片不符合要求"}}))

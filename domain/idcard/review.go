@@ -9,16 +9,6 @@ import (
 	"hukou/domain"
 )
 
-// reviewer checks that the caller reviews for a county bureau (or the city
-// bureau): 2.1.4 puts the review there, not at a police station.
-func reviewer(ctx context.Context) error {
-	a := domain.ActorFromContext(ctx)
-	if a != nil && !a.System && (a.Office == nil || a.Office.Level == domain.OfficePoliceStation) {
-		return domain.Errorf(domain.CodeForbidden, "ID card applications are reviewed at the county bureau").WithReason("id_card.county_review")
-	}
-	return nil
-}
-
 // reviewBody is the APPROVED and REJECTED messages: the review and, when
 // approved, the issue.
 type reviewBody struct {
@@ -30,7 +20,8 @@ type reviewBody struct {
 // bureau and signs the issue (2.1.4): the validity by the applicant's age
 // on the application date (ComputeIssue), from today, the issuing authority
 // (the county bureau of the registration office, by name). It sends both to
-// the acceptance office. Errors: CodeForbidden (id_card.county_review), the
+// the acceptance office. Only a county (or city) bureau reviews: the
+// declaration's Levels (CodeForbidden, auth.office_level). Errors: the
 // engine's.
 func (s *Service) Approve(ctx context.Context, ref domain.CaseRef, note string) (*domain.Case, error) {
 	note = strings.TrimSpace(note)
@@ -38,10 +29,7 @@ func (s *Service) Approve(ctx context.Context, ref domain.CaseRef, note string) 
 	var issue *Issue
 	return s.Cases.Act(ctx, Kind, domain.StepRequest{Ref: ref, Action: ActApprove, Note: note,
 		Validate: func() error {
-			if err := text("note", "note", &note, false, 500); err != nil {
-				return err
-			}
-			return reviewer(ctx)
+			return text("note", "note", &note, false, 500)
 		},
 		Prepare: func(ctx context.Context, c *domain.Case) error {
 			d, err := decode(c)
@@ -78,10 +66,7 @@ func (s *Service) Reject(ctx context.Context, ref domain.CaseRef, reason, note s
 			if reason, err = reasonRequired(reason); err != nil {
 				return err
 			}
-			if err := text("note", "note", &note, false, 500); err != nil {
-				return err
-			}
-			return reviewer(ctx)
+			return text("note", "note", &note, false, 500)
 		},
 		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
 			a := domain.ActorFromContext(ctx)

@@ -242,6 +242,10 @@ type Licence struct {
 	Authority  string    `json:"authority"`
 	IssuedAt   time.Time `json:"issuedAt"`
 	Digest     string    `json:"digest"`
+	// MinistryLicenceID is the e-ID licence the Ministry's licence service
+	// issued for the card (1.3.10, 4.1.1), kept in the licence store;
+	// empty until the Ministry answered (a case job asks it).
+	MinistryLicenceID string `json:"ministryLicenceId,omitempty"`
 }
 
 // Collection is the handover of the card (1.1.14): who took it, when, by

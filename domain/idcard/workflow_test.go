@@ -77,6 +77,38 @@ func TestWorkflow_Paths(t *testing.T) {
 		a := &domain.Case{ID: "a", Kind: idcard.Kind, Side: domain.SideAcceptance, Status: domain.StatusExtracted, Office: station.Code}
 		walk(t, a, idcard.ActRejected, system, domain.StatusRefused, idcard.ActSaveReviewFeedback, clerk, domain.StatusClosed)
 	})
+	// 1.2.4 "modify until extracted": offered in the draft and once
+	// submitted (the status stays), refused once R reports extraction.
+	t.Run("ModifyUntilExtracted", func(t *testing.T) {
+		c := &domain.Case{ID: "a", Kind: idcard.Kind, Side: domain.SideAcceptance, Status: domain.StatusSubmitted, Office: station.Code}
+		require.Contains(t, w.Available(c, clerk), idcard.ActModify)
+		walk(t, c, idcard.ActModify, clerk, domain.StatusSubmitted, idcard.ActExtracted, system, domain.StatusExtracted)
+		require.NotContains(t, w.Available(c, clerk), idcard.ActModify)
+		_, err := w.Fire(c, idcard.ActModify, clerk, at, "", nil, "")
+		require.Equal(t, domain.CodeInvalidTransition, domain.ErrorCode(err))
+		r := &domain.Case{ID: "r", Kind: idcard.Kind, Side: domain.SideRegistration, Status: domain.StatusReceived, Office: "130102000100"}
+		walk(t, r, idcard.ActModified, system, domain.StatusReceived, idcard.ActApprove, approver, idcard.Signed)
+		_, err = w.Fire(r, idcard.ActModified, system, at, "", nil, "")
+		require.Equal(t, domain.CodeInvalidTransition, domain.ErrorCode(err), "a modification after review is refused")
+	})
+	// 2.1.4: the review is the county bureau's, by the declaration's Levels.
+	t.Run("ErrReviewAtStation", func(t *testing.T) {
+		rStation := &domain.Office{Code: "130102000100", Level: domain.OfficePoliceStation}
+		stationApprover := &domain.Actor{UserID: "u4", Username: "sa", Office: rStation, OfficeCode: rStation.Code, Roles: []domain.Role{domain.RoleApprover}}
+		c := &domain.Case{ID: "r", Kind: idcard.Kind, Side: domain.SideRegistration, Status: domain.StatusReceived, Office: rStation.Code}
+		require.Empty(t, w.Available(c, stationApprover))
+		for _, a := range []domain.Action{idcard.ActApprove, idcard.ActReject} {
+			_, err := w.Fire(c, a, stationApprover, at, "", nil, "")
+			var de *domain.Error
+			require.ErrorAs(t, err, &de)
+			require.Equal(t, domain.CodeForbidden, de.Code)
+			require.Equal(t, "auth.office_level", de.Reason)
+			var early *domain.Error
+			require.ErrorAs(t, w.MayTake(a, stationApprover), &early, "refused before any case is loaded")
+			require.Equal(t, "auth.office_level", early.Reason)
+		}
+		require.Empty(t, w.ActionsIn(domain.SideRegistration, domain.StatusReceived, stationApprover), "the station's queue offers no review")
+	})
 	t.Run("ErrSystemStepByHand", func(t *testing.T) {
 		c := &domain.Case{ID: "a", Kind: idcard.Kind, Side: domain.SideAcceptance, Status: idcard.InProduction, Office: station.Code}
 		_, err := w.Fire(c, idcard.ActProductionCompleted, clerk, at, "", nil, "")

@@ -140,6 +140,10 @@ type Service struct {
 	Province  domain.Province
 	Renderer  domain.DocumentRenderer
 	Documents domain.DocumentKeeper
+	// Licences issues, records and keeps e-licences (4.1.2): the e-move-in
+	// permit at submission, the e-migration certificate at the move-out and
+	// the move-in. Set at start-up; nil issues and records none (tests).
+	Licences *domain.LicenceService
 }
 
 // New returns the migration module; register it with cases.Register. It

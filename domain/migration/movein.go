@@ -55,6 +55,18 @@ func (s *Service) MoveIn(ctx context.Context, ref domain.CaseRef, in MoveIn) (*d
 			if cert.CollabNo != c.CollabNo || cert.ToOffice != c.AcceptanceOffice || !slices.Equal(sorted(cert.IDNumbers), sorted(d.Applicant.Movers)) {
 				return domain.Errorf(domain.CodeConflict, "the Ministry's e-migration certificate %s is not this migration's", cert.LicenceID).WithReason("migration.certificate_mismatch")
 			}
+			// The move-in takes the e-migration certificate instead of the
+			// paper one: it must be current as a licence too (4.1.2).
+			if s.Licences != nil {
+				l, err := s.Licences.Record(ctx, cert.LicenceID, domain.LicenceMigrationCert)
+				if err != nil {
+					return fmt.Errorf("the e-migration certificate as a licence: %w", err)
+				}
+				if st := l.StatusAt(s.Cases.Now()); st != domain.SealValid {
+					return domain.Errorf(domain.CodeConflict, "the e-migration certificate %s is %s at the Ministry; the movers cannot move in on it", l.ID, st).
+						WithReason("licence." + strings.ToLower(string(st)))
+				}
+			}
 			return nil
 		},
 		Change: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {

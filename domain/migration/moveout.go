@@ -20,7 +20,8 @@ import (
 // CodeConflict with its reason), then in one transaction marks the movers
 // moved out (never deleted: status MOVED_OUT, with destination and date),
 // re-codes the staying members (their hcybsh untouched), closes an empty
-// household, keeps the certificate's licence ID with the case and sends the
+// household, keeps the certificate's licence ID with the case (and the
+// certificate in the licence store, 4.1.2) and sends the
 // move-out feedback with the movers and the certificate to the acceptance
 // office.
 func (s *Service) Approve(ctx context.Context, ref domain.CaseRef, mo MoveOut) (*domain.Case, error) {
@@ -51,6 +52,12 @@ func (s *Service) Approve(ctx context.Context, ref domain.CaseRef, mo MoveOut) (
 				IDNumbers: d.Applicant.Movers, RequestedAt: s.Cases.Now().UTC()})
 			if err != nil {
 				return fmt.Errorf("request the e-migration certificate: %w", err)
+			}
+			// The certificate is an e-licence: kept in the licence store (4.1.2).
+			if s.Licences != nil {
+				if _, err := s.Licences.Record(ctx, cert.LicenceID, domain.LicenceMigrationCert); err != nil {
+					return fmt.Errorf("record the e-migration certificate: %w", err)
+				}
 			}
 			return nil
 		},

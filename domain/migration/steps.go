@@ -14,10 +14,14 @@ import (
 // registration office through the platform (1.1.4, 1.4.2), in one
 // transaction; the archives are read before it. Every material the
 // Ministry's list marks required and every material the category requires
-// (data/categories.csv) must have been captured (CodeInvalid naming
-// "materials", reason archive.materials_missing).
+// (data/categories.csv) must have been captured, or a licence cited for it
+// (CodeInvalid naming "materials", reason archive.materials_missing). The
+// e-move-in permit (电子准迁证, 4.1.2) is issued by the Ministry's licence
+// service last, before the transaction (or the permit the clerk cited is
+// taken), and travels with the application.
 func (s *Service) Submit(ctx context.Context, ref domain.CaseRef) (*domain.Case, error) {
 	var archives []domain.FileContent
+	var permit string
 	sent := &struct {
 		Archives int `json:"archives"`
 	}{}
@@ -34,20 +38,77 @@ func (s *Service) Submit(ctx context.Context, ref domain.CaseRef) (*domain.Case,
 				return err
 			}
 			sent.Archives = len(archives)
-			return categoryMaterials(d.Applicant.Category, archives)
+			cited, err := s.Cases.DB.Licences().CitedLicences(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			if err := categoryMaterials(d.Applicant.Category, archives, cited); err != nil {
+				return err
+			}
+			permit, err = s.moveInPermit(ctx, c, d, cited)
+			return err
+		},
+		Change: func(_ context.Context, _ domain.Repos, c *domain.Case) error {
+			if permit == "" {
+				return nil
+			}
+			var a Applicant
+			if err := json.Unmarshal(c.Applicant, &a); err != nil {
+				return fmt.Errorf("decode the applicant of %s: %w", c.ID, err)
+			}
+			a.MoveInPermit = permit
+			raw, err := json.Marshal(a)
+			c.Applicant = raw
+			return err
 		},
 		Effects: func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
 			return s.Cases.SendApplication(ctx, tx, c, archives)
 		}})
 }
 
+// moveInPermit returns the e-move-in permit of case c (4.1.2): the one the
+// clerk cited (a MOVE_IN_PERMIT among the cited licences), the one issued
+// before, or a new one the Ministry's licence service issues for the
+// movers and their destination.
+func (s *Service) moveInPermit(ctx context.Context, c *domain.Case, d *data, cited []domain.CitedLicence) (string, error) {
+	if s.Licences == nil {
+		return "", nil
+	}
+	if d.Applicant.MoveInPermit != "" {
+		return d.Applicant.MoveInPermit, nil
+	}
+	for _, cl := range cited {
+		if l, err := s.Cases.DB.Licences().FindLicence(ctx, cl.LicenceID); err == nil && l.Type == domain.LicenceMoveInPermit {
+			return l.ID, nil
+		}
+	}
+	name := ""
+	for _, m := range d.Ministry.Household.Members {
+		if m.IDNumber == d.Applicant.ApplicantIDNumber {
+			name = m.Name
+		}
+	}
+	if name == "" {
+		return "", domain.Errorf(domain.CodeConflict, "the applicant %s is not in the Ministry household fetched at intake; the e-move-in permit names its holder", d.Applicant.ApplicantIDNumber).
+			WithReason("migration.applicant_unknown")
+	}
+	l, err := s.Licences.Issue(ctx, domain.LicenceRequest{Type: domain.LicenceMoveInPermit, HolderIDNumber: d.Applicant.ApplicantIDNumber, HolderName: name,
+		Data: map[string]string{"collabNo": c.CollabNo, "movers": strings.Join(d.Applicant.Movers, ","), "toOffice": c.AcceptanceOffice,
+			"toDivision": d.Ministry.DestDivision, "toAddress": d.Ministry.DestAddress, "category": d.Applicant.Category}})
+	if err != nil {
+		return "", fmt.Errorf("the e-move-in permit: %w", err)
+	}
+	return l.ID, nil
+}
+
 // categoryMaterials refuses archives that lack a material the category
-// requires.
-func categoryMaterials(category string, archives []domain.FileContent) error {
+// requires, unless a licence is cited for it (4.1.2).
+func categoryMaterials(category string, archives []domain.FileContent, cited []domain.CitedLicence) error {
 	cat, _ := categoryOf(category)
 	var missing []string
 	for _, m := range cat.Materials {
-		if !slices.ContainsFunc(archives, func(f domain.FileContent) bool { return f.MaterialCode == m }) {
+		if !slices.ContainsFunc(archives, func(f domain.FileContent) bool { return f.MaterialCode == m }) &&
+			!slices.ContainsFunc(cited, func(cl domain.CitedLicence) bool { return cl.MaterialCode == m }) {
 			missing = append(missing, m)
 		}
 	}

@@ -87,6 +87,10 @@ type Applicant struct {
 	// Reason is the applicant's statement of the reason.
 	Reason string `json:"reason,omitempty"`
 	Phone  string `json:"phone,omitempty"`
+	// MoveInPermit is the e-move-in permit (电子准迁证) of the movers,
+	// issued by the Ministry's licence service when the case is submitted,
+	// or the one the clerk cited (4.1.2); set by Submit, never entered.
+	MoveInPermit string `json:"moveInPermit,omitempty"`
 }
 
 // MinistryData is what the Ministry and A's register said at intake,

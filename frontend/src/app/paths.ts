@@ -13,6 +13,7 @@ export const paths = {
   adminOperations: '/admin/operations',
   adminSeals: '/admin/seals',
   verifyDocument: '/documents/verify',
+  mySeals: '/my-seals',
   query: '/query',
   online: '/online',
   archives: '/archives',

@@ -33,6 +33,7 @@ const QueryPage = page(() => import('../features/query/QueryPage'), 'QueryPage')
 const OnlineQueuePage = page(() => import('../features/online/OnlineQueuePage'), 'OnlineQueuePage');
 const SealsPage = page(() => import('../features/seals/SealsPage'), 'SealsPage');
 const VerifyDocumentPage = page(() => import('../features/seals/VerifyDocumentPage'), 'VerifyDocumentPage');
+const MySealsPage = page(() => import('../features/seals/MySealsPage'), 'MySealsPage');
 const ArchivesPage = page(() => import('../features/archive/ArchivesPage'), 'ArchivesPage');
 const ArchivePrintPage = page(() => import('../features/archive/ArchivePrintPage'), 'ArchivePrintPage');
 
@@ -94,6 +95,7 @@ export const routes: readonly AppRoute[] = [
     access: 'isAdmin',
   },
   { path: paths.adminSeals, element: <SealsPage />, menu: { label: zhCN.menu.adminSeals, icon: <VerifiedOutlined /> }, access: 'isAdmin' },
+  { path: paths.mySeals, element: <MySealsPage />, menu: { label: zhCN.menu.mySeals, icon: <VerifiedOutlined /> }, access: 'canVerifyDocuments' },
 ];
 
 /** menuItems are the side menu's entries the user may open, in table order, keyed by path. */

@@ -82,6 +82,12 @@ func (s *Simulator) licenceStore() *licenceStore {
 
 // IssueLicence issues a licence directly (for tests and the demo).
 func (s *Simulator) IssueLicence(in ministry.LicenceRequest) (*ministry.Licence, error) {
+	return s.issueLicenceAs(in, "")
+}
+
+// issueLicenceAs issues a licence under id, or a new number when id is
+// empty (the e-migration certificate keeps the number its service gave it).
+func (s *Simulator) issueLicenceAs(in ministry.LicenceRequest, id string) (*ministry.Licence, error) {
 	if !domain.LicenceType(in.Type).Valid() {
 		return nil, domain.FieldErrorf("type", "unknown licence type %q", in.Type)
 	}
@@ -95,9 +101,11 @@ func (s *Simulator) IssueLicence(in ministry.LicenceRequest) (*ministry.Licence,
 	st := s.licenceStore()
 	now := s.cfg.Now().UTC().Truncate(time.Second)
 	st.mu.Lock()
-	st.seq++
-	prefix := map[string]string{"HUKOU_BOOK": "HKB", "ID_CARD": "EID", "MIGRATION_CERTIFICATE": "EMC", "MOVE_IN_PERMIT": "EMP"}[in.Type]
-	id := fmt.Sprintf("%s%s%08d", prefix, now.Format("20060102"), st.seq)
+	if id == "" {
+		st.seq++
+		prefix := map[string]string{"HUKOU_BOOK": "HKB", "ID_CARD": "EID", "MIGRATION_CERTIFICATE": "EMC", "MOVE_IN_PERMIT": "EMP"}[in.Type]
+		id = fmt.Sprintf("%s%s%08d", prefix, now.Format("20060102"), st.seq)
+	}
 	st.mu.Unlock()
 	until := now.AddDate(10, 0, 0)
 	if in.ValidUntil != nil {

@@ -692,6 +692,17 @@ func (s *Simulator) requestMigrationCertificate(w http.ResponseWriter, r *http.R
 	c := &ministry.MigrationCertificate{LicenceID: fmt.Sprintf("QYZ%s%08d", req.FromOffice[:6], len(s.migrations)+1), CollabNo: req.CollabNo,
 		FromOffice: req.FromOffice, ToOffice: req.ToOffice, ToDivision: req.ToDivision, ToAddress: req.ToAddress, Category: req.Category,
 		IDNumbers: slices.Clone(req.IDNumbers), IssuedAt: issued, ValidUntil: issued.AddDate(0, 0, 90)}
+	// The certificate is an e-licence too (4.1.1): the licence service
+	// answers it under the same number, held by the first mover.
+	holder := s.people[req.IDNumbers[0]]
+	until := c.ValidUntil
+	if _, err := s.issueLicenceAs(ministry.LicenceRequest{Type: string(domain.LicenceMigrationCert), HolderIDNumber: req.IDNumbers[0],
+		HolderName: holder.hh.members[holder.idx].Name, ValidUntil: &until,
+		Data: map[string]string{"collabNo": c.CollabNo, "fromOffice": c.FromOffice, "toOffice": c.ToOffice, "toDivision": c.ToDivision,
+			"toAddress": c.ToAddress, "category": c.Category, "movers": strings.Join(c.IDNumbers, ",")}}, c.LicenceID); err != nil {
+		httpclient.WriteError(w, http.StatusInternalServerError, httpclient.ErrorBody{Code: string(domain.CodeInternal), Message: err.Error()})
+		return
+	}
 	s.migrations[c.LicenceID], s.migrationsByCase[c.CollabNo] = c, c
 	httpclient.WriteJSON(w, c)
 }

@@ -49,6 +49,7 @@ function Outcome({ o }: { o: NonNullable<BirthDetailsFragment['outcome']> }) {
       <Descriptions.Item label={t.householdNumber}>{o.householdNumber}</Descriptions.Item>
       <Descriptions.Item label={t.hcybsh}>{o.hcybsh}</Descriptions.Item>
       <Descriptions.Item label={t.formRevision}>{o.formRevision}</Descriptions.Item>
+      {o.hukouBookLicenceId && <Descriptions.Item label={t.hukouBookLicence}>{mono(o.hukouBookLicenceId)}</Descriptions.Item>}
     </Descriptions>
   );
 }

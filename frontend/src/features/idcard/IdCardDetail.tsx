@@ -180,6 +180,7 @@ function Outcome({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragment }) 
       {o.licence && (
         <Descriptions title={t.licence} size="small" column={1} bordered styles={label} style={{ marginTop: 12 }} data-testid="idcard-licence">
           <Descriptions.Item label={t.licenceId}>{mono(o.licence.licenceId)}</Descriptions.Item>
+          {o.licence.ministryLicenceId && <Descriptions.Item label={t.ministryLicenceId}>{mono(o.licence.ministryLicenceId)}</Descriptions.Item>}
           <Descriptions.Item label={t.cardNumber}>{mono(o.licence.cardNumber)}</Descriptions.Item>
           <Descriptions.Item label={t.validity}>
             {o.licence.validFrom} — {o.licence.validUntil || t.longTerm}

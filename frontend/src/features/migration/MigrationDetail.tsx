@@ -115,6 +115,7 @@ function ApplicantData({ d }: { d: MigrationDetailsFragment }) {
         <Descriptions.Item label={t.destAddress}>{d.destAddress}</Descriptions.Item>
         <Descriptions.Item label={t.reason}>{a.reason || '—'}</Descriptions.Item>
         <Descriptions.Item label={t.phone}>{a.phone || '—'}</Descriptions.Item>
+        {a.moveInPermit && <Descriptions.Item label={t.moveInPermit}>{mono(a.moveInPermit)}</Descriptions.Item>}
       </Descriptions>
       {d.refusalReasons.length > 0 && (
         <Alert

@@ -15,7 +15,10 @@ interface LicenceCase {
   materials: ReadonlyArray<{ code: string; name: string }>;
 }
 
-/** CaseLicencesPanel lists the e-licences a case cites and, while materials may be captured, cites one by its number (4.1.2). */
+/**
+ * CaseLicencesPanel lists the e-licences a case cites, each as the Ministry confirms it now (status, holder; also those the
+ * other office cited, which travelled with the case) and, while materials may be captured, cites one by its number (4.1.2).
+ */
 export function CaseLicencesPanel({ c }: { c: LicenceCase }) {
   const { data, refetch } = useQuery(CitedLicencesDocument, { variables: { caseId: c.id } });
   const [cite, { loading }] = useMutation(CiteLicenceDocument);
@@ -47,9 +50,16 @@ export function CaseLicencesPanel({ c }: { c: LicenceCase }) {
       key: 'status',
       width: 90,
       render: (_, l) => {
-        const s = l.licence?.status ?? 'UNKNOWN';
+        const s = l.status;
         return <Tag color={s === 'VALID' ? 'green' : 'red'}>{zhCN.seals.statuses[s] ?? s}</Tag>;
       },
+    },
+    {
+      title: t.check,
+      key: 'check',
+      width: 200,
+      render: (_, l) =>
+        l.reason ? <Typography.Text type="danger">{t.checks[l.reason] ?? l.problem}</Typography.Text> : <Typography.Text type="success">{t.checkOk}</Typography.Text>,
     },
     { title: t.citedAt, dataIndex: 'citedAt', width: 170, render: formatTime },
   ];

@@ -146,4 +146,41 @@ describe('CaseLicencesPanel', () => {
     await user.click(screen.getByRole('button', { name: '查询并引用' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('该电子证照已被吊销，不能作为申请材料');
   });
+
+  it('shows a cited licence the Ministry has since revoked as refused, also one cited by the other office (4.1.2)', async () => {
+    const c = { id: 'Q2FzZToy', canCaptureArchives: false, materials: [{ code: 'HUKOU_BOOK', name: '父母户口簿' }] };
+    const cited = typedMock<CitedLicencesQuery, CitedLicencesQueryVariables>({
+      request: { query: CitedLicencesDocument, variables: { caseId: c.id } },
+      result: {
+        data: {
+          __typename: 'Query',
+          citedLicences: [
+            {
+              __typename: 'CitedLicence',
+              licenceId: 'HKB2026112600000001',
+              materialCode: 'HUKOU_BOOK',
+              citedBy: 'clerk',
+              citedAt: '2026-11-26T08:00:00Z',
+              status: 'REVOKED',
+              reason: 'licence.revoked',
+              problem: 'revoked on 2026-11-27',
+              licence: {
+                __typename: 'Licence',
+                id: 'HKB2026112600000001',
+                type: 'HUKOU_BOOK',
+                holderName: '陈建国',
+                status: 'REVOKED',
+                validUntil: '2036-11-26T00:00:00Z',
+                revokeReason: '户口簿已注销',
+              },
+            },
+          ],
+        },
+      },
+    });
+    renderWithProviders(<CaseLicencesPanel c={c} />, [cited]);
+    expect(await screen.findByText('已吊销，不能作为材料')).toBeInTheDocument();
+    expect(screen.getByText('已吊销')).toBeInTheDocument();
+    expect(screen.queryByLabelText('证照编号')).toBeNull();
+  });
 });

@@ -39,6 +39,7 @@ function details(over: Partial<MigrationDetailsFragment> = {}): MigrationDetails
       address: '兴隆台区振兴街道学苑小区2号楼101',
       reason: null,
       phone: null,
+      moveInPermit: null,
     },
     categoryName: '大中专院校毕业生',
     household: null,
