@@ -121,7 +121,13 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx domain.R
 	err := db.bun.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		ctx = context.WithValue(ctx, txKey{}, tx)
 		pending, committed = pending[:0], committed[:0]
-		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx, pending: &pending, committed: &committed})
+		r := repos{idb: tx, db: db, tx: tx.Tx, pending: &pending, committed: &committed}
+		if err := fn(ctx, r); err != nil {
+			return err
+		}
+		// A mutation made with an idempotency key marks it committed in
+		// its own transaction (issue 18): never run twice after a crash.
+		return domain.MarkIdempotentCommit(ctx, r)
 	})
 	if err == nil {
 		for _, e := range pending {
