@@ -12,13 +12,13 @@ import (
 // idempotencyRow is the bun model of idempotency_keys.
 type idempotencyRow struct {
 	bun.BaseModel `bun:"table:idempotency_keys"`
-	OwnerID       string    `bun:"owner_id,pk"`
-	Key           string    `bun:"key,pk"`
-	RequestHash   string    `bun:"request_hash"`
+	OwnerID       string     `bun:"owner_id,pk"`
+	Key           string     `bun:"key,pk"`
+	RequestHash   string     `bun:"request_hash"`
 	Response      *string    `bun:"response"`
 	CommittedAt   *time.Time `bun:"committed_at"`
-	CreatedAt     time.Time `bun:"created_at"`
-	ExpiresAt     time.Time `bun:"expires_at"`
+	CreatedAt     time.Time  `bun:"created_at"`
+	ExpiresAt     time.Time  `bun:"expires_at"`
 }
 
 type idempotencyRepo struct{ idb bun.IDB }
