@@ -619,6 +619,17 @@ type ComplexityRoot struct {
 		Size   func(childComplexity int) int
 	}
 
+	IdCardOnlineResult struct {
+		Approved    func(childComplexity int) int
+		Authority   func(childComplexity int) int
+		CollectedAt func(childComplexity int) int
+		LongTerm    func(childComplexity int) int
+		Produced    func(childComplexity int) int
+		Reasons     func(childComplexity int) int
+		ValidFrom   func(childComplexity int) int
+		ValidUntil  func(childComplexity int) int
+	}
+
 	IdCardOutcome struct {
 		Collection    func(childComplexity int) int
 		Feedback      func(childComplexity int) int
@@ -944,6 +955,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AcceptOnlineApplication                  func(childComplexity int, input model.AcceptOnlineApplicationInput) int
+		AcceptOnlineIDCardApplication            func(childComplexity int, input model.AcceptOnlineIDCardApplicationInput) int
 		AnnounceCollaborationKey                 func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
 		AnswerPortalMessage                      func(childComplexity int, input model.AnswerPortalMessageInput) int
 		ApproveBirthMajorChange                  func(childComplexity int, input model.CaseStepInput) int
@@ -1017,6 +1029,7 @@ type ComplexityRoot struct {
 		SubmitMatterCertificate                  func(childComplexity int, input model.CaseStepInput) int
 		SubmitMigration                          func(childComplexity int, input model.CaseStepInput) int
 		SubmitOnlineBirthApplication             func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
+		SubmitOnlineIDCardApplication            func(childComplexity int, input model.SubmitOnlineIDCardApplicationInput) int
 		SubmitOnlineMatterCertificateApplication func(childComplexity int, input model.SubmitOnlineMatterCertificateApplicationInput) int
 		SubmitOnlineMigrationApplication         func(childComplexity int, input model.SubmitOnlineMigrationApplicationInput) int
 		UpdateIntegratorClient                   func(childComplexity int, input model.UpdateIntegratorClientInput) int
@@ -1535,6 +1548,8 @@ type MutationResolver interface {
 	SaveIDCardProductionFeedback(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CollectIDCard(ctx context.Context, input model.CollectIDCardInput) (*domain.Case, error)
 	CloseIDCardApplication(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	SubmitOnlineIDCardApplication(ctx context.Context, input model.SubmitOnlineIDCardApplicationInput) (*domain.OnlineApplication, error)
+	AcceptOnlineIDCardApplication(ctx context.Context, input model.AcceptOnlineIDCardApplicationInput) (*domain.Case, error)
 	CreateIntegratorClient(ctx context.Context, input model.CreateIntegratorClientInput) (*domain.IntegratorCredentials, error)
 	RotateIntegratorSecret(ctx context.Context, input model.RotateIntegratorSecretInput) (*domain.IntegratorCredentials, error)
 	UpdateIntegratorClient(ctx context.Context, input model.UpdateIntegratorClientInput) (*domain.IntegratorClient, error)
@@ -3990,6 +4005,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IdCardManifestEntry.Size(childComplexity), true
 
+	case "IdCardOnlineResult.approved":
+		if e.ComplexityRoot.IdCardOnlineResult.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.Approved(childComplexity), true
+	case "IdCardOnlineResult.authority":
+		if e.ComplexityRoot.IdCardOnlineResult.Authority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.Authority(childComplexity), true
+	case "IdCardOnlineResult.collectedAt":
+		if e.ComplexityRoot.IdCardOnlineResult.CollectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.CollectedAt(childComplexity), true
+	case "IdCardOnlineResult.longTerm":
+		if e.ComplexityRoot.IdCardOnlineResult.LongTerm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.LongTerm(childComplexity), true
+	case "IdCardOnlineResult.produced":
+		if e.ComplexityRoot.IdCardOnlineResult.Produced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.Produced(childComplexity), true
+	case "IdCardOnlineResult.reasons":
+		if e.ComplexityRoot.IdCardOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.Reasons(childComplexity), true
+	case "IdCardOnlineResult.validFrom":
+		if e.ComplexityRoot.IdCardOnlineResult.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.ValidFrom(childComplexity), true
+	case "IdCardOnlineResult.validUntil":
+		if e.ComplexityRoot.IdCardOnlineResult.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.ValidUntil(childComplexity), true
+
 	case "IdCardOutcome.collection":
 		if e.ComplexityRoot.IdCardOutcome.Collection == nil {
 			break
@@ -5327,6 +5391,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptOnlineApplication(childComplexity, args["input"].(model.AcceptOnlineApplicationInput)), true
+	case "Mutation.acceptOnlineIdCardApplication":
+		if e.ComplexityRoot.Mutation.AcceptOnlineIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptOnlineIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptOnlineIDCardApplication(childComplexity, args["input"].(model.AcceptOnlineIDCardApplicationInput)), true
 	case "Mutation.announceCollaborationKey":
 		if e.ComplexityRoot.Mutation.AnnounceCollaborationKey == nil {
 			break
@@ -6125,6 +6200,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitOnlineBirthApplication(childComplexity, args["input"].(model.SubmitOnlineBirthApplicationInput)), true
+	case "Mutation.submitOnlineIdCardApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineIDCardApplication(childComplexity, args["input"].(model.SubmitOnlineIDCardApplicationInput)), true
 	case "Mutation.submitOnlineMatterCertificateApplication":
 		if e.ComplexityRoot.Mutation.SubmitOnlineMatterCertificateApplication == nil {
 			break
@@ -7768,6 +7854,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AcceptOnlineApplicationInput", ec.unmarshalInputAcceptOnlineApplicationInput),
+			graphql.NewInputUnmarshaler("AcceptOnlineIdCardApplicationInput", ec.unmarshalInputAcceptOnlineIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
 			graphql.NewInputUnmarshaler("AnswerPortalMessageInput", ec.unmarshalInputAnswerPortalMessageInput),
 			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
@@ -7836,6 +7923,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
 			graphql.NewInputUnmarshaler("SubmitIdCardApplicationInput", ec.unmarshalInputSubmitIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineBirthApplicationInput", ec.unmarshalInputSubmitOnlineBirthApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineIdCardApplicationInput", ec.unmarshalInputSubmitOnlineIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineMatterCertificateApplicationInput", ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineMigrationApplicationInput", ec.unmarshalInputSubmitOnlineMigrationApplicationInput),
 			graphql.NewInputUnmarshaler("UpdateIntegratorClientInput", ec.unmarshalInputUpdateIntegratorClientInput),
@@ -10223,6 +10311,20 @@ func (ec *executionContext) field_Mutation_acceptOnlineApplication_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptOnlineIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AcceptOnlineIDCardApplicationInput, error) {
+			return ec.unmarshalNAcceptOnlineIdCardApplicationInput2hukouᚋgraphᚋmodelᚐAcceptOnlineIDCardApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_announceCollaborationKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11319,6 +11421,20 @@ func (ec *executionContext) field_Mutation_submitOnlineBirthApplication_args(ctx
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
 			return ec.unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitOnlineIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineIDCardApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineIdCardApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineIDCardApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22465,6 +22581,208 @@ func (ec *executionContext) fieldContext_IdCardManifestEntry_size(_ context.Cont
 	return graphql.NewScalarFieldContext("IdCardManifestEntry", field, false, false, "Int")
 }
 
+func (ec *executionContext) _IdCardOnlineResult_approved(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_validFrom(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_validUntil(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_longTerm(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_longTerm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongTerm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_longTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_authority(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_authority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Authority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_authority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_produced(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_produced(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Produced, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_produced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_collectedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_collectedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollectedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_collectedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "Time")
+}
+
 func (ec *executionContext) _IdCardOutcome_review(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32084,6 +32402,130 @@ func (ec *executionContext) fieldContext_Mutation_closeIdCardApplication(ctx con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_closeIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitOnlineIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineIDCardApplication(ctx, fc.Args["input"].(model.SubmitOnlineIDCardApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptOnlineIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptOnlineIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptOnlineIDCardApplication(ctx, fc.Args["input"].(model.AcceptOnlineIDCardApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptOnlineIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptOnlineIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -42051,6 +42493,69 @@ func UnmarshalAcceptOnlineApplicationInput(ctx context.Context, raw any) (model.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAcceptOnlineIdCardApplicationInput(ctx context.Context, obj any) (model.AcceptOnlineIDCardApplicationInput, error) {
+	var it model.AcceptOnlineIDCardApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "photo", "fingerprints"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "photo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Photo = data
+		case "fingerprints":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fingerprints"))
+			data, err := ec.unmarshalNFingerprintCaptureInput2ᚕᚖhukouᚋdomainᚋidcardᚐFingerprintCaptureᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fingerprints = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcceptOnlineIdCardApplicationInput unmarshals raw into the AcceptOnlineIdCardApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcceptOnlineIdCardApplicationInput(ctx context.Context, raw any) (model.AcceptOnlineIDCardApplicationInput, error) {
+	var out model.AcceptOnlineIDCardApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcceptOnlineIdCardApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAnnounceCollaborationKeyInput(ctx context.Context, obj any) (model.AnnounceCollaborationKeyInput, error) {
 	var it model.AnnounceCollaborationKeyInput
 	if obj == nil {
@@ -46548,6 +47053,76 @@ func UnmarshalSubmitOnlineBirthApplicationInput(ctx context.Context, raw any) (m
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSubmitOnlineIdCardApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineIDCardApplicationInput, error) {
+	var it model.SubmitOnlineIDCardApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "applicant", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNIdCardApplicantInput2ᚖhukouᚋdomainᚋidcardᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineIdCardApplicationInput unmarshals raw into the SubmitOnlineIdCardApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineIdCardApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineIDCardApplicationInput, error) {
+	var out model.SubmitOnlineIDCardApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineIdCardApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
 	var it model.SubmitOnlineMatterCertificateApplicationInput
 	if obj == nil {
@@ -47142,6 +47717,13 @@ func (ec *executionContext) _OnlineResult(ctx context.Context, sel ast.Selection
 			return graphql.Null
 		}
 		return ec._MatterCertificateOnlineResult(ctx, sel, obj)
+	case idcard.OnlineResult:
+		return ec._IdCardOnlineResult(ctx, sel, &obj)
+	case *idcard.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IdCardOnlineResult(ctx, sel, obj)
 	case birth.OnlineResult:
 		return ec._BirthOnlineResult(ctx, sel, &obj)
 	case *birth.OnlineResult:
@@ -50650,6 +51232,74 @@ func (ec *executionContext) _IdCardManifestEntry(ctx context.Context, sel ast.Se
 	return out
 }
 
+var idCardOnlineResultImplementors = []string{"IdCardOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _IdCardOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *idcard.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardOnlineResult")
+		case "approved":
+			out.Values[i] = ec._IdCardOnlineResult_approved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._IdCardOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._IdCardOnlineResult_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._IdCardOnlineResult_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "longTerm":
+			out.Values[i] = ec._IdCardOnlineResult_longTerm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authority":
+			out.Values[i] = ec._IdCardOnlineResult_authority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "produced":
+			out.Values[i] = ec._IdCardOnlineResult_produced(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectedAt":
+			out.Values[i] = ec._IdCardOnlineResult_collectedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var idCardOutcomeImplementors = []string{"IdCardOutcome"}
 
 func (ec *executionContext) _IdCardOutcome(ctx context.Context, sel ast.SelectionSet, obj *idcard.Outcome) graphql.Marshaler {
@@ -53182,6 +53832,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "closeIdCardApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_closeIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitOnlineIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptOnlineIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptOnlineIdCardApplication(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -55836,6 +56500,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 func (ec *executionContext) unmarshalNAcceptOnlineApplicationInput2hukouᚋgraphᚋmodelᚐAcceptOnlineApplicationInput(ctx context.Context, v any) (model.AcceptOnlineApplicationInput, error) {
 	res, err := ec.unmarshalInputAcceptOnlineApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAcceptOnlineIdCardApplicationInput2hukouᚋgraphᚋmodelᚐAcceptOnlineIDCardApplicationInput(ctx context.Context, v any) (model.AcceptOnlineIDCardApplicationInput, error) {
+	res, err := ec.unmarshalInputAcceptOnlineIdCardApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -58534,6 +59203,11 @@ func (ec *executionContext) unmarshalNSubmitIdCardApplicationInput2hukouᚋgraph
 
 func (ec *executionContext) unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
 	res, err := ec.unmarshalInputSubmitOnlineBirthApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSubmitOnlineIdCardApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineIDCardApplicationInput(ctx context.Context, v any) (model.SubmitOnlineIDCardApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineIdCardApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

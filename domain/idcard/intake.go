@@ -243,6 +243,12 @@ func (l *Lookup) firstRefusal() error {
 // (the Ministry's eligibility reason, a history rule, the service closed,
 // another live application of the person), CodeForbidden, CodeUnavailable.
 func (s *Service) Start(ctx context.Context, a Applicant, caps Captures) (*domain.Case, error) {
+	return s.start(ctx, a, caps)
+}
+
+// start is Start with effects run in the creating transaction (an online
+// application's link, Online).
+func (s *Service) start(ctx context.Context, a Applicant, caps Captures, effects ...func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
 	actor, err := s.intakeActor(ctx)
 	if err != nil {
 		return nil, err
@@ -280,9 +286,10 @@ func (s *Service) Start(ctx context.Context, a Applicant, caps Captures) (*domai
 	c := &domain.Case{ID: id, Kind: Kind, CollabNo: collabNo, AcceptanceOffice: actor.OfficeCode,
 		RegistrationOffice: l.Ministry.OfficeCode, RegistrationProvince: l.Ministry.Province, Office: actor.OfficeCode,
 		Applicant: applicant, Ministry: ministry, CreatedBy: actor.Username}
-	if err := s.Cases.Create(ctx, c, ActStart, func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
+	record := func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
 		return p.record(ctx, s.Documents, tx, c.ID)
-	}); err != nil {
+	}
+	if err := s.Cases.Create(ctx, c, ActStart, append([]func(ctx context.Context, tx domain.Repos, c *domain.Case) error{record}, effects...)...); err != nil {
 		return nil, err
 	}
 	return c, nil
