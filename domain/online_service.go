@@ -565,6 +565,13 @@ func (s *OnlineService) ReplayWebhook(ctx context.Context, id string) (*WebhookD
 // (the onlineApplicationEvents subscription), until ctx ends. Errors:
 // CodeForbidden for callers other than INTEGRATOR clients.
 func (s *OnlineService) Events(ctx context.Context, bus CollabEvents) (<-chan CollabEvent, error) {
+	return portalEvents(ctx, bus, OnlineEventType)
+}
+
+// portalEvents returns the events of messageType meant for the calling
+// portal, until ctx ends. Errors: CodeForbidden for callers other than
+// INTEGRATOR clients.
+func portalEvents(ctx context.Context, bus CollabEvents, messageType string) (<-chan CollabEvent, error) {
 	actor, err := Authorize(ctx, RoleIntegrator)
 	if err != nil {
 		return nil, err
@@ -574,7 +581,7 @@ func (s *OnlineService) Events(ctx context.Context, bus CollabEvents) (<-chan Co
 	go func() {
 		defer close(out)
 		for e := range in {
-			if e.MessageType == OnlineEventType && e.Audience == actor.UserID {
+			if e.MessageType == messageType && e.Audience == actor.UserID {
 				select {
 				case out <- e:
 				case <-ctx.Done():

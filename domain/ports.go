@@ -34,6 +34,8 @@ type Repos interface {
 	PortalMessages() PortalMessageRepository
 	// FoundCards stores found ID cards (3.1.5).
 	FoundCards() FoundCardRepository
+	// HukouBooks stores portals' e-hukou-book applications (3.1.6).
+	HukouBooks() HukouBookRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	ElectronicSeal() ElectronicSealResolver
 	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
+	HukouBookApplicationEvent() HukouBookApplicationEventResolver
 	IdCardFingerprint() IdCardFingerprintResolver
 	IdCardLookup() IdCardLookupResolver
 	IdCardRecord() IdCardRecordResolver
@@ -500,6 +501,26 @@ type ComplexityRoot struct {
 		Type    func(childComplexity int) int
 	}
 
+	HukouBookApplication struct {
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		IDNumber   func(childComplexity int) int
+		LicenceID  func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Reference  func(childComplexity int) int
+		Status     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
+	}
+
+	HukouBookApplicationEvent struct {
+		AppliedAt func(childComplexity int) int
+		MessageID func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Subject   func(childComplexity int) int
+	}
+
 	IdCardApplicant struct {
 		ApplicationDate func(childComplexity int) int
 		ApplicationKind func(childComplexity int) int
@@ -689,13 +710,16 @@ type ComplexityRoot struct {
 	}
 
 	IdCardRecord struct {
-		AppliedOn  func(childComplexity int) int
-		IssuedOn   func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		OfficeCode func(childComplexity int) int
-		Status     func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidUntil func(childComplexity int) int
+		AppliedOn    func(childComplexity int) int
+		FoundAt      func(childComplexity int) int
+		FoundClaimed func(childComplexity int) int
+		FoundStation func(childComplexity int) int
+		IssuedOn     func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		OfficeCode   func(childComplexity int) int
+		Status       func(childComplexity int) int
+		ValidFrom    func(childComplexity int) int
+		ValidUntil   func(childComplexity int) int
 	}
 
 	IdCardRefusal struct {
@@ -958,6 +982,7 @@ type ComplexityRoot struct {
 		AcceptOnlineIDCardApplication            func(childComplexity int, input model.AcceptOnlineIDCardApplicationInput) int
 		AnnounceCollaborationKey                 func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
 		AnswerPortalMessage                      func(childComplexity int, input model.AnswerPortalMessageInput) int
+		ApplyHukouBook                           func(childComplexity int, input model.ApplyHukouBookInput) int
 		ApproveBirthMajorChange                  func(childComplexity int, input model.CaseStepInput) int
 		ApproveBirthRegistration                 func(childComplexity int, input model.CaseStepInput) int
 		ApproveIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
@@ -1145,6 +1170,8 @@ type ComplexityRoot struct {
 		FoundIDCards               func(childComplexity int, idNumber *string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
+		HukouBookApplication       func(childComplexity int, id string) int
+		HukouBookApplications      func(childComplexity int) int
 		IDCardLookup               func(childComplexity int, idNumber string, applicationKind domain.IDCardApplicationKind, reason string) int
 		IDCardSettings             func(childComplexity int) int
 		IntegratorClient           func(childComplexity int) int
@@ -1321,8 +1348,9 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		CollaborationEvents     func(childComplexity int) int
-		OnlineApplicationEvents func(childComplexity int) int
+		CollaborationEvents        func(childComplexity int) int
+		HukouBookApplicationEvents func(childComplexity int) int
+		OnlineApplicationEvents    func(childComplexity int) int
 	}
 
 	User struct {
@@ -1449,6 +1477,9 @@ type HouseholdResolver interface {
 	Station(ctx context.Context, obj *domain.Household) (*domain.Office, error)
 	Members(ctx context.Context, obj *domain.Household) ([]*domain.Resident, error)
 }
+type HukouBookApplicationEventResolver interface {
+	Status(ctx context.Context, obj *domain.CollabEvent) (domain.OnlineStatus, error)
+}
 type IdCardFingerprintResolver interface {
 	FingerName(ctx context.Context, obj *idcard.Fingerprint) (string, error)
 }
@@ -1535,6 +1566,7 @@ type MutationResolver interface {
 	RecordFoundIDCard(ctx context.Context, input model.RecordFoundCardInput) (*domain.FoundCard, error)
 	ClaimFoundIDCard(ctx context.Context, input model.ClaimFoundCardInput) (*domain.FoundCard, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
+	ApplyHukouBook(ctx context.Context, input model.ApplyHukouBookInput) (*domain.HukouBookApplication, error)
 	StartIDCardApplication(ctx context.Context, input model.StartIDCardApplicationInput) (*domain.Case, error)
 	ModifyIDCardApplication(ctx context.Context, input model.ModifyIDCardApplicationInput) (*domain.Case, error)
 	SubmitIDCardApplication(ctx context.Context, input model.SubmitIDCardApplicationInput) (*domain.Case, error)
@@ -1621,6 +1653,8 @@ type QueryResolver interface {
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
 	FoundIDCards(ctx context.Context, idNumber *string) ([]*domain.FoundCard, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
+	HukouBookApplication(ctx context.Context, id string) (*domain.HukouBookApplication, error)
+	HukouBookApplications(ctx context.Context) ([]*domain.HukouBookApplication, error)
 	IDCardSettings(ctx context.Context) (*idcard.Settings, error)
 	IDCardLookup(ctx context.Context, idNumber string, applicationKind domain.IDCardApplicationKind, reason string) (*idcard.Lookup, error)
 	CheckIDCardPhoto(ctx context.Context, photo string) (*idcard.Photo, error)
@@ -1686,6 +1720,7 @@ type ResidentConnectionResolver interface {
 }
 type SubscriptionResolver interface {
 	CollaborationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
+	HukouBookApplicationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
 	OnlineApplicationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
 }
 type UserResolver interface {
@@ -3478,6 +3513,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Household.Type(childComplexity), true
 
+	case "HukouBookApplication.createdAt":
+		if e.ComplexityRoot.HukouBookApplication.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.CreatedAt(childComplexity), true
+	case "HukouBookApplication.id":
+		if e.ComplexityRoot.HukouBookApplication.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.ID(childComplexity), true
+	case "HukouBookApplication.idNumber":
+		if e.ComplexityRoot.HukouBookApplication.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.IDNumber(childComplexity), true
+	case "HukouBookApplication.licenceId":
+		if e.ComplexityRoot.HukouBookApplication.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.LicenceID(childComplexity), true
+	case "HukouBookApplication.name":
+		if e.ComplexityRoot.HukouBookApplication.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.Name(childComplexity), true
+	case "HukouBookApplication.reason":
+		if e.ComplexityRoot.HukouBookApplication.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.Reason(childComplexity), true
+	case "HukouBookApplication.reference":
+		if e.ComplexityRoot.HukouBookApplication.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.Reference(childComplexity), true
+	case "HukouBookApplication.status":
+		if e.ComplexityRoot.HukouBookApplication.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.Status(childComplexity), true
+	case "HukouBookApplication.updatedAt":
+		if e.ComplexityRoot.HukouBookApplication.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.UpdatedAt(childComplexity), true
+	case "HukouBookApplication.validUntil":
+		if e.ComplexityRoot.HukouBookApplication.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.ValidUntil(childComplexity), true
+
+	case "HukouBookApplicationEvent.at":
+		if e.ComplexityRoot.HukouBookApplicationEvent.AppliedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplicationEvent.AppliedAt(childComplexity), true
+	case "HukouBookApplicationEvent.eventId":
+		if e.ComplexityRoot.HukouBookApplicationEvent.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplicationEvent.MessageID(childComplexity), true
+	case "HukouBookApplicationEvent.status":
+		if e.ComplexityRoot.HukouBookApplicationEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplicationEvent.Status(childComplexity), true
+	case "HukouBookApplicationEvent.applicationId":
+		if e.ComplexityRoot.HukouBookApplicationEvent.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplicationEvent.Subject(childComplexity), true
+
 	case "IdCardApplicant.applicationDate":
 		if e.ComplexityRoot.IdCardApplicant.ApplicationDate == nil {
 			break
@@ -4289,6 +4410,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdCardRecord.AppliedOn(childComplexity), true
+	case "IdCardRecord.foundAt":
+		if e.ComplexityRoot.IdCardRecord.FoundAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.FoundAt(childComplexity), true
+	case "IdCardRecord.foundClaimed":
+		if e.ComplexityRoot.IdCardRecord.FoundClaimed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.FoundClaimed(childComplexity), true
+	case "IdCardRecord.foundStation":
+		if e.ComplexityRoot.IdCardRecord.FoundStation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.FoundStation(childComplexity), true
 	case "IdCardRecord.issuedOn":
 		if e.ComplexityRoot.IdCardRecord.IssuedOn == nil {
 			break
@@ -5424,6 +5563,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AnswerPortalMessage(childComplexity, args["input"].(model.AnswerPortalMessageInput)), true
+	case "Mutation.applyHukouBook":
+		if e.ComplexityRoot.Mutation.ApplyHukouBook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyHukouBook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyHukouBook(childComplexity, args["input"].(model.ApplyHukouBookInput)), true
 	case "Mutation.approveBirthMajorChange":
 		if e.ComplexityRoot.Mutation.ApproveBirthMajorChange == nil {
 			break
@@ -6824,6 +6974,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Household(childComplexity, args["number"].(string)), true
+	case "Query.hukouBookApplication":
+		if e.ComplexityRoot.Query.HukouBookApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Query_hukouBookApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.HukouBookApplication(childComplexity, args["id"].(string)), true
+	case "Query.hukouBookApplications":
+		if e.ComplexityRoot.Query.HukouBookApplications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.HukouBookApplications(childComplexity), true
 	case "Query.idCardLookup":
 		if e.ComplexityRoot.Query.IDCardLookup == nil {
 			break
@@ -7701,6 +7868,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.CollaborationEvents(childComplexity), true
+	case "Subscription.hukouBookApplicationEvents":
+		if e.ComplexityRoot.Subscription.HukouBookApplicationEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.HukouBookApplicationEvents(childComplexity), true
 	case "Subscription.onlineApplicationEvents":
 		if e.ComplexityRoot.Subscription.OnlineApplicationEvents == nil {
 			break
@@ -7857,6 +8030,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AcceptOnlineIdCardApplicationInput", ec.unmarshalInputAcceptOnlineIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
 			graphql.NewInputUnmarshaler("AnswerPortalMessageInput", ec.unmarshalInputAnswerPortalMessageInput),
+			graphql.NewInputUnmarshaler("ApplyHukouBookInput", ec.unmarshalInputApplyHukouBookInput),
 			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
 			graphql.NewInputUnmarshaler("ArchiveSearchInput", ec.unmarshalInputArchiveSearchInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
@@ -8023,7 +8197,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/hukou_book.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -8044,6 +8218,7 @@ var sources = []*ast.Source{
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/found_card.graphqls", Input: sourceData("schema/found_card.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
+	{Name: "schema/hukou_book.graphqls", Input: sourceData("schema/hukou_book.graphqls"), BuiltIn: false},
 	{Name: "schema/idcard.graphqls", Input: sourceData("schema/idcard.graphqls"), BuiltIn: false},
 	{Name: "schema/integrator.graphqls", Input: sourceData("schema/integrator.graphqls"), BuiltIn: false},
 	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
@@ -8865,6 +9040,46 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
 }
 
+func (ec *executionContext) childFields_HukouBookApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HukouBookApplication_id(ctx, field)
+	case "reference":
+		return ec.fieldContext_HukouBookApplication_reference(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_HukouBookApplication_idNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_HukouBookApplication_name(ctx, field)
+	case "status":
+		return ec.fieldContext_HukouBookApplication_status(ctx, field)
+	case "licenceId":
+		return ec.fieldContext_HukouBookApplication_licenceId(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_HukouBookApplication_validUntil(ctx, field)
+	case "reason":
+		return ec.fieldContext_HukouBookApplication_reason(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_HukouBookApplication_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_HukouBookApplication_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HukouBookApplication", field.Name)
+}
+
+func (ec *executionContext) childFields_HukouBookApplicationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_HukouBookApplicationEvent_eventId(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_HukouBookApplicationEvent_applicationId(ctx, field)
+	case "status":
+		return ec.fieldContext_HukouBookApplicationEvent_status(ctx, field)
+	case "at":
+		return ec.fieldContext_HukouBookApplicationEvent_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HukouBookApplicationEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_IdCardApplicant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "idNumber":
@@ -9209,6 +9424,12 @@ func (ec *executionContext) childFields_IdCardRecord(ctx context.Context, field 
 		return ec.fieldContext_IdCardRecord_validUntil(ctx, field)
 	case "status":
 		return ec.fieldContext_IdCardRecord_status(ctx, field)
+	case "foundAt":
+		return ec.fieldContext_IdCardRecord_foundAt(ctx, field)
+	case "foundStation":
+		return ec.fieldContext_IdCardRecord_foundStation(ctx, field)
+	case "foundClaimed":
+		return ec.fieldContext_IdCardRecord_foundClaimed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IdCardRecord", field.Name)
 }
@@ -10345,6 +10566,20 @@ func (ec *executionContext) field_Mutation_answerPortalMessage_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
 			return ec.unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_applyHukouBook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApplyHukouBookInput, error) {
+			return ec.unmarshalNApplyHukouBookInput2hukouᚋgraphᚋmodelᚐApplyHukouBookInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11850,6 +12085,20 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["number"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_hukouBookApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -20270,6 +20519,382 @@ func (ec *executionContext) fieldContext_Household_members(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _HukouBookApplication_id(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HukouBookApplication_reference(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_name(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_status(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "OnlineApplicationStatus")
+}
+
+func (ec *executionContext) _HukouBookApplication_licenceId(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_validUntil(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HukouBookApplication_reason(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HukouBookApplication_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HukouBookApplicationEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplicationEvent_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplicationEvent_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplicationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HukouBookApplicationEvent_applicationId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplicationEvent_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplicationEvent_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplicationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HukouBookApplicationEvent_status(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplicationEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HukouBookApplicationEvent().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplicationEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplicationEvent", field, true, true, "OnlineApplicationStatus")
+}
+
+func (ec *executionContext) _HukouBookApplicationEvent_at(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplicationEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppliedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplicationEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplicationEvent", field, false, false, "Time")
+}
+
 func (ec *executionContext) _IdCardApplicant_idNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23919,6 +24544,75 @@ func (ec *executionContext) _IdCardRecord_status(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_IdCardRecord_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardRecord_foundAt(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_foundAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_foundAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardRecord_foundStation(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_foundStation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundStation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_foundStation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardRecord_foundClaimed(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_foundClaimed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundClaimed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_foundClaimed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _IdCardRefusal_reason(ctx context.Context, field graphql.CollectedField, obj *domain.Error) (ret graphql.Marshaler) {
@@ -31602,6 +32296,68 @@ func (ec *executionContext) fieldContext_Mutation_startHcybshGeneration(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_applyHukouBook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyHukouBook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyHukouBook(ctx, fc.Args["input"].(model.ApplyHukouBookInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.HukouBookApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.HukouBookApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.HukouBookApplication) graphql.Marshaler {
+			return ec.marshalNHukouBookApplication2ᚖhukouᚋdomainᚐHukouBookApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyHukouBook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HukouBookApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyHukouBook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36575,6 +37331,118 @@ func (ec *executionContext) fieldContext_Query_hcybshRun(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_hukouBookApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_hukouBookApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().HukouBookApplication(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.HukouBookApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.HukouBookApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.HukouBookApplication) graphql.Marshaler {
+			return ec.marshalNHukouBookApplication2ᚖhukouᚋdomainᚐHukouBookApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_hukouBookApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HukouBookApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_hukouBookApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_hukouBookApplications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_hukouBookApplications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().HukouBookApplications(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal []*domain.HukouBookApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.HukouBookApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.HukouBookApplication) graphql.Marshaler {
+			return ec.marshalNHukouBookApplication2ᚕᚖhukouᚋdomainᚐHukouBookApplicationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_hukouBookApplications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HukouBookApplication(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_idCardSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40761,6 +41629,56 @@ func (ec *executionContext) fieldContext_Subscription_collaborationEvents(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_hukouBookApplicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_hukouBookApplicationEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().HukouBookApplicationEvents(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.CollabEvent
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CollabEvent
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+			return ec.marshalNHukouBookApplicationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_hukouBookApplicationEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HukouBookApplicationEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_onlineApplicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -42686,6 +43604,66 @@ func (ec *executionContext) unmarshalInputAnswerPortalMessageInput(ctx context.C
 func UnmarshalAnswerPortalMessageInput(ctx context.Context, raw any) (model.AnswerPortalMessageInput, error) {
 	var out model.AnswerPortalMessageInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnswerPortalMessageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApplyHukouBookInput(ctx context.Context, obj any) (model.ApplyHukouBookInput, error) {
+	var it model.ApplyHukouBookInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+
+	fieldsInOrder := [...]string{"reference", "idNumber", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplyHukouBookInput unmarshals raw into the ApplyHukouBookInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplyHukouBookInput(ctx context.Context, raw any) (model.ApplyHukouBookInput, error) {
+	var out model.ApplyHukouBookInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplyHukouBookInput", raw, &out)
 	return out, err
 }
 
@@ -50484,6 +51462,133 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var hukouBookApplicationImplementors = []string{"HukouBookApplication"}
+
+func (ec *executionContext) _HukouBookApplication(ctx context.Context, sel ast.SelectionSet, obj *domain.HukouBookApplication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hukouBookApplicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HukouBookApplication")
+		case "id":
+			out.Values[i] = ec._HukouBookApplication_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._HukouBookApplication_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._HukouBookApplication_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._HukouBookApplication_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._HukouBookApplication_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licenceId":
+			out.Values[i] = ec._HukouBookApplication_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._HukouBookApplication_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._HukouBookApplication_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._HukouBookApplication_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HukouBookApplication_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var hukouBookApplicationEventImplementors = []string{"HukouBookApplicationEvent"}
+
+func (ec *executionContext) _HukouBookApplicationEvent(ctx context.Context, sel ast.SelectionSet, obj *domain.CollabEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hukouBookApplicationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HukouBookApplicationEvent")
+		case "eventId":
+			out.Values[i] = ec._HukouBookApplicationEvent_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicationId":
+			out.Values[i] = ec._HukouBookApplicationEvent_applicationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HukouBookApplicationEvent_status(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._HukouBookApplicationEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var idCardApplicantImplementors = []string{"IdCardApplicant"}
 
 func (ec *executionContext) _IdCardApplicant(ctx context.Context, sel ast.SelectionSet, obj *idcard.Applicant) graphql.Marshaler {
@@ -51728,6 +52833,21 @@ func (ec *executionContext) _IdCardRecord(ctx context.Context, sel ast.Selection
 				})
 		case "status":
 			out.Values[i] = ec._IdCardRecord_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foundAt":
+			out.Values[i] = ec._IdCardRecord_foundAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foundStation":
+			out.Values[i] = ec._IdCardRecord_foundStation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foundClaimed":
+			out.Values[i] = ec._IdCardRecord_foundClaimed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -53745,6 +54865,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "applyHukouBook":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyHukouBook(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startIdCardApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startIdCardApplication(ctx, field)
@@ -54740,6 +55867,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_hcybshRun(ctx, field)
+				})
+		case "hukouBookApplication":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_hukouBookApplication(ctx, field)
+				})
+		case "hukouBookApplications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_hukouBookApplications(ctx, field)
 				})
 		case "idCardSettings":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -55903,6 +57042,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "collaborationEvents":
 		return ec._Subscription_collaborationEvents(ctx, fields[0])
+	case "hukouBookApplicationEvents":
+		return ec._Subscription_hukouBookApplicationEvents(ctx, fields[0])
 	case "onlineApplicationEvents":
 		return ec._Subscription_onlineApplicationEvents(ctx, fields[0])
 	default:
@@ -56523,6 +57664,11 @@ func (ec *executionContext) unmarshalNAnnounceCollaborationKeyInput2hukouᚋgrap
 
 func (ec *executionContext) unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
 	res, err := ec.unmarshalInputAnswerPortalMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApplyHukouBookInput2hukouᚋgraphᚋmodelᚐApplyHukouBookInput(ctx context.Context, v any) (model.ApplyHukouBookInput, error) {
+	res, err := ec.unmarshalInputApplyHukouBookInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -57561,6 +58707,38 @@ func (ec *executionContext) marshalNHouseholdType2hukouᚋdomainᚐHouseholdType
 		graphql.AddInvalidNullFromMarshaler(ctx, "HouseholdType!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNHukouBookApplication2ᚕᚖhukouᚋdomainᚐHukouBookApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.HukouBookApplication) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHukouBookApplication2ᚖhukouᚋdomainᚐHukouBookApplication(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHukouBookApplication2ᚖhukouᚋdomainᚐHukouBookApplication(ctx context.Context, sel ast.SelectionSet, v *domain.HukouBookApplication) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HukouBookApplication!")
+		return graphql.Null
+	}
+	return ec._HukouBookApplication(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHukouBookApplicationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx context.Context, sel ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HukouBookApplicationEvent!")
+		return graphql.Null
+	}
+	return ec._HukouBookApplicationEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {

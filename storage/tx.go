@@ -45,6 +45,7 @@ func (r repos) PortalMessages() domain.PortalMessageRepository {
 	return portalMessageRepo{r.idb}
 }
 func (r repos) FoundCards() domain.FoundCardRepository { return foundCardRepo{r.idb} }
+func (r repos) HukouBooks() domain.HukouBookRepository { return hukouBookRepo{r.idb} }
 
 // AfterCommit implements domain.Repos.
 func (r repos) AfterCommit(fn func()) {
@@ -81,6 +82,9 @@ func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
 
 // FoundCards implements domain.Repos on the pool.
 func (db *DB) FoundCards() domain.FoundCardRepository { return db.pool().FoundCards() }
+
+// HukouBooks implements domain.Repos on the pool.
+func (db *DB) HukouBooks() domain.HukouBookRepository { return db.pool().HukouBooks() }
 
 // PortalMessages implements domain.Repos on the pool.
 func (db *DB) PortalMessages() domain.PortalMessageRepository { return db.pool().PortalMessages() }

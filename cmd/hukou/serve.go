@@ -91,6 +91,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	archives := domain.NewArchiveService(cases, blobs, ext.ministry, cfg.ArchiveMaxSize)
 	integrators := domain.NewIntegratorService(db, audit, time.Now, newID)
 	online := domain.NewOnlineService(db, audit, cases, archives, integrators, &portal.Sender{})
+	hukouBooks := &domain.HukouBookService{DB: db, Audit: audit, Integrators: integrators, Authority: ext.ministry, Licences: db.Licences(), Now: time.Now, NewID: newID}
 	if cfg.BlobSweepInterval != 0 && cfg.BlobSweepGrace < domain.MinBlobSweepGrace {
 		closeIntegrations()
 		db.Close()
@@ -103,7 +104,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
 		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, ForwardInterval: cfg.ForwardInterval,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter,
-		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval})
+		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval,
+		HukouBooks: hukouBooks})
 	if err != nil {
 		audit.Close()
 		closeIntegrations()
@@ -151,6 +153,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
 		Online:      online,
 		FoundCards:  &domain.FoundCardService{DB: db, Audit: audit, Ministry: ext.ministry, Now: time.Now, NewID: newID},
+		HukouBooks:  hukouBooks,
 	}
 	res.Integrators.Sessions = auth
 	// The refresh cookie is Secure except on plain HTTP in development mode.

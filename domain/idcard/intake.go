@@ -117,6 +117,13 @@ func (s *Service) lookup(ctx context.Context, actor *domain.Actor, a Applicant, 
 	if m.History, err = s.Ministry.IDCardHistory(ctx, a.IDNumber); err != nil {
 		return nil, err
 	}
+	// The history with this deployment's own records: a card found and
+	// matched to the person is flagged (3.1.5).
+	found, err := domain.FoundCardsOf(ctx, s.Cases.DB, a.IDNumber)
+	if err != nil {
+		return nil, err
+	}
+	domain.FlagFoundCards(m.History, found)
 	var refusals []*domain.Error
 	if !m.ServiceOpen {
 		refusals = append(refusals, domain.Errorf(domain.CodeConflict, "off-site ID card applications are not open for province %s", province).WithReason("case.service_closed"))

@@ -60,6 +60,16 @@ type AnswerPortalMessageInput struct {
 	Answer string `json:"answer"`
 }
 
+// Applies for a person's e-hukou book (3.1.6).
+type ApplyHukouBookInput struct {
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The person's citizen ID number; they must be registered at a station within the client's office scopes.
+	IDNumber string `json:"idNumber"`
+	// The person's name as registered.
+	Name string `json:"name"`
+}
+
 type ApproveMigrationInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`
