@@ -4,12 +4,16 @@
 // features/kinds.ts.
 import type { ReactNode } from 'react';
 import {
+  ApiOutlined,
   AppstoreOutlined,
   AuditOutlined,
   CloudUploadOutlined,
   FolderOpenOutlined,
+  IdcardOutlined,
+  MessageOutlined,
   SafetyCertificateOutlined,
   SearchOutlined,
+  SendOutlined,
   TeamOutlined,
   ToolOutlined,
   UnorderedListOutlined,
@@ -35,6 +39,11 @@ const SealsPage = page(() => import('../features/seals/SealsPage'), 'SealsPage')
 const VerifyDocumentPage = page(() => import('../features/seals/VerifyDocumentPage'), 'VerifyDocumentPage');
 const ArchivesPage = page(() => import('../features/archive/ArchivesPage'), 'ArchivesPage');
 const ArchivePrintPage = page(() => import('../features/archive/ArchivePrintPage'), 'ArchivePrintPage');
+// Internet+ screens (issue 18).
+const PortalMessagesPage = page(() => import('../features/portal/PortalMessagesPage'), 'PortalMessagesPage');
+const FoundCardsPage = page(() => import('../features/portal/FoundCardsPage'), 'FoundCardsPage');
+const IntegratorClientsPage = page(() => import('../features/portal/IntegratorClientsPage'), 'IntegratorClientsPage');
+const WebhookDeliveriesPage = page(() => import('../features/portal/WebhookDeliveriesPage'), 'WebhookDeliveriesPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -66,6 +75,13 @@ export const routes: readonly AppRoute[] = [
   ...Object.values(kinds).map((k) => k.intake),
   { path: paths.online, element: <OnlineQueuePage />, menu: { label: zhCN.menu.online, icon: <CloudUploadOutlined /> }, access: 'canIntake' },
   {
+    path: paths.portalMessages,
+    element: <PortalMessagesPage />,
+    menu: { label: zhCN.menu.portalMessages, icon: <MessageOutlined /> },
+    access: 'canAnswerPortalMessages',
+  },
+  { path: paths.foundCards, element: <FoundCardsPage />, menu: { label: zhCN.menu.foundCards, icon: <IdcardOutlined /> }, access: 'canIntake' },
+  {
     path: paths.query,
     element: <QueryPage />,
     menu: { label: zhCN.menu.query, icon: <SearchOutlined /> },
@@ -94,6 +110,13 @@ export const routes: readonly AppRoute[] = [
     access: 'isAdmin',
   },
   { path: paths.adminSeals, element: <SealsPage />, menu: { label: zhCN.menu.adminSeals, icon: <VerifiedOutlined /> }, access: 'isAdmin' },
+  {
+    path: paths.adminIntegrators,
+    element: <IntegratorClientsPage />,
+    menu: { label: zhCN.menu.integratorClients, icon: <ApiOutlined /> },
+    access: 'isAdmin',
+  },
+  { path: paths.adminWebhooks, element: <WebhookDeliveriesPage />, menu: { label: zhCN.menu.webhookDeliveries, icon: <SendOutlined /> }, access: 'isAdmin' },
 ];
 
 /** menuItems are the side menu's entries the user may open, in table order, keyed by path. */
