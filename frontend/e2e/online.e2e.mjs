@@ -37,9 +37,10 @@ await run('online', ['admin', 'clerk'], async ({ pj, context, shot, track }) => 
   await admin.locator('.ant-table').waitFor();
   await shot(admin, 'webhook-all');
 
-  // (2) A clerk: portal messages and found ID cards.
-  const clerk = await context.newPage();
-  track(clerk, 'clerk');
+  // (2) A clerk: portal messages and found ID cards (the administrator signs out first: one browser session).
+  await admin.getByRole('button', { name: /退出登录/ }).click();
+  await admin.getByRole('button', { name: '登录' }).waitFor();
+  const clerk = admin;
   await signInAs(clerk, 'clerk');
   await clerk.getByRole('menuitem', { name: '平台消息指令' }).click();
   await clerk.getByText('暂无平台消息').waitFor();
@@ -55,9 +56,10 @@ await run('online', ['admin', 'clerk'], async ({ pj, context, shot, track }) => 
   const m = modal(clerk);
   await m.getByLabel('证件号码').fill('130602198706200268');
   await m.getByLabel('证件姓名').fill('李秀英');
-  await m.getByLabel('拾获时间').click();
-  await clerk.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden) .ant-picker-now-btn').click();
-  await clerk.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden) .ant-picker-ok button').click();
+  const yesterday = new Date(Date.now() - 86_400_000);
+  const pad = (n) => String(n).padStart(2, '0');
+  await m.getByLabel('拾获时间').fill(`${yesterday.getFullYear()}-${pad(yesterday.getMonth() + 1)}-${pad(yesterday.getDate())} 09:30:00`);
+  await m.getByLabel('拾获时间').press('Enter');
   await m.getByLabel('拾获地点').fill('兴隆台区公交站');
   await m.getByLabel('拾获人', { exact: true }).fill('王师傅');
   await shot(clerk, 'found-card-record');

@@ -43,7 +43,7 @@ export function FoundCardsPage() {
     { title: t.idNumber, dataIndex: 'idNumber', width: 190, render: (v: string) => <span className="hukou-mono">{v}</span> },
     { title: t.nameOnCard, dataIndex: 'nameOnCard', width: 100 },
     { title: t.foundAt, dataIndex: 'foundAt', width: 170, render: formatTime },
-    { title: t.foundPlace, dataIndex: 'foundPlace' },
+    { title: t.foundPlace, dataIndex: 'foundPlace', width: 200 },
     { title: t.finderName, dataIndex: 'finderName', width: 100 },
     { title: t.owner, key: 'owner', width: 160, render: (_, c) => (c.ownerMatched ? t.matched(c.ownerName) : <Typography.Text type="secondary">{t.unmatched}</Typography.Text>) },
     { title: t.station, dataIndex: 'station', width: 130, render: (v: string) => <span className="hukou-mono">{v}</span> },
