@@ -53,5 +53,7 @@ func TestOnlineResult(t *testing.T) {
 	require.Empty(t, a.ApplicationDate)
 	require.Empty(t, a.Fingerprints)
 	_, err = oi.CheckOnline(json.RawMessage(`{"idNumber":"130602198706200268","extra":1}`))
-	require.Equal(t, "online.data", err.(*domain.Error).Reason)
+	var de *domain.Error
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, "online.data", de.Reason)
 }

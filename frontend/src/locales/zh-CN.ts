@@ -1339,6 +1339,9 @@ export const zhCN = {
   },
   // 互联网+ administration and station screens (issue 18): integrator clients, webhook deliveries, portal messages, found cards.
   portal: {
+    foundFlag: (at: string, station: string) => `已拾获：${at} 交 ${station} 保管`,
+    foundFlagClaimed: '曾拾获，已领回',
+    onlineIdCard: '网上申请的居民身份证业务：申请人信息已由平台提交，请核验部库信息，现场采集相片和指纹后确认受理。',
     clients: {
       title: '接入平台管理',
       hint: '登记互联网+政务服务平台的接入凭据：可办理的业务、可提交的单位范围、调用频率上限、推送地址和允许调用的操作摘要。密钥只在创建和更换时显示一次。',
