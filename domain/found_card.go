@@ -203,3 +203,39 @@ func (s *FoundCardService) Claim(ctx context.Context, id string, version int, cl
 	}
 	return out, nil
 }
+
+// FlagFoundCards marks in an ID card history (7.1.3, the Ministry's) the
+// card that found cards matched to its owner stand for (3.1.5): the
+// current card, the one issued last, gets the newest found card's time,
+// station and claim. Found cards not matched to an owner, or a history
+// without an issued card, flag nothing. history is changed in place.
+func FlagFoundCards(history []IDCardRecord, found []*FoundCard) {
+	var newest *FoundCard
+	for _, f := range found {
+		if f.OwnerMatched && (newest == nil || f.FoundAt.After(newest.FoundAt)) {
+			newest = f
+		}
+	}
+	if newest == nil {
+		return
+	}
+	current := -1
+	for i := range history {
+		if !history[i].IssuedOn.IsZero() && (current < 0 || !history[i].IssuedOn.Before(history[current].IssuedOn)) {
+			current = i
+		}
+	}
+	if current < 0 {
+		return
+	}
+	at := newest.FoundAt
+	history[current].FoundAt, history[current].FoundStation, history[current].FoundClaimed = &at, newest.Station, newest.Status == CardClaimed
+}
+
+// FoundCardsOf returns the found cards with the ID number anywhere in this
+// deployment, for the ID card history (no jurisdiction: the intake of any
+// station shows where the card waits). Not audited: the intake's look-up
+// that calls it is.
+func FoundCardsOf(ctx context.Context, repos Repos, idNumber string) ([]*FoundCard, error) {
+	return repos.FoundCards().FindFoundCards(ctx, idNumber, "", 20)
+}

@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,9 +17,13 @@ type IdempotencyRecord struct {
 	Key         string
 	RequestHash string
 	// Response is the answer as sent (JSON); nil while the mutation runs.
-	Response  []byte
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	Response []byte
+	// CommittedAt is when a transaction of the mutation committed: set in
+	// that transaction (MarkIdempotentCommit), so a reservation without an
+	// answer whose mutation took effect is never run again.
+	CommittedAt *time.Time
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
 }
 
 // IdempotencyRepository stores idempotency records.
@@ -35,6 +40,9 @@ type IdempotencyRepository interface {
 	DeleteIdempotencyKey(ctx context.Context, owner, key string) error
 	// PruneIdempotencyKeys deletes the records that expired before before.
 	PruneIdempotencyKeys(ctx context.Context, before time.Time) (int, error)
+	// CommitIdempotencyKey sets the committed time of the owner's record of
+	// key (inside the mutation's transaction).
+	CommitIdempotencyKey(ctx context.Context, owner, key string, at time.Time) error
 }
 
 // DefaultIdempotencyTTL is how long an answer is kept for retries.
@@ -66,7 +74,43 @@ type IdempotentCall struct {
 	owner  string
 	key    string
 	Replay []byte
+	// committed is set once a transaction of the mutation committed with
+	// the key marked (MarkIdempotentCommit).
+	committed atomic.Bool
 }
+
+type idempotentCallCtx struct{}
+
+// WithIdempotentCall returns ctx carrying call: every transaction the
+// mutation runs under ctx marks the key committed in that transaction
+// (the storage's InTx calls MarkIdempotentCommit).
+func WithIdempotentCall(ctx context.Context, call *IdempotentCall) context.Context {
+	if call == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, idempotentCallCtx{}, call)
+}
+
+// MarkIdempotentCommit records, in tx, that the mutation admitted under
+// ctx's idempotency key takes effect when tx commits (no-op without a
+// key, and once the key is marked). The Database's InTx calls it as the
+// last statement of each transaction, so the mark and the mutation commit
+// or roll back together: a retry after a crash between the commit and the
+// stored answer finds the mark and does not run the mutation again.
+func MarkIdempotentCommit(ctx context.Context, tx Repos) error {
+	call, _ := ctx.Value(idempotentCallCtx{}).(*IdempotentCall)
+	if call == nil || call.Replay != nil || call.committed.Load() {
+		return nil
+	}
+	if err := tx.Idempotency().CommitIdempotencyKey(ctx, call.owner, call.key, call.svc.Now().UTC()); err != nil {
+		return fmt.Errorf("mark idempotency key committed: %w", err)
+	}
+	tx.AfterCommit(func() { call.committed.Store(true) })
+	return nil
+}
+
+// Committed reports whether a transaction of the mutation committed.
+func (c *IdempotentCall) Committed() bool { return c.committed.Load() }
 
 // CheckIdempotencyKey validates a key: 1 to MaxIdempotencyKeyLength
 // printable ASCII characters. Errors: CodeInvalid (field idempotencyKey,
@@ -118,7 +162,7 @@ func (s *IdempotencyService) Begin(ctx context.Context, key, requestHash string)
 		} else if err != nil {
 			return nil, err
 		}
-		stale := !now.Before(held.ExpiresAt) || (held.Response == nil && now.Sub(held.CreatedAt) > idempotencyLockTimeout)
+		stale := !now.Before(held.ExpiresAt) || (held.Response == nil && held.CommittedAt == nil && now.Sub(held.CreatedAt) > idempotencyLockTimeout)
 		switch {
 		case stale:
 			if err := s.DB.Idempotency().DeleteIdempotencyKey(ctx, actor.UserID, key); err != nil {
@@ -128,6 +172,12 @@ func (s *IdempotencyService) Begin(ctx context.Context, key, requestHash string)
 		case held.RequestHash != requestHash:
 			return nil, Errorf(CodeConflict, "the idempotency key %q was used for a different request; use a new key for a new request", key).
 				WithReason("idempotency.mismatch").WithField("idempotencyKey")
+		case held.Response == nil && held.CommittedAt != nil && now.Sub(*held.CommittedAt) > idempotencyLockTimeout:
+			// The mutation took effect but its answer was never stored
+			// (its process died in between): running it again would do
+			// it twice.
+			return nil, Errorf(CodeConflict, "the request with the idempotency key %q was carried out but its answer was lost; read its result (for an online application, onlineApplications by your reference) instead of sending it again", key).
+				WithReason("idempotency.answer_lost").WithField("idempotencyKey")
 		case held.Response == nil:
 			return nil, &Error{Code: CodeConflict, Reason: "idempotency.in_progress", Field: "idempotencyKey", RetryAfter: time.Second,
 				Message: fmt.Sprintf("the first request with the idempotency key %q is still running; try again in a moment", key)}
@@ -148,6 +198,12 @@ func (c *IdempotentCall) Finish(ctx context.Context, response []byte) error {
 // Abandon frees the key of a mutation whose answer must not be replayed
 // (it failed for a reason a retry may not meet: a service was unavailable,
 // the caller was throttled, an internal error), so a retry runs it again.
-func (c *IdempotentCall) Abandon(ctx context.Context) error {
+// A mutation that already committed a transaction keeps its key: its
+// response is stored as Finish does, since running it again would repeat
+// what took effect.
+func (c *IdempotentCall) Abandon(ctx context.Context, response []byte) error {
+	if c.committed.Load() {
+		return c.Finish(ctx, response)
+	}
 	return c.svc.DB.Idempotency().DeleteIdempotencyKey(ctx, c.owner, c.key)
 }

@@ -109,6 +109,13 @@ type IDCardRecord struct {
 	ValidFrom  time.Time
 	ValidUntil time.Time // zero for a long-term card
 	Status     string    // ISSUED, EXPIRED or IN_PRODUCTION
+	// FoundAt, FoundStation and FoundClaimed are this deployment's own
+	// record (3.1.5), not the Ministry's: the card was found and handed to
+	// FoundStation, and whether its owner has collected it since
+	// (FlagFoundCards).
+	FoundAt      *time.Time `json:"FoundAt,omitempty"`
+	FoundStation string     `json:"FoundStation,omitempty"`
+	FoundClaimed bool       `json:"FoundClaimed,omitempty"`
 }
 
 // Material is one entry of a required-materials list.

@@ -69,17 +69,18 @@ type OnlineMaterial struct {
 	SHA256      string `json:"sha256"`
 }
 
-// OnlineIntake is implemented by a module whose kind portals may submit
-// online (the engine finds it on the registered module; no kind is named).
+// OnlineIntake is the online intake of a kind portals may submit online,
+// which its module returns (OnlineModule); OnlineKind builds one.
 type OnlineIntake interface {
 	// CheckOnline checks a portal's intake data for the kind without
 	// look-ups and returns it normalised, as stored. Errors: CodeInvalid
 	// naming the field (prefixed "data.").
 	CheckOnline(data json.RawMessage) (json.RawMessage, error)
 	// StartOnline opens the case of app at the calling clerk's counter:
-	// the kind's own intake with its look-ups, running link in the
-	// creating transaction. Errors: as the kind's intake.
-	StartOnline(ctx context.Context, app *OnlineApplication, link func(ctx context.Context, tx Repos, c *Case) error) (*Case, error)
+	// the kind's own intake with its look-ups and what the clerk captured
+	// there (counter, the kind's own type; nil when nothing was), running
+	// link in the creating transaction. Errors: as the kind's intake.
+	StartOnline(ctx context.Context, app *OnlineApplication, counter any, link func(ctx context.Context, tx Repos, c *Case) error) (*Case, error)
 	// OnlineResult returns what the portal may read of c's outcome (nil
 	// while there is none).
 	OnlineResult(c *Case) (json.RawMessage, error)

@@ -70,11 +70,11 @@ type OnlineSubmission struct {
 const MaxOnlineMaterials = 20
 
 func (s *OnlineService) intake(kind CaseKind) (OnlineIntake, error) {
-	oi, ok := s.Cases.modules[kind].(OnlineIntake)
+	m, ok := s.Cases.modules[kind].(OnlineModule)
 	if !ok {
 		return nil, FieldErrorf("kind", "%s applications cannot be submitted online yet", kind).WithReason("online.kind")
 	}
-	return oi, nil
+	return m.Online(), nil
 }
 
 func printable(s string, max int) bool {
@@ -263,8 +263,10 @@ func (s *OnlineService) forClerk(ctx context.Context, repos Repos, actor *Actor,
 // transaction, the application is linked to it, its materials become the
 // case's archives, and the portal is notified. Errors: the kind's intake
 // errors; CodeNotFound (also outside the jurisdiction); CodeConflict when
-// it is no longer queued or the version is stale.
-func (s *OnlineService) Accept(ctx context.Context, id string, version int) (*Case, error) {
+// it is no longer queued or the version is stale. counter is what the clerk
+// captured at the counter in the kind's own type (an ID card's photo and
+// fingerprints), nil when the kind needs nothing.
+func (s *OnlineService) Accept(ctx context.Context, id string, version int, counter any) (*Case, error) {
 	actor, err := Authorize(ctx, RoleClerk)
 	if err != nil {
 		return nil, err
@@ -277,7 +279,7 @@ func (s *OnlineService) Accept(ctx context.Context, id string, version int) (*Ca
 	if err != nil {
 		return nil, err
 	}
-	c, err := oi.StartOnline(ctx, a, func(ctx context.Context, tx Repos, c *Case) error {
+	c, err := oi.StartOnline(ctx, a, counter, func(ctx context.Context, tx Repos, c *Case) error {
 		cur, err := s.forClerk(ctx, tx, actor, a.ID, a.Version)
 		if err != nil {
 			return err
@@ -364,8 +366,8 @@ func (s *OnlineService) observe(ctx context.Context, tx Repos, c *Case) error {
 	default:
 		a.Status = OnlineAccepted
 	}
-	if oi, ok := s.Cases.modules[c.Kind].(OnlineIntake); ok {
-		if a.Result, err = oi.OnlineResult(c); err != nil {
+	if m, ok := s.Cases.modules[c.Kind].(OnlineModule); ok {
+		if a.Result, err = m.Online().OnlineResult(c); err != nil {
 			return err
 		}
 	}
@@ -563,6 +565,13 @@ func (s *OnlineService) ReplayWebhook(ctx context.Context, id string) (*WebhookD
 // (the onlineApplicationEvents subscription), until ctx ends. Errors:
 // CodeForbidden for callers other than INTEGRATOR clients.
 func (s *OnlineService) Events(ctx context.Context, bus CollabEvents) (<-chan CollabEvent, error) {
+	return portalEvents(ctx, bus, OnlineEventType)
+}
+
+// portalEvents returns the events of messageType meant for the calling
+// portal, until ctx ends. Errors: CodeForbidden for callers other than
+// INTEGRATOR clients.
+func portalEvents(ctx context.Context, bus CollabEvents, messageType string) (<-chan CollabEvent, error) {
 	actor, err := Authorize(ctx, RoleIntegrator)
 	if err != nil {
 		return nil, err
@@ -572,7 +581,7 @@ func (s *OnlineService) Events(ctx context.Context, bus CollabEvents) (<-chan Co
 	go func() {
 		defer close(out)
 		for e := range in {
-			if e.MessageType == OnlineEventType && e.Audience == actor.UserID {
+			if e.MessageType == messageType && e.Audience == actor.UserID {
 				select {
 				case out <- e:
 				case <-ctx.Done():

@@ -150,6 +150,11 @@ func (s *OnlineService) SendMessage(ctx context.Context, in NewPortalMessage) (*
 		if err != nil || a.ClientUserID != actor.UserID {
 			return nil, &Error{Code: CodeNotFound, Field: "applicationId", Message: "no online application of yours has this ID", Reason: "not_found"}
 		}
+		// A message about an application goes to its station and case,
+		// never to an office the portal names beside it.
+		if in.Office != "" && in.Office != a.Office {
+			return nil, FieldErrorf("office", "a message about an application goes to that application's station %s; leave office out", a.Office).WithReason("message.office_mismatch")
+		}
 		m.ApplicationID, m.CaseID, m.Office = a.ID, a.CaseID, a.Office
 	} else {
 		if !client.mayAddress(in.Office) {

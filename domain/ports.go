@@ -36,6 +36,8 @@ type Repos interface {
 	FoundCards() FoundCardRepository
 	// Licences stores fetched e-licences and the cases' citations (4.1.2).
 	Licences() LicenceRepository
+	// HukouBooks stores portals' e-hukou-book applications (3.1.6).
+	HukouBooks() HukouBookRepository
 }
 
 // Database runs use cases. InTx gives fn repositories bound to one

@@ -50,6 +50,7 @@ type ResolverRoot interface {
 	ElectronicSeal() ElectronicSealResolver
 	HcybshRun() HcybshRunResolver
 	Household() HouseholdResolver
+	HukouBookApplicationEvent() HukouBookApplicationEventResolver
 	IdCardFingerprint() IdCardFingerprintResolver
 	IdCardLookup() IdCardLookupResolver
 	IdCardRecord() IdCardRecordResolver
@@ -506,6 +507,26 @@ type ComplexityRoot struct {
 		Type    func(childComplexity int) int
 	}
 
+	HukouBookApplication struct {
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		IDNumber   func(childComplexity int) int
+		LicenceID  func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Reference  func(childComplexity int) int
+		Status     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
+	}
+
+	HukouBookApplicationEvent struct {
+		AppliedAt func(childComplexity int) int
+		MessageID func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Subject   func(childComplexity int) int
+	}
+
 	IdCardApplicant struct {
 		ApplicationDate func(childComplexity int) int
 		ApplicationKind func(childComplexity int) int
@@ -626,6 +647,17 @@ type ComplexityRoot struct {
 		Size   func(childComplexity int) int
 	}
 
+	IdCardOnlineResult struct {
+		Approved    func(childComplexity int) int
+		Authority   func(childComplexity int) int
+		CollectedAt func(childComplexity int) int
+		LongTerm    func(childComplexity int) int
+		Produced    func(childComplexity int) int
+		Reasons     func(childComplexity int) int
+		ValidFrom   func(childComplexity int) int
+		ValidUntil  func(childComplexity int) int
+	}
+
 	IdCardOutcome struct {
 		Collection    func(childComplexity int) int
 		Feedback      func(childComplexity int) int
@@ -685,13 +717,16 @@ type ComplexityRoot struct {
 	}
 
 	IdCardRecord struct {
-		AppliedOn  func(childComplexity int) int
-		IssuedOn   func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		OfficeCode func(childComplexity int) int
-		Status     func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidUntil func(childComplexity int) int
+		AppliedOn    func(childComplexity int) int
+		FoundAt      func(childComplexity int) int
+		FoundClaimed func(childComplexity int) int
+		FoundStation func(childComplexity int) int
+		IssuedOn     func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		OfficeCode   func(childComplexity int) int
+		Status       func(childComplexity int) int
+		ValidFrom    func(childComplexity int) int
+		ValidUntil   func(childComplexity int) int
 	}
 
 	IdCardRefusal struct {
@@ -952,8 +987,10 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AcceptOnlineApplication                  func(childComplexity int, input model.AcceptOnlineApplicationInput) int
+		AcceptOnlineIDCardApplication            func(childComplexity int, input model.AcceptOnlineIDCardApplicationInput) int
 		AnnounceCollaborationKey                 func(childComplexity int, input model.AnnounceCollaborationKeyInput) int
 		AnswerPortalMessage                      func(childComplexity int, input model.AnswerPortalMessageInput) int
+		ApplyHukouBook                           func(childComplexity int, input model.ApplyHukouBookInput) int
 		ApproveBirthMajorChange                  func(childComplexity int, input model.CaseStepInput) int
 		ApproveBirthRegistration                 func(childComplexity int, input model.CaseStepInput) int
 		ApproveIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
@@ -1026,6 +1063,7 @@ type ComplexityRoot struct {
 		SubmitMatterCertificate                  func(childComplexity int, input model.CaseStepInput) int
 		SubmitMigration                          func(childComplexity int, input model.CaseStepInput) int
 		SubmitOnlineBirthApplication             func(childComplexity int, input model.SubmitOnlineBirthApplicationInput) int
+		SubmitOnlineIDCardApplication            func(childComplexity int, input model.SubmitOnlineIDCardApplicationInput) int
 		SubmitOnlineMatterCertificateApplication func(childComplexity int, input model.SubmitOnlineMatterCertificateApplicationInput) int
 		SubmitOnlineMigrationApplication         func(childComplexity int, input model.SubmitOnlineMigrationApplicationInput) int
 		UpdateIntegratorClient                   func(childComplexity int, input model.UpdateIntegratorClientInput) int
@@ -1146,6 +1184,8 @@ type ComplexityRoot struct {
 		FoundIDCards               func(childComplexity int, idNumber *string) int
 		HcybshRun                  func(childComplexity int, id *string) int
 		Household                  func(childComplexity int, number string) int
+		HukouBookApplication       func(childComplexity int, id string) int
+		HukouBookApplications      func(childComplexity int) int
 		IDCardLookup               func(childComplexity int, idNumber string, applicationKind domain.IDCardApplicationKind, reason string) int
 		IDCardSettings             func(childComplexity int) int
 		IntegratorClient           func(childComplexity int) int
@@ -1323,8 +1363,9 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		CollaborationEvents     func(childComplexity int) int
-		OnlineApplicationEvents func(childComplexity int) int
+		CollaborationEvents        func(childComplexity int) int
+		HukouBookApplicationEvents func(childComplexity int) int
+		OnlineApplicationEvents    func(childComplexity int) int
 	}
 
 	User struct {
@@ -1451,6 +1492,9 @@ type HouseholdResolver interface {
 	Station(ctx context.Context, obj *domain.Household) (*domain.Office, error)
 	Members(ctx context.Context, obj *domain.Household) ([]*domain.Resident, error)
 }
+type HukouBookApplicationEventResolver interface {
+	Status(ctx context.Context, obj *domain.CollabEvent) (domain.OnlineStatus, error)
+}
 type IdCardFingerprintResolver interface {
 	FingerName(ctx context.Context, obj *idcard.Fingerprint) (string, error)
 }
@@ -1537,6 +1581,7 @@ type MutationResolver interface {
 	RecordFoundIDCard(ctx context.Context, input model.RecordFoundCardInput) (*domain.FoundCard, error)
 	ClaimFoundIDCard(ctx context.Context, input model.ClaimFoundCardInput) (*domain.FoundCard, error)
 	StartHcybshGeneration(ctx context.Context) (*domain.HcybshRun, error)
+	ApplyHukouBook(ctx context.Context, input model.ApplyHukouBookInput) (*domain.HukouBookApplication, error)
 	StartIDCardApplication(ctx context.Context, input model.StartIDCardApplicationInput) (*domain.Case, error)
 	ModifyIDCardApplication(ctx context.Context, input model.ModifyIDCardApplicationInput) (*domain.Case, error)
 	SubmitIDCardApplication(ctx context.Context, input model.SubmitIDCardApplicationInput) (*domain.Case, error)
@@ -1550,6 +1595,8 @@ type MutationResolver interface {
 	SaveIDCardProductionFeedback(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
 	CollectIDCard(ctx context.Context, input model.CollectIDCardInput) (*domain.Case, error)
 	CloseIDCardApplication(ctx context.Context, input model.CaseStepInput) (*domain.Case, error)
+	SubmitOnlineIDCardApplication(ctx context.Context, input model.SubmitOnlineIDCardApplicationInput) (*domain.OnlineApplication, error)
+	AcceptOnlineIDCardApplication(ctx context.Context, input model.AcceptOnlineIDCardApplicationInput) (*domain.Case, error)
 	CreateIntegratorClient(ctx context.Context, input model.CreateIntegratorClientInput) (*domain.IntegratorCredentials, error)
 	RotateIntegratorSecret(ctx context.Context, input model.RotateIntegratorSecretInput) (*domain.IntegratorCredentials, error)
 	UpdateIntegratorClient(ctx context.Context, input model.UpdateIntegratorClientInput) (*domain.IntegratorClient, error)
@@ -1622,6 +1669,8 @@ type QueryResolver interface {
 	CollaborationPeerDirectory(ctx context.Context) (*domain.PeerDirectoryView, error)
 	FoundIDCards(ctx context.Context, idNumber *string) ([]*domain.FoundCard, error)
 	HcybshRun(ctx context.Context, id *string) (*domain.HcybshRun, error)
+	HukouBookApplication(ctx context.Context, id string) (*domain.HukouBookApplication, error)
+	HukouBookApplications(ctx context.Context) ([]*domain.HukouBookApplication, error)
 	IDCardSettings(ctx context.Context) (*idcard.Settings, error)
 	IDCardLookup(ctx context.Context, idNumber string, applicationKind domain.IDCardApplicationKind, reason string) (*idcard.Lookup, error)
 	CheckIDCardPhoto(ctx context.Context, photo string) (*idcard.Photo, error)
@@ -1683,6 +1732,7 @@ type ResidentConnectionResolver interface {
 }
 type SubscriptionResolver interface {
 	CollaborationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
+	HukouBookApplicationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
 	OnlineApplicationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
 }
 type UserResolver interface {
@@ -3505,6 +3555,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Household.Type(childComplexity), true
 
+	case "HukouBookApplication.createdAt":
+		if e.ComplexityRoot.HukouBookApplication.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.CreatedAt(childComplexity), true
+	case "HukouBookApplication.id":
+		if e.ComplexityRoot.HukouBookApplication.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.ID(childComplexity), true
+	case "HukouBookApplication.idNumber":
+		if e.ComplexityRoot.HukouBookApplication.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.IDNumber(childComplexity), true
+	case "HukouBookApplication.licenceId":
+		if e.ComplexityRoot.HukouBookApplication.LicenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.LicenceID(childComplexity), true
+	case "HukouBookApplication.name":
+		if e.ComplexityRoot.HukouBookApplication.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.Name(childComplexity), true
+	case "HukouBookApplication.reason":
+		if e.ComplexityRoot.HukouBookApplication.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.Reason(childComplexity), true
+	case "HukouBookApplication.reference":
+		if e.ComplexityRoot.HukouBookApplication.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.Reference(childComplexity), true
+	case "HukouBookApplication.status":
+		if e.ComplexityRoot.HukouBookApplication.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.Status(childComplexity), true
+	case "HukouBookApplication.updatedAt":
+		if e.ComplexityRoot.HukouBookApplication.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.UpdatedAt(childComplexity), true
+	case "HukouBookApplication.validUntil":
+		if e.ComplexityRoot.HukouBookApplication.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplication.ValidUntil(childComplexity), true
+
+	case "HukouBookApplicationEvent.at":
+		if e.ComplexityRoot.HukouBookApplicationEvent.AppliedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplicationEvent.AppliedAt(childComplexity), true
+	case "HukouBookApplicationEvent.eventId":
+		if e.ComplexityRoot.HukouBookApplicationEvent.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplicationEvent.MessageID(childComplexity), true
+	case "HukouBookApplicationEvent.status":
+		if e.ComplexityRoot.HukouBookApplicationEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplicationEvent.Status(childComplexity), true
+	case "HukouBookApplicationEvent.applicationId":
+		if e.ComplexityRoot.HukouBookApplicationEvent.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HukouBookApplicationEvent.Subject(childComplexity), true
+
 	case "IdCardApplicant.applicationDate":
 		if e.ComplexityRoot.IdCardApplicant.ApplicationDate == nil {
 			break
@@ -4038,6 +4174,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IdCardManifestEntry.Size(childComplexity), true
 
+	case "IdCardOnlineResult.approved":
+		if e.ComplexityRoot.IdCardOnlineResult.Approved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.Approved(childComplexity), true
+	case "IdCardOnlineResult.authority":
+		if e.ComplexityRoot.IdCardOnlineResult.Authority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.Authority(childComplexity), true
+	case "IdCardOnlineResult.collectedAt":
+		if e.ComplexityRoot.IdCardOnlineResult.CollectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.CollectedAt(childComplexity), true
+	case "IdCardOnlineResult.longTerm":
+		if e.ComplexityRoot.IdCardOnlineResult.LongTerm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.LongTerm(childComplexity), true
+	case "IdCardOnlineResult.produced":
+		if e.ComplexityRoot.IdCardOnlineResult.Produced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.Produced(childComplexity), true
+	case "IdCardOnlineResult.reasons":
+		if e.ComplexityRoot.IdCardOnlineResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.Reasons(childComplexity), true
+	case "IdCardOnlineResult.validFrom":
+		if e.ComplexityRoot.IdCardOnlineResult.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.ValidFrom(childComplexity), true
+	case "IdCardOnlineResult.validUntil":
+		if e.ComplexityRoot.IdCardOnlineResult.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardOnlineResult.ValidUntil(childComplexity), true
+
 	case "IdCardOutcome.collection":
 		if e.ComplexityRoot.IdCardOutcome.Collection == nil {
 			break
@@ -4273,6 +4458,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdCardRecord.AppliedOn(childComplexity), true
+	case "IdCardRecord.foundAt":
+		if e.ComplexityRoot.IdCardRecord.FoundAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.FoundAt(childComplexity), true
+	case "IdCardRecord.foundClaimed":
+		if e.ComplexityRoot.IdCardRecord.FoundClaimed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.FoundClaimed(childComplexity), true
+	case "IdCardRecord.foundStation":
+		if e.ComplexityRoot.IdCardRecord.FoundStation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdCardRecord.FoundStation(childComplexity), true
 	case "IdCardRecord.issuedOn":
 		if e.ComplexityRoot.IdCardRecord.IssuedOn == nil {
 			break
@@ -5381,6 +5584,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptOnlineApplication(childComplexity, args["input"].(model.AcceptOnlineApplicationInput)), true
+	case "Mutation.acceptOnlineIdCardApplication":
+		if e.ComplexityRoot.Mutation.AcceptOnlineIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptOnlineIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptOnlineIDCardApplication(childComplexity, args["input"].(model.AcceptOnlineIDCardApplicationInput)), true
 	case "Mutation.announceCollaborationKey":
 		if e.ComplexityRoot.Mutation.AnnounceCollaborationKey == nil {
 			break
@@ -5403,6 +5617,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AnswerPortalMessage(childComplexity, args["input"].(model.AnswerPortalMessageInput)), true
+	case "Mutation.applyHukouBook":
+		if e.ComplexityRoot.Mutation.ApplyHukouBook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyHukouBook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyHukouBook(childComplexity, args["input"].(model.ApplyHukouBookInput)), true
 	case "Mutation.approveBirthMajorChange":
 		if e.ComplexityRoot.Mutation.ApproveBirthMajorChange == nil {
 			break
@@ -6190,6 +6415,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitOnlineBirthApplication(childComplexity, args["input"].(model.SubmitOnlineBirthApplicationInput)), true
+	case "Mutation.submitOnlineIdCardApplication":
+		if e.ComplexityRoot.Mutation.SubmitOnlineIDCardApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnlineIdCardApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnlineIDCardApplication(childComplexity, args["input"].(model.SubmitOnlineIDCardApplicationInput)), true
 	case "Mutation.submitOnlineMatterCertificateApplication":
 		if e.ComplexityRoot.Mutation.SubmitOnlineMatterCertificateApplication == nil {
 			break
@@ -6816,6 +7052,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Household(childComplexity, args["number"].(string)), true
+	case "Query.hukouBookApplication":
+		if e.ComplexityRoot.Query.HukouBookApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Query_hukouBookApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.HukouBookApplication(childComplexity, args["id"].(string)), true
+	case "Query.hukouBookApplications":
+		if e.ComplexityRoot.Query.HukouBookApplications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.HukouBookApplications(childComplexity), true
 	case "Query.idCardLookup":
 		if e.ComplexityRoot.Query.IDCardLookup == nil {
 			break
@@ -7699,6 +7952,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.CollaborationEvents(childComplexity), true
+	case "Subscription.hukouBookApplicationEvents":
+		if e.ComplexityRoot.Subscription.HukouBookApplicationEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.HukouBookApplicationEvents(childComplexity), true
 	case "Subscription.onlineApplicationEvents":
 		if e.ComplexityRoot.Subscription.OnlineApplicationEvents == nil {
 			break
@@ -7852,8 +8111,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AcceptOnlineApplicationInput", ec.unmarshalInputAcceptOnlineApplicationInput),
+			graphql.NewInputUnmarshaler("AcceptOnlineIdCardApplicationInput", ec.unmarshalInputAcceptOnlineIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("AnnounceCollaborationKeyInput", ec.unmarshalInputAnnounceCollaborationKeyInput),
 			graphql.NewInputUnmarshaler("AnswerPortalMessageInput", ec.unmarshalInputAnswerPortalMessageInput),
+			graphql.NewInputUnmarshaler("ApplyHukouBookInput", ec.unmarshalInputApplyHukouBookInput),
 			graphql.NewInputUnmarshaler("ApproveMigrationInput", ec.unmarshalInputApproveMigrationInput),
 			graphql.NewInputUnmarshaler("ArchiveSearchInput", ec.unmarshalInputArchiveSearchInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
@@ -7920,6 +8181,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
 			graphql.NewInputUnmarshaler("SubmitIdCardApplicationInput", ec.unmarshalInputSubmitIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineBirthApplicationInput", ec.unmarshalInputSubmitOnlineBirthApplicationInput),
+			graphql.NewInputUnmarshaler("SubmitOnlineIdCardApplicationInput", ec.unmarshalInputSubmitOnlineIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineMatterCertificateApplicationInput", ec.unmarshalInputSubmitOnlineMatterCertificateApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineMigrationApplicationInput", ec.unmarshalInputSubmitOnlineMigrationApplicationInput),
 			graphql.NewInputUnmarshaler("UpdateIntegratorClientInput", ec.unmarshalInputUpdateIntegratorClientInput),
@@ -8019,7 +8281,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/hukou_book.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -8040,6 +8302,7 @@ var sources = []*ast.Source{
 	{Name: "schema/collab.graphqls", Input: sourceData("schema/collab.graphqls"), BuiltIn: false},
 	{Name: "schema/found_card.graphqls", Input: sourceData("schema/found_card.graphqls"), BuiltIn: false},
 	{Name: "schema/hcybsh.graphqls", Input: sourceData("schema/hcybsh.graphqls"), BuiltIn: false},
+	{Name: "schema/hukou_book.graphqls", Input: sourceData("schema/hukou_book.graphqls"), BuiltIn: false},
 	{Name: "schema/idcard.graphqls", Input: sourceData("schema/idcard.graphqls"), BuiltIn: false},
 	{Name: "schema/integrator.graphqls", Input: sourceData("schema/integrator.graphqls"), BuiltIn: false},
 	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
@@ -8871,6 +9134,46 @@ func (ec *executionContext) childFields_Household(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
 }
 
+func (ec *executionContext) childFields_HukouBookApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HukouBookApplication_id(ctx, field)
+	case "reference":
+		return ec.fieldContext_HukouBookApplication_reference(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_HukouBookApplication_idNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_HukouBookApplication_name(ctx, field)
+	case "status":
+		return ec.fieldContext_HukouBookApplication_status(ctx, field)
+	case "licenceId":
+		return ec.fieldContext_HukouBookApplication_licenceId(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_HukouBookApplication_validUntil(ctx, field)
+	case "reason":
+		return ec.fieldContext_HukouBookApplication_reason(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_HukouBookApplication_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_HukouBookApplication_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HukouBookApplication", field.Name)
+}
+
+func (ec *executionContext) childFields_HukouBookApplicationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_HukouBookApplicationEvent_eventId(ctx, field)
+	case "applicationId":
+		return ec.fieldContext_HukouBookApplicationEvent_applicationId(ctx, field)
+	case "status":
+		return ec.fieldContext_HukouBookApplicationEvent_status(ctx, field)
+	case "at":
+		return ec.fieldContext_HukouBookApplicationEvent_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HukouBookApplicationEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_IdCardApplicant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "idNumber":
@@ -9217,6 +9520,12 @@ func (ec *executionContext) childFields_IdCardRecord(ctx context.Context, field 
 		return ec.fieldContext_IdCardRecord_validUntil(ctx, field)
 	case "status":
 		return ec.fieldContext_IdCardRecord_status(ctx, field)
+	case "foundAt":
+		return ec.fieldContext_IdCardRecord_foundAt(ctx, field)
+	case "foundStation":
+		return ec.fieldContext_IdCardRecord_foundStation(ctx, field)
+	case "foundClaimed":
+		return ec.fieldContext_IdCardRecord_foundClaimed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IdCardRecord", field.Name)
 }
@@ -10331,6 +10640,20 @@ func (ec *executionContext) field_Mutation_acceptOnlineApplication_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptOnlineIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AcceptOnlineIDCardApplicationInput, error) {
+			return ec.unmarshalNAcceptOnlineIdCardApplicationInput2hukouᚋgraphᚋmodelᚐAcceptOnlineIDCardApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_announceCollaborationKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10351,6 +10674,20 @@ func (ec *executionContext) field_Mutation_answerPortalMessage_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
 			return ec.unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_applyHukouBook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApplyHukouBookInput, error) {
+			return ec.unmarshalNApplyHukouBookInput2hukouᚋgraphᚋmodelᚐApplyHukouBookInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11449,6 +11786,20 @@ func (ec *executionContext) field_Mutation_submitOnlineBirthApplication_args(ctx
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_submitOnlineIdCardApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitOnlineIDCardApplicationInput, error) {
+			return ec.unmarshalNSubmitOnlineIdCardApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineIDCardApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_submitOnlineMatterCertificateApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11856,6 +12207,20 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["number"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_hukouBookApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -20391,6 +20756,382 @@ func (ec *executionContext) fieldContext_Household_members(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _HukouBookApplication_id(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HukouBookApplication_reference(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_idNumber(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "ID_NUMBER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_name(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "NAME")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_status(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "OnlineApplicationStatus")
+}
+
+func (ec *executionContext) _HukouBookApplication_licenceId(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_licenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_licenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_validUntil(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HukouBookApplication_reason(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "String")
+}
+
+func (ec *executionContext) _HukouBookApplication_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HukouBookApplication_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.HukouBookApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplication_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplication_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HukouBookApplicationEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplicationEvent_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplicationEvent_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplicationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HukouBookApplicationEvent_applicationId(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplicationEvent_applicationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplicationEvent_applicationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplicationEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HukouBookApplicationEvent_status(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplicationEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HukouBookApplicationEvent().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.OnlineStatus) graphql.Marshaler {
+			return ec.marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnlineStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplicationEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplicationEvent", field, true, true, "OnlineApplicationStatus")
+}
+
+func (ec *executionContext) _HukouBookApplicationEvent_at(ctx context.Context, field graphql.CollectedField, obj *domain.CollabEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HukouBookApplicationEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppliedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HukouBookApplicationEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HukouBookApplicationEvent", field, false, false, "Time")
+}
+
 func (ec *executionContext) _IdCardApplicant_idNumber(ctx context.Context, field graphql.CollectedField, obj *idcard.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22725,6 +23466,208 @@ func (ec *executionContext) fieldContext_IdCardManifestEntry_size(_ context.Cont
 	return graphql.NewScalarFieldContext("IdCardManifestEntry", field, false, false, "Int")
 }
 
+func (ec *executionContext) _IdCardOnlineResult_approved(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_approved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_approved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_reasons(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_validFrom(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_validUntil(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_longTerm(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_longTerm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongTerm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_longTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_authority(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_authority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Authority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_authority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_produced(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_produced(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Produced, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_produced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdCardOnlineResult_collectedAt(ctx context.Context, field graphql.CollectedField, obj *idcard.OnlineResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardOnlineResult_collectedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollectedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardOnlineResult_collectedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardOnlineResult", field, false, false, "Time")
+}
+
 func (ec *executionContext) _IdCardOutcome_review(ctx context.Context, field graphql.CollectedField, obj *idcard.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23861,6 +24804,75 @@ func (ec *executionContext) _IdCardRecord_status(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_IdCardRecord_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardRecord_foundAt(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_foundAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_foundAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdCardRecord_foundStation(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_foundStation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundStation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_foundStation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdCardRecord_foundClaimed(ctx context.Context, field graphql.CollectedField, obj *domain.IDCardRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdCardRecord_foundClaimed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundClaimed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdCardRecord_foundClaimed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdCardRecord", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _IdCardRefusal_reason(ctx context.Context, field graphql.CollectedField, obj *domain.Error) (ret graphql.Marshaler) {
@@ -31567,6 +32579,68 @@ func (ec *executionContext) fieldContext_Mutation_startHcybshGeneration(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_applyHukouBook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyHukouBook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyHukouBook(ctx, fc.Args["input"].(model.ApplyHukouBookInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.HukouBookApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.HukouBookApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.HukouBookApplication) graphql.Marshaler {
+			return ec.marshalNHukouBookApplication2ᚖhukouᚋdomainᚐHukouBookApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyHukouBook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HukouBookApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyHukouBook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32367,6 +33441,130 @@ func (ec *executionContext) fieldContext_Mutation_closeIdCardApplication(ctx con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_closeIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitOnlineIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitOnlineIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitOnlineIDCardApplication(ctx, fc.Args["input"].(model.SubmitOnlineIDCardApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalNOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitOnlineIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitOnlineIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptOnlineIdCardApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptOnlineIdCardApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptOnlineIDCardApplication(ctx, fc.Args["input"].(model.AcceptOnlineIDCardApplicationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.Case
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.Case
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖhukouᚋdomainᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptOnlineIdCardApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptOnlineIdCardApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36538,6 +37736,118 @@ func (ec *executionContext) fieldContext_Query_hcybshRun(ctx context.Context, fi
 	if fc.Args, err = ec.field_Query_hcybshRun_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_hukouBookApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_hukouBookApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().HukouBookApplication(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.HukouBookApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.HukouBookApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.HukouBookApplication) graphql.Marshaler {
+			return ec.marshalNHukouBookApplication2ᚖhukouᚋdomainᚐHukouBookApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_hukouBookApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HukouBookApplication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_hukouBookApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_hukouBookApplications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_hukouBookApplications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().HukouBookApplications(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal []*domain.HukouBookApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []*domain.HukouBookApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.HukouBookApplication) graphql.Marshaler {
+			return ec.marshalNHukouBookApplication2ᚕᚖhukouᚋdomainᚐHukouBookApplicationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_hukouBookApplications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HukouBookApplication(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -40778,6 +42088,56 @@ func (ec *executionContext) fieldContext_Subscription_collaborationEvents(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_hukouBookApplicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_hukouBookApplicationEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().HukouBookApplicationEvents(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"INTEGRATOR"})
+				if err != nil {
+					var zeroVal *domain.CollabEvent
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CollabEvent
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+			return ec.marshalNHukouBookApplicationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_hukouBookApplicationEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HukouBookApplicationEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_onlineApplicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -42510,6 +43870,69 @@ func UnmarshalAcceptOnlineApplicationInput(ctx context.Context, raw any) (model.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAcceptOnlineIdCardApplicationInput(ctx context.Context, obj any) (model.AcceptOnlineIDCardApplicationInput, error) {
+	var it model.AcceptOnlineIDCardApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "version", "photo", "fingerprints"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "photo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Photo = data
+		case "fingerprints":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fingerprints"))
+			data, err := ec.unmarshalNFingerprintCaptureInput2ᚕᚖhukouᚋdomainᚋidcardᚐFingerprintCaptureᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fingerprints = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcceptOnlineIdCardApplicationInput unmarshals raw into the AcceptOnlineIdCardApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcceptOnlineIdCardApplicationInput(ctx context.Context, raw any) (model.AcceptOnlineIDCardApplicationInput, error) {
+	var out model.AcceptOnlineIDCardApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcceptOnlineIdCardApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAnnounceCollaborationKeyInput(ctx context.Context, obj any) (model.AnnounceCollaborationKeyInput, error) {
 	var it model.AnnounceCollaborationKeyInput
 	if obj == nil {
@@ -42640,6 +44063,66 @@ func (ec *executionContext) unmarshalInputAnswerPortalMessageInput(ctx context.C
 func UnmarshalAnswerPortalMessageInput(ctx context.Context, raw any) (model.AnswerPortalMessageInput, error) {
 	var out model.AnswerPortalMessageInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnswerPortalMessageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApplyHukouBookInput(ctx context.Context, obj any) (model.ApplyHukouBookInput, error) {
+	var it model.ApplyHukouBookInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+
+	fieldsInOrder := [...]string{"reference", "idNumber", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplyHukouBookInput unmarshals raw into the ApplyHukouBookInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplyHukouBookInput(ctx context.Context, raw any) (model.ApplyHukouBookInput, error) {
+	var out model.ApplyHukouBookInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplyHukouBookInput", raw, &out)
 	return out, err
 }
 
@@ -47007,6 +48490,76 @@ func UnmarshalSubmitOnlineBirthApplicationInput(ctx context.Context, raw any) (m
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSubmitOnlineIdCardApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineIDCardApplicationInput, error) {
+	var it model.SubmitOnlineIDCardApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reference"]; !present {
+		asMap["reference"] = ""
+	}
+	if _, present := asMap["materials"]; !present {
+		asMap["materials"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"office", "reference", "applicant", "materials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "office":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("office"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Office = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "applicant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicant"))
+			data, err := ec.unmarshalNIdCardApplicantInput2ᚖhukouᚋdomainᚋidcardᚐApplicant(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Applicant = data
+		case "materials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("materials"))
+			data, err := ec.unmarshalOOnlineMaterialInput2ᚕᚖhukouᚋgraphᚋmodelᚐOnlineMaterialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Materials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitOnlineIdCardApplicationInput unmarshals raw into the SubmitOnlineIdCardApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitOnlineIdCardApplicationInput(ctx context.Context, raw any) (model.SubmitOnlineIDCardApplicationInput, error) {
+	var out model.SubmitOnlineIDCardApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitOnlineIdCardApplicationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSubmitOnlineMatterCertificateApplicationInput(ctx context.Context, obj any) (model.SubmitOnlineMatterCertificateApplicationInput, error) {
 	var it model.SubmitOnlineMatterCertificateApplicationInput
 	if obj == nil {
@@ -47601,6 +49154,13 @@ func (ec *executionContext) _OnlineResult(ctx context.Context, sel ast.Selection
 			return graphql.Null
 		}
 		return ec._MatterCertificateOnlineResult(ctx, sel, obj)
+	case idcard.OnlineResult:
+		return ec._IdCardOnlineResult(ctx, sel, &obj)
+	case *idcard.OnlineResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IdCardOnlineResult(ctx, sel, obj)
 	case birth.OnlineResult:
 		return ec._BirthOnlineResult(ctx, sel, &obj)
 	case *birth.OnlineResult:
@@ -50386,6 +51946,133 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var hukouBookApplicationImplementors = []string{"HukouBookApplication"}
+
+func (ec *executionContext) _HukouBookApplication(ctx context.Context, sel ast.SelectionSet, obj *domain.HukouBookApplication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hukouBookApplicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HukouBookApplication")
+		case "id":
+			out.Values[i] = ec._HukouBookApplication_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._HukouBookApplication_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._HukouBookApplication_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._HukouBookApplication_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._HukouBookApplication_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licenceId":
+			out.Values[i] = ec._HukouBookApplication_licenceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._HukouBookApplication_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._HukouBookApplication_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._HukouBookApplication_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HukouBookApplication_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var hukouBookApplicationEventImplementors = []string{"HukouBookApplicationEvent"}
+
+func (ec *executionContext) _HukouBookApplicationEvent(ctx context.Context, sel ast.SelectionSet, obj *domain.CollabEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hukouBookApplicationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HukouBookApplicationEvent")
+		case "eventId":
+			out.Values[i] = ec._HukouBookApplicationEvent_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicationId":
+			out.Values[i] = ec._HukouBookApplicationEvent_applicationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HukouBookApplicationEvent_status(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._HukouBookApplicationEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var idCardApplicantImplementors = []string{"IdCardApplicant"}
 
 func (ec *executionContext) _IdCardApplicant(ctx context.Context, sel ast.SelectionSet, obj *idcard.Applicant) graphql.Marshaler {
@@ -51139,6 +52826,74 @@ func (ec *executionContext) _IdCardManifestEntry(ctx context.Context, sel ast.Se
 	return out
 }
 
+var idCardOnlineResultImplementors = []string{"IdCardOnlineResult", "OnlineResult"}
+
+func (ec *executionContext) _IdCardOnlineResult(ctx context.Context, sel ast.SelectionSet, obj *idcard.OnlineResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, idCardOnlineResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdCardOnlineResult")
+		case "approved":
+			out.Values[i] = ec._IdCardOnlineResult_approved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._IdCardOnlineResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._IdCardOnlineResult_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._IdCardOnlineResult_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "longTerm":
+			out.Values[i] = ec._IdCardOnlineResult_longTerm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authority":
+			out.Values[i] = ec._IdCardOnlineResult_authority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "produced":
+			out.Values[i] = ec._IdCardOnlineResult_produced(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collectedAt":
+			out.Values[i] = ec._IdCardOnlineResult_collectedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var idCardOutcomeImplementors = []string{"IdCardOutcome"}
 
 func (ec *executionContext) _IdCardOutcome(ctx context.Context, sel ast.SelectionSet, obj *idcard.Outcome) graphql.Marshaler {
@@ -51567,6 +53322,21 @@ func (ec *executionContext) _IdCardRecord(ctx context.Context, sel ast.Selection
 				})
 		case "status":
 			out.Values[i] = ec._IdCardRecord_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foundAt":
+			out.Values[i] = ec._IdCardRecord_foundAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foundStation":
+			out.Values[i] = ec._IdCardRecord_foundStation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foundClaimed":
+			out.Values[i] = ec._IdCardRecord_foundClaimed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -53589,6 +55359,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "applyHukouBook":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyHukouBook(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startIdCardApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startIdCardApplication(ctx, field)
@@ -53676,6 +55453,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "closeIdCardApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_closeIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitOnlineIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitOnlineIdCardApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptOnlineIdCardApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptOnlineIdCardApplication(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -54615,6 +56406,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_hcybshRun(ctx, field)
+				})
+		case "hukouBookApplication":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_hukouBookApplication(ctx, field)
+				})
+		case "hukouBookApplications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_hukouBookApplications(ctx, field)
 				})
 		case "idCardSettings":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -55781,6 +57584,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "collaborationEvents":
 		return ec._Subscription_collaborationEvents(ctx, fields[0])
+	case "hukouBookApplicationEvents":
+		return ec._Subscription_hukouBookApplicationEvents(ctx, fields[0])
 	case "onlineApplicationEvents":
 		return ec._Subscription_onlineApplicationEvents(ctx, fields[0])
 	default:
@@ -56381,6 +58186,11 @@ func (ec *executionContext) unmarshalNAcceptOnlineApplicationInput2hukouᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAcceptOnlineIdCardApplicationInput2hukouᚋgraphᚋmodelᚐAcceptOnlineIDCardApplicationInput(ctx context.Context, v any) (model.AcceptOnlineIDCardApplicationInput, error) {
+	res, err := ec.unmarshalInputAcceptOnlineIdCardApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAddress2ᚖhukouᚋdomainᚐAddress(ctx context.Context, sel ast.SelectionSet, v *domain.Address) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Address!")
@@ -56396,6 +58206,11 @@ func (ec *executionContext) unmarshalNAnnounceCollaborationKeyInput2hukouᚋgrap
 
 func (ec *executionContext) unmarshalNAnswerPortalMessageInput2hukouᚋgraphᚋmodelᚐAnswerPortalMessageInput(ctx context.Context, v any) (model.AnswerPortalMessageInput, error) {
 	res, err := ec.unmarshalInputAnswerPortalMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApplyHukouBookInput2hukouᚋgraphᚋmodelᚐApplyHukouBookInput(ctx context.Context, v any) (model.ApplyHukouBookInput, error) {
+	res, err := ec.unmarshalInputApplyHukouBookInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -57438,6 +59253,38 @@ func (ec *executionContext) marshalNHouseholdType2hukouᚋdomainᚐHouseholdType
 		graphql.AddInvalidNullFromMarshaler(ctx, "HouseholdType!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNHukouBookApplication2ᚕᚖhukouᚋdomainᚐHukouBookApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.HukouBookApplication) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHukouBookApplication2ᚖhukouᚋdomainᚐHukouBookApplication(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHukouBookApplication2ᚖhukouᚋdomainᚐHukouBookApplication(ctx context.Context, sel ast.SelectionSet, v *domain.HukouBookApplication) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HukouBookApplication!")
+		return graphql.Null
+	}
+	return ec._HukouBookApplication(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHukouBookApplicationEvent2ᚖhukouᚋdomainᚐCollabEvent(ctx context.Context, sel ast.SelectionSet, v *domain.CollabEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HukouBookApplicationEvent!")
+		return graphql.Null
+	}
+	return ec._HukouBookApplicationEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -59088,6 +60935,11 @@ func (ec *executionContext) unmarshalNSubmitIdCardApplicationInput2hukouᚋgraph
 
 func (ec *executionContext) unmarshalNSubmitOnlineBirthApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineBirthApplicationInput(ctx context.Context, v any) (model.SubmitOnlineBirthApplicationInput, error) {
 	res, err := ec.unmarshalInputSubmitOnlineBirthApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSubmitOnlineIdCardApplicationInput2hukouᚋgraphᚋmodelᚐSubmitOnlineIDCardApplicationInput(ctx context.Context, v any) (model.SubmitOnlineIDCardApplicationInput, error) {
+	res, err := ec.unmarshalInputSubmitOnlineIdCardApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

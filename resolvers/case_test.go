@@ -171,6 +171,7 @@ func (b *testBundle) caseServerWith(t *testing.T, db *storage.DB, simURL, provin
 	res.Casework, res.Archives, res.Birth, res.Migration, res.Certificate, res.IDCard = cases, archives, births, migrations, certs, cards
 	res.Online = domain.NewOnlineService(db, b.audit, cases, archives, res.Integrators, nil)
 	res.FoundCards = &domain.FoundCardService{DB: db, Audit: b.audit, Ministry: mc, Now: time.Now, NewID: newID}
+	res.HukouBooks = &domain.HukouBookService{DB: db, Audit: b.audit, Integrators: res.Integrators, Authority: mc, Licences: db.Licences(), Now: time.Now, NewID: newID}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: &res, Tokens: b.tokens}))
 	srv := httptest.NewServer(mux)

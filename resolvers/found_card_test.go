@@ -48,6 +48,35 @@ func TestFoundIDCards(t *testing.T) {
 		requireError(t, b.do2(t, srv.URL, b.token(t, b.officer), recordQ, map[string]any{"in": map[string]any{"idNumber": ministrysim.ScriptedSpouseIDNumber,
 			"foundAt": time.Now().Format(time.RFC3339), "foundPlace": "x", "finderName": "y"}}), "FORBIDDEN", "", "")
 
+		// The owner's card is flagged found in the ID card history the
+		// intake shows (3.1.5, 7.1.3): the Ministry's history with this
+		// deployment's record, at any station of the deployment.
+		type historyRecord struct {
+			Status       string
+			IssuedOn     *string
+			FoundAt      *time.Time
+			FoundStation *string
+			FoundClaimed bool
+		}
+		const lookupQ = `query($n: String!) { idCardLookup(idNumber: $n, applicationKind: RENEWAL, reason: "DATA_CHANGED") { history { status issuedOn foundAt foundStation foundClaimed } } }`
+		flagged := func(tok string) historyRecord {
+			var out struct{ IdCardLookup struct{ History []historyRecord } }
+			b.do2(t, srv.URL, tok, lookupQ, map[string]any{"n": ministrysim.ScriptedSpouseIDNumber}).ok(t, &out)
+			var found []historyRecord
+			for _, r := range out.IdCardLookup.History {
+				if r.FoundAt != nil {
+					found = append(found, r)
+				}
+			}
+			require.Len(t, found, 1, "exactly the current card is flagged: %+v", out.IdCardLookup.History)
+			return found[0]
+		}
+		f := flagged(clerk)
+		require.Equal(t, b.station, *f.FoundStation)
+		require.False(t, f.FoundClaimed)
+		require.NotNil(t, f.IssuedOn)
+		require.Equal(t, b.station, *flagged(b.token(t, b.otherClerk)).FoundStation, "another station's intake sees where it waits")
+
 		const findQ = `query($n: String) { foundIdCards(idNumber: $n) { id status } }`
 		find := func(tok, number string) int {
 			var out struct{ FoundIdCards []card }
@@ -67,5 +96,6 @@ func TestFoundIDCards(t *testing.T) {
 		require.Equal(t, "CLAIMED", claimed.ClaimFoundIdCard.Status)
 		require.Equal(t, ministrysim.ScriptedSpouseIDNumber, claimed.ClaimFoundIdCard.ClaimantIDNumber)
 		requireError(t, b.do2(t, srv.URL, clerk, claimQ, vars), "CONFLICT", "", "found_card.claimed")
+		require.True(t, flagged(clerk).FoundClaimed, "the history shows the card collected")
 	})
 }

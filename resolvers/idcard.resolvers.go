@@ -152,6 +152,20 @@ func (r *mutationResolver) CloseIDCardApplication(ctx context.Context, input mod
 	return r.IDCard.Close(ctx, input.ID.Ref(input.Version), input.Note)
 }
 
+// SubmitOnlineIDCardApplication is the resolver for the submitOnlineIdCardApplication field.
+func (r *mutationResolver) SubmitOnlineIDCardApplication(ctx context.Context, input model.SubmitOnlineIDCardApplicationInput) (*domain.OnlineApplication, error) {
+	sub, err := onlineSubmission(idcard.Kind, input.Office, input.Reference, input.Applicant, input.Materials)
+	if err != nil {
+		return nil, err
+	}
+	return r.Online.Submit(ctx, sub)
+}
+
+// AcceptOnlineIDCardApplication is the resolver for the acceptOnlineIdCardApplication field.
+func (r *mutationResolver) AcceptOnlineIDCardApplication(ctx context.Context, input model.AcceptOnlineIDCardApplicationInput) (*domain.Case, error) {
+	return r.Online.Accept(ctx, input.ID, input.Version, idcard.Captures{Photo: input.Photo, Fingerprints: values(input.Fingerprints)})
+}
+
 // IDCardSettings is the resolver for the idCardSettings field.
 func (r *queryResolver) IDCardSettings(ctx context.Context) (*idcard.Settings, error) {
 	return r.IDCard.Settings(ctx)

@@ -81,20 +81,25 @@ func (m idempotency) InterceptOperation(ctx context.Context, next graphql.Operat
 		setResponseHeader(ctx, replayedHeader, "true")
 		return once(&resp)
 	}
-	h := next(ctx)
+	// The call rides in the context down to the mutation's transactions,
+	// which mark the key committed as they commit (domain.MarkIdempotentCommit).
+	h := next(domain.WithIdempotentCall(ctx, call))
 	return func(ctx context.Context) *graphql.Response {
-		resp := h(ctx)
+		resp := h(domain.WithIdempotentCall(ctx, call))
 		if resp == nil {
 			return nil
 		}
 		store := context.WithoutCancel(ctx) // the mutation committed: record it even if the client left
+		raw, err := json.Marshal(resp)
 		if retryable(resp.Errors) {
-			if err := call.Abandon(store); err != nil {
+			if err == nil {
+				err = call.Abandon(store, raw)
+			}
+			if err != nil {
 				slog.WarnContext(ctx, "idempotency: release key", "err", err)
 			}
 			return resp
 		}
-		raw, err := json.Marshal(resp)
 		if err == nil {
 			err = call.Finish(store, raw)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"hukou/domain"
+	"hukou/integrations/ministry/ministrysim"
 	"hukou/storage"
 	"hukou/storage/storagetest"
 )
@@ -20,9 +22,15 @@ import (
 // response and whether it was replayed.
 func (b *testBundle) doKey(t *testing.T, token, key, query string, vars map[string]any) (gqlResponse, bool) {
 	t.Helper()
+	return b.doKeyAt(t, b.srv.URL, token, key, query, vars)
+}
+
+// doKeyAt is doKey against the server at baseURL.
+func (b *testBundle) doKeyAt(t *testing.T, baseURL, token, key, query string, vars map[string]any) (gqlResponse, bool) {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	require.NoError(t, err)
-	req, err := http.NewRequest(http.MethodPost, b.srv.URL+"/graphql", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, baseURL+"/graphql", bytes.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -144,5 +152,62 @@ func TestIdempotencyKeys(t *testing.T) {
 			require.Empty(t, r.Errors)
 			require.False(t, replayed)
 		})
+	})
+}
+
+// TestIdempotency_CrashBetweenCommitAndAnswer (issue 18, idempotency in the
+// mutation's transaction): the key is marked committed inside the
+// submission's own transaction, so when the process dies after the commit
+// but before the answer is stored, a retry with the same key long after
+// does not run the submission again: exactly one application, and the
+// retry is told its answer was lost (CONFLICT idempotency.answer_lost). A
+// mutation that rolled back leaves no mark. Both databases.
+func TestIdempotency_CrashBetweenCommitAndAnswer(t *testing.T) {
+	t.Parallel()
+	sim := httptest.NewServer(ministrysim.MustNew(ministrysim.Config{}))
+	t.Cleanup(sim.Close)
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		b := setup(t, db)
+		srv := b.caseServer(t, db, sim.URL)
+		var out struct{ CreateIntegratorClient credentials }
+		b.do2(t, srv.URL, b.token(t, b.admin), createClientMutation, map[string]any{"in": map[string]any{
+			"clientId": "crash-portal", "name": "crash", "officeCode": b.city, "kinds": []string{"MIGRATION"}, "offices": []string{b.station}}}).ok(t, &out)
+		var l struct{ ClientLogin struct{ AccessToken string } }
+		b.do2(t, srv.URL, "", clientLoginMutation, map[string]any{"id": "crash-portal", "secret": out.CreateIntegratorClient.ClientSecret}).ok(t, &l)
+		portal := l.ClientLogin.AccessToken
+		applicant := map[string]any{"applicantIdNumber": ministrysim.ScriptedSpouseIDNumber, "category": "GRADUATE",
+			"movers": []string{ministrysim.ScriptedSpouseIDNumber}, "way": "ESTABLISH", "division": b.station[:6], "address": "兴隆台区振兴街1号"}
+		const submitQ = `mutation($in: SubmitOnlineMigrationApplicationInput!) { submitOnlineMigrationApplication(input: $in) { id status } }`
+		vars := map[string]any{"in": map[string]any{"office": b.station, "reference": "LN-CRASH-1", "applicant": applicant}}
+		count := func() int {
+			page, err := db.Online().FindOnlineApplications(ctx, domain.OnlineFilter{}, domain.Page{First: 50})
+			require.NoError(t, err)
+			return len(page.Applications)
+		}
+
+		r, _ := b.doKeyAt(t, srv.URL, portal, "k-crash", submitQ, vars)
+		require.Empty(t, r.Errors)
+		require.Equal(t, 1, count())
+		// The state a crash between the commit and the stored answer leaves,
+		// an hour ago: the reservation without an answer, marked committed
+		// by the submission's transaction.
+		_, err := db.Bun().NewRaw("UPDATE idempotency_keys SET response = NULL, created_at = ?, committed_at = ? WHERE key = ? AND committed_at IS NOT NULL",
+			time.Now().UTC().Add(-time.Hour), time.Now().UTC().Add(-time.Hour), "k-crash").Exec(ctx)
+		require.NoError(t, err)
+		var marked int
+		require.NoError(t, db.Bun().NewRaw("SELECT COUNT(*) FROM idempotency_keys WHERE key = ? AND committed_at IS NOT NULL", "k-crash").Scan(ctx, &marked))
+		require.Equal(t, 1, marked, "the submission's transaction marked the key")
+
+		r, _ = b.doKeyAt(t, srv.URL, portal, "k-crash", submitQ, vars)
+		requireError(t, r, "CONFLICT", "idempotencyKey", "idempotency.answer_lost")
+		require.Equal(t, 1, count(), "the retry after the crash created no second application")
+
+		// A submission refused inside its transaction's checks commits no mark.
+		bad := map[string]any{"in": map[string]any{"office": "999999999999", "applicant": applicant}}
+		r, _ = b.doKeyAt(t, srv.URL, portal, "k-refused", submitQ, bad)
+		require.NotEmpty(t, r.Errors)
+		require.NoError(t, db.Bun().NewRaw("SELECT COUNT(*) FROM idempotency_keys WHERE key = ? AND committed_at IS NOT NULL", "k-refused").Scan(ctx, &marked))
+		require.Equal(t, 0, marked)
 	})
 }

@@ -14,7 +14,7 @@ import (
 
 // AcceptOnlineApplication is the resolver for the acceptOnlineApplication field.
 func (r *mutationResolver) AcceptOnlineApplication(ctx context.Context, input model.AcceptOnlineApplicationInput) (*domain.Case, error) {
-	return r.Online.Accept(ctx, input.ID, input.Version)
+	return r.Online.Accept(ctx, input.ID, input.Version, nil)
 }
 
 // RejectOnlineApplication is the resolver for the rejectOnlineApplication field.

@@ -209,6 +209,11 @@ var maskedOutOfReach = map[string]string{
 	"FoundCard.claimantIdNumber": "as idNumber",
 	"CaseFile.deleteReason":      "set only on deleted archives, which only searchArchives lists (not ANALYST); a case lists valid ones",
 	"IdCardRefusal.message":      "idCardLookup: CLERK",
+	// Issue 18 (3.1.4, 3.1.6): the portal reads these masked only; TestHukouBook checks the ID number masked.
+	"HukouBookApplication.idNumber": "hukouBookApplication(s): INTEGRATOR only, always masked (no clear reader)",
+	"HukouBookApplication.name":     "as idNumber",
+	"HukouBookApplication.reason":   "as idNumber",
+	"IdCardOnlineResult.reasons":    "onlineApplication's result: the same masking as MigrationOnlineResult.reasons; this fixture has no ID card case",
 }
 
 // TestMasking_AnalystReadsMaskedClerkInClear reads every @pii field of the

@@ -33,4 +33,5 @@ type Resolver struct {
 	Idempotency *domain.IdempotencyService
 	Online      *domain.OnlineService
 	FoundCards  *domain.FoundCardService
+	HukouBooks  *domain.HukouBookService
 }

@@ -12,12 +12,13 @@ import (
 // idempotencyRow is the bun model of idempotency_keys.
 type idempotencyRow struct {
 	bun.BaseModel `bun:"table:idempotency_keys"`
-	OwnerID       string    `bun:"owner_id,pk"`
-	Key           string    `bun:"key,pk"`
-	RequestHash   string    `bun:"request_hash"`
-	Response      *string   `bun:"response"`
-	CreatedAt     time.Time `bun:"created_at"`
-	ExpiresAt     time.Time `bun:"expires_at"`
+	OwnerID       string     `bun:"owner_id,pk"`
+	Key           string     `bun:"key,pk"`
+	RequestHash   string     `bun:"request_hash"`
+	Response      *string    `bun:"response"`
+	CommittedAt   *time.Time `bun:"committed_at"`
+	CreatedAt     time.Time  `bun:"created_at"`
+	ExpiresAt     time.Time  `bun:"expires_at"`
 }
 
 type idempotencyRepo struct{ idb bun.IDB }
@@ -34,7 +35,8 @@ func (r idempotencyRepo) FindIdempotencyKey(ctx context.Context, owner, key stri
 	if err := r.idb.NewSelect().Model(&row).Where("owner_id = ? AND key = ?", owner, key).Scan(ctx); err != nil {
 		return nil, translate(err, "idempotency key")
 	}
-	rec := &domain.IdempotencyRecord{Owner: row.OwnerID, Key: row.Key, RequestHash: row.RequestHash, CreatedAt: row.CreatedAt, ExpiresAt: row.ExpiresAt}
+	rec := &domain.IdempotencyRecord{Owner: row.OwnerID, Key: row.Key, RequestHash: row.RequestHash, CommittedAt: row.CommittedAt,
+		CreatedAt: row.CreatedAt, ExpiresAt: row.ExpiresAt}
 	if row.Response != nil {
 		rec.Response = []byte(*row.Response)
 	}
@@ -59,4 +61,10 @@ func (r idempotencyRepo) PruneIdempotencyKeys(ctx context.Context, before time.T
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+func (r idempotencyRepo) CommitIdempotencyKey(ctx context.Context, owner, key string, at time.Time) error {
+	_, err := r.idb.NewUpdate().Model((*idempotencyRow)(nil)).Set("committed_at = ?", at.UTC()).
+		Where("owner_id = ? AND key = ? AND committed_at IS NULL", owner, key).Exec(ctx)
+	return translate(err, "idempotency key")
 }

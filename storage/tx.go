@@ -45,6 +45,7 @@ func (r repos) PortalMessages() domain.PortalMessageRepository {
 	return portalMessageRepo{r.idb}
 }
 func (r repos) FoundCards() domain.FoundCardRepository { return foundCardRepo{r.idb} }
+func (r repos) HukouBooks() domain.HukouBookRepository { return hukouBookRepo{r.idb} }
 
 // AfterCommit implements domain.Repos.
 func (r repos) AfterCommit(fn func()) {
@@ -81,6 +82,9 @@ func (db *DB) Queries() domain.QueryRepository { return db.pool().Queries() }
 
 // FoundCards implements domain.Repos on the pool.
 func (db *DB) FoundCards() domain.FoundCardRepository { return db.pool().FoundCards() }
+
+// HukouBooks implements domain.Repos on the pool.
+func (db *DB) HukouBooks() domain.HukouBookRepository { return db.pool().HukouBooks() }
 
 // PortalMessages implements domain.Repos on the pool.
 func (db *DB) PortalMessages() domain.PortalMessageRepository { return db.pool().PortalMessages() }
@@ -121,7 +125,13 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx domain.R
 	err := db.bun.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		ctx = context.WithValue(ctx, txKey{}, tx)
 		pending, committed = pending[:0], committed[:0]
-		return fn(ctx, repos{idb: tx, db: db, tx: tx.Tx, pending: &pending, committed: &committed})
+		r := repos{idb: tx, db: db, tx: tx.Tx, pending: &pending, committed: &committed}
+		if err := fn(ctx, r); err != nil {
+			return err
+		}
+		// A mutation made with an idempotency key marks it committed in
+		// its own transaction (issue 18): never run twice after a crash.
+		return domain.MarkIdempotentCommit(ctx, r)
 	})
 	if err == nil {
 		for _, e := range pending {

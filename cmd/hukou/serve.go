@@ -93,6 +93,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	archives.PDF = pdfread.Reader{} // issue 16: every PDF kept is parsed; thumbnails show page 1
 	integrators := domain.NewIntegratorService(db, audit, time.Now, newID)
 	online := domain.NewOnlineService(db, audit, cases, archives, integrators, &portal.Sender{})
+	hukouBooks := &domain.HukouBookService{DB: db, Audit: audit, Integrators: integrators, Authority: ext.ministry, Licences: db.Licences(), Now: time.Now, NewID: newID}
 	if cfg.BlobSweepInterval != 0 && cfg.BlobSweepGrace < domain.MinBlobSweepGrace {
 		closeIntegrations()
 		db.Close()
@@ -105,7 +106,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
 		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, ForwardInterval: cfg.ForwardInterval,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter,
-		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval})
+		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval,
+		HukouBooks: hukouBooks})
 	if err != nil {
 		audit.Close()
 		closeIntegrations()
@@ -154,6 +156,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Idempotency: &domain.IdempotencyService{DB: db, Now: time.Now},
 		Online:      online,
 		FoundCards:  &domain.FoundCardService{DB: db, Audit: audit, Ministry: ext.ministry, Now: time.Now, NewID: newID},
+		HukouBooks:  hukouBooks,
 	}
 	res.Integrators.Sessions = auth
 	// The refresh cookie is Secure except on plain HTTP in development mode.

@@ -1,9 +1,7 @@
 package birth
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 
 	"hukou/domain"
@@ -28,48 +26,49 @@ type OnlineResult struct {
 	NewbornName     string   `json:"newbornName,omitempty"`
 }
 
-// dataField names a field of the online data in errors ("data.applicant.x").
-func dataField(err error, prefix string) error {
+// Online implements domain.OnlineModule: the data's shape, the
+// certificate number's form and the applicant's rules that need no
+// look-up, normalised as the counter stores them; the counter's intake
+// (start) when the clerk completes it; the decision and settlement.
+func (s *Service) Online() domain.OnlineIntake {
+	return domain.OnlineKind[OnlineData, OnlineResult]{
+		What: "birth", Prefix: "data.",
+		Check: func(d *OnlineData) error {
+			certNo, err := certificateNumberOf(d.CertificateNumber)
+			if err != nil {
+				return err
+			}
+			d.CertificateNumber = certNo
+			if err := d.Applicant.normalise(s.Cases.Now()); err != nil {
+				return prefix(err, "applicant.")
+			}
+			return nil
+		},
+		Start: func(ctx context.Context, _ *domain.OnlineApplication, d OnlineData, counter any, link func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
+			if err := domain.NoCounter(counter); err != nil {
+				return nil, err
+			}
+			return s.start(ctx, Intake(d), link)
+		},
+		Result: s.onlineResult,
+		Fill: func(r *OnlineResult) {
+			if r.Reasons == nil {
+				r.Reasons = []string{}
+			}
+		},
+	}
+}
+
+// prefix names a field of the online data in errors ("applicant.x").
+func prefix(err error, p string) error {
 	var de *domain.Error
 	if errors.As(err, &de) && de.Field != "" {
-		de.Field = prefix + de.Field
+		de.Field = p + de.Field
 	}
 	return err
 }
 
-// CheckOnline implements domain.OnlineIntake: the data's shape (unknown
-// fields refused), the certificate number's form and the applicant's
-// rules that need no look-up, normalised as the counter stores them.
-func (s *Service) CheckOnline(raw json.RawMessage) (json.RawMessage, error) {
-	var d OnlineData
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return nil, domain.FieldErrorf("data", "the birth application data is malformed: %v", err).WithReason("online.data")
-	}
-	certNo, err := certificateNumberOf(d.CertificateNumber)
-	if err != nil {
-		return nil, dataField(err, "data.")
-	}
-	d.CertificateNumber = certNo
-	if err := d.Applicant.normalise(s.Cases.Now()); err != nil {
-		return nil, dataField(err, "data.applicant.")
-	}
-	return json.Marshal(d)
-}
-
-// StartOnline implements domain.OnlineIntake: the counter's intake (Start)
-// of the portal's data by the calling clerk, with link in its transaction.
-func (s *Service) StartOnline(ctx context.Context, app *domain.OnlineApplication, link func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
-	var d OnlineData
-	if err := json.Unmarshal(app.Data, &d); err != nil {
-		return nil, err
-	}
-	return s.start(ctx, Intake(d), link)
-}
-
-// OnlineResult implements domain.OnlineIntake.
-func (s *Service) OnlineResult(c *domain.Case) (json.RawMessage, error) {
+func (s *Service) onlineResult(c *domain.Case) (*OnlineResult, error) {
 	d, err := decode(c)
 	if err != nil {
 		return nil, err
@@ -85,19 +84,7 @@ func (s *Service) OnlineResult(c *domain.Case) (json.RawMessage, error) {
 	if out.Approved == nil && out.IDNumber == "" && len(out.Reasons) == 0 {
 		return nil, nil
 	}
-	return json.Marshal(out)
+	return &out, nil
 }
 
-var _ domain.OnlineIntake = (*Service)(nil)
-
-// DecodeOnlineResult implements domain.OnlineIntake.
-func (s *Service) DecodeOnlineResult(raw json.RawMessage) (domain.OnlineResultDetails, error) {
-	var r OnlineResult
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, err
-	}
-	if r.Reasons == nil {
-		r.Reasons = []string{}
-	}
-	return &r, nil
-}
+var _ domain.OnlineModule = (*Service)(nil)

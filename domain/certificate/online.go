@@ -1,10 +1,7 @@
 package certificate
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 
 	"hukou/domain"
 )
@@ -21,38 +18,30 @@ type OnlineResult struct {
 	RefusalNumber     string   `json:"refusalNumber,omitempty"`
 }
 
-// CheckOnline implements domain.OnlineIntake for MATTER_CERT: the matter's
-// shape (unknown fields refused) and its rules that need no look-up,
-// normalised as the counter stores them.
-func (s *Service) CheckOnline(raw json.RawMessage) (json.RawMessage, error) {
-	var m Matter
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
-		return nil, domain.FieldErrorf("data", "the certificate application data is malformed: %v", err).WithReason("online.data")
+// Online implements domain.OnlineModule for MATTER_CERT: the matter's
+// shape and its rules that need no look-up, normalised as the counter
+// stores them; the counter's intake (start) when the clerk completes it;
+// the verdict and the certificate or refusal.
+func (s *Service) Online() domain.OnlineIntake {
+	return domain.OnlineKind[Matter, OnlineResult]{
+		What: "certificate", Prefix: "data.matter.",
+		Check: func(m *Matter) error { return m.normalise(s.Cases.Now()) },
+		Start: func(ctx context.Context, _ *domain.OnlineApplication, m Matter, counter any, link func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
+			if err := domain.NoCounter(counter); err != nil {
+				return nil, err
+			}
+			return s.start(ctx, m, link)
+		},
+		Result: s.onlineResult,
+		Fill: func(r *OnlineResult) {
+			if r.Reasons == nil {
+				r.Reasons = []string{}
+			}
+		},
 	}
-	if err := m.normalise(s.Cases.Now()); err != nil {
-		var de *domain.Error
-		if errors.As(err, &de) && de.Field != "" {
-			de.Field = "data.matter." + de.Field
-		}
-		return nil, err
-	}
-	return json.Marshal(m)
 }
 
-// StartOnline implements domain.OnlineIntake: the counter's intake (Start)
-// of the portal's matter by the calling clerk, with link in its transaction.
-func (s *Service) StartOnline(ctx context.Context, app *domain.OnlineApplication, link func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
-	var m Matter
-	if err := json.Unmarshal(app.Data, &m); err != nil {
-		return nil, err
-	}
-	return s.start(ctx, m, link)
-}
-
-// OnlineResult implements domain.OnlineIntake.
-func (s *Service) OnlineResult(c *domain.Case) (json.RawMessage, error) {
+func (s *Service) onlineResult(c *domain.Case) (*OnlineResult, error) {
 	d, err := decode(c)
 	if err != nil {
 		return nil, err
@@ -70,19 +59,7 @@ func (s *Service) OnlineResult(c *domain.Case) (json.RawMessage, error) {
 	if out.Verdict == "" && out.CertificateNumber == "" && out.RefusalNumber == "" {
 		return nil, nil
 	}
-	return json.Marshal(out)
+	return &out, nil
 }
 
-// DecodeOnlineResult implements domain.OnlineIntake.
-func (s *Service) DecodeOnlineResult(raw json.RawMessage) (domain.OnlineResultDetails, error) {
-	var r OnlineResult
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, err
-	}
-	if r.Reasons == nil {
-		r.Reasons = []string{}
-	}
-	return &r, nil
-}
-
-var _ domain.OnlineIntake = (*Service)(nil)
+var _ domain.OnlineModule = (*Service)(nil)

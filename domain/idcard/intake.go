@@ -118,6 +118,13 @@ func (s *Service) lookup(ctx context.Context, actor *domain.Actor, a Applicant, 
 	if m.History, err = s.Ministry.IDCardHistory(ctx, a.IDNumber); err != nil {
 		return nil, err
 	}
+	// The history with this deployment's own records: a card found and
+	// matched to the person is flagged (3.1.5).
+	found, err := domain.FoundCardsOf(ctx, s.Cases.DB, a.IDNumber)
+	if err != nil {
+		return nil, err
+	}
+	domain.FlagFoundCards(m.History, found)
 	var refusals []*domain.Error
 	if !m.ServiceOpen {
 		refusals = append(refusals, domain.Errorf(domain.CodeConflict, "off-site ID card applications are not open for province %s", province).WithReason("case.service_closed"))
@@ -244,6 +251,12 @@ func (l *Lookup) firstRefusal() error {
 // (the Ministry's eligibility reason, a history rule, the service closed,
 // another live application of the person), CodeForbidden, CodeUnavailable.
 func (s *Service) Start(ctx context.Context, a Applicant, caps Captures) (*domain.Case, error) {
+	return s.start(ctx, a, caps)
+}
+
+// start is Start with effects run in the creating transaction (an online
+// application's link, Online).
+func (s *Service) start(ctx context.Context, a Applicant, caps Captures, effects ...func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
 	actor, err := s.intakeActor(ctx)
 	if err != nil {
 		return nil, err
@@ -281,9 +294,10 @@ func (s *Service) Start(ctx context.Context, a Applicant, caps Captures) (*domai
 	c := &domain.Case{ID: id, Kind: Kind, CollabNo: collabNo, AcceptanceOffice: actor.OfficeCode,
 		RegistrationOffice: l.Ministry.OfficeCode, RegistrationProvince: l.Ministry.Province, Office: actor.OfficeCode,
 		Applicant: applicant, Ministry: ministry, CreatedBy: actor.Username}
-	if err := s.Cases.Create(ctx, c, ActStart, func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
+	record := func(ctx context.Context, tx domain.Repos, c *domain.Case) error {
 		return p.record(ctx, s.Documents, tx, c.ID)
-	}); err != nil {
+	}
+	if err := s.Cases.Create(ctx, c, ActStart, append([]func(ctx context.Context, tx domain.Repos, c *domain.Case) error{record}, effects...)...); err != nil {
 		return nil, err
 	}
 	return c, nil

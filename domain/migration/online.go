@@ -1,10 +1,7 @@
 package migration
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"time"
 
 	"hukou/domain"
@@ -22,39 +19,30 @@ type OnlineResult struct {
 	MovedInOn       *time.Time `json:"movedInOn,omitempty"`
 }
 
-// CheckOnline implements domain.OnlineIntake for migrations: the
-// applicant's shape (unknown fields refused) and the rules that need no
-// look-up, normalised as the counter stores them.
-func (s *Service) CheckOnline(raw json.RawMessage) (json.RawMessage, error) {
-	var a Applicant
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&a); err != nil {
-		return nil, domain.FieldErrorf("data", "the migration application data is malformed: %v", err).WithReason("online.data")
+// Online implements domain.OnlineModule for migrations: the applicant's
+// shape and the rules that need no look-up, normalised as the counter
+// stores them; the counter's intake (start, with its look-ups) when the
+// clerk completes it; the decision, certificate and household.
+func (s *Service) Online() domain.OnlineIntake {
+	return domain.OnlineKind[Applicant, OnlineResult]{
+		What: "migration", Prefix: "data.applicant.",
+		Check: func(a *Applicant) error { return a.normalise(s.Cases.Now()) },
+		Start: func(ctx context.Context, _ *domain.OnlineApplication, a Applicant, counter any, link func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
+			if err := domain.NoCounter(counter); err != nil {
+				return nil, err
+			}
+			return s.start(ctx, Intake{Applicant: a}, link)
+		},
+		Result: s.onlineResult,
+		Fill: func(r *OnlineResult) {
+			if r.Reasons == nil {
+				r.Reasons = []string{}
+			}
+		},
 	}
-	if err := a.normalise(s.Cases.Now()); err != nil {
-		var de *domain.Error
-		if errors.As(err, &de) && de.Field != "" {
-			de.Field = "data.applicant." + de.Field
-		}
-		return nil, err
-	}
-	return json.Marshal(a)
 }
 
-// StartOnline implements domain.OnlineIntake: the counter's intake (Start,
-// with its look-ups) of the portal's applicant by the calling clerk, with
-// link in its transaction.
-func (s *Service) StartOnline(ctx context.Context, app *domain.OnlineApplication, link func(ctx context.Context, tx domain.Repos, c *domain.Case) error) (*domain.Case, error) {
-	var a Applicant
-	if err := json.Unmarshal(app.Data, &a); err != nil {
-		return nil, err
-	}
-	return s.start(ctx, Intake{Applicant: a}, link)
-}
-
-// OnlineResult implements domain.OnlineIntake.
-func (s *Service) OnlineResult(c *domain.Case) (json.RawMessage, error) {
+func (s *Service) onlineResult(c *domain.Case) (*OnlineResult, error) {
 	d, err := decode(c)
 	if err != nil {
 		return nil, err
@@ -77,19 +65,7 @@ func (s *Service) OnlineResult(c *domain.Case) (json.RawMessage, error) {
 	if out.Approved == nil && out.LicenceID == "" && out.HouseholdNumber == "" {
 		return nil, nil
 	}
-	return json.Marshal(out)
+	return &out, nil
 }
 
-// DecodeOnlineResult implements domain.OnlineIntake.
-func (s *Service) DecodeOnlineResult(raw json.RawMessage) (domain.OnlineResultDetails, error) {
-	var r OnlineResult
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, err
-	}
-	if r.Reasons == nil {
-		r.Reasons = []string{}
-	}
-	return &r, nil
-}
-
-var _ domain.OnlineIntake = (*Service)(nil)
+var _ domain.OnlineModule = (*Service)(nil)

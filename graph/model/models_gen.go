@@ -26,6 +26,18 @@ type AcceptOnlineApplicationInput struct {
 	Version int `json:"version"`
 }
 
+// Completes an online ID card application at the counter with the photo and the fingers taken there (3.1.4, 1.1.8).
+type AcceptOnlineIDCardApplicationInput struct {
+	// The application.
+	ID string `json:"id"`
+	// The version you read.
+	Version int `json:"version"`
+	// The GA 461 photo, JPEG, base64.
+	Photo string `json:"photo"`
+	// Two fingers.
+	Fingerprints []*idcard.FingerprintCapture `json:"fingerprints"`
+}
+
 type AnnounceCollaborationKeyInput struct {
 	// The deployment to tell (its city bureau's office code).
 	ReceiverOffice string `json:"receiverOffice"`
@@ -46,6 +58,16 @@ type AnswerPortalMessageInput struct {
 	Version int `json:"version"`
 	// The answer the portal passes on.
 	Answer string `json:"answer"`
+}
+
+// Applies for a person's e-hukou book (3.1.6).
+type ApplyHukouBookInput struct {
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The person's citizen ID number; they must be registered at a station within the client's office scopes.
+	IDNumber string `json:"idNumber"`
+	// The person's name as registered.
+	Name string `json:"name"`
 }
 
 type ApproveMigrationInput struct {
@@ -550,6 +572,18 @@ type SubmitOnlineBirthApplicationInput struct {
 	// The applicant's data, as a clerk would enter it (1.1.1).
 	Applicant *birth.Applicant `json:"applicant"`
 	// Materials uploaded with it (multipart request).
+	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
+}
+
+// An online ID card application submitted by a portal (3.1.4): first card, renewal or replacement; the person comes in for the photo and fingerprints.
+type SubmitOnlineIDCardApplicationInput struct {
+	// The police station whose queue it goes to (within the client's scopes).
+	Office string `json:"office"`
+	// The portal's own number for it.
+	Reference *string `json:"reference,omitempty"`
+	// The applicant's data, as a clerk would enter it (1.1.8).
+	Applicant *idcard.Applicant `json:"applicant"`
+	// Materials uploaded with it (multipart request): the loss statement of a replacement, for example.
 	Materials []*OnlineMaterialInput `json:"materials,omitempty"`
 }
 

@@ -23,6 +23,8 @@ type Deps struct {
 	Hcybsh domain.HcybshGenerator // works generate_hcybsh jobs
 	Cases  *domain.CaseService    // nil: no case jobs
 	Online *domain.OnlineService  // nil: no webhook deliveries
+	// HukouBooks issues e-hukou books (3.1.6); nil: no such jobs.
+	HukouBooks *domain.HukouBookService
 	// Sweeper deletes orphan blobs every SweepEvery; nil: no sweeping.
 	Sweeper    *domain.BlobSweeper
 	SweepEvery time.Duration
@@ -53,6 +55,11 @@ func register(workers *river.Workers, deps Deps) error {
 	}
 	if deps.Online != nil {
 		if err := river.AddWorkerSafely(workers, &deliverWebhookWorker{online: deps.Online}); err != nil {
+			return err
+		}
+	}
+	if deps.HukouBooks != nil {
+		if err := river.AddWorkerSafely(workers, &issueHukouBookWorker{books: deps.HukouBooks}); err != nil {
 			return err
 		}
 	}
@@ -284,6 +291,23 @@ func (w *deliverWebhookWorker) Work(ctx context.Context, job *river.Job[domain.D
 }
 
 func (w *deliverWebhookWorker) NextRetry(job *river.Job[domain.DeliverWebhookArgs]) time.Time {
+	backoff := min(time.Second<<min(job.Attempt-1, 20), 5*time.Minute)
+	return time.Now().Add(backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1)))
+}
+
+// issueHukouBookWorker asks the Ministry's e-licence service for an
+// e-hukou book (3.1.6); an unavailable service is retried with the
+// webhook's backoff, the last attempt refuses the application.
+type issueHukouBookWorker struct {
+	river.WorkerDefaults[domain.IssueHukouBookArgs]
+	books *domain.HukouBookService
+}
+
+func (w *issueHukouBookWorker) Work(ctx context.Context, job *river.Job[domain.IssueHukouBookArgs]) error {
+	return w.books.Issue(ctx, job.Args.ApplicationID, job.Attempt >= job.MaxAttempts)
+}
+
+func (w *issueHukouBookWorker) NextRetry(job *river.Job[domain.IssueHukouBookArgs]) time.Time {
 	backoff := min(time.Second<<min(job.Attempt-1, 20), 5*time.Minute)
 	return time.Now().Add(backoff/2 + time.Duration(rand.Int64N(int64(backoff/2)+1)))
 }

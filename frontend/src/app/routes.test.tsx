@@ -13,12 +13,26 @@ describe('the route table', () => {
 
   it('derives the menu from the routes the roles may open', () => {
     const clerk = menuItems(accessFor(['CLERK'])).map((i) => i.label);
-    expect(clerk).toEqual(['工作台', '案件列表', ...Object.values(kinds).map((k) => k.intake.menu.label), '网上申请', '文书验章', '档案管理', '我的印章']);
-    expect(menuItems(accessFor(['OFFICER'])).map((i) => i.label)).toEqual(['工作台', '案件列表', '文书验章', '档案管理', '我的印章']);
+    expect(clerk).toEqual(['工作台', '案件列表', ...Object.values(kinds).map((k) => k.intake.menu.label), '网上申请', '平台消息指令', '身份证招领', '文书验章', '档案管理', '我的印章']);
+    expect(menuItems(accessFor(['OFFICER'])).map((i) => i.label)).toEqual(['工作台', '案件列表', '平台消息指令', '文书验章', '档案管理', '我的印章']);
     expect(menuItems(accessFor(['ARCHIVIST'])).map((i) => i.label)).toEqual(['工作台', '案件列表', '文书验章', '档案管理', '我的印章']);
     expect(menuItems(accessFor(['ANALYST'])).map((i) => i.label)).toEqual(['工作台', '案件列表', '查询统计']);
     expect(menuItems(accessFor(['INTEGRATOR']))).toEqual([]);
-    expect(menuItems(accessFor(['ADMIN'])).map((i) => i.label)).toEqual(['工作台', '案件列表', '查询统计', '文书验章', '档案管理', '用户管理', '审计日志', '运行维护', '电子印章', '我的印章']);
+    expect(menuItems(accessFor(['ADMIN'])).map((i) => i.label)).toEqual([
+      '工作台',
+      '案件列表',
+      '平台消息指令',
+      '查询统计',
+      '文书验章',
+      '档案管理',
+      '用户管理',
+      '审计日志',
+      '运行维护',
+      '电子印章',
+      '我的印章',
+      '接入平台管理',
+      '推送记录',
+    ]);
   });
 
   it('selects the menu entry a page belongs to', () => {

@@ -4,12 +4,16 @@
 // features/kinds.ts.
 import type { ReactNode } from 'react';
 import {
+  ApiOutlined,
   AppstoreOutlined,
   AuditOutlined,
   CloudUploadOutlined,
   FolderOpenOutlined,
+  IdcardOutlined,
+  MessageOutlined,
   SafetyCertificateOutlined,
   SearchOutlined,
+  SendOutlined,
   TeamOutlined,
   ToolOutlined,
   UnorderedListOutlined,
@@ -36,6 +40,11 @@ const VerifyDocumentPage = page(() => import('../features/seals/VerifyDocumentPa
 const MySealsPage = page(() => import('../features/seals/MySealsPage'), 'MySealsPage');
 const ArchivesPage = page(() => import('../features/archive/ArchivesPage'), 'ArchivesPage');
 const ArchivePrintPage = page(() => import('../features/archive/ArchivePrintPage'), 'ArchivePrintPage');
+// Internet+ screens (issue 18).
+const PortalMessagesPage = page(() => import('../features/portal/PortalMessagesPage'), 'PortalMessagesPage');
+const FoundCardsPage = page(() => import('../features/portal/FoundCardsPage'), 'FoundCardsPage');
+const IntegratorClientsPage = page(() => import('../features/portal/IntegratorClientsPage'), 'IntegratorClientsPage');
+const WebhookDeliveriesPage = page(() => import('../features/portal/WebhookDeliveriesPage'), 'WebhookDeliveriesPage');
 
 /** AppRoute is a page inside the signed-in layout. */
 export interface AppRoute {
@@ -67,6 +76,13 @@ export const routes: readonly AppRoute[] = [
   ...Object.values(kinds).map((k) => k.intake),
   { path: paths.online, element: <OnlineQueuePage />, menu: { label: zhCN.menu.online, icon: <CloudUploadOutlined /> }, access: 'canIntake' },
   {
+    path: paths.portalMessages,
+    element: <PortalMessagesPage />,
+    menu: { label: zhCN.menu.portalMessages, icon: <MessageOutlined /> },
+    access: 'canAnswerPortalMessages',
+  },
+  { path: paths.foundCards, element: <FoundCardsPage />, menu: { label: zhCN.menu.foundCards, icon: <IdcardOutlined /> }, access: 'canIntake' },
+  {
     path: paths.query,
     element: <QueryPage />,
     menu: { label: zhCN.menu.query, icon: <SearchOutlined /> },
@@ -96,6 +112,13 @@ export const routes: readonly AppRoute[] = [
   },
   { path: paths.adminSeals, element: <SealsPage />, menu: { label: zhCN.menu.adminSeals, icon: <VerifiedOutlined /> }, access: 'isAdmin' },
   { path: paths.mySeals, element: <MySealsPage />, menu: { label: zhCN.menu.mySeals, icon: <VerifiedOutlined /> }, access: 'canVerifyDocuments' },
+  {
+    path: paths.adminIntegrators,
+    element: <IntegratorClientsPage />,
+    menu: { label: zhCN.menu.integratorClients, icon: <ApiOutlined /> },
+    access: 'isAdmin',
+  },
+  { path: paths.adminWebhooks, element: <WebhookDeliveriesPage />, menu: { label: zhCN.menu.webhookDeliveries, icon: <SendOutlined /> }, access: 'isAdmin' },
 ];
 
 /** menuItems are the side menu's entries the user may open, in table order, keyed by path. */

@@ -29,6 +29,8 @@ export interface KindModule {
   intake: AppRoute & Required<Pick<AppRoute, 'menu' | 'access'>>;
   /** A page open without login (such as a certificate's public verification), outside the signed-in layout. */
   publicPage?: { path: string; element: ReactNode };
+  /** Where a portal's online application of the kind is completed when the counter captures something (3.1.4: the ID card's photo and fingers); without it the queue accepts it at once. */
+  onlineCompletion?: (applicationId: string) => string;
 }
 
 /** kinds maps each CaseKind to its module; the type makes a new kind in the schema a compile error until it is added. */

@@ -14,7 +14,13 @@ describe('accessFor', () => {
       isAdmin: false,
       canQuery: false,
       canVerifyDocuments: true,
+      canAnswerPortalMessages: true,
     });
+  });
+  it('lets the station staff answer portal messages, not analysts, archivists or portals (3.1.7)', () => {
+    expect(accessFor(['OFFICER']).canAnswerPortalMessages).toBe(true);
+    expect(accessFor(['ADMIN']).canAnswerPortalMessages).toBe(true);
+    expect(accessFor(['ANALYST', 'ARCHIVIST', 'INTEGRATOR']).canAnswerPortalMessages).toBe(false);
   });
   it('lets the roles that handle documents verify seals, not analysts or portals (5.1.2)', () => {
     expect(accessFor(['ANALYST']).canVerifyDocuments).toBe(false);

@@ -23,6 +23,8 @@ export interface Access {
   canQuery: boolean;
   /** The roles that handle documents verify their electronic seals (5.1.2). */
   canVerifyDocuments: boolean;
+  /** The station's clerks and supervisors answer portals' messages and instructions (3.1.7). */
+  canAnswerPortalMessages: boolean;
 }
 
 const documentRoles: readonly Role[] = ['CLERK', 'OFFICER', 'APPROVER', 'ARCHIVIST', 'ADMIN'];
@@ -41,6 +43,7 @@ export function accessFor(roles: readonly Role[]): Access {
     isAdmin: has('ADMIN'),
     canQuery: has('ANALYST') || has('APPROVER') || has('ADMIN'),
     canVerifyDocuments: documentRoles.some(has),
+    canAnswerPortalMessages: ['CLERK', 'OFFICER', 'APPROVER', 'ADMIN'].some((r) => has(r as Role)),
   };
 }
 

@@ -14,4 +14,6 @@ export const idCard: KindModule = {
     menu: { label: zhCN.menu.idCardIntake, icon: <IdcardOutlined /> },
     access: 'canIntake',
   },
+  // 3.1.4: a portal's online ID card application is completed in the intake, where the photo and fingers are taken.
+  onlineCompletion: (id) => `/id-card/new?online=${encodeURIComponent(id)}`,
 };

@@ -18,6 +18,7 @@ import { QueryErrorAlert } from '../../components/QueryErrorAlert';
 import { formatTime } from '../../lib/format';
 import { paths } from '../../app/paths';
 import { zhCN } from '../../locales/zh-CN';
+import { kinds } from '../kinds';
 import { useAdminAction } from '../admin/useAdminAction';
 
 const t = zhCN.online;
@@ -60,7 +61,10 @@ export function OnlineQueuePage() {
             type="primary"
             size="small"
             onClick={() =>
-              void run(async () => {
+              // A kind that captures at the counter (the ID card's photo and fingers, 3.1.4) completes it in its intake.
+              kinds[a.kind].onlineCompletion
+                ? void navigate(kinds[a.kind].onlineCompletion?.(a.id) ?? '')
+                : void run(async () => {
                 const r = await accept({ variables: { id: a.id, version: a.version } });
                 const id = r.data?.acceptOnlineApplication.id;
                 if (id) void navigate(paths.caseDetail(id));

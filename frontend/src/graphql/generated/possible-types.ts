@@ -16,6 +16,7 @@
     ],
     "OnlineResult": [
       "BirthOnlineResult",
+      "IdCardOnlineResult",
       "MatterCertificateOnlineResult",
       "MigrationOnlineResult"
     ]
@@ -38,6 +39,7 @@
     ],
     "OnlineResult": [
       "BirthOnlineResult",
+      "IdCardOnlineResult",
       "MatterCertificateOnlineResult",
       "MigrationOnlineResult"
     ]

@@ -39,7 +39,17 @@ function lookup(refusals: { reason: string; field: string; message: string }[]) 
           serviceOpen: true,
           eligibility: { __typename: 'IdCardEligibility', eligible: refusals.length === 0, reason: '', message: '' },
           history: [
-            { __typename: 'IdCardRecord', kind: 'RENEWAL', appliedOn: '2013-05-31', issuedOn: '2013-06-20', validUntil: '2033-06-20', status: 'ISSUED' },
+            {
+              __typename: 'IdCardRecord',
+              kind: 'RENEWAL',
+              appliedOn: '2013-05-31',
+              issuedOn: '2013-06-20',
+              validUntil: '2033-06-20',
+              status: 'ISSUED',
+              foundAt: '2026-11-25T01:30:00Z',
+              foundStation: '211102001000',
+              foundClaimed: false,
+            },
           ],
           refusals: refusals.map((r) => ({ __typename: 'IdCardRefusal' as const, ...r })),
           ministryChecks: [{ __typename: 'MinistryCheck', check: 'OFFSITE_ELIGIBILITY', passed: refusals.length === 0, detail: '' }],
@@ -73,7 +83,21 @@ describe('the ID card intake', () => {
     expect(refusals).toHaveTextContent('部库核查：该人员已有在办的身份证申请，不能异地受理');
     expect(screen.getByTestId('idcard-lookup')).toHaveTextContent('李秀英');
     expect(screen.getByTestId('idcard-lookup')).toHaveTextContent('2033-06-20');
+    // 3.1.5: the card found and held at a station is flagged in the history.
+    expect(screen.getByTestId('idcard-lookup')).toHaveTextContent('已拾获');
+    expect(screen.getByTestId('idcard-lookup')).toHaveTextContent('211102001000');
     expect(screen.getByRole('button', { name: '下一步' })).toBeDisabled();
+  });
+
+  it('completes a portal’s online application: its data prefills the look-up (3.1.4)', async () => {
+    const user = userEvent.setup();
+    const online = { id: 'app-9', version: 2, applicant: { idNumber: SPOUSE, applicationKind: 'RENEWAL' as const, reason: 'EXPIRED', phone: '13912345678' } };
+    renderWithProviders(<IdCardIntakeWizard onCreated={vi.fn()} online={online} />, [...codeListMocks, settingsMock, lookup([])]);
+    expect(await screen.findByDisplayValue(SPOUSE)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '核查' }));
+    expect(await screen.findByText('核查通过，可以受理')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '下一步' }));
+    expect(await screen.findByDisplayValue('13912345678')).toBeInTheDocument();
   });
 
   it('goes on when the look-ups pass', async () => {

@@ -6,6 +6,7 @@ import {
   IdCardLookupDocument,
   IdCardSettingsDocument,
   StartIdCardApplicationDocument,
+  AcceptOnlineIdCardApplicationDocument,
   type CaseDetailFragment,
   type IdCardApplicationKind,
   type IdCardLookupQuery,
@@ -40,7 +41,14 @@ const kinds: IdCardApplicationKind[] = ['FIRST', 'RENEWAL', 'REPLACEMENT'];
  * confirmation the applicant sees; saving opens the case page, where the
  * materials are captured and the application is submitted.
  */
-export function IdCardIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFragment) => void }) {
+/** OnlineIdCard is a portal's online application (3.1.4) the clerk completes: its data prefills the intake, and saving accepts it. */
+export interface OnlineIdCard {
+  id: string;
+  version: number;
+  applicant: LookupValues & Partial<ContactValues> & { reasonNote?: string };
+}
+
+export function IdCardIntakeWizard({ onCreated, online }: { onCreated: (c: CaseDetailFragment) => void; online?: OnlineIdCard }) {
   const [lookupForm] = Form.useForm<LookupValues>();
   const [form] = Form.useForm<FormValues>();
   const { message } = App.useApp();
@@ -50,11 +58,24 @@ export function IdCardIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFra
   const [step, setStep] = useState(0);
   const [asked, setAsked] = useState<LookupValues | null>(null);
   const [found, setFound] = useState<IdCardLookupQuery['idCardLookup'] | null>(null);
-  const [values, setValues] = useState<FormValues>({ ...emptyContact, reasonNote: '' });
+  const [values, setValues] = useState<FormValues>(() => {
+    const a = online?.applicant;
+    if (!a) return { ...emptyContact, reasonNote: '' };
+    return {
+      phone: a.phone ?? '',
+      pickup: a.pickup ?? 'IN_PERSON',
+      postAddress: a.postAddress ?? '',
+      postRecipient: a.postRecipient ?? '',
+      postCode: a.postCode ?? '',
+      reasonNote: a.reasonNote ?? '',
+    };
+  });
   const [photo, setPhoto] = useState<CapturedPhoto | null>(null);
   const [fingers, setFingers] = useState<FingerSlot[]>(emptySlots);
   const [lookup, { loading: looking }] = useLazyQuery(IdCardLookupDocument, { fetchPolicy: 'network-only' });
-  const [start, { loading: saving }] = useMutation(StartIdCardApplicationDocument);
+  const [start, { loading: starting }] = useMutation(StartIdCardApplicationDocument);
+  const [acceptOnline, { loading: accepting }] = useMutation(AcceptOnlineIdCardApplicationDocument);
+  const saving = starting || accepting;
   const kind = Form.useWatch('applicationKind', lookupForm);
   const reasons = (settings?.reasons ?? []).filter((r) => r.kind === kind);
   const fail = (setFieldError: ReturnType<typeof fieldErrorSetter>) => (e: unknown) =>
@@ -84,6 +105,17 @@ export function IdCardIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFra
   const onSave = async () => {
     if (!asked || !photo) return;
     try {
+      if (online) {
+        // The portal's data stands; the counter adds the photo and the fingers (3.1.4).
+        const { data } = await acceptOnline({
+          variables: { input: { id: online.id, version: online.version, photo: photo.base64, fingerprints: toInput(fingers) } },
+        });
+        if (data) {
+          void message.success(`${t.saved} ${data.acceptOnlineIdCardApplication.collabNo}`);
+          onCreated(data.acceptOnlineIdCardApplication);
+        }
+        return;
+      }
       const { data } = await start({
         variables: {
           input: {
@@ -127,7 +159,8 @@ export function IdCardIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFra
         <Card title={t.stepLookup}>
           <Alert type="info" showIcon message={t.lookupHint} style={{ marginBottom: 16 }} />
           <Form form={lookupForm} layout="inline" onFinish={(v) => void onLookup(v)} onValuesChange={() => setFound(null)}
-            initialValues={{ applicationKind: 'RENEWAL' }} style={{ rowGap: 12 }}>
+            initialValues={online ? { idNumber: online.applicant.idNumber, applicationKind: online.applicant.applicationKind, reason: online.applicant.reason } : { applicationKind: 'RENEWAL' }}
+            disabled={online !== undefined && found !== null} style={{ rowGap: 12 }}>
             <Form.Item
               name="idNumber"
               label={t.idNumber}

@@ -6,6 +6,7 @@ import type { IdCardLookupQuery, IdCardRecordFragment } from '../../../graphql/g
 import { MinistryChecks } from '../../../components/MinistryChecks';
 import { useCodeNames } from '../../../components/useCodeNames';
 import { zhCN } from '../../../locales/zh-CN';
+import { formatTime } from '../../../lib/format';
 
 const t = zhCN.idCard;
 const mono = (v: string) => <span className="hukou-mono hukou-nowrap">{v}</span>;
@@ -29,7 +30,21 @@ export function HistoryTable({ history }: { history: readonly IdCardRecordFragme
         { title: t.historyKind, dataIndex: 'kind', render: (v: string) => t.applicationKinds[v] ?? v },
         { title: t.historyIssuedOn, dataIndex: 'issuedOn', render: (v: string | null) => v ?? '—' },
         { title: t.historyValidUntil, dataIndex: 'validUntil', render: (v: string | null, r) => v ?? (r.issuedOn ? t.longTerm : '—') },
-        { title: t.historyStatus, dataIndex: 'status', render: (v: string) => t.historyStatuses[v] ?? v },
+        {
+          title: t.historyStatus,
+          dataIndex: 'status',
+          render: (v: string, r) => (
+            <>
+              {t.historyStatuses[v] ?? v}
+              {r.foundAt && (
+                // 3.1.5: the card was found and handed to a station (this deployment's record).
+                <Tag color={r.foundClaimed ? 'default' : 'orange'} style={{ marginLeft: 8 }}>
+                  {r.foundClaimed ? zhCN.portal.foundFlagClaimed : zhCN.portal.foundFlag(formatTime(r.foundAt), r.foundStation ?? '')}
+                </Tag>
+              )}
+            </>
+          ),
+        },
       ]}
     />
   );

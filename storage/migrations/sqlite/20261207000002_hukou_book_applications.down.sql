@@ -1,0 +1,1 @@
+DROP TABLE hukou_book_applications;
