@@ -22,6 +22,7 @@ Usage:
                            each migrated and seeded when empty, logins for every role printed (--dev)
   hukou migrate up|down|status
   hukou seed [--residents N] [--division 211100] [--seed S] [--demo-users]
+  hukou seed cases [--n N] [--seed S]   a deterministic case population (every kind, both sides)
   hukou simulate           serve the province and platform simulators on one port
   hukou hcybsh generate [--batch 50000] [--restart]   number residents without hcybsh (resumable)
   hukou keygen             print a new collaboration signing key and its peer directory entry
