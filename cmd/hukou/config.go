@@ -21,6 +21,7 @@ import (
 // config is every setting of the server; see the README's table.
 type config struct {
 	DatabaseURL     string
+	ReplicaURL      string // REPLICA_DATABASE_URL: query views read there (issue 15)
 	BlobURL         string
 	ListenAddr      string
 	OfficeCode      string
@@ -110,6 +111,7 @@ func envInt64(name string, def int64) int64 {
 // bind registers the config's flags on fs with environment defaults.
 func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", storage.DefaultDSN), "postgres:// URL or SQLite file path")
+	fs.StringVar(&c.ReplicaURL, "replica-database-url", env("REPLICA_DATABASE_URL", ""), "postgres:// URL of a read replica for query views' pages, counts and exports (optional; the primary when empty)")
 	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", "./data/blobs"), "folder path, file:///abs or s3://bucket?endpoint=…")
 	fs.StringVar(&c.ListenAddr, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "HTTP listen address")
 	fs.StringVar(&c.OfficeCode, "office-code", env("OFFICE_CODE", "211100000000"), "this deployment's city bureau office code")

@@ -51,6 +51,12 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.ReplicaURL != "" {
+		if err := db.OpenReplica(ctx, cfg.ReplicaURL); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	blobs, err := blob.Open(ctx, cfg.BlobURL)
 	if err != nil {
 		db.Close()
