@@ -79,7 +79,7 @@ func TestReplica(t *testing.T) {
 	// Saved views and history are written to the primary and read back from it.
 	user := storagetest.CreateUser(t, db)
 	v := &domain.QueryView{ID: "v-replica", OwnerID: user.ID, OwnerName: "分析员", Source: "BIRTH", Name: "待办",
-		Spec: domain.QueryViewSpec{Columns: []domain.QueryViewColumn{{Field: "collabNo"}}, PageSize: 50},
+		Spec:      domain.QueryViewSpec{Columns: []domain.QueryViewColumn{{Field: "collabNo"}}, PageSize: 50},
 		CreatedAt: storagetest.T0, UpdatedAt: storagetest.T0}
 	require.NoError(t, db.Queries().CreateQueryView(ctx, v))
 	got, err := db.Queries().FindQueryViewByID(ctx, v.ID)

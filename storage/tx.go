@@ -33,7 +33,9 @@ func (r repos) Collab() domain.CollabRepository     { return collabRepo{r} }
 func (r repos) Cases() domain.CaseRepository        { return caseRepo{r.idb} }
 func (r repos) Hcybsh() domain.HcybshRepository     { return hcybshRepo{r.idb} }
 func (r repos) Files() domain.CaseFileRepository    { return caseFileRepo{r.idb} }
-func (r repos) Queries() domain.QueryRepository     { return queryRepo{r.idb, r.db.dialect, r.queryReads()} }
+func (r repos) Queries() domain.QueryRepository {
+	return queryRepo{r.idb, r.db.dialect, r.queryReads()}
+}
 func (r repos) Integrators() domain.IntegratorRepository {
 	return integratorRepo{r.idb}
 }
