@@ -22,6 +22,10 @@ import (
 type config struct {
 	DatabaseURL     string
 	ReplicaURL      string // REPLICA_DATABASE_URL: query views read there (issue 15)
+	// ExportBackgroundRows and ExportTTL: query exports of more rows run in
+	// the background, downloadable for ExportTTL (issue 15).
+	ExportBackgroundRows int
+	ExportTTL            time.Duration
 	BlobURL         string
 	ListenAddr      string
 	OfficeCode      string
@@ -112,6 +116,8 @@ func envInt64(name string, def int64) int64 {
 func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", storage.DefaultDSN), "postgres:// URL or SQLite file path")
 	fs.StringVar(&c.ReplicaURL, "replica-database-url", env("REPLICA_DATABASE_URL", ""), "postgres:// URL of a read replica for query views' pages, counts and exports (optional; the primary when empty)")
+	fs.IntVar(&c.ExportBackgroundRows, "export-background-rows", int(envInt64("EXPORT_BACKGROUND_ROWS", domain.DefaultExportThreshold)), "query exports of more rows run as background jobs, downloaded when ready")
+	fs.DurationVar(&c.ExportTTL, "export-ttl", envDuration("EXPORT_TTL", domain.DefaultExportTTL), "how long a background export can be downloaded")
 	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", "./data/blobs"), "folder path, file:///abs or s3://bucket?endpoint=…")
 	fs.StringVar(&c.ListenAddr, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "HTTP listen address")
 	fs.StringVar(&c.OfficeCode, "office-code", env("OFFICE_CODE", "211100000000"), "this deployment's city bureau office code")

@@ -106,7 +106,10 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if cfg.BlobSweepInterval > 0 {
 		sweeper = &domain.BlobSweeper{Blobs: blobs, Refs: db, Grace: cfg.BlobSweepGrace, Now: time.Now, Logger: slog.Default()}
 	}
-	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
+	// The query service needs the kinds' sources (registered below); the
+	// export worker takes it now and it is filled in then.
+	queries := new(domain.QueryService)
+	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(), Queries: queries,
 		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, ForwardInterval: cfg.ForwardInterval,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter,
 		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval})
@@ -149,7 +152,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		IDCard:      kinds.idcard,
 		Archives:    archives,
 		Events:      db,
-		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
+		Queries:     queries,
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 		SealService: seals,
 		Licences:    &domain.LicenceService{Repo: db.Licences(), Authority: ext.ministry, Audit: audit, Cases: cases, Now: time.Now},
@@ -159,6 +162,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		FoundCards:  &domain.FoundCardService{DB: db, Audit: audit, Ministry: ext.ministry, Now: time.Now, NewID: newID},
 	}
 	res.Integrators.Sessions = auth
+	*queries = *domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...)
+	queries.Blobs, queries.ExportThreshold, queries.ExportTTL = blobs, cfg.ExportBackgroundRows, cfg.ExportTTL
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()
@@ -166,7 +171,9 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Introspection: cfg.Dev, MaxUploadSize: resolvers.UploadLimit(cfg.ArchiveMaxSize), Cookies: cookies}))
 	mux.Handle("/files/", resolvers.NewFileHandler(archives, tokens, res.Auth))
 	mux.Handle(resolvers.SessionPath, resolvers.NewSessionHandler(res.Auth, cookies))
-	mux.Handle("/exports/query", resolvers.NewExportHandler(res.Queries, tokens, res.Auth))
+	exports := resolvers.NewExportHandler(res.Queries, tokens, res.Auth)
+	mux.Handle("/exports/query", exports)
+	mux.Handle("/exports/query/", exports) // a background export's file (issue 15)
 	if cfg.Dev { // GraphiQL and introspection are development tools
 		graphiql := resolvers.NewGraphiQLHandler()
 		mux.Handle("GET /graphiql", graphiql)

@@ -64,6 +64,8 @@ type Config struct {
 	ForwardInterval time.Duration
 	// Online, when set, registers the webhook deliveries' worker.
 	Online *domain.OnlineService
+	// Queries, when set, registers the background query exports' worker.
+	Queries *domain.QueryService
 	// BlobSweeper, when set, registers the orphan blob sweeper and runs it
 	// every BlobSweepInterval (default DefaultBlobSweepInterval).
 	BlobSweeper       *domain.BlobSweeper
@@ -119,7 +121,7 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 	}
 
 	workers := river.NewWorkers()
-	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db, Cases: cfg.Cases, Online: cfg.Online,
+	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db, Cases: cfg.Cases, Online: cfg.Online, Queries: cfg.Queries,
 		Sweeper: cfg.BlobSweeper, SweepEvery: cmp.Or(cfg.BlobSweepInterval, DefaultBlobSweepInterval)}
 	if err := register(workers, deps); err != nil {
 		return nil, fmt.Errorf("register workers: %w", err)
