@@ -20,21 +20,21 @@ import (
 
 // config is every setting of the server; see the README's table.
 type config struct {
-	DatabaseURL     string
-	ReplicaURL      string // REPLICA_DATABASE_URL: query views read there (issue 15)
+	DatabaseURL string
+	ReplicaURL  string // REPLICA_DATABASE_URL: query views read there (issue 15)
 	// ExportBackgroundRows and ExportTTL: query exports of more rows run in
 	// the background, downloadable for ExportTTL (issue 15).
 	ExportBackgroundRows int
 	ExportTTL            time.Duration
-	BlobURL         string
-	ListenAddr      string
-	OfficeCode      string
-	JWTSecret       string
-	JWTEd25519Key   string
-	JWTIssuer       string
-	AccessTokenTTL  time.Duration
-	RefreshTokenTTL time.Duration
-	StaticDir       string
+	BlobURL              string
+	ListenAddr           string
+	OfficeCode           string
+	JWTSecret            string
+	JWTEd25519Key        string
+	JWTIssuer            string
+	AccessTokenTTL       time.Duration
+	RefreshTokenTTL      time.Duration
+	StaticDir            string
 
 	MinistryURL   string
 	ProvinceURL   string

@@ -174,7 +174,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	exports := resolvers.NewExportHandler(res.Queries, tokens, res.Auth)
 	mux.Handle("/exports/query", exports)
 	mux.Handle("/exports/query/", exports) // a background export's file (issue 15)
-	if cfg.Dev { // GraphiQL and introspection are development tools
+	if cfg.Dev {                           // GraphiQL and introspection are development tools
 		graphiql := resolvers.NewGraphiQLHandler()
 		mux.Handle("GET /graphiql", graphiql)
 		mux.Handle("GET /graphiql/", graphiql)
