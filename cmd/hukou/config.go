@@ -20,21 +20,16 @@ import (
 
 // config is every setting of the server; see the README's table.
 type config struct {
-	DatabaseURL string
-	ReplicaURL  string // REPLICA_DATABASE_URL: query views read there (issue 15)
-	// ExportBackgroundRows and ExportTTL: query exports of more rows run in
-	// the background, downloadable for ExportTTL (issue 15).
-	ExportBackgroundRows int
-	ExportTTL            time.Duration
-	BlobURL              string
-	ListenAddr           string
-	OfficeCode           string
-	JWTSecret            string
-	JWTEd25519Key        string
-	JWTIssuer            string
-	AccessTokenTTL       time.Duration
-	RefreshTokenTTL      time.Duration
-	StaticDir            string
+	DatabaseURL     string
+	BlobURL         string
+	ListenAddr      string
+	OfficeCode      string
+	JWTSecret       string
+	JWTEd25519Key   string
+	JWTIssuer       string
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
+	StaticDir       string
 
 	MinistryURL   string
 	ProvinceURL   string
@@ -83,6 +78,13 @@ type config struct {
 	// JWT secret are allowed, and say so; GraphiQL and introspection are on.
 	// Without it the server is in production mode.
 	Dev bool
+
+	// Query views (issue 15): REPLICA_DATABASE_URL, where they read; exports
+	// of more than ExportBackgroundRows rows run in the background and can
+	// be downloaded for ExportTTL.
+	ReplicaURL           string
+	ExportBackgroundRows int
+	ExportTTL            time.Duration
 }
 
 func env(name, def string) string {

@@ -171,10 +171,11 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Introspection: cfg.Dev, MaxUploadSize: resolvers.UploadLimit(cfg.ArchiveMaxSize), Cookies: cookies}))
 	mux.Handle("/files/", resolvers.NewFileHandler(archives, tokens, res.Auth))
 	mux.Handle(resolvers.SessionPath, resolvers.NewSessionHandler(res.Auth, cookies))
+	// Query exports, and under /exports/query/ a background export's file (issue 15).
 	exports := resolvers.NewExportHandler(res.Queries, tokens, res.Auth)
 	mux.Handle("/exports/query", exports)
-	mux.Handle("/exports/query/", exports) // a background export's file (issue 15)
-	if cfg.Dev {                           // GraphiQL and introspection are development tools
+	mux.Handle("/exports/query/", exports)
+	if cfg.Dev { // GraphiQL and introspection are development tools
 		graphiql := resolvers.NewGraphiQLHandler()
 		mux.Handle("GET /graphiql", graphiql)
 		mux.Handle("GET /graphiql/", graphiql)
