@@ -34,7 +34,9 @@ import {
   RecentQueriesDocument,
   RunQueryDocument,
   SaveQueryViewDocument,
+  StartQueryExportDocument,
   type QueryConditionInput,
+  type QueryExportInfoFragment,
   type QueryFieldInfoFragment,
   type QuerySourceInfoFragment,
   type QueryViewInfoFragment,
@@ -46,7 +48,8 @@ import { classifyError } from '../../lib/errors';
 import { zhCN } from '../../locales/zh-CN';
 import { ConditionBuilder } from './ConditionBuilder';
 import { describe, fromServer, newGroup, toInput, type CondGroup } from './conditions';
-import { exportQuery, type ExportFormat } from './exportQuery';
+import { BackgroundExportNeeded, exportQuery, type ExportFormat } from './exportQuery';
+import { ExportJob } from './ExportJob';
 import { cellText, codeLabel } from './labels';
 
 const t = zhCN.query;
@@ -113,6 +116,8 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
   const [saveOpen, setSaveOpen] = useState<'save' | 'saveAs' | null>(null);
   const [detail, setDetail] = useState<{ id: string; values: (string | null)[] } | null>(null);
   const [exporting, setExporting] = useState(false);
+  const [exportJob, setExportJob] = useState<QueryExportInfoFragment | null>(null);
+  const [startExport] = useMutation(StartQueryExportDocument);
   // Full print: every record of the page with its detail fields, rendered for the printer only.
   const [printFull, setPrintFull] = useState(false);
   const onPrintFull = () => {
@@ -228,17 +233,28 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
       return;
     }
     setExporting(true);
+    const query = {
+      source: src.name,
+      condition: toInput(root),
+      columns: layout.columns.map((c) => c.field),
+      sort: { field: layout.sort.field, descending: layout.sort.descending },
+    };
     try {
-      await exportQuery(token, {
-        source: src.name,
-        condition: toInput(root),
-        columns: layout.columns.map((c) => c.field),
-        sort: layout.sort,
-        format,
-      });
+      await exportQuery(token, { ...query, format });
       void message.success(t.exported.replace('{source}', src.label));
     } catch (e) {
-      void message.error(e instanceof Error ? e.message : zhCN.errors.generic);
+      if (e instanceof BackgroundExportNeeded) {
+        // Too large to stream: the server writes it in the background (issue 15).
+        void message.info(e.message);
+        try {
+          const started = await startExport({ variables: { input: { query, format } } });
+          if (started.data) setExportJob(started.data.startQueryExport);
+        } catch (err) {
+          notify(err);
+        }
+      } else {
+        void message.error(e instanceof Error ? e.message : zhCN.errors.generic);
+      }
     } finally {
       setExporting(false);
     }
@@ -431,6 +447,7 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
         onCancel={() => setSaveOpen(null)}
         onSave={(name, shared) => void onSave(name, shared, saveOpen === 'saveAs')}
       />
+      {exportJob && <ExportJob job={exportJob} onClose={() => setExportJob(null)} />}
     </>
   );
 }
