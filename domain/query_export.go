@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -203,7 +205,34 @@ func (s *QueryService) RunExportJob(ctx context.Context, id string) error {
 		return fail(Errorf(CodeUnavailable, "this server has no file store"))
 	}
 	ctx = WithActor(ctx, actor)
-	last := s.Now()
+	// Progress is recorded apart from the stream: on SQLite's single
+	// connection the write waits until the rows are read, and the stream
+	// must never wait for it.
+	var written atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(exportProgressEvery)
+		defer t.Stop()
+		recorded := int64(0)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			if n := written.Load(); n != recorded {
+				recorded = n
+				p := *e
+				p.Rows, p.UpdatedAt = int(n), s.Now()
+				if err := s.DB.Queries().UpdateQueryExport(ctx, &p); err != nil {
+					slog.WarnContext(ctx, "export progress not recorded", "export", e.ID, "err", err)
+				}
+			}
+		}
+	}()
 	pr, pw := io.Pipe()
 	type result struct {
 		n   int
@@ -212,20 +241,15 @@ func (s *QueryService) RunExportJob(ctx context.Context, id string) error {
 	}
 	done := make(chan result, 1)
 	go func() {
-		n, sum, err := s.export(ctx, e.Request, e.Format, pw, map[string]any{"export": e.ID, "background": true}, func(n int) {
-			if now := s.Now(); now.Sub(last) >= exportProgressEvery {
-				last, e.Rows, e.UpdatedAt = now, n, now
-				if err := s.DB.Queries().UpdateQueryExport(ctx, e); err != nil {
-					slog.WarnContext(ctx, "export progress not recorded", "export", e.ID, "err", err)
-				}
-			}
-		})
+		n, sum, err := s.export(ctx, e.Request, e.Format, pw, map[string]any{"export": e.ID, "background": true}, func(n int) { written.Store(int64(n)) })
 		pw.CloseWithError(err)
 		done <- result{n, sum, err}
 	}()
 	ref, perr := s.Blobs.Put(ctx, pr, exportContentType(e.Format))
 	_ = pr.CloseWithError(errors.New("export: the file store stopped reading"))
 	res := <-done
+	close(stop)
+	wg.Wait()
 	if res.err != nil {
 		return fail(res.err)
 	}
