@@ -18,6 +18,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"hukou/domain"
+	"hukou/domain/birth"
+	"hukou/domain/population"
 	"hukou/storage"
 	"hukou/storage/blob"
 	"hukou/storage/queue"
@@ -192,5 +194,26 @@ func TestQueryExport_Background(t *testing.T) {
 				require.Equal(t, file, body)
 			})
 		}
+
+		// A long export records its progress while it streams, and finishes, on
+		// both databases (SQLite's one connection is busy reading the rows).
+		t.Run("Large", func(t *testing.T) {
+			_, err := db.SeedCases(ctx, population.CaseConfig{Seed: 5, Division: "211100", Cases: 40000,
+				Kinds: population.CaseKindsOf((*birth.Service)(nil))}, nil)
+			require.NoError(t, err)
+			var started struct{ StartQueryExport exportJSON }
+			b.do(t, analyst, startExportOp, map[string]any{"in": map[string]any{"query": map[string]any{"source": "BIRTH"}, "format": "XLSX"}}).ok(t, &started)
+			e := started.StartQueryExport
+			require.Greater(t, e.Total, 40000)
+			var last exportJSON
+			require.Eventually(t, func() bool {
+				var out struct{ QueryExport exportJSON }
+				b.do(t, analyst, exportStatusOp, map[string]any{"id": e.ID}).ok(t, &out)
+				last = out.QueryExport
+				require.NotEqual(t, "FAILED", last.State, "%v", last.Error)
+				return last.State == "DONE"
+			}, 2*time.Minute, 200*time.Millisecond)
+			require.Equal(t, e.Total, last.Rows)
+		})
 	})
 }
