@@ -1312,6 +1312,7 @@ export const zhCN = {
     masked: '个人信息已按规定脱敏',
     residentStatuses: { ACTIVE: '正常', MOVED_OUT: '迁出', DECEASED: '死亡' } as Record<string, string>,
     maskedHint: '您的角色查看脱敏数据：含个人信息的字段只能作为“为空 / 不为空”条件，不能排序',
+    history: '办理记录',
   },
   // Background exports (issue 15): large exports run on the server; the page shows progress and the download.
   queryExport: {

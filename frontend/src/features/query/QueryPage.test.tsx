@@ -1,10 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
 import {
+  QueryCaseTimelineDocument,
   QuerySourcesDocument,
   QueryViewsDocument,
   RecentQueriesDocument,
   RunQueryDocument,
+  type QueryCaseTimelineQuery,
+  type QueryCaseTimelineQueryVariables,
   type QuerySourcesQuery,
   type QuerySourcesQueryVariables,
   type QueryViewsQuery,
@@ -85,6 +88,23 @@ const mocks = [
       },
     },
   }),
+  typedMock<QueryCaseTimelineQuery, QueryCaseTimelineQueryVariables>({
+    request: { query: QueryCaseTimelineDocument, variables: { id: 'case-1' } },
+    maxUsageCount: Number.POSITIVE_INFINITY,
+    result: {
+      data: {
+        __typename: 'Query',
+        case: {
+          __typename: 'Case',
+          id: 'case-1',
+          timeline: [
+            { __typename: 'CaseAction', seq: 1, action: 'START_BIRTH_REGISTRATION', from: 'DRAFT', to: 'DRAFT', actorName: '受理民警',
+              office: '211102000100', messageId: '', note: '', at: '2026-11-25T01:00:00Z' },
+          ],
+        },
+      },
+    },
+  }),
 ];
 
 describe('QueryPage (1.5.1)', () => {
@@ -100,6 +120,9 @@ describe('QueryPage (1.5.1)', () => {
     const drawer = await screen.findByRole('dialog');
     expect(within(drawer).getByText('211102**********01')).toBeInTheDocument();
     expect(within(drawer).getByText('母亲公民身份号码')).toBeInTheDocument();
+    // The source view: the case's history, as the case page shows it.
+    const history = await within(drawer).findByRole('region', { name: '办理记录' });
+    expect(within(history).getByText(/受理民警/)).toBeInTheDocument();
   });
 
   it('prints every record with its detail fields (full print)', async () => {

@@ -28,6 +28,7 @@ import { useNavigate, useParams } from 'react-router';
 import { skipToken, useLazyQuery, useMutation, useQuery } from '@apollo/client/react';
 import {
   DeleteQueryViewDocument,
+  QueryCaseTimelineDocument,
   QueryCountDocument,
   QuerySourcesDocument,
   QueryViewsDocument,
@@ -50,6 +51,7 @@ import { ConditionBuilder } from './ConditionBuilder';
 import { describe, fromServer, newGroup, toInput, type CondGroup } from './conditions';
 import { BackgroundExportNeeded, exportQuery, type ExportFormat } from './exportQuery';
 import { ExportJob } from './ExportJob';
+import { CaseTimeline } from '../case/CaseTimeline';
 import { cellText, codeLabel } from './labels';
 
 const t = zhCN.query;
@@ -424,6 +426,7 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
             ))}
           </Descriptions>
         )}
+        {detail && src.name !== 'RESIDENT' && <CaseSourceTimeline id={detail.id} />}
       </Drawer>
 
       <LayoutSettings
@@ -577,5 +580,19 @@ function SaveViewModal({ open, initialName, initialShared, saving, onCancel, onS
         </Form.Item>
       </Form>
     </Modal>
+  );
+}
+
+/** CaseSourceTimeline is a case's history in the query's detail drawer (its source view), masked as the case page is. */
+function CaseSourceTimeline({ id }: { id: string }) {
+  const { data, error } = useQuery(QueryCaseTimelineDocument, { variables: { id }, fetchPolicy: 'network-only' });
+  if (error) return <Alert style={{ marginTop: 16 }} type="warning" showIcon message={classifyError(error).message} />;
+  const timeline = data?.case?.timeline;
+  if (!timeline) return null;
+  return (
+    <section aria-label={t.history} style={{ marginTop: 16 }}>
+      <Typography.Title level={5}>{t.history}</Typography.Title>
+      <CaseTimeline entries={timeline} />
+    </section>
   );
 }
