@@ -411,7 +411,7 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
       <Drawer title={t.detail} open={detail !== null} width={560} onClose={() => setDetail(null)}
         extra={
           detail && src.name !== 'RESIDENT' && (
-            <Button type="link" onClick={() => void navigate(paths.caseDetail(detail.id))}>
+            <Button type="link" onClick={() => void navigate(paths.caseDetail(caseGlobalId(detail.id)))}>
               {t.openCase}
             </Button>
           )
@@ -585,7 +585,7 @@ function SaveViewModal({ open, initialName, initialShared, saving, onCancel, onS
 
 /** CaseSourceTimeline is a case's history in the query's detail drawer (its source view), masked as the case page is. */
 function CaseSourceTimeline({ id }: { id: string }) {
-  const { data, error } = useQuery(QueryCaseTimelineDocument, { variables: { id }, fetchPolicy: 'network-only' });
+  const { data, error } = useQuery(QueryCaseTimelineDocument, { variables: { id: caseGlobalId(id) }, fetchPolicy: 'network-only' });
   if (error) return <Alert style={{ marginTop: 16 }} type="warning" showIcon message={classifyError(error).message} />;
   const timeline = data?.case?.timeline;
   if (!timeline) return null;
@@ -595,4 +595,12 @@ function CaseSourceTimeline({ id }: { id: string }) {
       <CaseTimeline entries={timeline} />
     </section>
   );
+}
+
+/**
+ * caseGlobalId is the case's global ID (the API's Node ID: base64url of "Case:<id>", unpadded) for a query row's
+ * ID, which is the case's own ID: the case page and the case query take the global one.
+ */
+export function caseGlobalId(id: string): string {
+  return btoa(`Case:${id}`).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
