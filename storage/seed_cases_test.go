@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
 	"hukou/domain"
 	"hukou/domain/birth"
@@ -132,4 +134,50 @@ func TestQueryFields_EveryKindOnBothDatabases(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestQueryCompiler_IdentifierIndexes (issue 15 item 4): the compiled
+// expressions of the kinds' selective identifiers match their expression
+// indexes on PostgreSQL (migration 20261209000002), so = and prefix on
+// them never scan the cases.
+func TestQueryCompiler_IdentifierIndexes(t *testing.T) {
+	t.Parallel()
+	db := storagetest.OpenPostgres(t)
+	ctx := context.Background()
+	kinds := caseKinds()
+	_, err := db.SeedCases(ctx, population.CaseConfig{Seed: 4, Division: "211100", Cases: 3000, Kinds: kinds}, nil)
+	require.NoError(t, err)
+	want := map[string]string{"MIGRATION.licenceId": "cases_migration_licence_idx", "ID_CARD.cardNumber": "cases_idcard_number_idx",
+		"MATTER_CERT.certificateNumber": "cases_certificate_number_idx", "INFO_CERT.certificateNumber": "cases_certificate_number_idx"}
+	for _, k := range kinds {
+		src := domain.CaseQuerySource(k.Workflow, string(k.Workflow.Kind), k.Fields)
+		for _, f := range src.Fields {
+			index := want[src.Name+"."+f.Name]
+			if index == "" {
+				continue
+			}
+			delete(want, src.Name+"."+f.Name)
+			for _, op := range []domain.QueryOperator{domain.OpEq, domain.OpPrefix} {
+				plan := &domain.QueryPlan{Source: src, OfficePrefix: "2111", Where: leaf(src, f.Name, op, "X12"),
+					Sort: src.Field("updatedAt"), Descending: true, Columns: []*domain.QueryField{src.Field("collabNo")}, Limit: 50}
+				err := db.Bun().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+					if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+						return err
+					}
+					q, err := storage.CompileForTest(tx, db.Dialect(), plan)
+					if err != nil {
+						return err
+					}
+					var lines []string
+					if err := tx.NewRaw("EXPLAIN "+q).Scan(ctx, &lines); err != nil {
+						return err
+					}
+					require.Contains(t, strings.Join(lines, "\n"), index, "%s %s", f.Name, op)
+					return nil
+				})
+				require.NoError(t, err)
+			}
+		}
+	}
+	require.Empty(t, want, "every indexed identifier is a declared field")
 }
