@@ -27,6 +27,11 @@
 //   - a collaboration message from one deployment's commit to the other's
 //     event, against the platform's own round trip;
 //   - birth cases per minute through two hukou processes (bench/cases.go).
+//   - query views (BENCH_ONLY=query; bench/query.go): BENCH_CASES cases
+//     (1 M, 3 k at smoke scale) seeded as `hukou seed cases` does, a page of
+//     50 of a 3-condition nested view and its count over GraphQL beside the
+//     same SELECT, CSV export of every birth case beside psql's COPY … TO
+//     STDOUT (with the server's peak heap), and the XLSX export's time.
 package main
 
 import (
@@ -44,6 +49,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,13 +73,14 @@ type scale struct {
 	throughput time.Duration // each read throughput figure
 	inserts    time.Duration // each of the 4 alternated insert windows per mode
 	messages   int           // collaboration messages timed end to end
-	cases      int           // birth cases driven from intake to completion
+	cases      int           // cases of the query section (BENCH_CASES overrides)
+	births     int           // birth cases driven from intake to completion
 }
 
 var scales = map[string]scale{
-	"1.5m":  {"1.5m", 1_500_000, 10 * time.Second, 8 * time.Second, 200, 120},
-	"10m":   {"10m", 10_000_000, 10 * time.Second, 8 * time.Second, 200, 120},
-	"smoke": {"smoke", 20_000, 1500 * time.Millisecond, time.Second, 20, 8},
+	"1.5m":  {"1.5m", 1_500_000, 10 * time.Second, 8 * time.Second, 200, 1_000_000, 120},
+	"10m":   {"10m", 10_000_000, 10 * time.Second, 8 * time.Second, 200, 1_000_000, 120},
+	"smoke": {"smoke", 20_000, 1500 * time.Millisecond, time.Second, 20, 3_000, 8},
 }
 
 func main() {
@@ -86,6 +93,14 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: BENCH_SCALE %q: want 1.5m, 10m or smoke\n", name)
 		os.Exit(2)
 	}
+	if v := os.Getenv("BENCH_CASES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 100 {
+			fmt.Fprintf(os.Stderr, "bench: BENCH_CASES %q: want a number of cases (at least 100)\n", v)
+			os.Exit(2)
+		}
+		sc.cases = n
+	}
 	dsn := os.Getenv("BENCH_DATABASE_URL")
 	if dsn == "" {
 		dsn = defaultURL
@@ -97,7 +112,7 @@ func main() {
 }
 
 // only reports whether BENCH_ONLY (a comma-separated list of hcybsh,
-// reads, inserts, messages, cases; empty for all) asks for section.
+// reads, inserts, messages, query, cases; empty for all) asks for section.
 func only(section string) bool {
 	v := os.Getenv("BENCH_ONLY")
 	return v == "" || slices.Contains(strings.Split(v, ","), section)
@@ -190,22 +205,25 @@ func run(ctx context.Context, baseDSN string, sc scale) error {
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...) }
 	var rows []row
 
-	// Seeding.
+	// Seeding (the residents only for the sections that read them).
 	cfg := population.Config{Seed: 1, Division: "211100", Residents: sc.residents}
-	seed, err := db.SeedPopulation(ctx, cfg, nil, storage.SeedWithoutHcybsh())
-	if err != nil {
-		return fmt.Errorf("seed: %w", err)
-	}
-	logf("seeded %d residents in %d households in %s (trigger disabled)", seed.Residents, seed.Households, seed.Elapsed.Round(time.Millisecond))
-	rawSeed, err := rawCopy(ctx, sqldb, []string{"addresses", "households", "residents"})
-	if err != nil {
-		return fmt.Errorf("raw copy: %w", err)
-	}
-	r := timeRow(fmt.Sprintf("seeding %d residents (hukou seed vs COPY FROM)", seed.Residents), seed.Elapsed, rawSeed, 0)
-	r.note = "raw: COPY of the same rows into copies of the 3 tables, then their indexes; hukou also generates the population"
-	rows = append(rows, r)
-	if _, err := sqldb.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
-		return err
+	var seed storage.SeedReport
+	var r row
+	if only("hcybsh") || only("reads") || only("inserts") {
+		if seed, err = db.SeedPopulation(ctx, cfg, nil, storage.SeedWithoutHcybsh()); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		logf("seeded %d residents in %d households in %s (trigger disabled)", seed.Residents, seed.Households, seed.Elapsed.Round(time.Millisecond))
+		rawSeed, err := rawCopy(ctx, sqldb, []string{"addresses", "households", "residents"})
+		if err != nil {
+			return fmt.Errorf("raw copy: %w", err)
+		}
+		r = timeRow(fmt.Sprintf("seeding %d residents (hukou seed vs COPY FROM)", seed.Residents), seed.Elapsed, rawSeed, 0)
+		r.note = "raw: COPY of the same rows into copies of the 3 tables, then their indexes; hukou also generates the population"
+		rows = append(rows, r)
+		if _, err := sqldb.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
+			return err
+		}
 	}
 
 	if only("hcybsh") {
@@ -290,6 +308,14 @@ func run(ctx context.Context, baseDSN string, sc scale) error {
 		}
 		rows = append(rows, insRows...)
 	}
+	if only("query") {
+		logf("query views…")
+		queryRows, err := benchQuery(ctx, db, dsn, sc, logf)
+		if err != nil {
+			return fmt.Errorf("query views: %w", err)
+		}
+		rows = append(rows, queryRows...)
+	}
 	if only("messages") {
 		logf("collaboration messages…")
 		collabRow, err := benchCollab(ctx, baseDSN, sc.messages)
@@ -300,7 +326,7 @@ func run(ctx context.Context, baseDSN string, sc scale) error {
 	}
 	if only("cases") {
 		logf("cases per minute…")
-		casesRow, err := benchCases(ctx, baseDSN, sc.cases, logf)
+		casesRow, err := benchCases(ctx, baseDSN, sc.births, logf)
 		if err != nil {
 			return fmt.Errorf("cases: %w", err)
 		}

@@ -53,6 +53,8 @@ type QueryRepository interface {
 	AddRecentQuery(ctx context.Context, e *RecentQuery, keep int) error
 	// FindRecentQueries returns a user's history for a source, newest first.
 	FindRecentQueries(ctx context.Context, userID, source string) ([]*RecentQuery, error)
+	// QueryExportRepository keeps background exports.
+	QueryExportRepository
 }
 
 // QueryView is a saved query view (1.5.x): owned by a user, readable by the
@@ -125,13 +127,22 @@ type TableEncoder interface {
 // count and export is audited, and personal data is masked for callers
 // who read it masked (pii.go).
 type QueryService struct {
-	DB      Database
-	Audit   AuditSink
-	Tables  TableEncoder
-	Now     func() time.Time
-	NewID   func() string
-	sources map[string]*QuerySource
-	names   []string
+	DB     Database
+	Audit  AuditSink
+	Tables TableEncoder
+	Now    func() time.Time
+	NewID  func() string
+	// Blobs keeps background exports' files (query_export.go); without it
+	// StartExport is CodeUnavailable.
+	Blobs BlobStore
+	// ExportThreshold, when set, sends exports of more rows to the
+	// background (the streamed Export refuses them); StartExport takes any
+	// size. ExportTTL is how long a finished export can be downloaded
+	// (DefaultExportTTL when zero).
+	ExportThreshold int
+	ExportTTL       time.Duration
+	sources         map[string]*QuerySource
+	names           []string
 }
 
 // NewQueryService returns the service over the sources; it panics on a nil
@@ -425,32 +436,65 @@ const MaxExportRows = 2_000_000
 // them. The export is audited before its first row (a failure then writes
 // nothing and returns CodeUnavailable) and again when it ends, with the
 // rows written and the file's SHA-256. It returns the rows written. Errors
-// as Run, and CodeInvalid on "format".
+// as Run, CodeInvalid on "format", and CodeInvalid (reason
+// query.export_background) when ExportThreshold is set and the query
+// selects more rows: such an export runs in the background (StartExport).
 func (s *QueryService) Export(ctx context.Context, req QueryRequest, format ExportFormat, w io.Writer) (int, error) {
 	actor, err := Authorize(ctx, QueryRoles...)
 	if err != nil {
 		return 0, err
 	}
+	if s.ExportThreshold > 0 {
+		p, err := s.plan(ctx, actor, req)
+		if err != nil {
+			return 0, err
+		}
+		n, err := s.DB.Queries().CountQuery(ctx, p)
+		if err != nil {
+			return 0, fmt.Errorf("count export %s: %w", req.Source, err)
+		}
+		if n > s.ExportThreshold {
+			return 0, FieldErrorf("condition", "this export has %d rows, more than %d: start it as a background export (startQueryExport) and download it when it is ready", n, s.ExportThreshold).WithReason("query.export_background")
+		}
+	}
+	n, _, err := s.export(ctx, req, format, w, map[string]any{}, nil)
+	return n, err
+}
+
+// export writes the export for the caller in ctx, audited with extra, and
+// calls progress (when set) after each row; it returns the rows written
+// and the file's SHA-256.
+func (s *QueryService) export(ctx context.Context, req QueryRequest, format ExportFormat, w io.Writer, extra map[string]any, progress func(n int)) (int, string, error) {
+	actor, err := Authorize(ctx, QueryRoles...)
+	if err != nil {
+		return 0, "", err
+	}
 	p, err := s.plan(ctx, actor, req)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	p.Limit = 0
 	hash := sha256.New()
 	tw, err := s.Tables.NewTable(format, io.MultiWriter(w, hash), p.Source.Label)
 	if err != nil {
-		return 0, err
+		return 0, "", err
+	}
+	detail := func(what map[string]any) string {
+		for k, v := range extra {
+			what[k] = v
+		}
+		return auditDetail(req.Condition, what)
 	}
 	if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "query.export", "QuerySource", p.Source.Name,
-		auditDetail(req.Condition, map[string]any{"format": format, "state": "started"}))); err != nil {
-		return 0, err
+		detail(map[string]any{"format": format, "state": "started"}))); err != nil {
+		return 0, "", err
 	}
 	header := make([]*string, len(p.Columns))
 	for i, f := range p.Columns {
 		header[i] = &f.Label
 	}
 	if err := tw.WriteRow(header); err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	n := 0
 	err = s.DB.Queries().StreamQuery(ctx, p, func(r *QueryRow) error {
@@ -460,6 +504,9 @@ func (s *QueryService) Export(ctx context.Context, req QueryRequest, format Expo
 		maskRows(actor, p.Columns, []*QueryRow{r})
 		nameCodes(p.Columns, r)
 		n++
+		if progress != nil {
+			progress(n)
+		}
 		return tw.WriteRow(r.Values)
 	})
 	if err == nil {
@@ -469,11 +516,12 @@ func (s *QueryService) Export(ctx context.Context, req QueryRequest, format Expo
 	if err != nil {
 		state = "failed"
 	}
+	sum := hex.EncodeToString(hash.Sum(nil))
 	if aerr := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "query.export", "QuerySource", p.Source.Name,
-		auditDetail(req.Condition, map[string]any{"format": format, "state": state, "rows": n, "sha256": hex.EncodeToString(hash.Sum(nil))}))); aerr != nil && err == nil {
+		detail(map[string]any{"format": format, "state": state, "rows": n, "sha256": sum}))); aerr != nil && err == nil {
 		err = aerr
 	}
-	return n, err
+	return n, sum, err
 }
 
 // RecentConditions returns the caller's last condition sets for source,

@@ -65,6 +65,7 @@ type ResolverRoot interface {
 	PortalMessage() PortalMessageResolver
 	Query() QueryResolver
 	QueryCondition() QueryConditionResolver
+	QueryExport() QueryExportResolver
 	QueryField() QueryFieldResolver
 	QueryResult() QueryResultResolver
 	QueryView() QueryViewResolver
@@ -1058,6 +1059,7 @@ type ComplexityRoot struct {
 		StartIDCardApplication                   func(childComplexity int, input model.StartIDCardApplicationInput) int
 		StartMatterCertificate                   func(childComplexity int, input model.StartMatterCertificateInput) int
 		StartMigration                           func(childComplexity int, input model.StartMigrationInput) int
+		StartQueryExport                         func(childComplexity int, input model.StartQueryExportInput) int
 		SubmitBirthRegistration                  func(childComplexity int, input model.CaseStepInput) int
 		SubmitIDCardApplication                  func(childComplexity int, input model.SubmitIDCardApplicationInput) int
 		SubmitMatterCertificate                  func(childComplexity int, input model.CaseStepInput) int
@@ -1204,6 +1206,7 @@ type ComplexityRoot struct {
 		OverdueMessages            func(childComplexity int, first *int, after *string) int
 		PortalMessages             func(childComplexity int, status *domain.PortalMessageStatus, overdue *bool, first *int, after *string) int
 		QueryCount                 func(childComplexity int, source string, condition *domain.QueryCondition) int
+		QueryExport                func(childComplexity int, id string) int
 		QuerySource                func(childComplexity int, name string) int
 		QuerySources               func(childComplexity int) int
 		QueryView                  func(childComplexity int, id string) int
@@ -1232,6 +1235,21 @@ type ComplexityRoot struct {
 		Group    func(childComplexity int) int
 		Op       func(childComplexity int) int
 		Values   func(childComplexity int) int
+	}
+
+	QueryExport struct {
+		CreatedAt   func(childComplexity int) int
+		DownloadURL func(childComplexity int) int
+		Error       func(childComplexity int) int
+		ExpiresAt   func(childComplexity int) int
+		Format      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Rows        func(childComplexity int) int
+		Sha256      func(childComplexity int) int
+		Size        func(childComplexity int) int
+		Source      func(childComplexity int) int
+		State       func(childComplexity int) int
+		Total       func(childComplexity int) int
 	}
 
 	QueryField struct {
@@ -1366,6 +1384,7 @@ type ComplexityRoot struct {
 		CollaborationEvents        func(childComplexity int) int
 		HukouBookApplicationEvents func(childComplexity int) int
 		OnlineApplicationEvents    func(childComplexity int) int
+		QueryExportProgress        func(childComplexity int, id string) int
 	}
 
 	User struct {
@@ -1616,6 +1635,7 @@ type MutationResolver interface {
 	AnswerPortalMessage(ctx context.Context, input model.AnswerPortalMessageInput) (*domain.PortalMessage, error)
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
+	StartQueryExport(ctx context.Context, input model.StartQueryExportInput) (*domain.QueryExport, error)
 	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
 	ChooseSeal(ctx context.Context, sealID string) (*domain.ElectronicSeal, error)
 	RevokeSeal(ctx context.Context, input model.RevokeSealInput) (*domain.ElectronicSeal, error)
@@ -1692,6 +1712,7 @@ type QueryResolver interface {
 	QueryViews(ctx context.Context, source string) ([]*domain.QueryView, error)
 	QueryView(ctx context.Context, id string) (*domain.QueryView, error)
 	RecentQueries(ctx context.Context, source string) ([]*domain.RecentQuery, error)
+	QueryExport(ctx context.Context, id string) (*domain.QueryExport, error)
 	Resident(ctx context.Context, idNumber string) (*domain.Resident, error)
 	Household(ctx context.Context, number string) (*domain.Household, error)
 	Residents(ctx context.Context, filter *domain.ResidentFilter, first *int, after *string) (*model.ResidentConnection, error)
@@ -1706,6 +1727,13 @@ type QueryConditionResolver interface {
 	Group(ctx context.Context, obj *domain.QueryCondition) (*domain.QueryGroupOp, error)
 
 	Op(ctx context.Context, obj *domain.QueryCondition) (*domain.QueryOperator, error)
+}
+type QueryExportResolver interface {
+	Sha256(ctx context.Context, obj *domain.QueryExport) (*string, error)
+	Size(ctx context.Context, obj *domain.QueryExport) (*int, error)
+	Error(ctx context.Context, obj *domain.QueryExport) (*string, error)
+
+	DownloadURL(ctx context.Context, obj *domain.QueryExport) (*string, error)
 }
 type QueryFieldResolver interface {
 	Operators(ctx context.Context, obj *domain.QueryField) ([]domain.QueryOperator, error)
@@ -1734,6 +1762,7 @@ type SubscriptionResolver interface {
 	CollaborationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
 	HukouBookApplicationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
 	OnlineApplicationEvents(ctx context.Context) (<-chan *domain.CollabEvent, error)
+	QueryExportProgress(ctx context.Context, id string) (<-chan *domain.QueryExport, error)
 }
 type UserResolver interface {
 	ID(ctx context.Context, obj *domain.User) (string, error)
@@ -6360,6 +6389,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartMigration(childComplexity, args["input"].(model.StartMigrationInput)), true
+	case "Mutation.startQueryExport":
+		if e.ComplexityRoot.Mutation.StartQueryExport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startQueryExport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartQueryExport(childComplexity, args["input"].(model.StartQueryExportInput)), true
 	case "Mutation.submitBirthRegistration":
 		if e.ComplexityRoot.Mutation.SubmitBirthRegistration == nil {
 			break
@@ -7233,6 +7273,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.QueryCount(childComplexity, args["source"].(string), args["condition"].(*domain.QueryCondition)), true
+	case "Query.queryExport":
+		if e.ComplexityRoot.Query.QueryExport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_queryExport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QueryExport(childComplexity, args["id"].(string)), true
 	case "Query.querySource":
 		if e.ComplexityRoot.Query.QuerySource == nil {
 			break
@@ -7432,6 +7483,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueryCondition.Values(childComplexity), true
+
+	case "QueryExport.createdAt":
+		if e.ComplexityRoot.QueryExport.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.CreatedAt(childComplexity), true
+	case "QueryExport.downloadUrl":
+		if e.ComplexityRoot.QueryExport.DownloadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.DownloadURL(childComplexity), true
+	case "QueryExport.error":
+		if e.ComplexityRoot.QueryExport.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.Error(childComplexity), true
+	case "QueryExport.expiresAt":
+		if e.ComplexityRoot.QueryExport.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.ExpiresAt(childComplexity), true
+	case "QueryExport.format":
+		if e.ComplexityRoot.QueryExport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.Format(childComplexity), true
+	case "QueryExport.id":
+		if e.ComplexityRoot.QueryExport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.ID(childComplexity), true
+	case "QueryExport.rows":
+		if e.ComplexityRoot.QueryExport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.Rows(childComplexity), true
+	case "QueryExport.sha256":
+		if e.ComplexityRoot.QueryExport.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.Sha256(childComplexity), true
+	case "QueryExport.size":
+		if e.ComplexityRoot.QueryExport.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.Size(childComplexity), true
+	case "QueryExport.source":
+		if e.ComplexityRoot.QueryExport.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.Source(childComplexity), true
+	case "QueryExport.state":
+		if e.ComplexityRoot.QueryExport.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.State(childComplexity), true
+	case "QueryExport.total":
+		if e.ComplexityRoot.QueryExport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryExport.Total(childComplexity), true
 
 	case "QueryField.codes":
 		if e.ComplexityRoot.QueryField.Codes == nil {
@@ -7964,6 +8088,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.OnlineApplicationEvents(childComplexity), true
+	case "Subscription.queryExportProgress":
+		if e.ComplexityRoot.Subscription.QueryExportProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_queryExportProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.QueryExportProgress(childComplexity, args["id"].(string)), true
 
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
@@ -8179,6 +8314,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartIdCardApplicationInput", ec.unmarshalInputStartIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("StartMatterCertificateInput", ec.unmarshalInputStartMatterCertificateInput),
 			graphql.NewInputUnmarshaler("StartMigrationInput", ec.unmarshalInputStartMigrationInput),
+			graphql.NewInputUnmarshaler("StartQueryExportInput", ec.unmarshalInputStartQueryExportInput),
 			graphql.NewInputUnmarshaler("SubmitIdCardApplicationInput", ec.unmarshalInputSubmitIdCardApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineBirthApplicationInput", ec.unmarshalInputSubmitOnlineBirthApplicationInput),
 			graphql.NewInputUnmarshaler("SubmitOnlineIdCardApplicationInput", ec.unmarshalInputSubmitOnlineIdCardApplicationInput),
@@ -10158,6 +10294,36 @@ func (ec *executionContext) childFields_QueryCondition(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type QueryCondition", field.Name)
 }
 
+func (ec *executionContext) childFields_QueryExport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_QueryExport_id(ctx, field)
+	case "source":
+		return ec.fieldContext_QueryExport_source(ctx, field)
+	case "format":
+		return ec.fieldContext_QueryExport_format(ctx, field)
+	case "state":
+		return ec.fieldContext_QueryExport_state(ctx, field)
+	case "total":
+		return ec.fieldContext_QueryExport_total(ctx, field)
+	case "rows":
+		return ec.fieldContext_QueryExport_rows(ctx, field)
+	case "sha256":
+		return ec.fieldContext_QueryExport_sha256(ctx, field)
+	case "size":
+		return ec.fieldContext_QueryExport_size(ctx, field)
+	case "error":
+		return ec.fieldContext_QueryExport_error(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_QueryExport_createdAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_QueryExport_expiresAt(ctx, field)
+	case "downloadUrl":
+		return ec.fieldContext_QueryExport_downloadUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryExport", field.Name)
+}
+
 func (ec *executionContext) childFields_QueryField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -11716,6 +11882,20 @@ func (ec *executionContext) field_Mutation_startMigration_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startQueryExport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StartQueryExportInput, error) {
+			return ec.unmarshalNStartQueryExportInput2hukouᚋgraphᚋmodelᚐStartQueryExportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_submitBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12458,6 +12638,20 @@ func (ec *executionContext) field_Query_queryCount_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_queryExport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_querySource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12717,6 +12911,20 @@ func (ec *executionContext) field_Query_webhookDeliveries_args(ctx context.Conte
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_queryExportProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -34749,6 +34957,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteQueryView(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_startQueryExport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startQueryExport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartQueryExport(ctx, fc.Args["input"].(model.StartQueryExportInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.QueryExport
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.QueryExport
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryExport) graphql.Marshaler {
+			return ec.marshalNQueryExport2ᚖhukouᚋdomainᚐQueryExport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startQueryExport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryExport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startQueryExport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_requestSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39094,6 +39364,68 @@ func (ec *executionContext) fieldContext_Query_recentQueries(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_queryExport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_queryExport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QueryExport(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.QueryExport
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.QueryExport
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryExport) graphql.Marshaler {
+			return ec.marshalNQueryExport2ᚖhukouᚋdomainᚐQueryExport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_queryExport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryExport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_queryExport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_resident(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39862,6 +40194,282 @@ func (ec *executionContext) _QueryCondition_values(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_QueryCondition_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QueryCondition", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryExport_id(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QueryExport_source(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryExport_format(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ExportFormat) graphql.Marshaler {
+			return ec.marshalNExportFormat2hukouᚋdomainᚐExportFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, false, false, "ExportFormat")
+}
+
+func (ec *executionContext) _QueryExport_state(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.QueryExportState) graphql.Marshaler {
+			return ec.marshalNQueryExportState2hukouᚋdomainᚐQueryExportState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, false, false, "QueryExportState")
+}
+
+func (ec *executionContext) _QueryExport_total(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueryExport_rows(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueryExport_sha256(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryExport().Sha256(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, true, true, "String")
+}
+
+func (ec *executionContext) _QueryExport_size(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryExport().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, true, true, "Int")
+}
+
+func (ec *executionContext) _QueryExport_error(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryExport().Error(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, true, true, "String")
+}
+
+func (ec *executionContext) _QueryExport_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueryExport_expiresAt(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueryExport_downloadUrl(ctx context.Context, field graphql.CollectedField, obj *domain.QueryExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryExport_downloadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueryExport().DownloadURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueryExport_downloadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryExport", field, true, true, "String")
 }
 
 func (ec *executionContext) _QueryField_name(ctx context.Context, field graphql.CollectedField, obj *domain.QueryField) (ret graphql.Marshaler) {
@@ -42184,6 +42792,68 @@ func (ec *executionContext) fieldContext_Subscription_onlineApplicationEvents(_ 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OnlineApplicationEvent(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_queryExportProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_queryExportProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().QueryExportProgress(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ANALYST", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.QueryExport
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.QueryExport
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.QueryExport) graphql.Marshaler {
+			return ec.marshalNQueryExport2ᚖhukouᚋdomainᚐQueryExport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_queryExportProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryExport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_queryExportProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -48354,6 +49024,55 @@ func (ec *executionContext) unmarshalInputStartMigrationInput(ctx context.Contex
 func UnmarshalStartMigrationInput(ctx context.Context, raw any) (model.StartMigrationInput, error) {
 	var out model.StartMigrationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartMigrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartQueryExportInput(ctx context.Context, obj any) (model.StartQueryExportInput, error) {
+	var it model.StartQueryExportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"query", "format"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "query":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("query"))
+			data, err := ec.unmarshalNQueryInput2ᚖhukouᚋgraphᚋmodelᚐQueryInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Query = data
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalNExportFormat2hukouᚋdomainᚐExportFormat(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartQueryExportInput unmarshals raw into the StartQueryExportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartQueryExportInput(ctx context.Context, raw any) (model.StartQueryExportInput, error) {
+	var out model.StartQueryExportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartQueryExportInput", raw, &out)
 	return out, err
 }
 
@@ -55604,6 +56323,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startQueryExport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startQueryExport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "requestSeal":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_requestSeal(ctx, field)
@@ -56545,6 +57271,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_recentQueries(ctx, field)
 				})
+		case "queryExport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_queryExport(ctx, field)
+				})
 		case "resident":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -56706,6 +57438,98 @@ func (ec *executionContext) _QueryCondition(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queryExportImplementors = []string{"QueryExport"}
+
+func (ec *executionContext) _QueryExport(ctx context.Context, sel ast.SelectionSet, obj *domain.QueryExport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryExportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryExport")
+		case "id":
+			out.Values[i] = ec._QueryExport_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._QueryExport_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "format":
+			out.Values[i] = ec._QueryExport_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._QueryExport_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._QueryExport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rows":
+			out.Values[i] = ec._QueryExport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryExport_sha256(ctx, field, obj)
+				})
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryExport_size(ctx, field, obj)
+				})
+		case "error":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryExport_error(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._QueryExport_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._QueryExport_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "downloadUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueryExport_downloadUrl(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -57588,6 +58412,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_hukouBookApplicationEvents(ctx, fields[0])
 	case "onlineApplicationEvents":
 		return ec._Subscription_onlineApplicationEvents(ctx, fields[0])
+	case "queryExportProgress":
+		return ec._Subscription_queryExportProgress(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -59093,6 +59919,21 @@ func (ec *executionContext) marshalNElectronicSeal2ᚖhukouᚋdomainᚐElectroni
 	return ec._ElectronicSeal(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNExportFormat2hukouᚋdomainᚐExportFormat(ctx context.Context, v any) (domain.ExportFormat, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ExportFormat(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExportFormat2hukouᚋdomainᚐExportFormat(ctx context.Context, sel ast.SelectionSet, v domain.ExportFormat) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExportFormat!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNFieldValueInput2ᚕᚖhukouᚋgraphᚋmodelᚐFieldValueInputᚄ(ctx context.Context, v any) ([]*model.FieldValueInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -60273,6 +61114,29 @@ func (ec *executionContext) unmarshalNQueryConditionInput2ᚖhukouᚋdomainᚐQu
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNQueryExport2ᚖhukouᚋdomainᚐQueryExport(ctx context.Context, sel ast.SelectionSet, v *domain.QueryExport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueryExport!")
+		return graphql.Null
+	}
+	return ec._QueryExport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNQueryExportState2hukouᚋdomainᚐQueryExportState(ctx context.Context, v any) (domain.QueryExportState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.QueryExportState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQueryExportState2hukouᚋdomainᚐQueryExportState(ctx context.Context, sel ast.SelectionSet, v domain.QueryExportState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "QueryExportState!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNQueryField2hukouᚋdomainᚐQueryField(ctx context.Context, sel ast.SelectionSet, v domain.QueryField) graphql.Marshaler {
 	return ec._QueryField(ctx, sel, &v)
 }
@@ -60335,6 +61199,11 @@ func (ec *executionContext) marshalNQueryFieldType2hukouᚋdomainᚐQueryFieldTy
 func (ec *executionContext) unmarshalNQueryInput2hukouᚋgraphᚋmodelᚐQueryInput(ctx context.Context, v any) (model.QueryInput, error) {
 	res, err := ec.unmarshalInputQueryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNQueryInput2ᚖhukouᚋgraphᚋmodelᚐQueryInput(ctx context.Context, v any) (*model.QueryInput, error) {
+	res, err := ec.unmarshalInputQueryInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNQueryOperator2hukouᚋdomainᚐQueryOperator(ctx context.Context, v any) (domain.QueryOperator, error) {
@@ -60859,6 +61728,11 @@ func (ec *executionContext) unmarshalNStartMatterCertificateInput2hukouᚋgraph�
 
 func (ec *executionContext) unmarshalNStartMigrationInput2hukouᚋgraphᚋmodelᚐStartMigrationInput(ctx context.Context, v any) (model.StartMigrationInput, error) {
 	res, err := ec.unmarshalInputStartMigrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStartQueryExportInput2hukouᚋgraphᚋmodelᚐStartQueryExportInput(ctx context.Context, v any) (model.StartQueryExportInput, error) {
+	res, err := ec.unmarshalInputStartQueryExportInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -123,6 +123,7 @@ func serve(t *testing.T, db *storage.DB, tokens *resolvers.Tokens) (*httptest.Se
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: tokens}))
 	mux.Handle("/exports/query", resolvers.NewExportHandler(res.Queries, tokens, res.Auth))
+	mux.Handle("/exports/query/", resolvers.NewExportHandler(res.Queries, tokens, res.Auth))
 	srv := httptest.NewServer(resolvers.SecurityHeaders(mux))
 	t.Cleanup(func() { srv.Close(); audit.Close() }) // runs before the database closes
 	return srv, audit, res

@@ -1,11 +1,13 @@
 package resolvers
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +31,7 @@ type exportRequest struct {
 //
 //	POST /exports/query                 body {"source", "condition", "columns", "sort", "format": "CSV"|"XLSX"}
 //	GET  /exports/query?view={id}&format=XLSX   a saved view's query
+//	GET  /exports/query/{exportId}?u=…&g=…&exp=…&sig=…   a background export's file (its downloadUrl), or with a Bearer header
 //
 // The caller authenticates as for /files (a Bearer header, or
 // access_token=<token> where no header can be set). Rows are read from
@@ -55,6 +58,10 @@ func (h *exportHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "private, no-store")
+	if id, ok := strings.CutPrefix(r.URL.Path, "/exports/query/"); ok {
+		h.download(w, r, id)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
 		writeFileError(w, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "exports are asked for with POST (a query) or GET (a saved view)")
@@ -139,3 +146,72 @@ func (s *startWriter) Write(p []byte) (int, error) {
 }
 
 var errExportClient = errors.New("export: the client went away")
+
+// download serves the file of a background export to its owner (issue 15):
+// through its signed link (downloadUrl) or a Bearer header; audited by
+// OpenExport with its rows and SHA-256. Anyone else's export is 404.
+func (h *exportHandler) download(w http.ResponseWriter, r *http.Request, id string) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", "GET")
+		writeFileError(w, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "an export's file is fetched with GET")
+		return
+	}
+	ctx, err := h.linkOrBearer(r, exportLinkID(id))
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="hukou"`)
+		writeDomainError(w, r, err)
+		return
+	}
+	rc, e, err := h.queries.OpenExport(ctx, id)
+	if err != nil {
+		writeDomainError(w, r, err)
+		return
+	}
+	defer rc.Close()
+	ext, ctype := ".csv", "text/csv; charset=utf-8"
+	if e.Format == domain.ExportXLSX {
+		ext, ctype = ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", strconv.FormatInt(e.Size, 10))
+	w.Header().Set("Content-Disposition", disposition("attachment", e.Source+"-"+e.CreatedAt.In(chinaTime).Format("20060102-150405")+ext))
+	if _, err := io.Copy(w, rc); err != nil {
+		slog.WarnContext(ctx, "export download interrupted", "export", id, "err", err)
+	}
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// linkOrBearer authenticates a request by the signed link to subject in
+// its query, or by its Authorization header.
+func (h *exportHandler) linkOrBearer(r *http.Request, subject string) (context.Context, error) {
+	addr := clientAddr(r)
+	link, ok, err := parseSignedLink(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		if err := link.checkLifetime(h.now()); err != nil {
+			return nil, err
+		}
+		if err := h.tokens.verifyLink(link, subject); err != nil {
+			return nil, err
+		}
+		actor, gen, err := h.auth.ActorForLink(r.Context(), link.userID, addr)
+		if err != nil {
+			return nil, err
+		}
+		if gen != link.gen {
+			return nil, errLinkRevoked()
+		}
+		return domain.WithActor(r.Context(), actor), nil
+	}
+	ctx := authenticate(r.Context(), r.Header.Get("Authorization"), addr, h.tokens, h.auth, h.now)
+	if domain.ActorFromContext(ctx) != nil {
+		return ctx, nil
+	}
+	if err := authError(ctx); err != nil {
+		return nil, err
+	}
+	return nil, domain.Errorf(domain.CodeUnauthenticated, "sign in first: download through the export's link (downloadUrl), or send 'Authorization: Bearer <token>'").WithReason("auth.required")
+}

@@ -33,6 +33,12 @@ func (r *mutationResolver) DeleteQueryView(ctx context.Context, input model.Dele
 	return true, nil
 }
 
+// StartQueryExport is the resolver for the startQueryExport field.
+func (r *mutationResolver) StartQueryExport(ctx context.Context, input model.StartQueryExportInput) (*domain.QueryExport, error) {
+	q := input.Query
+	return r.Queries.StartExport(ctx, domain.QueryRequest{Source: q.Source, Condition: q.Condition, Columns: q.Columns, Sort: q.Sort}, input.Format)
+}
+
 // QuerySources is the resolver for the querySources field.
 func (r *queryResolver) QuerySources(ctx context.Context) ([]*domain.QuerySource, error) {
 	return r.Queries.Sources(ctx)
@@ -72,6 +78,11 @@ func (r *queryResolver) RecentQueries(ctx context.Context, source string) ([]*do
 	return r.Queries.RecentConditions(ctx, source)
 }
 
+// QueryExport is the resolver for the queryExport field.
+func (r *queryResolver) QueryExport(ctx context.Context, id string) (*domain.QueryExport, error) {
+	return r.Queries.ExportStatus(ctx, id)
+}
+
 // Group is the resolver for the group field.
 func (r *queryConditionResolver) Group(ctx context.Context, obj *domain.QueryCondition) (*domain.QueryGroupOp, error) {
 	if obj.Group == "" {
@@ -86,6 +97,36 @@ func (r *queryConditionResolver) Op(ctx context.Context, obj *domain.QueryCondit
 		return nil, nil
 	}
 	return &obj.Op, nil
+}
+
+// Sha256 is the resolver for the sha256 field.
+func (r *queryExportResolver) Sha256(ctx context.Context, obj *domain.QueryExport) (*string, error) {
+	if obj.SHA256 == "" {
+		return nil, nil
+	}
+	return &obj.SHA256, nil
+}
+
+// Size is the resolver for the size field.
+func (r *queryExportResolver) Size(ctx context.Context, obj *domain.QueryExport) (*int, error) {
+	if obj.State != domain.ExportDone {
+		return nil, nil
+	}
+	n := int(obj.Size)
+	return &n, nil
+}
+
+// Error is the resolver for the error field.
+func (r *queryExportResolver) Error(ctx context.Context, obj *domain.QueryExport) (*string, error) {
+	if obj.Error == "" {
+		return nil, nil
+	}
+	return &obj.Error, nil
+}
+
+// DownloadURL is the resolver for the downloadUrl field.
+func (r *queryExportResolver) DownloadURL(ctx context.Context, obj *domain.QueryExport) (*string, error) {
+	return r.exportLink(ctx, obj)
 }
 
 // Operators is the resolver for the operators field.
@@ -119,8 +160,16 @@ func (r *queryViewResolver) SharedOffice(ctx context.Context, obj *domain.QueryV
 	return &obj.SharedOffice, nil
 }
 
+// QueryExportProgress is the resolver for the queryExportProgress field.
+func (r *subscriptionResolver) QueryExportProgress(ctx context.Context, id string) (<-chan *domain.QueryExport, error) {
+	return r.exportProgress(ctx, id)
+}
+
 // QueryCondition returns graph.QueryConditionResolver implementation.
 func (r *Resolver) QueryCondition() graph.QueryConditionResolver { return &queryConditionResolver{r} }
+
+// QueryExport returns graph.QueryExportResolver implementation.
+func (r *Resolver) QueryExport() graph.QueryExportResolver { return &queryExportResolver{r} }
 
 // QueryField returns graph.QueryFieldResolver implementation.
 func (r *Resolver) QueryField() graph.QueryFieldResolver { return &queryFieldResolver{r} }
@@ -133,6 +182,7 @@ func (r *Resolver) QueryView() graph.QueryViewResolver { return &queryViewResolv
 
 type (
 	queryConditionResolver struct{ *Resolver }
+	queryExportResolver    struct{ *Resolver }
 	queryFieldResolver     struct{ *Resolver }
 	queryResultResolver    struct{ *Resolver }
 	queryViewResolver      struct{ *Resolver }

@@ -35,6 +35,8 @@ type DB struct {
 	jobs    jobSlot // the inserter behind Jobs(); see tx.go
 	events  *eventHub
 	stmts   *stmtCache // prepared hot reads on the pool; nil on SQLite
+	// replica, when set, serves the query views' reads (OpenReplica).
+	replica *bun.DB
 }
 
 // DefaultDSN is the embedded default: a SQLite file under ./data.
@@ -131,5 +133,46 @@ func (db *DB) Close() error {
 	if db.stmts != nil {
 		db.stmts.close()
 	}
-	return errors.Join(db.bun.Close())
+	var rerr error
+	if db.replica != nil {
+		rerr = db.replica.Close()
+	}
+	return errors.Join(db.bun.Close(), rerr)
+}
+
+// OpenReplica connects the query views' reads (pages, counts and exports
+// of 1.5.x) to a PostgreSQL read replica at dsn (REPLICA_DATABASE_URL), so
+// analysts' scans never slow the counters; everything else, the saved views
+// and the query history included, stays on the primary. The replica's
+// sessions are read-only (default_transaction_read_only), so no write can
+// go there even by mistake. Call it once, before serving; it pings the
+// replica. Errors: the primary is SQLite, dsn is not a postgres:// URL, or
+// the replica does not answer.
+func (db *DB) OpenReplica(ctx context.Context, dsn string) error {
+	if db.dialect != Postgres || !IsPostgres(dsn) {
+		return fmt.Errorf("REPLICA_DATABASE_URL: a read replica is a PostgreSQL database beside a PostgreSQL primary (postgres:// URLs)")
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return fmt.Errorf("REPLICA_DATABASE_URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("default_transaction_read_only", "on") // lib/pq sends unknown keys as run-time parameters
+	u.RawQuery = q.Encode()
+	sqldb, err := sql.Open("postgres", u.String())
+	if err != nil {
+		return fmt.Errorf("open the read replica: %w", err)
+	}
+	sqldb.SetMaxOpenConns(10)
+	sqldb.SetMaxIdleConns(10)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	replica := bun.NewDB(sqldb, pgdialect.New())
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := replica.PingContext(pctx); err != nil {
+		replica.Close()
+		return fmt.Errorf("ping the read replica: %w", err)
+	}
+	db.replica = replica
+	return nil
 }

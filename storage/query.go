@@ -192,6 +192,11 @@ func (c queryCompiler) filter(q *bun.SelectQuery, p *domain.QueryPlan) (*bun.Sel
 type queryRepo struct {
 	idb     bun.IDB
 	dialect Dialect
+	// reads runs the query views' pages, counts and exports: the read
+	// replica on the pool when one is configured (DB.OpenReplica), idb
+	// otherwise and inside a transaction. Views and histories are written
+	// and read on idb.
+	reads bun.IDB
 }
 
 func (r queryRepo) compiler() queryCompiler { return queryCompiler{r.dialect} }
@@ -206,7 +211,7 @@ func (r queryRepo) RunQuery(ctx context.Context, p *domain.QueryPlan) ([]*domain
 }
 
 func (r queryRepo) CountQuery(ctx context.Context, p *domain.QueryPlan) (int, error) {
-	q := r.idb.NewSelect().TableExpr(`"` + p.Source.Table + `"`).ColumnExpr("count(*)")
+	q := r.reads.NewSelect().TableExpr(`"` + p.Source.Table + `"`).ColumnExpr("count(*)")
 	q, err := r.compiler().filter(q, p)
 	if err != nil {
 		return 0, err
@@ -219,7 +224,7 @@ func (r queryRepo) CountQuery(ctx context.Context, p *domain.QueryPlan) (int, er
 }
 
 func (r queryRepo) StreamQuery(ctx context.Context, p *domain.QueryPlan, fn func(*domain.QueryRow) error) error {
-	q, err := r.compiler().selectQuery(r.idb, p)
+	q, err := r.compiler().selectQuery(r.reads, p)
 	if err != nil {
 		return err
 	}

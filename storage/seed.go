@@ -20,6 +20,7 @@ type SeedReport struct {
 	Addresses  int
 	Households int
 	Residents  int
+	Cases      int // SeedCases
 	Elapsed    time.Duration
 }
 

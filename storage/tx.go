@@ -33,7 +33,9 @@ func (r repos) Collab() domain.CollabRepository     { return collabRepo{r} }
 func (r repos) Cases() domain.CaseRepository        { return caseRepo{r.idb} }
 func (r repos) Hcybsh() domain.HcybshRepository     { return hcybshRepo{r.idb} }
 func (r repos) Files() domain.CaseFileRepository    { return caseFileRepo{r.idb} }
-func (r repos) Queries() domain.QueryRepository     { return queryRepo{r.idb, r.db.dialect} }
+func (r repos) Queries() domain.QueryRepository {
+	return queryRepo{r.idb, r.db.dialect, r.queryReads()}
+}
 func (r repos) Integrators() domain.IntegratorRepository {
 	return integratorRepo{r.idb}
 }
@@ -111,6 +113,15 @@ func (db *DB) Jobs() domain.JobQueue { return db.pool().Jobs() }
 
 // AfterCommit implements domain.Repos on the pool: fn runs at once.
 func (db *DB) AfterCommit(fn func()) { fn() }
+
+// queryReads is where query views read: the replica, on the pool, when
+// there is one.
+func (r repos) queryReads() bun.IDB {
+	if r.tx == nil && r.db.replica != nil {
+		return r.db.replica
+	}
+	return r.idb
+}
 
 func (db *DB) pool() repos { return repos{idb: db.bun, db: db} }
 

@@ -78,6 +78,13 @@ type config struct {
 	// JWT secret are allowed, and say so; GraphiQL and introspection are on.
 	// Without it the server is in production mode.
 	Dev bool
+
+	// Query views (issue 15): REPLICA_DATABASE_URL, where they read; exports
+	// of more than ExportBackgroundRows rows run in the background and can
+	// be downloaded for ExportTTL.
+	ReplicaURL           string
+	ExportBackgroundRows int
+	ExportTTL            time.Duration
 }
 
 func env(name, def string) string {
@@ -110,6 +117,9 @@ func envInt64(name string, def int64) int64 {
 // bind registers the config's flags on fs with environment defaults.
 func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", storage.DefaultDSN), "postgres:// URL or SQLite file path")
+	fs.StringVar(&c.ReplicaURL, "replica-database-url", env("REPLICA_DATABASE_URL", ""), "postgres:// URL of a read replica for query views' pages, counts and exports (optional; the primary when empty)")
+	fs.IntVar(&c.ExportBackgroundRows, "export-background-rows", int(envInt64("EXPORT_BACKGROUND_ROWS", domain.DefaultExportThreshold)), "query exports of more rows run as background jobs, downloaded when ready")
+	fs.DurationVar(&c.ExportTTL, "export-ttl", envDuration("EXPORT_TTL", domain.DefaultExportTTL), "how long a background export can be downloaded")
 	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", "./data/blobs"), "folder path, file:///abs or s3://bucket?endpoint=…")
 	fs.StringVar(&c.ListenAddr, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "HTTP listen address")
 	fs.StringVar(&c.OfficeCode, "office-code", env("OFFICE_CODE", "211100000000"), "this deployment's city bureau office code")

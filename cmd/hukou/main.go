@@ -22,6 +22,7 @@ Usage:
                            each migrated and seeded when empty, logins for every role printed (--dev)
   hukou migrate up|down|status
   hukou seed [--residents N] [--division 211100] [--seed S] [--demo-users]
+  hukou seed cases [--n N] [--seed S]   a deterministic case population (every kind, both sides)
   hukou simulate           serve the province and platform simulators on one port
   hukou hcybsh generate [--batch 50000] [--restart]   number residents without hcybsh (resumable)
   hukou keygen             print a new collaboration signing key and its peer directory entry
@@ -34,7 +35,7 @@ Without --dev, serve refuses to start unless COLLAB_SIGNING_KEY, the peer keys
 MINISTRY_URL, PROVINCE_URL, PLATFORM_URL are set. demo implies --dev.
 
 Configuration comes from environment variables, overridden by flags
-(see README.md): DATABASE_URL, BLOB_URL, LISTEN_ADDR, OFFICE_CODE, JWT_SECRET,
+(see README.md): DATABASE_URL, REPLICA_DATABASE_URL, BLOB_URL, LISTEN_ADDR, OFFICE_CODE, JWT_SECRET,
 JWT_ED25519_KEY, JWT_ISSUER, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, PROVINCE_URL,
 PLATFORM_URL, PLATFORM_DB, COLLAB_SIGNING_KEY, COLLAB_SIGNING_KEY_ID,
 COLLAB_PEERS_FILE, COLLAB_PEER_KEYS, COLLAB_REVOKED_KEYS, INBOX_POLL_INTERVAL,

@@ -36,12 +36,16 @@ var demoUsers = []demoUser{
 }
 
 func runSeed(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "cases" {
+		return runSeedCases(ctx, args[1:])
+	}
 	var cfg config
 	fs := flag.NewFlagSet("seed", flag.ExitOnError)
 	cfg.bind(fs)
 	fs.Usage = commandUsage(fs, "hukou seed [--residents N] [--division 211100] [--seed S] [--demo-users] [flags]",
 		"Loads a deterministic synthetic population (offices, addresses, households, residents) of one city into\n"+
-			"DATABASE_URL, with a progress bar; seed 1 gives the people the Ministry simulator knows.")
+			"DATABASE_URL, with a progress bar; seed 1 gives the people the Ministry simulator knows.\n"+
+			"hukou seed cases --n N loads a case population instead (see hukou seed cases --help).")
 	residents := fs.Int("residents", 20000, "number of residents to generate")
 	division := fs.String("division", "211100", "GB/T 2260 code of the city")
 	seed := fs.Int64("seed", 1, "generator seed: the same seed gives the same people")

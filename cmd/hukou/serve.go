@@ -52,6 +52,12 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.ReplicaURL != "" {
+		if err := db.OpenReplica(ctx, cfg.ReplicaURL); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	blobs, err := blob.Open(ctx, cfg.BlobURL)
 	if err != nil {
 		db.Close()
@@ -103,7 +109,10 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if cfg.BlobSweepInterval > 0 {
 		sweeper = &domain.BlobSweeper{Blobs: blobs, Refs: db, Grace: cfg.BlobSweepGrace, Now: time.Now, Logger: slog.Default()}
 	}
-	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(),
+	// The query service needs the kinds' sources (registered below); the
+	// export worker takes it now and it is filled in then.
+	queries := new(domain.QueryService)
+	jobs, err := queue.New(db, queue.Config{Registerer: registerer, Logger: slog.Default(), Queries: queries,
 		Collab: collab, Cases: cases, Online: online, InboxPollInterval: cfg.InboxPollInterval, ForwardInterval: cfg.ForwardInterval,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueJobsAfter,
 		BlobSweeper: sweeper, BlobSweepInterval: cfg.BlobSweepInterval,
@@ -148,7 +157,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		IDCard:      kinds.idcard,
 		Archives:    archives,
 		Events:      db,
-		Queries:     domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...),
+		Queries:     queries,
 		Hcybsh:      &domain.HcybshService{DB: db, Now: time.Now},
 		SealService: seals,
 		Licences:    licences,
@@ -159,6 +168,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		HukouBooks:  hukouBooks,
 	}
 	res.Integrators.Sessions = auth
+	*queries = *domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...)
+	queries.Blobs, queries.ExportThreshold, queries.ExportTTL = blobs, cfg.ExportBackgroundRows, cfg.ExportTTL
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()
@@ -166,7 +177,10 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Introspection: cfg.Dev, MaxUploadSize: resolvers.UploadLimit(cfg.ArchiveMaxSize), Cookies: cookies}))
 	mux.Handle("/files/", resolvers.NewFileHandler(archives, tokens, res.Auth))
 	mux.Handle(resolvers.SessionPath, resolvers.NewSessionHandler(res.Auth, cookies))
-	mux.Handle("/exports/query", resolvers.NewExportHandler(res.Queries, tokens, res.Auth))
+	// Query exports, and under /exports/query/ a background export's file (issue 15).
+	exports := resolvers.NewExportHandler(res.Queries, tokens, res.Auth)
+	mux.Handle("/exports/query", exports)
+	mux.Handle("/exports/query/", exports)
 	if cfg.Dev { // GraphiQL and introspection are development tools
 		graphiql := resolvers.NewGraphiQLHandler()
 		mux.Handle("GET /graphiql", graphiql)

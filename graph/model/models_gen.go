@@ -554,6 +554,11 @@ type StartMigrationInput struct {
 	Applicant *migration.Applicant `json:"applicant"`
 }
 
+type StartQueryExportInput struct {
+	Query  *QueryInput         `json:"query"`
+	Format domain.ExportFormat `json:"format"`
+}
+
 type SubmitIDCardApplicationInput struct {
 	ID      scalar.CaseID `json:"id"`
 	Version int           `json:"version"`

@@ -69,6 +69,8 @@ type Config struct {
 	Online *domain.OnlineService
 	// HukouBooks, when set, registers the e-hukou-book applications' worker (3.1.6).
 	HukouBooks *domain.HukouBookService
+	// Queries, when set, registers the background query exports' worker.
+	Queries *domain.QueryService
 	// BlobSweeper, when set, registers the orphan blob sweeper and runs it
 	// every BlobSweepInterval (default DefaultBlobSweepInterval).
 	BlobSweeper       *domain.BlobSweeper
@@ -127,6 +129,7 @@ func New(db *storage.DB, cfg Config) (*Queue, error) {
 
 	workers := river.NewWorkers()
 	deps := Deps{DB: db, Now: now, Logger: logger, Collab: cfg.Collab, Hcybsh: db, Cases: cfg.Cases, Online: cfg.Online, HukouBooks: cfg.HukouBooks,
+		Queries: cfg.Queries,
 		Sweeper: cfg.BlobSweeper, SweepEvery: cmp.Or(cfg.BlobSweepInterval, DefaultBlobSweepInterval)}
 	if err := register(workers, deps); err != nil {
 		return nil, fmt.Errorf("register workers: %w", err)

@@ -25,6 +25,8 @@ type Deps struct {
 	Online *domain.OnlineService  // nil: no webhook deliveries
 	// HukouBooks issues e-hukou books (3.1.6); nil: no such jobs.
 	HukouBooks *domain.HukouBookService
+	// Queries writes background query exports; nil: none.
+	Queries *domain.QueryService
 	// Sweeper deletes orphan blobs every SweepEvery; nil: no sweeping.
 	Sweeper    *domain.BlobSweeper
 	SweepEvery time.Duration
@@ -60,6 +62,11 @@ func register(workers *river.Workers, deps Deps) error {
 	}
 	if deps.HukouBooks != nil {
 		if err := river.AddWorkerSafely(workers, &issueHukouBookWorker{books: deps.HukouBooks}); err != nil {
+			return err
+		}
+	}
+	if deps.Queries != nil {
+		if err := river.AddWorkerSafely(workers, &queryExportWorker{queries: deps.Queries}); err != nil {
 			return err
 		}
 	}
@@ -332,4 +339,20 @@ func (w *sweepBlobsWorker) Work(ctx context.Context, _ *river.Job[domain.SweepBl
 // Timeout: listing a large store takes a while.
 func (w *sweepBlobsWorker) Timeout(*river.Job[domain.SweepBlobsArgs]) time.Duration {
 	return 30 * time.Minute
+}
+
+// queryExportWorker writes a background query export (issue 15): once,
+// without retries (the export records its own failure for its owner).
+type queryExportWorker struct {
+	river.WorkerDefaults[domain.QueryExportArgs]
+	queries *domain.QueryService
+}
+
+func (w *queryExportWorker) Work(ctx context.Context, job *river.Job[domain.QueryExportArgs]) error {
+	return w.queries.RunExportJob(ctx, job.Args.ExportID)
+}
+
+// Timeout: an export of two million rows takes minutes.
+func (w *queryExportWorker) Timeout(*river.Job[domain.QueryExportArgs]) time.Duration {
+	return time.Hour
 }

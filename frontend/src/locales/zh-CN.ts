@@ -1341,6 +1341,18 @@ export const zhCN = {
     masked: '个人信息已按规定脱敏',
     residentStatuses: { ACTIVE: '正常', MOVED_OUT: '迁出', DECEASED: '死亡' } as Record<string, string>,
     maskedHint: '您的角色查看脱敏数据：含个人信息的字段只能作为“为空 / 不为空”条件，不能排序',
+    history: '办理记录',
+  },
+  // Background exports (issue 15): large exports run on the server; the page shows progress and the download.
+  queryExport: {
+    background: '导出的记录较多，已转为后台导出，完成后可下载',
+    title: '后台导出',
+    states: { QUEUED: '排队中', RUNNING: '正在导出', DONE: '已完成', FAILED: '导出失败' } as Record<string, string>,
+    progress: (rows: number, total: number) => `已导出 ${rows} / ${total} 条`,
+    download: '下载文件',
+    expires: (at: string) => `下载有效期至 ${at}`,
+    close: '关闭',
+    started: '已开始后台导出',
   },
   online: {
     title: '网上申请受理',

@@ -1,10 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
 import {
+  QueryCaseTimelineDocument,
   QuerySourcesDocument,
   QueryViewsDocument,
   RecentQueriesDocument,
   RunQueryDocument,
+  type QueryCaseTimelineQuery,
+  type QueryCaseTimelineQueryVariables,
   type QuerySourcesQuery,
   type QuerySourcesQueryVariables,
   type QueryViewsQuery,
@@ -15,7 +18,7 @@ import {
   type RunQueryQueryVariables,
 } from '../../graphql/generated/graphql';
 import { renderWithProviders, typedMock } from '../../test/render';
-import { QueryPage } from './QueryPage';
+import { QueryPage, caseGlobalId } from './QueryPage';
 
 const field = (name: string, label: string, extra: Partial<QuerySourcesQuery['querySources'][number]['fields'][number]> = {}) => ({
   __typename: 'QueryField' as const,
@@ -85,7 +88,31 @@ const mocks = [
       },
     },
   }),
+  typedMock<QueryCaseTimelineQuery, QueryCaseTimelineQueryVariables>({
+    request: { query: QueryCaseTimelineDocument, variables: { id: 'Q2FzZTpjYXNlLTE' } },
+    maxUsageCount: Number.POSITIVE_INFINITY,
+    result: {
+      data: {
+        __typename: 'Query',
+        case: {
+          __typename: 'Case',
+          id: 'Q2FzZTpjYXNlLTE',
+          timeline: [
+            { __typename: 'CaseAction', seq: 1, action: 'START_BIRTH_REGISTRATION', from: 'DRAFT', to: 'DRAFT', actorName: '受理民警',
+              office: '211102000100', messageId: '', note: '', at: '2026-11-25T01:00:00Z' },
+          ],
+        },
+      },
+    },
+  }),
 ];
+
+describe('caseGlobalId', () => {
+  it('is the API’s global ID of the case (base64url of Case:<id>, unpadded), as the case page takes it', () => {
+    expect(caseGlobalId('case-1')).toBe('Q2FzZTpjYXNlLTE');
+    expect(caseGlobalId('0196c3f0-aaaa-7bbb-8ccc-dddddddddddd')).not.toMatch(/[+/=]/);
+  });
+});
 
 describe('QueryPage (1.5.1)', () => {
   it('runs the source’s default view, shows Chinese values and the record’s detail, and says data is masked', async () => {
@@ -100,6 +127,9 @@ describe('QueryPage (1.5.1)', () => {
     const drawer = await screen.findByRole('dialog');
     expect(within(drawer).getByText('211102**********01')).toBeInTheDocument();
     expect(within(drawer).getByText('母亲公民身份号码')).toBeInTheDocument();
+    // The source view: the case's history, as the case page shows it.
+    const history = await within(drawer).findByRole('region', { name: '办理记录' });
+    expect(within(history).getByText(/受理民警/)).toBeInTheDocument();
   });
 
   it('prints every record with its detail fields (full print)', async () => {

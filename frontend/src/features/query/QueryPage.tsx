@@ -28,13 +28,16 @@ import { useNavigate, useParams } from 'react-router';
 import { skipToken, useLazyQuery, useMutation, useQuery } from '@apollo/client/react';
 import {
   DeleteQueryViewDocument,
+  QueryCaseTimelineDocument,
   QueryCountDocument,
   QuerySourcesDocument,
   QueryViewsDocument,
   RecentQueriesDocument,
   RunQueryDocument,
   SaveQueryViewDocument,
+  StartQueryExportDocument,
   type QueryConditionInput,
+  type QueryExportInfoFragment,
   type QueryFieldInfoFragment,
   type QuerySourceInfoFragment,
   type QueryViewInfoFragment,
@@ -46,7 +49,9 @@ import { classifyError } from '../../lib/errors';
 import { zhCN } from '../../locales/zh-CN';
 import { ConditionBuilder } from './ConditionBuilder';
 import { describe, fromServer, newGroup, toInput, type CondGroup } from './conditions';
-import { exportQuery, type ExportFormat } from './exportQuery';
+import { BackgroundExportNeeded, exportQuery, type ExportFormat } from './exportQuery';
+import { ExportJob } from './ExportJob';
+import { CaseTimeline } from '../case/CaseTimeline';
 import { cellText, codeLabel } from './labels';
 
 const t = zhCN.query;
@@ -113,6 +118,8 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
   const [saveOpen, setSaveOpen] = useState<'save' | 'saveAs' | null>(null);
   const [detail, setDetail] = useState<{ id: string; values: (string | null)[] } | null>(null);
   const [exporting, setExporting] = useState(false);
+  const [exportJob, setExportJob] = useState<QueryExportInfoFragment | null>(null);
+  const [startExport] = useMutation(StartQueryExportDocument);
   // Full print: every record of the page with its detail fields, rendered for the printer only.
   const [printFull, setPrintFull] = useState(false);
   const onPrintFull = () => {
@@ -228,17 +235,28 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
       return;
     }
     setExporting(true);
+    const query = {
+      source: src.name,
+      condition: toInput(root),
+      columns: layout.columns.map((c) => c.field),
+      sort: { field: layout.sort.field, descending: layout.sort.descending },
+    };
     try {
-      await exportQuery(token, {
-        source: src.name,
-        condition: toInput(root),
-        columns: layout.columns.map((c) => c.field),
-        sort: layout.sort,
-        format,
-      });
+      await exportQuery(token, { ...query, format });
       void message.success(t.exported.replace('{source}', src.label));
     } catch (e) {
-      void message.error(e instanceof Error ? e.message : zhCN.errors.generic);
+      if (e instanceof BackgroundExportNeeded) {
+        // Too large to stream: the server writes it in the background (issue 15).
+        void message.info(e.message);
+        try {
+          const started = await startExport({ variables: { input: { query, format } } });
+          if (started.data) setExportJob(started.data.startQueryExport);
+        } catch (err) {
+          notify(err);
+        }
+      } else {
+        void message.error(e instanceof Error ? e.message : zhCN.errors.generic);
+      }
     } finally {
       setExporting(false);
     }
@@ -393,7 +411,7 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
       <Drawer title={t.detail} open={detail !== null} width={560} onClose={() => setDetail(null)}
         extra={
           detail && src.name !== 'RESIDENT' && (
-            <Button type="link" onClick={() => void navigate(paths.caseDetail(detail.id))}>
+            <Button type="link" onClick={() => void navigate(paths.caseDetail(caseGlobalId(detail.id)))}>
               {t.openCase}
             </Button>
           )
@@ -408,6 +426,7 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
             ))}
           </Descriptions>
         )}
+        {detail && src.name !== 'RESIDENT' && <CaseSourceTimeline id={detail.id} />}
       </Drawer>
 
       <LayoutSettings
@@ -431,6 +450,7 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
         onCancel={() => setSaveOpen(null)}
         onSave={(name, shared) => void onSave(name, shared, saveOpen === 'saveAs')}
       />
+      {exportJob && <ExportJob job={exportJob} onClose={() => setExportJob(null)} />}
     </>
   );
 }
@@ -561,4 +581,26 @@ function SaveViewModal({ open, initialName, initialShared, saving, onCancel, onS
       </Form>
     </Modal>
   );
+}
+
+/** CaseSourceTimeline is a case's history in the query's detail drawer (its source view), masked as the case page is. */
+function CaseSourceTimeline({ id }: { id: string }) {
+  const { data, error } = useQuery(QueryCaseTimelineDocument, { variables: { id: caseGlobalId(id) }, fetchPolicy: 'network-only' });
+  if (error) return <Alert style={{ marginTop: 16 }} type="warning" showIcon message={classifyError(error).message} />;
+  const timeline = data?.case?.timeline;
+  if (!timeline) return null;
+  return (
+    <section aria-label={t.history} style={{ marginTop: 16 }}>
+      <Typography.Title level={5}>{t.history}</Typography.Title>
+      <CaseTimeline entries={timeline} />
+    </section>
+  );
+}
+
+/**
+ * caseGlobalId is the case's global ID (the API's Node ID: base64url of "Case:<id>", unpadded) for a query row's
+ * ID, which is the case's own ID: the case page and the case query take the global one.
+ */
+export function caseGlobalId(id: string): string {
+  return btoa(`Case:${id}`).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -56,7 +56,13 @@ export function exportBody(req: ExportRequest): ExportRequest {
   };
 }
 
-/** exportQuery downloads the export and returns its file name; it throws an Error with a Chinese message when refused. */
+/** BackgroundExportNeeded: the export has more rows than the server streams; it runs as a background job instead. */
+export class BackgroundExportNeeded extends Error {}
+
+/**
+ * exportQuery downloads the export and returns its file name; it throws BackgroundExportNeeded for a large export
+ * (start it with startQueryExport) and an Error with a Chinese message when refused.
+ */
 export async function exportQuery(token: string, req: ExportRequest): Promise<string> {
   const res = await fetch('/exports/query', {
     method: 'POST',
@@ -65,12 +71,15 @@ export async function exportQuery(token: string, req: ExportRequest): Promise<st
   });
   if (!res.ok) {
     let code = '';
+    let reason = '';
     try {
-      const body = (await res.json()) as { code?: string };
+      const body = (await res.json()) as { code?: string; reason?: string };
       code = body.code ?? '';
+      reason = body.reason ?? '';
     } catch {
       // not JSON: the status decides
     }
+    if (reason === 'query.export_background') throw new BackgroundExportNeeded(zhCN.queryExport.background);
     throw new Error(exportMessage(res.status, code));
   }
   const name = fileNameOf(res.headers.get('Content-Disposition'), `${req.source}.${req.format.toLowerCase()}`);

@@ -1,0 +1,7 @@
+DROP INDEX IF EXISTS cases_certificate_number_idx;
+
+--bun:split
+DROP INDEX IF EXISTS cases_idcard_number_idx;
+
+--bun:split
+DROP INDEX IF EXISTS cases_migration_licence_idx;
