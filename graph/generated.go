@@ -975,6 +975,7 @@ type ComplexityRoot struct {
 		ModifyMigration                          func(childComplexity int, input model.ModifyMigrationInput) int
 		MoveInMigration                          func(childComplexity int, input model.MoveInMigrationInput) int
 		PackageIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
+		PrintAcceptanceReceipt                   func(childComplexity int, id scalar.CaseID) int
 		PrintBirthForm                           func(childComplexity int, input model.CaseStepInput) int
 		PrintCertificateRefusal                  func(childComplexity int, input model.CaseStepInput) int
 		PrintMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
@@ -1554,6 +1555,7 @@ type MutationResolver interface {
 	AnswerPortalMessage(ctx context.Context, input model.AnswerPortalMessageInput) (*domain.PortalMessage, error)
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
+	PrintAcceptanceReceipt(ctx context.Context, id scalar.CaseID) (*domain.CaseFile, error)
 	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
 	RevokeSeal(ctx context.Context, input model.RevokeSealInput) (*domain.ElectronicSeal, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error)
@@ -5668,6 +5670,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PackageIDCardApplication(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.printAcceptanceReceipt":
+		if e.ComplexityRoot.Mutation.PrintAcceptanceReceipt == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_printAcceptanceReceipt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PrintAcceptanceReceipt(childComplexity, args["id"].(scalar.CaseID)), true
 	case "Mutation.printBirthForm":
 		if e.ComplexityRoot.Mutation.PrintBirthForm == nil {
 			break
@@ -7935,7 +7948,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/receipt.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -7962,6 +7975,7 @@ var sources = []*ast.Source{
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
 	{Name: "schema/online.graphqls", Input: sourceData("schema/online.graphqls"), BuiltIn: false},
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
+	{Name: "schema/receipt.graphqls", Input: sourceData("schema/receipt.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
 	{Name: "schema/seal.graphqls", Input: sourceData("schema/seal.graphqls"), BuiltIn: false},
@@ -10718,6 +10732,20 @@ func (ec *executionContext) field_Mutation_packageIdCardApplication_args(ctx con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_printAcceptanceReceipt_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (scalar.CaseID, error) {
+			return ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -33268,6 +33296,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteQueryView(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_printAcceptanceReceipt(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_printAcceptanceReceipt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PrintAcceptanceReceipt(ctx, fc.Args["id"].(scalar.CaseID))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_printAcceptanceReceipt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_printAcceptanceReceipt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_requestSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -53315,6 +53405,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteQueryView":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteQueryView(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "printAcceptanceReceipt":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_printAcceptanceReceipt(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -33,4 +33,6 @@ type Resolver struct {
 	Idempotency *domain.IdempotencyService
 	Online      *domain.OnlineService
 	FoundCards  *domain.FoundCardService
+	// Receipts prints every kind's acceptance receipt (issue 19).
+	Receipts *domain.ReceiptService
 }

@@ -153,6 +153,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		FoundCards:  &domain.FoundCardService{DB: db, Audit: audit, Ministry: ext.ministry, Now: time.Now, NewID: newID},
 	}
 	res.Integrators.Sessions = auth
+	res.Receipts = &domain.ReceiptService{Cases: cases, Archives: archives, Renderer: renderer}
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()
