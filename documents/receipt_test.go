@@ -13,7 +13,7 @@ import (
 func acceptanceReceipt() *domain.AcceptanceReceipt {
 	return &domain.AcceptanceReceipt{
 		Business: "新生儿出生登记", CollabNo: "X211103202612100001", ApplicantName: "李秀英", ApplicantIDNumber: "130102199001011234",
-		Materials: []domain.ReceivedMaterial{{Name: "出生医学证明", Pages: 1}, {Name: "父母双方居民户口簿", Pages: 3}},
+		Materials:  []domain.ReceivedMaterial{{Name: "出生医学证明", Pages: 1}, {Name: "父母双方居民户口簿", Pages: 3}},
 		AcceptedAt: date, Deadline: date.Add(15 * 24 * time.Hour),
 		Office: "石家庄市公安局长安分局建北派出所", Supervisor: "石家庄市公安局长安分局", Date: date,
 		Seals: []domain.Seal{{Office: "石家庄市公安局长安分局建北派出所", Name: "户口专用章", OfficeCode: stationCode}},

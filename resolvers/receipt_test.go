@@ -76,7 +76,7 @@ func TestPrintAcceptanceReceipt(t *testing.T) {
 		var out struct {
 			PrintAcceptanceReceipt struct {
 				ID, Category, MaterialCode, Name, ContentType, URL string
-				Revision                                          int
+				Revision                                           int
 			}
 		}
 		b.do2(t, srv.URL, clerk, printReceipt, map[string]any{"id": gid}).ok(t, &out)
