@@ -1596,7 +1596,33 @@ export const zhCN = {
       'document.size': '文书大小超出限制',
       'licence.revoked': '该电子证照已被吊销，不能作为申请材料',
       'licence.expired': '该电子证照已过期，不能作为申请材料',
+      'receipt.side': '受理回执只能由受理地打印',
+      'receipt.unsupported': '该业务没有受理回执',
     } as Record<string, string>,
+  },
+  // Counter speed (issue 19 item 5): the intake draft and guard, the acceptance receipt, the ID card reader.
+  counter: {
+    leaveTitle: '离开此页？',
+    leaveContent: '已填写的内容尚未保存。草稿已保存在本机，下次打开本业务的登记页面时可以恢复。',
+    leave: '离开',
+    stay: '留在此页',
+    draftFound: (at: string) => `发现未保存的草稿（${at}）`,
+    draftHint: '上次离开登记页面时未保存。恢复后请核对，然后继续办理；草稿在您退出登录时清除。',
+    restore: '恢复草稿',
+    discard: '丢弃草稿',
+    printReceipt: '打印受理回执',
+    receiptPrinted: '受理回执已生成',
+    readCard: '读卡',
+    readCardHint: '将居民身份证放在读卡器上，点击“读卡”填入姓名和公民身份号码',
+    cardRead: (name: string) => `已读取 ${name} 的身份证`,
+    cardErrors: {
+      unconfigured: '本机未配置身份证读卡器',
+      unreachable: '身份证读卡器未连接或未启动，请检查读卡器服务',
+      noCard: '读卡器上没有身份证，请放好证件后重试',
+      busy: '读卡器正忙，请稍后重试',
+      unavailable: '读卡器暂时无法使用，请稍后重试',
+      failed: '读卡失败，请重新放置证件后重试',
+    },
   },
 } as const;
 

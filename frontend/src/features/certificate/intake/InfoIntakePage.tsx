@@ -7,6 +7,7 @@ import { useMutation } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
 import { IssueInformationCertificateDocument, type IssueInformationCertificateInput } from '../../../graphql/generated/graphql';
 import { paths } from '../../../app/paths';
+import { useIntakeDone, useIntakeDraft } from '../../intake/IntakeDraft';
 import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
@@ -21,6 +22,8 @@ export function InfoIntakePage() {
   const [form] = Form.useForm<IssueInformationCertificateInput>();
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const done = useIntakeDone();
+  useIntakeDraft('info', form);
   const [issue, { loading }] = useMutation(IssueInformationCertificateDocument);
   const onFinish = async (input: IssueInformationCertificateInput) => {
     try {
@@ -28,9 +31,9 @@ export function InfoIntakePage() {
       const out = r.data?.issueInformationCertificate;
       if (out?.case) {
         void message.success(t.issued);
-        void navigate(paths.caseDetail(out.case.id));
+        done(paths.caseDetail(out.case.id)); // issued at once: nothing to capture
       } else if (out?.draft) {
-        void navigate(matterIntakePath, { state: { draft: matterInput(out.draft) } });
+        done(matterIntakePath, { draft: matterInput(out.draft) });
       }
     } catch (e) {
       applyError(e, {

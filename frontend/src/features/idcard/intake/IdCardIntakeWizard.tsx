@@ -15,6 +15,7 @@ import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
+import { useIntakeDraft } from '../../intake/IntakeDraft';
 import { PhotoCapture, type CapturedPhoto } from '../capture/PhotoCapture';
 import { emptySlots, FingerprintCapture, fingerProblem, toInput, type FingerSlot } from '../capture/FingerprintCapture';
 import { Summary } from '../Summary';
@@ -43,6 +44,8 @@ const kinds: IdCardApplicationKind[] = ['FIRST', 'RENEWAL', 'REPLACEMENT'];
 export function IdCardIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFragment) => void }) {
   const [lookupForm] = Form.useForm<LookupValues>();
   const [form] = Form.useForm<FormValues>();
+  useIntakeDraft('idCardLookup', lookupForm);
+  useIntakeDraft('idCardApplicant', form);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const settingsQ = useQuery(IdCardSettingsDocument);
