@@ -1612,6 +1612,7 @@ export const zhCN = {
     discard: '丢弃草稿',
     printReceipt: '打印受理回执',
     receiptPrinted: '受理回执已生成',
+    receiptOpenFailed: '受理回执已生成，但无法打开，请在“材料与文书”中点击打印',
     readCard: '读卡',
     readCardHint: '将居民身份证放在读卡器上，点击“读卡”填入姓名和公民身份号码',
     cardRead: (name: string) => `已读取 ${name} 的身份证`,
