@@ -35,4 +35,6 @@ type Resolver struct {
 	FoundCards  *domain.FoundCardService
 	// Receipts prints every kind's acceptance receipt (issue 19).
 	Receipts *domain.ReceiptService
+	// IDReaderURL is the ID card reader service the SPA calls (读卡, issue 19).
+	IDReaderURL string
 }

@@ -154,6 +154,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	res.Integrators.Sessions = auth
 	res.Receipts = &domain.ReceiptService{Cases: cases, Archives: archives, Renderer: renderer}
+	res.IDReaderURL = ext.readerURL
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()
@@ -182,7 +183,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(resolvers.SecurityHeadersConnecting(ext.deviceURL)(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
+	return &app{handler: accessLog(resolvers.SecurityHeadersConnecting(ext.deviceURL, ext.readerURL)(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
 		closeIntegrations: closeIntegrations, stopListening: func() {}, seals: seals, stopSeals: stopSeals}, nil
 }
 
