@@ -25,7 +25,9 @@ func TestWorkstation(t *testing.T) {
 		srv := httptest.NewServer(mux)
 		t.Cleanup(srv.Close)
 		const q = `{ workstation { idCardReaderUrl } }`
-		var out struct{ Workstation struct{ IDCardReaderURL string } }
+		var out struct {
+			Workstation struct{ IDCardReaderURL string }
+		}
 		b.do2(t, srv.URL, b.token(t, b.clerk), q, nil).ok(t, &out)
 		require.Equal(t, "http://127.0.0.1:9192/idreader", out.Workstation.IDCardReaderURL)
 		requireError(t, b.do2(t, srv.URL, b.token(t, b.analyst), q, nil), "FORBIDDEN", "", "auth.role")
