@@ -11,6 +11,7 @@ import { useIntakeDone, useIntakeDraft } from '../../intake/IntakeDraft';
 import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
+import { ReadCardButton } from '../../intake/ReadCardButton';
 import { matterInput } from './MatterFields';
 import { matterIntakePath } from '../paths';
 
@@ -61,6 +62,9 @@ export function InfoIntakePage() {
           <Form.Item name="purpose" label={t.purpose} rules={required}>
             <Input maxLength={200} />
           </Form.Item>
+          <div style={{ marginBottom: 8 }}>
+            <ReadCardButton fields={{ name: 'applicantName' }} />
+          </div>
           <Form.Item name="applicantName" label={t.applicantName} rules={required}>
             <Input />
           </Form.Item>

@@ -15,6 +15,7 @@ import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
+import { ReadCardButton } from '../../intake/ReadCardButton';
 import { useIntakeDraft } from '../../intake/IntakeDraft';
 import { PhotoCapture, type CapturedPhoto } from '../capture/PhotoCapture';
 import { emptySlots, FingerprintCapture, fingerProblem, toInput, type FingerSlot } from '../capture/FingerprintCapture';
@@ -146,6 +147,9 @@ export function IdCardIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFra
               ]}
             >
               <Input className="hukou-mono" maxLength={18} style={{ width: 220 }} />
+            </Form.Item>
+            <Form.Item>
+              <ReadCardButton fields={{ idNumber: 'idNumber' }} />
             </Form.Item>
             <Form.Item name="applicationKind" label={t.applicationKind} rules={[{ required: true }]}>
               <Select style={{ width: 120 }} options={kinds.map((k) => ({ value: k, label: t.applicationKinds[k] }))}
