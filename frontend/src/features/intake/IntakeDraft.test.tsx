@@ -148,11 +148,15 @@ describe('the intake draft and unsaved-changes guard (issue 19 item 5)', () => {
     const u = userEvent.setup();
     saveDraft('u1', 'MIGRATION', { savedAt: Date.now(), forms: { applicant: { name: '陈东' } } });
     saveDraft('u2', 'BIRTH', { savedAt: Date.now(), forms: { applicant: { name: '张伟' } } });
-    const { store } = renderIntake();
+    const { store, router } = renderIntake();
     await u.type(screen.getByLabelText('申报人姓名'), '李秀英');
     await waitFor(() => expect(localStorage.getItem(draftKey('u1', 'BIRTH'))).not.toBeNull());
     act(() => store.clear());
     expect(localStorage.getItem(draftKey('u1', 'BIRTH'))).toBeNull();
+    // Signed out, the way to the login page is not blocked.
+    await act(() => router.navigate('/cases'));
+    expect(router.state.location.pathname).toBe('/cases');
+    expect(screen.queryByText('离开此页？')).not.toBeInTheDocument();
     expect(localStorage.getItem(draftKey('u1', 'MIGRATION'))).toBeNull();
     expect(localStorage.getItem(draftKey('u2', 'BIRTH'))).not.toBeNull();
   });

@@ -30,7 +30,8 @@ const toDate = (iso: string) => dayjs(iso);
 
 /** IntakeDraft guards one kind's intake page: the draft, the prompt before leaving. */
 export function IntakeDraft({ kind, children }: { kind: string; children: ReactNode }) {
-  const session = useSession(useSessionStore());
+  const store = useSessionStore();
+  const session = useSession(store);
   const userId = session?.user.id ?? '';
   const forms = useRef(new Map<string, FormInstance>());
   const pending = useRef<Draft['forms'] | null>(null);
@@ -73,8 +74,11 @@ export function IntakeDraft({ kind, children }: { kind: string; children: ReactN
     [kind, userId, markDirty],
   );
 
-  // Another route inside the app: ask first.
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty.current && currentLocation.pathname !== nextLocation.pathname);
+  // Another route inside the app: ask first. Not once the session is gone (sign-out, which drops the drafts, or
+  // expiry, which keeps them): the login page is the only way on.
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => dirty.current && store.get() !== null && currentLocation.pathname !== nextLocation.pathname,
+  );
   const blockerRef = useRef(blocker);
   const modalRef = useRef(modal);
   useLayoutEffect(() => {
