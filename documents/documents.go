@@ -1,6 +1,7 @@
 // Package documents renders hukou's documents as PDF: the resident
-// registration form (常住人口登记表), the refusal notice (不予办理通知书) and the
-// completion confirmation (办结确认书). It implements domain.DocumentRenderer.
+// registration form (常住人口登记表), the refusal notice (不予办理通知书), the
+// completion confirmation (办结确认书), the move-in record, certificates and
+// the acceptance receipt (受理回执). It implements domain.DocumentRenderer.
 //
 // # Fonts
 //
@@ -225,6 +226,8 @@ func (r *Renderer) RenderWithReport(ctx context.Context, d domain.Document) ([]b
 		err = c.moveInRecord(doc)
 	case *domain.Certificate:
 		err = c.certificate(doc)
+	case *domain.AcceptanceReceipt:
+		err = c.acceptanceReceipt(doc)
 	default:
 		err = domain.Errorf(domain.CodeInvalid, "cannot render a %s document", d.Kind())
 	}
@@ -261,6 +264,8 @@ func collabNo(d domain.Document) string {
 		return doc.CollabNo
 	case *domain.Certificate:
 		return doc.Number
+	case *domain.AcceptanceReceipt:
+		return doc.CollabNo
 	}
 	return ""
 }

@@ -219,6 +219,17 @@ type Workflow struct {
 	// the case list's search (nil: the kind's cases are found by number only).
 	// It reads the case's own documents; an error refuses the save.
 	People func(c *Case) ([]CasePerson, error)
+	// Title is the business as printed for the applicant (新生儿出生登记),
+	// on the acceptance receipt (受理回执, issue 19).
+	Title string
+	// Applicant is the person who applied at the counter (a birth's
+	// declarant, a migration's applicant), named on the acceptance receipt;
+	// nil: the kind's cases get no receipt.
+	Applicant func(c *Case) (CasePerson, error)
+	// Promise is the time the acceptance office promises the applicant,
+	// counted from intake, printed on the receipt as the deadline (承诺办结
+	// 时限); zero prints the case's current deadline instead.
+	Promise time.Duration
 }
 
 // State returns the spec of status s.

@@ -33,6 +33,10 @@ const (
 	// move-in office prints (MoveInRecord).
 	DocMoveInRecord DocumentKind = "MOVE_IN_RECORD"
 
+	// DocAcceptanceReceipt is the acceptance receipt (受理回执) the applicant
+	// takes home from the counter (AcceptanceReceipt).
+	DocAcceptanceReceipt DocumentKind = "ACCEPTANCE_RECEIPT"
+
 	// DocCertificate is a household certificate (户籍信息证明, 户籍事项证明)
 	// or a refusal to certify (不予出具证明告知书).
 	DocCertificate DocumentKind = "CERTIFICATE"
@@ -298,3 +302,48 @@ func (*Certificate) Kind() DocumentKind { return DocCertificate }
 func (c *Certificate) DocumentSeals() []Seal { return c.Seals }
 
 func (*Certificate) isDocument() {}
+
+// AcceptanceReceipt is the acceptance receipt (受理回执) the acceptance
+// office hands the applicant at intake, for every kind (issue 19; the
+// "acceptance slip" the applicant collects an ID card with, 1.1.14): the
+// collaboration number, the applicant, the business, the materials received,
+// the deadline and where to ask.
+type AcceptanceReceipt struct {
+	// Business is the business as printed, e.g. 新生儿出生登记.
+	Business string
+	// CollabNo is the collaboration number of the case.
+	CollabNo string
+	// ApplicantName and ApplicantIDNumber name the applicant; the ID number may be empty.
+	ApplicantName     string
+	ApplicantIDNumber string
+	// Materials are the materials received, in the materials list's order.
+	Materials []ReceivedMaterial
+	// AcceptedAt is when the case was accepted (its intake).
+	AcceptedAt time.Time
+	// Deadline is the promised date; zero prints none.
+	Deadline time.Time
+	// Office is the accepting office's name; Contact its address or phone
+	// (may be empty); Supervisor the office above it (may be empty).
+	Office     string
+	Contact    string
+	Supervisor string
+	// Date is the date of printing.
+	Date time.Time
+	// Seals are stamped at the foot.
+	Seals []Seal
+}
+
+// ReceivedMaterial is one material received with an application: its name
+// on the materials list and how many pages were captured.
+type ReceivedMaterial struct {
+	Name  string
+	Pages int
+}
+
+// Kind implements Document.
+func (*AcceptanceReceipt) Kind() DocumentKind { return DocAcceptanceReceipt }
+
+// DocumentSeals implements Document.
+func (r *AcceptanceReceipt) DocumentSeals() []Seal { return r.Seals }
+
+func (*AcceptanceReceipt) isDocument() {}

@@ -1022,6 +1022,7 @@ type ComplexityRoot struct {
 		ModifyMigration                          func(childComplexity int, input model.ModifyMigrationInput) int
 		MoveInMigration                          func(childComplexity int, input model.MoveInMigrationInput) int
 		PackageIDCardApplication                 func(childComplexity int, input model.CaseStepInput) int
+		PrintAcceptanceReceipt                   func(childComplexity int, id scalar.CaseID) int
 		PrintBirthForm                           func(childComplexity int, input model.CaseStepInput) int
 		PrintCertificateRefusal                  func(childComplexity int, input model.CaseStepInput) int
 		PrintMatterCertificate                   func(childComplexity int, input model.CaseStepInput) int
@@ -1222,6 +1223,7 @@ type ComplexityRoot struct {
 		VerifyDocument             func(childComplexity int, file graphql.Upload) int
 		VerifyMessageLog           func(childComplexity int) int
 		WebhookDeliveries          func(childComplexity int, status *domain.WebhookStatus, first *int) int
+		Workstation                func(childComplexity int) int
 	}
 
 	QueryCodeValue struct {
@@ -1419,6 +1421,10 @@ type ComplexityRoot struct {
 		Payload       func(childComplexity int) int
 		Seq           func(childComplexity int) int
 		Status        func(childComplexity int) int
+	}
+
+	Workstation struct {
+		IDCardReaderURL func(childComplexity int) int
 	}
 }
 
@@ -1636,6 +1642,7 @@ type MutationResolver interface {
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
 	StartQueryExport(ctx context.Context, input model.StartQueryExportInput) (*domain.QueryExport, error)
+	PrintAcceptanceReceipt(ctx context.Context, id scalar.CaseID) (*domain.CaseFile, error)
 	RequestSeal(ctx context.Context, input model.RequestSealInput) (*domain.ElectronicSeal, error)
 	ChooseSeal(ctx context.Context, sealID string) (*domain.ElectronicSeal, error)
 	RevokeSeal(ctx context.Context, input model.RevokeSealInput) (*domain.ElectronicSeal, error)
@@ -1722,6 +1729,7 @@ type QueryResolver interface {
 	Seals(ctx context.Context, officeCode *string) ([]*domain.ElectronicSeal, error)
 	VerifyDocument(ctx context.Context, file graphql.Upload) (*domain.DocumentVerification, error)
 	Users(ctx context.Context, filter *domain.UserFilter, first *int, after *string) (*model.UserConnection, error)
+	Workstation(ctx context.Context) (*model.Workstation, error)
 }
 type QueryConditionResolver interface {
 	Group(ctx context.Context, obj *domain.QueryCondition) (*domain.QueryGroupOp, error)
@@ -5987,6 +5995,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PackageIDCardApplication(childComplexity, args["input"].(model.CaseStepInput)), true
+	case "Mutation.printAcceptanceReceipt":
+		if e.ComplexityRoot.Mutation.PrintAcceptanceReceipt == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_printAcceptanceReceipt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PrintAcceptanceReceipt(childComplexity, args["id"].(scalar.CaseID)), true
 	case "Mutation.printBirthForm":
 		if e.ComplexityRoot.Mutation.PrintBirthForm == nil {
 			break
@@ -7439,6 +7458,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WebhookDeliveries(childComplexity, args["status"].(*domain.WebhookStatus), args["first"].(*int)), true
+	case "Query.workstation":
+		if e.ComplexityRoot.Query.Workstation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Workstation(childComplexity), true
 
 	case "QueryCodeValue.code":
 		if e.ComplexityRoot.QueryCodeValue.Code == nil {
@@ -8236,6 +8261,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
 
+	case "Workstation.idCardReaderUrl":
+		if e.ComplexityRoot.Workstation.IDCardReaderURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workstation.IDCardReaderURL(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -8417,7 +8449,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/hukou_book.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/hukou_book.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/receipt.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls" "schema/workstation.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -8445,10 +8477,12 @@ var sources = []*ast.Source{
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
 	{Name: "schema/online.graphqls", Input: sourceData("schema/online.graphqls"), BuiltIn: false},
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
+	{Name: "schema/receipt.graphqls", Input: sourceData("schema/receipt.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
 	{Name: "schema/root.graphqls", Input: sourceData("schema/root.graphqls"), BuiltIn: false},
 	{Name: "schema/seal.graphqls", Input: sourceData("schema/seal.graphqls"), BuiltIn: false},
 	{Name: "schema/users.graphqls", Input: sourceData("schema/users.graphqls"), BuiltIn: false},
+	{Name: "schema/workstation.graphqls", Input: sourceData("schema/workstation.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -10648,6 +10682,14 @@ func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
 }
 
+func (ec *executionContext) childFields_Workstation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "idCardReaderUrl":
+		return ec.fieldContext_Workstation_idCardReaderUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Workstation", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -11343,6 +11385,20 @@ func (ec *executionContext) field_Mutation_packageIdCardApplication_args(ctx con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_printAcceptanceReceipt_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (scalar.CaseID, error) {
+			return ec.unmarshalNCaseID2hukouᚋgraphᚋscalarᚐCaseID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -35019,6 +35075,68 @@ func (ec *executionContext) fieldContext_Mutation_startQueryExport(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_printAcceptanceReceipt(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_printAcceptanceReceipt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PrintAcceptanceReceipt(ctx, fc.Args["id"].(scalar.CaseID))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK"})
+				if err != nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.CaseFile
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CaseFile) graphql.Marshaler {
+			return ec.marshalNCaseFile2ᚖhukouᚋdomainᚐCaseFile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_printAcceptanceReceipt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseFile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_printAcceptanceReceipt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_requestSeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39950,6 +40068,56 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_workstation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workstation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Workstation(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ADMIN"})
+				if err != nil {
+					var zeroVal *model.Workstation
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *model.Workstation
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Workstation) graphql.Marshaler {
+			return ec.marshalNWorkstation2ᚖhukouᚋgraphᚋmodelᚐWorkstation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workstation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Workstation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43416,6 +43584,29 @@ func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Workstation_idCardReaderUrl(ctx context.Context, field graphql.CollectedField, obj *model.Workstation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workstation_idCardReaderUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDCardReaderURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Workstation_idCardReaderUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Workstation", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -56330,6 +56521,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "printAcceptanceReceipt":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_printAcceptanceReceipt(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "requestSeal":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_requestSeal(ctx, field)
@@ -57330,6 +57528,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
+				})
+		case "workstation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_workstation(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -58627,6 +58831,39 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 			out.Values[i] = ec._WebhookDelivery_deliveredAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var workstationImplementors = []string{"Workstation"}
+
+func (ec *executionContext) _Workstation(ctx context.Context, sel ast.SelectionSet, obj *model.Workstation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workstationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Workstation")
+		case "idCardReaderUrl":
+			out.Values[i] = ec._Workstation_idCardReaderUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -61988,6 +62225,14 @@ func (ec *executionContext) marshalNWebhookStatus2hukouᚋdomainᚐWebhookStatus
 		graphql.AddInvalidNullFromMarshaler(ctx, "WebhookStatus!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNWorkstation2ᚖhukouᚋgraphᚋmodelᚐWorkstation(ctx context.Context, sel ast.SelectionSet, v *model.Workstation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Workstation!")
+		return graphql.Null
+	}
+	return ec._Workstation(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

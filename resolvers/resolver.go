@@ -34,4 +34,8 @@ type Resolver struct {
 	Online      *domain.OnlineService
 	FoundCards  *domain.FoundCardService
 	HukouBooks  *domain.HukouBookService
+	// Receipts prints every kind's acceptance receipt (issue 19).
+	Receipts *domain.ReceiptService
+	// IDReaderURL is the ID card reader service the SPA calls (读卡, issue 19).
+	IDReaderURL string
 }

@@ -38,6 +38,10 @@ type config struct {
 	// FingerprintDeviceURL is the fingerprint device service on the clerks'
 	// workstations (their loopback address), which the SPA calls.
 	FingerprintDeviceURL string
+	// IDReaderURL is the ID card reader service on the clerks'
+	// workstations (读卡, issue 19), which the SPA calls; like the
+	// fingerprint device's.
+	IDReaderURL string
 	// ForwardInterval is how often scheduled forwards are sent.
 	ForwardInterval time.Duration
 	// ProductionPollInterval is how often the production centre is asked
@@ -135,6 +139,8 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.ProductionURL, "production-url", env("PRODUCTION_URL", ""), "ID card production centre; empty starts the simulator in process (--dev)")
 	fs.StringVar(&c.FingerprintDeviceURL, "fingerprint-device-url", env("FINGERPRINT_DEVICE_URL", ""),
 		"the fingerprint device service on the clerks' workstations, which the SPA calls; empty starts the simulator in process (--dev)")
+	fs.StringVar(&c.IDReaderURL, "id-reader-url", env("ID_READER_URL", ""),
+		"the ID card reader service on the clerks' workstations (读卡), which the SPA calls; empty starts the simulator in process (--dev)")
 	fs.DurationVar(&c.ForwardInterval, "forward-interval", envDuration("FORWARD_INTERVAL", time.Minute), "how often saved feedback and collection records are forwarded")
 	fs.DurationVar(&c.ProductionPollInterval, "production-poll-interval", envDuration("PRODUCTION_POLL_INTERVAL", 30*time.Second), "how often the production centre is asked for feedback")
 	fs.Int64Var(&c.IDPhotoMinBytes, "id-photo-min-bytes", envInt64("ID_PHOTO_MIN_BYTES", 10<<10), "smallest ID card photo file in bytes (GA 461 photo rules)")

@@ -70,6 +70,7 @@ func runDemo(ctx context.Context, args []string) error {
 			cfgs[i].PlatformURL = cmp(cfgs[i].PlatformURL, sims.URL+"/platform")
 			cfgs[i].ProductionURL = cmp(cfgs[i].ProductionURL, sims.URL+"/production")
 			cfgs[i].FingerprintDeviceURL = cmp(cfgs[i].FingerprintDeviceURL, sims.URL+"/fingerprint")
+			cfgs[i].IDReaderURL = cmp(cfgs[i].IDReaderURL, sims.URL+"/idreader") // 读卡 (issue 19)
 		}
 	}
 	errc := make(chan error, 2*len(cfgs))

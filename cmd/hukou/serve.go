@@ -170,6 +170,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	res.Integrators.Sessions = auth
 	*queries = *domain.NewQueryService(db, audit, documents.Tables{}, time.Now, newID, append(cases.QuerySources(), domain.ResidentQuerySource())...)
 	queries.Blobs, queries.ExportThreshold, queries.ExportTTL = blobs, cfg.ExportBackgroundRows, cfg.ExportTTL
+	res.Receipts = &domain.ReceiptService{Cases: cases, Archives: archives, Renderer: renderer}
+	res.IDReaderURL = ext.readerURL
 	// The refresh cookie is Secure except on plain HTTP in development mode.
 	cookies := resolvers.CookieConfig{Name: resolvers.RefreshCookieName + "_" + cfg.OfficeCode, AllowInsecure: cfg.Dev}
 	mux := http.NewServeMux()
@@ -201,7 +203,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 	mux.Handle("/", spaHandler(cfg.StaticDir))
-	return &app{handler: accessLog(resolvers.SecurityHeadersConnecting(ext.deviceURL)(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
+	return &app{handler: accessLog(resolvers.SecurityHeadersConnecting(ext.deviceURL, ext.readerURL)(mux)), db: db, audit: audit, blobs: blobs, jobs: jobs, collab: collab,
 		closeIntegrations: closeIntegrations, stopListening: func() {}, seals: seals, stopSeals: stopSeals}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"hukou/integrations/fault"
 	"hukou/integrations/fingerprint/fingerprintsim"
 	"hukou/integrations/httpclient"
+	"hukou/integrations/idreader/idreadersim"
 	"hukou/integrations/ministry"
 	"hukou/integrations/ministry/ministrysim"
 	"hukou/integrations/platform"
@@ -54,7 +55,7 @@ func (fr faultRules) injector(sim string, seed uint64) *fault.Injector {
 }
 
 // simulatorNames are the simulators' names, for fault rules.
-var simulatorNames = []string{"ministry", "province", "platform", "production", "fingerprint"}
+var simulatorNames = []string{"ministry", "province", "platform", "production", "fingerprint", "idreader"}
 
 // startSimulators listens on addr and serves the simulators until close.
 // productionDelay is how long the production centre takes (0: its default).
@@ -85,12 +86,14 @@ func startSimulators(addr, platformDB string, seed uint64, faults faultRules, pr
 	return s, nil
 }
 
-// idCardSimulators is a mux with the production centre and the fingerprint
-// device simulators, under /production and /fingerprint.
+// idCardSimulators is a mux with the production centre, the fingerprint
+// device and the ID card reader simulators, under /production, /fingerprint
+// and /idreader.
 func idCardSimulators(seed uint64, faults faultRules, productionDelay time.Duration) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("/production/", http.StripPrefix("/production", productionsim.New(productionsim.Config{Faults: faults.injector("production", seed+3), Delay: productionDelay})))
 	mux.Handle("/fingerprint/", http.StripPrefix("/fingerprint", fingerprintsim.New(fingerprintsim.Config{Faults: faults.injector("fingerprint", seed+4), Seed: seed})))
+	mux.Handle("/idreader/", http.StripPrefix("/idreader", idreadersim.New(idreadersim.Config{Faults: faults.injector("idreader", seed+5)})))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"ok"}`)) })
 	return mux
 }
@@ -125,7 +128,7 @@ func runSimulate(ctx context.Context, args []string) error {
 		"Serves the simulators of the external services on one port: the Ministry (/ministry: households, birth\n"+
 			"certificates, ID card eligibility, materials), the provincial department (/province), the collaboration\n"+
 			"platform (/platform), the ID card production centre (/production) and the fingerprint capture device\n"+
-			"(/fingerprint, open to browsers), each with its OpenAPI contract at …/openapi.yaml and fault injection at\n"+
+			"(/fingerprint, open to browsers), the ID card reader (/idreader, 读卡, open to browsers), each with its OpenAPI contract at …/openapi.yaml and fault injection at\n"+
 			"…/admin/faults (the production centre and the device take scripted anomalies at …/admin/script).")
 	addr := fs.String("listen", env("SIMULATE_ADDR", "127.0.0.1:9090"), "listen address")
 	db := fs.String("platform-db", env("PLATFORM_DB", "./data/platform.db"), "the platform simulator's SQLite file")
@@ -152,7 +155,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	}
 	defer s.close()
 	fmt.Printf("simulators at %s: MINISTRY_URL=%s/ministry PROVINCE_URL=%s/province PLATFORM_URL=%s/platform PRODUCTION_URL=%s/production "+
-		"FINGERPRINT_DEVICE_URL=%s/fingerprint (faults at …/admin/faults); Internet+ portal at %s/portal\n", s.URL, s.URL, s.URL, s.URL, s.URL, s.URL, s.URL)
+		"FINGERPRINT_DEVICE_URL=%s/fingerprint ID_READER_URL=%s/idreader (faults at …/admin/faults); Internet+ portal at %s/portal\n", s.URL, s.URL, s.URL, s.URL, s.URL, s.URL, s.URL, s.URL)
 	<-ctx.Done()
 	return nil
 }
@@ -163,6 +166,9 @@ type clients struct {
 	province   *province.Client
 	platform   domain.Platform
 	production *production.Client
+	// readerURL is the ID card reader service the SPA calls ("" when none
+	// is configured).
+	readerURL string
 	// deviceURL is the fingerprint device service the SPA calls ("" when
 	// none is configured).
 	deviceURL string
@@ -183,6 +189,7 @@ func integrationClients(cfg config) (*clients, func(), error) {
 		cfg.PlatformURL = cmp(cfg.PlatformURL, s.URL+"/platform")
 		cfg.ProductionURL = cmp(cfg.ProductionURL, s.URL+"/production")
 		cfg.FingerprintDeviceURL = cmp(cfg.FingerprintDeviceURL, s.URL+"/fingerprint")
+		cfg.IDReaderURL = cmp(cfg.IDReaderURL, s.URL+"/idreader")
 	}
 	switch {
 	case cfg.MinistryURL == "" || cfg.ProvinceURL == "" || cfg.PlatformURL == "":
@@ -192,7 +199,7 @@ func integrationClients(cfg config) (*clients, func(), error) {
 		}
 		closeAll = s.close
 		fill(s)
-	case cfg.Dev && (cfg.ProductionURL == "" || cfg.FingerprintDeviceURL == ""):
+	case cfg.Dev && (cfg.ProductionURL == "" || cfg.FingerprintDeviceURL == "" || cfg.IDReaderURL == ""):
 		s, err := serveSimulators("127.0.0.1:0", idCardSimulators(1, nil, 0))
 		if err != nil {
 			return nil, nil, fmt.Errorf("start the ID card simulators: %w", err)
@@ -209,5 +216,6 @@ func integrationClients(cfg config) (*clients, func(), error) {
 		platform:   platform.New(httpclient.Config{BaseURL: cfg.PlatformURL, Timeout: cfg.IntegrationTimeout}),
 		production: production.New(httpclient.Config{BaseURL: cfg.ProductionURL, Timeout: cfg.IntegrationTimeout}),
 		deviceURL:  cfg.FingerprintDeviceURL,
+		readerURL:  cfg.IDReaderURL,
 	}, closeAll, nil
 }

@@ -138,6 +138,19 @@ var Workflow = &domain.Workflow{
 	// each side.
 	Unique: &domain.UniqueKey{Field: "certificateNumber", Of: certificateKey},
 	People: people,
+	// The acceptance receipt (issue 19) names the declarant.
+	Title:     Title,
+	Applicant: declarant,
+	Promise:   15 * 24 * time.Hour,
+}
+
+// declarant is who declared the birth at the counter (the receipt's applicant).
+func declarant(c *domain.Case) (domain.CasePerson, error) {
+	d, err := decode(c)
+	if err != nil {
+		return domain.CasePerson{}, err
+	}
+	return domain.CasePerson{Name: d.Applicant.DeclarantName, IDNumber: d.Applicant.DeclarantIDNumber}, nil
 }
 
 // people are the persons a birth case is about, for the case list: the

@@ -100,11 +100,29 @@ func people(c *domain.Case) ([]domain.CasePerson, error) {
 	return nil, nil
 }
 
+// applicant is who applied at the counter (the receipt's applicant).
+func applicant(c *domain.Case) (domain.CasePerson, error) {
+	d, err := decode(c)
+	if err != nil {
+		return domain.CasePerson{}, err
+	}
+	switch {
+	case d.Info != nil:
+		return domain.CasePerson{Name: d.Info.ApplicantName}, nil
+	case d.Matter != nil:
+		return domain.CasePerson{Name: d.Matter.ApplicantName, IDNumber: d.Matter.ApplicantIDNumber}, nil
+	}
+	return domain.CasePerson{}, nil
+}
+
 // InfoWorkflow is the declaration of the household information certificate:
 // issued at once at the acceptance office (1.1.5); an approver may revoke it.
 var InfoWorkflow = &domain.Workflow{
 	Kind:   InfoKind,
 	People: people,
+	// The acceptance receipt (issue 19); issued at once, so no promise.
+	Title:     InfoTitle,
+	Applicant: applicant,
 	States: []domain.StateSpec{
 		{Status: domain.StatusCompleted},
 		{Status: Revoked, Terminal: true},
@@ -122,6 +140,10 @@ var InfoWorkflow = &domain.Workflow{
 var MatterWorkflow = &domain.Workflow{
 	Kind:   MatterKind,
 	People: people,
+	// The acceptance receipt (issue 19).
+	Title:     MatterTitle,
+	Applicant: applicant,
+	Promise:   15 * 24 * time.Hour,
 	States: []domain.StateSpec{
 		{Status: domain.StatusDraft, Deadline: 7 * 24 * time.Hour, Capture: true},
 		{Status: domain.StatusSubmitted, Deadline: 24 * time.Hour, AwaitsOtherSide: true},

@@ -140,6 +140,17 @@ func people(c *domain.Case) ([]domain.CasePerson, error) {
 var Workflow = &domain.Workflow{
 	Kind:   Kind,
 	People: people,
+	// The acceptance receipt (issue 19; the slip the card is collected
+	// with, 1.1.14) names the person applying; the card within 60 days.
+	Title: Title,
+	Applicant: func(c *domain.Case) (domain.CasePerson, error) {
+		p, err := people(c)
+		if err != nil || len(p) == 0 {
+			return domain.CasePerson{}, err
+		}
+		return p[0], nil
+	},
+	Promise: 60 * 24 * time.Hour,
 	States: []domain.StateSpec{
 		// Acceptance office. Archives are captured in the draft (1.4.5) and
 		// while a quality feedback is corrected.

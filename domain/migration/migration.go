@@ -92,6 +92,28 @@ var Workflow = &domain.Workflow{
 	// ID number.
 	Unique: &domain.UniqueKey{Field: "movers", All: moverKeys},
 	People: people,
+	// The acceptance receipt (issue 19) names the main mover.
+	Title:     Title,
+	Applicant: applicant,
+	Promise:   20 * 24 * time.Hour,
+}
+
+// applicant is the main mover who applied at the counter (the receipt's
+// applicant), named from the Ministry household.
+func applicant(c *domain.Case) (domain.CasePerson, error) {
+	d, err := decode(c)
+	if err != nil {
+		return domain.CasePerson{}, err
+	}
+	p := domain.CasePerson{IDNumber: d.Applicant.ApplicantIDNumber}
+	if h := d.Ministry.Household; h != nil {
+		for _, m := range h.Members {
+			if m.IDNumber == p.IDNumber {
+				p.Name = m.Name
+			}
+		}
+	}
+	return p, nil
 }
 
 // people are the persons a migration case is about, for the case list:

@@ -75,8 +75,12 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   await pick(clerk, '与户主关系', wrongRelation);
   // The settlement chosen at the look-up is shown, not asked again.
   assert.ok(await clerk.getByRole('radio', { name: '随父落户' }).isDisabled(), 'settleWith is fixed after the look-up');
-  await clerk.getByLabel('申报人姓名').fill('陈东');
-  await clerk.getByLabel('申报人公民身份号码').fill('211102198010052301');
+  // 读卡 (19 item 5): the declarant's card on the simulated reader fills the declarant.
+  await clerk.getByRole('button', { name: /读\s*卡/ }).click();
+  await clerk.getByText('已读取 陈东 的身份证').waitFor();
+  assert.equal(await clerk.getByLabel('申报人姓名').inputValue(), '陈东');
+  assert.equal(await clerk.getByLabel('申报人公民身份号码').inputValue(), '211102198010052301');
+  await shot(clerk, 'panjin-intake-card-read');
   await clerk.getByLabel('联系电话').fill('abc');
   await clerk.getByRole('button', { name: /保存并受理/ }).click();
   assert.match(await fieldError(clerk, '新生儿姓名', '姓名须使用汉字'), /不能含字母、数字或空格/);
@@ -235,6 +239,15 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   await shot(clerk, 'panjin-submit-material-missing');
   await capture(required.at(-1));
   assert.equal(await missingAlert.count(), 0, 'the materials error goes once the material is captured');
+  // The applicant's acceptance receipt (受理回执, 19 item 5): sealed, among the case's documents, opened for printing.
+  await clerk.evaluate(() => window.scrollTo(0, 0));
+  const receiptPopup = context.waitForEvent('page');
+  await clerk.getByTestId('print-receipt').click();
+  const receipt = await receiptPopup;
+  await receipt.waitForURL(/\/files\/.+[?&]sig=/);
+  await receipt.close();
+  await clerk.getByText('受理回执已生成').waitFor();
+  await shot(clerk, 'panjin-receipt-printed');
   await submit();
   await clerk.getByText('提交成功').waitFor();
   // Submitted: the archives are frozen, capture is gone and a note says why.

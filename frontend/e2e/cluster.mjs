@@ -151,6 +151,7 @@ export async function run(name, allowedLatin, body, options = {}) {
     PLATFORM_URL: `http://${simAddr}/platform`,
     PRODUCTION_URL: `http://${simAddr}/production`,
     FINGERPRINT_DEVICE_URL: `http://${simAddr}/fingerprint`,
+    ID_READER_URL: `http://${simAddr}/idreader`,
     PRODUCTION_POLL_INTERVAL: '500ms',
     FORWARD_INTERVAL: '2s',
     INBOX_POLL_INTERVAL: '300ms',

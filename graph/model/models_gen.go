@@ -673,6 +673,12 @@ type VerifyMatterTrueInput struct {
 	Findings string `json:"findings"`
 }
 
+// The clerk's workstation devices the intake pages use.
+type Workstation struct {
+	// The second-generation ID card reader service (读卡, integrations/idreader/openapi.yaml); empty when none is configured.
+	IDCardReaderURL string `json:"idCardReaderUrl"`
+}
+
 type CodeListKind string
 
 const (

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { accessFor } from '../lib/access';
 import { kinds } from '../features/kinds';
+import { IntakeDraft } from '../features/intake/IntakeDraft';
 import { breadcrumbs, menuItems, routeAt, routeLabel, routes, selectedMenuKey } from './routes';
 
 describe('the route table', () => {
   it('gives every kind’s intake a route, a menu entry and an access key', () => {
     for (const k of Object.values(kinds)) {
-      expect(routes).toContain(k.intake);
+      const r = routes.find((x) => x.path === k.intake.path);
+      expect(r).toMatchObject({ menu: k.intake.menu, access: k.intake.access });
+      // Wrapped in the unsaved-changes guard and draft (19 item 5).
+      expect((r?.element as { type?: unknown }).type).toBe(IntakeDraft);
       expect(k.intake.menu.label).toMatch(/\p{Script=Han}/u);
     }
   });

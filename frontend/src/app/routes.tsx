@@ -23,6 +23,7 @@ import { matchRoutes } from 'react-router';
 import { permits, type Access } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
 import { kinds } from '../features/kinds';
+import { IntakeDraft } from '../features/intake/IntakeDraft';
 import { page } from './lazyPage';
 import { paths } from './paths';
 
@@ -73,7 +74,8 @@ export const routes: readonly AppRoute[] = [
     access: 'canViewCases',
   },
   { path: '/cases/:id', element: <CaseDetailPage />, title: zhCN.caseDetail.title, access: 'canViewCases' },
-  ...Object.values(kinds).map((k) => k.intake),
+  // Every kind's intake asks before unsaved input is left, and keeps a draft (19 item 5).
+  ...Object.entries(kinds).map(([kind, k]) => ({ ...k.intake, element: <IntakeDraft kind={kind}>{k.intake.element}</IntakeDraft> })),
   { path: paths.online, element: <OnlineQueuePage />, menu: { label: zhCN.menu.online, icon: <CloudUploadOutlined /> }, access: 'canIntake' },
   {
     path: paths.portalMessages,

@@ -6,6 +6,7 @@
 // useSyncExternalStore; the Apollo links read it directly.
 import { useSyncExternalStore } from 'react';
 import type { SessionUserFragment } from '../graphql/generated/graphql';
+import { clearUserDrafts } from '../lib/drafts';
 
 export interface AccessToken {
   accessToken: string;
@@ -63,8 +64,9 @@ export class SessionStore {
     this.update();
   }
 
-  /** clear signs out (or ends a restore that found no session). */
+  /** clear signs out (or ends a restore that found no session); the user's intake drafts on this PC go too (issue 19). */
   clear(): void {
+    if (this.user) clearUserDrafts(this.user.id);
     this.end('signedOut');
   }
 

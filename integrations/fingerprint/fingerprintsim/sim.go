@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"hukou/domain/idcard"
+	"hukou/integrations/devicesim"
 	"hukou/integrations/fault"
 	"hukou/integrations/fingerprint"
 	"hukou/integrations/httpclient"
@@ -67,11 +68,11 @@ type Config struct {
 type Simulator struct {
 	cfg     Config
 	handler http.Handler
+	scripts devicesim.Scripts[Script]
 
-	mu      sync.Mutex
-	rng     *rand.Rand
-	scripts []Script
-	serial  int
+	mu     sync.Mutex
+	rng    *rand.Rand
+	serial int
 }
 
 // New returns a simulator.
@@ -86,25 +87,11 @@ func New(cfg Config) *Simulator {
 		cfg.Seed = 1
 	}
 	s := &Simulator{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 19794))}
-	mux := http.NewServeMux()
+	mux := devicesim.Mux(fingerprint.OpenAPISpec, cfg.Faults)
 	mux.Handle("GET /v1/device", cfg.Faults.Wrap(fingerprint.EndpointDevice, http.HandlerFunc(s.device)))
 	mux.Handle("POST /v1/capture", cfg.Faults.Wrap(fingerprint.EndpointCapture, http.HandlerFunc(s.capture)))
-	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/yaml")
-		_, _ = w.Write(fingerprint.OpenAPISpec)
-	})
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		httpclient.WriteJSON(w, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("PUT /admin/script", s.putScript)
-	mux.HandleFunc("DELETE /admin/script", func(w http.ResponseWriter, _ *http.Request) {
-		s.mu.Lock()
-		s.scripts = nil
-		s.mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-	})
-	mux.Handle("/admin/faults", cfg.Faults.AdminHandler())
-	s.handler = cors(mux)
+	s.scripts.Handle(mux)
+	s.handler = devicesim.CORS(mux)
 	return s
 }
 
@@ -115,38 +102,7 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handle
 func (s *Simulator) Faults() *fault.Injector { return s.cfg.Faults }
 
 // Script queues scripted captures.
-func (s *Simulator) Script(scripts ...Script) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.scripts = append(s.scripts, scripts...)
-}
-
-// cors lets any page call the device: it answers only on the loopback
-// interface, to the local browser.
-func cors(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
-		h.Set("Access-Control-Allow-Headers", "Content-Type, Accept")
-		h.Set("Access-Control-Max-Age", "600")
-		if r.Method == http.MethodOptions {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (s *Simulator) putScript(w http.ResponseWriter, r *http.Request) {
-	var scripts []Script
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&scripts); err != nil {
-		httpclient.WriteError(w, http.StatusBadRequest, httpclient.ErrorBody{Code: "invalid", Message: "want a JSON list of scripted captures: " + err.Error()})
-		return
-	}
-	s.Script(scripts...)
-	w.WriteHeader(http.StatusNoContent)
-}
+func (s *Simulator) Script(scripts ...Script) { s.scripts.Add(scripts...) }
 
 func (s *Simulator) device(w http.ResponseWriter, _ *http.Request) {
 	httpclient.WriteJSON(w, fingerprint.Info{Model: "hukou FPS-500 (simulated)", Serial: "SIM-0001", Status: "READY",
@@ -166,11 +122,8 @@ func (s *Simulator) capture(w http.ResponseWriter, r *http.Request) {
 			Message: "finger position " + strconv.Itoa(in.Position) + " is not one of 1–10", Reason: "device.position"})
 		return
 	}
+	sc, _ := s.scripts.Next()
 	s.mu.Lock()
-	var sc Script
-	if len(s.scripts) > 0 {
-		sc, s.scripts = s.scripts[0], s.scripts[1:]
-	}
 	placement := s.rng.Uint64()
 	other := s.rng.Uint64()
 	s.serial++

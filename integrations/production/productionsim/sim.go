@@ -36,6 +36,7 @@ import (
 
 	"hukou/domain"
 	"hukou/domain/idcard"
+	"hukou/integrations/devicesim"
 	"hukou/integrations/fault"
 	"hukou/integrations/fingerprint"
 	"hukou/integrations/httpclient"
@@ -96,16 +97,9 @@ func New(cfg Config) *Simulator {
 		cfg.Delay = DefaultDelay
 	}
 	s := &Simulator{cfg: cfg, packages: map[string]*pkg{}}
-	mux := http.NewServeMux()
+	mux := devicesim.Mux(production.OpenAPISpec, cfg.Faults)
 	mux.Handle("POST /v1/packages", cfg.Faults.Wrap(production.EndpointUpload, http.HandlerFunc(s.upload)))
 	mux.Handle("GET /v1/packages/{packageId}", cfg.Faults.Wrap(production.EndpointStatus, http.HandlerFunc(s.status)))
-	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/yaml")
-		_, _ = w.Write(production.OpenAPISpec)
-	})
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		httpclient.WriteJSON(w, map[string]string{"status": "ok"})
-	})
 	mux.HandleFunc("PUT /admin/script", s.putScript)
 	mux.HandleFunc("DELETE /admin/script", func(w http.ResponseWriter, _ *http.Request) {
 		s.mu.Lock()
@@ -113,7 +107,6 @@ func New(cfg Config) *Simulator {
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
 	})
-	mux.Handle("/admin/faults", cfg.Faults.AdminHandler())
 	s.handler = mux
 	return s
 }

@@ -12,6 +12,7 @@ import { CaseLicencesPanel } from '../seals/CaseLicencesPanel';
 import { useKindParts } from '../kinds';
 import { CaseActions } from './CaseActions';
 import { CaseTimeline } from './CaseTimeline';
+import { ReceiptButton } from './ReceiptButton';
 import { PageErrorsProvider } from '../../lib/pageErrors';
 import { StatusTag } from './StatusTag';
 
@@ -71,6 +72,9 @@ export function CaseView({ c, onRefresh }: { c: CaseDetailFragment; onRefresh: (
               {t.actions}：
             </Typography.Text>
             <CaseActions c={c} kind={kind} onRefresh={onRefresh} />
+            <span style={{ marginLeft: 8 }}>
+              <ReceiptButton c={c} onPrinted={onRefresh} />
+            </span>
           </div>
         </Card>
         <Row gutter={16}>

@@ -2,6 +2,7 @@ import { Col, Form, Input, Radio, Row } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
+import { ReadCardButton } from '../../intake/ReadCardButton';
 import { CodeSelect } from '../../../components/CodeSelect';
 import { chineseNameRule, isPhone } from '../rules';
 import { radioGroup } from '../../../components/radioGroup';
@@ -98,6 +99,10 @@ export function BirthApplicantFields({ settleFixed = false }: { settleFixed?: bo
         </Col>
       </Row>
       <SettleWithField fixed={settleFixed} />
+      <div style={{ marginBottom: 8 }}>
+        {/* 读卡: the declarant's card fills the declarant (19 item 5). */}
+        <ReadCardButton fields={{ name: 'declarantName', idNumber: 'declarantIdNumber' }} />
+      </div>
       <Row gutter={24}>
         <Col span={8}>
           <Form.Item

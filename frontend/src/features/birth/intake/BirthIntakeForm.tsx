@@ -11,6 +11,7 @@ import { paths } from '../../../app/paths';
 import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
+import { useIntakeDraft } from '../../intake/IntakeDraft';
 import { applicantFields, BirthApplicantFields } from './BirthApplicantFields';
 import { BirthLookupPanel, type BirthLookupResult } from './BirthLookupPanel';
 
@@ -34,6 +35,7 @@ interface Props {
 /** BirthIntakeForm records a new birth registration at the acceptance office (1.1.1). */
 export function BirthIntakeForm({ initialValues, onCreated, lookup, onBack }: Props) {
   const [form] = Form.useForm<IntakeValues>();
+  useIntakeDraft('birthApplicant', form);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [start, { loading }] = useMutation(StartBirthRegistrationDocument);

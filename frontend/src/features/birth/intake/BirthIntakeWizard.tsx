@@ -7,6 +7,7 @@ import { paths } from '../../../app/paths';
 import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
+import { useIntakeDraft } from '../../intake/IntakeDraft';
 import { SettleWithField } from './BirthApplicantFields';
 import { BirthIntakeForm } from './BirthIntakeForm';
 import { BirthLookupPanel, type BirthLookupResult } from './BirthLookupPanel';
@@ -26,6 +27,7 @@ interface LookupValues {
  */
 export function BirthIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFragment) => void }) {
   const [form] = Form.useForm<LookupValues>();
+  useIntakeDraft('birthLookup', form);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [step, setStep] = useState(0);

@@ -7,9 +7,11 @@ import { useMutation } from '@apollo/client/react';
 import { useNavigate } from 'react-router';
 import { IssueInformationCertificateDocument, type IssueInformationCertificateInput } from '../../../graphql/generated/graphql';
 import { paths } from '../../../app/paths';
+import { useIntakeDone, useIntakeDraft } from '../../intake/IntakeDraft';
 import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
+import { ReadCardButton } from '../../intake/ReadCardButton';
 import { matterInput } from './MatterFields';
 import { matterIntakePath } from '../paths';
 
@@ -21,6 +23,8 @@ export function InfoIntakePage() {
   const [form] = Form.useForm<IssueInformationCertificateInput>();
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const done = useIntakeDone();
+  useIntakeDraft('info', form);
   const [issue, { loading }] = useMutation(IssueInformationCertificateDocument);
   const onFinish = async (input: IssueInformationCertificateInput) => {
     try {
@@ -28,9 +32,9 @@ export function InfoIntakePage() {
       const out = r.data?.issueInformationCertificate;
       if (out?.case) {
         void message.success(t.issued);
-        void navigate(paths.caseDetail(out.case.id));
+        done(paths.caseDetail(out.case.id)); // issued at once: nothing to capture
       } else if (out?.draft) {
-        void navigate(matterIntakePath, { state: { draft: matterInput(out.draft) } });
+        done(matterIntakePath, { draft: matterInput(out.draft) });
       }
     } catch (e) {
       applyError(e, {
@@ -58,6 +62,9 @@ export function InfoIntakePage() {
           <Form.Item name="purpose" label={t.purpose} rules={required}>
             <Input maxLength={200} />
           </Form.Item>
+          <div style={{ marginBottom: 8 }}>
+            <ReadCardButton fields={{ name: 'applicantName' }} />
+          </div>
           <Form.Item name="applicantName" label={t.applicantName} rules={required}>
             <Input />
           </Form.Item>

@@ -6,6 +6,7 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@apollo/client/react';
 import { CertificateMatterTypesDocument, type CertificateMatterFragment, type CertificateMatterInput } from '../../../graphql/generated/graphql';
 import { zhCN } from '../../../locales/zh-CN';
+import { ReadCardButton } from '../../intake/ReadCardButton';
 
 const t = zhCN.certificate;
 
@@ -105,6 +106,9 @@ export function MatterFields({ withOffice = true }: { withOffice?: boolean }) {
       <Form.Item name="purpose" label={t.purpose} rules={required}>
         <Input maxLength={200} />
       </Form.Item>
+      <div style={{ marginBottom: 8 }}>
+        <ReadCardButton fields={{ name: 'applicantName', idNumber: 'applicantIdNumber' }} />
+      </div>
       <Form.Item name="applicantName" label={t.applicantName} rules={required}>
         <Input />
       </Form.Item>

@@ -7,6 +7,7 @@ import { useMutation } from '@apollo/client/react';
 import { useLocation, useNavigate } from 'react-router';
 import { StartMatterCertificateDocument, type CertificateMatterInput } from '../../../graphql/generated/graphql';
 import { paths } from '../../../app/paths';
+import { useIntakeDone, useIntakeDraft } from '../../intake/IntakeDraft';
 import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { zhCN } from '../../../locales/zh-CN';
@@ -19,6 +20,8 @@ export function MatterIntakePage() {
   const [form] = Form.useForm<CertificateMatterInput>();
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const done = useIntakeDone();
+  useIntakeDraft('matter', form);
   const location = useLocation();
   const types = useMatterTypes();
   const draft = (location.state as { draft?: Partial<CertificateMatterInput> } | null)?.draft;
@@ -28,7 +31,7 @@ export function MatterIntakePage() {
     try {
       const r = await start({ variables: { input: { matter: toMatterInput(v, needs) } } });
       const id = r.data?.startMatterCertificate.id;
-      if (id) void navigate(paths.caseDetail(id));
+      if (id) done(paths.caseMaterials(id)); // the draft goes; capture comes next (1.4.11)
     } catch (e) {
       applyError(e, {
         notify: (msg) => void message.error(msg),

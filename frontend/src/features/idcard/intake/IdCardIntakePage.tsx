@@ -1,7 +1,8 @@
 import { Alert, Spin, Typography } from 'antd';
 import { useQuery } from '@apollo/client/react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { OnlineIdCardApplicationDocument, type IdCardApplicationKind } from '../../../graphql/generated/graphql';
+import { useIntakeDone } from '../../intake/IntakeDraft';
 import { paths } from '../../../app/paths';
 import { zhCN } from '../../../locales/zh-CN';
 import { IdCardIntakeWizard, type OnlineIdCard } from './IdCardIntakeWizard';
@@ -23,7 +24,7 @@ export function onlineIdCardOf(a: { id: string; version: number; data: string })
  * prefills it and the clerk takes the photo and the fingers.
  */
 export function IdCardIntakePage() {
-  const navigate = useNavigate();
+  const done = useIntakeDone(); // the draft goes; capture comes next (1.4.11)
   const [params] = useSearchParams();
   const onlineID = params.get('online');
   const q = useQuery(OnlineIdCardApplicationDocument, { variables: { id: onlineID ?? '' }, skip: !onlineID, fetchPolicy: 'network-only' });
@@ -36,7 +37,9 @@ export function IdCardIntakePage() {
       <Typography.Paragraph type="secondary">{onlineID ? zhCN.portal.onlineIdCard : zhCN.idCard.subtitle}</Typography.Paragraph>
       {onlineID && q.loading && <Spin />}
       {onlineID && q.error && <Alert type="error" showIcon message={zhCN.errors.notFound} />}
-      {(!onlineID || online) && <IdCardIntakeWizard key={online?.id ?? 'counter'} online={online ?? undefined} onCreated={(c) => void navigate(paths.caseDetail(c.id))} />}
+      {(!onlineID || online) && (
+        <IdCardIntakeWizard key={online?.id ?? 'counter'} online={online ?? undefined} onCreated={(c) => done(paths.caseMaterials(c.id))} />
+      )}
     </div>
   );
 }

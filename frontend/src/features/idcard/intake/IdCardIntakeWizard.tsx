@@ -16,6 +16,8 @@ import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
+import { ReadCardButton } from '../../intake/ReadCardButton';
+import { useIntakeDraft } from '../../intake/IntakeDraft';
 import { PhotoCapture, type CapturedPhoto } from '../capture/PhotoCapture';
 import { emptySlots, FingerprintCapture, fingerProblem, toInput, type FingerSlot } from '../capture/FingerprintCapture';
 import { Summary } from '../Summary';
@@ -51,6 +53,8 @@ export interface OnlineIdCard {
 export function IdCardIntakeWizard({ onCreated, online }: { onCreated: (c: CaseDetailFragment) => void; online?: OnlineIdCard }) {
   const [lookupForm] = Form.useForm<LookupValues>();
   const [form] = Form.useForm<FormValues>();
+  useIntakeDraft('idCardLookup', lookupForm);
+  useIntakeDraft('idCardApplicant', form);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const settingsQ = useQuery(IdCardSettingsDocument);
@@ -176,6 +180,9 @@ export function IdCardIntakeWizard({ onCreated, online }: { onCreated: (c: CaseD
               ]}
             >
               <Input className="hukou-mono" maxLength={18} style={{ width: 220 }} />
+            </Form.Item>
+            <Form.Item>
+              <ReadCardButton fields={{ idNumber: 'idNumber' }} />
             </Form.Item>
             <Form.Item name="applicationKind" label={t.applicationKind} rules={[{ required: true }]}>
               <Select style={{ width: 120 }} options={kinds.map((k) => ({ value: k, label: t.applicationKinds[k] }))}

@@ -18,6 +18,8 @@ import { applyError } from '../../../lib/errors';
 import { fieldErrorSetter } from '../../../lib/forms';
 import { validateIdNumber } from '../../../lib/idnumber';
 import { zhCN } from '../../../locales/zh-CN';
+import { ReadCardButton } from '../../intake/ReadCardButton';
+import { useIntakeDraft } from '../../intake/IntakeDraft';
 import { MigrationHouseholdTable } from '../MigrationHouseholdTable';
 import { applicantFields, MigrationApplicantFields, toInput, type ApplicantValues } from './MigrationApplicantFields';
 
@@ -35,6 +37,8 @@ const mono = (v: string) => <span className="hukou-mono hukou-nowrap">{v}</span>
 export function MigrationIntakeWizard({ onCreated }: { onCreated: (c: CaseDetailFragment) => void }) {
   const [lookupForm] = Form.useForm<{ applicantIdNumber: string }>();
   const [form] = Form.useForm<ApplicantValues>();
+  useIntakeDraft('migrationLookup', lookupForm);
+  useIntakeDraft('migrationApplicant', form);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const session = useSession(useSessionStore());
@@ -119,6 +123,9 @@ export function MigrationIntakeWizard({ onCreated }: { onCreated: (c: CaseDetail
                 ]}
               >
                 <Input className="hukou-mono" maxLength={18} style={{ width: 260 }} />
+              </Form.Item>
+              <Form.Item>
+                <ReadCardButton fields={{ idNumber: 'applicantIdNumber' }} />
               </Form.Item>
               <Form.Item>
                 <Button type="primary" htmlType="submit" loading={finding}>
