@@ -392,10 +392,12 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
 
       <Drawer title={t.detail} open={detail !== null} width={560} onClose={() => setDetail(null)}
         extra={
-          detail && src.name !== 'RESIDENT' && (
+          detail && src.name !== 'RESIDENT' ? (
             <Button type="link" onClick={() => void navigate(paths.caseDetail(detail.id))}>
               {t.openCase}
             </Button>
+          ) : (
+            detail && <PersonCasesLink idNumber={fieldsByName.get('idNumber')?.masked ? null : detail.values[requested.indexOf('idNumber')]} />
           )
         }
       >
@@ -560,5 +562,19 @@ function SaveViewModal({ open, initialName, initialShared, saving, onCancel, onS
         </Form.Item>
       </Form>
     </Modal>
+  );
+}
+
+/**
+ * PersonCasesLink opens the case list searched by a resident's ID number (#19 item 4: the person's cases from a
+ * resident look-up); nothing when the ID number is not read (not a column) or read masked.
+ */
+function PersonCasesLink({ idNumber }: { idNumber: string | null | undefined }) {
+  const navigate = useNavigate();
+  if (!idNumber) return null;
+  return (
+    <Button type="link" onClick={() => void navigate(`${paths.cases}?${new URLSearchParams({ person: idNumber }).toString()}`)}>
+      {zhCN.caseTable.personCases}
+    </Button>
   );
 }
