@@ -280,6 +280,8 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
               allowClear
               value={view?.id}
               loading={views.loading}
+              // Nothing to choose yet: closed (an empty listbox is an ARIA error, axe aria-required-children).
+              disabled={!views.loading && (views.data?.queryViews.length ?? 0) === 0}
               options={(views.data?.queryViews ?? []).map((v) => ({
                 value: v.id,
                 label: v.mine ? v.name : `${v.name}（${v.ownerName}）`,
