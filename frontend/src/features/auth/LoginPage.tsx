@@ -55,7 +55,7 @@ export function LoginPage() {
     >
       {/* A plain panel, not antd's Card: Card brings Tabs with it, which the first screen does not need (19 item 7). */}
       <main className="hukou-login-panel">
-        <Typography.Title level={3} style={{ textAlign: 'center', marginBottom: 4 }}>
+        <Typography.Title level={1} style={{ textAlign: 'center', marginBottom: 4, fontSize: 24 }}>
           {zhCN.app.name}
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>

@@ -208,7 +208,8 @@ export function CaseListPage() {
   const columns: ColumnsType<CaseSummaryFragment> = [
     ...shownColumns(settings).map((k) => columnByKey[k]),
     {
-      title: '',
+      // Named for screen readers (axe empty-table-header), not shown.
+      title: <span className="hukou-sr-only">{t.open}</span>,
       key: 'open',
       className: 'hukou-no-print',
       width: 80,
