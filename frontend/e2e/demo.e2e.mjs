@@ -88,6 +88,24 @@ await run('demo', usernames, async ({ pj, sjz, context, shot, track, demo }) => 
     }
   }
 
+  /** caseListTools uses the case list's tools (#19 item 4): the total on demand, the column settings, the export's hint. */
+  async function caseListTools(page, what) {
+    await page.getByRole('button', { name: '统计总数' }).click();
+    await page.getByTestId('case-total').getByText(/^共 \d+ 条$/).waitFor();
+    await page.getByRole('button', { name: /列设置/ }).click();
+    const panel = page.getByTestId('case-column-settings');
+    await panel.waitFor();
+    await panel.getByRole('checkbox', { name: '对方单位' }).uncheck();
+    await shot(page, `${what}-columns`);
+    assert.equal(await page.getByRole('columnheader', { name: '对方单位' }).count(), 0, `${what}: the hidden column shows`);
+    await panel.getByRole('button', { name: '恢复默认' }).click();
+    await page.getByRole('columnheader', { name: '对方单位' }).waitFor();
+    await page.getByRole('button', { name: /列设置/ }).click(); // closes the settings
+    await panel.waitFor({ state: 'hidden' });
+    const csv = page.getByRole('button', { name: /导出 CSV/ });
+    if (await csv.count()) assert.ok(await csv.isDisabled(), `${what}: export offered without a kind`);
+  }
+
   // (2) Every role the demo printed, at each deployment: sign in, each page of its menu, its controls.
   const browserLogins = demo.logins.filter((l) => l.via === 'login');
   assert.ok(browserLogins.length >= 6, `the demo printed ${browserLogins.length} browser logins`);
@@ -119,6 +137,7 @@ await run('demo', usernames, async ({ pj, sjz, context, shot, track, demo }) => 
         }
         await shot(page, `${who}-${i + 1}`);
         await controls(page, `${who}-${i + 1}`);
+        if (item === '案件列表') await caseListTools(page, `${who}-${i + 1}`);
       }
       await page.getByRole('button', { name: /退出登录/ }).click();
       await page.getByLabel('用户名').waitFor();

@@ -291,6 +291,8 @@ export const zhCN = {
     print: '简要打印',
     printTitle: (n: number) => `案件列表（本页 ${n} 条）`,
     personCases: '查看其案件',
+    /** The header of a table's column of row buttons, for screen readers (axe empty-table-header). */
+    rowActions: '操作',
   },
   caseDetail: {
     title: '案件详情',

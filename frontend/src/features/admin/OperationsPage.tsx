@@ -49,7 +49,7 @@ function DeadLetters() {
   const [replay] = useMutation(AdminReplayMessageDocument);
   const columns = messageColumns([
     {
-      title: '',
+      title: <span className="hukou-sr-only">{zhCN.caseTable.rowActions}</span>,
       key: 'replay',
       width: 110,
       render: (_, m) => (
