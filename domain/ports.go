@@ -182,6 +182,8 @@ type CaseRepository interface {
 	FindCaseActions(ctx context.Context, caseID string) ([]*CaseAction, error)
 	// FindCases pages through cases, most recently updated first.
 	FindCases(ctx context.Context, f CaseFilter, p Page) (*CasePage, error)
+	// CountCases counts the cases f selects (the case list's total, asked for on demand).
+	CountCases(ctx context.Context, f CaseFilter) (int, error)
 	// CountQueues counts cases by kind, side and status under an office prefix.
 	CountQueues(ctx context.Context, officePrefix string, now time.Time) ([]QueueCount, error)
 	// ClaimCaseKey records that k.CaseID holds k.Key among the live cases

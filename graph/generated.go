@@ -1174,6 +1174,7 @@ type ComplexityRoot struct {
 		AuditLog                   func(childComplexity int, filter *domain.AuditFilter, first *int, after *string) int
 		BirthLookup                func(childComplexity int, certificateNumber string, settleWith string) int
 		Case                       func(childComplexity int, id string) int
+		CaseCount                  func(childComplexity int, filter *domain.CaseFilter) int
 		CaseQueues                 func(childComplexity int) int
 		Cases                      func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
 		CertificateMatterTypes     func(childComplexity int) int
@@ -1685,6 +1686,7 @@ type QueryResolver interface {
 	BirthLookup(ctx context.Context, certificateNumber string, settleWith string) (*birth.Lookup, error)
 	Case(ctx context.Context, id string) (*domain.Case, error)
 	Cases(ctx context.Context, filter *domain.CaseFilter, first *int, after *string) (*model.CaseConnection, error)
+	CaseCount(ctx context.Context, filter *domain.CaseFilter) (int, error)
 	CaseQueues(ctx context.Context) ([]*domain.QueueCount, error)
 	OverdueCases(ctx context.Context, first *int, after *string) (*model.CaseConnection, error)
 	CertificateMatterTypes(ctx context.Context) ([]*certificate.MatterType, error)
@@ -6983,6 +6985,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Case(childComplexity, args["id"].(string)), true
+	case "Query.caseCount":
+		if e.ComplexityRoot.Query.CaseCount == nil {
+			break
+		}
+
+		args, err := ec.field_Query_caseCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CaseCount(childComplexity, args["filter"].(*domain.CaseFilter)), true
 	case "Query.caseQueues":
 		if e.ComplexityRoot.Query.CaseQueues == nil {
 			break
@@ -12249,6 +12262,20 @@ func (ec *executionContext) field_Query_birthLookup_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["settleWith"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_caseCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*domain.CaseFilter, error) {
+			return ec.unmarshalOCaseFilter2ᚖhukouᚋdomainᚐCaseFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -37512,6 +37539,68 @@ func (ec *executionContext) fieldContext_Query_cases(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_caseCount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_caseCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CaseCount(ctx, fc.Args["filter"].(*domain.CaseFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ARCHIVIST", "ANALYST", "ADMIN"})
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_caseCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_caseCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_caseQueues(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -57264,6 +57353,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cases(ctx, field)
+				})
+		case "caseCount":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_caseCount(ctx, field)
 				})
 		case "caseQueues":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -103,6 +103,15 @@ func (r *queryResolver) Cases(ctx context.Context, filter *domain.CaseFilter, fi
 	return caseConnection(r.Casework.FindCases(ctx, f, p))
 }
 
+// CaseCount is the resolver for the caseCount field.
+func (r *queryResolver) CaseCount(ctx context.Context, filter *domain.CaseFilter) (int, error) {
+	var f domain.CaseFilter
+	if filter != nil {
+		f = *filter
+	}
+	return r.Casework.CountCases(ctx, f)
+}
+
 // CaseQueues is the resolver for the caseQueues field.
 func (r *queryResolver) CaseQueues(ctx context.Context) ([]*domain.QueueCount, error) {
 	qs, err := r.Casework.Queues(ctx)

@@ -356,6 +356,15 @@ func TestMasking_AnalystReadsMaskedClerkInClear(t *testing.T) {
 			b.do(t, b.token(t, b.admin), q, vars).ok(t, &out)
 			require.Positive(t, out.Residents.TotalCount)
 		})
+		t.Run("NoCaseCountByMaskedName", func(t *testing.T) {
+			// The case list's total on demand (19 item 4) takes the list's filter, and refuses it alike.
+			const q = `query($p: String) { caseCount(filter: {person: $p}) }`
+			vars := map[string]any{"p": string([]rune(b.resident.Name)[:1])}
+			requireError(t, b.do2(t, srv.URL, analyst, q, vars), "BAD_USER_INPUT", "person", "pii.search")
+			var out struct{ CaseCount int }
+			b.do2(t, srv.URL, clerk, `{ caseCount }`, nil).ok(t, &out)
+			require.Positive(t, out.CaseCount)
+		})
 		t.Run("OutOfReach", func(t *testing.T) {
 			for _, q := range []string{
 				`{ collaborationMessages { edges { node { body lastError } } } }`,

@@ -199,7 +199,40 @@ func (r caseRepo) FindCaseActions(ctx context.Context, caseID string) ([]*domain
 
 func (r caseRepo) FindCases(ctx context.Context, f domain.CaseFilter, p domain.Page) (*domain.CasePage, error) {
 	var rows []caseRow
-	q := r.idb.NewSelect().Model(&rows).Order("updated_at DESC", "id DESC").Limit(int64(p.First + 1))
+	q := r.filterCases(r.idb.NewSelect().Model(&rows), f).Order("updated_at DESC", "id DESC").Limit(int64(p.First + 1))
+	if p.After != "" {
+		key, err := decodeCursor(p.After)
+		if err != nil {
+			return nil, err
+		}
+		ts, id, ok := strings.Cut(key, "|")
+		nanos, perr := strconv.ParseInt(ts, 10, 64)
+		if !ok || perr != nil {
+			return nil, domain.FieldErrorf("after", "the cursor is not one this server issued; start again from the first page").WithReason("page.cursor")
+		}
+		at := time.Unix(0, nanos).UTC()
+		q = q.Where("(updated_at < ? OR (updated_at = ? AND id < ?))", at, at, id)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err, "cases")
+	}
+	page := &domain.CasePage{}
+	if len(rows) > p.First {
+		page.HasNextPage, rows = true, rows[:p.First]
+	}
+	page.Cases = mapRows(rows, (*caseRow).toDomain)
+	if err := r.loadPeople(ctx, page.Cases...); err != nil {
+		return nil, err
+	}
+	if len(rows) > 0 {
+		last := rows[len(rows)-1]
+		page.EndCursor = encodeCursor(strconv.FormatInt(last.UpdatedAt.UnixNano(), 10) + "|" + last.ID)
+	}
+	return page, nil
+}
+
+// filterCases adds f's conditions to q, a select of caseRow.
+func (r caseRepo) filterCases(q *bun.SelectQuery, f domain.CaseFilter) *bun.SelectQuery {
 	if f.OfficePrefix != "" {
 		q = q.Where("office LIKE ? ESCAPE '\\'", likePrefix(f.OfficePrefix))
 	}
@@ -233,35 +266,16 @@ func (r caseRepo) FindCases(ctx context.Context, f domain.CaseFilter, p domain.P
 	if f.CreatedBefore != nil {
 		q = q.Where("created_at < ?", f.CreatedBefore.UTC())
 	}
-	if p.After != "" {
-		key, err := decodeCursor(p.After)
-		if err != nil {
-			return nil, err
-		}
-		ts, id, ok := strings.Cut(key, "|")
-		nanos, perr := strconv.ParseInt(ts, 10, 64)
-		if !ok || perr != nil {
-			return nil, domain.FieldErrorf("after", "the cursor is not one this server issued; start again from the first page").WithReason("page.cursor")
-		}
-		at := time.Unix(0, nanos).UTC()
-		q = q.Where("(updated_at < ? OR (updated_at = ? AND id < ?))", at, at, id)
+	return q
+}
+
+// CountCases counts the cases f selects (the case list's total, asked for on demand).
+func (r caseRepo) CountCases(ctx context.Context, f domain.CaseFilter) (int, error) {
+	n, err := r.filterCases(r.idb.NewSelect().Model((*caseRow)(nil)), f).Count(ctx)
+	if err != nil {
+		return 0, translate(err, "cases")
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, translate(err, "cases")
-	}
-	page := &domain.CasePage{}
-	if len(rows) > p.First {
-		page.HasNextPage, rows = true, rows[:p.First]
-	}
-	page.Cases = mapRows(rows, (*caseRow).toDomain)
-	if err := r.loadPeople(ctx, page.Cases...); err != nil {
-		return nil, err
-	}
-	if len(rows) > 0 {
-		last := rows[len(rows)-1]
-		page.EndCursor = encodeCursor(strconv.FormatInt(last.UpdatedAt.UnixNano(), 10) + "|" + last.ID)
-	}
-	return page, nil
+	return int(n), nil
 }
 
 func (r caseRepo) CountQueues(ctx context.Context, officePrefix string, now time.Time) ([]domain.QueueCount, error) {

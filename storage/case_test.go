@@ -459,6 +459,12 @@ func TestCaseRepository_FindCasesByPerson(t *testing.T) {
 		require.Equal(t, []string{other.ID}, find(domain.CaseFilter{Person: "王", CreatedFrom: &from}))
 		require.Equal(t, []string{mother.ID}, find(domain.CaseFilter{Person: "王", CreatedBefore: &from}))
 		require.Equal(t, []string{other.ID}, find(domain.CaseFilter{CreatedFrom: &from, CreatedBefore: &before}))
+		// The total on demand counts what the same filter finds (19 item 4).
+		for _, f := range []domain.CaseFilter{{}, {Person: "王"}, {Person: "王", CreatedFrom: &from}, {Person: "%"}, {CreatedFrom: &from, CreatedBefore: &before}} {
+			n, err := db.Cases().CountCases(ctx, f)
+			require.NoError(t, err)
+			require.Equal(t, len(find(f)), n, "count of %+v", f)
+		}
 
 		got, err := db.Cases().FindCaseByID(ctx, mother.ID)
 		require.NoError(t, err)

@@ -224,7 +224,7 @@ func printDemo(w io.Writer, ds []*deployment, sim *ministrysim.Simulator) {
 	}
 	printDemoLogins(w)
 	if len(ds) == 2 {
-		fmt.Fprintf(w, "Walk a birth across them: at %s sign in as clerk, 出生登记 with certificate %s (parents registered in %s);\n"+
+		fmt.Fprintf(w, "Walk a birth across them: at %s sign in as clerk, 新生儿出生登记 with certificate %s (parents registered in %s);\n"+
 			"at %s sign in as officer (then approver) to decide and settle it; the form comes back to %s.\n\n",
 			ds[0].url, ministrysim.FirstBirthCertificateNumber(ds[1].cfg.OfficeCode), cityName(ds[1].cfg.OfficeCode), ds[1].url, ds[0].url)
 		if sim != nil {

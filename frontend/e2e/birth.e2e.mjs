@@ -4,15 +4,16 @@
 //   refusing a same-province birth, a Latin name, a bad phone and a relation
 //   of the wrong sex on their fields), captures every required material (a
 //   submission missing one is refused on the materials panel) and submits →
-//   Shijiazhuang (130100) city officer approves (Panjin's copy shows it) and
+//   Shijiazhuang (130100) station officer approves (Panjin's copy shows it) and
 //   settles (a sex contradicting the certificate refused on its field) → the
 //   Panjin clerk sees the live notification, opens the registration form PDF
 //   and prints it → the error loop → completion, Panjin holding the
 //   completion confirmation.
+// It runs on `hukou demo` (the `make run` setup) with the logins the demo prints only: the README's walk-through.
 // Expects ../bin/hukou and dist/ to be built (`make test` builds both).
 // Screenshots (1366×768) go to .screenshots/e2e-*.png (git-ignored).
 import assert from 'node:assert/strict';
-import { demoPass, gql, login, run, signIn, until } from './cluster.mjs';
+import { demoPass, run, signIn, until } from './cluster.mjs';
 
 // Latin words allowed on screen besides file formats: the user names (IDs) of this run.
 await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname', 'frontend', 'tester', 'test'], async ({ pj, sjz, context, shot, track, scanAgent, expectConsoleError }) => {
@@ -265,13 +266,11 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   await clerk.getByRole('menuitem', { name: '工作台' }).click();
   await clerk.getByText('实时协同消息已连接').waitFor();
 
-  // (b) Shijiazhuang: the admin creates a city-level officer; the officer approves and settles.
-  const admin = await login(sjz, 'admin', demoPass);
-  await gql(sjz, admin, `mutation { createUser(input: {username: "city-officer", displayName: "市局户籍民警",
-    password: "officer-pass-1", officeCode: "130100000000", roles: [OFFICER]}) { id } }`);
+  // (b) Shijiazhuang: the officer the demo printed (at the station of the parents' household) approves and settles
+  // (the README's walk-through, step 2).
   const officer = await context.newPage();
   track(officer, 'shijiazhuang');
-  await signIn(officer, sjz, 'city-officer', 'officer-pass-1');
+  await signIn(officer, sjz, 'officer', demoPass);
   const queue = officer.locator('.ant-card', { hasText: '户籍地待办' }).locator('.ant-card-hoverable', { hasText: '待审批' });
   for (let i = 0; !(await queue.count()); i++) {
     assert.ok(i < 60, 'the case never reached Shijiazhuang');
@@ -444,13 +443,11 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   await footer(officer, '申请主项变更');
   await done(officer, '申请主项变更');
 
-  await gql(sjz, admin, `mutation { createUser(input: {username: "city-approver", displayName: "市局审批领导",
-    password: "approver-pass-1", officeCode: "130100000000", roles: [APPROVER]}) { id } }`);
   const approver = await context.newPage();
   track(approver, 'shijiazhuang-approver');
   // Another origin (localhost), so the officer's session in 127.0.0.1's storage stays.
   const sjzOther = sjz.replace('127.0.0.1', 'localhost');
-  await signIn(approver, sjzOther, 'city-approver', 'approver-pass-1');
+  await signIn(approver, sjzOther, 'approver', demoPass); // the demo's approver (its county)
   await approver.goto(officer.url().replace(sjz, sjzOther));
   await actions(approver).getByRole('button', { name: '批准主项变更' }).click();
   await approver.locator('.ant-modal-confirm-title', { hasText: '批准主项变更' }).waitFor();
@@ -613,4 +610,4 @@ await run('e2e', ['clerk', 'city', 'officer', 'approver', 'archivist', 'Noname',
   for (const step of ['删除档案', '恢复档案', '设置档案限制标志']) await archivist.getByText(step, { exact: true }).first().waitFor();
   await archivist.getByText('设置档案限制标志', { exact: true }).first().scrollIntoViewIfNeeded();
   await shot(archivist, 'panjin-archive-history');
-});
+}, { demo: true }); // `hukou demo`, as `make run` starts it, with the logins it prints

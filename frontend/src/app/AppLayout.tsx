@@ -49,9 +49,10 @@ export function AppLayout() {
         <Header
           style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}
         >
-          <Typography.Text strong style={{ fontSize: 16 }}>
+          {/* The page's one level-one heading (axe page-has-heading-one); each page's own title is a level-three heading. */}
+          <Typography.Title level={1} style={{ fontSize: 16, margin: 0 }}>
             {t.app.fullName}
-          </Typography.Text>
+          </Typography.Title>
           <Space size="middle">
             <span>
               {session.user.office.name}

@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
-import { Button, Result, Spin } from 'antd';
-import { createBrowserRouter, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Spin } from 'antd';
+import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
 import { LoginPage } from '../features/auth/LoginPage';
 import { accessFor, permits } from '../lib/access';
 import { zhCN } from '../locales/zh-CN';
@@ -13,6 +13,8 @@ import { useSession, useSessionStatus } from './session';
 
 // The signed-in frame (side menu, header) loads after the sign-in page (19 item 7).
 const AppLayout = page(() => import('./AppLayout'), 'AppLayout');
+// The refusal page loads when first shown (antd's Result is not for the first screen).
+const Forbidden = lazy(async () => ({ default: (await import('./Forbidden')).Forbidden }));
 
 /** RequireSession waits for a reload's session restore, then sends anyone without a session to the login page, remembering where they were. */
 function RequireSession() {
@@ -36,14 +38,11 @@ function RequireSession() {
 /** RequireAccess shows the page only to users whose roles grant its access key; the server still checks every call. */
 function RequireAccess({ route, children }: { route: AppRoute; children: ReactNode }) {
   const session = useSession(useSessionStore());
-  const navigate = useNavigate();
   if (permits(accessFor(session?.user.roles ?? []), route.access)) return children;
   return (
-    <Result
-      status="403"
-      title={zhCN.app.forbidden}
-      extra={route.path !== paths.workbench && <Button onClick={() => void navigate(paths.workbench)}>{zhCN.app.home}</Button>}
-    />
+    <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '120px auto' }} />}>
+      <Forbidden atWorkbench={route.path === paths.workbench} />
+    </Suspense>
   );
 }
 

@@ -280,6 +280,26 @@ export const zhCN = {
     firstPage: '第一页',
     pageSize: (n: number) => `每页 ${n} 条`,
   },
+  // The case list's tools (19 item 4): total on demand, column settings, export, print.
+  caseTable: {
+    count: '统计总数',
+    total: (n: number) => `共 ${n} 条`,
+    columns: '列设置',
+    columnsHint: '勾选要显示的列，用箭头调整顺序；设置按用户保存在本浏览器',
+    moveUp: (c: string) => `上移“${c}”`,
+    moveDown: (c: string) => `下移“${c}”`,
+    resetColumns: '恢复默认',
+    exportCsv: '导出 CSV',
+    exportXlsx: '导出电子表格',
+    exportNeedsKind: '请先选择业务类型再导出（导出按业务类型进行）',
+    exportNoPerson: '按当事人查询的结果不能导出，请改用其他条件',
+    exported: '已导出查询结果，请在浏览器的下载列表中查看',
+    print: '简要打印',
+    printTitle: (n: number) => `案件列表（本页 ${n} 条）`,
+    personCases: '查看其案件',
+    /** The header of a table's column of row buttons, for screen readers (axe empty-table-header). */
+    rowActions: '操作',
+  },
   caseDetail: {
     title: '案件详情',
     collabNo: '协同编号',

@@ -49,7 +49,7 @@ function DeadLetters() {
   const [replay] = useMutation(AdminReplayMessageDocument);
   const columns = messageColumns([
     {
-      title: '',
+      title: <span className="hukou-sr-only">{zhCN.caseTable.rowActions}</span>,
       key: 'replay',
       width: 110,
       render: (_, m) => (
@@ -143,7 +143,7 @@ function Hcybsh() {
             <Progress aria-label={t.hcybshProgress} percent={r.householdsTotal ? Math.floor((100 * r.householdsDone) / r.householdsTotal) : 0} />
           </Descriptions.Item>
           <Descriptions.Item label={t.residents(r.residentsNumbered)}>{`${formatTime(r.startedAt)} — ${formatTime(r.finishedAt ?? r.updatedAt)}`}</Descriptions.Item>
-          {r.error && <Descriptions.Item label={t.lastError}>{r.error}</Descriptions.Item>}
+          {r.error ? <Descriptions.Item label={t.lastError}>{r.error}</Descriptions.Item> : null}
         </Descriptions>
       ) : (
         <Typography.Text type="secondary">{t.hcybshNone}</Typography.Text>

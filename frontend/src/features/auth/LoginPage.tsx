@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Form, Input, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useMutation } from '@apollo/client/react';
@@ -53,8 +53,9 @@ export function LoginPage() {
         background: 'linear-gradient(135deg, #1d4f91 0%, #3f7fc9 100%)',
       }}
     >
-      <Card style={{ width: 400 }}>
-        <Typography.Title level={3} style={{ textAlign: 'center', marginBottom: 4 }}>
+      {/* A plain panel, not antd's Card: Card brings Tabs with it, which the first screen does not need (19 item 7). */}
+      <main className="hukou-login-panel">
+        <Typography.Title level={1} style={{ textAlign: 'center', marginBottom: 4, fontSize: 24 }}>
           {zhCN.app.name}
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
@@ -75,7 +76,7 @@ export function LoginPage() {
             {t.submit}
           </Button>
         </Form>
-      </Card>
+      </main>
     </div>
   );
 }

@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  CaseCountDocument,
+  type CaseCountQuery,
+  type CaseCountQueryVariables,
   CaseListDocument,
   type CaseListQuery,
   type CaseListQueryVariables,
@@ -67,5 +70,84 @@ describe('CaseListPage', () => {
     await screen.findAllByText('暂无数据');
     expect(screen.queryByLabelText('当事人')).toBeNull();
     expect(screen.getAllByText('受理日期').length).toBeGreaterThan(0);
+  });
+
+  afterEach(() => {
+    window.localStorage.clear();
+    vi.restoreAllMocks();
+  });
+
+  it('counts the total on demand, for the filter shown (#19 item 4)', async () => {
+    const countMock = typedMock<CaseCountQuery, CaseCountQueryVariables>({
+      request: { query: CaseCountDocument, variables: { filter: {} } },
+      result: { data: { __typename: 'Query', caseCount: 1234 } },
+    });
+    renderWithProviders(<CaseListPage />, [listMock({}, [row]), countMock], signedInStore(['CLERK']));
+    await screen.findByText('XT2111002026112600001');
+    expect(screen.queryByTestId('case-total')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: '统计总数' }));
+    expect((await screen.findByTestId('case-total')).textContent).toBe('共 1234 条');
+  });
+
+  it('hides and orders columns, kept for the user', async () => {
+    const { unmount } = renderWithProviders(<CaseListPage />, [listMock({}, [row])], signedInStore(['CLERK']));
+    await screen.findByText('XT2111002026112600001');
+    const headers = () => screen.getAllByRole('columnheader').map((h) => h.textContent ?? '');
+    expect(headers()).toContain('当事人');
+    await userEvent.click(screen.getByRole('button', { name: /列设置/ }));
+    const panel = await screen.findByTestId('case-column-settings');
+    await userEvent.click(within(panel).getByRole('checkbox', { name: '当事人' }));
+    await userEvent.click(within(panel).getByRole('button', { name: '上移“状态”' }));
+    expect(headers()).not.toContain('当事人');
+    const h = headers();
+    expect(h.indexOf('状态')).toBeLessThan(h.indexOf('对方单位'));
+    unmount();
+    // The next visit by the same user shows the same columns.
+    renderWithProviders(<CaseListPage />, [listMock({}, [row])], signedInStore(['CLERK']));
+    await screen.findByText('XT2111002026112600001');
+    expect(headers()).not.toContain('当事人');
+  });
+
+  it('prints the page in brief', async () => {
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {});
+    renderWithProviders(<CaseListPage />, [listMock({}, [row])], signedInStore(['CLERK']));
+    await screen.findByText('XT2111002026112600001');
+    await userEvent.click(screen.getByRole('button', { name: /简要打印/ }));
+    expect(print).toHaveBeenCalledTimes(1);
+  });
+
+  it('exports a kind’s cases through the audited query export, for query roles only', async () => {
+    const fetchMock = vi.fn(() =>
+      Promise.resolve(new Response('a,b\n', { status: 200, headers: { 'Content-Disposition': 'attachment; filename="BIRTH.csv"' } })),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    URL.createObjectURL = vi.fn(() => 'blob:x');
+    URL.revokeObjectURL = vi.fn();
+    renderWithProviders(
+      <CaseListPage />,
+      [listMock({}, []), listMock({ kind: 'BIRTH' }, [row])],
+      signedInStore(['APPROVER', 'OFFICER']),
+    );
+    await screen.findAllByText('暂无数据');
+    const csv = screen.getByRole('button', { name: /导出 CSV/ });
+    expect(csv).toHaveProperty('disabled', true); // no kind chosen yet
+    await userEvent.click(screen.getAllByRole('combobox')[0]);
+    await userEvent.click(await screen.findByTitle('新生儿出生登记'));
+    await userEvent.click(screen.getByRole('button', { name: /查\s?询/ }));
+    await screen.findByText('XT2111002026112600001');
+    await userEvent.click(screen.getByRole('button', { name: /导出 CSV/ }));
+    await screen.findByText('已导出查询结果，请在浏览器的下载列表中查看');
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/exports/query');
+    const body = JSON.parse(init.body as string) as { source: string; condition: unknown; format: string; columns: string[] };
+    expect(body).toMatchObject({ source: 'BIRTH', condition: null, format: 'CSV' });
+    expect(body.columns).toContain('collabNo');
+    vi.unstubAllGlobals();
+  });
+
+  it('offers no export to roles without query views', async () => {
+    renderWithProviders(<CaseListPage />, [listMock({}, [])], signedInStore(['CLERK']));
+    await screen.findAllByText('暂无数据');
+    expect(screen.queryByRole('button', { name: /导出/ })).toBeNull();
   });
 });

@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, DatePicker, Form, Input, Popover, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { ArrowDownOutlined, ArrowUpOutlined, DownloadOutlined, PrinterOutlined, SettingOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { ColumnsType } from 'antd/es/table';
 import { useNavigate, useSearchParams } from 'react-router';
-import { useQuery } from '@apollo/client/react';
+import { useLazyQuery, useQuery } from '@apollo/client/react';
 import {
+  CaseCountDocument,
   CaseListDocument,
   type CaseFilter,
   type CaseKind,
@@ -20,8 +22,22 @@ import { statusLabel, zhCN } from '../../locales/zh-CN';
 import { kinds } from '../kinds';
 import { StatusTag } from './StatusTag';
 import { QueryErrorAlert } from '../../components/QueryErrorAlert';
+import { accessFor } from '../../lib/access';
+import { exportQuery, type ExportFormat } from '../query/exportQuery';
+import {
+  exportColumns,
+  exportCondition,
+  loadColumnSettings,
+  move,
+  saveColumnSettings,
+  shownColumns,
+  defaultColumnSettings,
+  type CaseColumnKey,
+  type ColumnSettings,
+} from './caseColumns';
 
 const t = zhCN.caseList;
+const tt = zhCN.caseTable;
 const pageSize = 20;
 
 const kindOptions = (Object.keys(kinds) as CaseKind[]).map((k) => ({ value: k, label: zhCN.kinds[k] }));
@@ -62,7 +78,9 @@ function isStatus(v: string | null): v is CaseStatus {
 
 /**
  * CaseListPage lists the cases in the office's jurisdiction (2.1), found by kind, side, status, collaboration number,
- * a person (name or ID number) and the date it was opened, with the persons and the other office on each row.
+ * a person (name or ID number) and the date it was opened, with the persons and the other office on each row; its
+ * columns chosen and ordered per user, its total counted on demand, exported (a kind's cases, through the audited
+ * query export) and printed in brief, paged by keyset (#19 item 4).
  */
 export function CaseListPage() {
   const navigate = useNavigate();
@@ -77,6 +95,18 @@ export function CaseListPage() {
   const session = useSession(useSessionStore());
   // Analysts read names and ID numbers masked, so they cannot search by them (the server refuses too).
   const searchesPeople = (session?.user.roles ?? []).some((r) => r !== 'ANALYST' && r !== 'INTEGRATOR');
+  const username = session?.user.username ?? '';
+  const [settings, setSettingsState] = useState<ColumnSettings>(() => loadColumnSettings(username));
+  const setSettings = (s: ColumnSettings) => {
+    setSettingsState(s);
+    saveColumnSettings(username, s);
+  };
+  const { message } = App.useApp();
+  // The export goes through the query views' export (audited, masked for the caller), which query roles use on one
+  // kind's cases; a search by person has no query field.
+  const canExport = accessFor(session?.user.roles ?? []).canQuery;
+  const [exporting, setExporting] = useState(false);
+  const [count, countResult] = useLazyQuery(CaseCountDocument, { fetchPolicy: 'network-only' });
   const filter: CaseFilter = {
     ...(isKind(kind) ? { kind } : {}),
     ...(isSide(side) ? { side } : {}),
@@ -92,6 +122,44 @@ export function CaseListPage() {
   const { data, loading, error, refetch } = useQuery(CaseListDocument, {
     variables: { filter, first: pageSize, after },
   });
+  // The total belongs to the filter it was counted for; a new search asks again.
+  const filterKey = JSON.stringify(filter);
+  const [countedFor, setCountedFor] = useState<string | null>(null);
+  const total = countedFor === filterKey ? countResult.data?.caseCount : undefined;
+  const onCount = () => {
+    setCountedFor(filterKey);
+    void count({ variables: { filter } });
+  };
+
+  const exportBlocked = !isKind(kind) ? tt.exportNeedsKind : person && searchesPeople ? tt.exportNoPerson : null;
+  const onExport = async (format: ExportFormat) => {
+    if (!session || !isKind(kind)) return;
+    setExporting(true);
+    try {
+      const condition = exportCondition(
+        {
+          status: isStatus(status) ? status : undefined,
+          side: isSide(side) ? side : undefined,
+          collabNo: collabNo ?? undefined,
+          from: from?.format('YYYY-MM-DD'),
+          to: to?.format('YYYY-MM-DD'),
+        },
+        dayjs().format('YYYY-MM-DD'),
+      );
+      await exportQuery(session.accessToken, {
+        source: kind,
+        condition,
+        columns: exportColumns(settings),
+        sort: { field: 'updatedAt', descending: true },
+        format,
+      });
+      void message.success(tt.exported);
+    } catch (e) {
+      void message.error(e instanceof Error ? e.message : zhCN.errors.generic);
+    } finally {
+      setExporting(false);
+    }
+  };
 
   const onSearch = (v: FilterForm) => {
     const next = new URLSearchParams();
@@ -106,21 +174,22 @@ export function CaseListPage() {
     setParams(next);
   };
 
-  const columns: ColumnsType<CaseSummaryFragment> = [
-    {
+  const columnByKey: Record<CaseColumnKey, ColumnsType<CaseSummaryFragment>[number]> = {
+    collabNo: {
+      key: 'collabNo',
       title: t.collabNo,
       dataIndex: 'collabNo',
       render: (v: string) => <span className="hukou-mono">{v}</span>,
     },
-    { title: t.kind, dataIndex: 'kind', render: (k: CaseKind) => zhCN.kinds[k], width: 140 },
-    { title: t.people, key: 'people', render: (_, c) => peopleText(c.people) },
-    { title: t.side, dataIndex: 'side', render: (s: Side) => zhCN.sides[s], width: 110 },
-    {
+    kind: { key: 'kind', title: t.kind, dataIndex: 'kind', render: (k: CaseKind) => zhCN.kinds[k], width: 140 },
+    people: { title: t.people, key: 'people', render: (_, c) => peopleText(c.people) },
+    side: { key: 'side', title: t.side, dataIndex: 'side', render: (s: Side) => zhCN.sides[s], width: 110 },
+    otherOffice: {
       title: t.otherOffice,
       key: 'otherOffice',
       render: (_, c) => (c.side === 'ACCEPTANCE' ? c.registrationOfficeName : c.acceptanceOfficeName),
     },
-    {
+    status: {
       title: t.status,
       key: 'status',
       width: 220,
@@ -132,12 +201,17 @@ export function CaseListPage() {
         </Space>
       ),
     },
-    { title: t.created, dataIndex: 'createdAt', render: formatTime, width: 170 },
-    { title: t.deadline, dataIndex: 'deadlineAt', render: formatTime, width: 170 },
-    { title: t.updatedAt, dataIndex: 'updatedAt', render: formatTime, width: 170 },
+    created: { key: 'created', title: t.created, dataIndex: 'createdAt', render: formatTime, width: 170 },
+    deadline: { key: 'deadline', title: t.deadline, dataIndex: 'deadlineAt', render: formatTime, width: 170 },
+    updatedAt: { key: 'updatedAt', title: t.updatedAt, dataIndex: 'updatedAt', render: formatTime, width: 170 },
+  };
+  const columns: ColumnsType<CaseSummaryFragment> = [
+    ...shownColumns(settings).map((k) => columnByKey[k]),
     {
-      title: '',
+      // Named for screen readers (axe empty-table-header), not shown.
+      title: <span className="hukou-sr-only">{t.open}</span>,
       key: 'open',
+      className: 'hukou-no-print',
       width: 80,
       render: (_, c) => (
         <Button type="link" onClick={() => void navigate(paths.caseDetail(c.id))}>
@@ -153,7 +227,10 @@ export function CaseListPage() {
   return (
     <div className="hukou-page">
       <Typography.Title level={3}>{t.title}</Typography.Title>
-      <Card style={{ marginBottom: 16 }}>
+      <Typography.Title level={4} className="hukou-print-only">
+        {tt.printTitle(rows.length)}
+      </Typography.Title>
+      <Card className="hukou-no-print" style={{ marginBottom: 16 }}>
         <Form<FilterForm>
           layout="inline"
           key={params.toString()}
@@ -197,6 +274,27 @@ export function CaseListPage() {
       </Card>
       <QueryErrorAlert error={error} onRetry={() => void refetch()} />
       <Card>
+        <Space className="hukou-no-print" style={{ marginBottom: 12 }} wrap>
+          <Button onClick={onCount} loading={countResult.loading && countedFor === filterKey}>
+            {tt.count}
+          </Button>
+          {total !== undefined && <Typography.Text data-testid="case-total">{tt.total(total)}</Typography.Text>}
+          <QueryErrorAlert error={countedFor === filterKey ? countResult.error : undefined} />
+          <Popover trigger="click" placement="bottomLeft" title={tt.columns} content={<ColumnSettingsPanel settings={settings} onChange={setSettings} labels={columnLabels} />}>
+            <Button icon={<SettingOutlined />}>{tt.columns}</Button>
+          </Popover>
+          {canExport &&
+            (['CSV', 'XLSX'] as const).map((f) => (
+              <Tooltip key={f} title={exportBlocked}>
+                <Button icon={<DownloadOutlined />} disabled={exportBlocked !== null} loading={exporting} onClick={() => void onExport(f)}>
+                  {f === 'CSV' ? tt.exportCsv : tt.exportXlsx}
+                </Button>
+              </Tooltip>
+            ))}
+          <Button icon={<PrinterOutlined />} disabled={rows.length === 0} onClick={() => window.print()}>
+            {tt.print}
+          </Button>
+        </Space>
         <Table<CaseSummaryFragment>
           rowKey="id"
           size="middle"
@@ -206,7 +304,7 @@ export function CaseListPage() {
           pagination={false}
           onRow={(c) => ({ onDoubleClick: () => void navigate(paths.caseDetail(c.id)) })}
         />
-        <Space style={{ marginTop: 16, justifyContent: 'flex-end', width: '100%' }}>
+        <Space className="hukou-no-print" style={{ marginTop: 16, justifyContent: 'flex-end', width: '100%' }}>
           <Typography.Text type="secondary">{t.pageSize(pageSize)}</Typography.Text>
           <Button disabled={cursors.length <= 1} onClick={() => setCursors([null])}>
             {t.firstPage}
@@ -219,6 +317,72 @@ export function CaseListPage() {
           </Button>
         </Space>
       </Card>
+    </div>
+  );
+}
+
+const columnLabels: Record<CaseColumnKey, string> = {
+  collabNo: t.collabNo,
+  kind: t.kind,
+  people: t.people,
+  side: t.side,
+  otherOffice: t.otherOffice,
+  status: t.status,
+  created: t.created,
+  deadline: t.deadline,
+  updatedAt: t.updatedAt,
+};
+
+/** ColumnSettingsPanel shows and hides the columns and orders them; at least one stays shown. */
+function ColumnSettingsPanel({
+  settings,
+  onChange,
+  labels,
+}: {
+  settings: ColumnSettings;
+  onChange: (s: ColumnSettings) => void;
+  labels: Record<CaseColumnKey, string>;
+}) {
+  const shown = shownColumns(settings);
+  return (
+    <div style={{ width: 280 }} data-testid="case-column-settings">
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        {tt.columnsHint}
+      </Typography.Paragraph>
+      {settings.order.map((k, i) => (
+        <div key={k} style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', padding: '2px 0' }}>
+          <Checkbox
+            checked={!settings.hidden.includes(k)}
+            disabled={shown.length === 1 && shown[0] === k}
+            onChange={(e) =>
+              onChange({ ...settings, hidden: e.target.checked ? settings.hidden.filter((h) => h !== k) : [...settings.hidden, k] })
+            }
+          >
+            {labels[k]}
+          </Checkbox>
+          <Space size={0}>
+            <Button
+              type="text"
+              size="small"
+              icon={<ArrowUpOutlined />}
+              aria-label={tt.moveUp(labels[k])}
+              disabled={i === 0}
+              onClick={() => onChange({ ...settings, order: move(settings.order, k, -1) })}
+            />
+            <Button
+              type="text"
+              size="small"
+              icon={<ArrowDownOutlined />}
+              aria-label={tt.moveDown(labels[k])}
+              disabled={i === settings.order.length - 1}
+              onClick={() => onChange({ ...settings, order: move(settings.order, k, 1) })}
+            />
+          </Space>
+        </div>
+      ))}
+      <Button size="small" style={{ marginTop: 8 }} onClick={() => onChange(defaultColumnSettings)}>
+        {tt.resetColumns}
+      </Button>
     </div>
   );
 }

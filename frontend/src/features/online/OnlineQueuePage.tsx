@@ -52,7 +52,7 @@ export function OnlineQueuePage() {
     { title: t.applicant, key: 'applicant', render: (_, a) => applicantOf(a.data) },
     { title: t.materials, key: 'materials', width: 100, render: (_, a) => t.files(a.materials.length) },
     {
-      title: '',
+      title: <span className="hukou-sr-only">{zhCN.caseTable.rowActions}</span>,
       key: 'actions',
       width: 180,
       render: (_, a) => (

@@ -298,6 +298,8 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
               allowClear
               value={view?.id}
               loading={views.loading}
+              // Nothing to choose yet: closed (an empty listbox is an ARIA error, axe aria-required-children).
+              disabled={!views.loading && (views.data?.queryViews.length ?? 0) === 0}
               options={(views.data?.queryViews ?? []).map((v) => ({
                 value: v.id,
                 label: v.mine ? v.name : `${v.name}（${v.ownerName}）`,
@@ -410,10 +412,12 @@ function SourceQuery({ src }: { src: QuerySourceInfoFragment }) {
 
       <Drawer title={t.detail} open={detail !== null} width={560} onClose={() => setDetail(null)}
         extra={
-          detail && src.name !== 'RESIDENT' && (
+          detail && src.name !== 'RESIDENT' ? (
             <Button type="link" onClick={() => void navigate(paths.caseDetail(caseGlobalId(detail.id)))}>
               {t.openCase}
             </Button>
+          ) : (
+            detail && <PersonCasesLink idNumber={fieldsByName.get('idNumber')?.masked ? null : detail.values[requested.indexOf('idNumber')]} />
           )
         }
       >
@@ -603,4 +607,18 @@ function CaseSourceTimeline({ id }: { id: string }) {
  */
 export function caseGlobalId(id: string): string {
   return btoa(`Case:${id}`).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * PersonCasesLink opens the case list searched by a resident's ID number (#19 item 4: the person's cases from a
+ * resident look-up); nothing when the ID number is not read (not a column) or read masked.
+ */
+function PersonCasesLink({ idNumber }: { idNumber: string | null | undefined }) {
+  const navigate = useNavigate();
+  if (!idNumber) return null;
+  return (
+    <Button type="link" onClick={() => void navigate(`${paths.cases}?${new URLSearchParams({ person: idNumber }).toString()}`)}>
+      {zhCN.caseTable.personCases}
+    </Button>
+  );
 }

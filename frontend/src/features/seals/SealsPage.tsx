@@ -45,7 +45,7 @@ export function SealsPage() {
     },
     { title: t.revokedAt, key: 'revokedAt', width: 200, render: (_, s) => (s.revokedAt ? `${formatTime(s.revokedAt)} ${s.revokeReason}` : '') },
     {
-      title: '',
+      title: <span className="hukou-sr-only">{zhCN.caseTable.rowActions}</span>,
       key: 'revoke',
       width: 80,
       render: (_, s) =>
