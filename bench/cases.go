@@ -49,7 +49,7 @@ func benchCases(ctx context.Context, baseDSN string, n int, logf func(string, ..
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "hukou")
 	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/hukou").CombinedOutput(); err != nil {
-		return row{}, fmt.Errorf("build hukou: %v\n%s", err, out)
+		return row{}, fmt.Errorf("build hukou: %w\n%s", err, out)
 	}
 	// cleanups stop the processes and drop the databases, last first.
 	var cleanups []func()
@@ -97,7 +97,7 @@ func benchCases(ctx context.Context, baseDSN string, n int, logf func(string, ..
 		seed := exec.CommandContext(ctx, bin, "seed", "--residents", "5000", "--division", division, "--demo-users")
 		seed.Env = append(os.Environ(), env...)
 		if out, err := seed.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("seed %s: %v\n%s", name, err, out)
+			return "", fmt.Errorf("seed %s: %w\n%s", name, err, out)
 		}
 		addr := freeAddr()
 		return addr, serve(addr, env, "serve", "--dev", "--listen", addr)
