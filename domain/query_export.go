@@ -68,6 +68,23 @@ type QueryExportRepository interface {
 	UpdateQueryExport(ctx context.Context, e *QueryExport) error
 	// FindQueryExport returns CodeNotFound when there is none.
 	FindQueryExport(ctx context.Context, id string) (*QueryExport, error)
+	// ExpireQueryExports drops the file references of exports expired
+	// before now and returns how many.
+	ExpireQueryExports(ctx context.Context, now time.Time) (int, error)
+}
+
+// ExpireQueryExportsArgs is the periodic job that lets go of the files of
+// expired background exports.
+type ExpireQueryExportsArgs struct{}
+
+// Kind implements JobArgs.
+func (ExpireQueryExportsArgs) Kind() string { return "expire_query_exports" }
+
+// ExpireExports lets go of the files of exports whose download expired
+// (ExportTTL after they were done): the orphan blob sweeper deletes them
+// after its grace, the rows stay as the audit's record. Returns how many.
+func (s *QueryService) ExpireExports(ctx context.Context) (int, error) {
+	return s.DB.Queries().ExpireQueryExports(ctx, s.Now())
 }
 
 // Defaults of a QueryService's background exports.

@@ -192,6 +192,21 @@ func TestQueryExport_Background(t *testing.T) {
 				code, body := get(b.srv.URL+"/exports/query/"+e.ID, analyst)
 				require.Equal(t, http.StatusOK, code)
 				require.Equal(t, file, body)
+
+				// Once expired, the hourly job lets go of the file (the orphan
+				// sweeper deletes the blob); the row stays, the download is refused.
+				now := b.res.Queries.Now
+				b.res.Queries.Now = func() time.Time { return now().Add(domain.DefaultExportTTL + time.Minute) }
+				defer func() { b.res.Queries.Now = now }()
+				n, err := b.res.Queries.ExpireExports(ctx)
+				require.NoError(t, err)
+				require.Equal(t, 1, n, "this export alone (an earlier one was expired already)")
+				kept, err := db.Queries().FindQueryExport(ctx, e.ID)
+				require.NoError(t, err)
+				require.Empty(t, kept.BlobKey, "nothing references the file any more")
+				code, body = get(b.srv.URL+"/exports/query/"+e.ID, analyst)
+				require.Equal(t, http.StatusNotFound, code)
+				require.Contains(t, string(body), "query.export_expired")
 			})
 		}
 

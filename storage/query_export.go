@@ -98,3 +98,17 @@ func (r queryRepo) FindQueryExport(ctx context.Context, id string) (*domain.Quer
 	}
 	return row.toDomain()
 }
+
+// ExpireQueryExports lets go of the files of exports whose download expired
+// before now: blob_key becomes NULL, so nothing references the blob and the
+// orphan sweeper deletes it after its grace. The rows stay (the audit names
+// them). It returns how many exports it expired.
+func (r queryRepo) ExpireQueryExports(ctx context.Context, now time.Time) (int, error) {
+	res, err := r.idb.NewUpdate().Model((*queryExportRow)(nil)).Set("blob_key = NULL").Set("updated_at = ?", now).
+		Where("expires_at < ?", now).Where("blob_key IS NOT NULL").Exec(ctx)
+	if err != nil {
+		return 0, translate(err, "query export")
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

@@ -69,6 +69,9 @@ func register(workers *river.Workers, deps Deps) error {
 		if err := river.AddWorkerSafely(workers, &queryExportWorker{queries: deps.Queries}); err != nil {
 			return err
 		}
+		if err := river.AddWorkerSafely(workers, &expireQueryExportsWorker{queries: deps.Queries}); err != nil {
+			return err
+		}
 	}
 	if deps.Sweeper != nil {
 		if err := river.AddWorkerSafely(workers, &sweepBlobsWorker{deps: deps}); err != nil {
@@ -111,6 +114,9 @@ func scheduleFor(deps Deps, inboxEvery, forwardEvery time.Duration) []periodic {
 	}
 	if deps.Sweeper != nil {
 		s = append(s, periodic{every: deps.SweepEvery, args: domain.SweepBlobsArgs{}})
+	}
+	if deps.Queries != nil {
+		s = append(s, periodic{every: time.Hour, args: domain.ExpireQueryExportsArgs{}})
 	}
 	return s
 }
@@ -350,6 +356,17 @@ type queryExportWorker struct {
 
 func (w *queryExportWorker) Work(ctx context.Context, job *river.Job[domain.QueryExportArgs]) error {
 	return w.queries.RunExportJob(ctx, job.Args.ExportID)
+}
+
+// expireQueryExportsWorker lets go of expired exports' files (hourly).
+type expireQueryExportsWorker struct {
+	river.WorkerDefaults[domain.ExpireQueryExportsArgs]
+	queries *domain.QueryService
+}
+
+func (w *expireQueryExportsWorker) Work(ctx context.Context, _ *river.Job[domain.ExpireQueryExportsArgs]) error {
+	_, err := w.queries.ExpireExports(ctx)
+	return err
 }
 
 // Timeout: an export of two million rows takes minutes.
