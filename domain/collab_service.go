@@ -163,12 +163,22 @@ func isPermanent(err error) bool {
 // (the city bureau sees the whole log). Bodies carry personal data, so the
 // read is audited: one READ entry per page naming the message IDs. Errors:
 // CodeInvalid for a bad page, CodeForbidden for other roles.
+//
+// An ANALYST reads the messages of one case (the query views' source view,
+// 1.5.x), by its collaboration number, with their bodies masked like every
+// personal field; the whole log stays with ADMIN and OFFICER.
 func (s *CollabService) FindMessages(ctx context.Context, f CollabMessageFilter, p Page) (*CollabMessagePage, error) {
-	return s.findMessages(ctx, "collaborationMessages", f, p)
+	if a := ActorFromContext(ctx); a.HasRole(RoleAnalyst) && !a.HasRole(RoleAdmin, RoleOfficer) && strings.TrimSpace(f.CollabNo) == "" {
+		return nil, FieldErrorf("filter", "an analyst reads the messages of one case: give its collaboration number").WithReason("collab.case_only")
+	}
+	return s.findMessages(ctx, "collaborationMessages", f, p, RoleAdmin, RoleOfficer, RoleAnalyst)
 }
 
-func (s *CollabService) findMessages(ctx context.Context, op string, f CollabMessageFilter, p Page) (*CollabMessagePage, error) {
-	actor, err := Authorize(ctx, RoleAdmin, RoleOfficer)
+func (s *CollabService) findMessages(ctx context.Context, op string, f CollabMessageFilter, p Page, roles ...Role) (*CollabMessagePage, error) {
+	if len(roles) == 0 {
+		roles = []Role{RoleAdmin, RoleOfficer}
+	}
+	actor, err := Authorize(ctx, roles...)
 	if err != nil {
 		return nil, err
 	}

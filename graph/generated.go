@@ -37823,7 +37823,7 @@ func (ec *executionContext) _Query_collaborationMessages(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "OFFICER"})
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"ADMIN", "OFFICER", "ANALYST"})
 				if err != nil {
 					var zeroVal *model.CollabMessageConnection
 					return zeroVal, err

@@ -126,8 +126,28 @@ func TestCollaborationMessages_Jurisdiction(t *testing.T) {
 			require.Len(t, denied, 1)
 			require.Equal(t, "replayMessage", denied[0].Operation)
 		})
+		t.Run("AnalystOneCaseMasked", func(t *testing.T) {
+			// The query views' source view (1.5.x): one case's messages, bodies masked; never the whole log.
+			analyst := b.token(t, b.analyst)
+			requireError(t, b.do2(t, srv.URL, analyst, `{ collaborationMessages { edges { cursor } } }`, nil), "BAD_USER_INPUT", "filter", "collab.case_only")
+			requireError(t, b.do2(t, srv.URL, analyst, `{ collaborationMessages(filter: {collabNo: " "}) { edges { cursor } } }`, nil), "BAD_USER_INPUT", "filter", "collab.case_only")
+			var out struct {
+				CollaborationMessages struct {
+					Edges []struct{ Node struct{ MessageID, Body string } }
+				}
+			}
+			b.do2(t, srv.URL, analyst, `query($no: String) { collaborationMessages(filter: {collabNo: $no}) { edges { node { messageId body } } } }`,
+				map[string]any{"no": c.CollabNo}).ok(t, &out)
+			require.Len(t, out.CollaborationMessages.Edges, 1)
+			n := out.CollaborationMessages.Edges[0].Node
+			require.Equal(t, received, n.MessageID)
+			require.Equal(t, domain.MaskString(domain.PIIText, `{"declarantIdNumber":"211102199003152301"}`), n.Body)
+			require.NotContains(t, n.Body, "211102199003152301", "masked for the analyst")
+			reads := b.auditEntries(t, domain.AuditFilter{Action: domain.AuditRead, ActorID: b.analyst.ID, SubjectType: "CollabMessage"})
+			require.NotEmpty(t, reads, "the analyst's read is audited")
+		})
 		t.Run("ErrForbidden", func(t *testing.T) {
-			for _, u := range []*domain.User{b.clerk, b.analyst, b.portal} {
+			for _, u := range []*domain.User{b.clerk, b.portal} {
 				requireError(t, b.do2(t, srv.URL, b.token(t, u), `{ collaborationMessages { edges { cursor } } }`, nil), "FORBIDDEN", "", "auth.role")
 			}
 		})
