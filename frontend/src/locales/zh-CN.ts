@@ -227,6 +227,8 @@ export const zhCN = {
     PRODUCED: '制证回馈（定时转发）',
     COLLECTED: '领证信息（定时转发）',
     REVIEW_FEEDBACK: '审核回馈（定时转发）',
+    MODIFIED: '申请修改（抽取前）',
+    PING: '连通测试',
   } as Record<string, string>,
   settleWith: {
     FATHER: '随父落户',
@@ -1362,6 +1364,9 @@ export const zhCN = {
     residentStatuses: { ACTIVE: '正常', MOVED_OUT: '迁出', DECEASED: '死亡' } as Record<string, string>,
     maskedHint: '您的角色查看脱敏数据：含个人信息的字段只能作为“为空 / 不为空”条件，不能排序',
     history: '办理记录',
+    messages: '协同消息',
+    messagesEmpty: '本案件在本地尚无协同消息',
+    messageColumns: { sentAt: '时间', direction: '方向', type: '消息', status: '状态', body: '内容（已脱敏）' },
   },
   // Background exports (issue 15): large exports run on the server; the page shows progress and the download.
   queryExport: {

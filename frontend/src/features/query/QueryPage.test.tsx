@@ -1,11 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
 import {
+  QueryCaseMessagesDocument,
   QueryCaseTimelineDocument,
   QuerySourcesDocument,
   QueryViewsDocument,
   RecentQueriesDocument,
   RunQueryDocument,
+  type QueryCaseMessagesQuery,
+  type QueryCaseMessagesQueryVariables,
   type QueryCaseTimelineQuery,
   type QueryCaseTimelineQueryVariables,
   type QuerySourcesQuery,
@@ -97,9 +100,29 @@ const mocks = [
         case: {
           __typename: 'Case',
           id: 'Q2FzZTpjYXNlLTE',
+          collabNo: 'XT0001',
           timeline: [
             { __typename: 'CaseAction', seq: 1, action: 'START_BIRTH_REGISTRATION', from: 'DRAFT', to: 'DRAFT', actorName: '受理民警',
               office: '211102000100', messageId: '', note: '', at: '2026-11-25T01:00:00Z' },
+          ],
+        },
+      },
+    },
+  }),
+  typedMock<QueryCaseMessagesQuery, QueryCaseMessagesQueryVariables>({
+    request: { query: QueryCaseMessagesDocument, variables: { collabNo: 'XT0001' } },
+    maxUsageCount: Number.POSITIVE_INFINITY,
+    result: {
+      data: {
+        __typename: 'Query',
+        collaborationMessages: {
+          __typename: 'CollabMessageConnection',
+          edges: [
+            {
+              __typename: 'CollabMessageEdge',
+              node: { __typename: 'CollabMessage', messageId: 'm1', direction: 'OUT', messageType: 'APPLICATION', status: 'SENT',
+                sentAt: '2026-11-25T01:05:00Z', body: '{"declarantIdNumber":"211102**********01"}' },
+            },
           ],
         },
       },
@@ -130,6 +153,10 @@ describe('QueryPage (1.5.1)', () => {
     // The source view: the case's history, as the case page shows it.
     const history = await within(drawer).findByRole('region', { name: '办理记录' });
     expect(within(history).getByText(/受理民警/)).toBeInTheDocument();
+    // And its collaboration messages, bodies masked by the server.
+    const messages = await within(drawer).findByRole('region', { name: '协同消息' });
+    expect(await within(messages).findByText('出生登记申请')).toBeInTheDocument();
+    expect(within(messages).getByText('发出')).toBeInTheDocument();
   });
 
   it('prints every record with its detail fields (full print)', async () => {

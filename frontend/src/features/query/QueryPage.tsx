@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
+import dayjs from 'dayjs';
 import {
   Alert,
   App,
@@ -28,6 +29,7 @@ import { useNavigate, useParams } from 'react-router';
 import { skipToken, useLazyQuery, useMutation, useQuery } from '@apollo/client/react';
 import {
   DeleteQueryViewDocument,
+  QueryCaseMessagesDocument,
   QueryCaseTimelineDocument,
   QueryCountDocument,
   QuerySourcesDocument,
@@ -594,9 +596,40 @@ function CaseSourceTimeline({ id }: { id: string }) {
   const timeline = data?.case?.timeline;
   if (!timeline) return null;
   return (
-    <section aria-label={t.history} style={{ marginTop: 16 }}>
-      <Typography.Title level={5}>{t.history}</Typography.Title>
-      <CaseTimeline entries={timeline} />
+    <>
+      <section aria-label={t.history} style={{ marginTop: 16 }}>
+        <Typography.Title level={5}>{t.history}</Typography.Title>
+        <CaseTimeline entries={timeline} />
+      </section>
+      {data.case?.collabNo && <CaseSourceMessages collabNo={data.case.collabNo} />}
+    </>
+  );
+}
+
+/** CaseSourceMessages are the case's collaboration messages in this deployment's log (the source view), bodies masked for analysts. */
+function CaseSourceMessages({ collabNo }: { collabNo: string }) {
+  const { data, error, loading } = useQuery(QueryCaseMessagesDocument, { variables: { collabNo }, fetchPolicy: 'network-only' });
+  if (error) return <Alert style={{ marginTop: 16 }} type="warning" showIcon message={classifyError(error).message} />;
+  const ops = zhCN.admin.operations;
+  const rows = data?.collaborationMessages.edges.map((e) => e.node) ?? [];
+  return (
+    <section aria-label={t.messages} style={{ marginTop: 16 }}>
+      <Typography.Title level={5}>{t.messages}</Typography.Title>
+      <Table
+        size="small"
+        rowKey="messageId"
+        loading={loading}
+        pagination={false}
+        dataSource={rows}
+        locale={{ emptyText: t.messagesEmpty }}
+        expandable={{ expandedRowRender: (m) => <pre className="hukou-mono" style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{m.body}</pre> }}
+        columns={[
+          { title: t.messageColumns.sentAt, dataIndex: 'sentAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm') },
+          { title: t.messageColumns.direction, dataIndex: 'direction', render: (v: string) => ops.directions[v] ?? v },
+          { title: t.messageColumns.type, dataIndex: 'messageType', render: (v: string) => zhCN.messageTypes[v] ?? v },
+          { title: t.messageColumns.status, dataIndex: 'status', render: (v: string) => ops.statuses[v] ?? v },
+        ]}
+      />
     </section>
   );
 }
