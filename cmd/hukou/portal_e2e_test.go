@@ -427,3 +427,109 @@ func TestPortal_OnlineBirth(t *testing.T) {
 		run(t, storagetest.PostgresSchemaURL(t), storagetest.PostgresSchemaURL(t))
 	})
 }
+
+// TestPortal_HukouBook runs an e-hukou-book application (3.1.6) across real
+// processes on SQLite and PostgreSQL: the portal applies for a Panjin
+// resident's e-hukou book; the hukou process asks the Ministry's e-licence
+// service in a River job; the portal reads the licence number and receives
+// one signed webhook saying so. A wrong name and an unknown person are
+// refused with their reasons and leave nothing behind.
+func TestPortal_HukouBook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	run := func(t *testing.T, pjDB, sjzDB string) {
+		c := newCluster(t, pjDB, sjzDB)
+		p := portalSim{t: t, url: "http://" + c.simAddr + "/portal"}
+		clerk := loginAs(t, c.pj.addr, "clerk", demoPass)
+		var me struct {
+			Me struct{ Office struct{ Code string } }
+		}
+		require.NoError(t, gql(c.pj.addr, clerk, `{ me { office { code } } }`, nil, &me))
+		station := me.Me.Office.Code
+		creds := createPortalClient(t, c.pj.addr, c.pjTok, "ln-gov", station, p.url+"/webhooks")
+		p.do(http.MethodPut, "/admin/config", portalsim.Config{GraphQLURL: "http://" + c.pj.addr + "/graphql",
+			ClientID: "ln-gov", ClientSecret: creds.ClientSecret, WebhookSecret: creds.WebhookSecret}, nil)
+		var login struct{ ClientLogin struct{ AccessToken string } }
+		require.NoError(t, gql(c.pj.addr, "", `mutation($s: String!) { clientLogin(input: {clientId: "ln-gov", clientSecret: $s}) { accessToken } }`,
+			map[string]any{"s": creds.ClientSecret}, &login))
+		portal := login.ClientLogin.AccessToken
+
+		// A resident of the station the portal may submit to.
+		var reg struct {
+			Residents struct {
+				Edges []struct{ Node struct{ IDNumber, Name, Status string } }
+			}
+		}
+		require.NoError(t, gql(c.pj.addr, clerk, `query($s: String!) { residents(filter: {stationCode: $s, status: ACTIVE}, first: 1) {
+			edges { node { idNumber name status } } } }`, map[string]any{"s": station}, &reg))
+		require.NotEmpty(t, reg.Residents.Edges)
+		person := reg.Residents.Edges[0].Node
+
+		const applyQ = `mutation($in: ApplyHukouBookInput!) { applyHukouBook(input: $in) { id status idNumber licenceId } }`
+		requireRefused(t, gqlExt(t, c.pj.addr, portal, applyQ, map[string]any{"in": map[string]any{"reference": "HB-0", "idNumber": person.IDNumber, "name": "冒名"}}),
+			"BAD_USER_INPUT", "name", "hukou_book.name_mismatch")
+		requireRefused(t, gqlExt(t, c.pj.addr, portal, applyQ, map[string]any{"in": map[string]any{"reference": "HB-0", "idNumber": ministrysim.NoResultIDNumber, "name": "无名"}}),
+			"NOT_FOUND", "", "hukou_book.not_registered")
+		requireRefused(t, gqlExt(t, c.pj.addr, clerk, applyQ, map[string]any{"in": map[string]any{"reference": "HB-0", "idNumber": person.IDNumber, "name": person.Name}}),
+			"FORBIDDEN", "", "auth.role")
+
+		var applied struct {
+			ApplyHukouBook struct{ ID, Status, IDNumber string }
+		}
+		require.NoError(t, gql(c.pj.addr, portal, applyQ, map[string]any{"in": map[string]any{"reference": "HB-1", "idNumber": person.IDNumber, "name": person.Name}}, &applied))
+		app := applied.ApplyHukouBook
+		require.Equal(t, "SUBMITTED", app.Status)
+		require.NotEqual(t, person.IDNumber, app.IDNumber, "the portal reads the ID number masked")
+
+		// The Ministry's e-licence service answers through a River job; the portal reads the licence.
+		var got struct {
+			HukouBookApplication struct {
+				Status    string
+				LicenceID *string
+			}
+		}
+		require.Eventually(t, func() bool {
+			require.NoError(t, gql(c.pj.addr, portal, `query($id: ID!) { hukouBookApplication(id: $id) { status licenceId } }`, map[string]any{"id": app.ID}, &got))
+			return got.HukouBookApplication.Status != "SUBMITTED"
+		}, 60*time.Second, 200*time.Millisecond, "the job never asked the Ministry")
+		require.Equal(t, "COMPLETED", got.HukouBookApplication.Status)
+		require.NotNil(t, got.HukouBookApplication.LicenceID)
+		licence := *got.HukouBookApplication.LicenceID
+
+		// A signed webhook for each change, once each: submitted, then completed with the licence
+		// (the simulator checks each signature before it keeps a delivery).
+		type bookPayload struct{ ID, Type, HukouBookApplicationID, Status, LicenceID string }
+		books := func() []bookPayload {
+			_, d := p.deliveries()
+			require.Zero(t, d.BadSignatures, "every webhook is signed with the client's secret")
+			var out []bookPayload
+			for _, x := range d.Deliveries {
+				var b bookPayload
+				require.NoError(t, json.Unmarshal(x.Payload, &b))
+				if b.Type == "hukou_book.updated" {
+					out = append(out, b)
+				}
+			}
+			return out
+		}
+		require.Eventually(t, func() bool { return len(books()) >= 2 }, 60*time.Second, 200*time.Millisecond, "no webhook for the completed e-hukou book")
+		time.Sleep(time.Second) // a repeated delivery would come now
+		hooks := books()
+		require.Len(t, hooks, 2, "one webhook per change, none repeated")
+		require.ElementsMatch(t, []string{"SUBMITTED", "COMPLETED"}, []string{hooks[0].Status, hooks[1].Status})
+		for _, b := range hooks {
+			require.Equal(t, app.ID, b.HukouBookApplicationID)
+			if b.Status == "COMPLETED" {
+				require.Equal(t, licence, b.LicenceID, "the webhook carries the licence number")
+			}
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		run(t, filepath.Join(dir, "panjin.db"), filepath.Join(dir, "shijiazhuang.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		run(t, storagetest.PostgresSchemaURL(t), storagetest.PostgresSchemaURL(t))
+	})
+}
