@@ -177,7 +177,7 @@ export async function run(name, allowedLatin, body, options = {}) {
   async function demoCluster() {
     const [a, b] = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
     const args = ['demo', '--residents', '5000', '--listen', a, '--peer-listen', b, '--database-url', join(tmp, 'hukou.db'), '--blob-url', join(tmp, 'blobs'), '--platform-db', join(tmp, 'platform.db')];
-    const p = await startProc('demo', args, { ...common, MINISTRY_URL: '', PROVINCE_URL: '', PLATFORM_URL: '', PRODUCTION_URL: '', FINGERPRINT_DEVICE_URL: '', METRICS_ADDR: 'off', PRODUCTION_DELAY: '1s' }, a);
+    const p = await startProc('demo', args, { ...common, MINISTRY_URL: '', PROVINCE_URL: '', PLATFORM_URL: '', PRODUCTION_URL: '', FINGERPRINT_DEVICE_URL: '', ID_READER_URL: '', METRICS_ADDR: 'off', PRODUCTION_DELAY: '1s' }, a);
     await waitHealthy('demo (second deployment)', b, p);
     for (let i = 0; !p.log.includes('Walk a birth across them'); i++) {
       assert.ok(i < 300, `the demo printed no walk-through:\n${p.log}`);
