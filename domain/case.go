@@ -489,7 +489,25 @@ type CaseFilter struct {
 	Person string
 	// CreatedFrom and CreatedBefore bound when the case was opened.
 	CreatedFrom, CreatedBefore *time.Time
+	// Order sorts the page (the case list's sortable columns, #19); ""
+	// is CaseOrderUpdatedDesc. A cursor belongs to the order it was made in.
+	Order CaseOrder
 }
+
+// CaseOrder is how a page of cases is sorted: by the time of the last
+// change, by the time the case was opened, or by collaboration number, each
+// way, the case ID breaking ties (keyset paging on the pair).
+type CaseOrder string
+
+// Case orders.
+const (
+	CaseOrderUpdatedDesc  CaseOrder = "UPDATED_DESC"
+	CaseOrderUpdatedAsc   CaseOrder = "UPDATED_ASC"
+	CaseOrderCreatedDesc  CaseOrder = "CREATED_DESC"
+	CaseOrderCreatedAsc   CaseOrder = "CREATED_ASC"
+	CaseOrderCollabNoAsc  CaseOrder = "COLLAB_NO_ASC"
+	CaseOrderCollabNoDesc CaseOrder = "COLLAB_NO_DESC"
+)
 
 // CasePage is a page of cases, most recently updated first.
 type CasePage struct {

@@ -1176,7 +1176,7 @@ type ComplexityRoot struct {
 		Case                       func(childComplexity int, id string) int
 		CaseCount                  func(childComplexity int, filter *domain.CaseFilter) int
 		CaseQueues                 func(childComplexity int) int
-		Cases                      func(childComplexity int, filter *domain.CaseFilter, first *int, after *string) int
+		Cases                      func(childComplexity int, filter *domain.CaseFilter, first *int, after *string, orderBy *domain.CaseOrder) int
 		CertificateMatterTypes     func(childComplexity int) int
 		CheckIDCardPhoto           func(childComplexity int, photo string) int
 		CitedLicences              func(childComplexity int, caseID string) int
@@ -1685,7 +1685,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*domain.User, error)
 	BirthLookup(ctx context.Context, certificateNumber string, settleWith string) (*birth.Lookup, error)
 	Case(ctx context.Context, id string) (*domain.Case, error)
-	Cases(ctx context.Context, filter *domain.CaseFilter, first *int, after *string) (*model.CaseConnection, error)
+	Cases(ctx context.Context, filter *domain.CaseFilter, first *int, after *string, orderBy *domain.CaseOrder) (*model.CaseConnection, error)
 	CaseCount(ctx context.Context, filter *domain.CaseFilter) (int, error)
 	CaseQueues(ctx context.Context) ([]*domain.QueueCount, error)
 	OverdueCases(ctx context.Context, first *int, after *string) (*model.CaseConnection, error)
@@ -7012,7 +7012,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*domain.CaseFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*domain.CaseFilter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*domain.CaseOrder)), true
 	case "Query.certificateMatterTypes":
 		if e.ComplexityRoot.Query.CertificateMatterTypes == nil {
 			break
@@ -12320,6 +12320,14 @@ func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*domain.CaseOrder, error) {
+			return ec.unmarshalOCaseOrder2ᚖhukouᚋdomainᚐCaseOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
 	return args, nil
 }
 
@@ -37487,7 +37495,7 @@ func (ec *executionContext) _Query_cases(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*domain.CaseFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*domain.CaseFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*domain.CaseOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -62642,6 +62650,25 @@ func (ec *executionContext) unmarshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx 
 }
 
 func (ec *executionContext) marshalOCaseKind2ᚖhukouᚋdomainᚐCaseKind(ctx context.Context, sel ast.SelectionSet, v *domain.CaseKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOCaseOrder2ᚖhukouᚋdomainᚐCaseOrder(ctx context.Context, v any) (*domain.CaseOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CaseOrder(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseOrder2ᚖhukouᚋdomainᚐCaseOrder(ctx context.Context, sel ast.SelectionSet, v *domain.CaseOrder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

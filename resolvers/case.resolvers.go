@@ -91,10 +91,13 @@ func (r *queryResolver) Case(ctx context.Context, id string) (*domain.Case, erro
 }
 
 // Cases is the resolver for the cases field.
-func (r *queryResolver) Cases(ctx context.Context, filter *domain.CaseFilter, first *int, after *string) (*model.CaseConnection, error) {
+func (r *queryResolver) Cases(ctx context.Context, filter *domain.CaseFilter, first *int, after *string, orderBy *domain.CaseOrder) (*model.CaseConnection, error) {
 	var f domain.CaseFilter
 	if filter != nil {
 		f = *filter
+	}
+	if orderBy != nil {
+		f.Order = *orderBy
 	}
 	p, err := pageOf(first, after)
 	if err != nil {

@@ -1,7 +1,6 @@
 package resolvers
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -156,7 +155,7 @@ func (h *exportHandler) download(w http.ResponseWriter, r *http.Request, id stri
 		writeFileError(w, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "an export's file is fetched with GET")
 		return
 	}
-	ctx, err := h.linkOrBearer(r, exportLinkID(id))
+	ctx, err := linkOrBearer(r, exportLinkID(id), h.tokens, h.auth, h.now, "download through the export's link (downloadUrl)")
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="hukou"`)
 		writeDomainError(w, r, err)
@@ -181,37 +180,3 @@ func (h *exportHandler) download(w http.ResponseWriter, r *http.Request, id stri
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
-
-// linkOrBearer authenticates a request by the signed link to subject in
-// its query, or by its Authorization header.
-func (h *exportHandler) linkOrBearer(r *http.Request, subject string) (context.Context, error) {
-	addr := clientAddr(r)
-	link, ok, err := parseSignedLink(r.URL.Query())
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		if err := link.checkLifetime(h.now()); err != nil {
-			return nil, err
-		}
-		if err := h.tokens.verifyLink(link, subject); err != nil {
-			return nil, err
-		}
-		actor, gen, err := h.auth.ActorForLink(r.Context(), link.userID, addr)
-		if err != nil {
-			return nil, err
-		}
-		if gen != link.gen {
-			return nil, errLinkRevoked()
-		}
-		return domain.WithActor(r.Context(), actor), nil
-	}
-	ctx := authenticate(r.Context(), r.Header.Get("Authorization"), addr, h.tokens, h.auth, h.now)
-	if domain.ActorFromContext(ctx) != nil {
-		return ctx, nil
-	}
-	if err := authError(ctx); err != nil {
-		return nil, err
-	}
-	return nil, domain.Errorf(domain.CodeUnauthenticated, "sign in first: download through the export's link (downloadUrl), or send 'Authorization: Bearer <token>'").WithReason("auth.required")
-}

@@ -157,19 +157,26 @@ func servedAs(ct string) (contentType, disposition string) {
 // the query (access_token=) is not: it would end up in browser history
 // and proxy logs.
 func (h *fileHandler) authenticate(r *http.Request, id string) (context.Context, error) {
+	return linkOrBearer(r, id, h.tokens, h.auth, h.now, "open files through a signed link (query fileLinks)")
+}
+
+// linkOrBearer authenticates a download (a file, an export) by a signed
+// link to subject in its query or by the Authorization header; how names
+// where the signed link comes from, for the error when neither is given.
+func linkOrBearer(r *http.Request, subject string, tokens *Tokens, auth *domain.AuthService, now func() time.Time, how string) (context.Context, error) {
 	addr := clientAddr(r)
 	link, ok, err := parseSignedLink(r.URL.Query())
 	if err != nil {
 		return nil, err
 	}
 	if ok {
-		if err := link.checkLifetime(h.now()); err != nil {
+		if err := link.checkLifetime(now()); err != nil {
 			return nil, err
 		}
-		if err := h.tokens.verifyLink(link, id); err != nil {
+		if err := tokens.verifyLink(link, subject); err != nil {
 			return nil, err
 		}
-		actor, gen, err := h.auth.ActorForLink(r.Context(), link.userID, addr)
+		actor, gen, err := auth.ActorForLink(r.Context(), link.userID, addr)
 		if err != nil {
 			return nil, err
 		}
@@ -178,14 +185,14 @@ func (h *fileHandler) authenticate(r *http.Request, id string) (context.Context,
 		}
 		return domain.WithActor(r.Context(), actor), nil
 	}
-	ctx := authenticate(r.Context(), r.Header.Get("Authorization"), addr, h.tokens, h.auth, h.now)
+	ctx := authenticate(r.Context(), r.Header.Get("Authorization"), addr, tokens, auth, now)
 	if domain.ActorFromContext(ctx) != nil {
 		return ctx, nil
 	}
 	if err := authError(ctx); err != nil {
 		return nil, err
 	}
-	return nil, domain.Errorf(domain.CodeUnauthenticated, "sign in first: open files through a signed link (query fileLinks), or send 'Authorization: Bearer <token>'").WithReason("auth.required")
+	return nil, domain.Errorf(domain.CodeUnauthenticated, "sign in first: %s, or send 'Authorization: Bearer <token>'", how).WithReason("auth.required")
 }
 
 func serveBytes(w http.ResponseWriter, r *http.Request, b []byte, contentType, etag, contentDisposition string) {

@@ -60,7 +60,9 @@ func TestFoundIDCards(t *testing.T) {
 		}
 		const lookupQ = `query($n: String!) { idCardLookup(idNumber: $n, applicationKind: RENEWAL, reason: "DATA_CHANGED") { history { status issuedOn foundAt foundStation foundClaimed } } }`
 		flagged := func(tok string) historyRecord {
-			var out struct{ IdCardLookup struct{ History []historyRecord } }
+			var out struct {
+				IdCardLookup struct{ History []historyRecord }
+			}
 			b.do2(t, srv.URL, tok, lookupQ, map[string]any{"n": ministrysim.ScriptedSpouseIDNumber}).ok(t, &out)
 			var found []historyRecord
 			for _, r := range out.IdCardLookup.History {

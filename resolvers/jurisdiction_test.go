@@ -133,7 +133,9 @@ func TestCollaborationMessages_Jurisdiction(t *testing.T) {
 			requireError(t, b.do2(t, srv.URL, analyst, `{ collaborationMessages(filter: {collabNo: " "}) { edges { cursor } } }`, nil), "BAD_USER_INPUT", "filter", "collab.case_only")
 			var out struct {
 				CollaborationMessages struct {
-					Edges []struct{ Node struct{ MessageID, Body string } }
+					Edges []struct {
+						Node struct{ MessageID, Body string }
+					}
 				}
 			}
 			b.do2(t, srv.URL, analyst, `query($no: String) { collaborationMessages(filter: {collabNo: $no}) { edges { node { messageId body } } } }`,

@@ -68,7 +68,6 @@ func pageInfo(hasNext bool, endCursor string) *model.PageInfo {
 // codeEntry maps a stored code to its code-list entry; an unknown code keeps
 // the code as its name rather than failing the whole read.
 
-
 func division(code string) *model.Division {
 	d, ok := codes.LookupDivision(code)
 	if !ok {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"strconv"
@@ -198,20 +199,40 @@ func (r caseRepo) FindCaseActions(ctx context.Context, caseID string) ([]*domain
 }
 
 func (r caseRepo) FindCases(ctx context.Context, f domain.CaseFilter, p domain.Page) (*domain.CasePage, error) {
+	order := cmp.Or(f.Order, domain.CaseOrderUpdatedDesc)
+	col, desc, ok := caseOrderColumn(order)
+	if !ok {
+		return nil, domain.FieldErrorf("orderBy", "unknown order %q", order).WithReason("case.order")
+	}
+	dir, cmpOp := "ASC", ">"
+	if desc {
+		dir, cmpOp = "DESC", "<"
+	}
 	var rows []caseRow
-	q := r.filterCases(r.idb.NewSelect().Model(&rows), f).Order("updated_at DESC", "id DESC").Limit(int64(p.First + 1))
+	q := r.filterCases(r.idb.NewSelect().Model(&rows), f).Order(col+" "+dir, "id "+dir).Limit(int64(p.First + 1))
 	if p.After != "" {
 		key, err := decodeCursor(p.After)
 		if err != nil {
 			return nil, err
 		}
-		ts, id, ok := strings.Cut(key, "|")
-		nanos, perr := strconv.ParseInt(ts, 10, 64)
-		if !ok || perr != nil {
-			return nil, domain.FieldErrorf("after", "the cursor is not one this server issued; start again from the first page").WithReason("page.cursor")
+		// A cursor is "<order>|<value>|<id>" (time values in Unix nanoseconds); the
+		// first pages' cursors, before orders, are "<nanos>|<id>" of UPDATED_DESC.
+		parts := strings.SplitN(key, "|", 3)
+		if len(parts) == 2 {
+			parts = []string{string(domain.CaseOrderUpdatedDesc), parts[0], parts[1]}
 		}
-		at := time.Unix(0, nanos).UTC()
-		q = q.Where("(updated_at < ? OR (updated_at = ? AND id < ?))", at, at, id)
+		if len(parts) != 3 || domain.CaseOrder(parts[0]) != order {
+			return nil, domain.FieldErrorf("after", "the cursor is not one of this order; start again from the first page").WithReason("page.cursor")
+		}
+		var value any = parts[1]
+		if col != "collab_no" {
+			nanos, err := strconv.ParseInt(parts[1], 10, 64)
+			if err != nil {
+				return nil, domain.FieldErrorf("after", "the cursor is not one this server issued; start again from the first page").WithReason("page.cursor")
+			}
+			value = time.Unix(0, nanos).UTC()
+		}
+		q = q.Where("("+col+" "+cmpOp+" ? OR ("+col+" = ? AND id "+cmpOp+" ?))", value, value, parts[2])
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(err, "cases")
@@ -226,9 +247,35 @@ func (r caseRepo) FindCases(ctx context.Context, f domain.CaseFilter, p domain.P
 	}
 	if len(rows) > 0 {
 		last := rows[len(rows)-1]
-		page.EndCursor = encodeCursor(strconv.FormatInt(last.UpdatedAt.UnixNano(), 10) + "|" + last.ID)
+		value := last.CollabNo
+		switch col {
+		case "updated_at":
+			value = strconv.FormatInt(last.UpdatedAt.UnixNano(), 10)
+		case "created_at":
+			value = strconv.FormatInt(last.CreatedAt.UnixNano(), 10)
+		}
+		page.EndCursor = encodeCursor(string(order) + "|" + value + "|" + last.ID)
 	}
 	return page, nil
+}
+
+// caseOrderColumn is the column an order sorts on and whether descending.
+func caseOrderColumn(o domain.CaseOrder) (col string, desc, ok bool) {
+	switch o {
+	case domain.CaseOrderUpdatedDesc:
+		return "updated_at", true, true
+	case domain.CaseOrderUpdatedAsc:
+		return "updated_at", false, true
+	case domain.CaseOrderCreatedDesc:
+		return "created_at", true, true
+	case domain.CaseOrderCreatedAsc:
+		return "created_at", false, true
+	case domain.CaseOrderCollabNoAsc:
+		return "collab_no", false, true
+	case domain.CaseOrderCollabNoDesc:
+		return "collab_no", true, true
+	}
+	return "", false, false
 }
 
 // filterCases adds f's conditions to q, a select of caseRow.

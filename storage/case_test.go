@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -343,6 +344,58 @@ func TestCaseRepository_FindCases(t *testing.T) {
 				require.Equal(t, tt.want, nilIfEmpty(caseIDs(page.Cases)))
 			})
 		}
+
+		// Every order (the case list's sortable columns, #19), paged two by two,
+		// gives the cases sorted by its key, the ID breaking ties, none lost or
+		// repeated; a cursor does not page another order.
+		all := []*domain.Case{birthA, migR, birthR, birthA2, sameCollab}
+		for _, o := range []domain.CaseOrder{domain.CaseOrderUpdatedDesc, domain.CaseOrderUpdatedAsc, domain.CaseOrderCreatedDesc,
+			domain.CaseOrderCreatedAsc, domain.CaseOrderCollabNoAsc, domain.CaseOrderCollabNoDesc} {
+			t.Run("Order"+string(o), func(t *testing.T) {
+				full, err := db.Cases().FindCases(ctx, domain.CaseFilter{Order: o}, domain.Page{First: 10})
+				require.NoError(t, err)
+				want := slices.Clone(all)
+				slices.SortFunc(want, func(a, b *domain.Case) int {
+					var c int
+					switch o {
+					case domain.CaseOrderUpdatedDesc, domain.CaseOrderUpdatedAsc:
+						c = a.UpdatedAt.Compare(b.UpdatedAt)
+					case domain.CaseOrderCreatedDesc, domain.CaseOrderCreatedAsc:
+						c = a.CreatedAt.Compare(b.CreatedAt)
+					default:
+						c = strings.Compare(a.CollabNo, b.CollabNo)
+					}
+					if c == 0 {
+						c = strings.Compare(a.ID, b.ID)
+					}
+					if strings.HasSuffix(string(o), "DESC") {
+						c = -c
+					}
+					return c
+				})
+				require.Equal(t, caseIDs(want), caseIDs(full.Cases))
+				var ids []string
+				p := domain.Page{First: 2}
+				for {
+					page, err := db.Cases().FindCases(ctx, domain.CaseFilter{Order: o}, p)
+					require.NoError(t, err)
+					ids = append(ids, caseIDs(page.Cases)...)
+					if !page.HasNextPage {
+						break
+					}
+					if o != domain.CaseOrderCollabNoAsc {
+						_, err := db.Cases().FindCases(ctx, domain.CaseFilter{Order: domain.CaseOrderCollabNoAsc}, domain.Page{First: 2, After: page.EndCursor})
+						requireCode(t, domain.CodeInvalid, err)
+					}
+					p.After = page.EndCursor
+				}
+				require.Equal(t, caseIDs(want), ids)
+			})
+		}
+		t.Run("ErrUnknownOrder", func(t *testing.T) {
+			_, err := db.Cases().FindCases(ctx, domain.CaseFilter{Order: "SIDEWAYS"}, domain.Page{First: 2})
+			requireCode(t, domain.CodeInvalid, err)
+		})
 
 		t.Run("ErrBadCursor", func(t *testing.T) {
 			for _, after := range []string{"not base64!", domain.CursorFor("no-separator"), domain.CursorFor("abc|id")} {

@@ -458,7 +458,9 @@ func TestPortal_HukouBook(t *testing.T) {
 		// A resident of the station the portal may submit to.
 		var reg struct {
 			Residents struct {
-				Edges []struct{ Node struct{ IDNumber, Name, Status string } }
+				Edges []struct {
+					Node struct{ IDNumber, Name, Status string }
+				}
 			}
 		}
 		require.NoError(t, gql(c.pj.addr, clerk, `query($s: String!) { residents(filter: {stationCode: $s, status: ACTIVE}, first: 1) {

@@ -6,6 +6,7 @@ import {
   AdminDeadLettersDocument,
   AdminHcybshRunDocument,
   AdminOverdueMessagesDocument,
+  AdminPeerDirectoryDocument,
   AdminReplayMessageDocument,
   AdminStartHcybshDocument,
   AdminVerifyMessageLogDocument,
@@ -155,6 +156,46 @@ function Hcybsh() {
   );
 }
 
+/** PeerKeys shows the collaboration peer directory: each trusted key, the offices it speaks for, where it came from and its state. */
+function PeerKeys() {
+  const { data, loading, error } = useQuery(AdminPeerDirectoryDocument, { fetchPolicy: 'network-only' });
+  const dir = data?.collaborationPeerDirectory;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <QueryErrorAlert error={error} />
+      <Typography.Paragraph type="secondary">{t.peersHint}</Typography.Paragraph>
+      {dir?.developmentTrust && <Alert type="warning" showIcon message={t.peersDevelopment} />}
+      <Table
+        rowKey="keyId"
+        size="small"
+        loading={loading}
+        dataSource={dir?.keys ?? []}
+        pagination={false}
+        locale={{ emptyText: t.empty }}
+        columns={[
+          { title: t.peerKeyId, dataIndex: 'keyId', render: (v: string) => <span className="hukou-mono">{v}</span> },
+          { title: t.peerOffices, dataIndex: 'offices', render: (v: string[]) => <span className="hukou-mono">{v.join('、')}</span> },
+          { title: t.peerSource, dataIndex: 'source', width: 120, render: (v: string) => t.peerSources[v] ?? v },
+          {
+            title: t.status,
+            dataIndex: 'status',
+            width: 100,
+            render: (v: string) => <Tag color={v === 'VALID' ? 'green' : 'red'}>{t.peerStatuses[v] ?? v}</Tag>,
+          },
+          { title: t.peerValid, key: 'valid', width: 230, render: (_, k) => `${formatTime(k.notBefore)} — ${formatTime(k.notAfter)}` },
+          { title: t.peerAnnouncedBy, dataIndex: 'announcedByOffice', width: 140, render: (v?: string | null) => <span className="hukou-mono">{v ?? ''}</span> },
+        ]}
+      />
+      {dir && dir.revokedKeyIds.length > 0 && (
+        <Typography.Paragraph>
+          {t.peersRevoked}
+          <span className="hukou-mono">{dir.revokedKeyIds.join('、')}</span>
+        </Typography.Paragraph>
+      )}
+    </Space>
+  );
+}
+
 /** OperationsPage is the administrator's operations console: dead letters, overdue messages, log verification, hcybsh generation (19 item 3). */
 export function OperationsPage() {
   return (
@@ -167,6 +208,7 @@ export function OperationsPage() {
             { key: 'overdue', label: t.overdue, children: <OverdueMessages /> },
             { key: 'verify', label: t.verify, children: <VerifyLog /> },
             { key: 'hcybsh', label: t.hcybsh, children: <Hcybsh /> },
+            { key: 'peers', label: t.peers, children: <PeerKeys /> },
           ]}
         />
       </Card>

@@ -5,10 +5,12 @@ import { GraphQLError } from 'graphql';
 import {
   AdminDeadLettersDocument,
   AdminOfficesDocument,
+  AdminPeerDirectoryDocument,
   AdminUpdateUserDocument,
   AdminUsersDocument,
   AdminVerifyMessageLogDocument,
   type AdminDeadLettersQuery,
+  type AdminPeerDirectoryQuery,
   type AdminDeadLettersQueryVariables,
   type AdminOfficesQuery,
   type AdminUpdateUserMutation,
@@ -118,5 +120,43 @@ describe('OperationsPage', () => {
     await user.click(screen.getByRole('tab', { name: '消息日志校验' }));
     await user.click(await screen.findByRole('button', { name: '开始校验' }));
     expect(await screen.findByText('校验通过：共 12 条，哈希链与签名均完整')).toBeInTheDocument();
+  });
+
+  it('shows the peer directory: each key, whom it speaks for, its source and state (#19 item 3)', async () => {
+    const user = userEvent.setup();
+    const empty = typedMock<AdminDeadLettersQuery, AdminDeadLettersQueryVariables>({
+      request: { query: AdminDeadLettersDocument, variables: { first: 50, after: null } },
+      result: {
+        data: {
+          __typename: 'Query',
+          deadLetters: { __typename: 'CollabMessageConnection', edges: [], pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null } },
+        },
+      },
+    });
+    const peers = typedMock<AdminPeerDirectoryQuery, Record<string, never>>({
+      request: { query: AdminPeerDirectoryDocument },
+      result: {
+        data: {
+          __typename: 'Query',
+          collaborationPeerDirectory: {
+            __typename: 'CollaborationPeerDirectory',
+            developmentTrust: false,
+            revokedKeyIds: ['hebei-2025'],
+            keys: [
+              { __typename: 'CollaborationPeerKey', keyId: 'panjin-2026', publicKey: 'iq75', offices: ['2111'], notBefore: null, notAfter: null,
+                source: 'OWN', status: 'VALID', announcedByOffice: null },
+              { __typename: 'CollaborationPeerKey', keyId: 'hebei-2026', publicKey: 'NX+d', offices: ['13'], notBefore: null, notAfter: null,
+                source: 'ANNOUNCED', status: 'VALID', announcedByOffice: '130100000000' },
+            ],
+          },
+        },
+      },
+    });
+    renderWithProviders(<OperationsPage />, [empty, peers]);
+    await user.click(await screen.findByRole('tab', { name: '协同密钥' }));
+    const row = (await screen.findByText('hebei-2026')).closest('tr') as HTMLElement;
+    expect(within(row).getByText('对方通告')).toBeInTheDocument();
+    expect(within(row).getByText('有效')).toBeInTheDocument();
+    expect(screen.getByText('hebei-2025')).toBeInTheDocument();
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   CaseCountDocument,
@@ -8,6 +8,7 @@ import {
   CaseListDocument,
   type CaseListQuery,
   type CaseListQueryVariables,
+  type CaseOrder,
   type CaseSummaryFragment,
 } from '../../graphql/generated/graphql';
 import { renderWithProviders, typedMock } from '../../test/render';
@@ -38,9 +39,9 @@ const row: CaseSummaryFragment = {
   updatedAt: '2026-11-26T01:00:00Z',
 };
 
-function listMock(filter: CaseListQueryVariables['filter'], rows: CaseSummaryFragment[]) {
+function listMock(filter: CaseListQueryVariables['filter'], rows: CaseSummaryFragment[], orderBy: CaseOrder = 'UPDATED_DESC') {
   return typedMock<CaseListQuery, CaseListQueryVariables>({
-    request: { query: CaseListDocument, variables: { filter, first: 20, after: null } },
+    request: { query: CaseListDocument, variables: { filter, first: 20, after: null, orderBy } },
     result: {
       data: {
         __typename: 'Query',
@@ -63,6 +64,21 @@ describe('CaseListPage', () => {
     const tr = (await screen.findByText('XT2111002026112600001')).closest('tr') as HTMLElement;
     expect(within(tr).getByText('王小明、李红 等 3 人')).toBeTruthy();
     expect(within(tr).getByText('长安派出所')).toBeTruthy();
+  });
+
+  it('sorts by a column on the server, from the first page (#19 item 4)', async () => {
+    renderWithProviders(
+      <CaseListPage />,
+      [listMock({}, [row]), listMock({}, [row], 'COLLAB_NO_ASC'), listMock({}, [row], 'COLLAB_NO_DESC')],
+      signedInStore(['CLERK']),
+    );
+    await screen.findByText('XT2111002026112600001');
+    const header = screen.getAllByRole('columnheader').find((h) => h.textContent?.includes('协同编号')) as HTMLElement;
+    await userEvent.click(header);
+    await waitFor(() => expect(header.getAttribute('aria-sort')).toBe('ascending'));
+    await userEvent.click(header);
+    await waitFor(() => expect(header.getAttribute('aria-sort')).toBe('descending'));
+    expect(await screen.findByText('XT2111002026112600001')).toBeTruthy();
   });
 
   it('offers no person search to an analyst, who reads names masked', async () => {

@@ -9,6 +9,7 @@ import {
   CaseCountDocument,
   CaseListDocument,
   type CaseFilter,
+  type CaseOrder,
   type CaseKind,
   type CaseStatus,
   type CaseSummaryFragment,
@@ -119,9 +120,16 @@ export function CaseListPage() {
   // Cursors of the pages before the current one; the last entry is the current page's `after`.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const after = cursors[cursors.length - 1];
+  // The sorted column (#19 item 4): the server sorts and pages on it; a new order starts from the first page.
+  const [order, setOrder] = useState<CaseOrder>('UPDATED_DESC');
   const { data, loading, error, refetch } = useQuery(CaseListDocument, {
-    variables: { filter, first: pageSize, after },
+    variables: { filter, first: pageSize, after, orderBy: order },
   });
+  const sortOrderOf = (key: SortableKey) => (order === sortable[key].ascend ? 'ascend' : order === sortable[key].descend ? 'descend' : null);
+  const onSort = (key: SortableKey | undefined, dir: 'ascend' | 'descend' | null | undefined) => {
+    setOrder(key && dir ? sortable[key][dir] : 'UPDATED_DESC');
+    setCursors([null]);
+  };
   // The total belongs to the filter it was counted for; a new search asks again.
   const filterKey = JSON.stringify(filter);
   const [countedFor, setCountedFor] = useState<string | null>(null);
@@ -179,6 +187,8 @@ export function CaseListPage() {
       key: 'collabNo',
       title: t.collabNo,
       dataIndex: 'collabNo',
+      sorter: true,
+      sortOrder: sortOrderOf('collabNo'),
       render: (v: string) => <span className="hukou-mono">{v}</span>,
     },
     kind: { key: 'kind', title: t.kind, dataIndex: 'kind', render: (k: CaseKind) => zhCN.kinds[k], width: 140 },
@@ -201,9 +211,17 @@ export function CaseListPage() {
         </Space>
       ),
     },
-    created: { key: 'created', title: t.created, dataIndex: 'createdAt', render: formatTime, width: 170 },
+    created: { key: 'created', title: t.created, dataIndex: 'createdAt', render: formatTime, width: 170, sorter: true, sortOrder: sortOrderOf('created') },
     deadline: { key: 'deadline', title: t.deadline, dataIndex: 'deadlineAt', render: formatTime, width: 170 },
-    updatedAt: { key: 'updatedAt', title: t.updatedAt, dataIndex: 'updatedAt', render: formatTime, width: 170 },
+    updatedAt: {
+      key: 'updatedAt',
+      title: t.updatedAt,
+      dataIndex: 'updatedAt',
+      render: formatTime,
+      width: 170,
+      sorter: true,
+      sortOrder: sortOrderOf('updatedAt'),
+    },
   };
   const columns: ColumnsType<CaseSummaryFragment> = [
     ...shownColumns(settings).map((k) => columnByKey[k]),
@@ -302,6 +320,11 @@ export function CaseListPage() {
           columns={columns}
           dataSource={rows}
           pagination={false}
+          sortDirections={['ascend', 'descend']}
+          onChange={(_p, _f, sorter) => {
+            const s = Array.isArray(sorter) ? sorter[0] : sorter;
+            onSort(isSortable(s?.columnKey) ? s.columnKey : undefined, s?.order);
+          }}
           onRow={(c) => ({ onDoubleClick: () => void navigate(paths.caseDetail(c.id)) })}
         />
         <Space className="hukou-no-print" style={{ marginTop: 16, justifyContent: 'flex-end', width: '100%' }}>
@@ -320,6 +343,15 @@ export function CaseListPage() {
     </div>
   );
 }
+
+/** The sortable columns and the server's order for each direction. */
+const sortable = {
+  collabNo: { ascend: 'COLLAB_NO_ASC', descend: 'COLLAB_NO_DESC' },
+  created: { ascend: 'CREATED_ASC', descend: 'CREATED_DESC' },
+  updatedAt: { ascend: 'UPDATED_ASC', descend: 'UPDATED_DESC' },
+} as const satisfies Record<string, Record<'ascend' | 'descend', CaseOrder>>;
+type SortableKey = keyof typeof sortable;
+const isSortable = (k: unknown): k is SortableKey => typeof k === 'string' && k in sortable;
 
 const columnLabels: Record<CaseColumnKey, string> = {
   collabNo: t.collabNo,
