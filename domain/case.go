@@ -489,6 +489,10 @@ type CaseFilter struct {
 	Person string
 	// CreatedFrom and CreatedBefore bound when the case was opened.
 	CreatedFrom, CreatedBefore *time.Time
+	// Office narrows the cases to an office handling them on this side and
+	// the offices under it (a station, or a county bureau's stations), within
+	// the caller's jurisdiction (the case list's office search, #19).
+	Office string
 	// Order sorts the page (the case list's sortable columns, #19); ""
 	// is CaseOrderUpdatedDesc. A cursor belongs to the order it was made in.
 	Order CaseOrder

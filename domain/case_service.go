@@ -198,7 +198,9 @@ func (s *CaseService) FindCases(ctx context.Context, f CaseFilter, p Page) (*Cas
 	if err := checkCaseFilter(actor, &f); err != nil {
 		return nil, err
 	}
-	f.OfficePrefix = jurisdictionOf(actor)
+	if f.OfficePrefix, err = s.caseScope(ctx, actor, f.Office); err != nil {
+		return nil, err
+	}
 	page, err := s.DB.Cases().FindCases(ctx, f, p)
 	if err != nil {
 		return nil, err
@@ -228,7 +230,9 @@ func (s *CaseService) CountCases(ctx context.Context, f CaseFilter) (int, error)
 	if err := checkCaseFilter(actor, &f); err != nil {
 		return 0, err
 	}
-	f.OfficePrefix = jurisdictionOf(actor)
+	if f.OfficePrefix, err = s.caseScope(ctx, actor, f.Office); err != nil {
+		return 0, err
+	}
 	n, err := s.DB.Cases().CountCases(ctx, f)
 	if err != nil {
 		return 0, fmt.Errorf("count cases: %w", err)
@@ -265,6 +269,23 @@ func checkCaseFilter(actor *Actor, f *CaseFilter) error {
 		return FieldErrorf("createdBefore", "the end of the date range must come after its start").WithReason("case.date_range")
 	}
 	return nil
+}
+
+// caseScope is the office code prefix a case search covers: the actor's
+// jurisdiction, or the office asked for (and the offices under it) when
+// that lies within it. An office outside the jurisdiction, or unknown,
+// answers NOT_FOUND like one that does not exist.
+func (s *CaseService) caseScope(ctx context.Context, actor *Actor, office string) (string, error) {
+	mine := jurisdictionOf(actor)
+	office = strings.TrimSpace(office)
+	if office == "" {
+		return mine, nil
+	}
+	o, err := s.DB.Offices().FindOfficeByCode(ctx, office)
+	if err != nil || !strings.HasPrefix(o.Code, mine) {
+		return "", Errorf(CodeNotFound, "no office %s in your jurisdiction", office).WithField("office").WithReason("case.office")
+	}
+	return o.JurisdictionPrefix(), nil
 }
 
 // IsCaseIDNumberSearch reports whether a normalised CaseFilter.Person is an

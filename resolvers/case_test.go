@@ -3,6 +3,7 @@ package resolvers_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"testing"
 	"time"
 
@@ -177,4 +178,57 @@ func (b *testBundle) caseServerWith(t *testing.T, db *storage.DB, simURL, provin
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// TestCases_OfficeFilter searches the case list by office (#19 item 4) on
+// both databases: a station, a county bureau with its stations, within the
+// caller's jurisdiction; an office outside it, or none, answers NOT_FOUND
+// (case.office), and the total counts alike.
+func TestCases_OfficeFilter(t *testing.T) {
+	t.Parallel()
+	sim := httptest.NewServer(ministrysim.MustNew(ministrysim.Config{}))
+	t.Cleanup(sim.Close)
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		b := setup(t, db)
+		srv := b.caseServer(t, db, sim.URL)
+		mine := newBirthCase(t, db, b.station)
+		other := newBirthCase(t, db, b.otherStation)
+		const q = `query($o: String) { cases(filter: {office: $o}) { edges { node { id } } } caseCount(filter: {office: $o}) }`
+		ids := func(token, office string) ([]string, int) {
+			t.Helper()
+			var out struct {
+				Cases struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+				CaseCount int
+			}
+			b.do2(t, srv.URL, token, q, map[string]any{"o": office}).ok(t, &out)
+			var got []string
+			for _, e := range out.Cases.Edges {
+				_, id, _ := scalar.ParseGlobalID(e.Node.ID)
+				got = append(got, id)
+			}
+			sort.Strings(got)
+			return got, out.CaseCount
+		}
+		admin := b.token(t, b.admin)
+		got, n := ids(admin, b.station)
+		require.Equal(t, []string{mine}, got)
+		require.Equal(t, 1, n)
+		got, _ = ids(admin, b.otherStation)
+		require.Equal(t, []string{other}, got)
+		got, _ = ids(admin, b.county)
+		require.Contains(t, got, mine, "a county bureau covers its stations")
+		all, n := ids(admin, "")
+		require.ElementsMatch(t, []string{mine, other}, all)
+		require.Equal(t, 2, n)
+		clerk := b.token(t, b.clerk)
+		got, _ = ids(clerk, b.station)
+		require.Equal(t, []string{mine}, got)
+		const list, count = `query($o: String) { cases(filter: {office: $o}) { edges { node { id } } } }`, `query($o: String) { caseCount(filter: {office: $o}) }`
+		for _, one := range []string{list, count} {
+			requireError(t, b.do2(t, srv.URL, clerk, one, map[string]any{"o": b.otherStation}), "NOT_FOUND", "office", "case.office")
+			requireError(t, b.do2(t, srv.URL, admin, one, map[string]any{"o": "999999999999"}), "NOT_FOUND", "office", "case.office")
+		}
+	})
 }

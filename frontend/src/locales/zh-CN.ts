@@ -264,6 +264,7 @@ export const zhCN = {
     status: '状态',
     collabNo: '协同编号',
     collabNoPlaceholder: '输入协同编号查询',
+    office: '办理单位',
     person: '当事人',
     personPlaceholder: '姓名或公民身份号码',
     created: '受理日期',

@@ -6,6 +6,8 @@ import {
   type CaseCountQuery,
   type CaseCountQueryVariables,
   CaseListDocument,
+  CaseListOfficesDocument,
+  type CaseListOfficesQuery,
   type CaseListQuery,
   type CaseListQueryVariables,
   type CaseOrder,
@@ -55,9 +57,32 @@ function listMock(filter: CaseListQueryVariables['filter'], rows: CaseSummaryFra
   });
 }
 
+const officesMock = typedMock<CaseListOfficesQuery, Record<string, never>>({
+  request: { query: CaseListOfficesDocument },
+  maxUsageCount: Number.POSITIVE_INFINITY,
+  result: {
+    data: {
+      __typename: 'Query',
+      offices: [
+        { __typename: 'Office', code: '211103000100', name: '兴隆派出所' },
+        { __typename: 'Office', code: '211103000200', name: '榆树派出所' },
+      ],
+    },
+  },
+});
+
 describe('CaseListPage', () => {
+  it('narrows the list to an office in the jurisdiction (#19 item 4)', async () => {
+    renderWithProviders(<CaseListPage />, [officesMock, listMock({}, []), listMock({ office: '211103000100' }, [row])], signedInStore(['ADMIN']));
+    await screen.findAllByText('暂无数据');
+    await userEvent.click(screen.getByLabelText('办理单位'));
+    await userEvent.click(await screen.findByTitle('兴隆派出所'));
+    await userEvent.click(screen.getByRole('button', { name: /查\s?询/ }));
+    expect(await screen.findByText('XT2111002026112600001')).toBeTruthy();
+  });
+
   it('finds cases by a person and shows whom each is about and the other office', async () => {
-    renderWithProviders(<CaseListPage />, [listMock({}, []), listMock({ person: '李红' }, [row])], signedInStore(['CLERK']));
+    renderWithProviders(<CaseListPage />, [officesMock, listMock({}, []), listMock({ person: '李红' }, [row])], signedInStore(['CLERK']));
     await screen.findAllByText('暂无数据');
     await userEvent.type(screen.getByLabelText('当事人'), '李红');
     await userEvent.click(screen.getByRole('button', { name: /查\s?询/ }));
@@ -69,7 +94,7 @@ describe('CaseListPage', () => {
   it('sorts by a column on the server, from the first page (#19 item 4)', async () => {
     renderWithProviders(
       <CaseListPage />,
-      [listMock({}, [row]), listMock({}, [row], 'COLLAB_NO_ASC'), listMock({}, [row], 'COLLAB_NO_DESC')],
+      [officesMock, listMock({}, [row]), listMock({}, [row], 'COLLAB_NO_ASC'), listMock({}, [row], 'COLLAB_NO_DESC')],
       signedInStore(['CLERK']),
     );
     await screen.findByText('XT2111002026112600001');
@@ -82,7 +107,7 @@ describe('CaseListPage', () => {
   });
 
   it('offers no person search to an analyst, who reads names masked', async () => {
-    renderWithProviders(<CaseListPage />, [listMock({}, [])], signedInStore(['ANALYST']));
+    renderWithProviders(<CaseListPage />, [officesMock, listMock({}, [])], signedInStore(['ANALYST']));
     await screen.findAllByText('暂无数据');
     expect(screen.queryByLabelText('当事人')).toBeNull();
     expect(screen.getAllByText('受理日期').length).toBeGreaterThan(0);
@@ -98,7 +123,7 @@ describe('CaseListPage', () => {
       request: { query: CaseCountDocument, variables: { filter: {} } },
       result: { data: { __typename: 'Query', caseCount: 1234 } },
     });
-    renderWithProviders(<CaseListPage />, [listMock({}, [row]), countMock], signedInStore(['CLERK']));
+    renderWithProviders(<CaseListPage />, [officesMock, listMock({}, [row]), countMock], signedInStore(['CLERK']));
     await screen.findByText('XT2111002026112600001');
     expect(screen.queryByTestId('case-total')).toBeNull();
     await userEvent.click(screen.getByRole('button', { name: '统计总数' }));
@@ -106,7 +131,7 @@ describe('CaseListPage', () => {
   });
 
   it('hides and orders columns, kept for the user', async () => {
-    const { unmount } = renderWithProviders(<CaseListPage />, [listMock({}, [row])], signedInStore(['CLERK']));
+    const { unmount } = renderWithProviders(<CaseListPage />, [officesMock, listMock({}, [row])], signedInStore(['CLERK']));
     await screen.findByText('XT2111002026112600001');
     const headers = () => screen.getAllByRole('columnheader').map((h) => h.textContent ?? '');
     expect(headers()).toContain('当事人');
@@ -119,14 +144,14 @@ describe('CaseListPage', () => {
     expect(h.indexOf('状态')).toBeLessThan(h.indexOf('对方单位'));
     unmount();
     // The next visit by the same user shows the same columns.
-    renderWithProviders(<CaseListPage />, [listMock({}, [row])], signedInStore(['CLERK']));
+    renderWithProviders(<CaseListPage />, [officesMock, listMock({}, [row])], signedInStore(['CLERK']));
     await screen.findByText('XT2111002026112600001');
     expect(headers()).not.toContain('当事人');
   });
 
   it('prints the page in brief', async () => {
     const print = vi.spyOn(window, 'print').mockImplementation(() => {});
-    renderWithProviders(<CaseListPage />, [listMock({}, [row])], signedInStore(['CLERK']));
+    renderWithProviders(<CaseListPage />, [officesMock, listMock({}, [row])], signedInStore(['CLERK']));
     await screen.findByText('XT2111002026112600001');
     await userEvent.click(screen.getByRole('button', { name: /简要打印/ }));
     expect(print).toHaveBeenCalledTimes(1);
@@ -141,7 +166,7 @@ describe('CaseListPage', () => {
     URL.revokeObjectURL = vi.fn();
     renderWithProviders(
       <CaseListPage />,
-      [listMock({}, []), listMock({ kind: 'BIRTH' }, [row])],
+      [officesMock, listMock({}, []), listMock({ kind: 'BIRTH' }, [row])],
       signedInStore(['APPROVER', 'OFFICER']),
     );
     await screen.findAllByText('暂无数据');
@@ -162,7 +187,7 @@ describe('CaseListPage', () => {
   });
 
   it('offers no export to roles without query views', async () => {
-    renderWithProviders(<CaseListPage />, [listMock({}, [])], signedInStore(['CLERK']));
+    renderWithProviders(<CaseListPage />, [officesMock, listMock({}, [])], signedInStore(['CLERK']));
     await screen.findAllByText('暂无数据');
     expect(screen.queryByRole('button', { name: /导出/ })).toBeNull();
   });

@@ -8,6 +8,7 @@ import { useLazyQuery, useQuery } from '@apollo/client/react';
 import {
   CaseCountDocument,
   CaseListDocument,
+  CaseListOfficesDocument,
   type CaseFilter,
   type CaseOrder,
   type CaseKind,
@@ -51,6 +52,7 @@ interface FilterForm {
   status?: CaseStatus;
   collabNo?: string;
   person?: string;
+  office?: string;
   created?: [Dayjs | null, Dayjs | null] | null;
 }
 
@@ -91,6 +93,8 @@ export function CaseListPage() {
   const status = params.get('status');
   const collabNo = params.get('collabNo');
   const person = params.get('person');
+  const office = params.get('office');
+  const offices = useQuery(CaseListOfficesDocument).data?.offices ?? [];
   const from = day(params.get('from'));
   const to = day(params.get('to'));
   const session = useSession(useSessionStore());
@@ -114,6 +118,7 @@ export function CaseListPage() {
     ...(isStatus(status) ? { statuses: [status] } : {}),
     ...(collabNo ? { collabNo } : {}),
     ...(person && searchesPeople ? { person } : {}),
+    ...(office ? { office } : {}),
     ...(from ? { createdFrom: from.startOf('day').toISOString() } : {}),
     ...(to ? { createdBefore: to.add(1, 'day').startOf('day').toISOString() } : {}),
   };
@@ -176,6 +181,7 @@ export function CaseListPage() {
     if (v.status) next.set('status', v.status);
     if (v.collabNo?.trim()) next.set('collabNo', v.collabNo.trim());
     if (v.person?.trim()) next.set('person', v.person.trim());
+    if (v.office) next.set('office', v.office);
     if (v.created?.[0]) next.set('from', v.created[0].format('YYYY-MM-DD'));
     if (v.created?.[1]) next.set('to', v.created[1].format('YYYY-MM-DD'));
     setCursors([null]);
@@ -258,6 +264,7 @@ export function CaseListPage() {
             status: isStatus(status) ? status : undefined,
             collabNo: collabNo ?? undefined,
             person: person ?? undefined,
+            office: office ?? undefined,
             created: from || to ? [from, to] : undefined,
           }}
           onFinish={onSearch}
@@ -279,6 +286,16 @@ export function CaseListPage() {
               <Input allowClear placeholder={t.personPlaceholder} style={{ width: 200 }} />
             </Form.Item>
           )}
+          <Form.Item name="office" label={t.office}>
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              placeholder={t.all}
+              options={offices.map((o) => ({ value: o.code, label: o.name }))}
+              style={{ width: 200 }}
+            />
+          </Form.Item>
           <Form.Item name="created" label={t.created}>
             <DatePicker.RangePicker allowEmpty={[true, true]} />
           </Form.Item>
