@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/binary"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -14,36 +13,16 @@ import (
 	"time"
 
 	"github.com/emmansun/gmsm/sm2"
-	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/smx509"
 
 	"hukou/domain"
 	"hukou/integrations/httpclient"
 	"hukou/integrations/ministry"
+	"hukou/internal/seedrand"
 )
 
 // The e-licence service (4.1.1): licences issued in memory, signed with an
 // SM2 issuer key derived from a fixed seed (the same in every simulator).
-
-type seedReader struct {
-	seed []byte
-	n    uint64
-	buf  []byte
-}
-
-func (r *seedReader) Read(p []byte) (int, error) {
-	for i := range p {
-		if len(r.buf) == 0 {
-			var c [8]byte
-			binary.BigEndian.PutUint64(c[:], r.n)
-			r.n++
-			sum := sm3.Sum(append(append([]byte(nil), r.seed...), c[:]...))
-			r.buf = sum[:]
-		}
-		p[i], r.buf = r.buf[0], r.buf[1:]
-	}
-	return len(p), nil
-}
 
 type licenceIssuer struct {
 	key *sm2.PrivateKey
@@ -51,7 +30,7 @@ type licenceIssuer struct {
 }
 
 var issuer = sync.OnceValues(func() (*licenceIssuer, error) {
-	key, err := sm2.GenerateKey(&seedReader{seed: []byte("hukou simulated Ministry e-licence issuer v1")})
+	key, err := sm2.GenerateKey(seedrand.New("hukou simulated Ministry e-licence issuer v1"))
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +38,7 @@ var issuer = sync.OnceValues(func() (*licenceIssuer, error) {
 		Subject:   pkix.Name{Country: []string{"CN"}, Organization: []string{"公安部(模拟)"}, CommonName: "Simulated Ministry e-licence issuer (SM2)"},
 		NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2045, 1, 1, 0, 0, 0, 0, time.UTC),
 		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true}
-	der, err := smx509.CreateCertificate(&seedReader{seed: []byte("hukou simulated Ministry e-licence issuer certificate v1")}, tmpl, tmpl, key.Public(), key)
+	der, err := smx509.CreateCertificate(seedrand.New("hukou simulated Ministry e-licence issuer certificate v1"), tmpl, tmpl, key.Public(), key)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 	"hukou/domain"
 	"hukou/integrations/httpclient"
 	"hukou/integrations/province"
+	"hukou/internal/seedrand"
 )
 
 // The e-seal service (5.1.1). Its CA key is derived from a fixed seed, so
@@ -40,29 +40,8 @@ type ca struct {
 	der  []byte
 }
 
-// seedReader is a deterministic byte stream: SM3(seed || counter) blocks.
-type seedReader struct {
-	seed []byte
-	n    uint64
-	buf  []byte
-}
-
-func (r *seedReader) Read(p []byte) (int, error) {
-	for i := range p {
-		if len(r.buf) == 0 {
-			var c [8]byte
-			binary.BigEndian.PutUint64(c[:], r.n)
-			r.n++
-			sum := sm3.Sum(append(append([]byte(nil), r.seed...), c[:]...))
-			r.buf = sum[:]
-		}
-		p[i], r.buf = r.buf[0], r.buf[1:]
-	}
-	return len(p), nil
-}
-
 var sealCA = sync.OnceValues(func() (*ca, error) {
-	key, err := sm2.GenerateKey(&seedReader{seed: []byte("hukou simulated e-seal CA v1")})
+	key, err := sm2.GenerateKey(seedrand.New("hukou simulated e-seal CA v1"))
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +52,7 @@ var sealCA = sync.OnceValues(func() (*ca, error) {
 		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		SubjectKeyId: []byte("hukou-sim-seal-ca"),
 	}
-	der, err := smx509.CreateCertificate(&seedReader{seed: []byte("hukou simulated e-seal CA certificate v1")}, tmpl, tmpl, key.Public(), key)
+	der, err := smx509.CreateCertificate(seedrand.New("hukou simulated e-seal CA certificate v1"), tmpl, tmpl, key.Public(), key)
 	if err != nil {
 		return nil, err
 	}
