@@ -465,7 +465,27 @@ func (s *CollabService) warnOverdue(ctx context.Context) {
 	}
 }
 
+// staleRetries is how often applyOne runs a message again at once when its
+// handler met a concurrent change of the case (a job of this office writing
+// it meanwhile); after that the message waits for the next run, counted as
+// a failed attempt.
+const staleRetries = 3
+
 func (s *CollabService) applyOne(ctx context.Context, m *CollabMessage) (bool, error) {
+	var err error
+	for range staleRetries {
+		var ok bool
+		if ok, err = s.applyOnce(ctx, m); !IsStale(err) {
+			return ok, err
+		}
+	}
+	return false, fmt.Errorf("apply message %s: %w", m.Envelope.MessageID, err)
+}
+
+// applyOnce runs m's handler and records the outcome in one transaction. A
+// stale error (a concurrent change) is returned as it is, for applyOne to
+// retry; it never makes a dead letter.
+func (s *CollabService) applyOnce(ctx context.Context, m *CollabMessage) (bool, error) {
 	env := &m.Envelope
 	var failure error
 	err := s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
@@ -491,7 +511,7 @@ func (s *CollabService) applyOne(ctx context.Context, m *CollabMessage) (bool, e
 		}
 		office, err := h(ctx, tx, env)
 		if err != nil {
-			if c := ErrorCode(err); c == CodeInternal || c == CodeUnavailable {
+			if c := ErrorCode(err); c == CodeInternal || c == CodeUnavailable || IsStale(err) {
 				return err
 			}
 			failure = err
@@ -527,6 +547,8 @@ func (s *CollabService) applyOne(ctx context.Context, m *CollabMessage) (bool, e
 				"sender_office", env.SenderOffice, "collab_no", env.CollabNo, "message_type", env.CaseKind+"/"+env.MessageType, "reason", text)
 		}
 		return false, nil
+	case IsStale(err):
+		return false, err
 	case ErrorCode(err) == CodeConflict:
 		return false, nil // another worker got there first
 	case err != nil:

@@ -81,11 +81,15 @@ type inboxFixture struct {
 	hebeiID  string
 	now      time.Time
 	mu       sync.Mutex
+	// races is how often the RACE handler meets a concurrent change of its
+	// case, per message, before it applies.
+	races int
+	raced map[string]int
 }
 
 func newInboxFixture(t *testing.T, db *storage.DB) *inboxFixture {
 	t.Helper()
-	f := &inboxFixture{db: db, platform: &scriptedPlatform{}, now: time.Now().UTC().Truncate(time.Microsecond)}
+	f := &inboxFixture{db: db, platform: &scriptedPlatform{}, now: time.Now().UTC().Truncate(time.Microsecond), raced: map[string]int{}}
 	f.hebeiID, f.hebeiKey = domain.DevKey(inboxHebei)
 	keyID, priv := domain.DevKey(inboxPanjin)
 	dir, err := domain.NewPeerDirectory([]domain.PeerKey{{KeyID: f.hebeiID, PublicKey: f.hebeiKey.Public().(ed25519.PublicKey), Offices: []string{"13"}}}, nil)
@@ -94,6 +98,15 @@ func newInboxFixture(t *testing.T, db *storage.DB) *inboxFixture {
 	f.collab = domain.NewCollabService(db, f.platform, keys, inboxPanjin, f.clock, uuid.NewString)
 	f.collab.Handle("TEST", "BOOM", func(context.Context, domain.Repos, *domain.Envelope) (string, error) {
 		return "", errBoom
+	})
+	f.collab.Handle("TEST", "RACE", func(_ context.Context, _ domain.Repos, env *domain.Envelope) (string, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.raced[env.MessageID] < f.races {
+			f.raced[env.MessageID]++
+			return "", domain.Errorf(domain.CodeConflict, "the case was changed by someone else meanwhile").WithReason("case.stale")
+		}
+		return "", nil
 	})
 	return f
 }
@@ -338,6 +351,33 @@ func TestCollabService_UnorderedInbox(t *testing.T) {
 		m = f.message(t, boom.MessageID)
 		require.Equal(t, domain.MessageFailed, m.Status)
 		require.Contains(t, m.LastError, "could not be applied")
+
+		t.Log("a concurrent change of the case is retried, never a dead letter (it once lost an ID card's COLLECTED)")
+		race := func(no string) domain.Envelope {
+			env := f.ping(no, 1, "x")
+			env.CaseKind, env.MessageType = "TEST", "RACE"
+			return f.signed(env)
+		}
+		f.races = 2 // within one run's immediate retries
+		quick := race("XTRACE1")
+		f.platform.put(quick)
+		f.drain(t)
+		require.Equal(t, domain.MessageApplied, status(quick.MessageID))
+		require.Equal(t, 1, f.message(t, quick.MessageID).Attempts, "applied in its first run")
+		f.races = 4 // outlasts them: waits for the next run, counted
+		slow := race("XTRACE2")
+		f.platform.put(slow)
+		_, err = f.collab.PullInbox(ctx, 10)
+		require.NoError(t, err)
+		_, err = f.collab.ApplyReceived(ctx)
+		require.NoError(t, err)
+		m = f.message(t, slow.MessageID)
+		require.Equal(t, domain.MessageReceived, m.Status)
+		require.Equal(t, 1, m.Attempts)
+		require.Contains(t, m.LastError, "changed by someone else")
+		_, err = f.collab.ApplyReceived(ctx)
+		require.NoError(t, err)
+		require.Equal(t, domain.MessageApplied, status(slow.MessageID))
 
 		t.Log("a quarantined copy can never be replayed into effect")
 		bad := f.ping("XTQ", 1, "")

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -79,6 +80,15 @@ func ErrorCode(err error) Code {
 	default:
 		return CodeInternal
 	}
+}
+
+// IsStale reports whether err is an optimistic-concurrency conflict: a
+// record changed by someone else between its read and its write (reason
+// "<record>.stale"). Unlike other conflicts it is transient: reading again
+// and retrying can succeed.
+func IsStale(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == CodeConflict && strings.HasSuffix(e.Reason, ".stale")
 }
 
 // ErrorMessage returns the user-safe message of the first *Error in err's

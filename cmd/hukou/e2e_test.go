@@ -111,8 +111,21 @@ func (p *proc) stop() {
 		}
 	}
 	if p.t.Failed() {
-		p.t.Logf("--- %s log (last 4 kB) ---\n%s", p.name, tail(p.log.String(), 4096))
+		p.t.Logf("--- %s log without access lines (last 8 kB) ---\n%s", p.name, tail(withoutAccessLines(p.log.String()), 8192))
 	}
+}
+
+// withoutAccessLines drops the successful requests' access lines, which
+// would otherwise bury the warnings a failure needs.
+func withoutAccessLines(log string) string {
+	var b strings.Builder
+	for line := range strings.Lines(log) {
+		if strings.Contains(line, `"msg":"http"`) && strings.Contains(line, `"status":200`) {
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String()
 }
 
 func tail(s string, n int) string {

@@ -151,14 +151,17 @@ func TestIDCard_AcrossOffices(t *testing.T) {
 		// waitStatus reads through proc p (restarted instances keep their address).
 		waitStatus := func(p *proc, tok, id, status string) idCase {
 			var cc idCase
-			require.Eventually(t, func() bool {
+			var err error
+			for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 				var out struct{ Case idCase }
-				if err := gql(p.addr, tok, `query($id: ID!) { case(id: $id) { `+idFields+` } }`, map[string]any{"id": id}, &out); err != nil {
-					return false // an instance restarting
+				if err = gql(p.addr, tok, `query($id: ID!) { case(id: $id) { `+idFields+` } }`, map[string]any{"id": id}, &out); err != nil {
+					continue // an instance restarting
 				}
-				cc = out.Case
-				return cc.Status == status
-			}, 60*time.Second, 200*time.Millisecond, "case %s never reached %s (last %s)", id, status, cc.Status)
+				if cc = out.Case; cc.Status == status {
+					return cc
+				}
+			}
+			t.Fatalf("case %s never reached %s (last %q, actions %v, error %v)", id, status, cc.Status, cc.AvailableActions, err)
 			return cc
 		}
 		fire := func(addr, tok, mutation string, cc idCase, extra string) (idCase, error) {

@@ -250,8 +250,12 @@ func TestMigration_AcrossOffices(t *testing.T) {
 		}
 		waitStatus := func(addr, tok, id, status string) migrationCase {
 			var mc migrationCase
-			require.Eventually(t, func() bool { mc = get(addr, tok, id); return mc.Status == status }, 30*time.Second, 200*time.Millisecond,
-				"case %s never reached %s (last %s)", id, status, mc.Status)
+			for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+				if mc = get(addr, tok, id); mc.Status == status {
+					return mc
+				}
+			}
+			t.Fatalf("case %s never reached %s (last %q)", id, status, mc.Status)
 			return mc
 		}
 		resident := func(addr, tok, id string) *regResident {

@@ -26,6 +26,7 @@ type Rule struct {
 	TimeoutRate      float64       `json:"timeoutRate,omitempty"`      // hang until the client gives up
 	Latency          time.Duration `json:"latency,omitempty"`          // added before every answer
 	FailNext         int           `json:"failNext,omitempty"`         // the next N calls answer 503
+	LoseNext         int           `json:"loseNext,omitempty"`         // then the next N calls run and lose their answer
 }
 
 // Injector holds the rules by endpoint name; "*" applies to every endpoint
@@ -94,6 +95,10 @@ func (in *Injector) decide(endpoint string) (action, time.Duration) {
 	if r.FailNext > 0 {
 		r.FailNext--
 		return fail, r.Latency
+	}
+	if r.LoseNext > 0 {
+		r.LoseNext--
+		return lose, r.Latency
 	}
 	p := in.rng.Float64()
 	switch {

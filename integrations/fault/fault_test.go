@@ -106,6 +106,17 @@ func TestInjector_Rules(t *testing.T) {
 		require.Error(t, err)
 		require.EqualValues(t, 1, b.ran.Load(), "the work was done, the answer lost")
 	})
+	t.Run("LoseNext", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		b.inj.Set("a", Rule{LoseNext: 1})
+		_, err := b.get(t, "/a")
+		require.Error(t, err)
+		code, err := b.get(t, "/a")
+		require.NoError(t, err)
+		require.Equal(t, 200, code, "exactly one answer is lost, however fast the retry")
+		require.EqualValues(t, 2, b.ran.Load())
+	})
 	t.Run("Timeout", func(t *testing.T) {
 		t.Parallel()
 		// Its own server without a cleanup Close: should a hung handler

@@ -48,20 +48,14 @@ type bundle struct {
 	spec   *openapitest.Transport
 	clock  *clock
 	calls  *atomic.Int64
-	// resetAfterFirst clears the fault rules as the next request arrives,
-	// so a rule applies to exactly one call.
-	resetAfterFirst *atomic.Bool
 }
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	b := &bundle{clock: &clock{t: time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)}, calls: new(atomic.Int64), resetAfterFirst: new(atomic.Bool)}
+	b := &bundle{clock: &clock{t: time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)}, calls: new(atomic.Int64)}
 	b.sim = productionsim.New(productionsim.Config{Faults: fault.New(1), Now: b.clock.now, Delay: time.Minute})
 	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b.calls.Add(1)
-		if b.resetAfterFirst.Swap(false) {
-			defer b.sim.Faults().Reset()
-		}
 		b.sim.ServeHTTP(w, r)
 	}))
 	t.Cleanup(b.srv.Close)
@@ -162,8 +156,7 @@ func TestClient_IdempotentAndRefusals(t *testing.T) {
 	first, err := b.client.Upload(ctx, p)
 	require.NoError(t, err)
 	// The answer to the repeat is lost once; the retry gets it.
-	b.sim.Faults().Set(production.EndpointUpload, fault.Rule{LoseResponseRate: 1})
-	b.resetAfterFirst.Store(true)
+	b.sim.Faults().Set(production.EndpointUpload, fault.Rule{LoseNext: 1})
 	calls := b.calls.Load()
 	again, err := b.client.Upload(ctx, p)
 	require.NoError(t, err)
