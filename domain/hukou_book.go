@@ -157,7 +157,10 @@ func (s *HukouBookService) Apply(ctx context.Context, reference, idNumber, name 
 // Issue asks the Ministry's e-licence service for the application's
 // e-hukou book (the issue_hukou_book job): the licence is kept in the
 // licence store, the application COMPLETED with its number and the portal
-// told, in one transaction. A refusal by the Ministry (anything but
+// told, in one transaction. The Ministry is asked with the application's
+// idempotency key (LicenceKey), so every attempt of the job (after a lost
+// answer, or a crash before the commit) is answered by the one licence
+// issued for it (4.1.1). A refusal by the Ministry (anything but
 // CodeUnavailable) refuses the application with its message; an
 // unavailable service is returned so the job retries with backoff, until
 // the last attempt, which refuses it as unavailable. An application no
@@ -175,7 +178,8 @@ func (s *HukouBookService) Issue(ctx context.Context, id string, last bool) erro
 		return fmt.Errorf("e-hukou book application %s: %w", id, err)
 	}
 	l, issueErr := s.Authority.IssueLicence(ctx, LicenceRequest{Type: LicenceHukouBook, HolderIDNumber: a.IDNumber, HolderName: a.Name,
-		Data: map[string]string{"householdNumber": hs.Number, "householdType": string(hs.Type), "stationCode": hs.StationCode}})
+		Data: map[string]string{"householdNumber": hs.Number, "householdType": string(hs.Type), "stationCode": hs.StationCode},
+		Key:  LicenceKey(LicenceHukouBook, "hukou_book.apply", a.ID, a.IDNumber, 1)})
 	switch {
 	case issueErr == nil:
 		l.FetchedAt = s.Now().UTC()

@@ -2,7 +2,10 @@ package domain
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -72,10 +75,48 @@ type LicenceRequest struct {
 	HolderName     string
 	Data           map[string]string
 	ValidUntil     time.Time // zero: the Ministry's default
+	// Key is the request's idempotency key (LicenceKey), required: the
+	// Ministry issues one licence per key, answers the same key with the
+	// same request by that licence again, and refuses the same key with
+	// another request (CodeConflict, licence.key_reused).
+	Key string
+}
+
+// LicenceKey returns the idempotency key of issuing a licence of type typ
+// (4.1.1): a digest of what is issued, for what and how often, so that
+// every retry of one issue (a lost answer retried by the client, a job run
+// again after a crash before its commit) carries the same key and the
+// Ministry issues one licence, while another issue gets another key.
+// purpose names the business that issues it (e.g. "birth.settle",
+// "id_card.produced"); subject is what it is issued for, unique within the
+// purpose (a collaboration number, an application ID); holderIDNumber its
+// holder; issue counts the issues of this purpose, subject and holder from
+// 1, so that a licence legitimately issued again after the first was
+// revoked is a new key rather than the revoked licence answered again.
+// The key is at most 64 characters: the lowercase type and 32 hex digits.
+func LicenceKey(typ LicenceType, purpose, subject, holderIDNumber string, issue int) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{"hukou licence key v1", string(typ), purpose, subject,
+		strings.ToUpper(holderIDNumber), strconv.Itoa(issue)}, "\x1f")))
+	return strings.ToLower(string(typ)) + "-" + hex.EncodeToString(sum[:16])
+}
+
+// CaseLicenceKey is LicenceKey for a licence case c issues: its subject is
+// the case's collaboration number (its ID before it has one).
+func CaseLicenceKey(c *Case, typ LicenceType, purpose, holderIDNumber string, issue int) string {
+	subject := c.CollabNo
+	if subject == "" {
+		subject = "case:" + c.ID
+	}
+	return LicenceKey(typ, purpose, subject, holderIDNumber, issue)
 }
 
 // LicenceAuthority is the Ministry's e-licence service.
 type LicenceAuthority interface {
+	// IssueLicence issues the licence req asks for, once per req.Key:
+	// the same key again (a retry) answers the licence issued for it,
+	// with its status now; the same key with another request is
+	// CodeConflict (licence.key_reused). A request without a key is
+	// CodeInternal, never sent.
 	IssueLicence(ctx context.Context, req LicenceRequest) (*Licence, error)
 	// Licence fetches a licence with its current status; CodeNotFound for
 	// an unknown ID. The issuer's signature is checked (an answer that
@@ -193,13 +234,21 @@ func (s *LicenceService) fetch(ctx context.Context, id string, fresh bool) (*Lic
 // e-hukou book updated by a birth settlement, the e-move-in permit of a
 // migration, the e-ID of a produced card) and keeps it in the store. It is
 // the kinds' work, as a user in a step's Prepare or as the system in a case
-// job; it checks no role. Not retried: each call issues one, so a caller
-// records the licence number with its case and looks there before asking
-// again. Errors: the Ministry's (CodeUnavailable when it cannot be reached,
-// CodeInvalid for a request it refuses).
+// job; it checks no role. req.Key (LicenceKey) makes it exactly once: the
+// client retries a lost answer with the key, and a caller that crashed
+// before recording the number asks again with the same key and gets the
+// same licence, so the Ministry never holds two for one issue. A caller
+// still records the licence number with its case and looks there first.
+// Errors: CodeInternal without a key or type; the Ministry's
+// (CodeUnavailable when it cannot be reached, CodeInvalid for a request it
+// refuses, CodeConflict licence.key_reused when the key was used for
+// another request).
 func (s *LicenceService) Issue(ctx context.Context, req LicenceRequest) (*Licence, error) {
 	if !req.Type.Valid() {
 		return nil, Errorf(CodeInternal, "unknown licence type %q", req.Type)
+	}
+	if req.Key == "" {
+		return nil, Errorf(CodeInternal, "a %s licence is issued only with an idempotency key", req.Type)
 	}
 	l, err := s.Authority.IssueLicence(ctx, req)
 	if err != nil {

@@ -71,3 +71,34 @@ func TestKeepCitations_HostilePeer(t *testing.T) {
 		})
 	}
 }
+
+// TestLicenceKey: the idempotency key of issuing a licence (4.1.1, #17) is
+// deterministic, at most 64 characters, and differs when anything it is
+// derived from differs, the issue count included (a licence issued again
+// after a revocation is a new key).
+func TestLicenceKey(t *testing.T) {
+	t.Parallel()
+	const subject, holder = "XQ21110220261129000001", "130102198503120011"
+	k := LicenceKey(LicenceMigrationCert, "migration.submit", subject, holder, 1)
+	require.LessOrEqual(t, len(k), 64)
+	require.Regexp(t, `^migration_certificate-[0-9a-f]{32}$`, k)
+	require.Equal(t, k, LicenceKey(LicenceMigrationCert, "migration.submit", subject, holder, 1), "deterministic")
+	require.Equal(t, k, LicenceKey(LicenceMigrationCert, "migration.submit", subject, "130102198503120011", 1))
+	for name, other := range map[string]string{
+		"type":    LicenceKey(LicenceMoveInPermit, "migration.submit", subject, holder, 1),
+		"purpose": LicenceKey(LicenceMigrationCert, "migration.other", subject, holder, 1),
+		"subject": LicenceKey(LicenceMigrationCert, "migration.submit", "XQ21110220261129000002", holder, 1),
+		"holder":  LicenceKey(LicenceMigrationCert, "migration.submit", subject, "130102198503120029", 1),
+		"issue":   LicenceKey(LicenceMigrationCert, "migration.submit", subject, holder, 2),
+		"joined":  LicenceKey(LicenceMigrationCert, "migration.submit"+subject, "", holder, 1),
+	} {
+		require.NotEqual(t, k, other, name)
+	}
+	c := &Case{ID: "0193", CollabNo: subject}
+	require.Equal(t, LicenceKey(LicenceIDCard, "id_card.produced", subject, holder, 1), CaseLicenceKey(c, LicenceIDCard, "id_card.produced", holder, 1))
+	require.NotEqual(t, CaseLicenceKey(&Case{ID: "a"}, LicenceIDCard, "p", holder, 1), CaseLicenceKey(&Case{ID: "b"}, LicenceIDCard, "p", holder, 1),
+		"a case without a collaboration number is keyed by its ID")
+
+	_, err := (&LicenceService{}).Issue(context.Background(), LicenceRequest{Type: LicenceIDCard, HolderIDNumber: holder, HolderName: "张建国"})
+	require.Equal(t, CodeInternal, ErrorCode(err), "never issued without a key")
+}

@@ -338,8 +338,10 @@ func formName(c *domain.Case, revision int) string {
 // household's head listing the newborn, kept in the licence store, its
 // number recorded on the case (Outcome.HukouBookLicenceID). Nothing to do
 // when the case has it already (a job run again); the Ministry is asked
-// outside any transaction. A crash between the answer and the record asks
-// again, which leaves the first licence unused at the Ministry.
+// outside any transaction, with the idempotency key of this case's
+// settlement (domain.CaseLicenceKey): a crash or a lost answer between the
+// Ministry's issue and the record asks again with the same key and records
+// the same licence, so the Ministry holds one (4.1.1).
 func (s *Service) requestHukouBook(ctx context.Context, id string) error {
 	c, err := s.Cases.DB.Cases().FindCaseByID(ctx, id)
 	if err != nil {
@@ -369,7 +371,8 @@ func (s *Service) requestHukouBook(ctx context.Context, id string) error {
 	}
 	l, err := s.Licences.Issue(ctx, domain.LicenceRequest{Type: domain.LicenceHukouBook, HolderIDNumber: head.IDNumber, HolderName: head.Name,
 		Data: map[string]string{"householdNumber": h.Number, "change": "出生登记", "newbornName": bd.Result.NewbornName,
-			"newbornIdNumber": bd.Result.IDNumber, "collabNo": c.CollabNo}})
+			"newbornIdNumber": bd.Result.IDNumber, "collabNo": c.CollabNo},
+		Key: domain.CaseLicenceKey(c, domain.LicenceHukouBook, "birth.settle", head.IDNumber, 1)})
 	if err != nil {
 		return err
 	}

@@ -368,7 +368,10 @@ func (s *Service) RunJob(ctx context.Context, c *domain.Case, job string) error 
 // card case id recorded (its holder, card number, validity and authority),
 // keeps it in the licence store and records its number with the case's
 // licence record (Licence.MinistryLicenceID). Nothing to do when recorded
-// already (a job run again). The Ministry is asked outside any transaction.
+// already (a job run again). The Ministry is asked outside any transaction,
+// with the idempotency key of this case's e-ID (domain.CaseLicenceKey): a
+// job run again after a lost answer or a crash before the record gets the
+// same licence, never a second one (4.1.1).
 func (s *Service) issueELicence(ctx context.Context, id string) error {
 	c, err := s.Cases.DB.Cases().FindCaseByID(ctx, id)
 	if err != nil {
@@ -384,7 +387,8 @@ func (s *Service) issueELicence(ctx context.Context, id string) error {
 	}
 	req := domain.LicenceRequest{Type: domain.LicenceIDCard, HolderIDNumber: rec.IDNumber, HolderName: rec.Name,
 		Data: map[string]string{"cardNumber": rec.CardNumber, "validFrom": rec.ValidFrom, "validUntil": rec.ValidUntil,
-			"authority": rec.Authority, "collabNo": c.CollabNo, "recordDigest": rec.Digest}}
+			"authority": rec.Authority, "collabNo": c.CollabNo, "recordDigest": rec.Digest},
+		Key: domain.CaseLicenceKey(c, domain.LicenceIDCard, "id_card.produced", rec.IDNumber, 1)}
 	if until, err := time.Parse(time.DateOnly, rec.ValidUntil); err == nil {
 		req.ValidUntil = until.UTC()
 	} else if d.Result.Issue != nil && d.Result.Issue.LongTerm {

@@ -69,7 +69,11 @@ func (s *Service) Submit(ctx context.Context, ref domain.CaseRef) (*domain.Case,
 // moveInPermit returns the e-move-in permit of case c (4.1.2): the one the
 // clerk cited (a MOVE_IN_PERMIT among the cited licences), the one issued
 // before, or a new one the Ministry's licence service issues for the
-// movers and their destination.
+// movers and their destination, keyed by the case and its applicant
+// (domain.CaseLicenceKey): a submission that failed after the Ministry's
+// issue and is submitted again gets the same permit. Should the movers or
+// the destination have changed meanwhile, the Ministry refuses the key
+// (CodeConflict, licence.key_reused) rather than issue a second permit.
 func (s *Service) moveInPermit(ctx context.Context, c *domain.Case, d *data, cited []domain.CitedLicence) (string, error) {
 	if s.Licences == nil {
 		return "", nil
@@ -94,7 +98,8 @@ func (s *Service) moveInPermit(ctx context.Context, c *domain.Case, d *data, cit
 	}
 	l, err := s.Licences.Issue(ctx, domain.LicenceRequest{Type: domain.LicenceMoveInPermit, HolderIDNumber: d.Applicant.ApplicantIDNumber, HolderName: name,
 		Data: map[string]string{"collabNo": c.CollabNo, "movers": strings.Join(d.Applicant.Movers, ","), "toOffice": c.AcceptanceOffice,
-			"toDivision": d.Ministry.DestDivision, "toAddress": d.Ministry.DestAddress, "category": d.Applicant.Category}})
+			"toDivision": d.Ministry.DestDivision, "toAddress": d.Ministry.DestAddress, "category": d.Applicant.Category},
+		Key: domain.CaseLicenceKey(c, domain.LicenceMoveInPermit, "migration.submit", d.Applicant.ApplicantIDNumber, 1)})
 	if err != nil {
 		return "", fmt.Errorf("the e-move-in permit: %w", err)
 	}

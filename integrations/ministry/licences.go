@@ -82,8 +82,17 @@ type LicenceIssuer struct {
 
 var _ domain.LicenceAuthority = (*Client)(nil)
 
-// IssueLicence implements domain.LicenceAuthority (not retried: each call issues one).
+// IssueLicence implements domain.LicenceAuthority: POST /licences with
+// req.Key as the Idempotency-Key header, so it is retried on timeouts, lost
+// answers and 5xx like any idempotent call: the Ministry answers a key it
+// has issued for by that licence again (header Idempotent-Replayed), and
+// the same key with another request by 409 ministry.licence_key_reused,
+// which becomes CodeConflict with reason licence.key_reused. A request
+// without a key is CodeInternal and never sent.
 func (c *Client) IssueLicence(ctx context.Context, req domain.LicenceRequest) (*domain.Licence, error) {
+	if req.Key == "" {
+		return nil, domain.Errorf(domain.CodeInternal, "a %s licence is issued only with an idempotency key", req.Type)
+	}
 	in := LicenceRequest{Type: string(req.Type), HolderIDNumber: req.HolderIDNumber, HolderName: req.HolderName, Data: req.Data}
 	if in.Data == nil {
 		in.Data = map[string]string{}
@@ -93,11 +102,25 @@ func (c *Client) IssueLicence(ctx context.Context, req domain.LicenceRequest) (*
 		in.ValidUntil = &t
 	}
 	var out Licence
-	if err := c.http.Call(ctx, EndpointLicences, "POST", "/licences", in, &out, httpclient.CallOptions{}); err != nil {
+	if err := c.http.Call(ctx, EndpointLicences, "POST", "/licences", in, &out, httpclient.CallOptions{IdempotencyKey: req.Key}); err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) && de.Code == domain.CodeConflict && de.Reason == ReasonLicenceKeyReused {
+			return nil, domain.Errorf(domain.CodeConflict, "the Ministry issued a licence under this idempotency key for another request; "+
+				"it issues no second one for the same business").WithReason("licence.key_reused")
+		}
 		return nil, err
 	}
 	return c.checked(ctx, &out)
 }
+
+// ReasonLicenceKeyReused is the Ministry's reason for a 409 to POST
+// /licences whose Idempotency-Key it issued a licence under for another
+// request.
+const ReasonLicenceKeyReused = "ministry.licence_key_reused"
+
+// IdempotentReplayedHeader is set to "true" on an answer the Ministry
+// replays for an Idempotency-Key it had answered.
+const IdempotentReplayedHeader = "Idempotent-Replayed"
 
 // Licence implements domain.LicenceAuthority: GET /licences/{id}, the
 // issuer's signature checked against the Ministry's licence issuer

@@ -2,12 +2,16 @@ package ministrysim
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -45,47 +49,106 @@ var issuer = sync.OnceValues(func() (*licenceIssuer, error) {
 	return &licenceIssuer{key: key, der: der}, nil
 })
 
+// licenceStore holds the issued licences and the idempotency keys they
+// were issued under, for the simulator's lifetime (like the licences: a
+// real service keeps a key at least as long as a caller may retry, which
+// for a River job is days).
 type licenceStore struct {
-	mu   sync.Mutex
-	byID map[string]*ministry.Licence
-	seq  int
+	mu    sync.Mutex
+	byID  map[string]*ministry.Licence
+	byKey map[string]keyedIssue
+	seq   int
+}
+
+// keyedIssue is what an Idempotency-Key was used for: the SHA-256 of the
+// request (requestDigest) and the licence issued.
+type keyedIssue struct {
+	digest [sha256.Size]byte
+	id     string
 }
 
 var reLicenceID = regexp.MustCompile(`^[A-Za-z0-9-]{1,40}$`)
 var reIDNumber = regexp.MustCompile(`^[0-9]{17}[0-9X]$`)
+var reIdempotencyKey = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 
 func (s *Simulator) licenceStore() *licenceStore {
-	s.licOnce.Do(func() { s.lic = &licenceStore{byID: map[string]*ministry.Licence{}} })
+	s.licOnce.Do(func() { s.lic = &licenceStore{byID: map[string]*ministry.Licence{}, byKey: map[string]keyedIssue{}} })
 	return s.lic
 }
 
-// IssueLicence issues a licence directly (for tests and the demo).
+// IssueLicence issues a licence directly (for tests and the demo), under
+// no idempotency key.
 func (s *Simulator) IssueLicence(in ministry.LicenceRequest) (*ministry.Licence, error) {
-	return s.issueLicenceAs(in, "")
+	l, _, err := s.issueLicenceAs(in, "", "")
+	return l, err
+}
+
+// Licences returns a copy of every licence the simulator has issued, by
+// licence ID: what tests count to see that one business got one licence.
+func (s *Simulator) Licences() []ministry.Licence {
+	st := s.licenceStore()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := make([]ministry.Licence, 0, len(st.byID))
+	for _, l := range st.byID {
+		out = append(out, *l)
+	}
+	slices.SortFunc(out, func(a, b ministry.Licence) int { return strings.Compare(a.LicenceID, b.LicenceID) })
+	return out
+}
+
+// requestDigest is the SHA-256 of what a request asks to be issued (data
+// keys sorted, the validity in UTC), which a key's later uses must repeat.
+func requestDigest(in ministry.LicenceRequest) [sha256.Size]byte {
+	if in.ValidUntil != nil {
+		t := in.ValidUntil.UTC()
+		in.ValidUntil = &t
+	}
+	if in.Data == nil {
+		in.Data = map[string]string{}
+	}
+	b, _ := json.Marshal(in)
+	return sha256.Sum256(b)
 }
 
 // issueLicenceAs issues a licence under id, or a new number when id is
 // empty (the e-migration certificate keeps the number its service gave it).
-func (s *Simulator) issueLicenceAs(in ministry.LicenceRequest, id string) (*ministry.Licence, error) {
+// With a key, it issues once per key: the key's licence again (replayed,
+// with its status now: revoked if it was) for the same request, and a
+// conflict (ministry.licence_key_reused) for another one. The store is
+// locked from the key's look-up to the licence's record, so concurrent
+// uses of one key issue one licence.
+func (s *Simulator) issueLicenceAs(in ministry.LicenceRequest, id, key string) (l *ministry.Licence, replayed bool, err error) {
 	if !domain.LicenceType(in.Type).Valid() {
-		return nil, domain.FieldErrorf("type", "unknown licence type %q", in.Type)
+		return nil, false, domain.FieldErrorf("type", "unknown licence type %q", in.Type).WithReason("ministry.licence_request")
 	}
 	if !reIDNumber.MatchString(in.HolderIDNumber) || strings.TrimSpace(in.HolderName) == "" {
-		return nil, domain.FieldErrorf("holderIdNumber", "a licence needs its holder's ID number and name")
+		return nil, false, domain.FieldErrorf("holderIdNumber", "a licence needs its holder's ID number and name").WithReason("ministry.licence_request")
 	}
 	iss, err := issuer()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	st := s.licenceStore()
-	now := s.cfg.Now().UTC().Truncate(time.Second)
+	digest := requestDigest(in)
 	st.mu.Lock()
+	defer st.mu.Unlock()
+	if key != "" {
+		if k, ok := st.byKey[key]; ok {
+			if k.digest != digest {
+				return nil, false, domain.Errorf(domain.CodeConflict, "Idempotency-Key %s was used to issue licence %s for another request", key, k.id).
+					WithField("Idempotency-Key").WithReason(ministry.ReasonLicenceKeyReused)
+			}
+			c := *st.byID[k.id]
+			return &c, true, nil
+		}
+	}
+	now := s.cfg.Now().UTC().Truncate(time.Second)
 	if id == "" {
 		st.seq++
 		prefix := map[string]string{"HUKOU_BOOK": "HKB", "ID_CARD": "EID", "MIGRATION_CERTIFICATE": "EMC", "MOVE_IN_PERMIT": "EMP"}[in.Type]
 		id = fmt.Sprintf("%s%s%08d", prefix, now.Format("20060102"), st.seq)
 	}
-	st.mu.Unlock()
 	until := now.AddDate(10, 0, 0)
 	if in.ValidUntil != nil {
 		until = in.ValidUntil.UTC()
@@ -94,26 +157,47 @@ func (s *Simulator) issueLicenceAs(in ministry.LicenceRequest, id string) (*mini
 	if data == nil {
 		data = map[string]string{}
 	}
-	l := &ministry.Licence{LicenceBody: ministry.LicenceBody{LicenceID: id, Type: in.Type, HolderIDNumber: in.HolderIDNumber,
+	l = &ministry.Licence{LicenceBody: ministry.LicenceBody{LicenceID: id, Type: in.Type, HolderIDNumber: in.HolderIDNumber,
 		HolderName: in.HolderName, Issuer: "中华人民共和国公安部", IssuedAt: now, ValidUntil: until, Data: data}, IssuerCertificate: iss.der}
 	if l.Signature, err = iss.key.Sign(rand.Reader, l.Canonical(), sm2.NewSM2SignerOption(true, nil)); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	st.mu.Lock()
 	st.byID[id] = l
-	st.mu.Unlock()
-	return l, nil
+	if key != "" {
+		st.byKey[key] = keyedIssue{digest: digest, id: id}
+	}
+	c := *l
+	return &c, false, nil
 }
 
+// issueLicence serves POST /licences: the Idempotency-Key header is
+// required (a licence is issued once per key).
 func (s *Simulator) issueLicence(w http.ResponseWriter, r *http.Request) {
+	key := r.Header.Get("Idempotency-Key")
+	if !reIdempotencyKey.MatchString(key) {
+		invalid(w, "Idempotency-Key", "ministry.idempotency_key", "an Idempotency-Key header of 1 to 64 letters, digits, '.', '_', ':' or '-' is required")
+		return
+	}
 	var in ministry.LicenceRequest
 	if !decode(w, r, &in) {
 		return
 	}
-	l, err := s.IssueLicence(in)
-	if err != nil {
-		invalid(w, "type", "ministry.licence_request", "%v", err)
+	l, replayed, err := s.issueLicenceAs(in, "", key)
+	var de *domain.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &de) && de.Code == domain.CodeConflict:
+		httpclient.WriteError(w, http.StatusConflict, httpclient.ErrorBody{Code: string(de.Code), Message: de.Message, Field: de.Field, Reason: de.Reason})
 		return
+	case errors.As(err, &de):
+		invalid(w, de.Field, de.Reason, "%s", de.Message)
+		return
+	default:
+		httpclient.WriteError(w, http.StatusInternalServerError, httpclient.ErrorBody{Code: string(domain.CodeInternal), Message: err.Error()})
+		return
+	}
+	if replayed {
+		w.Header().Set(ministry.IdempotentReplayedHeader, "true")
 	}
 	httpclient.WriteJSON(w, l)
 }

@@ -696,10 +696,10 @@ func (s *Simulator) requestMigrationCertificate(w http.ResponseWriter, r *http.R
 	// answers it under the same number, held by the first mover.
 	holder := s.people[req.IDNumbers[0]]
 	until := c.ValidUntil
-	if _, err := s.issueLicenceAs(ministry.LicenceRequest{Type: string(domain.LicenceMigrationCert), HolderIDNumber: req.IDNumbers[0],
+	if _, _, err := s.issueLicenceAs(ministry.LicenceRequest{Type: string(domain.LicenceMigrationCert), HolderIDNumber: req.IDNumbers[0],
 		HolderName: holder.hh.members[holder.idx].Name, ValidUntil: &until,
 		Data: map[string]string{"collabNo": c.CollabNo, "fromOffice": c.FromOffice, "toOffice": c.ToOffice, "toDivision": c.ToDivision,
-			"toAddress": c.ToAddress, "category": c.Category, "movers": strings.Join(c.IDNumbers, ",")}}, c.LicenceID); err != nil {
+			"toAddress": c.ToAddress, "category": c.Category, "movers": strings.Join(c.IDNumbers, ",")}}, c.LicenceID, ""); err != nil {
 		httpclient.WriteError(w, http.StatusInternalServerError, httpclient.ErrorBody{Code: string(domain.CodeInternal), Message: err.Error()})
 		return
 	}
