@@ -17,7 +17,10 @@
 //     UsedBirthCertificateNumber (already used), NotEligibleIDNumber (off-site
 //     ID card not eligible), ClosedProvince/ClosedBusiness (ID_CARD closed in
 //     51), NoResultIDNumber (household-info verification finds nothing),
-//     UnknownBirthCertificateNumber (not found).
+//     UnknownBirthCertificateNumber (not found);
+//   - the e-licence service (licences.go): licences issued once per
+//     Idempotency-Key and kept with their keys for the simulator's lifetime
+//     (Licences lists them).
 //
 // New builds one (MustNew panics instead of returning an error, for tests).
 //
