@@ -9,7 +9,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"hukou/documents"
 	"hukou/domain"
+	"hukou/domain/birth"
 	"hukou/domain/idcard"
 	"hukou/domain/population"
 	"hukou/integrations/fault"
@@ -171,5 +173,67 @@ func TestIDCard_ELicenceIssuedOnce(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, issued[0].Signature, kept.Signature)
 		require.Equal(t, collabNo, kept.Data["collabNo"])
+	})
+}
+
+// TestBirth_HukouBookIssuedOnce: the settlement's e-hukou-book case job
+// (4.1.2) has the Ministry issue exactly one updated e-hukou book (4.1.1,
+// #17) on both databases, its first run losing the Ministry's answer as in
+// TestIDCard_ELicenceIssuedOnce.
+func TestBirth_HukouBookIssuedOnce(t *testing.T) {
+	t.Parallel()
+	storagetest.EachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		b := setup(t, db)
+		sim, ms := lossyMinistry(t)
+		mc := ministry.New(httpclient.Config{BaseURL: ms.URL, MaxAttempts: 1})
+		blobs, err := blob.NewLocal(t.TempDir())
+		require.NoError(t, err)
+		renderer, err := documents.New(documents.Config{})
+		require.NoError(t, err)
+		cases := storagetest.Engine(db, b.audit)
+		births := birth.New(cases, mc, province.New(httpclient.Config{BaseURL: ms.URL}), renderer, domain.NewArchiveService(cases, blobs, mc, 0))
+		births.Licences = &domain.LicenceService{Repo: db.Licences(), Authority: mc, Audit: b.audit, Cases: cases, Now: time.Now}
+		cases.Register(births)
+
+		// A settled birth at the registration office: the newborn joined
+		// the household of the bundle's resident.
+		hs, err := db.Register().FindHouseholdsByIDs(ctx, []string{b.resident.HouseholdID})
+		require.NoError(t, err)
+		require.Len(t, hs, 1)
+		now := time.Now().UTC()
+		collabNo := "XB" + newID()[:18]
+		result, err := json.Marshal(map[string]any{"householdNumber": hs[0].Number, "newbornName": "陈晓明", "idNumber": "211103202611260011"})
+		require.NoError(t, err)
+		c := &domain.Case{ID: newID(), Kind: birth.Kind, Side: domain.SideRegistration, CollabNo: collabNo, Status: domain.StatusApproved,
+			AcceptanceOffice: "130102000100", RegistrationOffice: b.station, RegistrationProvince: "21", Office: b.station,
+			Applicant: json.RawMessage(`{}`), Ministry: json.RawMessage(`{}`), Result: result, CreatedBy: "officer", CreatedAt: now, UpdatedAt: now}
+		require.NoError(t, db.InTx(ctx, func(ctx context.Context, tx domain.Repos) error { return tx.Cases().CreateCase(ctx, c) }))
+		ofCase := func() []ministry.Licence {
+			var out []ministry.Licence
+			for _, l := range sim.Licences() {
+				if l.Type == string(domain.LicenceHukouBook) && l.Data["collabNo"] == collabNo {
+					out = append(out, l)
+				}
+			}
+			return out
+		}
+
+		const job = "HUKOU_BOOK_LICENCE" // birth's case job of the e-hukou book
+		err = births.RunJob(ctx, c, job)
+		require.Equal(t, domain.CodeUnavailable, domain.ErrorCode(err), "%v", err)
+		require.Len(t, ofCase(), 1, "issued, the answer lost")
+		require.NoError(t, births.RunJob(ctx, c, job), "the job's next attempt")
+		require.NoError(t, births.RunJob(ctx, c, job), "recorded: nothing to do")
+
+		issued := ofCase()
+		require.Len(t, issued, 1, "one e-hukou book at the Ministry")
+		got, err := db.Cases().FindCaseByID(ctx, c.ID)
+		require.NoError(t, err)
+		var out birth.Outcome
+		require.NoError(t, json.Unmarshal(got.Result, &out))
+		require.Equal(t, issued[0].LicenceID, out.HukouBookLicenceID)
+		_, err = db.Licences().FindLicence(ctx, issued[0].LicenceID)
+		require.NoError(t, err)
 	})
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"hukou/domain"
 )
 
 // requestSeals has the instance's administrator request the household seal
@@ -130,7 +132,13 @@ func issueLicenceUntil(t *testing.T, simAddr, typ, idNumber, name, validUntil st
 	}
 	body, err := json.Marshal(in)
 	require.NoError(t, err)
-	res, err := http.Post("http://"+simAddr+"/ministry/v1/licences", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest("POST", "http://"+simAddr+"/ministry/v1/licences", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	// Every issue names its idempotency key (#17); each licence here is
+	// issued once, so a key of its own.
+	req.Header.Set("Idempotency-Key", domain.LicenceKey(domain.LicenceType(typ), "e2e", time.Now().Format(time.RFC3339Nano), idNumber, 1))
+	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
 	require.Equal(t, http.StatusOK, res.StatusCode)

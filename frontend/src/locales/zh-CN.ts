@@ -1784,6 +1784,7 @@ export const zhCN = {
       'document.size': '文书大小超出限制',
       'licence.revoked': '该电子证照已被吊销，不能作为申请材料',
       'licence.expired': '该电子证照已过期，不能作为申请材料',
+      'licence.key_reused': '部库已为本业务签发过内容不同的电子证照，系统不会重复签发；请联系管理员核对后处理',
       'licence.holder': '该电子证照的持证人不是本案件的当事人，不能作为申请材料',
       'licence.id': '请输入或扫描 1–40 位的电子证照编号',
       'auth.office_level': '该步骤须由规定级别的公安机关办理（如县级公安机关审核），本单位不能办理',
