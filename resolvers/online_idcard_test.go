@@ -188,10 +188,10 @@ func TestOnlineIDCard_CounterContact(t *testing.T) {
 		require.Equal(t, "SUBMITTED", still.OnlineApplication.Status)
 
 		// The clerk's phone (normalised) and pick-up by post win; the note,
-		// sent unchanged, and everything left out stay the portal's.
+		// left out, and the identity stay the portal's.
 		var acc struct{ AcceptOnlineIdCardApplication struct{ ID string } }
 		accept(map[string]any{"phone": " 138 0000 1111 ", "pickup": "POST", "postAddress": "石家庄市长安区中山东路1号",
-			"postRecipient": "张三", "postCode": "050000", "reasonNote": "改名"}).ok(t, &acc)
+			"postRecipient": "张三", "postCode": "050000"}).ok(t, &acc)
 		var c struct {
 			Case struct {
 				Details struct {
@@ -233,6 +233,11 @@ func TestOnlineIDCard_CounterContact(t *testing.T) {
 			{"postRecipient", "", "张三"},
 			{"postCode", "", "050000"},
 		}, staff.OnlineApplication.CounterCorrections)
+
+		// The acceptance's audit entry names the corrected fields.
+		entries := b.auditEntries(t, domain.AuditFilter{Operation: "online.accept", SubjectID: app.ID})
+		require.Len(t, entries, 1)
+		require.Contains(t, entries[0].Detail, "corrected at the counter: phone, pickup, postAddress, postRecipient, postCode")
 
 		// The portal reads its own data back as before (masked as ever),
 		// staff read it as submitted, and the corrections are not the portal's.
