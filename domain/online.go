@@ -50,11 +50,25 @@ type OnlineApplication struct {
 	CaseStatus CaseStatus
 	// Result is what the portal may read of the case's outcome (the
 	// kind's OnlineResult); nil while there is none.
-	Result    json.RawMessage
-	Reason    string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Version   int
+	Result json.RawMessage
+	// CounterCorrections are the fields of Data the clerk changed when
+	// completing it at the counter (3.1.4), in the kind's order: the case
+	// was opened with the counter's values, while Data stays as the portal
+	// submitted it. Staff read them; the portal never does.
+	CounterCorrections []OnlineCorrection
+	Reason             string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	Version            int
+}
+
+// OnlineCorrection is one field of an online application's data that the
+// clerk corrected with the person at the counter (3.1.4): the field as the
+// accepting input names it, the portal's value and the counter's.
+type OnlineCorrection struct {
+	Field   string `json:"field"`
+	Portal  string `json:"portal"`
+	Counter string `json:"counter"`
 }
 
 // OnlineMaterial is one file uploaded with an online application, checked
@@ -78,9 +92,11 @@ type OnlineIntake interface {
 	CheckOnline(data json.RawMessage) (json.RawMessage, error)
 	// StartOnline opens the case of app at the calling clerk's counter:
 	// the kind's own intake with its look-ups and what the clerk captured
-	// there (counter, the kind's own type; nil when nothing was), running
-	// link in the creating transaction. Errors: as the kind's intake.
-	StartOnline(ctx context.Context, app *OnlineApplication, counter any, link func(ctx context.Context, tx Repos, c *Case) error) (*Case, error)
+	// or corrected there (counter, the kind's own type; nil when nothing
+	// was), running link in the creating transaction with the corrections
+	// of app's data the case was opened with (nil for none). A refused
+	// correction opens nothing. Errors: as the kind's intake.
+	StartOnline(ctx context.Context, app *OnlineApplication, counter any, link func(ctx context.Context, tx Repos, c *Case, corrections []OnlineCorrection) error) (*Case, error)
 	// OnlineResult returns what the portal may read of c's outcome (nil
 	// while there is none).
 	OnlineResult(c *Case) (json.RawMessage, error)

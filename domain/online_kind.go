@@ -33,6 +33,16 @@ type OnlineKind[D, R any] struct {
 	// data and what the clerk captured (counter; nil from the generic
 	// acceptOnlineApplication), running link in the creating transaction.
 	Start func(ctx context.Context, app *OnlineApplication, d D, counter any, link func(ctx context.Context, tx Repos, c *Case) error) (*Case, error)
+	// Correct applies to d, the portal's data as stored, the corrections
+	// the clerk confirmed with the person at the counter (carried in
+	// counter, as Start receives it), checked and normalised as the
+	// counter's own intake does, and returns the fields whose value
+	// changed; a field the clerk left out keeps the portal's value, and
+	// what identifies the application is never the counter's to change.
+	// It runs before Start, so a refused correction opens nothing and
+	// leaves the application as it was. Errors: CodeInvalid naming the
+	// accepting input's field. nil: the portal's data always stands.
+	Correct func(d *D, counter any) ([]OnlineCorrection, error)
 	// Result returns what the portal may read of c's outcome (nil while
 	// there is none).
 	Result func(c *Case) (*R, error)
@@ -65,12 +75,21 @@ func (k OnlineKind[D, R]) CheckOnline(raw json.RawMessage) (json.RawMessage, err
 }
 
 // StartOnline implements OnlineIntake.
-func (k OnlineKind[D, R]) StartOnline(ctx context.Context, app *OnlineApplication, counter any, link func(ctx context.Context, tx Repos, c *Case) error) (*Case, error) {
+func (k OnlineKind[D, R]) StartOnline(ctx context.Context, app *OnlineApplication, counter any, link func(ctx context.Context, tx Repos, c *Case, corrections []OnlineCorrection) error) (*Case, error) {
 	var d D
 	if err := json.Unmarshal(app.Data, &d); err != nil {
 		return nil, err
 	}
-	return k.Start(ctx, app, d, counter, link)
+	var corrections []OnlineCorrection
+	if k.Correct != nil {
+		var err error
+		if corrections, err = k.Correct(&d, counter); err != nil {
+			return nil, err
+		}
+	}
+	return k.Start(ctx, app, d, counter, func(ctx context.Context, tx Repos, c *Case) error {
+		return link(ctx, tx, c, corrections)
+	})
 }
 
 // OnlineResult implements OnlineIntake.

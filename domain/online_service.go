@@ -265,7 +265,11 @@ func (s *OnlineService) forClerk(ctx context.Context, repos Repos, actor *Actor,
 // errors; CodeNotFound (also outside the jurisdiction); CodeConflict when
 // it is no longer queued or the version is stale. counter is what the clerk
 // captured at the counter in the kind's own type (an ID card's photo and
-// fingerprints), nil when the kind needs nothing.
+// fingerprints, and the contact details confirmed with the person), nil
+// when the kind needs nothing. The kind's corrections of the portal's data
+// (OnlineKind.Correct) are the case's, and are recorded on the application
+// (CounterCorrections) and, by field, in its audit entry; a refused one
+// leaves the application queued and unchanged.
 func (s *OnlineService) Accept(ctx context.Context, id string, version int, counter any) (*Case, error) {
 	actor, err := Authorize(ctx, RoleClerk)
 	if err != nil {
@@ -279,7 +283,7 @@ func (s *OnlineService) Accept(ctx context.Context, id string, version int, coun
 	if err != nil {
 		return nil, err
 	}
-	c, err := oi.StartOnline(ctx, a, counter, func(ctx context.Context, tx Repos, c *Case) error {
+	c, err := oi.StartOnline(ctx, a, counter, func(ctx context.Context, tx Repos, c *Case, corrections []OnlineCorrection) error {
 		cur, err := s.forClerk(ctx, tx, actor, a.ID, a.Version)
 		if err != nil {
 			return err
@@ -294,10 +298,19 @@ func (s *OnlineService) Accept(ctx context.Context, id string, version int, coun
 			}
 		}
 		cur.Status, cur.CaseID, cur.CollabNo, cur.CaseStatus, cur.UpdatedAt = OnlineAccepted, c.ID, c.CollabNo, c.Status, now
+		cur.CounterCorrections = corrections
 		if err := tx.Online().UpdateOnlineApplication(ctx, cur); err != nil {
 			return err
 		}
-		if err := tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "online.accept", "OnlineApplication", cur.ID, "case "+c.ID)); err != nil {
+		detail := "case " + c.ID
+		if len(corrections) > 0 { // the values are on the application, read by staff with their masking
+			fields := make([]string, len(corrections))
+			for i, co := range corrections {
+				fields[i] = co.Field
+			}
+			detail += ", corrected at the counter: " + strings.Join(fields, ", ")
+		}
+		if err := tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "online.accept", "OnlineApplication", cur.ID, detail)); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, cur)

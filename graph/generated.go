@@ -1092,22 +1092,23 @@ type ComplexityRoot struct {
 	}
 
 	OnlineApplication struct {
-		CaseID     func(childComplexity int) int
-		CaseStatus func(childComplexity int) int
-		ClientID   func(childComplexity int) int
-		CollabNo   func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		Data       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Materials  func(childComplexity int) int
-		Office     func(childComplexity int) int
-		Reason     func(childComplexity int) int
-		Reference  func(childComplexity int) int
-		Result     func(childComplexity int) int
-		Status     func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
-		Version    func(childComplexity int) int
+		CaseID             func(childComplexity int) int
+		CaseStatus         func(childComplexity int) int
+		ClientID           func(childComplexity int) int
+		CollabNo           func(childComplexity int) int
+		CounterCorrections func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Data               func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Materials          func(childComplexity int) int
+		Office             func(childComplexity int) int
+		Reason             func(childComplexity int) int
+		Reference          func(childComplexity int) int
+		Result             func(childComplexity int) int
+		Status             func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	OnlineApplicationConnection struct {
@@ -1125,6 +1126,12 @@ type ComplexityRoot struct {
 		MessageID func(childComplexity int) int
 		Status    func(childComplexity int) int
 		Subject   func(childComplexity int) int
+	}
+
+	OnlineCorrection struct {
+		Counter func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Portal  func(childComplexity int) int
 	}
 
 	OnlineMaterial struct {
@@ -6655,6 +6662,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OnlineApplication.CollabNo(childComplexity), true
+	case "OnlineApplication.counterCorrections":
+		if e.ComplexityRoot.OnlineApplication.CounterCorrections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineApplication.CounterCorrections(childComplexity), true
 	case "OnlineApplication.createdAt":
 		if e.ComplexityRoot.OnlineApplication.CreatedAt == nil {
 			break
@@ -6778,6 +6791,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OnlineApplicationEvent.Subject(childComplexity), true
+
+	case "OnlineCorrection.counter":
+		if e.ComplexityRoot.OnlineCorrection.Counter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineCorrection.Counter(childComplexity), true
+	case "OnlineCorrection.field":
+		if e.ComplexityRoot.OnlineCorrection.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineCorrection.Field(childComplexity), true
+	case "OnlineCorrection.portal":
+		if e.ComplexityRoot.OnlineCorrection.Portal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnlineCorrection.Portal(childComplexity), true
 
 	case "OnlineMaterial.code":
 		if e.ComplexityRoot.OnlineMaterial.Code == nil {
@@ -10187,6 +10219,8 @@ func (ec *executionContext) childFields_OnlineApplication(ctx context.Context, f
 		return ec.fieldContext_OnlineApplication_data(ctx, field)
 	case "materials":
 		return ec.fieldContext_OnlineApplication_materials(ctx, field)
+	case "counterCorrections":
+		return ec.fieldContext_OnlineApplication_counterCorrections(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_OnlineApplication_createdAt(ctx, field)
 	case "updatedAt":
@@ -10229,6 +10263,18 @@ func (ec *executionContext) childFields_OnlineApplicationEvent(ctx context.Conte
 		return ec.fieldContext_OnlineApplicationEvent_at(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OnlineApplicationEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_OnlineCorrection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_OnlineCorrection_field(ctx, field)
+	case "portal":
+		return ec.fieldContext_OnlineCorrection_portal(ctx, field)
+	case "counter":
+		return ec.fieldContext_OnlineCorrection_counter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnlineCorrection", field.Name)
 }
 
 func (ec *executionContext) childFields_OnlineMaterial(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -36023,6 +36069,56 @@ func (ec *executionContext) fieldContext_OnlineApplication_materials(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _OnlineApplication_counterCorrections(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineApplication_counterCorrections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CounterCorrections, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal []domain.OnlineCorrection
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal []domain.OnlineCorrection
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.OnlineCorrection) graphql.Marshaler {
+			return ec.marshalNOnlineCorrection2ᚕhukouᚋdomainᚐOnlineCorrectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineApplication_counterCorrections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnlineApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineCorrection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OnlineApplication_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineApplication) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36301,6 +36397,111 @@ func (ec *executionContext) _OnlineApplicationEvent_at(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_OnlineApplicationEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OnlineApplicationEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OnlineCorrection_field(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineCorrection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineCorrection_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineCorrection_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineCorrection", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineCorrection_portal(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineCorrection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineCorrection_portal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Portal, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineCorrection_portal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineCorrection", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnlineCorrection_counter(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineCorrection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnlineCorrection_counter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counter, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				kind, err := ec.unmarshalNPiiKind2hukouᚋdomainᚐPIIKind(ctx, "TEXT")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Pii == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive pii is not implemented")
+				}
+				return ec.Directives.Pii(ctx, obj, directive0, kind)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnlineCorrection_counter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnlineCorrection", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnlineMaterial_code(ctx context.Context, field graphql.CollectedField, obj *domain.OnlineMaterial) (ret graphql.Marshaler) {
@@ -44839,7 +45040,7 @@ func (ec *executionContext) unmarshalInputAcceptOnlineIdCardApplicationInput(ctx
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "photo", "fingerprints"}
+	fieldsInOrder := [...]string{"id", "version", "photo", "fingerprints", "phone", "pickup", "postAddress", "postRecipient", "postCode", "reasonNote"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -44874,6 +45075,48 @@ func (ec *executionContext) unmarshalInputAcceptOnlineIdCardApplicationInput(ctx
 				return it, err
 			}
 			it.Fingerprints = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "pickup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pickup"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pickup = data
+		case "postAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postAddress"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostAddress = data
+		case "postRecipient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postRecipient"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostRecipient = data
+		case "postCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostCode = data
+		case "reasonNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNote = data
 		}
 	}
 	return it, nil
@@ -56858,6 +57101,11 @@ func (ec *executionContext) _OnlineApplication(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "counterCorrections":
+			out.Values[i] = ec._OnlineApplication_counterCorrections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdAt":
 			out.Values[i] = ec._OnlineApplication_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56997,6 +57245,49 @@ func (ec *executionContext) _OnlineApplicationEvent(ctx context.Context, sel ast
 			out.Values[i] = ec._OnlineApplicationEvent_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onlineCorrectionImplementors = []string{"OnlineCorrection"}
+
+func (ec *executionContext) _OnlineCorrection(ctx context.Context, sel ast.SelectionSet, obj *domain.OnlineCorrection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onlineCorrectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnlineCorrection")
+		case "field":
+			out.Values[i] = ec._OnlineCorrection_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "portal":
+			out.Values[i] = ec._OnlineCorrection_portal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counter":
+			out.Values[i] = ec._OnlineCorrection_counter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -61278,6 +61569,26 @@ func (ec *executionContext) marshalNOnlineApplicationStatus2hukouᚋdomainᚐOnl
 		graphql.AddInvalidNullFromMarshaler(ctx, "OnlineApplicationStatus!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNOnlineCorrection2hukouᚋdomainᚐOnlineCorrection(ctx context.Context, sel ast.SelectionSet, v domain.OnlineCorrection) graphql.Marshaler {
+	return ec._OnlineCorrection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOnlineCorrection2ᚕhukouᚋdomainᚐOnlineCorrectionᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.OnlineCorrection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOnlineCorrection2hukouᚋdomainᚐOnlineCorrection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNOnlineMaterial2hukouᚋdomainᚐOnlineMaterial(ctx context.Context, sel ast.SelectionSet, v domain.OnlineMaterial) graphql.Marshaler {

@@ -163,7 +163,10 @@ func (r *mutationResolver) SubmitOnlineIDCardApplication(ctx context.Context, in
 
 // AcceptOnlineIDCardApplication is the resolver for the acceptOnlineIdCardApplication field.
 func (r *mutationResolver) AcceptOnlineIDCardApplication(ctx context.Context, input model.AcceptOnlineIDCardApplicationInput) (*domain.Case, error) {
-	return r.Online.Accept(ctx, input.ID, input.Version, idcard.Captures{Photo: input.Photo, Fingerprints: values(input.Fingerprints)})
+	return r.Online.Accept(ctx, input.ID, input.Version, idcard.OnlineCounter{
+		Captures: idcard.Captures{Photo: input.Photo, Fingerprints: values(input.Fingerprints)},
+		Contact: idcard.ContactCorrection{Phone: input.Phone, Pickup: input.Pickup, PostAddress: input.PostAddress,
+			PostRecipient: input.PostRecipient, PostCode: input.PostCode, ReasonNote: input.ReasonNote}})
 }
 
 // IDCardSettings is the resolver for the idCardSettings field.

@@ -14,23 +14,25 @@ import (
 // onlineRow is the bun model of online_applications.
 type onlineRow struct {
 	bun.BaseModel `bun:"table:online_applications"`
-	ID            string    `bun:"id,pk"`
-	ClientUserID  string    `bun:"client_user_id"`
-	ClientID      string    `bun:"client_id"`
-	Kind          string    `bun:"kind"`
-	Office        string    `bun:"office"`
-	Reference     string    `bun:"reference"`
-	Data          string    `bun:"data"`
-	Materials     string    `bun:"materials"`
-	Status        string    `bun:"status"`
-	CaseID        *string   `bun:"case_id"`
-	CollabNo      string    `bun:"collab_no"`
-	CaseStatus    string    `bun:"case_status"`
-	Result        string    `bun:"result"`
-	Reason        string    `bun:"reason"`
-	CreatedAt     time.Time `bun:"created_at"`
-	UpdatedAt     time.Time `bun:"updated_at"`
-	Version       int       `bun:"version"`
+	ID            string  `bun:"id,pk"`
+	ClientUserID  string  `bun:"client_user_id"`
+	ClientID      string  `bun:"client_id"`
+	Kind          string  `bun:"kind"`
+	Office        string  `bun:"office"`
+	Reference     string  `bun:"reference"`
+	Data          string  `bun:"data"`
+	Materials     string  `bun:"materials"`
+	Status        string  `bun:"status"`
+	CaseID        *string `bun:"case_id"`
+	CollabNo      string  `bun:"collab_no"`
+	CaseStatus    string  `bun:"case_status"`
+	Result        string  `bun:"result"`
+	// Corrections is OnlineApplication.CounterCorrections as JSON, "" for none.
+	Corrections string    `bun:"counter_corrections"`
+	Reason      string    `bun:"reason"`
+	CreatedAt   time.Time `bun:"created_at"`
+	UpdatedAt   time.Time `bun:"updated_at"`
+	Version     int       `bun:"version"`
 }
 
 func onlineRowOf(a *domain.OnlineApplication) (*onlineRow, error) {
@@ -43,6 +45,13 @@ func onlineRowOf(a *domain.OnlineApplication) (*onlineRow, error) {
 		CaseStatus: string(a.CaseStatus), Result: string(a.Result), Reason: a.Reason, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(), Version: a.Version}
 	if a.CaseID != "" {
 		row.CaseID = &a.CaseID
+	}
+	if len(a.CounterCorrections) > 0 {
+		raw, err := json.Marshal(a.CounterCorrections)
+		if err != nil {
+			return nil, fmt.Errorf("encode the counter corrections of online application %s: %w", a.ID, err)
+		}
+		row.Corrections = string(raw)
 	}
 	return row, nil
 }
@@ -59,6 +68,11 @@ func (r *onlineRow) toDomain() (*domain.OnlineApplication, error) {
 	}
 	if err := json.Unmarshal([]byte(r.Materials), &a.Materials); err != nil {
 		return nil, fmt.Errorf("decode the materials of online application %s: %w", r.ID, err)
+	}
+	if r.Corrections != "" {
+		if err := json.Unmarshal([]byte(r.Corrections), &a.CounterCorrections); err != nil {
+			return nil, fmt.Errorf("decode the counter corrections of online application %s: %w", r.ID, err)
+		}
 	}
 	return a, nil
 }
@@ -124,6 +138,7 @@ func (r onlineRepo) UpdateOnlineApplication(ctx context.Context, a *domain.Onlin
 	res, err := r.idb.NewUpdate().Model((*onlineRow)(nil)).
 		Set("status = ?", row.Status).Set("case_id = ?", row.CaseID).Set("collab_no = ?", row.CollabNo).
 		Set("case_status = ?", row.CaseStatus).Set("result = ?", row.Result).Set("reason = ?", row.Reason).
+		Set("counter_corrections = ?", row.Corrections).
 		Set("updated_at = ?", row.UpdatedAt).Set("version = version + 1").
 		Where("id = ? AND version = ?", a.ID, a.Version).Exec(ctx)
 	if err != nil {

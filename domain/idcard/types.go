@@ -305,6 +305,27 @@ type CorrectionInput struct {
 	Captures      Captures
 }
 
+// OnlineCounter is what the clerk brings to an online application at the
+// counter (3.1.4, 1.1.8): the captures, and the contact details confirmed
+// with the person, which win over the portal's.
+type OnlineCounter struct {
+	Captures Captures
+	Contact  ContactCorrection
+}
+
+// ContactCorrection is the contact part of the applicant's data as the
+// clerk confirmed it at the counter (#18): each nil field keeps the
+// portal's value. Whose application it is, its kind and its reason are
+// the portal's and have no field here.
+type ContactCorrection struct {
+	Phone         *string
+	Pickup        *string
+	PostAddress   *string
+	PostRecipient *string
+	PostCode      *string
+	ReasonNote    *string
+}
+
 // Outcome is what the offices decided and recorded, kept in the case's
 // Result on both sides.
 type Outcome struct {

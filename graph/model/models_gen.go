@@ -26,7 +26,7 @@ type AcceptOnlineApplicationInput struct {
 	Version int `json:"version"`
 }
 
-// Completes an online ID card application at the counter with the photo and the fingers taken there (3.1.4, 1.1.8).
+// Completes an online ID card application at the counter with the photo and the fingers taken there and the contact details confirmed with the person (3.1.4, 1.1.8); the ID number, application kind and reason stay the portal's.
 type AcceptOnlineIDCardApplicationInput struct {
 	// The application.
 	ID string `json:"id"`
@@ -36,6 +36,18 @@ type AcceptOnlineIDCardApplicationInput struct {
 	Photo string `json:"photo"`
 	// Two fingers.
 	Fingerprints []*idcard.FingerprintCapture `json:"fingerprints"`
+	// The phone confirmed at the counter; null keeps the portal's. Checked as startIdCardApplication's (reason id_card.phone).
+	Phone *string `json:"phone,omitempty"`
+	// IN_PERSON or POST as confirmed at the counter; null keeps the portal's.
+	Pickup *string `json:"pickup,omitempty"`
+	// By post: the address; null keeps the portal's (IN_PERSON clears it).
+	PostAddress *string `json:"postAddress,omitempty"`
+	// By post: the recipient; null keeps the portal's.
+	PostRecipient *string `json:"postRecipient,omitempty"`
+	// By post: the 6-digit post code; null keeps the portal's.
+	PostCode *string `json:"postCode,omitempty"`
+	// The note on the reason; null keeps the portal's.
+	ReasonNote *string `json:"reasonNote,omitempty"`
 }
 
 type AnnounceCollaborationKeyInput struct {

@@ -602,6 +602,7 @@ export const zhCN = {
     stepLookupHint: '部库核查，不保存',
     stepForm: '申请信息',
     stepFormHint: '申领原因与领证方式',
+    onlineContactHint: '以下联系方式、领证方式和原因说明已按网上申请预填。请与申请人核对；您在此所做的修改将随受理一并保存，并记录修改前后的内容。',
     stepCapture: '相片与指纹',
     stepCaptureHint: '相片标准与指纹采集仪',
     stepConfirm: '确认',
@@ -1415,7 +1416,7 @@ export const zhCN = {
   portal: {
     foundFlag: (at: string, station: string) => `已拾获：${at} 交 ${station} 保管`,
     foundFlagClaimed: '曾拾获，已领回',
-    onlineIdCard: '网上申请的居民身份证业务：申请人信息已由平台提交，请核验部库信息，现场采集相片和指纹后确认受理。',
+    onlineIdCard: '网上申请的居民身份证业务：申请人信息已由平台提交，请核验部库信息，与申请人核对联系方式和领证方式（修改将随受理保存），现场采集相片和指纹后确认受理。',
     clients: {
       title: '接入平台管理',
       hint: '登记互联网+政务服务平台的接入凭据：可办理的业务、可提交的单位范围、调用频率上限、推送地址和允许调用的操作摘要。密钥只在创建和更换时显示一次。',

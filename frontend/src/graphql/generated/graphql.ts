@@ -4,14 +4,26 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** Completes an online ID card application at the counter with the photo and the fingers taken there (3.1.4, 1.1.8). */
+/** Completes an online ID card application at the counter with the photo and the fingers taken there and the contact details confirmed with the person (3.1.4, 1.1.8); the ID number, application kind and reason stay the portal's. */
 export type AcceptOnlineIdCardApplicationInput = {
   /** Two fingers. */
   fingerprints: Array<FingerprintCaptureInput>;
   /** The application. */
   id: string | number;
+  /** The phone confirmed at the counter; null keeps the portal's. Checked as startIdCardApplication's (reason id_card.phone). */
+  phone?: string | null | undefined;
   /** The GA 461 photo, JPEG, base64. */
   photo: string;
+  /** IN_PERSON or POST as confirmed at the counter; null keeps the portal's. */
+  pickup?: string | null | undefined;
+  /** By post: the address; null keeps the portal's (IN_PERSON clears it). */
+  postAddress?: string | null | undefined;
+  /** By post: the 6-digit post code; null keeps the portal's. */
+  postCode?: string | null | undefined;
+  /** By post: the recipient; null keeps the portal's. */
+  postRecipient?: string | null | undefined;
+  /** The note on the reason; null keeps the portal's. */
+  reasonNote?: string | null | undefined;
   /** The version you read. */
   version: number;
 };

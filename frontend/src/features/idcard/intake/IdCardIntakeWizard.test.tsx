@@ -98,6 +98,17 @@ describe('the ID card intake', () => {
     expect(await screen.findByText('核查通过，可以受理')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: '下一步' }));
     expect(await screen.findByDisplayValue('13912345678')).toBeInTheDocument();
+    // #18: the clerk is told the corrections made here are saved with the acceptance.
+    expect(screen.getByTestId('idcard-online-contact-hint')).toHaveTextContent('您在此所做的修改将随受理一并保存');
+  });
+
+  it('tells nothing of a portal at the counter’s own intake', async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<IdCardIntakeWizard onCreated={vi.fn()} />, [...codeListMocks, settingsMock, lookup([])]);
+    await lookUp(user);
+    await user.click(await screen.findByRole('button', { name: '下一步' }));
+    expect(await screen.findByLabelText('联系电话')).toBeInTheDocument();
+    expect(screen.queryByTestId('idcard-online-contact-hint')).not.toBeInTheDocument();
   });
 
   it('goes on when the look-ups pass', async () => {

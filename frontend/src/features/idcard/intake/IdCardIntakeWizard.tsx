@@ -23,6 +23,7 @@ import { emptySlots, FingerprintCapture, fingerProblem, toInput, type FingerSlot
 import { Summary } from '../Summary';
 import { ContactFields, contactFields, contactInput, emptyContact, type ContactValues } from './ContactFields';
 import { LookupResult } from './LookupResult';
+import { onlineAcceptInput } from './onlineAccept';
 
 const t = zhCN.idCard;
 
@@ -110,10 +111,8 @@ export function IdCardIntakeWizard({ onCreated, online }: { onCreated: (c: CaseD
     if (!asked || !photo) return;
     try {
       if (online) {
-        // The portal's data stands; the counter adds the photo and the fingers (3.1.4).
-        const { data } = await acceptOnline({
-          variables: { input: { id: online.id, version: online.version, photo: photo.base64, fingerprints: toInput(fingers) } },
-        });
+        // The counter adds the photo and the fingers, and the contact details as the clerk confirmed them win over the portal's (#18, 3.1.4).
+        const { data } = await acceptOnline({ variables: { input: onlineAcceptInput(online, values, photo.base64, toInput(fingers)) } });
         if (data) {
           void message.success(`${t.saved} ${data.acceptOnlineIdCardApplication.collabNo}`);
           onCreated(data.acceptOnlineIdCardApplication);
@@ -138,7 +137,7 @@ export function IdCardIntakeWizard({ onCreated, online }: { onCreated: (c: CaseD
         notify: (msg) => void message.error(msg),
         setFieldError: (field, msg) => {
           void message.error(msg);
-          if ((contactFields as readonly string[]).includes(field)) setStep(1);
+          if ((contactFields as readonly string[]).includes(field) || field === 'reasonNote') setStep(1);
           else if (field === 'photo' || field.startsWith('fingerprints')) setStep(2);
           return true;
         },
@@ -211,6 +210,7 @@ export function IdCardIntakeWizard({ onCreated, online }: { onCreated: (c: CaseD
       )}
       {step === 1 && (
         <Card title={t.stepForm}>
+          {online && <Alert type="info" showIcon message={t.onlineContactHint} style={{ marginBottom: 16 }} data-testid="idcard-online-contact-hint" />}
           <Form form={form} layout="vertical" initialValues={values} onFinish={onForm} style={{ maxWidth: 640 }}>
             <Form.Item label={t.reason}>{asked ? reasonName(asked.reason) : ''}</Form.Item>
             <Form.Item name="reasonNote" label={t.reasonNote}>

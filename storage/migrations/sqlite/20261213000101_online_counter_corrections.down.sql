@@ -1,0 +1,1 @@
+ALTER TABLE online_applications DROP COLUMN counter_corrections;
