@@ -136,7 +136,7 @@ func GenerateCaseRecords(cfg CaseConfig, yield func(c *domain.Case, history []do
 		if c.People, err = k.w.PeopleOf(&c); err != nil {
 			return fmt.Errorf("seed case %s: %w", c.CollabNo, err)
 		}
-		history = k.history(rng, &c, history[:0])
+		history = k.history(rng, &c, st, history[:0])
 		if err := yield(&c, history); err != nil {
 			return err
 		}
@@ -233,8 +233,9 @@ func stepPaths(w *domain.Workflow, side domain.Side) map[domain.CaseStatus][]*do
 }
 
 // Who the history of a generated case names: a user step was taken by the
-// seeder at the case's office; a message or system step by the engine's
-// system actor, "collaboration", as the engine records it.
+// seeder at the case's station, or at its county bureau for a step of the
+// bureaus only (Step.Levels, the ID card review); a message or system step
+// by the engine's system actor, "collaboration", as the engine records it.
 const (
 	seedActor   = "seed"
 	systemActor = "collaboration"
@@ -245,11 +246,11 @@ const (
 // from no status, Data "{}", a message step with its message's ID), the
 // first at c.CreatedAt, the last at c.UpdatedAt, the others in between in
 // order.
-func (k *caseKind) history(rng *rand.Rand, c *domain.Case, out []domain.CaseAction) []domain.CaseAction {
+func (k *caseKind) history(rng *rand.Rand, c *domain.Case, st *station, out []domain.CaseAction) []domain.CaseAction {
 	path := k.paths[c.Side][c.Status]
 	span := c.UpdatedAt.Sub(c.CreatedAt)
 	var from domain.CaseStatus
-	for i, st := range path {
+	for i, step := range path {
 		at := c.CreatedAt
 		switch {
 		case i == len(path)-1 && i > 0:
@@ -258,16 +259,19 @@ func (k *caseKind) history(rng *rand.Rand, c *domain.Case, out []domain.CaseActi
 			// Step i within the i-th of len(path)-1 equal slices of the span.
 			at = c.CreatedAt.Add(time.Duration((float64(i) + rng.Float64()) / float64(len(path)-1) * float64(span)))
 		}
-		a := domain.CaseAction{ID: caseID(at, rng.Uint64()), CaseID: c.ID, Seq: i + 1, Action: st.Action, From: from, To: st.To,
+		a := domain.CaseAction{ID: caseID(at, rng.Uint64()), CaseID: c.ID, Seq: i + 1, Action: step.Action, From: from, To: step.To,
 			ActorName: seedActor, Office: c.Office, Data: emptyData, At: at}
-		if st.OnMessage != "" || st.System {
+		switch {
+		case step.OnMessage != "" || step.System:
 			a.ActorName, a.Office = systemActor, ""
+		case len(step.Levels) > 0 && !slices.Contains(step.Levels, domain.OfficePoliceStation):
+			a.Office = st.office.ParentCode
 		}
-		if st.OnMessage != "" {
+		if step.OnMessage != "" {
 			a.MessageID = caseID(at, rng.Uint64())
 		}
 		out = append(out, a)
-		from = st.To
+		from = step.To
 	}
 	return out
 }

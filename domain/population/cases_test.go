@@ -128,6 +128,10 @@ func TestGenerateCaseRecords(t *testing.T) {
 			case st.System:
 				require.Equal(t, "collaboration", a.ActorName)
 				require.Empty(t, a.MessageID)
+			case len(st.Levels) > 0:
+				// A bureau's step (the ID card review, 2.1.4): at the station's county bureau.
+				require.Equal(t, "seed", a.ActorName)
+				require.Equal(t, c.Office[:6]+"000000", a.Office)
 			default:
 				require.Equal(t, "seed", a.ActorName)
 				require.Equal(t, c.Office, a.Office)
