@@ -48,7 +48,8 @@ func benchQuery(ctx context.Context, db *storage.DB, dsn string, sc scale, logf 
 	if err != nil {
 		return nil, fmt.Errorf("seed cases: %w", err)
 	}
-	logf("seeded %d cases in %s", seeded.Cases, seeded.Elapsed.Round(time.Millisecond))
+	logf("seeded %d cases with %d persons and %d history entries in %s", seeded.Cases, seeded.CasePeople, seeded.CaseActions,
+		seeded.Elapsed.Round(time.Millisecond))
 	sqldb := db.SQL()
 	if _, err := sqldb.ExecContext(ctx, "VACUUM ANALYZE cases"); err != nil {
 		return nil, err

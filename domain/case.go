@@ -232,6 +232,26 @@ type Workflow struct {
 	Promise time.Duration
 }
 
+// PeopleOf returns the persons c is about as the engine keeps them beside
+// the case (case_people) for the case list's search: the kind's People,
+// without entries that have neither a name nor an ID number; never nil.
+// A kind that declares no People gives none. The seeder (population) calls
+// it too, so a seeded case is found like one the engine saved.
+func (w *Workflow) PeopleOf(c *Case) ([]CasePerson, error) {
+	if w.People == nil {
+		return []CasePerson{}, nil
+	}
+	people, err := w.People(c)
+	if err != nil {
+		return nil, fmt.Errorf("the persons of case %s: %w", c.ID, err)
+	}
+	people = slices.DeleteFunc(people, func(p CasePerson) bool { return p.Name == "" && p.IDNumber == "" })
+	if people == nil {
+		people = []CasePerson{}
+	}
+	return people, nil
+}
+
 // State returns the spec of status s.
 func (w *Workflow) State(s CaseStatus) (StateSpec, bool) {
 	for _, st := range w.States {

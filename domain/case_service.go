@@ -574,14 +574,11 @@ func setPeople(w *Workflow, c *Case) error {
 	if w == nil || w.People == nil {
 		return nil
 	}
-	people, err := w.People(c)
+	people, err := w.PeopleOf(c)
 	if err != nil {
-		return fmt.Errorf("the persons of case %s: %w", c.ID, err)
+		return err
 	}
-	c.People = slices.DeleteFunc(people, func(p CasePerson) bool { return p.Name == "" && p.IDNumber == "" })
-	if c.People == nil {
-		c.People = []CasePerson{}
-	}
+	c.People = people
 	return nil
 }
 

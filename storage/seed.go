@@ -20,8 +20,12 @@ type SeedReport struct {
 	Addresses  int
 	Households int
 	Residents  int
-	Cases      int // SeedCases
-	Elapsed    time.Duration
+	// Cases, CasePeople and CaseActions are SeedCases': the cases, the
+	// persons kept beside them and their history entries.
+	Cases       int
+	CasePeople  int
+	CaseActions int
+	Elapsed     time.Duration
 }
 
 // SeedOption adjusts SeedPopulation.

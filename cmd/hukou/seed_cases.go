@@ -25,9 +25,11 @@ func runSeedCases(ctx context.Context, args []string) error {
 			"on both sides (A: accepted at a station of the city for a hukou in another province; R: the other\n"+
 			"way round), with the statuses of each side's steps (old cases mostly finished, new ones mostly open),\n"+
 			"creation dates over the two years before 2026-11-01, and every field each kind declares for query\n"+
-			"views filled (the result's once the case is decided). The same seed gives the same cases; the\n"+
-			"city's offices are created when missing. COPY on PostgreSQL (1 M cases in minutes), multi-row\n"+
-			"INSERTs on SQLite. Loading the same cases twice fails (conflict): use another --seed.")
+			"views filled (the result's once the case is decided); beside each case the persons its kind declares\n"+
+			"(the case list finds it by their names and ID numbers) and the history of the steps that led to its\n"+
+			"status. The same seed gives the same cases; the city's offices are created when missing. COPY on\n"+
+			"PostgreSQL (1 M cases in minutes), multi-row INSERTs on SQLite. Loading the same cases twice fails\n"+
+			"(conflict): use another --seed.")
 	n := fs.Int("n", 10000, "number of cases to generate")
 	division := fs.String("division", "211100", "GB/T 2260 code of the city")
 	seed := fs.Int64("seed", 1, "generator seed: the same seed gives the same cases")
@@ -52,7 +54,9 @@ func runSeedCases(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("seeded %d cases (%s) in %s: %.0f cases/s\n", rep.Cases, *division, rep.Elapsed.Round(time.Millisecond),
-		float64(rep.Cases)/rep.Elapsed.Seconds())
+	rows := rep.Cases + rep.CasePeople + rep.CaseActions
+	fmt.Printf("seeded %d cases with %d persons and %d history entries (%s) in %s: %.0f cases/s, %.0f rows/s\n",
+		rep.Cases, rep.CasePeople, rep.CaseActions, *division, rep.Elapsed.Round(time.Millisecond),
+		float64(rep.Cases)/rep.Elapsed.Seconds(), float64(rows)/rep.Elapsed.Seconds())
 	return nil
 }

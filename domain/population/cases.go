@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,16 +52,30 @@ var (
 	authorities = []string{"盘锦市公安局兴隆台分局", "盘锦市公安局双台子分局", "盘锦市公安局大洼分局", "盘山县公安局"}
 )
 
-// GenerateCases streams cfg's cases to yield in creation order. The
-// *domain.Case passed to yield is reused by the next call. Each case draws
-// from its own random stream (the seed and its index); creation times are
-// spread evenly over the two years before RefDate. Side A copies belong to a station of the city and
-// name a station in another province as the registration office; side R
+// GenerateCases streams cfg's cases to yield in creation order, as
+// GenerateCaseRecords does, without their histories.
+func GenerateCases(cfg CaseConfig, yield func(*domain.Case) error) error {
+	return GenerateCaseRecords(cfg, func(c *domain.Case, _ []domain.CaseAction) error { return yield(c) })
+}
+
+// GenerateCaseRecords streams cfg's cases to yield in creation order, each
+// with what the engine keeps beside a case it saved: its persons in
+// c.People (the kind's Workflow.People read from the generated documents,
+// as domain.Workflow.PeopleOf gives them) and its history, the steps of its
+// side from the one that created it to its status (the shortest way through
+// the kind's workflow), dated from its creation to its last update. The
+// *domain.Case and the history passed to yield are reused by the next
+// call. Each case draws from its own random stream (the seed and its
+// index); creation times are spread evenly over the two years before
+// RefDate. Side A copies belong to a station of the city and name a
+// station in another province as the registration office; side R
 // copies the other way round. Statuses are the side's own (from the
 // workflow's steps), mostly finished for old cases and mostly open for new
 // ones; every field a kind declares is filled (result fields once the case
-// is decided). It returns a CodeInvalid *domain.Error for a bad config.
-func GenerateCases(cfg CaseConfig, yield func(*domain.Case) error) error {
+// is decided). It returns a CodeInvalid *domain.Error for a bad config, and
+// for a kind whose workflow leaves a status of a side unreachable from the
+// step that creates the side's copy (1.5.x, issue 15).
+func GenerateCaseRecords(cfg CaseConfig, yield func(c *domain.Case, history []domain.CaseAction) error) error {
 	if cfg.Cases < 0 {
 		return domain.FieldErrorf("cases", "must not be negative")
 	}
@@ -74,7 +89,9 @@ func GenerateCases(cfg CaseConfig, yield func(*domain.Case) error) error {
 	kinds := make([]caseKind, len(cfg.Kinds))
 	weights := make([]int, len(cfg.Kinds))
 	for i, k := range cfg.Kinds {
-		kinds[i] = newCaseKind(k)
+		if kinds[i], err = newCaseKind(k); err != nil {
+			return err
+		}
 		weights[i] = max(1, k.Weight)
 	}
 	kindCum := cumulate(weights)
@@ -82,6 +99,7 @@ func GenerateCases(cfg CaseConfig, yield func(*domain.Case) error) error {
 	pcg := rand.NewPCG(0, 0)
 	rng := rand.New(pcg)
 	var c domain.Case
+	var history []domain.CaseAction
 	for i := range cfg.Cases {
 		pcg.Seed(p.seed^0x5ca5e5, mix64(uint64(i)+1))
 		k := &kinds[pickCum(rng, kindCum)]
@@ -113,7 +131,13 @@ func GenerateCases(cfg CaseConfig, yield func(*domain.Case) error) error {
 		}
 		docs := k.documents(rng, p, &c, st)
 		c.Applicant, c.Ministry, c.Result = docs["applicant"], docs["ministry"], docs["result"]
-		if err := yield(&c); err != nil {
+		// What follows draws after every draw above, so the cases are those
+		// generated before persons and histories were (same seed, same rows).
+		if c.People, err = k.w.PeopleOf(&c); err != nil {
+			return fmt.Errorf("seed case %s: %w", c.CollabNo, err)
+		}
+		history = k.history(rng, &c, st, history[:0])
+		if err := yield(&c, history); err != nil {
 			return err
 		}
 	}
@@ -135,9 +159,12 @@ type caseKind struct {
 	// open and done are the side's statuses (by the workflow's steps),
 	// split into those still in progress and the terminal ones.
 	open, done map[domain.Side][]domain.CaseStatus
+	// paths are the steps that take the side's copy from its creation to
+	// each status (a case's history).
+	paths map[domain.Side]map[domain.CaseStatus][]*domain.Step
 }
 
-func newCaseKind(k CaseKind) caseKind {
+func newCaseKind(k CaseKind) (caseKind, error) {
 	ck := caseKind{w: k.Workflow, fields: k.Fields, open: map[domain.Side][]domain.CaseStatus{}, done: map[domain.Side][]domain.CaseStatus{}}
 	ck.prefix = strings.ToUpper(string(k.Workflow.Kind))
 	ck.prefix = ck.prefix[:min(2, len(ck.prefix))]
@@ -163,8 +190,93 @@ func newCaseKind(k CaseKind) caseKind {
 		}
 		add(st.Side, st.To)
 	}
-	return ck
+	ck.paths = map[domain.Side]map[domain.CaseStatus][]*domain.Step{}
+	for _, side := range []domain.Side{domain.SideAcceptance, domain.SideRegistration} {
+		ck.paths[side] = stepPaths(k.Workflow, side)
+		for _, s := range slices.Concat(ck.open[side], ck.done[side]) {
+			if ck.paths[side][s] == nil {
+				return caseKind{}, domain.FieldErrorf("kinds", "%s: no step of the %s side leads from the case's creation to %s", k.Workflow.Kind, side, s)
+			}
+		}
+	}
+	return ck, nil
 }
+
+// stepPaths finds, for every status the side's copy of a case of w can
+// reach, the shortest sequence of the side's steps that reaches it from a
+// step that creates the copy, searching breadth first in declaration
+// order (deterministic). Edits that stay in their status are never part of
+// one.
+func stepPaths(w *domain.Workflow, side domain.Side) map[domain.CaseStatus][]*domain.Step {
+	paths := map[domain.CaseStatus][]*domain.Step{}
+	var queue []domain.CaseStatus
+	for i := range w.Steps {
+		st := &w.Steps[i]
+		if st.Side == side && st.Creates() && !st.Stays && paths[st.To] == nil {
+			paths[st.To] = []*domain.Step{st}
+			queue = append(queue, st.To)
+		}
+	}
+	for len(queue) > 0 {
+		from := queue[0]
+		queue = queue[1:]
+		for i := range w.Steps {
+			st := &w.Steps[i]
+			if st.Side != side || st.Creates() || st.Stays || paths[st.To] != nil || !slices.Contains(st.From, from) {
+				continue
+			}
+			paths[st.To] = append(slices.Clip(paths[from]), st)
+			queue = append(queue, st.To)
+		}
+	}
+	return paths
+}
+
+// Who the history of a generated case names: a user step was taken by the
+// seeder at the case's station, or at its county bureau for a step of the
+// bureaus only (Step.Levels, the ID card review); a message or system step
+// by the engine's system actor, "collaboration", as the engine records it.
+const (
+	seedActor   = "seed"
+	systemActor = "collaboration"
+)
+
+// history appends to out the history of c, just generated: one entry per
+// step of its path, shaped as the engine writes them (the creating step
+// from no status, Data "{}", a message step with its message's ID), the
+// first at c.CreatedAt, the last at c.UpdatedAt, the others in between in
+// order.
+func (k *caseKind) history(rng *rand.Rand, c *domain.Case, st *station, out []domain.CaseAction) []domain.CaseAction {
+	path := k.paths[c.Side][c.Status]
+	span := c.UpdatedAt.Sub(c.CreatedAt)
+	var from domain.CaseStatus
+	for i, step := range path {
+		at := c.CreatedAt
+		switch {
+		case i == len(path)-1 && i > 0:
+			at = c.UpdatedAt
+		case i > 0:
+			// Step i within the i-th of len(path)-1 equal slices of the span.
+			at = c.CreatedAt.Add(time.Duration((float64(i) + rng.Float64()) / float64(len(path)-1) * float64(span)))
+		}
+		a := domain.CaseAction{ID: caseID(at, rng.Uint64()), CaseID: c.ID, Seq: i + 1, Action: step.Action, From: from, To: step.To,
+			ActorName: seedActor, Office: c.Office, Data: emptyData, At: at}
+		switch {
+		case step.OnMessage != "" || step.System:
+			a.ActorName, a.Office = systemActor, ""
+		case len(step.Levels) > 0 && !slices.Contains(step.Levels, domain.OfficePoliceStation):
+			a.Office = st.office.ParentCode
+		}
+		if step.OnMessage != "" {
+			a.MessageID = caseID(at, rng.Uint64())
+		}
+		out = append(out, a)
+		from = step.To
+	}
+	return out
+}
+
+var emptyData = json.RawMessage("{}")
 
 // status picks a status of side: a case older than 60 days is finished
 // nine times in ten, a newer one a third of the time.
