@@ -135,6 +135,8 @@ type UserRepository interface {
 	// RevokeAccessTokens increments the user's access-token generation, so
 	// every access token issued before is refused from then on.
 	RevokeAccessTokens(ctx context.Context, userID string) error
+	// PreferenceRepository keeps the users' preferences.
+	PreferenceRepository
 }
 
 // AuditRepository appends to and reads the audit log. There is no update or

@@ -1054,6 +1054,7 @@ type ComplexityRoot struct {
 		SendCollaborationPing                    func(childComplexity int, input model.SendCollaborationPingInput) int
 		SendPortalMessage                        func(childComplexity int, input model.SendPortalMessageInput) int
 		SetArchiveRestriction                    func(childComplexity int, id string, version int, restriction domain.ArchiveRestriction) int
+		SetMyPreference                          func(childComplexity int, key domain.PreferenceKey, value string) int
 		SettleBirthRegistration                  func(childComplexity int, input model.SettleBirthRegistrationInput) int
 		StartBirthRegistration                   func(childComplexity int, input model.StartBirthRegistrationInput) int
 		StartHcybshGeneration                    func(childComplexity int) int
@@ -1206,6 +1207,7 @@ type ComplexityRoot struct {
 		MigrationCategories        func(childComplexity int) int
 		MigrationHousehold         func(childComplexity int, applicantIDNumber string) int
 		MigrationLookup            func(childComplexity int, applicant migration.Applicant) int
+		MyPreference               func(childComplexity int, key domain.PreferenceKey) int
 		MySeals                    func(childComplexity int) int
 		Node                       func(childComplexity int, id string) int
 		Offices                    func(childComplexity int) int
@@ -1647,6 +1649,7 @@ type MutationResolver interface {
 	ReplayWebhookDelivery(ctx context.Context, id string) (*domain.WebhookDelivery, error)
 	SendPortalMessage(ctx context.Context, input model.SendPortalMessageInput) (*domain.PortalMessage, error)
 	AnswerPortalMessage(ctx context.Context, input model.AnswerPortalMessageInput) (*domain.PortalMessage, error)
+	SetMyPreference(ctx context.Context, key domain.PreferenceKey, value string) (string, error)
 	SaveQueryView(ctx context.Context, input model.SaveQueryViewInput) (*domain.QueryView, error)
 	DeleteQueryView(ctx context.Context, input model.DeleteQueryViewInput) (bool, error)
 	StartQueryExport(ctx context.Context, input model.StartQueryExportInput) (*domain.QueryExport, error)
@@ -1721,6 +1724,7 @@ type QueryResolver interface {
 	OnlineApplications(ctx context.Context, filter *model.OnlineApplicationFilter, first *int, after *string) (*model.OnlineApplicationConnection, error)
 	WebhookDeliveries(ctx context.Context, status *domain.WebhookStatus, first *int) ([]*domain.WebhookDelivery, error)
 	PortalMessages(ctx context.Context, status *domain.PortalMessageStatus, overdue *bool, first *int, after *string) (*model.PortalMessageConnection, error)
+	MyPreference(ctx context.Context, key domain.PreferenceKey) (*string, error)
 	QuerySources(ctx context.Context) ([]*domain.QuerySource, error)
 	QuerySource(ctx context.Context, name string) (*domain.QuerySource, error)
 	RunQuery(ctx context.Context, input model.QueryInput, first *int, after *string) (*domain.QueryResult, error)
@@ -6356,6 +6360,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetArchiveRestriction(childComplexity, args["id"].(string), args["version"].(int), args["restriction"].(domain.ArchiveRestriction)), true
+	case "Mutation.setMyPreference":
+		if e.ComplexityRoot.Mutation.SetMyPreference == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMyPreference_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetMyPreference(childComplexity, args["key"].(domain.PreferenceKey), args["value"].(string)), true
 	case "Mutation.settleBirthRegistration":
 		if e.ComplexityRoot.Mutation.SettleBirthRegistration == nil {
 			break
@@ -7248,6 +7263,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MigrationLookup(childComplexity, args["applicant"].(migration.Applicant)), true
+	case "Query.myPreference":
+		if e.ComplexityRoot.Query.MyPreference == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myPreference_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyPreference(childComplexity, args["key"].(domain.PreferenceKey)), true
 	case "Query.mySeals":
 		if e.ComplexityRoot.Query.MySeals == nil {
 			break
@@ -8494,7 +8520,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/hukou_book.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/query.graphqls" "schema/receipt.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls" "schema/workstation.graphqls"
+//go:embed "schema/archive.graphqls" "schema/audit.graphqls" "schema/auth.graphqls" "schema/birth.graphqls" "schema/case.graphqls" "schema/certificate.graphqls" "schema/collab.graphqls" "schema/found_card.graphqls" "schema/hcybsh.graphqls" "schema/hukou_book.graphqls" "schema/idcard.graphqls" "schema/integrator.graphqls" "schema/licence.graphqls" "schema/migration.graphqls" "schema/online.graphqls" "schema/preference.graphqls" "schema/query.graphqls" "schema/receipt.graphqls" "schema/register.graphqls" "schema/root.graphqls" "schema/seal.graphqls" "schema/users.graphqls" "schema/workstation.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -8521,6 +8547,7 @@ var sources = []*ast.Source{
 	{Name: "schema/licence.graphqls", Input: sourceData("schema/licence.graphqls"), BuiltIn: false},
 	{Name: "schema/migration.graphqls", Input: sourceData("schema/migration.graphqls"), BuiltIn: false},
 	{Name: "schema/online.graphqls", Input: sourceData("schema/online.graphqls"), BuiltIn: false},
+	{Name: "schema/preference.graphqls", Input: sourceData("schema/preference.graphqls"), BuiltIn: false},
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
 	{Name: "schema/receipt.graphqls", Input: sourceData("schema/receipt.graphqls"), BuiltIn: false},
 	{Name: "schema/register.graphqls", Input: sourceData("schema/register.graphqls"), BuiltIn: false},
@@ -11927,6 +11954,28 @@ func (ec *executionContext) field_Mutation_setArchiveRestriction_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setMyPreference_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (domain.PreferenceKey, error) {
+			return ec.unmarshalNPreferenceKey2hukouᚋdomainᚐPreferenceKey(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "value",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["value"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_settleBirthRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12610,6 +12659,20 @@ func (ec *executionContext) field_Query_migrationLookup_args(ctx context.Context
 		return nil, err
 	}
 	args["applicant"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myPreference_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (domain.PreferenceKey, error) {
+			return ec.unmarshalNPreferenceKey2hukouᚋdomainᚐPreferenceKey(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
 	return args, nil
 }
 
@@ -34970,6 +35033,63 @@ func (ec *executionContext) fieldContext_Mutation_answerPortalMessage(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setMyPreference(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setMyPreference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetMyPreference(ctx, fc.Args["key"].(domain.PreferenceKey), fc.Args["value"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Auth == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, nil)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setMyPreference(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setMyPreference_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_saveQueryView(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39352,6 +39472,63 @@ func (ec *executionContext) fieldContext_Query_portalMessages(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_portalMessages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myPreference(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myPreference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyPreference(ctx, fc.Args["key"].(domain.PreferenceKey))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Auth == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, nil, directive0, nil)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myPreference(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myPreference_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -56847,6 +57024,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setMyPreference":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setMyPreference(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "saveQueryView":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_saveQueryView(ctx, field)
@@ -57827,6 +58011,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_portalMessages(ctx, field)
+				})
+		case "myPreference":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myPreference(ctx, field)
 				})
 		case "querySources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -61735,6 +61925,21 @@ func (ec *executionContext) marshalNPortalMessageStatus2hukouᚋdomainᚐPortalM
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "PortalMessageStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPreferenceKey2hukouᚋdomainᚐPreferenceKey(ctx context.Context, v any) (domain.PreferenceKey, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PreferenceKey(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPreferenceKey2hukouᚋdomainᚐPreferenceKey(ctx context.Context, sel ast.SelectionSet, v domain.PreferenceKey) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PreferenceKey!")
 	}
 	return res
 }
