@@ -26,6 +26,9 @@ type CaseService struct {
 	Files DocumentKeeper
 	Now   func() time.Time
 	NewID func() string
+	// ExportMaxRows bounds a case list export (ExportCases); 0 is
+	// DefaultCaseExportMaxRows.
+	ExportMaxRows int
 	// modules by kind, registered at start-up (never changed afterwards).
 	modules map[CaseKind]Module
 	// observers are told of every change of a case (Observe).

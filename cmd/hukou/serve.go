@@ -183,6 +183,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	exports := resolvers.NewExportHandler(res.Queries, tokens, res.Auth)
 	mux.Handle("/exports/query", exports)
 	mux.Handle("/exports/query/", exports)
+	// The case list's export, for every role that reads the case list (#19 item 4).
+	mux.Handle("/exports/cases", resolvers.NewCaseExportHandler(res.Casework, documents.Tables{}, tokens, res.Auth))
 	if cfg.Dev { // GraphiQL and introspection are development tools
 		graphiql := resolvers.NewGraphiQLHandler()
 		mux.Handle("GET /graphiql", graphiql)
