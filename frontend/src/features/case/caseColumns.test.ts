@@ -2,16 +2,16 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   caseColumnKeys,
   defaultColumnSettings,
-  exportColumns,
-  exportCondition,
-  loadColumnSettings,
+  forgetLegacySettings,
+  initialSettings,
+  legacySettings,
   move,
   normalizeSettings,
-  saveColumnSettings,
-  shownColumns,
+  serverValue,
+  settingsFromServer,
 } from './caseColumns';
 
-// The case list's column settings and export (#19 item 4).
+// The case list's column settings, kept on the server (#19 item 4).
 describe('caseColumns', () => {
   beforeEach(() => window.localStorage.clear());
 
@@ -24,40 +24,37 @@ describe('caseColumns', () => {
     expect(normalizeSettings({ hidden: [...caseColumnKeys] }).hidden, 'one column stays shown').toEqual([]);
   });
 
-  it('keeps the settings per user and forgets the defaults', () => {
-    const mine = { order: move(defaultColumnSettings.order, 'status', -1), hidden: ['people' as const] };
-    saveColumnSettings('clerk', mine);
-    expect(loadColumnSettings('clerk')).toEqual(mine);
-    expect(loadColumnSettings('officer'), 'another user has their own').toEqual(defaultColumnSettings);
-    saveColumnSettings('clerk', defaultColumnSettings);
+  it('reads the server’s settings, normalised, and nothing when none or unreadable', () => {
+    expect(settingsFromServer(null)).toBeNull();
+    expect(settingsFromServer('')).toBeNull();
+    expect(settingsFromServer('{not json')).toBeNull();
+    const s = settingsFromServer('{"order":["status","gone"],"hidden":["people"]}');
+    expect(s?.order[0]).toBe('status');
+    expect(s?.order).toHaveLength(caseColumnKeys.length);
+    expect(s?.hidden).toEqual(['people']);
+    expect(JSON.parse(serverValue({ order: ['kind', 'collabNo'], hidden: ['kind'] }))).toEqual({ order: ['kind', 'collabNo'], hidden: ['kind'] });
+  });
+
+  it('prefers the server, migrates the browser’s old copy once, else the defaults', () => {
+    const old = { order: move(defaultColumnSettings.order, 'status', -1), hidden: ['people' as const] };
+    window.localStorage.setItem('hukou.caseList.columns.clerk', JSON.stringify(old));
+    expect(legacySettings('clerk')).toEqual(old);
+    expect(legacySettings('officer'), 'another user has their own').toBeNull();
+    // The server keeps nothing yet: show the browser's copy and move it there.
+    expect(initialSettings(null, legacySettings('clerk'))).toEqual({ settings: old, migrate: old });
+    // The server keeps settings: they win, nothing to migrate.
+    const kept = serverValue({ order: [...caseColumnKeys], hidden: ['kind'] });
+    expect(initialSettings(kept, legacySettings('clerk'))).toEqual({ settings: { order: [...caseColumnKeys], hidden: ['kind'] }, migrate: null });
+    expect(initialSettings(null, null)).toEqual({ settings: defaultColumnSettings, migrate: null });
+    forgetLegacySettings('clerk');
     expect(window.localStorage.length).toBe(0);
     window.localStorage.setItem('hukou.caseList.columns.clerk', '{not json');
-    expect(loadColumnSettings('clerk')).toEqual(defaultColumnSettings);
+    expect(legacySettings('clerk')).toBeNull();
   });
 
   it('moves a column within the order, not past its ends', () => {
     expect(move(['collabNo', 'kind', 'people'], 'people', -1)).toEqual(['collabNo', 'people', 'kind']);
     expect(move(['collabNo', 'kind'], 'collabNo', -1)).toEqual(['collabNo', 'kind']);
     expect(move(['collabNo', 'kind'], 'kind', 1)).toEqual(['collabNo', 'kind']);
-  });
-
-  it('exports the shown columns’ query fields in their order', () => {
-    const s = { order: normalizeSettings({ order: ['status'] }).order, hidden: ['kind' as const, 'deadline' as const] };
-    expect(shownColumns(s)[0]).toBe('status');
-    expect(exportColumns(s)).toEqual(['status', 'collabNo', 'side', 'acceptanceOffice', 'registrationOffice', 'createdAt', 'updatedAt']);
-  });
-
-  it('turns the list’s filter into a condition on a kind’s query source', () => {
-    expect(exportCondition({}, '2026-11-26')).toBeNull();
-    expect(exportCondition({ status: 'SUBMITTED', side: 'ACCEPTANCE', collabNo: 'XT1', from: '2026-11-01' }, '2026-11-26')).toEqual({
-      group: 'AND',
-      children: [
-        { field: 'status', op: 'EQ', values: ['SUBMITTED'] },
-        { field: 'side', op: 'EQ', values: ['ACCEPTANCE'] },
-        { field: 'collabNo', op: 'EQ', values: ['XT1'] },
-        { field: 'createdAt', op: 'BETWEEN', values: ['2026-11-01', '2026-11-26'] },
-      ],
-    });
-    expect(exportCondition({ to: '2026-11-02' }, '2026-11-26')?.children?.[0].values).toEqual(['2000-01-01', '2026-11-02']);
   });
 });

@@ -1,6 +1,6 @@
-// The case list's column settings (#19 item 4): which columns show and in what order, kept per user in the
-// browser (localStorage, under the user's name), and the query fields the export asks for in that order.
-import type { QueryConditionInput } from '../../graphql/generated/graphql';
+// The case list's column settings (#19 item 4): which columns show and in what order, kept per user on the
+// server (myPreference CASE_LIST_COLUMNS), so they follow the user to another counter PC. An older version kept
+// them in the browser's localStorage; that copy is moved to the server once and then removed.
 
 /** The case list's configurable columns, in their default order. */
 export const caseColumnKeys = ['collabNo', 'kind', 'people', 'side', 'otherOffice', 'status', 'created', 'deadline', 'updatedAt'] as const;
@@ -29,27 +29,53 @@ export function normalizeSettings(v: unknown): ColumnSettings {
   return hidden.length >= order.length ? { order, hidden: [] } : { order, hidden };
 }
 
-const storageKey = (username: string) => `hukou.caseList.columns.${username}`;
+const legacyKey = (username: string) => `hukou.caseList.columns.${username}`;
 
-/** loadColumnSettings reads the user's settings; the defaults when none are kept or storage is unavailable. */
-export function loadColumnSettings(username: string): ColumnSettings {
+/**
+ * settingsFromServer reads the settings the server keeps for the user (myPreference: JSON text), normalised;
+ * null when none are kept or the value is unreadable (the defaults apply).
+ */
+export function settingsFromServer(value: string | null | undefined): ColumnSettings | null {
+  if (!value) return null;
   try {
-    const raw = window.localStorage.getItem(storageKey(username));
-    return raw ? normalizeSettings(JSON.parse(raw)) : defaultColumnSettings;
+    return normalizeSettings(JSON.parse(value));
   } catch {
-    return defaultColumnSettings;
+    return null;
   }
 }
 
-/** saveColumnSettings keeps the user's settings; the defaults are kept as nothing. */
-export function saveColumnSettings(username: string, s: ColumnSettings): void {
+/** serverValue is the settings as setMyPreference takes them. */
+export const serverValue = (s: ColumnSettings): string => JSON.stringify({ order: s.order, hidden: s.hidden });
+
+/** legacySettings reads the settings an older version kept in this browser for the user; null when none. */
+export function legacySettings(username: string): ColumnSettings | null {
   try {
-    const isDefault = s.hidden.length === 0 && s.order.every((k, i) => k === caseColumnKeys[i]);
-    if (isDefault) window.localStorage.removeItem(storageKey(username));
-    else window.localStorage.setItem(storageKey(username), JSON.stringify(s));
+    const raw = window.localStorage.getItem(legacyKey(username));
+    return raw ? normalizeSettings(JSON.parse(raw)) : null;
   } catch {
-    // storage full or disabled: the settings last for this page only
+    return null;
   }
+}
+
+/** forgetLegacySettings removes the browser's copy once the server keeps the settings. */
+export function forgetLegacySettings(username: string): void {
+  try {
+    window.localStorage.removeItem(legacyKey(username));
+  } catch {
+    // storage disabled: nothing kept there either
+  }
+}
+
+/**
+ * initialSettings decides what the list shows once the server answered: the server's settings; else the
+ * browser's old copy, which is then to be migrated to the server (once: the server keeps it from then on);
+ * else the defaults.
+ */
+export function initialSettings(server: string | null | undefined, legacy: ColumnSettings | null): { settings: ColumnSettings; migrate: ColumnSettings | null } {
+  const kept = settingsFromServer(server);
+  if (kept) return { settings: kept, migrate: null };
+  if (legacy) return { settings: legacy, migrate: legacy };
+  return { settings: defaultColumnSettings, migrate: null };
 }
 
 /** move returns the order with key moved by delta places (−1 up, +1 down), unchanged at an end. */
@@ -64,43 +90,3 @@ export function move(order: readonly CaseColumnKey[], key: CaseColumnKey, delta:
 
 /** shownColumns are the columns to show, in order. */
 export const shownColumns = (s: ColumnSettings): CaseColumnKey[] => s.order.filter((k) => !s.hidden.includes(k));
-
-// The fields of a kind's query source (domain.CaseQuerySource) each column exports; the kind and the persons have
-// none (the export is of one kind, and persons are the kind's own fields).
-const exportFields: Record<CaseColumnKey, string[]> = {
-  collabNo: ['collabNo'],
-  kind: [],
-  people: [],
-  side: ['side'],
-  otherOffice: ['acceptanceOffice', 'registrationOffice'],
-  status: ['status'],
-  created: ['createdAt'],
-  deadline: ['deadlineAt'],
-  updatedAt: ['updatedAt'],
-};
-
-/** exportColumns are the query fields of the shown columns, in their order. */
-export const exportColumns = (s: ColumnSettings): string[] => shownColumns(s).flatMap((k) => exportFields[k]);
-
-/** ListFilter is the case list's search as the export can take it (a person search it cannot). */
-export interface ListFilter {
-  status?: string;
-  side?: string;
-  collabNo?: string;
-  /** YYYY-MM-DD, both included. */
-  from?: string;
-  to?: string;
-}
-
-/**
- * exportCondition is the case list's filter as a condition on a kind's query source: each field equal to the
- * chosen value, the opening date between the range's ends (an open end: the first day cases can have, or today).
- */
-export function exportCondition(f: ListFilter, today: string): QueryConditionInput | null {
-  const children: QueryConditionInput[] = [];
-  if (f.status) children.push({ field: 'status', op: 'EQ', values: [f.status] });
-  if (f.side) children.push({ field: 'side', op: 'EQ', values: [f.side] });
-  if (f.collabNo) children.push({ field: 'collabNo', op: 'EQ', values: [f.collabNo] });
-  if (f.from || f.to) children.push({ field: 'createdAt', op: 'BETWEEN', values: [f.from ?? '2000-01-01', f.to ?? today] });
-  return children.length > 0 ? { group: 'AND', children } : null;
-}

@@ -15,8 +15,10 @@ export interface ExportRequest {
 
 const m = zhCN.errors;
 
-/** exportMessage is the Chinese message of a refused export, by the server's code. */
-export function exportMessage(status: number, code: string): string {
+/** exportMessage is the Chinese message of a refused export: by the server's reason where the locale has one, else by its code. */
+export function exportMessage(status: number, code: string, reason = ''): string {
+  const byReason = m.reasons[reason];
+  if (byReason) return byReason;
   switch (code) {
     case 'UNAUTHENTICATED':
       return m.unauthenticated;
@@ -59,37 +61,61 @@ export function exportBody(req: ExportRequest): ExportRequest {
 /** BackgroundExportNeeded: the export has more rows than the server streams; it runs as a background job instead. */
 export class BackgroundExportNeeded extends Error {}
 
+/** ExportRefused is a refused export: its Chinese message, and the server's code and reason. */
+export class ExportRefused extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * exportQuery downloads the export and returns its file name; it throws BackgroundExportNeeded for a large export
- * (start it with startQueryExport) and an Error with a Chinese message when refused.
+ * downloadExport POSTs body as JSON to an export endpoint with the access token (the way every export of the SPA
+ * is fetched: no token in a URL), saves the answer under the server's file name and returns that name; it throws
+ * ExportRefused with a Chinese message when the server refuses.
  */
-export async function exportQuery(token: string, req: ExportRequest): Promise<string> {
-  const res = await fetch('/exports/query', {
+export async function downloadExport(url: string, token: string, body: unknown, fallbackName: string): Promise<string> {
+  const res = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(exportBody(req)),
+    body: JSON.stringify(body),
   });
   if (!res.ok) {
     let code = '';
     let reason = '';
     try {
-      const body = (await res.json()) as { code?: string; reason?: string };
-      code = body.code ?? '';
-      reason = body.reason ?? '';
+      const b = (await res.json()) as { code?: string; reason?: string };
+      code = b.code ?? '';
+      reason = b.reason ?? '';
     } catch {
       // not JSON: the status decides
     }
-    if (reason === 'query.export_background') throw new BackgroundExportNeeded(zhCN.queryExport.background);
-    throw new Error(exportMessage(res.status, code));
+    throw new ExportRefused(exportMessage(res.status, code, reason), code, reason);
   }
-  const name = fileNameOf(res.headers.get('Content-Disposition'), `${req.source}.${req.format.toLowerCase()}`);
-  const url = URL.createObjectURL(await res.blob());
+  const name = fileNameOf(res.headers.get('Content-Disposition'), fallbackName);
+  const href = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
-  a.href = url;
+  a.href = href;
   a.download = name;
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
   return name;
+}
+
+/**
+ * exportQuery downloads the export and returns its file name; it throws BackgroundExportNeeded for a large export
+ * (start it with startQueryExport) and an Error with a Chinese message when refused.
+ */
+export async function exportQuery(token: string, req: ExportRequest): Promise<string> {
+  try {
+    return await downloadExport('/exports/query', token, exportBody(req), `${req.source}.${req.format.toLowerCase()}`);
+  } catch (e) {
+    if (e instanceof ExportRefused && e.reason === 'query.export_background') throw new BackgroundExportNeeded(zhCN.queryExport.background);
+    throw e;
+  }
 }
