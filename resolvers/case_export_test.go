@@ -101,6 +101,12 @@ func TestCaseExport(t *testing.T) {
 			res, body = export(t, b.token(t, b.clerk), map[string]any{"filter": map[string]any{"createdFrom": base.Add(30 * time.Minute)}, "columns": []string{"collabNo"}})
 			require.Equal(t, http.StatusOK, res.StatusCode)
 			require.Equal(t, [][]string{{"协同编号"}, {"XT-A-0001"}}, table(t, body))
+
+			// The same export as a spreadsheet.
+			res, body = export(t, b.token(t, b.clerk), map[string]any{"filter": map[string]any{}, "columns": cols, "format": "XLSX"})
+			require.Equal(t, http.StatusOK, res.StatusCode, "%s", body)
+			require.Equal(t, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", res.Header.Get("Content-Type"))
+			require.True(t, bytes.HasPrefix(body, []byte("PK")), "an XLSX is a zip file")
 		})
 
 		t.Run("ClerkNeverExportsAnotherOffice", func(t *testing.T) {
