@@ -232,6 +232,15 @@ func otherOffice(c *Case) string {
 	return c.AcceptanceOffice
 }
 
+// labelOr is k's label in m, or k itself when m has none (a kind or
+// status newer than the labels).
+func labelOr[K ~string](m map[K]string, k K) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return string(k)
+}
+
 // caseCell is a case's value of one column, as the case list shows it.
 func caseCell(actor *Actor, c *Case, col CaseListColumn, names map[string]string) string {
 	at := func(t *time.Time) string {
@@ -240,20 +249,11 @@ func caseCell(actor *Actor, c *Case, col CaseListColumn, names map[string]string
 		}
 		return t.In(caseExportTime).Format("2006-01-02 15:04")
 	}
-	label := func(m map[string]string, k string) string {
-		if v, ok := m[k]; ok {
-			return v
-		}
-		return k
-	}
 	switch col {
 	case CaseColumnCollabNo:
 		return c.CollabNo
 	case CaseColumnKind:
-		if v, ok := CaseKindLabels[c.Kind]; ok {
-			return v
-		}
-		return string(c.Kind)
+		return labelOr(CaseKindLabels, c.Kind)
 	case CaseColumnPeople:
 		var out []string
 		for _, p := range c.People {
@@ -268,17 +268,11 @@ func caseCell(actor *Actor, c *Case, col CaseListColumn, names map[string]string
 		}
 		return strings.Join(out, "、")
 	case CaseColumnSide:
-		if v, ok := CaseSideLabels[c.Side]; ok {
-			return v
-		}
-		return string(c.Side)
+		return labelOr(CaseSideLabels, c.Side)
 	case CaseColumnOtherOffice:
-		return label(names, otherOffice(c))
+		return labelOr(names, otherOffice(c))
 	case CaseColumnStatus:
-		if v, ok := CaseStatusLabels[c.Status]; ok {
-			return v
-		}
-		return string(c.Status)
+		return labelOr(CaseStatusLabels, c.Status)
 	case CaseColumnCreated:
 		return at(&c.CreatedAt)
 	case CaseColumnDeadline:
