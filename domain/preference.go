@@ -134,7 +134,8 @@ func (s *UserService) MyPreference(ctx context.Context, key PreferenceKey) (json
 }
 
 // SetMyPreference keeps value as the caller's value of key (the last write
-// wins) and returns it normalised. Errors: CodeUnauthenticated; CodeInvalid
+// wins) and returns it normalised; the change is audited in its
+// transaction. Errors: CodeUnauthenticated; CodeInvalid
 // with reason preference.key (unknown key), preference.too_large (more than
 // MaxPreferenceBytes) or preference.invalid (not what the key takes).
 func (s *UserService) SetMyPreference(ctx context.Context, key PreferenceKey, value []byte) (json.RawMessage, error) {
@@ -149,8 +150,15 @@ func (s *UserService) SetMyPreference(ctx context.Context, key PreferenceKey, va
 	if err != nil {
 		return nil, err
 	}
-	p := &Preference{UserID: actor.UserID, Key: key, Value: norm, UpdatedAt: s.Now().UTC()}
-	if err := s.DB.Users().PutPreference(ctx, p); err != nil {
+	now := s.Now()
+	p := &Preference{UserID: actor.UserID, Key: key, Value: norm, UpdatedAt: now.UTC()}
+	err = s.DB.InTx(ctx, func(ctx context.Context, tx Repos) error {
+		if err := tx.Users().PutPreference(ctx, p); err != nil {
+			return err
+		}
+		return tx.Audit().AppendAudit(ctx, NewAuditEntry(actor, now, AuditChange, "setMyPreference", "Preference", string(key), string(norm)))
+	})
+	if err != nil {
 		return nil, fmt.Errorf("put preference %s: %w", key, err)
 	}
 	return norm, nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"hukou/domain"
 	"hukou/storage"
 	"hukou/storage/storagetest"
 )
@@ -54,6 +55,10 @@ func TestPreferences(t *testing.T) {
 			require.JSONEq(t, `{"order":["collabNo","kind"],"hidden":["kind"]}`, got)
 			require.JSONEq(t, got, *read(t, clerk))
 			require.JSONEq(t, `{"order":["deadline"],"hidden":[]}`, write(t, clerk, `{"order":["deadline"]}`), "hidden normalised to []")
+			entries := b.auditEntries(t, domain.AuditFilter{ActorID: b.clerk.ID, Operation: "setMyPreference"})
+			require.NotEmpty(t, entries, "each change is audited")
+			require.Equal(t, domain.AuditChange, entries[0].Action)
+			require.JSONEq(t, `{"order":["deadline"],"hidden":[]}`, entries[0].Detail)
 		})
 
 		t.Run("Refused", func(t *testing.T) {
