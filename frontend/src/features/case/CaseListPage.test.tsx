@@ -132,11 +132,12 @@ describe('CaseListPage', () => {
       signedInStore(['CLERK']),
     );
     await screen.findByText('XT2111002026112600001');
-    const header = screen.getAllByRole('columnheader').find((h) => h.textContent?.includes('协同编号')) as HTMLElement;
-    await userEvent.click(header);
-    await waitFor(() => expect(header.getAttribute('aria-sort')).toBe('ascending'));
-    await userEvent.click(header);
-    await waitFor(() => expect(header.getAttribute('aria-sort')).toBe('descending'));
+    // Looked up each time: the header may render anew once the user's column settings arrive.
+    const header = () => screen.getAllByRole('columnheader').find((h) => h.textContent?.includes('协同编号')) as HTMLElement;
+    await userEvent.click(header());
+    await waitFor(() => expect(header().getAttribute('aria-sort')).toBe('ascending'));
+    await userEvent.click(header());
+    await waitFor(() => expect(header().getAttribute('aria-sort')).toBe('descending'));
     expect(await screen.findByText('XT2111002026112600001')).toBeTruthy();
   });
 

@@ -5,7 +5,8 @@ import { defaultColumnSettings, forgetLegacySettings, initialSettings, legacySet
 
 /**
  * useColumnSettings is the signed-in user's case list column settings, kept on the server (#19 item 4): the
- * defaults until the server answers (or when it cannot), each change shown at once and saved; settings an older
+ * defaults until the server answers (or when it cannot), each change shown at once and saved (one save at a time,
+ * the latest last); settings an older
  * version kept in this browser are moved to the server once, then removed from the browser. onSaveError is told
  * when a change could not be saved (it still applies on this page).
  */
@@ -30,9 +31,25 @@ export function useColumnSettings(username: string, onSaveError: () => void): [C
       });
   }, [migrate, save, username]);
   const settings = local ?? initial?.settings ?? defaultColumnSettings;
+  // One save at a time, the latest change last: requests racing each other could land an older change last.
+  const pending = useRef<ColumnSettings | null>(null);
+  const saving = useRef(false);
+  const flush = () => {
+    const next = pending.current;
+    if (!next || saving.current) return;
+    pending.current = null;
+    saving.current = true;
+    save({ variables: { value: serverValue(next) } })
+      .catch(onSaveError)
+      .finally(() => {
+        saving.current = false;
+        flush();
+      });
+  };
   const setSettings = (s: ColumnSettings) => {
     setLocal(s);
-    save({ variables: { value: serverValue(s) } }).catch(onSaveError);
+    pending.current = s;
+    flush();
   };
   return [settings, setSettings];
 }
