@@ -91,11 +91,13 @@ func NewHandler(cfg Config) http.Handler {
 	srv.Use(&complexityLimit{max: cfg.Limits.MaxComplexity})
 	srv.Use(operationMetrics{})
 	srv.Use(idempotency{svc: cfg.Resolver.Idempotency})
+	srv.AroundOperations(openAnswerHold)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 
 	var h http.Handler = srv
 	h = withLoaders(cfg.Resolver.Register, h)
+	h = holdAnswers(h)
 	return guardRequest(cfg.MaxBodySize, cfg.MaxUploadSize, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		addr := clientAddr(r)
 		ctx := context.WithValue(r.Context(), remoteAddrKey{}, addr)

@@ -212,6 +212,10 @@ func NewAuditWriter(db *DB) *AuditWriter {
 // or a CodeUnavailable error when it cannot be (the database refused the
 // batch, the writer is closed, or ctx ended first — in that last case the
 // entry may still be committed, which errs on the side of the audit).
+//
+// A read's entry in a query whose answer is held (domain.AnswerHold) is
+// only enqueued here: Record returns nil at once and the hold waits for the
+// commit before the answer's first byte.
 func (w *AuditWriter) Record(ctx context.Context, e *domain.AuditEntry) error {
 	req := auditRequest{entry: e, done: make(chan error, 1)}
 	w.mu.Lock()
@@ -225,8 +229,16 @@ func (w *AuditWriter) Record(ctx context.Context, e *domain.AuditEntry) error {
 	default: // already signalled; a committer will find this entry too
 	}
 	w.mu.Unlock()
+	if domain.DeferReadAudit(ctx, e, req.wait) {
+		return nil
+	}
+	return req.wait(ctx)
+}
+
+// wait returns once the entry is committed (nil) or cannot be.
+func (r auditRequest) wait(ctx context.Context) error {
 	select {
-	case err := <-req.done:
+	case err := <-r.done:
 		return err
 	case <-ctx.Done():
 		return errAuditUnavailable(ctx.Err())
