@@ -8,6 +8,7 @@ import { useFileLinks } from '../../lib/files';
 import { zhCN } from '../../locales/zh-CN';
 import { fingerImage, idCardOf, photoFile } from './details';
 import { HistoryTable } from './intake/LookupResult';
+import { CounterCorrections } from '../online/CounterCorrections';
 
 const c0 = zhCN.caseDetail;
 const t = zhCN.idCard;
@@ -238,6 +239,7 @@ function ApplicantData({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragme
           </Descriptions.Item>
         )}
       </Descriptions>
+      <CounterCorrections caseId={c.id} side={c.side} />
       <Captures c={c} d={d} />
       <Outcome c={c} d={d} />
     </div>
