@@ -1380,6 +1380,7 @@ export const zhCN = {
     history: '办理记录',
     messages: '协同消息',
     messagesEmpty: '本案件在本地尚无协同消息',
+    messageBody: '消息内容',
     messageColumns: { sentAt: '时间', direction: '方向', type: '消息', status: '状态', body: '内容（已脱敏）' },
   },
   // Background exports (issue 15): large exports run on the server; the page shows progress and the download.
