@@ -203,6 +203,34 @@ func (s *OnlineService) Find(ctx context.Context, id string) (*OnlineApplication
 	return a, nil
 }
 
+// FindByCase returns the online application c was opened from (3.1.4), nil
+// when it was not opened from one (a counter intake, the other office's
+// copy) or the application is outside the caller's jurisdiction. The caller has read the case; the read of the
+// application is audited. Errors: CodeForbidden for a role other than the
+// offices' staff.
+func (s *OnlineService) FindByCase(ctx context.Context, c *Case) (*OnlineApplication, error) {
+	actor, err := Authorize(ctx, RoleClerk, RoleOfficer, RoleApprover, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if c.Side != SideAcceptance {
+		return nil, nil
+	}
+	a, err := s.DB.Online().FindOnlineApplicationByCase(ctx, c.ID)
+	if ErrorCode(err) == CodeNotFound {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("online application of case %s: %w", c.ID, err)
+	}
+	if !readable(actor, a) {
+		return nil, nil
+	}
+	if err := s.Audit.Record(ctx, NewAuditEntry(actor, s.Now(), AuditRead, "case.onlineApplication", "OnlineApplication", a.ID, "")); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // FindApplications pages through the applications the caller may read,
 // newest first by their immutable ID (a stable cursor): a portal its own,
 // staff their jurisdiction's queue. Audited. Errors: CodeForbidden,

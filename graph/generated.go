@@ -213,6 +213,7 @@ type ComplexityRoot struct {
 		Kind                   func(childComplexity int) int
 		Materials              func(childComplexity int) int
 		Office                 func(childComplexity int) int
+		OnlineApplication      func(childComplexity int) int
 		Overdue                func(childComplexity int) int
 		People                 func(childComplexity int) int
 		RegistrationOffice     func(childComplexity int) int
@@ -1472,6 +1473,7 @@ type CaseResolver interface {
 	Files(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error)
 	Documents(ctx context.Context, obj *domain.Case) ([]*domain.CaseFile, error)
 	Forwards(ctx context.Context, obj *domain.Case) ([]*domain.ForwardView, error)
+	OnlineApplication(ctx context.Context, obj *domain.Case) (*domain.OnlineApplication, error)
 }
 type CaseActionResolver interface {
 	From(ctx context.Context, obj *domain.CaseAction) (*domain.CaseStatus, error)
@@ -2339,6 +2341,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Office(childComplexity), true
+	case "Case.onlineApplication":
+		if e.ComplexityRoot.Case.OnlineApplication == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.OnlineApplication(childComplexity), true
 	case "Case.overdue":
 		if e.ComplexityRoot.Case.Overdue == nil {
 			break
@@ -8804,6 +8812,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_documents(ctx, field)
 	case "forwards":
 		return ec.fieldContext_Case_forwards(ctx, field)
+	case "onlineApplication":
+		return ec.fieldContext_Case_onlineApplication(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
 }
@@ -15917,6 +15927,56 @@ func (ec *executionContext) fieldContext_Case_forwards(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CaseForward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Case_onlineApplication(ctx context.Context, field graphql.CollectedField, obj *domain.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_onlineApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().OnlineApplication(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalORole2ᚕhukouᚋdomainᚐRoleᚄ(ctx, []any{"CLERK", "OFFICER", "APPROVER", "ADMIN"})
+				if err != nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, err
+				}
+				if ec.Directives.Auth == nil {
+					var zeroVal *domain.OnlineApplication
+					return zeroVal, errors.New("directive auth is not implemented")
+				}
+				return ec.Directives.Auth(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+			return ec.marshalOOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_onlineApplication(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnlineApplication(ctx, field)
 		},
 	}
 	return fc, nil
@@ -51536,6 +51596,12 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Case_forwards(ctx, field, obj)
 				})
+		case "onlineApplication":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_onlineApplication(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -63576,6 +63642,13 @@ func (ec *executionContext) marshalOOffice2ᚖhukouᚋdomainᚐOffice(ctx contex
 		return graphql.Null
 	}
 	return ec._Office(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOnlineApplication2ᚖhukouᚋdomainᚐOnlineApplication(ctx context.Context, sel ast.SelectionSet, v *domain.OnlineApplication) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OnlineApplication(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOOnlineApplicationFilter2ᚖhukouᚋgraphᚋmodelᚐOnlineApplicationFilter(ctx context.Context, v any) (*model.OnlineApplicationFilter, error) {

@@ -118,6 +118,13 @@ func TestCase_OneTypeForEveryKind(t *testing.T) {
 		require.Equal(t, []string{}, n.Details.RefusalReasons)
 		require.Len(t, n.Details.MinistryChecks, 5)
 
+		// Opened at the counter: no online application behind it (3.1.4).
+		var origin struct {
+			Case struct{ OnlineApplication *struct{ ID string } }
+		}
+		b.do2(t, srv.URL, b.token(t, b.clerk), `query($id: ID!) { case(id: $id) { onlineApplication { id } } }`, map[string]any{"id": gid}).ok(t, &origin)
+		require.Nil(t, origin.Case.OnlineApplication)
+
 		// An analyst reads it but may take no step and capture nothing.
 		b.do2(t, srv.URL, b.token(t, b.analyst), q, map[string]any{"id": gid}).ok(t, &got)
 		require.Empty(t, got.Node.AvailableActions)

@@ -12,6 +12,11 @@ import (
 	"hukou/graph/model"
 )
 
+// OnlineApplication is the resolver for the onlineApplication field.
+func (r *caseResolver) OnlineApplication(ctx context.Context, obj *domain.Case) (*domain.OnlineApplication, error) {
+	return r.Online.FindByCase(ctx, obj)
+}
+
 // AcceptOnlineApplication is the resolver for the acceptOnlineApplication field.
 func (r *mutationResolver) AcceptOnlineApplication(ctx context.Context, input model.AcceptOnlineApplicationInput) (*domain.Case, error) {
 	return r.Online.Accept(ctx, input.ID, input.Version, nil)

@@ -234,6 +234,23 @@ func TestOnlineIDCard_CounterContact(t *testing.T) {
 			{"postCode", "", "050000"},
 		}, staff.OnlineApplication.CounterCorrections)
 
+		// The case links back to its application and the corrections (3.1.4), for the offices' staff only.
+		var fromCase struct {
+			Case struct {
+				OnlineApplication *struct {
+					ID                 string
+					CounterCorrections []correction
+				}
+			}
+		}
+		const caseQ = `query($id: ID!) { case(id: $id) { onlineApplication { id counterCorrections { field portal counter } } } }`
+		b.do2(t, srv.URL, clerk, caseQ, map[string]any{"id": acc.AcceptOnlineIdCardApplication.ID}).ok(t, &fromCase)
+		require.NotNil(t, fromCase.Case.OnlineApplication)
+		require.Equal(t, app.ID, fromCase.Case.OnlineApplication.ID)
+		require.Equal(t, staff.OnlineApplication.CounterCorrections, fromCase.Case.OnlineApplication.CounterCorrections)
+		require.Len(t, b.auditEntries(t, domain.AuditFilter{Operation: "case.onlineApplication", SubjectID: app.ID}), 1)
+		requireError(t, b.do2(t, srv.URL, b.token(t, b.analyst), caseQ, map[string]any{"id": acc.AcceptOnlineIdCardApplication.ID}), "FORBIDDEN", "", "")
+
 		// The acceptance's audit entry names the corrected fields.
 		entries := b.auditEntries(t, domain.AuditFilter{Operation: "online.accept", SubjectID: app.ID})
 		require.Len(t, entries, 1)

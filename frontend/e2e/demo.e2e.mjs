@@ -121,14 +121,14 @@ await run('demo', usernames, async ({ pj, sjz, context, shot, track, demo }) => 
       await page.getByLabel('密码').fill(demoPass);
       await page.getByRole('button', { name: /登\s*录/ }).click();
       await page.getByRole('button', { name: /退出登录/ }).waitFor();
-      await page.locator('.ant-layout-content h3, .ant-layout-content h4').first().waitFor();
+      await page.locator('.ant-layout-content h2, .ant-layout-content h3').first().waitFor();
       await shot(page, `${who}-home`);
       const items = (await page.getByRole('menuitem').allInnerTexts()).map((s) => s.trim()).filter(Boolean);
       assert.ok(items.length > 0, `${who}: no menu`);
       console.log(`demo: ${who}: ${items.join(' / ')}`);
       for (const [i, item] of items.entries()) {
         await page.getByRole('menuitem').filter({ hasText: new RegExp(`^${item}$`) }).click();
-        await page.locator('.ant-layout-content h3, .ant-layout-content h4, .ant-layout-content .ant-card').first().waitFor();
+        await page.locator('.ant-layout-content h2, .ant-layout-content h3, .ant-layout-content .ant-card').first().waitFor();
         await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
         if (item === '审计日志') {
           // The unfiltered log shows operations without a Chinese name and details as recorded (API names, JSON;

@@ -49,11 +49,12 @@ export function AppLayout() {
         <Header
           style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}
         >
-          {/* The page's one level-one heading (axe page-has-heading-one); each page's own title is a level-three heading. */}
+          {/* The page's one level-one heading (axe page-has-heading-one), printed for assistive technology only
+              (global.css); each page's own title is a level-two heading, its sections level three (axe heading-order). */}
           <Typography.Title level={1} style={{ fontSize: 16, margin: 0 }}>
             {t.app.fullName}
           </Typography.Title>
-          <Space size="middle">
+          <Space size="middle" className="hukou-no-print">
             <span>
               {session.user.office.name}
             </span>

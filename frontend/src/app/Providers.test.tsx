@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { render, screen } from '@testing-library/react';
-import { DatePicker, Table } from 'antd';
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { App, Button, DatePicker, Drawer, Modal, Select, Table, Typography } from 'antd';
 import { createApolloClient } from './apollo';
 import { Providers } from './Providers';
 import { SessionStore } from './session';
@@ -41,5 +42,41 @@ describe('Providers', () => {
       expect(b).not.toHaveAttribute('aria-label');
       expect(b.textContent).toMatch(/\d+[年月]/);
     }
+  });
+
+  it('sizes the outline’s headings as the pages were designed (h2 as antd’s h3, h3 as its h5)', () => {
+    renderInApp(
+      <>
+        <Typography.Title level={2}>页面</Typography.Title>
+        <Typography.Title level={3}>分区</Typography.Title>
+      </>,
+    );
+    expect(getComputedStyle(screen.getByRole('heading', { level: 2 })).fontSize).toBe('24px');
+    expect(getComputedStyle(screen.getByRole('heading', { level: 3 })).fontSize).toBe('16px');
+  });
+
+  it('puts popups in a landmark and messages in a live region; dialogs stay at body level (axe region)', async () => {
+    function Page() {
+      const { message } = App.useApp();
+      return (
+        <>
+          <Select aria-label="性别" options={[{ value: '1', label: '男' }]} />
+          <Button onClick={() => void message.success('已保存')}>保存</Button>
+          <Modal open title="确认">内容</Modal>
+          <Drawer open title="详情">抽屉</Drawer>
+        </>
+      );
+    }
+    renderInApp(<Page />);
+    await userEvent.click(screen.getByRole('combobox', { name: '性别' }));
+    const popups = await screen.findByRole('region', { name: '弹出内容' });
+    await waitFor(() => expect(popups.querySelector('.ant-select-dropdown')).not.toBeNull());
+    await userEvent.click(screen.getByRole('button', { name: '保存' }));
+    const said = await screen.findByText('已保存');
+    expect(said.closest('[aria-live="polite"]')).not.toBeNull();
+    for (const dialog of screen.getAllByRole('dialog', { name: '确认' })) expect(popups.contains(dialog)).toBe(false);
+    expect(document.querySelector('.ant-modal-root')?.parentElement).toBe(document.body);
+    const drawer = await screen.findByText('抽屉');
+    expect(popups.contains(drawer)).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import 'dayjs/locale/zh-cn';
 import { ApolloProvider } from '@apollo/client/react';
 import type { ApolloClient } from '@apollo/client';
 import { SessionContext } from './context';
+import { messageContainer, popupContainer } from './popups';
 import type { SessionStore } from './session';
 
 dayjs.locale('zh-cn');
@@ -43,11 +44,23 @@ export const theme = {
     fontSize: 14,
   },
   components: {
-    // Status tags (success, processing, warning, error) and texts (Typography type) write in the status colour.
+    // Status tags (success, processing, warning, error) and texts (Typography type, below) write in the status colour.
     Tag: statusText,
-    Typography: { colorSuccessText: statusText.colorSuccess, colorWarningText: statusText.colorWarning, colorErrorText: statusText.colorError },
     // An empty table's text is not disabled.
     Table: { colorTextDisabled: greyText },
+    // Headings follow the page's outline (axe heading-order): h1 the frame's title, h2 a page's title, h3 its
+    // sections, h4 their parts; at the sizes the pages were designed with (antd's h3, h5, and body text).
+    Typography: {
+      colorSuccessText: statusText.colorSuccess,
+      colorWarningText: statusText.colorWarning,
+      colorErrorText: statusText.colorError,
+      fontSizeHeading2: 24,
+      lineHeightHeading2: 32 / 24,
+      fontSizeHeading3: 16,
+      lineHeightHeading3: 24 / 16,
+      fontSizeHeading4: 14,
+      lineHeightHeading4: 22 / 14,
+    },
   },
 };
 
@@ -60,8 +73,8 @@ const locale = { ...zhCNLocale, DatePicker: nameByContent(zhCNLocale.DatePicker)
 /** UiProviders sets the Chinese locale and theme (also used by tests). */
 export function UiProviders({ children }: { children: ReactNode }) {
   return (
-    <ConfigProvider locale={locale} theme={theme} button={{ autoInsertSpace: false }}>
-      <AntdApp>{children}</AntdApp>
+    <ConfigProvider locale={locale} theme={theme} button={{ autoInsertSpace: false }} getPopupContainer={popupContainer}>
+      <AntdApp message={{ getContainer: messageContainer }}>{children}</AntdApp>
     </ConfigProvider>
   );
 }

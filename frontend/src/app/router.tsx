@@ -24,11 +24,12 @@ function RequireSession() {
   const location = useLocation();
   if (!session && status === 'restoring') {
     return (
-      <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }} data-testid="session-restoring">
+      // In a main landmark: its text is the page's content while it shows (axe region).
+      <main style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }} data-testid="session-restoring">
         <Spin size="large" tip={zhCN.auth.restoring}>
           <div style={{ width: 200, height: 80 }} />
         </Spin>
-      </div>
+      </main>
     );
   }
   if (!session) return <Navigate to={paths.login} replace state={{ from: location.pathname + location.search }} />;

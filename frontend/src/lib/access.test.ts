@@ -15,12 +15,17 @@ describe('accessFor', () => {
       canQuery: false,
       canVerifyDocuments: true,
       canAnswerPortalMessages: true,
+      canReadOnlineApplications: true,
     });
   });
   it('lets the station staff answer portal messages, not analysts, archivists or portals (3.1.7)', () => {
     expect(accessFor(['OFFICER']).canAnswerPortalMessages).toBe(true);
     expect(accessFor(['ADMIN']).canAnswerPortalMessages).toBe(true);
     expect(accessFor(['ANALYST', 'ARCHIVIST', 'INTEGRATOR']).canAnswerPortalMessages).toBe(false);
+  });
+  it('lets the offices’ staff read online applications and the counter’s corrections, not analysts, archivists or portals (3.1.4)', () => {
+    for (const r of ['CLERK', 'OFFICER', 'APPROVER', 'ADMIN'] as const) expect(accessFor([r]).canReadOnlineApplications).toBe(true);
+    expect(accessFor(['ANALYST', 'ARCHIVIST', 'INTEGRATOR']).canReadOnlineApplications).toBe(false);
   });
   it('lets the roles that handle documents verify seals, not analysts or portals (5.1.2)', () => {
     expect(accessFor(['ANALYST']).canVerifyDocuments).toBe(false);

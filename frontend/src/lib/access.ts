@@ -25,6 +25,8 @@ export interface Access {
   canVerifyDocuments: boolean;
   /** The station's clerks and supervisors answer portals' messages and instructions (3.1.7). */
   canAnswerPortalMessages: boolean;
+  /** The offices' staff read online applications and what the counter corrected in them (3.1.4). */
+  canReadOnlineApplications: boolean;
 }
 
 const documentRoles: readonly Role[] = ['CLERK', 'OFFICER', 'APPROVER', 'ARCHIVIST', 'ADMIN'];
@@ -44,6 +46,7 @@ export function accessFor(roles: readonly Role[]): Access {
     canQuery: has('ANALYST') || has('APPROVER') || has('ADMIN'),
     canVerifyDocuments: documentRoles.some(has),
     canAnswerPortalMessages: ['CLERK', 'OFFICER', 'APPROVER', 'ADMIN'].some((r) => has(r as Role)),
+    canReadOnlineApplications: ['CLERK', 'OFFICER', 'APPROVER', 'ADMIN'].some((r) => has(r as Role)),
   };
 }
 

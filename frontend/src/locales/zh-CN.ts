@@ -10,6 +10,7 @@ export const zhCN = {
   app: {
     name: '跨省通办',
     fullName: '户籍业务跨省通办协同系统',
+    popups: '弹出内容',
     loading: '正在加载…',
     retry: '重试',
     cancel: '取消',
@@ -1379,6 +1380,7 @@ export const zhCN = {
     history: '办理记录',
     messages: '协同消息',
     messagesEmpty: '本案件在本地尚无协同消息',
+    messageBody: '消息内容',
     messageColumns: { sentAt: '时间', direction: '方向', type: '消息', status: '状态', body: '内容（已脱敏）' },
   },
   // Background exports (issue 15): large exports run on the server; the page shows progress and the download.
@@ -1411,6 +1413,25 @@ export const zhCN = {
     reasonRequired: '请填写退回原因',
     rejected: '已退回',
     empty: '暂无待受理的网上申请',
+    // What the clerk corrected of an online application with the person at the counter (3.1.4), on the case page.
+    corrections: {
+      title: '窗口核实更正',
+      hint: '本业务由网上申请受理生成，受理时窗口与申请人核实后更正了以下内容，业务按窗口核实的内容办理。',
+      reference: '网上申请平台编号：',
+      field: '字段',
+      portal: '网上申报',
+      counter: '窗口核实',
+      empty: '（未填写）',
+      fields: {
+        phone: '联系电话',
+        pickup: '领证方式',
+        postAddress: '邮寄地址',
+        postRecipient: '收件人',
+        postCode: '邮政编码',
+        reasonNote: '原因说明',
+      } as Record<string, string>,
+      otherField: '其他信息',
+    },
   },
   // 互联网+ administration and station screens (issue 18): integrator clients, webhook deliveries, portal messages, found cards.
   portal: {

@@ -76,7 +76,7 @@ export function AuditLogPage() {
 
   return (
     <div className="hukou-page">
-      <Typography.Title level={3}>{t.title}</Typography.Title>
+      <Typography.Title level={2}>{t.title}</Typography.Title>
       <Card style={{ marginBottom: 16 }}>
         <Form<FilterForm> form={form} name="auditFilter" layout="inline" onFinish={onSearch}>
           <Form.Item name="actorName" label={t.actorName}>

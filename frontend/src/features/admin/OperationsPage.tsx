@@ -200,7 +200,7 @@ function PeerKeys() {
 export function OperationsPage() {
   return (
     <div className="hukou-page">
-      <Typography.Title level={3}>{t.title}</Typography.Title>
+      <Typography.Title level={2}>{t.title}</Typography.Title>
       <Card>
         <Tabs
           items={[

@@ -222,7 +222,7 @@ export function UsersPage() {
   const pageInfo = data?.users.pageInfo;
   return (
     <div className="hukou-page">
-      <Typography.Title level={3}>{t.title}</Typography.Title>
+      <Typography.Title level={2}>{t.title}</Typography.Title>
       <Card style={{ marginBottom: 16 }}>
         <Form<FilterForm> name="userFilter" layout="inline" onFinish={onSearch}>
           <Form.Item name="search" label={t.search}>

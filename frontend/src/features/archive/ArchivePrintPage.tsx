@@ -111,7 +111,7 @@ export function ArchivePrintPage() {
   return (
     <div className="hukou-page">
       <div className="hukou-no-print">
-        <Typography.Title level={3}>{t.title(ids.length)}</Typography.Title>
+        <Typography.Title level={2}>{t.title(ids.length)}</Typography.Title>
         <Space style={{ marginBottom: 16 }} wrap>
           <Button type="primary" icon={<PrinterOutlined />} disabled={!ready} onClick={() => window.print()}>
             {t.print}

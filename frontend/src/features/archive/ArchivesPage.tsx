@@ -180,7 +180,7 @@ export function ArchivesPage() {
 
   return (
     <div className="hukou-page">
-      <Typography.Title level={3}>{t.title}</Typography.Title>
+      <Typography.Title level={2}>{t.title}</Typography.Title>
       <Typography.Paragraph type="secondary">{t.intro}</Typography.Paragraph>
       <Card style={{ marginBottom: 16 }}>
         <Form<SearchForm> form={form} layout="inline" initialValues={{ status: 'VALID' }} onFinish={onSearch} data-testid="archive-search">

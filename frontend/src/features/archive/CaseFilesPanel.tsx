@@ -124,7 +124,7 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
 
   return (
     <Card title={t.title} data-testid="case-files">
-      <Typography.Title level={5} style={{ marginTop: 0 }}>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
         {t.materials}
       </Typography.Title>
       {note && (
@@ -179,7 +179,7 @@ export function CaseFilesPanel({ c, onChanged }: Props) {
         />
       </Image.PreviewGroup>
 
-      <Typography.Title level={5}>{t.documents}</Typography.Title>
+      <Typography.Title level={3}>{t.documents}</Typography.Title>
       <Table<CaseFileInfoFragment>
         size="small"
         rowKey="id"

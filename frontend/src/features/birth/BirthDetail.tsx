@@ -17,7 +17,7 @@ function MinistryData({ d }: { d: BirthDetailsFragment }) {
   const cert = d.certificate;
   return (
     <div className="hukou-ministry" data-testid="ministry-data">
-      <Typography.Title level={5} style={{ marginTop: 0 }}>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
         <LockOutlined /> {t.ministrySection}
       </Typography.Title>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
@@ -49,7 +49,7 @@ function Outcome({ o }: { o: NonNullable<BirthDetailsFragment['outcome']> }) {
       <Descriptions.Item label={t.householdNumber}>{o.householdNumber}</Descriptions.Item>
       <Descriptions.Item label={t.hcybsh}>{o.hcybsh}</Descriptions.Item>
       <Descriptions.Item label={t.formRevision}>{o.formRevision}</Descriptions.Item>
-      {o.hukouBookLicenceId && <Descriptions.Item label={t.hukouBookLicence}>{mono(o.hukouBookLicenceId)}</Descriptions.Item>}
+      {o.hukouBookLicenceId ? <Descriptions.Item label={t.hukouBookLicence}>{mono(o.hukouBookLicenceId)}</Descriptions.Item> : null}
     </Descriptions>
   );
 }
@@ -60,7 +60,7 @@ function ApplicantData({ d }: { d: BirthDetailsFragment }) {
   const a = d.applicant;
   return (
     <div className="hukou-applicant" data-testid="applicant-data">
-      <Typography.Title level={5} style={{ marginTop: 0 }}>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
         {t.applicantSection}
       </Typography.Title>
       <Descriptions size="small" column={1} bordered styles={{ label: { width: 150 } }}>

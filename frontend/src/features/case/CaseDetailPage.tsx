@@ -114,7 +114,7 @@ export function CaseDetailPage() {
         <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate(-1)}>
           {zhCN.app.back}
         </Button>
-        <Typography.Title level={3} style={{ margin: 0 }}>
+        <Typography.Title level={2} style={{ margin: 0 }}>
           {t.title}
           {c ? ` · ${zhCN.kinds[c.kind]}` : ''}
         </Typography.Title>

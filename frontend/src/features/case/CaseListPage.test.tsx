@@ -182,13 +182,42 @@ describe('CaseListPage', () => {
     expect(headers()).not.toContain('当事人');
     const h = headers();
     expect(h.indexOf('状态')).toBeLessThan(h.indexOf('对方单位'));
-    await waitFor(() => expect(saved).toEqual([hidden, moved]));
+    // One save for the two clicks, 800 ms after the last (#18): one audit row, the latest change.
+    expect(saved).toEqual([]);
+    await waitFor(() => expect(saved).toEqual([moved]), { timeout: 3000 });
     unmount();
     // The next visit, on any PC, shows what the server keeps.
     renderWithProviders(<CaseListPage />, [officesMock, columnsMock(moved), listMock({}, [row])], signedInStore(['CLERK']));
     await screen.findByText('XT2111002026112600001');
     await waitFor(() => expect(headers()).not.toContain('当事人'));
     expect(window.localStorage.length).toBe(0);
+  });
+
+  it('saves a change at once when the user leaves the page (#18)', async () => {
+    const hidden = serverValue({ order: [...caseColumnKeys], hidden: ['people'] });
+    const { unmount } = renderWithProviders(
+      <CaseListPage />,
+      [officesMock, columnsMock(null), saveMock(hidden), listMock({}, [row])],
+      signedInStore(['CLERK']),
+    );
+    await screen.findByText('XT2111002026112600001');
+    await userEvent.click(screen.getByRole('button', { name: /列设置/ }));
+    await userEvent.click(within(await screen.findByTestId('case-column-settings')).getByRole('checkbox', { name: '当事人' }));
+    expect(saved).toEqual([]);
+    unmount();
+    // Sent on unmount, well before the 800 ms the change would otherwise wait.
+    await waitFor(() => expect(saved).toEqual([hidden]), { timeout: 300 });
+  });
+
+  it('saves a change at once when the tab is closed (#18)', async () => {
+    const hidden = serverValue({ order: [...caseColumnKeys], hidden: ['people'] });
+    renderWithProviders(<CaseListPage />, [officesMock, columnsMock(null), saveMock(hidden), listMock({}, [row])], signedInStore(['CLERK']));
+    await screen.findByText('XT2111002026112600001');
+    await userEvent.click(screen.getByRole('button', { name: /列设置/ }));
+    await userEvent.click(within(await screen.findByTestId('case-column-settings')).getByRole('checkbox', { name: '当事人' }));
+    expect(saved).toEqual([]);
+    window.dispatchEvent(new Event('pagehide'));
+    await waitFor(() => expect(saved).toEqual([hidden]), { timeout: 300 });
   });
 
   it('moves the settings an older version kept in this browser to the server, once', async () => {

@@ -223,8 +223,8 @@ export function CaseListPage() {
 
   return (
     <div className="hukou-page">
-      <Typography.Title level={3}>{t.title}</Typography.Title>
-      <Typography.Title level={4} className="hukou-print-only">
+      <Typography.Title level={2}>{t.title}</Typography.Title>
+      <Typography.Title level={2} className="hukou-print-only">
         {tt.printTitle(rows.length)}
       </Typography.Title>
       <Card className="hukou-no-print" style={{ marginBottom: 16 }}>

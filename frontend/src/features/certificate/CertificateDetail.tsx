@@ -111,7 +111,7 @@ export function MatterCertificateDetail({ c }: { c: CaseDetailFragment }) {
       {d.decision && (
         <Descriptions title={t.decisionSection} size="small" column={1} bordered style={{ marginTop: 12 }} styles={labelWidth} data-testid="certificate-decision">
           <Descriptions.Item label={t.verdict}>{t.verdicts[d.decision.verdict]}</Descriptions.Item>
-          {d.decision.findings && <Descriptions.Item label={t.findings}>{d.decision.findings}</Descriptions.Item>}
+          {d.decision.findings ? <Descriptions.Item label={t.findings}>{d.decision.findings}</Descriptions.Item> : null}
           {d.decision.reasons && d.decision.reasons.length > 0 && <Descriptions.Item label={t.reasons}>{d.decision.reasons.join('；')}</Descriptions.Item>}
           {d.decision.materials && d.decision.materials.length > 0 && (
             <Descriptions.Item label={t.materials}>{d.decision.materials.join('、')}</Descriptions.Item>

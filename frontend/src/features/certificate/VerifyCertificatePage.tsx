@@ -26,7 +26,7 @@ function Answer({ check }: { check: Check }) {
         <Descriptions.Item label={t.verifyHolder}>{check.holderName}</Descriptions.Item>
         <Descriptions.Item label={t.issuingOffice}>{check.officeName}</Descriptions.Item>
         <Descriptions.Item label={t.issuedAt}>{formatTime(check.issuedAt)}</Descriptions.Item>
-        {check.revokedAt && <Descriptions.Item label={t.verifyRevokedAt}>{formatTime(check.revokedAt)}</Descriptions.Item>}
+        {check.revokedAt ? <Descriptions.Item label={t.verifyRevokedAt}>{formatTime(check.revokedAt)}</Descriptions.Item> : null}
       </Descriptions>
     </div>
   );
@@ -54,8 +54,10 @@ export function VerifyCertificatePage() {
   };
   const required = [{ required: true, whitespace: true, message: t.required }];
   return (
-    <div className="hukou-page" style={{ maxWidth: 640, margin: '40px auto' }}>
-      <Typography.Title level={3} style={{ marginBottom: 4 }}>
+    // A page of its own, without the signed-in frame: its own main landmark and level-one heading (axe region,
+    // landmark-one-main, page-has-heading-one).
+    <main className="hukou-page" style={{ maxWidth: 640, margin: '40px auto' }}>
+      <Typography.Title level={1} style={{ marginBottom: 4, fontSize: 24 }}>
         {t.verifyPageTitle}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t.verifyPageSubtitle}</Typography.Paragraph>
@@ -76,6 +78,6 @@ export function VerifyCertificatePage() {
           {check && <Answer check={check} />}
         </div>
       </Card>
-    </div>
+    </main>
   );
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import axe from 'axe-core';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { GraphQLError } from 'graphql';
@@ -253,6 +254,11 @@ describe('public certificate verification', () => {
     ]);
     await fill('ZM2111032026112900000001', 'AAAAAAAAAA');
     expect(await screen.findByText(/未查到与该编号和验证码相符的证明/)).toBeInTheDocument();
+    // A page of its own, outside the signed-in frame: its main landmark and level-one heading (#19).
+    const { violations } = await axe.run(document, {
+      runOnly: { type: 'rule', values: ['region', 'landmark-one-main', 'page-has-heading-one', 'heading-order', 'empty-table-header'] },
+    });
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 
   it('says when the address is throttled', async () => {

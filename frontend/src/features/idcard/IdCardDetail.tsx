@@ -8,6 +8,7 @@ import { useFileLinks } from '../../lib/files';
 import { zhCN } from '../../locales/zh-CN';
 import { fingerImage, idCardOf, photoFile } from './details';
 import { HistoryTable } from './intake/LookupResult';
+import { CounterCorrections } from '../online/CounterCorrections';
 
 const c0 = zhCN.caseDetail;
 const t = zhCN.idCard;
@@ -20,7 +21,7 @@ function MinistryData({ d }: { d: IdCardDetailsFragment }) {
   const p = d.person;
   return (
     <div className="hukou-ministry" data-testid="ministry-data">
-      <Typography.Title level={5} style={{ marginTop: 0 }}>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
         <LockOutlined /> {c0.ministrySection}
       </Typography.Title>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
@@ -180,7 +181,7 @@ function Outcome({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragment }) 
       {o.licence && (
         <Descriptions title={t.licence} size="small" column={1} bordered styles={label} style={{ marginTop: 12 }} data-testid="idcard-licence">
           <Descriptions.Item label={t.licenceId}>{mono(o.licence.licenceId)}</Descriptions.Item>
-          {o.licence.ministryLicenceId && <Descriptions.Item label={t.ministryLicenceId}>{mono(o.licence.ministryLicenceId)}</Descriptions.Item>}
+          {o.licence.ministryLicenceId ? <Descriptions.Item label={t.ministryLicenceId}>{mono(o.licence.ministryLicenceId)}</Descriptions.Item> : null}
           <Descriptions.Item label={t.cardNumber}>{mono(o.licence.cardNumber)}</Descriptions.Item>
           <Descriptions.Item label={t.validity}>
             {o.licence.validFrom} — {o.licence.validUntil || t.longTerm}
@@ -222,7 +223,7 @@ function ApplicantData({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragme
   const a = d.applicant;
   return (
     <div className="hukou-applicant" data-testid="applicant-data">
-      <Typography.Title level={5} style={{ marginTop: 0 }}>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
         {t.applicantSection}
       </Typography.Title>
       <Descriptions size="small" column={1} bordered styles={label}>
@@ -238,6 +239,7 @@ function ApplicantData({ c, d }: { c: CaseDetailFragment; d: IdCardDetailsFragme
           </Descriptions.Item>
         )}
       </Descriptions>
+      <CounterCorrections caseId={c.id} side={c.side} />
       <Captures c={c} d={d} />
       <Outcome c={c} d={d} />
     </div>

@@ -17,7 +17,7 @@ function MinistryData({ d }: { d: MigrationDetailsFragment }) {
   const h = d.household;
   return (
     <div className="hukou-ministry" data-testid="ministry-data">
-      <Typography.Title level={5} style={{ marginTop: 0 }}>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
         <LockOutlined /> {c0.ministrySection}
       </Typography.Title>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
@@ -52,8 +52,8 @@ function Outcome({ o }: { o: NonNullable<MigrationDetailsFragment['outcome']> })
           <Descriptions.Item label={t.issuedAt}>{formatTime(cert.issuedAt)}</Descriptions.Item>
           <Descriptions.Item label={t.validUntil}>{formatTime(cert.validUntil)}</Descriptions.Item>
           <Descriptions.Item label={t.destAddress}>{cert.toAddress}</Descriptions.Item>
-          {o.movedOutOn && <Descriptions.Item label={t.movedOutOn}>{o.movedOutOn}</Descriptions.Item>}
-          {o.newHead && <Descriptions.Item label={t.newHead}>{mono(o.newHead)}</Descriptions.Item>}
+          {o.movedOutOn ? <Descriptions.Item label={t.movedOutOn}>{o.movedOutOn}</Descriptions.Item> : null}
+          {o.newHead ? <Descriptions.Item label={t.newHead}>{mono(o.newHead)}</Descriptions.Item> : null}
           {o.householdClosed && <Descriptions.Item label={t.outcome}>{t.householdClosed}</Descriptions.Item>}
         </Descriptions>
       )}
@@ -98,24 +98,24 @@ function ApplicantData({ d }: { d: MigrationDetailsFragment }) {
   const a = d.applicant;
   return (
     <div className="hukou-applicant" data-testid="applicant-data">
-      <Typography.Title level={5} style={{ marginTop: 0 }}>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
         {t.applicantSection}
       </Typography.Title>
       <Descriptions size="small" column={1} bordered styles={{ label: { width: 150 } }}>
         <Descriptions.Item label={t.applicantIdNumber}>{mono(a.applicantIdNumber)}</Descriptions.Item>
         <Descriptions.Item label={t.category}>{d.categoryName || a.category}</Descriptions.Item>
         <Descriptions.Item label={t.movers}>{a.movers.map((m) => <div key={m}>{mono(m)}</div>)}</Descriptions.Item>
-        {a.kinIdNumber && (
+        {a.kinIdNumber ? (
           <Descriptions.Item label={t.kinName}>
             {d.kinName} {mono(a.kinIdNumber)}
           </Descriptions.Item>
-        )}
+        ) : null}
         <Descriptions.Item label={t.way}>{t.ways[a.way] ?? a.way}</Descriptions.Item>
         {a.way === 'JOIN' && <Descriptions.Item label={t.destHousehold}>{mono(a.householdNumber ?? '')}</Descriptions.Item>}
         <Descriptions.Item label={t.destAddress}>{d.destAddress}</Descriptions.Item>
         <Descriptions.Item label={t.reason}>{a.reason || '—'}</Descriptions.Item>
         <Descriptions.Item label={t.phone}>{a.phone || '—'}</Descriptions.Item>
-        {a.moveInPermit && <Descriptions.Item label={t.moveInPermit}>{mono(a.moveInPermit)}</Descriptions.Item>}
+        {a.moveInPermit ? <Descriptions.Item label={t.moveInPermit}>{mono(a.moveInPermit)}</Descriptions.Item> : null}
       </Descriptions>
       {d.refusalReasons.length > 0 && (
         <Alert

@@ -131,7 +131,8 @@ export function IntegratorClientsPage() {
     { title: t.previousValidUntil, dataIndex: 'previousSecretValidUntil', width: 170, render: formatTime },
     { title: t.state, dataIndex: 'disabled', width: 90, render: (d: boolean) => (d ? <Tag color="red">{t.disabled}</Tag> : <Tag color="green">{t.enabled}</Tag>) },
     {
-      title: '',
+      // Named for screen readers (axe empty-table-header), not shown.
+      title: <span className="hukou-sr-only">{zhCN.caseTable.rowActions}</span>,
       key: 'actions',
       width: 170,
       render: (_, c) => (

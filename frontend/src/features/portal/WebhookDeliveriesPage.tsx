@@ -37,7 +37,8 @@ export function WebhookDeliveriesPage() {
     { title: t.lastError, dataIndex: 'lastError', render: (v: string) => <span className="hukou-mono">{v}</span> },
     { title: t.deliveredAt, dataIndex: 'deliveredAt', width: 170, render: formatTime },
     {
-      title: '',
+      // Named for screen readers (axe empty-table-header), not shown.
+      title: <span className="hukou-sr-only">{zhCN.caseTable.rowActions}</span>,
       key: 'actions',
       width: 110,
       render: (_, d) =>

@@ -52,7 +52,8 @@ export function MySealsPage() {
       render: (v: string) => <Tag color={statusColors[v] ?? 'default'}>{zhCN.seals.statuses[v] ?? v}</Tag>,
     },
     {
-      title: '',
+      // Named for screen readers (axe empty-table-header), not shown.
+      title: <span className="hukou-sr-only">{zhCN.caseTable.rowActions}</span>,
       key: 'choose',
       width: 110,
       render: (_, s) =>

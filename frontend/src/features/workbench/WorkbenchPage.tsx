@@ -119,7 +119,7 @@ export function WorkbenchPage() {
   return (
     <div className="hukou-page">
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }} align="center" wrap>
-        <Typography.Title level={3} style={{ margin: 0 }}>
+        <Typography.Title level={2} style={{ margin: 0 }}>
           {t.title}
         </Typography.Title>
         <Space wrap>

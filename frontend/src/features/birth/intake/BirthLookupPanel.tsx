@@ -15,7 +15,7 @@ export function BirthLookupPanel({ lookup, compact }: { lookup: BirthLookupResul
   const mono = (v: string) => <span className="hukou-mono hukou-nowrap">{v}</span>;
   return (
     <div className="hukou-ministry" data-testid="lookup-data">
-      <Typography.Title level={5} style={{ marginTop: 0 }}>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
         <LockOutlined /> {t.ministrySection}
       </Typography.Title>
       <MinistryChecks checks={lookup.ministryChecks} testId="lookup-checks" hideDetail={compact} />

@@ -47,7 +47,7 @@ export function InfoIntakePage() {
   const required = [{ required: true, whitespace: true, message: t.required }];
   return (
     <div className="hukou-page" style={{ maxWidth: 720 }}>
-      <Typography.Title level={3} style={{ marginBottom: 4 }}>
+      <Typography.Title level={2} style={{ marginBottom: 4 }}>
         {t.infoTitle}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t.infoSubtitle}</Typography.Paragraph>

@@ -43,7 +43,7 @@ export function MatterIntakePage() {
   };
   return (
     <div className="hukou-page" style={{ maxWidth: 900 }}>
-      <Typography.Title level={3} style={{ marginBottom: 4 }}>
+      <Typography.Title level={2} style={{ marginBottom: 4 }}>
         {t.matterTitle}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t.matterSubtitle}</Typography.Paragraph>

@@ -31,7 +31,7 @@ export function IdCardIntakePage() {
   const online = q.data ? onlineIdCardOf(q.data.onlineApplication) : null;
   return (
     <div className="hukou-page" style={{ maxWidth: 1240 }}>
-      <Typography.Title level={3} style={{ marginBottom: 4 }}>
+      <Typography.Title level={2} style={{ marginBottom: 4 }}>
         {zhCN.idCard.title}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{onlineID ? zhCN.portal.onlineIdCard : zhCN.idCard.subtitle}</Typography.Paragraph>

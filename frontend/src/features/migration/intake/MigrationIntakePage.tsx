@@ -9,7 +9,7 @@ export function MigrationIntakePage() {
   const done = useIntakeDone(); // the draft goes; capture comes next (1.4.11)
   return (
     <div className="hukou-page" style={{ maxWidth: 1240 }}>
-      <Typography.Title level={3} style={{ marginBottom: 4 }}>
+      <Typography.Title level={2} style={{ marginBottom: 4 }}>
         {zhCN.migration.title}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{zhCN.migration.subtitle}</Typography.Paragraph>

@@ -180,7 +180,7 @@ export function MigrationIntakeWizard({ onCreated }: { onCreated: (c: CaseDetail
                   <Descriptions.Item label={t.homeClass}>{mono(checked.homeClass)}</Descriptions.Item>
                   <Descriptions.Item label={t.destClass}>{mono(checked.destClass)}</Descriptions.Item>
                   <Descriptions.Item label={t.destAddress}>{checked.destAddress}</Descriptions.Item>
-                  {checked.kinName && <Descriptions.Item label={t.kinName}>{checked.kinName}</Descriptions.Item>}
+                  {checked.kinName ? <Descriptions.Item label={t.kinName}>{checked.kinName}</Descriptions.Item> : null}
                 </Descriptions>
               </div>
             )}
