@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App, Button, DatePicker, Drawer, Modal, Select, Table, Typography } from 'antd';
 import { createApolloClient } from './apollo';
@@ -55,13 +55,14 @@ describe('Providers', () => {
     expect(getComputedStyle(screen.getByRole('heading', { level: 3 })).fontSize).toBe('16px');
   });
 
-  it('puts popups in a landmark and messages in a live region; dialogs stay at body level (axe region)', async () => {
+  it('puts popups in a landmark, messages and notifications in live regions; dialogs stay at body level (axe region)', async () => {
     function Page() {
-      const { message } = App.useApp();
+      const { message, notification } = App.useApp();
       return (
         <>
           <Select aria-label="性别" options={[{ value: '1', label: '男' }]} />
           <Button onClick={() => void message.success('已保存')}>保存</Button>
+          <Button onClick={() => notification.info({ message: '新消息', description: <a href="#case">查看案件</a> })}>通知我</Button>
           <Modal open title="确认">内容</Modal>
           <Drawer open title="详情">抽屉</Drawer>
         </>
@@ -74,6 +75,10 @@ describe('Providers', () => {
     await userEvent.click(screen.getByRole('button', { name: '保存' }));
     const said = await screen.findByText('已保存');
     expect(said.closest('[aria-live="polite"]')).not.toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: '通知我' }));
+    const notices = await screen.findByRole('region', { name: '通知' });
+    await waitFor(() => expect(within(notices).getByRole('link', { name: '查看案件' })).toBeTruthy());
+    expect(notices.getAttribute('aria-live')).toBe('polite');
     for (const dialog of screen.getAllByRole('dialog', { name: '确认' })) expect(popups.contains(dialog)).toBe(false);
     expect(document.querySelector('.ant-modal-root')?.parentElement).toBe(document.body);
     const drawer = await screen.findByText('抽屉');

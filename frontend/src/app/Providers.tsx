@@ -9,7 +9,7 @@ import 'dayjs/locale/zh-cn';
 import { ApolloProvider } from '@apollo/client/react';
 import type { ApolloClient } from '@apollo/client';
 import { SessionContext } from './context';
-import { messageContainer, popupContainer } from './popups';
+import { messageContainer, notificationContainer, popupContainer } from './popups';
 import type { SessionStore } from './session';
 
 dayjs.locale('zh-cn');
@@ -74,7 +74,7 @@ const locale = { ...zhCNLocale, DatePicker: nameByContent(zhCNLocale.DatePicker)
 export function UiProviders({ children }: { children: ReactNode }) {
   return (
     <ConfigProvider locale={locale} theme={theme} button={{ autoInsertSpace: false }} getPopupContainer={popupContainer}>
-      <AntdApp message={{ getContainer: messageContainer }}>{children}</AntdApp>
+      <AntdApp message={{ getContainer: messageContainer }} notification={{ getContainer: notificationContainer }}>{children}</AntdApp>
     </ConfigProvider>
   );
 }

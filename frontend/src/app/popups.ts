@@ -3,7 +3,8 @@
 // it: there the page behind it is locked from scrolling. Popups opened from a control (select and picker panels,
 // dropdown menus, tooltips, popconfirms) go into one named landmark at the end of the body, where they were placed
 // before, so they are positioned exactly as before. Messages go into a polite live region, which is a region to
-// axe and is read out by screen readers (antd's messages have no role of their own).
+// axe and is read out by screen readers (antd's messages have no role of their own); notifications (the
+// workbench's 新消息 with its link to the case) into a named region that is also a polite live region.
 import { zhCN } from '../locales/zh-CN';
 
 /** bodyContainer is the element with id at the end of the body, made with attrs on first use. */
@@ -31,4 +32,9 @@ export function popupContainer(trigger?: HTMLElement): HTMLElement {
 /** messageContainer is the polite live region that App's messages (message.success, …) are shown in. */
 export function messageContainer(): HTMLElement {
   return bodyContainer('hukou-messages', { 'aria-live': 'polite' });
+}
+
+/** notificationContainer is the named, polite live region that App's notifications are shown in. */
+export function notificationContainer(): HTMLElement {
+  return bodyContainer('hukou-notifications', { role: 'region', 'aria-label': zhCN.app.notifications, 'aria-live': 'polite' });
 }

@@ -11,6 +11,7 @@ export const zhCN = {
     name: '跨省通办',
     fullName: '户籍业务跨省通办协同系统',
     popups: '弹出内容',
+    notifications: '通知',
     loading: '正在加载…',
     retry: '重试',
     cancel: '取消',
