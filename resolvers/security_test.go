@@ -433,6 +433,25 @@ func TestSecurity_Limits(t *testing.T) {
 			requireError(t, r, "UNAVAILABLE", "", "audit.unavailable")
 			require.NotContains(t, string(r.Data), b.resident.Name)
 		})
+		t.Run("QueryReadAuditIsHeld", func(t *testing.T) {
+			t.Parallel()
+			// Through the real handler: a query's read audit is handed to
+			// the answer hold (not waited for in the resolver), and when its
+			// commit fails the answer is the error, never the data (#20).
+			audit := &heldAudit{}
+			res := &resolvers.Resolver{Register: domain.NewRegisterService(db, audit, time.Now), Auth: b.res.Auth, Users: b.res.Users, Audit: b.res.Audit}
+			srv := httptest.NewServer(resolvers.NewHandler(resolvers.Config{Resolver: res, Tokens: b.tokens}))
+			t.Cleanup(srv.Close)
+			var out struct{ Resident struct{ Name string } }
+			post(t, srv.URL, "Bearer "+b.token(t, b.clerk), false, residentQuery, map[string]any{"n": b.resident.IDNumber}).ok(t, &out)
+			require.Equal(t, b.resident.Name, out.Resident.Name)
+			require.Equal(t, [2]int{1, 0}, audit.counts(), "deferred to the hold, not waited for in place")
+			audit.fail(domain.Errorf(domain.CodeUnavailable, "the audit log cannot be written").WithReason("audit.unavailable"))
+			r := post(t, srv.URL, "Bearer "+b.token(t, b.clerk), false, residentQuery, map[string]any{"n": b.resident.IDNumber})
+			requireError(t, r, "UNAVAILABLE", "", "audit.unavailable")
+			require.NotContains(t, string(r.Data), b.resident.Name)
+			require.Equal(t, [2]int{2, 0}, audit.counts())
+		})
 	})
 }
 
@@ -460,4 +479,32 @@ func TestSecurity_ReadAuditedBeforeAnswer(t *testing.T) {
 		}
 		wg.Wait()
 	})
+}
+
+// heldAudit is an audit sink that commits (or fails) only when the answer
+// hold releases it, and counts the entries deferred and waited in place.
+type heldAudit struct {
+	mu               sync.Mutex
+	err              error
+	deferred, placed int
+}
+
+func (a *heldAudit) fail(err error) { a.mu.Lock(); a.err = err; a.mu.Unlock() }
+
+func (a *heldAudit) counts() [2]int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return [2]int{a.deferred, a.placed}
+}
+
+func (a *heldAudit) Record(ctx context.Context, e *domain.AuditEntry) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	err := a.err
+	if domain.DeferReadAudit(ctx, e, func(context.Context) error { return err }) {
+		a.deferred++
+		return nil
+	}
+	a.placed++
+	return err
 }
