@@ -154,6 +154,9 @@ type AuditRepository interface {
 // AuditSink records reads of personal data (and refused attempts). Record
 // returns only once e is durably committed, or an error (CodeUnavailable)
 // when it cannot be: a service must not answer a read whose Record failed.
+// The one exception is a query's read under an AnswerHold
+// (DeferReadAudit): Record returns at once and the hold waits for the
+// commit before the answer's first byte.
 // Implementations keep throughput by sharing one commit among concurrent
 // Records (group commit), never by answering before the commit. Mutations
 // are audited in their own transaction instead, through AuditRepository.
